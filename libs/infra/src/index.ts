@@ -1,0 +1,4 @@
+export * from './ports';
+export * from './postgres-server';
+export * from './nats-server';
+export * from './s3-server';
