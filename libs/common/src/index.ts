@@ -11,3 +11,5 @@ export * from './ops/readiness';
 export * from './ops/ops-server';
 export * from './config/env';
 export * from './config/platform-addresses';
+export * from './db/postgres';
+export * from './validation/instructlab-fields';

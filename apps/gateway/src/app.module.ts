@@ -1,0 +1,67 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ClientsModule } from '@nestjs/microservices';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { createMetricsRegistry, envString, grpcOptions, platformAddresses, postgresOptions } from '@platform/common';
+import { ContainerAccessService } from './access/container-access.service';
+import { ContainersService } from './access/containers.service';
+import { membersController } from './access/members.controller';
+import { AuthGuard } from './auth/auth.guard';
+import { AuthorizeController } from './auth/authorize.controller';
+import { TokenService } from './auth/token.service';
+import { HealthController, METRICS_REGISTRY } from './health/health.controller';
+import { readinessProvider } from './health/readiness.provider';
+import { PUBLIC_URL, publicUrl } from './http/public-url';
+import { AdminBootstrap } from './identity/admin-bootstrap';
+import { ApiKeyEntity } from './identity/api-key.entity';
+import { ContainerEntity } from './identity/container.entity';
+import { MembershipEntity } from './identity/membership.entity';
+import { IdentitySchema1763900000000 } from './identity/migrations/1763900000000-identity-schema';
+import { UserEntity } from './identity/user.entity';
+import { UsersService } from './identity/users.service';
+import { ProjectsController } from './projects/projects.controller';
+import { SpacesController } from './spaces/spaces.controller';
+import { TAXONOMY_CLIENT, TaxonomiesController } from './taxonomies/taxonomies.controller';
+import { UsersController } from './users/users.controller';
+
+export const IDENTITY_SCHEMA = 'identity';
+
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      useFactory: () =>
+        postgresOptions({
+          url: envString('DATABASE_URL'),
+          schema: IDENTITY_SCHEMA,
+          entities: [UserEntity, ApiKeyEntity, ContainerEntity, MembershipEntity],
+          migrations: [IdentitySchema1763900000000],
+        }),
+    }),
+    ClientsModule.registerAsync([{ name: TAXONOMY_CLIENT, useFactory: () => grpcOptions(platformAddresses().taxonomyGrpcUrl, ['taxonomy']) }]),
+  ],
+  controllers: [
+    HealthController,
+    AuthorizeController,
+    UsersController,
+    ProjectsController,
+    membersController('project'),
+    SpacesController,
+    membersController('space'),
+    TaxonomiesController,
+  ],
+  providers: [
+    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: PUBLIC_URL, useFactory: publicUrl },
+    {
+      provide: METRICS_REGISTRY,
+      useFactory: () => createMetricsRegistry('gateway'),
+    },
+    readinessProvider,
+    TokenService,
+    UsersService,
+    ContainersService,
+    ContainerAccessService,
+    AdminBootstrap,
+  ],
+})
+export class AppModule {}

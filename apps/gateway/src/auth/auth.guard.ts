@@ -1,0 +1,26 @@
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { PlatformError } from '@platform/common';
+import type { FastifyRequest } from 'fastify';
+import type { AuthenticatedRequest } from './principal';
+import { IS_PUBLIC } from './public.decorator';
+import { TokenService } from './token.service';
+
+/** Every route needs `Authorization: Bearer <jwt>` unless it is marked @Public(). */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: TokenService,
+  ) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [ctx.getHandler(), ctx.getClass()])) return true;
+    const req = ctx.switchToHttp().getRequest<FastifyRequest & AuthenticatedRequest>();
+    const header = req.headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!match) throw PlatformError.unauthorized('A bearer token is required in the Authorization header.');
+    req.principal = await this.tokens.verify(match[1]);
+    return true;
+  }
+}

@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { envInt, envString, PlatformError } from '@platform/common';
+import type { Principal } from './principal';
+import type { UserEntity } from '../identity/user.entity';
+
+export interface IssuedToken {
+  token: string;
+  iat: number;
+  exp: number;
+  expiresIn: number;
+}
+
+/** Signed JWTs with iat/exp, which IBM's SDK authenticators decode to schedule their refresh. */
+@Injectable()
+export class TokenService {
+  private readonly key = new TextEncoder().encode(envString('PLATFORM_JWT_SECRET'));
+  private readonly ttlSeconds = envInt('PLATFORM_TOKEN_TTL_SECONDS', 3600);
+
+  async issue(user: UserEntity, use: 'access' | 'refresh' = 'access'): Promise<IssuedToken> {
+    const iat = Math.floor(Date.now() / 1000);
+    const expiresIn = use === 'access' ? this.ttlSeconds : this.ttlSeconds * 24;
+    const exp = iat + expiresIn;
+    const token = await new SignJWT({ username: user.username, role: user.role, use })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(user.id)
+      .setJti(randomUUID())
+      .setIssuedAt(iat)
+      .setExpirationTime(exp)
+      .setIssuer('llm-platform')
+      .sign(this.key);
+    return { token, iat, exp, expiresIn };
+  }
+
+  async verify(token: string): Promise<Principal> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, { issuer: 'llm-platform', algorithms: ['HS256'] });
+      if (payload.use !== 'access' || typeof payload.sub !== 'string') throw PlatformError.unauthorized('The token is not an access token.');
+      const role = payload.role === 'admin' ? 'admin' : 'user';
+      return { userId: payload.sub, username: String(payload.username), role };
+    } catch (err) {
+      if (err instanceof PlatformError) throw err;
+      if (err instanceof joseErrors.JWTExpired) throw PlatformError.unauthorized('The token has expired.');
+      throw PlatformError.unauthorized('The token is invalid.');
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import 'reflect-metadata';
+import formbody from '@fastify/formbody';
+import { ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { PinoNestLogger, ReadinessRegistry, createLogger } from '@platform/common';
+import type { Registry } from 'prom-client';
+import { AppModule } from './app.module';
+import { METRICS_REGISTRY } from './health/health.controller';
+import { ErrorEnvelopeFilter } from './http/error-envelope.filter';
+import { registerHttpMetrics } from './http/http-metrics';
+import { RequestValidationError } from './http/request-validation.error';
+import { registerTraceHook } from './http/trace-hook';
+
+const BODY_LIMIT = 10 * 1024 * 1024;
+
+export async function createGateway(): Promise<NestFastifyApplication> {
+  const logger = createLogger('gateway');
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, logger: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { logger: new PinoNestLogger(logger) });
+  const fastify = app.getHttpAdapter().getInstance();
+  registerTraceHook(fastify);
+  registerHttpMetrics(fastify, app.get<Registry>(METRICS_REGISTRY));
+  await app.register(formbody);
+
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      transform: true,
+      exceptionFactory: (errors) => RequestValidationError.fromClassValidator(errors),
+    }),
+  );
+  app.useGlobalFilters(new ErrorEnvelopeFilter(logger));
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('LLM customization and serving platform')
+      .setDescription('InstructLab, watsonx.ai-style and Llama Stack draft APIs behind one gateway.')
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
+
+  // Shutdown: report not-ready first so balancers stop routing, then Nest drains in-flight requests.
+  const readiness = app.get(ReadinessRegistry);
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => readiness.markDraining());
+  return app;
+}

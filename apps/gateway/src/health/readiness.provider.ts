@@ -1,0 +1,27 @@
+import type { Provider } from '@nestjs/common';
+import type { ClientGrpc } from '@nestjs/microservices';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { ReadinessRegistry } from '@platform/common';
+import { healthV1 } from '@platform/contracts';
+import { lastValueFrom } from 'rxjs';
+import type { DataSource } from 'typeorm';
+import { TAXONOMY_CLIENT } from '../taxonomies/taxonomies.controller';
+
+async function serving(client: ClientGrpc): Promise<void> {
+  const health = client.getService<healthV1.HealthClient>(healthV1.HEALTH_SERVICE_NAME);
+  const res = await lastValueFrom(health.check({ service: '' }));
+  if (res.status !== healthV1.HealthCheckResponse_ServingStatus.SERVING) throw new Error(`not serving (${res.status})`);
+}
+
+export const readinessProvider: Provider = {
+  provide: ReadinessRegistry,
+  inject: [getDataSourceToken(), TAXONOMY_CLIENT],
+  useFactory: (db: DataSource, taxonomy: ClientGrpc) => {
+    const registry = new ReadinessRegistry();
+    registry.add('database', async () => {
+      await db.query('SELECT 1');
+    });
+    registry.add('taxonomy', () => serving(taxonomy));
+    return registry;
+  },
+};

@@ -1,0 +1,69 @@
+import { HttpException } from '@nestjs/common';
+import { PlatformError, decodeErrorDetails, type ErrorTarget } from '@platform/common';
+import { defaultErrorCode, grpcStatusToHttp } from './grpc-status-to-http';
+import { RequestValidationError } from './request-validation.error';
+
+export interface EnvelopeError {
+  code: string;
+  message: string;
+  more_info: string;
+  target?: ErrorTarget;
+}
+
+export interface ErrorEnvelope {
+  errors: EnvelopeError[];
+  trace: string;
+  status_code: number;
+}
+
+const MORE_INFO = 'https://github.com/instructlab/taxonomy';
+
+interface GrpcClientError {
+  code: number;
+  details?: string;
+}
+
+const isGrpcClientError = (e: unknown): e is GrpcClientError =>
+  typeof e === 'object' && e !== null && typeof (e as GrpcClientError).code === 'number' && 'details' in e && 'metadata' in e;
+
+interface FastifyLikeError {
+  statusCode: number;
+  code?: string;
+  message: string;
+}
+const isFastifyError = (e: unknown): e is FastifyLikeError =>
+  e instanceof Error && typeof (e as Partial<FastifyLikeError>).statusCode === 'number';
+
+/** Builds the IBM error envelope for anything thrown while serving a request. */
+export function toEnvelope(exception: unknown, trace: string): ErrorEnvelope {
+  const make = (status: number, errors: Omit<EnvelopeError, 'more_info'>[]): ErrorEnvelope => ({
+    errors: errors.map((e) => ({ ...e, more_info: MORE_INFO })),
+    trace,
+    status_code: status,
+  });
+
+  if (exception instanceof RequestValidationError) {
+    return make(400, exception.issues.map((i) => ({ code: 'invalid_request', message: i.message, target: { type: 'field', name: i.field } })));
+  }
+  if (exception instanceof PlatformError) {
+    return make(grpcStatusToHttp(exception.grpcCode), [{ code: exception.code, message: exception.message, target: exception.target }]);
+  }
+  if (isGrpcClientError(exception)) {
+    const status = grpcStatusToHttp(exception.code);
+    const details = decodeErrorDetails(exception.details);
+    if (details) return make(status, [details]);
+    const message = status === 503 ? 'A backing service is unavailable; try again shortly.' : 'Internal server error.';
+    return make(status, [{ code: defaultErrorCode(status), message }]);
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const response = exception.getResponse();
+    const raw = typeof response === 'string' ? response : (response as { message?: string | string[] }).message;
+    const message = Array.isArray(raw) ? raw.join('; ') : (raw ?? exception.message);
+    return make(status, [{ code: defaultErrorCode(status), message }]);
+  }
+  if (isFastifyError(exception) && exception.statusCode >= 400 && exception.statusCode < 500) {
+    return make(exception.statusCode, [{ code: defaultErrorCode(exception.statusCode), message: exception.message }]);
+  }
+  return make(500, [{ code: 'internal_error', message: 'Internal server error.' }]);
+}

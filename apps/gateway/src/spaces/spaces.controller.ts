@@ -1,0 +1,77 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseArrayPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { PlatformError } from '@platform/common';
+import { CurrentPrincipal, type Principal } from '../auth/principal';
+import { ContainerAccessService } from '../access/container-access.service';
+import { CreateContainerRequest, JsonPatchOperation, ListQuery } from '../access/container.dto';
+import { pageLinks, spaceView } from '../access/container-views';
+import { ContainersService } from '../access/containers.service';
+
+/** Deployment spaces, shaped as the official @ibm-cloud/watsonx-ai SDK's space methods expect. */
+@ApiTags('Spaces')
+@Controller('v2/spaces')
+export class SpacesController {
+  constructor(
+    private readonly containers: ContainersService,
+    private readonly access: ContainerAccessService,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Create a deployment space; the caller becomes its admin' })
+  async create(@Body() body: CreateContainerRequest, @CurrentPrincipal() p: Principal) {
+    const { name, description, tags, ...extra } = body;
+    const space = await this.containers.create('space', { name, description, tags, extra }, p);
+    return spaceView(space, await this.containers.members(space.id));
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List the spaces the caller is a member of' })
+  async list(@Query() q: ListQuery, @CurrentPrincipal() p: Principal) {
+    const start = q.start ?? 0;
+    const limit = q.limit ?? 100;
+    const { total, items } = await this.containers.list('space', p, { start, limit, name: q.name });
+    return { total_count: total, limit, ...pageLinks('/v2/spaces', start, limit, total), resources: items.map((s) => spaceView(s)) };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Get a space' })
+  async get(@Param('id') id: string, @Query('include') include: string | undefined, @CurrentPrincipal() p: Principal) {
+    const { container } = await this.access.require('space', id, p, 'viewer', 'space_id');
+    const members = include?.split(',').includes('members') ? await this.containers.members(id) : undefined;
+    return spaceView(container, members);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Update a space with a JSON patch on /name, /description or /tags (editor role)' })
+  async update(
+    @Param('id') id: string,
+    @Body(new ParseArrayPipe({ items: JsonPatchOperation })) ops: JsonPatchOperation[],
+    @CurrentPrincipal() p: Principal,
+  ) {
+    const { container } = await this.access.require('space', id, p, 'editor', 'space_id');
+    const patch: { name?: string; description?: string; tags?: string[] } = {};
+    for (const op of ops) {
+      const field = op.path.slice(1) as 'name' | 'description' | 'tags';
+      if (op.op === 'remove') {
+        if (field === 'name') throw PlatformError.invalid('The name of a space cannot be removed.', 'name');
+        if (field === 'tags') patch.tags = [];
+        else patch.description = '';
+        continue;
+      }
+      const valid = field === 'tags' ? Array.isArray(op.value) && op.value.every((t) => typeof t === 'string') : typeof op.value === 'string' && op.value.length <= 1000;
+      if (!valid || (field === 'name' && !(op.value as string).trim())) throw PlatformError.invalid(`Invalid value for ${op.path}.`, field);
+      (patch as Record<string, unknown>)[field] = op.value;
+    }
+    return spaceView(await this.containers.update(container, patch));
+  }
+
+  @Delete(':id')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Delete a space (admin role)' })
+  async delete(@Param('id') id: string, @CurrentPrincipal() p: Principal) {
+    const { container } = await this.access.require('space', id, p, 'admin', 'space_id');
+    await this.containers.delete(container);
+    return {};
+  }
+}

@@ -1,0 +1,147 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { PlatformError, currentTraceId, isCosPath, isInstructlabId, isInstructlabName, isUniqueViolation, PROJECT_ID } from '@platform/common';
+import { enqueueEvent, OutboxRelay } from '@platform/events';
+import type { ObjectStore } from '@platform/object-store';
+import type { DataSource } from 'typeorm';
+import { estimateTaxonomyTokens, readTaxonomyArchive } from './intake';
+import { archiveErrorToPlatform } from './intake-errors';
+import { TaxonomyEntity } from './taxonomy.entity';
+import { taxonomyEvents } from './taxonomy-events';
+import { OBJECT_STORE, type StoreLocation, STORE_LOCATION } from './taxonomy.tokens';
+
+export const TAXONOMY_SCHEMA = 'taxonomy';
+
+/** Where `ibmcloud ilab taxonomy` style uploads land when the request names no path. */
+const DEFAULT_PREFIX = 'taxonomies/taxonomy-';
+
+export interface NewTaxonomy {
+  projectId: string;
+  name: string;
+  taxonomyPathCos?: string;
+  bucket?: string;
+  endpoint?: string;
+  secretsManager?: { url: string; gitId: string };
+  createdBy: string;
+}
+
+@Injectable()
+export class TaxonomyService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(OBJECT_STORE) private readonly store: ObjectStore,
+    @Inject(STORE_LOCATION) private readonly location: StoreLocation,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  private get repo() {
+    return this.db.getRepository(TaxonomyEntity);
+  }
+
+  /**
+   * Reads and checks the tarball before anything is written, then stores the row and its `taxonomy.created`
+   * event in one transaction: a refused archive leaves no row and no event behind.
+   */
+  async create(input: NewTaxonomy): Promise<TaxonomyEntity> {
+    this.checkProject(input.projectId);
+    if (!isInstructlabName(input.name)) throw PlatformError.invalid('name must be 1-32 characters matching ^[a-zA-Z0-9]([_-]?[a-zA-Z0-9]+)*$.', 'name');
+    if (input.taxonomyPathCos && !isCosPath(input.taxonomyPathCos)) {
+      throw PlatformError.invalid('taxonomy_path_cos must be 20-100 characters matching ^([-_./a-zA-Z0-9][a-zA-Z0-9]+)*[^/]$.', 'taxonomy_path_cos');
+    }
+    if (input.bucket && input.bucket !== this.location.bucket) {
+      throw PlatformError.invalid(`Only the platform's bucket "${this.location.bucket}" can be read.`, 'cos_bucket_information.bucket');
+    }
+    if (await this.repo.existsBy({ projectId: input.projectId, name: input.name })) throw this.duplicate(input.name);
+
+    const path = input.taxonomyPathCos || (await this.newestUpload());
+    if (!(await this.store.exists(path))) {
+      throw PlatformError.invalid(`No taxonomy archive at "${path}" in bucket "${this.location.bucket}".`, 'taxonomy_path_cos');
+    }
+    const archive = await readTaxonomyArchive(await this.store.get(path)).catch(archiveErrorToPlatform);
+    if (archive.leaves.length === 0) {
+      throw PlatformError.invalid('The archive holds no qna.yaml under knowledge/ or compositional_skills/.', 'taxonomy_path_cos');
+    }
+    const tokens = estimateTaxonomyTokens(archive.files, archive.leaves);
+
+    try {
+      const saved = await this.db.transaction(async (m) => {
+        const row = await m.getRepository(TaxonomyEntity).save(
+          m.getRepository(TaxonomyEntity).create({
+            projectId: input.projectId,
+            name: input.name,
+            taxonomyPathCos: path,
+            bucket: this.location.bucket,
+            endpoint: input.endpoint || this.location.endpoint,
+            secretsManagerUrl: input.secretsManager?.url ?? null,
+            secretsManagerGitId: input.secretsManager?.gitId ?? null,
+            dataTokensEstimated: tokens.dataTokensEstimated,
+            leaves: tokens.perLeaf,
+            createdBy: input.createdBy,
+          }),
+        );
+        await enqueueEvent(
+          m,
+          TAXONOMY_SCHEMA,
+          taxonomyEvents.create(
+            'taxonomy.created',
+            {
+              taxonomyId: row.id,
+              projectId: row.projectId,
+              name: row.name,
+              taxonomyPathCos: row.taxonomyPathCos,
+              bucket: row.bucket,
+              leaves: archive.leaves,
+              dataTokensEstimated: row.dataTokensEstimated,
+            },
+            { traceId: currentTraceId() },
+          ),
+        );
+        return row;
+      });
+      this.relay.nudge();
+      return saved;
+    } catch (err) {
+      if (isUniqueViolation(err)) throw this.duplicate(input.name);
+      throw err;
+    }
+  }
+
+  async get(projectId: string, id: string): Promise<TaxonomyEntity> {
+    this.checkProject(projectId);
+    if (!isInstructlabId(id)) throw PlatformError.invalid('The taxonomy id must be 36 characters of a-z, 0-9 and "-".', 'id');
+    const row = await this.repo.findOneBy({ projectId, id });
+    if (!row) throw PlatformError.notFound(`Taxonomy ${id} was not found in project ${projectId}.`, 'taxonomy_not_found');
+    return row;
+  }
+
+  list(projectId: string): Promise<TaxonomyEntity[]> {
+    this.checkProject(projectId);
+    return this.repo.find({ where: { projectId }, order: { createdAt: 'DESC' }, take: 500 });
+  }
+
+  async delete(projectId: string, id: string): Promise<void> {
+    const row = await this.get(projectId, id);
+    await this.db.transaction(async (m) => {
+      const res = await m.getRepository(TaxonomyEntity).delete({ id: row.id, projectId });
+      if (!res.affected) throw PlatformError.notFound(`Taxonomy ${id} was not found in project ${projectId}.`, 'taxonomy_not_found');
+      await enqueueEvent(m, TAXONOMY_SCHEMA, taxonomyEvents.create('taxonomy.deleted', { taxonomyId: row.id, projectId }, { traceId: currentTraceId() }));
+    });
+    this.relay.nudge();
+  }
+
+  private checkProject(projectId: string): void {
+    if (!PROJECT_ID.pattern.test(projectId)) throw PlatformError.invalid('project_id must be a lowercase UUID.', 'project_id');
+  }
+
+  private duplicate(name: string): PlatformError {
+    return PlatformError.conflict(`A taxonomy named "${name}" already exists in this project.`, 'name');
+  }
+
+  /** Upload names carry their time, so the greatest key under the default prefix is the newest upload. */
+  private async newestUpload(): Promise<string> {
+    let newest: string | undefined;
+    for await (const key of this.store.list(DEFAULT_PREFIX)) if (!newest || key > newest) newest = key;
+    if (!newest) throw PlatformError.invalid(`taxonomy_path_cos is required: nothing found under ${DEFAULT_PREFIX}*.`, 'taxonomy_path_cos');
+    return newest;
+  }
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { COS_PATH, COS_PATH_SEED_PATTERN, isCosPath, isInstructlabId, isInstructlabName } from './instructlab-fields';
+
+describe('InstructLab field rules', () => {
+  it('names follow the seed regex and 1-32 length', () => {
+    for (const ok of ['a', 'example-taxonomy-1', 'a_b-c', 'A'.repeat(32)]) expect(isInstructlabName(ok)).toBe(true);
+    for (const bad of ['', '-a', 'a-', 'a--b', 'a_-b', 'a b', 'A'.repeat(33), 'ü']) expect(isInstructlabName(bad)).toBe(false);
+  });
+
+  it('ids are 36 characters of [a-z0-9-]', () => {
+    expect(isInstructlabId('202a03c4-dcf1-432a-82b7-abecb2e019f7')).toBe(true);
+    expect(isInstructlabId('202A03C4-dcf1-432a-82b7-abecb2e019f7')).toBe(false);
+    expect(isInstructlabId('202a03c4-dcf1-432a-82b7-abecb2e019f')).toBe(false);
+  });
+
+  it('COS paths: 20-100 characters, seed regex', () => {
+    expect(isCosPath('taxonomies/taxonomy.tar.gz')).toBe(true);
+    expect(isCosPath('taxonomies/t.tar.gz')).toBe(false); // 19 characters
+    expect(isCosPath(`taxonomies/${'a'.repeat(89)}`)).toBe(true); // 100
+    expect(isCosPath(`taxonomies/${'a'.repeat(90)}`)).toBe(false); // 101
+    expect(isCosPath('taxonomies/taxonomy.tar.gz/')).toBe(false);
+    expect(isCosPath('taxonomies//taxonomy.tar.gz')).toBe(false);
+  });
+
+  it('the linear COS pattern accepts exactly what the seed pattern accepts', () => {
+    const alphabet = ['a', 'Z', '0', '-', '_', '.', '/', ' '];
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let i = 0; i < 20_000; i++) {
+      const len = 1 + Math.floor(rand() * 9);
+      const s = Array.from({ length: len }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('');
+      expect(COS_PATH.pattern.test(s), s).toBe(COS_PATH_SEED_PATTERN.test(s));
+    }
+  });
+
+  it('the linear COS pattern stays fast on inputs that make the seed regex backtrack', () => {
+    const t0 = performance.now();
+    expect(COS_PATH.pattern.test(`${'a'.repeat(99)}/`)).toBe(false);
+    expect(performance.now() - t0).toBeLessThan(50);
+  });
+});
