@@ -4,9 +4,9 @@ import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
 // One alias per tsconfig path, so tests resolve libraries exactly as the type-checker does.
-const { compilerOptions } = JSON.parse(readFileSync(resolve(__dirname, 'tsconfig.base.json'), 'utf8'));
+const { compilerOptions } = JSON.parse(readFileSync(resolve(import.meta.dirname, 'tsconfig.base.json'), 'utf8'));
 const alias = Object.fromEntries(
-  Object.entries<string[]>(compilerOptions.paths).map(([name, [target]]) => [name, resolve(__dirname, target)]),
+  Object.entries<string[]>(compilerOptions.paths).map(([name, [target]]) => [name, resolve(import.meta.dirname, target)]),
 );
 
 export default defineConfig({

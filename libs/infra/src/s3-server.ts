@@ -32,13 +32,14 @@ export async function startS3(opts: S3ServerOptions): Promise<S3Server> {
     silent: true,
     configureBuckets: opts.buckets.map((name) => ({ name })),
   });
-  const http: Server = await server.run();
+  await server.run();
+  const http: Server = server.httpServer;
   return {
     endpoint: `http://127.0.0.1:${opts.port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        http.close(() => resolve());
-        http.closeAllConnections(); // keep-alive sockets of SDK clients would hold close() open
-      }),
+    stop: async () => {
+      const closed = server.close();
+      http.closeAllConnections(); // keep-alive sockets of SDK clients would hold close() open
+      await closed;
+    },
   };
 }

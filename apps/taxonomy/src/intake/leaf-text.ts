@@ -1,0 +1,59 @@
+import { parse } from 'yaml';
+
+/**
+ * The strings of a qna.yaml that become training data: the document outline and, for each seed example,
+ * its context, question and answer (skills, v2/v3) or its questions_and_answers pairs (knowledge, v3).
+ * Metadata (created_by, domain, document.repo...) is not counted.
+ *
+ * This is deliberately shape-tolerant, not a validator: schema validation (a later issue) should parse
+ * the leaf into a typed document first and refuse bad leaves; this function can then take that document.
+ * Returns null when `doc` is not a mapping at all.
+ */
+export function trainingTextOf(doc: unknown): string[] | null {
+  if (!isRecord(doc)) return null;
+  const texts: string[] = [];
+  pushString(texts, doc.document_outline);
+  for (const example of arrayOf(doc.seed_examples)) {
+    if (!isRecord(example)) continue;
+    pushString(texts, example.context);
+    pushString(texts, example.question);
+    pushString(texts, example.answer);
+    for (const pair of arrayOf(example.questions_and_answers)) {
+      if (!isRecord(pair)) continue;
+      pushString(texts, pair.question);
+      pushString(texts, pair.answer);
+    }
+  }
+  return texts;
+}
+
+export interface LeafText {
+  texts: string[];
+  /** False when the YAML did not parse into a mapping and the raw file text was used instead. */
+  parsed: boolean;
+}
+
+/** Training text of one qna.yaml source; falls back to the whole raw text so a broken leaf is never "free". */
+export function leafText(source: string): LeafText {
+  let doc: unknown;
+  try {
+    // yaml's default alias limit already defuses "billion laughs" documents.
+    doc = parse(source);
+  } catch {
+    return { texts: [source], parsed: false };
+  }
+  const texts = trainingTextOf(doc);
+  return texts === null ? { texts: [source], parsed: false } : { texts, parsed: true };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function arrayOf(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+function pushString(into: string[], value: unknown): void {
+  if (typeof value === 'string' && value.length > 0) into.push(value);
+}

@@ -1,0 +1,4 @@
+export type { ObjectHead, ObjectStore } from './object-store';
+export { ObjectNotFoundError, ObjectTooLargeError } from './errors';
+export { loadS3Config, type EnvSource, type S3StoreConfig } from './config';
+export { S3ObjectStore, createObjectStoreFromEnv, type S3ObjectStoreOptions } from './s3-object-store';
