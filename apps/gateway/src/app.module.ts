@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ClientsModule } from '@nestjs/microservices';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { createMetricsRegistry, envString, grpcOptions, platformAddresses, postgresOptions } from '@platform/common';
+import { createMetricsRegistry, envString, grpcOptions, platformAddresses, serviceDataSourceOptions } from '@platform/common';
 import { ContainerAccessService } from './access/container-access.service';
 import { ContainersService } from './access/containers.service';
 import { membersController } from './access/members.controller';
@@ -30,7 +30,7 @@ export const IDENTITY_SCHEMA = 'identity';
   imports: [
     TypeOrmModule.forRootAsync({
       useFactory: () =>
-        postgresOptions({
+        serviceDataSourceOptions({
           url: envString('DATABASE_URL'),
           schema: IDENTITY_SCHEMA,
           entities: [UserEntity, ApiKeyEntity, ContainerEntity, MembershipEntity],

@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import formbody from '@fastify/formbody';
 import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -22,7 +21,6 @@ export async function createGateway(): Promise<NestFastifyApplication> {
   const fastify = app.getHttpAdapter().getInstance();
   registerTraceHook(fastify);
   registerHttpMetrics(fastify, app.get<Registry>(METRICS_REGISTRY));
-  await app.register(formbody);
 
   app.useGlobalPipes(
     new ValidationPipe({

@@ -3,7 +3,7 @@ import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
-import { GrpcHealthController, ReadinessRegistry, createLogger, envString, postgresOptions, type Logger } from '@platform/common';
+import { GrpcHealthController, ReadinessRegistry, createLogger, envString, serviceDataSourceOptions, type Logger } from '@platform/common';
 import { EVENTS_STREAM, EVENTS_SUBJECT_PREFIX, OutboxRelay, ensureStream, outboxMigration } from '@platform/events';
 import { createObjectStoreFromEnv, loadS3Config, type ObjectStore } from '@platform/object-store';
 import type { DataSource } from 'typeorm';
@@ -31,7 +31,7 @@ class TaxonomyRuntime implements OnApplicationShutdown {
   imports: [
     TypeOrmModule.forRootAsync({
       useFactory: () =>
-        postgresOptions({
+        serviceDataSourceOptions({
           url: envString('DATABASE_URL'),
           schema: TAXONOMY_SCHEMA,
           entities: [TaxonomyEntity],

@@ -17,12 +17,14 @@ export async function ensureSchema(url: string, schema: string): Promise<void> {
 
 type PostgresDataSourceOptions = Extract<DataSourceOptions, { type: 'postgres' }>;
 
-export function postgresOptions(opts: {
+/** Creates the service's schema if needed and returns options that run its migrations on connect. */
+export async function serviceDataSourceOptions(opts: {
   url: string;
   schema: string;
   entities: PostgresDataSourceOptions['entities'];
   migrations: PostgresDataSourceOptions['migrations'];
-}): PostgresDataSourceOptions {
+}): Promise<PostgresDataSourceOptions> {
+  await ensureSchema(opts.url, opts.schema);
   return {
     type: 'postgres',
     url: opts.url,

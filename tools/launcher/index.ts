@@ -1,0 +1,2 @@
+export { startPlatform, type PlatformOptions, type PlatformPorts, type RunningPlatform } from './platform';
+export { loadSecrets, type PlatformSecrets } from './secrets';

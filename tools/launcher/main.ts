@@ -1,0 +1,96 @@
+import { chmodSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { startNats, startPostgres, startS3 } from '@platform/infra';
+import { envInt } from '@platform/common';
+import { startPlatform } from './platform';
+import { loadSecrets } from './secrets';
+import { recordProcesses, stopOrphans } from './orphans';
+
+/**
+ * `npm start`: the embedded default. Real PostgreSQL, NATS JetStream and an S3-compatible server under the data
+ * directory (each replaced by DATABASE_URL, NATS_URL or PLATFORM_S3_ENDPOINT when given), then every service.
+ */
+async function main(): Promise<void> {
+  const dataDir = resolve(process.env.PLATFORM_DATA_DIR ?? '.data');
+  mkdirSync(dataDir, { recursive: true });
+  chmodSync(dataDir, 0o755); // PostgreSQL runs as its own user and must reach its folder inside
+  stopOrphans(dataDir);
+  const secrets = loadSecrets(dataDir);
+  const stops: (() => Promise<void>)[] = [];
+  const children: { pid: number; match: string }[] = [];
+  const s3Bucket = process.env.PLATFORM_S3_BUCKET || 'instructlab';
+  const s3Keys = { accessKey: process.env.PLATFORM_S3_ACCESS_KEY || 'platform', secretKey: process.env.PLATFORM_S3_SECRET_KEY || 'platform-secret' };
+
+  const log = (msg: string) => process.stdout.write(`[platform] ${msg}\n`);
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    log('stopping…');
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void shutdown(0));
+  process.once('SIGTERM', () => void shutdown(0));
+
+  try {
+    let databaseUrl = process.env.DATABASE_URL;
+    if (!databaseUrl) {
+      log('starting PostgreSQL…');
+      const pg = await startPostgres({ dataDir: join(dataDir, 'postgres'), port: envInt('PLATFORM_PG_PORT', 54329), database: 'platform' });
+      stops.push(pg.stop);
+      databaseUrl = pg.url;
+    }
+    let natsUrl = process.env.NATS_URL;
+    if (!natsUrl) {
+      log('starting NATS JetStream…');
+      const nats = await startNats({ port: envInt('PLATFORM_NATS_PORT', 4222), storeDir: join(dataDir, 'nats') });
+      stops.push(nats.stop);
+      children.push({ pid: nats.process.pid ?? 0, match: 'nats-server' });
+      natsUrl = nats.url;
+    }
+    let s3Endpoint = process.env.PLATFORM_S3_ENDPOINT;
+    if (!s3Endpoint) {
+      log('starting the S3-compatible object store…');
+      const s3 = await startS3({ port: envInt('PLATFORM_S3_PORT', 9000), directory: join(dataDir, 's3'), buckets: [s3Bucket], ...s3Keys });
+      stops.push(s3.stop);
+      s3Endpoint = s3.endpoint;
+    }
+
+    log('starting services…');
+    const ports = { gateway: envInt('PLATFORM_PORT', 8080), taxonomyGrpc: envInt('PLATFORM_TAXONOMY_GRPC_PORT', 50061), taxonomyOps: envInt('PLATFORM_TAXONOMY_OPS_PORT', 9461) };
+    const platform = await startPlatform({ dataDir, ports, databaseUrl, natsUrl, s3: { endpoint: s3Endpoint, bucket: s3Bucket, ...s3Keys }, secrets });
+    stops.push(platform.stop);
+    recordProcesses(dataDir, [...children, ...platform.processes.map((p) => ({ pid: p.child.pid ?? 0, match: 'swc-node' }))]);
+
+    const url = platform.gatewayUrl;
+    process.stdout.write(
+      [
+        '',
+        `  Platform ready at ${url}`,
+        `    API docs      ${url}/docs   (OpenAPI: ${url}/openapi.json)`,
+        `    Health        ${url}/health    Metrics: ${url}/metrics`,
+        `    Object store  ${s3Endpoint}  bucket "${s3Bucket}"  keys ${s3Keys.accessKey} / ${s3Keys.secretKey}`,
+        `    Admin         user "admin"  password ${secrets.adminPassword}`,
+        `    Admin API key ${secrets.adminApiKey}`,
+        `    Data          ${dataDir}   Logs: ${join(dataDir, 'logs')}`,
+        '',
+        `  Get a token:  curl -s -X POST ${url}/icp4d-api/v1/authorize -H 'content-type: application/json' \\`,
+        `                  -d '{"username":"admin","api_key":"${secrets.adminApiKey}"}'`,
+        '  Press Ctrl-C to stop.',
+        '',
+      ].join('\n'),
+    );
+    for (const p of platform.processes) {
+      p.child.once('exit', (code) => {
+        log(`${p.name} exited (${code}); stopping the platform`);
+        void shutdown(1);
+      });
+    }
+  } catch (err) {
+    process.stderr.write(`[platform] failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+    await shutdown(1);
+  }
+}
+
+void main();

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Shared by `npm start` and `npm test`: makes a fresh clone runnable with nothing installed by hand.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+
+node -e 'const [a,b]=process.versions.node.split(".").map(Number); if (a<20||(a===20&&b<19)) { console.error("Node.js >= 20.19 is required, found "+process.version); process.exit(1) }'
+
+# npm ci is not used: this registry lacks some other-platform optional binaries, which npm ci treats as a lockfile mismatch.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "[bootstrap] installing dependencies…"
+  npm install --no-audit --no-fund --loglevel=error
+fi
+
+gen=libs/contracts/src/gen
+if [ ! -d "$gen" ] || [ -n "$(find proto buf.gen.yaml -newer "$gen" -print -quit 2>/dev/null)" ]; then
+  echo "[bootstrap] generating gRPC contracts…"
+  rm -rf "$gen"
+  npx --no-install buf generate
+  touch "$gen"
+fi
+
+# Debian packages the embedded default runs (installed with apt when running as root).
+missing=()
+command -v nats-server >/dev/null || missing+=(nats-server)
+ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "[bootstrap] installing ${missing[*]} with apt…"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "[bootstrap] please install: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+fi
