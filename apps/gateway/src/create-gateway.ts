@@ -20,6 +20,8 @@ export async function createGateway(): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { logger: new PinoNestLogger(logger) });
   const fastify = app.getHttpAdapter().getInstance();
   registerTraceHook(fastify);
+  // The SDK's PATCH calls send RFC 6902 patches with their own media type.
+  fastify.addContentTypeParser('application/json-patch+json', { parseAs: 'string' }, fastify.getDefaultJsonParser('error', 'error'));
   registerHttpMetrics(fastify, app.get<Registry>(METRICS_REGISTRY));
 
   app.useGlobalPipes(

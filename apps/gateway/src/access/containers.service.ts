@@ -49,7 +49,7 @@ export class ContainersService {
       qb.innerJoin(MembershipEntity, 'm', 'm.container_id = c.id AND m.user_id = :userId', { userId: principal.userId });
     }
     if (opts.name) qb.andWhere('c.name = :name', { name: opts.name });
-    const [items, total] = await qb.orderBy('c.created_at', 'ASC').addOrderBy('c.id', 'ASC').skip(opts.start).take(opts.limit).getManyAndCount();
+    const [items, total] = await qb.orderBy('c.createdAt', 'ASC').addOrderBy('c.id', 'ASC').offset(opts.start).limit(opts.limit).getManyAndCount();
     return { total, items };
   }
 

@@ -1,0 +1,77 @@
+import { Readable } from 'node:stream';
+import { createGzip } from 'node:zlib';
+import { pack, type Headers } from 'tar-stream';
+
+export interface Entry {
+  name: string;
+  content?: string;
+  type?: Headers['type'];
+  linkname?: string;
+}
+
+/** Packs entries into a .tar.gz in memory, links and hostile names included (tests need both). */
+export async function tarGz(entries: Entry[]): Promise<Buffer> {
+  const p = pack();
+  for (const e of entries) {
+    if (e.type === 'symlink' || e.type === 'link') p.entry({ name: e.name, type: e.type, linkname: e.linkname });
+    else p.entry({ name: e.name, type: e.type ?? 'file' }, e.content ?? '');
+  }
+  p.finalize();
+  const chunks: Buffer[] = [];
+  for await (const c of p.pipe(createGzip())) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** A .tar.gz whose single entry inflates to `size` zero bytes, generated and compressed as a stream. */
+export async function gzipBomb(size: number): Promise<Buffer> {
+  const p = pack();
+  const entry = p.entry({ name: 'knowledge/bomb/qna.yaml', size }, () => undefined);
+  const zeros = Buffer.alloc(1 << 20);
+  const source = Readable.from(
+    (function* () {
+      for (let left = size; left > 0; left -= zeros.length) yield left >= zeros.length ? zeros : zeros.subarray(0, left);
+    })(),
+  );
+  source.pipe(entry).on('finish', () => p.finalize());
+  const chunks: Buffer[] = [];
+  for await (const c of p.pipe(createGzip({ level: 1 }))) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+export const KNOWLEDGE_QNA = `version: 3
+domain: astronomy
+created_by: e2e
+seed_examples:
+  - context: |
+      The Sun is the star at the center of the Solar System. It is a nearly perfect ball of hot plasma.
+    questions_and_answers:
+      - question: What is at the center of the Solar System?
+        answer: The Sun.
+      - question: What is the Sun made of?
+        answer: Hot plasma.
+      - question: Is the Sun a star?
+        answer: Yes, the Sun is a star.
+document_outline: Facts about the Sun
+document:
+  repo: https://github.com/example/astronomy-docs
+  commit: 0123456789abcdef
+  patterns:
+    - sun.md
+`;
+
+export const SKILL_QNA = `version: 2
+task_description: Write short poems
+created_by: e2e
+seed_examples:
+  - question: Write a two-line poem about the sea.
+    answer: |
+      The sea is wide and deep and blue,
+      it sings its song the whole day through.
+`;
+
+export const validTaxonomy = () =>
+  tarGz([
+    { name: 'taxonomy/knowledge/science/astronomy/sun/qna.yaml', content: KNOWLEDGE_QNA },
+    { name: 'taxonomy/compositional_skills/writing/poetry/qna.yaml', content: SKILL_QNA },
+    { name: 'taxonomy/README.md', content: '# taxonomy' },
+  ]);

@@ -1,0 +1,153 @@
+import { randomBytes } from 'node:crypto';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { envelopeOf } from './support/api';
+import { eventually, storedEvents } from './support/events';
+import { gzipBomb, KNOWLEDGE_QNA, tarGz, validTaxonomy } from './support/tarballs';
+import { startTestPlatform, type TestPlatform } from './support/test-platform';
+
+let platform: TestPlatform;
+let token: string;
+let project: string;
+const run = randomBytes(4).toString('hex');
+
+async function upload(key: string, body: Buffer): Promise<string> {
+  const s3 = inject('s3');
+  const client = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: s3.accessKey, secretAccessKey: s3.secretKey } });
+  await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: body }));
+  client.destroy();
+  return key;
+}
+
+let validPath: string;
+const create = (body: Record<string, unknown>, projectId = project) => platform.api.request<Record<string, unknown>>('POST', `/v1/projects/${projectId}/taxonomies`, { token, body });
+const list = async () => (await platform.api.request<{ taxonomies: { name: string }[] }>('GET', `/v1/projects/${project}/taxonomies`, { token })).body.taxonomies;
+
+beforeAll(async () => {
+  platform = await startTestPlatform();
+  token = await platform.api.newUser('tess');
+  project = await platform.api.newProject(token, 'taxonomies');
+  validPath = await upload(`taxonomies/e2e-${run}/taxonomy.tar.gz`, await validTaxonomy());
+});
+afterAll(async () => platform?.stop());
+
+describe('taxonomies', () => {
+  it('create returns 201 with exactly the seed fields', async () => {
+    const res = await create({ name: 'example-taxonomy-1', taxonomy_path_cos: validPath, secrets_manager_config: { url: 'https://sm.example.com', git_id: 'd9428888-122b-11e1-b85c-61cd3cbb3210' } });
+    expect(res.status).toBe(201);
+    const t = res.body;
+    expect(Object.keys(t).sort()).toEqual(['cos_bucket_information', 'created_at', 'href', 'id', 'name', 'project_id', 'secrets_manager_config', 'taxonomy_path_cos', 'tokens'].sort());
+    expect(t.id).toMatch(/^[a-z0-9-]{36}$/);
+    expect(t).toMatchObject({ project_id: project, name: 'example-taxonomy-1', taxonomy_path_cos: validPath, secrets_manager_config: { url: 'https://sm.example.com', git_id: 'd9428888-122b-11e1-b85c-61cd3cbb3210' } });
+    expect(t.created_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
+    expect(t.href).toBe(`${platform.url}/v1/projects/${project}/taxonomies/${t.id}`);
+    expect(t.cos_bucket_information).toEqual({ bucket: inject('s3').bucket, endpoint: inject('s3').endpoint });
+    const tokens = (t.tokens as { data_tokens_estimated: number }).data_tokens_estimated;
+    expect(tokens).toBeGreaterThan(40);
+    expect(tokens).toBeLessThan(400);
+
+    const got = await platform.api.request('GET', `/v1/projects/${project}/taxonomies/${t.id}`, { token });
+    expect(got.body).toEqual(t);
+    const listed = await list();
+    expect(listed).toHaveLength(1);
+    expect(Object.keys(listed[0]).sort()).toEqual(['created_at', 'href', 'id', 'name', 'project_id', 'taxonomy_path_cos']);
+  });
+
+  it('the /v1/taxonomies routes use ?project_id= or the default project', async () => {
+    const admin = await platform.api.adminToken();
+    const created = await platform.api.request<{ id: string; project_id: string }>('POST', '/v1/taxonomies', { token: admin, body: { name: 'in-default', taxonomy_path_cos: validPath } });
+    expect(created.status).toBe(201);
+    const byDefault = await platform.api.request<{ taxonomies: { id: string }[] }>('GET', '/v1/taxonomies', { token: admin });
+    expect(byDefault.body.taxonomies.map((t) => t.id)).toContain(created.body.id);
+    const explicit = await platform.api.request<{ taxonomies: { name: string }[] }>('GET', `/v1/taxonomies?project_id=${project}`, { token });
+    expect(explicit.body.taxonomies.map((t) => t.name)).toContain('example-taxonomy-1');
+    expect((await platform.api.request('GET', `/v1/taxonomies/${created.body.id}`, { token: admin })).status).toBe(200);
+    expect((await platform.api.request('DELETE', `/v1/taxonomies/${created.body.id}?project_id=${created.body.project_id}`, { token: admin })).status).toBe(204);
+    // tess has a default project (her first); a user with none must name one.
+    const newcomer = await platform.api.newUser('nina');
+    const none = await platform.api.request('GET', '/v1/taxonomies', { token: newcomer });
+    expect(none.status).toBe(400);
+    expect(envelopeOf(none).target).toEqual({ type: 'field', name: 'project_id' });
+  });
+
+  it('a duplicate name in the project is 409', async () => {
+    await create({ name: 'dup-name', taxonomy_path_cos: validPath });
+    const again = await create({ name: 'dup-name', taxonomy_path_cos: validPath });
+    expect(again.status).toBe(409);
+    expect(envelopeOf(again)).toMatchObject({ code: 'conflict', target: { type: 'field', name: 'name' } });
+  });
+
+  it('enforces the seed name rule: 1-32 characters, ^[a-zA-Z0-9]([_-]?[a-zA-Z0-9]+)*$', async () => {
+    expect((await create({ name: 'a'.repeat(32), taxonomy_path_cos: validPath })).status).toBe(201);
+    expect((await create({ name: 'B', taxonomy_path_cos: validPath })).status).toBe(201);
+    for (const name of ['a'.repeat(33), '', '-lead', 'trail_', 'dou--ble', 'sp ace', 'dot.name', 42]) {
+      const res = await create({ name, taxonomy_path_cos: validPath });
+      expect(res.status, String(name)).toBe(400);
+      expect(envelopeOf(res).target).toEqual({ type: 'field', name: 'name' });
+    }
+    expect((await create({ taxonomy_path_cos: validPath })).status).toBe(400);
+  });
+
+  it('enforces the seed path rule: 20-100 characters, no trailing slash', async () => {
+    for (const path of ['taxonomies/a.tar.gz', `taxonomies/${'a'.repeat(90)}`, 'taxonomies/taxonomy.tar.gz/', 'taxonomies//taxonomy.tar.gz']) {
+      const res = await create({ name: 'pathcheck', taxonomy_path_cos: path });
+      expect(res.status, path).toBe(400);
+      expect(envelopeOf(res).target).toEqual({ type: 'field', name: 'taxonomy_path_cos' });
+    }
+    const missing = await create({ name: 'pathcheck', taxonomy_path_cos: 'taxonomies/not-uploaded.tar.gz' });
+    expect(missing.status).toBe(400);
+    expect(envelopeOf(missing).message).toMatch(/No taxonomy archive/);
+  });
+
+  it('unknown ids are 404 and malformed ids 400', async () => {
+    const unknown = await platform.api.request('GET', `/v1/projects/${project}/taxonomies/00000000-0000-4000-8000-000000000000`, { token });
+    expect(unknown.status).toBe(404);
+    expect(envelopeOf(unknown).code).toBe('taxonomy_not_found');
+    expect((await platform.api.request('GET', `/v1/projects/${project}/taxonomies/ABC`, { token })).status).toBe(400);
+    expect((await platform.api.request('DELETE', `/v1/projects/${project}/taxonomies/00000000-0000-4000-8000-000000000000`, { token })).status).toBe(404);
+    expect((await platform.api.request('GET', `/v1/projects/00000000-0000-4000-8000-000000000000/taxonomies`, { token })).status).toBe(404);
+  });
+
+  it('refuses malicious and empty archives with 400, writing nothing', async () => {
+    const before = (await list()).length;
+    const cases: [string, Buffer][] = [
+      ['dotdot', await tarGz([{ name: 'knowledge/../../etc/qna.yaml', content: KNOWLEDGE_QNA }])],
+      ['absolute', await tarGz([{ name: '/etc/knowledge/qna.yaml', content: KNOWLEDGE_QNA }])],
+      ['symlink', await tarGz([{ name: 'knowledge/a/qna.yaml', type: 'symlink', linkname: '/etc/passwd' }])],
+      ['hardlink', await tarGz([{ name: 'knowledge/a/qna.yaml', type: 'link', linkname: '../../outside' }])],
+      ['bomb', await gzipBomb(300 * 1024 * 1024)],
+      ['noleaves', await tarGz([{ name: 'README.md', content: 'nothing here' }])],
+      ['notatar', Buffer.from('this is not an archive at all, just text')],
+    ];
+    for (const [label, body] of cases) {
+      const path = await upload(`taxonomies/e2e-${run}/bad-${label}.tar.gz`, body);
+      const res = await create({ name: `bad-${label}`, taxonomy_path_cos: path });
+      expect(res.status, label).toBe(400);
+      expect(envelopeOf(res).target, label).toEqual({ type: 'field', name: 'taxonomy_path_cos' });
+    }
+    expect(await list()).toHaveLength(before);
+    const created = await storedEvents(platform.options.natsUrl, 'platform.events.taxonomy.created');
+    expect(created.filter((e) => String(e.data.name).startsWith('bad-') && e.data.projectId === project)).toEqual([]);
+  });
+
+  it('publishes taxonomy.created and taxonomy.deleted exactly once each', async () => {
+    const res = await create({ name: 'evented', taxonomy_path_cos: validPath });
+    const id = res.body.id as string;
+    expect((await platform.api.request('DELETE', `/v1/projects/${project}/taxonomies/${id}`, { token })).status).toBe(204);
+    expect((await platform.api.request('GET', `/v1/projects/${project}/taxonomies/${id}`, { token })).status).toBe(404);
+    const mine = (events: { data: Record<string, unknown> }[]) => events.filter((e) => e.data.taxonomyId === id);
+    const created = await eventually(() => storedEvents(platform.options.natsUrl, 'platform.events.taxonomy.created'), (e) => mine(e).length > 0);
+    const deleted = await eventually(() => storedEvents(platform.options.natsUrl, 'platform.events.taxonomy.deleted'), (e) => mine(e).length > 0);
+    expect(mine(created)).toHaveLength(1);
+    expect(mine(created)[0].data).toMatchObject({ projectId: project, name: 'evented', leaves: ['compositional_skills/writing/poetry/qna.yaml', 'knowledge/science/astronomy/sun/qna.yaml'] });
+    expect(mine(deleted)).toHaveLength(1);
+  });
+
+  it('keeps its data across a restart of every process', async () => {
+    const before = await list();
+    await platform.restart();
+    token = await platform.api.login('tess', 'tess-password');
+    expect(await list()).toEqual(before);
+    expect((await create({ name: 'after-restart', taxonomy_path_cos: validPath })).status).toBe(201);
+  });
+});

@@ -1,0 +1,12 @@
+/** A message that can never be handled (bad JSON, missing fields): consumers terminate it without retrying. */
+export class InvalidEventError extends Error {
+  override readonly name = 'InvalidEventError';
+}
+
+/**
+ * Throw this (or anything `isTransient` says is not transient) from a handler to mark the event as poison: it is
+ * terminated at once instead of being redelivered.
+ */
+export class PermanentEventError extends Error {
+  override readonly name = 'PermanentEventError';
+}
