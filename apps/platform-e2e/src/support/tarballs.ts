@@ -1,11 +1,11 @@
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
-import { pack, type Headers } from 'tar-stream';
+import { pack, type Header } from 'tar-stream';
 
 export interface Entry {
   name: string;
   content?: string;
-  type?: Headers['type'];
+  type?: Header['type'];
   linkname?: string;
 }
 
