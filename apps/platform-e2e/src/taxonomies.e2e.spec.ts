@@ -143,6 +143,14 @@ describe('taxonomies', () => {
     expect(mine(deleted)).toHaveLength(1);
   });
 
+  it('the taxonomy service exposes health and gRPC metrics on its ops port', async () => {
+    const ops = `http://127.0.0.1:${platform.options.ports.taxonomyOps}`;
+    expect(await (await fetch(`${ops}/health`)).json()).toMatchObject({ status: 'ok', checks: { database: 'ok', nats: 'ok', object_store: 'ok' } });
+    const metrics = await (await fetch(`${ops}/metrics`)).text();
+    expect(metrics).toMatch(/grpc_server_handled_total\{grpc_method="createTaxonomy",grpc_code="OK",service="taxonomy"\} [1-9]/);
+    expect(metrics).toMatch(/grpc_server_handled_total\{grpc_method="createTaxonomy",grpc_code="3",service="taxonomy"\} [1-9]/);
+  });
+
   it('keeps its data across a restart of every process', async () => {
     const before = await list();
     await platform.restart();

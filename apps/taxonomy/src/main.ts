@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import {
   GrpcErrorFilter,
+  GrpcMetricsInterceptor,
   GrpcTraceInterceptor,
   PinoNestLogger,
   ReadinessRegistry,
@@ -21,11 +22,12 @@ export async function startTaxonomyService(opts = platformAddresses()) {
     logger: new PinoNestLogger(logger),
   });
   app.useGlobalFilters(new GrpcErrorFilter(logger));
-  app.useGlobalInterceptors(new GrpcTraceInterceptor());
+  const registry = createMetricsRegistry('taxonomy');
+  app.useGlobalInterceptors(new GrpcTraceInterceptor(), new GrpcMetricsInterceptor(registry));
   app.enableShutdownHooks();
   await app.listen();
   const readiness = app.get(ReadinessRegistry);
-  const ops = await startOpsServer({ port: opts.taxonomyOpsPort, readiness, registry: createMetricsRegistry('taxonomy') });
+  const ops = await startOpsServer({ port: opts.taxonomyOpsPort, readiness, registry });
   logger.info({ grpc: opts.taxonomyGrpcUrl, ops: opts.taxonomyOpsPort }, 'taxonomy service ready');
   return {
     app,

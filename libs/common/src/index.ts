@@ -13,3 +13,4 @@ export * from './config/env';
 export * from './config/platform-addresses';
 export * from './db/postgres';
 export * from './validation/instructlab-fields';
+export * from './grpc/grpc-metrics.interceptor';
