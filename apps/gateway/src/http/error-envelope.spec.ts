@@ -1,0 +1,51 @@
+import { BadRequestException, NotFoundException, PayloadTooLargeException } from '@nestjs/common';
+import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
+import { PlatformError, encodeErrorDetails } from '@platform/common';
+import { describe, expect, it } from 'vitest';
+import { toEnvelope } from './error-envelope';
+import { RequestValidationError } from './request-validation.error';
+
+const grpcError = (code: GrpcStatus, details: string) => Object.assign(new Error(details), { code, details, metadata: new Metadata() });
+
+describe('the IBM error envelope', () => {
+  it.each([
+    [GrpcStatus.INVALID_ARGUMENT, 400, 'invalid_request'],
+    [GrpcStatus.UNAUTHENTICATED, 401, 'unauthorized'],
+    [GrpcStatus.PERMISSION_DENIED, 403, 'forbidden'],
+    [GrpcStatus.NOT_FOUND, 404, 'not_found'],
+    [GrpcStatus.DEADLINE_EXCEEDED, 408, 'request_timeout'],
+    [GrpcStatus.ALREADY_EXISTS, 409, 'conflict'],
+    [GrpcStatus.RESOURCE_EXHAUSTED, 429, 'too_many_requests'],
+    [GrpcStatus.INTERNAL, 500, 'internal_error'],
+    [GrpcStatus.UNAVAILABLE, 503, 'service_unavailable'],
+  ])('gRPC status %i from a service becomes HTTP %i', (code, http, errorCode) => {
+    const plain = toEnvelope(grpcError(code, 'raw text from a library'), 't-1');
+    expect(plain).toMatchObject({ status_code: http, trace: 't-1', errors: [{ code: errorCode, more_info: expect.any(String) }] });
+    // Library text of a non-domain error is not shown to clients.
+    expect(plain.errors[0].message).not.toContain('raw text');
+
+    const domain = new PlatformError(code, 'my_code', 'Readable reason.', { type: 'field', name: 'name' });
+    expect(toEnvelope(grpcError(code, encodeErrorDetails(domain)), 't-2')).toEqual({
+      errors: [{ code: 'my_code', message: 'Readable reason.', target: { type: 'field', name: 'name' }, more_info: expect.any(String) }],
+      trace: 't-2',
+      status_code: http,
+    });
+  });
+
+  it('lists every invalid field of a request', () => {
+    const env = toEnvelope(new RequestValidationError([{ field: 'name', message: 'bad name' }, { field: 'members.0.role', message: 'bad role' }]), 't');
+    expect(env.status_code).toBe(400);
+    expect(env.errors.map((e) => e.target)).toEqual([{ type: 'field', name: 'name' }, { type: 'field', name: 'members.0.role' }]);
+  });
+
+  it('maps framework exceptions by their status', () => {
+    expect(toEnvelope(new NotFoundException('Cannot GET /x'), 't')).toMatchObject({ status_code: 404, errors: [{ code: 'not_found', message: 'Cannot GET /x' }] });
+    expect(toEnvelope(new BadRequestException(['a', 'b']), 't').errors[0].message).toBe('a; b');
+    expect(toEnvelope(new PayloadTooLargeException(), 't').status_code).toBe(413);
+  });
+
+  it('hides unexpected errors behind a 500', () => {
+    const env = toEnvelope(new TypeError('secret internals'), 't');
+    expect(env).toMatchObject({ status_code: 500, errors: [{ code: 'internal_error', message: 'Internal server error.' }] });
+  });
+});
