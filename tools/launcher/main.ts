@@ -83,7 +83,8 @@ async function main(): Promise<void> {
     );
     for (const p of platform.processes) {
       p.child.once('exit', (code) => {
-        log(`${p.name} exited (${code}); stopping the platform`);
+        if (stopping) return;
+        log(`${p.name} exited unexpectedly (${code}); stopping the platform`);
         void shutdown(1);
       });
     }
