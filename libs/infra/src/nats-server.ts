@@ -1,4 +1,5 @@
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { requireDebianPackage } from './debian-package';
 import { mkdirSync } from 'node:fs';
 import { waitForPort } from './ports';
 
@@ -9,16 +10,7 @@ export interface NatsServer {
 }
 
 export function findNatsServer(): string {
-  const which = () => spawnSync('bash', ['-c', 'command -v nats-server'], { encoding: 'utf8' }).stdout.trim();
-  let path = which();
-  if (!path && process.getuid?.() === 0) {
-    execFileSync('bash', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nats-server'], {
-      stdio: 'inherit',
-    });
-    path = which();
-  }
-  if (!path) throw new Error('nats-server not found; install it with: sudo apt-get install nats-server');
-  return path;
+  return requireDebianPackage('nats-server', () => spawnSync('bash', ['-c', 'command -v nats-server'], { encoding: 'utf8' }).stdout.trim() || undefined, 'nats-server');
 }
 
 /** Starts nats-server with JetStream, storing streams under `storeDir` so they survive a restart. */

@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, chownSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { requireDebianPackage } from './debian-package';
 import { waitForPort } from './ports';
 
 export interface PostgresServer {
@@ -24,15 +25,7 @@ export function findPostgresBin(): string {
           .filter((v) => existsSync(join(root, v, 'bin', 'pg_ctl')))
           .sort((a, b) => Number(b) - Number(a))[0]
       : undefined;
-  let version = pick();
-  if (!version && process.getuid?.() === 0) {
-    execFileSync('bash', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql'], {
-      stdio: 'inherit',
-    });
-    version = pick();
-  }
-  if (!version) throw new Error('PostgreSQL server binaries not found; install them with: sudo apt-get install postgresql');
-  return join(root, version, 'bin');
+  return join(root, requireDebianPackage('postgresql', pick, 'PostgreSQL server binaries'), 'bin');
 }
 
 const isRoot = () => process.getuid?.() === 0;
