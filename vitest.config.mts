@@ -5,9 +5,11 @@ import { defineConfig } from 'vitest/config';
 
 // One alias per tsconfig path, so tests resolve libraries exactly as the type-checker does.
 const { compilerOptions } = JSON.parse(readFileSync(resolve(import.meta.dirname, 'tsconfig.base.json'), 'utf8'));
-const alias = Object.fromEntries(
-  Object.entries<string[]>(compilerOptions.paths).map(([name, [target]]) => [name, resolve(import.meta.dirname, target)]),
-);
+// Exact matches, so `@platform/engine` does not swallow `@platform/engine/internals` as a prefix.
+const alias = Object.entries<string[]>(compilerOptions.paths).map(([name, [target]]) => ({
+  find: new RegExp(`^${name.replace(/[/.]/g, '\\$&')}$`),
+  replacement: resolve(import.meta.dirname, target),
+}));
 
 export default defineConfig({
   plugins: [swc.vite({ module: { type: 'es6' } })],

@@ -5,6 +5,10 @@ import { envInt } from '@platform/common';
 import { startPlatform } from './platform';
 import { loadSecrets } from './secrets';
 import { recordProcesses, stopOrphans } from './orphans';
+import { WORKSPACE_ROOT } from './service-process';
+
+/** The starter model the repository ships (see models/starter/README.md), served under this name. */
+const DEFAULT_ENGINE_MODELS = `${join(WORKSPACE_ROOT, 'models/starter')}:platform/starter-llama`;
 
 /**
  * `npm start`: the embedded default. Real PostgreSQL, NATS JetStream and an S3-compatible server under the data
@@ -59,7 +63,8 @@ async function main(): Promise<void> {
 
     log('starting services…');
     const ports = { gateway: envInt('PLATFORM_PORT', 8080), taxonomyGrpc: envInt('PLATFORM_TAXONOMY_GRPC_PORT', 50061), taxonomyOps: envInt('PLATFORM_TAXONOMY_OPS_PORT', 9461) };
-    const platform = await startPlatform({ dataDir, ports, databaseUrl, natsUrl, s3: { endpoint: s3Endpoint, bucket: s3Bucket, ...s3Keys }, secrets });
+    const engine = { port: envInt('PLATFORM_ENGINE_PORT', 8000), models: process.env.PLATFORM_ENGINE_MODELS || DEFAULT_ENGINE_MODELS };
+    const platform = await startPlatform({ dataDir, ports, databaseUrl, natsUrl, s3: { endpoint: s3Endpoint, bucket: s3Bucket, ...s3Keys }, secrets, engine });
     stops.push(platform.stop);
     recordProcesses(dataDir, [...children, ...platform.processes.map((p) => ({ pid: p.child.pid ?? 0, match: 'swc-node' }))]);
 
@@ -70,6 +75,7 @@ async function main(): Promise<void> {
         `  Platform ready at ${url}`,
         `    API docs      ${url}/docs   (OpenAPI: ${url}/openapi.json)`,
         `    Health        ${url}/health    Metrics: ${url}/metrics`,
+        `    Model server  http://127.0.0.1:${engine.port}/v1  (OpenAI-compatible, serving ${engine.models})`,
         `    Object store  ${s3Endpoint}  bucket "${s3Bucket}"  keys ${s3Keys.accessKey} / ${s3Keys.secretKey}`,
         `    Admin         user "admin"  password ${secrets.adminPassword}`,
         `    Admin API key ${secrets.adminApiKey}`,

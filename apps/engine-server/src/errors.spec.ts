@@ -1,0 +1,168 @@
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestServer, postJson, startTestServer } from './testing/harness';
+
+async function waitFor(check: () => boolean, timeoutMs = 5000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** Opens a long stream and resolves once its first event has arrived (the sequence is running). */
+async function openLongStream(url: string, abort: AbortController): Promise<void> {
+  const res = await fetch(`${url}/v1/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ prompt: 'long', max_tokens: 2000, temperature: 0, stream: true }),
+    signal: abort.signal,
+  });
+  expect(res.status).toBe(200);
+  const reader = res.body!.getReader();
+  await reader.read();
+  void (async () => {
+    try {
+      while (!(await reader.read()).done);
+    } catch {
+      /* aborted */
+    }
+  })();
+}
+
+describe('error responses', () => {
+  let t: TestServer;
+
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(() => t.stop());
+
+  it('400 for a body that is not JSON, in vLLM shape', async () => {
+    const res = await postJson(`${t.url}/v1/completions`, '{"prompt": ');
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: { message: expect.stringMatching(/^JSON decode error/), type: 'BadRequestError', param: null, code: 400 } });
+  });
+
+  it('400 naming the field for wrong types and out-of-range values', async () => {
+    const wrongType = await postJson(`${t.url}/v1/completions`, { prompt: 'x', temperature: 'hot' });
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.body).toEqual({ error: { message: 'temperature must be a number, got "hot"', type: 'BadRequestError', param: 'temperature', code: 400 } });
+    const range = await postJson(`${t.url}/v1/chat/completions`, { messages: [{ role: 'user', content: 'x' }], top_p: 0 });
+    expect(range.body).toEqual({ error: { message: 'top_p must be in (0, 1], got 0.', type: 'BadRequestError', param: 'top_p', code: 400 } });
+    const noPrompt = await postJson(`${t.url}/v1/completions`, { max_tokens: 3 });
+    expect((noPrompt.body as { error: { param: string } }).error.param).toBe('prompt');
+    const opts = await postJson(`${t.url}/v1/completions`, { prompt: 'x', stream_options: { include_usage: true } });
+    expect((opts.body as { error: { message: string } }).error.message).toBe('Stream options can only be defined when `stream=True`.');
+    const messages = await postJson(`${t.url}/v1/chat/completions`, { messages: 'hi' });
+    expect(messages.status).toBe(400);
+  });
+
+  it('404 NotFoundError for an unknown model', async () => {
+    const res = await postJson(`${t.url}/v1/chat/completions`, { model: 'gpt-5', messages: [{ role: 'user', content: 'x' }] });
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual({ error: { message: 'The model `gpt-5` does not exist.', type: 'NotFoundError', param: 'model', code: 404 } });
+  });
+
+  it('400 when the prompt does not fit the context', async () => {
+    const long = 'x'.repeat(2100);
+    const res = await postJson(`${t.url}/v1/completions`, { prompt: long });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({
+      error: {
+        message: "This model's maximum context length is 2048 tokens. However, you requested 2101 tokens in the prompt, Please reduce the length of the prompt.",
+        type: 'BadRequestError',
+        param: null,
+        code: 400,
+      },
+    });
+    const tooMany = await postJson(`${t.url}/v1/completions`, { prompt: 'abc', max_tokens: 2046 });
+    expect((tooMany.body as { error: { message: string } }).error.message).toContain('you requested 2050 tokens (4 in the prompt, 2046 in the completion)');
+  });
+
+  it('surfaces as typed errors in the openai client', async () => {
+    const client = new OpenAI({ baseURL: `${t.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+    const notFound = await client.completions.create({ model: 'nope', prompt: 'x' }).catch((e: unknown) => e);
+    expect(notFound).toBeInstanceOf(OpenAI.NotFoundError);
+    expect((notFound as InstanceType<typeof OpenAI.NotFoundError>).message).toContain('The model `nope` does not exist.');
+    const bad = await client.chat.completions.create({ model: 'tiny-llama', messages: [{ role: 'user', content: 'x' }], n: 0 }).catch((e: unknown) => e);
+    expect(bad).toBeInstanceOf(OpenAI.BadRequestError);
+  });
+
+  it('422 validation errors on TGI routes, in TGI shape', async () => {
+    const temp = await postJson(`${t.url}/generate`, { inputs: 'x', parameters: { temperature: 0 } });
+    expect(temp.status).toBe(422);
+    expect(temp.body).toEqual({ error: 'Input validation error: `temperature` must be strictly positive', error_type: 'validation' });
+    const long = await postJson(`${t.url}/generate`, { inputs: 'x'.repeat(2100) });
+    expect(long.status).toBe(422);
+    expect(long.body).toEqual({ error: 'Input validation error: `inputs` must have less than 2047 tokens. Given: 2101', error_type: 'validation' });
+    const total = await postJson(`${t.url}/generate`, { inputs: 'abc', parameters: { max_new_tokens: 2046 } });
+    expect(total.body).toEqual({
+      error: 'Input validation error: `inputs` tokens + `max_new_tokens` must be <= 2048. Given: 4 `inputs` tokens and 2046 `max_new_tokens`',
+      error_type: 'validation',
+    });
+    const stream = await postJson(`${t.url}/generate_stream`, { inputs: 'x', parameters: { decoder_input_details: true } });
+    expect(stream.status).toBe(422);
+    expect(stream.body).toEqual({ error: 'Input validation error: `decoder_input_details` == true is not supported when streaming tokens', error_type: 'validation' });
+    const notJson = await postJson(`${t.url}/generate`, 'nope');
+    expect(notJson.status).toBe(422);
+    expect((notJson.body as { error_type: string }).error_type).toBe('validation');
+    const wrongType = await postJson(`${t.url}/generate`, { inputs: 'x', parameters: { max_new_tokens: 'many' } });
+    expect(wrongType.status).toBe(422);
+  });
+
+  it('answers unknown routes with 404', async () => {
+    expect((await fetch(`${t.url}/v1/nothing`)).status).toBe(404);
+  });
+});
+
+describe('429 when over capacity', () => {
+  it('maps the engine refusing work (EngineOverloadedError) to 429 in both dialects', async () => {
+    // One sequence at a time and one waiting: a third request is refused by the engine.
+    const t = await startTestServer({ engine: { maxNumSeqs: 1, maxWaiting: 1 } });
+    const running = new AbortController();
+    const waiting = new AbortController();
+    try {
+      await openLongStream(t.url, running);
+      void openLongStream(t.url, waiting).catch(() => undefined);
+      await waitFor(() => t.model.stats().waiting === 1);
+      const openai = await postJson(`${t.url}/v1/completions`, { prompt: 'x', max_tokens: 2 });
+      expect(openai.status).toBe(429);
+      expect(openai.body).toEqual({ error: { message: 'Model is overloaded', type: 'TooManyRequestsError', param: null, code: 429 } });
+      const tgi = await postJson(`${t.url}/generate`, { inputs: 'x', parameters: { max_new_tokens: 2 } });
+      expect(tgi.status).toBe(429);
+      expect(tgi.body).toEqual({ error: 'Model is overloaded', error_type: 'overloaded' });
+      const stream = await postJson(`${t.url}/generate_stream`, { inputs: 'x', parameters: { max_new_tokens: 2 } });
+      expect(stream.status).toBe(429);
+      const client = new OpenAI({ baseURL: `${t.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+      const err = await client.chat.completions.create({ model: 'tiny-llama', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(OpenAI.RateLimitError);
+    } finally {
+      running.abort();
+      waiting.abort();
+      await t.stop();
+    }
+  });
+
+  it('refuses requests beyond max_concurrent_requests with 429', async () => {
+    const t = await startTestServer({ server: { maxConcurrentRequests: 1 } });
+    const running = new AbortController();
+    try {
+      await openLongStream(t.url, running);
+      const openai = await postJson(`${t.url}/v1/chat/completions`, { messages: [{ role: 'user', content: 'x' }], max_tokens: 2 });
+      expect(openai.status).toBe(429);
+      expect(openai.body).toEqual({ error: { message: 'Model is overloaded', type: 'TooManyRequestsError', param: null, code: 429 } });
+      const tgi = await postJson(`${t.url}/generate`, { inputs: 'x', parameters: { max_new_tokens: 2 } });
+      expect(tgi.status).toBe(429);
+      expect(tgi.body).toEqual({ error: 'Model is overloaded', error_type: 'overloaded' });
+      running.abort();
+      await waitFor(() => t.model.stats().running === 0);
+      await new Promise((r) => setTimeout(r, 20));
+      const after = await postJson(`${t.url}/generate`, { inputs: 'x', parameters: { max_new_tokens: 2 } });
+      expect(after.status).toBe(200);
+    } finally {
+      running.abort();
+      await t.stop();
+    }
+  });
+});

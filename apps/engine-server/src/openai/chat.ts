@@ -1,0 +1,152 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ServedModel } from '@platform/engine';
+import type { ServerContext } from '../context';
+import { InvalidRequest, OpenAIError } from '../errors';
+import { mergeSequences, type Sequence } from '../generation';
+import { type Json, asObject, optBool, optInt, optObject, optString } from '../http/body';
+import { SseWriter } from '../http/sse';
+import { type ChoicePlan, UsageCounter, planChoices, responseId, unixNow } from './choices';
+import { type ChatLogprob, type PromptLogprobs, chatLogprobs, promptLogprobs } from './logprobs';
+import { type ChatMessage, readMessages, renderChat } from './messages';
+import { OutputText } from './output-text';
+import { prepareIds, resolveModel } from './prompt';
+import { type OpenAISampling, checkLogprobs, choiceSeed, readSampling, resolveMaxTokens } from './sampling';
+
+/** POST /v1/chat/completions, vLLM's OpenAI-compatible chat. */
+
+interface ChatRequest {
+  model: ServedModel;
+  sampling: OpenAISampling;
+  promptIds: number[];
+  plans: ChoicePlan[];
+  /** top_logprobs when logprobs=true, else undefined */
+  topLogprobs?: number;
+  /** content of a trailing assistant message, prepended to the answer when echo=true */
+  echoText: string;
+}
+
+function checkUnsupported(body: Json): void {
+  const tools = body.tools;
+  const toolChoice = body.tool_choice;
+  if (Array.isArray(tools) && tools.length > 0 && toolChoice !== 'none')
+    throw new InvalidRequest('"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set', 'tool_choice');
+  const format = optObject(body, 'response_format');
+  if (format && format.type !== 'text') throw new InvalidRequest(`response_format ${JSON.stringify(format.type)} is not supported by this engine`, 'response_format');
+}
+
+function parse(ctx: ServerContext, rawBody: unknown): ChatRequest {
+  const body = asObject(rawBody);
+  const model = resolveModel(ctx.models, body);
+  const messages: ChatMessage[] = readMessages(body.messages);
+  checkUnsupported(body);
+  const sampling = readSampling(body);
+  const logprobs = optBool(body, 'logprobs') ?? false;
+  const top = optInt(body, 'top_logprobs');
+  if (top !== undefined && top > 0 && !logprobs) throw new InvalidRequest('when using `top_logprobs`, `logprobs` must be set to true.', 'top_logprobs');
+  const topLogprobs = logprobs ? checkLogprobs(top ?? 0, 'top_logprobs') : undefined;
+  const text = renderChat(model, messages, body);
+  const truncate = optInt(body, 'truncate_prompt_tokens', { min: 1 });
+  const promptIds = prepareIds(model, model.encode(text, optBool(body, 'add_special_tokens') ?? false), truncate, 'messages');
+  const maxTokens = resolveMaxTokens(sampling.maxTokens, promptIds.length, model.maxModelLen);
+  const last = messages[messages.length - 1];
+  const echoText = (optBool(body, 'echo') ?? false) && last.role === 'assistant' ? last.content : '';
+  optString(body, 'user'); // accepted (type-checked) and ignored, as vLLM does
+  const plans = planChoices([promptIds], sampling.n, (_, i) => ({
+    ...sampling.params,
+    maxTokens,
+    seed: choiceSeed(sampling.params.seed, i),
+    logprobs: topLogprobs,
+  }));
+  return { model, sampling, promptIds, plans, topLogprobs, echoText };
+}
+
+export function registerChat(app: FastifyInstance, ctx: ServerContext): void {
+  app.post('/v1/chat/completions', { config: { dialect: 'openai' } }, async (request: FastifyRequest, reply: FastifyReply) => {
+    const arrival = performance.now();
+    const req = parse(ctx, request.body);
+    const inference = ctx.begin('openai', reply, arrival);
+    try {
+      const sequences = await inference.start(
+        req.model,
+        req.plans.map((p) => ({ promptTokenIds: p.promptTokenIds, params: p.params })),
+      );
+      if (req.sampling.stream) return await stream(reply, req, sequences);
+      return await collect(reply, req, sequences);
+    } finally {
+      inference.finish();
+    }
+  });
+}
+
+const newText = (req: ChatRequest, plan: ChoicePlan): OutputText =>
+  new OutputText(req.model, req.sampling.skipSpecialTokens, plan.params.includeStopStrInOutput ?? false);
+
+async function collect(reply: FastifyReply, req: ChatRequest, sequences: Sequence[]): Promise<unknown> {
+  const texts = req.plans.map((p) => newText(req, p));
+  const logprobs: ChatLogprob[][] = req.plans.map(() => []);
+  const finish: { reason: string | null; stop: string | number | null }[] = req.plans.map(() => ({ reason: null, stop: null }));
+  const usage = new UsageCounter(req.plans);
+  let prompt: PromptLogprobs | null = null;
+  for await (const [i, event] of mergeSequences(sequences)) {
+    texts[i].push(event);
+    usage.observe(req.plans[i], event);
+    if (req.topLogprobs !== undefined) logprobs[i].push(...chatLogprobs(event.logprobs, req.topLogprobs));
+    if (event.promptLogprobs && prompt === null && req.sampling.params.promptLogprobs !== undefined)
+      prompt = promptLogprobs(event.promptLogprobs, req.promptIds.length);
+    if (event.finishReason) finish[i] = { reason: event.finishReason, stop: event.stopReason ?? null };
+  }
+  if (reply.raw.destroyed) return reply.hijack();
+  return {
+    id: responseId('chatcmpl'),
+    object: 'chat.completion',
+    created: unixNow(),
+    model: req.model.id,
+    choices: req.plans.map((plan, i) => ({
+      index: plan.index,
+      message: { role: 'assistant', content: req.echoText + texts[i].text, reasoning_content: null, tool_calls: [] },
+      logprobs: req.topLogprobs !== undefined ? { content: logprobs[i] } : null,
+      finish_reason: finish[i].reason ?? 'abort',
+      stop_reason: finish[i].stop,
+    })),
+    usage: usage.usage,
+    prompt_logprobs: prompt,
+    system_fingerprint: null,
+  };
+}
+
+async function stream(reply: FastifyReply, req: ChatRequest, sequences: Sequence[]): Promise<void> {
+  reply.hijack();
+  const sse = new SseWriter(reply.raw, true);
+  sse.open();
+  const envelope = { id: responseId('chatcmpl'), object: 'chat.completion.chunk', created: unixNow(), model: req.model.id };
+  const texts = req.plans.map((p) => newText(req, p));
+  const usage = new UsageCounter(req.plans);
+  const usageField = (): { usage?: unknown } => (req.sampling.continuousUsage ? { usage: usage.usage } : {});
+  try {
+    // vLLM opens every choice with a role-only delta.
+    for (const plan of req.plans)
+      await sse.send({ ...envelope, choices: [{ index: plan.index, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }], ...usageField() });
+    const echoed = req.plans.map(() => req.echoText === '');
+    for await (const [i, event] of mergeSequences(sequences)) {
+      if (sse.closed) break;
+      usage.observe(req.plans[i], event);
+      if (event.finishReason === 'abort') throw new OpenAIError(500, 'The request was aborted before it finished.', 'InternalServerError');
+      let content = texts[i].push(event);
+      if (!echoed[i]) {
+        content = req.echoText + content;
+        echoed[i] = true;
+      }
+      const logprobs = req.topLogprobs !== undefined ? { content: chatLogprobs(event.logprobs, req.topLogprobs) } : null;
+      if (!content && !event.finishReason && !logprobs?.content.length) continue;
+      const choice: Record<string, unknown> = { index: req.plans[i].index, delta: { content }, logprobs, finish_reason: event.finishReason ?? null };
+      if (event.finishReason) choice.stop_reason = event.stopReason ?? null;
+      await sse.send({ ...envelope, choices: [choice], ...usageField() });
+    }
+    if (req.sampling.includeUsage) await sse.send({ ...envelope, choices: [], usage: usage.usage });
+  } catch (err) {
+    const e = err instanceof OpenAIError ? err : new OpenAIError(500, err instanceof Error ? err.message : String(err), 'InternalServerError');
+    await sse.send(e.toBody());
+  }
+  await sse.send('[DONE]');
+  sse.end();
+}

@@ -1,0 +1,50 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { EngineOverloadedError } from '@platform/engine';
+import type { ServerContext } from '../context';
+import { InvalidRequest, openAIOverloaded } from '../errors';
+import { asObject, optBool, optInt, optString } from '../http/body';
+import { responseId, unixNow } from './choices';
+import { readPrompts, resolveModel } from './prompt';
+
+/** POST /v1/embeddings: mean-pooled, normalised hidden states, as floats or base64 little-endian float32. */
+export function registerEmbeddings(app: FastifyInstance, ctx: ServerContext): void {
+  app.post('/v1/embeddings', { config: { dialect: 'openai' } }, async (request: FastifyRequest, reply: FastifyReply) => {
+    const body = asObject(request.body);
+    const model = resolveModel(ctx.models, body);
+    const format = optString(body, 'encoding_format') ?? 'float';
+    if (format !== 'float' && format !== 'base64') throw new InvalidRequest(`encoding_format must be "float" or "base64", got ${JSON.stringify(format)}`, 'encoding_format');
+    if (body.dimensions !== undefined && body.dimensions !== null && body.dimensions !== model.config.hidden_size)
+      throw new InvalidRequest('Model does not support matryoshka representation, changing output dimensions will lead to poor results.', 'dimensions');
+    const truncate = optInt(body, 'truncate_prompt_tokens', { min: 1 });
+    const inputs = readPrompts(model, body.input, optBool(body, 'add_special_tokens') ?? true, truncate, 'input');
+    for (const input of inputs)
+      if (input.ids.length >= model.maxModelLen)
+        throw new InvalidRequest(
+          `This model's maximum context length is ${model.maxModelLen} tokens. However, you requested ${input.ids.length} tokens in the input for embedding generation. Please reduce the length of the input.`,
+          'input',
+        );
+    const inference = ctx.begin('openai', reply, performance.now());
+    let vectors: number[][];
+    try {
+      vectors = await model.embed(inputs.map((i) => i.ids));
+    } catch (err) {
+      if (err instanceof EngineOverloadedError) throw openAIOverloaded();
+      throw err;
+    } finally {
+      inference.finish();
+    }
+    const promptTokens = inputs.reduce((a, i) => a + i.ids.length, 0);
+    return {
+      id: responseId('embd'),
+      object: 'list',
+      created: unixNow(),
+      model: model.id,
+      data: vectors.map((v, index) => ({
+        index,
+        object: 'embedding',
+        embedding: format === 'base64' ? Buffer.from(new Float32Array(v).buffer).toString('base64') : v,
+      })),
+      usage: { prompt_tokens: promptTokens, total_tokens: promptTokens, completion_tokens: 0, prompt_tokens_details: null },
+    };
+  });
+}

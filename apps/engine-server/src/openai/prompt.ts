@@ -1,0 +1,50 @@
+import type { ServedModel } from '@platform/engine';
+import { InvalidRequest, modelNotFound } from '../errors';
+import { type Json, isTokenIds, optString } from '../http/body';
+import type { ModelRegistry } from '../models';
+
+/** The `model` field: absent means the default model, unknown is vLLM's 404. */
+export function resolveModel(models: ModelRegistry, body: Json): ServedModel {
+  const name = optString(body, 'model');
+  const model = models.find(name);
+  if (!model) throw modelNotFound(name ?? '');
+  return model;
+}
+
+export interface Prompt {
+  ids: number[];
+  /** The prompt as text, for echo and TGI's return_full_text. */
+  text: string;
+}
+
+/** Checks token ids against the vocabulary and applies vLLM's left truncation (`truncate_prompt_tokens`). */
+export function prepareIds(model: ServedModel, ids: number[], truncate: number | undefined, param: string): number[] {
+  const vocab = model.config.vocab_size;
+  const bad = ids.find((t) => t >= vocab);
+  if (bad !== undefined) throw new InvalidRequest(`Token id ${bad} is out of vocabulary`, param);
+  return truncate !== undefined && ids.length > truncate ? ids.slice(ids.length - truncate) : ids;
+}
+
+/** OpenAI's prompt forms: a string, a list of strings, a list of token ids, or a list of token id lists. */
+export function readPrompts(model: ServedModel, value: unknown, addSpecialTokens: boolean, truncate: number | undefined, param = 'prompt'): Prompt[] {
+  const one = (p: unknown): Prompt => {
+    if (typeof p === 'string') {
+      const full = model.encode(p, addSpecialTokens);
+      const ids = prepareIds(model, full, truncate, param);
+      return { ids, text: ids.length === full.length ? p : model.decode(ids, true) };
+    }
+    if (isTokenIds(p)) {
+      const ids = prepareIds(model, p, truncate, param);
+      return { ids, text: model.decode(ids, true) };
+    }
+    throw new InvalidRequest(`${param} must be a string, a list of strings, a list of token ids or a list of token id lists`, param);
+  };
+  let prompts: Prompt[];
+  if (typeof value === 'string') prompts = [one(value)];
+  else if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'number')) prompts = [one(value)];
+  else if (Array.isArray(value) && value.length > 0) prompts = value.map(one);
+  else if (value === undefined || value === null) throw new InvalidRequest(`${param} is required`, param);
+  else throw new InvalidRequest(`${param} must not be empty`, param);
+  if (prompts.some((p) => p.ids.length === 0)) throw new InvalidRequest('Prompt cannot be empty', param);
+  return prompts;
+}

@@ -1,0 +1,71 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ServedModel } from '@platform/engine';
+import type { ServerContext } from './context';
+import { InvalidRequest, TgiError, modelNotFound, tgiValidation } from './errors';
+import { type Json, asObject, isTokenIds, optBool, optString } from './http/body';
+import { readMessages, renderChat } from './openai/messages';
+import { resolveModel } from './openai/prompt';
+
+/**
+ * POST /tokenize serves two dialects on one path: a body with `inputs` is TGI's (answering
+ * `[{id,text,start,stop}]`), a body with `prompt` or `messages` is vLLM's (answering `{count, max_model_len,
+ * tokens}`). POST /detokenize is vLLM's.
+ */
+export function registerTokenize(app: FastifyInstance, ctx: ServerContext): void {
+  app.post('/tokenize', { config: { dialect: 'openai' } }, async (request: FastifyRequest) => {
+    const body = asObject(request.body);
+    if ('inputs' in body) return tgiTokenize(ctx, body);
+    return vllmTokenize(ctx, body);
+  });
+
+  app.post('/detokenize', { config: { dialect: 'openai' } }, async (request: FastifyRequest) => {
+    const body = asObject(request.body);
+    const model = resolveModel(ctx.models, body);
+    if (!isTokenIds(body.tokens)) throw new InvalidRequest('tokens must be a list of token ids', 'tokens');
+    const bad = body.tokens.find((t) => t >= model.config.vocab_size);
+    if (bad !== undefined) throw new InvalidRequest(`Token id ${bad} is out of vocabulary`, 'tokens');
+    return { prompt: model.decode(body.tokens, false) };
+  });
+}
+
+function vllmTokenize(ctx: ServerContext, body: Json): unknown {
+  const model = resolveModel(ctx.models, body);
+  let tokens: number[];
+  if (body.messages !== undefined) {
+    const text = renderChat(model, readMessages(body.messages), body);
+    tokens = model.encode(text, optBool(body, 'add_special_tokens') ?? false);
+  } else {
+    const prompt = optString(body, 'prompt');
+    if (prompt === undefined) throw new InvalidRequest('prompt or messages is required', 'prompt');
+    tokens = model.encode(prompt, optBool(body, 'add_special_tokens') ?? true);
+  }
+  const strs = optBool(body, 'return_token_strs') ?? false;
+  return {
+    count: tokens.length,
+    max_model_len: model.maxModelLen,
+    tokens,
+    token_strs: strs ? tokens.map((t) => model.tokenToString(t)) : null,
+  };
+}
+
+function tgiTokenize(ctx: ServerContext, body: Json): unknown {
+  const name = typeof body.model === 'string' ? body.model : undefined;
+  const model = ctx.models.find(name);
+  if (!model) throw new TgiError(404, modelNotFound(name ?? '').message, 'not_found');
+  if (typeof body.inputs !== 'string') throw tgiValidation('`inputs` must be a string');
+  return tokenSpans(model, body.inputs);
+}
+
+/** Each token with its character span in `inputs`, found by decoding growing prefixes of the ids. */
+export function tokenSpans(model: ServedModel, inputs: string): { id: number; text: string; start: number; stop: number }[] {
+  const ids = model.encode(inputs, true);
+  const chars = Array.from(inputs);
+  let start = 0;
+  return ids.map((id, i) => {
+    const decoded = Array.from(model.decode(ids.slice(0, i + 1), true)).length;
+    const stop = Math.min(chars.length, Math.max(start, decoded));
+    const span = { id, text: chars.slice(start, stop).join(''), start, stop };
+    start = stop;
+    return span;
+  });
+}

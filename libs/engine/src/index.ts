@@ -1,0 +1,18 @@
+export * from './contract';
+export { createServedModel, type ServedModelOptions } from './served-model';
+export {
+  loadModelDir,
+  readModelWeights,
+  resolveLlamaConfig,
+  llamaTensorShapes,
+  headDim,
+  type ModelDir,
+  type EngineLlamaConfig,
+  type RopeScaling,
+  type LoadModelOptions,
+} from './model-dir';
+export { readSafetensors, writeSafetensors, type LoadedTensor, type TensorToWrite, type StoredDtype, type ReadOptions } from './safetensors';
+export { Tokenizer, ChatTemplate, type ChatMessage, type TokenizerJson, type TokenizerConfigJson, type AddedTokenJson } from './tokenizer';
+export { LlamaModel, type ForwardSeq, type ModelOptions } from './model';
+export type { Scheduler } from './scheduler';
+export * as training from './training';

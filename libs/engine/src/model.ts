@@ -1,0 +1,424 @@
+import type { LoadedTensor } from './safetensors';
+import { type EngineLlamaConfig, headDim as headDimOf } from './model-dir';
+import { KvCache } from './kv-cache';
+import { rmsNormRows, ropeInPlace, swigluRows } from './kernels';
+import { Arena } from './arena';
+import { MatmulPool } from './parallel';
+import { ropeInvFreq } from './rope';
+import { type WasmBlocks, wasmApi } from './wasm-kernel';
+
+/**
+ * The Llama forward pass over a batch of sequences that each contribute some new tokens (a prompt chunk
+ * during prefill, one token during decode). All new tokens of all sequences are stacked as rows, so every
+ * projection is a single [rows × in] · Wᵀ pass over the weights; only attention is per sequence.
+ */
+
+/** f32 weights, or bf16 bit patterns when the checkpoint is BF16 and the wasm kernel runs. */
+type Matrix = Float32Array | Uint16Array;
+
+interface PackedLayer {
+  attnNorm: Float32Array;
+  /** q, k and v projections stacked as one [(q + 2·kv) × hidden] matrix: one weight pass instead of three. */
+  wqkv: Matrix;
+  bqkv?: Float32Array;
+  wo: Matrix;
+  mlpNorm: Float32Array;
+  /** gate and up stacked as [2·inter × hidden]. */
+  wgu: Matrix;
+  wdown: Matrix;
+}
+
+export interface ForwardSeq {
+  /** New tokens to run, at positions startPos, startPos+1, ... */
+  tokens: number[];
+  startPos: number;
+  /** KV block table, already large enough for startPos + tokens.length. */
+  blocks: number[];
+  /** Which rows need logits: none, only the last (sampling), or all (prompt logprobs). */
+  logits: 'none' | 'last' | 'all';
+  /** Whether to report final-normed hidden states of every row (embeddings). */
+  hidden?: boolean;
+}
+
+export type RowCallback = (seqIndex: number, row: number, values: Float32Array) => void;
+
+export interface ModelOptions {
+  threads: number;
+  maxBatchTokens: number;
+  kvCacheBytes: number;
+  blockSize?: number;
+  /** Use the WebAssembly SIMD kernel when possible (default true). */
+  wasm?: boolean;
+}
+
+const LOGIT_CHUNK = 32;
+
+export class LlamaModel {
+  readonly config: EngineLlamaConfig;
+  readonly kv: KvCache;
+  readonly maxBatchTokens: number;
+  private readonly hidden: number;
+  private readonly heads: number;
+  private readonly kvHeads: number;
+  private readonly hd: number;
+  private readonly qDim: number;
+  private readonly kvDim: number;
+  private readonly inter: number;
+  private readonly vocab: number;
+  private readonly embed: Matrix;
+  private readonly layers: PackedLayer[];
+  private readonly finalNorm: Float32Array;
+  private readonly lmHead: Matrix;
+  /** Element type the projection weights are held in. */
+  readonly weightDtype: 'F32' | 'BF16';
+  private readonly invFreq: Float64Array;
+  private readonly pool: MatmulPool;
+  private readonly arena: Arena;
+  // Activation scratch, sized for maxBatchTokens rows and shared with the worker threads.
+  private readonly h: Float32Array;
+  private readonly xn: Float32Array;
+  private readonly qkv: Float32Array;
+  private readonly att: Float32Array;
+  private readonly tmp: Float32Array;
+  private readonly gu: Float32Array;
+  private readonly act: Float32Array;
+  private readonly lmIn: Float32Array;
+  private readonly logitsBuf: Float32Array;
+  private readonly cos: Float64Array;
+  private readonly sin: Float64Array;
+  private scores: Float64Array;
+  private readonly accum: Float64Array;
+  /** Attention weights for the wasm path (f32, in the arena). */
+  private readonly wscores: Float32Array;
+
+  constructor(config: EngineLlamaConfig, weights: Map<string, LoadedTensor>, options: ModelOptions) {
+    this.config = config;
+    this.hidden = config.hidden_size;
+    this.heads = config.num_attention_heads;
+    this.kvHeads = config.num_key_value_heads;
+    this.hd = headDimOf(config);
+    this.qDim = this.heads * this.hd;
+    this.kvDim = this.kvHeads * this.hd;
+    this.inter = config.intermediate_size;
+    this.vocab = config.vocab_size;
+    this.maxBatchTokens = options.maxBatchTokens;
+    const get = (name: string, shape: number[]): Float32Array => {
+      const t = weights.get(name);
+      if (!t) throw new Error(`missing tensor ${name}`);
+      if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
+        throw new Error(`tensor ${name} has shape ${JSON.stringify(t.shape)}, expected ${JSON.stringify(shape)}`);
+      }
+      return t.data;
+    };
+    const H = this.hidden;
+    const L = config.num_hidden_layers;
+    const T = options.maxBatchTokens;
+    const qkvDim = this.qDim + 2 * this.kvDim;
+    const blockSize = options.blockSize ?? 16;
+    const kvBlocks = KvCache.blocksInBudget(L, this.kvDim, options.kvCacheBytes, blockSize);
+    const kvPool = kvBlocks * blockSize * this.kvDim;
+    // BF16 checkpoints stay bf16 in memory when the wasm kernel can read them (every inDim % 4 === 0):
+    // half the RAM and half the memory traffic of single-stream decode.
+    const allBf16 = [...weights.values()].every((t) => t.shape.length === 1 || t.dtype === 'BF16');
+    const bf16Ok = (options.wasm ?? true) && wasmApi !== undefined && allBf16 && [H, this.qDim, this.inter].every((d) => d % 4 === 0);
+    // Everything a matmul or the attention kernel touches goes into one arena, sized up front.
+    const arenaFor = (weightScale: number): Arena =>
+      new Arena(
+        Arena.sizeOf([
+          ...[
+            this.vocab * H,
+            ...(config.tie_word_embeddings ? [] : [this.vocab * H]),
+            ...Array.from({ length: L }, () => [qkvDim * H, H * this.qDim, 2 * this.inter * H, H * this.inter]).flat(),
+          ].map((n) => n * weightScale),
+          T * H, T * qkvDim, T * this.qDim, T * H, T * 2 * this.inter, T * this.inter, LOGIT_CHUNK * H, LOGIT_CHUNK * this.vocab,
+          ...new Array<number>(2 * L).fill(kvPool),
+          kvBlocks * blockSize,
+        ]),
+        { wasm: options.wasm },
+      );
+    let arena = arenaFor(bf16Ok ? 0.5 : 1);
+    if (bf16Ok && !arena.usesWasm) arena = arenaFor(1); // wasm turned out unavailable: f32 after all
+    this.arena = arena;
+    this.weightDtype = bf16Ok && arena.usesWasm ? 'BF16' : 'F32';
+    const pack = (parts: Float32Array[]): Matrix => (this.weightDtype === 'BF16' ? arena.concatBf16(parts) : arena.concat(parts));
+    this.embed = pack([get('model.embed_tokens.weight', [this.vocab, H])]);
+    this.layers = [];
+    for (let l = 0; l < L; l++) {
+      const p = `model.layers.${l}.`;
+      const bias = ['q', 'k', 'v'].map((n) => weights.get(`${p}self_attn.${n}_proj.bias`)?.data);
+      this.layers.push({
+        attnNorm: get(p + 'input_layernorm.weight', [H]),
+        wqkv: pack([
+          get(p + 'self_attn.q_proj.weight', [this.qDim, H]),
+          get(p + 'self_attn.k_proj.weight', [this.kvDim, H]),
+          get(p + 'self_attn.v_proj.weight', [this.kvDim, H]),
+        ]),
+        bqkv: bias.every((b): b is Float32Array => b !== undefined) ? Float32Array.from([...bias[0], ...bias[1], ...bias[2]]) : undefined,
+        wo: pack([get(p + 'self_attn.o_proj.weight', [H, this.qDim])]),
+        mlpNorm: get(p + 'post_attention_layernorm.weight', [H]),
+        wgu: pack([get(p + 'mlp.gate_proj.weight', [this.inter, H]), get(p + 'mlp.up_proj.weight', [this.inter, H])]),
+        wdown: pack([get(p + 'mlp.down_proj.weight', [H, this.inter])]),
+      });
+    }
+    this.finalNorm = get('model.norm.weight', [H]);
+    this.lmHead = config.tie_word_embeddings ? this.embed : pack([get('lm_head.weight', [this.vocab, H])]);
+    this.invFreq = ropeInvFreq(config, this.hd);
+
+    this.h = new Float32Array(T * H); // residual stream: only touched by the calling thread
+    this.xn = arena.alloc(T * H);
+    this.qkv = arena.alloc(T * qkvDim);
+    this.att = arena.alloc(T * this.qDim);
+    this.tmp = arena.alloc(T * H);
+    this.gu = arena.alloc(T * 2 * this.inter);
+    this.act = arena.alloc(T * this.inter);
+    this.lmIn = arena.alloc(LOGIT_CHUNK * H);
+    this.logitsBuf = arena.alloc(LOGIT_CHUNK * this.vocab);
+    this.cos = new Float64Array(T * (this.hd >> 1));
+    this.sin = new Float64Array(T * (this.hd >> 1));
+    this.scores = new Float64Array(1024);
+    this.accum = new Float64Array(this.hd);
+    this.kv = new KvCache(L, this.kvDim, options.kvCacheBytes, blockSize, (n) => arena.alloc(n));
+    this.wscores = arena.alloc(this.kv.capacityTokens);
+    this.pool = new MatmulPool(options.threads, arena);
+  }
+
+  get usesWasm(): boolean {
+    return this.pool.usesWasm;
+  }
+
+  get threads(): number {
+    return this.pool.threads;
+  }
+
+  /** Bytes of weights held (lm_head counted once when tied). */
+  get weightBytes(): number {
+    const perLayer = (l: PackedLayer): number => l.wqkv.length + l.wo.length + l.wgu.length + l.wdown.length + 2 * this.hidden;
+    const head = this.config.tie_word_embeddings ? 0 : this.lmHead.length;
+    return this.embed.BYTES_PER_ELEMENT * (this.embed.length + head + this.hidden + this.layers.reduce((n, l) => n + perLayer(l), 0));
+  }
+
+  /** Multiply-adds of the projections for one token (attention scores excluded). */
+  get macsPerToken(): number {
+    const H = this.hidden;
+    const perLayer = H * (this.qDim + 2 * this.kvDim) + this.qDim * H + 2 * H * this.inter + this.inter * H;
+    return this.layers.length * perLayer + this.vocab * H;
+  }
+
+  /**
+   * Runs the new tokens of all `seqs` through the model, writing their K/V into the cache, and hands out
+   * logits (and hidden states) for the requested rows. The callbacks get views into scratch memory that
+   * the next call overwrites.
+   */
+  forward(seqs: ForwardSeq[], onLogits: RowCallback, onHidden?: RowCallback): void {
+    const rows = seqs.reduce((n, s) => n + s.tokens.length, 0);
+    if (rows > this.maxBatchTokens) throw new Error(`batch of ${rows} tokens exceeds maxBatchTokens ${this.maxBatchTokens}`);
+    if (rows === 0) return;
+    const H = this.hidden;
+    const half = this.hd >> 1;
+    const eps = this.config.rms_norm_eps;
+    const qkvDim = this.qDim + 2 * this.kvDim;
+
+    let r = 0;
+    for (const s of seqs) {
+      for (let i = 0; i < s.tokens.length; i++, r++) {
+        const tok = s.tokens[i];
+        if (!(tok >= 0 && tok < this.vocab)) throw new Error(`token id ${tok} outside vocabulary`);
+        this.embedRow(tok, r);
+        const pos = s.startPos + i;
+        for (let j = 0; j < half; j++) {
+          const angle = pos * this.invFreq[j];
+          this.cos[r * half + j] = Math.cos(angle);
+          this.sin[r * half + j] = Math.sin(angle);
+        }
+      }
+    }
+
+    for (let l = 0; l < this.layers.length; l++) {
+      const L = this.layers[l];
+      rmsNormRows(this.h, this.xn, rows, H, L.attnNorm, eps);
+      this.pool.matmul(L.wqkv, this.xn, this.qkv, rows, H, qkvDim);
+      if (L.bqkv) {
+        for (let i = 0; i < rows; i++) for (let j = 0; j < qkvDim; j++) this.qkv[i * qkvDim + j] += L.bqkv[j];
+      }
+      for (let i = 0; i < rows; i++) {
+        ropeInPlace(this.qkv, i * qkvDim, this.heads, this.hd, this.cos, this.sin, i * half);
+        ropeInPlace(this.qkv, i * qkvDim + this.qDim, this.kvHeads, this.hd, this.cos, this.sin, i * half);
+      }
+      this.attention(seqs, l);
+      this.pool.matmul(L.wo, this.att, this.tmp, rows, this.qDim, H);
+      for (let i = 0; i < rows * H; i++) this.h[i] += this.tmp[i];
+      rmsNormRows(this.h, this.xn, rows, H, L.mlpNorm, eps);
+      this.pool.matmul(L.wgu, this.xn, this.gu, rows, H, 2 * this.inter);
+      swigluRows(this.gu, this.act, rows, this.inter);
+      this.pool.matmul(L.wdown, this.act, this.tmp, rows, this.inter, H);
+      for (let i = 0; i < rows * H; i++) this.h[i] += this.tmp[i];
+    }
+
+    this.emitOutputs(seqs, onLogits, onHidden);
+  }
+
+  private embedRow(tok: number, row: number): void {
+    const H = this.hidden;
+    const e = this.embed;
+    if (e instanceof Float32Array) {
+      this.h.set(e.subarray(tok * H, tok * H + H), row * H);
+      return;
+    }
+    const bits = new Uint32Array(this.h.buffer, this.h.byteOffset + row * H * 4, H);
+    for (let i = 0; i < H; i++) bits[i] = e[tok * H + i] << 16;
+  }
+
+  /** Writes this step's K/V into the cache, then causal attention of every new row over its sequence. */
+  private attention(seqs: ForwardSeq[], layer: number): void {
+    const { blockSize } = this.kv;
+    const kc = this.kv.k[layer];
+    const vc = this.kv.v[layer];
+    const hd = this.hd;
+    const qkvDim = this.qDim + 2 * this.kvDim;
+    const group = this.heads / this.kvHeads;
+    const scale = 1 / Math.sqrt(hd);
+    let r0 = 0;
+    for (const s of seqs) {
+      const n = s.tokens.length;
+      for (let i = 0; i < n; i++) {
+        const pos = s.startPos + i;
+        const slot = s.blocks[Math.floor(pos / blockSize)] * blockSize + (pos % blockSize);
+        const src = (r0 + i) * qkvDim + this.qDim;
+        kc.set(this.qkv.subarray(src, src + this.kvDim), slot * this.kvDim);
+        vc.set(this.qkv.subarray(src + this.kvDim, src + 2 * this.kvDim), slot * this.kvDim);
+      }
+      const ex = this.pool.wasmBlocks;
+      if (ex && hd % 4 === 0) {
+        this.attendWasm(ex, s, r0, layer);
+        r0 += n;
+        continue;
+      }
+      const ctx = s.startPos + n;
+      if (this.scores.length < ctx) this.scores = new Float64Array(Math.max(ctx, 2 * this.scores.length));
+      const scores = this.scores;
+      const acc = this.accum;
+      const q = this.qkv;
+      const att = this.att;
+      const kvDim = this.kvDim;
+      const blocks = s.blocks;
+      for (let i = 0; i < n; i++) {
+        const row = r0 + i;
+        const len = s.startPos + i + 1;
+        for (let h = 0; h < this.heads; h++) {
+          const gOff = Math.floor(h / group) * hd;
+          const qOff = row * qkvDim + h * hd;
+          // Walk the block table block by block so the inner loops are plain strided scans.
+          let max = -Infinity;
+          for (let j = 0, blk = 0; j < len; blk++) {
+            const end = Math.min(len, j + blockSize);
+            for (let kOff = blocks[blk] * blockSize * kvDim + gOff; j < end; j++, kOff += kvDim) {
+              let dot = 0;
+              for (let d = 0; d < hd; d++) dot += q[qOff + d] * kc[kOff + d];
+              dot *= scale;
+              scores[j] = dot;
+              if (dot > max) max = dot;
+            }
+          }
+          let sum = 0;
+          for (let j = 0; j < len; j++) {
+            const e = Math.exp(scores[j] - max);
+            scores[j] = e;
+            sum += e;
+          }
+          acc.fill(0);
+          for (let j = 0, blk = 0; j < len; blk++) {
+            const end = Math.min(len, j + blockSize);
+            for (let vOff = blocks[blk] * blockSize * kvDim + gOff; j < end; j++, vOff += kvDim) {
+              const wgt = scores[j];
+              for (let d = 0; d < hd; d++) acc[d] += wgt * vc[vOff + d];
+            }
+          }
+          const oOff = row * this.qDim + h * hd;
+          const inv = 1 / sum;
+          for (let d = 0; d < hd; d++) att[oOff + d] = acc[d] * inv;
+        }
+      }
+      r0 += n;
+    }
+  }
+
+  /** The same attention with the q·k dots and the weighted V sums done by the wasm SIMD kernels. */
+  private attendWasm(ex: WasmBlocks, s: ForwardSeq, r0: number, layer: number): void {
+    const { blockSize } = this.kv;
+    const hd = this.hd;
+    const kvDim = this.kvDim;
+    const qkvDim = this.qDim + 2 * kvDim;
+    const group = this.heads / this.kvHeads;
+    const scale = 1 / Math.sqrt(hd);
+    const kBase = this.kv.k[layer].byteOffset;
+    const vBase = this.kv.v[layer].byteOffset;
+    const w = this.wscores;
+    const wPtr = w.byteOffset;
+    const stride = kvDim * 4;
+    const blockBytes = blockSize * stride;
+    const blocks = s.blocks;
+    for (let i = 0; i < s.tokens.length; i++) {
+      const row = r0 + i;
+      const len = s.startPos + i + 1;
+      for (let h = 0; h < this.heads; h++) {
+        const gBytes = Math.floor(h / group) * hd * 4;
+        const qPtr = this.qkv.byteOffset + (row * qkvDim + h * hd) * 4;
+        for (let j = 0, blk = 0; j < len; blk++, j += blockSize) {
+          ex.scores(qPtr, kBase + blocks[blk] * blockBytes + gBytes, stride, Math.min(blockSize, len - j), hd * 4, wPtr + j * 4);
+        }
+        let max = -Infinity;
+        for (let j = 0; j < len; j++) if (w[j] > max) max = w[j];
+        let sum = 0;
+        for (let j = 0; j < len; j++) {
+          const e = Math.exp((w[j] - max) * scale);
+          w[j] = e;
+          sum += e;
+        }
+        const inv = 1 / sum;
+        for (let j = 0; j < len; j++) w[j] *= inv;
+        const oOff = row * this.qDim + h * hd;
+        this.att.fill(0, oOff, oOff + hd);
+        const oPtr = this.att.byteOffset + oOff * 4;
+        for (let j = 0, blk = 0; j < len; blk++, j += blockSize) {
+          ex.axpy(wPtr + j * 4, vBase + blocks[blk] * blockBytes + gBytes, stride, Math.min(blockSize, len - j), hd * 4, oPtr);
+        }
+      }
+    }
+  }
+
+  /** Final norm on the rows someone asked for, then lm_head in chunks (bounded scratch for big vocabularies). */
+  private emitOutputs(seqs: ForwardSeq[], onLogits: RowCallback, onHidden?: RowCallback): void {
+    const H = this.hidden;
+    const eps = this.config.rms_norm_eps;
+    const pending: { seq: number; row: number }[] = [];
+    const flush = (): void => {
+      if (pending.length === 0) return;
+      this.pool.matmul(this.lmHead, this.lmIn, this.logitsBuf, pending.length, H, this.vocab);
+      pending.forEach((p, i) => onLogits(p.seq, p.row, this.logitsBuf.subarray(i * this.vocab, (i + 1) * this.vocab)));
+      pending.length = 0;
+    };
+    let r0 = 0;
+    const normed = new Float32Array(H);
+    for (let si = 0; si < seqs.length; si++) {
+      const s = seqs[si];
+      const n = s.tokens.length;
+      for (let i = 0; i < n; i++) {
+        const wantLogits = s.logits === 'all' || (s.logits === 'last' && i === n - 1);
+        if (!wantLogits && !s.hidden) continue;
+        rmsNormRows(this.h.subarray((r0 + i) * H, (r0 + i + 1) * H), normed, 1, H, this.finalNorm, eps);
+        if (s.hidden && onHidden) onHidden(si, i, normed);
+        if (wantLogits) {
+          this.lmIn.set(normed, pending.length * H);
+          pending.push({ seq: si, row: i });
+          if (pending.length === LOGIT_CHUNK) flush();
+        }
+      }
+      r0 += n;
+    }
+    flush();
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+}

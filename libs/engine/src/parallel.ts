@@ -1,0 +1,160 @@
+import { Worker } from 'node:worker_threads';
+import type { Arena } from './arena';
+import { matmulKernel } from './kernels';
+import { instantiateBlocks, type WasmBlocks, wasmMatmul } from './wasm-kernel';
+
+/**
+ * Splits the output rows of each matmul between the calling thread and `threads - 1` worker threads. All
+ * operands live in one shared Arena, so a job is a handful of integers in a shared control block: the
+ * caller posts them, wakes the workers with Atomics.notify, does its own slice, then waits on each
+ * worker's done counter. No messages, no copies, one synchronisation per matmul.
+ */
+
+// Control block: Int32 slots for the handshake, Uint32 slots (same memory) for offsets up to 4 G elements.
+const SEQ = 0;
+const STOP = 1;
+const USE_WASM = 2;
+const W = 3;
+const X = 4;
+const OUT = 5;
+const BATCH = 6;
+const IN = 7;
+const OUTDIM = 8;
+const ROW0 = 9;
+const ROW1 = 10;
+const BF16 = 11;
+const DONE = 15;
+const CTRL_SLOTS = 16;
+
+/** Below this many multiply-adds a wake-up round trip costs more than the work. */
+const MIN_PARALLEL_MACS = 1 << 16;
+
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const matmulKernel = (${matmulKernel.toString()});
+const wasmMatmul = (${wasmMatmul.toString()});
+const heap = new Float32Array(workerData.buffer);
+const ex = workerData.module ? new WebAssembly.Instance(workerData.module, { env: { mem: workerData.memory } }).exports : null;
+const c = new Int32Array(workerData.ctrl);
+const u = new Uint32Array(workerData.ctrl);
+let seen = 0;
+for (;;) {
+  Atomics.wait(c, ${SEQ}, seen);
+  seen = Atomics.load(c, ${SEQ});
+  if (c[${STOP}] === 1) break;
+  if (c[${USE_WASM}] === 1) wasmMatmul(ex, c[${BF16}] === 1, u[${W}] * 4, u[${X}] * 4, u[${OUT}] * 4, u[${BATCH}], u[${IN}], u[${OUTDIM}], u[${ROW0}], u[${ROW1}]);
+  else matmulKernel(heap, u[${W}], heap, u[${X}], heap, u[${OUT}], u[${BATCH}], u[${IN}], u[${OUTDIM}], u[${ROW0}], u[${ROW1}]);
+  Atomics.store(c, ${DONE}, seen);
+  Atomics.notify(c, ${DONE});
+}
+`;
+
+export class MatmulPool {
+  readonly threads: number;
+  private readonly workers: Worker[] = [];
+  private readonly ctrls: Int32Array[] = [];
+  private readonly params: Uint32Array[] = [];
+  private readonly seqs: number[] = [];
+  private readonly wasm?: WasmBlocks;
+  private closed = false;
+
+  constructor(
+    threads: number,
+    private readonly arena: Arena,
+  ) {
+    this.threads = Math.max(1, Math.floor(threads));
+    if (arena.module && arena.memory) {
+      this.wasm = instantiateBlocks(arena.module, arena.memory);
+    }
+    for (let t = 1; t < this.threads; t++) {
+      const ctrl = new SharedArrayBuffer(CTRL_SLOTS * 4);
+      const worker = new Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: { buffer: arena.buffer, memory: arena.memory, module: arena.module, ctrl },
+      });
+      worker.unref(); // idle workers must never keep the process alive
+      this.workers.push(worker);
+      this.ctrls.push(new Int32Array(ctrl));
+      this.params.push(new Uint32Array(ctrl));
+      this.seqs.push(0);
+    }
+  }
+
+  get usesWasm(): boolean {
+    return this.wasm !== undefined;
+  }
+
+  /** The calling thread's wasm instance (attention uses its kernels directly). */
+  get wasmBlocks(): WasmBlocks | undefined {
+    return this.wasm;
+  }
+
+  private offsetOf(a: Float32Array | Uint16Array): number {
+    if (a.buffer !== this.arena.buffer) throw new Error('MatmulPool: operand outside the arena');
+    return a.byteOffset / 4;
+  }
+
+  private run(useWasm: boolean, bf16: boolean, w: number, x: number, out: number, batch: number, inDim: number, outDim: number, r0: number, r1: number): void {
+    if (r0 >= r1) return;
+    if (useWasm && this.wasm) wasmMatmul(this.wasm, bf16, w * 4, x * 4, out * 4, batch, inDim, outDim, r0, r1);
+    else matmulKernel(this.arena.heap, w, this.arena.heap, x, this.arena.heap, out, batch, inDim, outDim, r0, r1);
+  }
+
+  /**
+   * out[b, o] = Σ_i x[b, i] · w[o, i]: [batch × inDim] · [outDim × inDim]ᵀ, all three arena views.
+   * A Uint16Array `w` holds bf16 weights (wasm kernel only).
+   */
+  matmul(w: Float32Array | Uint16Array, x: Float32Array, out: Float32Array, batch: number, inDim: number, outDim: number): void {
+    const wo = this.offsetOf(w);
+    const xo = this.offsetOf(x);
+    const oo = this.offsetOf(out);
+    const bf16 = w instanceof Uint16Array;
+    const useWasm = this.wasm !== undefined && inDim % 4 === 0;
+    if (bf16 && !useWasm) throw new Error('bf16 weights need the wasm kernel and inDim % 4 === 0');
+    if (this.workers.length === 0 || batch * inDim * outDim < MIN_PARALLEL_MACS) {
+      this.run(useWasm, bf16, wo, xo, oo, batch, inDim, outDim, 0, outDim);
+      return;
+    }
+    // Slices rounded to multiples of 8 rows keep every thread on the blocked paths.
+    const chunk = Math.ceil(outDim / this.threads / 8) * 8;
+    for (let t = 0; t < this.workers.length; t++) {
+      const p = this.params[t];
+      const c = this.ctrls[t];
+      c[USE_WASM] = useWasm ? 1 : 0;
+      c[BF16] = bf16 ? 1 : 0;
+      p[W] = wo;
+      p[X] = xo;
+      p[OUT] = oo;
+      p[BATCH] = batch;
+      p[IN] = inDim;
+      p[OUTDIM] = outDim;
+      p[ROW0] = Math.min(outDim, (t + 1) * chunk);
+      p[ROW1] = Math.min(outDim, (t + 2) * chunk);
+      this.seqs[t]++;
+      Atomics.store(c, SEQ, this.seqs[t]);
+      Atomics.notify(c, SEQ);
+    }
+    this.run(useWasm, bf16, wo, xo, oo, batch, inDim, outDim, 0, Math.min(outDim, chunk));
+    for (let t = 0; t < this.workers.length; t++) {
+      const c = this.ctrls[t];
+      for (;;) {
+        const done = Atomics.load(c, DONE);
+        if (done === this.seqs[t]) break;
+        Atomics.wait(c, DONE, done, 1000);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (let t = 0; t < this.workers.length; t++) {
+      const c = this.ctrls[t];
+      c[STOP] = 1;
+      this.seqs[t]++;
+      Atomics.store(c, SEQ, this.seqs[t]);
+      Atomics.notify(c, SEQ);
+    }
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}

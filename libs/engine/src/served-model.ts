@@ -1,0 +1,215 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { EngineOverloadedError, type EngineStats, type GenerateRequest, type GenerationEvent, type LlamaConfig, type ServedModel } from './contract';
+import { EventQueue } from './event-queue';
+import { KvCache } from './kv-cache';
+import { LlamaModel } from './model';
+import { headDim, loadModelDir } from './model-dir';
+import { OutputText } from './output-text';
+import { Rng } from './rng';
+import { Scheduler } from './scheduler';
+import type { EmbedSequence, GenerateSequence } from './sequence';
+import type { Tokenizer } from './tokenizer';
+
+export interface ServedModelOptions {
+  /** Model id reported to clients; defaults to the directory name. */
+  id?: string;
+  /** KV cache budget in bytes; decides how many tokens can be in flight across all sequences. */
+  kvCacheBytes?: number;
+  /** Most sequences decoded together in one step. */
+  maxNumSeqs?: number;
+  /** Waiting-queue length beyond which generate() throws EngineOverloadedError. */
+  maxWaiting?: number;
+  /**
+   * Threads for the matmuls (the caller plus threads-1 workers). Default 1: on the 2-core target machine,
+   * shared with other services, a second matmul thread measured no faster (see tools/bench/engine).
+   */
+  threads?: number;
+  /** Token budget per step (prompt chunks + decode tokens). */
+  maxBatchTokens?: number;
+  /** Cap on prompt + output length; also bounded by max_position_embeddings and the KV budget. */
+  maxModelLen?: number;
+}
+
+const DEFAULT_KV_BYTES = 256 * 1024 * 1024;
+
+/** eos ids from config.json, generation_config.json (Llama 3 lists several there) and the tokenizer. */
+function collectEosIds(dir: string, config: LlamaConfig, tokenizer: Tokenizer): number[] {
+  const ids = new Set<number>();
+  const add = (v: unknown): void => {
+    if (typeof v === 'number') ids.add(v);
+    else if (Array.isArray(v)) v.forEach(add);
+  };
+  add(config.eos_token_id);
+  const genPath = join(dir, 'generation_config.json');
+  if (existsSync(genPath)) add((JSON.parse(readFileSync(genPath, 'utf8')) as { eos_token_id?: unknown }).eos_token_id);
+  if (ids.size === 0 && tokenizer.eosTokenId !== undefined) ids.add(tokenizer.eosTokenId);
+  return [...ids];
+}
+
+class LocalServedModel implements ServedModel {
+  readonly id: string;
+  readonly config: LlamaConfig;
+  readonly maxModelLen: number;
+  readonly eosTokenIds: number[];
+  private nextSeqId = 1;
+  private closed = false;
+
+  constructor(
+    id: string,
+    private readonly model: LlamaModel,
+    private readonly tokenizer: Tokenizer,
+    eosTokenIds: number[],
+    maxModelLen: number,
+    private readonly maxWaiting: number,
+    readonly scheduler: Scheduler,
+  ) {
+    this.id = id;
+    this.config = model.config;
+    this.eosTokenIds = eosTokenIds;
+    this.maxModelLen = maxModelLen;
+  }
+
+  encode(text: string, addSpecialTokens = true): number[] {
+    return this.tokenizer.encode(text, addSpecialTokens);
+  }
+
+  decode(ids: number[], skipSpecialTokens = true): string {
+    return this.tokenizer.decode(ids, skipSpecialTokens);
+  }
+
+  tokenToString(id: number): string {
+    return this.tokenizer.tokenToString(id);
+  }
+
+  applyChatTemplate(messages: { role: string; content: string }[], addGenerationPrompt = true): string {
+    return this.tokenizer.applyChatTemplate(messages, addGenerationPrompt);
+  }
+
+  private admissionCheck(promptLen: number): void {
+    if (this.closed) throw new Error('model is closed');
+    if (promptLen === 0) throw new Error('prompt is empty');
+    if (promptLen >= this.maxModelLen) {
+      throw new Error(`prompt has ${promptLen} tokens; this model accepts at most ${this.maxModelLen - 1}`);
+    }
+    if (this.scheduler.waiting.length >= this.maxWaiting) throw new EngineOverloadedError();
+  }
+
+  /** Throws synchronously (EngineOverloadedError, bad prompt) before any event; then streams one event per step. */
+  generate(req: GenerateRequest): AsyncIterable<GenerationEvent> {
+    const { promptTokenIds, params } = req;
+    this.admissionCheck(promptTokenIds.length);
+    for (const t of promptTokenIds) {
+      if (!Number.isInteger(t) || t < 0 || t >= this.config.vocab_size) throw new Error(`token id ${t} outside vocabulary`);
+    }
+    const stopIds = [...(params.ignoreEos ? [] : this.eosTokenIds), ...(params.stopTokenIds ?? [])];
+    const seq: GenerateSequence = {
+      kind: 'generate',
+      id: this.nextSeqId++,
+      tokens: [...promptTokenIds],
+      promptLen: promptTokenIds.length,
+      computed: 0,
+      blocks: [],
+      aborted: false,
+      done: false,
+      params: { ...params, maxTokens: Math.max(1, params.maxTokens) },
+      sampler: {
+        params,
+        rng: new Rng(params.seed),
+        seen: new Set(promptTokenIds),
+        outputCounts: new Map(),
+        outputLength: 0,
+        stopIds,
+      },
+      text: new OutputText((ids) => this.tokenizer.decode(ids, true), params.stop ?? [], params.includeStopStrInOutput ?? false),
+      queue: new EventQueue<GenerationEvent>(() => this.abort(seq)),
+      promptLogprobs: params.promptLogprobs !== undefined ? [] : undefined,
+      promptLogprobsDone: false,
+      firstEventSent: false,
+    };
+    const signal = req.signal;
+    if (signal) {
+      if (signal.aborted) seq.aborted = true;
+      const onAbort = (): void => this.abort(seq);
+      signal.addEventListener('abort', onAbort, { once: true });
+      seq.detach = () => signal.removeEventListener('abort', onAbort);
+    }
+    this.scheduler.add(seq);
+    return seq.queue;
+  }
+
+  private abort(seq: GenerateSequence): void {
+    if (seq.done || seq.aborted) return;
+    seq.aborted = true;
+    this.scheduler.kick();
+  }
+
+  embed(inputs: number[][]): Promise<number[][]> {
+    try {
+      for (const ids of inputs) this.admissionCheck(ids.length);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return Promise.all(
+      inputs.map(
+        (ids) =>
+          new Promise<number[]>((resolvePromise, reject) => {
+            const seq: EmbedSequence = {
+              kind: 'embed',
+              id: this.nextSeqId++,
+              tokens: [...ids],
+              promptLen: ids.length,
+              computed: 0,
+              blocks: [],
+              aborted: false,
+              done: false,
+              sum: new Float64Array(this.config.hidden_size),
+              resolve: resolvePromise,
+              reject,
+            };
+            this.scheduler.add(seq);
+          }),
+      ),
+    );
+  }
+
+  stats(): EngineStats {
+    return this.scheduler.stats();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.scheduler.close();
+    await this.model.close();
+  }
+}
+
+/** Loads a Hugging Face Llama directory and starts its continuous-batching scheduler. */
+export async function createServedModel(dir: string, opts: ServedModelOptions = {}): Promise<ServedModel & { readonly scheduler: Scheduler }> {
+  const threads = Math.max(1, Math.min(opts.threads ?? 1, availableParallelism()));
+  // The model copies every weight into its own arena, so the loaded tensors need not be shared.
+  const { config, weights, tokenizer } = loadModelDir(dir);
+  const layers = config.num_hidden_layers;
+  const kvDim = config.num_key_value_heads * headDim(config);
+  const maxNumSeqs = opts.maxNumSeqs ?? 32;
+  // No point reserving more than every sequence at full length could use.
+  const fullNeed = KvCache.bytesPerToken(layers, kvDim) * maxNumSeqs * config.max_position_embeddings;
+  const kvCacheBytes = opts.kvCacheBytes ?? Math.min(DEFAULT_KV_BYTES, fullNeed);
+  const model = new LlamaModel(config, weights, {
+    threads,
+    maxBatchTokens: opts.maxBatchTokens ?? 512,
+    kvCacheBytes,
+  });
+  weights.clear(); // the model holds packed copies; let the originals go
+  const maxModelLen = Math.min(opts.maxModelLen ?? Infinity, config.max_position_embeddings, model.kv.capacityTokens);
+  const eosTokenIds = collectEosIds(dir, config, tokenizer);
+  const scheduler = new Scheduler(model, {
+    maxNumSeqs,
+    maxModelLen,
+    eosTokenIds,
+    tokenText: (id) => tokenizer.tokenToString(id),
+  });
+  return new LocalServedModel(opts.id ?? basename(resolve(dir)), model, tokenizer, eosTokenIds, maxModelLen, opts.maxWaiting ?? 256, scheduler);
+}

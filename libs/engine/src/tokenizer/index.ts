@@ -1,0 +1,3 @@
+export { Tokenizer } from './tokenizer';
+export { ChatTemplate, type ChatMessage } from './chat-template';
+export type { TokenizerJson, TokenizerConfigJson, AddedTokenJson } from './json';

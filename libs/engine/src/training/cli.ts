@@ -1,0 +1,110 @@
+/**
+ * Command-line entry for running a training job as a child process:
+ *
+ *   node -r @swc-node/register libs/engine/src/training/cli.ts --model-dir M --data train.jsonl --output-dir OUT \
+ *     [--mode full|lora|prompt_tuning] [--epochs N] [--learning-rate X] [--warmup-steps N] [--batch-size N]
+ *     [--grad-accum-steps N] [--max-seq-len N] [--seed N] [--lora-rank N] [--lora-alpha X] [--lora-mlp]
+ *     [--num-virtual-tokens N] [--no-save-every-epoch] [--metrics-file F] [--max-grad-norm X]
+ *     [--weight-decay X] [--unmask] [--no-resume] [--threads N]
+ *
+ * stdout carries only JSON lines: one metrics object per optimizer step, then {"event":"done",...}. Errors go
+ * to stderr with exit code 1; SIGINT/SIGTERM stop at the next micro-batch and exit 130 without a checkpoint.
+ */
+import { parseArgs } from 'node:util';
+import type { TrainingMode } from './modes';
+import { train } from './trainer';
+
+const MODES: readonly TrainingMode[] = ['full', 'lora', 'prompt_tuning'];
+
+function num(v: string | undefined, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new Error(`--${flag} must be a number, got ${v}`);
+  return n;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      'model-dir': { type: 'string' },
+      data: { type: 'string' },
+      'output-dir': { type: 'string' },
+      mode: { type: 'string' },
+      epochs: { type: 'string' },
+      'learning-rate': { type: 'string' },
+      'warmup-steps': { type: 'string' },
+      'batch-size': { type: 'string' },
+      'grad-accum-steps': { type: 'string' },
+      'max-seq-len': { type: 'string' },
+      seed: { type: 'string' },
+      'lora-rank': { type: 'string' },
+      'lora-alpha': { type: 'string' },
+      'lora-mlp': { type: 'boolean' },
+      'num-virtual-tokens': { type: 'string' },
+      'no-save-every-epoch': { type: 'boolean' },
+      'metrics-file': { type: 'string' },
+      'max-grad-norm': { type: 'string' },
+      'weight-decay': { type: 'string' },
+      unmask: { type: 'boolean' },
+      'no-resume': { type: 'boolean' },
+      threads: { type: 'string' },
+    },
+    strict: true,
+  });
+  const modelDir = values['model-dir'];
+  const dataPath = values.data;
+  const outputDir = values['output-dir'];
+  if (!modelDir || !dataPath || !outputDir) throw new Error('--model-dir, --data and --output-dir are required');
+  const mode = (values.mode ?? 'full') as TrainingMode;
+  if (!MODES.includes(mode)) throw new Error(`--mode must be one of ${MODES.join(', ')}`);
+
+  const ac = new AbortController();
+  const stop = (): void => ac.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  let result: Awaited<ReturnType<typeof train>>;
+  try {
+    result = await train({
+      modelDir,
+      dataPath,
+      outputDir,
+      mode,
+      epochs: num(values.epochs, 'epochs'),
+      learningRate: num(values['learning-rate'], 'learning-rate'),
+      warmupSteps: num(values['warmup-steps'], 'warmup-steps'),
+      batchSize: num(values['batch-size'], 'batch-size'),
+      gradAccumSteps: num(values['grad-accum-steps'], 'grad-accum-steps'),
+      maxSeqLen: num(values['max-seq-len'], 'max-seq-len'),
+      seed: num(values.seed, 'seed'),
+      loraRank: num(values['lora-rank'], 'lora-rank'),
+      loraAlpha: num(values['lora-alpha'], 'lora-alpha'),
+      loraMlp: values['lora-mlp'],
+      numVirtualTokens: num(values['num-virtual-tokens'], 'num-virtual-tokens'),
+      saveEveryEpoch: !values['no-save-every-epoch'],
+      metricsPath: values['metrics-file'],
+      maxGradNorm: num(values['max-grad-norm'], 'max-grad-norm'),
+      weightDecay: num(values['weight-decay'], 'weight-decay'),
+      unmask: values.unmask,
+      resume: !values['no-resume'],
+      threads: num(values.threads, 'threads'),
+      signal: ac.signal,
+      onMetrics: (m) => process.stdout.write(JSON.stringify(m) + '\n'),
+    });
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+  process.stdout.write(JSON.stringify({ event: 'done', ...result }) + '\n');
+  return result.aborted ? 130 : 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

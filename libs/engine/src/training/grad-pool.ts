@@ -1,0 +1,127 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { LlamaConfig } from '../contract';
+import { forwardBackward, type ForwardBackwardOptions, type TrainSequence } from './forward-backward';
+import type { GradWorkerInit, GradWorkerJob, GradWorkerReply } from './grad-worker';
+import { sharedFloat32, type ParamMap } from './tensor';
+
+function sab(a: Float32Array, what: string): SharedArrayBuffer {
+  if (!(a.buffer instanceof SharedArrayBuffer) || a.byteOffset !== 0 || a.byteLength !== a.buffer.byteLength) {
+    throw new Error(`GradPool: ${what} must own a whole SharedArrayBuffer`);
+  }
+  return a.buffer;
+}
+
+/**
+ * Data parallelism over threads: each micro-batch is split by token count between the calling thread and
+ * `threads - 1` workers. Workers read the shared weights and write private gradient sinks, which `reduce()`
+ * adds into the main sinks in a fixed order, so a run is deterministic for a given thread count.
+ */
+export class GradPool {
+  private readonly workers: Worker[] = [];
+  private readonly sinks: { grads: ParamMap; softPromptGrad?: Float32Array }[] = [];
+  private readonly pending = new Map<number, { resolve: (r: GradWorkerReply) => void; reject: (e: Error) => void }>();
+  private nextId = 0;
+
+  constructor(
+    readonly threads: number,
+    private readonly config: LlamaConfig,
+    private readonly params: ParamMap,
+    private readonly options: ForwardBackwardOptions,
+  ) {
+    for (let t = 1; t < threads; t++) {
+      const grads: ParamMap = new Map();
+      for (const [n, g] of options.grads ?? []) grads.set(n, { shape: g.shape, data: sharedFloat32(g.data.length) });
+      const softPromptGrad = options.softPromptGrad ? sharedFloat32(options.softPromptGrad.length) : undefined;
+      this.sinks.push({ grads, softPromptGrad });
+      const init: GradWorkerInit = {
+        config,
+        params: [...params].map(([n, p]) => [n, p.shape, sab(p.data, n)]),
+        grads: [...grads].map(([n, g]) => [n, g.shape, sab(g.data, n)]),
+        softPrompt: options.softPrompt ? sab(options.softPrompt, 'soft prompt') : undefined,
+        softPromptGrad: softPromptGrad ? sab(softPromptGrad, 'soft prompt grad') : undefined,
+      };
+      const worker = spawnWorker(init);
+      worker.on('message', (r: GradWorkerReply) => {
+        const p = this.pending.get(r.id);
+        this.pending.delete(r.id);
+        if (r.error) p?.reject(new Error(`gradient worker: ${r.error}`));
+        else p?.resolve(r);
+      });
+      worker.on('error', (e) => {
+        for (const p of this.pending.values()) p.reject(e);
+        this.pending.clear();
+      });
+      this.workers.push(worker);
+    }
+  }
+
+  /** Forward/backward of one micro-batch; returns its summed loss. Gradients land in the sinks. */
+  async run(batch: readonly TrainSequence[], gradScale: number): Promise<number> {
+    if (this.workers.length === 0) {
+      // Single-threaded: keep the batch order, so gradient accumulation sums exactly as one big batch would.
+      let sum = 0;
+      for (const s of batch) sum += forwardBackward(this.config, this.params, s, { ...this.options, gradScale }).lossSum;
+      await new Promise((r) => setImmediate(r)); // let an abort signal or metrics consumer run
+      return sum;
+    }
+    const parts: TrainSequence[][] = Array.from({ length: this.threads }, () => []);
+    const load = new Array<number>(this.threads).fill(0);
+    // Longest first onto the least-loaded part (cost grows a little faster than length, so this balances well).
+    const order = batch.map((_, i) => i).sort((a, b) => batch[b].ids.length - batch[a].ids.length || a - b);
+    for (const i of order) {
+      let best = 0;
+      for (let p = 1; p < this.threads; p++) if (load[p] < load[best]) best = p;
+      parts[best].push(batch[i]);
+      load[best] += batch[i].ids.length;
+    }
+    const replies = this.workers.map((w, k) => {
+      const seqs = parts[k + 1];
+      if (seqs.length === 0) return Promise.resolve(0);
+      const id = this.nextId++;
+      const job: GradWorkerJob = { id, seqs: seqs.map((s) => ({ ids: s.ids, lossMask: s.lossMask })), gradScale };
+      return new Promise<number>((resolve, reject) => {
+        this.pending.set(id, { resolve: (r) => resolve(r.lossSum), reject });
+        w.postMessage(job);
+      });
+    });
+    let lossSum = 0;
+    for (const s of parts[0]) lossSum += forwardBackward(this.config, this.params, s, { ...this.options, gradScale }).lossSum;
+    for (const r of await Promise.all(replies)) lossSum += r;
+    return lossSum;
+  }
+
+  /** Adds every worker's gradients into the main sinks and clears them; call once per optimizer step. */
+  reduce(): void {
+    for (const sink of this.sinks) {
+      for (const [n, g] of sink.grads) {
+        const dst = this.options.grads?.get(n)?.data;
+        if (!dst) continue;
+        const src = g.data;
+        for (let i = 0; i < src.length; i++) dst[i] += src[i];
+        src.fill(0);
+      }
+      if (sink.softPromptGrad && this.options.softPromptGrad) {
+        const dst = this.options.softPromptGrad;
+        for (let i = 0; i < dst.length; i++) dst[i] += sink.softPromptGrad[i];
+        sink.softPromptGrad.fill(0);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/**
+ * Workers run the TypeScript sources through @swc-node/register, as the rest of the project does; a compiled
+ * build (a .js beside this file) is used as-is.
+ */
+function spawnWorker(init: GradWorkerInit): Worker {
+  const js = join(__dirname, 'grad-worker.js');
+  if (existsSync(js)) return new Worker(js, { workerData: init });
+  const register = require.resolve('@swc-node/register');
+  return new Worker(join(__dirname, 'grad-worker.ts'), { workerData: init, execArgv: ['-r', register] });
+}

@@ -1,0 +1,50 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import type { LlamaConfig } from '../contract';
+import { forwardBackward, type ForwardBackwardOptions } from './forward-backward';
+import type { ParamMap } from './tensor';
+
+/** What a gradient worker is given once: views of the shared weights and its own gradient sinks. */
+export interface GradWorkerInit {
+  config: LlamaConfig;
+  params: [string, number[], SharedArrayBuffer][];
+  grads: [string, number[], SharedArrayBuffer][];
+  softPrompt?: SharedArrayBuffer;
+  softPromptGrad?: SharedArrayBuffer;
+}
+
+export interface GradWorkerJob {
+  id: number;
+  seqs: { ids: number[]; lossMask: Uint8Array }[];
+  gradScale: number;
+}
+
+export interface GradWorkerReply {
+  id: number;
+  lossSum: number;
+  error?: string;
+}
+
+/** Runs forward/backward for the sequences it is sent; the main thread sums the sinks after each step. */
+function serve(): void {
+  const port = parentPort;
+  if (!port) return;
+  const init = workerData as GradWorkerInit;
+  const params: ParamMap = new Map(init.params.map(([n, shape, b]) => [n, { shape, data: new Float32Array(b) }]));
+  const grads: ParamMap = new Map(init.grads.map(([n, shape, b]) => [n, { shape, data: new Float32Array(b) }]));
+  const options: ForwardBackwardOptions = {
+    grads: grads.size > 0 ? grads : undefined,
+    softPrompt: init.softPrompt ? new Float32Array(init.softPrompt) : undefined,
+    softPromptGrad: init.softPromptGrad ? new Float32Array(init.softPromptGrad) : undefined,
+  };
+  port.on('message', (job: GradWorkerJob) => {
+    try {
+      let lossSum = 0;
+      for (const seq of job.seqs) lossSum += forwardBackward(init.config, params, seq, { ...options, gradScale: job.gradScale }).lossSum;
+      port.postMessage({ id: job.id, lossSum } satisfies GradWorkerReply);
+    } catch (e) {
+      port.postMessage({ id: job.id, lossSum: 0, error: e instanceof Error ? e.stack : String(e) } satisfies GradWorkerReply);
+    }
+  });
+}
+
+serve();

@@ -1,0 +1,20 @@
+/** The training side of the engine: fine-tuning (full, LoRA, prompt tuning) and from-scratch training on CPU. */
+export { train, evaluateLoss, type TrainOptions, type TrainResult, type StepMetrics, type EvaluateOptions } from './trainer';
+export { type TrainingMode } from './modes';
+export {
+  parseInstructLabJsonl,
+  readInstructLabJsonl,
+  validateRecord,
+  tokenizeRecord,
+  buildDataset,
+  renderFallback,
+  type InstructLabRecord,
+  type InstructLabRole,
+  type TrainingTokenizer,
+} from './data';
+export { loadTrainingModel, saveCheckpoint, readTrainerState, PROMPT_TUNING_FILE, TRAINER_STATE_FILE, type TrainerState } from './checkpoint';
+export { createModelDir, SIMPLE_CHAT_TEMPLATE, EOS_TOKEN, type NewModelOptions } from './init-model';
+export { trainByteLevelBpe, type BpeTrainOptions } from './bpe-trainer';
+export { forwardBackward, lastLogits, type TrainSequence, type LossResult, type ForwardBackwardOptions } from './forward-backward';
+export { AdamW, clipGradNorm } from './optimizer';
+export { warmupCosineLr } from './schedule';

@@ -1,0 +1,241 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadTrainingModel, saveCheckpoint, readTrainerState, writeTrainerState, type TrainingModel } from './checkpoint';
+import { buildDataset, epochBatches, readInstructLabJsonl, type InstructLabRecord } from './data';
+import { forwardBackward } from './forward-backward';
+import { GradPool } from './grad-pool';
+import { checkParams } from './llama-params';
+import { createModeSetup, type TrainingMode } from './modes';
+import { AdamW, clipGradNorm, zeroGrads } from './optimizer';
+import { warmupCosineLr } from './schedule';
+
+/** One line per optimizer step, in the shape the platform's job logs expect. */
+export interface StepMetrics {
+  step: number;
+  epoch: number;
+  loss: number;
+  lr: number;
+  tokens_per_second: number;
+  grad_norm: number;
+}
+
+export interface TrainOptions {
+  modelDir: string;
+  /** InstructLab JSONL; ignored when `records` is given. */
+  dataPath?: string;
+  records?: readonly InstructLabRecord[];
+  outputDir: string;
+  mode?: TrainingMode;
+  epochs?: number;
+  /** Peak learning rate; defaults by mode (full 2e-5, lora 2e-4, prompt_tuning 3e-2). */
+  learningRate?: number;
+  warmupSteps?: number;
+  batchSize?: number;
+  gradAccumSteps?: number;
+  maxSeqLen?: number;
+  seed?: number;
+  loraRank?: number;
+  loraAlpha?: number;
+  /** Also put LoRA adapters on gate/up/down. */
+  loraMlp?: boolean;
+  numVirtualTokens?: number;
+  /** Save epoch-N for every epoch; the last epoch is always saved. */
+  saveEveryEpoch?: boolean;
+  weightDecay?: number;
+  /** Global gradient-norm clip; 0 disables. */
+  maxGradNorm?: number;
+  /** Floor of the cosine schedule as a fraction of the peak. */
+  minLrRatio?: number;
+  /** Train on all tokens of every record. */
+  unmask?: boolean;
+  /** Also append each metrics line to this JSONL file. */
+  metricsPath?: string;
+  /** Continue from outputDir's trainer_state.json when present (default true). */
+  resume?: boolean;
+  /**
+   * Threads for data parallelism (the caller plus threads-1 workers). Default 1. Results are deterministic for a
+   * given thread count but differ in the last bits between counts (gradient summation order).
+   */
+  threads?: number;
+  signal?: AbortSignal;
+  onMetrics?: (m: StepMetrics) => void;
+}
+
+export interface TrainResult {
+  globalStep: number;
+  epochsCompleted: number;
+  /** Mean masked loss over the last completed epoch (NaN when nothing ran). */
+  finalLoss: number;
+  /** Checkpoint directories written by this call. */
+  checkpoints: string[];
+  aborted: boolean;
+  resumedFrom?: string;
+  sequences: number;
+  droppedRecords: number;
+}
+
+const DEFAULT_LR: Record<TrainingMode, number> = { full: 2e-5, lora: 2e-4, prompt_tuning: 3e-2 };
+
+/**
+ * Fine-tunes (or, from a randomly initialised directory, pre-trains) a Llama checkpoint on InstructLab records and
+ * writes loadable HF directories to outputDir/epoch-N. CPU-bound on the calling thread; it yields to the event
+ * loop between micro-batches so `signal` and metric consumers stay live.
+ */
+export async function train(opts: TrainOptions): Promise<TrainResult> {
+  const mode = opts.mode ?? 'full';
+  const epochs = opts.epochs ?? 1;
+  const peakLr = opts.learningRate ?? DEFAULT_LR[mode];
+  const batchSize = Math.max(1, opts.batchSize ?? 8);
+  const accum = Math.max(1, opts.gradAccumSteps ?? 1);
+  const seed = opts.seed ?? 42;
+  const maxSeqLen = opts.maxSeqLen ?? 512;
+  const positive = { epochs, learningRate: peakLr, maxSeqLen, loraRank: opts.loraRank ?? 8, numVirtualTokens: opts.numVirtualTokens ?? 8 };
+  for (const [k, v] of Object.entries(positive)) if (!(v > 0)) throw new Error(`train: ${k} must be positive, got ${v}`);
+  mkdirSync(opts.outputDir, { recursive: true });
+
+  const state = opts.resume === false ? undefined : readTrainerState(opts.outputDir);
+  const resumable = state && state.mode === mode ? state : undefined;
+  // Full and LoRA continue from the saved weights (LoRA with fresh adapters over the merged checkpoint);
+  // prompt tuning keeps the original frozen base and reloads only its soft prompt.
+  const base: TrainingModel = loadTrainingModel(resumable && mode !== 'prompt_tuning' ? join(opts.outputDir, resumable.checkpoint) : opts.modelDir);
+  const softPromptInit = resumable && mode === 'prompt_tuning' ? loadTrainingModel(join(opts.outputDir, resumable.checkpoint)).softPrompt : undefined;
+  const { config, params, tokenizer } = base;
+  checkParams(config, params);
+
+  const records = opts.records ?? (opts.dataPath ? readInstructLabJsonl(opts.dataPath) : undefined);
+  if (!records) throw new Error('train: give dataPath or records');
+  const maxLen = Math.min(maxSeqLen, config.max_position_embeddings - (mode === 'prompt_tuning' ? (opts.numVirtualTokens ?? 8) : 0));
+  const ds = buildDataset(records, tokenizer, { maxSeqLen: maxLen, unmask: opts.unmask });
+  if (ds.sequences.length === 0) throw new Error('train: no record has a trainable token after rendering and truncation');
+
+  const setup = createModeSetup(mode, config, params, {
+    loraRank: opts.loraRank ?? 8,
+    loraAlpha: opts.loraAlpha ?? 16,
+    loraMlp: opts.loraMlp ?? false,
+    numVirtualTokens: opts.numVirtualTokens ?? 8,
+    seed,
+    initialSoftPrompt: softPromptInit,
+  });
+  const optimizer = new AdamW({ weightDecay: opts.weightDecay ?? 0.01 });
+  const batchesPerEpoch = Math.ceil(ds.sequences.length / batchSize);
+  const stepsPerEpoch = Math.ceil(batchesPerEpoch / accum);
+  const totalSteps = stepsPerEpoch * epochs;
+
+  const result: TrainResult = {
+    globalStep: resumable?.global_step ?? 0,
+    epochsCompleted: resumable?.epoch ?? 0,
+    finalLoss: NaN,
+    checkpoints: [],
+    aborted: false,
+    resumedFrom: resumable ? join(opts.outputDir, resumable.checkpoint) : undefined,
+    sequences: ds.sequences.length,
+    droppedRecords: ds.dropped,
+  };
+
+  const pass = setup.passOptions();
+  const pool = new GradPool(Math.max(1, Math.floor(opts.threads ?? 1)), config, pass.params, pass.options);
+  try {
+    await runEpochs();
+  } finally {
+    await pool.close();
+  }
+  return result;
+
+  async function runEpochs(): Promise<void> {
+    for (let epoch = result.epochsCompleted + 1; epoch <= epochs; epoch++) {
+      const batches = epochBatches(ds.sequences, batchSize, seed, epoch);
+      let epochLoss = 0;
+      let epochCount = 0;
+      for (let s = 0; s < stepsPerEpoch; s++) {
+        const group = batches.slice(s * accum, (s + 1) * accum);
+        const seqs = group.flat();
+        // Mean over every scored token of the optimizer step, however the tokens split into micro-batches.
+        let count = 0;
+        for (const q of seqs) for (let j = 1; j < q.lossMask.length; j++) count += q.lossMask[j];
+        const started = performance.now();
+        let lossSum = 0;
+        let tokens = 0;
+        for (const batch of group) {
+          lossSum += await pool.run(batch, 1 / count);
+          for (const q of batch) tokens += q.ids.length;
+          if (opts.signal?.aborted) {
+            result.aborted = true;
+            return;
+          }
+        }
+        pool.reduce();
+        setup.finishBackward();
+        const gradNorm = clipGradNorm(setup.trainables, opts.maxGradNorm ?? 1.0);
+        const lr = warmupCosineLr(result.globalStep, totalSteps, peakLr, opts.warmupSteps ?? 0, opts.minLrRatio ?? 0);
+        optimizer.step(setup.trainables, lr);
+        zeroGrads(setup.trainables);
+        setup.afterStep();
+        result.globalStep++;
+        epochLoss += lossSum;
+        epochCount += count;
+        const seconds = (performance.now() - started) / 1000;
+        const m: StepMetrics = {
+          step: result.globalStep,
+          epoch,
+          loss: lossSum / count,
+          lr,
+          tokens_per_second: seconds > 0 ? tokens / seconds : 0,
+          grad_norm: gradNorm,
+        };
+        if (opts.metricsPath) appendFileSync(opts.metricsPath, JSON.stringify(m) + '\n');
+        opts.onMetrics?.(m);
+      }
+      result.epochsCompleted = epoch;
+      result.finalLoss = epochLoss / epochCount;
+      if (opts.saveEveryEpoch !== false || epoch === epochs) {
+        const name = `epoch-${epoch}`;
+        const dir = join(opts.outputDir, name);
+        saveCheckpoint(dir, {
+          sourceDir: opts.modelDir,
+          config,
+          weights: setup.modelWeights(),
+          softPrompt: setup.softPrompt(),
+          metadata: { training_mode: mode, epoch: String(epoch), global_step: String(result.globalStep) },
+        });
+        result.checkpoints.push(dir);
+        writeTrainerState(opts.outputDir, {
+          version: 1,
+          mode,
+          global_step: result.globalStep,
+          epoch,
+          total_steps: totalSteps,
+          checkpoint: name,
+          seed,
+          optimizer_state_saved: false,
+        });
+      }
+    }
+  }
+}
+
+export interface EvaluateOptions {
+  maxSeqLen?: number;
+  unmask?: boolean;
+}
+
+/**
+ * Mean masked cross-entropy of a model directory over records, scored exactly as training scores them. A
+ * prompt-tuning checkpoint's soft prompt is applied automatically.
+ */
+export function evaluateLoss(modelDir: string, records: readonly InstructLabRecord[], opts: EvaluateOptions = {}): number {
+  const { config, params, tokenizer, softPrompt } = loadTrainingModel(modelDir);
+  const prefix = softPrompt ? softPrompt.shape[0] : 0;
+  const ds = buildDataset(records, tokenizer, {
+    maxSeqLen: Math.min(opts.maxSeqLen ?? 512, config.max_position_embeddings - prefix),
+    unmask: opts.unmask,
+  });
+  let sum = 0;
+  let count = 0;
+  for (const q of ds.sequences) {
+    const r = forwardBackward(config, params, q, { softPrompt: softPrompt?.data });
+    sum += r.lossSum;
+    count += r.count;
+  }
+  if (count === 0) throw new Error('evaluateLoss: no trainable tokens in the records');
+  return sum / count;
+}

@@ -1,0 +1,189 @@
+/**
+ * Engine throughput benchmark on a random Llama of realistic small size.
+ *
+ *   node -r @swc-node/register tools/bench/engine/main.ts [--quick]
+ *
+ * Prints single-stream decode speed, 16-way batched vs sequential throughput, matmul GFLOP/s against a
+ * measured scalar peak of this machine, and RSS with 16 active sequences, for 1 and 2 threads.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { createServedModel, type GenerationEvent, type ServedModel } from '@platform/engine';
+import { Arena, MatmulPool, writeRandomModel } from '@platform/engine/internals';
+
+const quick = process.argv.includes('--quick');
+const SPEC = { vocab: 8192, hidden: 512, intermediate: 1408, layers: 8, heads: 8, kvHeads: 4, maxPositions: 2048, seed: 7 };
+const CONCURRENT = 16;
+const GEN_TOKENS = quick ? 24 : 64;
+const PROMPT_TOKENS = 16;
+
+function prompt(i: number): number[] {
+  return Array.from({ length: PROMPT_TOKENS }, (_, j) => 3 + ((i * 31 + j * 7) % 8000));
+}
+
+async function generate(m: ServedModel, i: number, maxTokens: number): Promise<{ tokens: number; firstAt: number; endAt: number }> {
+  let tokens = 0;
+  let firstAt = 0;
+  const start = performance.now();
+  let e: GenerationEvent | undefined;
+  for await (e of m.generate({ promptTokenIds: prompt(i), params: { maxTokens, temperature: 0, ignoreEos: true } })) {
+    tokens += e.tokenIds.length;
+    if (tokens === 1) firstAt = performance.now() - start;
+  }
+  return { tokens, firstAt, endAt: performance.now() - start };
+}
+
+/** Tight scalar f32 dot product: the best a JS inner loop does on one core (same code shape as the kernel). */
+function dotPeakSource(): string {
+  return `
+    const n = 4096, reps = 3000;
+    const a = new Float32Array(n).map((_, i) => (i % 13) * 0.01), b = new Float32Array(n).map((_, i) => (i % 7) * 0.02);
+    function run() {
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+      for (let r = 0; r < reps; r++) {
+        for (let i = 0; i < n; i += 8) {
+          s0 += a[i] * b[i]; s1 += a[i + 1] * b[i + 1]; s2 += a[i + 2] * b[i + 2]; s3 += a[i + 3] * b[i + 3];
+          s4 += a[i + 4] * b[i + 4]; s5 += a[i + 5] * b[i + 5]; s6 += a[i + 6] * b[i + 6]; s7 += a[i + 7] * b[i + 7];
+        }
+      }
+      return s0 + s1 + s2 + s3 + s4 + s5 + s6 + s7;
+    }
+    // The first runs are interpreted / baseline-compiled; keep the best of several.
+    let gflops = 0, sink = 0;
+    for (let k = 0; k < 6; k++) {
+      const t0 = performance.now();
+      sink += run();
+      gflops = Math.max(gflops, (2 * n * reps) / (performance.now() - t0) / 1e6);
+    }
+  `;
+}
+
+async function peakGflops(cores: number): Promise<number> {
+  const src = `const { parentPort } = require('node:worker_threads'); ${dotPeakSource()} parentPort.postMessage(sink === sink ? gflops : 0);`;
+  const results = await Promise.all(
+    Array.from({ length: cores }, () => new Promise<number>((resolve, reject) => {
+      const w = new Worker(src, { eval: true });
+      w.once('message', (g: number) => {
+        resolve(g);
+        void w.terminate();
+      });
+      w.once('error', reject);
+    })),
+  );
+  return results.reduce((a, b) => a + b, 0);
+}
+
+/** GFLOP/s of the engine's matmul for a [batch × 512] · [1408 × 512]ᵀ product (an MLP-sized projection). */
+async function matmulGflops(threads: number, batch: number, wasm: boolean, inDim = 512, outDim = 1408): Promise<number> {
+  const arena = new Arena(Arena.sizeOf([inDim * outDim, batch * inDim, batch * outDim]), { wasm });
+  const w = arena.alloc(inDim * outDim);
+  const x = arena.alloc(batch * inDim);
+  const out = arena.alloc(batch * outDim);
+  for (let i = 0; i < w.length; i++) w[i] = Math.random() - 0.5;
+  for (let i = 0; i < x.length; i++) x[i] = Math.random() - 0.5;
+  const pool = new MatmulPool(threads, arena);
+  const reps = Math.max(10, Math.round((wasm ? 400 : 100) / batch));
+  for (let i = 0; i < 5; i++) pool.matmul(w, x, out, batch, inDim, outDim);
+  let best = 0;
+  for (let k = 0; k < 3; k++) {
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) pool.matmul(w, x, out, batch, inDim, outDim);
+    best = Math.max(best, (2 * batch * inDim * outDim * reps) / (performance.now() - t0) / 1e6);
+  }
+  await pool.close();
+  return best;
+}
+
+interface Row {
+  label: string;
+  threads: number;
+  singleTps: number;
+  batchedTps: number;
+  sequentialTps: number;
+  rssMiB: number;
+  ttftMs: number;
+}
+
+async function measure(dir: string, threads: number, label: string): Promise<Row> {
+  const m = await createServedModel(dir, { threads, maxNumSeqs: CONCURRENT, kvCacheBytes: 256 * 1024 * 1024 });
+  try {
+    await generate(m, 999, 4); // warm-up (JIT)
+    // Single stream: decode speed excludes prefill (time to first token).
+    const single = await generate(m, 0, GEN_TOKENS * 2);
+    const singleTps = (single.tokens - 1) / ((single.endAt - single.firstAt) / 1000);
+    // Same 16 requests, one at a time, then all at once.
+    let t0 = performance.now();
+    let seqTokens = 0;
+    for (let i = 0; i < CONCURRENT; i++) seqTokens += (await generate(m, i, GEN_TOKENS)).tokens;
+    const sequentialTps = seqTokens / ((performance.now() - t0) / 1000);
+    let rss = 0;
+    const timer = setInterval(() => (rss = Math.max(rss, process.memoryUsage().rss)), 5);
+    t0 = performance.now();
+    const all = await Promise.all(Array.from({ length: CONCURRENT }, (_, i) => generate(m, i, GEN_TOKENS)));
+    const batchedTps = all.reduce((a, r) => a + r.tokens, 0) / ((performance.now() - t0) / 1000);
+    clearInterval(timer);
+    rss = Math.max(rss, process.memoryUsage().rss);
+    return { label, threads, singleTps, batchedTps, sequentialTps, rssMiB: rss / 2 ** 20, ttftMs: single.firstAt };
+  } finally {
+    await m.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'engine-bench-'));
+  try {
+    const t0 = performance.now();
+    writeRandomModel(dir, SPEC);
+    const params =
+      SPEC.vocab * SPEC.hidden * 2 +
+      SPEC.layers * (SPEC.hidden * (SPEC.hidden + 2 * (SPEC.hidden / SPEC.heads) * SPEC.kvHeads) + SPEC.hidden * SPEC.hidden + 3 * SPEC.hidden * SPEC.intermediate);
+    console.log(`model: hidden ${SPEC.hidden}, ${SPEC.layers} layers, ${SPEC.heads} heads / ${SPEC.kvHeads} kv, inter ${SPEC.intermediate}, vocab ${SPEC.vocab}`);
+    console.log(`       ${(params / 1e6).toFixed(1)} M params, ${((params * 4) / 2 ** 20).toFixed(0)} MiB f32 (written in ${((performance.now() - t0) / 1000).toFixed(1)} s); cores: ${availableParallelism()}`);
+    const peak1 = await peakGflops(1);
+    const peak2 = await peakGflops(2);
+    // The same SIMD kernel on operands that stay in L2: the compute ceiling reachable from wasm here.
+    const simdPeak1 = await matmulGflops(1, 16, true, 256, 256);
+    const simdPeak2 = await matmulGflops(2, 16, true, 256, 512);
+    const mm: string[] = [];
+    for (const wasm of [false, true]) {
+      for (const threads of [1, 2]) {
+        for (const batch of [1, 16]) {
+          const g = await matmulGflops(threads, batch, wasm);
+          const peak = wasm ? (threads === 1 ? simdPeak1 : simdPeak2) : threads === 1 ? peak1 : peak2;
+          const kind = wasm ? 'wasm simd' : 'js scalar';
+          mm.push(`| matmul 1408×512 ${kind}, batch ${batch}, ${threads} thread(s) | ${g.toFixed(2)} GFLOP/s | ${((100 * g) / peak).toFixed(0)}% of the ${wasm ? 'in-cache SIMD' : 'scalar loop'} peak |`);
+        }
+      }
+    }
+    const rows: Row[] = [];
+    for (const threads of [1, 2]) rows.push(await measure(dir, threads, 'f32'));
+    // The same weights stored as BF16: the engine keeps them bf16 in memory (half the bytes per token).
+    const bf16Dir = join(dir, 'bf16');
+    writeRandomModel(bf16Dir, { ...SPEC, dtype: 'BF16' });
+    rows.push(await measure(bf16Dir, 1, 'bf16'));
+
+    console.log('\n| metric | value | note |');
+    console.log('|---|---|---|');
+    console.log(`| scalar f32 dot peak, 1 core | ${peak1.toFixed(2)} GFLOP/s | tight 8-accumulator loop |`);
+    console.log(`| scalar f32 dot peak, 2 cores | ${peak2.toFixed(2)} GFLOP/s | same loop in 2 workers |`);
+    console.log(`| wasm SIMD in-cache peak, 1 core | ${simdPeak1.toFixed(2)} GFLOP/s | 2×4 f32x4 block, 256×256 weights (L2-resident) |`);
+    console.log(`| wasm SIMD in-cache peak, 2 cores | ${simdPeak2.toFixed(2)} GFLOP/s | same, 512×256 split over 2 threads |`);
+    for (const line of mm) console.log(line);
+    for (const r of rows) {
+      const t = `${r.label}, ${r.threads} thread(s)`;
+      console.log(`| single-stream decode, ${t} | ${r.singleTps.toFixed(1)} tok/s | TTFT (${PROMPT_TOKENS}-token prompt) ${r.ttftMs.toFixed(0)} ms |`);
+      console.log(`| ${CONCURRENT} requests one at a time, ${t} | ${r.sequentialTps.toFixed(1)} tok/s | ${GEN_TOKENS} tokens each, incl. prefill |`);
+      console.log(`| ${CONCURRENT} concurrent requests, ${t} | ${r.batchedTps.toFixed(1)} tok/s | ratio ${(r.batchedTps / r.sequentialTps).toFixed(2)}× vs one at a time |`);
+      console.log(`| RSS with ${CONCURRENT} active sequences, ${t} | ${r.rssMiB.toFixed(0)} MiB | peak during the concurrent run |`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
