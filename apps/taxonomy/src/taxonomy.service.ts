@@ -8,6 +8,7 @@ import { estimateTaxonomyTokens, readTaxonomyArchive } from './intake';
 import { archiveErrorToPlatform } from './intake-errors';
 import { TaxonomyEntity } from './taxonomy.entity';
 import { taxonomyEvents } from './taxonomy-events';
+import { taxonomyRefusal, validateTaxonomy } from './validation';
 import { OBJECT_STORE, type StoreLocation, STORE_LOCATION } from './taxonomy.tokens';
 
 export const TAXONOMY_SCHEMA = 'taxonomy';
@@ -39,8 +40,9 @@ export class TaxonomyService {
   }
 
   /**
-   * Reads and checks the tarball before anything is written, then stores the row and its `taxonomy.created`
-   * event in one transaction: a refused archive leaves no row and no event behind.
+   * Reads the tarball and validates every leaf (InstructLab schemas and lint) before anything is written,
+   * then stores the row and its `taxonomy.created` event in one transaction: a refused archive leaves no row
+   * and no event behind.
    */
   async create(input: NewTaxonomy): Promise<TaxonomyEntity> {
     this.checkProject(input.projectId);
@@ -58,6 +60,10 @@ export class TaxonomyService {
       throw PlatformError.invalid(`No taxonomy archive at "${path}" in bucket "${this.location.bucket}".`, 'taxonomy_path_cos');
     }
     const archive = await readTaxonomyArchive(await this.store.get(path)).catch(archiveErrorToPlatform);
+    // Every problem of every leaf in one refusal: contributors fix a taxonomy in one round, not one per error.
+    // It runs first so an archive holding only misnamed leaves (qna.yml) is told to rename them.
+    const problems = await validateTaxonomy(archive.files, archive.leaves);
+    if (problems.length > 0) throw taxonomyRefusal(problems);
     if (archive.leaves.length === 0) {
       throw PlatformError.invalid('The archive holds no qna.yaml under knowledge/ or compositional_skills/.', 'taxonomy_path_cos');
     }

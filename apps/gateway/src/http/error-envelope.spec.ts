@@ -38,6 +38,27 @@ describe('the IBM error envelope', () => {
     expect(env.errors.map((e) => e.target)).toEqual([{ type: 'field', name: 'name' }, { type: 'field', name: 'members.0.role' }]);
   });
 
+  it('gives each listed problem of a service error its own entry, in order', () => {
+    const issues = [
+      { code: 'invalid_taxonomy', message: 'knowledge/a/qna.yaml:3: domain must not be empty', target: { type: 'field' as const, name: 'knowledge/a/qna.yaml' } },
+      { code: 'invalid_taxonomy', message: 'compositional_skills/b/qna.yaml:1: trailing spaces', target: { type: 'field' as const, name: 'compositional_skills/b/qna.yaml' } },
+    ];
+    const domain = PlatformError.invalidMany(issues, 'The taxonomy has 2 problems.');
+    const expected = issues.map((i) => ({ ...i, more_info: expect.any(String) }));
+    expect(toEnvelope(grpcError(GrpcStatus.INVALID_ARGUMENT, encodeErrorDetails(domain)), 't')).toEqual({ errors: expected, trace: 't', status_code: 400 });
+    // The same error thrown inside the gateway itself (no gRPC hop) reads the same.
+    expect(toEnvelope(domain, 't').errors).toEqual(expected);
+  });
+
+  it('keeps a capped list readable: the first problems, then how many more there were', () => {
+    const issues = Array.from({ length: 250 }, (_, i) => ({ code: 'invalid_taxonomy', message: `knowledge/leaf/qna.yaml:${i + 1}: trailing spaces` }));
+    const env = toEnvelope(grpcError(GrpcStatus.INVALID_ARGUMENT, encodeErrorDetails(PlatformError.invalidMany(issues))), 't');
+    expect(env.errors).toHaveLength(101);
+    expect(env.errors[99].message).toBe('knowledge/leaf/qna.yaml:100: trailing spaces');
+    expect(env.errors[100]).toMatchObject({ code: 'invalid_taxonomy', message: '…and 150 more problems not listed.' });
+    expect(env.errors[100]).not.toHaveProperty('target');
+  });
+
   it('maps framework exceptions by their status', () => {
     expect(toEnvelope(new NotFoundException('Cannot GET /x'), 't')).toMatchObject({ status_code: 404, errors: [{ code: 'not_found', message: 'Cannot GET /x' }] });
     expect(toEnvelope(new BadRequestException(['a', 'b']), 't').errors[0].message).toBe('a; b');

@@ -1,5 +1,5 @@
 import { HttpException } from '@nestjs/common';
-import { PlatformError, decodeErrorDetails, type ErrorTarget } from '@platform/common';
+import { PlatformError, decodeErrorDetails, type ErrorIssue, type ErrorTarget } from '@platform/common';
 import { defaultErrorCode, grpcStatusToHttp } from './grpc-status-to-http';
 import { RequestValidationError } from './request-validation.error';
 
@@ -34,6 +34,12 @@ interface FastifyLikeError {
 const isFastifyError = (e: unknown): e is FastifyLikeError =>
   e instanceof Error && typeof (e as Partial<FastifyLikeError>).statusCode === 'number';
 
+/** One envelope entry per listed problem; an error without a list is its own single entry. */
+function entriesOf(err: { code: string; message: string; target?: ErrorTarget; issues?: readonly ErrorIssue[] }): ErrorIssue[] {
+  const list = err.issues?.length ? err.issues : [err];
+  return list.map(({ code, message, target }) => (target ? { code, message, target } : { code, message }));
+}
+
 /** Builds the IBM error envelope for anything thrown while serving a request. */
 export function toEnvelope(exception: unknown, trace: string): ErrorEnvelope {
   const make = (status: number, errors: Omit<EnvelopeError, 'more_info'>[]): ErrorEnvelope => ({
@@ -46,12 +52,12 @@ export function toEnvelope(exception: unknown, trace: string): ErrorEnvelope {
     return make(400, exception.issues.map((i) => ({ code: 'invalid_request', message: i.message, target: { type: 'field', name: i.field } })));
   }
   if (exception instanceof PlatformError) {
-    return make(grpcStatusToHttp(exception.grpcCode), [{ code: exception.code, message: exception.message, target: exception.target }]);
+    return make(grpcStatusToHttp(exception.grpcCode), entriesOf(exception));
   }
   if (isGrpcClientError(exception)) {
     const status = grpcStatusToHttp(exception.code);
     const details = decodeErrorDetails(exception.details);
-    if (details) return make(status, [details]);
+    if (details) return make(status, entriesOf(details));
     const message = status === 503 ? 'A backing service is unavailable; try again shortly.' : 'Internal server error.';
     return make(status, [{ code: defaultErrorCode(status), message }]);
   }

@@ -38,12 +38,15 @@ export async function gzipBomb(size: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+// Both leaves are valid under the InstructLab schemas the taxonomy service enforces (knowledge v3: at least
+// five seed contexts with three Q&A pairs each; skills v2: at least five seed examples) and under its lint
+// rules, and stay small so token estimates remain easy to bound.
 export const KNOWLEDGE_QNA = `version: 3
 domain: astronomy
 created_by: e2e
 seed_examples:
   - context: |
-      The Sun is the star at the center of the Solar System. It is a nearly perfect ball of hot plasma.
+      The Sun is the star at the center of the Solar System, a ball of hot plasma.
     questions_and_answers:
       - question: What is at the center of the Solar System?
         answer: The Sun.
@@ -51,6 +54,38 @@ seed_examples:
         answer: Hot plasma.
       - question: Is the Sun a star?
         answer: Yes, the Sun is a star.
+  - context: The Sun is about 4.6 billion years old.
+    questions_and_answers:
+      - question: How old is the Sun?
+        answer: About 4.6 billion years.
+      - question: Is the Sun older than one billion years?
+        answer: Yes.
+      - question: Is the Sun young?
+        answer: No, it is billions of years old.
+  - context: Light from the Sun reaches Earth in about eight minutes.
+    questions_and_answers:
+      - question: How long does sunlight take to reach Earth?
+        answer: About eight minutes.
+      - question: Does sunlight reach Earth instantly?
+        answer: No.
+      - question: What travels from the Sun to Earth in eight minutes?
+        answer: Light.
+  - context: The Sun is a G-type main-sequence star.
+    questions_and_answers:
+      - question: What type of star is the Sun?
+        answer: A G-type main-sequence star.
+      - question: Is the Sun a main-sequence star?
+        answer: Yes.
+      - question: Which letter names the Sun's type?
+        answer: G.
+  - context: The Sun holds most of the mass of the Solar System.
+    questions_and_answers:
+      - question: Where is most of the Solar System's mass?
+        answer: In the Sun.
+      - question: Is the Sun light compared to the planets?
+        answer: No, it is far heavier.
+      - question: What holds most of the Solar System's mass?
+        answer: The Sun.
 document_outline: Facts about the Sun
 document:
   repo: https://github.com/example/astronomy-docs
@@ -67,6 +102,14 @@ seed_examples:
     answer: |
       The sea is wide and deep and blue,
       it sings its song the whole day through.
+  - question: Write a short line about the moon.
+    answer: The moon is pale and bright.
+  - question: Write a short line about rain.
+    answer: The rain taps on the pane.
+  - question: Write a short line about a cat.
+    answer: The cat dreams on the chair.
+  - question: Write a short line about spring.
+    answer: In spring the trees turn green.
 `;
 
 export const validTaxonomy = () =>

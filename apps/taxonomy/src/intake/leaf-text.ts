@@ -5,8 +5,8 @@ import { parse } from 'yaml';
  * its context, question and answer (skills, v2/v3) or its questions_and_answers pairs (knowledge, v3).
  * Metadata (created_by, domain, document.repo...) is not counted.
  *
- * This is deliberately shape-tolerant, not a validator: schema validation (a later issue) should parse
- * the leaf into a typed document first and refuse bad leaves; this function can then take that document.
+ * This is deliberately shape-tolerant, not a validator: the taxonomy service refuses invalid leaves first
+ * (see ../validation), so here every leaf it sees already has the shape the schema demands.
  * Returns null when `doc` is not a mapping at all.
  */
 export function trainingTextOf(doc: unknown): string[] | null {
@@ -37,8 +37,9 @@ export interface LeafText {
 export function leafText(source: string): LeafText {
   let doc: unknown;
   try {
-    // yaml's default alias limit already defuses "billion laughs" documents.
-    doc = parse(source);
+    // yaml's default alias limit already defuses "billion laughs" documents. YAML 1.1, like the validator
+    // (and InstructLab's PyYAML), so a value counts as text here exactly when it was accepted as text there.
+    doc = parse(source, { version: '1.1' });
   } catch {
     return { texts: [source], parsed: false };
   }
