@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { availableParallelism } from 'node:os';
 import { parseModelSpec, readConfig } from './config';
 
 describe('readConfig', () => {
@@ -26,6 +27,7 @@ describe('readConfig', () => {
     const c = readConfig(['--model', '/m', '--max-num-seqs', '8', '--max-model-len=1024'], { PLATFORM_ENGINE_MAX_WAITING: '16', PLATFORM_ENGINE_THREADS: '2' });
     expect(c.engine).toEqual({ maxNumSeqs: 8, maxModelLen: 1024, maxWaiting: 16, threads: 2 });
     expect(c.maxConcurrentRequests).toBe(256);
+    expect(readConfig(['--model', '/m'], {}).engine.threads).toBe(availableParallelism());
   });
 
   it('does not split a path on a colon followed by a slash', () => {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { ServedModelOptions } from '@platform/engine';
 
 /**
@@ -90,7 +91,8 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): EngineServer
   set('maxModelLen', num('--max-model-len'));
   set('maxNumSeqs', num('--max-num-seqs'));
   set('maxWaiting', num('--max-waiting'));
-  set('threads', num('--threads'));
+  // Both cores pay off on a quiet machine (measured: single-stream 80 → 107 tok/s, 16 concurrent 274 → 446 tok/s).
+  set('threads', num('--threads') ?? availableParallelism());
   set('kvCacheBytes', num('--kv-cache-bytes'));
   return {
     models,
