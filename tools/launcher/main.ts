@@ -62,7 +62,13 @@ async function main(): Promise<void> {
     }
 
     log('starting services…');
-    const ports = { gateway: envInt('PLATFORM_PORT', 8080), taxonomyGrpc: envInt('PLATFORM_TAXONOMY_GRPC_PORT', 50061), taxonomyOps: envInt('PLATFORM_TAXONOMY_OPS_PORT', 9461) };
+    const ports = {
+      gateway: envInt('PLATFORM_PORT', 8080),
+      taxonomyGrpc: envInt('PLATFORM_TAXONOMY_GRPC_PORT', 50061),
+      taxonomyOps: envInt('PLATFORM_TAXONOMY_OPS_PORT', 9461),
+      inferenceGrpc: envInt('PLATFORM_INFERENCE_GRPC_PORT', 50062),
+      inferenceOps: envInt('PLATFORM_INFERENCE_OPS_PORT', 9462),
+    };
     const engine = { port: envInt('PLATFORM_ENGINE_PORT', 8000), models: process.env.PLATFORM_ENGINE_MODELS || DEFAULT_ENGINE_MODELS };
     const platform = await startPlatform({ dataDir, ports, databaseUrl, natsUrl, s3: { endpoint: s3Endpoint, bucket: s3Bucket, ...s3Keys }, secrets, engine });
     stops.push(platform.stop);

@@ -6,6 +6,8 @@ export interface PlatformPorts {
   gateway: number;
   taxonomyGrpc: number;
   taxonomyOps: number;
+  inferenceGrpc: number;
+  inferenceOps: number;
 }
 
 export interface PlatformOptions {
@@ -29,6 +31,7 @@ export interface RunningPlatform {
 
 /** Starts every service, then the gateway, and resolves once the gateway reports all of them ready. */
 export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatform> {
+  const { inferenceGrpc, inferenceOps } = opts.ports;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...opts.env,
@@ -41,11 +44,15 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     PLATFORM_PORT: String(opts.ports.gateway),
     PLATFORM_TAXONOMY_GRPC_URL: `127.0.0.1:${opts.ports.taxonomyGrpc}`,
     PLATFORM_TAXONOMY_OPS_PORT: String(opts.ports.taxonomyOps),
+    PLATFORM_INFERENCE_GRPC_URL: `127.0.0.1:${inferenceGrpc}`,
+    PLATFORM_INFERENCE_OPS_PORT: String(inferenceOps),
     PLATFORM_ADMIN_PASSWORD: opts.secrets.adminPassword,
     PLATFORM_ADMIN_APIKEY: opts.secrets.adminApiKey,
     PLATFORM_JWT_SECRET: opts.secrets.jwtSecret,
     ...(opts.engine ? { PLATFORM_ENGINE_PORT: String(opts.engine.port), PLATFORM_ENGINE_MODELS: opts.engine.models } : {}),
   };
+  // Without an engine server the inference service has nothing to discover unless pools or backends are given.
+  if (!opts.engine && !env.PLATFORM_INFERENCE_POOLS && !env.PLATFORM_INFERENCE_BACKENDS) env.PLATFORM_INFERENCE_BACKENDS = '[]';
   const logDir = join(opts.dataDir, 'logs');
   const processes: ServiceProcess[] = [];
   const stop = async () => {
@@ -63,6 +70,10 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     const taxonomy = spawnService('taxonomy', 'apps/taxonomy/src/main.ts', env, logDir);
     processes.push(taxonomy);
     starting.push(waitHealthy(`http://127.0.0.1:${opts.ports.taxonomyOps}/health`, taxonomy));
+    // The inference service discovers the engine server's models on its own, so it need not wait for it.
+    const inference = spawnService('inference', 'apps/inference/src/main.ts', env, logDir);
+    processes.push(inference);
+    starting.push(waitHealthy(`http://127.0.0.1:${inferenceOps}/health`, inference));
     await Promise.all(starting);
     const gateway = spawnService('gateway', 'apps/gateway/src/main.ts', env, logDir);
     processes.push(gateway);

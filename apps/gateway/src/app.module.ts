@@ -22,6 +22,10 @@ import { UsersService } from './identity/users.service';
 import { ProjectsController } from './projects/projects.controller';
 import { SpacesController } from './spaces/spaces.controller';
 import { TAXONOMY_CLIENT, TaxonomiesController } from './taxonomies/taxonomies.controller';
+import { INFERENCE_CLIENT, inferenceClientOptions } from './inference/inference-client';
+import { ModelSpecsController } from './inference/model-specs.controller';
+import { OpenAiController } from './inference/openai/openai.controller';
+import { TextController } from './inference/text.controller';
 import { UsersController } from './users/users.controller';
 
 export const IDENTITY_SCHEMA = 'identity';
@@ -37,7 +41,10 @@ export const IDENTITY_SCHEMA = 'identity';
           migrations: [IdentitySchema1763900000000],
         }),
     }),
-    ClientsModule.registerAsync([{ name: TAXONOMY_CLIENT, useFactory: () => grpcOptions(platformAddresses().taxonomyGrpcUrl, ['taxonomy']) }]),
+    ClientsModule.registerAsync([
+      { name: TAXONOMY_CLIENT, useFactory: () => grpcOptions(platformAddresses().taxonomyGrpcUrl, ['taxonomy']) },
+      { name: INFERENCE_CLIENT, useFactory: inferenceClientOptions },
+    ]),
   ],
   controllers: [
     HealthController,
@@ -48,6 +55,9 @@ export const IDENTITY_SCHEMA = 'identity';
     SpacesController,
     membersController('space'),
     TaxonomiesController,
+    TextController,
+    ModelSpecsController,
+    OpenAiController,
   ],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },

@@ -5,6 +5,7 @@ import { ReadinessRegistry } from '@platform/common';
 import { healthV1 } from '@platform/contracts';
 import { lastValueFrom } from 'rxjs';
 import type { DataSource } from 'typeorm';
+import { INFERENCE_CLIENT } from '../inference/inference-client';
 import { TAXONOMY_CLIENT } from '../taxonomies/taxonomies.controller';
 
 async function serving(client: ClientGrpc): Promise<void> {
@@ -15,13 +16,14 @@ async function serving(client: ClientGrpc): Promise<void> {
 
 export const readinessProvider: Provider = {
   provide: ReadinessRegistry,
-  inject: [getDataSourceToken(), TAXONOMY_CLIENT],
-  useFactory: (db: DataSource, taxonomy: ClientGrpc) => {
+  inject: [getDataSourceToken(), TAXONOMY_CLIENT, INFERENCE_CLIENT],
+  useFactory: (db: DataSource, taxonomy: ClientGrpc, inference: ClientGrpc) => {
     const registry = new ReadinessRegistry();
     registry.add('database', async () => {
       await db.query('SELECT 1');
     });
     registry.add('taxonomy', () => serving(taxonomy));
+    registry.add('inference', () => serving(inference));
     return registry;
   },
 };

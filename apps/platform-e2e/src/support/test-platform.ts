@@ -7,12 +7,15 @@ import { inject } from 'vitest';
 import { freePort } from '@platform/infra';
 import { startPlatform, type PlatformOptions, type PlatformSecrets, type RunningPlatform } from '@platform/launcher';
 import { Api } from './api';
+import { writeTinyModel } from './tiny-model';
 
 export interface TestPlatform {
   url: string;
   secrets: PlatformSecrets;
   api: Api;
   options: PlatformOptions;
+  /** The running processes (engine-server, taxonomy, inference, gateway), e.g. to crash one. */
+  processes(): RunningPlatform['processes'];
   /** Stops every process and starts them again on the same database, bucket and streams. */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -22,7 +25,16 @@ export interface TestPlatform {
  * The real platform, started by the same launcher code as `npm start`, as separate processes, on the shared test
  * servers, with a database of its own so test files never see each other's rows.
  */
-export async function startTestPlatform(): Promise<TestPlatform> {
+export interface TestPlatformOptions {
+  /** Also run the built-in engine server with a tiny random model served under this name. */
+  engineModel?: string;
+  /** Extra environment for every process. */
+  env?: NodeJS.ProcessEnv;
+  /** More model servers (base URLs) the inference service discovers next to the built-in engine server. */
+  extraBackends?: string[];
+}
+
+export async function startTestPlatform(o: TestPlatformOptions = {}): Promise<TestPlatform> {
   const baseUrl = inject('databaseUrl');
   const database = `e2e_${randomBytes(6).toString('hex')}`;
   const admin = new Client({ connectionString: baseUrl });
@@ -35,13 +47,24 @@ export async function startTestPlatform(): Promise<TestPlatform> {
   const s3 = inject('s3');
   const options: PlatformOptions = {
     dataDir,
-    ports: { gateway: await freePort(), taxonomyGrpc: await freePort(), taxonomyOps: await freePort() },
+    ports: { gateway: await freePort(), taxonomyGrpc: await freePort(), taxonomyOps: await freePort(), inferenceGrpc: await freePort(), inferenceOps: await freePort() },
     databaseUrl: baseUrl.replace(/\/[^/]+$/, `/${database}`),
     natsUrl: inject('natsUrl'),
     s3: { endpoint: s3.endpoint, bucket: s3.bucket, accessKey: s3.accessKey, secretKey: s3.secretKey },
     secrets: { adminPassword: 'admin-e2e-password', adminApiKey: randomBytes(24).toString('base64url'), jwtSecret: randomBytes(32).toString('base64url') },
-    env: { LOG_LEVEL: 'warn' },
+    env: { LOG_LEVEL: 'warn', PLATFORM_ENGINE_THREADS: '1', PLATFORM_ENGINE_LOG_LEVEL: 'warn', ...o.env },
   };
+  if (o.engineModel) {
+    const modelDir = join(dataDir, 'models', 'tiny');
+    writeTinyModel(modelDir, { maxPositionEmbeddings: 1024 });
+    options.engine = { port: await freePort(), models: `${modelDir}:${o.engineModel}` };
+    if (o.extraBackends)
+      options.env = {
+        ...options.env,
+        PLATFORM_INFERENCE_BACKENDS: JSON.stringify([`http://127.0.0.1:${options.engine.port}`, ...o.extraBackends].map((url) => ({ url }))),
+        PLATFORM_INFERENCE_HEALTH_INTERVAL_MS: '200',
+      };
+  }
   let running: RunningPlatform = await startPlatform(options);
   const url = running.gatewayUrl;
   return {
@@ -49,6 +72,7 @@ export async function startTestPlatform(): Promise<TestPlatform> {
     secrets: options.secrets,
     api: new Api(url, options.secrets),
     options,
+    processes: () => running.processes,
     restart: async () => {
       await running.stop();
       running = await startPlatform(options);

@@ -9,11 +9,13 @@ type ProtoName = keyof typeof PROTO_FILES;
 const PACKAGES: Record<ProtoName, string> = {
   taxonomy: 'taxonomy.v1',
   health: 'grpc.health.v1',
+  inference: 'inference.v1',
 };
 
 const SERVICES: Record<ProtoName, string[]> = {
   taxonomy: ['taxonomy.v1.TaxonomyService'],
   health: ['grpc.health.v1.Health'],
+  inference: ['inference.v1.InferenceService'],
 };
 
 /**

@@ -1,0 +1,81 @@
+import { PlatformError } from '@platform/common';
+import type { inferenceV1 } from '@platform/contracts';
+import { chatRequest } from '../to-grpc';
+import type { ChatCompletionRequest, CompletionRequest, OpenAiEmbeddingsRequest } from './openai.dto';
+
+/** OpenAI request bodies onto the inference contract, and its results back into OpenAI's shapes. */
+
+function strings(value: unknown, field: string, max: number): string[] {
+  if (value === undefined || value === null) return [];
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || !list.every((s): s is string => typeof s === 'string') || list.length > max)
+    throw PlatformError.invalid(`${field} must be a string or an array of at most ${max} strings.`, field);
+  return list;
+}
+
+export function completionToGrpc(body: CompletionRequest, scope: { projectId: string }): inferenceV1.GenerateRequest {
+  const prompts = strings(body.prompt, 'prompt', 1);
+  if (prompts.length !== 1) throw PlatformError.invalid('prompt must be one string.', 'prompt');
+  // OpenAI samples at temperature 1 unless told otherwise; 0 means greedy.
+  const temperature = body.temperature ?? 1;
+  return {
+    modelId: body.model,
+    input: prompts[0],
+    projectId: scope.projectId,
+    spaceId: '',
+    parameters: {
+      decodingMethod: temperature === 0 ? 'greedy' : 'sample',
+      temperature: temperature === 0 ? undefined : temperature,
+      topP: body.top_p,
+      randomSeed: body.seed,
+      maxNewTokens: body.max_tokens ?? 16,
+      stopSequences: strings(body.stop, 'stop', 4),
+      includeStopSequence: false,
+      timeLimit: 0,
+      returnOptions: undefined,
+    },
+  };
+}
+
+export function chatCompletionToGrpc(body: ChatCompletionRequest, scope: { projectId: string }): inferenceV1.ChatRequest {
+  const choice = body.tool_choice;
+  if (choice !== undefined && typeof choice !== 'string' && (typeof choice !== 'object' || choice === null)) throw PlatformError.invalid('tool_choice must be a string or an object.', 'tool_choice');
+  return chatRequest({
+    model_id: body.model,
+    project_id: scope.projectId,
+    messages: body.messages,
+    tools: body.tools,
+    tool_choice_option: typeof choice === 'string' ? choice : undefined,
+    tool_choice: typeof choice === 'object' && choice !== null ? (choice as Record<string, unknown>) : undefined,
+    response_format: body.response_format,
+    logprobs: body.logprobs,
+    top_logprobs: body.top_logprobs,
+    logit_bias: body.logit_bias,
+    frequency_penalty: body.frequency_penalty,
+    presence_penalty: body.presence_penalty,
+    max_tokens: body.max_completion_tokens ?? body.max_tokens,
+    n: body.n,
+    seed: body.seed,
+    stop: strings(body.stop, 'stop', 4),
+    temperature: body.temperature,
+    top_p: body.top_p,
+  });
+}
+
+export function embeddingsToGrpc(body: OpenAiEmbeddingsRequest, scope: { projectId: string }): inferenceV1.EmbedRequest {
+  const inputs = strings(body.input, 'input', 2048);
+  if (inputs.length === 0) throw PlatformError.invalid('input must not be empty.', 'input');
+  return { modelId: body.model, inputs, projectId: scope.projectId, spaceId: '', returnInputText: false };
+}
+
+const FINISH: Record<string, string> = { max_tokens: 'length', token_limit: 'length', time_limit: 'length', eos_token: 'stop', stop_sequence: 'stop', error: 'error' };
+
+export function finishReason(stopReason: string | undefined): string | null {
+  return !stopReason || stopReason === 'not_finished' ? null : (FINISH[stopReason] ?? 'stop');
+}
+
+/** OpenAI clients ask for base64 by default: little-endian float32 bytes. */
+export function encodeEmbedding(values: number[], format: string | undefined): number[] | string {
+  if (format !== 'base64') return values;
+  return Buffer.from(new Float32Array(values).buffer).toString('base64');
+}

@@ -1,0 +1,139 @@
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Post, Res, type OnModuleInit } from '@nestjs/common';
+import type { ClientGrpc } from '@nestjs/microservices';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { PlatformError } from '@platform/common';
+import { inferenceV1 } from '@platform/contracts';
+import type { FastifyReply } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { ContainerAccessService } from '../../access/container-access.service';
+import { CurrentPrincipal, type Principal } from '../../auth/principal';
+import { traceMetadata, unary } from '../../http/grpc-call';
+import { UsersService } from '../../identity/users.service';
+import { sendEventStream, type StreamFormat } from '../event-stream';
+import { INFERENCE_CLIENT } from '../inference-client';
+import { chatChunkView, chatView } from '../watsonx-views';
+import { ChatCompletionRequest, CompletionRequest, OpenAiEmbeddingsRequest } from './openai.dto';
+import { chatCompletionToGrpc, completionToGrpc, embeddingsToGrpc, encodeEmbedding, finishReason } from './openai-mapping';
+
+const OPENAI_STREAM: StreamFormat = { frame: (_id, data) => `data: ${JSON.stringify(data)}\n\n`, trailer: 'data: [DONE]\n\n' };
+
+/** Drops the watsonx-only fields so OpenAI clients see exactly their own shapes. */
+function openAiChat<T extends { model_id?: string; created_at?: string }>(view: T): Omit<T, 'model_id' | 'created_at'> {
+  const { model_id: _m, created_at: _c, ...rest } = view;
+  return rest;
+}
+
+/**
+ * OpenAI-compatible routes, authenticated like the rest of the platform (the platform token is the API key).
+ * The project comes from the `OpenAI-Project` or `X-Project-Id` header, or the caller's default project.
+ */
+@ApiTags('OpenAI-compatible')
+@ApiHeader({ name: 'OpenAI-Project', required: false, description: 'project id; defaults to your default project' })
+@Controller('openai/v1')
+export class OpenAiController implements OnModuleInit {
+  private inference!: inferenceV1.InferenceServiceClient;
+
+  constructor(
+    @Inject(INFERENCE_CLIENT) private readonly client: ClientGrpc,
+    private readonly access: ContainerAccessService,
+    private readonly users: UsersService,
+  ) {}
+
+  onModuleInit(): void {
+    this.inference = this.client.getService<inferenceV1.InferenceServiceClient>(inferenceV1.INFERENCE_SERVICE_NAME);
+  }
+
+  private async scope(headers: Record<string, string | string[] | undefined>, p: Principal): Promise<{ projectId: string }> {
+    const header = headers['openai-project'] ?? headers['x-project-id'];
+    let projectId = Array.isArray(header) ? header[0] : header;
+    if (!projectId) {
+      projectId = (await this.users.findById(p.userId))?.defaultProjectId ?? undefined;
+      if (!projectId) throw new PlatformError(GrpcStatus.INVALID_ARGUMENT, 'invalid_request', 'Send the OpenAI-Project header: you have no default project yet.', { type: 'header', name: 'OpenAI-Project' });
+    }
+    await this.access.require('project', projectId, p, 'viewer', 'OpenAI-Project');
+    return { projectId };
+  }
+
+  @Get('models')
+  @ApiOperation({ summary: 'List models' })
+  async models() {
+    const res = await unary(this.inference.listModels({}, traceMetadata()));
+    return { object: 'list', data: res.models.map((m) => ({ id: m.modelId, object: 'model', created: 0, owned_by: m.provider })) };
+  }
+
+  @Post('completions')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Create a completion' })
+  async completions(@Body() body: CompletionRequest, @Headers() headers: Record<string, string | undefined>, @CurrentPrincipal() p: Principal, @Res() reply: FastifyReply) {
+    const req = completionToGrpc(body, await this.scope(headers, p));
+    const id = `cmpl-${randomUUID().replace(/-/g, '')}`;
+    const created = Math.floor(Date.now() / 1000);
+    const base = { id, object: 'text_completion', created, model: req.modelId };
+    if (!body.stream) {
+      const res = await unary(this.inference.generate(req, traceMetadata()));
+      const r = res.result;
+      // @Res() hands the whole reply to this handler, for the stream's sake, so the unary answer is sent here too.
+      await reply.send({
+        ...base,
+        choices: [{ index: 0, text: r?.generatedText ?? '', logprobs: null, finish_reason: finishReason(r?.stopReason) }],
+        usage: { prompt_tokens: r?.inputTokenCount ?? 0, completion_tokens: r?.generatedTokenCount ?? 0, total_tokens: (r?.inputTokenCount ?? 0) + (r?.generatedTokenCount ?? 0) },
+      });
+      return;
+    }
+    const usage = { prompt: 0, completion: 0 };
+    const withUsage = body.stream_options?.include_usage ?? false;
+    await sendEventStream(
+      reply,
+      this.inference.generateStream(req, traceMetadata()),
+      (item) => {
+        usage.prompt = item.result?.inputTokenCount || usage.prompt;
+        usage.completion = item.result?.generatedTokenCount ?? usage.completion;
+        const finish = finishReason(item.result?.stopReason);
+        const chunk = { ...base, choices: [{ index: 0, text: item.result?.generatedText ?? '', logprobs: null, finish_reason: finish }] };
+        if (!finish || !withUsage) return chunk;
+        return [chunk, { ...base, choices: [], usage: { prompt_tokens: usage.prompt, completion_tokens: usage.completion, total_tokens: usage.prompt + usage.completion } }];
+      },
+      () => ({ ...base, choices: [{ index: 0, text: '', logprobs: null, finish_reason: 'error' }] }),
+      { ...OPENAI_STREAM, frame: (id, data) => (Array.isArray(data) ? data.map((d) => OPENAI_STREAM.frame(id, d)).join('') : OPENAI_STREAM.frame(id, data)) },
+    );
+  }
+
+  @Post('chat/completions')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Create a chat completion' })
+  async chatCompletions(@Body() body: ChatCompletionRequest, @Headers() headers: Record<string, string | undefined>, @CurrentPrincipal() p: Principal, @Res() reply: FastifyReply) {
+    const req = chatCompletionToGrpc(body, await this.scope(headers, p));
+    if (!body.stream) {
+      await reply.send(openAiChat(chatView(await unary(this.inference.chat(req, traceMetadata())))));
+      return;
+    }
+    const withUsage = body.stream_options?.include_usage ?? false;
+    let head = { id: '', created: Math.floor(Date.now() / 1000) };
+    await sendEventStream(
+      reply,
+      this.inference.chatStream(req, traceMetadata()),
+      (item) => {
+        head = { id: item.id, created: item.created };
+        if (item.choices.length === 0 && !withUsage) return undefined;
+        const chunk = openAiChat(chatChunkView(item));
+        return withUsage ? { usage: null, ...chunk } : chunk;
+      },
+      () => ({ id: head.id, object: 'chat.completion.chunk', created: head.created, model: req.modelId, choices: [{ index: 0, delta: {}, finish_reason: 'error' }] }),
+      OPENAI_STREAM,
+    );
+  }
+
+  @Post('embeddings')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Create embeddings' })
+  async embeddings(@Body() body: OpenAiEmbeddingsRequest, @Headers() headers: Record<string, string | undefined>, @CurrentPrincipal() p: Principal) {
+    const res = await unary(this.inference.embed(embeddingsToGrpc(body, await this.scope(headers, p)), traceMetadata()));
+    return {
+      object: 'list',
+      data: res.results.map((r, index) => ({ object: 'embedding', index, embedding: encodeEmbedding(r.embedding, body.encoding_format) })),
+      model: res.modelId,
+      usage: { prompt_tokens: res.inputTokenCount, total_tokens: res.inputTokenCount },
+    };
+  }
+}

@@ -1,0 +1,149 @@
+import { getText, postJson, readJson, sseData, sumSeries } from './http';
+import type {
+  ChatDelta,
+  CompletionDelta,
+  CompletionParams,
+  DiscoveredModel,
+  EmbedResult,
+  FinishReason,
+  ModelServerAdapter,
+  OpenAiChatBody,
+  TokenDetail,
+  TokenizeResult,
+} from './types';
+
+interface CompletionChunk {
+  choices: {
+    text: string;
+    finish_reason: string | null;
+    stop_reason: string | number | null;
+    logprobs: { tokens: string[]; token_logprobs: (number | null)[]; top_logprobs: (Record<string, number> | null)[] | null } | null;
+  }[];
+  usage?: { prompt_tokens: number; completion_tokens: number } | null;
+}
+
+interface ChatChunk {
+  choices: {
+    index?: number;
+    delta: { role?: string; content?: string | null; tool_calls?: ChatDelta['toolCalls'] };
+    finish_reason: string | null;
+    logprobs?: { content?: { token: string; logprob: number; top_logprobs?: { token: string; logprob: number }[] }[] | null } | null;
+  }[];
+  usage?: { prompt_tokens: number; completion_tokens: number } | null;
+}
+
+/** vLLM reports a stop sequence in `stop_reason`; `stop` without one is the end-of-sequence token. */
+function finishOf(reason: string | null, stopReason: string | number | null): FinishReason | undefined {
+  if (reason === 'length') return 'length';
+  if (reason === 'stop') return typeof stopReason === 'string' ? 'stop' : 'eos';
+  return undefined;
+}
+
+function tokensOf(lp: CompletionChunk['choices'][number]['logprobs'], topN: number): TokenDetail[] {
+  if (!lp) return [];
+  return lp.tokens.map((text, i) => ({
+    text,
+    logprob: lp.token_logprobs[i] ?? undefined,
+    top: Object.entries(lp.top_logprobs?.[i] ?? {})
+      .map(([t, logprob]) => ({ text: t, logprob }))
+      .sort((a, b) => b.logprob - a.logprob)
+      .slice(0, topN),
+  }));
+}
+
+/** vLLM's OpenAI-compatible server (also the built-in engine server): /v1/completions, /v1/chat/completions, … */
+export class OpenAiAdapter implements ModelServerAdapter {
+  readonly kind = 'openai' as const;
+  constructor(readonly url: string) {}
+
+  async *completionStream(model: string, p: CompletionParams, signal: AbortSignal): AsyncIterable<CompletionDelta> {
+    const body = {
+      model,
+      prompt: p.prompt,
+      stream: true,
+      stream_options: { include_usage: true, continuous_usage_stats: true },
+      max_tokens: p.maxTokens,
+      min_tokens: p.minTokens,
+      temperature: p.greedy ? 0 : p.temperature,
+      top_p: p.greedy ? undefined : p.topP,
+      top_k: p.greedy ? undefined : p.topK,
+      seed: p.seed,
+      repetition_penalty: p.repetitionPenalty,
+      stop: p.stop.length ? p.stop : undefined,
+      include_stop_str_in_output: p.includeStop,
+      logprobs: p.logprobs === undefined ? undefined : Math.max(1, p.logprobs),
+      truncate_prompt_tokens: p.truncatePromptTokens,
+    };
+    const res = await postJson(`${this.url}/v1/completions`, body, signal, 'text/event-stream');
+    // The finishing chunk is held back until the usage-only chunk that follows it, so the last delta carries
+    // both the finish reason and the final counts.
+    let last: CompletionDelta | undefined;
+    for await (const data of sseData(res, signal)) {
+      const chunk = JSON.parse(data) as CompletionChunk;
+      const choice = chunk.choices[0];
+      if (!choice) {
+        if (last && chunk.usage) Object.assign(last, { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens });
+        continue;
+      }
+      const delta: CompletionDelta = {
+        text: choice.text,
+        tokens: tokensOf(choice.logprobs, p.logprobs ?? 0),
+        finish: finishOf(choice.finish_reason, choice.stop_reason),
+        promptTokens: chunk.usage?.prompt_tokens,
+        completionTokens: chunk.usage?.completion_tokens,
+      };
+      if (delta.finish) last = delta;
+      else yield delta;
+    }
+    if (last) yield last;
+  }
+
+  async *chatStream(model: string, body: OpenAiChatBody, signal: AbortSignal): AsyncIterable<ChatDelta> {
+    const res = await postJson(`${this.url}/v1/chat/completions`, { ...body, model, stream: true, stream_options: { include_usage: true } }, signal, 'text/event-stream');
+    for await (const data of sseData(res, signal)) {
+      const chunk = JSON.parse(data) as ChatChunk;
+      const usage = chunk.usage ? { prompt: chunk.usage.prompt_tokens, completion: chunk.usage.completion_tokens } : undefined;
+      if (chunk.choices.length === 0 && usage) yield { usage };
+      for (const choice of chunk.choices)
+        yield {
+          index: choice.index ?? 0,
+          role: choice.delta.role,
+          content: choice.delta.content ?? undefined,
+          toolCalls: choice.delta.tool_calls?.length ? choice.delta.tool_calls : undefined,
+          finish: choice.finish_reason ?? undefined,
+          logprobs: choice.logprobs?.content?.map((c) => ({ token: c.token, logprob: c.logprob, top: c.top_logprobs ?? [] })),
+          usage,
+        };
+    }
+  }
+
+  async embed(model: string, inputs: string[], truncate: number | undefined, signal: AbortSignal): Promise<EmbedResult> {
+    const res = await postJson(`${this.url}/v1/embeddings`, { model, input: inputs, truncate_prompt_tokens: truncate }, signal);
+    const body = await readJson<{ data: { index: number; embedding: number[] }[]; usage?: { prompt_tokens: number } }>(res, signal);
+    const vectors: number[][] = [];
+    for (const d of body.data) vectors[d.index] = d.embedding;
+    return { vectors, promptTokens: body.usage?.prompt_tokens ?? 0 };
+  }
+
+  async tokenize(model: string, text: string, signal: AbortSignal): Promise<TokenizeResult> {
+    const res = await postJson(`${this.url}/tokenize`, { model, prompt: text, return_token_strs: true }, signal);
+    const body = await readJson<{ count: number; tokens: number[]; token_strs?: string[] | null }>(res, signal);
+    return { count: body.count, tokens: body.token_strs ?? body.tokens.map(String) };
+  }
+
+  async discover(signal: AbortSignal): Promise<DiscoveredModel[]> {
+    const res = await getText(`${this.url}/v1/models`, signal);
+    if (res.status !== 200) return [];
+    const body = JSON.parse(res.text) as { data: { id: string; max_model_len?: number }[] };
+    return body.data.map((m) => ({ id: m.id, maxModelLen: m.max_model_len }));
+  }
+
+  async healthy(signal: AbortSignal): Promise<boolean> {
+    return (await getText(`${this.url}/health`, signal)).status === 200;
+  }
+
+  async load(model: string, signal: AbortSignal): Promise<number | undefined> {
+    const res = await getText(`${this.url}/metrics`, signal);
+    return res.status === 200 ? sumSeries(res.text, ['vllm:num_requests_waiting', 'vllm:num_requests_running'], model) : undefined;
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * The service's own vocabulary between the gRPC handlers and the model-server dialects: handlers speak watsonx,
+ * adapters speak vLLM or TGI, and neither knows the other's wire format.
+ */
+
+export interface CompletionParams {
+  prompt: string;
+  maxTokens?: number;
+  minTokens?: number;
+  greedy: boolean;
+  temperature?: number;
+  topP?: number;
+  topK?: number;
+  seed?: number;
+  repetitionPenalty?: number;
+  stop: string[];
+  includeStop: boolean;
+  /** Ask for per-token log-probabilities with this many alternatives (0: only the chosen token's); undefined: none. */
+  logprobs?: number;
+  truncatePromptTokens?: number;
+}
+
+export interface TokenDetail {
+  text: string;
+  logprob?: number;
+  top: { text: string; logprob: number }[];
+}
+
+/** Why a backend stopped: `eos` (end-of-sequence token), `stop` (a stop sequence), `length` (max tokens). */
+export type FinishReason = 'eos' | 'stop' | 'length';
+
+export interface CompletionDelta {
+  text: string;
+  tokens: TokenDetail[];
+  finish?: FinishReason;
+  /** Running totals when the backend reports them. */
+  promptTokens?: number;
+  completionTokens?: number;
+  seed?: number;
+}
+
+/** An OpenAI chat-completions body (the dialect vLLM, TGI's Messages API and the engine server share). */
+export type OpenAiChatBody = Record<string, unknown> & { messages: unknown[] };
+
+export interface ChatToolCallDelta {
+  index: number;
+  id?: string;
+  type?: string;
+  function?: { name?: string; arguments?: string };
+}
+
+export interface ChatDelta {
+  /** The choice this delta belongs to; undefined for the usage-only chunk. */
+  index?: number;
+  role?: string;
+  content?: string;
+  toolCalls?: ChatToolCallDelta[];
+  finish?: string;
+  logprobs?: { token: string; logprob: number; top: { token: string; logprob: number }[] }[];
+  usage?: { prompt: number; completion: number };
+}
+
+export interface EmbedResult {
+  vectors: number[][];
+  promptTokens: number;
+}
+
+export interface TokenizeResult {
+  count: number;
+  tokens: string[];
+}
+
+export interface DiscoveredModel {
+  id: string;
+  maxModelLen?: number;
+}
+
+/** One model server's dialect. `model` is the name the backend serves the model under. */
+export interface ModelServerAdapter {
+  readonly kind: 'openai' | 'tgi';
+  readonly url: string;
+  completionStream(model: string, params: CompletionParams, signal: AbortSignal): AsyncIterable<CompletionDelta>;
+  chatStream(model: string, body: OpenAiChatBody, signal: AbortSignal): AsyncIterable<ChatDelta>;
+  embed(model: string, inputs: string[], truncate: number | undefined, signal: AbortSignal): Promise<EmbedResult>;
+  tokenize(model: string, text: string, signal: AbortSignal): Promise<TokenizeResult>;
+  discover(signal: AbortSignal): Promise<DiscoveredModel[]>;
+  /** Liveness of the server process. */
+  healthy(signal: AbortSignal): Promise<boolean>;
+  /** Requests queued plus running on the backend for this model, from its Prometheus metrics; undefined if unknown. */
+  load(model: string, signal: AbortSignal): Promise<number | undefined>;
+}

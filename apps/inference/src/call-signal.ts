@@ -1,0 +1,15 @@
+import { EventEmitter } from 'node:events';
+
+/**
+ * An AbortSignal that fires when the gRPC call is cancelled (client gone, deadline passed), so the upstream
+ * HTTP request to the model server is aborted too. `call` is the third argument Nest hands a gRPC handler.
+ */
+export function callSignal(call: unknown): AbortSignal {
+  const controller = new AbortController();
+  if (call instanceof EventEmitter) {
+    call.once('cancelled', () => controller.abort(new Error('call cancelled')));
+    // grpc-js marks a call that was cancelled before the handler ran.
+    if ((call as { cancelled?: boolean }).cancelled) controller.abort(new Error('call cancelled'));
+  }
+  return controller.signal;
+}

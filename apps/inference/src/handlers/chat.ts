@@ -1,0 +1,146 @@
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import { PlatformError } from '@platform/common';
+import type { inferenceV1 } from '@platform/contracts';
+import { randomUUID } from 'node:crypto';
+import { BackendError } from '../backends/backend-error';
+import type { ChatDelta, OpenAiChatBody } from '../backends/types';
+import { streamPool } from '../pools/dispatch';
+import type { PoolRegistry } from '../pools/pool-registry';
+import { withTimeLimit } from './time-limit';
+
+type Chunk = inferenceV1.ChatStreamResponse;
+
+function json(text: string, field: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw PlatformError.invalid(`${field} is not valid JSON.`, field);
+  }
+}
+
+function messageOf(m: inferenceV1.ChatMessage): Record<string, unknown> {
+  const content = m.contentParts.length
+    ? m.contentParts.map((p) => (p.type === 'image_url' ? { type: 'image_url', image_url: { url: p.imageUrl } } : { type: 'text', text: p.text }))
+    : m.content;
+  return {
+    role: m.role,
+    content,
+    ...(m.name ? { name: m.name } : {}),
+    ...(m.toolCallId ? { tool_call_id: m.toolCallId } : {}),
+    ...(m.toolCalls.length ? { tool_calls: m.toolCalls.map((t) => ({ id: t.id, type: t.type || 'function', function: t.function })) } : {}),
+  };
+}
+
+/** watsonx chat fields onto the OpenAI body vLLM and the engine server take. */
+export function openAiChatBody(req: inferenceV1.ChatRequest): OpenAiChatBody {
+  const p = req.parameters;
+  if (req.messages.length === 0) throw PlatformError.invalid('messages must not be empty.', 'messages');
+  return {
+    messages: req.messages.map(messageOf),
+    tools: json(p?.toolsJson ?? '', 'tools'),
+    tool_choice: json(p?.toolChoiceJson ?? '', 'tool_choice') ?? (p?.toolChoiceOption || undefined),
+    response_format: json(p?.responseFormatJson ?? '', 'response_format'),
+    logit_bias: json(p?.logitBiasJson ?? '', 'logit_bias'),
+    frequency_penalty: p?.frequencyPenalty,
+    presence_penalty: p?.presencePenalty,
+    logprobs: p?.logprobs,
+    top_logprobs: p?.topLogprobs,
+    max_tokens: p?.maxTokens,
+    n: p?.n,
+    seed: p?.seed,
+    stop: p?.stop.length ? p.stop : undefined,
+    temperature: p?.temperature,
+    top_p: p?.topP,
+    repetition_penalty: p?.repetitionPenalty,
+  };
+}
+
+function choiceOf(d: ChatDelta, finish?: string): inferenceV1.ChatChoice {
+  return {
+    index: d.index ?? 0,
+    message: {
+      role: d.role ?? '',
+      content: d.content ?? '',
+      contentParts: [],
+      name: '',
+      toolCallId: '',
+      toolCalls: (d.toolCalls ?? []).map((t) => ({ id: t.id ?? '', type: t.type ?? '', index: t.index, function: { name: t.function?.name ?? '', arguments: t.function?.arguments ?? '' } })),
+    },
+    finishReason: finish ?? d.finish ?? '',
+    logprobs: (d.logprobs ?? []).map((l) => ({ token: l.token, logprob: l.logprob, topLogprobs: l.top })),
+  };
+}
+
+/**
+ * Chat as it streams, in the platform's chunk shape. A time limit ends every open choice with finish_reason
+ * `time_limit`; a failure after the first chunk ends them with `error`.
+ */
+export async function* chatStream(pools: PoolRegistry, req: inferenceV1.ChatRequest, signal: AbortSignal): AsyncGenerator<Chunk> {
+  const pool = pools.get(req.modelId);
+  const body = openAiChatBody(req);
+  const limited = withTimeLimit(signal, req.parameters?.timeLimit ?? 0);
+  const created = Math.floor(Date.now() / 1000);
+  const base = { id: `chatcmpl-${randomUUID().replace(/-/g, '')}`, modelId: req.modelId, created, createdAt: new Date(created * 1000).toISOString() };
+  const open = new Set<number>();
+  let first = true;
+  let sawFinish = false;
+  const ending = (reason: string): Chunk => ({ ...base, usage: undefined, choices: [...(open.size ? open : [0])].map((index) => choiceOf({ index }, reason)) });
+  try {
+    for await (const d of streamPool(pool, limited.signal, (r) => r.adapter.chatStream(r.backendModel, body, limited.signal))) {
+      first = false;
+      if (d.index === undefined) {
+        yield { ...base, choices: [], usage: d.usage && { promptTokens: d.usage.prompt, completionTokens: d.usage.completion, totalTokens: d.usage.prompt + d.usage.completion } };
+        continue;
+      }
+      if (d.finish) {
+        open.delete(d.index);
+        sawFinish = true;
+      } else open.add(d.index);
+      yield { ...base, usage: undefined, choices: [choiceOf(d)] };
+    }
+    if (!sawFinish || open.size) throw new BackendError('the model server ended the stream early', true);
+  } catch (err) {
+    if (limited.expired()) {
+      yield ending('time_limit');
+      return;
+    }
+    if (signal.aborted) throw new PlatformError(GrpcStatus.CANCELLED, 'cancelled', 'The request was cancelled.');
+    if (first || !(err instanceof BackendError)) throw err;
+    yield ending('error');
+  } finally {
+    limited.dispose();
+  }
+}
+
+/** The unary call folds the stream: contents and tool-call arguments concatenate per choice. */
+export async function chat(pools: PoolRegistry, req: inferenceV1.ChatRequest, signal: AbortSignal): Promise<inferenceV1.ChatResponse> {
+  const choices = new Map<number, inferenceV1.ChatChoice>();
+  let head: Omit<Chunk, 'choices' | 'usage'> | undefined;
+  let usage: inferenceV1.ChatUsage | undefined;
+  for await (const chunk of chatStream(pools, req, signal)) {
+    head ??= { id: chunk.id, modelId: chunk.modelId, created: chunk.created, createdAt: chunk.createdAt };
+    usage = chunk.usage ?? usage;
+    for (const c of chunk.choices) {
+      const acc = choices.get(c.index);
+      if (!acc) {
+        choices.set(c.index, { ...c, message: c.message && { ...c.message, role: c.message.role || 'assistant', toolCalls: [...c.message.toolCalls] } });
+        continue;
+      }
+      if (c.message) {
+        const m = acc.message as inferenceV1.ChatMessage;
+        m.content += c.message.content;
+        for (const t of c.message.toolCalls) {
+          const same = m.toolCalls.find((x) => x.index === t.index);
+          if (!same) m.toolCalls.push(t);
+          else if (same.function && t.function) same.function.arguments += t.function.arguments;
+        }
+      }
+      acc.logprobs.push(...c.logprobs);
+      acc.finishReason = c.finishReason || acc.finishReason;
+    }
+  }
+  const sorted = [...choices.values()].sort((a, b) => a.index - b.index);
+  if (sorted.some((c) => c.finishReason === 'error')) throw new PlatformError(GrpcStatus.UNAVAILABLE, 'service_unavailable', 'The model server failed while generating; try again.');
+  return { ...(head ?? { id: '', modelId: req.modelId, created: 0, createdAt: '' }), choices: sorted, usage };
+}

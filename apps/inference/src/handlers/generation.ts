@@ -1,0 +1,112 @@
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import { PlatformError } from '@platform/common';
+import type { inferenceV1 } from '@platform/contracts';
+import { BackendError } from '../backends/backend-error';
+import type { CompletionDelta, CompletionParams, FinishReason } from '../backends/types';
+import { streamPool } from '../pools/dispatch';
+import type { PoolRegistry } from '../pools/pool-registry';
+import { withTimeLimit } from './time-limit';
+
+type Result = inferenceV1.GenerationResult;
+
+const STOP_REASON: Record<FinishReason, string> = { eos: 'eos_token', stop: 'stop_sequence', length: 'max_tokens' };
+
+/** watsonx defaults: greedy decoding, 20 new tokens, stop sequences included in the output. */
+export function completionParams(input: string, p: inferenceV1.TextGenParameters | undefined): CompletionParams {
+  const ro = p?.returnOptions;
+  const wantsTokens = !!ro && (ro.generatedTokens || ro.tokenLogprobs || ro.tokenRanks || ro.topNTokens > 0);
+  if (ro && ro.topNTokens > 5) throw PlatformError.invalid('return_options.top_n_tokens must be at most 5.', 'parameters.return_options.top_n_tokens');
+  return {
+    prompt: input,
+    maxTokens: p?.maxNewTokens ?? 20,
+    minTokens: p?.minNewTokens,
+    greedy: (p?.decodingMethod || 'greedy') === 'greedy',
+    temperature: p?.temperature,
+    topP: p?.topP,
+    topK: p?.topK,
+    seed: p?.randomSeed,
+    repetitionPenalty: p?.repetitionPenalty,
+    stop: p?.stopSequences ?? [],
+    includeStop: p?.includeStopSequence ?? true,
+    logprobs: wantsTokens ? (ro?.topNTokens ?? 0) : undefined,
+    truncatePromptTokens: p?.truncateInputTokens,
+  };
+}
+
+function tokensFor(delta: CompletionDelta, ro: inferenceV1.ReturnOptions | undefined): inferenceV1.GeneratedToken[] {
+  if (!ro || !(ro.generatedTokens || ro.tokenLogprobs || ro.topNTokens > 0 || ro.tokenRanks)) return [];
+  return delta.tokens.map((t) => {
+    const rank = t.top.findIndex((c) => c.text === t.text);
+    return {
+      text: t.text,
+      logprob: ro.tokenLogprobs ? t.logprob : undefined,
+      rank: ro.tokenRanks && rank >= 0 ? rank + 1 : undefined,
+      topTokens: ro.topNTokens > 0 ? t.top.slice(0, ro.topNTokens).map((c) => ({ text: c.text, logprob: ro.tokenLogprobs ? c.logprob : undefined })) : [],
+    };
+  });
+}
+
+/**
+ * The watsonx view of a generation as it streams: each item is the new text with running counts, the last one
+ * carries the stop reason. A failure after the first item becomes a final item with stop_reason "error".
+ */
+export async function* generateStream(
+  pools: PoolRegistry,
+  req: inferenceV1.GenerateRequest,
+  signal: AbortSignal,
+): AsyncGenerator<Result> {
+  const pool = pools.get(req.modelId);
+  const params = completionParams(req.input, req.parameters);
+  const ro = req.parameters?.returnOptions;
+  const limited = withTimeLimit(signal, req.parameters?.timeLimit ?? 0);
+  let generated = 0;
+  let inputCount = 0;
+  let first = true;
+  let finished = false;
+  try {
+    const deltas = streamPool(pool, limited.signal, (r) => r.adapter.completionStream(r.backendModel, params, limited.signal));
+    for await (const d of deltas) {
+      generated = d.completionTokens ?? generated + Math.max(1, d.tokens.length);
+      inputCount = d.promptTokens ?? inputCount;
+      finished = d.finish !== undefined;
+      const result: Result = {
+        generatedText: d.text,
+        generatedTokenCount: generated,
+        inputTokenCount: inputCount,
+        stopReason: d.finish ? STOP_REASON[d.finish] : 'not_finished',
+        seed: d.seed ?? params.seed,
+        generatedTokens: tokensFor(d, ro),
+        inputText: first && ro?.inputText ? req.input : '',
+      };
+      first = false;
+      yield result;
+    }
+    if (!finished) throw new BackendError('the model server ended the stream early', true);
+  } catch (err) {
+    if (limited.expired()) {
+      yield { generatedText: '', generatedTokenCount: generated, inputTokenCount: inputCount, stopReason: 'time_limit', generatedTokens: [], inputText: '' };
+      return;
+    }
+    if (signal.aborted) throw new PlatformError(GrpcStatus.CANCELLED, 'cancelled', 'The request was cancelled.');
+    if (first || !(err instanceof BackendError)) throw err;
+    yield { generatedText: '', generatedTokenCount: generated, inputTokenCount: inputCount, stopReason: 'error', generatedTokens: [], inputText: '' };
+  } finally {
+    limited.dispose();
+  }
+}
+
+/** The unary call is the stream folded into one result, so time limits and partial output behave the same. */
+export async function generate(pools: PoolRegistry, req: inferenceV1.GenerateRequest, signal: AbortSignal): Promise<Result> {
+  const acc: Result = { generatedText: '', generatedTokenCount: 0, inputTokenCount: 0, stopReason: 'not_finished', generatedTokens: [], inputText: '' };
+  for await (const r of generateStream(pools, req, signal)) {
+    acc.generatedText += r.generatedText;
+    acc.generatedTokenCount = r.generatedTokenCount;
+    acc.inputTokenCount = r.inputTokenCount || acc.inputTokenCount;
+    acc.stopReason = r.stopReason;
+    acc.seed = r.seed ?? acc.seed;
+    acc.generatedTokens.push(...r.generatedTokens);
+    acc.inputText ||= r.inputText;
+  }
+  if (acc.stopReason === 'error') throw new PlatformError(GrpcStatus.UNAVAILABLE, 'service_unavailable', 'The model server failed while generating; try again.');
+  return acc;
+}

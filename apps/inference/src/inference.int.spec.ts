@@ -1,0 +1,207 @@
+import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
+import { freePort } from '@platform/infra';
+import type { inferenceV1 } from '@platform/contracts';
+import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startInferenceService } from './main';
+import { type EngineProcess, startEngineProcess, tinyModelDir } from './testing/engine-process';
+import { inferenceClient } from './testing/inference-client';
+
+const MODEL = 'tiny/llama';
+
+describe('inference service against real engine servers', () => {
+  let model: { dir: string; remove(): void };
+  let a: EngineProcess;
+  let b: EngineProcess;
+  let service: Awaited<ReturnType<typeof startInferenceService>>;
+  let client: ReturnType<typeof inferenceClient>;
+  let opsPort: number;
+
+  beforeAll(async () => {
+    model = tinyModelDir();
+    [a, b] = await Promise.all([startEngineProcess(model.dir, MODEL), startEngineProcess(model.dir, MODEL)]);
+    process.env.PLATFORM_INFERENCE_BACKENDS = JSON.stringify([{ url: a.url }, { url: b.url, adapter: 'openai' }]);
+    process.env.PLATFORM_INFERENCE_POOLS = JSON.stringify([
+      { model_id: 'tiny-tgi', replicas: [{ url: a.url, adapter: 'tgi', backend_model: MODEL }] },
+      { model_id: 'tiny-small', replicas: [{ url: b.url, backend_model: MODEL }], max_concurrency: 1, max_queue: 1 },
+    ]);
+    process.env.PLATFORM_INFERENCE_HEALTH_INTERVAL_MS = '200';
+    const grpcUrl = `127.0.0.1:${await freePort()}`;
+    opsPort = await freePort();
+    delete process.env.PLATFORM_ENGINE_PORT;
+    service = await startInferenceService({ gatewayPort: 0, taxonomyGrpcUrl: '', taxonomyOpsPort: 0, inferenceGrpcUrl: grpcUrl, inferenceOpsPort: opsPort });
+    client = inferenceClient(grpcUrl);
+  });
+
+  afterAll(async () => {
+    client?.close();
+    await service?.close();
+    await Promise.all([a?.stop(), b?.stop()]);
+    model?.remove();
+  });
+
+  const generateReq = (over: Partial<inferenceV1.TextGenParameters> = {}): inferenceV1.GenerateRequest => ({
+    modelId: MODEL,
+    input: 'hello',
+    projectId: '',
+    spaceId: '',
+    parameters: { decodingMethod: 'greedy', maxNewTokens: 5, stopSequences: [], timeLimit: 0, returnOptions: undefined, ...over },
+  });
+
+  it('discovers both replicas as one pool', async () => {
+    const res = await firstValueFrom(client.service.listModels({}, new Metadata()));
+    expect(res.models).toEqual([
+      expect.objectContaining({ modelId: 'tiny-tgi', replicas: 1, provider: 'text-generation-inference' }),
+      expect.objectContaining({ modelId: 'tiny-small', replicas: 1 }),
+      expect.objectContaining({ modelId: MODEL, replicas: 2, healthyReplicas: 2, maxSequenceLength: 1024 }),
+    ]);
+    const ops = await fetch(`http://127.0.0.1:${opsPort}/health`);
+    expect(ops.status).toBe(200);
+  });
+
+  it('generates with watsonx semantics: counts, stop reasons, tokens', async () => {
+    const res = await firstValueFrom(
+      client.service.generate(generateReq({ returnOptions: { inputText: true, generatedTokens: true, inputTokens: false, tokenLogprobs: true, tokenRanks: true, topNTokens: 2 } }), new Metadata()),
+    );
+    const r = res.result as inferenceV1.GenerationResult;
+    expect(r.stopReason).toBe('max_tokens');
+    expect(r.generatedTokenCount).toBe(5);
+    expect(r.inputTokenCount).toBeGreaterThan(0);
+    expect(r.inputText).toBe('hello');
+    expect(r.generatedText.length).toBeGreaterThan(0);
+    expect(r.generatedTokens).toHaveLength(5);
+    expect(r.generatedTokens[0].topTokens).toHaveLength(2);
+    expect(r.generatedTokens[0].rank).toBe(1);
+    expect(typeof r.generatedTokens[0].logprob).toBe('number');
+  });
+
+  it('honours stop sequences with and without include_stop_sequence', async () => {
+    const full = await firstValueFrom(client.service.generate(generateReq({ maxNewTokens: 30 }), new Metadata()));
+    const text = full.result?.generatedText ?? '';
+    const stop = text.slice(2, 4);
+    const kept = await firstValueFrom(client.service.generate(generateReq({ maxNewTokens: 30, stopSequences: [stop] }), new Metadata()));
+    expect(kept.result?.stopReason).toBe('stop_sequence');
+    expect(kept.result?.generatedText.endsWith(stop)).toBe(true);
+    const dropped = await firstValueFrom(client.service.generate(generateReq({ maxNewTokens: 30, stopSequences: [stop], includeStopSequence: false }), new Metadata()));
+    expect(dropped.result?.generatedText).toBe(kept.result?.generatedText.slice(0, -stop.length));
+  });
+
+  it('streams the new text with running counts and ends with the stop reason', async () => {
+    const items = await lastValueFrom(client.service.generateStream(generateReq({ maxNewTokens: 4 }), new Metadata()).pipe(toArray()));
+    expect(items.length).toBeGreaterThanOrEqual(4);
+    expect(items.slice(0, -1).every((i) => i.result?.stopReason === 'not_finished')).toBe(true);
+    expect(items[items.length - 1].result).toEqual(expect.objectContaining({ stopReason: 'max_tokens', generatedTokenCount: 4 }));
+  });
+
+  it('ends a generation at time_limit with what it has', async () => {
+    const res = await firstValueFrom(client.service.generate(generateReq({ maxNewTokens: 900, timeLimit: 150 }), new Metadata()));
+    expect(res.result?.stopReason).toBe('time_limit');
+    expect(res.result?.generatedTokenCount).toBeLessThan(900);
+  });
+
+  it('chats, unary and streaming', async () => {
+    const req: inferenceV1.ChatRequest = {
+      modelId: MODEL,
+      projectId: '',
+      spaceId: '',
+      messages: [{ role: 'user', content: 'hi', contentParts: [], name: '', toolCallId: '', toolCalls: [] }],
+      parameters: { maxTokens: 3, temperature: 0, stop: [], timeLimit: 0, toolsJson: '', toolChoiceJson: '', toolChoiceOption: '', responseFormatJson: '', logitBiasJson: '' },
+    };
+    const res = await firstValueFrom(client.service.chat(req, new Metadata()));
+    expect(res.choices[0]).toEqual(expect.objectContaining({ index: 0, finishReason: 'length' }));
+    expect(res.choices[0].message?.role).toBe('assistant');
+    expect(res.usage).toEqual({ promptTokens: expect.any(Number), completionTokens: 3, totalTokens: expect.any(Number) });
+    const chunks = await lastValueFrom(client.service.chatStream(req, new Metadata()).pipe(toArray()));
+    expect(chunks.map((c) => c.choices[0]?.message?.content ?? '').join('')).toBe(res.choices[0].message?.content);
+    expect(chunks[chunks.length - 1].usage?.completionTokens).toBe(3);
+  });
+
+  it('embeds and tokenizes', async () => {
+    const emb = await firstValueFrom(client.service.embed({ modelId: MODEL, inputs: ['a', 'b c'], projectId: '', spaceId: '', returnInputText: true }, new Metadata()));
+    expect(emb.results).toHaveLength(2);
+    expect(emb.results[1].input).toBe('b c');
+    expect(emb.results[0].embedding.length).toBe(32);
+    const tok = await firstValueFrom(client.service.tokenize({ modelId: MODEL, input: 'hello', projectId: '', spaceId: '', returnTokens: true }, new Metadata()));
+    expect(tok.tokenCount).toBe(6);
+    expect(tok.tokens).toHaveLength(6);
+  });
+
+  it('speaks the TGI native API through the tgi adapter', async () => {
+    const viaTgi = await firstValueFrom(client.service.generate({ ...generateReq({ maxNewTokens: 6 }), modelId: 'tiny-tgi' }, new Metadata()));
+    const viaOpenAi = await firstValueFrom(client.service.generate(generateReq({ maxNewTokens: 6 }), new Metadata()));
+    expect(viaTgi.result).toEqual(expect.objectContaining({ stopReason: 'max_tokens', generatedTokenCount: 6, generatedText: viaOpenAi.result?.generatedText }));
+    const tok = await firstValueFrom(client.service.tokenize({ modelId: 'tiny-tgi', input: 'hello', projectId: '', spaceId: '', returnTokens: true }, new Metadata()));
+    expect(tok.tokenCount).toBe(6);
+  });
+
+  it('answers RESOURCE_EXHAUSTED when a pool and its queue are full, and serves the queued call after', async () => {
+    const small = (maxNewTokens: number) => ({ ...generateReq({ maxNewTokens }), modelId: 'tiny-small' });
+    let running: { unsubscribe(): void } | undefined;
+    await new Promise<void>((resolve) => {
+      running = client.service.generateStream(small(1000), new Metadata()).subscribe({ next: () => resolve() });
+    });
+    const queued = firstValueFrom(client.service.generate(small(2), new Metadata()));
+    await new Promise((r) => setTimeout(r, 50));
+    await expect(firstValueFrom(client.service.generate(small(2), new Metadata()))).rejects.toMatchObject({ code: GrpcStatus.RESOURCE_EXHAUSTED });
+    running?.unsubscribe();
+    expect((await queued).result?.stopReason).toBe('max_tokens');
+  });
+
+  it('reranks inputs against a query, best first', async () => {
+    const res = await firstValueFrom(
+      client.service.rerank({ modelId: MODEL, inputs: ['zebra', 'hello there', 'hello'], query: 'hello', projectId: '', spaceId: '', topN: 2, returnInputs: true, returnQuery: true }, new Metadata()),
+    );
+    expect(res.results).toHaveLength(2);
+    expect(res.results[0]).toMatchObject({ index: 2, input: 'hello' });
+    expect(res.results[0].score).toBeCloseTo(1, 5);
+    expect(res.results[0].score).toBeGreaterThanOrEqual(res.results[1].score);
+    expect(res.query).toBe('hello');
+  });
+
+  it('answers NOT_FOUND for an unknown model', async () => {
+    await expect(firstValueFrom(client.service.tokenize({ modelId: 'nope', input: 'x', projectId: '', spaceId: '', returnTokens: false }, new Metadata()))).rejects.toMatchObject({
+      code: GrpcStatus.NOT_FOUND,
+    });
+  });
+
+  it('aborts the upstream request when the client cancels', async () => {
+    const metrics = async () => {
+      let total = 0;
+      for (const e of [a, b]) {
+        const text = await (await fetch(`${e.url}/metrics`)).text();
+        total += Number(/vllm:request_success_total\{[^}]*finished_reason="abort"\} (\d+)/.exec(text)?.[1] ?? 0);
+      }
+      return total;
+    };
+    const before = await metrics();
+    await new Promise<void>((resolve) => {
+      const sub = client.service.generateStream(generateReq({ maxNewTokens: 900 }), new Metadata()).subscribe({
+        next: () => {
+          sub.unsubscribe();
+          resolve();
+        },
+      });
+    });
+    await expect.poll(metrics, { timeout: 5000 }).toBe(before + 1);
+  });
+
+  it('ends a stream with stop_reason error when its replica dies, then serves from the other', async () => {
+    const items: inferenceV1.GenerateStreamResponse[] = [];
+    const done = lastValueFrom(client.service.generateStream(generateReq({ maxNewTokens: 900 }), new Metadata()).pipe(toArray()));
+    // Whichever replica took the stream is the one with work in flight.
+    await new Promise((r) => setTimeout(r, 300));
+    const load = async (e: EngineProcess) => Number(/vllm:num_requests_running\{[^}]*\} (\d+)/.exec(await (await fetch(`${e.url}/metrics`)).text())?.[1] ?? 0);
+    const victim = (await load(a)) > 0 ? a : b;
+    await victim.kill();
+    items.push(...(await done));
+    expect(items[items.length - 1].result?.stopReason).toBe('error');
+    const started = Date.now();
+    for (let i = 0; i < 3; i++) {
+      const res = await firstValueFrom(client.service.generate(generateReq({ maxNewTokens: 2 }), new Metadata()));
+      expect(res.result?.stopReason).toBe('max_tokens');
+    }
+    expect(Date.now() - started).toBeLessThan(1000);
+    const models = await firstValueFrom(client.service.listModels({}, new Metadata()));
+    expect(models.models.find((m) => m.modelId === MODEL)?.healthyReplicas).toBe(1);
+  });
+});

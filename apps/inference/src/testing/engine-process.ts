@@ -1,0 +1,58 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort } from '@platform/infra';
+import { writeTinyModel } from './tiny-model';
+
+const ROOT = resolve(__dirname, '../../../..');
+
+export interface EngineProcess {
+  url: string;
+  child: ChildProcess;
+  /** SIGKILL: the replica dies without draining, as a crash would. */
+  kill(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A tiny random model directory in a fresh temp folder (removed by the returned cleanup). */
+export function tinyModelDir(): { dir: string; remove(): void } {
+  const root = mkdtempSync(join(tmpdir(), 'inference-model-'));
+  const dir = join(root, 'tiny');
+  writeTinyModel(dir, { maxPositionEmbeddings: 1024 });
+  return { dir, remove: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/** The real engine server (apps/engine-server) as its own process, serving `dir` as `name`. */
+export async function startEngineProcess(dir: string, name: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<EngineProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(ROOT, 'apps/engine-server/src/main.ts')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
+      PLATFORM_ENGINE_PORT: String(port),
+      PLATFORM_ENGINE_MODELS: `${dir}:${name}`,
+      PLATFORM_ENGINE_THREADS: '1',
+      PLATFORM_ENGINE_LOG_LEVEL: 'warn',
+      PLATFORM_ENGINE_DRAIN_TIMEOUT_MS: '500',
+      ...extraEnv,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`engine server exited with ${child.exitCode}`);
+    if (Date.now() > deadline) throw new Error('engine server did not become healthy');
+    const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const signal = async (sig: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(sig);
+    await exited;
+  };
+  return { url, child, kill: () => signal('SIGKILL'), stop: () => signal('SIGTERM') };
+}

@@ -1,0 +1,169 @@
+/**
+ * Inference path overhead: the same engine server called directly, through nginx (when installed) and through
+ * gateway + inference service, side by side in one run.
+ *
+ *   node -r @swc-node/register tools/bench/inference/main.ts [--quick]
+ *
+ * Starts its own PostgreSQL, NATS and S3 server, the platform through the launcher with the engine server serving a
+ * small random model (fast, so the added latency is visible rather than drowned in model time), and prints a table.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeRandomModel } from '@platform/engine/internals';
+import { freePort, startNats, startPostgres, startS3 } from '@platform/infra';
+import { startPlatform } from '@platform/launcher';
+import { Metadata } from '@grpc/grpc-js';
+import { ClientGrpcProxy } from '@nestjs/microservices';
+import { grpcOptions } from '@platform/common';
+import { inferenceV1 } from '@platform/contracts';
+import { lastValueFrom } from 'rxjs';
+import { firstByte, latency, postJson, throughput, type Latency } from './measure';
+import { startNginx } from './nginx';
+
+const quick = process.argv.includes('--quick');
+const N = quick ? 60 : 300;
+const SECONDS = quick ? 4 : 12;
+const CONCURRENCY = 64;
+const MODEL = 'bench/random-llama';
+const VERSION = '2024-05-31';
+
+const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
+
+async function main(): Promise<void> {
+  const root = mkdtempSync(join(tmpdir(), 'bench-inference-'));
+  chmodSync(root, 0o755);
+  const stops: (() => unknown)[] = [];
+  try {
+    const modelDir = join(root, 'model');
+    writeRandomModel(modelDir, { vocab: 512, hidden: 64, intermediate: 128, layers: 2, heads: 4, kvHeads: 2, maxPositions: 1024 });
+    const [pgPort, natsPort, s3Port] = [await freePort(), await freePort(), await freePort()];
+    const [pg, nats, s3] = await Promise.all([
+      startPostgres({ dataDir: join(root, 'pg'), port: pgPort, database: 'bench' }),
+      startNats({ port: natsPort, storeDir: join(root, 'nats') }),
+      startS3({ port: s3Port, directory: join(root, 's3'), accessKey: 'bench', secretKey: 'bench-secret', buckets: ['bench'] }),
+    ]);
+    stops.push(() => pg.stop(), () => nats.stop(), () => s3.stop());
+    const enginePort = await freePort();
+    const ports = { gateway: await freePort(), taxonomyGrpc: await freePort(), taxonomyOps: await freePort(), inferenceGrpc: await freePort(), inferenceOps: await freePort() };
+    const secrets = { adminPassword: 'bench-password', adminApiKey: randomBytes(24).toString('base64url'), jwtSecret: randomBytes(32).toString('base64url') };
+    const launch = (env: NodeJS.ProcessEnv) =>
+      startPlatform({
+        dataDir: root,
+        ports,
+        databaseUrl: pg.url,
+        natsUrl: nats.url,
+        s3: { endpoint: s3.endpoint, bucket: 'bench', accessKey: 'bench', secretKey: 'bench-secret' },
+        secrets,
+        engine: { port: enginePort, models: `${modelDir}:${MODEL}` },
+        env: { LOG_LEVEL: 'warn', PLATFORM_ENGINE_LOG_LEVEL: 'warn', PLATFORM_ENGINE_THREADS: '1', PLATFORM_INFERENCE_MAX_CONCURRENCY: '256', PLATFORM_INFERENCE_MAX_QUEUE: '1024', ...env },
+      });
+    let platform = await launch({});
+    stops.unshift(() => platform.stop());
+    const direct = `http://127.0.0.1:${enginePort}`;
+    const nginx = await startNginx(root, await freePort(), enginePort);
+    if (nginx) stops.unshift(() => nginx.stop());
+
+    const login = (await postJson(`${platform.gatewayUrl}/icp4d-api/v1/authorize`, { username: 'admin', password: secrets.adminPassword })) as { token: string };
+    const auth = { authorization: `Bearer ${login.token}` };
+    const project = (await (await fetch(`${platform.gatewayUrl}/v2/projects`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"name":"bench"}' })).json()) as {
+      metadata: { guid: string };
+    };
+    const projectId = project.metadata.guid;
+
+    const viaEngine = (base: string, maxTokens: number) => async () => {
+      await postJson(`${base}/v1/completions`, { model: MODEL, prompt: 'Hello world', max_tokens: maxTokens, temperature: 0, ignore_eos: true });
+    };
+    const viaStack = (maxTokens: number) => async () => {
+      await postJson(`${platform.gatewayUrl}/ml/v1/text/generation?version=${VERSION}`, { model_id: MODEL, project_id: projectId, input: 'Hello world', parameters: { max_new_tokens: maxTokens } }, auth);
+    };
+
+    const rows: [string, string][] = [];
+    const lat: Record<string, Latency> = {};
+    lat.direct = await latency(N, viaEngine(direct, 1));
+    if (nginx) lat.nginx = await latency(N, viaEngine(nginx.url, 1));
+    lat.stack = await latency(N, viaStack(1));
+    rows.push(['1-token generation p50 / p99, direct (ms)', `${fmt(lat.direct.p50)} / ${fmt(lat.direct.p99)}`]);
+    if (lat.nginx) rows.push(['added by nginx p50 / p99 (ms)', `${fmt(lat.nginx.p50 - lat.direct.p50)} / ${fmt(lat.nginx.p99 - lat.direct.p99)}`]);
+    else rows.push(['added by nginx', 'nginx not installed (apt-get install nginx)']);
+    rows.push(['added by gateway+inference p50 / p99 (ms)', `${fmt(lat.stack.p50 - lat.direct.p50)} / ${fmt(lat.stack.p99 - lat.direct.p99)}`]);
+
+    // Where the added time goes: the engine's streaming path (what the inference service calls), the inference
+    // service over gRPC without the gateway, and the gateway's own auth + project check on a route with no backend.
+    const streamDirect = await latency(N, async () => {
+      const res = await fetch(`${direct}/v1/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: MODEL, prompt: 'Hello world', max_tokens: 1, stream: true, stream_options: { include_usage: true, continuous_usage_stats: true } }),
+      });
+      await res.text();
+    });
+    const grpc = new ClientGrpcProxy(grpcOptions(`127.0.0.1:${ports.inferenceGrpc}`, ['inference']).options);
+    const inference = grpc.getService<inferenceV1.InferenceServiceClient>(inferenceV1.INFERENCE_SERVICE_NAME);
+    const grpcDirect = await latency(N, async () => {
+      await lastValueFrom(
+        inference.generate({ modelId: MODEL, input: 'Hello world', projectId, spaceId: '', parameters: { decodingMethod: 'greedy', maxNewTokens: 1, stopSequences: [], timeLimit: 0, returnOptions: undefined } }, new Metadata()),
+      );
+    });
+    grpc.close();
+    const authOnly = await latency(N, async () => {
+      await (await fetch(`${platform.gatewayUrl}/v2/projects/${projectId}`, { headers: auth })).text();
+    });
+    const specs = await latency(N, async () => {
+      await (await fetch(`${platform.gatewayUrl}/ml/v1/foundation_model_specs?version=${VERSION}`, { headers: auth })).text();
+    });
+    rows.push(['  breakdown: engine streaming path p50 (ms)', fmt(streamDirect.p50)]);
+    rows.push(['  breakdown: gateway + gRPC ListModels, no engine p50 (ms)', fmt(specs.p50)]);
+    rows.push(['  breakdown: inference gRPC Generate p50 (ms)', fmt(grpcDirect.p50)]);
+    rows.push(['  breakdown: gateway GET /v2/projects/{id} p50 (ms)', fmt(authOnly.p50)]);
+
+    const ttft = async (url: string, body: unknown, headers: Record<string, string> = {}) => {
+      const samples: number[] = [];
+      for (let i = 0; i < Math.ceil(N / 3); i++)
+        samples.push(await firstByte(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }));
+      samples.sort((a, b) => a - b);
+      return samples[Math.floor(samples.length / 2)];
+    };
+    const ttftDirect = await ttft(`${direct}/v1/completions`, { model: MODEL, prompt: 'Hello world', max_tokens: 8, stream: true });
+    const ttftStack = await ttft(
+      `${platform.gatewayUrl}/ml/v1/text/generation_stream?version=${VERSION}`,
+      { model_id: MODEL, project_id: projectId, input: 'Hello world', parameters: { max_new_tokens: 8 } },
+      auth,
+    );
+    rows.push(['stream time to first byte p50, direct / stack (ms)', `${fmt(ttftDirect)} / ${fmt(ttftStack)}  (added ${fmt(ttftStack - ttftDirect)})`]);
+
+    const rpsDirect = await throughput(CONCURRENCY, SECONDS, viaEngine(direct, 4));
+    const rpsStack = await throughput(CONCURRENCY, SECONDS, viaStack(4));
+    rows.push([`throughput at concurrency ${CONCURRENCY}, direct / stack (req/s)`, `${fmt(rpsDirect)} / ${fmt(rpsStack)}  (ratio ${fmt(rpsStack / rpsDirect)})`]);
+
+    const embedBody = { model_id: MODEL, project_id: projectId, inputs: ['Hello world'] };
+    const embedVia = (gateway: string) => async () => {
+      await postJson(`${gateway}/ml/v1/text/embeddings?version=${VERSION}`, embedBody, auth);
+    };
+    const embedCoalesced = await throughput(CONCURRENCY, SECONDS, embedVia(platform.gatewayUrl));
+    const embedDirect = await throughput(CONCURRENCY, SECONDS, async () => {
+      await postJson(`${direct}/v1/embeddings`, { model: MODEL, input: ['Hello world'] });
+    });
+    // Same stack again with coalescing off (same database, so the token and project stay valid).
+    await platform.stop();
+    platform = await launch({ PLATFORM_INFERENCE_COALESCE_MS: '0' });
+    const embedSingle = await throughput(CONCURRENCY, SECONDS, embedVia(platform.gatewayUrl));
+    rows.push([
+      `embeddings at concurrency ${CONCURRENCY}: stack coalesced / stack uncoalesced / direct (req/s)`,
+      `${fmt(embedCoalesced)} / ${fmt(embedSingle)} / ${fmt(embedDirect)}  (coalescing gain ${fmt(embedCoalesced / embedSingle)}x)`,
+    ]);
+
+    const width = Math.max(...rows.map(([k]) => k.length));
+    console.log(`\ninference path benchmark (${quick ? 'quick' : 'full'}; ${N} latency samples, ${SECONDS}s throughput runs)\n`);
+    for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+  } finally {
+    for (const stop of stops) await stop();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

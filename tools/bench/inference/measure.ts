@@ -1,0 +1,59 @@
+/** Small load-generation helpers: sequential latency samples, time to first byte, closed-loop throughput. */
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export interface Latency {
+  p50: number;
+  p99: number;
+}
+
+export async function latency(n: number, call: () => Promise<void>): Promise<Latency> {
+  for (let i = 0; i < Math.min(10, n); i++) await call(); // warm connections and JIT
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const start = performance.now();
+    await call();
+    samples.push(performance.now() - start);
+  }
+  samples.sort((a, b) => a - b);
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
+}
+
+/** Milliseconds until the first body chunk of a streaming response. */
+export async function firstByte(url: string, init: RequestInit): Promise<number> {
+  const start = performance.now();
+  const res = await fetch(url, init);
+  if (res.status !== 200) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  await reader.read();
+  const at = performance.now() - start;
+  while (!(await reader.read()).done) {
+    // drain so the connection is reused
+  }
+  return at;
+}
+
+/** Requests per second with `concurrency` workers looping for `seconds`. */
+export async function throughput(concurrency: number, seconds: number, call: () => Promise<void>): Promise<number> {
+  const until = performance.now() + seconds * 1000;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < until) {
+        await call();
+        done++;
+      }
+    }),
+  );
+  return done / seconds;
+}
+
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<unknown> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`${url}: ${res.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text);
+}
