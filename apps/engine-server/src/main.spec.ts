@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@platform/infra';
-import { writeTinyModel } from './testing/tiny-model';
+import { writeTinyModel } from '@platform/engine/internals';
 
 const ROOT = resolve(__dirname, '../../..');
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ServedModel, type ServedModelOptions, createServedModel } from '@platform/engine';
 import { type EngineServer, type EngineServerOptions, buildEngineServer } from '../server';
-import { type TinyModelOptions, writeTinyModel } from './tiny-model';
+import { type TinyModelOptions, writeTinyModel } from '@platform/engine/internals';
 
 export interface TestServer {
   url: string;

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '@platform/infra';
-import { writeTinyModel } from './tiny-model';
+import { writeTinyModel } from '@platform/engine/internals';
 
 const ROOT = resolve(__dirname, '../../../..');
 

@@ -7,7 +7,7 @@ import { inject } from 'vitest';
 import { freePort } from '@platform/infra';
 import { startPlatform, type PlatformOptions, type PlatformSecrets, type RunningPlatform } from '@platform/launcher';
 import { Api } from './api';
-import { writeTinyModel } from './tiny-model';
+import { writeTinyModel } from '@platform/engine/internals';
 
 export interface TestPlatform {
   url: string;

@@ -1,9 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type LlamaConfig, type TensorToWrite, llamaTensorShapes, writeSafetensors } from '@platform/engine';
+import type { LlamaConfig } from '../contract';
+import { llamaTensorShapes } from '../model-dir';
+import { type TensorToWrite, writeSafetensors } from '../safetensors';
 
 /**
- * Writes a tiny randomly initialised Llama directory for the server specs: byte-level BPE vocabulary (the 256
+ * Writes a tiny randomly initialised Llama directory for other packages' tests (servers, routers, end-to-end suites): byte-level BPE vocabulary (the 256
  * byte symbols, no merges), special tokens `<|endoftext|>` (EOS), `<s>` (BOS, added by default) and chat-role
  * markers, a simple chat template, and random weights saved with the engine's own safetensors writer.
  */
