@@ -14,3 +14,4 @@ export * from './config/platform-addresses';
 export * from './db/postgres';
 export * from './validation/instructlab-fields';
 export * from './grpc/grpc-metrics.interceptor';
+export * from './grpc/grpc-service';

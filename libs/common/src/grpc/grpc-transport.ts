@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { envInt } from '../config/env';
 import { grpcLoaderOptions } from './grpc-loader-options';
 
-type ProtoName = keyof typeof PROTO_FILES;
+export type ProtoName = keyof typeof PROTO_FILES;
 
 const PACKAGES: Record<ProtoName, string> = {
   taxonomy: 'taxonomy.v1',

@@ -1,0 +1,59 @@
+import 'reflect-metadata';
+import type { INestMicroservice, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { MicroserviceOptions } from '@nestjs/microservices';
+import { createLogger } from '../logging/logger';
+import { PinoNestLogger } from '../logging/nest-logger';
+import { createMetricsRegistry, startOpsServer } from '../ops/ops-server';
+import { ReadinessRegistry } from '../ops/readiness';
+import { GrpcErrorFilter } from './grpc-error.filter';
+import { GrpcMetricsInterceptor } from './grpc-metrics.interceptor';
+import { GrpcTraceInterceptor } from './grpc-trace.interceptor';
+import { grpcOptions, type ProtoName } from './grpc-transport';
+
+export interface GrpcServiceOptions {
+  name: string;
+  /** The service's root module; it must provide a ReadinessRegistry. */
+  module: Type<unknown>;
+  protos: ProtoName[];
+  grpcUrl: string;
+  opsPort: number;
+}
+
+export interface RunningGrpcService {
+  app: INestMicroservice;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots one domain service the same way everywhere: gRPC on `grpcUrl` with the standard health service, errors
+ * mapped to statuses, the caller's trace on every log line, call metrics, and /health + /metrics on `opsPort`.
+ */
+export async function startGrpcService(o: GrpcServiceOptions): Promise<RunningGrpcService> {
+  const logger = createLogger(o.name);
+  const app = await NestFactory.createMicroservice<MicroserviceOptions>(o.module, { ...grpcOptions(o.grpcUrl, o.protos), logger: new PinoNestLogger(logger) });
+  const registry = createMetricsRegistry(o.name);
+  app.useGlobalFilters(new GrpcErrorFilter(logger));
+  app.useGlobalInterceptors(new GrpcTraceInterceptor(), new GrpcMetricsInterceptor(registry));
+  app.enableShutdownHooks();
+  await app.listen();
+  const readiness = app.get(ReadinessRegistry);
+  const ops = await startOpsServer({ port: o.opsPort, readiness, registry });
+  logger.info({ grpc: o.grpcUrl, ops: o.opsPort }, `${o.name} service ready`);
+  return {
+    app,
+    close: async () => {
+      readiness.markDraining();
+      ops.close();
+      await app.close();
+    },
+  };
+}
+
+/** Runs a process entry point, exiting non-zero with the error when start-up fails. */
+export function runMain(start: () => Promise<unknown>): void {
+  start().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
