@@ -26,6 +26,7 @@ import { INFERENCE_CLIENT, inferenceClientOptions } from './inference/inference-
 import { ModelSpecsController } from './inference/model-specs.controller';
 import { OpenAiController } from './inference/openai/openai.controller';
 import { TextController } from './inference/text.controller';
+import { LlamaStackController } from './llama-stack/llama-stack.controller';
 import { UsersController } from './users/users.controller';
 
 export const IDENTITY_SCHEMA = 'identity';
@@ -58,6 +59,7 @@ export const IDENTITY_SCHEMA = 'identity';
     TextController,
     ModelSpecsController,
     OpenAiController,
+    LlamaStackController,
   ],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },

@@ -1,0 +1,117 @@
+import { Body, Controller, Headers, HttpCode, Inject, Post, Res, type OnModuleInit } from '@nestjs/common';
+import type { ClientGrpc } from '@nestjs/microservices';
+import { ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { inferenceV1 } from '@platform/contracts';
+import type { FastifyReply } from 'fastify';
+import { ContainerAccessService } from '../access/container-access.service';
+import { CurrentPrincipal, type Principal } from '../auth/principal';
+import { traceMetadata, unary } from '../http/grpc-call';
+import { UsersService } from '../identity/users.service';
+import { sendEventStream } from '../inference/event-stream';
+import { INFERENCE_CLIENT } from '../inference/inference-client';
+import { boundedMap } from './bounded-map';
+import { ChatChunker, FAILED, chatCompletionView, completionChunk, completionView } from './from-inference';
+import { BatchChatCompletionRequestDto, BatchCompletionRequestDto, ChatCompletionRequestDto, CompletionRequestDto } from './llama-stack.dto';
+import { FailedChunk, LLAMA_STACK_STREAM } from './llama-stack-stream';
+import { parseModelNames, resolveModel, type ModelNames } from './model-names';
+import { projectOf, type RequestHeaders } from './project-scope';
+import { chatRequest, completionRequest, type Target } from './to-inference';
+
+/** Batches fan out this many generations at a time: enough to fill a pool's batch, never a flood. */
+const BATCH_CONCURRENCY = 8;
+
+const failed = () => new FailedChunk({ text_delta: '', stop_reason: 'not_stopped' });
+/** The draft answers batches as JSON lines. Set only on success, so refusals keep the envelope's JSON type. */
+function jsonLines(reply: FastifyReply, items: unknown[]): string {
+  reply.header('content-type', 'application/jsonl; charset=utf-8');
+  return items.map((i) => `${JSON.stringify(i)}\n`).join('');
+}
+
+/** The Llama Stack draft's inference routes (seeds/llama-stack-draft-openapi.json) over the inference service. */
+@ApiTags('Llama Stack (draft)')
+@ApiHeader({ name: 'X-Project-Id', required: false, description: 'project id; defaults to your default project' })
+@Controller('inference')
+export class LlamaStackController implements OnModuleInit {
+  private inference!: inferenceV1.InferenceServiceClient;
+  // Read once at start so a bad PLATFORM_LLAMA_STACK_MODELS stops the gateway instead of failing each request.
+  private readonly models: ModelNames = parseModelNames(process.env.PLATFORM_LLAMA_STACK_MODELS);
+
+  constructor(
+    @Inject(INFERENCE_CLIENT) private readonly client: ClientGrpc,
+    private readonly access: ContainerAccessService,
+    private readonly users: UsersService,
+  ) {}
+
+  onModuleInit(): void {
+    this.inference = this.client.getService<inferenceV1.InferenceServiceClient>(inferenceV1.INFERENCE_SERVICE_NAME);
+  }
+
+  private async target(model: string, headers: RequestHeaders, p: Principal): Promise<Target> {
+    return { modelId: resolveModel(this.models, model), projectId: await projectOf(headers, p, this.users, this.access) };
+  }
+
+  @Post('completion')
+  @HttpCode(200)
+  @ApiProduces('application/json', 'text/event-stream')
+  @ApiOperation({ summary: 'Complete a prompt (stream: true for server-sent events)' })
+  async completion(@Body() body: CompletionRequestDto, @Headers() headers: RequestHeaders, @CurrentPrincipal() p: Principal, @Res() reply: FastifyReply) {
+    const req = completionRequest(body.content, 'content', body, await this.target(body.model, headers, p));
+    if (!body.stream) {
+      // @Res() hands the whole reply to this handler, for the stream's sake, so the unary answer is sent here too.
+      await reply.send(completionView(await unary(this.inference.generate(req, traceMetadata()))));
+      return;
+    }
+    await sendEventStream(
+      reply,
+      this.inference.generateStream(req, traceMetadata()),
+      (item) => (item.result?.stopReason === FAILED ? failed() : completionChunk(item)),
+      failed,
+      LLAMA_STACK_STREAM,
+    );
+  }
+
+  @Post('chat_completion')
+  @HttpCode(200)
+  @ApiProduces('application/json', 'text/event-stream')
+  @ApiOperation({ summary: 'Continue a dialog (stream: true for server-sent events)' })
+  async chatCompletion(@Body() body: ChatCompletionRequestDto, @Headers() headers: RequestHeaders, @CurrentPrincipal() p: Principal, @Res() reply: FastifyReply) {
+    const req = chatRequest(body.dialog, 'dialog', body, await this.target(body.model, headers, p));
+    if (!body.stream) {
+      await reply.send(chatCompletionView(await unary(this.inference.chat(req, traceMetadata()))));
+      return;
+    }
+    const chunker = new ChatChunker();
+    await sendEventStream(
+      reply,
+      this.inference.chatStream(req, traceMetadata()),
+      (item) => {
+        if (item.choices[0]?.finishReason === FAILED) return failed();
+        const chunks = chunker.chunks(item);
+        return chunks.length ? chunks : undefined;
+      },
+      failed,
+      LLAMA_STACK_STREAM,
+    );
+  }
+
+  @Post('batch_completion')
+  @HttpCode(200)
+  @ApiProduces('application/jsonl')
+  @ApiOperation({ summary: 'Complete many prompts; one CompletionResponse per line, in request order' })
+  async batchCompletion(@Body() body: BatchCompletionRequestDto, @Headers() headers: RequestHeaders, @CurrentPrincipal() p: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    const t = await this.target(body.model, headers, p);
+    // Every item is mapped (and so checked) before any generation starts.
+    const requests = body.content_batch.map((content, i) => completionRequest(content, `content_batch[${i}]`, body, t));
+    return jsonLines(reply, await boundedMap(requests, BATCH_CONCURRENCY, async (req) => completionView(await unary(this.inference.generate(req, traceMetadata())))));
+  }
+
+  @Post('batch_chat_completion')
+  @HttpCode(200)
+  @ApiProduces('application/jsonl')
+  @ApiOperation({ summary: 'Continue many dialogs; one ChatCompletionResponse per line, in request order' })
+  async batchChatCompletion(@Body() body: BatchChatCompletionRequestDto, @Headers() headers: RequestHeaders, @CurrentPrincipal() p: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    const t = await this.target(body.model, headers, p);
+    const requests = body.batch_dialogs.map((dialog, i) => chatRequest(dialog, `batch_dialogs[${i}]`, body, t));
+    return jsonLines(reply, await boundedMap(requests, BATCH_CONCURRENCY, async (req) => chatCompletionView(await unary(this.inference.chat(req, traceMetadata())))));
+  }
+}

@@ -1,0 +1,47 @@
+import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+/**
+ * JSON-schema validators for the Llama Stack draft's components. The repository keeps its own copy of the draft,
+ * so the suite never depends on ../shared; the shared seed is only a fallback for a checkout without the copy.
+ */
+const COPY = resolve(__dirname, 'llama-stack-draft-openapi.json');
+const SHARED = resolve(__dirname, '../../../../../shared/seeds/llama-stack-draft-openapi.json');
+const DOCUMENT_ID = 'llama-stack-draft';
+
+export type DraftSchema =
+  | 'CompletionRequest'
+  | 'CompletionResponse'
+  | 'CompletionResponseStreamChunk'
+  | 'ChatCompletionRequest'
+  | 'ChatCompletionResponse'
+  | 'ChatCompletionResponseStreamChunk'
+  | 'BatchCompletionRequest'
+  | 'BatchChatCompletionRequest';
+
+export class DraftValidator {
+  private readonly ajv: Ajv2020;
+  private readonly cache = new Map<DraftSchema, ValidateFunction>();
+
+  constructor() {
+    const file = existsSync(COPY) ? COPY : SHARED;
+    const spec = JSON.parse(readFileSync(file, 'utf8')) as { components: { schemas: Record<string, unknown> } };
+    // strict: false only because the OpenAPI document's top level (components) is not a schema keyword.
+    this.ajv = new Ajv2020({ allErrors: true, strict: false });
+    addFormats(this.ajv);
+    this.ajv.addSchema({ $id: DOCUMENT_ID, components: spec.components });
+  }
+
+  /** The errors of `value` against a component schema; empty when it is valid. */
+  errors(schema: DraftSchema, value: unknown): string[] {
+    let validate = this.cache.get(schema);
+    if (!validate) {
+      validate = this.ajv.getSchema(`${DOCUMENT_ID}#/components/schemas/${schema}`);
+      if (!validate) throw new Error(`the draft has no schema ${schema}`);
+      this.cache.set(schema, validate);
+    }
+    return validate(value) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
+  }
+}
