@@ -5,7 +5,10 @@ import { Observable } from 'rxjs';
 import { callSignal } from './call-signal';
 import { chat, chatStream } from './handlers/chat';
 import { embed, listModels, rerank, tokenize } from './handlers/embed-tokenize';
-import { generate, generateStream } from './handlers/generation';
+import { foldGeneration, generateStream } from './handlers/generation';
+import { HAP_SCORER } from './moderations/hap-scorer.token';
+import { moderatedGeneration, type ModerationDeps } from './moderations/moderated-generation';
+import type { HapScorer } from './moderations/types';
 import { EmbedCoalescer } from './pools/embed-coalescer';
 import { PoolRegistry } from './pools/pool-registry';
 
@@ -40,16 +43,26 @@ export class InferenceGrpcController implements inferenceV1.InferenceServiceCont
   constructor(
     @Inject(PoolRegistry) private readonly pools: PoolRegistry,
     @Inject(EmbedCoalescer) private readonly coalescer: EmbedCoalescer,
+    @Inject(HAP_SCORER) private readonly hap: HapScorer,
   ) {}
 
+  /** A generation with the request's moderations; the unary call folds the same stream. */
+  private moderated(req: inferenceV1.GenerateRequest, signal: AbortSignal) {
+    const deps: ModerationDeps = {
+      scorer: this.hap,
+      countInputTokens: async (s) => (await tokenize(this.pools, { modelId: req.modelId, input: req.input, projectId: req.projectId, spaceId: req.spaceId, returnTokens: false }, s)).tokenCount,
+    };
+    return moderatedGeneration(req, deps, signal, () => generateStream(this.pools, req, signal));
+  }
+
   async generate(req: inferenceV1.GenerateRequest, _md?: Metadata, call?: unknown): Promise<inferenceV1.GenerateResponse> {
-    return { modelId: req.modelId, createdAt: new Date().toISOString(), result: await generate(this.pools, req, callSignal(call)) };
+    return { modelId: req.modelId, createdAt: new Date().toISOString(), result: await foldGeneration(this.moderated(req, callSignal(call))) };
   }
 
   generateStream(req: inferenceV1.GenerateStreamRequest, _md?: Metadata, call?: unknown): Observable<inferenceV1.GenerateStreamResponse> {
-    const pools = this.pools;
+    const moderated = (signal: AbortSignal) => this.moderated(req, signal);
     return toObservable(call, async function* (signal: AbortSignal) {
-      for await (const result of generateStream(pools, req, signal)) yield { modelId: req.modelId, createdAt: new Date().toISOString(), result };
+      for await (const result of moderated(signal)) yield { modelId: req.modelId, createdAt: new Date().toISOString(), result };
     });
   }
 

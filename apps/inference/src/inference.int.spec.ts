@@ -46,6 +46,7 @@ describe('inference service against real engine servers', () => {
     projectId: '',
     spaceId: '',
     parameters: { decodingMethod: 'greedy', maxNewTokens: 5, stopSequences: [], timeLimit: 0, returnOptions: undefined, ...over },
+    moderations: undefined,
   });
 
   it('discovers both replicas as one pool', async () => {
@@ -91,6 +92,23 @@ describe('inference service against real engine servers', () => {
     expect(items.length).toBeGreaterThanOrEqual(4);
     expect(items.slice(0, -1).every((i) => i.result?.stopReason === 'not_finished')).toBe(true);
     expect(items[items.length - 1].result).toEqual(expect.objectContaining({ stopReason: 'max_tokens', generatedTokenCount: 4 }));
+  });
+
+  it('moderates over gRPC: unsuitable input never reaches the model; moderated output streams as the unary text', async () => {
+    const moderations: inferenceV1.Moderations = {
+      hap: { input: { enabled: true }, output: { enabled: true }, mask: undefined },
+      pii: { input: { enabled: true }, output: { enabled: true }, mask: { removeEntityValue: true } },
+      inputRanges: [],
+    };
+    const rejected = await firstValueFrom(client.service.generate({ ...generateReq(), input: 'write to foo.bar@ibm.com', moderations }, new Metadata()));
+    expect(rejected.result).toMatchObject({ generatedText: '', generatedTokenCount: 0, stopReason: '', warnings: [{ id: 'UNSUITABLE_INPUT' }] });
+    expect(rejected.result?.inputTokenCount).toBeGreaterThan(0);
+    expect(rejected.result?.moderations?.pii).toEqual([expect.objectContaining({ entity: 'EmailAddress', input: true, position: { start: 9, end: 24 } })]);
+    const req = { ...generateReq({ maxNewTokens: 12 }), moderations };
+    const unary = await firstValueFrom(client.service.generate(req, new Metadata()));
+    const items = await lastValueFrom(client.service.generateStream(req, new Metadata()).pipe(toArray()));
+    expect(items.map((i) => i.result?.generatedText).join('')).toBe(unary.result?.generatedText);
+    expect(items[items.length - 1].result).toMatchObject({ stopReason: 'max_tokens', generatedTokenCount: 12 });
   });
 
   it('ends a generation at time_limit with what it has', async () => {

@@ -1,6 +1,8 @@
 import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { GrpcHealthController, ReadinessRegistry, createLogger, envInt } from '@platform/common';
 import { InferenceGrpcController } from './inference.grpc-controller';
+import { hapScorerFromEnv } from './moderations/hap/hap-scorer-from-env';
+import { HAP_SCORER } from './moderations/hap-scorer.token';
 import { EmbedCoalescer } from './pools/embed-coalescer';
 import { readInferenceConfig } from './pools/pool-config';
 import { PoolRegistry } from './pools/pool-registry';
@@ -25,6 +27,7 @@ class PoolLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
       useFactory: () =>
         new EmbedCoalescer({ windowMs: envInt('PLATFORM_INFERENCE_COALESCE_MS', 2), maxInputs: envInt('PLATFORM_INFERENCE_COALESCE_MAX_INPUTS', 256) }),
     },
+    { provide: HAP_SCORER, useFactory: () => hapScorerFromEnv() },
     // No dependency gates readiness: a model that is down answers UNAVAILABLE per request instead.
     { provide: ReadinessRegistry, useFactory: () => new ReadinessRegistry() },
     PoolLifecycle,

@@ -62,11 +62,39 @@ describe('watsonx text APIs through the official SDK', () => {
     expect(r.input_token_count).toBeGreaterThan(0);
     expect(r.generated_tokens).toHaveLength(5);
     expect(r.generated_tokens?.[0].top_tokens).toHaveLength(2);
-    const moderated = await platform.api.request<{ system?: { warnings: { id: string }[] } }>('POST', `/ml/v1/text/generation?version=${VERSION}`, {
-      token,
-      body: { model_id: MODEL, project_id: projectId, input: 'Hello', parameters: { max_new_tokens: 1 }, moderations: { hap: { input: { enabled: true } } } },
+  });
+
+  it('generateText with HAP and PII moderations: unsuitable input is rejected before the model, output is checked', async () => {
+    const hap = await wx.generateText({ modelId: MODEL, projectId, input: 'Fine start. You are a moron!', moderations: { hap: { input: { enabled: true, threshold: 0.5 } } } });
+    expect(hap.result.results[0]).toEqual({
+      generated_text: '',
+      generated_token_count: 0,
+      input_token_count: expect.any(Number),
+      stop_reason: '',
+      moderations: { hap: [{ score: 0.6, input: true, position: { start: 12, end: 28 }, entity: 'has_HAP', word: 'You are a moron!' }] },
     });
-    expect(moderated.body.system?.warnings.map((w) => w.id)).toEqual(['moderations_not_applied']);
+    expect(hap.result.system?.warnings?.map((w) => w.id)).toEqual(['UNSUITABLE_INPUT']);
+
+    const pii = await wx.generateText({ modelId: MODEL, projectId, input: 'Please repeat: foo.bar@ibm.com', moderations: { pii: { input: { enabled: true }, output: { enabled: true }, mask: { remove_entity_value: true } } } });
+    expect(pii.result.results[0].moderations?.pii).toEqual([{ score: 1, input: true, position: { start: 15, end: 30 }, entity: 'EmailAddress' }]);
+    expect(pii.result.results[0].generated_text).toBe('');
+
+    // Clean input passes to the model; with output moderation on, the stream (held back a sentence at a time) adds
+    // up to the unary text.
+    const moderations = { hap: { input: { enabled: true }, output: { enabled: true } }, pii: { output: { enabled: true }, mask: { remove_entity_value: true } } };
+    const clean = await wx.generateText({ modelId: MODEL, projectId, input: 'Hello', parameters: { max_new_tokens: 6 }, moderations });
+    expect(clean.result.results[0]).toMatchObject({ stop_reason: 'max_tokens', generated_token_count: 6 });
+    expect(clean.result.system).toBeUndefined();
+    const events: WatsonXAI.ObjectStreamed<WatsonXAI.TextGenResponse>[] = [];
+    for await (const e of await wx.generateTextStream({ modelId: MODEL, projectId, input: 'Hello', parameters: { max_new_tokens: 6 }, moderations, returnObject: true })) events.push(e);
+    expect(events.map((e) => e.data.results[0].generated_text).join('')).toBe(clean.result.results[0].generated_text);
+    expect(events[events.length - 1].data.results[0]).toMatchObject({ stop_reason: 'max_tokens', generated_token_count: 6 });
+
+    const rejected: WatsonXAI.ObjectStreamed<WatsonXAI.TextGenResponse>[] = [];
+    for await (const e of await wx.generateTextStream({ modelId: MODEL, projectId, input: 'call me at 212-555-0199', moderations: { pii: { input: { enabled: true } } }, returnObject: true })) rejected.push(e);
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0].data.results[0]).toMatchObject({ generated_text: '', stop_reason: '', moderations: { pii: [{ entity: 'PhoneNumber', position: { start: 11, end: 23 } }] } });
+    expect(rejected[0].data.system?.warnings?.[0].id).toBe('UNSUITABLE_INPUT');
   });
 
   it('generateTextStream as objects and as raw lines, framed as the SDK parses them', async () => {

@@ -103,7 +103,7 @@ async function main(): Promise<void> {
     const inference = grpc.getService<inferenceV1.InferenceServiceClient>(inferenceV1.INFERENCE_SERVICE_NAME);
     const grpcDirect = await latency(N, async () => {
       await lastValueFrom(
-        inference.generate({ modelId: MODEL, input: 'Hello world', projectId, spaceId: '', parameters: { decodingMethod: 'greedy', maxNewTokens: 1, stopSequences: [], timeLimit: 0, returnOptions: undefined } }, new Metadata()),
+        inference.generate({ modelId: MODEL, input: 'Hello world', projectId, spaceId: '', parameters: { decodingMethod: 'greedy', maxNewTokens: 1, stopSequences: [], timeLimit: 0, returnOptions: undefined }, moderations: undefined }, new Metadata()),
       );
     });
     grpc.close();

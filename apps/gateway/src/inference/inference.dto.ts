@@ -18,6 +18,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { ModerationsDto } from './moderations.dto';
 
 /** project_id / space_id: which container the call is billed to and authorized against (one is required). */
 export class ScopedRequest {
@@ -60,7 +61,11 @@ export class TextGenerationRequest extends ScopedRequest {
   @ApiProperty({ example: 'Generate a marketing email' }) @IsString() input!: string;
   @ApiProperty({ example: 'platform/starter-llama' }) @IsString() @IsNotEmpty() @MaxLength(300) model_id!: string;
   @ApiPropertyOptional({ type: TextGenParametersDto }) @IsOptional() @ValidateNested() @Type(() => TextGenParametersDto) parameters?: TextGenParametersDto;
-  @ApiPropertyOptional({ description: 'HAP/PII moderations (accepted; not applied yet)' }) @IsOptional() @IsObject() moderations?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: ModerationsDto, description: 'HAP/PII moderations of the input and the generated text' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ModerationsDto)
+  moderations?: ModerationsDto;
 }
 
 export class ChatMessageDto {

@@ -12,7 +12,7 @@ import { sendEventStream } from './event-stream';
 import { EmbeddingsRequest, RerankRequest, TextChatRequest, TextGenerationRequest, TokenizationRequest } from './inference.dto';
 import { INFERENCE_CLIENT } from './inference-client';
 import { chatRequest, embedRequest, generateRequest, rerankRequest, tokenizeRequest } from './to-grpc';
-import { chatChunkView, chatView, embeddingsView, generationResult, generationView, rerankView, tokenizationView } from './watsonx-views';
+import { chatChunkView, chatView, embeddingsView, generationView, rerankView, tokenizationView } from './watsonx-views';
 
 /** watsonx.ai text APIs: generation, chat (unary and SSE), embeddings, rerank and tokenization. */
 @ApiTags('Text generation and chat')
@@ -41,9 +41,7 @@ export class TextController implements OnModuleInit {
   async generation(@Query('version') version: string | undefined, @Body() body: TextGenerationRequest, @CurrentPrincipal() p: Principal) {
     await this.admit(version, body, p);
     const req = generateRequest(body);
-    const view = generationView(await unary(this.inference.generate(req, traceMetadata())), req.parameters?.returnOptions);
-    // Moderations are accepted for compatibility but not run yet; say so the way watsonx reports caveats.
-    return body.moderations ? { ...view, system: { warnings: [{ id: 'moderations_not_applied', message: 'HAP/PII moderations are not available on this platform yet; the text was not moderated.' }] } } : view;
+    return generationView(await unary(this.inference.generate(req, traceMetadata())), req.parameters?.returnOptions);
   }
 
   @Post('generation_stream')
@@ -59,7 +57,7 @@ export class TextController implements OnModuleInit {
       this.inference.generateStream(req, traceMetadata()),
       (item) => {
         last = { tokens: item.result?.generatedTokenCount ?? last.tokens, input: item.result?.inputTokenCount || last.input };
-        return { model_id: item.modelId, created_at: item.createdAt, results: [generationResult(item.result, ro)] };
+        return generationView(item, ro);
       },
       () => ({
         model_id: req.modelId,

@@ -1,5 +1,6 @@
 import { PlatformError } from '@platform/common';
 import type { inferenceV1 } from '@platform/contracts';
+import { moderationsToGrpc } from './moderations-mapping';
 import type { ChatMessageDto, EmbeddingsRequest, RerankRequest, TextChatRequest, TextGenParametersDto, TextGenerationRequest, TokenizationRequest } from './inference.dto';
 
 /** The watsonx JSON bodies onto the inference contract; validation has already run. */
@@ -31,7 +32,14 @@ function parameters(p: TextGenParametersDto | undefined): inferenceV1.TextGenPar
 }
 
 export function generateRequest(body: TextGenerationRequest): inferenceV1.GenerateRequest {
-  return { modelId: body.model_id, input: body.input, projectId: body.project_id ?? '', spaceId: body.space_id ?? '', parameters: parameters(body.parameters) };
+  return {
+    modelId: body.model_id,
+    input: body.input,
+    projectId: body.project_id ?? '',
+    spaceId: body.space_id ?? '',
+    parameters: parameters(body.parameters),
+    moderations: moderationsToGrpc(body.moderations),
+  };
 }
 
 interface ContentPart {

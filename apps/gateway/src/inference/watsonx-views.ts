@@ -1,9 +1,10 @@
 import type { inferenceV1 } from '@platform/contracts';
+import { moderationsView, systemView } from './moderations-mapping';
 
 /** The inference contract's messages as the watsonx JSON the SDKs read (snake_case, optional parts left out). */
 
 export function generationResult(r: inferenceV1.GenerationResult | undefined, ro: inferenceV1.ReturnOptions | undefined) {
-  const result = r ?? { generatedText: '', generatedTokenCount: 0, inputTokenCount: 0, stopReason: 'error', generatedTokens: [], inputText: '' };
+  const result: inferenceV1.GenerationResult = r ?? { generatedText: '', generatedTokenCount: 0, inputTokenCount: 0, stopReason: 'error', generatedTokens: [], inputText: '', moderations: undefined, warnings: [] };
   return {
     generated_text: result.generatedText,
     generated_token_count: result.generatedTokenCount,
@@ -21,11 +22,13 @@ export function generationResult(r: inferenceV1.GenerationResult | undefined, ro
           })),
         }
       : {}),
+    ...moderationsView(result.moderations ?? undefined),
   };
 }
 
-export function generationView(res: inferenceV1.GenerateResponse, ro: inferenceV1.ReturnOptions | undefined) {
-  return { model_id: res.modelId, created_at: res.createdAt, results: [generationResult(res.result, ro)] };
+/** A generation response; warnings the service attached to the result (UNSUITABLE_INPUT) become `system.warnings`. */
+export function generationView(res: inferenceV1.GenerateResponse | inferenceV1.GenerateStreamResponse, ro: inferenceV1.ReturnOptions | undefined) {
+  return { model_id: res.modelId, created_at: res.createdAt, results: [generationResult(res.result, ro)], ...systemView(res.result?.warnings) };
 }
 
 function toolCalls(m: inferenceV1.ChatMessage | undefined, stream: boolean) {

@@ -77,6 +77,8 @@ export async function* generateStream(
         seed: d.seed ?? params.seed,
         generatedTokens: tokensFor(d, ro),
         inputText: first && ro?.inputText ? req.input : '',
+        moderations: undefined,
+        warnings: [],
       };
       first = false;
       yield result;
@@ -84,21 +86,21 @@ export async function* generateStream(
     if (!finished) throw new BackendError('the model server ended the stream early', true);
   } catch (err) {
     if (limited.expired()) {
-      yield { generatedText: '', generatedTokenCount: generated, inputTokenCount: inputCount, stopReason: 'time_limit', generatedTokens: [], inputText: '' };
+      yield { generatedText: '', generatedTokenCount: generated, inputTokenCount: inputCount, stopReason: 'time_limit', generatedTokens: [], inputText: '', moderations: undefined, warnings: [] };
       return;
     }
     if (signal.aborted) throw new PlatformError(GrpcStatus.CANCELLED, 'cancelled', 'The request was cancelled.');
     if (first || !(err instanceof BackendError)) throw err;
-    yield { generatedText: '', generatedTokenCount: generated, inputTokenCount: inputCount, stopReason: 'error', generatedTokens: [], inputText: '' };
+    yield { generatedText: '', generatedTokenCount: generated, inputTokenCount: inputCount, stopReason: 'error', generatedTokens: [], inputText: '', moderations: undefined, warnings: [] };
   } finally {
     limited.dispose();
   }
 }
 
-/** The unary call is the stream folded into one result, so time limits and partial output behave the same. */
-export async function generate(pools: PoolRegistry, req: inferenceV1.GenerateRequest, signal: AbortSignal): Promise<Result> {
-  const acc: Result = { generatedText: '', generatedTokenCount: 0, inputTokenCount: 0, stopReason: 'not_finished', generatedTokens: [], inputText: '' };
-  for await (const r of generateStream(pools, req, signal)) {
+/** The unary call is the stream folded into one result, so time limits, partial output and moderations behave the same. */
+export async function foldGeneration(items: AsyncIterable<Result>): Promise<Result> {
+  const acc: Result = { generatedText: '', generatedTokenCount: 0, inputTokenCount: 0, stopReason: 'not_finished', generatedTokens: [], inputText: '', moderations: undefined, warnings: [] };
+  for await (const r of items) {
     acc.generatedText += r.generatedText;
     acc.generatedTokenCount = r.generatedTokenCount;
     acc.inputTokenCount = r.inputTokenCount || acc.inputTokenCount;
@@ -106,6 +108,12 @@ export async function generate(pools: PoolRegistry, req: inferenceV1.GenerateReq
     acc.seed = r.seed ?? acc.seed;
     acc.generatedTokens.push(...r.generatedTokens);
     acc.inputText ||= r.inputText;
+    if (r.moderations) {
+      acc.moderations ??= { hap: [], pii: [] };
+      acc.moderations.hap.push(...r.moderations.hap);
+      acc.moderations.pii.push(...r.moderations.pii);
+    }
+    for (const w of r.warnings ?? []) if (!acc.warnings.some((x) => x.id === w.id)) acc.warnings.push(w);
   }
   if (acc.stopReason === 'error') throw new PlatformError(GrpcStatus.UNAVAILABLE, 'service_unavailable', 'The model server failed while generating; try again.');
   return acc;

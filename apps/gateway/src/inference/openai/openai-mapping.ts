@@ -23,6 +23,8 @@ export function completionToGrpc(body: CompletionRequest, scope: { projectId: st
     input: prompts[0],
     projectId: scope.projectId,
     spaceId: '',
+    // OpenAI completions have no moderations field.
+    moderations: undefined,
     parameters: {
       decodingMethod: temperature === 0 ? 'greedy' : 'sample',
       temperature: temperature === 0 ? undefined : temperature,
