@@ -29,6 +29,7 @@ describe('inference service against real engine servers', () => {
     const grpcUrl = `127.0.0.1:${await freePort()}`;
     opsPort = await freePort();
     delete process.env.PLATFORM_ENGINE_PORT;
+    delete process.env.NATS_URL; // configuration only: no runtime registration
     service = await startInferenceService({ gatewayPort: 0, taxonomyGrpcUrl: '', taxonomyOpsPort: 0, inferenceGrpcUrl: grpcUrl, inferenceOpsPort: opsPort });
     client = inferenceClient(grpcUrl);
   });

@@ -1,19 +1,42 @@
 import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { GrpcHealthController, ReadinessRegistry, createLogger, envInt } from '@platform/common';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { connect } from '@nats-io/transport-node';
+import { GrpcHealthController, ReadinessRegistry, createLogger, envInt, envString } from '@platform/common';
+import { EVENTS_STREAM, EVENTS_SUBJECT_PREFIX } from '@platform/events';
 import { InferenceGrpcController } from './inference.grpc-controller';
 import { hapScorerFromEnv } from './moderations/hap/hap-scorer-from-env';
 import { HAP_SCORER } from './moderations/hap-scorer.token';
 import { EmbedCoalescer } from './pools/embed-coalescer';
 import { readInferenceConfig } from './pools/pool-config';
 import { PoolRegistry } from './pools/pool-registry';
+import { ReplicaRegistration } from './registration/replica-registration';
 
-/** Starts probing and discovery with the app and stops them after Nest has drained in-flight calls. */
+/** The runtime registration of replicas over NATS, or null when `NATS_URL` is unset (configuration only). */
+export const REPLICA_REGISTRATION = 'REPLICA_REGISTRATION';
+
+interface Registration {
+  nc: NatsConnection;
+  registration: ReplicaRegistration;
+}
+
+/**
+ * Starts probing and discovery, then replays the replica announcements, before gRPC serves; stops them after Nest
+ * has drained in-flight calls.
+ */
 class PoolLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
-  constructor(@Inject(PoolRegistry) private readonly pools: PoolRegistry) {}
+  constructor(
+    @Inject(PoolRegistry) private readonly pools: PoolRegistry,
+    @Inject(REPLICA_REGISTRATION) private readonly registration: Registration | null,
+  ) {}
   async onApplicationBootstrap(): Promise<void> {
     await this.pools.start();
+    await this.registration?.registration.start();
   }
   async onApplicationShutdown(): Promise<void> {
+    if (this.registration) {
+      await this.registration.registration.stop();
+      await this.registration.nc.drain().catch(() => undefined);
+    }
     await this.pools.stop();
   }
 }
@@ -21,15 +44,50 @@ class PoolLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
 @Module({
   controllers: [InferenceGrpcController, GrpcHealthController],
   providers: [
-    { provide: PoolRegistry, useFactory: () => new PoolRegistry(readInferenceConfig(), createLogger('inference')) },
+    { provide: 'INFERENCE_LOGGER', useFactory: () => createLogger('inference') },
+    { provide: PoolRegistry, inject: ['INFERENCE_LOGGER'], useFactory: (logger: ReturnType<typeof createLogger>) => new PoolRegistry(readInferenceConfig(), logger) },
+    {
+      provide: REPLICA_REGISTRATION,
+      inject: [PoolRegistry, 'INFERENCE_LOGGER'],
+      useFactory: async (pools: PoolRegistry, logger: ReturnType<typeof createLogger>): Promise<Registration | null> => {
+        const servers = process.env.NATS_URL;
+        if (!servers) return null;
+        const nc = await connect({ servers, name: 'inference' });
+        const registration = new ReplicaRegistration({
+          nc,
+          pools,
+          logger,
+          stream: envString('PLATFORM_INFERENCE_REGISTRATION_STREAM', EVENTS_STREAM),
+          subjectPrefix: envString('PLATFORM_INFERENCE_REGISTRATION_SUBJECT_PREFIX', EVENTS_SUBJECT_PREFIX),
+        });
+        return { nc, registration };
+      },
+    },
     {
       provide: EmbedCoalescer,
       useFactory: () =>
         new EmbedCoalescer({ windowMs: envInt('PLATFORM_INFERENCE_COALESCE_MS', 2), maxInputs: envInt('PLATFORM_INFERENCE_COALESCE_MAX_INPUTS', 256) }),
     },
     { provide: HAP_SCORER, useFactory: () => hapScorerFromEnv() },
-    // No dependency gates readiness: a model that is down answers UNAVAILABLE per request instead.
-    { provide: ReadinessRegistry, useFactory: () => new ReadinessRegistry() },
+    {
+      provide: ReadinessRegistry,
+      inject: [REPLICA_REGISTRATION],
+      // No model gates readiness: a model that is down answers UNAVAILABLE per request instead. With registration
+      // on, NATS and the replay of earlier announcements do (without them the pool set may be incomplete).
+      useFactory: (r: Registration | null) => {
+        const readiness = new ReadinessRegistry();
+        if (r) {
+          readiness.add('nats', async () => {
+            if (r.nc.isClosed()) throw new Error('connection closed');
+            await r.nc.flush();
+          });
+          readiness.add('replica_registrations', async () => {
+            if (!r.registration.replayed) throw new Error('replaying replica announcements');
+          });
+        }
+        return readiness;
+      },
+    },
     PoolLifecycle,
   ],
 })

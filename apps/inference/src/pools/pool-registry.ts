@@ -7,7 +7,7 @@ import type { AdapterKind, BackendConfig, InferenceConfig } from './pool-config'
 import { Pool } from './pool';
 import { Replica } from './replica';
 
-function adapterFor(kind: AdapterKind, url: string): ModelServerAdapter {
+export function adapterFor(kind: AdapterKind, url: string): ModelServerAdapter {
   return kind === 'tgi' ? new TgiAdapter(url) : new OpenAiAdapter(url);
 }
 
@@ -19,6 +19,8 @@ function adapterFor(kind: AdapterKind, url: string): ModelServerAdapter {
 export class PoolRegistry {
   private readonly pools = new Map<string, Pool>();
   private readonly undiscovered: BackendConfig[];
+  /** Pools from PLATFORM_INFERENCE_POOLS: never dropped, even when runtime removals empty them. */
+  private readonly configured = new Set<string>();
   private timer?: NodeJS.Timeout;
   private ticking?: Promise<void>;
 
@@ -30,6 +32,7 @@ export class PoolRegistry {
       const pool = new Pool(p.modelId, p.limits);
       for (const r of p.replicas) pool.add(new Replica(adapterFor(r.adapter, r.url), r.backendModel ?? p.modelId));
       this.pools.set(p.modelId, pool);
+      this.configured.add(p.modelId);
     }
     this.undiscovered = [...config.backends];
   }
@@ -58,7 +61,7 @@ export class PoolRegistry {
     return pool;
   }
 
-  /** Registers a replica for a model (configuration today, runtime announcements later). */
+  /** Registers a replica for a model (configuration, discovery, runtime announcements); creates the pool if new. */
   addReplica(modelId: string, replica: Replica): Pool {
     let pool = this.pools.get(modelId);
     if (!pool) {
@@ -67,6 +70,17 @@ export class PoolRegistry {
     }
     pool.add(replica);
     return pool;
+  }
+
+  /**
+   * Takes a replica out of its pool (see `Pool.remove`). A pool left without replicas leaves the catalog unless it
+   * came from configuration. True when the replica was there.
+   */
+  removeReplica(modelId: string, replica: Replica): boolean {
+    const pool = this.pools.get(modelId);
+    if (!pool?.remove(replica)) return false;
+    if (pool.replicas.length === 0 && !this.configured.has(modelId)) this.pools.delete(modelId);
+    return true;
   }
 
   private async tick(): Promise<void> {
@@ -90,12 +104,13 @@ export class PoolRegistry {
     }
   }
 
-  private async probe(replica: Replica): Promise<void> {
+  /** One health probe (then its queue depth): readmits a passing replica, ejects a failing one. */
+  async probe(replica: Replica): Promise<void> {
     const signal = AbortSignal.timeout(this.config.probeTimeoutMs);
     try {
       if (!(await replica.adapter.healthy(signal))) throw new Error('health check failed');
       replica.backendLoad = (await replica.adapter.load(replica.backendModel, signal)) ?? 0;
-      if (!replica.healthy) this.logger.info({ replica: replica.url }, 'replica readmitted');
+      if (!replica.healthy) this.logger.info({ replica: replica.url }, replica.failures ? 'replica readmitted' : 'replica admitted');
       replica.readmit();
     } catch (err) {
       if (replica.healthy) this.logger.warn({ replica: replica.url, err: err instanceof Error ? err.message : String(err) }, 'replica ejected');

@@ -14,8 +14,22 @@ export class Pool {
     this.admission = new Admission(limits);
   }
 
-  add(replica: Replica): void {
-    if (!this.replicas.some((r) => r.url === replica.url && r.backendModel === replica.backendModel)) this.replicas.push(replica);
+  /** Adds the replica unless one for the same server and backend model is already there; true when added. */
+  add(replica: Replica): boolean {
+    if (this.replicas.some((r) => r.url === replica.url && r.backendModel === replica.backendModel)) return false;
+    this.replicas.push(replica);
+    return true;
+  }
+
+  /**
+   * Takes the replica out of rotation: no new request picks it; requests already running there keep their
+   * reference and finish.
+   */
+  remove(replica: Replica): boolean {
+    const i = this.replicas.indexOf(replica);
+    if (i < 0) return false;
+    this.replicas.splice(i, 1);
+    return true;
   }
 
   get healthyCount(): number {
