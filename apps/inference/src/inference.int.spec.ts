@@ -4,7 +4,7 @@ import type { inferenceV1 } from '@platform/contracts';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInferenceService } from './main';
-import { type EngineProcess, startEngineProcess, tinyModelDir } from './testing/engine-process';
+import { type EngineProcess, TINY_HIDDEN, startEngineProcess, tinyModelDir } from './testing/engine-process';
 import { inferenceClient } from './testing/inference-client';
 
 const MODEL = 'tiny/llama';
@@ -139,7 +139,7 @@ describe('inference service against real engine servers', () => {
     const emb = await firstValueFrom(client.service.embed({ modelId: MODEL, inputs: ['a', 'b c'], projectId: '', spaceId: '', returnInputText: true }, new Metadata()));
     expect(emb.results).toHaveLength(2);
     expect(emb.results[1].input).toBe('b c');
-    expect(emb.results[0].embedding.length).toBe(32);
+    expect(emb.results[0].embedding.length).toBe(TINY_HIDDEN);
     const tok = await firstValueFrom(client.service.tokenize({ modelId: MODEL, input: 'hello', projectId: '', spaceId: '', returnTokens: true }, new Metadata()));
     expect(tok.tokenCount).toBe(6);
     expect(tok.tokens).toHaveLength(6);

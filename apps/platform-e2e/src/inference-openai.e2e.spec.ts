@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './support/test-platform';
+import { E2E_TINY_MODEL } from './support/tiny-model-size';
 
 const MODEL = 'platform/tiny-llama';
 
@@ -50,7 +51,7 @@ describe('OpenAI-compatible routes through the official openai client', () => {
   it('embeds (base64 by default in the client, floats on request)', async () => {
     const res = await openai.embeddings.create({ model: MODEL, input: ['a', 'b'] });
     expect(res.data).toHaveLength(2);
-    expect(res.data[0].embedding).toHaveLength(32);
+    expect(res.data[0].embedding).toHaveLength(E2E_TINY_MODEL.hiddenSize);
     const floats = await openai.embeddings.create({ model: MODEL, input: 'a', encoding_format: 'float' });
     expect(floats.data[0].embedding[0]).toBeCloseTo(res.data[0].embedding[0], 5);
   });

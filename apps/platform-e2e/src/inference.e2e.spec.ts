@@ -3,6 +3,7 @@ import { BearerTokenAuthenticator } from 'ibm-cloud-sdk-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envelopeOf } from './support/api';
 import { startTestPlatform, type TestPlatform } from './support/test-platform';
+import { E2E_TINY_MODEL } from './support/tiny-model-size';
 
 const MODEL = 'platform/tiny-llama';
 const VERSION = '2024-05-31';
@@ -140,7 +141,7 @@ describe('watsonx text APIs through the official SDK', () => {
     const emb = await wx.embedText({ modelId: MODEL, projectId, inputs: ['a', 'b'], parameters: { return_options: { input_text: true } } });
     expect(emb.result.results).toHaveLength(2);
     expect(emb.result.results[1]).toMatchObject({ input: 'b' });
-    expect(emb.result.results[0].embedding.length).toBe(32);
+    expect(emb.result.results[0].embedding.length).toBe(E2E_TINY_MODEL.hiddenSize);
     const tok = await wx.tokenizeText({ modelId: MODEL, projectId, input: 'hello', parameters: { return_tokens: true } });
     expect(tok.result.result.token_count).toBe(6);
     expect(tok.result.result.tokens).toHaveLength(6);

@@ -4,13 +4,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '@platform/infra';
 import { writeTinyModel } from '@platform/engine/internals';
+import { E2E_TINY_MODEL } from './tiny-model-size';
 
 const ROOT = resolve(__dirname, '../../../..');
 
 /** One more engine server process (a second replica), serving a tiny random model under `name`. */
 export async function startEngineServer(name: string): Promise<{ url: string; kill(): void; stop(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'e2e-engine-'));
-  writeTinyModel(join(dir, 'tiny'), { maxPositionEmbeddings: 1024 });
+  writeTinyModel(join(dir, 'tiny'), E2E_TINY_MODEL);
   const port = await freePort();
   const child = spawn(process.execPath, ['-r', '@swc-node/register', join(ROOT, 'apps/engine-server/src/main.ts')], {
     cwd: ROOT,

@@ -8,6 +8,7 @@ import { freePort } from '@platform/infra';
 import { startPlatform, type PlatformOptions, type PlatformSecrets, type RunningPlatform } from '@platform/launcher';
 import { Api } from './api';
 import { writeTinyModel } from '@platform/engine/internals';
+import { E2E_TINY_MODEL } from './tiny-model-size';
 
 export interface TestPlatform {
   url: string;
@@ -56,7 +57,7 @@ export async function startTestPlatform(o: TestPlatformOptions = {}): Promise<Te
   };
   if (o.engineModel) {
     const modelDir = join(dataDir, 'models', 'tiny');
-    writeTinyModel(modelDir, { maxPositionEmbeddings: 1024 });
+    writeTinyModel(modelDir, E2E_TINY_MODEL);
     options.engine = { port: await freePort(), models: `${modelDir}:${o.engineModel}` };
     if (o.extraBackends)
       options.env = {
