@@ -74,6 +74,28 @@ describe('projects', () => {
     expect((await api.request('DELETE', `/v2/projects/${project}/members?user_names=vic`, { token: owner })).status).toBe(204);
     expect((await api.request('GET', `/v2/projects/${project}`, { token: viewer })).status).toBe(403);
   });
+
+  it('a member removed on this gateway loses access to the inference routes (cached decisions) at once', async () => {
+    const { api } = platform;
+    const owner = await api.newUser('rhea');
+    const member = await api.newUser('rory');
+    const project = await api.newProject(owner, 'revocation');
+    // Access passes, then the call fails for its own reason (no such model): anything but 403 means "admitted".
+    const tokenize = () =>
+      api.request('POST', '/ml/v1/text/tokenization?version=2024-05-31', { token: member, body: { model_id: 'no/such-model', project_id: project, input: 'hi' } });
+    expect((await tokenize()).status).toBe(403);
+    expect((await api.request('POST', `/v2/projects/${project}/members`, { token: owner, body: { members: [{ user_name: 'rory', role: 'viewer' }] } })).status).toBe(201);
+    for (let i = 0; i < 3; i++) expect((await tokenize()).status).not.toBe(403);
+    expect((await api.request('DELETE', `/v2/projects/${project}/members/rory`, { token: owner })).status).toBe(204);
+    const revoked = await tokenize();
+    expect(revoked.status).toBe(403);
+    expect(envelopeOf(revoked).code).toBe('forbidden');
+
+    expect((await api.request('POST', `/v2/projects/${project}/members`, { token: owner, body: { members: [{ user_name: 'rory', role: 'viewer' }] } })).status).toBe(201);
+    expect((await tokenize()).status).not.toBe(403);
+    expect((await api.request('DELETE', `/v2/projects/${project}`, { token: owner })).status).toBe(204);
+    expect((await tokenize()).status).toBe(404);
+  });
 });
 
 describe('spaces through the official watsonx.ai SDK', () => {

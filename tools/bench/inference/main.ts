@@ -8,9 +8,9 @@
  * small random model (fast, so the added latency is visible rather than drowned in model time), and prints a table.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { writeRandomModel } from '@platform/engine/internals';
 import { freePort, startNats, startPostgres, startS3 } from '@platform/infra';
 import { startPlatform } from '@platform/launcher';
@@ -19,10 +19,13 @@ import { ClientGrpcProxy } from '@nestjs/microservices';
 import { grpcOptions } from '@platform/common';
 import { inferenceV1 } from '@platform/contracts';
 import { lastValueFrom } from 'rxjs';
-import { firstByte, latency, postJson, throughput, type Latency } from './measure';
+import { cpuMs, firstByte, latency, postJson, throughput, type Latency } from './measure';
 import { startNginx } from './nginx';
 
 const quick = process.argv.includes('--quick');
+/** `--profile DIR`: the gateway and the inference service write V8 CPU profiles into DIR when they stop (cpu-profile.ts). */
+const profileAt = process.argv.indexOf('--profile');
+const profileDir = profileAt >= 0 ? process.argv[profileAt + 1] : undefined;
 const N = quick ? 60 : 300;
 const SECONDS = quick ? 4 : 12;
 const CONCURRENCY = 64;
@@ -57,7 +60,21 @@ async function main(): Promise<void> {
         s3: { endpoint: s3.endpoint, bucket: 'bench', accessKey: 'bench', secretKey: 'bench-secret' },
         secrets,
         engine: { port: enginePort, models: `${modelDir}:${MODEL}` },
-        env: { LOG_LEVEL: 'warn', PLATFORM_ENGINE_LOG_LEVEL: 'warn', PLATFORM_ENGINE_THREADS: '1', PLATFORM_INFERENCE_MAX_CONCURRENCY: '256', PLATFORM_INFERENCE_MAX_QUEUE: '1024', ...env },
+        env: {
+          LOG_LEVEL: 'warn',
+          PLATFORM_ENGINE_LOG_LEVEL: 'warn',
+          PLATFORM_ENGINE_THREADS: '1',
+          PLATFORM_INFERENCE_MAX_CONCURRENCY: '256',
+          PLATFORM_INFERENCE_MAX_QUEUE: '1024',
+          ...(profileDir
+            ? {
+                NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} -r @swc-node/register -r ${join(__dirname, 'cpu-profile.ts')}`.trim(),
+                PLATFORM_BENCH_PROFILE_DIR: resolve(profileDir),
+                PLATFORM_BENCH_PROFILE_DELAY_MS: process.env.PLATFORM_BENCH_PROFILE_DELAY_MS ?? '0',
+              }
+            : {}),
+          ...env,
+        },
       });
     let platform = await launch({});
     stops.unshift(() => platform.stop());
@@ -133,9 +150,22 @@ async function main(): Promise<void> {
     );
     rows.push(['stream time to first byte p50, direct / stack (ms)', `${fmt(ttftDirect)} / ${fmt(ttftStack)}  (added ${fmt(ttftStack - ttftDirect)})`]);
 
+    // CPU time per request of each process over the throughput runs: unlike latency on a shared machine, it does
+    // not move with the neighbours' load. Postgres counts its postmaster and every backend.
+    const pidOf = (name: string) => platform.processes.find((p) => p.name === name)?.child.pid;
+    const postmaster = Number(readFileSync(join(root, 'pg', 'pgdata', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const cpuOf = () => ({ gateway: cpuMs(pidOf('gateway')), inference: cpuMs(pidOf('inference')), engine: cpuMs(pidOf('engine-server')), postgres: cpuMs(postmaster) });
+    const cpu0 = cpuOf();
     const rpsDirect = await throughput(CONCURRENCY, SECONDS, viaEngine(direct, 4));
+    const cpu1 = cpuOf();
     const rpsStack = await throughput(CONCURRENCY, SECONDS, viaStack(4));
+    const cpu2 = cpuOf();
     rows.push([`throughput at concurrency ${CONCURRENCY}, direct / stack (req/s)`, `${fmt(rpsDirect)} / ${fmt(rpsStack)}  (ratio ${fmt(rpsStack / rpsDirect)})`]);
+    const perReq = (k: keyof typeof cpu0, a: typeof cpu0, b: typeof cpu0, rps: number) => fmt((b[k] - a[k]) / (rps * SECONDS));
+    rows.push([
+      '  CPU per request at concurrency 64: stack gateway / inference / postgres / engine (ms)',
+      `${perReq('gateway', cpu1, cpu2, rpsStack)} / ${perReq('inference', cpu1, cpu2, rpsStack)} / ${perReq('postgres', cpu1, cpu2, rpsStack)} / ${perReq('engine', cpu1, cpu2, rpsStack)}  (engine direct ${perReq('engine', cpu0, cpu1, rpsDirect)})`,
+    ]);
 
     const embedBody = { model_id: MODEL, project_id: projectId, inputs: ['Hello world'] };
     const embedVia = (gateway: string) => async () => {

@@ -1,4 +1,5 @@
-/** Small load-generation helpers: sequential latency samples, time to first byte, closed-loop throughput. */
+/** Small load-generation helpers: sequential latency samples, time to first byte, closed-loop throughput, CPU use. */
+import { readdirSync, readFileSync } from 'node:fs';
 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -56,4 +57,29 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
   const text = await res.text();
   if (res.status !== 200) throw new Error(`${url}: ${res.status} ${text.slice(0, 300)}`);
   return JSON.parse(text);
+}
+
+/** CPU time (user + system, ms) a process and its direct children have used so far, from /proc (Linux only; NaN elsewhere). */
+export function cpuMs(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  const ticks = (p: string) => {
+    const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { ppid: f[1], cpu: Number(f[11]) + Number(f[12]) };
+  };
+  try {
+    let total = ticks(String(pid)).cpu;
+    for (const p of readdirSync('/proc')) {
+      if (!/^\d+$/.test(p)) continue;
+      try {
+        const t = ticks(p);
+        if (t.ppid === String(pid)) total += t.cpu;
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return (total * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return NaN;
+  }
 }

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { PlatformError } from '@platform/common';
+import { envInt, PlatformError } from '@platform/common';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal';
 import { ContainerEntity, type ContainerKind } from '../identity/container.entity';
 import { MembershipEntity, type MemberRole } from '../identity/membership.entity';
+import { AccessDecisionCache } from './access-decision-cache';
 
 const RANK: Record<MemberRole, number> = { viewer: 1, editor: 2, admin: 3 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -17,18 +18,43 @@ export interface ContainerAccess {
 /**
  * The one place that decides who may touch a project or space: unknown ids are 404, non-members 403,
  * and a member whose role is below what the operation needs (viewers writing) 403. Platform admins act as admins.
+ *
+ * `require` reads the container and the membership from the database every time (management routes, which need the
+ * container itself). `check` answers the same question for the hot inference routes, which only need the decision:
+ * a positive decision (the caller's role on an existing container) is kept for PLATFORM_ACCESS_CACHE_MS (default
+ * 5000, 0 disables). Denials are never cached. This gateway forgets a container's decisions as soon as it changes
+ * that container's members or deletes it (ContainersService calls `forget`), so on one gateway a revoked member loses
+ * access at once; another gateway replica, which does not see the change, may keep admitting that member to
+ * inference calls for at most PLATFORM_ACCESS_CACHE_MS after the change committed.
  */
 @Injectable()
 export class ContainerAccessService {
+  private readonly cache = new AccessDecisionCache(envInt('PLATFORM_ACCESS_CACHE_MS', 5000));
+
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async require(kind: ContainerKind, id: string, principal: Principal, minRole: MemberRole, param = `${kind}_id`): Promise<ContainerAccess> {
     if (!UUID.test(id)) throw PlatformError.invalid(`${param} must be a lowercase UUID.`, param);
+    const epoch = this.cache.epoch;
     const container = await this.db.getRepository(ContainerEntity).findOneBy({ id, kind });
     if (!container) throw PlatformError.notFound(`The ${kind} ${id} was not found.`, `${kind}_not_found`);
     const role = principal.role === 'admin' ? 'admin' : (await this.db.getRepository(MembershipEntity).findOneBy({ containerId: id, userId: principal.userId }))?.role;
     if (!role) throw PlatformError.forbidden(`You are not a member of ${kind} ${id}.`);
+    this.cache.set(kind, id, principal.userId, role, epoch);
     if (RANK[role] < RANK[minRole]) throw PlatformError.forbidden(`This operation needs the ${minRole} role on ${kind} ${id}; you are ${role}.`);
     return { container, role };
+  }
+
+  /** The caller's role on the container, with the same errors as `require`, from the short-lived decision cache when it can. */
+  async check(kind: ContainerKind, id: string, principal: Principal, minRole: MemberRole, param = `${kind}_id`): Promise<MemberRole> {
+    const cached = this.cache.get(kind, id, principal.userId);
+    if (cached === undefined) return (await this.require(kind, id, principal, minRole, param)).role;
+    if (RANK[cached] < RANK[minRole]) throw PlatformError.forbidden(`This operation needs the ${minRole} role on ${kind} ${id}; you are ${cached}.`);
+    return cached;
+  }
+
+  /** Drops every cached decision about this container; call it after its members changed or it was deleted. */
+  forget(id: string): void {
+    this.cache.forget(id);
   }
 }

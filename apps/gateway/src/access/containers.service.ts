@@ -6,6 +6,7 @@ import type { Principal } from '../auth/principal';
 import { ContainerEntity, type ContainerKind } from '../identity/container.entity';
 import { MembershipEntity, type MemberRole } from '../identity/membership.entity';
 import { UserEntity } from '../identity/user.entity';
+import { ContainerAccessService } from './container-access.service';
 
 export interface NewContainer {
   name: string;
@@ -20,10 +21,16 @@ export interface MemberView {
   role: MemberRole;
 }
 
-/** Projects and spaces: lifecycle and membership. Authorization is checked by the caller through ContainerAccessService. */
+/**
+ * Projects and spaces: lifecycle and membership. Authorization is checked by the caller through ContainerAccessService,
+ * whose cached decisions about a container are dropped here whenever its members change or it is deleted.
+ */
 @Injectable()
 export class ContainersService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly access: ContainerAccessService,
+  ) {}
 
   /** The creator becomes the container's admin in the same transaction, so no container is ever ownerless. */
   create(kind: ContainerKind, input: NewContainer, principal: Principal): Promise<ContainerEntity> {
@@ -59,7 +66,11 @@ export class ContainersService {
   }
 
   async delete(container: ContainerEntity): Promise<void> {
-    await this.db.getRepository(ContainerEntity).delete({ id: container.id });
+    try {
+      await this.db.getRepository(ContainerEntity).delete({ id: container.id });
+    } finally {
+      this.access.forget(container.id);
+    }
   }
 
   async members(containerId: string): Promise<MemberView[]> {
@@ -76,6 +87,14 @@ export class ContainersService {
 
   /** Adds or changes members by user name; unknown user names are refused before anything is written. */
   async upsertMembers(containerId: string, members: { username: string; role: MemberRole }[]): Promise<MemberView[]> {
+    try {
+      return await this.upsertMembersTx(containerId, members);
+    } finally {
+      this.access.forget(containerId);
+    }
+  }
+
+  private upsertMembersTx(containerId: string, members: { username: string; role: MemberRole }[]): Promise<MemberView[]> {
     return this.db.transaction(async (m) => {
       const out: MemberView[] = [];
       for (const member of members) {
@@ -90,6 +109,14 @@ export class ContainersService {
 
   /** Refuses to remove or demote the last admin, which would leave the container unmanageable. */
   async removeMembers(containerId: string, usernames: string[]): Promise<void> {
+    try {
+      await this.removeMembersTx(containerId, usernames);
+    } finally {
+      this.access.forget(containerId);
+    }
+  }
+
+  private async removeMembersTx(containerId: string, usernames: string[]): Promise<void> {
     await this.db.transaction(async (m) => {
       const all = await m
         .getRepository(MembershipEntity)

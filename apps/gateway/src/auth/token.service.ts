@@ -12,11 +12,20 @@ export interface IssuedToken {
   expiresIn: number;
 }
 
+/** Verified access tokens kept so a client's next requests skip the HMAC check (bounded; oldest dropped first). */
+const VERIFIED_MAX = 10_000;
+
 /** Signed JWTs with iat/exp, which IBM's SDK authenticators decode to schedule their refresh. */
 @Injectable()
 export class TokenService {
   private readonly key = new TextEncoder().encode(envString('PLATFORM_JWT_SECRET'));
   private readonly ttlSeconds = envInt('PLATFORM_TOKEN_TTL_SECONDS', 3600);
+  /**
+   * token → principal and expiry, for tokens that verified. A token's signature and claims cannot change, so the
+   * cache only has to re-check the expiry (as jose does: expired once exp <= now in whole seconds); tokens are
+   * stateless (nothing revokes one before it expires), so answering from here is the same decision as verifying.
+   */
+  private readonly verified = new Map<string, { principal: Principal; exp: number }>();
 
   async issue(user: UserEntity, use: 'access' | 'refresh' = 'access'): Promise<IssuedToken> {
     const iat = Math.floor(Date.now() / 1000);
@@ -34,11 +43,22 @@ export class TokenService {
   }
 
   async verify(token: string): Promise<Principal> {
+    const hit = this.verified.get(token);
+    if (hit) {
+      if (hit.exp > Math.floor(Date.now() / 1000)) return { ...hit.principal };
+      this.verified.delete(token);
+      throw PlatformError.unauthorized('The token has expired.');
+    }
     try {
       const { payload } = await jwtVerify(token, this.key, { issuer: 'llm-platform', algorithms: ['HS256'] });
       if (payload.use !== 'access' || typeof payload.sub !== 'string') throw PlatformError.unauthorized('The token is not an access token.');
       const role = payload.role === 'admin' ? 'admin' : 'user';
-      return { userId: payload.sub, username: String(payload.username), role };
+      const principal: Principal = { userId: payload.sub, username: String(payload.username), role };
+      if (typeof payload.exp === 'number') {
+        if (this.verified.size >= VERIFIED_MAX) this.verified.delete(this.verified.keys().next().value as string);
+        this.verified.set(token, { principal, exp: payload.exp });
+      }
+      return { ...principal };
     } catch (err) {
       if (err instanceof PlatformError) throw err;
       if (err instanceof joseErrors.JWTExpired) throw PlatformError.unauthorized('The token has expired.');

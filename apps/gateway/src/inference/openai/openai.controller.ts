@@ -51,7 +51,7 @@ export class OpenAiController implements OnModuleInit {
       projectId = (await this.users.findById(p.userId))?.defaultProjectId ?? undefined;
       if (!projectId) throw new PlatformError(GrpcStatus.INVALID_ARGUMENT, 'invalid_request', 'Send the OpenAI-Project header: you have no default project yet.', { type: 'header', name: 'OpenAI-Project' });
     }
-    await this.access.require('project', projectId, p, 'viewer', 'OpenAI-Project');
+    await this.access.check('project', projectId, p, 'viewer', 'OpenAI-Project');
     return { projectId };
   }
 

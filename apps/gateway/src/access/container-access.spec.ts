@@ -1,0 +1,121 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { DataSource } from 'typeorm';
+import type { Principal } from '../auth/principal';
+import { ContainerEntity } from '../identity/container.entity';
+import type { MemberRole } from '../identity/membership.entity';
+import { AccessDecisionCache } from './access-decision-cache';
+import { ContainerAccessService } from './container-access.service';
+
+const PROJECT = '11111111-1111-4111-8111-111111111111';
+const vic: Principal = { userId: 'u-vic', username: 'vic', role: 'user' };
+
+/** A database of one project whose membership table the test edits directly, counting the queries it answers. */
+function fakeDb() {
+  const members = new Map<string, MemberRole>();
+  let queries = 0;
+  const db = {
+    getRepository: (entity: unknown) => ({
+      findOneBy: async (where: Record<string, string>) => {
+        queries++;
+        if (entity === ContainerEntity) return where.id === PROJECT && where.kind === 'project' ? { id: PROJECT, kind: 'project' } : null;
+        const role = where.containerId === PROJECT ? members.get(where.userId) : undefined;
+        return role ? { containerId: PROJECT, userId: where.userId, role } : null;
+      },
+    }),
+  } as unknown as DataSource;
+  return { db, members, queries: () => queries };
+}
+
+function service(ttlMs: string | undefined) {
+  const before = process.env.PLATFORM_ACCESS_CACHE_MS;
+  if (ttlMs === undefined) delete process.env.PLATFORM_ACCESS_CACHE_MS;
+  else process.env.PLATFORM_ACCESS_CACHE_MS = ttlMs;
+  try {
+    const fake = fakeDb();
+    return { ...fake, access: new ContainerAccessService(fake.db) };
+  } finally {
+    if (before === undefined) delete process.env.PLATFORM_ACCESS_CACHE_MS;
+    else process.env.PLATFORM_ACCESS_CACHE_MS = before;
+  }
+}
+
+describe('ContainerAccessService decision cache', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(new Date('2026-01-01T00:00:00Z'));
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('answers repeated checks from the cache and still enforces the role rank', async () => {
+    const { access, members, queries } = service('5000');
+    members.set(vic.userId, 'viewer');
+    expect(await access.check('project', PROJECT, vic, 'viewer')).toBe('viewer');
+    const afterFirst = queries();
+    expect(await access.check('project', PROJECT, vic, 'viewer')).toBe('viewer');
+    expect(queries()).toBe(afterFirst);
+    await expect(access.check('project', PROJECT, vic, 'editor')).rejects.toMatchObject({ message: expect.stringMatching(/needs the editor role/) });
+  });
+
+  it('a member revoked on this gateway loses access immediately', async () => {
+    const { access, members } = service('5000');
+    members.set(vic.userId, 'viewer');
+    await access.check('project', PROJECT, vic, 'viewer');
+    members.delete(vic.userId);
+    access.forget(PROJECT); // what ContainersService does after it changed the members
+    await expect(access.check('project', PROJECT, vic, 'viewer')).rejects.toMatchObject({ message: `You are not a member of project ${PROJECT}.` });
+  });
+
+  it('a member revoked elsewhere (another gateway replica) loses access once the TTL has passed', async () => {
+    const { access, members } = service('5000');
+    members.set(vic.userId, 'viewer');
+    await access.check('project', PROJECT, vic, 'viewer');
+    members.delete(vic.userId); // no forget: this gateway did not see the change
+    vi.advanceTimersByTime(4999);
+    expect(await access.check('project', PROJECT, vic, 'viewer')).toBe('viewer');
+    vi.advanceTimersByTime(1);
+    await expect(access.check('project', PROJECT, vic, 'viewer')).rejects.toMatchObject({ message: `You are not a member of project ${PROJECT}.` });
+  });
+
+  it('never caches denials, unknown containers or malformed ids, and 0 disables the cache', async () => {
+    const { access, members } = service('5000');
+    await expect(access.check('project', PROJECT, vic, 'viewer')).rejects.toMatchObject({ message: /not a member/ });
+    members.set(vic.userId, 'viewer');
+    expect(await access.check('project', PROJECT, vic, 'viewer')).toBe('viewer');
+    await expect(access.check('space', PROJECT, vic, 'viewer')).rejects.toMatchObject({ message: `The space ${PROJECT} was not found.` });
+    await expect(access.check('project', 'nope', vic, 'viewer')).rejects.toMatchObject({ message: 'project_id must be a lowercase UUID.' });
+
+    const off = service('0');
+    off.members.set(vic.userId, 'viewer');
+    await off.access.check('project', PROJECT, vic, 'viewer');
+    const n = off.queries();
+    await off.access.check('project', PROJECT, vic, 'viewer');
+    expect(off.queries()).toBe(n + 2);
+    off.members.delete(vic.userId);
+    await expect(off.access.check('project', PROJECT, vic, 'viewer')).rejects.toMatchObject({ message: /not a member/ });
+  });
+
+  it('defaults to a few seconds', () => {
+    expect(service(undefined).access).toBeInstanceOf(ContainerAccessService);
+    expect(new AccessDecisionCache(5000).ttlMs).toBe(5000);
+  });
+});
+
+describe('AccessDecisionCache', () => {
+  it('does not store a decision read before a forget (a lookup racing a membership change)', () => {
+    const cache = new AccessDecisionCache(5000, 10, () => 0);
+    const epoch = cache.epoch;
+    cache.forget(PROJECT);
+    cache.set('project', PROJECT, 'u', 'admin', epoch);
+    expect(cache.get('project', PROJECT, 'u')).toBeUndefined();
+  });
+
+  it('stays within its bound, dropping the oldest containers first', () => {
+    const cache = new AccessDecisionCache(5000, 2, () => 0);
+    cache.set('project', 'a', 'u', 'viewer', cache.epoch);
+    cache.set('project', 'b', 'u', 'viewer', cache.epoch);
+    cache.set('project', 'c', 'u', 'viewer', cache.epoch);
+    expect(cache.get('project', 'a', 'u')).toBeUndefined();
+    expect(cache.get('project', 'b', 'u')).toBe('viewer');
+    expect(cache.get('project', 'c', 'u')).toBe('viewer');
+  });
+});
