@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { envelopeOf } from './support/api';
 import { eventually, storedEvents } from './support/events';
 import { gzipBomb, KNOWLEDGE_QNA, tarGz, validTaxonomy } from './support/tarballs';
+import { uploadToTestBucket } from './support/test-bucket';
 import { startTestPlatform, type TestPlatform } from './support/test-platform';
 
 let platform: TestPlatform;
@@ -11,13 +11,7 @@ let token: string;
 let project: string;
 const run = randomBytes(4).toString('hex');
 
-async function upload(key: string, body: Buffer): Promise<string> {
-  const s3 = inject('s3');
-  const client = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: s3.accessKey, secretAccessKey: s3.secretKey } });
-  await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: body }));
-  client.destroy();
-  return key;
-}
+const upload = uploadToTestBucket;
 
 let validPath: string;
 const create = (body: Record<string, unknown>, projectId = project) => platform.api.request<Record<string, unknown>>('POST', `/v1/projects/${projectId}/taxonomies`, { token, body });
