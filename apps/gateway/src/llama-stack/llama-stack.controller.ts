@@ -14,7 +14,7 @@ import { ChatChunker, FAILED, chatCompletionView, completionChunk, completionVie
 import { BatchChatCompletionRequestDto, BatchCompletionRequestDto, ChatCompletionRequestDto, CompletionRequestDto } from './llama-stack.dto';
 import { FailedChunk, LLAMA_STACK_STREAM } from './llama-stack-stream';
 import { parseModelNames, resolveModel, type ModelNames } from './model-names';
-import { projectOf, type RequestHeaders } from './project-scope';
+import { projectFromHeaders, type RequestHeaders } from '../access/request-project';
 import { chatRequest, completionRequest, type Target } from './to-inference';
 
 /** Batches fan out this many generations at a time: enough to fill a pool's batch, never a flood. */
@@ -47,7 +47,7 @@ export class LlamaStackController implements OnModuleInit {
   }
 
   private async target(model: string, headers: RequestHeaders, p: Principal): Promise<Target> {
-    return { modelId: resolveModel(this.models, model), projectId: await projectOf(headers, p, this.users, this.access) };
+    return { modelId: resolveModel(this.models, model), projectId: await projectFromHeaders(headers, ['X-Project-Id'], p, this.users, this.access) };
   }
 
   @Post('completion')

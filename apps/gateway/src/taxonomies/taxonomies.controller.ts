@@ -5,6 +5,7 @@ import { PlatformError, isInstructlabId } from '@platform/common';
 import { taxonomyV1 } from '@platform/contracts';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { ContainerAccessService } from '../access/container-access.service';
+import { defaultProjectOf } from '../access/request-project';
 import { UsersService } from '../identity/users.service';
 import type { MemberRole } from '../identity/membership.entity';
 import { traceMetadata, unary } from '../http/grpc-call';
@@ -92,9 +93,7 @@ export class TaxonomiesController implements OnModuleInit {
 
   private async projectOf(projectId: string | undefined, p: Principal): Promise<string> {
     if (projectId !== undefined) return projectId;
-    const user = await this.users.findById(p.userId);
-    if (!user?.defaultProjectId) throw PlatformError.invalid('project_id is required: you have no default project yet.', 'project_id');
-    return user.defaultProjectId;
+    return defaultProjectOf(this.users, p, { message: 'project_id is required: you have no default project yet.', target: { type: 'field', name: 'project_id' } });
   }
 
   private async authorize(projectId: string, p: Principal, role: MemberRole): Promise<void> {

@@ -1,12 +1,11 @@
-import { status as GrpcStatus } from '@grpc/grpc-js';
 import { Body, Controller, Get, Headers, HttpCode, Inject, Post, Res, type OnModuleInit } from '@nestjs/common';
 import type { ClientGrpc } from '@nestjs/microservices';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { PlatformError } from '@platform/common';
 import { inferenceV1 } from '@platform/contracts';
 import type { FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { ContainerAccessService } from '../../access/container-access.service';
+import { projectFromHeaders, type RequestHeaders } from '../../access/request-project';
 import { CurrentPrincipal, type Principal } from '../../auth/principal';
 import { traceMetadata, unary } from '../../http/grpc-call';
 import { UsersService } from '../../identity/users.service';
@@ -44,15 +43,8 @@ export class OpenAiController implements OnModuleInit {
     this.inference = this.client.getService<inferenceV1.InferenceServiceClient>(inferenceV1.INFERENCE_SERVICE_NAME);
   }
 
-  private async scope(headers: Record<string, string | string[] | undefined>, p: Principal): Promise<{ projectId: string }> {
-    const header = headers['openai-project'] ?? headers['x-project-id'];
-    let projectId = Array.isArray(header) ? header[0] : header;
-    if (!projectId) {
-      projectId = (await this.users.findById(p.userId))?.defaultProjectId ?? undefined;
-      if (!projectId) throw new PlatformError(GrpcStatus.INVALID_ARGUMENT, 'invalid_request', 'Send the OpenAI-Project header: you have no default project yet.', { type: 'header', name: 'OpenAI-Project' });
-    }
-    await this.access.check('project', projectId, p, 'viewer', 'OpenAI-Project');
-    return { projectId };
+  private async scope(headers: RequestHeaders, p: Principal): Promise<{ projectId: string }> {
+    return { projectId: await projectFromHeaders(headers, ['OpenAI-Project', 'X-Project-Id'], p, this.users, this.access) };
   }
 
   @Get('models')
