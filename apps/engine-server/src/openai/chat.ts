@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ServedModel } from '@platform/engine';
 import type { ServerContext } from '../context';
 import { InvalidRequest, OpenAIError } from '../errors';
@@ -8,6 +8,7 @@ import { SseWriter } from '../http/sse';
 import { type ChoicePlan, UsageCounter, planChoices, responseId, unixNow } from './choices';
 import { type ChatLogprob, type PromptLogprobs, chatLogprobs, promptLogprobs } from './logprobs';
 import { type ChatMessage, readMessages, renderChat } from './messages';
+import { registerGenerationRoute } from './generation-route';
 import { OutputText } from './output-text';
 import { prepareIds, resolveModel } from './prompt';
 import { type OpenAISampling, checkLogprobs, choiceSeed, readSampling, resolveMaxTokens } from './sampling';
@@ -61,21 +62,7 @@ function parse(ctx: ServerContext, rawBody: unknown): ChatRequest {
 }
 
 export function registerChat(app: FastifyInstance, ctx: ServerContext): void {
-  app.post('/v1/chat/completions', { config: { dialect: 'openai' } }, async (request: FastifyRequest, reply: FastifyReply) => {
-    const arrival = performance.now();
-    const req = parse(ctx, request.body);
-    const inference = ctx.begin('openai', reply, arrival);
-    try {
-      const sequences = await inference.start(
-        req.model,
-        req.plans.map((p) => ({ promptTokenIds: p.promptTokenIds, params: p.params })),
-      );
-      if (req.sampling.stream) return await stream(reply, req, sequences);
-      return await collect(reply, req, sequences);
-    } finally {
-      inference.finish();
-    }
-  });
+  registerGenerationRoute(app, ctx, '/v1/chat/completions', { parse, collect, stream });
 }
 
 const newText = (req: ChatRequest, plan: ChoicePlan): OutputText =>

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { GenerationEvent, ServedModel } from '@platform/engine';
 import type { ServerContext } from '../context';
 import { InvalidRequest, OpenAIError } from '../errors';
@@ -7,6 +7,7 @@ import { asObject, optBool, optInt } from '../http/body';
 import { SseWriter } from '../http/sse';
 import { type ChoicePlan, UsageCounter, planChoices, responseId, unixNow } from './choices';
 import { CompletionLogprobsBuilder, type CompletionLogprobs, type PromptLogprobs, promptLogprobs } from './logprobs';
+import { registerGenerationRoute } from './generation-route';
 import { OutputText } from './output-text';
 import { type Prompt, readPrompts, resolveModel } from './prompt';
 import { type OpenAISampling, checkLogprobs, choiceSeed, readSampling, resolveMaxTokens } from './sampling';
@@ -112,21 +113,7 @@ class ChoiceOutput {
 }
 
 export function registerCompletions(app: FastifyInstance, ctx: ServerContext): void {
-  app.post('/v1/completions', { config: { dialect: 'openai' } }, async (request: FastifyRequest, reply: FastifyReply) => {
-    const arrival = performance.now();
-    const req = parse(ctx, request.body);
-    const inference = ctx.begin('openai', reply, arrival);
-    try {
-      const sequences = await inference.start(
-        req.model,
-        req.plans.map((p) => ({ promptTokenIds: p.promptTokenIds, params: p.params })),
-      );
-      if (req.sampling.stream) return await stream(reply, req, sequences);
-      return await collect(reply, req, sequences);
-    } finally {
-      inference.finish();
-    }
-  });
+  registerGenerationRoute(app, ctx, '/v1/completions', { parse, collect, stream });
 }
 
 async function collect(reply: FastifyReply, req: CompletionRequest, sequences: Sequence[]): Promise<unknown> {
