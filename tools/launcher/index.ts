@@ -1,2 +1,2 @@
-export { startPlatform, type PlatformOptions, type PlatformPorts, type RunningPlatform } from './platform';
+export { LAUNCHED_SERVICES, servicePorts, startPlatform, type PlatformOptions, type PlatformPorts, type RunningPlatform } from './platform';
 export { loadSecrets, type PlatformSecrets } from './secrets';

@@ -1,8 +1,8 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startNats, startPostgres, startS3 } from '@platform/infra';
-import { envInt } from '@platform/common';
-import { startPlatform } from './platform';
+import { envInt, PLATFORM_SERVICES, serviceEnvPrefix } from '@platform/common';
+import { servicePorts, startPlatform } from './platform';
 import { loadSecrets } from './secrets';
 import { recordProcesses, stopOrphans } from './orphans';
 import { WORKSPACE_ROOT } from './service-process';
@@ -64,10 +64,9 @@ async function main(): Promise<void> {
     log('starting services…');
     const ports = {
       gateway: envInt('PLATFORM_PORT', 8080),
-      taxonomyGrpc: envInt('PLATFORM_TAXONOMY_GRPC_PORT', 50061),
-      taxonomyOps: envInt('PLATFORM_TAXONOMY_OPS_PORT', 9461),
-      inferenceGrpc: envInt('PLATFORM_INFERENCE_GRPC_PORT', 50062),
-      inferenceOps: envInt('PLATFORM_INFERENCE_OPS_PORT', 9462),
+      services: await servicePorts((name, kind) =>
+        kind === 'grpc' ? envInt(`${serviceEnvPrefix(name)}_GRPC_PORT`, PLATFORM_SERVICES[name].grpcPort) : envInt(`${serviceEnvPrefix(name)}_OPS_PORT`, PLATFORM_SERVICES[name].opsPort),
+      ),
     };
     const engine = { port: envInt('PLATFORM_ENGINE_PORT', 8000), models: process.env.PLATFORM_ENGINE_MODELS || DEFAULT_ENGINE_MODELS };
     const platform = await startPlatform({ dataDir, ports, databaseUrl, natsUrl, s3: { endpoint: s3Endpoint, bucket: s3Bucket, ...s3Keys }, secrets, engine });

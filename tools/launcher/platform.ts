@@ -1,13 +1,26 @@
 import { join } from 'node:path';
+import { PLATFORM_SERVICES, serviceEnvPrefix, type PlatformServiceName } from '@platform/common';
 import { spawnService, waitHealthy, type ServiceProcess } from './service-process';
 import type { PlatformSecrets } from './secrets';
 
+/** The domain services the launcher runs (`apps/<name>/src/main.ts`); they start side by side, before the gateway. */
+export const LAUNCHED_SERVICES: readonly PlatformServiceName[] = ['taxonomy', 'inference'];
+
+export interface ServicePorts {
+  grpc: number;
+  ops: number;
+}
+
 export interface PlatformPorts {
   gateway: number;
-  taxonomyGrpc: number;
-  taxonomyOps: number;
-  inferenceGrpc: number;
-  inferenceOps: number;
+  services: Record<PlatformServiceName, ServicePorts>;
+}
+
+/** Ports for every service, from a function that hands out one port at a time (fixed defaults or free ports). */
+export async function servicePorts(port: (name: PlatformServiceName, kind: keyof ServicePorts) => number | Promise<number>) {
+  const ports = {} as Record<PlatformServiceName, ServicePorts>;
+  for (const name of Object.keys(PLATFORM_SERVICES) as PlatformServiceName[]) ports[name] = { grpc: await port(name, 'grpc'), ops: await port(name, 'ops') };
+  return ports;
 }
 
 export interface PlatformOptions {
@@ -31,7 +44,6 @@ export interface RunningPlatform {
 
 /** Starts every service, then the gateway, and resolves once the gateway reports all of them ready. */
 export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatform> {
-  const { inferenceGrpc, inferenceOps } = opts.ports;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...opts.env,
@@ -42,10 +54,12 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     PLATFORM_S3_ACCESS_KEY: opts.s3.accessKey,
     PLATFORM_S3_SECRET_KEY: opts.s3.secretKey,
     PLATFORM_PORT: String(opts.ports.gateway),
-    PLATFORM_TAXONOMY_GRPC_URL: `127.0.0.1:${opts.ports.taxonomyGrpc}`,
-    PLATFORM_TAXONOMY_OPS_PORT: String(opts.ports.taxonomyOps),
-    PLATFORM_INFERENCE_GRPC_URL: `127.0.0.1:${inferenceGrpc}`,
-    PLATFORM_INFERENCE_OPS_PORT: String(inferenceOps),
+    ...Object.fromEntries(
+      Object.entries(opts.ports.services).flatMap(([name, p]) => [
+        [`${serviceEnvPrefix(name as PlatformServiceName)}_GRPC_URL`, `127.0.0.1:${p.grpc}`],
+        [`${serviceEnvPrefix(name as PlatformServiceName)}_OPS_PORT`, String(p.ops)],
+      ]),
+    ),
     PLATFORM_ADMIN_PASSWORD: opts.secrets.adminPassword,
     PLATFORM_ADMIN_APIKEY: opts.secrets.adminApiKey,
     PLATFORM_JWT_SECRET: opts.secrets.jwtSecret,
@@ -67,13 +81,12 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       processes.push(engine);
       starting.push(waitHealthy(`http://127.0.0.1:${opts.engine.port}/health`, engine, 300_000));
     }
-    const taxonomy = spawnService('taxonomy', 'apps/taxonomy/src/main.ts', env, logDir);
-    processes.push(taxonomy);
-    starting.push(waitHealthy(`http://127.0.0.1:${opts.ports.taxonomyOps}/health`, taxonomy));
     // The inference service discovers the engine server's models on its own, so it need not wait for it.
-    const inference = spawnService('inference', 'apps/inference/src/main.ts', env, logDir);
-    processes.push(inference);
-    starting.push(waitHealthy(`http://127.0.0.1:${inferenceOps}/health`, inference));
+    for (const name of LAUNCHED_SERVICES) {
+      const service = spawnService(name, `apps/${name}/src/main.ts`, env, logDir);
+      processes.push(service);
+      starting.push(waitHealthy(`http://127.0.0.1:${opts.ports.services[name].ops}/health`, service));
+    }
     await Promise.all(starting);
     const gateway = spawnService('gateway', 'apps/gateway/src/main.ts', env, logDir);
     processes.push(gateway);

@@ -138,7 +138,7 @@ describe('taxonomies', () => {
   });
 
   it('the taxonomy service exposes health and gRPC metrics on its ops port', async () => {
-    const ops = `http://127.0.0.1:${platform.options.ports.taxonomyOps}`;
+    const ops = `http://127.0.0.1:${platform.options.ports.services.taxonomy.ops}`;
     expect(await (await fetch(`${ops}/health`)).json()).toMatchObject({ status: 'ok', checks: { database: 'ok', nats: 'ok', object_store: 'ok' } });
     const metrics = await (await fetch(`${ops}/metrics`)).text();
     expect(metrics).toMatch(/grpc_server_handled_total\{grpc_method="createTaxonomy",grpc_code="OK",service="taxonomy"\} [1-9]/);

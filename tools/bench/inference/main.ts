@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeRandomModel } from '@platform/engine/internals';
 import { freePort, startNats, startPostgres, startS3 } from '@platform/infra';
-import { startPlatform } from '@platform/launcher';
+import { servicePorts, startPlatform } from '@platform/launcher';
 import { Metadata } from '@grpc/grpc-js';
 import { ClientGrpcProxy } from '@nestjs/microservices';
 import { grpcOptions } from '@platform/common';
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     ]);
     stops.push(() => pg.stop(), () => nats.stop(), () => s3.stop());
     const enginePort = await freePort();
-    const ports = { gateway: await freePort(), taxonomyGrpc: await freePort(), taxonomyOps: await freePort(), inferenceGrpc: await freePort(), inferenceOps: await freePort() };
+    const ports = { gateway: await freePort(), services: await servicePorts(() => freePort()) };
     const secrets = { adminPassword: 'bench-password', adminApiKey: randomBytes(24).toString('base64url'), jwtSecret: randomBytes(32).toString('base64url') };
     const launch = (env: NodeJS.ProcessEnv) =>
       startPlatform({
@@ -116,7 +116,7 @@ async function main(): Promise<void> {
       });
       await res.text();
     });
-    const grpc = new ClientGrpcProxy(grpcOptions(`127.0.0.1:${ports.inferenceGrpc}`, ['inference']).options);
+    const grpc = new ClientGrpcProxy(grpcOptions(`127.0.0.1:${ports.services.inference.grpc}`, ['inference']).options);
     const inference = grpc.getService<inferenceV1.InferenceServiceClient>(inferenceV1.INFERENCE_SERVICE_NAME);
     const grpcDirect = await latency(N, async () => {
       await lastValueFrom(

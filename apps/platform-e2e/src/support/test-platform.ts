@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { inject } from 'vitest';
 import { freePort } from '@platform/infra';
-import { startPlatform, type PlatformOptions, type PlatformSecrets, type RunningPlatform } from '@platform/launcher';
+import { servicePorts, startPlatform, type PlatformOptions, type PlatformSecrets, type RunningPlatform } from '@platform/launcher';
 import { Api } from './api';
 import { writeTinyModel } from '@platform/engine/internals';
 import { E2E_TINY_MODEL } from './tiny-model-size';
@@ -48,7 +48,7 @@ export async function startTestPlatform(o: TestPlatformOptions = {}): Promise<Te
   const s3 = inject('s3');
   const options: PlatformOptions = {
     dataDir,
-    ports: { gateway: await freePort(), taxonomyGrpc: await freePort(), taxonomyOps: await freePort(), inferenceGrpc: await freePort(), inferenceOps: await freePort() },
+    ports: { gateway: await freePort(), services: await servicePorts(() => freePort()) },
     databaseUrl: baseUrl.replace(/\/[^/]+$/, `/${database}`),
     natsUrl: inject('natsUrl'),
     s3: { endpoint: s3.endpoint, bucket: s3.bucket, accessKey: s3.accessKey, secretKey: s3.secretKey },

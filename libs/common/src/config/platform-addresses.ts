@@ -1,10 +1,29 @@
 import { envInt, envString } from './env';
 
+/** The gRPC services behind the gateway, with their embedded-default gRPC and ops (health, metrics) ports. */
+export const PLATFORM_SERVICES = {
+  taxonomy: { grpcPort: 50061, opsPort: 9461 },
+  inference: { grpcPort: 50062, opsPort: 9462 },
+  sdg: { grpcPort: 50063, opsPort: 9463 },
+  training: { grpcPort: 50064, opsPort: 9464 },
+  evaluation: { grpcPort: 50065, opsPort: 9465 },
+} as const;
+
+export type PlatformServiceName = keyof typeof PLATFORM_SERVICES;
+
+/** `PLATFORM_<NAME>_GRPC_URL` / `PLATFORM_<NAME>_OPS_PORT`: how every process finds a service. */
+export const serviceEnvPrefix = (name: PlatformServiceName) => `PLATFORM_${name.toUpperCase()}`;
+
+export const serviceGrpcUrl = (name: PlatformServiceName) =>
+  envString(`${serviceEnvPrefix(name)}_GRPC_URL`, `127.0.0.1:${PLATFORM_SERVICES[name].grpcPort}`);
+
+export const serviceOpsPort = (name: PlatformServiceName) => envInt(`${serviceEnvPrefix(name)}_OPS_PORT`, PLATFORM_SERVICES[name].opsPort);
+
 /** Where each process listens in the embedded default; every value can be overridden per deployment. */
 export const platformAddresses = () => ({
   gatewayPort: envInt('PLATFORM_PORT', 8080),
-  taxonomyGrpcUrl: envString('PLATFORM_TAXONOMY_GRPC_URL', '127.0.0.1:50061'),
-  taxonomyOpsPort: envInt('PLATFORM_TAXONOMY_OPS_PORT', 9461),
-  inferenceGrpcUrl: envString('PLATFORM_INFERENCE_GRPC_URL', '127.0.0.1:50062'),
-  inferenceOpsPort: envInt('PLATFORM_INFERENCE_OPS_PORT', 9462),
+  taxonomyGrpcUrl: serviceGrpcUrl('taxonomy'),
+  taxonomyOpsPort: serviceOpsPort('taxonomy'),
+  inferenceGrpcUrl: serviceGrpcUrl('inference'),
+  inferenceOpsPort: serviceOpsPort('inference'),
 });
