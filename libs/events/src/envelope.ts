@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
 
-/** Every domain event subject starts with this prefix: `platform.events.<type>`. */
-export const EVENTS_SUBJECT_PREFIX = 'platform.events';
+/**
+ * Every domain event subject starts with this prefix: `platform.events.<type>`. `PLATFORM_EVENTS_PREFIX` and
+ * `PLATFORM_EVENTS_STREAM` move a whole platform onto its own subjects and stream, so several platforms can share one
+ * NATS server (the end-to-end suites run side by side this way) without consuming each other's events.
+ */
+export const EVENTS_SUBJECT_PREFIX = process.env.PLATFORM_EVENTS_PREFIX || 'platform.events';
 /** The shared JetStream stream that carries domain events (subjects `platform.events.>`). */
-export const EVENTS_STREAM = 'PLATFORM_EVENTS';
+export const EVENTS_STREAM = process.env.PLATFORM_EVENTS_STREAM || 'PLATFORM_EVENTS';
 
 /** The JSON body of every published domain event. */
 export interface EventEnvelope<T = unknown, K extends string = string> {

@@ -20,6 +20,12 @@ export interface EnsureStreamOptions {
   maxBytes?: number;
   /** Default 1; 3 in a production cluster. */
   replicas?: number;
+  /**
+   * `limits` (default) keeps messages for every consumer (domain events); `workqueue` removes a message once one
+   * consumer acks it (job queues: several workers share one durable consumer, each job goes to one of them). Fixed when
+   * the stream is created.
+   */
+  retention?: 'limits' | 'workqueue';
 }
 
 const DEFAULT_DUPLICATE_WINDOW_MS = 120_000;
@@ -44,7 +50,7 @@ export async function ensureStream(jsm: JetStreamManager, opts: EnsureStreamOpti
         name: opts.name,
         subjects: opts.subjects,
         storage: StorageType.File,
-        retention: RetentionPolicy.Limits,
+        retention: opts.retention === 'workqueue' ? RetentionPolicy.Workqueue : RetentionPolicy.Limits,
         discard: DiscardPolicy.Old,
         ...limits,
       });

@@ -8,14 +8,22 @@ export type ProtoName = keyof typeof PROTO_FILES;
 
 const PACKAGES: Record<ProtoName, string> = {
   taxonomy: 'taxonomy.v1',
+  secrets: 'taxonomy.v1',
   health: 'grpc.health.v1',
   inference: 'inference.v1',
+  sdg: 'sdg.v1',
+  training: 'training.v1',
+  evaluation: 'evaluation.v1',
 };
 
 const SERVICES: Record<ProtoName, string[]> = {
   taxonomy: ['taxonomy.v1.TaxonomyService'],
+  secrets: ['taxonomy.v1.SecretsService'],
   health: ['grpc.health.v1.Health'],
   inference: ['inference.v1.InferenceService'],
+  sdg: ['sdg.v1.SdgService'],
+  training: ['training.v1.TrainingService'],
+  evaluation: ['evaluation.v1.EvaluationService'],
 };
 
 /**
@@ -34,7 +42,8 @@ export function grpcOptions(url: string, protos: ProtoName[]): GrpcOptions {
     transport: Transport.GRPC,
     options: {
       url,
-      package: all.map((p) => PACKAGES[p]),
+      // Several contracts may share a package (taxonomy.v1 holds two services): each package is loaded once.
+      package: Array.from(new Set(all.map((p) => PACKAGES[p]))),
       protoPath: all.map((p) => join(PROTO_ROOT, PROTO_FILES[p])),
       loader: grpcLoaderOptions,
       gracefulShutdown: true,

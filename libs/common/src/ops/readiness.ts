@@ -37,3 +37,32 @@ export class ReadinessRegistry {
     return { ready: !this.draining && entries.every(([, v]) => v === 'ok'), checks };
   }
 }
+
+/** What the standard checks call on a service's database, NATS connection and object store. */
+export interface ServiceDependencies {
+  db?: { query(sql: string): Promise<unknown> };
+  nats?: { isClosed(): boolean; flush(): Promise<void> };
+  store?: { exists(key: string): Promise<boolean> };
+}
+
+/** A registry with the checks of the dependencies given: `database` (SELECT 1), `nats` (open, round trip), `object_store` (a HEAD). */
+export function serviceReadiness({ db, nats, store }: ServiceDependencies): ReadinessRegistry {
+  const registry = new ReadinessRegistry();
+  if (db) {
+    registry.add('database', async () => {
+      await db.query('SELECT 1');
+    });
+  }
+  if (nats) {
+    registry.add('nats', async () => {
+      if (nats.isClosed()) throw new Error('connection closed');
+      await nats.flush();
+    });
+  }
+  if (store) {
+    registry.add('object_store', async () => {
+      await store.exists('.readiness-probe');
+    });
+  }
+  return registry;
+}

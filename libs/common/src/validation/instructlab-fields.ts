@@ -1,3 +1,5 @@
+import { PlatformError } from '../errors/platform-error';
+
 /** Field rules of the InstructLab service API (seed 000), shared by the gateway's validation and the owning services. */
 export const INSTRUCTLAB_NAME = { pattern: /^[a-zA-Z0-9]([_-]?[a-zA-Z0-9]+)*$/, min: 1, max: 32 } as const;
 
@@ -22,6 +24,11 @@ export function isInstructlabName(value: string): boolean {
 
 export function isInstructlabId(value: string): boolean {
   return value.length === INSTRUCTLAB_ID.length && INSTRUCTLAB_ID.pattern.test(value);
+}
+
+/** The 400 for a path id that breaks the id rule, the same from the gateway and the owning service; `noun` names the resource. */
+export function requireInstructlabId(id: string, noun: string): void {
+  if (!isInstructlabId(id)) throw PlatformError.invalid(`The ${noun} id must be 36 characters of a-z, 0-9 and "-".`, 'id');
 }
 
 export function isCosPath(value: string): boolean {

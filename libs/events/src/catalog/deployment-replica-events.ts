@@ -1,0 +1,111 @@
+import { defineEvents, type AnyEventOf, type EventCatalog } from '../envelope';
+import { PermanentEventError } from '../errors';
+
+/**
+ * The contract between whatever starts model-server replicas (the deployment service, later) and the inference
+ * service, which routes to them. Published on the platform's event stream (`PLATFORM_EVENTS`):
+ *
+ * | subject | data |
+ * | --- | --- |
+ * | `platform.events.deployment.replica.ready` | {@link ReplicaReady}: the replica answers on `url`; route `modelId` to it |
+ * | `platform.events.deployment.replica.removed` | {@link ReplicaRemoved}: stop routing to it (it is going away) |
+ *
+ * Both subjects sit under `platform.events.deployment.replica.>`, so one consumer with one filter subject (all
+ * nats-server 2.9 allows) sees both in stream order: a `removed` is always applied after the `ready` it undoes.
+ * `replicaId` identifies a replica across events; announcing the same `replicaId` again replaces its earlier
+ * announcement. It lives in this library because several apps publish
+ * or consume these events (the inference service, the evaluation service; apps may not import each other).
+ */
+export interface ReplicaReady {
+  /** The deployment this replica belongs to (informational). */
+  deploymentId?: string;
+  /** The public model id requests name; a new one becomes a new pool in the catalog. */
+  modelId: string;
+  /** Base URL of the model server, http(s), no trailing path. */
+  url: string;
+  adapter: 'openai' | 'tgi';
+  /** Unique per replica; the key `deployment.replica.removed` refers to. */
+  replicaId: string;
+  /** The name the server serves the model under, when it differs from `modelId` (vLLM's `--served-model-name`). */
+  backendModel?: string;
+}
+
+export interface ReplicaRemoved {
+  replicaId: string;
+  modelId: string;
+}
+
+export type ReplicaEvents = {
+  'deployment.replica.ready': ReplicaReady;
+  'deployment.replica.removed': ReplicaRemoved;
+};
+export type ReplicaEvent = AnyEventOf<ReplicaEvents>;
+
+/** The catalog on the platform's subjects (`platform.events.deployment.replica.*`). */
+export const replicaEvents: EventCatalog<ReplicaEvents> = defineEvents<ReplicaEvents>();
+
+/** The same events under another subject prefix (tests isolate themselves on their own stream this way). */
+export function replicaEventsWithPrefix(subjectPrefix: string): EventCatalog<ReplicaEvents> {
+  return defineEvents<ReplicaEvents>({ subjectPrefix });
+}
+
+/** The one filter subject that matches both event types. */
+export function replicaEventsFilter(catalog: EventCatalog<ReplicaEvents> = replicaEvents): string {
+  return `${catalog.subjectPrefix}.deployment.replica.>`;
+}
+
+function fail(type: string, message: string): never {
+  throw new PermanentEventError(`${type}: ${message}`);
+}
+
+function requiredString(o: Record<string, unknown>, key: string, type: string): string {
+  const v = o[key];
+  if (typeof v !== 'string' || v.trim() === '') fail(type, `${key} must be a non-empty string`);
+  return v;
+}
+
+function optionalString(o: Record<string, unknown>, key: string, type: string): string | undefined {
+  const v = o[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string' || v.trim() === '') fail(type, `${key} must be a non-empty string when given`);
+  return v;
+}
+
+function objectOf(data: unknown, type: string): Record<string, unknown> {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) fail(type, 'data must be an object');
+  return data as Record<string, unknown>;
+}
+
+/** Checks a `deployment.replica.ready` payload; throws `PermanentEventError` (poison) when it is malformed. */
+export function parseReplicaReady(data: unknown): ReplicaReady {
+  const type = 'deployment.replica.ready';
+  const o = objectOf(data, type);
+  const url = requiredString(o, 'url', type);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    fail(type, `url is not a URL: ${url}`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') fail(type, `url must be http(s): ${url}`);
+  const adapter = o.adapter;
+  if (adapter !== 'openai' && adapter !== 'tgi') fail(type, 'adapter must be "openai" or "tgi"');
+  const ready: ReplicaReady = {
+    modelId: requiredString(o, 'modelId', type),
+    url: url.replace(/\/+$/, ''),
+    adapter,
+    replicaId: requiredString(o, 'replicaId', type),
+  };
+  const deploymentId = optionalString(o, 'deploymentId', type);
+  if (deploymentId) ready.deploymentId = deploymentId;
+  const backendModel = optionalString(o, 'backendModel', type);
+  if (backendModel) ready.backendModel = backendModel;
+  return ready;
+}
+
+/** Checks a `deployment.replica.removed` payload; throws `PermanentEventError` (poison) when it is malformed. */
+export function parseReplicaRemoved(data: unknown): ReplicaRemoved {
+  const type = 'deployment.replica.removed';
+  const o = objectOf(data, type);
+  return { replicaId: requiredString(o, 'replicaId', type), modelId: requiredString(o, 'modelId', type) };
+}

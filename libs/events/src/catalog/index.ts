@@ -1,0 +1,3 @@
+export * from './deployment-replica-events';
+export * from './training-events';
+export * from './evaluation-events';
