@@ -22,6 +22,7 @@ fi
 # Debian packages the embedded default runs (installed with apt when running as root).
 missing=()
 command -v nats-server >/dev/null || missing+=(nats-server)
+command -v git >/dev/null || missing+=(git) # the taxonomy service fetches knowledge documents with it
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then

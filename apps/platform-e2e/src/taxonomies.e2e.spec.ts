@@ -27,12 +27,15 @@ afterAll(async () => platform?.stop());
 
 describe('taxonomies', () => {
   it('create returns 201 with exactly the seed fields', async () => {
-    const res = await create({ name: 'example-taxonomy-1', taxonomy_path_cos: validPath, secrets_manager_config: { url: 'https://sm.example.com', git_id: 'd9428888-122b-11e1-b85c-61cd3cbb3210' } });
+    // git_id must name a secret of the project (the documents are fetched with it).
+    const secret = await platform.api.request<{ id: string }>('POST', `/api/v2/secrets?project_id=${project}`, { token, body: { secret_type: 'arbitrary', name: 'docs-token', payload: 'e2e-token' } });
+    const gitId = secret.body.id;
+    const res = await create({ name: 'example-taxonomy-1', taxonomy_path_cos: validPath, secrets_manager_config: { url: 'https://sm.example.com', git_id: gitId } });
     expect(res.status).toBe(201);
     const t = res.body;
     expect(Object.keys(t).sort()).toEqual(['cos_bucket_information', 'created_at', 'href', 'id', 'name', 'project_id', 'secrets_manager_config', 'taxonomy_path_cos', 'tokens'].sort());
     expect(t.id).toMatch(/^[a-z0-9-]{36}$/);
-    expect(t).toMatchObject({ project_id: project, name: 'example-taxonomy-1', taxonomy_path_cos: validPath, secrets_manager_config: { url: 'https://sm.example.com', git_id: 'd9428888-122b-11e1-b85c-61cd3cbb3210' } });
+    expect(t).toMatchObject({ project_id: project, name: 'example-taxonomy-1', taxonomy_path_cos: validPath, secrets_manager_config: { url: 'https://sm.example.com', git_id: gitId } });
     expect(t.created_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
     expect(t.href).toBe(`${platform.url}/v1/projects/${project}/taxonomies/${t.id}`);
     expect(t.cos_bucket_information).toEqual({ bucket: inject('s3').bucket, endpoint: inject('s3').endpoint });
@@ -120,7 +123,7 @@ describe('taxonomies', () => {
       expect(envelopeOf(res).target, label).toEqual({ type: 'field', name: 'taxonomy_path_cos' });
     }
     expect(await list()).toHaveLength(before);
-    const created = await storedEvents(platform.options.natsUrl, 'platform.events.taxonomy.created');
+    const created = await storedEvents(platform.events, 'taxonomy.created');
     expect(created.filter((e) => String(e.data.name).startsWith('bad-') && e.data.projectId === project)).toEqual([]);
   });
 
@@ -130,8 +133,8 @@ describe('taxonomies', () => {
     expect((await platform.api.request('DELETE', `/v1/projects/${project}/taxonomies/${id}`, { token })).status).toBe(204);
     expect((await platform.api.request('GET', `/v1/projects/${project}/taxonomies/${id}`, { token })).status).toBe(404);
     const mine = (events: { data: Record<string, unknown> }[]) => events.filter((e) => e.data.taxonomyId === id);
-    const created = await eventually(() => storedEvents(platform.options.natsUrl, 'platform.events.taxonomy.created'), (e) => mine(e).length > 0);
-    const deleted = await eventually(() => storedEvents(platform.options.natsUrl, 'platform.events.taxonomy.deleted'), (e) => mine(e).length > 0);
+    const created = await eventually(() => storedEvents(platform.events, 'taxonomy.created'), (e) => mine(e).length > 0);
+    const deleted = await eventually(() => storedEvents(platform.events, 'taxonomy.deleted'), (e) => mine(e).length > 0);
     expect(mine(created)).toHaveLength(1);
     expect(mine(created)[0].data).toMatchObject({ projectId: project, name: 'evented', leaves: ['compositional_skills/writing/poetry/qna.yaml', 'knowledge/science/astronomy/sun/qna.yaml'] });
     expect(mine(deleted)).toHaveLength(1);

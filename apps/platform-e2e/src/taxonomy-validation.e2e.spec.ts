@@ -57,7 +57,7 @@ describe('taxonomy validation through the gateway', () => {
     ]);
 
     expect(await list()).toEqual(before);
-    const created = await storedEvents(platform.options.natsUrl, 'platform.events.taxonomy.created');
+    const created = await storedEvents(platform.events, 'taxonomy.created');
     expect(created.filter((e) => e.data.projectId === project)).toEqual([]);
   });
 

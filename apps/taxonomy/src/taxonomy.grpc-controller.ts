@@ -1,5 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { taxonomyV1 } from '@platform/contracts';
+import type { StoredLeafKind, TaxonomyLeafEntity } from './leaf.entity';
 import type { TaxonomyEntity } from './taxonomy.entity';
 import { TaxonomyService } from './taxonomy.service';
 
@@ -14,6 +15,21 @@ function toMessage(t: TaxonomyEntity): taxonomyV1.Taxonomy {
     cosBucketInformation: { bucket: t.bucket, endpoint: t.endpoint },
     secretsManagerConfig: t.secretsManagerUrl ? { url: t.secretsManagerUrl, gitId: t.secretsManagerGitId ?? '' } : undefined,
     leafCount: Object.keys(t.leaves).length,
+  };
+}
+
+const LEAF_KINDS: Record<StoredLeafKind, taxonomyV1.LeafKind> = {
+  knowledge: taxonomyV1.LeafKind.LEAF_KIND_KNOWLEDGE,
+  freeform_skill: taxonomyV1.LeafKind.LEAF_KIND_FREEFORM_SKILL,
+  grounded_skill: taxonomyV1.LeafKind.LEAF_KIND_GROUNDED_SKILL,
+};
+
+function toLeafMessage(leaf: TaxonomyLeafEntity): taxonomyV1.TaxonomyLeaf {
+  return {
+    path: leaf.path,
+    kind: LEAF_KINDS[leaf.kind],
+    qnaYaml: leaf.qnaYaml,
+    documents: leaf.documents.map((d) => ({ sourcePath: d.sourcePath, objectKey: d.objectKey, sizeBytes: d.sizeBytes })),
   };
 }
 
@@ -41,6 +57,11 @@ export class TaxonomyGrpcController implements taxonomyV1.TaxonomyServiceControl
 
   async listTaxonomies(req: taxonomyV1.ListTaxonomiesRequest): Promise<taxonomyV1.ListTaxonomiesResponse> {
     return { taxonomies: (await this.taxonomies.list(req.projectId)).map(toMessage) };
+  }
+
+  async getTaxonomyContent(req: taxonomyV1.GetTaxonomyContentRequest): Promise<taxonomyV1.GetTaxonomyContentResponse> {
+    const { taxonomy, leaves } = await this.taxonomies.content(req.projectId, req.id);
+    return { taxonomy: toMessage(taxonomy), leaves: leaves.map(toLeafMessage) };
   }
 
   async deleteTaxonomy(req: taxonomyV1.DeleteTaxonomyRequest): Promise<taxonomyV1.DeleteTaxonomyResponse> {

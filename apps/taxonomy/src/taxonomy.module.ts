@@ -1,19 +1,24 @@
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
-import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
-import { GrpcHealthController, ReadinessRegistry, createLogger, envString, serviceDataSourceOptions, type Logger } from '@platform/common';
-import { EVENTS_STREAM, EVENTS_SUBJECT_PREFIX, OutboxRelay, ensureStream, outboxMigration } from '@platform/events';
+import { GrpcHealthController, ReadinessRegistry, createLogger, envBool, envString, serviceDataSourceOptions, serviceReadiness, type Logger } from '@platform/common';
+import { EVENTS_STREAM, EVENTS_SUBJECT_PREFIX, OutboxRelay, outboxMigration, startOutboxRelay, stopOutboxRelay } from '@platform/events';
 import { createObjectStoreFromEnv, loadS3Config, type ObjectStore } from '@platform/object-store';
 import type { DataSource } from 'typeorm';
 import { TaxonomySchema1763900000100 } from './migrations/1763900000100-taxonomy-schema';
+import { TaxonomyLeaves1763900000200 } from './migrations/1763900000200-taxonomy-leaves';
+import { Secrets1763900000300 } from './migrations/1763900000300-secrets';
+import { documentLimitsFromEnv } from './documents';
+import { TaxonomyLeafEntity } from './leaf.entity';
+import { SecretEntity } from './secrets/secret.entity';
+import { SecretCipher } from './secrets/secret-cipher';
+import { SecretsGrpcController } from './secrets/secrets.grpc-controller';
+import { SECRET_CIPHER, SecretsService } from './secrets/secrets.service';
 import { TaxonomyEntity } from './taxonomy.entity';
 import { TaxonomyGrpcController } from './taxonomy.grpc-controller';
 import { TAXONOMY_SCHEMA, TaxonomyService } from './taxonomy.service';
-import { NATS_CONNECTION, OBJECT_STORE, STORE_LOCATION } from './taxonomy.tokens';
-
-export const LOGGER = 'LOGGER';
+import { DOCUMENT_POLICY, LOGGER, NATS_CONNECTION, OBJECT_STORE, STORE_LOCATION, type DocumentPolicy } from './taxonomy.tokens';
 
 /** Stops publishing and closes NATS after Nest has drained in-flight gRPC calls. */
 class TaxonomyRuntime implements OnApplicationShutdown {
@@ -22,8 +27,7 @@ class TaxonomyRuntime implements OnApplicationShutdown {
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
   ) {}
   async onApplicationShutdown(): Promise<void> {
-    await this.relay.stop();
-    await this.nc.drain();
+    await stopOutboxRelay(this.relay, this.nc);
   }
 }
 
@@ -34,14 +38,18 @@ class TaxonomyRuntime implements OnApplicationShutdown {
         serviceDataSourceOptions({
           url: envString('DATABASE_URL'),
           schema: TAXONOMY_SCHEMA,
-          entities: [TaxonomyEntity],
-          migrations: [outboxMigration(TAXONOMY_SCHEMA), TaxonomySchema1763900000100],
+          entities: [TaxonomyEntity, TaxonomyLeafEntity, SecretEntity],
+          migrations: [outboxMigration(TAXONOMY_SCHEMA), TaxonomySchema1763900000100, TaxonomyLeaves1763900000200, Secrets1763900000300],
         }),
     }),
   ],
-  controllers: [TaxonomyGrpcController, GrpcHealthController],
+  controllers: [TaxonomyGrpcController, SecretsGrpcController, GrpcHealthController],
   providers: [
     TaxonomyService,
+    SecretsService,
+    // Required: without the key no secret could be opened, so the service refuses to start rather than fail later.
+    { provide: SECRET_CIPHER, useFactory: () => new SecretCipher(envString('PLATFORM_SECRETS_KEY')) },
+    { provide: DOCUMENT_POLICY, useFactory: (): DocumentPolicy => ({ allowPrivate: envBool('PLATFORM_ALLOW_PRIVATE_GIT', false), limits: documentLimitsFromEnv() }) },
     { provide: LOGGER, useFactory: () => createLogger('taxonomy') },
     { provide: OBJECT_STORE, useFactory: () => createObjectStoreFromEnv() },
     { provide: STORE_LOCATION, useFactory: () => ({ bucket: loadS3Config().bucket, endpoint: loadS3Config().endpoint }) },
@@ -49,30 +57,13 @@ class TaxonomyRuntime implements OnApplicationShutdown {
     {
       provide: OutboxRelay,
       inject: [getDataSourceToken(), NATS_CONNECTION, LOGGER],
-      useFactory: async (dataSource: DataSource, nc: NatsConnection, logger: Logger) => {
-        await ensureStream(await jetstreamManager(nc), { name: EVENTS_STREAM, subjects: [`${EVENTS_SUBJECT_PREFIX}.>`] });
-        const relay = new OutboxRelay({ dataSource, schema: TAXONOMY_SCHEMA, nc, logger, expectStream: EVENTS_STREAM });
-        relay.start();
-        return relay;
-      },
+      useFactory: (dataSource: DataSource, nc: NatsConnection, logger: Logger) =>
+        startOutboxRelay({ dataSource, schema: TAXONOMY_SCHEMA, nc, logger, expectStream: EVENTS_STREAM, streams: [{ name: EVENTS_STREAM, subjects: [`${EVENTS_SUBJECT_PREFIX}.>`] }] }),
     },
     {
       provide: ReadinessRegistry,
       inject: [getDataSourceToken(), NATS_CONNECTION, OBJECT_STORE],
-      useFactory: (db: DataSource, nc: NatsConnection, store: ObjectStore) => {
-        const registry = new ReadinessRegistry();
-        registry.add('database', async () => {
-          await db.query('SELECT 1');
-        });
-        registry.add('nats', async () => {
-          if (nc.isClosed()) throw new Error('connection closed');
-          await nc.flush();
-        });
-        registry.add('object_store', async () => {
-          await store.exists('.readiness-probe');
-        });
-        return registry;
-      },
+      useFactory: (db: DataSource, nats: NatsConnection, store: ObjectStore) => serviceReadiness({ db, nats, store }),
     },
     TaxonomyRuntime,
   ],

@@ -1,15 +1,21 @@
+import { randomUUID } from 'node:crypto';
+import { dirname } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { PlatformError, currentTraceId, isCosPath, isInstructlabId, isInstructlabName, isUniqueViolation, PROJECT_ID } from '@platform/common';
+import { PlatformError, currentTraceId, isCosPath, isInstructlabName, isUniqueViolation, PROJECT_ID, requireInstructlabId, type Logger } from '@platform/common';
 import { enqueueEvent, OutboxRelay } from '@platform/events';
 import type { ObjectStore } from '@platform/object-store';
 import type { DataSource } from 'typeorm';
-import { estimateTaxonomyTokens, readTaxonomyArchive } from './intake';
+import { fetchLeafDocuments, knowledgeSources, type FetchedDocument } from './documents';
+import { countTokens, estimateTaxonomyTokens, readTaxonomyArchive } from './intake';
 import { archiveErrorToPlatform } from './intake-errors';
+import { leafKindOf } from './content/leaf-kind';
+import { TaxonomyLeafEntity, type StoredLeafDocument } from './leaf.entity';
+import { SecretsService } from './secrets/secrets.service';
 import { TaxonomyEntity } from './taxonomy.entity';
 import { taxonomyEvents } from './taxonomy-events';
 import { taxonomyRefusal, validateTaxonomy } from './validation';
-import { OBJECT_STORE, type StoreLocation, STORE_LOCATION } from './taxonomy.tokens';
+import { DOCUMENT_POLICY, LOGGER, OBJECT_STORE, STORE_LOCATION, type DocumentPolicy, type StoreLocation } from './taxonomy.tokens';
 
 export const TAXONOMY_SCHEMA = 'taxonomy';
 
@@ -33,6 +39,9 @@ export class TaxonomyService {
     @Inject(OBJECT_STORE) private readonly store: ObjectStore,
     @Inject(STORE_LOCATION) private readonly location: StoreLocation,
     private readonly relay: OutboxRelay,
+    private readonly secrets: SecretsService,
+    @Inject(DOCUMENT_POLICY) private readonly documentPolicy: DocumentPolicy,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   private get repo() {
@@ -68,11 +77,25 @@ export class TaxonomyService {
       throw PlatformError.invalid('The archive holds no qna.yaml under knowledge/ or compositional_skills/.', 'taxonomy_path_cos');
     }
     const tokens = estimateTaxonomyTokens(archive.files, archive.leaves);
+    const leaves = archive.leaves.map((path) => ({ path, qnaYaml: archive.files.get(path)?.toString('utf8') ?? '' }));
+    const credential = input.secretsManager?.gitId ? await this.secrets.gitCredential(input.projectId, input.secretsManager.gitId) : null;
+    const fetched = await fetchLeafDocuments(knowledgeSources(leaves), { ...this.documentPolicy, credential });
+    if (fetched.issues.length > 0) throw taxonomyRefusal(fetched.issues);
 
+    const id = randomUUID();
+    const documentsPrefix = `taxonomies/${id}/documents/`;
+    const storedDocuments = new Map<string, StoredLeafDocument[]>();
     try {
+      for (const doc of fetched.documents) {
+        storedDocuments.set(doc.leaf, [...(storedDocuments.get(doc.leaf) ?? []), await this.storeDocument(documentsPrefix, doc)]);
+        const docTokens = countTokens(doc.text);
+        tokens.perLeaf[doc.leaf] = (tokens.perLeaf[doc.leaf] ?? 0) + docTokens;
+        tokens.dataTokensEstimated += docTokens;
+      }
       const saved = await this.db.transaction(async (m) => {
         const row = await m.getRepository(TaxonomyEntity).save(
           m.getRepository(TaxonomyEntity).create({
+            id,
             projectId: input.projectId,
             name: input.name,
             taxonomyPathCos: path,
@@ -84,6 +107,9 @@ export class TaxonomyService {
             leaves: tokens.perLeaf,
             createdBy: input.createdBy,
           }),
+        );
+        await m.getRepository(TaxonomyLeafEntity).insert(
+          leaves.map(({ path, qnaYaml }) => ({ taxonomyId: row.id, path, kind: leafKindOf(path, qnaYaml), qnaYaml, documents: storedDocuments.get(path) ?? [] })),
         );
         await enqueueEvent(
           m,
@@ -107,6 +133,8 @@ export class TaxonomyService {
       this.relay.nudge();
       return saved;
     } catch (err) {
+      // Nothing half-written: the documents of a taxonomy that was not stored go too.
+      if (fetched.documents.length > 0) await this.removeDocuments(documentsPrefix);
       if (isUniqueViolation(err)) throw this.duplicate(input.name);
       throw err;
     }
@@ -114,10 +142,17 @@ export class TaxonomyService {
 
   async get(projectId: string, id: string): Promise<TaxonomyEntity> {
     this.checkProject(projectId);
-    if (!isInstructlabId(id)) throw PlatformError.invalid('The taxonomy id must be 36 characters of a-z, 0-9 and "-".', 'id');
+    requireInstructlabId(id, 'taxonomy');
     const row = await this.repo.findOneBy({ projectId, id });
     if (!row) throw PlatformError.notFound(`Taxonomy ${id} was not found in project ${projectId}.`, 'taxonomy_not_found');
     return row;
+  }
+
+  /** The taxonomy and its validated leaves (with their documents' object keys), ordered by path. */
+  async content(projectId: string, id: string): Promise<{ taxonomy: TaxonomyEntity; leaves: TaxonomyLeafEntity[] }> {
+    const taxonomy = await this.get(projectId, id);
+    const leaves = await this.db.getRepository(TaxonomyLeafEntity).find({ where: { taxonomyId: taxonomy.id }, order: { path: 'ASC' } });
+    return { taxonomy, leaves };
   }
 
   list(projectId: string): Promise<TaxonomyEntity[]> {
@@ -133,6 +168,20 @@ export class TaxonomyService {
       await enqueueEvent(m, TAXONOMY_SCHEMA, taxonomyEvents.create('taxonomy.deleted', { taxonomyId: row.id, projectId }, { traceId: currentTraceId() }));
     });
     this.relay.nudge();
+    // The uploaded tarball is the user's and stays; the extracted documents were ours.
+    await this.removeDocuments(`taxonomies/${row.id}/documents/`);
+  }
+
+  /** `taxonomies/<id>/documents/<leaf dir>/<source path>.md`, as the content contract says. */
+  private async storeDocument(prefix: string, doc: FetchedDocument): Promise<StoredLeafDocument> {
+    const objectKey = `${prefix}${dirname(doc.leaf)}/${doc.sourcePath}.md`;
+    const body = Buffer.from(doc.text, 'utf8');
+    await this.store.put(objectKey, body, 'text/markdown; charset=utf-8');
+    return { sourcePath: doc.sourcePath, objectKey, sizeBytes: body.length };
+  }
+
+  private async removeDocuments(prefix: string): Promise<void> {
+    await this.store.deletePrefix(prefix).catch((err: unknown) => this.logger.warn({ err, prefix }, 'could not remove taxonomy documents; they are orphaned'));
   }
 
   private checkProject(projectId: string): void {

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { pack, type Header } from 'tar-stream';
+import { ASTRONOMY_DOCS } from './docs-repo';
 
 export interface Entry {
   name: string;
@@ -88,8 +89,8 @@ seed_examples:
         answer: The Sun.
 document_outline: Facts about the Sun
 document:
-  repo: https://github.com/example/astronomy-docs
-  commit: 0123456789abcdef
+  repo: ${ASTRONOMY_DOCS.url}
+  commit: ${ASTRONOMY_DOCS.commit}
   patterns:
     - sun.md
 `;

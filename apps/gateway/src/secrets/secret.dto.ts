@@ -1,0 +1,16 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+
+/** IBM Secrets Manager's create-secret body for the two types the platform stores. */
+export class CreateSecretRequest {
+  @ApiProperty({ enum: ['username_password', 'arbitrary'] })
+  @IsString()
+  @IsIn(['username_password', 'arbitrary'], { message: 'secret_type must be "username_password" or "arbitrary"' })
+  secret_type!: string;
+
+  @ApiProperty({ minLength: 2, maxLength: 256, example: 'docs-repo-reader' }) @IsString() @MaxLength(256) name!: string;
+  @ApiPropertyOptional({ maxLength: 1024 }) @IsOptional() @IsString() @MaxLength(1024) description?: string;
+  @ApiPropertyOptional({ description: 'username_password secrets' }) @IsOptional() @IsString() @MaxLength(256) username?: string;
+  @ApiPropertyOptional({ description: 'username_password secrets; write-only' }) @IsOptional() @IsString() @MaxLength(4096) password?: string;
+  @ApiPropertyOptional({ description: 'arbitrary secrets: a token or an SSH private key; write-only' }) @IsOptional() @IsString() @MaxLength(65536) payload?: string;
+}

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { PlatformError, PROJECT_ID, isInstructlabId, isUniqueViolation, requireInstructlabId } from '@platform/common';
+import type { DataSource } from 'typeorm';
+import type { GitCredential } from '../documents';
+import { SecretEntity } from './secret.entity';
+import { checkNewSecret, type NewSecret, type SecretValue } from './secret-input';
+import type { SecretCipher } from './secret-cipher';
+
+export const SECRET_CIPHER = 'SECRET_CIPHER';
+
+/**
+ * Project-scoped secrets with write-only values: they are sealed on create and only ever opened inside this
+ * service, to hand a credential to a git fetch. Nothing here logs or returns a value.
+ */
+@Injectable()
+export class SecretsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(SECRET_CIPHER) private readonly cipher: SecretCipher,
+  ) {}
+
+  private get repo() {
+    return this.db.getRepository(SecretEntity);
+  }
+
+  async create(input: NewSecret): Promise<SecretEntity> {
+    checkProject(input.projectId);
+    const { type, value } = checkNewSecret(input);
+    const id = randomUUID();
+    const sealed = this.cipher.seal(JSON.stringify(value), context(id, input.projectId));
+    try {
+      return await this.repo.save(
+        this.repo.create({
+          id,
+          projectId: input.projectId,
+          name: input.name,
+          secretType: type,
+          description: input.description,
+          valueIv: sealed.iv,
+          valueTag: sealed.tag,
+          valueCiphertext: sealed.ciphertext,
+          createdBy: input.createdBy,
+        }),
+      );
+    } catch (err) {
+      if (isUniqueViolation(err)) throw PlatformError.conflict(`A secret named "${input.name}" already exists in this project.`, 'name');
+      throw err;
+    }
+  }
+
+  async get(projectId: string, id: string): Promise<SecretEntity> {
+    checkProject(projectId);
+    requireInstructlabId(id, 'secret');
+    const row = await this.repo.findOneBy({ projectId, id });
+    if (!row) throw PlatformError.notFound(`Secret ${id} was not found in project ${projectId}.`, 'secret_not_found');
+    return row;
+  }
+
+  list(projectId: string): Promise<SecretEntity[]> {
+    checkProject(projectId);
+    return this.repo.find({ where: { projectId }, order: { createdAt: 'DESC' }, take: 500 });
+  }
+
+  async delete(projectId: string, id: string): Promise<void> {
+    const row = await this.get(projectId, id);
+    await this.repo.delete({ id: row.id, projectId });
+  }
+
+  /**
+   * The credential a taxonomy's `secrets_manager_config.git_id` names, for a fetch of that taxonomy's
+   * documents. An unknown id, or one of another project, is the taxonomy's mistake: a 400, not a 404.
+   */
+  async gitCredential(projectId: string, gitId: string): Promise<GitCredential> {
+    const row = isInstructlabId(gitId) ? await this.repo.findOneBy({ projectId, id: gitId }) : null;
+    if (!row) throw PlatformError.invalid(`secrets_manager_config.git_id "${gitId.slice(0, 64)}" names no secret of this project.`, 'secrets_manager_config.git_id');
+    const value = JSON.parse(this.cipher.open({ iv: row.valueIv, tag: row.valueTag, ciphertext: row.valueCiphertext }, context(row.id, row.projectId))) as SecretValue;
+    return 'payload' in value ? { kind: 'arbitrary', payload: value.payload } : { kind: 'username_password', username: value.username, password: value.password };
+  }
+}
+
+function context(id: string, projectId: string): string {
+  return `${id}/${projectId}`;
+}
+
+function checkProject(projectId: string): void {
+  if (!PROJECT_ID.pattern.test(projectId)) throw PlatformError.invalid('project_id must be a lowercase UUID.', 'project_id');
+}
