@@ -1,0 +1,29 @@
+import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
+import { PlatformError, TRACE_HEADER, currentTraceId, decodeErrorDetails } from '@platform/common';
+
+/** Metadata carrying the caller's trace to the next service. */
+export function traceMetadata(): Metadata {
+  const md = new Metadata();
+  const trace = currentTraceId();
+  if (trace) md.set(TRACE_HEADER, trace);
+  return md;
+}
+
+export function grpcCode(err: unknown): GrpcStatus | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'number' ? (code as GrpcStatus) : undefined;
+}
+
+/** The readable message of a downstream error (a PlatformError's own message when it is one). */
+export function grpcMessage(err: unknown): string {
+  const details = (err as { details?: unknown } | null)?.details;
+  const decoded = typeof details === 'string' ? decodeErrorDetails(details) : undefined;
+  if (decoded) return decoded.message;
+  if (typeof details === 'string' && details) return details;
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** A downstream failure that is not the caller's fault: reported as unavailable, with its cause. */
+export function dependencyError(service: string, err: unknown): PlatformError {
+  return new PlatformError(GrpcStatus.UNAVAILABLE, 'service_unavailable', `The ${service} service could not be reached: ${grpcMessage(err)}`);
+}

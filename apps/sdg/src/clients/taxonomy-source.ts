@@ -1,0 +1,37 @@
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import { PlatformError } from '@platform/common';
+import { taxonomyV1 } from '@platform/contracts';
+import { lastValueFrom } from 'rxjs';
+import { dependencyError, grpcCode, grpcMessage, traceMetadata } from './grpc-errors';
+
+/** The taxonomy service as SDG needs it: does a taxonomy exist in a project, and what are its leaves. */
+export class TaxonomySource {
+  constructor(private readonly taxonomies: taxonomyV1.TaxonomyServiceClient) {}
+
+  async requireTaxonomy(projectId: string, taxonomyId: string): Promise<taxonomyV1.Taxonomy> {
+    try {
+      const res = await lastValueFrom(this.taxonomies.getTaxonomy({ projectId, id: taxonomyId }, traceMetadata()));
+      if (!res.taxonomy) throw PlatformError.notFound(`Taxonomy ${taxonomyId} was not found in project ${projectId}.`, 'taxonomy_not_found');
+      return res.taxonomy;
+    } catch (err) {
+      throw toTaxonomyError(err, projectId, taxonomyId);
+    }
+  }
+
+  async leaves(projectId: string, taxonomyId: string): Promise<taxonomyV1.TaxonomyLeaf[]> {
+    try {
+      const res = await lastValueFrom(this.taxonomies.getTaxonomyContent({ projectId, id: taxonomyId }, traceMetadata()));
+      return res.leaves;
+    } catch (err) {
+      throw toTaxonomyError(err, projectId, taxonomyId);
+    }
+  }
+}
+
+function toTaxonomyError(err: unknown, projectId: string, taxonomyId: string): unknown {
+  if (err instanceof PlatformError) return err;
+  const code = grpcCode(err);
+  if (code === GrpcStatus.NOT_FOUND) return PlatformError.notFound(`Taxonomy ${taxonomyId} was not found in project ${projectId}.`, 'taxonomy_not_found');
+  if (code === GrpcStatus.INVALID_ARGUMENT) return PlatformError.invalid(grpcMessage(err), 'taxonomy_id');
+  return dependencyError('taxonomy', err);
+}

@@ -1,0 +1,143 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { PROJECT_ID, PlatformError, currentTraceId, isInstructlabId, isInstructlabName, isUniqueViolation, requireInstructlabId } from '@platform/common';
+import { enqueueEvent, OutboxRelay } from '@platform/events';
+import type { ObjectStore } from '@platform/object-store';
+import type { DataSource } from 'typeorm';
+import { ModelDefaults } from '../clients/model-defaults';
+import { TaxonomySource } from '../clients/taxonomy-source';
+import { OBJECT_STORE, SDG_QUEUE } from '../sdg.tokens';
+import { dataPrefix } from '../worker/output-key';
+import { DataJobEntity } from './data-job.entity';
+import { canCancel } from './data-job-status';
+import { DataJobStore, SDG_SCHEMA } from './data-job.store';
+import { sdgJobs, type SdgQueueConfig } from './sdg-events';
+
+export interface NewDataJob {
+  projectId: string;
+  name: string;
+  taxonomyId: string;
+  teacherModel?: string;
+  judgeModel?: string;
+  createdBy: string;
+  numInstructions?: number;
+  seed?: number;
+}
+
+/** `/v1/data` jobs: create (row + queue message in one transaction), read, cancel and delete. */
+@Injectable()
+export class DataJobsService {
+  private readonly jobs: DataJobStore;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(OBJECT_STORE) private readonly store: ObjectStore,
+    @Inject(SDG_QUEUE) private readonly queue: SdgQueueConfig,
+    private readonly taxonomies: TaxonomySource,
+    private readonly models: ModelDefaults,
+    private readonly relay: OutboxRelay,
+  ) {
+    this.jobs = new DataJobStore(db, relay);
+  }
+
+  private get repo() {
+    return this.db.getRepository(DataJobEntity);
+  }
+
+  async create(input: NewDataJob): Promise<DataJobEntity> {
+    this.checkProject(input.projectId);
+    if (!isInstructlabName(input.name)) throw PlatformError.invalid('name must be 1-32 characters matching ^[a-zA-Z0-9]([_-]?[a-zA-Z0-9]+)*$.', 'name');
+    if (!isInstructlabId(input.taxonomyId)) throw PlatformError.invalid('taxonomy_id must be 36 characters of a-z, 0-9 and "-".', 'taxonomy_id');
+    if (input.numInstructions !== undefined && (!Number.isInteger(input.numInstructions) || input.numInstructions < 1 || input.numInstructions > 10_000)) {
+      throw PlatformError.invalid('num_instructions must be an integer from 1 to 10000.', 'num_instructions');
+    }
+    if (await this.repo.existsBy({ projectId: input.projectId, name: input.name })) throw this.duplicate(input.name);
+    await this.taxonomies.requireTaxonomy(input.projectId, input.taxonomyId);
+    const models = await this.models.choose(input);
+
+    try {
+      const saved = await this.db.transaction(async (m) => {
+        const repo = m.getRepository(DataJobEntity);
+        const row = await repo.save(
+          repo.create({
+            projectId: input.projectId,
+            name: input.name,
+            taxonomyId: input.taxonomyId,
+            status: 'queued',
+            state: '',
+            teacherModel: models.teacherModel,
+            judgeModel: models.judgeModel,
+            options: { ...(input.numInstructions ? { numInstructions: input.numInstructions } : {}), ...(input.seed !== undefined ? { seed: input.seed } : {}) },
+            createdBy: input.createdBy,
+            samples: {},
+            tokens: null,
+            progress: null,
+            failureReason: null,
+            leaseOwner: null,
+            leaseExpiresAt: null,
+            startedAt: null,
+            completedAt: null,
+            attempts: 0,
+          }),
+        );
+        await enqueueEvent(m, SDG_SCHEMA, sdgJobs(this.queue).create('sdg.run', { dataId: row.id, projectId: row.projectId }, { traceId: currentTraceId() }));
+        return row;
+      });
+      this.relay.nudge();
+      return saved;
+    } catch (err) {
+      if (isUniqueViolation(err)) throw this.duplicate(input.name);
+      throw err;
+    }
+  }
+
+  async get(projectId: string, id: string): Promise<DataJobEntity> {
+    this.checkProject(projectId);
+    requireInstructlabId(id, 'data');
+    const row = await this.repo.findOneBy({ projectId, id });
+    if (!row) throw this.notFound(projectId, id);
+    return row;
+  }
+
+  list(projectId: string): Promise<DataJobEntity[]> {
+    this.checkProject(projectId);
+    return this.repo.find({ where: { projectId }, order: { createdAt: 'DESC' }, take: 500 });
+  }
+
+  /** queued | running → canceled; the worker sees the notice (or its next heartbeat) and stops calling the models. */
+  async cancel(projectId: string, id: string): Promise<DataJobEntity> {
+    const row = await this.get(projectId, id);
+    if (!canCancel(row.status)) throw PlatformError.invalid(`Data job ${id} is already ${row.status}; only queued or running jobs can be canceled.`, 'id');
+    const canceled = await this.db.transaction((m) => this.jobs.cancelIn(m, row));
+    if (!canceled) {
+      const now = await this.get(projectId, id);
+      throw PlatformError.invalid(`Data job ${id} is already ${now.status}; only queued or running jobs can be canceled.`, 'id');
+    }
+    this.relay.nudge();
+    return this.get(projectId, id);
+  }
+
+  /** Cancels unfinished work, removes the output under data/<id>/, then the row and its checkpoints. */
+  async delete(projectId: string, id: string): Promise<void> {
+    const row = await this.get(projectId, id);
+    if (canCancel(row.status)) {
+      await this.db.transaction((m) => this.jobs.cancelIn(m, row));
+      this.relay.nudge();
+    }
+    await this.store.deletePrefix(dataPrefix(row.id));
+    const res = await this.repo.delete({ id: row.id, projectId });
+    if (!res.affected) throw this.notFound(projectId, id);
+  }
+
+  private checkProject(projectId: string): void {
+    if (!PROJECT_ID.pattern.test(projectId)) throw PlatformError.invalid('project_id must be a lowercase UUID.', 'project_id');
+  }
+
+  private notFound(projectId: string, id: string): PlatformError {
+    return PlatformError.notFound(`Data job ${id} was not found in project ${projectId}.`, 'data_not_found');
+  }
+
+  private duplicate(name: string): PlatformError {
+    return PlatformError.conflict(`A data job named "${name}" already exists in this project.`, 'name');
+  }
+}

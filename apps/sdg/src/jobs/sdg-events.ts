@@ -1,0 +1,67 @@
+import { envString } from '@platform/common';
+import { defineEvents } from '@platform/events';
+
+export interface SdgJobProgress {
+  dataId: string;
+  projectId: string;
+  stage: string;
+  done: number;
+  total: number;
+  samples: number;
+}
+
+export interface SdgJobCompleted {
+  dataId: string;
+  projectId: string;
+  taxonomyId: string;
+}
+
+export interface SdgJobFailed {
+  dataId: string;
+  projectId: string;
+  reason: string;
+}
+
+export interface SdgJobCanceled {
+  dataId: string;
+  projectId: string;
+}
+
+export const sdgEvents = defineEvents<{
+  'sdg.job.progress': SdgJobProgress;
+  'sdg.job.completed': SdgJobCompleted;
+  'sdg.job.failed': SdgJobFailed;
+  /** Also the workers' prompt cancel notice (a plain subscription on its subject). */
+  'sdg.job.canceled': SdgJobCanceled;
+}>();
+
+export interface SdgRunJob {
+  dataId: string;
+  projectId: string;
+}
+
+/**
+ * The work queue: a JetStream stream with workqueue retention, one message per job to run, shared by every worker
+ * through one durable consumer. Stream and subject prefix can be set per deployment (test platforms sharing one NATS
+ * server each use their own, so no worker takes another platform's job).
+ */
+export interface SdgQueueConfig {
+  stream: string;
+  subjectPrefix: string;
+  durable: string;
+}
+
+export function sdgQueueFromEnv(): SdgQueueConfig {
+  return {
+    stream: envString('PLATFORM_SDG_JOBS_STREAM', 'PLATFORM_JOBS_SDG'),
+    subjectPrefix: envString('PLATFORM_SDG_JOBS_SUBJECT_PREFIX', 'platform.jobs'),
+    durable: envString('PLATFORM_SDG_JOBS_DURABLE', 'sdg-workers'),
+  };
+}
+
+/** Job messages go through the same outbox as events, on `<subjectPrefix>.sdg.run`. */
+export function sdgJobs(queue: SdgQueueConfig) {
+  return defineEvents<{ 'sdg.run': SdgRunJob }>({ subjectPrefix: queue.subjectPrefix });
+}
+
+export const sdgJobSubjects = (queue: SdgQueueConfig) => [`${queue.subjectPrefix}.sdg.>`];

@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { PlatformError } from '@platform/common';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ModelDefaults } from '../clients/model-defaults';
+import { STARTER_MODEL, startEvaluationProcess, startInferenceProcess, startStarterEngine, type RunningProcess } from '../pipelines/testing/starter-stack';
+import { inferenceGrpcClient } from '../teacher/inference-grpc';
+import { Limiter } from '../teacher/limiter';
+import { InferenceTeacher } from '../teacher/teacher-client';
+import { evaluationGrpcClient } from './evaluation-client';
+import { SyntheticDataService } from './synthetic-data.service';
+
+/** Llama Stack synthetic data generation on real processes: starter model, inference and evaluation services. */
+describe('GenerateSyntheticData', () => {
+  let engine: RunningProcess;
+  let inference: RunningProcess;
+  let evaluation: RunningProcess;
+  let service: SyntheticDataService;
+  const closers: (() => void)[] = [];
+
+  beforeAll(async () => {
+    const base = inject('databaseUrl');
+    const database = `sdg_ls_${randomBytes(5).toString('hex')}`;
+    const admin = new Client({ connectionString: base });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${database}`);
+    await admin.end();
+    engine = await startStarterEngine();
+    inference = await startInferenceProcess([engine.url]);
+    const s3 = inject('s3');
+    const suffix = randomBytes(4).toString('hex');
+    evaluation = await startEvaluationProcess({
+      DATABASE_URL: base.replace(/\/[^/]+$/, `/${database}`),
+      NATS_URL: inject('natsUrl'),
+      PLATFORM_S3_ENDPOINT: s3.endpoint,
+      PLATFORM_S3_BUCKET: s3.bucket,
+      PLATFORM_S3_ACCESS_KEY: s3.accessKey,
+      PLATFORM_S3_SECRET_KEY: s3.secretKey,
+      PLATFORM_INFERENCE_GRPC_URL: inference.url,
+      PLATFORM_EVALUATION_EVENTS_STREAM: `SDG_LS_EVENTS_${suffix}`,
+      PLATFORM_EVALUATION_EVENTS_PREFIX: `sdgls${suffix}.events`,
+      PLATFORM_EVALUATION_CONSUMER: `sdg-ls-${suffix}`,
+    });
+    const inf = inferenceGrpcClient(inference.url);
+    const ev = evaluationGrpcClient(evaluation.url);
+    closers.push(inf.close, ev.close);
+    const limiter = new Limiter(16);
+    service = new SyntheticDataService((projectId) => new InferenceTeacher(inf.service, projectId, limiter), ev.service, new ModelDefaults(inf.service, { teacher: STARTER_MODEL }));
+  }, 300_000);
+
+  afterAll(async () => {
+    for (const c of closers) c();
+    await evaluation?.stop();
+    await inference?.stop();
+    await engine?.stop();
+  });
+
+  const request = (filteringFunction: string, over: object = {}) => ({
+    projectId: '00000000-0000-4000-8000-000000000001',
+    prompts: [
+      { role: 'user', content: 'What is the capital of France?' },
+      { role: 'user', content: 'What colour is snow?' },
+    ],
+    filteringFunction,
+    teacherModel: '',
+    judgeModel: '',
+    numGenerations: 3,
+    seed: 5,
+    maxTokens: 24,
+    ...over,
+  });
+
+  it('answers every prompt k times, scores each answer with the judge and keeps the top one', async () => {
+    const all = await service.generate(request('none'));
+    expect(all).toMatchObject({ generated: 6, kept: 6, teacherModel: STARTER_MODEL, judgeModel: STARTER_MODEL });
+    for (const d of all.syntheticData) {
+      expect(d.kScoredGenerations).toHaveLength(3);
+      for (const g of d.kScoredGenerations) {
+        expect(g.message?.role).toBe('assistant');
+        expect(typeof g.score).toBe('number');
+      }
+    }
+    const best = await service.generate(request('top_k'));
+    expect(best.kept).toBe(2);
+    for (const d of best.syntheticData) expect(d.kScoredGenerations).toHaveLength(1);
+    expect(best.syntheticData.map((d) => d.prompt?.content)).toEqual(['What is the capital of France?', 'What colour is snow?']);
+  }, 300_000);
+
+  it('refuses an unknown filtering function and empty prompts with a 400', async () => {
+    await expect(service.generate(request('best'))).rejects.toMatchObject({ code: 'invalid_request', target: { name: 'filtering_function' } });
+    await expect(service.generate(request('none', { prompts: [] }))).rejects.toBeInstanceOf(PlatformError);
+  });
+});

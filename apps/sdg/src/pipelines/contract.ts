@@ -1,0 +1,51 @@
+// The boundary between the SDG job runner (worker, checkpoints, progress) and the generation pipelines.
+import type { taxonomyV1 } from '@platform/contracts';
+
+export interface SdgProgress {
+  stage: string;
+  done: number;
+  total: number;
+  samples: number;
+}
+
+export interface CheckpointStore {
+  /** Batches already finished for a leaf (rows per batch index), so a resumed run skips them. */
+  load(leafPath: string): Promise<Map<number, unknown[]>>;
+  /** Saves one finished batch atomically; saving the same (leaf, batch) twice keeps the first. */
+  save(leafPath: string, batchIndex: number, rows: unknown[]): Promise<void>;
+}
+
+export interface SdgRunContext {
+  jobId: string;
+  projectId: string;
+  taxonomyId: string;
+  leaves: taxonomyV1.TaxonomyLeaf[];
+  /** Documents (object_key) from the bucket. */
+  readObject(key: string): Promise<string>;
+  /** Writes data/<jobId>/<relativeKey>. */
+  writeOutput(relativeKey: string, body: string): Promise<void>;
+  /** Catalog model ids. */
+  teacherModel: string;
+  judgeModel: string;
+  checkpoints: CheckpointStore;
+  /** The caller throttles and persists/publishes. */
+  progress(p: SdgProgress): void;
+  /** Aborted on cancel or shutdown. */
+  signal: AbortSignal;
+  options: { numInstructions?: number; seed?: number; concurrency?: number };
+}
+
+export interface SdgRunResult {
+  /** Leaf path (…/qna.yaml) → samples kept. */
+  samples: Record<string, number>;
+  tokens: {
+    data_tokens_total: number;
+    data_leaf_nodes: number;
+    training_estimated: number;
+    training_phases: { phase_1_knowledge: number; phase_2_skills: number };
+    /** Optional: leaf path → tokens of its generated data (the seed's `data_leaf_nodes` object on the API). */
+    data_leaf_node_tokens?: Record<string, number>;
+  };
+}
+
+export type RunSdg = (ctx: SdgRunContext) => Promise<SdgRunResult>;

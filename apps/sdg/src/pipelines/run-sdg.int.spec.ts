@@ -1,0 +1,177 @@
+import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
+import { S3ObjectStore } from '@platform/object-store';
+import { training } from '@platform/engine';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { InferenceTeacher } from '../teacher/teacher-client';
+import { Limiter } from '../teacher/limiter';
+import { inferenceGrpcClient } from '../teacher/inference-grpc';
+import type { SdgProgress, SdgRunContext } from './contract';
+import { runSdg, runSdgWith } from './run-sdg';
+import { MemoryCheckpoints } from './testing/memory-checkpoints';
+import { SUN_DOCUMENT, sampleLeaves } from './testing/sample-taxonomy';
+import { STARTER_MODEL, startInferenceProcess, startStarterEngine, type RunningProcess } from './testing/starter-stack';
+
+/** The whole generation on the REAL starter model: engine server process + inference service process + S3. */
+describe('runSdg on the starter model', () => {
+  let engine: RunningProcess;
+  let inference: RunningProcess;
+  let store: S3ObjectStore;
+  const prefix = `sdg-int-${randomBytes(4).toString('hex')}/`;
+  const docKey = `${prefix}taxonomies/t1/documents/knowledge/science/astronomy/sun/sun.md`;
+
+  beforeAll(async () => {
+    const s3 = inject('s3');
+    store = new S3ObjectStore({ endpoint: s3.endpoint, bucket: s3.bucket, region: 'us-east-1', accessKey: s3.accessKey, secretKey: s3.secretKey });
+    await store.put(docKey, Buffer.from(SUN_DOCUMENT));
+    engine = await startStarterEngine();
+    inference = await startInferenceProcess([engine.url]);
+    process.env.PLATFORM_INFERENCE_GRPC_URL = inference.url;
+  }, 300_000);
+
+  afterAll(async () => {
+    await inference?.stop();
+    await engine?.stop();
+    delete process.env.PLATFORM_INFERENCE_GRPC_URL;
+  });
+
+  function context(jobId: string, checkpoints: MemoryCheckpoints, progress: SdgProgress[], signal = new AbortController().signal): SdgRunContext {
+    return {
+      jobId,
+      projectId: '00000000-0000-4000-8000-000000000001',
+      taxonomyId: 't1',
+      leaves: sampleLeaves(docKey),
+      readObject: async (key) => (await store.getBuffer(key)).toString('utf8'),
+      writeOutput: (rel, body) => store.put(`${prefix}data/${jobId}/${rel}`, Buffer.from(body)),
+      teacherModel: STARTER_MODEL,
+      judgeModel: STARTER_MODEL,
+      checkpoints,
+      progress: (p) => progress.push(p),
+      signal,
+      options: { numInstructions: 3, seed: 7, concurrency: 16 },
+    };
+  }
+
+  const read = async (jobId: string, rel: string) => (await store.getBuffer(`${prefix}data/${jobId}/${rel}`)).toString('utf8');
+  const lines = (text: string) => text.split('\n').filter((l) => l.trim() !== '');
+
+  it('writes non-empty phase-1 and phase-2 training files, recipes, MMLU data and the manifest', async () => {
+    const progress: SdgProgress[] = [];
+    const checkpoints = new MemoryCheckpoints();
+    const result = await runSdg(context('job-a', checkpoints, progress));
+
+    const knowledge = training.parseInstructLabJsonl(await read('job-a', 'knowledge_train_msgs.jsonl'));
+    const skills = training.parseInstructLabJsonl(await read('job-a', 'skills_train_msgs.jsonl'));
+    expect(knowledge.length).toBeGreaterThan(0);
+    expect(skills.length).toBeGreaterThan(0);
+    for (const r of [...knowledge, ...skills]) {
+      expect(r).toEqual({ id: expect.any(String), messages: expect.any(Array), metadata: expect.any(String), unmask: expect.any(Boolean) });
+      expect(r.messages[0].role).toBe('system');
+      expect(r.messages.at(-1)?.role).toBe('assistant');
+      expect(r.messages.every((m) => m.content.trim() !== '')).toBe(true);
+      JSON.parse(r.metadata as string);
+    }
+    expect(knowledge.every((r) => r.unmask === true)).toBe(true);
+    // Every skill leaf with data is sampled to exactly 30 rows; the knowledge leaf adds its p10 rows.
+    const skillLeaves = Object.entries(result.samples).filter(([path, n]) => path.startsWith('compositional_skills/') && n > 0).length;
+    expect(skillLeaves).toBeGreaterThan(0);
+    expect(skills.filter((r) => !r.messages[1].content.startsWith('Document:') && r.unmask === false).length).toBe(30 * skillLeaves);
+
+    const manifest = JSON.parse(await read('job-a', 'manifest.json')) as { data_id: string; files: Record<string, string>; leaves: { path: string; samples: number; mmlubench: string | null }[] };
+    expect(manifest.data_id).toBe('job-a');
+    expect(manifest.files.knowledge_train).toBe('data/job-a/knowledge_train_msgs.jsonl');
+    expect(manifest.leaves.map((l) => l.path).sort()).toEqual(sampleLeaves(docKey).map((l) => l.path).sort());
+    expect(await read('job-a', 'knowledge_recipe.yaml')).toContain('node_datasets/knowledge_science_astronomy_sun_p07.jsonl');
+    expect(lines(await read('job-a', 'node_datasets/knowledge_science_astronomy_sun_p10.jsonl')).length).toBeGreaterThan(0);
+    const sun = manifest.leaves.find((l) => l.path.startsWith('knowledge/'));
+    if (sun?.mmlubench) {
+      for (const l of lines((await store.getBuffer(`${prefix}${sun.mmlubench}`)).toString('utf8'))) {
+        const item = JSON.parse(l) as { choices: string[]; answer: number; subject: string };
+        expect(item.choices).toHaveLength(4);
+        expect(item.answer).toBeGreaterThanOrEqual(0);
+        expect(item.subject).toBe('knowledge_science_astronomy_sun');
+      }
+    }
+
+    expect(result.samples['knowledge/science/astronomy/sun/qna.yaml']).toBeGreaterThan(0);
+    expect(Object.keys(result.samples).sort()).toEqual(sampleLeaves(docKey).map((l) => l.path).sort());
+    expect(result.tokens.training_phases.phase_1_knowledge).toBeGreaterThan(0);
+    expect(result.tokens.training_phases.phase_2_skills).toBeGreaterThan(0);
+    expect(result.tokens.data_tokens_total).toBeGreaterThan(0);
+    expect(Object.values(result.tokens.data_leaf_node_tokens ?? {}).reduce((a, b) => a + b, 0)).toBe(result.tokens.data_tokens_total);
+    expect(result.tokens.data_leaf_nodes).toBe(Object.values(result.samples).filter((n) => n > 0).length);
+    expect(progress.every((p) => /^[a-z]*$/.test(p.stage))).toBe(true);
+    expect(progress.at(-1)).toMatchObject({ stage: 'mixing' });
+    const last = progress.filter((p) => p.stage !== 'mixing').at(-1)!;
+    expect(last.done).toBe(last.total);
+    // Each batch was saved exactly once.
+    expect(new Set(checkpoints.saves.map((s) => `${s.leaf}#${s.batch}`)).size).toBe(checkpoints.saves.length);
+  }, 600_000);
+
+  it('resumes: a stopped job keeps its finished batches and a rerun only runs the rest, without duplicates', async () => {
+    const checkpoints = new MemoryCheckpoints();
+    const stop = new AbortController();
+    const client = inferenceGrpcClient(inference.url);
+    const teacher = new InferenceTeacher(client.service, '00000000-0000-4000-8000-000000000001', new Limiter(4));
+    const original = checkpoints.save.bind(checkpoints);
+    checkpoints.save = async (leaf, batch, rows) => {
+      await original(leaf, batch, rows);
+      if (checkpoints.saves.length === 2) stop.abort(new Error('worker stopped'));
+    };
+    await expect(runSdgWith(context('job-b', checkpoints, [], stop.signal), teacher)).rejects.toThrow('worker stopped');
+    // Aborting cancels the calls in flight: the engine is idle again at once, not after the queued work.
+    const idleBy = Date.now() + 3000;
+    let load = { running: -1, waiting: -1 };
+    while (Date.now() < idleBy) {
+      const metrics = await (await fetch(`${engine.url}/metrics`)).text();
+      const gauge = (name: string) => Number(/\s(\S+)$/.exec(metrics.split('\n').find((l) => l.startsWith(`${name}{`)) ?? ' NaN')![1]);
+      load = { running: gauge('vllm:num_requests_running'), waiting: gauge('vllm:num_requests_waiting') };
+      if (load.running === 0 && load.waiting === 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(load).toEqual({ running: 0, waiting: 0 });
+    const kept = checkpoints.batches();
+    expect(kept).toBeGreaterThanOrEqual(2);
+
+    checkpoints.save = original;
+    const before = checkpoints.saves.length;
+    const progress: SdgProgress[] = [];
+    const result = await runSdgWith(context('job-b', checkpoints, progress), teacher);
+    client.close();
+    const resumed = checkpoints.saves.slice(before);
+    const total = progress.find((p) => p.stage === 'generating')!.total;
+    // Only the batches not finished before ran again, and each was saved once.
+    expect(resumed.length).toBe(total - kept);
+    expect(new Set(checkpoints.saves.map((s) => `${s.leaf}#${s.batch}`)).size).toBe(checkpoints.saves.length);
+    const rowsInCheckpoints = (await Promise.all(sampleLeaves(docKey).map(async (l) => [...(await checkpoints.load(l.path)).values()].reduce((n, r) => n + r.length, 0)))).reduce((a, b) => a + b, 0);
+    expect(Object.values(result.samples).reduce((a, b) => a + b, 0)).toBe(rowsInCheckpoints);
+  }, 600_000);
+
+  it('cancelling a teacher call cancels the generation at the engine', async () => {
+    const abortedAtEngine = async () => Number(/vllm:request_success_total\{[^}]*finished_reason="abort"[^}]*\} (\S+)/.exec(await (await fetch(`${engine.url}/metrics`)).text())?.[1] ?? NaN);
+    const before = await abortedAtEngine();
+    const client = inferenceGrpcClient(inference.url);
+    const teacher = new InferenceTeacher(client.service, '', new Limiter(64));
+    const stop = new AbortController();
+    setMaxListeners(0, stop.signal);
+    const calls = Array.from({ length: 32 }, (_, i) =>
+      teacher.complete({ model: STARTER_MODEL, system: '', user: `Tell me about the Sun, part ${i}.`, prefill: '[Question]\n', maxTokens: 256, temperature: 0.9, seed: i }, stop.signal).then(
+        () => 'done',
+        (e: Error) => e.message,
+      ),
+    );
+    // Cancel once generations are running at the engine (a fixed delay races with a loaded machine).
+    const runningAtEngine = async () => Number(/vllm:num_requests_running\{[^}]*\} (\S+)/.exec(await (await fetch(`${engine.url}/metrics`)).text())?.[1] ?? 0);
+    for (let i = 0; i < 200 && (await runningAtEngine()) === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    stop.abort(new Error('canceled'));
+    const outcomes = await Promise.all(calls);
+    client.close();
+    expect(outcomes.filter((o) => o === 'canceled').length).toBeGreaterThan(0);
+    let aborted = 0;
+    for (let i = 0; i < 50 && aborted === 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      aborted = (await abortedAtEngine()) - before;
+    }
+    expect(aborted).toBeGreaterThan(0);
+  });
+});

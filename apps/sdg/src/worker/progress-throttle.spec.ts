@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import type { SdgProgress } from '../pipelines/contract';
+import { ProgressThrottle } from './progress-throttle';
+
+const p = (done: number): SdgProgress => ({ stage: 'generate', done, total: 100, samples: done * 2 });
+
+describe('ProgressThrottle', () => {
+  it('writes at most once per interval, always the latest value, and flushes the last one', async () => {
+    const written: number[] = [];
+    const t = new ProgressThrottle(async (x) => {
+      written.push(x.done);
+    }, 200);
+    for (let i = 1; i <= 50; i++) t.report(p(i));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(written).toEqual([50]);
+    t.report(p(51));
+    t.report(p(52));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(written).toEqual([50]);
+    await t.flush();
+    expect(written).toEqual([50, 52]);
+  });
+
+  it('keeps going when a write fails', async () => {
+    const written: number[] = [];
+    let fail = true;
+    const t = new ProgressThrottle(async (x) => {
+      if (fail) {
+        fail = false;
+        throw new Error('db down');
+      }
+      written.push(x.done);
+    }, 0);
+    t.report(p(1));
+    await t.flush();
+    t.report(p(2));
+    await t.flush();
+    expect(written).toEqual([2]);
+  });
+});
