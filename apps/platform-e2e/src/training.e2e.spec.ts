@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import { WatsonXAI } from '@ibm-cloud/watsonx-ai';
+import { BearerTokenAuthenticator } from 'ibm-cloud-sdk-core';
+import { Client } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { envelopeOf } from './support/api';
+import { storedEvents } from './support/events';
+import { uploadToTestBucket } from './support/test-bucket';
+import { startTestPlatform, type TestPlatform } from './support/test-platform';
+
+const VERSION = '2024-05-31';
+const trainingEnv = { PLATFORM_TRAINING_CANCEL_POLL_MS: '200' };
+
+let platform: TestPlatform;
+let token: string;
+let projectId: string;
+let wx: WatsonXAI;
+
+const FACTS: [string, string][] = [
+  ['What colour is the sky?', 'The sky is blue.'],
+  ['What do cats say?', 'Cats say meow.'],
+  ['What is two plus two?', 'Two plus two is four.'],
+];
+const jsonl = (prefix: string) =>
+  FACTS.map(([q, a], i) => JSON.stringify({ id: `r${i}`, messages: [{ role: 'system', content: 'You are a helpful assistant.' }, { role: 'user', content: q }, { role: 'assistant', content: prefix + a }], metadata: '{}', unmask: false })).join('\n') + '\n';
+
+/** A finished data generation run, as the SDG worker leaves it in its table and the bucket. */
+async function dataRun(project: string, status = 'completed'): Promise<string> {
+  const id = randomUUID();
+  const db = new Client({ connectionString: platform.options.databaseUrl });
+  await db.connect();
+  try {
+    await db.query(
+      `INSERT INTO sdg.data_jobs (id, project_id, name, taxonomy_id, status, teacher_model, judge_model, created_by, tokens, completed_at)
+       VALUES ($1, $2, $3, $4, $5, 'platform/starter-llama', 'platform/starter-llama', 'e2e', $6, now())`,
+      [id, project, `d-${id.slice(0, 8)}`, randomUUID(), status, JSON.stringify({ data_tokens_total: 300, data_leaf_nodes: 1, training_estimated: 900, training_phases: { phase_1_knowledge: 400, phase_2_skills: 500 } })],
+    );
+  } finally {
+    await db.end();
+  }
+  await uploadToTestBucket(`data/${id}/knowledge_train_msgs.jsonl`, Buffer.from(jsonl('')));
+  await uploadToTestBucket(`data/${id}/skills_train_msgs.jsonl`, Buffer.from(jsonl('Sure! ')));
+  return id;
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+const get = (path: string) => platform.api.request<Record<string, any>>('GET', path, { token }); // eslint-disable-line @typescript-eslint/no-explicit-any
+
+beforeAll(async () => {
+  platform = await startTestPlatform({ env: trainingEnv });
+  token = await platform.api.newUser('tara');
+  projectId = await platform.api.newProject(token, 'training');
+  wx = WatsonXAI.newInstance({ version: VERSION, serviceUrl: platform.url, authenticator: new BearerTokenAuthenticator({ bearerToken: token }) });
+}, 300_000);
+afterAll(async () => platform?.stop());
+
+describe('InstructLab models (/v1/models)', () => {
+  it('refuses data that is not a completed run of the project with the IBM envelope', async () => {
+    const missing = await platform.api.request('POST', `/v1/projects/${projectId}/models`, { token, body: { name: 'm', data_id: randomUUID() } });
+    expect(missing.status).toBe(400);
+    expect(envelopeOf(missing)).toMatchObject({ code: 'invalid_request', target: { type: 'field', name: 'data_id' } });
+    const running = await platform.api.request('POST', `/v1/projects/${projectId}/models`, { token, body: { name: 'm', data_id: await dataRun(projectId, 'running') } });
+    expect(running.status).toBe(400);
+    expect(envelopeOf(running).message).toMatch(/running/);
+    const otherProject = await platform.api.newProject(token, 'other');
+    const foreign = await platform.api.request('POST', `/v1/projects/${projectId}/models`, { token, body: { name: 'm', data_id: await dataRun(otherProject) } });
+    expect(foreign.status).toBe(400);
+    const badEpochs = await platform.api.request('POST', `/v1/projects/${projectId}/models`, { token, body: { name: 'm', data_id: await dataRun(projectId), hyperparameters: { phase1_num_epochs: 99 } } });
+    expect(badEpochs.status).toBe(400);
+    expect(envelopeOf(badEpochs).target).toEqual({ type: 'field', name: 'hyperparameters.phase1_num_epochs' });
+  });
+
+  it('trains a model in two phases, then ends failed (never completed without metrics) when evaluation cannot judge it', async () => {
+    const dataId = await dataRun(projectId);
+    const created = await platform.api.request<Record<string, any>>('POST', `/v1/projects/${projectId}/models`, { token, body: { name: 'example-model-1', data_id: dataId, hyperparameters: { phase1_num_epochs: 1, phase2_num_epochs: 2, batch_size: 4 } } }); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(created.status).toBe(202);
+    const id = created.body.id as string;
+    expect(created.body).toEqual({
+      id,
+      project_id: projectId,
+      name: 'example-model-1',
+      state: '',
+      status: 'queued',
+      created_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/),
+      data_id: dataId,
+      base_model: 'starter-llama',
+      taxonomy_id: expect.stringMatching(/^[a-z0-9-]{36}$/),
+      model_metrics: { tokens: { training_estimated: 900, training_total: 0, training_phases: { phase_1_knowledge: 0, phase_2_skills: 0 } } },
+      href: `${platform.url}/v1/projects/${projectId}/models/${id}`,
+    });
+    const list = await get(`/v1/models?project_id=${projectId}`);
+    expect(list.body.models.map((m: { id: string }) => m.id)).toContain(id);
+    expect(list.body.models[0]).not.toHaveProperty('model_metrics');
+
+    // Evaluation may fail fast here, so the short `evaluating` state is not polled for: the published events show
+    // the job got there (every phase-2 checkpoint saved and announced).
+    const trained = await until('training.job.trained', async () => {
+      const events = await storedEvents(platform.events, 'training.job.trained');
+      return events.find((e) => e.data.modelId === id);
+    });
+    expect((trained.data.candidates as unknown[]).length).toBe(2);
+    expect((await storedEvents(platform.events, 'training.checkpoint.saved')).filter((e) => e.data.modelId === id)).toHaveLength(3);
+    // This platform serves no models, so the real evaluation service cannot judge the candidates: the job must end
+    // failed with its reason, never completed without metrics. (The completed path runs in instructlab-flow.e2e.spec.ts.)
+    const ended = await until('failed', async () => {
+      const r = await get(`/v1/models/${id}?project_id=${projectId}`);
+      return ['failed', 'completed'].includes(r.body.status) ? r.body : undefined;
+    });
+    expect(ended).toMatchObject({ status: 'failed', state: expect.stringMatching(/^[a-z]*$/), completed_at: expect.stringMatching(/Z$/) });
+    expect(ended.model_metrics.tokens.training_phases.phase_2_skills).toBeGreaterThan(0);
+    expect(ended.model_metrics).not.toHaveProperty('mmlu');
+
+    const cancelDone = await platform.api.request('POST', `/v1/projects/${projectId}/models/${id}/cancel`, { token });
+    expect(cancelDone.status).toBe(400);
+    expect((await platform.api.request('DELETE', `/v1/projects/${projectId}/models/${id}`, { token })).status).toBe(204);
+    const gone = await get(`/v1/projects/${projectId}/models/${id}`);
+    expect(gone.status).toBe(404);
+    expect(envelopeOf(gone).code).toBe('model_not_found');
+  }, 240_000);
+
+  it('cancels a queued or running model with 204', async () => {
+    const created = await platform.api.request<{ id: string }>('POST', `/v1/models?project_id=${projectId}`, { token, body: { name: 'to-cancel', data_id: await dataRun(projectId), hyperparameters: { phase1_num_epochs: 50 } } });
+    expect(created.status).toBe(202);
+    expect((await platform.api.request('POST', `/v1/models/${created.body.id}/cancel?project_id=${projectId}`, { token })).status).toBe(204);
+    expect((await get(`/v1/projects/${projectId}/models/${created.body.id}`)).body).toMatchObject({ status: 'canceled', completed_at: expect.any(String) });
+  });
+});
+
+describe('fine tunings of type ilab through the official watsonx.ai SDK', () => {
+  it('creates, lists in pages, gets, cancels and hard-deletes', async () => {
+    const dataId = await dataRun(projectId);
+    const created = await wx.createFineTuning({
+      name: 'ft-ilab',
+      projectId,
+      type: 'ilab',
+      trainingDataReferences: [{ type: 'container', location: { path: `data/${dataId}` } }],
+      resultsReference: { type: 'container', location: { path: 'results' } },
+      tags: ['e2e'],
+    });
+    expect(created.status).toBe(201);
+    const id = created.result.metadata!.id;
+    expect(created.result).toMatchObject({ metadata: { name: 'ft-ilab', project_id: projectId, tags: ['e2e'] }, entity: { type: 'ilab', status: { state: expect.stringMatching(/queued|running/) }, training_data_references: [{ location: { path: `data/${dataId}` } }] } });
+    const second = await wx.createFineTuning({ name: 'ft-ilab-2', projectId, type: 'ilab', trainingDataReferences: [{ type: 'container', location: { path: `data/${dataId}` } }], resultsReference: { type: 'container', location: { path: 'results' } } });
+
+    const page = await wx.listFineTunings({ projectId, limit: 1, totalCount: true });
+    expect(page.result.resources).toHaveLength(1);
+    expect(page.result.resources![0].metadata!.id).toBe(second.result.metadata!.id);
+    expect(page.result.total_count).toBeGreaterThanOrEqual(2);
+    expect(page.result.next?.href).toMatch(/start=/);
+    const start = new URL(page.result.next!.href).searchParams.get('start')!;
+    const next = await wx.listFineTunings({ projectId, limit: 1, start });
+    expect(next.result.resources![0].metadata!.id).not.toBe(second.result.metadata!.id);
+    expect((await wx.listFineTunings({ projectId, tagValue: 'e2e' })).result.resources!.map((r) => r.metadata!.id)).toEqual([id]);
+
+    expect((await wx.getFineTuning({ id, projectId })).result.metadata!.id).toBe(id);
+    await wx.deleteFineTuning({ id, projectId });
+    expect((await wx.getFineTuning({ id, projectId })).result.entity!.status.state).toBe('canceled');
+    await wx.deleteFineTuning({ id, projectId, hardDelete: true });
+    await expect(wx.getFineTuning({ id, projectId })).rejects.toMatchObject({ status: 404 });
+    const cancel = await platform.api.request<Record<string, any>>('POST', `/ml/v1/fine_tunings/${second.result.metadata!.id}/cancel?version=${VERSION}&project_id=${projectId}`, { token }); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(cancel.status).toBe(200);
+    expect(cancel.body.entity.status.state).toBe('canceled');
+  });
+
+  it('refuses other fine-tuning types and spaces with the IBM envelope', async () => {
+    const notIlab = await platform.api.request('POST', `/ml/v1/fine_tunings?version=${VERSION}`, { token, body: { name: 'x', project_id: projectId, training_data_references: [{ type: 'container', location: { path: 'data/x' } }], results_reference: { type: 'container', location: {} } } });
+    expect(notIlab.status).toBe(400);
+    expect(envelopeOf(notIlab).target?.name).toBe('type');
+    const space = await platform.api.request('GET', `/ml/v1/fine_tunings?version=${VERSION}&space_id=${randomUUID()}`, { token });
+    expect(space.status).toBe(400);
+    const noVersion = await platform.api.request('GET', `/ml/v1/fine_tunings?project_id=${projectId}`, { token });
+    expect(noVersion.status).toBe(400);
+  });
+});

@@ -1,0 +1,77 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { ResolvedHyperparameters } from './hyperparameters';
+
+export type ModelJobStatus = 'queued' | 'running' | 'completed' | 'canceled' | 'failed';
+export const FINAL_STATUSES: readonly ModelJobStatus[] = ['completed', 'canceled', 'failed'];
+
+/** One epoch checkpoint in the bucket; global steps let a resumed run continue the schedule. */
+export interface StoredCheckpoint {
+  phase: 1 | 2;
+  epoch: number;
+  objectPrefix: string;
+  globalStep: number;
+  totalSteps: number;
+}
+
+export interface StoredProgress {
+  phase: number;
+  epoch: number;
+  epochs: number;
+  step: number;
+  loss: number;
+  tokensPerSecond: number;
+}
+
+export interface StoredTokens {
+  estimated: number;
+  phase1: number;
+  phase2: number;
+}
+
+/** The evaluation service's metrics, in the seed's `model_metrics` shape (snake_case keys kept as received). */
+export interface StoredEvalMetrics {
+  mmlu?: { overall_average: number; scores: Record<string, number> };
+  mmlu_branch?: BranchMetricsJson;
+  mt_bench?: { overall_average: number; error_rate: number; scores: Record<string, number> };
+  mt_bench_branch?: BranchMetricsJson;
+}
+
+export interface BranchMetricsJson {
+  error_rate: number;
+  improvements: Record<string, number>;
+  regressions: Record<string, number>;
+  no_change: Record<string, number>;
+}
+
+const bigintNumber = { to: (v: number) => v, from: (v: string | number) => Number(v) };
+
+@Entity({ name: 'model_jobs' })
+export class ModelJobEntity {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column({ name: 'project_id', type: 'uuid' }) projectId!: string;
+  @Column({ type: 'text' }) name!: string;
+  @Column({ type: 'text', default: '' }) description!: string;
+  @Column({ type: 'jsonb', default: () => "'[]'" }) tags!: string[];
+  @Column({ name: 'base_model', type: 'text' }) baseModel!: string;
+  @Column({ name: 'data_id', type: 'uuid' }) dataId!: string;
+  @Column({ name: 'taxonomy_id', type: 'text' }) taxonomyId!: string;
+  @Column({ type: 'text' }) status!: ModelJobStatus;
+  @Column({ type: 'text', default: '' }) state!: string;
+  @Column({ name: 'failure_reason', type: 'text', default: '' }) failureReason!: string;
+  @Column({ name: 'created_by', type: 'text' }) createdBy!: string;
+  @Column({ type: 'text' }) executor!: string;
+  @Column({ type: 'jsonb' }) hyperparameters!: ResolvedHyperparameters;
+  @Column({ type: 'jsonb', nullable: true }) progress!: StoredProgress | null;
+  @Column({ type: 'jsonb', default: () => "'[]'" }) checkpoints!: StoredCheckpoint[];
+  @Column({ name: 'best_checkpoint', type: 'jsonb', nullable: true }) bestCheckpoint!: StoredCheckpoint | null;
+  @Column({ name: 'eval_metrics', type: 'jsonb', nullable: true }) evalMetrics!: StoredEvalMetrics | null;
+  @Column({ name: 'tokens_estimated', type: 'bigint', default: 0, transformer: bigintNumber }) tokensEstimated!: number;
+  @Column({ name: 'tokens_phase1', type: 'bigint', default: 0, transformer: bigintNumber }) tokensPhase1!: number;
+  @Column({ name: 'tokens_phase2', type: 'bigint', default: 0, transformer: bigintNumber }) tokensPhase2!: number;
+  /** How many times a worker picked the job up; more than one means it resumed after a crash. */
+  @Column({ type: 'int', default: 0 }) attempts!: number;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+  @Column({ name: 'running_at', type: 'timestamptz', nullable: true }) runningAt!: Date | null;
+  @Column({ name: 'completed_at', type: 'timestamptz', nullable: true }) completedAt!: Date | null;
+  @Column({ name: 'modified_at', type: 'timestamptz', default: () => 'now()' }) modifiedAt!: Date;
+}

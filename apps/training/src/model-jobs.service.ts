@@ -1,0 +1,177 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { PROJECT_ID, PlatformError, currentTraceId, isInstructlabId, isInstructlabName, requireInstructlabId } from '@platform/common';
+import type { trainingV1 } from '@platform/contracts';
+import { enqueueEvent, OutboxRelay } from '@platform/events';
+import type { ObjectStore } from '@platform/object-store';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { DataJobs } from './data/data-jobs';
+import { resolveHyperparameters } from './hyperparameters';
+import { FINAL_STATUSES, ModelJobEntity, type ModelJobStatus } from './model-job.entity';
+import { checkBaseModel, type TrainingConfig } from './training-config';
+import { jobQueueCatalog, trainingEventCatalog } from './training-events';
+import { DATA_JOBS, OBJECT_STORE, TRAINING_CONFIG } from './training.tokens';
+
+export const TRAINING_SCHEMA = 'training';
+
+export interface NewModelJob {
+  projectId: string;
+  name: string;
+  dataId: string;
+  createdBy: string;
+  baseModel: string;
+  hyperparameters?: trainingV1.Hyperparameters;
+  description?: string;
+  tags?: string[];
+}
+
+export interface JobPage {
+  jobs: ModelJobEntity[];
+  nextStart: string;
+  totalCount: number;
+  limit: number;
+}
+
+const STATUSES: readonly ModelJobStatus[] = ['queued', 'running', 'completed', 'canceled', 'failed'];
+
+/** The prefix of everything a job writes to the bucket. */
+export const modelPrefix = (id: string) => `trained_models/${id}/`;
+
+/** The API side of training jobs: validation, the job row with its queue message, cancel and delete. */
+@Injectable()
+export class ModelJobsService {
+  private readonly events: ReturnType<typeof trainingEventCatalog>;
+  private readonly queue: ReturnType<typeof jobQueueCatalog>;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(OBJECT_STORE) private readonly store: ObjectStore,
+    @Inject(DATA_JOBS) private readonly dataJobs: DataJobs,
+    @Inject(TRAINING_CONFIG) private readonly config: TrainingConfig,
+    private readonly relay: OutboxRelay,
+  ) {
+    this.events = trainingEventCatalog(config.eventsPrefix);
+    this.queue = jobQueueCatalog(config.jobsPrefix);
+  }
+
+  private get repo() {
+    return this.db.getRepository(ModelJobEntity);
+  }
+
+  /**
+   * Checks the data run with the SDG service, then writes the queued job and its work-queue message in one
+   * transaction: a job exists exactly when a worker will pick it up.
+   */
+  async create(input: NewModelJob): Promise<ModelJobEntity> {
+    this.checkProject(input.projectId);
+    if (!isInstructlabName(input.name)) throw PlatformError.invalid('name must be 1-32 characters matching ^[a-zA-Z0-9]([_-]?[a-zA-Z0-9]+)*$.', 'name');
+    if (!isInstructlabId(input.dataId)) throw PlatformError.invalid('data_id must be 36 characters of a-z, 0-9 and "-".', 'data_id');
+    const baseModel = checkBaseModel(this.config, input.baseModel);
+    const hyperparameters = resolveHyperparameters(this.config.executor, input.hyperparameters);
+    if ((input.tags ?? []).length > 64) throw PlatformError.invalid('At most 64 tags.', 'tags');
+    const data = await this.dataJobs.get(input.projectId, input.dataId);
+    if (!data) throw PlatformError.invalid(`Data ${input.dataId} was not found in project ${input.projectId}.`, 'data_id');
+    if (!data.completed) throw PlatformError.invalid(`Data ${input.dataId} is ${data.status}; training needs a completed data generation run.`, 'data_id');
+
+    const saved = await this.db.transaction(async (m) => {
+      const repo = m.getRepository(ModelJobEntity);
+      const row = await repo.save(
+        repo.create({
+          projectId: input.projectId,
+          name: input.name,
+          description: input.description ?? '',
+          tags: input.tags ?? [],
+          baseModel,
+          dataId: input.dataId,
+          taxonomyId: data.taxonomyId,
+          status: 'queued',
+          state: '',
+          createdBy: input.createdBy,
+          executor: this.config.executor,
+          hyperparameters,
+          tokensEstimated: data.trainingEstimated,
+        }),
+      );
+      await enqueueEvent(m, TRAINING_SCHEMA, this.queue.create('training.run', { modelId: row.id, projectId: row.projectId }, { traceId: currentTraceId() }));
+      return row;
+    });
+    this.relay.nudge();
+    return saved;
+  }
+
+  async get(projectId: string, id: string): Promise<ModelJobEntity> {
+    this.checkProject(projectId);
+    requireInstructlabId(id, 'model');
+    const row = await this.repo.findOneBy({ projectId, id });
+    if (!row) throw PlatformError.notFound(`Model ${id} was not found in project ${projectId}.`, 'model_not_found');
+    return row;
+  }
+
+  list(projectId: string): Promise<ModelJobEntity[]> {
+    this.checkProject(projectId);
+    return this.repo.find({ where: { projectId }, order: { createdAt: 'DESC', id: 'DESC' }, take: 500 });
+  }
+
+  /** Offset pages behind an opaque token, newest first, optionally filtered by status or tag. */
+  async page(projectId: string, o: { start: string; limit: number; state: string; tag: string }): Promise<JobPage> {
+    this.checkProject(projectId);
+    const limit = o.limit === 0 ? 100 : o.limit;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw PlatformError.invalid('limit must be between 1 and 200.', 'limit');
+    if (o.state !== '' && !STATUSES.includes(o.state as ModelJobStatus)) throw PlatformError.invalid(`state must be one of ${STATUSES.join(', ')}.`, 'state');
+    const offset = o.start === '' ? 0 : decodeStart(o.start);
+    const q = this.repo.createQueryBuilder('j').where('j.project_id = :projectId', { projectId });
+    if (o.state !== '') q.andWhere('j.status = :state', { state: o.state });
+    if (o.tag !== '') q.andWhere('j.tags @> :tag::jsonb', { tag: JSON.stringify([o.tag]) });
+    const [jobs, totalCount] = await q.orderBy('j.created_at', 'DESC').addOrderBy('j.id', 'DESC').skip(offset).take(limit).getManyAndCount();
+    const next = offset + jobs.length;
+    return { jobs, totalCount, limit, nextStart: next < totalCount ? encodeStart(next) : '' };
+  }
+
+  /** Queued or running jobs become canceled at once; the worker sees it and stops its trainer. */
+  async cancel(projectId: string, id: string): Promise<ModelJobEntity> {
+    const row = await this.get(projectId, id);
+    if (row.status === 'canceled') return row;
+    if (FINAL_STATUSES.includes(row.status)) throw PlatformError.invalid(`Model ${id} is already ${row.status}.`, 'id');
+    await this.db.transaction(async (m) => {
+      const res = await m
+        .createQueryBuilder()
+        .update(ModelJobEntity)
+        .set({ status: 'canceled', state: 'canceled', completedAt: () => 'now()', modifiedAt: () => 'now()' })
+        .where('id = :id AND status IN (:...open)', { id, open: ['queued', 'running'] })
+        .execute();
+      if (res.affected) await this.announce(m, 'training.job.canceled', row, 'canceled');
+    });
+    this.relay.nudge();
+    return this.get(projectId, id);
+  }
+
+  /** Removes the row (a running worker notices and stops) and every object under trained_models/<id>/. */
+  async delete(projectId: string, id: string): Promise<void> {
+    const row = await this.get(projectId, id);
+    await this.db.transaction(async (m) => {
+      const res = await m.getRepository(ModelJobEntity).delete({ id: row.id, projectId });
+      if (!res.affected) throw PlatformError.notFound(`Model ${id} was not found in project ${projectId}.`, 'model_not_found');
+      await enqueueEvent(m, TRAINING_SCHEMA, this.events.create('training.job.deleted', { modelId: row.id, projectId }, { traceId: currentTraceId() }));
+    });
+    this.relay.nudge();
+    await this.store.deletePrefix(modelPrefix(row.id));
+  }
+
+  private async announce(m: EntityManager, type: 'training.job.canceled', row: ModelJobEntity, status: 'canceled'): Promise<void> {
+    await enqueueEvent(m, TRAINING_SCHEMA, this.events.create(type, { modelId: row.id, projectId: row.projectId, status }, { traceId: currentTraceId() }));
+  }
+
+  private checkProject(projectId: string): void {
+    if (!PROJECT_ID.pattern.test(projectId)) throw PlatformError.invalid('project_id must be a lowercase UUID.', 'project_id');
+  }
+}
+
+function encodeStart(offset: number): string {
+  return Buffer.from(`o:${offset}`).toString('base64url');
+}
+
+function decodeStart(token: string): number {
+  const m = /^o:(\d{1,9})$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
+  if (!m) throw PlatformError.invalid('start is not a page token returned by this service.', 'start');
+  return Number(m[1]);
+}

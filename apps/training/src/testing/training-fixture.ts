@@ -1,0 +1,209 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { ClientGrpcProxy } from '@nestjs/microservices';
+import type { NatsConnection, Subscription } from '@nats-io/nats-core';
+import { freePort } from '@platform/infra';
+import { createEvent, decodeEvent, type EventEnvelope } from '@platform/events';
+import { S3ObjectStore, type ObjectStore } from '@platform/object-store';
+import { grpcOptions } from '@platform/common';
+import { trainingV1 } from '@platform/contracts';
+import { Client } from 'pg';
+import { Metadata } from '@grpc/grpc-js';
+import { lastValueFrom } from 'rxjs';
+import { testRecords, toJsonl } from './records';
+
+export const WORKSPACE = resolve(__dirname, '../../../..');
+
+export interface Infra {
+  databaseUrl: string;
+  natsUrl: string;
+  s3: { endpoint: string; accessKey: string; secretKey: string; bucket: string };
+}
+
+/** A database of its own per spec file: every service schema (training, sdg) exists once in it. */
+export async function createDatabase(baseUrl: string, name: string): Promise<string> {
+  const admin = new Client({ connectionString: baseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const u = new URL(baseUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+export function objectStoreOf(infra: Infra): ObjectStore {
+  return new S3ObjectStore({ endpoint: infra.s3.endpoint, bucket: infra.s3.bucket, accessKey: infra.s3.accessKey, secretKey: infra.s3.secretKey, region: 'us-east-1' });
+}
+
+/** `copies` rounds of the test conversations as JSONL. */
+export function trainingJsonl(copies: number, answerPrefix = ''): string {
+  return toJsonl(testRecords(copies, answerPrefix));
+}
+
+/** Environment shared by every process of one spec: its own database, subjects and streams. */
+export function specEnv(infra: Infra, tag: string, databaseUrl: string, baseModel: string): NodeJS.ProcessEnv {
+  return {
+    DATABASE_URL: databaseUrl,
+    NATS_URL: infra.natsUrl,
+    PLATFORM_S3_ENDPOINT: infra.s3.endpoint,
+    PLATFORM_S3_BUCKET: infra.s3.bucket,
+    PLATFORM_S3_ACCESS_KEY: infra.s3.accessKey,
+    PLATFORM_S3_SECRET_KEY: infra.s3.secretKey,
+    PLATFORM_TRAINING_BASE_MODEL: baseModel,
+    PLATFORM_TRAINING_EVENTS_PREFIX: `t${tag}.events`,
+    PLATFORM_TRAINING_EVENTS_STREAM: `TRAINING_EVENTS_${tag.toUpperCase()}`,
+    PLATFORM_TRAINING_JOBS_PREFIX: `t${tag}.jobs`,
+    PLATFORM_TRAINING_JOBS_STREAM: `TRAINING_JOBS_${tag.toUpperCase()}`,
+    PLATFORM_TRAINING_DURABLE_PREFIX: `training_${tag}`,
+    PLATFORM_TRAINING_JOB_ACK_WAIT_MS: '3000',
+    PLATFORM_TRAINING_CANCEL_POLL_MS: '200',
+    PLATFORM_TRAINING_EVALUATION_RETRY_MS: '300',
+    PLATFORM_SDG_JOBS_STREAM: `SDG_JOBS_${tag.toUpperCase()}`,
+    PLATFORM_SDG_JOBS_SUBJECT_PREFIX: `s${tag}.jobs`,
+    PLATFORM_SDG_JOBS_DURABLE: `sdg_${tag}`,
+    PLATFORM_LOG_LEVEL: 'info',
+  };
+}
+
+export interface ServiceChild {
+  child: ChildProcess;
+  grpcUrl: string;
+  opsPort: number;
+  output: () => string;
+  /** SIGKILL to the whole process group: the worker and the trainer it started, as when a node dies. */
+  crash(): void;
+  stop(): Promise<void>;
+}
+
+/** A platform service from its TypeScript entry, in a process group of its own. */
+export async function startServiceChild(name: 'training' | 'sdg', env: NodeJS.ProcessEnv): Promise<ServiceChild> {
+  const grpcPort = await freePort();
+  const opsPort = await freePort();
+  const prefix = `PLATFORM_${name.toUpperCase()}`;
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(WORKSPACE, `apps/${name}/src/main.ts`)], {
+    cwd: WORKSPACE,
+    env: { ...process.env, ...env, [`${prefix}_GRPC_URL`]: `127.0.0.1:${grpcPort}`, [`${prefix}_OPS_PORT`]: String(opsPort), SWC_NODE_PROJECT: join(WORKSPACE, 'tsconfig.json') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let out = '';
+  child.stdout?.on('data', (b: Buffer) => (out = (out + b.toString()).slice(-200_000)));
+  child.stderr?.on('data', (b: Buffer) => (out = (out + b.toString()).slice(-200_000)));
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${out.slice(-4000)}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${opsPort}/health`, { signal: AbortSignal.timeout(1000) });
+      if (res.status === 200) break;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`${name} not healthy:\n${out.slice(-4000)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  return {
+    child,
+    grpcUrl: `127.0.0.1:${grpcPort}`,
+    opsPort,
+    output: () => out,
+    crash: () => {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    },
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const t = setTimeout(() => child.pid && process.kill(-child.pid, 'SIGKILL'), 15_000);
+      child.kill('SIGTERM');
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}
+
+/** A completed data generation run in the SDG service's own table, as its worker leaves it. */
+export async function seedDataJob(databaseUrl: string, o: { projectId: string; status?: string; trainingEstimated?: number }): Promise<string> {
+  const id = randomUUID();
+  const c = new Client({ connectionString: databaseUrl });
+  await c.connect();
+  try {
+    const tokens = { data_tokens_total: 1000, data_leaf_nodes: 1, training_estimated: o.trainingEstimated ?? 4242, training_phases: { phase_1_knowledge: 2000, phase_2_skills: 2242 } };
+    await c.query(
+      `INSERT INTO sdg.data_jobs (id, project_id, name, taxonomy_id, status, state, teacher_model, judge_model, created_by, tokens, completed_at)
+       VALUES ($1, $2, $3, $4, $5, '', 'platform/starter-llama', 'platform/starter-llama', 'test', $6, now())`,
+      [id, o.projectId, `data-${randomBytes(3).toString('hex')}`, randomUUID(), o.status ?? 'completed', JSON.stringify(tokens)],
+    );
+  } finally {
+    await c.end();
+  }
+  return id;
+}
+
+/** A real gRPC client of the training service, as the gateway builds it. */
+export function trainingClient(url: string) {
+  const proxy = new ClientGrpcProxy(grpcOptions(url, ['training']).options);
+  const svc = proxy.getService<trainingV1.TrainingServiceClient>(trainingV1.TRAINING_SERVICE_NAME);
+  const md = () => new Metadata();
+  return {
+    create: (r: trainingV1.CreateModelJobRequest) => lastValueFrom(svc.createModelJob(r, md())),
+    get: (r: trainingV1.GetModelJobRequest) => lastValueFrom(svc.getModelJob(r, md())),
+    list: (r: trainingV1.ListModelJobsRequest) => lastValueFrom(svc.listModelJobs(r, md())),
+    cancel: (r: trainingV1.CancelModelJobRequest) => lastValueFrom(svc.cancelModelJob(r, md())),
+    delete: (r: trainingV1.DeleteModelJobRequest) => lastValueFrom(svc.deleteModelJob(r, md())),
+    createFineTuning: (r: trainingV1.CreateFineTuningRequest) => lastValueFrom(svc.createFineTuning(r, md())),
+    listFineTunings: (r: trainingV1.ListFineTuningsRequest) => lastValueFrom(svc.listFineTunings(r, md())),
+    deleteFineTuning: (r: trainingV1.DeleteFineTuningRequest) => lastValueFrom(svc.deleteFineTuning(r, md())),
+    close: () => proxy.close(),
+  };
+}
+
+export type TrainingClient = ReturnType<typeof trainingClient>;
+
+/** Every event published under a prefix, decoded, as the test saw it. */
+export class EventLog {
+  readonly events: EventEnvelope[] = [];
+  private readonly sub: Subscription;
+
+  constructor(nc: NatsConnection, prefix: string) {
+    const sub = nc.subscribe(`${prefix}.>`);
+    this.sub = sub;
+    void (async () => {
+      // A relay that died between publish and mark publishes again; JetStream drops the copy by id, a plain
+      // subscription sees both, so keep each event id once as a consumer's inbox would.
+      for await (const m of sub) {
+        const e = decodeEvent(m.data);
+        if (!this.events.some((x) => x.id === e.id)) this.events.push(e);
+      }
+    })();
+  }
+
+  of<T>(type: string, modelId: string): EventEnvelope<T>[] {
+    return this.events.filter((e) => e.type === type && (e.data as { modelId?: string }).modelId === modelId) as EventEnvelope<T>[];
+  }
+
+  close(): void {
+    this.sub.unsubscribe();
+  }
+}
+
+export function evaluationEvent(prefix: string, type: 'evaluation.model.evaluated' | 'evaluation.model.failed', data: Record<string, unknown>): EventEnvelope {
+  return createEvent(type, data, { subjectPrefix: prefix });
+}
+
+export async function waitUntil<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000, everyMs = 150): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

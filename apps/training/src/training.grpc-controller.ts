@@ -1,0 +1,70 @@
+import { Controller } from '@nestjs/common';
+import { trainingV1 } from '@platform/contracts';
+import { toModelJobMessage } from './model-job.message';
+import { ModelJobsService } from './model-jobs.service';
+
+@Controller()
+@trainingV1.TrainingServiceControllerMethods()
+export class TrainingGrpcController implements trainingV1.TrainingServiceController {
+  constructor(private readonly jobs: ModelJobsService) {}
+
+  async createModelJob(req: trainingV1.CreateModelJobRequest): Promise<trainingV1.CreateModelJobResponse> {
+    const row = await this.jobs.create({ projectId: req.projectId, name: req.name, dataId: req.dataId, createdBy: req.createdBy, baseModel: req.baseModel, hyperparameters: req.hyperparameters });
+    return { modelJob: toModelJobMessage(row) };
+  }
+
+  async getModelJob(req: trainingV1.GetModelJobRequest): Promise<trainingV1.GetModelJobResponse> {
+    return { modelJob: toModelJobMessage(await this.jobs.get(req.projectId, req.id)) };
+  }
+
+  async listModelJobs(req: trainingV1.ListModelJobsRequest): Promise<trainingV1.ListModelJobsResponse> {
+    return { modelJobs: (await this.jobs.list(req.projectId)).map(toModelJobMessage) };
+  }
+
+  async deleteModelJob(req: trainingV1.DeleteModelJobRequest): Promise<trainingV1.DeleteModelJobResponse> {
+    await this.jobs.delete(req.projectId, req.id);
+    return {};
+  }
+
+  async cancelModelJob(req: trainingV1.CancelModelJobRequest): Promise<trainingV1.CancelModelJobResponse> {
+    return { modelJob: toModelJobMessage(await this.jobs.cancel(req.projectId, req.id)) };
+  }
+
+  async createFineTuning(req: trainingV1.CreateFineTuningRequest): Promise<trainingV1.CreateFineTuningResponse> {
+    const row = await this.jobs.create({
+      projectId: req.projectId,
+      name: req.name,
+      dataId: req.dataId,
+      createdBy: req.createdBy,
+      baseModel: '',
+      hyperparameters: req.hyperparameters,
+      description: req.description,
+      tags: req.tags,
+    });
+    return { modelJob: toModelJobMessage(row) };
+  }
+
+  async listFineTunings(req: trainingV1.ListFineTuningsRequest): Promise<trainingV1.ListFineTuningsResponse> {
+    const page = await this.jobs.page(req.projectId, { start: req.start, limit: req.limit, state: req.state, tag: req.tagValue });
+    return { modelJobs: page.jobs.map(toModelJobMessage), nextStart: page.nextStart, totalCount: page.totalCount, limit: page.limit };
+  }
+
+  async getFineTuning(req: trainingV1.GetFineTuningRequest): Promise<trainingV1.GetFineTuningResponse> {
+    return { modelJob: toModelJobMessage(await this.jobs.get(req.projectId, req.id)) };
+  }
+
+  /** watsonx semantics: a plain DELETE cancels and keeps the job; `hard_delete` removes it and its objects. */
+  async deleteFineTuning(req: trainingV1.DeleteFineTuningRequest): Promise<trainingV1.DeleteFineTuningResponse> {
+    if (req.hardDelete) {
+      await this.jobs.delete(req.projectId, req.id);
+      return {};
+    }
+    const row = await this.jobs.get(req.projectId, req.id);
+    if (row.status === 'queued' || row.status === 'running') await this.jobs.cancel(req.projectId, req.id);
+    return {};
+  }
+
+  async cancelFineTuning(req: trainingV1.CancelFineTuningRequest): Promise<trainingV1.CancelFineTuningResponse> {
+    return { modelJob: toModelJobMessage(await this.jobs.cancel(req.projectId, req.id)) };
+  }
+}

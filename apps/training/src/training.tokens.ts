@@ -1,0 +1,6 @@
+export const OBJECT_STORE = 'OBJECT_STORE';
+export const NATS_CONNECTION = 'NATS_CONNECTION';
+export const DATA_JOBS = 'DATA_JOBS';
+export const TRAINING_CONFIG = 'TRAINING_CONFIG';
+export const TRAINING_EXECUTOR = 'TRAINING_EXECUTOR';
+export const LOGGER = 'LOGGER';
