@@ -1,10 +1,9 @@
-import { PermanentEventError, silentLogger } from '@platform/events';
+import { PermanentEventError, parseReplicaReady, parseReplicaRemoved, replicaEvents, replicaEventsFilter, silentLogger } from '@platform/events';
 import { describe, expect, it } from 'vitest';
 import { PoolRegistry } from '../pools/pool-registry';
 import { readInferenceConfig } from '../pools/pool-config';
 import { Replica } from '../pools/replica';
 import type { ModelServerAdapter } from '../backends/types';
-import { parseReplicaReady, parseReplicaRemoved, replicaEvents, replicaEventsFilter } from './replica-events';
 
 describe('replica announcement contract', () => {
   it('puts both events under one filter subject of the platform stream', () => {

@@ -3,7 +3,7 @@ import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
-import { encodeEvent } from '@platform/events';
+import { encodeEvent, replicaEventsWithPrefix, type ReplicaReady, type ReplicaRemoved } from '@platform/events';
 import { freePort } from '@platform/infra';
 import { firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -11,7 +11,6 @@ import { REPLICA_REGISTRATION } from '../inference.module';
 import { startInferenceService } from '../main';
 import { type EngineProcess, startEngineProcess, tinyModelDir } from '../testing/engine-process';
 import { inferenceClient } from '../testing/inference-client';
-import { replicaEventsWithPrefix, type ReplicaReady, type ReplicaRemoved } from './replica-events';
 import type { ReplicaRegistration } from './replica-registration';
 
 const MODEL = 'tiny/llama';

@@ -13,19 +13,17 @@ import {
   type EventConsumer,
   type EventEnvelope,
   type PoisonEvent,
-} from '@platform/events';
-import type { JsMsg } from '@nats-io/jetstream';
-import type { Pool } from '../pools/pool';
-import { adapterFor, type PoolRegistry } from '../pools/pool-registry';
-import { Replica } from '../pools/replica';
-import {
   parseReplicaReady,
   parseReplicaRemoved,
   replicaEventsFilter,
   replicaEventsWithPrefix,
   type ReplicaReady,
   type ReplicaRemoved,
-} from './replica-events';
+} from '@platform/events';
+import type { JsMsg } from '@nats-io/jetstream';
+import type { Pool } from '../pools/pool';
+import { adapterFor, type PoolRegistry } from '../pools/pool-registry';
+import { Replica } from '../pools/replica';
 
 export interface ReplicaRegistrationOptions {
   nc: NatsConnection;
@@ -65,7 +63,7 @@ function defaultInstanceId(): string {
 
 /**
  * Runtime registration of model-server replicas over NATS (`deployment.replica.ready` / `.removed`, see
- * replica-events.ts).
+ * `deployment-replica-events.ts` in @platform/events).
  *
  * Every instance of this service must see every announcement, so announcements cannot be shared out like work:
  * each process creates its OWN durable consumer, named after its instance (`inference-replicas-<host>-<pid>-<rand>`),

@@ -1,0 +1,316 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createGzip } from 'node:zlib';
+import { Metadata } from '@grpc/grpc-js';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { connect } from '@nats-io/transport-node';
+import { ClientGrpcProxy } from '@nestjs/microservices';
+import { grpcOptions } from '@platform/common';
+import { evaluationV1 } from '@platform/contracts';
+import { defineEvents, encodeEvent, type EvaluationEvents, type EventEnvelope, type TrainingEvents } from '@platform/events';
+import { freePort } from '@platform/infra';
+import { createObjectStoreFromEnv, type ObjectStore } from '@platform/object-store';
+import { Client } from 'pg';
+import { firstValueFrom } from 'rxjs';
+import { pack } from 'tar-stream';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadMmlu, STARTER_MMLU_DIR } from './benchmarks/mmlu/mmlu-data';
+import { CHOICE_CONTINUATIONS, mmluPrompt, pickChoice } from './benchmarks/mmlu/mmlu-prompt';
+import { runMcq } from './benchmarks/mmlu/run-mcq';
+import { inferenceClient, taxonomyClient, type GrpcClient } from './clients/grpc-clients';
+import { ModelClient } from './clients/model-client';
+import { startEvaluationService } from './main';
+import { startEngineProcess, type EngineProcess } from './serving/engine-process';
+import { startServiceProcess, type ServiceProcess } from './testing/service-process';
+import type { inferenceV1, taxonomyV1 } from '@platform/contracts';
+
+const STARTER_DIR = resolve(__dirname, '../../../models/starter');
+const BASE = 'platform/starter-llama';
+const SKILL_QNA = `version: 2
+task_description: Answer capital questions
+created_by: evaluation-test
+seed_examples:
+  - question: What is the capital of France?
+    answer: The capital of France is Paris.
+  - question: What is the capital of Japan?
+    answer: The capital of Japan is Tokyo.
+  - question: What is the capital of Italy?
+    answer: The capital of Italy is Rome.
+  - question: What is the capital of Kenya?
+    answer: The capital of Kenya is Nairobi.
+  - question: What is the capital of Norway?
+    answer: The capital of Norway is Oslo.
+`;
+
+async function tarGz(entries: { name: string; content: string }[]): Promise<Buffer> {
+  const p = pack();
+  for (const e of entries) p.entry({ name: e.name }, e.content);
+  p.finalize();
+  const chunks: Buffer[] = [];
+  for await (const c of p.pipe(createGzip())) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+describe('evaluation service with real engine servers, inference, taxonomy, PostgreSQL, NATS and S3', () => {
+  const tag = randomBytes(5).toString('hex');
+  const prefix = `test.eval${tag}`;
+  const stream = `TEST_EVAL_${tag}`;
+  const projectId = randomUUID();
+  let engine: EngineProcess;
+  let inference: ServiceProcess;
+  let taxonomy: ServiceProcess;
+  let service: Awaited<ReturnType<typeof startEvaluationService>>;
+  let nc: NatsConnection;
+  let store: ObjectStore;
+  let inf: GrpcClient<inferenceV1.InferenceServiceClient>;
+  let tax: GrpcClient<taxonomyV1.TaxonomyServiceClient>;
+  let evaluation: { service: evaluationV1.EvaluationServiceClient; close(): void };
+  let taxonomyId: string;
+
+  beforeAll(async () => {
+    const baseUrl = inject('databaseUrl');
+    const database = `evaluation_${tag}`;
+    const admin = new Client({ connectionString: baseUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${database}`);
+    await admin.end();
+    const s3 = inject('s3');
+    const [infGrpc, infOps, taxGrpc, taxOps, evalGrpc, evalOps] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
+    Object.assign(process.env, {
+      DATABASE_URL: baseUrl.replace(/\/[^/]+$/, `/${database}`),
+      NATS_URL: inject('natsUrl'),
+      PLATFORM_S3_ENDPOINT: s3.endpoint,
+      PLATFORM_S3_BUCKET: s3.bucket,
+      PLATFORM_S3_ACCESS_KEY: s3.accessKey,
+      PLATFORM_S3_SECRET_KEY: s3.secretKey,
+      PLATFORM_INFERENCE_GRPC_URL: `127.0.0.1:${infGrpc}`,
+      PLATFORM_TAXONOMY_GRPC_URL: `127.0.0.1:${taxGrpc}`,
+      PLATFORM_EVALUATION_EVENTS_STREAM: stream,
+      PLATFORM_EVALUATION_EVENTS_PREFIX: prefix,
+      PLATFORM_EVALUATION_CONSUMER: `evaluation-${tag}`,
+      PLATFORM_EVAL_MT_BENCH_QUESTIONS: '2',
+      PLATFORM_EVAL_MMLU_LIMIT: '3',
+      PLATFORM_EVAL_MAX_TOKENS: '24',
+      PLATFORM_EVAL_JUDGE_MAX_TOKENS: '24',
+      PLATFORM_EVAL_BRANCH_QUESTIONS: '3',
+      PLATFORM_EVAL_PHASE1: 'mmlu',
+      PLATFORM_ENGINE_LOG_LEVEL: 'warn',
+    });
+    engine = await startEngineProcess(STARTER_DIR, BASE, { threads: 1, startTimeoutMs: 60_000 });
+    [inference, taxonomy] = await Promise.all([
+      startServiceProcess(
+        'inference',
+        {
+          PLATFORM_INFERENCE_OPS_PORT: String(infOps),
+          PLATFORM_INFERENCE_BACKENDS: JSON.stringify([{ url: engine.url }]),
+          PLATFORM_INFERENCE_HEALTH_INTERVAL_MS: '200',
+          PLATFORM_INFERENCE_REGISTRATION_STREAM: stream,
+          PLATFORM_INFERENCE_REGISTRATION_SUBJECT_PREFIX: prefix,
+        },
+        infOps,
+      ),
+      startServiceProcess('taxonomy', { PLATFORM_TAXONOMY_OPS_PORT: String(taxOps), PLATFORM_SECRETS_KEY: randomBytes(32).toString('base64') }, taxOps),
+    ]);
+    service = await startEvaluationService({ grpcUrl: `127.0.0.1:${evalGrpc}`, opsPort: evalOps });
+    nc = await connect({ servers: inject('natsUrl') });
+    store = createObjectStoreFromEnv();
+    inf = inferenceClient();
+    tax = taxonomyClient();
+    const proxy = new ClientGrpcProxy(grpcOptions(`127.0.0.1:${evalGrpc}`, ['evaluation']).options);
+    evaluation = { service: proxy.getService<evaluationV1.EvaluationServiceClient>(evaluationV1.EVALUATION_SERVICE_NAME), close: () => proxy.close() };
+
+    const tarKey = `taxonomies/evaluation-${tag}.tar.gz`;
+    await store.put(tarKey, await tarGz([{ name: 'taxonomy/compositional_skills/geography/capitals/qna.yaml', content: SKILL_QNA }]));
+    const created = await firstValueFrom(
+      tax.service.createTaxonomy({ projectId, name: `eval-${tag}`, taxonomyPathCos: tarKey, cosBucketInformation: undefined, secretsManagerConfig: undefined, createdBy: 'test' }, new Metadata()),
+    );
+    taxonomyId = created.taxonomy?.id ?? '';
+  }, 240_000);
+
+  afterAll(async () => {
+    evaluation?.close();
+    inf?.close();
+    tax?.close();
+    await nc?.close();
+    await service?.close();
+    await Promise.all([inference?.stop(), taxonomy?.stop()]);
+    await engine?.stop();
+  });
+
+  it('scores continuations with the prompt log-probabilities the engine server echoes', async () => {
+    const client = new ModelClient(inf.service, projectId);
+    const [task] = loadMmlu(STARTER_MMLU_DIR, { subjects: ['world_geography'], limit: 1 });
+    const context = mmluPrompt(task.subject, task.fewShot, task.items[0], 0);
+    const scores = await client.loglikelihoods(BASE, context, CHOICE_CONTINUATIONS);
+    expect(scores).toHaveLength(4);
+    for (const s of scores) expect(s).toBeLessThan(0);
+    // The same sums straight from the engine server's echo: the inference path adds nothing and drops nothing.
+    const direct = await Promise.all(
+      CHOICE_CONTINUATIONS.map(async (c) => {
+        const res = await fetch(`${engine.url}/v1/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ model: BASE, prompt: context + c, echo: true, logprobs: 1, max_tokens: 1, temperature: 0 }),
+        });
+        const body = (await res.json()) as { choices: { logprobs: { token_logprobs: (number | null)[]; text_offset: number[] } }[] };
+        const lp = body.choices[0].logprobs;
+        return lp.text_offset.reduce((sum, off, i) => (off >= context.length && off < (context + c).length ? sum + (lp.token_logprobs[i] ?? 0) : sum), 0);
+      }),
+    );
+    scores.forEach((s, i) => expect(s).toBeCloseTo(direct[i], 4));
+    expect(pickChoice(scores)).toBe(scores.indexOf(Math.max(...scores)));
+  });
+
+  it('answers MMLU-format questions by log-likelihood, fitting the shots into the model context', async () => {
+    const client = new ModelClient(inf.service, projectId);
+    const tasks = loadMmlu(STARTER_MMLU_DIR, { limit: 2 });
+    const run = await runMcq(client, BASE, tasks, { shots: 5 });
+    expect(run.tasks.map((t) => t.task)).toEqual(['mmlu_elementary_mathematics', 'mmlu_elementary_science', 'mmlu_world_geography']);
+    expect(run.answers.filter((a) => a.error)).toEqual([]);
+    const maxLen = await client.maxSequenceLength(BASE);
+    expect(maxLen).toBe(256);
+    for (const a of run.answers) {
+      expect(a.picked).toBe(a.logprobs.indexOf(Math.max(...a.logprobs)));
+      // The most shots that fit the starter model's 256-token context, and no more.
+      const task = tasks.find((t) => t.name === a.task)!;
+      const tokens = (shots: number) => client.countTokens(BASE, mmluPrompt(task.subject, task.fewShot, task.items[a.index], shots));
+      expect(await tokens(a.shots)).toBeLessThanOrEqual(256 - 4);
+      if (a.shots < 5) expect(await tokens(a.shots + 1)).toBeGreaterThan(256 - 4);
+    }
+    for (const t of run.tasks) expect(t.accuracy).toBe(run.answers.filter((a) => a.task === t.task && a.correct).length / 2);
+  });
+
+  it('scores rewards with the judge model, one score per generation', async () => {
+    const res = await firstValueFrom(
+      evaluation.service.scoreRewards(
+        { projectId, model: BASE, promptGenerations: [{ dialog: [{ role: 'user', content: 'What is the capital of France?' }], generations: [{ role: 'assistant', content: 'Paris.' }, { role: 'assistant', content: 'Rome.' }] }] },
+        new Metadata(),
+      ),
+    );
+    expect(res.scored).toHaveLength(1);
+    // The starter judge's 256-token context cannot hold the judge prompt: no rating, score 0 (below the 1–10 range).
+    expect(res.scored[0].scores).toEqual([0, 0]);
+  });
+
+  it('refuses reward scoring with a judge the inference service does not know', async () => {
+    const call = firstValueFrom(
+      evaluation.service.scoreRewards({ projectId, model: 'no/such-judge', promptGenerations: [{ dialog: [{ role: 'user', content: 'q' }], generations: [{ role: 'assistant', content: 'a' }] }] }, new Metadata()),
+    );
+    await expect(call).rejects.toMatchObject({ code: 5 });
+  });
+
+  it('evaluates a trained model on training.job.trained: all four metrics, files in eval/, replica withdrawn', async () => {
+    const modelId = randomUUID();
+    const dataId = randomUUID();
+    const objectPrefix = `trained_models/${modelId}/artifacts/phase2/epoch-1/`;
+    for (const f of readdirSync(STARTER_DIR).filter((n) => n !== 'README.md')) await store.put(objectPrefix + f, readFileSync(join(STARTER_DIR, f)));
+    const leaf = 'knowledge/geography/capitals/qna.yaml';
+    const mmlubench = `data/${dataId}/node_datasets/mmlubench_knowledge_geography_capitals.jsonl`;
+    const questions = [
+      { question: 'What is the capital of France?', choices: ['Berlin', 'Paris', 'Rome', 'Madrid'], answer: 1, subject: 'knowledge_geography_capitals' },
+      { question: 'What is the capital of Japan?', choices: ['Tokyo', 'Seoul', 'Beijing', 'Delhi'], answer: 0, subject: 'knowledge_geography_capitals' },
+    ];
+    await store.put(mmlubench, Buffer.from(questions.map((q) => JSON.stringify(q)).join('\n')));
+    await store.put(`data/${dataId}/manifest.json`, Buffer.from(JSON.stringify({ data_id: dataId, taxonomy_id: taxonomyId, files: {}, leaves: [{ path: leaf, kind: 'knowledge', samples: 2, mmlubench }] })));
+
+    const evaluationEvents = defineEvents<EvaluationEvents>({ subjectPrefix: prefix });
+    const received: EventEnvelope[] = [];
+    const sub = nc.subscribe(`${prefix}.evaluation.>`);
+    void (async () => {
+      for await (const m of sub) received.push(JSON.parse(new TextDecoder().decode(m.data)) as EventEnvelope);
+    })();
+    const trained = defineEvents<TrainingEvents>({ subjectPrefix: prefix }).create('training.job.trained', {
+      modelId,
+      projectId,
+      dataId,
+      taxonomyId,
+      baseModel: BASE,
+      candidates: [{ phase: 2, epoch: 1, objectPrefix }],
+    });
+    await nc.request(trained.subject, encodeEvent(trained), { timeout: 5000 });
+
+    const deadline = Date.now() + 180_000;
+    while (!received.some((e) => e.type.startsWith('evaluation.model.')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    sub.unsubscribe();
+    const done = received.find((e) => e.type.startsWith('evaluation.model.'));
+    expect(done?.type, JSON.stringify(done?.data)).toBe('evaluation.model.evaluated');
+    if (!done || !evaluationEvents.is(done, 'evaluation.model.evaluated')) return;
+    const { metrics, bestCheckpoint } = done.data;
+    expect(bestCheckpoint).toEqual({ phase: 2, epoch: 1, objectPrefix });
+    expect(Object.keys(metrics.mmlu.scores).sort()).toEqual(['mmlu_elementary_mathematics', 'mmlu_elementary_science', 'mmlu_world_geography']);
+    expect(metrics.mmlu.overall_average).toBeGreaterThanOrEqual(0);
+    // The candidate is a copy of the base model: identical log-likelihoods, so the knowledge task cannot move.
+    expect(metrics.mmlu_branch).toEqual({ improvements: {}, regressions: {}, no_change: { knowledge_geography_capitals: 0 }, error_rate: 0 });
+    // FastChat's judge prompts need more than the starter judge's 256-token context: every judgment is an error,
+    // reported as such rather than scored.
+    expect(metrics.mt_bench).toEqual({ error_rate: 1, overall_average: 0, scores: { turn_one: 0, turn_two: 0 } });
+    expect(metrics.mt_bench_branch).toEqual({ improvements: {}, regressions: {}, no_change: {}, error_rate: 1 });
+
+    const files: string[] = [];
+    for await (const k of store.list(`trained_models/${modelId}/eval/`)) files.push(k.slice(`trained_models/${modelId}/eval/`.length));
+    expect(files).toEqual(expect.arrayContaining(['metrics.json', 'mmlu.json', 'mmlu_branch.json', 'mt_bench.json', 'mt_bench_branch.json', 'mt_bench/model_answer.jsonl', 'mt_bench/model_judgment.jsonl', 'mt_bench_branch/questions.jsonl']));
+    const branchQuestions = (await store.getBuffer(`trained_models/${modelId}/eval/mt_bench_branch/questions.jsonl`)).toString().trim().split('\n');
+    expect(branchQuestions).toHaveLength(3);
+    const judgments = (await store.getBuffer(`trained_models/${modelId}/eval/mt_bench/model_judgment.jsonl`)).toString().trim().split('\n').map((l) => JSON.parse(l) as { turn: number; error?: string });
+    expect(judgments.map((x) => [x.turn, x.error])).toEqual([1, 2, 1, 2].map((t) => [t, "the judge prompt does not fit the judge model's context"]));
+    const answers = (await store.getBuffer(`trained_models/${modelId}/eval/mt_bench/model_answer.jsonl`)).toString().trim().split('\n').map((l) => JSON.parse(l) as { turns: string[] });
+    expect(answers.flatMap((a) => a.turns).filter((t) => t === '$ERROR$')).toEqual([]);
+
+    const runs = await firstValueFrom(evaluation.service.getEvaluation({ projectId, modelId }, new Metadata()));
+    expect(runs.runs).toEqual([expect.objectContaining({ kind: 'model', status: 'evaluated', phase: 2, epoch: 1 })]);
+    // The checkpoint's replica was withdrawn again.
+    let models: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      models = (await firstValueFrom(inf.service.listModels({}, new Metadata()))).models.map((m) => m.modelId);
+      if (!models.some((m) => m.startsWith('evaluation/'))) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(models.filter((m) => m.startsWith('evaluation/'))).toEqual([]);
+
+    // Redelivery of the same event is a no-op (inbox), a republished one finds the settled run (natural key).
+    const again = defineEvents<TrainingEvents>({ subjectPrefix: prefix }).create('training.job.trained', trained.data);
+    await nc.request(again.subject, encodeEvent(again), { timeout: 5000 });
+    await new Promise((r) => setTimeout(r, 1500));
+    const after = await firstValueFrom(evaluation.service.getEvaluation({ projectId, modelId }, new Metadata()));
+    expect(after.runs).toHaveLength(1);
+  }, 240_000);
+
+  it('records phase-2 checkpoints (compared later, on training.job.trained) once per checkpoint', async () => {
+    const modelId = randomUUID();
+    const saved = defineEvents<TrainingEvents>({ subjectPrefix: prefix }).create('training.checkpoint.saved', { modelId, projectId, phase: 2, epoch: 3, objectPrefix: `trained_models/${modelId}/artifacts/phase2/epoch-3/` });
+    await nc.request(saved.subject, encodeEvent(saved), { timeout: 5000 });
+    await nc.request(saved.subject, encodeEvent({ ...saved, id: randomUUID() }), { timeout: 5000 });
+    let runs: evaluationV1.EvaluationRun[] = [];
+    for (let i = 0; i < 40 && runs.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      runs = (await firstValueFrom(evaluation.service.getEvaluation({ projectId, modelId }, new Metadata()))).runs;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    runs = (await firstValueFrom(evaluation.service.getEvaluation({ projectId, modelId }, new Metadata()))).runs;
+    expect(runs).toEqual([expect.objectContaining({ kind: 'checkpoint', status: 'evaluated', phase: 2, epoch: 3, metricsJson: '{}' })]);
+  });
+
+  it('scores a phase-1 checkpoint with MMLU when configured, serving it for the length of the run', async () => {
+    const modelId = randomUUID();
+    const objectPrefix = `trained_models/${modelId}/artifacts/phase1/epoch-1/`;
+    for (const f of readdirSync(STARTER_DIR).filter((n) => n !== 'README.md')) await store.put(objectPrefix + f, readFileSync(join(STARTER_DIR, f)));
+    const received: EventEnvelope[] = [];
+    const sub = nc.subscribe(`${prefix}.evaluation.checkpoint.evaluated`);
+    void (async () => {
+      for await (const m of sub) received.push(JSON.parse(new TextDecoder().decode(m.data)) as EventEnvelope);
+    })();
+    const saved = defineEvents<TrainingEvents>({ subjectPrefix: prefix }).create('training.checkpoint.saved', { modelId, projectId, phase: 1, epoch: 1, objectPrefix });
+    await nc.request(saved.subject, encodeEvent(saved), { timeout: 5000 });
+    for (let i = 0; i < 240 && !received.some((e) => (e.data as { modelId?: string }).modelId === modelId); i++) await new Promise((r) => setTimeout(r, 250));
+    sub.unsubscribe();
+    const done = received.find((e) => (e.data as { modelId?: string }).modelId === modelId);
+    const evaluationEvents = defineEvents<EvaluationEvents>({ subjectPrefix: prefix });
+    expect(done && evaluationEvents.is(done, 'evaluation.checkpoint.evaluated')).toBe(true);
+    if (!done || !evaluationEvents.is(done, 'evaluation.checkpoint.evaluated')) return;
+    expect(done.data).toMatchObject({ phase: 1, epoch: 1, objectPrefix });
+    expect(Object.keys(done.data.mmlu.scores)).toHaveLength(3);
+    const file = JSON.parse((await store.getBuffer(`trained_models/${modelId}/eval/checkpoints/phase1-epoch-1-mmlu.json`)).toString()) as { metrics: unknown };
+    expect(file.metrics).toEqual(done.data.mmlu);
+  }, 120_000);
+});

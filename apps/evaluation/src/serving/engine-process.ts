@@ -1,0 +1,59 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { freePort } from '@platform/infra';
+
+const ROOT = resolve(__dirname, '../../../..');
+
+export interface EngineProcess {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs the built-in engine server (apps/engine-server) as a child process serving `dir` as `name` on a free port,
+ * and resolves once it answers /health. Its stderr goes to this service's log.
+ */
+export async function startEngineProcess(dir: string, name: string, o: { threads: number; startTimeoutMs: number }): Promise<EngineProcess> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, ['-r', '@swc-node/register', join(ROOT, 'apps/engine-server/src/main.ts')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
+      PLATFORM_ENGINE_PORT: String(port),
+      PLATFORM_ENGINE_MODELS: `${dir}:${name}`,
+      PLATFORM_ENGINE_THREADS: String(o.threads),
+      PLATFORM_ENGINE_LOG_LEVEL: process.env.PLATFORM_ENGINE_LOG_LEVEL ?? 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  // A service that exits without stopping it (a crash, a failed start) must not leave the server behind.
+  const orphanGuard = () => child.kill('SIGKILL');
+  process.once('exit', orphanGuard);
+  const exited = new Promise<void>((r) =>
+    child.once('exit', () => {
+      process.off('exit', orphanGuard);
+      r();
+    }),
+  );
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+  };
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + o.startTimeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the engine server for ${name} exited with code ${child.exitCode}`);
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`the engine server for ${name} did not become healthy in ${o.startTimeoutMs} ms`);
+    }
+    if (await fetch(`${url}/health`).then((r) => r.ok, () => false)) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { url, stop };
+}
