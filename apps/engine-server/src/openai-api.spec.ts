@@ -32,6 +32,20 @@ describe('OpenAI-compatible API', () => {
     expect(res.usage).toMatchObject({ prompt_tokens: 6, completion_tokens: 5, total_tokens: 11 });
   });
 
+  it('tokenizes a batch of prompts in one call, each as the single form would', async () => {
+    const texts = ['Hello', 'a longer text', ''];
+    const batch = await postJson(`${t.url}/tokenize`, { model: 'tiny-llama', prompt: texts, return_token_strs: true });
+    expect(batch.status).toBe(200);
+    const body = batch.body as { max_model_len: number; results: { count: number; tokens: number[]; token_strs: string[] | null }[] };
+    expect(body.max_model_len).toBe(2048);
+    expect(body.results).toHaveLength(texts.length);
+    for (const [i, text] of texts.entries()) {
+      const single = (await postJson(`${t.url}/tokenize`, { model: 'tiny-llama', prompt: text, return_token_strs: true })).body as { count: number; tokens: number[]; token_strs: string[] };
+      expect(body.results[i]).toEqual({ count: single.count, tokens: single.tokens, token_strs: single.token_strs });
+    }
+    for (const prompt of [[], ['a', 1]]) expect((await postJson(`${t.url}/tokenize`, { prompt })).status).toBe(400);
+  });
+
   it('is deterministic under greedy decoding and reports a stop token as stop_reason', async () => {
     const a = await client.completions.create({ model: 'tiny-llama', prompt: [1, 2, 3], max_tokens: 4, temperature: 0 });
     const ids = await postJson(`${t.url}/tokenize`, { prompt: a.choices[0].text, add_special_tokens: false });

@@ -9,7 +9,7 @@ import { resolveModel } from './openai/prompt';
 /**
  * POST /tokenize serves two dialects on one path: a body with `inputs` is TGI's (answering
  * `[{id,text,start,stop}]`), a body with `prompt` or `messages` is vLLM's (answering `{count, max_model_len,
- * tokens}`). POST /detokenize is vLLM's.
+ * tokens}`, or per text for a list of prompts: see batchTokenize). POST /detokenize is vLLM's.
  */
 export function registerTokenize(app: FastifyInstance, ctx: ServerContext): void {
   app.post('/tokenize', { config: { dialect: 'openai' } }, async (request: FastifyRequest) => {
@@ -34,6 +34,8 @@ function vllmTokenize(ctx: ServerContext, body: Json): unknown {
   if (body.messages !== undefined) {
     const text = renderChat(model, readMessages(body.messages), body);
     tokens = model.encode(text, optBool(body, 'add_special_tokens') ?? false);
+  } else if (Array.isArray(body.prompt)) {
+    return batchTokenize(model, body);
   } else {
     const prompt = optString(body, 'prompt');
     if (prompt === undefined) throw new InvalidRequest('prompt or messages is required', 'prompt');
@@ -45,6 +47,28 @@ function vllmTokenize(ctx: ServerContext, body: Json): unknown {
     max_model_len: model.maxModelLen,
     tokens,
     token_strs: strs ? tokens.map((t) => model.tokenToString(t)) : null,
+  };
+}
+
+/** Most texts one batch may carry: a bound on the work (and the answer's size) of a single request. */
+export const TOKENIZE_BATCH_MAX = 1024;
+
+/**
+ * The engine server's addition to vLLM's /tokenize: `prompt` as a list of strings tokenizes each in one call
+ * (`{results: [{count, tokens, token_strs}], max_model_len}`), so a proxy can coalesce concurrent tokenizations.
+ */
+function batchTokenize(model: ServedModel, body: Json): unknown {
+  const prompts = body.prompt as unknown[];
+  if (prompts.length === 0 || prompts.length > TOKENIZE_BATCH_MAX || !prompts.every((p) => typeof p === 'string'))
+    throw new InvalidRequest(`prompt must be a string or a list of 1 to ${TOKENIZE_BATCH_MAX} strings`, 'prompt');
+  const special = optBool(body, 'add_special_tokens') ?? true;
+  const strs = optBool(body, 'return_token_strs') ?? false;
+  return {
+    max_model_len: model.maxModelLen,
+    results: (prompts as string[]).map((prompt) => {
+      const tokens = model.encode(prompt, special);
+      return { count: tokens.length, tokens, token_strs: strs ? tokens.map((t) => model.tokenToString(t)) : null };
+    }),
   };
 }
 

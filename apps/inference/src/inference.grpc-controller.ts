@@ -6,11 +6,13 @@ import { callSignal } from './call-signal';
 import { chat, chatStream } from './handlers/chat';
 import { embed, listModels, rerank, tokenize } from './handlers/embed-tokenize';
 import { foldGeneration, generateStream } from './handlers/generation';
+import { scoreContinuations } from './handlers/score-continuations';
 import { HAP_SCORER } from './moderations/hap-scorer.token';
 import { moderatedGeneration, type ModerationDeps } from './moderations/moderated-generation';
 import type { HapScorer } from './moderations/types';
 import { EmbedCoalescer } from './pools/embed-coalescer';
 import { PoolRegistry } from './pools/pool-registry';
+import { TokenizeCoalescer } from './pools/tokenize-coalescer';
 
 /**
  * Streams an async generator to gRPC. Unsubscribing (Nest does it when the call is cancelled) aborts the
@@ -43,6 +45,7 @@ export class InferenceGrpcController implements inferenceV1.InferenceServiceCont
   constructor(
     @Inject(PoolRegistry) private readonly pools: PoolRegistry,
     @Inject(EmbedCoalescer) private readonly coalescer: EmbedCoalescer,
+    @Inject(TokenizeCoalescer) private readonly tokenizer: TokenizeCoalescer,
     @Inject(HAP_SCORER) private readonly hap: HapScorer,
   ) {}
 
@@ -50,7 +53,7 @@ export class InferenceGrpcController implements inferenceV1.InferenceServiceCont
   private moderated(req: inferenceV1.GenerateRequest, signal: AbortSignal) {
     const deps: ModerationDeps = {
       scorer: this.hap,
-      countInputTokens: async (s) => (await tokenize(this.pools, { modelId: req.modelId, input: req.input, projectId: req.projectId, spaceId: req.spaceId, returnTokens: false }, s)).tokenCount,
+      countInputTokens: async (s) => (await tokenize(this.pools, this.tokenizer, { modelId: req.modelId, input: req.input, projectId: req.projectId, spaceId: req.spaceId, returnTokens: false }, s)).tokenCount,
     };
     return moderatedGeneration(req, deps, signal, () => generateStream(this.pools, req, signal));
   }
@@ -83,10 +86,14 @@ export class InferenceGrpcController implements inferenceV1.InferenceServiceCont
   }
 
   tokenize(req: inferenceV1.TokenizeRequest, _md?: Metadata, call?: unknown): Promise<inferenceV1.TokenizeResponse> {
-    return tokenize(this.pools, req, callSignal(call));
+    return tokenize(this.pools, this.tokenizer, req, callSignal(call));
   }
 
   listModels(): inferenceV1.ListModelsResponse {
     return listModels(this.pools);
+  }
+
+  scoreContinuations(req: inferenceV1.ScoreContinuationsRequest, _md?: Metadata, call?: unknown): Promise<inferenceV1.ScoreContinuationsResponse> {
+    return scoreContinuations(this.pools, req, callSignal(call));
   }
 }

@@ -145,6 +145,16 @@ describe('inference service against real engine servers', () => {
     expect(tok.tokens).toHaveLength(6);
   });
 
+  it('coalesces concurrent tokenizations into the engine server\'s batch call with the same answers', async () => {
+    const texts = ['hello', 'a b c', 'x', 'longer text here'];
+    const one = (input: string) => firstValueFrom(client.service.tokenize({ modelId: MODEL, input, projectId: '', spaceId: '', returnTokens: true }, new Metadata()));
+    const together = await Promise.all(texts.map(one));
+    const alone: inferenceV1.TokenizeResponse[] = [];
+    for (const t of texts) alone.push(await one(t));
+    expect(together).toEqual(alone);
+    expect(together.map((r) => r.tokenCount)).toEqual(texts.map((t) => t.length + 1));
+  });
+
   it('speaks the TGI native API through the tgi adapter', async () => {
     const viaTgi = await firstValueFrom(client.service.generate({ ...generateReq({ maxNewTokens: 6 }), modelId: 'tiny-tgi' }, new Metadata()));
     const viaOpenAi = await firstValueFrom(client.service.generate(generateReq({ maxNewTokens: 6 }), new Metadata()));

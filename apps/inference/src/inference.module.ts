@@ -3,12 +3,15 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { GrpcHealthController, ReadinessRegistry, createLogger, envInt, envString } from '@platform/common';
 import { EVENTS_STREAM, EVENTS_SUBJECT_PREFIX } from '@platform/events';
+import { closeBackendPools } from './backends/http';
 import { InferenceGrpcController } from './inference.grpc-controller';
 import { hapScorerFromEnv } from './moderations/hap/hap-scorer-from-env';
 import { HAP_SCORER } from './moderations/hap-scorer.token';
+import type { CoalescerLimits } from './pools/batcher';
 import { EmbedCoalescer } from './pools/embed-coalescer';
 import { readInferenceConfig } from './pools/pool-config';
 import { PoolRegistry } from './pools/pool-registry';
+import { TokenizeCoalescer } from './pools/tokenize-coalescer';
 import { ReplicaRegistration } from './registration/replica-registration';
 
 /** The runtime registration of replicas over NATS, or null when `NATS_URL` is unset (configuration only). */
@@ -38,7 +41,17 @@ class PoolLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
       await this.registration.nc.drain().catch(() => undefined);
     }
     await this.pools.stop();
+    await closeBackendPools();
   }
+}
+
+/** One coalescing window and batch bound for embeddings, rerank and tokenization (PLATFORM_INFERENCE_COALESCE_*). */
+function coalescerLimits(): CoalescerLimits {
+  return {
+    windowMs: envInt('PLATFORM_INFERENCE_COALESCE_MS', 2),
+    maxInputs: envInt('PLATFORM_INFERENCE_COALESCE_MAX_INPUTS', 256),
+    inFlightPerReplica: envInt('PLATFORM_INFERENCE_COALESCE_IN_FLIGHT', 8),
+  };
 }
 
 @Module({
@@ -65,9 +78,9 @@ class PoolLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     },
     {
       provide: EmbedCoalescer,
-      useFactory: () =>
-        new EmbedCoalescer({ windowMs: envInt('PLATFORM_INFERENCE_COALESCE_MS', 2), maxInputs: envInt('PLATFORM_INFERENCE_COALESCE_MAX_INPUTS', 256) }),
+      useFactory: () => new EmbedCoalescer(coalescerLimits()),
     },
+    { provide: TokenizeCoalescer, useFactory: () => new TokenizeCoalescer(coalescerLimits()) },
     { provide: HAP_SCORER, useFactory: () => hapScorerFromEnv() },
     {
       provide: ReadinessRegistry,

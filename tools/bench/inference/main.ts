@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     stops.push(() => pg.stop(), () => nats.stop(), () => s3.stop());
     const enginePort = await freePort();
     const ports = { gateway: await freePort(), services: await servicePorts(() => freePort()) };
-    const secrets = { adminPassword: 'bench-password', adminApiKey: randomBytes(24).toString('base64url'), jwtSecret: randomBytes(32).toString('base64url') };
+    const secrets = { adminPassword: 'bench-password', adminApiKey: randomBytes(24).toString('base64url'), jwtSecret: randomBytes(32).toString('base64url'), secretsKey: randomBytes(32).toString('base64') };
     const launch = (env: NodeJS.ProcessEnv) =>
       startPlatform({
         dataDir: root,
@@ -66,6 +66,8 @@ async function main(): Promise<void> {
           PLATFORM_ENGINE_THREADS: '1',
           PLATFORM_INFERENCE_MAX_CONCURRENCY: '256',
           PLATFORM_INFERENCE_MAX_QUEUE: '1024',
+          // On a shared, overloaded machine a 1 s health probe can time out and eject the only replica mid-run.
+          PLATFORM_INFERENCE_PROBE_TIMEOUT_MS: '10000',
           ...(profileDir
             ? {
                 NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} -r @swc-node/register -r ${join(__dirname, 'cpu-profile.ts')}`.trim(),
@@ -171,17 +173,51 @@ async function main(): Promise<void> {
     const embedVia = (gateway: string) => async () => {
       await postJson(`${gateway}/ml/v1/text/embeddings?version=${VERSION}`, embedBody, auth);
     };
-    const embedCoalesced = await throughput(CONCURRENCY, SECONDS, embedVia(platform.gatewayUrl));
+    const tokenizeVia = (gateway: string) => async () => {
+      await postJson(`${gateway}/ml/v1/text/tokenization?version=${VERSION}`, { model_id: MODEL, project_id: projectId, input: 'Hello world' }, auth);
+    };
     const embedDirect = await throughput(CONCURRENCY, SECONDS, async () => {
       await postJson(`${direct}/v1/embeddings`, { model: MODEL, input: ['Hello world'] });
     });
-    // Same stack again with coalescing off (same database, so the token and project stay valid).
-    await platform.stop();
-    platform = await launch({ PLATFORM_INFERENCE_COALESCE_MS: '0' });
-    const embedSingle = await throughput(CONCURRENCY, SECONDS, embedVia(platform.gatewayUrl));
+    // What batching can buy at the model server itself: the same inputs, CONCURRENCY per call.
+    const batchCalls = await throughput(2, SECONDS, async () => {
+      await postJson(`${direct}/v1/embeddings`, { model: MODEL, input: Array.from({ length: CONCURRENCY }, () => 'Hello world') });
+    });
+    // Coalescing on and off alternate (on, off, on, off: the platform restarts with PLATFORM_INFERENCE_COALESCE_MS=0
+    // for "off", same database, so the token and project stay valid), so a shift in the machine's load hits both.
+    const runs = { on: { embed: 0, tokenize: 0, cpu: { gateway: 0, inference: 0, engine: 0 } }, off: { embed: 0, tokenize: 0, cpu: { gateway: 0, inference: 0, engine: 0 } } };
+    let current: 'on' | 'off' = 'on';
+    for (const mode of ['on', 'off', 'on', 'off'] as const) {
+      if (mode !== current) {
+        await platform.stop();
+        platform = await launch(mode === 'off' ? { PLATFORM_INFERENCE_COALESCE_MS: '0' } : {});
+        current = mode;
+        // Restarted processes start cold (JIT, token and access caches): warm them before measuring.
+        await throughput(CONCURRENCY, Math.min(3, SECONDS), embedVia(platform.gatewayUrl));
+      }
+      const before = cpuOf();
+      const embedRps = await throughput(CONCURRENCY, SECONDS / 2, embedVia(platform.gatewayUrl));
+      const after = cpuOf();
+      const r = runs[mode];
+      r.embed += embedRps / 2;
+      for (const k of ['gateway', 'inference', 'engine'] as const) r.cpu[k] += after[k] - before[k];
+      r.tokenize += (await throughput(CONCURRENCY, SECONDS / 2, tokenizeVia(platform.gatewayUrl))) / 2;
+    }
+    // Each mode ran two half-length embedding runs, so its request count is its mean rate times SECONDS.
+    const cpuPerEmbed = (r: (typeof runs)['on']) => (['gateway', 'inference', 'engine'] as const).map((k) => fmt(r.cpu[k] / (r.embed * SECONDS))).join(' / ');
+    const [embedCoalesced, embedSingle, tokenizeCoalesced, tokenizeSingle] = [runs.on.embed, runs.off.embed, runs.on.tokenize, runs.off.tokenize];
     rows.push([
       `embeddings at concurrency ${CONCURRENCY}: stack coalesced / stack uncoalesced / direct (req/s)`,
       `${fmt(embedCoalesced)} / ${fmt(embedSingle)} / ${fmt(embedDirect)}  (coalescing gain ${fmt(embedCoalesced / embedSingle)}x)`,
+    ]);
+    rows.push([
+      '  CPU per embedding request, coalesced / uncoalesced: gateway / inference / engine (ms)',
+      `${cpuPerEmbed(runs.on)}  vs  ${cpuPerEmbed(runs.off)}`,
+    ]);
+    rows.push([`  engine alone: ${CONCURRENCY} inputs per call vs 1 per call (inputs/s)`, `${fmt(batchCalls * CONCURRENCY)} vs ${fmt(embedDirect)}  (${fmt((batchCalls * CONCURRENCY) / embedDirect)}x)`]);
+    rows.push([
+      `tokenization at concurrency ${CONCURRENCY}: stack coalesced / uncoalesced (req/s)`,
+      `${fmt(tokenizeCoalesced)} / ${fmt(tokenizeSingle)}  (coalescing gain ${fmt(tokenizeCoalesced / tokenizeSingle)}x)`,
     ]);
 
     const width = Math.max(...rows.map(([k]) => k.length));

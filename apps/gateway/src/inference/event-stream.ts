@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import type { Observable } from 'rxjs';
+import type { StreamSource } from './inference-rpc';
 
 /** One event as the watsonx SDKs parse it: LF only, a space after each colon, single-line JSON. */
 export function sseFrame(id: number, data: unknown): string {
@@ -22,7 +22,7 @@ export const WATSONX_STREAM: StreamFormat = { frame: sseFrame };
 
 export function sendEventStream<T>(
   reply: FastifyReply,
-  source: Observable<T>,
+  source: StreamSource<T>,
   // undefined: nothing to send for this item
   view: (item: T) => unknown,
   errorEvent: () => unknown,

@@ -1,16 +1,17 @@
-import { Body, Controller, HttpCode, Inject, Post, Query, Res, type OnModuleInit } from '@nestjs/common';
+import { Controller, HttpCode, Inject, Post, Query, Res, type OnModuleInit } from '@nestjs/common';
 import type { ClientGrpc } from '@nestjs/microservices';
-import { ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { inferenceV1 } from '@platform/contracts';
+import { ApiBody, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { CheckedBody } from './fast-body/checked-body';
+import { embeddingsShape, rerankShape, textChatShape, textGenerationShape, tokenizationShape } from './fast-body/watsonx-shapes';
 import { ContainerAccessService } from '../access/container-access.service';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
-import { traceMetadata, unary } from '../http/grpc-call';
 import { requireVersion } from './api-version';
 import { authorizeScope } from './container-scope';
 import { sendEventStream } from './event-stream';
 import { EmbeddingsRequest, RerankRequest, TextChatRequest, TextGenerationRequest, TokenizationRequest } from './inference.dto';
 import { INFERENCE_CLIENT } from './inference-client';
+import { InferenceRpc } from './inference-rpc';
 import { chatRequest, embedRequest, generateRequest, rerankRequest, tokenizeRequest } from './to-grpc';
 import { chatChunkView, chatView, embeddingsView, generationView, rerankView, tokenizationView } from './watsonx-views';
 
@@ -19,7 +20,7 @@ import { chatChunkView, chatView, embeddingsView, generationView, rerankView, to
 @ApiQuery({ name: 'version', required: true, example: '2024-05-31' })
 @Controller('ml/v1/text')
 export class TextController implements OnModuleInit {
-  private inference!: inferenceV1.InferenceServiceClient;
+  private inference!: InferenceRpc;
 
   constructor(
     @Inject(INFERENCE_CLIENT) private readonly client: ClientGrpc,
@@ -27,7 +28,7 @@ export class TextController implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.inference = this.client.getService<inferenceV1.InferenceServiceClient>(inferenceV1.INFERENCE_SERVICE_NAME);
+    this.inference = new InferenceRpc(this.client);
   }
 
   private async admit(version: string | undefined, body: TextGenerationRequest | TextChatRequest | EmbeddingsRequest | RerankRequest | TokenizationRequest, p: Principal) {
@@ -38,23 +39,25 @@ export class TextController implements OnModuleInit {
   @Post('generation')
   @HttpCode(200)
   @ApiOperation({ summary: 'Generate text' })
-  async generation(@Query('version') version: string | undefined, @Body() body: TextGenerationRequest, @CurrentPrincipal() p: Principal) {
+  @ApiBody({ type: TextGenerationRequest })
+  async generation(@Query('version') version: string | undefined, @CheckedBody(TextGenerationRequest, textGenerationShape) body: TextGenerationRequest, @CurrentPrincipal() p: Principal) {
     await this.admit(version, body, p);
     const req = generateRequest(body);
-    return generationView(await unary(this.inference.generate(req, traceMetadata())), req.parameters?.returnOptions);
+    return generationView(await this.inference.generate(req), req.parameters?.returnOptions);
   }
 
   @Post('generation_stream')
   @ApiProduces('text/event-stream')
   @ApiOperation({ summary: 'Generate text as a stream of server-sent events' })
-  async generationStream(@Query('version') version: string | undefined, @Body() body: TextGenerationRequest, @CurrentPrincipal() p: Principal, @Res() reply: FastifyReply) {
+  @ApiBody({ type: TextGenerationRequest })
+  async generationStream(@Query('version') version: string | undefined, @CheckedBody(TextGenerationRequest, textGenerationShape) body: TextGenerationRequest, @CurrentPrincipal() p: Principal, @Res() reply: FastifyReply) {
     await this.admit(version, body, p);
     const req = generateRequest(body);
     const ro = req.parameters?.returnOptions;
     let last = { tokens: 0, input: 0 };
     await sendEventStream(
       reply,
-      this.inference.generateStream(req, traceMetadata()),
+      this.inference.generateStream(req),
       (item) => {
         last = { tokens: item.result?.generatedTokenCount ?? last.tokens, input: item.result?.inputTokenCount || last.input };
         return generationView(item, ro);
@@ -70,21 +73,23 @@ export class TextController implements OnModuleInit {
   @Post('chat')
   @HttpCode(200)
   @ApiOperation({ summary: 'Chat with a model' })
-  async chat(@Query('version') version: string | undefined, @Body() body: TextChatRequest, @CurrentPrincipal() p: Principal) {
+  @ApiBody({ type: TextChatRequest })
+  async chat(@Query('version') version: string | undefined, @CheckedBody(TextChatRequest, textChatShape) body: TextChatRequest, @CurrentPrincipal() p: Principal) {
     await this.admit(version, body, p);
-    return chatView(await unary(this.inference.chat(chatRequest(body), traceMetadata())));
+    return chatView(await this.inference.chat(chatRequest(body)));
   }
 
   @Post('chat_stream')
   @ApiProduces('text/event-stream')
   @ApiOperation({ summary: 'Chat with a model, streaming server-sent events' })
-  async chatStream(@Query('version') version: string | undefined, @Body() body: TextChatRequest, @CurrentPrincipal() p: Principal, @Res() reply: FastifyReply) {
+  @ApiBody({ type: TextChatRequest })
+  async chatStream(@Query('version') version: string | undefined, @CheckedBody(TextChatRequest, textChatShape) body: TextChatRequest, @CurrentPrincipal() p: Principal, @Res() reply: FastifyReply) {
     await this.admit(version, body, p);
     const req = chatRequest(body);
     let head = { id: '', created: Math.floor(Date.now() / 1000) };
     await sendEventStream(
       reply,
-      this.inference.chatStream(req, traceMetadata()),
+      this.inference.chatStream(req),
       (item) => {
         head = { id: item.id, created: item.created };
         return chatChunkView(item);
@@ -104,24 +109,27 @@ export class TextController implements OnModuleInit {
   @Post('embeddings')
   @HttpCode(200)
   @ApiOperation({ summary: 'Embed texts' })
-  async embeddings(@Query('version') version: string | undefined, @Body() body: EmbeddingsRequest, @CurrentPrincipal() p: Principal) {
+  @ApiBody({ type: EmbeddingsRequest })
+  async embeddings(@Query('version') version: string | undefined, @CheckedBody(EmbeddingsRequest, embeddingsShape) body: EmbeddingsRequest, @CurrentPrincipal() p: Principal) {
     await this.admit(version, body, p);
-    return embeddingsView(await unary(this.inference.embed(embedRequest(body), traceMetadata())));
+    return embeddingsView(await this.inference.embed(embedRequest(body)));
   }
 
   @Post('rerank')
   @HttpCode(200)
   @ApiOperation({ summary: 'Rerank texts against a query' })
-  async rerank(@Query('version') version: string | undefined, @Body() body: RerankRequest, @CurrentPrincipal() p: Principal) {
+  @ApiBody({ type: RerankRequest })
+  async rerank(@Query('version') version: string | undefined, @CheckedBody(RerankRequest, rerankShape) body: RerankRequest, @CurrentPrincipal() p: Principal) {
     await this.admit(version, body, p);
-    return rerankView(await unary(this.inference.rerank(rerankRequest(body), traceMetadata())));
+    return rerankView(await this.inference.rerank(rerankRequest(body)));
   }
 
   @Post('tokenization')
   @HttpCode(200)
   @ApiOperation({ summary: 'Tokenize a text' })
-  async tokenization(@Query('version') version: string | undefined, @Body() body: TokenizationRequest, @CurrentPrincipal() p: Principal) {
+  @ApiBody({ type: TokenizationRequest })
+  async tokenization(@Query('version') version: string | undefined, @CheckedBody(TokenizationRequest, tokenizationShape) body: TokenizationRequest, @CurrentPrincipal() p: Principal) {
     await this.admit(version, body, p);
-    return tokenizationView(await unary(this.inference.tokenize(tokenizeRequest(body), traceMetadata())), body.parameters?.return_tokens ?? false);
+    return tokenizationView(await this.inference.tokenize(tokenizeRequest(body)), body.parameters?.return_tokens ?? false);
   }
 }

@@ -1,14 +1,13 @@
 import { Body, Controller, Headers, HttpCode, Inject, Post, Res, type OnModuleInit } from '@nestjs/common';
 import type { ClientGrpc } from '@nestjs/microservices';
 import { ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { inferenceV1 } from '@platform/contracts';
 import type { FastifyReply } from 'fastify';
 import { ContainerAccessService } from '../access/container-access.service';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
-import { traceMetadata, unary } from '../http/grpc-call';
 import { UsersService } from '../identity/users.service';
 import { sendEventStream } from '../inference/event-stream';
 import { INFERENCE_CLIENT } from '../inference/inference-client';
+import { InferenceRpc } from '../inference/inference-rpc';
 import { boundedMap } from './bounded-map';
 import { ChatChunker, FAILED, chatCompletionView, completionChunk, completionView } from './from-inference';
 import { BatchChatCompletionRequestDto, BatchCompletionRequestDto, ChatCompletionRequestDto, CompletionRequestDto } from './llama-stack.dto';
@@ -32,7 +31,7 @@ function jsonLines(reply: FastifyReply, items: unknown[]): string {
 @ApiHeader({ name: 'X-Project-Id', required: false, description: 'project id; defaults to your default project' })
 @Controller('inference')
 export class LlamaStackController implements OnModuleInit {
-  private inference!: inferenceV1.InferenceServiceClient;
+  private inference!: InferenceRpc;
   // Read once at start so a bad PLATFORM_LLAMA_STACK_MODELS stops the gateway instead of failing each request.
   private readonly models: ModelNames = parseModelNames(process.env.PLATFORM_LLAMA_STACK_MODELS);
 
@@ -43,7 +42,7 @@ export class LlamaStackController implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.inference = this.client.getService<inferenceV1.InferenceServiceClient>(inferenceV1.INFERENCE_SERVICE_NAME);
+    this.inference = new InferenceRpc(this.client);
   }
 
   private async target(model: string, headers: RequestHeaders, p: Principal): Promise<Target> {
@@ -58,12 +57,12 @@ export class LlamaStackController implements OnModuleInit {
     const req = completionRequest(body.content, 'content', body, await this.target(body.model, headers, p));
     if (!body.stream) {
       // @Res() hands the whole reply to this handler, for the stream's sake, so the unary answer is sent here too.
-      await reply.send(completionView(await unary(this.inference.generate(req, traceMetadata()))));
+      await reply.send(completionView(await this.inference.generate(req)));
       return;
     }
     await sendEventStream(
       reply,
-      this.inference.generateStream(req, traceMetadata()),
+      this.inference.generateStream(req),
       (item) => (item.result?.stopReason === FAILED ? failed() : completionChunk(item)),
       failed,
       LLAMA_STACK_STREAM,
@@ -77,13 +76,13 @@ export class LlamaStackController implements OnModuleInit {
   async chatCompletion(@Body() body: ChatCompletionRequestDto, @Headers() headers: RequestHeaders, @CurrentPrincipal() p: Principal, @Res() reply: FastifyReply) {
     const req = chatRequest(body.dialog, 'dialog', body, await this.target(body.model, headers, p));
     if (!body.stream) {
-      await reply.send(chatCompletionView(await unary(this.inference.chat(req, traceMetadata()))));
+      await reply.send(chatCompletionView(await this.inference.chat(req)));
       return;
     }
     const chunker = new ChatChunker();
     await sendEventStream(
       reply,
-      this.inference.chatStream(req, traceMetadata()),
+      this.inference.chatStream(req),
       (item) => {
         if (item.choices[0]?.finishReason === FAILED) return failed();
         const chunks = chunker.chunks(item);
@@ -102,7 +101,7 @@ export class LlamaStackController implements OnModuleInit {
     const t = await this.target(body.model, headers, p);
     // Every item is mapped (and so checked) before any generation starts.
     const requests = body.content_batch.map((content, i) => completionRequest(content, `content_batch[${i}]`, body, t));
-    return jsonLines(reply, await boundedMap(requests, BATCH_CONCURRENCY, async (req) => completionView(await unary(this.inference.generate(req, traceMetadata())))));
+    return jsonLines(reply, await boundedMap(requests, BATCH_CONCURRENCY, async (req) => completionView(await this.inference.generate(req))));
   }
 
   @Post('batch_chat_completion')
@@ -112,6 +111,6 @@ export class LlamaStackController implements OnModuleInit {
   async batchChatCompletion(@Body() body: BatchChatCompletionRequestDto, @Headers() headers: RequestHeaders, @CurrentPrincipal() p: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const t = await this.target(body.model, headers, p);
     const requests = body.batch_dialogs.map((dialog, i) => chatRequest(dialog, `batch_dialogs[${i}]`, body, t));
-    return jsonLines(reply, await boundedMap(requests, BATCH_CONCURRENCY, async (req) => chatCompletionView(await unary(this.inference.chat(req, traceMetadata())))));
+    return jsonLines(reply, await boundedMap(requests, BATCH_CONCURRENCY, async (req) => chatCompletionView(await this.inference.chat(req))));
   }
 }

@@ -1,4 +1,5 @@
-import { getText, postJson, readJson, sseData, sumSeries } from './http';
+import { BackendError } from './backend-error';
+import { getText, postJson, readJson, sseData, sumSeries, type BackendResponse } from './http';
 import type {
   ChatDelta,
   CompletionDelta,
@@ -8,6 +9,7 @@ import type {
   FinishReason,
   ModelServerAdapter,
   OpenAiChatBody,
+  PromptToken,
   TokenDetail,
   TokenizeResult,
 } from './types';
@@ -54,6 +56,8 @@ function tokensOf(lp: CompletionChunk['choices'][number]['logprobs'], topN: numb
 /** vLLM's OpenAI-compatible server (also the built-in engine server): /v1/completions, /v1/chat/completions, … */
 export class OpenAiAdapter implements ModelServerAdapter {
   readonly kind = 'openai' as const;
+  /** Whether the server takes a list of prompts on /tokenize; unknown until tried. */
+  batchTokenize?: boolean;
   constructor(readonly url: string) {}
 
   async *completionStream(model: string, p: CompletionParams, signal: AbortSignal): AsyncIterable<CompletionDelta> {
@@ -74,7 +78,7 @@ export class OpenAiAdapter implements ModelServerAdapter {
       logprobs: p.logprobs === undefined ? undefined : Math.max(1, p.logprobs),
       truncate_prompt_tokens: p.truncatePromptTokens,
     };
-    const res = await postJson(`${this.url}/v1/completions`, body, signal, 'text/event-stream');
+    const res = await postJson(this.url, '/v1/completions', body, signal, 'text/event-stream');
     // The finishing chunk is held back until the usage-only chunk that follows it, so the last delta carries
     // both the finish reason and the final counts.
     let last: CompletionDelta | undefined;
@@ -99,7 +103,7 @@ export class OpenAiAdapter implements ModelServerAdapter {
   }
 
   async *chatStream(model: string, body: OpenAiChatBody, signal: AbortSignal): AsyncIterable<ChatDelta> {
-    const res = await postJson(`${this.url}/v1/chat/completions`, { ...body, model, stream: true, stream_options: { include_usage: true } }, signal, 'text/event-stream');
+    const res = await postJson(this.url, '/v1/chat/completions', { ...body, model, stream: true, stream_options: { include_usage: true } }, signal, 'text/event-stream');
     for await (const data of sseData(res, signal)) {
       const chunk = JSON.parse(data) as ChatChunk;
       const usage = chunk.usage ? { prompt: chunk.usage.prompt_tokens, completion: chunk.usage.completion_tokens } : undefined;
@@ -118,7 +122,7 @@ export class OpenAiAdapter implements ModelServerAdapter {
   }
 
   async embed(model: string, inputs: string[], truncate: number | undefined, signal: AbortSignal): Promise<EmbedResult> {
-    const res = await postJson(`${this.url}/v1/embeddings`, { model, input: inputs, truncate_prompt_tokens: truncate }, signal);
+    const res = await postJson(this.url, '/v1/embeddings', { model, input: inputs, truncate_prompt_tokens: truncate }, signal);
     const body = await readJson<{ data: { index: number; embedding: number[] }[]; usage?: { prompt_tokens: number } }>(res, signal);
     const vectors: number[][] = [];
     for (const d of body.data) vectors[d.index] = d.embedding;
@@ -126,24 +130,56 @@ export class OpenAiAdapter implements ModelServerAdapter {
   }
 
   async tokenize(model: string, text: string, signal: AbortSignal): Promise<TokenizeResult> {
-    const res = await postJson(`${this.url}/tokenize`, { model, prompt: text, return_token_strs: true }, signal);
+    const res = await postJson(this.url, '/tokenize', { model, prompt: text, return_token_strs: true }, signal);
     const body = await readJson<{ count: number; tokens: number[]; token_strs?: string[] | null }>(res, signal);
     return { count: body.count, tokens: body.token_strs ?? body.tokens.map(String) };
   }
 
+  /**
+   * The engine server's batch form of /tokenize (`prompt` as a list). vLLM refuses a list with 400/422; the first
+   * such refusal turns batching off for this server and the texts go one by one instead.
+   */
+  async tokenizeBatch(model: string, texts: string[], signal: AbortSignal): Promise<TokenizeResult[] | undefined> {
+    if (this.batchTokenize === false) return undefined;
+    let res: BackendResponse;
+    try {
+      res = await postJson(this.url, '/tokenize', { model, prompt: texts, return_token_strs: true }, signal);
+    } catch (err) {
+      if (err instanceof BackendError && (err.status === 400 || err.status === 422)) {
+        this.batchTokenize = false;
+        return undefined;
+      }
+      throw err;
+    }
+    const body = await readJson<{ results?: { count: number; tokens: number[]; token_strs?: string[] | null }[] }>(res, signal);
+    if (!Array.isArray(body.results) || body.results.length !== texts.length) throw new BackendError('the model server answered a batch tokenization without one result per text', false);
+    this.batchTokenize = true;
+    return body.results.map((r) => ({ count: r.count, tokens: r.token_strs ?? r.tokens.map(String) }));
+  }
+
+  async promptLogprobs(model: string, prompt: string, signal: AbortSignal): Promise<PromptToken[]> {
+    // One generated token is the least the servers accept; it follows the echoed prompt and is dropped.
+    const res = await postJson(this.url, '/v1/completions', { model, prompt, echo: true, logprobs: 1, max_tokens: 1, temperature: 0 }, signal);
+    const body = await readJson<{ choices: { logprobs: { tokens: string[]; token_logprobs: (number | null)[]; text_offset: number[] } | null }[] }>(res, signal);
+    const lp = body.choices[0]?.logprobs;
+    if (!lp) return [];
+    const tokens = lp.tokens.map((text, i) => ({ text, logprob: lp.token_logprobs[i] ?? undefined, offset: lp.text_offset[i] ?? 0 }));
+    return tokens.filter((t) => t.offset < prompt.length);
+  }
+
   async discover(signal: AbortSignal): Promise<DiscoveredModel[]> {
-    const res = await getText(`${this.url}/v1/models`, signal);
+    const res = await getText(this.url, '/v1/models', signal);
     if (res.status !== 200) return [];
     const body = JSON.parse(res.text) as { data: { id: string; max_model_len?: number }[] };
     return body.data.map((m) => ({ id: m.id, maxModelLen: m.max_model_len }));
   }
 
   async healthy(signal: AbortSignal): Promise<boolean> {
-    return (await getText(`${this.url}/health`, signal)).status === 200;
+    return (await getText(this.url, '/health', signal)).status === 200;
   }
 
   async load(model: string, signal: AbortSignal): Promise<number | undefined> {
-    const res = await getText(`${this.url}/metrics`, signal);
+    const res = await getText(this.url, '/metrics', signal);
     return res.status === 200 ? sumSeries(res.text, ['vllm:num_requests_waiting', 'vllm:num_requests_running'], model) : undefined;
   }
 }

@@ -43,7 +43,7 @@ export class TgiAdapter implements ModelServerAdapter {
       details: true,
       top_n_tokens: p.logprobs ? p.logprobs : undefined,
     };
-    const res = await postJson(`${this.url}/generate_stream`, { inputs: p.prompt, parameters }, signal, 'text/event-stream');
+    const res = await postJson(this.url, '/generate_stream', { inputs: p.prompt, parameters }, signal, 'text/event-stream');
     let count = 0;
     for await (const data of sseData(res, signal)) {
       const event = JSON.parse(data) as TgiStreamEvent & { error?: string };
@@ -75,24 +75,24 @@ export class TgiAdapter implements ModelServerAdapter {
   }
 
   async tokenize(_model: string, text: string, signal: AbortSignal): Promise<TokenizeResult> {
-    const res = await postJson(`${this.url}/tokenize`, { inputs: text }, signal);
+    const res = await postJson(this.url, '/tokenize', { inputs: text }, signal);
     const tokens = await readJson<{ text: string }[]>(res, signal);
     return { count: tokens.length, tokens: tokens.map((t) => t.text) };
   }
 
   async discover(signal: AbortSignal): Promise<DiscoveredModel[]> {
-    const res = await getText(`${this.url}/info`, signal);
+    const res = await getText(this.url, '/info', signal);
     if (res.status !== 200) return [];
     const info = JSON.parse(res.text) as { model_id: string; max_total_tokens?: number };
     return [{ id: info.model_id, maxModelLen: info.max_total_tokens }];
   }
 
   async healthy(signal: AbortSignal): Promise<boolean> {
-    return (await getText(`${this.url}/health`, signal)).status === 200;
+    return (await getText(this.url, '/health', signal)).status === 200;
   }
 
   async load(model: string, signal: AbortSignal): Promise<number | undefined> {
-    const res = await getText(`${this.url}/metrics`, signal);
+    const res = await getText(this.url, '/metrics', signal);
     if (res.status !== 200) return undefined;
     return sumSeries(res.text, ['tgi_queue_size', 'tgi_batch_current_size'], '') ?? sumSeries(res.text, ['vllm:num_requests_waiting', 'vllm:num_requests_running'], model);
   }

@@ -70,6 +70,13 @@ export interface TokenizeResult {
   tokens: string[];
 }
 
+/** One prompt token with its log-probability (undefined for the first token) and where it starts in the prompt. */
+export interface PromptToken {
+  text: string;
+  logprob?: number;
+  offset: number;
+}
+
 export interface DiscoveredModel {
   id: string;
   maxModelLen?: number;
@@ -83,7 +90,15 @@ export interface ModelServerAdapter {
   chatStream(model: string, body: OpenAiChatBody, signal: AbortSignal): AsyncIterable<ChatDelta>;
   embed(model: string, inputs: string[], truncate: number | undefined, signal: AbortSignal): Promise<EmbedResult>;
   tokenize(model: string, text: string, signal: AbortSignal): Promise<TokenizeResult>;
+  /**
+   * Several texts in one call, results in order; undefined when this server turned out not to take batches (the
+   * caller then tokenizes one by one). `batchTokenize` is false once that is known, so batching stops being tried.
+   */
+  tokenizeBatch?(model: string, texts: string[], signal: AbortSignal): Promise<TokenizeResult[] | undefined>;
+  readonly batchTokenize?: boolean;
   discover(signal: AbortSignal): Promise<DiscoveredModel[]>;
+  /** The prompt's tokens with their log-probabilities (vLLM's `echo`); absent where the dialect has no such call. */
+  promptLogprobs?(model: string, prompt: string, signal: AbortSignal): Promise<PromptToken[]>;
   /** Liveness of the server process. */
   healthy(signal: AbortSignal): Promise<boolean>;
   /** Requests queued plus running on the backend for this model, from its Prometheus metrics; undefined if unknown. */

@@ -1,8 +1,8 @@
 import { PlatformError } from '@platform/common';
 import type { inferenceV1 } from '@platform/contracts';
-import { callPool } from '../pools/dispatch';
 import type { EmbedCoalescer } from '../pools/embed-coalescer';
 import type { PoolRegistry } from '../pools/pool-registry';
+import type { TokenizeCoalescer } from '../pools/tokenize-coalescer';
 
 export async function embed(pools: PoolRegistry, coalescer: EmbedCoalescer, req: inferenceV1.EmbedRequest, signal: AbortSignal): Promise<inferenceV1.EmbedResponse> {
   if (req.inputs.length === 0) throw PlatformError.invalid('inputs must not be empty.', 'inputs');
@@ -49,9 +49,9 @@ export async function rerank(pools: PoolRegistry, coalescer: EmbedCoalescer, req
   };
 }
 
-export async function tokenize(pools: PoolRegistry, req: inferenceV1.TokenizeRequest, signal: AbortSignal): Promise<inferenceV1.TokenizeResponse> {
+export async function tokenize(pools: PoolRegistry, coalescer: TokenizeCoalescer, req: inferenceV1.TokenizeRequest, signal: AbortSignal): Promise<inferenceV1.TokenizeResponse> {
   const pool = pools.get(req.modelId);
-  const res = await callPool(pool, signal, (r) => r.adapter.tokenize(r.backendModel, req.input, signal));
+  const res = await coalescer.tokenize(pool, req.input, signal);
   return { modelId: req.modelId, tokenCount: res.count, tokens: req.returnTokens ? res.tokens : [] };
 }
 

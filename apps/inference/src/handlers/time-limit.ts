@@ -3,6 +3,8 @@
  * a time limit can end a generation normally with stop_reason `time_limit`.
  */
 export function withTimeLimit(parent: AbortSignal, limitMs: number): { signal: AbortSignal; expired(): boolean; dispose(): void } {
+  // Most calls set no limit: the caller's own signal then does, without a controller and listener per request.
+  if (limitMs <= 0) return { signal: parent, expired: () => false, dispose: () => undefined };
   const controller = new AbortController();
   let expired = false;
   const onAbort = () => controller.abort(parent.reason);

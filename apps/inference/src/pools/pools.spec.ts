@@ -1,5 +1,5 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BackendError } from '../backends/backend-error';
 import { sumSeries } from '../backends/http';
 import type { ModelServerAdapter } from '../backends/types';
@@ -8,6 +8,7 @@ import { EmbedCoalescer, attributeTokens } from './embed-coalescer';
 import { callPool, streamPool } from './dispatch';
 import { Pool } from './pool';
 import { readInferenceConfig } from './pool-config';
+import { TokenizeCoalescer } from './tokenize-coalescer';
 import { Replica, pickReplica } from './replica';
 
 const replica = (url: string) => new Replica({ url, kind: 'openai' } as ModelServerAdapter, 'm');
@@ -163,8 +164,84 @@ describe('EmbedCoalescer', () => {
     expect(calls.slice(1).sort()).toEqual([['x'], ['y']]);
   });
 
+  it('gathers what arrives while the backend is busy into the next batch, sent when a call comes back', async () => {
+    const calls: string[][] = [];
+    const gates: (() => void)[] = [];
+    const adapter = {
+      url: 'x',
+      kind: 'openai',
+      embed: async (_m: string, inputs: string[]) => {
+        calls.push(inputs);
+        await new Promise<void>((resolve) => gates.push(resolve));
+        return { vectors: inputs.map((t) => [t.length]), promptTokens: inputs.length };
+      },
+    } as unknown as ModelServerAdapter;
+    const p = new Pool('m', { maxConcurrency: 4, maxQueue: 4 });
+    p.add(new Replica(adapter, 'm'));
+    const c = new EmbedCoalescer({ windowMs: 1, maxInputs: 100, inFlightPerReplica: 1 });
+    const first = c.embed(p, ['a'], undefined, signal());
+    await vi.waitFor(() => expect(calls).toHaveLength(1));
+    // The backend is busy: these wait for it however long it takes, not for the 1 ms window.
+    const rest = [c.embed(p, ['b'], undefined, signal()), c.embed(p, ['cc'], undefined, signal())];
+    await new Promise((r) => setTimeout(r, 20));
+    expect(calls).toHaveLength(1);
+    gates.shift()?.();
+    await vi.waitFor(() => expect(calls).toEqual([['a'], ['b', 'cc']]));
+    gates.shift()?.();
+    expect((await first).vectors).toEqual([[1]]);
+    expect((await Promise.all(rest)).map((r) => r.vectors)).toEqual([[[1]], [[2]]]);
+  });
+
   it('attributes the token total in proportion to text length', () => {
     expect(attributeTokens(10, [1, 1, 2])).toEqual([2, 2, 6]);
     expect(attributeTokens(7, [5])).toEqual([7]);
+  });
+});
+
+describe('TokenizeCoalescer', () => {
+  const tokenizingPool = (calls: string[][], batches: boolean) => {
+    const adapter = {
+      url: 'x',
+      kind: 'openai',
+      batchTokenize: undefined as boolean | undefined,
+      tokenize: async (_m: string, text: string) => {
+        calls.push([text]);
+        return { count: text.length, tokens: [...text] };
+      },
+      tokenizeBatch: async (_m: string, texts: string[]) => {
+        if (!batches) {
+          adapter.batchTokenize = false;
+          return undefined;
+        }
+        calls.push(texts);
+        return texts.map((t) => ({ count: t.length, tokens: [...t] }));
+      },
+    };
+    const p = new Pool('m', { maxConcurrency: 4, maxQueue: 4 });
+    p.add(new Replica(adapter as unknown as ModelServerAdapter, 'm'));
+    return p;
+  };
+
+  it('sends concurrent tokenizations as one batch and answers each with its own tokens', async () => {
+    const calls: string[][] = [];
+    const p = tokenizingPool(calls, true);
+    const c = new TokenizeCoalescer({ windowMs: 5, maxInputs: 100 });
+    const [a, b] = await Promise.all([c.tokenize(p, 'ab', signal()), c.tokenize(p, 'xyz', signal())]);
+    expect(calls).toEqual([['ab', 'xyz']]);
+    expect(a).toEqual({ count: 2, tokens: ['a', 'b'] });
+    expect(b).toEqual({ count: 3, tokens: ['x', 'y', 'z'] });
+  });
+
+  it('falls back to one text per call on a server without batches, and stops waiting for company there', async () => {
+    const calls: string[][] = [];
+    const p = tokenizingPool(calls, false);
+    const c = new TokenizeCoalescer({ windowMs: 5, maxInputs: 100 });
+    const [a, b] = await Promise.all([c.tokenize(p, 'ab', signal()), c.tokenize(p, 'c', signal())]);
+    expect([a.count, b.count]).toEqual([2, 1]);
+    expect(calls.sort()).toEqual([['ab'], ['c']]);
+    // A window longer than the test's timeout: only a call that skips the batcher can finish.
+    const patient = new TokenizeCoalescer({ windowMs: 60_000, maxInputs: 100 });
+    await patient.tokenize(p, 'd', signal());
+    expect(calls).toContainEqual(['d']);
   });
 });

@@ -1,16 +1,17 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Post, Res, type OnModuleInit } from '@nestjs/common';
+import { Controller, Get, Headers, HttpCode, Inject, Post, Res, type OnModuleInit } from '@nestjs/common';
 import type { ClientGrpc } from '@nestjs/microservices';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { inferenceV1 } from '@platform/contracts';
+import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { CheckedBody } from '../fast-body/checked-body';
+import { chatCompletionShape, completionShape, openAiEmbeddingsShape } from '../fast-body/openai-shapes';
 import { randomUUID } from 'node:crypto';
 import { ContainerAccessService } from '../../access/container-access.service';
 import { projectFromHeaders, type RequestHeaders } from '../../access/request-project';
 import { CurrentPrincipal, type Principal } from '../../auth/principal';
-import { traceMetadata, unary } from '../../http/grpc-call';
 import { UsersService } from '../../identity/users.service';
 import { sendEventStream, type StreamFormat } from '../event-stream';
 import { INFERENCE_CLIENT } from '../inference-client';
+import { InferenceRpc } from '../inference-rpc';
 import { chatChunkView, chatView } from '../watsonx-views';
 import { ChatCompletionRequest, CompletionRequest, OpenAiEmbeddingsRequest } from './openai.dto';
 import { chatCompletionToGrpc, completionToGrpc, embeddingsToGrpc, encodeEmbedding, finishReason } from './openai-mapping';
@@ -31,7 +32,7 @@ function openAiChat<T extends { model_id?: string; created_at?: string }>(view: 
 @ApiHeader({ name: 'OpenAI-Project', required: false, description: 'project id; defaults to your default project' })
 @Controller('openai/v1')
 export class OpenAiController implements OnModuleInit {
-  private inference!: inferenceV1.InferenceServiceClient;
+  private inference!: InferenceRpc;
 
   constructor(
     @Inject(INFERENCE_CLIENT) private readonly client: ClientGrpc,
@@ -40,7 +41,7 @@ export class OpenAiController implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.inference = this.client.getService<inferenceV1.InferenceServiceClient>(inferenceV1.INFERENCE_SERVICE_NAME);
+    this.inference = new InferenceRpc(this.client);
   }
 
   private async scope(headers: RequestHeaders, p: Principal): Promise<{ projectId: string }> {
@@ -50,20 +51,21 @@ export class OpenAiController implements OnModuleInit {
   @Get('models')
   @ApiOperation({ summary: 'List models' })
   async models() {
-    const res = await unary(this.inference.listModels({}, traceMetadata()));
+    const res = await this.inference.listModels({});
     return { object: 'list', data: res.models.map((m) => ({ id: m.modelId, object: 'model', created: 0, owned_by: m.provider })) };
   }
 
   @Post('completions')
   @HttpCode(200)
   @ApiOperation({ summary: 'Create a completion' })
-  async completions(@Body() body: CompletionRequest, @Headers() headers: Record<string, string | undefined>, @CurrentPrincipal() p: Principal, @Res() reply: FastifyReply) {
+  @ApiBody({ type: CompletionRequest })
+  async completions(@CheckedBody(CompletionRequest, completionShape) body: CompletionRequest, @Headers() headers: Record<string, string | undefined>, @CurrentPrincipal() p: Principal, @Res() reply: FastifyReply) {
     const req = completionToGrpc(body, await this.scope(headers, p));
     const id = `cmpl-${randomUUID().replace(/-/g, '')}`;
     const created = Math.floor(Date.now() / 1000);
     const base = { id, object: 'text_completion', created, model: req.modelId };
     if (!body.stream) {
-      const res = await unary(this.inference.generate(req, traceMetadata()));
+      const res = await this.inference.generate(req);
       const r = res.result;
       // @Res() hands the whole reply to this handler, for the stream's sake, so the unary answer is sent here too.
       await reply.send({
@@ -77,7 +79,7 @@ export class OpenAiController implements OnModuleInit {
     const withUsage = body.stream_options?.include_usage ?? false;
     await sendEventStream(
       reply,
-      this.inference.generateStream(req, traceMetadata()),
+      this.inference.generateStream(req),
       (item) => {
         usage.prompt = item.result?.inputTokenCount || usage.prompt;
         usage.completion = item.result?.generatedTokenCount ?? usage.completion;
@@ -94,17 +96,18 @@ export class OpenAiController implements OnModuleInit {
   @Post('chat/completions')
   @HttpCode(200)
   @ApiOperation({ summary: 'Create a chat completion' })
-  async chatCompletions(@Body() body: ChatCompletionRequest, @Headers() headers: Record<string, string | undefined>, @CurrentPrincipal() p: Principal, @Res() reply: FastifyReply) {
+  @ApiBody({ type: ChatCompletionRequest })
+  async chatCompletions(@CheckedBody(ChatCompletionRequest, chatCompletionShape) body: ChatCompletionRequest, @Headers() headers: Record<string, string | undefined>, @CurrentPrincipal() p: Principal, @Res() reply: FastifyReply) {
     const req = chatCompletionToGrpc(body, await this.scope(headers, p));
     if (!body.stream) {
-      await reply.send(openAiChat(chatView(await unary(this.inference.chat(req, traceMetadata())))));
+      await reply.send(openAiChat(chatView(await this.inference.chat(req))));
       return;
     }
     const withUsage = body.stream_options?.include_usage ?? false;
     let head = { id: '', created: Math.floor(Date.now() / 1000) };
     await sendEventStream(
       reply,
-      this.inference.chatStream(req, traceMetadata()),
+      this.inference.chatStream(req),
       (item) => {
         head = { id: item.id, created: item.created };
         if (item.choices.length === 0 && !withUsage) return undefined;
@@ -119,8 +122,9 @@ export class OpenAiController implements OnModuleInit {
   @Post('embeddings')
   @HttpCode(200)
   @ApiOperation({ summary: 'Create embeddings' })
-  async embeddings(@Body() body: OpenAiEmbeddingsRequest, @Headers() headers: Record<string, string | undefined>, @CurrentPrincipal() p: Principal) {
-    const res = await unary(this.inference.embed(embeddingsToGrpc(body, await this.scope(headers, p)), traceMetadata()));
+  @ApiBody({ type: OpenAiEmbeddingsRequest })
+  async embeddings(@CheckedBody(OpenAiEmbeddingsRequest, openAiEmbeddingsShape) body: OpenAiEmbeddingsRequest, @Headers() headers: Record<string, string | undefined>, @CurrentPrincipal() p: Principal) {
+    const res = await this.inference.embed(embeddingsToGrpc(body, await this.scope(headers, p)));
     return {
       object: 'list',
       data: res.results.map((r, index) => ({ object: 'embedding', index, embedding: encodeEmbedding(r.embedding, body.encoding_format) })),

@@ -1,0 +1,113 @@
+import { anything, array, boolean, int, name, number, object, oneOf, optional, record, string, type Check } from './shape';
+
+/** Accept-only mirrors of the DTOs in ../inference.dto.ts and ../moderations.dto.ts (keep them in step). */
+
+const scoped = { project_id: optional(string), space_id: optional(string) };
+
+const moderation = object({ enabled: optional(boolean), threshold: optional(number(0, 1)) });
+const moderationKind = object({ input: optional(moderation), output: optional(moderation), mask: optional(object({ remove_entity_value: optional(boolean) })) });
+const moderations = object({
+  hap: optional(moderationKind),
+  pii: optional(moderationKind),
+  input_ranges: optional(array(object({ start: int(0), end: int(0) }, ['start', 'end']))),
+});
+
+const returnOptions = object({
+  input_text: optional(boolean),
+  generated_tokens: optional(boolean),
+  input_tokens: optional(boolean),
+  token_logprobs: optional(boolean),
+  token_ranks: optional(boolean),
+  top_n_tokens: optional(int(0, 5)),
+});
+
+const textGenParameters = object({
+  decoding_method: optional(oneOf(['greedy', 'sample'])),
+  temperature: optional(number(0, 2)),
+  top_p: optional(number(0, 1)),
+  top_k: optional(int(1, 100)),
+  random_seed: optional(int(1, 4294967295)),
+  repetition_penalty: optional(number(1, 2)),
+  min_new_tokens: optional(int(0)),
+  max_new_tokens: optional(int(0)),
+  stop_sequences: optional(array(string, 0, 6)),
+  include_stop_sequence: optional(boolean),
+  time_limit: optional(int(1)),
+  truncate_input_tokens: optional(int(0)),
+  length_penalty: optional(object({ decay_factor: optional(number()), start_index: optional(int()) })),
+  return_options: optional(returnOptions),
+});
+
+export const textGenerationShape: Check = object(
+  { ...scoped, input: string, model_id: name(300), parameters: optional(textGenParameters), moderations: optional(moderations) },
+  ['input', 'model_id'],
+);
+
+export const chatMessageShape: Check = object(
+  {
+    role: oneOf(['system', 'user', 'assistant', 'tool', 'control']),
+    content: anything,
+    name: optional(string),
+    tool_call_id: optional(string),
+    tool_calls: optional(array(record)),
+  },
+  ['role'],
+);
+
+export const textChatShape: Check = object(
+  {
+    ...scoped,
+    model_id: name(300),
+    messages: array(chatMessageShape, 1),
+    tools: optional(array(record)),
+    tool_choice_option: optional(oneOf(['none', 'auto', 'required'])),
+    tool_choice: optional(record),
+    frequency_penalty: optional(number(-2, 2)),
+    presence_penalty: optional(number(-2, 2)),
+    logit_bias: optional(record),
+    logprobs: optional(boolean),
+    top_logprobs: optional(int(0, 20)),
+    max_tokens: optional(int(0)),
+    max_completion_tokens: optional(int(0)),
+    n: optional(int(1, 16)),
+    response_format: optional(record),
+    seed: optional(int()),
+    stop: optional(array(string, 0, 4)),
+    temperature: optional(number(0, 2)),
+    top_p: optional(number(0, 1)),
+    repetition_penalty: optional(number(1, 2)),
+    time_limit: optional(int(1)),
+  },
+  ['model_id', 'messages'],
+);
+
+export const embeddingsShape: Check = object(
+  {
+    ...scoped,
+    model_id: name(300),
+    inputs: array(string, 1, 1000),
+    parameters: optional(object({ truncate_input_tokens: optional(int(0)), return_options: optional(object({ input_text: optional(boolean) })) })),
+  },
+  ['model_id', 'inputs'],
+);
+
+export const tokenizationShape: Check = object(
+  { ...scoped, model_id: name(300), input: string, parameters: optional(object({ return_tokens: optional(boolean) })) },
+  ['model_id', 'input'],
+);
+
+export const rerankShape: Check = object(
+  {
+    ...scoped,
+    model_id: name(300),
+    inputs: array(object({ text: string }, ['text']), 1, 1000),
+    query: (v) => typeof v === 'string' && v !== '',
+    parameters: optional(
+      object({
+        truncate_input_tokens: optional(int(1)),
+        return_options: optional(object({ top_n: optional(int(1)), inputs: optional(boolean), query: optional(boolean) })),
+      }),
+    ),
+  },
+  ['model_id', 'inputs', 'query'],
+);
