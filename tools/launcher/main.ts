@@ -20,6 +20,8 @@ async function main(): Promise<void> {
   chmodSync(dataDir, 0o755); // PostgreSQL runs as its own user and must reach its folder inside
   stopOrphans(dataDir);
   const secrets = loadSecrets(dataDir);
+  // The embedded default runs on one machine whose own repositories are the natural document sources.
+  process.env.PLATFORM_ALLOW_PRIVATE_GIT ||= 'true';
   const stops: (() => Promise<void>)[] = [];
   const children: { pid: number; match: string }[] = [];
   const s3Bucket = process.env.PLATFORM_S3_BUCKET || 'instructlab';

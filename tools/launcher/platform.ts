@@ -4,7 +4,7 @@ import { spawnService, waitHealthy, type ServiceProcess } from './service-proces
 import type { PlatformSecrets } from './secrets';
 
 /** The domain services the launcher runs (`apps/<name>/src/main.ts`); they start side by side, before the gateway. */
-export const LAUNCHED_SERVICES: readonly PlatformServiceName[] = ['taxonomy', 'inference'];
+export const LAUNCHED_SERVICES: readonly PlatformServiceName[] = ['taxonomy', 'inference', 'sdg', 'training', 'evaluation'];
 
 export interface ServicePorts {
   grpc: number;
@@ -63,6 +63,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     PLATFORM_ADMIN_PASSWORD: opts.secrets.adminPassword,
     PLATFORM_ADMIN_APIKEY: opts.secrets.adminApiKey,
     PLATFORM_JWT_SECRET: opts.secrets.jwtSecret,
+    PLATFORM_SECRETS_KEY: opts.secrets.secretsKey,
     ...(opts.engine ? { PLATFORM_ENGINE_PORT: String(opts.engine.port), PLATFORM_ENGINE_MODELS: opts.engine.models } : {}),
   };
   // Without an engine server the inference service has nothing to discover unless pools or backends are given.

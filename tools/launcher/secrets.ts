@@ -6,6 +6,8 @@ export interface PlatformSecrets {
   adminPassword: string;
   adminApiKey: string;
   jwtSecret: string;
+  /** AES-256 key (base64) sealing the values of the secrets store (taxonomy service). */
+  secretsKey: string;
 }
 
 /**
@@ -19,6 +21,7 @@ export function loadSecrets(dataDir: string, env: NodeJS.ProcessEnv = process.en
     adminPassword: env.PLATFORM_ADMIN_PASSWORD || saved.adminPassword || randomBytes(12).toString('base64url'),
     adminApiKey: env.PLATFORM_ADMIN_APIKEY || saved.adminApiKey || randomBytes(32).toString('base64url'),
     jwtSecret: env.PLATFORM_JWT_SECRET || saved.jwtSecret || randomBytes(48).toString('base64url'),
+    secretsKey: env.PLATFORM_SECRETS_KEY || saved.secretsKey || randomBytes(32).toString('base64'),
   };
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;

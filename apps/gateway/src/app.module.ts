@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ClientsModule } from '@nestjs/microservices';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { createMetricsRegistry, envString, grpcOptions, platformAddresses, serviceDataSourceOptions } from '@platform/common';
+import { createMetricsRegistry, envString, grpcOptions, platformAddresses, serviceDataSourceOptions, serviceGrpcUrl } from '@platform/common';
 import { ContainerAccessService } from './access/container-access.service';
 import { ContainersService } from './access/containers.service';
 import { membersController } from './access/members.controller';
@@ -22,11 +22,17 @@ import { UsersService } from './identity/users.service';
 import { ProjectsController } from './projects/projects.controller';
 import { SpacesController } from './spaces/spaces.controller';
 import { TAXONOMY_CLIENT, TaxonomiesController } from './taxonomies/taxonomies.controller';
+import { SecretsController } from './secrets/secrets.controller';
+import { DataController, SDG_CLIENT } from './data/data.controller';
+import { ModelsController, TRAINING_CLIENT } from './models/models.controller';
+import { FineTuningsController } from './fine-tunings/fine-tunings.controller';
 import { INFERENCE_CLIENT, inferenceClientOptions } from './inference/inference-client';
 import { ModelSpecsController } from './inference/model-specs.controller';
 import { OpenAiController } from './inference/openai/openai.controller';
 import { TextController } from './inference/text.controller';
 import { LlamaStackController } from './llama-stack/llama-stack.controller';
+import { SDG_GENERATION_CLIENT, SyntheticDataGenerationController, sdgGenerationClientOptions } from './llama-stack/synthetic-data-generation.controller';
+import { EVALUATION_CLIENT, RewardScoringController, evaluationClientOptions } from './llama-stack/reward-scoring.controller';
 import { UsersController } from './users/users.controller';
 
 export const IDENTITY_SCHEMA = 'identity';
@@ -43,8 +49,12 @@ export const IDENTITY_SCHEMA = 'identity';
         }),
     }),
     ClientsModule.registerAsync([
-      { name: TAXONOMY_CLIENT, useFactory: () => grpcOptions(platformAddresses().taxonomyGrpcUrl, ['taxonomy']) },
+      { name: TAXONOMY_CLIENT, useFactory: () => grpcOptions(platformAddresses().taxonomyGrpcUrl, ['taxonomy', 'secrets']) },
       { name: INFERENCE_CLIENT, useFactory: inferenceClientOptions },
+      { name: SDG_CLIENT, useFactory: () => grpcOptions(serviceGrpcUrl('sdg'), ['sdg']) },
+      { name: SDG_GENERATION_CLIENT, useFactory: sdgGenerationClientOptions },
+      { name: TRAINING_CLIENT, useFactory: () => grpcOptions(serviceGrpcUrl('training'), ['training']) },
+      { name: EVALUATION_CLIENT, useFactory: evaluationClientOptions },
     ]),
   ],
   controllers: [
@@ -56,10 +66,16 @@ export const IDENTITY_SCHEMA = 'identity';
     SpacesController,
     membersController('space'),
     TaxonomiesController,
+    SecretsController,
+    DataController,
+    ModelsController,
+    FineTuningsController,
     TextController,
     ModelSpecsController,
     OpenAiController,
     LlamaStackController,
+    SyntheticDataGenerationController,
+    RewardScoringController,
   ],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },

@@ -13,6 +13,12 @@ export async function defaultProjectOf(users: UsersService, p: Principal, missin
   return projectId;
 }
 
+/** The project a route names (`?project_id=`), or else the caller's default project. */
+export function projectOrDefault(users: UsersService, projectId: string | undefined, p: Principal): Promise<string> {
+  if (projectId !== undefined) return Promise.resolve(projectId);
+  return defaultProjectOf(users, p, { message: 'project_id is required: you have no default project yet.', target: { type: 'field', name: 'project_id' } });
+}
+
 /**
  * The project named by the first of `headerNames` present, or else the caller's default project, checked for viewer
  * access (the inference routes' cached check). The first header name is the one errors point at.

@@ -7,6 +7,9 @@ import { lastValueFrom } from 'rxjs';
 import type { DataSource } from 'typeorm';
 import { INFERENCE_CLIENT } from '../inference/inference-client';
 import { TAXONOMY_CLIENT } from '../taxonomies/taxonomies.controller';
+import { SDG_CLIENT } from '../data/data.controller';
+import { TRAINING_CLIENT } from '../models/models.controller';
+import { EVALUATION_CLIENT } from '../llama-stack/reward-scoring.controller';
 
 async function serving(client: ClientGrpc): Promise<void> {
   const health = client.getService<healthV1.HealthClient>(healthV1.HEALTH_SERVICE_NAME);
@@ -16,14 +19,17 @@ async function serving(client: ClientGrpc): Promise<void> {
 
 export const readinessProvider: Provider = {
   provide: ReadinessRegistry,
-  inject: [getDataSourceToken(), TAXONOMY_CLIENT, INFERENCE_CLIENT],
-  useFactory: (db: DataSource, taxonomy: ClientGrpc, inference: ClientGrpc) => {
+  inject: [getDataSourceToken(), TAXONOMY_CLIENT, INFERENCE_CLIENT, SDG_CLIENT, TRAINING_CLIENT, EVALUATION_CLIENT],
+  useFactory: (db: DataSource, taxonomy: ClientGrpc, inference: ClientGrpc, sdg: ClientGrpc, training: ClientGrpc, evaluation: ClientGrpc) => {
     const registry = new ReadinessRegistry();
     registry.add('database', async () => {
       await db.query('SELECT 1');
     });
     registry.add('taxonomy', () => serving(taxonomy));
     registry.add('inference', () => serving(inference));
+    registry.add('sdg', () => serving(sdg));
+    registry.add('training', () => serving(training));
+    registry.add('evaluation', () => serving(evaluation));
     return registry;
   },
 };

@@ -7,12 +7,19 @@ export interface DomainEvent {
   data: Record<string, unknown>;
 }
 
-/** Every domain event currently stored on the platform's stream under `subject` (read with an ordered consumer). */
-export async function storedEvents(natsUrl: string, subject: string): Promise<DomainEvent[]> {
-  const nc = await connect({ servers: natsUrl });
+/** Where one test platform's domain events go (each platform has its own stream and subject prefix). */
+export interface PlatformEvents {
+  natsUrl: string;
+  stream: string;
+  prefix: string;
+}
+
+/** Every domain event of one type currently stored on the platform's stream (read with an ordered consumer). */
+export async function storedEvents(events: PlatformEvents, type: string): Promise<DomainEvent[]> {
+  const nc = await connect({ servers: events.natsUrl });
   try {
     const js = jetstream(nc);
-    const consumer = await js.consumers.get('PLATFORM_EVENTS', { filter_subjects: subject }); // a string: nats-server 2.9 knows only the single filter
+    const consumer = await js.consumers.get(events.stream, { filter_subjects: `${events.prefix}.${type}` }); // a string: nats-server 2.9 knows only the single filter
     const out: DomainEvent[] = [];
     const batch = await consumer.fetch({ max_messages: 10_000, expires: 1000 });
     for await (const m of batch) {

@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { inject } from 'vitest';
 import { freePort } from '@platform/infra';
-import { servicePorts, startPlatform, type PlatformOptions, type PlatformSecrets, type RunningPlatform } from '@platform/launcher';
+import { WORKSPACE_ROOT, servicePorts, startPlatform, type PlatformOptions, type PlatformSecrets, type RunningPlatform } from '@platform/launcher';
 import { Api } from './api';
+import type { PlatformEvents } from './events';
 import { writeTinyModel } from '@platform/engine/internals';
 import { E2E_TINY_MODEL } from './tiny-model-size';
 
@@ -15,6 +16,8 @@ export interface TestPlatform {
   secrets: PlatformSecrets;
   api: Api;
   options: PlatformOptions;
+  /** This platform's own event stream and subject prefix on the shared NATS server. */
+  events: PlatformEvents;
   /** The running processes (engine-server, taxonomy, inference, gateway), e.g. to crash one. */
   processes(): RunningPlatform['processes'];
   /** Stops every process and starts them again on the same database, bucket and streams. */
@@ -29,6 +32,8 @@ export interface TestPlatform {
 export interface TestPlatformOptions {
   /** Also run the built-in engine server with a tiny random model served under this name. */
   engineModel?: string;
+  /** Also run the built-in engine server with the shipped starter model (models/starter) under this name. */
+  starterModel?: string;
   /** Extra environment for every process. */
   env?: NodeJS.ProcessEnv;
   /** More model servers (base URLs) the inference service discovers next to the built-in engine server. */
@@ -46,15 +51,33 @@ export async function startTestPlatform(o: TestPlatformOptions = {}): Promise<Te
   const dataDir = mkdtempSync(join(tmpdir(), 'platform-e2e-'));
   chmodSync(dataDir, 0o755);
   const s3 = inject('s3');
+  const events: PlatformEvents = { natsUrl: inject('natsUrl'), stream: `E2E_EVENTS_${database}`, prefix: `e2e.${database}.events` };
   const options: PlatformOptions = {
     dataDir,
     ports: { gateway: await freePort(), services: await servicePorts(() => freePort()) },
     databaseUrl: baseUrl.replace(/\/[^/]+$/, `/${database}`),
     natsUrl: inject('natsUrl'),
     s3: { endpoint: s3.endpoint, bucket: s3.bucket, accessKey: s3.accessKey, secretKey: s3.secretKey },
-    secrets: { adminPassword: 'admin-e2e-password', adminApiKey: randomBytes(24).toString('base64url'), jwtSecret: randomBytes(32).toString('base64url') },
-    env: { LOG_LEVEL: 'warn', PLATFORM_ENGINE_THREADS: '1', PLATFORM_ENGINE_LOG_LEVEL: 'warn', ...o.env },
+    secrets: { adminPassword: 'admin-e2e-password', adminApiKey: randomBytes(24).toString('base64url'), jwtSecret: randomBytes(32).toString('base64url'), secretsKey: randomBytes(32).toString('base64') },
+    env: {
+      LOG_LEVEL: 'warn',
+      PLATFORM_ENGINE_THREADS: '1',
+      PLATFORM_ENGINE_LOG_LEVEL: 'warn',
+      // As in the embedded default: fixtures fetch their documents from repositories on this machine. Specs of the
+      // refusal pass PLATFORM_ALLOW_PRIVATE_GIT: 'false'.
+      PLATFORM_ALLOW_PRIVATE_GIT: 'true',
+      // Platforms share the NATS server: each gets its own event stream and work queues, so no service consumes
+      // another platform's events or jobs.
+      PLATFORM_EVENTS_STREAM: events.stream,
+      PLATFORM_EVENTS_PREFIX: events.prefix,
+      PLATFORM_SDG_JOBS_STREAM: `E2E_JOBS_SDG_${database}`,
+      PLATFORM_SDG_JOBS_SUBJECT_PREFIX: `e2e.${database}.jobs`,
+      PLATFORM_TRAINING_JOBS_STREAM: `E2E_JOBS_TRAINING_${database}`,
+      PLATFORM_TRAINING_JOBS_PREFIX: `e2e.${database}.training-jobs`,
+      ...o.env,
+    },
   };
+  if (o.starterModel) options.engine = { port: await freePort(), models: `${join(WORKSPACE_ROOT, 'models/starter')}:${o.starterModel}` };
   if (o.engineModel) {
     const modelDir = join(dataDir, 'models', 'tiny');
     writeTinyModel(modelDir, E2E_TINY_MODEL);
@@ -71,6 +94,7 @@ export async function startTestPlatform(o: TestPlatformOptions = {}): Promise<Te
   return {
     url,
     secrets: options.secrets,
+    events,
     api: new Api(url, options.secrets),
     options,
     processes: () => running.processes,
