@@ -11,6 +11,7 @@ export * from './ops/readiness';
 export * from './ops/ops-server';
 export * from './config/env';
 export * from './config/platform-addresses';
+export * from './config/listen-address';
 export * from './db/postgres';
 export * from './validation/instructlab-fields';
 export * from './grpc/grpc-metrics.interceptor';

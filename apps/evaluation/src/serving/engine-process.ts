@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { listenHost } from '@platform/common';
 import { freePort } from '@platform/infra';
 
 const ROOT = resolve(__dirname, '../../../..');
@@ -21,6 +22,7 @@ export async function startEngineProcess(dir: string, name: string, o: { threads
       ...process.env,
       SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
       PLATFORM_ENGINE_PORT: String(port),
+      PLATFORM_ENGINE_HOST: listenHost() ?? '127.0.0.1',
       PLATFORM_ENGINE_MODELS: `${dir}:${name}`,
       PLATFORM_ENGINE_THREADS: String(o.threads),
       PLATFORM_ENGINE_LOG_LEVEL: process.env.PLATFORM_ENGINE_LOG_LEVEL ?? 'warn',
@@ -44,7 +46,10 @@ export async function startEngineProcess(dir: string, name: string, o: { threads
       clearTimeout(timer);
     }
   };
-  const url = `http://127.0.0.1:${port}`;
+  const local = `http://127.0.0.1:${port}`;
+  // What the inference service dials: this host in the embedded default; in a pod, the pod's IP (downward API),
+  // since inference runs elsewhere.
+  const url = `http://${process.env.PLATFORM_ADVERTISE_HOST?.trim() || '127.0.0.1'}:${port}`;
   const deadline = Date.now() + o.startTimeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the engine server for ${name} exited with code ${child.exitCode}`);
@@ -52,7 +57,7 @@ export async function startEngineProcess(dir: string, name: string, o: { threads
       await stop();
       throw new Error(`the engine server for ${name} did not become healthy in ${o.startTimeoutMs} ms`);
     }
-    if (await fetch(`${url}/health`).then((r) => r.ok, () => false)) break;
+    if (await fetch(`${local}/health`).then((r) => r.ok, () => false)) break;
     await new Promise((r) => setTimeout(r, 200));
   }
   return { url, stop };

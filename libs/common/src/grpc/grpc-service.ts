@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { INestMicroservice, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
+import { grpcBindUrl } from '../config/listen-address';
 import { createLogger } from '../logging/logger';
 import { PinoNestLogger } from '../logging/nest-logger';
 import { createMetricsRegistry, startOpsServer } from '../ops/ops-server';
@@ -26,12 +27,14 @@ export interface RunningGrpcService {
 }
 
 /**
- * Boots one domain service the same way everywhere: gRPC on `grpcUrl` with the standard health service, errors
- * mapped to statuses, the caller's trace on every log line, call metrics, and /health + /metrics on `opsPort`.
+ * Boots one domain service the same way everywhere: gRPC on `grpcUrl` (its port on PLATFORM_LISTEN_HOST when set)
+ * with the standard health service, errors mapped to statuses, the caller's trace on every log line, call metrics,
+ * and /health + /metrics on `opsPort`.
  */
 export async function startGrpcService(o: GrpcServiceOptions): Promise<RunningGrpcService> {
   const logger = createLogger(o.name);
-  const app = await NestFactory.createMicroservice<MicroserviceOptions>(o.module, { ...grpcOptions(o.grpcUrl, o.protos), logger: new PinoNestLogger(logger) });
+  const bindUrl = grpcBindUrl(o.grpcUrl);
+  const app = await NestFactory.createMicroservice<MicroserviceOptions>(o.module, { ...grpcOptions(bindUrl, o.protos), logger: new PinoNestLogger(logger) });
   const registry = createMetricsRegistry(o.name);
   app.useGlobalFilters(new GrpcErrorFilter(logger));
   app.useGlobalInterceptors(new GrpcTraceInterceptor(), new GrpcMetricsInterceptor(registry));
@@ -39,7 +42,7 @@ export async function startGrpcService(o: GrpcServiceOptions): Promise<RunningGr
   await app.listen();
   const readiness = app.get(ReadinessRegistry);
   const ops = await startOpsServer({ port: o.opsPort, readiness, registry });
-  logger.info({ grpc: o.grpcUrl, ops: o.opsPort }, `${o.name} service ready`);
+  logger.info({ grpc: bindUrl, ops: o.opsPort }, `${o.name} service ready`);
   return {
     app,
     close: async () => {

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { Registry, collectDefaultMetrics } from 'prom-client';
+import { listenHost } from '../config/listen-address';
 import type { ReadinessRegistry } from './readiness';
 
 /**
@@ -28,7 +29,7 @@ export function startOpsServer(opts: { port: number; readiness: ReadinessRegistr
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port, '127.0.0.1', () => resolve(server));
+    server.listen(opts.port, listenHost() ?? '127.0.0.1', () => resolve(server));
   });
 }
 
