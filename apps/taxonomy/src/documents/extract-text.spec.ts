@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { extractText } from './extract-text';
-import { minimalPdf } from './testing/minimal-pdf';
+import { minimalPdf } from '@platform/test-fixtures';
 
 describe('extractText', () => {
   it('keeps Markdown as it is', async () => {

@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchLeafDocuments, type FetchDocumentsOptions } from './fetch-leaf-documents';
 import type { KnowledgeSource } from './knowledge-sources';
-import { createGitFixture, type GitFixture } from './testing/git-fixture';
-import { minimalPdf } from './testing/minimal-pdf';
+import { createGitFixture, minimalPdf, type GitFixture } from '@platform/test-fixtures';
 
 const LIMITS = { gitTimeoutMs: 30_000, maxFileBytes: 1024 * 1024, maxFilesPerLeaf: 10, maxTotalBytes: 4 * 1024 * 1024 };
 const ALLOW: FetchDocumentsOptions = { allowPrivate: true, credential: null, limits: LIMITS };
