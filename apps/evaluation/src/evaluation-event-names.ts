@@ -1,7 +1,7 @@
 import {
-  EVENTS_STREAM,
-  EVENTS_SUBJECT_PREFIX,
   defineEvents,
+  eventsStream,
+  eventsSubjectPrefix,
   replicaEventsWithPrefix,
   type EvaluationEvents,
   type EventCatalog,
@@ -11,9 +11,8 @@ import {
 import { envString } from '@platform/common';
 
 /**
- * Where this service's events live: the platform stream and subjects by default; a test (or a second platform on
- * one NATS server) moves all of them with PLATFORM_EVALUATION_EVENTS_STREAM / _EVENTS_PREFIX, and names its own
- * work-sharing consumer with PLATFORM_EVALUATION_CONSUMER.
+ * Where this service's events live: the platform's stream and subjects (PLATFORM_EVENTS_STREAM / _PREFIX), and the
+ * work-sharing consumer of its replicas (PLATFORM_EVALUATION_CONSUMER).
  */
 export interface EventNames {
   stream: string;
@@ -25,9 +24,9 @@ export interface EventNames {
 }
 
 export function readEventNames(): EventNames {
-  const prefix = envString('PLATFORM_EVALUATION_EVENTS_PREFIX', EVENTS_SUBJECT_PREFIX);
+  const prefix = eventsSubjectPrefix();
   return {
-    stream: envString('PLATFORM_EVALUATION_EVENTS_STREAM', EVENTS_STREAM),
+    stream: eventsStream(),
     prefix,
     durable: envString('PLATFORM_EVALUATION_CONSUMER', 'evaluation-training-events'),
     evaluation: defineEvents<EvaluationEvents>({ subjectPrefix: prefix }),

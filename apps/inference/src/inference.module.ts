@@ -1,8 +1,7 @@
 import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
-import { GrpcHealthController, ReadinessRegistry, createLogger, envInt, envString } from '@platform/common';
-import { EVENTS_STREAM, EVENTS_SUBJECT_PREFIX } from '@platform/events';
+import { GrpcHealthController, ReadinessRegistry, createLogger, envInt } from '@platform/common';
 import { closeBackendPools } from './backends/http';
 import { InferenceGrpcController } from './inference.grpc-controller';
 import { hapScorerFromEnv } from './moderations/hap/hap-scorer-from-env';
@@ -66,13 +65,7 @@ function coalescerLimits(): CoalescerLimits {
         const servers = process.env.NATS_URL;
         if (!servers) return null;
         const nc = await connect({ servers, name: 'inference' });
-        const registration = new ReplicaRegistration({
-          nc,
-          pools,
-          logger,
-          stream: envString('PLATFORM_INFERENCE_REGISTRATION_STREAM', EVENTS_STREAM),
-          subjectPrefix: envString('PLATFORM_INFERENCE_REGISTRATION_SUBJECT_PREFIX', EVENTS_SUBJECT_PREFIX),
-        });
+        const registration = new ReplicaRegistration({ nc, pools, logger });
         return { nc, registration };
       },
     },

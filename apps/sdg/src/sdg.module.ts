@@ -5,7 +5,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { GrpcHealthController, ReadinessRegistry, createLogger, envString, grpcOptions, serviceDataSourceOptions, serviceGrpcUrl, serviceReadiness, type Logger } from '@platform/common';
 import { inferenceV1, taxonomyV1 } from '@platform/contracts';
-import { EVENTS_STREAM, EVENTS_SUBJECT_PREFIX, OutboxRelay, outboxMigration, startOutboxRelay, stopOutboxRelay } from '@platform/events';
+import { OutboxRelay, eventsStream, eventsSubjectPrefix, outboxMigration, startOutboxRelay, stopOutboxRelay } from '@platform/events';
 import { createObjectStoreFromEnv, type ObjectStore } from '@platform/object-store';
 import type { DataSource } from 'typeorm';
 import { ModelDefaults } from './clients/model-defaults';
@@ -82,7 +82,7 @@ class SdgConnections implements OnApplicationShutdown {
           nc,
           logger,
           streams: [
-            { name: EVENTS_STREAM, subjects: [`${EVENTS_SUBJECT_PREFIX}.>`] },
+            { name: eventsStream(), subjects: [`${eventsSubjectPrefix()}.>`] },
             { name: queue.stream, subjects: sdgJobSubjects(queue), retention: 'workqueue' },
           ],
         }),

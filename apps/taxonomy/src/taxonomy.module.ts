@@ -3,7 +3,7 @@ import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { GrpcHealthController, ReadinessRegistry, createLogger, envBool, envString, serviceDataSourceOptions, serviceReadiness, type Logger } from '@platform/common';
-import { EVENTS_STREAM, EVENTS_SUBJECT_PREFIX, OutboxRelay, outboxMigration, startOutboxRelay, stopOutboxRelay } from '@platform/events';
+import { OutboxRelay, eventsStream, eventsSubjectPrefix, outboxMigration, startOutboxRelay, stopOutboxRelay } from '@platform/events';
 import { createObjectStoreFromEnv, loadS3Config, type ObjectStore } from '@platform/object-store';
 import type { DataSource } from 'typeorm';
 import { TaxonomySchema1763900000100 } from './migrations/1763900000100-taxonomy-schema';
@@ -58,7 +58,7 @@ class TaxonomyRuntime implements OnApplicationShutdown {
       provide: OutboxRelay,
       inject: [getDataSourceToken(), NATS_CONNECTION, LOGGER],
       useFactory: (dataSource: DataSource, nc: NatsConnection, logger: Logger) =>
-        startOutboxRelay({ dataSource, schema: TAXONOMY_SCHEMA, nc, logger, expectStream: EVENTS_STREAM, streams: [{ name: EVENTS_STREAM, subjects: [`${EVENTS_SUBJECT_PREFIX}.>`] }] }),
+        startOutboxRelay({ dataSource, schema: TAXONOMY_SCHEMA, nc, logger, expectStream: eventsStream(), streams: [{ name: eventsStream(), subjects: [`${eventsSubjectPrefix()}.>`] }] }),
     },
     {
       provide: ReadinessRegistry,

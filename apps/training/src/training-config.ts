@@ -1,7 +1,7 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { PlatformError } from '@platform/common';
-import { EVENTS_STREAM, EVENTS_SUBJECT_PREFIX } from '@platform/events';
+import { eventsStream, eventsSubjectPrefix } from '@platform/events';
 import { EXECUTOR_KINDS, type ExecutorKind } from './executors/executor';
 import { JOBS_SUBJECT_PREFIX } from './training-events';
 
@@ -81,8 +81,8 @@ export function loadTrainingConfig(env: Env = process.env): TrainingConfig {
     executor,
     baseModel: parseBaseModel(env.PLATFORM_TRAINING_BASE_MODEL),
     workDir: env.PLATFORM_TRAINING_WORK_DIR || join(env.PLATFORM_DATA_DIR ? resolve(env.PLATFORM_DATA_DIR) : tmpdir(), 'training-work'),
-    eventsPrefix: env.PLATFORM_TRAINING_EVENTS_PREFIX || EVENTS_SUBJECT_PREFIX,
-    eventsStream: env.PLATFORM_TRAINING_EVENTS_STREAM || EVENTS_STREAM,
+    eventsPrefix: eventsSubjectPrefix(env),
+    eventsStream: eventsStream(env),
     jobsPrefix: env.PLATFORM_TRAINING_JOBS_PREFIX || JOBS_SUBJECT_PREFIX,
     jobsStream: env.PLATFORM_TRAINING_JOBS_STREAM || 'PLATFORM_JOBS_TRAINING',
     durablePrefix: env.PLATFORM_TRAINING_DURABLE_PREFIX || 'training',

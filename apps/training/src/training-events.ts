@@ -1,4 +1,4 @@
-import { EVENTS_SUBJECT_PREFIX, defineEvents, type CheckpointRef, type TrainingCheckpointSaved, type TrainingJobTrained } from '@platform/events';
+import { defineEvents, eventsSubjectPrefix, type CheckpointRef, type TrainingCheckpointSaved, type TrainingJobTrained } from '@platform/events';
 
 export interface JobFinished {
   modelId: string;
@@ -22,7 +22,7 @@ export type TrainingEventMap = {
 };
 
 /** Events this service publishes (brief: shared contracts); tests give their own subject prefix. */
-export const trainingEventCatalog = (subjectPrefix = EVENTS_SUBJECT_PREFIX) => defineEvents<TrainingEventMap>({ subjectPrefix });
+export const trainingEventCatalog = (subjectPrefix = eventsSubjectPrefix()) => defineEvents<TrainingEventMap>({ subjectPrefix });
 export type TrainingEventCatalog = ReturnType<typeof trainingEventCatalog>;
 
 export interface ModelEvaluated {
@@ -44,7 +44,7 @@ export type EvaluationEventMap = {
 };
 
 /** Events of the evaluation service this service consumes. */
-export const evaluationEventCatalog = (subjectPrefix = EVENTS_SUBJECT_PREFIX) => defineEvents<EvaluationEventMap>({ subjectPrefix });
+export const evaluationEventCatalog = (subjectPrefix = eventsSubjectPrefix()) => defineEvents<EvaluationEventMap>({ subjectPrefix });
 
 /** A training job on the work queue: the job row holds everything else. */
 export interface TrainingRun {

@@ -65,7 +65,7 @@ async function keys(prefix: string): Promise<string[]> {
 const job = async (id: string) => (await client.get({ projectId, id })).modelJob as trainingV1.ModelJob;
 
 async function publishEvaluation(type: 'evaluation.model.evaluated' | 'evaluation.model.failed', data: Record<string, unknown>): Promise<void> {
-  const ev = evaluationEvent(env.PLATFORM_TRAINING_EVENTS_PREFIX as string, type, data);
+  const ev = evaluationEvent(env.PLATFORM_EVENTS_PREFIX as string, type, data);
   await js.publish(ev.subject, encodeEvent(ev), { msgID: ev.id });
 }
 
@@ -90,7 +90,7 @@ beforeAll(async () => {
   workers.push(await startServiceChild('training', { ...env, PLATFORM_TRAINING_WORKERS: '1' }));
   nc = await connect({ servers: infra.natsUrl });
   js = jetstream(nc);
-  events = new EventLog(nc, env.PLATFORM_TRAINING_EVENTS_PREFIX as string);
+  events = new EventLog(nc, env.PLATFORM_EVENTS_PREFIX as string);
   smallData = await dataRun(10);
   largeData = await dataRun(100);
 }, 180_000);

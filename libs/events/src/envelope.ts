@@ -3,11 +3,12 @@ import { randomUUID } from 'node:crypto';
 /**
  * Every domain event subject starts with this prefix: `platform.events.<type>`. `PLATFORM_EVENTS_PREFIX` and
  * `PLATFORM_EVENTS_STREAM` move a whole platform onto its own subjects and stream, so several platforms can share one
- * NATS server (the end-to-end suites run side by side this way) without consuming each other's events.
+ * NATS server (the end-to-end suites run side by side this way) without consuming each other's events. Both are read
+ * when called, so a service started inside a test process after the test set them follows them too.
  */
-export const EVENTS_SUBJECT_PREFIX = process.env.PLATFORM_EVENTS_PREFIX || 'platform.events';
-/** The shared JetStream stream that carries domain events (subjects `platform.events.>`). */
-export const EVENTS_STREAM = process.env.PLATFORM_EVENTS_STREAM || 'PLATFORM_EVENTS';
+export const eventsSubjectPrefix = (env: NodeJS.ProcessEnv = process.env): string => env.PLATFORM_EVENTS_PREFIX || 'platform.events';
+/** The shared JetStream stream that carries domain events (subjects `<eventsSubjectPrefix()>.>`). */
+export const eventsStream = (env: NodeJS.ProcessEnv = process.env): string => env.PLATFORM_EVENTS_STREAM || 'PLATFORM_EVENTS';
 
 /** The JSON body of every published domain event. */
 export interface EventEnvelope<T = unknown, K extends string = string> {
@@ -41,7 +42,7 @@ export interface CreateEventOptions {
 }
 
 /** The subject for an event type under a prefix (default `platform.events`). */
-export function eventSubject(type: string, prefix: string = EVENTS_SUBJECT_PREFIX): string {
+export function eventSubject(type: string, prefix: string = eventsSubjectPrefix()): string {
   return `${prefix}.${type}`;
 }
 
@@ -81,12 +82,15 @@ export interface EventCatalog<M extends EventMap> {
  * `export const taxonomyEvents = defineEvents<{ 'taxonomy.created': { taxonomyId: string } }>();`
  */
 export function defineEvents<M extends EventMap>(opts: { subjectPrefix?: string } = {}): EventCatalog<M> {
-  const subjectPrefix = opts.subjectPrefix ?? EVENTS_SUBJECT_PREFIX;
+  // Without an explicit prefix, the platform's prefix as it is when an event is built (see eventsSubjectPrefix).
+  const prefix = () => opts.subjectPrefix ?? eventsSubjectPrefix();
   return {
-    subjectPrefix,
-    subject: (type) => eventSubject(type, subjectPrefix),
-    subjects: (...types) => types.map((t) => eventSubject(t, subjectPrefix)),
-    create: (type, data, o = {}) => createEvent(type, data, { ...o, subjectPrefix }),
+    get subjectPrefix() {
+      return prefix();
+    },
+    subject: (type) => eventSubject(type, prefix()),
+    subjects: (...types) => types.map((t) => eventSubject(t, prefix())),
+    create: (type, data, o = {}) => createEvent(type, data, { ...o, subjectPrefix: prefix() }),
     is: <K extends keyof M & string>(event: EventEnvelope, type: K): event is EventOf<M, K> => event.type === type,
   };
 }

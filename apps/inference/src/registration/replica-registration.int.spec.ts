@@ -89,8 +89,8 @@ describe('runtime replica registration over NATS', () => {
     process.env.NATS_URL = inject('natsUrl');
     process.env.LOG_LEVEL = 'warn';
     // Its own stream and subjects, so other suites' inference services on the shared NATS never see these.
-    process.env.PLATFORM_INFERENCE_REGISTRATION_STREAM = stream;
-    process.env.PLATFORM_INFERENCE_REGISTRATION_SUBJECT_PREFIX = events.subjectPrefix;
+    process.env.PLATFORM_EVENTS_STREAM = stream;
+    process.env.PLATFORM_EVENTS_PREFIX = events.subjectPrefix;
     nc = await connect({ servers: inject('natsUrl') });
     js = jetstream(nc);
     first = await startInstance();

@@ -4,10 +4,10 @@ import { AckPolicy, DeliverPolicy, jetstreamManager } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from '@platform/common';
 import {
-  EVENTS_STREAM,
-  EVENTS_SUBJECT_PREFIX,
   ensureStream,
   errorFields,
+  eventsStream,
+  eventsSubjectPrefix,
   startConsumer,
   type ConsumerContext,
   type EventConsumer,
@@ -29,9 +29,9 @@ export interface ReplicaRegistrationOptions {
   nc: NatsConnection;
   pools: PoolRegistry;
   logger: Logger;
-  /** Default `PLATFORM_EVENTS`. */
+  /** Default: the platform's event stream (`eventsStream()`). */
   stream?: string;
-  /** Default `platform.events`; the stream is ensured with `<prefix>.>`. */
+  /** Default: the platform's prefix (`eventsSubjectPrefix()`); the stream is ensured with `<prefix>.>`. */
   subjectPrefix?: string;
   /** Names this process's consumer (`inference-replicas-<id>`); default host, pid and a random suffix. */
   instanceId?: string;
@@ -95,8 +95,8 @@ export class ReplicaRegistration {
   private readonly caughtUpSignal = new Promise<void>((resolve) => (this.onCaughtUp = resolve));
 
   constructor(private readonly o: ReplicaRegistrationOptions) {
-    this.stream = o.stream ?? EVENTS_STREAM;
-    this.catalog = replicaEventsWithPrefix(o.subjectPrefix ?? EVENTS_SUBJECT_PREFIX);
+    this.stream = o.stream ?? eventsStream();
+    this.catalog = replicaEventsWithPrefix(o.subjectPrefix ?? eventsSubjectPrefix());
     this.durable = `inference-replicas-${o.instanceId ?? defaultInstanceId()}`;
   }
 

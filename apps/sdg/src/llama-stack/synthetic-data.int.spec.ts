@@ -37,8 +37,8 @@ describe('GenerateSyntheticData', () => {
       PLATFORM_S3_ACCESS_KEY: s3.accessKey,
       PLATFORM_S3_SECRET_KEY: s3.secretKey,
       PLATFORM_INFERENCE_GRPC_URL: inference.url,
-      PLATFORM_EVALUATION_EVENTS_STREAM: `SDG_LS_EVENTS_${suffix}`,
-      PLATFORM_EVALUATION_EVENTS_PREFIX: `sdgls${suffix}.events`,
+      PLATFORM_EVENTS_STREAM: `SDG_LS_EVENTS_${suffix}`,
+      PLATFORM_EVENTS_PREFIX: `sdgls${suffix}.events`,
       PLATFORM_EVALUATION_CONSUMER: `sdg-ls-${suffix}`,
     });
     const inf = inferenceGrpcClient(inference.url);

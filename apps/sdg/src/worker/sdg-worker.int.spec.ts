@@ -7,7 +7,7 @@ import { connect } from '@nats-io/transport-node';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { EVENTS_STREAM, EVENTS_SUBJECT_PREFIX, OutboxRelay, encodeEvent, ensureStream } from '@platform/events';
+import { OutboxRelay, eventsStream, eventsSubjectPrefix, encodeEvent, ensureStream } from '@platform/events';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { DataJobEntity } from '../jobs/data-job.entity';
 import { DataJobStore } from '../jobs/data-job.store';
@@ -62,7 +62,7 @@ beforeAll(async () => {
   };
   ds = await openDataSource(fixture.databaseUrl);
   nc = await connect({ servers: fixture.natsUrl });
-  await ensureStream(await jetstreamManager(nc), { name: EVENTS_STREAM, subjects: [`${EVENTS_SUBJECT_PREFIX}.>`] });
+  await ensureStream(await jetstreamManager(nc), { name: eventsStream(), subjects: [`${eventsSubjectPrefix()}.>`] });
   relay = new OutboxRelay({ dataSource: ds, schema: 'sdg', nc, pollIntervalMs: 100 });
   relay.start();
 });
