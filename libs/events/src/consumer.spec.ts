@@ -20,7 +20,7 @@ import {
   type PoisonEvent,
   type StartConsumerOptions,
 } from './index';
-import { waitFor } from './testing/wait-for';
+import { waitFor } from '@platform/test-fixtures';
 
 const tag = randomBytes(4).toString('hex');
 const schema = `evt_consumer_${tag}`;

@@ -21,7 +21,7 @@ import {
   type OutboxRelayOptions,
   type StartConsumerOptions,
 } from './index';
-import { waitFor } from './testing/wait-for';
+import { waitFor } from '@platform/test-fixtures';
 
 const tag = randomBytes(4).toString('hex');
 const schema = `evt_outbox_${tag}`;

@@ -1,3 +1,4 @@
-// Fixtures that specs of several projects build real inputs with (never imported by production code).
+// Fixtures and helpers that specs of several projects share (never imported by production code).
 export { createGitFixture, type GitFixture } from './git-fixture';
 export { minimalPdf } from './minimal-pdf';
+export { waitFor } from './wait-for';

@@ -8,6 +8,7 @@ import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { OutboxRelay, eventsStream, eventsSubjectPrefix, encodeEvent, ensureStream } from '@platform/events';
+import { waitFor } from '@platform/test-fixtures';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { DataJobEntity } from '../jobs/data-job.entity';
 import { DataJobStore } from '../jobs/data-job.store';
@@ -26,16 +27,6 @@ let nc: NatsConnection;
 let relay: OutboxRelay;
 const workers: StartedWorker[] = [];
 const children: ChildProcess[] = [];
-
-async function until<T>(check: () => Promise<T> | T, timeoutMs: number, everyMs = 50): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 const job = (id: string) => ds.getRepository(DataJobEntity).findOneByOrFail({ id });
 
@@ -101,7 +92,7 @@ describe('SDG workers on the JetStream work queue', () => {
       await js.publish(dup.subject, encodeEvent(dup));
     }
 
-    for (const j of jobs) await until(async () => (await job(j.id)).status === 'completed', 30_000);
+    for (const j of jobs) await waitFor(async () => (await job(j.id)).status === 'completed', 30_000);
     expect(maxOverlap).toBe(1);
     for (const j of jobs) {
       const row = await job(j.id);
@@ -140,7 +131,7 @@ describe('SDG workers on the JetStream work queue', () => {
     child.stdout?.on('data', (b: Buffer) => (childLog += b.toString()));
     child.stderr?.on('data', (b: Buffer) => (childLog += b.toString()));
 
-    await until(async () => (await checkpointRows(j.id)).length >= 4, 60_000).catch((err: Error) => {
+    await waitFor(async () => (await checkpointRows(j.id)).length >= 4, 60_000).catch((err: Error) => {
       throw new Error(`${err.message}; child output: ${childLog}`);
     });
     const exited = new Promise((r) => child.once('exit', r));
@@ -155,7 +146,7 @@ describe('SDG workers on the JetStream work queue', () => {
     workers.push(
       await startFixtureWorker(fixture, ds, batchWriter({ batches: BATCHES, rowsPerBatch: ROWS, batchMs: 20, onBatch: (_id, leaf, b) => resumed.push(`${leaf}|${b}`) })),
     );
-    await until(async () => (await job(j.id)).status === 'completed', 30_000);
+    await waitFor(async () => (await job(j.id)).status === 'completed', 30_000);
 
     const rows = await checkpointRows(j.id);
     expect(rows).toHaveLength(BATCHES * LEAVES.length);
@@ -182,12 +173,12 @@ describe('SDG workers on the JetStream work queue', () => {
     });
     workers.push(await startFixtureWorker(fixture, ds, run));
     const j = await enqueueJob(ds, relay, queue);
-    await until(async () => (await job(j.id)).status === 'running' && saved >= 2, 15_000);
+    await waitFor(async () => (await job(j.id)).status === 'running' && saved >= 2, 15_000);
 
     const canceledAt = Date.now();
     await ds.transaction((m) => new DataJobStore(ds).cancelIn(m, j));
     relay.nudge();
-    await until(() => endedAt > 0, 5_000, 10);
+    await waitFor(() => endedAt > 0, 5_000, 10);
     expect(endedAt - canceledAt).toBeLessThan(1_500);
 
     const after = saved;
