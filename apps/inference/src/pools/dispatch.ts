@@ -11,6 +11,16 @@ function noteFailure(replica: Replica, err: unknown, signal: AbortSignal): void 
   if (err instanceof BackendError && err.status === undefined && !signal.aborted) replica.eject();
 }
 
+/**
+ * A failure before anything reached the client: the error to remember when another replica may be tried, else thrown
+ * as the caller's error.
+ */
+function retryableFailure(replica: Replica, err: unknown, signal: AbortSignal): BackendError {
+  noteFailure(replica, err, signal);
+  if (!(err instanceof BackendError) || !err.retryable || signal.aborted) throw err instanceof BackendError ? err.toPlatformError() : err;
+  return err;
+}
+
 function finalError(last: BackendError | undefined, pool: Pool): Error {
   return last ? last.toPlatformError() : noReplica(pool);
 }
@@ -29,9 +39,7 @@ export async function callPool<T>(pool: Pool, signal: AbortSignal, call: (replic
       try {
         return await call(replica);
       } catch (err) {
-        noteFailure(replica, err, signal);
-        if (!(err instanceof BackendError) || !err.retryable || signal.aborted) throw err instanceof BackendError ? err.toPlatformError() : err;
-        last = err;
+        last = retryableFailure(replica, err, signal);
       } finally {
         replica.inFlight--;
       }
@@ -62,9 +70,7 @@ export async function* streamPool<T>(pool: Pool, signal: AbortSignal, open: (rep
         try {
           first = await it.next();
         } catch (err) {
-          noteFailure(replica, err, signal);
-          if (!(err instanceof BackendError) || !err.retryable || signal.aborted) throw err instanceof BackendError ? err.toPlatformError() : err;
-          last = err;
+          last = retryableFailure(replica, err, signal);
           continue;
         }
         if (first.done) return;
