@@ -18,3 +18,4 @@ export { trainByteLevelBpe, type BpeTrainOptions } from './bpe-trainer';
 export { forwardBackward, lastLogits, type TrainSequence, type LossResult, type ForwardBackwardOptions } from './forward-backward';
 export { AdamW, clipGradNorm } from './optimizer';
 export { warmupCosineLr } from './schedule';
+export { createRng } from './tensor';

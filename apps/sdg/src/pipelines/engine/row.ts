@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { training } from '@platform/engine';
 
 /** One dataset row: named columns of JSON values, as InstructLab's pandas rows are. */
 export type Row = Record<string, unknown>;
@@ -9,17 +10,8 @@ export function derivedSeed(...parts: (string | number)[]): number {
   return h.readUInt32BE(0) & 0x7fffffff;
 }
 
-/** A small deterministic PRNG (mulberry32) for sampling and shuffles. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The engine's small deterministic PRNG (mulberry32), for sampling and shuffles. */
+export const rng = training.createRng;
 
 export function asText(v: unknown): string {
   if (v === undefined || v === null) return '';
