@@ -1,6 +1,4 @@
-import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { PinoNestLogger, ReadinessRegistry, createLogger, createMetricsRegistry, envBool, runMain, serviceGrpcUrl, serviceOpsPort, startGrpcService, startOpsServer } from '@platform/common';
+import { envBool, runMain, serviceGrpcUrl, serviceOpsPort, startGrpcService, startWorkerService } from '@platform/common';
 import { SdgModule } from './sdg.module';
 
 export function startSdgService(grpcUrl = serviceGrpcUrl('sdg'), opsPort = serviceOpsPort('sdg')) {
@@ -8,22 +6,8 @@ export function startSdgService(grpcUrl = serviceGrpcUrl('sdg'), opsPort = servi
 }
 
 /** PLATFORM_SDG_WORKER_ONLY: a process that only runs jobs from the queue (no gRPC API), with /health and /metrics. */
-export async function startSdgWorkerOnly(opsPort = serviceOpsPort('sdg')) {
-  const logger = createLogger('sdg-worker');
-  const app = await NestFactory.createApplicationContext(SdgModule, { logger: new PinoNestLogger(logger) });
-  app.enableShutdownHooks();
-  await app.init();
-  const readiness = app.get(ReadinessRegistry);
-  const ops = await startOpsServer({ port: opsPort, readiness, registry: createMetricsRegistry('sdg-worker') });
-  logger.info({ ops: opsPort }, 'sdg worker-only process ready');
-  return {
-    app,
-    close: async () => {
-      readiness.markDraining();
-      ops.close();
-      await app.close();
-    },
-  };
+export function startSdgWorkerOnly(opsPort = serviceOpsPort('sdg')) {
+  return startWorkerService({ name: 'sdg-worker', module: SdgModule, opsPort });
 }
 
 if (require.main === module) runMain(() => (envBool('PLATFORM_SDG_WORKER_ONLY', false) ? startSdgWorkerOnly() : startSdgService()));

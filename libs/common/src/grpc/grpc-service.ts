@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { INestMicroservice, Type } from '@nestjs/common';
+import type { INestApplicationContext, INestMicroservice, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import { grpcBindUrl } from '../config/listen-address';
@@ -26,6 +26,25 @@ export interface RunningGrpcService {
   close(): Promise<void>;
 }
 
+export interface RunningWorkerService {
+  app: INestApplicationContext;
+  close(): Promise<void>;
+}
+
+/** /health and /metrics for a started application, and the close that reports not-ready before draining it. */
+async function serveOps<A extends INestApplicationContext>(app: A, opsPort: number, registry: ReturnType<typeof createMetricsRegistry>) {
+  const readiness = app.get(ReadinessRegistry);
+  const ops = await startOpsServer({ port: opsPort, readiness, registry });
+  return {
+    app,
+    close: async () => {
+      readiness.markDraining();
+      ops.close();
+      await app.close();
+    },
+  };
+}
+
 /**
  * Boots one domain service the same way everywhere: gRPC on `grpcUrl` (its port on PLATFORM_LISTEN_HOST when set)
  * with the standard health service, errors mapped to statuses, the caller's trace on every log line, call metrics,
@@ -40,17 +59,23 @@ export async function startGrpcService(o: GrpcServiceOptions): Promise<RunningGr
   app.useGlobalInterceptors(new GrpcTraceInterceptor(), new GrpcMetricsInterceptor(registry));
   app.enableShutdownHooks();
   await app.listen();
-  const readiness = app.get(ReadinessRegistry);
-  const ops = await startOpsServer({ port: o.opsPort, readiness, registry });
+  const running = await serveOps(app, o.opsPort, registry);
   logger.info({ grpc: bindUrl, ops: o.opsPort }, `${o.name} service ready`);
-  return {
-    app,
-    close: async () => {
-      readiness.markDraining();
-      ops.close();
-      await app.close();
-    },
-  };
+  return running;
+}
+
+/**
+ * A process of a service that only works (e.g. runs queued jobs) and serves no gRPC API: the same module and
+ * shutdown, with /health and /metrics on `opsPort`.
+ */
+export async function startWorkerService(o: Omit<GrpcServiceOptions, 'protos' | 'grpcUrl'>): Promise<RunningWorkerService> {
+  const logger = createLogger(o.name);
+  const app = await NestFactory.createApplicationContext(o.module, { logger: new PinoNestLogger(logger) });
+  app.enableShutdownHooks();
+  await app.init();
+  const running = await serveOps(app, o.opsPort, createMetricsRegistry(o.name));
+  logger.info({ ops: o.opsPort }, `${o.name} process ready (no gRPC API)`);
+  return running;
 }
 
 /** Runs a process entry point, exiting non-zero with the error when start-up fails. */
