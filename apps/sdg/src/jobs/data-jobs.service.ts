@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PROJECT_ID, PlatformError, currentTraceId, isInstructlabId, isInstructlabName, isUniqueViolation, requireInstructlabId } from '@platform/common';
-import { enqueueEvent, OutboxRelay } from '@platform/events';
+import { OutboxRelay } from '@platform/events';
 import type { ObjectStore } from '@platform/object-store';
 import type { DataSource } from 'typeorm';
 import { ModelDefaults } from '../clients/model-defaults';
@@ -10,8 +10,9 @@ import { OBJECT_STORE, SDG_QUEUE } from '../sdg.tokens';
 import { dataPrefix } from '../worker/output-key';
 import { DataJobEntity } from './data-job.entity';
 import { canCancel } from './data-job-status';
-import { DataJobStore, SDG_SCHEMA } from './data-job.store';
-import { sdgJobs, type SdgQueueConfig } from './sdg-events';
+import { insertQueuedJob } from './insert-queued-job';
+import { DataJobStore } from './data-job.store';
+import type { SdgQueueConfig } from './sdg-events';
 
 export interface NewDataJob {
   projectId: string;
@@ -57,30 +58,20 @@ export class DataJobsService {
 
     try {
       const saved = await this.db.transaction(async (m) => {
-        const repo = m.getRepository(DataJobEntity);
-        const row = await repo.save(
-          repo.create({
+        const row = await insertQueuedJob(
+          m,
+          this.queue,
+          {
             projectId: input.projectId,
             name: input.name,
             taxonomyId: input.taxonomyId,
-            status: 'queued',
-            state: '',
             teacherModel: models.teacherModel,
             judgeModel: models.judgeModel,
             options: { ...(input.numInstructions ? { numInstructions: input.numInstructions } : {}), ...(input.seed !== undefined ? { seed: input.seed } : {}) },
             createdBy: input.createdBy,
-            samples: {},
-            tokens: null,
-            progress: null,
-            failureReason: null,
-            leaseOwner: null,
-            leaseExpiresAt: null,
-            startedAt: null,
-            completedAt: null,
-            attempts: 0,
-          }),
+          },
+          currentTraceId(),
         );
-        await enqueueEvent(m, SDG_SCHEMA, sdgJobs(this.queue).create('sdg.run', { dataId: row.id, projectId: row.projectId }, { traceId: currentTraceId() }));
         return row;
       });
       this.relay.nudge();

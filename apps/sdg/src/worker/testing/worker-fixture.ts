@@ -3,12 +3,13 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { createLogger, serviceDataSourceOptions } from '@platform/common';
 import { taxonomyV1 } from '@platform/contracts';
-import { OutboxRelay, enqueueEvent, outboxMigration } from '@platform/events';
+import { OutboxRelay, outboxMigration } from '@platform/events';
 import { S3ObjectStore } from '@platform/object-store';
 import { DataSource } from 'typeorm';
 import { DataJobEntity } from '../../jobs/data-job.entity';
 import { SDG_SCHEMA } from '../../jobs/data-job.store';
-import { sdgJobs, type SdgQueueConfig } from '../../jobs/sdg-events';
+import { insertQueuedJob } from '../../jobs/insert-queued-job';
+import type { SdgQueueConfig } from '../../jobs/sdg-events';
 import { SdgSchema1763900000300 } from '../../migrations/1763900000300-sdg-schema';
 import type { RunSdg } from '../../pipelines/contract';
 import { SdgWorker } from '../sdg-worker';
@@ -71,35 +72,11 @@ export async function startFixtureWorker(f: WorkerFixture, ds: DataSource, runSd
   };
 }
 
-/** Inserts a queued job and its queue message in one transaction, as DataJobsService.create does. */
+/** A queued job with its queue message, inserted as DataJobsService.create does (without the taxonomy check). */
 export async function enqueueJob(ds: DataSource, relay: OutboxRelay, queue: SdgQueueConfig, projectId = randomUUID()): Promise<DataJobEntity> {
-  const row = await ds.transaction(async (m) => {
-    const repo = m.getRepository(DataJobEntity);
-    const saved = await repo.save(
-      repo.create({
-        projectId,
-        name: `job-${randomUUID().slice(0, 8)}`,
-        taxonomyId: randomUUID(),
-        status: 'queued',
-        state: '',
-        teacherModel: 'teacher',
-        judgeModel: 'teacher',
-        options: {},
-        createdBy: 'test',
-        samples: {},
-        tokens: null,
-        progress: null,
-        failureReason: null,
-        leaseOwner: null,
-        leaseExpiresAt: null,
-        startedAt: null,
-        completedAt: null,
-        attempts: 0,
-      }),
-    );
-    await enqueueEvent(m, SDG_SCHEMA, sdgJobs(queue).create('sdg.run', { dataId: saved.id, projectId }));
-    return saved;
-  });
+  const row = await ds.transaction((m) =>
+    insertQueuedJob(m, queue, { projectId, name: `job-${randomUUID().slice(0, 8)}`, taxonomyId: randomUUID(), teacherModel: 'teacher', judgeModel: 'teacher', options: {}, createdBy: 'test' }),
+  );
   relay.nudge();
   return row;
 }
