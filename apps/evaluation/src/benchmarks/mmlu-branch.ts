@@ -1,10 +1,10 @@
 import type { BranchMetrics } from '@platform/events';
 import type { ObjectStore } from '@platform/object-store';
 import type { ModelClient } from '../clients/model-client';
-import { compareBranch, errorRate, mean, round2 } from './aggregate';
+import { compareBranch, errorRate } from './aggregate';
 import type { McqItem, McqTask } from './mmlu/mmlu-data';
 import { pickChoice } from './mmlu/mmlu-prompt';
-import { runMcq, type McqAnswer, type McqRun, type McqTaskResult } from './mmlu/run-mcq';
+import { runMcq, scoreTasks, type McqAnswer, type McqRun, type McqTaskResult } from './mmlu/run-mcq';
 
 interface Manifest {
   leaves?: { path: string; kind: string; mmlubench?: string | null }[];
@@ -69,28 +69,15 @@ export function pickCloze(item: McqItem, logprobs: readonly number[]): number {
 }
 
 /** The cloze formulation: each option's text as the continuation of the question, the most likely one is picked. */
-export async function runCloze(client: ModelClient, modelId: string, tasks: readonly McqTask[], onItem?: () => void): Promise<McqRun> {
-  const answers: McqAnswer[] = [];
-  const results: McqTaskResult[] = [];
-  for (const task of tasks) {
-    const correct: number[] = [];
-    let errors = 0;
-    for (const [index, item] of task.items.entries()) {
-      onItem?.();
-      try {
-        const logprobs = await client.loglikelihoods(modelId, clozePrompt(task.subject, item), item.choices.map((c) => ` ${c.trim()}`));
-        const picked = pickCloze(item, logprobs);
-        correct.push(picked === item.answer ? 1 : 0);
-        answers.push({ task: task.name, index, shots: 0, logprobs, picked, answer: item.answer, correct: picked === item.answer });
-      } catch (err) {
-        errors++;
-        answers.push({ task: task.name, index, shots: 0, logprobs: [], picked: -1, answer: item.answer, correct: false, error: (err as Error).message });
-      }
-    }
-    const acc = mean(correct);
-    results.push({ task: task.name, accuracy: acc === undefined ? undefined : round2(acc), answered: correct.length, errors });
-  }
-  return { tasks: results, answers };
+export function runCloze(client: ModelClient, modelId: string, tasks: readonly McqTask[], onItem?: () => void): Promise<McqRun> {
+  return scoreTasks(
+    tasks,
+    async (task, item) => {
+      const logprobs = await client.loglikelihoods(modelId, clozePrompt(task.subject, item), item.choices.map((c) => ` ${c.trim()}`));
+      return { logprobs, picked: pickCloze(item, logprobs), shots: 0 };
+    },
+    onItem,
+  );
 }
 
 /**

@@ -43,23 +43,27 @@ async function fitShots(client: ModelClient, modelId: string, task: McqTask, ite
   return 0;
 }
 
+/** How one question was scored: the log-likelihood of each choice, the one picked, and the shots in the prompt. */
+export interface ScoredItem {
+  logprobs: number[];
+  picked: number;
+  shots: number;
+}
+
 /**
- * Multiple choice by log-likelihood (lm-evaluation-harness `output_type: multiple_choice`, metric `acc`): the
- * choice letter with the highest log-probability after the k-shot prompt is the model's answer.
+ * Every task's questions through `score`, in order: accuracy per task over the questions that could be scored, and
+ * every answer (a question whose scoring failed is recorded with its error and counts in `errors`).
  */
-export async function runMcq(client: ModelClient, modelId: string, tasks: readonly McqTask[], o: { shots: number; onItem?: () => void }): Promise<McqRun> {
-  const maxLen = await client.maxSequenceLength(modelId);
+export async function scoreTasks(tasks: readonly McqTask[], score: (task: McqTask, item: McqItem) => Promise<ScoredItem>, onItem?: () => void): Promise<McqRun> {
   const answers: McqAnswer[] = [];
   const results: McqTaskResult[] = [];
   for (const task of tasks) {
     const correct: number[] = [];
     let errors = 0;
     for (const [index, item] of task.items.entries()) {
-      o.onItem?.();
+      onItem?.();
       try {
-        const shots = await fitShots(client, modelId, task, item, o.shots, maxLen);
-        const logprobs = await client.loglikelihoods(modelId, mmluPrompt(task.subject, task.fewShot, item, shots), CHOICE_CONTINUATIONS);
-        const picked = pickChoice(logprobs);
+        const { logprobs, picked, shots } = await score(task, item);
         correct.push(picked === item.answer ? 1 : 0);
         answers.push({ task: task.name, index, shots, logprobs, picked, answer: item.answer, correct: picked === item.answer });
       } catch (err) {
@@ -71,4 +75,21 @@ export async function runMcq(client: ModelClient, modelId: string, tasks: readon
     results.push({ task: task.name, accuracy: acc === undefined ? undefined : round2(acc), answered: correct.length, errors });
   }
   return { tasks: results, answers };
+}
+
+/**
+ * Multiple choice by log-likelihood (lm-evaluation-harness `output_type: multiple_choice`, metric `acc`): the
+ * choice letter with the highest log-probability after the k-shot prompt is the model's answer.
+ */
+export async function runMcq(client: ModelClient, modelId: string, tasks: readonly McqTask[], o: { shots: number; onItem?: () => void }): Promise<McqRun> {
+  const maxLen = await client.maxSequenceLength(modelId);
+  return scoreTasks(
+    tasks,
+    async (task, item) => {
+      const shots = await fitShots(client, modelId, task, item, o.shots, maxLen);
+      const logprobs = await client.loglikelihoods(modelId, mmluPrompt(task.subject, task.fewShot, item, shots), CHOICE_CONTINUATIONS);
+      return { logprobs, picked: pickChoice(logprobs), shots };
+    },
+    o.onItem,
+  );
 }
