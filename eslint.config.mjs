@@ -2,7 +2,20 @@ import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '.data/**', '.nx/**', '.tmp/**', 'libs/contracts/src/gen/**', 'models/**', '**/*.js', '**/*.mjs', '**/*.mts'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '.data/**',
+      '.nx/**',
+      '.tmp/**',
+      'libs/contracts/src/gen/**',
+      'models/**',
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.mts',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -36,7 +36,8 @@ export function envNamesInCode(root: string, dirs = ['apps', 'libs']): Map<strin
   for (const file of dirs.flatMap((d) => sourceFiles(root, d))) {
     const source = ts.createSourceFile(file, readFileSync(join(root, file), 'utf8'), ts.ScriptTarget.Latest, false);
     const visit = (node: ts.Node): void => {
-      if (ts.isStringLiteralLike(node) || ts.isTemplateLiteralToken(node) || ts.isIdentifier(node)) add(node.text, relative(root, join(root, file)));
+      if (ts.isStringLiteralLike(node) || ts.isTemplateLiteralToken(node) || ts.isIdentifier(node))
+        add(node.text, relative(root, join(root, file)));
       ts.forEachChild(node, visit);
     };
     visit(source);

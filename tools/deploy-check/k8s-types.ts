@@ -39,7 +39,15 @@ export interface Container {
   command?: string[];
   args?: string[];
   ports?: { name?: string; containerPort?: number }[];
-  env?: { name?: string; value?: string; valueFrom?: { secretKeyRef?: { name?: string; key?: string }; configMapKeyRef?: { name?: string; key?: string }; fieldRef?: { fieldPath?: string } } }[];
+  env?: {
+    name?: string;
+    value?: string;
+    valueFrom?: {
+      secretKeyRef?: { name?: string; key?: string };
+      configMapKeyRef?: { name?: string; key?: string };
+      fieldRef?: { fieldPath?: string };
+    };
+  }[];
   envFrom?: { configMapRef?: { name?: string }; secretRef?: { name?: string } }[];
   readinessProbe?: Probe;
   livenessProbe?: Probe;

@@ -27,12 +27,14 @@ export function checkObject(d: ManifestDoc): Problems {
   if (!o.apiVersion) p.push(`${where(d)}: apiVersion missing`);
   if (!o.kind) p.push(`${where(d)}: kind missing`);
   if (!o.metadata?.name) p.push(`${where(d)}: metadata.name missing`);
-  else if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(o.metadata.name) || o.metadata.name.length > 253) p.push(`${where(d)}: metadata.name is not a DNS subdomain name`);
+  else if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(o.metadata.name) || o.metadata.name.length > 253)
+    p.push(`${where(d)}: metadata.name is not a DNS subdomain name`);
   if (o.kind === 'Deployment' || o.kind === 'StatefulSet') {
     if (o.apiVersion !== 'apps/v1') p.push(`${where(d)}: apiVersion must be apps/v1`);
     const match = o.spec?.selector?.matchLabels ?? {};
     if (Object.keys(match).length === 0) p.push(`${where(d)}: spec.selector.matchLabels missing`);
-    else if (!isSubset(match, o.spec?.template?.metadata?.labels)) p.push(`${where(d)}: spec.selector does not match the template's labels`);
+    else if (!isSubset(match, o.spec?.template?.metadata?.labels))
+      p.push(`${where(d)}: spec.selector does not match the template's labels`);
   }
   if (o.kind === 'Job' && o.apiVersion !== 'batch/v1') p.push(`${where(d)}: apiVersion must be batch/v1`);
   if (WORKLOADS.has(o.kind ?? '')) {
@@ -44,7 +46,8 @@ export function checkObject(d: ManifestDoc): Problems {
     if (o.apiVersion !== 'v1') p.push(`${where(d)}: apiVersion must be v1`);
     if (Object.keys(o.spec?.selector ?? {}).length === 0) p.push(`${where(d)}: spec.selector missing`);
     if (!o.spec?.ports?.length) p.push(`${where(d)}: spec.ports missing`);
-    for (const port of o.spec?.ports ?? []) if (typeof port.port !== 'number') p.push(`${where(d)}: port ${port.name ?? '?'} has no number`);
+    for (const port of o.spec?.ports ?? [])
+      if (typeof port.port !== 'number') p.push(`${where(d)}: port ${port.name ?? '?'} has no number`);
   }
   return p;
 }
@@ -56,8 +59,10 @@ function checkContainer(d: ManifestDoc, c: Container): Problems {
   if (!c.image) p.push(`${at}: image missing`);
   const names = (c.ports ?? []).map((port) => port.name).filter((n): n is string => !!n);
   if (new Set(names).size !== names.length) p.push(`${at}: duplicate port names`);
-  for (const n of names) if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(n) || n.length > 15) p.push(`${at}: port name ${n} is not an IANA service name`);
-  for (const port of c.ports ?? []) if (typeof port.containerPort !== 'number') p.push(`${at}: port ${port.name ?? '?'} has no containerPort`);
+  for (const n of names)
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(n) || n.length > 15) p.push(`${at}: port name ${n} is not an IANA service name`);
+  for (const port of c.ports ?? [])
+    if (typeof port.containerPort !== 'number') p.push(`${at}: port ${port.name ?? '?'} has no containerPort`);
   const probes: [string, Probe | undefined][] = [
     ['readinessProbe', c.readinessProbe],
     ['livenessProbe', c.livenessProbe],
@@ -82,7 +87,9 @@ function declaresPort(c: Container, port: number | string): boolean {
 
 /** Pod templates (with their workload) whose labels a Service's selector picks. */
 function backends(docs: ManifestDoc[], selector: Record<string, string>): ManifestDoc[] {
-  return docs.filter((d) => (d.doc.kind === 'Deployment' || d.doc.kind === 'StatefulSet') && isSubset(selector, d.doc.spec?.template?.metadata?.labels));
+  return docs.filter(
+    (d) => (d.doc.kind === 'Deployment' || d.doc.kind === 'StatefulSet') && isSubset(selector, d.doc.spec?.template?.metadata?.labels),
+  );
 }
 
 /** Every Service selects some pods, and each of its target ports is one those pods declare. */
@@ -95,7 +102,8 @@ export function checkServices(docs: ManifestDoc[]): Problems {
       const target = port.targetPort ?? port.port;
       if (target === undefined) continue;
       for (const pod of pods)
-        if (!containersOf(pod.doc).some((c) => declaresPort(c, target))) p.push(`${where(s)}: targetPort ${target} is not a port of ${where(pod)}`);
+        if (!containersOf(pod.doc).some((c) => declaresPort(c, target)))
+          p.push(`${where(s)}: targetPort ${target} is not a port of ${where(pod)}`);
     }
   }
   return p;
@@ -109,7 +117,8 @@ export function checkCommands(root: string, docs: ManifestDoc[]): Problems {
       const entry = platformEntry(c);
       if (!entry) continue;
       if (!existsSync(join(root, entry))) p.push(`${where(d)}: command runs ${entry}, which does not exist`);
-      if (d.doc.kind === 'Deployment' && !/^apps\/[^/]+\/src\/main\.ts$/.test(entry)) p.push(`${where(d)}: command runs ${entry}, not an apps/*/src/main.ts`);
+      if (d.doc.kind === 'Deployment' && !/^apps\/[^/]+\/src\/main\.ts$/.test(entry))
+        p.push(`${where(d)}: command runs ${entry}, not an apps/*/src/main.ts`);
     }
   return p;
 }
@@ -118,7 +127,11 @@ export function checkCommands(root: string, docs: ManifestDoc[]): Problems {
  * The environment a platform container gets: explicit variables and every key of the ConfigMaps/Secrets it loads,
  * looked up in its own build first (patched ConfigMaps), then anywhere under deploy/ (the Secret examples).
  */
-export function environmentOf(c: Container, docs: ManifestDoc[], universe: ManifestDoc[]): { names: Map<string, string>; problems: Problems } {
+export function environmentOf(
+  c: Container,
+  docs: ManifestDoc[],
+  universe: ManifestDoc[],
+): { names: Map<string, string>; problems: Problems } {
   const names = new Map<string, string>();
   const problems: Problems = [];
   const find = (kind: string, name?: string) =>
@@ -135,7 +148,8 @@ export function environmentOf(c: Container, docs: ManifestDoc[], universe: Manif
     if (secret) {
       const s = find('Secret', secret.name);
       if (!s) problems.push(`${e.name}: Secret ${secret.name} is defined nowhere under deploy/`);
-      else if (!secret.key || !(secret.key in { ...s.data, ...s.stringData })) problems.push(`${e.name}: Secret ${secret.name} has no key ${secret.key}`);
+      else if (!secret.key || !(secret.key in { ...s.data, ...s.stringData }))
+        problems.push(`${e.name}: Secret ${secret.name} has no key ${secret.key}`);
     }
     names.set(e.name, e.value ?? '');
   }
@@ -181,7 +195,12 @@ export function serviceFor(docs: ManifestDoc[], address: string): { service: Man
  * PLATFORM_<NAME>_GRPC_URL, as every process sees it, reaches the `grpc` port of the pods that run that service, and
  * PLATFORM_<NAME>_OPS_PORT is the port their probes and Prometheus use.
  */
-export function checkServiceAddresses(docs: ManifestDoc[], universe: ManifestDoc[], services: readonly string[], callers: readonly string[]): Problems {
+export function checkServiceAddresses(
+  docs: ManifestDoc[],
+  universe: ManifestDoc[],
+  services: readonly string[],
+  callers: readonly string[],
+): Problems {
   const p: Problems = [];
   const procs = processes(docs, universe);
   for (const name of services) {
@@ -199,13 +218,17 @@ export function checkServiceAddresses(docs: ManifestDoc[], universe: ManifestDoc
       }
       const target = serviceFor(docs, url);
       if (!target) p.push(`${where(caller.doc)}: ${prefix}_GRPC_URL=${url} names no Service port`);
-      else if (!backends(docs, target.service.doc.spec?.selector ?? {}).some((b) => runs.some((r) => r.doc === b)) || target.targetPort !== 'grpc')
+      else if (
+        !backends(docs, target.service.doc.spec?.selector ?? {}).some((b) => runs.some((r) => r.doc === b)) ||
+        target.targetPort !== 'grpc'
+      )
         p.push(`${where(caller.doc)}: ${prefix}_GRPC_URL=${url} does not reach the grpc port of the ${name} pods`);
     }
     for (const r of procs.filter((x) => x.app === name)) {
       const ops = r.env.get(`${prefix}_OPS_PORT`);
       const declared = r.container.ports?.find((port) => port.name === 'ops')?.containerPort;
-      if (ops === undefined || Number(ops) !== declared) p.push(`${where(r.doc)}: ${prefix}_OPS_PORT=${ops} but the ops port is ${declared}`);
+      if (ops === undefined || Number(ops) !== declared)
+        p.push(`${where(r.doc)}: ${prefix}_OPS_PORT=${ops} but the ops port is ${declared}`);
       const scrape = r.doc.doc.spec?.template?.metadata?.annotations?.['prometheus.io/port'];
       if (scrape !== String(declared)) p.push(`${where(r.doc)}: prometheus.io/port ${scrape} is not the ops port ${declared}`);
     }
@@ -232,8 +255,11 @@ export function checkInferenceTargets(docs: ManifestDoc[], universe: ManifestDoc
     type Replica = { url?: unknown; backend_model?: unknown };
     const backends = parse('PLATFORM_INFERENCE_BACKENDS') as Replica[];
     const pools = parse('PLATFORM_INFERENCE_POOLS') as { model_id?: unknown; replicas?: Replica[] }[];
-    if (backends.length === 0 && pools.length === 0) p.push(`${where(proc.doc)}: neither PLATFORM_INFERENCE_BACKENDS nor _POOLS is set (it would look for 127.0.0.1:8000)`);
-    for (const pool of pools) if (typeof pool.model_id !== 'string' || !Array.isArray(pool.replicas) || pool.replicas.length === 0) p.push(`${where(proc.doc)}: a pool lacks model_id or replicas`);
+    if (backends.length === 0 && pools.length === 0)
+      p.push(`${where(proc.doc)}: neither PLATFORM_INFERENCE_BACKENDS nor _POOLS is set (it would look for 127.0.0.1:8000)`);
+    for (const pool of pools)
+      if (typeof pool.model_id !== 'string' || !Array.isArray(pool.replicas) || pool.replicas.length === 0)
+        p.push(`${where(proc.doc)}: a pool lacks model_id or replicas`);
     for (const r of [...backends, ...pools.flatMap((x) => x.replicas ?? [])]) {
       const target = typeof r.url === 'string' ? serviceFor(docs, r.url) : undefined;
       if (!target) {
@@ -243,7 +269,8 @@ export function checkInferenceTargets(docs: ManifestDoc[], universe: ManifestDoc
       if (typeof r.backend_model !== 'string') continue;
       const served = backendsOf(docs, target.service).flatMap((b) => containersOf(b.doc).flatMap((c) => c.args ?? []));
       const names = served.filter((a) => a.startsWith('--served-model-name=')).map((a) => a.slice('--served-model-name='.length));
-      if (names.length && !names.includes(r.backend_model)) p.push(`${where(proc.doc)}: backend_model ${r.backend_model} is not what ${r.url} serves (${names.join(', ')})`);
+      if (names.length && !names.includes(r.backend_model))
+        p.push(`${where(proc.doc)}: backend_model ${r.backend_model} is not what ${r.url} serves (${names.join(', ')})`);
     }
   }
   return p;
@@ -261,19 +288,29 @@ export function checkTrainingExecutor(docs: ManifestDoc[], universe: ManifestDoc
   for (const proc of processes(docs, universe).filter((x) => x.app === 'training')) {
     if (proc.env.get('PLATFORM_TRAINING_EXECUTOR') !== 'kubernetes') continue;
     const account = proc.doc.doc.spec?.template?.spec?.serviceAccountName;
-    if (!account || !has('ServiceAccount', account)) p.push(`${where(proc.doc)}: serviceAccountName ${account} is no ServiceAccount of this build`);
+    if (!account || !has('ServiceAccount', account))
+      p.push(`${where(proc.doc)}: serviceAccountName ${account} is no ServiceAccount of this build`);
     const roles = docs
       .filter((d) => d.doc.kind === 'RoleBinding' && d.doc.subjects?.some((s) => s.kind === 'ServiceAccount' && s.name === account))
       .map((b) => docs.find((d) => d.doc.kind === b.doc.roleRef?.kind && d.doc.metadata?.name === b.doc.roleRef?.name));
-    const may = (verb: string) => roles.some((r) => r?.doc.rules?.some((rule) => rule.apiGroups?.includes('batch') && rule.resources?.includes('jobs') && rule.verbs?.includes(verb)));
-    for (const verb of ['create', 'get', 'delete']) if (!may(verb)) p.push(`${where(proc.doc)}: service account ${account} may not ${verb} Jobs`);
+    const may = (verb: string) =>
+      roles.some((r) =>
+        r?.doc.rules?.some((rule) => rule.apiGroups?.includes('batch') && rule.resources?.includes('jobs') && rule.verbs?.includes(verb)),
+      );
+    for (const verb of ['create', 'get', 'delete'])
+      if (!may(verb)) p.push(`${where(proc.doc)}: service account ${account} may not ${verb} Jobs`);
     const trainer = proc.env.get('PLATFORM_TRAINING_K8S_SERVICE_ACCOUNT');
-    if (trainer && !has('ServiceAccount', trainer)) p.push(`${where(proc.doc)}: PLATFORM_TRAINING_K8S_SERVICE_ACCOUNT ${trainer} is no ServiceAccount of this build`);
+    if (trainer && !has('ServiceAccount', trainer))
+      p.push(`${where(proc.doc)}: PLATFORM_TRAINING_K8S_SERVICE_ACCOUNT ${trainer} is no ServiceAccount of this build`);
     const secret = proc.env.get('PLATFORM_TRAINING_K8S_S3_SECRET') ?? 'platform-s3';
-    if (!universe.some((d) => d.doc.kind === 'Secret' && d.doc.metadata?.name === secret)) p.push(`${where(proc.doc)}: the trainer's S3 Secret ${secret} is defined nowhere under deploy/`);
+    if (!universe.some((d) => d.doc.kind === 'Secret' && d.doc.metadata?.name === secret))
+      p.push(`${where(proc.doc)}: the trainer's S3 Secret ${secret} is defined nowhere under deploy/`);
     const image = proc.env.get('PLATFORM_TRAINING_K8S_IMAGE');
-    if (image !== proc.container.image) p.push(`${where(proc.doc)}: trainer Jobs would run ${image}, not the platform image ${proc.container.image}`);
-    if (proc.container.env?.find((e) => e.name === 'PLATFORM_TRAINING_K8S_NAMESPACE')?.valueFrom?.fieldRef?.fieldPath !== 'metadata.namespace')
+    if (image !== proc.container.image)
+      p.push(`${where(proc.doc)}: trainer Jobs would run ${image}, not the platform image ${proc.container.image}`);
+    if (
+      proc.container.env?.find((e) => e.name === 'PLATFORM_TRAINING_K8S_NAMESPACE')?.valueFrom?.fieldRef?.fieldPath !== 'metadata.namespace'
+    )
       p.push(`${where(proc.doc)}: PLATFORM_TRAINING_K8S_NAMESPACE should come from the pod's own namespace`);
   }
   return p;
@@ -286,6 +323,7 @@ export function checkImagePaths(root: string, docs: ManifestDoc[], universe: Man
     for (const c of containersOf(d.doc).filter((x) => platformEntry(x)))
       for (const [name, value] of environmentOf(c, docs, universe).names)
         for (const path of value.split(',').map((v) => v.split(':')[0]))
-          if (path.startsWith('/app/') && !existsSync(join(root, path.slice('/app/'.length)))) p.push(`${where(d)}: ${name} names ${path}, not in the image`);
+          if (path.startsWith('/app/') && !existsSync(join(root, path.slice('/app/'.length))))
+            p.push(`${where(d)}: ${name} names ${path}, not in the image`);
   return p;
 }

@@ -41,7 +41,8 @@ export function buildKustomization(root: string, dir: string, used = new Set<str
   const known = new Set(['apiVersion', 'kind', 'namespace', 'resources', 'images', 'patches']);
   const unknown = Object.keys(k).filter((key) => !known.has(key));
   if (unknown.length) throw new Error(`${path}: fields this check does not model: ${unknown.join(', ')}`);
-  if (seen.some((s) => s.startsWith(`${dir}/`) || s === dir)) throw new Error(`${path}: kustomize refuses a cycle (${dir} contains ${seen.join(', ')})`);
+  if (seen.some((s) => s.startsWith(`${dir}/`) || s === dir))
+    throw new Error(`${path}: kustomize refuses a cycle (${dir} contains ${seen.join(', ')})`);
 
   let docs: ManifestDoc[] = [];
   for (const entry of k.resources ?? []) {

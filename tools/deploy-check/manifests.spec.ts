@@ -36,7 +36,12 @@ beforeAll(() => {
   builds = new Map(BUILDS.map((b) => [b, buildKustomization(ROOT, b)]));
   const literal = envNamesInCode(ROOT);
   // serviceGrpcUrl/serviceOpsPort build these names from PLATFORM_SERVICES; the test below proves they are read.
-  const derived = new Set(Object.keys(PLATFORM_SERVICES).flatMap((n) => [`${serviceEnvPrefix(n as PlatformServiceName)}_GRPC_URL`, `${serviceEnvPrefix(n as PlatformServiceName)}_OPS_PORT`]));
+  const derived = new Set(
+    Object.keys(PLATFORM_SERVICES).flatMap((n) => [
+      `${serviceEnvPrefix(n as PlatformServiceName)}_GRPC_URL`,
+      `${serviceEnvPrefix(n as PlatformServiceName)}_OPS_PORT`,
+    ]),
+  );
   readByCode = (name) => literal.has(name) || derived.has(name);
 });
 
@@ -62,13 +67,21 @@ describe('deploy/ manifests', () => {
     expect(files.filter((f) => used.has(f) && isExample(f))).toEqual([]);
     // The training RBAC is reused from deploy/training, not copied.
     expect(used.has('deploy/training/rbac.yaml')).toBe(true);
-    for (const docs of builds.values()) expect(docs.every((d) => d.doc.kind === 'Kustomization' || d.doc.metadata?.namespace === 'ilab')).toBe(true);
+    for (const docs of builds.values())
+      expect(docs.every((d) => d.doc.kind === 'Kustomization' || d.doc.metadata?.namespace === 'ilab')).toBe(true);
   });
 
   it.runIf(HAS_KUBECTL).each(BUILDS)('%s: kubectl kustomize builds the same objects as the checks see', (b) => {
     const identity = (o: ManifestDoc['doc']) => `${o.kind}/${o.metadata?.namespace}/${o.metadata?.name}`;
-    const built = parseAllDocuments(execFileSync('kubectl', ['kustomize', join(ROOT, b)], { encoding: 'utf8' })).map((d) => d.toJS() as ManifestDoc['doc']);
-    expect(built.map(identity).sort()).toEqual(builds.get(b)!.map((d) => identity(d.doc)).sort());
+    const built = parseAllDocuments(execFileSync('kubectl', ['kustomize', join(ROOT, b)], { encoding: 'utf8' })).map(
+      (d) => d.toJS() as ManifestDoc['doc'],
+    );
+    expect(built.map(identity).sort()).toEqual(
+      builds
+        .get(b)!
+        .map((d) => identity(d.doc))
+        .sort(),
+    );
     const config = (docs: ManifestDoc['doc'][]) => docs.find((o) => o.kind === 'ConfigMap')?.data;
     expect(config(built)).toEqual(config(builds.get(b)!.map((d) => d.doc)));
   });
@@ -92,7 +105,9 @@ describe('deploy/ manifests', () => {
   it.each(BUILDS)('%s: runs every launched service and the gateway, wired to each other through the Services', (b) => {
     const docs = builds.get(b)!;
     expect(checkServiceAddresses(docs, universe, LAUNCHED_SERVICES, CALLERS)).toEqual([]);
-    const apps = docs.flatMap((d) => (d.doc.kind === 'Deployment' ? (d.doc.spec?.template?.spec?.containers ?? []).map(platformEntry) : []));
+    const apps = docs.flatMap((d) =>
+      d.doc.kind === 'Deployment' ? (d.doc.spec?.template?.spec?.containers ?? []).map(platformEntry) : [],
+    );
     for (const name of CALLERS) expect(apps).toContain(`apps/${name}/src/main.ts`);
   });
 
@@ -104,9 +119,13 @@ describe('deploy/ manifests', () => {
 
   it('the GPU overlay adds a vLLM pool with a GPU limit and routes the inference service to it', () => {
     const docs = builds.get('deploy/kubernetes/gpu-pool')!;
-    const vllm = docs.find((d) => d.doc.kind === 'Deployment' && d.doc.spec?.template?.spec?.containers?.some((c) => c.image?.startsWith('vllm/vllm-openai:')));
+    const vllm = docs.find(
+      (d) => d.doc.kind === 'Deployment' && d.doc.spec?.template?.spec?.containers?.some((c) => c.image?.startsWith('vllm/vllm-openai:')),
+    );
     expect(vllm?.doc.spec?.template?.spec?.containers?.[0].resources?.limits?.['nvidia.com/gpu']).toBe('1');
-    const pools = JSON.parse(docs.find((d) => d.doc.kind === 'ConfigMap')!.doc.data!.PLATFORM_INFERENCE_POOLS) as { replicas: { url: string }[] }[];
+    const pools = JSON.parse(docs.find((d) => d.doc.kind === 'ConfigMap')!.doc.data!.PLATFORM_INFERENCE_POOLS) as {
+      replicas: { url: string }[];
+    }[];
     expect(pools[0].replicas[0].url).toBe(`http://${vllm!.doc.metadata!.name}:8000`);
   });
 });
@@ -117,27 +136,60 @@ describe('the checks themselves', () => {
   it('catch a Service port, a probe or a selector that points nowhere', () => {
     const wrongPort = mutate(base(), 'Service', 'gateway', (o) => (o.spec!.ports![0].targetPort = 'htp'));
     expect(checkServices(wrongPort)).toEqual([expect.stringContaining('targetPort htp')]);
-    const wrongProbe = mutate(base(), 'Deployment', 'taxonomy', (o) => (o.spec!.template!.spec!.containers![0].readinessProbe!.httpGet!.port = 'opz'));
+    const wrongProbe = mutate(
+      base(),
+      'Deployment',
+      'taxonomy',
+      (o) => (o.spec!.template!.spec!.containers![0].readinessProbe!.httpGet!.port = 'opz'),
+    );
     expect(wrongProbe.flatMap(checkObject)).toEqual([expect.stringContaining('readinessProbe points at port opz')]);
-    const wrongSelector = mutate(base(), 'Deployment', 'sdg', (o) => (o.spec!.selector!.matchLabels = { 'app.kubernetes.io/name': 'sdg-api' }));
+    const wrongSelector = mutate(
+      base(),
+      'Deployment',
+      'sdg',
+      (o) => (o.spec!.selector!.matchLabels = { 'app.kubernetes.io/name': 'sdg-api' }),
+    );
     expect(wrongSelector.flatMap(checkObject)).toEqual([expect.stringContaining('does not match the template')]);
   });
 
   it('catch a variable no code reads, a missing Secret key and a command with no file behind it', () => {
-    const typo = mutate(base(), 'Deployment', 'sdg', (o) => o.spec!.template!.spec!.containers![0].env!.push({ name: 'PLATFORM_INFERENCE_POOL', value: '[]' }));
+    const typo = mutate(base(), 'Deployment', 'sdg', (o) =>
+      o.spec!.template!.spec!.containers![0].env!.push({ name: 'PLATFORM_INFERENCE_POOL', value: '[]' }),
+    );
     expect(checkEnvNames(typo, universe, readByCode)).toEqual([expect.stringContaining('PLATFORM_INFERENCE_POOL is read by no code')]);
-    const key = mutate(base(), 'Deployment', 'gateway', (o) => (o.spec!.template!.spec!.containers![0].env![0].valueFrom!.secretKeyRef!.key = 'DATABASE_URI'));
+    const key = mutate(
+      base(),
+      'Deployment',
+      'gateway',
+      (o) => (o.spec!.template!.spec!.containers![0].env![0].valueFrom!.secretKeyRef!.key = 'DATABASE_URI'),
+    );
     expect(checkEnvNames(key, universe, readByCode)).toEqual([expect.stringContaining('has no key DATABASE_URI')]);
-    const command = mutate(base(), 'Deployment', 'training', (o) => (o.spec!.template!.spec!.containers![0].command![3] = 'apps/trainer/src/main.ts'));
+    const command = mutate(
+      base(),
+      'Deployment',
+      'training',
+      (o) => (o.spec!.template!.spec!.containers![0].command![3] = 'apps/trainer/src/main.ts'),
+    );
     expect(checkCommands(ROOT, command)).toEqual([expect.stringContaining('apps/trainer/src/main.ts, which does not exist')]);
   });
 
   it('catch a gRPC address or ops port that misses the service, and an unreachable model server', () => {
     const url = mutate(base(), 'ConfigMap', 'platform-config', (o) => (o.data!.PLATFORM_SDG_GRPC_URL = 'sdg:9463'));
-    expect(checkServiceAddresses(url, universe, LAUNCHED_SERVICES, CALLERS).some((m) => m.includes('does not reach the grpc port of the sdg pods'))).toBe(true);
+    expect(
+      checkServiceAddresses(url, universe, LAUNCHED_SERVICES, CALLERS).some((m) =>
+        m.includes('does not reach the grpc port of the sdg pods'),
+      ),
+    ).toBe(true);
     const ops = mutate(base(), 'ConfigMap', 'platform-config', (o) => (o.data!.PLATFORM_EVALUATION_OPS_PORT = '9999'));
-    expect(checkServiceAddresses(ops, universe, LAUNCHED_SERVICES, CALLERS)).toContainEqual(expect.stringContaining('PLATFORM_EVALUATION_OPS_PORT=9999'));
-    const pool = mutate(base(), 'ConfigMap', 'platform-config', (o) => (o.data!.PLATFORM_INFERENCE_BACKENDS = '[{"url":"http://vllm:8000"}]'));
+    expect(checkServiceAddresses(ops, universe, LAUNCHED_SERVICES, CALLERS)).toContainEqual(
+      expect.stringContaining('PLATFORM_EVALUATION_OPS_PORT=9999'),
+    );
+    const pool = mutate(
+      base(),
+      'ConfigMap',
+      'platform-config',
+      (o) => (o.data!.PLATFORM_INFERENCE_BACKENDS = '[{"url":"http://vllm:8000"}]'),
+    );
     expect(checkInferenceTargets(pool, universe)).toEqual([expect.stringContaining('http://vllm:8000 is no Service port')]);
     const account = mutate(base(), 'Deployment', 'training', (o) => (o.spec!.template!.spec!.serviceAccountName = 'default'));
     expect(checkTrainingExecutor(account, universe)).toContainEqual(expect.stringContaining('may not create Jobs'));
@@ -165,7 +217,14 @@ describe('the checks themselves', () => {
     expect(dockerfile).toMatch(/^RUN .*npx --no-install buf generate/m);
     expect(dockerfile).toMatch(/^USER (?!0|root)\S+/m);
     const cmd = JSON.parse(dockerfile.match(/^CMD (\[.*\])$/m)![1]) as string[];
-    expect(checkCommands(ROOT, [{ file: 'Dockerfile', doc: { kind: 'Deployment', metadata: { name: 'default' }, spec: { template: { spec: { containers: [{ command: cmd }] } } } } }])).toEqual([]);
+    expect(
+      checkCommands(ROOT, [
+        {
+          file: 'Dockerfile',
+          doc: { kind: 'Deployment', metadata: { name: 'default' }, spec: { template: { spec: { containers: [{ command: cmd }] } } } },
+        },
+      ]),
+    ).toEqual([]);
     const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n');
     expect(ignored).toEqual(expect.arrayContaining(['**/node_modules', 'libs/contracts/src/gen', '.data']));
   });

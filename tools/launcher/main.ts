@@ -25,7 +25,10 @@ async function main(): Promise<void> {
   const stops: (() => Promise<void>)[] = [];
   const children: { pid: number; match: string }[] = [];
   const s3Bucket = process.env.PLATFORM_S3_BUCKET || 'instructlab';
-  const s3Keys = { accessKey: process.env.PLATFORM_S3_ACCESS_KEY || 'platform', secretKey: process.env.PLATFORM_S3_SECRET_KEY || 'platform-secret' };
+  const s3Keys = {
+    accessKey: process.env.PLATFORM_S3_ACCESS_KEY || 'platform',
+    secretKey: process.env.PLATFORM_S3_SECRET_KEY || 'platform-secret',
+  };
 
   const log = (msg: string) => process.stdout.write(`[platform] ${msg}\n`);
   let stopping = false;
@@ -67,11 +70,21 @@ async function main(): Promise<void> {
     const ports = {
       gateway: envInt('PLATFORM_PORT', 8080),
       services: await servicePorts((name, kind) =>
-        kind === 'grpc' ? envInt(`${serviceEnvPrefix(name)}_GRPC_PORT`, PLATFORM_SERVICES[name].grpcPort) : envInt(`${serviceEnvPrefix(name)}_OPS_PORT`, PLATFORM_SERVICES[name].opsPort),
+        kind === 'grpc'
+          ? envInt(`${serviceEnvPrefix(name)}_GRPC_PORT`, PLATFORM_SERVICES[name].grpcPort)
+          : envInt(`${serviceEnvPrefix(name)}_OPS_PORT`, PLATFORM_SERVICES[name].opsPort),
       ),
     };
     const engine = { port: envInt('PLATFORM_ENGINE_PORT', 8000), models: process.env.PLATFORM_ENGINE_MODELS || DEFAULT_ENGINE_MODELS };
-    const platform = await startPlatform({ dataDir, ports, databaseUrl, natsUrl, s3: { endpoint: s3Endpoint, bucket: s3Bucket, ...s3Keys }, secrets, engine });
+    const platform = await startPlatform({
+      dataDir,
+      ports,
+      databaseUrl,
+      natsUrl,
+      s3: { endpoint: s3Endpoint, bucket: s3Bucket, ...s3Keys },
+      secrets,
+      engine,
+    });
     stops.push(platform.stop);
     recordProcesses(dataDir, [...children, ...platform.processes.map((p) => ({ pid: p.child.pid ?? 0, match: 'swc-node' }))]);
 

@@ -19,7 +19,8 @@ export interface PlatformPorts {
 /** Ports for every service, from a function that hands out one port at a time (fixed defaults or free ports). */
 export async function servicePorts(port: (name: PlatformServiceName, kind: keyof ServicePorts) => number | Promise<number>) {
   const ports = {} as Record<PlatformServiceName, ServicePorts>;
-  for (const name of Object.keys(PLATFORM_SERVICES) as PlatformServiceName[]) ports[name] = { grpc: await port(name, 'grpc'), ops: await port(name, 'ops') };
+  for (const name of Object.keys(PLATFORM_SERVICES) as PlatformServiceName[])
+    ports[name] = { grpc: await port(name, 'grpc'), ops: await port(name, 'ops') };
   return ports;
 }
 

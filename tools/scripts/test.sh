@@ -7,6 +7,8 @@ export NX_DAEMON=false NX_NO_CLOUD=true
 
 echo "== type-check"
 npx --no-install tsc -p tsconfig.json --noEmit
+echo "== format (prettier)"
+npx --no-install prettier --check --log-level=warn . || { echo "run: npx prettier --write ." >&2; exit 1; }
 echo "== lint"
 npx --no-install nx show projects >/dev/null  # computes the project graph the boundary rule reads
 npx --no-install eslint --max-warnings=0 .

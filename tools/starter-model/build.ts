@@ -80,7 +80,8 @@ async function greedy(dir: string, prompts: string[], maxTokens: number): Promis
     const out: string[] = [];
     for (const p of prompts) {
       let text = '';
-      for await (const ev of served.generate({ promptTokenIds: served.encode(p, false), params: { maxTokens, temperature: 0 } })) text += ev.text;
+      for await (const ev of served.generate({ promptTokenIds: served.encode(p, false), params: { maxTokens, temperature: 0 } }))
+        text += ev.text;
       out.push(text);
     }
     return out;
@@ -131,7 +132,8 @@ async function main(): Promise<void> {
     const seconds = (Date.now() - started) / 1000;
     const ckpt = result.checkpoints[result.checkpoints.length - 1];
     mkdirSync(outDir, { recursive: true });
-    for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'model.safetensors']) copyFileSync(join(ckpt, f), join(outDir, f));
+    for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'model.safetensors'])
+      copyFileSync(join(ckpt, f), join(outDir, f));
 
     const prompts = [
       qaBlock('What is the capital of France?'),
@@ -142,7 +144,11 @@ async function main(): Promise<void> {
     ];
     const samples = await greedy(outDir, prompts, 40);
     // How often the block format is kept on questions the corpus does not contain.
-    const novel = await greedy(outDir, NOVEL_QUESTIONS.map((q) => qaBlock(q)), 40);
+    const novel = await greedy(
+      outDir,
+      NOVEL_QUESTIONS.map((q) => qaBlock(q)),
+      40,
+    );
     const followed = novel.filter((c) => /^[^\n]+\n\[End\]$/.test(c)).length;
     const summary = {
       seed: SEED,

@@ -32,7 +32,13 @@ export interface ApiConfig {
 // The embedded default (`npm start`): gateway on 8080, S3 server on 9000 with the launcher's bucket and keys.
 export const DEFAULT_URL = 'http://127.0.0.1:8080';
 export const DEFAULT_USERNAME = 'admin';
-const DEFAULT_S3: S3StoreConfig = { endpoint: 'http://127.0.0.1:9000', bucket: 'instructlab', region: 'us-east-1', accessKey: 'platform', secretKey: 'platform-secret' };
+const DEFAULT_S3: S3StoreConfig = {
+  endpoint: 'http://127.0.0.1:9000',
+  bucket: 'instructlab',
+  region: 'us-east-1',
+  accessKey: 'platform',
+  secretKey: 'platform-secret',
+};
 
 /** Empty strings count as unset: shells and compose files often export `VAR=` for "not configured". */
 function first(...values: (string | undefined)[]): string | undefined {

@@ -32,7 +32,11 @@ function trainingCounts(p: JobProgressJson): { done: number; total: number; stag
   if (epochs === 0 || phase === 0) return undefined;
   const epoch = Math.min(count(p.epoch), epochs);
   const loss = typeof p.loss === 'number' && Number.isFinite(p.loss) ? ` loss ${p.loss.toFixed(3)}` : '';
-  return { done: (phase - 1) * epochs + Math.max(epoch - 1, 0), total: TRAINING_PHASES * epochs, stage: `phase ${phase} epoch ${epoch}/${epochs}${loss}` };
+  return {
+    done: (phase - 1) * epochs + Math.max(epoch - 1, 0),
+    total: TRAINING_PHASES * epochs,
+    stage: `phase ${phase} epoch ${epoch}/${epochs}${loss}`,
+  };
 }
 
 /** What a progress display shows for one GET of a job; a completed job reads as full. */

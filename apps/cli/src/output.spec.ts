@@ -4,7 +4,15 @@ import { collectionPath, itemPath } from './routes';
 
 describe('renderTable', () => {
   it('pads every column to its widest cell, without trailing spaces', () => {
-    expect(renderTable(['ID', 'NAME'], [['a', 'first'], ['long-id', '']])).toBe('ID        NAME\na         first\nlong-id\n');
+    expect(
+      renderTable(
+        ['ID', 'NAME'],
+        [
+          ['a', 'first'],
+          ['long-id', ''],
+        ],
+      ),
+    ).toBe('ID        NAME\na         first\nlong-id\n');
   });
 
   it('says so when there is nothing to list', () => {
@@ -14,7 +22,14 @@ describe('renderTable', () => {
 
 describe('renderFields', () => {
   it('aligns values and leaves out empty ones', () => {
-    expect(renderFields([['ID', 'x'], ['Completed', undefined], ['Tokens', 0], ['State', '']])).toBe('ID       x\nTokens   0\n');
+    expect(
+      renderFields([
+        ['ID', 'x'],
+        ['Completed', undefined],
+        ['Tokens', 0],
+        ['State', ''],
+      ]),
+    ).toBe('ID       x\nTokens   0\n');
   });
 });
 

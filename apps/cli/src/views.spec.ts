@@ -18,7 +18,12 @@ const DATA: DataJson = {
   taxonomy_id: '202a03c4-dcf1-432a-82b7-abecb2e019f7',
   data_metrics: {
     samples: { 'knowledge/science/astronomy/sun/qna.yaml': 30 },
-    tokens: { data_tokens_total: 1000000, data_leaf_nodes: { 'knowledge/science/astronomy/sun/qna.yaml': 300000 }, training_estimated: 50000000, training_phases: { phase_1_knowledge: 5000000, phase_2_skills: 5000000 } },
+    tokens: {
+      data_tokens_total: 1000000,
+      data_leaf_nodes: { 'knowledge/science/astronomy/sun/qna.yaml': 300000 },
+      training_estimated: 50000000,
+      training_phases: { phase_1_knowledge: 5000000, phase_2_skills: 5000000 },
+    },
   },
 };
 
@@ -32,7 +37,10 @@ const MODEL: ModelJson = {
     mt_bench: { error_rate: 0.01, overall_average: 6.86, scores: { turn_one: 7.25, turn_two: 6.47 } },
     mt_bench_branch: {
       error_rate: 0.01,
-      improvements: { 'compositional_skills/STEM/math/time_series/qna.yaml': 8.67, 'compositional_skills/extraction/invoice/csv/qna.yaml': 8.4 },
+      improvements: {
+        'compositional_skills/STEM/math/time_series/qna.yaml': 8.67,
+        'compositional_skills/extraction/invoice/csv/qna.yaml': 8.4,
+      },
       no_change: { 'compositional_skills/writing/freeform/technical/proposal/qna.yaml': 0 },
       regressions: { 'compositional_skills/extraction/inference/qualitative/sentiment/qna.yaml': -9 },
     },
@@ -58,13 +66,22 @@ describe('human-readable views', () => {
     expect(text).toMatch(/^MMLU\s+0.51$/m);
     expect(text).toMatch(/^MT-Bench\s+6.86$/m);
     expect(text).toMatch(/^MT-Bench branch\s+2 improved, 1 regressed, 1 unchanged, error rate 0.01$/m);
-    expect(text).toMatch(/^MT-Bench branch regressions\n\s+compositional_skills\/extraction\/inference\/qualitative\/sentiment\/qna.yaml\s+-9$/m);
-    expect(modelTable([MODEL])).toMatch(/^ID\s+NAME\s+STATUS\s+STATE\s+DATA\s+BASE MODEL\s+CREATED\ndaef9836-\S+\s+test\s+completed\s+completed\s+8b1433c0-\S+\s+granite-7b\s+2024-10-10T16:06:05.000Z\n$/);
+    expect(text).toMatch(
+      /^MT-Bench branch regressions\n\s+compositional_skills\/extraction\/inference\/qualitative\/sentiment\/qna.yaml\s+-9$/m,
+    );
+    expect(modelTable([MODEL])).toMatch(
+      /^ID\s+NAME\s+STATUS\s+STATE\s+DATA\s+BASE MODEL\s+CREATED\ndaef9836-\S+\s+test\s+completed\s+completed\s+8b1433c0-\S+\s+granite-7b\s+2024-10-10T16:06:05.000Z\n$/,
+    );
     expect(modelTable([])).toBe('No models.\n');
   });
 
   it('taxonomy: details and list', () => {
-    const t = { id: '202a03c4-dcf1-432a-82b7-abecb2e019f7', name: 'example-taxonomy-name-1', taxonomy_path_cos: 'taxonomies/taxonomy.tar.gz', tokens: { data_tokens_estimated: 1000000 } };
+    const t = {
+      id: '202a03c4-dcf1-432a-82b7-abecb2e019f7',
+      name: 'example-taxonomy-name-1',
+      taxonomy_path_cos: 'taxonomies/taxonomy.tar.gz',
+      tokens: { data_tokens_estimated: 1000000 },
+    };
     expect(taxonomyDetails(t)).toMatch(/^Tokens \(estimated\)\s+1000000$/m);
     expect(taxonomyTable([t])).toMatch(/^202a03c4-\S+\s+example-taxonomy-name-1\s+taxonomies\/taxonomy.tar.gz$/m);
   });

@@ -58,6 +58,8 @@ describe('watchJob', () => {
   });
 
   it('passes API errors through', async () => {
-    await expect(watchJob({ label: 'x', intervalMs: 1, io: io(false).io, fetch: () => Promise.reject(new Error('gone')) })).rejects.toThrow('gone');
+    await expect(watchJob({ label: 'x', intervalMs: 1, io: io(false).io, fetch: () => Promise.reject(new Error('gone')) })).rejects.toThrow(
+      'gone',
+    );
   });
 });

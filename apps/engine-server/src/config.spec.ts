@@ -24,7 +24,10 @@ describe('readConfig', () => {
   });
 
   it('passes engine sizing flags and variables through', () => {
-    const c = readConfig(['--model', '/m', '--max-num-seqs', '8', '--max-model-len=1024'], { PLATFORM_ENGINE_MAX_WAITING: '16', PLATFORM_ENGINE_THREADS: '2' });
+    const c = readConfig(['--model', '/m', '--max-num-seqs', '8', '--max-model-len=1024'], {
+      PLATFORM_ENGINE_MAX_WAITING: '16',
+      PLATFORM_ENGINE_THREADS: '2',
+    });
     expect(c.engine).toEqual({ maxNumSeqs: 8, maxModelLen: 1024, maxWaiting: 16, threads: 2 });
     expect(c.maxConcurrentRequests).toBe(256);
     expect(readConfig(['--model', '/m'], {}).engine.threads).toBe(availableParallelism());

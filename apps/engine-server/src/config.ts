@@ -78,7 +78,10 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): EngineServer
     else throw new Error(`unknown argument "${arg}"`);
   }
   if (models.length === 0 && env.PLATFORM_ENGINE_MODELS)
-    for (const spec of env.PLATFORM_ENGINE_MODELS.split(',').map((s) => s.trim()).filter(Boolean)) models.push(parseModelSpec(spec));
+    for (const spec of env.PLATFORM_ENGINE_MODELS.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean))
+      models.push(parseModelSpec(spec));
   if (models.length === 0) throw new Error('no model given: pass --model DIR[:served-name] or set PLATFORM_ENGINE_MODELS');
   const num = (flag: NumericFlag): number | undefined => {
     const raw = flags.get(flag) ?? env[NUMERIC[flag]];

@@ -43,7 +43,8 @@ describe('client disconnect', () => {
     expect(metricValue(after, `vllm:num_requests_running${M}`)).toBe(0);
     const abortKey = 'vllm:request_success_total{model_name="tiny-llama",finished_reason="abort"}';
     expect((metricValue(after, abortKey) ?? 0) - (metricValue(before, abortKey) ?? 0)).toBe(1);
-    const generated = (metricValue(after, `vllm:generation_tokens_total${M}`) ?? 0) - (metricValue(before, `vllm:generation_tokens_total${M}`) ?? 0);
+    const generated =
+      (metricValue(after, `vllm:generation_tokens_total${M}`) ?? 0) - (metricValue(before, `vllm:generation_tokens_total${M}`) ?? 0);
     expect(generated).toBeLessThan(500);
   });
 

@@ -26,7 +26,9 @@ function toOpenAI(error: Error): { status: number; payload: unknown } {
   else if (error instanceof EngineOverloadedError) e = openAIOverloaded(error.message);
   else {
     const status = frameworkStatus(error);
-    e = status ? new OpenAIError(status, error.message, status === 404 ? 'NotFoundError' : 'BadRequestError') : new OpenAIError(500, error.message, 'InternalServerError');
+    e = status
+      ? new OpenAIError(status, error.message, status === 404 ? 'NotFoundError' : 'BadRequestError')
+      : new OpenAIError(500, error.message, 'InternalServerError');
   }
   return { status: e.status, payload: e.toBody() };
 }

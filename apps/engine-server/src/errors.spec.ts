@@ -41,15 +41,21 @@ describe('error responses', () => {
   it('400 for a body that is not JSON, in vLLM shape', async () => {
     const res = await postJson(`${t.url}/v1/completions`, '{"prompt": ');
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ error: { message: expect.stringMatching(/^JSON decode error/), type: 'BadRequestError', param: null, code: 400 } });
+    expect(res.body).toEqual({
+      error: { message: expect.stringMatching(/^JSON decode error/), type: 'BadRequestError', param: null, code: 400 },
+    });
   });
 
   it('400 naming the field for wrong types and out-of-range values', async () => {
     const wrongType = await postJson(`${t.url}/v1/completions`, { prompt: 'x', temperature: 'hot' });
     expect(wrongType.status).toBe(400);
-    expect(wrongType.body).toEqual({ error: { message: 'temperature must be a number, got "hot"', type: 'BadRequestError', param: 'temperature', code: 400 } });
+    expect(wrongType.body).toEqual({
+      error: { message: 'temperature must be a number, got "hot"', type: 'BadRequestError', param: 'temperature', code: 400 },
+    });
     const range = await postJson(`${t.url}/v1/chat/completions`, { messages: [{ role: 'user', content: 'x' }], top_p: 0 });
-    expect(range.body).toEqual({ error: { message: 'top_p must be in (0, 1], got 0.', type: 'BadRequestError', param: 'top_p', code: 400 } });
+    expect(range.body).toEqual({
+      error: { message: 'top_p must be in (0, 1], got 0.', type: 'BadRequestError', param: 'top_p', code: 400 },
+    });
     const noPrompt = await postJson(`${t.url}/v1/completions`, { max_tokens: 3 });
     expect((noPrompt.body as { error: { param: string } }).error.param).toBe('prompt');
     const opts = await postJson(`${t.url}/v1/completions`, { prompt: 'x', stream_options: { include_usage: true } });
@@ -70,14 +76,17 @@ describe('error responses', () => {
     expect(res.status).toBe(400);
     expect(res.body).toEqual({
       error: {
-        message: "This model's maximum context length is 2048 tokens. However, you requested 2101 tokens in the prompt, Please reduce the length of the prompt.",
+        message:
+          "This model's maximum context length is 2048 tokens. However, you requested 2101 tokens in the prompt, Please reduce the length of the prompt.",
         type: 'BadRequestError',
         param: null,
         code: 400,
       },
     });
     const tooMany = await postJson(`${t.url}/v1/completions`, { prompt: 'abc', max_tokens: 2046 });
-    expect((tooMany.body as { error: { message: string } }).error.message).toContain('you requested 2050 tokens (4 in the prompt, 2046 in the completion)');
+    expect((tooMany.body as { error: { message: string } }).error.message).toContain(
+      'you requested 2050 tokens (4 in the prompt, 2046 in the completion)',
+    );
   });
 
   it('surfaces as typed errors in the openai client', async () => {
@@ -85,7 +94,9 @@ describe('error responses', () => {
     const notFound = await client.completions.create({ model: 'nope', prompt: 'x' }).catch((e: unknown) => e);
     expect(notFound).toBeInstanceOf(OpenAI.NotFoundError);
     expect((notFound as InstanceType<typeof OpenAI.NotFoundError>).message).toContain('The model `nope` does not exist.');
-    const bad = await client.chat.completions.create({ model: 'tiny-llama', messages: [{ role: 'user', content: 'x' }], n: 0 }).catch((e: unknown) => e);
+    const bad = await client.chat.completions
+      .create({ model: 'tiny-llama', messages: [{ role: 'user', content: 'x' }], n: 0 })
+      .catch((e: unknown) => e);
     expect(bad).toBeInstanceOf(OpenAI.BadRequestError);
   });
 
@@ -95,15 +106,22 @@ describe('error responses', () => {
     expect(temp.body).toEqual({ error: 'Input validation error: `temperature` must be strictly positive', error_type: 'validation' });
     const long = await postJson(`${t.url}/generate`, { inputs: 'x'.repeat(2100) });
     expect(long.status).toBe(422);
-    expect(long.body).toEqual({ error: 'Input validation error: `inputs` must have less than 2047 tokens. Given: 2101', error_type: 'validation' });
+    expect(long.body).toEqual({
+      error: 'Input validation error: `inputs` must have less than 2047 tokens. Given: 2101',
+      error_type: 'validation',
+    });
     const total = await postJson(`${t.url}/generate`, { inputs: 'abc', parameters: { max_new_tokens: 2046 } });
     expect(total.body).toEqual({
-      error: 'Input validation error: `inputs` tokens + `max_new_tokens` must be <= 2048. Given: 4 `inputs` tokens and 2046 `max_new_tokens`',
+      error:
+        'Input validation error: `inputs` tokens + `max_new_tokens` must be <= 2048. Given: 4 `inputs` tokens and 2046 `max_new_tokens`',
       error_type: 'validation',
     });
     const stream = await postJson(`${t.url}/generate_stream`, { inputs: 'x', parameters: { decoder_input_details: true } });
     expect(stream.status).toBe(422);
-    expect(stream.body).toEqual({ error: 'Input validation error: `decoder_input_details` == true is not supported when streaming tokens', error_type: 'validation' });
+    expect(stream.body).toEqual({
+      error: 'Input validation error: `decoder_input_details` == true is not supported when streaming tokens',
+      error_type: 'validation',
+    });
     const notJson = await postJson(`${t.url}/generate`, 'nope');
     expect(notJson.status).toBe(422);
     expect((notJson.body as { error_type: string }).error_type).toBe('validation');
@@ -135,7 +153,9 @@ describe('429 when over capacity', () => {
       const stream = await postJson(`${t.url}/generate_stream`, { inputs: 'x', parameters: { max_new_tokens: 2 } });
       expect(stream.status).toBe(429);
       const client = new OpenAI({ baseURL: `${t.url}/v1`, apiKey: 'unused', maxRetries: 0 });
-      const err = await client.chat.completions.create({ model: 'tiny-llama', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
+      const err = await client.chat.completions
+        .create({ model: 'tiny-llama', messages: [{ role: 'user', content: 'x' }] })
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(OpenAI.RateLimitError);
     } finally {
       running.abort();

@@ -45,8 +45,7 @@ export const badRequest = (message: string, param: string | null = null): OpenAI
 export const modelNotFound = (name: string): OpenAIError =>
   new OpenAIError(404, `The model \`${name}\` does not exist.`, 'NotFoundError', 'model');
 
-export const openAIOverloaded = (message = 'Model is overloaded'): OpenAIError =>
-  new OpenAIError(429, message, 'TooManyRequestsError');
+export const openAIOverloaded = (message = 'Model is overloaded'): OpenAIError => new OpenAIError(429, message, 'TooManyRequestsError');
 
 export class TgiError extends Error {
   constructor(

@@ -22,11 +22,23 @@ describe('engine-server process', () => {
     writeTinyModel(join(dir, 'tiny'), { maxPositionEmbeddings: 2048, hiddenSize: 64 });
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    proc = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/engine-server/src/main.ts', '--model', `${join(dir, 'tiny')}:alpha`, '--model', `${join(dir, 'tiny')}:beta`], {
-      cwd: ROOT,
-      env: { ...process.env, PLATFORM_ENGINE_PORT: String(port), PLATFORM_ENGINE_DRAIN_TIMEOUT_MS: '20000' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    proc = spawn(
+      process.execPath,
+      [
+        '-r',
+        '@swc-node/register',
+        'apps/engine-server/src/main.ts',
+        '--model',
+        `${join(dir, 'tiny')}:alpha`,
+        '--model',
+        `${join(dir, 'tiny')}:beta`,
+      ],
+      {
+        cwd: ROOT,
+        env: { ...process.env, PLATFORM_ENGINE_PORT: String(port), PLATFORM_ENGINE_DRAIN_TIMEOUT_MS: '20000' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     exited = new Promise((r) => proc.once('exit', (code) => r(code)));
     const lines = createInterface({ input: proc.stdout! });
     await new Promise<void>((ready, fail) => {
@@ -49,7 +61,10 @@ describe('engine-server process', () => {
     expect(logs.every((l) => typeof l.level === 'number' && typeof l.time === 'number')).toBe(true);
     const models = (await (await fetch(`${url}/v1/models`)).json()) as { data: { id: string }[] };
     expect(models.data.map((m) => m.id)).toEqual(['alpha', 'beta']);
-    const res = await fetch(`${url}/v1/completions`, { method: 'POST', body: JSON.stringify({ model: 'beta', prompt: 'hi', max_tokens: 2 }) });
+    const res = await fetch(`${url}/v1/completions`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'beta', prompt: 'hi', max_tokens: 2 }),
+    });
     expect(((await res.json()) as { model: string }).model).toBe('beta');
   });
 

@@ -19,7 +19,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
     const started = performance.now();
     const model = await createServedModel(spec.dir, { ...config.engine, id: spec.name });
     models.push(model);
-    logger.info({ dir: spec.dir, model: model.id, maxModelLen: model.maxModelLen, loadMs: Math.round(performance.now() - started) }, 'model loaded');
+    logger.info(
+      { dir: spec.dir, model: model.id, maxModelLen: model.maxModelLen, loadMs: Math.round(performance.now() - started) },
+      'model loaded',
+    );
   }
   const server = buildEngineServer(models, { logger, maxConcurrentRequests: config.maxConcurrentRequests });
   const url = await server.listen(config.port, config.host);

@@ -45,8 +45,18 @@ export class EngineMetrics {
     // Deprecated vLLM alias that production-stack still scrapes.
     gauge('vllm:gpu_cache_usage_perc', 'KV-cache usage. 1 means 100 percent usage (deprecated name).', (m) => m.stats().kvCacheUsage);
 
-    this.promptTokens = new Counter({ name: 'vllm:prompt_tokens_total', help: 'Number of prefill tokens processed.', labelNames: ['model_name'], registers });
-    this.generationTokens = new Counter({ name: 'vllm:generation_tokens_total', help: 'Number of generation tokens processed.', labelNames: ['model_name'], registers });
+    this.promptTokens = new Counter({
+      name: 'vllm:prompt_tokens_total',
+      help: 'Number of prefill tokens processed.',
+      labelNames: ['model_name'],
+      registers,
+    });
+    this.generationTokens = new Counter({
+      name: 'vllm:generation_tokens_total',
+      help: 'Number of generation tokens processed.',
+      labelNames: ['model_name'],
+      registers,
+    });
     this.success = new Counter({
       name: 'vllm:request_success_total',
       help: 'Count of successfully processed requests.',

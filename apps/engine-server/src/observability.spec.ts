@@ -52,7 +52,8 @@ describe('health, version, tokenizer endpoints and metrics', () => {
       expect(before).toContain(`# TYPE ${name} histogram`);
       expect(metricValue(before, `${name}_count${M}`), name).toBeDefined();
     }
-    const success = (text: string, reason: string) => metricValue(text, `vllm:request_success_total{model_name="tiny-llama",finished_reason="${reason}"}`) ?? NaN;
+    const success = (text: string, reason: string) =>
+      metricValue(text, `vllm:request_success_total{model_name="tiny-llama",finished_reason="${reason}"}`) ?? NaN;
     expect(success(before, 'length')).toBeGreaterThanOrEqual(0);
 
     const res = await postJson(`${t.url}/v1/completions`, { prompt: 'Hello', max_tokens: 5, temperature: 0 });

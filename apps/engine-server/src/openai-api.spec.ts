@@ -40,7 +40,11 @@ describe('OpenAI-compatible API', () => {
     expect(body.max_model_len).toBe(2048);
     expect(body.results).toHaveLength(texts.length);
     for (const [i, text] of texts.entries()) {
-      const single = (await postJson(`${t.url}/tokenize`, { model: 'tiny-llama', prompt: text, return_token_strs: true })).body as { count: number; tokens: number[]; token_strs: string[] };
+      const single = (await postJson(`${t.url}/tokenize`, { model: 'tiny-llama', prompt: text, return_token_strs: true })).body as {
+        count: number;
+        tokens: number[];
+        token_strs: string[];
+      };
       expect(body.results[i]).toEqual({ count: single.count, tokens: single.tokens, token_strs: single.token_strs });
     }
     for (const prompt of [[], ['a', 1]]) expect((await postJson(`${t.url}/tokenize`, { prompt })).status).toBe(400);
@@ -88,7 +92,14 @@ describe('OpenAI-compatible API', () => {
     expect(byIndex.get(0)!.startsWith('one')).toBe(true);
     expect(byIndex.get(3)!.startsWith('two')).toBe(true);
     expect(res.usage).toMatchObject({ prompt_tokens: 8, completion_tokens: 12 });
-    const again = await client.completions.create({ model: 'tiny-llama', prompt: ['one', 'two'], n: 2, max_tokens: 3, seed: 7, echo: true });
+    const again = await client.completions.create({
+      model: 'tiny-llama',
+      prompt: ['one', 'two'],
+      n: 2,
+      max_tokens: 3,
+      seed: 7,
+      echo: true,
+    });
     expect(new Map(again.choices.map((c) => [c.index, c.text]))).toEqual(byIndex);
   });
 
@@ -106,7 +117,14 @@ describe('OpenAI-compatible API', () => {
     expect(lp.tokens!.join('')).toBe(res.choices[0].text);
 
     // echo: the prompt tokens come first (BOS without a logprob), offsets index the echoed text
-    const echoed = await client.completions.create({ model: 'tiny-llama', prompt: 'Hi', max_tokens: 2, temperature: 0, logprobs: 1, echo: true });
+    const echoed = await client.completions.create({
+      model: 'tiny-llama',
+      prompt: 'Hi',
+      max_tokens: 2,
+      temperature: 0,
+      logprobs: 1,
+      echo: true,
+    });
     const elp = echoed.choices[0].logprobs!;
     expect(elp.tokens!.slice(0, 3)).toEqual(['<s>', 'H', 'i']);
     expect(elp.token_logprobs![0]).toBeNull();
@@ -166,7 +184,12 @@ describe('OpenAI-compatible API', () => {
     expect(res.choices[0].message.role).toBe('assistant');
     expect(res.choices[0].message.content!.length).toBeGreaterThan(0);
     expect(res.choices[0].finish_reason).toBe('length');
-    const prompt = await postJson(`${t.url}/tokenize`, { messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi' }] });
+    const prompt = await postJson(`${t.url}/tokenize`, {
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Hi' },
+      ],
+    });
     expect(res.usage).toMatchObject({ prompt_tokens: (prompt.body as { count: number }).count, completion_tokens: 6 });
   });
 
@@ -247,6 +270,9 @@ describe('OpenAI-compatible API', () => {
     expect(choice.finish_reason).toBe('length');
     expect(choice.prompt_logprobs).toHaveLength(4);
     expect(choice.prompt_logprobs[0]).toBeNull();
-    expect(Object.values(choice.prompt_logprobs[1] as object)[0]).toMatchObject({ rank: expect.any(Number), decoded_token: expect.any(String) });
+    expect(Object.values(choice.prompt_logprobs[1] as object)[0]).toMatchObject({
+      rank: expect.any(Number),
+      decoded_token: expect.any(String),
+    });
   });
 });

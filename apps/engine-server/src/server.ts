@@ -60,7 +60,9 @@ export function buildEngineServer(models: ServedModel[], opts: EngineServerOptio
   });
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {
-    void reply.code(404).send({ error: { message: `Route ${request.method}:${request.url} not found`, type: 'NotFoundError', param: null, code: 404 } });
+    void reply
+      .code(404)
+      .send({ error: { message: `Route ${request.method}:${request.url} not found`, type: 'NotFoundError', param: null, code: 404 } });
   });
 
   // Probes and scrapes arrive every few hundred milliseconds from routers; keep them out of the info log.

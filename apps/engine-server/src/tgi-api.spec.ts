@@ -58,7 +58,9 @@ describe('TGI native API', () => {
     const plain = await postJson(`${t.url}/generate`, { inputs: 'Hello', parameters: { max_new_tokens: 3 } });
     expect(Object.keys(plain.body as object)).toEqual(['generated_text']);
     const full = await postJson(`${t.url}/generate`, { inputs: 'Hello', parameters: { max_new_tokens: 3, return_full_text: true } });
-    expect((full.body as { generated_text: string }).generated_text).toBe('Hello' + (plain.body as { generated_text: string }).generated_text);
+    expect((full.body as { generated_text: string }).generated_text).toBe(
+      'Hello' + (plain.body as { generated_text: string }).generated_text,
+    );
   });
 
   it('reports stop_sequence and keeps the stop text, as TGI does', async () => {
@@ -73,7 +75,8 @@ describe('TGI native API', () => {
   });
 
   it('samples reproducibly with a seed and reports it', async () => {
-    const ask = () => postJson(`${t.url}/generate`, { inputs: 'Hi', parameters: { max_new_tokens: 5, do_sample: true, seed: 42, details: true } });
+    const ask = () =>
+      postJson(`${t.url}/generate`, { inputs: 'Hi', parameters: { max_new_tokens: 5, do_sample: true, seed: 42, details: true } });
     const [a, b] = [await ask(), await ask()];
     expect((a.body as { details: { seed: number } }).details.seed).toBe(42);
     expect((a.body as { generated_text: string }).generated_text).toBe((b.body as { generated_text: string }).generated_text);
@@ -117,7 +120,12 @@ describe('TGI native API', () => {
     expect(res.status).toBe(200);
     const tokens = res.body as { id: number; text: string; start: number; stop: number }[];
     expect(tokens[0]).toEqual({ id: 257, text: '', start: 0, stop: 0 });
-    expect(tokens.slice(1).map((tk) => tk.text).join('')).toBe('Hi there');
+    expect(
+      tokens
+        .slice(1)
+        .map((tk) => tk.text)
+        .join(''),
+    ).toBe('Hi there');
     expect(tokens[2]).toEqual({ id: 'i'.charCodeAt(0), text: 'i', start: 1, stop: 2 });
     const bad = await postJson(`${t.url}/tokenize`, { inputs: 42 });
     expect(bad.status).toBe(422);

@@ -76,7 +76,14 @@ describe('evaluation service with real engine servers, inference, taxonomy, Post
     await admin.query(`CREATE DATABASE ${database}`);
     await admin.end();
     const s3 = inject('s3');
-    const [infGrpc, infOps, taxGrpc, taxOps, evalGrpc, evalOps] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const [infGrpc, infOps, taxGrpc, taxOps, evalGrpc, evalOps] = await Promise.all([
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+    ]);
     Object.assign(process.env, {
       DATABASE_URL: baseUrl.replace(/\/[^/]+$/, `/${database}`),
       NATS_URL: inject('natsUrl'),
@@ -108,7 +115,11 @@ describe('evaluation service with real engine servers, inference, taxonomy, Post
         },
         infOps,
       ),
-      startServiceProcess('taxonomy', { PLATFORM_TAXONOMY_OPS_PORT: String(taxOps), PLATFORM_SECRETS_KEY: randomBytes(32).toString('base64') }, taxOps),
+      startServiceProcess(
+        'taxonomy',
+        { PLATFORM_TAXONOMY_OPS_PORT: String(taxOps), PLATFORM_SECRETS_KEY: randomBytes(32).toString('base64') },
+        taxOps,
+      ),
     ]);
     service = await startEvaluationService({ grpcUrl: `127.0.0.1:${evalGrpc}`, opsPort: evalOps });
     nc = await connect({ servers: inject('natsUrl') });
@@ -116,12 +127,25 @@ describe('evaluation service with real engine servers, inference, taxonomy, Post
     inf = inferenceClient();
     tax = taxonomyClient();
     const proxy = new ClientGrpcProxy(grpcOptions(`127.0.0.1:${evalGrpc}`, ['evaluation']).options);
-    evaluation = { service: proxy.getService<evaluationV1.EvaluationServiceClient>(evaluationV1.EVALUATION_SERVICE_NAME), close: () => proxy.close() };
+    evaluation = {
+      service: proxy.getService<evaluationV1.EvaluationServiceClient>(evaluationV1.EVALUATION_SERVICE_NAME),
+      close: () => proxy.close(),
+    };
 
     const tarKey = `taxonomies/evaluation-${tag}.tar.gz`;
     await store.put(tarKey, await tarGz([{ name: 'taxonomy/compositional_skills/geography/capitals/qna.yaml', content: SKILL_QNA }]));
     const created = await firstValueFrom(
-      tax.service.createTaxonomy({ projectId, name: `eval-${tag}`, taxonomyPathCos: tarKey, cosBucketInformation: undefined, secretsManagerConfig: undefined, createdBy: 'test' }, new Metadata()),
+      tax.service.createTaxonomy(
+        {
+          projectId,
+          name: `eval-${tag}`,
+          taxonomyPathCos: tarKey,
+          cosBucketInformation: undefined,
+          secretsManagerConfig: undefined,
+          createdBy: 'test',
+        },
+        new Metadata(),
+      ),
     );
     taxonomyId = created.taxonomy?.id ?? '';
   }, 240_000);
@@ -153,7 +177,10 @@ describe('evaluation service with real engine servers, inference, taxonomy, Post
         });
         const body = (await res.json()) as { choices: { logprobs: { token_logprobs: (number | null)[]; text_offset: number[] } }[] };
         const lp = body.choices[0].logprobs;
-        return lp.text_offset.reduce((sum, off, i) => (off >= context.length && off < (context + c).length ? sum + (lp.token_logprobs[i] ?? 0) : sum), 0);
+        return lp.text_offset.reduce(
+          (sum, off, i) => (off >= context.length && off < (context + c).length ? sum + (lp.token_logprobs[i] ?? 0) : sum),
+          0,
+        );
       }),
     );
     scores.forEach((s, i) => expect(s).toBeCloseTo(direct[i], 4));
@@ -182,7 +209,19 @@ describe('evaluation service with real engine servers, inference, taxonomy, Post
   it('scores rewards with the judge model, one score per generation', async () => {
     const res = await firstValueFrom(
       evaluation.service.scoreRewards(
-        { projectId, model: BASE, promptGenerations: [{ dialog: [{ role: 'user', content: 'What is the capital of France?' }], generations: [{ role: 'assistant', content: 'Paris.' }, { role: 'assistant', content: 'Rome.' }] }] },
+        {
+          projectId,
+          model: BASE,
+          promptGenerations: [
+            {
+              dialog: [{ role: 'user', content: 'What is the capital of France?' }],
+              generations: [
+                { role: 'assistant', content: 'Paris.' },
+                { role: 'assistant', content: 'Rome.' },
+              ],
+            },
+          ],
+        },
         new Metadata(),
       ),
     );
@@ -193,7 +232,14 @@ describe('evaluation service with real engine servers, inference, taxonomy, Post
 
   it('refuses reward scoring with a judge the inference service does not know', async () => {
     const call = firstValueFrom(
-      evaluation.service.scoreRewards({ projectId, model: 'no/such-judge', promptGenerations: [{ dialog: [{ role: 'user', content: 'q' }], generations: [{ role: 'assistant', content: 'a' }] }] }, new Metadata()),
+      evaluation.service.scoreRewards(
+        {
+          projectId,
+          model: 'no/such-judge',
+          promptGenerations: [{ dialog: [{ role: 'user', content: 'q' }], generations: [{ role: 'assistant', content: 'a' }] }],
+        },
+        new Metadata(),
+      ),
     );
     await expect(call).rejects.toMatchObject({ code: 5 });
   });
@@ -202,15 +248,36 @@ describe('evaluation service with real engine servers, inference, taxonomy, Post
     const modelId = randomUUID();
     const dataId = randomUUID();
     const objectPrefix = `trained_models/${modelId}/artifacts/phase2/epoch-1/`;
-    for (const f of readdirSync(STARTER_DIR).filter((n) => n !== 'README.md')) await store.put(objectPrefix + f, readFileSync(join(STARTER_DIR, f)));
+    for (const f of readdirSync(STARTER_DIR).filter((n) => n !== 'README.md'))
+      await store.put(objectPrefix + f, readFileSync(join(STARTER_DIR, f)));
     const leaf = 'knowledge/geography/capitals/qna.yaml';
     const mmlubench = `data/${dataId}/node_datasets/mmlubench_knowledge_geography_capitals.jsonl`;
     const questions = [
-      { question: 'What is the capital of France?', choices: ['Berlin', 'Paris', 'Rome', 'Madrid'], answer: 1, subject: 'knowledge_geography_capitals' },
-      { question: 'What is the capital of Japan?', choices: ['Tokyo', 'Seoul', 'Beijing', 'Delhi'], answer: 0, subject: 'knowledge_geography_capitals' },
+      {
+        question: 'What is the capital of France?',
+        choices: ['Berlin', 'Paris', 'Rome', 'Madrid'],
+        answer: 1,
+        subject: 'knowledge_geography_capitals',
+      },
+      {
+        question: 'What is the capital of Japan?',
+        choices: ['Tokyo', 'Seoul', 'Beijing', 'Delhi'],
+        answer: 0,
+        subject: 'knowledge_geography_capitals',
+      },
     ];
     await store.put(mmlubench, Buffer.from(questions.map((q) => JSON.stringify(q)).join('\n')));
-    await store.put(`data/${dataId}/manifest.json`, Buffer.from(JSON.stringify({ data_id: dataId, taxonomy_id: taxonomyId, files: {}, leaves: [{ path: leaf, kind: 'knowledge', samples: 2, mmlubench }] })));
+    await store.put(
+      `data/${dataId}/manifest.json`,
+      Buffer.from(
+        JSON.stringify({
+          data_id: dataId,
+          taxonomy_id: taxonomyId,
+          files: {},
+          leaves: [{ path: leaf, kind: 'knowledge', samples: 2, mmlubench }],
+        }),
+      ),
+    );
 
     const evaluationEvents = defineEvents<EvaluationEvents>({ subjectPrefix: prefix });
     const received: EventEnvelope[] = [];
@@ -229,17 +296,27 @@ describe('evaluation service with real engine servers, inference, taxonomy, Post
     await nc.request(trained.subject, encodeEvent(trained), { timeout: 5000 });
 
     const deadline = Date.now() + 180_000;
-    while (!received.some((e) => e.type.startsWith('evaluation.model.')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    while (!received.some((e) => e.type.startsWith('evaluation.model.')) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 250));
     sub.unsubscribe();
     const done = received.find((e) => e.type.startsWith('evaluation.model.'));
     expect(done?.type, JSON.stringify(done?.data)).toBe('evaluation.model.evaluated');
     if (!done || !evaluationEvents.is(done, 'evaluation.model.evaluated')) return;
     const { metrics, bestCheckpoint } = done.data;
     expect(bestCheckpoint).toEqual({ phase: 2, epoch: 1, objectPrefix });
-    expect(Object.keys(metrics.mmlu.scores).sort()).toEqual(['mmlu_elementary_mathematics', 'mmlu_elementary_science', 'mmlu_world_geography']);
+    expect(Object.keys(metrics.mmlu.scores).sort()).toEqual([
+      'mmlu_elementary_mathematics',
+      'mmlu_elementary_science',
+      'mmlu_world_geography',
+    ]);
     expect(metrics.mmlu.overall_average).toBeGreaterThanOrEqual(0);
     // The candidate is a copy of the base model: identical log-likelihoods, so the knowledge task cannot move.
-    expect(metrics.mmlu_branch).toEqual({ improvements: {}, regressions: {}, no_change: { knowledge_geography_capitals: 0 }, error_rate: 0 });
+    expect(metrics.mmlu_branch).toEqual({
+      improvements: {},
+      regressions: {},
+      no_change: { knowledge_geography_capitals: 0 },
+      error_rate: 0,
+    });
     // FastChat's judge prompts need more than the starter judge's 256-token context: every judgment is an error,
     // reported as such rather than scored.
     expect(metrics.mt_bench).toEqual({ error_rate: 1, overall_average: 0, scores: { turn_one: 0, turn_two: 0 } });
@@ -247,12 +324,36 @@ describe('evaluation service with real engine servers, inference, taxonomy, Post
 
     const files: string[] = [];
     for await (const k of store.list(`trained_models/${modelId}/eval/`)) files.push(k.slice(`trained_models/${modelId}/eval/`.length));
-    expect(files).toEqual(expect.arrayContaining(['metrics.json', 'mmlu.json', 'mmlu_branch.json', 'mt_bench.json', 'mt_bench_branch.json', 'mt_bench/model_answer.jsonl', 'mt_bench/model_judgment.jsonl', 'mt_bench_branch/questions.jsonl']));
-    const branchQuestions = (await store.getBuffer(`trained_models/${modelId}/eval/mt_bench_branch/questions.jsonl`)).toString().trim().split('\n');
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'metrics.json',
+        'mmlu.json',
+        'mmlu_branch.json',
+        'mt_bench.json',
+        'mt_bench_branch.json',
+        'mt_bench/model_answer.jsonl',
+        'mt_bench/model_judgment.jsonl',
+        'mt_bench_branch/questions.jsonl',
+      ]),
+    );
+    const branchQuestions = (await store.getBuffer(`trained_models/${modelId}/eval/mt_bench_branch/questions.jsonl`))
+      .toString()
+      .trim()
+      .split('\n');
     expect(branchQuestions).toHaveLength(3);
-    const judgments = (await store.getBuffer(`trained_models/${modelId}/eval/mt_bench/model_judgment.jsonl`)).toString().trim().split('\n').map((l) => JSON.parse(l) as { turn: number; error?: string });
-    expect(judgments.map((x) => [x.turn, x.error])).toEqual([1, 2, 1, 2].map((t) => [t, "the judge prompt does not fit the judge model's context"]));
-    const answers = (await store.getBuffer(`trained_models/${modelId}/eval/mt_bench/model_answer.jsonl`)).toString().trim().split('\n').map((l) => JSON.parse(l) as { turns: string[] });
+    const judgments = (await store.getBuffer(`trained_models/${modelId}/eval/mt_bench/model_judgment.jsonl`))
+      .toString()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { turn: number; error?: string });
+    expect(judgments.map((x) => [x.turn, x.error])).toEqual(
+      [1, 2, 1, 2].map((t) => [t, "the judge prompt does not fit the judge model's context"]),
+    );
+    const answers = (await store.getBuffer(`trained_models/${modelId}/eval/mt_bench/model_answer.jsonl`))
+      .toString()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { turns: string[] });
     expect(answers.flatMap((a) => a.turns).filter((t) => t === '$ERROR$')).toEqual([]);
 
     const runs = await firstValueFrom(evaluation.service.getEvaluation({ projectId, modelId }, new Metadata()));
@@ -276,7 +377,13 @@ describe('evaluation service with real engine servers, inference, taxonomy, Post
 
   it('records phase-2 checkpoints (compared later, on training.job.trained) once per checkpoint', async () => {
     const modelId = randomUUID();
-    const saved = defineEvents<TrainingEvents>({ subjectPrefix: prefix }).create('training.checkpoint.saved', { modelId, projectId, phase: 2, epoch: 3, objectPrefix: `trained_models/${modelId}/artifacts/phase2/epoch-3/` });
+    const saved = defineEvents<TrainingEvents>({ subjectPrefix: prefix }).create('training.checkpoint.saved', {
+      modelId,
+      projectId,
+      phase: 2,
+      epoch: 3,
+      objectPrefix: `trained_models/${modelId}/artifacts/phase2/epoch-3/`,
+    });
     await nc.request(saved.subject, encodeEvent(saved), { timeout: 5000 });
     await nc.request(saved.subject, encodeEvent({ ...saved, id: randomUUID() }), { timeout: 5000 });
     let runs: evaluationV1.EvaluationRun[] = [];
@@ -292,15 +399,23 @@ describe('evaluation service with real engine servers, inference, taxonomy, Post
   it('scores a phase-1 checkpoint with MMLU when configured, serving it for the length of the run', async () => {
     const modelId = randomUUID();
     const objectPrefix = `trained_models/${modelId}/artifacts/phase1/epoch-1/`;
-    for (const f of readdirSync(STARTER_DIR).filter((n) => n !== 'README.md')) await store.put(objectPrefix + f, readFileSync(join(STARTER_DIR, f)));
+    for (const f of readdirSync(STARTER_DIR).filter((n) => n !== 'README.md'))
+      await store.put(objectPrefix + f, readFileSync(join(STARTER_DIR, f)));
     const received: EventEnvelope[] = [];
     const sub = nc.subscribe(`${prefix}.evaluation.checkpoint.evaluated`);
     void (async () => {
       for await (const m of sub) received.push(JSON.parse(new TextDecoder().decode(m.data)) as EventEnvelope);
     })();
-    const saved = defineEvents<TrainingEvents>({ subjectPrefix: prefix }).create('training.checkpoint.saved', { modelId, projectId, phase: 1, epoch: 1, objectPrefix });
+    const saved = defineEvents<TrainingEvents>({ subjectPrefix: prefix }).create('training.checkpoint.saved', {
+      modelId,
+      projectId,
+      phase: 1,
+      epoch: 1,
+      objectPrefix,
+    });
     await nc.request(saved.subject, encodeEvent(saved), { timeout: 5000 });
-    for (let i = 0; i < 240 && !received.some((e) => (e.data as { modelId?: string }).modelId === modelId); i++) await new Promise((r) => setTimeout(r, 250));
+    for (let i = 0; i < 240 && !received.some((e) => (e.data as { modelId?: string }).modelId === modelId); i++)
+      await new Promise((r) => setTimeout(r, 250));
     sub.unsubscribe();
     const done = received.find((e) => (e.data as { modelId?: string }).modelId === modelId);
     const evaluationEvents = defineEvents<EvaluationEvents>({ subjectPrefix: prefix });
@@ -308,7 +423,9 @@ describe('evaluation service with real engine servers, inference, taxonomy, Post
     if (!done || !evaluationEvents.is(done, 'evaluation.checkpoint.evaluated')) return;
     expect(done.data).toMatchObject({ phase: 1, epoch: 1, objectPrefix });
     expect(Object.keys(done.data.mmlu.scores)).toHaveLength(3);
-    const file = JSON.parse((await store.getBuffer(`trained_models/${modelId}/eval/checkpoints/phase1-epoch-1-mmlu.json`)).toString()) as { metrics: unknown };
+    const file = JSON.parse((await store.getBuffer(`trained_models/${modelId}/eval/checkpoints/phase1-epoch-1-mmlu.json`)).toString()) as {
+      metrics: unknown;
+    };
     expect(file.metrics).toEqual(done.data.mmlu);
   }, 120_000);
 });

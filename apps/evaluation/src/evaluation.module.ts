@@ -2,7 +2,15 @@ import { Inject, Module, type BeforeApplicationShutdown, type OnApplicationShutd
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
-import { GrpcHealthController, ReadinessRegistry, createLogger, envString, serviceDataSourceOptions, serviceReadiness, type Logger } from '@platform/common';
+import {
+  GrpcHealthController,
+  ReadinessRegistry,
+  createLogger,
+  envString,
+  serviceDataSourceOptions,
+  serviceReadiness,
+  type Logger,
+} from '@platform/common';
 import type { inferenceV1, taxonomyV1 } from '@platform/contracts';
 import { OutboxRelay, inboxMigration, outboxMigration, startOutboxRelay, stopOutboxRelay } from '@platform/events';
 import { createObjectStoreFromEnv, type ObjectStore } from '@platform/object-store';
@@ -71,9 +79,20 @@ class EvaluationRuntime implements BeforeApplicationShutdown, OnApplicationShutd
       provide: OutboxRelay,
       inject: [getDataSourceToken(), NATS_CONNECTION, LOGGER, EVENT_NAMES],
       useFactory: (dataSource: DataSource, nc: NatsConnection, logger: Logger, names: EventNames) =>
-        startOutboxRelay({ dataSource, schema: EVALUATION_SCHEMA, nc, logger, expectStream: names.stream, streams: [{ name: names.stream, subjects: [`${names.prefix}.>`] }] }),
+        startOutboxRelay({
+          dataSource,
+          schema: EVALUATION_SCHEMA,
+          nc,
+          logger,
+          expectStream: names.stream,
+          streams: [{ name: names.stream, subjects: [`${names.prefix}.>`] }],
+        }),
     },
-    { provide: RunStore, inject: [getDataSourceToken(), OutboxRelay], useFactory: (ds: DataSource, relay: OutboxRelay) => new RunStore(ds, relay) },
+    {
+      provide: RunStore,
+      inject: [getDataSourceToken(), OutboxRelay],
+      useFactory: (ds: DataSource, relay: OutboxRelay) => new RunStore(ds, relay),
+    },
     {
       provide: TRAINING_CONSUMER,
       inject: [getDataSourceToken(), NATS_CONNECTION, LOGGER, EVENT_NAMES, RunStore, OBJECT_STORE, INFERENCE, TAXONOMY, EVAL_SETTINGS],

@@ -2,7 +2,14 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ClientsModule } from '@nestjs/microservices';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { createMetricsRegistry, envString, grpcOptions, platformAddresses, serviceDataSourceOptions, serviceGrpcUrl } from '@platform/common';
+import {
+  createMetricsRegistry,
+  envString,
+  grpcOptions,
+  platformAddresses,
+  serviceDataSourceOptions,
+  serviceGrpcUrl,
+} from '@platform/common';
 import { ContainerAccessService } from './access/container-access.service';
 import { ContainersService } from './access/containers.service';
 import { membersController } from './access/members.controller';
@@ -31,7 +38,11 @@ import { ModelSpecsController } from './inference/model-specs.controller';
 import { OpenAiController } from './inference/openai/openai.controller';
 import { TextController } from './inference/text.controller';
 import { LlamaStackController } from './llama-stack/llama-stack.controller';
-import { SDG_GENERATION_CLIENT, SyntheticDataGenerationController, sdgGenerationClientOptions } from './llama-stack/synthetic-data-generation.controller';
+import {
+  SDG_GENERATION_CLIENT,
+  SyntheticDataGenerationController,
+  sdgGenerationClientOptions,
+} from './llama-stack/synthetic-data-generation.controller';
 import { EVALUATION_CLIENT, RewardScoringController, evaluationClientOptions } from './llama-stack/reward-scoring.controller';
 import { UsersController } from './users/users.controller';
 

@@ -53,13 +53,25 @@ export class InferenceGrpcController implements inferenceV1.InferenceServiceCont
   private moderated(req: inferenceV1.GenerateRequest, signal: AbortSignal) {
     const deps: ModerationDeps = {
       scorer: this.hap,
-      countInputTokens: async (s) => (await tokenize(this.pools, this.tokenizer, { modelId: req.modelId, input: req.input, projectId: req.projectId, spaceId: req.spaceId, returnTokens: false }, s)).tokenCount,
+      countInputTokens: async (s) =>
+        (
+          await tokenize(
+            this.pools,
+            this.tokenizer,
+            { modelId: req.modelId, input: req.input, projectId: req.projectId, spaceId: req.spaceId, returnTokens: false },
+            s,
+          )
+        ).tokenCount,
     };
     return moderatedGeneration(req, deps, signal, () => generateStream(this.pools, req, signal));
   }
 
   async generate(req: inferenceV1.GenerateRequest, _md?: Metadata, call?: unknown): Promise<inferenceV1.GenerateResponse> {
-    return { modelId: req.modelId, createdAt: new Date().toISOString(), result: await foldGeneration(this.moderated(req, callSignal(call))) };
+    return {
+      modelId: req.modelId,
+      createdAt: new Date().toISOString(),
+      result: await foldGeneration(this.moderated(req, callSignal(call))),
+    };
   }
 
   generateStream(req: inferenceV1.GenerateStreamRequest, _md?: Metadata, call?: unknown): Observable<inferenceV1.GenerateStreamResponse> {
@@ -93,7 +105,11 @@ export class InferenceGrpcController implements inferenceV1.InferenceServiceCont
     return listModels(this.pools);
   }
 
-  scoreContinuations(req: inferenceV1.ScoreContinuationsRequest, _md?: Metadata, call?: unknown): Promise<inferenceV1.ScoreContinuationsResponse> {
+  scoreContinuations(
+    req: inferenceV1.ScoreContinuationsRequest,
+    _md?: Metadata,
+    call?: unknown,
+  ): Promise<inferenceV1.ScoreContinuationsResponse> {
     return scoreContinuations(this.pools, req, callSignal(call));
   }
 }

@@ -30,7 +30,13 @@ describe('inference service against real engine servers', () => {
     opsPort = await freePort();
     delete process.env.PLATFORM_ENGINE_PORT;
     delete process.env.NATS_URL; // configuration only: no runtime registration
-    service = await startInferenceService({ gatewayPort: 0, taxonomyGrpcUrl: '', taxonomyOpsPort: 0, inferenceGrpcUrl: grpcUrl, inferenceOpsPort: opsPort });
+    service = await startInferenceService({
+      gatewayPort: 0,
+      taxonomyGrpcUrl: '',
+      taxonomyOpsPort: 0,
+      inferenceGrpcUrl: grpcUrl,
+      inferenceOpsPort: opsPort,
+    });
     client = inferenceClient(grpcUrl);
   });
 
@@ -63,7 +69,19 @@ describe('inference service against real engine servers', () => {
 
   it('generates with watsonx semantics: counts, stop reasons, tokens', async () => {
     const res = await firstValueFrom(
-      client.service.generate(generateReq({ returnOptions: { inputText: true, generatedTokens: true, inputTokens: false, tokenLogprobs: true, tokenRanks: true, topNTokens: 2 } }), new Metadata()),
+      client.service.generate(
+        generateReq({
+          returnOptions: {
+            inputText: true,
+            generatedTokens: true,
+            inputTokens: false,
+            tokenLogprobs: true,
+            tokenRanks: true,
+            topNTokens: 2,
+          },
+        }),
+        new Metadata(),
+      ),
     );
     const r = res.result as inferenceV1.GenerationResult;
     expect(r.stopReason).toBe('max_tokens');
@@ -84,7 +102,9 @@ describe('inference service against real engine servers', () => {
     const kept = await firstValueFrom(client.service.generate(generateReq({ maxNewTokens: 30, stopSequences: [stop] }), new Metadata()));
     expect(kept.result?.stopReason).toBe('stop_sequence');
     expect(kept.result?.generatedText.endsWith(stop)).toBe(true);
-    const dropped = await firstValueFrom(client.service.generate(generateReq({ maxNewTokens: 30, stopSequences: [stop], includeStopSequence: false }), new Metadata()));
+    const dropped = await firstValueFrom(
+      client.service.generate(generateReq({ maxNewTokens: 30, stopSequences: [stop], includeStopSequence: false }), new Metadata()),
+    );
     expect(dropped.result?.generatedText).toBe(kept.result?.generatedText.slice(0, -stop.length));
   });
 
@@ -101,10 +121,19 @@ describe('inference service against real engine servers', () => {
       pii: { input: { enabled: true }, output: { enabled: true }, mask: { removeEntityValue: true } },
       inputRanges: [],
     };
-    const rejected = await firstValueFrom(client.service.generate({ ...generateReq(), input: 'write to foo.bar@ibm.com', moderations }, new Metadata()));
-    expect(rejected.result).toMatchObject({ generatedText: '', generatedTokenCount: 0, stopReason: '', warnings: [{ id: 'UNSUITABLE_INPUT' }] });
+    const rejected = await firstValueFrom(
+      client.service.generate({ ...generateReq(), input: 'write to foo.bar@ibm.com', moderations }, new Metadata()),
+    );
+    expect(rejected.result).toMatchObject({
+      generatedText: '',
+      generatedTokenCount: 0,
+      stopReason: '',
+      warnings: [{ id: 'UNSUITABLE_INPUT' }],
+    });
     expect(rejected.result?.inputTokenCount).toBeGreaterThan(0);
-    expect(rejected.result?.moderations?.pii).toEqual([expect.objectContaining({ entity: 'EmailAddress', input: true, position: { start: 9, end: 24 } })]);
+    expect(rejected.result?.moderations?.pii).toEqual([
+      expect.objectContaining({ entity: 'EmailAddress', input: true, position: { start: 9, end: 24 } }),
+    ]);
     const req = { ...generateReq({ maxNewTokens: 12 }), moderations };
     const unary = await firstValueFrom(client.service.generate(req, new Metadata()));
     const items = await lastValueFrom(client.service.generateStream(req, new Metadata()).pipe(toArray()));
@@ -124,7 +153,17 @@ describe('inference service against real engine servers', () => {
       projectId: '',
       spaceId: '',
       messages: [{ role: 'user', content: 'hi', contentParts: [], name: '', toolCallId: '', toolCalls: [] }],
-      parameters: { maxTokens: 3, temperature: 0, stop: [], timeLimit: 0, toolsJson: '', toolChoiceJson: '', toolChoiceOption: '', responseFormatJson: '', logitBiasJson: '' },
+      parameters: {
+        maxTokens: 3,
+        temperature: 0,
+        stop: [],
+        timeLimit: 0,
+        toolsJson: '',
+        toolChoiceJson: '',
+        toolChoiceOption: '',
+        responseFormatJson: '',
+        logitBiasJson: '',
+      },
     };
     const res = await firstValueFrom(client.service.chat(req, new Metadata()));
     expect(res.choices[0]).toEqual(expect.objectContaining({ index: 0, finishReason: 'length' }));
@@ -136,18 +175,23 @@ describe('inference service against real engine servers', () => {
   });
 
   it('embeds and tokenizes', async () => {
-    const emb = await firstValueFrom(client.service.embed({ modelId: MODEL, inputs: ['a', 'b c'], projectId: '', spaceId: '', returnInputText: true }, new Metadata()));
+    const emb = await firstValueFrom(
+      client.service.embed({ modelId: MODEL, inputs: ['a', 'b c'], projectId: '', spaceId: '', returnInputText: true }, new Metadata()),
+    );
     expect(emb.results).toHaveLength(2);
     expect(emb.results[1].input).toBe('b c');
     expect(emb.results[0].embedding.length).toBe(TINY_HIDDEN);
-    const tok = await firstValueFrom(client.service.tokenize({ modelId: MODEL, input: 'hello', projectId: '', spaceId: '', returnTokens: true }, new Metadata()));
+    const tok = await firstValueFrom(
+      client.service.tokenize({ modelId: MODEL, input: 'hello', projectId: '', spaceId: '', returnTokens: true }, new Metadata()),
+    );
     expect(tok.tokenCount).toBe(6);
     expect(tok.tokens).toHaveLength(6);
   });
 
-  it('coalesces concurrent tokenizations into the engine server\'s batch call with the same answers', async () => {
+  it("coalesces concurrent tokenizations into the engine server's batch call with the same answers", async () => {
     const texts = ['hello', 'a b c', 'x', 'longer text here'];
-    const one = (input: string) => firstValueFrom(client.service.tokenize({ modelId: MODEL, input, projectId: '', spaceId: '', returnTokens: true }, new Metadata()));
+    const one = (input: string) =>
+      firstValueFrom(client.service.tokenize({ modelId: MODEL, input, projectId: '', spaceId: '', returnTokens: true }, new Metadata()));
     const together = await Promise.all(texts.map(one));
     const alone: inferenceV1.TokenizeResponse[] = [];
     for (const t of texts) alone.push(await one(t));
@@ -156,10 +200,16 @@ describe('inference service against real engine servers', () => {
   });
 
   it('speaks the TGI native API through the tgi adapter', async () => {
-    const viaTgi = await firstValueFrom(client.service.generate({ ...generateReq({ maxNewTokens: 6 }), modelId: 'tiny-tgi' }, new Metadata()));
+    const viaTgi = await firstValueFrom(
+      client.service.generate({ ...generateReq({ maxNewTokens: 6 }), modelId: 'tiny-tgi' }, new Metadata()),
+    );
     const viaOpenAi = await firstValueFrom(client.service.generate(generateReq({ maxNewTokens: 6 }), new Metadata()));
-    expect(viaTgi.result).toEqual(expect.objectContaining({ stopReason: 'max_tokens', generatedTokenCount: 6, generatedText: viaOpenAi.result?.generatedText }));
-    const tok = await firstValueFrom(client.service.tokenize({ modelId: 'tiny-tgi', input: 'hello', projectId: '', spaceId: '', returnTokens: true }, new Metadata()));
+    expect(viaTgi.result).toEqual(
+      expect.objectContaining({ stopReason: 'max_tokens', generatedTokenCount: 6, generatedText: viaOpenAi.result?.generatedText }),
+    );
+    const tok = await firstValueFrom(
+      client.service.tokenize({ modelId: 'tiny-tgi', input: 'hello', projectId: '', spaceId: '', returnTokens: true }, new Metadata()),
+    );
     expect(tok.tokenCount).toBe(6);
   });
 
@@ -171,14 +221,28 @@ describe('inference service against real engine servers', () => {
     });
     const queued = firstValueFrom(client.service.generate(small(2), new Metadata()));
     await new Promise((r) => setTimeout(r, 50));
-    await expect(firstValueFrom(client.service.generate(small(2), new Metadata()))).rejects.toMatchObject({ code: GrpcStatus.RESOURCE_EXHAUSTED });
+    await expect(firstValueFrom(client.service.generate(small(2), new Metadata()))).rejects.toMatchObject({
+      code: GrpcStatus.RESOURCE_EXHAUSTED,
+    });
     running?.unsubscribe();
     expect((await queued).result?.stopReason).toBe('max_tokens');
   });
 
   it('reranks inputs against a query, best first', async () => {
     const res = await firstValueFrom(
-      client.service.rerank({ modelId: MODEL, inputs: ['zebra', 'hello there', 'hello'], query: 'hello', projectId: '', spaceId: '', topN: 2, returnInputs: true, returnQuery: true }, new Metadata()),
+      client.service.rerank(
+        {
+          modelId: MODEL,
+          inputs: ['zebra', 'hello there', 'hello'],
+          query: 'hello',
+          projectId: '',
+          spaceId: '',
+          topN: 2,
+          returnInputs: true,
+          returnQuery: true,
+        },
+        new Metadata(),
+      ),
     );
     expect(res.results).toHaveLength(2);
     expect(res.results[0]).toMatchObject({ index: 2, input: 'hello' });
@@ -188,7 +252,11 @@ describe('inference service against real engine servers', () => {
   });
 
   it('answers NOT_FOUND for an unknown model', async () => {
-    await expect(firstValueFrom(client.service.tokenize({ modelId: 'nope', input: 'x', projectId: '', spaceId: '', returnTokens: false }, new Metadata()))).rejects.toMatchObject({
+    await expect(
+      firstValueFrom(
+        client.service.tokenize({ modelId: 'nope', input: 'x', projectId: '', spaceId: '', returnTokens: false }, new Metadata()),
+      ),
+    ).rejects.toMatchObject({
       code: GrpcStatus.NOT_FOUND,
     });
   });
@@ -219,7 +287,8 @@ describe('inference service against real engine servers', () => {
     const done = lastValueFrom(client.service.generateStream(generateReq({ maxNewTokens: 900 }), new Metadata()).pipe(toArray()));
     // Whichever replica took the stream is the one with work in flight.
     await new Promise((r) => setTimeout(r, 300));
-    const load = async (e: EngineProcess) => Number(/vllm:num_requests_running\{[^}]*\} (\d+)/.exec(await (await fetch(`${e.url}/metrics`)).text())?.[1] ?? 0);
+    const load = async (e: EngineProcess) =>
+      Number(/vllm:num_requests_running\{[^}]*\} (\d+)/.exec(await (await fetch(`${e.url}/metrics`)).text())?.[1] ?? 0);
     const victim = (await load(a)) > 0 ? a : b;
     await victim.kill();
     items.push(...(await done));

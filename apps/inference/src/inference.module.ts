@@ -57,7 +57,11 @@ function coalescerLimits(): CoalescerLimits {
   controllers: [InferenceGrpcController, GrpcHealthController],
   providers: [
     { provide: 'INFERENCE_LOGGER', useFactory: () => createLogger('inference') },
-    { provide: PoolRegistry, inject: ['INFERENCE_LOGGER'], useFactory: (logger: ReturnType<typeof createLogger>) => new PoolRegistry(readInferenceConfig(), logger) },
+    {
+      provide: PoolRegistry,
+      inject: ['INFERENCE_LOGGER'],
+      useFactory: (logger: ReturnType<typeof createLogger>) => new PoolRegistry(readInferenceConfig(), logger),
+    },
     {
       provide: REPLICA_REGISTRATION,
       inject: [PoolRegistry, 'INFERENCE_LOGGER'],

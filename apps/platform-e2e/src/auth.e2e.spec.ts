@@ -17,15 +17,22 @@ afterAll(async () => platform?.stop());
  */
 function announceOversizedBody(url: string, token: string, length: number): Promise<ApiResponse<unknown>> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': String(length) } }, (res) => {
-      let text = '';
-      res.on('data', (c: Buffer) => (text += c.toString()));
-      res.on('end', () => {
-        req.destroy();
-        const headers = new Headers(Object.entries(res.headers).map(([k, v]) => [k, String(v)] as [string, string]));
-        resolve({ status: res.statusCode ?? 0, body: JSON.parse(text), headers });
-      });
-    });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': String(length) },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => {
+          req.destroy();
+          const headers = new Headers(Object.entries(res.headers).map(([k, v]) => [k, String(v)] as [string, string]));
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(text), headers });
+        });
+      },
+    );
     req.on('error', reject);
     req.write('{"name":"');
   });
@@ -41,9 +48,13 @@ async function tokenFrom(authenticator: { authenticate(o: { headers?: Record<str
 describe('authentication', () => {
   it('CP4D authorize accepts a password or an API key and issues a JWT with iat/exp', async () => {
     const { api, secrets } = platform;
-    const byPassword = await api.request<{ token: string }>('POST', '/icp4d-api/v1/authorize', { body: { username: 'admin', password: secrets.adminPassword } });
+    const byPassword = await api.request<{ token: string }>('POST', '/icp4d-api/v1/authorize', {
+      body: { username: 'admin', password: secrets.adminPassword },
+    });
     expect(byPassword.status).toBe(200);
-    const byKey = await api.request<{ token: string }>('POST', '/icp4d-api/v1/authorize', { body: { username: 'admin', api_key: secrets.adminApiKey } });
+    const byKey = await api.request<{ token: string }>('POST', '/icp4d-api/v1/authorize', {
+      body: { username: 'admin', api_key: secrets.adminApiKey },
+    });
     expect(byKey.status).toBe(200);
     const claims = JSON.parse(Buffer.from(byKey.body.token.split('.')[1], 'base64url').toString());
     expect(claims.exp - claims.iat).toBeGreaterThan(0);
@@ -56,7 +67,12 @@ describe('authentication', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ token_type: 'Bearer', expires_in: expect.any(Number), expiration: expect.any(Number), refresh_token: expect.any(String) });
+    expect(res.body).toMatchObject({
+      token_type: 'Bearer',
+      expires_in: expect.any(Number),
+      expiration: expect.any(Number),
+      refresh_token: expect.any(String),
+    });
     const refresh = res.body.refresh_token as string;
     const misuse = await platform.api.request('GET', '/v2/projects', { token: refresh });
     expect(misuse.status).toBe(401);
@@ -64,8 +80,11 @@ describe('authentication', () => {
 
   it('the official IBM SDK authenticators obtain working tokens', async () => {
     const iam = await tokenFrom(new IamAuthenticator({ apikey: platform.secrets.adminApiKey, url: platform.url }));
-    const cp4d = await tokenFrom(new CloudPakForDataAuthenticator({ username: 'admin', apikey: platform.secrets.adminApiKey, url: `${platform.url}/icp4d-api` }));
-    for (const token of [iam, cp4d]) expect((await platform.api.request('GET', '/v2/users/me', { token })).body).toMatchObject({ username: 'admin' });
+    const cp4d = await tokenFrom(
+      new CloudPakForDataAuthenticator({ username: 'admin', apikey: platform.secrets.adminApiKey, url: `${platform.url}/icp4d-api` }),
+    );
+    for (const token of [iam, cp4d])
+      expect((await platform.api.request('GET', '/v2/users/me', { token })).body).toMatchObject({ username: 'admin' });
   });
 
   it('wrong credentials are 401 in the envelope', async () => {
@@ -73,11 +92,17 @@ describe('authentication', () => {
     const wrongPassword = await api.request('POST', '/icp4d-api/v1/authorize', { body: { username: 'admin', password: 'nope-nope' } });
     expect(wrongPassword.status).toBe(401);
     expect(envelopeOf(wrongPassword).code).toBe('unauthorized');
-    const wrongKey = await api.request('POST', '/identity/token', { body: 'grant_type=urn:ibm:params:oauth:grant-type:apikey&apikey=bogus', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const wrongKey = await api.request('POST', '/identity/token', {
+      body: 'grant_type=urn:ibm:params:oauth:grant-type:apikey&apikey=bogus',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(wrongKey.status).toBe(401);
     const both = await api.request('POST', '/icp4d-api/v1/authorize', { body: { username: 'admin', password: 'x', api_key: 'y' } });
     expect(both.status).toBe(400);
-    const badGrant = await api.request('POST', '/identity/token', { body: 'grant_type=password&apikey=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const badGrant = await api.request('POST', '/identity/token', {
+      body: 'grant_type=password&apikey=x',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(envelopeOf(badGrant).target).toEqual({ type: 'field', name: 'grant_type' });
   });
 
@@ -92,11 +117,19 @@ describe('authentication', () => {
     const key = new TextEncoder().encode(secrets.jwtSecret);
     const me = (await api.request<{ id: string }>('GET', '/v2/users/me', { token: await api.adminToken() })).body.id;
     const sign = (exp: number, k = key) =>
-      new SignJWT({ username: 'admin', role: 'admin', use: 'access' }).setProtectedHeader({ alg: 'HS256' }).setSubject(me).setIssuer('llm-platform').setIssuedAt(exp - 3600).setExpirationTime(exp).sign(k);
+      new SignJWT({ username: 'admin', role: 'admin', use: 'access' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(me)
+        .setIssuer('llm-platform')
+        .setIssuedAt(exp - 3600)
+        .setExpirationTime(exp)
+        .sign(k);
     const expired = await api.request('GET', '/v2/projects', { token: await sign(Math.floor(Date.now() / 1000) - 60) });
     expect(expired.status).toBe(401);
     expect(envelopeOf(expired).message).toMatch(/expired/);
-    const forged = await api.request('GET', '/v2/projects', { token: await sign(Math.floor(Date.now() / 1000) + 600, new TextEncoder().encode('another-secret-entirely')) });
+    const forged = await api.request('GET', '/v2/projects', {
+      token: await sign(Math.floor(Date.now() / 1000) + 600, new TextEncoder().encode('another-secret-entirely')),
+    });
     expect(forged.status).toBe(401);
     expect((await api.request('GET', '/v2/projects', { token: await sign(Math.floor(Date.now() / 1000) + 600) })).status).toBe(200);
   });
@@ -108,14 +141,19 @@ describe('authentication', () => {
     expect(metrics.body).toContain('http_requests_total');
     const doc = await api.request<{ openapi: string; paths: Record<string, unknown> }>('GET', '/openapi.json');
     expect(doc.body.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/v1/projects/{project_id}/taxonomies', '/v2/projects', '/v2/spaces', '/identity/token']));
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining(['/v1/projects/{project_id}/taxonomies', '/v2/projects', '/v2/spaces', '/identity/token']),
+    );
     expect((await api.request('GET', '/docs')).status).toBe(200);
   });
 });
 
 describe('transaction ids and the error envelope', () => {
   it('echoes X-Global-Transaction-Id and uses it as the trace', async () => {
-    const res = await platform.api.request('GET', '/v2/nothing-here', { token: await platform.api.adminToken(), headers: { 'X-Global-Transaction-Id': 'trace-e2e-1' } });
+    const res = await platform.api.request('GET', '/v2/nothing-here', {
+      token: await platform.api.adminToken(),
+      headers: { 'X-Global-Transaction-Id': 'trace-e2e-1' },
+    });
     expect(res.status).toBe(404);
     expect(res.headers.get('x-global-transaction-id')).toBe('trace-e2e-1');
     expect(envelopeOf(res).code).toBe('not_found');
@@ -147,7 +185,10 @@ describe('users and API keys', () => {
     expect(envelopeOf(byUser).code).toBe('forbidden');
     const dup = await api.request('POST', '/v2/users', { token: admin, body: { username: 'carol', password: 'long-enough' } });
     expect(dup.status).toBe(409);
-    const invalid = await api.request<{ errors: { target: { name: string } }[] }>('POST', '/v2/users', { token: admin, body: { username: '-x', password: 'short', role: 'root' } });
+    const invalid = await api.request<{ errors: { target: { name: string } }[] }>('POST', '/v2/users', {
+      token: admin,
+      body: { username: '-x', password: 'short', role: 'root' },
+    });
     expect(invalid.status).toBe(400);
     expect(invalid.body.errors.map((e) => e.target.name).sort()).toEqual(['password', 'role', 'username']);
   });
@@ -157,7 +198,9 @@ describe('users and API keys', () => {
     const erin = await api.newUser('erin');
     const created = await api.request<{ id: string; api_key: string }>('POST', '/v2/api_keys', { token: erin, body: { name: 'ci' } });
     expect(created.status).toBe(201);
-    const login = await api.request<{ token: string }>('POST', '/icp4d-api/v1/authorize', { body: { username: 'erin', api_key: created.body.api_key } });
+    const login = await api.request<{ token: string }>('POST', '/icp4d-api/v1/authorize', {
+      body: { username: 'erin', api_key: created.body.api_key },
+    });
     expect(login.status).toBe(200);
     const wrongUser = await api.request('POST', '/icp4d-api/v1/authorize', { body: { username: 'admin', api_key: created.body.api_key } });
     expect(wrongUser.status).toBe(401);
@@ -165,6 +208,8 @@ describe('users and API keys', () => {
     expect(listed.body.api_keys.map((k) => k.id)).toContain(created.body.id);
     expect(JSON.stringify(listed.body)).not.toContain(created.body.api_key);
     expect((await api.request('DELETE', `/v2/api_keys/${created.body.id}`, { token: erin })).status).toBe(204);
-    expect((await api.request('POST', '/icp4d-api/v1/authorize', { body: { username: 'erin', api_key: created.body.api_key } })).status).toBe(401);
+    expect(
+      (await api.request('POST', '/icp4d-api/v1/authorize', { body: { username: 'erin', api_key: created.body.api_key } })).status,
+    ).toBe(401);
   });
 });

@@ -52,7 +52,12 @@ async function apiGet(path: string): Promise<{ status: number; body: unknown }> 
 
 async function objectBytes(key: string): Promise<Buffer> {
   const s3 = inject('s3');
-  const client = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: s3.accessKey, secretAccessKey: s3.secretKey } });
+  const client = new S3Client({
+    endpoint: s3.endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: s3.accessKey, secretAccessKey: s3.secretKey },
+  });
   try {
     const res = await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }));
     return Buffer.from(await (res.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
@@ -93,7 +98,11 @@ describe('ilab taxonomy', () => {
   it('create uploads the tarball to the bucket, then creates the taxonomy from it', async () => {
     const key = `taxonomies/cli-${run}/taxonomy.tar.gz`;
     created = await ilabJson(['taxonomy', 'create', '--name', 'cli-taxonomy', '--file', tarball, '--cos-path', key]);
-    expect(created).toMatchObject({ name: 'cli-taxonomy', taxonomy_path_cos: key, cos_bucket_information: { bucket: inject('s3').bucket } });
+    expect(created).toMatchObject({
+      name: 'cli-taxonomy',
+      taxonomy_path_cos: key,
+      cos_bucket_information: { bucket: inject('s3').bucket },
+    });
     expect(created.id).toMatch(/^[a-z0-9-]{36}$/);
     expect((await objectBytes(key)).equals(readFileSync(tarball))).toBe(true);
     // The create output is the API's object: the same as its GET.
@@ -119,10 +128,13 @@ describe('ilab taxonomy', () => {
 
   it('works with a bearer token and a named project', async () => {
     const project = await platform.api.newProject(adminToken, 'cli-named');
-    const t = await ilabJson<{ id: string; href: string }>(['--project-id', project, 'taxonomy', 'create', '--name', 'in-project', '--file', tarball], {
-      ILAB_API_KEY: '',
-      ILAB_TOKEN: adminToken,
-    });
+    const t = await ilabJson<{ id: string; href: string }>(
+      ['--project-id', project, 'taxonomy', 'create', '--name', 'in-project', '--file', tarball],
+      {
+        ILAB_API_KEY: '',
+        ILAB_TOKEN: adminToken,
+      },
+    );
     expect(t.href).toBe(`${platform.url}/v1/projects/${project}/taxonomies/${t.id}`);
     const listed = await ilabJson<{ taxonomies: { id: string }[] }>(['taxonomy', 'list'], { ILAB_PROJECT_ID: project });
     expect(listed.taxonomies.map((x) => x.id)).toEqual([t.id]);
@@ -154,7 +166,12 @@ describe('ilab taxonomy', () => {
     expect(wrongKey.code).toBe(1);
     expect(wrongKey.stderr).toMatch(/^HTTP 401/m);
 
-    for (const args of [['taxonomy', 'get'], ['taxonomy', 'list', '--output', 'yaml'], ['taxonomy', 'frobnicate'], ['data', 'create', '--name', 'x']]) {
+    for (const args of [
+      ['taxonomy', 'get'],
+      ['taxonomy', 'list', '--output', 'yaml'],
+      ['taxonomy', 'frobnicate'],
+      ['data', 'create', '--name', 'x'],
+    ]) {
       const usage = await ilab(args);
       expect(usage.code, args.join(' ')).toBe(2);
       expect(usage.stderr).toMatch(/^error: /m);

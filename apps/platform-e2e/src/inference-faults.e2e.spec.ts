@@ -21,7 +21,8 @@ afterAll(async () => {
   await second?.stop();
 });
 
-const running = async (url: string) => Number(/vllm:num_requests_running\{[^}]*\} (\d+)/.exec(await (await fetch(`${url}/metrics`)).text())?.[1] ?? 0);
+const running = async (url: string) =>
+  Number(/vllm:num_requests_running\{[^}]*\} (\d+)/.exec(await (await fetch(`${url}/metrics`)).text())?.[1] ?? 0);
 
 describe('two engine-server replicas behind the gateway', () => {
   it('a replica killed mid-stream ends the stream with an error event; the next requests succeed on the other within 1 s', async () => {
@@ -37,7 +38,11 @@ describe('two engine-server replicas behind the gateway', () => {
     let text = decoder.decode((await reader.read()).value);
 
     // Crash whichever replica took the stream.
-    if ((await running(first)) > 0) platform.processes().find((p) => p.name === 'engine-server')?.child.kill('SIGKILL');
+    if ((await running(first)) > 0)
+      platform
+        .processes()
+        .find((p) => p.name === 'engine-server')
+        ?.child.kill('SIGKILL');
     else second.kill();
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += decoder.decode(chunk.value);
 

@@ -27,7 +27,14 @@ describe('OpenAI-compatible routes through the official openai client', () => {
     const res = await openai.completions.create({ model: MODEL, prompt: 'Hello', max_tokens: 4, temperature: 0 });
     expect(res.choices[0]).toMatchObject({ index: 0, finish_reason: 'length' });
     expect(res.usage).toMatchObject({ completion_tokens: 4 });
-    const stream = await openai.completions.create({ model: MODEL, prompt: 'Hello', max_tokens: 4, temperature: 0, stream: true, stream_options: { include_usage: true } });
+    const stream = await openai.completions.create({
+      model: MODEL,
+      prompt: 'Hello',
+      max_tokens: 4,
+      temperature: 0,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let text = '';
     let usage: OpenAI.CompletionUsage | undefined;
     for await (const chunk of stream) {
@@ -41,7 +48,11 @@ describe('OpenAI-compatible routes through the official openai client', () => {
   it('chats, unary and streaming', async () => {
     const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: 'user', content: 'hi' }];
     const res = await openai.chat.completions.create({ model: MODEL, messages, max_tokens: 3, temperature: 0 });
-    expect(res).toMatchObject({ object: 'chat.completion', model: MODEL, choices: [{ message: { role: 'assistant' }, finish_reason: 'length' }] });
+    expect(res).toMatchObject({
+      object: 'chat.completion',
+      model: MODEL,
+      choices: [{ message: { role: 'assistant' }, finish_reason: 'length' }],
+    });
     const stream = await openai.chat.completions.create({ model: MODEL, messages, max_tokens: 3, temperature: 0, stream: true });
     let content = '';
     for await (const chunk of stream) content += chunk.choices[0]?.delta?.content ?? '';
@@ -57,7 +68,9 @@ describe('OpenAI-compatible routes through the official openai client', () => {
   });
 
   it('rejects unknown models and callers without a token', async () => {
-    await expect(openai.chat.completions.create({ model: 'nobody/model', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 404 });
+    await expect(
+      openai.chat.completions.create({ model: 'nobody/model', messages: [{ role: 'user', content: 'x' }] }),
+    ).rejects.toMatchObject({ status: 404 });
     const anonymous = new OpenAI({ apiKey: 'not-a-token', baseURL: `${platform.url}/openai/v1`, maxRetries: 0 });
     await expect(anonymous.models.list()).rejects.toMatchObject({ status: 401 });
   });

@@ -15,10 +15,17 @@ let projectId: string;
 
 beforeAll(async () => {
   // One request at a time and one waiting, so the suite can fill the pool; its other tests run one by one.
-  platform = await startTestPlatform({ engineModel: MODEL, env: { PLATFORM_INFERENCE_MAX_CONCURRENCY: '1', PLATFORM_INFERENCE_MAX_QUEUE: '1' } });
+  platform = await startTestPlatform({
+    engineModel: MODEL,
+    env: { PLATFORM_INFERENCE_MAX_CONCURRENCY: '1', PLATFORM_INFERENCE_MAX_QUEUE: '1' },
+  });
   token = await platform.api.newUser('ines');
   projectId = await platform.api.newProject(token, 'inference');
-  wx = WatsonXAI.newInstance({ version: VERSION, serviceUrl: platform.url, authenticator: new BearerTokenAuthenticator({ bearerToken: token }) });
+  wx = WatsonXAI.newInstance({
+    version: VERSION,
+    serviceUrl: platform.url,
+    authenticator: new BearerTokenAuthenticator({ bearerToken: token }),
+  });
 });
 afterAll(async () => platform?.stop());
 
@@ -36,14 +43,20 @@ describe('watsonx text APIs through the official SDK', () => {
   it('lists the served models as foundation model specs, with filters and paging', async () => {
     const specs = await wx.listFoundationModelSpecs({ limit: 10, filters: 'function_text_generation' });
     expect(specs.result.resources?.map((r) => r.model_id)).toEqual([MODEL]);
-    expect(specs.result).toMatchObject({ total_count: 1, limit: 10, first: { href: expect.stringContaining('/ml/v1/foundation_model_specs') } });
+    expect(specs.result).toMatchObject({
+      total_count: 1,
+      limit: 10,
+      first: { href: expect.stringContaining('/ml/v1/foundation_model_specs') },
+    });
     // The SDK's FoundationModel type predates `functions`; the service and the SDK's pager return it.
     const spec = specs.result.resources?.[0] as (WatsonXAI.FoundationModel & { functions?: { id: string }[] }) | undefined;
     expect(spec?.functions?.map((f) => f.id)).toEqual(expect.arrayContaining(['text_generation', 'text_chat', 'embedding', 'rerank']));
     expect(spec?.model_limits?.max_sequence_length).toBe(1024);
     const none = await wx.listFoundationModelSpecs({ filters: '!function_text_generation' });
     expect(none.result.resources).toEqual([]);
-    const one = await platform.api.request('GET', `/ml/v1/foundation_model_specs/${encodeURIComponent(MODEL)}?version=${VERSION}`, { token });
+    const one = await platform.api.request('GET', `/ml/v1/foundation_model_specs/${encodeURIComponent(MODEL)}?version=${VERSION}`, {
+      token,
+    });
     expect(one.body).toMatchObject({ model_id: MODEL });
     const tasks = await wx.listFoundationModelTasks({ limit: 2 });
     expect(tasks.result.resources).toHaveLength(2);
@@ -55,7 +68,11 @@ describe('watsonx text APIs through the official SDK', () => {
       modelId: MODEL,
       projectId,
       input: 'Hello',
-      parameters: { decoding_method: 'greedy', max_new_tokens: 5, return_options: { input_text: true, generated_tokens: true, token_logprobs: true, top_n_tokens: 2 } },
+      parameters: {
+        decoding_method: 'greedy',
+        max_new_tokens: 5,
+        return_options: { input_text: true, generated_tokens: true, token_logprobs: true, top_n_tokens: 2 },
+      },
     });
     const r = res.result.results[0];
     expect(res.result.model_id).toBe(MODEL);
@@ -66,7 +83,12 @@ describe('watsonx text APIs through the official SDK', () => {
   });
 
   it('generateText with HAP and PII moderations: unsuitable input is rejected before the model, output is checked', async () => {
-    const hap = await wx.generateText({ modelId: MODEL, projectId, input: 'Fine start. You are a moron!', moderations: { hap: { input: { enabled: true, threshold: 0.5 } } } });
+    const hap = await wx.generateText({
+      modelId: MODEL,
+      projectId,
+      input: 'Fine start. You are a moron!',
+      moderations: { hap: { input: { enabled: true, threshold: 0.5 } } },
+    });
     expect(hap.result.results[0]).toEqual({
       generated_text: '',
       generated_token_count: 0,
@@ -76,30 +98,65 @@ describe('watsonx text APIs through the official SDK', () => {
     });
     expect(hap.result.system?.warnings?.map((w) => w.id)).toEqual(['UNSUITABLE_INPUT']);
 
-    const pii = await wx.generateText({ modelId: MODEL, projectId, input: 'Please repeat: foo.bar@ibm.com', moderations: { pii: { input: { enabled: true }, output: { enabled: true }, mask: { remove_entity_value: true } } } });
-    expect(pii.result.results[0].moderations?.pii).toEqual([{ score: 1, input: true, position: { start: 15, end: 30 }, entity: 'EmailAddress' }]);
+    const pii = await wx.generateText({
+      modelId: MODEL,
+      projectId,
+      input: 'Please repeat: foo.bar@ibm.com',
+      moderations: { pii: { input: { enabled: true }, output: { enabled: true }, mask: { remove_entity_value: true } } },
+    });
+    expect(pii.result.results[0].moderations?.pii).toEqual([
+      { score: 1, input: true, position: { start: 15, end: 30 }, entity: 'EmailAddress' },
+    ]);
     expect(pii.result.results[0].generated_text).toBe('');
 
     // Clean input passes to the model; with output moderation on, the stream (held back a sentence at a time) adds
     // up to the unary text.
-    const moderations = { hap: { input: { enabled: true }, output: { enabled: true } }, pii: { output: { enabled: true }, mask: { remove_entity_value: true } } };
+    const moderations = {
+      hap: { input: { enabled: true }, output: { enabled: true } },
+      pii: { output: { enabled: true }, mask: { remove_entity_value: true } },
+    };
     const clean = await wx.generateText({ modelId: MODEL, projectId, input: 'Hello', parameters: { max_new_tokens: 6 }, moderations });
     expect(clean.result.results[0]).toMatchObject({ stop_reason: 'max_tokens', generated_token_count: 6 });
     expect(clean.result.system).toBeUndefined();
     const events: WatsonXAI.ObjectStreamed<WatsonXAI.TextGenResponse>[] = [];
-    for await (const e of await wx.generateTextStream({ modelId: MODEL, projectId, input: 'Hello', parameters: { max_new_tokens: 6 }, moderations, returnObject: true })) events.push(e);
+    for await (const e of await wx.generateTextStream({
+      modelId: MODEL,
+      projectId,
+      input: 'Hello',
+      parameters: { max_new_tokens: 6 },
+      moderations,
+      returnObject: true,
+    }))
+      events.push(e);
     expect(events.map((e) => e.data.results[0].generated_text).join('')).toBe(clean.result.results[0].generated_text);
     expect(events[events.length - 1].data.results[0]).toMatchObject({ stop_reason: 'max_tokens', generated_token_count: 6 });
 
     const rejected: WatsonXAI.ObjectStreamed<WatsonXAI.TextGenResponse>[] = [];
-    for await (const e of await wx.generateTextStream({ modelId: MODEL, projectId, input: 'call me at 212-555-0199', moderations: { pii: { input: { enabled: true } } }, returnObject: true })) rejected.push(e);
+    for await (const e of await wx.generateTextStream({
+      modelId: MODEL,
+      projectId,
+      input: 'call me at 212-555-0199',
+      moderations: { pii: { input: { enabled: true } } },
+      returnObject: true,
+    }))
+      rejected.push(e);
     expect(rejected).toHaveLength(1);
-    expect(rejected[0].data.results[0]).toMatchObject({ generated_text: '', stop_reason: '', moderations: { pii: [{ entity: 'PhoneNumber', position: { start: 11, end: 23 } }] } });
+    expect(rejected[0].data.results[0]).toMatchObject({
+      generated_text: '',
+      stop_reason: '',
+      moderations: { pii: [{ entity: 'PhoneNumber', position: { start: 11, end: 23 } }] },
+    });
     expect(rejected[0].data.system?.warnings?.[0].id).toBe('UNSUITABLE_INPUT');
   });
 
   it('generateTextStream as objects and as raw lines, framed as the SDK parses them', async () => {
-    const objects = await wx.generateTextStream({ modelId: MODEL, projectId, input: 'Hello', parameters: { max_new_tokens: 4 }, returnObject: true });
+    const objects = await wx.generateTextStream({
+      modelId: MODEL,
+      projectId,
+      input: 'Hello',
+      parameters: { max_new_tokens: 4 },
+      returnObject: true,
+    });
     const events: WatsonXAI.ObjectStreamed<WatsonXAI.TextGenResponse>[] = [];
     for await (const e of objects) events.push(e);
     expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
@@ -111,10 +168,16 @@ describe('watsonx text APIs through the official SDK', () => {
     expect(text).toBe(unary.result.results[0].generated_text);
 
     const lines: string[] = [];
-    for await (const line of await wx.generateTextStream({ modelId: MODEL, projectId, input: 'Hello', parameters: { max_new_tokens: 2 } })) lines.push(line);
+    for await (const line of await wx.generateTextStream({ modelId: MODEL, projectId, input: 'Hello', parameters: { max_new_tokens: 2 } }))
+      lines.push(line);
     expect(lines.filter((l) => l.startsWith('data: '))).toHaveLength(2);
 
-    const raw = await rawStream('/ml/v1/text/generation_stream', { model_id: MODEL, project_id: projectId, input: 'Hi', parameters: { max_new_tokens: 2 } });
+    const raw = await rawStream('/ml/v1/text/generation_stream', {
+      model_id: MODEL,
+      project_id: projectId,
+      input: 'Hi',
+      parameters: { max_new_tokens: 2 },
+    });
     expect(raw.type).toContain('text/event-stream');
     expect(raw.text).not.toContain('\r');
     expect(raw.text).toMatch(/^id: 1\nevent: message\ndata: \{.*\}\n\nid: 2\nevent: message\ndata: \{.*\}\n\n$/);
@@ -126,7 +189,11 @@ describe('watsonx text APIs through the official SDK', () => {
       { role: 'user' as const, content: 'hi' },
     ];
     const res = await wx.textChat({ modelId: MODEL, projectId, messages, maxTokens: 3, temperature: 0 });
-    expect(res.result).toMatchObject({ object: 'chat.completion', model_id: MODEL, choices: [{ index: 0, message: { role: 'assistant' }, finish_reason: 'length' }] });
+    expect(res.result).toMatchObject({
+      object: 'chat.completion',
+      model_id: MODEL,
+      choices: [{ index: 0, message: { role: 'assistant' }, finish_reason: 'length' }],
+    });
     expect(res.result.usage).toMatchObject({ completion_tokens: 3 });
     const stream = await wx.textChatStream({ modelId: MODEL, projectId, messages, maxTokens: 3, temperature: 0, returnObject: true });
     const chunks: WatsonXAI.ObjectStreamed<WatsonXAI.TextChatStreamResponse>[] = [];
@@ -159,7 +226,10 @@ describe('watsonx text APIs through the official SDK', () => {
 
 describe('watsonx text API errors', () => {
   const generate = (body: Record<string, unknown>, query = `?version=${VERSION}`, as = token) =>
-    platform.api.request('POST', `/ml/v1/text/generation${query}`, { token: as, body: { model_id: MODEL, input: 'x', project_id: projectId, ...body } });
+    platform.api.request('POST', `/ml/v1/text/generation${query}`, {
+      token: as,
+      body: { model_id: MODEL, input: 'x', project_id: projectId, ...body },
+    });
 
   it('requires a well-formed version', async () => {
     const missing = await generate({}, '');
@@ -208,9 +278,15 @@ describe('load shedding and disconnects through the gateway', () => {
     });
     const reader = (res.body as ReadableStream<Uint8Array>).getReader();
     await reader.read();
-    const queued = platform.api.request('POST', `/ml/v1/text/tokenization?version=${VERSION}`, { token, body: { model_id: MODEL, project_id: projectId, input: 'x' } });
+    const queued = platform.api.request('POST', `/ml/v1/text/tokenization?version=${VERSION}`, {
+      token,
+      body: { model_id: MODEL, project_id: projectId, input: 'x' },
+    });
     await new Promise((r) => setTimeout(r, 100));
-    const shed = await platform.api.request('POST', `/ml/v1/text/tokenization?version=${VERSION}`, { token, body: { model_id: MODEL, project_id: projectId, input: 'x' } });
+    const shed = await platform.api.request('POST', `/ml/v1/text/tokenization?version=${VERSION}`, {
+      token,
+      body: { model_id: MODEL, project_id: projectId, input: 'x' },
+    });
     expect(shed.status).toBe(429);
     expect(envelopeOf(shed).code).toBe('too_many_requests');
     client.abort();

@@ -65,7 +65,12 @@ async function settle(path: string, timeoutMs: number): Promise<Job> {
 
 function s3Client(): S3Client {
   const c = inject('s3');
-  return new S3Client({ endpoint: c.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: c.accessKey, secretAccessKey: c.secretKey } });
+  return new S3Client({
+    endpoint: c.endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: c.accessKey, secretAccessKey: c.secretKey },
+  });
 }
 
 async function readText(key: string): Promise<string> {
@@ -79,22 +84,40 @@ async function readText(key: string): Promise<string> {
 }
 
 const readJson = async <T>(key: string): Promise<T> => JSON.parse(await readText(key)) as T;
-const readJsonl = async <T>(key: string): Promise<T[]> => (await readText(key)).split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as T);
+const readJsonl = async <T>(key: string): Promise<T[]> =>
+  (await readText(key))
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as T);
 
 /**
  * The reported formulation's accuracy of each model on two parts of a leaf's benchmark: the taxonomy's own seed
  * questions (never training targets: SDG shows them to the teacher only) and the items built from generated pairs
  * (which phase 1 trains on), so the closing note can say where a gain comes from.
  */
-async function branchBreakdown(dataId: string, modelId: string, leafSlug: string, seedQuestions: Set<string>, branch: { base: BranchTask[]; trained: BranchTask[] }) {
+async function branchBreakdown(
+  dataId: string,
+  modelId: string,
+  leafSlug: string,
+  seedQuestions: Set<string>,
+  branch: { base: BranchTask[]; trained: BranchTask[] },
+) {
   const items = await readJsonl<{ question: string }>(`data/${dataId}/node_datasets/mmlubench_${leafSlug}.jsonl`);
-  const answers = await readJsonl<{ model: 'base' | 'trained'; task: string; index: number; formulation: string; correct: boolean }>(`trained_models/${modelId}/eval/mmlu_branch/answers.jsonl`);
+  const answers = await readJsonl<{ model: 'base' | 'trained'; task: string; index: number; formulation: string; correct: boolean }>(
+    `trained_models/${modelId}/eval/mmlu_branch/answers.jsonl`,
+  );
   const part = (model: 'base' | 'trained', seeds: boolean) => {
     const formulation = branch[model].find((t) => t.task === leafSlug)?.formulation;
-    const picked = answers.filter((a) => a.model === model && a.task === leafSlug && a.formulation === formulation && seedQuestions.has(items[a.index].question) === seeds);
+    const picked = answers.filter(
+      (a) =>
+        a.model === model && a.task === leafSlug && a.formulation === formulation && seedQuestions.has(items[a.index].question) === seeds,
+    );
     return `${picked.filter((a) => a.correct).length}/${picked.length}`;
   };
-  return { seed_questions: { base: part('base', true), trained: part('trained', true) }, generated_pairs: { base: part('base', false), trained: part('trained', false) } };
+  return {
+    seed_questions: { base: part('base', true), trained: part('trained', true) },
+    generated_pairs: { base: part('base', false), trained: part('trained', false) },
+  };
 }
 
 async function keysUnder(prefix: string): Promise<string[]> {
@@ -129,35 +152,61 @@ afterAll(async () => {
 
 describe('taxonomy → data → model on the built-in engine', () => {
   it('ends completed with all four metrics and the bucket layout of seed 002', async () => {
-    const knowledge = KNOWLEDGE_QNA.replace(/document:\n[\s\S]*$/, `document:\n  repo: file://${docs.dir}\n  commit: ${docsCommit}\n  patterns:\n    - sun.md\n`);
+    const knowledge = KNOWLEDGE_QNA.replace(
+      /document:\n[\s\S]*$/,
+      `document:\n  repo: file://${docs.dir}\n  commit: ${docsCommit}\n  patterns:\n    - sun.md\n`,
+    );
     const tarball = await tarGz([
       { name: 'taxonomy/knowledge/science/astronomy/sun/qna.yaml', content: knowledge },
       { name: 'taxonomy/compositional_skills/writing/poetry/qna.yaml', content: SKILL_QNA },
     ]);
     const key = await uploadToTestBucket(`taxonomies/flow-${project}.tar.gz`, tarball);
-    const taxonomy = await platform.api.request<{ id: string }>('POST', `/v1/projects/${project}/taxonomies`, { token, body: { name: 'flow-taxonomy', taxonomy_path_cos: key } });
+    const taxonomy = await platform.api.request<{ id: string }>('POST', `/v1/projects/${project}/taxonomies`, {
+      token,
+      body: { name: 'flow-taxonomy', taxonomy_path_cos: key },
+    });
     expect(taxonomy.status).toBe(201);
 
     // num_instructions is InstructLab's SDG scale factor (default 30): 2 generations per chunk × seed example keep
     // the CPU trainer's share of the test short and still give the knowledge leaf a few dozen judged pairs.
-    const data = await platform.api.request<Job>('POST', `/v1/projects/${project}/data`, { token, body: { name: 'flow-data', taxonomy_id: taxonomy.body.id, num_instructions: 2 } });
+    const data = await platform.api.request<Job>('POST', `/v1/projects/${project}/data`, {
+      token,
+      body: { name: 'flow-data', taxonomy_id: taxonomy.body.id, num_instructions: 2 },
+    });
     expect(data.status).toBe(202);
     const generated = await settle(`/v1/projects/${project}/data/${data.body.id}`, 300_000);
     expect(generated, generated.failure_reason).toMatchObject({ status: 'completed' });
     console.log(`instructlab flow data metrics: ${JSON.stringify(generated.data_metrics)}`);
 
-    const model = await platform.api.request<Job>('POST', `/v1/projects/${project}/models`, { token, body: { name: 'flow-model', data_id: data.body.id } });
+    const model = await platform.api.request<Job>('POST', `/v1/projects/${project}/models`, {
+      token,
+      body: { name: 'flow-model', data_id: data.body.id },
+    });
     expect(model.status).toBe(202);
     const trained = await settle(`/v1/projects/${project}/models/${model.body.id}`, 900_000);
-    expect(trained, trained.failure_reason).toMatchObject({ status: 'completed', state: 'completed', base_model: 'starter-llama', completed_at: expect.stringMatching(/Z$/) });
+    expect(trained, trained.failure_reason).toMatchObject({
+      status: 'completed',
+      state: 'completed',
+      base_model: 'starter-llama',
+      completed_at: expect.stringMatching(/Z$/),
+    });
 
     const metrics = trained.model_metrics as Record<string, Record<string, unknown>>;
     // The figures the closing note reports: base versus trained on the taxonomy's own questions.
     console.log(`instructlab flow metrics: ${JSON.stringify(metrics)}`);
     expect(metrics.mmlu).toMatchObject({ overall_average: expect.any(Number), scores: expect.any(Object) });
-    expect(metrics.mt_bench).toMatchObject({ overall_average: expect.any(Number), error_rate: expect.any(Number), scores: { turn_one: expect.any(Number), turn_two: expect.any(Number) } });
+    expect(metrics.mt_bench).toMatchObject({
+      overall_average: expect.any(Number),
+      error_rate: expect.any(Number),
+      scores: { turn_one: expect.any(Number), turn_two: expect.any(Number) },
+    });
     for (const branch of [metrics.mmlu_branch, metrics.mt_bench_branch])
-      expect(branch).toMatchObject({ error_rate: expect.any(Number), improvements: expect.any(Object), regressions: expect.any(Object), no_change: expect.any(Object) });
+      expect(branch).toMatchObject({
+        error_rate: expect.any(Number),
+        improvements: expect.any(Object),
+        regressions: expect.any(Object),
+        no_change: expect.any(Object),
+      });
 
     // The knowledge leaf yields real data and its own benchmark, on which the trained model is measured against
     // the base: per task, the base and trained accuracies evaluation wrote next to the Δ it reports.
@@ -166,10 +215,21 @@ describe('taxonomy → data → model on the built-in engine', () => {
     const branch = await readJson<{ base: BranchTask[]; trained: BranchTask[] }>(`trained_models/${model.body.id}/eval/mmlu_branch.json`);
     const scores = branch.base.map((b) => {
       const t = branch.trained.find((x) => x.task === b.task);
-      return { task: b.task, items: b.answered, base: b.accuracy, trained: t?.accuracy, base_by: { mcf: b.mcf_accuracy, cf: b.cf_accuracy }, trained_by: { mcf: t?.mcf_accuracy, cf: t?.cf_accuracy } };
+      return {
+        task: b.task,
+        items: b.answered,
+        base: b.accuracy,
+        trained: t?.accuracy,
+        base_by: { mcf: b.mcf_accuracy, cf: b.cf_accuracy },
+        trained_by: { mcf: t?.mcf_accuracy, cf: t?.cf_accuracy },
+      };
     });
     console.log(`instructlab flow mmlu_branch base vs trained: ${JSON.stringify(scores)}`);
-    const seedQuestions = new Set((parse(knowledge) as { seed_examples: { questions_and_answers: { question: string }[] }[] }).seed_examples.flatMap((e) => e.questions_and_answers.map((q) => q.question.trim())));
+    const seedQuestions = new Set(
+      (parse(knowledge) as { seed_examples: { questions_and_answers: { question: string }[] }[] }).seed_examples.flatMap((e) =>
+        e.questions_and_answers.map((q) => q.question.trim()),
+      ),
+    );
     const breakdown = await branchBreakdown(data.body.id, model.body.id, 'knowledge_science_astronomy_sun', seedQuestions, branch);
     console.log(`instructlab flow mmlu_branch correct answers by item source: ${JSON.stringify(breakdown)}`);
     expect(scores.length).toBeGreaterThan(0);
@@ -189,6 +249,8 @@ describe('taxonomy → data → model on the built-in engine', () => {
     expect(under('artifacts').some((k) => /\/artifacts\/phase2\/epoch-\d+\/model\.safetensors$/.test(k))).toBe(true);
     expect(under('eval').length).toBeGreaterThan(0);
     expect(under('logs').length).toBeGreaterThan(0);
-    expect(under('model').map((k) => k.split('/').at(-1))).toEqual(expect.arrayContaining(['config.json', 'model.safetensors', 'tokenizer.json']));
+    expect(under('model').map((k) => k.split('/').at(-1))).toEqual(
+      expect.arrayContaining(['config.json', 'model.safetensors', 'tokenizer.json']),
+    );
   }, 1_500_000);
 });

@@ -25,7 +25,10 @@ let token: string;
 let projectId: string;
 
 beforeAll(async () => {
-  platform = await startTestPlatform({ starterModel: STARTER, env: { PLATFORM_LLAMA_STACK_MODELS: JSON.stringify({ llama3_405b_reward: STARTER }) } });
+  platform = await startTestPlatform({
+    starterModel: STARTER,
+    env: { PLATFORM_LLAMA_STACK_MODELS: JSON.stringify({ llama3_405b_reward: STARTER }) },
+  });
   token = await platform.api.newUser('sina');
   projectId = await platform.api.newProject(token, 'llama-stack-sdg');
 });
@@ -34,7 +37,12 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-const generate = (body: unknown) => platform.api.request<Record<string, unknown>>('POST', '/synthetic_data_generation/generate', { token, body, headers: { 'x-project-id': projectId } });
+const generate = (body: unknown) =>
+  platform.api.request<Record<string, unknown>>('POST', '/synthetic_data_generation/generate', {
+    token,
+    body,
+    headers: { 'x-project-id': projectId },
+  });
 
 describe('/synthetic_data_generation/generate', () => {
   const prompts = [
@@ -43,12 +51,19 @@ describe('/synthetic_data_generation/generate', () => {
   ];
 
   it('answers each prompt k times, scores the answers with the judge and keeps the best per prompt', async () => {
-    const body = { prompts, filtering_function: 'top_k', reward_scoring: { model: 'llama3_405b_reward', num_generations: 3, top_k: 1, seed: 3, max_tokens: 24 } };
+    const body = {
+      prompts,
+      filtering_function: 'top_k',
+      reward_scoring: { model: 'llama3_405b_reward', num_generations: 3, top_k: 1, seed: 3, max_tokens: 24 },
+    };
     expect(validate('SyntheticDataGenerationRequest', body)).toEqual([]);
     const res = await generate(body);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(validate('SyntheticDataGenerationResponse', res.body)).toEqual([]);
-    const data = res.body.synthetic_data as { prompt: { content: string }; k_scored_generations: { message: { role: string; content: string }; score: number }[] }[];
+    const data = res.body.synthetic_data as {
+      prompt: { content: string };
+      k_scored_generations: { message: { role: string; content: string }; score: number }[];
+    }[];
     expect(data.map((d) => d.prompt.content)).toEqual(prompts.map((p) => p.content));
     for (const d of data) {
       expect(d.k_scored_generations).toHaveLength(1);
@@ -59,7 +74,11 @@ describe('/synthetic_data_generation/generate', () => {
   }, 120_000);
 
   it('keeps every generation with filtering_function none', async () => {
-    const res = await generate({ prompts: prompts.slice(0, 1), filtering_function: 'none', reward_scoring: { num_generations: 2, max_tokens: 16 } });
+    const res = await generate({
+      prompts: prompts.slice(0, 1),
+      filtering_function: 'none',
+      reward_scoring: { num_generations: 2, max_tokens: 16 },
+    });
     expect(res.status).toBe(200);
     expect((res.body.synthetic_data as { k_scored_generations: unknown[] }[])[0].k_scored_generations).toHaveLength(2);
   }, 120_000);

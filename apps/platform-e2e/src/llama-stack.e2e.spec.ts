@@ -31,7 +31,12 @@ interface Raw {
   headers: Headers;
 }
 
-async function post(path: string, body: unknown, headers: Record<string, string> = { 'x-project-id': projectId }, as = token): Promise<Raw> {
+async function post(
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = { 'x-project-id': projectId },
+  as = token,
+): Promise<Raw> {
   const res = await fetch(`${platform.url}${path}`, {
     method: 'POST',
     headers: { ...(as ? { authorization: `Bearer ${as}` } : {}), 'content-type': 'application/json', ...headers },
@@ -84,7 +89,15 @@ function envelope(raw: Raw) {
 }
 
 const message = (role: string, content: unknown) => ({ role, content, tool_calls: [], tool_responses: [] });
-const completionBody = (content: unknown, extra: object = {}) => ({ content, model: 'llama3_8b', sampling_params: GREEDY, max_tokens: 4, stream: false, logprobs: false, ...extra });
+const completionBody = (content: unknown, extra: object = {}) => ({
+  content,
+  model: 'llama3_8b',
+  sampling_params: GREEDY,
+  max_tokens: 4,
+  stream: false,
+  logprobs: false,
+  ...extra,
+});
 const chatBody = (text: string, extra: object = {}) => ({
   model: 'llama3_8b_chat',
   dialog: { message: message('user', text), message_history: [message('system', 'Answer briefly.')] },
@@ -122,11 +135,15 @@ describe('Llama Stack draft: /inference/completion', () => {
   });
 
   it('returns token logprobs when asked, in the response and in each chunk', async () => {
-    const res = json<CompletionResponse>(await send('/inference/completion', 'CompletionRequest', completionBody(['Hello', 'there'], { logprobs: true })));
+    const res = json<CompletionResponse>(
+      await send('/inference/completion', 'CompletionRequest', completionBody(['Hello', 'there'], { logprobs: true })),
+    );
     expectValid('CompletionResponse', res);
     expect(res.logprobs?.tokens.join('')).toBe(res.content);
     expect(res.logprobs?.token_logprobs.every((l) => typeof l === 'number' && l <= 0)).toBe(true);
-    const chunks = events<Chunk>(await send('/inference/completion', 'CompletionRequest', completionBody(['Hello', 'there'], { logprobs: true, stream: true })));
+    const chunks = events<Chunk>(
+      await send('/inference/completion', 'CompletionRequest', completionBody(['Hello', 'there'], { logprobs: true, stream: true })),
+    );
     for (const c of chunks) expectValid('CompletionResponseStreamChunk', c);
     expect(chunks.flatMap((c) => c.logprobs?.tokens ?? []).join('')).toBe(res.content);
   });
@@ -136,7 +153,9 @@ describe('Llama Stack draft: /inference/completion', () => {
       { temperature: 0.8, strategy: 'top_p', top_p: 0.9, top_k: 0 },
       { temperature: 0.8, strategy: 'top_k', top_p: 0.95, top_k: 5 },
     ]) {
-      const res = json<CompletionResponse>(await send('/inference/completion', 'CompletionRequest', completionBody('Hello', { sampling_params })));
+      const res = json<CompletionResponse>(
+        await send('/inference/completion', 'CompletionRequest', completionBody('Hello', { sampling_params })),
+      );
       expectValid('CompletionResponse', res);
     }
   });
@@ -150,7 +169,9 @@ describe('Llama Stack draft: /inference/completion', () => {
 
 describe('Llama Stack draft: /inference/chat_completion', () => {
   it('chats, unary and streamed, with the same greedy text', async () => {
-    const res = json<CompletionResponse & { tool_calls: unknown[] }>(await send('/inference/chat_completion', 'ChatCompletionRequest', chatBody('hi')));
+    const res = json<CompletionResponse & { tool_calls: unknown[] }>(
+      await send('/inference/chat_completion', 'ChatCompletionRequest', chatBody('hi')),
+    );
     expectValid('ChatCompletionResponse', res);
     expect(res.tool_calls).toEqual([]);
     const chunks = events<Chunk>(await send('/inference/chat_completion', 'ChatCompletionRequest', chatBody('hi', { stream: true })));
@@ -190,7 +211,9 @@ describe('Llama Stack draft: batches', () => {
     expect(lines).toHaveLength(prompts.length);
     for (const l of lines) expectValid('CompletionResponse', l);
     for (const i of [0, 1, 2]) {
-      const single = json<CompletionResponse>(await send('/inference/completion', 'CompletionRequest', completionBody(prompts[i], { max_tokens: 3 })));
+      const single = json<CompletionResponse>(
+        await send('/inference/completion', 'CompletionRequest', completionBody(prompts[i], { max_tokens: 3 })),
+      );
       expect(lines[i]).toEqual(single);
     }
     expect(lines[3]).toEqual(lines[0]);
@@ -200,11 +223,20 @@ describe('Llama Stack draft: batches', () => {
   it('batch_chat_completion answers one ChatCompletionResponse per line, in request order', async () => {
     const texts = ['hi', 'hello', 'hey', 'hi'];
     const dialogs = texts.map((t) => ({ message: message('user', t), message_history: [] }));
-    const body = { model: 'llama3_8b_chat', batch_dialogs: dialogs, sampling_params: GREEDY, available_tools: [], max_tokens: 3, logprobs: false };
+    const body = {
+      model: 'llama3_8b_chat',
+      batch_dialogs: dialogs,
+      sampling_params: GREEDY,
+      available_tools: [],
+      max_tokens: 3,
+      logprobs: false,
+    };
     const lines = jsonLines<CompletionResponse>(await send('/inference/batch_chat_completion', 'BatchChatCompletionRequest', body));
     expect(lines).toHaveLength(texts.length);
     for (const l of lines) expectValid('ChatCompletionResponse', l);
-    const single = json<CompletionResponse>(await send('/inference/chat_completion', 'ChatCompletionRequest', chatBody('hey', { dialog: dialogs[2] })));
+    const single = json<CompletionResponse>(
+      await send('/inference/chat_completion', 'ChatCompletionRequest', chatBody('hey', { dialog: dialogs[2] })),
+    );
     expect(lines[2]).toEqual(single);
     expect(lines[3]).toEqual(lines[0]);
   });
@@ -243,7 +275,10 @@ describe('Llama Stack draft: refusals carry the IBM envelope', () => {
     expect(badStrategy.status).toBe(400);
     expect(envelope(badStrategy).target?.name).toBe('sampling_params.strategy');
 
-    const badBatchItem = await post('/inference/batch_completion', { model: 'llama3_8b', content_batch: ['a', { url: 'file:///etc/passwd', mime_type: 'text/plain' }] });
+    const badBatchItem = await post('/inference/batch_completion', {
+      model: 'llama3_8b',
+      content_batch: ['a', { url: 'file:///etc/passwd', mime_type: 'text/plain' }],
+    });
     expect(badBatchItem.status).toBe(400);
     expect(envelope(badBatchItem).target?.name).toBe('content_batch[1].url');
   });
@@ -254,7 +289,12 @@ describe('Llama Stack draft: refusals carry the IBM envelope', () => {
     expect(noProject.status).toBe(400);
     expect(envelope(noProject).target?.name).toBe('X-Project-Id');
 
-    const foreign = await post('/inference/batch_chat_completion', { model: 'llama3_8b_chat', batch_dialogs: [{ message: message('user', 'hi') }] }, { 'x-project-id': projectId }, loner);
+    const foreign = await post(
+      '/inference/batch_chat_completion',
+      { model: 'llama3_8b_chat', batch_dialogs: [{ message: message('user', 'hi') }] },
+      { 'x-project-id': projectId },
+      loner,
+    );
     expect(foreign.status).toBe(403);
     envelope(foreign);
 

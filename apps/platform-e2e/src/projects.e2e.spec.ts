@@ -14,7 +14,10 @@ describe('projects', () => {
   it('create returns 201 with the id at metadata.guid; list, get and delete follow', async () => {
     const { api } = platform;
     const token = await api.newUser('pia');
-    const created = await api.request<{ metadata: { guid: string }; entity: { name: string } }>('POST', '/v2/projects', { token, body: { name: 'Granite tuning', description: 'd' } });
+    const created = await api.request<{ metadata: { guid: string }; entity: { name: string } }>('POST', '/v2/projects', {
+      token,
+      body: { name: 'Granite tuning', description: 'd' },
+    });
     expect(created.status).toBe(201);
     const id = created.body.metadata.guid;
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
@@ -50,27 +53,60 @@ describe('projects', () => {
 
     const added = await api.request('POST', `/v2/projects/${project}/members`, {
       token: owner,
-      body: { members: [{ user_name: 'vic', role: 'viewer' }, { user_name: 'eddie', role: 'editor' }] },
+      body: {
+        members: [
+          { user_name: 'vic', role: 'viewer' },
+          { user_name: 'eddie', role: 'editor' },
+        ],
+      },
     });
     expect(added.status).toBe(201);
-    const members = await api.request<{ members: { user_name: string; role: string }[] }>('GET', `/v2/projects/${project}/members`, { token: viewer });
+    const members = await api.request<{ members: { user_name: string; role: string }[] }>('GET', `/v2/projects/${project}/members`, {
+      token: viewer,
+    });
     expect(members.body.members.map((m) => `${m.user_name}:${m.role}`).sort()).toEqual(['eddie:editor', 'olga:admin', 'vic:viewer']);
 
-    const viewerWrite = await api.request('POST', `/v1/projects/${project}/taxonomies`, { token: viewer, body: { name: 'tx', taxonomy_path_cos: 'taxonomies/taxonomy.tar.gz' } });
+    const viewerWrite = await api.request('POST', `/v1/projects/${project}/taxonomies`, {
+      token: viewer,
+      body: { name: 'tx', taxonomy_path_cos: 'taxonomies/taxonomy.tar.gz' },
+    });
     expect(viewerWrite.status).toBe(403);
     expect(envelopeOf(viewerWrite).message).toMatch(/editor/);
     expect((await api.request('DELETE', `/v2/projects/${project}`, { token: viewer })).status).toBe(403);
-    expect((await api.request('POST', `/v2/projects/${project}/members`, { token: editor, body: { members: [{ user_name: 'vic', role: 'admin' }] } })).status).toBe(403);
+    expect(
+      (
+        await api.request('POST', `/v2/projects/${project}/members`, {
+          token: editor,
+          body: { members: [{ user_name: 'vic', role: 'admin' }] },
+        })
+      ).status,
+    ).toBe(403);
     // An editor passes authorization for writes (the request then fails for its own reason: no such archive).
-    const editorWrite = await api.request('POST', `/v1/projects/${project}/taxonomies`, { token: editor, body: { name: 'tx', taxonomy_path_cos: 'taxonomies/missing-archive.tar.gz' } });
+    const editorWrite = await api.request('POST', `/v1/projects/${project}/taxonomies`, {
+      token: editor,
+      body: { name: 'tx', taxonomy_path_cos: 'taxonomies/missing-archive.tar.gz' },
+    });
     expect(editorWrite.status).toBe(400);
 
-    const unknownUser = await api.request('POST', `/v2/projects/${project}/members`, { token: owner, body: { members: [{ user_name: 'nobody', role: 'viewer' }] } });
+    const unknownUser = await api.request('POST', `/v2/projects/${project}/members`, {
+      token: owner,
+      body: { members: [{ user_name: 'nobody', role: 'viewer' }] },
+    });
     expect(unknownUser.status).toBe(400);
-    const badRole = await api.request('POST', `/v2/projects/${project}/members`, { token: owner, body: { members: [{ user_name: 'vic', role: 'owner' }] } });
+    const badRole = await api.request('POST', `/v2/projects/${project}/members`, {
+      token: owner,
+      body: { members: [{ user_name: 'vic', role: 'owner' }] },
+    });
     expect(badRole.status).toBe(400);
     expect((await api.request('DELETE', `/v2/projects/${project}/members?user_names=olga`, { token: owner })).status).toBe(400);
-    expect((await api.request('PATCH', `/v2/projects/${project}/members`, { token: owner, body: { members: [{ user_name: 'olga', role: 'viewer' }] } })).status).toBe(400);
+    expect(
+      (
+        await api.request('PATCH', `/v2/projects/${project}/members`, {
+          token: owner,
+          body: { members: [{ user_name: 'olga', role: 'viewer' }] },
+        })
+      ).status,
+    ).toBe(400);
     expect((await api.request('DELETE', `/v2/projects/${project}/members?user_names=vic`, { token: owner })).status).toBe(204);
     expect((await api.request('GET', `/v2/projects/${project}`, { token: viewer })).status).toBe(403);
   });
@@ -82,16 +118,33 @@ describe('projects', () => {
     const project = await api.newProject(owner, 'revocation');
     // Access passes, then the call fails for its own reason (no such model): anything but 403 means "admitted".
     const tokenize = () =>
-      api.request('POST', '/ml/v1/text/tokenization?version=2024-05-31', { token: member, body: { model_id: 'no/such-model', project_id: project, input: 'hi' } });
+      api.request('POST', '/ml/v1/text/tokenization?version=2024-05-31', {
+        token: member,
+        body: { model_id: 'no/such-model', project_id: project, input: 'hi' },
+      });
     expect((await tokenize()).status).toBe(403);
-    expect((await api.request('POST', `/v2/projects/${project}/members`, { token: owner, body: { members: [{ user_name: 'rory', role: 'viewer' }] } })).status).toBe(201);
+    expect(
+      (
+        await api.request('POST', `/v2/projects/${project}/members`, {
+          token: owner,
+          body: { members: [{ user_name: 'rory', role: 'viewer' }] },
+        })
+      ).status,
+    ).toBe(201);
     for (let i = 0; i < 3; i++) expect((await tokenize()).status).not.toBe(403);
     expect((await api.request('DELETE', `/v2/projects/${project}/members/rory`, { token: owner })).status).toBe(204);
     const revoked = await tokenize();
     expect(revoked.status).toBe(403);
     expect(envelopeOf(revoked).code).toBe('forbidden');
 
-    expect((await api.request('POST', `/v2/projects/${project}/members`, { token: owner, body: { members: [{ user_name: 'rory', role: 'viewer' }] } })).status).toBe(201);
+    expect(
+      (
+        await api.request('POST', `/v2/projects/${project}/members`, {
+          token: owner,
+          body: { members: [{ user_name: 'rory', role: 'viewer' }] },
+        })
+      ).status,
+    ).toBe(201);
     expect((await tokenize()).status).not.toBe(403);
     expect((await api.request('DELETE', `/v2/projects/${project}`, { token: owner })).status).toBe(204);
     expect((await tokenize()).status).toBe(404);
@@ -101,7 +154,11 @@ describe('projects', () => {
 describe('spaces through the official watsonx.ai SDK', () => {
   it('creates, reads, lists, updates and deletes a space', async () => {
     const token = await platform.api.newUser('sam');
-    const wx = WatsonXAI.newInstance({ version: '2024-05-31', serviceUrl: platform.url, authenticator: new BearerTokenAuthenticator({ bearerToken: token }) });
+    const wx = WatsonXAI.newInstance({
+      version: '2024-05-31',
+      serviceUrl: platform.url,
+      authenticator: new BearerTokenAuthenticator({ bearerToken: token }),
+    });
     const created = await wx.createSpace({ name: 'deployments', description: 'prod space', tags: ['a'] });
     expect(created.status).toBe(201);
     const spaceId = created.result.metadata.id;
@@ -119,10 +176,20 @@ describe('spaces through the official watsonx.ai SDK', () => {
   it('other users cannot see the space', async () => {
     const owner = await platform.api.newUser('sid');
     const other = await platform.api.newUser('stan');
-    const created = await platform.api.request<{ metadata: { id: string } }>('POST', '/v2/spaces', { token: owner, body: { name: 'private' } });
-    const wx = WatsonXAI.newInstance({ version: '2024-05-31', serviceUrl: platform.url, authenticator: new BearerTokenAuthenticator({ bearerToken: other }) });
+    const created = await platform.api.request<{ metadata: { id: string } }>('POST', '/v2/spaces', {
+      token: owner,
+      body: { name: 'private' },
+    });
+    const wx = WatsonXAI.newInstance({
+      version: '2024-05-31',
+      serviceUrl: platform.url,
+      authenticator: new BearerTokenAuthenticator({ bearerToken: other }),
+    });
     await expect(wx.getSpace({ spaceId: created.body.metadata.id })).rejects.toMatchObject({ status: 403 });
-    const badPatch = await platform.api.request('PATCH', `/v2/spaces/${created.body.metadata.id}`, { token: owner, body: [{ op: 'replace', path: '/owner', value: 'x' }] });
+    const badPatch = await platform.api.request('PATCH', `/v2/spaces/${created.body.metadata.id}`, {
+      token: owner,
+      body: [{ op: 'replace', path: '/owner', value: 'x' }],
+    });
     expect(badPatch.status).toBe(400);
   });
 });

@@ -27,7 +27,12 @@ interface DataJob {
   taxonomy_id: string;
   data_metrics?: {
     samples: Record<string, number>;
-    tokens?: { data_tokens_total: number; data_leaf_nodes: Record<string, number>; training_estimated: number; training_phases: { phase_1_knowledge: number; phase_2_skills: number } };
+    tokens?: {
+      data_tokens_total: number;
+      data_leaf_nodes: Record<string, number>;
+      training_estimated: number;
+      training_phases: { phase_1_knowledge: number; phase_2_skills: number };
+    };
   };
   progress?: { stage: string; done: number; total: number; samples: number };
   failure_reason?: string;
@@ -44,10 +49,16 @@ let docsRepo: string;
 const run = randomBytes(4).toString('hex');
 const s3 = () => {
   const c = inject('s3');
-  return new S3Client({ endpoint: c.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: c.accessKey, secretAccessKey: c.secretKey } });
+  return new S3Client({
+    endpoint: c.endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: c.accessKey, secretAccessKey: c.secretKey },
+  });
 };
 
-const create = (body: Record<string, unknown>, projectId = project) => platform.api.request<DataJob>('POST', `/v1/projects/${projectId}/data`, { token, body });
+const create = (body: Record<string, unknown>, projectId = project) =>
+  platform.api.request<DataJob>('POST', `/v1/projects/${projectId}/data`, { token, body });
 const get = (id: string) => platform.api.request<DataJob>('GET', `/v1/projects/${project}/data/${id}`, { token });
 const cancel = (id: string) => platform.api.request('POST', `/v1/projects/${project}/data/${id}/cancel`, { token });
 
@@ -83,7 +94,8 @@ async function objectText(key: string): Promise<string> {
 /** A real git repository holding the knowledge leaf's document, pinned by commit. */
 function createDocsRepo(): { dir: string; commit: string } {
   const dir = mkdtempSync(join(tmpdir(), 'sdg-docs-'));
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.com', ...args], { cwd: dir, encoding: 'utf8' }).trim();
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.com', ...args], { cwd: dir, encoding: 'utf8' }).trim();
   git('init', '-q');
   writeFileSync(
     join(dir, 'sun.md'),
@@ -102,7 +114,10 @@ beforeAll(async () => {
   project = await platform.api.newProject(token, 'sdg');
   const repo = createDocsRepo();
   docsRepo = repo.dir;
-  const knowledge = KNOWLEDGE_QNA.replace('https://github.com/example/astronomy-docs', `file://${repo.dir}`).replace('0123456789abcdef', repo.commit);
+  const knowledge = KNOWLEDGE_QNA.replace('https://github.com/example/astronomy-docs', `file://${repo.dir}`).replace(
+    '0123456789abcdef',
+    repo.commit,
+  );
   const key = await uploadToTestBucket(
     `taxonomies/sdg-e2e-${run}/taxonomy.tar.gz`,
     await tarGz([
@@ -110,7 +125,10 @@ beforeAll(async () => {
       { name: `taxonomy/${SKILL_LEAF}`, content: SKILL_QNA },
     ]),
   );
-  const taxonomy = await platform.api.request<{ id: string }>('POST', `/v1/projects/${project}/taxonomies`, { token, body: { name: 'sdg-taxonomy', taxonomy_path_cos: key } });
+  const taxonomy = await platform.api.request<{ id: string }>('POST', `/v1/projects/${project}/taxonomies`, {
+    token,
+    body: { name: 'sdg-taxonomy', taxonomy_path_cos: key },
+  });
   if (taxonomy.status !== 201) throw new Error(`taxonomy create failed: ${taxonomy.status} ${JSON.stringify(taxonomy.body)}`);
   taxonomyId = taxonomy.body.id;
 });
@@ -127,8 +145,27 @@ describe('/v1/data synthetic data generation', () => {
     const res = await create({ name: 'example-data-1', taxonomy_id: taxonomyId, num_instructions: 2 });
     expect(res.status).toBe(202);
     fullRun = res.body;
-    expect(Object.keys(fullRun).sort()).toEqual(['created_at', 'data_metrics', 'href', 'id', 'judge_model', 'name', 'project_id', 'state', 'status', 'taxonomy_id', 'teacher_model']);
-    expect(fullRun).toMatchObject({ project_id: project, name: 'example-data-1', status: 'queued', state: '', taxonomy_id: taxonomyId, data_metrics: { samples: {} } });
+    expect(Object.keys(fullRun).sort()).toEqual([
+      'created_at',
+      'data_metrics',
+      'href',
+      'id',
+      'judge_model',
+      'name',
+      'project_id',
+      'state',
+      'status',
+      'taxonomy_id',
+      'teacher_model',
+    ]);
+    expect(fullRun).toMatchObject({
+      project_id: project,
+      name: 'example-data-1',
+      status: 'queued',
+      state: '',
+      taxonomy_id: taxonomyId,
+      data_metrics: { samples: {} },
+    });
     expect(fullRun.id).toMatch(/^[a-z0-9-]{36}$/);
     expect(fullRun.created_at).toMatch(TIMESTAMP);
     expect(fullRun.href).toBe(`${platform.url}/v1/projects/${project}/data/${fullRun.id}`);
@@ -148,7 +185,12 @@ describe('/v1/data synthetic data generation', () => {
     for (const file of ['knowledge_train_msgs.jsonl', 'skills_train_msgs.jsonl']) {
       const lines = (await objectText(`data/${job.id}/${file}`)).split('\n').filter(Boolean);
       expect(lines.length, file).toBeGreaterThan(0);
-      const record = JSON.parse(lines[0]) as { id: string; messages: { role: string; content: string }[]; metadata: string; unmask: boolean };
+      const record = JSON.parse(lines[0]) as {
+        id: string;
+        messages: { role: string; content: string }[];
+        metadata: string;
+        unmask: boolean;
+      };
       expect(typeof record.id).toBe('string');
       expect(record.messages.map((m) => m.role)).toContain('assistant');
       expect(typeof record.metadata).toBe('string');
@@ -185,7 +227,17 @@ describe('/v1/data synthetic data generation', () => {
     expect(listed.status).toBe(200);
     const mine = listed.body.data.find((d) => d.id === fullRun.id);
     expect(mine && Object.keys(mine).sort()).toEqual(
-      ['created_at', 'href', 'id', 'name', 'project_id', 'state', 'status', 'taxonomy_id', ...(mine?.completed_at ? ['completed_at'] : [])].sort(),
+      [
+        'created_at',
+        'href',
+        'id',
+        'name',
+        'project_id',
+        'state',
+        'status',
+        'taxonomy_id',
+        ...(mine?.completed_at ? ['completed_at'] : []),
+      ].sort(),
     );
     const viaQuery = await platform.api.request<{ data: DataJob[] }>('GET', `/v1/data?project_id=${project}`, { token });
     expect(viaQuery.body.data.map((d) => d.id)).toContain(fullRun.id);

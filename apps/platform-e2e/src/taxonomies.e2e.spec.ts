@@ -14,8 +14,10 @@ const run = randomBytes(4).toString('hex');
 const upload = uploadToTestBucket;
 
 let validPath: string;
-const create = (body: Record<string, unknown>, projectId = project) => platform.api.request<Record<string, unknown>>('POST', `/v1/projects/${projectId}/taxonomies`, { token, body });
-const list = async () => (await platform.api.request<{ taxonomies: { name: string }[] }>('GET', `/v1/projects/${project}/taxonomies`, { token })).body.taxonomies;
+const create = (body: Record<string, unknown>, projectId = project) =>
+  platform.api.request<Record<string, unknown>>('POST', `/v1/projects/${projectId}/taxonomies`, { token, body });
+const list = async () =>
+  (await platform.api.request<{ taxonomies: { name: string }[] }>('GET', `/v1/projects/${project}/taxonomies`, { token })).body.taxonomies;
 
 beforeAll(async () => {
   platform = await startTestPlatform();
@@ -28,14 +30,38 @@ afterAll(async () => platform?.stop());
 describe('taxonomies', () => {
   it('create returns 201 with exactly the seed fields', async () => {
     // git_id must name a secret of the project (the documents are fetched with it).
-    const secret = await platform.api.request<{ id: string }>('POST', `/api/v2/secrets?project_id=${project}`, { token, body: { secret_type: 'arbitrary', name: 'docs-token', payload: 'e2e-token' } });
+    const secret = await platform.api.request<{ id: string }>('POST', `/api/v2/secrets?project_id=${project}`, {
+      token,
+      body: { secret_type: 'arbitrary', name: 'docs-token', payload: 'e2e-token' },
+    });
     const gitId = secret.body.id;
-    const res = await create({ name: 'example-taxonomy-1', taxonomy_path_cos: validPath, secrets_manager_config: { url: 'https://sm.example.com', git_id: gitId } });
+    const res = await create({
+      name: 'example-taxonomy-1',
+      taxonomy_path_cos: validPath,
+      secrets_manager_config: { url: 'https://sm.example.com', git_id: gitId },
+    });
     expect(res.status).toBe(201);
     const t = res.body;
-    expect(Object.keys(t).sort()).toEqual(['cos_bucket_information', 'created_at', 'href', 'id', 'name', 'project_id', 'secrets_manager_config', 'taxonomy_path_cos', 'tokens'].sort());
+    expect(Object.keys(t).sort()).toEqual(
+      [
+        'cos_bucket_information',
+        'created_at',
+        'href',
+        'id',
+        'name',
+        'project_id',
+        'secrets_manager_config',
+        'taxonomy_path_cos',
+        'tokens',
+      ].sort(),
+    );
     expect(t.id).toMatch(/^[a-z0-9-]{36}$/);
-    expect(t).toMatchObject({ project_id: project, name: 'example-taxonomy-1', taxonomy_path_cos: validPath, secrets_manager_config: { url: 'https://sm.example.com', git_id: gitId } });
+    expect(t).toMatchObject({
+      project_id: project,
+      name: 'example-taxonomy-1',
+      taxonomy_path_cos: validPath,
+      secrets_manager_config: { url: 'https://sm.example.com', git_id: gitId },
+    });
     expect(t.created_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
     expect(t.href).toBe(`${platform.url}/v1/projects/${project}/taxonomies/${t.id}`);
     expect(t.cos_bucket_information).toEqual({ bucket: inject('s3').bucket, endpoint: inject('s3').endpoint });
@@ -52,14 +78,22 @@ describe('taxonomies', () => {
 
   it('the /v1/taxonomies routes use ?project_id= or the default project', async () => {
     const admin = await platform.api.adminToken();
-    const created = await platform.api.request<{ id: string; project_id: string }>('POST', '/v1/taxonomies', { token: admin, body: { name: 'in-default', taxonomy_path_cos: validPath } });
+    const created = await platform.api.request<{ id: string; project_id: string }>('POST', '/v1/taxonomies', {
+      token: admin,
+      body: { name: 'in-default', taxonomy_path_cos: validPath },
+    });
     expect(created.status).toBe(201);
     const byDefault = await platform.api.request<{ taxonomies: { id: string }[] }>('GET', '/v1/taxonomies', { token: admin });
     expect(byDefault.body.taxonomies.map((t) => t.id)).toContain(created.body.id);
-    const explicit = await platform.api.request<{ taxonomies: { name: string }[] }>('GET', `/v1/taxonomies?project_id=${project}`, { token });
+    const explicit = await platform.api.request<{ taxonomies: { name: string }[] }>('GET', `/v1/taxonomies?project_id=${project}`, {
+      token,
+    });
     expect(explicit.body.taxonomies.map((t) => t.name)).toContain('example-taxonomy-1');
     expect((await platform.api.request('GET', `/v1/taxonomies/${created.body.id}`, { token: admin })).status).toBe(200);
-    expect((await platform.api.request('DELETE', `/v1/taxonomies/${created.body.id}?project_id=${created.body.project_id}`, { token: admin })).status).toBe(204);
+    expect(
+      (await platform.api.request('DELETE', `/v1/taxonomies/${created.body.id}?project_id=${created.body.project_id}`, { token: admin }))
+        .status,
+    ).toBe(204);
     // tess has a default project (her first); a user with none must name one.
     const newcomer = await platform.api.newUser('nina');
     const none = await platform.api.request('GET', '/v1/taxonomies', { token: newcomer });
@@ -86,7 +120,12 @@ describe('taxonomies', () => {
   });
 
   it('enforces the seed path rule: 20-100 characters, no trailing slash', async () => {
-    for (const path of ['taxonomies/a.tar.gz', `taxonomies/${'a'.repeat(90)}`, 'taxonomies/taxonomy.tar.gz/', 'taxonomies//taxonomy.tar.gz']) {
+    for (const path of [
+      'taxonomies/a.tar.gz',
+      `taxonomies/${'a'.repeat(90)}`,
+      'taxonomies/taxonomy.tar.gz/',
+      'taxonomies//taxonomy.tar.gz',
+    ]) {
       const res = await create({ name: 'pathcheck', taxonomy_path_cos: path });
       expect(res.status, path).toBe(400);
       expect(envelopeOf(res).target).toEqual({ type: 'field', name: 'taxonomy_path_cos' });
@@ -101,7 +140,9 @@ describe('taxonomies', () => {
     expect(unknown.status).toBe(404);
     expect(envelopeOf(unknown).code).toBe('taxonomy_not_found');
     expect((await platform.api.request('GET', `/v1/projects/${project}/taxonomies/ABC`, { token })).status).toBe(400);
-    expect((await platform.api.request('DELETE', `/v1/projects/${project}/taxonomies/00000000-0000-4000-8000-000000000000`, { token })).status).toBe(404);
+    expect(
+      (await platform.api.request('DELETE', `/v1/projects/${project}/taxonomies/00000000-0000-4000-8000-000000000000`, { token })).status,
+    ).toBe(404);
     expect((await platform.api.request('GET', `/v1/projects/00000000-0000-4000-8000-000000000000/taxonomies`, { token })).status).toBe(404);
   });
 
@@ -133,16 +174,29 @@ describe('taxonomies', () => {
     expect((await platform.api.request('DELETE', `/v1/projects/${project}/taxonomies/${id}`, { token })).status).toBe(204);
     expect((await platform.api.request('GET', `/v1/projects/${project}/taxonomies/${id}`, { token })).status).toBe(404);
     const mine = (events: { data: Record<string, unknown> }[]) => events.filter((e) => e.data.taxonomyId === id);
-    const created = await eventually(() => storedEvents(platform.events, 'taxonomy.created'), (e) => mine(e).length > 0);
-    const deleted = await eventually(() => storedEvents(platform.events, 'taxonomy.deleted'), (e) => mine(e).length > 0);
+    const created = await eventually(
+      () => storedEvents(platform.events, 'taxonomy.created'),
+      (e) => mine(e).length > 0,
+    );
+    const deleted = await eventually(
+      () => storedEvents(platform.events, 'taxonomy.deleted'),
+      (e) => mine(e).length > 0,
+    );
     expect(mine(created)).toHaveLength(1);
-    expect(mine(created)[0].data).toMatchObject({ projectId: project, name: 'evented', leaves: ['compositional_skills/writing/poetry/qna.yaml', 'knowledge/science/astronomy/sun/qna.yaml'] });
+    expect(mine(created)[0].data).toMatchObject({
+      projectId: project,
+      name: 'evented',
+      leaves: ['compositional_skills/writing/poetry/qna.yaml', 'knowledge/science/astronomy/sun/qna.yaml'],
+    });
     expect(mine(deleted)).toHaveLength(1);
   });
 
   it('the taxonomy service exposes health and gRPC metrics on its ops port', async () => {
     const ops = `http://127.0.0.1:${platform.options.ports.services.taxonomy.ops}`;
-    expect(await (await fetch(`${ops}/health`)).json()).toMatchObject({ status: 'ok', checks: { database: 'ok', nats: 'ok', object_store: 'ok' } });
+    expect(await (await fetch(`${ops}/health`)).json()).toMatchObject({
+      status: 'ok',
+      checks: { database: 'ok', nats: 'ok', object_store: 'ok' },
+    });
     const metrics = await (await fetch(`${ops}/metrics`)).text();
     expect(metrics).toMatch(/grpc_server_handled_total\{grpc_method="createTaxonomy",grpc_code="OK",service="taxonomy"\} [1-9]/);
     expect(metrics).toMatch(/grpc_server_handled_total\{grpc_method="createTaxonomy",grpc_code="3",service="taxonomy"\} [1-9]/);

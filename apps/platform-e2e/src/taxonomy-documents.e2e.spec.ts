@@ -42,11 +42,17 @@ task_description: Name the color the text mentions
 created_by: e2e
 seed_examples:
 ${['red apple', 'blue sky', 'green grass', 'yellow sun', 'white snow']
-  .map((thing) => `  - context: The text talks about a ${thing}.\n    question: Which color is mentioned?\n    answer: ${thing.split(' ')[0]}\n`)
+  .map(
+    (thing) =>
+      `  - context: The text talks about a ${thing}.\n    question: Which color is mentioned?\n    answer: ${thing.split(' ')[0]}\n`,
+  )
   .join('')}`;
 
 const knowledgeQna = (repoUrl: string, commit: string, patterns: string[]) =>
-  KNOWLEDGE_QNA.replace(/document:\n[\s\S]*$/, `document:\n  repo: ${repoUrl}\n  commit: ${commit}\n  patterns:\n${patterns.map((p) => `    - '${p}'\n`).join('')}`);
+  KNOWLEDGE_QNA.replace(
+    /document:\n[\s\S]*$/,
+    `document:\n  repo: ${repoUrl}\n  commit: ${commit}\n  patterns:\n${patterns.map((p) => `    - '${p}'\n`).join('')}`,
+  );
 
 async function taxonomyTarball(qna: string, name: string): Promise<string> {
   return uploadToTestBucket(
@@ -59,18 +65,28 @@ async function taxonomyTarball(qna: string, name: string): Promise<string> {
   );
 }
 
-async function call<T = Record<string, unknown>>(platform: TestPlatform, method: string, path: string, opts: { token: string; body?: unknown }): Promise<ApiResponse<T>> {
+async function call<T = Record<string, unknown>>(
+  platform: TestPlatform,
+  method: string,
+  path: string,
+  opts: { token: string; body?: unknown },
+): Promise<ApiResponse<T>> {
   const res = await platform.api.request<T>(method, path, opts);
   responses.push(res);
   return res;
 }
 
-const createTaxonomy = (body: Record<string, unknown>, platform = open, t = token, p = project) => call(platform, 'POST', `/v1/projects/${p}/taxonomies`, { token: t, body });
+const createTaxonomy = (body: Record<string, unknown>, platform = open, t = token, p = project) =>
+  call(platform, 'POST', `/v1/projects/${p}/taxonomies`, { token: t, body });
 
 async function content(platform: TestPlatform, projectId: string, id: string): Promise<taxonomyV1.GetTaxonomyContentResponse> {
-  const client = ClientProxyFactory.create(grpcOptions(`127.0.0.1:${platform.options.ports.services.taxonomy.grpc}`, ['taxonomy'])) as unknown as ClientGrpc & { close(): void };
+  const client = ClientProxyFactory.create(
+    grpcOptions(`127.0.0.1:${platform.options.ports.services.taxonomy.grpc}`, ['taxonomy']),
+  ) as unknown as ClientGrpc & { close(): void };
   try {
-    return await lastValueFrom(client.getService<taxonomyV1.TaxonomyServiceClient>(taxonomyV1.TAXONOMY_SERVICE_NAME).getTaxonomyContent({ projectId, id }));
+    return await lastValueFrom(
+      client.getService<taxonomyV1.TaxonomyServiceClient>(taxonomyV1.TAXONOMY_SERVICE_NAME).getTaxonomyContent({ projectId, id }),
+    );
   } finally {
     client.close();
   }
@@ -92,10 +108,25 @@ function errorsOf(res: ApiResponse<unknown>): { code: string; message: string; t
 
 beforeAll(async () => {
   const s3c = inject('s3');
-  s3 = new S3Client({ endpoint: s3c.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: s3c.accessKey, secretAccessKey: s3c.secretKey } });
+  s3 = new S3Client({
+    endpoint: s3c.endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: s3c.accessKey, secretAccessKey: s3c.secretKey },
+  });
   repo = await createGitFixture();
-  first = await repo.commit({ 'sun.md': '# The Sun\n\nFirst version: the Sun is a star.\n', 'docs/sun.pdf': minimalPdf(['First version of the PDF: the Sun shines.']), 'notes.txt': 'ignored' }, 'first');
-  second = await repo.commit({ 'sun.md': '# The Sun\n\nSecond version: the Sun is a G-type star.\n', 'docs/sun.pdf': minimalPdf(['Second version of the PDF.']) }, 'second');
+  first = await repo.commit(
+    {
+      'sun.md': '# The Sun\n\nFirst version: the Sun is a star.\n',
+      'docs/sun.pdf': minimalPdf(['First version of the PDF: the Sun shines.']),
+      'notes.txt': 'ignored',
+    },
+    'first',
+  );
+  second = await repo.commit(
+    { 'sun.md': '# The Sun\n\nSecond version: the Sun is a G-type star.\n', 'docs/sun.pdf': minimalPdf(['Second version of the PDF.']) },
+    'second',
+  );
   server = await startGitHttpServer(dirname(repo.dir), { username: 'reader', password: HTTP_PASSWORD });
   httpRepo = `${server.url}/${basename(repo.dir)}/.git`;
   [open, strict] = await Promise.all([
@@ -146,7 +177,10 @@ describe('knowledge documents', () => {
     // The same taxonomy without the PDF: the estimate differs by exactly the PDF text's tokens (cl100k_base,
     // the BPE the service documents for its estimates).
     const tokens = (res.body.tokens as { data_tokens_estimated: number }).data_tokens_estimated;
-    const mdOnly = await createTaxonomy({ name: 'docs-file-md', taxonomy_path_cos: await taxonomyTarball(knowledgeQna(`file://${repo.dir}`, first, ['*.md']), 'file-md') });
+    const mdOnly = await createTaxonomy({
+      name: 'docs-file-md',
+      taxonomy_path_cos: await taxonomyTarball(knowledgeQna(`file://${repo.dir}`, first, ['*.md']), 'file-md'),
+    });
     expect(mdOnly.status).toBe(201);
     const mdTokens = (mdOnly.body.tokens as { data_tokens_estimated: number }).data_tokens_estimated;
     const pdfTokens = getEncoding('cl100k_base').encode(pdf ?? '', [], []).length;
@@ -159,10 +193,22 @@ describe('knowledge documents', () => {
   });
 
   it('refuses an unknown commit and patterns matching nothing with a 400 naming the leaf, storing nothing', async () => {
-    const unknown = await createTaxonomy({ name: 'docs-unknown', taxonomy_path_cos: await taxonomyTarball(knowledgeQna(`file://${repo.dir}`, 'a'.repeat(40), ['*.md']), 'unknown') });
+    const unknown = await createTaxonomy({
+      name: 'docs-unknown',
+      taxonomy_path_cos: await taxonomyTarball(knowledgeQna(`file://${repo.dir}`, 'a'.repeat(40), ['*.md']), 'unknown'),
+    });
     expect(unknown.status).toBe(400);
-    expect(errorsOf(unknown)).toEqual([expect.objectContaining({ code: 'invalid_taxonomy', message: expect.stringMatching(new RegExp(`^${KNOWLEDGE_LEAF}:\\d+: document.commit a{40} was not found`)), target: expect.objectContaining({ name: KNOWLEDGE_LEAF }) })]);
-    const nothing = await createTaxonomy({ name: 'docs-nothing', taxonomy_path_cos: await taxonomyTarball(knowledgeQna(`file://${repo.dir}`, first, ['*.rst']), 'nothing') });
+    expect(errorsOf(unknown)).toEqual([
+      expect.objectContaining({
+        code: 'invalid_taxonomy',
+        message: expect.stringMatching(new RegExp(`^${KNOWLEDGE_LEAF}:\\d+: document.commit a{40} was not found`)),
+        target: expect.objectContaining({ name: KNOWLEDGE_LEAF }),
+      }),
+    ]);
+    const nothing = await createTaxonomy({
+      name: 'docs-nothing',
+      taxonomy_path_cos: await taxonomyTarball(knowledgeQna(`file://${repo.dir}`, first, ['*.rst']), 'nothing'),
+    });
     expect(nothing.status).toBe(400);
     expect(errorsOf(nothing)[0].message).toMatch(/no file of .* matches document.patterns \["\*\.rst"\]/);
     const listed = await call<{ taxonomies: { name: string }[] }>(open, 'GET', `/v1/projects/${project}/taxonomies`, { token });
@@ -186,17 +232,30 @@ describe('knowledge documents', () => {
       keys.push(...(page.Contents ?? []).map((o) => o.Key ?? '').filter((k) => k.includes(`/documents/${leafDir}/`)));
       next = page.NextContinuationToken;
     } while (next);
-    expect(keys.sort()).toEqual([`taxonomies/${winner}/documents/${leafDir}/docs/sun.pdf.md`, `taxonomies/${winner}/documents/${leafDir}/sun.md.md`]);
+    expect(keys.sort()).toEqual([
+      `taxonomies/${winner}/documents/${leafDir}/docs/sun.pdf.md`,
+      `taxonomies/${winner}/documents/${leafDir}/sun.md.md`,
+    ]);
   });
 
   it('fetches over smart HTTP with basic auth from a username_password secret, and refuses without or with wrong credentials', async () => {
     const path = await taxonomyTarball(knowledgeQna(httpRepo, second, ['*.md']), 'http');
-    const secret = await call<{ id: string }>(open, 'POST', `/api/v2/secrets?project_id=${project}`, { token, body: { secret_type: 'username_password', name: 'docs-reader', username: 'reader', password: HTTP_PASSWORD } });
+    const secret = await call<{ id: string }>(open, 'POST', `/api/v2/secrets?project_id=${project}`, {
+      token,
+      body: { secret_type: 'username_password', name: 'docs-reader', username: 'reader', password: HTTP_PASSWORD },
+    });
     expect(secret.status).toBe(201);
-    const wrong = await call<{ id: string }>(open, 'POST', `/api/v2/secrets?project_id=${project}`, { token, body: { secret_type: 'username_password', name: 'docs-wrong', username: 'reader', password: WRONG_PASSWORD } });
+    const wrong = await call<{ id: string }>(open, 'POST', `/api/v2/secrets?project_id=${project}`, {
+      token,
+      body: { secret_type: 'username_password', name: 'docs-wrong', username: 'reader', password: WRONG_PASSWORD },
+    });
     expect(wrong.status).toBe(201);
 
-    const ok = await createTaxonomy({ name: 'docs-http', taxonomy_path_cos: path, secrets_manager_config: { url: open.url, git_id: secret.body.id } });
+    const ok = await createTaxonomy({
+      name: 'docs-http',
+      taxonomy_path_cos: path,
+      secrets_manager_config: { url: open.url, git_id: secret.body.id },
+    });
     expect(ok.status, JSON.stringify(ok.body)).toBe(201);
     const leaf = (await content(open, project, ok.body.id as string)).leaves.find((l) => l.path === KNOWLEDGE_LEAF);
     expect(await objectText(leaf?.documents[0]?.objectKey ?? '')).toBe('# The Sun\n\nSecond version: the Sun is a G-type star.\n');
@@ -205,16 +264,32 @@ describe('knowledge documents', () => {
     const without = await createTaxonomy({ name: 'docs-http-anon', taxonomy_path_cos: path });
     expect(without.status).toBe(400);
     expect(errorsOf(without)[0].message).toMatch(new RegExp(`^${KNOWLEDGE_LEAF}:\\d+: document.repo .*: authentication failed`));
-    const denied = await createTaxonomy({ name: 'docs-http-wrong', taxonomy_path_cos: path, secrets_manager_config: { url: open.url, git_id: wrong.body.id } });
+    const denied = await createTaxonomy({
+      name: 'docs-http-wrong',
+      taxonomy_path_cos: path,
+      secrets_manager_config: { url: open.url, git_id: wrong.body.id },
+    });
     expect(denied.status).toBe(400);
     expect(errorsOf(denied)[0].message).toMatch(/authentication failed/);
   });
 
   it('refuses file and loopback sources when the operator does not allow private sources', async () => {
-    const file = await createTaxonomy({ name: 'docs-file', taxonomy_path_cos: await taxonomyTarball(knowledgeQna(`file://${repo.dir}`, first, ['*.md']), 'strict-file') }, strict, strictToken, strictProject);
+    const file = await createTaxonomy(
+      { name: 'docs-file', taxonomy_path_cos: await taxonomyTarball(knowledgeQna(`file://${repo.dir}`, first, ['*.md']), 'strict-file') },
+      strict,
+      strictToken,
+      strictProject,
+    );
     expect(file.status).toBe(400);
-    expect(errorsOf(file)[0].message).toMatch(/file URLs .* not allowed \(the operator can allow them with PLATFORM_ALLOW_PRIVATE_GIT=true\)/);
-    const loopback = await createTaxonomy({ name: 'docs-loopback', taxonomy_path_cos: await taxonomyTarball(knowledgeQna(httpRepo, first, ['*.md']), 'strict-http') }, strict, strictToken, strictProject);
+    expect(errorsOf(file)[0].message).toMatch(
+      /file URLs .* not allowed \(the operator can allow them with PLATFORM_ALLOW_PRIVATE_GIT=true\)/,
+    );
+    const loopback = await createTaxonomy(
+      { name: 'docs-loopback', taxonomy_path_cos: await taxonomyTarball(knowledgeQna(httpRepo, first, ['*.md']), 'strict-http') },
+      strict,
+      strictToken,
+      strictProject,
+    );
     expect(loopback.status).toBe(400);
     expect(errorsOf(loopback)[0].message).toMatch(/resolves to the private or loopback address 127\.0\.0\.1/);
     const listed = await call<{ taxonomies: unknown[] }>(strict, 'GET', `/v1/projects/${strictProject}/taxonomies`, { token: strictToken });
@@ -226,9 +301,18 @@ describe('secrets', () => {
   const secrets = (query = `?project_id=${strictProject}`) => `/api/v2/secrets${query}`;
 
   it('creates, lists, gets (metadata only), deletes and refuses bad input', async () => {
-    const created = await call<Record<string, unknown>>(strict, 'POST', secrets(), { token: strictToken, body: { secret_type: 'arbitrary', name: 'ci-token', description: 'read-only token', payload: TOKEN_PAYLOAD } });
+    const created = await call<Record<string, unknown>>(strict, 'POST', secrets(), {
+      token: strictToken,
+      body: { secret_type: 'arbitrary', name: 'ci-token', description: 'read-only token', payload: TOKEN_PAYLOAD },
+    });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: 'ci-token', secret_type: 'arbitrary', description: 'read-only token', project_id: strictProject, state_description: 'active' });
+    expect(created.body).toMatchObject({
+      name: 'ci-token',
+      secret_type: 'arbitrary',
+      description: 'read-only token',
+      project_id: strictProject,
+      state_description: 'active',
+    });
     expect(created.body.id).toMatch(/^[a-z0-9-]{36}$/);
     expect(created.body).not.toHaveProperty('payload');
     const id = created.body.id as string;
@@ -251,7 +335,10 @@ describe('secrets', () => {
       const bad = await call(strict, 'POST', secrets(), { token: strictToken, body });
       expect(bad.status, JSON.stringify(body)).toBe(400);
     }
-    const duplicate = await call(strict, 'POST', secrets(), { token: strictToken, body: { secret_type: 'arbitrary', name: 'ci-token', payload: 'other' } });
+    const duplicate = await call(strict, 'POST', secrets(), {
+      token: strictToken,
+      body: { secret_type: 'arbitrary', name: 'ci-token', payload: 'other' },
+    });
     expect(duplicate.status).toBe(409);
 
     // Another project's secret is invisible, and naming it in a taxonomy is the taxonomy's mistake.
@@ -259,7 +346,10 @@ describe('secrets', () => {
     await strict.api.newProject(otherUser, 'other');
     expect((await call(strict, 'GET', `/api/v2/secrets/${id}`, { token: otherUser })).status).toBe(404);
     const path = await taxonomyTarball(knowledgeQna('https://example.invalid/docs.git', first, ['*.md']), 'foreign-secret');
-    const foreign = await call(strict, 'POST', '/v1/taxonomies', { token: otherUser, body: { name: 'foreign', taxonomy_path_cos: path, secrets_manager_config: { url: strict.url, git_id: id } } });
+    const foreign = await call(strict, 'POST', '/v1/taxonomies', {
+      token: otherUser,
+      body: { name: 'foreign', taxonomy_path_cos: path, secrets_manager_config: { url: strict.url, git_id: id } },
+    });
     expect(foreign.status).toBe(400);
     expect(errorsOf(foreign)[0]).toMatchObject({ target: { name: 'secrets_manager_config.git_id' } });
 

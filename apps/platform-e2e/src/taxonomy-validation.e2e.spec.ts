@@ -18,8 +18,10 @@ interface EnvelopeBody {
   status_code: number;
 }
 
-const create = (body: Record<string, unknown>) => platform.api.request<Record<string, unknown>>('POST', `/v1/projects/${project}/taxonomies`, { token, body });
-const list = async () => (await platform.api.request<{ taxonomies: { name: string }[] }>('GET', `/v1/projects/${project}/taxonomies`, { token })).body.taxonomies;
+const create = (body: Record<string, unknown>) =>
+  platform.api.request<Record<string, unknown>>('POST', `/v1/projects/${project}/taxonomies`, { token, body });
+const list = async () =>
+  (await platform.api.request<{ taxonomies: { name: string }[] }>('GET', `/v1/projects/${project}/taxonomies`, { token })).body.taxonomies;
 const lineOf = (text: string, line: string) => text.split('\n').indexOf(line) + 1;
 
 beforeAll(async () => {
@@ -50,10 +52,26 @@ describe('taxonomy validation through the gateway', () => {
     const skill = 'compositional_skills/writing/limericks/qna.yaml';
     const knowledge = 'knowledge/science/astronomy/moon/qna.yaml';
     expect(body.errors.map(({ code, message, target }) => ({ code, message, target }))).toEqual([
-      { code: 'invalid_taxonomy', message: `${skill}:1: the file is missing the required key "created_by"`, target: { type: 'field', name: skill } },
-      { code: 'invalid_taxonomy', message: `${skill}:${lineOf(limericks, 'createdby: e2e')}: unknown key "createdby" (did you mean "created_by"?)`, target: { type: 'field', name: skill } },
-      { code: 'invalid_taxonomy', message: `${skill}:${limericks.split('\n').length - 1}: blank line at the end of the file (empty-lines)`, target: { type: 'field', name: skill } },
-      { code: 'invalid_taxonomy', message: `${knowledge}:${lineOf(moon, 'domain: ""')}: domain must not be empty`, target: { type: 'field', name: knowledge } },
+      {
+        code: 'invalid_taxonomy',
+        message: `${skill}:1: the file is missing the required key "created_by"`,
+        target: { type: 'field', name: skill },
+      },
+      {
+        code: 'invalid_taxonomy',
+        message: `${skill}:${lineOf(limericks, 'createdby: e2e')}: unknown key "createdby" (did you mean "created_by"?)`,
+        target: { type: 'field', name: skill },
+      },
+      {
+        code: 'invalid_taxonomy',
+        message: `${skill}:${limericks.split('\n').length - 1}: blank line at the end of the file (empty-lines)`,
+        target: { type: 'field', name: skill },
+      },
+      {
+        code: 'invalid_taxonomy',
+        message: `${knowledge}:${lineOf(moon, 'domain: ""')}: domain must not be empty`,
+        target: { type: 'field', name: knowledge },
+      },
     ]);
 
     expect(await list()).toEqual(before);
@@ -62,22 +80,32 @@ describe('taxonomy validation through the gateway', () => {
   });
 
   it('lists the first 100 problems of a very broken taxonomy and how many more there were', async () => {
-    const noisy = KNOWLEDGE_QNA.split('\n').map((l) => (l ? `${l} ` : l)).join('\n');
+    const noisy = KNOWLEDGE_QNA.split('\n')
+      .map((l) => (l ? `${l} ` : l))
+      .join('\n');
     const perFile = KNOWLEDGE_QNA.split('\n').filter(Boolean).length;
-    const leaves = ['sun', 'moon', 'mars'].map((n) => ({ name: `taxonomy/knowledge/science/astronomy/a-rather-long-folder-name/${n}/qna.yaml`, content: noisy }));
+    const leaves = ['sun', 'moon', 'mars'].map((n) => ({
+      name: `taxonomy/knowledge/science/astronomy/a-rather-long-folder-name/${n}/qna.yaml`,
+      content: noisy,
+    }));
     const path = await upload(`taxonomies/e2e-${run}/very-broken.tar.gz`, await tarGz(leaves));
 
     const res = await create({ name: 'very-broken', taxonomy_path_cos: path });
     expect(res.status).toBe(400);
     const { errors } = res.body as unknown as EnvelopeBody;
     expect(errors).toHaveLength(101);
-    expect(errors[0].message).toBe('knowledge/science/astronomy/a-rather-long-folder-name/mars/qna.yaml:1: trailing whitespace at the end of the line (trailing-spaces)');
+    expect(errors[0].message).toBe(
+      'knowledge/science/astronomy/a-rather-long-folder-name/mars/qna.yaml:1: trailing whitespace at the end of the line (trailing-spaces)',
+    );
     expect(errors[100].message).toBe(`…and ${3 * perFile - 100} more problems not listed.`);
     expect(await list()).toEqual([]);
   });
 
   it('tells the author of an archive with only misnamed leaves to rename them', async () => {
-    const path = await upload(`taxonomies/e2e-${run}/misnamed.tar.gz`, await tarGz([{ name: 'knowledge/science/sun/qna.yml', content: KNOWLEDGE_QNA }]));
+    const path = await upload(
+      `taxonomies/e2e-${run}/misnamed.tar.gz`,
+      await tarGz([{ name: 'knowledge/science/sun/qna.yml', content: KNOWLEDGE_QNA }]),
+    );
     const res = await create({ name: 'misnamed', taxonomy_path_cos: path });
     expect(res.status).toBe(400);
     expect(envelopeOf(res)).toMatchObject({

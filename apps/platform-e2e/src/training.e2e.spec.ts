@@ -22,7 +22,18 @@ const FACTS: [string, string][] = [
   ['What is two plus two?', 'Two plus two is four.'],
 ];
 const jsonl = (prefix: string) =>
-  FACTS.map(([q, a], i) => JSON.stringify({ id: `r${i}`, messages: [{ role: 'system', content: 'You are a helpful assistant.' }, { role: 'user', content: q }, { role: 'assistant', content: prefix + a }], metadata: '{}', unmask: false })).join('\n') + '\n';
+  FACTS.map(([q, a], i) =>
+    JSON.stringify({
+      id: `r${i}`,
+      messages: [
+        { role: 'system', content: 'You are a helpful assistant.' },
+        { role: 'user', content: q },
+        { role: 'assistant', content: prefix + a },
+      ],
+      metadata: '{}',
+      unmask: false,
+    }),
+  ).join('\n') + '\n';
 
 /** A finished data generation run, as the SDG worker leaves it in its table and the bucket. */
 async function dataRun(project: string, status = 'completed'): Promise<string> {
@@ -33,7 +44,19 @@ async function dataRun(project: string, status = 'completed'): Promise<string> {
     await db.query(
       `INSERT INTO sdg.data_jobs (id, project_id, name, taxonomy_id, status, teacher_model, judge_model, created_by, tokens, completed_at)
        VALUES ($1, $2, $3, $4, $5, 'platform/starter-llama', 'platform/starter-llama', 'e2e', $6, now())`,
-      [id, project, `d-${id.slice(0, 8)}`, randomUUID(), status, JSON.stringify({ data_tokens_total: 300, data_leaf_nodes: 1, training_estimated: 900, training_phases: { phase_1_knowledge: 400, phase_2_skills: 500 } })],
+      [
+        id,
+        project,
+        `d-${id.slice(0, 8)}`,
+        randomUUID(),
+        status,
+        JSON.stringify({
+          data_tokens_total: 300,
+          data_leaf_nodes: 1,
+          training_estimated: 900,
+          training_phases: { phase_1_knowledge: 400, phase_2_skills: 500 },
+        }),
+      ],
     );
   } finally {
     await db.end();
@@ -59,29 +82,48 @@ beforeAll(async () => {
   platform = await startTestPlatform({ env: trainingEnv });
   token = await platform.api.newUser('tara');
   projectId = await platform.api.newProject(token, 'training');
-  wx = WatsonXAI.newInstance({ version: VERSION, serviceUrl: platform.url, authenticator: new BearerTokenAuthenticator({ bearerToken: token }) });
+  wx = WatsonXAI.newInstance({
+    version: VERSION,
+    serviceUrl: platform.url,
+    authenticator: new BearerTokenAuthenticator({ bearerToken: token }),
+  });
 }, 300_000);
 afterAll(async () => platform?.stop());
 
 describe('InstructLab models (/v1/models)', () => {
   it('refuses data that is not a completed run of the project with the IBM envelope', async () => {
-    const missing = await platform.api.request('POST', `/v1/projects/${projectId}/models`, { token, body: { name: 'm', data_id: randomUUID() } });
+    const missing = await platform.api.request('POST', `/v1/projects/${projectId}/models`, {
+      token,
+      body: { name: 'm', data_id: randomUUID() },
+    });
     expect(missing.status).toBe(400);
     expect(envelopeOf(missing)).toMatchObject({ code: 'invalid_request', target: { type: 'field', name: 'data_id' } });
-    const running = await platform.api.request('POST', `/v1/projects/${projectId}/models`, { token, body: { name: 'm', data_id: await dataRun(projectId, 'running') } });
+    const running = await platform.api.request('POST', `/v1/projects/${projectId}/models`, {
+      token,
+      body: { name: 'm', data_id: await dataRun(projectId, 'running') },
+    });
     expect(running.status).toBe(400);
     expect(envelopeOf(running).message).toMatch(/running/);
     const otherProject = await platform.api.newProject(token, 'other');
-    const foreign = await platform.api.request('POST', `/v1/projects/${projectId}/models`, { token, body: { name: 'm', data_id: await dataRun(otherProject) } });
+    const foreign = await platform.api.request('POST', `/v1/projects/${projectId}/models`, {
+      token,
+      body: { name: 'm', data_id: await dataRun(otherProject) },
+    });
     expect(foreign.status).toBe(400);
-    const badEpochs = await platform.api.request('POST', `/v1/projects/${projectId}/models`, { token, body: { name: 'm', data_id: await dataRun(projectId), hyperparameters: { phase1_num_epochs: 99 } } });
+    const badEpochs = await platform.api.request('POST', `/v1/projects/${projectId}/models`, {
+      token,
+      body: { name: 'm', data_id: await dataRun(projectId), hyperparameters: { phase1_num_epochs: 99 } },
+    });
     expect(badEpochs.status).toBe(400);
     expect(envelopeOf(badEpochs).target).toEqual({ type: 'field', name: 'hyperparameters.phase1_num_epochs' });
   });
 
   it('trains a model in two phases, then ends failed (never completed without metrics) when evaluation cannot judge it', async () => {
     const dataId = await dataRun(projectId);
-    const created = await platform.api.request<Record<string, any>>('POST', `/v1/projects/${projectId}/models`, { token, body: { name: 'example-model-1', data_id: dataId, hyperparameters: { phase1_num_epochs: 1, phase2_num_epochs: 2, batch_size: 4 } } }); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const created = await platform.api.request<Record<string, any>>('POST', `/v1/projects/${projectId}/models`, {
+      token,
+      body: { name: 'example-model-1', data_id: dataId, hyperparameters: { phase1_num_epochs: 1, phase2_num_epochs: 2, batch_size: 4 } },
+    }); // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(created.status).toBe(202);
     const id = created.body.id as string;
     expect(created.body).toEqual({
@@ -94,7 +136,9 @@ describe('InstructLab models (/v1/models)', () => {
       data_id: dataId,
       base_model: 'starter-llama',
       taxonomy_id: expect.stringMatching(/^[a-z0-9-]{36}$/),
-      model_metrics: { tokens: { training_estimated: 900, training_total: 0, training_phases: { phase_1_knowledge: 0, phase_2_skills: 0 } } },
+      model_metrics: {
+        tokens: { training_estimated: 900, training_total: 0, training_phases: { phase_1_knowledge: 0, phase_2_skills: 0 } },
+      },
       href: `${platform.url}/v1/projects/${projectId}/models/${id}`,
     });
     const list = await get(`/v1/models?project_id=${projectId}`);
@@ -128,10 +172,18 @@ describe('InstructLab models (/v1/models)', () => {
   }, 240_000);
 
   it('cancels a queued or running model with 204', async () => {
-    const created = await platform.api.request<{ id: string }>('POST', `/v1/models?project_id=${projectId}`, { token, body: { name: 'to-cancel', data_id: await dataRun(projectId), hyperparameters: { phase1_num_epochs: 50 } } });
+    const created = await platform.api.request<{ id: string }>('POST', `/v1/models?project_id=${projectId}`, {
+      token,
+      body: { name: 'to-cancel', data_id: await dataRun(projectId), hyperparameters: { phase1_num_epochs: 50 } },
+    });
     expect(created.status).toBe(202);
-    expect((await platform.api.request('POST', `/v1/models/${created.body.id}/cancel?project_id=${projectId}`, { token })).status).toBe(204);
-    expect((await get(`/v1/projects/${projectId}/models/${created.body.id}`)).body).toMatchObject({ status: 'canceled', completed_at: expect.any(String) });
+    expect((await platform.api.request('POST', `/v1/models/${created.body.id}/cancel?project_id=${projectId}`, { token })).status).toBe(
+      204,
+    );
+    expect((await get(`/v1/projects/${projectId}/models/${created.body.id}`)).body).toMatchObject({
+      status: 'canceled',
+      completed_at: expect.any(String),
+    });
   });
 });
 
@@ -148,8 +200,21 @@ describe('fine tunings of type ilab through the official watsonx.ai SDK', () => 
     });
     expect(created.status).toBe(201);
     const id = created.result.metadata!.id;
-    expect(created.result).toMatchObject({ metadata: { name: 'ft-ilab', project_id: projectId, tags: ['e2e'] }, entity: { type: 'ilab', status: { state: expect.stringMatching(/queued|running/) }, training_data_references: [{ location: { path: `data/${dataId}` } }] } });
-    const second = await wx.createFineTuning({ name: 'ft-ilab-2', projectId, type: 'ilab', trainingDataReferences: [{ type: 'container', location: { path: `data/${dataId}` } }], resultsReference: { type: 'container', location: { path: 'results' } } });
+    expect(created.result).toMatchObject({
+      metadata: { name: 'ft-ilab', project_id: projectId, tags: ['e2e'] },
+      entity: {
+        type: 'ilab',
+        status: { state: expect.stringMatching(/queued|running/) },
+        training_data_references: [{ location: { path: `data/${dataId}` } }],
+      },
+    });
+    const second = await wx.createFineTuning({
+      name: 'ft-ilab-2',
+      projectId,
+      type: 'ilab',
+      trainingDataReferences: [{ type: 'container', location: { path: `data/${dataId}` } }],
+      resultsReference: { type: 'container', location: { path: 'results' } },
+    });
 
     const page = await wx.listFineTunings({ projectId, limit: 1, totalCount: true });
     expect(page.result.resources).toHaveLength(1);
@@ -166,13 +231,25 @@ describe('fine tunings of type ilab through the official watsonx.ai SDK', () => 
     expect((await wx.getFineTuning({ id, projectId })).result.entity!.status.state).toBe('canceled');
     await wx.deleteFineTuning({ id, projectId, hardDelete: true });
     await expect(wx.getFineTuning({ id, projectId })).rejects.toMatchObject({ status: 404 });
-    const cancel = await platform.api.request<Record<string, any>>('POST', `/ml/v1/fine_tunings/${second.result.metadata!.id}/cancel?version=${VERSION}&project_id=${projectId}`, { token }); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const cancel = await platform.api.request<Record<string, any>>(
+      'POST',
+      `/ml/v1/fine_tunings/${second.result.metadata!.id}/cancel?version=${VERSION}&project_id=${projectId}`,
+      { token },
+    ); // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(cancel.status).toBe(200);
     expect(cancel.body.entity.status.state).toBe('canceled');
   });
 
   it('refuses other fine-tuning types and spaces with the IBM envelope', async () => {
-    const notIlab = await platform.api.request('POST', `/ml/v1/fine_tunings?version=${VERSION}`, { token, body: { name: 'x', project_id: projectId, training_data_references: [{ type: 'container', location: { path: 'data/x' } }], results_reference: { type: 'container', location: {} } } });
+    const notIlab = await platform.api.request('POST', `/ml/v1/fine_tunings?version=${VERSION}`, {
+      token,
+      body: {
+        name: 'x',
+        project_id: projectId,
+        training_data_references: [{ type: 'container', location: { path: 'data/x' } }],
+        results_reference: { type: 'container', location: {} },
+      },
+    });
     expect(notIlab.status).toBe(400);
     expect(envelopeOf(notIlab).target?.name).toBe('type');
     const space = await platform.api.request('GET', `/ml/v1/fine_tunings?version=${VERSION}&space_id=${randomUUID()}`, { token });

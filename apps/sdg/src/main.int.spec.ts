@@ -65,7 +65,11 @@ afterAll(async () => {
   await ds?.destroy();
 });
 
-const grpcError = (p: Promise<unknown>) => p.then(() => ({ code: -1 }), (err: { code: number }) => err);
+const grpcError = (p: Promise<unknown>) =>
+  p.then(
+    () => ({ code: -1 }),
+    (err: { code: number }) => err,
+  );
 
 describe('the sdg processes', () => {
   it('an API-only and a worker-only process both report healthy', async () => {
@@ -79,7 +83,17 @@ describe('the sdg processes', () => {
     const project = randomUUID();
     expect((await lastValueFrom(sdg.listDataJobs({ projectId: project }))).dataJobs).toEqual([]);
     expect((await grpcError(lastValueFrom(sdg.getDataJob({ projectId: project, id: randomUUID() })))).code).toBe(GrpcStatus.NOT_FOUND);
-    const create = lastValueFrom(sdg.createDataJob({ projectId: project, name: 'n1', taxonomyId: randomUUID(), teacherModel: '', judgeModel: '', createdBy: 'u', numInstructions: 0 }));
+    const create = lastValueFrom(
+      sdg.createDataJob({
+        projectId: project,
+        name: 'n1',
+        taxonomyId: randomUUID(),
+        teacherModel: '',
+        judgeModel: '',
+        createdBy: 'u',
+        numInstructions: 0,
+      }),
+    );
     expect((await grpcError(create)).code).toBe(GrpcStatus.UNAVAILABLE);
     expect((await lastValueFrom(sdg.listDataJobs({ projectId: project }))).dataJobs).toEqual([]);
   });
@@ -104,4 +118,3 @@ describe('the sdg processes', () => {
     }
   });
 });
-

@@ -3,7 +3,17 @@ import { ClientsModule, type ClientGrpc } from '@nestjs/microservices';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
-import { GrpcHealthController, ReadinessRegistry, createLogger, envString, grpcOptions, serviceDataSourceOptions, serviceGrpcUrl, serviceReadiness, type Logger } from '@platform/common';
+import {
+  GrpcHealthController,
+  ReadinessRegistry,
+  createLogger,
+  envString,
+  grpcOptions,
+  serviceDataSourceOptions,
+  serviceGrpcUrl,
+  serviceReadiness,
+  type Logger,
+} from '@platform/common';
 import { inferenceV1, taxonomyV1 } from '@platform/contracts';
 import { OutboxRelay, eventsStream, eventsSubjectPrefix, outboxMigration, startOutboxRelay, stopOutboxRelay } from '@platform/events';
 import { createObjectStoreFromEnv, type ObjectStore } from '@platform/object-store';

@@ -45,7 +45,9 @@ export class TaxonomyGrpcController implements taxonomyV1.TaxonomyServiceControl
       taxonomyPathCos: req.taxonomyPathCos,
       bucket: req.cosBucketInformation?.bucket,
       endpoint: req.cosBucketInformation?.endpoint,
-      secretsManager: req.secretsManagerConfig?.url ? { url: req.secretsManagerConfig.url, gitId: req.secretsManagerConfig.gitId } : undefined,
+      secretsManager: req.secretsManagerConfig?.url
+        ? { url: req.secretsManagerConfig.url, gitId: req.secretsManagerConfig.gitId }
+        : undefined,
       createdBy: req.createdBy,
     });
     return { taxonomy: toMessage(row) };

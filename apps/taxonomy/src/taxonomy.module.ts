@@ -2,7 +2,16 @@ import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
-import { GrpcHealthController, ReadinessRegistry, createLogger, envBool, envString, serviceDataSourceOptions, serviceReadiness, type Logger } from '@platform/common';
+import {
+  GrpcHealthController,
+  ReadinessRegistry,
+  createLogger,
+  envBool,
+  envString,
+  serviceDataSourceOptions,
+  serviceReadiness,
+  type Logger,
+} from '@platform/common';
 import { OutboxRelay, eventsStream, eventsSubjectPrefix, outboxMigration, startOutboxRelay, stopOutboxRelay } from '@platform/events';
 import { createObjectStoreFromEnv, loadS3Config, type ObjectStore } from '@platform/object-store';
 import type { DataSource } from 'typeorm';
@@ -49,7 +58,10 @@ class TaxonomyRuntime implements OnApplicationShutdown {
     SecretsService,
     // Required: without the key no secret could be opened, so the service refuses to start rather than fail later.
     { provide: SECRET_CIPHER, useFactory: () => new SecretCipher(envString('PLATFORM_SECRETS_KEY')) },
-    { provide: DOCUMENT_POLICY, useFactory: (): DocumentPolicy => ({ allowPrivate: envBool('PLATFORM_ALLOW_PRIVATE_GIT', false), limits: documentLimitsFromEnv() }) },
+    {
+      provide: DOCUMENT_POLICY,
+      useFactory: (): DocumentPolicy => ({ allowPrivate: envBool('PLATFORM_ALLOW_PRIVATE_GIT', false), limits: documentLimitsFromEnv() }),
+    },
     { provide: LOGGER, useFactory: () => createLogger('taxonomy') },
     { provide: OBJECT_STORE, useFactory: () => createObjectStoreFromEnv() },
     { provide: STORE_LOCATION, useFactory: () => ({ bucket: loadS3Config().bucket, endpoint: loadS3Config().endpoint }) },
@@ -58,7 +70,14 @@ class TaxonomyRuntime implements OnApplicationShutdown {
       provide: OutboxRelay,
       inject: [getDataSourceToken(), NATS_CONNECTION, LOGGER],
       useFactory: (dataSource: DataSource, nc: NatsConnection, logger: Logger) =>
-        startOutboxRelay({ dataSource, schema: TAXONOMY_SCHEMA, nc, logger, expectStream: eventsStream(), streams: [{ name: eventsStream(), subjects: [`${eventsSubjectPrefix()}.>`] }] }),
+        startOutboxRelay({
+          dataSource,
+          schema: TAXONOMY_SCHEMA,
+          nc,
+          logger,
+          expectStream: eventsStream(),
+          streams: [{ name: eventsStream(), subjects: [`${eventsSubjectPrefix()}.>`] }],
+        }),
     },
     {
       provide: ReadinessRegistry,

@@ -2,7 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { PlatformError, currentTraceId, isCosPath, isInstructlabName, isUniqueViolation, PROJECT_ID, requireInstructlabId, type Logger } from '@platform/common';
+import {
+  PlatformError,
+  currentTraceId,
+  isCosPath,
+  isInstructlabName,
+  isUniqueViolation,
+  PROJECT_ID,
+  requireInstructlabId,
+  type Logger,
+} from '@platform/common';
 import { enqueueEvent, OutboxRelay } from '@platform/events';
 import type { ObjectStore } from '@platform/object-store';
 import type { DataSource } from 'typeorm';
@@ -55,9 +64,13 @@ export class TaxonomyService {
    */
   async create(input: NewTaxonomy): Promise<TaxonomyEntity> {
     this.checkProject(input.projectId);
-    if (!isInstructlabName(input.name)) throw PlatformError.invalid('name must be 1-32 characters matching ^[a-zA-Z0-9]([_-]?[a-zA-Z0-9]+)*$.', 'name');
+    if (!isInstructlabName(input.name))
+      throw PlatformError.invalid('name must be 1-32 characters matching ^[a-zA-Z0-9]([_-]?[a-zA-Z0-9]+)*$.', 'name');
     if (input.taxonomyPathCos && !isCosPath(input.taxonomyPathCos)) {
-      throw PlatformError.invalid('taxonomy_path_cos must be 20-100 characters matching ^([-_./a-zA-Z0-9][a-zA-Z0-9]+)*[^/]$.', 'taxonomy_path_cos');
+      throw PlatformError.invalid(
+        'taxonomy_path_cos must be 20-100 characters matching ^([-_./a-zA-Z0-9][a-zA-Z0-9]+)*[^/]$.',
+        'taxonomy_path_cos',
+      );
     }
     if (input.bucket && input.bucket !== this.location.bucket) {
       throw PlatformError.invalid(`Only the platform's bucket "${this.location.bucket}" can be read.`, 'cos_bucket_information.bucket');
@@ -109,7 +122,13 @@ export class TaxonomyService {
           }),
         );
         await m.getRepository(TaxonomyLeafEntity).insert(
-          leaves.map(({ path, qnaYaml }) => ({ taxonomyId: row.id, path, kind: leafKindOf(path, qnaYaml), qnaYaml, documents: storedDocuments.get(path) ?? [] })),
+          leaves.map(({ path, qnaYaml }) => ({
+            taxonomyId: row.id,
+            path,
+            kind: leafKindOf(path, qnaYaml),
+            qnaYaml,
+            documents: storedDocuments.get(path) ?? [],
+          })),
         );
         await enqueueEvent(
           m,
@@ -165,7 +184,11 @@ export class TaxonomyService {
     await this.db.transaction(async (m) => {
       const res = await m.getRepository(TaxonomyEntity).delete({ id: row.id, projectId });
       if (!res.affected) throw PlatformError.notFound(`Taxonomy ${id} was not found in project ${projectId}.`, 'taxonomy_not_found');
-      await enqueueEvent(m, TAXONOMY_SCHEMA, taxonomyEvents.create('taxonomy.deleted', { taxonomyId: row.id, projectId }, { traceId: currentTraceId() }));
+      await enqueueEvent(
+        m,
+        TAXONOMY_SCHEMA,
+        taxonomyEvents.create('taxonomy.deleted', { taxonomyId: row.id, projectId }, { traceId: currentTraceId() }),
+      );
     });
     this.relay.nudge();
     // The uploaded tarball is the user's and stays; the extracted documents were ours.
@@ -181,7 +204,9 @@ export class TaxonomyService {
   }
 
   private async removeDocuments(prefix: string): Promise<void> {
-    await this.store.deletePrefix(prefix).catch((err: unknown) => this.logger.warn({ err, prefix }, 'could not remove taxonomy documents; they are orphaned'));
+    await this.store
+      .deletePrefix(prefix)
+      .catch((err: unknown) => this.logger.warn({ err, prefix }, 'could not remove taxonomy documents; they are orphaned'));
   }
 
   private checkProject(projectId: string): void {

@@ -7,11 +7,22 @@ describe('hyperparameters', () => {
   it('defaults to fast full fine-tuning on the CPU trainer and to the LAB schedule on GPU executors', () => {
     expect(resolveHyperparameters('builtin', undefined)).toEqual(defaultHyperparameters('builtin'));
     expect(defaultHyperparameters('builtin')).toMatchObject({ mode: 'full', phase1: { epochs: 3 }, phase2: { epochs: 3 } });
-    expect(defaultHyperparameters('kubernetes')).toMatchObject({ phase1: { epochs: 7, learningRate: 2e-5 }, phase2: { epochs: 10, learningRate: 6e-6 }, maxSeqLen: 4096 });
+    expect(defaultHyperparameters('kubernetes')).toMatchObject({
+      phase1: { epochs: 7, learningRate: 2e-5 },
+      phase2: { epochs: 10, learningRate: 6e-6 },
+      maxSeqLen: 4096,
+    });
   });
 
   it('applies per-job values over the defaults', () => {
-    const h = resolveHyperparameters('builtin', { ...none, mode: 'lora', phase2NumEpochs: 5, phase1LearningRate: 0.01, loraRank: 4, seed: 7 });
+    const h = resolveHyperparameters('builtin', {
+      ...none,
+      mode: 'lora',
+      phase2NumEpochs: 5,
+      phase1LearningRate: 0.01,
+      loraRank: 4,
+      seed: 7,
+    });
     expect(h).toMatchObject({ mode: 'lora', phase1: { epochs: 3, learningRate: 0.01 }, phase2: { epochs: 5 }, loraRank: 4, seed: 7 });
   });
 
@@ -24,6 +35,8 @@ describe('hyperparameters', () => {
     [{ ...none, maxSeqLen: 8 }, 'hyperparameters.max_seq_len'],
     [{ ...none, warmupSteps: -1 }, 'hyperparameters.warmup_steps'],
   ])('refuses %j naming %s', (h, field) => {
-    expect(() => resolveHyperparameters('builtin', h)).toThrow(expect.objectContaining({ target: expect.objectContaining({ name: field }) }));
+    expect(() => resolveHyperparameters('builtin', h)).toThrow(
+      expect.objectContaining({ target: expect.objectContaining({ name: field }) }),
+    );
   });
 });

@@ -86,7 +86,10 @@ function checked(name: keyof typeof RANGES, v: number | undefined): number | und
   const low = r.open ? v > r.min : v >= r.min;
   if (!Number.isFinite(v) || !low || v > r.max || (r.integer && !Number.isInteger(v))) {
     const what = r.integer ? 'an integer' : 'a number';
-    throw PlatformError.invalid(`hyperparameters.${name} must be ${what} ${r.open ? '>' : '≥'} ${r.min} and ≤ ${r.max}.`, `hyperparameters.${name}`);
+    throw PlatformError.invalid(
+      `hyperparameters.${name} must be ${what} ${r.open ? '>' : '≥'} ${r.min} and ≤ ${r.max}.`,
+      `hyperparameters.${name}`,
+    );
   }
   return v;
 }
@@ -96,7 +99,8 @@ export function resolveHyperparameters(executor: ExecutorKind, h: trainingV1.Hyp
   const out = defaultHyperparameters(executor);
   if (!h) return out;
   if (h.mode !== '') {
-    if (h.mode !== 'full' && h.mode !== 'lora') throw PlatformError.invalid('hyperparameters.mode must be "full" or "lora".', 'hyperparameters.mode');
+    if (h.mode !== 'full' && h.mode !== 'lora')
+      throw PlatformError.invalid('hyperparameters.mode must be "full" or "lora".', 'hyperparameters.mode');
     out.mode = h.mode;
   }
   out.phase1.epochs = checked('phase1_num_epochs', h.phase1NumEpochs) ?? out.phase1.epochs;

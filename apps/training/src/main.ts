@@ -2,7 +2,13 @@ import { runMain, serviceGrpcUrl, serviceOpsPort, startGrpcService } from '@plat
 import { TrainingModule } from './training.module';
 
 export function startTrainingService(addresses = { grpcUrl: serviceGrpcUrl('training'), opsPort: serviceOpsPort('training') }) {
-  return startGrpcService({ name: 'training', module: TrainingModule, protos: ['training'], grpcUrl: addresses.grpcUrl, opsPort: addresses.opsPort });
+  return startGrpcService({
+    name: 'training',
+    module: TrainingModule,
+    protos: ['training'],
+    grpcUrl: addresses.grpcUrl,
+    opsPort: addresses.opsPort,
+  });
 }
 
 if (require.main === module) runMain(startTrainingService);

@@ -48,7 +48,14 @@ export function toModelJobMessage(j: ModelJobEntity): trainingV1.ModelJob {
     hyperparameters: hyperparametersMessage(j.hyperparameters),
     executor: j.executor,
     progress: j.progress
-      ? { phase: j.progress.phase, epoch: j.progress.epoch, epochs: j.progress.epochs, step: j.progress.step, loss: Number.isFinite(j.progress.loss) ? j.progress.loss : 0, tokensPerSecond: j.progress.tokensPerSecond }
+      ? {
+          phase: j.progress.phase,
+          epoch: j.progress.epoch,
+          epochs: j.progress.epochs,
+          step: j.progress.step,
+          loss: Number.isFinite(j.progress.loss) ? j.progress.loss : 0,
+          tokensPerSecond: j.progress.tokensPerSecond,
+        }
       : undefined,
     checkpoints: [...j.checkpoints].sort((a, b) => a.phase - b.phase || a.epoch - b.epoch).map(checkpoint),
     bestCheckpoint: j.bestCheckpoint ? checkpoint(j.bestCheckpoint) : undefined,

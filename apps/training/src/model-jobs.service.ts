@@ -64,14 +64,16 @@ export class ModelJobsService {
    */
   async create(input: NewModelJob): Promise<ModelJobEntity> {
     this.checkProject(input.projectId);
-    if (!isInstructlabName(input.name)) throw PlatformError.invalid('name must be 1-32 characters matching ^[a-zA-Z0-9]([_-]?[a-zA-Z0-9]+)*$.', 'name');
+    if (!isInstructlabName(input.name))
+      throw PlatformError.invalid('name must be 1-32 characters matching ^[a-zA-Z0-9]([_-]?[a-zA-Z0-9]+)*$.', 'name');
     if (!isInstructlabId(input.dataId)) throw PlatformError.invalid('data_id must be 36 characters of a-z, 0-9 and "-".', 'data_id');
     const baseModel = checkBaseModel(this.config, input.baseModel);
     const hyperparameters = resolveHyperparameters(this.config.executor, input.hyperparameters);
     if ((input.tags ?? []).length > 64) throw PlatformError.invalid('At most 64 tags.', 'tags');
     const data = await this.dataJobs.get(input.projectId, input.dataId);
     if (!data) throw PlatformError.invalid(`Data ${input.dataId} was not found in project ${input.projectId}.`, 'data_id');
-    if (!data.completed) throw PlatformError.invalid(`Data ${input.dataId} is ${data.status}; training needs a completed data generation run.`, 'data_id');
+    if (!data.completed)
+      throw PlatformError.invalid(`Data ${input.dataId} is ${data.status}; training needs a completed data generation run.`, 'data_id');
 
     const saved = await this.db.transaction(async (m) => {
       const repo = m.getRepository(ModelJobEntity);
@@ -92,7 +94,11 @@ export class ModelJobsService {
           tokensEstimated: data.trainingEstimated,
         }),
       );
-      await enqueueEvent(m, TRAINING_SCHEMA, this.queue.create('training.run', { modelId: row.id, projectId: row.projectId }, { traceId: currentTraceId() }));
+      await enqueueEvent(
+        m,
+        TRAINING_SCHEMA,
+        this.queue.create('training.run', { modelId: row.id, projectId: row.projectId }, { traceId: currentTraceId() }),
+      );
       return row;
     });
     this.relay.nudge();
@@ -117,12 +123,18 @@ export class ModelJobsService {
     this.checkProject(projectId);
     const limit = o.limit === 0 ? 100 : o.limit;
     if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw PlatformError.invalid('limit must be between 1 and 200.', 'limit');
-    if (o.state !== '' && !STATUSES.includes(o.state as ModelJobStatus)) throw PlatformError.invalid(`state must be one of ${STATUSES.join(', ')}.`, 'state');
+    if (o.state !== '' && !STATUSES.includes(o.state as ModelJobStatus))
+      throw PlatformError.invalid(`state must be one of ${STATUSES.join(', ')}.`, 'state');
     const offset = o.start === '' ? 0 : decodeStart(o.start);
     const q = this.repo.createQueryBuilder('j').where('j.project_id = :projectId', { projectId });
     if (o.state !== '') q.andWhere('j.status = :state', { state: o.state });
     if (o.tag !== '') q.andWhere('j.tags @> :tag::jsonb', { tag: JSON.stringify([o.tag]) });
-    const [jobs, totalCount] = await q.orderBy('j.created_at', 'DESC').addOrderBy('j.id', 'DESC').skip(offset).take(limit).getManyAndCount();
+    const [jobs, totalCount] = await q
+      .orderBy('j.created_at', 'DESC')
+      .addOrderBy('j.id', 'DESC')
+      .skip(offset)
+      .take(limit)
+      .getManyAndCount();
     const next = offset + jobs.length;
     return { jobs, totalCount, limit, nextStart: next < totalCount ? encodeStart(next) : '' };
   }
@@ -151,14 +163,22 @@ export class ModelJobsService {
     await this.db.transaction(async (m) => {
       const res = await m.getRepository(ModelJobEntity).delete({ id: row.id, projectId });
       if (!res.affected) throw PlatformError.notFound(`Model ${id} was not found in project ${projectId}.`, 'model_not_found');
-      await enqueueEvent(m, TRAINING_SCHEMA, this.events.create('training.job.deleted', { modelId: row.id, projectId }, { traceId: currentTraceId() }));
+      await enqueueEvent(
+        m,
+        TRAINING_SCHEMA,
+        this.events.create('training.job.deleted', { modelId: row.id, projectId }, { traceId: currentTraceId() }),
+      );
     });
     this.relay.nudge();
     await this.store.deletePrefix(modelPrefix(row.id));
   }
 
   private async announce(m: EntityManager, type: 'training.job.canceled', row: ModelJobEntity, status: 'canceled'): Promise<void> {
-    await enqueueEvent(m, TRAINING_SCHEMA, this.events.create(type, { modelId: row.id, projectId: row.projectId, status }, { traceId: currentTraceId() }));
+    await enqueueEvent(
+      m,
+      TRAINING_SCHEMA,
+      this.events.create(type, { modelId: row.id, projectId: row.projectId, status }, { traceId: currentTraceId() }),
+    );
   }
 
   private checkProject(projectId: string): void {

@@ -70,13 +70,14 @@ export function parseBaseModel(raw: string | undefined): BaseModel {
   if (!raw) return DEFAULT_BASE_MODEL;
   const at = raw.lastIndexOf(':');
   const dir = at > 0 ? raw.slice(0, at) : raw;
-  const name = at > 0 ? raw.slice(at + 1) : dir.split('/').filter(Boolean).at(-1) ?? dir;
+  const name = at > 0 ? raw.slice(at + 1) : (dir.split('/').filter(Boolean).at(-1) ?? dir);
   return { dir: isAbsolute(dir) ? dir : join(WORKSPACE, dir), name };
 }
 
 export function loadTrainingConfig(env: Env = process.env): TrainingConfig {
   const executor = (env.PLATFORM_TRAINING_EXECUTOR || 'builtin') as ExecutorKind;
-  if (!EXECUTOR_KINDS.includes(executor)) throw new Error(`PLATFORM_TRAINING_EXECUTOR must be one of ${EXECUTOR_KINDS.join(', ')}, got "${executor}"`);
+  if (!EXECUTOR_KINDS.includes(executor))
+    throw new Error(`PLATFORM_TRAINING_EXECUTOR must be one of ${EXECUTOR_KINDS.join(', ')}, got "${executor}"`);
   return {
     executor,
     baseModel: parseBaseModel(env.PLATFORM_TRAINING_BASE_MODEL),
@@ -111,11 +112,15 @@ export function loadTrainingConfig(env: Env = process.env): TrainingConfig {
  * that alphabet. `platform/starter-llama` → `starter-llama`.
  */
 export function baseModelLabel(name: string): string {
-  return (name.split('/').at(-1) ?? name).toLowerCase().replace(/[^a-z0-9-]+/g, '-').slice(0, 100);
+  return (name.split('/').at(-1) ?? name)
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .slice(0, 100);
 }
 
 /** A request's base model must be the one this deployment trains (empty: that one), by catalog name or API label. */
 export function checkBaseModel(config: TrainingConfig, requested: string): string {
-  if (requested === '' || requested === config.baseModel.name || requested === baseModelLabel(config.baseModel.name)) return config.baseModel.name;
+  if (requested === '' || requested === config.baseModel.name || requested === baseModelLabel(config.baseModel.name))
+    return config.baseModel.name;
   throw PlatformError.invalid(`base_model "${requested}" is not available; this platform trains "${config.baseModel.name}".`, 'base_model');
 }

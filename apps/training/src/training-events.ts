@@ -1,4 +1,10 @@
-import { defineEvents, eventsSubjectPrefix, type CheckpointRef, type TrainingCheckpointSaved, type TrainingJobTrained } from '@platform/events';
+import {
+  defineEvents,
+  eventsSubjectPrefix,
+  type CheckpointRef,
+  type TrainingCheckpointSaved,
+  type TrainingJobTrained,
+} from '@platform/events';
 
 export interface JobFinished {
   modelId: string;

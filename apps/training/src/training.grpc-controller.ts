@@ -9,7 +9,14 @@ export class TrainingGrpcController implements trainingV1.TrainingServiceControl
   constructor(private readonly jobs: ModelJobsService) {}
 
   async createModelJob(req: trainingV1.CreateModelJobRequest): Promise<trainingV1.CreateModelJobResponse> {
-    const row = await this.jobs.create({ projectId: req.projectId, name: req.name, dataId: req.dataId, createdBy: req.createdBy, baseModel: req.baseModel, hyperparameters: req.hyperparameters });
+    const row = await this.jobs.create({
+      projectId: req.projectId,
+      name: req.name,
+      dataId: req.dataId,
+      createdBy: req.createdBy,
+      baseModel: req.baseModel,
+      hyperparameters: req.hyperparameters,
+    });
     return { modelJob: toModelJobMessage(row) };
   }
 

@@ -64,7 +64,10 @@ async function keys(prefix: string): Promise<string[]> {
 
 const job = async (id: string) => (await client.get({ projectId, id })).modelJob as trainingV1.ModelJob;
 
-async function publishEvaluation(type: 'evaluation.model.evaluated' | 'evaluation.model.failed', data: Record<string, unknown>): Promise<void> {
+async function publishEvaluation(
+  type: 'evaluation.model.evaluated' | 'evaluation.model.failed',
+  data: Record<string, unknown>,
+): Promise<void> {
   const ev = evaluationEvent(env.PLATFORM_EVENTS_PREFIX as string, type, data);
   await js.publish(ev.subject, encodeEvent(ev), { msgID: ev.id });
 }
@@ -108,35 +111,79 @@ afterAll(async () => {
 describe('training service', () => {
   it('refuses data that is missing, unfinished or of another project, and bad hyperparameters (400 before any row)', async () => {
     const invalid = { code: GrpcStatus.INVALID_ARGUMENT };
-    await expect(client.create({ projectId, name: 'm1', dataId: randomUUID(), createdBy: 'u', baseModel: '', hyperparameters: undefined })).rejects.toMatchObject(invalid);
+    await expect(
+      client.create({ projectId, name: 'm1', dataId: randomUUID(), createdBy: 'u', baseModel: '', hyperparameters: undefined }),
+    ).rejects.toMatchObject(invalid);
     const foreign = await dataRun(1, otherProject);
-    await expect(client.create({ projectId, name: 'm1', dataId: foreign, createdBy: 'u', baseModel: '', hyperparameters: undefined })).rejects.toMatchObject(invalid);
+    await expect(
+      client.create({ projectId, name: 'm1', dataId: foreign, createdBy: 'u', baseModel: '', hyperparameters: undefined }),
+    ).rejects.toMatchObject(invalid);
     const running = await seedDataJob(databaseUrl, { projectId, status: 'running' });
-    await expect(client.create({ projectId, name: 'm1', dataId: running, createdBy: 'u', baseModel: '', hyperparameters: undefined })).rejects.toMatchObject({ ...invalid, details: expect.stringMatching(/running/) });
-    await expect(client.create({ projectId, name: 'm1', dataId: smallData, createdBy: 'u', baseModel: '', hyperparameters: { mode: '', phase1NumEpochs: 0 } })).rejects.toMatchObject({
+    await expect(
+      client.create({ projectId, name: 'm1', dataId: running, createdBy: 'u', baseModel: '', hyperparameters: undefined }),
+    ).rejects.toMatchObject({ ...invalid, details: expect.stringMatching(/running/) });
+    await expect(
+      client.create({
+        projectId,
+        name: 'm1',
+        dataId: smallData,
+        createdBy: 'u',
+        baseModel: '',
+        hyperparameters: { mode: '', phase1NumEpochs: 0 },
+      }),
+    ).rejects.toMatchObject({
       ...invalid,
       details: expect.stringMatching(/phase1_num_epochs/),
     });
-    await expect(client.create({ projectId, name: 'm1', dataId: smallData, createdBy: 'u', baseModel: 'granite-7b', hyperparameters: undefined })).rejects.toMatchObject(invalid);
-    await expect(client.create({ projectId, name: 'bad name!', dataId: smallData, createdBy: 'u', baseModel: '', hyperparameters: undefined })).rejects.toMatchObject(invalid);
+    await expect(
+      client.create({ projectId, name: 'm1', dataId: smallData, createdBy: 'u', baseModel: 'granite-7b', hyperparameters: undefined }),
+    ).rejects.toMatchObject(invalid);
+    await expect(
+      client.create({ projectId, name: 'bad name!', dataId: smallData, createdBy: 'u', baseModel: '', hyperparameters: undefined }),
+    ).rejects.toMatchObject(invalid);
     expect((await client.list({ projectId })).modelJobs).toEqual([]);
   });
 
   it('trains knowledge then skills, one announced checkpoint per epoch, and completes once evaluation picked the best', async () => {
-    const { modelJob } = await client.create({ projectId, name: 'two-phase', dataId: smallData, createdBy: 'u', baseModel: '', hyperparameters: { mode: '', phase1NumEpochs: 2, phase2NumEpochs: 2, batchSize: 4 } });
+    const { modelJob } = await client.create({
+      projectId,
+      name: 'two-phase',
+      dataId: smallData,
+      createdBy: 'u',
+      baseModel: '',
+      hyperparameters: { mode: '', phase1NumEpochs: 2, phase2NumEpochs: 2, batchSize: 4 },
+    });
     const id = modelJob!.id;
-    expect(modelJob).toMatchObject({ status: S.MODEL_JOB_STATUS_QUEUED, state: '', baseModel: 'tiny-base', dataId: smallData, executor: 'builtin' });
+    expect(modelJob).toMatchObject({
+      status: S.MODEL_JOB_STATUS_QUEUED,
+      state: '',
+      baseModel: 'tiny-base',
+      dataId: smallData,
+      executor: 'builtin',
+    });
     expect(modelJob!.taxonomyId).toMatch(/^[a-z0-9-]{36}$/);
     expect(modelJob!.modelMetrics?.tokens?.trainingEstimated).toBe(4242);
 
     const trained = await waitUntil('training.job.trained', () => events.of<TrainingJobTrained>('training.job.trained', id)[0], 120_000);
     const saved = events.of<TrainingCheckpointSaved>('training.checkpoint.saved', id).map((e) => e.data);
-    expect(saved.map((c) => [c.phase, c.epoch])).toEqual([[1, 1], [1, 2], [2, 1], [2, 2]]);
+    expect(saved.map((c) => [c.phase, c.epoch])).toEqual([
+      [1, 1],
+      [1, 2],
+      [2, 1],
+      [2, 2],
+    ]);
     for (const c of saved) {
       expect(c.objectPrefix).toBe(`trained_models/${id}/artifacts/phase${c.phase}/epoch-${c.epoch}/`);
-      expect(await keys(c.objectPrefix)).toEqual(expect.arrayContaining([`${c.objectPrefix}config.json`, `${c.objectPrefix}tokenizer.json`, `${c.objectPrefix}model.safetensors`]));
+      expect(await keys(c.objectPrefix)).toEqual(
+        expect.arrayContaining([`${c.objectPrefix}config.json`, `${c.objectPrefix}tokenizer.json`, `${c.objectPrefix}model.safetensors`]),
+      );
     }
-    expect(trained.data).toMatchObject({ projectId, dataId: smallData, baseModel: 'tiny-base', candidates: saved.filter((c) => c.phase === 2).map(({ phase, epoch, objectPrefix }) => ({ phase, epoch, objectPrefix })) });
+    expect(trained.data).toMatchObject({
+      projectId,
+      dataId: smallData,
+      baseModel: 'tiny-base',
+      candidates: saved.filter((c) => c.phase === 2).map(({ phase, epoch, objectPrefix }) => ({ phase, epoch, objectPrefix })),
+    });
     // Phase 2 started from phase 1's last checkpoint: its first epoch is not the base model's weights.
     const evaluating = await job(id);
     expect(evaluating).toMatchObject({ status: S.MODEL_JOB_STATUS_RUNNING, state: 'evaluating' });
@@ -147,7 +194,11 @@ describe('training service', () => {
     const logs = await keys(`trained_models/${id}/logs/`);
     expect(logs).toEqual([`trained_models/${id}/logs/system-attempt-1.json`, `trained_models/${id}/logs/train-attempt-1.log`]);
     const system = JSON.parse((await store.getBuffer(logs[0])).toString()) as Record<string, unknown>;
-    expect(system).toMatchObject({ node_version: process.version, executor: { executor: 'builtin' }, hyperparameters: { phase1: { epochs: 2 }, batchSize: 4 } });
+    expect(system).toMatchObject({
+      node_version: process.version,
+      executor: { executor: 'builtin' },
+      hyperparameters: { phase1: { epochs: 2 }, batchSize: 4 },
+    });
     expect((await store.getBuffer(logs[1])).toString()).toMatch(/"event":"checkpoint".*"phase":2,"epoch":2/);
 
     const best = saved.find((c) => c.phase === 2 && c.epoch === 1)!;
@@ -157,8 +208,17 @@ describe('training service', () => {
       mt_bench: { overall_average: 4.5, error_rate: 0.1, scores: { turn_one: 5, turn_two: 4 } },
       mt_bench_branch: { error_rate: 0, improvements: { 'compositional_skills/x/qna.yaml': 1 }, regressions: {}, no_change: {} },
     };
-    await publishEvaluation('evaluation.model.evaluated', { modelId: id, projectId, bestCheckpoint: { phase: 2, epoch: 1, objectPrefix: best.objectPrefix }, metrics });
-    const done = await waitUntil('completed', async () => ((await job(id)).status === S.MODEL_JOB_STATUS_COMPLETED ? job(id) : undefined), 30_000);
+    await publishEvaluation('evaluation.model.evaluated', {
+      modelId: id,
+      projectId,
+      bestCheckpoint: { phase: 2, epoch: 1, objectPrefix: best.objectPrefix },
+      metrics,
+    });
+    const done = await waitUntil(
+      'completed',
+      async () => ((await job(id)).status === S.MODEL_JOB_STATUS_COMPLETED ? job(id) : undefined),
+      30_000,
+    );
     expect(done.completedAt).toBeInstanceOf(Date);
     expect(done.bestCheckpoint).toEqual({ phase: 2, epoch: 1, objectPrefix: best.objectPrefix });
     expect(done.modelMetrics).toMatchObject({
@@ -169,7 +229,9 @@ describe('training service', () => {
       tokens: { trainingTotal: tokens.trainingTotal },
     });
     // The model is the chosen checkpoint, byte for byte, and nothing more is written once completed.
-    expect(await store.getBuffer(`trained_models/${id}/model/model.safetensors`)).toEqual(await store.getBuffer(`${best.objectPrefix}model.safetensors`));
+    expect(await store.getBuffer(`trained_models/${id}/model/model.safetensors`)).toEqual(
+      await store.getBuffer(`${best.objectPrefix}model.safetensors`),
+    );
     const after = await keys(`trained_models/${id}/`);
     await new Promise((r) => setTimeout(r, 1000));
     expect(await keys(`trained_models/${id}/`)).toEqual(after);
@@ -177,20 +239,42 @@ describe('training service', () => {
   }, 180_000);
 
   it('fails the job with the reason when evaluation fails, holding back a verdict that arrives before training ended', async () => {
-    const { modelJob } = await client.create({ projectId, name: 'eval-fails', dataId: smallData, createdBy: 'u', baseModel: '', hyperparameters: { mode: 'lora', phase1NumEpochs: 2, phase2NumEpochs: 1, loraRank: 2 } });
+    const { modelJob } = await client.create({
+      projectId,
+      name: 'eval-fails',
+      dataId: smallData,
+      createdBy: 'u',
+      baseModel: '',
+      hyperparameters: { mode: 'lora', phase1NumEpochs: 2, phase2NumEpochs: 1, loraRank: 2 },
+    });
     const id = modelJob!.id;
     await waitUntil('first checkpoint', () => events.of('training.checkpoint.saved', id)[0], 120_000);
     await publishEvaluation('evaluation.model.failed', { modelId: id, projectId, reason: 'judge model unreachable' });
     await waitUntil('trained', () => events.of('training.job.trained', id)[0], 120_000);
     // The early verdict did not cut training short: every checkpoint was saved first.
-    expect(events.of<TrainingCheckpointSaved>('training.checkpoint.saved', id).map((e) => `${e.data.phase}/${e.data.epoch}`)).toEqual(['1/1', '1/2', '2/1']);
-    const failed = await waitUntil('failed', async () => ((await job(id)).status === S.MODEL_JOB_STATUS_FAILED ? job(id) : undefined), 30_000);
+    expect(events.of<TrainingCheckpointSaved>('training.checkpoint.saved', id).map((e) => `${e.data.phase}/${e.data.epoch}`)).toEqual([
+      '1/1',
+      '1/2',
+      '2/1',
+    ]);
+    const failed = await waitUntil(
+      'failed',
+      async () => ((await job(id)).status === S.MODEL_JOB_STATUS_FAILED ? job(id) : undefined),
+      30_000,
+    );
     expect(failed.failureReason).toMatch(/judge model unreachable/);
     expect(failed.completedAt).toBeInstanceOf(Date);
   }, 180_000);
 
   it('cancels a running job at once and stops its trainer; delete removes the row and every object', async () => {
-    const { modelJob } = await client.create({ projectId, name: 'to-cancel', dataId: largeData, createdBy: 'u', baseModel: '', hyperparameters: { mode: '', phase1NumEpochs: 30, phase2NumEpochs: 1 } });
+    const { modelJob } = await client.create({
+      projectId,
+      name: 'to-cancel',
+      dataId: largeData,
+      createdBy: 'u',
+      baseModel: '',
+      hyperparameters: { mode: '', phase1NumEpochs: 30, phase2NumEpochs: 1 },
+    });
     const id = modelJob!.id;
     await waitUntil('first checkpoint', () => events.of('training.checkpoint.saved', id)[0], 120_000);
     expect(trainerProcessesOf(id)).toHaveLength(1);
@@ -212,7 +296,14 @@ describe('training service', () => {
   }, 180_000);
 
   it('resumes a job from its last checkpoint after the worker process is killed mid-epoch', async () => {
-    const { modelJob } = await client.create({ projectId, name: 'killed', dataId: largeData, createdBy: 'u', baseModel: '', hyperparameters: { mode: '', phase1NumEpochs: 3, phase2NumEpochs: 1 } });
+    const { modelJob } = await client.create({
+      projectId,
+      name: 'killed',
+      dataId: largeData,
+      createdBy: 'u',
+      baseModel: '',
+      hyperparameters: { mode: '', phase1NumEpochs: 3, phase2NumEpochs: 1 },
+    });
     const id = modelJob!.id;
     await waitUntil('epoch 1', () => events.of('training.checkpoint.saved', id)[0], 120_000);
     const first = workers.shift()!;
@@ -237,7 +328,15 @@ describe('training service', () => {
   it('serves the same jobs as fine tunings: pages, tags, cancel by DELETE and hard delete', async () => {
     const made: string[] = [];
     for (const name of ['ft-a', 'ft-b', 'ft-c']) {
-      const { modelJob } = await client.createFineTuning({ projectId: otherProject, name, description: 'd', tags: name === 'ft-b' ? ['blue'] : [], dataId: (await dataRun(1, otherProject)), createdBy: 'u', hyperparameters: undefined });
+      const { modelJob } = await client.createFineTuning({
+        projectId: otherProject,
+        name,
+        description: 'd',
+        tags: name === 'ft-b' ? ['blue'] : [],
+        dataId: await dataRun(1, otherProject),
+        createdBy: 'u',
+        hyperparameters: undefined,
+      });
       made.push(modelJob!.id);
     }
     const first = await client.listFineTunings({ projectId: otherProject, start: '', limit: 2, state: '', tagValue: '' });
@@ -246,8 +345,14 @@ describe('training service', () => {
     const second = await client.listFineTunings({ projectId: otherProject, start: first.nextStart, limit: 2, state: '', tagValue: '' });
     expect(second.modelJobs.map((j) => j.id)).toEqual([made[0]]);
     expect(second.nextStart).toBe('');
-    expect((await client.listFineTunings({ projectId: otherProject, start: '', limit: 0, state: '', tagValue: 'blue' })).modelJobs.map((j) => j.id)).toEqual([made[1]]);
-    await expect(client.listFineTunings({ projectId: otherProject, start: 'bogus', limit: 0, state: '', tagValue: '' })).rejects.toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT });
+    expect(
+      (await client.listFineTunings({ projectId: otherProject, start: '', limit: 0, state: '', tagValue: 'blue' })).modelJobs.map(
+        (j) => j.id,
+      ),
+    ).toEqual([made[1]]);
+    await expect(
+      client.listFineTunings({ projectId: otherProject, start: 'bogus', limit: 0, state: '', tagValue: '' }),
+    ).rejects.toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT });
 
     await client.deleteFineTuning({ projectId: otherProject, id: made[0], hardDelete: false });
     expect((await client.get({ projectId: otherProject, id: made[0] })).modelJob!.status).toBe(S.MODEL_JOB_STATUS_CANCELED);

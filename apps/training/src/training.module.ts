@@ -3,7 +3,17 @@ import { ClientsModule, type ClientGrpc } from '@nestjs/microservices';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
-import { GrpcHealthController, ReadinessRegistry, createLogger, envString, grpcOptions, serviceDataSourceOptions, serviceGrpcUrl, serviceReadiness, type Logger } from '@platform/common';
+import {
+  GrpcHealthController,
+  ReadinessRegistry,
+  createLogger,
+  envString,
+  grpcOptions,
+  serviceDataSourceOptions,
+  serviceGrpcUrl,
+  serviceReadiness,
+  type Logger,
+} from '@platform/common';
 import { OutboxRelay, outboxMigration, startOutboxRelay, stopOutboxRelay, type EventConsumer } from '@platform/events';
 import { createObjectStoreFromEnv, type ObjectStore } from '@platform/object-store';
 import type { DataSource } from 'typeorm';
@@ -42,7 +52,9 @@ class TrainingRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
     const { nc, config, store, jobs, logger } = this;
     this.consumers.push(await startEvaluationResults({ nc, config, store, jobs, logger }));
     if (config.workerConcurrency > 0) {
-      this.consumers.push(await startTrainingWorker({ nc, config, queue: jobQueueCatalog(config.jobsPrefix), jobs, runner: this.runner, logger }));
+      this.consumers.push(
+        await startTrainingWorker({ nc, config, queue: jobQueueCatalog(config.jobsPrefix), jobs, runner: this.runner, logger }),
+      );
     }
   }
 
@@ -95,12 +107,14 @@ class TrainingRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
     {
       provide: JobStore,
       inject: [getDataSourceToken(), OutboxRelay, TRAINING_CONFIG],
-      useFactory: (db: DataSource, relay: OutboxRelay, config: TrainingConfig) => new JobStore(db, relay, trainingEventCatalog(config.eventsPrefix)),
+      useFactory: (db: DataSource, relay: OutboxRelay, config: TrainingConfig) =>
+        new JobStore(db, relay, trainingEventCatalog(config.eventsPrefix)),
     },
     {
       provide: JobRunner,
       inject: [OBJECT_STORE, JobStore, TRAINING_EXECUTOR, TRAINING_CONFIG],
-      useFactory: (store: ObjectStore, jobs: JobStore, executor: TrainingExecutor, config: TrainingConfig) => new JobRunner(store, jobs, executor, config),
+      useFactory: (store: ObjectStore, jobs: JobStore, executor: TrainingExecutor, config: TrainingConfig) =>
+        new JobRunner(store, jobs, executor, config),
     },
     {
       provide: ReadinessRegistry,

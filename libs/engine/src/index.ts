@@ -11,7 +11,14 @@ export {
   type RopeScaling,
   type LoadModelOptions,
 } from './model-dir';
-export { readSafetensors, writeSafetensors, type LoadedTensor, type TensorToWrite, type StoredDtype, type ReadOptions } from './safetensors';
+export {
+  readSafetensors,
+  writeSafetensors,
+  type LoadedTensor,
+  type TensorToWrite,
+  type StoredDtype,
+  type ReadOptions,
+} from './safetensors';
 export { Tokenizer, ChatTemplate, type ChatMessage, type TokenizerJson, type TokenizerConfigJson, type AddedTokenJson } from './tokenizer';
 export { LlamaModel, type ForwardSeq, type ModelOptions } from './model';
 export type { Scheduler } from './scheduler';

@@ -2,4 +2,10 @@
 export { Arena } from './arena';
 export { MatmulPool } from './parallel';
 export { writeRandomModel } from './testing/random-model';
-export { writeTinyModel, type TinyModelOptions, EOS as TINY_MODEL_EOS, EOS_ID as TINY_MODEL_EOS_ID, BOS_ID as TINY_MODEL_BOS_ID } from './testing/tiny-model';
+export {
+  writeTinyModel,
+  type TinyModelOptions,
+  EOS as TINY_MODEL_EOS,
+  EOS_ID as TINY_MODEL_EOS_ID,
+  BOS_ID as TINY_MODEL_BOS_ID,
+} from './testing/tiny-model';

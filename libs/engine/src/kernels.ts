@@ -38,7 +38,14 @@ export function matmulKernel(
           const x1 = x0 + inDim;
           const x2 = x1 + inDim;
           const x3 = x2 + inDim;
-          let a00 = 0, a01 = 0, a02 = 0, a03 = 0, a10 = 0, a11 = 0, a12 = 0, a13 = 0;
+          let a00 = 0,
+            a01 = 0,
+            a02 = 0,
+            a03 = 0,
+            a10 = 0,
+            a11 = 0,
+            a12 = 0,
+            a13 = 0;
           for (let i = 0; i < inDim; i++) {
             const u = w[w0 + i];
             const v = w[w1 + i];
@@ -46,12 +53,24 @@ export function matmulKernel(
             const q = x[x1 + i];
             const r = x[x2 + i];
             const s = x[x3 + i];
-            a00 += u * p; a01 += u * q; a02 += u * r; a03 += u * s;
-            a10 += v * p; a11 += v * q; a12 += v * r; a13 += v * s;
+            a00 += u * p;
+            a01 += u * q;
+            a02 += u * r;
+            a03 += u * s;
+            a10 += v * p;
+            a11 += v * q;
+            a12 += v * r;
+            a13 += v * s;
           }
           const ob = outOff + b * outDim + o;
-          out[ob] = a00; out[ob + outDim] = a01; out[ob + 2 * outDim] = a02; out[ob + 3 * outDim] = a03;
-          out[ob + 1] = a10; out[ob + outDim + 1] = a11; out[ob + 2 * outDim + 1] = a12; out[ob + 3 * outDim + 1] = a13;
+          out[ob] = a00;
+          out[ob + outDim] = a01;
+          out[ob + 2 * outDim] = a02;
+          out[ob + 3 * outDim] = a03;
+          out[ob + 1] = a10;
+          out[ob + outDim + 1] = a11;
+          out[ob + 2 * outDim + 1] = a12;
+          out[ob + 3 * outDim + 1] = a13;
         }
       }
       if (o < rowEnd) {
@@ -73,7 +92,14 @@ export function matmulKernel(
       let o = rowStart;
       for (; o + 7 < rowEnd; o += 8) {
         const w0 = wOff + o * inDim;
-        let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
+        let a0 = 0,
+          a1 = 0,
+          a2 = 0,
+          a3 = 0,
+          a4 = 0,
+          a5 = 0,
+          a6 = 0,
+          a7 = 0;
         for (let i = 0; i < inDim; i++) {
           const p = x[x0 + i];
           const k = w0 + i;
@@ -86,8 +112,14 @@ export function matmulKernel(
           a6 += w[k + 6 * inDim] * p;
           a7 += w[k + 7 * inDim] * p;
         }
-        out[ob + o] = a0; out[ob + o + 1] = a1; out[ob + o + 2] = a2; out[ob + o + 3] = a3;
-        out[ob + o + 4] = a4; out[ob + o + 5] = a5; out[ob + o + 6] = a6; out[ob + o + 7] = a7;
+        out[ob + o] = a0;
+        out[ob + o + 1] = a1;
+        out[ob + o + 2] = a2;
+        out[ob + o + 3] = a3;
+        out[ob + o + 4] = a4;
+        out[ob + o + 5] = a5;
+        out[ob + o + 6] = a6;
+        out[ob + o + 7] = a7;
       }
       for (; o < rowEnd; o++) {
         const w0 = wOff + o * inDim;
@@ -127,7 +159,15 @@ export function swigluRows(gu: Float32Array, dst: Float32Array, rows: number, in
  * Rotary embedding, HF "rotate_half" layout: dimension i pairs with i + headDim/2 (not adjacent pairs).
  * cos/sin hold headDim/2 values for this token's position.
  */
-export function ropeInPlace(v: Float32Array, off: number, heads: number, headDim: number, cos: Float64Array, sin: Float64Array, csOff: number): void {
+export function ropeInPlace(
+  v: Float32Array,
+  off: number,
+  heads: number,
+  headDim: number,
+  cos: Float64Array,
+  sin: Float64Array,
+  csOff: number,
+): void {
   const half = headDim >> 1;
   for (let h = 0; h < heads; h++) {
     const base = off + h * headDim;

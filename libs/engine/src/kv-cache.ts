@@ -17,11 +17,18 @@ export class KvCache {
    * default they are ordinary arrays. Zero-filled memory is lazily backed by the OS either way, so an
    * unused budget costs no resident memory.
    */
-  constructor(layers: number, kvDim: number, budgetBytes: number, blockSize = 16, alloc: (n: number) => Float32Array = (n) => new Float32Array(n)) {
+  constructor(
+    layers: number,
+    kvDim: number,
+    budgetBytes: number,
+    blockSize = 16,
+    alloc: (n: number) => Float32Array = (n) => new Float32Array(n),
+  ) {
     this.blockSize = blockSize;
     this.kvDim = kvDim;
     this.numBlocks = KvCache.blocksInBudget(layers, kvDim, budgetBytes, blockSize);
-    if (this.numBlocks < 1) throw new Error(`KV cache budget ${budgetBytes} B is below one block (${layers * 2 * blockSize * kvDim * 4} B)`);
+    if (this.numBlocks < 1)
+      throw new Error(`KV cache budget ${budgetBytes} B is below one block (${layers * 2 * blockSize * kvDim * 4} B)`);
     this.k = Array.from({ length: layers }, () => alloc(this.numBlocks * blockSize * kvDim));
     this.v = Array.from({ length: layers }, () => alloc(this.numBlocks * blockSize * kvDim));
     this.free = Array.from({ length: this.numBlocks }, (_, i) => this.numBlocks - 1 - i);

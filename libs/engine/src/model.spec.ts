@@ -33,11 +33,15 @@ async function compare(name: string, spec: RandomModelSpec, threads: number, dty
     const prompt = [1, 260, 270, 280, 290, 5, 100, 299, 42, 7];
     const extra = [17, 33, 250, 3, 298];
     const all = [...prompt, ...extra];
-    const ref = referenceLogits(config, (n) => {
-      const t = stored.get(n);
-      if (!t) throw new Error(n);
-      return t;
-    }, all);
+    const ref = referenceLogits(
+      config,
+      (n) => {
+        const t = stored.get(n);
+        if (!t) throw new Error(n);
+        return t;
+      },
+      all,
+    );
     const blocks: number[] = [];
     model.kv.ensure(blocks, all.length);
     let worst = 0;

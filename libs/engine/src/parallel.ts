@@ -94,7 +94,18 @@ export class MatmulPool {
     return a.byteOffset / 4;
   }
 
-  private run(useWasm: boolean, bf16: boolean, w: number, x: number, out: number, batch: number, inDim: number, outDim: number, r0: number, r1: number): void {
+  private run(
+    useWasm: boolean,
+    bf16: boolean,
+    w: number,
+    x: number,
+    out: number,
+    batch: number,
+    inDim: number,
+    outDim: number,
+    r0: number,
+    r1: number,
+  ): void {
     if (r0 >= r1) return;
     if (useWasm && this.wasm) wasmMatmul(this.wasm, bf16, w * 4, x * 4, out * 4, batch, inDim, outDim, r0, r1);
     else matmulKernel(this.arena.heap, w, this.arena.heap, x, this.arena.heap, out, batch, inDim, outDim, r0, r1);

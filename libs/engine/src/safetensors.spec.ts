@@ -27,7 +27,10 @@ describe('safetensors', () => {
   });
 
   it('widens F16 and BF16 to f32 within their precision', () => {
-    for (const [dtype, tol] of [['F16', 1e-3], ['BF16', 8e-3]] as const) {
+    for (const [dtype, tol] of [
+      ['F16', 1e-3],
+      ['BF16', 8e-3],
+    ] as const) {
       const path = join(dir, `${dtype}.safetensors`);
       writeSafetensors(path, tensors, undefined, dtype);
       const t = readSafetensors(path, { shared: true }).get('a.weight');

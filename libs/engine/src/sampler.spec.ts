@@ -7,7 +7,14 @@ const probs = [0.5, 0.3, 0.15, 0.05];
 const logits = Float32Array.from(probs.map(Math.log));
 
 function state(params: Partial<SamplingParams>, seed = 1): SamplerState {
-  return { params: { maxTokens: 1, ...params }, rng: new Rng(seed), seen: new Set(), outputCounts: new Map(), outputLength: 0, stopIds: [] };
+  return {
+    params: { maxTokens: 1, ...params },
+    rng: new Rng(seed),
+    seen: new Set(),
+    outputCounts: new Map(),
+    outputLength: 0,
+    stopIds: [],
+  };
 }
 
 function histogram(params: Partial<SamplingParams>, n = 4000): number[] {

@@ -1,7 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { EngineOverloadedError, type EngineStats, type GenerateRequest, type GenerationEvent, type LlamaConfig, type ServedModel } from './contract';
+import {
+  EngineOverloadedError,
+  type EngineStats,
+  type GenerateRequest,
+  type GenerationEvent,
+  type LlamaConfig,
+  type ServedModel,
+} from './contract';
 import { EventQueue } from './event-queue';
 import { KvCache } from './kv-cache';
 import { LlamaModel } from './model';
@@ -187,7 +194,10 @@ class LocalServedModel implements ServedModel {
 }
 
 /** Loads a Hugging Face Llama directory and starts its continuous-batching scheduler. */
-export async function createServedModel(dir: string, opts: ServedModelOptions = {}): Promise<ServedModel & { readonly scheduler: Scheduler }> {
+export async function createServedModel(
+  dir: string,
+  opts: ServedModelOptions = {},
+): Promise<ServedModel & { readonly scheduler: Scheduler }> {
   const threads = Math.max(1, Math.min(opts.threads ?? 1, availableParallelism()));
   // The model copies every weight into its own arena, so the loaded tensors need not be shared.
   const { config, weights, tokenizer } = loadModelDir(dir);
@@ -211,5 +221,13 @@ export async function createServedModel(dir: string, opts: ServedModelOptions = 
     eosTokenIds,
     tokenText: (id) => tokenizer.tokenToString(id),
   });
-  return new LocalServedModel(opts.id ?? basename(resolve(dir)), model, tokenizer, eosTokenIds, maxModelLen, opts.maxWaiting ?? 256, scheduler);
+  return new LocalServedModel(
+    opts.id ?? basename(resolve(dir)),
+    model,
+    tokenizer,
+    eosTokenIds,
+    maxModelLen,
+    opts.maxWaiting ?? 256,
+    scheduler,
+  );
 }

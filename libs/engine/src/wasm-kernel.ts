@@ -63,7 +63,19 @@ const op = {
 
 /** Pushes hsum(v) = (v0 + v1) + (v2 + v3) onto the stack. */
 function hsum(v: number): number[] {
-  return [...op.get(v), ...op.lane(0), ...op.get(v), ...op.lane(1), ...op.f32add, ...op.get(v), ...op.lane(2), ...op.get(v), ...op.lane(3), ...op.f32add, ...op.f32add];
+  return [
+    ...op.get(v),
+    ...op.lane(0),
+    ...op.get(v),
+    ...op.lane(1),
+    ...op.f32add,
+    ...op.get(v),
+    ...op.lane(2),
+    ...op.get(v),
+    ...op.lane(3),
+    ...op.f32add,
+    ...op.f32add,
+  ];
 }
 
 /** acc += load(base + i) * w (w a v128 local holding the weight vector). */
@@ -128,20 +140,50 @@ function scoresBody(): { locals: [number, number]; body: number[] } {
   const acc = 7;
   const body = [
     ...op.loop,
-    ...op.vzero, ...op.set(acc),
-    ...op.i32(0), ...op.set(d),
+    ...op.vzero,
+    ...op.set(acc),
+    ...op.i32(0),
+    ...op.set(d),
     ...op.loop,
     ...op.get(acc),
-    ...op.get(pq), ...op.get(d), ...op.add, ...op.vload,
-    ...op.get(pk), ...op.get(d), ...op.add, ...op.vload,
-    ...op.vmul, ...op.vadd, ...op.set(acc),
-    ...op.get(d), ...op.i32(16), ...op.add, ...op.set(d),
-    ...op.get(d), ...op.get(hdB), ...op.ltU, ...op.brIf(0), ...op.end,
-    ...op.get(pout), ...hsum(acc), ...op.f32store(0),
-    ...op.get(pk), ...op.get(stride), ...op.add, ...op.set(pk),
-    ...op.get(pout), ...op.i32(4), ...op.add, ...op.set(pout),
-    ...op.get(count), ...op.i32(1), ...op.sub, ...op.set(count),
-    ...op.get(count), ...op.brIf(0), ...op.end,
+    ...op.get(pq),
+    ...op.get(d),
+    ...op.add,
+    ...op.vload,
+    ...op.get(pk),
+    ...op.get(d),
+    ...op.add,
+    ...op.vload,
+    ...op.vmul,
+    ...op.vadd,
+    ...op.set(acc),
+    ...op.get(d),
+    ...op.i32(16),
+    ...op.add,
+    ...op.set(d),
+    ...op.get(d),
+    ...op.get(hdB),
+    ...op.ltU,
+    ...op.brIf(0),
+    ...op.end,
+    ...op.get(pout),
+    ...hsum(acc),
+    ...op.f32store(0),
+    ...op.get(pk),
+    ...op.get(stride),
+    ...op.add,
+    ...op.set(pk),
+    ...op.get(pout),
+    ...op.i32(4),
+    ...op.add,
+    ...op.set(pout),
+    ...op.get(count),
+    ...op.i32(1),
+    ...op.sub,
+    ...op.set(count),
+    ...op.get(count),
+    ...op.brIf(0),
+    ...op.end,
   ];
   return { locals: [1, 1], body };
 }
@@ -153,19 +195,52 @@ function axpyBody(): { locals: [number, number]; body: number[] } {
   const wv = 7;
   const body = [
     ...op.loop,
-    ...op.get(pw), ...op.f32load, ...op.splat, ...op.set(wv),
-    ...op.i32(0), ...op.set(d),
+    ...op.get(pw),
+    ...op.f32load,
+    ...op.splat,
+    ...op.set(wv),
+    ...op.i32(0),
+    ...op.set(d),
     ...op.loop,
-    ...op.get(pacc), ...op.get(d), ...op.add,
-    ...op.get(pacc), ...op.get(d), ...op.add, ...op.vload,
-    ...op.get(wv), ...op.get(pv), ...op.get(d), ...op.add, ...op.vload, ...op.vmul, ...op.vadd,
+    ...op.get(pacc),
+    ...op.get(d),
+    ...op.add,
+    ...op.get(pacc),
+    ...op.get(d),
+    ...op.add,
+    ...op.vload,
+    ...op.get(wv),
+    ...op.get(pv),
+    ...op.get(d),
+    ...op.add,
+    ...op.vload,
+    ...op.vmul,
+    ...op.vadd,
     ...op.vstore,
-    ...op.get(d), ...op.i32(16), ...op.add, ...op.set(d),
-    ...op.get(d), ...op.get(hdB), ...op.ltU, ...op.brIf(0), ...op.end,
-    ...op.get(pv), ...op.get(stride), ...op.add, ...op.set(pv),
-    ...op.get(pw), ...op.i32(4), ...op.add, ...op.set(pw),
-    ...op.get(count), ...op.i32(1), ...op.sub, ...op.set(count),
-    ...op.get(count), ...op.brIf(0), ...op.end,
+    ...op.get(d),
+    ...op.i32(16),
+    ...op.add,
+    ...op.set(d),
+    ...op.get(d),
+    ...op.get(hdB),
+    ...op.ltU,
+    ...op.brIf(0),
+    ...op.end,
+    ...op.get(pv),
+    ...op.get(stride),
+    ...op.add,
+    ...op.set(pv),
+    ...op.get(pw),
+    ...op.i32(4),
+    ...op.add,
+    ...op.set(pw),
+    ...op.get(count),
+    ...op.i32(1),
+    ...op.sub,
+    ...op.set(count),
+    ...op.get(count),
+    ...op.brIf(0),
+    ...op.end,
   ];
   return { locals: [1, 1], body };
 }
@@ -206,11 +281,25 @@ export function buildWasmModuleBytes(pages: number): Uint8Array {
   const bodies = WASM_BLOCKS.map((b) => {
     const blk = block(b.rows, b.cols, b.bf16);
     const [nI32, nV128] = blk.locals;
-    const code = [...vec([[...uleb(nI32), I32], [...uleb(nV128), V128]]), ...blk.body, ...op.end];
+    const code = [
+      ...vec([
+        [...uleb(nI32), I32],
+        [...uleb(nV128), V128],
+      ]),
+      ...blk.body,
+      ...op.end,
+    ];
     return [...uleb(code.length), ...code];
   });
   for (const f of [scoresBody(), axpyBody()]) {
-    const body = [...vec([[...uleb(f.locals[0]), I32], [...uleb(f.locals[1]), V128]]), ...f.body, ...op.end];
+    const body = [
+      ...vec([
+        [...uleb(f.locals[0]), I32],
+        [...uleb(f.locals[1]), V128],
+      ]),
+      ...f.body,
+      ...op.end,
+    ];
     bodies.push([...uleb(body.length), ...body]);
   }
   const code = section(10, vec(bodies));

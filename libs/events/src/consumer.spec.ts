@@ -253,7 +253,9 @@ describe('startConsumer', () => {
     });
     await Promise.all([0, 1].map(() => start({ durable: s.durable, filterSubject: s.filterSubject, concurrency: 2, handler })));
     const evs = await Promise.all(Array.from({ length: 20 }, (_, n) => s.publish({ n })));
-    await waitFor(async () => (await applied()).filter((r) => r.value === 'shared').length === 20 && (await s.info()).num_ack_pending === 0);
+    await waitFor(
+      async () => (await applied()).filter((r) => r.value === 'shared').length === 20 && (await s.info()).num_ack_pending === 0,
+    );
     expect(new Set(seen)).toEqual(new Set(evs.map((e) => e.id)));
   });
 });

@@ -80,8 +80,7 @@ export interface EventConsumer {
   onModuleDestroy(): Promise<void>;
 }
 
-export const defaultIsTransient = (err: unknown): boolean =>
-  !(err instanceof PermanentEventError || err instanceof InvalidEventError);
+export const defaultIsTransient = (err: unknown): boolean => !(err instanceof PermanentEventError || err instanceof InvalidEventError);
 
 /**
  * Creates (or updates) a durable pull consumer with explicit acks and starts consuming it. Returns once the consumer
@@ -119,9 +118,7 @@ export async function ensureConsumer(jsm: JetStreamManager, opts: StartConsumerO
     });
   }
   const cfg = info.config as Partial<ConsumerConfig>;
-  const changed = (Object.keys(wanted) as (keyof ConsumerConfig)[]).some(
-    (k) => JSON.stringify(cfg[k]) !== JSON.stringify(wanted[k]),
-  );
+  const changed = (Object.keys(wanted) as (keyof ConsumerConfig)[]).some((k) => JSON.stringify(cfg[k]) !== JSON.stringify(wanted[k]));
   return changed ? jsm.consumers.update(stream, durable, wanted) : info;
 }
 
@@ -243,7 +240,15 @@ class PullEventConsumer<E extends EventEnvelope> implements EventConsumer {
   private async poison(p: PoisonEvent): Promise<void> {
     p.msg.term();
     this.log.error(
-      { eventId: p.event?.id, type: p.event?.type, traceId: p.event?.traceId, subject: p.msg.subject, deliveryCount: p.deliveryCount, reason: p.reason, ...errorFields(p.error) },
+      {
+        eventId: p.event?.id,
+        type: p.event?.type,
+        traceId: p.event?.traceId,
+        subject: p.msg.subject,
+        deliveryCount: p.deliveryCount,
+        reason: p.reason,
+        ...errorFields(p.error),
+      },
       'event terminated as poison',
     );
     try {

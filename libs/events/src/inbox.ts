@@ -51,9 +51,8 @@ export async function wasProcessed(dataSource: DataSource | EntityManager, schem
  * Deletes inbox rows older than `olderThanMs` (keep them well beyond the stream's redelivery horizon); returns how many.
  */
 export async function purgeProcessed(dataSource: DataSource, schema: string, olderThanMs: number): Promise<number> {
-  const res: [unknown[], number] = await dataSource.query(
-    `DELETE FROM ${qualified(schema, INBOX_TABLE)} WHERE processed_at < $1`,
-    [new Date(Date.now() - olderThanMs)],
-  );
+  const res: [unknown[], number] = await dataSource.query(`DELETE FROM ${qualified(schema, INBOX_TABLE)} WHERE processed_at < $1`, [
+    new Date(Date.now() - olderThanMs),
+  ]);
   return res[1];
 }

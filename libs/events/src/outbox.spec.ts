@@ -210,7 +210,9 @@ describe('OutboxRelay', () => {
     expect((await rows()).map((r) => r.publishedAt)).toEqual([null, null]); // ... but neither was marked
 
     const acks: PubAck[] = [];
-    const fresh = new OutboxRelay(relayOpts({ dataSource: await newDataSource(), hooks: { afterPublish: (_e, ack) => void acks.push(ack) } }));
+    const fresh = new OutboxRelay(
+      relayOpts({ dataSource: await newDataSource(), hooks: { afterPublish: (_e, ack) => void acks.push(ack) } }),
+    );
     expect(await fresh.drain()).toBe(2);
     expect(acks.map((a) => a.duplicate)).toEqual([true, true]); // JetStream dropped the re-publish
     expect(await streamCount()).toBe(2);
@@ -273,7 +275,10 @@ describe('OutboxRelay', () => {
   });
 
   it('runs in the background and publishes right after a nudge', async () => {
-    const relays = [new OutboxRelay(relayOpts({ dataSource: await newDataSource() })), new OutboxRelay(relayOpts({ dataSource: await newDataSource() }))];
+    const relays = [
+      new OutboxRelay(relayOpts({ dataSource: await newDataSource() })),
+      new OutboxRelay(relayOpts({ dataSource: await newDataSource() })),
+    ];
     relays.forEach((r) => r.start());
     try {
       await new Promise((r) => setTimeout(r, 50)); // let the first (empty) polls pass; the next poll is a minute away

@@ -149,7 +149,10 @@ export class OutboxRelay {
           break;
         }
         await hooks?.afterPublish?.(event, ack);
-        this.log.debug({ eventId: event.id, type: event.type, seq: ack.seq, duplicate: ack.duplicate, traceId: event.traceId }, 'event published');
+        this.log.debug(
+          { eventId: event.id, type: event.type, seq: ack.seq, duplicate: ack.duplicate, traceId: event.traceId },
+          'event published',
+        );
         published.push(event);
       }
       if (published.length > 0) {

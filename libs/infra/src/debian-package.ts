@@ -7,7 +7,9 @@ import { execFileSync } from 'node:child_process';
 export function requireDebianPackage<T>(pkg: string, find: () => T | undefined, what: string): T {
   let found = find();
   if (found === undefined && process.getuid?.() === 0) {
-    execFileSync('bash', ['-c', `apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${pkg}`], { stdio: 'inherit' });
+    execFileSync('bash', ['-c', `apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${pkg}`], {
+      stdio: 'inherit',
+    });
     found = find();
   }
   if (found === undefined) throw new Error(`${what} not found; install it with: sudo apt-get install ${pkg}`);

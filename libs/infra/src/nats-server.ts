@@ -10,7 +10,11 @@ export interface NatsServer {
 }
 
 export function findNatsServer(): string {
-  return requireDebianPackage('nats-server', () => spawnSync('bash', ['-c', 'command -v nats-server'], { encoding: 'utf8' }).stdout.trim() || undefined, 'nats-server');
+  return requireDebianPackage(
+    'nats-server',
+    () => spawnSync('bash', ['-c', 'command -v nats-server'], { encoding: 'utf8' }).stdout.trim() || undefined,
+    'nats-server',
+  );
 }
 
 /** Starts nats-server with JetStream, storing streams under `storeDir` so they survive a restart. */

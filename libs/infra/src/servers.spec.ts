@@ -24,7 +24,12 @@ describe('test servers', () => {
   it('S3 stores objects and refuses unknown credentials', async () => {
     const cfg = inject('s3');
     const mk = (key: string, secret: string) =>
-      new S3Client({ endpoint: cfg.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: key, secretAccessKey: secret } });
+      new S3Client({
+        endpoint: cfg.endpoint,
+        region: 'us-east-1',
+        forcePathStyle: true,
+        credentials: { accessKeyId: key, secretAccessKey: secret },
+      });
     const s3 = mk(cfg.accessKey, cfg.secretKey);
     await s3.send(new PutObjectCommand({ Bucket: cfg.bucket, Key: 'a/b.txt', Body: 'hello' }));
     const got = await s3.send(new GetObjectCommand({ Bucket: cfg.bucket, Key: 'a/b.txt' }));

@@ -134,7 +134,13 @@ describe('S3ObjectStore against a real S3 server', () => {
 
   it('surfaces authentication failures as they are, not as not-found', async () => {
     const s3 = inject('s3');
-    const wrong = new S3ObjectStore({ endpoint: s3.endpoint, bucket: s3.bucket, region: 'us-east-1', accessKey: 'nobody', secretKey: 'nope' });
+    const wrong = new S3ObjectStore({
+      endpoint: s3.endpoint,
+      bucket: s3.bucket,
+      region: 'us-east-1',
+      accessKey: 'nobody',
+      secretKey: 'nope',
+    });
     try {
       const err = await wrong.get(key('hello.txt')).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(Error);

@@ -102,7 +102,9 @@ export class S3ObjectStore implements ObjectStore {
     // S3-compatible server implements it the same way, and s3rver's v2 tokens need DES, which OpenSSL 3 lacks.
     let marker: string | undefined;
     for (;;) {
-      const page = await this.client.send(new ListObjectsCommand({ Bucket: this.bucket, Prefix: prefix, MaxKeys: this.pageSize, Marker: marker }));
+      const page = await this.client.send(
+        new ListObjectsCommand({ Bucket: this.bucket, Prefix: prefix, MaxKeys: this.pageSize, Marker: marker }),
+      );
       const keys = (page.Contents ?? []).flatMap((item) => (item.Key === undefined ? [] : [item.Key]));
       yield* keys;
       if (!page.IsTruncated || keys.length === 0) return;
@@ -124,7 +126,8 @@ export class S3ObjectStore implements ObjectStore {
       batch = [];
       const res = await this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects, Quiet: true } }));
       const failed = res.Errors ?? [];
-      if (failed.length > 0) throw new Error(`deletePrefix ${prefix}: could not delete ${failed[0].Key}: ${failed[0].Code} ${failed[0].Message}`);
+      if (failed.length > 0)
+        throw new Error(`deletePrefix ${prefix}: could not delete ${failed[0].Key}: ${failed[0].Code} ${failed[0].Message}`);
       deleted += Objects.length;
     };
     // Marker paging is by key, so deleting what was already listed does not disturb the listing.

@@ -14,7 +14,10 @@ export interface GitFixture {
 
 export async function createGitFixture(): Promise<GitFixture> {
   const dir = await mkdtemp(join(tmpdir(), 'docs-repo-'));
-  const git = async (...args: string[]) => (await run('git', ['-C', dir, ...args], { env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } })).stdout.trim();
+  const git = async (...args: string[]) =>
+    (
+      await run('git', ['-C', dir, ...args], { env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } })
+    ).stdout.trim();
   await git('init', '--quiet', '--initial-branch=main');
   await git('config', 'user.email', 'docs@example.com');
   await git('config', 'user.name', 'Docs');

@@ -63,14 +63,18 @@ function dotPeakSource(): string {
 async function peakGflops(cores: number): Promise<number> {
   const src = `const { parentPort } = require('node:worker_threads'); ${dotPeakSource()} parentPort.postMessage(sink === sink ? gflops : 0);`;
   const results = await Promise.all(
-    Array.from({ length: cores }, () => new Promise<number>((resolve, reject) => {
-      const w = new Worker(src, { eval: true });
-      w.once('message', (g: number) => {
-        resolve(g);
-        void w.terminate();
-      });
-      w.once('error', reject);
-    })),
+    Array.from(
+      { length: cores },
+      () =>
+        new Promise<number>((resolve, reject) => {
+          const w = new Worker(src, { eval: true });
+          w.once('message', (g: number) => {
+            resolve(g);
+            void w.terminate();
+          });
+          w.once('error', reject);
+        }),
+    ),
   );
   return results.reduce((a, b) => a + b, 0);
 }
@@ -138,9 +142,16 @@ async function main(): Promise<void> {
     writeRandomModel(dir, SPEC);
     const params =
       SPEC.vocab * SPEC.hidden * 2 +
-      SPEC.layers * (SPEC.hidden * (SPEC.hidden + 2 * (SPEC.hidden / SPEC.heads) * SPEC.kvHeads) + SPEC.hidden * SPEC.hidden + 3 * SPEC.hidden * SPEC.intermediate);
-    console.log(`model: hidden ${SPEC.hidden}, ${SPEC.layers} layers, ${SPEC.heads} heads / ${SPEC.kvHeads} kv, inter ${SPEC.intermediate}, vocab ${SPEC.vocab}`);
-    console.log(`       ${(params / 1e6).toFixed(1)} M params, ${((params * 4) / 2 ** 20).toFixed(0)} MiB f32 (written in ${((performance.now() - t0) / 1000).toFixed(1)} s); cores: ${availableParallelism()}`);
+      SPEC.layers *
+        (SPEC.hidden * (SPEC.hidden + 2 * (SPEC.hidden / SPEC.heads) * SPEC.kvHeads) +
+          SPEC.hidden * SPEC.hidden +
+          3 * SPEC.hidden * SPEC.intermediate);
+    console.log(
+      `model: hidden ${SPEC.hidden}, ${SPEC.layers} layers, ${SPEC.heads} heads / ${SPEC.kvHeads} kv, inter ${SPEC.intermediate}, vocab ${SPEC.vocab}`,
+    );
+    console.log(
+      `       ${(params / 1e6).toFixed(1)} M params, ${((params * 4) / 2 ** 20).toFixed(0)} MiB f32 (written in ${((performance.now() - t0) / 1000).toFixed(1)} s); cores: ${availableParallelism()}`,
+    );
     const peak1 = await peakGflops(1);
     const peak2 = await peakGflops(2);
     // The same SIMD kernel on operands that stay in L2: the compute ceiling reachable from wasm here.
@@ -153,7 +164,9 @@ async function main(): Promise<void> {
           const g = await matmulGflops(threads, batch, wasm);
           const peak = wasm ? (threads === 1 ? simdPeak1 : simdPeak2) : threads === 1 ? peak1 : peak2;
           const kind = wasm ? 'wasm simd' : 'js scalar';
-          mm.push(`| matmul 1408×512 ${kind}, batch ${batch}, ${threads} thread(s) | ${g.toFixed(2)} GFLOP/s | ${((100 * g) / peak).toFixed(0)}% of the ${wasm ? 'in-cache SIMD' : 'scalar loop'} peak |`);
+          mm.push(
+            `| matmul 1408×512 ${kind}, batch ${batch}, ${threads} thread(s) | ${g.toFixed(2)} GFLOP/s | ${((100 * g) / peak).toFixed(0)}% of the ${wasm ? 'in-cache SIMD' : 'scalar loop'} peak |`,
+          );
         }
       }
     }
@@ -173,9 +186,15 @@ async function main(): Promise<void> {
     for (const line of mm) console.log(line);
     for (const r of rows) {
       const t = `${r.label}, ${r.threads} thread(s)`;
-      console.log(`| single-stream decode, ${t} | ${r.singleTps.toFixed(1)} tok/s | TTFT (${PROMPT_TOKENS}-token prompt) ${r.ttftMs.toFixed(0)} ms |`);
-      console.log(`| ${CONCURRENT} requests one at a time, ${t} | ${r.sequentialTps.toFixed(1)} tok/s | ${GEN_TOKENS} tokens each, incl. prefill |`);
-      console.log(`| ${CONCURRENT} concurrent requests, ${t} | ${r.batchedTps.toFixed(1)} tok/s | ratio ${(r.batchedTps / r.sequentialTps).toFixed(2)}× vs one at a time |`);
+      console.log(
+        `| single-stream decode, ${t} | ${r.singleTps.toFixed(1)} tok/s | TTFT (${PROMPT_TOKENS}-token prompt) ${r.ttftMs.toFixed(0)} ms |`,
+      );
+      console.log(
+        `| ${CONCURRENT} requests one at a time, ${t} | ${r.sequentialTps.toFixed(1)} tok/s | ${GEN_TOKENS} tokens each, incl. prefill |`,
+      );
+      console.log(
+        `| ${CONCURRENT} concurrent requests, ${t} | ${r.batchedTps.toFixed(1)} tok/s | ratio ${(r.batchedTps / r.sequentialTps).toFixed(2)}× vs one at a time |`,
+      );
       console.log(`| RSS with ${CONCURRENT} active sequences, ${t} | ${r.rssMiB.toFixed(0)} MiB | peak during the concurrent run |`);
     }
   } finally {

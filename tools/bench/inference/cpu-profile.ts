@@ -18,15 +18,18 @@ if (dir && service && (process.env.PLATFORM_BENCH_PROFILE_SERVICES ?? 'gateway,i
   session.connect();
   let started = false;
   let written = false;
-  setTimeout(() => {
-    session.post('Profiler.enable', () =>
-      session.post('Profiler.setSamplingInterval', { interval: 250 }, () =>
-        session.post('Profiler.start', () => {
-          started = true;
-        }),
-      ),
-    );
-  }, Number(process.env.PLATFORM_BENCH_PROFILE_DELAY_MS ?? 0)).unref();
+  setTimeout(
+    () => {
+      session.post('Profiler.enable', () =>
+        session.post('Profiler.setSamplingInterval', { interval: 250 }, () =>
+          session.post('Profiler.start', () => {
+            started = true;
+          }),
+        ),
+      );
+    },
+    Number(process.env.PLATFORM_BENCH_PROFILE_DELAY_MS ?? 0),
+  ).unref();
   // The in-process inspector answers synchronously, so the profile is on disk before Nest's own handler runs.
   const write = () => {
     if (!started || written) return;

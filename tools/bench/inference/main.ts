@@ -47,10 +47,19 @@ async function main(): Promise<void> {
       startNats({ port: natsPort, storeDir: join(root, 'nats') }),
       startS3({ port: s3Port, directory: join(root, 's3'), accessKey: 'bench', secretKey: 'bench-secret', buckets: ['bench'] }),
     ]);
-    stops.push(() => pg.stop(), () => nats.stop(), () => s3.stop());
+    stops.push(
+      () => pg.stop(),
+      () => nats.stop(),
+      () => s3.stop(),
+    );
     const enginePort = await freePort();
     const ports = { gateway: await freePort(), services: await servicePorts(() => freePort()) };
-    const secrets = { adminPassword: 'bench-password', adminApiKey: randomBytes(24).toString('base64url'), jwtSecret: randomBytes(32).toString('base64url'), secretsKey: randomBytes(32).toString('base64') };
+    const secrets = {
+      adminPassword: 'bench-password',
+      adminApiKey: randomBytes(24).toString('base64url'),
+      jwtSecret: randomBytes(32).toString('base64url'),
+      secretsKey: randomBytes(32).toString('base64'),
+    };
     const launch = (env: NodeJS.ProcessEnv) =>
       startPlatform({
         dataDir: root,
@@ -84,18 +93,37 @@ async function main(): Promise<void> {
     const nginx = await startNginx(root, await freePort(), enginePort);
     if (nginx) stops.unshift(() => nginx.stop());
 
-    const login = (await postJson(`${platform.gatewayUrl}/icp4d-api/v1/authorize`, { username: 'admin', password: secrets.adminPassword })) as { token: string };
+    const login = (await postJson(`${platform.gatewayUrl}/icp4d-api/v1/authorize`, {
+      username: 'admin',
+      password: secrets.adminPassword,
+    })) as { token: string };
     const auth = { authorization: `Bearer ${login.token}` };
-    const project = (await (await fetch(`${platform.gatewayUrl}/v2/projects`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"name":"bench"}' })).json()) as {
+    const project = (await (
+      await fetch(`${platform.gatewayUrl}/v2/projects`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: '{"name":"bench"}',
+      })
+    ).json()) as {
       metadata: { guid: string };
     };
     const projectId = project.metadata.guid;
 
     const viaEngine = (base: string, maxTokens: number) => async () => {
-      await postJson(`${base}/v1/completions`, { model: MODEL, prompt: 'Hello world', max_tokens: maxTokens, temperature: 0, ignore_eos: true });
+      await postJson(`${base}/v1/completions`, {
+        model: MODEL,
+        prompt: 'Hello world',
+        max_tokens: maxTokens,
+        temperature: 0,
+        ignore_eos: true,
+      });
     };
     const viaStack = (maxTokens: number) => async () => {
-      await postJson(`${platform.gatewayUrl}/ml/v1/text/generation?version=${VERSION}`, { model_id: MODEL, project_id: projectId, input: 'Hello world', parameters: { max_new_tokens: maxTokens } }, auth);
+      await postJson(
+        `${platform.gatewayUrl}/ml/v1/text/generation?version=${VERSION}`,
+        { model_id: MODEL, project_id: projectId, input: 'Hello world', parameters: { max_new_tokens: maxTokens } },
+        auth,
+      );
     };
 
     const rows: [string, string][] = [];
@@ -104,9 +132,13 @@ async function main(): Promise<void> {
     if (nginx) lat.nginx = await latency(N, viaEngine(nginx.url, 1));
     lat.stack = await latency(N, viaStack(1));
     rows.push(['1-token generation p50 / p99, direct (ms)', `${fmt(lat.direct.p50)} / ${fmt(lat.direct.p99)}`]);
-    if (lat.nginx) rows.push(['added by nginx p50 / p99 (ms)', `${fmt(lat.nginx.p50 - lat.direct.p50)} / ${fmt(lat.nginx.p99 - lat.direct.p99)}`]);
+    if (lat.nginx)
+      rows.push(['added by nginx p50 / p99 (ms)', `${fmt(lat.nginx.p50 - lat.direct.p50)} / ${fmt(lat.nginx.p99 - lat.direct.p99)}`]);
     else rows.push(['added by nginx', 'nginx not installed (apt-get install nginx)']);
-    rows.push(['added by gateway+inference p50 / p99 (ms)', `${fmt(lat.stack.p50 - lat.direct.p50)} / ${fmt(lat.stack.p99 - lat.direct.p99)}`]);
+    rows.push([
+      'added by gateway+inference p50 / p99 (ms)',
+      `${fmt(lat.stack.p50 - lat.direct.p50)} / ${fmt(lat.stack.p99 - lat.direct.p99)}`,
+    ]);
 
     // Where the added time goes: the engine's streaming path (what the inference service calls), the inference
     // service over gRPC without the gateway, and the gateway's own auth + project check on a route with no backend.
@@ -114,7 +146,13 @@ async function main(): Promise<void> {
       const res = await fetch(`${direct}/v1/completions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ model: MODEL, prompt: 'Hello world', max_tokens: 1, stream: true, stream_options: { include_usage: true, continuous_usage_stats: true } }),
+        body: JSON.stringify({
+          model: MODEL,
+          prompt: 'Hello world',
+          max_tokens: 1,
+          stream: true,
+          stream_options: { include_usage: true, continuous_usage_stats: true },
+        }),
       });
       await res.text();
     });
@@ -122,7 +160,17 @@ async function main(): Promise<void> {
     const inference = grpc.getService<inferenceV1.InferenceServiceClient>(inferenceV1.INFERENCE_SERVICE_NAME);
     const grpcDirect = await latency(N, async () => {
       await lastValueFrom(
-        inference.generate({ modelId: MODEL, input: 'Hello world', projectId, spaceId: '', parameters: { decodingMethod: 'greedy', maxNewTokens: 1, stopSequences: [], timeLimit: 0, returnOptions: undefined }, moderations: undefined }, new Metadata()),
+        inference.generate(
+          {
+            modelId: MODEL,
+            input: 'Hello world',
+            projectId,
+            spaceId: '',
+            parameters: { decodingMethod: 'greedy', maxNewTokens: 1, stopSequences: [], timeLimit: 0, returnOptions: undefined },
+            moderations: undefined,
+          },
+          new Metadata(),
+        ),
       );
     });
     grpc.close();
@@ -140,7 +188,9 @@ async function main(): Promise<void> {
     const ttft = async (url: string, body: unknown, headers: Record<string, string> = {}) => {
       const samples: number[] = [];
       for (let i = 0; i < Math.ceil(N / 3); i++)
-        samples.push(await firstByte(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }));
+        samples.push(
+          await firstByte(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }),
+        );
       samples.sort((a, b) => a - b);
       return samples[Math.floor(samples.length / 2)];
     };
@@ -150,19 +200,30 @@ async function main(): Promise<void> {
       { model_id: MODEL, project_id: projectId, input: 'Hello world', parameters: { max_new_tokens: 8 } },
       auth,
     );
-    rows.push(['stream time to first byte p50, direct / stack (ms)', `${fmt(ttftDirect)} / ${fmt(ttftStack)}  (added ${fmt(ttftStack - ttftDirect)})`]);
+    rows.push([
+      'stream time to first byte p50, direct / stack (ms)',
+      `${fmt(ttftDirect)} / ${fmt(ttftStack)}  (added ${fmt(ttftStack - ttftDirect)})`,
+    ]);
 
     // CPU time per request of each process over the throughput runs: unlike latency on a shared machine, it does
     // not move with the neighbours' load. Postgres counts its postmaster and every backend.
     const pidOf = (name: string) => platform.processes.find((p) => p.name === name)?.child.pid;
     const postmaster = Number(readFileSync(join(root, 'pg', 'pgdata', 'postmaster.pid'), 'utf8').split('\n')[0]);
-    const cpuOf = () => ({ gateway: cpuMs(pidOf('gateway')), inference: cpuMs(pidOf('inference')), engine: cpuMs(pidOf('engine-server')), postgres: cpuMs(postmaster) });
+    const cpuOf = () => ({
+      gateway: cpuMs(pidOf('gateway')),
+      inference: cpuMs(pidOf('inference')),
+      engine: cpuMs(pidOf('engine-server')),
+      postgres: cpuMs(postmaster),
+    });
     const cpu0 = cpuOf();
     const rpsDirect = await throughput(CONCURRENCY, SECONDS, viaEngine(direct, 4));
     const cpu1 = cpuOf();
     const rpsStack = await throughput(CONCURRENCY, SECONDS, viaStack(4));
     const cpu2 = cpuOf();
-    rows.push([`throughput at concurrency ${CONCURRENCY}, direct / stack (req/s)`, `${fmt(rpsDirect)} / ${fmt(rpsStack)}  (ratio ${fmt(rpsStack / rpsDirect)})`]);
+    rows.push([
+      `throughput at concurrency ${CONCURRENCY}, direct / stack (req/s)`,
+      `${fmt(rpsDirect)} / ${fmt(rpsStack)}  (ratio ${fmt(rpsStack / rpsDirect)})`,
+    ]);
     const perReq = (k: keyof typeof cpu0, a: typeof cpu0, b: typeof cpu0, rps: number) => fmt((b[k] - a[k]) / (rps * SECONDS));
     rows.push([
       '  CPU per request at concurrency 64: stack gateway / inference / postgres / engine (ms)',
@@ -174,7 +235,11 @@ async function main(): Promise<void> {
       await postJson(`${gateway}/ml/v1/text/embeddings?version=${VERSION}`, embedBody, auth);
     };
     const tokenizeVia = (gateway: string) => async () => {
-      await postJson(`${gateway}/ml/v1/text/tokenization?version=${VERSION}`, { model_id: MODEL, project_id: projectId, input: 'Hello world' }, auth);
+      await postJson(
+        `${gateway}/ml/v1/text/tokenization?version=${VERSION}`,
+        { model_id: MODEL, project_id: projectId, input: 'Hello world' },
+        auth,
+      );
     };
     const embedDirect = await throughput(CONCURRENCY, SECONDS, async () => {
       await postJson(`${direct}/v1/embeddings`, { model: MODEL, input: ['Hello world'] });
@@ -185,7 +250,10 @@ async function main(): Promise<void> {
     });
     // Coalescing on and off alternate (on, off, on, off: the platform restarts with PLATFORM_INFERENCE_COALESCE_MS=0
     // for "off", same database, so the token and project stay valid), so a shift in the machine's load hits both.
-    const runs = { on: { embed: 0, tokenize: 0, cpu: { gateway: 0, inference: 0, engine: 0 } }, off: { embed: 0, tokenize: 0, cpu: { gateway: 0, inference: 0, engine: 0 } } };
+    const runs = {
+      on: { embed: 0, tokenize: 0, cpu: { gateway: 0, inference: 0, engine: 0 } },
+      off: { embed: 0, tokenize: 0, cpu: { gateway: 0, inference: 0, engine: 0 } },
+    };
     let current: 'on' | 'off' = 'on';
     for (const mode of ['on', 'off', 'on', 'off'] as const) {
       if (mode !== current) {
@@ -204,8 +272,14 @@ async function main(): Promise<void> {
       r.tokenize += (await throughput(CONCURRENCY, SECONDS / 2, tokenizeVia(platform.gatewayUrl))) / 2;
     }
     // Each mode ran two half-length embedding runs, so its request count is its mean rate times SECONDS.
-    const cpuPerEmbed = (r: (typeof runs)['on']) => (['gateway', 'inference', 'engine'] as const).map((k) => fmt(r.cpu[k] / (r.embed * SECONDS))).join(' / ');
-    const [embedCoalesced, embedSingle, tokenizeCoalesced, tokenizeSingle] = [runs.on.embed, runs.off.embed, runs.on.tokenize, runs.off.tokenize];
+    const cpuPerEmbed = (r: (typeof runs)['on']) =>
+      (['gateway', 'inference', 'engine'] as const).map((k) => fmt(r.cpu[k] / (r.embed * SECONDS))).join(' / ');
+    const [embedCoalesced, embedSingle, tokenizeCoalesced, tokenizeSingle] = [
+      runs.on.embed,
+      runs.off.embed,
+      runs.on.tokenize,
+      runs.off.tokenize,
+    ];
     rows.push([
       `embeddings at concurrency ${CONCURRENCY}: stack coalesced / stack uncoalesced / direct (req/s)`,
       `${fmt(embedCoalesced)} / ${fmt(embedSingle)} / ${fmt(embedDirect)}  (coalescing gain ${fmt(embedCoalesced / embedSingle)}x)`,
@@ -214,7 +288,10 @@ async function main(): Promise<void> {
       '  CPU per embedding request, coalesced / uncoalesced: gateway / inference / engine (ms)',
       `${cpuPerEmbed(runs.on)}  vs  ${cpuPerEmbed(runs.off)}`,
     ]);
-    rows.push([`  engine alone: ${CONCURRENCY} inputs per call vs 1 per call (inputs/s)`, `${fmt(batchCalls * CONCURRENCY)} vs ${fmt(embedDirect)}  (${fmt((batchCalls * CONCURRENCY) / embedDirect)}x)`]);
+    rows.push([
+      `  engine alone: ${CONCURRENCY} inputs per call vs 1 per call (inputs/s)`,
+      `${fmt(batchCalls * CONCURRENCY)} vs ${fmt(embedDirect)}  (${fmt((batchCalls * CONCURRENCY) / embedDirect)}x)`,
+    ]);
     rows.push([
       `tokenization at concurrency ${CONCURRENCY}: stack coalesced / uncoalesced (req/s)`,
       `${fmt(tokenizeCoalesced)} / ${fmt(tokenizeSingle)}  (coalescing gain ${fmt(tokenizeCoalesced / tokenizeSingle)}x)`,

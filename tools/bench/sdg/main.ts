@@ -32,7 +32,13 @@ async function waitHealthy(url: string, child: ChildProcess, name: string): Prom
   const deadline = Date.now() + 300_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
-    if (await fetch(url, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(url, { signal: AbortSignal.timeout(2000) }).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`${name} not healthy at ${url}`);
@@ -59,7 +65,12 @@ interface JobRun {
 async function runJob(concurrency: number, engineUrl: string, inferenceGrpc: string): Promise<JobRun> {
   const child = spawnTs(
     'apps/sdg/src/pipelines/testing/bench-job.ts',
-    { PLATFORM_INFERENCE_GRPC_URL: inferenceGrpc, PLATFORM_SDG_CONCURRENCY: String(concurrency), BENCH_COPIES: quick ? '2' : '4', BENCH_NUM_INSTRUCTIONS: quick ? '2' : '4' },
+    {
+      PLATFORM_INFERENCE_GRPC_URL: inferenceGrpc,
+      PLATFORM_SDG_CONCURRENCY: String(concurrency),
+      BENCH_COPIES: quick ? '2' : '4',
+      BENCH_NUM_INSTRUCTIONS: quick ? '2' : '4',
+    },
     'pipe',
   );
   let stdout = '';
@@ -69,16 +80,32 @@ async function runJob(concurrency: number, engineUrl: string, inferenceGrpc: str
   let done = false;
   void exited.then(() => (done = true));
   while (!done) {
-    const text = await fetch(`${engineUrl}/metrics`).then((r) => r.text(), () => '');
-    if (text) samples.push({ at: Date.now(), running: gauge(text, 'vllm:num_requests_running'), waiting: gauge(text, 'vllm:num_requests_waiting'), kv: gauge(text, 'vllm:kv_cache_usage_perc') });
+    const text = await fetch(`${engineUrl}/metrics`).then(
+      (r) => r.text(),
+      () => '',
+    );
+    if (text)
+      samples.push({
+        at: Date.now(),
+        running: gauge(text, 'vllm:num_requests_running'),
+        waiting: gauge(text, 'vllm:num_requests_waiting'),
+        kv: gauge(text, 'vllm:kv_cache_usage_perc'),
+      });
     await new Promise((r) => setTimeout(r, 100));
   }
   if ((await exited) !== 0) throw new Error(`bench job exited with an error: ${stdout}`);
-  const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as { ms: number; samples: number; generatingSince: number; generatingUntil: number };
+  const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+    ms: number;
+    samples: number;
+    generatingSince: number;
+    generatingUntil: number;
+  };
   const window = samples.filter((s) => s.at >= result.generatingSince && s.at <= result.generatingUntil);
   // Requests wait at the engine only when its scheduler had no room for them (sequence slots, KV cache or the
   // per-step token budget): such a sample is a full batch; otherwise the batch is running / max batch full.
-  const share = window.reduce((n, s) => n + (s.waiting > 0 ? 1 : Math.min(1, Math.max(s.running / MAX_SEQS, s.kv || 0))), 0) / Math.max(1, window.length);
+  const share =
+    window.reduce((n, s) => n + (s.waiting > 0 ? 1 : Math.min(1, Math.max(s.running / MAX_SEQS, s.kv || 0))), 0) /
+    Math.max(1, window.length);
   const slots = window.reduce((n, s) => n + Math.min(s.running, MAX_SEQS) / MAX_SEQS, 0) / Math.max(1, window.length);
   return {
     concurrency,
@@ -104,7 +131,13 @@ async function main(): Promise<void> {
   const engineUrl = `http://127.0.0.1:${enginePort}`;
   const grpc = `127.0.0.1:${await freePort()}`;
   const ops = await freePort();
-  const env: NodeJS.ProcessEnv = { LOG_LEVEL: 'warn', PLATFORM_INFERENCE_GRPC_URL: grpc, PLATFORM_INFERENCE_OPS_PORT: String(ops), PLATFORM_INFERENCE_BACKENDS: JSON.stringify([{ url: engineUrl }]), NATS_URL: '' };
+  const env: NodeJS.ProcessEnv = {
+    LOG_LEVEL: 'warn',
+    PLATFORM_INFERENCE_GRPC_URL: grpc,
+    PLATFORM_INFERENCE_OPS_PORT: String(ops),
+    PLATFORM_INFERENCE_BACKENDS: JSON.stringify([{ url: engineUrl }]),
+    NATS_URL: '',
+  };
   const inference = spawnTs('apps/inference/src/main.ts', env);
   try {
     await waitHealthy(`${engineUrl}/health`, engine, 'engine server');
@@ -115,8 +148,13 @@ async function main(): Promise<void> {
     console.log(`\nSDG job on ${MODEL} (engine: ${threads} threads, max batch ${MAX_SEQS}); ${quick ? 'quick' : 'full'} run\n`);
     console.log('| concurrency | job s | samples | samples/s | backend capacity in use | engine queue non-empty | sequence slots filled |');
     console.log('|---|---|---|---|---|---|---|');
-    for (const r of runs) console.log(`| ${r.concurrency} | ${fmt(r.seconds, 1)} | ${r.samples} | ${fmt(r.samplesPerSecond)} | ${fmt(r.capacityShare * 100, 0)} % | ${fmt(r.queuedShare * 100, 0)} % | ${fmt(r.slotShare * 100, 0)} % |`);
-    console.log(`\nsamples/s, concurrency ${DEFAULT_CONCURRENCY} vs 1: ${fmt(runs[1].samplesPerSecond / runs[0].samplesPerSecond)}x; capacity in use at ${DEFAULT_CONCURRENCY}: ${fmt(runs[1].capacityShare, 2)} (goal >= 0.9)`);
+    for (const r of runs)
+      console.log(
+        `| ${r.concurrency} | ${fmt(r.seconds, 1)} | ${r.samples} | ${fmt(r.samplesPerSecond)} | ${fmt(r.capacityShare * 100, 0)} % | ${fmt(r.queuedShare * 100, 0)} % | ${fmt(r.slotShare * 100, 0)} % |`,
+      );
+    console.log(
+      `\nsamples/s, concurrency ${DEFAULT_CONCURRENCY} vs 1: ${fmt(runs[1].samplesPerSecond / runs[0].samplesPerSecond)}x; capacity in use at ${DEFAULT_CONCURRENCY}: ${fmt(runs[1].capacityShare, 2)} (goal >= 0.9)`,
+    );
   } finally {
     for (const p of [inference, engine]) if (p.exitCode === null) p.kill('SIGTERM');
   }

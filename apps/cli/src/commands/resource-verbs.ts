@@ -61,7 +61,12 @@ export function addWatchableGetVerb<T extends { id: string } & WatchedJob>(paren
       const client = clientFor(cmd, ctx);
       const path = itemPath(spec.collection, opts.id, client.projectId);
       const body = opts.watch
-        ? await watchJob({ label: `${spec.noun} ${opts.id}`, intervalMs: opts.interval * 1000, io: ctx.io, fetch: () => client.get<T>(path) })
+        ? await watchJob({
+            label: `${spec.noun} ${opts.id}`,
+            intervalMs: opts.interval * 1000,
+            io: ctx.io,
+            fetch: () => client.get<T>(path),
+          })
         : await client.get<T>(path);
       ctx.io.out(formatOf(cmd) === 'json' ? renderJson(body) : spec.details(body));
       if (opts.watch && body.status !== 'completed') {

@@ -8,7 +8,13 @@ import { assertReadableFile, defaultTaxonomyPath, uploadFile } from '../upload';
 import { taxonomyDetails, taxonomyTable } from '../views/taxonomy-view';
 import { addDeleteVerb, addGetVerb, addListVerb, type ResourceSpec } from './resource-verbs';
 
-const spec: ResourceSpec<TaxonomyJson> = { collection: 'taxonomies', noun: 'taxonomy', listKey: 'taxonomies', table: taxonomyTable, details: taxonomyDetails };
+const spec: ResourceSpec<TaxonomyJson> = {
+  collection: 'taxonomies',
+  noun: 'taxonomy',
+  listKey: 'taxonomies',
+  table: taxonomyTable,
+  details: taxonomyDetails,
+};
 
 interface CreateFlags extends S3Flags {
   name: string;

@@ -32,7 +32,8 @@ function checkUnsupported(body: Json): void {
   if (Array.isArray(tools) && tools.length > 0 && toolChoice !== 'none')
     throw new InvalidRequest('"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set', 'tool_choice');
   const format = optObject(body, 'response_format');
-  if (format && format.type !== 'text') throw new InvalidRequest(`response_format ${JSON.stringify(format.type)} is not supported by this engine`, 'response_format');
+  if (format && format.type !== 'text')
+    throw new InvalidRequest(`response_format ${JSON.stringify(format.type)} is not supported by this engine`, 'response_format');
 }
 
 function parse(ctx: ServerContext, rawBody: unknown): ChatRequest {
@@ -43,7 +44,8 @@ function parse(ctx: ServerContext, rawBody: unknown): ChatRequest {
   const sampling = readSampling(body);
   const logprobs = optBool(body, 'logprobs') ?? false;
   const top = optInt(body, 'top_logprobs');
-  if (top !== undefined && top > 0 && !logprobs) throw new InvalidRequest('when using `top_logprobs`, `logprobs` must be set to true.', 'top_logprobs');
+  if (top !== undefined && top > 0 && !logprobs)
+    throw new InvalidRequest('when using `top_logprobs`, `logprobs` must be set to true.', 'top_logprobs');
   const topLogprobs = logprobs ? checkLogprobs(top ?? 0, 'top_logprobs') : undefined;
   const text = renderChat(model, messages, body);
   const truncate = optInt(body, 'truncate_prompt_tokens', { min: 1 });
@@ -112,7 +114,11 @@ async function stream(reply: FastifyReply, req: ChatRequest, sequences: Sequence
   try {
     // vLLM opens every choice with a role-only delta.
     for (const plan of req.plans)
-      await sse.send({ ...envelope, choices: [{ index: plan.index, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }], ...usageField() });
+      await sse.send({
+        ...envelope,
+        choices: [{ index: plan.index, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }],
+        ...usageField(),
+      });
     const echoed = req.plans.map(() => req.echoText === '');
     for await (const [i, event] of mergeSequences(sequences)) {
       if (sse.closed) break;
@@ -125,13 +131,19 @@ async function stream(reply: FastifyReply, req: ChatRequest, sequences: Sequence
       }
       const logprobs = req.topLogprobs !== undefined ? { content: chatLogprobs(event.logprobs, req.topLogprobs) } : null;
       if (!content && !event.finishReason && !logprobs?.content.length) continue;
-      const choice: Record<string, unknown> = { index: req.plans[i].index, delta: { content }, logprobs, finish_reason: event.finishReason ?? null };
+      const choice: Record<string, unknown> = {
+        index: req.plans[i].index,
+        delta: { content },
+        logprobs,
+        finish_reason: event.finishReason ?? null,
+      };
       if (event.finishReason) choice.stop_reason = event.stopReason ?? null;
       await sse.send({ ...envelope, choices: [choice], ...usageField() });
     }
     if (req.sampling.includeUsage) await sse.send({ ...envelope, choices: [], usage: usage.usage });
   } catch (err) {
-    const e = err instanceof OpenAIError ? err : new OpenAIError(500, err instanceof Error ? err.message : String(err), 'InternalServerError');
+    const e =
+      err instanceof OpenAIError ? err : new OpenAIError(500, err instanceof Error ? err.message : String(err), 'InternalServerError');
     await sse.send(e.toBody());
   }
   await sse.send('[DONE]');

@@ -53,7 +53,8 @@ export function planChoices(
 ): ChoicePlan[] {
   const plans: ChoicePlan[] = [];
   prompts.forEach((ids, promptIndex) => {
-    for (let i = 0; i < n; i++) plans.push({ index: promptIndex * n + i, promptIndex, promptTokenIds: ids, params: paramsFor(promptIndex, i) });
+    for (let i = 0; i < n; i++)
+      plans.push({ index: promptIndex * n + i, promptIndex, promptTokenIds: ids, params: paramsFor(promptIndex, i) });
   });
   return plans;
 }

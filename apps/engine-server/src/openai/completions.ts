@@ -43,7 +43,8 @@ function parse(ctx: ServerContext, rawBody: unknown): CompletionRequest {
       seed: choiceSeed(sampling.params.seed, i),
       logprobs,
       // Echoing with logprobs reports the prompt tokens' logprobs too, as vLLM does.
-      promptLogprobs: echo && logprobs !== undefined ? Math.max(logprobs, sampling.params.promptLogprobs ?? 0) : sampling.params.promptLogprobs,
+      promptLogprobs:
+        echo && logprobs !== undefined ? Math.max(logprobs, sampling.params.promptLogprobs ?? 0) : sampling.params.promptLogprobs,
     }),
   );
   return { model, sampling, prompts, plans, echo, logprobs };
@@ -74,7 +75,8 @@ class ChoiceOutput {
     let promptPart: CompletionLogprobs | null = null;
     if (!this.started) {
       this.started = true;
-      if (this.req.sampling.params.promptLogprobs !== undefined) this.promptLogprobs = promptLogprobs(event.promptLogprobs, prompt.ids.length);
+      if (this.req.sampling.params.promptLogprobs !== undefined)
+        this.promptLogprobs = promptLogprobs(event.promptLogprobs, prompt.ids.length);
       if (this.req.echo) {
         prefix = prompt.text;
         if (this.logprobs) {
@@ -175,7 +177,8 @@ async function stream(reply: FastifyReply, req: CompletionRequest, sequences: Se
     }
     if (req.sampling.includeUsage) await sse.send({ ...envelope, choices: [], usage: usage.usage });
   } catch (err) {
-    const e = err instanceof OpenAIError ? err : new OpenAIError(500, err instanceof Error ? err.message : String(err), 'InternalServerError');
+    const e =
+      err instanceof OpenAIError ? err : new OpenAIError(500, err instanceof Error ? err.message : String(err), 'InternalServerError');
     await sse.send(e.toBody());
   }
   await sse.send('[DONE]');

@@ -12,9 +12,13 @@ export function registerEmbeddings(app: FastifyInstance, ctx: ServerContext): vo
     const body = asObject(request.body);
     const model = resolveModel(ctx.models, body);
     const format = optString(body, 'encoding_format') ?? 'float';
-    if (format !== 'float' && format !== 'base64') throw new InvalidRequest(`encoding_format must be "float" or "base64", got ${JSON.stringify(format)}`, 'encoding_format');
+    if (format !== 'float' && format !== 'base64')
+      throw new InvalidRequest(`encoding_format must be "float" or "base64", got ${JSON.stringify(format)}`, 'encoding_format');
     if (body.dimensions !== undefined && body.dimensions !== null && body.dimensions !== model.config.hidden_size)
-      throw new InvalidRequest('Model does not support matryoshka representation, changing output dimensions will lead to poor results.', 'dimensions');
+      throw new InvalidRequest(
+        'Model does not support matryoshka representation, changing output dimensions will lead to poor results.',
+        'dimensions',
+      );
     const truncate = optInt(body, 'truncate_prompt_tokens', { min: 1 });
     const inputs = readPrompts(model, body.input, optBool(body, 'add_special_tokens') ?? true, truncate, 'input');
     for (const input of inputs)

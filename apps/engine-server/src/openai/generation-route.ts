@@ -19,7 +19,12 @@ export interface GenerationEndpoint<R extends GenerationRequest> {
 }
 
 /** Registers an OpenAI generation endpoint: admission, one sequence per choice, then a streamed or whole answer. */
-export function registerGenerationRoute<R extends GenerationRequest>(app: FastifyInstance, ctx: ServerContext, path: string, endpoint: GenerationEndpoint<R>): void {
+export function registerGenerationRoute<R extends GenerationRequest>(
+  app: FastifyInstance,
+  ctx: ServerContext,
+  path: string,
+  endpoint: GenerationEndpoint<R>,
+): void {
   app.post(path, { config: { dialect: 'openai' } }, async (request: FastifyRequest, reply: FastifyReply) => {
     const arrival = performance.now();
     const req = endpoint.parse(ctx, request.body);

@@ -26,7 +26,13 @@ export function prepareIds(model: ServedModel, ids: number[], truncate: number |
 }
 
 /** OpenAI's prompt forms: a string, a list of strings, a list of token ids, or a list of token id lists. */
-export function readPrompts(model: ServedModel, value: unknown, addSpecialTokens: boolean, truncate: number | undefined, param = 'prompt'): Prompt[] {
+export function readPrompts(
+  model: ServedModel,
+  value: unknown,
+  addSpecialTokens: boolean,
+  truncate: number | undefined,
+  param = 'prompt',
+): Prompt[] {
   const one = (p: unknown): Prompt => {
     if (typeof p === 'string') {
       const full = model.encode(p, addSpecialTokens);

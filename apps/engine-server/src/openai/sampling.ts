@@ -21,7 +21,8 @@ export function readSampling(body: Json): OpenAISampling {
   const n = optInt(body, 'n') ?? 1;
   if (n < 1) throw new InvalidRequest(`n must be at least 1, got ${n}.`, 'n');
   const bestOf = optInt(body, 'best_of');
-  if (bestOf !== undefined && bestOf !== n) throw new InvalidRequest('best_of must be equal to n; beam search is not supported.', 'best_of');
+  if (bestOf !== undefined && bestOf !== n)
+    throw new InvalidRequest('best_of must be equal to n; beam search is not supported.', 'best_of');
   if (optBool(body, 'use_beam_search')) throw new InvalidRequest('beam search is not supported.', 'use_beam_search');
 
   const stream = optBool(body, 'stream') ?? false;
@@ -33,12 +34,14 @@ export function readSampling(body: Json): OpenAISampling {
   const maxKey = maxCompletion !== undefined ? 'max_completion_tokens' : 'max_tokens';
   if (maxTokens !== undefined && maxTokens < 1) throw new InvalidRequest(`max_tokens must be at least 1, got ${maxTokens}.`, maxKey);
   const minTokens = optInt(body, 'min_tokens');
-  if (minTokens !== undefined && minTokens < 0) throw new InvalidRequest(`min_tokens must be greater than or equal to 0, got ${minTokens}.`, 'min_tokens');
+  if (minTokens !== undefined && minTokens < 0)
+    throw new InvalidRequest(`min_tokens must be greater than or equal to 0, got ${minTokens}.`, 'min_tokens');
   if (minTokens !== undefined && maxTokens !== undefined && minTokens > maxTokens)
     throw new InvalidRequest(`min_tokens must be less than or equal to max_tokens=${maxTokens}, got ${minTokens}.`, 'min_tokens');
 
   const temperature = optNumber(body, 'temperature');
-  if (temperature !== undefined && temperature < 0) throw new InvalidRequest(`temperature must be non-negative, got ${temperature}.`, 'temperature');
+  if (temperature !== undefined && temperature < 0)
+    throw new InvalidRequest(`temperature must be non-negative, got ${temperature}.`, 'temperature');
   const topP = optNumber(body, 'top_p');
   if (topP !== undefined && (topP <= 0 || topP > 1)) throw new InvalidRequest(`top_p must be in (0, 1], got ${topP}.`, 'top_p');
   const topK = optInt(body, 'top_k');
@@ -62,10 +65,15 @@ export function readSampling(body: Json): OpenAISampling {
 
   const promptLogprobs = optInt(body, 'prompt_logprobs');
   if (promptLogprobs !== undefined) {
-    if (promptLogprobs < 0 && promptLogprobs !== -1) throw new InvalidRequest(`prompt_logprobs must be non-negative, got ${promptLogprobs}.`, 'prompt_logprobs');
+    if (promptLogprobs < 0 && promptLogprobs !== -1)
+      throw new InvalidRequest(`prompt_logprobs must be non-negative, got ${promptLogprobs}.`, 'prompt_logprobs');
     if (promptLogprobs > MAX_LOGPROBS)
-      throw new InvalidRequest(`Requested prompt logprobs of ${promptLogprobs}, which is greater than max allowed: ${MAX_LOGPROBS}`, 'prompt_logprobs');
-    if (stream && promptLogprobs > 0) throw new InvalidRequest('`prompt_logprobs` are not available when `stream=True`.', 'prompt_logprobs');
+      throw new InvalidRequest(
+        `Requested prompt logprobs of ${promptLogprobs}, which is greater than max allowed: ${MAX_LOGPROBS}`,
+        'prompt_logprobs',
+      );
+    if (stream && promptLogprobs > 0)
+      throw new InvalidRequest('`prompt_logprobs` are not available when `stream=True`.', 'prompt_logprobs');
   }
 
   return {
@@ -96,7 +104,8 @@ export function readSampling(body: Json): OpenAISampling {
 /** Validates the requested logprob count against vLLM's limit. */
 export function checkLogprobs(count: number, param: string): number {
   if (count < 0) throw new InvalidRequest(`${param} must be non-negative, got ${count}.`, param);
-  if (count > MAX_LOGPROBS) throw new InvalidRequest(`Requested sample logprobs of ${count}, which is greater than max allowed: ${MAX_LOGPROBS}`, param);
+  if (count > MAX_LOGPROBS)
+    throw new InvalidRequest(`Requested sample logprobs of ${count}, which is greater than max allowed: ${MAX_LOGPROBS}`, param);
   return count;
 }
 
@@ -104,7 +113,13 @@ export function checkLogprobs(count: number, param: string): number {
  * vLLM's context check: the prompt must leave room for at least one token, and an explicit max_tokens must fit.
  * Without one, the rest of the context is the budget (capped by `defaultCap`, e.g. 16 for completions).
  */
-export function resolveMaxTokens(requested: number | undefined, promptLen: number, maxModelLen: number, defaultCap?: number, what = 'messages'): number {
+export function resolveMaxTokens(
+  requested: number | undefined,
+  promptLen: number,
+  maxModelLen: number,
+  defaultCap?: number,
+  what = 'messages',
+): number {
   if (requested === undefined) {
     if (promptLen >= maxModelLen)
       throw new InvalidRequest(

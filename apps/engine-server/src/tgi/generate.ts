@@ -91,7 +91,12 @@ async function stream(reply: FastifyReply, req: TgiRequest, sequence: Sequence):
         frame.generated_text = isLast ? (req.returnFullText ? req.inputs + text : text) : null;
         frame.details =
           isLast && req.details
-            ? { finish_reason: tgiFinishReason(event) as TgiFinishReason, generated_tokens: event.completionTokens, seed: req.seed, input_length: req.promptIds.length }
+            ? {
+                finish_reason: tgiFinishReason(event) as TgiFinishReason,
+                generated_tokens: event.completionTokens,
+                seed: req.seed,
+                input_length: req.promptIds.length,
+              }
             : null;
         await sse.send(frame);
       }

@@ -48,7 +48,11 @@ export function tgiFinishReason(event: GenerationEvent): TgiFinishReason {
 }
 
 /** decoder_input_details: the prompt tokens with their logprobs, the first one having none. */
-export function prefillTokens(model: ServedModel, ids: number[], logprobs: (TokenLogprob | null)[] | undefined): { id: number; text: string; logprob: number | null }[] {
+export function prefillTokens(
+  model: ServedModel,
+  ids: number[],
+  logprobs: (TokenLogprob | null)[] | undefined,
+): { id: number; text: string; logprob: number | null }[] {
   return ids.map((id, i) => {
     const lp = i === 0 ? null : (logprobs?.[i] ?? null);
     return { id, text: model.tokenToString(id), logprob: lp ? logprobOf(lp) : null };

@@ -4,7 +4,16 @@ import { mtBenchMetrics } from './mt-bench/run-mt-bench';
 import type { MtJudgment } from './mt-bench/answer-and-judge';
 import { mmluMetrics } from './mmlu/mmlu-metrics';
 
-const j = (turn: number, score?: number): MtJudgment => ({ question_id: 1, model: 'm', judge: 'j', turn, prompt: 'single-v1', judgment: '', score, error: score === undefined ? 'no rating' : undefined });
+const j = (turn: number, score?: number): MtJudgment => ({
+  question_id: 1,
+  model: 'm',
+  judge: 'j',
+  turn,
+  prompt: 'single-v1',
+  judgment: '',
+  score,
+  error: score === undefined ? 'no rating' : undefined,
+});
 
 describe('branch comparison (InstructLab report)', () => {
   it('splits tasks by the sign of trained − base, rounded to two decimals', () => {
@@ -20,7 +29,12 @@ describe('branch comparison (InstructLab report)', () => {
       ['c', 0.4],
       ['new', 0.9],
     ]);
-    expect(compareBranch(base, trained, 0.125)).toEqual({ improvements: { a: 0.3 }, regressions: { b: -0.25 }, no_change: { c: 0 }, error_rate: 0.13 });
+    expect(compareBranch(base, trained, 0.125)).toEqual({
+      improvements: { a: 0.3 },
+      regressions: { b: -0.25 },
+      no_change: { c: 0 },
+      error_rate: 0.13,
+    });
   });
 
   it('compares exactly, without a threshold', () => {
@@ -30,7 +44,11 @@ describe('branch comparison (InstructLab report)', () => {
 
 describe('MT-Bench aggregation', () => {
   it('drops unrated judgments from the averages and counts them in error_rate', () => {
-    expect(mtBenchMetrics([j(1, 8), j(1, 6), j(2, 4), j(2)])).toEqual({ error_rate: 0.25, overall_average: 6, scores: { turn_one: 7, turn_two: 4 } });
+    expect(mtBenchMetrics([j(1, 8), j(1, 6), j(2, 4), j(2)])).toEqual({
+      error_rate: 0.25,
+      overall_average: 6,
+      scores: { turn_one: 7, turn_two: 4 },
+    });
   });
 
   it('reports 0 averages and error_rate 1 when nothing was rated', () => {

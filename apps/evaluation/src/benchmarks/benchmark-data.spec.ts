@@ -49,7 +49,8 @@ describe('MT-Bench questions', () => {
     const qs = branchQuestions([
       {
         path: 'compositional_skills/a/qna.yaml',
-        qnaYaml: 'version: 2\ntask_description: t\ncreated_by: x\nseed_examples:\n  - question: Q1?\n    answer: A1\n  - context: Some text\n    question: Q2?\n    answer: A2\n  - question: only a question\n',
+        qnaYaml:
+          'version: 2\ntask_description: t\ncreated_by: x\nseed_examples:\n  - question: Q1?\n    answer: A1\n  - context: Some text\n    question: Q2?\n    answer: A2\n  - question: only a question\n',
       },
       { path: 'compositional_skills/broken/qna.yaml', qnaYaml: ': : :' },
     ]);
@@ -64,7 +65,11 @@ describe('MT-Bench questions', () => {
 describe('best candidate', () => {
   const c = (epoch: number, overall: number, error: number) => ({
     candidate: { phase: 2, epoch, objectPrefix: `p${epoch}/` },
-    run: { answers: [], judgments: [], metrics: { overall_average: overall, error_rate: error, scores: { turn_one: 0, turn_two: 0 } } } as MtBenchRun,
+    run: {
+      answers: [],
+      judgments: [],
+      metrics: { overall_average: overall, error_rate: error, scores: { turn_one: 0, turn_two: 0 } },
+    } as MtBenchRun,
   });
 
   it('prefers the higher MT-Bench average, then fewer errors, then the later checkpoint', () => {

@@ -11,7 +11,9 @@ const run = (task: string, accuracy: number | undefined, errors = 0): McqRun => 
 
 describe('MMLU-branch formulations', () => {
   it('asks the cloze question without the options', () => {
-    expect(clozePrompt('knowledge science sun', item)).toBe('The following are questions (with answers) about knowledge science sun.\n\nQuestion: How old is the Sun?\nAnswer:');
+    expect(clozePrompt('knowledge science sun', item)).toBe(
+      'The following are questions (with answers) about knowledge science sun.\n\nQuestion: How old is the Sun?\nAnswer:',
+    );
   });
 
   it('picks the cloze option by log-likelihood per character', () => {
@@ -24,7 +26,9 @@ describe('MMLU-branch formulations', () => {
     const letters = run('sun', 0.32, 1);
     const cloze = run('sun', 0.58, 2);
     const best = bestOf(letters, cloze);
-    expect(best.tasks).toEqual([{ task: 'sun', accuracy: 0.58, answered: 4, errors: 3, formulation: 'cf', mcf_accuracy: 0.32, cf_accuracy: 0.58 }]);
+    expect(best.tasks).toEqual([
+      { task: 'sun', accuracy: 0.58, answered: 4, errors: 3, formulation: 'cf', mcf_accuracy: 0.32, cf_accuracy: 0.58 },
+    ]);
     expect(best.answers.map((a) => a.formulation)).toEqual(['mcf', 'cf']);
     // Ties and unscored cloze runs keep InstructLab's letter format.
     expect(bestOf(run('sun', 0.5), run('sun', 0.5)).tasks[0]).toMatchObject({ accuracy: 0.5, formulation: 'mcf' });

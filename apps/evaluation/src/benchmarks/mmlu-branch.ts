@@ -16,7 +16,10 @@ export async function loadBranchTasks(store: ObjectStore, dataId: string): Promi
   const tasks: McqTask[] = [];
   for (const leaf of manifest.leaves ?? []) {
     if (!leaf.mmlubench) continue;
-    const lines = (await store.getBuffer(leaf.mmlubench)).toString('utf8').split('\n').filter((l) => l.trim());
+    const lines = (await store.getBuffer(leaf.mmlubench))
+      .toString('utf8')
+      .split('\n')
+      .filter((l) => l.trim());
     const items: McqItem[] = [];
     let subject = '';
     for (const line of lines) {
@@ -73,7 +76,11 @@ export function runCloze(client: ModelClient, modelId: string, tasks: readonly M
   return scoreTasks(
     tasks,
     async (task, item) => {
-      const logprobs = await client.loglikelihoods(modelId, clozePrompt(task.subject, item), item.choices.map((c) => ` ${c.trim()}`));
+      const logprobs = await client.loglikelihoods(
+        modelId,
+        clozePrompt(task.subject, item),
+        item.choices.map((c) => ` ${c.trim()}`),
+      );
       return { logprobs, picked: pickCloze(item, logprobs), shots: 0 };
     },
     onItem,
@@ -91,13 +98,23 @@ export function bestOf(mcf: McqRun, cf: McqRun): BranchModelRun {
     const c = cf.tasks.find((t) => t.task === m.task);
     const useCloze = c?.accuracy !== undefined && (m.accuracy === undefined || c.accuracy > m.accuracy);
     const chosen = useCloze && c ? c : m;
-    return { ...chosen, errors: m.errors + (c?.errors ?? 0), formulation: useCloze ? 'cf' : 'mcf', mcf_accuracy: m.accuracy, cf_accuracy: c?.accuracy };
+    return {
+      ...chosen,
+      errors: m.errors + (c?.errors ?? 0),
+      formulation: useCloze ? 'cf' : 'mcf',
+      mcf_accuracy: m.accuracy,
+      cf_accuracy: c?.accuracy,
+    };
   });
-  const answers = [...mcf.answers.map((a): BranchAnswer => ({ ...a, formulation: 'mcf' })), ...cf.answers.map((a): BranchAnswer => ({ ...a, formulation: 'cf' }))];
+  const answers = [
+    ...mcf.answers.map((a): BranchAnswer => ({ ...a, formulation: 'mcf' })),
+    ...cf.answers.map((a): BranchAnswer => ({ ...a, formulation: 'cf' })),
+  ];
   return { tasks, answers };
 }
 
-const accuracies = (run: BranchModelRun) => new Map(run.tasks.filter((t) => t.accuracy !== undefined).map((t) => [t.task, t.accuracy as number]));
+const accuracies = (run: BranchModelRun) =>
+  new Map(run.tasks.filter((t) => t.accuracy !== undefined).map((t) => [t.task, t.accuracy as number]));
 
 async function runModel(client: ModelClient, modelId: string, tasks: McqTask[], onItem?: () => void): Promise<BranchModelRun> {
   const mcf = await runMcq(client, modelId, tasks, { shots: 0, onItem });
@@ -106,7 +123,13 @@ async function runModel(client: ModelClient, modelId: string, tasks: McqTask[], 
 }
 
 /** Base versus trained model on the leaves' own questions (zero-shot: the tasks carry no solved examples). */
-export async function runMmluBranch(client: ModelClient, baseModel: string, trainedModel: string, tasks: McqTask[], onItem?: () => void): Promise<BranchRun> {
+export async function runMmluBranch(
+  client: ModelClient,
+  baseModel: string,
+  trainedModel: string,
+  tasks: McqTask[],
+  onItem?: () => void,
+): Promise<BranchRun> {
   const base = await runModel(client, baseModel, tasks, onItem);
   const trained = await runModel(client, trainedModel, tasks, onItem);
   const errors = base.answers.filter((a) => a.error).length + trained.answers.filter((a) => a.error).length;

@@ -40,7 +40,9 @@ export function branchQuestions(leaves: readonly SkillLeaf[]): BranchQuestion[] 
     for (const seed of doc?.seed_examples ?? []) {
       if (typeof seed.question !== 'string' || typeof seed.answer !== 'string') continue;
       const context = typeof seed.context === 'string' && seed.context.trim() ? seed.context.trim() : undefined;
-      const turn = context ? `Given the context below:\n${context}\nAnswer the following question: ${seed.question.trim()}` : seed.question.trim();
+      const turn = context
+        ? `Given the context below:\n${context}\nAnswer the following question: ${seed.question.trim()}`
+        : seed.question.trim();
       const id = BigInt(`0x${createHash('md5').update(turn).digest('hex')}`).toString(10);
       out.push({ question_id: id, category: 'taxonomy', turns: [turn], reference: [seed.answer.trim()], qna_file: leaf.path });
     }
@@ -68,10 +70,20 @@ export interface MtBranchRun {
 }
 
 /** Base versus trained on the taxonomy's own skills; error rate = mean of the two runs' error rates (InstructLab). */
-export async function runMtBenchBranch(client: ModelClient, baseModel: string, trainedModel: string, leaves: readonly SkillLeaf[], s: MtSettings & { limit: number }): Promise<MtBranchRun> {
+export async function runMtBenchBranch(
+  client: ModelClient,
+  baseModel: string,
+  trainedModel: string,
+  leaves: readonly SkillLeaf[],
+  s: MtSettings & { limit: number },
+): Promise<MtBranchRun> {
   const questions = branchQuestions(leaves).slice(0, s.limit > 0 ? s.limit : undefined);
   const base = await runMtBench(client, baseModel, questions, s);
   const trained = await runMtBench(client, trainedModel, questions, s);
-  const metrics = compareBranch(perFile(questions, base), perFile(questions, trained), (base.metrics.error_rate + trained.metrics.error_rate) / 2);
+  const metrics = compareBranch(
+    perFile(questions, base),
+    perFile(questions, trained),
+    (base.metrics.error_rate + trained.metrics.error_rate) / 2,
+  );
   return { questions, base, trained, metrics };
 }

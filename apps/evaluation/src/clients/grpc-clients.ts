@@ -12,7 +12,10 @@ function client<S extends object>(url: string, proto: ProtoName, serviceName: st
   const base = grpcOptions(url, [proto]);
   const timeout = `${(envInt('PLATFORM_INFERENCE_TIMEOUT_MS', 600_000) / 1000).toFixed(3)}s`;
   const config = { methodConfig: [{ name: [{ service: grpcService }], timeout }] };
-  const proxy = new ClientGrpcProxy({ ...base.options, channelOptions: { ...base.options.channelOptions, 'grpc.service_config': JSON.stringify(config) } });
+  const proxy = new ClientGrpcProxy({
+    ...base.options,
+    channelOptions: { ...base.options.channelOptions, 'grpc.service_config': JSON.stringify(config) },
+  });
   return { service: proxy.getService<S>(serviceName), close: () => proxy.close() };
 }
 

@@ -50,12 +50,16 @@ export class ModelClient {
 
   /** Log-likelihood of each continuation after `context`. */
   async loglikelihoods(modelId: string, context: string, continuations: string[]): Promise<number[]> {
-    const res = await firstValueFrom(this.inference.scoreContinuations({ modelId, projectId: this.projectId, spaceId: '', context, continuations }, new Metadata()));
+    const res = await firstValueFrom(
+      this.inference.scoreContinuations({ modelId, projectId: this.projectId, spaceId: '', context, continuations }, new Metadata()),
+    );
     return res.scores.map((s) => s.logprob);
   }
 
   async countTokens(modelId: string, input: string): Promise<number> {
-    const res = await firstValueFrom(this.inference.tokenize({ modelId, input, projectId: this.projectId, spaceId: '', returnTokens: false }, new Metadata()));
+    const res = await firstValueFrom(
+      this.inference.tokenize({ modelId, input, projectId: this.projectId, spaceId: '', returnTokens: false }, new Metadata()),
+    );
     return res.tokenCount;
   }
 

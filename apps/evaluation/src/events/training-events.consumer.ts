@@ -69,17 +69,37 @@ export async function startTrainingConsumer(o: TrainingConsumerOptions): Promise
     }
   };
 
-  async function fail(event: EventEnvelope, run: Parameters<RunStore['settle']>[0], modelId: string, projectId: string, err: unknown, ctx: ConsumerContext, modelLevel: boolean) {
+  async function fail(
+    event: EventEnvelope,
+    run: Parameters<RunStore['settle']>[0],
+    modelId: string,
+    projectId: string,
+    err: unknown,
+    ctx: ConsumerContext,
+    modelLevel: boolean,
+  ) {
     if (err instanceof EvaluationInterrupted || (isTransient(err) && ctx.deliveryCount < RETRY_DELIVERIES)) throw err;
     const reason = `evaluation failed: ${reasonOf(err)}`;
     o.logger.warn({ ...errorFields(err), modelId, eventId: event.id }, 'evaluation failed');
     await handleOnce(o.dataSource, EVALUATION_SCHEMA, event.id, (m) =>
-      o.runs.settle(run, { status: 'failed', reason }, modelLevel ? [evaluationEvents.create('evaluation.model.failed', { modelId, projectId, reason }, { traceId: event.traceId })] : [], m),
+      o.runs.settle(
+        run,
+        { status: 'failed', reason },
+        modelLevel ? [evaluationEvents.create('evaluation.model.failed', { modelId, projectId, reason }, { traceId: event.traceId })] : [],
+        m,
+      ),
     );
   }
 
   async function onTrained(event: EventEnvelope, ev: TrainingJobTrained, ctx: ConsumerContext): Promise<void> {
-    const key = { modelId: ev.modelId, projectId: ev.projectId, kind: 'model' as const, phase: 0, epoch: 0, objectPrefix: `trained_models/${ev.modelId}/` };
+    const key = {
+      modelId: ev.modelId,
+      projectId: ev.projectId,
+      kind: 'model' as const,
+      phase: 0,
+      epoch: 0,
+      objectPrefix: `trained_models/${ev.modelId}/`,
+    };
     const run = await o.runs.begin(key);
     if (run.status !== 'running') return;
     o.logger.info({ modelId: ev.modelId, candidates: ev.candidates.length, eventId: event.id }, 'evaluating trained model');
@@ -93,16 +113,37 @@ export async function startTrainingConsumer(o: TrainingConsumerOptions): Promise
     await handleOnce(o.dataSource, EVALUATION_SCHEMA, event.id, (m) =>
       o.runs.settle(
         run,
-        { status: 'evaluated', metrics: { bestCheckpoint, model_metrics: metrics }, phase: bestCheckpoint.phase, epoch: bestCheckpoint.epoch },
-        [evaluationEvents.create('evaluation.model.evaluated', { modelId: ev.modelId, projectId: ev.projectId, bestCheckpoint, metrics }, { traceId: event.traceId })],
+        {
+          status: 'evaluated',
+          metrics: { bestCheckpoint, model_metrics: metrics },
+          phase: bestCheckpoint.phase,
+          epoch: bestCheckpoint.epoch,
+        },
+        [
+          evaluationEvents.create(
+            'evaluation.model.evaluated',
+            { modelId: ev.modelId, projectId: ev.projectId, bestCheckpoint, metrics },
+            { traceId: event.traceId },
+          ),
+        ],
         m,
       ),
     );
-    o.logger.info({ modelId: ev.modelId, bestCheckpoint, mtBench: metrics.mt_bench.overall_average, mmlu: metrics.mmlu.overall_average }, 'trained model evaluated');
+    o.logger.info(
+      { modelId: ev.modelId, bestCheckpoint, mtBench: metrics.mt_bench.overall_average, mmlu: metrics.mmlu.overall_average },
+      'trained model evaluated',
+    );
   }
 
   async function onCheckpoint(event: EventEnvelope, ev: TrainingCheckpointSaved, ctx: ConsumerContext): Promise<void> {
-    const run = await o.runs.begin({ modelId: ev.modelId, projectId: ev.projectId, kind: 'checkpoint', phase: ev.phase, epoch: ev.epoch, objectPrefix: ev.objectPrefix });
+    const run = await o.runs.begin({
+      modelId: ev.modelId,
+      projectId: ev.projectId,
+      kind: 'checkpoint',
+      phase: ev.phase,
+      epoch: ev.epoch,
+      objectPrefix: ev.objectPrefix,
+    });
     if (run.status !== 'running') return;
     if (ev.phase !== 1 || o.deps.settings.phase1 !== 'mmlu') {
       // Phase-2 checkpoints are compared on `training.job.trained`; recording them keeps the history inspectable.
@@ -116,7 +157,12 @@ export async function startTrainingConsumer(o: TrainingConsumerOptions): Promise
       return fail(event, run, ev.modelId, ev.projectId, err, ctx, false);
     }
     await handleOnce(o.dataSource, EVALUATION_SCHEMA, event.id, (m) =>
-      o.runs.settle(run, { status: 'evaluated', metrics: { mmlu } }, [evaluationEvents.create('evaluation.checkpoint.evaluated', { ...ev, mmlu }, { traceId: event.traceId })], m),
+      o.runs.settle(
+        run,
+        { status: 'evaluated', metrics: { mmlu } },
+        [evaluationEvents.create('evaluation.checkpoint.evaluated', { ...ev, mmlu }, { traceId: event.traceId })],
+        m,
+      ),
     );
   }
 

@@ -14,7 +14,13 @@ export interface Judgment {
 }
 
 /** FastChat judges with temperature 0 and a long budget; the budget is configurable for CPU judges. */
-export async function judge(client: ModelClient, judgeModel: string, prompt: JudgePromptName, fields: Record<string, string>, maxTokens: number): Promise<Judgment> {
+export async function judge(
+  client: ModelClient,
+  judgeModel: string,
+  prompt: JudgePromptName,
+  fields: Record<string, string>,
+  maxTokens: number,
+): Promise<Judgment> {
   try {
     const messages = judgeMessages(prompt, fields);
     const budget = await chatBudget(client, judgeModel, messages, maxTokens);

@@ -13,10 +13,17 @@ export async function evaluateCheckpoint(deps: PipelineDeps, ev: TrainingCheckpo
   const tasks = loadMmlu(s.mmluDir, { subjects: s.mmluSubjects, limit: s.mmluLimit || undefined });
   const replica = await serveCheckpoint(deps, ev.objectPrefix, `${ev.modelId}-p${ev.phase}-e${ev.epoch}`);
   try {
-    const run = await runMcq(new ModelClient(deps.inference, ev.projectId), replica.modelId, tasks, { shots: s.mmluShots, onItem: () => deps.progress('mmlu') });
+    const run = await runMcq(new ModelClient(deps.inference, ev.projectId), replica.modelId, tasks, {
+      shots: s.mmluShots,
+      onItem: () => deps.progress('mmlu'),
+    });
     const metrics = mmluMetrics(run);
     const files = new EvalFiles(deps.store, ev.modelId);
-    await files.json(`checkpoints/phase${ev.phase}-epoch-${ev.epoch}-mmlu.json`, { checkpoint: { phase: ev.phase, epoch: ev.epoch, objectPrefix: ev.objectPrefix }, metrics, tasks: run.tasks });
+    await files.json(`checkpoints/phase${ev.phase}-epoch-${ev.epoch}-mmlu.json`, {
+      checkpoint: { phase: ev.phase, epoch: ev.epoch, objectPrefix: ev.objectPrefix },
+      metrics,
+      tasks: run.tasks,
+    });
     return metrics;
   } finally {
     await replica.stop();

@@ -66,7 +66,12 @@ async function baseModel(deps: PipelineDeps, ev: TrainingJobTrained): Promise<{ 
 export async function evaluateTrainedModel(deps: PipelineDeps, ev: TrainingJobTrained): Promise<TrainedModelEvaluation> {
   const s = deps.settings;
   const client = new ModelClient(deps.inference, ev.projectId);
-  const mt: MtSettings = { judgeModel: s.judgeModel ?? ev.baseModel, maxTokens: s.maxTokens, judgeMaxTokens: s.judgeMaxTokens, onItem: () => deps.progress('mt_bench') };
+  const mt: MtSettings = {
+    judgeModel: s.judgeModel ?? ev.baseModel,
+    maxTokens: s.maxTokens,
+    judgeMaxTokens: s.judgeMaxTokens,
+    onItem: () => deps.progress('mt_bench'),
+  };
   const files = new EvalFiles(deps.store, ev.modelId);
   // Inputs are read first, so a missing manifest or taxonomy fails the job before any model is served.
   const mmluTasks = loadMmlu(s.mmluDir, { subjects: s.mmluSubjects, limit: s.mmluLimit || undefined });
@@ -97,19 +102,41 @@ export async function evaluateTrainedModel(deps: PipelineDeps, ev: TrainingJobTr
     deps.progress('mmlu');
     const mmlu = await runMcq(client, trained, mmluTasks, { shots: s.mmluShots, onItem: () => deps.progress('mmlu') });
     const mmluBranch = await runMmluBranch(client, base.modelId, trained, branchTasks, () => deps.progress('mmlu_branch'));
-    const mtBranch = await runMtBenchBranch(client, base.modelId, trained, leaves, { ...mt, limit: s.branchQuestions, onItem: () => deps.progress('mt_bench_branch') });
+    const mtBranch = await runMtBenchBranch(client, base.modelId, trained, leaves, {
+      ...mt,
+      limit: s.branchQuestions,
+      onItem: () => deps.progress('mt_bench_branch'),
+    });
 
-    const metrics: ModelMetrics = { mmlu: mmluMetrics(mmlu), mmlu_branch: mmluBranch.metrics, mt_bench: best.run.metrics, mt_bench_branch: mtBranch.metrics };
+    const metrics: ModelMetrics = {
+      mmlu: mmluMetrics(mmlu),
+      mmlu_branch: mmluBranch.metrics,
+      mt_bench: best.run.metrics,
+      mt_bench_branch: mtBranch.metrics,
+    };
     const names = { trained, base: base.modelId, judge: mt.judgeModel };
     await files.json('candidates.json', { chosen: best.candidate, by: 'mt_bench.overall_average', candidates: selection });
     await files.json('mmlu.json', { model: trained, metrics: metrics.mmlu, tasks: mmlu.tasks, shots: s.mmluShots, data: s.mmluDir });
     await files.jsonl('mmlu/answers.jsonl', mmlu.answers);
-    await files.json('mmlu_branch.json', { models: names, metrics: metrics.mmlu_branch, base: mmluBranch.base.tasks, trained: mmluBranch.trained.tasks });
-    await files.jsonl('mmlu_branch/answers.jsonl', [...mmluBranch.base.answers.map((a) => ({ model: 'base', ...a })), ...mmluBranch.trained.answers.map((a) => ({ model: 'trained', ...a }))]);
+    await files.json('mmlu_branch.json', {
+      models: names,
+      metrics: metrics.mmlu_branch,
+      base: mmluBranch.base.tasks,
+      trained: mmluBranch.trained.tasks,
+    });
+    await files.jsonl('mmlu_branch/answers.jsonl', [
+      ...mmluBranch.base.answers.map((a) => ({ model: 'base', ...a })),
+      ...mmluBranch.trained.answers.map((a) => ({ model: 'trained', ...a })),
+    ]);
     await files.json('mt_bench.json', { models: names, metrics: metrics.mt_bench });
     await files.jsonl('mt_bench/model_answer.jsonl', best.run.answers);
     await files.jsonl('mt_bench/model_judgment.jsonl', best.run.judgments);
-    await files.json('mt_bench_branch.json', { models: names, metrics: metrics.mt_bench_branch, base: mtBranch.base.metrics, trained: mtBranch.trained.metrics });
+    await files.json('mt_bench_branch.json', {
+      models: names,
+      metrics: metrics.mt_bench_branch,
+      base: mtBranch.base.metrics,
+      trained: mtBranch.trained.metrics,
+    });
     await files.jsonl('mt_bench_branch/questions.jsonl', mtBranch.questions);
     await files.jsonl('mt_bench_branch/model_answer.jsonl', [...mtBranch.base.answers, ...mtBranch.trained.answers]);
     await files.jsonl('mt_bench_branch/model_judgment.jsonl', [...mtBranch.base.judgments, ...mtBranch.trained.judgments]);

@@ -22,13 +22,19 @@ export function renderDialog(dialog: readonly evaluationV1.ChatMessage[]): strin
  * and its `[[rating]]` is the score, 1–10 (the Llama Stack draft leaves the scale to the reward model); a judgment
  * without a rating scores 0.
  */
-export async function scoreRewards(client: ModelClient, req: evaluationV1.ScoreRewardsRequest, maxTokens: number): Promise<evaluationV1.ScoreRewardsResponse> {
+export async function scoreRewards(
+  client: ModelClient,
+  req: evaluationV1.ScoreRewardsRequest,
+  maxTokens: number,
+): Promise<evaluationV1.ScoreRewardsResponse> {
   if (!req.model) throw PlatformError.invalid('model is required.', 'model');
   if (req.promptGenerations.length === 0) throw PlatformError.invalid('prompt_generations must not be empty.', 'prompt_generations');
-  if (req.promptGenerations.length > MAX_PROMPTS) throw PlatformError.invalid(`at most ${MAX_PROMPTS} prompts per request.`, 'prompt_generations');
+  if (req.promptGenerations.length > MAX_PROMPTS)
+    throw PlatformError.invalid(`at most ${MAX_PROMPTS} prompts per request.`, 'prompt_generations');
   req.promptGenerations.forEach((p, i) => {
     if (p.dialog.length === 0) throw PlatformError.invalid('dialog must not be empty.', `prompt_generations[${i}].dialog`);
-    if (p.generations.length > MAX_GENERATIONS) throw PlatformError.invalid(`at most ${MAX_GENERATIONS} generations per prompt.`, `prompt_generations[${i}].k_generations`);
+    if (p.generations.length > MAX_GENERATIONS)
+      throw PlatformError.invalid(`at most ${MAX_GENERATIONS} generations per prompt.`, `prompt_generations[${i}].k_generations`);
   });
   const jobs = req.promptGenerations.flatMap((p, i) => {
     const question = renderDialog(p.dialog);

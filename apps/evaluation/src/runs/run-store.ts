@@ -42,7 +42,12 @@ export class RunStore {
   }
 
   /** Settles a run and enqueues its events in one transaction (inside `handleOnce`'s, when given). */
-  async settle(run: EvaluationRunEntity, change: { status: RunStatus; metrics?: Record<string, unknown>; reason?: string; phase?: number; epoch?: number }, events: EventEnvelope[], manager?: EntityManager): Promise<void> {
+  async settle(
+    run: EvaluationRunEntity,
+    change: { status: RunStatus; metrics?: Record<string, unknown>; reason?: string; phase?: number; epoch?: number },
+    events: EventEnvelope[],
+    manager?: EntityManager,
+  ): Promise<void> {
     const write = async (m: EntityManager) => {
       run.status = change.status;
       run.metrics = change.metrics ?? null;

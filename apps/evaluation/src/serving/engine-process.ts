@@ -14,7 +14,11 @@ export interface EngineProcess {
  * Runs the built-in engine server (apps/engine-server) as a child process serving `dir` as `name` on a free port,
  * and resolves once it answers /health. Its stderr goes to this service's log.
  */
-export async function startEngineProcess(dir: string, name: string, o: { threads: number; startTimeoutMs: number }): Promise<EngineProcess> {
+export async function startEngineProcess(
+  dir: string,
+  name: string,
+  o: { threads: number; startTimeoutMs: number },
+): Promise<EngineProcess> {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ['-r', '@swc-node/register', join(ROOT, 'apps/engine-server/src/main.ts')], {
     cwd: ROOT,
@@ -57,7 +61,13 @@ export async function startEngineProcess(dir: string, name: string, o: { threads
       await stop();
       throw new Error(`the engine server for ${name} did not become healthy in ${o.startTimeoutMs} ms`);
     }
-    if (await fetch(`${local}/health`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${local}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     await new Promise((r) => setTimeout(r, 200));
   }
   return { url, stop };

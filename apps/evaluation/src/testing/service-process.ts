@@ -12,7 +12,12 @@ export interface ServiceProcess {
  * Another platform service as its own process (`apps/<name>/src/main.ts`), as the launcher runs it: apps never
  * import each other, so the tests start them the way production does. Resolves once `/health` on `opsPort` answers.
  */
-export async function startServiceProcess(name: string, env: NodeJS.ProcessEnv, opsPort: number, timeoutMs = 60_000): Promise<ServiceProcess> {
+export async function startServiceProcess(
+  name: string,
+  env: NodeJS.ProcessEnv,
+  opsPort: number,
+  timeoutMs = 60_000,
+): Promise<ServiceProcess> {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', join(ROOT, `apps/${name}/src/main.ts`)], {
     cwd: ROOT,
     env: { ...process.env, ...env, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'), LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
@@ -33,7 +38,13 @@ export async function startServiceProcess(name: string, env: NodeJS.ProcessEnv, 
       await stop();
       throw new Error(`${name} did not become healthy`);
     }
-    if (await fetch(`http://127.0.0.1:${opsPort}/health`).then((r) => r.ok, () => false)) return { child, stop };
+    if (
+      await fetch(`http://127.0.0.1:${opsPort}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return { child, stop };
     await new Promise((r) => setTimeout(r, 200));
   }
 }

@@ -33,15 +33,25 @@ export class ContainerAccessService {
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async require(kind: ContainerKind, id: string, principal: Principal, minRole: MemberRole, param = `${kind}_id`): Promise<ContainerAccess> {
+  async require(
+    kind: ContainerKind,
+    id: string,
+    principal: Principal,
+    minRole: MemberRole,
+    param = `${kind}_id`,
+  ): Promise<ContainerAccess> {
     if (!UUID.test(id)) throw PlatformError.invalid(`${param} must be a lowercase UUID.`, param);
     const epoch = this.cache.epoch;
     const container = await this.db.getRepository(ContainerEntity).findOneBy({ id, kind });
     if (!container) throw PlatformError.notFound(`The ${kind} ${id} was not found.`, `${kind}_not_found`);
-    const role = principal.role === 'admin' ? 'admin' : (await this.db.getRepository(MembershipEntity).findOneBy({ containerId: id, userId: principal.userId }))?.role;
+    const role =
+      principal.role === 'admin'
+        ? 'admin'
+        : (await this.db.getRepository(MembershipEntity).findOneBy({ containerId: id, userId: principal.userId }))?.role;
     if (!role) throw PlatformError.forbidden(`You are not a member of ${kind} ${id}.`);
     this.cache.set(kind, id, principal.userId, role, epoch);
-    if (RANK[role] < RANK[minRole]) throw PlatformError.forbidden(`This operation needs the ${minRole} role on ${kind} ${id}; you are ${role}.`);
+    if (RANK[role] < RANK[minRole])
+      throw PlatformError.forbidden(`This operation needs the ${minRole} role on ${kind} ${id}; you are ${role}.`);
     return { container, role };
   }
 
@@ -49,7 +59,8 @@ export class ContainerAccessService {
   async check(kind: ContainerKind, id: string, principal: Principal, minRole: MemberRole, param = `${kind}_id`): Promise<MemberRole> {
     const cached = this.cache.get(kind, id, principal.userId);
     if (cached === undefined) return (await this.require(kind, id, principal, minRole, param)).role;
-    if (RANK[cached] < RANK[minRole]) throw PlatformError.forbidden(`This operation needs the ${minRole} role on ${kind} ${id}; you are ${cached}.`);
+    if (RANK[cached] < RANK[minRole])
+      throw PlatformError.forbidden(`This operation needs the ${minRole} role on ${kind} ${id}; you are ${cached}.`);
     return cached;
   }
 

@@ -53,7 +53,9 @@ describe('ContainerAccessService decision cache', () => {
     const afterFirst = queries();
     expect(await access.check('project', PROJECT, vic, 'viewer')).toBe('viewer');
     expect(queries()).toBe(afterFirst);
-    await expect(access.check('project', PROJECT, vic, 'editor')).rejects.toMatchObject({ message: expect.stringMatching(/needs the editor role/) });
+    await expect(access.check('project', PROJECT, vic, 'editor')).rejects.toMatchObject({
+      message: expect.stringMatching(/needs the editor role/),
+    });
   });
 
   it('a member revoked on this gateway loses access immediately', async () => {
@@ -62,7 +64,9 @@ describe('ContainerAccessService decision cache', () => {
     await access.check('project', PROJECT, vic, 'viewer');
     members.delete(vic.userId);
     access.forget(PROJECT); // what ContainersService does after it changed the members
-    await expect(access.check('project', PROJECT, vic, 'viewer')).rejects.toMatchObject({ message: `You are not a member of project ${PROJECT}.` });
+    await expect(access.check('project', PROJECT, vic, 'viewer')).rejects.toMatchObject({
+      message: `You are not a member of project ${PROJECT}.`,
+    });
   });
 
   it('a member revoked elsewhere (another gateway replica) loses access once the TTL has passed', async () => {
@@ -73,7 +77,9 @@ describe('ContainerAccessService decision cache', () => {
     vi.advanceTimersByTime(4999);
     expect(await access.check('project', PROJECT, vic, 'viewer')).toBe('viewer');
     vi.advanceTimersByTime(1);
-    await expect(access.check('project', PROJECT, vic, 'viewer')).rejects.toMatchObject({ message: `You are not a member of project ${PROJECT}.` });
+    await expect(access.check('project', PROJECT, vic, 'viewer')).rejects.toMatchObject({
+      message: `You are not a member of project ${PROJECT}.`,
+    });
   });
 
   it('never caches denials, unknown containers or malformed ids, and 0 disables the cache', async () => {

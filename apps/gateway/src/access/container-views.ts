@@ -4,15 +4,34 @@ import type { MemberView } from './containers.service';
 /** The watsonx.ai data-platform project shape, with the id at metadata.guid. */
 export function projectView(c: ContainerEntity) {
   return {
-    metadata: { guid: c.id, url: `/v2/projects/${c.id}`, created_at: c.createdAt.toISOString(), updated_at: c.updatedAt.toISOString(), creator_iam_id: c.creatorId },
-    entity: { name: c.name, description: c.description, tags: c.tags, type: (c.extra.type as string | undefined) ?? 'wx', generator: c.extra.generator, storage: c.extra.storage },
+    metadata: {
+      guid: c.id,
+      url: `/v2/projects/${c.id}`,
+      created_at: c.createdAt.toISOString(),
+      updated_at: c.updatedAt.toISOString(),
+      creator_iam_id: c.creatorId,
+    },
+    entity: {
+      name: c.name,
+      description: c.description,
+      tags: c.tags,
+      type: (c.extra.type as string | undefined) ?? 'wx',
+      generator: c.extra.generator,
+      storage: c.extra.storage,
+    },
   };
 }
 
 /** The shape the official SDK's SpaceResource type describes. */
 export function spaceView(c: ContainerEntity, members?: MemberView[]) {
   return {
-    metadata: { id: c.id, url: `/v2/spaces/${c.id}`, creator_id: c.creatorId, created_at: c.createdAt.toISOString(), updated_at: c.updatedAt.toISOString() },
+    metadata: {
+      id: c.id,
+      url: `/v2/spaces/${c.id}`,
+      creator_id: c.creatorId,
+      created_at: c.createdAt.toISOString(),
+      updated_at: c.updatedAt.toISOString(),
+    },
     entity: {
       name: c.name,
       description: c.description,

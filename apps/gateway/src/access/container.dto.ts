@@ -21,7 +21,13 @@ import { MEMBER_ROLES, type MemberRole } from '../identity/membership.entity';
 export class CreateContainerRequest {
   @ApiProperty({ maxLength: 100 }) @IsString() @IsNotEmpty() @MaxLength(100) name!: string;
   @ApiPropertyOptional({ maxLength: 1000 }) @IsOptional() @IsString() @MaxLength(1000) description?: string;
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(100, { each: true }) tags?: string[];
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @MaxLength(100, { each: true })
+  tags?: string[];
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) generator?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(50) type?: string;
   @ApiPropertyOptional() @IsOptional() @IsObject() storage?: Record<string, unknown>;

@@ -50,17 +50,29 @@ export class ContainersService {
     });
   }
 
-  async list(kind: ContainerKind, principal: Principal, opts: { start: number; limit: number; name?: string }): Promise<{ total: number; items: ContainerEntity[] }> {
+  async list(
+    kind: ContainerKind,
+    principal: Principal,
+    opts: { start: number; limit: number; name?: string },
+  ): Promise<{ total: number; items: ContainerEntity[] }> {
     const qb = this.db.getRepository(ContainerEntity).createQueryBuilder('c').where('c.kind = :kind', { kind });
     if (principal.role !== 'admin') {
       qb.innerJoin(MembershipEntity, 'm', 'm.container_id = c.id AND m.user_id = :userId', { userId: principal.userId });
     }
     if (opts.name) qb.andWhere('c.name = :name', { name: opts.name });
-    const [items, total] = await qb.orderBy('c.createdAt', 'ASC').addOrderBy('c.id', 'ASC').offset(opts.start).limit(opts.limit).getManyAndCount();
+    const [items, total] = await qb
+      .orderBy('c.createdAt', 'ASC')
+      .addOrderBy('c.id', 'ASC')
+      .offset(opts.start)
+      .limit(opts.limit)
+      .getManyAndCount();
     return { total, items };
   }
 
-  async update(container: ContainerEntity, patch: Partial<Pick<ContainerEntity, 'name' | 'description' | 'tags' | 'extra'>>): Promise<ContainerEntity> {
+  async update(
+    container: ContainerEntity,
+    patch: Partial<Pick<ContainerEntity, 'name' | 'description' | 'tags' | 'extra'>>,
+  ): Promise<ContainerEntity> {
     Object.assign(container, patch);
     return this.db.getRepository(ContainerEntity).save(container);
   }

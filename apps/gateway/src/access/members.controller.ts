@@ -42,7 +42,10 @@ export function membersController(kind: ContainerKind): Type<unknown> {
     @ApiOperation({ summary: `Add members to a ${kind} (admin role)` })
     async add(@Param('id') id: string, @Body() body: MembersRequest, @CurrentPrincipal() p: Principal) {
       await this.access.require(kind, id, p, 'admin');
-      const added = await this.containers.upsertMembers(id, body.members.map((m) => ({ username: memberName(m), role: m.role })));
+      const added = await this.containers.upsertMembers(
+        id,
+        body.members.map((m) => ({ username: memberName(m), role: m.role })),
+      );
       return { members: added.map(memberView) };
     }
 
@@ -52,12 +55,16 @@ export function membersController(kind: ContainerKind): Type<unknown> {
       await this.access.require(kind, id, p, 'admin');
       const current = await this.containers.members(id);
       for (const m of body.members) {
-        if (!current.some((c) => c.username === memberName(m))) throw PlatformError.notFound(`${memberName(m)} is not a member of ${kind} ${id}.`, 'member_not_found');
+        if (!current.some((c) => c.username === memberName(m)))
+          throw PlatformError.notFound(`${memberName(m)} is not a member of ${kind} ${id}.`, 'member_not_found');
         if (await this.containers.demotionWouldOrphan(id, memberName(m), m.role)) {
           throw PlatformError.invalid('A project or space must keep at least one admin member.', 'members.role');
         }
       }
-      const updated = await this.containers.upsertMembers(id, body.members.map((m) => ({ username: memberName(m), role: m.role })));
+      const updated = await this.containers.upsertMembers(
+        id,
+        body.members.map((m) => ({ username: memberName(m), role: m.role })),
+      );
       return { members: updated.map(memberView) };
     }
 
@@ -66,7 +73,10 @@ export function membersController(kind: ContainerKind): Type<unknown> {
     @ApiOperation({ summary: `Remove members from a ${kind} (admin role); ?user_names=a,b` })
     async remove(@Param('id') id: string, @Query('user_names') userNames: string | undefined, @CurrentPrincipal() p: Principal) {
       await this.access.require(kind, id, p, 'admin');
-      const names = (userNames ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      const names = (userNames ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       if (!names.length) throw PlatformError.invalid('Query parameter user_names is required.', 'user_names');
       await this.containers.removeMembers(id, names);
     }

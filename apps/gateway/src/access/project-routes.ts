@@ -110,7 +110,11 @@ export function projectRoutes<B>(spec: ProjectRoutesSpec<B>) {
     @HttpCode(204)
     @ApiQuery({ name: 'project_id', required: false })
     @ApiOperation({ summary: inDefaultProject(spec.summaries.delete) })
-    async deleteDefault(@Query('project_id') projectId: string | undefined, @Param('id') id: string, @CurrentPrincipal() p: Principal): Promise<void> {
+    async deleteDefault(
+      @Query('project_id') projectId: string | undefined,
+      @Param('id') id: string,
+      @CurrentPrincipal() p: Principal,
+    ): Promise<void> {
       return this.delete(await this.projectOf(projectId, p), id, p);
     }
 
@@ -147,7 +151,11 @@ export function cancellableProjectRoutes<B>(spec: ProjectRoutesSpec<B> & { summa
     @HttpCode(204)
     @ApiQuery({ name: 'project_id', required: false })
     @ApiOperation({ summary: inDefaultProject(spec.summaries.cancel) })
-    async cancelDefault(@Query('project_id') projectId: string | undefined, @Param('id') id: string, @CurrentPrincipal() p: Principal): Promise<void> {
+    async cancelDefault(
+      @Query('project_id') projectId: string | undefined,
+      @Param('id') id: string,
+      @CurrentPrincipal() p: Principal,
+    ): Promise<void> {
       return this.cancel(await this.projectOf(projectId, p), id, p);
     }
   }

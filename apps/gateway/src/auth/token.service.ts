@@ -51,7 +51,8 @@ export class TokenService {
     }
     try {
       const { payload } = await jwtVerify(token, this.key, { issuer: 'llm-platform', algorithms: ['HS256'] });
-      if (payload.use !== 'access' || typeof payload.sub !== 'string') throw PlatformError.unauthorized('The token is not an access token.');
+      if (payload.use !== 'access' || typeof payload.sub !== 'string')
+        throw PlatformError.unauthorized('The token is not an access token.');
       const role = payload.role === 'admin' ? 'admin' : 'user';
       const principal: Principal = { userId: payload.sub, username: String(payload.username), role };
       if (typeof payload.exp === 'number') {

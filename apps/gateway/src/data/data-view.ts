@@ -28,12 +28,17 @@ export function dataView(j: sdgV1.DataJob, publicUrl: string, full = true) {
               data_tokens_total: t.dataTokensTotal,
               data_leaf_nodes: t.dataLeafNodes,
               training_estimated: t.trainingEstimated,
-              training_phases: { phase_1_knowledge: t.trainingPhases?.phase1Knowledge ?? 0, phase_2_skills: t.trainingPhases?.phase2Skills ?? 0 },
+              training_phases: {
+                phase_1_knowledge: t.trainingPhases?.phase1Knowledge ?? 0,
+                phase_2_skills: t.trainingPhases?.phase2Skills ?? 0,
+              },
             },
           }
         : {}),
     },
-    ...(j.progress ? { progress: { stage: j.progress.stage, done: j.progress.done, total: j.progress.total, samples: j.progress.samples } } : {}),
+    ...(j.progress
+      ? { progress: { stage: j.progress.stage, done: j.progress.done, total: j.progress.total, samples: j.progress.samples } }
+      : {}),
     ...(j.failureReason ? { failure_reason: j.failureReason } : {}),
     teacher_model: j.teacherModel,
     judge_model: j.judgeModel,

@@ -15,7 +15,10 @@ export class CreateDataRequest {
   @Matches(INSTRUCTLAB_ID.pattern, { message: `taxonomy_id must match ${INSTRUCTLAB_ID.pattern.source}` })
   taxonomy_id!: string;
 
-  @ApiPropertyOptional({ description: 'Catalog model id of the teacher; default: the platform default teacher.', example: 'platform/starter-llama' })
+  @ApiPropertyOptional({
+    description: 'Catalog model id of the teacher; default: the platform default teacher.',
+    example: 'platform/starter-llama',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)
@@ -27,7 +30,11 @@ export class CreateDataRequest {
   @MaxLength(200)
   judge_model?: string;
 
-  @ApiPropertyOptional({ description: 'Instructions generated per seed example; default: the pipeline default.', minimum: 1, maximum: 10000 })
+  @ApiPropertyOptional({
+    description: 'Instructions generated per seed example; default: the pipeline default.',
+    minimum: 1,
+    maximum: 10000,
+  })
   @IsOptional()
   @IsInt()
   @Min(1)

@@ -29,7 +29,13 @@ export function fineTuningView(j: trainingV1.ModelJob, publicUrl: string) {
         ...(j.completedAt ? { completed_at: j.completedAt.toISOString() } : {}),
         ...(j.state ? { message: { level: 'info', text: `InstructLab training: ${j.state}` } } : {}),
         ...(state === 'failed'
-          ? { failure: { trace: j.id, errors: [{ code: 'training_failed', message: j.failureReason || 'Training failed.' }], status_code: 500 } }
+          ? {
+              failure: {
+                trace: j.id,
+                errors: [{ code: 'training_failed', message: j.failureReason || 'Training failed.' }],
+                status_code: 500,
+              },
+            }
           : {}),
       },
       base_model: j.baseModel,

@@ -1,14 +1,33 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, Length, MaxLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import { HyperparametersDto } from '../models/hyperparameters.dto';
 
 export class ObjectLocationDto {
-  @ApiPropertyOptional({ description: 'For InstructLab: the data generation run (data_id).' }) @IsOptional() @IsString() @MaxLength(200) id?: string;
+  @ApiPropertyOptional({ description: 'For InstructLab: the data generation run (data_id).' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  id?: string;
   @ApiProperty({ enum: ['connection_asset', 'data_asset', 'container', 'url', 'fs'] })
   @IsIn(['connection_asset', 'data_asset', 'container', 'url', 'fs'])
   type!: string;
-  @ApiProperty({ description: 'For InstructLab: {"path": "data/<data_id>"} or {"data_id": "<data_id>"}.', example: { path: 'data/add785e6-a8c3-4f5f-ab89-c506a3f115da' } })
+  @ApiProperty({
+    description: 'For InstructLab: {"path": "data/<data_id>"} or {"data_id": "<data_id>"}.',
+    example: { path: 'data/add785e6-a8c3-4f5f-ab89-c506a3f115da' },
+  })
   @IsObject()
   location!: Record<string, unknown>;
   @ApiPropertyOptional() @IsOptional() @IsObject() connection?: Record<string, unknown>;

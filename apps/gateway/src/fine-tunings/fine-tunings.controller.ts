@@ -22,7 +22,10 @@ export function dataIdOf(ref: ObjectLocationDto): string {
   const path = typeof loc.path === 'string' ? DATA_PATH.exec(loc.path)?.[1] : undefined;
   const id = path ?? (typeof loc.data_id === 'string' ? loc.data_id : undefined) ?? ref.id;
   if (!id || !isInstructlabId(id)) {
-    throw PlatformError.invalid('training_data_references[0] must name a data generation run: location.path "data/<data_id>" or location.data_id.', 'training_data_references');
+    throw PlatformError.invalid(
+      'training_data_references[0] must name a data generation run: location.path "data/<data_id>" or location.data_id.',
+      'training_data_references',
+    );
   }
   return id;
 }
@@ -92,8 +95,19 @@ export class FineTuningsController implements OnModuleInit {
     const project = await this.project(projectId, spaceId, p, 'viewer');
     const n = limit === undefined ? 100 : Number(limit);
     if (!Number.isInteger(n) || n < 1 || n > 200) throw PlatformError.invalid('limit must be an integer between 1 and 200.', 'limit');
-    if (type !== undefined && type !== 'ilab') return { limit: n, first: { href: this.listHref(v, project, n) }, resources: [], ...(totalCount === 'true' ? { total_count: 0 } : {}) };
-    const res = await unary(this.training.listFineTunings({ projectId: project, start: start ?? '', limit: n, state: state ?? '', tagValue: tagValue ?? '' }, traceMetadata()));
+    if (type !== undefined && type !== 'ilab')
+      return {
+        limit: n,
+        first: { href: this.listHref(v, project, n) },
+        resources: [],
+        ...(totalCount === 'true' ? { total_count: 0 } : {}),
+      };
+    const res = await unary(
+      this.training.listFineTunings(
+        { projectId: project, start: start ?? '', limit: n, state: state ?? '', tagValue: tagValue ?? '' },
+        traceMetadata(),
+      ),
+    );
     return {
       limit: res.limit,
       first: { href: this.listHref(v, project, n) },
@@ -105,7 +119,13 @@ export class FineTuningsController implements OnModuleInit {
 
   @Get(':id')
   @ApiOperation({ summary: 'Get a fine tuning' })
-  async get(@Query('version') version: string | undefined, @Query('project_id') projectId: string | undefined, @Query('space_id') spaceId: string | undefined, @Param('id') id: string, @CurrentPrincipal() p: Principal) {
+  async get(
+    @Query('version') version: string | undefined,
+    @Query('project_id') projectId: string | undefined,
+    @Query('space_id') spaceId: string | undefined,
+    @Param('id') id: string,
+    @CurrentPrincipal() p: Principal,
+  ) {
     requireVersion(version);
     const project = await this.project(projectId, spaceId, p, 'viewer');
     const res = await unary(this.training.getFineTuning({ projectId: project, id }, traceMetadata()));
@@ -124,7 +144,8 @@ export class FineTuningsController implements OnModuleInit {
     @CurrentPrincipal() p: Principal,
   ): Promise<void> {
     requireVersion(version);
-    if (hardDelete !== undefined && hardDelete !== 'true' && hardDelete !== 'false') throw PlatformError.invalid('hard_delete must be true or false.', 'hard_delete');
+    if (hardDelete !== undefined && hardDelete !== 'true' && hardDelete !== 'false')
+      throw PlatformError.invalid('hard_delete must be true or false.', 'hard_delete');
     const project = await this.project(projectId, spaceId, p, 'editor');
     await unary(this.training.deleteFineTuning({ projectId: project, id, hardDelete: hardDelete === 'true' }, traceMetadata()));
   }
@@ -132,7 +153,13 @@ export class FineTuningsController implements OnModuleInit {
   @Post(':id/cancel')
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel a queued or running fine tuning' })
-  async cancel(@Query('version') version: string | undefined, @Query('project_id') projectId: string | undefined, @Query('space_id') spaceId: string | undefined, @Param('id') id: string, @CurrentPrincipal() p: Principal) {
+  async cancel(
+    @Query('version') version: string | undefined,
+    @Query('project_id') projectId: string | undefined,
+    @Query('space_id') spaceId: string | undefined,
+    @Param('id') id: string,
+    @CurrentPrincipal() p: Principal,
+  ) {
     requireVersion(version);
     const project = await this.project(projectId, spaceId, p, 'editor');
     const res = await unary(this.training.cancelFineTuning({ projectId: project, id }, traceMetadata()));
@@ -142,7 +169,8 @@ export class FineTuningsController implements OnModuleInit {
   /** InstructLab training runs in projects; a space is refused with a clear 400. */
   private async project(projectId: string | undefined, spaceId: string | undefined, p: Principal, role: MemberRole): Promise<string> {
     if (!projectId) {
-      if (spaceId) throw PlatformError.invalid('InstructLab fine tunings run in projects: give project_id instead of space_id.', 'space_id');
+      if (spaceId)
+        throw PlatformError.invalid('InstructLab fine tunings run in projects: give project_id instead of space_id.', 'space_id');
       throw PlatformError.invalid('project_id is required.', 'project_id');
     }
     await this.access.require('project', projectId, p, role);

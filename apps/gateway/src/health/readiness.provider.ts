@@ -20,7 +20,14 @@ async function serving(client: ClientGrpc): Promise<void> {
 export const readinessProvider: Provider = {
   provide: ReadinessRegistry,
   inject: [getDataSourceToken(), TAXONOMY_CLIENT, INFERENCE_CLIENT, SDG_CLIENT, TRAINING_CLIENT, EVALUATION_CLIENT],
-  useFactory: (db: DataSource, taxonomy: ClientGrpc, inference: ClientGrpc, sdg: ClientGrpc, training: ClientGrpc, evaluation: ClientGrpc) => {
+  useFactory: (
+    db: DataSource,
+    taxonomy: ClientGrpc,
+    inference: ClientGrpc,
+    sdg: ClientGrpc,
+    training: ClientGrpc,
+    evaluation: ClientGrpc,
+  ) => {
     const registry = new ReadinessRegistry();
     registry.add('database', async () => {
       await db.query('SELECT 1');

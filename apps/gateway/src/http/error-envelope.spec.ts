@@ -33,25 +33,49 @@ describe('the IBM error envelope', () => {
   });
 
   it('lists every invalid field of a request', () => {
-    const env = toEnvelope(new RequestValidationError([{ field: 'name', message: 'bad name' }, { field: 'members.0.role', message: 'bad role' }]), 't');
+    const env = toEnvelope(
+      new RequestValidationError([
+        { field: 'name', message: 'bad name' },
+        { field: 'members.0.role', message: 'bad role' },
+      ]),
+      't',
+    );
     expect(env.status_code).toBe(400);
-    expect(env.errors.map((e) => e.target)).toEqual([{ type: 'field', name: 'name' }, { type: 'field', name: 'members.0.role' }]);
+    expect(env.errors.map((e) => e.target)).toEqual([
+      { type: 'field', name: 'name' },
+      { type: 'field', name: 'members.0.role' },
+    ]);
   });
 
   it('gives each listed problem of a service error its own entry, in order', () => {
     const issues = [
-      { code: 'invalid_taxonomy', message: 'knowledge/a/qna.yaml:3: domain must not be empty', target: { type: 'field' as const, name: 'knowledge/a/qna.yaml' } },
-      { code: 'invalid_taxonomy', message: 'compositional_skills/b/qna.yaml:1: trailing spaces', target: { type: 'field' as const, name: 'compositional_skills/b/qna.yaml' } },
+      {
+        code: 'invalid_taxonomy',
+        message: 'knowledge/a/qna.yaml:3: domain must not be empty',
+        target: { type: 'field' as const, name: 'knowledge/a/qna.yaml' },
+      },
+      {
+        code: 'invalid_taxonomy',
+        message: 'compositional_skills/b/qna.yaml:1: trailing spaces',
+        target: { type: 'field' as const, name: 'compositional_skills/b/qna.yaml' },
+      },
     ];
     const domain = PlatformError.invalidMany(issues, 'The taxonomy has 2 problems.');
     const expected = issues.map((i) => ({ ...i, more_info: expect.any(String) }));
-    expect(toEnvelope(grpcError(GrpcStatus.INVALID_ARGUMENT, encodeErrorDetails(domain)), 't')).toEqual({ errors: expected, trace: 't', status_code: 400 });
+    expect(toEnvelope(grpcError(GrpcStatus.INVALID_ARGUMENT, encodeErrorDetails(domain)), 't')).toEqual({
+      errors: expected,
+      trace: 't',
+      status_code: 400,
+    });
     // The same error thrown inside the gateway itself (no gRPC hop) reads the same.
     expect(toEnvelope(domain, 't').errors).toEqual(expected);
   });
 
   it('keeps a capped list readable: the first problems, then how many more there were', () => {
-    const issues = Array.from({ length: 250 }, (_, i) => ({ code: 'invalid_taxonomy', message: `knowledge/leaf/qna.yaml:${i + 1}: trailing spaces` }));
+    const issues = Array.from({ length: 250 }, (_, i) => ({
+      code: 'invalid_taxonomy',
+      message: `knowledge/leaf/qna.yaml:${i + 1}: trailing spaces`,
+    }));
     const env = toEnvelope(grpcError(GrpcStatus.INVALID_ARGUMENT, encodeErrorDetails(PlatformError.invalidMany(issues))), 't');
     expect(env.errors).toHaveLength(101);
     expect(env.errors[99].message).toBe('knowledge/leaf/qna.yaml:100: trailing spaces');
@@ -60,7 +84,10 @@ describe('the IBM error envelope', () => {
   });
 
   it('maps framework exceptions by their status', () => {
-    expect(toEnvelope(new NotFoundException('Cannot GET /x'), 't')).toMatchObject({ status_code: 404, errors: [{ code: 'not_found', message: 'Cannot GET /x' }] });
+    expect(toEnvelope(new NotFoundException('Cannot GET /x'), 't')).toMatchObject({
+      status_code: 404,
+      errors: [{ code: 'not_found', message: 'Cannot GET /x' }],
+    });
     expect(toEnvelope(new BadRequestException(['a', 'b']), 't').errors[0].message).toBe('a; b');
     expect(toEnvelope(new PayloadTooLargeException(), 't').status_code).toBe(413);
   });

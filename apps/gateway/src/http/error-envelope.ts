@@ -49,7 +49,10 @@ export function toEnvelope(exception: unknown, trace: string): ErrorEnvelope {
   });
 
   if (exception instanceof RequestValidationError) {
-    return make(400, exception.issues.map((i) => ({ code: 'invalid_request', message: i.message, target: { type: 'field', name: i.field } })));
+    return make(
+      400,
+      exception.issues.map((i) => ({ code: 'invalid_request', message: i.message, target: { type: 'field', name: i.field } })),
+    );
   }
   if (exception instanceof PlatformError) {
     return make(grpcStatusToHttp(exception.grpcCode), entriesOf(exception));

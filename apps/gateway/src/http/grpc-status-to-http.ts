@@ -24,18 +24,31 @@ export function grpcStatusToHttp(code: GrpcStatus): number {
 /** IBM error codes for each HTTP status, used when the error itself names none. */
 export function defaultErrorCode(httpStatus: number): string {
   switch (httpStatus) {
-    case 400: return 'invalid_request';
-    case 401: return 'unauthorized';
-    case 403: return 'forbidden';
-    case 404: return 'not_found';
-    case 405: return 'method_not_allowed';
-    case 408: return 'request_timeout';
-    case 409: return 'conflict';
-    case 413: return 'payload_too_large';
-    case 415: return 'unsupported_media_type';
-    case 429: return 'too_many_requests';
-    case 501: return 'not_implemented';
-    case 503: return 'service_unavailable';
-    default: return httpStatus >= 500 ? 'internal_error' : 'invalid_request';
+    case 400:
+      return 'invalid_request';
+    case 401:
+      return 'unauthorized';
+    case 403:
+      return 'forbidden';
+    case 404:
+      return 'not_found';
+    case 405:
+      return 'method_not_allowed';
+    case 408:
+      return 'request_timeout';
+    case 409:
+      return 'conflict';
+    case 413:
+      return 'payload_too_large';
+    case 415:
+      return 'unsupported_media_type';
+    case 429:
+      return 'too_many_requests';
+    case 501:
+      return 'not_implemented';
+    case 503:
+      return 'service_unavailable';
+    default:
+      return httpStatus >= 500 ? 'internal_error' : 'invalid_request';
   }
 }

@@ -14,7 +14,11 @@ export class AdminBootstrap implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const admin = await this.users.ensureAdmin(envString('PLATFORM_ADMIN_PASSWORD'), envString('PLATFORM_ADMIN_APIKEY'));
     if (!admin.defaultProjectId) {
-      const project = await this.containers.create('project', { name: 'default', description: 'Default project' }, { userId: admin.id, username: admin.username, role: 'admin' });
+      const project = await this.containers.create(
+        'project',
+        { name: 'default', description: 'Default project' },
+        { userId: admin.id, username: admin.username, role: 'admin' },
+      );
       await this.users.setDefaultProjectIfUnset(admin.id, project.id);
     }
   }

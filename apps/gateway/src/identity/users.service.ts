@@ -19,7 +19,9 @@ export class UsersService {
 
   async create(username: string, password: string, role: PlatformRole): Promise<UserEntity> {
     try {
-      return await this.users.save(this.users.create({ username, passwordHash: await hashPassword(password), role, defaultProjectId: null }));
+      return await this.users.save(
+        this.users.create({ username, passwordHash: await hashPassword(password), role, defaultProjectId: null }),
+      );
     } catch (err) {
       if (isUniqueViolation(err)) throw PlatformError.conflict(`User "${username}" already exists.`, 'username');
       throw err;

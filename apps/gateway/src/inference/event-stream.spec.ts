@@ -13,7 +13,12 @@ async function serve(items: string[], fail: boolean) {
       else sub.complete();
     });
     try {
-      await sendEventStream(reply, source, (i) => ({ text: i }), () => ({ stop_reason: 'error' }));
+      await sendEventStream(
+        reply,
+        source,
+        (i) => ({ text: i }),
+        () => ({ stop_reason: 'error' }),
+      );
     } catch {
       await reply.status(503).send({ errors: [{ code: 'service_unavailable' }] });
     }

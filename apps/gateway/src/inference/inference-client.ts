@@ -11,6 +11,11 @@ export const INFERENCE_CLIENT = 'INFERENCE_CLIENT';
 export function inferenceClientOptions(): GrpcOptions {
   const base = grpcOptions(platformAddresses().inferenceGrpcUrl, ['inference']);
   const timeout = `${(envInt('PLATFORM_INFERENCE_TIMEOUT_MS', 600_000) / 1000).toFixed(3)}s`;
-  const config = { methodConfig: [{ name: [{ service: 'inference.v1.InferenceService' }, { service: 'grpc.health.v1.Health' }], timeout }] };
-  return { ...base, options: { ...base.options, channelOptions: { ...base.options.channelOptions, 'grpc.service_config': JSON.stringify(config) } } };
+  const config = {
+    methodConfig: [{ name: [{ service: 'inference.v1.InferenceService' }, { service: 'grpc.health.v1.Health' }], timeout }],
+  };
+  return {
+    ...base,
+    options: { ...base.options, channelOptions: { ...base.options.channelOptions, 'grpc.service_config': JSON.stringify(config) } },
+  };
 }

@@ -27,10 +27,20 @@ describe('sseFrame', () => {
 });
 
 describe('model catalog', () => {
-  const specs = [modelSpec(info('ibm/granite', ['text_generation', 'text_chat'])), modelSpec(info('ibm/slate', ['embedding'])), modelSpec(info('meta/llama', ['text_generation'], 'tgi'))];
+  const specs = [
+    modelSpec(info('ibm/granite', ['text_generation', 'text_chat'])),
+    modelSpec(info('ibm/slate', ['embedding'])),
+    modelSpec(info('meta/llama', ['text_generation'], 'tgi')),
+  ];
 
   it('builds the seed shape', () => {
-    expect(specs[0]).toMatchObject({ model_id: 'ibm/granite', label: 'granite', provider: 'ibm', functions: [{ id: 'text_generation' }, { id: 'text_chat' }], model_limits: { max_sequence_length: 2048 } });
+    expect(specs[0]).toMatchObject({
+      model_id: 'ibm/granite',
+      label: 'granite',
+      provider: 'ibm',
+      functions: [{ id: 'text_generation' }, { id: 'text_chat' }],
+      model_limits: { max_sequence_length: 2048 },
+    });
   });
 
   it('filters with and/or and negation', () => {
@@ -44,7 +54,13 @@ describe('model catalog', () => {
 
   it('pages with limit and start', () => {
     const href = (start?: number) => `/x${start === undefined ? '' : `?start=${start}`}`;
-    expect(paginate([1, 2, 3], href, '2', undefined)).toEqual({ total_count: 3, limit: 2, first: { href: '/x' }, next: { href: '/x?start=2' }, resources: [1, 2] });
+    expect(paginate([1, 2, 3], href, '2', undefined)).toEqual({
+      total_count: 3,
+      limit: 2,
+      first: { href: '/x' },
+      next: { href: '/x?start=2' },
+      resources: [1, 2],
+    });
     expect(paginate([1, 2, 3], href, '2', '2')).toEqual({ total_count: 3, limit: 2, first: { href: '/x' }, resources: [3] });
     expect(() => paginate([1], href, '201', undefined)).toThrow(/limit/);
   });

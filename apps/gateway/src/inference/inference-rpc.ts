@@ -1,9 +1,21 @@
-import { status as GrpcStatus, type CallOptions, type ClientReadableStream, type ClientUnaryCall, type Metadata, type ServiceError } from '@grpc/grpc-js';
+import {
+  status as GrpcStatus,
+  type CallOptions,
+  type ClientReadableStream,
+  type ClientUnaryCall,
+  type Metadata,
+  type ServiceError,
+} from '@grpc/grpc-js';
 import type { ClientGrpc } from '@nestjs/microservices';
 import { inferenceV1 } from '@platform/contracts';
 import { traceMetadata } from '../http/grpc-call';
 
-type Unary<Req, Res> = (req: Req, md: Metadata, options: CallOptions, done: (err: ServiceError | null, res?: Res) => void) => ClientUnaryCall;
+type Unary<Req, Res> = (
+  req: Req,
+  md: Metadata,
+  options: CallOptions,
+  done: (err: ServiceError | null, res?: Res) => void,
+) => ClientUnaryCall;
 type ServerStream<Req, Res> = (req: Req, md: Metadata, options?: CallOptions) => ClientReadableStream<Res>;
 
 /** The generated grpc-js client of inference.v1.InferenceService (the same object Nest wraps in rxjs). */

@@ -49,18 +49,35 @@ export class TextGenParametersDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 2 }) @IsOptional() @IsNumber() @Min(1) @Max(2) repetition_penalty?: number;
   @ApiPropertyOptional({ minimum: 0 }) @IsOptional() @IsInt() @Min(0) min_new_tokens?: number;
   @ApiPropertyOptional({ minimum: 0 }) @IsOptional() @IsInt() @Min(0) max_new_tokens?: number;
-  @ApiPropertyOptional({ type: [String], maxItems: 6 }) @IsOptional() @IsArray() @ArrayMaxSize(6) @IsString({ each: true }) stop_sequences?: string[];
+  @ApiPropertyOptional({ type: [String], maxItems: 6 })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(6)
+  @IsString({ each: true })
+  stop_sequences?: string[];
   @ApiPropertyOptional() @IsOptional() @IsBoolean() include_stop_sequence?: boolean;
   @ApiPropertyOptional({ description: 'milliseconds' }) @IsOptional() @IsInt() @Min(1) time_limit?: number;
   @ApiPropertyOptional({ minimum: 0 }) @IsOptional() @IsInt() @Min(0) truncate_input_tokens?: number;
-  @ApiPropertyOptional({ type: LengthPenaltyDto }) @IsOptional() @ValidateNested() @Type(() => LengthPenaltyDto) length_penalty?: LengthPenaltyDto;
-  @ApiPropertyOptional({ type: ReturnOptionsDto }) @IsOptional() @ValidateNested() @Type(() => ReturnOptionsDto) return_options?: ReturnOptionsDto;
+  @ApiPropertyOptional({ type: LengthPenaltyDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => LengthPenaltyDto)
+  length_penalty?: LengthPenaltyDto;
+  @ApiPropertyOptional({ type: ReturnOptionsDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ReturnOptionsDto)
+  return_options?: ReturnOptionsDto;
 }
 
 export class TextGenerationRequest extends ScopedRequest {
   @ApiProperty({ example: 'Generate a marketing email' }) @IsString() input!: string;
   @ApiProperty({ example: 'platform/starter-llama' }) @IsString() @IsNotEmpty() @MaxLength(300) model_id!: string;
-  @ApiPropertyOptional({ type: TextGenParametersDto }) @IsOptional() @ValidateNested() @Type(() => TextGenParametersDto) parameters?: TextGenParametersDto;
+  @ApiPropertyOptional({ type: TextGenParametersDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TextGenParametersDto)
+  parameters?: TextGenParametersDto;
   @ApiPropertyOptional({ type: ModerationsDto, description: 'HAP/PII moderations of the input and the generated text' })
   @IsOptional()
   @ValidateNested()
@@ -69,19 +86,35 @@ export class TextGenerationRequest extends ScopedRequest {
 }
 
 export class ChatMessageDto {
-  @ApiProperty({ enum: ['system', 'user', 'assistant', 'tool', 'control'] }) @IsIn(['system', 'user', 'assistant', 'tool', 'control']) role!: string;
+  @ApiProperty({ enum: ['system', 'user', 'assistant', 'tool', 'control'] })
+  @IsIn(['system', 'user', 'assistant', 'tool', 'control'])
+  role!: string;
   /** A string or an array of `{type:"text",text}` / `{type:"image_url",image_url:{url}}` parts; checked when mapped. */
   @ApiPropertyOptional({ oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'object' } }] }) @Allow() content?: unknown;
   @ApiPropertyOptional() @IsOptional() @IsString() name?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() tool_call_id?: string;
-  @ApiPropertyOptional({ type: 'array', items: { type: 'object' } }) @IsOptional() @IsArray() @IsObject({ each: true }) tool_calls?: Record<string, unknown>[];
+  @ApiPropertyOptional({ type: 'array', items: { type: 'object' } }) @IsOptional() @IsArray() @IsObject({ each: true }) tool_calls?: Record<
+    string,
+    unknown
+  >[];
 }
 
 export class TextChatRequest extends ScopedRequest {
   @ApiProperty({ example: 'platform/starter-llama' }) @IsString() @IsNotEmpty() @MaxLength(300) model_id!: string;
-  @ApiProperty({ type: [ChatMessageDto] }) @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => ChatMessageDto) messages!: ChatMessageDto[];
-  @ApiPropertyOptional({ type: 'array', items: { type: 'object' } }) @IsOptional() @IsArray() @IsObject({ each: true }) tools?: Record<string, unknown>[];
-  @ApiPropertyOptional({ enum: ['none', 'auto', 'required'] }) @IsOptional() @IsIn(['none', 'auto', 'required']) tool_choice_option?: string;
+  @ApiProperty({ type: [ChatMessageDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ValidateNested({ each: true })
+  @Type(() => ChatMessageDto)
+  messages!: ChatMessageDto[];
+  @ApiPropertyOptional({ type: 'array', items: { type: 'object' } }) @IsOptional() @IsArray() @IsObject({ each: true }) tools?: Record<
+    string,
+    unknown
+  >[];
+  @ApiPropertyOptional({ enum: ['none', 'auto', 'required'] })
+  @IsOptional()
+  @IsIn(['none', 'auto', 'required'])
+  tool_choice_option?: string;
   @ApiPropertyOptional() @IsOptional() @IsObject() tool_choice?: Record<string, unknown>;
   @ApiPropertyOptional() @IsOptional() @IsNumber() @Min(-2) @Max(2) frequency_penalty?: number;
   @ApiPropertyOptional() @IsOptional() @IsNumber() @Min(-2) @Max(2) presence_penalty?: number;
@@ -106,13 +139,26 @@ export class EmbeddingReturnOptionsDto {
 
 export class EmbeddingParametersDto {
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) truncate_input_tokens?: number;
-  @ApiPropertyOptional({ type: EmbeddingReturnOptionsDto }) @IsOptional() @ValidateNested() @Type(() => EmbeddingReturnOptionsDto) return_options?: EmbeddingReturnOptionsDto;
+  @ApiPropertyOptional({ type: EmbeddingReturnOptionsDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => EmbeddingReturnOptionsDto)
+  return_options?: EmbeddingReturnOptionsDto;
 }
 
 export class EmbeddingsRequest extends ScopedRequest {
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(300) model_id!: string;
-  @ApiProperty({ type: [String], minItems: 1, maxItems: 1000 }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(1000) @IsString({ each: true }) inputs!: string[];
-  @ApiPropertyOptional({ type: EmbeddingParametersDto }) @IsOptional() @ValidateNested() @Type(() => EmbeddingParametersDto) parameters?: EmbeddingParametersDto;
+  @ApiProperty({ type: [String], minItems: 1, maxItems: 1000 })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(1000)
+  @IsString({ each: true })
+  inputs!: string[];
+  @ApiPropertyOptional({ type: EmbeddingParametersDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => EmbeddingParametersDto)
+  parameters?: EmbeddingParametersDto;
 }
 
 export class TokenizationParametersDto {
@@ -122,7 +168,11 @@ export class TokenizationParametersDto {
 export class TokenizationRequest extends ScopedRequest {
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(300) model_id!: string;
   @ApiProperty() @IsString() input!: string;
-  @ApiPropertyOptional({ type: TokenizationParametersDto }) @IsOptional() @ValidateNested() @Type(() => TokenizationParametersDto) parameters?: TokenizationParametersDto;
+  @ApiPropertyOptional({ type: TokenizationParametersDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TokenizationParametersDto)
+  parameters?: TokenizationParametersDto;
 }
 
 export class RerankInputDto {
@@ -137,12 +187,26 @@ export class RerankReturnOptionsDto {
 
 export class RerankParametersDto {
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) truncate_input_tokens?: number;
-  @ApiPropertyOptional({ type: RerankReturnOptionsDto }) @IsOptional() @ValidateNested() @Type(() => RerankReturnOptionsDto) return_options?: RerankReturnOptionsDto;
+  @ApiPropertyOptional({ type: RerankReturnOptionsDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RerankReturnOptionsDto)
+  return_options?: RerankReturnOptionsDto;
 }
 
 export class RerankRequest extends ScopedRequest {
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(300) model_id!: string;
-  @ApiProperty({ type: [RerankInputDto], minItems: 1, maxItems: 1000 }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(1000) @ValidateNested({ each: true }) @Type(() => RerankInputDto) inputs!: RerankInputDto[];
+  @ApiProperty({ type: [RerankInputDto], minItems: 1, maxItems: 1000 })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(1000)
+  @ValidateNested({ each: true })
+  @Type(() => RerankInputDto)
+  inputs!: RerankInputDto[];
   @ApiProperty() @IsString() @IsNotEmpty() query!: string;
-  @ApiPropertyOptional({ type: RerankParametersDto }) @IsOptional() @ValidateNested() @Type(() => RerankParametersDto) parameters?: RerankParametersDto;
+  @ApiPropertyOptional({ type: RerankParametersDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RerankParametersDto)
+  parameters?: RerankParametersDto;
 }

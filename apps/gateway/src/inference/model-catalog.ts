@@ -27,16 +27,38 @@ export interface TaskSpec {
 }
 
 export const TASKS: TaskSpec[] = [
-  { task_id: 'question_answering', label: 'Question answering', rank: 1, description: 'Answer questions grounded on documents or dynamic content.' },
-  { task_id: 'summarization', label: 'Summarization', rank: 2, description: 'Transform text with domain-specific content into concise summaries.' },
-  { task_id: 'retrieval_augmented_generation', label: 'Retrieval-augmented generation', rank: 3, description: 'Answer from passages retrieved from a knowledge base.' },
+  {
+    task_id: 'question_answering',
+    label: 'Question answering',
+    rank: 1,
+    description: 'Answer questions grounded on documents or dynamic content.',
+  },
+  {
+    task_id: 'summarization',
+    label: 'Summarization',
+    rank: 2,
+    description: 'Transform text with domain-specific content into concise summaries.',
+  },
+  {
+    task_id: 'retrieval_augmented_generation',
+    label: 'Retrieval-augmented generation',
+    rank: 3,
+    description: 'Answer from passages retrieved from a knowledge base.',
+  },
   { task_id: 'classification', label: 'Classification', rank: 4, description: 'Classify text into categories.' },
   { task_id: 'generation', label: 'Generation', rank: 5, description: 'Generate text in a specific style from instructions and examples.' },
   { task_id: 'extraction', label: 'Extraction', rank: 6, description: 'Extract entities, facts and information from text.' },
   { task_id: 'embedding', label: 'Embedding', rank: 7, description: 'Turn text into vectors for search and clustering.' },
 ];
 
-const GENERATIVE_TASKS = ['question_answering', 'summarization', 'retrieval_augmented_generation', 'classification', 'generation', 'extraction'];
+const GENERATIVE_TASKS = [
+  'question_answering',
+  'summarization',
+  'retrieval_augmented_generation',
+  'classification',
+  'generation',
+  'extraction',
+];
 
 export function modelSpec(m: inferenceV1.ModelInfo): ModelSpec {
   const [org, name] = m.modelId.includes('/') ? m.modelId.split('/', 2) : ['', m.modelId];
@@ -98,7 +120,12 @@ export interface Page<T> {
 }
 
 /** limit (1..200, default 100) and start (the offset token this API hands out in `next`). */
-export function paginate<T>(items: T[], href: (start?: number) => string, limitRaw: string | undefined, startRaw: string | undefined): Page<T> {
+export function paginate<T>(
+  items: T[],
+  href: (start?: number) => string,
+  limitRaw: string | undefined,
+  startRaw: string | undefined,
+): Page<T> {
   const limit = limitRaw === undefined ? 100 : Number(limitRaw);
   if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw PlatformError.invalid('limit must be an integer from 1 to 200.', 'limit');
   const start = startRaw === undefined ? 0 : Number(startRaw);

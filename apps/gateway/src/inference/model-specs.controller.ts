@@ -69,7 +69,11 @@ export class ModelSpecsController implements OnModuleInit {
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'start', required: false })
   @ApiOperation({ summary: 'List the tasks the foundation models support' })
-  async tasks(@Query('version') version: string | undefined, @Query('limit') limit: string | undefined, @Query('start') start: string | undefined) {
+  async tasks(
+    @Query('version') version: string | undefined,
+    @Query('limit') limit: string | undefined,
+    @Query('start') start: string | undefined,
+  ) {
     const v = requireVersion(version);
     const offered = new Set((await this.specs()).flatMap((s) => s.tasks.map((t) => t.id)));
     return paginate(

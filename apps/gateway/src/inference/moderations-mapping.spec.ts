@@ -9,7 +9,11 @@ const body = (moderations: unknown) => plainToInstance(TextGenerationRequest, { 
 
 describe('moderations mapping', () => {
   it("maps the seed's request onto the contract", () => {
-    const req = body({ hap: { output: { enabled: true, threshold: 0.5 } }, pii: { output: { enabled: true }, mask: { remove_entity_value: true } }, input_ranges: [{ start: 0, end: 4 }] });
+    const req = body({
+      hap: { output: { enabled: true, threshold: 0.5 } },
+      pii: { output: { enabled: true }, mask: { remove_entity_value: true } },
+      input_ranges: [{ start: 0, end: 4 }],
+    });
     expect(validateSync(req)).toEqual([]);
     expect(moderationsToGrpc(req.moderations)).toEqual({
       hap: { input: undefined, output: { enabled: true, threshold: 0.5 }, mask: undefined },
@@ -66,9 +70,26 @@ describe('moderations mapping', () => {
 
   it('leaves moderations and system out when nothing was found', () => {
     const view = generationView(
-      { modelId: 'm', createdAt: 't', result: { generatedText: 'hi', generatedTokenCount: 1, inputTokenCount: 1, stopReason: 'eos_token', generatedTokens: [], inputText: '', moderations: { hap: [], pii: [] }, warnings: [] } },
+      {
+        modelId: 'm',
+        createdAt: 't',
+        result: {
+          generatedText: 'hi',
+          generatedTokenCount: 1,
+          inputTokenCount: 1,
+          stopReason: 'eos_token',
+          generatedTokens: [],
+          inputText: '',
+          moderations: { hap: [], pii: [] },
+          warnings: [],
+        },
+      },
       undefined,
     );
-    expect(view).toEqual({ model_id: 'm', created_at: 't', results: [{ generated_text: 'hi', generated_token_count: 1, input_token_count: 1, stop_reason: 'eos_token' }] });
+    expect(view).toEqual({
+      model_id: 'm',
+      created_at: 't',
+      results: [{ generated_text: 'hi', generated_token_count: 1, input_token_count: 1, stop_reason: 'eos_token' }],
+    });
   });
 });

@@ -16,7 +16,13 @@ export function moderationsToGrpc(m: ModerationsDto | undefined): inferenceV1.Mo
 }
 
 function finding(f: inferenceV1.ModerationFinding) {
-  return { score: f.score, input: f.input, position: { start: f.position?.start ?? 0, end: f.position?.end ?? 0 }, entity: f.entity, ...(f.word ? { word: f.word } : {}) };
+  return {
+    score: f.score,
+    input: f.input,
+    position: { start: f.position?.start ?? 0, end: f.position?.end ?? 0 },
+    entity: f.entity,
+    ...(f.word ? { word: f.word } : {}),
+  };
 }
 
 /** `moderations` of one watsonx result: only the kinds with findings, and nothing when there are none (the seed's example). */

@@ -15,12 +15,23 @@ export class TextModerationDto {
 }
 
 export class MaskDto {
-  @ApiPropertyOptional({ description: 'Replace each detected span by * of the same length' }) @IsOptional() @IsBoolean() remove_entity_value?: boolean;
+  @ApiPropertyOptional({ description: 'Replace each detected span by * of the same length' })
+  @IsOptional()
+  @IsBoolean()
+  remove_entity_value?: boolean;
 }
 
 export class ModerationKindDto {
-  @ApiPropertyOptional({ type: TextModerationDto }) @IsOptional() @ValidateNested() @Type(() => TextModerationDto) input?: TextModerationDto;
-  @ApiPropertyOptional({ type: TextModerationDto }) @IsOptional() @ValidateNested() @Type(() => TextModerationDto) output?: TextModerationDto;
+  @ApiPropertyOptional({ type: TextModerationDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TextModerationDto)
+  input?: TextModerationDto;
+  @ApiPropertyOptional({ type: TextModerationDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TextModerationDto)
+  output?: TextModerationDto;
   @ApiPropertyOptional({ type: MaskDto }) @IsOptional() @ValidateNested() @Type(() => MaskDto) mask?: MaskDto;
 }
 
@@ -35,7 +46,10 @@ export class ModerationsDto {
   @ValidateNested()
   @Type(() => ModerationKindDto)
   hap?: ModerationKindDto;
-  @ApiPropertyOptional({ type: ModerationKindDto, description: 'Personal information: EmailAddress, PhoneNumber, CreditCardNumber, SocialSecurityNumber, IPAddress, URL' })
+  @ApiPropertyOptional({
+    type: ModerationKindDto,
+    description: 'Personal information: EmailAddress, PhoneNumber, CreditCardNumber, SocialSecurityNumber, IPAddress, URL',
+  })
   @IsOptional()
   @ValidateNested()
   @Type(() => ModerationKindDto)

@@ -31,7 +31,11 @@ export class TextController implements OnModuleInit {
     this.inference = new InferenceRpc(this.client);
   }
 
-  private async admit(version: string | undefined, body: TextGenerationRequest | TextChatRequest | EmbeddingsRequest | RerankRequest | TokenizationRequest, p: Principal) {
+  private async admit(
+    version: string | undefined,
+    body: TextGenerationRequest | TextChatRequest | EmbeddingsRequest | RerankRequest | TokenizationRequest,
+    p: Principal,
+  ) {
     requireVersion(version);
     await authorizeScope(this.access, body, p);
   }
@@ -40,7 +44,11 @@ export class TextController implements OnModuleInit {
   @HttpCode(200)
   @ApiOperation({ summary: 'Generate text' })
   @ApiBody({ type: TextGenerationRequest })
-  async generation(@Query('version') version: string | undefined, @CheckedBody(TextGenerationRequest, textGenerationShape) body: TextGenerationRequest, @CurrentPrincipal() p: Principal) {
+  async generation(
+    @Query('version') version: string | undefined,
+    @CheckedBody(TextGenerationRequest, textGenerationShape) body: TextGenerationRequest,
+    @CurrentPrincipal() p: Principal,
+  ) {
     await this.admit(version, body, p);
     const req = generateRequest(body);
     return generationView(await this.inference.generate(req), req.parameters?.returnOptions);
@@ -50,7 +58,12 @@ export class TextController implements OnModuleInit {
   @ApiProduces('text/event-stream')
   @ApiOperation({ summary: 'Generate text as a stream of server-sent events' })
   @ApiBody({ type: TextGenerationRequest })
-  async generationStream(@Query('version') version: string | undefined, @CheckedBody(TextGenerationRequest, textGenerationShape) body: TextGenerationRequest, @CurrentPrincipal() p: Principal, @Res() reply: FastifyReply) {
+  async generationStream(
+    @Query('version') version: string | undefined,
+    @CheckedBody(TextGenerationRequest, textGenerationShape) body: TextGenerationRequest,
+    @CurrentPrincipal() p: Principal,
+    @Res() reply: FastifyReply,
+  ) {
     await this.admit(version, body, p);
     const req = generateRequest(body);
     const ro = req.parameters?.returnOptions;
@@ -74,7 +87,11 @@ export class TextController implements OnModuleInit {
   @HttpCode(200)
   @ApiOperation({ summary: 'Chat with a model' })
   @ApiBody({ type: TextChatRequest })
-  async chat(@Query('version') version: string | undefined, @CheckedBody(TextChatRequest, textChatShape) body: TextChatRequest, @CurrentPrincipal() p: Principal) {
+  async chat(
+    @Query('version') version: string | undefined,
+    @CheckedBody(TextChatRequest, textChatShape) body: TextChatRequest,
+    @CurrentPrincipal() p: Principal,
+  ) {
     await this.admit(version, body, p);
     return chatView(await this.inference.chat(chatRequest(body)));
   }
@@ -83,7 +100,12 @@ export class TextController implements OnModuleInit {
   @ApiProduces('text/event-stream')
   @ApiOperation({ summary: 'Chat with a model, streaming server-sent events' })
   @ApiBody({ type: TextChatRequest })
-  async chatStream(@Query('version') version: string | undefined, @CheckedBody(TextChatRequest, textChatShape) body: TextChatRequest, @CurrentPrincipal() p: Principal, @Res() reply: FastifyReply) {
+  async chatStream(
+    @Query('version') version: string | undefined,
+    @CheckedBody(TextChatRequest, textChatShape) body: TextChatRequest,
+    @CurrentPrincipal() p: Principal,
+    @Res() reply: FastifyReply,
+  ) {
     await this.admit(version, body, p);
     const req = chatRequest(body);
     let head = { id: '', created: Math.floor(Date.now() / 1000) };
@@ -110,7 +132,11 @@ export class TextController implements OnModuleInit {
   @HttpCode(200)
   @ApiOperation({ summary: 'Embed texts' })
   @ApiBody({ type: EmbeddingsRequest })
-  async embeddings(@Query('version') version: string | undefined, @CheckedBody(EmbeddingsRequest, embeddingsShape) body: EmbeddingsRequest, @CurrentPrincipal() p: Principal) {
+  async embeddings(
+    @Query('version') version: string | undefined,
+    @CheckedBody(EmbeddingsRequest, embeddingsShape) body: EmbeddingsRequest,
+    @CurrentPrincipal() p: Principal,
+  ) {
     await this.admit(version, body, p);
     return embeddingsView(await this.inference.embed(embedRequest(body)));
   }
@@ -119,7 +145,11 @@ export class TextController implements OnModuleInit {
   @HttpCode(200)
   @ApiOperation({ summary: 'Rerank texts against a query' })
   @ApiBody({ type: RerankRequest })
-  async rerank(@Query('version') version: string | undefined, @CheckedBody(RerankRequest, rerankShape) body: RerankRequest, @CurrentPrincipal() p: Principal) {
+  async rerank(
+    @Query('version') version: string | undefined,
+    @CheckedBody(RerankRequest, rerankShape) body: RerankRequest,
+    @CurrentPrincipal() p: Principal,
+  ) {
     await this.admit(version, body, p);
     return rerankView(await this.inference.rerank(rerankRequest(body)));
   }
@@ -128,7 +158,11 @@ export class TextController implements OnModuleInit {
   @HttpCode(200)
   @ApiOperation({ summary: 'Tokenize a text' })
   @ApiBody({ type: TokenizationRequest })
-  async tokenization(@Query('version') version: string | undefined, @CheckedBody(TokenizationRequest, tokenizationShape) body: TokenizationRequest, @CurrentPrincipal() p: Principal) {
+  async tokenization(
+    @Query('version') version: string | undefined,
+    @CheckedBody(TokenizationRequest, tokenizationShape) body: TokenizationRequest,
+    @CurrentPrincipal() p: Principal,
+  ) {
     await this.admit(version, body, p);
     return tokenizationView(await this.inference.tokenize(tokenizeRequest(body)), body.parameters?.return_tokens ?? false);
   }

@@ -1,7 +1,15 @@
 import { PlatformError } from '@platform/common';
 import type { inferenceV1 } from '@platform/contracts';
 import { moderationsToGrpc } from './moderations-mapping';
-import type { ChatMessageDto, EmbeddingsRequest, RerankRequest, TextChatRequest, TextGenParametersDto, TextGenerationRequest, TokenizationRequest } from './inference.dto';
+import type {
+  ChatMessageDto,
+  EmbeddingsRequest,
+  RerankRequest,
+  TextChatRequest,
+  TextGenParametersDto,
+  TextGenerationRequest,
+  TokenizationRequest,
+} from './inference.dto';
 
 /** The watsonx JSON bodies onto the inference contract; validation has already run. */
 
@@ -56,10 +64,12 @@ function message(m: ChatMessageDto, i: number): inferenceV1.ChatMessage {
   else if (Array.isArray(m.content)) {
     contentParts = (m.content as ContentPart[]).map((p) => {
       if (p?.type === 'text' && typeof p.text === 'string') return { type: 'text', text: p.text, imageUrl: '' };
-      if (p?.type === 'image_url' && typeof p.image_url?.url === 'string') return { type: 'image_url', text: '', imageUrl: p.image_url.url };
+      if (p?.type === 'image_url' && typeof p.image_url?.url === 'string')
+        return { type: 'image_url', text: '', imageUrl: p.image_url.url };
       throw PlatformError.invalid(`${field} parts must be {type:"text",text} or {type:"image_url",image_url:{url}}.`, field);
     });
-  } else if (m.content !== undefined && m.content !== null) throw PlatformError.invalid(`${field} must be a string or an array of parts.`, field);
+  } else if (m.content !== undefined && m.content !== null)
+    throw PlatformError.invalid(`${field} must be a string or an array of parts.`, field);
   else if (m.role !== 'assistant') throw PlatformError.invalid(`${field} is required for role ${m.role}.`, field);
   return {
     role: m.role,
@@ -69,7 +79,12 @@ function message(m: ChatMessageDto, i: number): inferenceV1.ChatMessage {
     toolCallId: m.tool_call_id ?? '',
     toolCalls: (m.tool_calls ?? []).map((t, j) => {
       const fn = (t.function ?? {}) as { name?: unknown; arguments?: unknown };
-      return { id: String(t.id ?? ''), type: String(t.type ?? 'function'), index: j, function: { name: String(fn.name ?? ''), arguments: String(fn.arguments ?? '') } };
+      return {
+        id: String(t.id ?? ''),
+        type: String(t.type ?? 'function'),
+        index: j,
+        function: { name: String(fn.name ?? ''), arguments: String(fn.arguments ?? '') },
+      };
     }),
   };
 }
@@ -116,7 +131,13 @@ export function embedRequest(body: EmbeddingsRequest): inferenceV1.EmbedRequest 
 }
 
 export function tokenizeRequest(body: TokenizationRequest): inferenceV1.TokenizeRequest {
-  return { modelId: body.model_id, input: body.input, projectId: body.project_id ?? '', spaceId: body.space_id ?? '', returnTokens: body.parameters?.return_tokens ?? false };
+  return {
+    modelId: body.model_id,
+    input: body.input,
+    projectId: body.project_id ?? '',
+    spaceId: body.space_id ?? '',
+    returnTokens: body.parameters?.return_tokens ?? false,
+  };
 }
 
 export function rerankRequest(body: RerankRequest): inferenceV1.RerankRequest {

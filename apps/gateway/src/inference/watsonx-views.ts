@@ -4,7 +4,16 @@ import { moderationsView, systemView } from './moderations-mapping';
 /** The inference contract's messages as the watsonx JSON the SDKs read (snake_case, optional parts left out). */
 
 export function generationResult(r: inferenceV1.GenerationResult | undefined, ro: inferenceV1.ReturnOptions | undefined) {
-  const result: inferenceV1.GenerationResult = r ?? { generatedText: '', generatedTokenCount: 0, inputTokenCount: 0, stopReason: 'error', generatedTokens: [], inputText: '', moderations: undefined, warnings: [] };
+  const result: inferenceV1.GenerationResult = r ?? {
+    generatedText: '',
+    generatedTokenCount: 0,
+    inputTokenCount: 0,
+    stopReason: 'error',
+    generatedTokens: [],
+    inputText: '',
+    moderations: undefined,
+    warnings: [],
+  };
   return {
     generated_text: result.generatedText,
     generated_token_count: result.generatedTokenCount,
@@ -18,7 +27,9 @@ export function generationResult(r: inferenceV1.GenerationResult | undefined, ro
             text: t.text,
             ...(t.logprob !== undefined ? { logprob: t.logprob } : {}),
             ...(t.rank !== undefined ? { rank: t.rank } : {}),
-            ...(t.topTokens.length ? { top_tokens: t.topTokens.map((c) => ({ text: c.text, ...(c.logprob !== undefined ? { logprob: c.logprob } : {}) })) } : {}),
+            ...(t.topTokens.length
+              ? { top_tokens: t.topTokens.map((c) => ({ text: c.text, ...(c.logprob !== undefined ? { logprob: c.logprob } : {}) })) }
+              : {}),
           })),
         }
       : {}),
@@ -27,8 +38,16 @@ export function generationResult(r: inferenceV1.GenerationResult | undefined, ro
 }
 
 /** A generation response; warnings the service attached to the result (UNSUITABLE_INPUT) become `system.warnings`. */
-export function generationView(res: inferenceV1.GenerateResponse | inferenceV1.GenerateStreamResponse, ro: inferenceV1.ReturnOptions | undefined) {
-  return { model_id: res.modelId, created_at: res.createdAt, results: [generationResult(res.result, ro)], ...systemView(res.result?.warnings) };
+export function generationView(
+  res: inferenceV1.GenerateResponse | inferenceV1.GenerateStreamResponse,
+  ro: inferenceV1.ReturnOptions | undefined,
+) {
+  return {
+    model_id: res.modelId,
+    created_at: res.createdAt,
+    results: [generationResult(res.result, ro)],
+    ...systemView(res.result?.warnings),
+  };
 }
 
 function toolCalls(m: inferenceV1.ChatMessage | undefined, stream: boolean) {
@@ -45,7 +64,15 @@ function toolCalls(m: inferenceV1.ChatMessage | undefined, stream: boolean) {
 
 function logprobs(c: inferenceV1.ChatChoice) {
   return c.logprobs.length
-    ? { logprobs: { content: c.logprobs.map((l) => ({ token: l.token, logprob: l.logprob, top_logprobs: l.topLogprobs.map((t) => ({ token: t.token, logprob: t.logprob })) })) } }
+    ? {
+        logprobs: {
+          content: c.logprobs.map((l) => ({
+            token: l.token,
+            logprob: l.logprob,
+            top_logprobs: l.topLogprobs.map((t) => ({ token: t.token, logprob: t.logprob })),
+          })),
+        },
+      }
     : {};
 }
 

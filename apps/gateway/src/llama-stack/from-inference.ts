@@ -58,14 +58,17 @@ function logprobsOf(tokens: { text: string; logprob?: number }[]): LogprobsView 
 }
 
 export const generationLogprobs = (r: inferenceV1.GenerationResult | undefined) => logprobsOf(r?.generatedTokens ?? []);
-export const chatLogprobs = (c: inferenceV1.ChatChoice | undefined) => logprobsOf((c?.logprobs ?? []).map((l) => ({ text: l.token, logprob: l.logprob })));
+export const chatLogprobs = (c: inferenceV1.ChatChoice | undefined) =>
+  logprobsOf((c?.logprobs ?? []).map((l) => ({ text: l.token, logprob: l.logprob })));
 
 /** Arguments arrive as JSON text; the draft wants an object, so anything else is kept under `arguments`. */
 export function toolArguments(text: string): Record<string, unknown> {
   if (!text.trim()) return {};
   try {
     const parsed = JSON.parse(text) as unknown;
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : { arguments: parsed };
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : { arguments: parsed };
   } catch {
     return { arguments: text };
   }
@@ -78,17 +81,29 @@ const withOptional = <T extends object>(base: T, extra: Record<string, unknown>)
 
 export function completionView(res: inferenceV1.GenerateResponse): CompletionView {
   const r = res.result;
-  return withOptional({ content: r?.generatedText ?? '' }, { stop_reason: stopReason(r?.stopReason) ?? 'not_stopped', logprobs: generationLogprobs(r) });
+  return withOptional(
+    { content: r?.generatedText ?? '' },
+    { stop_reason: stopReason(r?.stopReason) ?? 'not_stopped', logprobs: generationLogprobs(r) },
+  );
 }
 
 export function chatCompletionView(res: inferenceV1.ChatResponse): ChatCompletionView {
   const c = res.choices[0];
-  const tool_calls = (c?.message?.toolCalls ?? []).map((t) => ({ tool_name: t.function?.name ?? '', arguments: toolArguments(t.function?.arguments ?? '') }));
-  return withOptional({ content: c?.message?.content ?? '', tool_calls }, { stop_reason: stopReason(c?.finishReason) ?? 'not_stopped', logprobs: chatLogprobs(c) });
+  const tool_calls = (c?.message?.toolCalls ?? []).map((t) => ({
+    tool_name: t.function?.name ?? '',
+    arguments: toolArguments(t.function?.arguments ?? ''),
+  }));
+  return withOptional(
+    { content: c?.message?.content ?? '', tool_calls },
+    { stop_reason: stopReason(c?.finishReason) ?? 'not_stopped', logprobs: chatLogprobs(c) },
+  );
 }
 
 export function completionChunk(item: inferenceV1.GenerateStreamResponse): StreamChunkView {
-  return withOptional({ text_delta: item.result?.generatedText ?? '' }, { stop_reason: stopReason(item.result?.stopReason), logprobs: generationLogprobs(item.result) });
+  return withOptional(
+    { text_delta: item.result?.generatedText ?? '' },
+    { stop_reason: stopReason(item.result?.stopReason), logprobs: generationLogprobs(item.result) },
+  );
 }
 
 /**
@@ -112,7 +127,8 @@ export class ChatChunker {
     const out: StreamChunkView[] = [];
     if (text || c.logprobs.length) out.push(withOptional({ text_delta: text }, { logprobs: chatLogprobs(c) }));
     if (!stop) return out;
-    for (const [, call] of [...this.calls].sort(([a], [b]) => a - b)) out.push({ text_delta: '', tool_call: { tool_name: call.name, arguments: toolArguments(call.args) } });
+    for (const [, call] of [...this.calls].sort(([a], [b]) => a - b))
+      out.push({ text_delta: '', tool_call: { tool_name: call.name, arguments: toolArguments(call.args) } });
     this.calls.clear();
     out.push({ text_delta: '', stop_reason: stop });
     return out;

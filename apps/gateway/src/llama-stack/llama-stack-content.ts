@@ -30,7 +30,8 @@ function items(content: unknown, field: string): Item[] {
 /** Text only: completions take a prompt string, so an attachment cannot be carried. */
 export function textOf(content: unknown, field: string): string {
   const list = items(content, field);
-  if (list.some((i) => typeof i !== 'string')) throw PlatformError.invalid(`${field} must be text here: attachments are not supported.`, field);
+  if (list.some((i) => typeof i !== 'string'))
+    throw PlatformError.invalid(`${field} must be text here: attachments are not supported.`, field);
   // Llama Stack joins interleaved text with a space.
   return list.join(' ');
 }
@@ -41,7 +42,8 @@ export function chatContentOf(content: unknown, field: string): { content: strin
   if (list.every((i): i is string => typeof i === 'string')) return { content: list.join(' '), contentParts: [] };
   const contentParts = list.map((i, n): inferenceV1.ChatContentPart => {
     if (typeof i === 'string') return { type: 'text', text: i, imageUrl: '' };
-    if (!i.mime_type.startsWith('image/')) throw PlatformError.invalid(`${field}[${n}]: only image attachments are supported, not ${i.mime_type}.`, field);
+    if (!i.mime_type.startsWith('image/'))
+      throw PlatformError.invalid(`${field}[${n}]: only image attachments are supported, not ${i.mime_type}.`, field);
     return { type: 'image_url', text: '', imageUrl: i.url };
   });
   return { content: '', contentParts };

@@ -10,7 +10,12 @@ import { INFERENCE_CLIENT } from '../inference/inference-client';
 import { InferenceRpc } from '../inference/inference-rpc';
 import { boundedMap } from './bounded-map';
 import { ChatChunker, FAILED, chatCompletionView, completionChunk, completionView } from './from-inference';
-import { BatchChatCompletionRequestDto, BatchCompletionRequestDto, ChatCompletionRequestDto, CompletionRequestDto } from './llama-stack.dto';
+import {
+  BatchChatCompletionRequestDto,
+  BatchCompletionRequestDto,
+  ChatCompletionRequestDto,
+  CompletionRequestDto,
+} from './llama-stack.dto';
 import { FailedChunk, LLAMA_STACK_STREAM } from './llama-stack-stream';
 import { parseModelNames, resolveModel, type ModelNames } from './model-names';
 import { projectFromHeaders, type RequestHeaders } from '../access/request-project';
@@ -46,14 +51,22 @@ export class LlamaStackController implements OnModuleInit {
   }
 
   private async target(model: string, headers: RequestHeaders, p: Principal): Promise<Target> {
-    return { modelId: resolveModel(this.models, model), projectId: await projectFromHeaders(headers, ['X-Project-Id'], p, this.users, this.access) };
+    return {
+      modelId: resolveModel(this.models, model),
+      projectId: await projectFromHeaders(headers, ['X-Project-Id'], p, this.users, this.access),
+    };
   }
 
   @Post('completion')
   @HttpCode(200)
   @ApiProduces('application/json', 'text/event-stream')
   @ApiOperation({ summary: 'Complete a prompt (stream: true for server-sent events)' })
-  async completion(@Body() body: CompletionRequestDto, @Headers() headers: RequestHeaders, @CurrentPrincipal() p: Principal, @Res() reply: FastifyReply) {
+  async completion(
+    @Body() body: CompletionRequestDto,
+    @Headers() headers: RequestHeaders,
+    @CurrentPrincipal() p: Principal,
+    @Res() reply: FastifyReply,
+  ) {
     const req = completionRequest(body.content, 'content', body, await this.target(body.model, headers, p));
     if (!body.stream) {
       // @Res() hands the whole reply to this handler, for the stream's sake, so the unary answer is sent here too.
@@ -73,7 +86,12 @@ export class LlamaStackController implements OnModuleInit {
   @HttpCode(200)
   @ApiProduces('application/json', 'text/event-stream')
   @ApiOperation({ summary: 'Continue a dialog (stream: true for server-sent events)' })
-  async chatCompletion(@Body() body: ChatCompletionRequestDto, @Headers() headers: RequestHeaders, @CurrentPrincipal() p: Principal, @Res() reply: FastifyReply) {
+  async chatCompletion(
+    @Body() body: ChatCompletionRequestDto,
+    @Headers() headers: RequestHeaders,
+    @CurrentPrincipal() p: Principal,
+    @Res() reply: FastifyReply,
+  ) {
     const req = chatRequest(body.dialog, 'dialog', body, await this.target(body.model, headers, p));
     if (!body.stream) {
       await reply.send(chatCompletionView(await this.inference.chat(req)));
@@ -97,20 +115,36 @@ export class LlamaStackController implements OnModuleInit {
   @HttpCode(200)
   @ApiProduces('application/jsonl')
   @ApiOperation({ summary: 'Complete many prompts; one CompletionResponse per line, in request order' })
-  async batchCompletion(@Body() body: BatchCompletionRequestDto, @Headers() headers: RequestHeaders, @CurrentPrincipal() p: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+  async batchCompletion(
+    @Body() body: BatchCompletionRequestDto,
+    @Headers() headers: RequestHeaders,
+    @CurrentPrincipal() p: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
     const t = await this.target(body.model, headers, p);
     // Every item is mapped (and so checked) before any generation starts.
     const requests = body.content_batch.map((content, i) => completionRequest(content, `content_batch[${i}]`, body, t));
-    return jsonLines(reply, await boundedMap(requests, BATCH_CONCURRENCY, async (req) => completionView(await this.inference.generate(req))));
+    return jsonLines(
+      reply,
+      await boundedMap(requests, BATCH_CONCURRENCY, async (req) => completionView(await this.inference.generate(req))),
+    );
   }
 
   @Post('batch_chat_completion')
   @HttpCode(200)
   @ApiProduces('application/jsonl')
   @ApiOperation({ summary: 'Continue many dialogs; one ChatCompletionResponse per line, in request order' })
-  async batchChatCompletion(@Body() body: BatchChatCompletionRequestDto, @Headers() headers: RequestHeaders, @CurrentPrincipal() p: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+  async batchChatCompletion(
+    @Body() body: BatchChatCompletionRequestDto,
+    @Headers() headers: RequestHeaders,
+    @CurrentPrincipal() p: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
     const t = await this.target(body.model, headers, p);
     const requests = body.batch_dialogs.map((dialog, i) => chatRequest(dialog, `batch_dialogs[${i}]`, body, t));
-    return jsonLines(reply, await boundedMap(requests, BATCH_CONCURRENCY, async (req) => chatCompletionView(await this.inference.chat(req))));
+    return jsonLines(
+      reply,
+      await boundedMap(requests, BATCH_CONCURRENCY, async (req) => chatCompletionView(await this.inference.chat(req))),
+    );
   }
 }

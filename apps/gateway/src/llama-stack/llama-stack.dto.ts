@@ -1,6 +1,24 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { Allow, ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  Allow,
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 
 /**
  * Request bodies of the Llama Stack draft (seeds/llama-stack-draft-openapi.json). The draft marks every field
@@ -14,7 +32,10 @@ export const MAX_BATCH = 64;
 
 export class SamplingParamsDto {
   @ApiPropertyOptional({ default: 0 }) @IsOptional() @IsNumber() @Min(0) @Max(2) temperature?: number;
-  @ApiPropertyOptional({ enum: ['greedy', 'top_p', 'top_k'], default: 'greedy' }) @IsOptional() @IsIn(['greedy', 'top_p', 'top_k']) strategy?: string;
+  @ApiPropertyOptional({ enum: ['greedy', 'top_p', 'top_k'], default: 'greedy' })
+  @IsOptional()
+  @IsIn(['greedy', 'top_p', 'top_k'])
+  strategy?: string;
   @ApiPropertyOptional({ default: 0.95 }) @IsOptional() @IsNumber() @Min(0) @Max(1) top_p?: number;
   @ApiPropertyOptional({ default: 0 }) @IsOptional() @IsInt() @Min(0) top_k?: number;
   /** Not in the draft (later Llama Stack versions have it); the inference contract carries it. */
@@ -23,7 +44,11 @@ export class SamplingParamsDto {
 
 class GenerationFields {
   @ApiProperty({ example: 'llama3_8b' }) @IsString() @IsNotEmpty() @MaxLength(300) model!: string;
-  @ApiPropertyOptional({ type: SamplingParamsDto }) @IsOptional() @ValidateNested() @Type(() => SamplingParamsDto) sampling_params?: SamplingParamsDto;
+  @ApiPropertyOptional({ type: SamplingParamsDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SamplingParamsDto)
+  sampling_params?: SamplingParamsDto;
   @ApiPropertyOptional({ default: 0, description: '0: the model server default' }) @IsOptional() @IsInt() @Min(0) max_tokens?: number;
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() logprobs?: boolean;
 }
@@ -34,7 +59,11 @@ export class CompletionRequestDto extends GenerationFields {
 }
 
 export class BatchCompletionRequestDto extends GenerationFields {
-  @ApiProperty({ type: 'array', items: CONTENT_SCHEMA, maxItems: MAX_BATCH }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_BATCH) content_batch!: unknown[];
+  @ApiProperty({ type: 'array', items: CONTENT_SCHEMA, maxItems: MAX_BATCH })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_BATCH)
+  content_batch!: unknown[];
 }
 
 export class ToolCallDto {
@@ -50,29 +79,63 @@ export class ToolResponseDto {
 export class MessageDto {
   @ApiProperty({ enum: ['system', 'user', 'assistant', 'tool'] }) @IsIn(['system', 'user', 'assistant', 'tool']) role!: string;
   @ApiProperty(CONTENT_SCHEMA) @IsDefined() @Allow() content!: unknown;
-  @ApiPropertyOptional({ type: [ToolCallDto] }) @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => ToolCallDto) tool_calls?: ToolCallDto[];
-  @ApiPropertyOptional({ type: [ToolResponseDto] }) @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => ToolResponseDto) tool_responses?: ToolResponseDto[];
+  @ApiPropertyOptional({ type: [ToolCallDto] })
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => ToolCallDto)
+  tool_calls?: ToolCallDto[];
+  @ApiPropertyOptional({ type: [ToolResponseDto] })
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => ToolResponseDto)
+  tool_responses?: ToolResponseDto[];
 }
 
 export class DialogDto {
   @ApiProperty({ type: MessageDto }) @IsDefined() @ValidateNested() @Type(() => MessageDto) message!: MessageDto;
-  @ApiPropertyOptional({ type: [MessageDto] }) @IsOptional() @IsArray() @ArrayMaxSize(1000) @ValidateNested({ each: true }) @Type(() => MessageDto) message_history?: MessageDto[];
+  @ApiPropertyOptional({ type: [MessageDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @ValidateNested({ each: true })
+  @Type(() => MessageDto)
+  message_history?: MessageDto[];
 }
 
 export class ShieldConfigDto {
-  @ApiProperty({ enum: ['llama_guard', 'prompt_guard', 'code_guard'] }) @IsIn(['llama_guard', 'prompt_guard', 'code_guard']) shield_type!: string;
+  @ApiProperty({ enum: ['llama_guard', 'prompt_guard', 'code_guard'] })
+  @IsIn(['llama_guard', 'prompt_guard', 'code_guard'])
+  shield_type!: string;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true }) @IsOptional() @IsObject() params?: Record<string, unknown>;
 }
 
 export class ToolDefinitionDto {
   @ApiProperty({ example: 'web_search' }) @IsString() @IsNotEmpty() @MaxLength(64) tool_name!: string;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true }) @IsOptional() @IsObject() parameters?: Record<string, unknown>;
-  @ApiPropertyOptional({ type: [ShieldConfigDto] }) @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => ShieldConfigDto) input_shields?: ShieldConfigDto[];
-  @ApiPropertyOptional({ type: [ShieldConfigDto] }) @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => ShieldConfigDto) output_shields?: ShieldConfigDto[];
+  @ApiPropertyOptional({ type: [ShieldConfigDto] })
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => ShieldConfigDto)
+  input_shields?: ShieldConfigDto[];
+  @ApiPropertyOptional({ type: [ShieldConfigDto] })
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => ShieldConfigDto)
+  output_shields?: ShieldConfigDto[];
 }
 
 class ChatFields extends GenerationFields {
-  @ApiPropertyOptional({ type: [ToolDefinitionDto] }) @IsOptional() @IsArray() @ArrayMaxSize(128) @ValidateNested({ each: true }) @Type(() => ToolDefinitionDto) available_tools?: ToolDefinitionDto[];
+  @ApiPropertyOptional({ type: [ToolDefinitionDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(128)
+  @ValidateNested({ each: true })
+  @Type(() => ToolDefinitionDto)
+  available_tools?: ToolDefinitionDto[];
 }
 
 export class ChatCompletionRequestDto extends ChatFields {
@@ -81,5 +144,11 @@ export class ChatCompletionRequestDto extends ChatFields {
 }
 
 export class BatchChatCompletionRequestDto extends ChatFields {
-  @ApiProperty({ type: [DialogDto], maxItems: MAX_BATCH }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_BATCH) @ValidateNested({ each: true }) @Type(() => DialogDto) batch_dialogs!: DialogDto[];
+  @ApiProperty({ type: [DialogDto], maxItems: MAX_BATCH })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_BATCH)
+  @ValidateNested({ each: true })
+  @Type(() => DialogDto)
+  batch_dialogs!: DialogDto[];
 }

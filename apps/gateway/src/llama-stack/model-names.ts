@@ -13,9 +13,11 @@ export function parseModelNames(raw: string | undefined): ModelNames {
   } catch {
     throw new Error('PLATFORM_LLAMA_STACK_MODELS must be JSON: {"<draft model name>": "<catalog model id>"}.');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('PLATFORM_LLAMA_STACK_MODELS must be a JSON object.');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new Error('PLATFORM_LLAMA_STACK_MODELS must be a JSON object.');
   const entries = Object.entries(parsed);
-  for (const [name, id] of entries) if (typeof id !== 'string' || !id) throw new Error(`PLATFORM_LLAMA_STACK_MODELS["${name}"] must be a non-empty catalog model id.`);
+  for (const [name, id] of entries)
+    if (typeof id !== 'string' || !id) throw new Error(`PLATFORM_LLAMA_STACK_MODELS["${name}"] must be a non-empty catalog model id.`);
   return new Map(entries as [string, string][]);
 }
 

@@ -20,8 +20,13 @@ export const EVALUATION_CLIENT = 'EVALUATION_CLIENT';
 export function evaluationClientOptions(): GrpcOptions {
   const base = grpcOptions(serviceGrpcUrl('evaluation'), ['evaluation']);
   const timeout = `${(envInt('PLATFORM_INFERENCE_TIMEOUT_MS', 600_000) / 1000).toFixed(3)}s`;
-  const config = { methodConfig: [{ name: [{ service: 'evaluation.v1.EvaluationService' }, { service: 'grpc.health.v1.Health' }], timeout }] };
-  return { ...base, options: { ...base.options, channelOptions: { ...base.options.channelOptions, 'grpc.service_config': JSON.stringify(config) } } };
+  const config = {
+    methodConfig: [{ name: [{ service: 'evaluation.v1.EvaluationService' }, { service: 'grpc.health.v1.Health' }], timeout }],
+  };
+  return {
+    ...base,
+    options: { ...base.options, channelOptions: { ...base.options.channelOptions, 'grpc.service_config': JSON.stringify(config) } },
+  };
 }
 
 const MAX_PROMPTS = 64;
@@ -29,11 +34,23 @@ const MAX_GENERATIONS = 16;
 
 export class PromptGenerationsDto {
   @ApiProperty({ type: DialogDto }) @IsDefined() @ValidateNested() @Type(() => DialogDto) dialog!: DialogDto;
-  @ApiProperty({ type: [MessageDto], maxItems: MAX_GENERATIONS }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_GENERATIONS) @ValidateNested({ each: true }) @Type(() => MessageDto) k_generations!: MessageDto[];
+  @ApiProperty({ type: [MessageDto], maxItems: MAX_GENERATIONS })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_GENERATIONS)
+  @ValidateNested({ each: true })
+  @Type(() => MessageDto)
+  k_generations!: MessageDto[];
 }
 
 export class RewardScoringRequestDto {
-  @ApiProperty({ type: [PromptGenerationsDto], maxItems: MAX_PROMPTS }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_PROMPTS) @ValidateNested({ each: true }) @Type(() => PromptGenerationsDto) prompt_generations!: PromptGenerationsDto[];
+  @ApiProperty({ type: [PromptGenerationsDto], maxItems: MAX_PROMPTS })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_PROMPTS)
+  @ValidateNested({ each: true })
+  @Type(() => PromptGenerationsDto)
+  prompt_generations!: PromptGenerationsDto[];
   /** The draft's only value is `llama3_405b_reward`; PLATFORM_LLAMA_STACK_MODELS maps it (or any name) to a catalog model. */
   @ApiProperty({ example: 'llama3_405b_reward' }) @IsString() @IsNotEmpty() @MaxLength(300) model!: string;
 }
@@ -55,9 +72,17 @@ export function rewardScoringRequest(body: RewardScoringRequestDto, projectId: s
     promptGenerations: body.prompt_generations.map((p, i) => ({
       dialog: [...(p.dialog.message_history ?? []), p.dialog.message].map((m, j, all) => ({
         role: m.role,
-        content: textOf(m.content, j === all.length - 1 ? `prompt_generations[${i}].dialog.message.content` : `prompt_generations[${i}].dialog.message_history[${j}].content`),
+        content: textOf(
+          m.content,
+          j === all.length - 1
+            ? `prompt_generations[${i}].dialog.message.content`
+            : `prompt_generations[${i}].dialog.message_history[${j}].content`,
+        ),
       })),
-      generations: p.k_generations.map((g, k) => ({ role: g.role, content: textOf(g.content, `prompt_generations[${i}].k_generations[${k}].content`) })),
+      generations: p.k_generations.map((g, k) => ({
+        role: g.role,
+        content: textOf(g.content, `prompt_generations[${i}].k_generations[${k}].content`),
+      })),
     })),
   };
 }
@@ -95,7 +120,9 @@ export class RewardScoringController implements OnModuleInit {
 
   @Post('score')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Score every generation of every prompt with the judge (reward) model: 1–10 from its [[rating]], 0 when it gave none' })
+  @ApiOperation({
+    summary: 'Score every generation of every prompt with the judge (reward) model: 1–10 from its [[rating]], 0 when it gave none',
+  })
   async score(@Body() body: RewardScoringRequestDto, @Headers() headers: RequestHeaders, @CurrentPrincipal() p: Principal) {
     const projectId = await projectFromHeaders(headers, ['X-Project-Id'], p, this.users, this.access);
     const req = rewardScoringRequest(body, projectId, resolveModel(this.models, body.model));

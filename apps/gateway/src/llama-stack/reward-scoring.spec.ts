@@ -24,7 +24,10 @@ const draftRequest = {
   model: 'llama3_405b_reward',
   prompt_generations: [
     {
-      dialog: { message: msg('user', 'And of Italy?'), message_history: [msg('user', 'What is the capital of France?'), msg('assistant', 'Paris.')] },
+      dialog: {
+        message: msg('user', 'And of Italy?'),
+        message_history: [msg('user', 'What is the capital of France?'), msg('assistant', 'Paris.')],
+      },
       k_generations: [msg('assistant', 'Rome.'), msg('assistant', ['Milan', 'perhaps.'])],
     },
   ],
@@ -67,7 +70,13 @@ describe('Llama Stack reward scoring mapping', () => {
   });
 
   it('refuses requests without generations or model', () => {
-    const bad = plainToInstance(RewardScoringRequestDto, { prompt_generations: [{ dialog: { message: msg('user', 'q') }, k_generations: [] }] });
-    expect(validateSync(bad).map((e) => e.property).sort()).toEqual(['model', 'prompt_generations']);
+    const bad = plainToInstance(RewardScoringRequestDto, {
+      prompt_generations: [{ dialog: { message: msg('user', 'q') }, k_generations: [] }],
+    });
+    expect(
+      validateSync(bad)
+        .map((e) => e.property)
+        .sort(),
+    ).toEqual(['model', 'prompt_generations']);
   });
 });

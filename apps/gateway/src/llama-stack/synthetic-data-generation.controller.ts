@@ -2,7 +2,20 @@ import { Body, Controller, Headers, HttpCode, Inject, Post, type OnModuleInit } 
 import type { ClientGrpc, GrpcOptions } from '@nestjs/microservices';
 import { ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { envInt, grpcOptions, serviceGrpcUrl } from '@platform/common';
 import { sdgV1 } from '@platform/contracts';
 import { ContainerAccessService } from '../access/container-access.service';
@@ -21,7 +34,10 @@ export function sdgGenerationClientOptions(): GrpcOptions {
   const base = grpcOptions(serviceGrpcUrl('sdg'), ['sdg']);
   const timeout = `${(envInt('PLATFORM_INFERENCE_TIMEOUT_MS', 600_000) / 1000).toFixed(3)}s`;
   const config = { methodConfig: [{ name: [{ service: 'sdg.v1.SdgService' }, { service: 'grpc.health.v1.Health' }], timeout }] };
-  return { ...base, options: { ...base.options, channelOptions: { ...base.options.channelOptions, 'grpc.service_config': JSON.stringify(config) } } };
+  return {
+    ...base,
+    options: { ...base.options, channelOptions: { ...base.options.channelOptions, 'grpc.service_config': JSON.stringify(config) } },
+  };
 }
 
 const FILTERING = ['none', 'random', 'top_k', 'top_p', 'top_k_top_p', 'sigmoid'];
@@ -44,9 +60,19 @@ export class RewardScoringDto {
 }
 
 export class SyntheticDataGenerationRequestDto {
-  @ApiProperty({ type: [MessageDto], maxItems: MAX_PROMPTS }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_PROMPTS) @ValidateNested({ each: true }) @Type(() => MessageDto) prompts!: MessageDto[];
+  @ApiProperty({ type: [MessageDto], maxItems: MAX_PROMPTS })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_PROMPTS)
+  @ValidateNested({ each: true })
+  @Type(() => MessageDto)
+  prompts!: MessageDto[];
   @ApiProperty({ enum: FILTERING, default: 'none' }) @IsIn(FILTERING) filtering_function!: string;
-  @ApiPropertyOptional({ type: RewardScoringDto }) @IsOptional() @ValidateNested() @Type(() => RewardScoringDto) reward_scoring?: RewardScoringDto;
+  @ApiPropertyOptional({ type: RewardScoringDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RewardScoringDto)
+  reward_scoring?: RewardScoringDto;
 }
 
 interface MessageView {
@@ -56,12 +82,20 @@ interface MessageView {
   tool_responses: never[];
 }
 
-const message = (m: sdgV1.SyntheticMessage | undefined): MessageView => ({ role: m?.role ?? 'assistant', content: m?.content ?? '', tool_calls: [], tool_responses: [] });
+const message = (m: sdgV1.SyntheticMessage | undefined): MessageView => ({
+  role: m?.role ?? 'assistant',
+  content: m?.content ?? '',
+  tool_calls: [],
+  tool_responses: [],
+});
 
 /** The draft's response: each prompt with its kept generations and their scores, plus run statistics. */
 export function syntheticDataView(res: sdgV1.GenerateSyntheticDataResponse) {
   return {
-    synthetic_data: res.syntheticData.map((d) => ({ prompt: message(d.prompt), k_scored_generations: d.kScoredGenerations.map((g) => ({ message: message(g.message), score: g.score })) })),
+    synthetic_data: res.syntheticData.map((d) => ({
+      prompt: message(d.prompt),
+      k_scored_generations: d.kScoredGenerations.map((g) => ({ message: message(g.message), score: g.score })),
+    })),
     statistics: { generated: res.generated, kept: res.kept, teacher_model: res.teacherModel, judge_model: res.judgeModel },
   };
 }
@@ -85,7 +119,9 @@ export class SyntheticDataGenerationController implements OnModuleInit {
 
   @Post('generate')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Answer each prompt k times with the teacher, score the answers with the judge, keep those the filtering function selects' })
+  @ApiOperation({
+    summary: 'Answer each prompt k times with the teacher, score the answers with the judge, keep those the filtering function selects',
+  })
   async generate(@Body() body: SyntheticDataGenerationRequestDto, @Headers() headers: RequestHeaders, @CurrentPrincipal() p: Principal) {
     const projectId = await projectFromHeaders(headers, ['X-Project-Id'], p, this.users, this.access);
     const rs = body.reward_scoring ?? {};

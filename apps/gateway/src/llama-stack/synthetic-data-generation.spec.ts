@@ -8,13 +8,16 @@ import { describe, expect, it } from 'vitest';
 import { SyntheticDataGenerationRequestDto, syntheticDataView } from './synthetic-data-generation.controller';
 
 // The repository's copy of the draft (apps/platform-e2e keeps it); read as data, not imported.
-const draft = JSON.parse(readFileSync(resolve(__dirname, '../../../platform-e2e/src/support/llama-stack-draft-openapi.json'), 'utf8')) as { components: object };
+const draft = JSON.parse(readFileSync(resolve(__dirname, '../../../platform-e2e/src/support/llama-stack-draft-openapi.json'), 'utf8')) as {
+  components: object;
+};
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 addFormats(ajv);
 ajv.addSchema({ $id: 'draft', components: draft.components });
 const schema = (name: string) => ajv.getSchema(`draft#/components/schemas/${name}`)!;
 
-const dtoErrors = (body: unknown) => validateSync(plainToInstance(SyntheticDataGenerationRequestDto, body), { whitelist: true }).map((e) => e.property);
+const dtoErrors = (body: unknown) =>
+  validateSync(plainToInstance(SyntheticDataGenerationRequestDto, body), { whitelist: true }).map((e) => e.property);
 
 describe('/synthetic_data_generation/generate against the draft', () => {
   const body = {
@@ -51,6 +54,9 @@ describe('/synthetic_data_generation/generate against the draft', () => {
     });
     const validate = schema('SyntheticDataGenerationResponse');
     expect(validate(view), JSON.stringify(validate.errors)).toBe(true);
-    expect(view.synthetic_data[0].k_scored_generations[0]).toEqual({ message: { role: 'assistant', content: 'Waves fold into foam', tool_calls: [], tool_responses: [] }, score: 0.8 });
+    expect(view.synthetic_data[0].k_scored_generations[0]).toEqual({
+      message: { role: 'assistant', content: 'Waves fold into foam', tool_calls: [], tool_responses: [] },
+      score: 0.8,
+    });
   });
 });

@@ -23,7 +23,8 @@ const samplingTemperature = (s: SamplingParamsDto | undefined) => (s?.temperatur
 
 function strategyOf(s: SamplingParamsDto | undefined): 'greedy' | 'top_p' | 'top_k' {
   const strategy = (s?.strategy ?? 'greedy') as 'greedy' | 'top_p' | 'top_k';
-  if (strategy === 'top_k' && !s?.top_k) throw PlatformError.invalid('sampling_params.top_k must be at least 1 with strategy top_k.', 'sampling_params.top_k');
+  if (strategy === 'top_k' && !s?.top_k)
+    throw PlatformError.invalid('sampling_params.top_k must be at least 1 with strategy top_k.', 'sampling_params.top_k');
   return strategy;
 }
 
@@ -55,12 +56,21 @@ export function completionRequest(content: unknown, field: string, o: Generation
       stopSequences: [],
       includeStopSequence: false,
       timeLimit: 0,
-      returnOptions: o.logprobs ? { inputText: false, generatedTokens: true, inputTokens: false, tokenLogprobs: true, tokenRanks: false, topNTokens: 0 } : undefined,
+      returnOptions: o.logprobs
+        ? { inputText: false, generatedTokens: true, inputTokens: false, tokenLogprobs: true, tokenRanks: false, topNTokens: 0 }
+        : undefined,
     },
   };
 }
 
-const blankMessage = (role: string): inferenceV1.ChatMessage => ({ role, content: '', contentParts: [], name: '', toolCallId: '', toolCalls: [] });
+const blankMessage = (role: string): inferenceV1.ChatMessage => ({
+  role,
+  content: '',
+  contentParts: [],
+  name: '',
+  toolCallId: '',
+  toolCalls: [],
+});
 
 /**
  * One draft message can be several contract messages: each tool response becomes its own `tool` message, tied to
@@ -81,7 +91,14 @@ function messagesOf(m: MessageDto, field: string, index: number, callIds: Map<st
     return { id, type: 'function', index: j, function: { name: c.tool_name, arguments: JSON.stringify(c.arguments) } };
   });
   const last = [...callIds.values()].pop();
-  return [{ ...blankMessage(m.role), ...chatContentOf(m.content, `${field}.content`), toolCallId: m.role === 'tool' && last ? last : '', toolCalls }];
+  return [
+    {
+      ...blankMessage(m.role),
+      ...chatContentOf(m.content, `${field}.content`),
+      toolCallId: m.role === 'tool' && last ? last : '',
+      toolCalls,
+    },
+  ];
 }
 
 export function dialogMessages(d: DialogDto, field: string): inferenceV1.ChatMessage[] {
@@ -101,7 +118,10 @@ export function toolSchema(parameters: Record<string, unknown> | undefined): Rec
   const required: string[] = [];
   for (const [name, def] of Object.entries(parameters)) {
     const d = (typeof def === 'object' && def !== null ? def : {}) as { param_type?: unknown; description?: unknown; required?: unknown };
-    properties[name] = { ...(typeof d.param_type === 'string' ? { type: d.param_type } : {}), ...(typeof d.description === 'string' ? { description: d.description } : {}) };
+    properties[name] = {
+      ...(typeof d.param_type === 'string' ? { type: d.param_type } : {}),
+      ...(typeof d.description === 'string' ? { description: d.description } : {}),
+    };
     if (d.required === true) required.push(name);
   }
   return { type: 'object', properties, ...(required.length ? { required } : {}) };
@@ -111,7 +131,8 @@ function toolsJson(tools: ToolDefinitionDto[] | undefined): string {
   if (!tools?.length) return '';
   tools.forEach((t, i) => {
     // Shields are a safety promise: refusing beats silently generating unshielded output.
-    if (t.input_shields?.length || t.output_shields?.length) throw PlatformError.invalid('Safety shields are not available on this platform yet.', `available_tools[${i}].input_shields`);
+    if (t.input_shields?.length || t.output_shields?.length)
+      throw PlatformError.invalid('Safety shields are not available on this platform yet.', `available_tools[${i}].input_shields`);
   });
   return JSON.stringify(tools.map((t) => ({ type: 'function', function: { name: t.tool_name, parameters: toolSchema(t.parameters) } })));
 }
@@ -124,7 +145,11 @@ export function chatRequest(dialog: DialogDto, field: string, o: ChatOptions, t:
   const s = o.sampling_params;
   const strategy = strategyOf(s);
   // ChatParameters has no top_k: refuse rather than sample without the cut the caller asked for.
-  if (strategy === 'top_k') throw PlatformError.invalid('sampling_params.strategy top_k is not supported for chat on this platform; use greedy or top_p.', 'sampling_params.strategy');
+  if (strategy === 'top_k')
+    throw PlatformError.invalid(
+      'sampling_params.strategy top_k is not supported for chat on this platform; use greedy or top_p.',
+      'sampling_params.strategy',
+    );
   return {
     modelId: t.modelId,
     projectId: t.projectId,

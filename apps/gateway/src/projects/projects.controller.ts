@@ -22,7 +22,12 @@ export class ProjectsController {
   async create(@Body() body: CreateContainerRequest, @CurrentPrincipal() p: Principal) {
     const project = await this.containers.create(
       'project',
-      { name: body.name, description: body.description, tags: body.tags, extra: { type: body.type, generator: body.generator, storage: body.storage } },
+      {
+        name: body.name,
+        description: body.description,
+        tags: body.tags,
+        extra: { type: body.type, generator: body.generator, storage: body.storage },
+      },
       p,
     );
     // A user's first project becomes the default for routes that take an optional project_id.

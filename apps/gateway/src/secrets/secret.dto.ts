@@ -11,6 +11,14 @@ export class CreateSecretRequest {
   @ApiProperty({ minLength: 2, maxLength: 256, example: 'docs-repo-reader' }) @IsString() @MaxLength(256) name!: string;
   @ApiPropertyOptional({ maxLength: 1024 }) @IsOptional() @IsString() @MaxLength(1024) description?: string;
   @ApiPropertyOptional({ description: 'username_password secrets' }) @IsOptional() @IsString() @MaxLength(256) username?: string;
-  @ApiPropertyOptional({ description: 'username_password secrets; write-only' }) @IsOptional() @IsString() @MaxLength(4096) password?: string;
-  @ApiPropertyOptional({ description: 'arbitrary secrets: a token or an SSH private key; write-only' }) @IsOptional() @IsString() @MaxLength(65536) payload?: string;
+  @ApiPropertyOptional({ description: 'username_password secrets; write-only' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(4096)
+  password?: string;
+  @ApiPropertyOptional({ description: 'arbitrary secrets: a token or an SSH private key; write-only' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(65536)
+  payload?: string;
 }

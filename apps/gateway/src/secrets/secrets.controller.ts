@@ -78,7 +78,11 @@ export class SecretsController implements OnModuleInit {
   @HttpCode(204)
   @ApiQuery({ name: 'project_id', required: false })
   @ApiOperation({ summary: 'Delete a secret' })
-  async delete(@Query('project_id') projectId: string | undefined, @Param('id') id: string, @CurrentPrincipal() p: Principal): Promise<void> {
+  async delete(
+    @Query('project_id') projectId: string | undefined,
+    @Param('id') id: string,
+    @CurrentPrincipal() p: Principal,
+  ): Promise<void> {
     const project = await this.projectOf(projectId, p, 'editor');
     requireInstructlabId(id, 'secret');
     await unary(this.secrets.deleteSecret({ projectId: project, id }, traceMetadata()));

@@ -59,7 +59,10 @@ export class SpacesController {
         else patch.description = '';
         continue;
       }
-      const valid = field === 'tags' ? Array.isArray(op.value) && op.value.every((t) => typeof t === 'string') : typeof op.value === 'string' && op.value.length <= 1000;
+      const valid =
+        field === 'tags'
+          ? Array.isArray(op.value) && op.value.every((t) => typeof t === 'string')
+          : typeof op.value === 'string' && op.value.length <= 1000;
       if (!valid || (field === 'name' && !(op.value as string).trim())) throw PlatformError.invalid(`Invalid value for ${op.path}.`, field);
       (patch as Record<string, unknown>)[field] = op.value;
     }

@@ -25,7 +25,12 @@ export class TaxonomiesController
     noun: 'taxonomy',
     body: CreateTaxonomyRequest,
     createStatus: 201,
-    summaries: { create: 'Create a taxonomy from a tarball in the object store', list: 'List the taxonomies of a project', get: 'Get a taxonomy', delete: 'Delete a taxonomy' },
+    summaries: {
+      create: 'Create a taxonomy from a tarball in the object store',
+      list: 'List the taxonomies of a project',
+      get: 'Get a taxonomy',
+      delete: 'Delete a taxonomy',
+    },
   })
   implements OnModuleInit
 {
@@ -52,7 +57,10 @@ export class TaxonomiesController
           name: body.name,
           taxonomyPathCos: body.taxonomy_path_cos ?? '',
           cosBucketInformation: body.cos_bucket_information,
-          secretsManagerConfig: body.secrets_manager_config && { url: body.secrets_manager_config.url, gitId: body.secrets_manager_config.git_id },
+          secretsManagerConfig: body.secrets_manager_config && {
+            url: body.secrets_manager_config.url,
+            gitId: body.secrets_manager_config.git_id,
+          },
           createdBy: p.userId,
         },
         traceMetadata(),

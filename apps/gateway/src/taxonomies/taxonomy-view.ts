@@ -15,7 +15,9 @@ export function taxonomyView(t: taxonomyV1.Taxonomy, publicUrl: string, full = t
     ...base,
     tokens: { data_tokens_estimated: t.dataTokensEstimated },
     cos_bucket_information: t.cosBucketInformation,
-    ...(t.secretsManagerConfig?.url ? { secrets_manager_config: { url: t.secretsManagerConfig.url, git_id: t.secretsManagerConfig.gitId } } : {}),
+    ...(t.secretsManagerConfig?.url
+      ? { secrets_manager_config: { url: t.secretsManagerConfig.url, git_id: t.secretsManagerConfig.gitId } }
+      : {}),
     href,
   };
 }

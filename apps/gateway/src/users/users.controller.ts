@@ -6,7 +6,13 @@ import { UsersService } from '../identity/users.service';
 import type { UserEntity } from '../identity/user.entity';
 import { CreateApiKeyRequest, CreateUserRequest } from './users.dto';
 
-const userView = (u: UserEntity) => ({ id: u.id, username: u.username, role: u.role, default_project_id: u.defaultProjectId, created_at: u.createdAt.toISOString() });
+const userView = (u: UserEntity) => ({
+  id: u.id,
+  username: u.username,
+  role: u.role,
+  default_project_id: u.defaultProjectId,
+  created_at: u.createdAt.toISOString(),
+});
 
 @ApiTags('Users')
 @Controller('v2')

@@ -19,7 +19,8 @@ export class BackendError extends Error {
   toPlatformError(): PlatformError {
     if (this.status === 400 || this.status === 422) return new PlatformError(GrpcStatus.INVALID_ARGUMENT, 'invalid_request', this.message);
     if (this.status === 404) return new PlatformError(GrpcStatus.NOT_FOUND, 'model_not_found', this.message);
-    if (this.status === 429) return new PlatformError(GrpcStatus.RESOURCE_EXHAUSTED, 'too_many_requests', 'The model is overloaded; try again shortly.');
+    if (this.status === 429)
+      return new PlatformError(GrpcStatus.RESOURCE_EXHAUSTED, 'too_many_requests', 'The model is overloaded; try again shortly.');
     return new PlatformError(GrpcStatus.UNAVAILABLE, 'service_unavailable', `The model server failed: ${this.message}`);
   }
 }

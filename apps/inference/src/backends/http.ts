@@ -36,11 +36,23 @@ export async function closeBackendPools(): Promise<void> {
 }
 
 /** POSTs JSON to `base` + `path` and returns the response once it is known to be a 2xx; failures become BackendErrors. */
-export async function postJson(base: string, path: string, body: unknown, signal: AbortSignal, accept = 'application/json'): Promise<BackendResponse> {
+export async function postJson(
+  base: string,
+  path: string,
+  body: unknown,
+  signal: AbortSignal,
+  accept = 'application/json',
+): Promise<BackendResponse> {
   const { pool, prefix } = targetOf(base);
   let res: BackendResponse;
   try {
-    res = await pool.request({ method: 'POST', path: prefix + path, headers: { 'content-type': 'application/json', accept }, body: JSON.stringify(body), signal });
+    res = await pool.request({
+      method: 'POST',
+      path: prefix + path,
+      headers: { 'content-type': 'application/json', accept },
+      body: JSON.stringify(body),
+      signal,
+    });
   } catch (err) {
     throw asBackendError(err, signal);
   }

@@ -86,7 +86,8 @@ export class OpenAiAdapter implements ModelServerAdapter {
       const chunk = JSON.parse(data) as CompletionChunk;
       const choice = chunk.choices[0];
       if (!choice) {
-        if (last && chunk.usage) Object.assign(last, { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens });
+        if (last && chunk.usage)
+          Object.assign(last, { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens });
         continue;
       }
       const delta: CompletionDelta = {
@@ -103,7 +104,13 @@ export class OpenAiAdapter implements ModelServerAdapter {
   }
 
   async *chatStream(model: string, body: OpenAiChatBody, signal: AbortSignal): AsyncIterable<ChatDelta> {
-    const res = await postJson(this.url, '/v1/chat/completions', { ...body, model, stream: true, stream_options: { include_usage: true } }, signal, 'text/event-stream');
+    const res = await postJson(
+      this.url,
+      '/v1/chat/completions',
+      { ...body, model, stream: true, stream_options: { include_usage: true } },
+      signal,
+      'text/event-stream',
+    );
     for await (const data of sseData(res, signal)) {
       const chunk = JSON.parse(data) as ChatChunk;
       const usage = chunk.usage ? { prompt: chunk.usage.prompt_tokens, completion: chunk.usage.completion_tokens } : undefined;
@@ -152,15 +159,23 @@ export class OpenAiAdapter implements ModelServerAdapter {
       throw err;
     }
     const body = await readJson<{ results?: { count: number; tokens: number[]; token_strs?: string[] | null }[] }>(res, signal);
-    if (!Array.isArray(body.results) || body.results.length !== texts.length) throw new BackendError('the model server answered a batch tokenization without one result per text', false);
+    if (!Array.isArray(body.results) || body.results.length !== texts.length)
+      throw new BackendError('the model server answered a batch tokenization without one result per text', false);
     this.batchTokenize = true;
     return body.results.map((r) => ({ count: r.count, tokens: r.token_strs ?? r.tokens.map(String) }));
   }
 
   async promptLogprobs(model: string, prompt: string, signal: AbortSignal): Promise<PromptToken[]> {
     // One generated token is the least the servers accept; it follows the echoed prompt and is dropped.
-    const res = await postJson(this.url, '/v1/completions', { model, prompt, echo: true, logprobs: 1, max_tokens: 1, temperature: 0 }, signal);
-    const body = await readJson<{ choices: { logprobs: { tokens: string[]; token_logprobs: (number | null)[]; text_offset: number[] } | null }[] }>(res, signal);
+    const res = await postJson(
+      this.url,
+      '/v1/completions',
+      { model, prompt, echo: true, logprobs: 1, max_tokens: 1, temperature: 0 },
+      signal,
+    );
+    const body = await readJson<{
+      choices: { logprobs: { tokens: string[]; token_logprobs: (number | null)[]; text_offset: number[] } | null }[];
+    }>(res, signal);
     const lp = body.choices[0]?.logprobs;
     if (!lp) return [];
     const tokens = lp.tokens.map((text, i) => ({ text, logprob: lp.token_logprobs[i] ?? undefined, offset: lp.text_offset[i] ?? 0 }));

@@ -1,7 +1,17 @@
 import { BackendError } from './backend-error';
 import { getText, postJson, readJson, sseData, sumSeries } from './http';
 import { OpenAiAdapter } from './openai-adapter';
-import type { ChatDelta, CompletionDelta, CompletionParams, DiscoveredModel, EmbedResult, FinishReason, ModelServerAdapter, OpenAiChatBody, TokenizeResult } from './types';
+import type {
+  ChatDelta,
+  CompletionDelta,
+  CompletionParams,
+  DiscoveredModel,
+  EmbedResult,
+  FinishReason,
+  ModelServerAdapter,
+  OpenAiChatBody,
+  TokenizeResult,
+} from './types';
 
 interface TgiToken {
   text: string;
@@ -51,13 +61,20 @@ export class TgiAdapter implements ModelServerAdapter {
       count++;
       const finish = event.details ? FINISH[event.details.finish_reason] : undefined;
       // TGI always includes a matched stop sequence in the text; watsonx lets the caller drop it.
-      const text = event.token.special || (finish === 'stop' && !p.includeStop && p.stop.includes(event.token.text)) ? '' : event.token.text;
+      const text =
+        event.token.special || (finish === 'stop' && !p.includeStop && p.stop.includes(event.token.text)) ? '' : event.token.text;
       yield {
         text,
         tokens:
           p.logprobs === undefined
             ? []
-            : [{ text: event.token.text, logprob: event.token.logprob ?? undefined, top: (event.top_tokens ?? []).map((t) => ({ text: t.text, logprob: t.logprob ?? 0 })) }],
+            : [
+                {
+                  text: event.token.text,
+                  logprob: event.token.logprob ?? undefined,
+                  top: (event.top_tokens ?? []).map((t) => ({ text: t.text, logprob: t.logprob ?? 0 })),
+                },
+              ],
         finish,
         completionTokens: event.details?.generated_tokens ?? count,
         promptTokens: event.details?.input_length,
@@ -94,6 +111,9 @@ export class TgiAdapter implements ModelServerAdapter {
   async load(model: string, signal: AbortSignal): Promise<number | undefined> {
     const res = await getText(this.url, '/metrics', signal);
     if (res.status !== 200) return undefined;
-    return sumSeries(res.text, ['tgi_queue_size', 'tgi_batch_current_size'], '') ?? sumSeries(res.text, ['vllm:num_requests_waiting', 'vllm:num_requests_running'], model);
+    return (
+      sumSeries(res.text, ['tgi_queue_size', 'tgi_batch_current_size'], '') ??
+      sumSeries(res.text, ['vllm:num_requests_waiting', 'vllm:num_requests_running'], model)
+    );
   }
 }

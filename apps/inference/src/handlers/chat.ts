@@ -21,7 +21,9 @@ function json(text: string, field: string): unknown {
 
 function messageOf(m: inferenceV1.ChatMessage): Record<string, unknown> {
   const content = m.contentParts.length
-    ? m.contentParts.map((p) => (p.type === 'image_url' ? { type: 'image_url', image_url: { url: p.imageUrl } } : { type: 'text', text: p.text }))
+    ? m.contentParts.map((p) =>
+        p.type === 'image_url' ? { type: 'image_url', image_url: { url: p.imageUrl } } : { type: 'text', text: p.text },
+      )
     : m.content;
   return {
     role: m.role,
@@ -65,7 +67,12 @@ function choiceOf(d: ChatDelta, finish?: string): inferenceV1.ChatChoice {
       contentParts: [],
       name: '',
       toolCallId: '',
-      toolCalls: (d.toolCalls ?? []).map((t) => ({ id: t.id ?? '', type: t.type ?? '', index: t.index, function: { name: t.function?.name ?? '', arguments: t.function?.arguments ?? '' } })),
+      toolCalls: (d.toolCalls ?? []).map((t) => ({
+        id: t.id ?? '',
+        type: t.type ?? '',
+        index: t.index,
+        function: { name: t.function?.name ?? '', arguments: t.function?.arguments ?? '' },
+      })),
     },
     finishReason: finish ?? d.finish ?? '',
     logprobs: (d.logprobs ?? []).map((l) => ({ token: l.token, logprob: l.logprob, topLogprobs: l.top })),
@@ -81,16 +88,33 @@ export async function* chatStream(pools: PoolRegistry, req: inferenceV1.ChatRequ
   const body = openAiChatBody(req);
   const limited = withTimeLimit(signal, req.parameters?.timeLimit ?? 0);
   const created = Math.floor(Date.now() / 1000);
-  const base = { id: `chatcmpl-${randomUUID().replace(/-/g, '')}`, modelId: req.modelId, created, createdAt: new Date(created * 1000).toISOString() };
+  const base = {
+    id: `chatcmpl-${randomUUID().replace(/-/g, '')}`,
+    modelId: req.modelId,
+    created,
+    createdAt: new Date(created * 1000).toISOString(),
+  };
   const open = new Set<number>();
   let first = true;
   let sawFinish = false;
-  const ending = (reason: string): Chunk => ({ ...base, usage: undefined, choices: [...(open.size ? open : [0])].map((index) => choiceOf({ index }, reason)) });
+  const ending = (reason: string): Chunk => ({
+    ...base,
+    usage: undefined,
+    choices: [...(open.size ? open : [0])].map((index) => choiceOf({ index }, reason)),
+  });
   try {
     for await (const d of streamPool(pool, limited.signal, (r) => r.adapter.chatStream(r.backendModel, body, limited.signal))) {
       first = false;
       if (d.index === undefined) {
-        yield { ...base, choices: [], usage: d.usage && { promptTokens: d.usage.prompt, completionTokens: d.usage.completion, totalTokens: d.usage.prompt + d.usage.completion } };
+        yield {
+          ...base,
+          choices: [],
+          usage: d.usage && {
+            promptTokens: d.usage.prompt,
+            completionTokens: d.usage.completion,
+            totalTokens: d.usage.prompt + d.usage.completion,
+          },
+        };
         continue;
       }
       if (d.finish) {
@@ -124,7 +148,10 @@ export async function chat(pools: PoolRegistry, req: inferenceV1.ChatRequest, si
     for (const c of chunk.choices) {
       const acc = choices.get(c.index);
       if (!acc) {
-        choices.set(c.index, { ...c, message: c.message && { ...c.message, role: c.message.role || 'assistant', toolCalls: [...c.message.toolCalls] } });
+        choices.set(c.index, {
+          ...c,
+          message: c.message && { ...c.message, role: c.message.role || 'assistant', toolCalls: [...c.message.toolCalls] },
+        });
         continue;
       }
       if (c.message) {
@@ -141,6 +168,7 @@ export async function chat(pools: PoolRegistry, req: inferenceV1.ChatRequest, si
     }
   }
   const sorted = [...choices.values()].sort((a, b) => a.index - b.index);
-  if (sorted.some((c) => c.finishReason === 'error')) throw new PlatformError(GrpcStatus.UNAVAILABLE, 'service_unavailable', 'The model server failed while generating; try again.');
+  if (sorted.some((c) => c.finishReason === 'error'))
+    throw new PlatformError(GrpcStatus.UNAVAILABLE, 'service_unavailable', 'The model server failed while generating; try again.');
   return { ...(head ?? { id: '', modelId: req.modelId, created: 0, createdAt: '' }), choices: sorted, usage };
 }

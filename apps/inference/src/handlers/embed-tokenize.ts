@@ -4,7 +4,12 @@ import type { EmbedCoalescer } from '../pools/embed-coalescer';
 import type { PoolRegistry } from '../pools/pool-registry';
 import type { TokenizeCoalescer } from '../pools/tokenize-coalescer';
 
-export async function embed(pools: PoolRegistry, coalescer: EmbedCoalescer, req: inferenceV1.EmbedRequest, signal: AbortSignal): Promise<inferenceV1.EmbedResponse> {
+export async function embed(
+  pools: PoolRegistry,
+  coalescer: EmbedCoalescer,
+  req: inferenceV1.EmbedRequest,
+  signal: AbortSignal,
+): Promise<inferenceV1.EmbedResponse> {
   if (req.inputs.length === 0) throw PlatformError.invalid('inputs must not be empty.', 'inputs');
   const pool = pools.get(req.modelId);
   const res = await coalescer.embed(pool, req.inputs, req.truncateInputTokens, signal);
@@ -33,13 +38,20 @@ function cosine(a: number[], b: number[]): number {
  * concurrent embedding requests) and scored by
  * cosine similarity, best first.
  */
-export async function rerank(pools: PoolRegistry, coalescer: EmbedCoalescer, req: inferenceV1.RerankRequest, signal: AbortSignal): Promise<inferenceV1.RerankResponse> {
+export async function rerank(
+  pools: PoolRegistry,
+  coalescer: EmbedCoalescer,
+  req: inferenceV1.RerankRequest,
+  signal: AbortSignal,
+): Promise<inferenceV1.RerankResponse> {
   if (req.inputs.length === 0) throw PlatformError.invalid('inputs must not be empty.', 'inputs');
   if (!req.query) throw PlatformError.invalid('query must not be empty.', 'query');
   const pool = pools.get(req.modelId);
   const res = await coalescer.embed(pool, [req.query, ...req.inputs], req.truncateInputTokens, signal);
   const [query, ...docs] = res.vectors;
-  const ranked = docs.map((v, index) => ({ index, score: cosine(query, v), input: req.returnInputs ? req.inputs[index] : '' })).sort((a, b) => b.score - a.score);
+  const ranked = docs
+    .map((v, index) => ({ index, score: cosine(query, v), input: req.returnInputs ? req.inputs[index] : '' }))
+    .sort((a, b) => b.score - a.score);
   return {
     modelId: req.modelId,
     createdAt: new Date().toISOString(),
@@ -49,7 +61,12 @@ export async function rerank(pools: PoolRegistry, coalescer: EmbedCoalescer, req
   };
 }
 
-export async function tokenize(pools: PoolRegistry, coalescer: TokenizeCoalescer, req: inferenceV1.TokenizeRequest, signal: AbortSignal): Promise<inferenceV1.TokenizeResponse> {
+export async function tokenize(
+  pools: PoolRegistry,
+  coalescer: TokenizeCoalescer,
+  req: inferenceV1.TokenizeRequest,
+  signal: AbortSignal,
+): Promise<inferenceV1.TokenizeResponse> {
   const pool = pools.get(req.modelId);
   const res = await coalescer.tokenize(pool, req.input, signal);
   return { modelId: req.modelId, tokenCount: res.count, tokens: req.returnTokens ? res.tokens : [] };

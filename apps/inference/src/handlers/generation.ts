@@ -15,7 +15,8 @@ const STOP_REASON: Record<FinishReason, string> = { eos: 'eos_token', stop: 'sto
 export function completionParams(input: string, p: inferenceV1.TextGenParameters | undefined): CompletionParams {
   const ro = p?.returnOptions;
   const wantsTokens = !!ro && (ro.generatedTokens || ro.tokenLogprobs || ro.tokenRanks || ro.topNTokens > 0);
-  if (ro && ro.topNTokens > 5) throw PlatformError.invalid('return_options.top_n_tokens must be at most 5.', 'parameters.return_options.top_n_tokens');
+  if (ro && ro.topNTokens > 5)
+    throw PlatformError.invalid('return_options.top_n_tokens must be at most 5.', 'parameters.return_options.top_n_tokens');
   return {
     prompt: input,
     maxTokens: p?.maxNewTokens ?? 20,
@@ -41,7 +42,10 @@ function tokensFor(delta: CompletionDelta, ro: inferenceV1.ReturnOptions | undef
       text: t.text,
       logprob: ro.tokenLogprobs ? t.logprob : undefined,
       rank: ro.tokenRanks && rank >= 0 ? rank + 1 : undefined,
-      topTokens: ro.topNTokens > 0 ? t.top.slice(0, ro.topNTokens).map((c) => ({ text: c.text, logprob: ro.tokenLogprobs ? c.logprob : undefined })) : [],
+      topTokens:
+        ro.topNTokens > 0
+          ? t.top.slice(0, ro.topNTokens).map((c) => ({ text: c.text, logprob: ro.tokenLogprobs ? c.logprob : undefined }))
+          : [],
     };
   });
 }
@@ -50,11 +54,7 @@ function tokensFor(delta: CompletionDelta, ro: inferenceV1.ReturnOptions | undef
  * The watsonx view of a generation as it streams: each item is the new text with running counts, the last one
  * carries the stop reason. A failure after the first item becomes a final item with stop_reason "error".
  */
-export async function* generateStream(
-  pools: PoolRegistry,
-  req: inferenceV1.GenerateRequest,
-  signal: AbortSignal,
-): AsyncGenerator<Result> {
+export async function* generateStream(pools: PoolRegistry, req: inferenceV1.GenerateRequest, signal: AbortSignal): AsyncGenerator<Result> {
   const pool = pools.get(req.modelId);
   const params = completionParams(req.input, req.parameters);
   const ro = req.parameters?.returnOptions;
@@ -86,12 +86,30 @@ export async function* generateStream(
     if (!finished) throw new BackendError('the model server ended the stream early', true);
   } catch (err) {
     if (limited.expired()) {
-      yield { generatedText: '', generatedTokenCount: generated, inputTokenCount: inputCount, stopReason: 'time_limit', generatedTokens: [], inputText: '', moderations: undefined, warnings: [] };
+      yield {
+        generatedText: '',
+        generatedTokenCount: generated,
+        inputTokenCount: inputCount,
+        stopReason: 'time_limit',
+        generatedTokens: [],
+        inputText: '',
+        moderations: undefined,
+        warnings: [],
+      };
       return;
     }
     if (signal.aborted) throw new PlatformError(GrpcStatus.CANCELLED, 'cancelled', 'The request was cancelled.');
     if (first || !(err instanceof BackendError)) throw err;
-    yield { generatedText: '', generatedTokenCount: generated, inputTokenCount: inputCount, stopReason: 'error', generatedTokens: [], inputText: '', moderations: undefined, warnings: [] };
+    yield {
+      generatedText: '',
+      generatedTokenCount: generated,
+      inputTokenCount: inputCount,
+      stopReason: 'error',
+      generatedTokens: [],
+      inputText: '',
+      moderations: undefined,
+      warnings: [],
+    };
   } finally {
     limited.dispose();
   }
@@ -99,7 +117,16 @@ export async function* generateStream(
 
 /** The unary call is the stream folded into one result, so time limits, partial output and moderations behave the same. */
 export async function foldGeneration(items: AsyncIterable<Result>): Promise<Result> {
-  const acc: Result = { generatedText: '', generatedTokenCount: 0, inputTokenCount: 0, stopReason: 'not_finished', generatedTokens: [], inputText: '', moderations: undefined, warnings: [] };
+  const acc: Result = {
+    generatedText: '',
+    generatedTokenCount: 0,
+    inputTokenCount: 0,
+    stopReason: 'not_finished',
+    generatedTokens: [],
+    inputText: '',
+    moderations: undefined,
+    warnings: [],
+  };
   for await (const r of items) {
     acc.generatedText += r.generatedText;
     acc.generatedTokenCount = r.generatedTokenCount;
@@ -115,6 +142,7 @@ export async function foldGeneration(items: AsyncIterable<Result>): Promise<Resu
     }
     for (const w of r.warnings ?? []) if (!acc.warnings.some((x) => x.id === w.id)) acc.warnings.push(w);
   }
-  if (acc.stopReason === 'error') throw new PlatformError(GrpcStatus.UNAVAILABLE, 'service_unavailable', 'The model server failed while generating; try again.');
+  if (acc.stopReason === 'error')
+    throw new PlatformError(GrpcStatus.UNAVAILABLE, 'service_unavailable', 'The model server failed while generating; try again.');
   return acc;
 }

@@ -25,9 +25,14 @@ export function continuationLogprob(tokens: PromptToken[], from: number, end: nu
 }
 
 /** lm-evaluation-harness's `loglikelihood(context, continuation)` over the pool's model servers. */
-export async function scoreContinuations(pools: PoolRegistry, req: inferenceV1.ScoreContinuationsRequest, signal: AbortSignal): Promise<inferenceV1.ScoreContinuationsResponse> {
+export async function scoreContinuations(
+  pools: PoolRegistry,
+  req: inferenceV1.ScoreContinuationsRequest,
+  signal: AbortSignal,
+): Promise<inferenceV1.ScoreContinuationsResponse> {
   if (req.continuations.length === 0) throw PlatformError.invalid('continuations must not be empty.', 'continuations');
-  if (req.continuations.length > MAX_CONTINUATIONS) throw PlatformError.invalid(`at most ${MAX_CONTINUATIONS} continuations.`, 'continuations');
+  if (req.continuations.length > MAX_CONTINUATIONS)
+    throw PlatformError.invalid(`at most ${MAX_CONTINUATIONS} continuations.`, 'continuations');
   req.continuations.forEach((c, i) => {
     if (!c) throw PlatformError.invalid('a continuation must not be empty.', `continuations[${i}]`);
   });
@@ -36,7 +41,12 @@ export async function scoreContinuations(pools: PoolRegistry, req: inferenceV1.S
     req.continuations.map(async (continuation) => {
       const prompt = req.context + continuation;
       const tokens = await callPool(pool, signal, (r) => {
-        if (!r.adapter.promptLogprobs) throw new PlatformError(GrpcStatus.FAILED_PRECONDITION, 'prompt_logprobs_unsupported', `The model servers of ${req.modelId} do not return prompt log-probabilities.`);
+        if (!r.adapter.promptLogprobs)
+          throw new PlatformError(
+            GrpcStatus.FAILED_PRECONDITION,
+            'prompt_logprobs_unsupported',
+            `The model servers of ${req.modelId} do not return prompt log-probabilities.`,
+          );
         return r.adapter.promptLogprobs(r.backendModel, prompt, signal);
       });
       return continuationLogprob(tokens, req.context.length, prompt.length);

@@ -11,7 +11,14 @@ export interface Checked {
 }
 
 /** Runs the moderations switched on for one side over `text`, which starts at `offset` of the whole. */
-export async function checkText(text: string, offset: number, side: 'input' | 'output', policy: ModerationPolicy, scorer: HapScorer, signal: AbortSignal): Promise<Checked> {
+export async function checkText(
+  text: string,
+  offset: number,
+  side: 'input' | 'output',
+  policy: ModerationPolicy,
+  scorer: HapScorer,
+  signal: AbortSignal,
+): Promise<Checked> {
   const hapSide = policy.hap[side];
   const piiSide = policy.pii[side];
   const input = side === 'input';

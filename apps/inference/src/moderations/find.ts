@@ -19,13 +19,22 @@ export function findPii(text: string, offset: number, threshold: number, input: 
  * Sentences of `text` whose HAP score reaches `threshold`. As watsonx reports them: the entity is `has_HAP`, the
  * position is the sentence's and `word` is the sentence.
  */
-export async function findHap(text: string, offset: number, threshold: number, input: boolean, scorer: HapScorer, signal: AbortSignal): Promise<Finding[]> {
+export async function findHap(
+  text: string,
+  offset: number,
+  threshold: number,
+  input: boolean,
+  scorer: HapScorer,
+  signal: AbortSignal,
+): Promise<Finding[]> {
   const sentences = splitSentences(text);
   const scores = await scorer.score(
     sentences.map((s) => s.text),
     signal,
   );
   return sentences.flatMap((s, i) =>
-    scores[i] >= threshold ? [{ score: round(scores[i]), input, position: { start: offset + s.start, end: offset + s.end }, entity: 'has_HAP', word: s.text }] : [],
+    scores[i] >= threshold
+      ? [{ score: round(scores[i]), input, position: { start: offset + s.start, end: offset + s.end }, entity: 'has_HAP', word: s.text }]
+      : [],
   );
 }

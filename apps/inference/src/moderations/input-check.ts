@@ -6,11 +6,18 @@ import type { HapScorer } from './types';
 /** The parts of the input to check: the request's `input_ranges`, clamped to the input, or all of it. */
 function ranges(input: string, policy: ModerationPolicy): { start: number; end: number }[] {
   if (policy.inputRanges.length === 0) return [{ start: 0, end: input.length }];
-  return policy.inputRanges.map((r) => ({ start: Math.max(0, Math.min(r.start, input.length)), end: Math.max(0, Math.min(r.end, input.length)) })).filter((r) => r.end > r.start);
+  return policy.inputRanges
+    .map((r) => ({ start: Math.max(0, Math.min(r.start, input.length)), end: Math.max(0, Math.min(r.end, input.length)) }))
+    .filter((r) => r.end > r.start);
 }
 
 /** Findings of the input moderations (empty lists when none fired or none are on). */
-export async function checkInput(input: string, policy: ModerationPolicy, scorer: HapScorer, signal: AbortSignal): Promise<inferenceV1.ModerationResults> {
+export async function checkInput(
+  input: string,
+  policy: ModerationPolicy,
+  scorer: HapScorer,
+  signal: AbortSignal,
+): Promise<inferenceV1.ModerationResults> {
   const out: inferenceV1.ModerationResults = { hap: [], pii: [] };
   if (!policy.hap.input && !policy.pii.input) return out;
   for (const r of ranges(input, policy)) {

@@ -18,7 +18,16 @@ function modelStream(pieces: string[], calls: { n: number } = { n: 0 }) {
     calls.n++;
     for (const [i, text] of pieces.entries()) {
       const last = i === pieces.length - 1;
-      yield { generatedText: text, generatedTokenCount: i + 1, inputTokenCount: 3, stopReason: last ? 'eos_token' : 'not_finished', generatedTokens: [], inputText: '', moderations: undefined, warnings: [] };
+      yield {
+        generatedText: text,
+        generatedTokenCount: i + 1,
+        inputTokenCount: 3,
+        stopReason: last ? 'eos_token' : 'not_finished',
+        generatedTokens: [],
+        inputText: '',
+        moderations: undefined,
+        warnings: [],
+      };
     }
   };
 }
@@ -29,16 +38,30 @@ async function collect(gen: AsyncGenerator<Result>): Promise<Result[]> {
   return out;
 }
 
-const PII_OUT: inferenceV1.Moderations = { hap: undefined, pii: { input: undefined, output: { enabled: true }, mask: { removeEntityValue: true } }, inputRanges: [] };
+const PII_OUT: inferenceV1.Moderations = {
+  hap: undefined,
+  pii: { input: undefined, output: { enabled: true }, mask: { removeEntityValue: true } },
+  inputRanges: [],
+};
 
 describe('policy', () => {
   it('is off without moderations or with everything disabled', () => {
     expect(moderationPolicy(undefined)).toBeUndefined();
-    expect(moderationPolicy({ hap: { input: { enabled: false }, output: undefined, mask: undefined }, pii: undefined, inputRanges: [] })).toBeUndefined();
+    expect(
+      moderationPolicy({ hap: { input: { enabled: false }, output: undefined, mask: undefined }, pii: undefined, inputRanges: [] }),
+    ).toBeUndefined();
   });
   it('defaults enabled to true and the thresholds to 0.5 (HAP) and 0.4 (PII)', () => {
-    const p = moderationPolicy({ hap: { input: {}, output: { threshold: 0.8 }, mask: undefined }, pii: { input: undefined, output: {}, mask: { removeEntityValue: true } }, inputRanges: [] });
-    expect(p).toEqual({ hap: { input: { threshold: 0.5 }, output: { threshold: 0.8 }, mask: false }, pii: { input: undefined, output: { threshold: 0.4 }, mask: true }, inputRanges: [] });
+    const p = moderationPolicy({
+      hap: { input: {}, output: { threshold: 0.8 }, mask: undefined },
+      pii: { input: undefined, output: {}, mask: { removeEntityValue: true } },
+      inputRanges: [],
+    });
+    expect(p).toEqual({
+      hap: { input: { threshold: 0.5 }, output: { threshold: 0.8 }, mask: false },
+      pii: { input: undefined, output: { threshold: 0.4 }, mask: true },
+      inputRanges: [],
+    });
   });
 });
 
@@ -52,8 +75,14 @@ describe('masking', () => {
 describe('input moderation', () => {
   it('does not call the model and answers as watsonx does for unsuitable input', async () => {
     const calls = { n: 0 };
-    const moderations: inferenceV1.Moderations = { hap: { input: { enabled: true }, output: undefined, mask: undefined }, pii: undefined, inputRanges: [] };
-    const out = await collect(moderatedGeneration({ input: 'Fine start. You are a moron!', moderations }, deps, signal, modelStream(['x'], calls)));
+    const moderations: inferenceV1.Moderations = {
+      hap: { input: { enabled: true }, output: undefined, mask: undefined },
+      pii: undefined,
+      inputRanges: [],
+    };
+    const out = await collect(
+      moderatedGeneration({ input: 'Fine start. You are a moron!', moderations }, deps, signal, modelStream(['x'], calls)),
+    );
     expect(calls.n).toBe(0);
     expect(out).toEqual([
       {
@@ -63,23 +92,34 @@ describe('input moderation', () => {
         stopReason: '',
         generatedTokens: [],
         inputText: '',
-        moderations: { hap: [{ score: 0.6, input: true, position: { start: 12, end: 28 }, entity: 'has_HAP', word: 'You are a moron!' }], pii: [] },
+        moderations: {
+          hap: [{ score: 0.6, input: true, position: { start: 12, end: 28 }, entity: 'has_HAP', word: 'You are a moron!' }],
+          pii: [],
+        },
         warnings: [{ id: 'UNSUITABLE_INPUT', message: expect.stringContaining('Unsuitable input detected') }],
       },
     ]);
   });
   it('rejects PII in the input, and honours thresholds and input_ranges', async () => {
-    const pii = (threshold?: number, inputRanges: inferenceV1.TextRange[] = []): inferenceV1.Moderations => ({ hap: undefined, pii: { input: { enabled: true, threshold }, output: undefined, mask: undefined }, inputRanges });
+    const pii = (threshold?: number, inputRanges: inferenceV1.TextRange[] = []): inferenceV1.Moderations => ({
+      hap: undefined,
+      pii: { input: { enabled: true, threshold }, output: undefined, mask: undefined },
+      inputRanges,
+    });
     const input = 'Reply to foo.bar@ibm.com about it';
     const hit = await foldGeneration(moderatedGeneration({ input, moderations: pii() }, deps, signal, modelStream(['x'])));
     expect(hit.moderations?.pii).toEqual([{ score: 1, input: true, position: { start: 9, end: 24 }, entity: 'EmailAddress', word: '' }]);
     // The phone number scores 0.75 with "call" before it: under a threshold of 0.8 nothing fires and the model runs.
     const calls = { n: 0 };
-    const passed = await foldGeneration(moderatedGeneration({ input: 'call 212-555-0199', moderations: pii(0.8) }, deps, signal, modelStream(['ok'], calls)));
+    const passed = await foldGeneration(
+      moderatedGeneration({ input: 'call 212-555-0199', moderations: pii(0.8) }, deps, signal, modelStream(['ok'], calls)),
+    );
     expect(calls.n).toBe(1);
     expect(passed).toMatchObject({ generatedText: 'ok', stopReason: 'eos_token', warnings: [] });
     // The email lies outside the range that is checked.
-    const ranged = await foldGeneration(moderatedGeneration({ input, moderations: pii(undefined, [{ start: 0, end: 8 }]) }, deps, signal, modelStream(['ok'])));
+    const ranged = await foldGeneration(
+      moderatedGeneration({ input, moderations: pii(undefined, [{ start: 0, end: 8 }]) }, deps, signal, modelStream(['ok'])),
+    );
     expect(ranged.generatedText).toBe('ok');
   });
 });
@@ -108,7 +148,11 @@ describe('output moderation', () => {
     // Tokens cut the email and the phone number in pieces; the dot in "foo." is not a sentence end.
     const pieces = ['c/o USPS, or call 1-800-', '275-8777. You can al', 'so send an email to foo.', 'bar@usps', '.com. Bye', '.'];
     const out = await collect(moderatedGeneration({ input: 'q', moderations: PII_OUT }, deps, signal, modelStream(pieces)));
-    expect(out.map((r) => r.generatedText)).toEqual(['c/o USPS, or call **************.', ' You can also send an email to ****************.', ' Bye.']);
+    expect(out.map((r) => r.generatedText)).toEqual([
+      'c/o USPS, or call **************.',
+      ' You can also send an email to ****************.',
+      ' Bye.',
+    ]);
     expect(out.map((r) => r.stopReason)).toEqual(['not_finished', 'not_finished', 'eos_token']);
     // Each event carries the running count of the last chunk it took in.
     expect(out.map((r) => r.generatedTokenCount)).toEqual([2, 5, 6]);
@@ -123,23 +167,45 @@ describe('output moderation', () => {
     const withTokens = async function* (): AsyncGenerator<Result> {
       for (const [i, text] of pieces.entries()) {
         const last = i === pieces.length - 1;
-        yield { generatedText: text, generatedTokenCount: i + 1, inputTokenCount: 3, stopReason: last ? 'eos_token' : 'not_finished', generatedTokens: [{ text, topTokens: [] }], inputText: '', moderations: undefined, warnings: [] };
+        yield {
+          generatedText: text,
+          generatedTokenCount: i + 1,
+          inputTokenCount: 3,
+          stopReason: last ? 'eos_token' : 'not_finished',
+          generatedTokens: [{ text, topTokens: [] }],
+          inputText: '',
+          moderations: undefined,
+          warnings: [],
+        };
       }
     };
     const out = await collect(moderatedGeneration({ input: 'q', moderations: PII_OUT }, deps, signal, withTokens));
     const tokenTexts = out.map((r) => r.generatedTokens.map((t) => t.text));
     // "Mail foo.bar@usps.com now." is released first; the token ".com now. Bye" straddles the cut and waits.
     expect(out.map((r) => r.generatedText)).toEqual(['Mail **************** now.', ' Bye.']);
-    expect(tokenTexts).toEqual([['Mail ***', '*********'], ['**** now. Bye', '.']]);
+    expect(tokenTexts).toEqual([
+      ['Mail ***', '*********'],
+      ['**** now. Bye', '.'],
+    ]);
     expect(JSON.stringify(out)).not.toContain('usps');
   });
 
   it('flags and masks HAP per sentence with its threshold', async () => {
-    const hap = (threshold: number): inferenceV1.Moderations => ({ hap: { input: undefined, output: { threshold }, mask: { removeEntityValue: true } }, pii: undefined, inputRanges: [] });
-    const r = await foldGeneration(moderatedGeneration({ input: 'q', moderations: hap(0.5) }, deps, signal, modelStream(['All good. ', 'What a damn idiot', '! Fine.'])));
+    const hap = (threshold: number): inferenceV1.Moderations => ({
+      hap: { input: undefined, output: { threshold }, mask: { removeEntityValue: true } },
+      pii: undefined,
+      inputRanges: [],
+    });
+    const r = await foldGeneration(
+      moderatedGeneration({ input: 'q', moderations: hap(0.5) }, deps, signal, modelStream(['All good. ', 'What a damn idiot', '! Fine.'])),
+    );
     expect(r.generatedText).toBe('All good. ****************** Fine.');
-    expect(r.moderations?.hap).toEqual([{ score: 0.78, input: false, position: { start: 10, end: 28 }, entity: 'has_HAP', word: 'What a damn idiot!' }]);
-    const lenient = await foldGeneration(moderatedGeneration({ input: 'q', moderations: hap(0.9) }, deps, signal, modelStream(['What a damn idiot!'])));
+    expect(r.moderations?.hap).toEqual([
+      { score: 0.78, input: false, position: { start: 10, end: 28 }, entity: 'has_HAP', word: 'What a damn idiot!' },
+    ]);
+    const lenient = await foldGeneration(
+      moderatedGeneration({ input: 'q', moderations: hap(0.9) }, deps, signal, modelStream(['What a damn idiot!'])),
+    );
     expect(lenient.moderations?.hap).toEqual([]);
   });
 
@@ -163,13 +229,17 @@ describe('output moderation', () => {
       },
     };
     const hap: inferenceV1.Moderations = { hap: { input: undefined, output: {}, mask: undefined }, pii: undefined, inputRanges: [] };
-    const out = await collect(moderatedGeneration({ input: 'q', moderations: hap }, flaky, signal, modelStream(['One. ', 'Two. ', 'Three.'])));
+    const out = await collect(
+      moderatedGeneration({ input: 'q', moderations: hap }, flaky, signal, modelStream(['One. ', 'Two. ', 'Three.'])),
+    );
     expect(out.map((r) => [r.generatedText, r.stopReason])).toEqual([
       ['One.', 'not_finished'],
       ['', 'error'],
     ]);
     calls = 1;
-    await expect(collect(moderatedGeneration({ input: 'q', moderations: hap }, flaky, signal, modelStream(['One.'])))).rejects.toThrow(/classifier down/);
+    await expect(collect(moderatedGeneration({ input: 'q', moderations: hap }, flaky, signal, modelStream(['One.'])))).rejects.toThrow(
+      /classifier down/,
+    );
   });
 
   it('passes the stream through untouched without moderations', async () => {

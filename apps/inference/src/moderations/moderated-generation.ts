@@ -29,7 +29,16 @@ export async function* moderatedGeneration(
   const found = await checkInput(req.input, policy, deps.scorer, signal);
   if (found.hap.length || found.pii.length) {
     const inputTokenCount = await deps.countInputTokens(signal).catch(() => 0);
-    yield { generatedText: '', generatedTokenCount: 0, inputTokenCount, stopReason: '', generatedTokens: [], inputText: '', moderations: found, warnings: [UNSUITABLE_INPUT] };
+    yield {
+      generatedText: '',
+      generatedTokenCount: 0,
+      inputTokenCount,
+      stopReason: '',
+      generatedTokens: [],
+      inputText: '',
+      moderations: found,
+      warnings: [UNSUITABLE_INPUT],
+    };
     return;
   }
   if (!policy.hap.output && !policy.pii.output) return yield* generate();

@@ -28,7 +28,12 @@ function cutPoint(pending: string, final: boolean): number {
  * taken back. The cost is latency: a client sees text a sentence at a time. Counts are the running totals of the
  * last chunk taken in; positions of findings are over the whole generated text, as in the unary response.
  */
-export async function* moderateOutput(results: AsyncIterable<Result>, policy: ModerationPolicy, scorer: HapScorer, signal: AbortSignal): AsyncGenerator<Result> {
+export async function* moderateOutput(
+  results: AsyncIterable<Result>,
+  policy: ModerationPolicy,
+  scorer: HapScorer,
+  signal: AbortSignal,
+): AsyncGenerator<Result> {
   let pending = '';
   let released = 0;
   // Token texts spell the same output: each is held with the text it belongs to and leaves masked like that text.
@@ -60,7 +65,16 @@ export async function* moderateOutput(results: AsyncIterable<Result>, policy: Mo
     // As the generation handler does: once a client has text, a failure (here: the HAP classifier) ends the stream
     // with stop_reason "error" and the held-back text is dropped, never released unchecked.
     if (!sent || signal.aborted) throw err;
-    yield { generatedText: '', generatedTokenCount: last?.generatedTokenCount ?? 0, inputTokenCount: last?.inputTokenCount ?? 0, stopReason: 'error', generatedTokens: [], inputText: '', moderations: undefined, warnings: [] };
+    yield {
+      generatedText: '',
+      generatedTokenCount: last?.generatedTokenCount ?? 0,
+      inputTokenCount: last?.inputTokenCount ?? 0,
+      stopReason: 'error',
+      generatedTokens: [],
+      inputText: '',
+      moderations: undefined,
+      warnings: [],
+    };
   }
 }
 

@@ -37,7 +37,11 @@ function kind(k: inferenceV1.ModerationKind | null | undefined, fallback: number
 /** The request's moderations as what to check; undefined when nothing is switched on. */
 export function moderationPolicy(m: inferenceV1.Moderations | null | undefined): ModerationPolicy | undefined {
   if (!m) return undefined;
-  const policy = { hap: kind(m.hap, HAP_DEFAULT_THRESHOLD), pii: kind(m.pii, PII_DEFAULT_THRESHOLD), inputRanges: (m.inputRanges ?? []).map((r) => ({ start: r.start, end: r.end })) };
+  const policy = {
+    hap: kind(m.hap, HAP_DEFAULT_THRESHOLD),
+    pii: kind(m.pii, PII_DEFAULT_THRESHOLD),
+    inputRanges: (m.inputRanges ?? []).map((r) => ({ start: r.start, end: r.end })),
+  };
   const any = policy.hap.input || policy.hap.output || policy.pii.input || policy.pii.output;
   return any ? policy : undefined;
 }

@@ -35,7 +35,11 @@ export class Admission {
     }
     if (this.waiting.length >= this.limits.maxQueue) {
       return Promise.reject(
-        new PlatformError(GrpcStatus.RESOURCE_EXHAUSTED, 'too_many_requests', 'The model is at capacity and its queue is full; try again shortly.'),
+        new PlatformError(
+          GrpcStatus.RESOURCE_EXHAUSTED,
+          'too_many_requests',
+          'The model is at capacity and its queue is full; try again shortly.',
+        ),
       );
     }
     return new Promise((resolve, reject) => {

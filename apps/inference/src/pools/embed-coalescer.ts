@@ -31,7 +31,11 @@ export class EmbedCoalescer {
   private readonly batcher: Batcher<string, EmbedResult, EmbedBatch>;
 
   constructor(limits: CoalescerLimits) {
-    this.batcher = new Batcher(limits, (ctx, waiters, signal) => runBatch(ctx, waiters, signal), (ctx) => ctx.pool.healthyCount);
+    this.batcher = new Batcher(
+      limits,
+      (ctx, waiters, signal) => runBatch(ctx, waiters, signal),
+      (ctx) => ctx.pool.healthyCount,
+    );
   }
 
   embed(pool: Pool, inputs: string[], truncate: number | undefined, signal: AbortSignal): Promise<EmbedResult> {

@@ -113,12 +113,17 @@ export class PoolRegistry {
       if (!replica.healthy) this.logger.info({ replica: replica.url }, replica.failures ? 'replica readmitted' : 'replica admitted');
       replica.readmit();
     } catch (err) {
-      if (replica.healthy) this.logger.warn({ replica: replica.url, err: err instanceof Error ? err.message : String(err) }, 'replica ejected');
+      if (replica.healthy)
+        this.logger.warn({ replica: replica.url, err: err instanceof Error ? err.message : String(err) }, 'replica ejected');
       replica.eject();
     }
   }
 }
 
 export function noReplica(pool: Pool): PlatformError {
-  return new PlatformError(GrpcStatus.UNAVAILABLE, 'service_unavailable', `No replica of model '${pool.modelId}' is available; try again shortly.`);
+  return new PlatformError(
+    GrpcStatus.UNAVAILABLE,
+    'service_unavailable',
+    `No replica of model '${pool.modelId}' is available; try again shortly.`,
+  );
 }

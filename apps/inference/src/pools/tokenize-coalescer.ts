@@ -22,18 +22,27 @@ export class TokenizeCoalescer {
   private readonly batcher: Batcher<string, TokenizeResult, Pool>;
 
   constructor(limits: CoalescerLimits) {
-    this.batcher = new Batcher(limits, (pool, waiters, signal) => runBatch(pool, waiters, signal), (pool) => pool.healthyCount);
+    this.batcher = new Batcher(
+      limits,
+      (pool, waiters, signal) => runBatch(pool, waiters, signal),
+      (pool) => pool.healthyCount,
+    );
   }
 
   tokenize(pool: Pool, text: string, signal: AbortSignal): Promise<TokenizeResult> {
-    if (!this.batcher.coalesces(1) || !batchable(pool)) return callPool(pool, signal, (r) => r.adapter.tokenize(r.backendModel, text, signal));
+    if (!this.batcher.coalesces(1) || !batchable(pool))
+      return callPool(pool, signal, (r) => r.adapter.tokenize(r.backendModel, text, signal));
     return this.batcher.submit(pool.modelId, pool, [text], signal);
   }
 }
 
 function runBatch(pool: Pool, live: Waiter<string, TokenizeResult>[], signal: AbortSignal): Promise<void> {
   const texts = live.map((w) => w.items[0]);
-  return callPool(pool, signal, async (r) => (await r.adapter.tokenizeBatch?.(r.backendModel, texts, signal)) ?? oneByOne(r, texts, signal)).then(
+  return callPool(
+    pool,
+    signal,
+    async (r) => (await r.adapter.tokenizeBatch?.(r.backendModel, texts, signal)) ?? oneByOne(r, texts, signal),
+  ).then(
     (results) => live.forEach((w, i) => w.resolve(results[i])),
     (err: unknown) => live.forEach((w) => w.reject(err)),
   );

@@ -1,4 +1,11 @@
-import { PermanentEventError, parseReplicaReady, parseReplicaRemoved, replicaEvents, replicaEventsFilter, silentLogger } from '@platform/events';
+import {
+  PermanentEventError,
+  parseReplicaReady,
+  parseReplicaRemoved,
+  replicaEvents,
+  replicaEventsFilter,
+  silentLogger,
+} from '@platform/events';
 import { describe, expect, it } from 'vitest';
 import { PoolRegistry } from '../pools/pool-registry';
 import { readInferenceConfig } from '../pools/pool-config';
@@ -13,8 +20,15 @@ describe('replica announcement contract', () => {
   });
 
   it('accepts well-formed payloads, trimming the URL and dropping empty optionals', () => {
-    expect(parseReplicaReady({ modelId: 'm', url: 'http://h:1/', adapter: 'tgi', replicaId: 'r', deploymentId: null })).toEqual({ modelId: 'm', url: 'http://h:1', adapter: 'tgi', replicaId: 'r' });
-    expect(parseReplicaReady({ deploymentId: 'd', modelId: 'm', url: 'https://h', adapter: 'openai', replicaId: 'r', backendModel: 'b' })).toMatchObject({ deploymentId: 'd', backendModel: 'b' });
+    expect(parseReplicaReady({ modelId: 'm', url: 'http://h:1/', adapter: 'tgi', replicaId: 'r', deploymentId: null })).toEqual({
+      modelId: 'm',
+      url: 'http://h:1',
+      adapter: 'tgi',
+      replicaId: 'r',
+    });
+    expect(
+      parseReplicaReady({ deploymentId: 'd', modelId: 'm', url: 'https://h', adapter: 'openai', replicaId: 'r', backendModel: 'b' }),
+    ).toMatchObject({ deploymentId: 'd', backendModel: 'b' });
     expect(parseReplicaRemoved({ replicaId: 'r', modelId: 'm' })).toEqual({ replicaId: 'r', modelId: 'm' });
   });
 
@@ -42,7 +56,9 @@ describe('PoolRegistry.removeReplica', () => {
   const logger = silentLogger as unknown as ConstructorParameters<typeof PoolRegistry>[1];
 
   it('drops a runtime pool with its last replica but keeps configured pools', () => {
-    const config = readInferenceConfig({ PLATFORM_INFERENCE_POOLS: JSON.stringify([{ model_id: 'configured', replicas: [{ url: 'http://a' }] }]) });
+    const config = readInferenceConfig({
+      PLATFORM_INFERENCE_POOLS: JSON.stringify([{ model_id: 'configured', replicas: [{ url: 'http://a' }] }]),
+    });
     const registry = new PoolRegistry(config, logger);
     const [r1, r2] = [replica('http://b'), replica('http://c')];
     registry.addReplica('runtime', r1);

@@ -30,7 +30,13 @@ interface Instance {
 async function startInstance(): Promise<Instance> {
   const grpcUrl = `127.0.0.1:${await freePort()}`;
   const opsPort = await freePort();
-  const service = await startInferenceService({ gatewayPort: 0, taxonomyGrpcUrl: '', taxonomyOpsPort: 0, inferenceGrpcUrl: grpcUrl, inferenceOpsPort: opsPort });
+  const service = await startInferenceService({
+    gatewayPort: 0,
+    taxonomyGrpcUrl: '',
+    taxonomyOpsPort: 0,
+    inferenceGrpcUrl: grpcUrl,
+    inferenceOpsPort: opsPort,
+  });
   const client = inferenceClient(grpcUrl);
   const registration = service.app.get<string, { registration: ReplicaRegistration }>(REPLICA_REGISTRATION).registration;
   return {
@@ -73,7 +79,14 @@ describe('runtime replica registration over NATS', () => {
   const generate = (i: Instance, modelId: string, maxNewTokens = 3) =>
     firstValueFrom(
       i.client.service.generate(
-        { modelId, input: 'hello', projectId: '', spaceId: '', parameters: { decodingMethod: 'greedy', maxNewTokens, stopSequences: [], timeLimit: 0, returnOptions: undefined }, moderations: undefined },
+        {
+          modelId,
+          input: 'hello',
+          projectId: '',
+          spaceId: '',
+          parameters: { decodingMethod: 'greedy', maxNewTokens, stopSequences: [], timeLimit: 0, returnOptions: undefined },
+          moderations: undefined,
+        },
         new Metadata(),
       ),
     );
@@ -114,8 +127,17 @@ describe('runtime replica registration over NATS', () => {
   it('a ready announcement for a new model creates its pool, in the catalog, served by the announced server', async () => {
     const i = first!;
     expect(await modelOf(i, ANNOUNCED)).toBeUndefined();
-    await ready({ deploymentId: 'dep-1', modelId: ANNOUNCED, url: b.url, adapter: 'openai', replicaId: 'b-announced', backendModel: MODEL });
-    await expect.poll(() => modelOf(i, ANNOUNCED), { timeout: 5000 }).toMatchObject({ replicas: 1, healthyReplicas: 1, maxSequenceLength: 1024 });
+    await ready({
+      deploymentId: 'dep-1',
+      modelId: ANNOUNCED,
+      url: b.url,
+      adapter: 'openai',
+      replicaId: 'b-announced',
+      backendModel: MODEL,
+    });
+    await expect
+      .poll(() => modelOf(i, ANNOUNCED), { timeout: 5000 })
+      .toMatchObject({ replicas: 1, healthyReplicas: 1, maxSequenceLength: 1024 });
     const [beforeA, beforeB] = [await served(a), await served(b)];
     expect((await generate(i, ANNOUNCED)).result?.stopReason).toBe('max_tokens');
     expect(await served(b)).toBe(beforeB + 1);
@@ -135,7 +157,14 @@ describe('runtime replica registration over NATS', () => {
   it('repeating an announcement changes nothing', async () => {
     const i = first!;
     await ready({ modelId: MODEL, url: b.url, adapter: 'openai', replicaId: 'b-shared' });
-    await ready({ deploymentId: 'dep-1', modelId: ANNOUNCED, url: b.url, adapter: 'openai', replicaId: 'b-announced', backendModel: MODEL });
+    await ready({
+      deploymentId: 'dep-1',
+      modelId: ANNOUNCED,
+      url: b.url,
+      adapter: 'openai',
+      replicaId: 'b-announced',
+      backendModel: MODEL,
+    });
     await removed({ replicaId: 'never-announced', modelId: MODEL });
     await expect.poll(() => i.registration.snapshot().length).toBe(2);
     await new Promise((r) => setTimeout(r, 200));
@@ -157,13 +186,26 @@ describe('runtime replica registration over NATS', () => {
     const i = first!;
     const subject = events.subject('deployment.replica.ready');
     await js.publish(subject, 'not json at all');
-    await publish(events.create('deployment.replica.ready', { modelId: 'tiny/bad', adapter: 'openai', replicaId: 'bad-1' } as unknown as ReplicaReady));
-    await publish(events.create('deployment.replica.ready', { modelId: 'tiny/bad', url: b.url, adapter: 'grpc', replicaId: 'bad-2' } as unknown as ReplicaReady));
-    await publish(events.create('deployment.replica.ready', { modelId: 'tiny/bad', url: 'file:///etc/passwd', adapter: 'openai', replicaId: 'bad-3' }));
+    await publish(
+      events.create('deployment.replica.ready', { modelId: 'tiny/bad', adapter: 'openai', replicaId: 'bad-1' } as unknown as ReplicaReady),
+    );
+    await publish(
+      events.create('deployment.replica.ready', {
+        modelId: 'tiny/bad',
+        url: b.url,
+        adapter: 'grpc',
+        replicaId: 'bad-2',
+      } as unknown as ReplicaReady),
+    );
+    await publish(
+      events.create('deployment.replica.ready', { modelId: 'tiny/bad', url: 'file:///etc/passwd', adapter: 'openai', replicaId: 'bad-3' }),
+    );
     await publish(events.create('deployment.replica.removed', { modelId: MODEL } as unknown as ReplicaRemoved));
     // A good one after the bad ones is still applied, in order.
     await ready({ modelId: 'tiny/third', url: b.url, adapter: 'tgi', replicaId: 'b-third', backendModel: MODEL });
-    await expect.poll(() => modelOf(i, 'tiny/third'), { timeout: 5000 }).toMatchObject({ replicas: 1, healthyReplicas: 1, provider: 'text-generation-inference' });
+    await expect
+      .poll(() => modelOf(i, 'tiny/third'), { timeout: 5000 })
+      .toMatchObject({ replicas: 1, healthyReplicas: 1, provider: 'text-generation-inference' });
     expect(i.registration.poisoned).toBe(5);
     expect(await modelOf(i, 'tiny/bad')).toBeUndefined();
     const info = await (await jetstreamManager(nc)).consumers.info(stream, i.registration.durable);

@@ -53,11 +53,15 @@ const MAX_DELIVER = 5;
 const ACK_WAIT_MS = 30_000;
 
 function sameAnnouncement(a: ReplicaReady, b: ReplicaReady): boolean {
-  return a.modelId === b.modelId && a.url === b.url && a.adapter === b.adapter && (a.backendModel ?? a.modelId) === (b.backendModel ?? b.modelId);
+  return (
+    a.modelId === b.modelId && a.url === b.url && a.adapter === b.adapter && (a.backendModel ?? a.modelId) === (b.backendModel ?? b.modelId)
+  );
 }
 
 function defaultInstanceId(): string {
-  const host = hostname().replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 32);
+  const host = hostname()
+    .replace(/[^A-Za-z0-9_-]/g, '_')
+    .slice(0, 32);
   return `${host}-${process.pid}-${randomBytes(3).toString('hex')}`;
 }
 
@@ -150,9 +154,16 @@ export class ReplicaRegistration {
       new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs))),
     ]);
     clearTimeout(timer);
-    if (timedOut) logger.warn({ durable: this.durable, replayed: this.settled, of: this.replayTarget }, 'replica announcements not replayed in time; readiness waits for them');
+    if (timedOut)
+      logger.warn(
+        { durable: this.durable, replayed: this.settled, of: this.replayTarget },
+        'replica announcements not replayed in time; readiness waits for them',
+      );
     await Promise.allSettled([...this.probing]);
-    logger.info({ stream: this.stream, durable: this.durable, filterSubject, announcements: this.replayTarget, replicas: this.registered.size }, 'replica registration started');
+    logger.info(
+      { stream: this.stream, durable: this.durable, filterSubject, announcements: this.replayTarget, replicas: this.registered.size },
+      'replica registration started',
+    );
   }
 
   /** Stops consuming and deletes this process's consumer (the next process replays from the start anyway). */
@@ -164,7 +175,10 @@ export class ReplicaRegistration {
     try {
       await (await jetstreamManager(this.o.nc)).consumers.delete(this.stream, this.durable);
     } catch (err) {
-      this.o.logger.warn({ ...errorFields(err), durable: this.durable }, 'could not delete the replica consumer; the server drops it when inactive');
+      this.o.logger.warn(
+        { ...errorFields(err), durable: this.durable },
+        'could not delete the replica consumer; the server drops it when inactive',
+      );
     }
   }
 
@@ -181,7 +195,10 @@ export class ReplicaRegistration {
 
   private poison(p: PoisonEvent): void {
     this.poisoned++;
-    this.o.logger.warn({ subject: p.msg.subject, seq: p.msg.seq, reason: p.reason, eventId: p.event?.id }, 'malformed replica announcement ignored');
+    this.o.logger.warn(
+      { subject: p.msg.subject, seq: p.msg.seq, reason: p.reason, eventId: p.event?.id },
+      'malformed replica announcement ignored',
+    );
     this.settle(p.msg);
   }
 
@@ -199,7 +216,14 @@ export class ReplicaRegistration {
   }
 
   private ready(a: ReplicaReady, event: EventEnvelope): void {
-    const fields = { eventId: event.id, replicaId: a.replicaId, modelId: a.modelId, url: a.url, adapter: a.adapter, deploymentId: a.deploymentId };
+    const fields = {
+      eventId: event.id,
+      replicaId: a.replicaId,
+      modelId: a.modelId,
+      url: a.url,
+      adapter: a.adapter,
+      deploymentId: a.deploymentId,
+    };
     const existing = this.registered.get(a.replicaId);
     if (existing && sameAnnouncement(existing.announcement, a)) return;
     if (existing) {
@@ -211,7 +235,9 @@ export class ReplicaRegistration {
     candidate.healthy = false;
     const pool = this.o.pools.addReplica(a.modelId, candidate);
     const owned = pool.replicas.includes(candidate);
-    const replica = owned ? candidate : (pool.replicas.find((r) => r.url === candidate.url && r.backendModel === candidate.backendModel) ?? candidate);
+    const replica = owned
+      ? candidate
+      : (pool.replicas.find((r) => r.url === candidate.url && r.backendModel === candidate.backendModel) ?? candidate);
     this.registered.set(a.replicaId, { announcement: a, replica, owned });
     if (owned) this.probeNew(pool, replica);
     this.o.logger.info({ ...fields, replaced: Boolean(existing), alreadyInPool: !owned }, 'replica registered');
@@ -224,11 +250,23 @@ export class ReplicaRegistration {
       return;
     }
     if (entry.announcement.modelId !== r.modelId) {
-      this.o.logger.warn({ eventId: event.id, replicaId: r.replicaId, announced: entry.announcement.modelId, removed: r.modelId }, 'replica removal names another model; removing by replica id');
+      this.o.logger.warn(
+        { eventId: event.id, replicaId: r.replicaId, announced: entry.announcement.modelId, removed: r.modelId },
+        'replica removal names another model; removing by replica id',
+      );
     }
     this.registered.delete(r.replicaId);
     this.detach(entry);
-    this.o.logger.info({ eventId: event.id, replicaId: r.replicaId, modelId: entry.announcement.modelId, url: entry.announcement.url, stillRunning: entry.replica.inFlight }, 'replica removed; running requests finish there');
+    this.o.logger.info(
+      {
+        eventId: event.id,
+        replicaId: r.replicaId,
+        modelId: entry.announcement.modelId,
+        url: entry.announcement.url,
+        stillRunning: entry.replica.inFlight,
+      },
+      'replica removed; running requests finish there',
+    );
   }
 
   /**

@@ -51,7 +51,10 @@ export async function startEngineProcess(dir: string, name: string, extraEnv: No
   for (;;) {
     if (child.exitCode !== null) throw new Error(`engine server exited with ${child.exitCode}`);
     if (Date.now() > deadline) throw new Error('engine server did not become healthy');
-    const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     await new Promise((r) => setTimeout(r, 100));
   }

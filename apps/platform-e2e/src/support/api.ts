@@ -15,7 +15,11 @@ export class Api {
     private readonly secrets: PlatformSecrets,
   ) {}
 
-  async request<T = Record<string, unknown>>(method: string, path: string, opts: { token?: string | null; body?: unknown; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
+  async request<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    opts: { token?: string | null; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
     let body: string | undefined;
@@ -42,7 +46,10 @@ export class Api {
 
   /** Creates a user (as admin) and returns its token. */
   async newUser(username: string): Promise<string> {
-    const res = await this.request('POST', '/v2/users', { token: await this.adminToken(), body: { username, password: `${username}-password` } });
+    const res = await this.request('POST', '/v2/users', {
+      token: await this.adminToken(),
+      body: { username, password: `${username}-password` },
+    });
     if (res.status !== 201) throw new Error(`creating ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
     return this.login(username, `${username}-password`);
   }
@@ -56,11 +63,17 @@ export class Api {
 
 /** Asserts the IBM error envelope shape and returns its first error. */
 export function envelopeOf(res: ApiResponse<unknown>): { code: string; message: string; target?: { type: string; name: string } } {
-  const body = res.body as { errors?: { code: string; message: string; more_info: string; target?: { type: string; name: string } }[]; trace?: string; status_code?: number };
+  const body = res.body as {
+    errors?: { code: string; message: string; more_info: string; target?: { type: string; name: string } }[];
+    trace?: string;
+    status_code?: number;
+  };
   if (!Array.isArray(body.errors) || body.errors.length === 0 || typeof body.trace !== 'string' || body.status_code !== res.status) {
     throw new Error(`not an IBM error envelope (${res.status}): ${JSON.stringify(res.body)}`);
   }
-  for (const e of body.errors) if (typeof e.code !== 'string' || typeof e.message !== 'string' || typeof e.more_info !== 'string') throw new Error('envelope error lacks code/message/more_info');
+  for (const e of body.errors)
+    if (typeof e.code !== 'string' || typeof e.message !== 'string' || typeof e.more_info !== 'string')
+      throw new Error('envelope error lacks code/message/more_info');
   if (res.headers.get('x-global-transaction-id') !== body.trace) throw new Error('trace does not match X-Global-Transaction-Id');
   return body.errors[0];
 }

@@ -16,8 +16,19 @@ export interface DocsRepo {
  */
 function createDocsRepo(files: Record<string, string>): DocsRepo {
   const dir = mkdtempSync(join(tmpdir(), 'e2e-docs-'));
-  const env = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'e2e', GIT_AUTHOR_EMAIL: 'e2e@example.com', GIT_COMMITTER_NAME: 'e2e', GIT_COMMITTER_EMAIL: 'e2e@example.com' };
-  const git = (...args: string[]) => execFileSync('git', ['-C', dir, ...args], { env }).toString('utf8').trim();
+  const env = {
+    ...process.env,
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_AUTHOR_NAME: 'e2e',
+    GIT_AUTHOR_EMAIL: 'e2e@example.com',
+    GIT_COMMITTER_NAME: 'e2e',
+    GIT_COMMITTER_EMAIL: 'e2e@example.com',
+  };
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-C', dir, ...args], { env })
+      .toString('utf8')
+      .trim();
   git('init', '--quiet');
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
   git('add', '--all');
@@ -26,4 +37,6 @@ function createDocsRepo(files: Record<string, string>): DocsRepo {
   return { dir, url: `file://${dir}`, commit: git('rev-parse', 'HEAD') };
 }
 
-export const ASTRONOMY_DOCS = createDocsRepo({ 'sun.md': '# The Sun\n\nThe Sun is a G-type main-sequence star at the center of the Solar System.\n' });
+export const ASTRONOMY_DOCS = createDocsRepo({
+  'sun.md': '# The Sun\n\nThe Sun is a G-type main-sequence star at the center of the Solar System.\n',
+});

@@ -4,7 +4,12 @@ import { inject } from 'vitest';
 /** Puts an object into the test S3 bucket, as a user uploading a taxonomy with any S3 client would. */
 export async function uploadToTestBucket(key: string, body: Buffer): Promise<string> {
   const s3 = inject('s3');
-  const client = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: s3.accessKey, secretAccessKey: s3.secretKey } });
+  const client = new S3Client({
+    endpoint: s3.endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: s3.accessKey, secretAccessKey: s3.secretKey },
+  });
   try {
     await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: body }));
   } finally {

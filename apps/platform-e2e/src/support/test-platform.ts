@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { inject } from 'vitest';
 import { freePort } from '@platform/infra';
-import { WORKSPACE_ROOT, servicePorts, startPlatform, type PlatformOptions, type PlatformSecrets, type RunningPlatform } from '@platform/launcher';
+import {
+  WORKSPACE_ROOT,
+  servicePorts,
+  startPlatform,
+  type PlatformOptions,
+  type PlatformSecrets,
+  type RunningPlatform,
+} from '@platform/launcher';
 import { Api } from './api';
 import type { PlatformEvents } from './events';
 import { writeTinyModel } from '@platform/engine/internals';
@@ -58,7 +65,12 @@ export async function startTestPlatform(o: TestPlatformOptions = {}): Promise<Te
     databaseUrl: baseUrl.replace(/\/[^/]+$/, `/${database}`),
     natsUrl: inject('natsUrl'),
     s3: { endpoint: s3.endpoint, bucket: s3.bucket, accessKey: s3.accessKey, secretKey: s3.secretKey },
-    secrets: { adminPassword: 'admin-e2e-password', adminApiKey: randomBytes(24).toString('base64url'), jwtSecret: randomBytes(32).toString('base64url'), secretsKey: randomBytes(32).toString('base64') },
+    secrets: {
+      adminPassword: 'admin-e2e-password',
+      adminApiKey: randomBytes(24).toString('base64url'),
+      jwtSecret: randomBytes(32).toString('base64url'),
+      secretsKey: randomBytes(32).toString('base64'),
+    },
     env: {
       LOG_LEVEL: 'warn',
       PLATFORM_ENGINE_THREADS: '1',
@@ -85,7 +97,9 @@ export async function startTestPlatform(o: TestPlatformOptions = {}): Promise<Te
     if (o.extraBackends)
       options.env = {
         ...options.env,
-        PLATFORM_INFERENCE_BACKENDS: JSON.stringify([`http://127.0.0.1:${options.engine.port}`, ...o.extraBackends].map((url) => ({ url }))),
+        PLATFORM_INFERENCE_BACKENDS: JSON.stringify(
+          [`http://127.0.0.1:${options.engine.port}`, ...o.extraBackends].map((url) => ({ url })),
+        ),
         PLATFORM_INFERENCE_HEALTH_INTERVAL_MS: '200',
       };
   }

@@ -25,5 +25,9 @@ export function grpcMessage(err: unknown): string {
 
 /** A downstream failure that is not the caller's fault: reported as unavailable, with its cause. */
 export function dependencyError(service: string, err: unknown): PlatformError {
-  return new PlatformError(GrpcStatus.UNAVAILABLE, 'service_unavailable', `The ${service} service could not be reached: ${grpcMessage(err)}`);
+  return new PlatformError(
+    GrpcStatus.UNAVAILABLE,
+    'service_unavailable',
+    `The ${service} service could not be reached: ${grpcMessage(err)}`,
+  );
 }

@@ -26,12 +26,19 @@ export class ModelDefaults {
     const needCatalog = teacherAsked !== undefined || judgeAsked !== undefined || !this.env.teacher;
     const catalog = needCatalog ? await this.catalog() : [];
     const ids = new Set(catalog.map((m) => m.modelId));
-    for (const [field, id] of [['teacher_model', teacherAsked], ['judge_model', judgeAsked]] as const) {
+    for (const [field, id] of [
+      ['teacher_model', teacherAsked],
+      ['judge_model', judgeAsked],
+    ] as const) {
       if (id !== undefined && !ids.has(id)) throw PlatformError.invalid(`Model "${id}" is not in the model catalog.`, field);
     }
     const fallback = this.env.teacher || catalog.find((m) => m.functions.some((f) => GENERATES.has(f)))?.modelId || catalog[0]?.modelId;
     const teacherModel = teacherAsked ?? fallback;
-    if (!teacherModel) throw PlatformError.invalid('No teacher model is available: the model catalog is empty and PLATFORM_SDG_TEACHER_MODEL is not set.', 'teacher_model');
+    if (!teacherModel)
+      throw PlatformError.invalid(
+        'No teacher model is available: the model catalog is empty and PLATFORM_SDG_TEACHER_MODEL is not set.',
+        'teacher_model',
+      );
     return { teacherModel, judgeModel: judgeAsked ?? (this.env.judge || teacherModel) };
   }
 

@@ -11,7 +11,8 @@ export class TaxonomySource {
   async requireTaxonomy(projectId: string, taxonomyId: string): Promise<taxonomyV1.Taxonomy> {
     try {
       const res = await lastValueFrom(this.taxonomies.getTaxonomy({ projectId, id: taxonomyId }, traceMetadata()));
-      if (!res.taxonomy) throw PlatformError.notFound(`Taxonomy ${taxonomyId} was not found in project ${projectId}.`, 'taxonomy_not_found');
+      if (!res.taxonomy)
+        throw PlatformError.notFound(`Taxonomy ${taxonomyId} was not found in project ${projectId}.`, 'taxonomy_not_found');
       return res.taxonomy;
     } catch (err) {
       throw toTaxonomyError(err, projectId, taxonomyId);
@@ -31,7 +32,8 @@ export class TaxonomySource {
 function toTaxonomyError(err: unknown, projectId: string, taxonomyId: string): unknown {
   if (err instanceof PlatformError) return err;
   const code = grpcCode(err);
-  if (code === GrpcStatus.NOT_FOUND) return PlatformError.notFound(`Taxonomy ${taxonomyId} was not found in project ${projectId}.`, 'taxonomy_not_found');
+  if (code === GrpcStatus.NOT_FOUND)
+    return PlatformError.notFound(`Taxonomy ${taxonomyId} was not found in project ${projectId}.`, 'taxonomy_not_found');
   if (code === GrpcStatus.INVALID_ARGUMENT) return PlatformError.invalid(grpcMessage(err), 'taxonomy_id');
   return dependencyError('taxonomy', err);
 }

@@ -24,7 +24,8 @@ describe('data job status', () => {
 
   it('never lets a second worker take a job whose lease is alive, nor restart a finished one', () => {
     expect(canClaim('running', { owner: 'w2', expiresAt: future }, 'w1', now)).toBe(false);
-    for (const s of ['completed', 'failed', 'canceled'] as const) expect(canClaim(s, { owner: null, expiresAt: null }, 'w1', now)).toBe(false);
+    for (const s of ['completed', 'failed', 'canceled'] as const)
+      expect(canClaim(s, { owner: null, expiresAt: null }, 'w1', now)).toBe(false);
   });
 
   it('turns a pipeline stage into a state matching ^[a-z]*$', () => {

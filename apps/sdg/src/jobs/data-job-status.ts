@@ -14,7 +14,12 @@ export function canCancel(status: DataJobStatus): boolean {
 }
 
 /** A worker takes a queued job, or a running one whose lease lapsed (its worker died) or that it already holds. */
-export function canClaim(status: DataJobStatus, lease: { owner: string | null; expiresAt: Date | null }, owner: string, now: Date): boolean {
+export function canClaim(
+  status: DataJobStatus,
+  lease: { owner: string | null; expiresAt: Date | null },
+  owner: string,
+  now: Date,
+): boolean {
   if (status === 'queued') return true;
   if (status !== 'running') return false;
   return lease.owner === owner || lease.expiresAt === null || lease.expiresAt.getTime() <= now.getTime();
@@ -22,5 +27,8 @@ export function canClaim(status: DataJobStatus, lease: { owner: string | null; e
 
 /** `state` must match ^[a-z]*$ (seed): a pipeline stage such as "knowledge/generate-qa" becomes "knowledgegenerateqa". */
 export function stateOf(stage: string): string {
-  return stage.toLowerCase().replace(/[^a-z]/g, '').slice(0, 100);
+  return stage
+    .toLowerCase()
+    .replace(/[^a-z]/g, '')
+    .slice(0, 100);
 }

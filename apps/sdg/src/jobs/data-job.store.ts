@@ -9,7 +9,8 @@ import { updateReturning } from './sql-rows';
 
 export const SDG_SCHEMA = 'sdg';
 
-export type ClaimResult = { kind: 'claimed'; job: DataJobEntity } | { kind: 'gone' } | { kind: 'held'; owner: string | null; expiresAt: Date | null };
+export type ClaimResult =
+  { kind: 'claimed'; job: DataJobEntity } | { kind: 'gone' } | { kind: 'held'; owner: string | null; expiresAt: Date | null };
 
 /**
  * The job row's state changes that workers make. Every write after the claim is conditional on
@@ -28,7 +29,8 @@ export class DataJobStore {
 
   /** queued | running with a lapsed (or own) lease → running, owned by `owner` until now + leaseMs. */
   async claim(id: string, owner: string, leaseMs: number): Promise<ClaimResult> {
-    const rows = await updateReturning(this.db, 
+    const rows = await updateReturning(
+      this.db,
       `UPDATE ${SDG_SCHEMA}.data_jobs
           SET status = 'running',
               state = CASE WHEN status = 'queued' THEN 'starting' ELSE state END,
@@ -49,7 +51,8 @@ export class DataJobStore {
 
   /** Extends the lease; false when the job is no longer this worker's to run (canceled, deleted or taken over). */
   async heartbeat(id: string, owner: string, leaseMs: number): Promise<boolean> {
-    const rows = await updateReturning(this.db, 
+    const rows = await updateReturning(
+      this.db,
       `UPDATE ${SDG_SCHEMA}.data_jobs SET lease_expires_at = now() + ($3 * interval '1 millisecond')
         WHERE id = $1 AND status = 'running' AND lease_owner = $2 RETURNING id`,
       [id, owner, leaseMs],
@@ -59,11 +62,15 @@ export class DataJobStore {
 
   /** Lets another worker take the job at once (graceful shutdown). */
   async release(id: string, owner: string): Promise<void> {
-    await this.db.query(`UPDATE ${SDG_SCHEMA}.data_jobs SET lease_expires_at = now() WHERE id = $1 AND status = 'running' AND lease_owner = $2`, [id, owner]);
+    await this.db.query(
+      `UPDATE ${SDG_SCHEMA}.data_jobs SET lease_expires_at = now() WHERE id = $1 AND status = 'running' AND lease_owner = $2`,
+      [id, owner],
+    );
   }
 
   async setStage(id: string, owner: string, stage: string): Promise<boolean> {
-    const rows = await updateReturning(this.db, 
+    const rows = await updateReturning(
+      this.db,
       `UPDATE ${SDG_SCHEMA}.data_jobs SET state = $3 WHERE id = $1 AND status = 'running' AND lease_owner = $2 RETURNING id`,
       [id, owner, stateOf(stage)],
     );
@@ -73,13 +80,18 @@ export class DataJobStore {
   /** Stores progress on the row and announces it, in one transaction. */
   async recordProgress(job: Pick<DataJobEntity, 'id' | 'projectId'>, owner: string, p: SdgProgress): Promise<boolean> {
     const ok = await this.db.transaction(async (m) => {
-      const rows = await updateReturning(m, 
+      const rows = await updateReturning(
+        m,
         `UPDATE ${SDG_SCHEMA}.data_jobs SET state = $3, progress = $4::jsonb
           WHERE id = $1 AND status = 'running' AND lease_owner = $2 RETURNING id`,
         [job.id, owner, stateOf(p.stage), JSON.stringify(p)],
       );
       if (rows.length === 0) return false;
-      await enqueueEvent(m, SDG_SCHEMA, sdgEvents.create('sdg.job.progress', { dataId: job.id, projectId: job.projectId, ...p }, { traceId: currentTraceId() }));
+      await enqueueEvent(
+        m,
+        SDG_SCHEMA,
+        sdgEvents.create('sdg.job.progress', { dataId: job.id, projectId: job.projectId, ...p }, { traceId: currentTraceId() }),
+      );
       return true;
     });
     if (ok) this.relay?.nudge();
@@ -88,7 +100,8 @@ export class DataJobStore {
 
   async complete(job: Pick<DataJobEntity, 'id' | 'projectId' | 'taxonomyId'>, owner: string, result: SdgRunResult): Promise<boolean> {
     const ok = await this.db.transaction(async (m) => {
-      const rows = await updateReturning(m, 
+      const rows = await updateReturning(
+        m,
         `UPDATE ${SDG_SCHEMA}.data_jobs
             SET status = 'completed', state = '', completed_at = now(), samples = $3::jsonb, tokens = $4::jsonb,
                 lease_owner = NULL, lease_expires_at = NULL
@@ -96,7 +109,15 @@ export class DataJobStore {
         [job.id, owner, JSON.stringify(result.samples), JSON.stringify(result.tokens)],
       );
       if (rows.length === 0) return false;
-      await enqueueEvent(m, SDG_SCHEMA, sdgEvents.create('sdg.job.completed', { dataId: job.id, projectId: job.projectId, taxonomyId: job.taxonomyId }, { traceId: currentTraceId() }));
+      await enqueueEvent(
+        m,
+        SDG_SCHEMA,
+        sdgEvents.create(
+          'sdg.job.completed',
+          { dataId: job.id, projectId: job.projectId, taxonomyId: job.taxonomyId },
+          { traceId: currentTraceId() },
+        ),
+      );
       return true;
     });
     if (ok) this.relay?.nudge();
@@ -105,14 +126,19 @@ export class DataJobStore {
 
   async fail(job: Pick<DataJobEntity, 'id' | 'projectId'>, owner: string, reason: string): Promise<boolean> {
     const ok = await this.db.transaction(async (m) => {
-      const rows = await updateReturning(m, 
+      const rows = await updateReturning(
+        m,
         `UPDATE ${SDG_SCHEMA}.data_jobs
             SET status = 'failed', completed_at = now(), failure_reason = $3, lease_owner = NULL, lease_expires_at = NULL
           WHERE id = $1 AND status = 'running' AND lease_owner = $2 RETURNING id`,
         [job.id, owner, reason.slice(0, 2000)],
       );
       if (rows.length === 0) return false;
-      await enqueueEvent(m, SDG_SCHEMA, sdgEvents.create('sdg.job.failed', { dataId: job.id, projectId: job.projectId, reason }, { traceId: currentTraceId() }));
+      await enqueueEvent(
+        m,
+        SDG_SCHEMA,
+        sdgEvents.create('sdg.job.failed', { dataId: job.id, projectId: job.projectId, reason }, { traceId: currentTraceId() }),
+      );
       return true;
     });
     if (ok) this.relay?.nudge();
@@ -121,13 +147,18 @@ export class DataJobStore {
 
   /** queued | running → canceled with its event, inside the caller's transaction; false when already finished. */
   async cancelIn(m: EntityManager, job: Pick<DataJobEntity, 'id' | 'projectId'>): Promise<boolean> {
-    const rows = await updateReturning(m, 
+    const rows = await updateReturning(
+      m,
       `UPDATE ${SDG_SCHEMA}.data_jobs SET status = 'canceled', completed_at = now(), lease_owner = NULL, lease_expires_at = NULL
         WHERE id = $1 AND status IN ('queued', 'running') RETURNING id`,
       [job.id],
     );
     if (rows.length === 0) return false;
-    await enqueueEvent(m, SDG_SCHEMA, sdgEvents.create('sdg.job.canceled', { dataId: job.id, projectId: job.projectId }, { traceId: currentTraceId() }));
+    await enqueueEvent(
+      m,
+      SDG_SCHEMA,
+      sdgEvents.create('sdg.job.canceled', { dataId: job.id, projectId: job.projectId }, { traceId: currentTraceId() }),
+    );
     return true;
   }
 }

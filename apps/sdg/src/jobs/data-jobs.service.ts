@@ -1,6 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { PROJECT_ID, PlatformError, currentTraceId, isInstructlabId, isInstructlabName, isUniqueViolation, requireInstructlabId } from '@platform/common';
+import {
+  PROJECT_ID,
+  PlatformError,
+  currentTraceId,
+  isInstructlabId,
+  isInstructlabName,
+  isUniqueViolation,
+  requireInstructlabId,
+} from '@platform/common';
 import { OutboxRelay } from '@platform/events';
 import type { ObjectStore } from '@platform/object-store';
 import type { DataSource } from 'typeorm';
@@ -47,9 +55,14 @@ export class DataJobsService {
 
   async create(input: NewDataJob): Promise<DataJobEntity> {
     this.checkProject(input.projectId);
-    if (!isInstructlabName(input.name)) throw PlatformError.invalid('name must be 1-32 characters matching ^[a-zA-Z0-9]([_-]?[a-zA-Z0-9]+)*$.', 'name');
-    if (!isInstructlabId(input.taxonomyId)) throw PlatformError.invalid('taxonomy_id must be 36 characters of a-z, 0-9 and "-".', 'taxonomy_id');
-    if (input.numInstructions !== undefined && (!Number.isInteger(input.numInstructions) || input.numInstructions < 1 || input.numInstructions > 10_000)) {
+    if (!isInstructlabName(input.name))
+      throw PlatformError.invalid('name must be 1-32 characters matching ^[a-zA-Z0-9]([_-]?[a-zA-Z0-9]+)*$.', 'name');
+    if (!isInstructlabId(input.taxonomyId))
+      throw PlatformError.invalid('taxonomy_id must be 36 characters of a-z, 0-9 and "-".', 'taxonomy_id');
+    if (
+      input.numInstructions !== undefined &&
+      (!Number.isInteger(input.numInstructions) || input.numInstructions < 1 || input.numInstructions > 10_000)
+    ) {
       throw PlatformError.invalid('num_instructions must be an integer from 1 to 10000.', 'num_instructions');
     }
     if (await this.repo.existsBy({ projectId: input.projectId, name: input.name })) throw this.duplicate(input.name);
@@ -67,7 +80,10 @@ export class DataJobsService {
             taxonomyId: input.taxonomyId,
             teacherModel: models.teacherModel,
             judgeModel: models.judgeModel,
-            options: { ...(input.numInstructions ? { numInstructions: input.numInstructions } : {}), ...(input.seed !== undefined ? { seed: input.seed } : {}) },
+            options: {
+              ...(input.numInstructions ? { numInstructions: input.numInstructions } : {}),
+              ...(input.seed !== undefined ? { seed: input.seed } : {}),
+            },
             createdBy: input.createdBy,
           },
           currentTraceId(),
@@ -98,7 +114,8 @@ export class DataJobsService {
   /** queued | running → canceled; the worker sees the notice (or its next heartbeat) and stops calling the models. */
   async cancel(projectId: string, id: string): Promise<DataJobEntity> {
     const row = await this.get(projectId, id);
-    if (!canCancel(row.status)) throw PlatformError.invalid(`Data job ${id} is already ${row.status}; only queued or running jobs can be canceled.`, 'id');
+    if (!canCancel(row.status))
+      throw PlatformError.invalid(`Data job ${id} is already ${row.status}; only queued or running jobs can be canceled.`, 'id');
     const canceled = await this.db.transaction((m) => this.jobs.cancelIn(m, row));
     if (!canceled) {
       const now = await this.get(projectId, id);

@@ -5,10 +5,18 @@ import { SDG_SCHEMA } from './data-job.store';
 import { sdgJobs, type SdgQueueConfig } from './sdg-events';
 
 /** What a caller chooses for a new job; the lifecycle columns start empty. */
-export type QueuedJobFields = Pick<DataJobEntity, 'projectId' | 'name' | 'taxonomyId' | 'teacherModel' | 'judgeModel' | 'options' | 'createdBy'>;
+export type QueuedJobFields = Pick<
+  DataJobEntity,
+  'projectId' | 'name' | 'taxonomyId' | 'teacherModel' | 'judgeModel' | 'options' | 'createdBy'
+>;
 
 /** Inserts a queued job and its queue message in the caller's transaction, so neither exists without the other. */
-export async function insertQueuedJob(m: EntityManager, queue: SdgQueueConfig, job: QueuedJobFields, traceId?: string): Promise<DataJobEntity> {
+export async function insertQueuedJob(
+  m: EntityManager,
+  queue: SdgQueueConfig,
+  job: QueuedJobFields,
+  traceId?: string,
+): Promise<DataJobEntity> {
   const repo = m.getRepository(DataJobEntity);
   const row = await repo.save(
     repo.create({

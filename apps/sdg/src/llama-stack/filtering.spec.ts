@@ -22,7 +22,15 @@ describe('filtering functions', () => {
     // mean 1.125, sd ≈ 1.52: z ≈ 1.23, -1.40, 0.58, -0.41
     expect(items(applyFilter('sigmoid', xs, params))).toEqual(['g0', 'g2']);
     expect(items(applyFilter('sigmoid', xs, { ...params, sigmoidThreshold: 0.7 }))).toEqual(['g0']);
-    expect(items(applyFilter('sigmoid', [7, 7].map((score, i) => ({ item: `e${i}`, score })), params))).toEqual(['e0', 'e1']);
+    expect(
+      items(
+        applyFilter(
+          'sigmoid',
+          [7, 7].map((score, i) => ({ item: `e${i}`, score })),
+          params,
+        ),
+      ),
+    ).toEqual(['e0', 'e1']);
     const r = applyFilter('random', xs, params);
     expect(r).toHaveLength(2);
     expect(applyFilter('random', xs, params)).toEqual(r);

@@ -3,7 +3,13 @@ import { Client } from 'pg';
 import { PlatformError } from '@platform/common';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ModelDefaults } from '../clients/model-defaults';
-import { STARTER_MODEL, startEvaluationProcess, startInferenceProcess, startStarterEngine, type RunningProcess } from '../pipelines/testing/starter-stack';
+import {
+  STARTER_MODEL,
+  startEvaluationProcess,
+  startInferenceProcess,
+  startStarterEngine,
+  type RunningProcess,
+} from '../pipelines/testing/starter-stack';
 import { inferenceGrpcClient } from '../teacher/inference-grpc';
 import { Limiter } from '../teacher/limiter';
 import { InferenceTeacher } from '../teacher/teacher-client';
@@ -45,7 +51,11 @@ describe('GenerateSyntheticData', () => {
     const ev = evaluationGrpcClient(evaluation.url);
     closers.push(inf.close, ev.close);
     const limiter = new Limiter(16);
-    service = new SyntheticDataService((projectId) => new InferenceTeacher(inf.service, projectId, limiter), ev.service, new ModelDefaults(inf.service, { teacher: STARTER_MODEL }));
+    service = new SyntheticDataService(
+      (projectId) => new InferenceTeacher(inf.service, projectId, limiter),
+      ev.service,
+      new ModelDefaults(inf.service, { teacher: STARTER_MODEL }),
+    );
   }, 300_000);
 
   afterAll(async () => {
@@ -87,7 +97,10 @@ describe('GenerateSyntheticData', () => {
   }, 300_000);
 
   it('refuses an unknown filtering function and empty prompts with a 400', async () => {
-    await expect(service.generate(request('best'))).rejects.toMatchObject({ code: 'invalid_request', target: { name: 'filtering_function' } });
+    await expect(service.generate(request('best'))).rejects.toMatchObject({
+      code: 'invalid_request',
+      target: { name: 'filtering_function' },
+    });
     await expect(service.generate(request('none', { prompts: [] }))).rejects.toBeInstanceOf(PlatformError);
   });
 });

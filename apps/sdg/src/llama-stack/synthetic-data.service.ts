@@ -14,17 +14,21 @@ const ROLES = new Set(['system', 'user', 'assistant', 'tool']);
 
 function check(req: sdgV1.GenerateSyntheticDataRequest): FilteringFunction {
   const fn = (req.filteringFunction || 'none') as FilteringFunction;
-  if (!FILTERING_FUNCTIONS.includes(fn)) throw PlatformError.invalid(`filtering_function must be one of ${FILTERING_FUNCTIONS.join(', ')}.`, 'filtering_function');
+  if (!FILTERING_FUNCTIONS.includes(fn))
+    throw PlatformError.invalid(`filtering_function must be one of ${FILTERING_FUNCTIONS.join(', ')}.`, 'filtering_function');
   if (req.prompts.length === 0) throw PlatformError.invalid('prompts must hold at least one message.', 'prompts');
   if (req.prompts.length > MAX_PROMPTS) throw PlatformError.invalid(`prompts holds at most ${MAX_PROMPTS} messages.`, 'prompts');
   req.prompts.forEach((p, i) => {
-    if (!ROLES.has(p.role)) throw PlatformError.invalid(`prompts[${i}].role must be system, user, assistant or tool.`, `prompts[${i}].role`);
+    if (!ROLES.has(p.role))
+      throw PlatformError.invalid(`prompts[${i}].role must be system, user, assistant or tool.`, `prompts[${i}].role`);
     if (!p.content.trim()) throw PlatformError.invalid(`prompts[${i}].content must not be empty.`, `prompts[${i}].content`);
   });
-  if (req.numGenerations < 0 || req.numGenerations > MAX_GENERATIONS) throw PlatformError.invalid(`num_generations must be between 1 and ${MAX_GENERATIONS}.`, 'num_generations');
+  if (req.numGenerations < 0 || req.numGenerations > MAX_GENERATIONS)
+    throw PlatformError.invalid(`num_generations must be between 1 and ${MAX_GENERATIONS}.`, 'num_generations');
   if (req.topK !== undefined && req.topK < 1) throw PlatformError.invalid('top_k must be at least 1.', 'top_k');
   if (req.topP !== undefined && !(req.topP > 0 && req.topP <= 1)) throw PlatformError.invalid('top_p must be in (0, 1].', 'top_p');
-  if (req.sigmoidThreshold !== undefined && !(req.sigmoidThreshold >= 0 && req.sigmoidThreshold <= 1)) throw PlatformError.invalid('sigmoid_threshold must be in [0, 1].', 'sigmoid_threshold');
+  if (req.sigmoidThreshold !== undefined && !(req.sigmoidThreshold >= 0 && req.sigmoidThreshold <= 1))
+    throw PlatformError.invalid('sigmoid_threshold must be in [0, 1].', 'sigmoid_threshold');
   return fn;
 }
 
@@ -41,7 +45,10 @@ export class SyntheticDataService {
     private readonly models: ModelDefaults,
   ) {}
 
-  async generate(req: sdgV1.GenerateSyntheticDataRequest, signal: AbortSignal = new AbortController().signal): Promise<sdgV1.GenerateSyntheticDataResponse> {
+  async generate(
+    req: sdgV1.GenerateSyntheticDataRequest,
+    signal: AbortSignal = new AbortController().signal,
+  ): Promise<sdgV1.GenerateSyntheticDataResponse> {
     const fn = check(req);
     const { teacherModel, judgeModel } = await this.models.choose({ teacherModel: req.teacherModel, judgeModel: req.judgeModel });
     const k = req.numGenerations || DEFAULT_GENERATIONS;
@@ -51,7 +58,14 @@ export class SyntheticDataService {
       req.prompts.map(async (prompt, i) => {
         try {
           return await teacher.chat(
-            { model: teacherModel, messages: [{ role: prompt.role, content: prompt.content }], n: k, maxTokens: req.maxTokens ?? 512, temperature: req.temperature ?? 0.8, seed: derivedSeed(seed, 'llama-stack-sdg', i) },
+            {
+              model: teacherModel,
+              messages: [{ role: prompt.role, content: prompt.content }],
+              n: k,
+              maxTokens: req.maxTokens ?? 512,
+              temperature: req.temperature ?? 0.8,
+              seed: derivedSeed(seed, 'llama-stack-sdg', i),
+            },
             signal,
           );
         } catch (err) {
@@ -86,7 +100,11 @@ export class SyntheticDataService {
     let kept = 0;
     const syntheticData = req.prompts.map((prompt, i) => {
       const scores = scored.scored[i]?.scores ?? [];
-      if (scores.length !== generations[i].length) throw dependencyError('evaluation', new Error(`ScoreRewards returned ${scores.length} scores for ${generations[i].length} generations of prompt ${i}`));
+      if (scores.length !== generations[i].length)
+        throw dependencyError(
+          'evaluation',
+          new Error(`ScoreRewards returned ${scores.length} scores for ${generations[i].length} generations of prompt ${i}`),
+        );
       const filtered = applyFilter(
         fn,
         generations[i].map((content, j) => ({ item: content, score: scores[j] })),

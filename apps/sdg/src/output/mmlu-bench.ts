@@ -58,7 +58,9 @@ function distinctAnswers(pairs: QaPair[]): string[] {
  */
 export function assembleMcqs(generated: Row[], seedPairs: QaPair[], subject: string, seed: number, limit: number): MmluItem[] {
   const random = rng(seed);
-  const pairs = generated.map((p) => ({ question: asText(p.question).trim(), answer: asText(p.response).trim() })).filter((p) => p.question && p.answer);
+  const pairs = generated
+    .map((p) => ({ question: asText(p.question).trim(), answer: asText(p.response).trim() }))
+    .filter((p) => p.question && p.answer);
   const seeds = seedPairs.map((p) => ({ question: p.question.trim(), answer: p.answer.trim() })).filter((p) => p.question && p.answer);
   const seedAnswers = distinctAnswers(seeds);
   const generatedAnswers = distinctAnswers(pairs);

@@ -14,7 +14,11 @@ export const SKILL_SAMPLES_PER_LEAF = 30;
 /** Written by hand because a YAML library prints 1.0 as 1, and 1.0 ("all rows") is not 1 ("one row"). */
 export function recipeYaml(recipe: Recipe): string {
   const lines = recipe.datasets.length ? ['datasets:'] : ['datasets: []'];
-  for (const d of recipe.datasets) lines.push(`  - path: ${JSON.stringify(d.path)}`, `    sampling_size: ${Number.isInteger(d.sampling_size) && !d.fraction ? d.sampling_size : d.sampling_size.toFixed(1)}`);
+  for (const d of recipe.datasets)
+    lines.push(
+      `  - path: ${JSON.stringify(d.path)}`,
+      `    sampling_size: ${Number.isInteger(d.sampling_size) && !d.fraction ? d.sampling_size : d.sampling_size.toFixed(1)}`,
+    );
   lines.push('metadata:', `  sys_prompt: ${JSON.stringify(recipe.metadata.sys_prompt)}`);
   return `${lines.join('\n')}\n`;
 }
@@ -51,5 +55,10 @@ function hashPath(path: string): number {
 }
 
 export function recipeOf(entries: RecipeEntry[], sysPrompt: string): Recipe {
-  return { datasets: entries.map((e) => (e.size === 'all' ? { path: e.path, sampling_size: 1, fraction: true } : { path: e.path, sampling_size: e.size })), metadata: { sys_prompt: sysPrompt } };
+  return {
+    datasets: entries.map((e) =>
+      e.size === 'all' ? { path: e.path, sampling_size: 1, fraction: true } : { path: e.path, sampling_size: e.size },
+    ),
+    metadata: { sys_prompt: sysPrompt },
+  };
 }

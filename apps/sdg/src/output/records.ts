@@ -34,7 +34,12 @@ export function knowledgeRecord(row: Row, id: string): InstructLabRecord {
       { role: 'user', content: `${document}\n\n${asText(row.question)}` },
       { role: 'assistant', content: asText(row.response) },
     ],
-    metadata: metadataOf(row, { sdg_document: document, raw_document: document, dataset: 'document_knowledge_qa', dataset_type: 'base_document' }),
+    metadata: metadataOf(row, {
+      sdg_document: document,
+      raw_document: document,
+      dataset: 'document_knowledge_qa',
+      dataset_type: 'base_document',
+    }),
     unmask: true,
   };
 }
@@ -67,7 +72,13 @@ export function raftRecord(row: Row, id: string, otherChunks: string[], seed: nu
       { role: 'user', content: `${context}\n\n${asText(row.question)}`.trimStart() },
       { role: 'assistant', content: asText(row.response) },
     ],
-    metadata: metadataOf(row, { sdg_document: golden, raw_document: golden, dataset: `document_knowledge_qa_raft_p${RAFT_P}`, dataset_type: 'base_document', golden_included: withGolden }),
+    metadata: metadataOf(row, {
+      sdg_document: golden,
+      raw_document: golden,
+      dataset: `document_knowledge_qa_raft_p${RAFT_P}`,
+      dataset_type: 'base_document',
+      golden_included: withGolden,
+    }),
     unmask: false,
   };
 }

@@ -63,9 +63,17 @@ function leafFiles(o: LeafOutcome, jobId: string, seed: number, sysPrompt: strin
       derivedSeed(seed, o.leaf.path, 'raft', i),
     ),
   );
-  const teacherItems = o.mcqRows.map((r) => parseMcq(asText(r.mmlubench_question), asText(r.mmlubench_answer), slug)).filter((m): m is MmluItem => !!m);
+  const teacherItems = o.mcqRows
+    .map((r) => parseMcq(asText(r.mmlubench_question), asText(r.mmlubench_answer), slug))
+    .filter((m): m is MmluItem => !!m);
   const seedPairs = readSeeds(o.leaf.qnaYaml, o.leaf.path).knowledge.flatMap((k) => k.qa);
-  const assembled = assembleMcqs(o.rows, seedPairs, slug, derivedSeed(seed, o.leaf.path, 'mcq'), Math.max(0, MAX_MMLU_ITEMS - teacherItems.length));
+  const assembled = assembleMcqs(
+    o.rows,
+    seedPairs,
+    slug,
+    derivedSeed(seed, o.leaf.path, 'mcq'),
+    Math.max(0, MAX_MMLU_ITEMS - teacherItems.length),
+  );
   return { outcome: o, slug, p07, p10: [...raft, ...p07], mmlu: [...teacherItems, ...assembled].slice(0, MAX_MMLU_ITEMS) };
 }
 

@@ -12,5 +12,8 @@ export function pipelinesDir(): string {
 }
 
 export function loadPipelines(dir = pipelinesDir()): Record<PipelineName, Pipeline> {
-  return Object.fromEntries(PIPELINE_NAMES.map((n) => [n, new Pipeline(loadPipelineDefinition(join(dir, `${n}.yaml`)))])) as Record<PipelineName, Pipeline>;
+  return Object.fromEntries(PIPELINE_NAMES.map((n) => [n, new Pipeline(loadPipelineDefinition(join(dir, `${n}.yaml`)))])) as Record<
+    PipelineName,
+    Pipeline
+  >;
 }

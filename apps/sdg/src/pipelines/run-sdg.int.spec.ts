@@ -22,7 +22,13 @@ describe('runSdg on the starter model', () => {
 
   beforeAll(async () => {
     const s3 = inject('s3');
-    store = new S3ObjectStore({ endpoint: s3.endpoint, bucket: s3.bucket, region: 'us-east-1', accessKey: s3.accessKey, secretKey: s3.secretKey });
+    store = new S3ObjectStore({
+      endpoint: s3.endpoint,
+      bucket: s3.bucket,
+      region: 'us-east-1',
+      accessKey: s3.accessKey,
+      secretKey: s3.secretKey,
+    });
     await store.put(docKey, Buffer.from(SUN_DOCUMENT));
     engine = await startStarterEngine();
     inference = await startInferenceProcess([engine.url]);
@@ -35,7 +41,12 @@ describe('runSdg on the starter model', () => {
     delete process.env.PLATFORM_INFERENCE_GRPC_URL;
   });
 
-  function context(jobId: string, checkpoints: MemoryCheckpoints, progress: SdgProgress[], signal = new AbortController().signal): SdgRunContext {
+  function context(
+    jobId: string,
+    checkpoints: MemoryCheckpoints,
+    progress: SdgProgress[],
+    signal = new AbortController().signal,
+  ): SdgRunContext {
     return {
       jobId,
       projectId: '00000000-0000-4000-8000-000000000001',
@@ -77,10 +88,18 @@ describe('runSdg on the starter model', () => {
     expect(skillLeaves).toBeGreaterThan(0);
     expect(skills.filter((r) => !r.messages[1].content.startsWith('Document:') && r.unmask === false).length).toBe(30 * skillLeaves);
 
-    const manifest = JSON.parse(await read('job-a', 'manifest.json')) as { data_id: string; files: Record<string, string>; leaves: { path: string; samples: number; mmlubench: string | null }[] };
+    const manifest = JSON.parse(await read('job-a', 'manifest.json')) as {
+      data_id: string;
+      files: Record<string, string>;
+      leaves: { path: string; samples: number; mmlubench: string | null }[];
+    };
     expect(manifest.data_id).toBe('job-a');
     expect(manifest.files.knowledge_train).toBe('data/job-a/knowledge_train_msgs.jsonl');
-    expect(manifest.leaves.map((l) => l.path).sort()).toEqual(sampleLeaves(docKey).map((l) => l.path).sort());
+    expect(manifest.leaves.map((l) => l.path).sort()).toEqual(
+      sampleLeaves(docKey)
+        .map((l) => l.path)
+        .sort(),
+    );
     expect(await read('job-a', 'knowledge_recipe.yaml')).toContain('node_datasets/knowledge_science_astronomy_sun_p07.jsonl');
     expect(lines(await read('job-a', 'node_datasets/knowledge_science_astronomy_sun_p10.jsonl')).length).toBeGreaterThan(0);
     const sun = manifest.leaves.find((l) => l.path.startsWith('knowledge/'));
@@ -94,7 +113,11 @@ describe('runSdg on the starter model', () => {
     }
 
     expect(result.samples['knowledge/science/astronomy/sun/qna.yaml']).toBeGreaterThan(0);
-    expect(Object.keys(result.samples).sort()).toEqual(sampleLeaves(docKey).map((l) => l.path).sort());
+    expect(Object.keys(result.samples).sort()).toEqual(
+      sampleLeaves(docKey)
+        .map((l) => l.path)
+        .sort(),
+    );
     expect(result.tokens.training_phases.phase_1_knowledge).toBeGreaterThan(0);
     expect(result.tokens.training_phases.phase_2_skills).toBeGreaterThan(0);
     expect(result.tokens.data_tokens_total).toBeGreaterThan(0);
@@ -143,25 +166,48 @@ describe('runSdg on the starter model', () => {
     // Only the batches not finished before ran again, and each was saved once.
     expect(resumed.length).toBe(total - kept);
     expect(new Set(checkpoints.saves.map((s) => `${s.leaf}#${s.batch}`)).size).toBe(checkpoints.saves.length);
-    const rowsInCheckpoints = (await Promise.all(sampleLeaves(docKey).map(async (l) => [...(await checkpoints.load(l.path)).values()].reduce((n, r) => n + r.length, 0)))).reduce((a, b) => a + b, 0);
+    const rowsInCheckpoints = (
+      await Promise.all(
+        sampleLeaves(docKey).map(async (l) => [...(await checkpoints.load(l.path)).values()].reduce((n, r) => n + r.length, 0)),
+      )
+    ).reduce((a, b) => a + b, 0);
     expect(Object.values(result.samples).reduce((a, b) => a + b, 0)).toBe(rowsInCheckpoints);
   }, 600_000);
 
   it('cancelling a teacher call cancels the generation at the engine', async () => {
-    const abortedAtEngine = async () => Number(/vllm:request_success_total\{[^}]*finished_reason="abort"[^}]*\} (\S+)/.exec(await (await fetch(`${engine.url}/metrics`)).text())?.[1] ?? NaN);
+    const abortedAtEngine = async () =>
+      Number(
+        /vllm:request_success_total\{[^}]*finished_reason="abort"[^}]*\} (\S+)/.exec(
+          await (await fetch(`${engine.url}/metrics`)).text(),
+        )?.[1] ?? NaN,
+      );
     const before = await abortedAtEngine();
     const client = inferenceGrpcClient(inference.url);
     const teacher = new InferenceTeacher(client.service, '', new Limiter(64));
     const stop = new AbortController();
     setMaxListeners(0, stop.signal);
     const calls = Array.from({ length: 32 }, (_, i) =>
-      teacher.complete({ model: STARTER_MODEL, system: '', user: `Tell me about the Sun, part ${i}.`, prefill: '[Question]\n', maxTokens: 256, temperature: 0.9, seed: i }, stop.signal).then(
-        () => 'done',
-        (e: Error) => e.message,
-      ),
+      teacher
+        .complete(
+          {
+            model: STARTER_MODEL,
+            system: '',
+            user: `Tell me about the Sun, part ${i}.`,
+            prefill: '[Question]\n',
+            maxTokens: 256,
+            temperature: 0.9,
+            seed: i,
+          },
+          stop.signal,
+        )
+        .then(
+          () => 'done',
+          (e: Error) => e.message,
+        ),
     );
     // Cancel once generations are running at the engine (a fixed delay races with a loaded machine).
-    const runningAtEngine = async () => Number(/vllm:num_requests_running\{[^}]*\} (\S+)/.exec(await (await fetch(`${engine.url}/metrics`)).text())?.[1] ?? 0);
+    const runningAtEngine = async () =>
+      Number(/vllm:num_requests_running\{[^}]*\} (\S+)/.exec(await (await fetch(`${engine.url}/metrics`)).text())?.[1] ?? 0);
     for (let i = 0; i < 200 && (await runningAtEngine()) === 0; i++) await new Promise((r) => setTimeout(r, 25));
     stop.abort(new Error('canceled'));
     const outcomes = await Promise.all(calls);

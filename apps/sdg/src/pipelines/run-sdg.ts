@@ -17,7 +17,11 @@ export const DEFAULT_SEED = 42;
 const defaultNumInstructions = () => envInt('PLATFORM_SDG_NUM_INSTRUCTIONS', 30);
 const batchSize = () => envInt('PLATFORM_SDG_BATCH_SIZE', 8);
 
-const PIPELINE_OF: Record<LeafNodeType, PipelineName> = { knowledge: 'knowledge', freeform_skill: 'freeform_skills', grounded_skill: 'grounded_skills' };
+const PIPELINE_OF: Record<LeafNodeType, PipelineName> = {
+  knowledge: 'knowledge',
+  freeform_skill: 'freeform_skills',
+  grounded_skill: 'grounded_skills',
+};
 
 interface PreparedLeaf {
   leaf: taxonomyV1.TaxonomyLeaf;
@@ -39,7 +43,12 @@ async function prepare(ctx: SdgRunContext, teacher: Teacher, signal: AbortSignal
       const type = leafNodeType(leaf.kind);
       const seeds = readSeeds(leaf.qnaYaml, leaf.path);
       if (type !== 'knowledge') {
-        return { leaf, type, chunks: [], main: { key: leaf.path, pipeline: pipelines[PIPELINE_OF[type]], batches: planBatches(skillRows(leaf.path, seeds, type), size) } };
+        return {
+          leaf,
+          type,
+          chunks: [],
+          main: { key: leaf.path, pipeline: pipelines[PIPELINE_OF[type]], batches: planBatches(skillRows(leaf.path, seeds, type), size) },
+        };
       }
       const docs = [...leaf.documents].sort((a, b) => a.sourcePath.localeCompare(b.sourcePath));
       const chunks = (await Promise.all(docs.map(async (d) => chunkDocument(await ctx.readObject(d.objectKey), budget, count)))).flat();
@@ -114,7 +123,11 @@ export async function runSdgWith(ctx: SdgRunContext, teacher: Teacher): Promise<
     }
     stage = 'mixing';
     report();
-    const summary = await writeDataset({ jobId: ctx.jobId, taxonomyId: ctx.taxonomyId, write: (k, body) => ctx.writeOutput(k, body) }, outcomes, seed);
+    const summary = await writeDataset(
+      { jobId: ctx.jobId, taxonomyId: ctx.taxonomyId, write: (k, body) => ctx.writeOutput(k, body) },
+      outcomes,
+      seed,
+    );
     const dataTokens = Object.values(summary.leafTokens).reduce((a, b) => a + b, 0);
     return {
       samples: summary.samples,

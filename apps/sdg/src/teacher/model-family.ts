@@ -9,7 +9,8 @@ export const MODEL_FAMILIES: readonly ModelFamily[] = ['granite', 'mixtral', 'll
 
 export function guessFamily(modelId: string, configured?: string): ModelFamily {
   if (configured) {
-    if (!(MODEL_FAMILIES as readonly string[]).includes(configured)) throw new Error(`PLATFORM_SDG_MODEL_FAMILY must be one of ${MODEL_FAMILIES.join(', ')}, got "${configured}"`);
+    if (!(MODEL_FAMILIES as readonly string[]).includes(configured))
+      throw new Error(`PLATFORM_SDG_MODEL_FAMILY must be one of ${MODEL_FAMILIES.join(', ')}, got "${configured}"`);
     return configured as ModelFamily;
   }
   const id = modelId.toLowerCase();

@@ -100,7 +100,10 @@ export class InferenceTeacher implements Teacher {
       },
       moderations: undefined,
     };
-    const res = await this.limiter.run(() => withRetry(() => callWithSignal(this.service.generate(req, traceMetadata()), signal), signal), signal);
+    const res = await this.limiter.run(
+      () => withRetry(() => callWithSignal(this.service.generate(req, traceMetadata()), signal), signal),
+      signal,
+    );
     return prefill + (res.result?.generatedText ?? '');
   }
 
@@ -125,13 +128,19 @@ export class InferenceTeacher implements Teacher {
         logitBiasJson: '',
       },
     };
-    const res = await this.limiter.run(() => withRetry(() => callWithSignal(this.service.chat(req, traceMetadata()), signal), signal), signal);
+    const res = await this.limiter.run(
+      () => withRetry(() => callWithSignal(this.service.chat(req, traceMetadata()), signal), signal),
+      signal,
+    );
     return [...res.choices].sort((a, b) => a.index - b.index).map((c) => c.message?.content ?? '');
   }
 
   async countTokens(model: string, text: string, signal: AbortSignal): Promise<number> {
     const req: inferenceV1.TokenizeRequest = { modelId: model, input: text, projectId: this.projectId, spaceId: '', returnTokens: false };
-    const res = await this.limiter.run(() => withRetry(() => callWithSignal(this.service.tokenize(req, traceMetadata()), signal), signal), signal);
+    const res = await this.limiter.run(
+      () => withRetry(() => callWithSignal(this.service.tokenize(req, traceMetadata()), signal), signal),
+      signal,
+    );
     return res.tokenCount;
   }
 }

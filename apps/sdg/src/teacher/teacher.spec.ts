@@ -40,10 +40,18 @@ describe('teacher plumbing', () => {
     let n = 0;
     const signal = new AbortController().signal;
     const policy = { attempts: 5, baseDelayMs: 1, maxDelayMs: 2 };
-    await expect(withRetry(async () => (++n < 3 ? Promise.reject(Object.assign(new Error('full'), { code: status.RESOURCE_EXHAUSTED })) : 'ok'), signal, policy)).resolves.toBe('ok');
+    await expect(
+      withRetry(
+        async () => (++n < 3 ? Promise.reject(Object.assign(new Error('full'), { code: status.RESOURCE_EXHAUSTED })) : 'ok'),
+        signal,
+        policy,
+      ),
+    ).resolves.toBe('ok');
     expect(n).toBe(3);
     n = 0;
-    await expect(withRetry(async () => (++n, Promise.reject(Object.assign(new Error('bad'), { code: status.INVALID_ARGUMENT }))), signal, policy)).rejects.toThrow('bad');
+    await expect(
+      withRetry(async () => (++n, Promise.reject(Object.assign(new Error('bad'), { code: status.INVALID_ARGUMENT }))), signal, policy),
+    ).rejects.toThrow('bad');
     expect(n).toBe(1);
   });
 

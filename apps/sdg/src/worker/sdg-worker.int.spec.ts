@@ -31,7 +31,10 @@ const children: ChildProcess[] = [];
 const job = (id: string) => ds.getRepository(DataJobEntity).findOneByOrFail({ id });
 
 async function checkpointRows(id: string): Promise<{ leaf_path: string; batch_index: number; n: number }[]> {
-  return ds.query('SELECT leaf_path, batch_index, jsonb_array_length(rows) AS n FROM sdg.checkpoints WHERE job_id = $1 ORDER BY leaf_path, batch_index', [id]);
+  return ds.query(
+    'SELECT leaf_path, batch_index, jsonb_array_length(rows) AS n FROM sdg.checkpoints WHERE job_id = $1 ORDER BY leaf_path, batch_index',
+    [id],
+  );
 }
 
 beforeAll(async () => {
@@ -144,7 +147,11 @@ describe('SDG workers on the JetStream work queue', () => {
 
     const resumed: string[] = [];
     workers.push(
-      await startFixtureWorker(fixture, ds, batchWriter({ batches: BATCHES, rowsPerBatch: ROWS, batchMs: 20, onBatch: (_id, leaf, b) => resumed.push(`${leaf}|${b}`) })),
+      await startFixtureWorker(
+        fixture,
+        ds,
+        batchWriter({ batches: BATCHES, rowsPerBatch: ROWS, batchMs: 20, onBatch: (_id, leaf, b) => resumed.push(`${leaf}|${b}`) }),
+      ),
     );
     await waitFor(async () => (await job(j.id)).status === 'completed', 30_000);
 

@@ -67,7 +67,11 @@ export class SdgWorker {
   }
 
   async start(): Promise<void> {
-    await ensureStream(await jetstreamManager(this.o.nc), { name: this.o.queue.stream, subjects: sdgJobSubjects(this.o.queue), retention: 'workqueue' });
+    await ensureStream(await jetstreamManager(this.o.nc), {
+      name: this.o.queue.stream,
+      subjects: sdgJobSubjects(this.o.queue),
+      retention: 'workqueue',
+    });
     this.cancelSub = this.o.nc.subscribe(sdgEvents.subject('sdg.job.canceled'), {
       callback: (err, msg) => {
         if (err) return;

@@ -29,9 +29,12 @@ describe('isPrivateAddress', () => {
     expect(isPrivateAddress(address)).toBe(true);
   });
 
-  it.each(['8.8.8.8', '140.82.112.3', '172.32.0.1', '100.128.0.1', '192.169.0.1', '2606:4700::1111', '::ffff:8.8.8.8', '2001:db9::1'])('allows %s', (address) => {
-    expect(isPrivateAddress(address)).toBe(false);
-  });
+  it.each(['8.8.8.8', '140.82.112.3', '172.32.0.1', '100.128.0.1', '192.169.0.1', '2606:4700::1111', '::ffff:8.8.8.8', '2001:db9::1'])(
+    'allows %s',
+    (address) => {
+      expect(isPrivateAddress(address)).toBe(false);
+    },
+  );
 
   it('rejects something that is not an address', () => {
     expect(() => isPrivateAddress('example.com')).toThrow(TypeError);
@@ -42,10 +45,16 @@ describe('checkSourceAllowed', () => {
   const resolving = (addresses: string[]) => ({ allowPrivate: false, resolve: async () => addresses });
 
   it('refuses file URLs and private hosts unless allowed', async () => {
-    await expect(checkSourceAllowed(parseRepoSource('file:///srv/repo'), { allowPrivate: false })).rejects.toMatchObject({ rule: 'private-source' });
+    await expect(checkSourceAllowed(parseRepoSource('file:///srv/repo'), { allowPrivate: false })).rejects.toMatchObject({
+      rule: 'private-source',
+    });
     await expect(checkSourceAllowed(parseRepoSource('/srv/repo'), { allowPrivate: false })).rejects.toThrow(/file URLs/);
-    await expect(checkSourceAllowed(parseRepoSource('http://127.0.0.1:8080/repo.git'), { allowPrivate: false })).rejects.toThrow(/127\.0\.0\.1.*PLATFORM_ALLOW_PRIVATE_GIT/);
-    await expect(checkSourceAllowed(parseRepoSource('https://[::1]/repo.git'), { allowPrivate: false })).rejects.toMatchObject({ rule: 'private-source' });
+    await expect(checkSourceAllowed(parseRepoSource('http://127.0.0.1:8080/repo.git'), { allowPrivate: false })).rejects.toThrow(
+      /127\.0\.0\.1.*PLATFORM_ALLOW_PRIVATE_GIT/,
+    );
+    await expect(checkSourceAllowed(parseRepoSource('https://[::1]/repo.git'), { allowPrivate: false })).rejects.toMatchObject({
+      rule: 'private-source',
+    });
     await expect(checkSourceAllowed(parseRepoSource('file:///srv/repo'), { allowPrivate: true })).resolves.toEqual([]);
     await expect(checkSourceAllowed(parseRepoSource('http://127.0.0.1/repo.git'), { allowPrivate: true })).resolves.toEqual(['127.0.0.1']);
   });
@@ -58,20 +67,32 @@ describe('checkSourceAllowed', () => {
   });
 
   it('resolves localhost through the real resolver and refuses it', async () => {
-    await expect(checkSourceAllowed(parseRepoSource('https://localhost/repo.git'), { allowPrivate: false })).rejects.toMatchObject({ rule: 'private-source' });
+    await expect(checkSourceAllowed(parseRepoSource('https://localhost/repo.git'), { allowPrivate: false })).rejects.toMatchObject({
+      rule: 'private-source',
+    });
   });
 
   it('reports a host that does not resolve as unreachable', async () => {
     const failing = { allowPrivate: false, resolve: async () => Promise.reject(new Error('ENOTFOUND')) };
-    await expect(checkSourceAllowed(parseRepoSource('https://no-such-host.invalid/r.git'), failing)).rejects.toMatchObject({ rule: 'unreachable-repo' });
+    await expect(checkSourceAllowed(parseRepoSource('https://no-such-host.invalid/r.git'), failing)).rejects.toMatchObject({
+      rule: 'unreachable-repo',
+    });
   });
 });
 
 describe('parseRepoSource', () => {
   it('understands the URL forms git accepts', () => {
     expect(parseRepoSource('https://github.com/org/docs.git')).toMatchObject({ scheme: 'https', host: 'github.com', port: null });
-    expect(parseRepoSource('ssh://git@gitlab.example.com:2222/org/docs.git')).toMatchObject({ scheme: 'ssh', host: 'gitlab.example.com', port: 2222 });
-    expect(parseRepoSource('git@github.com:org/docs.git')).toMatchObject({ scheme: 'ssh', host: 'github.com', gitUrl: 'git@github.com:org/docs.git' });
+    expect(parseRepoSource('ssh://git@gitlab.example.com:2222/org/docs.git')).toMatchObject({
+      scheme: 'ssh',
+      host: 'gitlab.example.com',
+      port: 2222,
+    });
+    expect(parseRepoSource('git@github.com:org/docs.git')).toMatchObject({
+      scheme: 'ssh',
+      host: 'github.com',
+      gitUrl: 'git@github.com:org/docs.git',
+    });
     expect(parseRepoSource('git://example.org/docs')).toMatchObject({ scheme: 'git', host: 'example.org' });
     expect(parseRepoSource('/srv/git/docs')).toMatchObject({ scheme: 'file', gitUrl: 'file:///srv/git/docs' });
   });

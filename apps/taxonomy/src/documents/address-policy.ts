@@ -86,11 +86,14 @@ export async function checkSourceAllowed(source: RepoSource, policy: SourcePolic
   } catch {
     throw new DocumentSourceError(`document.repo ${source.display}: the host "${source.host}" could not be resolved`, 'unreachable-repo');
   }
-  if (addresses.length === 0) throw new DocumentSourceError(`document.repo ${source.display}: the host "${source.host}" has no address`, 'unreachable-repo');
+  if (addresses.length === 0)
+    throw new DocumentSourceError(`document.repo ${source.display}: the host "${source.host}" has no address`, 'unreachable-repo');
   if (!policy.allowPrivate) {
     const blocked = addresses.filter(isPrivateAddress);
     if (blocked.length > 0) {
-      throw refused(`document.repo ${source.display}: the host "${source.host}" resolves to the private or loopback address ${blocked[0]}, and private sources are not allowed`);
+      throw refused(
+        `document.repo ${source.display}: the host "${source.host}" resolves to the private or loopback address ${blocked[0]}, and private sources are not allowed`,
+      );
     }
   }
   return addresses;

@@ -37,7 +37,12 @@ const COMMIT = /^[0-9a-f]{7,64}$/;
  * full fetch instead), lets `use` read its tree, and always removes the temp folder, which also holds any
  * key file or askpass script.
  */
-export async function withCommit<T>(source: RepoSource, commit: string, opts: FetchOptions, use: (checkout: CommitCheckout) => Promise<T>): Promise<T> {
+export async function withCommit<T>(
+  source: RepoSource,
+  commit: string,
+  opts: FetchOptions,
+  use: (checkout: CommitCheckout) => Promise<T>,
+): Promise<T> {
   const wanted = commit.trim().toLowerCase();
   if (!COMMIT.test(wanted)) throw new DocumentSourceError(`document.commit "${commit.slice(0, 80)}" is not a commit SHA`, 'unknown-commit');
   const dir = await mkdtemp(join(tmpdir(), 'taxonomy-docs-'));
@@ -58,7 +63,10 @@ export async function withCommit<T>(source: RepoSource, commit: string, opts: Fe
       files,
       readBlob: async (file) => {
         if (file.size > opts.maxFileBytes) {
-          throw new DocumentSourceError(`${file.path} is ${file.size} bytes, more than the ${opts.maxFileBytes} allowed for one document`, 'document-too-large');
+          throw new DocumentSourceError(
+            `${file.path} is ${file.size} bytes, more than the ${opts.maxFileBytes} allowed for one document`,
+            'document-too-large',
+          );
         }
         return git(['cat-file', 'blob', file.blob], opts.maxFileBytes + 1);
       },

@@ -8,7 +8,10 @@ describe('extractText', () => {
   });
 
   it('reads the text of a real PDF', async () => {
-    const text = await extractText('docs/sun.pdf', minimalPdf(['The Sun is a G-type main-sequence star.', 'Its core fuses hydrogen (mostly).']));
+    const text = await extractText(
+      'docs/sun.pdf',
+      minimalPdf(['The Sun is a G-type main-sequence star.', 'Its core fuses hydrogen (mostly).']),
+    );
     expect(text).toContain('The Sun is a G-type main-sequence star.');
     expect(text).toContain('Its core fuses hydrogen (mostly).');
   });

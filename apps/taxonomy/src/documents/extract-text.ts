@@ -13,7 +13,10 @@ export async function extractText(path: string, data: Buffer): Promise<string> {
   const type = extname(path).toLowerCase();
   if (type === '.md') return decodeUtf8(path, data);
   if (type === '.pdf') return pdfText(path, data);
-  throw new DocumentSourceError(`${path}: unsupported document type "${type || 'none'}"; knowledge documents must be .md or .pdf`, 'unsupported-document');
+  throw new DocumentSourceError(
+    `${path}: unsupported document type "${type || 'none'}"; knowledge documents must be .md or .pdf`,
+    'unsupported-document',
+  );
 }
 
 function decodeUtf8(path: string, data: Buffer): string {
@@ -29,11 +32,15 @@ async function pdfText(path: string, data: Buffer): Promise<string> {
   try {
     const result = await parser.getText({ pageJoiner: '' });
     const text = result.text.replace(/[ \t]+\n/g, '\n').trim();
-    if (text === '') throw new DocumentSourceError(`${path}: the PDF holds no extractable text (scanned pages need OCR first)`, 'unsupported-document');
+    if (text === '')
+      throw new DocumentSourceError(`${path}: the PDF holds no extractable text (scanned pages need OCR first)`, 'unsupported-document');
     return `${text}\n`;
   } catch (err) {
     if (err instanceof DocumentSourceError) throw err;
-    throw new DocumentSourceError(`${path}: the PDF could not be read (${err instanceof Error ? err.message.slice(0, 200) : 'unknown error'})`, 'unsupported-document');
+    throw new DocumentSourceError(
+      `${path}: the PDF could not be read (${err instanceof Error ? err.message.slice(0, 200) : 'unknown error'})`,
+      'unsupported-document',
+    );
   } finally {
     await parser.destroy();
   }

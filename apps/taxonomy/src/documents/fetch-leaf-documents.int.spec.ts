@@ -15,12 +15,24 @@ describe('fetchLeafDocuments against real git repositories', () => {
   let first: string;
   let second: string;
 
-  const leaf = (repoUrl: string, commit: string, patterns: string[], path = 'knowledge/astronomy/sun/qna.yaml'): KnowledgeSource => ({ leaf: path, line: 4, repo: repoUrl, commit, patterns });
+  const leaf = (repoUrl: string, commit: string, patterns: string[], path = 'knowledge/astronomy/sun/qna.yaml'): KnowledgeSource => ({
+    leaf: path,
+    line: 4,
+    repo: repoUrl,
+    commit,
+    patterns,
+  });
 
   beforeAll(async () => {
     repo = await createGitFixture();
-    first = await repo.commit({ 'sun.md': '# The Sun\n\nFirst version.\n', 'docs/sun.pdf': minimalPdf(['The Sun in PDF, first version.']), 'notes.txt': 'x' }, 'first');
-    second = await repo.commit({ 'sun.md': '# The Sun\n\nSecond version.\n', 'docs/sun.pdf': minimalPdf(['The Sun in PDF, second version.']) }, 'second');
+    first = await repo.commit(
+      { 'sun.md': '# The Sun\n\nFirst version.\n', 'docs/sun.pdf': minimalPdf(['The Sun in PDF, first version.']), 'notes.txt': 'x' },
+      'first',
+    );
+    second = await repo.commit(
+      { 'sun.md': '# The Sun\n\nSecond version.\n', 'docs/sun.pdf': minimalPdf(['The Sun in PDF, second version.']) },
+      'second',
+    );
   });
 
   afterAll(async () => {
@@ -64,7 +76,10 @@ describe('fetchLeafDocuments against real git repositories', () => {
 
   it('refuses file and loopback sources when private sources are not allowed', async () => {
     const refused = { ...ALLOW, allowPrivate: false };
-    const { documents, issues } = await fetchLeafDocuments([leaf(`file://${repo.dir}`, first, ['*.md']), leaf('http://127.0.0.1:9/docs.git', first, ['*.md'], 'knowledge/x/qna.yaml')], refused);
+    const { documents, issues } = await fetchLeafDocuments(
+      [leaf(`file://${repo.dir}`, first, ['*.md']), leaf('http://127.0.0.1:9/docs.git', first, ['*.md'], 'knowledge/x/qna.yaml')],
+      refused,
+    );
     expect(documents).toEqual([]);
     expect(issues.map((i) => i.rule)).toEqual(['private-source', 'private-source']);
   });
@@ -90,4 +105,3 @@ describe('fetchLeafDocuments against real git repositories', () => {
     expect((await readdir(tmpdir())).filter((n) => n.startsWith('taxonomy-docs-')).length).toBe(before);
   });
 });
-

@@ -28,7 +28,10 @@ export interface FetchDocumentsOptions {
  * Every failing leaf is reported (like schema problems, all of them in one refusal), so when `issues` is not
  * empty the caller stores nothing.
  */
-export async function fetchLeafDocuments(sources: readonly KnowledgeSource[], opts: FetchDocumentsOptions): Promise<{ documents: FetchedDocument[]; issues: LeafIssue[] }> {
+export async function fetchLeafDocuments(
+  sources: readonly KnowledgeSource[],
+  opts: FetchDocumentsOptions,
+): Promise<{ documents: FetchedDocument[]; issues: LeafIssue[] }> {
   const documents: FetchedDocument[] = [];
   const issues: LeafIssue[] = [];
   const budget = { bytesLeft: opts.limits.maxTotalBytes };
@@ -59,35 +62,60 @@ export async function fetchLeafDocuments(sources: readonly KnowledgeSource[], op
   return { documents, issues };
 }
 
-async function withRepository(first: KnowledgeSource, opts: FetchDocumentsOptions, use: (checkout: CommitCheckout) => Promise<void>): Promise<void> {
+async function withRepository(
+  first: KnowledgeSource,
+  opts: FetchDocumentsOptions,
+  use: (checkout: CommitCheckout) => Promise<void>,
+): Promise<void> {
   const source = parseRepoSource(first.repo);
   const addresses = await checkSourceAllowed(source, { allowPrivate: opts.allowPrivate, resolve: opts.resolve });
   if (source.scheme === 'http' && opts.credential !== null && addresses.some((a) => !isPrivateAddress(a))) {
-    throw new DocumentSourceError(`document.repo ${source.display}: credentials are not sent over unencrypted http to a public host; use https`, 'credentials');
+    throw new DocumentSourceError(
+      `document.repo ${source.display}: credentials are not sent over unencrypted http to a public host; use https`,
+      'credentials',
+    );
   }
   await withCommit(
     source,
     first.commit,
-    { credential: opts.credential, pinnedAddresses: addresses, followRedirects: opts.allowPrivate, timeoutMs: opts.limits.gitTimeoutMs, maxFileBytes: opts.limits.maxFileBytes },
+    {
+      credential: opts.credential,
+      pinnedAddresses: addresses,
+      followRedirects: opts.allowPrivate,
+      timeoutMs: opts.limits.gitTimeoutMs,
+      maxFileBytes: opts.limits.maxFileBytes,
+    },
     use,
   );
 }
 
-async function leafDocuments(leaf: KnowledgeSource, checkout: CommitCheckout, limits: DocumentLimits, budget: { bytesLeft: number }): Promise<FetchedDocument[]> {
+async function leafDocuments(
+  leaf: KnowledgeSource,
+  checkout: CommitCheckout,
+  limits: DocumentLimits,
+  budget: { bytesLeft: number },
+): Promise<FetchedDocument[]> {
   const byPath = new Map(checkout.files.map((f) => [f.path, f]));
   const matched = matchDocuments([...byPath.keys()], leaf.patterns);
   if (matched.length === 0) {
-    throw new DocumentSourceError(`no file of ${parseRepoSource(leaf.repo).display} at commit ${leaf.commit} matches document.patterns ${JSON.stringify(leaf.patterns)}`, 'no-matching-document');
+    throw new DocumentSourceError(
+      `no file of ${parseRepoSource(leaf.repo).display} at commit ${leaf.commit} matches document.patterns ${JSON.stringify(leaf.patterns)}`,
+      'no-matching-document',
+    );
   }
   if (matched.length > limits.maxFilesPerLeaf) {
-    throw new DocumentSourceError(`document.patterns match ${matched.length} files; at most ${limits.maxFilesPerLeaf} are allowed per leaf`, 'document-too-large');
+    throw new DocumentSourceError(
+      `document.patterns match ${matched.length} files; at most ${limits.maxFilesPerLeaf} are allowed per leaf`,
+      'document-too-large',
+    );
   }
   const documents: FetchedDocument[] = [];
   for (const path of matched) {
     const file = byPath.get(path);
     if (!file) continue;
     budget.bytesLeft -= file.size;
-    if (budget.bytesLeft < 0) throw new DocumentSourceError(`the taxonomy's documents exceed ${limits.maxTotalBytes} bytes in all`, 'document-too-large');
+    if (budget.bytesLeft < 0)
+      throw new DocumentSourceError(`the taxonomy's documents exceed ${limits.maxTotalBytes} bytes in all`, 'document-too-large');
     documents.push({ leaf: leaf.leaf, sourcePath: path, text: await extractText(path, await checkout.readBlob(file)) });
   }
   return documents;

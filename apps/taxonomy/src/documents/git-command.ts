@@ -61,13 +61,24 @@ export function fetchProblem(err: unknown, display: string): DocumentSourceError
   if (!(err instanceof GitCommandError)) return new DocumentSourceError(`document.repo ${display}: ${String(err)}`, 'unreachable-repo');
   if (err.timedOut) return new DocumentSourceError(`document.repo ${display}: fetching took too long and was stopped`, 'unreachable-repo');
   const text = err.stderr;
-  if (/Authentication failed|could not read (Username|Password)|terminal prompts disabled|Permission denied \(|HTTP Basic: Access denied|returned error: 40[13]|Invalid username or password/i.test(text)) {
-    return new DocumentSourceError(`document.repo ${display}: authentication failed (check the secret named by secrets_manager_config.git_id)`, 'auth-failed');
+  if (
+    /Authentication failed|could not read (Username|Password)|terminal prompts disabled|Permission denied \(|HTTP Basic: Access denied|returned error: 40[13]|Invalid username or password/i.test(
+      text,
+    )
+  ) {
+    return new DocumentSourceError(
+      `document.repo ${display}: authentication failed (check the secret named by secrets_manager_config.git_id)`,
+      'auth-failed',
+    );
   }
   if (/not found|does not appear to be a git repository|returned error: 404|Repository not found/i.test(text)) {
     return new DocumentSourceError(`document.repo ${display}: the repository was not found`, 'unreachable-repo');
   }
-  if (/Could not resolve host|Connection refused|Connection timed out|unable to access|Network is unreachable|No route to host|Failed to connect/i.test(text)) {
+  if (
+    /Could not resolve host|Connection refused|Connection timed out|unable to access|Network is unreachable|No route to host|Failed to connect/i.test(
+      text,
+    )
+  ) {
     return new DocumentSourceError(`document.repo ${display}: the repository cannot be reached`, 'unreachable-repo');
   }
   return new DocumentSourceError(`document.repo ${display}: git could not fetch it (${lastLine(text)})`, 'unreachable-repo');

@@ -15,7 +15,11 @@ describe('credentialEnv', () => {
   afterEach(async () => rm(dir, { recursive: true, force: true }));
 
   it('hands https credentials to an askpass script through the environment, not in the script or a command line', async () => {
-    const env = await credentialEnv(parseRepoSource('https://git.example.com/docs.git'), { kind: 'username_password', username: 'reader', password: 'pa55' }, dir);
+    const env = await credentialEnv(
+      parseRepoSource('https://git.example.com/docs.git'),
+      { kind: 'username_password', username: 'reader', password: 'pa55' },
+      dir,
+    );
     expect(env).toMatchObject({ PLATFORM_GIT_USERNAME: 'reader', PLATFORM_GIT_PASSWORD: 'pa55' });
     const script = await readFile(env.GIT_ASKPASS, 'utf8');
     expect(script).not.toContain('pa55');
@@ -23,7 +27,11 @@ describe('credentialEnv', () => {
   });
 
   it('sends a token as the password of a fixed user', async () => {
-    const env = await credentialEnv(parseRepoSource('https://git.example.com/docs.git'), { kind: 'arbitrary', payload: ' ghp_token\n' }, dir);
+    const env = await credentialEnv(
+      parseRepoSource('https://git.example.com/docs.git'),
+      { kind: 'arbitrary', payload: ' ghp_token\n' },
+      dir,
+    );
     expect(env).toMatchObject({ PLATFORM_GIT_USERNAME: 'x-access-token', PLATFORM_GIT_PASSWORD: 'ghp_token' });
   });
 
@@ -37,8 +45,16 @@ describe('credentialEnv', () => {
   });
 
   it('refuses a credential that does not fit the transport', async () => {
-    await expect(credentialEnv(parseRepoSource('ssh://git@git.example.com/docs.git'), { kind: 'username_password', username: 'u', password: 'p' }, dir)).rejects.toMatchObject({ rule: 'credentials' });
-    await expect(credentialEnv(parseRepoSource('https://git.example.com/docs.git'), { kind: 'arbitrary', payload: KEY }, dir)).rejects.toMatchObject({ rule: 'credentials' });
+    await expect(
+      credentialEnv(
+        parseRepoSource('ssh://git@git.example.com/docs.git'),
+        { kind: 'username_password', username: 'u', password: 'p' },
+        dir,
+      ),
+    ).rejects.toMatchObject({ rule: 'credentials' });
+    await expect(
+      credentialEnv(parseRepoSource('https://git.example.com/docs.git'), { kind: 'arbitrary', payload: KEY }, dir),
+    ).rejects.toMatchObject({ rule: 'credentials' });
     expect(await credentialEnv(parseRepoSource('https://git.example.com/docs.git'), null, dir)).toEqual({});
   });
 });

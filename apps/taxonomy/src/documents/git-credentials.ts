@@ -20,7 +20,11 @@ export async function credentialEnv(source: RepoSource, credential: GitCredentia
   if (credential === null) return {};
   const isSshKey = credential.kind === 'arbitrary' && SSH_KEY.test(credential.payload);
   if (source.scheme === 'ssh') {
-    if (!isSshKey) throw new DocumentSourceError(`document.repo ${source.display}: an ssh repository needs a secret holding an SSH private key`, 'credentials');
+    if (!isSshKey)
+      throw new DocumentSourceError(
+        `document.repo ${source.display}: an ssh repository needs a secret holding an SSH private key`,
+        'credentials',
+      );
     const keyFile = join(dir, 'id_key');
     const payload = credential.payload.endsWith('\n') ? credential.payload : `${credential.payload}\n`;
     await writeFile(keyFile, payload, { mode: 0o600 });
@@ -29,11 +33,20 @@ export async function credentialEnv(source: RepoSource, credential: GitCredentia
     };
   }
   if (source.scheme !== 'https' && source.scheme !== 'http') return {};
-  if (isSshKey) throw new DocumentSourceError(`document.repo ${source.display}: an SSH key secret needs an ssh:// or git@host:path repository`, 'credentials');
-  const [username, password] = credential.kind === 'username_password' ? [credential.username, credential.password] : [TOKEN_USER, credential.payload.trim()];
+  if (isSshKey)
+    throw new DocumentSourceError(
+      `document.repo ${source.display}: an SSH key secret needs an ssh:// or git@host:path repository`,
+      'credentials',
+    );
+  const [username, password] =
+    credential.kind === 'username_password' ? [credential.username, credential.password] : [TOKEN_USER, credential.payload.trim()];
   const askpass = join(dir, 'askpass.sh');
   // The script holds no secret: it prints variables that only this git process (and its children) can see.
-  await writeFile(askpass, '#!/bin/sh\ncase "$1" in\n  Username*) printf \'%s\\n\' "$PLATFORM_GIT_USERNAME" ;;\n  *) printf \'%s\\n\' "$PLATFORM_GIT_PASSWORD" ;;\nesac\n', { mode: 0o700 });
+  await writeFile(
+    askpass,
+    '#!/bin/sh\ncase "$1" in\n  Username*) printf \'%s\\n\' "$PLATFORM_GIT_USERNAME" ;;\n  *) printf \'%s\\n\' "$PLATFORM_GIT_PASSWORD" ;;\nesac\n',
+    { mode: 0o700 },
+  );
   await chmod(askpass, 0o700);
   return { GIT_ASKPASS: askpass, PLATFORM_GIT_USERNAME: username, PLATFORM_GIT_PASSWORD: password };
 }

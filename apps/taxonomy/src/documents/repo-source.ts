@@ -36,7 +36,10 @@ export function parseRepoSource(repo: string): RepoSource {
     return { scheme: 'ssh', gitUrl: value, host, port: null, display: value };
   }
   if (!SCHEMES.has(scheme)) {
-    throw new DocumentSourceError(`document.repo uses "${scheme}://"; only https, http, ssh, git and file URLs are supported`, 'document-source');
+    throw new DocumentSourceError(
+      `document.repo uses "${scheme}://"; only https, http, ssh, git and file URLs are supported`,
+      'document-source',
+    );
   }
   let url: URL;
   try {
@@ -46,7 +49,8 @@ export function parseRepoSource(repo: string): RepoSource {
   }
   const display = redact(url);
   if (scheme === 'file') {
-    if (url.host !== '' && url.host !== 'localhost') throw new DocumentSourceError(`document.repo ${display}: a file URL cannot name a host`, 'document-source');
+    if (url.host !== '' && url.host !== 'localhost')
+      throw new DocumentSourceError(`document.repo ${display}: a file URL cannot name a host`, 'document-source');
     return { scheme: 'file', gitUrl: value, host: '', port: null, display };
   }
   if (url.hostname === '') throw invalid(repo);
@@ -76,5 +80,8 @@ function redact(url: URL): string {
 function invalid(repo: string): DocumentSourceError {
   // The raw value may hold credentials: never echo it.
   const hint = repo.length > 0 && !/[@]/.test(repo) ? ` "${repo.slice(0, 200)}"` : '';
-  return new DocumentSourceError(`document.repo${hint} is not a git URL (https://, ssh://, git@host:path, git:// or file://)`, 'document-source');
+  return new DocumentSourceError(
+    `document.repo${hint} is not a git URL (https://, ssh://, git@host:path, git:// or file://)`,
+    'document-source',
+  );
 }

@@ -23,11 +23,19 @@ function linkLeavesRoot(linkPath: string, target: string, symbolic: boolean): bo
 }
 
 /** Checks one header against the rules before any of its body is read; returns the file's path, or null to skip. */
-function admitEntry(header: Header, state: { entries: number; totalBytes: number; files: Map<string, Buffer> }, limits: ArchiveLimits): string | null {
+function admitEntry(
+  header: Header,
+  state: { entries: number; totalBytes: number; files: Map<string, Buffer> },
+  limits: ArchiveLimits,
+): string | null {
   const name = header.name;
   state.entries += 1;
   if (state.entries > limits.maxEntries) {
-    throw new UnsafeArchiveError('too-many-entries', `archive has more than ${limits.maxEntries} entries (refused at ${quoteEntry(name)})`, name);
+    throw new UnsafeArchiveError(
+      'too-many-entries',
+      `archive has more than ${limits.maxEntries} entries (refused at ${quoteEntry(name)})`,
+      name,
+    );
   }
   const path = normalizeEntryPath(name);
   switch (header.type) {
@@ -43,18 +51,34 @@ function admitEntry(header: Header, state: { entries: number; totalBytes: number
       const target = header.linkname ?? '';
       const kind = header.type === 'symlink' ? 'symlink' : 'hardlink';
       const where = linkLeavesRoot(path, target, header.type === 'symlink') ? ', which points outside the archive root' : '';
-      throw new UnsafeArchiveError('link-entry', `entry ${quoteEntry(name)} is a ${kind} to ${quoteEntry(target)}${where}; links are not accepted`, name);
+      throw new UnsafeArchiveError(
+        'link-entry',
+        `entry ${quoteEntry(name)} is a ${kind} to ${quoteEntry(target)}${where}; links are not accepted`,
+        name,
+      );
     }
     default:
-      throw new UnsafeArchiveError('special-entry', `entry ${quoteEntry(name)} is a ${header.type ?? 'unknown type of'} entry; only files and directories are accepted`, name);
+      throw new UnsafeArchiveError(
+        'special-entry',
+        `entry ${quoteEntry(name)} is a ${header.type ?? 'unknown type of'} entry; only files and directories are accepted`,
+        name,
+      );
   }
   if (path === '') throw new UnsafeArchiveError('unsafe-path', `file entry ${quoteEntry(name)} has no name`, name);
   const size = header.size ?? 0;
   if (size > limits.maxFileBytes) {
-    throw new UnsafeArchiveError('file-too-large', `entry ${quoteEntry(name)} is ${size} bytes, above the ${limits.maxFileBytes}-byte limit per file`, name);
+    throw new UnsafeArchiveError(
+      'file-too-large',
+      `entry ${quoteEntry(name)} is ${size} bytes, above the ${limits.maxFileBytes}-byte limit per file`,
+      name,
+    );
   }
   if (state.totalBytes + size > limits.maxTotalBytes) {
-    throw new UnsafeArchiveError('archive-too-large', `archive holds more than ${limits.maxTotalBytes} bytes of files (refused at ${quoteEntry(name)})`, name);
+    throw new UnsafeArchiveError(
+      'archive-too-large',
+      `archive holds more than ${limits.maxTotalBytes} bytes of files (refused at ${quoteEntry(name)})`,
+      name,
+    );
   }
   // Later entries silently replace earlier ones in tar; for a reviewable upload that ambiguity is a refusal.
   if (state.files.has(path)) throw new UnsafeArchiveError('duplicate-entry', `entry ${quoteEntry(name)} appears more than once`, name);
@@ -85,7 +109,11 @@ export function extractEntries(source: TarSource, limits: ArchiveLimits): Promis
       reject(err);
     };
     const asInvalid = (what: string) => (err: Error) =>
-      fail(err instanceof UnsafeArchiveError || err instanceof InvalidArchiveError ? err : new InvalidArchiveError(`${what}: ${err.message}`, { cause: err }));
+      fail(
+        err instanceof UnsafeArchiveError || err instanceof InvalidArchiveError
+          ? err
+          : new InvalidArchiveError(`${what}: ${err.message}`, { cause: err }),
+      );
 
     source.raw.on('error', fail);
     gunzip?.on('error', asInvalid('corrupt gzip data'));

@@ -28,7 +28,8 @@ const FRAMING_BYTES_FIXED = MiB;
 export function resolveArchiveLimits(overrides: Partial<ArchiveLimits> = {}): ArchiveLimits {
   const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...overrides };
   for (const [name, value] of Object.entries(limits)) {
-    if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`archive limit ${name} must be a non-negative integer, got ${value}`);
+    if (!Number.isSafeInteger(value) || value < 0)
+      throw new RangeError(`archive limit ${name} must be a non-negative integer, got ${value}`);
   }
   return limits;
 }

@@ -44,7 +44,10 @@ describe('readTaxonomyArchive: valid archives', () => {
     const archive = await readTaxonomyArchive(bufferStream(await buildTarGz(taxonomy)));
     expect(archive.leaves).toEqual(['compositional_skills/writing/rhymes/qna.yaml', 'knowledge/science/astronomy/qna.yaml']);
     expect([...archive.files.keys()].sort()).toEqual(
-      taxonomy.filter((e) => e.type !== 'directory').map((e) => e.name).sort(),
+      taxonomy
+        .filter((e) => e.type !== 'directory')
+        .map((e) => e.name)
+        .sort(),
     );
     expect(archive.files.get('knowledge/science/astronomy/qna.yaml')?.toString()).toBe(KNOWLEDGE_QNA);
     expect(archive.totalBytes).toBe(taxonomy.reduce((n, e) => n + Buffer.byteLength(e.body ?? ''), 0));
@@ -85,7 +88,11 @@ describe('readTaxonomyArchive: valid archives', () => {
 describe('readTaxonomyArchive: unsafe archives', () => {
   it('refuses "../" path segments', async () => {
     await expectUnsafe(await buildTarGz([{ name: '../evil.sh', body: 'x' }]), 'path-traversal', '../evil.sh');
-    await expectUnsafe(await buildTarGz([{ name: 'knowledge/../../etc/cron.d/x', body: 'x' }]), 'path-traversal', 'knowledge/../../etc/cron.d/x');
+    await expectUnsafe(
+      await buildTarGz([{ name: 'knowledge/../../etc/cron.d/x', body: 'x' }]),
+      'path-traversal',
+      'knowledge/../../etc/cron.d/x',
+    );
   });
 
   it('refuses absolute paths', async () => {
@@ -108,7 +115,10 @@ describe('readTaxonomyArchive: unsafe archives', () => {
 
   it('refuses symlinks that stay inside the root as well (all links are refused)', async () => {
     const err = await expectUnsafe(
-      await buildTarGz([{ name: 'k/a', body: 'x' }, { name: 'k/sub/b', type: 'symlink', linkname: '../a' }]),
+      await buildTarGz([
+        { name: 'k/a', body: 'x' },
+        { name: 'k/sub/b', type: 'symlink', linkname: '../a' },
+      ]),
       'link-entry',
       'k/sub/b',
     );
@@ -117,7 +127,10 @@ describe('readTaxonomyArchive: unsafe archives', () => {
 
   it('refuses hardlinks', async () => {
     const err = await expectUnsafe(
-      await buildTarGz([{ name: 'a', body: 'x' }, { name: 'knowledge/x/qna.yaml', type: 'link', linkname: 'a' }]),
+      await buildTarGz([
+        { name: 'a', body: 'x' },
+        { name: 'knowledge/x/qna.yaml', type: 'link', linkname: 'a' },
+      ]),
       'link-entry',
       'knowledge/x/qna.yaml',
     );
@@ -130,7 +143,14 @@ describe('readTaxonomyArchive: unsafe archives', () => {
   });
 
   it('refuses a path that appears twice', async () => {
-    await expectUnsafe(await buildTarGz([{ name: 'a/qna.yaml', body: '1' }, { name: './a/qna.yaml', body: '2' }]), 'duplicate-entry', './a/qna.yaml');
+    await expectUnsafe(
+      await buildTarGz([
+        { name: 'a/qna.yaml', body: '1' },
+        { name: './a/qna.yaml', body: '2' },
+      ]),
+      'duplicate-entry',
+      './a/qna.yaml',
+    );
   });
 
   it('refuses more than 10 000 entries by default', async () => {
@@ -142,7 +162,15 @@ describe('readTaxonomyArchive: unsafe archives', () => {
   });
 
   it('honours a lower maxEntries', async () => {
-    await expectUnsafe(await buildTarGz([{ name: 'a', body: '' }, { name: 'b', body: '' }]), 'too-many-entries', 'b', { maxEntries: 1 });
+    await expectUnsafe(
+      await buildTarGz([
+        { name: 'a', body: '' },
+        { name: 'b', body: '' },
+      ]),
+      'too-many-entries',
+      'b',
+      { maxEntries: 1 },
+    );
   });
 
   it('refuses a single file above 10 MiB by default, from its header', async () => {

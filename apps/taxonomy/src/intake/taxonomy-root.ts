@@ -30,7 +30,7 @@ export function findWrapperFolder(paths: Iterable<string>): string | null {
 export function findLeaves(paths: Iterable<string>): string[] {
   const leaves: string[] = [];
   for (const path of paths) {
-    if (underLeafRoot(path) && (path.endsWith(`/${LEAF_FILE}`))) leaves.push(path);
+    if (underLeafRoot(path) && path.endsWith(`/${LEAF_FILE}`)) leaves.push(path);
   }
   return leaves.sort();
 }

@@ -28,18 +28,27 @@ const MAX_PAYLOAD = 64 * 1024;
  */
 export function checkNewSecret(input: NewSecret): { type: SecretType; value: SecretValue } {
   if (input.name.length < 2 || input.name.length > 256 || !NAME.test(input.name)) {
-    throw PlatformError.invalid('name must be 2-256 characters of letters, digits, "-", "_" and ".", starting and ending with a letter or digit.', 'name');
+    throw PlatformError.invalid(
+      'name must be 2-256 characters of letters, digits, "-", "_" and ".", starting and ending with a letter or digit.',
+      'name',
+    );
   }
-  if (input.description.length > MAX_DESCRIPTION) throw PlatformError.invalid(`description must be at most ${MAX_DESCRIPTION} characters.`, 'description');
+  if (input.description.length > MAX_DESCRIPTION)
+    throw PlatformError.invalid(`description must be at most ${MAX_DESCRIPTION} characters.`, 'description');
   if (input.secretType === 'username_password') {
-    if (input.payload !== '') throw PlatformError.invalid('A username_password secret takes username and password, not payload.', 'payload');
-    if (input.username === '' || input.username.length > MAX_USERNAME) throw PlatformError.invalid(`username is required (at most ${MAX_USERNAME} characters).`, 'username');
-    if (input.password === '' || input.password.length > MAX_PASSWORD) throw PlatformError.invalid(`password is required (at most ${MAX_PASSWORD} characters).`, 'password');
+    if (input.payload !== '')
+      throw PlatformError.invalid('A username_password secret takes username and password, not payload.', 'payload');
+    if (input.username === '' || input.username.length > MAX_USERNAME)
+      throw PlatformError.invalid(`username is required (at most ${MAX_USERNAME} characters).`, 'username');
+    if (input.password === '' || input.password.length > MAX_PASSWORD)
+      throw PlatformError.invalid(`password is required (at most ${MAX_PASSWORD} characters).`, 'password');
     return { type: 'username_password', value: { username: input.username, password: input.password } };
   }
   if (input.secretType === 'arbitrary') {
-    if (input.username !== '' || input.password !== '') throw PlatformError.invalid('An arbitrary secret takes payload, not username or password.', 'payload');
-    if (input.payload.trim() === '' || input.payload.length > MAX_PAYLOAD) throw PlatformError.invalid(`payload is required (at most ${MAX_PAYLOAD} characters).`, 'payload');
+    if (input.username !== '' || input.password !== '')
+      throw PlatformError.invalid('An arbitrary secret takes payload, not username or password.', 'payload');
+    if (input.payload.trim() === '' || input.payload.length > MAX_PAYLOAD)
+      throw PlatformError.invalid(`payload is required (at most ${MAX_PAYLOAD} characters).`, 'payload');
     return { type: 'arbitrary', value: { payload: input.payload } };
   }
   throw PlatformError.invalid('secret_type must be "username_password" or "arbitrary".', 'secret_type');

@@ -74,9 +74,17 @@ export class SecretsService {
    */
   async gitCredential(projectId: string, gitId: string): Promise<GitCredential> {
     const row = isInstructlabId(gitId) ? await this.repo.findOneBy({ projectId, id: gitId }) : null;
-    if (!row) throw PlatformError.invalid(`secrets_manager_config.git_id "${gitId.slice(0, 64)}" names no secret of this project.`, 'secrets_manager_config.git_id');
-    const value = JSON.parse(this.cipher.open({ iv: row.valueIv, tag: row.valueTag, ciphertext: row.valueCiphertext }, context(row.id, row.projectId))) as SecretValue;
-    return 'payload' in value ? { kind: 'arbitrary', payload: value.payload } : { kind: 'username_password', username: value.username, password: value.password };
+    if (!row)
+      throw PlatformError.invalid(
+        `secrets_manager_config.git_id "${gitId.slice(0, 64)}" names no secret of this project.`,
+        'secrets_manager_config.git_id',
+      );
+    const value = JSON.parse(
+      this.cipher.open({ iv: row.valueIv, tag: row.valueTag, ciphertext: row.valueCiphertext }, context(row.id, row.projectId)),
+    ) as SecretValue;
+    return 'payload' in value
+      ? { kind: 'arbitrary', payload: value.payload }
+      : { kind: 'username_password', username: value.username, password: value.password };
   }
 }
 

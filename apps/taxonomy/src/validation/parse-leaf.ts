@@ -21,13 +21,18 @@ export function parseLeaf(text: string): ParsedLeaf {
   const syntaxIssues = doc.errors.map((e) => ({
     line: lineAt(e.pos[0]),
     rule: e.code === 'DUPLICATE_KEY' ? 'key-duplicates' : 'syntax',
-    message: e.code === 'DUPLICATE_KEY' ? 'duplicate key: each key may appear once in a mapping' : `YAML syntax error: ${plainMessage(e.message)}`,
+    message:
+      e.code === 'DUPLICATE_KEY' ? 'duplicate key: each key may appear once in a mapping' : `YAML syntax error: ${plainMessage(e.message)}`,
   }));
   // The parser accepts an alias to a missing anchor and fails only when values are read; report it here.
   visit(doc, {
     Alias(_, alias) {
       if (alias.resolve(doc) === undefined) {
-        syntaxIssues.push({ line: lineAt(alias.range?.[0] ?? 0), rule: 'syntax', message: `YAML syntax error: the alias *${alias.source} has no anchor &${alias.source} before it` });
+        syntaxIssues.push({
+          line: lineAt(alias.range?.[0] ?? 0),
+          rule: 'syntax',
+          message: `YAML syntax error: the alias *${alias.source} has no anchor &${alias.source} before it`,
+        });
       }
     },
   });

@@ -8,10 +8,18 @@ const K = (text: string) => lineOf(KNOWLEDGE_LINES, text);
 
 describe('lint (yamllint relaxed, strict, as InstructLab runs it)', () => {
   it('refuses trailing spaces and tabs, inside block scalars too', () => {
-    expect(check(asFile(replaceLine(KNOWLEDGE_LINES, 'domain: astronomy', 'domain: astronomy  ')))).toEqual([{ line: 3, rule: 'trailing-spaces' }]);
-    const inBlock = replaceLine(KNOWLEDGE_LINES, '      Fact 2 about the Sun: it is a star of type G2V.', '      Fact 2 about the Sun: it is a star of type G2V.\t');
+    expect(check(asFile(replaceLine(KNOWLEDGE_LINES, 'domain: astronomy', 'domain: astronomy  ')))).toEqual([
+      { line: 3, rule: 'trailing-spaces' },
+    ]);
+    const inBlock = replaceLine(
+      KNOWLEDGE_LINES,
+      '      Fact 2 about the Sun: it is a star of type G2V.',
+      '      Fact 2 about the Sun: it is a star of type G2V.\t',
+    );
     expect(check(asFile(inBlock))).toEqual([{ line: K('      Fact 2 about the Sun: it is a star of type G2V.'), rule: 'trailing-spaces' }]);
-    expect(validateLeaf(PATH, Buffer.from(asFile(replaceLine(KNOWLEDGE_LINES, 'version: 3', 'version: 3 '))))[0].message).toBe('trailing whitespace at the end of the line (trailing-spaces)');
+    expect(validateLeaf(PATH, Buffer.from(asFile(replaceLine(KNOWLEDGE_LINES, 'version: 3', 'version: 3 '))))[0].message).toBe(
+      'trailing whitespace at the end of the line (trailing-spaces)',
+    );
   });
 
   it('requires a newline at the end of the file', () => {
@@ -36,22 +44,45 @@ describe('lint (yamllint relaxed, strict, as InstructLab runs it)', () => {
   it('refuses spaces before a colon and several after a colon or a hyphen', () => {
     expect(check(asFile(replaceLine(KNOWLEDGE_LINES, 'domain: astronomy', 'domain : astronomy')))).toEqual([{ line: 3, rule: 'colons' }]);
     expect(check(asFile(replaceLine(KNOWLEDGE_LINES, 'domain: astronomy', 'domain:   astronomy')))).toEqual([{ line: 3, rule: 'colons' }]);
-    expect(validateLeaf(PATH, Buffer.from(asFile(replaceLine(KNOWLEDGE_LINES, 'domain: astronomy', 'domain:   astronomy'))))[0].message).toBe('3 spaces after the colon; use one (colons)');
-    expect(check(asFile(replaceLine(KNOWLEDGE_LINES, '    - "*.md"', '    -   "*.md"')))).toEqual([{ line: KNOWLEDGE_LINES.length, rule: 'hyphens' }]);
+    expect(
+      validateLeaf(PATH, Buffer.from(asFile(replaceLine(KNOWLEDGE_LINES, 'domain: astronomy', 'domain:   astronomy'))))[0].message,
+    ).toBe('3 spaces after the colon; use one (colons)');
+    expect(check(asFile(replaceLine(KNOWLEDGE_LINES, '    - "*.md"', '    -   "*.md"')))).toEqual([
+      { line: KNOWLEDGE_LINES.length, rule: 'hyphens' },
+    ]);
     // The seed's keys line up after the wide hyphen, so the YAML is valid and only the spacing is wrong.
     const at = lineOf(FREEFORM_SKILL_LINES, '  - question: Write poem number 2 about the sea.');
-    const seed = [...FREEFORM_SKILL_LINES.slice(0, at - 1), '  -   question: Write poem number 2 about the sea.', '      answer: A short poem.', ...FREEFORM_SKILL_LINES.slice(at + 3)];
-    expect(validateLeaf('compositional_skills/writing/poetry/qna.yaml', Buffer.from(asFile(seed))).map(({ line, rule }) => ({ line, rule }))).toEqual([{ line: 9, rule: 'hyphens' }]);
+    const seed = [
+      ...FREEFORM_SKILL_LINES.slice(0, at - 1),
+      '  -   question: Write poem number 2 about the sea.',
+      '      answer: A short poem.',
+      ...FREEFORM_SKILL_LINES.slice(at + 3),
+    ];
+    expect(
+      validateLeaf('compositional_skills/writing/poetry/qna.yaml', Buffer.from(asFile(seed))).map(({ line, rule }) => ({ line, rule })),
+    ).toEqual([{ line: 9, rule: 'hyphens' }]);
   });
 
   it('leaves the text of block scalars alone, and comments after a colon', () => {
-    const prose = replaceLine(KNOWLEDGE_LINES, '      Fact 2 about the Sun: it is a star of type G2V.', '      Steps  :  look', '      -   then write', '      Fact 2 about the Sun: it is a star of type G2V.');
+    const prose = replaceLine(
+      KNOWLEDGE_LINES,
+      '      Fact 2 about the Sun: it is a star of type G2V.',
+      '      Steps  :  look',
+      '      -   then write',
+      '      Fact 2 about the Sun: it is a star of type G2V.',
+    );
     expect(check(asFile(prose))).toEqual([]);
     expect(check(asFile(replaceLine(KNOWLEDGE_LINES, 'seed_examples:', 'seed_examples:   # five of them')))).toEqual([]);
   });
 
   it('does not check line length (InstructLab disables that rule: contexts are long lines)', () => {
-    expect(check(asFile(replaceLine(KNOWLEDGE_LINES, 'document_outline: Facts about the Sun', `document_outline: ${'very long outline '.repeat(40)}end`)))).toEqual([]);
+    expect(
+      check(
+        asFile(
+          replaceLine(KNOWLEDGE_LINES, 'document_outline: Facts about the Sun', `document_outline: ${'very long outline '.repeat(40)}end`),
+        ),
+      ),
+    ).toEqual([]);
   });
 
   it('reports lint problems together with schema problems', () => {
@@ -68,9 +99,17 @@ describe('YAML syntax', () => {
   const syntax = (text: string) => validateLeaf(PATH, Buffer.from(text));
 
   it('reports tabs used as indentation with their line', () => {
-    const tabbed = replaceLine(KNOWLEDGE_LINES, '  repo: https://github.com/example/astronomy-docs', '\trepo: https://github.com/example/astronomy-docs');
+    const tabbed = replaceLine(
+      KNOWLEDGE_LINES,
+      '  repo: https://github.com/example/astronomy-docs',
+      '\trepo: https://github.com/example/astronomy-docs',
+    );
     const found = syntax(asFile(tabbed));
-    expect(found[0]).toEqual({ line: K('  repo: https://github.com/example/astronomy-docs'), rule: 'syntax', message: expect.stringMatching(/^YAML syntax error: tabs are not allowed as indentation/) });
+    expect(found[0]).toEqual({
+      line: K('  repo: https://github.com/example/astronomy-docs'),
+      rule: 'syntax',
+      message: expect.stringMatching(/^YAML syntax error: tabs are not allowed as indentation/),
+    });
   });
 
   it('reports an unclosed quote and does not pile schema errors on a broken tree', () => {

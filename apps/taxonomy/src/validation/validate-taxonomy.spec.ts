@@ -10,7 +10,12 @@ const leavesOf = (map: Map<string, Buffer>) => [...map.keys()].filter((p) => p.e
 
 describe('validateTaxonomy', () => {
   it('finds nothing wrong with a valid taxonomy, ignoring files that are not leaves', async () => {
-    const tree = files({ 'knowledge/sun/qna.yaml': KNOWLEDGE, 'compositional_skills/poems/qna.yaml': FREEFORM_SKILL, 'knowledge/sun/attribution.txt': '', 'README.md': '  \t\n\n' });
+    const tree = files({
+      'knowledge/sun/qna.yaml': KNOWLEDGE,
+      'compositional_skills/poems/qna.yaml': FREEFORM_SKILL,
+      'knowledge/sun/attribution.txt': '',
+      'README.md': '  \t\n\n',
+    });
     expect(await validateTaxonomy(tree, leavesOf(tree))).toEqual([]);
   });
 
@@ -32,10 +37,24 @@ describe('validateTaxonomy', () => {
   });
 
   it('names leaves InstructLab would silently skip because of their file name', async () => {
-    const tree = files({ 'knowledge/sun/qna.yml': KNOWLEDGE, 'compositional_skills/poems/QNA.yaml': FREEFORM_SKILL, 'docs/qna.yml': 'not a leaf root' });
+    const tree = files({
+      'knowledge/sun/qna.yml': KNOWLEDGE,
+      'compositional_skills/poems/QNA.yaml': FREEFORM_SKILL,
+      'docs/qna.yml': 'not a leaf root',
+    });
     expect(await validateTaxonomy(tree, leavesOf(tree))).toEqual([
-      { file: 'compositional_skills/poems/QNA.yaml', line: 1, rule: 'file-name', message: 'InstructLab only reads files named "qna.yaml"; rename this file' },
-      { file: 'knowledge/sun/qna.yml', line: 1, rule: 'file-name', message: 'InstructLab only reads files named "qna.yaml"; rename this file' },
+      {
+        file: 'compositional_skills/poems/QNA.yaml',
+        line: 1,
+        rule: 'file-name',
+        message: 'InstructLab only reads files named "qna.yaml"; rename this file',
+      },
+      {
+        file: 'knowledge/sun/qna.yml',
+        line: 1,
+        rule: 'file-name',
+        message: 'InstructLab only reads files named "qna.yaml"; rename this file',
+      },
     ]);
   });
 
@@ -59,10 +78,20 @@ describe('taxonomyRefusal', () => {
     const details = decodeErrorDetails(encodeErrorDetails(err));
     const last = FREEFORM_SKILL.split('\n').length;
     expect(details?.issues).toEqual([
-      { code: 'invalid_taxonomy', message: `compositional_skills/poems/qna.yaml:${last}: blank line at the end of the file (empty-lines)`, target: { type: 'field', name: 'compositional_skills/poems/qna.yaml' } },
-      { code: 'invalid_taxonomy', message: 'knowledge/sun/qna.yaml:3: domain must not be empty', target: { type: 'field', name: 'knowledge/sun/qna.yaml' } },
+      {
+        code: 'invalid_taxonomy',
+        message: `compositional_skills/poems/qna.yaml:${last}: blank line at the end of the file (empty-lines)`,
+        target: { type: 'field', name: 'compositional_skills/poems/qna.yaml' },
+      },
+      {
+        code: 'invalid_taxonomy',
+        message: 'knowledge/sun/qna.yaml:3: domain must not be empty',
+        target: { type: 'field', name: 'knowledge/sun/qna.yaml' },
+      },
     ]);
-    expect(details?.message).toBe(`The taxonomy is invalid: 2 problems in 2 files; the first: compositional_skills/poems/qna.yaml:${last}: blank line at the end of the file (empty-lines)`);
+    expect(details?.message).toBe(
+      `The taxonomy is invalid: 2 problems in 2 files; the first: compositional_skills/poems/qna.yaml:${last}: blank line at the end of the file (empty-lines)`,
+    );
   });
 
   it('lists at most 100 problems and says how many more there were', async () => {
@@ -73,7 +102,9 @@ describe('taxonomyRefusal', () => {
     expect(found).toHaveLength(3 * KNOWLEDGE_LINES.length);
     const err = taxonomyRefusal(found);
     expect(err.issues).toHaveLength(101);
-    expect(err.issues[99].message).toBe(`knowledge/sun2/qna.yaml:${100 - KNOWLEDGE_LINES.length}: trailing whitespace at the end of the line (trailing-spaces)`);
+    expect(err.issues[99].message).toBe(
+      `knowledge/sun2/qna.yaml:${100 - KNOWLEDGE_LINES.length}: trailing whitespace at the end of the line (trailing-spaces)`,
+    );
     expect(err.issues[100].message).toBe(`…and ${3 * KNOWLEDGE_LINES.length - 100} more problems not listed.`);
   });
 });

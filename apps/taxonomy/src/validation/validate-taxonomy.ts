@@ -12,7 +12,8 @@ export async function validateTaxonomy(files: ReadonlyMap<string, Buffer>, leave
   const issues: LeafIssue[] = [];
   let turnStarted = performance.now();
   for (const file of files.keys()) {
-    if (isMisnamedLeaf(file)) issues.push({ file, line: 1, rule: 'file-name', message: 'InstructLab only reads files named "qna.yaml"; rename this file' });
+    if (isMisnamedLeaf(file))
+      issues.push({ file, line: 1, rule: 'file-name', message: 'InstructLab only reads files named "qna.yaml"; rename this file' });
   }
   for (const file of leaves) {
     const data = files.get(file);

@@ -15,7 +15,9 @@ function filesUnder(dir: string): string[] {
  * model.safetensors finds the config and tokenizer next to it.
  */
 export async function uploadDir(store: ObjectStore, dir: string, prefix: string): Promise<number> {
-  const files = filesUnder(dir).sort((a, b) => Number(a.endsWith('.safetensors')) - Number(b.endsWith('.safetensors')) || a.localeCompare(b));
+  const files = filesUnder(dir).sort(
+    (a, b) => Number(a.endsWith('.safetensors')) - Number(b.endsWith('.safetensors')) || a.localeCompare(b),
+  );
   for (const f of files) {
     const key = prefix + relative(dir, f).split(sep).join('/');
     // Small files go as buffers; large ones stream in parts.

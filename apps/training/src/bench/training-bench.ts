@@ -60,7 +60,17 @@ async function main(): Promise<void> {
       const spec: PhaseSpec = {
         modelId: 'bench',
         phase: p.phase,
-        settings: { mode: h.mode, epochs: p.settings.epochs, learningRate: p.settings.learningRate, batchSize: h.batchSize, maxSeqLen: h.maxSeqLen, loraRank: h.loraRank, loraAlpha: h.loraAlpha, warmupSteps: h.warmupSteps, seed: h.seed },
+        settings: {
+          mode: h.mode,
+          epochs: p.settings.epochs,
+          learningRate: p.settings.learningRate,
+          batchSize: h.batchSize,
+          maxSeqLen: h.maxSeqLen,
+          loraRank: h.loraRank,
+          loraAlpha: h.loraAlpha,
+          warmupSteps: h.warmupSteps,
+          seed: h.seed,
+        },
         dataPath,
         dataKey: 'unused',
         modelDir,
@@ -71,7 +81,12 @@ async function main(): Promise<void> {
       const steps: StepReport[] = [];
       let last = '';
       const started = performance.now();
-      await executor.runPhase(spec, { signal: new AbortController().signal, log: () => undefined, onStep: (s) => steps.push(s), onCheckpoint: async (c) => void (last = c.localDir ?? last) });
+      await executor.runPhase(spec, {
+        signal: new AbortController().signal,
+        log: () => undefined,
+        onStep: (s) => steps.push(s),
+        onCheckpoint: async (c) => void (last = c.localDir ?? last),
+      });
       const seconds = (performance.now() - started) / 1000;
       const tokens = p.settings.epochs * epochTokens(modelDir, p.records as training.InstructLabRecord[], h.maxSeqLen);
       modelDir = last;
@@ -89,10 +104,21 @@ async function main(): Promise<void> {
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
-  console.log(`training benchmark: starter model (models/starter), built-in CPU trainer, ${h.mode} fine-tuning, batch ${h.batchSize}, 1 thread`);
+  console.log(
+    `training benchmark: starter model (models/starter), built-in CPU trainer, ${h.mode} fine-tuning, batch ${h.batchSize}, 1 thread`,
+  );
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}; data: ${COPIES * 7} records per phase\n`);
   const head = ['phase', 'epochs', 'steps', 'tokens', 'time s', 'tokens/s', 'step tokens/s', 'loss on its data'];
-  const body = rows.map((r) => [r.phase, String(r.epochs), String(r.steps), String(r.tokens), r.seconds.toFixed(1), (r.tokens / r.seconds).toFixed(0), r.stepTokensPerSecond.toFixed(0), `${r.lossBefore.toFixed(3)} → ${r.lossAfter.toFixed(3)}`]);
+  const body = rows.map((r) => [
+    r.phase,
+    String(r.epochs),
+    String(r.steps),
+    String(r.tokens),
+    r.seconds.toFixed(1),
+    (r.tokens / r.seconds).toFixed(0),
+    r.stepTokensPerSecond.toFixed(0),
+    `${r.lossBefore.toFixed(3)} → ${r.lossAfter.toFixed(3)}`,
+  ]);
   const total = rows.reduce((a, r) => ({ tokens: a.tokens + r.tokens, seconds: a.seconds + r.seconds }), { tokens: 0, seconds: 0 });
   body.push(['total', '', '', String(total.tokens), total.seconds.toFixed(1), (total.tokens / total.seconds).toFixed(0), '', '']);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));

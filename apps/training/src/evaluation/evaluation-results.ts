@@ -10,12 +10,21 @@ import type { JobStore } from '../worker/job-store';
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 const numbers = (v: unknown): Record<string, number> =>
-  v && typeof v === 'object' ? Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, x]) => typeof x === 'number' && Number.isFinite(x)) as [string, number][]) : {};
+  v && typeof v === 'object'
+    ? Object.fromEntries(
+        Object.entries(v as Record<string, unknown>).filter(([, x]) => typeof x === 'number' && Number.isFinite(x)) as [string, number][],
+      )
+    : {};
 
 function branch(v: unknown): BranchMetricsJson | undefined {
   if (!v || typeof v !== 'object') return undefined;
   const o = v as Record<string, unknown>;
-  return { error_rate: num(o.error_rate), improvements: numbers(o.improvements), regressions: numbers(o.regressions), no_change: numbers(o.no_change) };
+  return {
+    error_rate: num(o.error_rate),
+    improvements: numbers(o.improvements),
+    regressions: numbers(o.regressions),
+    no_change: numbers(o.no_change),
+  };
 }
 
 /** Keeps the seed's four benchmark objects (and only numbers inside them) from the evaluation service's payload. */
@@ -24,7 +33,8 @@ export function toStoredMetrics(m: Record<string, unknown>): StoredEvalMetrics {
   const mmlu = m.mmlu as Record<string, unknown> | undefined;
   if (mmlu && typeof mmlu === 'object') out.mmlu = { overall_average: num(mmlu.overall_average), scores: numbers(mmlu.scores) };
   const mt = m.mt_bench as Record<string, unknown> | undefined;
-  if (mt && typeof mt === 'object') out.mt_bench = { overall_average: num(mt.overall_average), error_rate: num(mt.error_rate), scores: numbers(mt.scores) };
+  if (mt && typeof mt === 'object')
+    out.mt_bench = { overall_average: num(mt.overall_average), error_rate: num(mt.error_rate), scores: numbers(mt.scores) };
   const mb = branch(m.mmlu_branch);
   if (mb) out.mmlu_branch = mb;
   const tb = branch(m.mt_bench_branch);
@@ -37,7 +47,13 @@ export function toStoredMetrics(m: Record<string, unknown>): StoredEvalMetrics {
  * first, then the job turns completed with its metrics (nothing is reported completed before its model is in the
  * bucket). A failed evaluation fails the job. Redeliveries are harmless: only a running job changes.
  */
-export async function startEvaluationResults(o: { nc: NatsConnection; config: TrainingConfig; store: ObjectStore; jobs: JobStore; logger: Logger }): Promise<EventConsumer> {
+export async function startEvaluationResults(o: {
+  nc: NatsConnection;
+  config: TrainingConfig;
+  store: ObjectStore;
+  jobs: JobStore;
+  logger: Logger;
+}): Promise<EventConsumer> {
   const events = evaluationEventCatalog(o.config.eventsPrefix);
   return startConsumer<EventEnvelope<ModelEvaluated | ModelEvaluationFailed>>({
     nc: o.nc,
@@ -62,7 +78,10 @@ export async function startEvaluationResults(o: { nc: NatsConnection; config: Tr
       const data = event.data as ModelEvaluated;
       const best = job.checkpoints.find((c) => c.phase === data.bestCheckpoint.phase && c.epoch === data.bestCheckpoint.epoch);
       if (!best) {
-        await o.jobs.fail(job, `evaluation chose phase ${data.bestCheckpoint.phase} epoch ${data.bestCheckpoint.epoch}, which this job never saved`);
+        await o.jobs.fail(
+          job,
+          `evaluation chose phase ${data.bestCheckpoint.phase} epoch ${data.bestCheckpoint.epoch}, which this job never saved`,
+        );
         return;
       }
       const copied = await JobRunner.publishModel(o.store, job.id, best.objectPrefix);

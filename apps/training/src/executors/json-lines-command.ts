@@ -53,7 +53,12 @@ function stepOf(line: Record<string, unknown>): StepReport | undefined {
  */
 export function runJsonLinesCommand(spec: CommandSpec, cb: PhaseCallbacks): Promise<PhaseOutcome> {
   return new Promise<PhaseOutcome>((resolve, reject) => {
-    const child = spawn(spec.command, spec.args, { cwd: spec.cwd, env: spec.env, stdio: ['ignore', 'pipe', 'pipe'], detached: spec.ownProcessGroup ?? false });
+    const child = spawn(spec.command, spec.args, {
+      cwd: spec.cwd,
+      env: spec.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: spec.ownProcessGroup ?? false,
+    });
     let reported = spec.reportedEpochs;
     let chain: Promise<void> = Promise.resolve();
     let failure: unknown;
@@ -78,26 +83,28 @@ export function runJsonLinesCommand(spec: CommandSpec, cb: PhaseCallbacks): Prom
     else cb.signal.addEventListener('abort', onAbort, { once: true });
 
     const collect = () => {
-      chain = chain.then(async () => {
-        if (failure || cb.signal.aborted) return;
-        const state = readState(spec.outputDir);
-        if (!state || state.epoch <= reported) return;
-        for (let e = reported + 1; e <= state.epoch; e++) {
-          const dir = join(spec.outputDir, `epoch-${e}`);
-          if (!existsSync(join(dir, 'model.safetensors'))) continue;
-          const c: EpochCheckpoint = {
-            epoch: e,
-            localDir: dir,
-            globalStep: e === state.epoch ? state.global_step : Math.round((state.global_step / state.epoch) * e),
-            totalSteps: state.total_steps,
-          };
-          await cb.onCheckpoint(c);
-        }
-        reported = state.epoch;
-      }).catch((err: unknown) => {
-        failure ??= err;
-        onAbort();
-      });
+      chain = chain
+        .then(async () => {
+          if (failure || cb.signal.aborted) return;
+          const state = readState(spec.outputDir);
+          if (!state || state.epoch <= reported) return;
+          for (let e = reported + 1; e <= state.epoch; e++) {
+            const dir = join(spec.outputDir, `epoch-${e}`);
+            if (!existsSync(join(dir, 'model.safetensors'))) continue;
+            const c: EpochCheckpoint = {
+              epoch: e,
+              localDir: dir,
+              globalStep: e === state.epoch ? state.global_step : Math.round((state.global_step / state.epoch) * e),
+              totalSteps: state.total_steps,
+            };
+            await cb.onCheckpoint(c);
+          }
+          reported = state.epoch;
+        })
+        .catch((err: unknown) => {
+          failure ??= err;
+          onAbort();
+        });
     };
 
     createInterface({ input: child.stdout }).on('line', (text) => {

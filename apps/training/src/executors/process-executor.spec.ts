@@ -24,7 +24,17 @@ function spec(name: string, epochs: number, copies = 2): PhaseSpec {
   return {
     modelId: name,
     phase: 1,
-    settings: { mode: 'full', epochs, learningRate: 1e-3, batchSize: 4, maxSeqLen: 128, loraRank: 4, loraAlpha: 8, warmupSteps: 0, seed: 1 },
+    settings: {
+      mode: 'full',
+      epochs,
+      learningRate: 1e-3,
+      batchSize: 4,
+      maxSeqLen: 128,
+      loraRank: 4,
+      loraAlpha: 8,
+      warmupSteps: 0,
+      seed: 1,
+    },
     dataPath: data,
     dataKey: 'unused',
     modelDir: join(dir, 'base'),
@@ -73,7 +83,12 @@ describe('process executor', () => {
   }, 60_000);
 
   it('fails with the command’s last error lines', async () => {
-    const run = new ProcessExecutor('echo "no GPU found" >&2; exit 3').runPhase(spec('fails', 1), { signal: new AbortController().signal, log: () => undefined, onStep: () => undefined, onCheckpoint: async () => undefined });
+    const run = new ProcessExecutor('echo "no GPU found" >&2; exit 3').runPhase(spec('fails', 1), {
+      signal: new AbortController().signal,
+      log: () => undefined,
+      onStep: () => undefined,
+      onCheckpoint: async () => undefined,
+    });
     await expect(run).rejects.toThrow(/trainer exited with 3: no GPU found/);
   });
 });

@@ -54,6 +54,16 @@ export class ProcessExecutor implements TrainingExecutor {
   runPhase(spec: PhaseSpec, cb: PhaseCallbacks): Promise<PhaseOutcome> {
     const command = expandCommand(this.template, placeholderValues(spec));
     cb.log(`running: ${command}`);
-    return runJsonLinesCommand({ command: '/bin/sh', args: ['-c', command], env: process.env, outputDir: spec.outputDir, reportedEpochs: spec.resumeFromEpoch, ownProcessGroup: true }, cb);
+    return runJsonLinesCommand(
+      {
+        command: '/bin/sh',
+        args: ['-c', command],
+        env: process.env,
+        outputDir: spec.outputDir,
+        reportedEpochs: spec.resumeFromEpoch,
+        ownProcessGroup: true,
+      },
+      cb,
+    );
   }
 }

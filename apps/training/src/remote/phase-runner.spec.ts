@@ -15,7 +15,13 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 describe('phase runner (the Kubernetes Job pod)', () => {
   it('trains from a checkpoint in the bucket and uploads every epoch with its trainer state, resuming after a retry', async () => {
     const s3 = inject('s3');
-    const store = new S3ObjectStore({ endpoint: s3.endpoint, bucket: s3.bucket, accessKey: s3.accessKey, secretKey: s3.secretKey, region: 'us-east-1' });
+    const store = new S3ObjectStore({
+      endpoint: s3.endpoint,
+      bucket: s3.bucket,
+      accessKey: s3.accessKey,
+      secretKey: s3.secretKey,
+      region: 'us-east-1',
+    });
     const id = `pr-${randomBytes(4).toString('hex')}`;
     writeTinyModel(join(root, 'start'));
     await uploadDir(store, join(root, 'start'), `trained_models/${id}/artifacts/phase1/epoch-1/`);
@@ -41,10 +47,17 @@ describe('phase runner (the Kubernetes Job pod)', () => {
         `trained_models/${id}/artifacts/phase2/trainer_state.json`,
       ]),
     );
-    expect(JSON.parse((await store.getBuffer(`trained_models/${id}/artifacts/phase2/trainer_state.json`)).toString())).toMatchObject({ epoch: 2, global_step: 4, total_steps: 4 });
+    expect(JSON.parse((await store.getBuffer(`trained_models/${id}/artifacts/phase2/trainer_state.json`)).toString())).toMatchObject({
+      epoch: 2,
+      global_step: 4,
+      total_steps: 4,
+    });
 
     // A retried pod with more epochs continues after epoch 2 instead of starting over.
     expect(await runPhase({ ...env, PLATFORM_PHASE_EPOCHS: '3' }, store)).toBe(0);
-    expect(JSON.parse((await store.getBuffer(`trained_models/${id}/artifacts/phase2/trainer_state.json`)).toString())).toMatchObject({ epoch: 3, global_step: 6 });
+    expect(JSON.parse((await store.getBuffer(`trained_models/${id}/artifacts/phase2/trainer_state.json`)).toString())).toMatchObject({
+      epoch: 3,
+      global_step: 6,
+    });
   }, 90_000);
 });

@@ -52,7 +52,14 @@ export async function runPhase(env: Env = process.env, store: ObjectStore = crea
         : { global_step: 0, total_steps: 0 };
       writeFileSync(
         join(outputDir, 'trainer_state.json'),
-        JSON.stringify({ ...state, version: 1, mode: env.PLATFORM_PHASE_MODE ?? 'full', epoch: resumeFrom, checkpoint: `epoch-${resumeFrom}`, optimizer_state_saved: false }),
+        JSON.stringify({
+          ...state,
+          version: 1,
+          mode: env.PLATFORM_PHASE_MODE ?? 'full',
+          epoch: resumeFrom,
+          checkpoint: `epoch-${resumeFrom}`,
+          optimizer_state_saved: false,
+        }),
       );
     }
     const spec: PhaseSpec = {
@@ -77,16 +84,25 @@ export async function runPhase(env: Env = process.env, store: ObjectStore = crea
       outputPrefix,
       resumeFromEpoch: resumeFrom,
     };
-    const executor: TrainingExecutor = env.PLATFORM_TRAINING_PROCESS_COMMAND ? new ProcessExecutor(env.PLATFORM_TRAINING_PROCESS_COMMAND) : new BuiltinExecutor(Number(env.PLATFORM_TRAINING_THREADS ?? 1));
+    const executor: TrainingExecutor = env.PLATFORM_TRAINING_PROCESS_COMMAND
+      ? new ProcessExecutor(env.PLATFORM_TRAINING_PROCESS_COMMAND)
+      : new BuiltinExecutor(Number(env.PLATFORM_TRAINING_THREADS ?? 1));
     const ac = new AbortController();
     process.once('SIGTERM', () => ac.abort());
     const outcome = await executor.runPhase(spec, {
       signal: ac.signal,
       log: (line) => process.stderr.write(line + '\n'),
-      onStep: (s) => process.stdout.write(JSON.stringify({ step: s.step, epoch: s.epoch, loss: s.loss, lr: s.lr, tokens_per_second: s.tokensPerSecond }) + '\n'),
+      onStep: (s) =>
+        process.stdout.write(
+          JSON.stringify({ step: s.step, epoch: s.epoch, loss: s.loss, lr: s.lr, tokens_per_second: s.tokensPerSecond }) + '\n',
+        ),
       onCheckpoint: async (c) => {
         if (c.localDir) await uploadDir(store, c.localDir, `${outputPrefix}epoch-${c.epoch}/`);
-        await store.put(`${outputPrefix}trainer_state.json`, Buffer.from(JSON.stringify({ epoch: c.epoch, global_step: c.globalStep, total_steps: c.totalSteps })), 'application/json');
+        await store.put(
+          `${outputPrefix}trainer_state.json`,
+          Buffer.from(JSON.stringify({ epoch: c.epoch, global_step: c.globalStep, total_steps: c.totalSteps })),
+          'application/json',
+        );
       },
     });
     return outcome.status === 'completed' ? 0 : 130;

@@ -36,7 +36,13 @@ export async function createDatabase(baseUrl: string, name: string): Promise<str
 }
 
 export function objectStoreOf(infra: Infra): ObjectStore {
-  return new S3ObjectStore({ endpoint: infra.s3.endpoint, bucket: infra.s3.bucket, accessKey: infra.s3.accessKey, secretKey: infra.s3.secretKey, region: 'us-east-1' });
+  return new S3ObjectStore({
+    endpoint: infra.s3.endpoint,
+    bucket: infra.s3.bucket,
+    accessKey: infra.s3.accessKey,
+    secretKey: infra.s3.secretKey,
+    region: 'us-east-1',
+  });
 }
 
 /** `copies` rounds of the test conversations as JSONL. */
@@ -86,7 +92,13 @@ export async function startServiceChild(name: 'training' | 'sdg', env: NodeJS.Pr
   const prefix = `PLATFORM_${name.toUpperCase()}`;
   const child = spawn(process.execPath, ['-r', '@swc-node/register', join(WORKSPACE, `apps/${name}/src/main.ts`)], {
     cwd: WORKSPACE,
-    env: { ...process.env, ...env, [`${prefix}_GRPC_URL`]: `127.0.0.1:${grpcPort}`, [`${prefix}_OPS_PORT`]: String(opsPort), SWC_NODE_PROJECT: join(WORKSPACE, 'tsconfig.json') },
+    env: {
+      ...process.env,
+      ...env,
+      [`${prefix}_GRPC_URL`]: `127.0.0.1:${grpcPort}`,
+      [`${prefix}_OPS_PORT`]: String(opsPort),
+      SWC_NODE_PROJECT: join(WORKSPACE, 'tsconfig.json'),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -125,12 +137,20 @@ export async function startServiceChild(name: 'training' | 'sdg', env: NodeJS.Pr
 }
 
 /** A completed data generation run in the SDG service's own table, as its worker leaves it. */
-export async function seedDataJob(databaseUrl: string, o: { projectId: string; status?: string; trainingEstimated?: number }): Promise<string> {
+export async function seedDataJob(
+  databaseUrl: string,
+  o: { projectId: string; status?: string; trainingEstimated?: number },
+): Promise<string> {
   const id = randomUUID();
   const c = new Client({ connectionString: databaseUrl });
   await c.connect();
   try {
-    const tokens = { data_tokens_total: 1000, data_leaf_nodes: 1, training_estimated: o.trainingEstimated ?? 4242, training_phases: { phase_1_knowledge: 2000, phase_2_skills: 2242 } };
+    const tokens = {
+      data_tokens_total: 1000,
+      data_leaf_nodes: 1,
+      training_estimated: o.trainingEstimated ?? 4242,
+      training_phases: { phase_1_knowledge: 2000, phase_2_skills: 2242 },
+    };
     await c.query(
       `INSERT INTO sdg.data_jobs (id, project_id, name, taxonomy_id, status, state, teacher_model, judge_model, created_by, tokens, completed_at)
        VALUES ($1, $2, $3, $4, $5, '', 'platform/starter-llama', 'platform/starter-llama', 'test', $6, now())`,
@@ -189,11 +209,20 @@ export class EventLog {
   }
 }
 
-export function evaluationEvent(prefix: string, type: 'evaluation.model.evaluated' | 'evaluation.model.failed', data: Record<string, unknown>): EventEnvelope {
+export function evaluationEvent(
+  prefix: string,
+  type: 'evaluation.model.evaluated' | 'evaluation.model.failed',
+  data: Record<string, unknown>,
+): EventEnvelope {
   return createEvent(type, data, { subjectPrefix: prefix });
 }
 
-export async function waitUntil<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000, everyMs = 150): Promise<T> {
+export async function waitUntil<T>(
+  what: string,
+  fn: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 60_000,
+  everyMs = 150,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

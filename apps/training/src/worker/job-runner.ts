@@ -69,7 +69,18 @@ export class JobRunner {
     try {
       await this.store.put(
         `${modelPrefix(job.id)}logs/system-attempt-${job.attempts}.json`,
-        Buffer.from(JSON.stringify(systemDetails({ executor: this.executor.describe(), hyperparameters: job.hyperparameters, baseModel: job.baseModel, attempt: job.attempts }), null, 2)),
+        Buffer.from(
+          JSON.stringify(
+            systemDetails({
+              executor: this.executor.describe(),
+              hyperparameters: job.hyperparameters,
+              baseModel: job.baseModel,
+              attempt: job.attempts,
+            }),
+            null,
+            2,
+          ),
+        ),
         'application/json',
       );
       log.json({ event: 'start', attempt: job.attempts, checkpoints: job.checkpoints.length });
@@ -79,10 +90,28 @@ export class JobRunner {
         const done = checkpoints.filter((c) => c.phase === p.phase).sort((a, b) => a.epoch - b.epoch);
         if (done.at(-1)?.epoch === settings.epochs) continue;
         if (ac.signal.aborted) throw new Stopped();
-        await this.jobs.setState(job.id, p.state, { phase: p.phase, epoch: done.at(-1)?.epoch ?? 0, epochs: settings.epochs, step: done.at(-1)?.globalStep ?? 0, loss: NaN, tokensPerSecond: 0 });
+        await this.jobs.setState(job.id, p.state, {
+          phase: p.phase,
+          epoch: done.at(-1)?.epoch ?? 0,
+          epochs: settings.epochs,
+          step: done.at(-1)?.globalStep ?? 0,
+          loss: NaN,
+          tokensPerSecond: 0,
+        });
         const spec = await this.stage(job, p.phase, p.file, settings, checkpoints, attemptDir, log);
-        if (this.executor.local) await this.jobs.setPhaseTokens(job.id, p.phase, settings.epochs * epochTokens(spec.modelDir, spec.dataPath, job.hyperparameters.maxSeqLen));
-        log.json({ event: 'phase', phase: p.phase, epochs: settings.epochs, resumeFromEpoch: spec.resumeFromEpoch, learningRate: settings.learningRate });
+        if (this.executor.local)
+          await this.jobs.setPhaseTokens(
+            job.id,
+            p.phase,
+            settings.epochs * epochTokens(spec.modelDir, spec.dataPath, job.hyperparameters.maxSeqLen),
+          );
+        log.json({
+          event: 'phase',
+          phase: p.phase,
+          epochs: settings.epochs,
+          resumeFromEpoch: spec.resumeFromEpoch,
+          learningRate: settings.learningRate,
+        });
         const started = Date.now();
         const outcome = await this.executor.runPhase(spec, {
           signal: ac.signal,
@@ -158,7 +187,9 @@ export class JobRunner {
     const now = Date.now();
     if (now - (this.lastProgressWrite.get(job.id) ?? 0) < 1000) return;
     this.lastProgressWrite.set(job.id, now);
-    void this.jobs.setProgress(job.id, { phase, epoch: s.epoch, epochs, step: s.step, loss: s.loss, tokensPerSecond: s.tokensPerSecond }).catch(() => undefined);
+    void this.jobs
+      .setProgress(job.id, { phase, epoch: s.epoch, epochs, step: s.step, loss: s.loss, tokensPerSecond: s.tokensPerSecond })
+      .catch(() => undefined);
   }
 
   private async saveCheckpoint(job: ModelJobEntity, phase: 1 | 2, c: EpochCheckpoint, log: RunLog): Promise<StoredCheckpoint> {
@@ -172,17 +203,31 @@ export class JobRunner {
   }
 
   /** Data, start model and (when resuming) the last checkpoint of the phase, where the executor needs them. */
-  private async stage(job: ModelJobEntity, phase: 1 | 2, file: string, settings: { epochs: number; learningRate: number }, checkpoints: StoredCheckpoint[], attemptDir: string, log: RunLog): Promise<PhaseSpec> {
+  private async stage(
+    job: ModelJobEntity,
+    phase: 1 | 2,
+    file: string,
+    settings: { epochs: number; learningRate: number },
+    checkpoints: StoredCheckpoint[],
+    attemptDir: string,
+    log: RunLog,
+  ): Promise<PhaseSpec> {
     const h = job.hyperparameters;
     const dataKey = `data/${job.dataId}/${file}`;
     const dataPath = join(attemptDir, 'data', file);
     const outputDir = join(attemptDir, `phase${phase}`);
     mkdirSync(outputDir, { recursive: true });
-    const previous = checkpoints.filter((c) => c.phase === 1).sort((a, b) => a.epoch - b.epoch).at(-1);
+    const previous = checkpoints
+      .filter((c) => c.phase === 1)
+      .sort((a, b) => a.epoch - b.epoch)
+      .at(-1);
     const modelPrefixKey = phase === 2 ? previous?.objectPrefix : undefined;
     if (phase === 2 && !modelPrefixKey) throw new Error('phase 2 needs a phase-1 checkpoint');
     let modelDir = this.config.baseModel.dir;
-    const resume = checkpoints.filter((c) => c.phase === phase).sort((a, b) => a.epoch - b.epoch).at(-1);
+    const resume = checkpoints
+      .filter((c) => c.phase === phase)
+      .sort((a, b) => a.epoch - b.epoch)
+      .at(-1);
     if (this.executor.local) {
       if (!(await this.store.exists(dataKey))) throw new Error(`${dataKey} is missing from the bucket`);
       await downloadFile(this.store, dataKey, dataPath);
@@ -195,7 +240,16 @@ export class JobRunner {
         // The engine CLI resumes from its own trainer_state.json: recreate it from the row.
         writeFileSync(
           join(outputDir, 'trainer_state.json'),
-          JSON.stringify({ version: 1, mode: h.mode, global_step: resume.globalStep, epoch: resume.epoch, total_steps: resume.totalSteps, checkpoint: `epoch-${resume.epoch}`, seed: h.seed, optimizer_state_saved: false }),
+          JSON.stringify({
+            version: 1,
+            mode: h.mode,
+            global_step: resume.globalStep,
+            epoch: resume.epoch,
+            total_steps: resume.totalSteps,
+            checkpoint: `epoch-${resume.epoch}`,
+            seed: h.seed,
+            optimizer_state_saved: false,
+          }),
         );
         log.json({ event: 'resume', phase, fromEpoch: resume.epoch, objectPrefix: resume.objectPrefix });
       }
@@ -204,7 +258,17 @@ export class JobRunner {
     return {
       modelId: job.id,
       phase,
-      settings: { mode: h.mode, epochs: settings.epochs, learningRate: settings.learningRate, batchSize: h.batchSize, maxSeqLen: h.maxSeqLen, loraRank: h.loraRank, loraAlpha: h.loraAlpha, warmupSteps: h.warmupSteps, seed: h.seed },
+      settings: {
+        mode: h.mode,
+        epochs: settings.epochs,
+        learningRate: settings.learningRate,
+        batchSize: h.batchSize,
+        maxSeqLen: h.maxSeqLen,
+        loraRank: h.loraRank,
+        loraAlpha: h.loraAlpha,
+        warmupSteps: h.warmupSteps,
+        seed: h.seed,
+      },
       dataPath,
       dataKey,
       modelDir,

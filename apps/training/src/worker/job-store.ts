@@ -118,11 +118,25 @@ export class JobStore {
       const res = await m
         .createQueryBuilder()
         .update(ModelJobEntity)
-        .set({ status: 'failed', state: 'failed', failureReason: reason.slice(0, 2000), completedAt: () => 'now()', modifiedAt: () => 'now()' })
+        .set({
+          status: 'failed',
+          state: 'failed',
+          failureReason: reason.slice(0, 2000),
+          completedAt: () => 'now()',
+          modifiedAt: () => 'now()',
+        })
         .where("id = :id AND status IN ('queued', 'running')", { id: job.id })
         .execute();
       if (!res.affected) return false;
-      await enqueueEvent(m, TRAINING_SCHEMA, this.events.create('training.job.failed', { modelId: job.id, projectId: job.projectId, status: 'failed', reason }, { traceId: currentTraceId() }));
+      await enqueueEvent(
+        m,
+        TRAINING_SCHEMA,
+        this.events.create(
+          'training.job.failed',
+          { modelId: job.id, projectId: job.projectId, status: 'failed', reason },
+          { traceId: currentTraceId() },
+        ),
+      );
       return true;
     });
     this.relay.nudge();
@@ -135,11 +149,26 @@ export class JobStore {
       const res = await m
         .createQueryBuilder()
         .update(ModelJobEntity)
-        .set({ status: 'completed', state: 'completed', bestCheckpoint: best, evalMetrics: metrics, completedAt: () => 'now()', modifiedAt: () => 'now()' })
+        .set({
+          status: 'completed',
+          state: 'completed',
+          bestCheckpoint: best,
+          evalMetrics: metrics,
+          completedAt: () => 'now()',
+          modifiedAt: () => 'now()',
+        })
         .where("id = :id AND status = 'running'", { id: job.id })
         .execute();
       if (!res.affected) return false;
-      await enqueueEvent(m, TRAINING_SCHEMA, this.events.create('training.job.completed', { modelId: job.id, projectId: job.projectId, status: 'completed' }, { traceId: currentTraceId() }));
+      await enqueueEvent(
+        m,
+        TRAINING_SCHEMA,
+        this.events.create(
+          'training.job.completed',
+          { modelId: job.id, projectId: job.projectId, status: 'completed' },
+          { traceId: currentTraceId() },
+        ),
+      );
       return true;
     });
     this.relay.nudge();

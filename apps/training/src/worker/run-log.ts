@@ -27,7 +27,12 @@ export class RunLog {
 }
 
 /** What the seed's logs/ promises besides the log: where and with what the model was trained. */
-export function systemDetails(o: { executor: Record<string, unknown>; hyperparameters: ResolvedHyperparameters; baseModel: string; attempt: number }) {
+export function systemDetails(o: {
+  executor: Record<string, unknown>;
+  hyperparameters: ResolvedHyperparameters;
+  baseModel: string;
+  attempt: number;
+}) {
   const cpuList = cpus();
   return {
     recorded_at: new Date().toISOString(),

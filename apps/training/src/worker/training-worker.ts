@@ -6,7 +6,6 @@ import type { JobQueueCatalog, TrainingRun } from '../training-events';
 import { WorkerShutdown, type JobRunner } from './job-runner';
 import type { JobStore } from './job-store';
 
-
 /**
  * Pulls jobs from the JetStream work queue; every instance shares one durable consumer, so each job runs on one
  * worker. The message is acked only when the job left the worker's hands (trained, stopped or failed): a worker

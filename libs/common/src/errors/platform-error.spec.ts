@@ -2,7 +2,11 @@ import { status as GrpcStatus } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { PlatformError, decodeErrorDetails, encodeErrorDetails } from './platform-error';
 
-const issue = (n: number, message = `problem ${n}`) => ({ code: 'invalid_taxonomy', message, target: { type: 'field' as const, name: `file-${n}` } });
+const issue = (n: number, message = `problem ${n}`) => ({
+  code: 'invalid_taxonomy',
+  message,
+  target: { type: 'field' as const, name: `file-${n}` },
+});
 
 describe('PlatformError details on the wire', () => {
   it('round-trips a single error exactly as before (no issues key)', () => {
@@ -16,7 +20,12 @@ describe('PlatformError details on the wire', () => {
     expect(err.grpcCode).toBe(GrpcStatus.INVALID_ARGUMENT);
     expect(err).toMatchObject({ code: 'invalid_taxonomy', message: 'Two problems.', target: { type: 'field', name: 'file-1' } });
     const decoded = decodeErrorDetails(encodeErrorDetails(err));
-    expect(decoded).toEqual({ code: 'invalid_taxonomy', message: 'Two problems.', target: { type: 'field', name: 'file-1' }, issues: [issue(1), issue(2)] });
+    expect(decoded).toEqual({
+      code: 'invalid_taxonomy',
+      message: 'Two problems.',
+      target: { type: 'field', name: 'file-1' },
+      issues: [issue(1), issue(2)],
+    });
   });
 
   it('writes a default summary naming the count and the first problem', () => {

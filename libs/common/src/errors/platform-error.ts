@@ -68,13 +68,17 @@ function capIssues(issues: readonly ErrorIssue[]): ErrorIssue[] {
   const kept: ErrorIssue[] = [];
   let wireChars = 0;
   for (const issue of issues) {
-    const shortened = issue.message.length > MAX_ISSUE_MESSAGE_CHARS ? { ...issue, message: `${issue.message.slice(0, MAX_ISSUE_MESSAGE_CHARS - 1)}…` } : issue;
+    const shortened =
+      issue.message.length > MAX_ISSUE_MESSAGE_CHARS
+        ? { ...issue, message: `${issue.message.slice(0, MAX_ISSUE_MESSAGE_CHARS - 1)}…` }
+        : issue;
     wireChars += encodeURI(JSON.stringify(shortened)).length;
     if (kept.length === MAX_ISSUES || wireChars > MAX_ISSUES_WIRE_CHARS) break;
     kept.push(shortened);
   }
   const left = issues.length - kept.length;
-  if (left > 0) kept.push({ code: kept[0]?.code ?? issues[0].code, message: `…and ${left} more problem${left === 1 ? '' : 's'} not listed.` });
+  if (left > 0)
+    kept.push({ code: kept[0]?.code ?? issues[0].code, message: `…and ${left} more problem${left === 1 ? '' : 's'} not listed.` });
   return kept;
 }
 

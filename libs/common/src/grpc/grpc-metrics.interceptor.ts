@@ -11,7 +11,12 @@ export class GrpcMetricsInterceptor implements NestInterceptor {
   private readonly latencyOf = new Map<string, ReturnType<Histogram<'grpc_method'>['labels']>>();
 
   constructor(registry: Registry) {
-    this.handled = new Counter({ name: 'grpc_server_handled_total', help: 'gRPC calls completed', labelNames: ['grpc_method', 'grpc_code'], registers: [registry] });
+    this.handled = new Counter({
+      name: 'grpc_server_handled_total',
+      help: 'gRPC calls completed',
+      labelNames: ['grpc_method', 'grpc_code'],
+      registers: [registry],
+    });
     this.latency = new Histogram({
       name: 'grpc_server_handling_seconds',
       help: 'gRPC call latency',
@@ -37,7 +42,8 @@ export class GrpcMetricsInterceptor implements NestInterceptor {
         },
         error: (err: unknown) => {
           end();
-          const code = typeof err === 'object' && err !== null && 'grpcCode' in err ? String((err as { grpcCode: number }).grpcCode) : 'UNKNOWN';
+          const code =
+            typeof err === 'object' && err !== null && 'grpcCode' in err ? String((err as { grpcCode: number }).grpcCode) : 'UNKNOWN';
           this.handled.inc({ grpc_method: method, grpc_code: code });
         },
       }),

@@ -53,7 +53,10 @@ async function serveOps<A extends INestApplicationContext>(app: A, opsPort: numb
 export async function startGrpcService(o: GrpcServiceOptions): Promise<RunningGrpcService> {
   const logger = createLogger(o.name);
   const bindUrl = grpcBindUrl(o.grpcUrl);
-  const app = await NestFactory.createMicroservice<MicroserviceOptions>(o.module, { ...grpcOptions(bindUrl, o.protos), logger: new PinoNestLogger(logger) });
+  const app = await NestFactory.createMicroservice<MicroserviceOptions>(o.module, {
+    ...grpcOptions(bindUrl, o.protos),
+    logger: new PinoNestLogger(logger),
+  });
   const registry = createMetricsRegistry(o.name);
   app.useGlobalFilters(new GrpcErrorFilter(logger));
   app.useGlobalInterceptors(new GrpcTraceInterceptor(), new GrpcMetricsInterceptor(registry));

@@ -9,8 +9,6 @@ export class GrpcTraceInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const metadata = context.switchToRpc().getContext<Metadata>();
     const traceId = sanitizeTraceId(metadata?.get?.(TRACE_HEADER)?.[0]?.toString());
-    return new Observable((subscriber) =>
-      runWithTrace(traceId, () => next.handle().subscribe(subscriber)),
-    );
+    return new Observable((subscriber) => runWithTrace(traceId, () => next.handle().subscribe(subscriber)));
   }
 }

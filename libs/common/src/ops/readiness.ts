@@ -23,10 +23,7 @@ export class ReadinessRegistry {
     const entries = await Promise.all(
       [...this.checks].map(async ([name, fn]) => {
         try {
-          await Promise.race([
-            fn(),
-            new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), timeoutMs).unref()),
-          ]);
+          await Promise.race([fn(), new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), timeoutMs).unref())]);
           return [name, 'ok'] as const;
         } catch (err) {
           return [name, err instanceof Error ? err.message : String(err)] as const;

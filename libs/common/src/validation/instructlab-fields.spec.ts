@@ -25,7 +25,7 @@ describe('InstructLab field rules', () => {
   it('the linear COS pattern accepts exactly what the seed pattern accepts', () => {
     const alphabet = ['a', 'Z', '0', '-', '_', '.', '/', ' '];
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let i = 0; i < 20_000; i++) {
       const len = 1 + Math.floor(rand() * 9);
       const s = Array.from({ length: len }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('');

@@ -28,8 +28,18 @@ export interface RandomModelSpec {
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
 const MERGES: [string, string][] = [
-  ['▁', 't'], ['h', 'e'], ['▁t', 'he'], ['▁', 'a'], ['i', 'n'], ['e', 'r'],
-  ['a', 'n'], ['o', 'n'], ['▁', 's'], ['i', 's'], ['▁', 'i'], ['a', 't'],
+  ['▁', 't'],
+  ['h', 'e'],
+  ['▁t', 'he'],
+  ['▁', 'a'],
+  ['i', 'n'],
+  ['e', 'r'],
+  ['a', 'n'],
+  ['o', 'n'],
+  ['▁', 's'],
+  ['i', 's'],
+  ['▁', 'i'],
+  ['a', 't'],
 ];
 
 /** Ids: 0 <unk>, 1 <s>, 2 </s>, 3..258 byte tokens, then ▁, a-z, merges, filler, and two ChatML tokens last. */
@@ -55,7 +65,13 @@ export function spTokenizerJson(vocabSize = 300): TokenizerJson {
     single_word: false,
   });
   return {
-    added_tokens: [special(0, '<unk>'), special(1, '<s>'), special(2, '</s>'), special(imStart, '<|im_start|>'), special(imEnd, '<|im_end|>')],
+    added_tokens: [
+      special(0, '<unk>'),
+      special(1, '<s>'),
+      special(2, '</s>'),
+      special(imStart, '<|im_start|>'),
+      special(imEnd, '<|im_end|>'),
+    ],
     normalizer: {
       type: 'Sequence',
       normalizers: [

@@ -69,7 +69,15 @@ export function writeTinyModel(dir: string, o: TinyModelOptions = {}): LlamaConf
   writeFileSync(
     join(dir, 'tokenizer.json'),
     JSON.stringify({
-      added_tokens: SPECIALS.map((content, i) => ({ id: 256 + i, content, special: true, lstrip: false, rstrip: false, normalized: false, single_word: false })),
+      added_tokens: SPECIALS.map((content, i) => ({
+        id: 256 + i,
+        content,
+        special: true,
+        lstrip: false,
+        rstrip: false,
+        normalized: false,
+        single_word: false,
+      })),
       normalizer: null,
       pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
       post_processor: null,
@@ -94,7 +102,8 @@ export function writeTinyModel(dir: string, o: TinyModelOptions = {}): LlamaConf
     // Only printable ASCII keeps an embedding: every other token (control and high bytes, EOS, the role
     // markers) gets a zero logit, so greedy output is readable text that practically never ends early.
     if (name === 'model.embed_tokens.weight')
-      for (let id = 0; id < config.vocab_size; id++) if (id < 0x20 || id > 0x7e) data.fill(0, id * config.hidden_size, (id + 1) * config.hidden_size);
+      for (let id = 0; id < config.vocab_size; id++)
+        if (id < 0x20 || id > 0x7e) data.fill(0, id * config.hidden_size, (id + 1) * config.hidden_size);
     tensors.set(name, { shape, data });
   }
   writeSafetensors(join(dir, 'model.safetensors'), tensors);

@@ -135,7 +135,7 @@ export function buildPreTokenizer(json: PreTokenizerJson | null | undefined): Pr
       };
     }
     case 'ByteLevel': {
-      const re = json.use_regex ?? true ? compilePattern(GPT2_PATTERN) : undefined;
+      const re = (json.use_regex ?? true) ? compilePattern(GPT2_PATTERN) : undefined;
       const addPrefix = json.add_prefix_space ?? false;
       return (s) => {
         const t = addPrefix && !s.startsWith(' ') ? ' ' + s : s;

@@ -69,7 +69,10 @@ describe('SentencePiece-style BPE tokenizer', () => {
   it('applies the chat template with bos/eos variables', () => {
     const text = sp.applyChatTemplate([{ role: 'user', content: 'hi' }], true);
     expect(text).toBe('<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n');
-    const withBos = new Tokenizer(spTokenizerJson(300), { ...spTokenizerConfig(), chat_template: '{{ bos_token }}{{ messages[0].content }}{{ eos_token }}' });
+    const withBos = new Tokenizer(spTokenizerJson(300), {
+      ...spTokenizerConfig(),
+      chat_template: '{{ bos_token }}{{ messages[0].content }}{{ eos_token }}',
+    });
     expect(withBos.applyChatTemplate([{ role: 'user', content: 'x' }])).toBe('<s>x</s>');
   });
 });

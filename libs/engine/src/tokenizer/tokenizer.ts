@@ -105,7 +105,10 @@ export class Tokenizer {
         return (pp.processors ?? []).reduce<[number[], number[]]>(
           ([a, b], p) => {
             const [c, d] = this.specialTemplate(p, {});
-            return [[...a, ...c], [...d, ...b]];
+            return [
+              [...a, ...c],
+              [...d, ...b],
+            ];
           },
           [[], []],
         );

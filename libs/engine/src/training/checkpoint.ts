@@ -12,7 +12,13 @@ export const PROMPT_TUNING_FILE = 'prompt_tuning.safetensors';
 export const TRAINER_STATE_FILE = 'trainer_state.json';
 
 /** Files copied verbatim from the source model so a checkpoint loads like the original. */
-const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'chat_template.jinja', 'generation_config.json'];
+const TOKENIZER_FILES = [
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'special_tokens_map.json',
+  'chat_template.jinja',
+  'generation_config.json',
+];
 
 export interface TrainingModel {
   config: LlamaConfig;

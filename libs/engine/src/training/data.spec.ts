@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { epochBatches, parseInstructLabJsonl, renderFallback, tokenizeRecord, type InstructLabRecord, type TrainingTokenizer } from './data';
+import {
+  epochBatches,
+  parseInstructLabJsonl,
+  renderFallback,
+  tokenizeRecord,
+  type InstructLabRecord,
+  type TrainingTokenizer,
+} from './data';
 
 /** One token per character, so masks can be read back as text. */
-function charTokenizer(template?: (m: { role: string; content: string }[], gen: boolean) => string): TrainingTokenizer & { text(ids: number[]): string } {
+function charTokenizer(
+  template?: (m: { role: string; content: string }[], gen: boolean) => string,
+): TrainingTokenizer & { text(ids: number[]): string } {
   return {
     encode: (s: string) => Array.from(s).map((c) => c.codePointAt(0)!),
     hasChatTemplate: template !== undefined,
@@ -31,7 +40,9 @@ const chat: InstructLabRecord = {
 
 describe('InstructLab data', () => {
   it('parses JSONL and reports the bad line', () => {
-    const ok = parseInstructLabJsonl(`${JSON.stringify(chat)}\n\n${JSON.stringify({ messages: [{ role: 'pretraining', content: 'x' }], unmask: true })}\n`);
+    const ok = parseInstructLabJsonl(
+      `${JSON.stringify(chat)}\n\n${JSON.stringify({ messages: [{ role: 'pretraining', content: 'x' }], unmask: true })}\n`,
+    );
     expect(ok).toHaveLength(2);
     expect(() => parseInstructLabJsonl(`${JSON.stringify(chat)}\n{"messages":[{"role":"bot","content":"x"}]}`)).toThrow(/line 2/);
     expect(() => parseInstructLabJsonl('{oops')).toThrow(/line 1: invalid JSON/);

@@ -132,7 +132,8 @@ export function tokenizeRecord(rec: InstructLabRecord, tok: TrainingTokenizer, o
   for (const m of rec.messages) if (m.role === 'pretraining') segs.push({ text: m.content + eos, train: true });
   const useTemplate = tok.hasChatTemplate;
   if (chat.length > 0) {
-    const render = (ms: { role: string; content: string }[], gen: boolean): string => (useTemplate ? tok.applyChatTemplate(ms, gen) : renderFallback(ms, gen, eos));
+    const render = (ms: { role: string; content: string }[], gen: boolean): string =>
+      useTemplate ? tok.applyChatTemplate(ms, gen) : renderFallback(ms, gen, eos);
     segs.push(...chatSegments(chat, render));
   }
   const ids: number[] = [];

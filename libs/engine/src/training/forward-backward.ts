@@ -86,12 +86,7 @@ function lossRows(seq: TrainSequence, prefix: number): { rows: number[]; targets
  * hand-written backward. Sequences are processed one at a time (no padding), and callers sum gradients over a
  * batch, which is exactly what a padded batch with a mask would compute.
  */
-export function forwardBackward(
-  config: LlamaConfig,
-  params: ParamMap,
-  seq: TrainSequence,
-  opts: ForwardBackwardOptions = {},
-): LossResult {
+export function forwardBackward(config: LlamaConfig, params: ParamMap, seq: TrainSequence, opts: ForwardBackwardOptions = {}): LossResult {
   const d = llamaDims(config);
   const H = d.hidden;
   const prefix = opts.softPrompt ? opts.softPrompt.length / H : 0;

@@ -12,7 +12,14 @@ export {
   type InstructLabRole,
   type TrainingTokenizer,
 } from './data';
-export { loadTrainingModel, saveCheckpoint, readTrainerState, PROMPT_TUNING_FILE, TRAINER_STATE_FILE, type TrainerState } from './checkpoint';
+export {
+  loadTrainingModel,
+  saveCheckpoint,
+  readTrainerState,
+  PROMPT_TUNING_FILE,
+  TRAINER_STATE_FILE,
+  type TrainerState,
+} from './checkpoint';
 export { createModelDir, SIMPLE_CHAT_TEMPLATE, EOS_TOKEN, type NewModelOptions } from './init-model';
 export { trainByteLevelBpe, type BpeTrainOptions } from './bpe-trainer';
 export { forwardBackward, lastLogits, type TrainSequence, type LossResult, type ForwardBackwardOptions } from './forward-backward';

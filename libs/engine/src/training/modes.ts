@@ -40,7 +40,12 @@ export interface ModeOptions {
 const noDecay = (name: string, t: Tensor): boolean => t.shape.length > 1 && name !== SOFT_PROMPT;
 
 function fullSetup(params: ParamMap): ModeSetup {
-  const trainables: TrainableParam[] = [...params].map(([name, value]) => ({ name, value, grad: zerosLike(value), decay: noDecay(name, value) }));
+  const trainables: TrainableParam[] = [...params].map(([name, value]) => ({
+    name,
+    value,
+    grad: zerosLike(value),
+    decay: noDecay(name, value),
+  }));
   const grads: ParamMap = new Map(trainables.map((t) => [t.name, t.grad]));
   return {
     trainables,

@@ -3,7 +3,12 @@ import { AdamW, clipGradNorm, type TrainableParam } from './optimizer';
 import { warmupCosineLr } from './schedule';
 
 function param(values: number[], grads: number[], decay = true): TrainableParam {
-  return { name: 'p', value: { shape: [values.length], data: Float32Array.from(values) }, grad: { shape: [grads.length], data: Float32Array.from(grads) }, decay };
+  return {
+    name: 'p',
+    value: { shape: [values.length], data: Float32Array.from(values) },
+    grad: { shape: [grads.length], data: Float32Array.from(grads) },
+    decay,
+  };
 }
 
 describe('optimizer and schedule', () => {

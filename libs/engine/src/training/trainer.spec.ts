@@ -24,7 +24,14 @@ beforeAll(async () => {
   baseDir = join(root, 'base');
   createFixtureModel(baseDir);
   baseLoss = evaluateLoss(baseDir, records);
-  const r = await train({ ...common(join(root, 'pretrain')), mode: 'full', learningRate: 1e-2, epochs: 30, batchSize: 2, saveEveryEpoch: false });
+  const r = await train({
+    ...common(join(root, 'pretrain')),
+    mode: 'full',
+    learningRate: 1e-2,
+    epochs: 30,
+    batchSize: 2,
+    saveEveryEpoch: false,
+  });
   tunedDir = r.checkpoints[0];
   tunedShiftedLoss = evaluateLoss(tunedDir, shifted);
 });
@@ -55,7 +62,8 @@ describe('train', () => {
     const [first, last] = firstLast(metrics);
     expect(last).toBeLessThan(first * 0.7);
     for (let e = 1; e <= 8; e++) {
-      for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'model.safetensors']) expect(existsSync(join(out, `epoch-${e}`, f))).toBe(true);
+      for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'model.safetensors'])
+        expect(existsSync(join(out, `epoch-${e}`, f))).toBe(true);
     }
     const reloaded = loadModelDir(join(out, 'epoch-8'));
     expect([...reloaded.weights.keys()].sort()).toEqual([...paramShapes(reloaded.config).keys()].sort());
@@ -127,7 +135,14 @@ describe('train', () => {
 
   it('resumes prompt tuning from the saved soft prompt over the original base', async () => {
     const out = join(root, 'resume-pt');
-    const opts: TrainOptions = { ...common(out), modelDir: tunedDir, records: shifted, mode: 'prompt_tuning', numVirtualTokens: 2, learningRate: 1e-1 };
+    const opts: TrainOptions = {
+      ...common(out),
+      modelDir: tunedDir,
+      records: shifted,
+      mode: 'prompt_tuning',
+      numVirtualTokens: 2,
+      learningRate: 1e-1,
+    };
     await train({ ...opts, epochs: 1 });
     const second = await train({ ...opts, epochs: 2 });
     expect(second.resumedFrom).toBe(join(out, 'epoch-1'));

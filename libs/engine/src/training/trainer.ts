@@ -97,8 +97,11 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const resumable = state && state.mode === mode ? state : undefined;
   // Full and LoRA continue from the saved weights (LoRA with fresh adapters over the merged checkpoint);
   // prompt tuning keeps the original frozen base and reloads only its soft prompt.
-  const base: TrainingModel = loadTrainingModel(resumable && mode !== 'prompt_tuning' ? join(opts.outputDir, resumable.checkpoint) : opts.modelDir);
-  const softPromptInit = resumable && mode === 'prompt_tuning' ? loadTrainingModel(join(opts.outputDir, resumable.checkpoint)).softPrompt : undefined;
+  const base: TrainingModel = loadTrainingModel(
+    resumable && mode !== 'prompt_tuning' ? join(opts.outputDir, resumable.checkpoint) : opts.modelDir,
+  );
+  const softPromptInit =
+    resumable && mode === 'prompt_tuning' ? loadTrainingModel(join(opts.outputDir, resumable.checkpoint)).softPrompt : undefined;
   const { config, params, tokenizer } = base;
   checkParams(config, params);
 

@@ -59,7 +59,11 @@ function int(o: Record<string, unknown>, key: string, type: string): number {
 
 function checkpoint(o: Record<string, unknown>, type: string): CheckpointRef {
   const objectPrefix = str(o, 'objectPrefix', type);
-  return { phase: int(o, 'phase', type), epoch: int(o, 'epoch', type), objectPrefix: objectPrefix.endsWith('/') ? objectPrefix : `${objectPrefix}/` };
+  return {
+    phase: int(o, 'phase', type),
+    epoch: int(o, 'epoch', type),
+    objectPrefix: objectPrefix.endsWith('/') ? objectPrefix : `${objectPrefix}/`,
+  };
 }
 
 /** Checks a `training.checkpoint.saved` payload; throws `PermanentEventError` (poison) when it is malformed. */

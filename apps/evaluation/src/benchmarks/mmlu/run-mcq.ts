@@ -34,7 +34,14 @@ const CONTINUATION_ROOM = 4;
  * The most shots (≤ wanted) whose prompt fits the model's context: a small model cannot take five solved examples,
  * and a prompt the server refuses would score nothing at all. The shots used are recorded with each answer.
  */
-async function fitShots(client: ModelClient, modelId: string, task: McqTask, item: McqItem, wanted: number, maxLen: number | undefined): Promise<number> {
+async function fitShots(
+  client: ModelClient,
+  modelId: string,
+  task: McqTask,
+  item: McqItem,
+  wanted: number,
+  maxLen: number | undefined,
+): Promise<number> {
   if (maxLen === undefined) return wanted;
   for (let shots = Math.min(wanted, task.fewShot.length); shots > 0; shots--) {
     const tokens = await client.countTokens(modelId, mmluPrompt(task.subject, task.fewShot, item, shots));
@@ -54,7 +61,11 @@ export interface ScoredItem {
  * Every task's questions through `score`, in order: accuracy per task over the questions that could be scored, and
  * every answer (a question whose scoring failed is recorded with its error and counts in `errors`).
  */
-export async function scoreTasks(tasks: readonly McqTask[], score: (task: McqTask, item: McqItem) => Promise<ScoredItem>, onItem?: () => void): Promise<McqRun> {
+export async function scoreTasks(
+  tasks: readonly McqTask[],
+  score: (task: McqTask, item: McqItem) => Promise<ScoredItem>,
+  onItem?: () => void,
+): Promise<McqRun> {
   const answers: McqAnswer[] = [];
   const results: McqTaskResult[] = [];
   for (const task of tasks) {
@@ -68,7 +79,16 @@ export async function scoreTasks(tasks: readonly McqTask[], score: (task: McqTas
         answers.push({ task: task.name, index, shots, logprobs, picked, answer: item.answer, correct: picked === item.answer });
       } catch (err) {
         errors++;
-        answers.push({ task: task.name, index, shots: 0, logprobs: [], picked: -1, answer: item.answer, correct: false, error: (err as Error).message });
+        answers.push({
+          task: task.name,
+          index,
+          shots: 0,
+          logprobs: [],
+          picked: -1,
+          answer: item.answer,
+          correct: false,
+          error: (err as Error).message,
+        });
       }
     }
     const acc = mean(correct);
@@ -81,7 +101,12 @@ export async function scoreTasks(tasks: readonly McqTask[], score: (task: McqTas
  * Multiple choice by log-likelihood (lm-evaluation-harness `output_type: multiple_choice`, metric `acc`): the
  * choice letter with the highest log-probability after the k-shot prompt is the model's answer.
  */
-export async function runMcq(client: ModelClient, modelId: string, tasks: readonly McqTask[], o: { shots: number; onItem?: () => void }): Promise<McqRun> {
+export async function runMcq(
+  client: ModelClient,
+  modelId: string,
+  tasks: readonly McqTask[],
+  o: { shots: number; onItem?: () => void },
+): Promise<McqRun> {
   const maxLen = await client.maxSequenceLength(modelId);
   return scoreTasks(
     tasks,

@@ -38,7 +38,8 @@ export async function answerQuestion(client: ModelClient, modelId: string, q: Mt
     let answer = ANSWER_ERROR;
     try {
       const budget = await chatBudget(client, modelId, messages, s.maxTokens);
-      if (budget !== undefined) answer = (await client.chat(modelId, messages, { maxTokens: budget, temperature: categoryTemperature(q.category) })).trim();
+      if (budget !== undefined)
+        answer = (await client.chat(modelId, messages, { maxTokens: budget, temperature: categoryTemperature(q.category) })).trim();
     } catch {
       answer = ANSWER_ERROR;
     }
@@ -59,11 +60,19 @@ export async function judgeAnswer(client: ModelClient, q: MtQuestion, a: MtAnswe
       out.push({ ...base, prompt: 'single-v1', judgment: '', error: 'the model gave no answer' });
       continue;
     }
-    const name: JudgePromptName = turn === 1 ? (withRef ? 'single-math-v1' : 'single-v1') : withRef ? 'single-math-v1-multi-turn' : 'single-v1-multi-turn';
+    const name: JudgePromptName =
+      turn === 1 ? (withRef ? 'single-math-v1' : 'single-v1') : withRef ? 'single-math-v1-multi-turn' : 'single-v1-multi-turn';
     const fields: Record<string, string> =
       turn === 1
         ? { question: q.turns[0], answer: a.turns[0], ref_answer_1: q.reference?.[0] ?? '' }
-        : { question_1: q.turns[0], question_2: q.turns[1], answer_1: a.turns[0], answer_2: a.turns[1], ref_answer_1: q.reference?.[0] ?? '', ref_answer_2: q.reference?.[1] ?? '' };
+        : {
+            question_1: q.turns[0],
+            question_2: q.turns[1],
+            answer_1: a.turns[0],
+            answer_2: a.turns[1],
+            ref_answer_1: q.reference?.[0] ?? '',
+            ref_answer_2: q.reference?.[1] ?? '',
+          };
     out.push({ ...base, ...(await judge(client, s.judgeModel, name, fields, s.judgeMaxTokens)) });
   }
   return out;

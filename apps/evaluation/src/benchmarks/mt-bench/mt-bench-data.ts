@@ -32,7 +32,12 @@ const jsonl = <T>(file: string): T[] =>
  * (one of each in turn), so a short CPU run still sees every kind of question.
  */
 export function loadMtBench(limit?: number): MtQuestion[] {
-  const refs = new Map(jsonl<{ question_id: number; choices: { turns: string[] }[] }>('reference_answer_gpt-4.jsonl').map((r) => [r.question_id, r.choices[0]?.turns ?? []]));
+  const refs = new Map(
+    jsonl<{ question_id: number; choices: { turns: string[] }[] }>('reference_answer_gpt-4.jsonl').map((r) => [
+      r.question_id,
+      r.choices[0]?.turns ?? [],
+    ]),
+  );
   const questions = jsonl<MtQuestion>('question.jsonl').map((q) => ({ ...q, reference: refs.get(q.question_id as number) }));
   if (!limit || limit >= questions.length) return questions;
   const byCategory = new Map<string, MtQuestion[]>();

@@ -25,7 +25,12 @@ export function mtBenchMetrics(judgments: readonly MtJudgment[]): MtBenchMetrics
   };
 }
 
-export async function runMtBench(client: ModelClient, modelId: string, questions: readonly MtQuestion[], s: MtSettings): Promise<MtBenchRun> {
+export async function runMtBench(
+  client: ModelClient,
+  modelId: string,
+  questions: readonly MtQuestion[],
+  s: MtSettings,
+): Promise<MtBenchRun> {
   const answers: MtAnswer[] = [];
   const judgments: MtJudgment[] = [];
   for (const q of questions) {

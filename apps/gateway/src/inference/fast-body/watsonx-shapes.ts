@@ -5,7 +5,11 @@ import { anything, array, boolean, int, name, number, object, oneOf, optional, r
 const scoped = { project_id: optional(string), space_id: optional(string) };
 
 const moderation = object({ enabled: optional(boolean), threshold: optional(number(0, 1)) });
-const moderationKind = object({ input: optional(moderation), output: optional(moderation), mask: optional(object({ remove_entity_value: optional(boolean) })) });
+const moderationKind = object({
+  input: optional(moderation),
+  output: optional(moderation),
+  mask: optional(object({ remove_entity_value: optional(boolean) })),
+});
 const moderations = object({
   hap: optional(moderationKind),
   pii: optional(moderationKind),
@@ -86,7 +90,9 @@ export const embeddingsShape: Check = object(
     ...scoped,
     model_id: name(300),
     inputs: array(string, 1, 1000),
-    parameters: optional(object({ truncate_input_tokens: optional(int(0)), return_options: optional(object({ input_text: optional(boolean) })) })),
+    parameters: optional(
+      object({ truncate_input_tokens: optional(int(0)), return_options: optional(object({ input_text: optional(boolean) })) }),
+    ),
   },
   ['model_id', 'inputs'],
 );

@@ -41,7 +41,8 @@ export function completionToGrpc(body: CompletionRequest, scope: { projectId: st
 
 export function chatCompletionToGrpc(body: ChatCompletionRequest, scope: { projectId: string }): inferenceV1.ChatRequest {
   const choice = body.tool_choice;
-  if (choice !== undefined && typeof choice !== 'string' && (typeof choice !== 'object' || choice === null)) throw PlatformError.invalid('tool_choice must be a string or an object.', 'tool_choice');
+  if (choice !== undefined && typeof choice !== 'string' && (typeof choice !== 'object' || choice === null))
+    throw PlatformError.invalid('tool_choice must be a string or an object.', 'tool_choice');
   return chatRequest({
     model_id: body.model,
     project_id: scope.projectId,
@@ -70,7 +71,14 @@ export function embeddingsToGrpc(body: OpenAiEmbeddingsRequest, scope: { project
   return { modelId: body.model, inputs, projectId: scope.projectId, spaceId: '', returnInputText: false };
 }
 
-const FINISH: Record<string, string> = { max_tokens: 'length', token_limit: 'length', time_limit: 'length', eos_token: 'stop', stop_sequence: 'stop', error: 'error' };
+const FINISH: Record<string, string> = {
+  max_tokens: 'length',
+  token_limit: 'length',
+  time_limit: 'length',
+  eos_token: 'stop',
+  stop_sequence: 'stop',
+  error: 'error',
+};
 
 export function finishReason(stopReason: string | undefined): string | null {
   return !stopReason || stopReason === 'not_finished' ? null : (FINISH[stopReason] ?? 'stop');

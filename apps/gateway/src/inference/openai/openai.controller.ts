@@ -59,7 +59,12 @@ export class OpenAiController implements OnModuleInit {
   @HttpCode(200)
   @ApiOperation({ summary: 'Create a completion' })
   @ApiBody({ type: CompletionRequest })
-  async completions(@CheckedBody(CompletionRequest, completionShape) body: CompletionRequest, @Headers() headers: Record<string, string | undefined>, @CurrentPrincipal() p: Principal, @Res() reply: FastifyReply) {
+  async completions(
+    @CheckedBody(CompletionRequest, completionShape) body: CompletionRequest,
+    @Headers() headers: Record<string, string | undefined>,
+    @CurrentPrincipal() p: Principal,
+    @Res() reply: FastifyReply,
+  ) {
     const req = completionToGrpc(body, await this.scope(headers, p));
     const id = `cmpl-${randomUUID().replace(/-/g, '')}`;
     const created = Math.floor(Date.now() / 1000);
@@ -71,7 +76,11 @@ export class OpenAiController implements OnModuleInit {
       await reply.send({
         ...base,
         choices: [{ index: 0, text: r?.generatedText ?? '', logprobs: null, finish_reason: finishReason(r?.stopReason) }],
-        usage: { prompt_tokens: r?.inputTokenCount ?? 0, completion_tokens: r?.generatedTokenCount ?? 0, total_tokens: (r?.inputTokenCount ?? 0) + (r?.generatedTokenCount ?? 0) },
+        usage: {
+          prompt_tokens: r?.inputTokenCount ?? 0,
+          completion_tokens: r?.generatedTokenCount ?? 0,
+          total_tokens: (r?.inputTokenCount ?? 0) + (r?.generatedTokenCount ?? 0),
+        },
       });
       return;
     }
@@ -86,10 +95,20 @@ export class OpenAiController implements OnModuleInit {
         const finish = finishReason(item.result?.stopReason);
         const chunk = { ...base, choices: [{ index: 0, text: item.result?.generatedText ?? '', logprobs: null, finish_reason: finish }] };
         if (!finish || !withUsage) return chunk;
-        return [chunk, { ...base, choices: [], usage: { prompt_tokens: usage.prompt, completion_tokens: usage.completion, total_tokens: usage.prompt + usage.completion } }];
+        return [
+          chunk,
+          {
+            ...base,
+            choices: [],
+            usage: { prompt_tokens: usage.prompt, completion_tokens: usage.completion, total_tokens: usage.prompt + usage.completion },
+          },
+        ];
       },
       () => ({ ...base, choices: [{ index: 0, text: '', logprobs: null, finish_reason: 'error' }] }),
-      { ...OPENAI_STREAM, frame: (id, data) => (Array.isArray(data) ? data.map((d) => OPENAI_STREAM.frame(id, d)).join('') : OPENAI_STREAM.frame(id, data)) },
+      {
+        ...OPENAI_STREAM,
+        frame: (id, data) => (Array.isArray(data) ? data.map((d) => OPENAI_STREAM.frame(id, d)).join('') : OPENAI_STREAM.frame(id, data)),
+      },
     );
   }
 
@@ -97,7 +116,12 @@ export class OpenAiController implements OnModuleInit {
   @HttpCode(200)
   @ApiOperation({ summary: 'Create a chat completion' })
   @ApiBody({ type: ChatCompletionRequest })
-  async chatCompletions(@CheckedBody(ChatCompletionRequest, chatCompletionShape) body: ChatCompletionRequest, @Headers() headers: Record<string, string | undefined>, @CurrentPrincipal() p: Principal, @Res() reply: FastifyReply) {
+  async chatCompletions(
+    @CheckedBody(ChatCompletionRequest, chatCompletionShape) body: ChatCompletionRequest,
+    @Headers() headers: Record<string, string | undefined>,
+    @CurrentPrincipal() p: Principal,
+    @Res() reply: FastifyReply,
+  ) {
     const req = chatCompletionToGrpc(body, await this.scope(headers, p));
     if (!body.stream) {
       await reply.send(openAiChat(chatView(await this.inference.chat(req))));
@@ -114,7 +138,13 @@ export class OpenAiController implements OnModuleInit {
         const chunk = openAiChat(chatChunkView(item));
         return withUsage ? { usage: null, ...chunk } : chunk;
       },
-      () => ({ id: head.id, object: 'chat.completion.chunk', created: head.created, model: req.modelId, choices: [{ index: 0, delta: {}, finish_reason: 'error' }] }),
+      () => ({
+        id: head.id,
+        object: 'chat.completion.chunk',
+        created: head.created,
+        model: req.modelId,
+        choices: [{ index: 0, delta: {}, finish_reason: 'error' }],
+      }),
       OPENAI_STREAM,
     );
   }
@@ -123,7 +153,11 @@ export class OpenAiController implements OnModuleInit {
   @HttpCode(200)
   @ApiOperation({ summary: 'Create embeddings' })
   @ApiBody({ type: OpenAiEmbeddingsRequest })
-  async embeddings(@CheckedBody(OpenAiEmbeddingsRequest, openAiEmbeddingsShape) body: OpenAiEmbeddingsRequest, @Headers() headers: Record<string, string | undefined>, @CurrentPrincipal() p: Principal) {
+  async embeddings(
+    @CheckedBody(OpenAiEmbeddingsRequest, openAiEmbeddingsShape) body: OpenAiEmbeddingsRequest,
+    @Headers() headers: Record<string, string | undefined>,
+    @CurrentPrincipal() p: Principal,
+  ) {
     const res = await this.inference.embed(embeddingsToGrpc(body, await this.scope(headers, p)));
     return {
       object: 'list',

@@ -1,6 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { Allow, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  Allow,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { ChatMessageDto } from '../inference.dto';
 
 export class StreamOptionsDto {
@@ -18,7 +34,11 @@ class SamplingRequest {
   @ApiPropertyOptional({ oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] }) @Allow() stop?: unknown;
   @ApiPropertyOptional({ minimum: 1, maximum: 1, description: 'only 1 is supported' }) @IsOptional() @IsInt() @Min(1) @Max(1) n?: number;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() stream?: boolean;
-  @ApiPropertyOptional({ type: StreamOptionsDto }) @IsOptional() @ValidateNested() @Type(() => StreamOptionsDto) stream_options?: StreamOptionsDto;
+  @ApiPropertyOptional({ type: StreamOptionsDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => StreamOptionsDto)
+  stream_options?: StreamOptionsDto;
   @ApiPropertyOptional() @IsOptional() @IsNumber() @Min(-2) @Max(2) frequency_penalty?: number;
   @ApiPropertyOptional() @IsOptional() @IsNumber() @Min(-2) @Max(2) presence_penalty?: number;
   @ApiPropertyOptional() @IsOptional() @IsString() user?: string;
@@ -30,10 +50,20 @@ export class CompletionRequest extends SamplingRequest {
 }
 
 export class ChatCompletionRequest extends SamplingRequest {
-  @ApiProperty({ type: [ChatMessageDto] }) @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => ChatMessageDto) messages!: ChatMessageDto[];
+  @ApiProperty({ type: [ChatMessageDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ValidateNested({ each: true })
+  @Type(() => ChatMessageDto)
+  messages!: ChatMessageDto[];
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) max_completion_tokens?: number;
-  @ApiPropertyOptional({ type: 'array', items: { type: 'object' } }) @IsOptional() @IsArray() @IsObject({ each: true }) tools?: Record<string, unknown>[];
-  @ApiPropertyOptional({ oneOf: [{ type: 'string', enum: ['none', 'auto', 'required'] }, { type: 'object' }] }) @Allow() tool_choice?: unknown;
+  @ApiPropertyOptional({ type: 'array', items: { type: 'object' } }) @IsOptional() @IsArray() @IsObject({ each: true }) tools?: Record<
+    string,
+    unknown
+  >[];
+  @ApiPropertyOptional({ oneOf: [{ type: 'string', enum: ['none', 'auto', 'required'] }, { type: 'object' }] })
+  @Allow()
+  tool_choice?: unknown;
   @ApiPropertyOptional() @IsOptional() @IsObject() response_format?: Record<string, unknown>;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() logprobs?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(20) top_logprobs?: number;

@@ -30,7 +30,11 @@ export class ClassifierHapScorer implements HapScorer {
       // Fail closed: text the operator asked to moderate is never passed on unchecked. The caller's own
       // cancellation is not the classifier's fault and goes through as it is.
       if (signal.aborted) throw err;
-      throw new PlatformError(GrpcStatus.UNAVAILABLE, 'service_unavailable', `The HAP classifier could not be reached: ${(err as Error).message}`);
+      throw new PlatformError(
+        GrpcStatus.UNAVAILABLE,
+        'service_unavailable',
+        `The HAP classifier could not be reached: ${(err as Error).message}`,
+      );
     }
   }
 
@@ -48,7 +52,10 @@ export class ClassifierHapScorer implements HapScorer {
   }
 
   private harmScore(labels: unknown[]): number {
-    const scores = labels.filter((l): l is LabelScore => typeof l === 'object' && l !== null && typeof (l as LabelScore).label === 'string' && typeof (l as LabelScore).score === 'number');
+    const scores = labels.filter(
+      (l): l is LabelScore =>
+        typeof l === 'object' && l !== null && typeof (l as LabelScore).label === 'string' && typeof (l as LabelScore).score === 'number',
+    );
     if (scores.length === 0) throw new Error('HAP classifier answered no label scores');
     const harmful = scores.find((s) => s.label === this.harmfulLabel);
     return harmful ? harmful.score : 1 - Math.max(...scores.map((s) => s.score));

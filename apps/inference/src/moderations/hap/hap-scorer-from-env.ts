@@ -6,5 +6,9 @@ import { LexiconHapScorer } from './lexicon-scorer';
 export function hapScorerFromEnv(env: NodeJS.ProcessEnv = process.env): HapScorer {
   const url = env.PLATFORM_HAP_CLASSIFIER_URL;
   if (!url) return new LexiconHapScorer();
-  return new ClassifierHapScorer(url, env.PLATFORM_HAP_CLASSIFIER_LABEL || 'LABEL_1', Number(env.PLATFORM_HAP_CLASSIFIER_TIMEOUT_MS) || 2000);
+  return new ClassifierHapScorer(
+    url,
+    env.PLATFORM_HAP_CLASSIFIER_LABEL || 'LABEL_1',
+    Number(env.PLATFORM_HAP_CLASSIFIER_TIMEOUT_MS) || 2000,
+  );
 }

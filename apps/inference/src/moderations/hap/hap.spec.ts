@@ -23,12 +23,28 @@ describe('normalisation', () => {
 
 describe('lexicon scorer', () => {
   it('flags profanity, abuse and hate at the default threshold 0.5', () => {
-    for (const s of ['I hate this damn world.', 'You are an idiot', 'f*ck you', 'sh1t happens', 'FUUUUCK', 'shut up, moron!', 'kill all immigrants', 'go die']) {
+    for (const s of [
+      'I hate this damn world.',
+      'You are an idiot',
+      'f*ck you',
+      'sh1t happens',
+      'FUUUUCK',
+      'shut up, moron!',
+      'kill all immigrants',
+      'go die',
+    ]) {
       expect(scoreSentence(s), s).toBeGreaterThanOrEqual(0.5);
     }
   });
   it('leaves clean text and lone mild words under it', () => {
-    for (const s of ['Hello there, how are you?', 'What a classic assessment', 'Scunthorpe is a town', 'I hate mondays', 'That was a damn good game', 'Call 1-800-275-8777']) {
+    for (const s of [
+      'Hello there, how are you?',
+      'What a classic assessment',
+      'Scunthorpe is a town',
+      'I hate mondays',
+      'That was a damn good game',
+      'Call 1-800-275-8777',
+    ]) {
       expect(scoreSentence(s), s).toBeLessThan(0.5);
     }
   });
@@ -79,7 +95,12 @@ describe('classifier endpoint', () => {
         }
         const out = body.inputs.map((t) => {
           const p = t.includes('bad') ? 0.9 : 0.1;
-          return t.includes('top-only') ? [{ label: 'LABEL_0', score: 0.8 }] : [{ label: 'LABEL_1', score: p }, { label: 'LABEL_0', score: 1 - p }];
+          return t.includes('top-only')
+            ? [{ label: 'LABEL_0', score: 0.8 }]
+            : [
+                { label: 'LABEL_1', score: p },
+                { label: 'LABEL_0', score: 1 - p },
+              ];
         });
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(out));
       });

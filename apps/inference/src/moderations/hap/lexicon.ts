@@ -35,7 +35,9 @@ export const PHRASES: readonly { words: readonly string[]; category: HapCategory
 
 /** Groups protected from hate speech; "hate"/"kill"/"exterminate" aimed at one is hate speech, not a mood. */
 export const GROUPS: ReadonlySet<string> = new Set(
-  'immigrants migrants refugees foreigners jews muslims christians hindus sikhs buddhists atheists blacks whites asians latinos hispanics arabs gays lesbians homosexuals transgender trans women men disabled'.split(' '),
+  'immigrants migrants refugees foreigners jews muslims christians hindus sikhs buddhists atheists blacks whites asians latinos hispanics arabs gays lesbians homosexuals transgender trans women men disabled'.split(
+    ' ',
+  ),
 );
 export const HOSTILE_VERBS: ReadonlySet<string> = new Set('hate despise kill exterminate eradicate deport gas lynch ban'.split(' '));
 export const HOSTILE_TARGET_WEIGHT = 0.9;

@@ -1,5 +1,18 @@
 // Digits and symbols that stand in for letters ("sh1t", "@ss", "$hit").
-const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '@': 'a', $: 's', '!': 'i', '|': 'l', '+': 't' };
+const LEET: Record<string, string> = {
+  '0': 'o',
+  '1': 'i',
+  '3': 'e',
+  '4': 'a',
+  '5': 's',
+  '7': 't',
+  '8': 'b',
+  '@': 'a',
+  $: 's',
+  '!': 'i',
+  '|': 'l',
+  '+': 't',
+};
 
 /** A word as it was written and where: the tokenizer keeps leetspeak and `*` inside words. */
 export interface Token {
@@ -28,7 +41,12 @@ export function tokens(text: string): Token[] {
 export function spellings(raw: string): string[] {
   // A token of digits only is a number, not leetspeak ("100" is not "ioo").
   const lower = raw.toLowerCase();
-  const decoded = /\p{L}/u.test(lower) ? [...lower].map((c) => LEET[c] ?? c).join('').replace(/'/g, '') : lower;
+  const decoded = /\p{L}/u.test(lower)
+    ? [...lower]
+        .map((c) => LEET[c] ?? c)
+        .join('')
+        .replace(/'/g, '')
+    : lower;
   const one = decoded.replace(/(.)\1+/g, '$1');
   const two = decoded.replace(/(.)\1{2,}/g, '$1$1');
   return [...new Set([decoded, two, one])];

@@ -16,7 +16,9 @@ export const ipAddressRecognizer: Recognizer = {
       // "::" alone parses, but it is the unspecified address, not something a person wrote down.
       return /[0-9a-f]/i.test(addr) && isIPv6(addr) ? 0.6 : null;
     });
-    const v4 = regexSpans(text, V4, this.entity, (m) => (isIPv4(m[0]) ? 0.6 : null)).filter((s) => !v6.some((o) => s.start >= o.start && s.end <= o.end));
+    const v4 = regexSpans(text, V4, this.entity, (m) => (isIPv4(m[0]) ? 0.6 : null)).filter(
+      (s) => !v6.some((o) => s.start >= o.start && s.end <= o.end),
+    );
     return [...v4, ...v6];
   },
 };

@@ -6,7 +6,14 @@ import { phoneNumberRecognizer } from './phone-number';
 import { urlRecognizer } from './url';
 import { usSsnRecognizer } from './us-ssn';
 
-export const RECOGNIZERS: readonly Recognizer[] = [emailRecognizer, phoneNumberRecognizer, creditCardRecognizer, usSsnRecognizer, ipAddressRecognizer, urlRecognizer];
+export const RECOGNIZERS: readonly Recognizer[] = [
+  emailRecognizer,
+  phoneNumberRecognizer,
+  creditCardRecognizer,
+  usSsnRecognizer,
+  ipAddressRecognizer,
+  urlRecognizer,
+];
 
 // Presidio's LemmaContextAwareEnhancer defaults: a context word among the 5 words before a hit adds 0.35 and
 // lifts the score to at least 0.4.
@@ -15,7 +22,11 @@ const CONTEXT_BOOST = 0.35;
 const CONTEXT_FLOOR = 0.4;
 
 function wordsBefore(text: string, start: number): string[] {
-  const words = text.slice(Math.max(0, start - 200), start).toLowerCase().match(/[a-z][a-z-]*/g) ?? [];
+  const words =
+    text
+      .slice(Math.max(0, start - 200), start)
+      .toLowerCase()
+      .match(/[a-z][a-z-]*/g) ?? [];
   return words.slice(-CONTEXT_WINDOW);
 }
 

@@ -26,19 +26,27 @@ describe('EmailAddress', () => {
     ]);
   });
   it('rejects what is not an address', () => {
-    for (const t of ['@handle', 'user@localhost', 'a@b.c', 'foo@.com', 'name at example dot com']) expect(found(emailRecognizer, t)).toEqual([]);
+    for (const t of ['@handle', 'user@localhost', 'a@b.c', 'foo@.com', 'name at example dot com'])
+      expect(found(emailRecognizer, t)).toEqual([]);
   });
 });
 
 describe('PhoneNumber', () => {
   it('finds US formats and international numbers', () => {
     const text = 'Call 1-800-275-8777, (212) 555-0199, 415.555.2671, +1 650 253 0000 or +44 20 7946 0958.';
-    expect(found(phoneNumberRecognizer, text).map(([t]) => t)).toEqual(['1-800-275-8777', '(212) 555-0199', '415.555.2671', '+1 650 253 0000', '+44 20 7946 0958']);
+    expect(found(phoneNumberRecognizer, text).map(([t]) => t)).toEqual([
+      '1-800-275-8777',
+      '(212) 555-0199',
+      '415.555.2671',
+      '+1 650 253 0000',
+      '+44 20 7946 0958',
+    ]);
     expect(phoneNumberRecognizer.find('tel 212-555-0199')[0]).toMatchObject({ start: 4, end: 16, score: 0.4 });
   });
   it('rejects numbers outside the numbering plan and other digit runs', () => {
     // Area codes and exchanges cannot start with 0 or 1; a zip+4, a year range or a short number is no phone.
-    for (const t of ['012-555-0199', '212-155-0199', '20001-5000', '1999-2024', '555-0199', '+12 34', '12345678901234567']) expect(found(phoneNumberRecognizer, t)).toEqual([]);
+    for (const t of ['012-555-0199', '212-155-0199', '20001-5000', '1999-2024', '555-0199', '+12 34', '12345678901234567'])
+      expect(found(phoneNumberRecognizer, t)).toEqual([]);
   });
 });
 
@@ -86,7 +94,14 @@ describe('SocialSecurityNumber', () => {
 describe('IPAddress', () => {
   it('finds v4 and v6 addresses that parse', () => {
     const text = 'Hosts 192.168.1.10, 10.0.0.1. And 2001:db8::8a2e:370:7334, ::1, fe80::1%eth0, ::ffff:192.0.2.128.';
-    expect(found(ipAddressRecognizer, text).map(([t]) => t)).toEqual(['192.168.1.10', '10.0.0.1', '2001:db8::8a2e:370:7334', '::1', 'fe80::1%eth0', '::ffff:192.0.2.128']);
+    expect(found(ipAddressRecognizer, text).map(([t]) => t)).toEqual([
+      '192.168.1.10',
+      '10.0.0.1',
+      '2001:db8::8a2e:370:7334',
+      '::1',
+      'fe80::1%eth0',
+      '::ffff:192.0.2.128',
+    ]);
     expect(ipAddressRecognizer.find('at 10.0.0.1')[0]).toEqual({ start: 3, end: 11, score: 0.6, entity: 'IPAddress' });
   });
   it('rejects versions, times and out-of-range octets', () => {

@@ -18,7 +18,10 @@ export const urlRecognizer: Recognizer = {
   entity: 'URL',
   context: ['url', 'website', 'link', 'site', 'visit'],
   find(text: string): Span[] {
-    const schemed = trimmed(text, regexSpans(text, WITH_SCHEME, this.entity, () => 0.6));
+    const schemed = trimmed(
+      text,
+      regexSpans(text, WITH_SCHEME, this.entity, () => 0.6),
+    );
     const inside = (i: number) => schemed.some((s) => i >= s.start && i < s.end);
     const bare = regexSpans(text, WITHOUT_SCHEME, this.entity, (m) => (isKnownTld(m[1]) && !inside(m.index) ? 0.5 : null));
     return [...schemed, ...trimmed(text, bare)];

@@ -13,7 +13,11 @@ function block(type: string, config: object, extra: object = {}) {
   };
 }
 
-const columnsMap = { type: 'object', required: ['columns_map'], properties: { columns_map: { type: 'object', minProperties: 1, additionalProperties: { type: 'string', minLength: 1 } } } };
+const columnsMap = {
+  type: 'object',
+  required: ['columns_map'],
+  properties: { columns_map: { type: 'object', minProperties: 1, additionalProperties: { type: 'string', minLength: 1 } } },
+};
 
 export const PIPELINE_SCHEMA = {
   type: 'object',
@@ -29,7 +33,20 @@ export const PIPELINE_SCHEMA = {
       items: {
         type: 'object',
         required: ['type'],
-        properties: { type: { enum: ['LLMBlock', 'FilterByValue', 'Dedupe', 'DuplicateColumns', 'RenameColumns', 'FlattenColumns', 'CombineColumns', 'Sample'] } },
+        properties: {
+          type: {
+            enum: [
+              'LLMBlock',
+              'FilterByValue',
+              'Dedupe',
+              'DuplicateColumns',
+              'RenameColumns',
+              'FlattenColumns',
+              'CombineColumns',
+              'Sample',
+            ],
+          },
+        },
         // Picks the branch by `type`, so errors name the block's own fields instead of every alternative's.
         allOf: [
           {
@@ -45,7 +62,9 @@ export const PIPELINE_SCHEMA = {
                     type: 'object',
                     required: ['generation'],
                     additionalProperties: false,
-                    properties: Object.fromEntries(['system', 'introduction', 'principles', 'examples', 'generation'].map((k) => [k, { type: 'string' }])),
+                    properties: Object.fromEntries(
+                      ['system', 'introduction', 'principles', 'examples', 'generation'].map((k) => [k, { type: 'string' }]),
+                    ),
                   },
                   prefill: { type: 'string' },
                   output_cols: { ...strings, minItems: 1 },
@@ -53,7 +72,16 @@ export const PIPELINE_SCHEMA = {
                     type: 'object',
                     additionalProperties: false,
                     properties: {
-                      tags: { type: 'array', minItems: 1, items: { type: 'object', required: ['start', 'end'], additionalProperties: false, properties: { start: { type: 'string' }, end: { type: 'string' } } } },
+                      tags: {
+                        type: 'array',
+                        minItems: 1,
+                        items: {
+                          type: 'object',
+                          required: ['start', 'end'],
+                          additionalProperties: false,
+                          properties: { start: { type: 'string' }, end: { type: 'string' } },
+                        },
+                      },
                       regex: { type: 'string', minLength: 1 },
                       flags: { type: 'string', pattern: '^[imsu]*$' },
                       clean: { type: 'array', items: { type: 'string' } },
@@ -90,7 +118,10 @@ export const PIPELINE_SCHEMA = {
               },
             }),
           },
-          { if: { properties: { type: { const: 'Dedupe' } } }, then: block('Dedupe', { type: 'object', required: ['columns'], properties: { columns: { ...strings, minItems: 1 } } }) },
+          {
+            if: { properties: { type: { const: 'Dedupe' } } },
+            then: block('Dedupe', { type: 'object', required: ['columns'], properties: { columns: { ...strings, minItems: 1 } } }),
+          },
           { if: { properties: { type: { const: 'DuplicateColumns' } } }, then: block('DuplicateColumns', columnsMap) },
           { if: { properties: { type: { const: 'RenameColumns' } } }, then: block('RenameColumns', columnsMap) },
           {
@@ -98,7 +129,11 @@ export const PIPELINE_SCHEMA = {
             then: block('FlattenColumns', {
               type: 'object',
               required: ['var_cols', 'value_name', 'var_name'],
-              properties: { var_cols: { ...strings, minItems: 1 }, value_name: { type: 'string', minLength: 1 }, var_name: { type: 'string', minLength: 1 } },
+              properties: {
+                var_cols: { ...strings, minItems: 1 },
+                value_name: { type: 'string', minLength: 1 },
+                var_name: { type: 'string', minLength: 1 },
+              },
             }),
           },
           {
@@ -106,10 +141,17 @@ export const PIPELINE_SCHEMA = {
             then: block('CombineColumns', {
               type: 'object',
               required: ['columns', 'output_col'],
-              properties: { columns: { ...strings, minItems: 2 }, output_col: { type: 'string', minLength: 1 }, separator: { type: 'string' } },
+              properties: {
+                columns: { ...strings, minItems: 2 },
+                output_col: { type: 'string', minLength: 1 },
+                separator: { type: 'string' },
+              },
             }),
           },
-          { if: { properties: { type: { const: 'Sample' } } }, then: block('Sample', { type: 'object', required: ['max_rows'], properties: { max_rows: { type: 'integer', minimum: 1 } } }) },
+          {
+            if: { properties: { type: { const: 'Sample' } } },
+            then: block('Sample', { type: 'object', required: ['max_rows'], properties: { max_rows: { type: 'integer', minimum: 1 } } }),
+          },
         ],
       },
     },

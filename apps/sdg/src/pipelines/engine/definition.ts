@@ -38,10 +38,34 @@ export type BlockDefinition =
   | { name: string; type: 'LLMBlock'; stage?: string; config: LlmBlockConfig; drop_duplicates?: string[]; drop_columns?: string[] }
   | { name: string; type: 'FilterByValue'; config: FilterConfig; drop_duplicates?: string[]; drop_columns?: string[] }
   | { name: string; type: 'Dedupe'; config: { columns: string[] }; drop_duplicates?: string[]; drop_columns?: string[] }
-  | { name: string; type: 'DuplicateColumns'; config: { columns_map: Record<string, string> }; drop_duplicates?: string[]; drop_columns?: string[] }
-  | { name: string; type: 'RenameColumns'; config: { columns_map: Record<string, string> }; drop_duplicates?: string[]; drop_columns?: string[] }
-  | { name: string; type: 'FlattenColumns'; config: { var_cols: string[]; value_name: string; var_name: string }; drop_duplicates?: string[]; drop_columns?: string[] }
-  | { name: string; type: 'CombineColumns'; config: { columns: string[]; output_col: string; separator?: string }; drop_duplicates?: string[]; drop_columns?: string[] }
+  | {
+      name: string;
+      type: 'DuplicateColumns';
+      config: { columns_map: Record<string, string> };
+      drop_duplicates?: string[];
+      drop_columns?: string[];
+    }
+  | {
+      name: string;
+      type: 'RenameColumns';
+      config: { columns_map: Record<string, string> };
+      drop_duplicates?: string[];
+      drop_columns?: string[];
+    }
+  | {
+      name: string;
+      type: 'FlattenColumns';
+      config: { var_cols: string[]; value_name: string; var_name: string };
+      drop_duplicates?: string[];
+      drop_columns?: string[];
+    }
+  | {
+      name: string;
+      type: 'CombineColumns';
+      config: { columns: string[]; output_col: string; separator?: string };
+      drop_duplicates?: string[];
+      drop_columns?: string[];
+    }
   | { name: string; type: 'Sample'; config: { max_rows: number }; drop_duplicates?: string[]; drop_columns?: string[] };
 
 export interface PipelineDefinition {

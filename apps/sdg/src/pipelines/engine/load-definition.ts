@@ -23,7 +23,12 @@ function describe(e: ErrorObject, value: unknown): string {
   const blocks = (value as { blocks?: { name?: unknown }[] } | null)?.blocks;
   const name = m && Array.isArray(blocks) ? blocks[Number(m[1])]?.name : undefined;
   const where = typeof name === 'string' ? `${path} (block ${name})` : path;
-  const extra = e.keyword === 'additionalProperties' ? ` "${String((e.params as { additionalProperty: string }).additionalProperty)}"` : e.keyword === 'enum' ? ` ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}` : '';
+  const extra =
+    e.keyword === 'additionalProperties'
+      ? ` "${String((e.params as { additionalProperty: string }).additionalProperty)}"`
+      : e.keyword === 'enum'
+        ? ` ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}`
+        : '';
   return `${where}: ${e.message ?? e.keyword}${extra}`;
 }
 
@@ -40,11 +45,13 @@ function semanticProblems(def: PipelineDefinition): string[] {
     if (b.type !== 'LLMBlock') return;
     const { tags, regex, flags } = b.config.parser;
     if (!!tags === !!regex) problems.push(`${at}/config/parser: give exactly one of "tags" or "regex"`);
-    if (tags && tags.length !== b.config.output_cols.length) problems.push(`${at}/config/parser/tags: ${tags.length} tag pairs for ${b.config.output_cols.length} output columns`);
+    if (tags && tags.length !== b.config.output_cols.length)
+      problems.push(`${at}/config/parser/tags: ${tags.length} tag pairs for ${b.config.output_cols.length} output columns`);
     if (regex) {
       try {
         const groups = new RegExp(`${regex}|`, flags).exec('')!.length - 1;
-        if (groups !== b.config.output_cols.length) problems.push(`${at}/config/parser/regex: ${groups} capture groups for ${b.config.output_cols.length} output columns`);
+        if (groups !== b.config.output_cols.length)
+          problems.push(`${at}/config/parser/regex: ${groups} capture groups for ${b.config.output_cols.length} output columns`);
       } catch (e) {
         problems.push(`${at}/config/parser/regex: ${(e as Error).message}`);
       }
@@ -56,7 +63,11 @@ function semanticProblems(def: PipelineDefinition): string[] {
 /** Parses and validates one pipeline file's text; every problem is reported, with its path in the file. */
 export function parsePipelineDefinition(text: string, file: string): PipelineDefinition {
   const doc = parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length) throw new PipelineDefinitionError(file, doc.errors.map((e) => e.message));
+  if (doc.errors.length)
+    throw new PipelineDefinitionError(
+      file,
+      doc.errors.map((e) => e.message),
+    );
   const value: unknown = doc.toJS();
   if (!validate(value)) {
     const problems = (validate.errors ?? []).filter((e) => e.keyword !== 'if').map((e) => describe(e, value));

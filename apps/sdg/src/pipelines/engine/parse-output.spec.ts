@@ -19,13 +19,17 @@ describe('parseOutput', () => {
 
   it('parses what the starter model writes after a [Question] prefill (one line, then [End])', () => {
     const regex = /\[Question\]\s*([\s\S]*?)\s*(?=\[Answer\]|\[End\]|\[Question\]|$)/g;
-    expect(parseOutput('[Question]\nWater freezes at 0 degrees Celsius.\n[End]', { kind: 'regex', regex, clean: [] })).toEqual([['Water freezes at 0 degrees Celsius.']]);
+    expect(parseOutput('[Question]\nWater freezes at 0 degrees Celsius.\n[End]', { kind: 'regex', regex, clean: [] })).toEqual([
+      ['Water freezes at 0 degrees Celsius.'],
+    ]);
     expect(parseOutput('[Question]\n[End]', { kind: 'regex', regex, clean: [] })).toEqual([]);
   });
 
   it('reads verdicts case-insensitively and yields nothing without one', () => {
     const regex = /\[Explanation\]\s*([\s\S]*?)\s*\[Verdict\]\s*(YES|NO)\b/gi;
-    expect(parseOutput('[Explanation]\nSupported.\n[Verdict] yes\n[End]', { kind: 'regex', regex, clean: [] })).toEqual([['Supported.', 'yes']]);
+    expect(parseOutput('[Explanation]\nSupported.\n[Verdict] yes\n[End]', { kind: 'regex', regex, clean: [] })).toEqual([
+      ['Supported.', 'yes'],
+    ]);
     expect(parseOutput('[Explanation]\nNo idea.', { kind: 'regex', regex, clean: [] })).toEqual([]);
   });
 

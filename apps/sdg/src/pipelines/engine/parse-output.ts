@@ -3,9 +3,7 @@
  * (non-greedy; an empty tag means the text's start or end); regex parsing maps capture groups to columns in
  * order. Every match is one candidate row; columns are zipped, so a row is only made where each column matched.
  */
-export type OutputParser =
-  | { kind: 'tags'; tags: { start: string; end: string }[] }
-  | { kind: 'regex'; regex: RegExp; clean: string[] };
+export type OutputParser = { kind: 'tags'; tags: { start: string; end: string }[] } | { kind: 'regex'; regex: RegExp; clean: string[] };
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

@@ -1,4 +1,12 @@
-import { CombineColumnsBlock, DedupeBlock, DuplicateColumnsBlock, FlattenColumnsBlock, RenameColumnsBlock, SampleBlock, dedupe } from './blocks/column-blocks';
+import {
+  CombineColumnsBlock,
+  DedupeBlock,
+  DuplicateColumnsBlock,
+  FlattenColumnsBlock,
+  RenameColumnsBlock,
+  SampleBlock,
+  dedupe,
+} from './blocks/column-blocks';
 import type { Block, BlockContext } from './blocks/block';
 import { FilterByValueBlock } from './blocks/filter-block';
 import { LlmBlock } from './blocks/llm-block';
@@ -57,7 +65,8 @@ export class Pipeline {
         if (ctx.signal.aborted) throw e;
         throw new PipelineBlockError(`${def.type}/${def.name}`, e);
       }
-      if (def.drop_columns?.length) rows = rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !def.drop_columns!.includes(k))));
+      if (def.drop_columns?.length)
+        rows = rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !def.drop_columns!.includes(k))));
       if (def.drop_duplicates?.length) rows = dedupe(rows, def.drop_duplicates);
     }
     return rows;

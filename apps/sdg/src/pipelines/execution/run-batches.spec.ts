@@ -39,21 +39,31 @@ describe('batches and checkpoints', () => {
     // The first run dies after two batches are saved.
     const first = new ScriptedTeacher((c) => `<${c.user}>`, 1);
     let finished = 0;
-    const run1 = runBatches(job, checkpoints, { teacher: first, models: { teacher: 't', judge: 'j' }, signal: stop.signal, numInstructions: 1, seed: 1 }, {
-      finished: () => {
-        if (++finished === 2) stop.abort(new Error('killed'));
+    const run1 = runBatches(
+      job,
+      checkpoints,
+      { teacher: first, models: { teacher: 't', judge: 'j' }, signal: stop.signal, numInstructions: 1, seed: 1 },
+      {
+        finished: () => {
+          if (++finished === 2) stop.abort(new Error('killed'));
+        },
+        stage: () => undefined,
       },
-      stage: () => undefined,
-    });
+    );
     await expect(run1).rejects.toThrow();
     expect(checkpoints.batches()).toBe(2);
 
     const second = new ScriptedTeacher((c) => `<${c.user}>`, 2);
     let reported = 0;
-    const out = await runBatches(job, checkpoints, { teacher: second, models: { teacher: 't', judge: 'j' }, signal: new AbortController().signal, numInstructions: 1, seed: 1 }, {
-      finished: () => reported++,
-      stage: () => undefined,
-    });
+    const out = await runBatches(
+      job,
+      checkpoints,
+      { teacher: second, models: { teacher: 't', judge: 'j' }, signal: new AbortController().signal, numInstructions: 1, seed: 1 },
+      {
+        finished: () => reported++,
+        stage: () => undefined,
+      },
+    );
     expect(reported).toBe(4);
     // Only the rows of the two unfinished batches were generated again.
     expect(second.calls.map((c) => c.user).sort()).toEqual(

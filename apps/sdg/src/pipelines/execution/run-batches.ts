@@ -21,7 +21,12 @@ export interface BatchEvents {
  * other batch runs at once (the teacher's limiter bounds the calls in flight) and is saved as soon as it ends,
  * so a job stopped at any moment loses at most the batches that were still running.
  */
-export async function runBatches(job: BatchJob, checkpoints: CheckpointStore, ctx: Omit<BlockContext, 'seedParts' | 'onStage'> & { seed: number }, events: BatchEvents): Promise<Row[]> {
+export async function runBatches(
+  job: BatchJob,
+  checkpoints: CheckpointStore,
+  ctx: Omit<BlockContext, 'seedParts' | 'onStage'> & { seed: number },
+  events: BatchEvents,
+): Promise<Row[]> {
   const saved = await checkpoints.load(job.key);
   const results: Row[][] = new Array<Row[]>(job.batches.length);
   const pending: number[] = [];

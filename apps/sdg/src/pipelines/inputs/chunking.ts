@@ -24,7 +24,10 @@ async function pieces(text: string, maxTokens: number, count: CountTokens): Prom
   const words = text.split(/\s+/);
   if (words.length <= 1) return [{ text, tokens }];
   const half = Math.ceil(words.length / 2);
-  return [...(await pieces(words.slice(0, half).join(' '), maxTokens, count)), ...(await pieces(words.slice(half).join(' '), maxTokens, count))];
+  return [
+    ...(await pieces(words.slice(0, half).join(' '), maxTokens, count)),
+    ...(await pieces(words.slice(half).join(' '), maxTokens, count)),
+  ];
 }
 
 export async function chunkDocument(markdown: string, maxTokens: number, count: CountTokens): Promise<string[]> {

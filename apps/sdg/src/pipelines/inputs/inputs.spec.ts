@@ -38,12 +38,23 @@ describe('seed rows', () => {
   it('knowledge: chunks × seed examples with the seed Q&A as ICL columns', () => {
     const rows = knowledgeRows(knowledge.path, readSeeds(knowledge.qnaYaml, knowledge.path), ['c1', 'c2']);
     expect(rows).toHaveLength(4);
-    expect(rows[0]).toMatchObject({ document: 'c1', domain: 'astronomy', document_outline: 'Facts about the Sun', icl_query_1: 'What is the Sun?', icl_response_3: 'Yes, the Sun is a star.', leaf_node_type: 'knowledge' });
+    expect(rows[0]).toMatchObject({
+      document: 'c1',
+      domain: 'astronomy',
+      document_outline: 'Facts about the Sun',
+      icl_query_1: 'What is the Sun?',
+      icl_response_3: 'Yes, the Sun is a star.',
+      leaf_node_type: 'knowledge',
+    });
   });
 
   it('skills: one row per seed example; grounded rows carry the context', () => {
     expect(skillRows(freeform.path, readSeeds(freeform.qnaYaml, freeform.path), 'freeform_skill')).toHaveLength(3);
     const g = skillRows(grounded.path, readSeeds(grounded.qnaYaml, grounded.path), 'grounded_skill');
-    expect(g[0]).toMatchObject({ seed_context: 'Paris is the capital of France.', seed_question: 'What is the capital of France?', task_description: 'Answer a question about a short text.' });
+    expect(g[0]).toMatchObject({
+      seed_context: 'Paris is the capital of France.',
+      seed_question: 'What is the capital of France?',
+      task_description: 'Answer a question about a short text.',
+    });
   });
 });

@@ -7,7 +7,12 @@ interface QnaFile {
   domain?: string;
   document_outline?: string;
   task_description?: string;
-  seed_examples?: { context?: string; question?: string; answer?: string; questions_and_answers?: { question?: string; answer?: string }[] }[];
+  seed_examples?: {
+    context?: string;
+    question?: string;
+    answer?: string;
+    questions_and_answers?: { question?: string; answer?: string }[];
+  }[];
 }
 
 const text = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
@@ -38,9 +43,16 @@ export function readSeeds(qnaYaml: string, leafPath: string): LeafSeeds {
     documentOutline: text(doc.document_outline),
     taskDescription: text(doc.task_description),
     knowledge: examples
-      .map((e) => ({ context: text(e.context), qa: (e.questions_and_answers ?? []).map((q) => ({ question: text(q.question), answer: text(q.answer) })).filter((q) => q.question && q.answer) }))
+      .map((e) => ({
+        context: text(e.context),
+        qa: (e.questions_and_answers ?? [])
+          .map((q) => ({ question: text(q.question), answer: text(q.answer) }))
+          .filter((q) => q.question && q.answer),
+      }))
       .filter((e) => e.qa.length > 0),
-    skills: examples.map((e) => ({ question: text(e.question), answer: text(e.answer), context: text(e.context) })).filter((e) => e.question && e.answer),
+    skills: examples
+      .map((e) => ({ question: text(e.question), answer: text(e.answer), context: text(e.context) }))
+      .filter((e) => e.question && e.answer),
   };
 }
 

@@ -14,7 +14,9 @@ import { STARTER_MODEL } from './starter-stack';
 
 async function main(): Promise<void> {
   const copies = envInt('BENCH_COPIES', 4);
-  const leaves = Array.from({ length: copies }, (_, c) => sampleLeaves('doc').map((l) => ({ ...l, path: l.path.replace(/\/qna\.yaml$/, `_${c}/qna.yaml`) }))).flat();
+  const leaves = Array.from({ length: copies }, (_, c) =>
+    sampleLeaves('doc').map((l) => ({ ...l, path: l.path.replace(/\/qna\.yaml$/, `_${c}/qna.yaml`) })),
+  ).flat();
   const out = mkdtempSync(join(tmpdir(), 'bench-sdg-'));
   const started = performance.now();
   let generatingSince = 0;
@@ -41,7 +43,9 @@ async function main(): Promise<void> {
       options: { numInstructions: envInt('BENCH_NUM_INSTRUCTIONS', 4), seed: 1 },
     });
     const samples = Object.values(result.samples).reduce((a, b) => a + b, 0);
-    process.stdout.write(`${JSON.stringify({ ms: performance.now() - started, samples, generatingSince, generatingUntil, leaves: leaves.length, tokens: result.tokens })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ ms: performance.now() - started, samples, generatingSince, generatingUntil, leaves: leaves.length, tokens: result.tokens })}\n`,
+    );
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

@@ -75,7 +75,17 @@ export function sampleLeaves(documentKey: string): taxonomyV1.TaxonomyLeaf[] {
       qnaYaml: knowledgeQna,
       documents: [{ sourcePath: 'sun.md', objectKey: documentKey, sizeBytes: Buffer.byteLength(SUN_DOCUMENT) }],
     },
-    { path: 'compositional_skills/linguistics/opposites/qna.yaml', kind: taxonomyV1.LeafKind.LEAF_KIND_FREEFORM_SKILL, qnaYaml: freeformQna, documents: [] },
-    { path: 'compositional_skills/reading/short_text/qna.yaml', kind: taxonomyV1.LeafKind.LEAF_KIND_GROUNDED_SKILL, qnaYaml: groundedQna, documents: [] },
+    {
+      path: 'compositional_skills/linguistics/opposites/qna.yaml',
+      kind: taxonomyV1.LeafKind.LEAF_KIND_FREEFORM_SKILL,
+      qnaYaml: freeformQna,
+      documents: [],
+    },
+    {
+      path: 'compositional_skills/reading/short_text/qna.yaml',
+      kind: taxonomyV1.LeafKind.LEAF_KIND_GROUNDED_SKILL,
+      qnaYaml: groundedQna,
+      documents: [],
+    },
   ];
 }

@@ -24,7 +24,13 @@ async function waitHealthy(url: string, child: ChildProcess, name: string, timeo
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
     if (Date.now() > deadline) throw new Error(`${name} did not become healthy at ${url}`);
-    if (await fetch(url, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(url, { signal: AbortSignal.timeout(2000) }).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -76,7 +82,13 @@ export async function startInferenceProcess(backends: string[]): Promise<Running
 export async function startEvaluationProcess(env: NodeJS.ProcessEnv): Promise<RunningProcess> {
   const grpc = `127.0.0.1:${await freePort()}`;
   const ops = await freePort();
-  const child = spawnTs('apps/evaluation/src/main.ts', { ...process.env, LOG_LEVEL: 'warn', PLATFORM_EVALUATION_GRPC_URL: grpc, PLATFORM_EVALUATION_OPS_PORT: String(ops), ...env });
+  const child = spawnTs('apps/evaluation/src/main.ts', {
+    ...process.env,
+    LOG_LEVEL: 'warn',
+    PLATFORM_EVALUATION_GRPC_URL: grpc,
+    PLATFORM_EVALUATION_OPS_PORT: String(ops),
+    ...env,
+  });
   await waitHealthy(`http://127.0.0.1:${ops}/health`, child, 'evaluation service');
   return { url: grpc, child, stop: stopper(child) };
 }

@@ -8,7 +8,11 @@ async function main(): Promise<void> {
   await startFixtureWorker(
     f,
     ds,
-    batchWriter({ batches: Number(process.env.SDG_BATCHES), rowsPerBatch: Number(process.env.SDG_ROWS), batchMs: Number(process.env.SDG_BATCH_MS) }),
+    batchWriter({
+      batches: Number(process.env.SDG_BATCHES),
+      rowsPerBatch: Number(process.env.SDG_ROWS),
+      batchMs: Number(process.env.SDG_BATCH_MS),
+    }),
   );
   process.stdout.write('worker ready\n');
 }

@@ -27,7 +27,12 @@ export interface WorkerFixture {
 
 export async function openDataSource(databaseUrl: string): Promise<DataSource> {
   const ds = new DataSource(
-    await serviceDataSourceOptions({ url: databaseUrl, schema: SDG_SCHEMA, entities: [DataJobEntity], migrations: [outboxMigration(SDG_SCHEMA), SdgSchema1763900000300] }),
+    await serviceDataSourceOptions({
+      url: databaseUrl,
+      schema: SDG_SCHEMA,
+      entities: [DataJobEntity],
+      migrations: [outboxMigration(SDG_SCHEMA), SdgSchema1763900000300],
+    }),
   );
   return ds.initialize();
 }
@@ -73,9 +78,22 @@ export async function startFixtureWorker(f: WorkerFixture, ds: DataSource, runSd
 }
 
 /** A queued job with its queue message, inserted as DataJobsService.create does (without the taxonomy check). */
-export async function enqueueJob(ds: DataSource, relay: OutboxRelay, queue: SdgQueueConfig, projectId = randomUUID()): Promise<DataJobEntity> {
+export async function enqueueJob(
+  ds: DataSource,
+  relay: OutboxRelay,
+  queue: SdgQueueConfig,
+  projectId = randomUUID(),
+): Promise<DataJobEntity> {
   const row = await ds.transaction((m) =>
-    insertQueuedJob(m, queue, { projectId, name: `job-${randomUUID().slice(0, 8)}`, taxonomyId: randomUUID(), teacherModel: 'teacher', judgeModel: 'teacher', options: {}, createdBy: 'test' }),
+    insertQueuedJob(m, queue, {
+      projectId,
+      name: `job-${randomUUID().slice(0, 8)}`,
+      taxonomyId: randomUUID(),
+      teacherModel: 'teacher',
+      judgeModel: 'teacher',
+      options: {},
+      createdBy: 'test',
+    }),
   );
   relay.nudge();
   return row;

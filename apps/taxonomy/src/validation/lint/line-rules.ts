@@ -12,10 +12,18 @@ export function lineRuleIssues(text: string): FileIssue[] {
   const issues: FileIssue[] = [];
   const crlf = text.indexOf('\r\n');
   if (crlf >= 0) {
-    issues.push({ line: lineOfOffset(text, crlf), rule: 'new-lines', message: 'Windows line endings (\\r\\n): save the file with Unix line endings (\\n) (new-lines)' });
+    issues.push({
+      line: lineOfOffset(text, crlf),
+      rule: 'new-lines',
+      message: 'Windows line endings (\\r\\n): save the file with Unix line endings (\\n) (new-lines)',
+    });
   }
   if (!text.endsWith('\n')) {
-    issues.push({ line: text.split('\n').length, rule: 'new-line-at-end-of-file', message: 'the file does not end with a newline (new-line-at-end-of-file)' });
+    issues.push({
+      line: text.split('\n').length,
+      rule: 'new-line-at-end-of-file',
+      message: 'the file does not end with a newline (new-line-at-end-of-file)',
+    });
   }
 
   // A final "\n" ends the last line rather than starting an empty one.
@@ -23,7 +31,8 @@ export function lineRuleIssues(text: string): FileIssue[] {
   let blankRun = 0;
   lines.forEach((line, i) => {
     const lineNo = i + 1;
-    if (/[ \t]$/.test(line)) issues.push({ line: lineNo, rule: 'trailing-spaces', message: 'trailing whitespace at the end of the line (trailing-spaces)' });
+    if (/[ \t]$/.test(line))
+      issues.push({ line: lineNo, rule: 'trailing-spaces', message: 'trailing whitespace at the end of the line (trailing-spaces)' });
     blankRun = line === '' ? blankRun + 1 : 0;
     // Reported once per run of blank lines, on its last line, like yamllint.
     const runEnds = line === '' && (i === lines.length - 1 || lines[i + 1] !== '');
@@ -31,9 +40,17 @@ export function lineRuleIssues(text: string): FileIssue[] {
     const atStart = lineNo === blankRun;
     const atEnd = i === lines.length - 1;
     if (atStart || atEnd) {
-      issues.push({ line: lineNo, rule: 'empty-lines', message: `blank line${blankRun > 1 ? 's' : ''} at the ${atStart ? 'start' : 'end'} of the file (empty-lines)` });
+      issues.push({
+        line: lineNo,
+        rule: 'empty-lines',
+        message: `blank line${blankRun > 1 ? 's' : ''} at the ${atStart ? 'start' : 'end'} of the file (empty-lines)`,
+      });
     } else if (blankRun > MAX_BLANK_LINES) {
-      issues.push({ line: lineNo, rule: 'empty-lines', message: `${blankRun} blank lines in a row; at most ${MAX_BLANK_LINES} are allowed (empty-lines)` });
+      issues.push({
+        line: lineNo,
+        rule: 'empty-lines',
+        message: `${blankRun} blank lines in a row; at most ${MAX_BLANK_LINES} are allowed (empty-lines)`,
+      });
     }
   });
   return issues;

@@ -20,7 +20,8 @@ export function spacingIssues({ text, doc, lineAt }: ParsedLeaf): FileIssue[] {
       if (before > 0) issues.push({ line: lineAt(at), rule: 'colons', message: 'space before the colon after a key (colons)' });
       let after = 0;
       for (at++; text[at] === ' '; at++) after++;
-      if (after > 1 && !endOfContent(text[at])) issues.push({ line: lineAt(at), rule: 'colons', message: `${after} spaces after the colon; use one (colons)` });
+      if (after > 1 && !endOfContent(text[at]))
+        issues.push({ line: lineAt(at), rule: 'colons', message: `${after} spaces after the colon; use one (colons)` });
     },
     Seq(_, seq) {
       if (seq.flow) return;
@@ -29,7 +30,8 @@ export function spacingIssues({ text, doc, lineAt }: ParsedLeaf): FileIssue[] {
         let at = item.range[0] - 1;
         let spaces = 0;
         for (; text[at] === ' '; at--) spaces++;
-        if (text[at] === '-' && spaces > 1) issues.push({ line: lineAt(at), rule: 'hyphens', message: `${spaces} spaces after the hyphen; use one (hyphens)` });
+        if (text[at] === '-' && spaces > 1)
+          issues.push({ line: lineAt(at), rule: 'hyphens', message: `${spaces} spaces after the hyphen; use one (hyphens)` });
       }
     },
   });

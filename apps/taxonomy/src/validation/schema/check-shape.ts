@@ -37,11 +37,13 @@ export function checkShape(value: unknown, shape: Shape, path: string, line: num
 
   switch (shape.kind) {
     case 'text':
-      if (!isScalar(node) || typeof node.value !== 'string') return report('type', `${path} must be text, found ${describe(node)}${quoteHint(node)}`);
+      if (!isScalar(node) || typeof node.value !== 'string')
+        return report('type', `${path} must be text, found ${describe(node)}${quoteHint(node)}`);
       if (node.value.length === 0) return report('min-length', `${path} must not be empty`);
       return;
     case 'integer':
-      if (!isScalar(node) || typeof node.value !== 'number' || !Number.isInteger(node.value)) return report('type', `${path} must be a whole number, found ${describe(node)}`);
+      if (!isScalar(node) || typeof node.value !== 'number' || !Number.isInteger(node.value))
+        return report('type', `${path} must be a whole number, found ${describe(node)}`);
       return;
     case 'object':
       return checkObject(node, shape, path, line, ctx, report);
@@ -79,7 +81,11 @@ function checkArray(node: unknown, shape: ArrayShape, path: string, line: number
   if (!isSeq(node)) return report('type', `${path} must be a list, found ${describe(node)}`);
   const count = node.items.length;
   if (count < shape.minItems) {
-    report('min-items', `${path} has ${count} item${count === 1 ? '' : 's'}; at least ${shape.minItems} ${shape.minItems === 1 ? 'is' : 'are'} required`, line);
+    report(
+      'min-items',
+      `${path} has ${count} item${count === 1 ? '' : 's'}; at least ${shape.minItems} ${shape.minItems === 1 ? 'is' : 'are'} required`,
+      line,
+    );
   }
   const firstSeen = new Map<string, number>();
   node.items.forEach((item, i) => {
@@ -88,7 +94,8 @@ function checkArray(node: unknown, shape: ArrayShape, path: string, line: number
     if (shape.unique) {
       const fingerprint = fingerprintOf(item, ctx.doc);
       const earlier = firstSeen.get(fingerprint);
-      if (earlier !== undefined) report('unique-items', `${itemPath} repeats ${path}[${earlier}]; the items of ${path} must all differ`, itemLine);
+      if (earlier !== undefined)
+        report('unique-items', `${itemPath} repeats ${path}[${earlier}]; the items of ${path} must all differ`, itemLine);
       else firstSeen.set(fingerprint, i);
     }
     checkShape(item, shape.items, itemPath, itemLine, ctx);
@@ -109,7 +116,8 @@ function describe(node: unknown): string {
     if (node.value === null || node.value === undefined) return 'nothing';
     if (typeof node.value === 'string') return 'text';
     if (node.value instanceof Date) return `a date (${node.source ?? String(node.value)})`;
-    if (typeof node.value === 'boolean' || typeof node.value === 'number') return `a ${typeof node.value} (${node.source ?? String(node.value)})`;
+    if (typeof node.value === 'boolean' || typeof node.value === 'number')
+      return `a ${typeof node.value} (${node.source ?? String(node.value)})`;
     return 'a non-text value';
   }
   return 'nothing';
@@ -133,6 +141,8 @@ function fingerprintOf(item: unknown, doc: Document.Parsed): string {
 /** JSON with sorted keys: JSON Schema's uniqueItems compares mappings regardless of key order. */
 function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
   );
 }

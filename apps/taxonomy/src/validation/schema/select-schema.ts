@@ -14,7 +14,11 @@ const SUPPORTED: Record<LeafKind, { versions: number[]; shape: ObjectShape; word
  * Picks the schema from the file's `version`, as InstructLab does. An unsupported version is one problem,
  * not dozens: the rest of the file was written for another schema, so it is not checked further.
  */
-export function selectSchema(kind: LeafKind, root: YAMLMap, lineAt: (offset: number) => number): { shape: ObjectShape } | { issue: FileIssue } {
+export function selectSchema(
+  kind: LeafKind,
+  root: YAMLMap,
+  lineAt: (offset: number) => number,
+): { shape: ObjectShape } | { issue: FileIssue } {
   const { versions, shape, wording } = SUPPORTED[kind];
   const pair = root.items.find((p) => isScalar(p.key) && p.key.value === 'version');
   const version = isScalar(pair?.value) ? pair.value.value : undefined;

@@ -28,11 +28,32 @@ export const KNOWLEDGE_LINES = [
   '    - "*.md"',
 ];
 
-const freeformSeed = (n: number) => [`  - question: Write poem number ${n} about the sea.`, `    answer: |`, `      The sea, poem ${n},`, `      is wide and blue.`];
-const groundedSeed = (n: number) => [`  - context: The order number is A-${n}.`, `    question: What is the order number?`, `    answer: A-${n}.`];
+const freeformSeed = (n: number) => [
+  `  - question: Write poem number ${n} about the sea.`,
+  `    answer: |`,
+  `      The sea, poem ${n},`,
+  `      is wide and blue.`,
+];
+const groundedSeed = (n: number) => [
+  `  - context: The order number is A-${n}.`,
+  `    question: What is the order number?`,
+  `    answer: A-${n}.`,
+];
 
-export const FREEFORM_SKILL_LINES = ['version: 2', 'created_by: tester', 'task_description: Write short poems', 'seed_examples:', ...[1, 2, 3, 4, 5].flatMap(freeformSeed)];
-export const GROUNDED_SKILL_LINES = ['version: 3', 'created_by: tester', 'task_description: Read the order number from the context', 'seed_examples:', ...[1, 2, 3, 4, 5].flatMap(groundedSeed)];
+export const FREEFORM_SKILL_LINES = [
+  'version: 2',
+  'created_by: tester',
+  'task_description: Write short poems',
+  'seed_examples:',
+  ...[1, 2, 3, 4, 5].flatMap(freeformSeed),
+];
+export const GROUNDED_SKILL_LINES = [
+  'version: 3',
+  'created_by: tester',
+  'task_description: Read the order number from the context',
+  'seed_examples:',
+  ...[1, 2, 3, 4, 5].flatMap(groundedSeed),
+];
 
 export const asFile = (lines: readonly string[]) => `${lines.join('\n')}\n`;
 export const KNOWLEDGE = asFile(KNOWLEDGE_LINES);

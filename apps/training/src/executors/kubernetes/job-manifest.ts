@@ -48,7 +48,12 @@ export function phaseRunnerEnv(spec: PhaseSpec): Record<string, string> {
  */
 export function buildPhaseJob(spec: PhaseSpec, k: KubernetesSettings): V1Job {
   const name = jobName(spec.modelId, spec.phase);
-  const labels = { 'app.kubernetes.io/name': 'ilab-training', 'app.kubernetes.io/part-of': 'llm-platform', 'platform/model-id': spec.modelId, 'platform/phase': String(spec.phase) };
+  const labels = {
+    'app.kubernetes.io/name': 'ilab-training',
+    'app.kubernetes.io/part-of': 'llm-platform',
+    'platform/model-id': spec.modelId,
+    'platform/phase': String(spec.phase),
+  };
   const limits: Record<string, string> = { cpu: k.cpu, memory: k.memory };
   if (k.gpus > 0) limits['nvidia.com/gpu'] = String(k.gpus);
   const patch = k.podSpecPatch ? (JSON.parse(k.podSpecPatch) as Record<string, unknown>) : {};

@@ -46,7 +46,13 @@ const container = {
     command: { type: 'array', items: { type: 'string' } },
     args: { type: 'array', items: { type: 'string' } },
     env: { type: 'array', items: envVar },
-    envFrom: { type: 'array', items: { type: 'object', properties: { secretRef: { type: 'object', required: ['name'] }, configMapRef: { type: 'object', required: ['name'] } } } },
+    envFrom: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { secretRef: { type: 'object', required: ['name'] }, configMapRef: { type: 'object', required: ['name'] } },
+      },
+    },
     resources,
     volumeMounts: { type: 'array', items: { type: 'object', required: ['name', 'mountPath'] } },
     workingDir: { type: 'string' },

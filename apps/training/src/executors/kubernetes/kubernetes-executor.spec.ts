@@ -16,16 +16,43 @@ import { ReplayServer, type RecordedExchange } from './testing/replay-server';
 
 const WORKSPACE = join(__dirname, '../../../../..');
 const s3 = () => inject('s3');
-const store = () => new S3ObjectStore({ endpoint: s3().endpoint, bucket: s3().bucket, accessKey: s3().accessKey, secretKey: s3().secretKey, region: 'us-east-1' });
+const store = () =>
+  new S3ObjectStore({
+    endpoint: s3().endpoint,
+    bucket: s3().bucket,
+    accessKey: s3().accessKey,
+    secretKey: s3().secretKey,
+    region: 'us-east-1',
+  });
 const validateJob = new Ajv({ allErrors: true, strict: false }).compile(batchV1JobSchema);
 
-const settings: KubernetesSettings = { namespace: NAMESPACE, image: 'registry.example.com/llm-platform:1.0', serviceAccount: 'ilab-trainer', s3Secret: 'platform-s3', cpu: '8', memory: '32Gi', gpus: 1, pollMs: 20, podSpecPatch: '{"nodeSelector":{"nvidia.com/gpu.present":"true"}}' };
+const settings: KubernetesSettings = {
+  namespace: NAMESPACE,
+  image: 'registry.example.com/llm-platform:1.0',
+  serviceAccount: 'ilab-trainer',
+  s3Secret: 'platform-s3',
+  cpu: '8',
+  memory: '32Gi',
+  gpus: 1,
+  pollMs: 20,
+  podSpecPatch: '{"nodeSelector":{"nvidia.com/gpu.present":"true"}}',
+};
 
 function phaseSpec(prefix: string): PhaseSpec {
   return {
     modelId: MODEL_ID,
     phase: 1,
-    settings: { mode: 'full', epochs: 2, learningRate: 2e-5, batchSize: 128, maxSeqLen: 4096, loraRank: 8, loraAlpha: 32, warmupSteps: 25, seed: 42 },
+    settings: {
+      mode: 'full',
+      epochs: 2,
+      learningRate: 2e-5,
+      batchSize: 128,
+      maxSeqLen: 4096,
+      loraRank: 8,
+      loraAlpha: 32,
+      warmupSteps: 25,
+      seed: 42,
+    },
     dataPath: '/unused',
     dataKey: `data/${MODEL_ID}/knowledge_train_msgs.jsonl`,
     modelDir: join(WORKSPACE, 'models/starter'),
@@ -74,7 +101,12 @@ describe('Kubernetes executor against recorded API exchanges', () => {
       if (i === 2) await podUploadsEpoch(prefix, 2);
     });
     const seen: EpochCheckpoint[] = [];
-    const outcome = await executorFor(server).runPhase(phaseSpec(prefix), { signal: new AbortController().signal, log: () => undefined, onStep: () => undefined, onCheckpoint: async (c) => void seen.push(c) });
+    const outcome = await executorFor(server).runPhase(phaseSpec(prefix), {
+      signal: new AbortController().signal,
+      log: () => undefined,
+      onStep: () => undefined,
+      onCheckpoint: async (c) => void seen.push(c),
+    });
 
     expect(server.mismatches).toEqual([]);
     expect(server.remaining).toBe(0);
@@ -87,7 +119,11 @@ describe('Kubernetes executor against recorded API exchanges', () => {
     expect(validateJob(created), JSON.stringify(validateJob.errors)).toBe(true);
     expect(created.metadata).toMatchObject({ name: JOB, namespace: NAMESPACE, labels: { 'platform/model-id': MODEL_ID } });
     const pod = created.spec.template.spec;
-    expect(pod).toMatchObject({ restartPolicy: 'Never', serviceAccountName: 'ilab-trainer', nodeSelector: { 'nvidia.com/gpu.present': 'true' } });
+    expect(pod).toMatchObject({
+      restartPolicy: 'Never',
+      serviceAccountName: 'ilab-trainer',
+      nodeSelector: { 'nvidia.com/gpu.present': 'true' },
+    });
     expect(pod.containers[0]).toMatchObject({
       image: settings.image,
       command: ['node', '-r', '@swc-node/register', 'apps/training/src/remote/phase-runner.ts'],
@@ -95,7 +131,13 @@ describe('Kubernetes executor against recorded API exchanges', () => {
       resources: { requests: { cpu: '8', memory: '32Gi' }, limits: { cpu: '8', memory: '32Gi', 'nvidia.com/gpu': '1' } },
     });
     const env = Object.fromEntries((pod.containers[0].env as { name: string; value: string }[]).map((e) => [e.name, e.value]));
-    expect(env).toMatchObject({ PLATFORM_PHASE_DATA_KEY: `data/${MODEL_ID}/knowledge_train_msgs.jsonl`, PLATFORM_PHASE_OUTPUT_PREFIX: prefix, PLATFORM_PHASE_MODEL_DIR: 'models/starter', PLATFORM_PHASE_EPOCHS: '2', PLATFORM_PHASE_LEARNING_RATE: '0.00002' });
+    expect(env).toMatchObject({
+      PLATFORM_PHASE_DATA_KEY: `data/${MODEL_ID}/knowledge_train_msgs.jsonl`,
+      PLATFORM_PHASE_OUTPUT_PREFIX: prefix,
+      PLATFORM_PHASE_MODEL_DIR: 'models/starter',
+      PLATFORM_PHASE_EPOCHS: '2',
+      PLATFORM_PHASE_LEARNING_RATE: '0.00002',
+    });
     expect(server.received.slice(1).every((r) => r.method === 'GET' && r.path.endsWith(`/jobs/${JOB}/status`))).toBe(true);
   });
 
@@ -106,7 +148,12 @@ describe('Kubernetes executor against recorded API exchanges', () => {
       if (i === 1) ac.abort();
     });
     const logs: string[] = [];
-    const outcome = await executorFor(server).runPhase(phaseSpec(prefix), { signal: ac.signal, log: (l) => logs.push(l), onStep: () => undefined, onCheckpoint: async () => undefined });
+    const outcome = await executorFor(server).runPhase(phaseSpec(prefix), {
+      signal: ac.signal,
+      log: (l) => logs.push(l),
+      onStep: () => undefined,
+      onCheckpoint: async () => undefined,
+    });
     expect(server.mismatches).toEqual([]);
     expect(server.remaining).toBe(0);
     expect(outcome).toEqual({ status: 'canceled' });
@@ -118,13 +165,21 @@ describe('Kubernetes executor against recorded API exchanges', () => {
     const prefix = `trained_models/k8s-${randomBytes(4).toString('hex')}/artifacts/phase1/`;
     const server = await replay(failedAfterBackoff);
     await expect(
-      executorFor(server).runPhase(phaseSpec(prefix), { signal: new AbortController().signal, log: () => undefined, onStep: () => undefined, onCheckpoint: async () => undefined }),
+      executorFor(server).runPhase(phaseSpec(prefix), {
+        signal: new AbortController().signal,
+        log: () => undefined,
+        onStep: () => undefined,
+        onCheckpoint: async () => undefined,
+      }),
     ).rejects.toThrow(/BackoffLimitExceeded: Job has reached the specified backoff limit/);
     expect(server.mismatches).toEqual([]);
   });
 
   it('builds phase-2 Jobs that start from the phase-1 checkpoint in the bucket', () => {
-    const job = buildPhaseJob({ ...phaseSpec('p/'), phase: 2, modelPrefix: `trained_models/${MODEL_ID}/artifacts/phase1/epoch-7/` }, { ...settings, gpus: 0, podSpecPatch: '' });
+    const job = buildPhaseJob(
+      { ...phaseSpec('p/'), phase: 2, modelPrefix: `trained_models/${MODEL_ID}/artifacts/phase1/epoch-7/` },
+      { ...settings, gpus: 0, podSpecPatch: '' },
+    );
     expect(validateJob(job), JSON.stringify(validateJob.errors)).toBe(true);
     const env = Object.fromEntries((job.spec!.template.spec!.containers[0].env ?? []).map((e) => [e.name, e.value]));
     expect(env.PLATFORM_PHASE_MODEL_PREFIX).toBe(`trained_models/${MODEL_ID}/artifacts/phase1/epoch-7/`);

@@ -78,7 +78,8 @@ export class KubernetesExecutor implements TrainingExecutor {
       cb.log(`submitted Job ${this.settings.namespace}/${body.metadata?.name}`);
     } catch (err) {
       // A Job from an earlier attempt of this worker is still running: follow it.
-      if (err instanceof ApiException && err.code === 409) cb.log(`following existing Job ${this.settings.namespace}/${body.metadata?.name}`);
+      if (err instanceof ApiException && err.code === 409)
+        cb.log(`following existing Job ${this.settings.namespace}/${body.metadata?.name}`);
       else throw err;
     }
   }
@@ -111,7 +112,11 @@ export class KubernetesExecutor implements TrainingExecutor {
   private async trainerState(prefix: string): Promise<{ epoch: number; global_step: number; total_steps: number } | undefined> {
     const key = `${prefix}trainer_state.json`;
     if (!(await this.store.exists(key))) return undefined;
-    return JSON.parse((await this.store.getBuffer(key, 1 << 20)).toString('utf8')) as { epoch: number; global_step: number; total_steps: number };
+    return JSON.parse((await this.store.getBuffer(key, 1 << 20)).toString('utf8')) as {
+      epoch: number;
+      global_step: number;
+      total_steps: number;
+    };
   }
 }
 

@@ -18,7 +18,9 @@ export class LlmBlock implements Block {
     private readonly stage = 'generating',
   ) {
     const p = config.parser;
-    this.parser = p.regex ? { kind: 'regex', regex: new RegExp(p.regex, `${p.flags ?? ''}g`), clean: p.clean ?? [] } : { kind: 'tags', tags: p.tags ?? [] };
+    this.parser = p.regex
+      ? { kind: 'regex', regex: new RegExp(p.regex, `${p.flags ?? ''}g`), clean: p.clean ?? [] }
+      : { kind: 'tags', tags: p.tags ?? [] };
   }
 
   private prompt(row: Row): { system: string; user: string; prefill: string } | undefined {
@@ -47,7 +49,14 @@ export class LlmBlock implements Block {
         const texts = await Promise.all(
           Array.from({ length: n }, (_, choice) =>
             ctx.teacher.complete(
-              { model, ...prompt, maxTokens: gen.max_tokens ?? DEFAULT_MAX_TOKENS, temperature, seed: derivedSeed(...ctx.seedParts, this.name, i, choice), stop: gen.stop },
+              {
+                model,
+                ...prompt,
+                maxTokens: gen.max_tokens ?? DEFAULT_MAX_TOKENS,
+                temperature,
+                seed: derivedSeed(...ctx.seedParts, this.name, i, choice),
+                stop: gen.stop,
+              },
               ctx.signal,
             ),
           ),
@@ -61,7 +70,10 @@ export class LlmBlock implements Block {
   private rowsFrom(row: Row, text: string): Row[] {
     const cols = this.config.output_cols;
     const parsed = parseOutput(text, this.parser);
-    if (parsed.length === 0) return this.config.on_no_match === 'keep' ? [{ ...row, ...Object.fromEntries(cols.map((c) => [c, null])), [`${this.name}_raw`]: text }] : [];
+    if (parsed.length === 0)
+      return this.config.on_no_match === 'keep'
+        ? [{ ...row, ...Object.fromEntries(cols.map((c) => [c, null])), [`${this.name}_raw`]: text }]
+        : [];
     return parsed.map((values) => ({ ...row, ...Object.fromEntries(cols.map((c, k) => [c, values[k]])) }));
   }
 }

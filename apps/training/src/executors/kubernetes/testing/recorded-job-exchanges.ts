@@ -11,13 +11,29 @@ export const JOB = `ilab-train-${MODEL_ID}-p1`;
 const jobsPath = `/apis/batch/v1/namespaces/${NAMESPACE}/jobs`;
 const statusPath = `${jobsPath}/${JOB}/status`;
 
-const meta = { name: JOB, namespace: NAMESPACE, uid: '0b6f0a52-8f0e-4f58-9e53-6c2b1b8f7e11', resourceVersion: '48213', creationTimestamp: '2026-11-23T14:00:00Z', labels: { 'platform/model-id': MODEL_ID, 'platform/phase': '1' } };
+const meta = {
+  name: JOB,
+  namespace: NAMESPACE,
+  uid: '0b6f0a52-8f0e-4f58-9e53-6c2b1b8f7e11',
+  resourceVersion: '48213',
+  creationTimestamp: '2026-11-23T14:00:00Z',
+  labels: { 'platform/model-id': MODEL_ID, 'platform/phase': '1' },
+};
 const spec = { backoffLimit: 3, completions: 1, parallelism: 1, ttlSecondsAfterFinished: 86400 };
 
-const running = { kind: 'Job', apiVersion: 'batch/v1', metadata: meta, spec, status: { startTime: '2026-11-23T14:00:01Z', active: 1, ready: 1, terminating: 0, uncountedTerminatedPods: {} } };
+const running = {
+  kind: 'Job',
+  apiVersion: 'batch/v1',
+  metadata: meta,
+  spec,
+  status: { startTime: '2026-11-23T14:00:01Z', active: 1, ready: 1, terminating: 0, uncountedTerminatedPods: {} },
+};
 
 export const createdAndCompleted: RecordedExchange[] = [
-  { request: { method: 'POST', path: jobsPath }, response: { status: 201, body: { kind: 'Job', apiVersion: 'batch/v1', metadata: meta, spec, status: {} } } },
+  {
+    request: { method: 'POST', path: jobsPath },
+    response: { status: 201, body: { kind: 'Job', apiVersion: 'batch/v1', metadata: meta, spec, status: {} } },
+  },
   { request: { method: 'GET', path: statusPath }, response: { status: 200, body: running } },
   { request: { method: 'GET', path: statusPath }, response: { status: 200, body: running } },
   {
@@ -34,7 +50,12 @@ export const createdAndCompleted: RecordedExchange[] = [
           terminating: 0,
           uncountedTerminatedPods: {},
           conditions: [
-            { type: 'SuccessCriteriaMet', status: 'True', lastProbeTime: '2026-11-23T14:06:40Z', lastTransitionTime: '2026-11-23T14:06:40Z' },
+            {
+              type: 'SuccessCriteriaMet',
+              status: 'True',
+              lastProbeTime: '2026-11-23T14:06:40Z',
+              lastTransitionTime: '2026-11-23T14:06:40Z',
+            },
             { type: 'Complete', status: 'True', lastProbeTime: '2026-11-23T14:06:40Z', lastTransitionTime: '2026-11-23T14:06:40Z' },
           ],
         },
@@ -46,17 +67,35 @@ export const createdAndCompleted: RecordedExchange[] = [
 export const conflictThenCanceled: RecordedExchange[] = [
   {
     request: { method: 'POST', path: jobsPath },
-    response: { status: 409, body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `jobs.batch "${JOB}" already exists`, reason: 'AlreadyExists', details: { name: JOB, group: 'batch', kind: 'jobs' }, code: 409 } },
+    response: {
+      status: 409,
+      body: {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: `jobs.batch "${JOB}" already exists`,
+        reason: 'AlreadyExists',
+        details: { name: JOB, group: 'batch', kind: 'jobs' },
+        code: 409,
+      },
+    },
   },
   { request: { method: 'GET', path: statusPath }, response: { status: 200, body: running } },
   {
     request: { method: 'DELETE', path: `${jobsPath}/${JOB}`, query: { propagationPolicy: 'Foreground', gracePeriodSeconds: '10' } },
-    response: { status: 200, body: { ...running, metadata: { ...meta, deletionTimestamp: '2026-11-23T14:02:00Z', finalizers: ['foregroundDeletion'] } } },
+    response: {
+      status: 200,
+      body: { ...running, metadata: { ...meta, deletionTimestamp: '2026-11-23T14:02:00Z', finalizers: ['foregroundDeletion'] } },
+    },
   },
 ];
 
 export const failedAfterBackoff: RecordedExchange[] = [
-  { request: { method: 'POST', path: jobsPath }, response: { status: 201, body: { kind: 'Job', apiVersion: 'batch/v1', metadata: meta, spec, status: {} } } },
+  {
+    request: { method: 'POST', path: jobsPath },
+    response: { status: 201, body: { kind: 'Job', apiVersion: 'batch/v1', metadata: meta, spec, status: {} } },
+  },
   {
     request: { method: 'GET', path: statusPath },
     response: {
@@ -70,8 +109,22 @@ export const failedAfterBackoff: RecordedExchange[] = [
           terminating: 0,
           uncountedTerminatedPods: {},
           conditions: [
-            { type: 'FailureTarget', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit', lastProbeTime: '2026-11-23T14:03:00Z', lastTransitionTime: '2026-11-23T14:03:00Z' },
-            { type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit', lastProbeTime: '2026-11-23T14:03:00Z', lastTransitionTime: '2026-11-23T14:03:00Z' },
+            {
+              type: 'FailureTarget',
+              status: 'True',
+              reason: 'BackoffLimitExceeded',
+              message: 'Job has reached the specified backoff limit',
+              lastProbeTime: '2026-11-23T14:03:00Z',
+              lastTransitionTime: '2026-11-23T14:03:00Z',
+            },
+            {
+              type: 'Failed',
+              status: 'True',
+              reason: 'BackoffLimitExceeded',
+              message: 'Job has reached the specified backoff limit',
+              lastProbeTime: '2026-11-23T14:03:00Z',
+              lastTransitionTime: '2026-11-23T14:03:00Z',
+            },
           ],
         },
       },

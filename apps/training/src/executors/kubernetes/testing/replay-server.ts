@@ -58,12 +58,19 @@ export class ReplayServer {
     for await (const c of req) chunks.push(c as Buffer);
     const url = new URL(req.url ?? '/', 'http://x');
     const text = Buffer.concat(chunks).toString('utf8');
-    const got: ReceivedRequest = { method: req.method ?? '', path: url.pathname, query: Object.fromEntries(url.searchParams), body: text ? (JSON.parse(text) as unknown) : undefined };
+    const got: ReceivedRequest = {
+      method: req.method ?? '',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      body: text ? (JSON.parse(text) as unknown) : undefined,
+    };
     this.received.push(got);
     const want = this.exchanges[this.next];
     const queryOk = want && Object.entries(want.request.query ?? {}).every(([k, v]) => got.query[k] === v);
     if (!want || want.request.method !== got.method || want.request.path !== got.path || !queryOk) {
-      this.mismatches.push(`#${this.next}: got ${got.method} ${req.url}, recorded ${want ? `${want.request.method} ${want.request.path}` : 'nothing'}`);
+      this.mismatches.push(
+        `#${this.next}: got ${got.method} ${req.url}, recorded ${want ? `${want.request.method} ${want.request.path}` : 'nothing'}`,
+      );
       return { status: 500, body: { kind: 'Status', status: 'Failure', message: 'unexpected request' } };
     }
     const index = this.next++;
