@@ -18,6 +18,15 @@ export function currentTraceId(): string | undefined {
   return storage.getStore()?.traceId;
 }
 
+/**
+ * The headers that carry the current trace to the next process (gRPC metadata, HTTP headers): every outgoing
+ * call gets its trace from here, so propagation changes in this one function.
+ */
+export function traceMetadata(): Record<string, string> {
+  const traceId = currentTraceId();
+  return traceId ? { [TRACE_HEADER]: traceId } : {};
+}
+
 /** Trace ids come from clients: keep them printable and short so they are safe in headers and logs. */
 export function sanitizeTraceId(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
