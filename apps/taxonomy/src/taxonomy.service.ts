@@ -3,12 +3,13 @@ import { dirname } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
+  COS_PATH,
+  INSTRUCTLAB_NAME,
   PlatformError,
   currentTraceId,
-  isCosPath,
-  isInstructlabName,
   isUniqueViolation,
-  PROJECT_ID,
+  requireContainerId,
+  requireField,
   requireInstructlabId,
   type Logger,
 } from '@platform/common';
@@ -63,15 +64,9 @@ export class TaxonomyService {
    * and no event behind.
    */
   async create(input: NewTaxonomy): Promise<TaxonomyEntity> {
-    this.checkProject(input.projectId);
-    if (!isInstructlabName(input.name))
-      throw PlatformError.invalid('name must be 1-32 characters matching ^[a-zA-Z0-9]([_-]?[a-zA-Z0-9]+)*$.', 'name');
-    if (input.taxonomyPathCos && !isCosPath(input.taxonomyPathCos)) {
-      throw PlatformError.invalid(
-        'taxonomy_path_cos must be 20-100 characters matching ^([-_./a-zA-Z0-9][a-zA-Z0-9]+)*[^/]$.',
-        'taxonomy_path_cos',
-      );
-    }
+    requireContainerId(input.projectId);
+    requireField(INSTRUCTLAB_NAME, input.name, 'name');
+    if (input.taxonomyPathCos) requireField(COS_PATH, input.taxonomyPathCos, 'taxonomy_path_cos');
     if (input.bucket && input.bucket !== this.location.bucket) {
       throw PlatformError.invalid(`Only the platform's bucket "${this.location.bucket}" can be read.`, 'cos_bucket_information.bucket');
     }
@@ -160,7 +155,7 @@ export class TaxonomyService {
   }
 
   async get(projectId: string, id: string): Promise<TaxonomyEntity> {
-    this.checkProject(projectId);
+    requireContainerId(projectId);
     requireInstructlabId(id, 'taxonomy');
     const row = await this.repo.findOneBy({ projectId, id });
     if (!row) throw PlatformError.notFound(`Taxonomy ${id} was not found in project ${projectId}.`, 'taxonomy_not_found');
@@ -175,7 +170,7 @@ export class TaxonomyService {
   }
 
   list(projectId: string): Promise<TaxonomyEntity[]> {
-    this.checkProject(projectId);
+    requireContainerId(projectId);
     return this.repo.find({ where: { projectId }, order: { createdAt: 'DESC' }, take: 500 });
   }
 
@@ -207,10 +202,6 @@ export class TaxonomyService {
     await this.store
       .deletePrefix(prefix)
       .catch((err: unknown) => this.logger.warn({ err, prefix }, 'could not remove taxonomy documents; they are orphaned'));
-  }
-
-  private checkProject(projectId: string): void {
-    if (!PROJECT_ID.pattern.test(projectId)) throw PlatformError.invalid('project_id must be a lowercase UUID.', 'project_id');
   }
 
   private duplicate(name: string): PlatformError {

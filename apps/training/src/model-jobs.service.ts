@@ -1,6 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { PROJECT_ID, PlatformError, currentTraceId, isInstructlabId, isInstructlabName, requireInstructlabId } from '@platform/common';
+import {
+  INSTRUCTLAB_ID,
+  INSTRUCTLAB_NAME,
+  PlatformError,
+  currentTraceId,
+  requireContainerId,
+  requireField,
+  requireInstructlabId,
+} from '@platform/common';
 import type { trainingV1 } from '@platform/contracts';
 import { enqueueEvent, OutboxRelay } from '@platform/events';
 import type { ObjectStore } from '@platform/object-store';
@@ -63,10 +71,9 @@ export class ModelJobsService {
    * transaction: a job exists exactly when a worker will pick it up.
    */
   async create(input: NewModelJob): Promise<ModelJobEntity> {
-    this.checkProject(input.projectId);
-    if (!isInstructlabName(input.name))
-      throw PlatformError.invalid('name must be 1-32 characters matching ^[a-zA-Z0-9]([_-]?[a-zA-Z0-9]+)*$.', 'name');
-    if (!isInstructlabId(input.dataId)) throw PlatformError.invalid('data_id must be 36 characters of a-z, 0-9 and "-".', 'data_id');
+    requireContainerId(input.projectId);
+    requireField(INSTRUCTLAB_NAME, input.name, 'name');
+    requireField(INSTRUCTLAB_ID, input.dataId, 'data_id');
     const baseModel = checkBaseModel(this.config, input.baseModel);
     const hyperparameters = resolveHyperparameters(this.config.executor, input.hyperparameters);
     if ((input.tags ?? []).length > 64) throw PlatformError.invalid('At most 64 tags.', 'tags');
@@ -106,7 +113,7 @@ export class ModelJobsService {
   }
 
   async get(projectId: string, id: string): Promise<ModelJobEntity> {
-    this.checkProject(projectId);
+    requireContainerId(projectId);
     requireInstructlabId(id, 'model');
     const row = await this.repo.findOneBy({ projectId, id });
     if (!row) throw PlatformError.notFound(`Model ${id} was not found in project ${projectId}.`, 'model_not_found');
@@ -114,13 +121,13 @@ export class ModelJobsService {
   }
 
   list(projectId: string): Promise<ModelJobEntity[]> {
-    this.checkProject(projectId);
+    requireContainerId(projectId);
     return this.repo.find({ where: { projectId }, order: { createdAt: 'DESC', id: 'DESC' }, take: 500 });
   }
 
   /** Offset pages behind an opaque token, newest first, optionally filtered by status or tag. */
   async page(projectId: string, o: { start: string; limit: number; state: string; tag: string }): Promise<JobPage> {
-    this.checkProject(projectId);
+    requireContainerId(projectId);
     const limit = o.limit === 0 ? 100 : o.limit;
     if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw PlatformError.invalid('limit must be between 1 and 200.', 'limit');
     if (o.state !== '' && !STATUSES.includes(o.state as ModelJobStatus))
@@ -179,10 +186,6 @@ export class ModelJobsService {
       TRAINING_SCHEMA,
       this.events.create(type, { modelId: row.id, projectId: row.projectId, status }, { traceId: currentTraceId() }),
     );
-  }
-
-  private checkProject(projectId: string): void {
-    if (!PROJECT_ID.pattern.test(projectId)) throw PlatformError.invalid('project_id must be a lowercase UUID.', 'project_id');
   }
 }
 

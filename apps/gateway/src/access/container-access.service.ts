@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { envInt, PlatformError } from '@platform/common';
+import { envInt, PlatformError, requireContainerId } from '@platform/common';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal';
 import { ContainerEntity, type ContainerKind } from '../identity/container.entity';
@@ -8,7 +8,6 @@ import { MembershipEntity, type MemberRole } from '../identity/membership.entity
 import { AccessDecisionCache } from './access-decision-cache';
 
 const RANK: Record<MemberRole, number> = { viewer: 1, editor: 2, admin: 3 };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export interface ContainerAccess {
   container: ContainerEntity;
@@ -40,7 +39,7 @@ export class ContainerAccessService {
     minRole: MemberRole,
     param = `${kind}_id`,
   ): Promise<ContainerAccess> {
-    if (!UUID.test(id)) throw PlatformError.invalid(`${param} must be a lowercase UUID.`, param);
+    requireContainerId(id, param);
     const epoch = this.cache.epoch;
     const container = await this.db.getRepository(ContainerEntity).findOneBy({ id, kind });
     if (!container) throw PlatformError.notFound(`The ${kind} ${id} was not found.`, `${kind}_not_found`);

@@ -1,18 +1,13 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { INSTRUCTLAB_ID, INSTRUCTLAB_NAME } from '@platform/common';
+import { FollowsRule } from '../http/follows-rule';
 
 export class CreateDataRequest {
-  @ApiProperty({ minLength: 1, maxLength: 32, pattern: INSTRUCTLAB_NAME.pattern.source, example: 'example-data-1' })
-  @IsString()
-  @Length(INSTRUCTLAB_NAME.min, INSTRUCTLAB_NAME.max)
-  @Matches(INSTRUCTLAB_NAME.pattern, { message: `name must match ${INSTRUCTLAB_NAME.pattern.source}` })
+  @FollowsRule(INSTRUCTLAB_NAME, { example: 'example-data-1' })
   name!: string;
 
-  @ApiProperty({ minLength: 36, maxLength: 36, pattern: INSTRUCTLAB_ID.pattern.source, example: '202a03c4-dcf1-432a-82b7-abecb2e019f7' })
-  @IsString()
-  @Length(INSTRUCTLAB_ID.length, INSTRUCTLAB_ID.length)
-  @Matches(INSTRUCTLAB_ID.pattern, { message: `taxonomy_id must match ${INSTRUCTLAB_ID.pattern.source}` })
+  @FollowsRule(INSTRUCTLAB_ID, { example: '202a03c4-dcf1-432a-82b7-abecb2e019f7' })
   taxonomy_id!: string;
 
   @ApiPropertyOptional({

@@ -9,10 +9,11 @@ import {
   IsObject,
   IsOptional,
   IsString,
-  Length,
   MaxLength,
   ValidateNested,
 } from 'class-validator';
+import { INSTRUCTLAB_NAME } from '@platform/common';
+import { FollowsRule } from '../http/follows-rule';
 import { HyperparametersDto } from '../models/hyperparameters.dto';
 
 export class ObjectLocationDto {
@@ -34,7 +35,7 @@ export class ObjectLocationDto {
 }
 
 export class CreateFineTuningRequest {
-  @ApiProperty({ example: 'example-model-1' }) @IsString() @Length(1, 32) name!: string;
+  @FollowsRule(INSTRUCTLAB_NAME, { example: 'example-model-1' }) name!: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(1000) description?: string;
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(64) @IsString({ each: true }) tags?: string[];
   @ApiPropertyOptional() @IsOptional() @IsString() project_id?: string;

@@ -1,20 +1,15 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { INSTRUCTLAB_ID, INSTRUCTLAB_NAME } from '@platform/common';
+import { FollowsRule } from '../http/follows-rule';
 import { HyperparametersDto } from './hyperparameters.dto';
 
 export class CreateModelRequest {
-  @ApiProperty({ minLength: 1, maxLength: 32, pattern: INSTRUCTLAB_NAME.pattern.source, example: 'example-model-1' })
-  @IsString()
-  @Length(INSTRUCTLAB_NAME.min, INSTRUCTLAB_NAME.max)
-  @Matches(INSTRUCTLAB_NAME.pattern, { message: `name must match ${INSTRUCTLAB_NAME.pattern.source}` })
+  @FollowsRule(INSTRUCTLAB_NAME, { example: 'example-model-1' })
   name!: string;
 
-  @ApiProperty({ minLength: 36, maxLength: 36, pattern: INSTRUCTLAB_ID.pattern.source, example: 'add785e6-a8c3-4f5f-ab89-c506a3f115da' })
-  @IsString()
-  @Length(INSTRUCTLAB_ID.length, INSTRUCTLAB_ID.length)
-  @Matches(INSTRUCTLAB_ID.pattern, { message: `data_id must match ${INSTRUCTLAB_ID.pattern.source}` })
+  @FollowsRule(INSTRUCTLAB_ID, { example: 'add785e6-a8c3-4f5f-ab89-c506a3f115da' })
   data_id!: string;
 
   @ApiPropertyOptional({ description: 'Default: the platform base model (PLATFORM_TRAINING_BASE_MODEL).', example: 'starter-llama' })

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsNotEmpty, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { COS_PATH, INSTRUCTLAB_NAME } from '@platform/common';
+import { FollowsRule } from '../http/follows-rule';
 
 export class CosBucketInformationDto {
   @ApiProperty({ example: 'instructlab' }) @IsString() @IsNotEmpty() @MaxLength(63) bucket!: string;
@@ -14,23 +15,15 @@ export class SecretsManagerConfigDto {
 }
 
 export class CreateTaxonomyRequest {
-  @ApiProperty({ minLength: 1, maxLength: 32, pattern: INSTRUCTLAB_NAME.pattern.source, example: 'example-taxonomy-1' })
-  @IsString()
-  @Length(INSTRUCTLAB_NAME.min, INSTRUCTLAB_NAME.max)
-  @Matches(INSTRUCTLAB_NAME.pattern, { message: `name must match ${INSTRUCTLAB_NAME.pattern.source}` })
+  @FollowsRule(INSTRUCTLAB_NAME, { example: 'example-taxonomy-1' })
   name!: string;
 
-  @ApiPropertyOptional({
-    minLength: 20,
-    maxLength: 100,
-    pattern: '^([-_./a-zA-Z0-9][a-zA-Z0-9]+)*[^/]$',
+  @FollowsRule(COS_PATH, {
+    optional: true,
     example: 'taxonomies/taxonomy.tar.gz',
     description: "Defaults to the newest 'taxonomies/taxonomy-<time>.tar.gz' in the bucket.",
   })
   @IsOptional()
-  @IsString()
-  @Length(COS_PATH.min, COS_PATH.max)
-  @Matches(COS_PATH.pattern, { message: 'taxonomy_path_cos must match ^([-_./a-zA-Z0-9][a-zA-Z0-9]+)*[^/]$' })
   taxonomy_path_cos?: string;
 
   @ApiPropertyOptional({ type: CosBucketInformationDto })

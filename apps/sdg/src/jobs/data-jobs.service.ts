@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
-  PROJECT_ID,
+  INSTRUCTLAB_ID,
+  INSTRUCTLAB_NAME,
   PlatformError,
   currentTraceId,
-  isInstructlabId,
-  isInstructlabName,
   isUniqueViolation,
+  requireContainerId,
+  requireField,
   requireInstructlabId,
 } from '@platform/common';
 import { OutboxRelay } from '@platform/events';
@@ -54,11 +55,9 @@ export class DataJobsService {
   }
 
   async create(input: NewDataJob): Promise<DataJobEntity> {
-    this.checkProject(input.projectId);
-    if (!isInstructlabName(input.name))
-      throw PlatformError.invalid('name must be 1-32 characters matching ^[a-zA-Z0-9]([_-]?[a-zA-Z0-9]+)*$.', 'name');
-    if (!isInstructlabId(input.taxonomyId))
-      throw PlatformError.invalid('taxonomy_id must be 36 characters of a-z, 0-9 and "-".', 'taxonomy_id');
+    requireContainerId(input.projectId);
+    requireField(INSTRUCTLAB_NAME, input.name, 'name');
+    requireField(INSTRUCTLAB_ID, input.taxonomyId, 'taxonomy_id');
     if (
       input.numInstructions !== undefined &&
       (!Number.isInteger(input.numInstructions) || input.numInstructions < 1 || input.numInstructions > 10_000)
@@ -99,7 +98,7 @@ export class DataJobsService {
   }
 
   async get(projectId: string, id: string): Promise<DataJobEntity> {
-    this.checkProject(projectId);
+    requireContainerId(projectId);
     requireInstructlabId(id, 'data');
     const row = await this.repo.findOneBy({ projectId, id });
     if (!row) throw this.notFound(projectId, id);
@@ -107,7 +106,7 @@ export class DataJobsService {
   }
 
   list(projectId: string): Promise<DataJobEntity[]> {
-    this.checkProject(projectId);
+    requireContainerId(projectId);
     return this.repo.find({ where: { projectId }, order: { createdAt: 'DESC' }, take: 500 });
   }
 
@@ -135,10 +134,6 @@ export class DataJobsService {
     await this.store.deletePrefix(dataPrefix(row.id));
     const res = await this.repo.delete({ id: row.id, projectId });
     if (!res.affected) throw this.notFound(projectId, id);
-  }
-
-  private checkProject(projectId: string): void {
-    if (!PROJECT_ID.pattern.test(projectId)) throw PlatformError.invalid('project_id must be a lowercase UUID.', 'project_id');
   }
 
   private notFound(projectId: string, id: string): PlatformError {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { PlatformError, PROJECT_ID, isInstructlabId, isUniqueViolation, requireInstructlabId } from '@platform/common';
+import { PlatformError, isInstructlabId, isUniqueViolation, requireContainerId, requireInstructlabId } from '@platform/common';
 import type { DataSource } from 'typeorm';
 import type { GitCredential } from '../documents';
 import { SecretEntity } from './secret.entity';
@@ -26,7 +26,7 @@ export class SecretsService {
   }
 
   async create(input: NewSecret): Promise<SecretEntity> {
-    checkProject(input.projectId);
+    requireContainerId(input.projectId);
     const { type, value } = checkNewSecret(input);
     const id = randomUUID();
     const sealed = this.cipher.seal(JSON.stringify(value), context(id, input.projectId));
@@ -51,7 +51,7 @@ export class SecretsService {
   }
 
   async get(projectId: string, id: string): Promise<SecretEntity> {
-    checkProject(projectId);
+    requireContainerId(projectId);
     requireInstructlabId(id, 'secret');
     const row = await this.repo.findOneBy({ projectId, id });
     if (!row) throw PlatformError.notFound(`Secret ${id} was not found in project ${projectId}.`, 'secret_not_found');
@@ -59,7 +59,7 @@ export class SecretsService {
   }
 
   list(projectId: string): Promise<SecretEntity[]> {
-    checkProject(projectId);
+    requireContainerId(projectId);
     return this.repo.find({ where: { projectId }, order: { createdAt: 'DESC' }, take: 500 });
   }
 
@@ -90,8 +90,4 @@ export class SecretsService {
 
 function context(id: string, projectId: string): string {
   return `${id}/${projectId}`;
-}
-
-function checkProject(projectId: string): void {
-  if (!PROJECT_ID.pattern.test(projectId)) throw PlatformError.invalid('project_id must be a lowercase UUID.', 'project_id');
 }

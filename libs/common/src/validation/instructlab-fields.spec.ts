@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { COS_PATH, COS_PATH_SEED_PATTERN, isCosPath, isInstructlabId, isInstructlabName } from './instructlab-fields';
+import { PlatformError } from '../errors/platform-error';
+import {
+  CONTAINER_ID,
+  COS_PATH,
+  COS_PATH_SEED_PATTERN,
+  INSTRUCTLAB_NAME,
+  isCosPath,
+  isInstructlabId,
+  isInstructlabName,
+  requireContainerId,
+  requireField,
+  requireInstructlabId,
+} from './instructlab-fields';
 
 describe('InstructLab field rules', () => {
   it('names follow the seed regex and 1-32 length', () => {
@@ -11,6 +23,30 @@ describe('InstructLab field rules', () => {
     expect(isInstructlabId('202a03c4-dcf1-432a-82b7-abecb2e019f7')).toBe(true);
     expect(isInstructlabId('202A03C4-dcf1-432a-82b7-abecb2e019f7')).toBe(false);
     expect(isInstructlabId('202a03c4-dcf1-432a-82b7-abecb2e019f')).toBe(false);
+  });
+
+  it('project ids are lowercase UUIDs', () => {
+    expect(CONTAINER_ID.test('202a03c4-dcf1-432a-82b7-abecb2e019f7')).toBe(true);
+    expect(CONTAINER_ID.test('202A03C4-dcf1-432a-82b7-abecb2e019f7')).toBe(false);
+    expect(CONTAINER_ID.test('202a03c4-dcf1-432a-82b7-abecb2e019-7')).toBe(false);
+  });
+
+  it('a broken rule is a 400 with the one message of the rule, naming the field', () => {
+    const thrown = (fn: () => void) => {
+      try {
+        fn();
+      } catch (err) {
+        return err as PlatformError;
+      }
+      throw new Error('expected a PlatformError');
+    };
+    const name = thrown(() => requireField(INSTRUCTLAB_NAME, 'a--b', 'name'));
+    expect(name).toBeInstanceOf(PlatformError);
+    expect(name.message).toBe('name must be 1-32 characters matching ^[a-zA-Z0-9]([_-]?[a-zA-Z0-9]+)*$.');
+    expect(name.target).toEqual({ type: 'field', name: 'name' });
+    expect(thrown(() => requireContainerId('nope')).message).toBe('project_id must be a lowercase UUID.');
+    expect(thrown(() => requireInstructlabId('X', 'taxonomy')).message).toBe('The taxonomy id must be 36 characters of a-z, 0-9 and "-".');
+    expect(() => requireField(INSTRUCTLAB_NAME, 'ok-name', 'name')).not.toThrow();
   });
 
   it('COS paths: 20-100 characters, seed regex', () => {

@@ -1,36 +1,71 @@
 import { PlatformError } from '../errors/platform-error';
 
-/** Field rules of the InstructLab service API (seed 000), shared by the gateway's validation and the owning services. */
-export const INSTRUCTLAB_NAME = { pattern: /^[a-zA-Z0-9]([_-]?[a-zA-Z0-9]+)*$/, min: 1, max: 32 } as const;
+/**
+ * One field rule of the public API: the test and the one message it fails with, so the gateway's request checks and
+ * the owning services (which also serve other callers over gRPC) reject a value in the same words.
+ */
+export interface FieldRule {
+  /** Completes "<field> must …": the rule's message wherever it is checked. */
+  readonly requirement: string;
+  readonly pattern: RegExp;
+  readonly min: number;
+  readonly max: number;
+  test(value: string): boolean;
+}
+
+function rule(requirement: string, pattern: RegExp, min: number, max: number): FieldRule {
+  return { requirement, pattern, min, max, test: (v) => v.length >= min && v.length <= max && pattern.test(v) };
+}
+
+/** Resource names of the InstructLab service API (seed 000): taxonomies, data runs, models. */
+export const INSTRUCTLAB_NAME = rule(
+  'be 1-32 characters matching ^[a-zA-Z0-9]([_-]?[a-zA-Z0-9]+)*$',
+  /^[a-zA-Z0-9]([_-]?[a-zA-Z0-9]+)*$/,
+  1,
+  32,
+);
 
 /** Resource ids: 36 characters of [a-z0-9-] (the seed's id rule). */
-export const INSTRUCTLAB_ID = { pattern: /^[a-z0-9-]+$/, length: 36 } as const;
+export const INSTRUCTLAB_ID = rule('be 36 characters of a-z, 0-9 and "-"', /^[a-z0-9-]+$/, 36, 36);
 
-export const PROJECT_ID = { pattern: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, length: 36 } as const;
+/** Project and space ids: lowercase UUIDs. */
+export const CONTAINER_ID = rule('be a lowercase UUID', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 36, 36);
 
 /**
  * `taxonomy_path_cos` on create: 20-100 characters matching ^([-_./a-zA-Z0-9][a-zA-Z0-9]+)*[^/]$. That seed
  * regex backtracks exponentially on near-misses, so it is checked with this equivalent linear-time form
  * (an optional leading run of 2+ alphanumerics, then separator+alphanumeric groups, then any last character but '/').
  */
-export const COS_PATH = { pattern: /^(?:[a-zA-Z0-9]{2,})?(?:[-_./][a-zA-Z0-9]+)*[^/]$/, min: 20, max: 100 } as const;
+export const COS_PATH = rule(
+  'be 20-100 characters matching ^([-_./a-zA-Z0-9][a-zA-Z0-9]+)*[^/]$',
+  /^(?:[a-zA-Z0-9]{2,})?(?:[-_./][a-zA-Z0-9]+)*[^/]$/,
+  20,
+  100,
+);
 
 /** The seed's own form, kept to prove the linear one equivalent in tests. */
 export const COS_PATH_SEED_PATTERN = /^([-_./a-zA-Z0-9][a-zA-Z0-9]+)*[^/]$/;
 
-export function isInstructlabName(value: string): boolean {
-  return value.length >= INSTRUCTLAB_NAME.min && value.length <= INSTRUCTLAB_NAME.max && INSTRUCTLAB_NAME.pattern.test(value);
+/** The message of a broken rule: `<label> must <requirement>.` */
+export function fieldRuleMessage(r: FieldRule, label: string): string {
+  return `${label} must ${r.requirement}.`;
 }
 
-export function isInstructlabId(value: string): boolean {
-  return value.length === INSTRUCTLAB_ID.length && INSTRUCTLAB_ID.pattern.test(value);
+/** Throws the 400 for `value` breaking `r`; `field` is the error's target, `label` how the message names it. */
+export function requireField(r: FieldRule, value: string, field: string, label = field): void {
+  if (!r.test(value)) throw PlatformError.invalid(fieldRuleMessage(r, label), field);
 }
+
+export const isInstructlabName = (value: string): boolean => INSTRUCTLAB_NAME.test(value);
+export const isInstructlabId = (value: string): boolean => INSTRUCTLAB_ID.test(value);
+export const isCosPath = (value: string): boolean => COS_PATH.test(value);
 
 /** The 400 for a path id that breaks the id rule, the same from the gateway and the owning service; `noun` names the resource. */
 export function requireInstructlabId(id: string, noun: string): void {
-  if (!isInstructlabId(id)) throw PlatformError.invalid(`The ${noun} id must be 36 characters of a-z, 0-9 and "-".`, 'id');
+  requireField(INSTRUCTLAB_ID, id, 'id', `The ${noun} id`);
 }
 
-export function isCosPath(value: string): boolean {
-  return value.length >= COS_PATH.min && value.length <= COS_PATH.max && COS_PATH.pattern.test(value);
+/** The 400 for a project (or space) id that is not a lowercase UUID; `field` names the parameter. */
+export function requireContainerId(id: string, field = 'project_id'): void {
+  requireField(CONTAINER_ID, id, field);
 }
