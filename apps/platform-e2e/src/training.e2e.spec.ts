@@ -120,10 +120,11 @@ describe('InstructLab models (/v1/models)', () => {
 
   it('trains a model in two phases, then ends failed (never completed without metrics) when evaluation cannot judge it', async () => {
     const dataId = await dataRun(projectId);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const created = await platform.api.request<Record<string, any>>('POST', `/v1/projects/${projectId}/models`, {
       token,
       body: { name: 'example-model-1', data_id: dataId, hyperparameters: { phase1_num_epochs: 1, phase2_num_epochs: 2, batch_size: 4 } },
-    }); // eslint-disable-line @typescript-eslint/no-explicit-any
+    });
     expect(created.status).toBe(202);
     const id = created.body.id as string;
     expect(created.body).toEqual({
@@ -231,11 +232,12 @@ describe('fine tunings of type ilab through the official watsonx.ai SDK', () => 
     expect((await wx.getFineTuning({ id, projectId })).result.entity!.status.state).toBe('canceled');
     await wx.deleteFineTuning({ id, projectId, hardDelete: true });
     await expect(wx.getFineTuning({ id, projectId })).rejects.toMatchObject({ status: 404 });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const cancel = await platform.api.request<Record<string, any>>(
       'POST',
       `/ml/v1/fine_tunings/${second.result.metadata!.id}/cancel?version=${VERSION}&project_id=${projectId}`,
       { token },
-    ); // eslint-disable-line @typescript-eslint/no-explicit-any
+    );
     expect(cancel.status).toBe(200);
     expect(cancel.body.entity.status.state).toBe('canceled');
   });
