@@ -1,8 +1,6 @@
 import { PlatformError } from '@platform/common';
 import type { trainingV1 } from '@platform/contracts';
-import type { ExecutorKind } from './executors/executor';
-
-export type TrainMode = 'full' | 'lora';
+import type { ExecutorKind, TrainMode } from './executors/executor';
 
 export interface PhaseSettings {
   epochs: number;

@@ -1,4 +1,5 @@
-import type { TrainMode } from '../hyperparameters';
+/** What a phase trains: every weight, or LoRA adapters beside frozen weights. */
+export type TrainMode = 'full' | 'lora';
 
 export type ExecutorKind = 'builtin' | 'process' | 'kubernetes';
 export const EXECUTOR_KINDS: readonly ExecutorKind[] = ['builtin', 'process', 'kubernetes'];

@@ -10,9 +10,8 @@ import { join, resolve } from 'node:path';
 import { createObjectStoreFromEnv, type ObjectStore } from '@platform/object-store';
 import { downloadFile, downloadPrefix, uploadDir } from '../artifacts/object-dirs';
 import { BuiltinExecutor } from '../executors/builtin-executor';
-import type { PhaseSpec, TrainingExecutor } from '../executors/executor';
+import type { PhaseSpec, TrainingExecutor, TrainMode } from '../executors/executor';
 import { ProcessExecutor } from '../executors/process-executor';
-import type { TrainMode } from '../hyperparameters';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
