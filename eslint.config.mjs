@@ -1,6 +1,54 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
+// Layers: apps depend on libraries and contracts, never on each other.
+const LAYERS = [
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts'] },
+  { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts'] },
+  // Generated contracts depend on nothing of ours.
+  { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts', 'type:tool'] },
+  // End-to-end suites drive the launcher and speak to apps only over the network.
+  { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts', 'type:tool'] },
+];
+
+/**
+ * Domain libraries and who may use them: the scopes a project's code may import besides `scope:shared` (common,
+ * contracts, object-store, telemetry: open to every project). Domain scopes: `scope:service` (events, the service
+ * module, the job runner: the backend services' runtime), `scope:engine` (the CPU model engine), `scope:infra`
+ * (local PostgreSQL/NATS/S3 servers and free ports), `scope:testing` (test fixtures). A new project adds its row.
+ */
+const SCOPE_USES = {
+  'scope:shared': [],
+  'scope:service': ['scope:service'],
+  'scope:engine': ['scope:engine'],
+  'scope:infra': [],
+  'scope:testing': ['scope:testing'],
+  // Clients of the services: gRPC and the public REST API only.
+  'scope:gateway': [],
+  'scope:cli': [],
+  'scope:engine-server': ['scope:engine'],
+  'scope:taxonomy': ['scope:service'],
+  'scope:inference': ['scope:service'],
+  // Both count tokens with the engine's tokenizer; training also runs the engine's trainer in-process.
+  'scope:sdg': ['scope:service', 'scope:engine'],
+  'scope:training': ['scope:service', 'scope:engine'],
+  // Takes a free port from infra for each engine-server replica it starts.
+  'scope:evaluation': ['scope:service', 'scope:infra'],
+};
+
+// Tests and their `testing/` helpers may also start local servers, load tiny engine models and read fixtures.
+const TEST_FILES = ['**/*.spec.ts', '**/testing/**/*.ts'];
+const TEST_SCOPES = ['scope:infra', 'scope:engine', 'scope:testing'];
+
+function moduleBoundaries(extraScopes) {
+  const scopes = Object.entries(SCOPE_USES).map(([sourceTag, uses]) => ({
+    sourceTag,
+    onlyDependOnLibsWithTags: [...new Set(['scope:shared', ...uses, ...extraScopes])],
+  }));
+  return ['error', { allow: [], depConstraints: [...LAYERS, ...scopes] }];
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -32,22 +80,11 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          allow: [],
-          depConstraints: [
-            // Apps depend on libraries and contracts, never on each other.
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts'] },
-            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts'] },
-            // Generated contracts depend on nothing of ours.
-            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts', 'type:tool'] },
-            // End-to-end suites drive the launcher and speak to apps only over the network.
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts', 'type:tool'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': moduleBoundaries([]),
     },
+  },
+  {
+    files: TEST_FILES,
+    rules: { '@nx/enforce-module-boundaries': moduleBoundaries(TEST_SCOPES) },
   },
 );
