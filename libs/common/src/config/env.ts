@@ -1,21 +1,22 @@
-/** Typed access to environment variables with defaults, failing fast on malformed values. */
+import { defineConfig } from './define-config';
+import { boolSetting, intSetting, stringSetting, type Setting } from './settings';
+
+/**
+ * One variable read on the spot, for tools and scripts (the launcher, benches). A service process instead reads its
+ * whole configuration once at start-up with `defineConfig`. Both apply the same readers.
+ */
+function readNow<T>(setting: Setting<T>): T {
+  return defineConfig('environment', { value: setting }).load().value;
+}
+
 export function envString(name: string, fallback?: string): string {
-  const value = process.env[name];
-  if (value !== undefined && value !== '') return value;
-  if (fallback === undefined) throw new Error(`environment variable ${name} is required`);
-  return fallback;
+  return readNow(stringSetting(name, { default: fallback }));
 }
 
 export function envInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value)) throw new Error(`environment variable ${name} must be an integer, got "${raw}"`);
-  return value;
+  return readNow(intSetting(name, { default: fallback, min: Number.MIN_SAFE_INTEGER }));
 }
 
 export function envBool(name: string, fallback: boolean): boolean {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  return ['1', 'true', 'yes', 'on'].includes(raw.toLowerCase());
+  return readNow(boolSetting(name, { default: fallback }));
 }
