@@ -13,18 +13,6 @@ export function canCancel(status: DataJobStatus): boolean {
   return !isTerminal(status);
 }
 
-/** A worker takes a queued job, or a running one whose lease lapsed (its worker died) or that it already holds. */
-export function canClaim(
-  status: DataJobStatus,
-  lease: { owner: string | null; expiresAt: Date | null },
-  owner: string,
-  now: Date,
-): boolean {
-  if (status === 'queued') return true;
-  if (status !== 'running') return false;
-  return lease.owner === owner || lease.expiresAt === null || lease.expiresAt.getTime() <= now.getTime();
-}
-
 /** `state` must match ^[a-z]*$ (seed): a pipeline stage such as "knowledge/generate-qa" becomes "knowledgegenerateqa". */
 export function stateOf(stage: string): string {
   return stage

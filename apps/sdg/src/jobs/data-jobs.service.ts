@@ -20,7 +20,7 @@ import { dataPrefix } from '../worker/output-key';
 import { DataJobEntity } from './data-job.entity';
 import { canCancel } from './data-job-status';
 import { insertQueuedJob } from './insert-queued-job';
-import { DataJobStore } from './data-job.store';
+import { cancelDataJobIn } from './data-job.store';
 import type { SdgQueueConfig } from './sdg-events';
 
 export interface NewDataJob {
@@ -37,8 +37,6 @@ export interface NewDataJob {
 /** `/v1/data` jobs: create (row + queue message in one transaction), read, cancel and delete. */
 @Injectable()
 export class DataJobsService {
-  private readonly jobs: DataJobStore;
-
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(OBJECT_STORE) private readonly store: ObjectStore,
@@ -46,9 +44,7 @@ export class DataJobsService {
     private readonly taxonomies: TaxonomySource,
     private readonly models: ModelDefaults,
     private readonly relay: OutboxRelay,
-  ) {
-    this.jobs = new DataJobStore(db, relay);
-  }
+  ) {}
 
   private get repo() {
     return this.db.getRepository(DataJobEntity);
@@ -115,7 +111,7 @@ export class DataJobsService {
     const row = await this.get(projectId, id);
     if (!canCancel(row.status))
       throw PlatformError.invalid(`Data job ${id} is already ${row.status}; only queued or running jobs can be canceled.`, 'id');
-    const canceled = await this.db.transaction((m) => this.jobs.cancelIn(m, row));
+    const canceled = await this.db.transaction((m) => cancelDataJobIn(m, row));
     if (!canceled) {
       const now = await this.get(projectId, id);
       throw PlatformError.invalid(`Data job ${id} is already ${now.status}; only queued or running jobs can be canceled.`, 'id');
@@ -128,7 +124,7 @@ export class DataJobsService {
   async delete(projectId: string, id: string): Promise<void> {
     const row = await this.get(projectId, id);
     if (canCancel(row.status)) {
-      await this.db.transaction((m) => this.jobs.cancelIn(m, row));
+      await this.db.transaction((m) => cancelDataJobIn(m, row));
       this.relay.nudge();
     }
     await this.store.deletePrefix(dataPrefix(row.id));

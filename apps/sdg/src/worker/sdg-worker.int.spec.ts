@@ -11,7 +11,7 @@ import { OutboxRelay, eventsStream, eventsSubjectPrefix, encodeEvent, ensureStre
 import { waitFor } from '@platform/test-fixtures';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { DataJobEntity } from '../jobs/data-job.entity';
-import { DataJobStore } from '../jobs/data-job.store';
+import { cancelDataJobIn } from '../jobs/data-job.store';
 import { sdgJobs, type SdgQueueConfig } from '../jobs/sdg-events';
 import { batchWriter } from './testing/batch-writer';
 import { enqueueJob, openDataSource, startFixtureWorker, type StartedWorker, type WorkerFixture } from './testing/worker-fixture';
@@ -183,7 +183,7 @@ describe('SDG workers on the JetStream work queue', () => {
     await waitFor(async () => (await job(j.id)).status === 'running' && saved >= 2, 15_000);
 
     const canceledAt = Date.now();
-    await ds.transaction((m) => new DataJobStore(ds).cancelIn(m, j));
+    await ds.transaction((m) => cancelDataJobIn(m, j));
     relay.nudge();
     await waitFor(() => endedAt > 0, 5_000, 10);
     expect(endedAt - canceledAt).toBeLessThan(1_500);

@@ -45,6 +45,7 @@ export class SdgWorkerRuntime implements OnApplicationBootstrap, BeforeApplicati
       concurrency,
       leaseMs: envInt('PLATFORM_SDG_LEASE_MS', 30_000),
       heartbeatMs: envInt('PLATFORM_SDG_HEARTBEAT_MS', 2_000),
+      maxAttempts: envInt('PLATFORM_SDG_MAX_ATTEMPTS', 20),
     });
     await this.worker.start();
     this.logger.info({ concurrency, owner: this.worker.owner }, 'sdg worker started');

@@ -1,19 +1,18 @@
-import { randomUUID } from 'node:crypto';
-import { jetstreamManager } from '@nats-io/jetstream';
-import type { NatsConnection, Subscription } from '@nats-io/nats-core';
+import type { NatsConnection } from '@nats-io/nats-core';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { PlatformError, type Logger } from '@platform/common';
 import type { taxonomyV1 } from '@platform/contracts';
-import { decodeEvent, ensureStream, startConsumer, type EventConsumer, type EventEnvelope } from '@platform/events';
+import type { EventEnvelope } from '@platform/events';
+import { QueuedJobRunner, RetryJobLater, type JobContext } from '@platform/jobs';
 import type { ObjectStore } from '@platform/object-store';
 import type { DataSource } from 'typeorm';
-import type { DataJobEntity } from '../jobs/data-job.entity';
-import { DataJobStore } from '../jobs/data-job.store';
+import { DataJobEntity } from '../jobs/data-job.entity';
+import { SDG_SCHEMA } from '../jobs/data-job.store';
 import { sdgEvents, sdgJobSubjects, type SdgQueueConfig, type SdgRunJob } from '../jobs/sdg-events';
-import type { RunSdg, SdgRunContext } from '../pipelines/contract';
+import type { RunSdg, SdgProgress, SdgRunContext } from '../pipelines/contract';
 import { outputKey } from './output-key';
 import { PgCheckpointStore } from './pg-checkpoint-store';
-import { ProgressThrottle } from './progress-throttle';
+import { completeWrite, failedEvent, progressWrite, stageWrite } from './sdg-job-writes';
 
 export interface SdgWorkerOptions {
   db: DataSource;
@@ -35,157 +34,91 @@ export interface SdgWorkerOptions {
   progressIntervalMs?: number;
   /** JetStream ack wait of the queue consumer; a crashed worker's job is redelivered after it. Default 30 s. */
   ackWaitMs?: number;
+  /** Claims of one job before it fails. Default 20. */
+  maxAttempts?: number;
   /** Default pipeline options (tests ask for small runs). */
   runOptions?: SdgRunContext['options'];
 }
 
-/** A redelivered job whose lease is alive elsewhere: handed back to the queue until that lease ends or the job finishes. */
-export class JobLeaseHeldError extends Error {}
-
-/** The job could not start for a passing reason; its message is retried later. */
-class RequeueJob extends Error {}
-
-type AbortReason = 'canceled' | 'lease-lost' | 'shutdown';
-
-/**
- * Runs SDG jobs from the work queue. Each message is only a pointer to the job row: the row's lease decides who runs
- * it, so a message delivered twice (ack lost, worker crashed) never runs one job on two workers at once.
- */
+/** Runs SDG jobs from the work queue on the platform's job runner (lease, heartbeat, cancel, release on shutdown). */
 export class SdgWorker {
-  readonly owner = `sdg-${randomUUID()}`;
-  private consumer: EventConsumer | undefined;
-  private cancelSub: Subscription | undefined;
-  private readonly running = new Map<string, AbortController>();
-  private readonly jobs: DataJobStore;
-  private readonly leaseMs: number;
-  private readonly heartbeatMs: number;
+  private readonly runner: QueuedJobRunner<DataJobEntity, SdgProgress>;
 
   constructor(private readonly o: SdgWorkerOptions) {
-    this.jobs = new DataJobStore(o.db, o.relay);
-    this.leaseMs = o.leaseMs ?? 30_000;
-    this.heartbeatMs = o.heartbeatMs ?? 2_000;
-  }
-
-  async start(): Promise<void> {
-    await ensureStream(await jetstreamManager(this.o.nc), {
-      name: this.o.queue.stream,
-      subjects: sdgJobSubjects(this.o.queue),
-      retention: 'workqueue',
-    });
-    this.cancelSub = this.o.nc.subscribe(sdgEvents.subject('sdg.job.canceled'), {
-      callback: (err, msg) => {
-        if (err) return;
-        try {
-          const event = decodeEvent(msg.data);
-          if (sdgEvents.is(event, 'sdg.job.canceled')) this.running.get(event.data.dataId)?.abort('canceled' satisfies AbortReason);
-        } catch {
-          // not an event: ignore
-        }
+    const dataId = (e: EventEnvelope) => (e.data as SdgRunJob).dataId;
+    this.runner = new QueuedJobRunner<DataJobEntity, SdgProgress>({
+      name: 'sdg',
+      db: o.db,
+      nc: o.nc,
+      relay: o.relay,
+      logger: o.logger,
+      table: {
+        schema: SDG_SCHEMA,
+        entity: DataJobEntity,
+        onClaim: ["state = CASE WHEN status = 'queued' THEN 'starting' ELSE state END", 'started_at = COALESCE(started_at, now())'],
       },
+      queue: {
+        stream: o.queue.stream,
+        subjects: sdgJobSubjects(o.queue),
+        durable: o.queue.durable,
+        subject: `${o.queue.subjectPrefix}.sdg.run`,
+      },
+      jobId: dataId,
+      cancelNotices: { subjects: [sdgEvents.subject('sdg.job.canceled')], jobId: dataId },
+      failedEvent,
+      progress: { write: progressWrite, intervalMs: o.progressIntervalMs ?? 1_000 },
+      run: (job, ctx) => this.run(job, ctx),
+      concurrency: o.concurrency,
+      leaseMs: o.leaseMs,
+      heartbeatMs: o.heartbeatMs,
+      ackWaitMs: o.ackWaitMs,
+      maxAttempts: o.maxAttempts,
     });
-    this.consumer = await startConsumer<EventEnvelope<SdgRunJob>>({
-      nc: this.o.nc,
-      stream: this.o.queue.stream,
-      durable: this.o.queue.durable,
-      filterSubject: `${this.o.queue.subjectPrefix}.sdg.run`,
-      concurrency: Math.max(1, this.o.concurrency),
-      // A job's message stays with it until the job ends: unlimited deliveries, in-progress acks while it runs.
-      maxDeliver: -1,
-      ackWait: this.o.ackWaitMs ?? 30_000,
-      nakDelayMs: (n) => (n <= 1 ? 1_000 : Math.min(this.leaseMs, 1_000 * n)),
-      logger: this.o.logger,
-      handler: (event) => this.handle(event.data),
+  }
+
+  get owner(): string {
+    return this.runner.owner;
+  }
+
+  start(): Promise<void> {
+    return this.runner.start();
+  }
+
+  /** Hands running jobs back to the queue (their checkpoints keep what is done) and stops pulling. */
+  stop(): Promise<void> {
+    return this.runner.stop();
+  }
+
+  private async run(job: DataJobEntity, ctx: JobContext<SdgProgress>): Promise<void> {
+    const { signal } = ctx;
+    await ctx.write(stageWrite(job.id, 'loading'));
+    const leaves = await this.o.loadLeaves(job).catch((err: unknown) => {
+      // The taxonomy service is down: not the job's fault, so it goes back to the queue instead of failing.
+      throw isUnavailable(err) ? new RetryJobLater(`taxonomy content unavailable for job ${job.id}`, { cause: err }) : err;
     });
-  }
-
-  /** Aborts running jobs (handing them to another worker) and stops pulling. */
-  async stop(): Promise<void> {
-    for (const c of this.running.values()) c.abort('shutdown' satisfies AbortReason);
-    await this.consumer?.stop();
-    this.cancelSub?.unsubscribe();
-  }
-
-  private async handle(msg: SdgRunJob): Promise<void> {
-    const claim = await this.jobs.claim(msg.dataId, this.owner, this.leaseMs);
-    if (claim.kind === 'gone') return;
-    if (claim.kind === 'held') throw new JobLeaseHeldError(`job ${msg.dataId} is running on ${claim.owner ?? 'another worker'}`);
-    await this.run(claim.job);
-  }
-
-  private async run(job: DataJobEntity): Promise<void> {
-    const log = this.o.logger.child({ dataId: job.id, worker: this.owner });
-    const abort = new AbortController();
-    this.running.set(job.id, abort);
-    const heartbeat = setInterval(() => {
-      this.jobs.heartbeat(job.id, this.owner, this.leaseMs).then(
-        (ok) => {
-          if (!ok) abort.abort('lease-lost' satisfies AbortReason);
-        },
-        (err: unknown) => log.warn({ err }, 'heartbeat failed'),
-      );
-    }, this.heartbeatMs);
-    const progress = new ProgressThrottle(async (p) => {
-      if (!(await this.jobs.recordProgress(job, this.owner, p))) abort.abort('lease-lost' satisfies AbortReason);
-    }, this.o.progressIntervalMs ?? 1_000);
-    try {
-      log.info({ attempt: job.attempts }, 'sdg job started');
-      await this.jobs.setStage(job.id, this.owner, 'loading');
-      const leaves = await this.o.loadLeaves(job).catch((err: unknown) => {
-        // The taxonomy service is down: not the job's fault, so it goes back to the queue instead of failing.
-        throw isUnavailable(err) ? new RequeueJob(`taxonomy content unavailable for job ${job.id}`, { cause: err }) : err;
-      });
-      abort.signal.throwIfAborted();
-      const result = await this.o.runSdg({
-        jobId: job.id,
-        projectId: job.projectId,
-        taxonomyId: job.taxonomyId,
-        leaves,
-        readObject: async (key) => (await this.o.store.getBuffer(key)).toString('utf8'),
-        writeOutput: async (relativeKey, body) => {
-          abort.signal.throwIfAborted();
-          await this.o.store.put(outputKey(job.id, relativeKey), Buffer.from(body, 'utf8'));
-        },
-        teacherModel: job.teacherModel,
-        judgeModel: job.judgeModel,
-        checkpoints: new PgCheckpointStore(this.o.db, job.id),
-        progress: (p) => progress.report(p),
-        signal: abort.signal,
-        options: { ...this.o.runOptions, ...job.options },
-      });
-      abort.signal.throwIfAborted();
-      await progress.flush();
-      if (await this.jobs.complete(job, this.owner, result)) log.info({ samples: result.samples }, 'sdg job completed');
-    } catch (err) {
-      progress.stop();
-      const reason = abort.signal.aborted ? (abort.signal.reason as AbortReason) : undefined;
-      if (reason === 'shutdown') {
-        await this.jobs.release(job.id, this.owner);
-        // Back to the queue for another worker; the checkpoints keep what is done.
-        throw new Error(`job ${job.id} interrupted by shutdown`, { cause: err });
-      }
-      if (reason === 'canceled' || reason === 'lease-lost') {
-        log.info({ reason }, 'sdg job stopped');
-        return;
-      }
-      if (err instanceof RequeueJob) {
-        await this.jobs.release(job.id, this.owner);
-        throw err;
-      }
-      const message = readableReason(err);
-      log.warn({ err, reason: message }, 'sdg job failed');
-      await this.jobs.fail(job, this.owner, message);
-    } finally {
-      clearInterval(heartbeat);
-      this.running.delete(job.id);
-    }
+    signal.throwIfAborted();
+    const result = await this.o.runSdg({
+      jobId: job.id,
+      projectId: job.projectId,
+      taxonomyId: job.taxonomyId,
+      leaves,
+      readObject: async (key) => (await this.o.store.getBuffer(key)).toString('utf8'),
+      writeOutput: async (relativeKey, body) => {
+        signal.throwIfAborted();
+        await this.o.store.put(outputKey(job.id, relativeKey), Buffer.from(body, 'utf8'));
+      },
+      teacherModel: job.teacherModel,
+      judgeModel: job.judgeModel,
+      checkpoints: new PgCheckpointStore(this.o.db, job.id),
+      progress: (p) => ctx.progress({ ...p }),
+      signal,
+      options: { ...this.o.runOptions, ...job.options },
+    });
+    signal.throwIfAborted();
+    if (await ctx.finish(completeWrite(job, result))) ctx.log.info({ samples: result.samples }, 'sdg job completed');
   }
 }
 
 function isUnavailable(err: unknown): boolean {
   return err instanceof PlatformError && err.grpcCode === GrpcStatus.UNAVAILABLE;
-}
-
-function readableReason(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
-  return message.trim() || 'Synthetic data generation failed for an unknown reason.';
 }

@@ -1,23 +1,21 @@
-import type { SdgProgress } from '../pipelines/contract';
-
 /**
- * Pipelines report progress after every batch; the row and the `sdg.job.progress` event get at most one write per
+ * Jobs report progress often (every batch, every step); the row and its event get at most one write per
  * `intervalMs`, always the latest value, and writes never overlap. `flush()` writes what is pending (before the
  * final state change, so the last progress is on the row).
  */
-export class ProgressThrottle {
-  private pending: SdgProgress | undefined;
+export class ProgressThrottle<P> {
+  private pending: P | undefined;
   private lastWrite = 0;
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly write: (p: SdgProgress) => Promise<void>,
+    private readonly write: (p: P) => Promise<void>,
     private readonly intervalMs: number,
   ) {}
 
-  report(p: SdgProgress): void {
-    this.pending = { ...p };
+  report(p: P): void {
+    this.pending = p;
     if (this.timer) return;
     const wait = Math.max(0, this.lastWrite + this.intervalMs - Date.now());
     this.timer = setTimeout(() => {
@@ -42,7 +40,7 @@ export class ProgressThrottle {
     this.writing = this.writing.then(async () => {
       const p = this.pending;
       this.pending = undefined;
-      if (!p) return;
+      if (p === undefined) return;
       this.lastWrite = Date.now();
       // A failed progress write is not worth failing the job for; the next one carries the newer value.
       await this.write(p).catch(() => undefined);

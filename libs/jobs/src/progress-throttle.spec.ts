@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { SdgProgress } from '../pipelines/contract';
 import { ProgressThrottle } from './progress-throttle';
 
-const p = (done: number): SdgProgress => ({ stage: 'generate', done, total: 100, samples: done * 2 });
+interface Progress {
+  done: number;
+}
+
+const p = (done: number): Progress => ({ done });
 
 describe('ProgressThrottle', () => {
   it('writes at most once per interval, always the latest value, and flushes the last one', async () => {
     const written: number[] = [];
-    const t = new ProgressThrottle(async (x) => {
+    const t = new ProgressThrottle<Progress>(async (x) => {
       written.push(x.done);
     }, 200);
     for (let i = 1; i <= 50; i++) t.report(p(i));
@@ -24,7 +27,7 @@ describe('ProgressThrottle', () => {
   it('keeps going when a write fails', async () => {
     const written: number[] = [];
     let fail = true;
-    const t = new ProgressThrottle(async (x) => {
+    const t = new ProgressThrottle<Progress>(async (x) => {
       if (fail) {
         fail = false;
         throw new Error('db down');
