@@ -1,11 +1,13 @@
 import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
 import { freePort } from '@platform/infra';
-import type { inferenceV1 } from '@platform/contracts';
+import { inferenceV1 } from '@platform/contracts';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInferenceService } from './main';
 import { type EngineProcess, TINY_HIDDEN, startEngineProcess, tinyModelDir } from './testing/engine-process';
 import { inferenceClient } from './testing/inference-client';
+
+const S = inferenceV1.StopReason;
 
 const MODEL = 'tiny/llama';
 
@@ -84,7 +86,7 @@ describe('inference service against real engine servers', () => {
       ),
     );
     const r = res.result as inferenceV1.GenerationResult;
-    expect(r.stopReason).toBe('max_tokens');
+    expect(r.stop).toBe(S.STOP_REASON_MAX_TOKENS);
     expect(r.generatedTokenCount).toBe(5);
     expect(r.inputTokenCount).toBeGreaterThan(0);
     expect(r.inputText).toBe('hello');
@@ -100,7 +102,7 @@ describe('inference service against real engine servers', () => {
     const text = full.result?.generatedText ?? '';
     const stop = text.slice(2, 4);
     const kept = await firstValueFrom(client.service.generate(generateReq({ maxNewTokens: 30, stopSequences: [stop] }), new Metadata()));
-    expect(kept.result?.stopReason).toBe('stop_sequence');
+    expect(kept.result?.stop).toBe(S.STOP_REASON_STOP_SEQUENCE);
     expect(kept.result?.generatedText.endsWith(stop)).toBe(true);
     const dropped = await firstValueFrom(
       client.service.generate(generateReq({ maxNewTokens: 30, stopSequences: [stop], includeStopSequence: false }), new Metadata()),
@@ -111,8 +113,8 @@ describe('inference service against real engine servers', () => {
   it('streams the new text with running counts and ends with the stop reason', async () => {
     const items = await lastValueFrom(client.service.generateStream(generateReq({ maxNewTokens: 4 }), new Metadata()).pipe(toArray()));
     expect(items.length).toBeGreaterThanOrEqual(4);
-    expect(items.slice(0, -1).every((i) => i.result?.stopReason === 'not_finished')).toBe(true);
-    expect(items[items.length - 1].result).toEqual(expect.objectContaining({ stopReason: 'max_tokens', generatedTokenCount: 4 }));
+    expect(items.slice(0, -1).every((i) => i.result?.stop === S.STOP_REASON_NOT_FINISHED)).toBe(true);
+    expect(items[items.length - 1].result).toEqual(expect.objectContaining({ stop: S.STOP_REASON_MAX_TOKENS, generatedTokenCount: 4 }));
   });
 
   it('moderates over gRPC: unsuitable input never reaches the model; moderated output streams as the unary text', async () => {
@@ -127,7 +129,7 @@ describe('inference service against real engine servers', () => {
     expect(rejected.result).toMatchObject({
       generatedText: '',
       generatedTokenCount: 0,
-      stopReason: '',
+      stop: S.STOP_REASON_UNSPECIFIED,
       warnings: [{ id: 'UNSUITABLE_INPUT' }],
     });
     expect(rejected.result?.inputTokenCount).toBeGreaterThan(0);
@@ -138,12 +140,12 @@ describe('inference service against real engine servers', () => {
     const unary = await firstValueFrom(client.service.generate(req, new Metadata()));
     const items = await lastValueFrom(client.service.generateStream(req, new Metadata()).pipe(toArray()));
     expect(items.map((i) => i.result?.generatedText).join('')).toBe(unary.result?.generatedText);
-    expect(items[items.length - 1].result).toMatchObject({ stopReason: 'max_tokens', generatedTokenCount: 12 });
+    expect(items[items.length - 1].result).toMatchObject({ stop: S.STOP_REASON_MAX_TOKENS, generatedTokenCount: 12 });
   });
 
   it('ends a generation at time_limit with what it has', async () => {
     const res = await firstValueFrom(client.service.generate(generateReq({ maxNewTokens: 900, timeLimit: 150 }), new Metadata()));
-    expect(res.result?.stopReason).toBe('time_limit');
+    expect(res.result?.stop).toBe(S.STOP_REASON_TIME_LIMIT);
     expect(res.result?.generatedTokenCount).toBeLessThan(900);
   });
 
@@ -166,7 +168,7 @@ describe('inference service against real engine servers', () => {
       },
     };
     const res = await firstValueFrom(client.service.chat(req, new Metadata()));
-    expect(res.choices[0]).toEqual(expect.objectContaining({ index: 0, finishReason: 'length' }));
+    expect(res.choices[0]).toEqual(expect.objectContaining({ index: 0, stop: S.STOP_REASON_MAX_TOKENS }));
     expect(res.choices[0].message?.role).toBe('assistant');
     expect(res.usage).toEqual({ promptTokens: expect.any(Number), completionTokens: 3, totalTokens: expect.any(Number) });
     const chunks = await lastValueFrom(client.service.chatStream(req, new Metadata()).pipe(toArray()));
@@ -205,7 +207,7 @@ describe('inference service against real engine servers', () => {
     );
     const viaOpenAi = await firstValueFrom(client.service.generate(generateReq({ maxNewTokens: 6 }), new Metadata()));
     expect(viaTgi.result).toEqual(
-      expect.objectContaining({ stopReason: 'max_tokens', generatedTokenCount: 6, generatedText: viaOpenAi.result?.generatedText }),
+      expect.objectContaining({ stop: S.STOP_REASON_MAX_TOKENS, generatedTokenCount: 6, generatedText: viaOpenAi.result?.generatedText }),
     );
     const tok = await firstValueFrom(
       client.service.tokenize({ modelId: 'tiny-tgi', input: 'hello', projectId: '', spaceId: '', returnTokens: true }, new Metadata()),
@@ -225,7 +227,7 @@ describe('inference service against real engine servers', () => {
       code: GrpcStatus.RESOURCE_EXHAUSTED,
     });
     running?.unsubscribe();
-    expect((await queued).result?.stopReason).toBe('max_tokens');
+    expect((await queued).result?.stop).toBe(S.STOP_REASON_MAX_TOKENS);
   });
 
   it('reranks inputs against a query, best first', async () => {
@@ -292,11 +294,11 @@ describe('inference service against real engine servers', () => {
     const victim = (await load(a)) > 0 ? a : b;
     await victim.kill();
     items.push(...(await done));
-    expect(items[items.length - 1].result?.stopReason).toBe('error');
+    expect(items[items.length - 1].result?.stop).toBe(S.STOP_REASON_ERROR);
     const started = Date.now();
     for (let i = 0; i < 3; i++) {
       const res = await firstValueFrom(client.service.generate(generateReq({ maxNewTokens: 2 }), new Metadata()));
-      expect(res.result?.stopReason).toBe('max_tokens');
+      expect(res.result?.stop).toBe(S.STOP_REASON_MAX_TOKENS);
     }
     expect(Date.now() - started).toBeLessThan(1000);
     const models = await firstValueFrom(client.service.listModels({}, new Metadata()));

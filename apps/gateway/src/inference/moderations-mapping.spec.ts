@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { inferenceV1 } from '@platform/contracts';
 import { describe, expect, it } from 'vitest';
 import { TextGenerationRequest } from './inference.dto';
 import { moderationsToGrpc } from './moderations-mapping';
@@ -38,6 +39,7 @@ describe('moderations mapping', () => {
           generatedTokenCount: 0,
           inputTokenCount: 5,
           stopReason: '',
+          stop: inferenceV1.StopReason.STOP_REASON_UNSPECIFIED,
           generatedTokens: [],
           inputText: '',
           moderations: {
@@ -77,7 +79,8 @@ describe('moderations mapping', () => {
           generatedText: 'hi',
           generatedTokenCount: 1,
           inputTokenCount: 1,
-          stopReason: 'eos_token',
+          stopReason: '',
+          stop: inferenceV1.StopReason.STOP_REASON_EOS_TOKEN,
           generatedTokens: [],
           inputText: '',
           moderations: { hap: [], pii: [] },

@@ -1,14 +1,51 @@
-import type { inferenceV1 } from '@platform/contracts';
+import { inferenceV1 } from '@platform/contracts';
 import { moderationsView, systemView } from './moderations-mapping';
 
 /** The inference contract's messages as the watsonx JSON the SDKs read (snake_case, optional parts left out). */
+
+const S = inferenceV1.StopReason;
+
+/** watsonx text generation's `stop_reason` words; empty when nothing was generated (unsuitable input). */
+export const WATSONX_STOP_REASON: Readonly<Record<inferenceV1.StopReason, string>> = {
+  [S.STOP_REASON_UNSPECIFIED]: '',
+  [S.STOP_REASON_NOT_FINISHED]: 'not_finished',
+  [S.STOP_REASON_MAX_TOKENS]: 'max_tokens',
+  [S.STOP_REASON_EOS_TOKEN]: 'eos_token',
+  // Generation has no tools; a model that ends its turn with a call has ended its sequence.
+  [S.STOP_REASON_TOOL_CALLS]: 'eos_token',
+  [S.STOP_REASON_STOP_SEQUENCE]: 'stop_sequence',
+  [S.STOP_REASON_TIME_LIMIT]: 'time_limit',
+  [S.STOP_REASON_CANCELLED]: 'cancelled',
+  [S.STOP_REASON_TOKEN_LIMIT]: 'token_limit',
+  [S.STOP_REASON_ERROR]: 'error',
+  [S.UNRECOGNIZED]: '',
+};
+
+/** A chat surface's `finish_reason` words; null while the choice still streams. */
+export type FinishReasonWords = Readonly<Record<inferenceV1.StopReason, string | null>>;
+
+/** watsonx chat's `finish_reason` words (OpenAI's, plus time_limit, cancelled and error). */
+export const WATSONX_FINISH_REASON: FinishReasonWords = {
+  [S.STOP_REASON_UNSPECIFIED]: 'stop',
+  [S.STOP_REASON_NOT_FINISHED]: null,
+  [S.STOP_REASON_MAX_TOKENS]: 'length',
+  [S.STOP_REASON_TOKEN_LIMIT]: 'length',
+  [S.STOP_REASON_EOS_TOKEN]: 'stop',
+  [S.STOP_REASON_STOP_SEQUENCE]: 'stop',
+  [S.STOP_REASON_TOOL_CALLS]: 'tool_calls',
+  [S.STOP_REASON_TIME_LIMIT]: 'time_limit',
+  [S.STOP_REASON_CANCELLED]: 'cancelled',
+  [S.STOP_REASON_ERROR]: 'error',
+  [S.UNRECOGNIZED]: 'stop',
+};
 
 export function generationResult(r: inferenceV1.GenerationResult | undefined, ro: inferenceV1.ReturnOptions | undefined) {
   const result: inferenceV1.GenerationResult = r ?? {
     generatedText: '',
     generatedTokenCount: 0,
     inputTokenCount: 0,
-    stopReason: 'error',
+    stopReason: '',
+    stop: S.STOP_REASON_ERROR,
     generatedTokens: [],
     inputText: '',
     moderations: undefined,
@@ -18,7 +55,7 @@ export function generationResult(r: inferenceV1.GenerationResult | undefined, ro
     generated_text: result.generatedText,
     generated_token_count: result.generatedTokenCount,
     input_token_count: result.inputTokenCount,
-    stop_reason: result.stopReason,
+    stop_reason: WATSONX_STOP_REASON[result.stop],
     ...(result.seed !== undefined ? { seed: result.seed } : {}),
     ...(ro?.inputText && result.inputText ? { input_text: result.inputText } : {}),
     ...(result.generatedTokens.length
@@ -80,7 +117,7 @@ function usage(u: inferenceV1.ChatUsage | undefined) {
   return u ? { usage: { prompt_tokens: u.promptTokens, completion_tokens: u.completionTokens, total_tokens: u.totalTokens } } : {};
 }
 
-export function chatView(res: inferenceV1.ChatResponse) {
+export function chatView(res: inferenceV1.ChatResponse, finishWords: FinishReasonWords = WATSONX_FINISH_REASON) {
   return {
     id: res.id,
     object: 'chat.completion',
@@ -91,14 +128,14 @@ export function chatView(res: inferenceV1.ChatResponse) {
     choices: res.choices.map((c) => ({
       index: c.index,
       message: { role: c.message?.role || 'assistant', content: c.message?.content ?? '', ...toolCalls(c.message, false) },
-      finish_reason: c.finishReason || null,
+      finish_reason: finishWords[c.stop],
       ...logprobs(c),
     })),
     ...usage(res.usage),
   };
 }
 
-export function chatChunkView(res: inferenceV1.ChatStreamResponse) {
+export function chatChunkView(res: inferenceV1.ChatStreamResponse, finishWords: FinishReasonWords = WATSONX_FINISH_REASON) {
   return {
     id: res.id,
     object: 'chat.completion.chunk',
@@ -109,7 +146,7 @@ export function chatChunkView(res: inferenceV1.ChatStreamResponse) {
     choices: res.choices.map((c) => ({
       index: c.index,
       delta: { ...(c.message?.role ? { role: c.message.role } : {}), content: c.message?.content ?? '', ...toolCalls(c.message, true) },
-      finish_reason: c.finishReason || null,
+      finish_reason: finishWords[c.stop],
       ...logprobs(c),
     })),
     ...usage(res.usage),

@@ -1,8 +1,8 @@
-import type { inferenceV1 } from '@platform/contracts';
+import { inferenceV1 } from '@platform/contracts';
 
 /** Inference contract results as the draft's CompletionResponse / ChatCompletionResponse and their stream chunks. */
 
-export type StopReason = 'not_stopped' | 'finished_ok' | 'max_tokens';
+export type DraftStopReason = 'not_stopped' | 'finished_ok' | 'max_tokens';
 
 export interface ToolCallView {
   tool_name: string;
@@ -17,7 +17,7 @@ export interface LogprobsView {
 
 export interface CompletionView {
   content: string;
-  stop_reason?: StopReason;
+  stop_reason?: DraftStopReason;
   logprobs?: LogprobsView;
 }
 
@@ -27,30 +27,37 @@ export interface ChatCompletionView extends CompletionView {
 
 export interface StreamChunkView {
   text_delta: string;
-  stop_reason?: StopReason;
+  stop_reason?: DraftStopReason;
   logprobs?: LogprobsView;
   tool_call?: ToolCallView;
 }
 
-/** Stream items that end a generation in failure, not a finish reason the draft can name. */
-export const FAILED = 'error';
+const S = inferenceV1.StopReason;
 
-// Generation (watsonx stop reasons) and chat (OpenAI finish reasons) in one table; the draft has three values.
-const STOP: Record<string, StopReason> = {
-  eos_token: 'finished_ok',
-  stop_sequence: 'finished_ok',
-  stop: 'finished_ok',
-  tool_calls: 'finished_ok',
-  max_tokens: 'max_tokens',
-  token_limit: 'max_tokens',
-  length: 'max_tokens',
+/** Stream items that end a generation in failure, not a finish reason the draft can name. */
+export const FAILED = S.STOP_REASON_ERROR;
+
+/**
+ * The draft's `stop_reason` words (it has three), for completions and chat alike; undefined while still generating.
+ * What the draft cannot name (a time limit, a cancel, a reason the backend did not give) is not_stopped.
+ */
+export const LLAMA_STACK_STOP_REASON: Readonly<Record<inferenceV1.StopReason, DraftStopReason | undefined>> = {
+  [S.STOP_REASON_NOT_FINISHED]: undefined,
+  [S.STOP_REASON_EOS_TOKEN]: 'finished_ok',
+  [S.STOP_REASON_STOP_SEQUENCE]: 'finished_ok',
+  [S.STOP_REASON_TOOL_CALLS]: 'finished_ok',
+  [S.STOP_REASON_MAX_TOKENS]: 'max_tokens',
+  [S.STOP_REASON_TOKEN_LIMIT]: 'max_tokens',
+  [S.STOP_REASON_TIME_LIMIT]: 'not_stopped',
+  [S.STOP_REASON_CANCELLED]: 'not_stopped',
+  [S.STOP_REASON_ERROR]: 'not_stopped',
+  [S.STOP_REASON_UNSPECIFIED]: 'not_stopped',
+  [S.UNRECOGNIZED]: 'not_stopped',
 };
 
-/** undefined while still generating; anything the draft cannot name (time_limit, cancelled) is not_stopped. */
-export function stopReason(backend: string | undefined): StopReason | undefined {
-  if (!backend || backend === 'not_finished') return undefined;
-  return STOP[backend] ?? 'not_stopped';
-}
+/** undefined while still generating (or when there is no result at all). */
+export const stopReason = (stop: inferenceV1.StopReason | undefined): DraftStopReason | undefined =>
+  stop === undefined ? undefined : LLAMA_STACK_STOP_REASON[stop];
 
 function logprobsOf(tokens: { text: string; logprob?: number }[]): LogprobsView | undefined {
   if (tokens.length === 0) return undefined;
@@ -83,7 +90,7 @@ export function completionView(res: inferenceV1.GenerateResponse): CompletionVie
   const r = res.result;
   return withOptional(
     { content: r?.generatedText ?? '' },
-    { stop_reason: stopReason(r?.stopReason) ?? 'not_stopped', logprobs: generationLogprobs(r) },
+    { stop_reason: stopReason(r?.stop) ?? 'not_stopped', logprobs: generationLogprobs(r) },
   );
 }
 
@@ -95,14 +102,14 @@ export function chatCompletionView(res: inferenceV1.ChatResponse): ChatCompletio
   }));
   return withOptional(
     { content: c?.message?.content ?? '', tool_calls },
-    { stop_reason: stopReason(c?.finishReason) ?? 'not_stopped', logprobs: chatLogprobs(c) },
+    { stop_reason: stopReason(c?.stop) ?? 'not_stopped', logprobs: chatLogprobs(c) },
   );
 }
 
 export function completionChunk(item: inferenceV1.GenerateStreamResponse): StreamChunkView {
   return withOptional(
     { text_delta: item.result?.generatedText ?? '' },
-    { stop_reason: stopReason(item.result?.stopReason), logprobs: generationLogprobs(item.result) },
+    { stop_reason: stopReason(item.result?.stop), logprobs: generationLogprobs(item.result) },
   );
 }
 
@@ -123,7 +130,7 @@ export class ChatChunker {
       this.calls.set(t.index, call);
     }
     const text = c.message?.content ?? '';
-    const stop = stopReason(c.finishReason);
+    const stop = stopReason(c.stop);
     const out: StreamChunkView[] = [];
     if (text || c.logprobs.length) out.push(withOptional({ text_delta: text }, { logprobs: chatLogprobs(c) }));
     if (!stop) return out;

@@ -76,7 +76,7 @@ export class LlamaStackController implements OnModuleInit {
     await sendEventStream(
       reply,
       this.inference.generateStream(req),
-      (item) => (item.result?.stopReason === FAILED ? failed() : completionChunk(item)),
+      (item) => (item.result?.stop === FAILED ? failed() : completionChunk(item)),
       failed,
       LLAMA_STACK_STREAM,
     );
@@ -102,7 +102,7 @@ export class LlamaStackController implements OnModuleInit {
       reply,
       this.inference.chatStream(req),
       (item) => {
-        if (item.choices[0]?.finishReason === FAILED) return failed();
+        if (item.choices[0]?.stop === FAILED) return failed();
         const chunks = chunker.chunks(item);
         return chunks.length ? chunks : undefined;
       },

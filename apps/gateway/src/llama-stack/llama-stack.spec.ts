@@ -1,4 +1,4 @@
-import type { inferenceV1 } from '@platform/contracts';
+import { inferenceV1 } from '@platform/contracts';
 import { describe, expect, it } from 'vitest';
 import { boundedMap } from './bounded-map';
 import { ChatChunker, chatCompletionView, completionChunk, completionView, stopReason, toolArguments } from './from-inference';
@@ -16,6 +16,7 @@ const result = (r: Partial<inferenceV1.GenerationResult>) =>
     generatedTokenCount: 0,
     inputTokenCount: 0,
     stopReason: '',
+    stop: inferenceV1.StopReason.STOP_REASON_NOT_FINISHED,
     generatedTokens: [],
     inputText: '',
     ...r,
@@ -23,7 +24,8 @@ const result = (r: Partial<inferenceV1.GenerationResult>) =>
 const choice = (c: Partial<inferenceV1.ChatChoice> & { content?: string; toolCalls?: inferenceV1.ToolCall[] }): inferenceV1.ChatChoice => ({
   index: 0,
   message: { role: '', content: c.content ?? '', contentParts: [], name: '', toolCallId: '', toolCalls: c.toolCalls ?? [] },
-  finishReason: c.finishReason ?? '',
+  finishReason: '',
+  stop: c.stop ?? inferenceV1.StopReason.STOP_REASON_NOT_FINISHED,
   logprobs: c.logprobs ?? [],
 });
 const chunk = (c: inferenceV1.ChatChoice): inferenceV1.ChatStreamResponse => ({
@@ -145,17 +147,22 @@ describe('chat requests', () => {
 });
 
 describe('responses', () => {
-  it('maps backend finish reasons onto the draft stop reasons', () => {
-    expect(['eos_token', 'stop_sequence', 'stop', 'tool_calls'].map(stopReason)).toEqual(Array(4).fill('finished_ok'));
-    expect(['max_tokens', 'token_limit', 'length'].map(stopReason)).toEqual(Array(3).fill('max_tokens'));
-    expect(['time_limit', 'cancelled'].map(stopReason)).toEqual(['not_stopped', 'not_stopped']);
-    expect([undefined, '', 'not_finished'].map(stopReason)).toEqual([undefined, undefined, undefined]);
+  it('maps the contract stop reasons onto the draft stop reasons', () => {
+    const S = inferenceV1.StopReason;
+    expect([S.STOP_REASON_EOS_TOKEN, S.STOP_REASON_STOP_SEQUENCE, S.STOP_REASON_TOOL_CALLS].map(stopReason)).toEqual(
+      Array(3).fill('finished_ok'),
+    );
+    expect([S.STOP_REASON_MAX_TOKENS, S.STOP_REASON_TOKEN_LIMIT].map(stopReason)).toEqual(Array(2).fill('max_tokens'));
+    expect([S.STOP_REASON_TIME_LIMIT, S.STOP_REASON_CANCELLED, S.STOP_REASON_UNSPECIFIED].map(stopReason)).toEqual(
+      Array(3).fill('not_stopped'),
+    );
+    expect([undefined, S.STOP_REASON_NOT_FINISHED].map(stopReason)).toEqual([undefined, undefined]);
   });
 
   it('builds CompletionResponse and its stream chunks with logprobs only when asked', () => {
     const r = result({
       generatedText: 'hi',
-      stopReason: 'max_tokens',
+      stop: inferenceV1.StopReason.STOP_REASON_MAX_TOKENS,
       generatedTokens: [
         { text: 'h', logprob: -0.5, topTokens: [] },
         { text: 'i', topTokens: [] },
@@ -166,7 +173,7 @@ describe('responses', () => {
       stop_reason: 'max_tokens',
       logprobs: { tokens: ['h', 'i'], token_logprobs: [-0.5, null] },
     });
-    expect(completionChunk({ modelId: 'm', createdAt: '', result: result({ generatedText: 'a', stopReason: 'not_finished' }) })).toEqual({
+    expect(completionChunk({ modelId: 'm', createdAt: '', result: result({ generatedText: 'a' }) })).toEqual({
       text_delta: 'a',
     });
   });
@@ -181,7 +188,7 @@ describe('responses', () => {
       choices: [
         choice({
           content: '',
-          finishReason: 'tool_calls',
+          stop: inferenceV1.StopReason.STOP_REASON_TOOL_CALLS,
           toolCalls: [{ id: 'c', type: 'function', index: 0, function: { name: 'f', arguments: '{"a":1}' } }],
         }),
       ],
@@ -205,7 +212,7 @@ describe('responses', () => {
     });
     expect(c.chunks(chunk(choice({ content: 'ok' })))).toEqual([{ text_delta: 'ok' }]);
     expect(c.chunks(chunk(choice({ toolCalls: [frag(0, 'f', '{"a":')] })))).toEqual([]);
-    expect(c.chunks(chunk(choice({ toolCalls: [frag(0, '', '2}')], finishReason: 'tool_calls' })))).toEqual([
+    expect(c.chunks(chunk(choice({ toolCalls: [frag(0, '', '2}')], stop: inferenceV1.StopReason.STOP_REASON_TOOL_CALLS })))).toEqual([
       { text_delta: '', tool_call: { tool_name: 'f', arguments: { a: 2 } } },
       { text_delta: '', stop_reason: 'finished_ok' },
     ]);

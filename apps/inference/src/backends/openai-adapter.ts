@@ -1,12 +1,12 @@
 import { BackendError } from './backend-error';
 import { getText, postJson, readJson, sseData, sumSeries, type BackendResponse } from './http';
+import { backendStopReason } from './stop-reason';
 import type {
   ChatDelta,
   CompletionDelta,
   CompletionParams,
   DiscoveredModel,
   EmbedResult,
-  FinishReason,
   ModelServerAdapter,
   OpenAiChatBody,
   PromptToken,
@@ -29,16 +29,10 @@ interface ChatChunk {
     index?: number;
     delta: { role?: string; content?: string | null; tool_calls?: ChatDelta['toolCalls'] };
     finish_reason: string | null;
+    stop_reason?: string | number | null;
     logprobs?: { content?: { token: string; logprob: number; top_logprobs?: { token: string; logprob: number }[] }[] | null } | null;
   }[];
   usage?: { prompt_tokens: number; completion_tokens: number } | null;
-}
-
-/** vLLM reports a stop sequence in `stop_reason`; `stop` without one is the end-of-sequence token. */
-function finishOf(reason: string | null, stopReason: string | number | null): FinishReason | undefined {
-  if (reason === 'length') return 'length';
-  if (reason === 'stop') return typeof stopReason === 'string' ? 'stop' : 'eos';
-  return undefined;
 }
 
 function tokensOf(lp: CompletionChunk['choices'][number]['logprobs'], topN: number): TokenDetail[] {
@@ -93,7 +87,7 @@ export class OpenAiAdapter implements ModelServerAdapter {
       const delta: CompletionDelta = {
         text: choice.text,
         tokens: tokensOf(choice.logprobs, p.logprobs ?? 0),
-        finish: finishOf(choice.finish_reason, choice.stop_reason),
+        finish: backendStopReason(choice.finish_reason, choice.stop_reason),
         promptTokens: chunk.usage?.prompt_tokens,
         completionTokens: chunk.usage?.completion_tokens,
       };
@@ -121,7 +115,7 @@ export class OpenAiAdapter implements ModelServerAdapter {
           role: choice.delta.role,
           content: choice.delta.content ?? undefined,
           toolCalls: choice.delta.tool_calls?.length ? choice.delta.tool_calls : undefined,
-          finish: choice.finish_reason ?? undefined,
+          finish: backendStopReason(choice.finish_reason, choice.stop_reason),
           logprobs: choice.logprobs?.content?.map((c) => ({ token: c.token, logprob: c.logprob, top: c.top_logprobs ?? [] })),
           usage,
         };

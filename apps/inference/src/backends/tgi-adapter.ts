@@ -1,13 +1,14 @@
+import { inferenceV1 } from '@platform/contracts';
 import { BackendError } from './backend-error';
 import { getText, postJson, readJson, sseData, sumSeries } from './http';
 import { OpenAiAdapter } from './openai-adapter';
+import { backendStopReason } from './stop-reason';
 import type {
   ChatDelta,
   CompletionDelta,
   CompletionParams,
   DiscoveredModel,
   EmbedResult,
-  FinishReason,
   ModelServerAdapter,
   OpenAiChatBody,
   TokenizeResult,
@@ -24,8 +25,6 @@ interface TgiStreamEvent {
   top_tokens?: TgiToken[] | null;
   details: { finish_reason: string; generated_tokens: number; seed: number | null; input_length?: number } | null;
 }
-
-const FINISH: Record<string, FinishReason> = { length: 'length', eos_token: 'eos', stop_sequence: 'stop' };
 
 /**
  * text-generation-inference's native API: /generate_stream, /tokenize, /info. Chat goes to TGI's Messages API,
@@ -59,10 +58,13 @@ export class TgiAdapter implements ModelServerAdapter {
       const event = JSON.parse(data) as TgiStreamEvent & { error?: string };
       if (event.error) throw new BackendError(event.error, false);
       count++;
-      const finish = event.details ? FINISH[event.details.finish_reason] : undefined;
+      const finish = event.details ? backendStopReason(event.details.finish_reason) : undefined;
       // TGI always includes a matched stop sequence in the text; watsonx lets the caller drop it.
       const text =
-        event.token.special || (finish === 'stop' && !p.includeStop && p.stop.includes(event.token.text)) ? '' : event.token.text;
+        event.token.special ||
+        (finish === inferenceV1.StopReason.STOP_REASON_STOP_SEQUENCE && !p.includeStop && p.stop.includes(event.token.text))
+          ? ''
+          : event.token.text;
       yield {
         text,
         tokens:

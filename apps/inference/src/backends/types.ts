@@ -1,3 +1,5 @@
+import type { inferenceV1 } from '@platform/contracts';
+
 /**
  * The service's own vocabulary between the gRPC handlers and the model-server dialects: handlers speak watsonx,
  * adapters speak vLLM or TGI, and neither knows the other's wire format.
@@ -26,13 +28,11 @@ export interface TokenDetail {
   top: { text: string; logprob: number }[];
 }
 
-/** Why a backend stopped: `eos` (end-of-sequence token), `stop` (a stop sequence), `length` (max tokens). */
-export type FinishReason = 'eos' | 'stop' | 'length';
-
 export interface CompletionDelta {
   text: string;
   tokens: TokenDetail[];
-  finish?: FinishReason;
+  /** Set on the last delta only (see `backendStopReason`). */
+  finish?: inferenceV1.StopReason;
   /** Running totals when the backend reports them. */
   promptTokens?: number;
   completionTokens?: number;
@@ -55,7 +55,8 @@ export interface ChatDelta {
   role?: string;
   content?: string;
   toolCalls?: ChatToolCallDelta[];
-  finish?: string;
+  /** Set on the choice's last delta only (see `backendStopReason`). */
+  finish?: inferenceV1.StopReason;
   logprobs?: { token: string; logprob: number; top: { token: string; logprob: number }[] }[];
   usage?: { prompt: number; completion: number };
 }

@@ -1,6 +1,6 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { PlatformError } from '@platform/common';
-import type { inferenceV1 } from '@platform/contracts';
+import { inferenceV1 } from '@platform/contracts';
 import { randomUUID } from 'node:crypto';
 import { BackendError } from '../backends/backend-error';
 import type { ChatDelta, OpenAiChatBody } from '../backends/types';
@@ -9,6 +9,7 @@ import type { PoolRegistry } from '../pools/pool-registry';
 import { withTimeLimit } from './time-limit';
 
 type Chunk = inferenceV1.ChatStreamResponse;
+const S = inferenceV1.StopReason;
 
 function json(text: string, field: string): unknown {
   if (!text) return undefined;
@@ -58,7 +59,7 @@ export function openAiChatBody(req: inferenceV1.ChatRequest): OpenAiChatBody {
   };
 }
 
-function choiceOf(d: ChatDelta, finish?: string): inferenceV1.ChatChoice {
+function choiceOf(d: ChatDelta, finish?: inferenceV1.StopReason): inferenceV1.ChatChoice {
   return {
     index: d.index ?? 0,
     message: {
@@ -74,14 +75,15 @@ function choiceOf(d: ChatDelta, finish?: string): inferenceV1.ChatChoice {
         function: { name: t.function?.name ?? '', arguments: t.function?.arguments ?? '' },
       })),
     },
-    finishReason: finish ?? d.finish ?? '',
+    finishReason: '',
+    stop: finish ?? d.finish ?? S.STOP_REASON_NOT_FINISHED,
     logprobs: (d.logprobs ?? []).map((l) => ({ token: l.token, logprob: l.logprob, topLogprobs: l.top })),
   };
 }
 
 /**
- * Chat as it streams, in the platform's chunk shape. A time limit ends every open choice with finish_reason
- * `time_limit`; a failure after the first chunk ends them with `error`.
+ * Chat as it streams, in the platform's chunk shape. A time limit ends every open choice with STOP_REASON_TIME_LIMIT;
+ * a failure after the first chunk ends them with STOP_REASON_ERROR.
  */
 export async function* chatStream(pools: PoolRegistry, req: inferenceV1.ChatRequest, signal: AbortSignal): AsyncGenerator<Chunk> {
   const pool = pools.get(req.modelId);
@@ -97,7 +99,7 @@ export async function* chatStream(pools: PoolRegistry, req: inferenceV1.ChatRequ
   const open = new Set<number>();
   let first = true;
   let sawFinish = false;
-  const ending = (reason: string): Chunk => ({
+  const ending = (reason: inferenceV1.StopReason): Chunk => ({
     ...base,
     usage: undefined,
     choices: [...(open.size ? open : [0])].map((index) => choiceOf({ index }, reason)),
@@ -117,7 +119,7 @@ export async function* chatStream(pools: PoolRegistry, req: inferenceV1.ChatRequ
         };
         continue;
       }
-      if (d.finish) {
+      if (d.finish !== undefined) {
         open.delete(d.index);
         sawFinish = true;
       } else open.add(d.index);
@@ -126,12 +128,12 @@ export async function* chatStream(pools: PoolRegistry, req: inferenceV1.ChatRequ
     if (!sawFinish || open.size) throw new BackendError('the model server ended the stream early', true);
   } catch (err) {
     if (limited.expired()) {
-      yield ending('time_limit');
+      yield ending(S.STOP_REASON_TIME_LIMIT);
       return;
     }
     if (signal.aborted) throw new PlatformError(GrpcStatus.CANCELLED, 'cancelled', 'The request was cancelled.');
     if (first || !(err instanceof BackendError)) throw err;
-    yield ending('error');
+    yield ending(S.STOP_REASON_ERROR);
   } finally {
     limited.dispose();
   }
@@ -164,11 +166,11 @@ export async function chat(pools: PoolRegistry, req: inferenceV1.ChatRequest, si
         }
       }
       acc.logprobs.push(...c.logprobs);
-      acc.finishReason = c.finishReason || acc.finishReason;
+      if (c.stop !== S.STOP_REASON_NOT_FINISHED) acc.stop = c.stop;
     }
   }
   const sorted = [...choices.values()].sort((a, b) => a.index - b.index);
-  if (sorted.some((c) => c.finishReason === 'error'))
+  if (sorted.some((c) => c.stop === S.STOP_REASON_ERROR))
     throw new PlatformError(GrpcStatus.UNAVAILABLE, 'service_unavailable', 'The model server failed while generating; try again.');
   return { ...(head ?? { id: '', modelId: req.modelId, created: 0, createdAt: '' }), choices: sorted, usage };
 }

@@ -1,15 +1,29 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { PlatformError } from '@platform/common';
-import type { inferenceV1 } from '@platform/contracts';
+import { inferenceV1 } from '@platform/contracts';
 import { BackendError } from '../backends/backend-error';
-import type { CompletionDelta, CompletionParams, FinishReason } from '../backends/types';
+import type { CompletionDelta, CompletionParams } from '../backends/types';
 import { streamPool } from '../pools/dispatch';
 import type { PoolRegistry } from '../pools/pool-registry';
 import { withTimeLimit } from './time-limit';
 
 type Result = inferenceV1.GenerationResult;
+const S = inferenceV1.StopReason;
 
-const STOP_REASON: Record<FinishReason, string> = { eos: 'eos_token', stop: 'stop_sequence', length: 'max_tokens' };
+/** A result with no text: the last item of a stream that ended for `stop` rather than with the model's own finish. */
+function ending(stop: inferenceV1.StopReason, generatedTokenCount: number, inputTokenCount: number): Result {
+  return {
+    generatedText: '',
+    generatedTokenCount,
+    inputTokenCount,
+    stopReason: '',
+    stop,
+    generatedTokens: [],
+    inputText: '',
+    moderations: undefined,
+    warnings: [],
+  };
+}
 
 /** watsonx defaults: greedy decoding, 20 new tokens, stop sequences included in the output. */
 export function completionParams(input: string, p: inferenceV1.TextGenParameters | undefined): CompletionParams {
@@ -52,7 +66,7 @@ function tokensFor(delta: CompletionDelta, ro: inferenceV1.ReturnOptions | undef
 
 /**
  * The watsonx view of a generation as it streams: each item is the new text with running counts, the last one
- * carries the stop reason. A failure after the first item becomes a final item with stop_reason "error".
+ * carries the stop reason. A failure after the first item becomes a final item stopped by STOP_REASON_ERROR.
  */
 export async function* generateStream(pools: PoolRegistry, req: inferenceV1.GenerateRequest, signal: AbortSignal): AsyncGenerator<Result> {
   const pool = pools.get(req.modelId);
@@ -73,7 +87,8 @@ export async function* generateStream(pools: PoolRegistry, req: inferenceV1.Gene
         generatedText: d.text,
         generatedTokenCount: generated,
         inputTokenCount: inputCount,
-        stopReason: d.finish ? STOP_REASON[d.finish] : 'not_finished',
+        stopReason: '',
+        stop: d.finish ?? S.STOP_REASON_NOT_FINISHED,
         seed: d.seed ?? params.seed,
         generatedTokens: tokensFor(d, ro),
         inputText: first && ro?.inputText ? req.input : '',
@@ -86,30 +101,12 @@ export async function* generateStream(pools: PoolRegistry, req: inferenceV1.Gene
     if (!finished) throw new BackendError('the model server ended the stream early', true);
   } catch (err) {
     if (limited.expired()) {
-      yield {
-        generatedText: '',
-        generatedTokenCount: generated,
-        inputTokenCount: inputCount,
-        stopReason: 'time_limit',
-        generatedTokens: [],
-        inputText: '',
-        moderations: undefined,
-        warnings: [],
-      };
+      yield ending(S.STOP_REASON_TIME_LIMIT, generated, inputCount);
       return;
     }
     if (signal.aborted) throw new PlatformError(GrpcStatus.CANCELLED, 'cancelled', 'The request was cancelled.');
     if (first || !(err instanceof BackendError)) throw err;
-    yield {
-      generatedText: '',
-      generatedTokenCount: generated,
-      inputTokenCount: inputCount,
-      stopReason: 'error',
-      generatedTokens: [],
-      inputText: '',
-      moderations: undefined,
-      warnings: [],
-    };
+    yield ending(S.STOP_REASON_ERROR, generated, inputCount);
   } finally {
     limited.dispose();
   }
@@ -117,21 +114,12 @@ export async function* generateStream(pools: PoolRegistry, req: inferenceV1.Gene
 
 /** The unary call is the stream folded into one result, so time limits, partial output and moderations behave the same. */
 export async function foldGeneration(items: AsyncIterable<Result>): Promise<Result> {
-  const acc: Result = {
-    generatedText: '',
-    generatedTokenCount: 0,
-    inputTokenCount: 0,
-    stopReason: 'not_finished',
-    generatedTokens: [],
-    inputText: '',
-    moderations: undefined,
-    warnings: [],
-  };
+  const acc = ending(S.STOP_REASON_NOT_FINISHED, 0, 0);
   for await (const r of items) {
     acc.generatedText += r.generatedText;
     acc.generatedTokenCount = r.generatedTokenCount;
     acc.inputTokenCount = r.inputTokenCount || acc.inputTokenCount;
-    acc.stopReason = r.stopReason;
+    acc.stop = r.stop;
     acc.seed = r.seed ?? acc.seed;
     acc.generatedTokens.push(...r.generatedTokens);
     acc.inputText ||= r.inputText;
@@ -142,7 +130,7 @@ export async function foldGeneration(items: AsyncIterable<Result>): Promise<Resu
     }
     for (const w of r.warnings ?? []) if (!acc.warnings.some((x) => x.id === w.id)) acc.warnings.push(w);
   }
-  if (acc.stopReason === 'error')
+  if (acc.stop === S.STOP_REASON_ERROR)
     throw new PlatformError(GrpcStatus.UNAVAILABLE, 'service_unavailable', 'The model server failed while generating; try again.');
   return acc;
 }

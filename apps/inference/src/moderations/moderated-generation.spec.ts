@@ -1,4 +1,4 @@
-import type { inferenceV1 } from '@platform/contracts';
+import { inferenceV1 } from '@platform/contracts';
 import { describe, expect, it } from 'vitest';
 import { foldGeneration } from '../handlers/generation';
 import { LexiconHapScorer } from './hap/lexicon-scorer';
@@ -8,6 +8,7 @@ import { MAX_HOLD_CHARS } from './output-holdback';
 import { moderationPolicy } from './policy';
 
 type Result = inferenceV1.GenerationResult;
+const S = inferenceV1.StopReason;
 
 const signal = new AbortController().signal;
 const deps: ModerationDeps = { scorer: new LexiconHapScorer(), countInputTokens: async () => 7 };
@@ -22,7 +23,8 @@ function modelStream(pieces: string[], calls: { n: number } = { n: 0 }) {
         generatedText: text,
         generatedTokenCount: i + 1,
         inputTokenCount: 3,
-        stopReason: last ? 'eos_token' : 'not_finished',
+        stopReason: '',
+        stop: last ? S.STOP_REASON_EOS_TOKEN : S.STOP_REASON_NOT_FINISHED,
         generatedTokens: [],
         inputText: '',
         moderations: undefined,
@@ -90,6 +92,7 @@ describe('input moderation', () => {
         generatedTokenCount: 0,
         inputTokenCount: 7,
         stopReason: '',
+        stop: S.STOP_REASON_UNSPECIFIED,
         generatedTokens: [],
         inputText: '',
         moderations: {
@@ -115,7 +118,7 @@ describe('input moderation', () => {
       moderatedGeneration({ input: 'call 212-555-0199', moderations: pii(0.8) }, deps, signal, modelStream(['ok'], calls)),
     );
     expect(calls.n).toBe(1);
-    expect(passed).toMatchObject({ generatedText: 'ok', stopReason: 'eos_token', warnings: [] });
+    expect(passed).toMatchObject({ generatedText: 'ok', stop: S.STOP_REASON_EOS_TOKEN, warnings: [] });
     // The email lies outside the range that is checked.
     const ranged = await foldGeneration(
       moderatedGeneration({ input, moderations: pii(undefined, [{ start: 0, end: 8 }]) }, deps, signal, modelStream(['ok'])),
@@ -134,7 +137,7 @@ describe('output moderation', () => {
       { score: 0.75, input: false, position: { start: 18, end: 32 }, entity: 'PhoneNumber', word: '' },
       { score: 1, input: false, position: { start: 64, end: 80 }, entity: 'EmailAddress', word: '' },
     ]);
-    expect(r.stopReason).toBe('eos_token');
+    expect(r.stop).toBe(S.STOP_REASON_EOS_TOKEN);
   });
 
   it('flags without masking unless remove_entity_value is set', async () => {
@@ -153,7 +156,7 @@ describe('output moderation', () => {
       ' You can also send an email to ****************.',
       ' Bye.',
     ]);
-    expect(out.map((r) => r.stopReason)).toEqual(['not_finished', 'not_finished', 'eos_token']);
+    expect(out.map((r) => r.stop)).toEqual([S.STOP_REASON_NOT_FINISHED, S.STOP_REASON_NOT_FINISHED, S.STOP_REASON_EOS_TOKEN]);
     // Each event carries the running count of the last chunk it took in.
     expect(out.map((r) => r.generatedTokenCount)).toEqual([2, 5, 6]);
     expect(out[1].moderations?.pii[0].position).toEqual({ start: 64, end: 80 });
@@ -171,7 +174,8 @@ describe('output moderation', () => {
           generatedText: text,
           generatedTokenCount: i + 1,
           inputTokenCount: 3,
-          stopReason: last ? 'eos_token' : 'not_finished',
+          stopReason: '',
+          stop: last ? S.STOP_REASON_EOS_TOKEN : S.STOP_REASON_NOT_FINISHED,
           generatedTokens: [{ text, topTokens: [] }],
           inputText: '',
           moderations: undefined,
@@ -213,7 +217,7 @@ describe('output moderation', () => {
     const words = Array.from({ length: MAX_HOLD_CHARS / 5 + 10 }, () => 'word ').join('');
     const out = await collect(moderatedGeneration({ input: 'q', moderations: PII_OUT }, deps, signal, modelStream([words, 'end'])));
     expect(out).toHaveLength(2);
-    expect(out[0].stopReason).toBe('not_finished');
+    expect(out[0].stop).toBe(S.STOP_REASON_NOT_FINISHED);
     expect(out.map((r) => r.generatedText).join('')).toBe(`${words}end`);
   });
 
@@ -232,9 +236,9 @@ describe('output moderation', () => {
     const out = await collect(
       moderatedGeneration({ input: 'q', moderations: hap }, flaky, signal, modelStream(['One. ', 'Two. ', 'Three.'])),
     );
-    expect(out.map((r) => [r.generatedText, r.stopReason])).toEqual([
-      ['One.', 'not_finished'],
-      ['', 'error'],
+    expect(out.map((r) => [r.generatedText, r.stop])).toEqual([
+      ['One.', S.STOP_REASON_NOT_FINISHED],
+      ['', S.STOP_REASON_ERROR],
     ]);
     calls = 1;
     await expect(collect(moderatedGeneration({ input: 'q', moderations: hap }, flaky, signal, modelStream(['One.'])))).rejects.toThrow(

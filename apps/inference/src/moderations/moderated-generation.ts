@@ -1,4 +1,4 @@
-import type { inferenceV1 } from '@platform/contracts';
+import { inferenceV1 } from '@platform/contracts';
 import { checkInput, UNSUITABLE_INPUT } from './input-check';
 import { moderateOutput } from './output-holdback';
 import { moderationPolicy } from './policy';
@@ -14,7 +14,7 @@ export interface ModerationDeps {
 
 /**
  * A generation with the request's moderations applied. Input moderation runs first: when it finds anything the
- * model is not called and the one result is watsonx's answer to unsuitable input: no text, `stop_reason` empty,
+ * model is not called and the one result is watsonx's answer to unsuitable input: no text, no stop reason (empty),
  * the findings with `input: true`, and the UNSUITABLE_INPUT warning. Otherwise the output goes through
  * `moderateOutput` when an output moderation is on. Without moderations the stream passes through untouched.
  */
@@ -34,6 +34,7 @@ export async function* moderatedGeneration(
       generatedTokenCount: 0,
       inputTokenCount,
       stopReason: '',
+      stop: inferenceV1.StopReason.STOP_REASON_UNSPECIFIED,
       generatedTokens: [],
       inputText: '',
       moderations: found,

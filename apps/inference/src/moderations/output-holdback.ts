@@ -1,4 +1,4 @@
-import type { inferenceV1 } from '@platform/contracts';
+import { inferenceV1 } from '@platform/contracts';
 import { checkText } from './check-text';
 import { lastCompleteSentenceEnd } from './hap/sentences';
 import type { ModerationPolicy } from './policy';
@@ -48,7 +48,7 @@ export async function* moderateOutput(
       pending += r.generatedText;
       tokens.add(r.generatedTokens);
       inputText ||= r.inputText;
-      const final = r.stopReason !== 'not_finished';
+      const final = r.stop !== inferenceV1.StopReason.STOP_REASON_NOT_FINISHED;
       const cut = cutPoint(pending, final);
       if (cut === 0 && !final) continue;
       const piece = pending.slice(0, cut);
@@ -63,13 +63,14 @@ export async function* moderateOutput(
     }
   } catch (err) {
     // As the generation handler does: once a client has text, a failure (here: the HAP classifier) ends the stream
-    // with stop_reason "error" and the held-back text is dropped, never released unchecked.
+    // with STOP_REASON_ERROR and the held-back text is dropped, never released unchecked.
     if (!sent || signal.aborted) throw err;
     yield {
       generatedText: '',
       generatedTokenCount: last?.generatedTokenCount ?? 0,
       inputTokenCount: last?.inputTokenCount ?? 0,
-      stopReason: 'error',
+      stopReason: '',
+      stop: inferenceV1.StopReason.STOP_REASON_ERROR,
       generatedTokens: [],
       inputText: '',
       moderations: undefined,

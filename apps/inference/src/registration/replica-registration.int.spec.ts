@@ -3,6 +3,7 @@ import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
+import { inferenceV1 } from '@platform/contracts';
 import { encodeEvent, replicaEventsWithPrefix, type ReplicaReady, type ReplicaRemoved } from '@platform/events';
 import { freePort } from '@platform/infra';
 import { firstValueFrom } from 'rxjs';
@@ -139,7 +140,7 @@ describe('runtime replica registration over NATS', () => {
       .poll(() => modelOf(i, ANNOUNCED), { timeout: 5000 })
       .toMatchObject({ replicas: 1, healthyReplicas: 1, maxSequenceLength: 1024 });
     const [beforeA, beforeB] = [await served(a), await served(b)];
-    expect((await generate(i, ANNOUNCED)).result?.stopReason).toBe('max_tokens');
+    expect((await generate(i, ANNOUNCED)).result?.stop).toBe(inferenceV1.StopReason.STOP_REASON_MAX_TOKENS);
     expect(await served(b)).toBe(beforeB + 1);
     expect(await served(a)).toBe(beforeA);
   });
@@ -231,7 +232,7 @@ describe('runtime replica registration over NATS', () => {
     expect(await modelOf(first, 'tiny/third')).toBeUndefined();
     expect(first.registration.snapshot()).toEqual([{ replicaId: 'b-announced', modelId: ANNOUNCED, url: b.url }]);
     const before = await served(b);
-    expect((await generate(first, ANNOUNCED)).result?.stopReason).toBe('max_tokens');
+    expect((await generate(first, ANNOUNCED)).result?.stop).toBe(inferenceV1.StopReason.STOP_REASON_MAX_TOKENS);
     expect(await served(b)).toBe(before + 1);
   });
 

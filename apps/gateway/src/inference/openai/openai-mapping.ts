@@ -1,6 +1,7 @@
 import { PlatformError } from '@platform/common';
-import type { inferenceV1 } from '@platform/contracts';
+import { inferenceV1 } from '@platform/contracts';
 import { chatRequest } from '../to-grpc';
+import type { FinishReasonWords } from '../watsonx-views';
 import type { ChatCompletionRequest, CompletionRequest, OpenAiEmbeddingsRequest } from './openai.dto';
 
 /** OpenAI request bodies onto the inference contract, and its results back into OpenAI's shapes. */
@@ -71,18 +72,28 @@ export function embeddingsToGrpc(body: OpenAiEmbeddingsRequest, scope: { project
   return { modelId: body.model, inputs, projectId: scope.projectId, spaceId: '', returnInputText: false };
 }
 
-const FINISH: Record<string, string> = {
-  max_tokens: 'length',
-  token_limit: 'length',
-  time_limit: 'length',
-  eos_token: 'stop',
-  stop_sequence: 'stop',
-  error: 'error',
+const S = inferenceV1.StopReason;
+
+/**
+ * OpenAI's `finish_reason` words, for completions and chat alike: a time limit reads as `length` (output cut short),
+ * and `error` ends a stream that failed after its first chunk.
+ */
+export const OPENAI_FINISH_REASON: FinishReasonWords = {
+  [S.STOP_REASON_UNSPECIFIED]: 'stop',
+  [S.STOP_REASON_NOT_FINISHED]: null,
+  [S.STOP_REASON_MAX_TOKENS]: 'length',
+  [S.STOP_REASON_TOKEN_LIMIT]: 'length',
+  [S.STOP_REASON_TIME_LIMIT]: 'length',
+  [S.STOP_REASON_EOS_TOKEN]: 'stop',
+  [S.STOP_REASON_STOP_SEQUENCE]: 'stop',
+  [S.STOP_REASON_CANCELLED]: 'stop',
+  [S.STOP_REASON_TOOL_CALLS]: 'tool_calls',
+  [S.STOP_REASON_ERROR]: 'error',
+  [S.UNRECOGNIZED]: 'stop',
 };
 
-export function finishReason(stopReason: string | undefined): string | null {
-  return !stopReason || stopReason === 'not_finished' ? null : (FINISH[stopReason] ?? 'stop');
-}
+export const finishReason = (stop: inferenceV1.StopReason | undefined): string | null =>
+  stop === undefined ? null : OPENAI_FINISH_REASON[stop];
 
 /** OpenAI clients ask for base64 by default: little-endian float32 bytes. */
 export function encodeEmbedding(values: number[], format: string | undefined): number[] | string {

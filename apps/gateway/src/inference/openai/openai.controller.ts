@@ -14,7 +14,14 @@ import { INFERENCE_CLIENT } from '../inference-client';
 import { InferenceRpc } from '../inference-rpc';
 import { chatChunkView, chatView } from '../watsonx-views';
 import { ChatCompletionRequest, CompletionRequest, OpenAiEmbeddingsRequest } from './openai.dto';
-import { chatCompletionToGrpc, completionToGrpc, embeddingsToGrpc, encodeEmbedding, finishReason } from './openai-mapping';
+import {
+  OPENAI_FINISH_REASON,
+  chatCompletionToGrpc,
+  completionToGrpc,
+  embeddingsToGrpc,
+  encodeEmbedding,
+  finishReason,
+} from './openai-mapping';
 
 const OPENAI_STREAM: StreamFormat = { frame: (_id, data) => `data: ${JSON.stringify(data)}\n\n`, trailer: 'data: [DONE]\n\n' };
 
@@ -75,7 +82,7 @@ export class OpenAiController implements OnModuleInit {
       // @Res() hands the whole reply to this handler, for the stream's sake, so the unary answer is sent here too.
       await reply.send({
         ...base,
-        choices: [{ index: 0, text: r?.generatedText ?? '', logprobs: null, finish_reason: finishReason(r?.stopReason) }],
+        choices: [{ index: 0, text: r?.generatedText ?? '', logprobs: null, finish_reason: finishReason(r?.stop) }],
         usage: {
           prompt_tokens: r?.inputTokenCount ?? 0,
           completion_tokens: r?.generatedTokenCount ?? 0,
@@ -92,7 +99,7 @@ export class OpenAiController implements OnModuleInit {
       (item) => {
         usage.prompt = item.result?.inputTokenCount || usage.prompt;
         usage.completion = item.result?.generatedTokenCount ?? usage.completion;
-        const finish = finishReason(item.result?.stopReason);
+        const finish = finishReason(item.result?.stop);
         const chunk = { ...base, choices: [{ index: 0, text: item.result?.generatedText ?? '', logprobs: null, finish_reason: finish }] };
         if (!finish || !withUsage) return chunk;
         return [
@@ -124,7 +131,7 @@ export class OpenAiController implements OnModuleInit {
   ) {
     const req = chatCompletionToGrpc(body, await this.scope(headers, p));
     if (!body.stream) {
-      await reply.send(openAiChat(chatView(await this.inference.chat(req))));
+      await reply.send(openAiChat(chatView(await this.inference.chat(req), OPENAI_FINISH_REASON)));
       return;
     }
     const withUsage = body.stream_options?.include_usage ?? false;
@@ -135,7 +142,7 @@ export class OpenAiController implements OnModuleInit {
       (item) => {
         head = { id: item.id, created: item.created };
         if (item.choices.length === 0 && !withUsage) return undefined;
-        const chunk = openAiChat(chatChunkView(item));
+        const chunk = openAiChat(chatChunkView(item, OPENAI_FINISH_REASON));
         return withUsage ? { usage: null, ...chunk } : chunk;
       },
       () => ({
