@@ -1,14 +1,7 @@
-import { platformAddresses, runMain, startGrpcService } from '@platform/common';
+import { runMain } from '@platform/common';
+import { grpcServiceMain } from '@platform/service';
 import { TaxonomyModule } from './taxonomy.module';
 
-export function startTaxonomyService(addresses = platformAddresses()) {
-  return startGrpcService({
-    name: 'taxonomy',
-    module: TaxonomyModule,
-    protos: ['taxonomy', 'secrets'],
-    grpcUrl: addresses.taxonomyGrpcUrl,
-    opsPort: addresses.taxonomyOpsPort,
-  });
-}
+export const startTaxonomyService = grpcServiceMain('taxonomy', TaxonomyModule, ['taxonomy', 'secrets']);
 
 if (require.main === module) runMain(startTaxonomyService);

@@ -25,7 +25,8 @@ import { SecretsService } from './secrets/secrets.service';
 import { TaxonomyEntity } from './taxonomy.entity';
 import { taxonomyEvents } from './taxonomy-events';
 import { taxonomyRefusal, validateTaxonomy } from './validation';
-import { DOCUMENT_POLICY, LOGGER, OBJECT_STORE, STORE_LOCATION, type DocumentPolicy, type StoreLocation } from './taxonomy.tokens';
+import { LOGGER, OBJECT_STORE } from '@platform/service';
+import { DOCUMENT_POLICY, STORE_LOCATION, type DocumentPolicy, type StoreLocation } from './taxonomy.tokens';
 
 export const TAXONOMY_SCHEMA = 'taxonomy';
 

@@ -1,9 +1,6 @@
 import type { DocumentLimits } from './documents';
 
-export const OBJECT_STORE = 'OBJECT_STORE';
-export const NATS_CONNECTION = 'NATS_CONNECTION';
 export const STORE_LOCATION = 'STORE_LOCATION';
-export const LOGGER = 'LOGGER';
 export const DOCUMENT_POLICY = 'DOCUMENT_POLICY';
 
 /** The bucket and endpoint reported back as `cos_bucket_information`. */

@@ -1,6 +1,4 @@
-import { envInt } from '@platform/common';
-
-/** Bounds on one taxonomy's document fetches; all inclusive maxima. */
+/** Bounds on one taxonomy's document fetches; all inclusive maxima (PLATFORM_GIT_TIMEOUT_MS, PLATFORM_DOCUMENT_MAX_*). */
 export interface DocumentLimits {
   /** Wall-clock limit of each git command (a fetch of a big repository included). */
   gitTimeoutMs: number;
@@ -10,15 +8,4 @@ export interface DocumentLimits {
   maxFilesPerLeaf: number;
   /** Size of all matched files of the taxonomy together. */
   maxTotalBytes: number;
-}
-
-const MiB = 1024 * 1024;
-
-export function documentLimitsFromEnv(): DocumentLimits {
-  return {
-    gitTimeoutMs: envInt('PLATFORM_GIT_TIMEOUT_MS', 120_000),
-    maxFileBytes: envInt('PLATFORM_DOCUMENT_MAX_FILE_BYTES', 20 * MiB),
-    maxFilesPerLeaf: envInt('PLATFORM_DOCUMENT_MAX_FILES_PER_LEAF', 200),
-    maxTotalBytes: envInt('PLATFORM_DOCUMENT_MAX_TOTAL_BYTES', 200 * MiB),
-  };
 }

@@ -1,5 +1,5 @@
 export { fetchLeafDocuments, type FetchedDocument, type FetchDocumentsOptions } from './fetch-leaf-documents';
 export { knowledgeSources, type KnowledgeSource } from './knowledge-sources';
-export { documentLimitsFromEnv, type DocumentLimits } from './document-limits';
+export type { DocumentLimits } from './document-limits';
 export type { GitCredential } from './git-credentials';
 export { isPrivateAddress, checkSourceAllowed } from './address-policy';

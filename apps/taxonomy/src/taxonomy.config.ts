@@ -1,0 +1,21 @@
+import { boolSetting, defineConfig, intSetting, stringSetting, type ConfigOf } from '@platform/common';
+
+const MiB = 1024 * 1024;
+
+/** The taxonomy service's settings, read once at start-up. */
+export const TaxonomyConfig = defineConfig('taxonomy', {
+  // Required: without the key no secret could be opened, so the service refuses to start rather than fail later.
+  secretsKey: stringSetting('PLATFORM_SECRETS_KEY'),
+  /** How knowledge documents may be fetched. */
+  documents: {
+    /** Git sources on private or loopback addresses (off: only public hosts). */
+    allowPrivate: boolSetting('PLATFORM_ALLOW_PRIVATE_GIT', { default: false }),
+    limits: {
+      gitTimeoutMs: intSetting('PLATFORM_GIT_TIMEOUT_MS', { default: 120_000, min: 1 }),
+      maxFileBytes: intSetting('PLATFORM_DOCUMENT_MAX_FILE_BYTES', { default: 20 * MiB, min: 1 }),
+      maxFilesPerLeaf: intSetting('PLATFORM_DOCUMENT_MAX_FILES_PER_LEAF', { default: 200, min: 1 }),
+      maxTotalBytes: intSetting('PLATFORM_DOCUMENT_MAX_TOTAL_BYTES', { default: 200 * MiB, min: 1 }),
+    },
+  },
+});
+export type TaxonomyConfig = ConfigOf<typeof TaxonomyConfig>;
