@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { type ServedModel, createServedModel } from '@platform/engine';
+import { startTracing } from '@platform/telemetry';
 import { readConfig } from './config';
 import { buildEngineServer } from './server';
 
@@ -13,6 +14,7 @@ export { buildEngineServer, type EngineServer, type EngineServerOptions } from '
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const config = readConfig(argv, env);
+  const tracing = startTracing('engine-server', env);
   const logger = pino({ level: config.logLevel, base: { service: 'engine-server', pid: process.pid } });
   const models: ServedModel[] = [];
   for (const spec of config.models) {
@@ -37,6 +39,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
       try {
         await server.shutdown(config.drainTimeoutMs);
         await Promise.all(models.map((m) => m.close()));
+        await tracing.shutdown();
         logger.info('engine server stopped');
         process.exit(0);
       } catch (err) {

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { ServedModel } from '@platform/engine';
+import { traceHttpRequests } from '@platform/telemetry';
 import { ServerContext } from './context';
 import { MalformedJson } from './errors';
 import { handleError } from './error-handler';
@@ -43,6 +44,8 @@ export function buildEngineServer(models: ServedModel[], opts: EngineServerOptio
     forceCloseConnections: 'idle',
     return503OnClosing: true,
   });
+  // A model server's span per request, child of the inference service's call when it sent a traceparent.
+  traceHttpRequests(app);
   const registry = new ModelRegistry(models);
   const metrics = new EngineMetrics(registry.all);
   const ctx = new ServerContext(registry, metrics, opts.maxConcurrentRequests ?? 256, app.log);

@@ -12,6 +12,8 @@ import {
   type JsMsg,
 } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/nats-core';
+import { context } from '@opentelemetry/api';
+import { contextFromHeaders, endSpan, runWithTrace, startProcessSpan, tracingEnabled } from '@platform/telemetry';
 import { decodeEvent } from './codec';
 import type { EventEnvelope } from './envelope';
 import { InvalidEventError, PermanentEventError } from './errors';
@@ -214,7 +216,7 @@ class PullEventConsumer<E extends EventEnvelope> implements EventConsumer {
       }
     }, this.workingMs);
     try {
-      await this.o.handler(event as E, { msg, deliveryCount, redelivered: msg.redelivered, working: () => msg.working() });
+      await this.runHandler(event as E, { msg, deliveryCount, redelivered: msg.redelivered, working: () => msg.working() });
     } catch (error) {
       clearInterval(timer);
       if (!this.isTransient(error)) return this.poison({ event, msg, error, deliveryCount, reason: 'permanent' });
@@ -235,6 +237,30 @@ class PullEventConsumer<E extends EventEnvelope> implements EventConsumer {
       // The handler's work is committed; a redelivery is skipped by the inbox.
       this.log.warn({ ...fields, ...errorFields(error) }, 'event ack not confirmed; it may be redelivered');
     }
+  }
+
+  /**
+   * Runs the handler inside the event's transaction (its id on every log line and event it writes) and, when tracing,
+   * in a CONSUMER span under the publisher's span (the `traceparent` header): a queued job's run continues the trace
+   * of the request that created it.
+   */
+  private runHandler(event: E, ctx: ConsumerContext): Promise<void> {
+    const run = () => this.o.handler(event, ctx);
+    if (!tracingEnabled()) return runWithTrace(event.traceId, run);
+    const parent = contextFromHeaders((name) => ctx.msg.headers?.get(name) || undefined);
+    const { span, ctx: spanCtx } = startProcessSpan(
+      { subject: ctx.msg.subject, type: event.type, id: event.id, transactionId: event.traceId },
+      parent,
+      this.durable,
+      ctx.deliveryCount,
+    );
+    return runWithTrace(event.traceId, () => context.with(spanCtx, run)).then(
+      () => endSpan(span),
+      (err: unknown) => {
+        endSpan(span, err);
+        throw err;
+      },
+    );
   }
 
   private async poison(p: PoisonEvent): Promise<void> {

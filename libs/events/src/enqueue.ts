@@ -1,3 +1,4 @@
+import { currentTraceparent } from '@platform/telemetry';
 import type { EntityManager } from 'typeorm';
 import type { EventEnvelope } from './envelope';
 import { OUTBOX_TABLE, qualified } from './sql';
@@ -5,7 +6,8 @@ import { OUTBOX_TABLE, qualified } from './sql';
 /**
  * Writes `event` to `<schema>.outbox` through `manager`, which must be the transactional manager of the state change
  * (`dataSource.transaction(async (manager) => ...)`): the event exists exactly when the transaction commits. Call
- * `relay.nudge()` after the commit to publish without waiting for the next poll.
+ * `relay.nudge()` after the commit to publish without waiting for the next poll. When tracing, the active span's
+ * `traceparent` is stored with it, so its publishing and handling (a queued job's run) continue this trace.
  */
 export async function enqueueEvent<E extends EventEnvelope>(manager: EntityManager, schema: string, event: E): Promise<E> {
   await enqueueEvents(manager, schema, [event]);
@@ -19,11 +21,15 @@ export async function enqueueEvents(manager: EntityManager, schema: string, even
     throw new Error('enqueueEvent needs the EntityManager of an open transaction (dataSource.transaction(manager => ...))');
   }
   if (events.length === 0) return;
+  const traceParent = currentTraceparent() ?? null;
   const params: unknown[] = [];
   const rows = events.map((e) => {
     const b = params.length;
-    params.push(e.id, e.type, e.subject, JSON.stringify(e.data ?? null), e.traceId ?? null, e.occurredAt);
-    return `($${b + 1}::uuid, $${b + 2}, $${b + 3}, $${b + 4}::jsonb, $${b + 5}, $${b + 6}::timestamptz)`;
+    params.push(e.id, e.type, e.subject, JSON.stringify(e.data ?? null), e.traceId ?? null, traceParent, e.occurredAt);
+    return `($${b + 1}::uuid, $${b + 2}, $${b + 3}, $${b + 4}::jsonb, $${b + 5}, $${b + 6}, $${b + 7}::timestamptz)`;
   });
-  await manager.query(`INSERT INTO ${table} (id, type, subject, payload, trace_id, created_at) VALUES ${rows.join(', ')}`, params);
+  await manager.query(
+    `INSERT INTO ${table} (id, type, subject, payload, trace_id, trace_parent, created_at) VALUES ${rows.join(', ')}`,
+    params,
+  );
 }

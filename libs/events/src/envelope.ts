@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { currentTraceId } from '@platform/telemetry';
 
 /**
  * Every domain event subject starts with this prefix: `platform.events.<type>`. `PLATFORM_EVENTS_PREFIX` and
@@ -32,6 +33,7 @@ export type EventOf<M extends EventMap, K extends keyof M & string> = EventEnvel
 export type AnyEventOf<M extends EventMap> = { [K in keyof M & string]: EventOf<M, K> }[keyof M & string];
 
 export interface CreateEventOptions {
+  /** The transaction id; defaults to the one of the work running now (a request, a handled event). */
   traceId?: string;
   /** Defaults to a random uuid. */
   id?: string;
@@ -61,7 +63,8 @@ export function createEvent<T, K extends string>(
     occurredAt: occurredAt.toISOString(),
     data,
   };
-  if (opts.traceId) event.traceId = opts.traceId;
+  const traceId = opts.traceId ?? currentTraceId();
+  if (traceId) event.traceId = traceId;
   return event;
 }
 

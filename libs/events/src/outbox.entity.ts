@@ -11,6 +11,8 @@ export interface OutboxRecord {
   /** The event's `data`. */
   payload: unknown;
   traceId: string | null;
+  /** W3C `traceparent` of the span that wrote the event; its publish and handling continue that trace. */
+  traceParent: string | null;
   /** The event's `occurredAt`. */
   createdAt: Date;
   publishedAt: Date | null;
@@ -33,6 +35,7 @@ export function outboxEntity(schema: string, name = 'EventsOutbox'): EntitySchem
       subject: { type: 'text' },
       payload: { type: 'jsonb' },
       traceId: { name: 'trace_id', type: 'text', nullable: true },
+      traceParent: { name: 'trace_parent', type: 'text', nullable: true },
       createdAt: { name: 'created_at', type: 'timestamptz' },
       publishedAt: { name: 'published_at', type: 'timestamptz', nullable: true },
     },

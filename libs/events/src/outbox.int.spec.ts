@@ -111,7 +111,17 @@ describe('outbox', () => {
       `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'outbox' ORDER BY ordinal_position`,
       [schema],
     );
-    expect(cols.map((c) => c.column_name)).toEqual(['seq', 'id', 'type', 'subject', 'payload', 'trace_id', 'created_at', 'published_at']);
+    expect(cols.map((c) => c.column_name)).toEqual([
+      'seq',
+      'id',
+      'type',
+      'subject',
+      'payload',
+      'trace_id',
+      'trace_parent',
+      'created_at',
+      'published_at',
+    ]);
   });
 
   it('writes the row only when the transaction commits', async () => {

@@ -10,9 +10,9 @@ export function migrationName(prefix: string, schema: string, timestamp: number)
 }
 
 /**
- * A TypeORM migration that creates `<schema>.outbox` (and the schema if missing). Put it in the service's
- * `migrations` list. The default timestamp (2025-01-01) orders it before the service's own migrations; pass
- * `timestamp` to place it elsewhere.
+ * A TypeORM migration that creates `<schema>.outbox` (and the schema if missing), or brings an existing one up to
+ * date. Put it in the service's `migrations` list. The default timestamp (2025-01-01) orders it before the service's
+ * own migrations; pass `timestamp` to place it elsewhere.
  */
 export function outboxMigration(schema: string, opts: { timestamp?: number } = {}): MigrationClass {
   const s = quoteSchema(schema);
@@ -29,9 +29,12 @@ export function outboxMigration(schema: string, opts: { timestamp?: number } = {
         subject text NOT NULL,
         payload jsonb NOT NULL,
         trace_id text,
+        trace_parent text,
         created_at timestamptz NOT NULL DEFAULT now(),
         published_at timestamptz
       )`);
+      // Tables made before the trace_parent column (see OUTBOX_MIGRATION_TIMESTAMP).
+      await q.query(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS trace_parent text`);
       await q.query(`CREATE INDEX IF NOT EXISTS outbox_unpublished_idx ON ${table} (seq) WHERE published_at IS NULL`);
       await q.query(`CREATE INDEX IF NOT EXISTS outbox_published_at_idx ON ${table} (published_at) WHERE published_at IS NOT NULL`);
     }

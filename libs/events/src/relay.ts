@@ -1,5 +1,7 @@
 import { jetstream, type JetStreamClient, type JetStreamPublishOptions, type PubAck } from '@nats-io/jetstream';
-import { headers, type NatsConnection } from '@nats-io/nats-core';
+import { headers, type MsgHdrs, type NatsConnection } from '@nats-io/nats-core';
+import type { Span } from '@opentelemetry/api';
+import { contextFromTraceparent, endSpan, startSendSpan, tracingEnabled, w3cHeaders } from '@platform/telemetry';
 import type { DataSource } from 'typeorm';
 import { encodeEvent } from './codec';
 import type { EventEnvelope } from './envelope';
@@ -51,6 +53,7 @@ interface OutboxRow {
   subject: string;
   payload: unknown;
   trace_id: string | null;
+  trace_parent: string | null;
   created_at: Date;
 }
 
@@ -132,7 +135,7 @@ export class OutboxRelay {
     const { hooks } = this.o;
     const { published, failure } = await this.o.dataSource.transaction(async (m) => {
       const rows: OutboxRow[] = await m.query(
-        `SELECT id, type, subject, payload, trace_id, created_at FROM ${this.table}
+        `SELECT id, type, subject, payload, trace_id, trace_parent, created_at FROM ${this.table}
           WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [this.o.batchSize],
       );
@@ -141,10 +144,14 @@ export class OutboxRelay {
       for (const row of rows) {
         const event = toEnvelope(row);
         await hooks?.beforePublish?.(event);
+        const h = headers();
+        const span = row.trace_parent && tracingEnabled() ? sendSpan(event, row.trace_parent, h) : undefined;
         let ack: PubAck;
         try {
-          ack = await js.publish(event.subject, encodeEvent(event), this.publishOptions(event));
+          ack = await js.publish(event.subject, encodeEvent(event), this.publishOptions(event, h));
+          if (span) endSpan(span);
         } catch (err) {
+          if (span) endSpan(span, err);
           failure = err;
           break;
         }
@@ -185,8 +192,7 @@ export class OutboxRelay {
     return res[1];
   }
 
-  private publishOptions(event: EventEnvelope): Partial<JetStreamPublishOptions> {
-    const h = headers();
+  private publishOptions(event: EventEnvelope, h: MsgHdrs): Partial<JetStreamPublishOptions> {
     h.set(EVENT_TYPE_HEADER, event.type);
     if (event.traceId) h.set(TRACE_ID_HEADER, event.traceId);
     const opts: Partial<JetStreamPublishOptions> = { msgID: event.id, timeout: this.o.publishTimeoutMs, headers: h };
@@ -225,6 +231,19 @@ export class OutboxRelay {
       this.log.warn({ ...errorFields(err), schema: this.o.schema }, 'outbox purge failed');
     }
   }
+}
+
+/**
+ * A PRODUCER span for one publish, under the span that wrote the event; its context goes out in the message's
+ * `traceparent` header, so the consumer's span is its child.
+ */
+function sendSpan(event: EventEnvelope, traceParent: string, h: MsgHdrs): Span {
+  const { span, ctx } = startSendSpan(
+    { subject: event.subject, type: event.type, id: event.id, transactionId: event.traceId },
+    contextFromTraceparent(traceParent),
+  );
+  for (const [key, value] of Object.entries(w3cHeaders(ctx))) h.set(key, value);
+  return span;
 }
 
 function toEnvelope(row: OutboxRow): EventEnvelope {

@@ -14,6 +14,10 @@ export function qualified(schema: string, table: string): string {
 export const OUTBOX_TABLE = 'outbox';
 export const INBOX_TABLE = 'processed_events';
 
-/** Migration timestamps are fixed so the class name (and TypeORM's migrations row) is stable across releases. */
-export const OUTBOX_MIGRATION_TIMESTAMP = 1735689600000; // 2025-01-01T00:00:00Z
+/**
+ * Migration timestamps are fixed so the class name (and TypeORM's migrations row) is stable across releases. The
+ * outbox's is its revision: its migration is idempotent, and a new revision (…002: the trace_parent column) runs
+ * once more on databases an earlier one made, bringing them up to the current table.
+ */
+export const OUTBOX_MIGRATION_TIMESTAMP = 1735689600002; // 2025-01-01T00:00:00.002Z
 export const INBOX_MIGRATION_TIMESTAMP = 1735689600001;

@@ -1,4 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
+import { startHttpClientSpan } from '@platform/telemetry';
 import { Pool, type Dispatcher } from 'undici';
 import { asBackendError, backendErrorFor } from './backend-error';
 
@@ -13,6 +14,7 @@ interface Target {
   pool: Pool;
   /** Path prefix of the base URL ('' for a bare origin). */
   prefix: string;
+  origin: string;
 }
 
 const targets = new Map<string, Target>();
@@ -22,7 +24,7 @@ function targetOf(base: string): Target {
   if (!target) {
     const url = new URL(base);
     // pipelining 1: keep-alive without pipelining, so one slow generation never holds up another's response.
-    target = { pool: new Pool(url.origin, { pipelining: 1 }), prefix: url.pathname.replace(/\/+$/, '') };
+    target = { pool: new Pool(url.origin, { pipelining: 1 }), prefix: url.pathname.replace(/\/+$/, ''), origin: url.origin };
     targets.set(base, target);
   }
   return target;
@@ -35,7 +37,11 @@ export async function closeBackendPools(): Promise<void> {
   await Promise.all(all.map((t) => t.pool.close().catch(() => undefined)));
 }
 
-/** POSTs JSON to `base` + `path` and returns the response once it is known to be a 2xx; failures become BackendErrors. */
+/**
+ * POSTs JSON to `base` + `path` and returns the response once it is known to be a 2xx; failures become BackendErrors.
+ * When tracing, the call is a CLIENT span (its `traceparent` sent along) that lasts until the body is read, so a
+ * stream's span covers the whole generation.
+ */
 export async function postJson(
   base: string,
   path: string,
@@ -43,19 +49,23 @@ export async function postJson(
   signal: AbortSignal,
   accept = 'application/json',
 ): Promise<BackendResponse> {
-  const { pool, prefix } = targetOf(base);
+  const { pool, prefix, origin } = targetOf(base);
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept };
+  const span = startHttpClientSpan('POST', origin, prefix + path, path);
   let res: BackendResponse;
   try {
     res = await pool.request({
       method: 'POST',
       path: prefix + path,
-      headers: { 'content-type': 'application/json', accept },
+      headers: span ? { ...headers, ...span.headers } : headers,
       body: JSON.stringify(body),
       signal,
     });
   } catch (err) {
+    span?.end(undefined, err);
     throw asBackendError(err, signal);
   }
+  if (span) res.body.once('close', () => span.end(res.statusCode));
   if (res.statusCode < 200 || res.statusCode >= 300) throw backendErrorFor(res.statusCode, await res.body.text().catch(() => ''));
   return res;
 }

@@ -1,7 +1,10 @@
 import pino, { type Logger } from 'pino';
-import { currentTraceId } from '../trace/trace-context';
+import { currentTraceId, spanLogFields } from '@platform/telemetry';
 
-/** JSON logs; every line written inside a request carries its trace id. */
+/**
+ * JSON logs; every line written inside a request carries its transaction id (`trace`) and, when tracing, the
+ * OpenTelemetry `trace_id`/`span_id` that find its spans.
+ */
 export function createLogger(service: string): Logger {
   return pino({
     name: service,
@@ -9,7 +12,8 @@ export function createLogger(service: string): Logger {
     base: { service },
     mixin: () => {
       const trace = currentTraceId();
-      return trace ? { trace } : {};
+      const span = spanLogFields();
+      return trace ? { trace, ...span } : span;
     },
     redact: ['password', 'api_key', 'apikey', '*.password', '*.api_key', 'req.headers.authorization'],
   });
