@@ -11,6 +11,7 @@ import {
   type EventEnvelope,
   type OutboxRelay,
 } from '@platform/events';
+import { inSpan } from '@platform/telemetry';
 import type { DataSource } from 'typeorm';
 import { JobInterrupted, JobLeaseHeldError, RetryJobLater, stopReason } from './errors';
 import { JobRun, type JobContext, type ProgressWrite } from './job-run';
@@ -168,9 +169,12 @@ export class QueuedJobRunner<J extends { id: string }, P = never> {
     return this.fail(job, run, `${name} job handler returned without finishing the job`);
   }
 
-  /** The one place a handler runs (a span around it covers the job's work). */
+  /**
+   * The one place a handler runs: in a span (when tracing) under the queue message's, so the job's work continues
+   * the trace of the request that created it.
+   */
   private invoke(job: J, run: JobRun<J, P>): Promise<void> {
-    return this.o.run(job, run);
+    return inSpan(`${this.o.name} job`, { 'platform.job.id': job.id, 'platform.job.attempt': run.attempt }, () => this.o.run(job, run));
   }
 
   private async fail(job: J, run: JobRun<J, P>, reason: string): Promise<void> {

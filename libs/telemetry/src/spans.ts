@@ -1,5 +1,5 @@
-import { context, SpanStatusCode, trace, type Attributes, type Context, type Span, type SpanKind } from '@opentelemetry/api';
-import { platformTracer } from './tracing';
+import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import { platformTracer, tracingEnabled } from './tracing';
 import { currentTraceId } from './transaction';
 
 /** The IBM transaction id (`x-global-transaction-id`) on the spans where a process takes up work. */
@@ -33,4 +33,23 @@ export function endSpan(span: Span, error?: unknown): void {
 /** The transaction id as a span attribute, when the work has one. */
 export function transactionAttributes(transactionId: string | undefined = currentTraceId()): Attributes {
   return transactionId ? { [TRANSACTION_ID_ATTRIBUTE]: transactionId } : {};
+}
+
+/**
+ * Runs `fn` in an INTERNAL span under the active one (e.g. a job's run inside its queue message's span), failed when
+ * `fn` rejects. Without tracing it is just `fn()`.
+ */
+export function inSpan<T>(name: string, attributes: Attributes, fn: () => Promise<T>): Promise<T> {
+  if (!tracingEnabled()) return fn();
+  const { span, ctx } = startSpan(name, SpanKind.INTERNAL, attributes);
+  return context.with(ctx, fn).then(
+    (value) => {
+      endSpan(span);
+      return value;
+    },
+    (err: unknown) => {
+      endSpan(span, err);
+      throw err;
+    },
+  );
 }
