@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { INestApplicationContext, INestMicroservice, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
+import { startTracing, type Tracing } from '@platform/telemetry';
 import { grpcBindUrl } from '../config/listen-address';
 import { createLogger } from '../logging/logger';
 import { PinoNestLogger } from '../logging/nest-logger';
@@ -32,7 +33,12 @@ export interface RunningWorkerService {
 }
 
 /** /health and /metrics for a started application, and the close that reports not-ready before draining it. */
-async function serveOps<A extends INestApplicationContext>(app: A, opsPort: number, registry: ReturnType<typeof createMetricsRegistry>) {
+async function serveOps<A extends INestApplicationContext>(
+  app: A,
+  opsPort: number,
+  registry: ReturnType<typeof createMetricsRegistry>,
+  tracing: Tracing,
+) {
   const readiness = app.get(ReadinessRegistry);
   const ops = await startOpsServer({ port: opsPort, readiness, registry });
   return {
@@ -41,16 +47,19 @@ async function serveOps<A extends INestApplicationContext>(app: A, opsPort: numb
       readiness.markDraining();
       ops.close();
       await app.close();
+      // Flushed rather than shut down: other services may share this process (tests) and keep tracing.
+      await tracing.forceFlush();
     },
   };
 }
 
 /**
  * Boots one domain service the same way everywhere: gRPC on `grpcUrl` (its port on PLATFORM_LISTEN_HOST when set)
- * with the standard health service, errors mapped to statuses, the caller's trace on every log line, call metrics,
- * and /health + /metrics on `opsPort`.
+ * with the standard health service, errors mapped to statuses, the caller's trace on every log line and (with an OTLP
+ * endpoint configured) in a span per call, call metrics, and /health + /metrics on `opsPort`.
  */
 export async function startGrpcService(o: GrpcServiceOptions): Promise<RunningGrpcService> {
+  const tracing = startTracing(o.name);
   const logger = createLogger(o.name);
   const bindUrl = grpcBindUrl(o.grpcUrl);
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(o.module, {
@@ -62,7 +71,7 @@ export async function startGrpcService(o: GrpcServiceOptions): Promise<RunningGr
   app.useGlobalInterceptors(new GrpcTraceInterceptor(), new GrpcMetricsInterceptor(registry));
   app.enableShutdownHooks();
   await app.listen();
-  const running = await serveOps(app, o.opsPort, registry);
+  const running = await serveOps(app, o.opsPort, registry, tracing);
   logger.info({ grpc: bindUrl, ops: o.opsPort }, `${o.name} service ready`);
   return running;
 }
@@ -72,11 +81,12 @@ export async function startGrpcService(o: GrpcServiceOptions): Promise<RunningGr
  * shutdown, with /health and /metrics on `opsPort`.
  */
 export async function startWorkerService(o: Omit<GrpcServiceOptions, 'protos' | 'grpcUrl'>): Promise<RunningWorkerService> {
+  const tracing = startTracing(o.name);
   const logger = createLogger(o.name);
   const app = await NestFactory.createApplicationContext(o.module, { logger: new PinoNestLogger(logger) });
   app.enableShutdownHooks();
   await app.init();
-  const running = await serveOps(app, o.opsPort, createMetricsRegistry(o.name));
+  const running = await serveOps(app, o.opsPort, createMetricsRegistry(o.name), tracing);
   logger.info({ ops: o.opsPort }, `${o.name} process ready (no gRPC API)`);
   return running;
 }
