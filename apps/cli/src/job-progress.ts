@@ -1,9 +1,10 @@
-import { TERMINAL_STATUSES, type JobProgressJson } from './api-types';
+import { TERMINAL_STATUSES } from '@platform/api-types';
+import type { ReceivedProgress } from './received';
 
 export interface WatchedJob {
   status?: string;
   state?: string;
-  progress?: JobProgressJson;
+  progress?: ReceivedProgress;
 }
 
 export interface ProgressView {
@@ -17,7 +18,7 @@ export interface ProgressView {
 }
 
 export function isTerminal(job: WatchedJob): boolean {
-  return TERMINAL_STATUSES.includes(job.status ?? '');
+  return TERMINAL_STATUSES.some((s) => s === job.status);
 }
 
 const count = (n: unknown): number => (typeof n === 'number' && Number.isFinite(n) && n > 0 ? Math.floor(n) : 0);
@@ -26,7 +27,7 @@ const count = (n: unknown): number => (typeof n === 'number' && Number.isFinite(
 const TRAINING_PHASES = 2;
 
 /** Training reports the running phase and epoch (1-based): the epochs before it are done. */
-function trainingCounts(p: JobProgressJson): { done: number; total: number; stage: string } | undefined {
+function trainingCounts(p: ReceivedProgress): { done: number; total: number; stage: string } | undefined {
   const epochs = count(p.epochs);
   const phase = count(p.phase);
   if (epochs === 0 || phase === 0) return undefined;

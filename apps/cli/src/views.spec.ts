@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { COS_PATH } from '@platform/common';
-import type { DataJson, ModelJson } from './api-types';
+import type { ReceivedData, ReceivedModel } from './received';
 import { defaultTaxonomyPath } from './upload';
 import { dataDetails, dataTable } from './views/data-view';
 import { modelDetails, modelTable } from './views/model-view';
 import { taxonomyDetails, taxonomyTable } from './views/taxonomy-view';
 
 // The seeds' examples (000: data GET; 002: `ibmcloud ilab model get --output json`).
-const DATA: DataJson = {
+const DATA: ReceivedData = {
   id: 'add785e6-a8c3-4f5f-ab89-c506a3f115da',
   project_id: 'bdcd0181-7f5d-4bfb-be54-ef2af8cf7a35',
   name: 'example-data-1',
@@ -27,7 +27,7 @@ const DATA: DataJson = {
   },
 };
 
-const MODEL: ModelJson = {
+const MODEL: ReceivedModel = {
   base_model: 'granite-7b',
   created_at: '2024-10-10T16:06:05.000Z',
   data_id: '8b1433c0-e375-4b00-b36d-2ad00697014e',

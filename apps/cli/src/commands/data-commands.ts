@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
-import type { DataJson } from '../api-types';
+import type { ReceivedData } from '../received';
 import { clientFor, formatOf, outputOption, type CliContext } from '../context';
 import { renderJson } from '../output';
 import { collectionPath } from '../routes';
 import { dataDetails, dataTable } from '../views/data-view';
 import { addCancelVerb, addDeleteVerb, addListVerb, addWatchableGetVerb, type ResourceSpec } from './resource-verbs';
 
-const spec: ResourceSpec<DataJson> = { collection: 'data', noun: 'data', listKey: 'data', table: dataTable, details: dataDetails };
+const spec: ResourceSpec<ReceivedData> = { collection: 'data', noun: 'data', listKey: 'data', table: dataTable, details: dataDetails };
 
 export function registerDataCommands(program: Command, ctx: CliContext): void {
   const data = program.command('data').description('Synthetic data generation from a taxonomy');
@@ -19,7 +19,10 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
     .addOption(outputOption())
     .action(async (opts: { name: string; taxonomyId: string }, cmd: Command) => {
       const client = clientFor(cmd, ctx);
-      const body = await client.post<DataJson>(collectionPath('data', client.projectId), { name: opts.name, taxonomy_id: opts.taxonomyId });
+      const body = await client.post<ReceivedData>(collectionPath('data', client.projectId), {
+        name: opts.name,
+        taxonomy_id: opts.taxonomyId,
+      });
       ctx.io.out(formatOf(cmd) === 'json' ? renderJson(body) : dataDetails(body));
     });
 

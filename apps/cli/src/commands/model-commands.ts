@@ -1,12 +1,18 @@
 import type { Command } from 'commander';
-import type { ModelJson } from '../api-types';
+import type { ReceivedModel } from '../received';
 import { clientFor, formatOf, outputOption, type CliContext } from '../context';
 import { renderJson } from '../output';
 import { collectionPath } from '../routes';
 import { modelDetails, modelTable } from '../views/model-view';
 import { addCancelVerb, addDeleteVerb, addListVerb, addWatchableGetVerb, type ResourceSpec } from './resource-verbs';
 
-const spec: ResourceSpec<ModelJson> = { collection: 'models', noun: 'model', listKey: 'models', table: modelTable, details: modelDetails };
+const spec: ResourceSpec<ReceivedModel> = {
+  collection: 'models',
+  noun: 'model',
+  listKey: 'models',
+  table: modelTable,
+  details: modelDetails,
+};
 
 export function registerModelCommands(program: Command, ctx: CliContext): void {
   const model = program.command('model').description('Multiphase training and evaluation of a model on generated data');
@@ -19,7 +25,7 @@ export function registerModelCommands(program: Command, ctx: CliContext): void {
     .addOption(outputOption())
     .action(async (opts: { name: string; dataId: string }, cmd: Command) => {
       const client = clientFor(cmd, ctx);
-      const body = await client.post<ModelJson>(collectionPath('models', client.projectId), { name: opts.name, data_id: opts.dataId });
+      const body = await client.post<ReceivedModel>(collectionPath('models', client.projectId), { name: opts.name, data_id: opts.dataId });
       ctx.io.out(formatOf(cmd) === 'json' ? renderJson(body) : modelDetails(body));
     });
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { TaxonomyJson } from '../api-types';
+import type { ReceivedTaxonomy } from '../received';
 import { resolveS3Config, type S3Flags } from '../config';
 import { clientFor, formatOf, outputOption, type CliContext } from '../context';
 import { renderJson } from '../output';
@@ -8,7 +8,7 @@ import { assertReadableFile, defaultTaxonomyPath, uploadFile } from '../upload';
 import { taxonomyDetails, taxonomyTable } from '../views/taxonomy-view';
 import { addDeleteVerb, addGetVerb, addListVerb, type ResourceSpec } from './resource-verbs';
 
-const spec: ResourceSpec<TaxonomyJson> = {
+const spec: ResourceSpec<ReceivedTaxonomy> = {
   collection: 'taxonomies',
   noun: 'taxonomy',
   listKey: 'taxonomies',
@@ -47,7 +47,7 @@ export function registerTaxonomyCommands(program: Command, ctx: CliContext): voi
       await uploadFile(s3, opts.file, key);
       const table = formatOf(cmd) === 'table';
       if (table) ctx.io.err(`Uploaded ${opts.file} to s3://${s3.bucket}/${key}\n`);
-      const body = await client.post<TaxonomyJson>(collectionPath('taxonomies', client.projectId), {
+      const body = await client.post<ReceivedTaxonomy>(collectionPath('taxonomies', client.projectId), {
         name: opts.name,
         taxonomy_path_cos: key,
         // Tells the service which bucket was written, so a mismatch is refused by name instead of "not found".

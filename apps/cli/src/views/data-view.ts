@@ -1,8 +1,8 @@
-import type { DataJson } from '../api-types';
+import type { ReceivedData } from '../received';
 import { progressText } from '../job-progress';
 import { renderFields, renderSection, renderTable } from '../output';
 
-export function dataTable(list: DataJson[]): string {
+export function dataTable(list: ReceivedData[]): string {
   return renderTable(
     ['ID', 'NAME', 'STATUS', 'STATE', 'TAXONOMY', 'CREATED'],
     list.map((d) => [d.id, d.name ?? '', d.status ?? '', d.state ?? '', d.taxonomy_id ?? '', d.created_at ?? '']),
@@ -10,7 +10,7 @@ export function dataTable(list: DataJson[]): string {
   );
 }
 
-export function dataDetails(d: DataJson): string {
+export function dataDetails(d: ReceivedData): string {
   const tokens = d.data_metrics?.tokens;
   const leafNodes = tokens?.data_leaf_nodes;
   return (
@@ -34,6 +34,6 @@ export function dataDetails(d: DataJson): string {
       ['Href', d.href],
     ]) +
     renderSection('Samples per leaf node', Object.entries(d.data_metrics?.samples ?? {})) +
-    (typeof leafNodes === 'object' ? renderSection('Tokens per leaf node', Object.entries(leafNodes)) : '')
+    (leafNodes ? renderSection('Tokens per leaf node', Object.entries(leafNodes)) : '')
   );
 }

@@ -1,8 +1,8 @@
-import type { BranchMetrics, ModelJson } from '../api-types';
+import type { ReceivedModel } from '../received';
 import { progressText } from '../job-progress';
 import { renderFields, renderSection, renderTable } from '../output';
 
-export function modelTable(list: ModelJson[]): string {
+export function modelTable(list: ReceivedModel[]): string {
   return renderTable(
     ['ID', 'NAME', 'STATUS', 'STATE', 'DATA', 'BASE MODEL', 'CREATED'],
     list.map((m) => [m.id, m.name ?? '', m.status ?? '', m.state ?? '', m.data_id ?? '', m.base_model ?? '', m.created_at ?? '']),
@@ -10,13 +10,15 @@ export function modelTable(list: ModelJson[]): string {
   );
 }
 
-function branchSummary(b: BranchMetrics | undefined): string | undefined {
+type ReceivedBranch = NonNullable<NonNullable<ReceivedModel['model_metrics']>['mmlu_branch']>;
+
+function branchSummary(b: ReceivedBranch | undefined): string | undefined {
   if (!b) return undefined;
   const count = (o: Record<string, number> | undefined) => Object.keys(o ?? {}).length;
   return `${count(b.improvements)} improved, ${count(b.regressions)} regressed, ${count(b.no_change)} unchanged${b.error_rate !== undefined ? `, error rate ${b.error_rate}` : ''}`;
 }
 
-export function modelDetails(m: ModelJson): string {
+export function modelDetails(m: ReceivedModel): string {
   const metrics = m.model_metrics;
   return (
     renderFields([

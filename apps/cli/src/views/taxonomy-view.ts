@@ -1,7 +1,7 @@
-import type { TaxonomyJson } from '../api-types';
+import type { ReceivedTaxonomy } from '../received';
 import { renderFields, renderTable } from '../output';
 
-export function taxonomyTable(list: TaxonomyJson[]): string {
+export function taxonomyTable(list: ReceivedTaxonomy[]): string {
   return renderTable(
     ['ID', 'NAME', 'PATH', 'CREATED'],
     list.map((t) => [t.id, t.name ?? '', t.taxonomy_path_cos ?? '', t.created_at ?? '']),
@@ -9,7 +9,7 @@ export function taxonomyTable(list: TaxonomyJson[]): string {
   );
 }
 
-export function taxonomyDetails(t: TaxonomyJson): string {
+export function taxonomyDetails(t: ReceivedTaxonomy): string {
   return renderFields([
     ['ID', t.id],
     ['Name', t.name],

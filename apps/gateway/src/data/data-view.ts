@@ -1,10 +1,11 @@
+import type { DataJson } from '@platform/api-types';
 import { dataJobStatusName, type sdgV1 } from '@platform/contracts';
 
 /**
  * The seed's data object. The list omits data_metrics as the seed's list example does; progress, failure reason
  * and the models are additions the console and CLI read.
  */
-export function dataView(j: sdgV1.DataJob, publicUrl: string, full = true) {
+export function dataView(j: sdgV1.DataJob, publicUrl: string, full = true): DataJson {
   const base = {
     id: j.id,
     project_id: j.projectId,

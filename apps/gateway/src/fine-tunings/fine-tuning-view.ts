@@ -1,3 +1,4 @@
+import type { FineTuningJson } from '@platform/api-types';
 import type { trainingV1 } from '@platform/contracts';
 import { modelMetricsView, statusName } from '../models/model-view';
 
@@ -5,7 +6,7 @@ import { modelMetricsView, statusName } from '../models/model-view';
 const stateOf = (j: trainingV1.ModelJob) => statusName(j.status);
 
 /** A job as the watsonx.ai fine-tuning resource (`metadata` / `entity`) the official SDK returns. */
-export function fineTuningView(j: trainingV1.ModelJob, publicUrl: string) {
+export function fineTuningView(j: trainingV1.ModelJob, publicUrl: string): FineTuningJson {
   const state = stateOf(j);
   return {
     metadata: {

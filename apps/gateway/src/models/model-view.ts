@@ -1,17 +1,25 @@
+import type { BranchMetrics, ModelJson, ModelMetricsJson } from '@platform/api-types';
 import { modelJobStatusName, type trainingV1 } from '@platform/contracts';
 
 export const statusName = (s: trainingV1.ModelJobStatus) => modelJobStatusName[s];
 
-const branch = (b: trainingV1.BranchMetrics | undefined) =>
-  b && { error_rate: b.errorRate, improvements: b.improvements, regressions: b.regressions, no_change: b.noChange };
+const branch = (b: trainingV1.BranchMetrics): BranchMetrics => ({ error_rate: b.errorRate, improvements: b.improvements, regressions: b.regressions, no_change: b.noChange });
 
 /** The seed's `model_metrics`: the four benchmarks once evaluated, the token counts from the start. */
-export function modelMetricsView(m: trainingV1.ModelMetrics | undefined) {
+export function modelMetricsView(m: trainingV1.ModelMetrics | undefined): ModelMetricsJson {
   const t = m?.tokens;
   return {
     ...(m?.mmlu ? { mmlu: { overall_average: m.mmlu.overallAverage, scores: m.mmlu.scores } } : {}),
     ...(m?.mmluBranch ? { mmlu_branch: branch(m.mmluBranch) } : {}),
-    ...(m?.mtBench ? { mt_bench: { overall_average: m.mtBench.overallAverage, error_rate: m.mtBench.errorRate, scores: m.mtBench.scores } } : {}),
+    ...(m?.mtBench
+      ? {
+          mt_bench: {
+            overall_average: m.mtBench.overallAverage,
+            error_rate: m.mtBench.errorRate,
+            scores: { turn_one: m.mtBench.scores.turn_one ?? 0, turn_two: m.mtBench.scores.turn_two ?? 0 },
+          },
+        }
+      : {}),
     ...(m?.mtBenchBranch ? { mt_bench_branch: branch(m.mtBenchBranch) } : {}),
     tokens: {
       training_estimated: t?.trainingEstimated ?? 0,
@@ -22,7 +30,7 @@ export function modelMetricsView(m: trainingV1.ModelMetrics | undefined) {
 }
 
 /** The seed's model object; the list leaves out `model_metrics` as the seed's list example does. */
-export function modelView(j: trainingV1.ModelJob, publicUrl: string, full = true) {
+export function modelView(j: trainingV1.ModelJob, publicUrl: string, full = true): ModelJson {
   const status = statusName(j.status);
   return {
     id: j.id,

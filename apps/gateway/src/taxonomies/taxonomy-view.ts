@@ -1,7 +1,8 @@
+import type { TaxonomyJson } from '@platform/api-types';
 import type { taxonomyV1 } from '@platform/contracts';
 
 /** The seed's taxonomy object; the list omits tokens, bucket and secrets as the seed's list example does. */
-export function taxonomyView(t: taxonomyV1.Taxonomy, publicUrl: string, full = true) {
+export function taxonomyView(t: taxonomyV1.Taxonomy, publicUrl: string, full = true): TaxonomyJson {
   const base = {
     id: t.id,
     project_id: t.projectId,

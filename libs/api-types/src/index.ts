@@ -1,0 +1,4 @@
+// The platform's public REST response shapes, declared once: the gateway's views return them, the CLI reads them.
+export * from './jobs';
+export * from './model-metrics';
+export * from './resources';

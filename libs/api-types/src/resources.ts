@@ -1,0 +1,133 @@
+import type { JobStatus, TrainingPhasesJson } from './jobs';
+import type { ModelMetricsJson } from './model-metrics';
+
+// The InstructLab API's resource objects (seed 000) as the gateway answers them. Fields marked optional are left out
+// of list entries or until they apply.
+
+export interface TaxonomyJson {
+  id: string;
+  project_id: string;
+  name: string;
+  taxonomy_path_cos: string;
+  created_at: string;
+  /** GET and POST only. */
+  tokens?: { data_tokens_estimated: number };
+  cos_bucket_information?: { bucket: string; endpoint: string };
+  secrets_manager_config?: { url: string; git_id: string };
+  href: string;
+}
+
+/** A running data generation run: `sdg.job.progress` (stage, done of total, samples so far). */
+export interface DataProgressJson {
+  stage: string;
+  done: number;
+  total: number;
+  samples: number;
+}
+
+export interface DataTokensJson {
+  data_tokens_total: number;
+  /** Leaf-node path (…/qna.yaml) → tokens of the data generated for it. */
+  data_leaf_nodes: Record<string, number>;
+  training_estimated: number;
+  training_phases: TrainingPhasesJson;
+}
+
+export interface DataMetricsJson {
+  /** Leaf-node path (…/qna.yaml) → samples kept. */
+  samples: Record<string, number>;
+  /** Once the run completed. */
+  tokens?: DataTokensJson;
+}
+
+export interface DataJson {
+  id: string;
+  project_id: string;
+  name: string;
+  state: string;
+  status: JobStatus;
+  created_at: string;
+  completed_at?: string;
+  taxonomy_id: string;
+  /** GET and POST only, like the fields below it. */
+  data_metrics?: DataMetricsJson;
+  progress?: DataProgressJson;
+  failure_reason?: string;
+  teacher_model?: string;
+  judge_model?: string;
+  href: string;
+}
+
+/** A running training job: phase and epoch (1-based) of `epochs`, with the last step's loss. */
+export interface ModelProgressJson {
+  phase: number;
+  epoch: number;
+  epochs: number;
+  step: number;
+  loss: number;
+  tokens_per_second: number;
+}
+
+export interface ModelJson {
+  id: string;
+  project_id: string;
+  name: string;
+  state: string;
+  status: JobStatus;
+  created_at: string;
+  completed_at?: string;
+  data_id: string;
+  base_model: string;
+  taxonomy_id: string;
+  /** GET and POST only. */
+  model_metrics?: ModelMetricsJson;
+  failure_reason?: string;
+  progress?: ModelProgressJson;
+  href: string;
+}
+
+/** A training job as watsonx.ai's fine-tuning resource (`metadata` / `entity`), which the official SDK reads. */
+export interface FineTuningJson {
+  metadata: {
+    id: string;
+    name: string;
+    description?: string;
+    tags: string[];
+    project_id: string;
+    owner: string;
+    created_at: string;
+    modified_at: string;
+  };
+  entity: {
+    type: 'ilab';
+    auto_update_model: boolean;
+    training_data_references: { id: string; type: string; location: { path: string } }[];
+    results_reference: { type: string; location: { path: string } };
+    status: {
+      state: JobStatus;
+      running_at?: string;
+      completed_at?: string;
+      message?: { level: string; text: string };
+      failure?: ErrorEnvelope;
+    };
+    base_model: string;
+    taxonomy_id: string;
+    model_metrics: ModelMetricsJson;
+    href: string;
+  };
+}
+
+/** One entry of the IBM error envelope. */
+export interface EnvelopeError {
+  code: string;
+  message: string;
+  more_info?: string;
+  target?: { type: string; name: string };
+}
+
+/** The IBM error envelope every watsonx and InstructLab route answers errors with. */
+export interface ErrorEnvelope {
+  errors: EnvelopeError[];
+  trace: string;
+  status_code: number;
+}
