@@ -1,5 +1,5 @@
 import { defineEvents, type AnyEventOf, type EventCatalog } from '../envelope';
-import { PermanentEventError } from '../errors';
+import { fail, objectOf, optionalString, requiredString } from './payload';
 
 /**
  * The contract between whatever starts model-server replicas (the deployment service, later) and the inference
@@ -52,28 +52,6 @@ export function replicaEventsWithPrefix(subjectPrefix: string): EventCatalog<Rep
 /** The one filter subject that matches both event types. */
 export function replicaEventsFilter(catalog: EventCatalog<ReplicaEvents> = replicaEvents): string {
   return `${catalog.subjectPrefix}.deployment.replica.>`;
-}
-
-function fail(type: string, message: string): never {
-  throw new PermanentEventError(`${type}: ${message}`);
-}
-
-function requiredString(o: Record<string, unknown>, key: string, type: string): string {
-  const v = o[key];
-  if (typeof v !== 'string' || v.trim() === '') fail(type, `${key} must be a non-empty string`);
-  return v;
-}
-
-function optionalString(o: Record<string, unknown>, key: string, type: string): string | undefined {
-  const v = o[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string' || v.trim() === '') fail(type, `${key} must be a non-empty string when given`);
-  return v;
-}
-
-function objectOf(data: unknown, type: string): Record<string, unknown> {
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) fail(type, 'data must be an object');
-  return data as Record<string, unknown>;
 }
 
 /** Checks a `deployment.replica.ready` payload; throws `PermanentEventError` (poison) when it is malformed. */

@@ -1,36 +1,7 @@
 import { defineEvents, type EventCatalog } from '../envelope';
-import type { CheckpointRef } from './training-events';
-
-/** Seed 000/002 `model_metrics` members written by the evaluation service (numbers rounded to 2 decimals). */
-export interface MmluMetrics {
-  /** Unweighted mean of the subject accuracies (0–1). */
-  overall_average: number;
-  /** Subject (`mmlu_<subject>`) → accuracy. */
-  scores: Record<string, number>;
-}
-
-/** Task (or qna.yaml path) → Δ = trained − base. */
-export interface BranchMetrics {
-  improvements: Record<string, number>;
-  regressions: Record<string, number>;
-  no_change: Record<string, number>;
-  /** Share of items that gave no usable result (unparseable judgment, failed call), 0–1. */
-  error_rate: number;
-}
-
-export interface MtBenchMetrics {
-  error_rate: number;
-  /** Mean of every parsed judgment (1–10), both turns; 0 when none parsed (then error_rate is 1). */
-  overall_average: number;
-  scores: { turn_one: number; turn_two: number };
-}
-
-export interface ModelMetrics {
-  mmlu: MmluMetrics;
-  mmlu_branch: BranchMetrics;
-  mt_bench: MtBenchMetrics;
-  mt_bench_branch: BranchMetrics;
-}
+import { parseMmluMetrics, parseModelMetrics, type MmluMetrics, type ModelMetrics } from './model-metrics';
+import { objectOf, requiredString } from './payload';
+import { parseCheckpointRef, type CheckpointRef } from './training-events';
 
 export interface EvaluationModelEvaluated {
   modelId: string;
@@ -59,3 +30,43 @@ export type EvaluationEvents = {
 };
 
 export const evaluationEvents: EventCatalog<EvaluationEvents> = defineEvents<EvaluationEvents>();
+
+/** The same events under another subject prefix (tests isolate themselves on their own stream this way). */
+export function evaluationEventsWithPrefix(subjectPrefix: string): EventCatalog<EvaluationEvents> {
+  return defineEvents<EvaluationEvents>({ subjectPrefix });
+}
+
+/** Checks an `evaluation.model.evaluated` payload, metrics included; throws `PermanentEventError` when malformed. */
+export function parseModelEvaluated(data: unknown): EvaluationModelEvaluated {
+  const type = 'evaluation.model.evaluated';
+  const o = objectOf(data, type);
+  return {
+    modelId: requiredString(o, 'modelId', type),
+    projectId: requiredString(o, 'projectId', type),
+    bestCheckpoint: parseCheckpointRef(objectOf(o.bestCheckpoint, type, 'bestCheckpoint'), type),
+    metrics: parseModelMetrics(o.metrics, type),
+  };
+}
+
+/** Checks an `evaluation.model.failed` payload; throws `PermanentEventError` when malformed. */
+export function parseModelEvaluationFailed(data: unknown): EvaluationModelFailed {
+  const type = 'evaluation.model.failed';
+  const o = objectOf(data, type);
+  return {
+    modelId: requiredString(o, 'modelId', type),
+    projectId: requiredString(o, 'projectId', type),
+    reason: requiredString(o, 'reason', type),
+  };
+}
+
+/** Checks an `evaluation.checkpoint.evaluated` payload; throws `PermanentEventError` when malformed. */
+export function parseCheckpointEvaluated(data: unknown): EvaluationCheckpointEvaluated {
+  const type = 'evaluation.checkpoint.evaluated';
+  const o = objectOf(data, type);
+  return {
+    modelId: requiredString(o, 'modelId', type),
+    projectId: requiredString(o, 'projectId', type),
+    ...parseCheckpointRef(o, type),
+    mmlu: parseMmluMetrics(o.mmlu, type),
+  };
+}

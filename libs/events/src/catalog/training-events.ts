@@ -1,9 +1,10 @@
 import { defineEvents, type EventCatalog } from '../envelope';
-import { PermanentEventError } from '../errors';
+import { fail, nonNegativeInt, objectOf, requiredString } from './payload';
 
 /**
- * What the training service announces (brief "Events"): each saved checkpoint, and the end of a job's training with
- * every phase-2 candidate, which the evaluation service turns into `evaluation.model.evaluated` / `.failed`.
+ * What the training service announces (brief "Events"): each saved checkpoint, the end of a job's training with
+ * every phase-2 candidate (which the evaluation service turns into `evaluation.model.evaluated` / `.failed`), and
+ * each job's final state.
  */
 export interface CheckpointRef {
   phase: number;
@@ -29,39 +30,40 @@ export interface TrainingJobTrained {
   candidates: CheckpointRef[];
 }
 
+/** `training.job.completed`, `.failed` and `.canceled`: the job reached that final status. */
+export interface TrainingJobFinished {
+  modelId: string;
+  projectId: string;
+  status: 'completed' | 'failed' | 'canceled';
+  reason?: string;
+}
+
+export interface TrainingJobDeleted {
+  modelId: string;
+  projectId: string;
+}
+
 export type TrainingEvents = {
   'training.checkpoint.saved': TrainingCheckpointSaved;
   'training.job.trained': TrainingJobTrained;
+  'training.job.completed': TrainingJobFinished;
+  'training.job.failed': TrainingJobFinished;
+  'training.job.canceled': TrainingJobFinished;
+  'training.job.deleted': TrainingJobDeleted;
 };
 
 export const trainingEvents: EventCatalog<TrainingEvents> = defineEvents<TrainingEvents>();
 
-function fail(type: string, message: string): never {
-  throw new PermanentEventError(`${type}: ${message}`);
+/** The same events under another subject prefix (tests isolate themselves on their own stream this way). */
+export function trainingEventsWithPrefix(subjectPrefix: string): EventCatalog<TrainingEvents> {
+  return defineEvents<TrainingEvents>({ subjectPrefix });
 }
 
-function objectOf(data: unknown, type: string): Record<string, unknown> {
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) fail(type, 'data must be an object');
-  return data as Record<string, unknown>;
-}
-
-function str(o: Record<string, unknown>, key: string, type: string): string {
-  const v = o[key];
-  if (typeof v !== 'string' || v.trim() === '') fail(type, `${key} must be a non-empty string`);
-  return v;
-}
-
-function int(o: Record<string, unknown>, key: string, type: string): number {
-  const v = o[key];
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) fail(type, `${key} must be a non-negative integer`);
-  return v;
-}
-
-function checkpoint(o: Record<string, unknown>, type: string): CheckpointRef {
-  const objectPrefix = str(o, 'objectPrefix', type);
+export function parseCheckpointRef(o: Record<string, unknown>, type: string): CheckpointRef {
+  const objectPrefix = requiredString(o, 'objectPrefix', type);
   return {
-    phase: int(o, 'phase', type),
-    epoch: int(o, 'epoch', type),
+    phase: nonNegativeInt(o, 'phase', type),
+    epoch: nonNegativeInt(o, 'epoch', type),
     objectPrefix: objectPrefix.endsWith('/') ? objectPrefix : `${objectPrefix}/`,
   };
 }
@@ -70,7 +72,7 @@ function checkpoint(o: Record<string, unknown>, type: string): CheckpointRef {
 export function parseCheckpointSaved(data: unknown): TrainingCheckpointSaved {
   const type = 'training.checkpoint.saved';
   const o = objectOf(data, type);
-  return { modelId: str(o, 'modelId', type), projectId: str(o, 'projectId', type), ...checkpoint(o, type) };
+  return { modelId: requiredString(o, 'modelId', type), projectId: requiredString(o, 'projectId', type), ...parseCheckpointRef(o, type) };
 }
 
 /** Checks a `training.job.trained` payload; throws `PermanentEventError` (poison) when it is malformed. */
@@ -79,12 +81,12 @@ export function parseJobTrained(data: unknown): TrainingJobTrained {
   const o = objectOf(data, type);
   if (!Array.isArray(o.candidates) || o.candidates.length === 0) fail(type, 'candidates must be a non-empty array');
   const parsed: TrainingJobTrained = {
-    modelId: str(o, 'modelId', type),
-    projectId: str(o, 'projectId', type),
-    dataId: str(o, 'dataId', type),
-    taxonomyId: str(o, 'taxonomyId', type),
-    baseModel: str(o, 'baseModel', type),
-    candidates: o.candidates.map((c) => checkpoint(objectOf(c, type), type)),
+    modelId: requiredString(o, 'modelId', type),
+    projectId: requiredString(o, 'projectId', type),
+    dataId: requiredString(o, 'dataId', type),
+    taxonomyId: requiredString(o, 'taxonomyId', type),
+    baseModel: requiredString(o, 'baseModel', type),
+    candidates: o.candidates.map((c) => parseCheckpointRef(objectOf(c, type, 'candidate'), type)),
   };
   if (typeof o.baseModelPrefix === 'string' && o.baseModelPrefix.trim() !== '') parsed.baseModelPrefix = o.baseModelPrefix;
   return parsed;
