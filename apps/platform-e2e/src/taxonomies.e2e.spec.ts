@@ -146,6 +146,59 @@ describe('taxonomies', () => {
     expect((await platform.api.request('GET', `/v1/projects/00000000-0000-4000-8000-000000000000/taxonomies`, { token })).status).toBe(404);
   });
 
+  it('pages the list: limit and start, every taxonomy once across the next links, malformed values refused', async () => {
+    const paged = await platform.api.newProject(token, 'paging');
+    const made: string[] = [];
+    for (const n of [1, 2, 3, 4, 5]) {
+      const res = await create({ name: `paged-${n}`, taxonomy_path_cos: validPath }, paged);
+      expect(res.status).toBe(201);
+      made.push(res.body.id as string);
+    }
+    type ListPage = {
+      taxonomies: { id: string }[];
+      total_count: number;
+      limit: number;
+      first: { href: string };
+      next?: { href: string; start: string };
+    };
+    const get = async (href: string) => {
+      const res = await platform.api.request<ListPage>('GET', href.replace(platform.url, ''), { token });
+      expect(res.status).toBe(200);
+      return res.body;
+    };
+    const seen: string[] = [];
+    let page = await get(`/v1/projects/${paged}/taxonomies?limit=2`);
+    expect(page.first.href).toBe(`${platform.url}/v1/projects/${paged}/taxonomies?limit=2`);
+    for (let pages = 1; ; pages++) {
+      expect(page).toMatchObject({ total_count: pages === 1 ? 5 : 6, limit: 2 });
+      seen.push(...page.taxonomies.map((t) => t.id));
+      if (!page.next) {
+        expect(pages).toBe(3);
+        break;
+      }
+      expect(new URL(page.next.href).searchParams.get('start')).toBe(page.next.start);
+      // One created mid-walk sorts before the pages still to come (newest first), so it shifts none of them.
+      if (pages === 1) expect((await create({ name: 'paged-late', taxonomy_path_cos: validPath }, paged)).status).toBe(201);
+      page = await get(page.next.href);
+    }
+    expect(seen).toEqual([...made].reverse());
+
+    const byDefault = await get(`/v1/taxonomies?project_id=${paged}`);
+    expect(byDefault).toMatchObject({ total_count: 6, limit: 500 });
+    expect(byDefault.taxonomies).toHaveLength(6);
+    expect(byDefault.next).toBeUndefined();
+    for (const [query, field] of [
+      ['limit=501', 'limit'],
+      ['limit=0', 'limit'],
+      ['start=o%3A5', 'start'],
+      [`start=${Buffer.from('["2025-01-01T00:00:00.000000Z","nope"]').toString('base64url')}`, 'start'],
+    ]) {
+      const res = await platform.api.request('GET', `/v1/projects/${paged}/taxonomies?${query}`, { token });
+      expect(res.status, query).toBe(400);
+      expect(envelopeOf(res).target).toEqual({ type: 'field', name: field });
+    }
+  });
+
   it('refuses malicious and empty archives with 400, writing nothing', async () => {
     const before = (await list()).length;
     const cases: [string, Buffer][] = [

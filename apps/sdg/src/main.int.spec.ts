@@ -81,7 +81,7 @@ describe('the sdg processes', () => {
 
   it('answers reads over gRPC and refuses a create it cannot check', async () => {
     const project = randomUUID();
-    expect((await lastValueFrom(sdg.listDataJobs({ projectId: project }))).dataJobs).toEqual([]);
+    expect((await lastValueFrom(sdg.listDataJobs({ projectId: project, start: '', limit: 0 }))).dataJobs).toEqual([]);
     expect((await grpcError(lastValueFrom(sdg.getDataJob({ projectId: project, id: randomUUID() })))).code).toBe(GrpcStatus.NOT_FOUND);
     const create = lastValueFrom(
       sdg.createDataJob({
@@ -95,7 +95,7 @@ describe('the sdg processes', () => {
       }),
     );
     expect((await grpcError(create)).code).toBe(GrpcStatus.UNAVAILABLE);
-    expect((await lastValueFrom(sdg.listDataJobs({ projectId: project }))).dataJobs).toEqual([]);
+    expect((await lastValueFrom(sdg.listDataJobs({ projectId: project, start: '', limit: 0 }))).dataJobs).toEqual([]);
   });
 
   it('the worker-only process takes queued jobs, and puts one back when the taxonomy service is down', async () => {

@@ -1,4 +1,5 @@
 import { Controller } from '@nestjs/common';
+import { INSTRUCTLAB_PAGE, pageInfo, pageRequest } from '@platform/common';
 import { sdgV1 } from '@platform/contracts';
 import type { DataJobEntity } from './jobs/data-job.entity';
 import type { DataJobStatus } from './jobs/data-job-status';
@@ -77,7 +78,8 @@ export class SdgGrpcController implements sdgV1.SdgServiceController {
   }
 
   async listDataJobs(req: sdgV1.ListDataJobsRequest): Promise<sdgV1.ListDataJobsResponse> {
-    return { dataJobs: (await this.jobs.list(req.projectId)).map(toDataJobMessage) };
+    const page = await this.jobs.list(req.projectId, pageRequest(req, INSTRUCTLAB_PAGE));
+    return { dataJobs: page.items.map(toDataJobMessage), ...pageInfo(page) };
   }
 
   async deleteDataJob(req: sdgV1.DeleteDataJobRequest): Promise<sdgV1.DeleteDataJobResponse> {

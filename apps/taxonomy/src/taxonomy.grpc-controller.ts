@@ -1,4 +1,5 @@
 import { Controller } from '@nestjs/common';
+import { INSTRUCTLAB_PAGE, pageInfo, pageRequest } from '@platform/common';
 import { taxonomyV1 } from '@platform/contracts';
 import type { StoredLeafKind, TaxonomyLeafEntity } from './leaf.entity';
 import type { TaxonomyEntity } from './taxonomy.entity';
@@ -58,7 +59,8 @@ export class TaxonomyGrpcController implements taxonomyV1.TaxonomyServiceControl
   }
 
   async listTaxonomies(req: taxonomyV1.ListTaxonomiesRequest): Promise<taxonomyV1.ListTaxonomiesResponse> {
-    return { taxonomies: (await this.taxonomies.list(req.projectId)).map(toMessage) };
+    const page = await this.taxonomies.list(req.projectId, pageRequest(req, INSTRUCTLAB_PAGE));
+    return { taxonomies: page.items.map(toMessage), ...pageInfo(page) };
   }
 
   async getTaxonomyContent(req: taxonomyV1.GetTaxonomyContentRequest): Promise<taxonomyV1.GetTaxonomyContentResponse> {

@@ -5,7 +5,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import {
   COS_PATH,
   INSTRUCTLAB_NAME,
+  NEWEST_FIRST,
   PlatformError,
+  keysetPage,
+  type Page,
+  type PageRequest,
   currentTraceId,
   isUniqueViolation,
   requireContainerId,
@@ -170,9 +174,10 @@ export class TaxonomyService {
     return { taxonomy, leaves };
   }
 
-  list(projectId: string): Promise<TaxonomyEntity[]> {
+  /** Newest first, one page at a time. */
+  list(projectId: string, page: PageRequest): Promise<Page<TaxonomyEntity>> {
     requireContainerId(projectId);
-    return this.repo.find({ where: { projectId }, order: { createdAt: 'DESC' }, take: 500 });
+    return keysetPage(this.repo.createQueryBuilder('t').where('t.project_id = :projectId', { projectId }), NEWEST_FIRST('t'), page);
   }
 
   async delete(projectId: string, id: string): Promise<void> {

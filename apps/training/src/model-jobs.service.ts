@@ -3,11 +3,15 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import {
   INSTRUCTLAB_ID,
   INSTRUCTLAB_NAME,
+  NEWEST_FIRST,
   PlatformError,
   currentTraceId,
+  keysetPage,
   requireContainerId,
   requireField,
   requireInstructlabId,
+  type Page,
+  type PageRequest,
 } from '@platform/common';
 import type { trainingV1 } from '@platform/contracts';
 import { enqueueEvent, OutboxRelay } from '@platform/events';
@@ -31,13 +35,6 @@ export interface NewModelJob {
   hyperparameters?: trainingV1.Hyperparameters;
   description?: string;
   tags?: string[];
-}
-
-export interface JobPage {
-  jobs: ModelJobEntity[];
-  nextStart: string;
-  totalCount: number;
-  limit: number;
 }
 
 const STATUSES: readonly ModelJobStatus[] = ['queued', 'running', 'completed', 'canceled', 'failed'];
@@ -120,30 +117,15 @@ export class ModelJobsService {
     return row;
   }
 
-  list(projectId: string): Promise<ModelJobEntity[]> {
+  /** Newest first, one page at a time, optionally only the jobs in one status or carrying one tag. */
+  list(projectId: string, page: PageRequest, filter: { state?: string; tag?: string } = {}): Promise<Page<ModelJobEntity>> {
     requireContainerId(projectId);
-    return this.repo.find({ where: { projectId }, order: { createdAt: 'DESC', id: 'DESC' }, take: 500 });
-  }
-
-  /** Offset pages behind an opaque token, newest first, optionally filtered by status or tag. */
-  async page(projectId: string, o: { start: string; limit: number; state: string; tag: string }): Promise<JobPage> {
-    requireContainerId(projectId);
-    const limit = o.limit === 0 ? 100 : o.limit;
-    if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw PlatformError.invalid('limit must be between 1 and 200.', 'limit');
-    if (o.state !== '' && !STATUSES.includes(o.state as ModelJobStatus))
+    if (filter.state && !STATUSES.includes(filter.state as ModelJobStatus))
       throw PlatformError.invalid(`state must be one of ${STATUSES.join(', ')}.`, 'state');
-    const offset = o.start === '' ? 0 : decodeStart(o.start);
     const q = this.repo.createQueryBuilder('j').where('j.project_id = :projectId', { projectId });
-    if (o.state !== '') q.andWhere('j.status = :state', { state: o.state });
-    if (o.tag !== '') q.andWhere('j.tags @> :tag::jsonb', { tag: JSON.stringify([o.tag]) });
-    const [jobs, totalCount] = await q
-      .orderBy('j.created_at', 'DESC')
-      .addOrderBy('j.id', 'DESC')
-      .skip(offset)
-      .take(limit)
-      .getManyAndCount();
-    const next = offset + jobs.length;
-    return { jobs, totalCount, limit, nextStart: next < totalCount ? encodeStart(next) : '' };
+    if (filter.state) q.andWhere('j.status = :state', { state: filter.state });
+    if (filter.tag) q.andWhere('j.tags @> :tag::jsonb', { tag: JSON.stringify([filter.tag]) });
+    return keysetPage(q, NEWEST_FIRST('j'), page);
   }
 
   /** Queued or running jobs become canceled at once; the worker sees it and stops its trainer. */
@@ -187,14 +169,4 @@ export class ModelJobsService {
       this.events.create(type, { modelId: row.id, projectId: row.projectId, status }, { traceId: currentTraceId() }),
     );
   }
-}
-
-function encodeStart(offset: number): string {
-  return Buffer.from(`o:${offset}`).toString('base64url');
-}
-
-function decodeStart(token: string): number {
-  const m = /^o:(\d{1,9})$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
-  if (!m) throw PlatformError.invalid('start is not a page token returned by this service.', 'start');
-  return Number(m[1]);
 }

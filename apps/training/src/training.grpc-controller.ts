@@ -1,4 +1,5 @@
 import { Controller } from '@nestjs/common';
+import { INSTRUCTLAB_PAGE, WATSONX_PAGE, pageInfo, pageRequest } from '@platform/common';
 import { trainingV1 } from '@platform/contracts';
 import { toModelJobMessage } from './model-job.message';
 import { ModelJobsService } from './model-jobs.service';
@@ -25,7 +26,8 @@ export class TrainingGrpcController implements trainingV1.TrainingServiceControl
   }
 
   async listModelJobs(req: trainingV1.ListModelJobsRequest): Promise<trainingV1.ListModelJobsResponse> {
-    return { modelJobs: (await this.jobs.list(req.projectId)).map(toModelJobMessage) };
+    const page = await this.jobs.list(req.projectId, pageRequest(req, INSTRUCTLAB_PAGE));
+    return { modelJobs: page.items.map(toModelJobMessage), ...pageInfo(page) };
   }
 
   async deleteModelJob(req: trainingV1.DeleteModelJobRequest): Promise<trainingV1.DeleteModelJobResponse> {
@@ -52,8 +54,8 @@ export class TrainingGrpcController implements trainingV1.TrainingServiceControl
   }
 
   async listFineTunings(req: trainingV1.ListFineTuningsRequest): Promise<trainingV1.ListFineTuningsResponse> {
-    const page = await this.jobs.page(req.projectId, { start: req.start, limit: req.limit, state: req.state, tag: req.tagValue });
-    return { modelJobs: page.jobs.map(toModelJobMessage), nextStart: page.nextStart, totalCount: page.totalCount, limit: page.limit };
+    const page = await this.jobs.list(req.projectId, pageRequest(req, WATSONX_PAGE), { state: req.state, tag: req.tagValue });
+    return { modelJobs: page.items.map(toModelJobMessage), ...pageInfo(page) };
   }
 
   async getFineTuning(req: trainingV1.GetFineTuningRequest): Promise<trainingV1.GetFineTuningResponse> {

@@ -141,7 +141,7 @@ describe('training service', () => {
     await expect(
       client.create({ projectId, name: 'bad name!', dataId: smallData, createdBy: 'u', baseModel: '', hyperparameters: undefined }),
     ).rejects.toMatchObject(invalid);
-    expect((await client.list({ projectId })).modelJobs).toEqual([]);
+    expect((await client.list({ projectId, start: '', limit: 0 })).modelJobs).toEqual([]);
   });
 
   it('trains knowledge then skills, one announced checkpoint per epoch, and completes once evaluation picked the best', async () => {
@@ -357,6 +357,6 @@ describe('training service', () => {
     await client.deleteFineTuning({ projectId: otherProject, id: made[0], hardDelete: false });
     expect((await client.get({ projectId: otherProject, id: made[0] })).modelJob!.status).toBe(S.MODEL_JOB_STATUS_CANCELED);
     for (const id of made) await client.deleteFineTuning({ projectId: otherProject, id, hardDelete: true });
-    expect((await client.list({ projectId: otherProject })).modelJobs).toEqual([]);
+    expect((await client.list({ projectId: otherProject, start: '', limit: 0 })).modelJobs).toEqual([]);
   }, 60_000);
 });

@@ -16,5 +16,6 @@ export * from './db/postgres';
 export * from './validation/instructlab-fields';
 export * from './grpc/grpc-metrics.interceptor';
 export * from './grpc/grpc-service';
+export * from './paging';
 export * from './config/settings';
 export * from './config/define-config';

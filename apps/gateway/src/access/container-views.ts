@@ -52,10 +52,3 @@ export function spaceView(c: ContainerEntity, members?: MemberView[]) {
 export function memberView(m: MemberView) {
   return { id: m.username, user_name: m.username, role: m.role, state: 'ACTIVE', type: 'user' };
 }
-
-export function pageLinks(basePath: string, start: number, limit: number, total: number) {
-  return {
-    first: { href: `${basePath}?limit=${limit}` },
-    ...(start + limit < total ? { next: { href: `${basePath}?start=${start + limit}&limit=${limit}` } } : {}),
-  };
-}

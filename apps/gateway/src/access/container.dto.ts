@@ -5,14 +5,11 @@ import {
   ArrayMinSize,
   IsArray,
   IsIn,
-  IsInt,
   IsNotEmpty,
   IsObject,
   IsOptional,
   IsString,
-  Max,
   MaxLength,
-  Min,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
@@ -36,9 +33,13 @@ export class CreateContainerRequest {
   @ApiPropertyOptional() @IsOptional() @IsObject() settings?: Record<string, unknown>;
 }
 
+/** `limit` and `start` are read by the paging helper (`pageRequest`), which owns their rules and messages. */
 export class ListQuery {
-  @ApiPropertyOptional({ minimum: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) start?: number;
-  @ApiPropertyOptional({ minimum: 1, maximum: 200 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+  @ApiPropertyOptional({ description: 'the token in next.start (or next.href) of the previous page' })
+  @IsOptional()
+  @IsString()
+  start?: string;
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 100 }) @IsOptional() @IsString() limit?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) name?: string;
 }
 

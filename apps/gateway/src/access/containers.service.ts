@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { PlatformError } from '@platform/common';
+import { OLDEST_FIRST, PlatformError, keysetPage, type Page, type PageRequest } from '@platform/common';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal';
 import { ContainerEntity, type ContainerKind } from '../identity/container.entity';
@@ -50,23 +50,14 @@ export class ContainersService {
     });
   }
 
-  async list(
-    kind: ContainerKind,
-    principal: Principal,
-    opts: { start: number; limit: number; name?: string },
-  ): Promise<{ total: number; items: ContainerEntity[] }> {
+  /** Oldest first, one page at a time: every container for a platform admin, else those the caller is a member of. */
+  list(kind: ContainerKind, principal: Principal, page: PageRequest, name?: string): Promise<Page<ContainerEntity>> {
     const qb = this.db.getRepository(ContainerEntity).createQueryBuilder('c').where('c.kind = :kind', { kind });
     if (principal.role !== 'admin') {
       qb.innerJoin(MembershipEntity, 'm', 'm.container_id = c.id AND m.user_id = :userId', { userId: principal.userId });
     }
-    if (opts.name) qb.andWhere('c.name = :name', { name: opts.name });
-    const [items, total] = await qb
-      .orderBy('c.createdAt', 'ASC')
-      .addOrderBy('c.id', 'ASC')
-      .offset(opts.start)
-      .limit(opts.limit)
-      .getManyAndCount();
-    return { total, items };
+    if (name) qb.andWhere('c.name = :name', { name });
+    return keysetPage(qb, OLDEST_FIRST('c'), page);
   }
 
   async update(

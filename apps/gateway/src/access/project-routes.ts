@@ -1,6 +1,6 @@
 import { Body, Delete, Get, HttpCode, Param, Post, Query, type Type } from '@nestjs/common';
 import { ApiOperation, ApiQuery } from '@nestjs/swagger';
-import { requireInstructlabId } from '@platform/common';
+import { INSTRUCTLAB_PAGE, pageFields, pageRequest, requireInstructlabId, type Page, type PageRequest } from '@platform/common';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import type { MemberRole } from '../identity/membership.entity';
 import type { UsersService } from '../identity/users.service';
@@ -10,6 +10,8 @@ import { projectOrDefault } from './request-project';
 export interface ProjectRoutesSpec<B> {
   /** The collection, served as /v1/projects/{project_id}/<path> and as /v1/<path> (?project_id= or the default project). */
   path: string;
+  /** The member of a list answer that holds the items (the seed's `taxonomies`, `data`, `models`). */
+  listKey: string;
   /** What the id names, for "The <noun> id must be …". */
   noun: string;
   /** The create body's DTO class (validated by the global pipe, described in OpenAPI). */
@@ -45,10 +47,12 @@ export function projectRoutes<B>(spec: ProjectRoutesSpec<B>) {
     constructor(
       protected readonly access: ContainerAccessService,
       protected readonly users: UsersService,
+      protected readonly publicUrl: string,
     ) {}
 
     protected abstract createIn(projectId: string, body: B, p: Principal): Promise<unknown>;
-    protected abstract listIn(projectId: string, p: Principal): Promise<unknown>;
+    /** One page of the project's items, already in their list view. */
+    protected abstract listIn(projectId: string, page: PageRequest, p: Principal): Promise<Page<unknown>>;
     protected abstract getIn(projectId: string, id: string, p: Principal): Promise<unknown>;
     protected abstract deleteIn(projectId: string, id: string, p: Principal): Promise<void>;
 
@@ -62,10 +66,19 @@ export function projectRoutes<B>(spec: ProjectRoutesSpec<B>) {
     }
 
     @Get(collection)
+    @ApiQuery({ name: 'limit', required: false, description: `1-${INSTRUCTLAB_PAGE.maxLimit}, default ${INSTRUCTLAB_PAGE.defaultLimit}` })
+    @ApiQuery({ name: 'start', required: false, description: 'the token in next.start (or next.href) of the previous page' })
     @ApiOperation({ summary: spec.summaries.list })
-    async list(@Param('project_id') projectId: string, @CurrentPrincipal() p: Principal) {
+    async list(
+      @Param('project_id') projectId: string,
+      @Query('limit') limit: string | undefined,
+      @Query('start') start: string | undefined,
+      @CurrentPrincipal() p: Principal,
+    ) {
       await this.authorize(projectId, p, 'viewer');
-      return this.listIn(projectId, p);
+      const page = await this.listIn(projectId, pageRequest({ limit, start }, INSTRUCTLAB_PAGE), p);
+      // Both list routes link to the project path: following `next` from either walks the same list.
+      return { [spec.listKey]: page.items, ...pageFields(`${this.publicUrl}/v1/projects/${projectId}/${spec.path}`, {}, page) };
     }
 
     @Get(item)
@@ -94,9 +107,16 @@ export function projectRoutes<B>(spec: ProjectRoutesSpec<B>) {
 
     @Get(spec.path)
     @ApiQuery({ name: 'project_id', required: false })
+    @ApiQuery({ name: 'limit', required: false, description: `1-${INSTRUCTLAB_PAGE.maxLimit}, default ${INSTRUCTLAB_PAGE.defaultLimit}` })
+    @ApiQuery({ name: 'start', required: false, description: 'the token in next.start (or next.href) of the previous page' })
     @ApiOperation({ summary: inDefaultProject(spec.summaries.list) })
-    async listDefault(@Query('project_id') projectId: string | undefined, @CurrentPrincipal() p: Principal) {
-      return this.list(await this.projectOf(projectId, p), p);
+    async listDefault(
+      @Query('project_id') projectId: string | undefined,
+      @Query('limit') limit: string | undefined,
+      @Query('start') start: string | undefined,
+      @CurrentPrincipal() p: Principal,
+    ) {
+      return this.list(await this.projectOf(projectId, p), limit, start, p);
     }
 
     @Get(`${spec.path}/:id`)

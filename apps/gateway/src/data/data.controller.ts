@@ -2,6 +2,7 @@ import { Controller, Inject, type OnModuleInit } from '@nestjs/common';
 import type { ClientGrpc } from '@nestjs/microservices';
 import { ApiTags } from '@nestjs/swagger';
 import { sdgV1 } from '@platform/contracts';
+import { pageFrom, type PageRequest } from '@platform/common';
 import type { Principal } from '../auth/principal';
 import { ContainerAccessService } from '../access/container-access.service';
 import { cancellableProjectRoutes } from '../access/project-routes';
@@ -22,6 +23,7 @@ export const SDG_CLIENT = 'SDG_CLIENT';
 export class DataController
   extends cancellableProjectRoutes({
     path: 'data',
+    listKey: 'data',
     noun: 'data',
     body: CreateDataRequest,
     createStatus: 202,
@@ -39,11 +41,11 @@ export class DataController
 
   constructor(
     @Inject(SDG_CLIENT) private readonly client: ClientGrpc,
-    @Inject(PUBLIC_URL) private readonly publicUrl: string,
+    @Inject(PUBLIC_URL) publicUrl: string,
     access: ContainerAccessService,
     users: UsersService,
   ) {
-    super(access, users);
+    super(access, users, publicUrl);
   }
 
   onModuleInit(): void {
@@ -68,9 +70,12 @@ export class DataController
     return dataView(res.dataJob as sdgV1.DataJob, this.publicUrl);
   }
 
-  protected async listIn(projectId: string) {
-    const res = await unary(this.sdg.listDataJobs({ projectId }, traceMetadata()));
-    return { data: res.dataJobs.map((j) => dataView(j, this.publicUrl, false)) };
+  protected async listIn(projectId: string, page: PageRequest) {
+    const res = await unary(this.sdg.listDataJobs({ projectId, ...page }, traceMetadata()));
+    return pageFrom(
+      res,
+      res.dataJobs.map((j) => dataView(j, this.publicUrl, false)),
+    );
   }
 
   protected async getIn(projectId: string, id: string) {

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, type OnModuleInit } from '@nestjs/common';
 import type { ClientGrpc } from '@nestjs/microservices';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { PlatformError, isInstructlabId } from '@platform/common';
+import { PlatformError, WATSONX_PAGE, isInstructlabId, pageLinks, pageRequest } from '@platform/common';
 import { trainingV1 } from '@platform/contracts';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { ContainerAccessService } from '../access/container-access.service';
@@ -92,26 +92,20 @@ export class FineTuningsController implements OnModuleInit {
     @CurrentPrincipal() p: Principal,
   ) {
     const v = requireVersion(version);
+    const page = pageRequest({ limit, start }, WATSONX_PAGE);
     const project = await this.project(projectId, spaceId, p, 'viewer');
-    const n = limit === undefined ? 100 : Number(limit);
-    if (!Number.isInteger(n) || n < 1 || n > 200) throw PlatformError.invalid('limit must be an integer between 1 and 200.', 'limit');
-    if (type !== undefined && type !== 'ilab')
-      return {
-        limit: n,
-        first: { href: this.listHref(v, project, n) },
-        resources: [],
-        ...(totalCount === 'true' ? { total_count: 0 } : {}),
-      };
-    const res = await unary(
-      this.training.listFineTunings(
-        { projectId: project, start: start ?? '', limit: n, state: state ?? '', tagValue: tagValue ?? '' },
-        traceMetadata(),
-      ),
-    );
+    // Only InstructLab fine tunings live here: a list of any other type is empty.
+    const res =
+      type !== undefined && type !== 'ilab'
+        ? { modelJobs: [], nextStart: '', totalCount: 0, limit: page.limit }
+        : await unary(
+            this.training.listFineTunings({ projectId: project, ...page, state: state ?? '', tagValue: tagValue ?? '' }, traceMetadata()),
+          );
+    const query = { version: v, project_id: project, state, 'tag.value': tagValue, type, total_count: totalCount };
     return {
       limit: res.limit,
-      first: { href: this.listHref(v, project, n) },
-      ...(res.nextStart ? { next: { href: this.listHref(v, project, n, res.nextStart) } } : {}),
+      ...pageLinks(`${this.publicUrl}/ml/v1/fine_tunings`, query, res),
+      // The reference computes the count only when asked, to spare the query.
       ...(totalCount === 'true' ? { total_count: res.totalCount } : {}),
       resources: res.modelJobs.map((j) => fineTuningView(j, this.publicUrl)),
     };
@@ -175,10 +169,5 @@ export class FineTuningsController implements OnModuleInit {
     }
     await this.access.require('project', projectId, p, role);
     return projectId;
-  }
-
-  private listHref(version: string, projectId: string, limit: number, start?: string): string {
-    const q = new URLSearchParams({ version, project_id: projectId, limit: String(limit), ...(start ? { start } : {}) });
-    return `${this.publicUrl}/ml/v1/fine_tunings?${q.toString()}`;
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { PlatformError, isUniqueViolation } from '@platform/common';
+import { OLDEST_FIRST, PlatformError, isUniqueViolation, keysetPage, type Page, type PageRequest } from '@platform/common';
 import type { DataSource } from 'typeorm';
 import { ApiKeyEntity } from './api-key.entity';
 import { apiKeyDigest, hashPassword, newApiKey, verifyPassword } from './credentials';
@@ -54,8 +54,9 @@ export class UsersService {
     return { entity, apiKey: key };
   }
 
-  listApiKeys(userId: string): Promise<ApiKeyEntity[]> {
-    return this.apiKeys.find({ where: { userId }, order: { createdAt: 'ASC' } });
+  /** Oldest first, one page at a time. */
+  listApiKeys(userId: string, page: PageRequest): Promise<Page<ApiKeyEntity>> {
+    return keysetPage(this.apiKeys.createQueryBuilder('k').where('k.user_id = :userId', { userId }), OLDEST_FIRST('k'), page);
   }
 
   async deleteApiKey(userId: string, id: string): Promise<void> {

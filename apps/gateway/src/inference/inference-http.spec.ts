@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { inferenceV1 } from '@platform/contracts';
 import { requireVersion } from './api-version';
 import { sseFrame } from './event-stream';
-import { applyFilters, modelSpec, paginate } from './model-catalog';
+import { applyFilters, modelSpec } from './model-catalog';
 
 const info = (modelId: string, functions: string[], provider = 'platform'): inferenceV1.ModelInfo => ({
   modelId,
@@ -50,18 +50,5 @@ describe('model catalog', () => {
     expect(ids('modelid_ibm/slate,modelid_meta/llama:or')).toEqual(['ibm/slate', 'meta/llama']);
     expect(() => applyFilters(specs, 'colour_red')).toThrow(/Unknown filter/);
     expect(() => applyFilters(specs, ',,')).toThrow(/filters must match/);
-  });
-
-  it('pages with limit and start', () => {
-    const href = (start?: number) => `/x${start === undefined ? '' : `?start=${start}`}`;
-    expect(paginate([1, 2, 3], href, '2', undefined)).toEqual({
-      total_count: 3,
-      limit: 2,
-      first: { href: '/x' },
-      next: { href: '/x?start=2' },
-      resources: [1, 2],
-    });
-    expect(paginate([1, 2, 3], href, '2', '2')).toEqual({ total_count: 3, limit: 2, first: { href: '/x' }, resources: [3] });
-    expect(() => paginate([1], href, '201', undefined)).toThrow(/limit/);
   });
 });

@@ -110,32 +110,3 @@ export function applyFilters(specs: ModelSpec[], filters: string | undefined): M
     return op === 'or' ? results.some(Boolean) : results.every(Boolean);
   });
 }
-
-export interface Page<T> {
-  total_count: number;
-  limit: number;
-  first: { href: string };
-  next?: { href: string };
-  resources: T[];
-}
-
-/** limit (1..200, default 100) and start (the offset token this API hands out in `next`). */
-export function paginate<T>(
-  items: T[],
-  href: (start?: number) => string,
-  limitRaw: string | undefined,
-  startRaw: string | undefined,
-): Page<T> {
-  const limit = limitRaw === undefined ? 100 : Number(limitRaw);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw PlatformError.invalid('limit must be an integer from 1 to 200.', 'limit');
-  const start = startRaw === undefined ? 0 : Number(startRaw);
-  if (!Number.isInteger(start) || start < 0) throw PlatformError.invalid('start must be a token this API returned in next.href.', 'start');
-  const resources = items.slice(start, start + limit);
-  return {
-    total_count: items.length,
-    limit,
-    first: { href: href() },
-    ...(start + limit < items.length ? { next: { href: href(start + limit) } } : {}),
-    resources,
-  };
-}

@@ -1,13 +1,13 @@
 import { Controller, Get, Inject, Param, Query, type OnModuleInit } from '@nestjs/common';
 import type { ClientGrpc } from '@nestjs/microservices';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { PlatformError } from '@platform/common';
+import { PlatformError, WATSONX_PAGE, arrayPage, pageFields, pageRequest } from '@platform/common';
 import { inferenceV1 } from '@platform/contracts';
 import { traceMetadata, unary } from '../http/grpc-call';
 import { PUBLIC_URL } from '../http/public-url';
 import { requireVersion } from './api-version';
 import { INFERENCE_CLIENT } from './inference-client';
-import { TASKS, applyFilters, modelSpec, paginate, type ModelSpec } from './model-catalog';
+import { TASKS, applyFilters, modelSpec, type ModelSpec } from './model-catalog';
 
 /** The foundation model catalog: the models the inference service's pools serve. */
 @ApiTags('Foundation models')
@@ -27,16 +27,7 @@ export class ModelSpecsController implements OnModuleInit {
 
   private async specs(): Promise<ModelSpec[]> {
     const res = await unary(this.inference.listModels({}, traceMetadata()));
-    return res.models.map(modelSpec).sort((a, b) => a.model_id.localeCompare(b.model_id));
-  }
-
-  private href(path: string, version: string, extra: Record<string, string | undefined>) {
-    return (start?: number) => {
-      const q = new URLSearchParams({ version });
-      for (const [k, v] of Object.entries(extra)) if (v !== undefined) q.set(k, v);
-      if (start !== undefined) q.set('start', String(start));
-      return `${this.publicUrl}/ml/v1/${path}?${q.toString()}`;
-    };
+    return res.models.map(modelSpec);
   }
 
   @Get('foundation_model_specs')
@@ -52,8 +43,8 @@ export class ModelSpecsController implements OnModuleInit {
     @Query('filters') filters: string | undefined,
   ) {
     const v = requireVersion(version);
-    const specs = applyFilters(await this.specs(), filters);
-    return paginate(specs, this.href('foundation_model_specs', v, { limit, filters }), limit, start);
+    const page = arrayPage(applyFilters(await this.specs(), filters), (s) => s.model_id, pageRequest({ limit, start }, WATSONX_PAGE));
+    return { ...pageFields(`${this.publicUrl}/ml/v1/foundation_model_specs`, { version: v, filters }, page), resources: page.items };
   }
 
   @Get('foundation_model_specs/:model_id')
@@ -76,11 +67,12 @@ export class ModelSpecsController implements OnModuleInit {
   ) {
     const v = requireVersion(version);
     const offered = new Set((await this.specs()).flatMap((s) => s.tasks.map((t) => t.id)));
-    return paginate(
+    // Tasks page in rank order, the order the catalog presents them in.
+    const page = arrayPage(
       TASKS.filter((t) => offered.has(t.task_id)),
-      this.href('foundation_model_tasks', v, { limit }),
-      limit,
-      start,
+      (t) => String(t.rank).padStart(6, '0'),
+      pageRequest({ limit, start }, WATSONX_PAGE),
     );
+    return { ...pageFields(`${this.publicUrl}/ml/v1/foundation_model_tasks`, { version: v }, page), resources: page.items };
   }
 }

@@ -2,6 +2,7 @@ import { Controller, Inject, type OnModuleInit } from '@nestjs/common';
 import type { ClientGrpc } from '@nestjs/microservices';
 import { ApiTags } from '@nestjs/swagger';
 import { trainingV1 } from '@platform/contracts';
+import { pageFrom, type PageRequest } from '@platform/common';
 import type { Principal } from '../auth/principal';
 import { ContainerAccessService } from '../access/container-access.service';
 import { cancellableProjectRoutes } from '../access/project-routes';
@@ -23,6 +24,7 @@ export const TRAINING_CLIENT = 'TRAINING_CLIENT';
 export class ModelsController
   extends cancellableProjectRoutes({
     path: 'models',
+    listKey: 'models',
     noun: 'model',
     body: CreateModelRequest,
     createStatus: 202,
@@ -40,11 +42,11 @@ export class ModelsController
 
   constructor(
     @Inject(TRAINING_CLIENT) private readonly client: ClientGrpc,
-    @Inject(PUBLIC_URL) private readonly publicUrl: string,
+    @Inject(PUBLIC_URL) publicUrl: string,
     access: ContainerAccessService,
     users: UsersService,
   ) {
-    super(access, users);
+    super(access, users, publicUrl);
   }
 
   onModuleInit(): void {
@@ -54,16 +56,26 @@ export class ModelsController
   protected async createIn(projectId: string, body: CreateModelRequest, p: Principal) {
     const res = await unary(
       this.training.createModelJob(
-        { projectId, name: body.name, dataId: body.data_id, createdBy: p.userId, baseModel: body.base_model ?? '', hyperparameters: toHyperparameters(body.hyperparameters) },
+        {
+          projectId,
+          name: body.name,
+          dataId: body.data_id,
+          createdBy: p.userId,
+          baseModel: body.base_model ?? '',
+          hyperparameters: toHyperparameters(body.hyperparameters),
+        },
         traceMetadata(),
       ),
     );
     return modelView(res.modelJob as trainingV1.ModelJob, this.publicUrl);
   }
 
-  protected async listIn(projectId: string) {
-    const res = await unary(this.training.listModelJobs({ projectId }, traceMetadata()));
-    return { models: res.modelJobs.map((j) => modelView(j, this.publicUrl, false)) };
+  protected async listIn(projectId: string, page: PageRequest) {
+    const res = await unary(this.training.listModelJobs({ projectId, ...page }, traceMetadata()));
+    return pageFrom(
+      res,
+      res.modelJobs.map((j) => modelView(j, this.publicUrl, false)),
+    );
   }
 
   protected async getIn(projectId: string, id: string) {

@@ -1,10 +1,12 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { WATSONX_PAGE, pageFields, pageRequest } from '@platform/common';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { ContainerAccessService } from '../access/container-access.service';
 import { CreateContainerRequest, ListQuery } from '../access/container.dto';
 import { projectView } from '../access/container-views';
 import { ContainersService } from '../access/containers.service';
+import { PUBLIC_URL } from '../http/public-url';
 import { UsersService } from '../identity/users.service';
 
 @ApiTags('Projects')
@@ -14,6 +16,7 @@ export class ProjectsController {
     private readonly containers: ContainersService,
     private readonly access: ContainerAccessService,
     private readonly users: UsersService,
+    @Inject(PUBLIC_URL) private readonly publicUrl: string,
   ) {}
 
   @Post()
@@ -38,10 +41,10 @@ export class ProjectsController {
   @Get()
   @ApiOperation({ summary: 'List the projects the caller is a member of' })
   async list(@Query() q: ListQuery, @CurrentPrincipal() p: Principal) {
-    const start = q.start ?? 0;
-    const limit = q.limit ?? 100;
-    const { total, items } = await this.containers.list('project', p, { start, limit, name: q.name });
-    return { total_results: total, limit, offset: start, resources: items.map(projectView) };
+    const page = await this.containers.list('project', p, pageRequest(q, WATSONX_PAGE), q.name);
+    // The data platform's projects API names the count total_results.
+    const { total_count, ...links } = pageFields(`${this.publicUrl}/v2/projects`, { name: q.name }, page);
+    return { total_results: total_count, ...links, resources: page.items.map(projectView) };
   }
 
   @Get(':id')

@@ -1,12 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, type OnModuleInit } from '@nestjs/common';
 import type { ClientGrpc } from '@nestjs/microservices';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { requireInstructlabId } from '@platform/common';
+import { INSTRUCTLAB_PAGE, pageFields, pageRequest, requireInstructlabId } from '@platform/common';
 import { secretsV1 } from '@platform/contracts';
 import { ContainerAccessService } from '../access/container-access.service';
 import { projectOrDefault } from '../access/request-project';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { traceMetadata, unary } from '../http/grpc-call';
+import { PUBLIC_URL } from '../http/public-url';
 import { UsersService } from '../identity/users.service';
 import { TAXONOMY_CLIENT } from '../taxonomies/taxonomies.controller';
 import { CreateSecretRequest } from './secret.dto';
@@ -25,6 +26,7 @@ export class SecretsController implements OnModuleInit {
     @Inject(TAXONOMY_CLIENT) private readonly client: ClientGrpc,
     private readonly access: ContainerAccessService,
     private readonly users: UsersService,
+    @Inject(PUBLIC_URL) private readonly publicUrl: string,
   ) {}
 
   onModuleInit(): void {
@@ -57,11 +59,19 @@ export class SecretsController implements OnModuleInit {
 
   @Get()
   @ApiQuery({ name: 'project_id', required: false })
-  @ApiOperation({ summary: 'List the secrets of a project (metadata only)' })
-  async list(@Query('project_id') projectId: string | undefined, @CurrentPrincipal() p: Principal) {
+  @ApiQuery({ name: 'limit', required: false, description: `1-${INSTRUCTLAB_PAGE.maxLimit}, default ${INSTRUCTLAB_PAGE.defaultLimit}` })
+  @ApiQuery({ name: 'start', required: false, description: 'the token in next.start (or next.href) of the previous page' })
+  @ApiOperation({ summary: 'List the secrets of a project (metadata only), newest first, in pages' })
+  async list(
+    @Query('project_id') projectId: string | undefined,
+    @Query('limit') limit: string | undefined,
+    @Query('start') start: string | undefined,
+    @CurrentPrincipal() p: Principal,
+  ) {
+    const page = pageRequest({ limit, start }, INSTRUCTLAB_PAGE);
     const project = await this.projectOf(projectId, p, 'viewer');
-    const res = await unary(this.secrets.listSecrets({ projectId: project }, traceMetadata()));
-    return { secrets: res.secrets.map(secretView), total_count: res.secrets.length, limit: 500, offset: 0 };
+    const res = await unary(this.secrets.listSecrets({ projectId: project, ...page }, traceMetadata()));
+    return { secrets: res.secrets.map(secretView), ...pageFields(`${this.publicUrl}/api/v2/secrets`, { project_id: project }, res) };
   }
 
   @Get(':id')

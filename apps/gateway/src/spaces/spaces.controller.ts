@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseArrayPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseArrayPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { PlatformError } from '@platform/common';
+import { PlatformError, WATSONX_PAGE, pageFields, pageRequest } from '@platform/common';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { ContainerAccessService } from '../access/container-access.service';
 import { CreateContainerRequest, JsonPatchOperation, ListQuery } from '../access/container.dto';
-import { pageLinks, spaceView } from '../access/container-views';
+import { spaceView } from '../access/container-views';
+import { PUBLIC_URL } from '../http/public-url';
 import { ContainersService } from '../access/containers.service';
 
 /** Deployment spaces, shaped as the official @ibm-cloud/watsonx-ai SDK's space methods expect. */
@@ -14,6 +15,7 @@ export class SpacesController {
   constructor(
     private readonly containers: ContainersService,
     private readonly access: ContainerAccessService,
+    @Inject(PUBLIC_URL) private readonly publicUrl: string,
   ) {}
 
   @Post()
@@ -28,10 +30,8 @@ export class SpacesController {
   @Get()
   @ApiOperation({ summary: 'List the spaces the caller is a member of' })
   async list(@Query() q: ListQuery, @CurrentPrincipal() p: Principal) {
-    const start = q.start ?? 0;
-    const limit = q.limit ?? 100;
-    const { total, items } = await this.containers.list('space', p, { start, limit, name: q.name });
-    return { total_count: total, limit, ...pageLinks('/v2/spaces', start, limit, total), resources: items.map((s) => spaceView(s)) };
+    const page = await this.containers.list('space', p, pageRequest(q, WATSONX_PAGE), q.name);
+    return { ...pageFields(`${this.publicUrl}/v2/spaces`, { name: q.name }, page), resources: page.items.map((s) => spaceView(s)) };
   }
 
   @Get(':id')

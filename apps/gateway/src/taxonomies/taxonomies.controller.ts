@@ -2,6 +2,7 @@ import { Controller, Inject, type OnModuleInit } from '@nestjs/common';
 import type { ClientGrpc } from '@nestjs/microservices';
 import { ApiTags } from '@nestjs/swagger';
 import { taxonomyV1 } from '@platform/contracts';
+import { pageFrom, type PageRequest } from '@platform/common';
 import type { Principal } from '../auth/principal';
 import { ContainerAccessService } from '../access/container-access.service';
 import { projectRoutes } from '../access/project-routes';
@@ -22,6 +23,7 @@ export const TAXONOMY_CLIENT = 'TAXONOMY_CLIENT';
 export class TaxonomiesController
   extends projectRoutes({
     path: 'taxonomies',
+    listKey: 'taxonomies',
     noun: 'taxonomy',
     body: CreateTaxonomyRequest,
     createStatus: 201,
@@ -38,11 +40,11 @@ export class TaxonomiesController
 
   constructor(
     @Inject(TAXONOMY_CLIENT) private readonly client: ClientGrpc,
-    @Inject(PUBLIC_URL) private readonly publicUrl: string,
+    @Inject(PUBLIC_URL) publicUrl: string,
     access: ContainerAccessService,
     users: UsersService,
   ) {
-    super(access, users);
+    super(access, users, publicUrl);
   }
 
   onModuleInit(): void {
@@ -69,9 +71,12 @@ export class TaxonomiesController
     return taxonomyView(res.taxonomy as taxonomyV1.Taxonomy, this.publicUrl);
   }
 
-  protected async listIn(projectId: string) {
-    const res = await unary(this.taxonomies.listTaxonomies({ projectId }, traceMetadata()));
-    return { taxonomies: res.taxonomies.map((t) => taxonomyView(t, this.publicUrl, false)) };
+  protected async listIn(projectId: string, page: PageRequest) {
+    const res = await unary(this.taxonomies.listTaxonomies({ projectId, ...page }, traceMetadata()));
+    return pageFrom(
+      res,
+      res.taxonomies.map((t) => taxonomyView(t, this.publicUrl, false)),
+    );
   }
 
   protected async getIn(projectId: string, id: string) {

@@ -1,7 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { PlatformError } from '@platform/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { PlatformError, WATSONX_PAGE, pageFields, pageRequest } from '@platform/common';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
+import { PUBLIC_URL } from '../http/public-url';
 import { UsersService } from '../identity/users.service';
 import type { UserEntity } from '../identity/user.entity';
 import { CreateApiKeyRequest, CreateUserRequest } from './users.dto';
@@ -17,7 +18,10 @@ const userView = (u: UserEntity) => ({
 @ApiTags('Users')
 @Controller('v2')
 export class UsersController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    @Inject(PUBLIC_URL) private readonly publicUrl: string,
+  ) {}
 
   @Post('users')
   @HttpCode(201)
@@ -44,10 +48,15 @@ export class UsersController {
   }
 
   @Get('api_keys')
-  @ApiOperation({ summary: "List the caller's API keys (without their secrets)" })
-  async listKeys(@CurrentPrincipal() p: Principal) {
-    const keys = await this.users.listApiKeys(p.userId);
-    return { api_keys: keys.map((k) => ({ id: k.id, name: k.name, created_at: k.createdAt.toISOString() })) };
+  @ApiQuery({ name: 'limit', required: false, description: `1-${WATSONX_PAGE.maxLimit}, default ${WATSONX_PAGE.defaultLimit}` })
+  @ApiQuery({ name: 'start', required: false, description: 'the token in next.start (or next.href) of the previous page' })
+  @ApiOperation({ summary: "List the caller's API keys (without their secrets), oldest first, in pages" })
+  async listKeys(@Query('limit') limit: string | undefined, @Query('start') start: string | undefined, @CurrentPrincipal() p: Principal) {
+    const page = await this.users.listApiKeys(p.userId, pageRequest({ limit, start }, WATSONX_PAGE));
+    return {
+      api_keys: page.items.map((k) => ({ id: k.id, name: k.name, created_at: k.createdAt.toISOString() })),
+      ...pageFields(`${this.publicUrl}/v2/api_keys`, {}, page),
+    };
   }
 
   @Delete('api_keys/:id')

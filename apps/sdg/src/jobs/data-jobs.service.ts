@@ -3,7 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import {
   INSTRUCTLAB_ID,
   INSTRUCTLAB_NAME,
+  NEWEST_FIRST,
   PlatformError,
+  keysetPage,
+  type Page,
+  type PageRequest,
   currentTraceId,
   isUniqueViolation,
   requireContainerId,
@@ -101,9 +105,10 @@ export class DataJobsService {
     return row;
   }
 
-  list(projectId: string): Promise<DataJobEntity[]> {
+  /** Newest first, one page at a time. */
+  list(projectId: string, page: PageRequest): Promise<Page<DataJobEntity>> {
     requireContainerId(projectId);
-    return this.repo.find({ where: { projectId }, order: { createdAt: 'DESC' }, take: 500 });
+    return keysetPage(this.repo.createQueryBuilder('j').where('j.project_id = :projectId', { projectId }), NEWEST_FIRST('j'), page);
   }
 
   /** queued | running → canceled; the worker sees the notice (or its next heartbeat) and stops calling the models. */

@@ -1,4 +1,5 @@
 import { Controller } from '@nestjs/common';
+import { INSTRUCTLAB_PAGE, pageInfo, pageRequest } from '@platform/common';
 import { secretsV1 } from '@platform/contracts';
 import type { SecretEntity } from './secret.entity';
 import { SecretsService } from './secrets.service';
@@ -31,7 +32,8 @@ export class SecretsGrpcController implements secretsV1.SecretsServiceController
   }
 
   async listSecrets(req: secretsV1.ListSecretsRequest): Promise<secretsV1.ListSecretsResponse> {
-    return { secrets: (await this.secrets.list(req.projectId)).map(toMessage) };
+    const page = await this.secrets.list(req.projectId, pageRequest(req, INSTRUCTLAB_PAGE));
+    return { secrets: page.items.map(toMessage), ...pageInfo(page) };
   }
 
   async deleteSecret(req: secretsV1.DeleteSecretRequest): Promise<secretsV1.DeleteSecretResponse> {

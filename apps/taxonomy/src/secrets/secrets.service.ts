@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { PlatformError, isInstructlabId, isUniqueViolation, requireContainerId, requireInstructlabId } from '@platform/common';
+import {
+  NEWEST_FIRST,
+  PlatformError,
+  isInstructlabId,
+  isUniqueViolation,
+  keysetPage,
+  requireContainerId,
+  requireInstructlabId,
+  type Page,
+  type PageRequest,
+} from '@platform/common';
 import type { DataSource } from 'typeorm';
 import type { GitCredential } from '../documents';
 import { SecretEntity } from './secret.entity';
@@ -58,9 +68,10 @@ export class SecretsService {
     return row;
   }
 
-  list(projectId: string): Promise<SecretEntity[]> {
+  /** Newest first, one page at a time. */
+  list(projectId: string, page: PageRequest): Promise<Page<SecretEntity>> {
     requireContainerId(projectId);
-    return this.repo.find({ where: { projectId }, order: { createdAt: 'DESC' }, take: 500 });
+    return keysetPage(this.repo.createQueryBuilder('s').where('s.project_id = :projectId', { projectId }), NEWEST_FIRST('s'), page);
   }
 
   async delete(projectId: string, id: string): Promise<void> {
