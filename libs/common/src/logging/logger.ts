@@ -10,10 +10,11 @@ export function createLogger(service: string): Logger {
     name: service,
     level: process.env.LOG_LEVEL ?? 'info',
     base: { service },
+    // pino merges each line's own fields into the object the mixin returns, so it must be a fresh one every time.
     mixin: () => {
       const trace = currentTraceId();
       const span = spanLogFields();
-      return trace ? { trace, ...span } : span;
+      return trace ? { trace, ...span } : { ...span };
     },
     redact: ['password', 'api_key', 'apikey', '*.password', '*.api_key', 'req.headers.authorization'],
   });
