@@ -17,7 +17,7 @@ import {
   requireInstructlabId,
   type Logger,
 } from '@platform/common';
-import { enqueueEvent, OutboxRelay } from '@platform/events';
+import { enqueueEvent, OutboxRelay, taxonomyEvents } from '@platform/events';
 import type { ObjectStore } from '@platform/object-store';
 import type { DataSource } from 'typeorm';
 import { fetchLeafDocuments, knowledgeSources, type FetchedDocument } from './documents';
@@ -27,7 +27,6 @@ import { leafKindOf } from './content/leaf-kind';
 import { TaxonomyLeafEntity, type StoredLeafDocument } from './leaf.entity';
 import { SecretsService } from './secrets/secrets.service';
 import { TaxonomyEntity } from './taxonomy.entity';
-import { taxonomyEvents } from './taxonomy-events';
 import { taxonomyRefusal, validateTaxonomy } from './validation';
 import { LOGGER, OBJECT_STORE } from '@platform/service';
 import { DOCUMENT_POLICY, STORE_LOCATION, type DocumentPolicy, type StoreLocation } from './taxonomy.tokens';
