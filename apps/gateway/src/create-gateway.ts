@@ -9,6 +9,7 @@ import { AppModule } from './app.module';
 import { METRICS_REGISTRY } from './health/health.controller';
 import { ErrorEnvelopeFilter } from './http/error-envelope.filter';
 import { registerHttpMetrics } from './http/http-metrics';
+import { PUBLIC_URL } from './http/public-url';
 import { RequestValidationError } from './http/request-validation.error';
 import { registerTraceHook } from './http/trace-hook';
 
@@ -31,7 +32,7 @@ export async function createGateway(): Promise<NestFastifyApplication> {
       exceptionFactory: (errors) => RequestValidationError.fromClassValidator(errors),
     }),
   );
-  app.useGlobalFilters(new ErrorEnvelopeFilter(logger));
+  app.useGlobalFilters(new ErrorEnvelopeFilter(logger, app.get<string>(PUBLIC_URL)));
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(

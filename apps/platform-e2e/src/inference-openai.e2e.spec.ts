@@ -10,7 +10,11 @@ let openai: OpenAI;
 let projectId: string;
 
 beforeAll(async () => {
-  platform = await startTestPlatform({ engineModel: MODEL });
+  // One request at a time and no queue, so a second concurrent request meets the overload answer (429).
+  platform = await startTestPlatform({
+    engineModel: MODEL,
+    env: { PLATFORM_INFERENCE_MAX_CONCURRENCY: '1', PLATFORM_INFERENCE_MAX_QUEUE: '0' },
+  });
   const token = await platform.api.newUser('olive');
   projectId = await platform.api.newProject(token, 'openai');
   openai = new OpenAI({ apiKey: token, baseURL: `${platform.url}/openai/v1`, project: projectId, maxRetries: 0 });
@@ -66,12 +70,52 @@ describe('OpenAI-compatible routes through the official openai client', () => {
     const floats = await openai.embeddings.create({ model: MODEL, input: 'a', encoding_format: 'float' });
     expect(floats.data[0].embedding[0]).toBeCloseTo(res.data[0].embedding[0], 5);
   });
+});
 
-  it('rejects unknown models and callers without a token', async () => {
-    await expect(
-      openai.chat.completions.create({ model: 'nobody/model', messages: [{ role: 'user', content: 'x' }] }),
-    ).rejects.toMatchObject({ status: 404 });
+describe("errors in OpenAI's shape, read by the openai client into its typed errors", () => {
+  const failure = async (call: Promise<unknown>) => {
+    const err = await call.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(OpenAI.APIError);
+    return err as InstanceType<typeof OpenAI.APIError>;
+  };
+
+  it('a bad request is a BadRequestError naming the field as param', async () => {
+    const err = await failure(openai.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'x' }], temperature: 5 }));
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(err).toMatchObject({ status: 400, param: 'temperature', type: 'invalid_request_error' });
+    expect(err.message).toMatch(/^400 temperature/);
+    expect(err.request_id).toMatch(/\S/);
+  });
+
+  it('a missing model is a NotFoundError with code model_not_found', async () => {
+    const err = await failure(openai.chat.completions.create({ model: 'nobody/model', messages: [{ role: 'user', content: 'x' }] }));
+    expect(err).toBeInstanceOf(OpenAI.NotFoundError);
+    expect(err).toMatchObject({ status: 404, code: 'model_not_found', type: 'invalid_request_error', param: null });
+    expect(err.message).toMatch(/nobody\/model/);
+  });
+
+  it('a caller without a valid token is an AuthenticationError with code invalid_api_key', async () => {
     const anonymous = new OpenAI({ apiKey: 'not-a-token', baseURL: `${platform.url}/openai/v1`, maxRetries: 0 });
-    await expect(anonymous.models.list()).rejects.toMatchObject({ status: 401 });
+    const err = await failure(anonymous.models.list());
+    expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect(err).toMatchObject({ status: 401, code: 'invalid_api_key', param: null });
+  });
+
+  it("a request past the model pool's capacity is a RateLimitError with code rate_limit_exceeded", async () => {
+    const long = await openai.chat.completions.create({
+      model: MODEL,
+      messages: [{ role: 'user', content: 'Tell me a long story.' }],
+      max_tokens: 1000,
+      stream: true,
+    });
+    const chunks = long[Symbol.asyncIterator]();
+    await chunks.next();
+    const err = await failure(openai.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'hi' }], max_tokens: 1 }));
+    long.controller.abort();
+    expect(err).toBeInstanceOf(OpenAI.RateLimitError);
+    expect(err).toMatchObject({ status: 429, code: 'rate_limit_exceeded', type: 'requests' });
   });
 });

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { toEnvelope } from './error-envelope';
 import { RequestValidationError } from './request-validation.error';
 
+const MORE = 'https://cloud.ibm.com/apidocs/instructlab';
 const grpcError = (code: GrpcStatus, details: string) => Object.assign(new Error(details), { code, details, metadata: new Metadata() });
 
 describe('the IBM error envelope', () => {
@@ -19,14 +20,14 @@ describe('the IBM error envelope', () => {
     [GrpcStatus.INTERNAL, 500, 'internal_error'],
     [GrpcStatus.UNAVAILABLE, 503, 'service_unavailable'],
   ])('gRPC status %i from a service becomes HTTP %i', (code, http, errorCode) => {
-    const plain = toEnvelope(grpcError(code, 'raw text from a library'), 't-1');
-    expect(plain).toMatchObject({ status_code: http, trace: 't-1', errors: [{ code: errorCode, more_info: expect.any(String) }] });
+    const plain = toEnvelope(grpcError(code, 'raw text from a library'), 't-1', MORE);
+    expect(plain).toMatchObject({ status_code: http, trace: 't-1', errors: [{ code: errorCode, more_info: MORE }] });
     // Library text of a non-domain error is not shown to clients.
     expect(plain.errors[0].message).not.toContain('raw text');
 
     const domain = new PlatformError(code, 'my_code', 'Readable reason.', { type: 'field', name: 'name' });
-    expect(toEnvelope(grpcError(code, encodeErrorDetails(domain)), 't-2')).toEqual({
-      errors: [{ code: 'my_code', message: 'Readable reason.', target: { type: 'field', name: 'name' }, more_info: expect.any(String) }],
+    expect(toEnvelope(grpcError(code, encodeErrorDetails(domain)), 't-2', MORE)).toEqual({
+      errors: [{ code: 'my_code', message: 'Readable reason.', target: { type: 'field', name: 'name' }, more_info: MORE }],
       trace: 't-2',
       status_code: http,
     });
@@ -39,6 +40,7 @@ describe('the IBM error envelope', () => {
         { field: 'members.0.role', message: 'bad role' },
       ]),
       't',
+      MORE,
     );
     expect(env.status_code).toBe(400);
     expect(env.errors.map((e) => e.target)).toEqual([
@@ -61,14 +63,14 @@ describe('the IBM error envelope', () => {
       },
     ];
     const domain = PlatformError.invalidMany(issues, 'The taxonomy has 2 problems.');
-    const expected = issues.map((i) => ({ ...i, more_info: expect.any(String) }));
-    expect(toEnvelope(grpcError(GrpcStatus.INVALID_ARGUMENT, encodeErrorDetails(domain)), 't')).toEqual({
+    const expected = issues.map((i) => ({ ...i, more_info: MORE }));
+    expect(toEnvelope(grpcError(GrpcStatus.INVALID_ARGUMENT, encodeErrorDetails(domain)), 't', MORE)).toEqual({
       errors: expected,
       trace: 't',
       status_code: 400,
     });
     // The same error thrown inside the gateway itself (no gRPC hop) reads the same.
-    expect(toEnvelope(domain, 't').errors).toEqual(expected);
+    expect(toEnvelope(domain, 't', MORE).errors).toEqual(expected);
   });
 
   it('keeps a capped list readable: the first problems, then how many more there were', () => {
@@ -76,7 +78,7 @@ describe('the IBM error envelope', () => {
       code: 'invalid_taxonomy',
       message: `knowledge/leaf/qna.yaml:${i + 1}: trailing spaces`,
     }));
-    const env = toEnvelope(grpcError(GrpcStatus.INVALID_ARGUMENT, encodeErrorDetails(PlatformError.invalidMany(issues))), 't');
+    const env = toEnvelope(grpcError(GrpcStatus.INVALID_ARGUMENT, encodeErrorDetails(PlatformError.invalidMany(issues))), 't', MORE);
     expect(env.errors).toHaveLength(101);
     expect(env.errors[99].message).toBe('knowledge/leaf/qna.yaml:100: trailing spaces');
     expect(env.errors[100]).toMatchObject({ code: 'invalid_taxonomy', message: '…and 150 more problems not listed.' });
@@ -84,16 +86,16 @@ describe('the IBM error envelope', () => {
   });
 
   it('maps framework exceptions by their status', () => {
-    expect(toEnvelope(new NotFoundException('Cannot GET /x'), 't')).toMatchObject({
+    expect(toEnvelope(new NotFoundException('Cannot GET /x'), 't', MORE)).toMatchObject({
       status_code: 404,
       errors: [{ code: 'not_found', message: 'Cannot GET /x' }],
     });
-    expect(toEnvelope(new BadRequestException(['a', 'b']), 't').errors[0].message).toBe('a; b');
-    expect(toEnvelope(new PayloadTooLargeException(), 't').status_code).toBe(413);
+    expect(toEnvelope(new BadRequestException(['a', 'b']), 't', MORE).errors[0].message).toBe('a; b');
+    expect(toEnvelope(new PayloadTooLargeException(), 't', MORE).status_code).toBe(413);
   });
 
   it('hides unexpected errors behind a 500', () => {
-    const env = toEnvelope(new TypeError('secret internals'), 't');
+    const env = toEnvelope(new TypeError('secret internals'), 't', MORE);
     expect(env).toMatchObject({ status_code: 500, errors: [{ code: 'internal_error', message: 'Internal server error.' }] });
   });
 });

@@ -16,8 +16,6 @@ export interface ErrorEnvelope {
   status_code: number;
 }
 
-const MORE_INFO = 'https://github.com/instructlab/taxonomy';
-
 interface GrpcClientError {
   code: number;
   details?: string;
@@ -40,10 +38,13 @@ function entriesOf(err: { code: string; message: string; target?: ErrorTarget; i
   return list.map(({ code, message, target }) => (target ? { code, message, target } : { code, message }));
 }
 
-/** Builds the IBM error envelope for anything thrown while serving a request. */
-export function toEnvelope(exception: unknown, trace: string): ErrorEnvelope {
+/**
+ * Builds the IBM error envelope for anything thrown while serving a request; `moreInfo` is the reference of the API
+ * the route belongs to (see error-surface.ts).
+ */
+export function toEnvelope(exception: unknown, trace: string, moreInfo: string): ErrorEnvelope {
   const make = (status: number, errors: Omit<EnvelopeError, 'more_info'>[]): ErrorEnvelope => ({
-    errors: errors.map((e) => ({ ...e, more_info: MORE_INFO })),
+    errors: errors.map((e) => ({ ...e, more_info: moreInfo })),
     trace,
     status_code: status,
   });
