@@ -1,9 +1,8 @@
 import { currentTraceId } from '@platform/common';
-import { enqueueEvent } from '@platform/events';
+import { enqueueEvent, sdgEvents } from '@platform/events';
 import { updateReturning } from '@platform/jobs';
 import type { EntityManager } from 'typeorm';
 import type { DataJobEntity } from './data-job.entity';
-import { sdgEvents } from './sdg-events';
 
 export const SDG_SCHEMA = 'sdg';
 

@@ -1,40 +1,6 @@
 import { envString } from '@platform/common';
 import { defineEvents } from '@platform/events';
 
-export interface SdgJobProgress {
-  dataId: string;
-  projectId: string;
-  stage: string;
-  done: number;
-  total: number;
-  samples: number;
-}
-
-export interface SdgJobCompleted {
-  dataId: string;
-  projectId: string;
-  taxonomyId: string;
-}
-
-export interface SdgJobFailed {
-  dataId: string;
-  projectId: string;
-  reason: string;
-}
-
-export interface SdgJobCanceled {
-  dataId: string;
-  projectId: string;
-}
-
-export const sdgEvents = defineEvents<{
-  'sdg.job.progress': SdgJobProgress;
-  'sdg.job.completed': SdgJobCompleted;
-  'sdg.job.failed': SdgJobFailed;
-  /** Also the workers' prompt cancel notice (a plain subscription on its subject). */
-  'sdg.job.canceled': SdgJobCanceled;
-}>();
-
 export interface SdgRunJob {
   dataId: string;
   projectId: string;

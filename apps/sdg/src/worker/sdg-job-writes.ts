@@ -1,10 +1,9 @@
 import { currentTraceId } from '@platform/common';
-import type { EventEnvelope } from '@platform/events';
+import { sdgEvents, type EventEnvelope } from '@platform/events';
 import type { LeasedWrite } from '@platform/jobs';
 import type { EntityManager } from 'typeorm';
 import { DataJobEntity } from '../jobs/data-job.entity';
 import { stateOf } from '../jobs/data-job-status';
-import { sdgEvents } from '../jobs/sdg-events';
 import type { SdgProgress, SdgRunResult } from '../pipelines/contract';
 
 // A worker's writes to its job row. Each runs inside the job runner's transaction, which holds the row only while the
