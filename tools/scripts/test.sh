@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# npm test: type-check, lint, contract checks, then unit and integration tests against real servers.
+# npm test: type-check, lint, contract checks, then every test tier in one run: unit, integration (real servers) and
+# e2e (the launched platform); `npm run test:unit` and its siblings run one tier.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 source tools/scripts/bootstrap.sh
@@ -20,7 +21,7 @@ if git rev-parse --verify -q main >/dev/null && git ls-tree -d main proto >/dev/
 else
   echo "no proto/ on main yet: nothing to compare"
 fi
-echo "== tests"
+echo "== tests (unit, integration, e2e)"
 mkdir -p .tmp
 status=0
 npx --no-install vitest run --reporter=default --reporter=json --outputFile.json=.tmp/vitest.json "$@" || status=$?
