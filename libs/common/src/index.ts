@@ -4,6 +4,8 @@ export * from './logging/nest-logger';
 export * from './errors/platform-error';
 export * from './grpc/grpc-loader-options';
 export * from './grpc/grpc-transport';
+export * from './grpc/grpc-client';
+export * from './grpc/grpc-calls';
 export * from './grpc/grpc-error.filter';
 export * from './grpc/grpc-trace.interceptor';
 export * from './grpc/health.controller';

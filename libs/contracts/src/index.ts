@@ -8,6 +8,7 @@ export * as evaluationV1 from './gen/evaluation/v1/evaluation';
 export * as sdgV1 from './gen/sdg/v1/sdg';
 export * as trainingV1 from './gen/training/v1/training';
 export * from './job-status';
+export { CONTRACTS_DESCRIPTOR_SET } from './gen/descriptor-set';
 
 /** The .proto sources, loaded at run time by @grpc/proto-loader (resolved from the workspace root, not dist/). */
 export const PROTO_ROOT = resolve(process.env.PLATFORM_PROTO_ROOT ?? resolve(__dirname, '../../../proto'));

@@ -11,7 +11,8 @@ import { ReadinessRegistry } from '../ops/readiness';
 import { GrpcErrorFilter } from './grpc-error.filter';
 import { GrpcMetricsInterceptor } from './grpc-metrics.interceptor';
 import { GrpcTraceInterceptor } from './grpc-trace.interceptor';
-import { grpcOptions, type ProtoName } from './grpc-transport';
+import { grpcServerOptions } from './grpc-server-options';
+import type { ProtoName } from './grpc-transport';
 
 export interface GrpcServiceOptions {
   name: string;
@@ -55,15 +56,15 @@ async function serveOps<A extends INestApplicationContext>(
 
 /**
  * Boots one domain service the same way everywhere: gRPC on `grpcUrl` (its port on PLATFORM_LISTEN_HOST when set)
- * with the standard health service, errors mapped to statuses, the caller's trace on every log line and (with an OTLP
- * endpoint configured) in a span per call, call metrics, and /health + /metrics on `opsPort`.
+ * with the standard health service and server reflection, errors mapped to statuses, the caller's trace on every log
+ * line and (with an OTLP endpoint configured) in a span per call, call metrics, and /health + /metrics on `opsPort`.
  */
 export async function startGrpcService(o: GrpcServiceOptions): Promise<RunningGrpcService> {
   const tracing = startTracing(o.name);
   const logger = createLogger(o.name);
   const bindUrl = grpcBindUrl(o.grpcUrl);
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(o.module, {
-    ...grpcOptions(bindUrl, o.protos),
+    ...grpcServerOptions(bindUrl, o.protos),
     logger: new PinoNestLogger(logger),
   });
   const registry = createMetricsRegistry(o.name);
