@@ -5,9 +5,8 @@ import { createGzip } from 'node:zlib';
 import { Metadata } from '@grpc/grpc-js';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
-import { ClientGrpcProxy } from '@nestjs/microservices';
-import { grpcOptions } from '@platform/common';
-import { evaluationV1 } from '@platform/contracts';
+import { connectGrpcService, type GrpcServiceClient } from '@platform/common';
+import { evaluationV1, inferenceV1, taxonomyV1 } from '@platform/contracts';
 import { defineEvents, encodeEvent, type EvaluationEvents, type EventEnvelope, type TrainingEvents } from '@platform/events';
 import { freePort } from '@platform/infra';
 import { createObjectStoreFromEnv, type ObjectStore } from '@platform/object-store';
@@ -18,12 +17,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadMmlu, STARTER_MMLU_DIR } from './benchmarks/mmlu/mmlu-data';
 import { CHOICE_CONTINUATIONS, mmluPrompt, pickChoice } from './benchmarks/mmlu/mmlu-prompt';
 import { runMcq } from './benchmarks/mmlu/run-mcq';
-import { inferenceClient, taxonomyClient, type GrpcClient } from './clients/grpc-clients';
 import { ModelClient } from './clients/model-client';
 import { startEvaluationService } from './main';
 import { startEngineProcess, type EngineProcess } from './serving/engine-process';
 import { startServiceProcess, type ServiceProcess } from './testing/service-process';
-import type { inferenceV1, taxonomyV1 } from '@platform/contracts';
 
 const STARTER_DIR = resolve(__dirname, '../../../models/starter');
 const BASE = 'platform/starter-llama';
@@ -63,9 +60,9 @@ describe('evaluation service with real engine servers, inference, taxonomy, Post
   let service: Awaited<ReturnType<typeof startEvaluationService>>;
   let nc: NatsConnection;
   let store: ObjectStore;
-  let inf: GrpcClient<inferenceV1.InferenceServiceClient>;
-  let tax: GrpcClient<taxonomyV1.TaxonomyServiceClient>;
-  let evaluation: { service: evaluationV1.EvaluationServiceClient; close(): void };
+  let inf: GrpcServiceClient<inferenceV1.InferenceServiceClient>;
+  let tax: GrpcServiceClient<taxonomyV1.TaxonomyServiceClient>;
+  let evaluation: GrpcServiceClient<evaluationV1.EvaluationServiceClient>;
   let taxonomyId: string;
 
   beforeAll(async () => {
@@ -124,13 +121,9 @@ describe('evaluation service with real engine servers, inference, taxonomy, Post
     service = await startEvaluationService({ grpcUrl: `127.0.0.1:${evalGrpc}`, opsPort: evalOps });
     nc = await connect({ servers: inject('natsUrl') });
     store = createObjectStoreFromEnv();
-    inf = inferenceClient();
-    tax = taxonomyClient();
-    const proxy = new ClientGrpcProxy(grpcOptions(`127.0.0.1:${evalGrpc}`, ['evaluation']).options);
-    evaluation = {
-      service: proxy.getService<evaluationV1.EvaluationServiceClient>(evaluationV1.EVALUATION_SERVICE_NAME),
-      close: () => proxy.close(),
-    };
+    inf = connectGrpcService('inference', inferenceV1.INFERENCE_SERVICE_NAME, { deadline: 'long' });
+    tax = connectGrpcService('taxonomy', taxonomyV1.TAXONOMY_SERVICE_NAME);
+    evaluation = connectGrpcService('evaluation', evaluationV1.EVALUATION_SERVICE_NAME, { url: `127.0.0.1:${evalGrpc}`, deadline: 'long' });
 
     const tarKey = `taxonomies/evaluation-${tag}.tar.gz`;
     await store.put(tarKey, await tarGz([{ name: 'taxonomy/compositional_skills/geography/capitals/qna.yaml', content: SKILL_QNA }]));

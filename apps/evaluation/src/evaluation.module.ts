@@ -1,4 +1,5 @@
 import { Inject, Module, type BeforeApplicationShutdown, type OnApplicationShutdown } from '@nestjs/common';
+import type { ClientGrpc } from '@nestjs/microservices';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
@@ -7,15 +8,15 @@ import {
   ReadinessRegistry,
   createLogger,
   envString,
+  grpcClient,
   serviceDataSourceOptions,
   serviceReadiness,
   type Logger,
 } from '@platform/common';
-import type { inferenceV1, taxonomyV1 } from '@platform/contracts';
+import { inferenceV1, taxonomyV1 } from '@platform/contracts';
 import { OutboxRelay, inboxMigration, outboxMigration, startOutboxRelay, stopOutboxRelay } from '@platform/events';
 import { createObjectStoreFromEnv, type ObjectStore } from '@platform/object-store';
 import type { DataSource } from 'typeorm';
-import { inferenceClient, taxonomyClient, type GrpcClient } from './clients/grpc-clients';
 import { readEventNames, type EventNames } from './evaluation-event-names';
 import { readEvalSettings, type EvalSettings } from './evaluation-settings';
 import { EvaluationGrpcController } from './evaluation.grpc-controller';
@@ -39,16 +40,12 @@ class EvaluationRuntime implements BeforeApplicationShutdown, OnApplicationShutd
     @Inject(TRAINING_CONSUMER) private readonly consumer: TrainingWorker,
     private readonly relay: OutboxRelay,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
-    @Inject(INFERENCE_CLIENT) private readonly inference: GrpcClient<inferenceV1.InferenceServiceClient>,
-    @Inject(TAXONOMY_CLIENT) private readonly taxonomy: GrpcClient<taxonomyV1.TaxonomyServiceClient>,
   ) {}
   async beforeApplicationShutdown(): Promise<void> {
     await this.consumer.stop();
   }
   async onApplicationShutdown(): Promise<void> {
     await stopOutboxRelay(this.relay, this.nc);
-    this.inference.close();
-    this.taxonomy.close();
   }
 }
 
@@ -71,10 +68,19 @@ class EvaluationRuntime implements BeforeApplicationShutdown, OnApplicationShutd
     { provide: EVAL_SETTINGS, useFactory: () => readEvalSettings() },
     { provide: EVENT_NAMES, useFactory: () => readEventNames() },
     { provide: NATS_CONNECTION, useFactory: () => connect({ servers: envString('NATS_URL'), name: 'evaluation' }) },
-    { provide: INFERENCE_CLIENT, useFactory: () => inferenceClient() },
-    { provide: TAXONOMY_CLIENT, useFactory: () => taxonomyClient() },
-    { provide: INFERENCE, inject: [INFERENCE_CLIENT], useFactory: (c: GrpcClient<inferenceV1.InferenceServiceClient>) => c.service },
-    { provide: TAXONOMY, inject: [TAXONOMY_CLIENT], useFactory: (c: GrpcClient<taxonomyV1.TaxonomyServiceClient>) => c.service },
+    // Benchmarks run generations for minutes, so both clients get the long deadline.
+    grpcClient(INFERENCE_CLIENT, 'inference', { deadline: 'long' }),
+    grpcClient(TAXONOMY_CLIENT, 'taxonomy', { deadline: 'long' }),
+    {
+      provide: INFERENCE,
+      inject: [INFERENCE_CLIENT],
+      useFactory: (c: ClientGrpc) => c.getService<inferenceV1.InferenceServiceClient>(inferenceV1.INFERENCE_SERVICE_NAME),
+    },
+    {
+      provide: TAXONOMY,
+      inject: [TAXONOMY_CLIENT],
+      useFactory: (c: ClientGrpc) => c.getService<taxonomyV1.TaxonomyServiceClient>(taxonomyV1.TAXONOMY_SERVICE_NAME),
+    },
     {
       provide: OutboxRelay,
       inject: [getDataSourceToken(), NATS_CONNECTION, LOGGER, EVENT_NAMES],

@@ -1,15 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { ClientsModule } from '@nestjs/microservices';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import {
-  createMetricsRegistry,
-  envString,
-  grpcOptions,
-  platformAddresses,
-  serviceDataSourceOptions,
-  serviceGrpcUrl,
-} from '@platform/common';
+import { createMetricsRegistry, envString, grpcClient, serviceDataSourceOptions } from '@platform/common';
 import { ContainerAccessService } from './access/container-access.service';
 import { ContainersService } from './access/containers.service';
 import { membersController } from './access/members.controller';
@@ -33,17 +25,13 @@ import { SecretsController } from './secrets/secrets.controller';
 import { DataController, SDG_CLIENT } from './data/data.controller';
 import { ModelsController, TRAINING_CLIENT } from './models/models.controller';
 import { FineTuningsController } from './fine-tunings/fine-tunings.controller';
-import { INFERENCE_CLIENT, inferenceClientOptions } from './inference/inference-client';
+import { INFERENCE_CLIENT } from './inference/inference-client';
 import { ModelSpecsController } from './inference/model-specs.controller';
 import { OpenAiController } from './inference/openai/openai.controller';
 import { TextController } from './inference/text.controller';
 import { LlamaStackController } from './llama-stack/llama-stack.controller';
-import {
-  SDG_GENERATION_CLIENT,
-  SyntheticDataGenerationController,
-  sdgGenerationClientOptions,
-} from './llama-stack/synthetic-data-generation.controller';
-import { EVALUATION_CLIENT, RewardScoringController, evaluationClientOptions } from './llama-stack/reward-scoring.controller';
+import { SDG_GENERATION_CLIENT, SyntheticDataGenerationController } from './llama-stack/synthetic-data-generation.controller';
+import { EVALUATION_CLIENT, RewardScoringController } from './llama-stack/reward-scoring.controller';
 import { UsersController } from './users/users.controller';
 
 export const IDENTITY_SCHEMA = 'identity';
@@ -59,14 +47,6 @@ export const IDENTITY_SCHEMA = 'identity';
           migrations: [IdentitySchema1763900000000],
         }),
     }),
-    ClientsModule.registerAsync([
-      { name: TAXONOMY_CLIENT, useFactory: () => grpcOptions(platformAddresses().taxonomyGrpcUrl, ['taxonomy', 'secrets']) },
-      { name: INFERENCE_CLIENT, useFactory: inferenceClientOptions },
-      { name: SDG_CLIENT, useFactory: () => grpcOptions(serviceGrpcUrl('sdg'), ['sdg']) },
-      { name: SDG_GENERATION_CLIENT, useFactory: sdgGenerationClientOptions },
-      { name: TRAINING_CLIENT, useFactory: () => grpcOptions(serviceGrpcUrl('training'), ['training']) },
-      { name: EVALUATION_CLIENT, useFactory: evaluationClientOptions },
-    ]),
   ],
   controllers: [
     HealthController,
@@ -89,6 +69,13 @@ export const IDENTITY_SCHEMA = 'identity';
     RewardScoringController,
   ],
   providers: [
+    grpcClient(TAXONOMY_CLIENT, 'taxonomy'),
+    // Generations, k answers per prompt with judging, and reward scoring legitimately run for minutes.
+    grpcClient(INFERENCE_CLIENT, 'inference', { deadline: 'long' }),
+    grpcClient(SDG_CLIENT, 'sdg'),
+    grpcClient(SDG_GENERATION_CLIENT, 'sdg', { deadline: 'long' }),
+    grpcClient(TRAINING_CLIENT, 'training'),
+    grpcClient(EVALUATION_CLIENT, 'evaluation', { deadline: 'long' }),
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: PUBLIC_URL, useFactory: publicUrl },
     {

@@ -1,11 +1,11 @@
 import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
 import { freePort } from '@platform/infra';
+import { connectGrpcService, type GrpcServiceClient } from '@platform/common';
 import { inferenceV1 } from '@platform/contracts';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInferenceService } from './main';
 import { type EngineProcess, TINY_HIDDEN, startEngineProcess, tinyModelDir } from './testing/engine-process';
-import { inferenceClient } from './testing/inference-client';
 
 const S = inferenceV1.StopReason;
 
@@ -16,7 +16,7 @@ describe('inference service against real engine servers', () => {
   let a: EngineProcess;
   let b: EngineProcess;
   let service: Awaited<ReturnType<typeof startInferenceService>>;
-  let client: ReturnType<typeof inferenceClient>;
+  let client: GrpcServiceClient<inferenceV1.InferenceServiceClient>;
   let opsPort: number;
 
   beforeAll(async () => {
@@ -39,7 +39,7 @@ describe('inference service against real engine servers', () => {
       inferenceGrpcUrl: grpcUrl,
       inferenceOpsPort: opsPort,
     });
-    client = inferenceClient(grpcUrl);
+    client = connectGrpcService('inference', inferenceV1.INFERENCE_SERVICE_NAME, { url: grpcUrl, deadline: 'long' });
   });
 
   afterAll(async () => {

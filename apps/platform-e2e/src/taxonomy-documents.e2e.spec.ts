@@ -2,10 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { ClientProxyFactory, type ClientGrpc } from '@nestjs/microservices';
-import { grpcOptions } from '@platform/common';
+import { connectGrpcService, unary } from '@platform/common';
 import { taxonomyV1 } from '@platform/contracts';
-import { lastValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { getEncoding } from 'js-tiktoken';
 import type { ApiResponse } from './support/api';
@@ -80,13 +78,11 @@ const createTaxonomy = (body: Record<string, unknown>, platform = open, t = toke
   call(platform, 'POST', `/v1/projects/${p}/taxonomies`, { token: t, body });
 
 async function content(platform: TestPlatform, projectId: string, id: string): Promise<taxonomyV1.GetTaxonomyContentResponse> {
-  const client = ClientProxyFactory.create(
-    grpcOptions(`127.0.0.1:${platform.options.ports.services.taxonomy.grpc}`, ['taxonomy']),
-  ) as unknown as ClientGrpc & { close(): void };
+  const client = connectGrpcService<taxonomyV1.TaxonomyServiceClient>('taxonomy', taxonomyV1.TAXONOMY_SERVICE_NAME, {
+    url: `127.0.0.1:${platform.options.ports.services.taxonomy.grpc}`,
+  });
   try {
-    return await lastValueFrom(
-      client.getService<taxonomyV1.TaxonomyServiceClient>(taxonomyV1.TAXONOMY_SERVICE_NAME).getTaxonomyContent({ projectId, id }),
-    );
+    return await unary(client.service.getTaxonomyContent({ projectId, id }));
   } finally {
     client.close();
   }

@@ -14,11 +14,8 @@ import { join, resolve } from 'node:path';
 import { writeRandomModel } from '@platform/engine/internals';
 import { freePort, startNats, startPostgres, startS3 } from '@platform/infra';
 import { servicePorts, startPlatform } from '@platform/launcher';
-import { Metadata } from '@grpc/grpc-js';
-import { ClientGrpcProxy } from '@nestjs/microservices';
-import { grpcOptions } from '@platform/common';
+import { connectGrpcService, unary } from '@platform/common';
 import { inferenceV1 } from '@platform/contracts';
-import { lastValueFrom } from 'rxjs';
 import { cpuMs, firstByte, latency, postJson, throughput, type Latency } from './measure';
 import { startNginx } from './nginx';
 
@@ -156,21 +153,21 @@ async function main(): Promise<void> {
       });
       await res.text();
     });
-    const grpc = new ClientGrpcProxy(grpcOptions(`127.0.0.1:${ports.services.inference.grpc}`, ['inference']).options);
-    const inference = grpc.getService<inferenceV1.InferenceServiceClient>(inferenceV1.INFERENCE_SERVICE_NAME);
+    const grpc = connectGrpcService<inferenceV1.InferenceServiceClient>('inference', inferenceV1.INFERENCE_SERVICE_NAME, {
+      url: `127.0.0.1:${ports.services.inference.grpc}`,
+      deadline: 'long',
+    });
+    const inference = grpc.service;
     const grpcDirect = await latency(N, async () => {
-      await lastValueFrom(
-        inference.generate(
-          {
-            modelId: MODEL,
-            input: 'Hello world',
-            projectId,
-            spaceId: '',
-            parameters: { decodingMethod: 'greedy', maxNewTokens: 1, stopSequences: [], timeLimit: 0, returnOptions: undefined },
-            moderations: undefined,
-          },
-          new Metadata(),
-        ),
+      await unary(
+        inference.generate({
+          modelId: MODEL,
+          input: 'Hello world',
+          projectId,
+          spaceId: '',
+          parameters: { decodingMethod: 'greedy', maxNewTokens: 1, stopSequences: [], timeLimit: 0, returnOptions: undefined },
+          moderations: undefined,
+        }),
       );
     });
     grpc.close();

@@ -1,6 +1,5 @@
-import { Metadata } from '@grpc/grpc-js';
+import { unary } from '@platform/common';
 import type { inferenceV1 } from '@platform/contracts';
-import { firstValueFrom } from 'rxjs';
 
 export interface ChatTurn {
   role: 'system' | 'user' | 'assistant';
@@ -22,51 +21,44 @@ export class ModelClient {
   ) {}
 
   async chat(modelId: string, messages: ChatTurn[], o: ChatOptions): Promise<string> {
-    const res = await firstValueFrom(
-      this.inference.chat(
-        {
-          modelId,
-          projectId: this.projectId,
-          spaceId: '',
-          messages: messages.map((m) => ({ role: m.role, content: m.content, contentParts: [], name: '', toolCallId: '', toolCalls: [] })),
-          parameters: {
-            toolsJson: '',
-            toolChoiceJson: '',
-            toolChoiceOption: '',
-            responseFormatJson: '',
-            maxTokens: o.maxTokens,
-            temperature: o.temperature,
-            seed: 0,
-            stop: [],
-            timeLimit: 0,
-            logitBiasJson: '',
-          },
+    const res = await unary(
+      this.inference.chat({
+        modelId,
+        projectId: this.projectId,
+        spaceId: '',
+        messages: messages.map((m) => ({ role: m.role, content: m.content, contentParts: [], name: '', toolCallId: '', toolCalls: [] })),
+        parameters: {
+          toolsJson: '',
+          toolChoiceJson: '',
+          toolChoiceOption: '',
+          responseFormatJson: '',
+          maxTokens: o.maxTokens,
+          temperature: o.temperature,
+          seed: 0,
+          stop: [],
+          timeLimit: 0,
+          logitBiasJson: '',
         },
-        new Metadata(),
-      ),
+      }),
     );
     return res.choices[0]?.message?.content ?? '';
   }
 
   /** Log-likelihood of each continuation after `context`. */
   async loglikelihoods(modelId: string, context: string, continuations: string[]): Promise<number[]> {
-    const res = await firstValueFrom(
-      this.inference.scoreContinuations({ modelId, projectId: this.projectId, spaceId: '', context, continuations }, new Metadata()),
-    );
+    const res = await unary(this.inference.scoreContinuations({ modelId, projectId: this.projectId, spaceId: '', context, continuations }));
     return res.scores.map((s) => s.logprob);
   }
 
   async countTokens(modelId: string, input: string): Promise<number> {
-    const res = await firstValueFrom(
-      this.inference.tokenize({ modelId, input, projectId: this.projectId, spaceId: '', returnTokens: false }, new Metadata()),
-    );
+    const res = await unary(this.inference.tokenize({ modelId, input, projectId: this.projectId, spaceId: '', returnTokens: false }));
     return res.tokenCount;
   }
 
   /** The model's context length as the inference service knows it; undefined when it does not. */
   async maxSequenceLength(modelId: string): Promise<number | undefined> {
     if (!this.maxLen.has(modelId)) {
-      const res = await firstValueFrom(this.inference.listModels({}, new Metadata()));
+      const res = await unary(this.inference.listModels({}));
       const len = res.models.find((m) => m.modelId === modelId)?.maxSequenceLength;
       this.maxLen.set(modelId, len && len > 0 ? len : undefined);
     }

@@ -1,8 +1,7 @@
-import { Metadata } from '@grpc/grpc-js';
+import { unary } from '@platform/common';
 import { taxonomyV1, type inferenceV1 } from '@platform/contracts';
 import type { CheckpointRef, ModelMetrics, TrainingJobTrained } from '@platform/events';
 import type { ObjectStore } from '@platform/object-store';
-import { firstValueFrom } from 'rxjs';
 import { loadBranchTasks, runMmluBranch } from '../benchmarks/mmlu-branch';
 import { loadMmlu } from '../benchmarks/mmlu/mmlu-data';
 import { mmluMetrics } from '../benchmarks/mmlu/mmlu-metrics';
@@ -47,13 +46,13 @@ export function better(a: CandidateResult, b: CandidateResult): boolean {
 const SKILL_KINDS = new Set([taxonomyV1.LeafKind.LEAF_KIND_FREEFORM_SKILL, taxonomyV1.LeafKind.LEAF_KIND_GROUNDED_SKILL]);
 
 async function skillLeaves(deps: PipelineDeps, ev: TrainingJobTrained): Promise<SkillLeaf[]> {
-  const content = await firstValueFrom(deps.taxonomy.getTaxonomyContent({ projectId: ev.projectId, id: ev.taxonomyId }, new Metadata()));
+  const content = await unary(deps.taxonomy.getTaxonomyContent({ projectId: ev.projectId, id: ev.taxonomyId }));
   return content.leaves.filter((l) => SKILL_KINDS.has(l.kind)).map((l) => ({ path: l.path, qnaYaml: l.qnaYaml }));
 }
 
 /** The base model as the inference service knows it, or served from the bucket when only its prefix is known. */
 async function baseModel(deps: PipelineDeps, ev: TrainingJobTrained): Promise<{ modelId: string; served?: ServedCheckpoint }> {
-  const models = await firstValueFrom(deps.inference.listModels({}, new Metadata()));
+  const models = await unary(deps.inference.listModels({}));
   if (models.models.some((m) => m.modelId === ev.baseModel) || !ev.baseModelPrefix) return { modelId: ev.baseModel };
   const served = await serveCheckpoint(deps, ev.baseModelPrefix, `${ev.modelId}-base`);
   return { modelId: served.modelId, served };

@@ -1,12 +1,11 @@
+import { unary } from '@platform/common';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Metadata } from '@grpc/grpc-js';
 import type { inferenceV1 } from '@platform/contracts';
 import type { ReplicaReady, ReplicaRemoved } from '@platform/events';
 import type { ObjectStore } from '@platform/object-store';
-import { firstValueFrom } from 'rxjs';
 import { downloadPrefix } from './download-model';
 import { startEngineProcess } from './engine-process';
 
@@ -32,7 +31,7 @@ export interface ServedCheckpoint {
 async function waitRoutable(inference: inferenceV1.InferenceServiceClient, modelId: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const res = await firstValueFrom(inference.listModels({}, new Metadata()));
+    const res = await unary(inference.listModels({}));
     if (res.models.some((m) => m.modelId === modelId && m.healthyReplicas > 0)) return;
     if (Date.now() > deadline) throw new Error(`the inference service did not route ${modelId} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 250));

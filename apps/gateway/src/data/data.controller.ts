@@ -2,12 +2,11 @@ import { Controller, Inject, type OnModuleInit } from '@nestjs/common';
 import type { ClientGrpc } from '@nestjs/microservices';
 import { ApiTags } from '@nestjs/swagger';
 import { sdgV1 } from '@platform/contracts';
-import { pageFrom, type PageRequest } from '@platform/common';
+import { pageFrom, type PageRequest, unary } from '@platform/common';
 import type { Principal } from '../auth/principal';
 import { ContainerAccessService } from '../access/container-access.service';
 import { cancellableProjectRoutes } from '../access/project-routes';
 import { UsersService } from '../identity/users.service';
-import { traceMetadata, unary } from '../http/grpc-call';
 import { PUBLIC_URL } from '../http/public-url';
 import { CreateDataRequest } from './data.dto';
 import { dataView } from './data-view';
@@ -54,24 +53,21 @@ export class DataController
 
   protected async createIn(projectId: string, body: CreateDataRequest, p: Principal) {
     const res = await unary(
-      this.sdg.createDataJob(
-        {
-          projectId,
-          name: body.name,
-          taxonomyId: body.taxonomy_id,
-          teacherModel: body.teacher_model ?? '',
-          judgeModel: body.judge_model ?? '',
-          createdBy: p.userId,
-          numInstructions: body.num_instructions ?? 0,
-        },
-        traceMetadata(),
-      ),
+      this.sdg.createDataJob({
+        projectId,
+        name: body.name,
+        taxonomyId: body.taxonomy_id,
+        teacherModel: body.teacher_model ?? '',
+        judgeModel: body.judge_model ?? '',
+        createdBy: p.userId,
+        numInstructions: body.num_instructions ?? 0,
+      }),
     );
     return dataView(res.dataJob as sdgV1.DataJob, this.publicUrl);
   }
 
   protected async listIn(projectId: string, page: PageRequest) {
-    const res = await unary(this.sdg.listDataJobs({ projectId, ...page }, traceMetadata()));
+    const res = await unary(this.sdg.listDataJobs({ projectId, ...page }));
     return pageFrom(
       res,
       res.dataJobs.map((j) => dataView(j, this.publicUrl, false)),
@@ -79,15 +75,15 @@ export class DataController
   }
 
   protected async getIn(projectId: string, id: string) {
-    const res = await unary(this.sdg.getDataJob({ projectId, id }, traceMetadata()));
+    const res = await unary(this.sdg.getDataJob({ projectId, id }));
     return dataView(res.dataJob as sdgV1.DataJob, this.publicUrl);
   }
 
   protected async deleteIn(projectId: string, id: string): Promise<void> {
-    await unary(this.sdg.deleteDataJob({ projectId, id }, traceMetadata()));
+    await unary(this.sdg.deleteDataJob({ projectId, id }));
   }
 
   protected async cancelIn(projectId: string, id: string): Promise<void> {
-    await unary(this.sdg.cancelDataJob({ projectId, id }, traceMetadata()));
+    await unary(this.sdg.cancelDataJob({ projectId, id }));
   }
 }

@@ -1,12 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, type OnModuleInit } from '@nestjs/common';
 import type { ClientGrpc } from '@nestjs/microservices';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { PlatformError, WATSONX_PAGE, isInstructlabId, pageLinks, pageRequest } from '@platform/common';
+import { PlatformError, WATSONX_PAGE, isInstructlabId, pageLinks, pageRequest, unary } from '@platform/common';
 import { trainingV1 } from '@platform/contracts';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { ContainerAccessService } from '../access/container-access.service';
 import type { MemberRole } from '../identity/membership.entity';
-import { traceMetadata, unary } from '../http/grpc-call';
 import { PUBLIC_URL } from '../http/public-url';
 import { requireVersion } from '../inference/api-version';
 import { TRAINING_CLIENT } from '../models/models.controller';
@@ -60,18 +59,15 @@ export class FineTuningsController implements OnModuleInit {
       if (body[field] !== undefined) throw PlatformError.invalid(`${field} must not be set for an InstructLab fine tuning.`, field);
     }
     const res = await unary(
-      this.training.createFineTuning(
-        {
-          projectId,
-          name: body.name,
-          description: body.description ?? '',
-          tags: body.tags ?? [],
-          dataId: dataIdOf(body.training_data_references[0]),
-          createdBy: p.userId,
-          hyperparameters: toHyperparameters(body.hyperparameters),
-        },
-        traceMetadata(),
-      ),
+      this.training.createFineTuning({
+        projectId,
+        name: body.name,
+        description: body.description ?? '',
+        tags: body.tags ?? [],
+        dataId: dataIdOf(body.training_data_references[0]),
+        createdBy: p.userId,
+        hyperparameters: toHyperparameters(body.hyperparameters),
+      }),
     );
     return fineTuningView(res.modelJob as trainingV1.ModelJob, this.publicUrl);
   }
@@ -98,9 +94,7 @@ export class FineTuningsController implements OnModuleInit {
     const res =
       type !== undefined && type !== 'ilab'
         ? { modelJobs: [], nextStart: '', totalCount: 0, limit: page.limit }
-        : await unary(
-            this.training.listFineTunings({ projectId: project, ...page, state: state ?? '', tagValue: tagValue ?? '' }, traceMetadata()),
-          );
+        : await unary(this.training.listFineTunings({ projectId: project, ...page, state: state ?? '', tagValue: tagValue ?? '' }));
     const query = { version: v, project_id: project, state, 'tag.value': tagValue, type, total_count: totalCount };
     return {
       limit: res.limit,
@@ -122,7 +116,7 @@ export class FineTuningsController implements OnModuleInit {
   ) {
     requireVersion(version);
     const project = await this.project(projectId, spaceId, p, 'viewer');
-    const res = await unary(this.training.getFineTuning({ projectId: project, id }, traceMetadata()));
+    const res = await unary(this.training.getFineTuning({ projectId: project, id }));
     return fineTuningView(res.modelJob as trainingV1.ModelJob, this.publicUrl);
   }
 
@@ -141,7 +135,7 @@ export class FineTuningsController implements OnModuleInit {
     if (hardDelete !== undefined && hardDelete !== 'true' && hardDelete !== 'false')
       throw PlatformError.invalid('hard_delete must be true or false.', 'hard_delete');
     const project = await this.project(projectId, spaceId, p, 'editor');
-    await unary(this.training.deleteFineTuning({ projectId: project, id, hardDelete: hardDelete === 'true' }, traceMetadata()));
+    await unary(this.training.deleteFineTuning({ projectId: project, id, hardDelete: hardDelete === 'true' }));
   }
 
   @Post(':id/cancel')
@@ -156,7 +150,7 @@ export class FineTuningsController implements OnModuleInit {
   ) {
     requireVersion(version);
     const project = await this.project(projectId, spaceId, p, 'editor');
-    const res = await unary(this.training.cancelFineTuning({ projectId: project, id }, traceMetadata()));
+    const res = await unary(this.training.cancelFineTuning({ projectId: project, id }));
     return fineTuningView(res.modelJob as trainingV1.ModelJob, this.publicUrl);
   }
 

@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import type { StreamSource } from './inference-rpc';
+import type { StreamSource } from '@platform/common';
 
 /** One event as the watsonx SDKs parse it: LF only, a space after each colon, single-line JSON. */
 export function sseFrame(id: number, data: unknown): string {

@@ -1,9 +1,8 @@
 import { Controller, Get, Inject, Param, Query, type OnModuleInit } from '@nestjs/common';
 import type { ClientGrpc } from '@nestjs/microservices';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { PlatformError, WATSONX_PAGE, arrayPage, pageFields, pageRequest } from '@platform/common';
+import { PlatformError, WATSONX_PAGE, arrayPage, pageFields, pageRequest, unary } from '@platform/common';
 import { inferenceV1 } from '@platform/contracts';
-import { traceMetadata, unary } from '../http/grpc-call';
 import { PUBLIC_URL } from '../http/public-url';
 import { requireVersion } from './api-version';
 import { INFERENCE_CLIENT } from './inference-client';
@@ -26,7 +25,7 @@ export class ModelSpecsController implements OnModuleInit {
   }
 
   private async specs(): Promise<ModelSpec[]> {
-    const res = await unary(this.inference.listModels({}, traceMetadata()));
+    const res = await unary(this.inference.listModels({}));
     return res.models.map(modelSpec);
   }
 

@@ -1,14 +1,13 @@
 import { Body, Controller, Headers, HttpCode, Inject, Post, type OnModuleInit } from '@nestjs/common';
-import type { ClientGrpc, GrpcOptions } from '@nestjs/microservices';
+import type { ClientGrpc } from '@nestjs/microservices';
 import { ApiHeader, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsNotEmpty, IsString, MaxLength, ValidateNested } from 'class-validator';
-import { envInt, grpcOptions, serviceGrpcUrl } from '@platform/common';
+import { unary } from '@platform/common';
 import { evaluationV1 } from '@platform/contracts';
 import { ContainerAccessService } from '../access/container-access.service';
 import { projectFromHeaders, type RequestHeaders } from '../access/request-project';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
-import { traceMetadata, unary } from '../http/grpc-call';
 import { UsersService } from '../identity/users.service';
 import { textOf } from './llama-stack-content';
 import { DialogDto, MessageDto } from './llama-stack.dto';
@@ -16,18 +15,6 @@ import { parseModelNames, resolveModel, type ModelNames } from './model-names';
 
 /** The evaluation service, with the inference deadline: a judge grading k generations per prompt takes a while. */
 export const EVALUATION_CLIENT = 'EVALUATION_CLIENT';
-
-export function evaluationClientOptions(): GrpcOptions {
-  const base = grpcOptions(serviceGrpcUrl('evaluation'), ['evaluation']);
-  const timeout = `${(envInt('PLATFORM_INFERENCE_TIMEOUT_MS', 600_000) / 1000).toFixed(3)}s`;
-  const config = {
-    methodConfig: [{ name: [{ service: 'evaluation.v1.EvaluationService' }, { service: 'grpc.health.v1.Health' }], timeout }],
-  };
-  return {
-    ...base,
-    options: { ...base.options, channelOptions: { ...base.options.channelOptions, 'grpc.service_config': JSON.stringify(config) } },
-  };
-}
 
 const MAX_PROMPTS = 64;
 const MAX_GENERATIONS = 16;
@@ -126,6 +113,6 @@ export class RewardScoringController implements OnModuleInit {
   async score(@Body() body: RewardScoringRequestDto, @Headers() headers: RequestHeaders, @CurrentPrincipal() p: Principal) {
     const projectId = await projectFromHeaders(headers, ['X-Project-Id'], p, this.users, this.access);
     const req = rewardScoringRequest(body, projectId, resolveModel(this.models, body.model));
-    return rewardScoringView(req, await unary(this.evaluation.scoreRewards(req, traceMetadata())));
+    return rewardScoringView(req, await unary(this.evaluation.scoreRewards(req)));
   }
 }

@@ -1,5 +1,5 @@
 import { Body, Controller, Headers, HttpCode, Inject, Post, type OnModuleInit } from '@nestjs/common';
-import type { ClientGrpc, GrpcOptions } from '@nestjs/microservices';
+import type { ClientGrpc } from '@nestjs/microservices';
 import { ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -16,29 +16,18 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { envInt, grpcOptions, serviceGrpcUrl } from '@platform/common';
+import { unary } from '@platform/common';
 import { sdgV1 } from '@platform/contracts';
 import { ContainerAccessService } from '../access/container-access.service';
 import { projectFromHeaders, type RequestHeaders } from '../access/request-project';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
-import { traceMetadata, unary } from '../http/grpc-call';
 import { UsersService } from '../identity/users.service';
 import { textOf } from './llama-stack-content';
 import { MessageDto } from './llama-stack.dto';
 import { parseModelNames, resolveModel, type ModelNames } from './model-names';
 
-/** The SDG service for this route only: k generations per prompt plus judging outlast the CRUD deadline. */
+/** The SDG service for this route only, with the long deadline: k generations per prompt plus judging outlast CRUD's. */
 export const SDG_GENERATION_CLIENT = 'SDG_GENERATION_CLIENT';
-
-export function sdgGenerationClientOptions(): GrpcOptions {
-  const base = grpcOptions(serviceGrpcUrl('sdg'), ['sdg']);
-  const timeout = `${(envInt('PLATFORM_INFERENCE_TIMEOUT_MS', 600_000) / 1000).toFixed(3)}s`;
-  const config = { methodConfig: [{ name: [{ service: 'sdg.v1.SdgService' }, { service: 'grpc.health.v1.Health' }], timeout }] };
-  return {
-    ...base,
-    options: { ...base.options, channelOptions: { ...base.options.channelOptions, 'grpc.service_config': JSON.stringify(config) } },
-  };
-}
 
 const FILTERING = ['none', 'random', 'top_k', 'top_p', 'top_k_top_p', 'sigmoid'];
 const MAX_PROMPTS = 64;
@@ -139,6 +128,6 @@ export class SyntheticDataGenerationController implements OnModuleInit {
       temperature: rs.temperature,
       maxTokens: rs.max_tokens,
     };
-    return syntheticDataView(await unary(this.sdg.generateSyntheticData(req, traceMetadata())));
+    return syntheticDataView(await unary(this.sdg.generateSyntheticData(req)));
   }
 }

@@ -2,12 +2,11 @@ import { Controller, Inject, type OnModuleInit } from '@nestjs/common';
 import type { ClientGrpc } from '@nestjs/microservices';
 import { ApiTags } from '@nestjs/swagger';
 import { trainingV1 } from '@platform/contracts';
-import { pageFrom, type PageRequest } from '@platform/common';
+import { pageFrom, type PageRequest, unary } from '@platform/common';
 import type { Principal } from '../auth/principal';
 import { ContainerAccessService } from '../access/container-access.service';
 import { cancellableProjectRoutes } from '../access/project-routes';
 import { UsersService } from '../identity/users.service';
-import { traceMetadata, unary } from '../http/grpc-call';
 import { PUBLIC_URL } from '../http/public-url';
 import { toHyperparameters } from './hyperparameters.dto';
 import { CreateModelRequest } from './model.dto';
@@ -56,38 +55,27 @@ export class ModelsController
   protected async createIn(projectId: string, body: CreateModelRequest, p: Principal) {
     const res = await unary(
       this.training.createModelJob(
-        {
-          projectId,
-          name: body.name,
-          dataId: body.data_id,
-          createdBy: p.userId,
-          baseModel: body.base_model ?? '',
-          hyperparameters: toHyperparameters(body.hyperparameters),
-        },
-        traceMetadata(),
+        { projectId, name: body.name, dataId: body.data_id, createdBy: p.userId, baseModel: body.base_model ?? '', hyperparameters: toHyperparameters(body.hyperparameters) },
       ),
     );
     return modelView(res.modelJob as trainingV1.ModelJob, this.publicUrl);
   }
 
   protected async listIn(projectId: string, page: PageRequest) {
-    const res = await unary(this.training.listModelJobs({ projectId, ...page }, traceMetadata()));
-    return pageFrom(
-      res,
-      res.modelJobs.map((j) => modelView(j, this.publicUrl, false)),
-    );
+    const res = await unary(this.training.listModelJobs({ projectId, ...page }));
+    return pageFrom(res, res.modelJobs.map((j) => modelView(j, this.publicUrl, false)));
   }
 
   protected async getIn(projectId: string, id: string) {
-    const res = await unary(this.training.getModelJob({ projectId, id }, traceMetadata()));
+    const res = await unary(this.training.getModelJob({ projectId, id }));
     return modelView(res.modelJob as trainingV1.ModelJob, this.publicUrl);
   }
 
   protected async deleteIn(projectId: string, id: string): Promise<void> {
-    await unary(this.training.deleteModelJob({ projectId, id }, traceMetadata()));
+    await unary(this.training.deleteModelJob({ projectId, id }));
   }
 
   protected async cancelIn(projectId: string, id: string): Promise<void> {
-    await unary(this.training.cancelModelJob({ projectId, id }, traceMetadata()));
+    await unary(this.training.cancelModelJob({ projectId, id }));
   }
 }

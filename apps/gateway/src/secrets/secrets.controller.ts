@@ -1,12 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, type OnModuleInit } from '@nestjs/common';
 import type { ClientGrpc } from '@nestjs/microservices';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { INSTRUCTLAB_PAGE, pageFields, pageRequest, requireInstructlabId } from '@platform/common';
+import { INSTRUCTLAB_PAGE, pageFields, pageRequest, requireInstructlabId, unary } from '@platform/common';
 import { secretsV1 } from '@platform/contracts';
 import { ContainerAccessService } from '../access/container-access.service';
 import { projectOrDefault } from '../access/request-project';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
-import { traceMetadata, unary } from '../http/grpc-call';
 import { PUBLIC_URL } from '../http/public-url';
 import { UsersService } from '../identity/users.service';
 import { TAXONOMY_CLIENT } from '../taxonomies/taxonomies.controller';
@@ -40,19 +39,16 @@ export class SecretsController implements OnModuleInit {
   async create(@Query('project_id') projectId: string | undefined, @Body() body: CreateSecretRequest, @CurrentPrincipal() p: Principal) {
     const project = await this.projectOf(projectId, p, 'editor');
     const res = await unary(
-      this.secrets.createSecret(
-        {
-          projectId: project,
-          name: body.name,
-          secretType: body.secret_type,
-          description: body.description ?? '',
-          username: body.username ?? '',
-          password: body.password ?? '',
-          payload: body.payload ?? '',
-          createdBy: p.userId,
-        },
-        traceMetadata(),
-      ),
+      this.secrets.createSecret({
+        projectId: project,
+        name: body.name,
+        secretType: body.secret_type,
+        description: body.description ?? '',
+        username: body.username ?? '',
+        password: body.password ?? '',
+        payload: body.payload ?? '',
+        createdBy: p.userId,
+      }),
     );
     return secretView(res.secret as secretsV1.SecretMetadata);
   }
@@ -70,7 +66,7 @@ export class SecretsController implements OnModuleInit {
   ) {
     const page = pageRequest({ limit, start }, INSTRUCTLAB_PAGE);
     const project = await this.projectOf(projectId, p, 'viewer');
-    const res = await unary(this.secrets.listSecrets({ projectId: project, ...page }, traceMetadata()));
+    const res = await unary(this.secrets.listSecrets({ projectId: project, ...page }));
     return { secrets: res.secrets.map(secretView), ...pageFields(`${this.publicUrl}/api/v2/secrets`, { project_id: project }, res) };
   }
 
@@ -80,7 +76,7 @@ export class SecretsController implements OnModuleInit {
   async get(@Query('project_id') projectId: string | undefined, @Param('id') id: string, @CurrentPrincipal() p: Principal) {
     const project = await this.projectOf(projectId, p, 'viewer');
     requireInstructlabId(id, 'secret');
-    const res = await unary(this.secrets.getSecret({ projectId: project, id }, traceMetadata()));
+    const res = await unary(this.secrets.getSecret({ projectId: project, id }));
     return secretView(res.secret as secretsV1.SecretMetadata);
   }
 
@@ -95,7 +91,7 @@ export class SecretsController implements OnModuleInit {
   ): Promise<void> {
     const project = await this.projectOf(projectId, p, 'editor');
     requireInstructlabId(id, 'secret');
-    await unary(this.secrets.deleteSecret({ projectId: project, id }, traceMetadata()));
+    await unary(this.secrets.deleteSecret({ projectId: project, id }));
   }
 
   private async projectOf(projectId: string | undefined, p: Principal, role: 'viewer' | 'editor'): Promise<string> {

@@ -2,12 +2,11 @@ import { Controller, Inject, type OnModuleInit } from '@nestjs/common';
 import type { ClientGrpc } from '@nestjs/microservices';
 import { ApiTags } from '@nestjs/swagger';
 import { taxonomyV1 } from '@platform/contracts';
-import { pageFrom, type PageRequest } from '@platform/common';
+import { pageFrom, type PageRequest, unary } from '@platform/common';
 import type { Principal } from '../auth/principal';
 import { ContainerAccessService } from '../access/container-access.service';
 import { projectRoutes } from '../access/project-routes';
 import { UsersService } from '../identity/users.service';
-import { traceMetadata, unary } from '../http/grpc-call';
 import { PUBLIC_URL } from '../http/public-url';
 import { CreateTaxonomyRequest } from './taxonomy.dto';
 import { taxonomyView } from './taxonomy-view';
@@ -53,26 +52,23 @@ export class TaxonomiesController
 
   protected async createIn(projectId: string, body: CreateTaxonomyRequest, p: Principal) {
     const res = await unary(
-      this.taxonomies.createTaxonomy(
-        {
-          projectId,
-          name: body.name,
-          taxonomyPathCos: body.taxonomy_path_cos ?? '',
-          cosBucketInformation: body.cos_bucket_information,
-          secretsManagerConfig: body.secrets_manager_config && {
-            url: body.secrets_manager_config.url,
-            gitId: body.secrets_manager_config.git_id,
-          },
-          createdBy: p.userId,
+      this.taxonomies.createTaxonomy({
+        projectId,
+        name: body.name,
+        taxonomyPathCos: body.taxonomy_path_cos ?? '',
+        cosBucketInformation: body.cos_bucket_information,
+        secretsManagerConfig: body.secrets_manager_config && {
+          url: body.secrets_manager_config.url,
+          gitId: body.secrets_manager_config.git_id,
         },
-        traceMetadata(),
-      ),
+        createdBy: p.userId,
+      }),
     );
     return taxonomyView(res.taxonomy as taxonomyV1.Taxonomy, this.publicUrl);
   }
 
   protected async listIn(projectId: string, page: PageRequest) {
-    const res = await unary(this.taxonomies.listTaxonomies({ projectId, ...page }, traceMetadata()));
+    const res = await unary(this.taxonomies.listTaxonomies({ projectId, ...page }));
     return pageFrom(
       res,
       res.taxonomies.map((t) => taxonomyView(t, this.publicUrl, false)),
@@ -80,11 +76,11 @@ export class TaxonomiesController
   }
 
   protected async getIn(projectId: string, id: string) {
-    const res = await unary(this.taxonomies.getTaxonomy({ projectId, id }, traceMetadata()));
+    const res = await unary(this.taxonomies.getTaxonomy({ projectId, id }));
     return taxonomyView(res.taxonomy as taxonomyV1.Taxonomy, this.publicUrl);
   }
 
   protected async deleteIn(projectId: string, id: string): Promise<void> {
-    await unary(this.taxonomies.deleteTaxonomy({ projectId, id }, traceMetadata()));
+    await unary(this.taxonomies.deleteTaxonomy({ projectId, id }));
   }
 }

@@ -3,6 +3,7 @@ import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
+import { connectGrpcService, type GrpcServiceClient } from '@platform/common';
 import { inferenceV1 } from '@platform/contracts';
 import { encodeEvent, replicaEventsWithPrefix, type ReplicaReady, type ReplicaRemoved } from '@platform/events';
 import { freePort } from '@platform/infra';
@@ -11,7 +12,6 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { REPLICA_REGISTRATION } from '../inference.module';
 import { startInferenceService } from '../main';
 import { type EngineProcess, startEngineProcess, tinyModelDir } from '../testing/engine-process';
-import { inferenceClient } from '../testing/inference-client';
 import type { ReplicaRegistration } from './replica-registration';
 
 const MODEL = 'tiny/llama';
@@ -22,7 +22,7 @@ type Service = Awaited<ReturnType<typeof startInferenceService>>;
 /** One inference service process-in-process with its own gRPC and ops ports. */
 interface Instance {
   service: Service;
-  client: ReturnType<typeof inferenceClient>;
+  client: GrpcServiceClient<inferenceV1.InferenceServiceClient>;
   opsPort: number;
   registration: ReplicaRegistration;
   close(): Promise<void>;
@@ -38,7 +38,10 @@ async function startInstance(): Promise<Instance> {
     inferenceGrpcUrl: grpcUrl,
     inferenceOpsPort: opsPort,
   });
-  const client = inferenceClient(grpcUrl);
+  const client = connectGrpcService<inferenceV1.InferenceServiceClient>('inference', inferenceV1.INFERENCE_SERVICE_NAME, {
+    url: grpcUrl,
+    deadline: 'long',
+  });
   const registration = service.app.get<string, { registration: ReplicaRegistration }>(REPLICA_REGISTRATION).registration;
   return {
     service,

@@ -1,13 +1,5 @@
-import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
-import { PlatformError, TRACE_HEADER, currentTraceId, decodeErrorDetails } from '@platform/common';
-
-/** Metadata carrying the caller's trace to the next service. */
-export function traceMetadata(): Metadata {
-  const md = new Metadata();
-  const trace = currentTraceId();
-  if (trace) md.set(TRACE_HEADER, trace);
-  return md;
-}
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import { PlatformError, decodeErrorDetails } from '@platform/common';
 
 export function grpcCode(err: unknown): GrpcStatus | undefined {
   const code = (err as { code?: unknown } | null)?.code;

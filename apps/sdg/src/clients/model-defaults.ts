@@ -1,7 +1,6 @@
-import { PlatformError } from '@platform/common';
+import { PlatformError, unary } from '@platform/common';
 import type { inferenceV1 } from '@platform/contracts';
-import { lastValueFrom } from 'rxjs';
-import { dependencyError, traceMetadata } from './grpc-errors';
+import { dependencyError } from './grpc-errors';
 
 export interface ModelChoice {
   teacherModel: string;
@@ -44,7 +43,7 @@ export class ModelDefaults {
 
   private async catalog(): Promise<inferenceV1.ModelInfo[]> {
     try {
-      return (await lastValueFrom(this.inference.listModels({}, traceMetadata()))).models;
+      return (await unary(this.inference.listModels({}))).models;
     } catch (err) {
       throw dependencyError('inference', err);
     }

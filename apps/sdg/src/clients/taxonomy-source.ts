@@ -1,8 +1,7 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { PlatformError } from '@platform/common';
+import { PlatformError, unary } from '@platform/common';
 import { taxonomyV1 } from '@platform/contracts';
-import { lastValueFrom } from 'rxjs';
-import { dependencyError, grpcCode, grpcMessage, traceMetadata } from './grpc-errors';
+import { dependencyError, grpcCode, grpcMessage } from './grpc-errors';
 
 /** The taxonomy service as SDG needs it: does a taxonomy exist in a project, and what are its leaves. */
 export class TaxonomySource {
@@ -10,7 +9,7 @@ export class TaxonomySource {
 
   async requireTaxonomy(projectId: string, taxonomyId: string): Promise<taxonomyV1.Taxonomy> {
     try {
-      const res = await lastValueFrom(this.taxonomies.getTaxonomy({ projectId, id: taxonomyId }, traceMetadata()));
+      const res = await unary(this.taxonomies.getTaxonomy({ projectId, id: taxonomyId }));
       if (!res.taxonomy)
         throw PlatformError.notFound(`Taxonomy ${taxonomyId} was not found in project ${projectId}.`, 'taxonomy_not_found');
       return res.taxonomy;
@@ -21,7 +20,7 @@ export class TaxonomySource {
 
   async leaves(projectId: string, taxonomyId: string): Promise<taxonomyV1.TaxonomyLeaf[]> {
     try {
-      const res = await lastValueFrom(this.taxonomies.getTaxonomyContent({ projectId, id: taxonomyId }, traceMetadata()));
+      const res = await unary(this.taxonomies.getTaxonomyContent({ projectId, id: taxonomyId }));
       return res.leaves;
     } catch (err) {
       throw toTaxonomyError(err, projectId, taxonomyId);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { PlatformError } from '@platform/common';
+import { PlatformError, connectGrpcService } from '@platform/common';
+import { evaluationV1, inferenceV1 } from '@platform/contracts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ModelDefaults } from '../clients/model-defaults';
 import {
@@ -10,10 +11,8 @@ import {
   startStarterEngine,
   type RunningProcess,
 } from '../pipelines/testing/starter-stack';
-import { inferenceGrpcClient } from '../teacher/inference-grpc';
 import { Limiter } from '../teacher/limiter';
 import { InferenceTeacher } from '../teacher/teacher-client';
-import { evaluationGrpcClient } from './evaluation-client';
 import { SyntheticDataService } from './synthetic-data.service';
 
 /** Llama Stack synthetic data generation on real processes: starter model, inference and evaluation services. */
@@ -47,8 +46,14 @@ describe('GenerateSyntheticData', () => {
       PLATFORM_EVENTS_PREFIX: `sdgls${suffix}.events`,
       PLATFORM_EVALUATION_CONSUMER: `sdg-ls-${suffix}`,
     });
-    const inf = inferenceGrpcClient(inference.url);
-    const ev = evaluationGrpcClient(evaluation.url);
+    const inf = connectGrpcService<inferenceV1.InferenceServiceClient>('inference', inferenceV1.INFERENCE_SERVICE_NAME, {
+      url: inference.url,
+      deadline: 'long',
+    });
+    const ev = connectGrpcService<evaluationV1.EvaluationServiceClient>('evaluation', evaluationV1.EVALUATION_SERVICE_NAME, {
+      url: evaluation.url,
+      deadline: 'long',
+    });
     closers.push(inf.close, ev.close);
     const limiter = new Limiter(16);
     service = new SyntheticDataService(

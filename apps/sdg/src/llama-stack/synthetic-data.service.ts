@@ -1,7 +1,6 @@
-import { PlatformError } from '@platform/common';
+import { PlatformError, unary } from '@platform/common';
 import type { evaluationV1, sdgV1 } from '@platform/contracts';
-import { lastValueFrom } from 'rxjs';
-import { dependencyError, traceMetadata } from '../clients/grpc-errors';
+import { dependencyError } from '../clients/grpc-errors';
 import type { ModelDefaults } from '../clients/model-defaults';
 import { derivedSeed } from '../pipelines/engine/row';
 import type { Teacher } from '../teacher/teacher-client';
@@ -76,18 +75,15 @@ export class SyntheticDataService {
     );
     let scored: evaluationV1.ScoreRewardsResponse;
     try {
-      scored = await lastValueFrom(
-        this.evaluation.scoreRewards(
-          {
-            projectId: req.projectId,
-            model: judgeModel,
-            promptGenerations: req.prompts.map((p, i) => ({
-              dialog: [{ role: p.role, content: p.content }],
-              generations: generations[i].map((content) => ({ role: 'assistant', content })),
-            })),
-          },
-          traceMetadata(),
-        ),
+      scored = await unary(
+        this.evaluation.scoreRewards({
+          projectId: req.projectId,
+          model: judgeModel,
+          promptGenerations: req.prompts.map((p, i) => ({
+            dialog: [{ role: p.role, content: p.content }],
+            generations: generations[i].map((content) => ({ role: 'assistant', content })),
+          })),
+        }),
       );
     } catch (err) {
       throw dependencyError('evaluation', err);

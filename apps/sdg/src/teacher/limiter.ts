@@ -1,4 +1,4 @@
-import { abortError } from './inference-grpc';
+import { abortError } from '@platform/common';
 
 /**
  * A counting semaphore for calls in flight. Every teacher and judge call of a job takes one slot, so the job

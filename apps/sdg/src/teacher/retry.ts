@@ -1,5 +1,5 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { abortError } from './inference-grpc';
+import { abortError } from '@platform/common';
 
 /** Pools answer RESOURCE_EXHAUSTED (HTTP 429) when full and UNAVAILABLE while replicas come and go: both pass. */
 const RETRYABLE: ReadonlySet<number> = new Set([GrpcStatus.RESOURCE_EXHAUSTED, GrpcStatus.UNAVAILABLE]);

@@ -1,8 +1,7 @@
-import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
+import { status as GrpcStatus } from '@grpc/grpc-js';
 import type { ClientGrpc } from '@nestjs/microservices';
-import { TRACE_HEADER, currentTraceId } from '@platform/common';
+import { unary } from '@platform/common';
 import { dataJobStatusName, sdgV1 } from '@platform/contracts';
-import { lastValueFrom } from 'rxjs';
 
 /** What training needs to know about an SDG run. */
 export interface DataJobInfo {
@@ -29,11 +28,8 @@ export class GrpcDataJobs implements DataJobs {
   }
 
   async get(projectId: string, dataId: string): Promise<DataJobInfo | null> {
-    const md = new Metadata();
-    const trace = currentTraceId();
-    if (trace) md.set(TRACE_HEADER, trace);
     try {
-      const { dataJob } = await lastValueFrom(this.sdg.getDataJob({ projectId, id: dataId }, md));
+      const { dataJob } = await unary(this.sdg.getDataJob({ projectId, id: dataId }));
       if (!dataJob) return null;
       return {
         id: dataJob.id,
