@@ -60,7 +60,12 @@ describe('watsonx text APIs through the official SDK', () => {
     expect(one.body).toMatchObject({ model_id: MODEL });
     const tasks = await wx.listFoundationModelTasks({ limit: 2 });
     expect(tasks.result.resources).toHaveLength(2);
-    expect(tasks.result.next?.href).toContain('start=2');
+    expect(tasks.result.next?.href).toMatch(/[?&]start=[\w-]+/);
+    // The SDK's pager follows the start in next.href to the last page: every task once, in rank order.
+    const all = await new WatsonXAI.FoundationModelTasksPager(wx, { limit: 2 }).getAll();
+    expect(all).toHaveLength(tasks.result.total_count ?? -1);
+    expect(all.map((t) => t.rank)).toEqual([...all.map((t) => t.rank)].sort((a, b) => (a ?? 0) - (b ?? 0)));
+    expect(new Set(all.map((t) => t.task_id)).size).toBe(all.length);
   });
 
   it('generateText with watsonx parameters and return options', async () => {

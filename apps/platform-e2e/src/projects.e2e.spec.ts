@@ -23,6 +23,19 @@ describe('projects', () => {
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     const listed = await api.request<{ resources: { metadata: { guid: string } }[] }>('GET', '/v2/projects', { token });
     expect(listed.body.resources.map((r) => r.metadata.guid)).toEqual([id]);
+    // Paged: total_results (the data platform's name), then next.href until it is gone, oldest first.
+    const second = (await api.request<{ metadata: { guid: string } }>('POST', '/v2/projects', { token, body: { name: 'Second' } })).body
+      .metadata.guid;
+    type ProjectPage = { total_results: number; limit: number; next?: { href: string }; resources: { metadata: { guid: string } }[] };
+    const walked: string[] = [];
+    for (let href: string | undefined = `${platform.url}/v2/projects?limit=1`; href;) {
+      const page: ProjectPage = (await api.request<ProjectPage>('GET', href.replace(platform.url, ''), { token })).body;
+      expect(page).toMatchObject({ total_results: 2, limit: 1 });
+      walked.push(...page.resources.map((r) => r.metadata.guid));
+      href = page.next?.href;
+    }
+    expect(walked).toEqual([id, second]);
+    expect((await api.request('DELETE', `/v2/projects/${second}`, { token })).status).toBe(204);
     expect((await api.request('GET', `/v2/projects/${id}`, { token })).body).toMatchObject({ entity: { name: 'Granite tuning' } });
     expect((await api.request('DELETE', `/v2/projects/${id}`, { token })).status).toBe(204);
     const gone = await api.request('GET', `/v2/projects/${id}`, { token });
@@ -167,6 +180,12 @@ describe('spaces through the official watsonx.ai SDK', () => {
     expect(got.result.entity.members?.[0]).toMatchObject({ role: 'admin' });
     const listed = await wx.listSpaces({ limit: 10 });
     expect(listed.result.resources.map((s) => s.metadata.id)).toContain(spaceId);
+    // More spaces than one page: the SDK's pager reads start from next.href and walks to the end, each space once.
+    const more = [spaceId];
+    for (const name of ['second', 'third']) more.push((await wx.createSpace({ name })).result.metadata.id);
+    const walked = await new WatsonXAI.ListSpacesPager(wx, { limit: 2 }).getAll();
+    expect(walked.map((s) => s.metadata.id)).toEqual(more);
+    for (const id of more.slice(1)) await wx.deleteSpace({ spaceId: id });
     const updated = await wx.updateSpace({ spaceId, jsonPatch: [{ op: 'replace', path: '/description', value: 'renamed' }] });
     expect(updated.result.entity.description).toBe('renamed');
     await wx.deleteSpace({ spaceId });
