@@ -1,3 +1,4 @@
+import type { ModelMetrics } from '@platform/events';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { ResolvedHyperparameters } from './hyperparameters';
 
@@ -28,21 +29,6 @@ export interface StoredTokens {
   phase2: number;
 }
 
-/** The evaluation service's metrics, in the seed's `model_metrics` shape (snake_case keys kept as received). */
-export interface StoredEvalMetrics {
-  mmlu?: { overall_average: number; scores: Record<string, number> };
-  mmlu_branch?: BranchMetricsJson;
-  mt_bench?: { overall_average: number; error_rate: number; scores: Record<string, number> };
-  mt_bench_branch?: BranchMetricsJson;
-}
-
-export interface BranchMetricsJson {
-  error_rate: number;
-  improvements: Record<string, number>;
-  regressions: Record<string, number>;
-  no_change: Record<string, number>;
-}
-
 const bigintNumber = { to: (v: number) => v, from: (v: string | number) => Number(v) };
 
 @Entity({ name: 'model_jobs' })
@@ -64,7 +50,8 @@ export class ModelJobEntity {
   @Column({ type: 'jsonb', nullable: true }) progress!: StoredProgress | null;
   @Column({ type: 'jsonb', default: () => "'[]'" }) checkpoints!: StoredCheckpoint[];
   @Column({ name: 'best_checkpoint', type: 'jsonb', nullable: true }) bestCheckpoint!: StoredCheckpoint | null;
-  @Column({ name: 'eval_metrics', type: 'jsonb', nullable: true }) evalMetrics!: StoredEvalMetrics | null;
+  /** The evaluation service's verdict, as `evaluation.model.evaluated` carried it (checked by the catalog's parser). */
+  @Column({ name: 'eval_metrics', type: 'jsonb', nullable: true }) evalMetrics!: ModelMetrics | null;
   @Column({ name: 'tokens_estimated', type: 'bigint', default: 0, transformer: bigintNumber }) tokensEstimated!: number;
   @Column({ name: 'tokens_phase1', type: 'bigint', default: 0, transformer: bigintNumber }) tokensPhase1!: number;
   @Column({ name: 'tokens_phase2', type: 'bigint', default: 0, transformer: bigintNumber }) tokensPhase2!: number;

@@ -1,7 +1,8 @@
 import { trainingV1 } from '@platform/contracts';
+import type { BranchMetrics } from '@platform/events';
 import { hyperparametersMessage } from './hyperparameters';
 import { baseModelLabel } from './training-config';
-import type { BranchMetricsJson, ModelJobEntity, ModelJobStatus, StoredCheckpoint } from './model-job.entity';
+import type { ModelJobEntity, ModelJobStatus, StoredCheckpoint } from './model-job.entity';
 
 const STATUS: Record<ModelJobStatus, trainingV1.ModelJobStatus> = {
   queued: trainingV1.ModelJobStatus.MODEL_JOB_STATUS_QUEUED,
@@ -13,11 +14,15 @@ const STATUS: Record<ModelJobStatus, trainingV1.ModelJobStatus> = {
 
 const checkpoint = (c: StoredCheckpoint): trainingV1.Checkpoint => ({ phase: c.phase, epoch: c.epoch, objectPrefix: c.objectPrefix });
 
-const branch = (b: BranchMetricsJson | undefined): trainingV1.BranchMetrics | undefined =>
-  b && { errorRate: b.error_rate, improvements: b.improvements, regressions: b.regressions, noChange: b.no_change };
+const branch = (b: BranchMetrics): trainingV1.BranchMetrics => ({
+  errorRate: b.error_rate,
+  improvements: b.improvements,
+  regressions: b.regressions,
+  noChange: b.no_change,
+});
 
 export function toModelJobMessage(j: ModelJobEntity): trainingV1.ModelJob {
-  const m = j.evalMetrics ?? {};
+  const m = j.evalMetrics;
   const trained = j.tokensPhase1 + j.tokensPhase2;
   return {
     id: j.id,
@@ -33,10 +38,10 @@ export function toModelJobMessage(j: ModelJobEntity): trainingV1.ModelJob {
     runningAt: j.runningAt ?? undefined,
     modifiedAt: j.modifiedAt,
     modelMetrics: {
-      mmlu: m.mmlu && { overallAverage: m.mmlu.overall_average, scores: m.mmlu.scores },
-      mmluBranch: branch(m.mmlu_branch),
-      mtBench: m.mt_bench && { overallAverage: m.mt_bench.overall_average, errorRate: m.mt_bench.error_rate, scores: m.mt_bench.scores },
-      mtBenchBranch: branch(m.mt_bench_branch),
+      mmlu: m ? { overallAverage: m.mmlu.overall_average, scores: m.mmlu.scores } : undefined,
+      mmluBranch: m ? branch(m.mmlu_branch) : undefined,
+      mtBench: m ? { overallAverage: m.mt_bench.overall_average, errorRate: m.mt_bench.error_rate, scores: m.mt_bench.scores } : undefined,
+      mtBenchBranch: m ? branch(m.mt_bench_branch) : undefined,
       tokens: {
         trainingEstimated: j.tokensEstimated,
         trainingTotal: trained,

@@ -1,46 +1,11 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from '@platform/common';
-import { startConsumer, type EventConsumer, type EventEnvelope } from '@platform/events';
+import { parseModelEvaluated, parseModelEvaluationFailed, startConsumer, type EventConsumer } from '@platform/events';
 import type { ObjectStore } from '@platform/object-store';
-import type { BranchMetricsJson, StoredEvalMetrics } from '../model-job.entity';
 import type { TrainingConfig } from '../training-config';
-import { evaluationEventCatalog, type ModelEvaluated, type ModelEvaluationFailed } from '../training-events';
+import { evaluationEventCatalog } from '../training-events';
 import { JobRunner } from '../worker/job-runner';
 import type { JobStore } from '../worker/job-store';
-
-const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
-const numbers = (v: unknown): Record<string, number> =>
-  v && typeof v === 'object'
-    ? Object.fromEntries(
-        Object.entries(v as Record<string, unknown>).filter(([, x]) => typeof x === 'number' && Number.isFinite(x)) as [string, number][],
-      )
-    : {};
-
-function branch(v: unknown): BranchMetricsJson | undefined {
-  if (!v || typeof v !== 'object') return undefined;
-  const o = v as Record<string, unknown>;
-  return {
-    error_rate: num(o.error_rate),
-    improvements: numbers(o.improvements),
-    regressions: numbers(o.regressions),
-    no_change: numbers(o.no_change),
-  };
-}
-
-/** Keeps the seed's four benchmark objects (and only numbers inside them) from the evaluation service's payload. */
-export function toStoredMetrics(m: Record<string, unknown>): StoredEvalMetrics {
-  const out: StoredEvalMetrics = {};
-  const mmlu = m.mmlu as Record<string, unknown> | undefined;
-  if (mmlu && typeof mmlu === 'object') out.mmlu = { overall_average: num(mmlu.overall_average), scores: numbers(mmlu.scores) };
-  const mt = m.mt_bench as Record<string, unknown> | undefined;
-  if (mt && typeof mt === 'object')
-    out.mt_bench = { overall_average: num(mt.overall_average), error_rate: num(mt.error_rate), scores: numbers(mt.scores) };
-  const mb = branch(m.mmlu_branch);
-  if (mb) out.mmlu_branch = mb;
-  const tb = branch(m.mt_bench_branch);
-  if (tb) out.mt_bench_branch = tb;
-  return out;
-}
 
 /**
  * Finishes jobs from the evaluation service's verdict: the best checkpoint is copied to trained_models/<id>/model/
@@ -55,7 +20,7 @@ export async function startEvaluationResults(o: {
   logger: Logger;
 }): Promise<EventConsumer> {
   const events = evaluationEventCatalog(o.config.eventsPrefix);
-  return startConsumer<EventEnvelope<ModelEvaluated | ModelEvaluationFailed>>({
+  return startConsumer({
     nc: o.nc,
     stream: o.config.eventsStream,
     durable: `${o.config.durablePrefix}-evaluation-results`,
@@ -67,15 +32,19 @@ export async function startEvaluationResults(o: {
     nakDelayMs: o.config.evaluationRetryMs,
     logger: o.logger,
     handler: async (event) => {
-      const job = await o.jobs.find(event.data.modelId);
-      if (!events.is(event, 'evaluation.model.evaluated') && !events.is(event, 'evaluation.model.failed')) return;
+      // A malformed verdict throws PermanentEventError here: the consumer terminates it as poison.
+      const failed = events.is(event, 'evaluation.model.failed') ? parseModelEvaluationFailed(event.data) : undefined;
+      const data = events.is(event, 'evaluation.model.evaluated') ? parseModelEvaluated(event.data) : undefined;
+      const modelId = failed?.modelId ?? data?.modelId;
+      if (modelId === undefined) return;
+      const job = await o.jobs.find(modelId);
       if (!job || job.status !== 'running') return;
       if (job.state !== 'evaluating') throw new Error(`model ${job.id} is still training (${job.state}); evaluation result deferred`);
-      if (events.is(event, 'evaluation.model.failed')) {
-        await o.jobs.fail(job, `evaluation failed: ${event.data.reason}`);
+      if (failed) {
+        await o.jobs.fail(job, `evaluation failed: ${failed.reason}`);
         return;
       }
-      const data = event.data as ModelEvaluated;
+      if (!data) return;
       const best = job.checkpoints.find((c) => c.phase === data.bestCheckpoint.phase && c.epoch === data.bestCheckpoint.epoch);
       if (!best) {
         await o.jobs.fail(
@@ -86,7 +55,7 @@ export async function startEvaluationResults(o: {
       }
       const copied = await JobRunner.publishModel(o.store, job.id, best.objectPrefix);
       o.logger.info({ modelId: job.id, best: best.objectPrefix, files: copied }, 'best checkpoint published as the model');
-      await o.jobs.complete(job, best, toStoredMetrics(data.metrics));
+      await o.jobs.complete(job, best, data.metrics);
     },
   });
 }

@@ -1,7 +1,7 @@
 import { currentTraceId } from '@platform/common';
-import { enqueueEvent, type OutboxRelay } from '@platform/events';
+import { enqueueEvent, type ModelMetrics, type OutboxRelay } from '@platform/events';
 import type { DataSource } from 'typeorm';
-import { ModelJobEntity, type StoredCheckpoint, type StoredEvalMetrics, type StoredProgress } from '../model-job.entity';
+import { ModelJobEntity, type StoredCheckpoint, type StoredProgress } from '../model-job.entity';
 import { TRAINING_SCHEMA } from '../model-jobs.service';
 import type { TrainingEventCatalog } from '../training-events';
 
@@ -144,7 +144,7 @@ export class JobStore {
   }
 
   /** The evaluated model is in place: completed, with its metrics. */
-  async complete(job: ModelJobEntity, best: StoredCheckpoint, metrics: StoredEvalMetrics): Promise<boolean> {
+  async complete(job: ModelJobEntity, best: StoredCheckpoint, metrics: ModelMetrics): Promise<boolean> {
     const done = await this.db.transaction(async (m) => {
       const res = await m
         .createQueryBuilder()
