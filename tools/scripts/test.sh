@@ -15,6 +15,8 @@ npx --no-install nx show projects >/dev/null  # computes the project graph the b
 npx --no-install eslint --max-warnings=0 .
 echo "== buf lint"
 npx --no-install buf lint
+echo "== gRPC reference (docs/grpc-reference.md current with proto/)"
+node -r @swc-node/register tools/grpc-reference/main.ts --check
 echo "== buf breaking (against main)"
 if git rev-parse --verify -q main >/dev/null && git ls-tree -d main proto >/dev/null 2>&1 && [ -n "$(git ls-tree main proto)" ]; then
   npx --no-install buf breaking --against '.git#branch=main'
