@@ -1,5 +1,5 @@
 import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { ClientsModule, type ClientGrpc } from '@nestjs/microservices';
+import type { ClientGrpc } from '@nestjs/microservices';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
@@ -8,9 +8,8 @@ import {
   ReadinessRegistry,
   createLogger,
   envString,
-  grpcOptions,
+  grpcClient,
   serviceDataSourceOptions,
-  serviceGrpcUrl,
   serviceReadiness,
   type Logger,
 } from '@platform/common';
@@ -77,10 +76,10 @@ class TrainingRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
           migrations: [outboxMigration(TRAINING_SCHEMA), TrainingSchema1763900000400],
         }),
     }),
-    ClientsModule.registerAsync([{ name: SDG_CLIENT, useFactory: () => grpcOptions(serviceGrpcUrl('sdg'), ['sdg']) }]),
   ],
   controllers: [TrainingGrpcController, GrpcHealthController],
   providers: [
+    grpcClient(SDG_CLIENT, 'sdg'),
     ModelJobsService,
     { provide: TRAINING_CONFIG, useFactory: () => loadTrainingConfig() },
     { provide: LOGGER, useFactory: () => createLogger('training') },

@@ -1,16 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { ClientGrpcProxy } from '@nestjs/microservices';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import { freePort } from '@platform/infra';
 import { createEvent, decodeEvent, type EventEnvelope } from '@platform/events';
 import { S3ObjectStore, type ObjectStore } from '@platform/object-store';
-import { grpcOptions } from '@platform/common';
+import { connectGrpcService, unary } from '@platform/common';
 import { trainingV1 } from '@platform/contracts';
 import { Client } from 'pg';
-import { Metadata } from '@grpc/grpc-js';
-import { lastValueFrom } from 'rxjs';
 import { testRecords, toJsonl } from './records';
 
 export const WORKSPACE = resolve(__dirname, '../../../..');
@@ -164,19 +161,18 @@ export async function seedDataJob(
 
 /** A real gRPC client of the training service, as the gateway builds it. */
 export function trainingClient(url: string) {
-  const proxy = new ClientGrpcProxy(grpcOptions(url, ['training']).options);
-  const svc = proxy.getService<trainingV1.TrainingServiceClient>(trainingV1.TRAINING_SERVICE_NAME);
-  const md = () => new Metadata();
+  const client = connectGrpcService<trainingV1.TrainingServiceClient>('training', trainingV1.TRAINING_SERVICE_NAME, { url });
+  const svc = client.service;
   return {
-    create: (r: trainingV1.CreateModelJobRequest) => lastValueFrom(svc.createModelJob(r, md())),
-    get: (r: trainingV1.GetModelJobRequest) => lastValueFrom(svc.getModelJob(r, md())),
-    list: (r: trainingV1.ListModelJobsRequest) => lastValueFrom(svc.listModelJobs(r, md())),
-    cancel: (r: trainingV1.CancelModelJobRequest) => lastValueFrom(svc.cancelModelJob(r, md())),
-    delete: (r: trainingV1.DeleteModelJobRequest) => lastValueFrom(svc.deleteModelJob(r, md())),
-    createFineTuning: (r: trainingV1.CreateFineTuningRequest) => lastValueFrom(svc.createFineTuning(r, md())),
-    listFineTunings: (r: trainingV1.ListFineTuningsRequest) => lastValueFrom(svc.listFineTunings(r, md())),
-    deleteFineTuning: (r: trainingV1.DeleteFineTuningRequest) => lastValueFrom(svc.deleteFineTuning(r, md())),
-    close: () => proxy.close(),
+    create: (r: trainingV1.CreateModelJobRequest) => unary(svc.createModelJob(r)),
+    get: (r: trainingV1.GetModelJobRequest) => unary(svc.getModelJob(r)),
+    list: (r: trainingV1.ListModelJobsRequest) => unary(svc.listModelJobs(r)),
+    cancel: (r: trainingV1.CancelModelJobRequest) => unary(svc.cancelModelJob(r)),
+    delete: (r: trainingV1.DeleteModelJobRequest) => unary(svc.deleteModelJob(r)),
+    createFineTuning: (r: trainingV1.CreateFineTuningRequest) => unary(svc.createFineTuning(r)),
+    listFineTunings: (r: trainingV1.ListFineTuningsRequest) => unary(svc.listFineTunings(r)),
+    deleteFineTuning: (r: trainingV1.DeleteFineTuningRequest) => unary(svc.deleteFineTuning(r)),
+    close: client.close,
   };
 }
 
