@@ -29,10 +29,28 @@ export function addListVerb<T extends { id: string }>(parent: Command, ctx: CliC
     .addOption(outputOption())
     .action(async (_opts: unknown, cmd: Command) => {
       const client = clientFor(cmd, ctx);
-      const body = await client.get<Record<string, unknown>>(collectionPath(spec.collection, client.projectId));
-      const items = Array.isArray(body[spec.listKey]) ? (body[spec.listKey] as T[]) : [];
-      ctx.io.out(formatOf(cmd) === 'json' ? renderJson(body) : spec.table(items));
+      const path = collectionPath(spec.collection, client.projectId);
+      const first = await client.get<Record<string, unknown>>(path);
+      const items = itemsOf<T>(first, spec.listKey);
+      // Every page, following next.start: the list is the project's whole list, however long.
+      for (let start = nextStart(first); start;) {
+        const page = await client.get<Record<string, unknown>>(`${path}?start=${encodeURIComponent(start)}`);
+        items.push(...itemsOf<T>(page, spec.listKey));
+        start = nextStart(page);
+      }
+      // A list of one page prints exactly as the API answered it.
+      const { next: _next, ...whole } = { ...first, [spec.listKey]: items };
+      ctx.io.out(formatOf(cmd) === 'json' ? renderJson(whole) : spec.table(items));
     });
+}
+
+function itemsOf<T>(page: Record<string, unknown>, key: string): T[] {
+  return Array.isArray(page[key]) ? [...(page[key] as T[])] : [];
+}
+
+function nextStart(page: Record<string, unknown>): string | undefined {
+  const next = page.next as { start?: unknown } | undefined;
+  return typeof next?.start === 'string' && next.start ? next.start : undefined;
 }
 
 export function addGetVerb<T extends { id: string }>(parent: Command, ctx: CliContext, spec: ResourceSpec<T>): void {
