@@ -57,6 +57,9 @@ export class ModelJobEntity {
   @Column({ name: 'tokens_phase2', type: 'bigint', default: 0, transformer: bigintNumber }) tokensPhase2!: number;
   /** How many times a worker picked the job up; more than one means it resumed after a crash. */
   @Column({ type: 'int', default: 0 }) attempts!: number;
+  /** The worker running the job and until when its claim holds without a heartbeat (see @platform/jobs). */
+  @Column({ name: 'lease_owner', type: 'text', nullable: true }) leaseOwner!: string | null;
+  @Column({ name: 'lease_expires_at', type: 'timestamptz', nullable: true }) leaseExpiresAt!: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @Column({ name: 'running_at', type: 'timestamptz', nullable: true }) runningAt!: Date | null;
   @Column({ name: 'completed_at', type: 'timestamptz', nullable: true }) completedAt!: Date | null;

@@ -31,8 +31,12 @@ export interface TrainingConfig {
   workerConcurrency: number;
   /** How long an evaluation verdict for a job still training waits before it is looked at again. */
   evaluationRetryMs: number;
-  /** How often a running job looks for a cancel. */
+  /** Heartbeat of a running job's lease; also how soon a cancel is noticed when its notice is missed. */
   cancelPollMs: number;
+  /** How long a running job's lease holds without a heartbeat: after a worker's death, another resumes it then. */
+  leaseMs: number;
+  /** Claims of one job (crashes, shutdowns) before it fails with "gave up after N attempts". */
+  maxAttempts: number;
   /** Threads of the built-in trainer. */
   builtinThreads: number;
   /** The process executor's command template. */
@@ -90,6 +94,8 @@ export function loadTrainingConfig(env: Env = process.env): TrainingConfig {
     jobAckWaitMs: int(env, 'PLATFORM_TRAINING_JOB_ACK_WAIT_MS', 60_000),
     workerConcurrency: int(env, 'PLATFORM_TRAINING_WORKERS', 1),
     cancelPollMs: int(env, 'PLATFORM_TRAINING_CANCEL_POLL_MS', 500),
+    leaseMs: int(env, 'PLATFORM_TRAINING_LEASE_MS', 30_000),
+    maxAttempts: int(env, 'PLATFORM_TRAINING_MAX_ATTEMPTS', 20),
     evaluationRetryMs: int(env, 'PLATFORM_TRAINING_EVALUATION_RETRY_MS', 15_000),
     builtinThreads: Math.max(1, int(env, 'PLATFORM_TRAINING_THREADS', 1)),
     processCommand: env.PLATFORM_TRAINING_PROCESS_COMMAND ?? '',

@@ -1,4 +1,4 @@
-import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import type { ClientGrpc } from '@nestjs/microservices';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import type { NatsConnection } from '@nats-io/nats-core';
@@ -13,57 +13,26 @@ import {
   serviceReadiness,
   type Logger,
 } from '@platform/common';
-import { OutboxRelay, outboxMigration, startOutboxRelay, stopOutboxRelay, type EventConsumer } from '@platform/events';
+import { OutboxRelay, outboxMigration, startOutboxRelay } from '@platform/events';
 import { createObjectStoreFromEnv, type ObjectStore } from '@platform/object-store';
 import type { DataSource } from 'typeorm';
 import { GrpcDataJobs } from './data/data-jobs';
-import { startEvaluationResults } from './evaluation/evaluation-results';
 import type { TrainingExecutor } from './executors/executor';
 import { selectExecutor } from './executors/select-executor';
 import { TrainingSchema1763900000400 } from './migrations/1763900000400-training-schema';
+import { TrainingJobLease1763900000410 } from './migrations/1763900000410-training-job-lease';
 import { ModelJobEntity } from './model-job.entity';
 import { ModelJobsService, TRAINING_SCHEMA } from './model-jobs.service';
 import { loadTrainingConfig, type TrainingConfig } from './training-config';
-import { jobQueueCatalog, trainingEventCatalog } from './training-events';
+import { trainingEventCatalog } from './training-events';
 import { TrainingGrpcController } from './training.grpc-controller';
 import { DATA_JOBS, LOGGER, NATS_CONNECTION, OBJECT_STORE, TRAINING_CONFIG, TRAINING_EXECUTOR } from './training.tokens';
-import { JobRunner } from './worker/job-runner';
 import { JobStore } from './worker/job-store';
-import { startTrainingWorker } from './worker/training-worker';
+import { ModelTrainer } from './worker/model-trainer';
+import { TrainingJobWrites } from './worker/training-job-writes';
+import { TrainingRuntime } from './worker/training-runtime';
 
 const SDG_CLIENT = 'SDG_CLIENT';
-
-/** Starts the queue worker and the evaluation-results consumer once gRPC is up; stops them before NATS closes. */
-class TrainingRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
-  private consumers: EventConsumer[] = [];
-
-  constructor(
-    private readonly relay: OutboxRelay,
-    private readonly jobs: JobStore,
-    private readonly runner: JobRunner,
-    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
-    @Inject(OBJECT_STORE) private readonly store: ObjectStore,
-    @Inject(TRAINING_CONFIG) private readonly config: TrainingConfig,
-    @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    const { nc, config, store, jobs, logger } = this;
-    this.consumers.push(await startEvaluationResults({ nc, config, store, jobs, logger }));
-    if (config.workerConcurrency > 0) {
-      this.consumers.push(
-        await startTrainingWorker({ nc, config, queue: jobQueueCatalog(config.jobsPrefix), jobs, runner: this.runner, logger }),
-      );
-    }
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    // Running trainers stop first; their jobs go back to the queue and resume on another worker.
-    this.runner.shutdown();
-    await Promise.all(this.consumers.map((c) => c.stop()));
-    await stopOutboxRelay(this.relay, this.nc);
-  }
-}
 
 @Module({
   imports: [
@@ -73,7 +42,7 @@ class TrainingRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
           url: envString('DATABASE_URL'),
           schema: TRAINING_SCHEMA,
           entities: [ModelJobEntity],
-          migrations: [outboxMigration(TRAINING_SCHEMA), TrainingSchema1763900000400],
+          migrations: [outboxMigration(TRAINING_SCHEMA), TrainingSchema1763900000400, TrainingJobLease1763900000410],
         }),
     }),
   ],
@@ -110,10 +79,15 @@ class TrainingRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
         new JobStore(db, relay, trainingEventCatalog(config.eventsPrefix)),
     },
     {
-      provide: JobRunner,
-      inject: [OBJECT_STORE, JobStore, TRAINING_EXECUTOR, TRAINING_CONFIG],
-      useFactory: (store: ObjectStore, jobs: JobStore, executor: TrainingExecutor, config: TrainingConfig) =>
-        new JobRunner(store, jobs, executor, config),
+      provide: TrainingJobWrites,
+      inject: [TRAINING_CONFIG],
+      useFactory: (config: TrainingConfig) => new TrainingJobWrites(trainingEventCatalog(config.eventsPrefix)),
+    },
+    {
+      provide: ModelTrainer,
+      inject: [OBJECT_STORE, JobStore, TrainingJobWrites, TRAINING_EXECUTOR, TRAINING_CONFIG],
+      useFactory: (store: ObjectStore, jobs: JobStore, writes: TrainingJobWrites, executor: TrainingExecutor, config: TrainingConfig) =>
+        new ModelTrainer(store, jobs, writes, executor, config),
     },
     {
       provide: ReadinessRegistry,

@@ -5,6 +5,7 @@ import { runWithTrace, type Logger } from '@platform/common';
 import {
   decodeEvent,
   ensureStream,
+  InvalidEventError,
   startConsumer,
   type ConsumerContext,
   type EventConsumer,
@@ -38,8 +39,8 @@ export interface QueuedJobRunnerOptions<J extends { id: string }, P = never> {
   logger: Logger;
   table: JobTable<J>;
   queue: JobQueue;
-  /** The job id a queue message points at (the message is only a pointer; the row holds the job). */
-  jobId(message: EventEnvelope): string;
+  /** The job id a queue message points at (the message is only a pointer; the row holds the job); undefined: poison. */
+  jobId(message: EventEnvelope): string | undefined;
   /** Runs the job. It ends with `ctx.finish(...)`, or throws; it stops when `ctx.signal` aborts. */
   run(job: J, ctx: JobContext<P>): Promise<void>;
   /** The event announcing the terminal failure, written with it. */
@@ -113,6 +114,7 @@ export class QueuedJobRunner<J extends { id: string }, P = never> {
 
   private async handle(message: EventEnvelope, delivery: ConsumerContext): Promise<void> {
     const id = this.o.jobId(message);
+    if (!id) throw new InvalidEventError(`${this.o.name} queue message ${message.id} names no job`);
     if (this.runs.has(id)) throw new JobLeaseHeldError(`job ${id} is already running on this worker`);
     const claim = await this.table.claim(id, this.owner, this.leaseMs);
     if (claim.kind === 'gone') return;

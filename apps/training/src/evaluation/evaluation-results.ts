@@ -4,7 +4,7 @@ import { parseModelEvaluated, parseModelEvaluationFailed, startConsumer, type Ev
 import type { ObjectStore } from '@platform/object-store';
 import type { TrainingConfig } from '../training-config';
 import { evaluationEventCatalog } from '../training-events';
-import { JobRunner } from '../worker/job-runner';
+import { publishModel } from '../worker/model-trainer';
 import type { JobStore } from '../worker/job-store';
 
 /**
@@ -53,7 +53,7 @@ export async function startEvaluationResults(o: {
         );
         return;
       }
-      const copied = await JobRunner.publishModel(o.store, job.id, best.objectPrefix);
+      const copied = await publishModel(o.store, job.id, best.objectPrefix);
       o.logger.info({ modelId: job.id, best: best.objectPrefix, files: copied }, 'best checkpoint published as the model');
       await o.jobs.complete(job, best, data.metrics);
     },

@@ -64,6 +64,7 @@ export function specEnv(infra: Infra, tag: string, databaseUrl: string, baseMode
     PLATFORM_TRAINING_DURABLE_PREFIX: `training_${tag}`,
     PLATFORM_TRAINING_JOB_ACK_WAIT_MS: '3000',
     PLATFORM_TRAINING_CANCEL_POLL_MS: '200',
+    PLATFORM_TRAINING_LEASE_MS: '3000',
     PLATFORM_TRAINING_EVALUATION_RETRY_MS: '300',
     PLATFORM_SDG_JOBS_STREAM: `SDG_JOBS_${tag.toUpperCase()}`,
     PLATFORM_SDG_JOBS_SUBJECT_PREFIX: `s${tag}.jobs`,

@@ -1,50 +1,76 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from '@platform/common';
-import { startConsumer, type EventConsumer, type EventEnvelope } from '@platform/events';
+import type { EventEnvelope, OutboxRelay } from '@platform/events';
+import { QueuedJobRunner } from '@platform/jobs';
+import type { DataSource } from 'typeorm';
+import { ModelJobEntity, type StoredProgress } from '../model-job.entity';
+import { TRAINING_SCHEMA } from '../model-jobs.service';
 import type { TrainingConfig } from '../training-config';
-import type { JobQueueCatalog, TrainingRun } from '../training-events';
-import { WorkerShutdown, type JobRunner } from './job-runner';
+import type { JobQueueCatalog, TrainingEventCatalog, TrainingRun } from '../training-events';
 import type { JobStore } from './job-store';
+import type { ModelTrainer } from './model-trainer';
+import type { TrainingJobWrites } from './training-job-writes';
+
+export interface TrainingWorker {
+  readonly owner: string;
+  /** Stops the running trainers (their jobs go back to the queue and resume elsewhere) and stops pulling. */
+  stop(): Promise<void>;
+}
 
 /**
- * Pulls jobs from the JetStream work queue; every instance shares one durable consumer, so each job runs on one
- * worker. The message is acked only when the job left the worker's hands (trained, stopped or failed): a worker
- * that dies mid-epoch leaves it unacked, and after the ack wait another worker resumes it from the last checkpoint.
+ * Runs training jobs from the JetStream work queue on the platform's job runner: a worker claims the job's row with a
+ * lease, so a message delivered twice never trains one job on two workers; a worker that dies mid-epoch stops
+ * renewing its lease, and once it lapsed (and the message came back after the ack wait) another worker resumes the
+ * job from its last checkpoint. The worker's part ends at `evaluating`; the evaluation verdict finishes the job.
  */
 export async function startTrainingWorker(o: {
+  db: DataSource;
   nc: NatsConnection;
+  relay: Pick<OutboxRelay, 'nudge'>;
   config: TrainingConfig;
   queue: JobQueueCatalog;
+  events: TrainingEventCatalog;
   jobs: JobStore;
-  runner: JobRunner;
+  writes: TrainingJobWrites;
+  trainer: ModelTrainer;
   logger: Logger;
-}): Promise<EventConsumer> {
-  return startConsumer<EventEnvelope<TrainingRun>>({
+}): Promise<TrainingWorker> {
+  const { config } = o;
+  const modelId = (e: EventEnvelope) => (e.data as Partial<TrainingRun>).modelId;
+  const runner = new QueuedJobRunner<ModelJobEntity, StoredProgress>({
+    name: 'training',
+    db: o.db,
     nc: o.nc,
-    stream: o.config.jobsStream,
-    durable: `${o.config.durablePrefix}-workers`,
-    filterSubject: o.queue.subject('training.run'),
-    concurrency: Math.max(1, o.config.workerConcurrency),
-    ackWait: o.config.jobAckWaitMs,
-    // Each crash of a worker is one delivery; the job itself fails on its own errors, not by redelivery.
-    maxDeliver: 20,
-    nakDelayMs: 2000,
+    relay: o.relay,
     logger: o.logger,
-    handler: async (event, ctx) => {
-      const { modelId } = event.data;
-      const job = await o.jobs.claim(modelId);
-      if (!job) return;
-      if (job.state === 'evaluating') return;
-      o.logger.info({ modelId, attempt: job.attempts, redelivered: ctx.redelivered }, 'training job started');
-      try {
-        const result = await o.runner.run(job);
-        o.logger.info({ modelId, result }, 'training job left the worker');
-      } catch (err) {
-        // Unacked: the queue hands the job to the next worker, which resumes it.
-        if (err instanceof WorkerShutdown) throw err;
-        o.logger.error({ modelId, err }, 'training job failed');
-        await o.jobs.fail(job, (err as Error).message || String(err));
-      }
+    table: {
+      schema: TRAINING_SCHEMA,
+      entity: ModelJobEntity,
+      onClaim: [
+        'running_at = coalesce(running_at, now())',
+        'modified_at = now()',
+        "state = CASE WHEN state = '' THEN 'preparing' ELSE state END",
+      ],
+      onFail: ["state = 'failed'", 'modified_at = now()'],
+      claimableWhen: "state <> 'evaluating'",
     },
+    queue: {
+      stream: config.jobsStream,
+      subjects: [`${config.jobsPrefix}.training.>`],
+      durable: `${config.durablePrefix}-workers`,
+      subject: o.queue.subject('training.run'),
+    },
+    jobId: modelId,
+    cancelNotices: { subjects: o.events.subjects('training.job.canceled', 'training.job.deleted'), jobId: modelId },
+    failedEvent: (job, reason) => o.jobs.failedEvent(job, reason),
+    progress: { write: o.writes.progress, intervalMs: 1_000 },
+    run: (job, ctx) => o.trainer.run(job, ctx),
+    concurrency: Math.max(1, config.workerConcurrency),
+    leaseMs: config.leaseMs,
+    heartbeatMs: config.cancelPollMs,
+    ackWaitMs: config.jobAckWaitMs,
+    maxAttempts: config.maxAttempts,
   });
+  await runner.start();
+  return runner;
 }

@@ -1,14 +1,16 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tokenizer, training } from '@platform/engine';
+import { stopReason, type JobContext } from '@platform/jobs';
 import type { ObjectStore } from '@platform/object-store';
 import { copyPrefix, downloadFile, downloadPrefix, uploadDir } from '../artifacts/object-dirs';
 import type { EpochCheckpoint, PhaseSpec, StepReport, TrainingExecutor } from '../executors/executor';
-import type { ModelJobEntity, StoredCheckpoint } from '../model-job.entity';
+import type { ModelJobEntity, StoredCheckpoint, StoredProgress } from '../model-job.entity';
 import { modelPrefix } from '../model-jobs.service';
 import type { TrainingConfig } from '../training-config';
 import type { JobStore } from './job-store';
 import { RunLog, systemDetails } from './run-log';
+import type { TrainingJobWrites } from './training-job-writes';
 
 const PHASES = [
   { phase: 1 as const, state: 'knowledge', file: 'knowledge_train_msgs.jsonl' },
@@ -17,15 +19,8 @@ const PHASES = [
 
 export const checkpointPrefix = (id: string, phase: number, epoch: number) => `${modelPrefix(id)}artifacts/phase${phase}/epoch-${epoch}/`;
 
-/** Why a run stopped before the end: the job was canceled or deleted under it. */
+/** Why a run stopped before the end: the job was canceled or deleted under it, or this worker lost it. */
 class Stopped extends Error {}
-
-/** The worker is shutting down: the job goes back to the queue and resumes elsewhere from its last checkpoint. */
-export class WorkerShutdown extends Error {
-  constructor() {
-    super('worker shutting down');
-  }
-}
 
 /** Tokens one epoch of `dataPath` feeds the trainer, counted with the model's own tokenizer and chat template. */
 function epochTokens(modelDir: string, dataPath: string, maxSeqLen: number): number {
@@ -40,32 +35,22 @@ function epochTokens(modelDir: string, dataPath: string, maxSeqLen: number): num
  * Trains one job to the point where evaluation takes over: phase 1 (knowledge) from the base model, phase 2 (skills)
  * from phase 1's last checkpoint, each epoch uploaded and announced before the next is reported. Everything it needs
  * to resume lives in the bucket and the job row, so a new attempt after a crash continues from the last checkpoint.
+ * The job runner (@platform/jobs) holds the job's lease around `run` and stops it through `ctx.signal`.
  */
-export class JobRunner {
+export class ModelTrainer {
   constructor(
     private readonly store: ObjectStore,
-    private readonly jobs: JobStore,
+    private readonly jobs: Pick<JobStore, 'find'>,
+    private readonly writes: TrainingJobWrites,
     private readonly executor: TrainingExecutor,
     private readonly config: TrainingConfig,
   ) {}
 
-  private readonly running = new Set<AbortController>();
-  private shuttingDown = false;
-
-  /** Stops every run's trainer without touching the jobs, so they are redelivered. */
-  shutdown(): void {
-    this.shuttingDown = true;
-    for (const ac of this.running) ac.abort();
-  }
-
-  async run(claimed: ModelJobEntity): Promise<'trained' | 'stopped'> {
-    const job = claimed;
+  async run(job: ModelJobEntity, ctx: JobContext<StoredProgress>): Promise<void> {
+    const { signal } = ctx;
     const attemptDir = join(this.config.workDir, job.id, `attempt-${job.attempts}`);
     rmSync(attemptDir, { recursive: true, force: true });
     const log = new RunLog(join(attemptDir, 'run.log'), `${modelPrefix(job.id)}logs/train-attempt-${job.attempts}.log`);
-    const ac = new AbortController();
-    this.running.add(ac);
-    const watch = this.watchCancel(job.id, ac);
     try {
       await this.store.put(
         `${modelPrefix(job.id)}logs/system-attempt-${job.attempts}.json`,
@@ -89,21 +74,25 @@ export class JobRunner {
         const settings = p.phase === 1 ? job.hyperparameters.phase1 : job.hyperparameters.phase2;
         const done = checkpoints.filter((c) => c.phase === p.phase).sort((a, b) => a.epoch - b.epoch);
         if (done.at(-1)?.epoch === settings.epochs) continue;
-        if (ac.signal.aborted) throw new Stopped();
-        await this.jobs.setState(job.id, p.state, {
-          phase: p.phase,
-          epoch: done.at(-1)?.epoch ?? 0,
-          epochs: settings.epochs,
-          step: done.at(-1)?.globalStep ?? 0,
-          loss: NaN,
-          tokensPerSecond: 0,
-        });
+        if (signal.aborted) throw new Stopped();
+        await ctx.write(
+          this.writes.state(job.id, p.state, {
+            phase: p.phase,
+            epoch: done.at(-1)?.epoch ?? 0,
+            epochs: settings.epochs,
+            step: done.at(-1)?.globalStep ?? 0,
+            loss: NaN,
+            tokensPerSecond: 0,
+          }),
+        );
         const spec = await this.stage(job, p.phase, p.file, settings, checkpoints, attemptDir, log);
         if (this.executor.local)
-          await this.jobs.setPhaseTokens(
-            job.id,
-            p.phase,
-            settings.epochs * epochTokens(spec.modelDir, spec.dataPath, job.hyperparameters.maxSeqLen),
+          await ctx.write(
+            this.writes.phaseTokens(
+              job.id,
+              p.phase,
+              settings.epochs * epochTokens(spec.modelDir, spec.dataPath, job.hyperparameters.maxSeqLen),
+            ),
           );
         log.json({
           event: 'phase',
@@ -114,11 +103,11 @@ export class JobRunner {
         });
         const started = Date.now();
         const outcome = await this.executor.runPhase(spec, {
-          signal: ac.signal,
+          signal,
           log: (line) => log.line(line),
-          onStep: (s) => this.onStep(job, p.phase, settings.epochs, s, log),
+          onStep: (s) => this.onStep(ctx, p.phase, settings.epochs, s, log),
           onCheckpoint: async (c) => {
-            const saved = await this.saveCheckpoint(job, p.phase, c, log);
+            const saved = await this.saveCheckpoint(ctx, job, p.phase, c, log);
             checkpoints.push(saved);
           },
         });
@@ -130,26 +119,23 @@ export class JobRunner {
       log.json({ event: 'trained' });
       await log.upload(this.store);
       const candidates = checkpoints.filter((c) => c.phase === 2).sort((a, b) => a.epoch - b.epoch);
-      if (!(await this.jobs.markTrained(job, candidates))) throw new Stopped();
-      return 'trained';
+      if (!(await ctx.finish(this.writes.trained(job, candidates)))) throw new Stopped();
     } catch (err) {
-      if (this.shuttingDown) {
+      if (stopReason(signal) === 'shutdown') {
+        // Back to the queue: another worker resumes from the last checkpoint.
         log.json({ event: 'shutdown' });
         await log.upload(this.store).catch(() => undefined);
-        throw new WorkerShutdown();
+        throw err;
       }
-      if (err instanceof Stopped || ac.signal.aborted) {
-        log.json({ event: 'stopped' });
+      if (err instanceof Stopped || signal.aborted) {
+        log.json({ event: 'stopped', reason: stopReason(signal) });
         await this.afterStop(job, log);
-        return 'stopped';
+        return;
       }
       log.json({ event: 'error', message: (err as Error).message });
       await log.upload(this.store).catch(() => undefined);
       throw err;
     } finally {
-      this.running.delete(ac);
-      this.lastProgressWrite.delete(job.id);
-      clearInterval(watch);
       rmSync(attemptDir, { recursive: true, force: true });
     }
   }
@@ -164,40 +150,24 @@ export class JobRunner {
     else if (row.status === 'canceled') await log.upload(this.store).catch(() => undefined);
   }
 
-  private watchCancel(id: string, ac: AbortController): NodeJS.Timeout {
-    let busy = false;
-    return setInterval(() => {
-      if (busy || ac.signal.aborted) return;
-      busy = true;
-      this.jobs
-        .find(id)
-        .then((row) => {
-          if (!row || row.status !== 'running') ac.abort();
-        })
-        .catch(() => undefined)
-        .finally(() => (busy = false));
-    }, this.config.cancelPollMs);
-  }
-
-  /** Progress rows are written at most once a second per job. */
-  private readonly lastProgressWrite = new Map<string, number>();
-
-  private onStep(job: ModelJobEntity, phase: 1 | 2, epochs: number, s: StepReport, log: RunLog): void {
+  /** Every step goes to the run's log; the row's progress is written by the runner, at most once a second. */
+  private onStep(ctx: JobContext<StoredProgress>, phase: 1 | 2, epochs: number, s: StepReport, log: RunLog): void {
     log.json({ phase, step: s.step, epoch: s.epoch, loss: s.loss, lr: s.lr, tokens_per_second: s.tokensPerSecond });
-    const now = Date.now();
-    if (now - (this.lastProgressWrite.get(job.id) ?? 0) < 1000) return;
-    this.lastProgressWrite.set(job.id, now);
-    void this.jobs
-      .setProgress(job.id, { phase, epoch: s.epoch, epochs, step: s.step, loss: s.loss, tokensPerSecond: s.tokensPerSecond })
-      .catch(() => undefined);
+    ctx.progress({ phase, epoch: s.epoch, epochs, step: s.step, loss: s.loss, tokensPerSecond: s.tokensPerSecond });
   }
 
-  private async saveCheckpoint(job: ModelJobEntity, phase: 1 | 2, c: EpochCheckpoint, log: RunLog): Promise<StoredCheckpoint> {
+  private async saveCheckpoint(
+    ctx: JobContext<StoredProgress>,
+    job: ModelJobEntity,
+    phase: 1 | 2,
+    c: EpochCheckpoint,
+    log: RunLog,
+  ): Promise<StoredCheckpoint> {
     const prefix = checkpointPrefix(job.id, phase, c.epoch);
     if (c.localDir) await uploadDir(this.store, c.localDir, prefix);
     const cp: StoredCheckpoint = { phase, epoch: c.epoch, objectPrefix: prefix, globalStep: c.globalStep, totalSteps: c.totalSteps };
     log.json({ event: 'checkpoint', phase, epoch: c.epoch, objectPrefix: prefix, globalStep: c.globalStep });
-    if (!(await this.jobs.addCheckpoint(job, cp))) throw new Stopped();
+    if (!(await ctx.write(this.writes.checkpoint(job, cp)))) throw new Stopped();
     await log.upload(this.store).catch(() => undefined);
     return cp;
   }
@@ -278,11 +248,11 @@ export class JobRunner {
       resumeFromEpoch: resume?.epoch ?? 0,
     };
   }
+}
 
-  /** Copies the chosen checkpoint to trained_models/<id>/model/ (used when evaluation reports). */
-  static async publishModel(store: ObjectStore, id: string, objectPrefix: string): Promise<number> {
-    const target = `${modelPrefix(id)}model/`;
-    await store.deletePrefix(target);
-    return copyPrefix(store, objectPrefix, target);
-  }
+/** Copies the chosen checkpoint to trained_models/<id>/model/ (used when evaluation reports). */
+export async function publishModel(store: ObjectStore, id: string, objectPrefix: string): Promise<number> {
+  const target = `${modelPrefix(id)}model/`;
+  await store.deletePrefix(target);
+  return copyPrefix(store, objectPrefix, target);
 }
