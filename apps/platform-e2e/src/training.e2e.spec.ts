@@ -52,7 +52,7 @@ async function dataRun(project: string, status = 'completed'): Promise<string> {
         status,
         JSON.stringify({
           data_tokens_total: 300,
-          data_leaf_nodes: 1,
+          data_leaf_nodes: { 'knowledge/science/qna.yaml': 300 },
           training_estimated: 900,
           training_phases: { phase_1_knowledge: 400, phase_2_skills: 500 },
         }),

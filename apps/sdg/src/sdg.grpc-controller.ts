@@ -31,10 +31,10 @@ export function toDataJobMessage(j: DataJobEntity): sdgV1.DataJob {
       tokens: t
         ? {
             dataTokensTotal: t.data_tokens_total,
-            dataLeafNodes: t.data_leaf_node_tokens ?? {},
+            dataLeafNodes: t.data_leaf_nodes,
             trainingEstimated: t.training_estimated,
             trainingPhases: { phase1Knowledge: t.training_phases.phase_1_knowledge, phase2Skills: t.training_phases.phase_2_skills },
-            dataLeafNodeCount: t.data_leaf_nodes,
+            dataLeafNodeCount: Object.values(t.data_leaf_nodes).filter((n) => n > 0).length,
           }
         : undefined,
     },

@@ -26,6 +26,7 @@ import { DataJobsService } from './jobs/data-jobs.service';
 import { sdgJobSubjects, sdgQueueFromEnv, type SdgQueueConfig } from './jobs/sdg-events';
 import { syntheticDataProvider } from './llama-stack/synthetic-data.provider';
 import { SdgSchema1763900000300 } from './migrations/1763900000300-sdg-schema';
+import { SdgDataLeafNodes1763900000310 } from './migrations/1763900000310-data-leaf-nodes-map';
 import { runSdg } from './pipelines';
 import { SdgGrpcController } from './sdg.grpc-controller';
 import { INFERENCE_CLIENT, LOGGER, NATS_CONNECTION, OBJECT_STORE, RUN_SDG, SDG_QUEUE, TAXONOMY_CLIENT } from './sdg.tokens';
@@ -50,7 +51,7 @@ class SdgConnections implements OnApplicationShutdown {
           url: envString('DATABASE_URL'),
           schema: SDG_SCHEMA,
           entities: [DataJobEntity],
-          migrations: [outboxMigration(SDG_SCHEMA), SdgSchema1763900000300],
+          migrations: [outboxMigration(SDG_SCHEMA), SdgSchema1763900000300, SdgDataLeafNodes1763900000310],
         }),
     }),
     ClientsModule.registerAsync([

@@ -1,4 +1,5 @@
 // The boundary between the SDG job runner (worker, checkpoints, progress) and the generation pipelines.
+import type { DataTokensJson } from '@platform/api-types';
 import type { taxonomyV1 } from '@platform/contracts';
 
 export interface SdgProgress {
@@ -38,14 +39,8 @@ export interface SdgRunContext {
 export interface SdgRunResult {
   /** Leaf path (…/qna.yaml) → samples kept. */
   samples: Record<string, number>;
-  tokens: {
-    data_tokens_total: number;
-    data_leaf_nodes: number;
-    training_estimated: number;
-    training_phases: { phase_1_knowledge: number; phase_2_skills: number };
-    /** Optional: leaf path → tokens of its generated data (the seed's `data_leaf_nodes` object on the API). */
-    data_leaf_node_tokens?: Record<string, number>;
-  };
+  /** The API's `data_metrics.tokens` as stored and served; `data_leaf_nodes`: leaf path → tokens of its data. */
+  tokens: DataTokensJson;
 }
 
 export type RunSdg = (ctx: SdgRunContext) => Promise<SdgRunResult>;

@@ -133,10 +133,9 @@ export async function runSdgWith(ctx: SdgRunContext, teacher: Teacher): Promise<
       samples: summary.samples,
       tokens: {
         data_tokens_total: dataTokens,
-        data_leaf_nodes: Object.values(summary.samples).filter((n) => n > 0).length,
+        data_leaf_nodes: summary.leafTokens,
         training_estimated: summary.trainingEstimated,
         training_phases: { phase_1_knowledge: summary.phase1Tokens, phase_2_skills: summary.phase2Tokens },
-        data_leaf_node_tokens: summary.leafTokens,
       },
     };
   } finally {

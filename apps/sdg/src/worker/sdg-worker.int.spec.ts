@@ -101,7 +101,7 @@ describe('SDG workers on the JetStream work queue', () => {
       const row = await job(j.id);
       expect(row.attempts).toBe(1);
       expect(row.samples).toEqual(Object.fromEntries(LEAVES.map((l) => [l, 8])));
-      expect(row.tokens?.data_leaf_nodes).toBe(2);
+      expect(row.tokens?.data_leaf_nodes).toEqual(Object.fromEntries(LEAVES.map((l) => [l, 80])));
       expect(row.completedAt).toBeInstanceOf(Date);
       expect(row.state).toBe('');
       expect(row.progress).toMatchObject({ stage: 'generate', done: 8, total: 8 });

@@ -145,7 +145,7 @@ export async function seedDataJob(
   try {
     const tokens = {
       data_tokens_total: 1000,
-      data_leaf_nodes: 1,
+      data_leaf_nodes: { 'knowledge/science/qna.yaml': 1000 },
       training_estimated: o.trainingEstimated ?? 4242,
       training_phases: { phase_1_knowledge: 2000, phase_2_skills: 2242 },
     };

@@ -58,7 +58,7 @@ export function batchWriter(o: BatchWriterOptions): RunSdg {
         samples,
         tokens: {
           data_tokens_total: rows * 10,
-          data_leaf_nodes: ctx.leaves.length,
+          data_leaf_nodes: Object.fromEntries(Object.entries(samples).map(([leaf, n]) => [leaf, n * 10])),
           training_estimated: rows * 30,
           training_phases: { phase_1_knowledge: rows * 10, phase_2_skills: rows * 20 },
         },

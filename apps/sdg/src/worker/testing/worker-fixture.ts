@@ -11,6 +11,7 @@ import { SDG_SCHEMA } from '../../jobs/data-job.store';
 import { insertQueuedJob } from '../../jobs/insert-queued-job';
 import type { SdgQueueConfig } from '../../jobs/sdg-events';
 import { SdgSchema1763900000300 } from '../../migrations/1763900000300-sdg-schema';
+import { SdgDataLeafNodes1763900000310 } from '../../migrations/1763900000310-data-leaf-nodes-map';
 import type { RunSdg } from '../../pipelines/contract';
 import { SdgWorker } from '../sdg-worker';
 
@@ -31,7 +32,7 @@ export async function openDataSource(databaseUrl: string): Promise<DataSource> {
       url: databaseUrl,
       schema: SDG_SCHEMA,
       entities: [DataJobEntity],
-      migrations: [outboxMigration(SDG_SCHEMA), SdgSchema1763900000300],
+      migrations: [outboxMigration(SDG_SCHEMA), SdgSchema1763900000300, SdgDataLeafNodes1763900000310],
     }),
   );
   return ds.initialize();
