@@ -136,9 +136,8 @@ describe('server reflection on a platform gRPC service', () => {
     const training = files.get('training/v1/training.proto')?.descriptor;
     expect(training).toBeDefined();
     for (const { descriptor } of files.values()) {
-      const visible = new Set(
-        [descriptor, ...(descriptor.dependency ?? []).map((d) => files.get(d)?.descriptor)].flatMap((f) => (f ? [...declared(f)] : [])),
-      );
+      const imported = (descriptor.dependency ?? []).map((d: string) => files.get(d)?.descriptor);
+      const visible = new Set([descriptor, ...imported].flatMap((f) => (f ? [...declared(f)] : [])));
       const fields = (messages: IDescriptorProto[] = []): { typeName?: string | null }[] =>
         messages.flatMap((m) => [...(m.field ?? []), ...fields(m.nestedType ?? [])]);
       for (const field of fields(descriptor.messageType ?? [])) if (field.typeName) expect(visible).toContain(field.typeName);
