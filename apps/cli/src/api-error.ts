@@ -1,16 +1,7 @@
-/** One entry of the IBM error envelope `{errors:[{code,message,more_info?,target?}],trace,status_code}`. */
-export interface EnvelopeError {
-  code?: string;
-  message?: string;
-  more_info?: string;
-  target?: { type?: string; name?: string };
-}
+import type { EnvelopeError, ErrorEnvelope } from '@platform/api-types';
 
-interface Envelope {
-  errors: EnvelopeError[];
-  trace?: string;
-  status_code?: number;
-}
+/** The IBM error envelope as the CLI reads it: any part may be missing (another server, a proxy's answer). */
+type Envelope = Partial<Omit<ErrorEnvelope, 'errors'>> & { errors: Partial<EnvelopeError>[] };
 
 /** A non-2xx answer of the gateway, with its body as sent. */
 export class ApiError extends Error {

@@ -108,7 +108,8 @@ export interface FineTuningJson {
       running_at?: string;
       completed_at?: string;
       message?: { level: string; text: string };
-      failure?: ErrorEnvelope;
+      /** The envelope's shape, its entries without more_info and target. */
+      failure?: Omit<ErrorEnvelope, 'errors'> & { errors: Pick<EnvelopeError, 'code' | 'message'>[] };
     };
     base_model: string;
     taxonomy_id: string;
@@ -121,8 +122,9 @@ export interface FineTuningJson {
 export interface EnvelopeError {
   code: string;
   message: string;
-  more_info?: string;
-  target?: { type: string; name: string };
+  /** The documentation of the surface the route belongs to. */
+  more_info: string;
+  target?: { type: 'field' | 'header' | 'parameter'; name: string };
 }
 
 /** The IBM error envelope every watsonx and InstructLab route answers errors with. */

@@ -1,20 +1,8 @@
 import { HttpException } from '@nestjs/common';
+import type { EnvelopeError, ErrorEnvelope } from '@platform/api-types';
 import { PlatformError, decodeErrorDetails, type ErrorIssue, type ErrorTarget } from '@platform/common';
 import { defaultErrorCode, grpcStatusToHttp } from './grpc-status-to-http';
 import { RequestValidationError } from './request-validation.error';
-
-export interface EnvelopeError {
-  code: string;
-  message: string;
-  more_info: string;
-  target?: ErrorTarget;
-}
-
-export interface ErrorEnvelope {
-  errors: EnvelopeError[];
-  trace: string;
-  status_code: number;
-}
 
 interface GrpcClientError {
   code: number;

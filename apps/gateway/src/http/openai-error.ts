@@ -1,4 +1,4 @@
-import type { ErrorEnvelope } from './error-envelope';
+import type { ErrorEnvelope } from '@platform/api-types';
 
 /** OpenAI's error object: what the `openai` client reads into its typed errors (`status`, `code`, `param`, `type`). */
 export interface OpenAiError {
