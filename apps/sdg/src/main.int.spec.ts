@@ -1,24 +1,23 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { ClientGrpcProxy } from '@nestjs/microservices';
 import { connect } from '@nats-io/transport-node';
 import { Client } from 'pg';
 import { lastValueFrom } from 'rxjs';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { grpcOptions } from '@platform/common';
+import { connectGrpcService, type GrpcServiceClient } from '@platform/common';
 import { sdgV1 } from '@platform/contracts';
 import { OutboxRelay } from '@platform/events';
 import { freePort } from '@platform/infra';
 import { DataJobEntity } from './jobs/data-job.entity';
-import { sdgQueueFromEnv } from './jobs/sdg-events';
+import { SdgConfig } from './sdg.config';
 import { startSdgService, startSdgWorkerOnly } from './main';
 import { enqueueJob, openDataSource } from './worker/testing/worker-fixture';
 
 const tag = randomBytes(4).toString('hex');
 let api: Awaited<ReturnType<typeof startSdgService>>;
 let worker: Awaited<ReturnType<typeof startSdgWorkerOnly>>;
-let client: ClientGrpcProxy;
+let client: GrpcServiceClient<sdgV1.SdgServiceClient>;
 let sdg: sdgV1.SdgServiceClient;
 let ds: DataSource;
 let apiOps: number;
@@ -50,11 +49,11 @@ beforeAll(async () => {
     PLATFORM_GRPC_TIMEOUT_MS: '3000',
   });
   process.env.PLATFORM_SDG_WORKERS = '0';
-  api = await startSdgService(`127.0.0.1:${grpcPort}`, apiOps);
+  api = await startSdgService({ grpcUrl: `127.0.0.1:${grpcPort}`, opsPort: apiOps });
   process.env.PLATFORM_SDG_WORKERS = '2';
   worker = await startSdgWorkerOnly(workerOps);
-  client = new ClientGrpcProxy(grpcOptions(`127.0.0.1:${grpcPort}`, ['sdg']).options);
-  sdg = client.getService<sdgV1.SdgServiceClient>(sdgV1.SDG_SERVICE_NAME);
+  client = connectGrpcService('sdg', sdgV1.SDG_SERVICE_NAME, { url: `127.0.0.1:${grpcPort}` });
+  sdg = client.service;
   ds = await openDataSource(process.env.DATABASE_URL as string);
 });
 
@@ -103,7 +102,7 @@ describe('the sdg processes', () => {
     const relay = new OutboxRelay({ dataSource: ds, schema: 'sdg', nc, pollIntervalMs: 100 });
     relay.start();
     try {
-      const job = await enqueueJob(ds, relay, sdgQueueFromEnv());
+      const job = await enqueueJob(ds, relay, SdgConfig.load().queue);
       const row = async () => ds.getRepository(DataJobEntity).findOneByOrFail({ id: job.id });
       const deadline = Date.now() + 15_000;
       while ((await row()).attempts < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));

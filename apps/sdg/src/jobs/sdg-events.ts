@@ -1,4 +1,3 @@
-import { envString } from '@platform/common';
 import { defineEvents } from '@platform/events';
 
 export interface SdgRunJob {
@@ -15,14 +14,6 @@ export interface SdgQueueConfig {
   stream: string;
   subjectPrefix: string;
   durable: string;
-}
-
-export function sdgQueueFromEnv(): SdgQueueConfig {
-  return {
-    stream: envString('PLATFORM_SDG_JOBS_STREAM', 'PLATFORM_JOBS_SDG'),
-    subjectPrefix: envString('PLATFORM_SDG_JOBS_SUBJECT_PREFIX', 'platform.jobs'),
-    durable: envString('PLATFORM_SDG_JOBS_DURABLE', 'sdg-workers'),
-  };
 }
 
 /** Job messages go through the same outbox as events, on `<subjectPrefix>.sdg.run`. */

@@ -1,4 +1,3 @@
-import { envString } from '@platform/common';
 import type { taxonomyV1 } from '@platform/contracts';
 import { leafSlug, type LeafNodeType } from '../pipelines/inputs/leaf-naming';
 import { readSeeds } from '../pipelines/inputs/seed-examples';
@@ -81,8 +80,12 @@ function leafFiles(o: LeafOutcome, jobId: string, seed: number, sysPrompt: strin
  * Writes the InstructLab output layout under data/<id>/: per-leaf datasets, MMLU-branch files, recipes, the
  * mixed phase-1 and phase-2 training files, and manifest.json last — its presence means everything else is there.
  */
-export async function writeDataset(sink: OutputSink, outcomes: LeafOutcome[], seed: number): Promise<DatasetSummary> {
-  const sysPrompt = envString('PLATFORM_SDG_SYSTEM_PROMPT', DEFAULT_SYSTEM_PROMPT);
+export async function writeDataset(
+  sink: OutputSink,
+  outcomes: LeafOutcome[],
+  seed: number,
+  sysPrompt = DEFAULT_SYSTEM_PROMPT,
+): Promise<DatasetSummary> {
   const files = outcomes.map((o) => leafFiles(o, sink.jobId, seed, sysPrompt));
   const key = (rel: string) => `data/${sink.jobId}/${rel}`;
   const writes: [string, string][] = [];

@@ -1,2 +1,2 @@
-export { runSdg, runSdgWith } from './run-sdg';
+export { createRunSdg, runSdgWith } from './run-sdg';
 export type { CheckpointStore, RunSdg, SdgProgress, SdgRunContext, SdgRunResult } from './contract';

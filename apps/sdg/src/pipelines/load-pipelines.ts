@@ -6,12 +6,10 @@ export type PipelineName = 'knowledge' | 'freeform_skills' | 'grounded_skills' |
 
 export const PIPELINE_NAMES: readonly PipelineName[] = ['knowledge', 'freeform_skills', 'grounded_skills', 'mmlu_bench'];
 
-/** The built-in definitions, or those in PLATFORM_SDG_PIPELINES_DIR (a folder with the same four files). */
-export function pipelinesDir(): string {
-  return process.env.PLATFORM_SDG_PIPELINES_DIR || join(__dirname, 'definitions');
-}
+/** The built-in definitions; PLATFORM_SDG_PIPELINES_DIR may name a folder with the same four files instead. */
+export const DEFAULT_PIPELINES_DIR = join(__dirname, 'definitions');
 
-export function loadPipelines(dir = pipelinesDir()): Record<PipelineName, Pipeline> {
+export function loadPipelines(dir = DEFAULT_PIPELINES_DIR): Record<PipelineName, Pipeline> {
   return Object.fromEntries(PIPELINE_NAMES.map((n) => [n, new Pipeline(loadPipelineDefinition(join(dir, `${n}.yaml`)))])) as Record<
     PipelineName,
     Pipeline

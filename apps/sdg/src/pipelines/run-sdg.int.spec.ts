@@ -1,19 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
+import { connectGrpcService } from '@platform/common';
+import { inferenceV1 } from '@platform/contracts';
 import { S3ObjectStore } from '@platform/object-store';
 import { training } from '@platform/engine';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { InferenceTeacher } from '../teacher/teacher-client';
 import { Limiter } from '../teacher/limiter';
-import { inferenceGrpcClient } from '../teacher/inference-grpc';
 import type { SdgProgress, SdgRunContext } from './contract';
-import { runSdg, runSdgWith } from './run-sdg';
+import { defaultSdgConfig } from '../sdg.config';
+import { createRunSdg, runSdgWith } from './run-sdg';
 import { MemoryCheckpoints } from './testing/memory-checkpoints';
 import { SUN_DOCUMENT, sampleLeaves } from './testing/sample-taxonomy';
 import { STARTER_MODEL, startInferenceProcess, startStarterEngine, type RunningProcess } from './testing/starter-stack';
 
 /** The whole generation on the REAL starter model: engine server process + inference service process + S3. */
 describe('runSdg on the starter model', () => {
+  const defaults = defaultSdgConfig().generation;
   let engine: RunningProcess;
   let inference: RunningProcess;
   let store: S3ObjectStore;
@@ -69,7 +72,7 @@ describe('runSdg on the starter model', () => {
   it('writes non-empty phase-1 and phase-2 training files, recipes, MMLU data and the manifest', async () => {
     const progress: SdgProgress[] = [];
     const checkpoints = new MemoryCheckpoints();
-    const result = await runSdg(context('job-a', checkpoints, progress));
+    const result = await createRunSdg(defaults)(context('job-a', checkpoints, progress));
 
     const knowledge = training.parseInstructLabJsonl(await read('job-a', 'knowledge_train_msgs.jsonl'));
     const skills = training.parseInstructLabJsonl(await read('job-a', 'skills_train_msgs.jsonl'));
@@ -134,14 +137,17 @@ describe('runSdg on the starter model', () => {
   it('resumes: a stopped job keeps its finished batches and a rerun only runs the rest, without duplicates', async () => {
     const checkpoints = new MemoryCheckpoints();
     const stop = new AbortController();
-    const client = inferenceGrpcClient(inference.url);
+    const client = connectGrpcService<inferenceV1.InferenceServiceClient>('inference', inferenceV1.INFERENCE_SERVICE_NAME, {
+      url: inference.url,
+      deadline: 'long',
+    });
     const teacher = new InferenceTeacher(client.service, '00000000-0000-4000-8000-000000000001', new Limiter(4));
     const original = checkpoints.save.bind(checkpoints);
     checkpoints.save = async (leaf, batch, rows) => {
       await original(leaf, batch, rows);
       if (checkpoints.saves.length === 2) stop.abort(new Error('worker stopped'));
     };
-    await expect(runSdgWith(context('job-b', checkpoints, [], stop.signal), teacher)).rejects.toThrow('worker stopped');
+    await expect(runSdgWith(context('job-b', checkpoints, [], stop.signal), teacher, defaults)).rejects.toThrow('worker stopped');
     // Aborting cancels the calls in flight: the engine is idle again at once, not after the queued work.
     const idleBy = Date.now() + 3000;
     let load = { running: -1, waiting: -1 };
@@ -159,7 +165,7 @@ describe('runSdg on the starter model', () => {
     checkpoints.save = original;
     const before = checkpoints.saves.length;
     const progress: SdgProgress[] = [];
-    const result = await runSdgWith(context('job-b', checkpoints, progress), teacher);
+    const result = await runSdgWith(context('job-b', checkpoints, progress), teacher, defaults);
     client.close();
     const resumed = checkpoints.saves.slice(before);
     const total = progress.find((p) => p.stage === 'generating')!.total;
@@ -182,7 +188,10 @@ describe('runSdg on the starter model', () => {
         )?.[1] ?? NaN,
       );
     const before = await abortedAtEngine();
-    const client = inferenceGrpcClient(inference.url);
+    const client = connectGrpcService<inferenceV1.InferenceServiceClient>('inference', inferenceV1.INFERENCE_SERVICE_NAME, {
+      url: inference.url,
+      deadline: 'long',
+    });
     const teacher = new InferenceTeacher(client.service, '', new Limiter(64));
     const stop = new AbortController();
     setMaxListeners(0, stop.signal);

@@ -1,8 +1,8 @@
 import { setMaxListeners } from 'node:events';
-import { envInt } from '@platform/common';
 import { taxonomyV1 } from '@platform/contracts';
 import { writeDataset, type LeafOutcome } from '../output/write-dataset';
-import { InferenceTeacher, defaultConcurrency, type Teacher } from '../teacher/teacher-client';
+import type { GenerationSettings } from '../sdg.config';
+import { InferenceTeacher, type Teacher } from '../teacher/teacher-client';
 import type { RunSdg, SdgRunContext, SdgRunResult } from './contract';
 import type { Row } from './engine/row';
 import { planBatches } from './execution/batch-plan';
@@ -13,9 +13,6 @@ import { knowledgeRows, mmluRows, readSeeds, skillRows } from './inputs/seed-exa
 import { loadPipelines, type PipelineName } from './load-pipelines';
 
 export const DEFAULT_SEED = 42;
-/** InstructLab's sdg_scale_factor default: what `n: scaled` asks per seed example. */
-const defaultNumInstructions = () => envInt('PLATFORM_SDG_NUM_INSTRUCTIONS', 30);
-const batchSize = () => envInt('PLATFORM_SDG_BATCH_SIZE', 8);
 
 const PIPELINE_OF: Record<LeafNodeType, PipelineName> = {
   knowledge: 'knowledge',
@@ -32,9 +29,9 @@ interface PreparedLeaf {
 }
 
 /** Turns every leaf into its input rows and batch plan (documents are read and chunked here). */
-async function prepare(ctx: SdgRunContext, teacher: Teacher, signal: AbortSignal): Promise<PreparedLeaf[]> {
-  const pipelines = loadPipelines();
-  const size = batchSize();
+async function prepare(ctx: SdgRunContext, teacher: Teacher, signal: AbortSignal, settings: GenerationSettings): Promise<PreparedLeaf[]> {
+  const pipelines = loadPipelines(settings.pipelinesDir);
+  const size = settings.batchSize;
   const budget = chunkTokenBudget(await teacher.contextLength(ctx.teacherModel, signal));
   const count = (text: string) => teacher.countTokens(ctx.teacherModel, text, signal);
   const leaves = [...ctx.leaves].sort((a, b) => a.path.localeCompare(b.path));
@@ -68,7 +65,7 @@ async function prepare(ctx: SdgRunContext, teacher: Teacher, signal: AbortSignal
  * Runs a job's pipelines with the given teacher: every leaf's batches at once (the teacher's limiter keeps the
  * backend's queue full without flooding it), checkpointed per batch, then the InstructLab output under data/<id>/.
  */
-export async function runSdgWith(ctx: SdgRunContext, teacher: Teacher): Promise<SdgRunResult> {
+export async function runSdgWith(ctx: SdgRunContext, teacher: Teacher, settings: GenerationSettings): Promise<SdgRunResult> {
   // One failing batch stops the others at once instead of letting them spend the teacher's time.
   const stop = new AbortController();
   // Every call in flight listens to the job's signal; thousands of them are expected, not a leak.
@@ -79,7 +76,7 @@ export async function runSdgWith(ctx: SdgRunContext, teacher: Teacher): Promise<
   const signal = stop.signal;
   try {
     ctx.progress({ stage: 'preparing', done: 0, total: 0, samples: 0 });
-    const prepared = await prepare(ctx, teacher, signal);
+    const prepared = await prepare(ctx, teacher, signal, settings);
     const jobs = prepared.flatMap((p) => (p.mcq ? [p.main, p.mcq] : [p.main]));
     const total = jobs.reduce((n, j) => n + j.batches.length, 0);
     let done = 0;
@@ -92,7 +89,7 @@ export async function runSdgWith(ctx: SdgRunContext, teacher: Teacher): Promise<
       teacher,
       models: { teacher: ctx.teacherModel, judge: ctx.judgeModel || ctx.teacherModel },
       signal,
-      numInstructions: ctx.options.numInstructions || defaultNumInstructions(),
+      numInstructions: ctx.options.numInstructions || settings.numInstructions,
       seed,
     };
     const run = (job: BatchJob, countsSamples: boolean) =>
@@ -127,6 +124,7 @@ export async function runSdgWith(ctx: SdgRunContext, teacher: Teacher): Promise<
       { jobId: ctx.jobId, taxonomyId: ctx.taxonomyId, write: (k, body) => ctx.writeOutput(k, body) },
       outcomes,
       seed,
+      settings.systemPrompt,
     );
     const dataTokens = Object.values(summary.leafTokens).reduce((a, b) => a + b, 0);
     return {
@@ -144,11 +142,14 @@ export async function runSdgWith(ctx: SdgRunContext, teacher: Teacher): Promise<
 }
 
 /** The job runner's entry point: teacher and judge through the inference service, for the job's project. */
-export const runSdg: RunSdg = async (ctx) => {
-  const { teacher, close } = InferenceTeacher.connect(ctx.projectId, ctx.options.concurrency || defaultConcurrency());
-  try {
-    return await runSdgWith(ctx, teacher);
-  } finally {
-    close();
-  }
-};
+export function createRunSdg(settings: GenerationSettings): RunSdg {
+  return async (ctx) => {
+    const concurrency = ctx.options.concurrency || settings.concurrency;
+    const { teacher, close } = InferenceTeacher.connect(ctx.projectId, concurrency, settings.modelFamily || undefined);
+    try {
+      return await runSdgWith(ctx, teacher, settings);
+    } finally {
+      close();
+    }
+  };
+}

@@ -1,8 +1,7 @@
-import { envInt, envString } from '@platform/common';
-import type { inferenceV1 } from '@platform/contracts';
+import { connectGrpcService, unary } from '@platform/common';
+import { inferenceV1 } from '@platform/contracts';
 import { Limiter } from './limiter';
-import { callWithSignal, inferenceGrpcClient, traceMetadata } from './inference-grpc';
-import { guessFamily, renderPrompt } from './model-family';
+import { guessFamily, renderPrompt, type ModelFamily } from './model-family';
 import { withRetry } from './retry';
 
 export interface CompletionCall {
@@ -36,9 +35,6 @@ export interface Teacher {
   readonly limiter: Limiter;
 }
 
-/** Twice an engine server's default batch (32 sequences): the next requests wait at the backend while a batch runs. */
-export const defaultConcurrency = () => envInt('PLATFORM_SDG_CONCURRENCY', 64);
-
 /**
  * Teacher and judge calls through the inference service (gRPC), each holding a slot of the job's limiter,
  * retried with backoff while the pool is full or unavailable, and cancelled with the job's signal.
@@ -50,18 +46,22 @@ export class InferenceTeacher implements Teacher {
     private readonly service: inferenceV1.InferenceServiceClient,
     private readonly projectId: string,
     readonly limiter: Limiter,
-    private readonly familyOverride = envString('PLATFORM_SDG_MODEL_FAMILY', ''),
+    /** The chat markup of the prompts (PLATFORM_SDG_MODEL_FAMILY); unset, guessed from the model id. */
+    private readonly familyOverride?: ModelFamily,
   ) {}
 
-  static connect(projectId: string, concurrency = defaultConcurrency()): { teacher: InferenceTeacher; close(): void } {
-    const client = inferenceGrpcClient();
-    return { teacher: new InferenceTeacher(client.service, projectId, new Limiter(concurrency)), close: client.close };
+  static connect(projectId: string, concurrency: number, family?: ModelFamily): { teacher: InferenceTeacher; close(): void } {
+    // Generations legitimately run for minutes: the long deadline, not the CRUD one.
+    const client = connectGrpcService<inferenceV1.InferenceServiceClient>('inference', inferenceV1.INFERENCE_SERVICE_NAME, {
+      deadline: 'long',
+    });
+    return { teacher: new InferenceTeacher(client.service, projectId, new Limiter(concurrency), family), close: client.close };
   }
 
   contextLength(model: string, signal: AbortSignal): Promise<number> {
     let known = this.contexts.get(model);
     if (!known) {
-      known = withRetry(() => callWithSignal(this.service.listModels({}, traceMetadata()), signal), signal).then(
+      known = withRetry(() => unary(this.service.listModels({}), signal), signal).then(
         (res) => res.models.find((m) => m.modelId === model)?.maxSequenceLength ?? 0,
       );
       known.catch(() => this.contexts.delete(model));
@@ -80,7 +80,7 @@ export class InferenceTeacher implements Teacher {
 
   async complete(call: CompletionCall, signal: AbortSignal): Promise<string> {
     const prefill = call.prefill ?? '';
-    const input = renderPrompt(guessFamily(call.model, this.familyOverride || undefined), call.system, call.user, prefill);
+    const input = renderPrompt(guessFamily(call.model, this.familyOverride), call.system, call.user, prefill);
     const { maxNew, truncate } = await this.budget(call.model, call.maxTokens, signal);
     const req: inferenceV1.GenerateRequest = {
       modelId: call.model,
@@ -100,10 +100,7 @@ export class InferenceTeacher implements Teacher {
       },
       moderations: undefined,
     };
-    const res = await this.limiter.run(
-      () => withRetry(() => callWithSignal(this.service.generate(req, traceMetadata()), signal), signal),
-      signal,
-    );
+    const res = await this.limiter.run(() => withRetry(() => unary(this.service.generate(req), signal), signal), signal);
     return prefill + (res.result?.generatedText ?? '');
   }
 
@@ -128,19 +125,13 @@ export class InferenceTeacher implements Teacher {
         logitBiasJson: '',
       },
     };
-    const res = await this.limiter.run(
-      () => withRetry(() => callWithSignal(this.service.chat(req, traceMetadata()), signal), signal),
-      signal,
-    );
+    const res = await this.limiter.run(() => withRetry(() => unary(this.service.chat(req), signal), signal), signal);
     return [...res.choices].sort((a, b) => a.index - b.index).map((c) => c.message?.content ?? '');
   }
 
   async countTokens(model: string, text: string, signal: AbortSignal): Promise<number> {
     const req: inferenceV1.TokenizeRequest = { modelId: model, input: text, projectId: this.projectId, spaceId: '', returnTokens: false };
-    const res = await this.limiter.run(
-      () => withRetry(() => callWithSignal(this.service.tokenize(req, traceMetadata()), signal), signal),
-      signal,
-    );
+    const res = await this.limiter.run(() => withRetry(() => unary(this.service.tokenize(req), signal), signal), signal);
     return res.tokenCount;
   }
 }

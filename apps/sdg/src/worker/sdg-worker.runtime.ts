@@ -1,14 +1,15 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { envInt, type Logger } from '@platform/common';
+import type { Logger } from '@platform/common';
 import { OutboxRelay } from '@platform/events';
 import type { ObjectStore } from '@platform/object-store';
 import type { DataSource } from 'typeorm';
 import { TaxonomySource } from '../clients/taxonomy-source';
-import type { SdgQueueConfig } from '../jobs/sdg-events';
 import type { RunSdg } from '../pipelines/contract';
-import { LOGGER, NATS_CONNECTION, OBJECT_STORE, RUN_SDG, SDG_QUEUE } from '../sdg.tokens';
+import { LOGGER, NATS_CONNECTION, OBJECT_STORE } from '@platform/service';
+import { SdgConfig } from '../sdg.config';
+import { RUN_SDG } from '../sdg.tokens';
 import { SdgWorker } from './sdg-worker';
 
 /**
@@ -23,7 +24,7 @@ export class SdgWorkerRuntime implements OnApplicationBootstrap, BeforeApplicati
     @InjectDataSource() private readonly db: DataSource,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(OBJECT_STORE) private readonly store: ObjectStore,
-    @Inject(SDG_QUEUE) private readonly queue: SdgQueueConfig,
+    @Inject(SdgConfig.token) private readonly config: SdgConfig,
     @Inject(RUN_SDG) private readonly runSdg: RunSdg,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly taxonomies: TaxonomySource,
@@ -31,27 +32,27 @@ export class SdgWorkerRuntime implements OnApplicationBootstrap, BeforeApplicati
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const concurrency = envInt('PLATFORM_SDG_WORKERS', 1);
+    const { concurrency, leaseMs, heartbeatMs, maxAttempts } = this.config.worker;
     if (concurrency <= 0) return;
     this.worker = new SdgWorker({
       db: this.db,
       nc: this.nc,
       store: this.store,
       relay: this.relay,
-      queue: this.queue,
+      queue: this.config.queue,
       runSdg: this.runSdg,
       loadLeaves: (job) => this.taxonomies.leaves(job.projectId, job.taxonomyId),
       logger: this.logger,
       concurrency,
-      leaseMs: envInt('PLATFORM_SDG_LEASE_MS', 30_000),
-      heartbeatMs: envInt('PLATFORM_SDG_HEARTBEAT_MS', 2_000),
-      maxAttempts: envInt('PLATFORM_SDG_MAX_ATTEMPTS', 20),
+      leaseMs,
+      heartbeatMs,
+      maxAttempts,
     });
     await this.worker.start();
     this.logger.info({ concurrency, owner: this.worker.owner }, 'sdg worker started');
   }
 
-  /** Before the connections close (their hooks run in onApplicationShutdown). */
+  /** Before the platform module stops the relay and drains NATS (its hook runs after this one). */
   async beforeApplicationShutdown(): Promise<void> {
     await this.worker?.stop();
   }

@@ -7,7 +7,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { envInt } from '@platform/common';
-import { runSdg } from '../run-sdg';
+import { SdgConfig } from '../../sdg.config';
+import { createRunSdg } from '../run-sdg';
 import { MemoryCheckpoints } from './memory-checkpoints';
 import { SUN_DOCUMENT, sampleLeaves } from './sample-taxonomy';
 import { STARTER_MODEL } from './starter-stack';
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   let generatingSince = 0;
   let generatingUntil = 0;
   try {
-    const result = await runSdg({
+    const result = await createRunSdg(SdgConfig.load().generation)({
       jobId: 'bench',
       projectId: '00000000-0000-4000-8000-000000000001',
       taxonomyId: 'bench',
