@@ -1,0 +1,286 @@
+import { randomBytes } from 'node:crypto';
+import { jetstream } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { connect } from '@nats-io/transport-node';
+import pino from 'pino';
+import { Client } from 'pg';
+import { Column, DataSource, Entity, PrimaryGeneratedColumn, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { serviceDataSourceOptions } from '@platform/common';
+import { createEvent, defineEvents, encodeEvent, outboxMigration } from '@platform/events';
+import { waitFor } from '@platform/test-fixtures';
+import { RetryJobLater, stopReason, type JobStopReason } from './errors';
+import type { JobContext } from './job-run';
+import { QueuedJobRunner, type JobQueue, type QueuedJobRunnerOptions } from './queued-job-runner';
+
+const tag = randomBytes(4).toString('hex');
+const SCHEMA = 'jobs_test';
+
+@Entity({ name: 'test_jobs' })
+class TestJob {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column({ type: 'text' }) status!: string;
+  @Column({ type: 'int' }) attempts!: number;
+  @Column({ name: 'lease_owner', type: 'text', nullable: true }) leaseOwner!: string | null;
+  @Column({ name: 'lease_expires_at', type: 'timestamptz', nullable: true }) leaseExpiresAt!: Date | null;
+  @Column({ name: 'failure_reason', type: 'text', nullable: true }) failureReason!: string | null;
+  @Column({ name: 'completed_at', type: 'timestamptz', nullable: true }) completedAt!: Date | null;
+  @Column({ type: 'jsonb', nullable: true }) progress!: Progress | null;
+}
+
+class TestJobs1700000000000 implements MigrationInterface {
+  name = 'TestJobs1700000000000';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE TABLE ${SCHEMA}.test_jobs (
+      id uuid PRIMARY KEY DEFAULT gen_random_uuid(), status text NOT NULL, attempts int NOT NULL DEFAULT 0,
+      lease_owner text, lease_expires_at timestamptz, failure_reason text, completed_at timestamptz, progress jsonb)`);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE ${SCHEMA}.test_jobs`);
+  }
+}
+
+interface Progress {
+  done: number;
+}
+
+const events = defineEvents<{
+  'test.job.progress': { jobId: string; done: number };
+  'test.job.completed': { jobId: string };
+  'test.job.failed': { jobId: string; reason: string };
+  'test.job.canceled': { jobId: string };
+}>({ subjectPrefix: `jt${tag}.events` });
+
+let db: DataSource;
+let nc: NatsConnection;
+const runners: QueuedJobRunner<TestJob, Progress>[] = [];
+const silent = pino({ level: 'silent' });
+
+/** A work queue of its own per test: workqueue streams refuse two consumers with overlapping filters. */
+function queueFor(name: string): JobQueue {
+  const prefix = `jt${tag}.${name}`;
+  return {
+    stream: `JOBS_${tag.toUpperCase()}_${name.toUpperCase()}`,
+    subjects: [`${prefix}.>`],
+    durable: 'workers',
+    subject: `${prefix}.run`,
+  };
+}
+
+async function startRunner(
+  queue: JobQueue,
+  run: (job: TestJob, ctx: JobContext<Progress>) => Promise<void>,
+  options: Partial<QueuedJobRunnerOptions<TestJob, Progress>> = {},
+): Promise<QueuedJobRunner<TestJob, Progress>> {
+  const runner = new QueuedJobRunner<TestJob, Progress>({
+    name: 'test',
+    db,
+    nc,
+    logger: silent,
+    table: { schema: SCHEMA, entity: TestJob },
+    queue,
+    jobId: (e) => (e.data as { jobId?: string }).jobId,
+    failedEvent: (job, reason) => events.create('test.job.failed', { jobId: job.id, reason }),
+    progress: {
+      write: async (m, job, p) => {
+        await m.update(TestJob, { id: job.id }, { progress: p });
+        return [events.create('test.job.progress', { jobId: job.id, ...p })];
+      },
+      intervalMs: 50,
+    },
+    run,
+    leaseMs: 2_000,
+    heartbeatMs: 200,
+    ackWaitMs: 2_000,
+    maxAttempts: 3,
+    ...options,
+  });
+  await runner.start();
+  runners.push(runner);
+  return runner;
+}
+
+/** A queued row and `copies` queue messages pointing at it. */
+async function enqueue(queue: JobQueue, copies = 1, row: Partial<TestJob> = {}): Promise<string> {
+  const saved = await db.getRepository(TestJob).save({ status: 'queued', attempts: 0, ...row });
+  const js = jetstream(nc);
+  for (let i = 0; i < copies; i++) await js.publish(queue.subject, encodeEvent(createEvent('test.run', { jobId: saved.id })));
+  return saved.id;
+}
+
+const row = (id: string) => db.getRepository(TestJob).findOneByOrFail({ id });
+
+async function outbox(id: string): Promise<{ type: string; payload: Record<string, unknown> }[]> {
+  return db.query(`SELECT type, payload FROM ${SCHEMA}.outbox WHERE payload->>'jobId' = $1 ORDER BY created_at, type`, [id]);
+}
+
+const complete = (ctx: JobContext<Progress>, job: TestJob) =>
+  ctx.finish(async (m) => {
+    await m.update(TestJob, { id: job.id }, { status: 'completed', completedAt: () => 'now()' });
+    return [events.create('test.job.completed', { jobId: job.id })];
+  });
+
+/** Resolves with the stop reason once the job's signal aborts. */
+const aborted = (signal: AbortSignal) =>
+  new Promise<JobStopReason | undefined>((resolve) => signal.addEventListener('abort', () => resolve(stopReason(signal)), { once: true }));
+
+beforeAll(async () => {
+  const baseUrl = inject('databaseUrl');
+  const admin = new Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE jobs_runner_${tag}`);
+  await admin.end();
+  db = await new DataSource(
+    await serviceDataSourceOptions({
+      url: baseUrl.replace(/\/[^/]+$/, `/jobs_runner_${tag}`),
+      schema: SCHEMA,
+      entities: [TestJob],
+      migrations: [outboxMigration(SCHEMA), TestJobs1700000000000],
+    }),
+  ).initialize();
+  nc = await connect({ servers: inject('natsUrl') });
+});
+
+afterAll(async () => {
+  for (const r of runners) await r.stop();
+  await nc?.close();
+  await db?.destroy();
+});
+
+describe('QueuedJobRunner', () => {
+  it('runs a job once when its message is delivered twice, with its progress and completion through the outbox', async () => {
+    const queue = queueFor('dup');
+    let runs = 0;
+    const run = async (job: TestJob, ctx: JobContext<Progress>) => {
+      runs++;
+      for (let done = 1; done <= 5; done++) {
+        await new Promise((r) => setTimeout(r, 40));
+        ctx.progress({ done });
+      }
+      await complete(ctx, job);
+    };
+    await startRunner(queue, run);
+    await startRunner(queue, run);
+    const id = await enqueue(queue, 2);
+
+    await waitFor(async () => (await row(id)).status === 'completed', 15_000);
+    await new Promise((r) => setTimeout(r, 1_500)); // the second message is delivered and turned away
+    expect(runs).toBe(1);
+    expect(await row(id)).toMatchObject({ attempts: 1, leaseOwner: null, leaseExpiresAt: null, progress: { done: 5 } });
+    const written = await outbox(id);
+    expect(written.filter((e) => e.type === 'test.job.completed')).toHaveLength(1);
+    expect(written.filter((e) => e.type === 'test.job.progress').at(-1)?.payload).toMatchObject({ done: 5 });
+  });
+
+  it('aborts a canceled job at once on its notice, and on the next heartbeat when the notice is missed', async () => {
+    const queue = queueFor('cancel');
+    const reasons = new Map<string, Promise<JobStopReason | undefined>>();
+    await startRunner(
+      queue,
+      async (job, ctx) => {
+        reasons.set(job.id, aborted(ctx.signal));
+        await reasons.get(job.id);
+        ctx.signal.throwIfAborted();
+      },
+      { cancelNotices: { subjects: [events.subject('test.job.canceled')], jobId: (e) => (e.data as { jobId: string }).jobId } },
+    );
+
+    for (const notice of [true, false]) {
+      const id = await enqueue(queue);
+      await waitFor(() => reasons.has(id), 10_000);
+      const canceledAt = Date.now();
+      await db.query(`UPDATE ${SCHEMA}.test_jobs SET status = 'canceled' WHERE id = $1`, [id]);
+      if (notice) nc.publish(events.subject('test.job.canceled'), encodeEvent(events.create('test.job.canceled', { jobId: id })));
+      expect(await reasons.get(id)).toBe('canceled');
+      expect(Date.now() - canceledAt).toBeLessThan(notice ? 150 : 1_000);
+      await waitFor(async () => (await row(id)).leaseOwner === null, 5_000);
+      expect((await row(id)).status).toBe('canceled');
+      expect((await outbox(id)).map((e) => e.type)).not.toContain('test.job.failed');
+    }
+  });
+
+  it('hands its running jobs back on shutdown, so another worker resumes them long before the lease would lapse', async () => {
+    const queue = queueFor('shutdown');
+    let stoppedWith: JobStopReason | undefined;
+    const run = async (job: TestJob, ctx: JobContext<Progress>) => {
+      if (ctx.attempt === 1) {
+        stoppedWith = await aborted(ctx.signal);
+        ctx.signal.throwIfAborted();
+      }
+      await complete(ctx, job);
+    };
+    const first = await startRunner(queue, run, { leaseMs: 60_000, heartbeatMs: 1_000 });
+    const id = await enqueue(queue);
+    await waitFor(async () => (await row(id)).leaseOwner === first.owner, 10_000);
+    const second = await startRunner(queue, run, { leaseMs: 60_000, heartbeatMs: 1_000 });
+
+    const stoppedAt = Date.now();
+    await first.stop();
+    expect(stoppedWith).toBe('shutdown');
+    await waitFor(async () => (await row(id)).status === 'completed', 15_000);
+    expect(Date.now() - stoppedAt).toBeLessThan(10_000);
+    expect(await row(id)).toMatchObject({ attempts: 2, leaseOwner: null });
+    expect(second.owner).not.toBe(first.owner);
+  });
+
+  it("fails a job with its handler's error, and gives up after maxAttempts retries with the last one", async () => {
+    const queue = queueFor('fail');
+    const retrying = new Set<string>();
+    await startRunner(queue, async (job) => {
+      if (retrying.has(job.id)) throw new RetryJobLater('the model server is unavailable');
+      throw new Error('the data is malformed');
+    });
+    const broken = await enqueue(queue);
+    const unavailable = await db.getRepository(TestJob).save({ status: 'queued', attempts: 0 });
+    retrying.add(unavailable.id);
+    await jetstream(nc).publish(queue.subject, encodeEvent(createEvent('test.run', { jobId: unavailable.id })));
+
+    await waitFor(async () => (await row(broken)).status === 'failed', 10_000);
+    expect(await row(broken)).toMatchObject({ failureReason: 'the data is malformed', attempts: 1, leaseOwner: null });
+    expect((await outbox(broken)).map((e) => e.payload)).toEqual([{ jobId: broken, reason: 'the data is malformed' }]);
+
+    await waitFor(async () => (await row(unavailable.id)).status === 'failed', 20_000);
+    const reason = 'gave up after 3 attempts: the model server is unavailable';
+    expect(await row(unavailable.id)).toMatchObject({ failureReason: reason, attempts: 3, leaseOwner: null });
+    expect((await outbox(unavailable.id)).map((e) => e.payload)).toEqual([{ jobId: unavailable.id, reason }]);
+  });
+
+  it('fails a job whose workers kept dying once it was claimed maxAttempts times, without running it again', async () => {
+    const queue = queueFor('crashes');
+    let ran = false;
+    await startRunner(queue, async () => {
+      ran = true;
+    });
+    const id = await enqueue(queue, 1, {
+      status: 'running',
+      attempts: 3,
+      leaseOwner: 'dead-worker',
+      leaseExpiresAt: new Date(Date.now() - 1_000),
+    });
+
+    await waitFor(async () => (await row(id)).status === 'failed', 10_000);
+    expect(ran).toBe(false);
+    expect((await row(id)).failureReason).toMatch(/^gave up after 3 attempts: /);
+  });
+
+  it('refuses writes once another worker took the job over, and aborts with lease-lost', async () => {
+    const queue = queueFor('takeover');
+    let write: boolean | undefined;
+    let reason: JobStopReason | undefined;
+    await startRunner(queue, async (job, ctx) => {
+      await db.query(`UPDATE ${SCHEMA}.test_jobs SET lease_owner = 'other-worker' WHERE id = $1`, [job.id]);
+      write = await ctx.write(async (m) => {
+        await m.update(TestJob, { id: job.id }, { progress: { done: 99 } });
+      });
+      reason = stopReason(ctx.signal);
+      ctx.signal.throwIfAborted();
+    });
+    const id = await enqueue(queue);
+
+    await waitFor(() => reason !== undefined, 10_000);
+    expect(write).toBe(false);
+    expect(reason).toBe('lease-lost');
+    const after = await row(id);
+    expect(after).toMatchObject({ status: 'running', leaseOwner: 'other-worker', progress: null });
+  });
+});
