@@ -102,7 +102,10 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   return {
     url: `http://127.0.0.1:${port}`,
     spans,
-    waitForSpans: (check, timeoutMs = 15_000) => waitFor(() => (check(spans) ? [...spans] : undefined), timeoutMs, 50),
+    waitForSpans: async (check, timeoutMs = 15_000) => {
+      await waitFor(() => check(spans), timeoutMs, 50);
+      return [...spans];
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -12,6 +12,9 @@ interface ServerCallPath {
 
 const first = (metadata: Metadata | undefined, key: string) => metadata?.get?.(key)?.[0]?.toString();
 
+/** Readiness probes call it every few seconds: a trace each would bury the calls that matter. */
+const UNTRACED_SERVICE = 'grpc.health.v1.Health';
+
 /**
  * Runs each gRPC handler inside the caller's trace: its transaction id on every log line and, when tracing, a SERVER
  * span continuing the caller's W3C context (`traceparent` metadata) that the handler's own calls and events hang
@@ -22,11 +25,11 @@ export class GrpcTraceInterceptor implements NestInterceptor {
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     const metadata = ctx.switchToRpc().getContext<Metadata>();
     const transactionId = sanitizeTraceId(first(metadata, TRACE_HEADER));
-    if (!tracingEnabled()) {
-      return new Observable((subscriber) => runWithTrace(transactionId, () => next.handle().subscribe(subscriber)));
-    }
+    const untraced = () => new Observable((subscriber) => runWithTrace(transactionId, () => next.handle().subscribe(subscriber)));
+    if (!tracingEnabled()) return untraced();
     const path = ctx.getArgByIndex<ServerCallPath | undefined>(2)?.getPath?.() ?? `/${ctx.getClass().name}/${ctx.getHandler().name}`;
     const [service, method] = path.slice(1).split('/');
+    if (service === UNTRACED_SERVICE) return untraced();
     return new Observable((subscriber) =>
       runWithTrace(transactionId, () => {
         const { span, ctx: spanCtx } = startSpan(
