@@ -1,8 +1,9 @@
 import {
-  defineEvents,
+  evaluationEventsWithPrefix,
   eventsStream,
   eventsSubjectPrefix,
   replicaEventsWithPrefix,
+  trainingEventsWithPrefix,
   type EvaluationEvents,
   type EventCatalog,
   type ReplicaEvents,
@@ -29,8 +30,8 @@ export function readEventNames(): EventNames {
     stream: eventsStream(),
     prefix,
     durable: envString('PLATFORM_EVALUATION_CONSUMER', 'evaluation-training-events'),
-    evaluation: defineEvents<EvaluationEvents>({ subjectPrefix: prefix }),
+    evaluation: evaluationEventsWithPrefix(prefix),
     replica: replicaEventsWithPrefix(prefix),
-    training: defineEvents<TrainingEvents>({ subjectPrefix: prefix }),
+    training: trainingEventsWithPrefix(prefix),
   };
 }
