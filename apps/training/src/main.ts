@@ -1,14 +1,7 @@
-import { runMain, serviceGrpcUrl, serviceOpsPort, startGrpcService } from '@platform/common';
+import { runMain } from '@platform/common';
+import { grpcServiceMain } from '@platform/service';
 import { TrainingModule } from './training.module';
 
-export function startTrainingService(addresses = { grpcUrl: serviceGrpcUrl('training'), opsPort: serviceOpsPort('training') }) {
-  return startGrpcService({
-    name: 'training',
-    module: TrainingModule,
-    protos: ['training'],
-    grpcUrl: addresses.grpcUrl,
-    opsPort: addresses.opsPort,
-  });
-}
+export const startTrainingService = grpcServiceMain('training', TrainingModule, ['training']);
 
 if (require.main === module) runMain(startTrainingService);

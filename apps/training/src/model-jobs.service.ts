@@ -22,7 +22,8 @@ import { resolveHyperparameters } from './hyperparameters';
 import { FINAL_STATUSES, ModelJobEntity, type ModelJobStatus } from './model-job.entity';
 import { checkBaseModel, type TrainingConfig } from './training-config';
 import { jobQueueCatalog, trainingEventCatalog } from './training-events';
-import { DATA_JOBS, OBJECT_STORE, TRAINING_CONFIG } from './training.tokens';
+import { OBJECT_STORE } from '@platform/service';
+import { DATA_JOBS, TRAINING_CONFIG } from './training.tokens';
 
 export const TRAINING_SCHEMA = 'training';
 

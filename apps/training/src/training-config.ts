@@ -1,11 +1,18 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
-import { PlatformError } from '@platform/common';
+import {
+  PlatformError,
+  customSetting,
+  defineConfig,
+  enumSetting,
+  intSetting,
+  optionalSetting,
+  stringSetting,
+  type EnvSource,
+} from '@platform/common';
 import { eventsStream, eventsSubjectPrefix } from '@platform/events';
 import { EXECUTOR_KINDS, type ExecutorKind } from './executors/executor';
 import { JOBS_SUBJECT_PREFIX } from './training-events';
-
-export type Env = Readonly<Record<string, string | undefined>>;
 
 export interface BaseModel {
   /** The name jobs report as `base_model`. */
@@ -61,14 +68,6 @@ export interface KubernetesSettings {
 const WORKSPACE = resolve(__dirname, '../../..');
 export const DEFAULT_BASE_MODEL: BaseModel = { name: 'platform/starter-llama', dir: join(WORKSPACE, 'models/starter') };
 
-function int(env: Env, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
-  return n;
-}
-
 /** `<dir>[:<name>]`, as PLATFORM_ENGINE_MODELS names a served model. */
 export function parseBaseModel(raw: string | undefined): BaseModel {
   if (!raw) return DEFAULT_BASE_MODEL;
@@ -78,40 +77,52 @@ export function parseBaseModel(raw: string | undefined): BaseModel {
   return { dir: isAbsolute(dir) ? dir : join(WORKSPACE, dir), name };
 }
 
-export function loadTrainingConfig(env: Env = process.env): TrainingConfig {
-  const executor = (env.PLATFORM_TRAINING_EXECUTOR || 'builtin') as ExecutorKind;
-  if (!EXECUTOR_KINDS.includes(executor))
-    throw new Error(`PLATFORM_TRAINING_EXECUTOR must be one of ${EXECUTOR_KINDS.join(', ')}, got "${executor}"`);
-  return {
-    executor,
-    baseModel: parseBaseModel(env.PLATFORM_TRAINING_BASE_MODEL),
-    workDir: env.PLATFORM_TRAINING_WORK_DIR || join(env.PLATFORM_DATA_DIR ? resolve(env.PLATFORM_DATA_DIR) : tmpdir(), 'training-work'),
-    eventsPrefix: eventsSubjectPrefix(env),
-    eventsStream: eventsStream(env),
-    jobsPrefix: env.PLATFORM_TRAINING_JOBS_PREFIX || JOBS_SUBJECT_PREFIX,
-    jobsStream: env.PLATFORM_TRAINING_JOBS_STREAM || 'PLATFORM_JOBS_TRAINING',
-    durablePrefix: env.PLATFORM_TRAINING_DURABLE_PREFIX || 'training',
-    jobAckWaitMs: int(env, 'PLATFORM_TRAINING_JOB_ACK_WAIT_MS', 60_000),
-    workerConcurrency: int(env, 'PLATFORM_TRAINING_WORKERS', 1),
-    cancelPollMs: int(env, 'PLATFORM_TRAINING_CANCEL_POLL_MS', 500),
-    leaseMs: int(env, 'PLATFORM_TRAINING_LEASE_MS', 30_000),
-    maxAttempts: int(env, 'PLATFORM_TRAINING_MAX_ATTEMPTS', 20),
-    evaluationRetryMs: int(env, 'PLATFORM_TRAINING_EVALUATION_RETRY_MS', 15_000),
-    builtinThreads: Math.max(1, int(env, 'PLATFORM_TRAINING_THREADS', 1)),
-    processCommand: env.PLATFORM_TRAINING_PROCESS_COMMAND ?? '',
+/** The events settings are libs/events' own (PLATFORM_EVENTS_PREFIX / _STREAM and their defaults). */
+const eventsSetting = (variable: 'PLATFORM_EVENTS_PREFIX' | 'PLATFORM_EVENTS_STREAM') =>
+  customSetting(variable, (raw) => (variable === 'PLATFORM_EVENTS_PREFIX' ? eventsSubjectPrefix : eventsStream)({ [variable]: raw }));
+
+/** The training service's settings, read once at start-up. */
+export const TrainingSettings = defineConfig(
+  'training',
+  {
+    executor: enumSetting('PLATFORM_TRAINING_EXECUTOR', EXECUTOR_KINDS, { default: 'builtin' }),
+    baseModel: customSetting('PLATFORM_TRAINING_BASE_MODEL', parseBaseModel),
+    workDir: optionalSetting('PLATFORM_TRAINING_WORK_DIR'),
+    dataDir: optionalSetting('PLATFORM_DATA_DIR'),
+    eventsPrefix: eventsSetting('PLATFORM_EVENTS_PREFIX'),
+    eventsStream: eventsSetting('PLATFORM_EVENTS_STREAM'),
+    jobsPrefix: stringSetting('PLATFORM_TRAINING_JOBS_PREFIX', { default: JOBS_SUBJECT_PREFIX }),
+    jobsStream: stringSetting('PLATFORM_TRAINING_JOBS_STREAM', { default: 'PLATFORM_JOBS_TRAINING' }),
+    durablePrefix: stringSetting('PLATFORM_TRAINING_DURABLE_PREFIX', { default: 'training' }),
+    jobAckWaitMs: intSetting('PLATFORM_TRAINING_JOB_ACK_WAIT_MS', { default: 60_000 }),
+    workerConcurrency: intSetting('PLATFORM_TRAINING_WORKERS', { default: 1 }),
+    cancelPollMs: intSetting('PLATFORM_TRAINING_CANCEL_POLL_MS', { default: 500 }),
+    leaseMs: intSetting('PLATFORM_TRAINING_LEASE_MS', { default: 30_000 }),
+    maxAttempts: intSetting('PLATFORM_TRAINING_MAX_ATTEMPTS', { default: 20 }),
+    evaluationRetryMs: intSetting('PLATFORM_TRAINING_EVALUATION_RETRY_MS', { default: 15_000 }),
+    builtinThreads: intSetting('PLATFORM_TRAINING_THREADS', { default: 1 }),
+    processCommand: stringSetting('PLATFORM_TRAINING_PROCESS_COMMAND', { default: '' }),
     kubernetes: {
-      namespace: env.PLATFORM_TRAINING_K8S_NAMESPACE || 'default',
-      image: env.PLATFORM_TRAINING_K8S_IMAGE || 'ghcr.io/llm-platform/trainer:latest',
-      serviceAccount: env.PLATFORM_TRAINING_K8S_SERVICE_ACCOUNT || '',
-      s3Secret: env.PLATFORM_TRAINING_K8S_S3_SECRET || 'platform-s3',
-      cpu: env.PLATFORM_TRAINING_K8S_CPU || '4',
-      memory: env.PLATFORM_TRAINING_K8S_MEMORY || '16Gi',
-      gpus: int(env, 'PLATFORM_TRAINING_K8S_GPUS', 0),
-      pollMs: int(env, 'PLATFORM_TRAINING_K8S_POLL_MS', 5000),
-      podSpecPatch: env.PLATFORM_TRAINING_K8S_POD_SPEC_PATCH ?? '',
+      namespace: stringSetting('PLATFORM_TRAINING_K8S_NAMESPACE', { default: 'default' }),
+      image: stringSetting('PLATFORM_TRAINING_K8S_IMAGE', { default: 'ghcr.io/llm-platform/trainer:latest' }),
+      serviceAccount: stringSetting('PLATFORM_TRAINING_K8S_SERVICE_ACCOUNT', { default: '' }),
+      s3Secret: stringSetting('PLATFORM_TRAINING_K8S_S3_SECRET', { default: 'platform-s3' }),
+      cpu: stringSetting('PLATFORM_TRAINING_K8S_CPU', { default: '4' }),
+      memory: stringSetting('PLATFORM_TRAINING_K8S_MEMORY', { default: '16Gi' }),
+      gpus: intSetting('PLATFORM_TRAINING_K8S_GPUS', { default: 0 }),
+      pollMs: intSetting('PLATFORM_TRAINING_K8S_POLL_MS', { default: 5000 }),
+      podSpecPatch: stringSetting('PLATFORM_TRAINING_K8S_POD_SPEC_PATCH', { default: '' }),
     },
-  };
-}
+  },
+  ({ workDir, dataDir, builtinThreads, kubernetes, ...rest }): TrainingConfig => ({
+    ...rest,
+    workDir: workDir ?? join(dataDir ? resolve(dataDir) : tmpdir(), 'training-work'),
+    builtinThreads: Math.max(1, builtinThreads),
+    kubernetes: { ...kubernetes },
+  }),
+);
+
+export const loadTrainingConfig = (env?: EnvSource): TrainingConfig => TrainingSettings.load(env);
 
 /**
  * The API's `base_model` (seed: `^[a-z0-9-]+$`, e.g. `granite-7b`): the catalog name without its provider, folded to

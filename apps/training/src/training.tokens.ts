@@ -1,6 +1,6 @@
-export const OBJECT_STORE = 'OBJECT_STORE';
-export const NATS_CONNECTION = 'NATS_CONNECTION';
+import { TrainingSettings } from './training-config';
+
 export const DATA_JOBS = 'DATA_JOBS';
-export const TRAINING_CONFIG = 'TRAINING_CONFIG';
+/** The loaded `TrainingConfig` (PlatformServiceModule provides it under its definition's token). */
+export const TRAINING_CONFIG = TrainingSettings.token;
 export const TRAINING_EXECUTOR = 'TRAINING_EXECUTOR';
-export const LOGGER = 'LOGGER';

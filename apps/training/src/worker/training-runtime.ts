@@ -1,22 +1,23 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from '@platform/common';
-import { OutboxRelay, stopOutboxRelay } from '@platform/events';
+import { OutboxRelay } from '@platform/events';
 import type { ObjectStore } from '@platform/object-store';
 import type { DataSource } from 'typeorm';
 import { startEvaluationResults } from '../evaluation/evaluation-results';
 import type { TrainingConfig } from '../training-config';
 import { jobQueueCatalog, trainingEventCatalog } from '../training-events';
-import { LOGGER, NATS_CONNECTION, OBJECT_STORE, TRAINING_CONFIG } from '../training.tokens';
+import { LOGGER, NATS_CONNECTION, OBJECT_STORE } from '@platform/service';
+import { TRAINING_CONFIG } from '../training.tokens';
 import { JobStore } from './job-store';
 import { ModelTrainer } from './model-trainer';
 import { TrainingJobWrites } from './training-job-writes';
 import { startTrainingWorker } from './training-worker';
 
-/** Starts the queue worker and the evaluation-results consumer once gRPC is up; stops them before NATS closes. */
+/** Starts the queue worker and the evaluation-results consumer once gRPC is up; stops them before the relay and NATS do. */
 @Injectable()
-export class TrainingRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
+export class TrainingRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private consumers: { stop(): Promise<void> }[] = [];
 
   constructor(
@@ -41,9 +42,8 @@ export class TrainingRuntime implements OnApplicationBootstrap, OnApplicationShu
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     // Running trainers stop first; their jobs go back to the queue and resume on another worker.
     await Promise.all(this.consumers.map((c) => c.stop()));
-    await stopOutboxRelay(this.relay, this.nc);
   }
 }
