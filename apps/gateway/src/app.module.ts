@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { createMetricsRegistry, envString, grpcClient, serviceDataSourceOptions } from '@platform/common';
+import { ConfigModule, createMetricsRegistry, grpcClient, serviceDataSourceOptions } from '@platform/common';
 import { ContainerAccessService } from './access/container-access.service';
 import { ContainersService } from './access/containers.service';
 import { membersController } from './access/members.controller';
@@ -10,7 +10,8 @@ import { AuthorizeController } from './auth/authorize.controller';
 import { TokenService } from './auth/token.service';
 import { HealthController, METRICS_REGISTRY } from './health/health.controller';
 import { readinessProvider } from './health/readiness.provider';
-import { PUBLIC_URL, publicUrl } from './http/public-url';
+import { GatewayConfig } from './gateway.config';
+import { PUBLIC_URL } from './http/public-url';
 import { AdminBootstrap } from './identity/admin-bootstrap';
 import { ApiKeyEntity } from './identity/api-key.entity';
 import { ContainerEntity } from './identity/container.entity';
@@ -30,6 +31,7 @@ import { ModelSpecsController } from './inference/model-specs.controller';
 import { OpenAiController } from './inference/openai/openai.controller';
 import { TextController } from './inference/text.controller';
 import { LlamaStackController } from './llama-stack/llama-stack.controller';
+import { LlamaStackModels } from './llama-stack/llama-stack-models';
 import { SDG_GENERATION_CLIENT, SyntheticDataGenerationController } from './llama-stack/synthetic-data-generation.controller';
 import { EVALUATION_CLIENT, RewardScoringController } from './llama-stack/reward-scoring.controller';
 import { UsersController } from './users/users.controller';
@@ -38,10 +40,12 @@ export const IDENTITY_SCHEMA = 'identity';
 
 @Module({
   imports: [
+    ConfigModule.forRoot(GatewayConfig),
     TypeOrmModule.forRootAsync({
-      useFactory: () =>
+      inject: [GatewayConfig.token],
+      useFactory: (config: GatewayConfig) =>
         serviceDataSourceOptions({
-          url: envString('DATABASE_URL'),
+          url: config.databaseUrl,
           schema: IDENTITY_SCHEMA,
           entities: [UserEntity, ApiKeyEntity, ContainerEntity, MembershipEntity],
           migrations: [IdentitySchema1763900000000],
@@ -77,7 +81,8 @@ export const IDENTITY_SCHEMA = 'identity';
     grpcClient(TRAINING_CLIENT, 'training'),
     grpcClient(EVALUATION_CLIENT, 'evaluation', { deadline: 'long' }),
     { provide: APP_GUARD, useClass: AuthGuard },
-    { provide: PUBLIC_URL, useFactory: publicUrl },
+    { provide: PUBLIC_URL, inject: [GatewayConfig.token], useFactory: (c: GatewayConfig) => c.publicUrl },
+    LlamaStackModels,
     {
       provide: METRICS_REGISTRY,
       useFactory: () => createMetricsRegistry('gateway'),

@@ -4,8 +4,7 @@ import { DraftValidator, type DraftSchema } from './support/llama-stack-draft';
 import { startTestPlatform, type TestPlatform } from './support/test-platform';
 
 const MODEL = 'platform/tiny-llama';
-// The draft's model enums: completions name llama3_8b, chats llama3_8b_chat.
-const NAMES = { llama3_8b: MODEL, llama3_8b_chat: MODEL };
+// The draft's model enums (completions llama3_8b, chats llama3_8b_chat) reach the served model with no mapping configured.
 const GREEDY = { temperature: 0, strategy: 'greedy', top_p: 0.95, top_k: 0 };
 
 let platform: TestPlatform;
@@ -14,7 +13,7 @@ let projectId: string;
 const draft = new DraftValidator();
 
 beforeAll(async () => {
-  platform = await startTestPlatform({ engineModel: MODEL, env: { PLATFORM_LLAMA_STACK_MODELS: JSON.stringify(NAMES) } });
+  platform = await startTestPlatform({ engineModel: MODEL });
   token = await platform.api.newUser('lena');
   projectId = await platform.api.newProject(token, 'llama-stack');
 });
@@ -168,6 +167,17 @@ describe('Llama Stack draft: /inference/completion', () => {
 });
 
 describe('Llama Stack draft: /inference/chat_completion', () => {
+  it('answers every draft model name with the served default model when no mapping is configured', async () => {
+    for (const model of ['llama3_8b_chat', 'llama3_70b_chat']) {
+      const res = json<CompletionResponse>(await send('/inference/chat_completion', 'ChatCompletionRequest', chatBody('hi', { model })));
+      expectValid('ChatCompletionResponse', res);
+    }
+    const res = json<CompletionResponse>(
+      await send('/inference/completion', 'CompletionRequest', completionBody('Hello', { model: 'llama3_70b' })),
+    );
+    expectValid('CompletionResponse', res);
+  });
+
   it('chats, unary and streamed, with the same greedy text', async () => {
     const res = json<CompletionResponse & { tool_calls: unknown[] }>(
       await send('/inference/chat_completion', 'ChatCompletionRequest', chatBody('hi')),
@@ -244,11 +254,11 @@ describe('Llama Stack draft: batches', () => {
 
 describe('Llama Stack draft: refusals carry the IBM envelope', () => {
   it('404 for a model that is neither a draft name nor in the catalog', async () => {
-    const res = await post('/inference/chat_completion', chatBody('hi', { model: 'llama3_70b_chat' }));
+    const res = await post('/inference/chat_completion', chatBody('hi', { model: 'nobody/chat-model' }));
     expect(res.status).toBe(404);
     envelope(res);
     // A stream that fails before its first byte is refused like a unary call, not as an event stream.
-    const stream = await post('/inference/completion', completionBody('Hello', { model: 'llama3_70b', stream: true }));
+    const stream = await post('/inference/completion', completionBody('Hello', { model: 'nobody/model', stream: true }));
     expect(stream.status).toBe(404);
     envelope(stream);
     const batch = await post('/inference/batch_completion', { model: 'nobody/model', content_batch: ['a', 'b'] });

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { envInt, PlatformError, requireContainerId } from '@platform/common';
+import { PlatformError, requireContainerId } from '@platform/common';
+import { GatewayConfig } from '../gateway.config';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal';
 import { ContainerEntity, type ContainerKind } from '../identity/container.entity';
@@ -28,9 +29,14 @@ export interface ContainerAccess {
  */
 @Injectable()
 export class ContainerAccessService {
-  private readonly cache = new AccessDecisionCache(envInt('PLATFORM_ACCESS_CACHE_MS', 5000));
+  private readonly cache: AccessDecisionCache;
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(GatewayConfig.token) config: Pick<GatewayConfig, 'accessCacheMs'>,
+  ) {
+    this.cache = new AccessDecisionCache(config.accessCacheMs);
+  }
 
   async require(
     kind: ContainerKind,

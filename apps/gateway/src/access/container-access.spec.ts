@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal';
 import { ContainerEntity } from '../identity/container.entity';
 import type { MemberRole } from '../identity/membership.entity';
+import { GatewayConfig } from '../gateway.config';
 import { AccessDecisionCache } from './access-decision-cache';
 import { ContainerAccessService } from './container-access.service';
 
@@ -26,17 +27,13 @@ function fakeDb() {
   return { db, members, queries: () => queries };
 }
 
+const REQUIRED = { DATABASE_URL: 'postgres://x', PLATFORM_JWT_SECRET: 's', PLATFORM_ADMIN_PASSWORD: 'p', PLATFORM_ADMIN_APIKEY: 'k' };
+
+/** The service as the gateway configures it from PLATFORM_ACCESS_CACHE_MS (unset: the default). */
 function service(ttlMs: string | undefined) {
-  const before = process.env.PLATFORM_ACCESS_CACHE_MS;
-  if (ttlMs === undefined) delete process.env.PLATFORM_ACCESS_CACHE_MS;
-  else process.env.PLATFORM_ACCESS_CACHE_MS = ttlMs;
-  try {
-    const fake = fakeDb();
-    return { ...fake, access: new ContainerAccessService(fake.db) };
-  } finally {
-    if (before === undefined) delete process.env.PLATFORM_ACCESS_CACHE_MS;
-    else process.env.PLATFORM_ACCESS_CACHE_MS = before;
-  }
+  const fake = fakeDb();
+  const config = GatewayConfig.load({ ...REQUIRED, PLATFORM_ACCESS_CACHE_MS: ttlMs });
+  return { ...fake, access: new ContainerAccessService(fake.db, config) };
 }
 
 describe('ContainerAccessService decision cache', () => {

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
-import { envInt, envString, PlatformError } from '@platform/common';
+import { PlatformError } from '@platform/common';
+import { GatewayConfig } from '../gateway.config';
 import type { Principal } from './principal';
 import type { UserEntity } from '../identity/user.entity';
 
@@ -18,14 +19,19 @@ const VERIFIED_MAX = 10_000;
 /** Signed JWTs with iat/exp, which IBM's SDK authenticators decode to schedule their refresh. */
 @Injectable()
 export class TokenService {
-  private readonly key = new TextEncoder().encode(envString('PLATFORM_JWT_SECRET'));
-  private readonly ttlSeconds = envInt('PLATFORM_TOKEN_TTL_SECONDS', 3600);
+  private readonly key: Uint8Array;
+  private readonly ttlSeconds: number;
   /**
    * token → principal and expiry, for tokens that verified. A token's signature and claims cannot change, so the
    * cache only has to re-check the expiry (as jose does: expired once exp <= now in whole seconds); tokens are
    * stateless (nothing revokes one before it expires), so answering from here is the same decision as verifying.
    */
   private readonly verified = new Map<string, { principal: Principal; exp: number }>();
+
+  constructor(@Inject(GatewayConfig.token) config: GatewayConfig) {
+    this.key = new TextEncoder().encode(config.jwtSecret);
+    this.ttlSeconds = config.tokenTtlSeconds;
+  }
 
   async issue(user: UserEntity, use: 'access' | 'refresh' = 'access'): Promise<IssuedToken> {
     const iat = Math.floor(Date.now() / 1000);

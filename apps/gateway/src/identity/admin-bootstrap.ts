@@ -1,5 +1,5 @@
-import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { envString } from '@platform/common';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { GatewayConfig } from '../gateway.config';
 import { ContainersService } from '../access/containers.service';
 import { UsersService } from './users.service';
 
@@ -9,10 +9,11 @@ export class AdminBootstrap implements OnApplicationBootstrap {
   constructor(
     private readonly users: UsersService,
     private readonly containers: ContainersService,
+    @Inject(GatewayConfig.token) private readonly config: GatewayConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const admin = await this.users.ensureAdmin(envString('PLATFORM_ADMIN_PASSWORD'), envString('PLATFORM_ADMIN_APIKEY'));
+    const admin = await this.users.ensureAdmin(this.config.admin.password, this.config.admin.apiKey);
     if (!admin.defaultProjectId) {
       const project = await this.containers.create(
         'project',

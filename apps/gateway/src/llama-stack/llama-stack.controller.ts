@@ -17,7 +17,7 @@ import {
   CompletionRequestDto,
 } from './llama-stack.dto';
 import { FailedChunk, LLAMA_STACK_STREAM } from './llama-stack-stream';
-import { parseModelNames, resolveModel, type ModelNames } from './model-names';
+import { LlamaStackModels } from './llama-stack-models';
 import { projectFromHeaders, type RequestHeaders } from '../access/request-project';
 import { chatRequest, completionRequest, type Target } from './to-inference';
 
@@ -37,13 +37,12 @@ function jsonLines(reply: FastifyReply, items: unknown[]): string {
 @Controller('inference')
 export class LlamaStackController implements OnModuleInit {
   private inference!: InferenceRpc;
-  // Read once at start so a bad PLATFORM_LLAMA_STACK_MODELS stops the gateway instead of failing each request.
-  private readonly models: ModelNames = parseModelNames(process.env.PLATFORM_LLAMA_STACK_MODELS);
 
   constructor(
     @Inject(INFERENCE_CLIENT) private readonly client: ClientGrpc,
     private readonly access: ContainerAccessService,
     private readonly users: UsersService,
+    private readonly models: LlamaStackModels,
   ) {}
 
   onModuleInit(): void {
@@ -52,7 +51,7 @@ export class LlamaStackController implements OnModuleInit {
 
   private async target(model: string, headers: RequestHeaders, p: Principal): Promise<Target> {
     return {
-      modelId: resolveModel(this.models, model),
+      modelId: await this.models.resolve(model),
       projectId: await projectFromHeaders(headers, ['X-Project-Id'], p, this.users, this.access),
     };
   }

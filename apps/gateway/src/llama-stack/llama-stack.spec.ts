@@ -4,7 +4,6 @@ import { boundedMap } from './bounded-map';
 import { ChatChunker, chatCompletionView, completionChunk, completionView, stopReason, toolArguments } from './from-inference';
 import { LLAMA_STACK_STREAM, FailedChunk } from './llama-stack-stream';
 import type { DialogDto } from './llama-stack.dto';
-import { parseModelNames, resolveModel } from './model-names';
 import { chatRequest, completionRequest, toolSchema } from './to-inference';
 
 const target = { modelId: 'platform/tiny', projectId: 'p1' };
@@ -35,21 +34,6 @@ const chunk = (c: inferenceV1.ChatChoice): inferenceV1.ChatStreamResponse => ({
   createdAt: '',
   choices: [c],
   usage: undefined,
-});
-
-describe('model names', () => {
-  it('maps configured draft names and passes catalog ids through', () => {
-    const names = parseModelNames('{"llama3_8b_chat":"platform/tiny"}');
-    expect(resolveModel(names, 'llama3_8b_chat')).toBe('platform/tiny');
-    expect(resolveModel(names, 'platform/other')).toBe('platform/other');
-    expect(parseModelNames(undefined).size).toBe(0);
-  });
-
-  it('refuses a malformed configuration at start', () => {
-    expect(() => parseModelNames('{')).toThrow(/must be JSON/);
-    expect(() => parseModelNames('["a"]')).toThrow(/JSON object/);
-    expect(() => parseModelNames('{"a":3}')).toThrow(/"a"/);
-  });
 });
 
 describe('completion requests', () => {

@@ -11,7 +11,7 @@ import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { UsersService } from '../identity/users.service';
 import { textOf } from './llama-stack-content';
 import { DialogDto, MessageDto } from './llama-stack.dto';
-import { parseModelNames, resolveModel, type ModelNames } from './model-names';
+import { LlamaStackModels } from './llama-stack-models';
 
 /** The evaluation service, with the inference deadline: a judge grading k generations per prompt takes a while. */
 export const EVALUATION_CLIENT = 'EVALUATION_CLIENT';
@@ -93,12 +93,12 @@ export function rewardScoringView(req: evaluationV1.ScoreRewardsRequest, res: ev
 @Controller('reward_scoring')
 export class RewardScoringController implements OnModuleInit {
   private evaluation!: evaluationV1.EvaluationServiceClient;
-  private readonly models: ModelNames = parseModelNames(process.env.PLATFORM_LLAMA_STACK_MODELS);
 
   constructor(
     @Inject(EVALUATION_CLIENT) private readonly client: ClientGrpc,
     private readonly access: ContainerAccessService,
     private readonly users: UsersService,
+    private readonly models: LlamaStackModels,
   ) {}
 
   onModuleInit(): void {
@@ -112,7 +112,7 @@ export class RewardScoringController implements OnModuleInit {
   })
   async score(@Body() body: RewardScoringRequestDto, @Headers() headers: RequestHeaders, @CurrentPrincipal() p: Principal) {
     const projectId = await projectFromHeaders(headers, ['X-Project-Id'], p, this.users, this.access);
-    const req = rewardScoringRequest(body, projectId, resolveModel(this.models, body.model));
+    const req = rewardScoringRequest(body, projectId, await this.models.resolve(body.model));
     return rewardScoringView(req, await unary(this.evaluation.scoreRewards(req)));
   }
 }

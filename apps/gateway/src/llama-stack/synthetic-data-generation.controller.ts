@@ -24,7 +24,7 @@ import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { UsersService } from '../identity/users.service';
 import { textOf } from './llama-stack-content';
 import { MessageDto } from './llama-stack.dto';
-import { parseModelNames, resolveModel, type ModelNames } from './model-names';
+import { LlamaStackModels } from './llama-stack-models';
 
 /** The SDG service for this route only, with the long deadline: k generations per prompt plus judging outlast CRUD's. */
 export const SDG_GENERATION_CLIENT = 'SDG_GENERATION_CLIENT';
@@ -94,12 +94,12 @@ export function syntheticDataView(res: sdgV1.GenerateSyntheticDataResponse) {
 @Controller('synthetic_data_generation')
 export class SyntheticDataGenerationController implements OnModuleInit {
   private sdg!: sdgV1.SdgServiceClient;
-  private readonly models: ModelNames = parseModelNames(process.env.PLATFORM_LLAMA_STACK_MODELS);
 
   constructor(
     @Inject(SDG_GENERATION_CLIENT) private readonly client: ClientGrpc,
     private readonly access: ContainerAccessService,
     private readonly users: UsersService,
+    private readonly models: LlamaStackModels,
   ) {}
 
   onModuleInit(): void {
@@ -118,8 +118,8 @@ export class SyntheticDataGenerationController implements OnModuleInit {
       projectId,
       prompts: body.prompts.map((m, i) => ({ role: m.role, content: textOf(m.content, `prompts[${i}].content`) })),
       filteringFunction: body.filtering_function,
-      teacherModel: rs.teacher_model ? resolveModel(this.models, rs.teacher_model) : '',
-      judgeModel: rs.model ? resolveModel(this.models, rs.model) : '',
+      teacherModel: rs.teacher_model ? await this.models.resolve(rs.teacher_model) : '',
+      judgeModel: rs.model ? await this.models.resolve(rs.model) : '',
       numGenerations: rs.num_generations ?? 0,
       topK: rs.top_k,
       topP: rs.top_p,

@@ -1,0 +1,26 @@
+import { customSetting, defineConfig, intSetting, optionalSetting, stringSetting, type ConfigOf } from '@platform/common';
+import { parseModelNames } from './llama-stack/model-names';
+
+/** The gateway's settings, read once at start-up: a bad or missing one stops it with the variable's name. */
+export const GatewayConfig = defineConfig(
+  'gateway',
+  {
+    port: intSetting('PLATFORM_PORT', { default: 8080, max: 65535 }),
+    host: stringSetting('PLATFORM_HOST', { default: '127.0.0.1' }),
+    /** The base of `href` values: the address clients reach the gateway at (default http://127.0.0.1:<port>). */
+    publicUrl: optionalSetting('PLATFORM_PUBLIC_URL'),
+    databaseUrl: stringSetting('DATABASE_URL'),
+    jwtSecret: stringSetting('PLATFORM_JWT_SECRET'),
+    tokenTtlSeconds: intSetting('PLATFORM_TOKEN_TTL_SECONDS', { default: 3600, min: 1 }),
+    admin: {
+      password: stringSetting('PLATFORM_ADMIN_PASSWORD'),
+      apiKey: stringSetting('PLATFORM_ADMIN_APIKEY'),
+    },
+    /** How long a positive access decision is kept for the inference routes (0 disables). */
+    accessCacheMs: intSetting('PLATFORM_ACCESS_CACHE_MS', { default: 5000 }),
+    /** Draft model names mapped to catalog models, over the default mapping to the served default model. */
+    llamaStackModels: customSetting('PLATFORM_LLAMA_STACK_MODELS', parseModelNames),
+  },
+  ({ publicUrl, ...rest }) => ({ ...rest, publicUrl: (publicUrl ?? `http://127.0.0.1:${rest.port}`).replace(/\/+$/, '') }),
+);
+export type GatewayConfig = ConfigOf<typeof GatewayConfig>;
