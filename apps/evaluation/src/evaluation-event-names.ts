@@ -9,11 +9,10 @@ import {
   type ReplicaEvents,
   type TrainingEvents,
 } from '@platform/events';
-import { envString } from '@platform/common';
 
 /**
  * Where this service's events live: the platform's stream and subjects (PLATFORM_EVENTS_STREAM / _PREFIX), and the
- * work-sharing consumer of its replicas (PLATFORM_EVALUATION_CONSUMER).
+ * work-sharing consumer of its replicas (`durable`, EvaluationConfig.consumer).
  */
 export interface EventNames {
   stream: string;
@@ -24,12 +23,12 @@ export interface EventNames {
   training: EventCatalog<TrainingEvents>;
 }
 
-export function readEventNames(): EventNames {
+export function readEventNames(durable: string): EventNames {
   const prefix = eventsSubjectPrefix();
   return {
     stream: eventsStream(),
     prefix,
-    durable: envString('PLATFORM_EVALUATION_CONSUMER', 'evaluation-training-events'),
+    durable,
     evaluation: evaluationEventsWithPrefix(prefix),
     replica: replicaEventsWithPrefix(prefix),
     training: trainingEventsWithPrefix(prefix),

@@ -1,26 +1,17 @@
-import { Inject, Module, type BeforeApplicationShutdown, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Module, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { ClientGrpc } from '@nestjs/microservices';
-import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { connect } from '@nats-io/transport-node';
-import {
-  GrpcHealthController,
-  ReadinessRegistry,
-  createLogger,
-  envString,
-  grpcClient,
-  serviceDataSourceOptions,
-  serviceReadiness,
-  type Logger,
-} from '@platform/common';
+import { grpcClient, type Logger } from '@platform/common';
 import { inferenceV1, taxonomyV1 } from '@platform/contracts';
-import { OutboxRelay, inboxMigration, outboxMigration, startOutboxRelay, stopOutboxRelay } from '@platform/events';
-import { createObjectStoreFromEnv, type ObjectStore } from '@platform/object-store';
+import { OutboxRelay } from '@platform/events';
+import type { ObjectStore } from '@platform/object-store';
+import { LOGGER, NATS_CONNECTION, OBJECT_STORE, PlatformServiceModule } from '@platform/service';
 import type { DataSource } from 'typeorm';
 import { readEventNames, type EventNames } from './evaluation-event-names';
-import { readEvalSettings, type EvalSettings } from './evaluation-settings';
+import { EvaluationConfig, type EvalSettings } from './evaluation-settings';
 import { EvaluationGrpcController } from './evaluation.grpc-controller';
-import { EVALUATION_SCHEMA, EVAL_SETTINGS, INFERENCE, LOGGER, NATS_CONNECTION, OBJECT_STORE, TAXONOMY } from './evaluation.tokens';
+import { EVALUATION_SCHEMA, EVAL_SETTINGS, INFERENCE, TAXONOMY } from './evaluation.tokens';
 import { startTrainingConsumer, type TrainingWorker } from './events/training-events.consumer';
 import { EvaluationSchema1763900000500 } from './migrations/1763900000500-evaluation-schema';
 import { EvaluationRunEntity } from './runs/evaluation-run.entity';
@@ -32,42 +23,30 @@ const TAXONOMY_CLIENT = 'TAXONOMY_CLIENT';
 const TRAINING_CONSUMER = 'TRAINING_CONSUMER';
 
 /**
- * Stops taking work first, while the database is still open (a running evaluation is interrupted, withdraws its
- * replicas and hands its event back), then publishing, then the connections.
+ * Stops taking work while the database and NATS are still open: a running evaluation is interrupted, withdraws its
+ * replicas and hands its event back (the platform module stops the relay and NATS afterwards).
  */
-class EvaluationRuntime implements BeforeApplicationShutdown, OnApplicationShutdown {
-  constructor(
-    @Inject(TRAINING_CONSUMER) private readonly consumer: TrainingWorker,
-    private readonly relay: OutboxRelay,
-    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
-  ) {}
+class EvaluationRuntime implements BeforeApplicationShutdown {
+  constructor(@Inject(TRAINING_CONSUMER) private readonly consumer: TrainingWorker) {}
   async beforeApplicationShutdown(): Promise<void> {
     await this.consumer.stop();
-  }
-  async onApplicationShutdown(): Promise<void> {
-    await stopOutboxRelay(this.relay, this.nc);
   }
 }
 
 @Module({
   imports: [
-    TypeOrmModule.forRootAsync({
-      useFactory: () =>
-        serviceDataSourceOptions({
-          url: envString('DATABASE_URL'),
-          schema: EVALUATION_SCHEMA,
-          entities: [EvaluationRunEntity],
-          migrations: [outboxMigration(EVALUATION_SCHEMA), inboxMigration(EVALUATION_SCHEMA), EvaluationSchema1763900000500],
-        }),
+    PlatformServiceModule.forRoot({
+      name: 'evaluation',
+      config: EvaluationConfig,
+      database: { schema: EVALUATION_SCHEMA, entities: [EvaluationRunEntity], migrations: [EvaluationSchema1763900000500] },
+      outbox: { inbox: true },
+      objectStore: true,
     }),
   ],
-  controllers: [EvaluationGrpcController, GrpcHealthController],
+  controllers: [EvaluationGrpcController],
   providers: [
-    { provide: LOGGER, useFactory: () => createLogger('evaluation') },
-    { provide: OBJECT_STORE, useFactory: () => createObjectStoreFromEnv() },
-    { provide: EVAL_SETTINGS, useFactory: () => readEvalSettings() },
-    { provide: EVENT_NAMES, useFactory: () => readEventNames() },
-    { provide: NATS_CONNECTION, useFactory: () => connect({ servers: envString('NATS_URL'), name: 'evaluation' }) },
+    { provide: EVAL_SETTINGS, inject: [EvaluationConfig.token], useFactory: (c: EvaluationConfig) => c.settings },
+    { provide: EVENT_NAMES, inject: [EvaluationConfig.token], useFactory: (c: EvaluationConfig) => readEventNames(c.consumer) },
     // Benchmarks run generations for minutes, so both clients get the long deadline.
     grpcClient(INFERENCE_CLIENT, 'inference', { deadline: 'long' }),
     grpcClient(TAXONOMY_CLIENT, 'taxonomy', { deadline: 'long' }),
@@ -80,19 +59,6 @@ class EvaluationRuntime implements BeforeApplicationShutdown, OnApplicationShutd
       provide: TAXONOMY,
       inject: [TAXONOMY_CLIENT],
       useFactory: (c: ClientGrpc) => c.getService<taxonomyV1.TaxonomyServiceClient>(taxonomyV1.TAXONOMY_SERVICE_NAME),
-    },
-    {
-      provide: OutboxRelay,
-      inject: [getDataSourceToken(), NATS_CONNECTION, LOGGER, EVENT_NAMES],
-      useFactory: (dataSource: DataSource, nc: NatsConnection, logger: Logger, names: EventNames) =>
-        startOutboxRelay({
-          dataSource,
-          schema: EVALUATION_SCHEMA,
-          nc,
-          logger,
-          expectStream: names.stream,
-          streams: [{ name: names.stream, subjects: [`${names.prefix}.>`] }],
-        }),
     },
     {
       provide: RunStore,
@@ -132,11 +98,6 @@ class EvaluationRuntime implements BeforeApplicationShutdown, OnApplicationShutd
             },
           },
         }),
-    },
-    {
-      provide: ReadinessRegistry,
-      inject: [getDataSourceToken(), NATS_CONNECTION, OBJECT_STORE],
-      useFactory: (db: DataSource, nats: NatsConnection, store: ObjectStore) => serviceReadiness({ db, nats, store }),
     },
     EvaluationRuntime,
   ],

@@ -1,14 +1,7 @@
-import { runMain, serviceGrpcUrl, serviceOpsPort, startGrpcService } from '@platform/common';
+import { runMain } from '@platform/common';
+import { grpcServiceMain } from '@platform/service';
 import { EvaluationModule } from './evaluation.module';
 
-export function startEvaluationService(addresses = { grpcUrl: serviceGrpcUrl('evaluation'), opsPort: serviceOpsPort('evaluation') }) {
-  return startGrpcService({
-    name: 'evaluation',
-    module: EvaluationModule,
-    protos: ['evaluation'],
-    grpcUrl: addresses.grpcUrl,
-    opsPort: addresses.opsPort,
-  });
-}
+export const startEvaluationService = grpcServiceMain('evaluation', EvaluationModule, ['evaluation']);
 
 if (require.main === module) runMain(startEvaluationService);
