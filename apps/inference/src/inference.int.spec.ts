@@ -32,13 +32,7 @@ describe('inference service against real engine servers', () => {
     opsPort = await freePort();
     delete process.env.PLATFORM_ENGINE_PORT;
     delete process.env.NATS_URL; // configuration only: no runtime registration
-    service = await startInferenceService({
-      gatewayPort: 0,
-      taxonomyGrpcUrl: '',
-      taxonomyOpsPort: 0,
-      inferenceGrpcUrl: grpcUrl,
-      inferenceOpsPort: opsPort,
-    });
+    service = await startInferenceService({ grpcUrl, opsPort });
     client = connectGrpcService('inference', inferenceV1.INFERENCE_SERVICE_NAME, { url: grpcUrl, deadline: 'long' });
   });
 

@@ -1,14 +1,13 @@
-import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { connect } from '@nats-io/transport-node';
-import { GrpcHealthController, ReadinessRegistry, createLogger, envInt } from '@platform/common';
+import { ReadinessRegistry, type Logger } from '@platform/common';
+import { LOGGER, NATS_CONNECTION, PlatformServiceModule } from '@platform/service';
 import { closeBackendPools } from './backends/http';
+import { InferenceSettings } from './inference.config';
 import { InferenceGrpcController } from './inference.grpc-controller';
-import { hapScorerFromEnv } from './moderations/hap/hap-scorer-from-env';
+import { createHapScorer } from './moderations/hap/create-hap-scorer';
 import { HAP_SCORER } from './moderations/hap-scorer.token';
-import type { CoalescerLimits } from './pools/batcher';
 import { EmbedCoalescer } from './pools/embed-coalescer';
-import { readInferenceConfig } from './pools/pool-config';
 import { PoolRegistry } from './pools/pool-registry';
 import { TokenizeCoalescer } from './pools/tokenize-coalescer';
 import { ReplicaRegistration } from './registration/replica-registration';
@@ -22,10 +21,10 @@ interface Registration {
 }
 
 /**
- * Starts probing and discovery, then replays the replica announcements, before gRPC serves; stops them after Nest
- * has drained in-flight calls.
+ * Starts probing and discovery, then replays the replica announcements, before gRPC serves. On shutdown the
+ * registration stops while NATS is open (the platform module drains it next), then probing and the backend pools.
  */
-class PoolLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+class PoolLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   constructor(
     @Inject(PoolRegistry) private readonly pools: PoolRegistry,
     @Inject(REPLICA_REGISTRATION) private readonly registration: Registration | null,
@@ -34,70 +33,45 @@ class PoolLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     await this.pools.start();
     await this.registration?.registration.start();
   }
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.registration?.registration.stop();
+  }
   async onApplicationShutdown(): Promise<void> {
-    if (this.registration) {
-      await this.registration.registration.stop();
-      await this.registration.nc.drain().catch(() => undefined);
-    }
     await this.pools.stop();
     await closeBackendPools();
   }
 }
 
-/** One coalescing window and batch bound for embeddings, rerank and tokenization (PLATFORM_INFERENCE_COALESCE_*). */
-function coalescerLimits(): CoalescerLimits {
-  return {
-    windowMs: envInt('PLATFORM_INFERENCE_COALESCE_MS', 2),
-    maxInputs: envInt('PLATFORM_INFERENCE_COALESCE_MAX_INPUTS', 256),
-    inFlightPerReplica: envInt('PLATFORM_INFERENCE_COALESCE_IN_FLIGHT', 8),
-  };
-}
-
 @Module({
-  controllers: [InferenceGrpcController, GrpcHealthController],
+  imports: [PlatformServiceModule.forRoot({ name: 'inference', config: InferenceSettings, nats: 'optional' })],
+  controllers: [InferenceGrpcController],
   providers: [
-    { provide: 'INFERENCE_LOGGER', useFactory: () => createLogger('inference') },
     {
       provide: PoolRegistry,
-      inject: ['INFERENCE_LOGGER'],
-      useFactory: (logger: ReturnType<typeof createLogger>) => new PoolRegistry(readInferenceConfig(), logger),
+      inject: [InferenceSettings.token, LOGGER],
+      useFactory: (s: InferenceSettings, logger: Logger) => new PoolRegistry(s.pools, logger),
     },
     {
       provide: REPLICA_REGISTRATION,
-      inject: [PoolRegistry, 'INFERENCE_LOGGER'],
-      useFactory: async (pools: PoolRegistry, logger: ReturnType<typeof createLogger>): Promise<Registration | null> => {
-        const servers = process.env.NATS_URL;
-        if (!servers) return null;
-        const nc = await connect({ servers, name: 'inference' });
+      inject: [PoolRegistry, LOGGER, NATS_CONNECTION, ReadinessRegistry],
+      useFactory: (pools: PoolRegistry, logger: Logger, nc: NatsConnection | null, readiness: ReadinessRegistry): Registration | null => {
+        if (!nc) return null;
         const registration = new ReplicaRegistration({ nc, pools, logger });
+        // No model gates readiness: a model that is down answers UNAVAILABLE per request instead. With registration
+        // on, the replay of earlier announcements does (without it the pool set may be incomplete).
+        readiness.add('replica_registrations', async () => {
+          if (!registration.replayed) throw new Error('replaying replica announcements');
+        });
         return { nc, registration };
       },
     },
+    { provide: EmbedCoalescer, inject: [InferenceSettings.token], useFactory: (s: InferenceSettings) => new EmbedCoalescer(s.coalesce) },
     {
-      provide: EmbedCoalescer,
-      useFactory: () => new EmbedCoalescer(coalescerLimits()),
+      provide: TokenizeCoalescer,
+      inject: [InferenceSettings.token],
+      useFactory: (s: InferenceSettings) => new TokenizeCoalescer(s.coalesce),
     },
-    { provide: TokenizeCoalescer, useFactory: () => new TokenizeCoalescer(coalescerLimits()) },
-    { provide: HAP_SCORER, useFactory: () => hapScorerFromEnv() },
-    {
-      provide: ReadinessRegistry,
-      inject: [REPLICA_REGISTRATION],
-      // No model gates readiness: a model that is down answers UNAVAILABLE per request instead. With registration
-      // on, NATS and the replay of earlier announcements do (without them the pool set may be incomplete).
-      useFactory: (r: Registration | null) => {
-        const readiness = new ReadinessRegistry();
-        if (r) {
-          readiness.add('nats', async () => {
-            if (r.nc.isClosed()) throw new Error('connection closed');
-            await r.nc.flush();
-          });
-          readiness.add('replica_registrations', async () => {
-            if (!r.registration.replayed) throw new Error('replaying replica announcements');
-          });
-        }
-        return readiness;
-      },
-    },
+    { provide: HAP_SCORER, inject: [InferenceSettings.token], useFactory: (s: InferenceSettings) => createHapScorer(s.hap) },
     PoolLifecycle,
   ],
 })

@@ -1,14 +1,7 @@
-import { platformAddresses, runMain, startGrpcService } from '@platform/common';
+import { runMain } from '@platform/common';
+import { grpcServiceMain } from '@platform/service';
 import { InferenceModule } from './inference.module';
 
-export function startInferenceService(addresses = platformAddresses()) {
-  return startGrpcService({
-    name: 'inference',
-    module: InferenceModule,
-    protos: ['inference'],
-    grpcUrl: addresses.inferenceGrpcUrl,
-    opsPort: addresses.inferenceOpsPort,
-  });
-}
+export const startInferenceService = grpcServiceMain('inference', InferenceModule, ['inference']);
 
 if (require.main === module) runMain(startInferenceService);

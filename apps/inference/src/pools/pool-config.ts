@@ -1,4 +1,3 @@
-import { envInt } from '@platform/common';
 import type { AdmissionLimits } from './admission';
 
 export type AdapterKind = 'openai' | 'tgi';
@@ -59,18 +58,25 @@ function parseJsonArray(text: string, name: string): unknown[] {
   return parsed;
 }
 
+/** The pool settings as read from the environment (InferenceSettings), before the JSON lists are checked. */
+export interface RawPoolSettings {
+  poolsJson: string | undefined;
+  backendsJson: string | undefined;
+  enginePort: number;
+  defaultLimits: AdmissionLimits;
+  healthIntervalMs: number;
+  probeTimeoutMs: number;
+}
+
 /**
  * PLATFORM_INFERENCE_POOLS: `[{"model_id","replicas":[{"url","adapter","backend_model"}],"max_concurrency","max_queue"}]`.
  * PLATFORM_INFERENCE_BACKENDS: `[{"url","adapter"}]`, servers whose models are discovered. With neither set, the
  * built-in engine server at 127.0.0.1:$PLATFORM_ENGINE_PORT (8000) is the one backend.
  */
-export function readInferenceConfig(env: NodeJS.ProcessEnv = process.env): InferenceConfig {
-  const defaultLimits = {
-    maxConcurrency: envInt('PLATFORM_INFERENCE_MAX_CONCURRENCY', 64),
-    maxQueue: envInt('PLATFORM_INFERENCE_MAX_QUEUE', 256),
-  };
-  const pools = parseJsonArray(env.PLATFORM_INFERENCE_POOLS || '[]', 'PLATFORM_INFERENCE_POOLS').map((raw, i): PoolConfig => {
-    const p = raw as RawPool;
+export function buildInferenceConfig(raw: RawPoolSettings): InferenceConfig {
+  const { defaultLimits } = raw;
+  const pools = parseJsonArray(raw.poolsJson || '[]', 'PLATFORM_INFERENCE_POOLS').map((entry, i): PoolConfig => {
+    const p = entry as RawPool;
     const where = `PLATFORM_INFERENCE_POOLS[${i}]`;
     if (typeof p.model_id !== 'string' || !p.model_id) throw new Error(`${where}: model_id is required`);
     if (!Array.isArray(p.replicas) || p.replicas.length === 0) throw new Error(`${where}: replicas must be a non-empty array`);
@@ -87,16 +93,10 @@ export function readInferenceConfig(env: NodeJS.ProcessEnv = process.env): Infer
       },
     };
   });
-  const defaultBackends = pools.length ? '[]' : JSON.stringify([{ url: `http://127.0.0.1:${env.PLATFORM_ENGINE_PORT || '8000'}` }]);
-  const backends = parseJsonArray(env.PLATFORM_INFERENCE_BACKENDS || defaultBackends, 'PLATFORM_INFERENCE_BACKENDS').map((raw, i) => {
-    const b = raw as RawReplica;
+  const defaultBackends = pools.length ? '[]' : JSON.stringify([{ url: `http://127.0.0.1:${raw.enginePort}` }]);
+  const backends = parseJsonArray(raw.backendsJson || defaultBackends, 'PLATFORM_INFERENCE_BACKENDS').map((entry, i) => {
+    const b = entry as RawReplica;
     return { url: urlOf(b.url, `PLATFORM_INFERENCE_BACKENDS[${i}]`), adapter: adapterOf(b.adapter, `PLATFORM_INFERENCE_BACKENDS[${i}]`) };
   });
-  return {
-    pools,
-    backends,
-    defaultLimits,
-    healthIntervalMs: envInt('PLATFORM_INFERENCE_HEALTH_INTERVAL_MS', 1000),
-    probeTimeoutMs: envInt('PLATFORM_INFERENCE_PROBE_TIMEOUT_MS', 1000),
-  };
+  return { pools, backends, defaultLimits, healthIntervalMs: raw.healthIntervalMs, probeTimeoutMs: raw.probeTimeoutMs };
 }

@@ -7,7 +7,7 @@ import { Admission } from './admission';
 import { EmbedCoalescer, attributeTokens } from './embed-coalescer';
 import { callPool, streamPool } from './dispatch';
 import { Pool } from './pool';
-import { readInferenceConfig } from './pool-config';
+import { readInferenceConfig } from '../inference.config';
 import { TokenizeCoalescer } from './tokenize-coalescer';
 import { Replica, pickReplica } from './replica';
 

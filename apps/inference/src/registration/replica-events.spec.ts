@@ -8,7 +8,7 @@ import {
 } from '@platform/events';
 import { describe, expect, it } from 'vitest';
 import { PoolRegistry } from '../pools/pool-registry';
-import { readInferenceConfig } from '../pools/pool-config';
+import { readInferenceConfig } from '../inference.config';
 import { Replica } from '../pools/replica';
 import type { ModelServerAdapter } from '../backends/types';
 

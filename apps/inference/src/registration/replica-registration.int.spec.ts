@@ -31,13 +31,7 @@ interface Instance {
 async function startInstance(): Promise<Instance> {
   const grpcUrl = `127.0.0.1:${await freePort()}`;
   const opsPort = await freePort();
-  const service = await startInferenceService({
-    gatewayPort: 0,
-    taxonomyGrpcUrl: '',
-    taxonomyOpsPort: 0,
-    inferenceGrpcUrl: grpcUrl,
-    inferenceOpsPort: opsPort,
-  });
+  const service = await startInferenceService({ grpcUrl, opsPort });
   const client = connectGrpcService<inferenceV1.InferenceServiceClient>('inference', inferenceV1.INFERENCE_SERVICE_NAME, {
     url: grpcUrl,
     deadline: 'long',

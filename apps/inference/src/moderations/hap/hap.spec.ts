@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClassifierHapScorer } from './classifier-scorer';
-import { hapScorerFromEnv } from './hap-scorer-from-env';
+import { InferenceSettings } from '../../inference.config';
+import { createHapScorer } from './create-hap-scorer';
 import { LexiconHapScorer, scoreSentence } from './lexicon-scorer';
 import { spellings, tokens } from './normalize';
 import { lastCompleteSentenceEnd, splitSentences } from './sentences';
@@ -123,7 +124,8 @@ describe('classifier endpoint', () => {
     await expect(new ClassifierHapScorer(url, 'LABEL_1', 2000).score(['fail'], new AbortController().signal)).rejects.toThrow(/503/);
   });
   it('is chosen by PLATFORM_HAP_CLASSIFIER_URL', () => {
-    expect(hapScorerFromEnv({ PLATFORM_HAP_CLASSIFIER_URL: url })).toBeInstanceOf(ClassifierHapScorer);
-    expect(hapScorerFromEnv({})).toBeInstanceOf(LexiconHapScorer);
+    const hap = (env: Record<string, string>) => createHapScorer(InferenceSettings.load(env).hap);
+    expect(hap({ PLATFORM_HAP_CLASSIFIER_URL: url })).toBeInstanceOf(ClassifierHapScorer);
+    expect(hap({})).toBeInstanceOf(LexiconHapScorer);
   });
 });
