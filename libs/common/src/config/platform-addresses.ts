@@ -1,4 +1,4 @@
-import { envInt, envString } from "./env";
+import { envInt, envString } from './env';
 
 /**
  * THE registry of the platform's gRPC services and their embedded-default gRPC and ops (health, metrics) ports. Every
@@ -16,17 +16,12 @@ export const PLATFORM_SERVICES = {
 export type PlatformServiceName = keyof typeof PLATFORM_SERVICES;
 
 /** `PLATFORM_<NAME>_GRPC_URL` / `PLATFORM_<NAME>_OPS_PORT`: how every process finds a service. */
-export const serviceEnvPrefix = (name: PlatformServiceName) =>
-  `PLATFORM_${name.toUpperCase()}`;
+export const serviceEnvPrefix = (name: PlatformServiceName) => `PLATFORM_${name.toUpperCase()}`;
 
 export const serviceGrpcUrl = (name: PlatformServiceName) =>
-  envString(
-    `${serviceEnvPrefix(name)}_GRPC_URL`,
-    `127.0.0.1:${PLATFORM_SERVICES[name].grpcPort}`,
-  );
+  envString(`${serviceEnvPrefix(name)}_GRPC_URL`, `127.0.0.1:${PLATFORM_SERVICES[name].grpcPort}`);
 
-export const serviceOpsPort = (name: PlatformServiceName) =>
-  envInt(`${serviceEnvPrefix(name)}_OPS_PORT`, PLATFORM_SERVICES[name].opsPort);
+export const serviceOpsPort = (name: PlatformServiceName) => envInt(`${serviceEnvPrefix(name)}_OPS_PORT`, PLATFORM_SERVICES[name].opsPort);
 
 export interface ServiceAddress {
   grpcUrl: string;
@@ -37,13 +32,4 @@ export interface ServiceAddress {
 export const serviceAddress = (name: PlatformServiceName): ServiceAddress => ({
   grpcUrl: serviceGrpcUrl(name),
   opsPort: serviceOpsPort(name),
-});
-
-/** Where each process listens in the embedded default; every value can be overridden per deployment. */
-export const platformAddresses = () => ({
-  gatewayPort: envInt("PLATFORM_PORT", 8080),
-  taxonomyGrpcUrl: serviceGrpcUrl("taxonomy"),
-  taxonomyOpsPort: serviceOpsPort("taxonomy"),
-  inferenceGrpcUrl: serviceGrpcUrl("inference"),
-  inferenceOpsPort: serviceOpsPort("inference"),
 });
