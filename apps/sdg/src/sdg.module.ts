@@ -11,6 +11,7 @@ import { DataJobsService } from './jobs/data-jobs.service';
 import { sdgJobSubjects } from './jobs/sdg-events';
 import { syntheticDataProvider } from './llama-stack/synthetic-data.provider';
 import { SdgSchema1763900000300 } from './migrations/1763900000300-sdg-schema';
+import { SdgDataLeafNodes1763900000310 } from './migrations/1763900000310-data-leaf-nodes-map';
 import { createRunSdg } from './pipelines';
 import { SdgConfig } from './sdg.config';
 import { SdgGrpcController } from './sdg.grpc-controller';
@@ -22,7 +23,7 @@ import { SdgWorkerRuntime } from './worker/sdg-worker.runtime';
     PlatformServiceModule.forRoot({
       name: 'sdg',
       config: SdgConfig,
-      database: { schema: SDG_SCHEMA, entities: [DataJobEntity], migrations: [SdgSchema1763900000300] },
+      database: { schema: SDG_SCHEMA, entities: [DataJobEntity], migrations: [SdgSchema1763900000300, SdgDataLeafNodes1763900000310] },
       // One outbox carries both domain events and job messages, which land in the work-queue stream.
       outbox: { jobStreams: ({ queue }: SdgConfig) => [{ name: queue.stream, subjects: sdgJobSubjects(queue), retention: 'workqueue' }] },
       objectStore: true,
