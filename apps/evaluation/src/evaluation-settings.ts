@@ -30,6 +30,9 @@ export const EvaluationConfig = defineConfig('evaluation', {
     /** Threads of each checkpoint's engine server. */
     engineThreads: intSetting('PLATFORM_EVAL_ENGINE_THREADS', { default: 1, min: 1 }),
     engineStartTimeoutMs: intSetting('PLATFORM_EVAL_ENGINE_START_TIMEOUT_MS', { default: 120_000, min: 1 }),
+    engineLogLevel: stringSetting('PLATFORM_ENGINE_LOG_LEVEL', { default: 'warn' }),
+    /** What the inference service dials to reach those servers: this host here; in a pod, its IP (downward API). */
+    advertiseHost: stringSetting('PLATFORM_ADVERTISE_HOST', { default: '127.0.0.1' }),
     /** `mmlu` evaluates phase-1 checkpoints with MMLU, `record` only records them. */
     phase1: enumSetting('PLATFORM_EVAL_PHASE1', ['mmlu', 'record'], { default: 'record' }),
   },

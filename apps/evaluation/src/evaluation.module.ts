@@ -90,8 +90,12 @@ class EvaluationRuntime implements BeforeApplicationShutdown {
             inference,
             taxonomy,
             settings,
-            threads: settings.engineThreads,
-            startTimeoutMs: settings.engineStartTimeoutMs,
+            engine: {
+              threads: settings.engineThreads,
+              startTimeoutMs: settings.engineStartTimeoutMs,
+              advertiseHost: settings.advertiseHost,
+              logLevel: settings.engineLogLevel,
+            },
             announcer: {
               ready: (r) => runs.publish([names.replica.create('deployment.replica.ready', r)]),
               removed: (r) => runs.publish([names.replica.create('deployment.replica.removed', r)]),

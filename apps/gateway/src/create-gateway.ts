@@ -18,7 +18,10 @@ const BODY_LIMIT = 10 * 1024 * 1024;
 export async function createGateway(): Promise<NestFastifyApplication> {
   const logger = createLogger('gateway');
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, logger: false });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { logger: new PinoNestLogger(logger) });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+  });
   const fastify = app.getHttpAdapter().getInstance();
   registerTraceHook(fastify);
   // The SDK's PATCH calls send RFC 6902 patches with their own media type.

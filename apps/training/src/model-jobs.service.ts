@@ -5,7 +5,6 @@ import {
   INSTRUCTLAB_NAME,
   NEWEST_FIRST,
   PlatformError,
-  currentTraceId,
   keysetPage,
   requireContainerId,
   requireField,
@@ -99,11 +98,7 @@ export class ModelJobsService {
           tokensEstimated: data.trainingEstimated,
         }),
       );
-      await enqueueEvent(
-        m,
-        TRAINING_SCHEMA,
-        this.queue.create('training.run', { modelId: row.id, projectId: row.projectId }, { traceId: currentTraceId() }),
-      );
+      await enqueueEvent(m, TRAINING_SCHEMA, this.queue.create('training.run', { modelId: row.id, projectId: row.projectId }));
       return row;
     });
     this.relay.nudge();
@@ -153,21 +148,13 @@ export class ModelJobsService {
     await this.db.transaction(async (m) => {
       const res = await m.getRepository(ModelJobEntity).delete({ id: row.id, projectId });
       if (!res.affected) throw PlatformError.notFound(`Model ${id} was not found in project ${projectId}.`, 'model_not_found');
-      await enqueueEvent(
-        m,
-        TRAINING_SCHEMA,
-        this.events.create('training.job.deleted', { modelId: row.id, projectId }, { traceId: currentTraceId() }),
-      );
+      await enqueueEvent(m, TRAINING_SCHEMA, this.events.create('training.job.deleted', { modelId: row.id, projectId }));
     });
     this.relay.nudge();
     await this.store.deletePrefix(modelPrefix(row.id));
   }
 
   private async announce(m: EntityManager, type: 'training.job.canceled', row: ModelJobEntity, status: 'canceled'): Promise<void> {
-    await enqueueEvent(
-      m,
-      TRAINING_SCHEMA,
-      this.events.create(type, { modelId: row.id, projectId: row.projectId, status }, { traceId: currentTraceId() }),
-    );
+    await enqueueEvent(m, TRAINING_SCHEMA, this.events.create(type, { modelId: row.id, projectId: row.projectId, status }));
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
-import { runWithTrace, type Logger } from '@platform/common';
+import type { Logger } from '@platform/common';
 import {
   decodeEvent,
   ensureStream,
@@ -100,7 +100,8 @@ export class QueuedJobRunner<J extends { id: string }, P = never> {
       ackWait: this.o.ackWaitMs ?? 30_000,
       nakDelayMs: (n) => (n <= 1 ? 1_000 : Math.min(this.leaseMs, 1_000 * n)),
       logger: this.o.logger,
-      handler: (message, delivery) => runWithTrace(message.traceId, () => this.handle(message, delivery)),
+      // The consumer runs each handler under its message's transaction id and trace.
+      handler: (message, delivery) => this.handle(message, delivery),
     });
   }
 

@@ -14,11 +14,15 @@ export interface EngineProcess {
  * Runs the built-in engine server (apps/engine-server) as a child process serving `dir` as `name` on a free port,
  * and resolves once it answers /health. Its stderr goes to this service's log.
  */
-export async function startEngineProcess(
-  dir: string,
-  name: string,
-  o: { threads: number; startTimeoutMs: number },
-): Promise<EngineProcess> {
+export interface EngineProcessOptions {
+  threads: number;
+  startTimeoutMs: number;
+  /** The host the inference service dials: this host in the embedded default, the pod's IP in a cluster. */
+  advertiseHost?: string;
+  logLevel?: string;
+}
+
+export async function startEngineProcess(dir: string, name: string, o: EngineProcessOptions): Promise<EngineProcess> {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ['-r', '@swc-node/register', join(ROOT, 'apps/engine-server/src/main.ts')], {
     cwd: ROOT,
@@ -29,7 +33,7 @@ export async function startEngineProcess(
       PLATFORM_ENGINE_HOST: listenHost() ?? '127.0.0.1',
       PLATFORM_ENGINE_MODELS: `${dir}:${name}`,
       PLATFORM_ENGINE_THREADS: String(o.threads),
-      PLATFORM_ENGINE_LOG_LEVEL: process.env.PLATFORM_ENGINE_LOG_LEVEL ?? 'warn',
+      PLATFORM_ENGINE_LOG_LEVEL: o.logLevel ?? 'warn',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -51,9 +55,7 @@ export async function startEngineProcess(
     }
   };
   const local = `http://127.0.0.1:${port}`;
-  // What the inference service dials: this host in the embedded default; in a pod, the pod's IP (downward API),
-  // since inference runs elsewhere.
-  const url = `http://${process.env.PLATFORM_ADVERTISE_HOST?.trim() || '127.0.0.1'}:${port}`;
+  const url = `http://${o.advertiseHost ?? '127.0.0.1'}:${port}`;
   const deadline = Date.now() + o.startTimeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the engine server for ${name} exited with code ${child.exitCode}`);

@@ -7,7 +7,7 @@ import type { inferenceV1 } from '@platform/contracts';
 import type { ReplicaReady, ReplicaRemoved } from '@platform/events';
 import type { ObjectStore } from '@platform/object-store';
 import { downloadPrefix } from './download-model';
-import { startEngineProcess } from './engine-process';
+import { startEngineProcess, type EngineProcessOptions } from './engine-process';
 
 export interface ReplicaAnnouncer {
   ready(r: ReplicaReady): Promise<void>;
@@ -18,8 +18,7 @@ export interface ServingDeps {
   store: ObjectStore;
   inference: inferenceV1.InferenceServiceClient;
   announcer: ReplicaAnnouncer;
-  threads: number;
-  startTimeoutMs: number;
+  engine: EngineProcessOptions;
 }
 
 export interface ServedCheckpoint {
@@ -58,11 +57,11 @@ export async function serveCheckpoint(deps: ServingDeps, objectPrefix: string, l
     const dir = join(root, 'model');
     const files = await downloadPrefix(deps.store, objectPrefix, dir);
     if (files === 0) throw new Error(`no checkpoint files under ${objectPrefix}`);
-    const engine = await startEngineProcess(dir, modelId, { threads: deps.threads, startTimeoutMs: deps.startTimeoutMs });
+    const engine = await startEngineProcess(dir, modelId, deps.engine);
     cleanups.push(() => engine.stop());
     await deps.announcer.ready({ modelId, url: engine.url, adapter: 'openai', replicaId, deploymentId: `evaluation:${label}` });
     cleanups.push(() => deps.announcer.removed({ replicaId, modelId }));
-    await waitRoutable(deps.inference, modelId, deps.startTimeoutMs);
+    await waitRoutable(deps.inference, modelId, deps.engine.startTimeoutMs);
     return { modelId, stop };
   } catch (err) {
     await stop();

@@ -1,4 +1,3 @@
-import { currentTraceId } from '@platform/common';
 import { enqueueEvent, sdgEvents } from '@platform/events';
 import { updateReturning } from '@platform/jobs';
 import type { EntityManager } from 'typeorm';
@@ -18,10 +17,6 @@ export async function cancelDataJobIn(m: EntityManager, job: Pick<DataJobEntity,
     [job.id],
   );
   if (rows.length === 0) return false;
-  await enqueueEvent(
-    m,
-    SDG_SCHEMA,
-    sdgEvents.create('sdg.job.canceled', { dataId: job.id, projectId: job.projectId }, { traceId: currentTraceId() }),
-  );
+  await enqueueEvent(m, SDG_SCHEMA, sdgEvents.create('sdg.job.canceled', { dataId: job.id, projectId: job.projectId }));
   return true;
 }

@@ -1,4 +1,3 @@
-import { currentTraceId } from '@platform/common';
 import { sdgEvents, type EventEnvelope } from '@platform/events';
 import type { LeasedWrite } from '@platform/jobs';
 import type { EntityManager } from 'typeorm';
@@ -20,7 +19,7 @@ export const stageWrite =
 /** The row's progress and the `sdg.job.progress` event. */
 export async function progressWrite(m: EntityManager, job: JobKeys, p: SdgProgress): Promise<EventEnvelope[]> {
   await m.update(DataJobEntity, { id: job.id }, { state: stateOf(p.stage), progress: p });
-  return [sdgEvents.create('sdg.job.progress', { dataId: job.id, projectId: job.projectId, ...p }, { traceId: currentTraceId() })];
+  return [sdgEvents.create('sdg.job.progress', { dataId: job.id, projectId: job.projectId, ...p })];
 }
 
 export const completeWrite =
@@ -31,14 +30,8 @@ export const completeWrite =
       { id: job.id },
       { status: 'completed', state: '', completedAt: () => 'now()', samples: result.samples, tokens: result.tokens },
     );
-    return [
-      sdgEvents.create(
-        'sdg.job.completed',
-        { dataId: job.id, projectId: job.projectId, taxonomyId: job.taxonomyId },
-        { traceId: currentTraceId() },
-      ),
-    ];
+    return [sdgEvents.create('sdg.job.completed', { dataId: job.id, projectId: job.projectId, taxonomyId: job.taxonomyId })];
   };
 
 export const failedEvent = (job: JobKeys, reason: string): EventEnvelope =>
-  sdgEvents.create('sdg.job.failed', { dataId: job.id, projectId: job.projectId, reason }, { traceId: currentTraceId() });
+  sdgEvents.create('sdg.job.failed', { dataId: job.id, projectId: job.projectId, reason });

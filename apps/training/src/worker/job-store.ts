@@ -1,4 +1,3 @@
-import { currentTraceId } from '@platform/common';
 import { enqueueEvent, type EventEnvelope, type ModelMetrics, type OutboxRelay } from '@platform/events';
 import type { DataSource } from 'typeorm';
 import { ModelJobEntity, type StoredCheckpoint } from '../model-job.entity';
@@ -22,11 +21,7 @@ export class JobStore {
 
   /** The `training.job.failed` event, also the job runner's when training itself fails. */
   failedEvent(job: Pick<ModelJobEntity, 'id' | 'projectId'>, reason: string): EventEnvelope {
-    return this.events.create(
-      'training.job.failed',
-      { modelId: job.id, projectId: job.projectId, status: 'failed', reason },
-      { traceId: currentTraceId() },
-    );
+    return this.events.create('training.job.failed', { modelId: job.id, projectId: job.projectId, status: 'failed', reason });
   }
 
   async fail(job: Pick<ModelJobEntity, 'id' | 'projectId'>, reason: string): Promise<boolean> {
@@ -71,11 +66,7 @@ export class JobStore {
       await enqueueEvent(
         m,
         TRAINING_SCHEMA,
-        this.events.create(
-          'training.job.completed',
-          { modelId: job.id, projectId: job.projectId, status: 'completed' },
-          { traceId: currentTraceId() },
-        ),
+        this.events.create('training.job.completed', { modelId: job.id, projectId: job.projectId, status: 'completed' }),
       );
       return true;
     });

@@ -1,4 +1,3 @@
-import { currentTraceId } from '@platform/common';
 import type { EventEnvelope } from '@platform/events';
 import type { LeasedWrite } from '@platform/jobs';
 import type { EntityManager } from 'typeorm';
@@ -42,11 +41,13 @@ export class TrainingJobWrites {
         [job.id, cp.phase, cp.epoch, JSON.stringify(cp)],
       );
       return [
-        this.events.create(
-          'training.checkpoint.saved',
-          { modelId: job.id, projectId: job.projectId, phase: cp.phase, epoch: cp.epoch, objectPrefix: cp.objectPrefix },
-          { traceId: currentTraceId() },
-        ),
+        this.events.create('training.checkpoint.saved', {
+          modelId: job.id,
+          projectId: job.projectId,
+          phase: cp.phase,
+          epoch: cp.epoch,
+          objectPrefix: cp.objectPrefix,
+        }),
       ];
     };
   }
@@ -56,18 +57,14 @@ export class TrainingJobWrites {
     return async (m): Promise<EventEnvelope[]> => {
       await m.update(ModelJobEntity, { id: job.id }, { state: 'evaluating', modifiedAt: () => 'now()' });
       return [
-        this.events.create(
-          'training.job.trained',
-          {
-            modelId: job.id,
-            projectId: job.projectId,
-            dataId: job.dataId,
-            taxonomyId: job.taxonomyId,
-            baseModel: job.baseModel,
-            candidates: candidates.map((c) => ({ phase: c.phase, epoch: c.epoch, objectPrefix: c.objectPrefix })),
-          },
-          { traceId: currentTraceId() },
-        ),
+        this.events.create('training.job.trained', {
+          modelId: job.id,
+          projectId: job.projectId,
+          dataId: job.dataId,
+          taxonomyId: job.taxonomyId,
+          baseModel: job.baseModel,
+          candidates: candidates.map((c) => ({ phase: c.phase, epoch: c.epoch, objectPrefix: c.objectPrefix })),
+        }),
       ];
     };
   }

@@ -66,6 +66,8 @@ export async function startGrpcService(o: GrpcServiceOptions): Promise<RunningGr
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(o.module, {
     ...grpcServerOptions(bindUrl, o.protos),
     logger: new PinoNestLogger(logger),
+    // A failed start (e.g. a bad setting) rejects to runMain, which exits 1 with the message, instead of abort().
+    abortOnError: false,
   });
   const registry = createMetricsRegistry(o.name);
   app.useGlobalFilters(new GrpcErrorFilter(logger));
@@ -84,7 +86,7 @@ export async function startGrpcService(o: GrpcServiceOptions): Promise<RunningGr
 export async function startWorkerService(o: Omit<GrpcServiceOptions, 'protos' | 'grpcUrl'>): Promise<RunningWorkerService> {
   const tracing = startTracing(o.name);
   const logger = createLogger(o.name);
-  const app = await NestFactory.createApplicationContext(o.module, { logger: new PinoNestLogger(logger) });
+  const app = await NestFactory.createApplicationContext(o.module, { logger: new PinoNestLogger(logger), abortOnError: false });
   app.enableShutdownHooks();
   await app.init();
   const running = await serveOps(app, o.opsPort, createMetricsRegistry(o.name), tracing);
