@@ -3,7 +3,7 @@ import { grpcServiceMain } from '@platform/service';
 import { SdgConfig } from './sdg.config';
 import { SdgModule } from './sdg.module';
 
-export const startSdgService = grpcServiceMain('sdg', SdgModule, ['sdg']);
+export const startSdgService = grpcServiceMain('sdg', SdgModule);
 
 /** PLATFORM_SDG_WORKER_ONLY: a process that only runs jobs from the queue (no gRPC API), with /health and /metrics. */
 export function startSdgWorkerOnly(opsPort = serviceOpsPort('sdg')) {

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ClientGrpc } from '@nestjs/microservices';
+import { servedDefaultModel } from '@platform/common';
 import { INFERENCE_CLIENT } from '../inference/inference-client';
 import { InferenceRpc } from '../inference/inference-rpc';
 import { GatewayConfig } from '../gateway.config';
@@ -17,7 +18,6 @@ export const DRAFT_MODEL_NAMES: ReadonlySet<string> = new Set([
   'llama3_405b_reward',
 ]);
 
-const GENERATES = new Set(['text_chat', 'text_generation']);
 /** The catalog changes when replicas come and go; a short memory spares a ListModels call per request. */
 const DEFAULT_TTL_MS = 10_000;
 
@@ -49,9 +49,7 @@ export class LlamaStackModels {
   private defaultModel(): Promise<string | undefined> {
     const now = Date.now();
     if (!this.servedDefault || this.servedDefault.until <= now) {
-      const id = this.inference
-        .listModels({})
-        .then(({ models }) => (models.find((m) => m.functions.some((f) => GENERATES.has(f))) ?? models[0])?.modelId);
+      const id = this.inference.listModels({}).then(({ models }) => servedDefaultModel(models));
       id.catch(() => (this.servedDefault = undefined));
       this.servedDefault = { id, until: now + DEFAULT_TTL_MS };
     }

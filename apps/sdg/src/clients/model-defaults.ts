@@ -1,4 +1,4 @@
-import { PlatformError, unary } from '@platform/common';
+import { PlatformError, servedDefaultModel, unary } from '@platform/common';
 import type { inferenceV1 } from '@platform/contracts';
 import { dependencyError } from './grpc-errors';
 
@@ -6,8 +6,6 @@ export interface ModelChoice {
   teacherModel: string;
   judgeModel: string;
 }
-
-const GENERATES = new Set(['text_chat', 'text_generation']);
 
 /**
  * Teacher and judge of a job: the ones asked for (which must be in the catalog), else PLATFORM_SDG_TEACHER_MODEL /
@@ -31,7 +29,7 @@ export class ModelDefaults {
     ] as const) {
       if (id !== undefined && !ids.has(id)) throw PlatformError.invalid(`Model "${id}" is not in the model catalog.`, field);
     }
-    const fallback = this.env.teacher || catalog.find((m) => m.functions.some((f) => GENERATES.has(f)))?.modelId || catalog[0]?.modelId;
+    const fallback = this.env.teacher || servedDefaultModel(catalog);
     const teacherModel = teacherAsked ?? fallback;
     if (!teacherModel)
       throw PlatformError.invalid(

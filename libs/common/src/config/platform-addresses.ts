@@ -1,17 +1,25 @@
+import type { ProtoName } from '../grpc/grpc-transport';
 import { envInt, envString } from './env';
 
+interface PlatformServiceRow {
+  /** The contracts it serves (health and reflection are always added); its clients load the same. */
+  protos: readonly ProtoName[];
+  grpcPort: number;
+  opsPort: number;
+}
+
 /**
- * THE registry of the platform's gRPC services and their embedded-default gRPC and ops (health, metrics) ports. Every
- * address of a service (its own listen address, its clients', the launcher's, the manifests' check) derives from its
- * row here: a new service joins the platform by adding one.
+ * THE registry of the platform's gRPC services: their contracts and embedded-default gRPC and ops (health, metrics)
+ * ports. Every address of a service (its own listen address, its clients', the launcher's, the manifests' check) and
+ * what it serves derive from its row here: a new service joins the platform by adding one.
  */
 export const PLATFORM_SERVICES = {
-  taxonomy: { grpcPort: 50061, opsPort: 9461 },
-  inference: { grpcPort: 50062, opsPort: 9462 },
-  sdg: { grpcPort: 50063, opsPort: 9463 },
-  training: { grpcPort: 50064, opsPort: 9464 },
-  evaluation: { grpcPort: 50065, opsPort: 9465 },
-} as const;
+  taxonomy: { protos: ['taxonomy', 'secrets'], grpcPort: 50061, opsPort: 9461 },
+  inference: { protos: ['inference'], grpcPort: 50062, opsPort: 9462 },
+  sdg: { protos: ['sdg'], grpcPort: 50063, opsPort: 9463 },
+  training: { protos: ['training'], grpcPort: 50064, opsPort: 9464 },
+  evaluation: { protos: ['evaluation'], grpcPort: 50065, opsPort: 9465 },
+} as const satisfies Record<string, PlatformServiceRow>;
 
 export type PlatformServiceName = keyof typeof PLATFORM_SERVICES;
 

@@ -1,18 +1,9 @@
 import type { FactoryProvider, InjectionToken } from '@nestjs/common';
 import { ClientGrpcProxy, type ClientGrpc, type GrpcOptions } from '@nestjs/microservices';
 import { envInt } from '../config/env';
-import { serviceGrpcUrl, type PlatformServiceName } from '../config/platform-addresses';
+import { PLATFORM_SERVICES, serviceGrpcUrl, type PlatformServiceName } from '../config/platform-addresses';
 import { platformCallInterceptor } from './grpc-client-interceptor';
-import { contractOptions, type ProtoName } from './grpc-transport';
-
-/** The contracts each platform service serves (health is always added); a new service adds its row. */
-export const SERVICE_CONTRACTS: Record<PlatformServiceName, ProtoName[]> = {
-  taxonomy: ['taxonomy', 'secrets'],
-  inference: ['inference'],
-  sdg: ['sdg'],
-  training: ['training'],
-  evaluation: ['evaluation'],
-};
+import { contractOptions } from './grpc-transport';
 
 /**
  * `default`: CRUD calls (PLATFORM_GRPC_TIMEOUT_MS, 60 s). `long`: calls that run generations, which legitimately take
@@ -32,7 +23,7 @@ export interface GrpcClientSettings {
 
 /** The options of a client of one platform service: its contracts at its address, every call with a deadline and the trace. */
 export function grpcClientOptions(service: PlatformServiceName, settings: GrpcClientSettings = {}): GrpcOptions {
-  const base = contractOptions(settings.url ?? serviceGrpcUrl(service), SERVICE_CONTRACTS[service]);
+  const base = contractOptions(settings.url ?? serviceGrpcUrl(service), [...PLATFORM_SERVICES[service].protos]);
   const interceptor = platformCallInterceptor(grpcDeadlineMs(settings.deadline ?? 'default'));
   return { ...base, options: { ...base.options, channelOptions: { interceptors: [interceptor] } } };
 }

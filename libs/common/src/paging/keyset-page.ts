@@ -1,4 +1,5 @@
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { LOWERCASE_UUID } from '../validation/instructlab-fields';
 import { decodePageToken, encodePageToken } from './page-token';
 import type { Page, PageRequest } from './page-request';
 
@@ -28,7 +29,6 @@ function createdThenId(alias: string): KeyColumn[] {
   ];
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const UTC_MICROS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
 /** Microseconds, as PostgreSQL stores them: a JavaScript Date would round to milliseconds and skip or repeat rows. */
@@ -37,7 +37,7 @@ const KINDS: Record<KeyKind, { text: (column: string) => string; accepts: (key: 
     text: (c) => `to_char(${c} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
     accepts: (k) => UTC_MICROS.test(k) && !Number.isNaN(Date.parse(k)) && new Date(k).toISOString().slice(0, 19) === k.slice(0, 19),
   },
-  uuid: { text: (c) => `${c}::text`, accepts: (k) => UUID.test(k) },
+  uuid: { text: (c) => `${c}::text`, accepts: (k) => LOWERCASE_UUID.test(k) },
   text: { text: (c) => `${c}::text`, accepts: (k) => k.length <= 256 },
 };
 

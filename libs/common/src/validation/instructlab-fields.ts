@@ -28,8 +28,11 @@ export const INSTRUCTLAB_NAME = rule(
 /** Resource ids: 36 characters of [a-z0-9-] (the seed's id rule). */
 export const INSTRUCTLAB_ID = rule('be 36 characters of a-z, 0-9 and "-"', /^[a-z0-9-]+$/, 36, 36);
 
-/** Project and space ids: lowercase UUIDs. */
-export const CONTAINER_ID = rule('be a lowercase UUID', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 36, 36);
+/** The ids the platform generates (projects, spaces, jobs): lowercase UUIDs. */
+export const LOWERCASE_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Project and space ids. */
+export const CONTAINER_ID = rule('be a lowercase UUID', LOWERCASE_UUID, 36, 36);
 
 /**
  * `taxonomy_path_cos` on create: 20-100 characters matching ^([-_./a-zA-Z0-9][a-zA-Z0-9]+)*[^/]$. That seed
