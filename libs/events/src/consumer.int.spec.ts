@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   createEvent,
+  DeferredEventError,
   encodeEvent,
   ensureStream,
   handleOnce,
@@ -128,6 +129,25 @@ describe('startConsumer', () => {
     await waitFor(async () => deliveries.length === 2 && (await s.info()).num_ack_pending === 0);
     expect(deliveries.map((d) => d.count)).toEqual([1, 2]);
     expect(deliveries[1]!.at - deliveries[0]!.at).toBeGreaterThanOrEqual(250);
+  });
+
+  it('redelivers a deferred event like a transient one, logging it at debug level instead of as a failure', async () => {
+    const s = scope('deferred');
+    const lines: { level: string; msg?: string }[] = [];
+    const record = (level: string) => (_obj: object, msg?: string) => void lines.push({ level, msg });
+    let deliveries = 0;
+    await start({
+      durable: s.durable,
+      filterSubject: s.filterSubject,
+      logger: { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') },
+      handler: async () => {
+        if (++deliveries === 1) throw new DeferredEventError('job is running on another worker');
+      },
+    });
+    await s.publish({ n: 1 });
+    await waitFor(async () => deliveries === 2 && (await s.info()).num_ack_pending === 0);
+    expect(lines.filter((l) => l.level === 'warn' || l.level === 'error')).toEqual([]);
+    expect(lines).toContainEqual({ level: 'debug', msg: 'event deferred' });
   });
 
   it('terminates poison messages: permanent errors, undecodable bodies, and after maxDeliver', async () => {

@@ -16,7 +16,7 @@ import { context } from '@opentelemetry/api';
 import { contextFromHeaders, endSpan, runWithTrace, startProcessSpan, tracingEnabled } from '@platform/telemetry';
 import { decodeEvent } from './codec';
 import type { EventEnvelope } from './envelope';
-import { InvalidEventError, PermanentEventError } from './errors';
+import { DeferredEventError, InvalidEventError, PermanentEventError } from './errors';
 import { errorFields, silentLogger, type EventsLogger } from './logger';
 import { Waker } from './wake';
 
@@ -226,7 +226,8 @@ class PullEventConsumer<E extends EventEnvelope> implements EventConsumer {
       const d = this.o.nakDelayMs ?? 1000;
       const delay = typeof d === 'function' ? d(deliveryCount) : d;
       msg.nak(delay);
-      this.log.warn({ ...fields, ...errorFields(error), retryInMs: delay }, 'event handler failed; will retry');
+      if (error instanceof DeferredEventError) this.log.debug({ ...fields, reason: error.message, retryInMs: delay }, 'event deferred');
+      else this.log.warn({ ...fields, ...errorFields(error), retryInMs: delay }, 'event handler failed; will retry');
       return;
     }
     clearInterval(timer);

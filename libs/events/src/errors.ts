@@ -10,3 +10,12 @@ export class InvalidEventError extends Error {
 export class PermanentEventError extends Error {
   override readonly name = 'PermanentEventError';
 }
+
+/**
+ * An event that arrived before its time (a job leased by another worker, a verdict for a job still training): the
+ * consumer redelivers it after the usual delay and logs one line at debug level, since this is the protocol working,
+ * not a failure.
+ */
+export class DeferredEventError extends Error {
+  override readonly name = 'DeferredEventError';
+}

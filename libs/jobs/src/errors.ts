@@ -1,3 +1,4 @@
+import { DeferredEventError } from '@platform/events';
 /**
  * The job cannot run now for a passing reason that is not its own fault (a service it needs is down): the lease is
  * released and the message redelivered later, up to the runner's `maxAttempts`, after which the job fails with it.
@@ -7,7 +8,7 @@ export class RetryJobLater extends Error {
 }
 
 /** A redelivered job whose lease is alive elsewhere: handed back to the queue until that lease ends or the job finishes. */
-export class JobLeaseHeldError extends Error {
+export class JobLeaseHeldError extends DeferredEventError {
   override readonly name = 'JobLeaseHeldError';
 }
 

@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from '@platform/common';
-import { parseModelEvaluated, parseModelEvaluationFailed, startConsumer, type EventConsumer } from '@platform/events';
+import { DeferredEventError, parseModelEvaluated, parseModelEvaluationFailed, startConsumer, type EventConsumer } from '@platform/events';
 import type { ObjectStore } from '@platform/object-store';
 import type { TrainingConfig } from '../training-config';
 import { evaluationEventCatalog } from '../training-events';
@@ -39,7 +39,8 @@ export async function startEvaluationResults(o: {
       if (modelId === undefined) return;
       const job = await o.jobs.find(modelId);
       if (!job || job.status !== 'running') return;
-      if (job.state !== 'evaluating') throw new Error(`model ${job.id} is still training (${job.state}); evaluation result deferred`);
+      if (job.state !== 'evaluating')
+        throw new DeferredEventError(`model ${job.id} is still training (${job.state}); evaluation result deferred`);
       if (failed) {
         await o.jobs.fail(job, `evaluation failed: ${failed.reason}`);
         return;
