@@ -24,8 +24,9 @@ const SCOPE_USES = {
   'scope:engine': ['scope:engine'],
   'scope:infra': [],
   'scope:testing': ['scope:testing'],
-  // Clients of the services: gRPC and the public REST API only.
-  'scope:gateway': [],
+  // The public edge runs on the service module (config, database, shutdown) and calls the services over gRPC.
+  'scope:gateway': ['scope:service'],
+  // A client of the public REST API only.
   'scope:cli': [],
   'scope:engine-server': ['scope:engine'],
   'scope:taxonomy': ['scope:service'],

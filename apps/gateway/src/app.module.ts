@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { ConfigModule, createMetricsRegistry, grpcClient, serviceDataSourceOptions } from '@platform/common';
+import { createMetricsRegistry, grpcClient } from '@platform/common';
+import { PlatformServiceModule } from '@platform/service';
 import { ContainerAccessService } from './access/container-access.service';
 import { ContainersService } from './access/containers.service';
 import { membersController } from './access/members.controller';
@@ -9,7 +9,7 @@ import { AuthGuard } from './auth/auth.guard';
 import { AuthorizeController } from './auth/authorize.controller';
 import { TokenService } from './auth/token.service';
 import { HealthController, METRICS_REGISTRY } from './health/health.controller';
-import { readinessProvider } from './health/readiness.provider';
+import { UpstreamReadiness } from './health/readiness.provider';
 import { GatewayConfig } from './gateway.config';
 import { PUBLIC_URL } from './http/public-url';
 import { AdminBootstrap } from './identity/admin-bootstrap';
@@ -40,16 +40,16 @@ export const IDENTITY_SCHEMA = 'identity';
 
 @Module({
   imports: [
-    ConfigModule.forRoot(GatewayConfig),
-    TypeOrmModule.forRootAsync({
-      inject: [GatewayConfig.token],
-      useFactory: (config: GatewayConfig) =>
-        serviceDataSourceOptions({
-          url: config.databaseUrl,
-          schema: IDENTITY_SCHEMA,
-          entities: [UserEntity, ApiKeyEntity, ContainerEntity, MembershipEntity],
-          migrations: [IdentitySchema1763900000000],
-        }),
+    PlatformServiceModule.forRoot({
+      name: 'gateway',
+      config: GatewayConfig,
+      database: {
+        schema: IDENTITY_SCHEMA,
+        entities: [UserEntity, ApiKeyEntity, ContainerEntity, MembershipEntity],
+        migrations: [IdentitySchema1763900000000],
+      },
+      // HTTP, not gRPC: its /health is the HealthController's.
+      grpc: false,
     }),
   ],
   controllers: [
@@ -87,7 +87,7 @@ export const IDENTITY_SCHEMA = 'identity';
       provide: METRICS_REGISTRY,
       useFactory: () => createMetricsRegistry('gateway'),
     },
-    readinessProvider,
+    UpstreamReadiness,
     TokenService,
     UsersService,
     ContainersService,

@@ -9,7 +9,6 @@ export const GatewayConfig = defineConfig(
     host: stringSetting('PLATFORM_HOST', { default: '127.0.0.1' }),
     /** The base of `href` values: the address clients reach the gateway at (default http://127.0.0.1:<port>). */
     publicUrl: optionalSetting('PLATFORM_PUBLIC_URL'),
-    databaseUrl: stringSetting('DATABASE_URL'),
     jwtSecret: stringSetting('PLATFORM_JWT_SECRET'),
     tokenTtlSeconds: intSetting('PLATFORM_TOKEN_TTL_SECONDS', { default: 3600, min: 1 }),
     admin: {

@@ -22,4 +22,3 @@ export * from './grpc/grpc-service';
 export * from './paging';
 export * from './config/settings';
 export * from './config/define-config';
-export * from './config/config.module';

@@ -17,5 +17,5 @@ export class PermanentEventError extends Error {
  * not a failure.
  */
 export class DeferredEventError extends Error {
-  override readonly name = 'DeferredEventError';
+  override readonly name: string = 'DeferredEventError';
 }

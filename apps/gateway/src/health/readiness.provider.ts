@@ -1,10 +1,8 @@
-import type { Provider } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { ClientGrpc } from '@nestjs/microservices';
-import { getDataSourceToken } from '@nestjs/typeorm';
 import { ReadinessRegistry } from '@platform/common';
 import { healthV1 } from '@platform/contracts';
 import { lastValueFrom } from 'rxjs';
-import type { DataSource } from 'typeorm';
 import { INFERENCE_CLIENT } from '../inference/inference-client';
 import { TAXONOMY_CLIENT } from '../taxonomies/taxonomies.controller';
 import { SDG_CLIENT } from '../data/data.controller';
@@ -17,26 +15,23 @@ async function serving(client: ClientGrpc): Promise<void> {
   if (res.status !== healthV1.HealthCheckResponse_ServingStatus.SERVING) throw new Error(`not serving (${res.status})`);
 }
 
-export const readinessProvider: Provider = {
-  provide: ReadinessRegistry,
-  inject: [getDataSourceToken(), TAXONOMY_CLIENT, INFERENCE_CLIENT, SDG_CLIENT, TRAINING_CLIENT, EVALUATION_CLIENT],
-  useFactory: (
-    db: DataSource,
-    taxonomy: ClientGrpc,
-    inference: ClientGrpc,
-    sdg: ClientGrpc,
-    training: ClientGrpc,
-    evaluation: ClientGrpc,
-  ) => {
-    const registry = new ReadinessRegistry();
-    registry.add('database', async () => {
-      await db.query('SELECT 1');
-    });
-    registry.add('taxonomy', () => serving(taxonomy));
-    registry.add('inference', () => serving(inference));
-    registry.add('sdg', () => serving(sdg));
-    registry.add('training', () => serving(training));
-    registry.add('evaluation', () => serving(evaluation));
-    return registry;
-  },
-};
+/** The gateway is ready when its database (checked by the platform module) and every service behind it are. */
+@Injectable()
+export class UpstreamReadiness implements OnModuleInit {
+  constructor(
+    private readonly registry: ReadinessRegistry,
+    @Inject(TAXONOMY_CLIENT) private readonly taxonomy: ClientGrpc,
+    @Inject(INFERENCE_CLIENT) private readonly inference: ClientGrpc,
+    @Inject(SDG_CLIENT) private readonly sdg: ClientGrpc,
+    @Inject(TRAINING_CLIENT) private readonly training: ClientGrpc,
+    @Inject(EVALUATION_CLIENT) private readonly evaluation: ClientGrpc,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.add('taxonomy', () => serving(this.taxonomy));
+    this.registry.add('inference', () => serving(this.inference));
+    this.registry.add('sdg', () => serving(this.sdg));
+    this.registry.add('training', () => serving(this.training));
+    this.registry.add('evaluation', () => serving(this.evaluation));
+  }
+}
