@@ -9,7 +9,7 @@ import { AuthGuard } from './auth/auth.guard';
 import { AuthorizeController } from './auth/authorize.controller';
 import { TokenService } from './auth/token.service';
 import { HealthController, METRICS_REGISTRY } from './health/health.controller';
-import { UpstreamReadiness } from './health/readiness.provider';
+import { UpstreamReadiness } from './health/upstream-readiness';
 import { GatewayConfig } from './gateway.config';
 import { PUBLIC_URL } from './http/public-url';
 import { AdminBootstrap } from './identity/admin-bootstrap';
