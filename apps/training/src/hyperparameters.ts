@@ -1,6 +1,6 @@
 import { PlatformError } from '@platform/common';
 import type { trainingV1 } from '@platform/contracts';
-import type { ExecutorKind, TrainMode } from './executors/executor';
+import type { ExecutorKind, PhaseSettingsForRun, TrainMode } from './executors/executor';
 
 export interface PhaseSettings {
   epochs: number;
@@ -121,6 +121,22 @@ export function hyperparametersMessage(h: ResolvedHyperparameters): trainingV1.H
     phase2NumEpochs: h.phase2.epochs,
     phase1LearningRate: h.phase1.learningRate,
     phase2LearningRate: h.phase2.learningRate,
+    batchSize: h.batchSize,
+    maxSeqLen: h.maxSeqLen,
+    loraRank: h.loraRank,
+    loraAlpha: h.loraAlpha,
+    warmupSteps: h.warmupSteps,
+    seed: h.seed,
+  };
+}
+
+/** What one phase's trainer run gets: that phase's epochs and learning rate with the settings both phases share. */
+export function phaseRunSettings(h: ResolvedHyperparameters, phase: 1 | 2): PhaseSettingsForRun {
+  const { epochs, learningRate } = phase === 1 ? h.phase1 : h.phase2;
+  return {
+    mode: h.mode,
+    epochs,
+    learningRate,
     batchSize: h.batchSize,
     maxSeqLen: h.maxSeqLen,
     loraRank: h.loraRank,

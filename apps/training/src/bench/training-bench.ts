@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { Tokenizer, training } from '@platform/engine';
 import { BuiltinExecutor } from '../executors/builtin-executor';
 import type { PhaseSpec, StepReport } from '../executors/executor';
-import { defaultHyperparameters } from '../hyperparameters';
+import { defaultHyperparameters, phaseRunSettings } from '../hyperparameters';
 import { testRecords, toJsonl } from '../testing/records';
 
 const quick = process.argv.includes('--quick');
@@ -60,17 +60,7 @@ async function main(): Promise<void> {
       const spec: PhaseSpec = {
         modelId: 'bench',
         phase: p.phase,
-        settings: {
-          mode: h.mode,
-          epochs: p.settings.epochs,
-          learningRate: p.settings.learningRate,
-          batchSize: h.batchSize,
-          maxSeqLen: h.maxSeqLen,
-          loraRank: h.loraRank,
-          loraAlpha: h.loraAlpha,
-          warmupSteps: h.warmupSteps,
-          seed: h.seed,
-        },
+        settings: phaseRunSettings(h, p.phase),
         dataPath,
         dataKey: 'unused',
         modelDir,

@@ -6,6 +6,7 @@ import type { ObjectStore } from '@platform/object-store';
 import { copyPrefix, downloadFile, downloadPrefix, uploadDir } from '../artifacts/object-dirs';
 import type { EpochCheckpoint, PhaseSpec, StepReport, TrainingExecutor } from '../executors/executor';
 import type { ModelJobEntity, StoredCheckpoint, StoredProgress } from '../model-job.entity';
+import { phaseRunSettings } from '../hyperparameters';
 import { modelPrefix } from '../model-jobs.service';
 import type { TrainingConfig } from '../training-config';
 import type { JobStore } from './job-store';
@@ -85,7 +86,7 @@ export class ModelTrainer {
             tokensPerSecond: 0,
           }),
         );
-        const spec = await this.stage(job, p.phase, p.file, settings, checkpoints, attemptDir, log);
+        const spec = await this.stage(job, p.phase, p.file, checkpoints, attemptDir, log);
         if (this.executor.local)
           await ctx.write(
             this.writes.phaseTokens(
@@ -177,7 +178,6 @@ export class ModelTrainer {
     job: ModelJobEntity,
     phase: 1 | 2,
     file: string,
-    settings: { epochs: number; learningRate: number },
     checkpoints: StoredCheckpoint[],
     attemptDir: string,
     log: RunLog,
@@ -228,17 +228,7 @@ export class ModelTrainer {
     return {
       modelId: job.id,
       phase,
-      settings: {
-        mode: h.mode,
-        epochs: settings.epochs,
-        learningRate: settings.learningRate,
-        batchSize: h.batchSize,
-        maxSeqLen: h.maxSeqLen,
-        loraRank: h.loraRank,
-        loraAlpha: h.loraAlpha,
-        warmupSteps: h.warmupSteps,
-        seed: h.seed,
-      },
+      settings: phaseRunSettings(h, phase),
       dataPath,
       dataKey,
       modelDir,
