@@ -40,7 +40,8 @@ export interface DataMetricsJson {
   tokens?: DataTokensJson;
 }
 
-export interface DataJson {
+/** What a data run and a model job share: identity, the fine-grained `state` and the coarse `status`. */
+export interface JobResourceJson {
   id: string;
   project_id: string;
   name: string;
@@ -48,6 +49,10 @@ export interface DataJson {
   status: JobStatus;
   created_at: string;
   completed_at?: string;
+  href: string;
+}
+
+export interface DataJson extends JobResourceJson {
   taxonomy_id: string;
   /** GET and POST only, like the fields below it. */
   data_metrics?: DataMetricsJson;
@@ -55,7 +60,6 @@ export interface DataJson {
   failure_reason?: string;
   teacher_model?: string;
   judge_model?: string;
-  href: string;
 }
 
 /** A running training job: phase and epoch (1-based) of `epochs`, with the last step's loss. */
@@ -68,14 +72,7 @@ export interface ModelProgressJson {
   tokens_per_second: number;
 }
 
-export interface ModelJson {
-  id: string;
-  project_id: string;
-  name: string;
-  state: string;
-  status: JobStatus;
-  created_at: string;
-  completed_at?: string;
+export interface ModelJson extends JobResourceJson {
   data_id: string;
   base_model: string;
   taxonomy_id: string;
@@ -83,7 +80,6 @@ export interface ModelJson {
   model_metrics?: ModelMetricsJson;
   failure_reason?: string;
   progress?: ModelProgressJson;
-  href: string;
 }
 
 /** A training job as watsonx.ai's fine-tuning resource (`metadata` / `entity`), which the official SDK reads. */
