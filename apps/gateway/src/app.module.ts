@@ -7,6 +7,7 @@ import { ContainersService } from './access/containers.service';
 import { membersController } from './access/members.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthorizeController } from './auth/authorize.controller';
+import { CredentialLiveness } from './auth/credential-liveness';
 import { TokenService } from './auth/token.service';
 import { HealthController, METRICS_REGISTRY } from './health/health.controller';
 import { UpstreamReadiness } from './health/upstream-readiness';
@@ -89,6 +90,7 @@ export const IDENTITY_SCHEMA = 'identity';
     },
     UpstreamReadiness,
     TokenService,
+    CredentialLiveness,
     UsersService,
     ContainersService,
     ContainerAccessService,

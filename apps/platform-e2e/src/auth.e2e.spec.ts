@@ -2,6 +2,8 @@ import { SignJWT } from 'jose';
 import { CloudPakForDataAuthenticator, IamAuthenticator } from 'ibm-cloud-sdk-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
+import { Client } from 'pg';
+import { waitFor } from '@platform/test-fixtures';
 import { envelopeOf, type ApiResponse } from './support/api';
 import { startTestPlatform, type TestPlatform } from './support/test-platform';
 
@@ -211,5 +213,58 @@ describe('users and API keys', () => {
     expect(
       (await api.request('POST', '/icp4d-api/v1/authorize', { body: { username: 'erin', api_key: created.body.api_key } })).status,
     ).toBe(401);
+  });
+  /** PLATFORM_ACCESS_CACHE_MS's default: how long another gateway replica may still admit a deleted key's tokens. */
+  const LIVENESS_WINDOW_MS = 5000;
+
+  it("a token minted from an API key stops working once the key is deleted, and a deleted user's tokens too", async () => {
+    const { api } = platform;
+    const fay = await api.newUser('fay');
+    const mint = async () => {
+      const key = await api.request<{ id: string; api_key: string }>('POST', '/v2/api_keys', { token: fay, body: { name: 'laptop' } });
+      const cp4d = await api.request<{ token: string }>('POST', '/icp4d-api/v1/authorize', {
+        body: { username: 'fay', api_key: key.body.api_key },
+      });
+      const iam = await api.request<{ access_token: string }>('POST', '/identity/token', {
+        body: `grant_type=urn%3Aibm%3Aparams%3Aoauth%3Agrant-type%3Aapikey&apikey=${encodeURIComponent(key.body.api_key)}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      return { id: key.body.id, tokens: [cp4d.body.token, iam.body.access_token] };
+    };
+    const status = async (token: string) => (await api.request('GET', '/v2/users/me', { token })).status;
+    // Polled: the refusal must come within the window (plus room for a busy machine), not at a fixed instant.
+    const refusedWithinWindow = (token: string) => waitFor(async () => (await status(token)) === 401, LIVENESS_WINDOW_MS + 3000, 100);
+
+    // Deleted through this gateway: refused at once.
+    const first = await mint();
+    for (const token of first.tokens) expect(await status(token)).toBe(200);
+    expect((await api.request('DELETE', `/v2/api_keys/${first.id}`, { token: fay })).status).toBe(204);
+    for (const token of first.tokens) {
+      const refused = await api.request('GET', '/v2/users/me', { token });
+      expect(refused.status).toBe(401);
+      expect(envelopeOf(refused).message).toMatch(/API key .* deleted/);
+    }
+    // The password sign-in's token is not tied to any key.
+    expect(await status(fay)).toBe(200);
+
+    // Deleted behind this gateway's back (as another replica would): refused within the cache window.
+    const db = new Client({ connectionString: platform.options.databaseUrl });
+    await db.connect();
+    try {
+      const second = await mint();
+      for (const token of second.tokens) expect(await status(token)).toBe(200);
+      await db.query('DELETE FROM identity.api_keys WHERE id = $1', [second.id]);
+      for (const token of second.tokens) await refusedWithinWindow(token);
+
+      // A deleted user (no API route deletes users; an operator can): every token of hers is refused the same way.
+      const third = await mint();
+      await db.query(`DELETE FROM identity.memberships WHERE user_id = (SELECT id FROM identity.users WHERE username = 'fay')`);
+      await db.query(`UPDATE identity.containers SET creator_id = (SELECT id FROM identity.users WHERE username = 'admin')
+        WHERE creator_id = (SELECT id FROM identity.users WHERE username = 'fay')`);
+      await db.query(`DELETE FROM identity.users WHERE username = 'fay'`);
+      for (const token of [fay, ...third.tokens]) await refusedWithinWindow(token);
+    } finally {
+      await db.end();
+    }
   });
 });

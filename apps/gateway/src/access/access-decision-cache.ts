@@ -1,18 +1,16 @@
-import type { ContainerKind } from '../identity/container.entity';
-import type { MemberRole } from '../identity/membership.entity';
-
-interface Entry {
-  role: MemberRole;
+interface Entry<V> {
+  value: V;
   expires: number;
 }
 
 /**
- * Positive access decisions per (container, user) for `ttlMs` (0 disables), bounded to `maxEntries` (oldest
- * containers evicted first). `forget` bumps an epoch, and a decision read from the database before the latest
- * `forget` is not stored, so a lookup racing a membership change cannot put the old role back.
+ * Positive decisions, each about one member of a group (a user's role on a container; whether the user or API key
+ * behind a token still exists), kept for `ttlMs` (0 disables) and bounded to `maxEntries` (oldest groups evicted
+ * first). `forget` drops a group and bumps an epoch, and a decision read from the database before the latest `forget`
+ * is not stored, so a lookup racing a change cannot put the old answer back.
  */
-export class AccessDecisionCache {
-  private readonly byContainer = new Map<string, Map<string, Entry>>();
+export class AccessDecisionCache<V> {
+  private readonly groups = new Map<string, Map<string, Entry<V>>>();
   private size = 0;
   epoch = 0;
 
@@ -22,48 +20,45 @@ export class AccessDecisionCache {
     private readonly now: () => number = Date.now,
   ) {}
 
-  get(kind: ContainerKind, id: string, userId: string): MemberRole | undefined {
+  get(group: string, member: string): V | undefined {
     if (this.ttlMs <= 0) return undefined;
-    const users = this.byContainer.get(`${kind}:${id}`);
-    const entry = users?.get(userId);
-    if (!users || !entry) return undefined;
+    const members = this.groups.get(group);
+    const entry = members?.get(member);
+    if (!members || !entry) return undefined;
     if (entry.expires <= this.now()) {
-      users.delete(userId);
+      members.delete(member);
       this.size--;
-      if (!users.size) this.byContainer.delete(`${kind}:${id}`);
+      if (!members.size) this.groups.delete(group);
       return undefined;
     }
-    return entry.role;
+    return entry.value;
   }
 
   /** Stores a decision read from the database while the epoch was `readAtEpoch`. */
-  set(kind: ContainerKind, id: string, userId: string, role: MemberRole, readAtEpoch: number): void {
+  set(group: string, member: string, value: V, readAtEpoch: number): void {
     if (this.ttlMs <= 0 || readAtEpoch !== this.epoch) return;
-    const key = `${kind}:${id}`;
-    let users = this.byContainer.get(key);
-    if (!users) {
-      while (this.size >= this.maxEntries && this.byContainer.size) this.evictOldest();
-      users = new Map();
-      this.byContainer.set(key, users);
+    let members = this.groups.get(group);
+    if (!members) {
+      while (this.size >= this.maxEntries && this.groups.size) this.evictOldest();
+      members = new Map();
+      this.groups.set(group, members);
     }
-    if (!users.has(userId)) this.size++;
-    users.set(userId, { role, expires: this.now() + this.ttlMs });
+    if (!members.has(member)) this.size++;
+    members.set(member, { value, expires: this.now() + this.ttlMs });
   }
 
-  /** Forgets the container's decisions whatever kind they were asked under. */
-  forget(id: string): void {
+  /** Forgets every decision of the group. */
+  forget(group: string): void {
     this.epoch++;
-    for (const kind of ['project', 'space'] as const) {
-      const users = this.byContainer.get(`${kind}:${id}`);
-      if (!users) continue;
-      this.size -= users.size;
-      this.byContainer.delete(`${kind}:${id}`);
-    }
+    const members = this.groups.get(group);
+    if (!members) return;
+    this.size -= members.size;
+    this.groups.delete(group);
   }
 
   private evictOldest(): void {
-    const [key, users] = this.byContainer.entries().next().value as [string, Map<string, Entry>];
-    this.size -= users.size;
-    this.byContainer.delete(key);
+    const [group, members] = this.groups.entries().next().value as [string, Map<string, Entry<V>>];
+    this.size -= members.size;
+    this.groups.delete(group);
   }
 }

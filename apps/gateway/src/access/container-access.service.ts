@@ -29,7 +29,8 @@ export interface ContainerAccess {
  */
 @Injectable()
 export class ContainerAccessService {
-  private readonly cache: AccessDecisionCache;
+  /** Grouped by container (so `forget` drops all its decisions), one member per kind and user. */
+  private readonly cache: AccessDecisionCache<MemberRole>;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -54,7 +55,7 @@ export class ContainerAccessService {
         ? 'admin'
         : (await this.db.getRepository(MembershipEntity).findOneBy({ containerId: id, userId: principal.userId }))?.role;
     if (!role) throw PlatformError.forbidden(`You are not a member of ${kind} ${id}.`);
-    this.cache.set(kind, id, principal.userId, role, epoch);
+    this.cache.set(id, `${kind}:${principal.userId}`, role, epoch);
     if (RANK[role] < RANK[minRole])
       throw PlatformError.forbidden(`This operation needs the ${minRole} role on ${kind} ${id}; you are ${role}.`);
     return { container, role };
@@ -62,7 +63,7 @@ export class ContainerAccessService {
 
   /** The caller's role on the container, with the same errors as `require`, from the short-lived decision cache when it can. */
   async check(kind: ContainerKind, id: string, principal: Principal, minRole: MemberRole, param = `${kind}_id`): Promise<MemberRole> {
-    const cached = this.cache.get(kind, id, principal.userId);
+    const cached = this.cache.get(id, `${kind}:${principal.userId}`);
     if (cached === undefined) return (await this.require(kind, id, principal, minRole, param)).role;
     if (RANK[cached] < RANK[minRole])
       throw PlatformError.forbidden(`This operation needs the ${minRole} role on ${kind} ${id}; you are ${cached}.`);

@@ -99,26 +99,26 @@ describe('ContainerAccessService decision cache', () => {
 
   it('defaults to a few seconds', () => {
     expect(service(undefined).access).toBeInstanceOf(ContainerAccessService);
-    expect(new AccessDecisionCache(5000).ttlMs).toBe(5000);
+    expect(new AccessDecisionCache<string>(5000).ttlMs).toBe(5000);
   });
 });
 
 describe('AccessDecisionCache', () => {
   it('does not store a decision read before a forget (a lookup racing a membership change)', () => {
-    const cache = new AccessDecisionCache(5000, 10, () => 0);
+    const cache = new AccessDecisionCache<string>(5000, 10, () => 0);
     const epoch = cache.epoch;
     cache.forget(PROJECT);
-    cache.set('project', PROJECT, 'u', 'admin', epoch);
-    expect(cache.get('project', PROJECT, 'u')).toBeUndefined();
+    cache.set(PROJECT, 'project:u', 'admin', epoch);
+    expect(cache.get(PROJECT, 'project:u')).toBeUndefined();
   });
 
   it('stays within its bound, dropping the oldest containers first', () => {
-    const cache = new AccessDecisionCache(5000, 2, () => 0);
-    cache.set('project', 'a', 'u', 'viewer', cache.epoch);
-    cache.set('project', 'b', 'u', 'viewer', cache.epoch);
-    cache.set('project', 'c', 'u', 'viewer', cache.epoch);
-    expect(cache.get('project', 'a', 'u')).toBeUndefined();
-    expect(cache.get('project', 'b', 'u')).toBe('viewer');
-    expect(cache.get('project', 'c', 'u')).toBe('viewer');
+    const cache = new AccessDecisionCache<string>(5000, 2, () => 0);
+    cache.set('a', 'project:u', 'viewer', cache.epoch);
+    cache.set('b', 'project:u', 'viewer', cache.epoch);
+    cache.set('c', 'project:u', 'viewer', cache.epoch);
+    expect(cache.get('a', 'project:u')).toBeUndefined();
+    expect(cache.get('b', 'project:u')).toBe('viewer');
+    expect(cache.get('c', 'project:u')).toBe('viewer');
   });
 });

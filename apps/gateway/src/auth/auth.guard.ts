@@ -2,16 +2,21 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { PlatformError } from '@platform/common';
 import type { FastifyRequest } from 'fastify';
+import { CredentialLiveness } from './credential-liveness';
 import type { AuthenticatedRequest } from './principal';
 import { IS_PUBLIC } from './public.decorator';
 import { TokenService } from './token.service';
 
-/** Every route needs `Authorization: Bearer <jwt>` unless it is marked @Public(). */
+/**
+ * Every route needs `Authorization: Bearer <jwt>` unless it is marked @Public(); the token's user, and the API key it
+ * was minted from, must still exist.
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
+    private readonly liveness: CredentialLiveness,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -20,7 +25,9 @@ export class AuthGuard implements CanActivate {
     const header = req.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match) throw PlatformError.unauthorized('A bearer token is required in the Authorization header.');
-    req.principal = await this.tokens.verify(match[1]);
+    const principal = await this.tokens.verify(match[1]);
+    await this.liveness.require(principal);
+    req.principal = principal;
     return true;
   }
 }

@@ -22,12 +22,12 @@ export class AuthorizeController {
     if ((body.password === undefined) === (body.api_key === undefined)) {
       throw PlatformError.invalid('Give exactly one of password or api_key.', body.password === undefined ? 'password' : 'api_key');
     }
-    const user =
+    const login =
       body.password !== undefined
-        ? await this.users.authenticateWithPassword(body.username, body.password)
+        ? await this.users.authenticateWithPassword(body.username, body.password).then((user) => user && { user, apiKeyId: undefined })
         : await this.users.authenticateWithApiKey(body.api_key as string, body.username);
-    if (!user) throw PlatformError.unauthorized('The username or credentials are not valid.');
-    const { token } = await this.tokens.issue(user);
+    if (!login) throw PlatformError.unauthorized('The username or credentials are not valid.');
+    const { token } = await this.tokens.issue(login.user, 'access', login.apiKeyId);
     return { _messageCode_: '200', message: 'Success', token };
   }
 
@@ -35,10 +35,10 @@ export class AuthorizeController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange an API key for an access token (IAM flow, form-encoded)' })
   async iamToken(@Body() body: IamTokenRequest) {
-    const user = await this.users.authenticateWithApiKey(body.apikey);
-    if (!user) throw PlatformError.unauthorized('Provided API key could not be found.');
-    const access = await this.tokens.issue(user);
-    const refresh = await this.tokens.issue(user, 'refresh');
+    const login = await this.users.authenticateWithApiKey(body.apikey);
+    if (!login) throw PlatformError.unauthorized('Provided API key could not be found.');
+    const access = await this.tokens.issue(login.user, 'access', login.apiKeyId);
+    const refresh = await this.tokens.issue(login.user, 'refresh', login.apiKeyId);
     return {
       access_token: access.token,
       refresh_token: refresh.token,

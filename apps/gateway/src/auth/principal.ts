@@ -5,6 +5,8 @@ export interface Principal {
   userId: string;
   username: string;
   role: PlatformRole;
+  /** The API key the token was minted from (absent for password sign-ins): the token dies with the key. */
+  apiKeyId?: string;
 }
 
 export interface AuthenticatedRequest {

@@ -23,8 +23,9 @@ export class TokenService {
   private readonly ttlSeconds: number;
   /**
    * token → principal and expiry, for tokens that verified. A token's signature and claims cannot change, so the
-   * cache only has to re-check the expiry (as jose does: expired once exp <= now in whole seconds); tokens are
-   * stateless (nothing revokes one before it expires), so answering from here is the same decision as verifying.
+   * cache only has to re-check the expiry (as jose does: expired once exp <= now in whole seconds), so answering from
+   * here is the same decision as verifying. Whether the user or API key behind a token still exists is a separate
+   * question, asked on every request by CredentialLiveness.
    */
   private readonly verified = new Map<string, { principal: Principal; exp: number }>();
 
@@ -33,11 +34,13 @@ export class TokenService {
     this.ttlSeconds = config.tokenTtlSeconds;
   }
 
-  async issue(user: UserEntity, use: 'access' | 'refresh' = 'access'): Promise<IssuedToken> {
+  /** `apiKeyId`: the key the caller signed in with, carried as the `api_key_id` claim so the token dies with the key. */
+  async issue(user: UserEntity, use: 'access' | 'refresh' = 'access', apiKeyId?: string): Promise<IssuedToken> {
     const iat = Math.floor(Date.now() / 1000);
     const expiresIn = use === 'access' ? this.ttlSeconds : this.ttlSeconds * 24;
     const exp = iat + expiresIn;
-    const token = await new SignJWT({ username: user.username, role: user.role, use })
+    const claims = { username: user.username, role: user.role, use, ...(apiKeyId === undefined ? {} : { api_key_id: apiKeyId }) };
+    const token = await new SignJWT(claims)
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(user.id)
       .setJti(randomUUID())
@@ -61,6 +64,7 @@ export class TokenService {
         throw PlatformError.unauthorized('The token is not an access token.');
       const role = payload.role === 'admin' ? 'admin' : 'user';
       const principal: Principal = { userId: payload.sub, username: String(payload.username), role };
+      if (typeof payload.api_key_id === 'string') principal.apiKeyId = payload.api_key_id;
       if (typeof payload.exp === 'number') {
         if (this.verified.size >= VERIFIED_MAX) this.verified.delete(this.verified.keys().next().value as string);
         this.verified.set(token, { principal, exp: payload.exp });

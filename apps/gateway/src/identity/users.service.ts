@@ -41,12 +41,15 @@ export class UsersService {
     return user && (await verifyPassword(user.passwordHash, password)) ? user : null;
   }
 
-  /** With a username the key must belong to that user (the CP4D flow); without one, the key alone names the user (IAM). */
-  async authenticateWithApiKey(apiKey: string, username?: string): Promise<UserEntity | null> {
+  /**
+   * With a username the key must belong to that user (the CP4D flow); without one, the key alone names the user (IAM).
+   * The key's id goes into the tokens it mints, so they stop working once the key is deleted.
+   */
+  async authenticateWithApiKey(apiKey: string, username?: string): Promise<{ user: UserEntity; apiKeyId: string } | null> {
     const key = await this.apiKeys.findOneBy({ keyDigest: apiKeyDigest(apiKey) });
     if (!key) return null;
     const user = await this.findById(key.userId);
-    return user && (username === undefined || user.username === username) ? user : null;
+    return user && (username === undefined || user.username === username) ? { user, apiKeyId: key.id } : null;
   }
 
   async createApiKey(userId: string, name: string, key = newApiKey()): Promise<{ entity: ApiKeyEntity; apiKey: string }> {

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { PlatformError, WATSONX_PAGE, pageFields, pageRequest } from '@platform/common';
+import { CredentialLiveness } from '../auth/credential-liveness';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { PUBLIC_URL } from '../http/public-url';
 import { UsersService } from '../identity/users.service';
@@ -20,6 +21,7 @@ const userView = (u: UserEntity) => ({
 export class UsersController {
   constructor(
     private readonly users: UsersService,
+    private readonly liveness: CredentialLiveness,
     @Inject(PUBLIC_URL) private readonly publicUrl: string,
   ) {}
 
@@ -64,5 +66,6 @@ export class UsersController {
   @ApiOperation({ summary: 'Delete one of the caller’s API keys' })
   async deleteKey(@Param('id', new ParseUUIDPipe({ version: '4' })) id: string, @CurrentPrincipal() p: Principal) {
     await this.users.deleteApiKey(p.userId, id);
+    this.liveness.forgetUser(p.userId);
   }
 }
