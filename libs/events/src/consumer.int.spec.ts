@@ -93,11 +93,13 @@ describe('startConsumer', () => {
   it('acks only after the handler and its transaction succeed', async () => {
     const s = scope('ack');
     const ackPendingDuringHandler: number[] = [];
+    // Recorded here, asserted after: a failed expect inside the handler would only nak the message.
+    const deliveryCounts: number[] = [];
     await start({
       durable: s.durable,
       filterSubject: s.filterSubject,
       handler: async (ev, ctx) => {
-        expect(ctx.deliveryCount).toBe(1);
+        deliveryCounts.push(ctx.deliveryCount);
         await handleOnce(ds, schema, ev.id, (m) => m.query(`INSERT INTO "${schema}".applied VALUES ($1, 'ack')`, [ev.id]));
         ackPendingDuringHandler.push((await s.info()).num_ack_pending);
       },
@@ -105,6 +107,7 @@ describe('startConsumer', () => {
     const ev = await s.publish({ n: 1 });
     await waitFor(async () => (await s.info()).ack_floor.stream_seq > 0);
     const info = await s.info();
+    expect(deliveryCounts).toEqual([1]);
     expect(ackPendingDuringHandler).toEqual([1]);
     expect(info.num_ack_pending).toBe(0);
     expect(info.num_pending).toBe(0);
@@ -170,11 +173,12 @@ describe('startConsumer', () => {
     await js.publish(`${prefix}.poison.garbage`, new TextEncoder().encode('{not json'));
     await s.publish({}, { type: 'bad.transient' });
     await s.publish({}, { type: 'good' });
-    await waitFor(() => poisoned.length === 3 && calls.get('good') === 1);
-    await sleep(300); // nothing comes back after a term
-    const info = await s.info();
-    expect(info.num_ack_pending).toBe(0);
-    expect(info.num_pending).toBe(0);
+    // Nothing can come back once the server holds no message of this consumer as pending or awaiting an ack: a
+    // terminated message is settled, a merely unacked one would still count in num_ack_pending until redelivered.
+    await waitFor(async () => {
+      const info = await s.info();
+      return poisoned.length === 3 && calls.get('good') === 1 && info.num_ack_pending === 0 && info.num_pending === 0;
+    }, 15_000);
     expect(Object.fromEntries(calls)).toEqual({ 'bad.permanent': 1, 'bad.transient': 3, good: 1 });
     expect(poisoned.map((p) => [p.reason, p.event?.type, p.deliveryCount])).toEqual([
       ['permanent', 'bad.permanent', 1],
@@ -198,8 +202,11 @@ describe('startConsumer', () => {
       },
     });
     await s.publish({});
-    await waitFor(() => poisoned.length === 1);
-    await sleep(250);
+    // Settled on the server (not pending, not awaiting an ack): a retry would have to come from one of those.
+    await waitFor(async () => {
+      const info = await s.info();
+      return poisoned.length === 1 && info.num_ack_pending === 0 && info.num_pending === 0;
+    }, 15_000);
     expect(calls).toBe(1);
     expect(poisoned[0]!.reason).toBe('permanent');
   });
@@ -209,6 +216,7 @@ describe('startConsumer', () => {
     let runs = 0;
     let crashed = false;
     const outcomes: boolean[] = [];
+    const crashedOnDelivery: number[] = [];
     await start({
       durable: s.durable,
       filterSubject: s.filterSubject,
@@ -221,7 +229,7 @@ describe('startConsumer', () => {
         // committed, but the "process dies" before the ack: the message comes back
         if (!crashed) {
           crashed = true;
-          expect(ctx.deliveryCount).toBe(1);
+          crashedOnDelivery.push(ctx.deliveryCount);
           throw new Error('crash before ack');
         }
       },
@@ -230,6 +238,7 @@ describe('startConsumer', () => {
     // the same event published again (e.g. re-published after the duplicate window): also skipped
     await s.publish({ n: 1 }, { id: ev.id });
     await waitFor(async () => outcomes.length === 3 && (await s.info()).num_ack_pending === 0);
+    expect(crashedOnDelivery).toEqual([1]);
     expect(runs).toBe(1);
     expect(outcomes.sort()).toEqual([false, false, true]);
     expect((await applied()).filter((r) => r.value === 'dedup')).toHaveLength(1);
@@ -237,24 +246,34 @@ describe('startConsumer', () => {
 
   it('sends in-progress acks during a long handler, and stop() waits for it to finish and ack', async () => {
     const s = scope('working');
+    const ACK_WAIT = 1000;
     const deliveries: number[] = [];
     let finished = false;
+    let release = (): void => undefined;
+    const released = new Promise<void>((r) => (release = r));
     const c = await startConsumer({
       nc,
       stream,
       durable: s.durable,
       filterSubject: s.filterSubject,
-      ackWait: 1000,
+      ackWait: ACK_WAIT,
       handler: async (_ev, ctx) => {
         deliveries.push(ctx.deliveryCount);
-        await sleep(2600);
+        // Held by the test, so it is certainly still running when stop() is called, however slow the machine.
+        await released;
+        // Work still in progress after stop() was called: stop() must wait for it, not return once the pull is closed.
+        await ds.query('SELECT pg_sleep(0.5)');
         finished = true;
       },
     });
     await s.publish({});
     await waitFor(() => deliveries.length === 1);
-    await sleep(1500); // past the 1 s ack wait: only working() keeps the message
+    // The premise is elapsed time itself: the handler outlives three ack waits (a slower machine only lengthens the
+    // wait). Only the in-progress acks keep the server from redelivering meanwhile.
+    await sleep(3 * ACK_WAIT);
+    expect((await s.info()).num_redelivered).toBe(0);
     const stopped = c.stop();
+    release();
     await stopped;
     expect(finished).toBe(true);
     expect(deliveries).toEqual([1]);
@@ -296,7 +315,15 @@ describe('handleOnce', () => {
       [0, 1].map(() =>
         handleOnce(ds, schema, id, async (m) => {
           runs++;
-          await sleep(100);
+          // Hold this transaction until the duplicate is blocked behind it on the inbox row, so the two really
+          // overlap; were both let through, neither would ever be blocked and this wait would fail.
+          const [{ pid }] = (await m.query('SELECT pg_backend_pid() AS pid')) as { pid: number }[];
+          await waitFor(async () => {
+            const [{ n }] = (await ds.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [
+              pid,
+            ])) as { n: number }[];
+            return n > 0;
+          }, 15_000);
           await m.query(`INSERT INTO "${schema}".applied VALUES ($1, 'once')`, [id]);
           return 'done';
         }),
