@@ -111,7 +111,7 @@ describe('projects', () => {
       body: { members: [{ user_name: 'vic', role: 'owner' }] },
     });
     expect(badRole.status).toBe(400);
-    expect((await api.request('DELETE', `/v2/projects/${project}/members?user_names=olga`, { token: owner })).status).toBe(400);
+    expect((await api.request('DELETE', `/v2/projects/${project}/members?user_names=olga`, { token: owner })).status).toBe(409);
     expect(
       (
         await api.request('PATCH', `/v2/projects/${project}/members`, {
@@ -119,9 +119,69 @@ describe('projects', () => {
           body: { members: [{ user_name: 'olga', role: 'viewer' }] },
         })
       ).status,
-    ).toBe(400);
+    ).toBe(409);
     expect((await api.request('DELETE', `/v2/projects/${project}/members?user_names=vic`, { token: owner })).status).toBe(204);
     expect((await api.request('GET', `/v2/projects/${project}`, { token: viewer })).status).toBe(403);
+  });
+
+  it('a project keeps an admin (409 in the envelope), and any member may leave it', async () => {
+    const { api } = platform;
+    const ann = await api.newUser('ann');
+    const ben = await api.newUser('ben');
+    const cal = await api.newUser('cal');
+    const project = await api.newProject(ann, 'leaving');
+    const members = async () =>
+      (
+        await api.request<{ members: { user_name: string; role: string }[] }>('GET', `/v2/projects/${project}/members`, { token: ann })
+      ).body.members
+        .map((m) => `${m.user_name}:${m.role}`)
+        .sort();
+
+    // The only admin demoting herself through POST.
+    const selfDemotion = await api.request('POST', `/v2/projects/${project}/members`, {
+      token: ann,
+      body: { members: [{ user_name: 'ann', role: 'editor' }] },
+    });
+    expect(selfDemotion.status).toBe(409);
+    expect(envelopeOf(selfDemotion)).toMatchObject({ code: 'conflict', message: expect.stringMatching(/at least one admin/) });
+
+    // Two admins demoted in one PATCH.
+    const add = (user_name: string, role: string) =>
+      api.request('POST', `/v2/projects/${project}/members`, { token: ann, body: { members: [{ user_name, role }] } });
+    expect((await add('ben', 'admin')).status).toBe(201);
+    expect((await add('cal', 'viewer')).status).toBe(201);
+    const both = await api.request('PATCH', `/v2/projects/${project}/members`, {
+      token: ann,
+      body: {
+        members: [
+          { user_name: 'ann', role: 'viewer' },
+          { user_name: 'ben', role: 'viewer' },
+        ],
+      },
+    });
+    expect(both.status).toBe(409);
+    expect(await members()).toEqual(['ann:admin', 'ben:admin', 'cal:viewer']);
+
+    // A viewer leaves without the admin role, but cannot remove anyone else.
+    expect((await api.request('DELETE', `/v2/projects/${project}/members/ben`, { token: cal })).status).toBe(403);
+    expect((await api.request('DELETE', `/v2/projects/${project}/members/cal`, { token: cal })).status).toBe(204);
+    expect((await api.request('GET', `/v2/projects/${project}`, { token: cal })).status).toBe(403);
+    // An admin leaves while another admin remains; the last one cannot.
+    expect((await api.request('DELETE', `/v2/projects/${project}/members?user_names=ben`, { token: ben })).status).toBe(204);
+    const last = await api.request('DELETE', `/v2/projects/${project}/members/ann`, { token: ann });
+    expect(last.status).toBe(409);
+    expect(envelopeOf(last).code).toBe('conflict');
+    expect(await members()).toEqual(['ann:admin']);
+
+    // The same rules on spaces.
+    const space = await api.request<{ metadata: { id: string } }>('POST', '/v2/spaces', { token: ann, body: { name: 'leaving' } });
+    const spaceId = space.body.metadata.id;
+    expect(
+      (await api.request('POST', `/v2/spaces/${spaceId}/members`, { token: ann, body: { members: [{ id: 'ben', role: 'viewer' }] } }))
+        .status,
+    ).toBe(201);
+    expect((await api.request('DELETE', `/v2/spaces/${spaceId}/members/ben`, { token: ben })).status).toBe(204);
+    expect((await api.request('DELETE', `/v2/spaces/${spaceId}/members/ann`, { token: ann })).status).toBe(409);
   });
 
   it('a member removed on this gateway loses access to the inference routes (cached decisions) at once', async () => {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { OLDEST_FIRST, PlatformError, keysetPage, type Page, type PageRequest } from '@platform/common';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Principal } from '../auth/principal';
 import { ContainerEntity, type ContainerKind } from '../identity/container.entity';
 import { MembershipEntity, type MemberRole } from '../identity/membership.entity';
@@ -76,73 +76,97 @@ export class ContainersService {
     }
   }
 
-  async members(containerId: string): Promise<MemberView[]> {
-    const rows = await this.db
-      .getRepository(MembershipEntity)
-      .createQueryBuilder('m')
-      .innerJoin(UserEntity, 'u', 'u.id = m.user_id')
-      .select(['m.user_id AS "userId"', 'u.username AS "username"', 'm.role AS "role"'])
-      .where('m.container_id = :containerId', { containerId })
-      .orderBy('u.username')
-      .getRawMany<MemberView>();
-    return rows;
+  members(containerId: string): Promise<MemberView[]> {
+    return membersOf(this.db, containerId);
   }
 
-  /** Adds or changes members by user name; unknown user names are refused before anything is written. */
-  async upsertMembers(containerId: string, members: { username: string; role: MemberRole }[]): Promise<MemberView[]> {
-    try {
-      return await this.upsertMembersTx(containerId, members);
-    } finally {
-      this.access.forget(containerId);
-    }
-  }
-
-  private upsertMembersTx(containerId: string, members: { username: string; role: MemberRole }[]): Promise<MemberView[]> {
-    return this.db.transaction(async (m) => {
-      const out: MemberView[] = [];
+  /**
+   * Adds or changes members by user name; unknown user names are refused before anything is written, and with
+   * `existingOnly` (PATCH) so are users who are not members yet.
+   */
+  upsertMembers(
+    containerId: string,
+    members: { username: string; role: MemberRole }[],
+    opts: { existingOnly?: boolean } = {},
+  ): Promise<MemberView[]> {
+    return this.changeMembers(containerId, 'members.role', async (m, current, kind) => {
+      const set: MemberView[] = [];
       for (const member of members) {
+        if (opts.existingOnly && ![...current.values()].some((v) => v.username === member.username))
+          throw PlatformError.notFound(`${member.username} is not a member of ${kind} ${containerId}.`, 'member_not_found');
         const user = await m.getRepository(UserEntity).findOneBy({ username: member.username });
         if (!user) throw PlatformError.invalid(`User "${member.username}" does not exist.`, 'members.user_name');
-        await m.getRepository(MembershipEntity).upsert({ containerId, userId: user.id, role: member.role }, ['containerId', 'userId']);
-        out.push({ userId: user.id, username: user.username, role: member.role });
+        set.push({ userId: user.id, username: user.username, role: member.role });
       }
-      return out;
+      return { set, remove: [] };
     });
   }
 
-  /** Refuses to remove or demote the last admin, which would leave the container unmanageable. */
+  /** Removes members by user name (all named must be members). */
   async removeMembers(containerId: string, usernames: string[]): Promise<void> {
+    await this.changeMembers(containerId, 'user_names', async (_m, current) => {
+      const remove = [...current.values()].filter((x) => usernames.includes(x.username));
+      const missing = usernames.filter((u) => !remove.some((x) => x.username === u));
+      if (missing.length) throw PlatformError.notFound(`Not members: ${missing.join(', ')}.`, 'member_not_found');
+      return { set: [], remove };
+    });
+  }
+
+  /**
+   * Every membership change runs here, in one transaction that first locks the container's row: concurrent changes
+   * of one container run one after the other, each deciding on the members the previous one left, so two requests
+   * demoting the container's two admins cannot both pass. A change that would leave the container with no admin is
+   * refused with 409 before anything is written (a container that somehow has none already is not blocked).
+   */
+  private async changeMembers(
+    containerId: string,
+    target: string,
+    decide: (
+      m: EntityManager,
+      current: ReadonlyMap<string, MemberView>,
+      kind: ContainerKind,
+    ) => Promise<{ set: MemberView[]; remove: MemberView[] }>,
+  ): Promise<MemberView[]> {
     try {
-      await this.removeMembersTx(containerId, usernames);
+      return await this.db.transaction(async (m) => {
+        const container = await m
+          .getRepository(ContainerEntity)
+          .createQueryBuilder('c')
+          .setLock('pessimistic_write')
+          .where('c.id = :containerId', { containerId })
+          .getOne();
+        if (!container) throw PlatformError.notFound(`The project or space ${containerId} was not found.`);
+        const current = new Map((await membersOf(m, containerId)).map((v) => [v.userId, v]));
+        const { set, remove } = await decide(m, current, container.kind);
+        const after = new Map(current);
+        for (const v of set) after.set(v.userId, v);
+        for (const v of remove) after.delete(v.userId);
+        if (adminCount(current) > 0 && adminCount(after) === 0) {
+          throw PlatformError.conflict(
+            `The ${container.kind} ${containerId} must keep at least one admin member; make another member admin first.`,
+            target,
+          );
+        }
+        const memberships = m.getRepository(MembershipEntity);
+        for (const v of set) await memberships.upsert({ containerId, userId: v.userId, role: v.role }, ['containerId', 'userId']);
+        for (const v of remove) await memberships.delete({ containerId, userId: v.userId });
+        return set;
+      });
     } finally {
       this.access.forget(containerId);
     }
   }
+}
 
-  private async removeMembersTx(containerId: string, usernames: string[]): Promise<void> {
-    await this.db.transaction(async (m) => {
-      const all = await m
-        .getRepository(MembershipEntity)
-        .createQueryBuilder('m')
-        .innerJoin(UserEntity, 'u', 'u.id = m.user_id')
-        .select(['m.user_id AS "userId"', 'u.username AS "username"', 'm.role AS "role"'])
-        .where('m.container_id = :containerId', { containerId })
-        .setLock('pessimistic_write', undefined, ['m'])
-        .getRawMany<MemberView>();
-      const removing = all.filter((x) => usernames.includes(x.username));
-      const missing = usernames.filter((u) => !all.some((x) => x.username === u));
-      if (missing.length) throw PlatformError.notFound(`Not members: ${missing.join(', ')}.`, 'member_not_found');
-      if (all.filter((x) => x.role === 'admin').every((x) => removing.includes(x))) {
-        throw PlatformError.invalid('A project or space must keep at least one admin member.', 'user_names');
-      }
-      for (const r of removing) await m.getRepository(MembershipEntity).delete({ containerId, userId: r.userId });
-    });
-  }
+const adminCount = (members: ReadonlyMap<string, MemberView>) => [...members.values()].filter((v) => v.role === 'admin').length;
 
-  async demotionWouldOrphan(containerId: string, username: string, role: MemberRole): Promise<boolean> {
-    if (role === 'admin') return false;
-    const all = await this.members(containerId);
-    const admins = all.filter((x) => x.role === 'admin');
-    return admins.length === 1 && admins[0].username === username;
-  }
+function membersOf(m: EntityManager | DataSource, containerId: string): Promise<MemberView[]> {
+  return m
+    .getRepository(MembershipEntity)
+    .createQueryBuilder('m')
+    .innerJoin(UserEntity, 'u', 'u.id = m.user_id')
+    .select(['m.user_id AS "userId"', 'u.username AS "username"', 'm.role AS "role"'])
+    .where('m.container_id = :containerId', { containerId })
+    .orderBy('u.username')
+    .getRawMany<MemberView>();
 }

@@ -10,7 +10,14 @@ import { ContainersService } from './containers.service';
 
 const memberName = (m: { user_name?: string; id?: string }) => (m.user_name ?? m.id) as string;
 
-/** Member routes are identical for projects and spaces, so one controller class is built per kind. */
+/** Members were added without being asked, so any member may leave: removing only herself needs no admin role. */
+const leaving = (names: string[], p: Principal) => names.length === 1 && names[0] === p.username;
+
+/**
+ * Member routes are identical for projects and spaces, so one controller class is built per kind:
+ * GET/POST/PATCH/DELETE /v2/projects/{id}/members, GET/DELETE /v2/projects/{id}/members/{user_name}, and the same
+ * under /v2/spaces/{id}/members. Every change keeps at least one admin (409 otherwise, see ContainersService).
+ */
 export function membersController(kind: ContainerKind): Type<unknown> {
   const base = `v2/${kind}s/:id/members`;
 
@@ -53,39 +60,32 @@ export function membersController(kind: ContainerKind): Type<unknown> {
     @ApiOperation({ summary: `Change member roles in a ${kind} (admin role)` })
     async update(@Param('id') id: string, @Body() body: MembersRequest, @CurrentPrincipal() p: Principal) {
       await this.access.require(kind, id, p, 'admin');
-      const current = await this.containers.members(id);
-      for (const m of body.members) {
-        if (!current.some((c) => c.username === memberName(m)))
-          throw PlatformError.notFound(`${memberName(m)} is not a member of ${kind} ${id}.`, 'member_not_found');
-        if (await this.containers.demotionWouldOrphan(id, memberName(m), m.role)) {
-          throw PlatformError.invalid('A project or space must keep at least one admin member.', 'members.role');
-        }
-      }
       const updated = await this.containers.upsertMembers(
         id,
         body.members.map((m) => ({ username: memberName(m), role: m.role })),
+        { existingOnly: true },
       );
       return { members: updated.map(memberView) };
     }
 
     @Delete()
     @HttpCode(204)
-    @ApiOperation({ summary: `Remove members from a ${kind} (admin role); ?user_names=a,b` })
+    @ApiOperation({ summary: `Remove members from a ${kind} (admin role; any member may remove herself); ?user_names=a,b` })
     async remove(@Param('id') id: string, @Query('user_names') userNames: string | undefined, @CurrentPrincipal() p: Principal) {
-      await this.access.require(kind, id, p, 'admin');
       const names = (userNames ?? '')
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean);
       if (!names.length) throw PlatformError.invalid('Query parameter user_names is required.', 'user_names');
+      await this.access.require(kind, id, p, leaving(names, p) ? 'viewer' : 'admin');
       await this.containers.removeMembers(id, names);
     }
 
     @Delete(':userName')
     @HttpCode(204)
-    @ApiOperation({ summary: `Remove one member from a ${kind} (admin role)` })
+    @ApiOperation({ summary: `Remove one member from a ${kind} (admin role), or leave it (any member, naming herself)` })
     async removeOne(@Param('id') id: string, @Param('userName') userName: string, @CurrentPrincipal() p: Principal) {
-      await this.access.require(kind, id, p, 'admin');
+      await this.access.require(kind, id, p, leaving([userName], p) ? 'viewer' : 'admin');
       await this.containers.removeMembers(id, [userName]);
     }
   }
