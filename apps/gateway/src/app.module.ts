@@ -18,6 +18,7 @@ import { ApiKeyEntity } from './identity/api-key.entity';
 import { ContainerEntity } from './identity/container.entity';
 import { MembershipEntity } from './identity/membership.entity';
 import { IdentitySchema1763900000000 } from './identity/migrations/1763900000000-identity-schema';
+import { RateLimits1763900000010 } from './identity/migrations/1763900000010-rate-limits';
 import { UserEntity } from './identity/user.entity';
 import { UsersService } from './identity/users.service';
 import { ProjectsController } from './projects/projects.controller';
@@ -36,6 +37,10 @@ import { LlamaStackModels } from './llama-stack/llama-stack-models';
 import { SDG_GENERATION_CLIENT, SyntheticDataGenerationController } from './llama-stack/synthetic-data-generation.controller';
 import { EVALUATION_CLIENT, RewardScoringController } from './llama-stack/reward-scoring.controller';
 import { UsersController } from './users/users.controller';
+import { ApiRateLimiter } from './rate-limit/api-rate-limiter';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard';
+import { rateLimitStoreProvider } from './rate-limit/rate-limit-store';
+import { SignInThrottle } from './rate-limit/sign-in-throttle';
 
 export const IDENTITY_SCHEMA = 'identity';
 
@@ -47,7 +52,7 @@ export const IDENTITY_SCHEMA = 'identity';
       database: {
         schema: IDENTITY_SCHEMA,
         entities: [UserEntity, ApiKeyEntity, ContainerEntity, MembershipEntity],
-        migrations: [IdentitySchema1763900000000],
+        migrations: [IdentitySchema1763900000000, RateLimits1763900000010],
       },
       // HTTP, not gRPC: its /health is the HealthController's.
       grpc: false,
@@ -82,6 +87,11 @@ export const IDENTITY_SCHEMA = 'identity';
     grpcClient(TRAINING_CLIENT, 'training'),
     grpcClient(EVALUATION_CLIENT, 'evaluation', { deadline: 'long' }),
     { provide: APP_GUARD, useClass: AuthGuard },
+    // After the AuthGuard, which names the caller whose bucket a request is charged to.
+    { provide: APP_GUARD, useClass: RateLimitGuard },
+    rateLimitStoreProvider,
+    ApiRateLimiter,
+    SignInThrottle,
     { provide: PUBLIC_URL, inject: [GatewayConfig.token], useFactory: (c: GatewayConfig) => c.publicUrl },
     LlamaStackModels,
     {

@@ -6,6 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { PinoNestLogger, ReadinessRegistry, createLogger } from '@platform/common';
 import type { Registry } from 'prom-client';
 import { AppModule } from './app.module';
+import { GatewayConfig } from './gateway.config';
 import { METRICS_REGISTRY } from './health/health.controller';
 import { ErrorEnvelopeFilter } from './http/error-envelope.filter';
 import { registerHttpMetrics } from './http/http-metrics';
@@ -17,7 +18,8 @@ const BODY_LIMIT = 10 * 1024 * 1024;
 
 export async function createGateway(): Promise<NestFastifyApplication> {
   const logger = createLogger('gateway');
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, logger: false });
+  // trustProxy decides the client address (request.ip) that sign-in limits and the audit log see.
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, logger: false, trustProxy: GatewayConfig.load().trustProxy });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
     logger: new PinoNestLogger(logger),
     abortOnError: false,

@@ -1,5 +1,7 @@
 import { customSetting, defineConfig, intSetting, optionalSetting, stringSetting, type ConfigOf } from '@platform/common';
 import { parseModelNames } from './llama-stack/model-names';
+import { RATE_LIMIT_SETTINGS, SIGN_IN_SETTINGS } from './rate-limit/rate-limit-settings';
+import { parseTrustProxy } from './rate-limit/trust-proxy';
 
 /** The gateway's settings, read once at start-up: a bad or missing one stops it with the variable's name. */
 export const GatewayConfig = defineConfig(
@@ -19,6 +21,11 @@ export const GatewayConfig = defineConfig(
     accessCacheMs: intSetting('PLATFORM_ACCESS_CACHE_MS', { default: 5000 }),
     /** Draft model names mapped to catalog models, over the default mapping to the served default model. */
     llamaStackModels: customSetting('PLATFORM_LLAMA_STACK_MODELS', parseModelNames),
+    /** Token buckets per user and route class (rate-limit/rate-limit-settings.ts lists the variables). */
+    rateLimits: RATE_LIMIT_SETTINGS,
+    /** Back-off after failed sign-ins, per account and per client address. */
+    signIn: SIGN_IN_SETTINGS,
+    trustProxy: customSetting('PLATFORM_TRUST_PROXY', parseTrustProxy),
   },
   ({ publicUrl, ...rest }) => ({ ...rest, publicUrl: (publicUrl ?? `http://127.0.0.1:${rest.port}`).replace(/\/+$/, '') }),
 );
