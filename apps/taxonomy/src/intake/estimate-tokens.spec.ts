@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { estimateTaxonomyTokens, readTaxonomyArchive } from './index';
+import { countTokens, estimateTaxonomyTokens, readTaxonomyArchive } from './index';
 import { Readable } from 'node:stream';
 import { buildTarGz } from './testing/build-tar';
 
@@ -63,6 +63,14 @@ describe('estimateTaxonomyTokens', () => {
     const leaf = stringify({ seed_examples: [{ question: '<|endoftext|>', answer: 'Paris.' }] });
     const estimate = estimateTaxonomyTokens(files({ 'compositional_skills/x/qna.yaml': leaf }), ['compositional_skills/x/qna.yaml']);
     expect(estimate.dataTokensEstimated).toBe(7 + 2);
+  });
+
+  it('estimates a skill whose answer is one 100,000-character word (once minutes of blocked event loop)', () => {
+    const word = 'ab'.repeat(50_000);
+    const leaf = stringify({ seed_examples: [{ question: 'What is the capital of France?', answer: word }] });
+    const estimate = estimateTaxonomyTokens(files({ 'compositional_skills/x/qna.yaml': leaf }), ['compositional_skills/x/qna.yaml']);
+    expect(estimate.dataTokensEstimated).toBe(7 + countTokens(word));
+    expect(countTokens(word)).toBeGreaterThan(1000);
   });
 
   it('estimates a taxonomy read from an archive', async () => {
