@@ -1,11 +1,13 @@
-import { rm, readdir } from 'node:fs/promises';
+import { watch } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchLeafDocuments, type FetchDocumentsOptions } from './fetch-leaf-documents';
 import type { KnowledgeSource } from './knowledge-sources';
-import { createGitFixture, minimalPdf, type GitFixture } from '@platform/test-fixtures';
+import { createGitFixture, minimalPdf, waitFor, type GitFixture } from '@platform/test-fixtures';
 
 const LIMITS = { gitTimeoutMs: 30_000, maxFileBytes: 1024 * 1024, maxFilesPerLeaf: 10, maxTotalBytes: 4 * 1024 * 1024 };
 const ALLOW: FetchDocumentsOptions = { allowPrivate: true, credential: null, limits: LIMITS };
@@ -99,9 +101,25 @@ describe('fetchLeafDocuments against real git repositories', () => {
   });
 
   it('leaves no temp folder behind', async () => {
-    const before = (await readdir(tmpdir())).filter((n) => n.startsWith('taxonomy-docs-')).length;
-    await fetchLeafDocuments([leaf(`file://${repo.dir}`, first, ['*.md'])], ALLOW);
-    await fetchLeafDocuments([leaf(`file://${repo.dir}`, 'e'.repeat(40), ['*.md'])], ALLOW);
-    expect((await readdir(tmpdir())).filter((n) => n.startsWith('taxonomy-docs-')).length).toBe(before);
+    // A temporary directory of its own (os.tmpdir() follows TMPDIR): other tests and processes share the system one,
+    // so counting folders there races with them. Watching it proves the checkouts really went there.
+    const own = await mkdtemp(join(tmpdir(), 'fetch-docs-spec-'));
+    const previous = process.env.TMPDIR;
+    const created = new Set<string>();
+    const watcher = watch(own, (_event, name) => void (name && created.add(name.toString())));
+    process.env.TMPDIR = own;
+    try {
+      const fetched = await fetchLeafDocuments([leaf(`file://${repo.dir}`, first, ['*.md'])], ALLOW);
+      expect(fetched.documents.map((d) => d.sourcePath)).toEqual(['sun.md']);
+      const failed = await fetchLeafDocuments([leaf(`file://${repo.dir}`, 'e'.repeat(40), ['*.md'])], ALLOW);
+      expect(failed.issues.map((i) => i.rule)).toEqual(['unknown-commit']);
+      await waitFor(() => [...created].filter((n) => n.startsWith('taxonomy-docs-')).length >= 2, 15_000);
+      expect(await readdir(own)).toEqual([]);
+    } finally {
+      watcher.close();
+      if (previous === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = previous;
+      await rm(own, { recursive: true, force: true });
+    }
   });
 });
