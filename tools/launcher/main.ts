@@ -1,18 +1,22 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { startNats, startPostgres, startS3 } from '@platform/infra';
+import { startS3 } from '@platform/infra';
 import { envInt, PLATFORM_SERVICES, serviceEnvPrefix } from '@platform/common';
+import { natsProcess, postgresProcess } from './infra-processes';
 import { servicePorts, startPlatform } from './platform';
 import { loadSecrets } from './secrets';
 import { recordProcesses, stopOrphans } from './orphans';
-import { WORKSPACE_ROOT } from './service-process';
+import { serviceLogFile, WORKSPACE_ROOT } from './service-process';
+import { SupervisionConfig } from './supervision-config';
+import { Supervisor, type SupervisedProcess } from './supervisor';
 
 /** The starter model the repository ships (see models/starter/README.md), served under this name. */
 const DEFAULT_ENGINE_MODELS = `${join(WORKSPACE_ROOT, 'models/starter')}:platform/starter-llama`;
 
 /**
  * `npm start`: the embedded default. Real PostgreSQL, NATS JetStream and an S3-compatible server under the data
- * directory (each replaced by DATABASE_URL, NATS_URL or PLATFORM_S3_ENDPOINT when given), then every service.
+ * directory (each replaced by DATABASE_URL, NATS_URL or PLATFORM_S3_ENDPOINT when given), then every service. Every
+ * process is supervised: one that crashes is restarted while the others keep serving (PLATFORM_RESTART_*).
  */
 async function main(): Promise<void> {
   const dataDir = resolve(process.env.PLATFORM_DATA_DIR ?? '.data');
@@ -23,7 +27,6 @@ async function main(): Promise<void> {
   // The embedded default runs on one machine whose own repositories are the natural document sources.
   process.env.PLATFORM_ALLOW_PRIVATE_GIT ||= 'true';
   const stops: (() => Promise<void>)[] = [];
-  const children: { pid: number; match: string }[] = [];
   const s3Bucket = process.env.PLATFORM_S3_BUCKET || 'instructlab';
   const s3Keys = {
     accessKey: process.env.PLATFORM_S3_ACCESS_KEY || 'platform',
@@ -42,21 +45,44 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown(0));
   process.once('SIGTERM', () => void shutdown(0));
 
+  // Pids change with every restart; the record lets the next start stop what a killed launcher left behind.
+  const supervised: SupervisedProcess[] = [];
+  const record = () =>
+    recordProcesses(
+      dataDir,
+      supervised
+        .filter((p) => p.name !== 'postgres')
+        .map((p) => ({ pid: p.child.pid ?? 0, match: p.name === 'nats' ? 'nats-server' : 'swc-node' })),
+    );
   try {
+    const supervisor = new Supervisor({
+      ...SupervisionConfig.load(),
+      log,
+      onGiveUp: () => void shutdown(1),
+      onStarted: (p) => {
+        if (!supervised.includes(p)) supervised.push(p);
+        record();
+      },
+    });
     let databaseUrl = process.env.DATABASE_URL;
     if (!databaseUrl) {
       log('starting PostgreSQL…');
-      const pg = await startPostgres({ dataDir: join(dataDir, 'postgres'), port: envInt('PLATFORM_PG_PORT', 54329), database: 'platform' });
-      stops.push(pg.stop);
-      databaseUrl = pg.url;
+      const spec = postgresProcess({ dataDir: join(dataDir, 'postgres'), port: envInt('PLATFORM_PG_PORT', 54329), database: 'platform' });
+      const pg = await supervisor.start(spec);
+      stops.push(() => pg.stop());
+      databaseUrl = spec.url;
     }
     let natsUrl = process.env.NATS_URL;
     if (!natsUrl) {
       log('starting NATS JetStream…');
-      const nats = await startNats({ port: envInt('PLATFORM_NATS_PORT', 4222), storeDir: join(dataDir, 'nats') });
-      stops.push(nats.stop);
-      children.push({ pid: nats.process.pid ?? 0, match: 'nats-server' });
-      natsUrl = nats.url;
+      const spec = natsProcess({
+        port: envInt('PLATFORM_NATS_PORT', 4222),
+        storeDir: join(dataDir, 'nats'),
+        logFile: serviceLogFile(join(dataDir, 'logs'), 'nats'),
+      });
+      const nats = await supervisor.start(spec);
+      stops.push(() => nats.stop());
+      natsUrl = spec.url;
     }
     let s3Endpoint = process.env.PLATFORM_S3_ENDPOINT;
     if (!s3Endpoint) {
@@ -84,9 +110,9 @@ async function main(): Promise<void> {
       s3: { endpoint: s3Endpoint, bucket: s3Bucket, ...s3Keys },
       secrets,
       engine,
+      supervisor,
     });
     stops.push(platform.stop);
-    recordProcesses(dataDir, [...children, ...platform.processes.map((p) => ({ pid: p.child.pid ?? 0, match: 'swc-node' }))]);
 
     const url = platform.gatewayUrl;
     process.stdout.write(
@@ -107,13 +133,6 @@ async function main(): Promise<void> {
         '',
       ].join('\n'),
     );
-    for (const p of platform.processes) {
-      p.child.once('exit', (code) => {
-        if (stopping) return;
-        log(`${p.name} exited unexpectedly (${code}); stopping the platform`);
-        void shutdown(1);
-      });
-    }
   } catch (err) {
     process.stderr.write(`[platform] failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
     await shutdown(1);

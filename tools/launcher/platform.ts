@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { PLATFORM_SERVICES, serviceEnvPrefix, type PlatformServiceName } from '@platform/common';
-import { spawnService, waitHealthy, type ServiceProcess } from './service-process';
+import { serviceSpec, waitHealthy, type ServiceProcess } from './service-process';
 import type { PlatformSecrets } from './secrets';
+import { Supervisor } from './supervisor';
 
 /** The domain services the launcher runs (`apps/<name>/src/main.ts`); they start side by side, before the gateway. */
 export const LAUNCHED_SERVICES: readonly PlatformServiceName[] = ['taxonomy', 'inference', 'sdg', 'training', 'evaluation'];
@@ -35,10 +36,16 @@ export interface PlatformOptions {
   engine?: { port: number; models: string };
   /** Extra environment for every process (log level, overrides). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Restarts the processes that crash (the caller's, to share one policy with PostgreSQL and NATS). Default: one that
+   * logs to stdout and stops the platform's processes when one crashes too often.
+   */
+  supervisor?: Supervisor;
 }
 
 export interface RunningPlatform {
   gatewayUrl: string;
+  /** Supervised: a process that crashes is restarted (its `child` is then the new one). */
   processes: ServiceProcess[];
   stop(): Promise<void>;
 }
@@ -75,23 +82,31 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     // Gateway first so no new work arrives, then the services it calls.
     for (const p of [...processes].reverse()) await p.stop();
   };
+  const supervisor =
+    opts.supervisor ??
+    new Supervisor({
+      log: (line) => process.stdout.write(`[platform] ${line}\n`),
+      onGiveUp: () => void stop(),
+    });
+  const launch = async (name: string, entry: string) => {
+    const p = await supervisor.start(serviceSpec(name, entry, env, logDir));
+    processes.push(p);
+    return p;
+  };
   try {
     // Independent services start side by side; the gateway comes last because its readiness covers them all.
     const starting: Promise<void>[] = [];
     if (opts.engine) {
-      const engine = spawnService('engine-server', 'apps/engine-server/src/main.ts', env, logDir);
-      processes.push(engine);
+      const engine = await launch('engine-server', 'apps/engine-server/src/main.ts');
       starting.push(waitHealthy(`http://127.0.0.1:${opts.engine.port}/health`, engine, 300_000));
     }
     // The inference service discovers the engine server's models on its own, so it need not wait for it.
     for (const name of LAUNCHED_SERVICES) {
-      const service = spawnService(name, `apps/${name}/src/main.ts`, env, logDir);
-      processes.push(service);
+      const service = await launch(name, `apps/${name}/src/main.ts`);
       starting.push(waitHealthy(`http://127.0.0.1:${opts.ports.services[name].ops}/health`, service));
     }
     await Promise.all(starting);
-    const gateway = spawnService('gateway', 'apps/gateway/src/main.ts', env, logDir);
-    processes.push(gateway);
+    const gateway = await launch('gateway', 'apps/gateway/src/main.ts');
     await waitHealthy(`http://127.0.0.1:${opts.ports.gateway}/health`, gateway);
   } catch (err) {
     await stop();

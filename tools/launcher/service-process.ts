@@ -1,42 +1,38 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { ProcessSpec, SupervisedProcess } from './supervisor';
 
 export const WORKSPACE_ROOT = resolve(__dirname, '../..');
 
-export interface ServiceProcess {
-  name: string;
-  child: ChildProcess;
-  stop(timeoutMs?: number): Promise<void>;
-}
+/** A platform process under supervision: `child` is the current one, replaced when it is restarted after a crash. */
+export type ServiceProcess = SupervisedProcess;
+
+/** Where `<name>` logs: `<logDir>/<name>.log`. */
+export const serviceLogFile = (logDir: string, name: string) => join(logDir, `${name}.log`);
 
 /**
- * Runs one platform process from its TypeScript entry (compiled on load by @swc-node/register), with its JSON log
- * lines appended to `<logDir>/<name>.log`.
+ * One platform process from its TypeScript entry (compiled on load by @swc-node/register), with its JSON log lines
+ * appended to `<logDir>/<name>.log`; each (re)start spawns it afresh.
  */
-export function spawnService(name: string, entry: string, env: NodeJS.ProcessEnv, logDir: string, args: string[] = []): ServiceProcess {
-  mkdirSync(logDir, { recursive: true });
-  const log = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(WORKSPACE_ROOT, entry), ...args], {
-    cwd: WORKSPACE_ROOT,
-    env: { ...env, SWC_NODE_PROJECT: join(WORKSPACE_ROOT, 'tsconfig.json') },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
+export function serviceSpec(name: string, entry: string, env: NodeJS.ProcessEnv, logDir: string, args: string[] = []): ProcessSpec {
+  const logFile = serviceLogFile(logDir, name);
   return {
     name,
-    child,
-    stop: (timeoutMs = 10_000) =>
-      new Promise<void>((done) => {
-        if (child.exitCode !== null || child.signalCode !== null) return done();
-        const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-        child.once('exit', () => {
-          clearTimeout(timer);
-          done();
-        });
-        child.kill('SIGTERM');
-      }),
+    logFile,
+    start: async () => {
+      mkdirSync(logDir, { recursive: true });
+      const log = createWriteStream(logFile, { flags: 'a' });
+      const child = spawn(process.execPath, ['-r', '@swc-node/register', join(WORKSPACE_ROOT, entry), ...args], {
+        cwd: WORKSPACE_ROOT,
+        env: { ...env, SWC_NODE_PROJECT: join(WORKSPACE_ROOT, 'tsconfig.json') },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child.stdout?.pipe(log, { end: false });
+      child.stderr?.pipe(log, { end: false });
+      child.once('close', () => log.end());
+      return child;
+    },
   };
 }
 
@@ -44,7 +40,7 @@ export function spawnService(name: string, entry: string, env: NodeJS.ProcessEnv
 export async function waitHealthy(url: string, proc: ServiceProcess, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited with code ${proc.child.exitCode}; see its log`);
+    if (proc.crashes > 0) throw new Error(`${proc.name} exited while starting; see its log: ${proc.logFile}`);
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
       if (res.status === 200) return;
@@ -53,5 +49,5 @@ export async function waitHealthy(url: string, proc: ServiceProcess, timeoutMs =
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`${proc.name} was not healthy at ${url} within ${timeoutMs} ms`);
+  throw new Error(`${proc.name} was not healthy at ${url} within ${timeoutMs} ms; see its log: ${proc.logFile}`);
 }
