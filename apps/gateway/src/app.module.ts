@@ -19,6 +19,7 @@ import { ContainerEntity } from './identity/container.entity';
 import { MembershipEntity } from './identity/membership.entity';
 import { IdentitySchema1763900000000 } from './identity/migrations/1763900000000-identity-schema';
 import { RateLimits1763900000010 } from './identity/migrations/1763900000010-rate-limits';
+import { AuditEvents1763900000020 } from './identity/migrations/1763900000020-audit-events';
 import { UserEntity } from './identity/user.entity';
 import { UsersService } from './identity/users.service';
 import { ProjectsController } from './projects/projects.controller';
@@ -41,6 +42,10 @@ import { ApiRateLimiter } from './rate-limit/api-rate-limiter';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { rateLimitStoreProvider } from './rate-limit/rate-limit-store';
 import { SignInThrottle } from './rate-limit/sign-in-throttle';
+import { AuditEventEntity } from './audit/audit-event.entity';
+import { AuditEventsController } from './audit/audit-events.controller';
+import { AuditLog } from './audit/audit-log';
+import { SignIns } from './auth/sign-ins';
 
 export const IDENTITY_SCHEMA = 'identity';
 
@@ -51,8 +56,8 @@ export const IDENTITY_SCHEMA = 'identity';
       config: GatewayConfig,
       database: {
         schema: IDENTITY_SCHEMA,
-        entities: [UserEntity, ApiKeyEntity, ContainerEntity, MembershipEntity],
-        migrations: [IdentitySchema1763900000000, RateLimits1763900000010],
+        entities: [UserEntity, ApiKeyEntity, ContainerEntity, MembershipEntity, AuditEventEntity],
+        migrations: [IdentitySchema1763900000000, RateLimits1763900000010, AuditEvents1763900000020],
       },
       // HTTP, not gRPC: its /health is the HealthController's.
       grpc: false,
@@ -62,6 +67,7 @@ export const IDENTITY_SCHEMA = 'identity';
     HealthController,
     AuthorizeController,
     UsersController,
+    AuditEventsController,
     ProjectsController,
     membersController('project'),
     SpacesController,
@@ -92,6 +98,8 @@ export const IDENTITY_SCHEMA = 'identity';
     rateLimitStoreProvider,
     ApiRateLimiter,
     SignInThrottle,
+    SignIns,
+    AuditLog,
     { provide: PUBLIC_URL, inject: [GatewayConfig.token], useFactory: (c: GatewayConfig) => c.publicUrl },
     LlamaStackModels,
     {

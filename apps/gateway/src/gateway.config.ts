@@ -26,6 +26,8 @@ export const GatewayConfig = defineConfig(
     /** Back-off after failed sign-ins, per account and per client address. */
     signIn: SIGN_IN_SETTINGS,
     trustProxy: customSetting('PLATFORM_TRUST_PROXY', parseTrustProxy),
+    /** The embedded default's engine server (set by the launcher): /health is not ready while it is down. */
+    engineHealthUrl: optionalSetting('PLATFORM_ENGINE_HEALTH_URL'),
   },
   ({ publicUrl, ...rest }) => ({ ...rest, publicUrl: (publicUrl ?? `http://127.0.0.1:${rest.port}`).replace(/\/+$/, '') }),
 );

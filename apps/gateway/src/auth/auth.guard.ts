@@ -27,7 +27,7 @@ export class AuthGuard implements CanActivate {
     if (!match) throw PlatformError.unauthorized('A bearer token is required in the Authorization header.');
     const principal = await this.tokens.verify(match[1]);
     await this.liveness.require(principal);
-    req.principal = principal;
+    req.principal = { ...principal, clientAddress: req.ip };
     return true;
   }
 }

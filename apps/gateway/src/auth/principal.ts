@@ -7,6 +7,8 @@ export interface Principal {
   role: PlatformRole;
   /** The API key the token was minted from (absent for password sign-ins): the token dies with the key. */
   apiKeyId?: string;
+  /** Where this request came from (request.ip, see PLATFORM_TRUST_PROXY), for the audit log. */
+  clientAddress?: string;
 }
 
 export interface AuthenticatedRequest {

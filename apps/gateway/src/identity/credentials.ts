@@ -14,6 +14,17 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
   }
 }
 
+let dummy: Promise<string> | undefined;
+
+/**
+ * The hash a sign-in of an unknown user name is verified against: made once, of a random password, with the same
+ * parameters as real ones. Verifying it costs what checking a real user's wrong password costs, so the answer time
+ * does not tell which user names exist.
+ */
+export function dummyPasswordHash(): Promise<string> {
+  return (dummy ??= hashPassword(randomBytes(32).toString('base64url')));
+}
+
 export function newApiKey(): string {
   return randomBytes(32).toString('base64url');
 }

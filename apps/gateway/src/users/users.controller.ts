@@ -30,7 +30,7 @@ export class UsersController {
   @ApiOperation({ summary: 'Create a user (platform admins only)' })
   async create(@Body() body: CreateUserRequest, @CurrentPrincipal() p: Principal) {
     if (p.role !== 'admin') throw PlatformError.forbidden('Only platform administrators can create users.');
-    return userView(await this.users.create(body.username, body.password, body.role ?? 'user'));
+    return userView(await this.users.create(body.username, body.password, body.role ?? 'user', p));
   }
 
   @Get('users/me')
@@ -45,7 +45,7 @@ export class UsersController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Create an API key for the caller; the key is shown only in this response' })
   async createKey(@Body() body: CreateApiKeyRequest, @CurrentPrincipal() p: Principal) {
-    const { entity, apiKey } = await this.users.createApiKey(p.userId, body.name);
+    const { entity, apiKey } = await this.users.createApiKey(p.userId, body.name, p);
     return { id: entity.id, name: entity.name, api_key: apiKey, created_at: entity.createdAt.toISOString() };
   }
 
@@ -65,7 +65,7 @@ export class UsersController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete one of the caller’s API keys' })
   async deleteKey(@Param('id', new ParseUUIDPipe({ version: '4' })) id: string, @CurrentPrincipal() p: Principal) {
-    await this.users.deleteApiKey(p.userId, id);
+    await this.users.deleteApiKey(p.userId, id, p);
     this.liveness.forgetUser(p.userId);
   }
 }
