@@ -72,7 +72,13 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
     PLATFORM_ADMIN_APIKEY: opts.secrets.adminApiKey,
     PLATFORM_JWT_SECRET: opts.secrets.jwtSecret,
     PLATFORM_SECRETS_KEY: opts.secrets.secretsKey,
-    ...(opts.engine ? { PLATFORM_ENGINE_PORT: String(opts.engine.port), PLATFORM_ENGINE_MODELS: opts.engine.models } : {}),
+    ...(opts.engine
+      ? {
+          PLATFORM_ENGINE_PORT: String(opts.engine.port),
+          PLATFORM_ENGINE_MODELS: opts.engine.models,
+          PLATFORM_ENGINE_HEALTH_URL: `http://127.0.0.1:${opts.engine.port}/health`,
+        }
+      : {}),
   };
   // Without an engine server the inference service has nothing to discover unless pools or backends are given.
   if (!opts.engine && !env.PLATFORM_INFERENCE_POOLS && !env.PLATFORM_INFERENCE_BACKENDS) env.PLATFORM_INFERENCE_BACKENDS = '[]';

@@ -8,6 +8,7 @@ import { TAXONOMY_CLIENT } from '../taxonomies/taxonomies.controller';
 import { SDG_CLIENT } from '../data/data.controller';
 import { TRAINING_CLIENT } from '../models/models.controller';
 import { EVALUATION_CLIENT } from '../llama-stack/reward-scoring.controller';
+import { GatewayConfig } from '../gateway.config';
 
 async function serving(client: ClientGrpc): Promise<void> {
   const health = client.getService<healthV1.HealthClient>(healthV1.HEALTH_SERVICE_NAME);
@@ -15,7 +16,15 @@ async function serving(client: ClientGrpc): Promise<void> {
   if (res.status !== healthV1.HealthCheckResponse_ServingStatus.SERVING) throw new Error(`not serving (${res.status})`);
 }
 
-/** The gateway is ready when its database (checked by the platform module) and every service behind it are. */
+async function answers(url: string): Promise<void> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+  if (res.status !== 200) throw new Error(`not healthy (${res.status})`);
+}
+
+/**
+ * The gateway is ready when its database (checked by the platform module) and every service behind it are; in the
+ * embedded default also the engine server the launcher runs (a supervised process restarting after a crash).
+ */
 @Injectable()
 export class UpstreamReadiness implements OnModuleInit {
   constructor(
@@ -25,6 +34,7 @@ export class UpstreamReadiness implements OnModuleInit {
     @Inject(SDG_CLIENT) private readonly sdg: ClientGrpc,
     @Inject(TRAINING_CLIENT) private readonly training: ClientGrpc,
     @Inject(EVALUATION_CLIENT) private readonly evaluation: ClientGrpc,
+    @Inject(GatewayConfig.token) private readonly config: Pick<GatewayConfig, 'engineHealthUrl'>,
   ) {}
 
   onModuleInit(): void {
@@ -33,5 +43,7 @@ export class UpstreamReadiness implements OnModuleInit {
     this.registry.add('sdg', () => serving(this.sdg));
     this.registry.add('training', () => serving(this.training));
     this.registry.add('evaluation', () => serving(this.evaluation));
+    const engine = this.config.engineHealthUrl;
+    if (engine) this.registry.add('engine-server', () => answers(engine));
   }
 }
