@@ -8,26 +8,27 @@ import type { Registry } from 'prom-client';
 import { AppModule } from './app.module';
 import { GatewayConfig } from './gateway.config';
 import { METRICS_REGISTRY } from './health/health.controller';
+import { registerBodyParsers } from './http/body-parsers';
 import { ErrorEnvelopeFilter } from './http/error-envelope.filter';
 import { registerHttpMetrics } from './http/http-metrics';
+import { MAX_BODY_BYTES } from './http/input-limits';
 import { PUBLIC_URL } from './http/public-url';
 import { RequestValidationError } from './http/request-validation.error';
 import { registerTraceHook } from './http/trace-hook';
 
-const BODY_LIMIT = 10 * 1024 * 1024;
-
 export async function createGateway(): Promise<NestFastifyApplication> {
   const logger = createLogger('gateway');
   // trustProxy decides the client address (request.ip) that sign-in limits and the audit log see.
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, logger: false, trustProxy: GatewayConfig.load().trustProxy });
+  const adapter = new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES, logger: false, trustProxy: GatewayConfig.load().trustProxy });
+  // The body parsers are the input policy's (http/input-limits.ts), not Nest's defaults.
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
+    bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
   registerTraceHook(fastify);
-  // The SDK's PATCH calls send RFC 6902 patches with their own media type.
-  fastify.addContentTypeParser('application/json-patch+json', { parseAs: 'string' }, fastify.getDefaultJsonParser('error', 'error'));
+  registerBodyParsers(fastify);
   registerHttpMetrics(fastify, app.get<Registry>(METRICS_REGISTRY));
 
   app.useGlobalPipes(

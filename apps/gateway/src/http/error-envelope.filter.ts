@@ -2,6 +2,7 @@ import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common'
 import { TRACE_HEADER, currentTraceId } from '@platform/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { explainBodyTooLarge } from './body-parsers';
 import { toEnvelope } from './error-envelope';
 import { errorSurfaceOf } from './error-surface';
 import { toOpenAiError } from './openai-error';
@@ -20,15 +21,21 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const reply = http.getResponse<FastifyReply>();
-    const request = http.getRequest<FastifyRequest>();
-    const trace = currentTraceId() ?? String(reply.getHeader(TRACE_HEADER) ?? request.id);
-    const surface = errorSurfaceOf(request.url, this.publicUrl);
-    const envelope = toEnvelope(exception, trace, surface.shape === 'ibm' ? surface.moreInfo : '');
-    if (envelope.status_code >= 500) this.logger.error({ err: exception, url: request.url }, 'request failed');
-    reply.status(envelope.status_code).header(TRACE_HEADER, trace);
-    // OpenAI clients report x-request-id with their errors.
-    if (surface.shape === 'openai') reply.header('x-request-id', trace).send(toOpenAiError(envelope));
-    else reply.send(envelope);
+    sendError(exception, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>(), this.logger, this.publicUrl);
   }
+}
+
+/**
+ * Answers `exception` in the surface's shape: the filter's path for everything Nest sees, and Fastify's for what it
+ * refuses before routing (framework-errors.ts).
+ */
+export function sendError(exception: unknown, request: FastifyRequest, reply: FastifyReply, logger: Logger, publicUrl: string): void {
+  const trace = currentTraceId() ?? String(reply.getHeader(TRACE_HEADER) ?? request.id);
+  const surface = errorSurfaceOf(request.url, publicUrl);
+  const envelope = toEnvelope(explainBodyTooLarge(exception, request), trace, surface.shape === 'ibm' ? surface.moreInfo : '');
+  if (envelope.status_code >= 500) logger.error({ err: exception, url: request.url }, 'request failed');
+  reply.status(envelope.status_code).header(TRACE_HEADER, trace);
+  // OpenAI clients report x-request-id with their errors.
+  if (surface.shape === 'openai') reply.header('x-request-id', trace).send(toOpenAiError(envelope));
+  else reply.send(envelope);
 }

@@ -1,0 +1,80 @@
+/**
+ * The gateway's input policy: how much of a request it reads and how deep, long and wide a body may be, per class of
+ * route. The body parsers (body-parsers.ts) apply it before any validation pipe sees the value, so an oversized or
+ * hostile body is a 400 (413 for its size) naming the limit, never a 500 from a library recursing over it.
+ * docs/http-input-policy.md is the table for readers; a new route family joins a class by adding a prefix row.
+ */
+export interface InputLimits {
+  /** Which class of routes this is, as the documentation and the error messages name it. */
+  name: RouteClass;
+  /** Bytes of request body (after content decoding): beyond it, 413. */
+  bodyBytes: number;
+  /** Nesting of arrays and objects: `{"a":[1]}` is 2 deep. */
+  depth: number;
+  /** Characters of any one string, object keys included. */
+  stringChars: number;
+  /** Items of any one array, keys of any one object. */
+  collectionItems: number;
+}
+
+export type RouteClass = 'auth' | 'inference' | 'management';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+/** Token issuing, answered to anyone: a username and a credential, no more. */
+const AUTH: InputLimits = { name: 'auth', bodyBytes: 32 * KiB, depth: 4, stringChars: 4 * KiB, collectionItems: 32 };
+
+/**
+ * Model input: prompts and documents are long, chats and batches are many items, tool and response-format schemas
+ * nest; the model server's context length is the real bound and is checked by the inference service.
+ */
+const INFERENCE: InputLimits = { name: 'inference', bodyBytes: 10 * MiB, depth: 64, stringChars: 4 * MiB, collectionItems: 10_000 };
+
+/** Everything else: resources described by names, tags, settings and references (the largest field is an SSH key). */
+const MANAGEMENT: InputLimits = { name: 'management', bodyBytes: 1 * MiB, depth: 32, stringChars: 64 * KiB, collectionItems: 1_000 };
+
+/** Route prefixes to classes, first match wins; anything unlisted is management. */
+const CLASSES: readonly [prefix: string, limits: InputLimits][] = [
+  ['/icp4d-api/v1/authorize', AUTH],
+  ['/identity/token', AUTH],
+  ['/ml/v1/text', INFERENCE],
+  ['/ml/v1/deployments', INFERENCE],
+  ['/openai/v1', INFERENCE],
+  ['/inference', INFERENCE],
+  ['/reward_scoring', INFERENCE],
+  ['/synthetic_data_generation', INFERENCE],
+];
+
+/** The limits of the route serving `url` (a route template or a request URL; the query is ignored). */
+export function inputLimitsOf(url: string): InputLimits {
+  const path = url.split('?', 1)[0];
+  return CLASSES.find(([prefix]) => path === prefix || path.startsWith(`${prefix}/`))?.[1] ?? MANAGEMENT;
+}
+
+/** Every class, for the documentation check and the body parsers' upper bound. */
+export const ROUTE_CLASSES: readonly InputLimits[] = [AUTH, INFERENCE, MANAGEMENT];
+
+/** The largest body any route accepts: what a parser reads before it knows better. */
+export const MAX_BODY_BYTES = Math.max(...ROUTE_CLASSES.map((c) => c.bodyBytes));
+
+/**
+ * Characters of one path parameter (ids are 36, names and serving names far shorter): longer is a 414 in the envelope.
+ */
+export const MAX_PATH_PARAM_CHARS = 256;
+
+/** Characters of one query parameter value (page tokens are at most 512). */
+export const MAX_QUERY_VALUE_CHARS = 2 * KiB;
+
+/**
+ * The request line and headers together, Node's own default, stated here so the policy is in one place: beyond it, a
+ * 431 in the envelope.
+ */
+export const MAX_HEADER_BYTES = 16 * KiB;
+
+/** `1 MiB`, `16 KiB`: how the messages and the documentation write a size. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= MiB && bytes % MiB === 0) return `${bytes / MiB} MiB`;
+  if (bytes >= KiB && bytes % KiB === 0) return `${bytes / KiB} KiB`;
+  return `${bytes} bytes`;
+}
