@@ -4,11 +4,14 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
+import { AuditEventEntity } from '../audit/audit-event.entity';
+import { AuditLog } from '../audit/audit-log';
 import type { Principal } from '../auth/principal';
 import { ApiKeyEntity } from '../identity/api-key.entity';
 import { ContainerEntity } from '../identity/container.entity';
 import { MembershipEntity } from '../identity/membership.entity';
 import { IdentitySchema1763900000000 } from '../identity/migrations/1763900000000-identity-schema';
+import { AuditEvents1763900000020 } from '../identity/migrations/1763900000020-audit-events';
 import { UserEntity } from '../identity/user.entity';
 import { ContainerAccessService } from './container-access.service';
 import { ContainersService } from './containers.service';
@@ -28,12 +31,12 @@ beforeAll(async () => {
     await serviceDataSourceOptions({
       url: inject('databaseUrl').replace(/\/[^/]+$/, `/${database}`),
       schema: 'identity',
-      entities: [UserEntity, ApiKeyEntity, ContainerEntity, MembershipEntity],
-      migrations: [IdentitySchema1763900000000],
+      entities: [UserEntity, ApiKeyEntity, ContainerEntity, MembershipEntity, AuditEventEntity],
+      migrations: [IdentitySchema1763900000000, AuditEvents1763900000020],
     }),
   );
   await db.initialize();
-  containers = new ContainersService(db, new ContainerAccessService(db, { accessCacheMs: 0 }));
+  containers = new ContainersService(db, new ContainerAccessService(db, { accessCacheMs: 0 }), new AuditLog(db));
   for (const name of ['ada', 'bob', 'cyd']) {
     const row = await db.getRepository(UserEntity).save({ username: name, passwordHash: 'x', role: 'user', defaultProjectId: null });
     users[name] = { userId: row.id, username: name, role: 'user' };

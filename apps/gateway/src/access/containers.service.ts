@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { OLDEST_FIRST, PlatformError, keysetPage, type Page, type PageRequest } from '@platform/common';
 import type { DataSource, EntityManager } from 'typeorm';
+import { AuditLog, type AuditActor } from '../audit/audit-log';
+import { recordMemberChanges } from '../audit/member-audit';
 import type { Principal } from '../auth/principal';
 import { ContainerEntity, type ContainerKind } from '../identity/container.entity';
 import { MembershipEntity, type MemberRole } from '../identity/membership.entity';
@@ -30,6 +32,7 @@ export class ContainersService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly access: ContainerAccessService,
+    private readonly audit: AuditLog,
   ) {}
 
   /** The creator becomes the container's admin in the same transaction, so no container is ever ownerless. */
@@ -82,14 +85,14 @@ export class ContainersService {
 
   /**
    * Adds or changes members by user name; unknown user names are refused before anything is written, and with
-   * `existingOnly` (PATCH) so are users who are not members yet.
+   * `existingOnly` (PATCH) so are users who are not members yet. `actor` (who asked) goes to the audit log.
    */
   upsertMembers(
     containerId: string,
     members: { username: string; role: MemberRole }[],
-    opts: { existingOnly?: boolean } = {},
+    opts: { existingOnly?: boolean; actor?: AuditActor } = {},
   ): Promise<MemberView[]> {
-    return this.changeMembers(containerId, 'members.role', async (m, current, kind) => {
+    return this.changeMembers(containerId, 'members.role', opts.actor, async (m, current, kind) => {
       const set: MemberView[] = [];
       for (const member of members) {
         if (opts.existingOnly && ![...current.values()].some((v) => v.username === member.username))
@@ -103,8 +106,8 @@ export class ContainersService {
   }
 
   /** Removes members by user name (all named must be members). */
-  async removeMembers(containerId: string, usernames: string[]): Promise<void> {
-    await this.changeMembers(containerId, 'user_names', async (_m, current) => {
+  async removeMembers(containerId: string, usernames: string[], actor?: AuditActor): Promise<void> {
+    await this.changeMembers(containerId, 'user_names', actor, async (_m, current) => {
       const remove = [...current.values()].filter((x) => usernames.includes(x.username));
       const missing = usernames.filter((u) => !remove.some((x) => x.username === u));
       if (missing.length) throw PlatformError.notFound(`Not members: ${missing.join(', ')}.`, 'member_not_found');
@@ -121,6 +124,7 @@ export class ContainersService {
   private async changeMembers(
     containerId: string,
     target: string,
+    actor: AuditActor | undefined,
     decide: (
       m: EntityManager,
       current: ReadonlyMap<string, MemberView>,
@@ -150,6 +154,7 @@ export class ContainersService {
         const memberships = m.getRepository(MembershipEntity);
         for (const v of set) await memberships.upsert({ containerId, userId: v.userId, role: v.role }, ['containerId', 'userId']);
         for (const v of remove) await memberships.delete({ containerId, userId: v.userId });
+        await recordMemberChanges(this.audit, m, container, current, { set, remove }, actor ?? null);
         return set;
       });
     } finally {

@@ -52,6 +52,7 @@ export function membersController(kind: ContainerKind): Type<unknown> {
       const added = await this.containers.upsertMembers(
         id,
         body.members.map((m) => ({ username: memberName(m), role: m.role })),
+        { actor: p },
       );
       return { members: added.map(memberView) };
     }
@@ -63,7 +64,7 @@ export function membersController(kind: ContainerKind): Type<unknown> {
       const updated = await this.containers.upsertMembers(
         id,
         body.members.map((m) => ({ username: memberName(m), role: m.role })),
-        { existingOnly: true },
+        { existingOnly: true, actor: p },
       );
       return { members: updated.map(memberView) };
     }
@@ -78,7 +79,7 @@ export function membersController(kind: ContainerKind): Type<unknown> {
         .filter(Boolean);
       if (!names.length) throw PlatformError.invalid('Query parameter user_names is required.', 'user_names');
       await this.access.require(kind, id, p, leaving(names, p) ? 'viewer' : 'admin');
-      await this.containers.removeMembers(id, names);
+      await this.containers.removeMembers(id, names, p);
     }
 
     @Delete(':userName')
@@ -86,7 +87,7 @@ export function membersController(kind: ContainerKind): Type<unknown> {
     @ApiOperation({ summary: `Remove one member from a ${kind} (admin role), or leave it (any member, naming herself)` })
     async removeOne(@Param('id') id: string, @Param('userName') userName: string, @CurrentPrincipal() p: Principal) {
       await this.access.require(kind, id, p, leaving([userName], p) ? 'viewer' : 'admin');
-      await this.containers.removeMembers(id, [userName]);
+      await this.containers.removeMembers(id, [userName], p);
     }
   }
   return MembersController;

@@ -16,9 +16,16 @@ const FAMILIES = [...new Set(AUDIT_ACTIONS.map((a) => a.split('.')[0]))];
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 const MAX_FILTER = 256;
 
+/** A real calendar day: Date.parse would read 2026-02-31 as 3 March. */
+function isCalendarDay(date: string): boolean {
+  const [y, m, d] = date.split('-').map(Number);
+  const day = new Date(Date.UTC(y, m - 1, d));
+  return day.getUTCFullYear() === y && day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
+}
+
 function time(value: string | undefined, field: string): Date | undefined {
   if (!value) return undefined;
-  if (!ISO_TIME.test(value) || Number.isNaN(Date.parse(value)))
+  if (!ISO_TIME.test(value) || !isCalendarDay(value.slice(0, 10)) || Number.isNaN(Date.parse(value)))
     throw PlatformError.invalid(`${field} must be an ISO 8601 date or date-time, e.g. 2026-01-31T12:00:00Z.`, field);
   return new Date(value);
 }
