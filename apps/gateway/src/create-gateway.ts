@@ -10,6 +10,7 @@ import { GatewayConfig } from './gateway.config';
 import { METRICS_REGISTRY } from './health/health.controller';
 import { registerBodyParsers } from './http/body-parsers';
 import { ErrorEnvelopeFilter } from './http/error-envelope.filter';
+import { frameworkErrorOptions, type FrameworkErrorContext } from './http/framework-errors';
 import { registerHttpMetrics } from './http/http-metrics';
 import { MAX_BODY_BYTES } from './http/input-limits';
 import { PUBLIC_URL } from './http/public-url';
@@ -18,14 +19,22 @@ import { registerTraceHook } from './http/trace-hook';
 
 export async function createGateway(): Promise<NestFastifyApplication> {
   const logger = createLogger('gateway');
-  // trustProxy decides the client address (request.ip) that sign-in limits and the audit log see.
-  const adapter = new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES, logger: false, trustProxy: GatewayConfig.load().trustProxy });
+  // Refusals made before routing (long path parameters, oversized headers) answer in the envelope too.
+  const frameworkErrors: FrameworkErrorContext = { logger };
+  const adapter = new FastifyAdapter({
+    bodyLimit: MAX_BODY_BYTES,
+    logger: false,
+    // trustProxy decides the client address (request.ip) that sign-in limits and the audit log see.
+    trustProxy: GatewayConfig.load().trustProxy,
+    ...frameworkErrorOptions(frameworkErrors),
+  });
   // The body parsers are the input policy's (http/input-limits.ts), not Nest's defaults.
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
     bodyParser: false,
   });
+  frameworkErrors.publicUrl = app.get<string>(PUBLIC_URL);
   const fastify = app.getHttpAdapter().getInstance();
   registerTraceHook(fastify);
   registerBodyParsers(fastify);

@@ -78,9 +78,11 @@ const PATH = [MAX_PATH_PARAM_CHARS, 'path parameters'] as const;
 
 /** NUL characters and overlong values in the query string or the path parameters, named by their parameter. */
 function parameterBreach(req: FastifyRequest): LimitBreach | undefined {
+  // An unmatched URL's only parameter is the whole path ('*'): it is answered 404, not judged as a parameter.
+  const params = req.is404 ? {} : req.params;
   for (const [where, [max, scope]] of [
     [req.query, QUERY],
-    [req.params, PATH],
+    [params, PATH],
   ] as const) {
     if (where === null || typeof where !== 'object') continue;
     for (const [name, value] of Object.entries(where as Record<string, unknown>)) {

@@ -40,10 +40,14 @@ export function defaultErrorCode(httpStatus: number): string {
       return 'conflict';
     case 413:
       return 'payload_too_large';
+    case 414:
+      return 'uri_too_long';
     case 415:
       return 'unsupported_media_type';
     case 429:
       return 'too_many_requests';
+    case 431:
+      return 'header_fields_too_large';
     case 501:
       return 'not_implemented';
     case 503:
