@@ -9,7 +9,15 @@ import { startTestPlatform, type TestPlatform } from './support/test-platform';
 
 let platform: TestPlatform;
 beforeAll(async () => {
-  platform = await startTestPlatform();
+  platform = await startTestPlatform({
+    env: {
+      // A short first block, so the back-off test waits one out; inference (no model runs in this file) gets a bucket
+      // of two, so a route class's 429 shows in both error shapes.
+      PLATFORM_SIGNIN_BLOCK_SECONDS: '2',
+      PLATFORM_RATE_LIMIT_INFERENCE_BURST: '2',
+      PLATFORM_RATE_LIMIT_INFERENCE_PER_MINUTE: '1',
+    },
+  });
 });
 afterAll(async () => platform?.stop());
 
@@ -266,5 +274,124 @@ describe('users and API keys', () => {
     } finally {
       await db.end();
     }
+  });
+});
+
+describe('rate limits', () => {
+  const signIn = (username: string, password: string) =>
+    platform.api.request<{ token: string }>('POST', '/icp4d-api/v1/authorize', { body: { username, password } });
+
+  it('the 11th wrong password of an account is 429 with Retry-After, until the block ends; then the right password works', async () => {
+    await platform.api.newUser('gina');
+    for (let i = 1; i <= 10; i++) expect((await signIn('gina', `guess-${i}`)).status).toBe(401);
+    const blocked = await signIn('gina', 'guess-11');
+    expect(blocked.status).toBe(429);
+    const error = envelopeOf(blocked);
+    expect(error.code).toBe('too_many_requests');
+    expect(error.message).toMatch(/try again in \d+ seconds?/);
+    const retryAfter = Number(blocked.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(2);
+    // Blocked means blocked: not even the right password is checked meanwhile.
+    expect((await signIn('gina', 'gina-password')).status).toBe(429);
+    // The account is blocked, not the address: other accounts sign in from it.
+    expect((await signIn('admin', platform.secrets.adminPassword)).status).toBe(200);
+    // Once the block is over the real user gets in (polled: the block is 2 s, the deadline generous).
+    await waitFor(async () => (await signIn('gina', 'gina-password')).status === 200, 30_000, 250);
+    // ...and that success reset her count: one more wrong password is a plain 401 again.
+    expect((await signIn('gina', 'guess-12')).status).toBe(401);
+  });
+
+  it("a route class's bucket is per user: 429 with Retry-After in the envelope, and in OpenAI's shape on /openai/v1", async () => {
+    const { api } = platform;
+    const hank = await api.newUser('hank');
+    const chat = (token: string) =>
+      api.request<{ error?: { code: string; type: string } }>('POST', '/openai/v1/chat/completions', {
+        token,
+        body: { model: 'no-such-model', messages: [{ role: 'user', content: 'hi' }] },
+      });
+    const first = await chat(hank);
+    expect(first.status).not.toBe(429);
+    expect(first.headers.get('ratelimit-limit')).toBe('2');
+    expect(first.headers.get('ratelimit-remaining')).toBe('1');
+    expect((await chat(hank)).status).not.toBe(429);
+
+    const refused = await chat(hank);
+    expect(refused.status).toBe(429);
+    expect(refused.body.error).toMatchObject({ code: 'rate_limit_exceeded', type: 'requests' });
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(refused.headers.get('ratelimit-remaining')).toBe('0');
+    // The same bucket on a watsonx.ai inference route, in the IBM envelope.
+    const watsonx = await api.request('POST', '/ml/v1/text/generation?version=2024-05-01', {
+      token: hank,
+      body: { model_id: 'no-such-model', input: 'hi', project_id: '00000000-0000-4000-8000-000000000000' },
+    });
+    expect(watsonx.status).toBe(429);
+    expect(envelopeOf(watsonx).code).toBe('too_many_requests');
+    expect(Number(watsonx.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Other classes of hers, and other users' inference, are not touched.
+    expect((await api.request('GET', '/v2/users/me', { token: hank })).status).toBe(200);
+    expect((await chat(await api.adminToken())).status).not.toBe(429);
+  });
+});
+
+describe('audit log', () => {
+  type AuditEvent = {
+    action: string;
+    actor: { id: string | null; name: string | null; address: string | null };
+    target: { type: string; id: string | null; name: string | null } | null;
+    reason: string | null;
+    details: Record<string, unknown>;
+  };
+  const events = async (query: string) => {
+    const res = await platform.api.request<{ audit_events: AuditEvent[]; total_count: number }>('GET', `/v1/audit_events?${query}`, {
+      token: await platform.api.adminToken(),
+    });
+    expect(res.status).toBe(200);
+    return res.body;
+  };
+
+  it('records a failed sign-in, a key creation and a member change, readable by platform admins only', async () => {
+    const { api } = platform;
+    expect((await api.request('POST', '/icp4d-api/v1/authorize', { body: { username: 'audit-nobody', password: 'a-guess' } })).status).toBe(
+      401,
+    );
+    const ivy = await api.newUser('ivy');
+    const key = await api.request<{ id: string; api_key: string }>('POST', '/v2/api_keys', { token: ivy, body: { name: 'ivy-ci' } });
+    expect(key.status).toBe(201);
+    const admin = await api.adminToken();
+    const project = await api.newProject(admin, 'audited');
+    const added = await api.request('POST', `/v2/projects/${project}/members`, {
+      token: admin,
+      body: { members: [{ user_name: 'ivy', role: 'viewer' }] },
+    });
+    expect(added.status).toBeLessThan(300);
+
+    const failed = await events('action=sign_in.failed&actor=audit-nobody');
+    expect(failed.total_count).toBe(1);
+    expect(failed.audit_events[0]).toMatchObject({ reason: 'unknown_user', actor: { id: null, name: 'audit-nobody' } });
+    expect(failed.audit_events[0].actor.address).toMatch(/127\.0\.0\.1/);
+
+    const keys = await events('action=api_key.created&actor=ivy');
+    expect(keys.audit_events.map((e) => e.target)).toEqual([{ type: 'api_key', id: key.body.id, name: 'ivy-ci' }]);
+    const members = await events(`action=member&target=ivy`);
+    expect(members.audit_events[0]).toMatchObject({
+      action: 'member.added',
+      actor: { name: 'admin' },
+      details: { container_kind: 'project', container_id: project, role: 'viewer' },
+    });
+    expect((await events('action=user.created&target=ivy')).audit_events[0].actor.name).toBe('admin');
+    expect((await events('action=sign_in.succeeded&actor=ivy')).total_count).toBeGreaterThanOrEqual(1);
+    // Credentials never reach the log.
+    const everything = JSON.stringify(await events('limit=500'));
+    for (const secret of [key.body.api_key, 'a-guess', 'ivy-password', platform.secrets.adminPassword])
+      expect(everything).not.toContain(secret);
+
+    const asViewer = await api.request('GET', '/v1/audit_events', { token: ivy });
+    expect(asViewer.status).toBe(403);
+    expect(envelopeOf(asViewer).code).toBe('forbidden');
+    const bad = await api.request('GET', '/v1/audit_events?since=yesterday', { token: admin });
+    expect(bad.status).toBe(400);
+    expect(envelopeOf(bad).target).toEqual({ type: 'field', name: 'since' });
   });
 });
