@@ -15,6 +15,7 @@ import { registerHttpMetrics } from './http/http-metrics';
 import { MAX_BODY_BYTES } from './http/input-limits';
 import { PUBLIC_URL } from './http/public-url';
 import { RequestValidationError } from './http/request-validation.error';
+import { registerSecurityHeaders } from './http/security-headers';
 import { registerTraceHook } from './http/trace-hook';
 
 export async function createGateway(): Promise<NestFastifyApplication> {
@@ -38,6 +39,7 @@ export async function createGateway(): Promise<NestFastifyApplication> {
   const fastify = app.getHttpAdapter().getInstance();
   registerTraceHook(fastify);
   registerBodyParsers(fastify);
+  await registerSecurityHeaders(app);
   registerHttpMetrics(fastify, app.get<Registry>(METRICS_REGISTRY));
 
   app.useGlobalPipes(
