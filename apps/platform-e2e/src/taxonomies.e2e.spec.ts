@@ -32,7 +32,7 @@ describe('taxonomies', () => {
     // git_id must name a secret of the project (the documents are fetched with it).
     const secret = await platform.api.request<{ id: string }>('POST', `/api/v2/secrets?project_id=${project}`, {
       token,
-      body: { secret_type: 'arbitrary', name: 'docs-token', payload: 'e2e-token' },
+      body: { secret_type: 'arbitrary', name: 'docs-token', payload: 'e2e-token', allowed_urls: ['https://git.example.com/'] },
     });
     const gitId = secret.body.id;
     const res = await create({

@@ -7,8 +7,15 @@ import { taxonomyV1 } from '@platform/contracts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { getEncoding } from 'js-tiktoken';
 import type { ApiResponse } from './support/api';
-import { createGitFixture, minimalPdf, type GitFixture } from '@platform/test-fixtures';
-import { startGitHttpServer, type GitHttpServer } from './support/git-http-server';
+import {
+  createGitFixture,
+  createTestCertificate,
+  minimalPdf,
+  startGitHttpServer,
+  type GitFixture,
+  type GitHttpServer,
+  type TestCertificate,
+} from '@platform/test-fixtures';
 import { KNOWLEDGE_QNA, SKILL_QNA, tarGz } from './support/tarballs';
 import { uploadToTestBucket } from './support/test-bucket';
 import { startTestPlatform, type TestPlatform } from './support/test-platform';
@@ -19,8 +26,12 @@ let strict: TestPlatform;
 let repo: GitFixture;
 let first: string;
 let second: string;
+let tls: TestCertificate;
 let server: GitHttpServer;
-let httpRepo: string;
+let httpsRepo: string;
+/** Servers of a project member who wants the secret: one over https (trusted CA), one over plain http. */
+let attackerHttps: GitHttpServer;
+let attackerHttp: GitHttpServer;
 let token: string;
 let project: string;
 let strictToken: string;
@@ -123,10 +134,17 @@ beforeAll(async () => {
     { 'sun.md': '# The Sun\n\nSecond version: the Sun is a G-type star.\n', 'docs/sun.pdf': minimalPdf(['Second version of the PDF.']) },
     'second',
   );
-  server = await startGitHttpServer(dirname(repo.dir), { username: 'reader', password: HTTP_PASSWORD });
-  httpRepo = `${server.url}/${basename(repo.dir)}/.git`;
+  tls = await createTestCertificate();
+  const thief = { username: 'thief', password: 'not-the-secret' };
+  [server, attackerHttps, attackerHttp] = await Promise.all([
+    startGitHttpServer(dirname(repo.dir), { username: 'reader', password: HTTP_PASSWORD }, { tls }),
+    startGitHttpServer(dirname(repo.dir), thief, { tls }),
+    startGitHttpServer(dirname(repo.dir), thief),
+  ]);
+  httpsRepo = `${server.url}/${basename(repo.dir)}/.git`;
   [open, strict] = await Promise.all([
-    startTestPlatform({ env: { PLATFORM_ALLOW_PRIVATE_GIT: 'true', LOG_LEVEL: 'debug' } }),
+    // The test CA is the operator's own (PLATFORM_GIT_CA_FILE), as for a git host behind a company CA.
+    startTestPlatform({ env: { PLATFORM_ALLOW_PRIVATE_GIT: 'true', PLATFORM_GIT_CA_FILE: tls.caFile, LOG_LEVEL: 'debug' } }),
     startTestPlatform({ env: { PLATFORM_ALLOW_PRIVATE_GIT: 'false', LOG_LEVEL: 'debug' } }),
   ]);
   token = await open.api.newUser('dora');
@@ -137,7 +155,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([open?.stop(), strict?.stop()]);
-  await server?.close();
+  await Promise.all([server?.close(), attackerHttps?.close(), attackerHttp?.close()]);
+  await tls?.remove();
   if (repo) rmSync(repo.dir, { recursive: true, force: true });
   s3?.destroy();
 });
@@ -234,16 +253,29 @@ describe('knowledge documents', () => {
     ]);
   });
 
-  it('fetches over smart HTTP with basic auth from a username_password secret, and refuses without or with wrong credentials', async () => {
-    const path = await taxonomyTarball(knowledgeQna(httpRepo, second, ['*.md']), 'http');
-    const secret = await call<{ id: string }>(open, 'POST', `/api/v2/secrets?project_id=${project}`, {
+  it('fetches over smart HTTP (https) with basic auth from a username_password secret, and refuses without or with wrong credentials', async () => {
+    const path = await taxonomyTarball(knowledgeQna(httpsRepo, second, ['*.md']), 'https');
+    const secret = await call<{ id: string; allowed_urls: string[] }>(open, 'POST', `/api/v2/secrets?project_id=${project}`, {
       token,
-      body: { secret_type: 'username_password', name: 'docs-reader', username: 'reader', password: HTTP_PASSWORD },
+      body: {
+        secret_type: 'username_password',
+        name: 'docs-reader',
+        username: 'reader',
+        password: HTTP_PASSWORD,
+        allowed_urls: [`${server.url}/`],
+      },
     });
     expect(secret.status).toBe(201);
+    expect(secret.body.allowed_urls).toEqual([`${server.url}/`]);
     const wrong = await call<{ id: string }>(open, 'POST', `/api/v2/secrets?project_id=${project}`, {
       token,
-      body: { secret_type: 'username_password', name: 'docs-wrong', username: 'reader', password: WRONG_PASSWORD },
+      body: {
+        secret_type: 'username_password',
+        name: 'docs-wrong',
+        username: 'reader',
+        password: WRONG_PASSWORD,
+        allowed_urls: [`${server.url}/`],
+      },
     });
     expect(wrong.status).toBe(201);
 
@@ -269,6 +301,55 @@ describe('knowledge documents', () => {
     expect(errorsOf(denied)[0].message).toMatch(/authentication failed/);
   });
 
+  it("sends a secret only where it is bound: a member's own server gets no Authorization header, over https or http", async () => {
+    // The project's reader secret is bound to the team's git server; another editor of the project points a taxonomy
+    // at servers of her own and names it.
+    const secret = await call<{ id: string }>(open, 'POST', `/api/v2/secrets?project_id=${project}`, {
+      token,
+      body: {
+        secret_type: 'username_password',
+        name: 'team-reader',
+        username: 'reader',
+        password: HTTP_PASSWORD,
+        allowed_urls: [`${server.url}/`],
+      },
+    });
+    expect(secret.status).toBe(201);
+    const editor = await open.api.newUser('eve');
+    expect(
+      (await call(open, 'POST', `/v2/projects/${project}/members`, { token, body: { members: [{ user_name: 'eve', role: 'editor' }] } }))
+        .status,
+    ).toBe(201);
+    const attempts = [
+      [
+        `${attackerHttps.url}/${basename(repo.dir)}/.git`,
+        /the secret named by secrets_manager_config.git_id is not bound to https:\/\/127\.0\.0\.1:\d+\//,
+      ],
+      [`${attackerHttp.url}/${basename(repo.dir)}/.git`, /credentials are never sent over unencrypted http/],
+    ] as const;
+    for (const [i, [repoUrl, why]] of attempts.entries()) {
+      const res = await createTaxonomy(
+        {
+          name: `stolen-${i}`,
+          taxonomy_path_cos: await taxonomyTarball(knowledgeQna(repoUrl, second, ['*.md']), `steal-${i}`),
+          secrets_manager_config: { url: open.url, git_id: secret.body.id },
+        },
+        open,
+        editor,
+      );
+      expect(res.status).toBe(400);
+      expect(errorsOf(res)).toEqual([
+        expect.objectContaining({
+          code: 'invalid_taxonomy',
+          message: expect.stringMatching(new RegExp(`^${KNOWLEDGE_LEAF}:\\d+: document.repo .*${why.source}`)),
+          target: expect.objectContaining({ name: KNOWLEDGE_LEAF }),
+        }),
+      ]);
+    }
+    expect(attackerHttps.requests.filter((r) => r.sentCredentials)).toEqual([]);
+    expect(attackerHttp.requests.filter((r) => r.sentCredentials)).toEqual([]);
+  });
+
   it('refuses file and loopback sources when the operator does not allow private sources', async () => {
     const file = await createTaxonomy(
       { name: 'docs-file', taxonomy_path_cos: await taxonomyTarball(knowledgeQna(`file://${repo.dir}`, first, ['*.md']), 'strict-file') },
@@ -281,7 +362,7 @@ describe('knowledge documents', () => {
       /file URLs .* not allowed \(the operator can allow them with PLATFORM_ALLOW_PRIVATE_GIT=true\)/,
     );
     const loopback = await createTaxonomy(
-      { name: 'docs-loopback', taxonomy_path_cos: await taxonomyTarball(knowledgeQna(httpRepo, first, ['*.md']), 'strict-http') },
+      { name: 'docs-loopback', taxonomy_path_cos: await taxonomyTarball(knowledgeQna(httpsRepo, first, ['*.md']), 'strict-http') },
       strict,
       strictToken,
       strictProject,
@@ -299,7 +380,13 @@ describe('secrets', () => {
   it('creates, lists, gets (metadata only), deletes and refuses bad input', async () => {
     const created = await call<Record<string, unknown>>(strict, 'POST', secrets(), {
       token: strictToken,
-      body: { secret_type: 'arbitrary', name: 'ci-token', description: 'read-only token', payload: TOKEN_PAYLOAD },
+      body: {
+        secret_type: 'arbitrary',
+        name: 'ci-token',
+        description: 'read-only token',
+        payload: TOKEN_PAYLOAD,
+        allowed_urls: ['https://GitHub.com/my-org/'],
+      },
     });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
@@ -308,6 +395,7 @@ describe('secrets', () => {
       description: 'read-only token',
       project_id: strictProject,
       state_description: 'active',
+      allowed_urls: ['https://github.com/my-org'],
     });
     expect(created.body.id).toMatch(/^[a-z0-9-]{36}$/);
     expect(created.body).not.toHaveProperty('payload');
@@ -322,18 +410,23 @@ describe('secrets', () => {
 
     const missing = await call(strict, 'GET', `/api/v2/secrets/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}`, { token: strictToken });
     expect(missing.status).toBe(404);
-    for (const body of [
-      { secret_type: 'certificate', name: 'cert', payload: 'x' },
-      { secret_type: 'username_password', name: 'no-password', username: 'u' },
-      { secret_type: 'arbitrary', name: 'a', payload: 'x' },
-      { secret_type: 'arbitrary', name: 'both', payload: 'x', password: 'y' },
-    ]) {
+    const where = { allowed_urls: ['github.com'] };
+    for (const [body, field] of [
+      [{ secret_type: 'certificate', name: 'cert', payload: 'x', ...where }, 'secret_type'],
+      [{ secret_type: 'username_password', name: 'no-password', username: 'u', ...where }, 'password'],
+      [{ secret_type: 'arbitrary', name: 'a', payload: 'x', ...where }, 'name'],
+      [{ secret_type: 'arbitrary', name: 'both', payload: 'x', password: 'y', ...where }, 'payload'],
+      [{ secret_type: 'arbitrary', name: 'nowhere', payload: 'x' }, 'allowed_urls'],
+      [{ secret_type: 'arbitrary', name: 'plain-http', payload: 'x', allowed_urls: ['http://github.com/my-org/'] }, 'allowed_urls'],
+      [{ secret_type: 'arbitrary', name: 'not-a-list', payload: 'x', allowed_urls: 'github.com' }, 'allowed_urls'],
+    ] as const) {
       const bad = await call(strict, 'POST', secrets(), { token: strictToken, body });
       expect(bad.status, JSON.stringify(body)).toBe(400);
+      expect(errorsOf(bad)[0].target, JSON.stringify(body)).toMatchObject({ name: field });
     }
     const duplicate = await call(strict, 'POST', secrets(), {
       token: strictToken,
-      body: { secret_type: 'arbitrary', name: 'ci-token', payload: 'other' },
+      body: { secret_type: 'arbitrary', name: 'ci-token', payload: 'other', ...where },
     });
     expect(duplicate.status).toBe(409);
 

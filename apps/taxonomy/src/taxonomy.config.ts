@@ -1,4 +1,4 @@
-import { boolSetting, defineConfig, intSetting, stringSetting, type ConfigOf } from '@platform/common';
+import { boolSetting, defineConfig, intSetting, optionalSetting, stringSetting, type ConfigOf } from '@platform/common';
 
 const MiB = 1024 * 1024;
 
@@ -10,6 +10,8 @@ export const TaxonomyConfig = defineConfig('taxonomy', {
   documents: {
     /** Git sources on private or loopback addresses (off: only public hosts). */
     allowPrivate: boolSetting('PLATFORM_ALLOW_PRIVATE_GIT', { default: false }),
+    /** PEM bundle of the certificate authorities https repositories are checked against (unset: the system's). */
+    caFile: optionalSetting('PLATFORM_GIT_CA_FILE'),
     limits: {
       gitTimeoutMs: intSetting('PLATFORM_GIT_TIMEOUT_MS', { default: 120_000, min: 1 }),
       maxFileBytes: intSetting('PLATFORM_DOCUMENT_MAX_FILE_BYTES', { default: 20 * MiB, min: 1 }),

@@ -4,6 +4,7 @@ import { PlatformServiceModule } from '@platform/service';
 import { TaxonomySchema1763900000100 } from './migrations/1763900000100-taxonomy-schema';
 import { TaxonomyLeaves1763900000200 } from './migrations/1763900000200-taxonomy-leaves';
 import { Secrets1763900000300 } from './migrations/1763900000300-secrets';
+import { SecretBindings1763900000400 } from './migrations/1763900000400-secret-bindings';
 import { TaxonomyLeafEntity } from './leaf.entity';
 import { SecretEntity } from './secrets/secret.entity';
 import { SecretCipher } from './secrets/secret-cipher';
@@ -23,7 +24,7 @@ import { DOCUMENT_POLICY, STORE_LOCATION, type StoreLocation } from './taxonomy.
       database: {
         schema: TAXONOMY_SCHEMA,
         entities: [TaxonomyEntity, TaxonomyLeafEntity, SecretEntity],
-        migrations: [TaxonomySchema1763900000100, TaxonomyLeaves1763900000200, Secrets1763900000300],
+        migrations: [TaxonomySchema1763900000100, TaxonomyLeaves1763900000200, Secrets1763900000300, SecretBindings1763900000400],
       },
       outbox: {},
       objectStore: true,

@@ -9,8 +9,9 @@ export interface StoreLocation {
   endpoint: string;
 }
 
-/** How knowledge documents may be fetched (PLATFORM_ALLOW_PRIVATE_GIT and the size and time limits). */
+/** How knowledge documents may be fetched (PLATFORM_ALLOW_PRIVATE_GIT, PLATFORM_GIT_CA_FILE and the size and time limits). */
 export interface DocumentPolicy {
   allowPrivate: boolean;
+  caFile?: string;
   limits: DocumentLimits;
 }

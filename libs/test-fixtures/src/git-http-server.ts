@@ -1,35 +1,57 @@
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { TestCertificate } from './test-certificate';
 
 /** A git smart-HTTP server (the real `git http-backend` CGI) on 127.0.0.1, behind HTTP basic auth. */
 export interface GitHttpServer {
   /** Base URL; a repository `<root>/<name>` is at `${url}/<name>`. */
   url: string;
-  /** Requests seen, with whether they carried the right credentials. */
-  requests: { path: string; authorized: boolean }[];
+  /** Requests seen: whether they carried any Authorization header, and whether it held the right credentials. */
+  requests: { path: string; sentCredentials: boolean; authorized: boolean }[];
   close(): Promise<void>;
 }
 
-export async function startGitHttpServer(root: string, credentials: { username: string; password: string }): Promise<GitHttpServer> {
+export interface GitHttpServerOptions {
+  /** Serve https with this certificate (clients must trust its caFile). */
+  tls?: TestCertificate;
+  /** Answer every request with a 302 to the same path under this base URL, as a moved (or hostile) server would. */
+  redirectTo?: string;
+}
+
+export async function startGitHttpServer(
+  root: string,
+  credentials: { username: string; password: string },
+  opts: GitHttpServerOptions = {},
+): Promise<GitHttpServer> {
   const expected = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
   const requests: GitHttpServer['requests'] = [];
-  const server: Server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const authorized = req.headers.authorization === expected;
-    requests.push({ path: url.pathname, authorized });
+    requests.push({ path: url.pathname, sentCredentials: req.headers.authorization !== undefined, authorized });
+    if (opts.redirectTo !== undefined) {
+      res.writeHead(302, { location: `${opts.redirectTo}${url.pathname}${url.search}` }).end();
+      return;
+    }
     if (!authorized) {
       res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="docs"' }).end();
       return;
     }
     cgi(root, url, req, res, credentials.username);
-  });
+  };
+  const server: Server = opts.tls ? createTlsServer({ key: opts.tls.key, cert: opts.tls.cert }, handle) : createServer(handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

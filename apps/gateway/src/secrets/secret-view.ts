@@ -12,6 +12,7 @@ export function secretView(s: secretsV1.SecretMetadata) {
     state: 1,
     state_description: 'active',
     labels: [] as string[],
+    allowed_urls: s.allowedUrls,
     versions_total: 1,
     locks_total: 0,
     downloaded: false,

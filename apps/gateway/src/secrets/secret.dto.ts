@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 
 /** IBM Secrets Manager's create-secret body for the two types the platform stores. */
 export class CreateSecretRequest {
@@ -21,4 +21,18 @@ export class CreateSecretRequest {
   @IsString()
   @MaxLength(65536)
   payload?: string;
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: 20,
+    example: ['https://github.com/my-org/', 'git.example.com'],
+    description:
+      'Required: where the value may be sent. https:// or ssh:// URL prefixes, or host[:port] names (https or ssh, any path); ' +
+      'a taxonomy fetch sends the secret to no other repository, and never over plain http.',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(2048, { each: true })
+  allowed_urls?: string[];
 }

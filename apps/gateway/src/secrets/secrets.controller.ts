@@ -47,6 +47,8 @@ export class SecretsController implements OnModuleInit {
         username: body.username ?? '',
         password: body.password ?? '',
         payload: body.payload ?? '',
+        // Optional here only so the taxonomy service, which owns the rule, names the field when it is missing.
+        allowedUrls: body.allowed_urls ?? [],
         createdBy: p.userId,
       }),
     );

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DocumentSourceError } from './document-error';
 import { fetchProblem, GitCommandError, runGit } from './git-command';
-import { credentialEnv, type GitCredential } from './git-credentials';
+import { credentialEnv, type BoundCredential } from './git-credentials';
 import { defaultPort, type RepoSource } from './repo-source';
 
 /** A file of the fetched commit's tree. */
@@ -21,11 +21,16 @@ export interface CommitCheckout {
 }
 
 export interface FetchOptions {
-  credential: GitCredential | null;
+  credential: BoundCredential | null;
   /** Addresses the policy checked; http(s) connections are pinned to them so a second DNS answer cannot differ. */
   pinnedAddresses: readonly string[];
-  /** False when private sources are refused: a redirect could otherwise lead to one. */
+  /**
+   * False when private sources are refused (a redirect could lead to one); never followed when a credential is
+   * sent, whatever this says, since the credential is bound to the repository's own host.
+   */
   followRedirects: boolean;
+  /** PEM bundle of the certificate authorities https repositories are checked against (instead of the system's). */
+  caFile?: string;
   timeoutMs: number;
   maxFileBytes: number;
 }
@@ -98,7 +103,8 @@ async function fetchCommit(git: (args: string[]) => Promise<Buffer>, source: Rep
 function connectionConfig(source: RepoSource, opts: FetchOptions): Record<string, string> {
   const entries: [string, string][] = [];
   if (source.scheme === 'https' || source.scheme === 'http') {
-    entries.push(['http.followRedirects', opts.followRedirects ? 'initial' : 'false']);
+    entries.push(['http.followRedirects', opts.followRedirects && opts.credential === null ? 'initial' : 'false']);
+    if (opts.caFile) entries.push(['http.sslCAInfo', opts.caFile]);
     // Every checked address, so curl can still fall back from one address family to the other.
     const addresses = opts.pinnedAddresses.filter((a) => a !== source.host).map((a) => (a.includes(':') ? `[${a}]` : a));
     if (addresses.length > 0) entries.push(['http.curloptResolve', `${source.host}:${defaultPort(source)}:${addresses.join(',')}`]);

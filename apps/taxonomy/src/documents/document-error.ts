@@ -21,4 +21,5 @@ export type DocumentProblem =
   | 'no-matching-document'
   | 'document-too-large'
   | 'unsupported-document'
-  | 'credentials';
+  | 'credentials'
+  | 'secret-not-bound';

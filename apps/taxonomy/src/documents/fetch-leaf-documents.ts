@@ -1,10 +1,10 @@
 import type { LeafIssue } from '../validation';
-import { checkSourceAllowed, isPrivateAddress, type ResolveHost } from './address-policy';
+import { checkSourceAllowed, type ResolveHost } from './address-policy';
 import { withCommit, type CommitCheckout } from './commit-checkout';
 import { DocumentSourceError } from './document-error';
 import type { DocumentLimits } from './document-limits';
 import { extractText } from './extract-text';
-import type { GitCredential } from './git-credentials';
+import type { BoundCredential } from './git-credentials';
 import type { KnowledgeSource } from './knowledge-sources';
 import { matchDocuments } from './pattern-match';
 import { parseRepoSource } from './repo-source';
@@ -18,8 +18,11 @@ export interface FetchedDocument {
 
 export interface FetchDocumentsOptions {
   allowPrivate: boolean;
-  credential: GitCredential | null;
+  /** Sent only where its binding allows (see credentialEnv). */
+  credential: BoundCredential | null;
   limits: DocumentLimits;
+  /** PLATFORM_GIT_CA_FILE: the certificate authorities https repositories are checked against. */
+  caFile?: string;
   resolve?: ResolveHost;
 }
 
@@ -69,12 +72,6 @@ async function withRepository(
 ): Promise<void> {
   const source = parseRepoSource(first.repo);
   const addresses = await checkSourceAllowed(source, { allowPrivate: opts.allowPrivate, resolve: opts.resolve });
-  if (source.scheme === 'http' && opts.credential !== null && addresses.some((a) => !isPrivateAddress(a))) {
-    throw new DocumentSourceError(
-      `document.repo ${source.display}: credentials are not sent over unencrypted http to a public host; use https`,
-      'credentials',
-    );
-  }
   await withCommit(
     source,
     first.commit,
@@ -82,6 +79,7 @@ async function withRepository(
       credential: opts.credential,
       pinnedAddresses: addresses,
       followRedirects: opts.allowPrivate,
+      caFile: opts.caFile,
       timeoutMs: opts.limits.gitTimeoutMs,
       maxFileBytes: opts.limits.maxFileBytes,
     },

@@ -74,6 +74,12 @@ export function fetchProblem(err: unknown, display: string): DocumentSourceError
   if (/not found|does not appear to be a git repository|returned error: 404|Repository not found/i.test(text)) {
     return new DocumentSourceError(`document.repo ${display}: the repository was not found`, 'unreachable-repo');
   }
+  if (/returned error: 30[1278]/.test(text)) {
+    return new DocumentSourceError(
+      `document.repo ${display}: the server redirects elsewhere; redirects are not followed when credentials are sent or private sources are refused, so give the repository's final URL`,
+      'unreachable-repo',
+    );
+  }
   if (
     /Could not resolve host|Connection refused|Connection timed out|unable to access|Network is unreachable|No route to host|Failed to connect/i.test(
       text,

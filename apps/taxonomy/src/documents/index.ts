@@ -1,5 +1,6 @@
 export { fetchLeafDocuments, type FetchedDocument, type FetchDocumentsOptions } from './fetch-leaf-documents';
 export { knowledgeSources, type KnowledgeSource } from './knowledge-sources';
 export type { DocumentLimits } from './document-limits';
-export type { GitCredential } from './git-credentials';
+export type { BoundCredential, GitCredential } from './git-credentials';
+export { formatCredentialBinding, parseCredentialBinding, BindingSyntaxError } from './credential-binding';
 export { isPrivateAddress, checkSourceAllowed } from './address-policy';

@@ -10,6 +10,8 @@ export interface RepoSource {
   /** Host name or IP literal (no brackets); empty for file URLs. */
   host: string;
   port: number | null;
+  /** The path on the host ('/org/repo.git'; scp-like `host:org/repo` reads as '/org/repo'), for credential bindings. */
+  path: string;
   /** The URL with any user:password removed, for messages and logs. */
   display: string;
 }
@@ -26,14 +28,15 @@ const SCHEMES: ReadonlySet<string> = new Set(['https', 'http', 'ssh', 'git', 'fi
 export function parseRepoSource(repo: string): RepoSource {
   const value = repo.trim();
   if (value === '' || value.startsWith('-') || /[\s\0]/.test(value)) throw invalid(repo);
-  if (value.startsWith('/')) return { scheme: 'file', gitUrl: `file://${value}`, host: '', port: null, display: `file://${value}` };
+  if (value.startsWith('/'))
+    return { scheme: 'file', gitUrl: `file://${value}`, host: '', port: null, path: value, display: `file://${value}` };
 
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(value)?.[1]?.toLowerCase();
   if (scheme === undefined) {
     const scp = SCP_LIKE.exec(value);
     if (!scp) throw invalid(repo);
     const host = scp[2].replace(/^\[|\]$/g, '');
-    return { scheme: 'ssh', gitUrl: value, host, port: null, display: value };
+    return { scheme: 'ssh', gitUrl: value, host, port: null, path: `/${scp[3].replace(/^\/+/, '')}`, display: value };
   }
   if (!SCHEMES.has(scheme)) {
     throw new DocumentSourceError(
@@ -51,14 +54,17 @@ export function parseRepoSource(repo: string): RepoSource {
   if (scheme === 'file') {
     if (url.host !== '' && url.host !== 'localhost')
       throw new DocumentSourceError(`document.repo ${display}: a file URL cannot name a host`, 'document-source');
-    return { scheme: 'file', gitUrl: value, host: '', port: null, display };
+    return { scheme: 'file', gitUrl: value, host: '', port: null, path: url.pathname, display };
   }
   if (url.hostname === '') throw invalid(repo);
   return {
     scheme: scheme as RepoScheme,
-    gitUrl: value,
+    // http(s): git gets the URL as parsed here (curl reads it the same way), so the host and path that credential
+    // bindings were checked against are the ones git connects to, whatever tricks the text held (`\`, `..`, case).
+    gitUrl: scheme === 'https' || scheme === 'http' ? url.href : value,
     host: url.hostname.replace(/^\[|\]$/g, ''),
     port: url.port === '' ? null : Number(url.port),
+    path: url.pathname,
     display,
   };
 }

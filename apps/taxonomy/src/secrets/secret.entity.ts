@@ -13,6 +13,8 @@ export class SecretEntity {
   @Column({ name: 'value_iv', type: 'bytea' }) valueIv!: Buffer;
   @Column({ name: 'value_tag', type: 'bytea' }) valueTag!: Buffer;
   @Column({ name: 'value_ciphertext', type: 'bytea' }) valueCiphertext!: Buffer;
+  /** Where the value may be sent (canonical `allowed_urls` entries); part of the sealed value's additional data. */
+  @Column({ name: 'allowed_urls', type: 'text', array: true }) allowedUrls!: string[];
   @Column({ name: 'created_by', type: 'text' }) createdBy!: string;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;

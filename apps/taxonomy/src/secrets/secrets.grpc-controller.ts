@@ -12,6 +12,7 @@ function toMessage(s: SecretEntity): secretsV1.SecretMetadata {
     name: s.name,
     secretType: s.secretType,
     description: s.description,
+    allowedUrls: s.allowedUrls,
     createdBy: s.createdBy,
     createdAt: s.createdAt,
     updatedAt: s.updatedAt,

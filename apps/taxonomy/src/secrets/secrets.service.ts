@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import {
   NEWEST_FIRST,
   PlatformError,
-  isInstructlabId,
+  isIssuedId,
   isUniqueViolation,
   keysetPage,
   requireContainerId,
@@ -13,7 +13,7 @@ import {
   type PageRequest,
 } from '@platform/common';
 import type { DataSource } from 'typeorm';
-import type { GitCredential } from '../documents';
+import type { BoundCredential } from '../documents';
 import { SecretEntity } from './secret.entity';
 import { checkNewSecret, type NewSecret, type SecretValue } from './secret-input';
 import type { SecretCipher } from './secret-cipher';
@@ -37,9 +37,9 @@ export class SecretsService {
 
   async create(input: NewSecret): Promise<SecretEntity> {
     requireContainerId(input.projectId);
-    const { type, value } = checkNewSecret(input);
+    const { type, value, allowedUrls } = checkNewSecret(input);
     const id = randomUUID();
-    const sealed = this.cipher.seal(JSON.stringify(value), context(id, input.projectId));
+    const sealed = this.cipher.seal(JSON.stringify(value), context(id, input.projectId, allowedUrls));
     try {
       return await this.repo.save(
         this.repo.create({
@@ -51,6 +51,7 @@ export class SecretsService {
           valueIv: sealed.iv,
           valueTag: sealed.tag,
           valueCiphertext: sealed.ciphertext,
+          allowedUrls,
           createdBy: input.createdBy,
         }),
       );
@@ -63,7 +64,7 @@ export class SecretsService {
   async get(projectId: string, id: string): Promise<SecretEntity> {
     requireContainerId(projectId);
     requireInstructlabId(id, 'secret');
-    const row = await this.repo.findOneBy({ projectId, id });
+    const row = isIssuedId(id) ? await this.repo.findOneBy({ projectId, id }) : null;
     if (!row) throw PlatformError.notFound(`Secret ${id} was not found in project ${projectId}.`, 'secret_not_found');
     return row;
   }
@@ -80,25 +81,37 @@ export class SecretsService {
   }
 
   /**
-   * The credential a taxonomy's `secrets_manager_config.git_id` names, for a fetch of that taxonomy's
-   * documents. An unknown id, or one of another project, is the taxonomy's mistake: a 400, not a 404.
+   * The credential a taxonomy's `secrets_manager_config.git_id` names, with where it may be sent, for a fetch of
+   * that taxonomy's documents. An unknown id, or one of another project, is the taxonomy's mistake: a 400, not a 404.
    */
-  async gitCredential(projectId: string, gitId: string): Promise<GitCredential> {
-    const row = isInstructlabId(gitId) ? await this.repo.findOneBy({ projectId, id: gitId }) : null;
+  async gitCredential(projectId: string, gitId: string): Promise<BoundCredential> {
+    const row = isIssuedId(gitId) ? await this.repo.findOneBy({ projectId, id: gitId }) : null;
     if (!row)
       throw PlatformError.invalid(
         `secrets_manager_config.git_id "${gitId.slice(0, 64)}" names no secret of this project.`,
         'secrets_manager_config.git_id',
       );
     const value = JSON.parse(
-      this.cipher.open({ iv: row.valueIv, tag: row.valueTag, ciphertext: row.valueCiphertext }, context(row.id, row.projectId)),
+      this.cipher.open(
+        { iv: row.valueIv, tag: row.valueTag, ciphertext: row.valueCiphertext },
+        context(row.id, row.projectId, row.allowedUrls),
+      ),
     ) as SecretValue;
-    return 'payload' in value
-      ? { kind: 'arbitrary', payload: value.payload }
-      : { kind: 'username_password', username: value.username, password: value.password };
+    return {
+      value:
+        'payload' in value
+          ? { kind: 'arbitrary', payload: value.payload }
+          : { kind: 'username_password', username: value.username, password: value.password },
+      allowedUrls: row.allowedUrls,
+    };
   }
 }
 
-function context(id: string, projectId: string): string {
-  return `${id}/${projectId}`;
+/**
+ * The additional data a value is sealed with: its row, and where it may be sent, so a binding widened by writing
+ * the column directly makes the value fail to open instead of sending it further. (Secrets from before bindings
+ * have none and keep their old context; they are never sent.)
+ */
+function context(id: string, projectId: string, allowedUrls: readonly string[]): string {
+  return allowedUrls.length === 0 ? `${id}/${projectId}` : `${id}/${projectId}/${JSON.stringify(allowedUrls)}`;
 }
