@@ -13,6 +13,7 @@ import { ErrorEnvelopeFilter } from './http/error-envelope.filter';
 import { frameworkErrorOptions, type FrameworkErrorContext } from './http/framework-errors';
 import { registerHttpMetrics } from './http/http-metrics';
 import { MAX_BODY_BYTES } from './http/input-limits';
+import { BEARER_SCHEME, markBearerOperations } from './http/openapi-security';
 import { PUBLIC_URL } from './http/public-url';
 import { RequestValidationError } from './http/request-validation.error';
 import { registerSecurityHeaders } from './http/security-headers';
@@ -58,9 +59,10 @@ export async function createGateway(): Promise<NestFastifyApplication> {
       .setTitle('LLM customization and serving platform')
       .setDescription('InstructLab, watsonx.ai-style and Llama Stack draft APIs behind one gateway.')
       .setVersion('0.1.0')
-      .addBearerAuth()
+      .addBearerAuth(undefined, BEARER_SCHEME)
       .build(),
   );
+  markBearerOperations(app, document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
 
   // Shutdown: report not-ready first so balancers stop routing, then Nest drains in-flight requests.
