@@ -5,3 +5,5 @@ export { minimalPdf } from './minimal-pdf';
 export { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './otlp-receiver';
 export { createTestCertificate, type TestCertificate } from './test-certificate';
 export { waitFor } from './wait-for';
+export { judgeRating, judgedAnswer, mtBenchJudge, wordShare } from './mt-bench-judge';
+export { startOpenAiTestServer, type OpenAiTestServer, type ServedCall, type TestModel } from './openai-test-server';
