@@ -59,6 +59,13 @@ describe('estimateTaxonomyTokens', () => {
     expect(estimate).toEqual({ dataTokensEstimated: 2, perLeaf: { 'knowledge/x/qna.yaml': 2 }, rawTextLeaves: ['knowledge/x/qna.yaml'] });
   });
 
+  it('counts the raw text of a leaf with more aliases than the validator allows, without resolving each of them', () => {
+    const leaf = 'seed_examples:\n' + Array.from({ length: 20_000 }, (_, i) => `  - &a${i} x\n  - *a${i}\n`).join('');
+    const estimate = estimateTaxonomyTokens(files({ 'knowledge/x/qna.yaml': leaf }), ['knowledge/x/qna.yaml']);
+    expect(estimate.rawTextLeaves).toEqual(['knowledge/x/qna.yaml']);
+    expect(estimate.dataTokensEstimated).toBe(countTokens(leaf));
+  });
+
   it('treats special-token strings in user data as plain text', () => {
     const leaf = stringify({ seed_examples: [{ question: '<|endoftext|>', answer: 'Paris.' }] });
     const estimate = estimateTaxonomyTokens(files({ 'compositional_skills/x/qna.yaml': leaf }), ['compositional_skills/x/qna.yaml']);

@@ -1,4 +1,5 @@
-import { parse } from 'yaml';
+import { parseDocument } from 'yaml';
+import { scanAliases } from './yaml-aliases';
 
 /**
  * The strings of a qna.yaml that become training data: the document outline and, for each seed example,
@@ -37,9 +38,13 @@ export interface LeafText {
 export function leafText(source: string): LeafText {
   let doc: unknown;
   try {
-    // yaml's default alias limit already defuses "billion laughs" documents. YAML 1.1, like the validator
-    // (and InstructLab's PyYAML), so a value counts as text here exactly when it was accepted as text there.
-    doc = parse(source, { version: '1.1' });
+    // YAML 1.1, like the validator (and InstructLab's PyYAML), so a value counts as text here exactly when it was
+    // accepted as text there. Duplicate keys are the validator's to find (the yaml package's check is quadratic in a
+    // mapping's keys). A document with more aliases than the validator allows is counted as raw text: reading it
+    // would cost time quadratic in their number.
+    const parsed = parseDocument(source, { version: '1.1', uniqueKeys: false });
+    if (parsed.errors.length > 0 || scanAliases(parsed).tooMany) return { texts: [source], parsed: false };
+    doc = parsed.toJS();
   } catch {
     return { texts: [source], parsed: false };
   }

@@ -1,5 +1,7 @@
-import { LineCounter, parseDocument, visit, type Document } from 'yaml';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import { MAX_YAML_ALIASES, scanAliases } from '../intake';
 import type { FileIssue } from './leaf-issue';
+import { MAX_MAPPING_KEYS, mappingKeyProblems } from './mapping-keys';
 
 export interface ParsedLeaf {
   text: string;
@@ -16,26 +18,46 @@ export interface ParsedLeaf {
  */
 export function parseLeaf(text: string): ParsedLeaf {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, version: '1.1', uniqueKeys: true, prettyErrors: false });
+  // uniqueKeys is checked below, in linear time: the yaml package's own check is quadratic in a mapping's keys.
+  const doc = parseDocument(text, { lineCounter: lines, version: '1.1', uniqueKeys: false, prettyErrors: false });
   const lineAt = (offset: number) => lines.linePos(offset).line;
-  const syntaxIssues = doc.errors.map((e) => ({
+  const syntaxIssues: FileIssue[] = doc.errors.map((e) => ({
     line: lineAt(e.pos[0]),
-    rule: e.code === 'DUPLICATE_KEY' ? 'key-duplicates' : 'syntax',
-    message:
-      e.code === 'DUPLICATE_KEY' ? 'duplicate key: each key may appear once in a mapping' : `YAML syntax error: ${plainMessage(e.message)}`,
+    rule: 'syntax',
+    message: `YAML syntax error: ${plainMessage(e.message)}`,
   }));
-  // The parser accepts an alias to a missing anchor and fails only when values are read; report it here.
-  visit(doc, {
-    Alias(_, alias) {
-      if (alias.resolve(doc) === undefined) {
-        syntaxIssues.push({
-          line: lineAt(alias.range?.[0] ?? 0),
-          rule: 'syntax',
-          message: `YAML syntax error: the alias *${alias.source} has no anchor &${alias.source} before it`,
-        });
-      }
-    },
-  });
+  const keys = mappingKeyProblems(doc);
+  for (const key of keys.duplicates) {
+    syntaxIssues.push({
+      line: lineAt(key.range?.[0] ?? 0),
+      rule: 'key-duplicates',
+      message: 'duplicate key: each key may appear once in a mapping',
+    });
+  }
+  for (const map of keys.oversized) {
+    syntaxIssues.push({
+      line: lineAt(map.range?.[0] ?? 0),
+      rule: 'mapping-size',
+      message: `a mapping has more than ${MAX_MAPPING_KEYS} keys`,
+    });
+  }
+  // The parser accepts an alias to a missing anchor and fails only when values are read; report it here, in one
+  // linear walk that also refuses documents with so many aliases that reading them would not stay linear.
+  const aliases = scanAliases(doc);
+  for (const alias of aliases.unresolved) {
+    syntaxIssues.push({
+      line: lineAt(alias.range?.[0] ?? 0),
+      rule: 'syntax',
+      message: `YAML syntax error: the alias *${alias.source} has no anchor &${alias.source} before it`,
+    });
+  }
+  if (aliases.overLimit) {
+    syntaxIssues.push({
+      line: lineAt(aliases.overLimit.range?.[0] ?? 0),
+      rule: 'aliases',
+      message: `more than ${MAX_YAML_ALIASES} aliases are used; write the values out instead`,
+    });
+  }
   return { text, doc, lineAt, syntaxIssues };
 }
 

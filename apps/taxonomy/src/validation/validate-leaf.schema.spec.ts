@@ -10,6 +10,7 @@ import {
   lineOf,
   replaceLine,
 } from './testing/qna-fixtures';
+import { growthOf } from '../intake/testing/growth';
 import { validateLeaf } from './validate-leaf';
 
 const KNOWLEDGE_PATH = 'knowledge/science/astronomy/sun/qna.yaml';
@@ -46,10 +47,43 @@ describe('valid leaves', () => {
       ...KNOWLEDGE_LINES.slice(KNOWLEDGE_LINES.indexOf('document:')),
     ]);
     const found = issues(KNOWLEDGE_PATH, bomb);
+    // The 101st alias of the file (the first *seed) is where reading stops.
     expect(found.filter((i) => i.rule === 'aliases')).toEqual([
-      { line: 2, rule: 'aliases', message: 'more than 100 aliases are used; write the values out instead' },
+      { line: 8, rule: 'aliases', message: 'more than 100 aliases are used; write the values out instead' },
     ]);
     expect(found.length).toBeLessThan(150);
+  });
+
+  it('refuses a leaf with thousands of aliases in time linear in its size (each alias once walked the whole document)', () => {
+    const oneAnchor = (n: number) => 'a: &a x\nb:\n' + '  - *a\n'.repeat(n);
+    const anchorEach = (n: number) => 'seed_examples:\n' + Array.from({ length: n }, (_, i) => `  - &a${i} x\n  - *a${i}\n`).join('');
+    expect(issues(SKILL_PATH, oneAnchor(5_000))).toContainEqual({
+      line: 103,
+      rule: 'aliases',
+      message: 'more than 100 aliases are used; write the values out instead',
+    });
+    expect(issues(SKILL_PATH, anchorEach(5_000)).filter((i) => i.rule === 'aliases')).toEqual([
+      { line: 203, rule: 'aliases', message: 'more than 100 aliases are used; write the values out instead' },
+    ]);
+    // 16 times the aliases: about 16 times the time, where walking the document per alias took 256 times.
+    expect(growthOf(oneAnchor, (text) => issues(SKILL_PATH, text), 1_000, 16)).toBeLessThan(80);
+    expect(growthOf(anchorEach, (text) => issues(SKILL_PATH, text), 500, 16)).toBeLessThan(80);
+  });
+
+  it('finds duplicate keys and refuses oversized mappings in time linear in their keys (the yaml check was quadratic)', () => {
+    const keys = (n: number) => Array.from({ length: n }, (_, i) => `k${i}: v`).join('\n') + '\nk0: again\n';
+    expect(issues(SKILL_PATH, keys(99))).toEqual([
+      { line: 100, rule: 'key-duplicates', message: 'duplicate key: each key may appear once in a mapping' },
+    ]);
+    expect(issues(SKILL_PATH, keys(20_000))).toEqual([
+      { line: 1, rule: 'mapping-size', message: 'a mapping has more than 100 keys' },
+      { line: 20_001, rule: 'key-duplicates', message: 'duplicate key: each key may appear once in a mapping' },
+    ]);
+    expect(issues(SKILL_PATH, '{a: 1, b: 2, a: 3, .nan: x, .nan: y}\n')).toEqual([
+      { line: 1, rule: 'key-duplicates', message: 'duplicate key: each key may appear once in a mapping' },
+    ]);
+    // 16 times the keys: about 16 times the time, where the yaml package's check took 256 times.
+    expect(growthOf(keys, (text) => issues(SKILL_PATH, text), 1_000, 16)).toBeLessThan(80);
   });
 
   it('accepts aliases (resolved before checking)', () => {
