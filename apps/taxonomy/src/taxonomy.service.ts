@@ -14,6 +14,7 @@ import {
   isUniqueViolation,
   requireContainerId,
   requireField,
+  isIssuedId,
   requireInstructlabId,
   type Logger,
 } from '@platform/common';
@@ -161,7 +162,7 @@ export class TaxonomyService {
   async get(projectId: string, id: string): Promise<TaxonomyEntity> {
     requireContainerId(projectId);
     requireInstructlabId(id, 'taxonomy');
-    const row = await this.repo.findOneBy({ projectId, id });
+    const row = isIssuedId(id) ? await this.repo.findOneBy({ projectId, id }) : null;
     if (!row) throw PlatformError.notFound(`Taxonomy ${id} was not found in project ${projectId}.`, 'taxonomy_not_found');
     return row;
   }

@@ -8,6 +8,7 @@ import {
   keysetPage,
   requireContainerId,
   requireField,
+  isIssuedId,
   requireInstructlabId,
   type Page,
   type PageRequest,
@@ -108,7 +109,7 @@ export class ModelJobsService {
   async get(projectId: string, id: string): Promise<ModelJobEntity> {
     requireContainerId(projectId);
     requireInstructlabId(id, 'model');
-    const row = await this.repo.findOneBy({ projectId, id });
+    const row = isIssuedId(id) ? await this.repo.findOneBy({ projectId, id }) : null;
     if (!row) throw PlatformError.notFound(`Model ${id} was not found in project ${projectId}.`, 'model_not_found');
     return row;
   }

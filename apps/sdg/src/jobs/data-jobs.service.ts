@@ -12,6 +12,7 @@ import {
   isUniqueViolation,
   requireContainerId,
   requireField,
+  isIssuedId,
   requireInstructlabId,
 } from '@platform/common';
 import { OutboxRelay } from '@platform/events';
@@ -101,7 +102,7 @@ export class DataJobsService {
   async get(projectId: string, id: string): Promise<DataJobEntity> {
     requireContainerId(projectId);
     requireInstructlabId(id, 'data');
-    const row = await this.repo.findOneBy({ projectId, id });
+    const row = isIssuedId(id) ? await this.repo.findOneBy({ projectId, id }) : null;
     if (!row) throw this.notFound(projectId, id);
     return row;
   }

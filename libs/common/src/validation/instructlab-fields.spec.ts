@@ -7,6 +7,7 @@ import {
   INSTRUCTLAB_NAME,
   isCosPath,
   isInstructlabId,
+  isIssuedId,
   isInstructlabName,
   requireContainerId,
   requireField,
@@ -56,6 +57,13 @@ describe('InstructLab field rules', () => {
     expect(isCosPath(`taxonomies/${'a'.repeat(90)}`)).toBe(false); // 101
     expect(isCosPath('taxonomies/taxonomy.tar.gz/')).toBe(false);
     expect(isCosPath('taxonomies//taxonomy.tar.gz')).toBe(false);
+  });
+
+  it('only lowercase UUIDs among rule-following ids can name what the platform made', () => {
+    expect(isInstructlabId('a'.repeat(36))).toBe(true);
+    expect(isIssuedId('a'.repeat(36))).toBe(false);
+    expect(isIssuedId('0b7c3f5e-2d4a-4e8b-9c1d-6f0a2b3c4d5e')).toBe(true);
+    expect(isIssuedId('0B7C3F5E-2D4A-4E8B-9C1D-6F0A2B3C4D5E')).toBe(false);
   });
 
   it('the linear COS pattern accepts exactly what the seed pattern accepts', () => {

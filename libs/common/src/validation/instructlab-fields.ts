@@ -63,6 +63,13 @@ export const isInstructlabName = (value: string): boolean => INSTRUCTLAB_NAME.te
 export const isInstructlabId = (value: string): boolean => INSTRUCTLAB_ID.test(value);
 export const isCosPath = (value: string): boolean => COS_PATH.test(value);
 
+/**
+ * Whether an id can name anything the platform made: it issues lowercase UUIDs only. The id rule admits other
+ * strings, which name nothing, and the uuid columns refuse (PostgreSQL 22P02) to be compared with them: a lookup
+ * skips such an id and answers as for any id of nothing.
+ */
+export const isIssuedId = (value: string): boolean => LOWERCASE_UUID.test(value);
+
 /** The 400 for a path id that breaks the id rule, the same from the gateway and the owning service; `noun` names the resource. */
 export function requireInstructlabId(id: string, noun: string): void {
   requireField(INSTRUCTLAB_ID, id, 'id', `The ${noun} id`);
