@@ -16,6 +16,7 @@ import { MAX_BODY_BYTES } from './http/input-limits';
 import { BEARER_SCHEME, markBearerOperations } from './http/openapi-security';
 import { PUBLIC_URL } from './http/public-url';
 import { RequestValidationError } from './http/request-validation.error';
+import { SingleQueryValuesPipe } from './http/single-query-values.pipe';
 import { registerSecurityHeaders } from './http/security-headers';
 import { registerTraceHook } from './http/trace-hook';
 
@@ -44,6 +45,7 @@ export async function createGateway(): Promise<NestFastifyApplication> {
   registerHttpMetrics(fastify, app.get<Registry>(METRICS_REGISTRY));
 
   app.useGlobalPipes(
+    new SingleQueryValuesPipe(),
     new ValidationPipe({
       whitelist: true,
       transform: true,
