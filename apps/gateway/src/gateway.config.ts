@@ -19,6 +19,8 @@ export const GatewayConfig = defineConfig(
     },
     /** How long a positive access decision is kept for the inference routes (0 disables). */
     accessCacheMs: intSetting('PLATFORM_ACCESS_CACHE_MS', { default: 5000 }),
+    /** A bearer token that may read /metrics (for Prometheus); unset, only platform admins may. */
+    metricsToken: optionalSetting('PLATFORM_METRICS_TOKEN'),
     /** Draft model names mapped to catalog models, over the default mapping to the served default model. */
     llamaStackModels: customSetting('PLATFORM_LLAMA_STACK_MODELS', parseModelNames),
     /** Token buckets per user and route class (rate-limit/rate-limit-settings.ts lists the variables). */

@@ -144,10 +144,11 @@ describe('authentication', () => {
     expect((await api.request('GET', '/v2/projects', { token: await sign(Math.floor(Date.now() / 1000) + 600) })).status).toBe(200);
   });
 
-  it('health, metrics and the OpenAPI document are public', async () => {
+  it('health and the OpenAPI document are public; metrics are for admins (or PLATFORM_METRICS_TOKEN)', async () => {
     const { api } = platform;
     expect((await api.request('GET', '/health')).body).toMatchObject({ status: 'ok', checks: { database: 'ok', taxonomy: 'ok' } });
-    const metrics = await api.request('GET', '/metrics');
+    expect((await api.request('GET', '/metrics')).status).toBe(401);
+    const metrics = await api.request('GET', '/metrics', { token: await api.adminToken() });
     expect(metrics.body).toContain('http_requests_total');
     const doc = await api.request<{ openapi: string; paths: Record<string, unknown> }>('GET', '/openapi.json');
     expect(doc.body.openapi).toMatch(/^3\./);
