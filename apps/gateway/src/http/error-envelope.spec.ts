@@ -1,6 +1,7 @@
 import { BadRequestException, NotFoundException, PayloadTooLargeException } from '@nestjs/common';
 import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
 import { PlatformError, encodeErrorDetails } from '@platform/common';
+import { DatabaseError } from 'pg';
 import { describe, expect, it } from 'vitest';
 import { toEnvelope } from './error-envelope';
 import { RequestValidationError } from './request-validation.error';
@@ -92,6 +93,20 @@ describe('the IBM error envelope', () => {
     });
     expect(toEnvelope(new BadRequestException(['a', 'b']), 't', MORE).errors[0].message).toBe('a; b');
     expect(toEnvelope(new PayloadTooLargeException(), 't', MORE).status_code).toBe(413);
+  });
+
+  it('answers a PostgreSQL data exception of the gateway’s own queries with 400, without the value', () => {
+    // The driver's own error class, as a failed query raises it (database-error.int.spec.ts uses real PostgreSQL).
+    const nul = Object.assign(new DatabaseError('invalid byte sequence for encoding "UTF8": 0x00', 0, 'error'), {
+      code: '22021',
+      severity: 'ERROR',
+    });
+    expect(toEnvelope(nul, 't', MORE)).toMatchObject({
+      status_code: 400,
+      errors: [{ code: 'invalid_request', message: expect.stringMatching(/22021/) }],
+    });
+    const missingTable = Object.assign(new DatabaseError('relation "x" does not exist', 0, 'error'), { code: '42P01', severity: 'ERROR' });
+    expect(toEnvelope(missingTable, 't', MORE).status_code).toBe(500);
   });
 
   it('hides unexpected errors behind a 500', () => {

@@ -1,6 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import type { EnvelopeError, ErrorEnvelope } from '@platform/api-types';
-import { PlatformError, decodeErrorDetails, type ErrorIssue, type ErrorTarget } from '@platform/common';
+import { PlatformError, decodeErrorDetails, platformErrorOfDatabase, type ErrorIssue, type ErrorTarget } from '@platform/common';
 import { defaultErrorCode, grpcStatusToHttp } from './grpc-status-to-http';
 import { RequestValidationError } from './request-validation.error';
 
@@ -63,5 +63,8 @@ export function toEnvelope(exception: unknown, trace: string, moreInfo: string):
   if (isFastifyError(exception) && exception.statusCode >= 400 && exception.statusCode < 500) {
     return make(exception.statusCode, [{ code: defaultErrorCode(exception.statusCode), message: exception.message }]);
   }
+  // The gateway's own queries (identity, projects, spaces): a value PostgreSQL refuses is the request's fault.
+  const dataError = platformErrorOfDatabase(exception);
+  if (dataError) return make(400, entriesOf(dataError));
   return make(500, [{ code: 'internal_error', message: 'Internal server error.' }]);
 }
