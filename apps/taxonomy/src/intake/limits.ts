@@ -6,6 +6,12 @@ export interface ArchiveLimits {
   maxFileBytes: number;
   /** Uncompressed size of all files together. */
   maxTotalBytes: number;
+  /**
+   * Uncompressed size of any file under knowledge/ or compositional_skills/ (qna.yaml, attribution.txt). Leaves are
+   * parsed, and parsing costs far more memory and time than the bytes (a 5 MB qna.yaml left the service 550 MB
+   * bigger); InstructLab's own are a few kilobytes.
+   */
+  maxLeafFileBytes: number;
 }
 
 const MiB = 1024 * 1024;
@@ -14,6 +20,7 @@ export const DEFAULT_ARCHIVE_LIMITS: Readonly<ArchiveLimits> = Object.freeze({
   maxEntries: 10_000,
   maxFileBytes: 10 * MiB,
   maxTotalBytes: 100 * MiB,
+  maxLeafFileBytes: MiB,
 });
 
 /**

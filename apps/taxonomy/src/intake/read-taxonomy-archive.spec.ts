@@ -182,6 +182,39 @@ describe('readTaxonomyArchive: unsafe archives', () => {
     }
   });
 
+  it('refuses a file above 1 MiB under knowledge/ or compositional_skills/, naming it as the archive does', async () => {
+    const big = Buffer.alloc(MiB + 1, 'a');
+    await expectUnsafe(
+      await buildTarGz([{ name: 'taxonomy/knowledge/big/qna.yaml', body: big }]),
+      'file-too-large',
+      'taxonomy/knowledge/big/qna.yaml',
+    );
+    const err = await expectUnsafe(
+      await buildTarGz([{ name: 'compositional_skills/a/attribution.txt', body: big }]),
+      'file-too-large',
+      'compositional_skills/a/attribution.txt',
+    );
+    expect(err.message).toContain(`above the ${MiB}-byte limit for files under knowledge/ and compositional_skills/`);
+    // exactly at the limit is fine, and so are larger files elsewhere in the archive
+    const archive = await readTaxonomyArchive(
+      bufferStream(
+        await buildTarGz([
+          { name: 'knowledge/a/qna.yaml', body: big.subarray(0, MiB) },
+          { name: 'docs/manual.pdf', body: Buffer.alloc(3 * MiB, 'b') },
+        ]),
+      ),
+    );
+    expect(archive.files.get('knowledge/a/qna.yaml')?.length).toBe(MiB);
+    await expectUnsafe(
+      await buildTarGz([{ name: 'knowledge/a/qna.yaml', body: 'x'.repeat(11) }]),
+      'file-too-large',
+      'knowledge/a/qna.yaml',
+      {
+        maxLeafFileBytes: 10,
+      },
+    );
+  });
+
   it('stops a 2 GiB gzip bomb early, without inflating it', async () => {
     const bomb = zeroBomb('knowledge/bomb/qna.yaml', 2 * 1024 * MiB);
     try {

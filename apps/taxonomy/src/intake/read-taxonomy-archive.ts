@@ -2,7 +2,8 @@ import type { Readable } from 'node:stream';
 import { extractEntries } from './extract-entries';
 import { resolveArchiveLimits, type ArchiveLimits } from './limits';
 import { openTarStream } from './open-tar-stream';
-import { findLeaves, findWrapperFolder } from './taxonomy-root';
+import { UnsafeArchiveError, quoteEntry } from './errors';
+import { LEAF_ROOTS, findLeaves, findWrapperFolder, underLeafRoot } from './taxonomy-root';
 
 export interface TaxonomyArchive {
   /** Regular files only, keyed by path relative to the taxonomy root (wrapper folder removed). */
@@ -27,10 +28,24 @@ export async function readTaxonomyArchive(stream: Readable, limits: Partial<Arch
     const { files: raw, totalBytes } = await extractEntries(await openTarStream(stream), resolved);
     const wrapper = findWrapperFolder(raw.keys());
     const files = wrapper === null ? raw : new Map([...raw].map(([path, data]) => [path.slice(wrapper.length + 1), data]));
+    refuseLargeLeafFiles(files, wrapper, resolved.maxLeafFileBytes);
     return { files, leaves: findLeaves(files.keys()), totalBytes, strippedFolder: wrapper };
   } catch (err) {
     // A stage may still be waiting on the source (e.g. a stalled S3 download); release it now.
     stream.destroy();
     throw err;
+  }
+}
+
+/** Known only once the wrapper folder is, so after extraction: the bytes are in memory, but nothing has parsed them yet. */
+function refuseLargeLeafFiles(files: ReadonlyMap<string, Buffer>, wrapper: string | null, maxBytes: number): void {
+  for (const [path, data] of files) {
+    if (data.length <= maxBytes || !underLeafRoot(path)) continue;
+    const entry = wrapper === null ? path : `${wrapper}/${path}`;
+    throw new UnsafeArchiveError(
+      'file-too-large',
+      `entry ${quoteEntry(entry)} is ${data.length} bytes, above the ${maxBytes}-byte limit for files under ${LEAF_ROOTS.join('/ and ')}/`,
+      entry,
+    );
   }
 }

@@ -2,7 +2,8 @@
 export const LEAF_ROOTS: readonly string[] = ['knowledge', 'compositional_skills'];
 const LEAF_FILE = 'qna.yaml';
 
-function underLeafRoot(path: string): boolean {
+/** True for paths (relative to the taxonomy root) inside knowledge/ or compositional_skills/. */
+export function underLeafRoot(path: string): boolean {
   return LEAF_ROOTS.some((root) => path.startsWith(`${root}/`));
 }
 
