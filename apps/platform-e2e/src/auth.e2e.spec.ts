@@ -367,6 +367,18 @@ describe('audit log', () => {
       body: { members: [{ user_name: 'ivy', role: 'viewer' }] },
     });
     expect(added.status).toBeLessThan(300);
+    const secret = await api.request<{ id: string }>('POST', '/api/v2/secrets', {
+      token: admin,
+      body: {
+        name: 'audited-git',
+        secret_type: 'username_password',
+        username: 'git-user',
+        password: 'audited-secret-value',
+        allowed_urls: ['https://git.example.com/'],
+      },
+    });
+    expect(secret.status).toBe(201);
+    expect((await api.request('DELETE', `/api/v2/secrets/${secret.body.id}`, { token: admin })).status).toBe(204);
 
     const failed = await events('action=sign_in.failed&actor=audit-nobody');
     expect(failed.total_count).toBe(1);
@@ -383,10 +395,13 @@ describe('audit log', () => {
     });
     expect((await events('action=user.created&target=ivy')).audit_events[0].actor.name).toBe('admin');
     expect((await events('action=sign_in.succeeded&actor=ivy')).total_count).toBeGreaterThanOrEqual(1);
+    const secrets = await events(`action=secret&target=${secret.body.id}`);
+    expect(secrets.audit_events.map((e) => e.action)).toEqual(['secret.deleted', 'secret.created']);
+    expect(secrets.audit_events[1].target).toMatchObject({ type: 'secret', name: 'audited-git' });
     // Credentials never reach the log.
     const everything = JSON.stringify(await events('limit=500'));
-    for (const secret of [key.body.api_key, 'a-guess', 'ivy-password', platform.secrets.adminPassword])
-      expect(everything).not.toContain(secret);
+    for (const value of [key.body.api_key, 'a-guess', 'ivy-password', 'audited-secret-value', platform.secrets.adminPassword])
+      expect(everything).not.toContain(value);
 
     const asViewer = await api.request('GET', '/v1/audit_events', { token: ivy });
     expect(asViewer.status).toBe(403);

@@ -4,6 +4,7 @@ import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { INSTRUCTLAB_PAGE, pageFields, pageRequest, requireInstructlabId, unary } from '@platform/common';
 import { secretsV1 } from '@platform/contracts';
 import { ContainerAccessService } from '../access/container-access.service';
+import { AuditLog } from '../audit/audit-log';
 import { projectOrDefault } from '../access/request-project';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { PUBLIC_URL } from '../http/public-url';
@@ -15,6 +16,7 @@ import { secretView } from './secret-view';
 /**
  * An IBM Secrets Manager–compatible store for the credentials taxonomies name in `secrets_manager_config.git_id`,
  * scoped to a project (?project_id= or the caller's default project). Values are write-only: no route returns them.
+ * The taxonomy service owns the store, so a change is audited here right after it confirms it.
  */
 @ApiTags('Secrets')
 @Controller('api/v2/secrets')
@@ -25,6 +27,7 @@ export class SecretsController implements OnModuleInit {
     @Inject(TAXONOMY_CLIENT) private readonly client: ClientGrpc,
     private readonly access: ContainerAccessService,
     private readonly users: UsersService,
+    private readonly audit: AuditLog,
     @Inject(PUBLIC_URL) private readonly publicUrl: string,
   ) {}
 
@@ -52,7 +55,14 @@ export class SecretsController implements OnModuleInit {
         createdBy: p.userId,
       }),
     );
-    return secretView(res.secret as secretsV1.SecretMetadata);
+    const secret = res.secret as secretsV1.SecretMetadata;
+    await this.audit.record({
+      action: 'secret.created',
+      actor: p,
+      target: { type: 'secret', id: secret.id, name: secret.name },
+      details: { project_id: project, secret_type: secret.secretType },
+    });
+    return secretView(secret);
   }
 
   @Get()
@@ -94,6 +104,7 @@ export class SecretsController implements OnModuleInit {
     const project = await this.projectOf(projectId, p, 'editor');
     requireInstructlabId(id, 'secret');
     await unary(this.secrets.deleteSecret({ projectId: project, id }));
+    await this.audit.record({ action: 'secret.deleted', actor: p, target: { type: 'secret', id }, details: { project_id: project } });
   }
 
   private async projectOf(projectId: string | undefined, p: Principal, role: 'viewer' | 'editor'): Promise<string> {
