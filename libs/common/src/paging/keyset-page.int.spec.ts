@@ -76,6 +76,7 @@ describe('keysetPage', () => {
 
   it.each([
     ['a malformed timestamp', ['2025-02-31T00:00:00.000000Z', randomUUID()]],
+    ['a timestamp in year 0, which JavaScript reads and PostgreSQL refuses', ['0000-01-01T00:00:00.000000Z', randomUUID()]],
     ['a key that is not a uuid', ['2025-01-01T00:00:00.000000Z', 'robert"); drop table items; --']],
     ['too few keys', ['2025-01-01T00:00:00.000000Z']],
   ])('refuses a forged token holding %s with 400 naming start, before SQL sees it', async (_what, keys) => {

@@ -29,7 +29,8 @@ function createdThenId(alias: string): KeyColumn[] {
   ];
 }
 
-const UTC_MICROS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+/** Years 0001-9999: JavaScript also reads year 0000, which PostgreSQL refuses (22008). */
+const UTC_MICROS = /^(?!0000)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
 /** Microseconds, as PostgreSQL stores them: a JavaScript Date would round to milliseconds and skip or repeat rows. */
 const KINDS: Record<KeyKind, { text: (column: string) => string; accepts: (key: string) => boolean }> = {

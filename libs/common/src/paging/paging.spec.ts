@@ -22,7 +22,7 @@ describe('pageRequest', () => {
     expect(pageRequest({ limit: '7', start: 'abc_-' }, WATSONX_PAGE)).toEqual({ limit: 7, start: 'abc_-' });
   });
 
-  it.each(['0', '201', '-1', '1.5', 'ten', ' 5'])('refuses limit=%s naming limit', (limit) => {
+  it.each(['0', '201', '-1', '1.5', 'ten', ' 5', '1e20', '9'.repeat(400)])('refuses limit=%s naming limit', (limit) => {
     const err = refusal(() => pageRequest({ limit }, WATSONX_PAGE));
     expect(err.target).toEqual({ type: 'field', name: 'limit' });
     expect(err.message).toBe('limit must be an integer from 1 to 200.');
@@ -49,6 +49,7 @@ describe('page tokens', () => {
     ['an object', encodePageToken([]).replace(/.*/, Buffer.from('{"a":1}').toString('base64url'))],
     ['the wrong number of keys', encodePageToken(['a'])],
     ['a number key', Buffer.from('[1,2]').toString('base64url')],
+    ['a number in exponent form (start=1e20)', '1e20'],
   ])('refuse %s with 400 naming start', (_what, token) => {
     const err = refusal(() => decodePageToken(token, [any, any]));
     expect(err.code).toBe('invalid_request');
