@@ -17,7 +17,8 @@
  * - **Release on shutdown.** `stop()` aborts running jobs with `shutdown`, clears their leases and puts their messages
  *   back, so another worker resumes them at once instead of after the lease.
  * - **Bounded redelivery.** A handler error fails the job (`status = 'failed'`, `failure_reason`, the `failedEvent`).
- *   `RetryJobLater` releases it for another attempt instead; after `maxAttempts` claims the job fails with
+ *   `RetryJobLater`, or an error that says a dependency is down (`isDependencyUnavailable`: gRPC UNAVAILABLE, a lost
+ *   database connection, anywhere in its cause chain), releases it for another attempt instead; after `maxAttempts` claims the job fails with
  *   "gave up after N attempts: <last error>", also when its workers kept dying without an error.
  * - **Writes under the lease, events through the outbox.** `ctx.write(fn)` runs `fn` in a transaction that holds the
  *   row's lock only while this worker still owns the job, and enqueues the events `fn` returns with it;
@@ -46,6 +47,7 @@
  * The table needs `id`, `status`, `attempts`, `lease_owner`, `lease_expires_at`, `failure_reason` and `completed_at`
  * (see `JobTable`).
  */
+export * from './dependency-unavailable';
 export * from './errors';
 export * from './job-table';
 export * from './job-run';

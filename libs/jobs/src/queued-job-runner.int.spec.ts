@@ -12,6 +12,7 @@ import { waitFor } from '@platform/test-fixtures';
 import { RetryJobLater, stopReason, type JobStopReason } from './errors';
 import type { JobContext } from './job-run';
 import { QueuedJobRunner, type JobQueue, type QueuedJobRunnerOptions } from './queued-job-runner';
+import { grpcCallToStoppedService } from './testing/unavailable-errors';
 
 const tag = randomBytes(4).toString('hex');
 const SCHEMA = 'jobs_test';
@@ -243,6 +244,21 @@ describe('QueuedJobRunner', () => {
     const reason = 'gave up after 3 attempts: the model server is unavailable';
     expect(await row(unavailable.id)).toMatchObject({ failureReason: reason, attempts: 3, leaseOwner: null });
     expect((await outbox(unavailable.id)).map((e) => e.payload)).toEqual([{ jobId: unavailable.id, reason }]);
+  });
+
+  it('retries a job later instead of failing it when a service it calls is down (found by the chaos suite)', async () => {
+    const queue = queueFor('unavailable');
+    const down = await grpcCallToStoppedService();
+    let attempts = 0;
+    await startRunner(queue, async (job, ctx) => {
+      // A pipeline wraps the error of the call it made, as SDG's blocks do.
+      if (++attempts === 1) throw new Error(`LLMBlock/gen_questions: ${down.message}`, { cause: down });
+      await complete(ctx, job);
+    });
+    const id = await enqueue(queue);
+    await waitFor(async () => (await row(id)).status !== 'queued' && (await row(id)).status !== 'running', 20_000);
+    expect(await row(id)).toMatchObject({ status: 'completed', attempts: 2, failureReason: null, leaseOwner: null });
+    expect((await outbox(id)).map((e) => e.type)).toEqual(['test.job.completed']);
   });
 
   it('fails a job whose workers kept dying once it was claimed maxAttempts times, without running it again', async () => {

@@ -14,6 +14,7 @@ import {
 } from '@platform/events';
 import { inSpan } from '@platform/telemetry';
 import type { DataSource } from 'typeorm';
+import { isDependencyUnavailable } from './dependency-unavailable';
 import { JobInterrupted, JobLeaseHeldError, RetryJobLater, stopReason } from './errors';
 import { JobRun, type JobContext, type ProgressWrite } from './job-run';
 import { LeasedJobTable, type JobTable } from './job-table';
@@ -160,8 +161,9 @@ export class QueuedJobRunner<J extends { id: string }, P = never> {
     } catch (err) {
       if (stopReason(run.signal) === 'shutdown') throw new JobInterrupted(`job ${job.id} interrupted by shutdown`, { cause: err });
       if (stopReason(run.signal)) return run.log.info({ reason: stopReason(run.signal) }, `${name} job stopped`);
-      if (!(err instanceof RetryJobLater)) return this.fail(job, run, readableReason(err));
-      if (run.attempt >= this.maxAttempts) return this.fail(job, run, `gave up after ${run.attempt} attempts: ${err.message}`);
+      // A service or the database it needs restarting is not the job's fault: it goes back to the queue.
+      if (!(err instanceof RetryJobLater) && !isDependencyUnavailable(err)) return this.fail(job, run, readableReason(err));
+      if (run.attempt >= this.maxAttempts) return this.fail(job, run, `gave up after ${run.attempt} attempts: ${readableReason(err)}`);
       run.log.info({ err }, `${name} job will be retried`);
       throw err;
     }
