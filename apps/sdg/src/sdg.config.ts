@@ -24,6 +24,8 @@ export const SdgConfig = defineConfig('sdg', {
     leaseMs: intSetting('PLATFORM_SDG_LEASE_MS', { default: 30_000, min: 1 }),
     heartbeatMs: intSetting('PLATFORM_SDG_HEARTBEAT_MS', { default: 2_000, min: 1 }),
     maxAttempts: intSetting('PLATFORM_SDG_MAX_ATTEMPTS', { default: 20, min: 1 }),
+    /** Ack wait of the job queue: how soon a job whose worker died is handed to another one (with its lease expired). */
+    ackWaitMs: intSetting('PLATFORM_SDG_ACK_WAIT_MS', { default: 30_000, min: 1 }),
   },
   generation: {
     /** InstructLab's sdg_scale_factor default: what `n: scaled` asks per seed example. */

@@ -32,7 +32,7 @@ export class SdgWorkerRuntime implements OnApplicationBootstrap, BeforeApplicati
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const { concurrency, leaseMs, heartbeatMs, maxAttempts } = this.config.worker;
+    const { concurrency, leaseMs, heartbeatMs, maxAttempts, ackWaitMs } = this.config.worker;
     if (concurrency <= 0) return;
     this.worker = new SdgWorker({
       db: this.db,
@@ -47,6 +47,7 @@ export class SdgWorkerRuntime implements OnApplicationBootstrap, BeforeApplicati
       leaseMs,
       heartbeatMs,
       maxAttempts,
+      ackWaitMs,
     });
     await this.worker.start();
     this.logger.info({ concurrency, owner: this.worker.owner }, 'sdg worker started');
