@@ -17,6 +17,7 @@ import { createObjectStoreFromEnv, type ObjectStore } from '@platform/object-sto
 import type { DataSource } from 'typeorm';
 import { DatabaseConfig, NatsConfig } from './connections-config';
 import { PlatformConnections } from './platform-connections';
+import { natsConnectionOptions } from './nats-connection';
 import { LOGGER, NATS_CONNECTION, OBJECT_STORE } from './tokens';
 
 type DataSourceParts = Parameters<typeof serviceDataSourceOptions>[0];
@@ -53,7 +54,7 @@ function natsProvider(name: string, required: boolean): Provider {
         if (required) throw new Error(`${name} configuration: NATS_URL is required`);
         return null;
       }
-      return connect({ servers: servers.split(',').map((s) => s.trim()), name });
+      return connect(natsConnectionOptions(servers, name));
     },
   };
 }
