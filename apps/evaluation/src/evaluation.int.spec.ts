@@ -1,18 +1,22 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createGzip } from 'node:zlib';
 import { Metadata } from '@grpc/grpc-js';
+import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { connectGrpcService, type GrpcServiceClient } from '@platform/common';
 import { evaluationV1, inferenceV1, taxonomyV1 } from '@platform/contracts';
 import { defineEvents, encodeEvent, type EvaluationEvents, type EventEnvelope, type TrainingEvents } from '@platform/events';
+import { writeTinyModel } from '@platform/engine/internals';
 import { freePort } from '@platform/infra';
 import { createObjectStoreFromEnv, type ObjectStore } from '@platform/object-store';
 import { Client } from 'pg';
 import { firstValueFrom } from 'rxjs';
 import { pack } from 'tar-stream';
+import { judgeRating, mtBenchJudge, startOpenAiTestServer, waitFor, type OpenAiTestServer } from '@platform/test-fixtures';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadMmlu, STARTER_MMLU_DIR } from './benchmarks/mmlu/mmlu-data';
 import { CHOICE_CONTINUATIONS, mmluPrompt, pickChoice } from './benchmarks/mmlu/mmlu-prompt';
@@ -24,6 +28,14 @@ import { startServiceProcess, type ServiceProcess } from './testing/service-proc
 
 const STARTER_DIR = resolve(__dirname, '../../../models/starter');
 const BASE = 'platform/starter-llama';
+/**
+ * The starter model cannot judge (FastChat's prompts overflow its 256-token context), so the judge's success path
+ * runs against a real OpenAI-compatible server whose verdicts are known in advance: "Rating: [[x]]" with x a pure
+ * function of the judged answer (`judgeRating`), which the assertions recompute from the answers the service stored.
+ */
+const JUDGE = 'test/judge';
+const round2 = (x: number) => Math.round(x * 100) / 100;
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const SKILL_QNA = `version: 2
 task_description: Answer capital questions
 created_by: evaluation-test
@@ -55,6 +67,7 @@ describe('evaluation service with real engine servers, inference, taxonomy, Post
   const stream = `TEST_EVAL_${tag}`;
   const projectId = randomUUID();
   let engine: EngineProcess;
+  let judgeServer: OpenAiTestServer;
   let inference: ServiceProcess;
   let taxonomy: ServiceProcess;
   let service: Awaited<ReturnType<typeof startEvaluationService>>;
@@ -64,6 +77,16 @@ describe('evaluation service with real engine servers, inference, taxonomy, Post
   let tax: GrpcServiceClient<taxonomyV1.TaxonomyServiceClient>;
   let evaluation: GrpcServiceClient<evaluationV1.EvaluationServiceClient>;
   let taxonomyId: string;
+
+  /**
+   * Publishes an event into the stream and resolves once the service's consumer has acked it, i.e. handled it: the
+   * positive signal that a duplicate was seen and skipped, where waiting a fixed time would only hope so.
+   */
+  async function publishHandled(subject: string, data: Uint8Array): Promise<void> {
+    const { seq } = JSON.parse(new TextDecoder().decode((await nc.request(subject, data, { timeout: 5000 })).data)) as { seq: number };
+    const jsm = await jetstreamManager(nc);
+    await waitFor(async () => (await jsm.consumers.info(stream, `evaluation-${tag}`)).ack_floor.stream_seq >= seq, 60_000, 50);
+  }
 
   beforeAll(async () => {
     const baseUrl = inject('databaseUrl');
@@ -99,15 +122,17 @@ describe('evaluation service with real engine servers, inference, taxonomy, Post
       PLATFORM_EVAL_JUDGE_MAX_TOKENS: '24',
       PLATFORM_EVAL_BRANCH_QUESTIONS: '3',
       PLATFORM_EVAL_PHASE1: 'mmlu',
+      PLATFORM_EVAL_JUDGE_MODEL: JUDGE,
       PLATFORM_ENGINE_LOG_LEVEL: 'warn',
     });
     engine = await startEngineProcess(STARTER_DIR, BASE, { threads: 1, startTimeoutMs: 60_000 });
+    judgeServer = await startOpenAiTestServer([mtBenchJudge(JUDGE)]);
     [inference, taxonomy] = await Promise.all([
       startServiceProcess(
         'inference',
         {
           PLATFORM_INFERENCE_OPS_PORT: String(infOps),
-          PLATFORM_INFERENCE_BACKENDS: JSON.stringify([{ url: engine.url }]),
+          PLATFORM_INFERENCE_BACKENDS: JSON.stringify([{ url: engine.url }, { url: judgeServer.url }]),
           PLATFORM_INFERENCE_HEALTH_INTERVAL_MS: '200',
         },
         infOps,
@@ -151,6 +176,7 @@ describe('evaluation service with real engine servers, inference, taxonomy, Post
     await service?.close();
     await Promise.all([inference?.stop(), taxonomy?.stop()]);
     await engine?.stop();
+    await judgeServer?.close();
   });
 
   it('scores continuations with the prompt log-probabilities the engine server echoes', async () => {
@@ -223,6 +249,43 @@ describe('evaluation service with real engine servers, inference, taxonomy, Post
     expect(res.scored[0].scores).toEqual([0, 0]);
   });
 
+  it('scores rewards with a judge that rates: the [[x]] of each generation, distinct generations kept apart', async () => {
+    const generations = ['Paris.', 'The capital of France is Paris, on the Seine.', '#4 ** 17 %% ??', ''];
+    const before = judgeServer.calls.length;
+    const res = await firstValueFrom(
+      evaluation.service.scoreRewards(
+        {
+          projectId,
+          model: JUDGE,
+          promptGenerations: [
+            {
+              dialog: [{ role: 'user', content: 'What is the capital of France?' }],
+              generations: generations.map((content) => ({ role: 'assistant', content })),
+            },
+            {
+              dialog: [
+                { role: 'user', content: 'Name a colour.' },
+                { role: 'assistant', content: 'Blue.' },
+                { role: 'user', content: 'Another one?' },
+              ],
+              generations: [{ role: 'assistant', content: 'Green.' }],
+            },
+          ],
+        },
+        new Metadata(),
+      ),
+    );
+    expect(res.scored.map((p) => p.scores)).toEqual([generations.map(judgeRating), [judgeRating('Green.')]]);
+    expect(new Set(res.scored[0].scores).size).toBe(generations.length);
+    // Prose above symbols: the ratings order the generations as the judge meant them.
+    expect(res.scored[0].scores[1]).toBeGreaterThan(res.scored[0].scores[2]);
+    // Every generation was judged once, with FastChat's single-answer prompt; a longer dialog as its transcript.
+    const prompts = judgeServer.calls.slice(before).map((c) => c.prompt);
+    expect(prompts).toHaveLength(generations.length + 1);
+    expect(prompts.every((p) => p.includes("[The Start of Assistant's Answer]"))).toBe(true);
+    expect(prompts.find((p) => p.includes('Green.'))).toContain('### User:\nName a colour.\n\n### Assistant:\nBlue.');
+  });
+
   it('refuses reward scoring with a judge the inference service does not know', async () => {
     const call = firstValueFrom(
       evaluation.service.scoreRewards(
@@ -237,12 +300,23 @@ describe('evaluation service with real engine servers, inference, taxonomy, Post
     await expect(call).rejects.toMatchObject({ code: 5 });
   });
 
-  it('evaluates a trained model on training.job.trained: all four metrics, files in eval/, replica withdrawn', async () => {
+  it('evaluates a trained model on training.job.trained: the best candidate, all four metrics, files in eval/, replicas withdrawn', async () => {
     const modelId = randomUUID();
     const dataId = randomUUID();
+    // Two candidates whose answers read differently to the judge: a copy of the base model (prose) and, later in
+    // training order, an untrained tiny model (random bytes). The copy must win on its MT-Bench average, although a
+    // tie would go to the later checkpoint.
     const objectPrefix = `trained_models/${modelId}/artifacts/phase2/epoch-1/`;
     for (const f of readdirSync(STARTER_DIR).filter((n) => n !== 'README.md'))
       await store.put(objectPrefix + f, readFileSync(join(STARTER_DIR, f)));
+    const gibberishPrefix = `trained_models/${modelId}/artifacts/phase2/epoch-2/`;
+    const tinyDir = mkdtempSync(join(tmpdir(), 'eval-tiny-'));
+    try {
+      writeTinyModel(tinyDir, { maxPositionEmbeddings: 2048 });
+      for (const f of readdirSync(tinyDir)) await store.put(gibberishPrefix + f, readFileSync(join(tinyDir, f)));
+    } finally {
+      rmSync(tinyDir, { recursive: true, force: true });
+    }
     const leaf = 'knowledge/geography/capitals/qna.yaml';
     const mmlubench = `data/${dataId}/node_datasets/mmlubench_knowledge_geography_capitals.jsonl`;
     const questions = [
@@ -284,7 +358,10 @@ describe('evaluation service with real engine servers, inference, taxonomy, Post
       dataId,
       taxonomyId,
       baseModel: BASE,
-      candidates: [{ phase: 2, epoch: 1, objectPrefix }],
+      candidates: [
+        { phase: 2, epoch: 1, objectPrefix },
+        { phase: 2, epoch: 2, objectPrefix: gibberishPrefix },
+      ],
     });
     await nc.request(trained.subject, encodeEvent(trained), { timeout: 5000 });
 
@@ -310,10 +387,6 @@ describe('evaluation service with real engine servers, inference, taxonomy, Post
       no_change: { knowledge_geography_capitals: 0 },
       error_rate: 0,
     });
-    // FastChat's judge prompts need more than the starter judge's 256-token context: every judgment is an error,
-    // reported as such rather than scored.
-    expect(metrics.mt_bench).toEqual({ error_rate: 1, overall_average: 0, scores: { turn_one: 0, turn_two: 0 } });
-    expect(metrics.mt_bench_branch).toEqual({ improvements: {}, regressions: {}, no_change: {}, error_rate: 1 });
 
     const files: string[] = [];
     for await (const k of store.list(`trained_models/${modelId}/eval/`)) files.push(k.slice(`trained_models/${modelId}/eval/`.length));
@@ -334,20 +407,68 @@ describe('evaluation service with real engine servers, inference, taxonomy, Post
       .trim()
       .split('\n');
     expect(branchQuestions).toHaveLength(3);
-    const judgments = (await store.getBuffer(`trained_models/${modelId}/eval/mt_bench/model_judgment.jsonl`))
-      .toString()
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { turn: number; error?: string });
-    expect(judgments.map((x) => [x.turn, x.error])).toEqual(
-      [1, 2, 1, 2].map((t) => [t, "the judge prompt does not fit the judge model's context"]),
-    );
-    const answers = (await store.getBuffer(`trained_models/${modelId}/eval/mt_bench/model_answer.jsonl`))
-      .toString()
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { turns: string[] });
+    const jsonl = async <T>(file: string): Promise<T[]> =>
+      (await store.getBuffer(`trained_models/${modelId}/eval/${file}`))
+        .toString()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as T);
+    type Answer = { question_id: number | string; model: string; turns: string[] };
+    type Judgment = { question_id: number | string; model: string; judge: string; turn: number; judgment: string; score?: number };
+    /** What the test judge said of each judged turn, recomputed from the answers the service stored. */
+    const expectedScores = (answers: Answer[], judgments: Judgment[]) =>
+      judgments.map((j) => {
+        const answer = answers.find((a) => a.question_id === j.question_id && a.model === j.model)!;
+        return judgeRating(answer.turns[j.turn - 1]);
+      });
+
+    // MT-Bench on the chosen candidate: every turn rated by the judge, each [[x]] parsed, the turn scores and the
+    // overall average their means.
+    const answers = await jsonl<Answer>('mt_bench/model_answer.jsonl');
+    const judgments = await jsonl<Judgment>('mt_bench/model_judgment.jsonl');
     expect(answers.flatMap((a) => a.turns).filter((t) => t === '$ERROR$')).toEqual([]);
+    expect(judgments.map((j) => [j.turn, j.judge])).toEqual([1, 2, 1, 2].map((t) => [t, JUDGE]));
+    expect(judgments.map((j) => j.judgment)).toEqual(
+      expectedScores(answers, judgments).map((x) => expect.stringContaining(`Rating: [[${x}]]`)),
+    );
+    expect(judgments.map((j) => j.score)).toEqual(expectedScores(answers, judgments));
+    const scores = expectedScores(answers, judgments);
+    const turn = (n: number) => round2(mean(scores.filter((_, i) => judgments[i].turn === n)));
+    expect(metrics.mt_bench).toEqual({
+      error_rate: 0,
+      overall_average: round2(mean(scores)),
+      scores: { turn_one: turn(1), turn_two: turn(2) },
+    });
+    expect(metrics.mt_bench.overall_average).toBeGreaterThan(1);
+
+    // Keep the best: each candidate's MT-Bench average was distinct, and the higher one was kept.
+    const candidates = JSON.parse((await store.getBuffer(`trained_models/${modelId}/eval/candidates.json`)).toString()) as {
+      chosen: { epoch: number };
+      candidates: { epoch: number; mt_bench: { overall_average: number; error_rate: number } }[];
+    };
+    const [copy, gibberish] = candidates.candidates;
+    expect([copy.epoch, gibberish.epoch]).toEqual([1, 2]);
+    expect(copy.mt_bench).toEqual(metrics.mt_bench);
+    expect(gibberish.mt_bench.error_rate).toBe(0);
+    expect(copy.mt_bench.overall_average).toBeGreaterThan(gibberish.mt_bench.overall_average);
+    expect(candidates.chosen.epoch).toBe(1);
+
+    // MT-Bench-branch: the skill leaf's questions, base and trained each rated per qna.yaml and compared.
+    const branchAnswers = await jsonl<Answer>('mt_bench_branch/model_answer.jsonl');
+    const branchJudgments = await jsonl<Judgment>('mt_bench_branch/model_judgment.jsonl');
+    expect(branchJudgments).toHaveLength(2 * 3);
+    expect(branchJudgments.map((j) => j.score)).toEqual(expectedScores(branchAnswers, branchJudgments));
+    const branchScores = expectedScores(branchAnswers, branchJudgments);
+    const perModel = (model: string) => round2(mean(branchScores.filter((_, i) => branchJudgments[i].model === model)));
+    const [baseScore, trainedScore] = [perModel(BASE), perModel(branchJudgments[3].model)];
+    const leafFile = 'compositional_skills/geography/capitals/qna.yaml';
+    const delta = round2(trainedScore - baseScore);
+    expect(metrics.mt_bench_branch).toEqual({
+      improvements: trainedScore > baseScore ? { [leafFile]: delta } : {},
+      regressions: trainedScore < baseScore ? { [leafFile]: delta } : {},
+      no_change: trainedScore === baseScore ? { [leafFile]: 0 } : {},
+      error_rate: 0,
+    });
 
     const runs = await firstValueFrom(evaluation.service.getEvaluation({ projectId, modelId }, new Metadata()));
     expect(runs.runs).toEqual([expect.objectContaining({ kind: 'model', status: 'evaluated', phase: 2, epoch: 1 })]);
@@ -362,8 +483,7 @@ describe('evaluation service with real engine servers, inference, taxonomy, Post
 
     // Redelivery of the same event is a no-op (inbox), a republished one finds the settled run (natural key).
     const again = defineEvents<TrainingEvents>({ subjectPrefix: prefix }).create('training.job.trained', trained.data);
-    await nc.request(again.subject, encodeEvent(again), { timeout: 5000 });
-    await new Promise((r) => setTimeout(r, 1500));
+    await publishHandled(again.subject, encodeEvent(again));
     const after = await firstValueFrom(evaluation.service.getEvaluation({ projectId, modelId }, new Metadata()));
     expect(after.runs).toHaveLength(1);
   }, 240_000);
@@ -377,15 +497,9 @@ describe('evaluation service with real engine servers, inference, taxonomy, Post
       epoch: 3,
       objectPrefix: `trained_models/${modelId}/artifacts/phase2/epoch-3/`,
     });
-    await nc.request(saved.subject, encodeEvent(saved), { timeout: 5000 });
-    await nc.request(saved.subject, encodeEvent({ ...saved, id: randomUUID() }), { timeout: 5000 });
-    let runs: evaluationV1.EvaluationRun[] = [];
-    for (let i = 0; i < 40 && runs.length === 0; i++) {
-      await new Promise((r) => setTimeout(r, 250));
-      runs = (await firstValueFrom(evaluation.service.getEvaluation({ projectId, modelId }, new Metadata()))).runs;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-    runs = (await firstValueFrom(evaluation.service.getEvaluation({ projectId, modelId }, new Metadata()))).runs;
+    await publishHandled(saved.subject, encodeEvent(saved));
+    await publishHandled(saved.subject, encodeEvent({ ...saved, id: randomUUID() }));
+    const runs = (await firstValueFrom(evaluation.service.getEvaluation({ projectId, modelId }, new Metadata()))).runs;
     expect(runs).toEqual([expect.objectContaining({ kind: 'checkpoint', status: 'evaluated', phase: 2, epoch: 3, metricsJson: '{}' })]);
   });
 
