@@ -1,9 +1,10 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsNotEmpty,
   IsObject,
@@ -13,7 +14,23 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { BoundedJson, type JsonBounds } from '../http/bounded-json';
 import { MEMBER_ROLES, type MemberRole } from '../identity/membership.entity';
+
+/**
+ * The storage reference of a project or space: the fields the watsonx.ai SDK (`resource_crn`, `delegated`, `plan_id`)
+ * and the data platform's projects API (`type`, `guid`) send; other keys are dropped like any unknown field.
+ */
+export class ContainerStorage {
+  @ApiPropertyOptional({ example: 'bmcos_object_storage', maxLength: 64 }) @IsOptional() @IsString() @MaxLength(64) type?: string;
+  @ApiPropertyOptional({ maxLength: 128 }) @IsOptional() @IsString() @MaxLength(128) guid?: string;
+  @ApiPropertyOptional({ maxLength: 512 }) @IsOptional() @IsString() @MaxLength(512) resource_crn?: string;
+  @ApiPropertyOptional({ maxLength: 128 }) @IsOptional() @IsString() @MaxLength(128) plan_id?: string;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() delegated?: boolean;
+}
+
+/** The free-form objects a project or space stores as sent (storage, compute, stage, settings). */
+const FREE_FORM: JsonBounds = { bytes: 4096, depth: 4, keys: 32 };
 
 export class CreateContainerRequest {
   @ApiProperty({ maxLength: 100 }) @IsString() @IsNotEmpty() @MaxLength(100) name!: string;
@@ -27,11 +44,25 @@ export class CreateContainerRequest {
   tags?: string[];
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) generator?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(50) type?: string;
-  @ApiPropertyOptional() @IsOptional() @IsObject() storage?: Record<string, unknown>;
-  @ApiPropertyOptional() @IsOptional() @IsArray() compute?: Record<string, unknown>[];
-  @ApiPropertyOptional() @IsOptional() @IsObject() stage?: Record<string, unknown>;
-  @ApiPropertyOptional() @IsOptional() @IsObject() settings?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: () => ContainerStorage })
+  @IsOptional()
+  @IsObject()
+  @BoundedJson(FREE_FORM)
+  @ValidateNested()
+  @Type(() => ContainerStorage)
+  storage?: ContainerStorage;
+  @ApiPropertyOptional({ type: 'array', items: { type: 'object' }, maxItems: 10 })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @BoundedJson(FREE_FORM)
+  compute?: Record<string, unknown>[];
+  @ApiPropertyOptional() @IsOptional() @IsObject() @BoundedJson(FREE_FORM) stage?: Record<string, unknown>;
+  @ApiPropertyOptional() @IsOptional() @IsObject() @BoundedJson(FREE_FORM) settings?: Record<string, unknown>;
 }
+
+/** The fields a JSON patch may set, under the same rules as at creation (container-patch.ts). */
+export class ContainerFieldsUpdate extends PartialType(PickType(CreateContainerRequest, ['name', 'description', 'tags'] as const)) {}
 
 /** `limit` and `start` are read by the paging helper (`pageRequest`), which owns their rules and messages. */
 export class ListQuery {

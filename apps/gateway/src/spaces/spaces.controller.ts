@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseArrayPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { PlatformError, WATSONX_PAGE, pageFields, pageRequest } from '@platform/common';
+import { WATSONX_PAGE, pageFields, pageRequest } from '@platform/common';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { ContainerAccessService } from '../access/container-access.service';
+import { containerPatchOf } from '../access/container-patch';
 import { CreateContainerRequest, JsonPatchOperation, ListQuery } from '../access/container.dto';
 import { spaceView } from '../access/container-views';
 import { PUBLIC_URL } from '../http/public-url';
@@ -50,23 +51,7 @@ export class SpacesController {
     @CurrentPrincipal() p: Principal,
   ) {
     const { container } = await this.access.require('space', id, p, 'editor', 'space_id');
-    const patch: { name?: string; description?: string; tags?: string[] } = {};
-    for (const op of ops) {
-      const field = op.path.slice(1) as 'name' | 'description' | 'tags';
-      if (op.op === 'remove') {
-        if (field === 'name') throw PlatformError.invalid('The name of a space cannot be removed.', 'name');
-        if (field === 'tags') patch.tags = [];
-        else patch.description = '';
-        continue;
-      }
-      const valid =
-        field === 'tags'
-          ? Array.isArray(op.value) && op.value.every((t) => typeof t === 'string')
-          : typeof op.value === 'string' && op.value.length <= 1000;
-      if (!valid || (field === 'name' && !(op.value as string).trim())) throw PlatformError.invalid(`Invalid value for ${op.path}.`, field);
-      (patch as Record<string, unknown>)[field] = op.value;
-    }
-    return spaceView(await this.containers.update(container, patch));
+    return spaceView(await this.containers.update(container, await containerPatchOf(ops)));
   }
 
   @Delete(':id')
