@@ -1,0 +1,229 @@
+/**
+ * Who may call each gateway route: one row per operation of the route table (Nest's mapped routes and /openapi.json),
+ * keyed `METHOD /path/{param}`. The authorization matrix (authorization-matrix.e2e.spec.ts) sends every row's request
+ * as each role and fails on a route without a row, a row without a route, and any outcome that differs.
+ *
+ * The policy (apps/gateway/src/auth, apps/gateway/src/access): no bearer token is 401 except on @Public() routes; a
+ * project or space route answers a non-member 403, and a member whose role is below the operation's (viewers writing,
+ * editors managing members or deleting the container) 403; platform admins act as admins everywhere. "allowed" means
+ * authorization let the request through: any answer but 401 or 403 (a 404 for an id of nothing, a 400 from the
+ * service, a success); the matrix also holds allowed answers to < 500.
+ */
+export const ROLES = ['anonymous', 'nonMember', 'viewer', 'editor', 'admin', 'platformAdmin'] as const;
+export type Role = (typeof ROLES)[number];
+export type Outcome = 401 | 403 | 'allowed';
+export type Expectation = Record<Role, Outcome>;
+
+const A = 'allowed';
+/** Token issuing and health. */
+const PUBLIC: Expectation = { anonymous: A, nonMember: A, viewer: A, editor: A, admin: A, platformAdmin: A };
+/** Any signed-in user, on their own things (their keys, their projects list, the model catalog). */
+const SIGNED_IN: Expectation = { anonymous: 401, nonMember: A, viewer: A, editor: A, admin: A, platformAdmin: A };
+const PLATFORM_ADMIN: Expectation = { anonymous: 401, nonMember: 403, viewer: 403, editor: 403, admin: 403, platformAdmin: A };
+/** Reads in a project or space, and inference in one. */
+const VIEWER: Expectation = { anonymous: 401, nonMember: 403, viewer: A, editor: A, admin: A, platformAdmin: A };
+const EDITOR: Expectation = { anonymous: 401, nonMember: 403, viewer: 403, editor: A, admin: A, platformAdmin: A };
+const ADMIN: Expectation = { anonymous: 401, nonMember: 403, viewer: 403, editor: 403, admin: A, platformAdmin: A };
+
+/** What a row's request may use: the fixtures the matrix made through the API. */
+export interface MatrixContext {
+  /** The project and space every role is a member of (as its role); a fresh one for rows marked `fresh`. */
+  project: string;
+  space: string;
+  /** A well-formed id that names nothing (allowed roles get 404). */
+  absentId: string;
+  /** A member of the project and space that member-changing rows add, change and remove (never a role's user). */
+  bystander: string;
+  /** A user's credentials and API key, for the token routes. */
+  login: { username: string; password: string };
+  apiKey: string;
+  /** The served model (watsonx and OpenAI names) and the Llama Stack draft's names for it. */
+  model: string;
+  /** A new name each call (users, keys and secrets must not collide). */
+  unique(prefix: string): string;
+}
+
+export interface MatrixRequest {
+  /** Path parameters by name; unnamed ones default to the container of the path, or `absentId`. */
+  params?: Record<string, string>;
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+export interface MatrixRow {
+  expect: Expectation;
+  /** A request that passes validation, so authorization decides (validation runs first on body routes). */
+  request?: (ctx: MatrixContext) => MatrixRequest;
+  /** The operation deletes its project or space: each role gets a fresh one, with the same members. */
+  fresh?: 'project' | 'space';
+}
+
+const VERSION = { version: '2024-05-31' };
+const inProject = (ctx: MatrixContext) => ({ query: { project_id: ctx.project } });
+const members = (ctx: MatrixContext) => ({ body: { members: [{ user_name: ctx.bystander, role: 'viewer' }] } });
+const removeMember = (ctx: MatrixContext) => ({ query: { user_names: ctx.bystander } });
+const text = (extra: Record<string, unknown>) => (ctx: MatrixContext) => ({
+  query: VERSION,
+  body: { model_id: ctx.model, project_id: ctx.project, ...extra },
+});
+const openAi = (body: (ctx: MatrixContext) => Record<string, unknown>) => (ctx: MatrixContext) => ({
+  headers: { 'OpenAI-Project': ctx.project },
+  body: body(ctx),
+});
+const llama = (body: Record<string, unknown>) => (ctx: MatrixContext) => ({ headers: { 'X-Project-Id': ctx.project }, body });
+const USER_SAYS = { role: 'user', content: 'hi' };
+const fineTuningBody = (ctx: MatrixContext) => ({
+  name: 'matrixft',
+  type: 'ilab',
+  project_id: ctx.project,
+  training_data_references: [{ type: 'container', location: { path: `data/${ctx.absentId}` } }],
+  results_reference: { type: 'container', location: { path: 'models' } },
+});
+const fineTuning = (ctx: MatrixContext) => ({ query: { ...VERSION, project_id: ctx.project } });
+
+export const AUTHORIZATION_TABLE: Record<string, MatrixRow> = {
+  'GET /health': { expect: PUBLIC },
+  // Prometheus presents PLATFORM_METRICS_TOKEN (not set here); people need a platform admin's token.
+  'GET /metrics': { expect: PLATFORM_ADMIN },
+  'GET /v1/audit_events': { expect: PLATFORM_ADMIN },
+
+  'POST /icp4d-api/v1/authorize': { expect: PUBLIC, request: (ctx) => ({ body: ctx.login }) },
+  'POST /identity/token': {
+    expect: PUBLIC,
+    request: (ctx) => ({ body: { grant_type: 'urn:ibm:params:oauth:grant-type:apikey', apikey: ctx.apiKey } }),
+  },
+  'POST /v2/users': {
+    expect: PLATFORM_ADMIN,
+    request: (ctx) => ({ body: { username: ctx.unique('matrix-new'), password: 'matrix-password' } }),
+  },
+  'GET /v2/users/me': { expect: SIGNED_IN },
+  'POST /v2/api_keys': { expect: SIGNED_IN, request: () => ({ body: { name: 'matrix-key' } }) },
+  'GET /v2/api_keys': { expect: SIGNED_IN },
+  'DELETE /v2/api_keys/{id}': { expect: SIGNED_IN },
+
+  'POST /v2/projects': { expect: SIGNED_IN, request: () => ({ body: { name: 'matrix' } }) },
+  'GET /v2/projects': { expect: SIGNED_IN },
+  'GET /v2/projects/{id}': { expect: VIEWER },
+  'DELETE /v2/projects/{id}': { expect: ADMIN, fresh: 'project' },
+  'GET /v2/projects/{id}/members': { expect: VIEWER },
+  'POST /v2/projects/{id}/members': { expect: ADMIN, request: members },
+  'PATCH /v2/projects/{id}/members': { expect: ADMIN, request: members },
+  'DELETE /v2/projects/{id}/members': { expect: ADMIN, request: removeMember },
+  'GET /v2/projects/{id}/members/{userName}': { expect: VIEWER },
+  'DELETE /v2/projects/{id}/members/{userName}': { expect: ADMIN },
+
+  'POST /v2/spaces': { expect: SIGNED_IN, request: () => ({ body: { name: 'matrix' } }) },
+  'GET /v2/spaces': { expect: SIGNED_IN },
+  'GET /v2/spaces/{id}': { expect: VIEWER },
+  'PATCH /v2/spaces/{id}': { expect: EDITOR, request: () => ({ body: [{ op: 'replace', path: '/description', value: 'matrix' }] }) },
+  'DELETE /v2/spaces/{id}': { expect: ADMIN, fresh: 'space' },
+  'GET /v2/spaces/{id}/members': { expect: VIEWER },
+  'POST /v2/spaces/{id}/members': { expect: ADMIN, request: members },
+  'PATCH /v2/spaces/{id}/members': { expect: ADMIN, request: members },
+  'DELETE /v2/spaces/{id}/members': { expect: ADMIN, request: removeMember },
+  'GET /v2/spaces/{id}/members/{userName}': { expect: VIEWER },
+  'DELETE /v2/spaces/{id}/members/{userName}': { expect: ADMIN },
+
+  'POST /v1/projects/{project_id}/taxonomies': {
+    expect: EDITOR,
+    request: () => ({ body: { name: 'matrixtax', taxonomy_path_cos: 'taxonomies/matrix-missing.tar.gz' } }),
+  },
+  'GET /v1/projects/{project_id}/taxonomies': { expect: VIEWER },
+  'GET /v1/projects/{project_id}/taxonomies/{id}': { expect: VIEWER },
+  'DELETE /v1/projects/{project_id}/taxonomies/{id}': { expect: EDITOR },
+  'POST /v1/taxonomies': {
+    expect: EDITOR,
+    request: (ctx) => ({ ...inProject(ctx), body: { name: 'matrixtax', taxonomy_path_cos: 'taxonomies/matrix-missing.tar.gz' } }),
+  },
+  'GET /v1/taxonomies': { expect: VIEWER, request: inProject },
+  'GET /v1/taxonomies/{id}': { expect: VIEWER, request: inProject },
+  'DELETE /v1/taxonomies/{id}': { expect: EDITOR, request: inProject },
+
+  'POST /api/v2/secrets': {
+    expect: EDITOR,
+    request: (ctx) => ({
+      ...inProject(ctx),
+      body: { secret_type: 'arbitrary', name: ctx.unique('matrix-secret'), payload: 'x', allowed_urls: ['https://git.example.com/'] },
+    }),
+  },
+  'GET /api/v2/secrets': { expect: VIEWER, request: inProject },
+  'GET /api/v2/secrets/{id}': { expect: VIEWER, request: inProject },
+  'DELETE /api/v2/secrets/{id}': { expect: EDITOR, request: inProject },
+
+  // Data and model jobs name a taxonomy or data run that does not exist: authorization is checked, no job starts.
+  'POST /v1/projects/{project_id}/data/{id}/cancel': { expect: EDITOR },
+  'POST /v1/data/{id}/cancel': { expect: EDITOR, request: inProject },
+  'POST /v1/projects/{project_id}/data': {
+    expect: EDITOR,
+    request: (ctx) => ({ body: { name: 'matrixdata', taxonomy_id: ctx.absentId } }),
+  },
+  'GET /v1/projects/{project_id}/data': { expect: VIEWER },
+  'GET /v1/projects/{project_id}/data/{id}': { expect: VIEWER },
+  'DELETE /v1/projects/{project_id}/data/{id}': { expect: EDITOR },
+  'POST /v1/data': { expect: EDITOR, request: (ctx) => ({ ...inProject(ctx), body: { name: 'matrixdata', taxonomy_id: ctx.absentId } }) },
+  'GET /v1/data': { expect: VIEWER, request: inProject },
+  'GET /v1/data/{id}': { expect: VIEWER, request: inProject },
+  'DELETE /v1/data/{id}': { expect: EDITOR, request: inProject },
+
+  'POST /v1/projects/{project_id}/models/{id}/cancel': { expect: EDITOR },
+  'POST /v1/models/{id}/cancel': { expect: EDITOR, request: inProject },
+  'POST /v1/projects/{project_id}/models': { expect: EDITOR, request: (ctx) => ({ body: { name: 'matrixmodel', data_id: ctx.absentId } }) },
+  'GET /v1/projects/{project_id}/models': { expect: VIEWER },
+  'GET /v1/projects/{project_id}/models/{id}': { expect: VIEWER },
+  'DELETE /v1/projects/{project_id}/models/{id}': { expect: EDITOR },
+  'POST /v1/models': { expect: EDITOR, request: (ctx) => ({ ...inProject(ctx), body: { name: 'matrixmodel', data_id: ctx.absentId } }) },
+  'GET /v1/models': { expect: VIEWER, request: inProject },
+  'GET /v1/models/{id}': { expect: VIEWER, request: inProject },
+  'DELETE /v1/models/{id}': { expect: EDITOR, request: inProject },
+
+  'POST /ml/v1/fine_tunings': { expect: EDITOR, request: (ctx) => ({ query: VERSION, body: fineTuningBody(ctx) }) },
+  'GET /ml/v1/fine_tunings': { expect: VIEWER, request: fineTuning },
+  'GET /ml/v1/fine_tunings/{id}': { expect: VIEWER, request: fineTuning },
+  'DELETE /ml/v1/fine_tunings/{id}': { expect: EDITOR, request: fineTuning },
+  'POST /ml/v1/fine_tunings/{id}/cancel': { expect: EDITOR, request: fineTuning },
+
+  'POST /ml/v1/text/generation': { expect: VIEWER, request: text({ input: 'hi', parameters: { max_new_tokens: 2 } }) },
+  'POST /ml/v1/text/generation_stream': { expect: VIEWER, request: text({ input: 'hi', parameters: { max_new_tokens: 2 } }) },
+  'POST /ml/v1/text/chat': { expect: VIEWER, request: text({ messages: [USER_SAYS], max_tokens: 2 }) },
+  'POST /ml/v1/text/chat_stream': { expect: VIEWER, request: text({ messages: [USER_SAYS], max_tokens: 2 }) },
+  'POST /ml/v1/text/embeddings': { expect: VIEWER, request: text({ inputs: ['hi'] }) },
+  'POST /ml/v1/text/rerank': { expect: VIEWER, request: text({ inputs: [{ text: 'a' }], query: 'q' }) },
+  'POST /ml/v1/text/tokenization': { expect: VIEWER, request: text({ input: 'hi' }) },
+  'GET /ml/v1/foundation_model_specs': { expect: SIGNED_IN, request: () => ({ query: VERSION }) },
+  'GET /ml/v1/foundation_model_specs/{model_id}': {
+    expect: SIGNED_IN,
+    request: (ctx) => ({ query: VERSION, params: { model_id: ctx.model } }),
+  },
+  'GET /ml/v1/foundation_model_tasks': { expect: SIGNED_IN, request: () => ({ query: VERSION }) },
+
+  'GET /openai/v1/models': { expect: SIGNED_IN },
+  'POST /openai/v1/completions': { expect: VIEWER, request: openAi((ctx) => ({ model: ctx.model, prompt: 'hi', max_tokens: 2 })) },
+  'POST /openai/v1/chat/completions': {
+    expect: VIEWER,
+    request: openAi((ctx) => ({ model: ctx.model, messages: [USER_SAYS], max_tokens: 2 })),
+  },
+  'POST /openai/v1/embeddings': { expect: VIEWER, request: openAi((ctx) => ({ model: ctx.model, input: 'hi' })) },
+
+  'POST /inference/completion': { expect: VIEWER, request: llama({ model: 'llama3_8b', content: 'hi', max_tokens: 2 }) },
+  'POST /inference/chat_completion': {
+    expect: VIEWER,
+    request: llama({ model: 'llama3_8b_chat', dialog: { message: USER_SAYS }, max_tokens: 2 }),
+  },
+  'POST /inference/batch_completion': { expect: VIEWER, request: llama({ model: 'llama3_8b', content_batch: ['hi'], max_tokens: 2 }) },
+  'POST /inference/batch_chat_completion': {
+    expect: VIEWER,
+    request: llama({ model: 'llama3_8b_chat', batch_dialogs: [{ message: USER_SAYS }], max_tokens: 2 }),
+  },
+  'POST /synthetic_data_generation/generate': {
+    expect: VIEWER,
+    request: llama({ prompts: [USER_SAYS], filtering_function: 'none', reward_scoring: { num_generations: 1, max_tokens: 2 } }),
+  },
+  'POST /reward_scoring/score': {
+    expect: VIEWER,
+    request: llama({
+      model: 'llama3_405b_reward',
+      prompt_generations: [{ dialog: { message: USER_SAYS }, k_generations: [{ role: 'assistant', content: 'hello' }] }],
+    }),
+  },
+};
