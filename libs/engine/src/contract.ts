@@ -80,6 +80,8 @@ export interface ServedModel {
   readonly config: LlamaConfig;
   readonly maxModelLen: number;
   encode(text: string, addSpecialTokens?: boolean): number[];
+  /** A lower bound on the tokens of `text` from its length alone, without tokenizing it (0 when there is none). */
+  minTokens(text: string): number;
   decode(ids: number[], skipSpecialTokens?: boolean): string;
   tokenToString(id: number): string;
   applyChatTemplate(messages: { role: string; content: string }[], addGenerationPrompt?: boolean): string;

@@ -82,6 +82,10 @@ class LocalServedModel implements ServedModel {
     return this.tokenizer.encode(text, addSpecialTokens);
   }
 
+  minTokens(text: string): number {
+    return this.tokenizer.minTokens(text);
+  }
+
   decode(ids: number[], skipSpecialTokens = true): string {
     return this.tokenizer.decode(ids, skipSpecialTokens);
   }

@@ -11,58 +11,56 @@ interface Merge {
   merged: string;
 }
 
-/** Min-heap of candidate merges keyed by (rank, left position). */
+/**
+ * Min-heap of candidate merges, each packed into one number, rank·2³² + left position, so that comparing numbers
+ * orders by rank and then leftmost first. Typed storage sized once: no allocation per push or pop.
+ */
 class MergeHeap {
-  private ranks: number[] = [];
-  private lefts: number[] = [];
+  private readonly keys: Float64Array;
+  size = 0;
 
-  get size(): number {
-    return this.ranks.length;
-  }
-
-  private less(a: number, b: number): boolean {
-    return this.ranks[a] < this.ranks[b] || (this.ranks[a] === this.ranks[b] && this.lefts[a] < this.lefts[b]);
-  }
-
-  private swap(a: number, b: number): void {
-    [this.ranks[a], this.ranks[b]] = [this.ranks[b], this.ranks[a]];
-    [this.lefts[a], this.lefts[b]] = [this.lefts[b], this.lefts[a]];
+  constructor(capacity: number) {
+    this.keys = new Float64Array(Math.max(capacity, 1));
   }
 
   push(rank: number, left: number): void {
-    this.ranks.push(rank);
-    this.lefts.push(left);
-    let i = this.ranks.length - 1;
+    const keys = this.keys;
+    const key = rank * POSITIONS + left;
+    let i = this.size++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.less(i, parent)) break;
-      this.swap(i, parent);
+      if (keys[parent] <= key) break;
+      keys[i] = keys[parent];
       i = parent;
     }
+    keys[i] = key;
   }
 
-  pop(): { rank: number; left: number } {
-    const top = { rank: this.ranks[0], left: this.lefts[0] };
-    const lastRank = this.ranks.pop() as number;
-    const lastLeft = this.lefts.pop() as number;
-    if (this.ranks.length > 0) {
-      this.ranks[0] = lastRank;
-      this.lefts[0] = lastLeft;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < this.ranks.length && this.less(l, m)) m = l;
-        if (r < this.ranks.length && this.less(r, m)) m = r;
-        if (m === i) break;
-        this.swap(i, m);
-        i = m;
-      }
+  /** The smallest key; `rankOf` and `leftOf` unpack it. */
+  pop(): number {
+    const keys = this.keys;
+    const top = keys[0];
+    const last = keys[--this.size];
+    let i = 0;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= this.size) break;
+      if (child + 1 < this.size && keys[child + 1] < keys[child]) child++;
+      if (keys[child] >= last) break;
+      keys[i] = keys[child];
+      i = child;
     }
+    keys[i] = last;
     return top;
   }
 }
+
+const POSITIONS = 2 ** 32;
+const rankOf = (key: number): number => Math.floor(key / POSITIONS);
+const leftOf = (key: number): number => key % POSITIONS;
+
+/** Words of this many characters or more are not cached (tokenizers' MAX_LENGTH). */
+const MAX_CACHED_WORD = 256;
 
 export class BpeModel {
   readonly vocab: Map<string, number>;
@@ -92,6 +90,8 @@ export class BpeModel {
   }
 
   encodeWord(word: string): number[] {
+    // Only short words are cached, as Hugging Face does: long ones are rare, and 50,000 of them would hold gigabytes.
+    if (word.length >= MAX_CACHED_WORD) return this.encodeUncached(word);
     const cached = this.cache.get(word);
     if (cached) return cached;
     const ids = this.encodeUncached(word);
@@ -114,7 +114,8 @@ export class BpeModel {
       next[i] = i + 1 < n ? i + 1 : -1;
       prev[i] = i - 1;
     }
-    const heap = new MergeHeap();
+    // Each merge queues at most two new candidates: 3n slots always suffice.
+    const heap = new MergeHeap(3 * n);
     const consider = (left: number): void => {
       const right = next[left];
       if (right < 0) return;
@@ -123,7 +124,9 @@ export class BpeModel {
     };
     for (let i = 0; i + 1 < n; i++) consider(i);
     while (heap.size > 0) {
-      const { rank, left } = heap.pop();
+      const key = heap.pop();
+      const rank = rankOf(key);
+      const left = leftOf(key);
       if (!alive[left]) continue;
       const right = next[left];
       if (right < 0) continue;
@@ -150,7 +153,7 @@ export class BpeModel {
         const bytes = new TextEncoder().encode(sym[i]);
         const byteIds = Array.from(bytes, (b) => this.vocab.get(`<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`));
         if (byteIds.every((x): x is number => x !== undefined)) {
-          ids.push(...byteIds);
+          for (const id of byteIds) ids.push(id);
           lastWasUnk = false;
           continue;
         }

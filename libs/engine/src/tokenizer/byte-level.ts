@@ -21,10 +21,15 @@ export const CHAR_TO_BYTE: ReadonlyMap<string, number> = new Map(BYTE_TO_CHAR.ma
 
 const encoder = new TextEncoder();
 
+const BYTE_TO_CODE = Uint16Array.from(BYTE_TO_CHAR, (c) => c.charCodeAt(0));
+const utf16 = new TextDecoder('utf-16le');
+
+/** One pass into UTF-16 code units (every mapped character is one), instead of a string grown character by character. */
 export function bytesToUnicode(text: string): string {
-  let out = '';
-  for (const b of encoder.encode(text)) out += BYTE_TO_CHAR[b];
-  return out;
+  const bytes = encoder.encode(text);
+  const codes = new Uint16Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) codes[i] = BYTE_TO_CODE[bytes[i]];
+  return utf16.decode(codes);
 }
 
 /** Inverse of bytesToUnicode; characters outside the map (e.g. added tokens) keep their own UTF-8 bytes. */

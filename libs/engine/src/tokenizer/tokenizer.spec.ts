@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BYTE_TO_CHAR } from './byte-level';
 import type { TokenizerJson } from './json';
@@ -141,5 +142,73 @@ describe('regex translation', () => {
   it('rewrites inline case-insensitive groups (Llama 3 pattern)', () => {
     const re = compilePattern("(?i:'s|'t|'re)|\\p{L}+");
     expect("IT'S".match(re)).toEqual(['IT', "'S"]);
+  });
+});
+
+describe('input far longer than any context', () => {
+  const byteLevel = new Tokenizer(byteLevelJson());
+  /** Fastest of three runs after a warm-up one, in ms. */
+  const fastest = (f: () => unknown): number => {
+    f();
+    let best = Infinity;
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now();
+      f();
+      best = Math.min(best, performance.now() - started);
+    }
+    return Math.max(best, 0.01);
+  };
+
+  it('encodes a 200,000-character word (its ids once overflowed the stack), in time linear in its length', () => {
+    const word = 'hell'.repeat(50_000);
+    const ids = byteLevel.encode(word, false);
+    expect(ids).toHaveLength(50_000);
+    expect(new Set(ids)).toEqual(new Set([byteLevel.tokenToId('hell')]));
+    expect(byteLevel.encode('xyz'.repeat(70_000), false)).toHaveLength(210_000);
+    expect(sp.encode('a'.repeat(200_000), false).length).toBeGreaterThan(0);
+    // 64 times the length: 64 to a few hundred times the time (a large text no longer fits the processor's caches),
+    // where a quadratic encoder takes 4,096 times. The bound sits far from both.
+    const small = 'abcdefgh'.repeat(625);
+    const large = 'abcdefgh'.repeat(40_000);
+    expect(fastest(() => byteLevel.encode(large)) / fastest(() => byteLevel.encode(small))).toBeLessThan(1_500);
+    expect(fastest(() => sp.encode(large)) / fastest(() => sp.encode(small))).toBeLessThan(1_500);
+  });
+
+  it('bounds the tokens of a text from below by its length, without tokenizing it', () => {
+    // The longest byte-level token here is "<|endoftext|>" (13 bytes); SentencePiece's longest holds a few characters.
+    expect(byteLevel.minTokens('a'.repeat(200_000))).toBe(Math.ceil(200_000 / 13));
+    expect(byteLevel.minTokens('')).toBe(0);
+    expect(sp.minTokens('a'.repeat(200_000))).toBeGreaterThan(10_000);
+    const text = fc.oneof(
+      fc.string({ unit: 'grapheme', maxLength: 300 }),
+      fc.string({ unit: 'binary', maxLength: 300 }),
+      fc
+        .array(fc.constantFrom('the', ' hell', 'o', '  ', '\n', '<|endoftext|>', '<|im_start|>', '🎉', 'ü', '𝐀'), { maxLength: 80 })
+        .map((a) => a.join('')),
+    );
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(byteLevel.minTokens(t)).toBeLessThanOrEqual(byteLevel.encode(t, false).length);
+        expect(sp.minTokens(t)).toBeLessThanOrEqual(sp.encode(t, false).length);
+      }),
+      { seed: 424242, numRuns: 300 },
+    );
+  });
+
+  it('gives no bound where the pipeline can drop or fuse input, and discounts whitespace it may strip', () => {
+    const base = byteLevelJson();
+    const unbounded: TokenizerJson[] = [
+      { ...base, pre_tokenizer: { type: 'Split', pattern: { String: 'x' }, behavior: 'Removed' } },
+      { ...base, normalizer: { type: 'Replace', pattern: { String: 'xx' }, content: '' } },
+      { ...base, normalizer: { type: 'Replace', pattern: { Regex: 'x+' }, content: 'x' } },
+      { ...base, model: { ...base.model, unk_token: '<unk>', fuse_unk: true, vocab: { ...base.model.vocab, '<unk>': 999 } } },
+    ];
+    for (const json of unbounded) expect(new Tokenizer(json).minTokens('x'.repeat(10_000))).toBe(0);
+    const stripping = new Tokenizer({ ...base, added_tokens: [{ id: 300, content: '<|endoftext|>', special: true, rstrip: true }] });
+    expect(stripping.minTokens('<|endoftext|>' + ' '.repeat(10_000))).toBe(1);
+    expect(stripping.encode('<|endoftext|>' + ' '.repeat(10_000), false)).toHaveLength(1);
+    // Lowercasing may shrink a character from 3 bytes to 1 ("K", the Kelvin sign, to "k"): the bound allows for it.
+    const lower = new Tokenizer({ ...base, normalizer: { type: 'Lowercase' } });
+    expect(lower.minTokens('\u212a'.repeat(13 * 4))).toBeLessThanOrEqual(lower.encode('\u212a'.repeat(13 * 4), false).length);
   });
 });

@@ -4,6 +4,7 @@ import { BpeModel } from './bpe';
 import { ChatTemplate, type ChatMessage, selectChatTemplate } from './chat-template';
 import { type AddedTokenJson, type PostProcessorJson, tokenContent, type TokenizerConfigJson, type TokenizerJson } from './json';
 import { buildDecoder, buildNormalizer, buildPreTokenizer, type Decode, type Normalize, type PreTokenize } from './pipeline';
+import { minTokensOf, tokenBoundOf, type TokenBound } from './token-bound';
 
 /**
  * A Hugging Face fast-tokenizer equivalent for BPE tokenizer.json files. Added tokens are cut out of the
@@ -28,9 +29,11 @@ export class Tokenizer {
   private readonly suffixIds: number[];
   private readonly chat?: ChatTemplate;
   private readonly displayCache = new Map<number, string>();
+  private readonly bound: TokenBound;
 
   constructor(json: TokenizerJson, config: TokenizerConfigJson = {}, chatTemplateOverride?: string) {
     this.model = new BpeModel(json.model);
+    this.bound = tokenBoundOf(json);
     this.idToTok = [...this.model.idToToken];
     this.tokToId = new Map(this.model.vocab);
     const special = new Set<number>();
@@ -117,9 +120,16 @@ export class Tokenizer {
     }
   }
 
+  /**
+   * Iterative throughout: one word may be the whole text (200,000 characters without a space), so its ids are
+   * appended one by one, never spread into a call's arguments (which overflowed the stack).
+   */
   encode(text: string, addSpecialTokens = true): number[] {
     const ids: number[] = [];
-    if (addSpecialTokens) ids.push(...this.prefixIds);
+    const append = (more: readonly number[]): void => {
+      for (const id of more) ids.push(id);
+    };
+    if (addSpecialTokens) append(this.prefixIds);
     for (const seg of this.splitAddedTokens(text)) {
       if (typeof seg === 'number') {
         ids.push(seg);
@@ -127,11 +137,19 @@ export class Tokenizer {
       }
       const normalized = this.normalize(seg.text);
       for (const piece of this.preTokenize(normalized, seg.start === 0)) {
-        if (piece.length > 0) ids.push(...this.model.encodeWord(piece));
+        if (piece.length > 0) append(this.model.encodeWord(piece));
       }
     }
-    if (addSpecialTokens) ids.push(...this.suffixIds);
+    if (addSpecialTokens) append(this.suffixIds);
     return ids;
+  }
+
+  /**
+   * A lower bound on `encode(text, false).length` from the text's length alone, in one pass without tokenizing: no
+   * token covers more bytes than the longest one holds (see token-bound.ts). 0 for tokenizers that allow no bound.
+   */
+  minTokens(text: string): number {
+    return minTokensOf(this.bound, text);
   }
 
   private splitAddedTokens(text: string): (number | { text: string; start: number })[] {
