@@ -11,7 +11,7 @@ import { type ChatMessage, readMessages, renderChat } from './messages';
 import { registerGenerationRoute } from './generation-route';
 import { OutputText } from './output-text';
 import { prepareIds, resolveModel } from './prompt';
-import { type OpenAISampling, checkLogprobs, choiceSeed, readSampling, resolveMaxTokens } from './sampling';
+import { type OpenAISampling, checkLogprobs, choiceSeed, readSampling, refuseTextBeyondContext, resolveMaxTokens } from './sampling';
 
 /** POST /v1/chat/completions, vLLM's OpenAI-compatible chat. */
 
@@ -49,6 +49,7 @@ function parse(ctx: ServerContext, rawBody: unknown): ChatRequest {
   const topLogprobs = logprobs ? checkLogprobs(top ?? 0, 'top_logprobs') : undefined;
   const text = renderChat(model, messages, body);
   const truncate = optInt(body, 'truncate_prompt_tokens', { min: 1 });
+  if (truncate === undefined) refuseTextBeyondContext(model, text, 'messages');
   const promptIds = prepareIds(model, model.encode(text, optBool(body, 'add_special_tokens') ?? false), truncate, 'messages');
   const maxTokens = resolveMaxTokens(sampling.maxTokens, promptIds.length, model.maxModelLen);
   const last = messages[messages.length - 1];

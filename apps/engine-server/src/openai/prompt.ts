@@ -2,6 +2,7 @@ import type { ServedModel } from '@platform/engine';
 import { InvalidRequest, modelNotFound } from '../errors';
 import { type Json, isTokenIds, optString } from '../http/body';
 import type { ModelRegistry } from '../models';
+import { refuseTextBeyondContext } from './sampling';
 
 /** The `model` field: absent means the default model, unknown is vLLM's 404. */
 export function resolveModel(models: ModelRegistry, body: Json): ServedModel {
@@ -35,6 +36,7 @@ export function readPrompts(
 ): Prompt[] {
   const one = (p: unknown): Prompt => {
     if (typeof p === 'string') {
+      if (truncate === undefined) refuseTextBeyondContext(model, p, param);
       const full = model.encode(p, addSpecialTokens);
       const ids = prepareIds(model, full, truncate, param);
       return { ids, text: ids.length === full.length ? p : model.decode(ids, true) };

@@ -1,4 +1,5 @@
-import type { SamplingParams } from '@platform/engine';
+import type { SamplingParams, ServedModel } from '@platform/engine';
+import { tokensBeyond } from '../context-bound';
 import { InvalidRequest } from '../errors';
 import { type Json, optBool, optInt, optIntList, optNumber, optObject, optStringList } from '../http/body';
 
@@ -133,6 +134,18 @@ export function resolveMaxTokens(
       `This model's maximum context length is ${maxModelLen} tokens. However, you requested ${promptLen + requested} tokens (${promptLen} in the ${what}, ${requested} in the completion). Please reduce the length of the ${what} or completion.`,
     );
   return requested;
+}
+
+/**
+ * The context check before tokenizing: `text` alone, whatever it tokenizes to, leaves no room in the context. The
+ * message is the one resolveMaxTokens gives once the tokens are counted, with the lower bound as the count.
+ */
+export function refuseTextBeyondContext(model: ServedModel, text: string, what: string): void {
+  const atLeast = tokensBeyond(model, text, model.maxModelLen - 1);
+  if (atLeast === undefined) return;
+  throw new InvalidRequest(
+    `This model's maximum context length is ${model.maxModelLen} tokens. However, you requested at least ${atLeast} tokens in the ${what}, Please reduce the length of the ${what}.`,
+  );
 }
 
 /** Sampling seeds per choice: a fixed seed gives n distinct but reproducible choices. */

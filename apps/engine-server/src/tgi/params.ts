@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { SamplingParams, ServedModel } from '@platform/engine';
+import { tokensBeyond } from '../context-bound';
 import { TgiError, modelNotFound, tgiValidation } from '../errors';
 import { type Json, asObject, optBool, optInt, optNumber, optObject, optStringList } from '../http/body';
 import type { ModelRegistry } from '../models';
@@ -68,6 +69,8 @@ export function parseTgiRequest(models: ModelRegistry, rawBody: unknown, streami
   if (truncate !== undefined && (truncate <= 0 || truncate > maxInput))
     throw tgiValidation(`\`truncate\` must be strictly positive and less than ${maxInput}. Given: ${truncate}`);
 
+  const atLeast = truncate === undefined ? tokensBeyond(model, inputs, maxInput) : undefined;
+  if (atLeast !== undefined) throw tgiValidation(`\`inputs\` must have less than ${maxInput} tokens. Given: at least ${atLeast}`);
   let promptIds = model.encode(inputs, true);
   if (truncate !== undefined && promptIds.length > truncate) promptIds = promptIds.slice(promptIds.length - truncate);
   if (promptIds.length > maxInput) throw tgiValidation(`\`inputs\` must have less than ${maxInput} tokens. Given: ${promptIds.length}`);
