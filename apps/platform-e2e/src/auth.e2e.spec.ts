@@ -297,6 +297,18 @@ describe('rate limits', () => {
     expect((await signIn('gina', 'gina-password')).status).toBe(429);
     // The account is blocked, not the address: other accounts sign in from it.
     expect((await signIn('admin', platform.secrets.adminPassword)).status).toBe(200);
+    // The block is in the audit log, after the ten failures.
+    const audit = await platform.api.request<{ audit_events: { reason: string; details: Record<string, unknown> }[] }>(
+      'GET',
+      '/v1/audit_events?action=sign_in.blocked&target=gina',
+      { token: await platform.api.adminToken() },
+    );
+    expect(audit.body.audit_events).toEqual([
+      expect.objectContaining({
+        reason: '10 failed sign-ins in a row',
+        details: expect.objectContaining({ blocked: 'account', seconds: 2 }),
+      }),
+    ]);
     // Once the block is over the real user gets in (polled: the block is 2 s, the deadline generous).
     await waitFor(async () => (await signIn('gina', 'gina-password')).status === 200, 30_000, 250);
     // ...and that success reset her count: one more wrong password is a plain 401 again.
