@@ -88,7 +88,8 @@ export class SchemaArbitraries {
 
   /**
    * Values the schema refuses: the whole value of the wrong type, out of its bounds, a required property dropped, or
-   * one property or item made invalid in turn (the rest valid), so the refusal is exercised deep in the body.
+   * one property or item made invalid in turn (the rest valid), so the refusal is exercised deep in the body. Strings
+   * also get hostile values that no shape forbids (and which may therefore be valid).
    */
   invalid(schema: JsonSchema, depth = 0): fc.Arbitrary<unknown> {
     const s = resolveSchema(this.doc, schema);
@@ -215,8 +216,8 @@ export class SchemaArbitraries {
 }
 
 function number(s: JsonSchema, cap: number | undefined): fc.Arbitrary<number> {
-  // Capped fields are counts (tokens, generations): whole and positive when valid.
-  const min = s.minimum ?? (cap !== undefined ? 1 : -1_000);
+  // Capped fields are counts (tokens, generations): whole and at least 1 when valid (0 often means "the default").
+  const min = cap !== undefined ? Math.max(s.minimum ?? 1, 1) : (s.minimum ?? -1_000);
   const max = Math.min(s.maximum ?? 100_000, cap ?? Infinity);
   const exclusive = !!s.exclusiveMinimum;
   const intMin = exclusive && Number.isInteger(min) ? min + 1 : Math.ceil(min);
