@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { PlatformError, connectGrpcService } from '@platform/common';
 import { evaluationV1, inferenceV1 } from '@platform/contracts';
+import { judgeRating, judgedAnswer, mtBenchJudge, startOpenAiTestServer, type OpenAiTestServer } from '@platform/test-fixtures';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ModelDefaults } from '../clients/model-defaults';
 import {
@@ -15,9 +16,16 @@ import { Limiter } from '../teacher/limiter';
 import { InferenceTeacher } from '../teacher/teacher-client';
 import { SyntheticDataService } from './synthetic-data.service';
 
+/**
+ * The starter model cannot judge (its context is too small for the judge prompt, so every score is 0); the judge
+ * that rates is a real OpenAI-compatible server answering "Rating: [[x]]" with x a pure function of the answer.
+ */
+const JUDGE = 'test/judge';
+
 /** Llama Stack synthetic data generation on real processes: starter model, inference and evaluation services. */
 describe('GenerateSyntheticData', () => {
   let engine: RunningProcess;
+  let judge: OpenAiTestServer;
   let inference: RunningProcess;
   let evaluation: RunningProcess;
   let service: SyntheticDataService;
@@ -31,7 +39,8 @@ describe('GenerateSyntheticData', () => {
     await admin.query(`CREATE DATABASE ${database}`);
     await admin.end();
     engine = await startStarterEngine();
-    inference = await startInferenceProcess([engine.url]);
+    judge = await startOpenAiTestServer([mtBenchJudge(JUDGE)]);
+    inference = await startInferenceProcess([engine.url, judge.url]);
     const s3 = inject('s3');
     const suffix = randomBytes(4).toString('hex');
     evaluation = await startEvaluationProcess({
@@ -68,6 +77,7 @@ describe('GenerateSyntheticData', () => {
     await evaluation?.stop();
     await inference?.stop();
     await engine?.stop();
+    await judge?.close();
   });
 
   const request = (filteringFunction: string, over: object = {}) => ({
@@ -85,20 +95,57 @@ describe('GenerateSyntheticData', () => {
     ...over,
   });
 
-  it('answers every prompt k times, scores each answer with the judge and keeps the top one', async () => {
+  it('answers every prompt k times and scores each answer with the judge: 0 when the judge gives no verdict', async () => {
     const all = await service.generate(request('none'));
     expect(all).toMatchObject({ generated: 6, kept: 6, teacherModel: STARTER_MODEL, judgeModel: STARTER_MODEL });
     for (const d of all.syntheticData) {
       expect(d.kScoredGenerations).toHaveLength(3);
       for (const g of d.kScoredGenerations) {
         expect(g.message?.role).toBe('assistant');
-        expect(typeof g.score).toBe('number');
+        // The starter judge's context cannot hold the judge prompt: no rating, score 0 (below the 1–10 range).
+        expect(g.score).toBe(0);
       }
     }
     const best = await service.generate(request('top_k'));
     expect(best.kept).toBe(2);
     for (const d of best.syntheticData) expect(d.kScoredGenerations).toHaveLength(1);
     expect(best.syntheticData.map((d) => d.prompt?.content)).toEqual(['What is the capital of France?', 'What colour is snow?']);
+  }, 300_000);
+
+  it("keeps the generation the judge rated best, from each prompt's distinct ratings", async () => {
+    // Open questions, so the teacher's three samples differ (it answers "What colour is snow?" the same way each time).
+    const prompts = ['What is the capital of France?', 'Tell me about the Sun.'];
+    const asked = { judgeModel: JUDGE, prompts: prompts.map((content) => ({ role: 'user', content })) };
+    /** The generations the judge was asked about for each prompt since `from`, as it saw them (recorded by the server). */
+    const judged = (from: number) =>
+      prompts.map((q) =>
+        judge.calls
+          .slice(from)
+          .filter((c) => c.prompt.includes(`[Question]\n${q}\n\n`))
+          .map((c) => judgedAnswer(c.prompt) as string),
+      );
+
+    const from = judge.calls.length;
+    const best = await service.generate(request('top_k', asked));
+    expect(best).toMatchObject({ generated: 6, kept: 2, judgeModel: JUDGE });
+    judged(from).forEach((candidates, i) => {
+      expect(candidates).toHaveLength(3);
+      const ratings = candidates.map(judgeRating);
+      // Distinct ratings, so "the best" is one generation and the check below cannot pass by a tie.
+      expect(new Set(ratings).size).toBe(3);
+      const top = candidates[ratings.indexOf(Math.max(...ratings))];
+      expect(best.syntheticData[i].kScoredGenerations.map((g) => [g.message?.content, g.score])).toEqual([[top, judgeRating(top)]]);
+    });
+
+    // top_k 2: the two best, best first, each with the score the judge gave it.
+    const from2 = judge.calls.length;
+    const two = await service.generate(request('top_k', { ...asked, topK: 2 }));
+    judged(from2).forEach((candidates, i) => {
+      const ranked = [...candidates].sort((a, b) => judgeRating(b) - judgeRating(a)).slice(0, 2);
+      expect(two.syntheticData[i].kScoredGenerations.map((g) => [g.message?.content, g.score])).toEqual(
+        ranked.map((c) => [c, judgeRating(c)]),
+      );
+    });
   }, 300_000);
 
   it('refuses an unknown filtering function and empty prompts with a 400', async () => {
