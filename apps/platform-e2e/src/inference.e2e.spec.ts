@@ -266,6 +266,27 @@ describe('watsonx text API errors', () => {
   });
 });
 
+describe('input far beyond the context length', () => {
+  const word = 'a'.repeat(200_000);
+
+  it('refuses a 200,000-character word with the context-length 400 in the envelope, and counts its tokens', async () => {
+    const chat = await platform.api.request('POST', `/ml/v1/text/chat?version=${VERSION}`, {
+      token,
+      body: { model_id: MODEL, project_id: projectId, messages: [{ role: 'user', content: word }], max_tokens: 1 },
+    });
+    expect(chat.status).toBe(400);
+    expect(envelopeOf(chat).message).toMatch(/maximum context length is \d+ tokens/);
+    const generation = await platform.api.request('POST', `/ml/v1/text/generation?version=${VERSION}`, {
+      token,
+      body: { model_id: MODEL, project_id: projectId, input: word },
+    });
+    expect(generation.status).toBe(400);
+    envelopeOf(generation);
+    const tok = await wx.tokenizeText({ modelId: MODEL, projectId, input: word });
+    expect(tok.result.result.token_count).toBe(200_001);
+  });
+});
+
 describe('load shedding and disconnects through the gateway', () => {
   const engineAborts = async () => {
     const text = await (await fetch(`http://127.0.0.1:${platform.options.engine?.port}/metrics`)).text();
