@@ -4,6 +4,7 @@ import { connectGrpcService } from '@platform/common';
 import { inferenceV1 } from '@platform/contracts';
 import { S3ObjectStore } from '@platform/object-store';
 import { training } from '@platform/engine';
+import { waitFor } from '@platform/test-fixtures';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { InferenceTeacher } from '../teacher/teacher-client';
 import { Limiter } from '../teacher/limiter';
@@ -66,6 +67,25 @@ describe('runSdg on the starter model', () => {
     };
   }
 
+  /** Requests the engine ended because their caller went away. */
+  const abortedAtEngine = async () =>
+    Number(
+      /vllm:request_success_total\{[^}]*finished_reason="abort"[^}]*\} (\S+)/.exec(
+        await (await fetch(`${engine.url}/metrics`)).text(),
+      )?.[1] ?? NaN,
+    );
+
+  /** Requests the engine has taken so far: those it finished, for any reason, and those it holds now. */
+  const startedAtEngine = async () => {
+    const metrics = await (await fetch(`${engine.url}/metrics`)).text();
+    const sum = (pattern: RegExp) => [...metrics.matchAll(pattern)].reduce((n, m) => n + Number(m[1]), 0);
+    return (
+      sum(/^vllm:request_success_total\{[^}]*\} (\S+)$/gm) +
+      sum(/^vllm:num_requests_running\{[^}]*\} (\S+)$/gm) +
+      sum(/^vllm:num_requests_waiting\{[^}]*\} (\S+)$/gm)
+    );
+  };
+
   const read = async (jobId: string, rel: string) => (await store.getBuffer(`${prefix}data/${jobId}/${rel}`)).toString('utf8');
   const lines = (text: string) => text.split('\n').filter((l) => l.trim() !== '');
 
@@ -105,15 +125,32 @@ describe('runSdg on the starter model', () => {
     );
     expect(await read('job-a', 'knowledge_recipe.yaml')).toContain('node_datasets/knowledge_science_astronomy_sun_p07.jsonl');
     expect(lines(await read('job-a', 'node_datasets/knowledge_science_astronomy_sun_p10.jsonl')).length).toBeGreaterThan(0);
+    // The knowledge leaf always has its benchmark: its six seed Q&A (distinct answers) become items whatever the
+    // teacher writes, with the other seed answers as the wrong options.
     const sun = manifest.leaves.find((l) => l.path.startsWith('knowledge/'));
-    if (sun?.mmlubench) {
-      for (const l of lines((await store.getBuffer(`${prefix}${sun.mmlubench}`)).toString('utf8'))) {
-        const item = JSON.parse(l) as { choices: string[]; answer: number; subject: string };
-        expect(item.choices).toHaveLength(4);
-        expect(item.answer).toBeGreaterThanOrEqual(0);
-        expect(item.subject).toBe('knowledge_science_astronomy_sun');
-      }
+    expect(sun?.mmlubench).toBe('data/job-a/node_datasets/mmlubench_knowledge_science_astronomy_sun.jsonl');
+    const items = lines((await store.getBuffer(`${prefix}${sun?.mmlubench}`)).toString('utf8')).map(
+      (l) => JSON.parse(l) as { question: string; choices: string[]; answer: number; subject: string },
+    );
+    expect(items.map((i) => i.question)).toEqual(
+      expect.arrayContaining([
+        'What is the Sun?',
+        'What is at the centre of the solar system?',
+        'Is the Sun a star?',
+        'How long does sunlight take to reach Earth?',
+        'What does the Sun give us?',
+        'How old is the Sun?',
+      ]),
+    );
+    for (const item of items) {
+      expect(item.choices).toHaveLength(4);
+      expect(new Set(item.choices).size).toBe(4);
+      expect(item.answer).toBeGreaterThanOrEqual(0);
+      expect(item.answer).toBeLessThan(4);
+      expect(item.subject).toBe('knowledge_science_astronomy_sun');
     }
+    const age = items.find((i) => i.question === 'How old is the Sun?');
+    expect(age?.choices[age.answer]).toBe('The Sun is about 4.6 billion years old.');
 
     expect(result.samples['knowledge/science/astronomy/sun/qna.yaml']).toBeGreaterThan(0);
     expect(Object.keys(result.samples).sort()).toEqual(
@@ -143,22 +180,24 @@ describe('runSdg on the starter model', () => {
     });
     const teacher = new InferenceTeacher(client.service, '00000000-0000-4000-8000-000000000001', new Limiter(4));
     const original = checkpoints.save.bind(checkpoints);
+    let startedAtStop = NaN;
     checkpoints.save = async (leaf, batch, rows) => {
       await original(leaf, batch, rows);
-      if (checkpoints.saves.length === 2) stop.abort(new Error('worker stopped'));
+      if (checkpoints.saves.length === 2) {
+        startedAtStop = await startedAtEngine();
+        stop.abort(new Error('worker stopped'));
+      }
     };
     await expect(runSdgWith(context('job-b', checkpoints, [], stop.signal), teacher, defaults)).rejects.toThrow('worker stopped');
-    // Aborting cancels the calls in flight: the engine is idle again at once, not after the queued work.
-    const idleBy = Date.now() + 3000;
-    let load = { running: -1, waiting: -1 };
-    while (Date.now() < idleBy) {
+    // Aborting stops the job's work rather than letting it drain, counted at the engine instead of timed: once it is
+    // idle, it has taken no request beyond those the teacher's limiter (4) had in flight when the job stopped.
+    const gauge = (metrics: string, name: string) =>
+      Number(/\s(\S+)$/.exec(metrics.split('\n').find((l) => l.startsWith(`${name}{`)) ?? ' NaN')![1]);
+    await waitFor(async () => {
       const metrics = await (await fetch(`${engine.url}/metrics`)).text();
-      const gauge = (name: string) => Number(/\s(\S+)$/.exec(metrics.split('\n').find((l) => l.startsWith(`${name}{`)) ?? ' NaN')![1]);
-      load = { running: gauge('vllm:num_requests_running'), waiting: gauge('vllm:num_requests_waiting') };
-      if (load.running === 0 && load.waiting === 0) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(load).toEqual({ running: 0, waiting: 0 });
+      return gauge(metrics, 'vllm:num_requests_running') === 0 && gauge(metrics, 'vllm:num_requests_waiting') === 0;
+    }, 60_000);
+    expect((await startedAtEngine()) - startedAtStop).toBeLessThanOrEqual(4);
     const kept = checkpoints.batches();
     expect(kept).toBeGreaterThanOrEqual(2);
 
@@ -181,12 +220,6 @@ describe('runSdg on the starter model', () => {
   }, 600_000);
 
   it('cancelling a teacher call cancels the generation at the engine', async () => {
-    const abortedAtEngine = async () =>
-      Number(
-        /vllm:request_success_total\{[^}]*finished_reason="abort"[^}]*\} (\S+)/.exec(
-          await (await fetch(`${engine.url}/metrics`)).text(),
-        )?.[1] ?? NaN,
-      );
     const before = await abortedAtEngine();
     const client = connectGrpcService<inferenceV1.InferenceServiceClient>('inference', inferenceV1.INFERENCE_SERVICE_NAME, {
       url: inference.url,
@@ -217,16 +250,11 @@ describe('runSdg on the starter model', () => {
     // Cancel once generations are running at the engine (a fixed delay races with a loaded machine).
     const runningAtEngine = async () =>
       Number(/vllm:num_requests_running\{[^}]*\} (\S+)/.exec(await (await fetch(`${engine.url}/metrics`)).text())?.[1] ?? 0);
-    for (let i = 0; i < 200 && (await runningAtEngine()) === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    await waitFor(async () => (await runningAtEngine()) > 0, 60_000);
     stop.abort(new Error('canceled'));
     const outcomes = await Promise.all(calls);
     client.close();
     expect(outcomes.filter((o) => o === 'canceled').length).toBeGreaterThan(0);
-    let aborted = 0;
-    for (let i = 0; i < 50 && aborted === 0; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      aborted = (await abortedAtEngine()) - before;
-    }
-    expect(aborted).toBeGreaterThan(0);
+    await waitFor(async () => (await abortedAtEngine()) > before, 60_000);
   });
 });
