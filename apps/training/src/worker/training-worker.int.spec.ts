@@ -181,8 +181,12 @@ describe('training workers on the JetStream work queue', () => {
 
     const row = (id: string) => db.getRepository(ModelJobEntity).findOneByOrFail({ id });
     for (const j of jobs) await waitFor(async () => (await row(j.id)).state === 'evaluating', 60_000);
-    // Give the duplicates time to be delivered and turned away.
-    await new Promise((r) => setTimeout(r, 1_500));
+    // The duplicates were delivered and turned away once the queue holds nothing pending or unacked.
+    const jsm = await jetstreamManager(nc);
+    await waitFor(async () => {
+      const info = await jsm.consumers.info(config.jobsStream, `${config.durablePrefix}-workers`);
+      return info.num_pending === 0 && info.num_ack_pending === 0;
+    }, 30_000);
 
     expect(executor.maxOverlap).toBe(1);
     expect([...executor.epochsTrained.values()].every((n) => n === 1)).toBe(true);
