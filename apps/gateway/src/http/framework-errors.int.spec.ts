@@ -70,5 +70,9 @@ describe('refusals made before any route runs', () => {
     const headers = await get('/openai/v1/models', `X-Padding: ${'a'.repeat(20_000)}\r\n`);
     expect(headers.statusLine).toBe('HTTP/1.1 431 Request Header Fields Too Large');
     expect(headers.body).toMatchObject({ error: { code: 'header_fields_too_large', type: 'invalid_request_error' } });
+    // A request line that is itself the overflow (a 20,000-character query) still names its route.
+    const longLine = await get(`/openai/v1/models?pad=${'q'.repeat(20_000)}`);
+    expect(longLine.statusLine).toBe('HTTP/1.1 431 Request Header Fields Too Large');
+    expect(longLine.body).toMatchObject({ error: { code: 'header_fields_too_large', type: 'invalid_request_error' } });
   });
 });

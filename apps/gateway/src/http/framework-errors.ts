@@ -61,9 +61,10 @@ export function clientErrorResponse(error: { code?: string; rawPacket?: unknown 
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? [408, 'The request did not arrive in time.']
         : [400, 'The request is not valid HTTP.'];
-  // Node hands over the bytes it read (typed by Fastify as their JSON form): the request line names the route.
+  // Node hands over the bytes it read (typed by Fastify as their JSON form): the request line names the route. Only
+  // its path is read (up to the query or the end of what was kept), since the line itself may be what overflowed.
   const head = Buffer.isBuffer(error.rawPacket) ? error.rawPacket.toString('latin1', 0, 2048) : '';
-  const path = /^[A-Z]+ (\/\S*) /.exec(head)?.[1] ?? '/';
+  const path = /^[A-Z]+ (\/[^?\s]*)/.exec(head)?.[1] ?? '/';
   const trace = randomUUID();
   const surface = errorSurfaceOf(path, publicUrl);
   const envelope = toEnvelope(
