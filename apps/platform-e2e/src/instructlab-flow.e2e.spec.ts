@@ -233,10 +233,19 @@ describe('taxonomy → data → model on the built-in engine', () => {
     const breakdown = await branchBreakdown(data.body.id, model.body.id, 'knowledge_science_astronomy_sun', seedQuestions, branch);
     console.log(`instructlab flow mmlu_branch correct answers by item source: ${JSON.stringify(breakdown)}`);
     expect(scores.length).toBeGreaterThan(0);
-    for (const s of scores) {
-      expect(s.items).toBeGreaterThanOrEqual(4);
-      expect(s.trained).toBeGreaterThanOrEqual(s.base as number);
-    }
+    for (const s of scores) expect(s.items).toBeGreaterThanOrEqual(4);
+    // The model must have learned what it was trained on, not merely not got worse: `trained >= base` also holds for
+    // a model that learned nothing (a copy of the base scores exactly the base). The flow is deterministic (SDG's
+    // default seed, the trainer's seed 42 on one thread, batch-invariant engine kernels, MMLU by log-likelihood) and
+    // on the astronomy leaf it answers 14 of 38 items before training and 17 after (0.37 → 0.45), every run; the
+    // gain is on the items built from generated pairs, which phase 1 trains on (10/23 → 13/23; seeds 4/15 both).
+    // At least 2 more items right keeps clear of "no change" and tolerates a one-item wobble should a dependency
+    // shift the generated data slightly. Counted in items: the reported accuracies are rounded to two decimals.
+    const sun = scores.find((s) => s.task === 'knowledge_science_astronomy_sun');
+    expect(sun, JSON.stringify(scores)).toBeDefined();
+    const correct = (accuracy: number | undefined) => Math.round((accuracy as number) * (sun?.items as number));
+    expect(correct(sun?.trained) - correct(sun?.base), JSON.stringify(sun)).toBeGreaterThanOrEqual(2);
+    for (const s of scores) expect(s.trained).toBeGreaterThanOrEqual(s.base as number);
     const mmluBranch = metrics.mmlu_branch as { improvements: Record<string, number>; no_change: Record<string, number> };
     expect(Object.keys({ ...mmluBranch.improvements, ...mmluBranch.no_change })).toEqual(expect.arrayContaining(scores.map((s) => s.task)));
     const tokens = metrics.tokens as { training_total: number; training_phases: { phase_1_knowledge: number; phase_2_skills: number } };
