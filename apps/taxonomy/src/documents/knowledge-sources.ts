@@ -15,16 +15,21 @@ export function knowledgeSources(leaves: readonly { path: string; qnaYaml: strin
   const sources: KnowledgeSource[] = [];
   for (const { path, qnaYaml } of leaves) {
     if (!path.startsWith('knowledge/')) continue;
-    const doc: unknown = parse(qnaYaml, { version: '1.1' });
-    const document = isRecord(doc) ? doc.document : undefined;
-    if (!isRecord(document) || typeof document.repo !== 'string' || !Array.isArray(document.patterns)) continue;
-    const commit = typeof document.commit === 'string' ? document.commit : String(document.commit ?? '');
-    const patterns = document.patterns.filter((p): p is string => typeof p === 'string');
-    const index = qnaYaml.search(/^document\s*:/m);
-    const line = index < 0 ? 1 : qnaYaml.slice(0, index).split('\n').length;
-    sources.push({ leaf: path, line, repo: document.repo, commit, patterns });
+    const source = knowledgeSourceOf(path, parse(qnaYaml, { version: '1.1' }), qnaYaml);
+    if (source) sources.push(source);
   }
   return sources;
+}
+
+/** The `document` of one knowledge leaf already parsed into plain values (`doc`), or null when it has none. */
+export function knowledgeSourceOf(path: string, doc: unknown, qnaYaml: string): KnowledgeSource | null {
+  const document = isRecord(doc) ? doc.document : undefined;
+  if (!isRecord(document) || typeof document.repo !== 'string' || !Array.isArray(document.patterns)) return null;
+  const commit = typeof document.commit === 'string' ? document.commit : String(document.commit ?? '');
+  const patterns = document.patterns.filter((p): p is string => typeof p === 'string');
+  const index = qnaYaml.search(/^document\s*:/m);
+  const line = index < 0 ? 1 : qnaYaml.slice(0, index).split('\n').length;
+  return { leaf: path, line, repo: document.repo, commit, patterns };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

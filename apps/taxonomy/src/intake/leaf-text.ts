@@ -32,6 +32,8 @@ export interface LeafText {
   texts: string[];
   /** False when the YAML did not parse into a mapping and the raw file text was used instead. */
   parsed: boolean;
+  /** The document as plain values, when it parsed (a mapping or not), for other readers of the same leaf. */
+  value?: unknown;
 }
 
 /** Training text of one qna.yaml source; falls back to the whole raw text so a broken leaf is never "free". */
@@ -49,7 +51,7 @@ export function leafText(source: string): LeafText {
     return { texts: [source], parsed: false };
   }
   const texts = trainingTextOf(doc);
-  return texts === null ? { texts: [source], parsed: false } : { texts, parsed: true };
+  return texts === null ? { texts: [source], parsed: false, value: doc } : { texts, parsed: true, value: doc };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,4 +1,4 @@
-export { validateTaxonomy } from './validate-taxonomy';
+export { misnamedLeafIssues, validateTaxonomy } from './validate-taxonomy';
 export { validateLeaf } from './validate-leaf';
 export { taxonomyRefusal, INVALID_TAXONOMY } from './taxonomy-refusal';
-export type { LeafIssue, FileIssue } from './leaf-issue';
+export { byFileThenLine, type LeafIssue, type FileIssue } from './leaf-issue';

@@ -9,12 +9,8 @@ import { validateLeaf } from './validate-leaf';
  * would skip without a word because of their name (qna.yml, QNA.yaml), a classic cause of "my data is missing".
  */
 export async function validateTaxonomy(files: ReadonlyMap<string, Buffer>, leaves: readonly string[]): Promise<LeafIssue[]> {
-  const issues: LeafIssue[] = [];
+  const issues: LeafIssue[] = misnamedLeafIssues(files.keys());
   let turnStarted = performance.now();
-  for (const file of files.keys()) {
-    if (isMisnamedLeaf(file))
-      issues.push({ file, line: 1, rule: 'file-name', message: 'InstructLab only reads files named "qna.yaml"; rename this file' });
-  }
   for (const file of leaves) {
     const data = files.get(file);
     if (data !== undefined) issues.push(...validateLeaf(file, data).map((issue) => ({ file, ...issue })));
@@ -29,6 +25,16 @@ export async function validateTaxonomy(files: ReadonlyMap<string, Buffer>, leave
 }
 
 const YIELD_AFTER_MS = 20;
+
+/** Files InstructLab would skip without a word because of their name (qna.yml, QNA.yaml): "my data is missing". */
+export function misnamedLeafIssues(paths: Iterable<string>): LeafIssue[] {
+  const issues: LeafIssue[] = [];
+  for (const file of paths) {
+    if (isMisnamedLeaf(file))
+      issues.push({ file, line: 1, rule: 'file-name', message: 'InstructLab only reads files named "qna.yaml"; rename this file' });
+  }
+  return issues;
+}
 
 function isMisnamedLeaf(path: string): boolean {
   const name = path.slice(path.lastIndexOf('/') + 1);
