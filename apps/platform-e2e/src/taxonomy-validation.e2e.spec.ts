@@ -25,7 +25,8 @@ const list = async () =>
 const lineOf = (text: string, line: string) => text.split('\n').indexOf(line) + 1;
 
 beforeAll(async () => {
-  platform = await startTestPlatform();
+  // A reading time limit low enough for the slow leaf below to reach, far above what the other uploads need.
+  platform = await startTestPlatform({ env: { PLATFORM_TAXONOMY_READ_TIME_LIMIT_MS: '2000' } });
   token = await platform.api.newUser('vera');
   project = await platform.api.newProject(token, 'validation');
 });
@@ -112,6 +113,37 @@ describe('taxonomy validation through the gateway', () => {
       code: 'invalid_taxonomy',
       message: 'knowledge/science/sun/qna.yml:1: InstructLab only reads files named "qna.yaml"; rename this file',
       target: { type: 'field', name: 'knowledge/science/sun/qna.yml' },
+    });
+  });
+
+  it('refuses a qna.yaml above 1 MiB in a 400 naming it', async () => {
+    const path = await upload(
+      `taxonomies/e2e-${run}/big-leaf.tar.gz`,
+      await tarGz([{ name: 'taxonomy/knowledge/science/big/qna.yaml', content: `${KNOWLEDGE_QNA}# ${'x'.repeat(1024 * 1024)}\n` }]),
+    );
+    const res = await create({ name: 'big-leaf', taxonomy_path_cos: path });
+    expect(res.status).toBe(400);
+    expect(envelopeOf(res)).toMatchObject({ target: { type: 'field', name: 'taxonomy_path_cos' } });
+    expect(envelopeOf(res).message).toContain('"taxonomy/knowledge/science/big/qna.yaml"');
+    expect(envelopeOf(res).message).toContain('above the 1048576-byte limit for files under knowledge/ and compositional_skills/');
+  });
+
+  it('stops reading a leaf at the time limit with a 400 naming it, serving other requests meanwhile', async () => {
+    // A flow list of 300,000 tiny items: many seconds of YAML parsing and linting, which once blocked the event loop.
+    const dense = `version: 2\ntask_description: x\ncreated_by: e2e\nseed_examples: [${'a,'.repeat(300_000)}a]\n`;
+    const slow = 'compositional_skills/writing/dense/qna.yaml';
+    const path = await upload(`taxonomies/e2e-${run}/slow-leaf.tar.gz`, await tarGz([{ name: slow, content: dense }]));
+    const order: string[] = [];
+    const creating = create({ name: 'slow-leaf', taxonomy_path_cos: path }).then((res) => (order.push('create'), res));
+    await new Promise((resolve) => setTimeout(resolve, 500)); // the reading is under way
+    await list().then(() => order.push('list'));
+    const res = await creating;
+    expect(order).toEqual(['list', 'create']);
+    expect(res.status).toBe(400);
+    expect(envelopeOf(res)).toMatchObject({
+      code: 'invalid_taxonomy',
+      message: `${slow}:1: reading the taxonomy's files took more than 2 s and stopped in this one; make it smaller or simpler`,
+      target: { type: 'field', name: slow },
     });
   });
 

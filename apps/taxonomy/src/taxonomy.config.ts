@@ -6,6 +6,14 @@ const MiB = 1024 * 1024;
 export const TaxonomyConfig = defineConfig('taxonomy', {
   // Required: without the key no secret could be opened, so the service refuses to start rather than fail later.
   secretsKey: stringSetting('PLATFORM_SECRETS_KEY'),
+  /**
+   * The process that parses and tokenizes an upload's leaves and documents (never the service's event loop): how long
+   * one taxonomy's files may take, all together, and how much heap the process has. Past either, a 400 names the file.
+   */
+  leafReading: {
+    timeLimitMs: intSetting('PLATFORM_TAXONOMY_READ_TIME_LIMIT_MS', { default: 30_000, min: 1 }),
+    maxHeapMb: intSetting('PLATFORM_TAXONOMY_READ_MAX_HEAP_MB', { default: 512, min: 128 }),
+  },
   /** How knowledge documents may be fetched. */
   documents: {
     /** Git sources on private or loopback addresses (off: only public hosts). */

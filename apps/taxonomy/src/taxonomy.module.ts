@@ -6,6 +6,7 @@ import { TaxonomyLeaves1763900000200 } from './migrations/1763900000200-taxonomy
 import { Secrets1763900000300 } from './migrations/1763900000300-secrets';
 import { SecretBindings1763900000400 } from './migrations/1763900000400-secret-bindings';
 import { TaxonomyLeafEntity } from './leaf.entity';
+import { LeafReader } from './leaf-reading';
 import { SecretEntity } from './secrets/secret.entity';
 import { SecretCipher } from './secrets/secret-cipher';
 import { SecretsGrpcController } from './secrets/secrets.grpc-controller';
@@ -36,6 +37,7 @@ import { DOCUMENT_POLICY, STORE_LOCATION, type StoreLocation } from './taxonomy.
     SecretsService,
     { provide: SECRET_CIPHER, inject: [TaxonomyConfig.token], useFactory: (c: TaxonomyConfig) => new SecretCipher(c.secretsKey) },
     { provide: DOCUMENT_POLICY, inject: [TaxonomyConfig.token], useFactory: (c: TaxonomyConfig) => c.documents },
+    { provide: LeafReader, inject: [TaxonomyConfig.token], useFactory: (c: TaxonomyConfig) => new LeafReader(c.leafReading) },
     { provide: STORE_LOCATION, useFactory: (): StoreLocation => ({ bucket: loadS3Config().bucket, endpoint: loadS3Config().endpoint }) },
   ],
 })

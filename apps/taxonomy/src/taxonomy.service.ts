@@ -21,14 +21,14 @@ import {
 import { enqueueEvent, OutboxRelay, taxonomyEvents } from '@platform/events';
 import type { ObjectStore } from '@platform/object-store';
 import type { DataSource } from 'typeorm';
-import { fetchLeafDocuments, knowledgeSources, type FetchedDocument } from './documents';
-import { countTokens, estimateTaxonomyTokens, readTaxonomyArchive } from './intake';
+import { fetchLeafDocuments, type FetchedDocument } from './documents';
+import { readTaxonomyArchive } from './intake';
 import { archiveErrorToPlatform } from './intake-errors';
-import { leafKindOf } from './content/leaf-kind';
 import { TaxonomyLeafEntity, type StoredLeafDocument } from './leaf.entity';
 import { SecretsService } from './secrets/secrets.service';
 import { TaxonomyEntity } from './taxonomy.entity';
-import { taxonomyRefusal, validateTaxonomy } from './validation';
+import { taxonomyRefusal } from './validation';
+import { LeafReader, leafReadingRefusal, readingProblems, readingTokens } from './leaf-reading';
 import { LOGGER, OBJECT_STORE } from '@platform/service';
 import { DOCUMENT_POLICY, STORE_LOCATION, type DocumentPolicy, type StoreLocation } from './taxonomy.tokens';
 
@@ -57,6 +57,7 @@ export class TaxonomyService {
     private readonly secrets: SecretsService,
     @Inject(DOCUMENT_POLICY) private readonly documentPolicy: DocumentPolicy,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly leafReader: LeafReader,
   ) {}
 
   private get repo() {
@@ -82,26 +83,34 @@ export class TaxonomyService {
       throw PlatformError.invalid(`No taxonomy archive at "${path}" in bucket "${this.location.bucket}".`, 'taxonomy_path_cos');
     }
     const archive = await readTaxonomyArchive(await this.store.get(path)).catch(archiveErrorToPlatform);
+    // Parsing and tokenizing happen in the leaf reader's process, within its time and memory limits: never here.
+    const readings = await this.leafReader
+      .read(archive.leaves.map((leaf) => ({ path: leaf, data: archive.files.get(leaf) ?? Buffer.alloc(0) })))
+      .catch(leafReadingRefusal);
     // Every problem of every leaf in one refusal: contributors fix a taxonomy in one round, not one per error.
     // It runs first so an archive holding only misnamed leaves (qna.yml) is told to rename them.
-    const problems = await validateTaxonomy(archive.files, archive.leaves);
+    const problems = readingProblems(archive.files.keys(), readings);
     if (problems.length > 0) throw taxonomyRefusal(problems);
     if (archive.leaves.length === 0) {
       throw PlatformError.invalid('The archive holds no qna.yaml under knowledge/ or compositional_skills/.', 'taxonomy_path_cos');
     }
-    const tokens = estimateTaxonomyTokens(archive.files, archive.leaves);
-    const leaves = archive.leaves.map((path) => ({ path, qnaYaml: archive.files.get(path)?.toString('utf8') ?? '' }));
+    const tokens = readingTokens(readings);
+    const leaves = readings.map((r) => ({ path: r.path, qnaYaml: archive.files.get(r.path)?.toString('utf8') ?? '', kind: r.kind }));
     const credential = input.secretsManager?.gitId ? await this.secrets.gitCredential(input.projectId, input.secretsManager.gitId) : null;
-    const fetched = await fetchLeafDocuments(knowledgeSources(leaves), { ...this.documentPolicy, credential });
+    const sources = readings.flatMap((r) => (r.source ? [r.source] : []));
+    const fetched = await fetchLeafDocuments(sources, { ...this.documentPolicy, credential });
     if (fetched.issues.length > 0) throw taxonomyRefusal(fetched.issues);
+    const documentTokens = await this.leafReader
+      .countTokens(fetched.documents.map((doc) => ({ name: doc.leaf, text: doc.text })))
+      .catch(leafReadingRefusal);
 
     const id = randomUUID();
     const documentsPrefix = `taxonomies/${id}/documents/`;
     const storedDocuments = new Map<string, StoredLeafDocument[]>();
     try {
-      for (const doc of fetched.documents) {
+      for (const [i, doc] of fetched.documents.entries()) {
         storedDocuments.set(doc.leaf, [...(storedDocuments.get(doc.leaf) ?? []), await this.storeDocument(documentsPrefix, doc)]);
-        const docTokens = countTokens(doc.text);
+        const docTokens = documentTokens[i];
         tokens.perLeaf[doc.leaf] = (tokens.perLeaf[doc.leaf] ?? 0) + docTokens;
         tokens.dataTokensEstimated += docTokens;
       }
@@ -122,10 +131,10 @@ export class TaxonomyService {
           }),
         );
         await m.getRepository(TaxonomyLeafEntity).insert(
-          leaves.map(({ path, qnaYaml }) => ({
+          leaves.map(({ path, qnaYaml, kind }) => ({
             taxonomyId: row.id,
             path,
-            kind: leafKindOf(path, qnaYaml),
+            kind,
             qnaYaml,
             documents: storedDocuments.get(path) ?? [],
           })),
