@@ -185,18 +185,26 @@ describe('EmbedCoalescer', () => {
     } as unknown as ModelServerAdapter;
     const p = new Pool('m', { maxConcurrency: 4, maxQueue: 4 });
     p.add(new Replica(adapter, 'm'));
-    const c = new EmbedCoalescer({ windowMs: 1, maxInputs: 100, inFlightPerReplica: 1 });
-    const first = c.embed(p, ['a'], undefined, signal());
-    await vi.waitFor(() => expect(calls).toHaveLength(1));
-    // The backend is busy: these wait for it however long it takes, not for the 1 ms window.
-    const rest = [c.embed(p, ['b'], undefined, signal()), c.embed(p, ['cc'], undefined, signal())];
-    await new Promise((r) => setTimeout(r, 20));
-    expect(calls).toHaveLength(1);
-    gates.shift()?.();
-    await vi.waitFor(() => expect(calls).toEqual([['a'], ['b', 'cc']]));
-    gates.shift()?.();
-    expect((await first).vectors).toEqual([[1]]);
-    expect((await Promise.all(rest)).map((r) => r.vectors)).toEqual([[[1]], [[2]]]);
+    // Fake time, so "however long it takes" is a full second past the 1 ms window on any machine.
+    vi.useFakeTimers();
+    try {
+      const c = new EmbedCoalescer({ windowMs: 1, maxInputs: 100, inFlightPerReplica: 1 });
+      const first = c.embed(p, ['a'], undefined, signal());
+      await vi.advanceTimersByTimeAsync(1);
+      expect(calls).toHaveLength(1);
+      // The backend is busy: these wait for it however long it takes, not for the 1 ms window.
+      const rest = [c.embed(p, ['b'], undefined, signal()), c.embed(p, ['cc'], undefined, signal())];
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(calls).toHaveLength(1);
+      gates.shift()?.();
+      await vi.advanceTimersByTimeAsync(1);
+      expect(calls).toEqual([['a'], ['b', 'cc']]);
+      gates.shift()?.();
+      expect((await first).vectors).toEqual([[1]]);
+      expect((await Promise.all(rest)).map((r) => r.vectors)).toEqual([[[1]], [[2]]]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('attributes the token total in proportion to text length', () => {
