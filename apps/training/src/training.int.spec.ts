@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { trainingV1 } from '@platform/contracts';
@@ -63,6 +63,19 @@ async function keys(prefix: string): Promise<string[]> {
 }
 
 const job = async (id: string) => (await client.get({ projectId, id })).modelJob as trainingV1.ModelJob;
+
+/** Resolves once a durable consumer holds no message pending or awaiting an ack: what it was given is handled. */
+async function settled(stream: string, durable: string): Promise<void> {
+  const jsm = await jetstreamManager(nc);
+  await waitUntil(
+    `${durable} settled`,
+    async () => {
+      const info = await jsm.consumers.info(stream, durable);
+      return info.num_pending === 0 && info.num_ack_pending === 0;
+    },
+    30_000,
+  );
+}
 
 async function publishEvaluation(
   type: 'evaluation.model.evaluated' | 'evaluation.model.failed',
@@ -233,7 +246,8 @@ describe('training service', () => {
       await store.getBuffer(`${best.objectPrefix}model.safetensors`),
     );
     const after = await keys(`trained_models/${id}/`);
-    await new Promise((r) => setTimeout(r, 1000));
+    // The verdict's handler is done once its consumer holds nothing unacked: nothing is written past that point.
+    await settled(env.PLATFORM_EVENTS_STREAM as string, `${env.PLATFORM_TRAINING_DURABLE_PREFIX}-evaluation-results`);
     expect(await keys(`trained_models/${id}/`)).toEqual(after);
     expect(events.of('training.job.completed', id)).toHaveLength(1);
   }, 180_000);
@@ -283,9 +297,12 @@ describe('training service', () => {
     expect(canceled.completedAt).toBeInstanceOf(Date);
     await waitUntil('trainer stopped', () => trainerProcessesOf(id).length === 0, 10_000);
     await waitUntil('work dir removed', () => !existsSync(join(root, 'work', id, 'attempt-1')), 10_000);
-    const checkpoints = events.of('training.checkpoint.saved', id).length;
-    await new Promise((r) => setTimeout(r, 1500));
-    expect(events.of('training.checkpoint.saved', id)).toHaveLength(checkpoints);
+    const checkpoints = (await job(id)).checkpoints.length;
+    // The worker has let go of the job once the job queue holds nothing pending or unacked: no checkpoint can be
+    // saved after that, and each one saved before is announced once.
+    await settled(env.PLATFORM_TRAINING_JOBS_STREAM as string, `${env.PLATFORM_TRAINING_DURABLE_PREFIX}-workers`);
+    expect((await job(id)).checkpoints).toHaveLength(checkpoints);
+    await waitUntil('checkpoints announced', () => events.of('training.checkpoint.saved', id).length === checkpoints, 30_000);
     expect((await job(id)).status).toBe(S.MODEL_JOB_STATUS_CANCELED);
     await expect(client.cancel({ projectId, id })).resolves.toBeTruthy();
 
