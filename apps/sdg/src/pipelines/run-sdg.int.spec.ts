@@ -4,7 +4,7 @@ import { connectGrpcService } from '@platform/common';
 import { inferenceV1 } from '@platform/contracts';
 import { S3ObjectStore } from '@platform/object-store';
 import { training } from '@platform/engine';
-import { waitFor } from '@platform/test-fixtures';
+import { startOpenAiTestServer, waitFor, type OpenAiTestServer } from '@platform/test-fixtures';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { InferenceTeacher } from '../teacher/teacher-client';
 import { Limiter } from '../teacher/limiter';
@@ -14,11 +14,16 @@ import { createRunSdg, runSdgWith } from './run-sdg';
 import { MemoryCheckpoints } from './testing/memory-checkpoints';
 import { SUN_DOCUMENT, sampleLeaves } from './testing/sample-taxonomy';
 import { STARTER_MODEL, startInferenceProcess, startStarterEngine, type RunningProcess } from './testing/starter-stack';
+import { judgeApproves, judgedQuestion, verdictJudge } from './testing/verdict-judge';
+
+/** The starter model cannot judge (it names no verdict, so nothing is vetoed); this one does, predictably. */
+const JUDGE = 'test/sdg-judge';
 
 /** The whole generation on the REAL starter model: engine server process + inference service process + S3. */
 describe('runSdg on the starter model', () => {
   const defaults = defaultSdgConfig().generation;
   let engine: RunningProcess;
+  let judge: OpenAiTestServer;
   let inference: RunningProcess;
   let store: S3ObjectStore;
   const prefix = `sdg-int-${randomBytes(4).toString('hex')}/`;
@@ -35,13 +40,15 @@ describe('runSdg on the starter model', () => {
     });
     await store.put(docKey, Buffer.from(SUN_DOCUMENT));
     engine = await startStarterEngine();
-    inference = await startInferenceProcess([engine.url]);
+    judge = await startOpenAiTestServer([verdictJudge(JUDGE)]);
+    inference = await startInferenceProcess([engine.url, judge.url]);
     process.env.PLATFORM_INFERENCE_GRPC_URL = inference.url;
   }, 300_000);
 
   afterAll(async () => {
     await inference?.stop();
     await engine?.stop();
+    await judge?.close();
     delete process.env.PLATFORM_INFERENCE_GRPC_URL;
   });
 
@@ -169,6 +176,43 @@ describe('runSdg on the starter model', () => {
     expect(last.done).toBe(last.total);
     // Each batch was saved exactly once.
     expect(new Set(checkpoints.saves.map((s) => `${s.leaf}#${s.batch}`)).size).toBe(checkpoints.saves.length);
+  }, 600_000);
+
+  it("keeps exactly what a judge with verdicts passes: refused questions are filtered out of every leaf's rows", async () => {
+    const from = judge.calls.length;
+    const checkpoints = new MemoryCheckpoints();
+    await createRunSdg(defaults)({ ...context('job-c', checkpoints, []), judgeModel: JUDGE });
+    const judged = [...new Set(judge.calls.slice(from).map((c) => judgedQuestion(c.prompt)))];
+    expect(judged).not.toContain(undefined);
+    const approved = (judged as string[]).filter(judgeApproves);
+    const refused = (judged as string[]).filter((q) => !judgeApproves(q));
+    // Both verdicts were given, so the filters had something to keep and something to drop.
+    expect(approved.length).toBeGreaterThan(0);
+    expect(refused.length).toBeGreaterThan(0);
+    // Every judging block saw a verdict it could parse (the explanation columns hold the judge's own words).
+    const kept: { question: string; explanations: string[] }[] = [];
+    for (const leaf of sampleLeaves(docKey))
+      for (const rows of (await checkpoints.load(leaf.path)).values())
+        for (const row of rows as Record<string, unknown>[])
+          kept.push({
+            question: String(row.question),
+            explanations: Object.entries(row)
+              .filter(([k]) => k.endsWith('_explanation') || k.endsWith('_feedback'))
+              .map(([, v]) => String(v)),
+          });
+    expect(kept.length).toBeGreaterThan(0);
+    // A kept row's question is one the judge approved (grounded skills prefix it with its context); none it refused.
+    const judgedAs = (question: string) => (judged as string[]).filter((q) => question === q || question.endsWith(`\n\n${q}`));
+    for (const row of kept) {
+      expect(judgedAs(row.question), row.question).not.toEqual([]);
+      expect(judgedAs(row.question).every(judgeApproves), row.question).toBe(true);
+      expect(row.explanations.length, row.question).toBeGreaterThan(0);
+      expect(
+        row.explanations.every((e) => e === 'The question and its answer were read with care.'),
+        row.question,
+      ).toBe(true);
+    }
+    for (const q of refused) expect(kept.filter((row) => judgedAs(row.question).includes(q))).toEqual([]);
   }, 600_000);
 
   it('resumes: a stopped job keeps its finished batches and a rerun only runs the rest, without duplicates', async () => {
