@@ -12,6 +12,7 @@ import {
   type PlatformOptions,
   type PlatformSecrets,
   type RunningPlatform,
+  type Supervisor,
 } from '@platform/launcher';
 import { Api } from './api';
 import type { PlatformEvents } from './events';
@@ -45,10 +46,15 @@ export interface TestPlatformOptions {
   env?: NodeJS.ProcessEnv;
   /** More model servers (base URLs) the inference service discovers next to the built-in engine server. */
   extraBackends?: string[];
+  /** PostgreSQL and NATS of the test's own (e.g. to crash them) instead of the shared test servers. */
+  servers?: { databaseUrl: string; natsUrl: string };
+  /** Restarts crashed processes (default: the launcher's, logging to stdout). */
+  supervisor?: Supervisor;
 }
 
 export async function startTestPlatform(o: TestPlatformOptions = {}): Promise<TestPlatform> {
-  const baseUrl = inject('databaseUrl');
+  const baseUrl = o.servers?.databaseUrl ?? inject('databaseUrl');
+  const natsUrl = o.servers?.natsUrl ?? inject('natsUrl');
   const database = `e2e_${randomBytes(6).toString('hex')}`;
   const admin = new Client({ connectionString: baseUrl });
   await admin.connect();
@@ -58,12 +64,13 @@ export async function startTestPlatform(o: TestPlatformOptions = {}): Promise<Te
   const dataDir = mkdtempSync(join(tmpdir(), 'platform-e2e-'));
   chmodSync(dataDir, 0o755);
   const s3 = inject('s3');
-  const events: PlatformEvents = { natsUrl: inject('natsUrl'), stream: `E2E_EVENTS_${database}`, prefix: `e2e.${database}.events` };
+  const events: PlatformEvents = { natsUrl, stream: `E2E_EVENTS_${database}`, prefix: `e2e.${database}.events` };
   const options: PlatformOptions = {
+    supervisor: o.supervisor,
     dataDir,
     ports: { gateway: await freePort(), services: await servicePorts(() => freePort()) },
     databaseUrl: baseUrl.replace(/\/[^/]+$/, `/${database}`),
-    natsUrl: inject('natsUrl'),
+    natsUrl,
     s3: { endpoint: s3.endpoint, bucket: s3.bucket, accessKey: s3.accessKey, secretKey: s3.secretKey },
     secrets: {
       adminPassword: 'admin-e2e-password',
