@@ -78,8 +78,10 @@ describe('InstructLab field rules', () => {
   });
 
   it('the linear COS pattern stays fast on inputs that make the seed regex backtrack', () => {
+    // The seed regex needs exponential time in the length of such an input (99 characters would never finish);
+    // a linear one takes microseconds for 100,000. A very generous bound, so a busy machine cannot fail it.
     const t0 = performance.now();
-    expect(COS_PATH.pattern.test(`${'a'.repeat(99)}/`)).toBe(false);
-    expect(performance.now() - t0).toBeLessThan(50);
+    expect(COS_PATH.pattern.test(`${'a'.repeat(100_000)}/`)).toBe(false);
+    expect(performance.now() - t0).toBeLessThan(2_000);
   });
 });
