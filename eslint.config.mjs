@@ -29,7 +29,8 @@ const SCOPE_USES = {
   // A client of the public REST API only.
   'scope:cli': [],
   'scope:engine-server': ['scope:engine'],
-  'scope:taxonomy': ['scope:service'],
+  // Its token estimates merge byte pairs with the engine tokenizer's merge.
+  'scope:taxonomy': ['scope:service', 'scope:engine'],
   'scope:inference': ['scope:service'],
   // Both count tokens with the engine's tokenizer; training also runs the engine's trainer in-process.
   'scope:sdg': ['scope:service', 'scope:engine'],

@@ -19,7 +19,16 @@ export {
   type StoredDtype,
   type ReadOptions,
 } from './safetensors';
-export { Tokenizer, ChatTemplate, type ChatMessage, type TokenizerJson, type TokenizerConfigJson, type AddedTokenJson } from './tokenizer';
+export {
+  Tokenizer,
+  ChatTemplate,
+  mergeByRank,
+  type ChatMessage,
+  type TokenizerJson,
+  type TokenizerConfigJson,
+  type AddedTokenJson,
+  type PairRank,
+} from './tokenizer';
 export { LlamaModel, type ForwardSeq, type ModelOptions } from './model';
 export type { Scheduler } from './scheduler';
 export * as training from './training';
