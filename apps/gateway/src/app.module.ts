@@ -14,13 +14,7 @@ import { UpstreamReadiness } from './health/upstream-readiness';
 import { GatewayConfig } from './gateway.config';
 import { PUBLIC_URL } from './http/public-url';
 import { AdminBootstrap } from './identity/admin-bootstrap';
-import { ApiKeyEntity } from './identity/api-key.entity';
-import { ContainerEntity } from './identity/container.entity';
-import { MembershipEntity } from './identity/membership.entity';
-import { IdentitySchema1763900000000 } from './identity/migrations/1763900000000-identity-schema';
-import { RateLimits1763900000010 } from './identity/migrations/1763900000010-rate-limits';
-import { AuditEvents1763900000020 } from './identity/migrations/1763900000020-audit-events';
-import { UserEntity } from './identity/user.entity';
+import { IDENTITY_DATABASE } from './identity/identity-database';
 import { UsersService } from './identity/users.service';
 import { ProjectsController } from './projects/projects.controller';
 import { SpacesController } from './spaces/spaces.controller';
@@ -42,23 +36,16 @@ import { ApiRateLimiter } from './rate-limit/api-rate-limiter';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { rateLimitStoreProvider } from './rate-limit/rate-limit-store';
 import { SignInThrottle } from './rate-limit/sign-in-throttle';
-import { AuditEventEntity } from './audit/audit-event.entity';
 import { AuditEventsController } from './audit/audit-events.controller';
 import { AuditLog } from './audit/audit-log';
 import { SignIns } from './auth/sign-ins';
-
-export const IDENTITY_SCHEMA = 'identity';
 
 @Module({
   imports: [
     PlatformServiceModule.forRoot({
       name: 'gateway',
       config: GatewayConfig,
-      database: {
-        schema: IDENTITY_SCHEMA,
-        entities: [UserEntity, ApiKeyEntity, ContainerEntity, MembershipEntity, AuditEventEntity],
-        migrations: [IdentitySchema1763900000000, RateLimits1763900000010, AuditEvents1763900000020],
-      },
+      database: IDENTITY_DATABASE,
       // HTTP, not gRPC: its /health is the HealthController's.
       grpc: false,
     }),

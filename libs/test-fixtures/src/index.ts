@@ -7,3 +7,4 @@ export { createTestCertificate, type TestCertificate } from './test-certificate'
 export { waitFor } from './wait-for';
 export { judgeRating, judgedAnswer, mtBenchJudge, wordShare } from './mt-bench-judge';
 export { startOpenAiTestServer, type OpenAiTestServer, type ServedCall, type TestModel } from './openai-test-server';
+export { createTestDatabase } from './test-database';

@@ -1,18 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { serviceDataSourceOptions } from '@platform/common';
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { createTestDatabase } from '@platform/test-fixtures';
+import { identityTestDataSource } from '../testing/identity-test-database';
+import { UserEntity } from '../identity/user.entity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { AuditEventEntity } from '../audit/audit-event.entity';
 import { AuditLog } from '../audit/audit-log';
 import type { Principal } from '../auth/principal';
-import { ApiKeyEntity } from '../identity/api-key.entity';
-import { ContainerEntity } from '../identity/container.entity';
-import { MembershipEntity } from '../identity/membership.entity';
-import { IdentitySchema1763900000000 } from '../identity/migrations/1763900000000-identity-schema';
-import { AuditEvents1763900000020 } from '../identity/migrations/1763900000020-audit-events';
-import { UserEntity } from '../identity/user.entity';
 import { ContainerAccessService } from './container-access.service';
 import { ContainersService } from './containers.service';
 
@@ -22,20 +14,7 @@ let containers: ContainersService;
 const users: Record<string, Principal> = {};
 
 beforeAll(async () => {
-  const database = `members_${randomBytes(5).toString('hex')}`;
-  const admin = new Client({ connectionString: inject('databaseUrl') });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  await admin.end();
-  db = new DataSource(
-    await serviceDataSourceOptions({
-      url: inject('databaseUrl').replace(/\/[^/]+$/, `/${database}`),
-      schema: 'identity',
-      entities: [UserEntity, ApiKeyEntity, ContainerEntity, MembershipEntity, AuditEventEntity],
-      migrations: [IdentitySchema1763900000000, AuditEvents1763900000020],
-    }),
-  );
-  await db.initialize();
+  db = await identityTestDataSource(await createTestDatabase('members'));
   containers = new ContainersService(db, new ContainerAccessService(db, { accessCacheMs: 0 }), new AuditLog(db));
   for (const name of ['ada', 'bob', 'cyd']) {
     const row = await db.getRepository(UserEntity).save({ username: name, passwordHash: 'x', role: 'user', defaultProjectId: null });

@@ -1,18 +1,13 @@
-import { randomBytes } from 'node:crypto';
-import { NEWEST_FIRST, keysetPage, serviceDataSourceOptions } from '@platform/common';
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { NEWEST_FIRST, keysetPage } from '@platform/common';
+import type { DataSource } from 'typeorm';
+import { createTestDatabase } from '@platform/test-fixtures';
+import { identityTestDataSource } from '../testing/identity-test-database';
+import { UserEntity } from '../identity/user.entity';
+import { AuditEventEntity } from './audit-event.entity';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContainerAccessService } from '../access/container-access.service';
 import { ContainersService } from '../access/containers.service';
 import type { Principal } from '../auth/principal';
-import { ApiKeyEntity } from '../identity/api-key.entity';
-import { ContainerEntity } from '../identity/container.entity';
-import { MembershipEntity } from '../identity/membership.entity';
-import { IdentitySchema1763900000000 } from '../identity/migrations/1763900000000-identity-schema';
-import { AuditEvents1763900000020 } from '../identity/migrations/1763900000020-audit-events';
-import { UserEntity } from '../identity/user.entity';
-import { AuditEventEntity } from './audit-event.entity';
 import { filterAuditEvents, type AuditQuery } from './audit-filters';
 import { AuditLog } from './audit-log';
 
@@ -22,20 +17,7 @@ let containers: ContainersService;
 const users: Record<string, Principal & { clientAddress: string }> = {};
 
 beforeAll(async () => {
-  const database = `audit_${randomBytes(5).toString('hex')}`;
-  const admin = new Client({ connectionString: inject('databaseUrl') });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  await admin.end();
-  db = new DataSource(
-    await serviceDataSourceOptions({
-      url: inject('databaseUrl').replace(/\/[^/]+$/, `/${database}`),
-      schema: 'identity',
-      entities: [UserEntity, ApiKeyEntity, ContainerEntity, MembershipEntity, AuditEventEntity],
-      migrations: [IdentitySchema1763900000000, AuditEvents1763900000020],
-    }),
-  );
-  await db.initialize();
+  db = await identityTestDataSource(await createTestDatabase('audit'));
   audit = new AuditLog(db);
   containers = new ContainersService(db, new ContainerAccessService(db, { accessCacheMs: 0 }), audit);
   for (const name of ['ada', 'bob']) {

@@ -1,16 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { serviceDataSourceOptions } from '@platform/common';
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import type { DataSource } from 'typeorm';
+import { createTestDatabase } from '@platform/test-fixtures';
+import { identityTestDataSource } from '../testing/identity-test-database';
 import { AuditEventEntity } from '../audit/audit-event.entity';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AuditLog } from '../audit/audit-log';
-import { ApiKeyEntity } from './api-key.entity';
-import { ContainerEntity } from './container.entity';
-import { MembershipEntity } from './membership.entity';
-import { IdentitySchema1763900000000 } from './migrations/1763900000000-identity-schema';
-import { AuditEvents1763900000020 } from './migrations/1763900000020-audit-events';
-import { UserEntity } from './user.entity';
 import { UsersService } from './users.service';
 
 let db: DataSource;
@@ -18,20 +11,7 @@ let users: UsersService;
 const ADMIN = { userId: '00000000-0000-4000-8000-000000000001', username: 'root', clientAddress: '192.0.2.1' };
 
 beforeAll(async () => {
-  const database = `users_${randomBytes(5).toString('hex')}`;
-  const admin = new Client({ connectionString: inject('databaseUrl') });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  await admin.end();
-  db = new DataSource(
-    await serviceDataSourceOptions({
-      url: inject('databaseUrl').replace(/\/[^/]+$/, `/${database}`),
-      schema: 'identity',
-      entities: [UserEntity, ApiKeyEntity, ContainerEntity, MembershipEntity, AuditEventEntity],
-      migrations: [IdentitySchema1763900000000, AuditEvents1763900000020],
-    }),
-  );
-  await db.initialize();
+  db = await identityTestDataSource(await createTestDatabase('users'));
   users = new UsersService(db, new AuditLog(db));
   await users.create('known', 'the-right-password', 'user', ADMIN);
 });

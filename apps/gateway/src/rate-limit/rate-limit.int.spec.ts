@@ -1,11 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { createLogger, serviceDataSourceOptions } from '@platform/common';
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createLogger } from '@platform/common';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayConfig } from '../gateway.config';
-import { IdentitySchema1763900000000 } from '../identity/migrations/1763900000000-identity-schema';
-import { RateLimits1763900000010 } from '../identity/migrations/1763900000010-rate-limits';
+import { createTestDatabase } from '@platform/test-fixtures';
+import { identityTestDataSource } from '../testing/identity-test-database';
 import { ApiRateLimiter } from './api-rate-limiter';
 import { RateLimitStore } from './rate-limit-store';
 import { SignInThrottle } from './sign-in-throttle';
@@ -35,22 +32,8 @@ function replica(storeUrl = url) {
 }
 
 beforeAll(async () => {
-  const database = `rate_limits_${randomBytes(5).toString('hex')}`;
-  const admin = new Client({ connectionString: inject('databaseUrl') });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  await admin.end();
-  url = inject('databaseUrl').replace(/\/[^/]+$/, `/${database}`);
-  const db = new DataSource(
-    await serviceDataSourceOptions({
-      url,
-      schema: 'identity',
-      entities: [],
-      migrations: [IdentitySchema1763900000000, RateLimits1763900000010],
-    }),
-  );
-  await db.initialize();
-  await db.destroy();
+  url = await createTestDatabase('rate_limits');
+  await (await identityTestDataSource(url)).destroy();
 });
 
 afterAll(async () => {
