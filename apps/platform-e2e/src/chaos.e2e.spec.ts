@@ -11,7 +11,7 @@ import { watchHealth } from './support/chaos/health-watch';
 import { JobKind, type JobEffects } from './support/chaos/jobs';
 import { startPrivateServers, type PrivateServers } from './support/chaos/private-servers';
 import { startStream, TERMINAL_OUTCOMES, type StreamOutcome } from './support/chaos/streams';
-import { completedDataRun } from './support/chaos/training-data';
+import { insertDataRun } from './support/data-run';
 import { SKILL_QNA, tarGz } from './support/tarballs';
 import { uploadToTestBucket } from './support/test-bucket';
 import { startTestPlatform, type TestPlatform } from './support/test-platform';
@@ -120,7 +120,7 @@ beforeAll(async () => {
   });
   if (taxonomy.status !== 201) throw new Error(`taxonomy not created: ${taxonomy.status} ${JSON.stringify(taxonomy.body)}`);
   taxonomyId = taxonomy.body.id;
-  trainingData = await completedDataRun(platform, project, taxonomyId);
+  trainingData = await insertDataRun(platform, project, { taxonomyId });
 }, 300_000);
 
 afterAll(async () => {

@@ -3,11 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { WORKSPACE_ROOT } from '@platform/launcher';
 import { SKILL_QNA, tarGz } from './support/tarballs';
 import { startTestPlatform, type TestPlatform } from './support/test-platform';
+import { testBucketClient } from './support/test-bucket';
 
 // The `ilab` CLI as `npm install` links it (node_modules/.bin/ilab), run as a child process against the real platform.
 const ILAB = join(WORKSPACE_ROOT, 'node_modules', '.bin', 'ilab');
@@ -51,15 +52,9 @@ async function apiGet(path: string): Promise<{ status: number; body: unknown }> 
 }
 
 async function objectBytes(key: string): Promise<Buffer> {
-  const s3 = inject('s3');
-  const client = new S3Client({
-    endpoint: s3.endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: s3.accessKey, secretAccessKey: s3.secretKey },
-  });
+  const client = testBucketClient();
   try {
-    const res = await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }));
+    const res = await client.send(new GetObjectCommand({ Bucket: inject('s3').bucket, Key: key }));
     return Buffer.from(await (res.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
   } finally {
     client.destroy();

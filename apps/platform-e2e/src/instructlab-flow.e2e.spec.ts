@@ -1,11 +1,12 @@
 import { rmSync } from 'node:fs';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
 import { createGitFixture, type GitFixture } from '@platform/test-fixtures';
 import { KNOWLEDGE_QNA, SKILL_QNA, tarGz } from './support/tarballs';
 import { uploadToTestBucket } from './support/test-bucket';
 import { startTestPlatform, type TestPlatform } from './support/test-platform';
+import { testBucketClient } from './support/test-bucket';
 
 /**
  * The whole InstructLab workflow on the embedded default's own model, with nothing faked: a taxonomy whose knowledge
@@ -63,18 +64,8 @@ async function settle(path: string, timeoutMs: number): Promise<Job> {
   }
 }
 
-function s3Client(): S3Client {
-  const c = inject('s3');
-  return new S3Client({
-    endpoint: c.endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: c.accessKey, secretAccessKey: c.secretKey },
-  });
-}
-
 async function readText(key: string): Promise<string> {
-  const client = s3Client();
+  const client = testBucketClient();
   try {
     const res = await client.send(new GetObjectCommand({ Bucket: inject('s3').bucket, Key: key }));
     return await (res.Body as { transformToString(): Promise<string> }).transformToString();
@@ -122,7 +113,7 @@ async function branchBreakdown(
 
 async function keysUnder(prefix: string): Promise<string[]> {
   const c = inject('s3');
-  const client = s3Client();
+  const client = testBucketClient();
   try {
     const keys: string[] = [];
     let token: string | undefined;

@@ -3,13 +3,14 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { envelopeOf } from './support/api';
 import { eventually, storedEvents } from './support/events';
 import { KNOWLEDGE_QNA, SKILL_QNA, tarGz } from './support/tarballs';
 import { uploadToTestBucket } from './support/test-bucket';
 import { startTestPlatform, type TestPlatform } from './support/test-platform';
+import { testBucketClient } from './support/test-bucket';
 
 const STARTER = 'platform/starter-llama';
 const KNOWLEDGE_LEAF = 'knowledge/science/astronomy/sun/qna.yaml';
@@ -47,15 +48,6 @@ let project: string;
 let taxonomyId: string;
 let docsRepo: string;
 const run = randomBytes(4).toString('hex');
-const s3 = () => {
-  const c = inject('s3');
-  return new S3Client({
-    endpoint: c.endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: c.accessKey, secretAccessKey: c.secretKey },
-  });
-};
 
 const create = (body: Record<string, unknown>, projectId = project) =>
   platform.api.request<DataJob>('POST', `/v1/projects/${projectId}/data`, { token, body });
@@ -72,7 +64,7 @@ async function settled(id: string, timeoutMs: number): Promise<DataJob> {
 }
 
 async function keysUnder(prefix: string): Promise<string[]> {
-  const client = s3();
+  const client = testBucketClient();
   try {
     const res = await client.send(new ListObjectsV2Command({ Bucket: inject('s3').bucket, Prefix: prefix }));
     return (res.Contents ?? []).map((o) => o.Key ?? '').sort();
@@ -82,7 +74,7 @@ async function keysUnder(prefix: string): Promise<string[]> {
 }
 
 async function objectText(key: string): Promise<string> {
-  const client = s3();
+  const client = testBucketClient();
   try {
     const res = await client.send(new GetObjectCommand({ Bucket: inject('s3').bucket, Key: key }));
     return (await res.Body?.transformToString('utf8')) ?? '';

@@ -19,6 +19,7 @@ import {
 import { KNOWLEDGE_QNA, SKILL_QNA, tarGz } from './support/tarballs';
 import { uploadToTestBucket } from './support/test-bucket';
 import { startTestPlatform, type TestPlatform } from './support/test-platform';
+import { testBucketClient } from './support/test-bucket';
 
 /** Two platforms: one allowing private document sources (the embedded default), one refusing them. */
 let open: TestPlatform;
@@ -114,13 +115,7 @@ function errorsOf(res: ApiResponse<unknown>): { code: string; message: string; t
 }
 
 beforeAll(async () => {
-  const s3c = inject('s3');
-  s3 = new S3Client({
-    endpoint: s3c.endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: s3c.accessKey, secretAccessKey: s3c.secretKey },
-  });
+  s3 = testBucketClient();
   repo = await createGitFixture();
   first = await repo.commit(
     {

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { WatsonXAI } from '@ibm-cloud/watsonx-ai';
 import { BearerTokenAuthenticator } from 'ibm-cloud-sdk-core';
-import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envelopeOf } from './support/api';
 import { storedEvents } from './support/events';
-import { uploadToTestBucket } from './support/test-bucket';
+import { insertDataRun } from './support/data-run';
 import { startTestPlatform, type TestPlatform } from './support/test-platform';
 
 const VERSION = '2024-05-31';
@@ -15,56 +14,6 @@ let platform: TestPlatform;
 let token: string;
 let projectId: string;
 let wx: WatsonXAI;
-
-const FACTS: [string, string][] = [
-  ['What colour is the sky?', 'The sky is blue.'],
-  ['What do cats say?', 'Cats say meow.'],
-  ['What is two plus two?', 'Two plus two is four.'],
-];
-const jsonl = (prefix: string) =>
-  FACTS.map(([q, a], i) =>
-    JSON.stringify({
-      id: `r${i}`,
-      messages: [
-        { role: 'system', content: 'You are a helpful assistant.' },
-        { role: 'user', content: q },
-        { role: 'assistant', content: prefix + a },
-      ],
-      metadata: '{}',
-      unmask: false,
-    }),
-  ).join('\n') + '\n';
-
-/** A finished data generation run, as the SDG worker leaves it in its table and the bucket. */
-async function dataRun(project: string, status = 'completed'): Promise<string> {
-  const id = randomUUID();
-  const db = new Client({ connectionString: platform.options.databaseUrl });
-  await db.connect();
-  try {
-    await db.query(
-      `INSERT INTO sdg.data_jobs (id, project_id, name, taxonomy_id, status, teacher_model, judge_model, created_by, tokens, completed_at)
-       VALUES ($1, $2, $3, $4, $5, 'platform/starter-llama', 'platform/starter-llama', 'e2e', $6, now())`,
-      [
-        id,
-        project,
-        `d-${id.slice(0, 8)}`,
-        randomUUID(),
-        status,
-        JSON.stringify({
-          data_tokens_total: 300,
-          data_leaf_nodes: { 'knowledge/science/qna.yaml': 300 },
-          training_estimated: 900,
-          training_phases: { phase_1_knowledge: 400, phase_2_skills: 500 },
-        }),
-      ],
-    );
-  } finally {
-    await db.end();
-  }
-  await uploadToTestBucket(`data/${id}/knowledge_train_msgs.jsonl`, Buffer.from(jsonl('')));
-  await uploadToTestBucket(`data/${id}/skills_train_msgs.jsonl`, Buffer.from(jsonl('Sure! ')));
-  return id;
-}
 
 async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -100,26 +49,26 @@ describe('InstructLab models (/v1/models)', () => {
     expect(envelopeOf(missing)).toMatchObject({ code: 'invalid_request', target: { type: 'field', name: 'data_id' } });
     const running = await platform.api.request('POST', `/v1/projects/${projectId}/models`, {
       token,
-      body: { name: 'm', data_id: await dataRun(projectId, 'running') },
+      body: { name: 'm', data_id: await insertDataRun(platform, projectId, { status: 'running' }) },
     });
     expect(running.status).toBe(400);
     expect(envelopeOf(running).message).toMatch(/running/);
     const otherProject = await platform.api.newProject(token, 'other');
     const foreign = await platform.api.request('POST', `/v1/projects/${projectId}/models`, {
       token,
-      body: { name: 'm', data_id: await dataRun(otherProject) },
+      body: { name: 'm', data_id: await insertDataRun(platform, otherProject) },
     });
     expect(foreign.status).toBe(400);
     const badEpochs = await platform.api.request('POST', `/v1/projects/${projectId}/models`, {
       token,
-      body: { name: 'm', data_id: await dataRun(projectId), hyperparameters: { phase1_num_epochs: 99 } },
+      body: { name: 'm', data_id: await insertDataRun(platform, projectId), hyperparameters: { phase1_num_epochs: 99 } },
     });
     expect(badEpochs.status).toBe(400);
     expect(envelopeOf(badEpochs).target).toEqual({ type: 'field', name: 'hyperparameters.phase1_num_epochs' });
   });
 
   it('trains a model in two phases, then ends failed (never completed without metrics) when evaluation cannot judge it', async () => {
-    const dataId = await dataRun(projectId);
+    const dataId = await insertDataRun(platform, projectId);
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const created = await platform.api.request<Record<string, any>>('POST', `/v1/projects/${projectId}/models`, {
       token,
@@ -175,7 +124,7 @@ describe('InstructLab models (/v1/models)', () => {
   it('cancels a queued or running model with 204', async () => {
     const created = await platform.api.request<{ id: string }>('POST', `/v1/models?project_id=${projectId}`, {
       token,
-      body: { name: 'to-cancel', data_id: await dataRun(projectId), hyperparameters: { phase1_num_epochs: 50 } },
+      body: { name: 'to-cancel', data_id: await insertDataRun(platform, projectId), hyperparameters: { phase1_num_epochs: 50 } },
     });
     expect(created.status).toBe(202);
     expect((await platform.api.request('POST', `/v1/models/${created.body.id}/cancel?project_id=${projectId}`, { token })).status).toBe(
@@ -190,7 +139,7 @@ describe('InstructLab models (/v1/models)', () => {
 
 describe('fine tunings of type ilab through the official watsonx.ai SDK', () => {
   it('creates, lists in pages, gets, cancels and hard-deletes', async () => {
-    const dataId = await dataRun(projectId);
+    const dataId = await insertDataRun(platform, projectId);
     const created = await wx.createFineTuning({
       name: 'ft-ilab',
       projectId,

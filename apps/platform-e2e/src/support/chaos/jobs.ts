@@ -1,7 +1,8 @@
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { inject } from 'vitest';
 import { storedEvents } from '../events';
 import type { TestPlatform } from '../test-platform';
+import { testBucketClient } from '../test-bucket';
 
 export interface Job {
   id: string;
@@ -29,22 +30,12 @@ export interface JobEffects {
   checkpoints?: Record<string, number>;
 }
 
-function s3(): S3Client {
-  const c = inject('s3');
-  return new S3Client({
-    endpoint: c.endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: c.accessKey, secretAccessKey: c.secretKey },
-  });
-}
-
 /**
  * Relative key → line count of every object under `prefix` (model weights and other binaries count as 1), except
  * `logs/`, which holds one log per attempt by design.
  */
 async function objectsUnder(prefix: string): Promise<Record<string, number>> {
-  const client = s3();
+  const client = testBucketClient();
   const bucket = inject('s3').bucket;
   try {
     const out: Record<string, number> = {};

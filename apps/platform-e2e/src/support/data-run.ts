@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { uploadToTestBucket } from '../test-bucket';
-import type { TestPlatform } from '../test-platform';
+import { uploadToTestBucket } from './test-bucket';
+import type { TestPlatform } from './test-platform';
 
 const FACTS: [string, string][] = [
   ['What colour is the sky?', 'The sky is blue.'],
@@ -24,24 +24,33 @@ const records = (prefix: string) =>
     }),
   ).join('\n') + '\n';
 
+export interface DataRunOptions {
+  /** The run's status in the SDG table (a training job takes only `completed` runs). */
+  status?: string;
+  /** The taxonomy it was generated from; a random id when the test does not care. */
+  taxonomyId?: string;
+}
+
 /**
- * A finished data generation run of `taxonomyId` with a few records in both phases' files and its manifest, as the
- * SDG worker leaves it in its table and the bucket: the training jobs' input (the suite's own SDG runs generate
- * skills only, so phase 1 would be empty).
+ * A finished data generation run with a few records in both phases' files and its manifest, as the SDG worker leaves
+ * it in its table and the bucket: the training jobs' input without running SDG first (and with phase 1 records, which
+ * a skills-only SDG run would not make).
  */
-export async function completedDataRun(platform: TestPlatform, project: string, taxonomyId: string): Promise<string> {
+export async function insertDataRun(platform: TestPlatform, project: string, options: DataRunOptions = {}): Promise<string> {
   const id = randomUUID();
+  const taxonomyId = options.taxonomyId ?? randomUUID();
   const db = new Client({ connectionString: platform.options.databaseUrl });
   await db.connect();
   try {
     await db.query(
       `INSERT INTO sdg.data_jobs (id, project_id, name, taxonomy_id, status, teacher_model, judge_model, created_by, tokens, completed_at)
-       VALUES ($1, $2, $3, $4, 'completed', 'platform/tiny-llama', 'platform/tiny-llama', 'chaos', $5, now())`,
+       VALUES ($1, $2, $3, $4, $5, 'platform/tiny-llama', 'platform/tiny-llama', 'e2e', $6, now())`,
       [
         id,
         project,
         `d-${id.slice(0, 8)}`,
         taxonomyId,
+        options.status ?? 'completed',
         JSON.stringify({
           data_tokens_total: 300,
           data_leaf_nodes: { 'knowledge/science/qna.yaml': 300 },
