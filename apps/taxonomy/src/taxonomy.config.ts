@@ -13,6 +13,7 @@ export const TaxonomyConfig = defineConfig('taxonomy', {
   leafReading: {
     timeLimitMs: intSetting('PLATFORM_TAXONOMY_READ_TIME_LIMIT_MS', { default: 30_000, min: 1 }),
     maxHeapMb: intSetting('PLATFORM_TAXONOMY_READ_MAX_HEAP_MB', { default: 512, min: 128 }),
+    processes: intSetting('PLATFORM_TAXONOMY_READ_PROCESSES', { default: 2, min: 1 }),
   },
   /** How knowledge documents may be fetched. */
   documents: {

@@ -85,7 +85,10 @@ export class TaxonomyService {
     const archive = await readTaxonomyArchive(await this.store.get(path)).catch(archiveErrorToPlatform);
     // Parsing and tokenizing happen in the leaf reader's process, within its time and memory limits: never here.
     const readings = await this.leafReader
-      .read(archive.leaves.map((leaf) => ({ path: leaf, data: archive.files.get(leaf) ?? Buffer.alloc(0) })))
+      .read(
+        input.createdBy,
+        archive.leaves.map((leaf) => ({ path: leaf, data: archive.files.get(leaf) ?? Buffer.alloc(0) })),
+      )
       .catch(leafReadingRefusal);
     // Every problem of every leaf in one refusal: contributors fix a taxonomy in one round, not one per error.
     // It runs first so an archive holding only misnamed leaves (qna.yml) is told to rename them.
@@ -101,7 +104,10 @@ export class TaxonomyService {
     const fetched = await fetchLeafDocuments(sources, { ...this.documentPolicy, credential });
     if (fetched.issues.length > 0) throw taxonomyRefusal(fetched.issues);
     const documentTokens = await this.leafReader
-      .countTokens(fetched.documents.map((doc) => ({ name: doc.leaf, text: doc.text })))
+      .countTokens(
+        input.createdBy,
+        fetched.documents.map((doc) => ({ name: doc.leaf, text: doc.text })),
+      )
       .catch(leafReadingRefusal);
 
     const id = randomUUID();

@@ -39,7 +39,7 @@ async function refusal(promise: Promise<unknown>): Promise<LeafReadLimitError> {
 }
 
 describe('LeafReader: leaves read in a child process', () => {
-  const reader = new LeafReader({ timeLimitMs: 60_000, maxHeapMb: 256 });
+  const reader = new LeafReader({ timeLimitMs: 60_000, maxHeapMb: 256, processes: 1 });
   afterAll(() => reader.close());
 
   it('reads what reading in-process reads: issues, tokens, kind and document source', async () => {
@@ -49,7 +49,7 @@ describe('LeafReader: leaves read in a child process', () => {
       leaf('compositional_skills/writing/grounded/qna.yaml', GROUNDED_SKILL),
       leaf('compositional_skills/writing/broken/qna.yaml', 'version: 2\n'),
     ];
-    const readings = await reader.read(leaves);
+    const readings = await reader.read('ada', leaves);
     expect(readings).toEqual(leaves.map((l) => readLeaf(l.path, l.data)));
     expect(readings.map((r) => [r.kind, r.issues.length > 0])).toEqual([
       ['knowledge', false],
@@ -66,7 +66,7 @@ describe('LeafReader: leaves read in a child process', () => {
 
   it('keeps the event loop free while a slow leaf is read', async () => {
     const { result, pauseMs, tookMs } = await longestPause(() =>
-      reader.read([leaf('compositional_skills/dense/qna.yaml', denseSkill(256))]),
+      reader.read('ada', [leaf('compositional_skills/dense/qna.yaml', denseSkill(256))]),
     );
     expect(result[0].issues.length).toBeGreaterThan(0); // the seeds repeat
     // Read in-process, the loop would pause for the whole read; here it keeps ticking.
@@ -75,17 +75,17 @@ describe('LeafReader: leaves read in a child process', () => {
   });
 
   it('stops at the time limit, naming the leaf it was reading, and reads again afterwards', async () => {
-    const quick = new LeafReader({ timeLimitMs: 300, maxHeapMb: 256 });
+    const quick = new LeafReader({ timeLimitMs: 300, maxHeapMb: 256, processes: 1 });
     try {
       const err = await refusal(
-        quick.read([
+        quick.read('ada', [
           leaf('compositional_skills/ok/qna.yaml', FREEFORM_SKILL),
           leaf('compositional_skills/dense/qna.yaml', denseSkill(1024)),
         ]),
       );
       expect(err).toMatchObject({ leaf: 'compositional_skills/dense/qna.yaml', limit: 'time' });
       expect(err.message).toMatch(/took more than 0.3 s and stopped in this one/);
-      const again = await quick.read([leaf('compositional_skills/ok/qna.yaml', FREEFORM_SKILL)]);
+      const again = await quick.read('ada', [leaf('compositional_skills/ok/qna.yaml', FREEFORM_SKILL)]);
       expect(again[0]).toMatchObject({ issues: [], kind: 'freeform_skill' });
     } finally {
       quick.close();
@@ -93,13 +93,32 @@ describe('LeafReader: leaves read in a child process', () => {
   });
 
   it('stops a leaf that needs more memory than the limit, naming it', async () => {
-    const small = new LeafReader({ timeLimitMs: 60_000, maxHeapMb: 128 });
+    const small = new LeafReader({ timeLimitMs: 60_000, maxHeapMb: 128, processes: 1 });
     try {
-      const err = await refusal(small.read([leaf('compositional_skills/dense/qna.yaml', denseSkill(1024))]));
+      const err = await refusal(small.read('ada', [leaf('compositional_skills/dense/qna.yaml', denseSkill(1024))]));
       expect(err).toMatchObject({ leaf: 'compositional_skills/dense/qna.yaml', limit: 'memory' });
       expect(err.message).toMatch(/needed more than 128 MiB of memory/);
     } finally {
       small.close();
+    }
+  });
+
+  it("one owner's slow uploads hold one process: another owner is read meanwhile", async () => {
+    const pool = new LeafReader({ timeLimitMs: 60_000, maxHeapMb: 256, processes: 2 });
+    try {
+      const finished: string[] = [];
+      const read = (owner: string, name: string, text: string) =>
+        pool.read(owner, [leaf(`compositional_skills/${name}/qna.yaml`, text)]).then(() => finished.push(name));
+      // Two slow uploads of one owner, then a quick one of another: with one process per owner the quick one takes the
+      // second process at once; a plain pool would give both processes to the first owner and make it wait seconds.
+      await Promise.all([
+        read('mallory', 'slow1', denseSkill(512)),
+        read('mallory', 'slow2', denseSkill(512)),
+        read('ada', 'quick', FREEFORM_SKILL),
+      ]);
+      expect(finished).toEqual(['quick', 'slow1', 'slow2']);
+    } finally {
+      pool.close();
     }
   });
 });

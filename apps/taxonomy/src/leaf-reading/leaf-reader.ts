@@ -9,6 +9,8 @@ export interface LeafReaderLimits {
   timeLimitMs: number;
   /** Heap of the process that reads them, in MiB: the most memory the worst leaf may cost. */
   maxHeapMb: number;
+  /** Reader processes working side by side; one caller holds at most one of them at a time. */
+  processes: number;
 }
 
 /** Reading stopped at `leaf`: it took too long, needed too much memory, or could not be read at all. */
@@ -29,6 +31,12 @@ const IDLE_MS = 60_000;
 const RECYCLE_AFTER_BYTES = 16 * 1024 * 1024;
 const ROOT = join(__dirname, '../../../..');
 
+/** One reader process's place in the pool: its process while it runs, and the timer that ends it when idle. */
+interface Slot {
+  reader?: Reader;
+  idle?: NodeJS.Timeout;
+}
+
 interface Reader {
   child: ChildProcess;
   /** The end of its standard error, where V8 says why it died (e.g. "heap out of memory"). */
@@ -37,23 +45,32 @@ interface Reader {
 }
 
 /**
- * Reads leaves (validation, token estimate, kind, document source) in a child process, so the service's event loop
+ * Reads leaves (validation, token estimate, kind, document source) in child processes, so the service's event loop
  * never waits on the YAML parser or the tokenizer (a 1 MiB qna.yaml of small nodes takes seconds to parse), and a
  * leaf that needs too long or too much memory is stopped without touching the service: at the time limit the process
  * is killed, at the heap limit V8 ends it. Leaves go one at a time, so the leaf being read when a limit is hit is known
- * and named. One taxonomy is read at a time; its time limit runs from its own start. (A process rather than a worker
- * thread: a worker thread started again after one was terminated mid-parse brought the whole process down.)
+ * and named; each call's time limit runs from its own start. (Processes rather than worker threads: a worker thread
+ * started again after one was terminated mid-parse brought the whole process down.)
+ *
+ * Fairness: each caller (`owner`, the user creating a taxonomy) holds at most one process at a time and waiting
+ * callers take turns, so one user's stream of slow uploads occupies one process while others are served by the rest.
  */
 export class LeafReader {
-  private reader?: Reader;
-  private idle?: NodeJS.Timeout;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly free: Slot[];
+  private readonly slots: Slot[];
+  private readonly busyOwners = new Set<string>();
+  /** Owner → its waiting calls, in the order owners get their next turn. */
+  private readonly waiting = new Map<string, ((slot: Slot) => void)[]>();
 
-  constructor(private readonly limits: LeafReaderLimits) {}
+  constructor(private readonly limits: LeafReaderLimits) {
+    this.slots = Array.from({ length: Math.max(1, limits.processes) }, () => ({}));
+    this.free = [...this.slots];
+  }
 
   /** Validates each leaf and, when valid, estimates its tokens and reads its kind and document source. */
-  read(leaves: readonly { path: string; data: Buffer }[]): Promise<LeafReading[]> {
+  read(owner: string, leaves: readonly { path: string; data: Buffer }[]): Promise<LeafReading[]> {
     return this.run(
+      owner,
       leaves,
       (leaf) => ({ name: leaf.path, bytes: leaf.data.length, request: { leaf: { path: leaf.path, data: leaf.data } } }),
       (reply) => ('reading' in reply ? reply.reading : undefined),
@@ -61,34 +78,37 @@ export class LeafReader {
   }
 
   /** Tokens of each text (a leaf's fetched documents), named for the messages by `name`. */
-  countTokens(texts: readonly { name: string; text: string }[]): Promise<number[]> {
+  countTokens(owner: string, texts: readonly { name: string; text: string }[]): Promise<number[]> {
     return this.run(
+      owner,
       texts,
       ({ name, text }) => ({ name, bytes: text.length, request: { text } }),
       (reply) => ('tokens' in reply ? reply.tokens : undefined),
     );
   }
 
-  /** Ends the reader process, if one is running. */
+  /** Ends the reader processes that are running. */
   close(): void {
-    this.discard();
+    for (const slot of this.slots) this.discard(slot);
   }
 
   onModuleDestroy(): void {
     this.close();
   }
 
-  /** One call at a time, each item in turn, all of them within one time limit. */
-  private run<I, T>(
+  /** Each item in turn on one reader process, all of them within one time limit. */
+  private async run<I, T>(
+    owner: string,
     items: readonly I[],
     describe: (item: I) => { name: string; bytes: number; request: ReaderRequest },
     pick: (reply: ReaderReply) => T | undefined,
   ): Promise<T[]> {
-    const run = this.queue.then(async () => {
-      if (items.length === 0) return [];
-      clearTimeout(this.idle);
+    if (items.length === 0) return [];
+    const slot = await this.acquire(owner);
+    try {
+      clearTimeout(slot.idle);
       // Starting the process (about a second) is the service's cost, not the upload's: the clock starts once it is ready.
-      const reader = await this.ready();
+      const reader = await this.ready(slot);
       const deadline = performance.now() + this.limits.timeLimitMs;
       const answers: T[] = [];
       try {
@@ -98,20 +118,48 @@ export class LeafReader {
           reader.bytesRead += bytes;
         }
       } catch (err) {
-        this.discard();
+        this.discard(slot);
         throw err;
       }
-      if (reader.bytesRead > RECYCLE_AFTER_BYTES) this.discard();
-      else this.idle = setTimeout(() => this.discard(), IDLE_MS).unref();
+      if (reader.bytesRead > RECYCLE_AFTER_BYTES) this.discard(slot);
+      else slot.idle = setTimeout(() => this.discard(slot), IDLE_MS).unref();
       return answers;
-    });
-    this.queue = run.catch(() => undefined);
-    return run;
+    } finally {
+      this.release(owner, slot);
+    }
   }
 
-  /** The reader process, started and loaded if it was not. */
-  private async ready(): Promise<Reader> {
-    if (this.reader && this.reader.child.exitCode === null && this.reader.child.signalCode === null) return this.reader;
+  private acquire(owner: string): Promise<Slot> {
+    return new Promise((resolve) => {
+      const calls = this.waiting.get(owner) ?? [];
+      calls.push(resolve);
+      this.waiting.set(owner, calls);
+      this.dispatch();
+    });
+  }
+
+  private release(owner: string, slot: Slot): void {
+    this.busyOwners.delete(owner);
+    this.free.push(slot);
+    this.dispatch();
+  }
+
+  /** Free processes go to waiting owners that hold none, in turn: an owner served goes to the back of the line. */
+  private dispatch(): void {
+    for (const [owner, calls] of [...this.waiting]) {
+      if (this.free.length === 0) return;
+      if (this.busyOwners.has(owner)) continue;
+      const start = calls.shift() as (slot: Slot) => void;
+      this.waiting.delete(owner);
+      if (calls.length > 0) this.waiting.set(owner, calls);
+      this.busyOwners.add(owner);
+      start(this.free.pop() as Slot);
+    }
+  }
+
+  /** The slot's reader process, started and loaded if it was not. */
+  private async ready(slot: Slot): Promise<Reader> {
+    if (slot.reader && slot.reader.child.exitCode === null && slot.reader.child.signalCode === null) return slot.reader;
     const reader = spawnReader(this.limits.maxHeapMb);
     try {
       await new Promise<void>((resolve, reject) => {
@@ -128,7 +176,7 @@ export class LeafReader {
       reader.child.removeAllListeners('message').removeAllListeners('exit').removeAllListeners('error');
       reader.child.on('error', () => undefined); // a failed kill or send; the next read starts a new reader
     }
-    this.reader = reader;
+    slot.reader = reader;
     return reader;
   }
 
@@ -173,10 +221,10 @@ export class LeafReader {
     });
   }
 
-  private discard(): void {
-    clearTimeout(this.idle);
-    this.reader?.child.kill('SIGKILL');
-    this.reader = undefined;
+  private discard(slot: Slot): void {
+    clearTimeout(slot.idle);
+    slot.reader?.child.kill('SIGKILL');
+    slot.reader = undefined;
   }
 }
 
