@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, type Type } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { PlatformError } from '@platform/common';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import type { ContainerKind } from '../identity/container.entity';
@@ -71,6 +71,7 @@ export function membersController(kind: ContainerKind): Type<unknown> {
 
     @Delete()
     @HttpCode(204)
+    @ApiQuery({ name: 'user_names', required: true, description: 'Comma-separated user names.' })
     @ApiOperation({ summary: `Remove members from a ${kind} (admin role; any member may remove herself); ?user_names=a,b` })
     async remove(@Param('id') id: string, @Query('user_names') userNames: string | undefined, @CurrentPrincipal() p: Principal) {
       const names = (userNames ?? '')

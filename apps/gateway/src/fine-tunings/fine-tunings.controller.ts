@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, type OnModuleInit } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, applyDecorators, type OnModuleInit } from '@nestjs/common';
 import type { ClientGrpc } from '@nestjs/microservices';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { PlatformError, WATSONX_PAGE, isInstructlabId, pageLinks, pageRequest, unary } from '@platform/common';
@@ -33,6 +33,13 @@ export function dataIdOf(ref: ObjectLocationDto): string {
  * watsonx.ai fine tunings of type `ilab` (what `createFineTuning`, `listFineTunings`, `getFineTuning` and
  * `deleteFineTuning` of the official SDK call), mapped onto the InstructLab training jobs of /v1/models.
  */
+/** The query every fine-tuning route reads: the API version and the project (or space) it acts in. */
+const FINE_TUNING_QUERY = applyDecorators(
+  ApiQuery({ name: 'version', required: true, example: '2024-05-31' }),
+  ApiQuery({ name: 'project_id', required: false }),
+  ApiQuery({ name: 'space_id', required: false }),
+);
+
 @ApiTags('Fine tunings')
 @Controller('ml/v1/fine_tunings')
 export class FineTuningsController implements OnModuleInit {
@@ -50,6 +57,7 @@ export class FineTuningsController implements OnModuleInit {
 
   @Post()
   @HttpCode(201)
+  @ApiQuery({ name: 'version', required: true, example: '2024-05-31' })
   @ApiOperation({ summary: 'Create an InstructLab fine tuning (type ilab) from a data generation run' })
   async create(@Query('version') version: string | undefined, @Body() body: CreateFineTuningRequest, @CurrentPrincipal() p: Principal) {
     requireVersion(version);
@@ -73,7 +81,13 @@ export class FineTuningsController implements OnModuleInit {
   }
 
   @Get()
-  @ApiQuery({ name: 'version', required: true })
+  @FINE_TUNING_QUERY
+  @ApiQuery({ name: 'start', required: false })
+  @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({ name: 'total_count', required: false, enum: ['true', 'false'] })
+  @ApiQuery({ name: 'tag.value', required: false })
+  @ApiQuery({ name: 'state', required: false })
+  @ApiQuery({ name: 'type', required: false })
   @ApiOperation({ summary: 'List the fine tunings of a project, newest first, in pages' })
   async list(
     @Query('version') version: string | undefined,
@@ -106,6 +120,7 @@ export class FineTuningsController implements OnModuleInit {
   }
 
   @Get(':id')
+  @FINE_TUNING_QUERY
   @ApiOperation({ summary: 'Get a fine tuning' })
   async get(
     @Query('version') version: string | undefined,
@@ -122,6 +137,8 @@ export class FineTuningsController implements OnModuleInit {
 
   @Delete(':id')
   @HttpCode(204)
+  @FINE_TUNING_QUERY
+  @ApiQuery({ name: 'hard_delete', required: false, enum: ['true', 'false'] })
   @ApiOperation({ summary: 'Cancel a fine tuning, or with hard_delete=true delete it and its objects' })
   async delete(
     @Query('version') version: string | undefined,
@@ -140,6 +157,7 @@ export class FineTuningsController implements OnModuleInit {
 
   @Post(':id/cancel')
   @HttpCode(200)
+  @FINE_TUNING_QUERY
   @ApiOperation({ summary: 'Cancel a queued or running fine tuning' })
   async cancel(
     @Query('version') version: string | undefined,

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseArrayPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { WATSONX_PAGE, pageFields, pageRequest } from '@platform/common';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { ContainerAccessService } from '../access/container-access.service';
@@ -36,6 +36,7 @@ export class SpacesController {
   }
 
   @Get(':id')
+  @ApiQuery({ name: 'include', required: false, description: 'Comma-separated; `members` adds the member list.' })
   @ApiOperation({ summary: 'Get a space' })
   async get(@Param('id') id: string, @Query('include') include: string | undefined, @CurrentPrincipal() p: Principal) {
     const { container } = await this.access.require('space', id, p, 'viewer', 'space_id');
@@ -44,6 +45,7 @@ export class SpacesController {
   }
 
   @Patch(':id')
+  @ApiBody({ type: JsonPatchOperation, isArray: true })
   @ApiOperation({ summary: 'Update a space with a JSON patch on /name, /description or /tags (editor role)' })
   async update(
     @Param('id') id: string,

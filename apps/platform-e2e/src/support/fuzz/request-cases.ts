@@ -26,9 +26,7 @@ export interface CaseSources {
   /** Real values for query parameters and headers, by name (headers in lower case). */
   queryValues: Record<string, string[]>;
   headerValues: Record<string, string[]>;
-  /** Query parameters the handler reads that the document does not declare. */
-  extraQuery(op: Operation): string[];
-  /** Body arbitraries for operations whose document schema is not the one the handler reads. */
+  /** Body arbitraries that reach further than the document's schema (e.g. JSON-patch operations the enums exclude). */
   bodies: Record<string, fc.Arbitrary<unknown>>;
 }
 
@@ -119,18 +117,8 @@ export function requestCases(op: Operation, src: CaseSources): fc.Arbitrary<Requ
     });
     return { path: filled, malformed };
   });
-  const declared = op.queryParams.map((p) => p.name);
-  const queryNames = [...new Set([...declared, ...src.extraQuery(op)])];
   const query = fc
-    .tuple(
-      ...queryNames.map((name) =>
-        queryValue(
-          op.queryParams.find((p) => p.name === name),
-          name,
-          src,
-        ),
-      ),
-    )
+    .tuple(...op.queryParams.map((p) => queryValue(p, src)))
     .map((parts) => ({ query: parts.flatMap((p) => p.pairs), malformed: parts.some((p) => p.malformed) }));
   const headers = fc
     .tuple(...op.headerParams.map((p) => headerValue(p, src)))
@@ -163,13 +151,10 @@ function pathValue(op: Operation, p: OpenApiParameter, src: CaseSources): fc.Arb
   return fc.oneof(...options);
 }
 
-function queryValue(
-  param: OpenApiParameter | undefined,
-  name: string,
-  src: CaseSources,
-): fc.Arbitrary<{ pairs: [string, string][]; malformed: boolean }> {
+function queryValue(param: OpenApiParameter, src: CaseSources): fc.Arbitrary<{ pairs: [string, string][]; malformed: boolean }> {
+  const { name } = param;
   const real = src.queryValues[name] ?? [];
-  const schema = param?.schema ?? {};
+  const schema = param.schema ?? {};
   const derived =
     schema.minimum !== undefined || schema.maximum !== undefined
       ? fc.integer({ min: schema.minimum ?? 0, max: schema.maximum ?? 1_000 }).map(String)
@@ -179,7 +164,7 @@ function queryValue(
   const one = (arb: fc.Arbitrary<string>) => arb.map((v) => ({ pairs: [[name, v]] as [string, string][], malformed: false }));
   const options: fc.WeightedArbitrary<{ pairs: [string, string][]; malformed: boolean }>[] = [
     // Left out: required parameters too, their absence is a case of its own.
-    { arbitrary: fc.constant({ pairs: [], malformed: false }), weight: param?.required ? 2 : 12 },
+    { arbitrary: fc.constant({ pairs: [], malformed: false }), weight: param.required ? 2 : 12 },
     { arbitrary: one(derived), weight: 8 },
     {
       arbitrary: one(
@@ -202,7 +187,7 @@ function queryValue(
       weight: 4,
     },
   ];
-  if (real.length) options.push({ arbitrary: one(fc.constantFrom(...real)), weight: param?.required ? 32 : 16 });
+  if (real.length) options.push({ arbitrary: one(fc.constantFrom(...real)), weight: param.required ? 32 : 16 });
   return fc.oneof(...options);
 }
 
