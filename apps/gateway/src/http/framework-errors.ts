@@ -9,6 +9,7 @@ import { errorSurfaceOf } from './error-surface';
 import { toEnvelope } from './error-envelope';
 import { MAX_PATH_PARAM_CHARS, MAX_HEADER_BYTES, formatBytes } from './input-limits';
 import { toOpenAiError } from './openai-error';
+import { EARLY_REFUSAL_HEADERS } from './security-headers';
 
 /** What the refusals below need once the application exists (the logger, the public URL). */
 export interface FrameworkErrorContext {
@@ -32,7 +33,7 @@ export function frameworkErrorOptions(
     maxParamLength: MAX_PATH_PARAM_CHARS,
     frameworkErrors: (error: Error & { code?: string }, request: FastifyRequest, reply: FastifyReply) => {
       const trace = sanitizeTraceId(request.headers[TRACE_HEADER]) ?? randomUUID();
-      reply.header(TRACE_HEADER, trace);
+      reply.header(TRACE_HEADER, trace).headers(EARLY_REFUSAL_HEADERS);
       const exception =
         error.code === 'FST_ERR_MAX_PARAM_LENGTH'
           ? refusal(414, 'FST_ERR_MAX_PARAM_LENGTH', `A path parameter is longer than ${MAX_PATH_PARAM_CHARS} characters.`)
@@ -78,6 +79,7 @@ export function clientErrorResponse(error: { code?: string; rawPacket?: unknown 
     'Content-Type: application/json; charset=utf-8',
     `Content-Length: ${Buffer.byteLength(body)}`,
     `${TRACE_HEADER}: ${trace}`,
+    ...Object.entries(EARLY_REFUSAL_HEADERS).map(([name, value]) => `${name}: ${value}`),
     'Connection: close',
     '',
     body,

@@ -25,6 +25,18 @@ const CONTENT_SECURITY_POLICY = {
 };
 
 /**
+ * The security headers of a refusal written before any route or hook runs (a path parameter over the limit, what
+ * Node's HTTP parser refuses): the JSON error needs nothing loaded, framed or cached.
+ */
+export const EARLY_REFUSAL_HEADERS: Readonly<Record<string, string>> = {
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'referrer-policy': 'no-referrer',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+};
+
+/**
  * Security headers on every answer (helmet: nosniff, no framing, the CSP above, no referrer) and `Cache-Control:
  * no-store` on every answer that sets no caching of its own: the API's answers are per caller and some carry tokens,
  * keys or secrets, so no shared or browser cache may keep one.
