@@ -22,9 +22,12 @@ beforeAll(async () => {
 afterAll(async () => platform?.stop());
 
 describe('OpenAI-compatible routes through the official openai client', () => {
-  it('lists models', async () => {
+  it('lists models, and retrieves one by its id', async () => {
     const models = await openai.models.list();
     expect(models.data.map((m) => m.id)).toEqual([MODEL]);
+    // The client sends the id with its slash as is; percent-encoded, it names the same model.
+    expect(await openai.models.retrieve(MODEL)).toMatchObject({ id: MODEL, object: 'model', owned_by: 'platform' });
+    expect(await openai.models.retrieve(encodeURIComponent(MODEL))).toMatchObject({ id: MODEL });
   });
 
   it('completes, unary and streaming, with the same greedy text', async () => {
@@ -88,6 +91,14 @@ describe("errors in OpenAI's shape, read by the openai client into its typed err
     expect(err).toMatchObject({ status: 400, param: 'temperature', type: 'invalid_request_error' });
     expect(err.message).toMatch(/^400 temperature/);
     expect(err.request_id).toMatch(/\S/);
+  });
+
+  it('retrieving a model that is not served is a NotFoundError with code model_not_found', async () => {
+    for (const id of ['nobody/model', 'nobody']) {
+      const err = await failure(openai.models.retrieve(id));
+      expect(err).toBeInstanceOf(OpenAI.NotFoundError);
+      expect(err).toMatchObject({ status: 404, code: 'model_not_found', type: 'invalid_request_error' });
+    }
   });
 
   it('a missing model is a NotFoundError with code model_not_found', async () => {

@@ -198,6 +198,11 @@ export const AUTHORIZATION_TABLE: Record<string, MatrixRow> = {
   'GET /ml/v1/foundation_model_tasks': { expect: SIGNED_IN, request: () => ({ query: VERSION }) },
 
   'GET /openai/v1/models': { expect: SIGNED_IN },
+  'GET /openai/v1/models/{model}': { expect: SIGNED_IN, request: (ctx) => ({ params: { model: ctx.model } }) },
+  'GET /openai/v1/models/{owner}/{name}': {
+    expect: SIGNED_IN,
+    request: (ctx) => ({ params: { owner: ctx.model.split('/')[0], name: ctx.model.split('/')[1] } }),
+  },
   'POST /openai/v1/completions': { expect: VIEWER, request: openAi((ctx) => ({ model: ctx.model, prompt: 'hi', max_tokens: 2 })) },
   'POST /openai/v1/chat/completions': {
     expect: VIEWER,

@@ -1,7 +1,9 @@
-import { Controller, Get, Headers, HttpCode, Inject, Post, Res, type OnModuleInit } from '@nestjs/common';
+import { Controller, Get, Headers, HttpCode, Inject, Param, Post, Res, type OnModuleInit } from '@nestjs/common';
 import type { ClientGrpc } from '@nestjs/microservices';
 import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { PlatformError } from '@platform/common';
+import type { inferenceV1 } from '@platform/contracts';
 import { CheckedBody } from '../fast-body/checked-body';
 import { chatCompletionShape, completionShape, openAiEmbeddingsShape } from '../fast-body/openai-shapes';
 import { randomUUID } from 'node:crypto';
@@ -59,7 +61,27 @@ export class OpenAiController implements OnModuleInit {
   @ApiOperation({ summary: 'List models' })
   async models() {
     const res = await this.inference.listModels({});
-    return { object: 'list', data: res.models.map((m) => ({ id: m.modelId, object: 'model', created: 0, owned_by: m.provider })) };
+    return { object: 'list', data: res.models.map(modelObject) };
+  }
+
+  @Get('models/:model')
+  @ApiOperation({ summary: 'Retrieve a model (an id holding a slash may come percent-encoded)' })
+  async model(@Param('model') model: string) {
+    return this.retrieve(model);
+  }
+
+  // The openai client puts the id in the path as it is: `platform/tiny-llama` arrives as two segments.
+  @Get('models/:owner/:name')
+  @ApiOperation({ summary: 'Retrieve a model whose id is owner/name' })
+  async ownedModel(@Param('owner') owner: string, @Param('name') name: string) {
+    return this.retrieve(`${owner}/${name}`);
+  }
+
+  private async retrieve(id: string) {
+    const res = await this.inference.listModels({});
+    const found = res.models.find((m) => m.modelId === id);
+    if (!found) throw PlatformError.notFound(`The model '${id}' does not exist.`, 'model_not_supported');
+    return modelObject(found);
   }
 
   @Post('completions')
@@ -173,4 +195,9 @@ export class OpenAiController implements OnModuleInit {
       usage: { prompt_tokens: res.inputTokenCount, total_tokens: res.inputTokenCount },
     };
   }
+}
+
+/** A served model as OpenAI's model object. */
+function modelObject(m: inferenceV1.ModelInfo) {
+  return { id: m.modelId, object: 'model', created: 0, owned_by: m.provider };
 }
