@@ -65,8 +65,12 @@ describe('refusals made before any route runs', () => {
   });
 
   it('answer in OpenAI’s shape on /openai/v1', async () => {
-    // No /openai/v1 route takes a path parameter: an unknown long path is its 404, in OpenAI's shape.
-    const unknown = await get(`/openai/v1/models/${'m'.repeat(300)}`);
+    // A model id over the path parameter limit is the 414, in OpenAI's shape.
+    const long = await get(`/openai/v1/models/${'m'.repeat(300)}`);
+    expect(long.statusLine).toBe('HTTP/1.1 414 URI Too Long');
+    expect(long.body).toMatchObject({ error: { code: 'uri_too_long', type: 'invalid_request_error' } });
+    // A long path no route matches is its 404, in OpenAI's shape, not judged as a parameter.
+    const unknown = await get(`/openai/v1/${'m'.repeat(300)}/x`);
     expect(unknown.statusLine).toBe('HTTP/1.1 404 Not Found');
     expect(unknown.body).toMatchObject({ error: { code: 'not_found', type: 'invalid_request_error' } });
     const headers = await get('/openai/v1/models', `X-Padding: ${'a'.repeat(20_000)}\r\n`);
