@@ -1,3 +1,4 @@
+import { status as GrpcStatus } from '@grpc/grpc-js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FREEFORM_SKILL, GROUNDED_SKILL, KNOWLEDGE } from '../validation/testing/qna-fixtures';
 import { LeafReadLimitError, LeafReader } from './leaf-reader';
@@ -117,6 +118,24 @@ describe('LeafReader: leaves read in a child process', () => {
         read('ada', 'quick', FREEFORM_SKILL),
       ]);
       expect(finished).toEqual(['quick', 'slow1', 'slow2']);
+    } finally {
+      pool.close();
+    }
+  });
+
+  it('refuses an owner more calls than it may have waiting, since each holds its files in memory', async () => {
+    const pool = new LeafReader({ timeLimitMs: 60_000, maxHeapMb: 256, processes: 1 });
+    try {
+      const calls = Array.from({ length: 5 }, (_, i) =>
+        pool.read('mallory', [leaf(`compositional_skills/s${i}/qna.yaml`, FREEFORM_SKILL)]),
+      );
+      // One running and four waiting: the sixth is refused at once; another owner still queues.
+      await expect(pool.read('mallory', [leaf('compositional_skills/s5/qna.yaml', FREEFORM_SKILL)])).rejects.toMatchObject({
+        grpcCode: GrpcStatus.RESOURCE_EXHAUSTED,
+        code: 'too_many_requests',
+      });
+      const other = pool.read('ada', [leaf('compositional_skills/a/qna.yaml', FREEFORM_SKILL)]);
+      expect(await Promise.all([...calls, other])).toHaveLength(6);
     } finally {
       pool.close();
     }

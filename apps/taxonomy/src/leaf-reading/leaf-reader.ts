@@ -1,6 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import { PlatformError } from '@platform/common';
 import type { ReaderReply, ReaderRequest } from './leaf-reader.child';
 import type { LeafReading } from './read-leaf';
 
@@ -30,6 +32,8 @@ const IDLE_MS = 60_000;
 /** A reader that read this many bytes is replaced afterwards, so that big uploads do not keep their memory. */
 const RECYCLE_AFTER_BYTES = 16 * 1024 * 1024;
 const ROOT = join(__dirname, '../../../..');
+/** Calls one owner may have waiting behind its running one: each holds its archive's files in memory meanwhile. */
+const MAX_WAITING_PER_OWNER = 4;
 
 /** One reader process's place in the pool: its process while it runs, and the timer that ends it when idle. */
 interface Slot {
@@ -132,6 +136,13 @@ export class LeafReader {
   private acquire(owner: string): Promise<Slot> {
     return new Promise((resolve) => {
       const calls = this.waiting.get(owner) ?? [];
+      if (calls.length >= MAX_WAITING_PER_OWNER) {
+        throw new PlatformError(
+          GrpcStatus.RESOURCE_EXHAUSTED,
+          'too_many_requests',
+          `${MAX_WAITING_PER_OWNER + 1} of your taxonomies are being read already; create this one when they are done.`,
+        );
+      }
       calls.push(resolve);
       this.waiting.set(owner, calls);
       this.dispatch();
