@@ -152,6 +152,7 @@ describe('inference service against real engine servers', () => {
       spaceId: '',
       messages: [{ role: 'user', content: 'hi', contentParts: [], name: '', toolCallId: '', toolCalls: [] }],
       parameters: {
+        guidedChoice: [],
         maxTokens: 3,
         temperature: 0,
         stop: [],

@@ -53,6 +53,7 @@ describe('inference service: a 200,000-character word, against a real engine ser
       spaceId: '',
       messages: [{ role: 'user', content: WORD, contentParts: [], name: '', toolCallId: '', toolCalls: [] }],
       parameters: {
+        guidedChoice: [],
         maxTokens: 1,
         temperature: 0,
         stop: [],

@@ -28,6 +28,7 @@ export class ModelClient {
         spaceId: '',
         messages: messages.map((m) => ({ role: m.role, content: m.content, contentParts: [], name: '', toolCallId: '', toolCalls: [] })),
         parameters: {
+          guidedChoice: [],
           toolsJson: '',
           toolChoiceJson: '',
           toolChoiceOption: '',

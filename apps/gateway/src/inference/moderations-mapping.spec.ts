@@ -35,6 +35,7 @@ describe('moderations mapping', () => {
         modelId: 'm',
         createdAt: 't',
         result: {
+          inputTokens: [],
           generatedText: '',
           generatedTokenCount: 0,
           inputTokenCount: 5,
@@ -76,6 +77,7 @@ describe('moderations mapping', () => {
         modelId: 'm',
         createdAt: 't',
         result: {
+          inputTokens: [],
           generatedText: 'hi',
           generatedTokenCount: 1,
           inputTokenCount: 1,

@@ -98,6 +98,7 @@ export function chatRequest(body: TextChatRequest): inferenceV1.ChatRequest {
     spaceId: body.space_id ?? '',
     messages: body.messages.map(message),
     parameters: {
+      guidedChoice: [],
       toolsJson: jsonOf(body.tools),
       toolChoiceJson: jsonOf(body.tool_choice),
       toolChoiceOption: body.tool_choice_option ?? '',

@@ -41,6 +41,7 @@ export const WATSONX_FINISH_REASON: FinishReasonWords = {
 
 export function generationResult(r: inferenceV1.GenerationResult | undefined, ro: inferenceV1.ReturnOptions | undefined) {
   const result: inferenceV1.GenerationResult = r ?? {
+    inputTokens: [],
     generatedText: '',
     generatedTokenCount: 0,
     inputTokenCount: 0,

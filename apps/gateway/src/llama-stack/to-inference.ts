@@ -156,6 +156,7 @@ export function chatRequest(dialog: DialogDto, field: string, o: ChatOptions, t:
     spaceId: '',
     messages: dialogMessages(dialog, field),
     parameters: {
+      guidedChoice: [],
       toolsJson: toolsJson(o.available_tools),
       toolChoiceJson: '',
       toolChoiceOption: '',

@@ -13,6 +13,7 @@ const S = inferenceV1.StopReason;
 /** A result with no text: the last item of a stream that ended for `stop` rather than with the model's own finish. */
 function ending(stop: inferenceV1.StopReason, generatedTokenCount: number, inputTokenCount: number): Result {
   return {
+    inputTokens: [],
     generatedText: '',
     generatedTokenCount,
     inputTokenCount,
@@ -84,6 +85,7 @@ export async function* generateStream(pools: PoolRegistry, req: inferenceV1.Gene
       inputCount = d.promptTokens ?? inputCount;
       finished = d.finish !== undefined;
       const result: Result = {
+        inputTokens: [],
         generatedText: d.text,
         generatedTokenCount: generated,
         inputTokenCount: inputCount,

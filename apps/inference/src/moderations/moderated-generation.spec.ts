@@ -20,6 +20,7 @@ function modelStream(pieces: string[], calls: { n: number } = { n: 0 }) {
     for (const [i, text] of pieces.entries()) {
       const last = i === pieces.length - 1;
       yield {
+        inputTokens: [],
         generatedText: text,
         generatedTokenCount: i + 1,
         inputTokenCount: 3,
@@ -171,6 +172,7 @@ describe('output moderation', () => {
       for (const [i, text] of pieces.entries()) {
         const last = i === pieces.length - 1;
         yield {
+          inputTokens: [],
           generatedText: text,
           generatedTokenCount: i + 1,
           inputTokenCount: 3,

@@ -30,6 +30,7 @@ export async function* moderatedGeneration(
   if (found.hap.length || found.pii.length) {
     const inputTokenCount = await deps.countInputTokens(signal).catch(() => 0);
     yield {
+      inputTokens: [],
       generatedText: '',
       generatedTokenCount: 0,
       inputTokenCount,

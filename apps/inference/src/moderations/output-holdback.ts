@@ -66,6 +66,7 @@ export async function* moderateOutput(
     // with STOP_REASON_ERROR and the held-back text is dropped, never released unchecked.
     if (!sent || signal.aborted) throw err;
     yield {
+      inputTokens: [],
       generatedText: '',
       generatedTokenCount: last?.generatedTokenCount ?? 0,
       inputTokenCount: last?.inputTokenCount ?? 0,

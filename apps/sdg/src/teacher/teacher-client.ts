@@ -112,6 +112,7 @@ export class InferenceTeacher implements Teacher {
       spaceId: '',
       messages: call.messages.map((m) => ({ role: m.role, content: m.content, contentParts: [], name: '', toolCallId: '', toolCalls: [] })),
       parameters: {
+        guidedChoice: [],
         maxTokens: maxNew,
         n: call.n,
         temperature: call.temperature,
