@@ -18,6 +18,10 @@ export interface RopeScaling {
 export interface EngineLlamaConfig extends LlamaConfig {
   rope_scaling?: RopeScaling | null;
   model_type?: string;
+  /** Matryoshka embeddings (vLLM reads the same two fields): a prefix of the vector is itself a usable embedding. */
+  is_matryoshka?: boolean;
+  /** The prefix lengths the model was trained for; absent with `is_matryoshka`: any length. */
+  matryoshka_dimensions?: number[];
 }
 
 export interface ModelDir {
@@ -57,6 +61,8 @@ export function resolveLlamaConfig(raw: Partial<EngineLlamaConfig>): EngineLlama
   if (raw.head_dim !== undefined && raw.head_dim !== null) config.head_dim = raw.head_dim;
   if (raw.rope_scaling) config.rope_scaling = raw.rope_scaling;
   if (raw.model_type) config.model_type = raw.model_type;
+  if (raw.is_matryoshka === true) config.is_matryoshka = true;
+  if (Array.isArray(raw.matryoshka_dimensions)) config.matryoshka_dimensions = raw.matryoshka_dimensions;
   if (config.num_attention_heads % config.num_key_value_heads !== 0) {
     throw new Error('config.json: num_attention_heads must be a multiple of num_key_value_heads');
   }

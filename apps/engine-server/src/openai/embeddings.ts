@@ -4,9 +4,13 @@ import type { ServerContext } from '../context';
 import { InvalidRequest, openAIOverloaded } from '../errors';
 import { asObject, optBool, optInt, optString } from '../http/body';
 import { responseId, unixNow } from './choices';
+import { checkDimensions, shorten } from './embedding-dimensions';
 import { readPrompts, resolveModel } from './prompt';
 
-/** POST /v1/embeddings: mean-pooled, normalised hidden states, as floats or base64 little-endian float32. */
+/**
+ * POST /v1/embeddings: mean-pooled, normalised hidden states, as floats or base64 little-endian float32; `dimensions`
+ * shortens them on matryoshka models (see embedding-dimensions.ts).
+ */
 export function registerEmbeddings(app: FastifyInstance, ctx: ServerContext): void {
   app.post('/v1/embeddings', { config: { dialect: 'openai' } }, async (request: FastifyRequest, reply: FastifyReply) => {
     const body = asObject(request.body);
@@ -14,11 +18,7 @@ export function registerEmbeddings(app: FastifyInstance, ctx: ServerContext): vo
     const format = optString(body, 'encoding_format') ?? 'float';
     if (format !== 'float' && format !== 'base64')
       throw new InvalidRequest(`encoding_format must be "float" or "base64", got ${JSON.stringify(format)}`, 'encoding_format');
-    if (body.dimensions !== undefined && body.dimensions !== null && body.dimensions !== model.config.hidden_size)
-      throw new InvalidRequest(
-        'Model does not support matryoshka representation, changing output dimensions will lead to poor results.',
-        'dimensions',
-      );
+    const dimensions = checkDimensions(model, optInt(body, 'dimensions'));
     const truncate = optInt(body, 'truncate_prompt_tokens', { min: 1 });
     const inputs = readPrompts(model, body.input, optBool(body, 'add_special_tokens') ?? true, truncate, 'input');
     for (const input of inputs)
@@ -31,6 +31,7 @@ export function registerEmbeddings(app: FastifyInstance, ctx: ServerContext): vo
     let vectors: number[][];
     try {
       vectors = await model.embed(inputs.map((i) => i.ids));
+      if (dimensions !== undefined) vectors = vectors.map((v) => shorten(v, dimensions));
     } catch (err) {
       if (err instanceof EngineOverloadedError) throw openAIOverloaded();
       throw err;
