@@ -1,4 +1,4 @@
-import { BackendError } from './backend-error';
+import { BackendError, backendErrorFor } from './backend-error';
 import { getText, postJson, readJson, sseData, sumSeries, type BackendResponse } from './http';
 import { backendStopReason } from './stop-reason';
 import type {
@@ -25,6 +25,8 @@ interface CompletionChunk {
 }
 
 interface ChatChunk {
+  /** A failure the server reports inside the stream (vLLM: `{message, code}`; TGI: `{message, http_status_code}`). */
+  error?: { message?: string; code?: number; http_status_code?: number } | string;
   choices: {
     index?: number;
     delta: { role?: string; content?: string | null; tool_calls?: ChatDelta['toolCalls'] };
@@ -45,6 +47,18 @@ function tokensOf(lp: CompletionChunk['choices'][number]['logprobs'], topN: numb
       .sort((a, b) => b.logprob - a.logprob)
       .slice(0, topN),
   }));
+}
+
+/**
+ * An error event in a chat stream. Before the first chunk it is the request's refusal (TGI validates inside a 200
+ * stream), so a 4xx status keeps it the caller's error; without one it is the server's failure.
+ */
+function streamedError(error: NonNullable<ChatChunk['error']>): BackendError {
+  if (typeof error === 'string') return backendErrorFor(500, error);
+  const code = error.http_status_code ?? error.code;
+  // A reachable server reported it: never a reason to take the replica out of rotation, so always with a status.
+  const status = typeof code === 'number' && code >= 400 && code < 600 ? code : 500;
+  return new BackendError(error.message ?? 'the model server reported an error', status >= 500 || status === 429, status);
 }
 
 /** vLLM's OpenAI-compatible server (also the built-in engine server): /v1/completions, /v1/chat/completions, … */
@@ -71,6 +85,7 @@ export class OpenAiAdapter implements ModelServerAdapter {
       include_stop_str_in_output: p.includeStop,
       logprobs: p.logprobs === undefined ? undefined : Math.max(1, p.logprobs),
       truncate_prompt_tokens: p.truncatePromptTokens,
+      logit_bias: p.logitBias,
     };
     const res = await postJson(this.url, '/v1/completions', body, signal, 'text/event-stream');
     // The finishing chunk is held back until the usage-only chunk that follows it, so the last delta carries
@@ -107,6 +122,7 @@ export class OpenAiAdapter implements ModelServerAdapter {
     );
     for await (const data of sseData(res, signal)) {
       const chunk = JSON.parse(data) as ChatChunk;
+      if (chunk.error !== undefined) throw streamedError(chunk.error);
       const usage = chunk.usage ? { prompt: chunk.usage.prompt_tokens, completion: chunk.usage.completion_tokens } : undefined;
       if (chunk.choices.length === 0 && usage) yield { usage };
       for (const choice of chunk.choices)
@@ -122,8 +138,14 @@ export class OpenAiAdapter implements ModelServerAdapter {
     }
   }
 
-  async embed(model: string, inputs: string[], truncate: number | undefined, signal: AbortSignal): Promise<EmbedResult> {
-    const res = await postJson(this.url, '/v1/embeddings', { model, input: inputs, truncate_prompt_tokens: truncate }, signal);
+  async embed(
+    model: string,
+    inputs: string[],
+    truncate: number | undefined,
+    signal: AbortSignal,
+    dimensions?: number,
+  ): Promise<EmbedResult> {
+    const res = await postJson(this.url, '/v1/embeddings', { model, input: inputs, truncate_prompt_tokens: truncate, dimensions }, signal);
     const body = await readJson<{ data: { index: number; embedding: number[] }[]; usage?: { prompt_tokens: number } }>(res, signal);
     const vectors: number[][] = [];
     for (const d of body.data) vectors[d.index] = d.embedding;
@@ -159,28 +181,54 @@ export class OpenAiAdapter implements ModelServerAdapter {
     return body.results.map((r) => ({ count: r.count, tokens: r.token_strs ?? r.tokens.map(String) }));
   }
 
-  async promptLogprobs(model: string, prompt: string, signal: AbortSignal): Promise<PromptToken[]> {
-    // One generated token is the least the servers accept; it follows the echoed prompt and is dropped.
+  async promptLogprobs(model: string, prompt: string, signal: AbortSignal, topN = 0): Promise<PromptToken[]> {
+    // One generated token is the least the servers accept; it follows the echoed prompt and is dropped. vLLM's
+    // `prompt_logprobs` carry each prompt token's rank, which the echoed logprobs lack.
     const res = await postJson(
       this.url,
       '/v1/completions',
-      { model, prompt, echo: true, logprobs: 1, max_tokens: 1, temperature: 0 },
+      { model, prompt, echo: true, logprobs: Math.max(1, topN), prompt_logprobs: topN, max_tokens: 1, temperature: 0 },
       signal,
     );
     const body = await readJson<{
-      choices: { logprobs: { tokens: string[]; token_logprobs: (number | null)[]; text_offset: number[] } | null }[];
+      choices: {
+        logprobs: {
+          tokens: string[];
+          token_logprobs: (number | null)[];
+          text_offset: number[];
+          top_logprobs?: (Record<string, number> | null)[] | null;
+        } | null;
+        prompt_logprobs?: (Record<string, { rank?: number | null; decoded_token?: string }> | null)[] | null;
+      }[];
     }>(res, signal);
-    const lp = body.choices[0]?.logprobs;
+    const choice = body.choices[0];
+    const lp = choice?.logprobs;
     if (!lp) return [];
-    const tokens = lp.tokens.map((text, i) => ({ text, logprob: lp.token_logprobs[i] ?? undefined, offset: lp.text_offset[i] ?? 0 }));
+    const detail = tokensOf({ ...lp, top_logprobs: lp.top_logprobs ?? null }, topN);
+    const tokens = detail.map((t, i): PromptToken => {
+      const ranked = Object.values(choice.prompt_logprobs?.[i] ?? {}).find((e) => e.decoded_token === t.text);
+      const inTop = t.top.findIndex((c) => c.text === t.text);
+      return {
+        text: t.text,
+        logprob: t.logprob,
+        offset: lp.text_offset[i] ?? 0,
+        rank: ranked?.rank ?? (inTop >= 0 ? inTop + 1 : undefined),
+        top: t.top,
+      };
+    });
     return tokens.filter((t) => t.offset < prompt.length);
   }
 
   async discover(signal: AbortSignal): Promise<DiscoveredModel[]> {
     const res = await getText(this.url, '/v1/models', signal);
     if (res.status !== 200) return [];
-    const body = JSON.parse(res.text) as { data: { id: string; max_model_len?: number }[] };
-    return body.data.map((m) => ({ id: m.id, maxModelLen: m.max_model_len }));
+    const body = JSON.parse(res.text) as { data: { id: string; max_model_len?: number; parameter_count?: unknown }[] };
+    return body.data.map((m) => ({
+      id: m.id,
+      maxModelLen: m.max_model_len,
+      // The engine server's extra field; vLLM has none.
+      parameterCount: typeof m.parameter_count === 'number' && m.parameter_count > 0 ? m.parameter_count : undefined,
+    }));
   }
 
   async healthy(signal: AbortSignal): Promise<boolean> {

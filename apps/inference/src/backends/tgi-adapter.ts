@@ -1,8 +1,10 @@
+import { PlatformError } from '@platform/common';
 import { inferenceV1 } from '@platform/contracts';
 import { BackendError } from './backend-error';
 import { getText, postJson, readJson, sseData, sumSeries } from './http';
 import { OpenAiAdapter } from './openai-adapter';
 import { backendStopReason } from './stop-reason';
+import { tgiChatBody, toolCallFinishes } from './tgi-chat';
 import type {
   ChatDelta,
   CompletionDelta,
@@ -39,6 +41,9 @@ export class TgiAdapter implements ModelServerAdapter {
   }
 
   async *completionStream(_model: string, p: CompletionParams, signal: AbortSignal): AsyncIterable<CompletionDelta> {
+    // TGI's /generate has no logit bias; refusing names the option instead of generating without it.
+    if (p.logitBias && Object.keys(p.logitBias).length)
+      throw PlatformError.invalid('logit_bias is not supported by text-generation-inference.', 'logit_bias');
     const parameters = {
       max_new_tokens: p.maxTokens,
       do_sample: !p.greedy,
@@ -85,8 +90,8 @@ export class TgiAdapter implements ModelServerAdapter {
     }
   }
 
-  chatStream(model: string, body: OpenAiChatBody, signal: AbortSignal): AsyncIterable<ChatDelta> {
-    return this.messagesApi.chatStream(model, body, signal);
+  async *chatStream(model: string, body: OpenAiChatBody, signal: AbortSignal): AsyncIterable<ChatDelta> {
+    yield* toolCallFinishes(this.messagesApi.chatStream(model, tgiChatBody(body), signal));
   }
 
   embed(): Promise<EmbedResult> {

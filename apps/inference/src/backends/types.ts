@@ -20,6 +20,8 @@ export interface CompletionParams {
   /** Ask for per-token log-probabilities with this many alternatives (0: only the chosen token's); undefined: none. */
   logprobs?: number;
   truncatePromptTokens?: number;
+  /** OpenAI `logit_bias`: token id (decimal text) → bias added to its logit. */
+  logitBias?: Record<string, number>;
 }
 
 export interface TokenDetail {
@@ -76,11 +78,17 @@ export interface PromptToken {
   text: string;
   logprob?: number;
   offset: number;
+  /** 1 for the model's likeliest token at that position; undefined when the server does not say. */
+  rank?: number;
+  /** The likeliest tokens at that position, best first, as many as were asked for. */
+  top?: { text: string; logprob: number }[];
 }
 
 export interface DiscoveredModel {
   id: string;
   maxModelLen?: number;
+  /** The model's weight count, where the server reports it (the engine server does; vLLM and TGI do not). */
+  parameterCount?: number;
 }
 
 /** One model server's dialect. `model` is the name the backend serves the model under. */
@@ -89,7 +97,8 @@ export interface ModelServerAdapter {
   readonly url: string;
   completionStream(model: string, params: CompletionParams, signal: AbortSignal): AsyncIterable<CompletionDelta>;
   chatStream(model: string, body: OpenAiChatBody, signal: AbortSignal): AsyncIterable<ChatDelta>;
-  embed(model: string, inputs: string[], truncate: number | undefined, signal: AbortSignal): Promise<EmbedResult>;
+  /** `dimensions`: OpenAI's, for models trained to be cut short (the server refuses it otherwise). */
+  embed(model: string, inputs: string[], truncate: number | undefined, signal: AbortSignal, dimensions?: number): Promise<EmbedResult>;
   tokenize(model: string, text: string, signal: AbortSignal): Promise<TokenizeResult>;
   /**
    * Several texts in one call, results in order; undefined when this server turned out not to take batches (the
@@ -98,8 +107,11 @@ export interface ModelServerAdapter {
   tokenizeBatch?(model: string, texts: string[], signal: AbortSignal): Promise<TokenizeResult[] | undefined>;
   readonly batchTokenize?: boolean;
   discover(signal: AbortSignal): Promise<DiscoveredModel[]>;
-  /** The prompt's tokens with their log-probabilities (vLLM's `echo`); absent where the dialect has no such call. */
-  promptLogprobs?(model: string, prompt: string, signal: AbortSignal): Promise<PromptToken[]>;
+  /**
+   * The prompt's tokens with their log-probabilities (vLLM's `echo`) and `topN` likeliest alternatives each; absent
+   * where the dialect has no such call.
+   */
+  promptLogprobs?(model: string, prompt: string, signal: AbortSignal, topN?: number): Promise<PromptToken[]>;
   /** Liveness of the server process. */
   healthy(signal: AbortSignal): Promise<boolean>;
   /** Requests queued plus running on the backend for this model, from its Prometheus metrics; undefined if unknown. */

@@ -3,61 +3,16 @@ import { PlatformError } from '@platform/common';
 import { inferenceV1 } from '@platform/contracts';
 import { randomUUID } from 'node:crypto';
 import { BackendError } from '../backends/backend-error';
-import type { ChatDelta, OpenAiChatBody } from '../backends/types';
+import type { ChatDelta } from '../backends/types';
 import { streamPool } from '../pools/dispatch';
 import type { PoolRegistry } from '../pools/pool-registry';
+import type { Replica } from '../pools/replica';
+import { openAiChatBody } from './chat-body';
+import { withPlainRefusals } from './chat-refusals';
 import { withTimeLimit } from './time-limit';
 
 type Chunk = inferenceV1.ChatStreamResponse;
 const S = inferenceV1.StopReason;
-
-function json(text: string, field: string): unknown {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw PlatformError.invalid(`${field} is not valid JSON.`, field);
-  }
-}
-
-function messageOf(m: inferenceV1.ChatMessage): Record<string, unknown> {
-  const content = m.contentParts.length
-    ? m.contentParts.map((p) =>
-        p.type === 'image_url' ? { type: 'image_url', image_url: { url: p.imageUrl } } : { type: 'text', text: p.text },
-      )
-    : m.content;
-  return {
-    role: m.role,
-    content,
-    ...(m.name ? { name: m.name } : {}),
-    ...(m.toolCallId ? { tool_call_id: m.toolCallId } : {}),
-    ...(m.toolCalls.length ? { tool_calls: m.toolCalls.map((t) => ({ id: t.id, type: t.type || 'function', function: t.function })) } : {}),
-  };
-}
-
-/** watsonx chat fields onto the OpenAI body vLLM and the engine server take. */
-export function openAiChatBody(req: inferenceV1.ChatRequest): OpenAiChatBody {
-  const p = req.parameters;
-  if (req.messages.length === 0) throw PlatformError.invalid('messages must not be empty.', 'messages');
-  return {
-    messages: req.messages.map(messageOf),
-    tools: json(p?.toolsJson ?? '', 'tools'),
-    tool_choice: json(p?.toolChoiceJson ?? '', 'tool_choice') ?? (p?.toolChoiceOption || undefined),
-    response_format: json(p?.responseFormatJson ?? '', 'response_format'),
-    logit_bias: json(p?.logitBiasJson ?? '', 'logit_bias'),
-    frequency_penalty: p?.frequencyPenalty,
-    presence_penalty: p?.presencePenalty,
-    logprobs: p?.logprobs,
-    top_logprobs: p?.topLogprobs,
-    max_tokens: p?.maxTokens,
-    n: p?.n,
-    seed: p?.seed,
-    stop: p?.stop.length ? p.stop : undefined,
-    temperature: p?.temperature,
-    top_p: p?.topP,
-    repetition_penalty: p?.repetitionPenalty,
-  };
-}
 
 function choiceOf(d: ChatDelta, finish?: inferenceV1.StopReason): inferenceV1.ChatChoice {
   return {
@@ -105,7 +60,8 @@ export async function* chatStream(pools: PoolRegistry, req: inferenceV1.ChatRequ
     choices: [...(open.size ? open : [0])].map((index) => choiceOf({ index }, reason)),
   });
   try {
-    for await (const d of streamPool(pool, limited.signal, (r) => r.adapter.chatStream(r.backendModel, body, limited.signal))) {
+    const connect = (r: Replica) => withPlainRefusals(r.adapter.chatStream(r.backendModel, body, limited.signal), body, req.modelId);
+    for await (const d of streamPool(pool, limited.signal, connect)) {
       first = false;
       if (d.index === undefined) {
         yield {
@@ -139,6 +95,22 @@ export async function* chatStream(pools: PoolRegistry, req: inferenceV1.ChatRequ
   }
 }
 
+/**
+ * One streamed tool-call fragment into the calls gathered so far: the first fragment of an index opens the call
+ * (id, type, name), later ones add to its arguments and fill what the first left out.
+ */
+export function foldToolCall(calls: inferenceV1.ToolCall[], t: inferenceV1.ToolCall): void {
+  const same = calls.find((x) => x.index === t.index);
+  if (!same) {
+    calls.push({ ...t, type: t.type || 'function', function: { name: t.function?.name ?? '', arguments: t.function?.arguments ?? '' } });
+    return;
+  }
+  same.id ||= t.id;
+  const fn = (same.function ??= { name: '', arguments: '' });
+  fn.name ||= t.function?.name ?? '';
+  fn.arguments += t.function?.arguments ?? '';
+}
+
 /** The unary call folds the stream: contents and tool-call arguments concatenate per choice. */
 export async function chat(pools: PoolRegistry, req: inferenceV1.ChatRequest, signal: AbortSignal): Promise<inferenceV1.ChatResponse> {
   const choices = new Map<number, inferenceV1.ChatChoice>();
@@ -150,20 +122,15 @@ export async function chat(pools: PoolRegistry, req: inferenceV1.ChatRequest, si
     for (const c of chunk.choices) {
       const acc = choices.get(c.index);
       if (!acc) {
-        choices.set(c.index, {
-          ...c,
-          message: c.message && { ...c.message, role: c.message.role || 'assistant', toolCalls: [...c.message.toolCalls] },
-        });
+        const toolCalls: inferenceV1.ToolCall[] = [];
+        for (const t of c.message?.toolCalls ?? []) foldToolCall(toolCalls, t);
+        choices.set(c.index, { ...c, message: c.message && { ...c.message, role: c.message.role || 'assistant', toolCalls } });
         continue;
       }
       if (c.message) {
         const m = acc.message as inferenceV1.ChatMessage;
         m.content += c.message.content;
-        for (const t of c.message.toolCalls) {
-          const same = m.toolCalls.find((x) => x.index === t.index);
-          if (!same) m.toolCalls.push(t);
-          else if (same.function && t.function) same.function.arguments += t.function.arguments;
-        }
+        for (const t of c.message.toolCalls) foldToolCall(m.toolCalls, t);
       }
       acc.logprobs.push(...c.logprobs);
       if (c.stop !== S.STOP_REASON_NOT_FINISHED) acc.stop = c.stop;

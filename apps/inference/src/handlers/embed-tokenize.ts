@@ -12,7 +12,8 @@ export async function embed(
 ): Promise<inferenceV1.EmbedResponse> {
   if (req.inputs.length === 0) throw PlatformError.invalid('inputs must not be empty.', 'inputs');
   const pool = pools.get(req.modelId);
-  const res = await coalescer.embed(pool, req.inputs, req.truncateInputTokens, signal);
+  if (req.dimensions !== undefined && req.dimensions < 1) throw PlatformError.invalid('dimensions must be at least 1.', 'dimensions');
+  const res = await coalescer.embed(pool, req.inputs, req.truncateInputTokens, signal, req.dimensions);
   return {
     modelId: req.modelId,
     createdAt: new Date().toISOString(),
@@ -84,6 +85,7 @@ export function listModels(pools: PoolRegistry): inferenceV1.ListModelsResponse 
         replicas: p.replicas.length,
         healthyReplicas: p.healthyCount,
         provider: kinds.has('tgi') && !kinds.has('openai') ? 'text-generation-inference' : 'platform',
+        parameterCount: p.parameterCount,
       };
     }),
   };

@@ -5,6 +5,7 @@ import { BackendError } from '../backends/backend-error';
 import type { CompletionDelta, CompletionParams } from '../backends/types';
 import { streamPool } from '../pools/dispatch';
 import type { PoolRegistry } from '../pools/pool-registry';
+import type { Replica } from '../pools/replica';
 import { withTimeLimit } from './time-limit';
 
 type Result = inferenceV1.GenerationResult;
@@ -24,6 +25,20 @@ function ending(stop: inferenceV1.StopReason, generatedTokenCount: number, input
     moderations: undefined,
     warnings: [],
   };
+}
+
+/** `logit_bias_json` (set by the OpenAI completions route, checked there) as the object the backends take. */
+function logitBias(json: string | undefined): Record<string, number> | undefined {
+  if (!json) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    value = undefined;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || !Object.values(value).every((b) => typeof b === 'number'))
+    throw PlatformError.invalid('logit_bias must be an object of token ids to numbers.', 'logit_bias');
+  return Object.keys(value).length ? (value as Record<string, number>) : undefined;
 }
 
 /** watsonx defaults: greedy decoding, 20 new tokens, stop sequences included in the output. */
@@ -46,7 +61,31 @@ export function completionParams(input: string, p: inferenceV1.TextGenParameters
     includeStop: p?.includeStopSequence ?? true,
     logprobs: wantsTokens ? (ro?.topNTokens ?? 0) : undefined,
     truncatePromptTokens: p?.truncateInputTokens,
+    logitBias: logitBias(p?.logitBiasJson),
   };
+}
+
+/**
+ * The prompt's tokens for `return_options.input_tokens`, from the replica that generates: OpenAI-dialect servers
+ * echo the prompt with its log-probabilities (ranks and alternatives too); TGI's /tokenize gives the texts only.
+ */
+async function inputTokensOf(
+  r: Replica,
+  prompt: string,
+  ro: inferenceV1.ReturnOptions,
+  signal: AbortSignal,
+): Promise<inferenceV1.GeneratedToken[]> {
+  if (!r.adapter.promptLogprobs) {
+    const tokenized = await r.adapter.tokenize(r.backendModel, prompt, signal);
+    return tokenized.tokens.map((text) => ({ text, topTokens: [] }));
+  }
+  const tokens = await r.adapter.promptLogprobs(r.backendModel, prompt, signal, ro.topNTokens);
+  return tokens.map((t) => ({
+    text: t.text,
+    logprob: ro.tokenLogprobs ? t.logprob : undefined,
+    rank: ro.tokenRanks ? t.rank : undefined,
+    topTokens: (t.top ?? []).slice(0, ro.topNTokens).map((c) => ({ text: c.text, logprob: ro.tokenLogprobs ? c.logprob : undefined })),
+  }));
 }
 
 function tokensFor(delta: CompletionDelta, ro: inferenceV1.ReturnOptions | undefined): inferenceV1.GeneratedToken[] {
@@ -79,13 +118,19 @@ export async function* generateStream(pools: PoolRegistry, req: inferenceV1.Gene
   let first = true;
   let finished = false;
   try {
-    const deltas = streamPool(pool, limited.signal, (r) => r.adapter.completionStream(r.backendModel, params, limited.signal));
+    let inputTokens: inferenceV1.GeneratedToken[] = [];
+    // Read on the replica that generates, within the same admission slot, before its first delta.
+    const open = async function* (r: Replica): AsyncGenerator<CompletionDelta> {
+      if (ro?.inputTokens) inputTokens = await inputTokensOf(r, req.input, ro, limited.signal);
+      yield* r.adapter.completionStream(r.backendModel, params, limited.signal);
+    };
+    const deltas = streamPool(pool, limited.signal, open);
     for await (const d of deltas) {
       generated = d.completionTokens ?? generated + Math.max(1, d.tokens.length);
       inputCount = d.promptTokens ?? inputCount;
       finished = d.finish !== undefined;
       const result: Result = {
-        inputTokens: [],
+        inputTokens: first ? inputTokens : [],
         generatedText: d.text,
         generatedTokenCount: generated,
         inputTokenCount: inputCount,
@@ -124,6 +169,7 @@ export async function foldGeneration(items: AsyncIterable<Result>): Promise<Resu
     acc.stop = r.stop;
     acc.seed = r.seed ?? acc.seed;
     acc.generatedTokens.push(...r.generatedTokens);
+    acc.inputTokens.push(...r.inputTokens);
     acc.inputText ||= r.inputText;
     if (r.moderations) {
       acc.moderations ??= { hap: [], pii: [] };

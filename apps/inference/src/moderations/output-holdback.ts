@@ -40,6 +40,8 @@ export async function* moderateOutput(
   const tokens = new TokenHoldback();
   let releasedText = '';
   let inputText = '';
+  // Like input_text, the prompt's tokens come on the first item and leave with the first released text.
+  let inputTokens: inferenceV1.GeneratedToken[] = [];
   let sent = false;
   let last: Result | undefined;
   try {
@@ -48,6 +50,7 @@ export async function* moderateOutput(
       pending += r.generatedText;
       tokens.add(r.generatedTokens);
       inputText ||= r.inputText;
+      inputTokens.push(...r.inputTokens);
       const final = r.stop !== inferenceV1.StopReason.STOP_REASON_NOT_FINISHED;
       const cut = cutPoint(pending, final);
       if (cut === 0 && !final) continue;
@@ -57,9 +60,10 @@ export async function* moderateOutput(
       released += piece.length;
       releasedText += masked;
       const generatedTokens = tokens.release(final ? Infinity : released, releasedText);
-      yield { ...r, generatedText: masked, generatedTokens, inputText, moderations: findings, warnings: r.warnings ?? [] };
+      yield { ...r, generatedText: masked, generatedTokens, inputText, inputTokens, moderations: findings, warnings: r.warnings ?? [] };
       sent = true;
       inputText = '';
+      inputTokens = [];
     }
   } catch (err) {
     // As the generation handler does: once a client has text, a failure (here: the HAP classifier) ends the stream

@@ -20,10 +20,11 @@ export function attributeTokens(total: number, sizes: number[]): number[] {
 interface EmbedBatch {
   pool: Pool;
   truncate?: number;
+  dimensions?: number;
 }
 
 /**
- * Concurrent embedding requests for the same pool (and the same truncation) within a short window go to the backend
+ * Concurrent embedding requests for the same pool (and the same truncation and dimensions) within a short window go to the backend
  * as one call, then each caller gets its own slice of the vectors. One admission slot serves the whole batch; the
  * upstream call is aborted only when every caller in it has gone.
  */
@@ -38,15 +39,20 @@ export class EmbedCoalescer {
     );
   }
 
-  embed(pool: Pool, inputs: string[], truncate: number | undefined, signal: AbortSignal): Promise<EmbedResult> {
-    if (!this.batcher.coalesces(inputs.length)) return embedNow(pool, inputs, truncate, signal);
-    return this.batcher.submit(`${pool.modelId}\u0000${truncate ?? ''}`, { pool, truncate }, inputs, signal);
+  embed(pool: Pool, inputs: string[], truncate: number | undefined, signal: AbortSignal, dimensions?: number): Promise<EmbedResult> {
+    if (!this.batcher.coalesces(inputs.length)) return embedNow(pool, inputs, truncate, signal, dimensions);
+    return this.batcher.submit(
+      `${pool.modelId}\u0000${truncate ?? ''}\u0000${dimensions ?? ''}`,
+      { pool, truncate, dimensions },
+      inputs,
+      signal,
+    );
   }
 }
 
-function runBatch({ pool, truncate }: EmbedBatch, live: Waiter<string, EmbedResult>[], signal: AbortSignal): Promise<void> {
+function runBatch({ pool, truncate, dimensions }: EmbedBatch, live: Waiter<string, EmbedResult>[], signal: AbortSignal): Promise<void> {
   const all = live.length === 1 ? live[0].items : live.flatMap((w) => w.items);
-  return embedNow(pool, all, truncate, signal).then(
+  return embedNow(pool, all, truncate, signal, dimensions).then(
     (res) => {
       const tokens = attributeTokens(
         res.promptTokens,
@@ -62,6 +68,12 @@ function runBatch({ pool, truncate }: EmbedBatch, live: Waiter<string, EmbedResu
   );
 }
 
-function embedNow(pool: Pool, inputs: string[], truncate: number | undefined, signal: AbortSignal): Promise<EmbedResult> {
-  return callPool(pool, signal, (r) => r.adapter.embed(r.backendModel, inputs, truncate, signal));
+function embedNow(
+  pool: Pool,
+  inputs: string[],
+  truncate: number | undefined,
+  signal: AbortSignal,
+  dimensions?: number,
+): Promise<EmbedResult> {
+  return callPool(pool, signal, (r) => r.adapter.embed(r.backendModel, inputs, truncate, signal, dimensions));
 }

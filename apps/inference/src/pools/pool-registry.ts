@@ -96,6 +96,7 @@ export class PoolRegistry {
       for (const m of models) {
         const pool = this.addReplica(m.id, new Replica(adapter, m.id));
         pool.maxModelLen ??= m.maxModelLen;
+        pool.parameterCount ??= m.parameterCount;
       }
       this.undiscovered.splice(this.undiscovered.indexOf(backend), 1);
       this.logger.info({ backend: backend.url, models: models.map((m) => m.id) }, 'discovered models');

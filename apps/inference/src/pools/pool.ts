@@ -6,6 +6,8 @@ export class Pool {
   readonly replicas: Replica[] = [];
   readonly admission: Admission;
   maxModelLen?: number;
+  /** The model's weight count, when a replica's server reported it at discovery. */
+  parameterCount?: number;
 
   constructor(
     readonly modelId: string,

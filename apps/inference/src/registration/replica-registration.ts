@@ -293,7 +293,9 @@ export class ReplicaRegistration {
       .then(async () => {
         if (pool.maxModelLen !== undefined || !replica.healthy) return;
         const models = await replica.adapter.discover(AbortSignal.timeout(5000));
-        pool.maxModelLen ??= models.find((m) => m.id === replica.backendModel)?.maxModelLen;
+        const found = models.find((m) => m.id === replica.backendModel);
+        pool.maxModelLen ??= found?.maxModelLen;
+        pool.parameterCount ??= found?.parameterCount;
       })
       .catch(() => undefined)
       .finally(() => this.probing.delete(p));
