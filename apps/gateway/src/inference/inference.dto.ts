@@ -18,6 +18,13 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import {
+  GUIDED_CHOICE_MAX_CHARS,
+  GUIDED_CHOICE_MAX_ITEMS,
+  GUIDED_GRAMMAR_MAX_CHARS,
+  GUIDED_REGEX_MAX_CHARS,
+  IsGuidedJson,
+} from './guided-options';
 import { ModerationsDto } from './moderations.dto';
 
 /** project_id / space_id: which container the call is billed to and authorized against (one is required). */
@@ -131,6 +138,40 @@ export class TextChatRequest extends ScopedRequest {
   @ApiPropertyOptional() @IsOptional() @IsNumber() @Min(0) @Max(1) top_p?: number;
   @ApiPropertyOptional() @IsOptional() @IsNumber() @Min(1) @Max(2) repetition_penalty?: number;
   @ApiPropertyOptional({ description: 'milliseconds' }) @IsOptional() @IsInt() @Min(1) time_limit?: number;
+  // Structured output: at most one of the four (checked by the inference service, which names them all).
+  @ApiPropertyOptional({
+    oneOf: [{ type: 'object' }, { type: 'string' }],
+    description: 'The output follows this JSON Schema (an object, or its JSON text as the Node SDK sends it).',
+  })
+  @IsOptional()
+  @IsGuidedJson()
+  guided_json?: Record<string, unknown> | string;
+  @ApiPropertyOptional({ maxLength: GUIDED_REGEX_MAX_CHARS, description: 'The output matches this regular expression.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(GUIDED_REGEX_MAX_CHARS)
+  guided_regex?: string;
+  @ApiPropertyOptional({
+    type: [String],
+    minItems: 1,
+    maxItems: GUIDED_CHOICE_MAX_ITEMS,
+    description: 'The output is exactly one of these strings.',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(GUIDED_CHOICE_MAX_ITEMS)
+  @IsString({ each: true })
+  @MaxLength(GUIDED_CHOICE_MAX_CHARS, { each: true })
+  guided_choice?: string[];
+  @ApiPropertyOptional({
+    maxLength: GUIDED_GRAMMAR_MAX_CHARS,
+    description: 'The output follows this context-free grammar (EBNF as xgrammar reads it, start rule `root`).',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(GUIDED_GRAMMAR_MAX_CHARS)
+  guided_grammar?: string;
 }
 
 export class EmbeddingReturnOptionsDto {

@@ -98,7 +98,6 @@ export function chatRequest(body: TextChatRequest): inferenceV1.ChatRequest {
     spaceId: body.space_id ?? '',
     messages: body.messages.map(message),
     parameters: {
-      guidedChoice: [],
       toolsJson: jsonOf(body.tools),
       toolChoiceJson: jsonOf(body.tool_choice),
       toolChoiceOption: body.tool_choice_option ?? '',
@@ -116,7 +115,19 @@ export function chatRequest(body: TextChatRequest): inferenceV1.ChatRequest {
       topP: body.top_p,
       timeLimit: body.time_limit ?? 0,
       repetitionPenalty: body.repetition_penalty,
+      ...guidedOptions(body),
     },
+  };
+}
+
+/** guided_json travels as JSON text, so the Node SDK's string form passes as it is (the service parses both alike). */
+function guidedOptions(body: TextChatRequest) {
+  const schema = body.guided_json ?? undefined;
+  return {
+    guidedJson: typeof schema === 'string' ? schema : schema && JSON.stringify(schema),
+    guidedRegex: body.guided_regex ?? undefined,
+    guidedChoice: body.guided_choice ?? [],
+    guidedGrammar: body.guided_grammar ?? undefined,
   };
 }
 

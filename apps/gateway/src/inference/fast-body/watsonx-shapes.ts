@@ -1,6 +1,19 @@
+import {
+  GUIDED_CHOICE_MAX_CHARS,
+  GUIDED_CHOICE_MAX_ITEMS,
+  GUIDED_GRAMMAR_MAX_CHARS,
+  GUIDED_REGEX_MAX_CHARS,
+  isGuidedJson,
+} from '../guided-options';
 import { anything, array, boolean, int, name, number, object, oneOf, optional, record, string, type Check } from './shape';
 
 /** Accept-only mirrors of the DTOs in ../inference.dto.ts and ../moderations.dto.ts (keep them in step). */
+
+/** `@IsString() @MaxLength(max)` (empty allowed); raw UTF-16 length is never less than class-validator's count. */
+const text =
+  (max: number): Check =>
+  (v) =>
+    typeof v === 'string' && v.length <= max;
 
 const scoped = { project_id: optional(string), space_id: optional(string) };
 
@@ -81,6 +94,10 @@ export const textChatShape: Check = object(
     top_p: optional(number(0, 1)),
     repetition_penalty: optional(number(1, 2)),
     time_limit: optional(int(1)),
+    guided_json: optional(isGuidedJson),
+    guided_regex: optional(text(GUIDED_REGEX_MAX_CHARS)),
+    guided_choice: optional(array(text(GUIDED_CHOICE_MAX_CHARS), 1, GUIDED_CHOICE_MAX_ITEMS)),
+    guided_grammar: optional(text(GUIDED_GRAMMAR_MAX_CHARS)),
   },
   ['model_id', 'messages'],
 );
