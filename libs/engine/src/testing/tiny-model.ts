@@ -19,6 +19,26 @@ const CHAT_TEMPLATE =
   "{% for message in messages %}{{ '<|' + message['role'] + '|>' + message['content'] }}{% if message['role'] == 'assistant' %}{{ eos_token }}{% endif %}{% endfor %}" +
   "{% if add_generation_prompt %}{{ '<|assistant|>' }}{% endif %}";
 
+/**
+ * A Qwen 2.5-like template with its own tool syntax: `tools` listed in the system turn, calls written as
+ * `<tool_call>\n{"name": …, "arguments": …}\n</tool_call>`, tool results as `<tool_response>` (vLLM's `hermes` format).
+ */
+const HERMES_TOOLS_TEMPLATE =
+  "{%- if tools %}{{ '<|system|>' }}{% if messages[0]['role'] == 'system' %}{{ messages[0]['content'] + '\\n\\n' }}{% endif %}" +
+  "{{ '# Tools\\n<tools>' }}{% for tool in tools %}{{ '\\n' + (tool | tojson) }}{% endfor %}" +
+  '{{ \'\\n</tools>\\nFor each function call, return a json object with function name and arguments within <tool_call></tool_call> XML tags:\\n<tool_call>\\n{"name": <function-name>, "arguments": <args-json-object>}\\n</tool_call>\' }}' +
+  "{%- elif messages[0]['role'] == 'system' %}{{ '<|system|>' + messages[0]['content'] }}{% endif %}" +
+  '{%- for message in messages %}' +
+  "{%- if message['role'] == 'system' and loop.first %}" +
+  "{%- elif message['role'] == 'assistant' %}{{ '<|assistant|>' + message['content'] }}" +
+  '{%- if message.tool_calls %}{% for call in message.tool_calls %}{{ \'<tool_call>\\n{"name": "\' + call.function.name + \'", "arguments": \' + (call.function.arguments | tojson) + \'}\\n</tool_call>\' }}{% endfor %}{% endif %}{{ eos_token }}' +
+  "{%- elif message['role'] == 'tool' %}{{ '<|user|><tool_response>\\n' + message['content'] + '\\n</tool_response>' }}" +
+  "{%- else %}{{ '<|' + message['role'] + '|>' + message['content'] }}{% endif %}" +
+  "{%- endfor %}{% if add_generation_prompt %}{{ '<|assistant|>' }}{% endif %}";
+
+/** Qwen's tool tags are single (non-special) tokens, so one `logit_bias` entry can start a call. */
+const HERMES_TOKENS = ['<tool_call>', '</tool_call>'];
+
 /** GPT-2's byte → printable character table, which byte-level vocabularies are written in. */
 function byteSymbols(): string[] {
   const keep = (b: number): boolean => (b >= 0x21 && b <= 0x7e) || (b >= 0xa1 && b <= 0xac) || (b >= 0xae && b <= 0xff);
@@ -45,13 +65,20 @@ export interface TinyModelOptions {
   hiddenSize?: number;
   layers?: number;
   maxPositionEmbeddings?: number;
+  /** `hermes-tools`: a template with its own tool syntax, and `<tool_call>` / `</tool_call>` as tokens 261 and 262. */
+  chatTemplate?: 'plain' | 'hermes-tools';
 }
 
 export function writeTinyModel(dir: string, o: TinyModelOptions = {}): LlamaConfig {
   const symbols = byteSymbols();
   const vocab: Record<string, number> = Object.fromEntries(symbols.map((s, i) => [s, i]));
+  const hermes = o.chatTemplate === 'hermes-tools';
+  const added = [
+    ...SPECIALS.map((content) => ({ content, special: true })),
+    ...(hermes ? HERMES_TOKENS : []).map((content) => ({ content, special: false })),
+  ];
   const config: LlamaConfig = {
-    vocab_size: 256 + SPECIALS.length,
+    vocab_size: 256 + added.length,
     hidden_size: o.hiddenSize ?? 32,
     intermediate_size: (o.hiddenSize ?? 32) * 2,
     num_hidden_layers: o.layers ?? 2,
@@ -69,10 +96,10 @@ export function writeTinyModel(dir: string, o: TinyModelOptions = {}): LlamaConf
   writeFileSync(
     join(dir, 'tokenizer.json'),
     JSON.stringify({
-      added_tokens: SPECIALS.map((content, i) => ({
+      added_tokens: added.map(({ content, special }, i) => ({
         id: 256 + i,
         content,
-        special: true,
+        special,
         lstrip: false,
         rstrip: false,
         normalized: false,
@@ -87,7 +114,13 @@ export function writeTinyModel(dir: string, o: TinyModelOptions = {}): LlamaConf
   );
   writeFileSync(
     join(dir, 'tokenizer_config.json'),
-    JSON.stringify({ bos_token: '<s>', eos_token: EOS, add_bos_token: true, add_eos_token: false, chat_template: CHAT_TEMPLATE }),
+    JSON.stringify({
+      bos_token: '<s>',
+      eos_token: EOS,
+      add_bos_token: true,
+      add_eos_token: false,
+      chat_template: hermes ? HERMES_TOOLS_TEMPLATE : CHAT_TEMPLATE,
+    }),
   );
   const rand = gaussian(o.seed ?? 1234);
   const tensors = new Map<string, TensorToWrite>();
