@@ -17,8 +17,11 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { BoundedJson } from '../http/bounded-json';
+import { GUIDED_JSON_BOUNDS } from '../inference/guided-options';
 
 /**
  * Request bodies of the Llama Stack draft (seeds/llama-stack-draft-openapi.json). The draft marks every field
@@ -113,6 +116,8 @@ export class ShieldConfigDto {
 
 export class ToolDefinitionDto {
   @ApiProperty({ example: 'web_search' }) @IsString() @IsNotEmpty() @MaxLength(64) tool_name!: string;
+  /** Not in the draft (later Llama Stack versions have it): what the tool does, told to the model. */
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4096) description?: string;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true }) @IsOptional() @IsObject() parameters?: Record<string, unknown>;
   @ApiPropertyOptional({ type: [ShieldConfigDto] })
   @IsOptional()
@@ -128,7 +133,32 @@ export class ToolDefinitionDto {
   output_shields?: ShieldConfigDto[];
 }
 
-class ChatFields extends GenerationFields {
+/** Not in the draft: later Llama Stack versions' ResponseFormat (a JSON schema, or a grammar as a `bnf` object). */
+export class ResponseFormatDto {
+  @ApiProperty({ enum: ['json_schema', 'grammar'] }) @IsIn(['json_schema', 'grammar']) type!: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'the JSON schema the output follows' })
+  @ValidateIf((f: ResponseFormatDto) => f.type === 'json_schema')
+  @IsObject()
+  @BoundedJson(GUIDED_JSON_BOUNDS)
+  json_schema?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @ValidateIf((f: ResponseFormatDto) => f.type === 'grammar')
+  @IsObject()
+  bnf?: Record<string, unknown>;
+}
+
+/**
+ * The draft's tools, plus what later Llama Stack versions added to steer them and the output (not in the draft, so
+ * a body using them is outside its request schema; the answers stay within its response schemas).
+ */
+export interface ChatToolOptionsDto {
+  available_tools?: ToolDefinitionDto[];
+  tool_choice?: string;
+  tool_prompt_format?: string;
+  response_format?: ResponseFormatDto;
+}
+
+class ChatFields extends GenerationFields implements ChatToolOptionsDto {
   @ApiPropertyOptional({ type: [ToolDefinitionDto] })
   @IsOptional()
   @IsArray()
@@ -136,6 +166,24 @@ class ChatFields extends GenerationFields {
   @ValidateNested({ each: true })
   @Type(() => ToolDefinitionDto)
   available_tools?: ToolDefinitionDto[];
+  /** Not in the draft: auto (the default), required, none, or the name of one of available_tools to call. */
+  @ApiPropertyOptional({ description: 'auto (default), required, none, or the name of one of available_tools', example: 'auto' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  tool_choice?: string;
+  /** Not in the draft: how tool calls are written; the platform's model servers write json. */
+  @ApiPropertyOptional({ enum: ['json', 'function_tag', 'python_list'], description: 'only json is supported' })
+  @IsOptional()
+  @IsIn(['json', 'function_tag', 'python_list'])
+  tool_prompt_format?: string;
+  /** Not in the draft: a JSON schema the answer follows. */
+  @ApiPropertyOptional({ type: ResponseFormatDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ResponseFormatDto)
+  response_format?: ResponseFormatDto;
 }
 
 export class ChatCompletionRequestDto extends ChatFields {

@@ -4,7 +4,8 @@ import { boundedMap } from './bounded-map';
 import { ChatChunker, chatCompletionView, completionChunk, completionView, stopReason, toolArguments } from './from-inference';
 import { LLAMA_STACK_STREAM, FailedChunk } from './llama-stack-stream';
 import type { DialogDto } from './llama-stack.dto';
-import { chatRequest, completionRequest, toolSchema } from './to-inference';
+import { chatRequest, completionRequest } from './to-inference';
+import { toolSchema } from './tool-options';
 
 const target = { modelId: 'platform/tiny', projectId: 'p1' };
 const msg = (role: string, content: unknown, extra: object = {}) => ({ role, content, ...extra });

@@ -1,7 +1,8 @@
 import { PlatformError } from '@platform/common';
 import type { inferenceV1 } from '@platform/contracts';
 import { chatContentOf, textOf } from './llama-stack-content';
-import type { DialogDto, MessageDto, SamplingParamsDto, ToolDefinitionDto } from './llama-stack.dto';
+import type { ChatToolOptionsDto, DialogDto, MessageDto, SamplingParamsDto } from './llama-stack.dto';
+import { toolParameters } from './tool-options';
 
 /** Llama Stack draft requests onto the inference contract; class-validator has already checked the shapes. */
 
@@ -107,39 +108,7 @@ export function dialogMessages(d: DialogDto, field: string): inferenceV1.ChatMes
   return all.flatMap((m, i) => messagesOf(m, i < all.length - 1 ? `${field}.message_history[${i}]` : `${field}.message`, i, callIds));
 }
 
-/**
- * The draft's tool parameters map a name to its definition ({param_type, description, required}); backends take
- * a JSON schema, so they become one. A map that already is a JSON schema passes as is.
- */
-export function toolSchema(parameters: Record<string, unknown> | undefined): Record<string, unknown> {
-  if (!parameters) return { type: 'object', properties: {} };
-  if (parameters.type === 'object') return parameters;
-  const properties: Record<string, unknown> = {};
-  const required: string[] = [];
-  for (const [name, def] of Object.entries(parameters)) {
-    const d = (typeof def === 'object' && def !== null ? def : {}) as { param_type?: unknown; description?: unknown; required?: unknown };
-    properties[name] = {
-      ...(typeof d.param_type === 'string' ? { type: d.param_type } : {}),
-      ...(typeof d.description === 'string' ? { description: d.description } : {}),
-    };
-    if (d.required === true) required.push(name);
-  }
-  return { type: 'object', properties, ...(required.length ? { required } : {}) };
-}
-
-function toolsJson(tools: ToolDefinitionDto[] | undefined): string {
-  if (!tools?.length) return '';
-  tools.forEach((t, i) => {
-    // Shields are a safety promise: refusing beats silently generating unshielded output.
-    if (t.input_shields?.length || t.output_shields?.length)
-      throw PlatformError.invalid('Safety shields are not available on this platform yet.', `available_tools[${i}].input_shields`);
-  });
-  return JSON.stringify(tools.map((t) => ({ type: 'function', function: { name: t.tool_name, parameters: toolSchema(t.parameters) } })));
-}
-
-export interface ChatOptions extends GenerationOptions {
-  available_tools?: ToolDefinitionDto[];
-}
+export interface ChatOptions extends GenerationOptions, ChatToolOptionsDto {}
 
 export function chatRequest(dialog: DialogDto, field: string, o: ChatOptions, t: Target): inferenceV1.ChatRequest {
   const s = o.sampling_params;
@@ -157,9 +126,7 @@ export function chatRequest(dialog: DialogDto, field: string, o: ChatOptions, t:
     messages: dialogMessages(dialog, field),
     parameters: {
       guidedChoice: [],
-      toolsJson: toolsJson(o.available_tools),
-      toolChoiceJson: '',
-      toolChoiceOption: '',
+      ...toolParameters(o),
       responseFormatJson: '',
       logitBiasJson: '',
       logprobs: o.logprobs || undefined,
