@@ -48,8 +48,6 @@ describe('guided_* onto structured_outputs', () => {
     expect(openAiChatBody(request({ guidedRegex: '[0-9]{3}' })).structured_outputs).toEqual({ regex: '[0-9]{3}' });
     expect(openAiChatBody(request({ guidedChoice: ['yes', 'no'] })).structured_outputs).toEqual({ choice: ['yes', 'no'] });
     expect(openAiChatBody(request({ guidedGrammar: 'root ::= "a"' })).structured_outputs).toEqual({ grammar: 'root ::= "a"' });
-    // An empty regex is still a constraint (only the empty output), not "unset".
-    expect(openAiChatBody(request({ guidedRegex: '' })).structured_outputs).toEqual({ regex: '' });
     expect(openAiChatBody(request()).structured_outputs).toBeUndefined();
   });
 
@@ -93,6 +91,12 @@ describe('guided_* onto structured_outputs', () => {
     });
     expect(refusal(() => openAiChatBody(request({ guidedJson: '[1]' }))).target).toBe('guided_json');
     expect(refusal(() => openAiChatBody(request({ guidedJson: '' }))).target).toBe('guided_json');
+    // Empty patterns and grammars constrain to nothing a server compiles; they are refused here, by their names.
+    expect(refusal(() => openAiChatBody(request({ guidedRegex: '' })))).toEqual({
+      message: 'guided_regex must not be empty.',
+      target: 'guided_regex',
+    });
+    expect(refusal(() => openAiChatBody(request({ guidedGrammar: '' }))).target).toBe('guided_grammar');
   });
 
   it('passes tools, tool_choice, response_format and logit_bias through; refuses both kinds of tool_choice at once', () => {
@@ -147,6 +151,15 @@ describe('backend refusals that name server flags', () => {
     expect(plainRefusal(plain, body(), 'm')).toBe(plain);
     const crash = new BackendError('--enable-auto-tool-choice', true, 500);
     expect(plainRefusal(crash, body(), 'm')).toBe(crash);
+  });
+
+  it('names the guided option the caller set when the server refuses the structured_outputs it became', () => {
+    const refused = new BackendError('structured_outputs.grammar: expected "::=" at line 1', false, 400);
+    const err = plainRefusal(refused, { messages: [], structured_outputs: { grammar: 'root = x' } }, 'm') as PlatformError;
+    expect(err).toBeInstanceOf(PlatformError);
+    expect(err.message).toBe('guided_grammar: expected "::=" at line 1');
+    expect(err.target?.name).toBe('guided_grammar');
+    expect(plainRefusal(refused, { messages: [] }, 'm')).toBe(refused);
   });
 
   it('restates a refusal the stream throws', async () => {

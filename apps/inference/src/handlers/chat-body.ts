@@ -47,6 +47,7 @@ function guidedOf(p: inferenceV1.ChatParameters | undefined): Guided[] {
   if (p?.guidedRegex !== undefined) set.push({ field: 'guided_regex', key: 'regex', value: p.guidedRegex });
   if (p?.guidedChoice.length) set.push({ field: 'guided_choice', key: 'choice', value: p.guidedChoice });
   if (p?.guidedGrammar !== undefined) set.push({ field: 'guided_grammar', key: 'grammar', value: p.guidedGrammar });
+  for (const g of set) if (g.value === '') throw PlatformError.invalid(`${g.field} must not be empty.`, g.field);
   return set;
 }
 

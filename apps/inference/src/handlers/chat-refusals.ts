@@ -18,8 +18,27 @@ function toolChoiceWords(body: OpenAiChatBody): string {
   return '"auto"';
 }
 
+const GUIDED_FIELDS: Readonly<Record<string, string>> = {
+  json: 'guided_json',
+  regex: 'guided_regex',
+  choice: 'guided_choice',
+  grammar: 'guided_grammar',
+};
+
+/**
+ * A refusal of the `structured_outputs` this service wrote for a guided_* option ("structured_outputs.grammar: ...")
+ * names the option the caller set instead.
+ */
+function guidedRefusal(err: BackendError, body: OpenAiChatBody): PlatformError | undefined {
+  const so = body.structured_outputs;
+  if (typeof so !== 'object' || so === null || !err.message.includes('structured_outputs')) return undefined;
+  const field = GUIDED_FIELDS[Object.keys(so)[0] ?? ''];
+  return field ? PlatformError.invalid(err.message.replace(/structured_outputs(\.\w+)?/g, field), field) : undefined;
+}
+
 export function plainRefusal(err: unknown, body: OpenAiChatBody, modelId: string): unknown {
-  if (!(err instanceof BackendError) || (err.status !== 400 && err.status !== 422) || !SERVER_FLAG.test(err.message)) return err;
+  if (!(err instanceof BackendError) || (err.status !== 400 && err.status !== 422)) return err;
+  if (!SERVER_FLAG.test(err.message)) return guidedRefusal(err, body) ?? err;
   if (/tool/i.test(err.message))
     return PlatformError.invalid(`tool_choice ${toolChoiceWords(body)} is not enabled on the server of model ${modelId}.`, 'tool_choice');
   return PlatformError.invalid(`The server of model ${modelId} does not have an option this request needs enabled.`);
