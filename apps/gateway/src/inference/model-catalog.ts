@@ -13,7 +13,7 @@ export interface ModelSpec {
   model_limits: { max_sequence_length: number; max_output_tokens?: number };
   input_tier: string;
   output_tier: string;
-  number_params?: string;
+  number_params: string;
   min_shot_size: number;
   lifecycle: { id: string; start_date: string }[];
   supported_languages: string[];
@@ -60,6 +60,28 @@ const GENERATIVE_TASKS = [
   'extraction',
 ];
 
+/** A parameter count in watsonx's words: three significant digits and m, b or t ("135m", "8.03b", "15.5b"). */
+export function formatParameterCount(count: number): string {
+  const [scale, unit] = count >= 1e12 ? [1e12, 't'] : count >= 1e9 ? [1e9, 'b'] : [1e6, 'm'];
+  return `${Number((count / scale).toPrecision(3))}${unit}`;
+}
+
+/** The size a model id names as one of its dash-separated parts ("granite-3.1-8b-instruct" → "8b"), if it names one. */
+function sizeNamedIn(modelId: string): string | undefined {
+  const name = modelId.slice(modelId.lastIndexOf('/') + 1).toLowerCase();
+  return name.split(/[-_]/).find((part) => /^\d+(\.\d+)?[mbt]$/.test(part));
+}
+
+/**
+ * `number_params`, which the SDK's FoundationModel requires: the count the model server reports (the engine server
+ * does), else the size the model id names, else "unknown" (vLLM and TGI report no count).
+ */
+function numberParams(m: inferenceV1.ModelInfo): string {
+  const count = Number(m.parameterCount ?? 0);
+  if (count > 0) return formatParameterCount(count);
+  return sizeNamedIn(m.modelId) ?? 'unknown';
+}
+
 export function modelSpec(m: inferenceV1.ModelInfo): ModelSpec {
   const [org, name] = m.modelId.includes('/') ? m.modelId.split('/', 2) : ['', m.modelId];
   const generative = m.functions.includes('text_generation');
@@ -74,6 +96,7 @@ export function modelSpec(m: inferenceV1.ModelInfo): ModelSpec {
     model_limits: { max_sequence_length: m.maxSequenceLength, ...(generative ? { max_output_tokens: m.maxSequenceLength } : {}) },
     input_tier: 'class_1',
     output_tier: 'class_1',
+    number_params: numberParams(m),
     min_shot_size: 0,
     lifecycle: [{ id: 'available', start_date: '2026-01-01' }],
     supported_languages: ['en'],

@@ -39,6 +39,18 @@ export const WATSONX_FINISH_REASON: FinishReasonWords = {
   [S.UNRECOGNIZED]: 'stop',
 };
 
+/** A watsonx TextGenTokenInfo: the text, then what return_options asked for. */
+function tokenView(t: inferenceV1.GeneratedToken) {
+  return {
+    text: t.text,
+    ...(t.logprob !== undefined ? { logprob: t.logprob } : {}),
+    ...(t.rank !== undefined ? { rank: t.rank } : {}),
+    ...(t.topTokens.length
+      ? { top_tokens: t.topTokens.map((c) => ({ text: c.text, ...(c.logprob !== undefined ? { logprob: c.logprob } : {}) })) }
+      : {}),
+  };
+}
+
 export function generationResult(r: inferenceV1.GenerationResult | undefined, ro: inferenceV1.ReturnOptions | undefined) {
   const result: inferenceV1.GenerationResult = r ?? {
     inputTokens: [],
@@ -59,18 +71,8 @@ export function generationResult(r: inferenceV1.GenerationResult | undefined, ro
     stop_reason: WATSONX_STOP_REASON[result.stop],
     ...(result.seed !== undefined ? { seed: result.seed } : {}),
     ...(ro?.inputText && result.inputText ? { input_text: result.inputText } : {}),
-    ...(result.generatedTokens.length
-      ? {
-          generated_tokens: result.generatedTokens.map((t) => ({
-            text: t.text,
-            ...(t.logprob !== undefined ? { logprob: t.logprob } : {}),
-            ...(t.rank !== undefined ? { rank: t.rank } : {}),
-            ...(t.topTokens.length
-              ? { top_tokens: t.topTokens.map((c) => ({ text: c.text, ...(c.logprob !== undefined ? { logprob: c.logprob } : {}) })) }
-              : {}),
-          })),
-        }
-      : {}),
+    ...(result.generatedTokens.length ? { generated_tokens: result.generatedTokens.map(tokenView) } : {}),
+    ...(result.inputTokens.length ? { input_tokens: result.inputTokens.map(tokenView) } : {}),
     ...moderationsView(result.moderations ?? undefined),
   };
 }

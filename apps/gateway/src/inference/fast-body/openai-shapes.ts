@@ -1,7 +1,21 @@
 import { anything, array, boolean, int, name, number, object, oneOf, optional, record, string, type Check } from './shape';
+import {
+  GUIDED_CHOICE_MAX_CHARS,
+  GUIDED_CHOICE_MAX_ITEMS,
+  GUIDED_GRAMMAR_MAX_CHARS,
+  GUIDED_REGEX_MAX_CHARS,
+  isGuidedJson,
+} from '../guided-options';
+import { MAX_CHOICES } from '../openai/openai-controls';
 import { chatMessageShape } from './watsonx-shapes';
 
 /** Accept-only mirrors of the DTOs in ../openai/openai.dto.ts (keep them in step). */
+
+/** `@IsString() @MaxLength(max)` (empty allowed); raw UTF-16 length is never less than class-validator's count. */
+const text =
+  (max: number): Check =>
+  (v) =>
+    typeof v === 'string' && v.length <= max;
 
 const sampling = {
   model: name(300),
@@ -10,7 +24,7 @@ const sampling = {
   top_p: optional(number(0, 1)),
   seed: optional(int()),
   stop: anything,
-  n: optional(int(1, 1)),
+  n: optional(int(1, MAX_CHOICES)),
   stream: optional(boolean),
   stream_options: optional(object({ include_usage: optional(boolean) })),
   frequency_penalty: optional(number(-2, 2)),
@@ -18,7 +32,18 @@ const sampling = {
   user: optional(string),
 };
 
-export const completionShape: Check = object({ ...sampling, prompt: anything }, ['model']);
+export const completionShape: Check = object(
+  {
+    ...sampling,
+    prompt: anything,
+    logprobs: optional(int(0, 5)),
+    echo: optional(boolean),
+    logit_bias: optional(record),
+    best_of: optional(int(1)),
+    suffix: optional(string),
+  },
+  ['model'],
+);
 
 export const chatCompletionShape: Check = object(
   {
@@ -31,11 +56,23 @@ export const chatCompletionShape: Check = object(
     logprobs: optional(boolean),
     top_logprobs: optional(int(0, 20)),
     logit_bias: optional(record),
+    parallel_tool_calls: optional(boolean),
+    structured_outputs: optional(record),
+    guided_json: optional(isGuidedJson),
+    guided_regex: optional(text(GUIDED_REGEX_MAX_CHARS)),
+    guided_choice: optional(array(text(GUIDED_CHOICE_MAX_CHARS), 1, GUIDED_CHOICE_MAX_ITEMS)),
+    guided_grammar: optional(text(GUIDED_GRAMMAR_MAX_CHARS)),
   },
   ['model', 'messages'],
 );
 
 export const openAiEmbeddingsShape: Check = object(
-  { model: name(300), input: anything, encoding_format: optional(oneOf(['float', 'base64'])), user: optional(string) },
+  {
+    model: name(300),
+    input: anything,
+    encoding_format: optional(oneOf(['float', 'base64'])),
+    dimensions: optional(int(1)),
+    user: optional(string),
+  },
   ['model'],
 );

@@ -200,12 +200,14 @@ const cases: { dto: Type<unknown>; check: Check; valid: unknown[]; other: unknow
         user: 'u',
       },
       { model: 'm', prompt: ['hi'] },
+      { model: 'm', prompt: 'x', n: 16, best_of: 16, logprobs: 5, echo: true, logit_bias: { '120': 100 } },
     ],
     other: [
-      { model: 'm', prompt: 'x', n: 2 },
+      { model: 'm', prompt: 'x', n: 17 },
+      { model: 'm', prompt: 'x', logprobs: 6 },
       { model: 'm', prompt: 'x', max_tokens: 0 },
       { prompt: 'x' },
-      { model: 'm', prompt: 'x', best_of: 2 },
+      { model: 'm', prompt: 'x', best_of: 0 },
     ],
   },
   {
@@ -220,8 +222,22 @@ const cases: { dto: Type<unknown>; check: Check; valid: unknown[]; other: unknow
         top_logprobs: 2,
         response_format: { type: 'json_object' },
       },
+      {
+        model: 'm',
+        messages: [{ role: 'user', content: 'hi' }],
+        n: 16,
+        tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object' } } }],
+        tool_choice: { type: 'function', function: { name: 'f' } },
+        parallel_tool_calls: false,
+        logit_bias: { '123': 100 },
+      },
+      { model: 'm', messages: [{ role: 'user', content: 'hi' }], structured_outputs: { choice: ['a'] }, guided_regex: 'a+' },
+      { model: 'm', messages: [{ role: 'user', content: 'hi' }], guided_json: '{}', guided_choice: ['x'], guided_grammar: 'root ::= "a"' },
     ],
     other: [
+      { model: 'm', messages: [{ role: 'user' }], n: 17 },
+      { model: 'm', messages: [{ role: 'user' }], guided_choice: [] },
+      { model: 'm', messages: [{ role: 'user' }], guided_json: [1] },
       { model: 'm', messages: [] },
       { model: 'm', messages: [{ role: 'user' }], max_completion_tokens: 0 },
     ],
@@ -229,8 +245,11 @@ const cases: { dto: Type<unknown>; check: Check; valid: unknown[]; other: unknow
   {
     dto: OpenAiEmbeddingsRequest,
     check: openAiEmbeddingsShape,
-    valid: [{ model: 'm', input: ['a'], encoding_format: 'base64' }],
-    other: [{ model: 'm', input: 'a', encoding_format: 'hex' }, { input: 'a' }, { model: 'm', input: 'a', dimensions: 3 }],
+    valid: [
+      { model: 'm', input: ['a'], encoding_format: 'base64' },
+      { model: 'm', input: 'a', dimensions: 3 },
+    ],
+    other: [{ model: 'm', input: 'a', encoding_format: 'hex' }, { input: 'a' }, { model: 'm', input: 'a', dimensions: 0 }],
   },
 ];
 

@@ -2,6 +2,7 @@ import { PlatformError } from '@platform/common';
 import { inferenceV1 } from '@platform/contracts';
 import { chatRequest } from '../to-grpc';
 import type { FinishReasonWords } from '../watsonx-views';
+import { logitBias, responseFormat, structuredOutputs, toolChoice, toolNames } from './openai-controls';
 import type { ChatCompletionRequest, CompletionRequest, OpenAiEmbeddingsRequest } from './openai.dto';
 
 /** OpenAI request bodies onto the inference contract, and its results back into OpenAI's shapes. */
@@ -14,9 +15,26 @@ function strings(value: unknown, field: string, max: number): string[] {
   return list;
 }
 
-export function completionToGrpc(body: CompletionRequest, scope: { projectId: string }): inferenceV1.GenerateRequest {
+/** Options the inference contract's generation has no field for: a 400 naming them rather than dropping them unseen. */
+function refuseUnsupported(body: CompletionRequest): void {
+  if (body.suffix !== undefined && body.suffix !== null) throw PlatformError.invalid('suffix is not supported.', 'suffix');
+  if (body.best_of !== undefined && body.best_of !== null && body.best_of !== (body.n ?? 1))
+    throw PlatformError.invalid('best_of must equal n: each choice is generated once.', 'best_of');
+  for (const field of ['frequency_penalty', 'presence_penalty'] as const)
+    if (body[field]) throw PlatformError.invalid(`${field} is not supported on completions; use chat completions.`, field);
+}
+
+/**
+ * One choice of a completion request as a watsonx generation (each of `n` choices is its own generation; with a
+ * seed, choice `i` samples with seed + i so the choices differ yet repeat). `logprobs` and `echo` ask for the
+ * generated and prompt tokens with their log-probabilities and `logprobs` alternatives.
+ */
+export function completionToGrpc(body: CompletionRequest, scope: { projectId: string }, choice = 0): inferenceV1.GenerateRequest {
   const prompts = strings(body.prompt, 'prompt', 1);
   if (prompts.length !== 1) throw PlatformError.invalid('prompt must be one string.', 'prompt');
+  refuseUnsupported(body);
+  const bias = logitBias(body.logit_bias);
+  const logprobs = body.logprobs ?? undefined;
   // OpenAI samples at temperature 1 unless told otherwise; 0 means greedy.
   const temperature = body.temperature ?? 1;
   return {
@@ -30,31 +48,57 @@ export function completionToGrpc(body: CompletionRequest, scope: { projectId: st
       decodingMethod: temperature === 0 ? 'greedy' : 'sample',
       temperature: temperature === 0 ? undefined : temperature,
       topP: body.top_p,
-      randomSeed: body.seed,
+      randomSeed: body.seed === undefined || body.seed === null ? undefined : body.seed + choice,
       maxNewTokens: body.max_tokens ?? 16,
       stopSequences: strings(body.stop, 'stop', 4),
       includeStopSequence: false,
       timeLimit: 0,
-      returnOptions: undefined,
+      logitBiasJson: bias && JSON.stringify(bias),
+      returnOptions:
+        logprobs === undefined
+          ? undefined
+          : {
+              inputText: false,
+              generatedTokens: true,
+              inputTokens: body.echo ?? false,
+              tokenLogprobs: true,
+              tokenRanks: false,
+              topNTokens: logprobs,
+            },
     },
   };
 }
 
+/** response_format, or structured_outputs.json_object standing for `{type: "json_object"}`. */
+function formatOf(body: ChatCompletionRequest, jsonObject: boolean): Record<string, unknown> | undefined {
+  const format = responseFormat(body.response_format);
+  if (!jsonObject) return format;
+  if (format)
+    throw PlatformError.invalid('Use response_format or structured_outputs.json_object, not both.', 'structured_outputs.json_object');
+  return { type: 'json_object' };
+}
+
 export function chatCompletionToGrpc(body: ChatCompletionRequest, scope: { projectId: string }): inferenceV1.ChatRequest {
-  const choice = body.tool_choice;
-  if (choice !== undefined && typeof choice !== 'string' && (typeof choice !== 'object' || choice === null))
-    throw PlatformError.invalid('tool_choice must be a string or an object.', 'tool_choice');
+  const names = toolNames(body.tools);
+  const choice = toolChoice(body.tool_choice, names);
+  const { guided, jsonObject } = structuredOutputs(body.structured_outputs, {
+    guided_json: body.guided_json,
+    guided_regex: body.guided_regex,
+    guided_choice: body.guided_choice,
+    guided_grammar: body.guided_grammar,
+  });
   return chatRequest({
+    ...guided,
     model_id: body.model,
     project_id: scope.projectId,
     messages: body.messages,
     tools: body.tools,
-    tool_choice_option: typeof choice === 'string' ? choice : undefined,
-    tool_choice: typeof choice === 'object' && choice !== null ? (choice as Record<string, unknown>) : undefined,
-    response_format: body.response_format,
+    tool_choice_option: choice && 'option' in choice ? choice.option : undefined,
+    tool_choice: choice && 'named' in choice ? choice.named : undefined,
+    response_format: formatOf(body, jsonObject),
     logprobs: body.logprobs,
     top_logprobs: body.top_logprobs,
-    logit_bias: body.logit_bias,
+    logit_bias: logitBias(body.logit_bias),
     frequency_penalty: body.frequency_penalty,
     presence_penalty: body.presence_penalty,
     max_tokens: body.max_completion_tokens ?? body.max_tokens,
@@ -69,7 +113,14 @@ export function chatCompletionToGrpc(body: ChatCompletionRequest, scope: { proje
 export function embeddingsToGrpc(body: OpenAiEmbeddingsRequest, scope: { projectId: string }): inferenceV1.EmbedRequest {
   const inputs = strings(body.input, 'input', 2048);
   if (inputs.length === 0) throw PlatformError.invalid('input must not be empty.', 'input');
-  return { modelId: body.model, inputs, projectId: scope.projectId, spaceId: '', returnInputText: false };
+  return {
+    modelId: body.model,
+    inputs,
+    projectId: scope.projectId,
+    spaceId: '',
+    returnInputText: false,
+    dimensions: body.dimensions ?? undefined,
+  };
 }
 
 const S = inferenceV1.StopReason;

@@ -16,14 +16,9 @@ import { INFERENCE_CLIENT } from '../inference-client';
 import { InferenceRpc } from '../inference-rpc';
 import { chatChunkView, chatView } from '../watsonx-views';
 import { ChatCompletionRequest, CompletionRequest, OpenAiEmbeddingsRequest } from './openai.dto';
-import {
-  OPENAI_FINISH_REASON,
-  chatCompletionToGrpc,
-  completionToGrpc,
-  embeddingsToGrpc,
-  encodeEmbedding,
-  finishReason,
-} from './openai-mapping';
+import { CompletionChoice } from './completion-choice';
+import { mergeStreams } from './fan-out';
+import { OPENAI_FINISH_REASON, chatCompletionToGrpc, completionToGrpc, embeddingsToGrpc, encodeEmbedding } from './openai-mapping';
 
 const OPENAI_STREAM: StreamFormat = { frame: (_id, data) => `data: ${JSON.stringify(data)}\n\n`, trailer: 'data: [DONE]\n\n' };
 
@@ -94,46 +89,39 @@ export class OpenAiController implements OnModuleInit {
     @CurrentPrincipal() p: Principal,
     @Res() reply: FastifyReply,
   ) {
-    const req = completionToGrpc(body, await this.scope(headers, p));
+    const scope = await this.scope(headers, p);
+    // Each of the n choices is one generation; they run side by side.
+    const reqs = Array.from({ length: body.n ?? 1 }, (_, i) => completionToGrpc(body, scope, i));
+    const options = { echo: body.echo ?? false, prompt: reqs[0].input, logprobs: body.logprobs ?? undefined };
+    const choices = reqs.map((_, i) => new CompletionChoice(i, options));
     const id = `cmpl-${randomUUID().replace(/-/g, '')}`;
     const created = Math.floor(Date.now() / 1000);
-    const base = { id, object: 'text_completion', created, model: req.modelId };
+    const base = { id, object: 'text_completion', created, model: reqs[0].modelId };
+    // The prompt is read once per choice but counted once, as OpenAI counts it.
+    const usage = () => {
+      const prompt = choices[0].promptTokens;
+      const completion = choices.reduce((n, c) => n + c.completionTokens, 0);
+      return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+    };
     if (!body.stream) {
-      const res = await this.inference.generate(req);
-      const r = res.result;
+      const results = await Promise.all(reqs.map((r) => this.inference.generate(r)));
+      const parts = results.map((res, i) => choices[i].push(res.result));
       // @Res() hands the whole reply to this handler, for the stream's sake, so the unary answer is sent here too.
-      await reply.send({
-        ...base,
-        choices: [{ index: 0, text: r?.generatedText ?? '', logprobs: null, finish_reason: finishReason(r?.stop) }],
-        usage: {
-          prompt_tokens: r?.inputTokenCount ?? 0,
-          completion_tokens: r?.generatedTokenCount ?? 0,
-          total_tokens: (r?.inputTokenCount ?? 0) + (r?.generatedTokenCount ?? 0),
-        },
-      });
+      await reply.send({ ...base, choices: parts, usage: usage() });
       return;
     }
-    const usage = { prompt: 0, completion: 0 };
     const withUsage = body.stream_options?.include_usage ?? false;
+    let failed = 0;
     await sendEventStream(
       reply,
-      this.inference.generateStream(req),
-      (item) => {
-        usage.prompt = item.result?.inputTokenCount || usage.prompt;
-        usage.completion = item.result?.generatedTokenCount ?? usage.completion;
-        const finish = finishReason(item.result?.stop);
-        const chunk = { ...base, choices: [{ index: 0, text: item.result?.generatedText ?? '', logprobs: null, finish_reason: finish }] };
-        if (!finish || !withUsage) return chunk;
-        return [
-          chunk,
-          {
-            ...base,
-            choices: [],
-            usage: { prompt_tokens: usage.prompt, completion_tokens: usage.completion, total_tokens: usage.prompt + usage.completion },
-          },
-        ];
+      mergeStreams(reqs.map((r) => this.inference.generateStream(r))),
+      ({ index, item }) => {
+        failed = index;
+        const chunk = { ...base, choices: [choices[index].push(item.result)] };
+        if (!withUsage || choices.some((c) => c.finish === null)) return chunk;
+        return [chunk, { ...base, choices: [], usage: usage() }];
       },
-      () => ({ ...base, choices: [{ index: 0, text: '', logprobs: null, finish_reason: 'error' }] }),
+      () => ({ ...base, choices: [{ index: failed, text: '', logprobs: null, finish_reason: 'error' }] }),
       {
         ...OPENAI_STREAM,
         frame: (id, data) => (Array.isArray(data) ? data.map((d) => OPENAI_STREAM.frame(id, d)).join('') : OPENAI_STREAM.frame(id, data)),
@@ -153,7 +141,8 @@ export class OpenAiController implements OnModuleInit {
   ) {
     const req = chatCompletionToGrpc(body, await this.scope(headers, p));
     if (!body.stream) {
-      await reply.send(openAiChat(chatView(await this.inference.chat(req), OPENAI_FINISH_REASON)));
+      const view = openAiChat(chatView(await this.inference.chat(req), OPENAI_FINISH_REASON));
+      await reply.send({ ...view, choices: view.choices.map((c) => ({ ...c, message: withoutEmptyContent(c.message, null) })) });
       return;
     }
     const withUsage = body.stream_options?.include_usage ?? false;
@@ -164,7 +153,8 @@ export class OpenAiController implements OnModuleInit {
       (item) => {
         head = { id: item.id, created: item.created };
         if (item.choices.length === 0 && !withUsage) return undefined;
-        const chunk = openAiChat(chatChunkView(item, OPENAI_FINISH_REASON));
+        const view = openAiChat(chatChunkView(item, OPENAI_FINISH_REASON));
+        const chunk = { ...view, choices: view.choices.map((c) => ({ ...c, delta: withoutEmptyContent(c.delta, undefined) })) };
         return withUsage ? { usage: null, ...chunk } : chunk;
       },
       () => ({
@@ -195,6 +185,16 @@ export class OpenAiController implements OnModuleInit {
       usage: { prompt_tokens: res.inputTokenCount, total_tokens: res.inputTokenCount },
     };
   }
+}
+
+/**
+ * A message or delta that calls tools carries no text as OpenAI writes it: `content: null` in a message, no
+ * `content` in a stream delta (the watsonx views always write a string).
+ */
+function withoutEmptyContent<M extends { content?: string; tool_calls?: unknown[] }>(m: M, empty: null | undefined) {
+  if (!m.tool_calls?.length || m.content) return m;
+  const { content: _content, ...rest } = m;
+  return empty === null ? { ...rest, content: null } : rest;
 }
 
 /** A served model as OpenAI's model object. */
