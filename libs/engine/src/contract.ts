@@ -36,6 +36,45 @@ export interface SamplingParams {
   includeStopStrInOutput?: boolean;
   logprobs?: number; // number of top alternatives per generated token; undefined = none
   promptLogprobs?: number; // likewise for prompt tokens
+  /** Added to the raw logits before penalties and sampling (OpenAI `logit_bias`: token id → bias in [-100, 100]). */
+  logitBias?: ReadonlyMap<number, number>;
+  /**
+   * Structured output: only tokens this constraint allows are sampled, so the output is valid by construction. One
+   * per sequence (it holds the sequence's parse state): make one with `ServedModel.createConstraint` for each choice;
+   * generate() throws when given one it has seen before. generate() owns it from the call on and releases it when
+   * the sequence ends or when it refuses the request. When the constraint allows nothing more that may be sampled
+   * (complete, but EOS is ignored or below minTokens) the sequence ends 'stop'.
+   */
+  constraint?: OutputConstraint;
+}
+
+/** What the output must match: vLLM's structured outputs (`structured_outputs` / `guided_*` / `response_format`). */
+export type ConstraintSpec =
+  | { kind: 'json_object' } // any JSON object
+  | { kind: 'json_schema'; schema: string } // JSON text of a JSON Schema
+  | { kind: 'regex'; pattern: string }
+  | { kind: 'choice'; choices: string[] } // exactly one of these strings
+  | { kind: 'grammar'; grammar: string } // EBNF as vLLM's default (xgrammar) backend reads it, root rule `root`
+  | { kind: 'structural_tag'; tag: string }; // JSON text of an xgrammar structural tag (free text with constrained parts)
+
+/** A spec the engine cannot compile (syntax error, unsupported keyword, over a size limit); the message is safe to show. */
+export class InvalidConstraintError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidConstraintError';
+  }
+}
+
+/** The parse state of one sequence under a constraint; the scheduler drives it and releases it when the sequence ends. */
+export interface OutputConstraint {
+  /** Bitmask of the tokens allowed next: bit (id & 31) of word (id >> 5); all zero once terminated or released. */
+  allowedTokens(): Int32Array;
+  /** Advances past a sampled token; false if the token was not allowed (it then changes nothing). */
+  accept(tokenId: number): boolean;
+  /** True once the constraint has accepted a stop token: nothing may follow. */
+  isTerminated(): boolean;
+  /** Frees the native state; idempotent. */
+  release(): void;
 }
 
 export interface TokenLogprob {
@@ -47,6 +86,15 @@ export interface TokenLogprob {
 }
 
 export type FinishReason = 'stop' | 'length' | 'abort';
+
+/** A chat message as chat templates read it: OpenAI's fields, with tool-call arguments as objects (HF convention). */
+export interface ChatTemplateMessage {
+  role: string;
+  content: string;
+  tool_calls?: { id: string; type: 'function'; function: { name: string; arguments: unknown } }[];
+  tool_call_id?: string;
+  name?: string;
+}
 
 /** One event per decode step for a sequence; the last one carries `finishReason`. */
 export interface GenerationEvent {
@@ -84,7 +132,10 @@ export interface ServedModel {
   minTokens(text: string): number;
   decode(ids: number[], skipSpecialTokens?: boolean): string;
   tokenToString(id: number): string;
-  applyChatTemplate(messages: { role: string; content: string }[], addGenerationPrompt?: boolean): string;
+  /** `extra` reaches the template as variables, e.g. `tools` for templates with their own tool syntax. */
+  applyChatTemplate(messages: ChatTemplateMessage[], addGenerationPrompt?: boolean, extra?: Record<string, unknown>): string;
+  /** Compiles `spec` for this model's vocabulary (compiled forms are cached) and starts one sequence's constraint. */
+  createConstraint(spec: ConstraintSpec): Promise<OutputConstraint>;
   readonly eosTokenIds: number[];
   /** Streams events until the sequence ends; throws `EngineOverloadedError` when the waiting queue is full. */
   generate(req: GenerateRequest): AsyncIterable<GenerationEvent>;

@@ -14,6 +14,7 @@ function state(params: Partial<SamplingParams>, seed = 1): SamplerState {
     outputCounts: new Map(),
     outputLength: 0,
     stopIds: [],
+    eosIds: [],
   };
 }
 

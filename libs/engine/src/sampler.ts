@@ -2,9 +2,9 @@ import type { SamplingParams } from './contract';
 import type { Rng } from './rng';
 
 /**
- * Turns one row of logits into the next token, following vLLM's order: penalties on the raw logits, then
- * min-tokens masking, temperature, top-k, top-p, and a draw. Logprobs are reported from the unprocessed
- * distribution (vLLM's default "raw_logprobs").
+ * Turns one row of logits into the next token, following vLLM's order: logit bias and the structured-output mask
+ * on the raw logits, then penalties, min-tokens masking, temperature, top-k, top-p, and a draw. Logprobs are
+ * reported from the unprocessed distribution (vLLM's default "raw_logprobs").
  */
 
 export interface SamplerState {
@@ -17,7 +17,12 @@ export interface SamplerState {
   outputLength: number;
   /** Ids that end the sequence (EOS unless ignored, plus stopTokenIds); masked while below minTokens. */
   stopIds: number[];
+  /** The model's EOS ids: under a constraint they mean "the output is complete". */
+  eosIds: number[];
 }
+
+/** `tokenId` of a Pick when every token is masked: the constraint allows nothing that may be sampled. */
+export const NOTHING_ALLOWED = -1;
 
 export interface Pick {
   tokenId: number;
@@ -74,9 +79,38 @@ function argmax(x: Float32Array | Float64Array): number {
   return best;
 }
 
+/** Adds OpenAI-style logit biases (ids outside the vocabulary are ignored; the server validates them). */
+export function applyLogitBias(logits: Float64Array, bias: ReadonlyMap<number, number>): void {
+  for (const [id, b] of bias) if (id >= 0 && id < logits.length) logits[id] += b;
+}
+
+/**
+ * Sets disallowed tokens to -Infinity: bit (id & 31) of word (id >> 5) clear. Cheap on the hot path: all-ones words
+ * (everything allowed, typical inside free text) are skipped whole.
+ */
+export function applyTokenMask(logits: Float64Array, mask: Int32Array): void {
+  const V = logits.length;
+  for (let w = 0; w < mask.length; w++) {
+    const word = mask[w];
+    if (word === -1) continue;
+    const base = w << 5;
+    const end = Math.min(32, V - base);
+    for (let b = 0; b < end; b++) if (((word >>> b) & 1) === 0) logits[base + b] = -Infinity;
+  }
+  for (let id = mask.length << 5; id < V; id++) logits[id] = -Infinity; // beyond the mask: not in the grammar's vocabulary
+}
+
 export function sampleNext(raw: Float32Array, state: SamplerState): Pick {
   const p = state.params;
   const logits = Float64Array.from(raw);
+  if (p.logitBias && p.logitBias.size > 0) applyLogitBias(logits, p.logitBias);
+  const constraint = p.constraint;
+  if (constraint) {
+    applyTokenMask(logits, constraint.allowedTokens());
+    // EOS is how a complete output ends. Where it cannot end the sequence (ignore_eos, or below min_tokens) it is
+    // not sampled as text either; if nothing else is allowed the scheduler ends the sequence ('stop').
+    if (p.ignoreEos || state.outputLength < (p.minTokens ?? 0)) for (const id of state.eosIds) logits[id] = -Infinity;
+  }
   const rep = p.repetitionPenalty ?? 1;
   if (rep !== 1) {
     for (const id of state.seen) logits[id] = logits[id] > 0 ? logits[id] / rep : logits[id] * rep;
@@ -97,6 +131,7 @@ export function sampleNext(raw: Float32Array, state: SamplerState): Pick {
   } else {
     tokenId = drawFiltered(logits, temperature, p.topK ?? 0, p.topP ?? 1, state.rng);
   }
+  if (logits[tokenId] === -Infinity) return { tokenId: NOTHING_ALLOWED, logprob: NaN, rank: 0, top: [] };
 
   const n = p.logprobs;
   if (n === undefined) return { tokenId, logprob: NaN, rank: 0, top: [] };

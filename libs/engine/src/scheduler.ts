@@ -1,6 +1,6 @@
 import type { EngineStats, FinishReason, GenerationEvent, TokenLogprob } from './contract';
 import type { ForwardSeq, LlamaModel } from './model';
-import { describeToken, logSoftmax, type Pick, sampleNext } from './sampler';
+import { describeToken, logSoftmax, NOTHING_ALLOWED, type Pick, sampleNext } from './sampler';
 import type { EmbedSequence, GenerateSequence, Sequence } from './sequence';
 
 /**
@@ -202,6 +202,15 @@ export class Scheduler {
   private accept(seq: GenerateSequence, pick: Pick): void {
     const t = pick.tokenId;
     const p = seq.params;
+    if (t === NOTHING_ALLOWED) {
+      this.endComplete(seq);
+      return;
+    }
+    if (p.constraint && !p.constraint.accept(t)) {
+      // The mask allowed it, so the matcher must take it; anything else is a broken constraint.
+      this.fail(seq, new Error(`output constraint refused token ${t} that its own mask allowed`));
+      return;
+    }
     seq.tokens.push(t);
     this.generationTokensTotal++;
     const s = seq.sampler;
@@ -247,6 +256,26 @@ export class Scheduler {
     if (finish) this.closeSeq(seq);
   }
 
+  /**
+   * The constraint allows nothing that may be sampled: its output is complete but EOS cannot end it (ignore_eos,
+   * min_tokens), or the grammar has no way on. Ends 'stop' with whatever text was held back.
+   */
+  private endComplete(seq: GenerateSequence): void {
+    seq.done = true;
+    const upd = seq.text.update(seq.tokens.slice(seq.promptLen), false, true);
+    const event: GenerationEvent = {
+      tokenIds: [],
+      text: upd.delta,
+      finishReason: 'stop',
+      promptTokens: seq.promptLen,
+      completionTokens: seq.sampler.outputLength,
+    };
+    if (!seq.firstEventSent && seq.promptLogprobs) event.promptLogprobs = [null, ...seq.promptLogprobs];
+    seq.firstEventSent = true;
+    seq.queue.push(event);
+    this.closeSeq(seq);
+  }
+
   private finish(seq: Sequence, reason: FinishReason): void {
     seq.done = true;
     if (seq.kind === 'embed') {
@@ -266,6 +295,7 @@ export class Scheduler {
   private closeSeq(seq: GenerateSequence): void {
     seq.queue.end();
     seq.detach?.();
+    seq.params.constraint?.release();
   }
 
   private fail(seq: Sequence, err: unknown): void {
@@ -275,6 +305,7 @@ export class Scheduler {
     else {
       seq.queue.end(err);
       seq.detach?.();
+      seq.params.constraint?.release();
     }
   }
 

@@ -2,11 +2,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import {
+  type ChatTemplateMessage,
+  type ConstraintSpec,
   EngineOverloadedError,
   type EngineStats,
   type GenerateRequest,
   type GenerationEvent,
   type LlamaConfig,
+  type OutputConstraint,
   type ServedModel,
 } from './contract';
 import { EventQueue } from './event-queue';
@@ -17,6 +20,7 @@ import { OutputText } from './output-text';
 import { Rng } from './rng';
 import { Scheduler } from './scheduler';
 import type { EmbedSequence, GenerateSequence } from './sequence';
+import { ConstraintCompiler, xgrammarVocabulary } from './structured';
 import type { Tokenizer } from './tokenizer';
 
 export interface ServedModelOptions {
@@ -37,6 +41,8 @@ export interface ServedModelOptions {
   maxBatchTokens?: number;
   /** Cap on prompt + output length; also bounded by max_position_embeddings and the KV budget. */
   maxModelLen?: number;
+  /** Compiled structured-output grammars kept (least recently used evicted). */
+  grammarCacheSize?: number;
 }
 
 const DEFAULT_KV_BYTES = 256 * 1024 * 1024;
@@ -62,6 +68,9 @@ class LocalServedModel implements ServedModel {
   readonly eosTokenIds: number[];
   private nextSeqId = 1;
   private closed = false;
+  /** Every constraint ever handed to generate(): one holds one sequence's parse state, so it is never taken twice. */
+  private readonly constraintsTaken = new WeakSet<OutputConstraint>();
+  readonly constraints: ConstraintCompiler;
 
   constructor(
     id: string,
@@ -71,11 +80,16 @@ class LocalServedModel implements ServedModel {
     maxModelLen: number,
     private readonly maxWaiting: number,
     readonly scheduler: Scheduler,
+    grammarCacheSize: number | undefined,
   ) {
     this.id = id;
     this.config = model.config;
     this.eosTokenIds = eosTokenIds;
     this.maxModelLen = maxModelLen;
+    const vocabSize = model.config.vocab_size;
+    this.constraints = new ConstraintCompiler(() => xgrammarVocabulary(tokenizer, vocabSize, eosTokenIds), vocabSize, {
+      cacheSize: grammarCacheSize,
+    });
   }
 
   encode(text: string, addSpecialTokens = true): number[] {
@@ -94,8 +108,13 @@ class LocalServedModel implements ServedModel {
     return this.tokenizer.tokenToString(id);
   }
 
-  applyChatTemplate(messages: { role: string; content: string }[], addGenerationPrompt = true): string {
-    return this.tokenizer.applyChatTemplate(messages, addGenerationPrompt);
+  applyChatTemplate(messages: ChatTemplateMessage[], addGenerationPrompt = true, extra?: Record<string, unknown>): string {
+    return this.tokenizer.applyChatTemplate(messages, addGenerationPrompt, extra);
+  }
+
+  createConstraint(spec: ConstraintSpec): Promise<OutputConstraint> {
+    if (this.closed) return Promise.reject(new Error('model is closed'));
+    return this.constraints.create(spec);
   }
 
   private admissionCheck(promptLen: number): void {
@@ -110,9 +129,19 @@ class LocalServedModel implements ServedModel {
   /** Throws synchronously (EngineOverloadedError, bad prompt) before any event; then streams one event per step. */
   generate(req: GenerateRequest): AsyncIterable<GenerationEvent> {
     const { promptTokenIds, params } = req;
-    this.admissionCheck(promptTokenIds.length);
-    for (const t of promptTokenIds) {
-      if (!Number.isInteger(t) || t < 0 || t >= this.config.vocab_size) throw new Error(`token id ${t} outside vocabulary`);
+    const constraint = params.constraint;
+    if (constraint) {
+      if (this.constraintsTaken.has(constraint)) throw new Error('an output constraint serves one sequence only; create one per sequence');
+      this.constraintsTaken.add(constraint);
+    }
+    try {
+      this.admissionCheck(promptTokenIds.length);
+      for (const t of promptTokenIds) {
+        if (!Number.isInteger(t) || t < 0 || t >= this.config.vocab_size) throw new Error(`token id ${t} outside vocabulary`);
+      }
+    } catch (err) {
+      constraint?.release(); // generate() owns the constraint from the call on, refused or not
+      throw err;
     }
     const stopIds = [...(params.ignoreEos ? [] : this.eosTokenIds), ...(params.stopTokenIds ?? [])];
     const seq: GenerateSequence = {
@@ -132,6 +161,7 @@ class LocalServedModel implements ServedModel {
         outputCounts: new Map(),
         outputLength: 0,
         stopIds,
+        eosIds: this.eosTokenIds,
       },
       text: new OutputText((ids) => this.tokenizer.decode(ids, true), params.stop ?? [], params.includeStopStrInOutput ?? false),
       queue: new EventQueue<GenerationEvent>(() => this.abort(seq)),
@@ -193,6 +223,7 @@ class LocalServedModel implements ServedModel {
     if (this.closed) return;
     this.closed = true;
     await this.scheduler.close();
+    await this.constraints.close();
     await this.model.close();
   }
 }
@@ -233,5 +264,6 @@ export async function createServedModel(
     maxModelLen,
     opts.maxWaiting ?? 256,
     scheduler,
+    opts.grammarCacheSize,
   );
 }

@@ -1,10 +1,8 @@
 import { Template } from '@huggingface/jinja';
+import type { ChatTemplateMessage } from '../contract';
 import type { TokenizerConfigJson } from './json';
 
-export interface ChatMessage {
-  role: string;
-  content: string;
-}
+export type ChatMessage = ChatTemplateMessage;
 
 /** Picks the default template when tokenizer_config.json carries a named list of them. */
 export function selectChatTemplate(config: TokenizerConfigJson): string | undefined {

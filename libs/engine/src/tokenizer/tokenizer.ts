@@ -2,9 +2,32 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BpeModel } from './bpe';
 import { ChatTemplate, type ChatMessage, selectChatTemplate } from './chat-template';
-import { type AddedTokenJson, type PostProcessorJson, tokenContent, type TokenizerConfigJson, type TokenizerJson } from './json';
+import {
+  type AddedTokenJson,
+  type DecoderJson,
+  type PostProcessorJson,
+  tokenContent,
+  type TokenizerConfigJson,
+  type TokenizerJson,
+} from './json';
 import { buildDecoder, buildNormalizer, buildPreTokenizer, type Decode, type Normalize, type PreTokenize } from './pipeline';
 import { minTokensOf, tokenBoundOf, type TokenBound } from './token-bound';
+
+export type VocabType = 'byte_level' | 'byte_fallback' | 'raw';
+
+function vocabTypeOf(decoder: DecoderJson | null | undefined): VocabType {
+  const types = new Set<string>();
+  const walk = (d: DecoderJson | null | undefined): void => {
+    if (!d) return;
+    types.add(d.type);
+    d.decoders?.forEach(walk);
+  };
+  walk(decoder);
+  if (types.has('ByteLevel')) return 'byte_level';
+  // Metaspace or Replace('▁', ' '): SentencePiece spelling, with or without byte tokens.
+  if (types.has('ByteFallback') || types.has('Metaspace') || types.has('Replace')) return 'byte_fallback';
+  return 'raw';
+}
 
 /**
  * A Hugging Face fast-tokenizer equivalent for BPE tokenizer.json files. Added tokens are cut out of the
@@ -18,6 +41,13 @@ export class Tokenizer {
   readonly bosTokenId?: number;
   readonly eosTokenId?: number;
   readonly specialIds: ReadonlySet<number>;
+  /** Ids of added tokens that are not special: their strings are plain text, not in the vocabulary's byte form. */
+  readonly plainAddedIds: ReadonlySet<number>;
+  /**
+   * How vocabulary strings spell bytes, in xgrammar's terms: GPT-2's byte characters (`byte_level`), SentencePiece's
+   * `▁` for space with `<0x0A>`-style byte tokens (`byte_fallback`), or the text itself (`raw`).
+   */
+  readonly vocabType: VocabType;
   private readonly model: BpeModel;
   private readonly idToTok: string[];
   private readonly tokToId: Map<string, number>;
@@ -37,10 +67,12 @@ export class Tokenizer {
     this.idToTok = [...this.model.idToToken];
     this.tokToId = new Map(this.model.vocab);
     const special = new Set<number>();
+    const plainAdded = new Set<number>();
     for (const t of json.added_tokens ?? []) {
       this.idToTok[t.id] = t.content;
       this.tokToId.set(t.content, t.id);
       if (t.special) special.add(t.id);
+      else plainAdded.add(t.id);
       const first = t.content[0];
       if (first === undefined) continue;
       const list = this.addedByFirstChar.get(first) ?? [];
@@ -49,6 +81,9 @@ export class Tokenizer {
       this.addedByFirstChar.set(first, list);
     }
     this.specialIds = special;
+    for (const id of special) plainAdded.delete(id); // listed twice, once as special
+    this.plainAddedIds = plainAdded;
+    this.vocabType = vocabTypeOf(json.decoder);
     this.vocabSize = this.idToTok.length;
     this.normalize = buildNormalizer(json.normalizer);
     this.preTokenize = buildPreTokenizer(json.pre_tokenizer);

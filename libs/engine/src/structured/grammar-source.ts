@@ -1,0 +1,135 @@
+import type { Grammar } from '@mlc-ai/web-xgrammar';
+import { type ConstraintSpec, InvalidConstraintError } from '../contract';
+import { isWasmRuntimeError, type XgrammarApi } from './xgrammar-loader';
+
+/**
+ * From a ConstraintSpec to an xgrammar Grammar, with the bounds that keep hostile specs cheap. The same function
+ * runs twice per new spec: on a disposable instance that may abort, then on the long-lived one (see constraints.ts).
+ */
+
+/** Most characters of schema, pattern, grammar or tag text, and of all choices together. */
+export const MAX_SPEC_CHARS = 64 * 1024;
+export const MAX_CHOICES = 1024;
+
+/** Rejects what is malformed or too large before any native code sees it; returns the cache key. */
+export function checkSpec(spec: ConstraintSpec): string {
+  switch (spec.kind) {
+    case 'json_object':
+      return 'json_object';
+    case 'json_schema':
+      bounded('JSON schema', spec.schema);
+      parseJson('JSON schema', spec.schema, (v) => typeof v === 'boolean' || isObject(v), 'an object or a boolean');
+      return `json_schema\0${spec.schema}`;
+    case 'regex':
+      bounded('regex', spec.pattern);
+      return `regex\0${spec.pattern}`;
+    case 'grammar':
+      bounded('grammar', spec.grammar);
+      if (spec.grammar.trim() === '') throw new InvalidConstraintError('grammar is empty');
+      return `grammar\0${spec.grammar}`;
+    case 'structural_tag':
+      bounded('structural tag', spec.tag);
+      parseJson('structural tag', spec.tag, isObject, 'an object');
+      return `structural_tag\0${spec.tag}`;
+    case 'choice': {
+      const { choices } = spec;
+      if (!Array.isArray(choices) || choices.length === 0) throw new InvalidConstraintError('choice needs at least one string');
+      if (choices.length > MAX_CHOICES)
+        throw new InvalidConstraintError(`choice allows at most ${MAX_CHOICES} strings, got ${choices.length}`);
+      let total = 0;
+      for (const c of choices) {
+        if (typeof c !== 'string') throw new InvalidConstraintError('choice takes strings only');
+        total += c.length;
+      }
+      if (total > MAX_SPEC_CHARS) throw new InvalidConstraintError(`choice strings exceed ${MAX_SPEC_CHARS} characters in all`);
+      return `choice\0${JSON.stringify(choices)}`;
+    }
+    default:
+      throw new InvalidConstraintError(`unknown constraint kind ${String((spec as { kind: unknown }).kind)}`);
+  }
+}
+
+/** The grammar for a checked spec. JSON follows vLLM's xgrammar defaults: any whitespace, strict schemas. */
+export function buildGrammar(api: XgrammarApi, spec: ConstraintSpec): Promise<Grammar> {
+  switch (spec.kind) {
+    case 'json_object':
+      // Objects only, as OpenAI's JSON mode promises (xgrammar's built-in JSON grammar also admits arrays).
+      return api.Grammar.fromJSONSchema('{"type": "object"}', true, undefined, undefined, false);
+    case 'json_schema':
+      return api.Grammar.fromJSONSchema(spec.schema, true);
+    case 'regex':
+      // The web build has no Grammar.fromRegex; a structural tag with one regex part is the same grammar.
+      return api.Grammar.fromStructuralTag({ type: 'structural_tag', format: { type: 'regex', pattern: spec.pattern } });
+    case 'choice':
+      return api.Grammar.fromEBNF(`root ::= ${spec.choices.map(ebnfLiteral).join(' | ')}`);
+    case 'grammar':
+      return api.Grammar.fromEBNF(spec.grammar, 'root');
+    case 'structural_tag':
+      return api.Grammar.fromStructuralTag(spec.tag);
+  }
+}
+
+/** An EBNF string literal matching exactly `text`: letters, digits and space as they are, all else escaped. */
+export function ebnfLiteral(text: string): string {
+  let out = '"';
+  for (const ch of text) {
+    const cp = ch.codePointAt(0) ?? 0;
+    if (/[A-Za-z0-9 ]/.test(ch)) out += ch;
+    else if (cp <= 0xffff) out += `\\u${cp.toString(16).padStart(4, '0')}`;
+    else out += `\\U${cp.toString(16).padStart(8, '0')}`;
+  }
+  return `${out}"`;
+}
+
+const KIND_NAMES: Record<ConstraintSpec['kind'], string> = {
+  json_object: 'JSON object',
+  json_schema: 'JSON schema',
+  regex: 'regex',
+  choice: 'choice',
+  grammar: 'grammar',
+  structural_tag: 'structural tag',
+};
+
+/**
+ * The client-facing text of a failed compile: xgrammar's own message (`[FATAL] /build/path/file.cc:552: EBNF
+ * parser error at line 1, column 11: …`) without the source location and check boilerplate, bounded in length.
+ */
+export function describeFailure(spec: ConstraintSpec, printed: string[], error: unknown): string {
+  const fatal = printed.find((line) => line.includes('[FATAL]') || line.includes('[ERROR]'));
+  let detail: string;
+  if (fatal !== undefined) {
+    detail = fatal
+      .replace(/^.*?\[(FATAL|ERROR)\]\s*\S+?:\d+:\s*/, '')
+      .replace(/^Check failed: \(.*?\) is false:\s*/, '')
+      .replace(/\s*The JSON string is:[\s\S]*$/, '');
+  } else if (error instanceof Error && !isWasmRuntimeError(error)) {
+    detail = error.message;
+  } else {
+    detail = 'rejected by the grammar compiler';
+  }
+  return clip(`invalid ${KIND_NAMES[spec.kind]}: ${detail.trim()}`);
+}
+
+/** Messages quote the spec; a 64 KiB spec must not come back whole. */
+function clip(message: string): string {
+  return message.length > 500 ? `${message.slice(0, 500)}…` : message;
+}
+
+function bounded(what: string, text: unknown): void {
+  if (typeof text !== 'string') throw new InvalidConstraintError(`${what} must be a string`);
+  if (text.length > MAX_SPEC_CHARS) throw new InvalidConstraintError(`${what} exceeds ${MAX_SPEC_CHARS} characters (${text.length})`);
+}
+
+function parseJson(what: string, text: string, ok: (v: unknown) => boolean, shape: string): void {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new InvalidConstraintError(clip(`${what} is not valid JSON: ${(err as Error).message}`));
+  }
+  if (!ok(value)) throw new InvalidConstraintError(`${what} must be ${shape}`);
+}
+
+function isObject(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
