@@ -10,6 +10,8 @@ export class BackendError extends Error {
     message: string,
     readonly retryable: boolean,
     readonly status?: number,
+    /** The request field the server blamed (vLLM's and the engine server's `error.param`), when it named one. */
+    readonly param?: string,
   ) {
     super(message);
     this.name = 'BackendError';
@@ -38,9 +40,18 @@ export function errorMessageOf(text: string): string {
   return text.slice(0, 500);
 }
 
+function paramOf(text: string): string | undefined {
+  try {
+    const param = (JSON.parse(text) as { error?: { param?: unknown } }).error?.param;
+    return typeof param === 'string' && param ? param : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Overload (429) and server errors are worth another replica; other 4xx would fail the same way everywhere. */
 export function backendErrorFor(status: number, text: string): BackendError {
-  return new BackendError(errorMessageOf(text), status >= 500 || status === 429, status);
+  return new BackendError(errorMessageOf(text), status >= 500 || status === 429, status, paramOf(text));
 }
 
 /** Network-level failures from fetch (refused, reset, DNS) are always retryable; aborts are re-thrown as is. */

@@ -2,7 +2,7 @@ import { status as GrpcStatus } from '@grpc/grpc-js';
 import { PlatformError } from '@platform/common';
 import type { inferenceV1 } from '@platform/contracts';
 import { describe, expect, it } from 'vitest';
-import { BackendError } from '../backends/backend-error';
+import { BackendError, backendErrorFor } from '../backends/backend-error';
 import { foldToolCall } from './chat';
 import { openAiChatBody } from './chat-body';
 import { plainRefusal, withPlainRefusals } from './chat-refusals';
@@ -160,6 +160,15 @@ describe('backend refusals that name server flags', () => {
     expect(err.message).toBe('guided_grammar: expected "::=" at line 1');
     expect(err.target?.name).toBe('guided_grammar');
     expect(plainRefusal(refused, { messages: [] }, 'm')).toBe(refused);
+    // The engine server blames the field in `param` and words the message its own way.
+    const blamed = backendErrorFor(
+      400,
+      JSON.stringify({ error: { message: 'invalid grammar: EBNF parser error', param: 'structured_outputs' } }),
+    );
+    expect(plainRefusal(blamed, { messages: [], structured_outputs: { grammar: 'root ::= (' } }, 'm')).toMatchObject({
+      message: 'invalid grammar: EBNF parser error',
+      target: { name: 'guided_grammar' },
+    });
   });
 
   it('restates a refusal the stream throws', async () => {

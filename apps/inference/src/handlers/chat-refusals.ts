@@ -26,12 +26,13 @@ const GUIDED_FIELDS: Readonly<Record<string, string>> = {
 };
 
 /**
- * A refusal of the `structured_outputs` this service wrote for a guided_* option ("structured_outputs.grammar: ...")
- * names the option the caller set instead.
+ * A refusal of the `structured_outputs` this service wrote for a guided_* option (blamed in `param`, or named in the
+ * message: "structured_outputs.grammar: ...") names the option the caller set instead.
  */
 function guidedRefusal(err: BackendError, body: OpenAiChatBody): PlatformError | undefined {
   const so = body.structured_outputs;
-  if (typeof so !== 'object' || so === null || !err.message.includes('structured_outputs')) return undefined;
+  if (typeof so !== 'object' || so === null) return undefined;
+  if (!err.message.includes('structured_outputs') && !err.param?.startsWith('structured_outputs')) return undefined;
   const field = GUIDED_FIELDS[Object.keys(so)[0] ?? ''];
   return field ? PlatformError.invalid(err.message.replace(/structured_outputs(\.\w+)?/g, field), field) : undefined;
 }
