@@ -80,7 +80,16 @@ describe('generation controls against a real engine server', () => {
   });
 
   it('passes logit_bias to the model server: a +100 bias forces its token', async () => {
-    const res = await firstValueFrom(client.service.generate(generateReq({ logitBiasJson: JSON.stringify({ 120: 100 }) }), new Metadata()));
+    // After a byte the random model repeats that byte by a logit margin beyond any bias; after a chat marker it does not.
+    const req = { ...generateReq({ logitBiasJson: JSON.stringify({ 120: 100 }) }), input: 'Pick a letter.<|assistant|>' };
+    const plain = await firstValueFrom(
+      client.service.generate(
+        { ...req, parameters: { ...req.parameters, logitBiasJson: undefined } } as inferenceV1.GenerateRequest,
+        new Metadata(),
+      ),
+    );
+    const res = await firstValueFrom(client.service.generate(req, new Metadata()));
+    expect(plain.result?.generatedText).not.toBe('xxxxx');
     expect(res.result?.generatedText).toBe('xxxxx');
   });
 

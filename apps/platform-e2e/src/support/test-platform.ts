@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -40,6 +40,8 @@ export interface TestPlatform {
 export interface TestPlatformOptions {
   /** Also run the built-in engine server with a tiny random model served under this name. */
   engineModel?: string;
+  /** Extra config.json fields for that tiny model (e.g. `is_matryoshka`). */
+  engineModelConfig?: Record<string, unknown>;
   /** Also run the built-in engine server with the shipped starter model (models/starter) under this name. */
   starterModel?: string;
   /** Extra environment for every process. */
@@ -100,6 +102,10 @@ export async function startTestPlatform(o: TestPlatformOptions = {}): Promise<Te
   if (o.engineModel) {
     const modelDir = join(dataDir, 'models', 'tiny');
     writeTinyModel(modelDir, E2E_TINY_MODEL);
+    if (o.engineModelConfig) {
+      const configPath = join(modelDir, 'config.json');
+      writeFileSync(configPath, JSON.stringify({ ...JSON.parse(readFileSync(configPath, 'utf8')), ...o.engineModelConfig }));
+    }
     options.engine = { port: await freePort(), models: `${modelDir}:${o.engineModel}` };
     if (o.extraBackends)
       options.env = {
