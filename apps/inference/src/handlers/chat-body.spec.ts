@@ -202,3 +202,10 @@ describe('folding streamed tool-call fragments', () => {
     ]);
   });
 });
+
+describe('parallel_tool_calls', () => {
+  it('reaches the backend body when the request sets it, and stays out otherwise', () => {
+    expect(openAiChatBody(request({ toolsJson: TOOLS, parallelToolCalls: false })).parallel_tool_calls).toBe(false);
+    expect(openAiChatBody(request({ toolsJson: TOOLS })).parallel_tool_calls).toBeUndefined();
+  });
+});

@@ -118,6 +118,8 @@ export function openAiChatBody(req: inferenceV1.ChatRequest): OpenAiChatBody {
     response_format,
     structured_outputs: structuredOutputs(p, { tools, tool_choice, response_format }),
     logit_bias: json(p?.logitBiasJson ?? '', 'logit_bias'),
+    // TGI makes one call per turn anyway; vLLM and the engine server keep to one when it is false.
+    parallel_tool_calls: p?.parallelToolCalls,
     frequency_penalty: p?.frequencyPenalty,
     presence_penalty: p?.presencePenalty,
     logprobs: p?.logprobs,

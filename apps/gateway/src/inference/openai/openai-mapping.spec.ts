@@ -67,10 +67,12 @@ describe('OpenAI chat onto the inference contract', () => {
       responseFormatJson: '{"type":"json_object"}',
       logitBiasJson: '{"123":100}',
     });
-    expect(chatCompletionToGrpc(chat({ tools, tool_choice: 'required' }), scope).parameters).toMatchObject({
+    expect(chatCompletionToGrpc(chat({ tools, tool_choice: 'required', parallel_tool_calls: false }), scope).parameters).toMatchObject({
       toolChoiceOption: 'required',
       toolChoiceJson: '',
+      parallelToolCalls: false,
     });
+    expect(chatCompletionToGrpc(chat({ tools }), scope).parameters?.parallelToolCalls).toBeUndefined();
   });
 
   it("maps vLLM's structured_outputs and guided_* extras onto the guided options", () => {

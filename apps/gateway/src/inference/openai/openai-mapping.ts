@@ -87,7 +87,7 @@ export function chatCompletionToGrpc(body: ChatCompletionRequest, scope: { proje
     guided_choice: body.guided_choice,
     guided_grammar: body.guided_grammar,
   });
-  return chatRequest({
+  const req = chatRequest({
     ...guided,
     model_id: body.model,
     project_id: scope.projectId,
@@ -108,6 +108,8 @@ export function chatCompletionToGrpc(body: ChatCompletionRequest, scope: { proje
     temperature: body.temperature,
     top_p: body.top_p,
   });
+  // OpenAI's own field, which watsonx chat does not have.
+  return req.parameters ? { ...req, parameters: { ...req.parameters, parallelToolCalls: body.parallel_tool_calls ?? undefined } } : req;
 }
 
 export function embeddingsToGrpc(body: OpenAiEmbeddingsRequest, scope: { projectId: string }): inferenceV1.EmbedRequest {

@@ -100,8 +100,7 @@ export class ChatCompletionRequest extends SamplingRequest {
   @IsOptional()
   @IsObject()
   logit_bias?: Record<string, unknown>;
-  /** Accepted and not enforced, as vLLM does: a model may still call several tools in one turn. */
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() parallel_tool_calls?: boolean;
+  @ApiPropertyOptional({ description: 'false: at most one tool call per turn' }) @IsOptional() @IsBoolean() parallel_tool_calls?: boolean;
   // vLLM's structured-output extras (the openai client's extra_body), at most one of them; checked when mapped.
   @ApiPropertyOptional({
     type: 'object',
