@@ -5,6 +5,7 @@ import { InvalidRequest, TgiError, modelNotFound, tgiValidation } from './errors
 import { type Json, asObject, isTokenIds, optBool, optString } from './http/body';
 import { readMessages, renderChat } from './openai/messages';
 import { resolveModel } from './openai/prompt';
+import { readTools } from './openai/tools/definitions';
 
 /**
  * POST /tokenize serves two dialects on one path: a body with `inputs` is TGI's (answering
@@ -32,7 +33,7 @@ function vllmTokenize(ctx: ServerContext, body: Json): unknown {
   const model = resolveModel(ctx.models, body);
   let tokens: number[];
   if (body.messages !== undefined) {
-    const text = renderChat(model, readMessages(body.messages), body);
+    const text = renderChat(model, readMessages(body.messages), body, readTools(body));
     tokens = model.encode(text, optBool(body, 'add_special_tokens') ?? false);
   } else if (Array.isArray(body.prompt)) {
     return batchTokenize(model, body);

@@ -3,7 +3,7 @@ import type { ServedModel } from '@platform/engine';
 import type { ServerContext } from '../context';
 import { InvalidRequest, OpenAIError } from '../errors';
 import { mergeSequences, type Sequence } from '../generation';
-import { type Json, asObject, optBool, optInt, optObject, optString } from '../http/body';
+import { type Json, asObject, optBool, optInt, optString } from '../http/body';
 import { SseWriter } from '../http/sse';
 import { type ChoicePlan, UsageCounter, planChoices, responseId, unixNow } from './choices';
 import { type ChatLogprob, type PromptLogprobs, chatLogprobs, promptLogprobs } from './logprobs';
@@ -11,6 +11,11 @@ import { type ChatMessage, readMessages, renderChat } from './messages';
 import { registerGenerationRoute } from './generation-route';
 import { OutputText } from './output-text';
 import { prepareIds, resolveModel } from './prompt';
+import { type RequestedConstraint, readStructuredOutput } from './structured-output';
+import { type ToolCall, type ToolCallDelta, ToolCallParser } from './tools/call-parser';
+import { type ToolRequest, readTools } from './tools/definitions';
+import { type ToolCallFormat, toolConstraint } from './tools/format';
+import { templateToolSupport } from './tools/template';
 import { type OpenAISampling, checkLogprobs, choiceSeed, readSampling, refuseTextBeyondContext, resolveMaxTokens } from './sampling';
 
 /** POST /v1/chat/completions, vLLM's OpenAI-compatible chat. */
@@ -24,30 +29,38 @@ interface ChatRequest {
   topLogprobs?: number;
   /** content of a trailing assistant message, prepended to the answer when echo=true */
   echoText: string;
+  constraint?: RequestedConstraint;
+  /** How replies write tool calls, when the request has tools it may call: replies are parsed for them. */
+  toolFormat?: ToolCallFormat;
 }
 
-function checkUnsupported(body: Json): void {
-  const tools = body.tools;
-  const toolChoice = body.tool_choice;
-  if (Array.isArray(tools) && tools.length > 0 && toolChoice !== 'none')
-    throw new InvalidRequest('"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set', 'tool_choice');
-  const format = optObject(body, 'response_format');
-  if (format && format.type !== 'text')
-    throw new InvalidRequest(`response_format ${JSON.stringify(format.type)} is not supported by this engine`, 'response_format');
+/**
+ * What constrains the output: the structured output asked for, else the tool choice's call syntax. vLLM refuses a
+ * structured output with a named tool; with `required` it would drop one of the two silently, so that is refused too.
+ */
+function outputConstraint(model: ServedModel, body: Json, tools: ToolRequest | undefined): RequestedConstraint | undefined {
+  const structured = readStructuredOutput(body);
+  const forced = tools && (tools.choice.kind === 'named' || tools.choice.kind === 'required');
+  if (structured && forced)
+    throw new InvalidRequest('You can only either use constraints for structured outputs or tools, not both.', structured.param);
+  if (structured || !tools) return structured;
+  const spec = toolConstraint(templateToolSupport(model).format, tools);
+  return spec && { spec, param: 'tools' };
 }
 
 function parse(ctx: ServerContext, rawBody: unknown): ChatRequest {
   const body = asObject(rawBody);
   const model = resolveModel(ctx.models, body);
   const messages: ChatMessage[] = readMessages(body.messages);
-  checkUnsupported(body);
-  const sampling = readSampling(body);
+  const tools = readTools(body);
+  const constraint = outputConstraint(model, body, tools);
+  const sampling = readSampling(body, model.config.vocab_size);
   const logprobs = optBool(body, 'logprobs') ?? false;
   const top = optInt(body, 'top_logprobs');
   if (top !== undefined && top > 0 && !logprobs)
     throw new InvalidRequest('when using `top_logprobs`, `logprobs` must be set to true.', 'top_logprobs');
   const topLogprobs = logprobs ? checkLogprobs(top ?? 0, 'top_logprobs') : undefined;
-  const text = renderChat(model, messages, body);
+  const text = renderChat(model, messages, body, tools);
   const truncate = optInt(body, 'truncate_prompt_tokens', { min: 1 });
   if (truncate === undefined) refuseTextBeyondContext(model, text, 'messages');
   const promptIds = prepareIds(model, model.encode(text, optBool(body, 'add_special_tokens') ?? false), truncate, 'messages');
@@ -61,7 +74,8 @@ function parse(ctx: ServerContext, rawBody: unknown): ChatRequest {
     seed: choiceSeed(sampling.params.seed, i),
     logprobs: topLogprobs,
   }));
-  return { model, sampling, promptIds, plans, topLogprobs, echoText };
+  const toolFormat = tools && tools.choice.kind !== 'none' ? templateToolSupport(model).format : undefined;
+  return { model, sampling, promptIds, plans, topLogprobs, echoText, constraint, toolFormat };
 }
 
 export function registerChat(app: FastifyInstance, ctx: ServerContext): void {
@@ -70,6 +84,24 @@ export function registerChat(app: FastifyInstance, ctx: ServerContext): void {
 
 const newText = (req: ChatRequest, plan: ChoicePlan): OutputText =>
   new OutputText(req.model, req.sampling.skipSpecialTokens, plan.params.includeStopStrInOutput ?? false);
+
+/** A whole reply: its text and, when the request has tools, the calls parsed out of it. */
+function assistantReply(
+  req: ChatRequest,
+  text: string,
+  engineReason: string,
+): { content: string | null; toolCalls: ToolCall[]; finishReason: string } {
+  if (!req.toolFormat) return { content: req.echoText + text, toolCalls: [], finishReason: engineReason };
+  const parser = new ToolCallParser(req.toolFormat);
+  parser.push(text);
+  parser.finish();
+  const { content, calls } = parser.result();
+  return {
+    content: content === null && calls.length > 0 && !req.echoText ? null : req.echoText + (content ?? ''),
+    toolCalls: calls,
+    finishReason: calls.length > 0 && !parser.incomplete ? 'tool_calls' : engineReason,
+  };
+}
 
 async function collect(reply: FastifyReply, req: ChatRequest, sequences: Sequence[]): Promise<unknown> {
   const texts = req.plans.map((p) => newText(req, p));
@@ -86,6 +118,7 @@ async function collect(reply: FastifyReply, req: ChatRequest, sequences: Sequenc
     if (event.finishReason) finish[i] = { reason: event.finishReason, stop: event.stopReason ?? null };
   }
   if (reply.raw.destroyed) return reply.hijack();
+  const replies = req.plans.map((_, i) => assistantReply(req, texts[i].text, finish[i].reason ?? 'abort'));
   return {
     id: responseId('chatcmpl'),
     object: 'chat.completion',
@@ -93,9 +126,9 @@ async function collect(reply: FastifyReply, req: ChatRequest, sequences: Sequenc
     model: req.model.id,
     choices: req.plans.map((plan, i) => ({
       index: plan.index,
-      message: { role: 'assistant', content: req.echoText + texts[i].text, reasoning_content: null, tool_calls: [] },
+      message: { role: 'assistant', content: replies[i].content, reasoning_content: null, tool_calls: replies[i].toolCalls },
       logprobs: req.topLogprobs !== undefined ? { content: logprobs[i] } : null,
-      finish_reason: finish[i].reason ?? 'abort',
+      finish_reason: replies[i].finishReason,
       stop_reason: finish[i].stop,
     })),
     usage: usage.usage,
@@ -121,23 +154,35 @@ async function stream(reply: FastifyReply, req: ChatRequest, sequences: Sequence
         ...usageField(),
       });
     const echoed = req.plans.map(() => req.echoText === '');
+    const parsers = req.plans.map(() => (req.toolFormat ? new ToolCallParser(req.toolFormat) : undefined));
     for await (const [i, event] of mergeSequences(sequences)) {
       if (sse.closed) break;
       usage.observe(req.plans[i], event);
       if (event.finishReason === 'abort') throw new OpenAIError(500, 'The request was aborted before it finished.', 'InternalServerError');
       let content = texts[i].push(event);
+      let calls: ToolCallDelta[] = [];
+      const parser = parsers[i];
+      if (parser) {
+        const parsed = parser.push(content);
+        if (event.finishReason) {
+          const rest = parser.finish();
+          parsed.content += rest.content;
+          parsed.calls.push(...rest.calls);
+        }
+        content = parsed.content;
+        calls = parsed.calls;
+      }
       if (!echoed[i]) {
         content = req.echoText + content;
         echoed[i] = true;
       }
       const logprobs = req.topLogprobs !== undefined ? { content: chatLogprobs(event.logprobs, req.topLogprobs) } : null;
-      if (!content && !event.finishReason && !logprobs?.content.length) continue;
-      const choice: Record<string, unknown> = {
-        index: req.plans[i].index,
-        delta: { content },
-        logprobs,
-        finish_reason: event.finishReason ?? null,
-      };
+      if (!content && !calls.length && !event.finishReason && !logprobs?.content.length) continue;
+      const delta: Record<string, unknown> = calls.length ? { tool_calls: calls } : { content };
+      if (calls.length && content) delta.content = content;
+      let finishReason: string | null = event.finishReason ?? null;
+      if (finishReason && parser && parser.result().calls.length > 0 && !parser.incomplete) finishReason = 'tool_calls';
+      const choice: Record<string, unknown> = { index: req.plans[i].index, delta, logprobs, finish_reason: finishReason };
       if (event.finishReason) choice.stop_reason = event.stopReason ?? null;
       await sse.send({ ...envelope, choices: [choice], ...usageField() });
     }

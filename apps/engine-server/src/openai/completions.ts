@@ -10,6 +10,7 @@ import { CompletionLogprobsBuilder, type CompletionLogprobs, type PromptLogprobs
 import { registerGenerationRoute } from './generation-route';
 import { OutputText } from './output-text';
 import { type Prompt, readPrompts, resolveModel } from './prompt';
+import { type RequestedConstraint, readStructuredOutput } from './structured-output';
 import { type OpenAISampling, checkLogprobs, choiceSeed, readSampling, resolveMaxTokens } from './sampling';
 
 /** POST /v1/completions, vLLM's OpenAI-compatible legacy completions. */
@@ -21,13 +22,15 @@ interface CompletionRequest {
   plans: ChoicePlan[];
   echo: boolean;
   logprobs?: number;
+  constraint?: RequestedConstraint;
 }
 
 function parse(ctx: ServerContext, rawBody: unknown): CompletionRequest {
   const body = asObject(rawBody);
   const model = resolveModel(ctx.models, body);
   if (body.suffix !== undefined && body.suffix !== null) throw new InvalidRequest('suffix is not currently supported', 'suffix');
-  const sampling = readSampling(body);
+  const constraint = readStructuredOutput(body);
+  const sampling = readSampling(body, model.config.vocab_size);
   const echo = optBool(body, 'echo') ?? false;
   const lp = optInt(body, 'logprobs');
   const logprobs = lp === undefined ? undefined : checkLogprobs(lp, 'logprobs');
@@ -47,7 +50,7 @@ function parse(ctx: ServerContext, rawBody: unknown): CompletionRequest {
         echo && logprobs !== undefined ? Math.max(logprobs, sampling.params.promptLogprobs ?? 0) : sampling.params.promptLogprobs,
     }),
   );
-  return { model, sampling, prompts, plans, echo, logprobs };
+  return { model, sampling, prompts, plans, echo, logprobs, constraint };
 }
 
 /** Per-choice state while events arrive. */

@@ -1,6 +1,7 @@
 import type { SamplingParams, ServedModel } from '@platform/engine';
 import { tokensBeyond } from '../context-bound';
 import { InvalidRequest } from '../errors';
+import { readLogitBias } from './logit-bias';
 import { type Json, optBool, optInt, optIntList, optNumber, optObject, optStringList } from '../http/body';
 
 /** vLLM's default `--max-logprobs`. */
@@ -18,7 +19,7 @@ export interface OpenAISampling {
   params: Omit<SamplingParams, 'maxTokens'>;
 }
 
-export function readSampling(body: Json): OpenAISampling {
+export function readSampling(body: Json, vocabSize: number): OpenAISampling {
   const n = optInt(body, 'n') ?? 1;
   if (n < 1) throw new InvalidRequest(`n must be at least 1, got ${n}.`, 'n');
   const bestOf = optInt(body, 'best_of');
@@ -61,9 +62,6 @@ export function readSampling(body: Json): OpenAISampling {
   const presencePenalty = penalty('presence_penalty');
   const seed = optInt(body, 'seed', { min: -(2 ** 63), max: 2 ** 63 - 1 });
 
-  const logitBias = optObject(body, 'logit_bias');
-  if (logitBias && Object.keys(logitBias).length > 0) throw new InvalidRequest('logit_bias is not supported by this engine.', 'logit_bias');
-
   const promptLogprobs = optInt(body, 'prompt_logprobs');
   if (promptLogprobs !== undefined) {
     if (promptLogprobs < 0 && promptLogprobs !== -1)
@@ -98,6 +96,7 @@ export function readSampling(body: Json): OpenAISampling {
       ignoreEos: optBool(body, 'ignore_eos'),
       includeStopStrInOutput: optBool(body, 'include_stop_str_in_output'),
       promptLogprobs: promptLogprobs === -1 ? MAX_LOGPROBS : promptLogprobs,
+      logitBias: readLogitBias(body, vocabSize),
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { GenerationEvent } from '@platform/engine';
-import type { ServerContext } from '../context';
-import { TgiError } from '../errors';
+import { type GenerationEvent, InvalidConstraintError } from '@platform/engine';
+import type { Inference, ServerContext } from '../context';
+import { TgiError, tgiValidation } from '../errors';
 import type { Sequence } from '../generation';
 import { asObject } from '../http/body';
 import { SseWriter } from '../http/sse';
@@ -13,7 +13,14 @@ export function registerTgiGenerate(app: FastifyInstance, ctx: ServerContext): v
   const handle = (streaming: boolean) => async (request: FastifyRequest, reply: FastifyReply) => {
     const arrival = performance.now();
     const req = parseTgiRequest(ctx.models, request.body, streaming);
-    const inference = ctx.begin('tgi', reply, arrival);
+    await attachGrammar(req);
+    let inference: Inference;
+    try {
+      inference = ctx.begin('tgi', reply, arrival);
+    } catch (err) {
+      req.params.constraint?.release();
+      throw err;
+    }
     try {
       const [sequence] = await inference.start(req.model, [{ promptTokenIds: req.promptIds, params: req.params }]);
       if (streaming) return await stream(reply, req, sequence);
@@ -29,6 +36,17 @@ export function registerTgiGenerate(app: FastifyInstance, ctx: ServerContext): v
     const streaming = asObject(request.body).stream === true;
     return handle(streaming)(request, reply);
   });
+}
+
+/** Compiles `parameters.grammar` into the sequence's constraint; one the engine cannot compile is TGI's 422. */
+async function attachGrammar(req: TgiRequest): Promise<void> {
+  if (!req.grammar) return;
+  try {
+    req.params.constraint = await req.model.createConstraint(req.grammar);
+  } catch (err) {
+    if (err instanceof InvalidConstraintError) throw tgiValidation(`grammar is not valid: ${err.message}`);
+    throw err;
+  }
 }
 
 async function generate(reply: FastifyReply, req: TgiRequest, sequence: Sequence, arrival: number): Promise<unknown> {

@@ -1,9 +1,10 @@
 import { randomInt } from 'node:crypto';
-import type { SamplingParams, ServedModel } from '@platform/engine';
+import type { ConstraintSpec, SamplingParams, ServedModel } from '@platform/engine';
 import { tokensBeyond } from '../context-bound';
 import { TgiError, modelNotFound, tgiValidation } from '../errors';
 import { type Json, asObject, optBool, optInt, optNumber, optObject, optStringList } from '../http/body';
 import type { ModelRegistry } from '../models';
+import { readTgiGrammar } from './grammar';
 
 /** TGI's launcher defaults that bound a request; /info advertises them. */
 export const TGI_LIMITS = { maxStopSequences: 4, maxTopNTokens: 5, maxBestOf: 1 } as const;
@@ -19,6 +20,8 @@ export interface TgiRequest {
   decoderInputDetails: boolean;
   returnFullText: boolean;
   topNTokens: number;
+  /** `parameters.grammar`: compiled into the sequence's constraint before it starts. */
+  grammar?: ConstraintSpec;
 }
 
 /**
@@ -61,7 +64,7 @@ export function parseTgiRequest(models: ModelRegistry, rawBody: unknown, streami
     throw tgiValidation(`\`best_of\` must be > 0 and <= ${TGI_LIMITS.maxBestOf}. Given: ${bestOf}`);
   const decoderInputDetails = optBool(p, 'decoder_input_details') ?? false;
   if (streaming && decoderInputDetails) throw tgiValidation('`decoder_input_details` == true is not supported when streaming tokens');
-  if (optObject(p, 'grammar')) throw tgiValidation('grammar is not supported by this engine');
+  const grammar = readTgiGrammar(p);
   const seedGiven = optInt(p, 'seed', { min: 0 });
 
   const maxInput = model.maxModelLen - 1;
@@ -94,6 +97,7 @@ export function parseTgiRequest(models: ModelRegistry, rawBody: unknown, streami
     decoderInputDetails,
     returnFullText: optBool(p, 'return_full_text') ?? false,
     topNTokens: topN,
+    grammar,
     params: {
       maxTokens: maxNewTokens,
       temperature: sampling ? (temperature ?? 1) : 0,
