@@ -149,6 +149,20 @@ describe('generation controls, on a template without a tool syntax (JSON call fo
         /^\((a|bb|ccc)(,(a|bb|ccc))?\)$/,
       );
     }
+    const tag = {
+      type: 'sequence',
+      elements: [
+        { type: 'const_string', value: 'A:' },
+        { type: 'regex', pattern: '[0-9]{2}' },
+      ],
+    };
+    for (const body of [
+      { structured_outputs: { structural_tag: JSON.stringify({ type: 'structural_tag', format: tag }) } },
+      { response_format: { type: 'structural_tag', format: tag } },
+    ]) {
+      const res = await chat(body);
+      expect((res.body as { choices: { message: { content: string } }[] }).choices[0].message.content).toMatch(/^A:[0-9]{2}$/);
+    }
     // Completions too, streamed: the chunks join into a match.
     const stream = await client.completions.create({
       model: 'tiny-llama',
