@@ -232,7 +232,7 @@ class LocalServedModel implements ServedModel {
 export async function createServedModel(
   dir: string,
   opts: ServedModelOptions = {},
-): Promise<ServedModel & { readonly scheduler: Scheduler }> {
+): Promise<ServedModel & { readonly scheduler: Scheduler; readonly constraints: ConstraintCompiler }> {
   const threads = Math.max(1, Math.min(opts.threads ?? 1, availableParallelism()));
   // The model copies every weight into its own arena, so the loaded tensors need not be shared.
   const { config, weights, tokenizer } = loadModelDir(dir);

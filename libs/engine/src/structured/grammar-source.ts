@@ -1,5 +1,6 @@
 import type { Grammar } from '@mlc-ai/web-xgrammar';
 import { type ConstraintSpec, InvalidConstraintError } from '../contract';
+import { patchStringLengths } from './json-schema-patch';
 import { isWasmRuntimeError, type XgrammarApi } from './xgrammar-loader';
 
 /**
@@ -56,7 +57,7 @@ export function buildGrammar(api: XgrammarApi, spec: ConstraintSpec): Promise<Gr
       // Objects only, as OpenAI's JSON mode promises (xgrammar's built-in JSON grammar also admits arrays).
       return api.Grammar.fromJSONSchema('{"type": "object"}', true, undefined, undefined, false);
     case 'json_schema':
-      return api.Grammar.fromJSONSchema(spec.schema, true);
+      return api.Grammar.fromJSONSchema(patchStringLengths(spec.schema), true);
     case 'regex':
       // The web build has no Grammar.fromRegex; a structural tag with one regex part is the same grammar.
       return api.Grammar.fromStructuralTag({ type: 'structural_tag', format: { type: 'regex', pattern: spec.pattern } });
