@@ -25,6 +25,12 @@ const jsonValueArb: fc.Arbitrary<unknown> = fc.oneof(
   { arbitrary: fc.dictionary(textArb(3), jsonScalarArb, { maxKeys: 2 }), weight: 1 },
 );
 
+/** Mostly identifier-like names, as real schemas have; a quarter from the escaping-heavy pool. */
+const propertyNameArb: fc.Arbitrary<string> = fc.oneof(
+  { arbitrary: fc.stringMatching(/^[a-z_][a-zA-Z0-9_]{0,5}$/), weight: 3 },
+  { arbitrary: textArb(5), weight: 1 },
+);
+
 const stringArb: fc.Arbitrary<Schema> = fc.oneof(
   fc
     .record({ min: fc.integer({ min: 0, max: 3 }), extra: fc.integer({ min: 0, max: 6 }), which: fc.constantFrom('both', 'min', 'max') })
@@ -107,7 +113,7 @@ export const jsonSchemaArb: fc.Arbitrary<Schema> = fc.letrec<{ node: Schema; arr
       .map(({ prefixItems, closed }) => ({ type: 'array', prefixItems, ...(closed ? { items: false } : {}) })),
     object: fc
       .record({
-        props: fc.uniqueArray(fc.tuple(textArb(5), tie('node'), fc.boolean()), { maxLength: 4, selector: ([k]) => k }),
+        props: fc.uniqueArray(fc.tuple(propertyNameArb, tie('node'), fc.boolean()), { maxLength: 4, selector: ([k]) => k }),
         additional: fc.oneof(
           { arbitrary: fc.constant(undefined), weight: 4 },
           { arbitrary: fc.constant(false), weight: 2 },
