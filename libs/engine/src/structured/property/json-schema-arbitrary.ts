@@ -1,7 +1,10 @@
 import fc from 'fast-check';
+import { Rng } from '../../rng';
 import { textArb } from './chars';
-import { renderRegex } from './render';
+import type { Expr } from './expr';
 import { regexArb } from './regex-arbitrary';
+import { renderRegex } from './render';
+import { sampleString } from './witness';
 
 /**
  * Random JSON Schemas (draft 2020-12) within what xgrammar's converter supports: the scalar types with their bounds
@@ -42,7 +45,39 @@ const stringArb: fc.Arbitrary<Schema> = fc.oneof(
   fc.constant({ type: 'string' }),
   // Anchored, so ajv's search semantics and xgrammar's whole-string semantics agree.
   regexArb.map((re) => ({ type: 'string', pattern: `^(?:${renderRegex(re)})$` })),
+  // A pattern with a length bound some matching string meets: at least the shortest match's length as maxLength, or
+  // the length of a string the pattern derives as minLength.
+  fc
+    .record({ re: regexArb, extra: fc.integer({ min: 0, max: 3 }), seed: fc.integer(), upper: fc.boolean() })
+    .map(({ re, extra, seed, upper }) => {
+      const pattern = `^(?:${renderRegex(re)})$`;
+      if (upper) return { type: 'string', pattern, maxLength: shortest(re) + extra };
+      const rng = new Rng(seed);
+      const example = sampleString([re], () => rng.next()) ?? '';
+      return { type: 'string', pattern, minLength: Array.from(example).length };
+    }),
 );
+
+/** Code points in the shortest string a regex tree matches. */
+function shortest(e: Expr): number {
+  switch (e.kind) {
+    case 'lit':
+      return e.chars.length;
+    case 'class':
+    case 'shorthand':
+      return 1;
+    case 'seq':
+      return e.items.reduce((n, it) => n + shortest(it), 0);
+    case 'alt':
+      return Math.min(...e.options.map(shortest));
+    case 'group':
+      return shortest(e.body);
+    case 'rep':
+      return e.min * shortest(e.body);
+    case 'ref':
+      throw new Error('a regex has no rule references');
+  }
+}
 
 const boundArb = fc.oneof(fc.integer({ min: -20, max: 20 }), fc.integer({ min: -100000, max: 100000 }));
 
