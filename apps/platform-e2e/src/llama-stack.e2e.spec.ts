@@ -1,3 +1,4 @@
+import Ajv from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envelopeOf } from './support/api';
 import { DraftValidator, type DraftSchema } from './support/llama-stack-draft';
@@ -210,6 +211,137 @@ describe('Llama Stack draft: /inference/chat_completion', () => {
   it('uses the default project when no X-Project-Id is sent', async () => {
     const res = await post('/inference/chat_completion', chatBody('hi'), {});
     expectValid('ChatCompletionResponse', json(res));
+  });
+});
+
+describe('Llama Stack draft: tool calls and structured output', () => {
+  // Booleans only, so that a call's values end by construction; `tomorrow` shows `required: false` and a default.
+  const weatherTool = {
+    tool_name: 'get_weather',
+    parameters: {
+      celsius: { param_type: 'bool', description: 'Answer in degrees Celsius' },
+      tomorrow: { param_type: 'bool', description: 'The forecast for tomorrow', required: false, default: false },
+    },
+    input_shields: [],
+    output_shields: [],
+  };
+  const weatherArguments = new Ajv({ allErrors: true }).compile({
+    type: 'object',
+    properties: { celsius: { type: 'boolean' }, tomorrow: { type: 'boolean' } },
+    required: ['celsius'],
+    additionalProperties: false,
+  });
+  const toolBody = (extra: object) => chatBody('Weather in Boston?', { available_tools: [weatherTool], max_tokens: 100, ...extra });
+  interface ToolCall {
+    tool_name: string;
+    arguments: Record<string, unknown>;
+  }
+  interface ToolChatResponse extends CompletionResponse {
+    tool_calls: ToolCall[];
+  }
+  interface ToolChunk extends Chunk {
+    tool_call?: ToolCall;
+  }
+
+  /**
+   * The engine server writes a call as `{"name": ..., "parameters": {...}}` and constrains it from the first token.
+   * JSON admits any whitespace (vLLM's default) and the random model pads with it, which chat APIs with logit_bias
+   * ban (watsonx, OpenAI); the draft has no such knob, so a call may be cut at max_tokens. Either way the answer shows
+   * the tool and its choice reached the model: whole calls that validate, or the forced call cut short.
+   */
+  function expectWeatherCalls(res: { content: string; stop_reason?: string; tool_calls: ToolCall[] }): void {
+    if (res.stop_reason === 'max_tokens') {
+      // A call cut short still names its tool; its arguments, not JSON yet, are kept as text under `arguments`.
+      expect(res.tool_calls.map((c) => c.tool_name)).toEqual(['get_weather']);
+      expect(res.tool_calls[0].arguments).toEqual({ arguments: expect.stringMatching(/^\{/) });
+      return;
+    }
+    expect(res.stop_reason).toBe('finished_ok');
+    expect(res.tool_calls.length).toBeGreaterThan(0);
+    for (const c of res.tool_calls) {
+      expect(c.tool_name).toBe('get_weather');
+      expect(weatherArguments(c.arguments), JSON.stringify(c.arguments)).toBe(true);
+    }
+  }
+
+  it('calls a tool when tool_choice requires one or names it, unary and streamed, in the draft shapes', async () => {
+    // The body is the draft's but for tool_choice, which later Llama Stack versions added; the answers are the draft's.
+    expectValid('ChatCompletionRequest', toolBody({}));
+    for (const tool_choice of ['required', 'get_weather']) {
+      const res = json<ToolChatResponse>(await post('/inference/chat_completion', toolBody({ tool_choice })));
+      expectValid('ChatCompletionResponse', res);
+      expectWeatherCalls(res);
+
+      const chunks = events<ToolChunk>(await post('/inference/chat_completion', toolBody({ tool_choice, stream: true })));
+      for (const c of chunks) expectValid('ChatCompletionResponseStreamChunk', c);
+      const streamed = {
+        content: chunks.map((c) => c.text_delta).join(''),
+        stop_reason: chunks.at(-1)?.stop_reason,
+        tool_calls: chunks.flatMap((c) => (c.tool_call ? [c.tool_call] : [])),
+      };
+      expect(streamed).toEqual({ content: res.content, stop_reason: res.stop_reason, tool_calls: res.tool_calls });
+    }
+  });
+
+  it('answers in text when tool_choice is none, though the tools are there', async () => {
+    const res = json<ToolChatResponse>(await post('/inference/chat_completion', toolBody({ tool_choice: 'none', max_tokens: 4 })));
+    expectValid('ChatCompletionResponse', res);
+    expect(res).toMatchObject({ tool_calls: [], stop_reason: 'max_tokens' });
+    expect(res.content.startsWith('{"name"')).toBe(false);
+  });
+
+  it('answers the turn after the tool ran, with the call and its response in the history', async () => {
+    const body = toolBody({
+      dialog: {
+        message: message('user', 'Thanks. Should I take an umbrella?'),
+        message_history: [
+          message('user', 'Weather in Boston?'),
+          { role: 'assistant', content: '', tool_calls: [{ tool_name: 'get_weather', arguments: { celsius: true } }], tool_responses: [] },
+          { role: 'tool', content: '', tool_calls: [], tool_responses: [{ tool_name: 'get_weather', content: 'rain, 12 C' }] },
+        ],
+      },
+      max_tokens: 5,
+    });
+    const res = json<ToolChatResponse>(await send('/inference/chat_completion', 'ChatCompletionRequest', body));
+    expectValid('ChatCompletionResponse', res);
+    expect(res.stop_reason).toMatch(/^(finished_ok|max_tokens)$/);
+  });
+
+  it('constrains the answer to a response_format JSON schema', async () => {
+    const schema = {
+      type: 'object',
+      properties: { umbrella: { type: 'boolean' }, sky: { enum: ['clear', 'cloudy', 'rain'] } },
+      required: ['umbrella', 'sky'],
+      additionalProperties: false,
+    };
+    const res = json<CompletionResponse>(
+      await post(
+        '/inference/chat_completion',
+        chatBody('Umbrella?', { max_tokens: 100, response_format: { type: 'json_schema', json_schema: schema } }),
+      ),
+    );
+    expectValid('ChatCompletionResponse', res);
+    // As with calls above: valid JSON, or (padded with whitespace until max_tokens) the beginning of an object.
+    if (res.stop_reason === 'max_tokens') expect(res.content).toMatch(/^\{\s*($|")/);
+    else expect(new Ajv().compile(schema)(JSON.parse(res.content)), res.content).toBe(true);
+  });
+
+  it('refuses the tool-call formats, the grammar and the tool names it cannot honour, naming the field', async () => {
+    const format = await post('/inference/chat_completion', toolBody({ tool_prompt_format: 'python_list' }));
+    expect(format.status).toBe(400);
+    expect(envelope(format).target?.name).toBe('tool_prompt_format');
+    const grammar = await post('/inference/chat_completion', chatBody('hi', { response_format: { type: 'grammar', bnf: { root: 'x' } } }));
+    expect(grammar.status).toBe(400);
+    expect(envelope(grammar).target?.name).toBe('response_format.type');
+    const unknownTool = await post('/inference/chat_completion', toolBody({ tool_choice: 'get_stock_price' }));
+    expect(unknownTool.status).toBe(400);
+    expect(envelope(unknownTool).target?.name).toBe('tool_choice');
+    const badType = await post(
+      '/inference/chat_completion',
+      toolBody({ available_tools: [{ ...weatherTool, parameters: { when: { param_type: 'datetime' } } }] }),
+    );
+    expect(badType.status).toBe(400);
+    expect(envelope(badType).target?.name).toBe('available_tools[0].parameters.when.param_type');
   });
 });
 
