@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { SamplingParams } from './contract';
+import type { OutputConstraint, SamplingParams } from './contract';
 import { Rng } from './rng';
-import { logSoftmax, rankOf, type SamplerState, sampleNext, topN } from './sampler';
+import { applyTokenMask, logSoftmax, NOTHING_ALLOWED, rankOf, type SamplerState, sampleNext, topN } from './sampler';
 
 const probs = [0.5, 0.3, 0.15, 0.05];
 const logits = Float32Array.from(probs.map(Math.log));
@@ -66,5 +66,38 @@ describe('sampler', () => {
     const pick = sampleNext(logits, state({ temperature: 0, logprobs: 2 }));
     expect(pick.logprob).toBeCloseTo(Math.log(0.5), 6);
     expect(pick.rank).toBe(1);
+  });
+
+  it('logit bias shifts raw logits before sampling; logprobs stay raw', () => {
+    const pick = sampleNext(logits, state({ temperature: 0, logprobs: 1, logitBias: new Map([[3, 5]]) }));
+    expect(pick.tokenId).toBe(3);
+    expect(pick.logprob).toBeCloseTo(Math.log(0.05), 6);
+    expect(histogram({ temperature: 1, logitBias: new Map([[0, -100]]) })[0]).toBe(0);
+  });
+
+  it('a constraint mask leaves only allowed tokens; nothing allowed is reported, not sampled', () => {
+    const only = (ids: number[]): OutputConstraint => ({
+      allowedTokens: () => Int32Array.of(ids.reduce((w, id) => w | (1 << id), 0)),
+      accept: () => true,
+      isTerminated: () => false,
+      release: () => undefined,
+    });
+    const h = histogram({ temperature: 1, constraint: only([2, 3]) });
+    expect(h[0] + h[1]).toBe(0);
+    expect(h[2]).toBeCloseTo(0.75, 1);
+    expect(sampleNext(logits, state({ temperature: 0, constraint: only([]) })).tokenId).toBe(NOTHING_ALLOWED);
+    expect(sampleNext(logits, state({ temperature: 1, topP: 0.5, constraint: only([]) })).tokenId).toBe(NOTHING_ALLOWED);
+    // EOS allowed by the grammar but not usable (ignore_eos): the output is complete, so nothing is left to sample.
+    const eos = state({ temperature: 0, ignoreEos: true, constraint: only([1]) });
+    eos.eosIds = [1];
+    expect(sampleNext(logits, eos).tokenId).toBe(NOTHING_ALLOWED);
+  });
+
+  it('applyTokenMask skips all-ones words and masks ids beyond the mask', () => {
+    const row = new Float64Array(70).fill(1);
+    applyTokenMask(row, Int32Array.of(-1, 0b101));
+    expect(row.slice(0, 32).every((v) => v === 1)).toBe(true);
+    expect([row[32], row[33], row[34], row[35]]).toEqual([1, -Infinity, 1, -Infinity]);
+    expect(row.slice(64).every((v) => v === -Infinity)).toBe(true);
   });
 });

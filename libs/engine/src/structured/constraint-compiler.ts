@@ -33,6 +33,8 @@ export class ConstraintCompiler {
   /** Insertion order = recency: a hit is moved to the end, the first entry is the one evicted. */
   private readonly cache = new Map<string, CompiledGrammar>();
   private readonly cacheSize: number;
+  /** Messages of specs xgrammar refused, so a repeated bad spec costs no new probe instance. */
+  private readonly refused = new Map<string, string>();
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   /** Constraints created and not yet released. */
@@ -53,6 +55,8 @@ export class ConstraintCompiler {
     const key = checkSpec(spec);
     return this.serial(async () => {
       if (this.closed) throw new Error('model is closed');
+      const known = this.refused.get(key);
+      if (known !== undefined) throw new InvalidConstraintError(known);
       const main = await this.mainInstance();
       const compiled = this.cache.get(key) ?? (await this.compile(main, key, spec));
       this.cache.delete(key);
@@ -110,7 +114,15 @@ export class ConstraintCompiler {
   }
 
   private async compile(main: MainInstance, key: string, spec: ConstraintSpec): Promise<CompiledGrammar> {
-    await this.parseOnProbe(spec);
+    try {
+      await this.parseOnProbe(spec);
+    } catch (err) {
+      if (err instanceof InvalidConstraintError) {
+        this.refused.set(key, err.message);
+        if (this.refused.size > this.cacheSize) this.refused.delete(this.refused.keys().next().value as string);
+      }
+      throw err;
+    }
     const made = await main.xg.capture(async () => {
       const grammar = await buildGrammar(main.xg.api, spec);
       try {
