@@ -164,12 +164,24 @@ describe('completions', () => {
     expect(biased.choices[0].text).toBe('xxxxxx');
   });
 
+  it('takes frequency and presence penalties (they reach the model server, which applies them as vLLM does)', async () => {
+    const res = await openai.completions.create({
+      model: MODEL,
+      prompt: 'Once upon a time',
+      max_tokens: 4,
+      frequency_penalty: 1.5,
+      presence_penalty: -0.5,
+    });
+    expect(res.choices[0].finish_reason).toBe('length');
+    expect(res.usage?.completion_tokens).toBe(4);
+  });
+
   it('refuses what it cannot honour with a 400 naming the field', async () => {
     const cases: [Partial<OpenAI.CompletionCreateParamsNonStreaming>, string][] = [
       [{ n: 17 }, 'n'],
       [{ logprobs: 6 }, 'logprobs'],
       [{ suffix: 'end' }, 'suffix'],
-      [{ frequency_penalty: 1 }, 'frequency_penalty'],
+      [{ frequency_penalty: 3 }, 'frequency_penalty'],
       [{ logit_bias: { x: 1 } }, 'logit_bias'],
       [{ best_of: 3 }, 'best_of'],
     ];

@@ -81,6 +81,8 @@ export class OpenAiAdapter implements ModelServerAdapter {
       top_k: p.greedy ? undefined : p.topK,
       seed: p.seed,
       repetition_penalty: p.repetitionPenalty,
+      frequency_penalty: p.frequencyPenalty,
+      presence_penalty: p.presencePenalty,
       stop: p.stop.length ? p.stop : undefined,
       include_stop_str_in_output: p.includeStop,
       logprobs: p.logprobs === undefined ? undefined : Math.max(1, p.logprobs),

@@ -44,6 +44,7 @@ export class TgiAdapter implements ModelServerAdapter {
     // TGI's /generate has no logit bias; refusing names the option instead of generating without it.
     if (p.logitBias && Object.keys(p.logitBias).length)
       throw PlatformError.invalid('logit_bias is not supported by text-generation-inference.', 'logit_bias');
+    if (p.presencePenalty) throw PlatformError.invalid('presence_penalty is not supported by text-generation-inference.', 'presence_penalty');
     const parameters = {
       max_new_tokens: p.maxTokens,
       do_sample: !p.greedy,
@@ -52,6 +53,7 @@ export class TgiAdapter implements ModelServerAdapter {
       top_k: p.greedy ? undefined : p.topK,
       seed: p.seed,
       repetition_penalty: p.repetitionPenalty,
+      frequency_penalty: p.frequencyPenalty,
       stop: p.stop,
       truncate: p.truncatePromptTokens,
       details: true,

@@ -15,6 +15,8 @@ export interface CompletionParams {
   topK?: number;
   seed?: number;
   repetitionPenalty?: number;
+  frequencyPenalty?: number;
+  presencePenalty?: number;
   stop: string[];
   includeStop: boolean;
   /** Ask for per-token log-probabilities with this many alternatives (0: only the chosen token's); undefined: none. */

@@ -57,6 +57,8 @@ export function completionParams(input: string, p: inferenceV1.TextGenParameters
     topK: p?.topK,
     seed: p?.randomSeed,
     repetitionPenalty: p?.repetitionPenalty,
+    frequencyPenalty: p?.frequencyPenalty,
+    presencePenalty: p?.presencePenalty,
     stop: p?.stopSequences ?? [],
     includeStop: p?.includeStopSequence ?? true,
     logprobs: wantsTokens ? (ro?.topNTokens ?? 0) : undefined,

@@ -26,8 +26,6 @@ describe('OpenAI completions onto watsonx generation', () => {
   it.each([
     [{ suffix: 'x' }, 'suffix'],
     [{ best_of: 2 }, 'best_of'],
-    [{ frequency_penalty: 0.5 }, 'frequency_penalty'],
-    [{ presence_penalty: -1 }, 'presence_penalty'],
     [{ logit_bias: { x: 1 } }, 'logit_bias'],
   ] as [Partial<CompletionRequest>, string][])('refuses what it cannot honour: %j', (over, field) => {
     expect(() => completionToGrpc(completion(over), scope)).toThrow(PlatformError);
@@ -38,8 +36,12 @@ describe('OpenAI completions onto watsonx generation', () => {
     }
   });
 
-  it('takes what costs nothing: best_of equal to n, zero penalties', () => {
-    expect(() => completionToGrpc(completion({ n: 3, best_of: 3, frequency_penalty: 0, presence_penalty: 0 }), scope)).not.toThrow();
+  it('takes best_of equal to n, and passes the penalties on', () => {
+    expect(() => completionToGrpc(completion({ n: 3, best_of: 3 }), scope)).not.toThrow();
+    expect(completionToGrpc(completion({ frequency_penalty: 0.5, presence_penalty: -1 }), scope).parameters).toMatchObject({
+      frequencyPenalty: 0.5,
+      presencePenalty: -1,
+    });
   });
 });
 

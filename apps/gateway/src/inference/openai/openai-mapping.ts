@@ -20,8 +20,6 @@ function refuseUnsupported(body: CompletionRequest): void {
   if (body.suffix !== undefined && body.suffix !== null) throw PlatformError.invalid('suffix is not supported.', 'suffix');
   if (body.best_of !== undefined && body.best_of !== null && body.best_of !== (body.n ?? 1))
     throw PlatformError.invalid('best_of must equal n: each choice is generated once.', 'best_of');
-  for (const field of ['frequency_penalty', 'presence_penalty'] as const)
-    if (body[field]) throw PlatformError.invalid(`${field} is not supported on completions; use chat completions.`, field);
 }
 
 /**
@@ -54,6 +52,8 @@ export function completionToGrpc(body: CompletionRequest, scope: { projectId: st
       includeStopSequence: false,
       timeLimit: 0,
       logitBiasJson: bias && JSON.stringify(bias),
+      frequencyPenalty: body.frequency_penalty ?? undefined,
+      presencePenalty: body.presence_penalty ?? undefined,
       returnOptions:
         logprobs === undefined
           ? undefined
