@@ -44,7 +44,8 @@ export class TgiAdapter implements ModelServerAdapter {
     // TGI's /generate has no logit bias; refusing names the option instead of generating without it.
     if (p.logitBias && Object.keys(p.logitBias).length)
       throw PlatformError.invalid('logit_bias is not supported by text-generation-inference.', 'logit_bias');
-    if (p.presencePenalty) throw PlatformError.invalid('presence_penalty is not supported by text-generation-inference.', 'presence_penalty');
+    if (p.presencePenalty)
+      throw PlatformError.invalid('presence_penalty is not supported by text-generation-inference.', 'presence_penalty');
     const parameters = {
       max_new_tokens: p.maxTokens,
       do_sample: !p.greedy,
