@@ -1,21 +1,8 @@
 import { anything, array, boolean, int, name, number, object, oneOf, optional, record, string, type Check } from './shape';
-import {
-  GUIDED_CHOICE_MAX_CHARS,
-  GUIDED_CHOICE_MAX_ITEMS,
-  GUIDED_GRAMMAR_MAX_CHARS,
-  GUIDED_REGEX_MAX_CHARS,
-  isGuidedJson,
-} from '../guided-options';
 import { MAX_CHOICES } from '../openai/openai-controls';
-import { chatMessageShape } from './watsonx-shapes';
+import { chatMessageShape, guidedOptions } from './watsonx-shapes';
 
 /** Accept-only mirrors of the DTOs in ../openai/openai.dto.ts (keep them in step). */
-
-/** `@IsString() @MaxLength(max)` (empty allowed); raw UTF-16 length is never less than class-validator's count. */
-const text =
-  (max: number): Check =>
-  (v) =>
-    typeof v === 'string' && v.length <= max;
 
 const sampling = {
   model: name(300),
@@ -58,10 +45,7 @@ export const chatCompletionShape: Check = object(
     logit_bias: optional(record),
     parallel_tool_calls: optional(boolean),
     structured_outputs: optional(record),
-    guided_json: optional(isGuidedJson),
-    guided_regex: optional(text(GUIDED_REGEX_MAX_CHARS)),
-    guided_choice: optional(array(text(GUIDED_CHOICE_MAX_CHARS), 1, GUIDED_CHOICE_MAX_ITEMS)),
-    guided_grammar: optional(text(GUIDED_GRAMMAR_MAX_CHARS)),
+    ...guidedOptions,
   },
   ['model', 'messages'],
 );

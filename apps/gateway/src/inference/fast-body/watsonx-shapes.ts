@@ -15,6 +15,14 @@ const text =
   (v) =>
     typeof v === 'string' && v.length <= max;
 
+/** watsonx chat's structured-output options, which the OpenAI route also takes as vLLM's extras. */
+export const guidedOptions = {
+  guided_json: optional(isGuidedJson),
+  guided_regex: optional(text(GUIDED_REGEX_MAX_CHARS)),
+  guided_choice: optional(array(text(GUIDED_CHOICE_MAX_CHARS), 1, GUIDED_CHOICE_MAX_ITEMS)),
+  guided_grammar: optional(text(GUIDED_GRAMMAR_MAX_CHARS)),
+};
+
 const scoped = { project_id: optional(string), space_id: optional(string) };
 
 const moderation = object({ enabled: optional(boolean), threshold: optional(number(0, 1)) });
@@ -94,10 +102,7 @@ export const textChatShape: Check = object(
     top_p: optional(number(0, 1)),
     repetition_penalty: optional(number(1, 2)),
     time_limit: optional(int(1)),
-    guided_json: optional(isGuidedJson),
-    guided_regex: optional(text(GUIDED_REGEX_MAX_CHARS)),
-    guided_choice: optional(array(text(GUIDED_CHOICE_MAX_CHARS), 1, GUIDED_CHOICE_MAX_ITEMS)),
-    guided_grammar: optional(text(GUIDED_GRAMMAR_MAX_CHARS)),
+    ...guidedOptions,
   },
   ['model_id', 'messages'],
 );
