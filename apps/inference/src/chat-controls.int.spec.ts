@@ -1,11 +1,8 @@
 import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
-import { freePort } from '@platform/infra';
-import { connectGrpcService, type GrpcServiceClient } from '@platform/common';
 import { inferenceV1 } from '@platform/contracts';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startInferenceService } from './main';
-import { type EngineProcess, startEngineProcess, tinyModelDir } from './testing/engine-process';
+import { type ServiceOverEngine, TGI_MODEL, startServiceOverEngine } from './testing/service-over-engine';
 
 const S = inferenceV1.StopReason;
 const MODEL = 'tiny/llama';
@@ -31,32 +28,15 @@ const TOOLS = JSON.stringify([
  * Messages API cannot honour refused by name before any model server is asked.
  */
 describe('chat controls against a real engine server', () => {
-  let model: { dir: string; remove(): void };
-  let engine: EngineProcess;
-  let service: Awaited<ReturnType<typeof startInferenceService>>;
-  let client: GrpcServiceClient<inferenceV1.InferenceServiceClient>;
+  let setup: ServiceOverEngine;
+  let client: ServiceOverEngine['client'];
 
   beforeAll(async () => {
-    model = tinyModelDir();
-    engine = await startEngineProcess(model.dir, MODEL);
-    process.env.PLATFORM_INFERENCE_BACKENDS = JSON.stringify([{ url: engine.url }]);
-    process.env.PLATFORM_INFERENCE_POOLS = JSON.stringify([
-      { model_id: 'tiny-tgi', replicas: [{ url: engine.url, adapter: 'tgi', backend_model: MODEL }] },
-    ]);
-    process.env.PLATFORM_INFERENCE_HEALTH_INTERVAL_MS = '200';
-    const grpcUrl = `127.0.0.1:${await freePort()}`;
-    delete process.env.PLATFORM_ENGINE_PORT;
-    delete process.env.NATS_URL;
-    service = await startInferenceService({ grpcUrl, opsPort: await freePort() });
-    client = connectGrpcService('inference', inferenceV1.INFERENCE_SERVICE_NAME, { url: grpcUrl, deadline: 'long' });
+    setup = await startServiceOverEngine(MODEL);
+    client = setup.client;
   });
 
-  afterAll(async () => {
-    client?.close();
-    await service?.close();
-    await engine?.stop();
-    model?.remove();
-  });
+  afterAll(() => setup?.close());
 
   const chatReq = (p: Partial<inferenceV1.ChatParameters> = {}, modelId = MODEL): inferenceV1.ChatRequest => ({
     modelId,
@@ -135,7 +115,7 @@ describe('chat controls against a real engine server', () => {
       [{ repetitionPenalty: 1.3 }, 'repetition_penalty'],
       [{ guidedRegex: 'a', toolsJson: TOOLS, toolChoiceOption: 'auto' }, 'guided_regex'],
     ] as const) {
-      const err = await refusalOf(chatReq(p, 'tiny-tgi'));
+      const err = await refusalOf(chatReq(p, TGI_MODEL));
       expect(err.target?.name).toBe(field);
       expect(err.message).toContain('text-generation-inference');
     }

@@ -1,50 +1,34 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
-import { freePort } from '@platform/infra';
-import { connectGrpcService, type GrpcServiceClient } from '@platform/common';
 import { inferenceV1 } from '@platform/contracts';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startInferenceService } from './main';
-import { type EngineProcess, TINY_HIDDEN, startEngineProcess, tinyModelDir } from './testing/engine-process';
+import { TINY_HIDDEN } from './testing/engine-process';
+import { type ServiceOverEngine, TGI_MODEL, startServiceOverEngine } from './testing/service-over-engine';
 
 const MODEL = 'tiny/llama';
+
+/** A matryoshka model (as config.json says so), so `dimensions` is allowed. */
+function markMatryoshka(dir: string): void {
+  const configPath = join(dir, 'config.json');
+  writeFileSync(configPath, JSON.stringify({ ...JSON.parse(readFileSync(configPath, 'utf8')), is_matryoshka: true }));
+}
 
 /**
  * Issue 12's generation controls through the service to a real engine server, in both dialects: logit bias,
  * the prompt's tokens (`return_options.input_tokens`), embeddings `dimensions` and the model's parameter count.
  */
 describe('generation controls against a real engine server', () => {
-  let model: { dir: string; remove(): void };
-  let engine: EngineProcess;
-  let service: Awaited<ReturnType<typeof startInferenceService>>;
-  let client: GrpcServiceClient<inferenceV1.InferenceServiceClient>;
+  let setup: ServiceOverEngine;
+  let client: ServiceOverEngine['client'];
 
   beforeAll(async () => {
-    model = tinyModelDir();
-    // A matryoshka model (as config.json says so), so `dimensions` is allowed.
-    const configPath = join(model.dir, 'config.json');
-    writeFileSync(configPath, JSON.stringify({ ...JSON.parse(readFileSync(configPath, 'utf8')), is_matryoshka: true }));
-    engine = await startEngineProcess(model.dir, MODEL);
-    process.env.PLATFORM_INFERENCE_BACKENDS = JSON.stringify([{ url: engine.url }]);
-    process.env.PLATFORM_INFERENCE_POOLS = JSON.stringify([
-      { model_id: 'tiny-tgi', replicas: [{ url: engine.url, adapter: 'tgi', backend_model: MODEL }] },
-    ]);
-    process.env.PLATFORM_INFERENCE_HEALTH_INTERVAL_MS = '200';
-    const grpcUrl = `127.0.0.1:${await freePort()}`;
-    delete process.env.PLATFORM_ENGINE_PORT;
-    delete process.env.NATS_URL;
-    service = await startInferenceService({ grpcUrl, opsPort: await freePort() });
-    client = connectGrpcService('inference', inferenceV1.INFERENCE_SERVICE_NAME, { url: grpcUrl, deadline: 'long' });
+    setup = await startServiceOverEngine(MODEL, markMatryoshka);
+    client = setup.client;
   });
 
-  afterAll(async () => {
-    client?.close();
-    await service?.close();
-    await engine?.stop();
-    model?.remove();
-  });
+  afterAll(() => setup?.close());
 
   const generateReq = (over: Partial<inferenceV1.TextGenParameters> = {}, modelId = MODEL): inferenceV1.GenerateRequest => ({
     modelId,
@@ -95,7 +79,7 @@ describe('generation controls against a real engine server', () => {
 
   it('refuses logit_bias on a TGI replica, naming it', async () => {
     const err = await failure(
-      firstValueFrom(client.service.generate(generateReq({ logitBiasJson: '{"120": 100}' }, 'tiny-tgi'), new Metadata())),
+      firstValueFrom(client.service.generate(generateReq({ logitBiasJson: '{"120": 100}' }, TGI_MODEL), new Metadata())),
     );
     expect(err?.code).toBe(GrpcStatus.INVALID_ARGUMENT);
     expect(JSON.parse(err?.details ?? '{}')).toEqual({
@@ -142,7 +126,7 @@ describe('generation controls against a real engine server', () => {
 
   it('returns the prompt token texts from a TGI replica (its /tokenize has no logprobs)', async () => {
     const res = await firstValueFrom(
-      client.service.generate(generateReq({ returnOptions: returnOptions({ tokenLogprobs: true }) }, 'tiny-tgi'), new Metadata()),
+      client.service.generate(generateReq({ returnOptions: returnOptions({ tokenLogprobs: true }) }, TGI_MODEL), new Metadata()),
     );
     expect(res.result?.inputTokens.map((t) => t.text).join('')).toContain('hello');
     expect(res.result?.inputTokens.every((t) => t.logprob === undefined)).toBe(true);

@@ -1,44 +1,23 @@
 import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
-import { freePort } from '@platform/infra';
-import { connectGrpcService, type GrpcServiceClient } from '@platform/common';
 import { inferenceV1 } from '@platform/contracts';
 import { firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startInferenceService } from './main';
-import { type EngineProcess, startEngineProcess, tinyModelDir } from './testing/engine-process';
+import { type ServiceOverEngine, TGI_MODEL, startServiceOverEngine } from './testing/service-over-engine';
 
 const MODEL = 'tiny/llama';
 /** One word far beyond the tiny model's 1,024-token context: the engine's tokenizer once overflowed its stack on it. */
 const WORD = 'a'.repeat(200_000);
 
 describe('inference service: a 200,000-character word, against a real engine server', () => {
-  let model: { dir: string; remove(): void };
-  let engine: EngineProcess;
-  let service: Awaited<ReturnType<typeof startInferenceService>>;
-  let client: GrpcServiceClient<inferenceV1.InferenceServiceClient>;
+  let setup: ServiceOverEngine;
+  let client: ServiceOverEngine['client'];
 
   beforeAll(async () => {
-    model = tinyModelDir();
-    engine = await startEngineProcess(model.dir, MODEL);
-    process.env.PLATFORM_INFERENCE_BACKENDS = JSON.stringify([{ url: engine.url }]);
-    process.env.PLATFORM_INFERENCE_POOLS = JSON.stringify([
-      { model_id: 'tiny-tgi', replicas: [{ url: engine.url, adapter: 'tgi', backend_model: MODEL }] },
-    ]);
-    const grpcUrl = `127.0.0.1:${await freePort()}`;
-    delete process.env.PLATFORM_ENGINE_PORT;
-    delete process.env.NATS_URL; // configuration only: no runtime registration
-    service = await startInferenceService({ grpcUrl, opsPort: await freePort() });
-    client = connectGrpcService('inference', inferenceV1.INFERENCE_SERVICE_NAME, { url: grpcUrl, deadline: 'long' });
+    setup = await startServiceOverEngine(MODEL);
+    client = setup.client;
   });
 
-  afterAll(async () => {
-    client?.close();
-    await service?.close();
-    delete process.env.PLATFORM_INFERENCE_BACKENDS;
-    delete process.env.PLATFORM_INFERENCE_POOLS;
-    await engine?.stop();
-    model?.remove();
-  });
+  afterAll(() => setup?.close());
 
   const refusal = (call: Promise<unknown>) =>
     call.then(
@@ -85,7 +64,7 @@ describe('inference service: a 200,000-character word, against a real engine ser
         ),
       );
     expect(await refusal(generate(MODEL))).toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT });
-    expect(await refusal(generate('tiny-tgi'))).toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT });
+    expect(await refusal(generate(TGI_MODEL))).toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT });
   });
 
   it('is tokenized and counted', async () => {
