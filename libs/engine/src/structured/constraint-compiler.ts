@@ -2,6 +2,7 @@ import type { CompiledGrammar, GrammarCompiler, TokenizerInfo } from '@mlc-ai/we
 import { type ConstraintSpec, InvalidConstraintError, type OutputConstraint } from '../contract';
 import { buildGrammar, checkSpec, describeFailure } from './grammar-source';
 import { GrammarConstraint } from './output-constraint';
+import { Utf8TokenGuard } from './utf8-guard';
 import type { XgrammarVocabulary } from './vocabulary';
 import { loadXgrammar, type XgrammarInstance } from './xgrammar-loader';
 
@@ -14,6 +15,8 @@ interface MainInstance {
   xg: XgrammarInstance;
   info: TokenizerInfo;
   compiler: GrammarCompiler;
+  /** The same vocabulary's UTF-8 guard, ANDed into every constraint's mask. */
+  utf8: Utf8TokenGuard;
 }
 
 const DEFAULT_CACHE_SIZE = 64;
@@ -63,7 +66,7 @@ export class ConstraintCompiler {
       this.cache.set(key, compiled);
       const matcher = main.xg.createMatcher(compiled);
       this.live++;
-      return new GrammarConstraint(main.xg, matcher, this.vocabSize, () => this.live--);
+      return new GrammarConstraint(main.xg, matcher, this.vocabSize, main.utf8.start(), () => this.live--);
     });
   }
 
@@ -106,7 +109,7 @@ export class ConstraintCompiler {
       });
       if (!made.ok)
         throw new Error(`structured output is unavailable for this vocabulary: ${made.printed.join(' ') || String(made.error)}`);
-      return { xg, ...made.value };
+      return { xg, ...made.value, utf8: new Utf8TokenGuard(v, this.vocabSize) };
     })();
     // A failed start is not remembered: the next spec tries again.
     this.main.catch(() => (this.main = undefined));
