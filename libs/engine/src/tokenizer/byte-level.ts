@@ -43,7 +43,8 @@ export function unicodeToBytes(text: string): number[] {
   return bytes;
 }
 
-const lossy = new TextDecoder('utf-8', { fatal: false });
+/** `ignoreBOM`: a U+FEFF the model wrote is text, not a byte order mark to drop. */
+const lossy = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 export function utf8Lossy(bytes: number[]): string {
   return lossy.decode(Uint8Array.from(bytes));
 }

@@ -163,7 +163,8 @@ export function buildPreTokenizer(json: PreTokenizerJson | null | undefined): Pr
 }
 
 const BYTE_TOKEN = /^<0x([0-9A-Fa-f]{2})>$/;
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+/** `ignoreBOM`: each run of byte tokens is decoded alone, so without it a U+FEFF starting any run was dropped. */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * `wholeText` is false when decoding a single token for display (logprobs): leading-space stripping,

@@ -52,6 +52,14 @@ describe('SentencePiece-style BPE tokenizer', () => {
     expect(emoji).toEqual(['▁', '<0xF0>', '<0x9F>', '<0x8E>', '<0x89>']);
   });
 
+  it('keeps U+FEFF wherever it stands in a run of byte tokens (TextDecoder would drop a leading BOM)', () => {
+    for (const text of ['\uFEFF', '\uFEFFx', 'a \uFEFF', '_\uFEFFb', '1.c\uFEFF']) {
+      expect(sp.decode(sp.encode(text, false), true)).toBe(text);
+    }
+    const ids = ['<0xEF>', '<0xBB>', '<0xBF>'].map((t) => sp.tokenToId(t) ?? -1);
+    expect(sp.decode(ids)).toBe('\uFEFF');
+  });
+
   it('splits special tokens out before BPE and can skip them when decoding', () => {
     const ids = sp.encode('<|im_start|>user\nhi<|im_end|>', false);
     expect(ids[0]).toBe(298);
@@ -92,6 +100,10 @@ describe('byte-level BPE tokenizer', () => {
     const ids = bl.encode('hi<|endoftext|>there');
     expect(ids).toContain(bl.eosTokenId);
     expect(bl.decode(ids, true)).toBe('hithere');
+  });
+
+  it('keeps a leading U+FEFF (TextDecoder would drop it as a byte order mark)', () => {
+    for (const text of ['\uFEFF', '\uFEFFx', 'x\uFEFF']) expect(bl.decode(bl.encode(text))).toBe(text);
   });
 });
 
