@@ -34,6 +34,8 @@ export interface SamplingParams {
   stopTokenIds?: number[];
   ignoreEos?: boolean;
   includeStopStrInOutput?: boolean;
+  /** vLLM's `skip_special_tokens` (default true): whether the event text leaves special tokens out. */
+  skipSpecialTokens?: boolean;
   logprobs?: number; // number of top alternatives per generated token; undefined = none
   promptLogprobs?: number; // likewise for prompt tokens
   /** Added to the raw logits before penalties and sampling (OpenAI `logit_bias`: token id → bias in [-100, 100]). */

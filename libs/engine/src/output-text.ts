@@ -3,6 +3,11 @@
  * step (so multi-token characters and leading-space rules come out right) and only the part that can no
  * longer change is released. Text is held back while it might be the start of a stop string or ends in an
  * incomplete UTF-8 character (decoded as U+FFFD), so a client never sees text that later gets trimmed.
+ *
+ * The output is decoded after a few of the prompt's last tokens (vLLM's prefix offset), and only what follows
+ * their text is the output's: decoders that strip the start of a text (SentencePiece's `Strip` and `Metaspace`
+ * remove the first token's leading space) would otherwise turn a completion `▁the` into "the", where vLLM
+ * answers " the".
  */
 export interface TextUpdate {
   delta: string;
@@ -13,14 +18,18 @@ export interface TextUpdate {
 export class OutputText {
   private emitted = 0;
   private readonly maxStopLen: number;
+  private readonly prefixText: string;
 
+  /** `prefixIds`: the prompt's last tokens (see `detokenizationPrefix`), decoded before the output. */
   constructor(
     private readonly decode: (ids: number[]) => string,
     private readonly stops: string[],
     private readonly includeStop: boolean,
+    private readonly prefixIds: readonly number[] = [],
   ) {
     this.stops = stops.filter((s) => s.length > 0);
     this.maxStopLen = this.stops.reduce((m, s) => Math.max(m, s.length), 0);
+    this.prefixText = prefixIds.length > 0 ? decode([...prefixIds]) : '';
   }
 
   /** Text released so far. */
@@ -33,7 +42,7 @@ export class OutputText {
    * this step for another reason, so everything held back is released.
    */
   update(ids: number[], checkStops: boolean, final: boolean): TextUpdate {
-    const full = this.decode(ids);
+    const full = this.decodeOutput(ids);
     if (checkStops && this.stops.length > 0) {
       let at = -1;
       let hit: string | undefined;
@@ -55,6 +64,18 @@ export class OutputText {
     return { delta: this.release(full, end) };
   }
 
+  /** The output's text: what follows the prefix's. */
+  private decodeOutput(ids: number[]): string {
+    if (this.prefixIds.length === 0) return this.decode(ids);
+    const whole = this.decode([...this.prefixIds, ...ids]);
+    if (whole.startsWith(this.prefixText)) return whole.slice(this.prefixText.length);
+    // The output changed how the prefix's end decodes (an invalid run of byte tokens spanning both becomes U+FFFD
+    // per byte): what differs is the output's.
+    let common = 0;
+    while (common < this.prefixText.length && whole.charCodeAt(common) === this.prefixText.charCodeAt(common)) common++;
+    return whole.slice(common);
+  }
+
   private release(full: string, end: number): string {
     if (end <= this.emitted) return '';
     const delta = full.slice(this.emitted, end);
@@ -71,4 +92,23 @@ export class OutputText {
     }
     return 0;
   }
+}
+
+/** vLLM's window: a prefix of 4 to 23 prompt tokens. */
+const MIN_PREFIX = 4;
+const MAX_PREFIX = 23;
+
+/**
+ * The prompt's last tokens to decode the output after, as vLLM chooses them: the shortest suffix of at least 4
+ * tokens (the whole prompt when shorter) whose text has no U+FFFD, i.e. does not start or end inside a character;
+ * the longest one tried when every one does.
+ */
+export function detokenizationPrefix(promptIds: readonly number[], decode: (ids: number[]) => string): number[] {
+  if (promptIds.length <= MIN_PREFIX) return [...promptIds];
+  const longest = Math.min(promptIds.length, MAX_PREFIX);
+  for (let n = MIN_PREFIX; n <= longest; n++) {
+    const suffix = promptIds.slice(promptIds.length - n);
+    if (!decode(suffix).includes('\uFFFD')) return suffix;
+  }
+  return promptIds.slice(promptIds.length - longest);
 }

@@ -56,9 +56,31 @@ describe('ServedModel basics', () => {
     expect(r.last.finishReason).toBe('length');
     expect(r.last.completionTokens).toBe(12);
     expect(r.last.promptTokens).toBe(model.encode('the cat sat').length);
-    expect(r.text).toBe(model.decode(r.ids));
+    expect(r.text.replace(/^ /, '')).toBe(model.decode(r.ids)); // a leading space kept (see below)
     const again = await run(model, 'the cat sat', greedy(12));
     expect(again.ids).toEqual(r.ids);
+  });
+
+  it("keeps the completion's leading space, as vLLM does (decoded after the prompt's last tokens, not alone)", async () => {
+    const the = model.encode('the', false)[0]; // ▁the
+    const r = await run(model, 'in the beginning', greedy(3, { logitBias: new Map([[the, 100]]) }));
+    expect(r.ids).toEqual([the, the, the]);
+    expect(model.decode(r.ids)).toBe('the the the'); // the tokenizer's Strip decoder, on the output alone
+    expect(r.events.map((e) => e.text)).toEqual([' the', ' the', ' the']);
+    // Unchanged where the prompt has no text to decode after (vLLM likewise): BOS alone.
+    expect((await run(model, [1], greedy(3, { logitBias: new Map([[the, 100]]) }))).text).toBe('the the the');
+  });
+
+  it('keeps special tokens in the text with skipSpecialTokens false, and matches stop strings against that text', async () => {
+    const imStart = model.encode('<|im_start|>', false)[0];
+    const bias = new Map([[imStart, 100]]);
+    expect((await run(model, 'hello there', greedy(2, { logitBias: bias }))).text).toBe('');
+    expect((await run(model, 'hello there', greedy(2, { logitBias: bias, skipSpecialTokens: false }))).text).toBe(
+      '<|im_start|><|im_start|>',
+    );
+    const stopped = await run(model, 'hello there', greedy(4, { logitBias: bias, skipSpecialTokens: false, stop: ['><'] }));
+    expect(stopped.last.stopReason).toBe('><');
+    expect(stopped.text).toBe('<|im_start|');
   });
 });
 

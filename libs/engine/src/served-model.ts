@@ -10,13 +10,14 @@ import {
   type GenerationEvent,
   type LlamaConfig,
   type OutputConstraint,
+  type SamplingParams,
   type ServedModel,
 } from './contract';
 import { EventQueue } from './event-queue';
 import { KvCache } from './kv-cache';
 import { LlamaModel } from './model';
 import { headDim, loadModelDir } from './model-dir';
-import { OutputText } from './output-text';
+import { detokenizationPrefix, OutputText } from './output-text';
 import { Rng } from './rng';
 import { Scheduler } from './scheduler';
 import type { EmbedSequence, GenerateSequence } from './sequence';
@@ -163,7 +164,7 @@ class LocalServedModel implements ServedModel {
         stopIds,
         eosIds: this.eosTokenIds,
       },
-      text: new OutputText((ids) => this.tokenizer.decode(ids, true), params.stop ?? [], params.includeStopStrInOutput ?? false),
+      text: this.outputText(promptTokenIds, params),
       queue: new EventQueue<GenerationEvent>(() => this.abort(seq)),
       promptLogprobs: params.promptLogprobs !== undefined ? [] : undefined,
       promptLogprobsDone: false,
@@ -178,6 +179,13 @@ class LocalServedModel implements ServedModel {
     }
     this.scheduler.add(seq);
     return seq.queue;
+  }
+
+  /** The output decoded after the prompt's last tokens, as vLLM detokenizes (so a leading `▁` stays a space). */
+  private outputText(promptTokenIds: readonly number[], params: SamplingParams): OutputText {
+    const skip = params.skipSpecialTokens ?? true;
+    const decode = (ids: number[]): string => this.tokenizer.decode(ids, skip);
+    return new OutputText(decode, params.stop ?? [], params.includeStopStrInOutput ?? false, detokenizationPrefix(promptTokenIds, decode));
   }
 
   private abort(seq: GenerateSequence): void {

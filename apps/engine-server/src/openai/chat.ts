@@ -82,9 +82,6 @@ export function registerChat(app: FastifyInstance, ctx: ServerContext): void {
   registerGenerationRoute(app, ctx, '/v1/chat/completions', { parse, collect, stream });
 }
 
-const newText = (req: ChatRequest, plan: ChoicePlan): OutputText =>
-  new OutputText(req.model, req.sampling.skipSpecialTokens, plan.params.includeStopStrInOutput ?? false);
-
 /** A whole reply: its text and, when the request has tools, the calls parsed out of it. */
 function assistantReply(
   req: ChatRequest,
@@ -104,7 +101,7 @@ function assistantReply(
 }
 
 async function collect(reply: FastifyReply, req: ChatRequest, sequences: Sequence[]): Promise<unknown> {
-  const texts = req.plans.map((p) => newText(req, p));
+  const texts = req.plans.map(() => new OutputText());
   const logprobs: ChatLogprob[][] = req.plans.map(() => []);
   const finish: { reason: string | null; stop: string | number | null }[] = req.plans.map(() => ({ reason: null, stop: null }));
   const usage = new UsageCounter(req.plans);
@@ -142,7 +139,7 @@ async function stream(reply: FastifyReply, req: ChatRequest, sequences: Sequence
   const sse = new SseWriter(reply.raw, true);
   sse.open();
   const envelope = { id: responseId('chatcmpl'), object: 'chat.completion.chunk', created: unixNow(), model: req.model.id };
-  const texts = req.plans.map((p) => newText(req, p));
+  const texts = req.plans.map(() => new OutputText());
   const usage = new UsageCounter(req.plans);
   const usageField = (): { usage?: unknown } => (req.sampling.continuousUsage ? { usage: usage.usage } : {});
   try {

@@ -66,7 +66,7 @@ class ChoiceOutput {
     readonly plan: ChoicePlan,
     private readonly req: CompletionRequest,
   ) {
-    this.text = new OutputText(req.model, req.sampling.skipSpecialTokens, plan.params.includeStopStrInOutput ?? false);
+    this.text = new OutputText();
     const prompt = req.prompts[plan.promptIndex];
     if (req.logprobs !== undefined) this.logprobs = new CompletionLogprobsBuilder(req.echo ? prompt.text.length : 0, req.logprobs);
   }

@@ -15,7 +15,6 @@ export interface OpenAISampling {
   continuousUsage: boolean;
   /** max_tokens / max_completion_tokens as asked; resolved against the prompt length later. */
   maxTokens?: number;
-  skipSpecialTokens: boolean;
   params: Omit<SamplingParams, 'maxTokens'>;
 }
 
@@ -81,8 +80,8 @@ export function readSampling(body: Json, vocabSize: number): OpenAISampling {
     includeUsage: streamOptions ? (optBool(streamOptions, 'include_usage') ?? false) : false,
     continuousUsage: streamOptions ? (optBool(streamOptions, 'continuous_usage_stats') ?? false) : false,
     maxTokens,
-    skipSpecialTokens: optBool(body, 'skip_special_tokens') ?? true,
     params: {
+      skipSpecialTokens: optBool(body, 'skip_special_tokens'),
       minTokens,
       temperature,
       topK: topK === undefined || topK <= 0 ? undefined : topK,
