@@ -50,14 +50,18 @@ export interface SamplingParams {
   constraint?: OutputConstraint;
 }
 
-/** What the output must match: vLLM's structured outputs (`structured_outputs` / `guided_*` / `response_format`). */
+/**
+ * What the output must match: vLLM's structured outputs (`structured_outputs` / `guided_*` / `response_format`).
+ * JSON is written with a little whitespace between tokens at most, or none with `disableAnyWhitespace` (vLLM's
+ * `structured_outputs.disable_any_whitespace`).
+ */
 export type ConstraintSpec =
-  | { kind: 'json_object' } // any JSON object
-  | { kind: 'json_schema'; schema: string } // JSON text of a JSON Schema
+  | { kind: 'json_object'; disableAnyWhitespace?: boolean } // any JSON object
+  | { kind: 'json_schema'; schema: string; disableAnyWhitespace?: boolean } // JSON text of a JSON Schema
   | { kind: 'regex'; pattern: string }
   | { kind: 'choice'; choices: string[] } // exactly one of these strings
   | { kind: 'grammar'; grammar: string } // EBNF as vLLM's default (xgrammar) backend reads it, root rule `root`
-  | { kind: 'structural_tag'; tag: string }; // JSON text of an xgrammar structural tag (free text with constrained parts)
+  | { kind: 'structural_tag'; tag: string; disableAnyWhitespace?: boolean }; // JSON text of an xgrammar structural tag (free text with constrained parts)
 
 /** A spec the engine cannot compile (syntax error, unsupported keyword, over a size limit); the message is safe to show. */
 export class InvalidConstraintError extends Error {

@@ -40,6 +40,32 @@ describe('readStructuredOutput', () => {
     expect(readStructuredOutput({ structured_outputs: {} })).toBeUndefined();
   });
 
+  it('passes disable_any_whitespace to JSON constraints, whichever field asked for them', () => {
+    const compact = { disable_any_whitespace: true };
+    expect(readStructuredOutput({ structured_outputs: { json: schema, ...compact } })?.spec).toEqual({
+      kind: 'json_schema',
+      schema: JSON.stringify(schema),
+      disableAnyWhitespace: true,
+    });
+    expect(readStructuredOutput({ structured_outputs: { json_object: true, ...compact } })?.spec).toEqual({
+      kind: 'json_object',
+      disableAnyWhitespace: true,
+    });
+    expect(readStructuredOutput({ structured_outputs: compact, response_format: { type: 'json_object' } })?.spec).toEqual({
+      kind: 'json_object',
+      disableAnyWhitespace: true,
+    });
+    expect(readStructuredOutput({ structured_outputs: { regex: 'x', ...compact } })?.spec).toEqual({ kind: 'regex', pattern: 'x' });
+    expect(readStructuredOutput({ structured_outputs: { json: schema, disable_any_whitespace: false } })?.spec).toEqual({
+      kind: 'json_schema',
+      schema: JSON.stringify(schema),
+    });
+    expect(refusal(() => readStructuredOutput({ structured_outputs: { json: schema, disable_any_whitespace: 'yes' } }))).toEqual({
+      message: 'structured_outputs.disable_any_whitespace must be a boolean',
+      param: 'structured_outputs',
+    });
+  });
+
   it('reads the legacy top-level guided_* fields (vLLM <= 0.11, the watsonx SDK)', () => {
     expect(readStructuredOutput({ guided_json: schema })).toEqual({
       spec: { kind: 'json_schema', schema: JSON.stringify(schema) },

@@ -151,5 +151,21 @@ export function readStructuredOutput(body: Json): RequestedConstraint | undefine
       `You can only use one kind of structured outputs constraint but multiple are specified: ${found.map((f) => f.param).join(', ')}`,
       found[1].param,
     );
-  return found[0];
+  const requested = found[0];
+  if (requested && compactJson(body)) {
+    const { spec } = requested;
+    if (spec.kind === 'json_object' || spec.kind === 'json_schema' || spec.kind === 'structural_tag')
+      return { ...requested, spec: { ...spec, disableAnyWhitespace: true } };
+  }
+  return requested;
+}
+
+/** vLLM's `structured_outputs.disable_any_whitespace`: JSON without whitespace, whichever field asked for the JSON. */
+function compactJson(body: Json): boolean {
+  const so = body.structured_outputs;
+  if (typeof so !== 'object' || so === null || Array.isArray(so)) return false;
+  const flag = (so as Json).disable_any_whitespace;
+  if (flag !== undefined && flag !== null && typeof flag !== 'boolean')
+    throw new InvalidRequest('structured_outputs.disable_any_whitespace must be a boolean', 'structured_outputs');
+  return flag === true;
 }
