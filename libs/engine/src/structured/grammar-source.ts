@@ -1,6 +1,11 @@
 import type { Grammar } from '@mlc-ai/web-xgrammar';
 import { type ConstraintSpec, InvalidConstraintError } from '../contract';
 import { patchStringLengths } from './json-schema-patch';
+import { choiceToEbnf } from './regex/choice-to-ebnf';
+import { sanitizeEbnf } from './regex/ebnf-sanitizer';
+import { regexToEbnf } from './regex/regex-to-ebnf';
+import { TranslationError } from './regex/translation-error';
+import { rewriteStructuralTag } from './structural-tag-rewrite';
 import { isWasmRuntimeError, type XgrammarApi } from './xgrammar-loader';
 
 /**
@@ -23,14 +28,17 @@ export function checkSpec(spec: ConstraintSpec): string {
       return `json_schema\0${spec.schema}`;
     case 'regex':
       bounded('regex', spec.pattern);
+      translated(spec, () => regexToEbnf(spec.pattern));
       return `regex\0${spec.pattern}`;
     case 'grammar':
       bounded('grammar', spec.grammar);
       if (spec.grammar.trim() === '') throw new InvalidConstraintError('grammar is empty');
+      translated(spec, () => sanitizeEbnf(spec.grammar));
       return `grammar\0${spec.grammar}`;
     case 'structural_tag':
       bounded('structural tag', spec.tag);
       parseJson('structural tag', spec.tag, isObject, 'an object');
+      translated(spec, () => rewriteStructuralTag(spec.tag));
       return `structural_tag\0${spec.tag}`;
     case 'choice': {
       const { choices } = spec;
@@ -40,6 +48,8 @@ export function checkSpec(spec: ConstraintSpec): string {
       let total = 0;
       for (const c of choices) {
         if (typeof c !== 'string') throw new InvalidConstraintError('choice takes strings only');
+        // (With the u flag a pair is one code point, so only a lone surrogate matches.)
+        if (/\p{Cs}/u.test(c)) throw new InvalidConstraintError('choice strings must not hold lone surrogates');
         total += c.length;
       }
       if (total > MAX_SPEC_CHARS) throw new InvalidConstraintError(`choice strings exceed ${MAX_SPEC_CHARS} characters in all`);
@@ -59,27 +69,15 @@ export function buildGrammar(api: XgrammarApi, spec: ConstraintSpec): Promise<Gr
     case 'json_schema':
       return api.Grammar.fromJSONSchema(patchStringLengths(spec.schema), true);
     case 'regex':
-      // The web build has no Grammar.fromRegex; a structural tag with one regex part is the same grammar.
-      return api.Grammar.fromStructuralTag({ type: 'structural_tag', format: { type: 'regex', pattern: spec.pattern } });
+      // Our own translation: xgrammar's regex converter mishandles non-ASCII classes, `.`, `\xHH` and `[\^…]`.
+      return api.Grammar.fromEBNF(regexToEbnf(spec.pattern), 'root');
     case 'choice':
-      return api.Grammar.fromEBNF(`root ::= ${spec.choices.map(ebnfLiteral).join(' | ')}`);
+      return api.Grammar.fromEBNF(choiceToEbnf(spec.choices), 'root');
     case 'grammar':
-      return api.Grammar.fromEBNF(spec.grammar, 'root');
+      return api.Grammar.fromEBNF(sanitizeEbnf(spec.grammar), 'root');
     case 'structural_tag':
-      return api.Grammar.fromStructuralTag(spec.tag);
+      return api.Grammar.fromStructuralTag(rewriteStructuralTag(spec.tag));
   }
-}
-
-/** An EBNF string literal matching exactly `text`: letters, digits and space as they are, all else escaped. */
-export function ebnfLiteral(text: string): string {
-  let out = '"';
-  for (const ch of text) {
-    const cp = ch.codePointAt(0) ?? 0;
-    if (/[A-Za-z0-9 ]/.test(ch)) out += ch;
-    else if (cp <= 0xffff) out += `\\u${cp.toString(16).padStart(4, '0')}`;
-    else out += `\\U${cp.toString(16).padStart(8, '0')}`;
-  }
-  return `${out}"`;
 }
 
 const KIND_NAMES: Record<ConstraintSpec['kind'], string> = {
@@ -114,6 +112,16 @@ export function describeFailure(spec: ConstraintSpec, printed: string[], error: 
 /** Messages quote the spec; a 64 KiB spec must not come back whole. */
 function clip(message: string): string {
   return message.length > 500 ? `${message.slice(0, 500)}…` : message;
+}
+
+/** Runs our translation of the spec's text for its refusals (a TranslationError is the client's mistake). */
+function translated(spec: ConstraintSpec, translate: () => unknown): void {
+  try {
+    translate();
+  } catch (err) {
+    if (err instanceof TranslationError) throw new InvalidConstraintError(clip(`invalid ${KIND_NAMES[spec.kind]}: ${err.message}`));
+    throw err;
+  }
 }
 
 function bounded(what: string, text: unknown): void {

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { regexToEbnf } from './regex/regex-to-ebnf';
+import { rewriteStructuralTag } from './structural-tag-rewrite';
+
+describe('structural tag rewrite', () => {
+  it('turns every regex format of the format tree into a grammar format, and nothing else', () => {
+    const schema = { type: 'object', properties: { type: { const: 'regex' }, pattern: { type: 'string' } } };
+    const tag = {
+      type: 'structural_tag',
+      format: {
+        type: 'triggered_tags',
+        triggers: ['<'],
+        tags: [
+          { type: 'tag', begin: '<a>', content: { type: 'regex', pattern: '[é-ë]+' }, end: '</a>' },
+          {
+            type: 'tag',
+            begin: '<b>',
+            content: { type: 'sequence', elements: [{ type: 'or', elements: [{ type: 'regex', pattern: 'x|y' }, { type: 'any_text' }] }] },
+            end: '</b>',
+          },
+          { type: 'tag', begin: '<c>', content: { type: 'json_schema', json_schema: schema }, end: '</c>' },
+        ],
+      },
+    };
+    const out = JSON.parse(rewriteStructuralTag(JSON.stringify(tag)));
+    expect(out.format.tags[0].content).toEqual({ type: 'grammar', grammar: regexToEbnf('[é-ë]+') });
+    expect(out.format.tags[1].content.elements[0].elements).toEqual([
+      { type: 'grammar', grammar: regexToEbnf('x|y') },
+      { type: 'any_text' },
+    ]);
+    expect(out.format.tags[2]).toEqual(tag.format.tags[2]);
+    expect(out.format.triggers).toEqual(['<']);
+  });
+
+  it('makes a grammar format safe as a grammar spec is, and takes a bare format', () => {
+    expect(JSON.parse(rewriteStructuralTag('{"type":"grammar","grammar":"root ::= [a\\u00e9]"}'))).toEqual({
+      type: 'grammar',
+      grammar: 'root ::= ([a] | "\\u00e9")',
+    });
+  });
+
+  it('names the part it cannot translate', () => {
+    expect(() => rewriteStructuralTag('{"format":{"type":"grammar","grammar":"root ::= [\\u0100-\\uffff]"}}')).toThrow(
+      /^grammar: line 1: character class/,
+    );
+  });
+});
