@@ -1,6 +1,6 @@
 import type { Grammar } from '@mlc-ai/web-xgrammar';
 import { type ConstraintSpec, InvalidConstraintError } from '../contract';
-import { patchStringLengths } from './json-schema-patch';
+import { jsonGrammar, SchemaRefusal } from './json-schema';
 import { choiceToEbnf } from './regex/choice-to-ebnf';
 import { sanitizeEbnf } from './regex/ebnf-sanitizer';
 import { regexToEbnf } from './regex/regex-to-ebnf';
@@ -21,11 +21,12 @@ export const MAX_CHOICES = 1024;
 export function checkSpec(spec: ConstraintSpec): string {
   switch (spec.kind) {
     case 'json_object':
-      return 'json_object';
+      return `json_object\0${whitespace(spec)}`;
     case 'json_schema':
       bounded('JSON schema', spec.schema);
       parseJson('JSON schema', spec.schema, (v) => typeof v === 'boolean' || isObject(v), 'an object or a boolean');
-      return `json_schema\0${spec.schema}`;
+      converted(spec, () => jsonGrammar(spec.schema, { compact: spec.disableAnyWhitespace }));
+      return `json_schema\0${whitespace(spec)}\0${spec.schema}`;
     case 'regex':
       bounded('regex', spec.pattern);
       translated(spec, () => regexToEbnf(spec.pattern));
@@ -38,8 +39,8 @@ export function checkSpec(spec: ConstraintSpec): string {
     case 'structural_tag':
       bounded('structural tag', spec.tag);
       parseJson('structural tag', spec.tag, isObject, 'an object');
-      translated(spec, () => rewriteStructuralTag(spec.tag));
-      return `structural_tag\0${spec.tag}`;
+      translated(spec, () => rewriteStructuralTag(spec.tag, { compactJson: spec.disableAnyWhitespace }));
+      return `structural_tag\0${whitespace(spec)}\0${spec.tag}`;
     case 'choice': {
       const { choices } = spec;
       if (!Array.isArray(choices) || choices.length === 0) throw new InvalidConstraintError('choice needs at least one string');
@@ -60,14 +61,18 @@ export function checkSpec(spec: ConstraintSpec): string {
   }
 }
 
-/** The grammar for a checked spec. JSON follows vLLM's xgrammar defaults: any whitespace, strict schemas. */
+/**
+ * The grammar for a checked spec. JSON comes from our converter (json-schema/): xgrammar 0.1.27's lets invalid JSON
+ * through (control characters, unescaped names, wrong bounds) and any amount of whitespace, which small models pad
+ * with until max_tokens; schemas are strict (no properties beyond the listed ones) as vLLM's xgrammar default.
+ */
 export function buildGrammar(api: XgrammarApi, spec: ConstraintSpec): Promise<Grammar> {
   switch (spec.kind) {
     case 'json_object':
-      // Objects only, as OpenAI's JSON mode promises (xgrammar's built-in JSON grammar also admits arrays).
-      return api.Grammar.fromJSONSchema('{"type": "object"}', true, undefined, undefined, false);
+      // Objects only, as OpenAI's JSON mode promises.
+      return api.Grammar.fromEBNF(jsonGrammar(undefined, { compact: spec.disableAnyWhitespace }), 'root');
     case 'json_schema':
-      return api.Grammar.fromJSONSchema(patchStringLengths(spec.schema), true);
+      return api.Grammar.fromEBNF(jsonGrammar(spec.schema, { compact: spec.disableAnyWhitespace }), 'root');
     case 'regex':
       // Our own translation: xgrammar's regex converter mishandles non-ASCII classes, `.`, `\xHH` and `[\^…]`.
       return api.Grammar.fromEBNF(regexToEbnf(spec.pattern), 'root');
@@ -76,7 +81,7 @@ export function buildGrammar(api: XgrammarApi, spec: ConstraintSpec): Promise<Gr
     case 'grammar':
       return api.Grammar.fromEBNF(sanitizeEbnf(spec.grammar), 'root');
     case 'structural_tag':
-      return api.Grammar.fromStructuralTag(rewriteStructuralTag(spec.tag));
+      return api.Grammar.fromStructuralTag(rewriteStructuralTag(spec.tag, { compactJson: spec.disableAnyWhitespace }));
   }
 }
 
@@ -122,6 +127,21 @@ function translated(spec: ConstraintSpec, translate: () => unknown): void {
     if (err instanceof TranslationError) throw new InvalidConstraintError(clip(`invalid ${KIND_NAMES[spec.kind]}: ${err.message}`));
     throw err;
   }
+}
+
+/** Runs the JSON Schema converter for its refusals (a SchemaRefusal names the keyword and where it is). */
+function converted(spec: ConstraintSpec, convert: () => unknown): void {
+  try {
+    convert();
+  } catch (err) {
+    if (err instanceof SchemaRefusal) throw new InvalidConstraintError(clip(`invalid ${KIND_NAMES[spec.kind]}: ${err.message}`));
+    throw err;
+  }
+}
+
+/** The cache key's part for the JSON whitespace mode. */
+function whitespace(spec: { disableAnyWhitespace?: boolean }): string {
+  return spec.disableAnyWhitespace ? 'compact' : '';
 }
 
 function bounded(what: string, text: unknown): void {

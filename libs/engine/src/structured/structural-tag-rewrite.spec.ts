@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { jsonGrammar } from './json-schema';
 import { regexToEbnf } from './regex/regex-to-ebnf';
 import { rewriteStructuralTag } from './structural-tag-rewrite';
 
@@ -28,7 +29,8 @@ describe('structural tag rewrite', () => {
       { type: 'grammar', grammar: regexToEbnf('x|y') },
       { type: 'any_text' },
     ]);
-    expect(out.format.tags[2]).toEqual(tag.format.tags[2]);
+    // A JSON schema part becomes our grammar for it; its own keywords (a property named `pattern`) are not formats.
+    expect(out.format.tags[2].content).toEqual({ type: 'grammar', grammar: jsonGrammar(JSON.stringify(schema)) });
     expect(out.format.triggers).toEqual(['<']);
   });
 
@@ -39,9 +41,20 @@ describe('structural tag rewrite', () => {
     });
   });
 
+  it('writes JSON schema parts without whitespace when asked (disable_any_whitespace)', () => {
+    const tag = { format: { type: 'json_schema', json_schema: { type: 'integer' } } };
+    expect(JSON.parse(rewriteStructuralTag(JSON.stringify(tag), { compactJson: true })).format).toEqual({
+      type: 'grammar',
+      grammar: jsonGrammar('{"type":"integer"}', { compact: true }),
+    });
+  });
+
   it('names the part it cannot translate', () => {
     expect(() => rewriteStructuralTag('{"format":{"type":"grammar","grammar":"root ::= [\\u0100-\\uffff]"}}')).toThrow(
       /^grammar: line 1: character class/,
+    );
+    expect(() => rewriteStructuralTag('{"format":{"type":"json_schema","json_schema":{"properties":{"a":{"not":{}}}}}}')).toThrow(
+      /^json_schema: not is not supported .* at #\/properties\/a$/,
     );
   });
 });

@@ -1,4 +1,5 @@
-import type { Expr, Rules } from './ebnf';
+import type { Expr } from './ebnf';
+import type { Rules } from './rules';
 
 /** A schema the converter cannot turn into an exact grammar; `at` is the JSON pointer of the schema node. */
 export class SchemaRefusal extends Error {

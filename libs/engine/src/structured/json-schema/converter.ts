@@ -1,6 +1,7 @@
 import { arrayGrammar } from './arrays';
 import { type Ctx, child, SchemaRefusal } from './context';
-import { alt, cls, EMPTY, type Expr, GrammarTooLargeError, lit, NEVER, opt, ref, rep, Rules, seq } from './ebnf';
+import { alt, cls, EMPTY, type Expr, lit, NEVER, opt, ref, rep, seq } from './ebnf';
+import { GrammarTooLargeError, Rules } from './rules';
 import { FORMATS } from './formats';
 import {
   canonicalJson,

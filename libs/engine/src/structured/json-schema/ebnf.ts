@@ -8,7 +8,7 @@
 
 export type Expr =
   | { k: 'lit'; s: string }
-  | { k: 'cls'; src: string }
+  | { k: 'cls'; src: string; ranges: [number, number][]; negated: boolean }
   | { k: 'ref'; name: string }
   | { k: 'seq'; xs: Expr[] }
   | { k: 'alt'; xs: Expr[] }
@@ -28,7 +28,7 @@ export function cls(ranges: [number, number][], negated = false): Expr {
   for (const [, b] of live) if (b > 0x7f) throw new Error('classes are ASCII only');
   const item = (c: number): string => (/[A-Za-z0-9]/.test(String.fromCharCode(c)) ? String.fromCharCode(c) : `\\u${hex4(c)}`);
   const body = live.map(([a, b]) => (a === b ? item(a) : `${item(a)}-${item(b)}`)).join('');
-  return { k: 'cls', src: `[${negated ? '^' : ''}${body}]` };
+  return { k: 'cls', src: `[${negated ? '^' : ''}${body}]`, ranges: live, negated };
 }
 
 /** The digits from..to (characters '0'..'9'); NEVER when empty. */
@@ -102,7 +102,7 @@ function printLiteral(s: string): string {
   return `${out}"`;
 }
 
-const atomic = (x: Expr): boolean => x.k === 'lit' || x.k === 'cls' || x.k === 'ref' || x.k === 'never';
+export const atomic = (x: Expr): boolean => x.k === 'lit' || x.k === 'cls' || x.k === 'ref' || x.k === 'never';
 
 export function print(x: Expr): string {
   switch (x.k) {
@@ -128,146 +128,5 @@ export function print(x: Expr): string {
       if (max === undefined) return `${inner}{${min},}`;
       return min === max ? `${inner}{${min}}` : `${inner}{${min},${max}}`;
     }
-  }
-}
-
-/** Thrown when a grammar grows past its bound; the converter turns it into a refusal naming the schema's size. */
-export class GrammarTooLargeError extends Error {}
-
-/**
- * Named rules. `define` shares one rule between identical bodies; `reserve` + `set` make room for recursion (a
- * `$ref` cycle refers to its rule before the body exists).
- */
-export class Rules {
-  private readonly bodies = new Map<string, Expr>();
-  private readonly byBody = new Map<string, string>();
-  private readonly used = new Set<string>();
-  private size = 0;
-
-  constructor(private readonly maxSize: number) {}
-
-  reserve(hint: string): string {
-    const base = hint.replace(/[^A-Za-z0-9_]/g, '_').replace(/^([^A-Za-z])/, 'r_$1') || 'r';
-    let name = base;
-    for (let i = 1; this.used.has(name); i++) name = `${base}_${i}`;
-    this.used.add(name);
-    return name;
-  }
-
-  set(name: string, body: Expr): void {
-    this.bodies.set(name, body);
-    this.grow(body);
-  }
-
-  define(hint: string, body: Expr): Expr {
-    if (body.k === 'never' || atomic(body)) return body;
-    const key = print(body);
-    const known = this.byBody.get(key);
-    if (known !== undefined) return ref(known);
-    const name = this.reserve(hint);
-    this.byBody.set(key, name);
-    this.set(name, body);
-    return ref(name);
-  }
-
-  private grow(body: Expr): void {
-    this.size += print(body).length;
-    if (this.size > this.maxSize) throw new GrammarTooLargeError();
-  }
-
-  /**
-   * The grammar text, starting with rule `start` (reserved as `root`), or undefined when it derives no finite text.
-   * Rules that derive none are removed first (references to them become NEVER and fold away), then rules the start
-   * does not reach.
-   */
-  finish(start: string): string | undefined {
-    const productive = new Set<string>();
-    let changed = true;
-    while (changed) {
-      changed = false;
-      for (const [name, body] of this.bodies)
-        if (!productive.has(name) && derivesText(body, productive)) {
-          productive.add(name);
-          changed = true;
-        }
-    }
-    if (!productive.has(start)) return undefined;
-    const prune = (x: Expr): Expr => {
-      switch (x.k) {
-        case 'ref':
-          return productive.has(x.name) ? x : NEVER;
-        case 'seq':
-          return seq(...x.xs.map(prune));
-        case 'alt':
-          return alt(...x.xs.map(prune));
-        case 'rep':
-          return rep(prune(x.x), x.min, x.max);
-        default:
-          return x;
-      }
-    };
-    // xgrammar 0.1.27 compiles each written repetition `x{m,n}` / `x*` on its own (measured: about 4 ms each over a
-    // 32k vocabulary), and a rule once however often it is used: so every repetition becomes a shared rule.
-    const hoisted = new Map<string, string>();
-    const hoist = (x: Expr): Expr => {
-      switch (x.k) {
-        case 'seq':
-          return seq(...x.xs.map(hoist));
-        case 'alt':
-          return alt(...x.xs.map(hoist));
-        case 'rep': {
-          const inner = rep(hoist(x.x), x.min, x.max);
-          if (inner.k !== 'rep' || (inner.min === 0 && inner.max === 1)) return inner;
-          const text = print(inner);
-          let name = hoisted.get(text);
-          if (name === undefined) {
-            name = this.reserve('rep');
-            hoisted.set(text, name);
-            this.bodies.set(name, inner);
-            productive.add(name);
-          }
-          return ref(name);
-        }
-        default:
-          return x;
-      }
-    };
-    const lines: string[] = [];
-    const pending = [start];
-    const reached = new Set(pending);
-    const visit = (x: Expr): void => {
-      if (x.k === 'ref' && !reached.has(x.name)) {
-        reached.add(x.name);
-        pending.push(x.name);
-      } else if (x.k === 'seq' || x.k === 'alt') x.xs.forEach(visit);
-      else if (x.k === 'rep') visit(x.x);
-    };
-    for (let i = 0; i < pending.length; i++) {
-      const name = pending[i];
-      const raw = prune(this.bodies.get(name) ?? NEVER);
-      // A rule that is one repetition stays as it is (hoisting it would only add a rule that names it).
-      const body = raw.k === 'rep' ? rep(hoist(raw.x), raw.min, raw.max) : hoist(raw);
-      visit(body);
-      lines.push(`${name} ::= ${print(body)}`);
-    }
-    return `${lines.join('\n')}\n`;
-  }
-}
-
-function derivesText(x: Expr, productive: Set<string>): boolean {
-  switch (x.k) {
-    case 'lit':
-    case 'cls':
-      return true;
-    case 'never':
-      return false;
-    case 'ref':
-      return productive.has(x.name);
-    case 'seq':
-      return x.xs.every((p) => derivesText(p, productive));
-    case 'alt':
-      return x.xs.some((p) => derivesText(p, productive));
-    case 'rep':
-      return x.min === 0 || derivesText(x.x, productive);
   }
 }

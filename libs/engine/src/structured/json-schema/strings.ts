@@ -1,4 +1,5 @@
-import { alt, cls, type Expr, lit, rep, type Rules, seq } from './ebnf';
+import { alt, cls, type Expr, lit, rep, seq } from './ebnf';
+import type { Rules } from './rules';
 
 /**
  * JSON strings. One character of content is a raw character other than `"`, `\` and U+0000–U+001F (which JSON
