@@ -20,7 +20,7 @@ describe('EBNF sanitizer', () => {
       '# a comment with [é] and "\\x41"',
       'root ::= expr (= ";")',
       'expr ::= term ("+" term)* | "[" [^\\]"\\\\]* "]"   # trailing [ü]',
-      'term ::= [0-9a-fA-F-]+ | "ü\\u00e9\\"" | [\\t -~]',
+      'term ::= [0-9a-fA-F-]+ | "ü\\u00e9\\"" | [\\t ]',
     ].join('\n');
     expect(sanitizeEbnf(grammar)).toBe(grammar);
   });
@@ -48,6 +48,41 @@ describe('EBNF sanitizer', () => {
   it('B6: \\x takes at most two hex digits, in literals and classes', () => {
     expect(sanitizeEbnf('root ::= "\\x41BC" "\\x4" [\\x41-\\x5a\\x61b]')).toBe('root ::= "\\u0041BC" "\\u0004" [A-Zab]');
     expect(sanitizeEbnf('root ::= "\\x"')).toBe('root ::= "\\x"'); // left for xgrammar to refuse
+  });
+
+  it('xgrammar#618: options that start alike move into guarded rules, the others stay', () => {
+    // é and è share their lead byte (C3), Ǩ does not (C7); x is inlined by xgrammar, so its first bytes count.
+    expect(sanitizeEbnf('root ::= "éa" | "Ǩè" | "èa" | x\nx ::= "é" "ǩ"')).toBe(
+      [
+        'root ::= safe_alt_g1 | "Ǩè" | safe_alt_g2 | safe_alt_g3',
+        'x ::= "é" "ǩ"',
+        'safe_alt_empty ::= ""',
+        'safe_alt_g1 ::= "éa" safe_alt_empty',
+        'safe_alt_g2 ::= "èa" safe_alt_empty',
+        'safe_alt_g3 ::= x safe_alt_empty',
+        '',
+      ].join('\n'),
+    );
+    // A reference to a rule xgrammar keeps is a step of its own; two to the same rule collide.
+    expect(sanitizeEbnf('root ::= y "a" | "b" | y "c"\ny ::= "b" y | "d"')).toBe(
+      'root ::= safe_alt_g1 | "b" | safe_alt_g2\ny ::= "b" y | "d"\nsafe_alt_empty ::= ""\nsafe_alt_g1 ::= y "a" safe_alt_empty\nsafe_alt_g2 ::= y "c" safe_alt_empty\n',
+    );
+    // Inner groups first; a moved option spanning lines leaves its line breaks behind; comments do not move.
+    expect(sanitizeEbnf('root ::= ("ab" | "ac"\n  | "d") "e" | "a" # c\nz ::= "q"')).toBe(
+      [
+        'root ::= safe_alt_g3',
+        ' | safe_alt_g4 # c',
+        'z ::= "q"',
+        'safe_alt_empty ::= ""',
+        'safe_alt_g1 ::= "ab" safe_alt_empty',
+        'safe_alt_g2 ::= "ac" safe_alt_empty',
+        'safe_alt_g3 ::= ( safe_alt_g1 | safe_alt_g2 | "d" ) "e" safe_alt_empty',
+        'safe_alt_g4 ::= "a" safe_alt_empty',
+        '',
+      ].join('\n'),
+    );
+    // What this pass cannot read is left to xgrammar.
+    expect(sanitizeEbnf('root ::= "a" | "ab" | undefined_rule')).toBe('root ::= "a" | "ab" | undefined_rule');
   });
 
   it('keeps line numbers: rewrites stay on their line, helper rules go after the last line', () => {

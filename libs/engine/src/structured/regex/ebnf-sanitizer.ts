@@ -1,5 +1,7 @@
 import { RuleSink } from './alternation';
 import { CodePointSet, MAX_CODE_POINT } from './code-point-set';
+import { guardAlternations } from './ebnf-alternations';
+import { C_ESCAPES, CLASS_ESCAPES, type ClassToken, classRanges, isHex } from './ebnf-escapes';
 import { unicodeEscape } from './ebnf-text';
 import { writeCharSet } from './safe-char-set';
 import { TranslationError } from './translation-error';
@@ -14,32 +16,12 @@ import { TranslationError } from './translation-error';
  * - read `\x` as GBNF (which xgrammar's EBNF follows) and C/Python/JavaScript do, with at most two hex digits, where
  *   xgrammar would take every hex digit that follows (`"\x41BC"` is "ABC", not U+41BC): rewritten as `\u00HH`;
  * - refuse escapes naming surrogates or code points beyond U+10FFFF, which xgrammar would turn into invalid UTF-8,
- *   and a raw line break inside a class (xgrammar refuses it too, less clearly).
+ *   and a raw line break inside a class (xgrammar refuses it too, less clearly);
+ * - then guard the alternations against xgrammar's over-merging (ebnf-alternations.ts).
  */
 export function sanitizeEbnf(grammar: string): string {
-  return new Sanitizer(grammar).run();
+  return guardAlternations(new Sanitizer(grammar).run());
 }
-
-/** xgrammar's escapes inside a class besides C's: regex syntax characters and `-`. */
-const CLASS_ESCAPES = new Set('^$\\.*+?()[]{}|/-');
-const C_ESCAPES = new Map<string, number>([
-  ["'", 0x27],
-  ['"', 0x22],
-  ['?', 0x3f],
-  ['\\', 0x5c],
-  ['a', 0x07],
-  ['b', 0x08],
-  ['f', 0x0c],
-  ['n', 0x0a],
-  ['r', 0x0d],
-  ['t', 0x09],
-  ['v', 0x0b],
-  ['0', 0x00],
-  ['e', 0x1b],
-]);
-const isHex = (c: string | undefined): boolean => c !== undefined && /^[0-9A-Fa-f]$/.test(c);
-
-type ClassToken = { kind: 'char'; cp: number; hexEscape: boolean } | { kind: 'dash' };
 
 class Sanitizer {
   private pos = 0;
@@ -202,20 +184,4 @@ class Sanitizer {
     if ('dDsSwW'.includes(e)) throw this.error(`character class escapes such as \\${e} are not supported in EBNF (list the characters)`);
     throw this.error(`bad escape \\${e} in a character class`);
   }
-}
-
-/** The class's ranges as xgrammar reads its tokens: a member, a dash and a member (or a dash) make a range. */
-function classRanges(tokens: ClassToken[], error: (message: string) => TranslationError): [number, number][] {
-  const cpOf = (k: ClassToken): number => (k.kind === 'dash' ? 0x2d : k.cp);
-  const ranges: [number, number][] = [];
-  for (let j = 0; j < tokens.length; j++) {
-    const lo = cpOf(tokens[j]);
-    if (tokens[j + 1]?.kind === 'dash' && tokens[j + 2] !== undefined) {
-      const hi = cpOf(tokens[j + 2]);
-      if (hi < lo) throw error('bad character range: the bounds are out of order');
-      ranges.push([lo, hi]);
-      j += 2;
-    } else ranges.push([lo, lo]);
-  }
-  return ranges;
 }

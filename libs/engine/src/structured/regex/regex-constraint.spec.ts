@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConstraintSpec, InvalidConstraintError, type ServedModel } from '../../contract';
 import { createServedModel } from '../../served-model';
@@ -168,6 +169,39 @@ describe('grammar constraints: classes and \\x made safe', () => {
     await expect(bytes.createConstraint({ kind: 'grammar', grammar: 'root ::= a\na ::= [\\u0100-\\uffff]' })).rejects.toThrow(
       /^invalid grammar: line 2: character class \[\\u0100-\\uffff\] has 63232 non-ASCII members/,
     );
+  });
+});
+
+describe('xgrammar#618: alternations of words that start alike accept exactly the words', () => {
+  // Two-byte characters sharing lead bytes (é è: C3; ǩ Ǩ: C7) and an ASCII one. Before the guards, 2 of these 300
+  // grammars accepted a string that is none of the words (e.g. "éǩè" for "éa" | "Ǩèè" | "Ǩ" | "èǩè" | "èa" | "é").
+  const alphabet = ['é', 'è', 'ǩ', 'a', 'Ǩ'];
+  const lists = fc.sample(
+    fc.array(
+      fc.array(fc.constantFrom(...alphabet), { minLength: 1, maxLength: 3 }).map((cs) => cs.join('')),
+      { minLength: 2, maxLength: 6 },
+    ),
+    {
+      seed: 618,
+      numRuns: 300,
+    },
+  );
+  const strings: string[] = [];
+  for (let frontier = ['']; strings.length < 5 + 25 + 125;) {
+    frontier = frontier.flatMap((s) => alphabet.map((c) => s + c));
+    strings.push(...frontier);
+  }
+  const quote = (w: string): string => `"${w}"`;
+
+  it.each([
+    ['grammar', (words: string[]): ConstraintSpec => ({ kind: 'grammar', grammar: `root ::= ${words.map(quote).join(' | ')}` })],
+    ['regex', (words: string[]): ConstraintSpec => ({ kind: 'regex', pattern: words.join('|') })],
+    ['choice', (words: string[]): ConstraintSpec => ({ kind: 'choice', choices: words })],
+  ])('%s: every string of up to 3 characters is accepted iff it is a word (300 lists)', async (_kind, spec) => {
+    for (const words of lists) {
+      for (const text of strings)
+        expect(await accepts(spec(words), text), `${JSON.stringify(words)} on ${text}`).toBe(words.includes(text));
+    }
   });
 });
 
