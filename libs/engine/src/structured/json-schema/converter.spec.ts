@@ -162,8 +162,28 @@ describe('strings (B8, B12)', () => {
     expect(m.accepts('"\\x41"')).toBe(false);
   });
 
-  it('pattern is refused with a clear message (B12, B13) until regexes inside JSON strings are supported', () => {
-    expect(refusal({ type: 'string', pattern: '^(?:a"b)$' })).toMatch(/^pattern is not supported/);
+  it('pattern: JSON-string content that matches (search reading), no raw quote or control character (B12)', async () => {
+    const texts = ['"ab1"', '"ab"', '"1"', '"zz9"', '"xa"', '"x"', '"yxy"', '""', '"a\\"b"', '"\\u0078"', '"é1"', '"ax"'];
+    await expectExact({ type: 'string', pattern: '^[a-z]+\\d$' }, texts, false);
+    await expectExact({ type: 'string', pattern: 'x' }, texts, false);
+    expect((await grammarOf({ type: 'string', pattern: '^[a-z]+\\d$' })).accepts('"ab1"')).toBe(true);
+    const m = await grammarOf({ type: 'string', pattern: 'x' });
+    expect(['"x"', '"yxy"', '"é x"'].every((t) => m.accepts(t))).toBe(true);
+    const anything = await grammarOf({ type: 'string', pattern: '^\\S*$' });
+    expect(anything.accepts('"a"b"')).toBe(false);
+    expect(anything.accepts('"a\tb"')).toBe(false);
+    expect(refusal({ type: 'string', pattern: '^(?:a"b)$' })).toMatch(
+      /^pattern "\^\(\?:a\\"b\)\$": the pattern needs the character U\+0022/,
+    );
+  });
+
+  it('pattern with minLength or maxLength: taken where every match fits them, else refused (B13)', async () => {
+    expect(refusal({ type: 'string', pattern: '^(?:[a-z]*)$', maxLength: 2 })).toMatch(/^minLength or maxLength next to a pattern some of/);
+    expect(refusal({ type: 'string', pattern: '^[a-z]*$', minLength: 3 })).toMatch(/^minLength or maxLength next to a pattern/);
+    expect(refusal({ type: 'string', pattern: '[a-z]{2}', maxLength: 5 })).toMatch(/^minLength or maxLength next to a pattern/); // unanchored
+    const fits = { type: 'string', pattern: '^(?:[A-Z]{2}-\\d{3}|x{1,4}y)$', minLength: 2, maxLength: 6 };
+    await expectExact(fits, ['"AB-123"', '"xy"', '"xxxxy"', '"A-1"', '"xxxxxy"'], false);
+    expect((await grammarOf(fits)).accepts('"xxxxy"')).toBe(true);
   });
 
   it('formats date, time, date-time, uuid, ipv4 and email validate with ajv-formats', async () => {

@@ -17,6 +17,9 @@ import {
 import { anyNumber, BoundError, type Bounds, integerGrammar, numberGrammar } from './numbers';
 import { objectGrammar } from './objects';
 import { overlappingBranches } from './one-of';
+import { patternLengths } from './pattern-lengths';
+import { regexToEbnfRules } from '../regex/regex-to-ebnf';
+import { TranslationError } from '../regex/translation-error';
 import { quoted, stringOfLength } from './strings';
 
 /**
@@ -48,6 +51,8 @@ class Converter implements Ctx {
   readonly rules = new Rules(MAX_GRAMMAR_CHARS);
   readonly ws: Expr;
   private readonly defs = new Map<string, string>();
+  /** Pattern text → its rule (named `pattern<n>`, helpers `pattern<n>_…`: no other rule name starts so). */
+  private readonly patterns = new Map<string, string>();
   private any?: Expr;
   private depth = 0;
   readonly reasons: string[] = [];
@@ -268,8 +273,18 @@ class Converter implements Ctx {
     const min = this.length(node, 'minLength', at) ?? 0;
     const max = this.length(node, 'maxLength', at);
     if (max !== undefined && max < min) return this.unsatisfiable(at, 'maxLength is below minLength');
-    if (node.pattern !== undefined)
-      throw new SchemaRefusal('pattern is not supported yet (regular expressions inside JSON strings are on their way)', at);
+    if (node.pattern !== undefined) {
+      if (typeof node.pattern !== 'string') throw new SchemaRefusal('pattern must be a string', at);
+      if (node.format !== undefined) throw new SchemaRefusal('pattern next to format is not supported', at);
+      const rule = this.pattern(node.pattern, at);
+      // A grammar has no intersection: lengths are honoured only where every string the pattern allows meets them.
+      if (min > 0 || max !== undefined) {
+        const [shortest, longest] = patternLengths(node.pattern);
+        if (min > shortest || (max !== undefined && (longest === undefined || longest > max)))
+          throw new SchemaRefusal('minLength or maxLength next to a pattern some of whose strings do not meet them is not supported', at);
+      }
+      return quoted(rule);
+    }
     if (node.format !== undefined) {
       const format = typeof node.format === 'string' ? FORMATS[node.format] : undefined;
       if (!format) throw new SchemaRefusal(`format ${JSON.stringify(node.format)} is not supported (supported: ${SUPPORTED_FORMATS})`, at);
@@ -279,6 +294,28 @@ class Converter implements Ctx {
       return this.rules.define(`format_${String(node.format).replace(/-/g, '_')}`, quoted(format.grammar()));
     }
     return stringOfLength(this.rules, min, max);
+  }
+
+  /**
+   * A `pattern` as JSON string content: regex/'s translation in its JSON-string mode (characters a JSON string
+   * holds unescaped, so the text between the quotes is the string itself) and JSON Schema's search reading (an
+   * unanchored side takes any text), with xgrammar's regex converter's faults avoided (see regex/).
+   */
+  private pattern(pattern: string, at: string): Expr {
+    let name = this.patterns.get(pattern);
+    if (name === undefined) {
+      name = this.rules.reserve(`pattern${this.patterns.size}`);
+      let text: string;
+      try {
+        text = regexToEbnfRules(pattern, name, { jsonString: true, search: true });
+      } catch (err) {
+        if (err instanceof TranslationError) throw new SchemaRefusal(`pattern ${JSON.stringify(clipped(pattern))}: ${err.message}`, at);
+        throw err;
+      }
+      this.rules.setText(name, text);
+      this.patterns.set(pattern, name);
+    }
+    return ref(name);
   }
 
   /** `enum` / `const`: their values' JSON text, those that also meet the node's other keywords. */
@@ -325,6 +362,8 @@ class Converter implements Ctx {
     return texts.length === 0 ? this.unsatisfiable(at, 'no enum or const value fits') : alt(...texts);
   }
 }
+
+const clipped = (text: string): string => (text.length > 60 ? `${text.slice(0, 60)}…` : text);
 
 /** Keywords checked against enum/const values themselves; any other assertion next to them is refused. */
 const LITERAL_CHECKS = new Set([

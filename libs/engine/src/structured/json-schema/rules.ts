@@ -34,6 +34,8 @@ interface First {
  */
 export class Rules {
   private readonly bodies = new Map<string, Expr>();
+  /** Rules written elsewhere (a pattern's, by regex/), as their EBNF lines: taken as productive and written as is. */
+  private readonly texts = new Map<string, string>();
   private readonly byBody = new Map<string, string>();
   private readonly used = new Set<string>();
   private size = 0;
@@ -51,6 +53,13 @@ export class Rules {
   set(name: string, body: Expr): void {
     this.bodies.set(name, body);
     this.size += print(body).length;
+    if (this.size > this.maxSize) throw new GrammarTooLargeError();
+  }
+
+  /** Adds rule `name` (reserved here) and its helper rules as EBNF text; `ref(name)` refers to it. */
+  setText(name: string, text: string): void {
+    this.texts.set(name, text);
+    this.size += text.length;
     if (this.size > this.maxSize) throw new GrammarTooLargeError();
   }
 
@@ -129,6 +138,11 @@ export class Rules {
     };
     for (let i = 0; i < pending.length; i++) {
       const name = pending[i];
+      const text = this.texts.get(name);
+      if (text !== undefined) {
+        lines.push(text.trimEnd());
+        continue;
+      }
       const raw = pruned.get(name) ?? NEVER;
       // A rule that is one repetition stays as it is (hoisting it would only add a rule that names it).
       const body = raw.k === 'rep' ? rep(rewrite(raw.x), raw.min, raw.max) : rewrite(raw);
@@ -140,7 +154,7 @@ export class Rules {
 
   /** The rules that derive some finite text (a fixpoint: recursion without a way out derives none). */
   private productive(): Set<string> {
-    const productive = new Set<string>();
+    const productive = new Set<string>(this.texts.keys());
     let changed = true;
     while (changed) {
       changed = false;

@@ -128,6 +128,11 @@ const SCHEMAS: Record<string, object> = {
     },
     required: ['flag'],
   },
+  'patterns (B12)': {
+    type: 'object',
+    properties: { code: { type: 'string', pattern: '^[A-Z]{2}-\\d{3}$' }, note: { type: 'string', pattern: '^\\S{0,6}$' } },
+    required: ['code', 'note'],
+  },
   'formats and $ref': {
     $defs: { day: { type: 'string', format: 'date' } },
     type: 'object',
