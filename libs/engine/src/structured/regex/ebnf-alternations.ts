@@ -99,8 +99,12 @@ interface Rule {
   body: Choices;
 }
 
+/** Deeper nesting is left to xgrammar as it is (the walks here recurse once per level). */
+const MAX_DEPTH = 200;
+
 class Parser {
   private i = 0;
+  private depth = 0;
 
   constructor(private readonly tokens: Token[]) {}
 
@@ -178,9 +182,10 @@ class Parser {
     this.i++;
     if (t.kind === 'str' || t.kind === 'cls') return { kind: t.kind, token: t };
     if (t.kind === '(') {
-      if (this.peek()?.kind === ')') throw new Unreadable(); // `( )`: leave the rare forms to xgrammar
+      if (this.peek()?.kind === ')' || ++this.depth > MAX_DEPTH) throw new Unreadable(); // `( )` is rare: xgrammar's
       const body = this.choices();
       this.expect(')');
+      this.depth--;
       return { kind: 'group', body };
     }
     if (t.kind === 'id') {

@@ -81,8 +81,10 @@ describe('EBNF sanitizer', () => {
         '',
       ].join('\n'),
     );
-    // What this pass cannot read is left to xgrammar.
+    // What this pass cannot read is left to xgrammar, nesting beyond 200 groups too.
     expect(sanitizeEbnf('root ::= "a" | "ab" | undefined_rule')).toBe('root ::= "a" | "ab" | undefined_rule');
+    const deep = `root ::= ${'('.repeat(20_000)}"a" | "ab"${')'.repeat(20_000)}`;
+    expect(sanitizeEbnf(deep)).toBe(deep);
   });
 
   it('keeps line numbers: rewrites stay on their line, helper rules go after the last line', () => {

@@ -235,6 +235,13 @@ describe('regex → EBNF: refusals', () => {
     );
   });
 
+  it('bounds the alternatives that need rules of their own', () => {
+    expect(ebnf(Array.from({ length: 4096 }, (_, i) => `a${i}`).join('|'))).toMatch(/root_g4096 ::= "a4095" root_empty$/);
+    expect(refusal(Array.from({ length: 4097 }, (_, i) => `a${i}`).join('|'))).toBe(
+      'more than 4096 alternatives start like another one (each needs a rule of its own)',
+    );
+  });
+
   it('bounds the literals written for non-ASCII class members', () => {
     expect(ebnf('[Ā-ӿ]')).toMatch(/\nroot_c1 ::= root_g1 \| /); // 1024 members
     expect(refusal('[Ā-Ԁ]')).toMatch(/has 1025 non-ASCII members/);
