@@ -205,6 +205,40 @@ describe('xgrammar#618: alternations of words that start alike accept exactly th
   });
 });
 
+describe('regexes over characters that share lead bytes: the mask accepts exactly the matches', () => {
+  // Classes, alternations and counted repetitions of words over é è (C3 …), ǩ (C7 …) and a, each checked on every
+  // string of up to 4 of those characters against RegExp. Through xgrammar's own converter it fails at once
+  // (`/[è]|(?:a){2,4}|[éè]/` refused "é").
+  const alphabet = ['é', 'è', 'a', 'ǩ'];
+  const word = fc.array(fc.constantFrom(...alphabet), { minLength: 1, maxLength: 2 }).map((cs) => cs.join(''));
+  const atom = fc.oneof(
+    word,
+    fc.subarray(alphabet, { minLength: 1 }).map((cs) => `[${cs.join('')}]`),
+    fc.tuple(word, word).map(([a, b]) => `(?:${a}|${b})`),
+    fc.tuple(word, fc.nat(2), fc.nat(2)).map(([w, min, extra]) => `(?:${w}){${min},${min + extra}}`),
+  );
+  const patterns = fc.sample(
+    fc.tuple(fc.array(atom, { minLength: 1, maxLength: 3 }), fc.boolean()).map(([atoms, alt]) => atoms.join(alt ? '|' : '')),
+    {
+      seed: 4,
+      numRuns: 200,
+    },
+  );
+  const strings = [''];
+  for (let frontier = ['']; strings.length < 1 + 4 + 16 + 64 + 256;) {
+    frontier = frontier.flatMap((t) => alphabet.map((c) => t + c));
+    strings.push(...frontier);
+  }
+
+  it('200 patterns, 341 strings each', async () => {
+    for (const pattern of patterns) {
+      const re = full(pattern);
+      for (const text of strings)
+        expect(await accepts({ kind: 'regex', pattern }, text), `/${pattern}/ on ${JSON.stringify(text)}`).toBe(re.test(text));
+    }
+  });
+});
+
 describe('structural tags: regex and grammar formats go through the same translation', () => {
   it('a regex format inside a tag matches', async () => {
     const tag = {
