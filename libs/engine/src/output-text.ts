@@ -101,9 +101,19 @@ const MAX_PREFIX = 23;
 /**
  * The prompt's last tokens to decode the output after, as vLLM chooses them: the shortest suffix of at least 4
  * tokens (the whole prompt when shorter) whose text has no U+FFFD, i.e. does not start or end inside a character;
- * the longest one tried when every one does.
+ * the longest one tried when every one does. Where that prefix has no text (a prompt of special tokens only), the
+ * `anchor` tokens (plain text) follow it, so the output's first space survives there too; vLLM loses it.
  */
-export function detokenizationPrefix(promptIds: readonly number[], decode: (ids: number[]) => string): number[] {
+export function detokenizationPrefix(
+  promptIds: readonly number[],
+  decode: (ids: number[]) => string,
+  anchor: readonly number[] = [],
+): number[] {
+  const prefix = choosePrefix(promptIds, decode);
+  return decode(prefix) === '' ? [...prefix, ...anchor] : prefix;
+}
+
+function choosePrefix(promptIds: readonly number[], decode: (ids: number[]) => string): number[] {
   if (promptIds.length <= MIN_PREFIX) return [...promptIds];
   const longest = Math.min(promptIds.length, MAX_PREFIX);
   for (let n = MIN_PREFIX; n <= longest; n++) {

@@ -68,6 +68,7 @@ class LocalServedModel implements ServedModel {
   readonly maxModelLen: number;
   readonly eosTokenIds: number[];
   private nextSeqId = 1;
+  private anchor?: number[];
   private closed = false;
   /** Every constraint ever handed to generate(): one holds one sequence's parse state, so it is never taken twice. */
   private readonly constraintsTaken = new WeakSet<OutputConstraint>();
@@ -182,10 +183,17 @@ class LocalServedModel implements ServedModel {
   }
 
   /** The output decoded after the prompt's last tokens, as vLLM detokenizes (so a leading `▁` stays a space). */
+  /** Plain text to decode an output after when the prompt has none (see detokenizationPrefix). */
+  private get anchorIds(): number[] {
+    this.anchor ??= this.tokenizer.encode('a', false);
+    return this.anchor;
+  }
+
   private outputText(promptTokenIds: readonly number[], params: SamplingParams): OutputText {
     const skip = params.skipSpecialTokens ?? true;
     const decode = (ids: number[]): string => this.tokenizer.decode(ids, skip);
-    return new OutputText(decode, params.stop ?? [], params.includeStopStrInOutput ?? false, detokenizationPrefix(promptTokenIds, decode));
+    const prefix = detokenizationPrefix(promptTokenIds, decode, this.anchorIds);
+    return new OutputText(decode, params.stop ?? [], params.includeStopStrInOutput ?? false, prefix);
   }
 
   private abort(seq: GenerateSequence): void {
