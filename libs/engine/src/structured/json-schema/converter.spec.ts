@@ -155,6 +155,16 @@ describe('strings (B8, B12)', () => {
       '"\\ud83d\\ude00x"',
       '"\\/\\b\\f\\r"',
     ]);
+    // Past CHAIN_MAX characters, a bounded string is raw characters only (a subset: no escapes), still counted exactly.
+    const long = { type: 'string', minLength: 35, maxLength: 40 };
+    await expectExact(
+      long,
+      [34, 35, 40, 41].map((n) => JSON.stringify('é'.repeat(n))),
+    );
+    expect((await grammarOf(long)).accepts(JSON.stringify(`${'a'.repeat(36)}\n`))).toBe(false);
+    const atLeast = await grammarOf({ type: 'string', minLength: 40 });
+    expect([39, 40, 90].map((n) => atLeast.accepts(JSON.stringify('x'.repeat(n))))).toEqual([false, true, true]);
+    expect(atLeast.accepts(JSON.stringify(`${'x'.repeat(40)}\n"`))).toBe(true); // escapes after the first 40
     const m = await grammarOf({ type: 'string' });
     expect(m.accepts('"\\ud800"')).toBe(false); // a lone surrogate is not a character
     expect(m.accepts('"\\udc00\\ud800"')).toBe(false);
@@ -308,6 +318,10 @@ describe('arrays, enum, const, combinators, $ref', () => {
     expect((await grammarOf({ type: 'array', prefixItems: [{ type: 'string' }] })).accepts('["a",1]')).toBe(false);
     await expectExact({ type: 'array', prefixItems: [{ type: 'string' }], items: { type: 'integer' }, minItems: 2 }, texts);
     await expectExact({ type: 'array', items: false }, texts);
+    // Counts beyond the chain of rules fall back to a repetition: still exact.
+    const many = (n: number): string => `[${Array.from({ length: n }, (_, i) => i % 10).join(',')}]`;
+    await expectExact({ type: 'array', items: { type: 'integer' }, minItems: 2, maxItems: 300 }, [0, 1, 2, 257, 300, 301].map(many));
+    await expectExact({ type: 'array', items: { type: 'integer' }, minItems: 260 }, [0, 259, 260, 400].map(many));
     await expectExact({ type: 'array' }, texts);
   });
 

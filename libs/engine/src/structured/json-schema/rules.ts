@@ -37,6 +37,7 @@ export class Rules {
   /** Rules written elsewhere (a pattern's, by regex/), as their EBNF lines: taken as productive and written as is. */
   private readonly texts = new Map<string, string>();
   private readonly byBody = new Map<string, string>();
+  private readonly named = new Map<string, string>();
   private readonly used = new Set<string>();
   private size = 0;
 
@@ -54,6 +55,17 @@ export class Rules {
     this.bodies.set(name, body);
     this.size += print(body).length;
     if (this.size > this.maxSize) throw new GrammarTooLargeError();
+  }
+
+  /** The rule for `key` whose body may refer to itself, made once per grammar. */
+  recursive(key: string, body: (self: Expr) => Expr, hint = key): Expr {
+    let name = this.named.get(key);
+    if (name === undefined) {
+      name = this.reserve(hint);
+      this.named.set(key, name);
+      this.set(name, body(ref(name)));
+    }
+    return ref(name);
   }
 
   /** Adds rule `name` (reserved here) and its helper rules as EBNF text; `ref(name)` refers to it. */
