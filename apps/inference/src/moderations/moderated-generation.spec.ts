@@ -95,6 +95,7 @@ describe('input moderation', () => {
         stopReason: '',
         stop: S.STOP_REASON_UNSPECIFIED,
         generatedTokens: [],
+        inputTokens: [],
         inputText: '',
         moderations: {
           hap: [{ score: 0.6, input: true, position: { start: 12, end: 28 }, entity: 'has_HAP', word: 'You are a moron!' }],
