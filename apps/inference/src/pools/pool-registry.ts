@@ -16,6 +16,9 @@ export function adapterFor(kind: AdapterKind, url: string): ModelServerAdapter {
  * the failing, readmits the recovered and keeps discovering the models of configured backends, so a model server
  * that starts after this service simply shows up.
  */
+/** Consecutive timed-out probes that eject a replica (see probe). */
+export const SLOW_PROBES_TO_EJECT = 3;
+
 export class PoolRegistry {
   private readonly pools = new Map<string, Pool>();
   private readonly undiscovered: BackendConfig[];
@@ -105,7 +108,12 @@ export class PoolRegistry {
     }
   }
 
-  /** One health probe (then its queue depth): readmits a passing replica, ejects a failing one. */
+  /**
+   * One health probe (then its queue depth): readmits a passing replica, ejects a failing one. A probe that only timed
+   * out ejects after SLOW_PROBES_TO_EJECT in a row: a server busy on a 2-core machine answers late but still serves,
+   * and ejecting the only replica would fail every request until the next probe. One that is refused or answers
+   * unhealthy ejects at once (requests that cannot connect eject too, in dispatch).
+   */
   async probe(replica: Replica): Promise<void> {
     const signal = AbortSignal.timeout(this.config.probeTimeoutMs);
     try {
@@ -114,6 +122,7 @@ export class PoolRegistry {
       if (!replica.healthy) this.logger.info({ replica: replica.url }, replica.failures ? 'replica readmitted' : 'replica admitted');
       replica.readmit();
     } catch (err) {
+      if (signal.aborted && replica.healthy && ++replica.slowProbes < SLOW_PROBES_TO_EJECT) return;
       if (replica.healthy)
         this.logger.warn({ replica: replica.url, err: err instanceof Error ? err.message : String(err) }, 'replica ejected');
       replica.eject();

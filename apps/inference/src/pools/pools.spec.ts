@@ -7,6 +7,7 @@ import { Admission } from './admission';
 import { EmbedCoalescer, attributeTokens } from './embed-coalescer';
 import { callPool, streamPool } from './dispatch';
 import { Pool } from './pool';
+import { PoolRegistry, SLOW_PROBES_TO_EJECT } from './pool-registry';
 import { readInferenceConfig } from '../inference.config';
 import { TokenizeCoalescer } from './tokenize-coalescer';
 import { Replica, pickReplica } from './replica';
@@ -258,5 +259,37 @@ describe('TokenizeCoalescer', () => {
     const patient = new TokenizeCoalescer({ windowMs: 60_000, maxInputs: 100 });
     await patient.tokenize(p, 'd', signal());
     expect(calls).toContainEqual(['d']);
+  });
+});
+
+describe('PoolRegistry.probe', () => {
+  const logger = { info: () => undefined, warn: () => undefined } as unknown as ConstructorParameters<typeof PoolRegistry>[1];
+  const registry = new PoolRegistry(readInferenceConfig({ PLATFORM_INFERENCE_PROBE_TIMEOUT_MS: '20' }), logger);
+  const server = (healthy: (signal: AbortSignal) => Promise<boolean>) =>
+    new Replica({ url: 'http://r', kind: 'openai', healthy, load: async () => 0 } as unknown as ModelServerAdapter, 'm');
+  const hang = (signal: AbortSignal) => new Promise<boolean>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+
+  it('ejects a replica that answers unhealthy or cannot be reached at once', async () => {
+    const down = server(async () => false);
+    await registry.probe(down);
+    expect(down.healthy).toBe(false);
+    const refused = server(async () => Promise.reject(new BackendError('connect ECONNREFUSED', true)));
+    await registry.probe(refused);
+    expect(refused.healthy).toBe(false);
+  });
+
+  it(`keeps a busy replica (a probe timed out) until ${SLOW_PROBES_TO_EJECT} probes in a row time out`, async () => {
+    const busy = server(hang);
+    for (let i = 1; i < SLOW_PROBES_TO_EJECT; i++) {
+      await registry.probe(busy);
+      expect(busy.healthy).toBe(true);
+    }
+    await registry.probe(busy);
+    expect(busy.healthy).toBe(false);
+    // A passing probe readmits it and starts the count again.
+    const back = server(async () => true);
+    back.eject();
+    await registry.probe(back);
+    expect(back).toMatchObject({ healthy: true, failures: 0, slowProbes: 0 });
   });
 });

@@ -10,6 +10,8 @@ export class Replica {
   healthy = true;
   /** Consecutive failed probes or requests; readmission needs a passing probe. */
   failures = 0;
+  /** Consecutive probes that timed out while the replica was still admitted. */
+  slowProbes = 0;
 
   constructor(
     readonly adapter: ModelServerAdapter,
@@ -34,6 +36,7 @@ export class Replica {
   readmit(): void {
     this.healthy = true;
     this.failures = 0;
+    this.slowProbes = 0;
   }
 }
 
