@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConstraintSpec, type FinishReason, type GenerationEvent, InvalidConstraintError, type SamplingParams } from '../contract';
 import { createServedModel } from '../served-model';
-import { writeRandomModel } from '../testing/random-model';
-import { BOS_ID, EOS_ID, writeTinyModel } from '../testing/tiny-model';
+import { BOS_ID, EOS_ID } from '../testing/tiny-model';
+import { type ModelPair, servedModelPair } from '../testing/model-pair';
 import { MAX_CHOICES, MAX_SPEC_CHARS } from './grammar-source';
 
 /**
@@ -17,23 +14,17 @@ import { MAX_CHOICES, MAX_SPEC_CHARS } from './grammar-source';
  * must hold whatever is drawn.
  */
 
-const root = mkdtempSync(join(tmpdir(), 'engine-structured-'));
-type Served = Awaited<ReturnType<typeof createServedModel>>;
-let bytes: Served; // byte-level vocabulary, EOS 256, specials 256..260
-let sentencepiece: Served; // SentencePiece: ▁ words, <0x..> byte fallback, merges
+type Served = ModelPair['bytes'];
+let pair: ModelPair;
+let bytes: Served;
+let sentencepiece: Served;
 
 beforeAll(async () => {
-  writeTinyModel(join(root, 'bytes'), { maxPositionEmbeddings: 512 });
-  writeRandomModel(join(root, 'sp'), { vocab: 300, hidden: 32, layers: 1, heads: 4, kvHeads: 2, seed: 3 });
-  bytes = await createServedModel(join(root, 'bytes'), { threads: 1 });
-  sentencepiece = await createServedModel(join(root, 'sp'), { threads: 1 });
+  pair = await servedModelPair({ maxPositionEmbeddings: 512 });
+  ({ bytes, sentencepiece } = pair);
 });
 
-afterAll(async () => {
-  await bytes?.close();
-  await sentencepiece?.close();
-  rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => pair?.close());
 
 interface Out {
   text: string;
@@ -319,7 +310,7 @@ describe('constraint life cycle', () => {
     expect(() => bytes.generate({ promptTokenIds: [], params: { maxTokens: 4, constraint: refused } })).toThrow(/prompt is empty/);
     expect(live()).toBe(start);
 
-    const m = await createServedModel(join(root, 'bytes'), { threads: 1 });
+    const m = await createServedModel(pair.bytesDir, { threads: 1 });
     const held = await m.createConstraint({ kind: 'regex', pattern: '[a-z]+' });
     const stream = m.generate({ promptTokenIds: [BOS_ID], params: { maxTokens: 300, constraint: held } });
     const it = stream[Symbol.asyncIterator]();
@@ -355,7 +346,7 @@ describe('constraint life cycle', () => {
 
   it('keeps its state through preemption: outputs match the unpreempted ones', async () => {
     // Room for ~48 tokens of KV: six sequences of ~3 prompt + 24 output cannot all stay resident.
-    const small = await createServedModel(join(root, 'bytes'), { threads: 1, kvCacheBytes: 48 * 2 * 2 * 16 * 4, maxNumSeqs: 6 });
+    const small = await createServedModel(pair.bytesDir, { threads: 1, kvCacheBytes: 48 * 2 * 2 * 16 * 4, maxNumSeqs: 6 });
     try {
       const spec: ConstraintSpec = { kind: 'regex', pattern: '[a-f0-9]{24}' };
       const params = async (seed: number): Promise<SamplingParams> => ({
@@ -376,7 +367,7 @@ describe('constraint life cycle', () => {
   });
 
   it('caches compiled grammars per model, least recently used evicted; an evicted grammar keeps serving its constraints', async () => {
-    const m = await createServedModel(join(root, 'bytes'), { threads: 1, grammarCacheSize: 2 });
+    const m = await createServedModel(pair.bytesDir, { threads: 1, grammarCacheSize: 2 });
     try {
       const a = await m.createConstraint({ kind: 'regex', pattern: 'a+' });
       await m.createConstraint({ kind: 'regex', pattern: 'a+' }).then((c) => c.release());

@@ -1,11 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConstraintSpec, OutputConstraint } from '../contract';
-import { createServedModel } from '../served-model';
-import { writeRandomModel } from '../testing/random-model';
-import { EOS_ID, writeTinyModel } from '../testing/tiny-model';
+import { EOS_ID } from '../testing/tiny-model';
+import { type ModelPair, servedModelPair } from '../testing/model-pair';
 import { BYTE_TO_CHAR } from '../tokenizer/byte-level';
 import { tokenBytes, Utf8TokenGuard } from './utf8-guard';
 import type { XgrammarVocabulary } from './vocabulary';
@@ -92,23 +88,17 @@ describe('Utf8TokenGuard', () => {
 });
 
 describe('the UTF-8 guard under xgrammar (tiny models)', () => {
-  const root = mkdtempSync(join(tmpdir(), 'engine-utf8-guard-'));
-  type Served = Awaited<ReturnType<typeof createServedModel>>;
-  let bytes: Served; // id = byte value, EOS 256
+  type Served = ModelPair['bytes'];
+  let pair: ModelPair;
+  let bytes: Served;
   let sentencepiece: Served;
 
   beforeAll(async () => {
-    writeTinyModel(join(root, 'bytes'));
-    writeRandomModel(join(root, 'sp'), { vocab: 300, hidden: 32, layers: 1, heads: 4, kvHeads: 2, seed: 7 });
-    bytes = await createServedModel(join(root, 'bytes'), { threads: 1 });
-    sentencepiece = await createServedModel(join(root, 'sp'), { threads: 1 });
+    pair = await servedModelPair({ seed: 7 });
+    ({ bytes, sentencepiece } = pair);
   });
 
-  afterAll(async () => {
-    await bytes?.close();
-    await sentencepiece?.close();
-    rmSync(root, { recursive: true, force: true });
-  });
+  afterAll(() => pair?.close());
 
   async function withConstraint(m: Served, spec: ConstraintSpec, fn: (c: OutputConstraint) => void): Promise<void> {
     const c = await m.createConstraint(spec);

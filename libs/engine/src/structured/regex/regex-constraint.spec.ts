@@ -1,12 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConstraintSpec, InvalidConstraintError, type ServedModel } from '../../contract';
-import { createServedModel } from '../../served-model';
-import { writeRandomModel } from '../../testing/random-model';
-import { EOS_ID, writeTinyModel } from '../../testing/tiny-model';
+import { EOS_ID } from '../../testing/tiny-model';
+import { type ModelPair, servedModelPair } from '../../testing/model-pair';
 
 /**
  * Regex, choice, grammar and structural-tag constraints through ServedModel, one spec per xgrammar 0.1.27 finding
@@ -16,22 +12,16 @@ import { EOS_ID, writeTinyModel } from '../../testing/tiny-model';
  * where xgrammar's mistakes show; the SentencePiece one brings merged tokens and byte fallback.
  */
 
-const root = mkdtempSync(join(tmpdir(), 'engine-regex-'));
+let pair: ModelPair;
 let bytes: ServedModel;
 let sentencepiece: ServedModel;
 
 beforeAll(async () => {
-  writeTinyModel(join(root, 'bytes'), {});
-  writeRandomModel(join(root, 'sp'), { vocab: 300, hidden: 32, layers: 1, heads: 4, kvHeads: 2, seed: 3 });
-  bytes = await createServedModel(join(root, 'bytes'), { threads: 1 });
-  sentencepiece = await createServedModel(join(root, 'sp'), { threads: 1 });
+  pair = await servedModelPair();
+  ({ bytes, sentencepiece } = pair);
 });
 
-afterAll(async () => {
-  await bytes?.close();
-  await sentencepiece?.close();
-  rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => pair?.close());
 
 /** The completions that stopped (at least half must), `runs` seeds at temperature 30. */
 async function stopped(model: ServedModel, spec: ConstraintSpec, runs = 12, maxTokens = 48): Promise<string[]> {
