@@ -37,6 +37,8 @@ const SCOPE_USES = {
   'scope:training': ['scope:service', 'scope:engine'],
   // Takes a free port from infra for each engine-server replica it starts.
   'scope:evaluation': ['scope:service', 'scope:infra'],
+  // Takes a free port from infra for each engine-server replica its process manager starts.
+  'scope:deployment': ['scope:service', 'scope:infra'],
 };
 
 // Tests and their `testing/` helpers may also start local servers, load tiny engine models and read fixtures.

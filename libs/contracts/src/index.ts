@@ -7,6 +7,7 @@ export * as inferenceV1 from './gen/inference/v1/inference';
 export * as evaluationV1 from './gen/evaluation/v1/evaluation';
 export * as sdgV1 from './gen/sdg/v1/sdg';
 export * as trainingV1 from './gen/training/v1/training';
+export * as deploymentV1 from './gen/deployment/v1/deployment';
 export * from './job-status';
 export { CONTRACTS_DESCRIPTOR_SET } from './gen/descriptor-set';
 
@@ -21,4 +22,5 @@ export const PROTO_FILES = {
   evaluation: 'evaluation/v1/evaluation.proto',
   sdg: 'sdg/v1/sdg.proto',
   training: 'training/v1/training.proto',
+  deployment: 'deployment/v1/deployment.proto',
 } as const;

@@ -19,6 +19,7 @@ export const PLATFORM_SERVICES = {
   sdg: { protos: ['sdg'], grpcPort: 50063, opsPort: 9463 },
   training: { protos: ['training'], grpcPort: 50064, opsPort: 9464 },
   evaluation: { protos: ['evaluation'], grpcPort: 50065, opsPort: 9465 },
+  deployment: { protos: ['deployment'], grpcPort: 50066, opsPort: 9466 },
 } as const satisfies Record<string, PlatformServiceRow>;
 
 export type PlatformServiceName = keyof typeof PLATFORM_SERVICES;

@@ -2,6 +2,7 @@
 // that checks a received payload once. Apps publish and consume through these; none declares its own.
 export * from './model-metrics';
 export * from './deployment-replica-events';
+export * from './deployment-events';
 export * from './taxonomy-events';
 export * from './sdg-events';
 export * from './training-events';
