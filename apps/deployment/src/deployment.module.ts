@@ -1,0 +1,49 @@
+import { Module } from '@nestjs/common';
+import type { ClientGrpc } from '@nestjs/microservices';
+import { grpcClient } from '@platform/common';
+import { inferenceV1 } from '@platform/contracts';
+import { PlatformServiceModule } from '@platform/service';
+import { ModelAssetEntity } from './assets/model-asset.entity';
+import { DeploymentConfig } from './deployment.config';
+import { DEPLOYMENT_SCHEMA, INFERENCE, INFERENCE_CLIENT, KEEPER_QUEUE, PROMPT_TEMPLATES } from './deployment.tokens';
+import { DeploymentEntity } from './deployments/deployment.entity';
+import { NoPromptTemplates } from './deployments/prompt-templates';
+import { DeploymentSchema1763900000600 } from './migrations/1763900000600-deployment-schema';
+import { keeperJobSubjects } from './replicas/keeper-queue';
+import { ReplicaEntity } from './replicas/replica.entity';
+
+/**
+ * The deployment service: the deployments API (`deployments/`), model assets and the model store (`assets/`), and the
+ * keepers that run each deployment's replicas (`replicas/`, a long job of the one job runner per deployment).
+ */
+@Module({
+  imports: [
+    PlatformServiceModule.forRoot({
+      name: 'deployment',
+      config: DeploymentConfig,
+      database: {
+        schema: DEPLOYMENT_SCHEMA,
+        entities: [DeploymentEntity, ReplicaEntity, ModelAssetEntity],
+        migrations: [DeploymentSchema1763900000600],
+      },
+      // One outbox carries the lifecycle events, the replica announcements and the keepers' queue messages.
+      outbox: {
+        jobStreams: ({ queue }: DeploymentConfig) => [{ name: queue.stream, subjects: keeperJobSubjects(queue), retention: 'workqueue' }],
+      },
+      // Model assets read the model store and keepers download weights from the bucket.
+      objectStore: true,
+    }),
+  ],
+  controllers: [],
+  providers: [
+    { provide: KEEPER_QUEUE, inject: [DeploymentConfig.token], useFactory: (c: DeploymentConfig) => c.queue },
+    grpcClient(INFERENCE_CLIENT, 'inference'),
+    {
+      provide: INFERENCE,
+      inject: [INFERENCE_CLIENT],
+      useFactory: (c: ClientGrpc) => c.getService<inferenceV1.InferenceServiceClient>(inferenceV1.INFERENCE_SERVICE_NAME),
+    },
+    { provide: PROMPT_TEMPLATES, useFactory: () => new NoPromptTemplates() },
+  ],
+})
+export class DeploymentModule {}
