@@ -2,11 +2,9 @@ import {
   evaluationEventsWithPrefix,
   eventsStream,
   eventsSubjectPrefix,
-  replicaEventsWithPrefix,
   trainingEventsWithPrefix,
   type EvaluationEvents,
   type EventCatalog,
-  type ReplicaEvents,
   type TrainingEvents,
 } from '@platform/events';
 
@@ -19,7 +17,6 @@ export interface EventNames {
   prefix: string;
   durable: string;
   evaluation: EventCatalog<EvaluationEvents>;
-  replica: EventCatalog<ReplicaEvents>;
   training: EventCatalog<TrainingEvents>;
 }
 
@@ -30,7 +27,6 @@ export function readEventNames(durable: string): EventNames {
     prefix,
     durable,
     evaluation: evaluationEventsWithPrefix(prefix),
-    replica: replicaEventsWithPrefix(prefix),
     training: trainingEventsWithPrefix(prefix),
   };
 }

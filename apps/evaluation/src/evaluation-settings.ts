@@ -27,12 +27,10 @@ export const EvaluationConfig = defineConfig('evaluation', {
     /** Answer tokens per turn. */
     maxTokens: intSetting('PLATFORM_EVAL_MAX_TOKENS', { default: 256, min: 1 }),
     judgeMaxTokens: intSetting('PLATFORM_EVAL_JUDGE_MAX_TOKENS', { default: 256, min: 1 }),
-    /** Threads of each checkpoint's engine server. */
-    engineThreads: intSetting('PLATFORM_EVAL_ENGINE_THREADS', { default: 1, min: 1 }),
-    engineStartTimeoutMs: intSetting('PLATFORM_EVAL_ENGINE_START_TIMEOUT_MS', { default: 120_000, min: 1 }),
-    engineLogLevel: stringSetting('PLATFORM_ENGINE_LOG_LEVEL', { default: 'warn' }),
-    /** What the inference service dials to reach those servers: this host here; in a pod, its IP (downward API). */
-    advertiseHost: stringSetting('PLATFORM_ADVERTISE_HOST', { default: '127.0.0.1' }),
+    /** How long a checkpoint's replica (a temporary deployment) may take to be ready. */
+    replicaReadyTimeoutMs: intSetting('PLATFORM_EVAL_REPLICA_TIMEOUT_MS', { default: 300_000, min: 1 }),
+    /** The deployment service removes a replica the evaluation stopped renewing (it crashed) after this long. */
+    replicaLeaseMs: intSetting('PLATFORM_EVAL_REPLICA_LEASE_MS', { default: 60_000, min: 3_000 }),
     /** `mmlu` evaluates phase-1 checkpoints with MMLU, `record` only records them. */
     phase1: enumSetting('PLATFORM_EVAL_PHASE1', ['mmlu', 'record'], { default: 'record' }),
   },

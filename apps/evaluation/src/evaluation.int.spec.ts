@@ -23,7 +23,7 @@ import { CHOICE_CONTINUATIONS, mmluPrompt, pickChoice } from './benchmarks/mmlu/
 import { runMcq } from './benchmarks/mmlu/run-mcq';
 import { ModelClient } from './clients/model-client';
 import { startEvaluationService } from './main';
-import { startEngineProcess, type EngineProcess } from './serving/engine-process';
+import { startEngineProcess, type EngineProcess } from './testing/engine-process';
 import { startServiceProcess, type ServiceProcess } from './testing/service-process';
 
 const STARTER_DIR = resolve(__dirname, '../../../models/starter');
@@ -61,7 +61,7 @@ async function tarGz(entries: { name: string; content: string }[]): Promise<Buff
   return Buffer.concat(chunks);
 }
 
-describe('evaluation service with real engine servers, inference, taxonomy, PostgreSQL, NATS and S3', () => {
+describe('evaluation service with real engine servers, inference, deployment, taxonomy, PostgreSQL, NATS and S3', () => {
   const tag = randomBytes(5).toString('hex');
   const prefix = `test.eval${tag}`;
   const stream = `TEST_EVAL_${tag}`;
@@ -70,6 +70,7 @@ describe('evaluation service with real engine servers, inference, taxonomy, Post
   let judgeServer: OpenAiTestServer;
   let inference: ServiceProcess;
   let taxonomy: ServiceProcess;
+  let deployment: ServiceProcess;
   let service: Awaited<ReturnType<typeof startEvaluationService>>;
   let nc: NatsConnection;
   let store: ObjectStore;
@@ -96,7 +97,9 @@ describe('evaluation service with real engine servers, inference, taxonomy, Post
     await admin.query(`CREATE DATABASE ${database}`);
     await admin.end();
     const s3 = inject('s3');
-    const [infGrpc, infOps, taxGrpc, taxOps, evalGrpc, evalOps] = await Promise.all([
+    const [infGrpc, infOps, taxGrpc, taxOps, evalGrpc, evalOps, depGrpc, depOps] = await Promise.all([
+      freePort(),
+      freePort(),
       freePort(),
       freePort(),
       freePort(),
@@ -113,6 +116,7 @@ describe('evaluation service with real engine servers, inference, taxonomy, Post
       PLATFORM_S3_SECRET_KEY: s3.secretKey,
       PLATFORM_INFERENCE_GRPC_URL: `127.0.0.1:${infGrpc}`,
       PLATFORM_TAXONOMY_GRPC_URL: `127.0.0.1:${taxGrpc}`,
+      PLATFORM_DEPLOYMENT_GRPC_URL: `127.0.0.1:${depGrpc}`,
       PLATFORM_EVENTS_STREAM: stream,
       PLATFORM_EVENTS_PREFIX: prefix,
       PLATFORM_EVALUATION_CONSUMER: `evaluation-${tag}`,
@@ -127,7 +131,7 @@ describe('evaluation service with real engine servers, inference, taxonomy, Post
     });
     engine = await startEngineProcess(STARTER_DIR, BASE, { threads: 1, startTimeoutMs: 60_000 });
     judgeServer = await startOpenAiTestServer([mtBenchJudge(JUDGE)]);
-    [inference, taxonomy] = await Promise.all([
+    [inference, taxonomy, deployment] = await Promise.all([
       startServiceProcess(
         'inference',
         {
@@ -141,6 +145,17 @@ describe('evaluation service with real engine servers, inference, taxonomy, Post
         'taxonomy',
         { PLATFORM_TAXONOMY_OPS_PORT: String(taxOps), PLATFORM_SECRETS_KEY: randomBytes(32).toString('base64') },
         taxOps,
+      ),
+      // The one owner of replicas: serves each evaluated checkpoint as a temporary deployment.
+      startServiceProcess(
+        'deployment',
+        {
+          PLATFORM_DEPLOYMENT_OPS_PORT: String(depOps),
+          PLATFORM_DEPLOYMENT_JOBS_STREAM: `TEST_EVAL_DEPLOY_${tag}`,
+          PLATFORM_DEPLOYMENT_JOBS_SUBJECT_PREFIX: `test.evaldeploy${tag}`,
+          PLATFORM_DEPLOYMENT_JOBS_DURABLE: `eval-keepers-${tag}`,
+        },
+        depOps,
       ),
     ]);
     service = await startEvaluationService({ grpcUrl: `127.0.0.1:${evalGrpc}`, opsPort: evalOps });
@@ -174,7 +189,7 @@ describe('evaluation service with real engine servers, inference, taxonomy, Post
     tax?.close();
     await nc?.close();
     await service?.close();
-    await Promise.all([inference?.stop(), taxonomy?.stop()]);
+    await Promise.all([inference?.stop(), taxonomy?.stop(), deployment?.stop()]);
     await engine?.stop();
     await judgeServer?.close();
   });
@@ -472,14 +487,14 @@ describe('evaluation service with real engine servers, inference, taxonomy, Post
 
     const runs = await firstValueFrom(evaluation.service.getEvaluation({ projectId, modelId }, new Metadata()));
     expect(runs.runs).toEqual([expect.objectContaining({ kind: 'model', status: 'evaluated', phase: 2, epoch: 1 })]);
-    // The checkpoint's replica was withdrawn again.
+    // Every checkpoint's replica (a temporary deployment) was withdrawn again.
     let models: string[] = [];
-    for (let i = 0; i < 40; i++) {
-      models = (await firstValueFrom(inf.service.listModels({}, new Metadata()))).models.map((m) => m.modelId);
-      if (!models.some((m) => m.startsWith('evaluation/'))) break;
+    for (let i = 0; i < 120; i++) {
+      models = (await firstValueFrom(inf.service.listModels({ includeDeployments: true }, new Metadata()))).models.map((m) => m.modelId);
+      if (!models.some((m) => m.startsWith('deployments/'))) break;
       await new Promise((r) => setTimeout(r, 250));
     }
-    expect(models.filter((m) => m.startsWith('evaluation/'))).toEqual([]);
+    expect(models.filter((m) => m.startsWith('deployments/'))).toEqual([]);
 
     // Redelivery of the same event is a no-op (inbox), a republished one finds the settled run (natural key).
     const again = defineEvents<TrainingEvents>({ subjectPrefix: prefix }).create('training.job.trained', trained.data);

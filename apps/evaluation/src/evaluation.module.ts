@@ -3,7 +3,7 @@ import type { ClientGrpc } from '@nestjs/microservices';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { grpcClient, type Logger } from '@platform/common';
-import { inferenceV1, taxonomyV1 } from '@platform/contracts';
+import { deploymentV1, inferenceV1, taxonomyV1 } from '@platform/contracts';
 import { OutboxRelay } from '@platform/events';
 import type { ObjectStore } from '@platform/object-store';
 import { LOGGER, NATS_CONNECTION, OBJECT_STORE, PlatformServiceModule } from '@platform/service';
@@ -11,7 +11,7 @@ import type { DataSource } from 'typeorm';
 import { readEventNames, type EventNames } from './evaluation-event-names';
 import { EvaluationConfig, type EvalSettings } from './evaluation-settings';
 import { EvaluationGrpcController } from './evaluation.grpc-controller';
-import { EVALUATION_SCHEMA, EVAL_SETTINGS, INFERENCE, TAXONOMY } from './evaluation.tokens';
+import { DEPLOYMENTS, EVALUATION_SCHEMA, EVAL_SETTINGS, INFERENCE, TAXONOMY } from './evaluation.tokens';
 import { startTrainingConsumer, type TrainingWorker } from './events/training-events.consumer';
 import { EvaluationSchema1763900000500 } from './migrations/1763900000500-evaluation-schema';
 import { EvaluationRunEntity } from './runs/evaluation-run.entity';
@@ -20,6 +20,7 @@ import { RunStore } from './runs/run-store';
 const EVENT_NAMES = 'EVENT_NAMES';
 const INFERENCE_CLIENT = 'INFERENCE_CLIENT';
 const TAXONOMY_CLIENT = 'TAXONOMY_CLIENT';
+const DEPLOYMENT_CLIENT = 'DEPLOYMENT_CLIENT';
 const TRAINING_CONSUMER = 'TRAINING_CONSUMER';
 
 /**
@@ -50,6 +51,12 @@ class EvaluationRuntime implements BeforeApplicationShutdown {
     // Benchmarks run generations for minutes, so both clients get the long deadline.
     grpcClient(INFERENCE_CLIENT, 'inference', { deadline: 'long' }),
     grpcClient(TAXONOMY_CLIENT, 'taxonomy', { deadline: 'long' }),
+    grpcClient(DEPLOYMENT_CLIENT, 'deployment'),
+    {
+      provide: DEPLOYMENTS,
+      inject: [DEPLOYMENT_CLIENT],
+      useFactory: (c: ClientGrpc) => c.getService<deploymentV1.DeploymentServiceClient>(deploymentV1.DEPLOYMENT_SERVICE_NAME),
+    },
     {
       provide: INFERENCE,
       inject: [INFERENCE_CLIENT],
@@ -67,7 +74,18 @@ class EvaluationRuntime implements BeforeApplicationShutdown {
     },
     {
       provide: TRAINING_CONSUMER,
-      inject: [getDataSourceToken(), NATS_CONNECTION, LOGGER, EVENT_NAMES, RunStore, OBJECT_STORE, INFERENCE, TAXONOMY, EVAL_SETTINGS],
+      inject: [
+        getDataSourceToken(),
+        NATS_CONNECTION,
+        LOGGER,
+        EVENT_NAMES,
+        RunStore,
+        OBJECT_STORE,
+        INFERENCE,
+        TAXONOMY,
+        DEPLOYMENTS,
+        EVAL_SETTINGS,
+      ],
       useFactory: (
         dataSource: DataSource,
         nc: NatsConnection,
@@ -77,6 +95,7 @@ class EvaluationRuntime implements BeforeApplicationShutdown {
         store: ObjectStore,
         inference: inferenceV1.InferenceServiceClient,
         taxonomy: taxonomyV1.TaxonomyServiceClient,
+        deployments: deploymentV1.DeploymentServiceClient,
         settings: EvalSettings,
       ) =>
         startTrainingConsumer({
@@ -90,16 +109,8 @@ class EvaluationRuntime implements BeforeApplicationShutdown {
             inference,
             taxonomy,
             settings,
-            engine: {
-              threads: settings.engineThreads,
-              startTimeoutMs: settings.engineStartTimeoutMs,
-              advertiseHost: settings.advertiseHost,
-              logLevel: settings.engineLogLevel,
-            },
-            announcer: {
-              ready: (r) => runs.publish([names.replica.create('deployment.replica.ready', r)]),
-              removed: (r) => runs.publish([names.replica.create('deployment.replica.removed', r)]),
-            },
+            deployments,
+            serving: { readyTimeoutMs: settings.replicaReadyTimeoutMs, leaseMs: settings.replicaLeaseMs },
           },
         }),
     },

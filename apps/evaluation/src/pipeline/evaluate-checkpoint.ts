@@ -11,7 +11,7 @@ import type { PipelineDeps } from './evaluate-trained-model';
 export async function evaluateCheckpoint(deps: PipelineDeps, ev: TrainingCheckpointSaved): Promise<MmluMetrics> {
   const s = deps.settings;
   const tasks = loadMmlu(s.mmluDir, { subjects: s.mmluSubjects, limit: s.mmluLimit || undefined });
-  const replica = await serveCheckpoint(deps, ev.objectPrefix, `${ev.modelId}-p${ev.phase}-e${ev.epoch}`);
+  const replica = await serveCheckpoint(deps, ev.projectId, ev.objectPrefix, `${ev.modelId}-p${ev.phase}-e${ev.epoch}`);
   try {
     const run = await runMcq(new ModelClient(deps.inference, ev.projectId), replica.modelId, tasks, {
       shots: s.mmluShots,

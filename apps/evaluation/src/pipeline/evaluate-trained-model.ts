@@ -54,7 +54,7 @@ async function skillLeaves(deps: PipelineDeps, ev: TrainingJobTrained): Promise<
 async function baseModel(deps: PipelineDeps, ev: TrainingJobTrained): Promise<{ modelId: string; served?: ServedCheckpoint }> {
   const models = await unary(deps.inference.listModels({}));
   if (models.models.some((m) => m.modelId === ev.baseModel) || !ev.baseModelPrefix) return { modelId: ev.baseModel };
-  const served = await serveCheckpoint(deps, ev.baseModelPrefix, `${ev.modelId}-base`);
+  const served = await serveCheckpoint(deps, ev.projectId, ev.baseModelPrefix, `${ev.modelId}-base`);
   return { modelId: served.modelId, served };
 }
 
@@ -83,7 +83,12 @@ export async function evaluateTrainedModel(deps: PipelineDeps, ev: TrainingJobTr
   const served: ServedCheckpoint[] = [];
   try {
     for (const candidate of ev.candidates) {
-      const replica = await serveCheckpoint(deps, candidate.objectPrefix, `${ev.modelId}-p${candidate.phase}-e${candidate.epoch}`);
+      const replica = await serveCheckpoint(
+        deps,
+        ev.projectId,
+        candidate.objectPrefix,
+        `${ev.modelId}-p${candidate.phase}-e${candidate.epoch}`,
+      );
       served.push(replica);
       const run = await runMtBench(client, replica.modelId, questions, mt);
       selection.push({ ...candidate, mt_bench: run.metrics });

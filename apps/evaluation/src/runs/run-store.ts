@@ -61,10 +61,4 @@ export class RunStore {
     else await this.dataSource.transaction(write);
     this.relay.nudge();
   }
-
-  /** Publishes events that change no run (replica announcements). */
-  async publish(events: EventEnvelope[]): Promise<void> {
-    await this.dataSource.transaction((m) => enqueueEvents(m, EVALUATION_SCHEMA, events));
-    this.relay.nudge();
-  }
 }

@@ -1,68 +1,62 @@
 import { unary } from '@platform/common';
-import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { inferenceV1 } from '@platform/contracts';
-import type { ReplicaReady, ReplicaRemoved } from '@platform/events';
-import type { ObjectStore } from '@platform/object-store';
-import { downloadPrefix } from './download-model';
-import { startEngineProcess, type EngineProcessOptions } from './engine-process';
-
-export interface ReplicaAnnouncer {
-  ready(r: ReplicaReady): Promise<void>;
-  removed(r: ReplicaRemoved): Promise<void>;
-}
+import type { deploymentV1 } from '@platform/contracts';
 
 export interface ServingDeps {
-  store: ObjectStore;
-  inference: inferenceV1.InferenceServiceClient;
-  announcer: ReplicaAnnouncer;
-  engine: EngineProcessOptions;
+  deployments: deploymentV1.DeploymentServiceClient;
+  serving: {
+    /** How long a checkpoint's replica may take to be ready. */
+    readyTimeoutMs: number;
+    /** The replica is deleted by the deployment service when not renewed for this long (a crashed evaluation). */
+    leaseMs: number;
+  };
 }
 
 export interface ServedCheckpoint {
-  /** The catalog id the inference service routes to this checkpoint. */
+  /** The model id the inference service routes to this checkpoint's replica. */
   modelId: string;
   stop(): Promise<void>;
 }
 
-async function waitRoutable(inference: inferenceV1.InferenceServiceClient, modelId: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const res = await unary(inference.listModels({}));
-    if (res.models.some((m) => m.modelId === modelId && m.healthyReplicas > 0)) return;
-    if (Date.now() > deadline) throw new Error(`the inference service did not route ${modelId} within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const POLL_MS = 250;
 
 /**
- * Serves a checkpoint of the bucket for the length of an evaluation: downloads the HF directory, starts an engine
- * server on it under a unique name, announces the replica to the inference service (`deployment.replica.ready`) and
- * waits until it routes there. `stop()` withdraws it (`deployment.replica.removed`), stops the process and deletes
- * the download, whatever happened in between.
+ * Serves a checkpoint of the bucket for the length of an evaluation as a temporary deployment: the deployment service
+ * (the one owner of model-server replicas) starts the replica, and reports it ready once the inference service routes
+ * to it. The lease is renewed while the evaluation runs; `stop()` deletes the deployment. An evaluation service that
+ * dies stops renewing, so its replicas are removed once the lease lapses instead of being left behind.
  */
-export async function serveCheckpoint(deps: ServingDeps, objectPrefix: string, label: string): Promise<ServedCheckpoint> {
-  const root = await mkdtemp(join(tmpdir(), 'evaluation-model-'));
-  const suffix = randomUUID().slice(0, 8);
-  const modelId = `evaluation/${label}-${suffix}`;
-  const replicaId = `evaluation-${suffix}`;
-  const cleanups: (() => Promise<void>)[] = [() => rm(root, { recursive: true, force: true })];
+export async function serveCheckpoint(
+  deps: ServingDeps,
+  projectId: string,
+  objectPrefix: string,
+  label: string,
+): Promise<ServedCheckpoint> {
+  const { deployments, serving } = deps;
+  const created = await unary(
+    deployments.createTemporaryDeployment({ projectId, objectPrefix, label: label.slice(0, 120), leaseMs: serving.leaseMs }),
+  );
+  const id = created.deployment?.id ?? '';
+  let renewing: NodeJS.Timeout | undefined = setInterval(
+    () => void unary(deployments.renewTemporaryDeployment({ id })).catch(() => undefined),
+    Math.max(1_000, Math.floor(serving.leaseMs / 3)),
+  );
+  renewing.unref();
   const stop = async () => {
-    for (const c of cleanups.reverse()) await c().catch(() => undefined);
-    cleanups.length = 0;
+    if (!renewing) return;
+    clearInterval(renewing);
+    renewing = undefined;
+    await unary(deployments.deleteDeployment({ projectId, spaceId: '', id })).catch(() => undefined);
   };
   try {
-    const dir = join(root, 'model');
-    const files = await downloadPrefix(deps.store, objectPrefix, dir);
-    if (files === 0) throw new Error(`no checkpoint files under ${objectPrefix}`);
-    const engine = await startEngineProcess(dir, modelId, deps.engine);
-    cleanups.push(() => engine.stop());
-    await deps.announcer.ready({ modelId, url: engine.url, adapter: 'openai', replicaId, deploymentId: `evaluation:${label}` });
-    cleanups.push(() => deps.announcer.removed({ replicaId, modelId }));
-    await waitRoutable(deps.inference, modelId, deps.engine.startTimeoutMs);
-    return { modelId, stop };
+    const deadline = Date.now() + serving.readyTimeoutMs;
+    for (;;) {
+      const d = (await unary(deployments.getDeployment({ projectId, spaceId: '', id }))).deployment;
+      const status = d?.status;
+      if (d && status?.state === 'ready') return { modelId: d.modelId, stop };
+      if (status?.state === 'failed') throw new Error(`serving ${label} failed: ${status.failureMessage || status.messageText}`);
+      if (Date.now() > deadline) throw new Error(`serving ${label} was not ready within ${serving.readyTimeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
   } catch (err) {
     await stop();
     throw err;
