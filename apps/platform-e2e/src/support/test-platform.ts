@@ -95,6 +95,8 @@ export async function startTestPlatform(o: TestPlatformOptions = {}): Promise<Te
       PLATFORM_SDG_JOBS_SUBJECT_PREFIX: `e2e.${database}.jobs`,
       PLATFORM_TRAINING_JOBS_STREAM: `E2E_JOBS_TRAINING_${database}`,
       PLATFORM_TRAINING_JOBS_PREFIX: `e2e.${database}.training-jobs`,
+      PLATFORM_DEPLOYMENT_JOBS_STREAM: `E2E_JOBS_DEPLOYMENT_${database}`,
+      PLATFORM_DEPLOYMENT_JOBS_SUBJECT_PREFIX: `e2e.${database}.deployment-jobs`,
       ...o.env,
     },
   };
