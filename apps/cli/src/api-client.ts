@@ -1,5 +1,6 @@
 import { ApiError } from './api-error';
 import type { ApiConfig } from './config';
+import { sseData } from './sse';
 
 /** The gateway could not be reached at all (refused, DNS, TLS…). */
 export class ConnectionError extends Error {
@@ -31,6 +32,20 @@ export class ApiClient {
     await this.send('DELETE', path);
   }
 
+  /**
+   * POSTs and yields each server-sent event's JSON as it arrives (a streaming text route). An error answered before
+   * the stream starts is an ApiError, as for any other call.
+   */
+  async *stream<T = Json>(path: string, body: unknown, signal?: AbortSignal): AsyncGenerator<T> {
+    const token = await this.bearer();
+    const res = await this.open('POST', path, body, { authorization: `Bearer ${token}`, accept: 'text/event-stream' }, signal);
+    if (!res.ok || !res.body) {
+      const text = await res.text();
+      throw new ApiError('POST', path, res.status, parseBody(text, res.headers.get('content-type')));
+    }
+    for await (const data of sseData(res.body)) yield JSON.parse(data) as T;
+  }
+
   /** Exchanges the API key now, so a wrong key fails before any other work (an upload) is done. */
   async authenticate(): Promise<void> {
     await this.bearer();
@@ -53,22 +68,32 @@ export class ApiClient {
   }
 
   private async call(method: string, path: string, body: unknown, headers: Record<string, string>): Promise<unknown> {
-    const init: RequestInit = { method, headers: { accept: 'application/json', ...headers } };
-    if (body !== undefined) {
-      init.headers = { ...init.headers, 'content-type': 'application/json' };
-      init.body = JSON.stringify(body);
-    }
-    let res: Response;
-    try {
-      res = await fetch(`${this.config.url}${path}`, init);
-    } catch (err) {
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      throw new ConnectionError(`Cannot reach ${this.config.url}: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
-    }
+    const res = await this.open(method, path, body, headers);
     const text = await res.text();
     const parsed = parseBody(text, res.headers.get('content-type'));
     if (!res.ok) throw new ApiError(method, path, res.status, parsed);
     return parsed;
+  }
+
+  private async open(
+    method: string,
+    path: string,
+    body: unknown,
+    headers: Record<string, string>,
+    signal?: AbortSignal,
+  ): Promise<Response> {
+    const init: RequestInit = { method, headers: { accept: 'application/json', ...headers }, signal };
+    if (body !== undefined) {
+      init.headers = { ...init.headers, 'content-type': 'application/json' };
+      init.body = JSON.stringify(body);
+    }
+    try {
+      return await fetch(`${this.config.url}${path}`, init);
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      throw new ConnectionError(`Cannot reach ${this.config.url}: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
+    }
   }
 }
 

@@ -7,6 +7,7 @@ const io: Io = {
   errIsTty: process.stderr.isTTY === true,
   errStream: process.stderr,
   env: process.env,
+  input: process.stdin,
 };
 
 void run(process.argv.slice(2), io).then((code) => {

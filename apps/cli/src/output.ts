@@ -6,6 +6,8 @@ export interface Io {
   errIsTty: boolean;
   errStream: NodeJS.WritableStream;
   env: Readonly<Record<string, string | undefined>>;
+  /** What interactive verbs read (`model chat` without -q): stdin. */
+  input?: NodeJS.ReadableStream;
 }
 
 export type OutputFormat = 'table' | 'json';

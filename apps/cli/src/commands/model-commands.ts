@@ -4,6 +4,8 @@ import { clientFor, formatOf, outputOption, type CliContext } from '../context';
 import { renderJson } from '../output';
 import { collectionPath } from '../routes';
 import { modelDetails, modelTable } from '../views/model-view';
+import { addChatVerb } from './chat-session';
+import { addServeVerb } from './deployment-commands';
 import { addCancelVerb, addDeleteVerb, addListVerb, addWatchableGetVerb, type ResourceSpec } from './resource-verbs';
 
 const spec: ResourceSpec<ReceivedModel> = {
@@ -33,4 +35,6 @@ export function registerModelCommands(program: Command, ctx: CliContext): void {
   addWatchableGetVerb(model, ctx, spec);
   addCancelVerb(model, ctx, spec);
   addDeleteVerb(model, ctx, spec);
+  addServeVerb(model, ctx);
+  addChatVerb(model, ctx);
 }
