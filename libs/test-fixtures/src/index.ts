@@ -8,3 +8,5 @@ export { waitFor } from './wait-for';
 export { judgeRating, judgedAnswer, mtBenchJudge, wordShare } from './mt-bench-judge';
 export { startOpenAiTestServer, type OpenAiTestServer, type ServedCall, type TestModel } from './openai-test-server';
 export { createTestDatabase } from './test-database';
+export { ReplayServer, type RecordedExchange, type ReceivedRequest } from './kubernetes/replay-server';
+export { appsV1DeploymentSchema, batchV1JobSchema, coreV1ServiceSchema } from './kubernetes/manifest-schemas';

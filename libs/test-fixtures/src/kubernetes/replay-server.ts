@@ -1,10 +1,13 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** One recorded exchange with the Kubernetes API: what the client sent and what the API server answered. */
+/**
+ * One recorded exchange with the Kubernetes API (or another HTTP server a test replays): what the client sent and what
+ * the server answered. A `text` response is sent as is (`text/plain`: pod logs, Prometheus metrics); a `body` as JSON.
+ */
 export interface RecordedExchange {
   request: { method: string; path: string; query?: Record<string, string> };
-  response: { status: number; body: unknown };
+  response: { status: number; body?: unknown; text?: string };
 }
 
 export interface ReceivedRequest {
@@ -17,7 +20,7 @@ export interface ReceivedRequest {
 /**
  * Replays recorded exchanges in order. Each request must be the next recorded one (method, path and the recorded
  * query parameters); anything else is answered 500 and kept in `mismatches`, so a test sees exactly which call the
- * executor got wrong.
+ * client got wrong.
  */
 export class ReplayServer {
   readonly received: ReceivedRequest[] = [];
@@ -40,9 +43,9 @@ export class ReplayServer {
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
-      void this.handle(req).then(({ status, body }) => {
-        res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(body));
+      void this.handle(req).then(({ status, body, text }) => {
+        res.writeHead(status, { 'content-type': text !== undefined ? 'text/plain; charset=utf-8' : 'application/json' });
+        res.end(text ?? JSON.stringify(body));
       });
     });
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
@@ -53,16 +56,16 @@ export class ReplayServer {
     await new Promise<void>((r) => this.server?.close(() => r()));
   }
 
-  private async handle(req: IncomingMessage): Promise<{ status: number; body: unknown }> {
+  private async handle(req: IncomingMessage): Promise<RecordedExchange['response']> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const url = new URL(req.url ?? '/', 'http://x');
-    const text = Buffer.concat(chunks).toString('utf8');
+    const sent = Buffer.concat(chunks).toString('utf8');
     const got: ReceivedRequest = {
       method: req.method ?? '',
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
-      body: text ? (JSON.parse(text) as unknown) : undefined,
+      body: sent ? (JSON.parse(sent) as unknown) : undefined,
     };
     this.received.push(got);
     const want = this.exchanges[this.next];

@@ -3,16 +3,15 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatchV1Api, KubeConfig } from '@kubernetes/client-node';
 import { S3ObjectStore } from '@platform/object-store';
+import { batchV1JobSchema, ReplayServer, type RecordedExchange } from '@platform/test-fixtures';
 import Ajv from 'ajv';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import type { KubernetesSettings } from '../../training-config';
 import type { EpochCheckpoint, PhaseSpec } from '../executor';
 import { buildPhaseJob } from './job-manifest';
-import { batchV1JobSchema } from './job-schema';
 import { KubernetesExecutor } from './kubernetes-executor';
 import { JOB, MODEL_ID, NAMESPACE, conflictThenCanceled, createdAndCompleted, failedAfterBackoff } from './testing/recorded-job-exchanges';
-import { ReplayServer, type RecordedExchange } from './testing/replay-server';
 
 const WORKSPACE = join(__dirname, '../../../../..');
 const s3 = () => inject('s3');

@@ -1,4 +1,4 @@
-import type { RecordedExchange } from './replay-server';
+import type { RecordedExchange } from '@platform/test-fixtures';
 
 /**
  * Exchanges of a Job's life as the batch/v1 API answers them (bodies trimmed to the fields the executor reads, in
