@@ -23,6 +23,11 @@ import { SecretsController } from './secrets/secrets.controller';
 import { DataController, SDG_CLIENT } from './data/data.controller';
 import { ModelsController, TRAINING_CLIENT } from './models/models.controller';
 import { FineTuningsController } from './fine-tunings/fine-tunings.controller';
+import { CustomFoundationModelsController } from './deployments/custom-foundation-models.controller';
+import { DEPLOYMENT_CLIENT } from './deployments/deployment-client';
+import { DeploymentsController } from './deployments/deployments.controller';
+import { ModelAssetsController } from './deployments/model-assets.controller';
+import { DeploymentTextController } from './inference/deployment-text.controller';
 import { INFERENCE_CLIENT } from './inference/inference-client';
 import { ModelSpecsController } from './inference/model-specs.controller';
 import { OpenAiController } from './inference/openai/openai.controller';
@@ -64,7 +69,11 @@ import { SignIns } from './auth/sign-ins';
     DataController,
     ModelsController,
     FineTuningsController,
+    DeploymentsController,
+    ModelAssetsController,
+    CustomFoundationModelsController,
     TextController,
+    DeploymentTextController,
     ModelSpecsController,
     OpenAiController,
     LlamaStackController,
@@ -78,6 +87,7 @@ import { SignIns } from './auth/sign-ins';
     grpcClient(SDG_CLIENT, 'sdg'),
     grpcClient(SDG_GENERATION_CLIENT, 'sdg', { deadline: 'long' }),
     grpcClient(TRAINING_CLIENT, 'training'),
+    grpcClient(DEPLOYMENT_CLIENT, 'deployment'),
     grpcClient(EVALUATION_CLIENT, 'evaluation', { deadline: 'long' }),
     { provide: APP_GUARD, useClass: AuthGuard },
     // After the AuthGuard, which names the caller whose bucket a request is charged to.

@@ -2,3 +2,4 @@
 export * from './jobs';
 export * from './model-metrics';
 export * from './resources';
+export * from './deployments';

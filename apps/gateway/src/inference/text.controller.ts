@@ -8,12 +8,12 @@ import { ContainerAccessService } from '../access/container-access.service';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { requireVersion } from './api-version';
 import { authorizeScope } from './container-scope';
-import { sendEventStream } from './event-stream';
 import { EmbeddingsRequest, RerankRequest, TextChatRequest, TextGenerationRequest, TokenizationRequest } from './inference.dto';
 import { INFERENCE_CLIENT } from './inference-client';
 import { InferenceRpc } from './inference-rpc';
 import { chatRequest, embedRequest, generateRequest, rerankRequest, tokenizeRequest } from './to-grpc';
-import { chatChunkView, chatView, embeddingsView, generationView, rerankView, tokenizationView } from './watsonx-views';
+import { TextServing } from './text-serving';
+import { embeddingsView, rerankView, tokenizationView } from './watsonx-views';
 
 /** watsonx.ai text APIs: generation, chat (unary and SSE), embeddings, rerank and tokenization. */
 @ApiTags('Text generation and chat')
@@ -21,6 +21,7 @@ import { chatChunkView, chatView, embeddingsView, generationView, rerankView, to
 @Controller('ml/v1/text')
 export class TextController implements OnModuleInit {
   private inference!: InferenceRpc;
+  private serving!: TextServing;
 
   constructor(
     @Inject(INFERENCE_CLIENT) private readonly client: ClientGrpc,
@@ -29,6 +30,7 @@ export class TextController implements OnModuleInit {
 
   onModuleInit(): void {
     this.inference = new InferenceRpc(this.client);
+    this.serving = new TextServing(this.inference);
   }
 
   private async admit(
@@ -50,8 +52,7 @@ export class TextController implements OnModuleInit {
     @CurrentPrincipal() p: Principal,
   ) {
     await this.admit(version, body, p);
-    const req = generateRequest(body);
-    return generationView(await this.inference.generate(req), req.parameters?.returnOptions);
+    return this.serving.generation(generateRequest(body));
   }
 
   @Post('generation_stream')
@@ -65,22 +66,7 @@ export class TextController implements OnModuleInit {
     @Res() reply: FastifyReply,
   ) {
     await this.admit(version, body, p);
-    const req = generateRequest(body);
-    const ro = req.parameters?.returnOptions;
-    let last = { tokens: 0, input: 0 };
-    await sendEventStream(
-      reply,
-      this.inference.generateStream(req),
-      (item) => {
-        last = { tokens: item.result?.generatedTokenCount ?? last.tokens, input: item.result?.inputTokenCount || last.input };
-        return generationView(item, ro);
-      },
-      () => ({
-        model_id: req.modelId,
-        created_at: new Date().toISOString(),
-        results: [{ generated_text: '', generated_token_count: last.tokens, input_token_count: last.input, stop_reason: 'error' }],
-      }),
-    );
+    await this.serving.generationStream(reply, generateRequest(body));
   }
 
   @Post('chat')
@@ -93,7 +79,7 @@ export class TextController implements OnModuleInit {
     @CurrentPrincipal() p: Principal,
   ) {
     await this.admit(version, body, p);
-    return chatView(await this.inference.chat(chatRequest(body)));
+    return this.serving.chat(chatRequest(body));
   }
 
   @Post('chat_stream')
@@ -107,25 +93,7 @@ export class TextController implements OnModuleInit {
     @Res() reply: FastifyReply,
   ) {
     await this.admit(version, body, p);
-    const req = chatRequest(body);
-    let head = { id: '', created: Math.floor(Date.now() / 1000) };
-    await sendEventStream(
-      reply,
-      this.inference.chatStream(req),
-      (item) => {
-        head = { id: item.id, created: item.created };
-        return chatChunkView(item);
-      },
-      () => ({
-        id: head.id,
-        object: 'chat.completion.chunk',
-        model_id: req.modelId,
-        model: req.modelId,
-        created: head.created,
-        created_at: new Date().toISOString(),
-        choices: [{ index: 0, delta: { content: '' }, finish_reason: 'error' }],
-      }),
-    );
+    await this.serving.chatStream(reply, chatRequest(body));
   }
 
   @Post('embeddings')

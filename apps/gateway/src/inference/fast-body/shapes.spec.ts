@@ -2,10 +2,19 @@ import 'reflect-metadata';
 import { ValidationPipe, type Type } from '@nestjs/common';
 import { describe, expect, it } from 'vitest';
 import { EmbeddingsRequest, RerankRequest, TextChatRequest, TextGenerationRequest, TokenizationRequest } from '../inference.dto';
+import { DeploymentTextChatRequest, DeploymentTextGenerationRequest } from '../deployment-text.dto';
 import { ChatCompletionRequest, CompletionRequest, OpenAiEmbeddingsRequest } from '../openai/openai.dto';
 import { chatCompletionShape, completionShape, openAiEmbeddingsShape } from './openai-shapes';
 import type { Check } from './shape';
-import { embeddingsShape, rerankShape, textChatShape, textGenerationShape, tokenizationShape } from './watsonx-shapes';
+import {
+  deploymentTextChatShape,
+  deploymentTextGenerationShape,
+  embeddingsShape,
+  rerankShape,
+  textChatShape,
+  textGenerationShape,
+  tokenizationShape,
+} from './watsonx-shapes';
 
 /** class-validator as the gateway runs it, except that a field the whitelist would strip is an error. */
 const strict = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, validateCustomDecorators: true });
@@ -138,6 +147,27 @@ const cases: { dto: Type<unknown>; check: Check; valid: unknown[]; other: unknow
       { ...P, model_id: 'm', messages: [{ role: 'user' }], stop: ['a', 'b', 'c', 'd', 'e'] },
       { ...P, model_id: 'm', messages: [{ role: 'user' }], tool_choice: [] },
     ],
+  },
+  {
+    dto: DeploymentTextGenerationRequest,
+    check: deploymentTextGenerationShape,
+    valid: [
+      { input: 'how far is paris from bangalore:\n', parameters: { max_new_tokens: 100 } },
+      { space_id: 's', input: 'x', moderations: { pii: { output: { enabled: true }, mask: { remove_entity_value: true } } } },
+    ],
+    other: [
+      { parameters: { max_new_tokens: 100 } },
+      { input: 'x', model_id: 'm' },
+      { input: 'x', parameters: { prompt_variables: { name: 'joe' } } },
+      { input: 'x', parameters: { top_k: 0 } },
+      { input: 2 },
+    ],
+  },
+  {
+    dto: DeploymentTextChatRequest,
+    check: deploymentTextChatShape,
+    valid: [{ messages: [{ role: 'user', content: 'hi' }], max_tokens: 5, temperature: 0 }],
+    other: [{ messages: [] }, { model_id: 'm', messages: [{ role: 'user', content: 'hi' }] }, { messages: [{ role: 'user' }], n: 17 }],
   },
   {
     dto: EmbeddingsRequest,

@@ -63,10 +63,12 @@ const textGenParameters = object({
   return_options: optional(returnOptions),
 });
 
-export const textGenerationShape: Check = object(
-  { ...scoped, input: string, model_id: name(300), parameters: optional(textGenParameters), moderations: optional(moderations) },
-  ['input', 'model_id'],
-);
+const textGenerationFields = { ...scoped, input: string, parameters: optional(textGenParameters), moderations: optional(moderations) };
+
+export const textGenerationShape: Check = object({ ...textGenerationFields, model_id: name(300) }, ['input', 'model_id']);
+
+/** A deployment's generation names no model (the deployment's own); without `input` class-validator answers. */
+export const deploymentTextGenerationShape: Check = object(textGenerationFields, ['input']);
 
 export const chatMessageShape: Check = object(
   {
@@ -79,33 +81,33 @@ export const chatMessageShape: Check = object(
   ['role'],
 );
 
-export const textChatShape: Check = object(
-  {
-    ...scoped,
-    model_id: name(300),
-    messages: array(chatMessageShape, 1),
-    tools: optional(array(record)),
-    tool_choice_option: optional(oneOf(['none', 'auto', 'required'])),
-    tool_choice: optional(record),
-    frequency_penalty: optional(number(-2, 2)),
-    presence_penalty: optional(number(-2, 2)),
-    logit_bias: optional(record),
-    logprobs: optional(boolean),
-    top_logprobs: optional(int(0, 20)),
-    max_tokens: optional(int(0)),
-    max_completion_tokens: optional(int(0)),
-    n: optional(int(1, 16)),
-    response_format: optional(record),
-    seed: optional(int()),
-    stop: optional(array(string, 0, 4)),
-    temperature: optional(number(0, 2)),
-    top_p: optional(number(0, 1)),
-    repetition_penalty: optional(number(1, 2)),
-    time_limit: optional(int(1)),
-    ...guidedOptions,
-  },
-  ['model_id', 'messages'],
-);
+const textChatFields = {
+  ...scoped,
+  messages: array(chatMessageShape, 1),
+  tools: optional(array(record)),
+  tool_choice_option: optional(oneOf(['none', 'auto', 'required'])),
+  tool_choice: optional(record),
+  frequency_penalty: optional(number(-2, 2)),
+  presence_penalty: optional(number(-2, 2)),
+  logit_bias: optional(record),
+  logprobs: optional(boolean),
+  top_logprobs: optional(int(0, 20)),
+  max_tokens: optional(int(0)),
+  max_completion_tokens: optional(int(0)),
+  n: optional(int(1, 16)),
+  response_format: optional(record),
+  seed: optional(int()),
+  stop: optional(array(string, 0, 4)),
+  temperature: optional(number(0, 2)),
+  top_p: optional(number(0, 1)),
+  repetition_penalty: optional(number(1, 2)),
+  time_limit: optional(int(1)),
+  ...guidedOptions,
+};
+
+export const textChatShape: Check = object({ ...textChatFields, model_id: name(300) }, ['model_id', 'messages']);
+
+export const deploymentTextChatShape: Check = object(textChatFields, ['messages']);
 
 export const embeddingsShape: Check = object(
   {

@@ -1,0 +1,155 @@
+import { Controller, HttpCode, Inject, Param, Post, Query, Res, type OnModuleInit } from '@nestjs/common';
+import type { ClientGrpc } from '@nestjs/microservices';
+import { ApiBody, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import type { FastifyReply } from 'fastify';
+import { PlatformError, unary } from '@platform/common';
+import { deploymentV1 } from '@platform/contracts';
+import { ContainerAccessService } from '../access/container-access.service';
+import { CurrentPrincipal, type Principal } from '../auth/principal';
+import { DEPLOYMENT_CLIENT } from '../deployments/deployment-client';
+import { requireVersion } from './api-version';
+import { DeploymentTextChatRequest, DeploymentTextGenerationRequest } from './deployment-text.dto';
+import { CheckedBody } from './fast-body/checked-body';
+import { deploymentTextChatShape, deploymentTextGenerationShape } from './fast-body/watsonx-shapes';
+import { INFERENCE_CLIENT } from './inference-client';
+import { InferenceRpc } from './inference-rpc';
+import { TextServing } from './text-serving';
+import { chatRequest, generateRequest } from './to-grpc';
+
+/** The deployment a text request goes to: its own pool, the container it is billed to, the model its answers name. */
+interface Target {
+  modelId: string;
+  projectId: string;
+  spaceId: string;
+  shownModelId: string;
+}
+
+const codeOf = (err: unknown) => (err instanceof PlatformError ? err.grpcCode : (err as { code?: unknown } | null)?.code);
+
+/**
+ * watsonx.ai deployment inference, POST /ml/v1/deployments/{id_or_name}/text/generation, …/text/generation_stream,
+ * …/text/chat and …/text/chat_stream: generation and chat (unary and SSE) against a deployment's own replicas, named by
+ * its id or its serving name, with the same parameters, moderations and stream framing as /ml/v1/text/…. Access
+ * follows the deployment's project or space (viewer). A deployment the caller may not see answers exactly as one that
+ * does not exist (404), so ids and serving names of other projects do not leak. One that is still starting answers
+ * 503 `deployment_not_ready` (try again once its status.state is ready); one that failed answers 409
+ * `deployment_failed` with its failure message. While a deployment is `updating` (a swap) the replicas serving it
+ * answer.
+ */
+@ApiTags('Deployments')
+@ApiQuery({ name: 'version', required: true, example: '2024-05-31' })
+@ApiParam({ name: 'id_or_name', description: 'The deployment id or its serving name.' })
+@Controller('ml/v1/deployments/:id_or_name/text')
+export class DeploymentTextController implements OnModuleInit {
+  private serving!: TextServing;
+  private deployments!: deploymentV1.DeploymentServiceClient;
+
+  constructor(
+    @Inject(INFERENCE_CLIENT) private readonly inferenceClient: ClientGrpc,
+    @Inject(DEPLOYMENT_CLIENT) private readonly deploymentClient: ClientGrpc,
+    private readonly access: ContainerAccessService,
+  ) {}
+
+  onModuleInit(): void {
+    this.serving = new TextServing(new InferenceRpc(this.inferenceClient));
+    this.deployments = this.deploymentClient.getService<deploymentV1.DeploymentServiceClient>(deploymentV1.DEPLOYMENT_SERVICE_NAME);
+  }
+
+  /** The deployment, if it exists, the caller may use it and it serves; else the answer the class comment gives. */
+  private async target(version: string | undefined, idOrName: string, p: Principal): Promise<Target> {
+    requireVersion(version);
+    const unknown = () => PlatformError.notFound(`The deployment '${idOrName}' was not found.`, 'deployment_not_found');
+    let d: deploymentV1.Deployment | undefined;
+    try {
+      d = (await unary(this.deployments.resolveDeployment({ idOrName }))).deployment;
+      if (d) await this.access.check(d.spaceId ? 'space' : 'project', d.spaceId || d.projectId, p, 'viewer');
+    } catch (err) {
+      const code = codeOf(err);
+      if (code === GrpcStatus.NOT_FOUND || code === GrpcStatus.PERMISSION_DENIED) throw unknown();
+      throw err;
+    }
+    if (!d) throw unknown();
+    const state = d.status?.state;
+    if (state === 'failed')
+      throw new PlatformError(
+        GrpcStatus.ABORTED,
+        'deployment_failed',
+        `The deployment '${idOrName}' failed: ${d.status?.failureMessage || 'no replica could start'}. Update or delete it.`,
+      );
+    if (state !== 'ready' && state !== 'updating')
+      throw new PlatformError(
+        GrpcStatus.UNAVAILABLE,
+        'deployment_not_ready',
+        `The deployment '${idOrName}' is ${state || 'initializing'}, not ready yet; try again once its status.state is ready.`,
+      );
+    return { modelId: d.modelId, projectId: d.projectId, spaceId: d.spaceId, shownModelId: d.baseModelId || d.modelId };
+  }
+
+  private static generation(body: DeploymentTextGenerationRequest, t: Target) {
+    if (body.input === undefined) throw PlatformError.invalid('input is required.', 'input');
+    return generateRequest({ ...body, input: body.input, model_id: t.modelId, project_id: t.projectId, space_id: t.spaceId });
+  }
+
+  private static chat(body: DeploymentTextChatRequest, t: Target) {
+    return chatRequest({ ...body, model_id: t.modelId, project_id: t.projectId, space_id: t.spaceId });
+  }
+
+  @Post('generation')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Generate text with a deployment (viewer role on its project or space)' })
+  @ApiBody({ type: DeploymentTextGenerationRequest })
+  async generation(
+    @Query('version') version: string | undefined,
+    @Param('id_or_name') idOrName: string,
+    @CheckedBody(DeploymentTextGenerationRequest, deploymentTextGenerationShape) body: DeploymentTextGenerationRequest,
+    @CurrentPrincipal() p: Principal,
+  ) {
+    const t = await this.target(version, idOrName, p);
+    return this.serving.generation(DeploymentTextController.generation(body, t), t.shownModelId);
+  }
+
+  @Post('generation_stream')
+  @ApiProduces('text/event-stream')
+  @ApiOperation({ summary: 'Generate text with a deployment as a stream of server-sent events' })
+  @ApiBody({ type: DeploymentTextGenerationRequest })
+  async generationStream(
+    @Query('version') version: string | undefined,
+    @Param('id_or_name') idOrName: string,
+    @CheckedBody(DeploymentTextGenerationRequest, deploymentTextGenerationShape) body: DeploymentTextGenerationRequest,
+    @CurrentPrincipal() p: Principal,
+    @Res() reply: FastifyReply,
+  ) {
+    const t = await this.target(version, idOrName, p);
+    await this.serving.generationStream(reply, DeploymentTextController.generation(body, t), t.shownModelId);
+  }
+
+  @Post('chat')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Chat with a deployment' })
+  @ApiBody({ type: DeploymentTextChatRequest })
+  async chat(
+    @Query('version') version: string | undefined,
+    @Param('id_or_name') idOrName: string,
+    @CheckedBody(DeploymentTextChatRequest, deploymentTextChatShape) body: DeploymentTextChatRequest,
+    @CurrentPrincipal() p: Principal,
+  ) {
+    const t = await this.target(version, idOrName, p);
+    return this.serving.chat(DeploymentTextController.chat(body, t), t.shownModelId);
+  }
+
+  @Post('chat_stream')
+  @ApiProduces('text/event-stream')
+  @ApiOperation({ summary: 'Chat with a deployment, streaming server-sent events' })
+  @ApiBody({ type: DeploymentTextChatRequest })
+  async chatStream(
+    @Query('version') version: string | undefined,
+    @Param('id_or_name') idOrName: string,
+    @CheckedBody(DeploymentTextChatRequest, deploymentTextChatShape) body: DeploymentTextChatRequest,
+    @CurrentPrincipal() p: Principal,
+    @Res() reply: FastifyReply,
+  ) {
+    const t = await this.target(version, idOrName, p);
+    await this.serving.chatStream(reply, DeploymentTextController.chat(body, t), t.shownModelId);
+  }
+}
