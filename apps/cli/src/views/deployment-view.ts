@@ -1,7 +1,10 @@
 import type { ReceivedDeployment } from '../received';
 import { renderFields, renderTable } from '../output';
 
-const servingName = (d: ReceivedDeployment) => d.entity?.online?.parameters?.serving_name;
+const servingName = (d: ReceivedDeployment) => {
+  const name = d.entity?.online?.parameters?.serving_name;
+  return typeof name === 'string' ? name : undefined;
+};
 
 /** Why a deployment failed: the status message, else the failure's first error. */
 export function failureText(d: ReceivedDeployment): string | undefined {
