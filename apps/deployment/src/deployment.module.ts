@@ -1,15 +1,23 @@
 import { Module } from '@nestjs/common';
 import type { ClientGrpc } from '@nestjs/microservices';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import { grpcClient } from '@platform/common';
 import { inferenceV1 } from '@platform/contracts';
+import { OutboxRelay } from '@platform/events';
 import { PlatformServiceModule } from '@platform/service';
+import type { DataSource } from 'typeorm';
 import { ModelAssetEntity } from './assets/model-asset.entity';
 import { DeploymentConfig } from './deployment.config';
+import { DeploymentGrpcController } from './deployment.grpc-controller';
 import { DEPLOYMENT_SCHEMA, INFERENCE, INFERENCE_CLIENT, KEEPER_QUEUE, PROMPT_TEMPLATES } from './deployment.tokens';
+import { DeploymentChangesService } from './deployments/deployment-changes.service';
 import { DeploymentEntity } from './deployments/deployment.entity';
+import { DeploymentStore } from './deployments/deployment-store';
+import { DeploymentsService } from './deployments/deployments.service';
 import { NoPromptTemplates } from './deployments/prompt-templates';
+import { TemporaryDeploymentsService } from './deployments/temporary-deployments.service';
 import { DeploymentSchema1763900000600 } from './migrations/1763900000600-deployment-schema';
-import { keeperJobSubjects } from './replicas/keeper-queue';
+import { keeperJobSubjects, type KeeperQueueConfig } from './replicas/keeper-queue';
 import { ReplicaEntity } from './replicas/replica.entity';
 
 /**
@@ -34,7 +42,7 @@ import { ReplicaEntity } from './replicas/replica.entity';
       objectStore: true,
     }),
   ],
-  controllers: [],
+  controllers: [DeploymentGrpcController],
   providers: [
     { provide: KEEPER_QUEUE, inject: [DeploymentConfig.token], useFactory: (c: DeploymentConfig) => c.queue },
     grpcClient(INFERENCE_CLIENT, 'inference'),
@@ -44,6 +52,14 @@ import { ReplicaEntity } from './replicas/replica.entity';
       useFactory: (c: ClientGrpc) => c.getService<inferenceV1.InferenceServiceClient>(inferenceV1.INFERENCE_SERVICE_NAME),
     },
     { provide: PROMPT_TEMPLATES, useFactory: () => new NoPromptTemplates() },
+    {
+      provide: DeploymentStore,
+      inject: [getDataSourceToken(), OutboxRelay, KEEPER_QUEUE],
+      useFactory: (db: DataSource, relay: OutboxRelay, queue: KeeperQueueConfig) => new DeploymentStore(db, relay, queue),
+    },
+    DeploymentsService,
+    DeploymentChangesService,
+    TemporaryDeploymentsService,
   ],
 })
 export class DeploymentModule {}
