@@ -101,8 +101,8 @@ export class InferenceGrpcController implements inferenceV1.InferenceServiceCont
     return tokenize(this.pools, this.tokenizer, req, callSignal(call));
   }
 
-  listModels(): inferenceV1.ListModelsResponse {
-    return listModels(this.pools);
+  listModels(req: inferenceV1.ListModelsRequest): inferenceV1.ListModelsResponse {
+    return listModels(this.pools, req);
   }
 
   scoreContinuations(

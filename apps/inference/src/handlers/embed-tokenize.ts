@@ -73,10 +73,14 @@ export async function tokenize(
   return { modelId: req.modelId, tokenCount: res.count, tokens: req.returnTokens ? res.tokens : [] };
 }
 
-/** The catalog's raw material: what each pool can do and how many replicas it has. */
-export function listModels(pools: PoolRegistry): inferenceV1.ListModelsResponse {
+/**
+ * The catalog's raw material: what each pool can do and how many replicas it has. A deployment's own pool is left out
+ * unless `includeDeployments` asks for it (then it names its deployment): it is reached through the deployment's routes.
+ */
+export function listModels(pools: PoolRegistry, req: inferenceV1.ListModelsRequest = {}): inferenceV1.ListModelsResponse {
+  const listed = req.includeDeployments ? pools.list() : pools.list().filter((p) => p.deploymentId === undefined);
   return {
-    models: pools.list().map((p) => {
+    models: listed.map((p) => {
       const kinds = new Set(p.replicas.map((r) => r.adapter.kind));
       return {
         modelId: p.modelId,
@@ -86,6 +90,7 @@ export function listModels(pools: PoolRegistry): inferenceV1.ListModelsResponse 
         healthyReplicas: p.healthyCount,
         provider: kinds.has('tgi') && !kinds.has('openai') ? 'text-generation-inference' : 'platform',
         parameterCount: p.parameterCount,
+        ...(p.deploymentId !== undefined ? { deploymentId: p.deploymentId } : {}),
       };
     }),
   };

@@ -64,11 +64,15 @@ export class PoolRegistry {
     return pool;
   }
 
-  /** Registers a replica for a model (configuration, discovery, runtime announcements); creates the pool if new. */
-  addReplica(modelId: string, replica: Replica): Pool {
+  /**
+   * Registers a replica for a model (configuration, discovery, runtime announcements); creates the pool if new, as the
+   * pool of `deploymentId` when a deployment's announcement creates it (a pool keeps what it was created as).
+   */
+  addReplica(modelId: string, replica: Replica, deploymentId?: string): Pool {
     let pool = this.pools.get(modelId);
     if (!pool) {
       pool = new Pool(modelId, this.config.defaultLimits);
+      pool.deploymentId = deploymentId;
       this.pools.set(modelId, pool);
     }
     pool.add(replica);

@@ -8,6 +8,11 @@ export class Pool {
   maxModelLen?: number;
   /** The model's weight count, when a replica's server reported it at discovery. */
   parameterCount?: number;
+  /**
+   * Set on a deployment's own pool: the deployment whose announcement created it. Such pools serve that deployment's
+   * routes only and stay out of the model catalog.
+   */
+  deploymentId?: string;
 
   constructor(
     readonly modelId: string,

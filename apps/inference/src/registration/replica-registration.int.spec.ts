@@ -72,8 +72,11 @@ describe('runtime replica registration over NATS', () => {
   async function publish(event: { id: string; subject: string }): Promise<void> {
     await js.publish(event.subject, encodeEvent(event as Parameters<typeof encodeEvent>[0]), { msgID: event.id });
   }
-  const models = async (i: Instance) => (await firstValueFrom(i.client.service.listModels({}, new Metadata()))).models;
+  const models = async (i: Instance, includeDeployments = true) =>
+    (await firstValueFrom(i.client.service.listModels({ includeDeployments }, new Metadata()))).models;
   const modelOf = async (i: Instance, id: string) => (await models(i)).find((m) => m.modelId === id);
+  /** What the catalog (foundation model specs, /openai/v1/models) lists: no deployment's own pool. */
+  const catalogIds = async (i: Instance) => (await models(i, false)).map((m) => m.modelId);
   const generate = (i: Instance, modelId: string, maxNewTokens = 3) =>
     firstValueFrom(
       i.client.service.generate(
@@ -122,7 +125,7 @@ describe('runtime replica registration over NATS', () => {
     expect(await res.json()).toMatchObject({ status: 'ok', checks: { nats: 'ok', replica_registrations: 'ok' } });
   });
 
-  it('a ready announcement for a new model creates its pool, in the catalog, served by the announced server', async () => {
+  it("a deployment's ready announcement creates the deployment's own pool, served by the announced server, outside the catalog", async () => {
     const i = first!;
     expect(await modelOf(i, ANNOUNCED)).toBeUndefined();
     await ready({
@@ -135,7 +138,8 @@ describe('runtime replica registration over NATS', () => {
     });
     await expect
       .poll(() => modelOf(i, ANNOUNCED), { timeout: 30_000 })
-      .toMatchObject({ replicas: 1, healthyReplicas: 1, maxSequenceLength: 1024 });
+      .toMatchObject({ replicas: 1, healthyReplicas: 1, maxSequenceLength: 1024, deploymentId: 'dep-1' });
+    expect(await catalogIds(i)).toEqual([MODEL]);
     const [beforeA, beforeB] = [await served(a), await served(b)];
     expect((await generate(i, ANNOUNCED)).result?.stop).toBe(inferenceV1.StopReason.STOP_REASON_MAX_TOKENS);
     expect(await served(b)).toBe(beforeB + 1);
@@ -146,6 +150,8 @@ describe('runtime replica registration over NATS', () => {
     const i = first!;
     await ready({ modelId: MODEL, url: b.url, adapter: 'openai', replicaId: 'b-shared' });
     await expect.poll(() => modelOf(i, MODEL), { timeout: 30_000 }).toMatchObject({ replicas: 2, healthyReplicas: 2 });
+    expect((await modelOf(i, MODEL))?.deploymentId).toBeUndefined();
+    expect(await catalogIds(i)).toEqual([MODEL]);
     const before = await served(b);
     // Least-load routing spreads concurrent requests over both replicas.
     await Promise.all(Array.from({ length: 6 }, () => generate(i, MODEL, 20)));

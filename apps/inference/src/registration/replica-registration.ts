@@ -233,7 +233,7 @@ export class ReplicaRegistration {
     const candidate = new Replica(adapterFor(a.adapter, a.url), a.backendModel ?? a.modelId);
     // Out of rotation until its first probe passes (right away, then with every health tick).
     candidate.healthy = false;
-    const pool = this.o.pools.addReplica(a.modelId, candidate);
+    const pool = this.o.pools.addReplica(a.modelId, candidate, a.deploymentId);
     const owned = pool.replicas.includes(candidate);
     const replica = owned
       ? candidate
