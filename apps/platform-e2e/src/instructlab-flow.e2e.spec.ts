@@ -1,7 +1,12 @@
+import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { WatsonXAI } from '@ibm-cloud/watsonx-ai';
+import { BearerTokenAuthenticator } from 'ibm-cloud-sdk-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
+import { WORKSPACE_ROOT } from '@platform/launcher';
 import { createGitFixture, type GitFixture } from '@platform/test-fixtures';
 import { KNOWLEDGE_QNA, SKILL_QNA, tarGz } from './support/tarballs';
 import { uploadToTestBucket } from './support/test-bucket';
@@ -53,6 +58,8 @@ let token: string;
 let project: string;
 let docs: GitFixture;
 let docsCommit: string;
+/** The completed model job, which the deployment test at the end serves. */
+let completedModelId: string | undefined;
 
 async function settle(path: string, timeoutMs: number): Promise<Job> {
   const deadline = Date.now() + timeoutMs;
@@ -252,5 +259,92 @@ describe('taxonomy → data → model on the built-in engine', () => {
     expect(under('model').map((k) => k.split('/').at(-1))).toEqual(
       expect.arrayContaining(['config.json', 'model.safetensors', 'tokenizer.json']),
     );
+    completedModelId = model.body.id;
   }, 1_500_000);
+});
+
+describe('model → deployment → generation', () => {
+  const VERSION = '2024-05-31';
+
+  function ilab(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ILAB_')));
+    return new Promise((resolve, reject) => {
+      const child = spawn(join(WORKSPACE_ROOT, 'node_modules', '.bin', 'ilab'), args, {
+        env: { ...env, ILAB_URL: platform.url, ILAB_TOKEN: token, ILAB_PROJECT_ID: project },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  }
+
+  it('serves the completed model through the official SDK and through ilab model serve / chat', async () => {
+    expect(completedModelId, 'the flow above completed a model').toBeDefined();
+    const modelId = completedModelId as string;
+    const wx = WatsonXAI.newInstance({
+      version: VERSION,
+      serviceUrl: platform.url,
+      authenticator: new BearerTokenAuthenticator({ bearerToken: token }),
+    });
+    const asset = await wx.createModel({ name: 'flow-model', projectId: project, type: 'fine_tune_1.0', trainingId: modelId });
+    expect(asset.result.entity).toMatchObject({ type: 'fine_tune_1.0' });
+    const servingName = `flow_${modelId.slice(0, 8)}`;
+    const created = await wx.createDeployment({
+      name: 'flow-deployment',
+      projectId: project,
+      asset: { id: asset.result.metadata!.id },
+      online: { parameters: { serving_name: servingName } },
+      hardwareSpec: { id: 'PLATFORM-CPU' },
+    });
+    const deploymentId = created.result.metadata!.id;
+    expect(created.result.entity?.deployed_asset_type).toBe('fine_tune');
+    const started = Date.now();
+    for (;;) {
+      const status = (await wx.getDeployment({ deploymentId, projectId: project })).result.entity?.status;
+      if (status?.state === 'ready') break;
+      if (status?.state === 'failed' || Date.now() - started > 300_000) throw new Error(`deployment not ready: ${JSON.stringify(status)}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    console.log(`instructlab flow deployment ready in ${Date.now() - started} ms`);
+    const params = { input: 'What is the Sun?', parameters: { decoding_method: 'greedy' as const, max_new_tokens: 8 } };
+    const byId = await wx.deploymentGenerateText({ idOrName: deploymentId, ...params });
+    expect(byId.result.results[0]).toMatchObject({ generated_token_count: expect.any(Number) });
+    expect(byId.result.results[0].generated_token_count).toBeGreaterThan(0);
+    const byName = await wx.deploymentGenerateText({ idOrName: servingName, ...params });
+    expect(byName.result.results[0].generated_text).toBe(byId.result.results[0].generated_text);
+    const events: WatsonXAI.ObjectStreamed<WatsonXAI.TextGenResponse>[] = [];
+    for await (const e of await wx.deploymentGenerateTextStream({ idOrName: servingName, ...params, returnObject: true })) events.push(e);
+    expect(events.map((e) => e.data.results[0].generated_text).join('')).toBe(byId.result.results[0].generated_text);
+    console.log(`instructlab flow deployment answers: ${JSON.stringify(byId.result.results[0].generated_text)}`);
+
+    // The same model through the CLI: asset and deployment in one command, then a one-shot chat by serving name.
+    const cliName = `flow_cli_${modelId.slice(0, 8)}`;
+    const served = await ilab(['model', 'serve', '--model-id', modelId, '--serving-name', cliName, '--interval', '0.5']);
+    expect(served.code, served.stderr).toBe(0);
+    expect(served.stderr).toMatch(/ ready {2}\d+s$/m);
+    expect(served.stdout).toMatch(/^State\s+ready$/m);
+    expect(served.stdout).toContain(`${platform.url}/ml/v1/deployments/${cliName}/text/generation`);
+    const chat = await ilab([
+      'model',
+      'chat',
+      '--deployment',
+      cliName,
+      '-q',
+      'What is the Sun?',
+      '--max-tokens',
+      '8',
+      '--temperature',
+      '0',
+    ]);
+    expect(chat.code, chat.stderr).toBe(0);
+    expect(chat.stdout.trim().length).toBeGreaterThan(0);
+    const cliId = /^ID\s+(\S+)$/m.exec(served.stdout)?.[1] as string;
+    expect((await ilab(['deployment', 'delete', '--id', cliId])).code).toBe(0);
+    await wx.deleteDeployment({ deploymentId, projectId: project });
+    await expect(wx.getDeployment({ deploymentId, projectId: project })).rejects.toMatchObject({ status: 404 });
+  }, 600_000);
 });
