@@ -1,4 +1,14 @@
-import { defineConfig, enumSetting, intSetting, optionalSetting, stringSetting, type ConfigOf } from '@platform/common';
+import {
+  defineConfig,
+  enumSetting,
+  intSetting,
+  jsonSetting,
+  listSetting,
+  optionalSetting,
+  stringSetting,
+  type ConfigOf,
+} from '@platform/common';
+import { podSpecPatch } from './replicas/kubernetes/pod-spec-patch';
 
 /** The deployment service's settings, read once at start-up. */
 export const DeploymentConfig = defineConfig('deployment', {
@@ -40,6 +50,29 @@ export const DeploymentConfig = defineConfig('deployment', {
     /** Downloaded weights and replica logs; default `<PLATFORM_DATA_DIR or the OS temp dir>/deployments`. */
     workDir: optionalSetting('PLATFORM_DEPLOYMENT_WORK_DIR'),
     dataDir: optionalSetting('PLATFORM_DATA_DIR'),
+  },
+  /** `kubernetes`: one Deployment + Service per replica in `namespace` (see deploy/README.md, "Deployments"). */
+  kubernetes: {
+    namespace: stringSetting('PLATFORM_DEPLOYMENT_K8S_NAMESPACE', { default: 'default' }),
+    /** The model server of GPU specs; PLATFORM-CPU replicas run the platform's own engine server (`engineImage`). */
+    server: enumSetting('PLATFORM_DEPLOYMENT_K8S_SERVER', ['vllm', 'tgi'], { default: 'vllm' }),
+    vllmImage: stringSetting('PLATFORM_DEPLOYMENT_K8S_VLLM_IMAGE', { default: 'vllm/vllm-openai:v0.11.0' }),
+    tgiImage: stringSetting('PLATFORM_DEPLOYMENT_K8S_TGI_IMAGE', { default: 'ghcr.io/huggingface/text-generation-inference:3.3.5' }),
+    /** The platform image (the repository's Dockerfile), for engine-server replicas. */
+    engineImage: stringSetting('PLATFORM_DEPLOYMENT_K8S_ENGINE_IMAGE', { default: 'registry.example.com/llm-platform:1.0' }),
+    /** The init container copying the model from the bucket (`aws s3 cp`). */
+    initImage: stringSetting('PLATFORM_DEPLOYMENT_K8S_INIT_IMAGE', { default: 'amazon/aws-cli:2.17.0' }),
+    /** The Secret with the PLATFORM_S3_* keys the init container reads (the trainer Jobs' platform-s3). */
+    s3Secret: stringSetting('PLATFORM_DEPLOYMENT_K8S_S3_SECRET', { default: 'platform-s3' }),
+    /** The replica pods' service account; empty: the namespace's default. */
+    serviceAccount: stringSetting('PLATFORM_DEPLOYMENT_K8S_SERVICE_ACCOUNT', { default: '' }),
+    /** Image pull, model copy and weight loading together; past it the replica failed to start. */
+    startTimeoutMs: intSetting('PLATFORM_DEPLOYMENT_K8S_START_TIMEOUT_MS', { default: 1_800_000, min: 1_000 }),
+    pollMs: intSetting('PLATFORM_DEPLOYMENT_K8S_POLL_MS', { default: 2_000, min: 1 }),
+    /** Merged into every replica's pod spec (JSON): node selectors, tolerations, image pull secrets, … */
+    podSpecPatch: jsonSetting('PLATFORM_DEPLOYMENT_K8S_POD_SPEC_PATCH', podSpecPatch, { default: {} }),
+    /** More model-server flags, comma-separated (`--gpu-memory-utilization=0.85,--enable-prefix-caching`). */
+    serverArgs: listSetting('PLATFORM_DEPLOYMENT_K8S_SERVER_ARGS'),
   },
   /**
    * `external`: `[{"model_id","url","adapter":"openai"|"tgi","backend_model"}]`: running servers an operator
