@@ -13,6 +13,8 @@ export interface ReplicaSpec {
   hardware: HardwareProfile;
   /** `online.parameters.foundation_model.max_sequence_length`, when the user set one. */
   maxSequenceLength?: number;
+  /** The custom foundation model id of the deployed asset, when it has one (`external` finds its endpoint by it). */
+  foundationModelId?: string;
 }
 
 /** A replica that answers: where, through which adapter, and how to find it again (stored in the replica row). */
