@@ -1,0 +1,107 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { freePort } from '@platform/infra';
+import { waitFor } from '@platform/test-fixtures';
+import { Client } from 'pg';
+
+const WORKSPACE = resolve(__dirname, '../../../../..');
+
+export interface TrainingServiceChild {
+  grpcUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real training service (API only: no workers) from its TypeScript entry, on free ports, in a process group of
+ * its own; `env` names its database, NATS, bucket and the spec's own event and job streams.
+ */
+export async function startTrainingService(env: NodeJS.ProcessEnv): Promise<TrainingServiceChild> {
+  const grpcPort = await freePort();
+  const opsPort = await freePort();
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(WORKSPACE, 'apps/training/src/main.ts')], {
+    cwd: WORKSPACE,
+    env: {
+      ...process.env,
+      ...env,
+      PLATFORM_TRAINING_WORKERS: '0',
+      PLATFORM_TRAINING_GRPC_URL: `127.0.0.1:${grpcPort}`,
+      PLATFORM_TRAINING_OPS_PORT: String(opsPort),
+      SWC_NODE_PROJECT: join(WORKSPACE, 'tsconfig.json'),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let out = '';
+  const keep = (b: Buffer) => (out = (out + b.toString()).slice(-20_000));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  try {
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`training exited with ${child.exitCode}:\n${out.slice(-4000)}`);
+        const res = await fetch(`http://127.0.0.1:${opsPort}/health`, { signal: AbortSignal.timeout(1000) }).catch(() => undefined);
+        return res?.status === 200;
+      },
+      150_000,
+      250,
+    );
+  } catch (err) {
+    if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    throw new Error(`${(err as Error).message}\n${out.slice(-4000)}`);
+  }
+  return {
+    grpcUrl: `127.0.0.1:${grpcPort}`,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const kill = setTimeout(() => child.pid && process.kill(-child.pid, 'SIGKILL'), 15_000);
+      child.kill('SIGTERM');
+      await exited;
+      clearTimeout(kill);
+    },
+  };
+}
+
+/** The resolved hyperparameters a job row holds (the training service's own shape). */
+const HYPERPARAMETERS = {
+  mode: 'full',
+  phase1: { epochs: 1, learningRate: 1e-3 },
+  phase2: { epochs: 1, learningRate: 5e-4 },
+  batchSize: 4,
+  maxSeqLen: 256,
+  loraRank: 8,
+  loraAlpha: 16,
+  warmupSteps: 0,
+  seed: 42,
+};
+
+/** A training job row as the training worker leaves it (the training service's own table). */
+export async function seedModelJob(
+  databaseUrl: string,
+  o: { projectId: string; status: 'completed' | 'running' | 'failed'; baseModel?: string },
+): Promise<string> {
+  const id = randomUUID();
+  const c = new Client({ connectionString: databaseUrl });
+  await c.connect();
+  try {
+    await c.query(
+      `INSERT INTO training.model_jobs (id, project_id, name, base_model, data_id, taxonomy_id, status, state, created_by, executor,
+         hyperparameters, completed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 'test', 'builtin', $8, CASE WHEN $7 = 'running' THEN NULL ELSE now() END)`,
+      [
+        id,
+        o.projectId,
+        `job-${id.slice(0, 8)}`,
+        o.baseModel ?? 'ibm-granite/granite-7b-lab',
+        randomUUID(),
+        randomUUID(),
+        o.status,
+        JSON.stringify(HYPERPARAMETERS),
+      ],
+    );
+  } finally {
+    await c.end();
+  }
+  return id;
+}
