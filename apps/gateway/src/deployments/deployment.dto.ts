@@ -139,7 +139,7 @@ export class CreateDeploymentRequest extends ResourceFieldsDto {
 
 /** The paths the seed lets a PATCH change (and what is under them: `/online/parameters/serving_name`, `/tags/0`). */
 const PATCH_PATH =
-  /^\/(name|description|tags|custom|online|asset|prompt_template|hardware_spec|hardware_request|base_model_id)(\/[A-Za-z0-9_~.-]{1,64}){0,3}$/;
+  /^\/(name|description|tags|custom|online|asset|prompt_template|hardware_spec|hardware_request|base_model_id)(\/[A-Za-z0-9_~-][A-Za-z0-9_~.-]{0,63}){0,3}$/;
 
 /** One RFC 6902 operation of PATCH /ml/v4/deployments/{id}; what it may set is the deployment service's to judge. */
 export class DeploymentPatchOperation {

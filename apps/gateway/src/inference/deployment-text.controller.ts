@@ -52,7 +52,7 @@ export class DeploymentTextController implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.serving = new TextServing(new InferenceRpc(this.inferenceClient));
+    this.serving = new TextServing(new InferenceRpc(this.inferenceClient, 'deployments'));
     this.deployments = this.deploymentClient.getService<deploymentV1.DeploymentServiceClient>(deploymentV1.DEPLOYMENT_SERVICE_NAME);
   }
 

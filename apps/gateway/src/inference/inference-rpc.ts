@@ -1,5 +1,5 @@
 import type { ClientGrpc } from '@nestjs/microservices';
-import { plainServerStream, plainUnary, type PlainServerStream, type PlainUnary, type StreamSource } from '@platform/common';
+import { PlatformError, plainServerStream, plainUnary, type PlainServerStream, type PlainUnary, type StreamSource } from '@platform/common';
 import { inferenceV1 } from '@platform/contracts';
 
 /** The generated grpc-js client of inference.v1.InferenceService (the same object Nest wraps in rxjs). */
@@ -14,6 +14,15 @@ interface RawInferenceClient {
   listModels: PlainUnary<inferenceV1.ListModelsRequest, inferenceV1.ListModelsResponse>;
 }
 
+/** The model ids of deployments' own pools (the deployment service names each `deployments/<deployment id>`). */
+export const DEPLOYMENT_POOL_PREFIX = 'deployments/';
+
+/**
+ * Which pools a caller may name: the model catalog (the foundation-model, OpenAI and Llama Stack routes), or also
+ * deployments' own pools (only the deployment routes, which check the caller's access to the deployment first).
+ */
+export type PoolReach = 'catalog' | 'deployments';
+
 /**
  * The inference service for the hot text routes, called through the plain grpc-js client: promises and bare
  * streams instead of rxjs Observables, which cost a measurable share of the gateway's CPU per request. The client
@@ -23,28 +32,41 @@ interface RawInferenceClient {
 export class InferenceRpc {
   private readonly raw: RawInferenceClient;
 
-  constructor(client: ClientGrpc) {
+  constructor(
+    client: ClientGrpc,
+    private readonly reach: PoolReach = 'catalog',
+  ) {
     this.raw = client.getClientByServiceName<RawInferenceClient>(inferenceV1.INFERENCE_SERVICE_NAME);
   }
 
+  /**
+   * A deployment's pool named on a catalog route answers as a model that does not exist (the inference service's own
+   * words): its deployment's project or space decides who may use it, and only the deployment routes check that.
+   */
+  private admit<R extends { modelId: string }>(req: R): R {
+    if (this.reach === 'catalog' && req.modelId.startsWith(DEPLOYMENT_POOL_PREFIX))
+      throw PlatformError.notFound(`Model '${req.modelId}' is not supported.`, 'model_not_supported');
+    return req;
+  }
+
   generate(req: inferenceV1.GenerateRequest): Promise<inferenceV1.GenerateResponse> {
-    return plainUnary(this.raw, this.raw.generate, req);
+    return plainUnary(this.raw, this.raw.generate, this.admit(req));
   }
 
   chat(req: inferenceV1.ChatRequest): Promise<inferenceV1.ChatResponse> {
-    return plainUnary(this.raw, this.raw.chat, req);
+    return plainUnary(this.raw, this.raw.chat, this.admit(req));
   }
 
   embed(req: inferenceV1.EmbedRequest): Promise<inferenceV1.EmbedResponse> {
-    return plainUnary(this.raw, this.raw.embed, req);
+    return plainUnary(this.raw, this.raw.embed, this.admit(req));
   }
 
   rerank(req: inferenceV1.RerankRequest): Promise<inferenceV1.RerankResponse> {
-    return plainUnary(this.raw, this.raw.rerank, req);
+    return plainUnary(this.raw, this.raw.rerank, this.admit(req));
   }
 
   tokenize(req: inferenceV1.TokenizeRequest): Promise<inferenceV1.TokenizeResponse> {
-    return plainUnary(this.raw, this.raw.tokenize, req);
+    return plainUnary(this.raw, this.raw.tokenize, this.admit(req));
   }
 
   listModels(req: inferenceV1.ListModelsRequest): Promise<inferenceV1.ListModelsResponse> {
@@ -52,10 +74,10 @@ export class InferenceRpc {
   }
 
   generateStream(req: inferenceV1.GenerateStreamRequest): StreamSource<inferenceV1.GenerateStreamResponse> {
-    return plainServerStream(this.raw, this.raw.generateStream, req);
+    return plainServerStream(this.raw, this.raw.generateStream, this.admit(req));
   }
 
   chatStream(req: inferenceV1.ChatStreamRequest): StreamSource<inferenceV1.ChatStreamResponse> {
-    return plainServerStream(this.raw, this.raw.chatStream, req);
+    return plainServerStream(this.raw, this.raw.chatStream, this.admit(req));
   }
 }
