@@ -54,9 +54,18 @@ function required(field: string, useCase: string): PlatformError {
   return PlatformError.invalid(`${field} is required in ${useCase}.`, field);
 }
 
+/** A field the request sets (proto3 `optional`: absent arrives as undefined, or null from some decoders). */
+const given = <T>(v: T | null | undefined): v is T => v !== undefined && v !== null;
+const orUndefined = <T>(v: T | null | undefined): T | undefined => (given(v) ? v : undefined);
+
 /** Which use case the request is, from the reference fields it sets; each forbids the others' fields. */
 function shapeOf(req: deploymentV1.CreateDeploymentRequest): CreateShape {
-  const { assetId, promptTemplateId, baseModelId, baseDeploymentId } = req;
+  const [assetId, promptTemplateId, baseModelId, baseDeploymentId] = [
+    req.assetId,
+    req.promptTemplateId,
+    req.baseModelId,
+    req.baseDeploymentId,
+  ].map(orUndefined);
   const template = promptTemplateId === undefined ? null : checkRefId(promptTemplateId, 'prompt_template.id');
   if (assetId !== undefined) {
     const useCase = USE_CASE.asset;
@@ -89,12 +98,13 @@ export function checkCreate(req: deploymentV1.CreateDeploymentRequest): CheckedC
   const useCase = USE_CASE[shape.kind];
   if (!req.online) throw required('online', useCase);
   const online = checkOnlineParameters(parseObject(req.onlineParametersJson, 'online.parameters'));
-  if (req.hardwareRequest !== undefined) throw forbidden('hardware_request', useCase);
+  if (given(req.hardwareRequest)) throw forbidden('hardware_request', useCase);
   if (shape.kind !== 'asset') {
-    if (req.hardwareSpec !== undefined) throw forbidden('hardware_spec', useCase);
+    if (given(req.hardwareSpec)) throw forbidden('hardware_spec', useCase);
     if (shape.kind === 'base_deployment' && online.foundationModel) throw forbidden('online.parameters.foundation_model', useCase);
   }
-  const hardware = req.hardwareSpec === undefined ? null : checkHardwareSpec(req.hardwareSpec);
+  const spec = req.hardwareSpec;
+  const hardware = given(spec) ? checkHardwareSpec({ id: spec.id, name: spec.name, num_nodes: spec.numNodes }) : null;
   return { container, name, description, tags, custom, online, hardware, shape };
 }
 
