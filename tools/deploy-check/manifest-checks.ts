@@ -278,6 +278,17 @@ export function checkInferenceTargets(docs: ManifestDoc[], universe: ManifestDoc
 
 const backendsOf = (docs: ManifestDoc[], service: ManifestDoc) => backends(docs, service.doc.spec?.selector ?? {});
 
+/** What the RoleBindings of this build let a service account do: may(group, resource, verb). */
+function permissionsOf(docs: ManifestDoc[], account: string | undefined): (group: string, resource: string, verb: string) => boolean {
+  const roles = docs
+    .filter((d) => d.doc.kind === 'RoleBinding' && d.doc.subjects?.some((s) => s.kind === 'ServiceAccount' && s.name === account))
+    .map((b) => docs.find((d) => d.doc.kind === b.doc.roleRef?.kind && d.doc.metadata?.name === b.doc.roleRef?.name));
+  return (group, resource, verb) =>
+    roles.some((r) =>
+      r?.doc.rules?.some((rule) => rule.apiGroups?.includes(group) && rule.resources?.includes(resource) && rule.verbs?.includes(verb)),
+    );
+}
+
 /**
  * The Kubernetes training executor can work: the training pods run as a service account bound to a Role that may
  * create and delete Jobs, and the trainer's service account, image and S3 Secret exist.
@@ -290,15 +301,9 @@ export function checkTrainingExecutor(docs: ManifestDoc[], universe: ManifestDoc
     const account = proc.doc.doc.spec?.template?.spec?.serviceAccountName;
     if (!account || !has('ServiceAccount', account))
       p.push(`${where(proc.doc)}: serviceAccountName ${account} is no ServiceAccount of this build`);
-    const roles = docs
-      .filter((d) => d.doc.kind === 'RoleBinding' && d.doc.subjects?.some((s) => s.kind === 'ServiceAccount' && s.name === account))
-      .map((b) => docs.find((d) => d.doc.kind === b.doc.roleRef?.kind && d.doc.metadata?.name === b.doc.roleRef?.name));
-    const may = (verb: string) =>
-      roles.some((r) =>
-        r?.doc.rules?.some((rule) => rule.apiGroups?.includes('batch') && rule.resources?.includes('jobs') && rule.verbs?.includes(verb)),
-      );
+    const may = permissionsOf(docs, account);
     for (const verb of ['create', 'get', 'delete'])
-      if (!may(verb)) p.push(`${where(proc.doc)}: service account ${account} may not ${verb} Jobs`);
+      if (!may('batch', 'jobs', verb)) p.push(`${where(proc.doc)}: service account ${account} may not ${verb} Jobs`);
     const trainer = proc.env.get('PLATFORM_TRAINING_K8S_SERVICE_ACCOUNT');
     if (trainer && !has('ServiceAccount', trainer))
       p.push(`${where(proc.doc)}: PLATFORM_TRAINING_K8S_SERVICE_ACCOUNT ${trainer} is no ServiceAccount of this build`);
@@ -312,6 +317,45 @@ export function checkTrainingExecutor(docs: ManifestDoc[], universe: ManifestDoc
       proc.container.env?.find((e) => e.name === 'PLATFORM_TRAINING_K8S_NAMESPACE')?.valueFrom?.fieldRef?.fieldPath !== 'metadata.namespace'
     )
       p.push(`${where(proc.doc)}: PLATFORM_TRAINING_K8S_NAMESPACE should come from the pod's own namespace`);
+  }
+  return p;
+}
+
+/** What the deployment service's Kubernetes replica manager calls (apps/deployment/src/replicas/kubernetes). */
+const REPLICA_PERMISSIONS: [group: string, resource: string, verbs: string[]][] = [
+  ['apps', 'deployments', ['create', 'get', 'delete']],
+  ['', 'services', ['create', 'delete']],
+  ['', 'pods', ['list']],
+  ['', 'pods/log', ['get']],
+];
+
+/**
+ * With PLATFORM_DEPLOYMENT_REPLICAS=kubernetes the deployment service runs as an account that may create, read and
+ * delete the replicas' Deployments and Services and read their pods and logs, in its own namespace; the replicas'
+ * init containers find the bucket's Secret, and CPU replicas run the platform image.
+ */
+export function checkDeploymentReplicas(docs: ManifestDoc[], universe: ManifestDoc[]): Problems {
+  const p: Problems = [];
+  for (const proc of processes(docs, universe).filter((x) => x.app === 'deployment')) {
+    if (proc.env.get('PLATFORM_DEPLOYMENT_REPLICAS') !== 'kubernetes') continue;
+    const account = proc.doc.doc.spec?.template?.spec?.serviceAccountName;
+    if (!account || !docs.some((d) => d.doc.kind === 'ServiceAccount' && d.doc.metadata?.name === account))
+      p.push(`${where(proc.doc)}: serviceAccountName ${account} is no ServiceAccount of this build`);
+    const may = permissionsOf(docs, account);
+    for (const [group, resource, verbs] of REPLICA_PERMISSIONS)
+      for (const verb of verbs)
+        if (!may(group, resource, verb)) p.push(`${where(proc.doc)}: service account ${account} may not ${verb} ${resource}`);
+    const secret = proc.env.get('PLATFORM_DEPLOYMENT_K8S_S3_SECRET') ?? 'platform-s3';
+    if (!universe.some((d) => d.doc.kind === 'Secret' && d.doc.metadata?.name === secret))
+      p.push(`${where(proc.doc)}: the replicas' S3 Secret ${secret} is defined nowhere under deploy/`);
+    const image = proc.env.get('PLATFORM_DEPLOYMENT_K8S_ENGINE_IMAGE');
+    if (image !== proc.container.image)
+      p.push(`${where(proc.doc)}: CPU replicas would run ${image}, not the platform image ${proc.container.image}`);
+    if (
+      proc.container.env?.find((e) => e.name === 'PLATFORM_DEPLOYMENT_K8S_NAMESPACE')?.valueFrom?.fieldRef?.fieldPath !==
+      'metadata.namespace'
+    )
+      p.push(`${where(proc.doc)}: PLATFORM_DEPLOYMENT_K8S_NAMESPACE should come from the pod's own namespace`);
   }
   return p;
 }

@@ -2,12 +2,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PLATFORM_SERVICES, serviceEnvPrefix, serviceGrpcUrl, serviceOpsPort, type PlatformServiceName } from '@platform/common';
-import { LAUNCHED_SERVICES } from '@platform/launcher';
 import { parseAllDocuments } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { envNamesInCode } from './env-reads';
 import {
   checkCommands,
+  checkDeploymentReplicas,
   checkEnvNames,
   checkImagePaths,
   checkInferenceTargets,
@@ -20,8 +20,10 @@ import {
 import { buildKustomization, isExample, readManifests, yamlFiles, type ManifestDoc } from './manifest-files';
 
 const ROOT = join(__dirname, '../..');
+/** Every service of the address registry runs on Kubernetes too. */
+const SERVICES = Object.keys(PLATFORM_SERVICES) as PlatformServiceName[];
 /** The processes that dial the services (and so need every PLATFORM_<NAME>_GRPC_URL). */
-const CALLERS = ['gateway', ...LAUNCHED_SERVICES];
+const CALLERS = ['gateway', ...SERVICES];
 /** What `kubectl apply -k` builds: the default and the GPU-pool overlay. */
 const BUILDS = ['deploy/kubernetes', 'deploy/kubernetes/gpu-pool'];
 /** kubectl's own kustomize (Go YAML, its load restrictions), where this machine has kubectl. */
@@ -102,20 +104,26 @@ describe('deploy/ manifests', () => {
     expect(names.filter((n) => !readByCode(n))).toEqual([]);
   });
 
-  it.each(BUILDS)('%s: runs every launched service and the gateway, wired to each other through the Services', (b) => {
+  it.each(BUILDS)('%s: runs every service of the registry and the gateway, wired to each other through the Services', (b) => {
     const docs = builds.get(b)!;
-    expect(checkServiceAddresses(docs, universe, LAUNCHED_SERVICES, CALLERS)).toEqual([]);
+    expect(checkServiceAddresses(docs, universe, SERVICES, CALLERS)).toEqual([]);
     const apps = docs.flatMap((d) =>
       d.doc.kind === 'Deployment' ? (d.doc.spec?.template?.spec?.containers ?? []).map(platformEntry) : [],
     );
     for (const name of CALLERS) expect(apps).toContain(`apps/${name}/src/main.ts`);
   });
 
-  it.each(BUILDS)('%s: points the inference service at model servers of the build, and the training executor at its RBAC', (b) => {
-    const docs = builds.get(b)!;
-    expect(checkInferenceTargets(docs, universe)).toEqual([]);
-    expect(checkTrainingExecutor(docs, universe)).toEqual([]);
-  });
+  it.each(BUILDS)(
+    '%s: points the inference service at model servers of the build, and the training executor and replica manager at their RBAC',
+    (b) => {
+      const docs = builds.get(b)!;
+      expect(checkInferenceTargets(docs, universe)).toEqual([]);
+      expect(checkTrainingExecutor(docs, universe)).toEqual([]);
+      expect(checkDeploymentReplicas(docs, universe)).toEqual([]);
+      const config = docs.find((d) => d.doc.kind === 'ConfigMap')!.doc.data!;
+      expect(config.PLATFORM_DEPLOYMENT_REPLICAS).toBe('kubernetes');
+    },
+  );
 
   it('the GPU overlay adds a vLLM pool with a GPU limit and routes the inference service to it', () => {
     const docs = builds.get('deploy/kubernetes/gpu-pool')!;
@@ -176,12 +184,10 @@ describe('the checks themselves', () => {
   it('catch a gRPC address or ops port that misses the service, and an unreachable model server', () => {
     const url = mutate(base(), 'ConfigMap', 'platform-config', (o) => (o.data!.PLATFORM_SDG_GRPC_URL = 'sdg:9463'));
     expect(
-      checkServiceAddresses(url, universe, LAUNCHED_SERVICES, CALLERS).some((m) =>
-        m.includes('does not reach the grpc port of the sdg pods'),
-      ),
+      checkServiceAddresses(url, universe, SERVICES, CALLERS).some((m) => m.includes('does not reach the grpc port of the sdg pods')),
     ).toBe(true);
     const ops = mutate(base(), 'ConfigMap', 'platform-config', (o) => (o.data!.PLATFORM_EVALUATION_OPS_PORT = '9999'));
-    expect(checkServiceAddresses(ops, universe, LAUNCHED_SERVICES, CALLERS)).toContainEqual(
+    expect(checkServiceAddresses(ops, universe, SERVICES, CALLERS)).toContainEqual(
       expect.stringContaining('PLATFORM_EVALUATION_OPS_PORT=9999'),
     );
     const pool = mutate(
@@ -193,6 +199,15 @@ describe('the checks themselves', () => {
     expect(checkInferenceTargets(pool, universe)).toEqual([expect.stringContaining('http://vllm:8000 is no Service port')]);
     const account = mutate(base(), 'Deployment', 'training', (o) => (o.spec!.template!.spec!.serviceAccountName = 'default'));
     expect(checkTrainingExecutor(account, universe)).toContainEqual(expect.stringContaining('may not create Jobs'));
+    const logs = mutate(
+      base(),
+      'Role',
+      'deployment-replicas',
+      (o) => (o.rules = o.rules!.filter((r) => !r.resources?.includes('pods/log'))),
+    );
+    expect(checkDeploymentReplicas(logs, universe)).toEqual([expect.stringContaining('may not get pods/log')]);
+    const secret = mutate(base(), 'ConfigMap', 'platform-config', (o) => (o.data!.PLATFORM_DEPLOYMENT_K8S_S3_SECRET = 'bucket-keys'));
+    expect(checkDeploymentReplicas(secret, universe)).toEqual([expect.stringContaining("the replicas' S3 Secret bucket-keys")]);
   });
 
   it('count only names the code reads: the derived service addresses take effect, a name in a comment does not count', () => {
