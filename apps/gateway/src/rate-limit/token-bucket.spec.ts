@@ -57,6 +57,8 @@ describe('routeClassOf', () => {
     ['POST', '/v2/projects', 'writes'],
     ['DELETE', '/v2/api_keys/1', 'writes'],
     ['POST', '/ml/v1/text/generation?version=2024-05-01', 'inference'],
+    ['POST', '/ml/v1/deployments/myflan/text/generation_stream?version=2024-05-01', 'inference'],
+    ['POST', '/ml/v4/deployments?version=2024-05-01', 'writes'],
     ['POST', '/openai/v1/chat/completions', 'inference'],
     ['POST', '/inference/chat_completion', 'inference'],
     ['POST', '/reward_scoring/score', 'inference'],

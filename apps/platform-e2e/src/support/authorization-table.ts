@@ -81,6 +81,20 @@ const fineTuningBody = (ctx: MatrixContext) => ({
   results_reference: { type: 'container', location: { path: 'models' } },
 });
 const fineTuning = (ctx: MatrixContext) => ({ query: { ...VERSION, project_id: ctx.project } });
+/** Deployments and model assets name an asset, model store entry or deployment that does not exist: no replica starts. */
+const deploymentBody = (ctx: MatrixContext) => ({
+  name: 'matrixdeployment',
+  project_id: ctx.project,
+  asset: { id: ctx.absentId },
+  online: { parameters: { serving_name: 'matrix_absent' } },
+  hardware_spec: { id: 'WX-S', num_nodes: 1 },
+});
+const modelAssetBody = (ctx: MatrixContext) => ({
+  name: 'matrixasset',
+  project_id: ctx.project,
+  type: 'custom_foundation_model_1.0',
+  foundation_model: { model_id: 'matrix-absent-model' },
+});
 
 export const AUTHORIZATION_TABLE: Record<string, MatrixRow> = {
   'GET /health': { expect: PUBLIC },
@@ -182,6 +196,39 @@ export const AUTHORIZATION_TABLE: Record<string, MatrixRow> = {
   'GET /ml/v1/fine_tunings/{id}': { expect: VIEWER, request: fineTuning },
   'DELETE /ml/v1/fine_tunings/{id}': { expect: EDITOR, request: fineTuning },
   'POST /ml/v1/fine_tunings/{id}/cancel': { expect: EDITOR, request: fineTuning },
+
+  'POST /ml/v4/deployments': { expect: EDITOR, request: (ctx) => ({ query: VERSION, body: deploymentBody(ctx) }) },
+  'GET /ml/v4/deployments': { expect: VIEWER, request: fineTuning },
+  'GET /ml/v4/deployments/{deployment_id}': { expect: VIEWER, request: fineTuning },
+  'PATCH /ml/v4/deployments/{deployment_id}': {
+    expect: EDITOR,
+    request: (ctx) => ({ ...fineTuning(ctx), body: [{ op: 'replace', path: '/name', value: 'matrix' }] }),
+  },
+  'DELETE /ml/v4/deployments/{deployment_id}': { expect: EDITOR, request: fineTuning },
+  'POST /ml/v4/models': { expect: EDITOR, request: (ctx) => ({ query: VERSION, body: modelAssetBody(ctx) }) },
+  'GET /ml/v4/models': { expect: VIEWER, request: fineTuning },
+  'GET /ml/v4/models/{model_id}': { expect: VIEWER, request: (ctx) => ({ ...fineTuning(ctx), params: { model_id: ctx.absentId } }) },
+  'DELETE /ml/v4/models/{model_id}': { expect: EDITOR, request: (ctx) => ({ ...fineTuning(ctx), params: { model_id: ctx.absentId } }) },
+  // The model store is the platform's: any signed-in user may read it.
+  'GET /ml/v4/custom_foundation_models': { expect: SIGNED_IN, request: () => ({ query: VERSION }) },
+  // A deployment's container decides who may use it, and one the caller may not use answers 404 exactly as one that does
+  // not exist (no 403 that would tell it exists): so every signed-in role is "allowed" here, answered 404 for this id.
+  'POST /ml/v1/deployments/{id_or_name}/text/generation': {
+    expect: SIGNED_IN,
+    request: () => ({ query: VERSION, body: { input: 'hi', parameters: { max_new_tokens: 2 } } }),
+  },
+  'POST /ml/v1/deployments/{id_or_name}/text/generation_stream': {
+    expect: SIGNED_IN,
+    request: () => ({ query: VERSION, body: { input: 'hi', parameters: { max_new_tokens: 2 } } }),
+  },
+  'POST /ml/v1/deployments/{id_or_name}/text/chat': {
+    expect: SIGNED_IN,
+    request: () => ({ query: VERSION, body: { messages: [USER_SAYS], max_tokens: 2 } }),
+  },
+  'POST /ml/v1/deployments/{id_or_name}/text/chat_stream': {
+    expect: SIGNED_IN,
+    request: () => ({ query: VERSION, body: { messages: [USER_SAYS], max_tokens: 2 } }),
+  },
 
   'POST /ml/v1/text/generation': { expect: VIEWER, request: text({ input: 'hi', parameters: { max_new_tokens: 2 } }) },
   'POST /ml/v1/text/generation_stream': { expect: VIEWER, request: text({ input: 'hi', parameters: { max_new_tokens: 2 } }) },
