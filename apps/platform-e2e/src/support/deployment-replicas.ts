@@ -38,3 +38,17 @@ export async function liveReplicas(platform: TestPlatform, deploymentId: string)
 }
 
 export { alive as processAlive };
+
+/** Which keeper holds the deployment now (its job lease owner), to see a restarted service take it over. */
+export async function keeperOf(platform: TestPlatform, deploymentId: string): Promise<string | null> {
+  const db = new Client({ connectionString: platform.options.databaseUrl });
+  await db.connect();
+  try {
+    const r = await db.query<{ lease_owner: string | null }>('SELECT lease_owner FROM deployment.deployments WHERE id = $1', [
+      deploymentId,
+    ]);
+    return r.rows[0]?.lease_owner ?? null;
+  } finally {
+    await db.end();
+  }
+}
