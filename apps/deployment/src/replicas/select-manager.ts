@@ -30,8 +30,9 @@ export async function selectReplicaManager(config: DeploymentConfig, deps: { sto
       });
     case 'external':
       return new ExternalReplicaManager(parseExternalEndpoints(config.externalEndpoints), { startTimeoutMs: keeper.startTimeoutMs });
-    case 'kubernetes':
-      // HOOK (H4): `const { KubernetesReplicaManager } = await import('./kubernetes/…'); return …fromConfig(config, deps);`
-      throw new Error('PLATFORM_DEPLOYMENT_REPLICAS=kubernetes: the Kubernetes replica manager is not wired in yet');
+    case 'kubernetes': {
+      const { createKubernetesManager } = await import('./kubernetes/kubernetes-manager');
+      return createKubernetesManager(config);
+    }
   }
 }
