@@ -6,6 +6,7 @@ import { inferenceV1 } from '@platform/contracts';
 import { OutboxRelay } from '@platform/events';
 import { PlatformServiceModule } from '@platform/service';
 import type { DataSource } from 'typeorm';
+import { assetProviders, ModelAssetsGrpcController } from './assets/asset-providers';
 import { ModelAssetEntity } from './assets/model-asset.entity';
 import { DeploymentConfig } from './deployment.config';
 import { DeploymentGrpcController } from './deployment.grpc-controller';
@@ -42,7 +43,7 @@ import { ReplicaEntity } from './replicas/replica.entity';
       objectStore: true,
     }),
   ],
-  controllers: [DeploymentGrpcController],
+  controllers: [DeploymentGrpcController, ModelAssetsGrpcController],
   providers: [
     { provide: KEEPER_QUEUE, inject: [DeploymentConfig.token], useFactory: (c: DeploymentConfig) => c.queue },
     grpcClient(INFERENCE_CLIENT, 'inference'),
@@ -60,6 +61,7 @@ import { ReplicaEntity } from './replicas/replica.entity';
     DeploymentsService,
     DeploymentChangesService,
     TemporaryDeploymentsService,
+    ...assetProviders,
   ],
 })
 export class DeploymentModule {}

@@ -3,52 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
-import { Module } from '@nestjs/common';
-import {
-  PLATFORM_SERVICES,
-  connectGrpcService,
-  decodeErrorDetails,
-  startGrpcService,
-  type GrpcServiceClient,
-  type RunningGrpcService,
-} from '@platform/common';
+import { connectGrpcService, decodeErrorDetails, type GrpcServiceClient, type RunningGrpcService } from '@platform/common';
 import { deploymentV1 } from '@platform/contracts';
 import { readSafetensors } from '@platform/engine';
 import { writeTinyModel } from '@platform/engine/internals';
 import { freePort } from '@platform/infra';
 import { S3ObjectStore, type ObjectStore } from '@platform/object-store';
-import { PlatformServiceModule } from '@platform/service';
 import { createTestDatabase } from '@platform/test-fixtures';
 import { Client } from 'pg';
 import { firstValueFrom, type Observable } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DeploymentConfig } from '../deployment.config';
-import { DeploymentEntity } from '../deployments/deployment.entity';
-import { DeploymentSchema1763900000600 } from '../migrations/1763900000600-deployment-schema';
-import { ReplicaEntity } from '../replicas/replica.entity';
-import { assetProviders, ModelAssetsGrpcController } from './asset-providers';
-import { ModelAssetEntity } from './model-asset.entity';
+import { startDeploymentService } from '../main';
 import { ModelStore } from './model-store';
 import { seedModelJob, startTrainingService, type TrainingServiceChild } from './testing/training-service';
-
-/** The deployment service's model asset side on its own schema, as the deployment module wires it. */
-@Module({
-  imports: [
-    PlatformServiceModule.forRoot({
-      name: 'deployment',
-      config: DeploymentConfig,
-      database: {
-        schema: 'deployment',
-        entities: [DeploymentEntity, ReplicaEntity, ModelAssetEntity],
-        migrations: [DeploymentSchema1763900000600],
-      },
-      objectStore: true,
-    }),
-  ],
-  controllers: [ModelAssetsGrpcController],
-  providers: assetProviders,
-})
-class ModelAssetsTestModule {}
 
 const tag = randomBytes(4).toString('hex');
 const STORE = `t${tag}/custom_models/`;
@@ -175,15 +142,19 @@ beforeAll(async () => {
     })(),
   ]);
   training = trainingChild;
-  Object.assign(process.env, env, { PLATFORM_TRAINING_GRPC_URL: training.grpcUrl, PLATFORM_MODEL_STORE_PREFIX: STORE });
-  const grpcUrl = `127.0.0.1:${await freePort()}`;
-  service = await startGrpcService({
-    name: 'deployment',
-    module: ModelAssetsTestModule,
-    protos: [...PLATFORM_SERVICES.deployment.protos],
-    grpcUrl,
-    opsPort: await freePort(),
+  // The deployment service itself, API only (no keepers): model assets need no replicas.
+  Object.assign(process.env, env, {
+    PLATFORM_TRAINING_GRPC_URL: training.grpcUrl,
+    PLATFORM_MODEL_STORE_PREFIX: STORE,
+    PLATFORM_DEPLOYMENT_KEEPERS: '0',
+    PLATFORM_EVENTS_PREFIX: `d${tag}.events`,
+    PLATFORM_EVENTS_STREAM: `ASSETS_DEP_EVENTS_${tag.toUpperCase()}`,
+    PLATFORM_DEPLOYMENT_JOBS_STREAM: `ASSETS_DEP_JOBS_${tag.toUpperCase()}`,
+    PLATFORM_DEPLOYMENT_JOBS_SUBJECT_PREFIX: `d${tag}.jobs`,
+    PLATFORM_DEPLOYMENT_JOBS_DURABLE: `assets_${tag}`,
   });
+  const grpcUrl = `127.0.0.1:${await freePort()}`;
+  service = await startDeploymentService({ grpcUrl, opsPort: await freePort() });
   client = connectGrpcService('deployment', deploymentV1.MODEL_ASSET_SERVICE_NAME, { url: grpcUrl });
 }, 240_000);
 

@@ -6,7 +6,7 @@ import { IsNull, type DataSource } from 'typeorm';
 import { DeploymentEntity } from '../deployments/deployment.entity';
 import { MODEL_STORE, PLATFORM_BUCKET, TRAINING_RESULTS } from './asset.tokens';
 import { requireModelId } from './bucket-path';
-import { containerColumns, containerOf, containerSql, describeContainer, type Container } from './container';
+import { checkContainer, describeContainer, type Container } from './container';
 import { assetNotFound, findAsset } from './find-asset';
 import { ModelAssetEntity } from './model-asset.entity';
 import { readCreateRequest, type NewModelAsset } from './model-asset-request';
@@ -33,13 +33,14 @@ export class ModelAssetsService {
   ) {}
 
   async create(req: deploymentV1.CreateModelAssetRequest): Promise<ModelAssetEntity> {
-    const container = containerOf(req);
+    const container = checkContainer(req.projectId, req.spaceId);
     const input = readCreateRequest(req, this.bucket);
     const content = await this.resolve(container, input);
     const repo = this.db.getRepository(ModelAssetEntity);
     return repo.save(
       repo.create({
-        ...containerColumns(container),
+        projectId: container.projectId,
+        spaceId: container.spaceId,
         name: input.name,
         description: input.description,
         tags: input.tags,
@@ -54,7 +55,7 @@ export class ModelAssetsService {
   }
 
   async get(req: deploymentV1.GetModelAssetRequest): Promise<ModelAssetEntity> {
-    const container = containerOf(req);
+    const container = checkContainer(req.projectId, req.spaceId);
     const asset = await findAsset(this.db.manager, container, req.id);
     if (!asset) throw assetNotFound(container, req.id);
     return asset;
@@ -62,12 +63,11 @@ export class ModelAssetsService {
 
   /** Newest first; `tag_value` keeps assets carrying any of its comma-separated tags, `search` matches the name. */
   list(req: deploymentV1.ListModelAssetsRequest): Promise<Page<ModelAssetEntity>> {
-    const container = containerOf(req);
+    const container = checkContainer(req.projectId, req.spaceId);
     const page = pageRequest(req, WATSONX_PAGE);
-    const q = this.db
-      .getRepository(ModelAssetEntity)
-      .createQueryBuilder('a')
-      .where(containerSql(container, 'a'), { containerId: container.id });
+    const q = this.db.getRepository(ModelAssetEntity).createQueryBuilder('a');
+    if (container.projectId) q.where('a.project_id = :projectId', { projectId: container.projectId });
+    else q.where('a.space_id = :spaceId', { spaceId: container.spaceId });
     const tags = req.tagValue
       .split(',')
       .map((t) => t.trim())
@@ -79,7 +79,7 @@ export class ModelAssetsService {
 
   /** Refused (409 naming the deployment) while a deployment that is not deleted serves the asset. */
   async delete(req: deploymentV1.DeleteModelAssetRequest): Promise<void> {
-    const container = containerOf(req);
+    const container = checkContainer(req.projectId, req.spaceId);
     await this.db.transaction(async (m) => {
       const asset = await findAsset(m, container, req.id, 'update');
       if (!asset) throw assetNotFound(container, req.id);

@@ -2,7 +2,7 @@ import { status as GrpcStatus } from '@grpc/grpc-js';
 import type { ClientGrpc } from '@nestjs/microservices';
 import { PlatformError, isIssuedId, unary } from '@platform/common';
 import { modelJobStatusName, trainingV1 } from '@platform/contracts';
-import type { Container } from './container';
+import { describeContainer, type Container } from './container';
 
 /** A training's result a model asset can name: its weights' directory and the model it was trained from. */
 export interface TrainedModel {
@@ -19,7 +19,7 @@ export interface TrainingResults {
 }
 
 const notFound = (id: string, container: Container) =>
-  PlatformError.notFound(`Training ${id} was not found in ${container.kind} ${container.id}.`, 'training_not_found');
+  PlatformError.notFound(`Training ${id} was not found in ${describeContainer(container)}.`, 'training_not_found');
 
 /** What a model asset takes from a model job; a job that is not completed is refused naming training_id. */
 export function trainedModelOf(job: trainingV1.ModelJob): TrainedModel {
@@ -42,10 +42,10 @@ export class GrpcTrainingResults implements TrainingResults {
 
   async completed(container: Container, id: string): Promise<TrainedModel> {
     // Trainings belong to projects; an id the platform cannot have issued names nothing.
-    if (container.kind !== 'project' || !isIssuedId(id)) throw notFound(id, container);
+    if (!container.projectId || !isIssuedId(id)) throw notFound(id, container);
     let job: trainingV1.ModelJob | undefined;
     try {
-      job = (await unary(this.training.getModelJob({ projectId: container.id, id }))).modelJob;
+      job = (await unary(this.training.getModelJob({ projectId: container.projectId, id }))).modelJob;
     } catch (err) {
       if ((err as { code?: number }).code === GrpcStatus.NOT_FOUND) throw notFound(id, container);
       throw err;
