@@ -1,7 +1,6 @@
 import { Controller, HttpCode, Inject, Param, Post, Query, Res, type OnModuleInit } from '@nestjs/common';
 import type { ClientGrpc } from '@nestjs/microservices';
 import { ApiBody, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { status as GrpcStatus } from '@grpc/grpc-js';
 import type { FastifyReply } from 'fastify';
 import { PlatformError, unary } from '@platform/common';
 import { deploymentV1 } from '@platform/contracts';
@@ -10,22 +9,13 @@ import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { DEPLOYMENT_CLIENT } from '../deployments/deployment-client';
 import { requireVersion } from './api-version';
 import { DeploymentTextChatRequest, DeploymentTextGenerationRequest } from './deployment-text.dto';
+import { servingTarget, visibleDeployment, type DeploymentTarget as Target } from './deployment-target';
 import { CheckedBody } from './fast-body/checked-body';
 import { deploymentTextChatShape, deploymentTextGenerationShape } from './fast-body/watsonx-shapes';
 import { INFERENCE_CLIENT } from './inference-client';
 import { InferenceRpc } from './inference-rpc';
 import { TextServing } from './text-serving';
 import { chatRequest, generateRequest } from './to-grpc';
-
-/** The deployment a text request goes to: its own pool, the container it is billed to, the model its answers name. */
-interface Target {
-  modelId: string;
-  projectId: string;
-  spaceId: string;
-  shownModelId: string;
-}
-
-const codeOf = (err: unknown) => (err instanceof PlatformError ? err.grpcCode : (err as { code?: unknown } | null)?.code);
 
 /**
  * watsonx.ai deployment inference, POST /ml/v1/deployments/{id_or_name}/text/generation, …/text/generation_stream,
@@ -59,31 +49,12 @@ export class DeploymentTextController implements OnModuleInit {
   /** The deployment, if it exists, the caller may use it and it serves; else the answer the class comment gives. */
   private async target(version: string | undefined, idOrName: string, p: Principal): Promise<Target> {
     requireVersion(version);
-    const unknown = () => PlatformError.notFound(`The deployment '${idOrName}' was not found.`, 'deployment_not_found');
-    let d: deploymentV1.Deployment | undefined;
-    try {
-      d = (await unary(this.deployments.resolveDeployment({ idOrName }))).deployment;
-      if (d) await this.access.check(d.spaceId ? 'space' : 'project', d.spaceId || d.projectId, p, 'viewer');
-    } catch (err) {
-      const code = codeOf(err);
-      if (code === GrpcStatus.NOT_FOUND || code === GrpcStatus.PERMISSION_DENIED) throw unknown();
-      throw err;
-    }
-    if (!d) throw unknown();
-    const state = d.status?.state;
-    if (state === 'failed')
-      throw new PlatformError(
-        GrpcStatus.ABORTED,
-        'deployment_failed',
-        `The deployment '${idOrName}' failed: ${d.status?.failureMessage || 'no replica could start'}. Update or delete it.`,
-      );
-    if (state !== 'ready' && state !== 'updating')
-      throw new PlatformError(
-        GrpcStatus.UNAVAILABLE,
-        'deployment_not_ready',
-        `The deployment '${idOrName}' is ${state || 'initializing'}, not ready yet; try again once its status.state is ready.`,
-      );
-    return { modelId: d.modelId, projectId: d.projectId, spaceId: d.spaceId, shownModelId: d.baseModelId || d.modelId };
+    const d = await visibleDeployment(
+      idOrName,
+      async () => (await unary(this.deployments.resolveDeployment({ idOrName }))).deployment,
+      (kind, id) => this.access.check(kind, id, p, 'viewer'),
+    );
+    return servingTarget(d, idOrName);
   }
 
   private static generation(body: DeploymentTextGenerationRequest, t: Target) {
