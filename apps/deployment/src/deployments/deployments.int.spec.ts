@@ -4,15 +4,20 @@ import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { connectGrpcService, unary, type GrpcServiceClient } from '@platform/common';
 import { deploymentV1 } from '@platform/contracts';
-import type { EventEnvelope } from '@platform/events';
+import { OutboxRelay, type EventEnvelope } from '@platform/events';
 import { freePort } from '@platform/infra';
 import { createTestDatabase, waitFor } from '@platform/test-fixtures';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ModelAssetEntity } from '../assets/model-asset.entity';
+import { DeploymentConfig } from '../deployment.config';
 import { startDeploymentService } from '../main';
 import { ReplicaEntity } from '../replicas/replica.entity';
+import { DeploymentChangesService } from './deployment-changes.service';
 import { DeploymentEntity } from './deployment.entity';
+import { DeploymentStore } from './deployment-store';
+import { DeploymentsService } from './deployments.service';
+import type { PromptTemplates } from './prompt-templates';
 import { createRequest, failure, insertAsset } from './testing/deployment-fixture';
 
 const tag = randomBytes(4).toString('hex');
@@ -509,5 +514,105 @@ describe('temporary deployments', () => {
   ] as const)('refuse %s with 400 naming %s', async (_what, over, field) => {
     const req = { projectId, objectPrefix: 'a/b/', label: 'x', leaseMs: 0, ...over };
     expect(await failure(api.createTemporaryDeployment(req))).toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT, field });
+  });
+});
+
+/**
+ * The prompts service does not exist yet (issue 14): through the process every template is a 404 (above). These
+ * cases run the same services on the same database and NATS with a template lookup that knows one template, as the
+ * prompts client will.
+ */
+describe('deployments with a prompt template', () => {
+  const projectId = randomUUID();
+  const templateId = randomUUID();
+  const known: PromptTemplates = { find: (id) => Promise.resolve(id === templateId ? { id } : undefined) };
+  let relay: OutboxRelay;
+  let deployments: DeploymentsService;
+  let changes: DeploymentChangesService;
+
+  beforeAll(() => {
+    relay = new OutboxRelay({ dataSource: ds, schema: 'deployment', nc, pollIntervalMs: 100 });
+    relay.start();
+    const store = new DeploymentStore(ds, relay, DeploymentConfig.load().queue);
+    deployments = new DeploymentsService(store, known);
+    changes = new DeploymentChangesService(store, known);
+  });
+  afterAll(() => relay?.stop());
+
+  it('deploys a template on a foundation model: routed to the model, ready at once, no keeper; base_model_id can be replaced', async () => {
+    const d = await deployments.create(
+      createRequest({ projectId, promptTemplateId: templateId, baseModelId: 'ibm/granite-3-8b-instruct' }),
+    );
+    expect(d).toMatchObject({
+      deployedAssetType: 'foundation_model',
+      modelId: 'ibm/granite-3-8b-instruct',
+      replicas: 0,
+      status: { state: 'ready' },
+    });
+    expect(await row(d.id)).toMatchObject({ status: 'completed', modelPrefix: '' });
+    const patched = await changes.update({
+      projectId,
+      spaceId: '',
+      id: d.id,
+      patchJson: JSON.stringify([{ op: 'replace', path: '/base_model_id', value: 'ibm/other' }]),
+    });
+    expect(patched).toMatchObject({ baseModelId: 'ibm/other', rev: 1 });
+    for (const path of ['/hardware_spec', '/asset'])
+      expect(
+        await failure(
+          changes.update({ projectId, spaceId: '', id: d.id, patchJson: JSON.stringify([{ op: 'replace', path, value: { id: 'WX-S' } }]) }),
+        ),
+      ).toMatchObject({
+        code: GrpcStatus.INVALID_ARGUMENT,
+        field: path,
+      });
+    expect(
+      await failure(
+        changes.update({
+          projectId,
+          spaceId: '',
+          id: d.id,
+          patchJson: JSON.stringify([{ op: 'replace', path: '/prompt_template/id', value: randomUUID() }]),
+        }),
+      ),
+    ).toMatchObject({
+      code: GrpcStatus.NOT_FOUND,
+    });
+    await waitFor(() => eventsOf(d.id, 'deployment.created').length === 1, 10_000);
+    expect(eventsOf(d.id, 'deployment.keep')).toEqual([]);
+  });
+
+  it('deploys a template on a base deployment: its pool, its state; deleting it removes the row at once with deployment.deleted', async () => {
+    const base = await deployAsset(projectId, { onlineParametersJson: JSON.stringify({ serving_name: `base_${tag}` }) });
+    const d = await deployments.create(
+      createRequest({
+        projectId,
+        baseDeploymentId: base.id,
+        promptTemplateId: templateId,
+        onlineParametersJson: JSON.stringify({ serving_name: `tpl_${tag}` }),
+      }),
+    );
+    expect(d).toMatchObject({
+      deployedAssetType: 'custom_foundation_model',
+      modelId: base.modelId,
+      baseModelId: 'ibm/granite-test',
+      replicas: 0,
+      status: { state: 'initializing' },
+    });
+    await ds.getRepository(DeploymentEntity).update({ id: base.id }, { state: 'ready' });
+    expect(await deployments.get({ projectId, spaceId: null }, d.id)).toMatchObject({ status: { state: 'ready' } });
+    const listed = await deployments.list({ ...listAll(projectId), type: 'custom_foundation_model and prompt_template', state: 'ready' });
+    expect(listed.deployments.map((x) => x.id)).toEqual([d.id]);
+    expect((await deployments.list({ ...listAll(projectId), promptTemplateId: templateId })).totalCount).toBe(2);
+    // A template deployment cannot be the base of another one.
+    expect(
+      await failure(deployments.create(createRequest({ projectId, baseDeploymentId: d.id, promptTemplateId: templateId }))),
+    ).toMatchObject({
+      code: GrpcStatus.INVALID_ARGUMENT,
+      field: 'base_deployment_id',
+    });
+    await changes.delete({ projectId, spaceId: '', id: d.id });
+    expect(await row(d.id)).toBeNull();
+    await waitFor(() => eventsOf(d.id, 'deployment.deleted').length === 1, 10_000);
   });
 });
