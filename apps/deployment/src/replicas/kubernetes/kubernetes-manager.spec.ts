@@ -267,13 +267,14 @@ describe('Kubernetes replica manager against recorded API exchanges', () => {
     expect(server.remaining).toBe(0);
   });
 
-  it('adopts a ready replica, reports a gone one, and deletes one left half-started', async () => {
+  it('adopts a ready replica, reports a gone one, and deletes one left half-started (even before its row had a handle)', async () => {
     const ready = await replay(rec.adoptReady);
     await expect(managerFor(ready).adopt(spec(), started())).resolves.toEqual(started());
     const gone = await replay(rec.adoptGone);
     await expect(managerFor(gone).adopt(spec(), started())).resolves.toBeUndefined();
+    // A row written when the start began has no handle yet: the names follow from the replica id.
     const half = await replay(rec.adoptHalfStarted);
-    await expect(managerFor(half).adopt(spec(), started())).resolves.toBeUndefined();
+    await expect(managerFor(half).adopt(spec(), { url: '', adapter: 'openai', backendModel: '', handle: {} })).resolves.toBeUndefined();
     for (const s of [ready, gone, half]) {
       expect(s.mismatches).toEqual([]);
       expect(s.remaining).toBe(0);

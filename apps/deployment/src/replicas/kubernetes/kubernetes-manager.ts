@@ -74,14 +74,8 @@ export class KubernetesReplicaManager implements ReplicaManager {
 
   async start(spec: ReplicaSpec, signal: AbortSignal): Promise<StartedReplica> {
     const k = this.settings;
-    const name = replicaName(spec.replicaId);
-    const server = serverKind(spec, k);
-    const replica: StartedReplica = {
-      url: serviceUrl(name, k.namespace),
-      adapter: server === 'tgi' ? 'tgi' : 'openai',
-      backendModel: spec.servedModelName,
-      handle: { namespace: k.namespace, name, server } satisfies KubernetesHandle,
-    };
+    const replica = this.replicaOf(spec);
+    const { name } = handleOf(replica);
     signal.throwIfAborted();
     try {
       await this.createOrFollow('Deployment', name, () =>
@@ -100,11 +94,16 @@ export class KubernetesReplicaManager implements ReplicaManager {
     }
   }
 
-  async adopt(_spec: ReplicaSpec, stored: StartedReplica): Promise<StartedReplica | undefined> {
-    const h = handleOf(stored);
+  /**
+   * The names follow from the replica id, so a row written before its replica was ready (no handle yet: the keeper
+   * died mid-start) still finds, and deletes, what that start created.
+   */
+  async adopt(spec: ReplicaSpec, stored: StartedReplica): Promise<StartedReplica | undefined> {
+    const replica = this.replicaOf(spec);
+    const h = handleOf(replica);
     const deployment = await this.read(h);
     if (!deployment) return undefined;
-    if (isReady(deployment)) return stored;
+    if (isReady(deployment)) return { ...replica, url: stored.url || replica.url };
     // Left half-started by a keeper that died: start afresh rather than keep a pod nobody follows.
     await this.remove(h.namespace, h.name);
     this.logger.info({ replica: h.name }, 'deleted a replica that was not ready when adopted');
@@ -125,6 +124,19 @@ export class KubernetesReplicaManager implements ReplicaManager {
   async stop(replica: StartedReplica): Promise<void> {
     const h = handleOf(replica);
     await this.remove(h.namespace, h.name);
+  }
+
+  /** Where the replica of this spec is and how it is reached: all derived from the replica id and the settings. */
+  private replicaOf(spec: ReplicaSpec): StartedReplica {
+    const { namespace } = this.settings;
+    const name = replicaName(spec.replicaId);
+    const server = serverKind(spec, this.settings);
+    return {
+      url: serviceUrl(name, namespace),
+      adapter: server === 'tgi' ? 'tgi' : 'openai',
+      backendModel: spec.servedModelName,
+      handle: { namespace, name, server } satisfies KubernetesHandle,
+    };
   }
 
   private async createOrFollow(kind: string, name: string, create: () => Promise<unknown>): Promise<void> {
