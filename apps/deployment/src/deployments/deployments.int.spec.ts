@@ -27,6 +27,7 @@ let service: Awaited<ReturnType<typeof startDeploymentService>>;
 let client: GrpcServiceClient<deploymentV1.DeploymentServiceClient>;
 let api: deploymentV1.DeploymentServiceClient;
 let ds: DataSource;
+let opsPort: number;
 let nc: NatsConnection;
 const seen: EventEnvelope[] = [];
 const subs: Subscription[] = [];
@@ -63,7 +64,8 @@ beforeAll(async () => {
   nc = await connect({ servers: inject('natsUrl') });
   await collect(`${eventsPrefix}.deployment.>`);
   await collect(`${jobsPrefix}.deployment.>`);
-  service = await startDeploymentService({ grpcUrl: `127.0.0.1:${grpcPort}`, opsPort: await freePort() });
+  opsPort = await freePort();
+  service = await startDeploymentService({ grpcUrl: `127.0.0.1:${grpcPort}`, opsPort });
   client = connectGrpcService('deployment', deploymentV1.DEPLOYMENT_SERVICE_NAME, { url: `127.0.0.1:${grpcPort}` });
   api = client.service;
   ds = new DataSource({
@@ -87,6 +89,12 @@ afterAll(async () => {
 const row = (id: string) => ds.getRepository(DeploymentEntity).findOneBy({ id });
 const eventsOf = (id: string, type: string) =>
   seen.filter((e) => e.type === type && (e.data as { deploymentId: string }).deploymentId === id);
+
+describe('the deployment service process', () => {
+  it('reports healthy (database, NATS, object store)', async () => {
+    expect((await fetch(`http://127.0.0.1:${opsPort}/health`)).status).toBe(200);
+  });
+});
 
 describe('CreateDeployment', () => {
   const projectId = randomUUID();
