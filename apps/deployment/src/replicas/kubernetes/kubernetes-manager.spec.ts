@@ -1,13 +1,17 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { createLogger } from '@platform/common';
 import { appsV1DeploymentSchema, coreV1ServiceSchema, ReplayServer, type RecordedExchange } from '@platform/test-fixtures';
 import Ajv from 'ajv';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
 import { hardwareProfile } from '../../deployments/hardware-specs';
 import { DeploymentConfig } from '../../deployment.config';
 import { ReplicaStartError, type ReplicaSpec, type StartedReplica } from '../replica-manager';
 import { KubernetesReplicaManager } from './kubernetes-manager';
-import type { KubernetesSettings } from './replica-manifests';
+import { buildReplicaDeployment, buildReplicaService, type KubernetesSettings } from './replica-manifests';
+import { REPLICA_EXAMPLE_SPEC } from './testing/replica-example';
 import * as rec from './testing/recorded-replica-exchanges';
 
 const logger = createLogger('deployment-test');
@@ -312,5 +316,16 @@ describe('Kubernetes replica manager against recorded API exchanges', () => {
     await stopped.stop();
     expect(await manager.inFlight(started(url), never())).toBeUndefined();
     expect(api.received).toEqual([]);
+  });
+
+  it('ships deploy/kubernetes/replica.example.yaml: exactly what the manager builds with the default settings, valid for both schemas', () => {
+    const file = join(__dirname, '../../../../../deploy/kubernetes/replica.example.yaml');
+    const [deployment, service] = parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJS() as unknown);
+    const k = DeploymentConfig.load({ PLATFORM_DEPLOYMENT_K8S_NAMESPACE: 'ilab' }).kubernetes;
+    const plain = (o: unknown) => JSON.parse(JSON.stringify(o)) as unknown;
+    expect(deployment).toEqual(plain(buildReplicaDeployment(REPLICA_EXAMPLE_SPEC, k)));
+    expect(service).toEqual(plain(buildReplicaService(REPLICA_EXAMPLE_SPEC, k)));
+    expect(validateDeployment(deployment), JSON.stringify(validateDeployment.errors)).toBe(true);
+    expect(validateService(service), JSON.stringify(validateService.errors)).toBe(true);
   });
 });
