@@ -19,6 +19,7 @@ import { NoPromptTemplates } from './deployments/prompt-templates';
 import { TemporaryDeploymentsService } from './deployments/temporary-deployments.service';
 import { DeploymentSchema1763900000600 } from './migrations/1763900000600-deployment-schema';
 import { keeperJobSubjects, type KeeperQueueConfig } from './replicas/keeper-queue';
+import { keeperProviders } from './replicas/keeper/keeper-providers';
 import { ReplicaEntity } from './replicas/replica.entity';
 
 /**
@@ -62,6 +63,7 @@ import { ReplicaEntity } from './replicas/replica.entity';
     DeploymentChangesService,
     TemporaryDeploymentsService,
     ...assetProviders,
+    ...keeperProviders,
   ],
 })
 export class DeploymentModule {}
