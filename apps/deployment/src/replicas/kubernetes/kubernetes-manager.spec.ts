@@ -159,9 +159,10 @@ describe('Kubernetes replica manager against recorded API exchanges', () => {
 
   it('maps the hardware specs to GPUs: tensor parallelism on WX-M, TGI shards, and the engine server with no GPU on PLATFORM-CPU', async () => {
     const wxm = await replay(rec.createdAndReady);
-    await managerFor(wxm).start(spec({ hardware: hardwareProfile({ id: 'WX-M' }) }), never());
+    const tuned = { ...settings, serverArgs: ['--gpu-memory-utilization=0.85'] };
+    await managerFor(wxm, tuned).start(spec({ hardware: hardwareProfile({ id: 'WX-M' }) }), never());
     const vllm = created(wxm, 'deployments').spec.template.spec.containers[0];
-    expect(vllm.args).toContain('--tensor-parallel-size=2');
+    expect(vllm.args).toEqual(expect.arrayContaining(['--tensor-parallel-size=2', '--gpu-memory-utilization=0.85']));
     expect(vllm.resources.limits).toEqual({ cpu: '3', memory: '120Gi', 'nvidia.com/gpu': '2' });
 
     const tgi = await replay(rec.createdAndReady);
@@ -185,7 +186,7 @@ describe('Kubernetes replica manager against recorded API exchanges', () => {
     expect(container.resources.limits['nvidia.com/gpu']).toBe('4');
 
     const cpu = await replay(rec.createdAndReady);
-    const engine = await managerFor(cpu, { ...settings, podSpecPatch: {} }).start(
+    const engine = await managerFor(cpu, { ...tuned, podSpecPatch: {} }).start(
       spec({ hardware: hardwareProfile({ id: 'PLATFORM-CPU' }) }),
       never(),
     );

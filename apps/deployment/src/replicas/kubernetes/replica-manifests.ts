@@ -89,7 +89,8 @@ function serverContainer(spec: ReplicaSpec, k: KubernetesSettings): V1Container 
     args.push(`--threads=${cpuCount(spec.hardware.cpuLimit)}`);
     if (len) args.push(`--max-model-len=${len}`);
   }
-  args.push(...k.serverArgs);
+  // Operators' flags are vLLM's or TGI's; the engine server refuses flags it does not know.
+  if (kind !== 'engine') args.push(...k.serverArgs);
   const period = 10;
   return {
     name: SERVER_CONTAINER,
