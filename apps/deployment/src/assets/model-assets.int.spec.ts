@@ -9,11 +9,16 @@ import { readSafetensors } from '@platform/engine';
 import { writeTinyModel } from '@platform/engine/internals';
 import { freePort } from '@platform/infra';
 import { S3ObjectStore, type ObjectStore } from '@platform/object-store';
-import { createTestDatabase } from '@platform/test-fixtures';
+import { createTestDatabase, waitFor } from '@platform/test-fixtures';
 import { Client } from 'pg';
 import { firstValueFrom, type Observable } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DataSource } from 'typeorm';
+import { DeploymentEntity } from '../deployments/deployment.entity';
 import { startDeploymentService } from '../main';
+import { ReplicaEntity } from '../replicas/replica.entity';
+import { findAsset } from './find-asset';
+import { ModelAssetEntity } from './model-asset.entity';
 import { ModelStore } from './model-store';
 import { seedModelJob, startTrainingService, type TrainingServiceChild } from './testing/training-service';
 
@@ -438,5 +443,52 @@ describe('DELETE /ml/v4/models/{id} (DeleteModelAsset)', () => {
     expect(await failure(api.delete(asset.id))).toMatchObject({ code: GrpcStatus.NOT_FOUND });
     // The weights are the store's, not the asset's: deleting the asset leaves them.
     expect(await store.exists(`${STORE}tiny-b/config.json`)).toBe(true);
+  });
+
+  it('waits for a transaction that found the asset with findAsset(…, share) and deploys it, then refuses', async () => {
+    const asset = await api.create({ name: 'racing', foundationModelId: 'tiny-b' });
+    const ds = new DataSource({
+      type: 'postgres',
+      url: databaseUrl,
+      schema: 'deployment',
+      entities: [DeploymentEntity, ReplicaEntity, ModelAssetEntity],
+      extra: { max: 2 },
+    });
+    await ds.initialize();
+    let release = () => {};
+    try {
+      const held = new Promise<void>((r) => (release = r));
+      let deployed = () => {};
+      const inserted = new Promise<void>((r) => (deployed = r));
+      const deploymentId = randomUUID();
+      // What a deployment create does: the asset found under a share lock, the row written, the commit later.
+      const creating = ds.transaction(async (m) => {
+        expect(await findAsset(m, { projectId, spaceId: null }, asset.id, 'share')).toMatchObject({ id: asset.id });
+        await m.query(
+          `INSERT INTO deployment.deployments (id, project_id, name, asset_id, deployed_asset_type, state, model_id, created_by, status)
+           VALUES ($1, $2, 'racer', $3, 'custom_foundation_model', 'initializing', $4, 'tester', 'queued')`,
+          [deploymentId, projectId, asset.id, `deployments/${deploymentId}`],
+        );
+        deployed();
+        await held;
+      });
+      await inserted;
+      const deleting = failure(api.delete(asset.id));
+      // The delete is blocked on the asset row until the create commits (it would not see the uncommitted row). Its
+      // query text (pg_stat_activity keeps the first 1024 bytes) starts with the entity alias.
+      await waitFor(async () => {
+        const rows = await ds.query(
+          `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%"ModelAssetEntity"%' AND datname = current_database()`,
+        );
+        return rows.length > 0;
+      }, 30_000);
+      release();
+      await creating;
+      expect(await deleting).toMatchObject({ code: GrpcStatus.ALREADY_EXISTS, message: expect.stringContaining(deploymentId) });
+      expect(await api.get(asset.id)).toMatchObject({ id: asset.id });
+    } finally {
+      release();
+      await ds.destroy();
+    }
   });
 });
