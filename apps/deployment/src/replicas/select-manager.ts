@@ -1,3 +1,4 @@
+import type { Logger } from '@platform/common';
 import type { ObjectStore } from '@platform/object-store';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +17,10 @@ export function processWorkDir(config: DeploymentConfig): string {
  * PLATFORM_DEPLOYMENT_REPLICAS picks where replicas run; the keeper drives every kind through the same interface. The
  * Kubernetes client is loaded only when configured, so the embedded default never pays for it.
  */
-export async function selectReplicaManager(config: DeploymentConfig, deps: { store: ObjectStore }): Promise<ReplicaManager> {
+export async function selectReplicaManager(
+  config: DeploymentConfig,
+  deps: { store: ObjectStore; logger?: Logger },
+): Promise<ReplicaManager> {
   const { keeper } = config;
   switch (config.replicas) {
     case 'process':
@@ -32,7 +36,7 @@ export async function selectReplicaManager(config: DeploymentConfig, deps: { sto
       return new ExternalReplicaManager(parseExternalEndpoints(config.externalEndpoints), { startTimeoutMs: keeper.startTimeoutMs });
     case 'kubernetes': {
       const { createKubernetesManager } = await import('./kubernetes/kubernetes-manager');
-      return createKubernetesManager(config);
+      return createKubernetesManager(config, deps.logger);
     }
   }
 }

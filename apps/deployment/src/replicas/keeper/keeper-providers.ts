@@ -26,7 +26,7 @@ export async function startDeploymentKeeper(deps: {
   config: DeploymentConfig;
 }): Promise<DeploymentKeeper> {
   const { keeper, queue } = deps.config;
-  const manager = await selectReplicaManager(deps.config, { store: deps.store });
+  const manager = await selectReplicaManager(deps.config, { store: deps.store, logger: deps.logger });
   const started = new DeploymentKeeper({
     db: deps.db,
     schema: DEPLOYMENT_SCHEMA,
