@@ -8,6 +8,7 @@ import { TAXONOMY_CLIENT } from '../taxonomies/taxonomies.controller';
 import { SDG_CLIENT } from '../data/data.controller';
 import { TRAINING_CLIENT } from '../models/models.controller';
 import { EVALUATION_CLIENT } from '../llama-stack/reward-scoring.controller';
+import { DEPLOYMENT_CLIENT } from '../deployments/deployment-client';
 import { GatewayConfig } from '../gateway.config';
 
 async function serving(client: ClientGrpc): Promise<void> {
@@ -34,6 +35,7 @@ export class UpstreamReadiness implements OnModuleInit {
     @Inject(SDG_CLIENT) private readonly sdg: ClientGrpc,
     @Inject(TRAINING_CLIENT) private readonly training: ClientGrpc,
     @Inject(EVALUATION_CLIENT) private readonly evaluation: ClientGrpc,
+    @Inject(DEPLOYMENT_CLIENT) private readonly deployment: ClientGrpc,
     @Inject(GatewayConfig.token) private readonly config: Pick<GatewayConfig, 'engineHealthUrl'>,
   ) {}
 
@@ -43,6 +45,7 @@ export class UpstreamReadiness implements OnModuleInit {
     this.registry.add('sdg', () => serving(this.sdg));
     this.registry.add('training', () => serving(this.training));
     this.registry.add('evaluation', () => serving(this.evaluation));
+    this.registry.add('deployment', () => serving(this.deployment));
     const engine = this.config.engineHealthUrl;
     if (engine) this.registry.add('engine-server', () => answers(engine));
   }
