@@ -3,7 +3,8 @@ import type { deploymentV1 } from '@platform/contracts';
 import { OutboxRelay, enqueueEvents, type EventEnvelope } from '@platform/events';
 import { updateReturning } from '@platform/jobs';
 import { In, IsNull, type DataSource, type EntityManager } from 'typeorm';
-import { ModelAssetEntity } from '../assets/model-asset.entity';
+import { findAsset } from '../assets/find-asset';
+import type { ModelAssetEntity } from '../assets/model-asset.entity';
 import { DEPLOYMENT_SCHEMA } from '../deployment.tokens';
 import { enqueueKeeper, type KeeperQueueConfig } from '../replicas/keeper-queue';
 import { DeploymentEntity } from './deployment.entity';
@@ -50,8 +51,12 @@ export class DeploymentStore {
     return row;
   }
 
+  /**
+   * The deployable asset `id` of the container (404, or 400 while its content is not imported). Inside a transaction
+   * the row stays share-locked until it ends, so a concurrent DeleteModelAsset waits and then sees the deployment.
+   */
   async findAsset(container: Container, id: string, m: EntityManager = this.db.manager): Promise<ModelAssetEntity> {
-    const asset = isIssuedId(id) ? await m.getRepository(ModelAssetEntity).findOneBy({ id, ...inContainer(container) }) : null;
+    const asset = await findAsset(m, container, id, m === this.db.manager ? undefined : 'share');
     if (!asset)
       throw PlatformError.notFound(
         `asset.id ${id} was not found: no model asset with this id in this ${container.projectId ? 'project' : 'space'}.`,

@@ -45,6 +45,8 @@ export class DeploymentsService {
     const id = randomUUID();
     try {
       const row = await this.store.transaction(async (m) => {
+        // Locked until commit: an asset deleted since `resolve` is a 404 here, and a delete waiting on it sees this row.
+        if (checked.shape.kind === 'asset') await this.store.findAsset(checked.container, checked.shape.assetId, m);
         const repo = m.getRepository(DeploymentEntity);
         const saved = await repo.save(
           repo.create({
