@@ -53,13 +53,15 @@ describe('deployment keeper with real engine-server replicas, inference, Postgre
   }
 
   /** A deployment as the API creates one: the row and the keeper's queue message in one transaction. */
-  async function createDeployment(modelPrefix: string): Promise<string> {
+  async function createDeployment(modelPrefix: string, temporary?: { expiresAt: Date }): Promise<string> {
     const id = randomUUID();
     await db.transaction(async (m) => {
       await m.getRepository(DeploymentEntity).insert({
         id,
-        projectId,
+        projectId: temporary ? null : projectId,
         name: `keeper-${tag}`,
+        temporary: Boolean(temporary),
+        expiresAt: temporary?.expiresAt ?? null,
         deployedAssetType: 'custom_foundation_model',
         state: 'initializing',
         modelPrefix,
@@ -331,6 +333,73 @@ describe('deployment keeper with real engine-server replicas, inference, Postgre
       }
       await waitFor(async () => (await outboxTypes(id)).includes('deployment.failed'), 10_000);
       expect(existsSync(join(workDir, id))).toBe(false);
+    },
+    LONG,
+  );
+
+  it(
+    'an update whose weights cannot load fails the deployment while the previous rev keeps serving',
+    async () => {
+      const modelId = `deployments/${deploymentA}`;
+      const [serving] = await liveReplicas(deploymentA);
+      await db.getRepository(DeploymentEntity).update({ id: deploymentA }, { rev: 3, modelPrefix: prefixes.bad, state: 'updating' });
+      const failed = await waitForValue<DeploymentEntity>(async () => {
+        const d = await deployment(deploymentA);
+        return d?.state === 'failed' ? d : undefined;
+      }, 240_000);
+      expect(failed.failureMessage).toMatch(/exited/);
+      // The keeper goes on: the rev 2 replica is still the one serving.
+      expect(failed.status).toBe('running');
+      expect((await liveReplicas(deploymentA)).map((r) => r.id)).toEqual([serving.id]);
+      expect(await generate(modelId)).toEqual(expect.any(String));
+      // A later update with good weights brings the deployment back.
+      await db.getRepository(DeploymentEntity).update({ id: deploymentA }, { rev: 4, modelPrefix: prefixes.a, state: 'updating' });
+      await waitFor(
+        async () => {
+          const d = await deployment(deploymentA);
+          const live = await liveReplicas(deploymentA);
+          return d?.state === 'ready' && live.length === 1 && live[0].rev === 4 && live[0].state === 'ready';
+        },
+        300_000,
+        250,
+      );
+      expect(pidAlive(pidOf(serving))).toBe(false);
+      await serves(modelId);
+    },
+    LONG,
+  );
+
+  it(
+    'a keeper shut down gracefully stops its replica processes; the next keeper starts new ones',
+    async () => {
+      const [before] = await liveReplicas(deploymentA);
+      await keeper.process.stop();
+      expect(keeper.process.child.exitCode).toBe(0);
+      expect(pidAlive(pidOf(before))).toBe(false);
+      expect(await liveReplicas(deploymentA)).toEqual([]);
+      expect((await db.getRepository(ReplicaEntity).findOneByOrFail({ id: before.id })).state).toBe('stopped');
+      keeper = await startKeeper();
+      const replacement = await waitForValue<ReplicaEntity>(
+        async () => (await liveReplicas(deploymentA)).find((r) => r.state === 'ready'),
+        240_000,
+      );
+      expect(replacement.id).not.toBe(before.id);
+      await serves(`deployments/${deploymentA}`);
+    },
+    LONG,
+  );
+
+  it(
+    'deletes a temporary deployment nobody renewed',
+    async () => {
+      const id = await createDeployment(prefixes.a, { expiresAt: new Date(Date.now() + 600_000) });
+      await waitFor(async () => (await deployment(id))?.state === 'ready', 240_000, 250);
+      const [replica] = await liveReplicas(id);
+      // The evaluation service that held it died: its lease runs out.
+      await db.getRepository(DeploymentEntity).update({ id }, { expiresAt: new Date() });
+      await waitFor(async () => (await deployment(id)) === null, 120_000, 250);
+      expect(pidAlive(pidOf(replica))).toBe(false);
+      expect(await outboxTypes(id)).toContain('deployment.deleted');
     },
     LONG,
   );

@@ -8,7 +8,8 @@ import { errorText, pause, type KeeperDeps } from './keeper-settings';
 import { ReplicaSet } from './replica-set';
 import { ReplicaSpecs } from './replica-spec';
 
-type TickOutcome = 'continue' | 'finished';
+/** `changed`: the deployment's state changed under this tick's reading of it (the next tick reads it again). */
+type TickOutcome = 'continue' | 'changed' | 'finished';
 
 /**
  * One keeper's run of one deployment (a long job of the job runner): every `tickMs` it compares the replicas with the
@@ -66,7 +67,8 @@ export class KeeperRun {
 
   private async tick(d: DeploymentEntity): Promise<TickOutcome> {
     this.sight = undefined;
-    if ((await this.applyStarts(d)) === 'finished') return 'finished';
+    const applied = await this.applyStarts(d);
+    if (applied !== 'continue') return applied;
     for (const t of this.set.list((r) => r.replica !== undefined && !r.start && r.drainingSince === undefined)) {
       if (!(await this.set.check(d, t)) && t.rev === d.rev) this.crashed();
     }
@@ -106,7 +108,8 @@ export class KeeperRun {
       }
       await this.set.startFailed(d, t, result.error);
       if (t.rev !== d.rev || this.ctx.signal.aborted) continue;
-      if ((await this.startFailed(d, result.error)) === 'finished') return 'finished';
+      const outcome = await this.startFailed(d, result.error);
+      if (outcome !== 'continue') return outcome;
     }
     return 'continue';
   }
@@ -130,7 +133,7 @@ export class KeeperRun {
     if (!final) {
       await this.ctx.write(markDeploymentFailed(d, message, false));
       this.ctx.log.warn({ rev: d.rev, message }, 'deployment update failed; the previous rev keeps serving');
-      return 'continue';
+      return 'changed';
     }
     await this.stopAll();
     await this.ctx.finish(markDeploymentFailed(d, message, true));
