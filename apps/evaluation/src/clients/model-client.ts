@@ -59,7 +59,8 @@ export class ModelClient {
   /** The model's context length as the inference service knows it; undefined when it does not. */
   async maxSequenceLength(modelId: string): Promise<number | undefined> {
     if (!this.maxLen.has(modelId)) {
-      const res = await unary(this.inference.listModels({}));
+      // Checkpoints are served as (temporary) deployments, whose pools the catalog leaves out unless asked.
+      const res = await unary(this.inference.listModels({ includeDeployments: true }));
       const len = res.models.find((m) => m.modelId === modelId)?.maxSequenceLength;
       this.maxLen.set(modelId, len && len > 0 ? len : undefined);
     }
