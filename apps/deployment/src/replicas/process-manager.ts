@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { listenHost } from '@platform/common';
 import type { ObjectStore } from '@platform/object-store';
 import { answersOk, requestsInFlight, servedModelIds } from './http-probes';
 import { launchEngine, logTail } from './process/engine-launch';
@@ -75,7 +76,7 @@ export class ProcessReplicaManager implements ReplicaManager {
     const handle = parseProcessHandle(stored.handle) ?? (await this.readRecord(spec));
     if (!handle) return undefined;
     const mine = pidAlive(handle.pid) && ownsProcess(handle.pid, handle.replicaId || spec.replicaId);
-    const local = `http://127.0.0.1:${handle.port}`;
+    const local = localUrl(handle);
     if (mine && (await answersOk(local, '/health')) && (await servedModelIds(local))?.includes(spec.servedModelName)) {
       return this.started(spec.servedModelName, handle);
     }
@@ -87,13 +88,13 @@ export class ProcessReplicaManager implements ReplicaManager {
   async probe(replica: StartedReplica, signal: AbortSignal): Promise<ReplicaHealth> {
     const handle = parseProcessHandle(replica.handle);
     if (!handle || !this.running(handle)) return 'gone';
-    return (await answersOk(`http://127.0.0.1:${handle.port}`, '/health', signal)) ? 'healthy' : 'unhealthy';
+    return (await answersOk(localUrl(handle), '/health', signal)) ? 'healthy' : 'unhealthy';
   }
 
   async inFlight(replica: StartedReplica, signal: AbortSignal): Promise<number | undefined> {
     const handle = parseProcessHandle(replica.handle);
     if (!handle || !this.running(handle)) return 0;
-    return requestsInFlight(`http://127.0.0.1:${handle.port}`, signal);
+    return requestsInFlight(localUrl(handle), signal);
   }
 
   async stop(replica: StartedReplica): Promise<void> {
@@ -106,7 +107,7 @@ export class ProcessReplicaManager implements ReplicaManager {
   }
 
   private async untilHealthy(spec: ReplicaSpec, child: ChildProcess, handle: ProcessHandle, signal: AbortSignal): Promise<void> {
-    const local = `http://127.0.0.1:${handle.port}`;
+    const local = localUrl(handle);
     const deadline = Date.now() + this.o.startTimeoutMs;
     for (;;) {
       if (child.exitCode !== null || child.signalCode !== null) {
@@ -178,4 +179,11 @@ export class ProcessReplicaManager implements ReplicaManager {
     const revs = await readdir(deploymentDir).catch(() => undefined);
     if (revs && revs.length === 0) await rm(deploymentDir, { recursive: true, force: true });
   }
+}
+
+/** Where this host reaches a replica: the address it listens on (PLATFORM_LISTEN_HOST), loopback for a wildcard. */
+function localUrl(handle: ProcessHandle): string {
+  const host = listenHost();
+  const local = !host || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${local.includes(':') ? `[${local}]` : local}:${handle.port}`;
 }

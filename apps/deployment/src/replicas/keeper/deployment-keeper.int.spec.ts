@@ -405,6 +405,23 @@ describe('deployment keeper with real engine-server replicas, inference, Postgre
   );
 
   it(
+    'stops the replicas of a deployment deleted while no keeper ran',
+    async () => {
+      const id = await createDeployment(prefixes.a);
+      await waitFor(async () => (await deployment(id))?.state === 'ready', 240_000, 250);
+      const [replica] = await liveReplicas(id);
+      await keeper.process.kill();
+      await db.getRepository(DeploymentEntity).update({ id }, { deletedAt: new Date() });
+      expect(pidAlive(pidOf(replica))).toBe(true);
+      keeper = await startKeeper();
+      await waitFor(async () => (await deployment(id)) === null, 120_000, 250);
+      expect(pidAlive(pidOf(replica))).toBe(false);
+      expect(existsSync(join(workDir, id))).toBe(false);
+    },
+    LONG,
+  );
+
+  it(
     'on delete drains and stops every replica, then deletes the row',
     async () => {
       const live = await liveReplicas(deploymentA);

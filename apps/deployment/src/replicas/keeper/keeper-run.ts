@@ -49,8 +49,9 @@ export class KeeperRun {
   }
 
   private async loop(): Promise<void> {
+    // Adopted even when deleted: a previous keeper's replicas must be found to be stopped.
     const first = await this.load();
-    if (first && !isGone(first)) await this.set.adopt(first);
+    if (first) await this.set.adopt(first);
     for (;;) {
       if (this.ctx.signal.aborted) return this.interrupted();
       const d = await this.load();
