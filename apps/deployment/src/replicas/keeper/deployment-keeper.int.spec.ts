@@ -30,7 +30,12 @@ describe('deployment keeper with real engine-server replicas, inference, Postgre
   const tag = randomBytes(4).toString('hex');
   const projectId = randomUUID();
   const workDir = mkdtempSync(join(tmpdir(), 'deployment-keeper-'));
-  const prefixes = { a: `custom_models/dk-${tag}-a/`, b: `custom_models/dk-${tag}-b/`, bad: `custom_models/dk-${tag}-bad/` };
+  const prefixes = {
+    a: `custom_models/dk-${tag}-a/`,
+    b: `custom_models/dk-${tag}-b/`,
+    bad: `custom_models/dk-${tag}-bad/`,
+    c: `custom_models/dk-${tag}-c/`,
+  };
   let db: DataSource;
   let store: ObjectStore;
   let inferenceProcess: ChildService;
@@ -161,12 +166,18 @@ describe('deployment keeper with real engine-server replicas, inference, Postgre
       PLATFORM_DEPLOYMENT_DRAIN_TIMEOUT_MS: '60000',
       PLATFORM_DEPLOYMENT_RESTART_MIN_MS: '200',
       PLATFORM_DEPLOYMENT_RESTART_MAX_MS: '2000',
+      PLATFORM_DEPLOYMENT_MAX_FAILED_STARTS: '3',
       PLATFORM_ENGINE_LOG_LEVEL: 'warn',
       PLATFORM_ENGINE_DRAIN_TIMEOUT_MS: '20000',
       PLATFORM_INFERENCE_GRPC_URL: `127.0.0.1:${infGrpc}`,
     });
     store = createObjectStoreFromEnv();
-    await Promise.all([uploadModel(prefixes.a, 1), uploadModel(prefixes.b, 2), uploadModel(prefixes.bad, 3, true)]);
+    await Promise.all([
+      uploadModel(prefixes.a, 1),
+      uploadModel(prefixes.b, 2),
+      uploadModel(prefixes.bad, 3, true),
+      uploadModel(prefixes.c, 4),
+    ]);
     db = await openDeploymentDatabase(process.env.DATABASE_URL ?? '');
     inferenceProcess = startChild('apps/inference/src/main.ts', {
       PLATFORM_INFERENCE_OPS_PORT: String(infOps),
@@ -417,6 +428,33 @@ describe('deployment keeper with real engine-server replicas, inference, Postgre
       await waitFor(async () => (await deployment(id)) === null, 120_000, 250);
       expect(pidAlive(pidOf(replica))).toBe(false);
       expect(existsSync(join(workDir, id))).toBe(false);
+    },
+    LONG,
+  );
+
+  it(
+    'restarts a crashed replica with back-off and fails the deployment after maxFailedStarts failed restarts',
+    async () => {
+      const id = await createDeployment(prefixes.c);
+      await waitFor(async () => (await deployment(id))?.state === 'ready', 240_000, 250);
+      const [replica] = await liveReplicas(id);
+      // The weights went bad in the bucket: every restart downloads them again and cannot load them.
+      await store.put(`${prefixes.c}model.safetensors`, Buffer.from('truncated'));
+      process.kill(pidOf(replica), 'SIGKILL');
+      const failed = await waitForValue<DeploymentEntity>(async () => {
+        const d = await deployment(id);
+        return d?.state === 'failed' ? d : undefined;
+      }, 240_000);
+      expect(failed.status).toBe('failed');
+      expect(failed.failureMessage).toMatch(/exited/);
+      const rows = await replicaRows(id);
+      // The crashed replica, then three failed starts (PLATFORM_DEPLOYMENT_MAX_FAILED_STARTS), each after a longer wait.
+      expect(rows.map((r) => r.state)).toEqual(['failed', 'failed', 'failed', 'failed']);
+      const gaps = rows.slice(2).map((r, i) => r.createdAt.getTime() - (rows[i + 1].stoppedAt?.getTime() ?? 0));
+      // Back-off doubles from PLATFORM_DEPLOYMENT_RESTART_MIN_MS (200 ms); timestamps are whole milliseconds.
+      expect(gaps[0]).toBeGreaterThanOrEqual(199);
+      expect(gaps[1]).toBeGreaterThanOrEqual(399);
+      for (const r of rows) if (typeof r.handle.pid === 'number') expect(pidAlive(r.handle.pid)).toBe(false);
     },
     LONG,
   );
