@@ -14,6 +14,7 @@ import { CheckedBody } from './fast-body/checked-body';
 import { deploymentTextChatShape, deploymentTextGenerationShape } from './fast-body/watsonx-shapes';
 import { INFERENCE_CLIENT } from './inference-client';
 import { InferenceRpc } from './inference-rpc';
+import { LastKnownDeployments } from './last-known-deployments';
 import { TextServing } from './text-serving';
 import { chatRequest, generateRequest } from './to-grpc';
 
@@ -25,7 +26,7 @@ import { chatRequest, generateRequest } from './to-grpc';
  * does not exist (404), so ids and serving names of other projects do not leak. One that is still starting answers
  * 503 `deployment_not_ready` (try again once its status.state is ready); one that failed answers 409
  * `deployment_failed` with its failure message. While a deployment is `updating` (a swap) the replicas serving it
- * answer.
+ * answer. While the deployment service cannot be reached (a restart), a deployment resolved before keeps answering.
  */
 @ApiTags('Deployments')
 @ApiQuery({ name: 'version', required: true, example: '2024-05-31' })
@@ -34,6 +35,8 @@ import { chatRequest, generateRequest } from './to-grpc';
 export class DeploymentTextController implements OnModuleInit {
   private serving!: TextServing;
   private deployments!: deploymentV1.DeploymentServiceClient;
+  /** While the deployment service restarts, its deployments' replicas keep answering through these routes. */
+  private readonly lastKnown = new LastKnownDeployments({ maxEntries: 10_000, maxAgeMs: 10 * 60_000 });
 
   constructor(
     @Inject(INFERENCE_CLIENT) private readonly inferenceClient: ClientGrpc,
@@ -51,7 +54,7 @@ export class DeploymentTextController implements OnModuleInit {
     requireVersion(version);
     const d = await visibleDeployment(
       idOrName,
-      async () => (await unary(this.deployments.resolveDeployment({ idOrName }))).deployment,
+      () => this.lastKnown.resolve(idOrName, async () => (await unary(this.deployments.resolveDeployment({ idOrName }))).deployment),
       (kind, id) => this.access.check(kind, id, p, 'viewer'),
     );
     return servingTarget(d, idOrName);
