@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeTinyModel } from '@platform/engine/internals';
@@ -57,7 +57,7 @@ describe('process replicas: engine-server processes from weights in the bucket',
     rmSync(workDir, { recursive: true, force: true });
   });
 
-  it('serves two replicas of a rev from one download, with the asked context length, and frees it with the last one', async () => {
+  it('serves two replicas of a rev from one download, with the asked context length, kept until the rev is released', async () => {
     const m = manager();
     const signal = new AbortController().signal;
     const [a, b] = await Promise.all([
@@ -83,6 +83,30 @@ describe('process replicas: engine-server processes from weights in the bucket',
     expect(await m.probe(a, signal)).toBe('gone');
     expect(existsSync(join(workDir, `dep-${tag}`, 'r1', 'model'))).toBe(true);
     await m.stop(b);
+    // The rev's last replica stopped (a crash the keeper restarts): its weights stay for the next start.
+    expect(existsSync(join(workDir, `dep-${tag}`, 'r1', 'model.complete'))).toBe(true);
+    await m.release(`dep-${tag}`, [1]);
+    expect(existsSync(join(workDir, `dep-${tag}`, 'r1', 'model.complete'))).toBe(true);
+    await m.release(`dep-${tag}`, []);
+    expect(existsSync(join(workDir, `dep-${tag}`))).toBe(false);
+  });
+
+  it('restarts a stopped rev from its kept weights; release leaves a rev alone while a replica of it runs', async () => {
+    const m = manager();
+    const signal = new AbortController().signal;
+    const first = await m.start(spec('f', { rev: 4 }), signal);
+    started.push(first);
+    const revDir = join(workDir, `dep-${tag}`, 'r4');
+    // Gone with the folder if the restart downloaded the weights again.
+    writeFileSync(join(revDir, 'sentinel'), '');
+    await m.stop(first);
+    const again = await m.start(spec('g', { rev: 4 }), signal);
+    started.push(again);
+    expect(existsSync(join(revDir, 'sentinel'))).toBe(true);
+    await m.release(`dep-${tag}`, []);
+    expect(existsSync(join(revDir, 'model', 'config.json'))).toBe(true);
+    await m.stop(again);
+    await m.release(`dep-${tag}`, []);
     expect(existsSync(join(workDir, `dep-${tag}`))).toBe(false);
   });
 
@@ -103,7 +127,7 @@ describe('process replicas: engine-server processes from weights in the bucket',
     expect(await second.adopt(spec('c'), r)).toBeUndefined();
   });
 
-  it('an aborted start leaves nothing running and no files', async () => {
+  it('an aborted start leaves nothing running, and no files once released', async () => {
     const m = manager();
     const abort = new AbortController();
     const starting = m.start(spec('d', { rev: 2 }), abort.signal);
@@ -114,13 +138,17 @@ describe('process replicas: engine-server processes from weights in the bucket',
     abort.abort(new Error('stop'));
     await expect(starting).rejects.toThrow('stop');
     expect(pidAlive(pid)).toBe(false);
+    expect(existsSync(record)).toBe(false);
+    await m.release(`dep-${tag}`, []);
     expect(existsSync(join(workDir, `dep-${tag}`))).toBe(false);
   });
 
   it('refuses a prefix with no files as a start error', async () => {
-    await expect(
-      manager().start(spec('e', { rev: 3, modelPrefix: `custom_models/none-${tag}/` }), new AbortController().signal),
-    ).rejects.toThrow(/no model files under/);
+    const m = manager();
+    await expect(m.start(spec('e', { rev: 3, modelPrefix: `custom_models/none-${tag}/` }), new AbortController().signal)).rejects.toThrow(
+      /no model files under/,
+    );
+    await m.release(`dep-${tag}`, []);
     expect(existsSync(join(workDir, `dep-${tag}`))).toBe(false);
   });
 });

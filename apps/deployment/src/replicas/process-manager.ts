@@ -25,7 +25,8 @@ export interface ProcessManagerOptions {
 /**
  * Replicas as engine-server processes on this host (the embedded default). Each runs detached in its own process
  * group with its output in a log file, so a deployment service that crashes leaves it running for the next keeper to
- * adopt; each rev's weights are downloaded once. A record of every process (`<replicaId>.json`, written as soon as it
+ * adopt; each rev's weights are downloaded once and stay, whatever its replicas do (a crashed one restarts from them),
+ * until the keeper releases the rev. A record of every process (`<replicaId>.json`, written as soon as it
  * is spawned) lets a keeper find even a replica whose start the crash interrupted, and stop it.
  */
 export class ProcessReplicaManager implements ReplicaManager {
@@ -33,7 +34,7 @@ export class ProcessReplicaManager implements ReplicaManager {
   private readonly downloads: ModelDownloads;
   /** The processes this manager spawned (their exit is seen at once; adopted ones are polled by pid). */
   private readonly children = new Map<number, ChildProcess>();
-  /** Starts in progress per rev directory: the weights stay while one is under way. */
+  /** Starts in progress per rev directory: `release` leaves the rev alone while one is under way. */
   private readonly starting = new Map<string, number>();
 
   constructor(private readonly o: ProcessManagerOptions) {
@@ -43,7 +44,6 @@ export class ProcessReplicaManager implements ReplicaManager {
   async start(spec: ReplicaSpec, signal: AbortSignal): Promise<StartedReplica> {
     const revDir = this.revDir(spec);
     this.starting.set(revDir, (this.starting.get(revDir) ?? 0) + 1);
-    let started = false;
     try {
       await mkdir(revDir, { recursive: true });
       // A record left by an interrupted start of this same replica: that process must not stay behind.
@@ -63,12 +63,11 @@ export class ProcessReplicaManager implements ReplicaManager {
       child.once('exit', () => this.children.delete(handle.pid));
       await writeFile(this.recordFile(spec), JSON.stringify(handle));
       await this.untilHealthy(spec, child, handle, signal);
-      started = true;
       return this.started(spec.servedModelName, handle);
     } finally {
-      this.starting.set(revDir, (this.starting.get(revDir) ?? 1) - 1);
-      // A start that failed leaves no weights behind unless another replica of the rev uses them.
-      if (!started) await this.removeUnused(revDir);
+      const left = (this.starting.get(revDir) ?? 1) - 1;
+      if (left > 0) this.starting.set(revDir, left);
+      else this.starting.delete(revDir);
     }
   }
 
@@ -101,9 +100,19 @@ export class ProcessReplicaManager implements ReplicaManager {
     const handle = parseProcessHandle(replica.handle);
     if (!handle) return;
     if (this.running(handle)) await terminate(handle.pid, this.o.stopGraceMs ?? 35_000);
-    const revDir = join(handle.modelDir, '..');
-    if (handle.replicaId) await rm(join(revDir, `${handle.replicaId}.json`), { force: true });
-    await this.removeUnused(revDir);
+    if (handle.replicaId) await rm(join(handle.modelDir, '..', `${handle.replicaId}.json`), { force: true });
+  }
+
+  /** Removes the deployment's rev folders (weights, logs) but those kept, and the deployment's folder once none is left. */
+  async release(deploymentId: string, keepRevs: readonly number[]): Promise<void> {
+    const deploymentDir = join(this.o.workDir, deploymentId);
+    const revs = await readdir(deploymentDir).catch(() => undefined);
+    if (!revs) return;
+    for (const name of revs) {
+      if (keepRevs.some((rev) => name === `r${rev}`)) continue;
+      await this.removeUnused(join(deploymentDir, name));
+    }
+    if ((await readdir(deploymentDir).catch(() => undefined))?.length === 0) await rm(deploymentDir, { recursive: true, force: true });
   }
 
   private async untilHealthy(spec: ReplicaSpec, child: ChildProcess, handle: ProcessHandle, signal: AbortSignal): Promise<void> {
@@ -169,15 +178,12 @@ export class ProcessReplicaManager implements ReplicaManager {
     if (handle) await this.stop(this.started(spec.servedModelName, handle));
   }
 
-  /** The rev's weights once no replica of it runs or starts, and the deployment's folder once no rev is left. */
+  /** A rev's folder, unless a replica of it starts or still has a record (a process that may run). */
   private async removeUnused(revDir: string): Promise<void> {
-    if ((this.starting.get(revDir) ?? 0) > 0) return;
+    if (this.starting.has(revDir)) return;
     const entries = await readdir(revDir).catch(() => undefined);
     if (!entries || entries.some((e) => e.endsWith('.json'))) return;
     await rm(revDir, { recursive: true, force: true });
-    const deploymentDir = join(revDir, '..');
-    const revs = await readdir(deploymentDir).catch(() => undefined);
-    if (revs && revs.length === 0) await rm(deploymentDir, { recursive: true, force: true });
   }
 }
 

@@ -56,6 +56,16 @@ export interface ReplicaManager {
   probe(replica: StartedReplica, signal: AbortSignal): Promise<ReplicaHealth>;
   /** Requests running or waiting there (to drain before stopping); undefined when the server does not say. */
   inFlight(replica: StartedReplica, signal: AbortSignal): Promise<number | undefined>;
-  /** Stops the replica and frees what it used (idempotent: stopping a gone replica is fine). */
+  /**
+   * Stops the replica and frees what it alone used (idempotent: stopping a gone replica is fine). What the replicas of
+   * its rev share stays until `release`: a crashed replica's restart reuses it.
+   */
   stop(replica: StartedReplica): Promise<void>;
+  /**
+   * Frees what the replicas of a deployment's revs share on this host (the process manager's downloaded weights),
+   * except for the revs in `keepRevs`. The keeper calls it once a rev is no longer wanted (its swap is done, its update
+   * failed, the deployment is deleted or fails, the keeper stops), never after a crash. Managers whose replicas share
+   * nothing here leave it out.
+   */
+  release?(deploymentId: string, keepRevs: readonly number[]): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectGrpcService, unary, type GrpcServiceClient } from '@platform/common';
@@ -232,9 +232,12 @@ describe('deployment keeper with real engine-server replicas, inference, Postgre
   );
 
   it(
-    'replaces a replica killed with SIGKILL, and traffic recovers',
+    'replaces a replica killed with SIGKILL from the weights it had downloaded, and traffic recovers',
     async () => {
       const [before] = await liveReplicas(deploymentA);
+      // Gone with the rev's folder if the weights were removed (and downloaded again) for the restart.
+      const sentinel = join(workDir, deploymentA, 'r1', 'kept-across-restart');
+      writeFileSync(sentinel, '');
       process.kill(pidOf(before), 'SIGKILL');
       const replacement = await waitForValue<ReplicaEntity>(
         async () => {
@@ -248,6 +251,7 @@ describe('deployment keeper with real engine-server replicas, inference, Postgre
       const old = await db.getRepository(ReplicaEntity).findOneByOrFail({ id: before.id });
       expect(old.state).toBe('failed');
       expect(old.lastError).toMatch(/exited/);
+      expect(existsSync(sentinel)).toBe(true);
       await serves(`deployments/${deploymentA}`);
     },
     LONG,
@@ -313,8 +317,9 @@ describe('deployment keeper with real engine-server replicas, inference, Postgre
       const retired = await db.getRepository(ReplicaEntity).findOneByOrFail({ id: old.id });
       expect(retired.state).toBe('stopped');
       expect(pidAlive(pidOf(old))).toBe(false);
-      // The old rev's weights went with its last replica.
-      expect(existsSync(join(workDir, deploymentA, 'r1'))).toBe(false);
+      // The old rev's weights go once it is retired.
+      await waitFor(() => !existsSync(join(workDir, deploymentA, 'r1')), 30_000, 100);
+      expect(existsSync(join(workDir, deploymentA, 'r2', 'model', 'config.json'))).toBe(true);
     },
     LONG,
   );
@@ -389,6 +394,7 @@ describe('deployment keeper with real engine-server replicas, inference, Postgre
       expect(pidAlive(pidOf(before))).toBe(false);
       expect(await liveReplicas(deploymentA)).toEqual([]);
       expect((await db.getRepository(ReplicaEntity).findOneByOrFail({ id: before.id })).state).toBe('stopped');
+      expect(existsSync(join(workDir, deploymentA))).toBe(false);
       keeper = await startKeeper();
       const replacement = await waitForValue<ReplicaEntity>(
         async () => (await liveReplicas(deploymentA)).find((r) => r.state === 'ready'),
@@ -411,6 +417,7 @@ describe('deployment keeper with real engine-server replicas, inference, Postgre
       await waitFor(async () => (await deployment(id)) === null, 120_000, 250);
       expect(pidAlive(pidOf(replica))).toBe(false);
       expect(await outboxTypes(id)).toContain('deployment.deleted');
+      expect(existsSync(join(workDir, id))).toBe(false);
     },
     LONG,
   );
@@ -438,8 +445,10 @@ describe('deployment keeper with real engine-server replicas, inference, Postgre
       const id = await createDeployment(prefixes.c);
       await waitFor(async () => (await deployment(id))?.state === 'ready', 240_000, 250);
       const [replica] = await liveReplicas(id);
-      // The weights went bad in the bucket: every restart downloads them again and cannot load them.
-      await store.put(`${prefixes.c}model.safetensors`, Buffer.from('truncated'));
+      // The downloaded weights went bad (the bucket's are fine): every restart reuses them and cannot load them.
+      const weights = join(workDir, id, 'r1', 'model', 'model.safetensors');
+      writeFileSync(`${weights}.bad`, Buffer.from('truncated'));
+      renameSync(`${weights}.bad`, weights);
       process.kill(pidOf(replica), 'SIGKILL');
       const failed = await waitForValue<DeploymentEntity>(async () => {
         const d = await deployment(id);
@@ -455,6 +464,7 @@ describe('deployment keeper with real engine-server replicas, inference, Postgre
       expect(gaps[0]).toBeGreaterThanOrEqual(199);
       expect(gaps[1]).toBeGreaterThanOrEqual(399);
       for (const r of rows) if (typeof r.handle.pid === 'number') expect(pidAlive(r.handle.pid)).toBe(false);
+      expect(existsSync(join(workDir, id))).toBe(false);
     },
     LONG,
   );

@@ -27,6 +27,8 @@ export class KeeperRun {
   private routingSince?: number;
   private steady = false;
   private sight?: Promise<PoolSight>;
+  /** The revs kept at the last `release` (sorted, joined): it runs again when that set changes. */
+  private keptRevs?: string;
 
   constructor(
     private readonly deps: KeeperDeps,
@@ -88,7 +90,21 @@ export class KeeperRun {
     }
     await drainStep(this.deps, this.set, d, () => this.poolSight(d), this.ctx.signal);
     await this.noteSteady(d, routed >= want);
+    // Wanted: the revs with replicas, and the current one unless it failed (a crashed replica's restart reuses its weights).
+    await this.releaseUnwanted(d, [...this.set.list().map((t) => t.rev), ...(d.state === 'failed' ? [] : [d.rev])]);
     return 'continue';
+  }
+
+  /** Lets the manager free what the revs not wanted any more shared (downloaded weights), once per change of that set. */
+  private async releaseUnwanted(d: DeploymentEntity, wanted: number[]): Promise<void> {
+    const keep = [...new Set(wanted)].sort((a, b) => a - b);
+    if (keep.join(',') === this.keptRevs || !this.deps.manager.release) return;
+    try {
+      await this.deps.manager.release(d.id, keep);
+      this.keptRevs = keep.join(',');
+    } catch (err) {
+      this.ctx.log.warn({ err, keep }, 'could not free the files of revs no longer wanted');
+    }
   }
 
   /** Applies the starts that settled since the last tick. */
@@ -221,6 +237,7 @@ export class KeeperRun {
   private async stopAll(d: DeploymentEntity = this.job): Promise<void> {
     await this.set.settleStarts();
     for (const t of this.set.list()) await this.set.stop(d, t);
+    await this.releaseUnwanted(d, []);
   }
 }
 
