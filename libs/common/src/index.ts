@@ -23,3 +23,4 @@ export * from './grpc/grpc-service';
 export * from './paging';
 export * from './config/settings';
 export * from './config/define-config';
+export * from './metrics/prometheus-gauges';

@@ -1,3 +1,5 @@
+import { sumGaugeSamples, VLLM_LOAD_GAUGES } from '@platform/common';
+
 /** What the keeper asks a model server over HTTP, each call bounded in time. */
 
 const PROBE_TIMEOUT_MS = 5_000;
@@ -30,27 +32,23 @@ export async function servedModelIds(url: string, signal?: AbortSignal): Promise
   }
 }
 
-const LOAD_GAUGES = ['vllm:num_requests_running', 'vllm:num_requests_waiting'];
-
 /**
- * Requests running or waiting on a vLLM-compatible server (the engine server exports vLLM's gauges), summed over its
- * models; undefined when `/metrics` does not answer or has neither gauge.
+ * Requests running or waiting on a model server: the sum of its `/metrics` `gauges` over its models (by default vLLM's,
+ * which the engine server exports too); undefined when `/metrics` does not answer or has none of them.
  */
-export async function requestsInFlight(url: string, signal?: AbortSignal): Promise<number | undefined> {
-  let text: string;
+export async function requestsInFlight(
+  url: string,
+  signal?: AbortSignal,
+  gauges: readonly string[] = VLLM_LOAD_GAUGES,
+): Promise<number | undefined> {
   try {
     const res = await fetch(`${url}/metrics`, { signal: bounded(signal) });
-    if (!res.ok) return undefined;
-    text = await res.text();
+    if (!res.ok) {
+      await res.body?.cancel();
+      return undefined;
+    }
+    return sumGaugeSamples(await res.text(), gauges);
   } catch {
     return undefined;
   }
-  let total: number | undefined;
-  for (const line of text.split('\n')) {
-    const name = line.split(/[{\s]/, 1)[0];
-    if (!LOAD_GAUGES.includes(name)) continue;
-    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
-    if (Number.isFinite(value)) total = (total ?? 0) + value;
-  }
-  return total;
 }

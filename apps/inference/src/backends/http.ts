@@ -130,18 +130,3 @@ export async function* sseData(res: BackendResponse, signal: AbortSignal): Async
     throw asBackendError(err, signal);
   }
 }
-
-/** Sum of the series with these names for one model in a Prometheus text exposition. */
-export function sumSeries(exposition: string, names: string[], model: string): number | undefined {
-  let total: number | undefined;
-  for (const line of exposition.split('\n')) {
-    if (line.startsWith('#')) continue;
-    const name = line.slice(0, line.search(/[{ ]/));
-    if (!names.includes(name)) continue;
-    const label = /model_name="([^"]*)"/.exec(line)?.[1];
-    if (label !== undefined && label !== model) continue;
-    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
-    if (Number.isFinite(value)) total = (total ?? 0) + value;
-  }
-  return total;
-}

@@ -1,5 +1,6 @@
+import { sumGaugeSamples, VLLM_LOAD_GAUGES } from '@platform/common';
 import { BackendError, backendErrorFor } from './backend-error';
-import { getText, postJson, readJson, sseData, sumSeries, type BackendResponse } from './http';
+import { getText, postJson, readJson, sseData, type BackendResponse } from './http';
 import { backendStopReason } from './stop-reason';
 import type {
   ChatDelta,
@@ -239,6 +240,6 @@ export class OpenAiAdapter implements ModelServerAdapter {
 
   async load(model: string, signal: AbortSignal): Promise<number | undefined> {
     const res = await getText(this.url, '/metrics', signal);
-    return res.status === 200 ? sumSeries(res.text, ['vllm:num_requests_waiting', 'vllm:num_requests_running'], model) : undefined;
+    return res.status === 200 ? sumGaugeSamples(res.text, VLLM_LOAD_GAUGES, { label: 'model_name', value: model }) : undefined;
   }
 }

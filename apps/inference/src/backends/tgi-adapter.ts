@@ -1,7 +1,7 @@
-import { PlatformError } from '@platform/common';
+import { PlatformError, sumGaugeSamples, TGI_LOAD_GAUGES, VLLM_LOAD_GAUGES } from '@platform/common';
 import { inferenceV1 } from '@platform/contracts';
 import { BackendError } from './backend-error';
-import { getText, postJson, readJson, sseData, sumSeries } from './http';
+import { getText, postJson, readJson, sseData } from './http';
 import { OpenAiAdapter } from './openai-adapter';
 import { backendStopReason } from './stop-reason';
 import { tgiChatBody, toolCallFinishes } from './tgi-chat';
@@ -121,9 +121,6 @@ export class TgiAdapter implements ModelServerAdapter {
   async load(model: string, signal: AbortSignal): Promise<number | undefined> {
     const res = await getText(this.url, '/metrics', signal);
     if (res.status !== 200) return undefined;
-    return (
-      sumSeries(res.text, ['tgi_queue_size', 'tgi_batch_current_size'], '') ??
-      sumSeries(res.text, ['vllm:num_requests_waiting', 'vllm:num_requests_running'], model)
-    );
+    return sumGaugeSamples(res.text, TGI_LOAD_GAUGES) ?? sumGaugeSamples(res.text, VLLM_LOAD_GAUGES, { label: 'model_name', value: model });
   }
 }

@@ -1,7 +1,6 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { describe, expect, it, vi } from 'vitest';
 import { BackendError } from '../backends/backend-error';
-import { sumSeries } from '../backends/http';
 import type { ModelServerAdapter } from '../backends/types';
 import { Admission } from './admission';
 import { EmbedCoalescer, attributeTokens } from './embed-coalescer';
@@ -113,7 +112,7 @@ describe('dispatch', () => {
   });
 });
 
-describe('configuration and metrics', () => {
+describe('configuration', () => {
   it('reads pools and backends, defaulting to the engine server', () => {
     expect(readInferenceConfig({ PLATFORM_ENGINE_PORT: '8123' }).backends).toEqual([{ url: 'http://127.0.0.1:8123', adapter: 'openai' }]);
     const c = readInferenceConfig({
@@ -122,16 +121,6 @@ describe('configuration and metrics', () => {
     expect(c.backends).toEqual([]);
     expect(c.pools[0]).toMatchObject({ modelId: 'x', replicas: [{ url: 'http://h:1', adapter: 'tgi' }], limits: { maxQueue: 3 } });
     expect(() => readInferenceConfig({ PLATFORM_INFERENCE_POOLS: '[{"model_id":"x","replicas":[{"url":"h"}]}]' })).toThrow(/url/);
-  });
-
-  it('sums vLLM queue series for one model', () => {
-    const text = [
-      '# HELP x',
-      'vllm:num_requests_waiting{model_name="m"} 2',
-      'vllm:num_requests_running{model_name="m"} 3',
-      'vllm:num_requests_running{model_name="o"} 9',
-    ].join('\n');
-    expect(sumSeries(text, ['vllm:num_requests_waiting', 'vllm:num_requests_running'], 'm')).toBe(5);
   });
 });
 

@@ -1,10 +1,12 @@
 import { ApiException, AppsV1Api, CoreV1Api, KubeConfig, type V1Deployment, type V1Pod } from '@kubernetes/client-node';
 import { createLogger, type Logger } from '@platform/common';
 import type { DeploymentConfig } from '../../deployment.config';
+import { requestsInFlight } from '../http-probes';
 import { ReplicaStartError, type ReplicaHealth, type ReplicaManager, type ReplicaSpec, type StartedReplica } from '../replica-manager';
 import { pendingState, startFailure, type PodFailure } from './pod-failures';
 import {
   LABEL_REPLICA,
+  LOAD_GAUGES,
   buildReplicaDeployment,
   buildReplicaService,
   replicaName,
@@ -13,7 +15,6 @@ import {
   type KubernetesSettings,
   type ServerKind,
 } from './replica-manifests';
-import { serverLoad } from './server-load';
 
 /** What a replica row keeps to find its Kubernetes objects again. */
 export interface KubernetesHandle {
@@ -118,7 +119,7 @@ export class KubernetesReplicaManager implements ReplicaManager {
   }
 
   inFlight(replica: StartedReplica, signal: AbortSignal): Promise<number | undefined> {
-    return serverLoad(replica.url, handleOf(replica).server, signal);
+    return requestsInFlight(replica.url, signal, LOAD_GAUGES[handleOf(replica).server]);
   }
 
   async stop(replica: StartedReplica): Promise<void> {

@@ -1,11 +1,18 @@
 import { createHash } from 'node:crypto';
 import type { V1Container, V1Deployment, V1EnvVar, V1Service } from '@kubernetes/client-node';
+import { TGI_LOAD_GAUGES, VLLM_LOAD_GAUGES } from '@platform/common';
 import type { DeploymentConfig } from '../../deployment.config';
 import type { ReplicaSpec } from '../replica-manager';
 
 export type KubernetesSettings = DeploymentConfig['kubernetes'];
 /** What a replica's pod runs: vLLM or TGI on GPUs, the platform's engine server for the CPU spec. */
 export type ServerKind = 'vllm' | 'tgi' | 'engine';
+/** The `/metrics` gauges whose sum is a server's running + waiting requests (the engine server exports vLLM's). */
+export const LOAD_GAUGES: Record<ServerKind, readonly string[]> = {
+  vllm: VLLM_LOAD_GAUGES,
+  engine: VLLM_LOAD_GAUGES,
+  tgi: TGI_LOAD_GAUGES,
+};
 
 /** Every server listens here; the Service exposes the same port. */
 export const SERVER_PORT = 8000;
