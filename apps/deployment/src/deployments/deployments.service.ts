@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { PlatformError, isIssuedId, isUniqueViolation, pageInfo } from '@platform/common';
 import type { deploymentV1 } from '@platform/contracts';
+import { deploymentModelId } from '@platform/events';
 import { IsNull } from 'typeorm';
 import { PROMPT_TEMPLATES } from '../deployment.tokens';
 import { assetUseCase, checkCreate, type CheckedCreate } from './create-rules';
@@ -100,7 +101,7 @@ export class DeploymentsService {
         deployedAssetType,
         baseModelId: asset.baseModelId || null,
         modelPrefix: asset.contentPrefix,
-        modelId: (id) => `deployments/${id}`,
+        modelId: deploymentModelId,
         replicas: desiredReplicas(c.hardware?.spec ?? null, null),
         state: 'initializing',
         status: 'queued',

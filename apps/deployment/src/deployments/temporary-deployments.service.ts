@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { PlatformError, isIssuedId } from '@platform/common';
 import type { deploymentV1 } from '@platform/contracts';
+import { deploymentModelId } from '@platform/events';
 import { updateReturning } from '@platform/jobs';
 import { DeploymentConfig } from '../deployment.config';
 import { DEPLOYMENT_SCHEMA } from '../deployment.tokens';
@@ -71,7 +72,7 @@ export class TemporaryDeploymentsService {
           replicas: 1,
           modelPrefix,
           hardwareProfile: DEFAULT_HARDWARE_SPEC,
-          modelId: `deployments/${id}`,
+          modelId: deploymentModelId(id),
           temporary: true,
           leaseMs,
           createdBy: 'platform',

@@ -1,6 +1,7 @@
 import type { ClientGrpc } from '@nestjs/microservices';
 import { PlatformError, plainServerStream, plainUnary, type PlainServerStream, type PlainUnary, type StreamSource } from '@platform/common';
 import { inferenceV1 } from '@platform/contracts';
+import { isDeploymentModelId } from '@platform/events';
 
 /** The generated grpc-js client of inference.v1.InferenceService (the same object Nest wraps in rxjs). */
 interface RawInferenceClient {
@@ -13,9 +14,6 @@ interface RawInferenceClient {
   tokenize: PlainUnary<inferenceV1.TokenizeRequest, inferenceV1.TokenizeResponse>;
   listModels: PlainUnary<inferenceV1.ListModelsRequest, inferenceV1.ListModelsResponse>;
 }
-
-/** The model ids of deployments' own pools (the deployment service names each `deployments/<deployment id>`). */
-export const DEPLOYMENT_POOL_PREFIX = 'deployments/';
 
 /**
  * Which pools a caller may name: the model catalog (the foundation-model, OpenAI and Llama Stack routes), or also
@@ -44,7 +42,7 @@ export class InferenceRpc {
    * words): its deployment's project or space decides who may use it, and only the deployment routes check that.
    */
   private admit<R extends { modelId: string }>(req: R): R {
-    if (this.reach === 'catalog' && req.modelId.startsWith(DEPLOYMENT_POOL_PREFIX))
+    if (this.reach === 'catalog' && isDeploymentModelId(req.modelId))
       throw PlatformError.notFound(`Model '${req.modelId}' is not supported.`, 'model_not_supported');
     return req;
   }

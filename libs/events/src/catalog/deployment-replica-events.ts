@@ -16,6 +16,21 @@ import { fail, objectOf, optionalString, requiredString } from './payload';
  * announcement. It lives in this library because several apps publish
  * or consume these events (the inference service, the evaluation service; apps may not import each other).
  */
+const DEPLOYMENT_MODEL_PREFIX = 'deployments/';
+
+/**
+ * The model id of a deployment's own pool, which its replicas are announced under (and vLLM serves as
+ * `--served-model-name`). The deployment service names it; the gateway keeps the model-catalog routes off it.
+ */
+export function deploymentModelId(deploymentId: string): string {
+  return `${DEPLOYMENT_MODEL_PREFIX}${deploymentId}`;
+}
+
+/** Whether a model id names a deployment's own pool rather than a model of the catalog. */
+export function isDeploymentModelId(modelId: string): boolean {
+  return modelId.startsWith(DEPLOYMENT_MODEL_PREFIX);
+}
+
 export interface ReplicaReady {
   /** The deployment this replica belongs to (informational). */
   deploymentId?: string;
