@@ -1,24 +1,15 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { WORKSPACE_ROOT } from '@platform/launcher';
+import { runIlab, type IlabResult } from './support/ilab-cli';
 import { SKILL_QNA, tarGz } from './support/tarballs';
 import { startTestPlatform, type TestPlatform } from './support/test-platform';
 import { testBucketClient } from './support/test-bucket';
 
-// The `ilab` CLI as `npm install` links it (node_modules/.bin/ilab), run as a child process against the real platform.
-const ILAB = join(WORKSPACE_ROOT, 'node_modules', '.bin', 'ilab');
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 let platform: TestPlatform;
 let adminToken: string;
@@ -27,16 +18,9 @@ let tarball: string;
 let cliEnv: NodeJS.ProcessEnv;
 const run = randomBytes(4).toString('hex');
 
-function ilab(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(ILAB, args, { env: { ...cliEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+/** The `ilab` CLI against the real platform, as the admin unless `env` says otherwise. */
+function ilab(args: string[], env: NodeJS.ProcessEnv = {}): Promise<IlabResult> {
+  return runIlab(args, { ...cliEnv, ...env });
 }
 
 /** Runs a verb with `--output json`, expecting success, and returns the parsed output. */
@@ -66,9 +50,7 @@ beforeAll(async () => {
   platform = await startTestPlatform({ engineModel: 'platform/starter-llama' });
   adminToken = await platform.api.adminToken();
   const s3 = inject('s3');
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ILAB_')));
   cliEnv = {
-    ...inherited,
     ILAB_URL: platform.url,
     ILAB_API_KEY: platform.secrets.adminApiKey,
     ILAB_S3_ENDPOINT: s3.endpoint,

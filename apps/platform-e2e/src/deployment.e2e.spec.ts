@@ -1,12 +1,10 @@
-import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { WatsonXAI } from '@ibm-cloud/watsonx-ai';
 import { BearerTokenAuthenticator } from 'ibm-cloud-sdk-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WORKSPACE_ROOT } from '@platform/launcher';
 import { envelopeOf } from './support/api';
 import { keeperOf, liveReplicas, processAlive } from './support/deployment-replicas';
+import { runIlab, type IlabResult } from './support/ilab-cli';
 import { putStoreModel } from './support/model-store';
 import { startTestPlatform, type TestPlatform } from './support/test-platform';
 
@@ -22,7 +20,6 @@ const run = randomBytes(3).toString('hex');
 const MODEL_A = `e2e-tiny-a-${run}`;
 const MODEL_B = `e2e-tiny-b-${run}`;
 const SERVING = `e2e_${run}`;
-const ILAB = join(WORKSPACE_ROOT, 'node_modules', '.bin', 'ilab');
 
 let platform: TestPlatform;
 let wx: WatsonXAI;
@@ -119,20 +116,8 @@ function traffic(fn: () => Promise<unknown>, loops = 2) {
   };
 }
 
-function ilab(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ILAB_')));
-  return new Promise((resolve, reject) => {
-    const child = spawn(ILAB, args, {
-      env: { ...env, ILAB_URL: platform.url, ILAB_TOKEN: token, ILAB_PROJECT_ID: projectId },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function ilab(args: string[]): Promise<IlabResult> {
+  return runIlab(args, { ILAB_URL: platform.url, ILAB_TOKEN: token, ILAB_PROJECT_ID: projectId });
 }
 
 beforeAll(async () => {

@@ -1,13 +1,11 @@
-import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { WatsonXAI } from '@ibm-cloud/watsonx-ai';
 import { BearerTokenAuthenticator } from 'ibm-cloud-sdk-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
-import { WORKSPACE_ROOT } from '@platform/launcher';
 import { createGitFixture, type GitFixture } from '@platform/test-fixtures';
+import { runIlab, type IlabResult } from './support/ilab-cli';
 import { KNOWLEDGE_QNA, SKILL_QNA, tarGz } from './support/tarballs';
 import { uploadToTestBucket } from './support/test-bucket';
 import { startTestPlatform, type TestPlatform } from './support/test-platform';
@@ -266,20 +264,8 @@ describe('taxonomy → data → model on the built-in engine', () => {
 describe('model → deployment → generation', () => {
   const VERSION = '2024-05-31';
 
-  function ilab(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ILAB_')));
-    return new Promise((resolve, reject) => {
-      const child = spawn(join(WORKSPACE_ROOT, 'node_modules', '.bin', 'ilab'), args, {
-        env: { ...env, ILAB_URL: platform.url, ILAB_TOKEN: token, ILAB_PROJECT_ID: project },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+  function ilab(args: string[]): Promise<IlabResult> {
+    return runIlab(args, { ILAB_URL: platform.url, ILAB_TOKEN: token, ILAB_PROJECT_ID: project });
   }
 
   it('serves the completed model through the official SDK and through ilab model serve / chat', async () => {
