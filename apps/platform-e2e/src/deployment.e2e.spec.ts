@@ -332,6 +332,43 @@ describe('custom foundation model deployments through the official SDK', () => {
     expect(((await wx.listDeployments({ projectId })).result.resources ?? []).map((d) => d.metadata?.id)).toEqual([deploymentId]);
   });
 
+  it('a signed-in user outside its project gets the 404 of an unknown deployment, by id and by serving name', async () => {
+    const outsider = await platform.api.newUser('mallory');
+    const ownProject = await platform.api.newProject(outsider, 'elsewhere');
+    /** Status, code and message (the name asked for left out) of a text request of the outsider. */
+    const answer = async (idOrName: string) => {
+      const res = await platform.api.request('POST', `/ml/v1/deployments/${idOrName}/text/generation?version=${VERSION}`, {
+        token: outsider,
+        body: { input: 'Hello', parameters: { max_new_tokens: 1 } },
+      });
+      const { code, message } = envelopeOf(res);
+      return { status: res.status, code, message: message.replace(idOrName, '<id_or_name>') };
+    };
+    const unknown = await answer(randomUUID());
+    expect(unknown).toMatchObject({ status: 404, code: 'deployment_not_found' });
+    expect(await answer(deploymentId)).toEqual(unknown);
+    expect(await answer(SERVING)).toEqual(await answer(`no_such_${run}`));
+    expect(await answer(SERVING)).toEqual(unknown);
+    // The 404 is about the caller: the owner generates with it.
+    expect((await generate(SERVING)).results[0].generated_token_count).toBe(4);
+
+    const get = (project: string) =>
+      platform.api.request('GET', `/ml/v4/deployments/${deploymentId}?version=${VERSION}&project_id=${project}`, { token: outsider });
+    expect((await get(projectId)).status).toBe(403);
+    const elsewhere = await get(ownProject);
+    expect(elsewhere.status).toBe(404);
+    expect(envelopeOf(elsewhere).code).toBe('deployment_not_found');
+    const list = await platform.api.request<{ resources: unknown[] }>(
+      'GET',
+      `/ml/v4/deployments?version=${VERSION}&project_id=${ownProject}`,
+      {
+        token: outsider,
+      },
+    );
+    expect(list.status).toBe(200);
+    expect(list.body.resources).toEqual([]);
+  });
+
   it('updates name, tags and the serving name through the SDK', async () => {
     const renamed = await wx.updateDeployment({
       deploymentId,
