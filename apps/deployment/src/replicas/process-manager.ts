@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { listenHost } from '@platform/common';
 import type { ObjectStore } from '@platform/object-store';
@@ -61,7 +61,10 @@ export class ProcessReplicaManager implements ReplicaManager {
       });
       this.children.set(handle.pid, child);
       child.once('exit', () => this.children.delete(handle.pid));
-      await writeFile(this.recordFile(spec), JSON.stringify(handle));
+      // Written whole or not at all: a keeper that takes over after a crash reads it to find the process.
+      const record = this.recordFile(spec);
+      await writeFile(`${record}.partial`, JSON.stringify(handle));
+      await rename(`${record}.partial`, record);
       await this.untilHealthy(spec, child, handle, signal);
       return this.started(spec.servedModelName, handle);
     } finally {
