@@ -12,6 +12,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
+import { sumGaugeSamples } from '@platform/common';
 import { freePort } from '@platform/infra';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -45,8 +46,7 @@ async function waitHealthy(url: string, child: ChildProcess, name: string): Prom
 }
 
 function gauge(text: string, name: string): number {
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(`model_name="${MODEL}"`));
-  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : NaN;
+  return sumGaugeSamples(text, [name], { label: 'model_name', value: MODEL }) ?? NaN;
 }
 
 interface JobRun {
