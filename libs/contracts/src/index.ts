@@ -8,6 +8,7 @@ export * as evaluationV1 from './gen/evaluation/v1/evaluation';
 export * as sdgV1 from './gen/sdg/v1/sdg';
 export * as trainingV1 from './gen/training/v1/training';
 export * as deploymentV1 from './gen/deployment/v1/deployment';
+export * as notebooksV1 from './gen/notebooks/v1/notebooks';
 export * from './job-status';
 export { CONTRACTS_DESCRIPTOR_SET } from './gen/descriptor-set';
 
@@ -23,4 +24,5 @@ export const PROTO_FILES = {
   sdg: 'sdg/v1/sdg.proto',
   training: 'training/v1/training.proto',
   deployment: 'deployment/v1/deployment.proto',
+  notebooks: 'notebooks/v1/notebooks.proto',
 } as const;

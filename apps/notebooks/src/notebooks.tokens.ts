@@ -1,0 +1,2 @@
+/** The service's own schema (its tables). */
+export const NOTEBOOKS_SCHEMA = 'notebooks';
