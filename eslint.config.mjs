@@ -39,6 +39,7 @@ const SCOPE_USES = {
   'scope:evaluation': ['scope:service', 'scope:infra'],
   // Takes a free port from infra for each engine-server replica its process manager starts.
   'scope:deployment': ['scope:service', 'scope:infra'],
+  'scope:prompts': ['scope:service'],
   'scope:notebooks': ['scope:service'],
 };
 

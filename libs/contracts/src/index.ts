@@ -9,6 +9,7 @@ export * as sdgV1 from './gen/sdg/v1/sdg';
 export * as trainingV1 from './gen/training/v1/training';
 export * as deploymentV1 from './gen/deployment/v1/deployment';
 export * as notebooksV1 from './gen/notebooks/v1/notebooks';
+export * as promptsV1 from './gen/prompts/v1/prompts';
 export * from './job-status';
 export { CONTRACTS_DESCRIPTOR_SET } from './gen/descriptor-set';
 
@@ -25,4 +26,5 @@ export const PROTO_FILES = {
   training: 'training/v1/training.proto',
   deployment: 'deployment/v1/deployment.proto',
   notebooks: 'notebooks/v1/notebooks.proto',
+  prompts: 'prompts/v1/prompts.proto',
 } as const;

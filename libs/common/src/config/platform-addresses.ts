@@ -20,6 +20,7 @@ export const PLATFORM_SERVICES = {
   training: { protos: ['training'], grpcPort: 50064, opsPort: 9464 },
   evaluation: { protos: ['evaluation'], grpcPort: 50065, opsPort: 9465 },
   deployment: { protos: ['deployment'], grpcPort: 50066, opsPort: 9466 },
+  prompts: { protos: ['prompts'], grpcPort: 50067, opsPort: 9467 },
   notebooks: { protos: ['notebooks'], grpcPort: 50068, opsPort: 9468 },
 } as const satisfies Record<string, PlatformServiceRow>;
 

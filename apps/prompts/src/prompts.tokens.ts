@@ -1,0 +1,2 @@
+/** The service's own schema (prompts, prompt sessions and their entries). */
+export const PROMPTS_SCHEMA = 'prompts';
