@@ -25,6 +25,7 @@ import { ModelsController, TRAINING_CLIENT } from './models/models.controller';
 import { FineTuningsController } from './fine-tunings/fine-tunings.controller';
 import { CustomFoundationModelsController } from './deployments/custom-foundation-models.controller';
 import { DEPLOYMENT_CLIENT } from './deployments/deployment-client';
+import { PROMPTS_CLIENT } from './prompts/prompts-client';
 import { DeploymentsController } from './deployments/deployments.controller';
 import { ModelAssetsController } from './deployments/model-assets.controller';
 import { DeploymentTextController } from './inference/deployment-text.controller';
@@ -88,6 +89,7 @@ import { SignIns } from './auth/sign-ins';
     grpcClient(SDG_GENERATION_CLIENT, 'sdg', { deadline: 'long' }),
     grpcClient(TRAINING_CLIENT, 'training'),
     grpcClient(DEPLOYMENT_CLIENT, 'deployment'),
+    grpcClient(PROMPTS_CLIENT, 'prompts'),
     grpcClient(EVALUATION_CLIENT, 'evaluation', { deadline: 'long' }),
     { provide: APP_GUARD, useClass: AuthGuard },
     // After the AuthGuard, which names the caller whose bucket a request is charged to.
