@@ -9,6 +9,8 @@ export interface DeploymentTarget {
   projectId: string;
   spaceId: string;
   shownModelId: string;
+  /** The deployment's prompt template, or empty: its text requests are filled from it (deployment-prompt-template.ts). */
+  promptTemplateId: string;
 }
 
 const codeOf = (err: unknown) => (err instanceof PlatformError ? err.grpcCode : (err as { code?: unknown } | null)?.code);
@@ -56,5 +58,11 @@ export function servingTarget(d: deploymentV1.Deployment, idOrName: string): Dep
       'deployment_not_ready',
       `The deployment '${idOrName}' is ${state || 'initializing'}, not ready yet; try again once its status.state is ready.`,
     );
-  return { modelId: d.modelId, projectId: d.projectId, spaceId: d.spaceId, shownModelId: d.baseModelId || d.modelId };
+  return {
+    modelId: d.modelId,
+    projectId: d.projectId,
+    spaceId: d.spaceId,
+    shownModelId: d.baseModelId || d.modelId,
+    promptTemplateId: d.promptTemplateId,
+  };
 }

@@ -2,12 +2,14 @@ import { Controller, HttpCode, Inject, Param, Post, Query, Res, type OnModuleIni
 import type { ClientGrpc } from '@nestjs/microservices';
 import { ApiBody, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { PlatformError, unary } from '@platform/common';
-import { deploymentV1 } from '@platform/contracts';
+import { unary } from '@platform/common';
+import { deploymentV1, promptsV1 } from '@platform/contracts';
 import { ContainerAccessService } from '../access/container-access.service';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { DEPLOYMENT_CLIENT } from '../deployments/deployment-client';
+import { PROMPTS_CLIENT } from '../prompts/prompts-client';
 import { requireVersion } from './api-version';
+import { DeploymentPromptTemplates } from './deployment-prompt-template';
 import { DeploymentTextChatRequest, DeploymentTextGenerationRequest } from './deployment-text.dto';
 import { servingTarget, visibleDeployment, type DeploymentTarget as Target } from './deployment-target';
 import { CheckedBody } from './fast-body/checked-body';
@@ -27,6 +29,8 @@ import { chatRequest, generateRequest } from './to-grpc';
  * 503 `deployment_not_ready` (try again once its status.state is ready); one that failed answers 409
  * `deployment_failed` with its failure message. While a deployment is `updating` (a swap) the replicas serving it
  * answer. While the deployment service cannot be reached (a restart), a deployment resolved before keeps answering.
+ * A deployment with a prompt template generates from the template filled with `parameters.prompt_variables`
+ * (deployment-prompt-template.ts).
  */
 @ApiTags('Deployments')
 @ApiQuery({ name: 'version', required: true, example: '2024-05-31' })
@@ -35,18 +39,23 @@ import { chatRequest, generateRequest } from './to-grpc';
 export class DeploymentTextController implements OnModuleInit {
   private serving!: TextServing;
   private deployments!: deploymentV1.DeploymentServiceClient;
+  private templates!: DeploymentPromptTemplates;
   /** While the deployment service restarts, its deployments' replicas keep answering through these routes. */
   private readonly lastKnown = new LastKnownDeployments({ maxEntries: 10_000, maxAgeMs: 10 * 60_000 });
 
   constructor(
     @Inject(INFERENCE_CLIENT) private readonly inferenceClient: ClientGrpc,
     @Inject(DEPLOYMENT_CLIENT) private readonly deploymentClient: ClientGrpc,
+    @Inject(PROMPTS_CLIENT) private readonly promptsClient: ClientGrpc,
     private readonly access: ContainerAccessService,
   ) {}
 
   onModuleInit(): void {
     this.serving = new TextServing(new InferenceRpc(this.inferenceClient, 'deployments'));
     this.deployments = this.deploymentClient.getService<deploymentV1.DeploymentServiceClient>(deploymentV1.DEPLOYMENT_SERVICE_NAME);
+    this.templates = new DeploymentPromptTemplates(
+      this.promptsClient.getService<promptsV1.PromptServiceClient>(promptsV1.PROMPT_SERVICE_NAME),
+    );
   }
 
   /** The deployment, if it exists, the caller may use it and it serves; else the answer the class comment gives. */
@@ -60,13 +69,12 @@ export class DeploymentTextController implements OnModuleInit {
     return servingTarget(d, idOrName);
   }
 
-  private static generation(body: DeploymentTextGenerationRequest, t: Target) {
-    if (body.input === undefined) throw PlatformError.invalid('input is required.', 'input');
-    return generateRequest({ ...body, input: body.input, model_id: t.modelId, project_id: t.projectId, space_id: t.spaceId });
+  private async generationRequest(body: DeploymentTextGenerationRequest, t: Target) {
+    return generateRequest(await this.templates.generation(body, t));
   }
 
-  private static chat(body: DeploymentTextChatRequest, t: Target) {
-    return chatRequest({ ...body, model_id: t.modelId, project_id: t.projectId, space_id: t.spaceId });
+  private async chatRequest(body: DeploymentTextChatRequest, t: Target) {
+    return chatRequest(await this.templates.chat(body, t));
   }
 
   @Post('generation')
@@ -80,7 +88,7 @@ export class DeploymentTextController implements OnModuleInit {
     @CurrentPrincipal() p: Principal,
   ) {
     const t = await this.target(version, idOrName, p);
-    return this.serving.generation(DeploymentTextController.generation(body, t), t.shownModelId);
+    return this.serving.generation(await this.generationRequest(body, t), t.shownModelId);
   }
 
   @Post('generation_stream')
@@ -95,7 +103,7 @@ export class DeploymentTextController implements OnModuleInit {
     @Res() reply: FastifyReply,
   ) {
     const t = await this.target(version, idOrName, p);
-    await this.serving.generationStream(reply, DeploymentTextController.generation(body, t), t.shownModelId);
+    await this.serving.generationStream(reply, await this.generationRequest(body, t), t.shownModelId);
   }
 
   @Post('chat')
@@ -109,7 +117,7 @@ export class DeploymentTextController implements OnModuleInit {
     @CurrentPrincipal() p: Principal,
   ) {
     const t = await this.target(version, idOrName, p);
-    return this.serving.chat(DeploymentTextController.chat(body, t), t.shownModelId);
+    return this.serving.chat(await this.chatRequest(body, t), t.shownModelId);
   }
 
   @Post('chat_stream')
@@ -124,6 +132,6 @@ export class DeploymentTextController implements OnModuleInit {
     @Res() reply: FastifyReply,
   ) {
     const t = await this.target(version, idOrName, p);
-    await this.serving.chatStream(reply, DeploymentTextController.chat(body, t), t.shownModelId);
+    await this.serving.chatStream(reply, await this.chatRequest(body, t), t.shownModelId);
   }
 }

@@ -154,11 +154,14 @@ const cases: { dto: Type<unknown>; check: Check; valid: unknown[]; other: unknow
     valid: [
       { input: 'how far is paris from bangalore:\n', parameters: { max_new_tokens: 100 } },
       { space_id: 's', input: 'x', moderations: { pii: { output: { enabled: true }, mask: { remove_entity_value: true } } } },
+      // A template deployment's request: no input, the template's variables.
+      { parameters: { max_new_tokens: 100, time_limit: 1000, prompt_variables: { name: 'joe', count: 3 } } },
+      { input: 'x', parameters: { prompt_variables: {} } },
     ],
     other: [
-      { parameters: { max_new_tokens: 100 } },
       { input: 'x', model_id: 'm' },
-      { input: 'x', parameters: { prompt_variables: { name: 'joe' } } },
+      { parameters: { prompt_variables: { name: { first: 'joe' } } } },
+      { parameters: { prompt_variables: ['joe'] } },
       { input: 'x', parameters: { top_k: 0 } },
       { input: 2 },
     ],

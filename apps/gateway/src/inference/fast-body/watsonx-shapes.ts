@@ -46,7 +46,7 @@ const returnOptions = object({
   top_n_tokens: optional(int(0, 5)),
 });
 
-const textGenParameters = object({
+const textGenParameterFields = {
   decoding_method: optional(oneOf(['greedy', 'sample'])),
   temperature: optional(number(0, 2)),
   top_p: optional(number(0, 1)),
@@ -61,14 +61,29 @@ const textGenParameters = object({
   truncate_input_tokens: optional(int(0)),
   length_penalty: optional(object({ decay_factor: optional(number()), start_index: optional(int()) })),
   return_options: optional(returnOptions),
-});
+};
+const textGenParameters = object(textGenParameterFields);
+
+/** A template's model parameters are kept only where this vouches for them (deployment-prompt-template.ts). */
+export const textGenParameter = (key: string, value: unknown): boolean =>
+  key in textGenParameterFields && textGenParameters({ [key]: value });
+
+const promptVariableValue: Check = (v) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+const promptVariables: Check = (v) => record(v) && Object.values(v as object).every(promptVariableValue);
 
 const textGenerationFields = { ...scoped, input: string, parameters: optional(textGenParameters), moderations: optional(moderations) };
 
 export const textGenerationShape: Check = object({ ...textGenerationFields, model_id: name(300) }, ['input', 'model_id']);
 
-/** A deployment's generation names no model (the deployment's own); without `input` class-validator answers. */
-export const deploymentTextGenerationShape: Check = object(textGenerationFields, ['input']);
+/**
+ * A deployment's generation names no model (the deployment's own); `input` is optional (a prompt template deployment
+ * ignores it, the route answers for the others) and `parameters` may hold the template's `prompt_variables`.
+ */
+export const deploymentTextGenerationShape: Check = object({
+  ...textGenerationFields,
+  input: optional(string),
+  parameters: optional(object({ ...textGenParameterFields, prompt_variables: optional(promptVariables) })),
+});
 
 export const chatMessageShape: Check = object(
   {
