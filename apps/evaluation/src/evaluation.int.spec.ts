@@ -16,7 +16,15 @@ import { createObjectStoreFromEnv, type ObjectStore } from '@platform/object-sto
 import { Client } from 'pg';
 import { firstValueFrom } from 'rxjs';
 import { pack } from 'tar-stream';
-import { judgeRating, mtBenchJudge, startOpenAiTestServer, waitFor, type OpenAiTestServer } from '@platform/test-fixtures';
+import {
+  judgeRating,
+  mtBenchJudge,
+  startOpenAiTestServer,
+  startServiceProcess,
+  waitFor,
+  type OpenAiTestServer,
+  type ServiceProcess,
+} from '@platform/test-fixtures';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadMmlu, STARTER_MMLU_DIR } from './benchmarks/mmlu/mmlu-data';
 import { CHOICE_CONTINUATIONS, mmluPrompt, pickChoice } from './benchmarks/mmlu/mmlu-prompt';
@@ -24,7 +32,6 @@ import { runMcq } from './benchmarks/mmlu/run-mcq';
 import { ModelClient } from './clients/model-client';
 import { startEvaluationService } from './main';
 import { startEngineProcess, type EngineProcess } from './testing/engine-process';
-import { startServiceProcess, type ServiceProcess } from './testing/service-process';
 
 const STARTER_DIR = resolve(__dirname, '../../../models/starter');
 const BASE = 'platform/starter-llama';

@@ -10,3 +10,4 @@ export { startOpenAiTestServer, type OpenAiTestServer, type ServedCall, type Tes
 export { createTestDatabase } from './test-database';
 export { ReplayServer, type RecordedExchange, type ReceivedRequest } from './kubernetes/replay-server';
 export { appsV1DeploymentSchema, batchV1JobSchema, coreV1ServiceSchema } from './kubernetes/manifest-schemas';
+export { startServiceProcess, type ServiceProcess } from './service-process';
