@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { PlatformServiceModule } from '@platform/service';
 import { PromptsSchema1764800000700 } from './migrations/1764800000700-prompts-schema';
+import { PromptEntity } from './prompts/prompt.entity';
+import { PromptsGrpcController } from './prompts/prompts.grpc-controller';
+import { PromptsService } from './prompts/prompts.service';
 import { PromptsConfig } from './prompts.config';
 import { PROMPTS_SCHEMA } from './prompts.tokens';
 
@@ -15,12 +18,12 @@ import { PROMPTS_SCHEMA } from './prompts.tokens';
       config: PromptsConfig,
       database: {
         schema: PROMPTS_SCHEMA,
-        entities: [],
+        entities: [PromptEntity],
         migrations: [PromptsSchema1764800000700],
       },
     }),
   ],
-  controllers: [],
-  providers: [],
+  controllers: [PromptsGrpcController],
+  providers: [PromptsService],
 })
 export class PromptsModule {}

@@ -28,8 +28,8 @@ export class PromptsSchema1764800000700 implements MigrationInterface {
         -- Locked exactly when a lock type and its holder are both recorded.
         CONSTRAINT prompts_lock_whole CHECK ((lock_type IS NULL) = (locked_by IS NULL))
       )`);
-    await q.query('CREATE INDEX prompts_project_idx ON prompts.prompts (project_id, last_updated_at DESC, id)');
-    await q.query('CREATE INDEX prompts_space_idx ON prompts.prompts (space_id, last_updated_at DESC, id)');
+    await q.query('CREATE INDEX prompts_project_idx ON prompts.prompts (project_id, created_at, id)');
+    await q.query('CREATE INDEX prompts_space_idx ON prompts.prompts (space_id, created_at, id)');
   }
 
   async down(q: QueryRunner): Promise<void> {
