@@ -26,8 +26,12 @@ import { FineTuningsController } from './fine-tunings/fine-tunings.controller';
 import { CustomFoundationModelsController } from './deployments/custom-foundation-models.controller';
 import { DEPLOYMENT_CLIENT } from './deployments/deployment-client';
 import { PROMPTS_CLIENT } from './prompts/prompts-client';
+import { PromptsController } from './prompts/prompts.controller';
+import { PromptSessionsController } from './prompts/prompt-sessions.controller';
 import { DeploymentsController } from './deployments/deployments.controller';
 import { ModelAssetsController } from './deployments/model-assets.controller';
+import { NOTEBOOK_CLIENT } from './notebooks/notebook-client';
+import { NotebooksController } from './notebooks/notebooks.controller';
 import { DeploymentTextController } from './inference/deployment-text.controller';
 import { INFERENCE_CLIENT } from './inference/inference-client';
 import { ModelSpecsController } from './inference/model-specs.controller';
@@ -73,6 +77,9 @@ import { SignIns } from './auth/sign-ins';
     DeploymentsController,
     ModelAssetsController,
     CustomFoundationModelsController,
+    PromptsController,
+    PromptSessionsController,
+    NotebooksController,
     TextController,
     DeploymentTextController,
     ModelSpecsController,
@@ -89,6 +96,7 @@ import { SignIns } from './auth/sign-ins';
     grpcClient(SDG_GENERATION_CLIENT, 'sdg', { deadline: 'long' }),
     grpcClient(TRAINING_CLIENT, 'training'),
     grpcClient(DEPLOYMENT_CLIENT, 'deployment'),
+    grpcClient(NOTEBOOK_CLIENT, 'notebooks'),
     grpcClient(PROMPTS_CLIENT, 'prompts'),
     grpcClient(EVALUATION_CLIENT, 'evaluation', { deadline: 'long' }),
     { provide: APP_GUARD, useClass: AuthGuard },

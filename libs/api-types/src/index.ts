@@ -3,3 +3,4 @@ export * from './jobs';
 export * from './model-metrics';
 export * from './resources';
 export * from './deployments';
+export * from './notebooks';

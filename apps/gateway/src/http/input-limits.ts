@@ -17,7 +17,7 @@ export interface InputLimits {
   collectionItems: number;
 }
 
-export type RouteClass = 'auth' | 'inference' | 'management';
+export type RouteClass = 'auth' | 'inference' | 'notebook' | 'management';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -30,6 +30,12 @@ const AUTH: InputLimits = { name: 'auth', bodyBytes: 32 * KiB, depth: 4, stringC
  * nest; the model server's context length is the real bound and is checked by the inference service.
  */
 const INFERENCE: InputLimits = { name: 'inference', bodyBytes: 10 * MiB, depth: 64, stringChars: 4 * MiB, collectionItems: 10_000 };
+
+/**
+ * Notebooks: a `.ipynb` may come with the request as one string (`content`, at most 3 MiB of UTF-8: its gRPC message
+ * must stay under 4 MiB); its outputs (images) make it far larger than a resource description.
+ */
+const NOTEBOOK: InputLimits = { name: 'notebook', bodyBytes: 4 * MiB, depth: 32, stringChars: 3 * MiB, collectionItems: 1_000 };
 
 /** Everything else: resources described by names, tags, settings and references (the largest field is an SSH key). */
 const MANAGEMENT: InputLimits = { name: 'management', bodyBytes: 1 * MiB, depth: 32, stringChars: 64 * KiB, collectionItems: 1_000 };
@@ -44,6 +50,7 @@ const CLASSES: readonly [prefix: string, limits: InputLimits][] = [
   ['/inference', INFERENCE],
   ['/reward_scoring', INFERENCE],
   ['/synthetic_data_generation', INFERENCE],
+  ['/v2/notebooks', NOTEBOOK],
 ];
 
 /** The limits of the route serving `url` (a route template or a request URL; the query is ignored). */
@@ -53,7 +60,7 @@ export function inputLimitsOf(url: string): InputLimits {
 }
 
 /** Every class, for the documentation check and the body parsers' upper bound. */
-export const ROUTE_CLASSES: readonly InputLimits[] = [AUTH, INFERENCE, MANAGEMENT];
+export const ROUTE_CLASSES: readonly InputLimits[] = [AUTH, INFERENCE, MANAGEMENT, NOTEBOOK];
 
 /** The largest body any route accepts: what a parser reads before it knows better. */
 export const MAX_BODY_BYTES = Math.max(...ROUTE_CLASSES.map((c) => c.bodyBytes));

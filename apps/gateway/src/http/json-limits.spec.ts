@@ -59,6 +59,9 @@ describe('the route classes', () => {
     ['/v1/projects/:project_id/taxonomies', 'management'],
     ['/ml/v1/fine_tunings', 'management'],
     ['/inferences', 'management'],
+    ['/v2/notebooks', 'notebook'],
+    ['/v2/notebooks/:notebook_guid/versions', 'notebook'],
+    ['/v2/notebooksx', 'management'],
   ])('%s is a %s route', (url, name) => {
     expect(inputLimitsOf(url).name).toBe(name);
   });

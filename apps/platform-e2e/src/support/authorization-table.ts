@@ -96,6 +96,14 @@ const modelAssetBody = (ctx: MatrixContext) => ({
   foundation_model: { model_id: 'matrix-absent-model' },
 });
 
+/** A notebook from a file the project's storage does not hold: nothing is created. */
+const notebookBody = (ctx: MatrixContext) => ({
+  name: 'matrixnotebook',
+  project: ctx.project,
+  file_reference: `matrix/${ctx.absentId}.ipynb`,
+  runtime: { environment: 'matrix' },
+});
+
 export const AUTHORIZATION_TABLE: Record<string, MatrixRow> = {
   'GET /health': { expect: PUBLIC },
   // Prometheus presents PLATFORM_METRICS_TOKEN (not set here); people need a platform admin's token.
@@ -229,6 +237,22 @@ export const AUTHORIZATION_TABLE: Record<string, MatrixRow> = {
     expect: SIGNED_IN,
     request: () => ({ query: VERSION, body: { messages: [USER_SAYS], max_tokens: 2 } }),
   },
+
+  // Notebooks: routes on one notebook take the container in the query here, so a non-member is refused before any lookup.
+  'POST /v2/notebooks': { expect: EDITOR, request: (ctx) => ({ body: notebookBody(ctx) }) },
+  'POST /v2/notebooks/list': { expect: VIEWER, request: (ctx) => ({ ...inProject(ctx), body: { notebooks: [ctx.absentId] } }) },
+  'PATCH /v2/notebooks/{notebook_guid}': { expect: EDITOR, request: (ctx) => ({ ...inProject(ctx), body: { environment: 'matrix' } }) },
+  'PUT /v2/notebooks/{notebook_guid}': { expect: EDITOR, request: (ctx) => ({ ...inProject(ctx), body: { source: ctx.absentId } }) },
+  'DELETE /v2/notebooks/{notebook_guid}': { expect: EDITOR, request: inProject },
+  // Reads the project, writes the space (every role holds the same role on both).
+  'POST /v2/notebooks/{notebook_guid}/promote': {
+    expect: EDITOR,
+    request: (ctx) => ({ ...inProject(ctx), body: { space_id: ctx.space } }),
+  },
+  'POST /v2/notebooks/{notebook_guid}/versions': { expect: EDITOR, request: inProject },
+  'GET /v2/notebooks/{notebook_guid}/versions': { expect: VIEWER, request: inProject },
+  'GET /v2/notebooks/{notebook_guid}/versions/{version_guid}': { expect: VIEWER, request: inProject },
+  'DELETE /v2/notebooks/{notebook_guid}/versions/{version_guid}': { expect: EDITOR, request: inProject },
 
   'POST /ml/v1/text/generation': { expect: VIEWER, request: text({ input: 'hi', parameters: { max_new_tokens: 2 } }) },
   'POST /ml/v1/text/generation_stream': { expect: VIEWER, request: text({ input: 'hi', parameters: { max_new_tokens: 2 } }) },
