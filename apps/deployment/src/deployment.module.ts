@@ -10,12 +10,12 @@ import { assetProviders, ModelAssetsGrpcController } from './assets/asset-provid
 import { ModelAssetEntity } from './assets/model-asset.entity';
 import { DeploymentConfig } from './deployment.config';
 import { DeploymentGrpcController } from './deployment.grpc-controller';
-import { DEPLOYMENT_SCHEMA, INFERENCE, INFERENCE_CLIENT, KEEPER_QUEUE, PROMPT_TEMPLATES } from './deployment.tokens';
+import { DEPLOYMENT_SCHEMA, INFERENCE, INFERENCE_CLIENT, KEEPER_QUEUE, PROMPT_TEMPLATES, PROMPTS_CLIENT } from './deployment.tokens';
 import { DeploymentChangesService } from './deployments/deployment-changes.service';
 import { DeploymentEntity } from './deployments/deployment.entity';
 import { DeploymentStore } from './deployments/deployment-store';
 import { DeploymentsService } from './deployments/deployments.service';
-import { NoPromptTemplates } from './deployments/prompt-templates';
+import { GrpcPromptTemplates } from './deployments/prompt-templates';
 import { TemporaryDeploymentsService } from './deployments/temporary-deployments.service';
 import { DeploymentSchema1763900000600 } from './migrations/1763900000600-deployment-schema';
 import { keeperJobSubjects, type KeeperQueueConfig } from './replicas/keeper-queue';
@@ -53,7 +53,8 @@ import { ReplicaEntity } from './replicas/replica.entity';
       inject: [INFERENCE_CLIENT],
       useFactory: (c: ClientGrpc) => c.getService<inferenceV1.InferenceServiceClient>(inferenceV1.INFERENCE_SERVICE_NAME),
     },
-    { provide: PROMPT_TEMPLATES, useFactory: () => new NoPromptTemplates() },
+    grpcClient(PROMPTS_CLIENT, 'prompts'),
+    { provide: PROMPT_TEMPLATES, inject: [PROMPTS_CLIENT], useFactory: (c: ClientGrpc) => new GrpcPromptTemplates(c) },
     {
       provide: DeploymentStore,
       inject: [getDataSourceToken(), OutboxRelay, KEEPER_QUEUE],

@@ -7,3 +7,5 @@ export const INFERENCE = 'INFERENCE';
 export const INFERENCE_CLIENT = 'INFERENCE_CLIENT';
 /** Where prompt templates are looked up (`PromptTemplates`). */
 export const PROMPT_TEMPLATES = 'PROMPT_TEMPLATES';
+/** The prompts service's client: templates are looked up in it (`GrpcPromptTemplates`). */
+export const PROMPTS_CLIENT = 'PROMPTS_CLIENT';

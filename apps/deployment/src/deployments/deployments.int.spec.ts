@@ -3,10 +3,10 @@ import { status as GrpcStatus } from '@grpc/grpc-js';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { connectGrpcService, unary, type GrpcServiceClient } from '@platform/common';
-import { deploymentV1 } from '@platform/contracts';
+import { deploymentV1, promptsV1 } from '@platform/contracts';
 import { OutboxRelay, type EventEnvelope } from '@platform/events';
 import { freePort } from '@platform/infra';
-import { createTestDatabase, waitFor } from '@platform/test-fixtures';
+import { createTestDatabase, startServiceProcess, waitFor, type ServiceProcess } from '@platform/test-fixtures';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ModelAssetEntity } from '../assets/model-asset.entity';
@@ -29,6 +29,9 @@ let api: deploymentV1.DeploymentServiceClient;
 let ds: DataSource;
 let opsPort: number;
 let nc: NatsConnection;
+/** The real prompts service, where template deployments look their templates up. */
+let promptsProcess: ServiceProcess | undefined;
+let prompts: GrpcServiceClient<promptsV1.PromptServiceClient>;
 const seen: EventEnvelope[] = [];
 const subs: Subscription[] = [];
 
@@ -60,7 +63,11 @@ beforeAll(async () => {
     PLATFORM_DEPLOYMENT_KEEPERS: '0',
     PLATFORM_INFERENCE_GRPC_URL: `127.0.0.1:${await freePort()}`,
     PLATFORM_TRAINING_GRPC_URL: `127.0.0.1:${await freePort()}`,
+    PLATFORM_PROMPTS_GRPC_URL: `127.0.0.1:${await freePort()}`,
   });
+  const promptsOps = await freePort();
+  promptsProcess = await startServiceProcess('prompts', { PLATFORM_PROMPTS_OPS_PORT: String(promptsOps) }, promptsOps);
+  prompts = connectGrpcService('prompts', promptsV1.PROMPT_SERVICE_NAME, { url: process.env.PLATFORM_PROMPTS_GRPC_URL });
   nc = await connect({ servers: inject('natsUrl') });
   await collect(`${eventsPrefix}.deployment.>`);
   await collect(`${jobsPrefix}.deployment.>`);
@@ -80,6 +87,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   client?.close();
+  prompts?.close();
+  await promptsProcess?.stop();
   await service?.close();
   for (const s of subs) s.unsubscribe();
   await nc?.close();
@@ -525,10 +534,76 @@ describe('temporary deployments', () => {
   });
 });
 
+/** A prompt of the prompts service, as `POST /v1/prompts` creates it: a template with one variable. */
+async function createPrompt(container: { projectId?: string; spaceId?: string }): Promise<string> {
+  const { prompt } = await unary(
+    prompts.service.createPrompt({
+      projectId: container.projectId ?? '',
+      spaceId: container.spaceId ?? '',
+      caller: { userId: 'tester', admin: false },
+      name: 'greeting',
+      description: '',
+      createdAt: 0,
+      taskIds: [],
+      modelVersionJson: '',
+      promptVariablesJson: JSON.stringify({ name: 'world' }),
+      inputMode: 'freeform',
+      promptJson: JSON.stringify({ model_id: 'ibm/granite-3-8b-instruct', data: { instruction: 'Say hello to {name}.' } }),
+    }),
+  );
+  return prompt?.id ?? '';
+}
+
+describe("deployments of the prompts service's templates", () => {
+  const projectId = randomUUID();
+
+  it('deploy a prompt of the project on a foundation model; one of another project or space is a 404 naming prompt_template.id', async () => {
+    const templateId = await createPrompt({ projectId });
+    const { deployment } = await unary(
+      api.createDeployment(
+        createRequest({
+          projectId,
+          promptTemplateId: templateId,
+          baseModelId: 'ibm/granite-3-8b-instruct',
+          onlineParametersJson: JSON.stringify({ serving_name: `greet_${tag}` }),
+        }),
+      ),
+    );
+    expect(deployment).toMatchObject({ promptTemplateId: templateId, deployedAssetType: 'foundation_model', status: { state: 'ready' } });
+    for (const container of [{ projectId: randomUUID() }, { spaceId: randomUUID() }]) {
+      const elsewhere = await createPrompt(container);
+      const err = await failure(
+        api.createDeployment(createRequest({ projectId, promptTemplateId: elsewhere, baseModelId: 'ibm/granite-3-8b-instruct' })),
+      );
+      expect(err).toMatchObject({ code: GrpcStatus.NOT_FOUND });
+      expect(err.message).toContain(`prompt_template.id ${elsewhere}`);
+    }
+    // PATCH to another template looks it up too.
+    const patch = (id: string) => JSON.stringify([{ op: 'replace', path: '/prompt_template', value: { id } }]);
+    const next = await createPrompt({ projectId });
+    const patched = await unary(api.updateDeployment({ projectId, spaceId: '', id: deployment?.id ?? '', patchJson: patch(next) }));
+    expect(patched.deployment?.promptTemplateId).toBe(next);
+    expect(
+      await failure(api.updateDeployment({ projectId, spaceId: '', id: deployment?.id ?? '', patchJson: patch(randomUUID()) })),
+    ).toMatchObject({ code: GrpcStatus.NOT_FOUND });
+  });
+
+  it('while the prompts service cannot be reached, answer 503-style UNAVAILABLE (prompts_unavailable), not a 404', async () => {
+    const templateId = await createPrompt({ projectId });
+    await promptsProcess?.stop();
+    promptsProcess = undefined;
+    const err = await failure(
+      api.createDeployment(createRequest({ projectId, promptTemplateId: templateId, baseModelId: 'ibm/granite-3-8b-instruct' })),
+    );
+    expect(err).toMatchObject({ code: GrpcStatus.UNAVAILABLE });
+    expect(err.message).toContain('prompts service');
+    expect(await ds.getRepository(DeploymentEntity).countBy({ projectId, promptTemplateId: templateId })).toBe(0);
+  });
+});
+
 /**
- * The prompts service does not exist yet (issue 14): through the process every template is a 404 (above). These
- * cases run the same services on the same database and NATS with a template lookup that knows one template, as the
- * prompts client will.
+ * The rules of template deployments on their own: the same services on the same database and NATS with a template
+ * lookup that knows one template (the prompts service's own lookup is above).
  */
 describe('deployments with a prompt template', () => {
   const projectId = randomUUID();
