@@ -91,18 +91,20 @@ describe('a deployment generation', () => {
   });
 
   it('names a missing variable under parameters.prompt_variables, as the prompts service refused it', async () => {
-    const missing = new PlatformError(GrpcStatus.INVALID_ARGUMENT, 'invalid_request', 'prompt_variables.name is missing.', {
-      type: 'field',
-      name: 'prompt_variables.name',
-    });
+    const missing = PlatformError.invalidMany([
+      { code: 'missing_prompt_variable', message: 'name is missing.', target: { type: 'field', name: 'prompt_variables.name' } },
+      { code: 'missing_prompt_variable', message: 'count is missing.', target: { type: 'field', name: 'prompt_variables.count' } },
+    ]);
     const { templates } = prompts({
       render: () => throwError(() => ({ code: GrpcStatus.INVALID_ARGUMENT, details: encodeErrorDetails(missing) })),
     });
-    expect(await refusal(templates.generation({ parameters: {} }, target()))).toEqual({
-      grpcCode: GrpcStatus.INVALID_ARGUMENT,
-      code: 'invalid_request',
-      field: 'parameters.prompt_variables.name',
-    });
+    const refused = await templates.generation({ parameters: {} }, target()).catch((e: PlatformError) => e);
+    expect(refused).toMatchObject({ grpcCode: GrpcStatus.INVALID_ARGUMENT, code: 'missing_prompt_variable' });
+    expect((refused as PlatformError).target?.name).toBe('parameters.prompt_variables.name');
+    expect((refused as PlatformError).issues.map((i) => i.target?.name)).toEqual([
+      'parameters.prompt_variables.name',
+      'parameters.prompt_variables.count',
+    ]);
   });
 
   it('of a template deleted since is a 404 naming the template', async () => {

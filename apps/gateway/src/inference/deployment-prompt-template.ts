@@ -1,5 +1,5 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { PlatformError, decodeErrorDetails, unary } from '@platform/common';
+import { PlatformError, decodeErrorDetails, unary, type ErrorTarget } from '@platform/common';
 import type { promptsV1 } from '@platform/contracts';
 import type { DeploymentTarget } from './deployment-target';
 import type { DeploymentTextChatRequest, DeploymentTextGenerationRequest } from './deployment-text.dto';
@@ -58,9 +58,12 @@ function renderFailure(err: unknown, t: DeploymentTarget): unknown {
   if (code !== GrpcStatus.INVALID_ARGUMENT) return err;
   const details = decodeErrorDetails((err as { details?: string }).details);
   if (!details) return err;
-  const name = details.target?.name ?? '';
-  const field = name.startsWith('prompt_variables') ? `parameters.${name}` : name || FIELD;
-  return new PlatformError(GrpcStatus.INVALID_ARGUMENT, details.code, details.message, { type: 'field', name: field });
+  const under = (target: ErrorTarget | undefined): ErrorTarget => {
+    const name = target?.name ?? '';
+    return { type: 'field', name: name.startsWith('prompt_variables') ? `parameters.${name}` : name || FIELD };
+  };
+  const issues = (details.issues ?? []).map((i) => ({ ...i, target: under(i.target) }));
+  return new PlatformError(GrpcStatus.INVALID_ARGUMENT, details.code, details.message, under(details.target), issues);
 }
 
 /** A generation or chat request of a deployment, checked against whether it has a prompt template. */
