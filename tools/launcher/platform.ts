@@ -5,7 +5,15 @@ import type { PlatformSecrets } from './secrets';
 import { Supervisor } from './supervisor';
 
 /** The domain services the launcher runs (`apps/<name>/src/main.ts`); they start side by side, before the gateway. */
-export const LAUNCHED_SERVICES: readonly PlatformServiceName[] = ['taxonomy', 'inference', 'sdg', 'training', 'evaluation', 'deployment'];
+export const LAUNCHED_SERVICES: readonly PlatformServiceName[] = [
+  'taxonomy',
+  'inference',
+  'sdg',
+  'training',
+  'evaluation',
+  'deployment',
+  'prompts',
+];
 
 export interface ServicePorts {
   grpc: number;

@@ -9,6 +9,7 @@ import { SDG_CLIENT } from '../data/data.controller';
 import { TRAINING_CLIENT } from '../models/models.controller';
 import { EVALUATION_CLIENT } from '../llama-stack/reward-scoring.controller';
 import { DEPLOYMENT_CLIENT } from '../deployments/deployment-client';
+import { PROMPTS_CLIENT } from '../prompts/prompts-client';
 import { GatewayConfig } from '../gateway.config';
 
 async function serving(client: ClientGrpc): Promise<void> {
@@ -36,6 +37,7 @@ export class UpstreamReadiness implements OnModuleInit {
     @Inject(TRAINING_CLIENT) private readonly training: ClientGrpc,
     @Inject(EVALUATION_CLIENT) private readonly evaluation: ClientGrpc,
     @Inject(DEPLOYMENT_CLIENT) private readonly deployment: ClientGrpc,
+    @Inject(PROMPTS_CLIENT) private readonly prompts: ClientGrpc,
     @Inject(GatewayConfig.token) private readonly config: Pick<GatewayConfig, 'engineHealthUrl'>,
   ) {}
 
@@ -46,6 +48,7 @@ export class UpstreamReadiness implements OnModuleInit {
     this.registry.add('training', () => serving(this.training));
     this.registry.add('evaluation', () => serving(this.evaluation));
     this.registry.add('deployment', () => serving(this.deployment));
+    this.registry.add('prompts', () => serving(this.prompts));
     const engine = this.config.engineHealthUrl;
     if (engine) this.registry.add('engine-server', () => answers(engine));
   }
