@@ -10,25 +10,36 @@ export interface ResourceContainer {
 }
 
 /**
- * Exactly one of `project_id` and `space_id` (query or body), which the caller must hold `role` on; the id rules and the
- * 404/403 answers are the access service's.
+ * Exactly one of `project_id` and `space_id` (query or body), which the caller must hold `role` on, with the role the
+ * caller holds there (a service that lets admins override, as prompt locks do, needs it); the id rules and the 404/403
+ * answers are the access service's.
  */
+export async function resourceContainerAccess(
+  access: ContainerAccessService,
+  given: { project_id?: string; space_id?: string },
+  p: Principal,
+  role: MemberRole,
+): Promise<{ container: ResourceContainer; role: MemberRole }> {
+  const { project_id: projectId, space_id: spaceId } = given;
+  if (projectId !== undefined && spaceId !== undefined)
+    throw PlatformError.invalid('Give either project_id or space_id, not both.', 'space_id');
+  if (projectId !== undefined) {
+    const held = await access.require('project', projectId, p, role);
+    return { container: { projectId, spaceId: '' }, role: held.role };
+  }
+  if (spaceId !== undefined) {
+    const held = await access.require('space', spaceId, p, role);
+    return { container: { projectId: '', spaceId }, role: held.role };
+  }
+  throw PlatformError.invalid('Either project_id or space_id is required.', 'project_id');
+}
+
+/** Exactly one of `project_id` and `space_id`, which the caller must hold `role` on (see resourceContainerAccess). */
 export async function resourceContainer(
   access: ContainerAccessService,
   given: { project_id?: string; space_id?: string },
   p: Principal,
   role: MemberRole,
 ): Promise<ResourceContainer> {
-  const { project_id: projectId, space_id: spaceId } = given;
-  if (projectId !== undefined && spaceId !== undefined)
-    throw PlatformError.invalid('Give either project_id or space_id, not both.', 'space_id');
-  if (projectId !== undefined) {
-    await access.require('project', projectId, p, role);
-    return { projectId, spaceId: '' };
-  }
-  if (spaceId !== undefined) {
-    await access.require('space', spaceId, p, role);
-    return { projectId: '', spaceId };
-  }
-  throw PlatformError.invalid('Either project_id or space_id is required.', 'project_id');
+  return (await resourceContainerAccess(access, given, p, role)).container;
 }

@@ -104,6 +104,32 @@ const notebookBody = (ctx: MatrixContext) => ({
   runtime: { environment: 'matrix' },
 });
 
+/** A prompt that names the served model: prompts are documents, nothing is run. */
+const promptBody = (ctx: MatrixContext) => ({
+  ...inProject(ctx),
+  body: { name: 'matrixprompt', prompt: { model_id: ctx.model, data: {} } },
+});
+const promptRows = {
+  create: { expect: EDITOR, request: promptBody },
+  search: { expect: VIEWER, request: (ctx: MatrixContext) => ({ ...inProject(ctx), body: { query: 'asset.asset_type:wx_prompt' } }) },
+  get: { expect: VIEWER, request: inProject },
+  update: { expect: EDITOR, request: (ctx: MatrixContext) => ({ ...inProject(ctx), body: { name: 'matrix' } }) },
+  delete: { expect: EDITOR, request: inProject },
+  lock: { expect: EDITOR, request: (ctx: MatrixContext) => ({ ...inProject(ctx), body: { locked: true } }) },
+  getLock: { expect: VIEWER, request: inProject },
+  input: { expect: VIEWER, request: (ctx: MatrixContext) => ({ ...inProject(ctx), body: { input: 'hi' } }) },
+  chatItems: { expect: EDITOR, request: (ctx: MatrixContext) => ({ ...inProject(ctx), body: [{ type: 'question', content: 'hi' }] }) },
+  createSession: { expect: EDITOR, request: (ctx: MatrixContext) => ({ ...inProject(ctx), body: { name: 'matrix' } }) },
+  updateSession: { expect: EDITOR, request: (ctx: MatrixContext) => ({ ...inProject(ctx), body: { description: 'matrix' } }) },
+  createEntry: {
+    expect: EDITOR,
+    request: (ctx: MatrixContext) => ({
+      ...inProject(ctx),
+      body: { name: 'matrix', created_at: 1, prompt: { model_id: ctx.model, data: {} } },
+    }),
+  },
+} satisfies Record<string, MatrixRow>;
+
 export const AUTHORIZATION_TABLE: Record<string, MatrixRow> = {
   'GET /health': { expect: PUBLIC },
   // Prometheus presents PLATFORM_METRICS_TOKEN (not set here); people need a platform admin's token.
@@ -249,10 +275,52 @@ export const AUTHORIZATION_TABLE: Record<string, MatrixRow> = {
     expect: EDITOR,
     request: (ctx) => ({ ...inProject(ctx), body: { space_id: ctx.space } }),
   },
+  'GET /v2/notebooks/{notebook_guid}/content': { expect: VIEWER, request: inProject },
   'POST /v2/notebooks/{notebook_guid}/versions': { expect: EDITOR, request: inProject },
   'GET /v2/notebooks/{notebook_guid}/versions': { expect: VIEWER, request: inProject },
   'GET /v2/notebooks/{notebook_guid}/versions/{version_guid}': { expect: VIEWER, request: inProject },
   'DELETE /v2/notebooks/{notebook_guid}/versions/{version_guid}': { expect: EDITOR, request: inProject },
+
+  // Prompts and prompt sessions: the seed's paths and the official SDK's (/wx prefix), one handler each.
+  'POST /v1/prompts': promptRows.create,
+  'POST /wx/v1/prompts': promptRows.create,
+  'POST /v2/asset_types/wx_prompt/search': promptRows.search,
+  'GET /v1/prompts/{prompt_id}': promptRows.get,
+  'GET /wx/v1/prompts/{prompt_id}': promptRows.get,
+  'PATCH /v1/prompts/{prompt_id}': promptRows.update,
+  'PATCH /wx/v1/prompts/{prompt_id}': promptRows.update,
+  'DELETE /v1/prompts/{prompt_id}': promptRows.delete,
+  'DELETE /wx/v1/prompts/{prompt_id}': promptRows.delete,
+  'PUT /v1/prompts/{prompt_id}/lock': promptRows.lock,
+  'PUT /wx/v1/prompts/{prompt_id}/lock': promptRows.lock,
+  'GET /v1/prompts/{prompt_id}/lock': promptRows.getLock,
+  'GET /wx/v1/prompts/{prompt_id}/lock': promptRows.getLock,
+  'POST /v1/prompts/{prompt_id}/input': promptRows.input,
+  'POST /wx/v1/prompts/{prompt_id}/input': promptRows.input,
+  'POST /v1/prompts/{prompt_id}/chat_items': promptRows.chatItems,
+  'POST /wx/v1/prompts/{prompt_id}/chat_items': promptRows.chatItems,
+  'POST /v1/prompt_sessions': promptRows.createSession,
+  'POST /wx/v1/prompt_sessions': promptRows.createSession,
+  'GET /v1/prompt_sessions/{session_id}': promptRows.get,
+  'GET /wx/v1/prompt_sessions/{session_id}': promptRows.get,
+  'PATCH /v1/prompt_sessions/{session_id}': promptRows.updateSession,
+  'PATCH /wx/v1/prompt_sessions/{session_id}': promptRows.updateSession,
+  'DELETE /v1/prompt_sessions/{session_id}': promptRows.delete,
+  'DELETE /wx/v1/prompt_sessions/{session_id}': promptRows.delete,
+  'POST /v1/prompt_sessions/{session_id}/entries': promptRows.createEntry,
+  'POST /wx/v1/prompt_sessions/{session_id}/entries': promptRows.createEntry,
+  'GET /v1/prompt_sessions/{session_id}/entries': promptRows.get,
+  'GET /wx/v1/prompt_sessions/{session_id}/entries': promptRows.get,
+  'GET /v1/prompt_sessions/{session_id}/entries/{entry_id}': promptRows.get,
+  'GET /wx/v1/prompt_sessions/{session_id}/entries/{entry_id}': promptRows.get,
+  'DELETE /v1/prompt_sessions/{session_id}/entries/{entry_id}': promptRows.delete,
+  'DELETE /wx/v1/prompt_sessions/{session_id}/entries/{entry_id}': promptRows.delete,
+  'POST /v1/prompt_sessions/{session_id}/entries/{entry_id}/chat_items': promptRows.chatItems,
+  'POST /wx/v1/prompt_sessions/{session_id}/entries/{entry_id}/chat_items': promptRows.chatItems,
+  'PUT /v1/prompt_sessions/{session_id}/lock': promptRows.lock,
+  'PUT /wx/v1/prompt_sessions/{session_id}/lock': promptRows.lock,
+  'GET /v1/prompt_sessions/{session_id}/lock': promptRows.getLock,
+  'GET /wx/v1/prompt_sessions/{session_id}/lock': promptRows.getLock,
 
   'POST /ml/v1/text/generation': { expect: VIEWER, request: text({ input: 'hi', parameters: { max_new_tokens: 2 } }) },
   'POST /ml/v1/text/generation_stream': { expect: VIEWER, request: text({ input: 'hi', parameters: { max_new_tokens: 2 } }) },
