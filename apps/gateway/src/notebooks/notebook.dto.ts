@@ -19,8 +19,8 @@ import { LOWERCASE_UUID } from '@platform/common';
 
 /**
  * The bodies of /v2/notebooks (seed 001). Shapes, sizes and the id rules are checked here, each 400 naming its field;
- * whether the `.ipynb` is JSON and nbformat 4, whether a file reference or a version exists, are the notebooks
- * service's (it names the field and, for the notebook, the JSON path of the first problem).
+ * the file reference's path rules, whether the `.ipynb` is JSON and nbformat 4, whether a file or a version exists, are
+ * the notebooks service's (it names the field and, for the notebook, the JSON path of the first problem).
  */
 
 /**
@@ -42,23 +42,17 @@ function MaxUtf8Bytes(max: number): PropertyDecorator {
   });
 }
 
-/**
- * A path relative to the container's storage: no leading `/`, no `.` or `..` segment, no backslash, so a reference can
- * only name a file of its own project or space.
- */
-export const FILE_REFERENCE = /^(?!\/)(?!.*\\)(?!(?:.*\/)?\.{1,2}(?:\/|$))[^\0]+$/;
-
 export class NotebookKernelDto {
-  @ApiPropertyOptional({ example: 'Python 3.11' }) @IsOptional() @IsString() @MaxLength(256) display_name?: string;
-  @ApiPropertyOptional({ example: 'python3' }) @IsOptional() @IsString() @MaxLength(256) name?: string;
-  @ApiPropertyOptional({ example: 'python' }) @IsOptional() @IsString() @MaxLength(256) language?: string;
+  @ApiPropertyOptional({ example: 'Python 3.11' }) @IsOptional() @IsString() @MaxLength(255) display_name?: string;
+  @ApiPropertyOptional({ example: 'python3' }) @IsOptional() @IsString() @MaxLength(255) name?: string;
+  @ApiPropertyOptional({ example: 'python' }) @IsOptional() @IsString() @MaxLength(255) language?: string;
 }
 
 export class NotebookRuntimeDto {
-  @ApiProperty({ description: 'The environment the notebook runs on.', example: 'runtime-24.1-py3.11', maxLength: 256 })
+  @ApiProperty({ description: 'The environment the notebook runs on.', example: 'runtime-24.1-py3.11', maxLength: 255 })
   @IsString()
   @IsNotEmpty()
-  @MaxLength(256)
+  @MaxLength(255)
   environment!: string;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() spark_monitoring_enabled?: boolean;
 }
@@ -98,8 +92,8 @@ export class CreateNotebookRequest extends NotebookTextDto {
   @ApiPropertyOptional({ description: 'A file already in the project’s or space’s storage.', example: 'notebook/my_notebook.ipynb' })
   @IsOptional()
   @IsString()
+  @IsNotEmpty()
   @MaxLength(1024)
-  @Matches(FILE_REFERENCE, { message: 'file_reference must be a relative path without "." or ".." segments.' })
   file_reference?: string;
   @ApiPropertyOptional({
     description: `The .ipynb file itself, as text (nbformat 4 JSON), at most ${NOTEBOOK_CONTENT_MAX_BYTES} bytes.`,
@@ -150,11 +144,11 @@ export class ListNotebooksRequest {
  * change at all through the API) its name, description and content.
  */
 export class UpdateNotebookRequest extends NotebookTextDto {
-  @ApiPropertyOptional({ description: 'The environment the notebook runs on.', maxLength: 256 })
+  @ApiPropertyOptional({ description: 'The environment the notebook runs on.', maxLength: 255 })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
-  @MaxLength(256)
+  @MaxLength(255)
   environment?: string;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() spark_monitoring_enabled?: boolean;
   @ApiPropertyOptional({ type: NotebookKernelDto })
@@ -172,8 +166,8 @@ export class UpdateNotebookRequest extends NotebookTextDto {
   @ApiPropertyOptional({ description: 'New current content from a file in the container’s storage.' })
   @IsOptional()
   @IsString()
+  @IsNotEmpty()
   @MaxLength(1024)
-  @Matches(FILE_REFERENCE, { message: 'file_reference must be a relative path without "." or ".." segments.' })
   file_reference?: string;
   @ApiPropertyOptional({ description: `New current content: the .ipynb file as text, at most ${NOTEBOOK_CONTENT_MAX_BYTES} bytes.` })
   @IsOptional()

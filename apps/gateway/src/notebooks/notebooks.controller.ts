@@ -10,18 +10,19 @@ import {
   Post,
   Put,
   Query,
+  Res,
   applyDecorators,
   type OnModuleInit,
 } from '@nestjs/common';
 import type { ClientGrpc } from '@nestjs/microservices';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import type { NotebookAssetJson, NotebookListJson, NotebookVersionJson, NotebookVersionListJson } from '@platform/api-types';
 import { CONTAINER_ID, PlatformError, requireField, unary } from '@platform/common';
 import { notebooksV1 } from '@platform/contracts';
 import { ContainerAccessService } from '../access/container-access.service';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
-import type { ResourceContainer } from '../deployments/resource-container';
-import { resourceContainer } from '../deployments/resource-container';
+import { resourceContainer, type ResourceContainer } from '../deployments/resource-container';
 import { NOTEBOOK_CLIENT } from './notebook-client';
 import { notebookContainer, type NotebookRef } from './notebook-container';
 import {
@@ -40,6 +41,9 @@ const IN_CONTAINER = applyDecorators(
 );
 
 const INCLUDES = ['runtime'];
+
+/** The media type of a Jupyter notebook file. */
+const IPYNB = 'application/x-ipynb+json';
 
 const json = (v: object | undefined): string => (v === undefined ? '' : JSON.stringify(v));
 const bytes = (text: string | undefined): Buffer => Buffer.from(text ?? '', 'utf8');
@@ -69,7 +73,8 @@ function oneContentSource(body: { file_reference?: string; content?: string; sou
  * Notebooks (seed 001), served by the notebooks service: POST /v2/notebooks (from a file in the project's storage, the
  * `.ipynb` sent as `content`, or a copy), POST /v2/notebooks/list, PATCH (update), PUT (revert to a version) and DELETE
  * /v2/notebooks/{notebook_guid}, POST …/promote (copy to a space), POST|GET …/versions, GET|DELETE
- * …/versions/{version_guid}. Reads need the viewer role on the notebook's project or space, changes the editor role;
+ * …/versions/{version_guid}; and GET …/content (beyond the seed: the `.ipynb` itself, which the API otherwise only
+ * takes). Reads need the viewer role on the notebook's project or space, changes the editor role;
  * a promote reads the project and needs the editor role on the target space.
  */
 @ApiTags('Notebooks')
@@ -241,6 +246,26 @@ export class NotebooksController implements OnModuleInit {
       }),
     );
     return asset(res.notebook);
+  }
+
+  @Get(':notebook_guid/content')
+  @IN_CONTAINER
+  @ApiQuery({ name: 'version_guid', required: false, description: 'The content of this version instead of the current one.' })
+  @ApiProduces(IPYNB)
+  @ApiOperation({ summary: 'Download the .ipynb of a notebook (its current content, or one version’s)' })
+  async content(
+    @Param('notebook_guid') id: string,
+    @Query('project_id') projectId: string | undefined,
+    @Query('space_id') spaceId: string | undefined,
+    @Query('version_guid') versionId: string | undefined,
+    @CurrentPrincipal() p: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Buffer> {
+    if (versionId !== undefined) requireField(CONTAINER_ID, versionId, 'version_guid');
+    const c = await this.container({ id, project_id: projectId, space_id: spaceId }, p, 'viewer');
+    const res = await unary(this.notebooks.getNotebookContent({ ...c, id, versionId: versionId ?? '' }));
+    reply.header('content-type', IPYNB);
+    return Buffer.from(res.content);
   }
 
   @Post(':notebook_guid/versions')
