@@ -13,6 +13,7 @@ export const LAUNCHED_SERVICES: readonly PlatformServiceName[] = [
   'evaluation',
   'deployment',
   'prompts',
+  'notebooks',
 ];
 
 export interface ServicePorts {

@@ -10,6 +10,7 @@ import { TRAINING_CLIENT } from '../models/models.controller';
 import { EVALUATION_CLIENT } from '../llama-stack/reward-scoring.controller';
 import { DEPLOYMENT_CLIENT } from '../deployments/deployment-client';
 import { PROMPTS_CLIENT } from '../prompts/prompts-client';
+import { NOTEBOOK_CLIENT } from '../notebooks/notebook-client';
 import { GatewayConfig } from '../gateway.config';
 
 async function serving(client: ClientGrpc): Promise<void> {
@@ -38,6 +39,7 @@ export class UpstreamReadiness implements OnModuleInit {
     @Inject(EVALUATION_CLIENT) private readonly evaluation: ClientGrpc,
     @Inject(DEPLOYMENT_CLIENT) private readonly deployment: ClientGrpc,
     @Inject(PROMPTS_CLIENT) private readonly prompts: ClientGrpc,
+    @Inject(NOTEBOOK_CLIENT) private readonly notebooks: ClientGrpc,
     @Inject(GatewayConfig.token) private readonly config: Pick<GatewayConfig, 'engineHealthUrl'>,
   ) {}
 
@@ -49,6 +51,7 @@ export class UpstreamReadiness implements OnModuleInit {
     this.registry.add('evaluation', () => serving(this.evaluation));
     this.registry.add('deployment', () => serving(this.deployment));
     this.registry.add('prompts', () => serving(this.prompts));
+    this.registry.add('notebooks', () => serving(this.notebooks));
     const engine = this.config.engineHealthUrl;
     if (engine) this.registry.add('engine-server', () => answers(engine));
   }
