@@ -25,7 +25,7 @@ describe('prompt locks', () => {
 
   it('blocks deletion under a governance lock, even for its holder', () => {
     expect(codeOf(() => checkMayDelete('prompt', 'p', { lockType: 'governance', lockedBy: 'ann' }, ann))).toEqual([
-      GrpcStatus.FAILED_PRECONDITION,
+      GrpcStatus.ABORTED,
       'prompt_governance_locked',
     ]);
   });

@@ -34,7 +34,7 @@ export function checkMayDelete(kind: string, id: string, lock: HeldLock, caller:
   checkMayChange(kind, id, lock, caller);
   if (lock.lockType === 'governance')
     throw new PlatformError(
-      GrpcStatus.FAILED_PRECONDITION,
+      GrpcStatus.ABORTED,
       `${kind}_governance_locked`,
       `The ${kind.replace('_', ' ')} ${id} is under a governance lock: release the lock before deleting it.`,
     );

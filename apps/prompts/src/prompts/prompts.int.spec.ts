@@ -213,7 +213,7 @@ describe('prompt locks', () => {
     const p = await create();
     await unary(lock(p.id, ann, true, { lockType: 'governance' }));
     expect(await failure(api.deletePrompt({ ...ref(p.id), caller: ann }))).toMatchObject({
-      code: GrpcStatus.FAILED_PRECONDITION,
+      code: GrpcStatus.ABORTED,
       errorCode: 'prompt_governance_locked',
     });
     await unary(lock(p.id, ann, false));
