@@ -32,10 +32,10 @@ import {
  */
 
 class PromptFieldsDto {
-  @ApiPropertyOptional({ maxLength: 1000, example: 'My First Prompt' })
+  @ApiPropertyOptional({ maxLength: 5000, example: 'My First Prompt' })
   @IsOptional()
   @IsString()
-  @MaxLength(1000)
+  @MaxLength(5000)
   description?: string;
   @ApiPropertyOptional({ type: [String], minItems: 1, maxItems: 1, example: ['generation'] })
   @IsOptional()
@@ -54,7 +54,7 @@ class PromptFieldsDto {
 }
 
 export class CreatePromptRequest extends PromptFieldsDto {
-  @ApiProperty({ minLength: 1, maxLength: 250, example: 'My Prompt' }) @IsString() @IsNotEmpty() @MaxLength(250) name!: string;
+  @ApiProperty({ minLength: 1, maxLength: 255, example: 'My Prompt' }) @IsString() @IsNotEmpty() @MaxLength(255) name!: string;
   @ApiPropertyOptional({ example: 1711504485261, description: 'Epoch milliseconds; default: now.' })
   @IsOptional()
   @IsInt()
@@ -75,7 +75,7 @@ export class CreatePromptRequest extends PromptFieldsDto {
 
 /** PATCH: the fields given replace the stored ones. The seed allows only structured and freeform input modes here. */
 export class UpdatePromptRequest extends PromptFieldsDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 250 }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(250) name?: string;
+  @ApiPropertyOptional({ minLength: 1, maxLength: 255 }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(255) name?: string;
   @ApiPropertyOptional({ description: "The prompt's id; cannot be changed, ignored." })
   @IsOptional()
   @IsString()
