@@ -129,3 +129,48 @@ describe('a prompt template deployed and called by serving name through the offi
     expect(envelopeOf(chat).target).toEqual({ type: 'parameter', name: 'id_or_name' });
   });
 });
+
+describe('a chat prompt template deployed and chatted with through the official SDK', () => {
+  const SYSTEM = 'You answer in one word.';
+  const messages = [{ role: 'user', content: 'Hi there' }];
+  let chatServing: string;
+
+  it("leads the caller's messages with the template's system prompt, and refuses a system message of the caller's", async () => {
+    const prompt = await wx.createPrompt({
+      projectId,
+      name: 'one-word',
+      inputMode: 'chat',
+      prompt: { model_id: MODEL, data: {}, system_prompt: SYSTEM, chat_items: [] },
+    });
+    expect(prompt.status).toBe(201);
+    chatServing = `chat_${run}`;
+    const created = await wx.createDeployment({
+      name: 'one-word',
+      projectId,
+      promptTemplate: { id: prompt.result.id as string },
+      baseModelId: MODEL,
+      online: { parameters: { serving_name: chatServing } },
+    });
+    expect(created.result.entity?.status?.state).toBe('ready');
+
+    const params = { maxTokens: 2, temperature: 0 };
+    const viaTemplate = await wx.deploymentsTextChat({ idOrName: chatServing, messages, ...params });
+    const withSystem = await wx.textChat({
+      modelId: MODEL,
+      projectId,
+      messages: [{ role: 'system', content: SYSTEM }, ...messages],
+      ...params,
+    });
+    const without = await wx.textChat({ modelId: MODEL, projectId, messages, ...params });
+    // The model was given the template's system prompt: as many prompt tokens as the same chat with it, more than without.
+    expect(viaTemplate.result.usage?.prompt_tokens).toBe(withSystem.result.usage?.prompt_tokens);
+    expect(viaTemplate.result.usage?.prompt_tokens).toBeGreaterThan(without.result.usage?.prompt_tokens ?? 0);
+
+    const own = await platform.api.request('POST', `/ml/v1/deployments/${chatServing}/text/chat?version=${VERSION}`, {
+      token,
+      body: { messages: [{ role: 'system', content: 'x' }, ...messages] },
+    });
+    expect(own.status).toBe(400);
+    expect(envelopeOf(own).target).toEqual({ type: 'field', name: 'messages[0].role' });
+  });
+});
