@@ -45,7 +45,7 @@ export async function notebookContainer(
   return { projectId: found.projectId, spaceId: found.spaceId };
 }
 
-/** The 404 of a notebook id that names nothing the caller can see. */
+/** The 404 of a notebook id that names nothing the caller can see: word for word the service's for an unknown id. */
 export function notebookNotFound(id: string): PlatformError {
-  return PlatformError.notFound(`The notebook ${id} was not found.`, 'notebook_not_found');
+  return PlatformError.notFound(`Notebook ${id} was not found.`, 'notebook_not_found');
 }
