@@ -11,6 +11,7 @@ import {
   IsOptional,
   IsString,
   Matches,
+  Max,
   MaxLength,
   Min,
   ValidateBy,
@@ -31,6 +32,8 @@ export const PROMPT_TEXT_CHARS = 64 * 1024;
 /** Free-form objects kept as sent: `model_parameters`, `prompt_variables`. */
 export const PROMPT_FREE_FORM: JsonBounds = { bytes: 64 * 1024, depth: 6, keys: 100 };
 export const MAX_EXAMPLES = 200;
+/** The latest epoch milliseconds the prompts service takes (year 9999). */
+export const MAX_EPOCH_MS = 253_402_300_799_999;
 export const MAX_CHAT_ITEMS = 500;
 export const INPUT_MODES = ['structured', 'freeform', 'chat', 'detached'] as const;
 export const LOCK_TYPES = ['edit', 'governance'] as const;
@@ -80,6 +83,7 @@ export class ChatItemDto {
   @IsOptional()
   @IsInt()
   @Min(0)
+  @Max(MAX_EPOCH_MS)
   timestamp?: number;
 }
 

@@ -11,11 +11,12 @@ import {
   IsOptional,
   IsString,
   Matches,
+  Max,
   MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
-import { LockDto, ModelVersionDto, PromptDto, PromptVariables } from './prompt-fields.dto';
+import { LockDto, MAX_EPOCH_MS, ModelVersionDto, PromptDto, PromptVariables } from './prompt-fields.dto';
 
 /**
  * The bodies of /v1/prompt_sessions… (the SDK's /wx/v1/prompt_sessions…) as seed 001 and the SDK's createPromptSession,
@@ -37,6 +38,7 @@ export class PromptSessionEntryRequest {
   @IsOptional()
   @IsInt()
   @Min(0)
+  @Max(MAX_EPOCH_MS)
   created_at?: number;
   @PromptVariables() prompt_variables?: Record<string, unknown>;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() is_template?: boolean;
@@ -67,6 +69,7 @@ export class CreatePromptSessionRequest extends SessionTextDto {
   @IsOptional()
   @IsInt()
   @Min(0)
+  @Max(MAX_EPOCH_MS)
   created_at?: number;
   @ApiPropertyOptional({ description: 'Computed by the server; ignored.' }) @IsOptional() @IsString() @MaxLength(256) created_by?: string;
   @ApiPropertyOptional({ description: 'Computed by the server; ignored.' }) @IsOptional() @IsInt() last_updated_at?: number;

@@ -87,6 +87,7 @@ describe('prompt bodies', () => {
       [CreatePromptRequest, { ...PROMPT, model_version: { number: '1.0' } }, 'model_version.number'],
       [CreatePromptRequest, { ...PROMPT, lock: { locked: true, lock_type: 'forever' } }, 'lock.lock_type'],
       [CreatePromptRequest, { ...PROMPT, prompt_variables: [] }, 'prompt_variables'],
+      [CreatePromptRequest, { ...PROMPT, created_at: 1e20 }, 'created_at'],
       [UpdatePromptRequest, { input_mode: 'chat' }, 'input_mode'],
       [PromptLockRequest, { lock_type: 'edit' }, 'locked'],
       [PromptInputRequest, { prompt_variables: { a: 1 } }, 'prompt_variables'],

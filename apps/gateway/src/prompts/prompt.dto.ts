@@ -19,6 +19,7 @@ import {
 import {
   INPUT_MODES,
   LockDto,
+  MAX_EPOCH_MS,
   ModelVersionDto,
   PROMPT_TEXT_CHARS,
   PromptVariables,
@@ -59,6 +60,7 @@ export class CreatePromptRequest extends PromptFieldsDto {
   @IsOptional()
   @IsInt()
   @Min(0)
+  @Max(MAX_EPOCH_MS)
   created_at?: number;
   @ApiPropertyOptional({ type: LockDto, description: 'An initial lock, held by the caller.' })
   @IsOptional()
