@@ -24,3 +24,4 @@ export * from './paging';
 export * from './config/settings';
 export * from './config/define-config';
 export * from './metrics/prometheus-gauges';
+export * from './storage/container-storage';
