@@ -18,6 +18,7 @@ const request = (over: Partial<deploymentV1.CreateModelAssetRequest>): deploymen
   contentLocationJson: '',
   customJson: '',
   createdBy: 'user',
+  oncePerTraining: false,
   ...over,
 });
 

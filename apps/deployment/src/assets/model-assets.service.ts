@@ -2,13 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { NEWEST_FIRST, PlatformError, WATSONX_PAGE, arrayPage, keysetPage, pageRequest, type Page } from '@platform/common';
 import type { deploymentV1 } from '@platform/contracts';
-import { IsNull, type DataSource } from 'typeorm';
+import { IsNull, type DataSource, type EntityManager } from 'typeorm';
 import { DeploymentEntity } from '../deployments/deployment.entity';
 import { MODEL_STORE, PLATFORM_BUCKET, TRAINING_RESULTS } from './asset.tokens';
 import { requireModelId } from './bucket-path';
-import { checkContainer, describeContainer, type Container } from './container';
+import { checkContainer, containerWhere, type Container } from './container';
 import { assetNotFound, findAsset } from './find-asset';
-import { ModelAssetEntity } from './model-asset.entity';
+import { ModelAssetEntity, type ModelAssetType } from './model-asset.entity';
 import { readCreateRequest, type NewModelAsset } from './model-asset-request';
 import type { ModelStore, StoredModel } from './model-store';
 import type { TrainingResults } from './training-results';
@@ -32,26 +32,50 @@ export class ModelAssetsService {
     @Inject(PLATFORM_BUCKET) private readonly bucket: string,
   ) {}
 
+  /**
+   * With `once_per_training` (the training service's auto_update_model) an asset of the same type and training already
+   * in the container is returned instead of a second one: a job retried after a crash creates its asset once. The
+   * look-up and the insert run under a transaction-scoped advisory lock on the training, so two calls cannot both insert.
+   */
   async create(req: deploymentV1.CreateModelAssetRequest): Promise<ModelAssetEntity> {
     const container = checkContainer(req.projectId, req.spaceId);
     const input = readCreateRequest(req, this.bucket);
+    const once = req.oncePerTraining && input.source.kind === 'training' ? input.source.trainingId : undefined;
+    if (once !== undefined) {
+      const existing = await this.existing(this.db.manager, container, input.type, once);
+      if (existing) return existing;
+    }
     const content = await this.resolve(container, input);
-    const repo = this.db.getRepository(ModelAssetEntity);
-    return repo.save(
-      repo.create({
-        projectId: container.projectId,
-        spaceId: container.spaceId,
-        name: input.name,
-        description: input.description,
-        tags: input.tags,
-        type: input.type,
-        softwareSpecName: input.softwareSpecName,
-        custom: input.custom,
-        createdBy: req.createdBy,
-        contentImportState: 'completed',
-        ...content,
-      }),
-    );
+    return this.db.transaction(async (m) => {
+      if (once !== undefined) {
+        await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`model_asset_training:${once}`]);
+        const existing = await this.existing(m, container, input.type, once);
+        if (existing) return existing;
+      }
+      const repo = m.getRepository(ModelAssetEntity);
+      return repo.save(
+        repo.create({
+          projectId: container.projectId,
+          spaceId: container.spaceId,
+          name: input.name,
+          description: input.description,
+          tags: input.tags,
+          type: input.type,
+          softwareSpecName: input.softwareSpecName,
+          custom: input.custom,
+          createdBy: req.createdBy,
+          contentImportState: 'completed',
+          ...content,
+        }),
+      );
+    });
+  }
+
+  /** The oldest asset of `type` made from `trainingId` in the container, if any. */
+  private existing(m: EntityManager, container: Container, type: ModelAssetType, trainingId: string): Promise<ModelAssetEntity | null> {
+    return m
+      .getRepository(ModelAssetEntity)
+      .findOne({ where: { ...containerWhere(container), type, trainingId }, order: { createdAt: 'ASC' } });
   }
 
   async get(req: deploymentV1.GetModelAssetRequest): Promise<ModelAssetEntity> {
@@ -137,15 +161,10 @@ export class ModelAssetsService {
         );
       return { ...none, contentPrefix: dir.prefix, baseModelId: '', contentLocation: s.location.json };
     }
-    if (input.type === 'prompt_tune_1.0')
-      throw PlatformError.notFound(
-        `Training ${s.trainingId} was not found in ${describeContainer(container)}: prompt tuning trainings (/ml/v4/trainings) are not available on this platform yet.`,
-        'training_not_found',
-      );
-    const trained = await this.trainings.completed(container, s.trainingId);
+    const trained = await this.trainings.usable(container, s.trainingId, input.type);
     const dir = await this.store.directory(trained.prefix);
     if (!dir.hasConfig || dir.weightKeys.length === 0)
-      throw PlatformError.invalid(`training ${s.trainingId} is completed but published no model at ${trained.prefix}.`, 'training_id');
+      throw PlatformError.invalid(`training ${s.trainingId} published no model at ${trained.prefix}.`, 'training_id');
     return { ...none, contentPrefix: trained.prefix, baseModelId: trained.baseModelId, trainingId: trained.trainingId };
   }
 }
