@@ -7,10 +7,12 @@ import type { ObjectStore } from '@platform/object-store';
 import { OBJECT_STORE, PlatformServiceModule } from '@platform/service';
 import type { DataSource } from 'typeorm';
 import { GrpcDataJobs } from './data/data-jobs';
+import { DatasetEntity } from './datasets/dataset.entity';
 import type { TrainingExecutor } from './executors/executor';
 import { selectExecutor } from './executors/select-executor';
 import { TrainingSchema1763900000400 } from './migrations/1763900000400-training-schema';
 import { TrainingJobLease1763900000410 } from './migrations/1763900000410-training-job-lease';
+import { Datasets1763900000430 } from './migrations/1763900000430-datasets';
 import { ModelJobEntity } from './model-job.entity';
 import { ModelJobsService, TRAINING_SCHEMA } from './model-jobs.service';
 import { TrainingSettings, type TrainingConfig } from './training-config';
@@ -31,8 +33,8 @@ const SDG_CLIENT = 'SDG_CLIENT';
       config: TrainingSettings,
       database: {
         schema: TRAINING_SCHEMA,
-        entities: [ModelJobEntity],
-        migrations: [TrainingSchema1763900000400, TrainingJobLease1763900000410],
+        entities: [ModelJobEntity, DatasetEntity],
+        migrations: [TrainingSchema1763900000400, TrainingJobLease1763900000410, Datasets1763900000430],
       },
       // One outbox feeds the events stream and the job queue.
       outbox: {
