@@ -11,6 +11,7 @@ import {
   type EnvSource,
 } from '@platform/common';
 import { eventsStream, eventsSubjectPrefix } from '@platform/events';
+import { DATASET_SETTINGS, datasetSettings, type DatasetSettings } from './datasets/dataset-settings';
 import { EXECUTOR_KINDS, type ExecutorKind } from './executors/executor';
 import { JOBS_SUBJECT_PREFIX } from './training-events';
 
@@ -49,6 +50,8 @@ export interface TrainingConfig {
   /** The process executor's command template. */
   processCommand: string;
   kubernetes: KubernetesSettings;
+  /** Where Llama Stack dataset rows may be read from (datasets/dataset-settings.ts). */
+  datasets: DatasetSettings;
 }
 
 export interface KubernetesSettings {
@@ -113,12 +116,14 @@ export const TrainingSettings = defineConfig(
       pollMs: intSetting('PLATFORM_TRAINING_K8S_POLL_MS', { default: 5000 }),
       podSpecPatch: stringSetting('PLATFORM_TRAINING_K8S_POD_SPEC_PATCH', { default: '' }),
     },
+    datasets: DATASET_SETTINGS,
   },
-  ({ workDir, dataDir, builtinThreads, kubernetes, ...rest }): TrainingConfig => ({
+  ({ workDir, dataDir, builtinThreads, kubernetes, datasets, ...rest }): TrainingConfig => ({
     ...rest,
     workDir: workDir ?? join(dataDir ? resolve(dataDir) : tmpdir(), 'training-work'),
     builtinThreads: Math.max(1, builtinThreads),
     kubernetes: { ...kubernetes },
+    datasets: datasetSettings(datasets),
   }),
 );
 
