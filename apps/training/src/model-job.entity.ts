@@ -1,8 +1,12 @@
 import type { ModelMetrics } from '@platform/events';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { ResolvedHyperparameters } from './hyperparameters';
+import type { StoredTuning } from './tunings/stored-tuning';
 
 export type ModelJobStatus = 'queued' | 'running' | 'completed' | 'canceled' | 'failed';
+/** Which surface made the job: InstructLab multiphase runs, or a tuning (see tunings/). */
+export type ModelJobKind = 'instructlab' | 'fine_tuning' | 'prompt_tuning' | 'post_training';
+export const MODEL_JOB_KINDS: readonly ModelJobKind[] = ['instructlab', 'fine_tuning', 'prompt_tuning', 'post_training'];
 export const FINAL_STATUSES: readonly ModelJobStatus[] = ['completed', 'canceled', 'failed'];
 
 /** One epoch checkpoint in the bucket; global steps let a resumed run continue the schedule. */
@@ -34,12 +38,16 @@ const bigintNumber = { to: (v: number) => v, from: (v: string | number) => Numbe
 @Entity({ name: 'model_jobs' })
 export class ModelJobEntity {
   @PrimaryGeneratedColumn('uuid') id!: string;
-  @Column({ name: 'project_id', type: 'uuid' }) projectId!: string;
+  @Column({ type: 'text', default: 'instructlab' }) kind!: ModelJobKind;
+  /** Exactly one of project_id and space_id is set; InstructLab jobs always belong to a project. */
+  @Column({ name: 'project_id', type: 'uuid', nullable: true }) projectId!: string | null;
+  @Column({ name: 'space_id', type: 'uuid', nullable: true }) spaceId!: string | null;
   @Column({ type: 'text' }) name!: string;
   @Column({ type: 'text', default: '' }) description!: string;
   @Column({ type: 'jsonb', default: () => "'[]'" }) tags!: string[];
   @Column({ name: 'base_model', type: 'text' }) baseModel!: string;
-  @Column({ name: 'data_id', type: 'uuid' }) dataId!: string;
+  /** The SDG run an InstructLab job trains on; null for tunings (their data: `tuning`). */
+  @Column({ name: 'data_id', type: 'uuid', nullable: true }) dataId!: string | null;
   @Column({ name: 'taxonomy_id', type: 'text' }) taxonomyId!: string;
   @Column({ type: 'text' }) status!: ModelJobStatus;
   @Column({ type: 'text', default: '' }) state!: string;
@@ -55,6 +63,8 @@ export class ModelJobEntity {
   @Column({ name: 'tokens_estimated', type: 'bigint', default: 0, transformer: bigintNumber }) tokensEstimated!: number;
   @Column({ name: 'tokens_phase1', type: 'bigint', default: 0, transformer: bigintNumber }) tokensPhase1!: number;
   @Column({ name: 'tokens_phase2', type: 'bigint', default: 0, transformer: bigintNumber }) tokensPhase2!: number;
+  /** Everything a tuning adds to the job (null for InstructLab jobs). */
+  @Column({ type: 'jsonb', nullable: true }) tuning!: StoredTuning | null;
   /** How many times a worker picked the job up; more than one means it resumed after a crash. */
   @Column({ type: 'int', default: 0 }) attempts!: number;
   /** The worker running the job and until when its claim holds without a heartbeat (see @platform/jobs). */

@@ -3,6 +3,8 @@ import type { BranchMetrics } from '@platform/events';
 import { hyperparametersMessage } from './hyperparameters';
 import { baseModelLabel } from './training-config';
 import type { ModelJobEntity, ModelJobStatus, StoredCheckpoint } from './model-job.entity';
+import type { StoredTuning } from './tunings/stored-tuning';
+import { tuningSettingsMessage } from './tunings/tuning-settings';
 
 const STATUS: Record<ModelJobStatus, trainingV1.ModelJobStatus> = {
   queued: trainingV1.ModelJobStatus.MODEL_JOB_STATUS_QUEUED,
@@ -26,10 +28,13 @@ export function toModelJobMessage(j: ModelJobEntity): trainingV1.ModelJob {
   const trained = j.tokensPhase1 + j.tokensPhase2;
   return {
     id: j.id,
-    projectId: j.projectId,
+    projectId: j.projectId ?? '',
+    spaceId: j.spaceId ?? '',
+    kind: j.kind,
+    tuning: j.tuning ? tuningMessage(j.tuning) : undefined,
     name: j.name,
     baseModel: baseModelLabel(j.baseModel),
-    dataId: j.dataId,
+    dataId: j.dataId ?? '',
     taxonomyId: j.taxonomyId,
     status: STATUS[j.status],
     state: j.state,
@@ -67,5 +72,30 @@ export function toModelJobMessage(j: ModelJobEntity): trainingV1.ModelJob {
     outputPrefix: `trained_models/${j.id}/`,
     description: j.description,
     tags: j.tags,
+  };
+}
+
+const json = (v: unknown) => (v === null || v === undefined ? '' : JSON.stringify(v));
+
+function tuningMessage(t: StoredTuning): trainingV1.Tuning {
+  return {
+    settings: tuningSettingsMessage(t.settings),
+    trainingDataReferencesJson: JSON.stringify(t.trainingDataReferences),
+    testDataReferencesJson: JSON.stringify(t.testDataReferences),
+    resultsReferenceJson: json(t.resultsReference),
+    customJson: json(t.custom),
+    autoUpdateModel: t.autoUpdateModel,
+    metrics: t.metrics.map((m) => ({
+      iteration: m.iteration,
+      loss: Number.isFinite(m.loss) ? m.loss : 0,
+      timestamp: new Date(m.timestamp),
+      ...(m.rewardMargin !== undefined ? { rewardMargin: m.rewardMargin } : {}),
+    })),
+    modelAssetId: t.modelAssetId,
+    jobUuid: t.jobUuid,
+    datasetId: t.datasetId,
+    validationDatasetId: t.validationDatasetId,
+    resultPrefix: t.resultPrefix,
+    startModelPrefix: t.startModelPrefix,
   };
 }

@@ -99,7 +99,7 @@ export class ModelJobsService {
           tokensEstimated: data.trainingEstimated,
         }),
       );
-      await enqueueEvent(m, TRAINING_SCHEMA, this.queue.create('training.run', { modelId: row.id, projectId: row.projectId }));
+      await enqueueEvent(m, TRAINING_SCHEMA, this.queue.create('training.run', { modelId: row.id, projectId: input.projectId }));
       return row;
     });
     this.relay.nudge();
@@ -109,7 +109,8 @@ export class ModelJobsService {
   async get(projectId: string, id: string): Promise<ModelJobEntity> {
     requireContainerId(projectId);
     requireInstructlabId(id, 'model');
-    const row = isIssuedId(id) ? await this.repo.findOneBy({ projectId, id }) : null;
+    // Tunings share the table; this view (and /v1/models) shows InstructLab jobs only.
+    const row = isIssuedId(id) ? await this.repo.findOneBy({ projectId, id, kind: 'instructlab' }) : null;
     if (!row) throw PlatformError.notFound(`Model ${id} was not found in project ${projectId}.`, 'model_not_found');
     return row;
   }
@@ -119,7 +120,7 @@ export class ModelJobsService {
     requireContainerId(projectId);
     if (filter.state && !STATUSES.includes(filter.state as ModelJobStatus))
       throw PlatformError.invalid(`state must be one of ${STATUSES.join(', ')}.`, 'state');
-    const q = this.repo.createQueryBuilder('j').where('j.project_id = :projectId', { projectId });
+    const q = this.repo.createQueryBuilder('j').where("j.project_id = :projectId AND j.kind = 'instructlab'", { projectId });
     if (filter.state) q.andWhere('j.status = :state', { state: filter.state });
     if (filter.tag) q.andWhere('j.tags @> :tag::jsonb', { tag: JSON.stringify([filter.tag]) });
     return keysetPage(q, NEWEST_FIRST('j'), page);
@@ -156,6 +157,6 @@ export class ModelJobsService {
   }
 
   private async announce(m: EntityManager, type: 'training.job.canceled', row: ModelJobEntity, status: 'canceled'): Promise<void> {
-    await enqueueEvent(m, TRAINING_SCHEMA, this.events.create(type, { modelId: row.id, projectId: row.projectId, status }));
+    await enqueueEvent(m, TRAINING_SCHEMA, this.events.create(type, { modelId: row.id, projectId: row.projectId ?? '', status }));
   }
 }

@@ -3,11 +3,18 @@ import { INSTRUCTLAB_PAGE, WATSONX_PAGE, pageInfo, pageRequest } from '@platform
 import { trainingV1 } from '@platform/contracts';
 import { toModelJobMessage } from './model-job.message';
 import { ModelJobsService } from './model-jobs.service';
+import { TuningsService } from './tunings/tunings.service';
+
+/** Datasets have a controller of their own (datasets/). */
+type JobMethods = Omit<trainingV1.TrainingServiceController, 'createDataset' | 'getDataset' | 'deleteDataset'>;
 
 @Controller()
 @trainingV1.TrainingServiceControllerMethods()
-export class TrainingGrpcController implements trainingV1.TrainingServiceController {
-  constructor(private readonly jobs: ModelJobsService) {}
+export class TrainingGrpcController implements JobMethods {
+  constructor(
+    private readonly jobs: ModelJobsService,
+    private readonly tunings: TuningsService,
+  ) {}
 
   async createModelJob(req: trainingV1.CreateModelJobRequest): Promise<trainingV1.CreateModelJobResponse> {
     const row = await this.jobs.create({
@@ -75,5 +82,27 @@ export class TrainingGrpcController implements trainingV1.TrainingServiceControl
 
   async cancelFineTuning(req: trainingV1.CancelFineTuningRequest): Promise<trainingV1.CancelFineTuningResponse> {
     return { modelJob: toModelJobMessage(await this.jobs.cancel(req.projectId, req.id)) };
+  }
+
+  async createTuning(req: trainingV1.CreateTuningRequest): Promise<trainingV1.CreateTuningResponse> {
+    return { modelJob: toModelJobMessage(await this.tunings.create(req)) };
+  }
+
+  async getTuning(req: trainingV1.GetTuningRequest): Promise<trainingV1.GetTuningResponse> {
+    return { modelJob: toModelJobMessage(await this.tunings.get(req)) };
+  }
+
+  async listTunings(req: trainingV1.ListTuningsRequest): Promise<trainingV1.ListTuningsResponse> {
+    const page = await this.tunings.list(req, pageRequest(req, WATSONX_PAGE));
+    return { modelJobs: page.items.map(toModelJobMessage), ...pageInfo(page) };
+  }
+
+  async deleteTuning(req: trainingV1.DeleteTuningRequest): Promise<trainingV1.DeleteTuningResponse> {
+    await this.tunings.delete(req);
+    return {};
+  }
+
+  async getTuningLogs(req: trainingV1.GetTuningLogsRequest): Promise<trainingV1.GetTuningLogsResponse> {
+    return { lines: await this.tunings.logs(req) };
   }
 }

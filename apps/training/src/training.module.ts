@@ -12,6 +12,7 @@ import type { TrainingExecutor } from './executors/executor';
 import { selectExecutor } from './executors/select-executor';
 import { TrainingSchema1763900000400 } from './migrations/1763900000400-training-schema';
 import { TrainingJobLease1763900000410 } from './migrations/1763900000410-training-job-lease';
+import { Tunings1763900000420 } from './migrations/1763900000420-tunings';
 import { Datasets1763900000430 } from './migrations/1763900000430-datasets';
 import { ModelJobEntity } from './model-job.entity';
 import { ModelJobsService, TRAINING_SCHEMA } from './model-jobs.service';
@@ -23,6 +24,7 @@ import { JobStore } from './worker/job-store';
 import { ModelTrainer } from './worker/model-trainer';
 import { TrainingJobWrites } from './worker/training-job-writes';
 import { TrainingRuntime } from './worker/training-runtime';
+import { TuningsService } from './tunings/tunings.service';
 
 const SDG_CLIENT = 'SDG_CLIENT';
 
@@ -34,7 +36,7 @@ const SDG_CLIENT = 'SDG_CLIENT';
       database: {
         schema: TRAINING_SCHEMA,
         entities: [ModelJobEntity, DatasetEntity],
-        migrations: [TrainingSchema1763900000400, TrainingJobLease1763900000410, Datasets1763900000430],
+        migrations: [TrainingSchema1763900000400, TrainingJobLease1763900000410, Tunings1763900000420, Datasets1763900000430],
       },
       // One outbox feeds the events stream and the job queue.
       outbox: {
@@ -47,6 +49,7 @@ const SDG_CLIENT = 'SDG_CLIENT';
   providers: [
     grpcClient(SDG_CLIENT, 'sdg'),
     ModelJobsService,
+    TuningsService,
     { provide: DATA_JOBS, inject: [SDG_CLIENT], useFactory: (client: ClientGrpc) => new GrpcDataJobs(client) },
     { provide: TRAINING_EXECUTOR, inject: [TRAINING_CONFIG], useFactory: (config: TrainingConfig) => selectExecutor(config) },
     {

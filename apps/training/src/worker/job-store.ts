@@ -20,11 +20,13 @@ export class JobStore {
   }
 
   /** The `training.job.failed` event, also the job runner's when training itself fails. */
-  failedEvent(job: Pick<ModelJobEntity, 'id' | 'projectId'>, reason: string): EventEnvelope {
-    return this.events.create('training.job.failed', { modelId: job.id, projectId: job.projectId, status: 'failed', reason });
+  failedEvent(job: Pick<ModelJobEntity, 'id' | 'projectId'> & Partial<Pick<ModelJobEntity, 'spaceId'>>, reason: string): EventEnvelope {
+    // A space tuning announces its space's id (the payload's projectId names the container).
+    const projectId = job.projectId ?? job.spaceId ?? '';
+    return this.events.create('training.job.failed', { modelId: job.id, projectId, status: 'failed', reason });
   }
 
-  async fail(job: Pick<ModelJobEntity, 'id' | 'projectId'>, reason: string): Promise<boolean> {
+  async fail(job: Pick<ModelJobEntity, 'id' | 'projectId'> & Partial<Pick<ModelJobEntity, 'spaceId'>>, reason: string): Promise<boolean> {
     const done = await this.db.transaction(async (m) => {
       const res = await m
         .createQueryBuilder()
@@ -66,7 +68,7 @@ export class JobStore {
       await enqueueEvent(
         m,
         TRAINING_SCHEMA,
-        this.events.create('training.job.completed', { modelId: job.id, projectId: job.projectId, status: 'completed' }),
+        this.events.create('training.job.completed', { modelId: job.id, projectId: job.projectId ?? '', status: 'completed' }),
       );
       return true;
     });

@@ -43,7 +43,7 @@ export class TrainingJobWrites {
       return [
         this.events.create('training.checkpoint.saved', {
           modelId: job.id,
-          projectId: job.projectId,
+          projectId: job.projectId ?? '',
           phase: cp.phase,
           epoch: cp.epoch,
           objectPrefix: cp.objectPrefix,
@@ -59,8 +59,8 @@ export class TrainingJobWrites {
       return [
         this.events.create('training.job.trained', {
           modelId: job.id,
-          projectId: job.projectId,
-          dataId: job.dataId,
+          projectId: job.projectId ?? '',
+          dataId: job.dataId ?? '',
           taxonomyId: job.taxonomyId,
           baseModel: job.baseModel,
           candidates: candidates.map((c) => ({ phase: c.phase, epoch: c.epoch, objectPrefix: c.objectPrefix })),

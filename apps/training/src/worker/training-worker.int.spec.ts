@@ -14,6 +14,7 @@ import type { PhaseCallbacks, PhaseOutcome, PhaseSpec, TrainingExecutor } from '
 import { defaultHyperparameters } from '../hyperparameters';
 import { TrainingSchema1763900000400 } from '../migrations/1763900000400-training-schema';
 import { TrainingJobLease1763900000410 } from '../migrations/1763900000410-training-job-lease';
+import { Tunings1763900000420 } from '../migrations/1763900000420-tunings';
 import { ModelJobEntity } from '../model-job.entity';
 import { TRAINING_SCHEMA } from '../model-jobs.service';
 import { loadTrainingConfig, type TrainingConfig } from '../training-config';
@@ -117,7 +118,7 @@ async function enqueueJob(): Promise<ModelJobEntity> {
     await enqueueEvent(
       m,
       TRAINING_SCHEMA,
-      jobQueueCatalog(config.jobsPrefix).create('training.run', { modelId: saved.id, projectId: saved.projectId }),
+      jobQueueCatalog(config.jobsPrefix).create('training.run', { modelId: saved.id, projectId: saved.projectId ?? '' }),
     );
     return saved;
   });
@@ -143,7 +144,7 @@ beforeAll(async () => {
       url,
       schema: TRAINING_SCHEMA,
       entities: [ModelJobEntity],
-      migrations: [outboxMigration(TRAINING_SCHEMA), TrainingSchema1763900000400, TrainingJobLease1763900000410],
+      migrations: [outboxMigration(TRAINING_SCHEMA), TrainingSchema1763900000400, TrainingJobLease1763900000410, Tunings1763900000420],
     }),
   ).initialize();
   nc = await connect({ servers: inject('natsUrl') });
@@ -175,7 +176,7 @@ describe('training workers on the JetStream work queue', () => {
     // A second message for every job, as after a lost ack: both workers now hold a message for the same job.
     const js = jetstream(nc);
     for (const j of jobs) {
-      const dup = jobQueueCatalog(config.jobsPrefix).create('training.run', { modelId: j.id, projectId: j.projectId });
+      const dup = jobQueueCatalog(config.jobsPrefix).create('training.run', { modelId: j.id, projectId: j.projectId ?? '' });
       await js.publish(dup.subject, encodeEvent(dup));
     }
 
