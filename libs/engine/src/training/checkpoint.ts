@@ -5,10 +5,11 @@ import { loadModelDir } from '../model-dir';
 import { readSafetensors, writeSafetensors } from '../safetensors';
 import type { Tokenizer } from '../tokenizer';
 import { paramShapes } from './llama-params';
-import { SOFT_PROMPT, type TrainingMode } from './modes';
+import { PROMPT_TUNING_FILE, SOFT_PROMPT, TUNING_CONFIG_FILE, type TuningConfigJson } from '../tuned-model-files';
+import type { TrainingMode } from './modes';
 import type { ParamMap, Tensor } from './tensor';
 
-export const PROMPT_TUNING_FILE = 'prompt_tuning.safetensors';
+export { PROMPT_TUNING_FILE, TUNING_CONFIG_FILE, type TuningConfigJson };
 export const TRAINER_STATE_FILE = 'trainer_state.json';
 
 /** Files copied verbatim from the source model so a checkpoint loads like the original. */
@@ -57,6 +58,8 @@ export interface SaveCheckpointOptions {
   weights: ParamMap;
   softPrompt?: Tensor;
   metadata?: Record<string, string>;
+  /** Written as tuning_config.json: how the server must verbalize prompts for this checkpoint. */
+  tuningConfig?: TuningConfigJson;
 }
 
 /**
@@ -86,6 +89,7 @@ export function saveCheckpoint(dir: string, o: SaveCheckpointOptions): void {
       num_virtual_tokens: String(o.softPrompt.shape[0]),
     });
   }
+  if (o.tuningConfig) writeFileSync(join(tmp, TUNING_CONFIG_FILE), JSON.stringify(o.tuningConfig, null, 2) + '\n');
   rmSync(dir, { recursive: true, force: true });
   renameSync(tmp, dir);
 }

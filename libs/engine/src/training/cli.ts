@@ -6,21 +6,41 @@
  *     [--grad-accum-steps N] [--max-seq-len N] [--seed N] [--lora-rank N] [--lora-alpha X] [--lora-mlp]
  *     [--num-virtual-tokens N] [--no-save-every-epoch] [--metrics-file F] [--max-grad-norm X]
  *     [--weight-decay X] [--unmask] [--no-resume] [--threads N]
+ *     [--verbalizer S] [--response-template S] [--init-text S] [--lora-targets q_proj,k_proj,v_proj,o_proj]
+ *     [--max-input-tokens N] [--max-output-tokens N]
+ *     [--objective sft|dpo] [--dpo-beta X]
+ *
+ * Under `--objective dpo` the data lines are `{prompt, chosen, rejected}` preference pairs (prompt a string or a messages
+ * array) and each metrics line also has `reward_margin`.
  *
  * stdout carries only JSON lines: one metrics object per optimizer step, then {"event":"done",...}. Errors go
  * to stderr with exit code 1; SIGINT/SIGTERM stop at the next micro-batch and exit 130 without a checkpoint.
  */
 import { parseArgs } from 'node:util';
+import { ATTN_PROJS, type ProjName } from './llama-params';
 import type { TrainingMode } from './modes';
-import { train } from './trainer';
+import { train, type TrainingObjective } from './trainer';
 
 const MODES: readonly TrainingMode[] = ['full', 'lora', 'prompt_tuning'];
+const OBJECTIVES: readonly TrainingObjective[] = ['sft', 'dpo'];
 
 function num(v: string | undefined, flag: string): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
   if (!Number.isFinite(n)) throw new Error(`--${flag} must be a number, got ${v}`);
   return n;
+}
+
+/** `--lora-targets q_proj,v_proj`: a non-empty subset of the attention projections. */
+function loraTargets(v: string | undefined): ProjName[] | undefined {
+  if (v === undefined) return undefined;
+  const names = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  const bad = names.find((n) => !(ATTN_PROJS as readonly string[]).includes(n));
+  if (bad !== undefined || names.length === 0) throw new Error(`--lora-targets must list some of ${ATTN_PROJS.join(', ')}, got ${v}`);
+  return names as ProjName[];
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -49,6 +69,14 @@ export async function main(argv: string[]): Promise<number> {
       unmask: { type: 'boolean' },
       'no-resume': { type: 'boolean' },
       threads: { type: 'string' },
+      objective: { type: 'string' },
+      'dpo-beta': { type: 'string' },
+      verbalizer: { type: 'string' },
+      'response-template': { type: 'string' },
+      'init-text': { type: 'string' },
+      'lora-targets': { type: 'string' },
+      'max-input-tokens': { type: 'string' },
+      'max-output-tokens': { type: 'string' },
     },
     strict: true,
   });
@@ -58,6 +86,8 @@ export async function main(argv: string[]): Promise<number> {
   if (!modelDir || !dataPath || !outputDir) throw new Error('--model-dir, --data and --output-dir are required');
   const mode = (values.mode ?? 'full') as TrainingMode;
   if (!MODES.includes(mode)) throw new Error(`--mode must be one of ${MODES.join(', ')}`);
+  const objective = (values.objective ?? 'sft') as TrainingObjective;
+  if (!OBJECTIVES.includes(objective)) throw new Error(`--objective must be one of ${OBJECTIVES.join(', ')}`);
 
   const ac = new AbortController();
   const stop = (): void => ac.abort();
@@ -88,6 +118,14 @@ export async function main(argv: string[]): Promise<number> {
       unmask: values.unmask,
       resume: !values['no-resume'],
       threads: num(values.threads, 'threads'),
+      objective,
+      dpoBeta: num(values['dpo-beta'], 'dpo-beta'),
+      verbalizer: values.verbalizer,
+      responseTemplate: values['response-template'],
+      initText: values['init-text'],
+      loraTargets: loraTargets(values['lora-targets']),
+      maxInputTokens: num(values['max-input-tokens'], 'max-input-tokens'),
+      maxOutputTokens: num(values['max-output-tokens'], 'max-output-tokens'),
       signal: ac.signal,
       onMetrics: (m) => process.stdout.write(JSON.stringify(m) + '\n'),
     });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { checkVerbalizer, verbalizeRecord, type Verbalizer } from '../verbalizer';
 import type { TrainSequence } from './forward-backward';
 import { createRng } from './tensor';
 
@@ -56,6 +57,51 @@ export function validateRecord(rec: unknown, where = 'record'): InstructLabRecor
   }
   if (r.unmask !== undefined && typeof r.unmask !== 'boolean') throw new Error(`${where}: unmask must be a boolean`);
   return r as InstructLabRecord;
+}
+
+/** watsonx tuning data (prompt tuning, fine tuning): one input and the answer to learn for it. */
+export interface InputOutputRecord {
+  id?: string;
+  input: string;
+  output: string;
+}
+
+/** A line the trainer reads: an InstructLab conversation or an `{input, output}` pair. */
+export type TrainingRecord = InstructLabRecord | InputOutputRecord;
+
+export function isInputOutputRecord(r: TrainingRecord): r is InputOutputRecord {
+  return !('messages' in r);
+}
+
+/** Accepts both shapes; `{messages}` records are checked as InstructLab records. */
+export function validateTrainingRecord(rec: unknown, where = 'record'): TrainingRecord {
+  const r = rec as Record<string, unknown> | null;
+  if (r && typeof r === 'object' && !('messages' in r) && ('input' in r || 'output' in r)) {
+    if (typeof r.input !== 'string' || typeof r.output !== 'string') throw new Error(`${where}: input and output must be strings`);
+    return r as unknown as InputOutputRecord;
+  }
+  if (r && typeof r === 'object' && !('messages' in r)) throw new Error(`${where}: expected {messages: [...]} or {input, output}`);
+  return validateRecord(rec, where);
+}
+
+/** JSONL of InstructLab and `{input, output}` lines (they may be mixed), reported by line number. */
+export function parseTrainingJsonl(text: string): TrainingRecord[] {
+  const out: TrainingRecord[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return;
+    let rec: unknown;
+    try {
+      rec = JSON.parse(line);
+    } catch (e) {
+      throw new Error(`line ${i + 1}: invalid JSON (${(e as Error).message})`);
+    }
+    out.push(validateTrainingRecord(rec, `line ${i + 1}`));
+  });
+  return out;
+}
+
+export function readTrainingJsonl(path: string): TrainingRecord[] {
+  return parseTrainingJsonl(readFileSync(path, 'utf8'));
 }
 
 /** A run of rendered text and whether its tokens are trained on. */
@@ -118,6 +164,34 @@ export interface TokenizeOptions {
   maxSeqLen: number;
   /** Train on all tokens of every record. */
   unmask?: boolean;
+  /** How `{input, output}` records become text (default: the input as the prompt, the output as the completion). */
+  verbalizer?: Verbalizer;
+  /** `{input, output}` records: prompt tokens kept (the first ones, as caikit's prompt tuning truncates). */
+  maxInputTokens?: number;
+  /** `{input, output}` records: completion tokens kept, EOS included (the first ones). */
+  maxOutputTokens?: number;
+}
+
+const DEFAULT_VERBALIZER: Verbalizer = { template: '{{input}}' };
+
+/**
+ * An `{input, output}` record: the verbalized prompt is encoded as a served text prompt is (with the tokenizer's
+ * special tokens, e.g. BOS) and never trained; the completion plus EOS is. The two are encoded separately so the
+ * prompt's tokens are exactly those the engine server gives the tuned model.
+ */
+function tokenizeInputOutput(rec: InputOutputRecord, tok: TrainingTokenizer, opts: TokenizeOptions): TrainSequence | undefined {
+  const v = opts.verbalizer ?? DEFAULT_VERBALIZER;
+  const { prompt, completion } = verbalizeRecord(v, rec.input, rec.output);
+  let promptIds = tok.encode(prompt, true);
+  let completionIds = tok.encode(completion + (tok.eosToken ?? FALLBACK_EOS), false);
+  if (opts.maxInputTokens !== undefined) promptIds = promptIds.slice(0, opts.maxInputTokens);
+  if (opts.maxOutputTokens !== undefined) completionIds = completionIds.slice(0, opts.maxOutputTokens);
+  const ids = [...promptIds, ...completionIds].slice(0, opts.maxSeqLen);
+  const lossMask = new Uint8Array(ids.length);
+  for (let i = promptIds.length; i < ids.length; i++) lossMask[i] = 1;
+  if (opts.unmask) lossMask.fill(1);
+  lossMask[0] = 0;
+  return lossMask.some((x) => x === 1) ? { ids, lossMask } : undefined;
 }
 
 /**
@@ -125,7 +199,8 @@ export interface TokenizeOptions {
  * (InstructLab's knowledge-style data); everything else goes through the chat template. Returns undefined
  * when truncation leaves nothing to train on.
  */
-export function tokenizeRecord(rec: InstructLabRecord, tok: TrainingTokenizer, opts: TokenizeOptions): TrainSequence | undefined {
+export function tokenizeRecord(rec: TrainingRecord, tok: TrainingTokenizer, opts: TokenizeOptions): TrainSequence | undefined {
+  if (isInputOutputRecord(rec)) return tokenizeInputOutput(rec, tok, opts);
   const eos = tok.eosToken ?? FALLBACK_EOS;
   const chat = rec.messages.filter((m) => m.role !== 'pretraining');
   const segs: Segment[] = [];
@@ -166,11 +241,18 @@ export interface Dataset {
   dropped: number;
 }
 
-export function buildDataset(records: readonly InstructLabRecord[], tok: TrainingTokenizer, opts: TokenizeOptions): Dataset {
+/** Throws naming the record (1-based, with its id) whose rendering fails, e.g. one lacking the response template. */
+export function buildDataset(records: readonly TrainingRecord[], tok: TrainingTokenizer, opts: TokenizeOptions): Dataset {
+  if (opts.verbalizer) checkVerbalizer(opts.verbalizer);
   const sequences: TrainSequence[] = [];
   let dropped = 0;
-  for (const r of records) {
-    const s = tokenizeRecord(r, tok, opts);
+  for (const [i, r] of records.entries()) {
+    let s: TrainSequence | undefined;
+    try {
+      s = tokenizeRecord(r, tok, opts);
+    } catch (e) {
+      throw new Error(`record ${i + 1}${r.id !== undefined ? ` (id ${r.id})` : ''}: ${(e as Error).message}`);
+    }
     if (s) sequences.push(s);
     else dropped++;
   }

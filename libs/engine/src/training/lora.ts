@@ -13,8 +13,10 @@ export interface LoraAdapter {
 export interface LoraOptions {
   rank: number;
   alpha: number;
-  /** Also adapt gate/up/down; attention q/k/v/o are always adapted. */
+  /** Also adapt gate/up/down. */
   mlp?: boolean;
+  /** Attention projections adapted (PEFT's target_modules); default all four. */
+  targets?: readonly ProjName[];
   seed: number;
 }
 
@@ -24,7 +26,11 @@ export interface LoraOptions {
  */
 export function createLoraAdapters(config: LlamaConfig, base: ParamMap, opts: LoraOptions): LoraAdapter[] {
   const rng = createRng(opts.seed);
-  const projs: ProjName[] = [...ATTN_PROJS, ...(opts.mlp ? MLP_PROJS : [])];
+  const targets = opts.targets ?? ATTN_PROJS;
+  const unknown = targets.find((p) => !ATTN_PROJS.includes(p));
+  if (unknown !== undefined) throw new Error(`LoRA target ${unknown} is not one of ${ATTN_PROJS.join(', ')}`);
+  const projs: ProjName[] = [...ATTN_PROJS.filter((p) => targets.includes(p)), ...(opts.mlp ? MLP_PROJS : [])];
+  if (projs.length === 0) throw new Error('LoRA needs at least one target module');
   const adapters: LoraAdapter[] = [];
   for (let l = 0; l < config.num_hidden_layers; l++) {
     for (const p of projs) {

@@ -1,13 +1,14 @@
 import type { LlamaConfig } from '../contract';
+import { SOFT_PROMPT } from '../tuned-model-files';
 import type { ForwardBackwardOptions } from './forward-backward';
-import { EMBED } from './llama-params';
+import { EMBED, type ProjName } from './llama-params';
 import { createLoraAdapters, loraGrads, mergeLora, type LoraAdapter } from './lora';
 import type { TrainableParam } from './optimizer';
 import { cloneTensor, createRng, sharedFloat32, zerosLike, type ParamMap, type Tensor } from './tensor';
 
 export type TrainingMode = 'full' | 'lora' | 'prompt_tuning';
 
-export const SOFT_PROMPT = 'soft_prompt';
+export { SOFT_PROMPT };
 
 /**
  * How one fine-tuning mode plugs into the shared forward/backward: which tensors the optimizer updates, what the
@@ -35,6 +36,10 @@ export interface ModeOptions {
   seed: number;
   /** Resume prompt tuning from a saved soft prompt. */
   initialSoftPrompt?: Tensor;
+  /** Attention projections LoRA adapts (default all four). */
+  loraTargets?: readonly ProjName[];
+  /** Prompt tuning's `init_method: text`: start from these tokens' embeddings, repeated or cut to the virtual token count. */
+  initTokenIds?: readonly number[];
 }
 
 const noDecay = (name: string, t: Tensor): boolean => t.shape.length > 1 && name !== SOFT_PROMPT;
@@ -58,7 +63,13 @@ function fullSetup(params: ParamMap): ModeSetup {
 }
 
 function loraSetup(config: LlamaConfig, base: ParamMap, o: ModeOptions): ModeSetup {
-  const adapters: LoraAdapter[] = createLoraAdapters(config, base, { rank: o.loraRank, alpha: o.loraAlpha, mlp: o.loraMlp, seed: o.seed });
+  const adapters: LoraAdapter[] = createLoraAdapters(config, base, {
+    rank: o.loraRank,
+    alpha: o.loraAlpha,
+    mlp: o.loraMlp,
+    targets: o.loraTargets,
+    seed: o.seed,
+  });
   // The forward sees merged weights; untouched tensors are shared with the frozen base.
   const merged: ParamMap = new Map(base);
   for (const ad of adapters) merged.set(ad.target, cloneTensor(base.get(ad.target)!));
@@ -86,7 +97,10 @@ function loraSetup(config: LlamaConfig, base: ParamMap, o: ModeOptions): ModeSet
   };
 }
 
-/** Soft prompt initialised from the embeddings of random vocabulary tokens, so it starts at a sensible scale. */
+/**
+ * Soft prompt initialised from the embeddings of real tokens, so it starts at a sensible scale: those of an init
+ * text (PEFT's PromptTuningInit.TEXT: the text's tokens repeated until there are enough, then cut), or random ones.
+ */
 function promptTuningSetup(config: LlamaConfig, base: ParamMap, o: ModeOptions): ModeSetup {
   const H = config.hidden_size;
   let value: Tensor;
@@ -96,8 +110,11 @@ function promptTuningSetup(config: LlamaConfig, base: ParamMap, o: ModeOptions):
     value = { shape: [o.numVirtualTokens, H], data: sharedFloat32(o.numVirtualTokens * H) };
     const emb = base.get(EMBED)!.data;
     const rng = createRng(o.seed);
+    const init = o.initTokenIds;
+    if (init && init.length === 0) throw new Error('prompt tuning init text has no tokens');
     for (let i = 0; i < o.numVirtualTokens; i++) {
-      const id = Math.floor(rng() * config.vocab_size);
+      const id = init ? init[i % init.length] : Math.floor(rng() * config.vocab_size);
+      if (!(id >= 0 && id < config.vocab_size)) throw new Error(`init token id ${id} outside the vocabulary`);
       value.data.set(emb.subarray(id * H, (id + 1) * H), i * H);
     }
   }

@@ -1,13 +1,15 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTrainingModel, saveCheckpoint, readTrainerState, writeTrainerState, type TrainingModel } from './checkpoint';
-import { buildDataset, epochBatches, readInstructLabJsonl, type InstructLabRecord } from './data';
+import { buildDataset, epochBatches, readTrainingJsonl, type TrainingRecord } from './data';
 import { forwardBackward } from './forward-backward';
 import { GradPool } from './grad-pool';
-import { checkParams } from './llama-params';
+import { checkParams, type ProjName } from './llama-params';
 import { createModeSetup, type TrainingMode } from './modes';
 import { AdamW, clipGradNorm, zeroGrads } from './optimizer';
 import { warmupCosineLr } from './schedule';
+import { readVerbalizer } from '../tuned-model-files';
+import type { Verbalizer } from '../verbalizer';
 
 /** One line per optimizer step, in the shape the platform's job logs expect. */
 export interface StepMetrics {
@@ -21,9 +23,9 @@ export interface StepMetrics {
 
 export interface TrainOptions {
   modelDir: string;
-  /** InstructLab JSONL; ignored when `records` is given. */
+  /** JSONL of InstructLab `{messages}` and/or `{input, output}` lines; ignored when `records` is given. */
   dataPath?: string;
-  records?: readonly InstructLabRecord[];
+  records?: readonly TrainingRecord[];
   outputDir: string;
   mode?: TrainingMode;
   epochs?: number;
@@ -39,6 +41,20 @@ export interface TrainOptions {
   /** Also put LoRA adapters on gate/up/down. */
   loraMlp?: boolean;
   numVirtualTokens?: number;
+  /**
+   * watsonx verbalizer for `{input, output}` records (`{{input}}`, and `{{output}}` with a response template); saved
+   * in each checkpoint's tuning_config.json so the engine server verbalizes prompts the same way.
+   */
+  verbalizer?: string;
+  /** Score only the tokens after the last occurrence of this text in the rendered record (watsonx fine tuning). */
+  responseTemplate?: string;
+  /** Prompt tuning: initialise the soft prompt from this text's token embeddings (else random tokens'). */
+  initText?: string;
+  /** Attention projections LoRA adapts (default q_proj, k_proj, v_proj, o_proj). */
+  loraTargets?: readonly ProjName[];
+  /** `{input, output}` records: the prompt's and the completion's token limits. */
+  maxInputTokens?: number;
+  maxOutputTokens?: number;
   /** Save epoch-N for every epoch; the last epoch is always saved. */
   saveEveryEpoch?: boolean;
   weightDecay?: number;
@@ -105,10 +121,23 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const { config, params, tokenizer } = base;
   checkParams(config, params);
 
-  const records = opts.records ?? (opts.dataPath ? readInstructLabJsonl(opts.dataPath) : undefined);
+  const records = opts.records ?? (opts.dataPath ? readTrainingJsonl(opts.dataPath) : undefined);
   if (!records) throw new Error('train: give dataPath or records');
   const maxLen = Math.min(maxSeqLen, config.max_position_embeddings - (mode === 'prompt_tuning' ? (opts.numVirtualTokens ?? 8) : 0));
-  const ds = buildDataset(records, tokenizer, { maxSeqLen: maxLen, unmask: opts.unmask });
+  if (opts.responseTemplate !== undefined && opts.verbalizer === undefined) {
+    throw new Error('train: a response template needs a verbalizer');
+  }
+  const verbalizer = opts.verbalizer === undefined ? undefined : { template: opts.verbalizer, responseTemplate: opts.responseTemplate };
+  for (const [k, v] of Object.entries({ maxInputTokens: opts.maxInputTokens, maxOutputTokens: opts.maxOutputTokens })) {
+    if (v !== undefined && !(Number.isInteger(v) && v > 0)) throw new Error(`train: ${k} must be a positive integer, got ${v}`);
+  }
+  const ds = buildDataset(records, tokenizer, {
+    maxSeqLen: maxLen,
+    unmask: opts.unmask,
+    verbalizer,
+    maxInputTokens: opts.maxInputTokens,
+    maxOutputTokens: opts.maxOutputTokens,
+  });
   if (ds.sequences.length === 0) throw new Error('train: no record has a trainable token after rendering and truncation');
 
   const setup = createModeSetup(mode, config, params, {
@@ -118,6 +147,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     numVirtualTokens: opts.numVirtualTokens ?? 8,
     seed,
     initialSoftPrompt: softPromptInit,
+    loraTargets: opts.loraTargets,
+    initTokenIds: opts.initText === undefined ? undefined : tokenizer.encode(opts.initText, false),
   });
   const optimizer = new AdamW({ weightDecay: opts.weightDecay ?? 0.01 });
   const batchesPerEpoch = Math.ceil(ds.sequences.length / batchSize);
@@ -199,6 +230,12 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
           weights: setup.modelWeights(),
           softPrompt: setup.softPrompt(),
           metadata: { training_mode: mode, epoch: String(epoch), global_step: String(result.globalStep) },
+          tuningConfig: verbalizer && {
+            verbalizer: verbalizer.template,
+            ...(verbalizer.responseTemplate !== undefined ? { response_template: verbalizer.responseTemplate } : {}),
+            ...(mode === 'prompt_tuning' ? { num_virtual_tokens: setup.softPrompt()!.shape[0] } : {}),
+            method: mode,
+          },
         });
         result.checkpoints.push(dir);
         writeTrainerState(opts.outputDir, {
@@ -219,18 +256,21 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
 export interface EvaluateOptions {
   maxSeqLen?: number;
   unmask?: boolean;
+  /** How `{input, output}` records are rendered; default: the checkpoint's tuning_config.json, if any. */
+  verbalizer?: Verbalizer;
 }
 
 /**
  * Mean masked cross-entropy of a model directory over records, scored exactly as training scores them. A
- * prompt-tuning checkpoint's soft prompt is applied automatically.
+ * prompt-tuning checkpoint's soft prompt and a tuned checkpoint's verbalizer are applied automatically.
  */
-export function evaluateLoss(modelDir: string, records: readonly InstructLabRecord[], opts: EvaluateOptions = {}): number {
+export function evaluateLoss(modelDir: string, records: readonly TrainingRecord[], opts: EvaluateOptions = {}): number {
   const { config, params, tokenizer, softPrompt } = loadTrainingModel(modelDir);
   const prefix = softPrompt ? softPrompt.shape[0] : 0;
   const ds = buildDataset(records, tokenizer, {
     maxSeqLen: Math.min(opts.maxSeqLen ?? 512, config.max_position_embeddings - prefix),
     unmask: opts.unmask,
+    verbalizer: opts.verbalizer ?? readVerbalizer(modelDir),
   });
   let sum = 0;
   let count = 0;
