@@ -110,7 +110,7 @@ interface Segment {
   train: boolean;
 }
 
-const FALLBACK_EOS = '<|endoftext|>';
+export const FALLBACK_EOS = '<|endoftext|>';
 
 /** The plain format used when the tokenizer has no chat template (and the starter model's own template). */
 export function renderFallback(messages: { role: string; content: string }[], addGenerationPrompt: boolean, eos = FALLBACK_EOS): string {

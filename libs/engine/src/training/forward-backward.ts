@@ -81,12 +81,31 @@ function lossRows(seq: TrainSequence, prefix: number): { rows: number[]; targets
   return { rows, targets };
 }
 
+/** A forward pass whose backward can run later, once the caller knows how much this sequence's loss weighs. */
+export interface ForwardPass extends LossResult {
+  /**
+   * Accumulates gradScale · d(lossSum)/d(weights) into the sinks given to the forward (`grads`, `softPromptGrad`).
+   * A negative scale is allowed (DPO pushes a rejected answer's log-probability down). Call at most once.
+   */
+  backward(gradScale: number): void;
+}
+
 /**
  * Full forward of one sequence that keeps every activation, then, when any gradient is requested, the
  * hand-written backward. Sequences are processed one at a time (no padding), and callers sum gradients over a
  * batch, which is exactly what a padded batch with a mask would compute.
  */
 export function forwardBackward(config: LlamaConfig, params: ParamMap, seq: TrainSequence, opts: ForwardBackwardOptions = {}): LossResult {
+  const f = forwardPass(config, params, seq, opts);
+  if (opts.grads || opts.softPromptGrad) f.backward(opts.gradScale ?? 1);
+  return { lossSum: f.lossSum, count: f.count, logits: f.logits };
+}
+
+/**
+ * The forward half of forwardBackward, keeping the activations for a deferred backward: DPO needs the
+ * log-probabilities of both answers of a pair before it knows the weight of either answer's gradient.
+ */
+export function forwardPass(config: LlamaConfig, params: ParamMap, seq: TrainSequence, opts: ForwardBackwardOptions = {}): ForwardPass {
   const d = llamaDims(config);
   const H = d.hidden;
   const prefix = opts.softPrompt ? opts.softPrompt.length / H : 0;
@@ -119,7 +138,7 @@ export function forwardBackward(config: LlamaConfig, params: ParamMap, seq: Trai
   rows.forEach((r, i) => hRows.set(finalNorm.y.subarray(r * H, (r + 1) * H), i * H));
   const logits = linearForward(hRows, head, R, H, d.vocab);
   const rawLogits = opts.keepLogits ? Float32Array.from(logits) : undefined;
-  const scale = opts.gradScale ?? 1;
+  const lse = new Float64Array(R);
   let lossSum = 0;
   for (let i = 0; i < R; i++) {
     const o = i * d.vocab;
@@ -127,42 +146,51 @@ export function forwardBackward(config: LlamaConfig, params: ParamMap, seq: Trai
     for (let v = 0; v < d.vocab; v++) if (logits[o + v] > max) max = logits[o + v];
     let sum = 0;
     for (let v = 0; v < d.vocab; v++) sum += Math.exp(logits[o + v] - max);
-    const lse = max + Math.log(sum);
-    lossSum += lse - logits[o + targets[i]];
+    lse[i] = max + Math.log(sum);
+    lossSum += lse[i] - logits[o + targets[i]];
+  }
+
+  let spent = false;
+  const backward = (scale: number): void => {
+    if (spent) throw new Error('forwardPass: backward already ran');
+    spent = true;
+    const grads = opts.grads;
+    if (!grads && !opts.softPromptGrad) return;
+    const g = (name: string): Float32Array | undefined => grads?.get(name)?.data;
+
     // Softmax minus one-hot, computed in place: logits become dlogits.
-    for (let v = 0; v < d.vocab; v++) logits[o + v] = Math.exp(logits[o + v] - lse) * scale;
-    logits[o + targets[i]] -= scale;
-  }
-
-  const grads = opts.grads;
-  if (!grads && !opts.softPromptGrad) return { lossSum, count: R, logits: rawLogits };
-  const g = (name: string): Float32Array | undefined => grads?.get(name)?.data;
-
-  // Vocabulary projection backward.
-  const dhRows = new Float32Array(R * H);
-  linearBackwardInput(logits, head, R, H, d.vocab, dhRows);
-  const headGrad = g(d.tied ? EMBED : LM_HEAD);
-  if (headGrad) linearBackwardWeight(logits, hRows, R, H, d.vocab, headGrad);
-  const dFinal = new Float32Array(T * H);
-  rows.forEach((r, i) => dFinal.set(dhRows.subarray(i * H, (i + 1) * H), r * H));
-
-  let dx: Float32Array = new Float32Array(T * H);
-  rmsNormBackward(x, weight(params, FINAL_NORM), finalNorm.inv, dFinal, T, H, dx, g(FINAL_NORM));
-  for (let l = d.layers - 1; l >= 0; l--) dx = layerBackward(d, params, l, caches[l], dx, T, rope, ad, g);
-
-  if (opts.softPromptGrad) {
-    const sp = opts.softPromptGrad;
-    for (let i = 0; i < prefix * H; i++) sp[i] += dx[i];
-  }
-  const embGrad = g(EMBED);
-  if (embGrad) {
-    for (let j = 0; j < seq.ids.length; j++) {
-      const eo = seq.ids[j] * H;
-      const xo = (prefix + j) * H;
-      for (let i = 0; i < H; i++) embGrad[eo + i] += dx[xo + i];
+    for (let i = 0; i < R; i++) {
+      const o = i * d.vocab;
+      for (let v = 0; v < d.vocab; v++) logits[o + v] = Math.exp(logits[o + v] - lse[i]) * scale;
+      logits[o + targets[i]] -= scale;
     }
-  }
-  return { lossSum, count: R, logits: rawLogits };
+
+    // Vocabulary projection backward.
+    const dhRows = new Float32Array(R * H);
+    linearBackwardInput(logits, head, R, H, d.vocab, dhRows);
+    const headGrad = g(d.tied ? EMBED : LM_HEAD);
+    if (headGrad) linearBackwardWeight(logits, hRows, R, H, d.vocab, headGrad);
+    const dFinal = new Float32Array(T * H);
+    rows.forEach((r, i) => dFinal.set(dhRows.subarray(i * H, (i + 1) * H), r * H));
+
+    let dx: Float32Array = new Float32Array(T * H);
+    rmsNormBackward(x, weight(params, FINAL_NORM), finalNorm.inv, dFinal, T, H, dx, g(FINAL_NORM));
+    for (let l = d.layers - 1; l >= 0; l--) dx = layerBackward(d, params, l, caches[l], dx, T, rope, ad, g);
+
+    if (opts.softPromptGrad) {
+      const sp = opts.softPromptGrad;
+      for (let i = 0; i < prefix * H; i++) sp[i] += dx[i];
+    }
+    const embGrad = g(EMBED);
+    if (embGrad) {
+      for (let j = 0; j < seq.ids.length; j++) {
+        const eo = seq.ids[j] * H;
+        const xo = (prefix + j) * H;
+        for (let i = 0; i < H; i++) embGrad[eo + i] += dx[xo + i];
+      }
+    }
+  };
+  return { lossSum, count: R, logits: rawLogits, backward };
 }
 
 function residualAdd(a: Float32Array, b: Float32Array): Float32Array {

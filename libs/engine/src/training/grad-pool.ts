@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { LlamaConfig } from '../contract';
+import { dpoForwardBackward, type DpoItem } from './dpo';
 import { forwardBackward, type ForwardBackwardOptions, type TrainSequence } from './forward-backward';
 import type { GradWorkerInit, GradWorkerJob, GradWorkerReply } from './grad-worker';
 import { sharedFloat32, type ParamMap } from './tensor';
@@ -66,16 +67,7 @@ export class GradPool {
       await new Promise((r) => setImmediate(r)); // let an abort signal or metrics consumer run
       return sum;
     }
-    const parts: TrainSequence[][] = Array.from({ length: this.threads }, () => []);
-    const load = new Array<number>(this.threads).fill(0);
-    // Longest first onto the least-loaded part (cost grows a little faster than length, so this balances well).
-    const order = batch.map((_, i) => i).sort((a, b) => batch[b].ids.length - batch[a].ids.length || a - b);
-    for (const i of order) {
-      let best = 0;
-      for (let p = 1; p < this.threads; p++) if (load[p] < load[best]) best = p;
-      parts[best].push(batch[i]);
-      load[best] += batch[i].ids.length;
-    }
+    const parts = this.split(batch, (s) => s.ids.length);
     const replies = this.workers.map((w, k) => {
       const seqs = parts[k + 1];
       if (seqs.length === 0) return Promise.resolve(0);
@@ -90,6 +82,66 @@ export class GradPool {
     for (const s of parts[0]) lossSum += forwardBackward(this.config, this.params, s, { ...this.options, gradScale }).lossSum;
     for (const r of await Promise.all(replies)) lossSum += r;
     return lossSum;
+  }
+
+  /**
+   * DPO forward/backward of a micro-batch of preference pairs (see dpoForwardBackward); returns the summed pair
+   * losses and reward margins. Gradients land in the sinks, as with run().
+   */
+  async runPairs(batch: readonly DpoItem[], beta: number, gradScale: number): Promise<{ lossSum: number; marginSum: number }> {
+    const local = (items: readonly DpoItem[]): { lossSum: number; marginSum: number } => {
+      let lossSum = 0;
+      let marginSum = 0;
+      for (const it of items) {
+        const r = dpoForwardBackward(this.config, this.params, it, beta, { ...this.options, gradScale });
+        lossSum += r.loss;
+        marginSum += r.margin;
+      }
+      return { lossSum, marginSum };
+    };
+    if (this.workers.length === 0) {
+      const r = local(batch);
+      await new Promise((res) => setImmediate(res)); // let an abort signal or metrics consumer run
+      return r;
+    }
+    const parts = this.split(batch, (it) => it.pair.chosen.ids.length + it.pair.rejected.ids.length);
+    const wire = (s: TrainSequence): { ids: number[]; lossMask: Uint8Array } => ({ ids: s.ids, lossMask: s.lossMask });
+    const replies = this.workers.map((w, k) => {
+      const items = parts[k + 1];
+      if (items.length === 0) return Promise.resolve({ lossSum: 0, marginSum: 0 });
+      const id = this.nextId++;
+      const job: GradWorkerJob = {
+        id,
+        seqs: [],
+        gradScale,
+        beta,
+        pairs: items.map((it) => ({ chosen: wire(it.pair.chosen), rejected: wire(it.pair.rejected), ref: it.ref })),
+      };
+      return new Promise<{ lossSum: number; marginSum: number }>((resolve, reject) => {
+        this.pending.set(id, { resolve: (r) => resolve({ lossSum: r.lossSum, marginSum: r.marginSum ?? 0 }), reject });
+        w.postMessage(job);
+      });
+    });
+    const total = local(parts[0]);
+    for (const r of await Promise.all(replies)) {
+      total.lossSum += r.lossSum;
+      total.marginSum += r.marginSum;
+    }
+    return total;
+  }
+
+  /** Longest first onto the least-loaded part (cost grows a little faster than length, so this balances well). */
+  private split<T>(batch: readonly T[], size: (item: T) => number): T[][] {
+    const parts: T[][] = Array.from({ length: this.threads }, () => []);
+    const load = new Array<number>(this.threads).fill(0);
+    const order = batch.map((_, i) => i).sort((a, b) => size(batch[b]) - size(batch[a]) || a - b);
+    for (const i of order) {
+      let best = 0;
+      for (let p = 1; p < this.threads; p++) if (load[p] < load[best]) best = p;
+      parts[best].push(batch[i]);
+      load[best] += size(batch[i]);
+    }
+    return parts;
   }
 
   /** Adds every worker's gradients into the main sinks and clears them; call once per optimizer step. */

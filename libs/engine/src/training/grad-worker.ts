@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { LlamaConfig } from '../contract';
+import { dpoForwardBackward, type ReferenceLogProbs } from './dpo';
 import { forwardBackward, type ForwardBackwardOptions } from './forward-backward';
 import type { ParamMap } from './tensor';
 
@@ -16,11 +17,18 @@ export interface GradWorkerJob {
   id: number;
   seqs: { ids: number[]; lossMask: Uint8Array }[];
   gradScale: number;
+  /** DPO: preference pairs with their reference log-probabilities, run instead of `seqs`. */
+  pairs?: { chosen: WireSequence; rejected: WireSequence; ref: ReferenceLogProbs }[];
+  beta?: number;
 }
+
+type WireSequence = { ids: number[]; lossMask: Uint8Array };
 
 export interface GradWorkerReply {
   id: number;
   lossSum: number;
+  /** DPO: summed reward margins of the pairs. */
+  marginSum?: number;
   error?: string;
 }
 
@@ -38,6 +46,20 @@ function serve(): void {
   };
   port.on('message', (job: GradWorkerJob) => {
     try {
+      if (job.pairs) {
+        let lossSum = 0;
+        let marginSum = 0;
+        for (const p of job.pairs) {
+          const r = dpoForwardBackward(init.config, params, { pair: p, ref: p.ref }, job.beta ?? 0, {
+            ...options,
+            gradScale: job.gradScale,
+          });
+          lossSum += r.loss;
+          marginSum += r.margin;
+        }
+        port.postMessage({ id: job.id, lossSum, marginSum } satisfies GradWorkerReply);
+        return;
+      }
       let lossSum = 0;
       for (const seq of job.seqs) lossSum += forwardBackward(init.config, params, seq, { ...options, gradScale: job.gradScale }).lossSum;
       port.postMessage({ id: job.id, lossSum } satisfies GradWorkerReply);

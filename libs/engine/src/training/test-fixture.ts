@@ -1,4 +1,5 @@
 import type { InstructLabRecord } from './data';
+import type { PreferenceRecord } from './preference-data';
 import { createModelDir } from './init-model';
 
 /** A few short conversations with a learnable pattern, shared by the trainer tests. */
@@ -52,4 +53,40 @@ export function createFixtureModel(dir: string, seed = 7): void {
     vocabSize: 320,
     seed,
   });
+}
+
+/**
+ * A synthetic preference: after answering, a kind sign-off is preferred to a glum one of the same length. The
+ * held-out pairs ask questions the training pairs never ask, so a margin rising there means the preference generalised.
+ */
+function signOffPairs(facts: [string, string][]): PreferenceRecord[] {
+  return facts.map(([q, a]) => ({
+    prompt: [
+      { role: 'system', content: 'You are a helpful assistant.' },
+      { role: 'user', content: q },
+    ],
+    chosen: `${a} Have a good day.`,
+    rejected: `${a} Have a grim day.`,
+  }));
+}
+
+export function fixturePreferences(): PreferenceRecord[] {
+  return signOffPairs([
+    ['What colour is the sky?', 'The sky is blue.'],
+    ['What colour is grass?', 'Grass is green.'],
+    ['What do cats say?', 'Cats say meow.'],
+    ['What do dogs say?', 'Dogs say woof.'],
+    ['How many legs does a spider have?', 'A spider has eight legs.'],
+    ['What is two plus two?', 'Two plus two is four.'],
+    ['What colour is snow?', 'Snow is white.'],
+    ['What do ducks say?', 'Ducks say quack.'],
+  ]);
+}
+
+export function heldOutPreferences(): PreferenceRecord[] {
+  return signOffPairs([
+    ['What do cows say?', 'Cows say moo.'],
+    ['What colour is coal?', 'Coal is black.'],
+    ['What is one plus one?', 'One plus one is two.'],
+  ]);
 }
