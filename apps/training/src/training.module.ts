@@ -25,6 +25,9 @@ import { ModelTrainer } from './worker/model-trainer';
 import { TrainingJobWrites } from './worker/training-job-writes';
 import { TrainingRuntime } from './worker/training-runtime';
 import { TuningsService } from './tunings/tunings.service';
+import { DEPLOYMENT_CLIENT, GrpcModelAssets, MODEL_ASSETS, type ModelAssets } from './tunings/model-assets-client';
+import { TuningJobWrites } from './tunings/tuning-job-writes';
+import { TuningTrainer } from './tunings/tuning-trainer';
 
 const SDG_CLIENT = 'SDG_CLIENT';
 
@@ -50,6 +53,20 @@ const SDG_CLIENT = 'SDG_CLIENT';
     grpcClient(SDG_CLIENT, 'sdg'),
     ModelJobsService,
     TuningsService,
+    grpcClient(DEPLOYMENT_CLIENT, 'deployment'),
+    { provide: MODEL_ASSETS, inject: [DEPLOYMENT_CLIENT], useFactory: (client: ClientGrpc) => new GrpcModelAssets(client) },
+    {
+      provide: TuningTrainer,
+      inject: [getDataSourceToken(), OBJECT_STORE, JobStore, TRAINING_EXECUTOR, TRAINING_CONFIG, MODEL_ASSETS],
+      useFactory: (
+        db: DataSource,
+        store: ObjectStore,
+        jobs: JobStore,
+        executor: TrainingExecutor,
+        config: TrainingConfig,
+        assets: ModelAssets,
+      ) => new TuningTrainer(db, store, jobs, new TuningJobWrites(trainingEventCatalog(config.eventsPrefix)), executor, config, assets),
+    },
     { provide: DATA_JOBS, inject: [SDG_CLIENT], useFactory: (client: ClientGrpc) => new GrpcDataJobs(client) },
     { provide: TRAINING_EXECUTOR, inject: [TRAINING_CONFIG], useFactory: (config: TrainingConfig) => selectExecutor(config) },
     {

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import type { PhaseCallbacks, PhaseOutcome, PhaseSpec, TrainingExecutor } from './executor';
+import type { PhaseCallbacks, PhaseOutcome, PhaseSpec, TrainingExecutor, TrainMode, TuningRunSettings } from './executor';
 import { runJsonLinesCommand } from './json-lines-command';
 
 const WORKSPACE = resolve(__dirname, '../../../..');
@@ -33,6 +33,27 @@ export function engineCliArgs(spec: PhaseSpec, threads: number): string[] {
     String(threads),
   ];
   if (s.mode === 'lora') args.push('--lora-rank', String(s.loraRank), '--lora-alpha', String(s.loraAlpha));
+  if (s.tuning) args.push(...tuningCliArgs(s.tuning, s.mode));
+  return args;
+}
+
+/** The tuning flags of the engine CLI, only those a tuning sets (an InstructLab phase passes none). */
+export function tuningCliArgs(t: TuningRunSettings, mode: TrainMode): string[] {
+  const args = ['--objective', t.objective];
+  const opt = (flag: string, v: string | number | undefined) => {
+    if (v !== undefined && v !== '') args.push(flag, String(v));
+  };
+  if (t.objective === 'dpo') opt('--dpo-beta', t.dpoBeta);
+  opt('--grad-accum-steps', t.gradAccumSteps);
+  opt('--verbalizer', t.verbalizer);
+  opt('--response-template', t.responseTemplate);
+  opt('--init-text', t.initText);
+  if (mode === 'lora' && t.loraTargets && t.loraTargets.length > 0) args.push('--lora-targets', t.loraTargets.join(','));
+  if (mode === 'lora' && t.loraMlp) args.push('--lora-mlp');
+  opt('--max-input-tokens', t.maxInputTokens);
+  opt('--max-output-tokens', t.maxOutputTokens);
+  if (mode === 'prompt_tuning') opt('--num-virtual-tokens', t.numVirtualTokens);
+  opt('--weight-decay', t.weightDecay);
   return args;
 }
 

@@ -1,5 +1,5 @@
-/** What a phase trains: every weight, or LoRA adapters beside frozen weights. */
-export type TrainMode = 'full' | 'lora';
+/** What a phase trains: every weight, LoRA adapters beside frozen weights, or (tunings) a soft prompt only. */
+export type TrainMode = 'full' | 'lora' | 'prompt_tuning';
 
 export type ExecutorKind = 'builtin' | 'process' | 'kubernetes';
 export const EXECUTOR_KINDS: readonly ExecutorKind[] = ['builtin', 'process', 'kubernetes'];
@@ -11,6 +11,8 @@ export interface StepReport {
   loss: number;
   lr: number;
   tokensPerSecond: number;
+  /** DPO: the step's mean chosen-minus-rejected log-probability margin. */
+  rewardMargin?: number;
 }
 
 export interface PhaseSettingsForRun {
@@ -23,6 +25,24 @@ export interface PhaseSettingsForRun {
   loraAlpha: number;
   warmupSteps: number;
   seed: number;
+  /** Tunings only: what they set beyond an InstructLab phase (the engine CLI's tuning flags). */
+  tuning?: TuningRunSettings;
+}
+
+/** The engine CLI's tuning flags (`--objective --dpo-beta --verbalizer …`); an unset one is left to the CLI's default. */
+export interface TuningRunSettings {
+  objective: 'sft' | 'dpo';
+  dpoBeta?: number;
+  gradAccumSteps?: number;
+  verbalizer?: string;
+  responseTemplate?: string;
+  initText?: string;
+  loraTargets?: string[];
+  loraMlp?: boolean;
+  maxInputTokens?: number;
+  maxOutputTokens?: number;
+  numVirtualTokens?: number;
+  weightDecay?: number;
 }
 
 /** Where a phase's inputs and outputs live: local paths for executors on this host, object keys for remote ones. */

@@ -41,9 +41,17 @@ function readState(outputDir: string): TrainerStateFile | undefined {
 }
 
 function stepOf(line: Record<string, unknown>): StepReport | undefined {
-  const { step, epoch, loss, lr, tokens_per_second } = line;
+  const { step, epoch, loss, lr, tokens_per_second, reward_margin } = line;
   if (typeof step !== 'number' || typeof epoch !== 'number') return undefined;
-  return { step, epoch, loss: Number(loss ?? NaN), lr: Number(lr ?? 0), tokensPerSecond: Number(tokens_per_second ?? 0) };
+  const report: StepReport = {
+    step,
+    epoch,
+    loss: Number(loss ?? NaN),
+    lr: Number(lr ?? 0),
+    tokensPerSecond: Number(tokens_per_second ?? 0),
+  };
+  if (typeof reward_margin === 'number') report.rewardMargin = reward_margin;
+  return report;
 }
 
 /**

@@ -19,8 +19,21 @@ export function placeholderValues(spec: PhaseSpec): Record<string, string> {
     lora_rank: String(s.loraRank),
     lora_alpha: String(s.loraAlpha),
     model_id: spec.modelId,
+    // Tunings (empty for an InstructLab phase): the engine CLI's tuning settings.
+    objective: s.tuning?.objective ?? 'sft',
+    dpo_beta: str(s.tuning?.dpoBeta),
+    grad_accum_steps: str(s.tuning?.gradAccumSteps),
+    verbalizer: s.tuning?.verbalizer ?? '',
+    response_template: s.tuning?.responseTemplate ?? '',
+    init_text: s.tuning?.initText ?? '',
+    lora_targets: (s.tuning?.loraTargets ?? []).join(','),
+    max_input_tokens: str(s.tuning?.maxInputTokens),
+    max_output_tokens: str(s.tuning?.maxOutputTokens),
+    num_virtual_tokens: str(s.tuning?.numVirtualTokens),
   };
 }
+
+const str = (v: number | undefined) => (v === undefined ? '' : String(v));
 
 const shellQuote = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
 

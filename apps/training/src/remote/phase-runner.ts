@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { createObjectStoreFromEnv, type ObjectStore } from '@platform/object-store';
 import { downloadFile, downloadPrefix, uploadDir } from '../artifacts/object-dirs';
 import { BuiltinExecutor } from '../executors/builtin-executor';
-import type { PhaseSpec, TrainingExecutor, TrainMode } from '../executors/executor';
+import type { PhaseSpec, TrainingExecutor, TrainMode, TuningRunSettings } from '../executors/executor';
 import { ProcessExecutor } from '../executors/process-executor';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -74,6 +74,7 @@ export async function runPhase(env: Env = process.env, store: ObjectStore = crea
         seed: Number(env.PLATFORM_PHASE_SEED ?? 42),
         loraRank: Number(env.PLATFORM_PHASE_LORA_RANK ?? 8),
         loraAlpha: Number(env.PLATFORM_PHASE_LORA_ALPHA ?? 16),
+        ...(env.PLATFORM_PHASE_TUNING ? { tuning: JSON.parse(env.PLATFORM_PHASE_TUNING) as TuningRunSettings } : {}),
       },
       dataPath,
       dataKey,
@@ -93,7 +94,14 @@ export async function runPhase(env: Env = process.env, store: ObjectStore = crea
       log: (line) => process.stderr.write(line + '\n'),
       onStep: (s) =>
         process.stdout.write(
-          JSON.stringify({ step: s.step, epoch: s.epoch, loss: s.loss, lr: s.lr, tokens_per_second: s.tokensPerSecond }) + '\n',
+          JSON.stringify({
+            step: s.step,
+            epoch: s.epoch,
+            loss: s.loss,
+            lr: s.lr,
+            tokens_per_second: s.tokensPerSecond,
+            ...(s.rewardMargin !== undefined ? { reward_margin: s.rewardMargin } : {}),
+          }) + '\n',
         ),
       onCheckpoint: async (c) => {
         if (c.localDir) await uploadDir(store, c.localDir, `${outputPrefix}epoch-${c.epoch}/`);

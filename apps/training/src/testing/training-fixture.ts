@@ -173,6 +173,11 @@ export function trainingClient(url: string) {
     createFineTuning: (r: trainingV1.CreateFineTuningRequest) => unary(svc.createFineTuning(r)),
     listFineTunings: (r: trainingV1.ListFineTuningsRequest) => unary(svc.listFineTunings(r)),
     deleteFineTuning: (r: trainingV1.DeleteFineTuningRequest) => unary(svc.deleteFineTuning(r)),
+    createTuning: (r: trainingV1.CreateTuningRequest) => unary(svc.createTuning(r)),
+    getTuning: (r: trainingV1.GetTuningRequest) => unary(svc.getTuning(r)),
+    listTunings: (r: trainingV1.ListTuningsRequest) => unary(svc.listTunings(r)),
+    deleteTuning: (r: trainingV1.DeleteTuningRequest) => unary(svc.deleteTuning(r)),
+    getTuningLogs: (r: trainingV1.GetTuningLogsRequest) => unary(svc.getTuningLogs(r)),
     close: client.close,
   };
 }

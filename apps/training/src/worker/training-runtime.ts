@@ -14,6 +14,7 @@ import { JobStore } from './job-store';
 import { ModelTrainer } from './model-trainer';
 import { TrainingJobWrites } from './training-job-writes';
 import { startTrainingWorker } from './training-worker';
+import { TuningTrainer } from '../tunings/tuning-trainer';
 
 /** Starts the queue worker and the evaluation-results consumer once gRPC is up; stops them before the relay and NATS do. */
 @Injectable()
@@ -26,6 +27,7 @@ export class TrainingRuntime implements OnApplicationBootstrap, BeforeApplicatio
     private readonly jobs: JobStore,
     private readonly writes: TrainingJobWrites,
     private readonly trainer: ModelTrainer,
+    private readonly tunings: TuningTrainer,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(OBJECT_STORE) private readonly store: ObjectStore,
     @Inject(TRAINING_CONFIG) private readonly config: TrainingConfig,
@@ -33,12 +35,12 @@ export class TrainingRuntime implements OnApplicationBootstrap, BeforeApplicatio
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const { db, nc, relay, config, store, jobs, writes, trainer, logger } = this;
+    const { db, nc, relay, config, store, jobs, writes, trainer, tunings, logger } = this;
     this.consumers.push(await startEvaluationResults({ nc, config, store, jobs, logger }));
     if (config.workerConcurrency > 0) {
       const queue = jobQueueCatalog(config.jobsPrefix);
       const events = trainingEventCatalog(config.eventsPrefix);
-      this.consumers.push(await startTrainingWorker({ db, nc, relay, config, queue, events, jobs, writes, trainer, logger }));
+      this.consumers.push(await startTrainingWorker({ db, nc, relay, config, queue, events, jobs, writes, trainer, tunings, logger }));
     }
   }
 

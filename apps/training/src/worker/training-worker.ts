@@ -9,6 +9,7 @@ import type { TrainingConfig } from '../training-config';
 import type { JobQueueCatalog, TrainingEventCatalog, TrainingRun } from '../training-events';
 import type { JobStore } from './job-store';
 import type { ModelTrainer } from './model-trainer';
+import type { TuningTrainer } from '../tunings/tuning-trainer';
 import type { TrainingJobWrites } from './training-job-writes';
 
 export interface TrainingWorker {
@@ -33,6 +34,8 @@ export async function startTrainingWorker(o: {
   jobs: JobStore;
   writes: TrainingJobWrites;
   trainer: ModelTrainer;
+  /** Runs every kind but instructlab (tunings); without it such a job fails. */
+  tunings?: TuningTrainer;
   logger: Logger;
 }): Promise<TrainingWorker> {
   const { config } = o;
@@ -49,7 +52,8 @@ export async function startTrainingWorker(o: {
       onClaim: [
         'running_at = coalesce(running_at, now())',
         'modified_at = now()',
-        "state = CASE WHEN state = '' THEN 'preparing' ELSE state END",
+        // Tunings show the watsonx states: claimed is pending (staging data) until training runs.
+        "state = CASE WHEN state <> '' THEN state WHEN kind = 'instructlab' THEN 'preparing' ELSE 'pending' END",
       ],
       onFail: ["state = 'failed'", 'modified_at = now()'],
       claimableWhen: "state <> 'evaluating'",
@@ -64,7 +68,11 @@ export async function startTrainingWorker(o: {
     cancelNotices: { subjects: o.events.subjects('training.job.canceled', 'training.job.deleted'), jobId: modelId },
     failedEvent: (job, reason) => o.jobs.failedEvent(job, reason),
     progress: { write: o.writes.progress, intervalMs: 1_000 },
-    run: (job, ctx) => o.trainer.run(job, ctx),
+    run: (job, ctx) => {
+      if (job.kind === 'instructlab') return o.trainer.run(job, ctx);
+      if (!o.tunings) throw new Error(`this worker runs no ${job.kind} jobs`);
+      return o.tunings.run(job, ctx);
+    },
     concurrency: Math.max(1, config.workerConcurrency),
     leaseMs: config.leaseMs,
     heartbeatMs: config.cancelPollMs,

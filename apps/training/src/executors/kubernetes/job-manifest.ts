@@ -36,6 +36,8 @@ export function phaseRunnerEnv(spec: PhaseSpec): Record<string, string> {
     PLATFORM_PHASE_LORA_RANK: String(s.loraRank),
     PLATFORM_PHASE_LORA_ALPHA: String(s.loraAlpha),
   };
+  // Tunings: the engine CLI's tuning flags, read back by the phase runner.
+  if (s.tuning) env.PLATFORM_PHASE_TUNING = JSON.stringify(s.tuning);
   if (spec.modelPrefix) env.PLATFORM_PHASE_MODEL_PREFIX = spec.modelPrefix;
   else env.PLATFORM_PHASE_MODEL_DIR = inImage(spec.modelDir);
   return env;
