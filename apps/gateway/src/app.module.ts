@@ -41,6 +41,8 @@ import { LlamaStackController } from './llama-stack/llama-stack.controller';
 import { LlamaStackModels } from './llama-stack/llama-stack-models';
 import { SDG_GENERATION_CLIENT, SyntheticDataGenerationController } from './llama-stack/synthetic-data-generation.controller';
 import { EVALUATION_CLIENT, RewardScoringController } from './llama-stack/reward-scoring.controller';
+import { DatasetsController } from './llama-stack/datasets.controller';
+import { PostTrainingController } from './llama-stack/post-training.controller';
 import { UsersController } from './users/users.controller';
 import { ApiRateLimiter } from './rate-limit/api-rate-limiter';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
@@ -87,6 +89,8 @@ import { SignIns } from './auth/sign-ins';
     LlamaStackController,
     SyntheticDataGenerationController,
     RewardScoringController,
+    DatasetsController,
+    PostTrainingController,
   ],
   providers: [
     grpcClient(TAXONOMY_CLIENT, 'taxonomy'),

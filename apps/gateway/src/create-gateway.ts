@@ -19,6 +19,7 @@ import { RequestValidationError } from './http/request-validation.error';
 import { SingleQueryValuesPipe } from './http/single-query-values.pipe';
 import { registerSecurityHeaders } from './http/security-headers';
 import { registerTraceHook } from './http/trace-hook';
+import { withoutDraftSlash } from './llama-stack/post-training-paths';
 
 export async function createGateway(): Promise<NestFastifyApplication> {
   const logger = createLogger('gateway');
@@ -30,6 +31,7 @@ export async function createGateway(): Promise<NestFastifyApplication> {
     // trustProxy decides the client address (request.ip) that sign-in limits and the audit log see.
     trustProxy: GatewayConfig.load().trustProxy,
     ...frameworkErrorOptions(frameworkErrors),
+    rewriteUrl: (req: { url?: string }) => withoutDraftSlash(req.url ?? '/'),
   });
   // The body parsers are the input policy's (http/input-limits.ts), not Nest's defaults.
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {

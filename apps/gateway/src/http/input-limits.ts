@@ -17,7 +17,7 @@ export interface InputLimits {
   collectionItems: number;
 }
 
-export type RouteClass = 'auth' | 'inference' | 'notebook' | 'management';
+export type RouteClass = 'auth' | 'inference' | 'notebook' | 'management' | 'dataset';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -37,6 +37,12 @@ const INFERENCE: InputLimits = { name: 'inference', bodyBytes: 10 * MiB, depth: 
  */
 const NOTEBOOK: InputLimits = { name: 'notebook', bodyBytes: 4 * MiB, depth: 32, stringChars: 3 * MiB, collectionItems: 1_000 };
 
+/**
+ * Llama Stack datasets and post-training: a dataset's rows may come inline as a `data:` URL (at most 3 MiB: the
+ * training service's gRPC message must stay under 4 MiB); larger sets go through project storage (/v2/asset_files).
+ */
+const DATASET: InputLimits = { name: 'dataset', bodyBytes: 4 * MiB, depth: 32, stringChars: 3 * MiB, collectionItems: 1_000 };
+
 /** Everything else: resources described by names, tags, settings and references (the largest field is an SSH key). */
 const MANAGEMENT: InputLimits = { name: 'management', bodyBytes: 1 * MiB, depth: 32, stringChars: 64 * KiB, collectionItems: 1_000 };
 
@@ -51,6 +57,8 @@ const CLASSES: readonly [prefix: string, limits: InputLimits][] = [
   ['/reward_scoring', INFERENCE],
   ['/synthetic_data_generation', INFERENCE],
   ['/v2/notebooks', NOTEBOOK],
+  ['/datasets', DATASET],
+  ['/post_training', DATASET],
 ];
 
 /** The limits of the route serving `url` (a route template or a request URL; the query is ignored). */
@@ -60,7 +68,7 @@ export function inputLimitsOf(url: string): InputLimits {
 }
 
 /** Every class, for the documentation check and the body parsers' upper bound. */
-export const ROUTE_CLASSES: readonly InputLimits[] = [AUTH, INFERENCE, MANAGEMENT, NOTEBOOK];
+export const ROUTE_CLASSES: readonly InputLimits[] = [AUTH, INFERENCE, MANAGEMENT, NOTEBOOK, DATASET];
 
 /** The largest body any route accepts: what a parser reads before it knows better. */
 export const MAX_BODY_BYTES = Math.max(...ROUTE_CLASSES.map((c) => c.bodyBytes));

@@ -62,6 +62,8 @@ describe('the route classes', () => {
     ['/v2/notebooks', 'notebook'],
     ['/v2/notebooks/:notebook_guid/versions', 'notebook'],
     ['/v2/notebooksx', 'management'],
+    ['/datasets/create', 'dataset'],
+    ['/post_training/supervised_fine_tune/', 'dataset'],
   ])('%s is a %s route', (url, name) => {
     expect(inputLimitsOf(url).name).toBe(name);
   });

@@ -73,6 +73,8 @@ const openAi = (body: (ctx: MatrixContext) => Record<string, unknown>) => (ctx: 
 });
 const llama = (body: Record<string, unknown>) => (ctx: MatrixContext) => ({ headers: { 'X-Project-Id': ctx.project }, body });
 const USER_SAYS = { role: 'user', content: 'hi' };
+/** A dataset named by id that the project does not have (post-training answers 400 naming dataset.metadata.dataset_id). */
+const ABSENT_DATASET = { columns: { input: 'text' }, content_url: 'data:,', metadata: { dataset_id: 'absent' } };
 const fineTuningBody = (ctx: MatrixContext) => ({
   name: 'matrixft',
   type: 'ilab',
@@ -369,5 +371,43 @@ export const AUTHORIZATION_TABLE: Record<string, MatrixRow> = {
       model: 'llama3_405b_reward',
       prompt_generations: [{ dialog: { message: USER_SAYS }, k_generations: [{ role: 'assistant', content: 'hello' }] }],
     }),
+  },
+
+  // Writes the training service refuses once authorization let them through (nothing stored, nothing queued): a
+  // file:// dataset, and post-training on a dataset the project does not have.
+  'POST /datasets/create': {
+    expect: EDITOR,
+    request: llama({ uuid: 'matrix', dataset: { columns: { input: 'text' }, content_url: 'file:///etc/hostname', metadata: {} } }),
+  },
+  'GET /datasets/get': { expect: VIEWER, request: (ctx) => ({ ...llama({})(ctx), body: undefined, query: { dataset_id: 'absent' } }) },
+  'DELETE /datasets/delete': {
+    expect: EDITOR,
+    request: (ctx) => ({ ...llama({})(ctx), body: undefined, query: { dataset_id: 'absent' } }),
+  },
+  'POST /post_training/supervised_fine_tune': {
+    expect: EDITOR,
+    request: llama({ job_uuid: 'matrix-sft', model: 'llama3_8b', algorithm: 'full', dataset: ABSENT_DATASET }),
+  },
+  'POST /post_training/preference_optimize': {
+    expect: EDITOR,
+    request: llama({
+      job_uuid: 'matrix-dpo',
+      finetuned_model: 'http://127.0.0.1/models/llama3_8b',
+      algorithm: 'dpo',
+      algorithm_config: { reward_scale: 0.1, reward_clip: 0, epsilon: 0, gamma: 0 },
+      dataset: ABSENT_DATASET,
+    }),
+  },
+  'GET /post_training/job/status': {
+    expect: VIEWER,
+    request: (ctx) => ({ ...llama({})(ctx), body: undefined, query: { job_uuid: 'absent' } }),
+  },
+  'GET /post_training/job/logs': {
+    expect: VIEWER,
+    request: (ctx) => ({ ...llama({})(ctx), body: undefined, query: { job_uuid: 'absent' } }),
+  },
+  'GET /post_training/job/artifacts': {
+    expect: VIEWER,
+    request: (ctx) => ({ ...llama({})(ctx), body: undefined, query: { job_uuid: 'absent' } }),
   },
 };

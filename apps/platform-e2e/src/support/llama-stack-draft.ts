@@ -19,7 +19,31 @@ export type DraftSchema =
   | 'ChatCompletionResponse'
   | 'ChatCompletionResponseStreamChunk'
   | 'BatchCompletionRequest'
-  | 'BatchChatCompletionRequest';
+  | 'BatchChatCompletionRequest'
+  | 'PostTrainingSFTRequest'
+  | 'PostTrainingRLHFRequest'
+  | 'PostTrainingJobStatusResponse'
+  | 'PostTrainingJobLogStream'
+  | 'PostTrainingJobArtifactsResponse'
+  | 'CreateDatasetRequest'
+  | 'Dataset';
+
+/**
+ * The draft's PostTrainingSFTRequest.algorithm_config is oneOf LoraFinetuningConfig, QLoraFinetuningConfig and
+ * DoraFinetuningConfig, three identical schemas: every valid config matches all three, so no request satisfies the
+ * oneOf as written. It is read as anyOf (the draft's evident intent); everything else is validated as written.
+ */
+function readIdenticalAlternativesAsAnyOf(schemas: Record<string, unknown>): void {
+  const sft = schemas.PostTrainingSFTRequest as { properties?: Record<string, { oneOf?: unknown[]; anyOf?: unknown[] }> } | undefined;
+  const config = sft?.properties?.algorithm_config;
+  if (!config?.oneOf) return;
+  const nameOf = (ref: unknown) => String((ref as { $ref?: string }).$ref).replace('#/components/schemas/', '');
+  const bodies = config.oneOf.map((ref) => JSON.stringify(schemas[nameOf(ref)]));
+  if (bodies.every((b) => b === bodies[0])) {
+    config.anyOf = config.oneOf;
+    delete config.oneOf;
+  }
+}
 
 export class DraftValidator {
   private readonly ajv: Ajv2020;
@@ -28,6 +52,7 @@ export class DraftValidator {
   constructor() {
     const file = existsSync(COPY) ? COPY : SHARED;
     const spec = JSON.parse(readFileSync(file, 'utf8')) as { components: { schemas: Record<string, unknown> } };
+    readIdenticalAlternativesAsAnyOf(spec.components.schemas);
     // strict: false only because the OpenAPI document's top level (components) is not a schema keyword.
     this.ajv = new Ajv2020({ allErrors: true, strict: false });
     addFormats(this.ajv);
