@@ -1,5 +1,22 @@
 /** The training side of the engine: fine-tuning (full, LoRA, prompt tuning) and from-scratch training on CPU. */
-export { train, evaluateLoss, type TrainOptions, type TrainResult, type StepMetrics, type EvaluateOptions } from './trainer';
+export {
+  train,
+  evaluateLoss,
+  type TrainOptions,
+  type TrainResult,
+  type StepMetrics,
+  type EvaluateOptions,
+  type TrainingObjective,
+} from './trainer';
+export { evaluatePreferences, dpoLoss, type PreferenceEvaluation, type ReferenceLogProbs } from './dpo';
+export {
+  parsePreferenceJsonl,
+  readPreferenceJsonl,
+  validatePreferenceRecord,
+  buildPreferenceDataset,
+  type PreferenceRecord,
+  type PreferenceRole,
+} from './preference-data';
 export { type TrainingMode } from './modes';
 export {
   parseInstructLabJsonl,

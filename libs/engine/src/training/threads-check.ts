@@ -1,23 +1,24 @@
 /**
  * Trains the fixture model for one epoch with 1 and with 2 threads in every mode and prints, as one JSON line,
- * how far apart the results are. Run as its own process by trainer.spec.ts (see there why).
+ * how far apart the results are. Run as its own process by trainer.spec.ts (see there why). With `dpo` it compares
+ * DPO runs (full and LoRA) instead, for dpo-train.spec.ts.
  *
- *   node -r @swc-node/register libs/engine/src/training/threads-check.ts WORKDIR
+ *   node -r @swc-node/register libs/engine/src/training/threads-check.ts WORKDIR [dpo]
  */
 import { join } from 'node:path';
 import { readSafetensors } from '../safetensors';
 import { PROMPT_TUNING_FILE } from './checkpoint';
-import { createFixtureModel, fixtureRecords } from './test-fixture';
+import { createFixtureModel, fixturePreferences, fixtureRecords } from './test-fixture';
 import { train } from './trainer';
 
-async function main(root: string): Promise<void> {
+async function main(root: string, dpo: boolean): Promise<void> {
   createFixtureModel(join(root, 'base'));
   const out: Record<string, { lossDiff: number; maxWeightDiff: number }> = {};
-  for (const mode of ['full', 'lora', 'prompt_tuning'] as const) {
+  for (const mode of dpo ? (['full', 'lora'] as const) : (['full', 'lora', 'prompt_tuning'] as const)) {
     const run = (threads: number) =>
       train({
         modelDir: join(root, 'base'),
-        records: fixtureRecords(),
+        ...(dpo ? { objective: 'dpo' as const, preferenceRecords: fixturePreferences() } : { records: fixtureRecords() }),
         outputDir: join(root, `${mode}-${threads}`),
         mode,
         epochs: 1,
@@ -40,7 +41,7 @@ async function main(root: string): Promise<void> {
   process.stdout.write(JSON.stringify(out) + '\n');
 }
 
-main(process.argv[2]).catch((e: unknown) => {
+main(process.argv[2], process.argv[3] === 'dpo').catch((e: unknown) => {
   process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
   process.exit(1);
 });

@@ -3,10 +3,12 @@ import { join } from 'node:path';
 import { loadTrainingModel, saveCheckpoint, readTrainerState, writeTrainerState, type TrainingModel } from './checkpoint';
 import { buildDataset, epochBatches, readTrainingJsonl, type TrainingRecord } from './data';
 import { forwardBackward } from './forward-backward';
+import { type DpoItem, pairLogProbs } from './dpo';
 import { GradPool } from './grad-pool';
 import { checkParams, type ProjName } from './llama-params';
-import { createModeSetup, type TrainingMode } from './modes';
+import { createModeSetup, type ModeOptions, type TrainingMode } from './modes';
 import { AdamW, clipGradNorm, zeroGrads } from './optimizer';
+import { buildPreferenceDataset, readPreferenceJsonl, type PreferenceRecord } from './preference-data';
 import { warmupCosineLr } from './schedule';
 import { readVerbalizer } from '../tuned-model-files';
 import type { Verbalizer } from '../verbalizer';
@@ -19,13 +21,24 @@ export interface StepMetrics {
   lr: number;
   tokens_per_second: number;
   grad_norm: number;
+  /** dpo only: mean over the step's pairs of (π_c − r_c) − (π_r − r_r), policy vs reference log-probabilities. */
+  reward_margin?: number;
 }
+
+/** sft: cross-entropy on the scored tokens of each record; dpo: Direct Preference Optimization on preference pairs. */
+export type TrainingObjective = 'sft' | 'dpo';
 
 export interface TrainOptions {
   modelDir: string;
   /** JSONL of InstructLab `{messages}` and/or `{input, output}` lines; ignored when `records` is given. */
   dataPath?: string;
   records?: readonly TrainingRecord[];
+  /** dpo: `{prompt, chosen, rejected}` pairs; dataPath is then read as preference JSONL when this is absent. */
+  preferenceRecords?: readonly PreferenceRecord[];
+  /** Default sft. dpo trains the policy (the mode's weights) against a frozen copy of the model training starts from. */
+  objective?: TrainingObjective;
+  /** dpo's β: how far the policy may move from the reference (default 0.1). */
+  dpoBeta?: number;
   outputDir: string;
   mode?: TrainingMode;
   epochs?: number;
@@ -86,6 +99,7 @@ export interface TrainResult {
   checkpoints: string[];
   aborted: boolean;
   resumedFrom?: string;
+  /** Sequences trained on per epoch (preference pairs under dpo). */
   sequences: number;
   droppedRecords: number;
 }
@@ -105,6 +119,10 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const accum = Math.max(1, opts.gradAccumSteps ?? 1);
   const seed = opts.seed ?? 42;
   const maxSeqLen = opts.maxSeqLen ?? 512;
+  const objective = opts.objective ?? 'sft';
+  if (objective !== 'sft' && objective !== 'dpo') throw new Error(`train: objective must be sft or dpo, got ${String(objective)}`);
+  const beta = opts.dpoBeta ?? 0.1;
+  if (!(beta > 0)) throw new Error(`train: dpoBeta must be positive, got ${beta}`);
   const positive = { epochs, learningRate: peakLr, maxSeqLen, loraRank: opts.loraRank ?? 8, numVirtualTokens: opts.numVirtualTokens ?? 8 };
   for (const [k, v] of Object.entries(positive)) if (!(v > 0)) throw new Error(`train: ${k} must be positive, got ${v}`);
   mkdirSync(opts.outputDir, { recursive: true });
@@ -121,7 +139,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const { config, params, tokenizer } = base;
   checkParams(config, params);
 
-  const records = opts.records ?? (opts.dataPath ? readTrainingJsonl(opts.dataPath) : undefined);
+  const records = objective === 'dpo' ? [] : (opts.records ?? (opts.dataPath ? readTrainingJsonl(opts.dataPath) : undefined));
   if (!records) throw new Error('train: give dataPath or records');
   const maxLen = Math.min(maxSeqLen, config.max_position_embeddings - (mode === 'prompt_tuning' ? (opts.numVirtualTokens ?? 8) : 0));
   if (opts.responseTemplate !== undefined && opts.verbalizer === undefined) {
@@ -138,9 +156,13 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     maxInputTokens: opts.maxInputTokens,
     maxOutputTokens: opts.maxOutputTokens,
   });
-  if (ds.sequences.length === 0) throw new Error('train: no record has a trainable token after rendering and truncation');
+  if (ds.sequences.length === 0 && objective === 'sft')
+    throw new Error('train: no record has a trainable token after rendering and truncation');
+  const prefs = objective === 'dpo' ? buildPreferenceDataset(preferenceRecords(), tokenizer, { maxSeqLen: maxLen }) : undefined;
+  if (prefs?.pairs.length === 0) throw new Error('train: no preference pair has a scored token in both answers after truncation');
+  const units = prefs ? prefs.pairs.length : ds.sequences.length;
 
-  const setup = createModeSetup(mode, config, params, {
+  const modeOptions: ModeOptions = {
     loraRank: opts.loraRank ?? 8,
     loraAlpha: opts.loraAlpha ?? 16,
     loraMlp: opts.loraMlp ?? false,
@@ -149,9 +171,11 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     initialSoftPrompt: softPromptInit,
     loraTargets: opts.loraTargets,
     initTokenIds: opts.initText === undefined ? undefined : tokenizer.encode(opts.initText, false),
-  });
+  };
+  const setup = createModeSetup(mode, config, params, modeOptions);
+  const dpoItems = prefs && referenceItems();
   const optimizer = new AdamW({ weightDecay: opts.weightDecay ?? 0.01 });
-  const batchesPerEpoch = Math.ceil(ds.sequences.length / batchSize);
+  const batchesPerEpoch = Math.ceil(units / batchSize);
   const stepsPerEpoch = Math.ceil(batchesPerEpoch / accum);
   const totalSteps = stepsPerEpoch * epochs;
 
@@ -162,8 +186,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     checkpoints: [],
     aborted: false,
     resumedFrom: resumable ? join(opts.outputDir, resumable.checkpoint) : undefined,
-    sequences: ds.sequences.length,
-    droppedRecords: ds.dropped,
+    sequences: units,
+    droppedRecords: prefs?.dropped ?? ds.dropped,
   };
 
   const pass = setup.passOptions();
@@ -175,23 +199,56 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   }
   return result;
 
+  function preferenceRecords(): readonly PreferenceRecord[] {
+    if (opts.preferenceRecords) return opts.preferenceRecords;
+    if (!opts.dataPath) throw new Error('train: give dataPath or preferenceRecords');
+    return readPreferenceJsonl(opts.dataPath);
+  }
+
+  /**
+   * The frozen reference is the model training starts from: the base weights, and in prompt tuning the initial soft
+   * prompt. Its log-probabilities are computed once per pair. A resumed run rebuilds it from modelDir (and the seed).
+   */
+  function referenceItems(): DpoItem[] {
+    const refParams = resumable && mode !== 'prompt_tuning' ? loadTrainingModel(opts.modelDir).params : params;
+    const ref = resumable ? createModeSetup(mode, config, refParams, { ...modeOptions, initialSoftPrompt: undefined }) : setup;
+    const { params: weights, options } = ref.passOptions();
+    return prefs!.pairs.map((pair) => ({ pair, ref: pairLogProbs(config, weights, pair, options.softPrompt) }));
+  }
+
   async function runEpochs(): Promise<void> {
     for (let epoch = result.epochsCompleted + 1; epoch <= epochs; epoch++) {
-      const batches = epochBatches(ds.sequences, batchSize, seed, epoch);
+      // Batches of unit indices (sequences, or pairs under dpo); the order depends only on the count, seed and epoch.
+      const batches = epochBatches(
+        Array.from({ length: units }, (_, i) => i),
+        batchSize,
+        seed,
+        epoch,
+      );
       let epochLoss = 0;
       let epochCount = 0;
       for (let s = 0; s < stepsPerEpoch; s++) {
         const group = batches.slice(s * accum, (s + 1) * accum);
-        const seqs = group.flat();
-        // Mean over every scored token of the optimizer step, however the tokens split into micro-batches.
+        // Mean over every scored token (sft) or pair (dpo) of the optimizer step, however they split into micro-batches.
         let count = 0;
-        for (const q of seqs) for (let j = 1; j < q.lossMask.length; j++) count += q.lossMask[j];
+        if (dpoItems) count = group.flat().length;
+        else for (const q of group.flat()) for (let j = 1; j < ds.sequences[q].lossMask.length; j++) count += ds.sequences[q].lossMask[j];
         const started = performance.now();
         let lossSum = 0;
+        let marginSum = 0;
         let tokens = 0;
         for (const batch of group) {
-          lossSum += await pool.run(batch, 1 / count);
-          for (const q of batch) tokens += q.ids.length;
+          if (dpoItems) {
+            const items = batch.map((i) => dpoItems[i]);
+            const r = await pool.runPairs(items, beta, 1 / count);
+            lossSum += r.lossSum;
+            marginSum += r.marginSum;
+            for (const it of items) tokens += it.pair.chosen.ids.length + it.pair.rejected.ids.length;
+          } else {
+            const seqs = batch.map((i) => ds.sequences[i]);
+            lossSum += await pool.run(seqs, 1 / count);
+            for (const q of seqs) tokens += q.ids.length;
+          }
           if (opts.signal?.aborted) {
             result.aborted = true;
             return;
@@ -215,6 +272,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
           lr,
           tokens_per_second: seconds > 0 ? tokens / seconds : 0,
           grad_norm: gradNorm,
+          ...(dpoItems ? { reward_margin: marginSum / count } : {}),
         };
         if (opts.metricsPath) appendFileSync(opts.metricsPath, JSON.stringify(m) + '\n');
         opts.onMetrics?.(m);
@@ -229,7 +287,12 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
           config,
           weights: setup.modelWeights(),
           softPrompt: setup.softPrompt(),
-          metadata: { training_mode: mode, epoch: String(epoch), global_step: String(result.globalStep) },
+          metadata: {
+            training_mode: mode,
+            epoch: String(epoch),
+            global_step: String(result.globalStep),
+            ...(objective === 'dpo' ? { training_objective: objective, dpo_beta: String(beta) } : {}),
+          },
           tuningConfig: verbalizer && {
             verbalizer: verbalizer.template,
             ...(verbalizer.responseTemplate !== undefined ? { response_template: verbalizer.responseTemplate } : {}),
