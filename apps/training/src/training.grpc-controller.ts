@@ -1,4 +1,5 @@
 import { Controller } from '@nestjs/common';
+import { GrpcMethod } from '@nestjs/microservices';
 import { INSTRUCTLAB_PAGE, WATSONX_PAGE, pageInfo, pageRequest } from '@platform/common';
 import { trainingV1 } from '@platform/contracts';
 import { toModelJobMessage } from './model-job.message';
@@ -8,8 +9,20 @@ import { TuningsService } from './tunings/tunings.service';
 /** Datasets have a controller of their own (datasets/). */
 type JobMethods = Omit<trainingV1.TrainingServiceController, 'createDataset' | 'getDataset' | 'deleteDataset'>;
 
+/**
+ * Marks the class's own methods as TrainingService RPCs. The generated TrainingServiceControllerMethods() marks every
+ * method of the service and throws at load for one the class lacks, and the datasets' methods live elsewhere.
+ */
+function jobGrpcMethods(constructor: { prototype: object }): void {
+  for (const name of Object.getOwnPropertyNames(constructor.prototype)) {
+    const descriptor = Object.getOwnPropertyDescriptor(constructor.prototype, name);
+    if (name !== 'constructor' && typeof descriptor?.value === 'function')
+      GrpcMethod(trainingV1.TRAINING_SERVICE_NAME, name)(constructor.prototype, name, descriptor);
+  }
+}
+
 @Controller()
-@trainingV1.TrainingServiceControllerMethods()
+@jobGrpcMethods
 export class TrainingGrpcController implements JobMethods {
   constructor(
     private readonly jobs: ModelJobsService,
