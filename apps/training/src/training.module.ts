@@ -8,6 +8,8 @@ import { OBJECT_STORE, PlatformServiceModule } from '@platform/service';
 import type { DataSource } from 'typeorm';
 import { GrpcDataJobs } from './data/data-jobs';
 import { DatasetEntity } from './datasets/dataset.entity';
+import { DatasetsGrpcController } from './datasets/datasets.grpc-controller';
+import { DatasetsService } from './datasets/datasets.service';
 import type { TrainingExecutor } from './executors/executor';
 import { selectExecutor } from './executors/select-executor';
 import { TrainingSchema1763900000400 } from './migrations/1763900000400-training-schema';
@@ -48,10 +50,11 @@ const SDG_CLIENT = 'SDG_CLIENT';
       objectStore: true,
     }),
   ],
-  controllers: [TrainingGrpcController],
+  controllers: [TrainingGrpcController, DatasetsGrpcController],
   providers: [
     grpcClient(SDG_CLIENT, 'sdg'),
     ModelJobsService,
+    DatasetsService,
     TuningsService,
     grpcClient(DEPLOYMENT_CLIENT, 'deployment'),
     { provide: MODEL_ASSETS, inject: [DEPLOYMENT_CLIENT], useFactory: (client: ClientGrpc) => new GrpcModelAssets(client) },
