@@ -50,6 +50,8 @@ import { rateLimitStoreProvider } from './rate-limit/rate-limit-store';
 import { SignInThrottle } from './rate-limit/sign-in-throttle';
 import { AuditEventsController } from './audit/audit-events.controller';
 import { AuditLog } from './audit/audit-log';
+import { AssetFilesController } from './asset-files/asset-files.controller';
+import { TrainingsController } from './trainings/trainings.controller';
 import { SignIns } from './auth/sign-ins';
 
 @Module({
@@ -60,6 +62,8 @@ import { SignIns } from './auth/sign-ins';
       database: IDENTITY_DATABASE,
       // HTTP, not gRPC: its /health is the HealthController's.
       grpc: false,
+      // /v2/asset_files streams files into project and space storage.
+      objectStore: true,
     }),
   ],
   controllers: [
@@ -76,6 +80,8 @@ import { SignIns } from './auth/sign-ins';
     DataController,
     ModelsController,
     FineTuningsController,
+    TrainingsController,
+    AssetFilesController,
     DeploymentsController,
     ModelAssetsController,
     CustomFoundationModelsController,

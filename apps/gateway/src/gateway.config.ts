@@ -28,6 +28,8 @@ export const GatewayConfig = defineConfig(
     /** Back-off after failed sign-ins, per account and per client address. */
     signIn: SIGN_IN_SETTINGS,
     trustProxy: customSetting('PLATFORM_TRUST_PROXY', parseTrustProxy),
+    /** The largest file PUT /v2/asset_files stores (streamed, never held whole): beyond it, 413. */
+    assetFileMaxBytes: intSetting('PLATFORM_ASSET_FILE_MAX_BYTES', { default: 256 * 1024 * 1024, min: 1 }),
     /** The embedded default's engine server (set by the launcher): /health is not ready while it is down. */
     engineHealthUrl: optionalSetting('PLATFORM_ENGINE_HEALTH_URL'),
   },

@@ -4,3 +4,5 @@ export * from './model-metrics';
 export * from './resources';
 export * from './deployments';
 export * from './notebooks';
+export * from './asset-files';
+export * from './tunings';

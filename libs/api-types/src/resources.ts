@@ -1,5 +1,6 @@
 import type { JobStatus, TrainingPhasesJson } from './jobs';
 import type { ModelMetricsJson } from './model-metrics';
+import type { DataReferenceJson, FineTuningParametersJson, TuningStatusJson } from './tunings';
 
 // The InstructLab API's resource objects (seed 000) as the gateway answers them. Fields marked optional are left out
 // of list entries or until they apply.
@@ -82,35 +83,39 @@ export interface ModelJson extends JobResourceJson {
   progress?: ModelProgressJson;
 }
 
-/** A training job as watsonx.ai's fine-tuning resource (`metadata` / `entity`), which the official SDK reads. */
+/**
+ * A watsonx.ai fine tuning (`metadata` / `entity`), which the official SDK reads: an InstructLab training job (type
+ * `ilab`, with its base model, taxonomy and benchmark metrics) or a fine tuning of `{input, output}` records (its
+ * `parameters`).
+ */
 export interface FineTuningJson {
   metadata: {
     id: string;
     name: string;
     description?: string;
     tags: string[];
-    project_id: string;
+    project_id?: string;
+    space_id?: string;
     owner: string;
     created_at: string;
     modified_at: string;
   };
   entity: {
-    type: 'ilab';
+    type?: 'ilab';
     auto_update_model: boolean;
-    training_data_references: { id: string; type: string; location: { path: string } }[];
-    results_reference: { type: string; location: { path: string } };
-    status: {
-      state: JobStatus;
-      running_at?: string;
-      completed_at?: string;
-      message?: { level: string; text: string };
-      /** The envelope's shape, its entries without more_info and target. */
-      failure?: Omit<ErrorEnvelope, 'errors'> & { errors: Pick<EnvelopeError, 'code' | 'message'>[] };
-    };
-    base_model: string;
-    taxonomy_id: string;
-    model_metrics: ModelMetricsJson;
-    href: string;
+    parameters?: FineTuningParametersJson;
+    training_data_references: DataReferenceJson[];
+    test_data_references?: DataReferenceJson[];
+    results_reference: DataReferenceJson;
+    custom?: Record<string, unknown>;
+    status: TuningStatusJson;
+    /** The `/ml/v4/models` asset auto_update_model created. */
+    model_id?: string;
+    /** InstructLab only. */
+    base_model?: string;
+    taxonomy_id?: string;
+    model_metrics?: ModelMetricsJson;
+    href?: string;
   };
 }
 

@@ -5,6 +5,8 @@ export interface ObjectHead {
   size: number;
   etag: string;
   lastModified: Date;
+  /** The media type it was stored with, when one was given. */
+  contentType?: string;
 }
 
 /**

@@ -86,7 +86,12 @@ export class S3ObjectStore implements ObjectStore {
   async head(key: string): Promise<ObjectHead | null> {
     try {
       const res = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      return { size: res.ContentLength ?? 0, etag: stripQuotes(res.ETag), lastModified: res.LastModified ?? new Date(0) };
+      return {
+        size: res.ContentLength ?? 0,
+        etag: stripQuotes(res.ETag),
+        lastModified: res.LastModified ?? new Date(0),
+        ...(res.ContentType ? { contentType: res.ContentType } : {}),
+      };
     } catch (err) {
       if (isMissingObjectError(err)) return null;
       throw err;

@@ -66,6 +66,8 @@ export class ModelAssetsController implements OnModuleInit {
         contentLocationJson: body.content_location ? JSON.stringify(body.content_location) : '',
         customJson: body.custom ? JSON.stringify(body.custom) : '',
         createdBy: p.userId,
+        // Only auto_update_model asks for one asset per training; a caller may create several from one training.
+        oncePerTraining: false,
       }),
     );
     return modelAssetView(res.model as deploymentV1.ModelAsset);

@@ -5,37 +5,25 @@ import {
   ArrayMinSize,
   IsArray,
   IsBoolean,
-  IsIn,
+  IsNotEmpty,
   IsObject,
   IsOptional,
   IsString,
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { INSTRUCTLAB_NAME } from '@platform/common';
-import { FollowsRule } from '../http/follows-rule';
 import { HyperparametersDto } from '../models/hyperparameters.dto';
+import { ObjectLocationDto } from '../trainings/tuning-references.dto';
+import { FineTuningParametersDto } from './fine-tuning-parameters.dto';
 
-export class ObjectLocationDto {
-  @ApiPropertyOptional({ description: 'For InstructLab: the data generation run (data_id).' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  id?: string;
-  @ApiProperty({ enum: ['connection_asset', 'data_asset', 'container', 'url', 'fs'] })
-  @IsIn(['connection_asset', 'data_asset', 'container', 'url', 'fs'])
-  type!: string;
-  @ApiProperty({
-    description: 'For InstructLab: {"path": "data/<data_id>"} or {"data_id": "<data_id>"}.',
-    example: { path: 'data/add785e6-a8c3-4f5f-ab89-c506a3f115da' },
-  })
-  @IsObject()
-  location!: Record<string, unknown>;
-  @ApiPropertyOptional() @IsOptional() @IsObject() connection?: Record<string, unknown>;
-}
+export { ObjectLocationDto };
 
 export class CreateFineTuningRequest {
-  @FollowsRule(INSTRUCTLAB_NAME, { example: 'example-model-1' }) name!: string;
+  @ApiProperty({ example: 'example-model-1', description: 'For InstructLab, the InstructLab name rule applies.' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(255)
+  name!: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(1000) description?: string;
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(64) @IsString({ each: true }) tags?: string[];
   @ApiPropertyOptional() @IsOptional() @IsString() project_id?: string;
@@ -48,10 +36,28 @@ export class CreateFineTuningRequest {
   @Type(() => ObjectLocationDto)
   training_data_references!: ObjectLocationDto[];
   @ApiProperty({ type: ObjectLocationDto }) @ValidateNested() @Type(() => ObjectLocationDto) results_reference!: ObjectLocationDto;
-  @ApiPropertyOptional({ enum: ['ilab'] }) @IsOptional() @IsString() type?: string;
+  @ApiPropertyOptional({
+    enum: ['ilab'],
+    description: 'ilab: InstructLab from a data generation run; unset: a fine tuning of {input, output} records.',
+  })
+  @IsOptional()
+  @IsString()
+  type?: string;
   @ApiPropertyOptional({ description: 'Must not be set for InstructLab.' }) @IsOptional() @IsBoolean() auto_update_model?: boolean;
-  @ApiPropertyOptional({ description: 'Must not be set for InstructLab.' }) @IsOptional() @IsObject() parameters?: Record<string, unknown>;
-  @ApiPropertyOptional({ description: 'Must not be set for InstructLab.' }) @IsOptional() @IsArray() test_data_references?: unknown[];
+  @ApiPropertyOptional({ type: FineTuningParametersDto, description: 'Must not be set for InstructLab.' })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => FineTuningParametersDto)
+  parameters?: FineTuningParametersDto;
+  @ApiPropertyOptional({ type: [ObjectLocationDto], description: 'Must not be set for InstructLab.' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => ObjectLocationDto)
+  test_data_references?: ObjectLocationDto[];
   @ApiPropertyOptional() @IsOptional() @IsObject() custom?: Record<string, unknown>;
   @ApiPropertyOptional({ type: HyperparametersDto, description: 'Platform extension: the InstructLab training settings.' })
   @IsOptional()

@@ -1,7 +1,16 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, applyDecorators, type OnModuleInit } from '@nestjs/common';
 import type { ClientGrpc } from '@nestjs/microservices';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { PlatformError, WATSONX_PAGE, isInstructlabId, pageLinks, pageRequest, unary } from '@platform/common';
+import {
+  INSTRUCTLAB_NAME,
+  PlatformError,
+  WATSONX_PAGE,
+  isInstructlabId,
+  pageLinks,
+  pageRequest,
+  requireField,
+  unary,
+} from '@platform/common';
 import { trainingV1 } from '@platform/contracts';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { ContainerAccessService } from '../access/container-access.service';
@@ -12,6 +21,12 @@ import { TRAINING_CLIENT } from '../models/models.controller';
 import { toHyperparameters } from '../models/hyperparameters.dto';
 import { CreateFineTuningRequest, type ObjectLocationDto } from './fine-tuning.dto';
 import { fineTuningView } from './fine-tuning-view';
+import { fineTuningSettings } from './fine-tuning-parameters.dto';
+import { resourceContainer } from '../deployments/resource-container';
+import { hardDeleteOf, stateFilterOf } from '../trainings/tuning-query';
+
+/** The kinds of job this surface shows: InstructLab jobs (type ilab) and fine tunings of records. */
+const KINDS = ['instructlab', 'fine_tuning'];
 
 const DATA_PATH = /^\/?data\/([a-z0-9-]{36})(\/.*)?$/;
 
@@ -29,10 +44,6 @@ export function dataIdOf(ref: ObjectLocationDto): string {
   return id;
 }
 
-/**
- * watsonx.ai fine tunings of type `ilab` (what `createFineTuning`, `listFineTunings`, `getFineTuning` and
- * `deleteFineTuning` of the official SDK call), mapped onto the InstructLab training jobs of /v1/models.
- */
 /** The query every fine-tuning route reads: the API version and the project (or space) it acts in. */
 const FINE_TUNING_QUERY = applyDecorators(
   ApiQuery({ name: 'version', required: true, example: '2024-05-31' }),
@@ -40,6 +51,12 @@ const FINE_TUNING_QUERY = applyDecorators(
   ApiQuery({ name: 'space_id', required: false }),
 );
 
+/**
+ * watsonx.ai fine tunings (what `createFineTuning`, `listFineTunings`, `getFineTuning` and `deleteFineTuning` of the
+ * official SDK call): type `ilab` maps onto the InstructLab training jobs of /v1/models (projects only); without a type,
+ * a fine tuning (full or LoRA) of `{input, output}` records in the project's or space's storage, a tuning job of kind
+ * fine_tuning. Lists and reads show both.
+ */
 @ApiTags('Fine tunings')
 @Controller('ml/v1/fine_tunings')
 export class FineTuningsController implements OnModuleInit {
@@ -58,11 +75,46 @@ export class FineTuningsController implements OnModuleInit {
   @Post()
   @HttpCode(201)
   @ApiQuery({ name: 'version', required: true, example: '2024-05-31' })
-  @ApiOperation({ summary: 'Create an InstructLab fine tuning (type ilab) from a data generation run' })
+  @ApiOperation({
+    summary:
+      'Create a fine tuning: of {input, output} records in the project or space storage, or (type ilab) InstructLab from a data generation run',
+  })
   async create(@Query('version') version: string | undefined, @Body() body: CreateFineTuningRequest, @CurrentPrincipal() p: Principal) {
     requireVersion(version);
+    if (body.type === 'ilab') return this.createInstructlab(body, p);
+    if (body.type !== undefined)
+      throw PlatformError.invalid('type must be ilab, or unset for a fine tuning of {input, output} records.', 'type');
+    if (body.hyperparameters !== undefined)
+      throw PlatformError.invalid('hyperparameters are the InstructLab settings (type ilab); use parameters.', 'hyperparameters');
+    const c = await resourceContainer(this.access, body, p, 'editor');
+    const res = await unary(
+      this.training.createTuning({
+        kind: 'fine_tuning',
+        ...c,
+        name: body.name,
+        description: body.description ?? '',
+        tags: body.tags ?? [],
+        createdBy: p.userId,
+        baseModel: body.parameters?.base_model.model_id ?? '',
+        settings: fineTuningSettings(body.parameters),
+        trainingDataReferencesJson: JSON.stringify(body.training_data_references),
+        testDataReferencesJson: body.test_data_references ? JSON.stringify(body.test_data_references) : '',
+        resultsReferenceJson: JSON.stringify(body.results_reference),
+        customJson: body.custom ? JSON.stringify(body.custom) : '',
+        autoUpdateModel: body.auto_update_model ?? false,
+        jobUuid: '',
+        datasetId: '',
+        validationDatasetId: '',
+        startModelPrefix: '',
+      }),
+    );
+    return fineTuningView(res.modelJob as trainingV1.ModelJob, this.publicUrl);
+  }
+
+  /** type ilab: an InstructLab multiphase job on a data generation run, in a project, as before. */
+  private async createInstructlab(body: CreateFineTuningRequest, p: Principal) {
+    requireField(INSTRUCTLAB_NAME, body.name, 'name');
     const projectId = await this.project(body.project_id, body.space_id, p, 'editor');
-    if (body.type !== 'ilab') throw PlatformError.invalid('Only InstructLab fine tunings are supported here: set type to "ilab".', 'type');
     for (const field of ['auto_update_model', 'parameters', 'test_data_references'] as const) {
       if (body[field] !== undefined) throw PlatformError.invalid(`${field} must not be set for an InstructLab fine tuning.`, field);
     }
@@ -102,19 +154,19 @@ export class FineTuningsController implements OnModuleInit {
     @CurrentPrincipal() p: Principal,
   ) {
     const v = requireVersion(version);
+    if (totalCount !== undefined && totalCount !== 'true' && totalCount !== 'false')
+      throw PlatformError.invalid('total_count must be true or false.', 'total_count');
     const page = pageRequest({ limit, start }, WATSONX_PAGE);
-    const project = await this.project(projectId, spaceId, p, 'viewer');
-    // Only InstructLab fine tunings live here: a list of any other type is empty.
-    const res =
-      type !== undefined && type !== 'ilab'
-        ? { modelJobs: [], nextStart: '', totalCount: 0, limit: page.limit }
-        : await unary(this.training.listFineTunings({ projectId: project, ...page, state: state ?? '', tagValue: tagValue ?? '' }));
-    const query = { version: v, project_id: project, state, 'tag.value': tagValue, type, total_count: totalCount };
+    const c = await resourceContainer(this.access, { project_id: projectId, space_id: spaceId }, p, 'viewer');
+    // type ilab: the InstructLab jobs; another type: the fine tunings of records (which carry no type); unset: both.
+    const kinds = type === undefined ? KINDS : type === 'ilab' ? ['instructlab'] : ['fine_tuning'];
+    const res = await unary(this.training.listTunings({ ...c, kinds, ...page, state: stateFilterOf(state), tagValue: tagValue ?? '' }));
+    const query = { version: v, project_id: projectId, space_id: spaceId, state, 'tag.value': tagValue, type, total_count: totalCount };
     return {
-      limit: res.limit,
-      ...pageLinks(`${this.publicUrl}/ml/v1/fine_tunings`, query, res),
+      limit: page.limit,
+      ...pageLinks(`${this.publicUrl}/ml/v1/fine_tunings`, query, { limit: page.limit, nextStart: res.nextStart }),
       // The reference computes the count only when asked, to spare the query.
-      ...(totalCount === 'true' ? { total_count: res.totalCount } : {}),
+      ...(totalCount === 'true' ? { total_count: Number(res.totalCount) } : {}),
       resources: res.modelJobs.map((j) => fineTuningView(j, this.publicUrl)),
     };
   }
@@ -130,8 +182,8 @@ export class FineTuningsController implements OnModuleInit {
     @CurrentPrincipal() p: Principal,
   ) {
     requireVersion(version);
-    const project = await this.project(projectId, spaceId, p, 'viewer');
-    const res = await unary(this.training.getFineTuning({ projectId: project, id }));
+    const c = await resourceContainer(this.access, { project_id: projectId, space_id: spaceId }, p, 'viewer');
+    const res = await unary(this.training.getTuning({ ...c, id, kinds: KINDS }));
     return fineTuningView(res.modelJob as trainingV1.ModelJob, this.publicUrl);
   }
 
@@ -149,10 +201,9 @@ export class FineTuningsController implements OnModuleInit {
     @CurrentPrincipal() p: Principal,
   ): Promise<void> {
     requireVersion(version);
-    if (hardDelete !== undefined && hardDelete !== 'true' && hardDelete !== 'false')
-      throw PlatformError.invalid('hard_delete must be true or false.', 'hard_delete');
-    const project = await this.project(projectId, spaceId, p, 'editor');
-    await unary(this.training.deleteFineTuning({ projectId: project, id, hardDelete: hardDelete === 'true' }));
+    const hard = hardDeleteOf(hardDelete);
+    const c = await resourceContainer(this.access, { project_id: projectId, space_id: spaceId }, p, 'editor');
+    await unary(this.training.deleteTuning({ ...c, id, kinds: KINDS, hardDelete: hard }));
   }
 
   @Post(':id/cancel')
@@ -167,8 +218,15 @@ export class FineTuningsController implements OnModuleInit {
     @CurrentPrincipal() p: Principal,
   ) {
     requireVersion(version);
-    const project = await this.project(projectId, spaceId, p, 'editor');
-    const res = await unary(this.training.cancelFineTuning({ projectId: project, id }));
+    const c = await resourceContainer(this.access, { project_id: projectId, space_id: spaceId }, p, 'editor');
+    const found = (await unary(this.training.getTuning({ ...c, id, kinds: KINDS }))).modelJob as trainingV1.ModelJob;
+    if (found.kind === '' || found.kind === 'instructlab') {
+      const res = await unary(this.training.cancelFineTuning({ projectId: c.projectId, id }));
+      return fineTuningView(res.modelJob as trainingV1.ModelJob, this.publicUrl);
+    }
+    // A tuning is canceled by deleting it without hard_delete: the job stays, canceled.
+    await unary(this.training.deleteTuning({ ...c, id, kinds: KINDS, hardDelete: false }));
+    const res = await unary(this.training.getTuning({ ...c, id, kinds: KINDS }));
     return fineTuningView(res.modelJob as trainingV1.ModelJob, this.publicUrl);
   }
 

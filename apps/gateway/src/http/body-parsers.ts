@@ -2,6 +2,7 @@ import { HttpException } from '@nestjs/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { PlatformError } from '@platform/common';
 import { MAX_BODY_BYTES, MAX_PATH_PARAM_CHARS, MAX_QUERY_VALUE_CHARS, formatBytes, inputLimitsOf, type InputLimits } from './input-limits';
+import { registerRawBodies } from './raw-body';
 import { depthBreach, findLimitBreach, jsonNestsDeeperThan, scopeOf, stringBreach, type LimitBreach } from './json-limits';
 
 /** A body over its route's size limit: 413 in the envelope, naming the limit. */
@@ -31,6 +32,8 @@ export function registerBodyParsers(fastify: FastifyInstance): void {
   fastify.addHook('onRoute', (route) => {
     route.bodyLimit = inputLimitsOf(route.url ?? route.path ?? '').bodyBytes;
   });
+
+  registerRawBodies(fastify);
 
   fastify.removeContentTypeParser(JSON_TYPES.filter((t) => fastify.hasContentTypeParser(t)));
   const parseJson = fastify.getDefaultJsonParser('error', 'error');

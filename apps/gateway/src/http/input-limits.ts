@@ -15,9 +15,14 @@ export interface InputLimits {
   stringChars: number;
   /** Items of any one array, keys of any one object. */
   collectionItems: number;
+  /**
+   * The body is not parsed: the route reads it as a stream (any content type), counting `bodyBytes` itself (its
+   * setting may lower or raise them). Depth, string and collection limits do not apply.
+   */
+  raw?: true;
 }
 
-export type RouteClass = 'auth' | 'inference' | 'notebook' | 'management' | 'dataset';
+export type RouteClass = 'auth' | 'inference' | 'notebook' | 'management' | 'file' | 'dataset';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -36,6 +41,12 @@ const INFERENCE: InputLimits = { name: 'inference', bodyBytes: 10 * MiB, depth: 
  * must stay under 4 MiB); its outputs (images) make it far larger than a resource description.
  */
 const NOTEBOOK: InputLimits = { name: 'notebook', bodyBytes: 4 * MiB, depth: 32, stringChars: 3 * MiB, collectionItems: 1_000 };
+
+/**
+ * Files put into a project's or space's storage (`/v2/asset_files`): the raw body streamed to the bucket, never held
+ * whole; PLATFORM_ASSET_FILE_MAX_BYTES (default the size here) bounds it.
+ */
+const FILE: InputLimits = { name: 'file', bodyBytes: 256 * MiB, depth: 0, stringChars: 0, collectionItems: 0, raw: true };
 
 /**
  * Llama Stack datasets and post-training: a dataset's rows may come inline as a `data:` URL (at most 3 MiB: the
@@ -57,6 +68,7 @@ const CLASSES: readonly [prefix: string, limits: InputLimits][] = [
   ['/reward_scoring', INFERENCE],
   ['/synthetic_data_generation', INFERENCE],
   ['/v2/notebooks', NOTEBOOK],
+  ['/v2/asset_files', FILE],
   ['/datasets', DATASET],
   ['/post_training', DATASET],
 ];
@@ -68,10 +80,13 @@ export function inputLimitsOf(url: string): InputLimits {
 }
 
 /** Every class, for the documentation check and the body parsers' upper bound. */
-export const ROUTE_CLASSES: readonly InputLimits[] = [AUTH, INFERENCE, MANAGEMENT, NOTEBOOK, DATASET];
+export const ROUTE_CLASSES: readonly InputLimits[] = [AUTH, INFERENCE, MANAGEMENT, NOTEBOOK, FILE, DATASET];
 
-/** The largest body any route accepts: what a parser reads before it knows better. */
-export const MAX_BODY_BYTES = Math.max(...ROUTE_CLASSES.map((c) => c.bodyBytes));
+/** The raw-body class's defaults (the asset files route applies its own setting). */
+export const FILE_LIMITS: InputLimits = FILE;
+
+/** The largest body any parser reads into memory: what a parser reads before it knows better (raw bodies stream). */
+export const MAX_BODY_BYTES = Math.max(...ROUTE_CLASSES.filter((c) => !c.raw).map((c) => c.bodyBytes));
 
 /**
  * Characters of one path parameter (ids are 36, names and serving names far shorter): longer is a 414 in the envelope.

@@ -64,6 +64,8 @@ describe('the route classes', () => {
     ['/v2/notebooksx', 'management'],
     ['/datasets/create', 'dataset'],
     ['/post_training/supervised_fine_tune/', 'dataset'],
+    ['/v2/asset_files/*', 'file'],
+    ['/v2/asset_files', 'file'],
   ])('%s is a %s route', (url, name) => {
     expect(inputLimitsOf(url).name).toBe(name);
   });

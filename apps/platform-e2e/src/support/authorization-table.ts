@@ -83,6 +83,14 @@ const fineTuningBody = (ctx: MatrixContext) => ({
   results_reference: { type: 'container', location: { path: 'models' } },
 });
 const fineTuning = (ctx: MatrixContext) => ({ query: { ...VERSION, project_id: ctx.project } });
+/** A prompt tuning of a file that is not in the project's storage: the training service answers 400, nothing queued. */
+const trainingBody = (ctx: MatrixContext) => ({
+  name: 'matrixtraining',
+  project_id: ctx.project,
+  prompt_tuning: { task_id: 'classification' },
+  training_data_references: [{ type: 'container', location: { path: 'matrix/absent.json' } }],
+  results_reference: { type: 'container', location: { path: 'matrix/results' } },
+});
 /** Deployments and model assets name an asset, model store entry or deployment that does not exist: no replica starts. */
 const deploymentBody = (ctx: MatrixContext) => ({
   name: 'matrixdeployment',
@@ -232,6 +240,17 @@ export const AUTHORIZATION_TABLE: Record<string, MatrixRow> = {
   'GET /ml/v1/fine_tunings/{id}': { expect: VIEWER, request: fineTuning },
   'DELETE /ml/v1/fine_tunings/{id}': { expect: EDITOR, request: fineTuning },
   'POST /ml/v1/fine_tunings/{id}/cancel': { expect: EDITOR, request: fineTuning },
+
+  'POST /ml/v4/trainings': { expect: EDITOR, request: (ctx) => ({ query: VERSION, body: trainingBody(ctx) }) },
+  'GET /ml/v4/trainings': { expect: VIEWER, request: fineTuning },
+  'GET /ml/v4/trainings/{training_id}': { expect: VIEWER, request: fineTuning },
+  'DELETE /ml/v4/trainings/{training_id}': { expect: EDITOR, request: fineTuning },
+
+  // The path is the route's wildcard itself ("*", not a storage path: a 400 once authorization let it through).
+  'GET /v2/asset_files': { expect: VIEWER, request: inProject },
+  'PUT /v2/asset_files/*': { expect: EDITOR, request: (ctx) => ({ ...inProject(ctx), body: { matrix: true } }) },
+  'GET /v2/asset_files/*': { expect: VIEWER, request: inProject },
+  'DELETE /v2/asset_files/*': { expect: EDITOR, request: inProject },
 
   'POST /ml/v4/deployments': { expect: EDITOR, request: (ctx) => ({ query: VERSION, body: deploymentBody(ctx) }) },
   'GET /ml/v4/deployments': { expect: VIEWER, request: fineTuning },
