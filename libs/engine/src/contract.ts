@@ -132,7 +132,12 @@ export interface EngineStats {
 export interface ServedModel {
   readonly id: string;
   readonly config: LlamaConfig;
+  /** Prompt + output tokens a caller may use (a soft prompt's virtual tokens are not counted here or anywhere else). */
   readonly maxModelLen: number;
+  /** Prompt tuning's soft prompt length: virtual tokens put before every sequence (0 for a plain model). */
+  readonly virtualTokens?: number;
+  /** A tuned model's verbalizer (tuning_config.json): the server renders text-completion prompts through it. */
+  readonly verbalizer?: { template: string; responseTemplate?: string };
   encode(text: string, addSpecialTokens?: boolean): number[];
   /** A lower bound on the tokens of `text` from its length alone, without tokenizing it (0 when there is none). */
   minTokens(text: string): number;

@@ -30,5 +30,14 @@ export {
   type PairRank,
 } from './tokenizer';
 export { LlamaModel, type ForwardSeq, type ModelOptions } from './model';
+export { verbalizePrompt, verbalizeRecord, checkVerbalizer, INPUT_SLOT, OUTPUT_SLOT, type Verbalizer } from './verbalizer';
+export {
+  PROMPT_TUNING_FILE,
+  SOFT_PROMPT,
+  TUNING_CONFIG_FILE,
+  readSoftPrompt,
+  readVerbalizer,
+  type TuningConfigJson,
+} from './tuned-model-files';
 export type { Scheduler } from './scheduler';
 export * as training from './training';

@@ -49,6 +49,11 @@ export interface ModelOptions {
   blockSize?: number;
   /** Use the WebAssembly SIMD kernel when possible (default true). */
   wasm?: boolean;
+  /**
+   * Prompt tuning's soft prompt [N × hidden]: token ids vocab..vocab+N-1 embed as its rows. They are input-only
+   * (the lm_head still scores the real vocabulary), so a served prompt-tuned model prepends them to every sequence.
+   */
+  virtualEmbeddings?: Float32Array;
 }
 
 const LOGIT_CHUNK = 32;
@@ -66,6 +71,9 @@ export class LlamaModel {
   private readonly inter: number;
   private readonly vocab: number;
   private readonly embed: Matrix;
+  private readonly virtualEmbeddings?: Float32Array;
+  /** Virtual (soft prompt) token ids, from vocab_size on. */
+  readonly virtualTokens: number;
   private readonly layers: PackedLayer[];
   private readonly finalNorm: Float32Array;
   private readonly lmHead: Matrix;
@@ -102,6 +110,10 @@ export class LlamaModel {
     this.inter = config.intermediate_size;
     this.vocab = config.vocab_size;
     this.maxBatchTokens = options.maxBatchTokens;
+    const ve = options.virtualEmbeddings;
+    if (ve && ve.length % config.hidden_size !== 0) throw new Error('virtual embeddings must be [N × hidden_size]');
+    this.virtualEmbeddings = ve;
+    this.virtualTokens = ve ? ve.length / config.hidden_size : 0;
     const get = (name: string, shape: number[]): Float32Array => {
       const t = weights.get(name);
       if (!t) throw new Error(`missing tensor ${name}`);
@@ -229,7 +241,7 @@ export class LlamaModel {
     for (const s of seqs) {
       for (let i = 0; i < s.tokens.length; i++, r++) {
         const tok = s.tokens[i];
-        if (!(tok >= 0 && tok < this.vocab)) throw new Error(`token id ${tok} outside vocabulary`);
+        if (!(tok >= 0 && tok < this.vocab + this.virtualTokens)) throw new Error(`token id ${tok} outside vocabulary`);
         this.embedRow(tok, r);
         const pos = s.startPos + i;
         for (let j = 0; j < half; j++) {
@@ -266,6 +278,11 @@ export class LlamaModel {
 
   private embedRow(tok: number, row: number): void {
     const H = this.hidden;
+    if (tok >= this.vocab) {
+      const v = tok - this.vocab;
+      this.h.set(this.virtualEmbeddings!.subarray(v * H, (v + 1) * H), row * H);
+      return;
+    }
     const e = this.embed;
     if (e instanceof Float32Array) {
       this.h.set(e.subarray(tok * H, tok * H + H), row * H);

@@ -93,15 +93,16 @@ export class Scheduler {
         const { seq, n } = batch[si];
         if (seq.kind !== 'generate') return;
         const pos = seq.computed + row;
-        if (seq.promptLogprobs && !seq.promptLogprobsDone && pos + 1 < seq.promptLen) {
+        // Virtual tokens are not predicted: the caller's first token has none, as without a soft prompt.
+        if (seq.promptLogprobs && !seq.promptLogprobsDone && pos >= seq.prefixLen && pos + 1 < seq.promptLen) {
           const lp = describeToken(logSoftmax(logits), seq.tokens[pos + 1], seq.params.promptLogprobs ?? 0);
           seq.promptLogprobs.push(this.toTokenLogprob(lp));
         }
         if (row === n - 1 && seq.computed + n === seq.tokens.length) picks.set(seq, sampleNext(logits, seq.sampler));
       },
-      (si, _row, hidden) => {
+      (si, row, hidden) => {
         const seq = batch[si].seq;
-        if (seq.kind !== 'embed') return;
+        if (seq.kind !== 'embed' || seq.computed + row < seq.prefixLen) return;
         for (let i = 0; i < hidden.length; i++) seq.sum[i] += hidden[i];
       },
     );
@@ -241,7 +242,7 @@ export class Scheduler {
     const event: GenerationEvent = {
       tokenIds: [t],
       text: upd.delta,
-      promptTokens: seq.promptLen,
+      promptTokens: seq.promptLen - seq.prefixLen,
       completionTokens: s.outputLength,
     };
     if (p.logprobs !== undefined) event.logprobs = [this.toTokenLogprob(pick)];
@@ -267,7 +268,7 @@ export class Scheduler {
       tokenIds: [],
       text: upd.delta,
       finishReason: 'stop',
-      promptTokens: seq.promptLen,
+      promptTokens: seq.promptLen - seq.prefixLen,
       completionTokens: seq.sampler.outputLength,
     };
     if (!seq.firstEventSent && seq.promptLogprobs) event.promptLogprobs = [null, ...seq.promptLogprobs];
@@ -286,7 +287,7 @@ export class Scheduler {
       tokenIds: [],
       text: '',
       finishReason: reason,
-      promptTokens: seq.promptLen,
+      promptTokens: seq.promptLen - seq.prefixLen,
       completionTokens: seq.sampler.outputLength,
     });
     this.closeSeq(seq);

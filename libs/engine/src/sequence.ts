@@ -3,11 +3,16 @@ import type { EventQueue } from './event-queue';
 import type { OutputText } from './output-text';
 import type { SamplerState } from './sampler';
 
-/** Scheduler-side state of one request. `tokens` is prompt + output; `computed` of them are in the KV cache. */
+/**
+ * Scheduler-side state of one request. `tokens` is prompt + output; `computed` of them are in the KV cache. A
+ * prompt-tuned model's prompt starts with `prefixLen` virtual tokens (the soft prompt), counted in `promptLen` but
+ * never reported: events, prompt logprobs and embeddings cover the caller's tokens only.
+ */
 export interface BaseSequence {
   id: number;
   tokens: number[];
   promptLen: number;
+  prefixLen: number;
   computed: number;
   blocks: number[];
   aborted: boolean;

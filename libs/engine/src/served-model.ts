@@ -23,6 +23,8 @@ import { Scheduler } from './scheduler';
 import type { EmbedSequence, GenerateSequence } from './sequence';
 import { ConstraintCompiler, xgrammarVocabulary } from './structured';
 import type { Tokenizer } from './tokenizer';
+import { readSoftPrompt, readVerbalizer } from './tuned-model-files';
+import type { Verbalizer } from './verbalizer';
 
 export interface ServedModelOptions {
   /** Model id reported to clients; defaults to the directory name. */
@@ -67,6 +69,10 @@ class LocalServedModel implements ServedModel {
   readonly config: LlamaConfig;
   readonly maxModelLen: number;
   readonly eosTokenIds: number[];
+  readonly verbalizer?: Verbalizer;
+  readonly virtualTokens: number;
+  /** The soft prompt's token ids (vocab_size on), put before every prompt; empty for a plain model. */
+  private readonly prefix: number[];
   private nextSeqId = 1;
   private anchor?: number[];
   private closed = false;
@@ -83,11 +89,15 @@ class LocalServedModel implements ServedModel {
     private readonly maxWaiting: number,
     readonly scheduler: Scheduler,
     grammarCacheSize: number | undefined,
+    verbalizer: Verbalizer | undefined,
   ) {
     this.id = id;
     this.config = model.config;
     this.eosTokenIds = eosTokenIds;
     this.maxModelLen = maxModelLen;
+    this.verbalizer = verbalizer;
+    this.virtualTokens = model.virtualTokens;
+    this.prefix = Array.from({ length: model.virtualTokens }, (_, i) => model.config.vocab_size + i);
     const vocabSize = model.config.vocab_size;
     this.constraints = new ConstraintCompiler(() => xgrammarVocabulary(tokenizer, vocabSize, eosTokenIds), vocabSize, {
       cacheSize: grammarCacheSize,
@@ -149,8 +159,9 @@ class LocalServedModel implements ServedModel {
     const seq: GenerateSequence = {
       kind: 'generate',
       id: this.nextSeqId++,
-      tokens: [...promptTokenIds],
-      promptLen: promptTokenIds.length,
+      tokens: [...this.prefix, ...promptTokenIds],
+      promptLen: this.prefix.length + promptTokenIds.length,
+      prefixLen: this.prefix.length,
       computed: 0,
       blocks: [],
       aborted: false,
@@ -215,8 +226,9 @@ class LocalServedModel implements ServedModel {
             const seq: EmbedSequence = {
               kind: 'embed',
               id: this.nextSeqId++,
-              tokens: [...ids],
-              promptLen: ids.length,
+              tokens: [...this.prefix, ...ids],
+              promptLen: this.prefix.length + ids.length,
+              prefixLen: this.prefix.length,
               computed: 0,
               blocks: [],
               aborted: false,
@@ -244,7 +256,12 @@ class LocalServedModel implements ServedModel {
   }
 }
 
-/** Loads a Hugging Face Llama directory and starts its continuous-batching scheduler. */
+/**
+ * Loads a Hugging Face Llama directory and starts its continuous-batching scheduler. A prompt-tuned directory
+ * (prompt_tuning.safetensors beside the base weights) is served as base model + soft prompt: its N virtual tokens
+ * take positions 0..N-1 of every sequence, as in training, and are left out of every count the caller sees
+ * (maxModelLen, usage, logprobs). Its tuning_config.json verbalizer is exposed for the server to apply.
+ */
 export async function createServedModel(
   dir: string,
   opts: ServedModelOptions = {},
@@ -252,6 +269,8 @@ export async function createServedModel(
   const threads = Math.max(1, Math.min(opts.threads ?? 1, availableParallelism()));
   // The model copies every weight into its own arena, so the loaded tensors need not be shared.
   const { config, weights, tokenizer } = loadModelDir(dir);
+  const softPrompt = readSoftPrompt(dir, config.hidden_size);
+  const virtualTokens = softPrompt?.rows ?? 0;
   const layers = config.num_hidden_layers;
   const kvDim = config.num_key_value_heads * headDim(config);
   const maxNumSeqs = opts.maxNumSeqs ?? 32;
@@ -262,13 +281,19 @@ export async function createServedModel(
     threads,
     maxBatchTokens: opts.maxBatchTokens ?? 512,
     kvCacheBytes,
+    virtualEmbeddings: softPrompt?.data,
   });
   weights.clear(); // the model holds packed copies; let the originals go
-  const maxModelLen = Math.min(opts.maxModelLen ?? Infinity, config.max_position_embeddings, model.kv.capacityTokens);
+  // Positions a sequence may take, virtual tokens included; callers see what is left for their own tokens.
+  const positions = Math.min((opts.maxModelLen ?? Infinity) + virtualTokens, config.max_position_embeddings, model.kv.capacityTokens);
+  if (positions - virtualTokens < 2) {
+    await model.close();
+    throw new Error(`${dir}: a soft prompt of ${virtualTokens} tokens leaves no room for a prompt in ${positions} positions`);
+  }
   const eosTokenIds = collectEosIds(dir, config, tokenizer);
   const scheduler = new Scheduler(model, {
     maxNumSeqs,
-    maxModelLen,
+    maxModelLen: positions,
     eosTokenIds,
     tokenText: (id) => tokenizer.tokenToString(id),
   });
@@ -277,9 +302,10 @@ export async function createServedModel(
     model,
     tokenizer,
     eosTokenIds,
-    maxModelLen,
+    positions - virtualTokens,
     opts.maxWaiting ?? 256,
     scheduler,
     opts.grammarCacheSize,
+    readVerbalizer(dir),
   );
 }

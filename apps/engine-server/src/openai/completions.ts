@@ -35,7 +35,7 @@ function parse(ctx: ServerContext, rawBody: unknown): CompletionRequest {
   const lp = optInt(body, 'logprobs');
   const logprobs = lp === undefined ? undefined : checkLogprobs(lp, 'logprobs');
   const truncate = optInt(body, 'truncate_prompt_tokens', { min: 1 });
-  const prompts = readPrompts(model, body.prompt, optBool(body, 'add_special_tokens') ?? true, truncate);
+  const prompts = readPrompts(model, body.prompt, optBool(body, 'add_special_tokens') ?? true, truncate, 'prompt', true);
   const maxTokens = prompts.map((p) => resolveMaxTokens(sampling.maxTokens, p.ids.length, model.maxModelLen, 16, 'prompt'));
   const plans = planChoices(
     prompts.map((p) => p.ids),

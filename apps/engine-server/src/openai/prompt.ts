@@ -2,6 +2,7 @@ import type { ServedModel } from '@platform/engine';
 import { InvalidRequest, modelNotFound } from '../errors';
 import { type Json, isTokenIds, optString } from '../http/body';
 import type { ModelRegistry } from '../models';
+import { verbalizeTextPrompt } from '../verbalize';
 import { refuseTextBeyondContext } from './sampling';
 
 /** The `model` field: absent means the default model, unknown is vLLM's 404. */
@@ -14,7 +15,7 @@ export function resolveModel(models: ModelRegistry, body: Json): ServedModel {
 
 export interface Prompt {
   ids: number[];
-  /** The prompt as text, for echo and TGI's return_full_text. */
+  /** The prompt as text (verbalized for a tuned model: what the model was given), for echo and TGI's return_full_text. */
   text: string;
 }
 
@@ -26,20 +27,25 @@ export function prepareIds(model: ServedModel, ids: number[], truncate: number |
   return truncate !== undefined && ids.length > truncate ? ids.slice(ids.length - truncate) : ids;
 }
 
-/** OpenAI's prompt forms: a string, a list of strings, a list of token ids, or a list of token id lists. */
+/**
+ * OpenAI's prompt forms: a string, a list of strings, a list of token ids, or a list of token id lists. With
+ * `verbalize` (text generation, not embeddings) a tuned model's text prompts go through its verbalizer.
+ */
 export function readPrompts(
   model: ServedModel,
   value: unknown,
   addSpecialTokens: boolean,
   truncate: number | undefined,
   param = 'prompt',
+  verbalize = false,
 ): Prompt[] {
   const one = (p: unknown): Prompt => {
     if (typeof p === 'string') {
-      if (truncate === undefined) refuseTextBeyondContext(model, p, param);
-      const full = model.encode(p, addSpecialTokens);
+      const text = verbalize ? verbalizeTextPrompt(model, p) : p;
+      if (truncate === undefined) refuseTextBeyondContext(model, text, param);
+      const full = model.encode(text, addSpecialTokens);
       const ids = prepareIds(model, full, truncate, param);
-      return { ids, text: ids.length === full.length ? p : model.decode(ids, true) };
+      return { ids, text: ids.length === full.length ? text : model.decode(ids, true) };
     }
     if (isTokenIds(p)) {
       const ids = prepareIds(model, p, truncate, param);

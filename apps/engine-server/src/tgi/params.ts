@@ -4,6 +4,7 @@ import { tokensBeyond } from '../context-bound';
 import { TgiError, modelNotFound, tgiValidation } from '../errors';
 import { type Json, asObject, optBool, optInt, optNumber, optObject, optStringList } from '../http/body';
 import type { ModelRegistry } from '../models';
+import { verbalizeTextPrompt } from '../verbalize';
 import { readTgiGrammar } from './grammar';
 
 /** TGI's launcher defaults that bound a request; /info advertises them. */
@@ -34,8 +35,8 @@ export function parseTgiRequest(models: ModelRegistry, rawBody: unknown, streami
   const model = models.find(name);
   if (!model) throw new TgiError(404, modelNotFound(name ?? '').message, 'not_found');
   if (typeof body.inputs !== 'string') throw tgiValidation('`inputs` must be a string');
-  const inputs = body.inputs;
-  if (inputs.length === 0) throw tgiValidation('`inputs` cannot be empty');
+  if (body.inputs.length === 0) throw tgiValidation('`inputs` cannot be empty');
+  const inputs = verbalizeTextPrompt(model, body.inputs);
   const p: Json = optObject(body, 'parameters') ?? {};
   const paramsGiven = body.parameters !== undefined && body.parameters !== null;
 

@@ -22,6 +22,12 @@ export {
   parseInstructLabJsonl,
   readInstructLabJsonl,
   validateRecord,
+  parseTrainingJsonl,
+  readTrainingJsonl,
+  validateTrainingRecord,
+  isInputOutputRecord,
+  type InputOutputRecord,
+  type TrainingRecord,
   tokenizeRecord,
   buildDataset,
   renderFallback,
@@ -34,7 +40,9 @@ export {
   saveCheckpoint,
   readTrainerState,
   PROMPT_TUNING_FILE,
+  TUNING_CONFIG_FILE,
   TRAINER_STATE_FILE,
+  type TuningConfigJson,
   type TrainerState,
 } from './checkpoint';
 export { createModelDir, SIMPLE_CHAT_TEMPLATE, EOS_TOKEN, type NewModelOptions } from './init-model';
