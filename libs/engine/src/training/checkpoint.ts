@@ -101,6 +101,8 @@ export function saveCheckpoint(dir: string, o: SaveCheckpointOptions): void {
 export interface TrainerState {
   version: 1;
   mode: TrainingMode;
+  /** Absent in states written before DPO existed, which were all sft. */
+  objective?: 'sft' | 'dpo';
   global_step: number;
   /** Epochs completed. */
   epoch: number;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from './cli';
 import { evaluatePreferences } from './dpo';
-import { createFixtureModel, fixturePreferences, heldOutPreferences } from './test-fixture';
+import { createFixtureModel, fixturePreferences, fixtureRecords, heldOutPreferences } from './test-fixture';
 import { train, type StepMetrics, type TrainOptions } from './trainer';
 
 const trainPairs = fixturePreferences();
@@ -104,6 +104,13 @@ describe('train with objective dpo', () => {
     expect(second.resumedFrom).toBe(join(out, 'epoch-1'));
     // Resumed from the epoch-1 weights, the policy already differs from the reference of the first run's start.
     expect(metrics[0].reward_margin).not.toBe(0);
+    // An SFT run's directory of the same mode is not resumed by DPO: its trainer_state.json names objective sft.
+    const sftOut = join(root, 'sft-then-dpo');
+    await train({ modelDir: baseDir, records: fixtureRecords(), outputDir: sftOut, mode: 'lora', loraRank: 2, epochs: 1, batchSize: 4 });
+    expect(JSON.parse(readFileSync(join(sftOut, 'trainer_state.json'), 'utf8'))).toMatchObject({ objective: 'sft', epoch: 1 });
+    const fresh = await train({ ...opts, outputDir: sftOut, epochs: 1 });
+    expect(fresh.resumedFrom).toBeUndefined();
+    expect(fresh.globalStep).toBe(2);
     await expect(train({ ...opts, outputDir: join(root, 'bad'), dpoBeta: 0 })).rejects.toThrow(/dpoBeta must be positive/);
     await expect(train({ ...opts, outputDir: join(root, 'bad'), preferenceRecords: [] })).rejects.toThrow(/no preference pair/);
   });

@@ -128,7 +128,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   mkdirSync(opts.outputDir, { recursive: true });
 
   const state = opts.resume === false ? undefined : readTrainerState(opts.outputDir);
-  const resumable = state && state.mode === mode ? state : undefined;
+  // A run resumes only a run of the same mode and objective (a DPO run never continues an SFT run's directory).
+  const resumable = state && state.mode === mode && (state.objective ?? 'sft') === objective ? state : undefined;
   // Full and LoRA continue from the saved weights (LoRA with fresh adapters over the merged checkpoint);
   // prompt tuning keeps the original frozen base and reloads only its soft prompt.
   const base: TrainingModel = loadTrainingModel(
@@ -304,6 +305,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         writeTrainerState(opts.outputDir, {
           version: 1,
           mode,
+          objective,
           global_step: result.globalStep,
           epoch,
           total_steps: totalSteps,
