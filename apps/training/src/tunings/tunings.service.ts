@@ -191,7 +191,8 @@ export class TuningsService {
     const q = this.scoped(container, kinds);
     const byJobUuid = kinds.includes('post_training');
     if (isIssuedId(req.id) && byJobUuid)
-      q.andWhere("(j.id = :id OR (j.kind = 'post_training' AND j.tuning->>'jobUuid' = :id))", { id: req.id });
+      // One parameter compared with a uuid and a text column: typed by its first use (uuid), cast for the second.
+      q.andWhere("(j.id = :id OR (j.kind = 'post_training' AND j.tuning->>'jobUuid' = CAST(:id AS text)))", { id: req.id });
     else if (isIssuedId(req.id)) q.andWhere('j.id = :id', { id: req.id });
     else if (byJobUuid) q.andWhere("j.kind = 'post_training' AND j.tuning->>'jobUuid' = :id", { id: req.id });
     else q.andWhere('false');
