@@ -20,7 +20,7 @@ import { ReplicaEntity } from '../replicas/replica.entity';
 import { findAsset } from './find-asset';
 import { ModelAssetEntity } from './model-asset.entity';
 import { ModelStore } from './model-store';
-import { seedModelJob, startTrainingService, type TrainingServiceChild } from './testing/training-service';
+import { seedModelJob, seedTuning, startTrainingService, type TrainingServiceChild } from './testing/training-service';
 
 const tag = randomBytes(4).toString('hex');
 const STORE = `t${tag}/custom_models/`;
@@ -57,6 +57,7 @@ const api = {
           contentLocationJson: '',
           customJson: '',
           createdBy: 'tester',
+          oncePerTraining: false,
           ...r,
         },
         new Metadata(),
@@ -316,7 +317,7 @@ describe('POST /ml/v4/models (CreateModelAsset)', () => {
     expect(await failure(api.create({ foundationModelId: 'tiny-b', trainingId: randomUUID() }))).toMatchObject({ field: 'training_id' });
   });
 
-  describe('from a training (the training service answers GetModelJob)', () => {
+  describe('from an InstructLab job (the training service answers GetTuning)', () => {
     let completed: string;
 
     beforeAll(async () => {
@@ -365,12 +366,92 @@ describe('POST /ml/v4/models (CreateModelAsset)', () => {
       });
     });
 
-    it('answers a prompt tuning training as not found until /ml/v4/trainings exists', async () => {
+    it('takes an InstructLab job for fine-tune assets only (a prompt-tune asset needs a prompt tuning)', async () => {
       expect(await failure(api.create({ type: 'prompt_tune_1.0', trainingId: completed }))).toMatchObject({
         code: GrpcStatus.NOT_FOUND,
-        message: expect.stringMatching(new RegExp(`^Training ${completed} was not found .*prompt tuning trainings`)),
+        message: `Training ${completed} was not found in project ${projectId}.`,
       });
       expect(await failure(api.create({ type: 'prompt_tune_1.0' }))).toMatchObject({ field: 'training_id' });
+    });
+  });
+
+  describe('from a tuning (GetTuning with the kinds of the asset type)', () => {
+    const prefixes: string[] = [];
+    /** A tuning whose model is published at its result_prefix (the base model files, as a prompt tune holds them). */
+    const published = async (o: Omit<Parameters<typeof seedTuning>[1], 'resultPrefix'>) => {
+      const resultPrefix = `t${tag}/trained_models/${randomUUID()}/model/`;
+      prefixes.push(resultPrefix);
+      await upload(join(root, 'a'), resultPrefix);
+      return { id: await seedTuning(databaseUrl, { ...o, resultPrefix }), resultPrefix };
+    };
+
+    it('creates a prompt-tune asset from a completed prompt tuning, its weights at result_prefix', async () => {
+      const t = await published({ kind: 'prompt_tuning', projectId, status: 'completed' });
+      expect(await api.create({ name: 'pt', type: 'prompt_tune_1.0', trainingId: t.id })).toMatchObject({
+        type: 'prompt_tune_1.0',
+        trainingId: t.id,
+        contentPrefix: t.resultPrefix,
+        // The training service names base models without their organisation, as for InstructLab jobs.
+        baseModelId: 'starter-llama',
+      });
+      // A prompt tuning is no fine-tuned model, and a fine tuning no prompt tune.
+      expect(await failure(api.create({ type: 'fine_tune_1.0', trainingId: t.id }))).toMatchObject({ code: GrpcStatus.NOT_FOUND });
+      const ft = await published({ kind: 'fine_tuning', projectId, status: 'completed' });
+      expect(await failure(api.create({ type: 'prompt_tune_1.0', trainingId: ft.id }))).toMatchObject({ code: GrpcStatus.NOT_FOUND });
+    });
+
+    it("takes a tuning while it is storing with its model published (auto_update_model's moment), not before", async () => {
+      const storing = await published({ kind: 'prompt_tuning', projectId, status: 'running', state: 'storing' });
+      expect(await api.create({ type: 'prompt_tune_1.0', trainingId: storing.id })).toMatchObject({ contentPrefix: storing.resultPrefix });
+      const unpublished = await seedTuning(databaseUrl, {
+        kind: 'prompt_tuning',
+        projectId,
+        status: 'running',
+        state: 'storing',
+        resultPrefix: '',
+      });
+      expect(await failure(api.create({ type: 'prompt_tune_1.0', trainingId: unpublished }))).toMatchObject({
+        code: GrpcStatus.INVALID_ARGUMENT,
+        field: 'training_id',
+        message: expect.stringContaining('(it is storing)'),
+      });
+      const running = await published({ kind: 'prompt_tuning', projectId, status: 'running', state: 'running' });
+      expect(await failure(api.create({ type: 'prompt_tune_1.0', trainingId: running.id }))).toMatchObject({
+        field: 'training_id',
+        message: expect.stringContaining('(it is running)'),
+      });
+    });
+
+    it('creates fine-tune assets from post-training and from fine tunings of a space', async () => {
+      const post = await published({ kind: 'post_training', projectId, status: 'completed' });
+      expect(await api.create({ type: 'fine_tune_1.0', trainingId: post.id })).toMatchObject({ contentPrefix: post.resultPrefix });
+      // A space of its own: the listing specs below count the assets of `spaceId`.
+      const tuningSpace = randomUUID();
+      const inSpace = await published({ kind: 'fine_tuning', spaceId: tuningSpace, status: 'completed' });
+      expect(await api.create({ type: 'fine_tune_1.0', trainingId: inSpace.id, projectId: '', spaceId: tuningSpace })).toMatchObject({
+        spaceId: tuningSpace,
+        contentPrefix: inSpace.resultPrefix,
+      });
+      expect(await failure(api.create({ type: 'fine_tune_1.0', trainingId: inSpace.id }))).toMatchObject({ code: GrpcStatus.NOT_FOUND });
+    });
+
+    it('with once_per_training returns the asset of the same type and training already there, also to concurrent calls', async () => {
+      const t = await published({ kind: 'fine_tuning', projectId, status: 'completed' });
+      const once = { type: 'fine_tune_1.0', trainingId: t.id, oncePerTraining: true };
+      const created = await Promise.all([
+        api.create({ ...once, name: 'a' }),
+        api.create({ ...once, name: 'b' }),
+        api.create({ ...once, name: 'c' }),
+      ]);
+      expect(new Set(created.map((a) => a.id)).size).toBe(1);
+      expect((await api.create({ ...once, name: 'again' })).id).toBe(created[0].id);
+      // Without the flag, or of another type, it is a new asset.
+      expect((await api.create({ ...once, oncePerTraining: false })).id).not.toBe(created[0].id);
+      expect((await api.create({ ...once, type: 'custom_foundation_model_1.0' })).id).not.toBe(created[0].id);
+    });
+
+    afterAll(async () => {
+      for (const p of prefixes) await store.deletePrefix(p);
     });
   });
 });
