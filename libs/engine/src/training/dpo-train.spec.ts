@@ -95,6 +95,22 @@ describe('train with objective dpo', () => {
     expect(after.meanMargin).toBeGreaterThan(before.meanMargin);
   });
 
+  it('prompt tuning trains the soft prompt against the initial soft prompt as reference', async () => {
+    const metrics: StepMetrics[] = [];
+    const r = await train({
+      ...dpoOptions(join(root, 'pt')),
+      mode: 'prompt_tuning',
+      numVirtualTokens: 4,
+      epochs: 4,
+      learningRate: 1e-1,
+      onMetrics: (m) => metrics.push(m),
+    });
+    expect(metrics[0].reward_margin).toBe(0);
+    expect(metrics.at(-1)!.reward_margin!).toBeGreaterThan(0);
+    const before = evaluatePreferences(baseDir, trainPairs);
+    expect(evaluatePreferences(r.checkpoints[0], trainPairs).meanMargin).toBeGreaterThan(before.meanMargin);
+  });
+
   it('resumes against the original reference, and refuses bad settings', async () => {
     const out = join(root, 'resume');
     const opts: TrainOptions = { ...dpoOptions(out), mode: 'lora', learningRate: 3e-2, loraRank: 2, saveEveryEpoch: true };
