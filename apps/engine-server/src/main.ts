@@ -22,7 +22,14 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
     const model = await createServedModel(spec.dir, { ...config.engine, id: spec.name });
     models.push(model);
     logger.info(
-      { dir: spec.dir, model: model.id, maxModelLen: model.maxModelLen, loadMs: Math.round(performance.now() - started) },
+      {
+        dir: spec.dir,
+        model: model.id,
+        maxModelLen: model.maxModelLen,
+        virtualTokens: model.virtualTokens,
+        verbalizer: model.verbalizer?.template,
+        loadMs: Math.round(performance.now() - started),
+      },
       'model loaded',
     );
   }

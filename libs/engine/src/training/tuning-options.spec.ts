@@ -8,7 +8,7 @@ import { main } from './cli';
 import { type InputOutputRecord } from './data';
 import { EMBED, projName } from './llama-params';
 import { createFixtureModel } from './test-fixture';
-import { train } from './trainer';
+import { evaluateLoss, train } from './trainer';
 
 const root = mkdtempSync(join(tmpdir(), 'tuning-options-'));
 const baseDir = join(root, 'base');
@@ -52,6 +52,10 @@ describe('tuning options', () => {
       num_virtual_tokens: 7,
       method: 'prompt_tuning',
     });
+    // evaluateLoss scores a tuned checkpoint through its own verbalizer unless told otherwise.
+    const own = evaluateLoss(r.checkpoints[0], records);
+    expect(own).toBeCloseTo(evaluateLoss(r.checkpoints[0], records, { verbalizer: { template: 'Input: {{input}} Output:' } }), 10);
+    expect(Math.abs(own - evaluateLoss(r.checkpoints[0], records, { verbalizer: { template: '{{input}}' } }))).toBeGreaterThan(1e-4);
   });
 
   it('lora targets: only the listed projections change', async () => {
