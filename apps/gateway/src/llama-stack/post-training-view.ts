@@ -66,8 +66,9 @@ const num = (x: number) => Number(x.toPrecision(6));
  * chosen-minus-rejected reward margin), then for a canceled or failed job why it ended.
  */
 export function jobLogsView(job: trainingV1.ModelJob, lines: string[]) {
+  // Metrics count iterations from 0 (as the seed's watsonx examples do); epochs and checkpoints from 1.
   const metrics = (job.tuning?.metrics ?? []).map(
-    (m) => `epoch ${m.iteration}: loss ${num(m.loss)}${m.rewardMargin !== undefined ? ` reward_margin ${num(m.rewardMargin)}` : ''}`,
+    (m) => `epoch ${m.iteration + 1}: loss ${num(m.loss)}${m.rewardMargin !== undefined ? ` reward_margin ${num(m.rewardMargin)}` : ''}`,
   );
   const status = modelJobStatusName[job.status];
   const end =

@@ -208,7 +208,7 @@ describe('post-training views against the draft', () => {
         { phase: 1, epoch: 2, objectPrefix: `projects/${PROJECT}/assets/post_training/sft-1/epoch-2/` },
         { phase: 1, epoch: 1, objectPrefix: `trained_models/x/checkpoints/epoch-1/` },
       ],
-      tuning: { jobUuid: 'sft-1', metrics: [{ iteration: 1, loss: 0.693147, rewardMargin: 0.1234567, timestamp: undefined }] },
+      tuning: { jobUuid: 'sft-1', metrics: [{ iteration: 0, loss: 0.693147, rewardMargin: 0.1234567, timestamp: undefined }] },
       ...over,
     }) as unknown as trainingV1.ModelJob;
 
