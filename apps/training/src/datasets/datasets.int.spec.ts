@@ -1,4 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { status as GrpcStatus } from '@grpc/grpc-js';
@@ -10,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startTrainingService } from '../main';
 import { createDatabase, objectStoreOf, seedDataJob, specEnv, startServiceChild, type ServiceChild } from '../testing/training-fixture';
 import { testRecords, toJsonl } from '../testing/records';
+import { datasetRowsKey, readDatasetRows, stageDatasetRows } from './dataset-rows';
 import { MAX_DATASET_BYTES } from './dataset-settings';
 
 const tag = randomBytes(4).toString('hex');
@@ -327,5 +331,25 @@ describe('datasets', () => {
     expect((await refusal(client.delete(id))).grpc).toBe(GrpcStatus.NOT_FOUND);
     // The id is free again.
     expect((await client.create({ id, contentUrl: `data:application/jsonl,${encodeURIComponent(jsonl)}` })).dataset!.rowCount).toBe(2);
+  });
+
+  it("stages a dataset's rows to a local file for the tunings worker, mapped and filtered by the caller", async () => {
+    const id = `stage-${randomBytes(3).toString('hex')}`;
+    const { dataset } = await client.create({ id, contentUrl: `data:application/jsonl,${encodeURIComponent(jsonl)}` });
+    expect(dataset!.objectKey).toBe(datasetRowsKey(projectId, id));
+    const read: unknown[] = [];
+    for await (const row of readDatasetRows(store, dataset!)) read.push(row);
+    expect(read).toEqual(rows);
+    const dir = mkdtempSync(join(tmpdir(), 'datasets-stage-'));
+    try {
+      const path = join(dir, 'nested', 'train.jsonl');
+      const written = await stageDatasetRows(store, dataset!, path, (row, i) => (i === 0 ? undefined : { messages: row.messages }));
+      expect(written).toBe(1);
+      expect(readFileSync(path, 'utf8')).toBe(`${JSON.stringify({ messages: rows[1].messages })}\n`);
+      expect(await stageDatasetRows(store, dataset!, path)).toBe(2);
+      expect(readFileSync(path, 'utf8')).toBe(jsonl);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
