@@ -84,7 +84,7 @@ export interface ServiceChild {
 }
 
 /** A platform service from its TypeScript entry, in a process group of its own. */
-export async function startServiceChild(name: 'training' | 'sdg', env: NodeJS.ProcessEnv): Promise<ServiceChild> {
+export async function startServiceChild(name: 'training' | 'sdg' | 'deployment', env: NodeJS.ProcessEnv): Promise<ServiceChild> {
   const grpcPort = await freePort();
   const opsPort = await freePort();
   const prefix = `PLATFORM_${name.toUpperCase()}`;

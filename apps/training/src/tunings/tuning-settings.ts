@@ -276,6 +276,11 @@ export function resolveTuningSettings(
       );
     if (out.verbalizer !== '' && !out.verbalizer.includes('{{input}}'))
       throw PlatformError.invalid(`${field('verbalizer')} must hold {{input}}.`, field('verbalizer'));
+    if (out.verbalizer.split('{{output}}').length > 2)
+      throw PlatformError.invalid(`${field('verbalizer')} may hold {{output}} once.`, field('verbalizer'));
+    // The engine trains on what follows the response template in the rendered record: it must be in the template.
+    if (out.responseTemplate !== '' && !out.verbalizer.includes(out.responseTemplate))
+      throw PlatformError.invalid(`${field('verbalizer')} must contain the ${field('responseTemplate')} text.`, field('responseTemplate'));
   }
   if (req.loraTargetModules.length > 0) {
     if (out.method !== 'lora')

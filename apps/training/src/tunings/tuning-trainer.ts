@@ -5,6 +5,7 @@ import { stopReason, type JobContext } from '@platform/jobs';
 import type { ObjectStore } from '@platform/object-store';
 import type { DataSource } from 'typeorm';
 import { copyPrefix, downloadPrefix, uploadDir } from '../artifacts/object-dirs';
+import { tuningCliArgs } from '../executors/builtin-executor';
 import { findDataset, stageDatasetRows } from '../datasets/dataset-rows';
 import type { EpochCheckpoint, PhaseSettingsForRun, PhaseSpec, StepReport, TrainingExecutor } from '../executors/executor';
 import type { ModelJobEntity, StoredCheckpoint, StoredProgress } from '../model-job.entity';
@@ -215,6 +216,8 @@ export class TuningTrainer {
       resumeFromEpoch: spec.resumeFromEpoch,
       mode: settings.mode,
       objective: t.settings.objective,
+      // The engine CLI's tuning flags, as the built-in executor passes them (the other executors get the same values).
+      flags: settings.tuning ? tuningCliArgs(settings.tuning, settings.mode) : [],
     });
     const started = Date.now();
     const outcome = await this.executor.runPhase(spec, {
