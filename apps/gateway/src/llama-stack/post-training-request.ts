@@ -120,7 +120,12 @@ export function startModelOf(url: string, projectId: string): StartModel {
   } catch {
     throw PlatformError.invalid(`${field} is not a URL.`, field);
   }
-  const path = decodeURIComponent(parsed.pathname);
+  let path: string;
+  try {
+    path = decodeURIComponent(parsed.pathname);
+  } catch {
+    throw PlatformError.invalid(`${field} has a path that does not percent-decode.`, field);
+  }
   const at = path.indexOf(ASSET_FILES);
   if (at >= 0) {
     const other = parsed.searchParams.get('project_id');

@@ -185,6 +185,7 @@ describe('dpoSettings and startModelOf', () => {
       `${GATEWAY}/v2/asset_files/x/?space_id=${PROJECT}`,
       `${GATEWAY}/v2/asset_files/a/%2E%2E/%2E%2E/b/`,
       `${GATEWAY}/somewhere/else`,
+      `${GATEWAY}/v2/asset_files/%E0%A4%A/`,
       'not a url',
     ])
       expect(refusal(() => startModelOf(url, PROJECT)).target?.name, url).toBe('finetuned_model');
