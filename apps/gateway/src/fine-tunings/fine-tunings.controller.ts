@@ -27,6 +27,7 @@ import { hardDeleteOf, stateFilterOf } from '../trainings/tuning-query';
 
 /** The kinds of job this surface shows: InstructLab jobs (type ilab) and fine tunings of records. */
 const KINDS = ['instructlab', 'fine_tuning'];
+const isInstructlab = (j: trainingV1.ModelJob) => j.kind === '' || j.kind === 'instructlab';
 
 const DATA_PATH = /^\/?data\/([a-z0-9-]{36})(\/.*)?$/;
 
@@ -203,7 +204,10 @@ export class FineTuningsController implements OnModuleInit {
     requireVersion(version);
     const hard = hardDeleteOf(hardDelete);
     const c = await resourceContainer(this.access, { project_id: projectId, space_id: spaceId }, p, 'editor');
-    await unary(this.training.deleteTuning({ ...c, id, kinds: KINDS, hardDelete: hard }));
+    const found = (await unary(this.training.getTuning({ ...c, id, kinds: KINDS }))).modelJob as trainingV1.ModelJob;
+    // InstructLab jobs keep their own delete (their objects and events are the /v1/models ones).
+    if (isInstructlab(found)) await unary(this.training.deleteFineTuning({ projectId: c.projectId, id, hardDelete: hard }));
+    else await unary(this.training.deleteTuning({ ...c, id, kinds: KINDS, hardDelete: hard }));
   }
 
   @Post(':id/cancel')
@@ -220,7 +224,7 @@ export class FineTuningsController implements OnModuleInit {
     requireVersion(version);
     const c = await resourceContainer(this.access, { project_id: projectId, space_id: spaceId }, p, 'editor');
     const found = (await unary(this.training.getTuning({ ...c, id, kinds: KINDS }))).modelJob as trainingV1.ModelJob;
-    if (found.kind === '' || found.kind === 'instructlab') {
+    if (isInstructlab(found)) {
       const res = await unary(this.training.cancelFineTuning({ projectId: c.projectId, id }));
       return fineTuningView(res.modelJob as trainingV1.ModelJob, this.publicUrl);
     }

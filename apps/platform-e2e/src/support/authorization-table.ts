@@ -246,11 +246,11 @@ export const AUTHORIZATION_TABLE: Record<string, MatrixRow> = {
   'GET /ml/v4/trainings/{training_id}': { expect: VIEWER, request: fineTuning },
   'DELETE /ml/v4/trainings/{training_id}': { expect: EDITOR, request: fineTuning },
 
-  // The path is the route's wildcard itself ("*", not a storage path: a 400 once authorization let it through).
+  // {path} is the rest of the URL (a file in the container's storage): the allowed roles store, read (404) and delete it.
   'GET /v2/asset_files': { expect: VIEWER, request: inProject },
-  'PUT /v2/asset_files/*': { expect: EDITOR, request: (ctx) => ({ ...inProject(ctx), body: { matrix: true } }) },
-  'GET /v2/asset_files/*': { expect: VIEWER, request: inProject },
-  'DELETE /v2/asset_files/*': { expect: EDITOR, request: inProject },
+  'PUT /v2/asset_files/{path}': { expect: EDITOR, request: (ctx) => ({ ...inProject(ctx), body: { matrix: true } }) },
+  'GET /v2/asset_files/{path}': { expect: VIEWER, request: inProject },
+  'DELETE /v2/asset_files/{path}': { expect: EDITOR, request: inProject },
 
   'POST /ml/v4/deployments': { expect: EDITOR, request: (ctx) => ({ query: VERSION, body: deploymentBody(ctx) }) },
   'GET /ml/v4/deployments': { expect: VIEWER, request: fineTuning },

@@ -11,7 +11,8 @@ import type { TestPlatform } from './test-platform';
 export function nestRoutes(platform: TestPlatform): string[] {
   const log = readFileSync(join(platform.options.dataDir, 'logs', 'gateway.log'), 'utf8');
   const keys = [...log.matchAll(/Mapped \{([^,}]+), (\w+)\} route/g)].map(([, path, method]) =>
-    operationKey(method, path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')),
+    // A trailing wildcard (Fastify's `*`, the rest of the path) is the OpenAPI document's {path}.
+    operationKey(method, path.replace(/:([A-Za-z0-9_]+)/g, '{$1}').replace(/\/\*$/, '/{path}')),
   );
   if (!keys.length) throw new Error('no "Mapped … route" lines in the gateway log: start the platform with LOG_LEVEL=info');
   return [...new Set(keys)];
