@@ -178,6 +178,7 @@ export function trainingClient(url: string) {
     listTunings: (r: trainingV1.ListTuningsRequest) => unary(svc.listTunings(r)),
     deleteTuning: (r: trainingV1.DeleteTuningRequest) => unary(svc.deleteTuning(r)),
     getTuningLogs: (r: trainingV1.GetTuningLogsRequest) => unary(svc.getTuningLogs(r)),
+    createDataset: (r: trainingV1.CreateDatasetRequest) => unary(svc.createDataset(r)),
     close: client.close,
   };
 }

@@ -334,6 +334,89 @@ describe('tunings on the training service', () => {
     await expect(tuning(id)).rejects.toMatchObject({ code: GrpcStatus.NOT_FOUND });
   }, 300_000);
 
+  it('runs Llama Stack post-training on datasets: SFT with LoRA (checkpoints copied to project storage), then DPO from its checkpoint', async () => {
+    const dataUrl = (rows: unknown[]) => `data:application/json;base64,${Buffer.from(JSON.stringify(rows)).toString('base64')}`;
+    const dialogs = records(24).map((r) => ({
+      messages: [
+        { role: 'user', content: r.input },
+        { role: 'assistant', content: r.output },
+      ],
+    }));
+    const sftData = `sft-${tag}`;
+    await client.createDataset({
+      projectId,
+      id: sftData,
+      columns: { messages: 'dialog' },
+      contentUrl: dataUrl(dialogs),
+      metadataJson: '',
+      createdBy: 'tester',
+    });
+    const jobUuid = `sft-job-${tag}`;
+    const sft = (
+      await client.createTuning(
+        request({
+          kind: 'post_training',
+          name: '',
+          jobUuid,
+          datasetId: sftData,
+          settings: settings({ method: 'lora', numEpochs: 2, batchSize: 4, loraRank: 4 }),
+        }),
+      )
+    ).modelJob!;
+    expect(sft).toMatchObject({ kind: 'post_training', name: jobUuid });
+    // The caller's job_uuid names it (once per project).
+    await expect(
+      client.createTuning(request({ kind: 'post_training', jobUuid, datasetId: sftData, settings: settings({ method: 'lora' }) })),
+    ).rejects.toMatchObject({ code: GrpcStatus.ALREADY_EXISTS });
+    await expect(client.createTuning(request({ kind: 'post_training', jobUuid: 'other', datasetId: 'nope' }))).rejects.toMatchObject({
+      code: GrpcStatus.INVALID_ARGUMENT,
+      details: expect.stringContaining('training_config.data_config.dataset_id'),
+    });
+    await waitUntil(
+      'sft completed',
+      async () =>
+        (await client.getTuning({ projectId, spaceId: '', id: jobUuid, kinds: ['post_training'] })).modelJob!.status ===
+        S.MODEL_JOB_STATUS_COMPLETED,
+      240_000,
+      250,
+    );
+    const done = await tuning(sft.id);
+    expect(done.tuning!.metrics).toHaveLength(2);
+    for (const epoch of [1, 2])
+      expect(await store.exists(projectFile(`post_training/${jobUuid}/epoch-${epoch}/model.safetensors`))).toBe(true);
+
+    const pairs = records(16).map((r, i) => ({ prompt: r.input, chosen: r.output, rejected: records(4)[(i + 1) % 4].output }));
+    const dpoData = `dpo-${tag}`;
+    await client.createDataset({
+      projectId,
+      id: dpoData,
+      columns: { prompt: 'text', chosen: 'text', rejected: 'text' },
+      contentUrl: dataUrl(pairs),
+      metadataJson: '',
+      createdBy: 'tester',
+    });
+    const dpo = (
+      await client.createTuning(
+        request({
+          kind: 'post_training',
+          jobUuid: `dpo-job-${tag}`,
+          datasetId: dpoData,
+          startModelPrefix: projectFile(`post_training/${jobUuid}/epoch-2/`),
+          settings: settings({ objective: 'dpo', dpoBeta: 0.5, numEpochs: 2, batchSize: 4 }),
+        }),
+      )
+    ).modelJob!;
+    expect(dpo.tuning).toMatchObject({
+      startModelPrefix: projectFile(`post_training/${jobUuid}/epoch-2/`),
+      settings: { objective: 'dpo', dpoBeta: 0.5 },
+    });
+    const dpoDone = await finished(dpo.id);
+    expect(dpoDone.failureReason).toBe('');
+    expect(dpoDone.status).toBe(S.MODEL_JOB_STATUS_COMPLETED);
+    expect(dpoDone.tuning!.metrics).toHaveLength(2);
+    for (const m of dpoDone.tuning!.metrics) expect(Number.isFinite(m.rewardMargin)).toBe(true);
+  }, 600_000);
+
   it('resumes a tuning from its last checkpoint after the worker process is killed mid-run', async () => {
     await put(projectFile('resume/data.jsonl'), jsonl(records(400)));
     const { modelJob } = await client.createTuning(
