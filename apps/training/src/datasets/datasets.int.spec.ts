@@ -59,6 +59,7 @@ function datasetsClient(url: string) {
       unary(c.service.createDataset({ projectId, id: randomUUID(), columns, contentUrl: '', metadataJson: '', createdBy: 'u', ...r })),
     get: (id: string, project = projectId) => unary(c.service.getDataset({ projectId: project, id })),
     delete: (id: string, project = projectId) => unary(c.service.deleteDataset({ projectId: project, id })),
+    listModelJobs: () => unary(c.service.listModelJobs({ projectId, start: '', limit: 0 })),
     close: c.close,
   };
 }
@@ -351,5 +352,9 @@ describe('datasets', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('shares the one TrainingService with the jobs controller: its methods still answer', async () => {
+    expect((await client.listModelJobs()).modelJobs).toEqual([]);
   });
 });
