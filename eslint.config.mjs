@@ -29,8 +29,10 @@ const SCOPE_USES = {
   // A client of the public REST API only.
   'scope:cli': [],
   'scope:engine-server': ['scope:engine'],
-  // Its token estimates merge byte pairs with the engine tokenizer's merge.
-  'scope:taxonomy': ['scope:service', 'scope:engine'],
+  // Document → text (PDF, HTML, Markdown …): one library for every service that reads documents.
+  'scope:extraction': [],
+  // Its token estimates merge byte pairs with the engine tokenizer's merge; knowledge documents are read by extraction.
+  'scope:taxonomy': ['scope:service', 'scope:engine', 'scope:extraction'],
   'scope:inference': ['scope:service'],
   // Both count tokens with the engine's tokenizer; training also runs the engine's trainer in-process.
   'scope:sdg': ['scope:service', 'scope:engine'],
@@ -41,6 +43,8 @@ const SCOPE_USES = {
   'scope:deployment': ['scope:service', 'scope:infra'],
   'scope:prompts': ['scope:service'],
   'scope:notebooks': ['scope:service'],
+  // Chunking and the vector + keyword index that agents and documents share; it only needs shared libraries.
+  'scope:retrieval': [],
 };
 
 // Tests and their `testing/` helpers may also start local servers, load tiny engine models and read fixtures.
