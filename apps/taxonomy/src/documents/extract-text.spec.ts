@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { extractText } from './extract-text';
-import { minimalPdf } from '@platform/test-fixtures';
+import { minimalPdf, pdfDocument } from '@platform/test-fixtures';
 
 describe('extractText', () => {
   it('keeps Markdown as it is', async () => {
@@ -20,5 +20,16 @@ describe('extractText', () => {
     await expect(extractText('notes.txt', Buffer.from('x'))).rejects.toThrow(/unsupported document type ".txt"/);
     await expect(extractText('bad.md', Buffer.from([0xff, 0xfe, 0x00]))).rejects.toThrow(/UTF-8/);
     await expect(extractText('bad.pdf', Buffer.from('%PDF-1.4 nothing else'))).rejects.toMatchObject({ rule: 'unsupported-document' });
+  });
+
+  it('refuses scanned and password-protected PDFs, naming the file', async () => {
+    await expect(extractText('docs/scan.pdf', pdfDocument({ pages: [[]] }))).rejects.toMatchObject({
+      rule: 'unsupported-document',
+      message: 'docs/scan.pdf: the PDF holds no extractable text (scanned pages need OCR first)',
+    });
+    await expect(extractText('docs/locked.pdf', pdfDocument({ pages: [['x']], userPassword: 'pw' }))).rejects.toMatchObject({
+      rule: 'unsupported-document',
+      message: expect.stringMatching(/^docs\/locked.pdf: the PDF is password-protected/),
+    });
   });
 });

@@ -1,9 +1,12 @@
 import { extname } from 'node:path';
-import { PDFParse } from 'pdf-parse';
+import { ExtractionError, extractText as extractDocumentText } from '@platform/extraction';
 import { DocumentSourceError } from './document-error';
 
 /** The document types InstructLab reads from knowledge repositories. */
 export const DOCUMENT_TYPES = ['.md', '.pdf'] as const;
+
+// Markdown is read as UTF-8 only, as InstructLab reads it: no other charset, even with a byte order mark.
+const MEDIA_TYPES: Record<(typeof DOCUMENT_TYPES)[number], string> = { '.md': 'text/markdown; charset=utf-8', '.pdf': 'application/pdf' };
 
 /**
  * The text the data generator reads: Markdown as it is (UTF-8), PDF as the text of its pages in reading
@@ -11,37 +14,30 @@ export const DOCUMENT_TYPES = ['.md', '.pdf'] as const;
  */
 export async function extractText(path: string, data: Buffer): Promise<string> {
   const type = extname(path).toLowerCase();
-  if (type === '.md') return decodeUtf8(path, data);
-  if (type === '.pdf') return pdfText(path, data);
-  throw new DocumentSourceError(
-    `${path}: unsupported document type "${type || 'none'}"; knowledge documents must be .md or .pdf`,
-    'unsupported-document',
-  );
-}
-
-function decodeUtf8(path: string, data: Buffer): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(data);
-  } catch {
-    throw new DocumentSourceError(`${path}: a Markdown document must be UTF-8 text`, 'unsupported-document');
-  }
-}
-
-async function pdfText(path: string, data: Buffer): Promise<string> {
-  const parser = new PDFParse({ data: new Uint8Array(data), verbosity: 0 });
-  try {
-    const result = await parser.getText({ pageJoiner: '' });
-    const text = result.text.replace(/[ \t]+\n/g, '\n').trim();
-    if (text === '')
-      throw new DocumentSourceError(`${path}: the PDF holds no extractable text (scanned pages need OCR first)`, 'unsupported-document');
-    return `${text}\n`;
-  } catch (err) {
-    if (err instanceof DocumentSourceError) throw err;
+  if (type !== '.md' && type !== '.pdf') {
     throw new DocumentSourceError(
-      `${path}: the PDF could not be read (${err instanceof Error ? err.message.slice(0, 200) : 'unknown error'})`,
+      `${path}: unsupported document type "${type || 'none'}"; knowledge documents must be .md or .pdf`,
       'unsupported-document',
     );
-  } finally {
-    await parser.destroy();
   }
+  try {
+    // The byte limits are the taxonomy's own (PLATFORM_DOCUMENT_MAX_*), checked before the file is read.
+    const { text } = await extractDocumentText(
+      { data, mimeType: MEDIA_TYPES[type], fileName: path },
+      { maxBytes: Math.max(1, data.length) },
+    );
+    return type === '.pdf' ? `${text}\n` : text;
+  } catch (err) {
+    if (!(err instanceof ExtractionError)) throw err;
+    throw new DocumentSourceError(
+      `${path}: ${documentProblem(type, err)}`,
+      err.code === 'too_large' || err.code === 'timeout' ? 'document-too-large' : 'unsupported-document',
+    );
+  }
+}
+
+function documentProblem(type: '.md' | '.pdf', err: ExtractionError): string {
+  if (type === '.md' && err.code === 'unreadable') return 'a Markdown document must be UTF-8 text';
+  if (err.code === 'no_text') return 'the PDF holds no extractable text (scanned pages need OCR first)';
+  return err.message;
 }

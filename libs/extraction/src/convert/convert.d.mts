@@ -1,0 +1,31 @@
+// Types of convert.mjs (plain JavaScript, see there why).
+
+/** The document kinds convert.mjs turns into text. */
+export type DocumentKind = 'text' | 'markdown' | 'html' | 'pdf' | 'json';
+
+export interface ConvertRequest {
+  kind: DocumentKind;
+  data: Uint8Array;
+  /** The charset the caller's media type names; otherwise the byte order mark, a page's own declaration, or UTF-8. */
+  charset?: string;
+  maxPages: number;
+  maxChars: number;
+}
+
+export interface ConvertResult {
+  text: string;
+  format: 'markdown' | 'text';
+  /** A PDF's page count. */
+  pages?: number;
+}
+
+export type ConversionCode = 'unsupported_type' | 'too_large' | 'unreadable' | 'encrypted' | 'no_text';
+
+export declare class ConversionFailure extends Error {
+  readonly code: ConversionCode;
+  constructor(code: ConversionCode, message: string);
+}
+
+export declare function convert(request: ConvertRequest): Promise<ConvertResult>;
+
+export declare function decodeText(data: Uint8Array, charset?: string): string;

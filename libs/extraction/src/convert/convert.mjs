@@ -1,0 +1,196 @@
+// Document → text conversions. Plain JavaScript importing only npm packages, so that a worker thread can run it
+// without a TypeScript loader (swc-registered workers cannot start inside vitest's forks); the main thread imports
+// the same module for the small inputs it converts inline. Types: convert.d.mts. Heavy parsers load lazily.
+
+/** A refusal worded for the document's author; `code` is one of ExtractionError's codes. */
+export class ConversionFailure extends Error {
+  constructor(code, message) {
+    super(message);
+    this.name = 'ConversionFailure';
+    this.code = code;
+  }
+}
+
+export async function convert(request) {
+  try {
+    switch (request.kind) {
+      case 'text':
+        return limited({ text: decodeText(request.data, request.charset), format: 'text' }, request);
+      case 'markdown':
+        return limited({ text: decodeText(request.data, request.charset), format: 'markdown' }, request);
+      case 'json':
+        return limited({ text: prettyJson(decodeText(request.data, request.charset)), format: 'text' }, request);
+      case 'html':
+        return limited({ text: await htmlToMarkdown(request.data, request.charset), format: 'markdown' }, request);
+      case 'pdf':
+        return await pdfText(request);
+      default:
+        throw new ConversionFailure('unsupported_type', `no conversion for documents of kind "${request.kind}"`);
+    }
+  } catch (err) {
+    if (err instanceof ConversionFailure) throw err;
+    throw new ConversionFailure('unreadable', `the document could not be read (${describe(err)})`);
+  }
+}
+
+function limited(result, { maxChars }) {
+  if (result.text.length > maxChars) throw tooManyChars(result.text.length, maxChars);
+  return result;
+}
+
+function tooManyChars(chars, maxChars) {
+  return new ConversionFailure('too_large', `the document's text has ${chars} characters or more, above the limit of ${maxChars}`);
+}
+
+function describe(err) {
+  return (err instanceof Error ? err.message : String(err)).slice(0, 200);
+}
+
+/** Text in the given charset, else by its byte order mark, else UTF-8; invalid bytes are refused, never replaced. */
+export function decodeText(data, charset) {
+  let label = charset ?? 'utf-8';
+  if (charset === undefined && data[0] === 0xff && data[1] === 0xfe) label = 'utf-16le';
+  if (charset === undefined && data[0] === 0xfe && data[1] === 0xff) label = 'utf-16be';
+  let decoder;
+  try {
+    decoder = new TextDecoder(label, { fatal: true });
+  } catch {
+    throw new ConversionFailure('unreadable', `the charset "${label}" is not one this platform decodes`);
+  }
+  try {
+    return decoder.decode(data);
+  } catch {
+    throw new ConversionFailure('unreadable', `the document is not valid ${decoder.encoding === 'utf-8' ? 'UTF-8' : label} text`);
+  }
+}
+
+function prettyJson(text) {
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new ConversionFailure('unreadable', `the document is not valid JSON (${describe(err)})`);
+  }
+  return JSON.stringify(value, null, 2);
+}
+
+// --- HTML → Markdown -------------------------------------------------------------------------------------------------
+
+/** The charset a page declares in its first KiB (`<meta charset>` or `http-equiv` content type), as browsers look. */
+function declaredCharset(data) {
+  const head = new TextDecoder('latin1').decode(data.subarray(0, 1024));
+  return /<meta[^>]+charset\s*=\s*["']?([\w-]+)/i.exec(head)?.[1];
+}
+
+let turndownService;
+
+async function htmlToMarkdown(data, charset) {
+  const html = decodeText(data, charset ?? declaredCharset(data));
+  turndownService ??= await createTurndown();
+  return turndownService
+    .turndown(html)
+    .replace(/[ \t]+\n/g, '\n')
+    .trim();
+}
+
+async function createTurndown() {
+  const { default: TurndownService } = await import('turndown');
+  const { gfm } = await import('turndown-plugin-gfm');
+  const service = new TurndownService({ headingStyle: 'atx', codeBlockStyle: 'fenced', bulletListMarker: '-', hr: '---' });
+  service.use(gfm);
+  // Not content: code, styling, document metadata and embedded objects.
+  service.remove([
+    'script',
+    'style',
+    'noscript',
+    'template',
+    'head',
+    'title',
+    'meta',
+    'link',
+    'iframe',
+    'object',
+    'embed',
+    'svg',
+    'canvas',
+  ]);
+  // Rules added later are tried first. A cell must stay on its row's line, and a pipe inside it must not split it.
+  service.addRule('tableCellOneLine', {
+    filter: ['th', 'td'],
+    replacement: (content, node) => {
+      const text = content
+        .replace(/\s*\n+\s*/g, ' ')
+        .replace(/\|/g, '\\|')
+        .trim();
+      return `${node.parentNode.firstChild === node ? '| ' : ' '}${text} |`;
+    },
+  });
+  // turndown-plugin-gfm keeps a table without a heading row as raw HTML (and fails on one without rows): GFM needs a
+  // heading, so such a table gets an empty one and its rows stay data rows.
+  service.addRule('tableWithoutHeading', {
+    filter: (node) => node.nodeName === 'TABLE' && (node.rows.length === 0 || !isHeadingRow(node.rows[0])),
+    replacement: (content, node) => {
+      const columns = Math.max(0, ...Array.from(node.rows, (row) => row.cells.length));
+      if (columns === 0) return '\n\n';
+      const heading = `|${'  |'.repeat(columns)}\n|${' --- |'.repeat(columns)}`;
+      return `\n\n${heading}${content.replace(/\n\n+/g, '\n')}\n\n`;
+    },
+  });
+  return service;
+}
+
+// As turndown-plugin-gfm decides (its own helper is not exported): a row of a THEAD, or a first row of only THs.
+function isHeadingRow(row) {
+  const parent = row.parentNode;
+  if (parent.nodeName === 'THEAD') return true;
+  const firstBody =
+    parent.nodeName === 'TBODY' &&
+    (!parent.previousSibling || (parent.previousSibling.nodeName === 'THEAD' && /^\s*$/.test(parent.previousSibling.textContent)));
+  return (
+    parent.firstChild === row &&
+    (parent.nodeName === 'TABLE' || firstBody) &&
+    Array.prototype.every.call(row.childNodes, (cell) => cell.nodeName === 'TH')
+  );
+}
+
+// --- PDF -------------------------------------------------------------------------------------------------------------
+
+async function pdfText({ data, maxPages, maxChars }) {
+  const { PDFParse } = await import('pdf-parse');
+  // No font loading or eval of font programs: text extraction needs neither, and they are the parser's attack surface.
+  const parser = new PDFParse({ data, verbosity: 0, isEvalSupported: false, disableFontFace: true, useSystemFonts: false });
+  try {
+    const texts = [];
+    let total = 1;
+    let chars = 0;
+    // Page by page, so the page and character limits stop a big document early.
+    for (let page = 1; page <= total; page++) {
+      const result = await pdfCall(() => parser.getText({ partial: [page] }));
+      total = result.total;
+      if (total > maxPages) throw new ConversionFailure('too_large', `the PDF has ${total} pages, above the limit of ${maxPages}`);
+      const text = (result.pages[0]?.text ?? '').replace(/[ \t]+\n/g, '\n').trim();
+      chars += text.length;
+      if (chars > maxChars) throw tooManyChars(chars, maxChars);
+      if (text !== '') texts.push(text);
+    }
+    if (texts.length === 0) {
+      throw new ConversionFailure(
+        'no_text',
+        `the PDF has no text layer (${total} page${total === 1 ? '' : 's'} of images or drawings only); scanned pages need OCR first`,
+      );
+    }
+    return { text: texts.join('\n\n'), format: 'text', pages: total };
+  } finally {
+    await parser.destroy();
+  }
+}
+
+async function pdfCall(call) {
+  try {
+    return await call();
+  } catch (err) {
+    if (err?.name === 'PasswordException')
+      throw new ConversionFailure('encrypted', 'the PDF is password-protected; remove the password and upload it again');
+    throw new ConversionFailure('unreadable', `the PDF could not be read (${describe(err)})`);
+  }
+}
