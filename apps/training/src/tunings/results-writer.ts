@@ -24,8 +24,8 @@ export function resultsLocation(job: Pick<ModelJobEntity, 'id'>, t: Pick<StoredT
  * `<path>/<id>/assets/<uuid>/model/` (the tuned model), `…/resources/wml_model/request.json` (the /ml/v4/models body
  * for the result) and `<path>/<id>/training-status.json`. Everything is first written under `<path>/.tmp-<id>/`, then
  * copied into place with training-status.json last and the temporary copy removed: a reader that finds
- * training-status.json finds the rest, and a run that dies midway leaves nothing under `<path>/<id>/`. A resumed run
- * writes it all again.
+ * training-status.json finds the rest complete. A failure removes the temporary copy; a resumed run (the job is still
+ * storing) writes it all again.
  */
 export async function writeResults(store: ObjectStore, job: ModelJobEntity, t: StoredTuning): Promise<StoredTuning['resultsReference']> {
   const ref = t.resultsReference;
@@ -37,6 +37,24 @@ export async function writeResults(store: ObjectStore, job: ModelJobEntity, t: S
   const asset = `assets/${t.resultsAssetId}/`;
   const location = resultsLocation(job, t);
   await store.deletePrefix(tmp);
+  try {
+    await stageResults(store, job, t, tmp, final, asset);
+  } finally {
+    await store.deletePrefix(tmp).catch(() => undefined);
+  }
+  return { ...ref, location: { ...ref.location, ...location } };
+}
+
+async function stageResults(
+  store: ObjectStore,
+  job: ModelJobEntity,
+  t: StoredTuning,
+  tmp: string,
+  final: string,
+  asset: string,
+): Promise<void> {
+  const ref = t.resultsReference!;
+  const location = resultsLocation(job, t);
   await copyPrefix(store, t.resultPrefix, `${tmp}${asset}model/`);
   const request = {
     name: job.name,
@@ -67,6 +85,4 @@ export async function writeResults(store: ObjectStore, job: ModelJobEntity, t: S
   await store.deletePrefix(final);
   await copyPrefix(store, `${tmp}${asset}`, `${final}${asset}`);
   await store.put(`${final}training-status.json`, await store.getBuffer(`${tmp}training-status.json`, 1 << 20), 'application/json');
-  await store.deletePrefix(tmp);
-  return { ...ref, location: { ...ref.location, ...location } };
 }
