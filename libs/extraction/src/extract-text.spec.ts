@@ -1,4 +1,5 @@
 import { minimalPdf, pdfDocument } from '@platform/test-fixtures';
+import { availableParallelism } from 'node:os';
 import { PDFParse } from 'pdf-parse';
 import { describe, expect, it } from 'vitest';
 import { extractText } from './extract-text';
@@ -68,6 +69,20 @@ describe('extractText: PDF', () => {
     const pages = await refusal(extractText({ data }, { maxPages: 2 }));
     expect([pages.code, pages.message]).toEqual(['too_large', 'the PDF has 3 pages, above the limit of 2']);
     expect((await refusal(extractText({ data }, { maxChars: 5 }))).code).toBe('too_large');
+  });
+
+  it('runs at most one worker per core, queueing the rest of a burst', async () => {
+    const documents = Array.from({ length: 3 * availableParallelism() }, (_, i) => minimalPdf([`Document ${i}.`]));
+    let most = 0;
+    const sampler = setInterval(() => (most = Math.max(most, liveExtractionWorkers())), 1);
+    try {
+      const texts = await Promise.all(documents.map(async (data) => (await extractText({ data })).text));
+      expect(texts).toEqual(documents.map((_, i) => `Document ${i}.`));
+    } finally {
+      clearInterval(sampler);
+    }
+    expect(most).toBeGreaterThan(0);
+    expect(most).toBeLessThanOrEqual(availableParallelism());
   });
 
   it('terminates a parse that runs past the time limit, without blocking the event loop meanwhile', async () => {
@@ -140,6 +155,8 @@ describe('extractText: HTML', () => {
       Buffer.from('</p>'),
     ]);
     expect((await extractText({ data: latin1, mimeType: 'text/html' })).text).toBe('café');
+    const unknownLabel = '<meta charset="klingon"><p>caf\u00e9</p>';
+    expect((await extractText({ data: utf8(unknownLabel), mimeType: 'text/html' })).text).toBe('café');
   });
 });
 

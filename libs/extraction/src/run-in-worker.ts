@@ -29,13 +29,15 @@ export function liveExtractionWorkers(): number {
  * document's parse survives into the next. The time limit starts when the worker does, not while queued.
  */
 export async function runInWorker(request: ConvertRequest, limits: { timeoutMs: number; maxMemoryMb: number }): Promise<ConvertResult> {
-  if (running >= MAX_WORKERS) await new Promise<void>((resolve) => queue.push(resolve));
-  running++;
+  // A finishing run hands its slot straight to the next in the queue, so a newcomer cannot take it in between.
+  if (running < MAX_WORKERS) running++;
+  else await new Promise<void>((resolve) => queue.push(resolve));
   try {
     return await runOnce(request, limits);
   } finally {
-    running--;
-    queue.shift()?.();
+    const next = queue.shift();
+    if (next) next();
+    else running--;
   }
 }
 

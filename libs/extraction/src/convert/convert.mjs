@@ -79,7 +79,13 @@ function prettyJson(text) {
 /** The charset a page declares in its first KiB (`<meta charset>` or `http-equiv` content type), as browsers look. */
 function declaredCharset(data) {
   const head = new TextDecoder('latin1').decode(data.subarray(0, 1024));
-  return /<meta[^>]+charset\s*=\s*["']?([\w-]+)/i.exec(head)?.[1];
+  const label = /<meta[^>]+charset\s*=\s*["']?([\w-]+)/i.exec(head)?.[1];
+  // A label no decoder knows is ignored, as browsers ignore it.
+  try {
+    return label && new TextDecoder(label).encoding;
+  } catch {
+    return undefined;
+  }
 }
 
 let turndownService;
