@@ -467,4 +467,17 @@ describe('tunings on the training service', () => {
     await expect(tuning(id)).rejects.toMatchObject({ code: GrpcStatus.NOT_FOUND });
     expect(await keys(`trained_models/${id}/`)).toEqual([]);
   }, 300_000);
+  it('hard delete during a run stops the trainer and leaves no row and no objects', async () => {
+    await put(projectFile('delete/data.jsonl'), jsonl(records(400)));
+    const { modelJob } = await client.createTuning(
+      request({ trainingDataReferencesJson: container('delete/data.jsonl'), settings: settings({ numEpochs: 30, batchSize: 2 }) }),
+    );
+    const id = modelJob!.id;
+    await waitUntil('first checkpoint', async () => (await tuning(id)).checkpoints.length >= 1, 120_000, 100);
+    await client.deleteTuning({ projectId, spaceId: '', id, kinds: ['prompt_tuning'], hardDelete: true });
+    await expect(tuning(id)).rejects.toMatchObject({ code: GrpcStatus.NOT_FOUND });
+    await waitUntil('trainer stopped', () => trainerProcessesOf(id).length === 0, 15_000);
+    // The worker removes what it uploaded while the delete happened.
+    await waitUntil('objects removed', async () => (await keys(`trained_models/${id}/`)).length === 0, 30_000);
+  }, 300_000);
 });
