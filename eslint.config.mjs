@@ -45,6 +45,8 @@ const SCOPE_USES = {
   'scope:notebooks': ['scope:service'],
   // Chunking and the vector + keyword index that agents and documents share; it only needs shared libraries.
   'scope:retrieval': [],
+  // Memory banks read documents through extraction and index them through retrieval.
+  'scope:agents': ['scope:service', 'scope:extraction', 'scope:retrieval'],
 };
 
 // Tests and their `testing/` helpers may also start local servers, load tiny engine models and read fixtures.

@@ -14,6 +14,7 @@ export const LAUNCHED_SERVICES: readonly PlatformServiceName[] = [
   'deployment',
   'prompts',
   'notebooks',
+  'agents',
 ];
 
 export interface ServicePorts {

@@ -31,6 +31,7 @@ import { PromptSessionsController } from './prompts/prompt-sessions.controller';
 import { DeploymentsController } from './deployments/deployments.controller';
 import { ModelAssetsController } from './deployments/model-assets.controller';
 import { NOTEBOOK_CLIENT } from './notebooks/notebook-client';
+import { AGENTS_CLIENT } from './llama-stack/agents-client';
 import { NotebooksController } from './notebooks/notebooks.controller';
 import { DeploymentTextController } from './inference/deployment-text.controller';
 import { INFERENCE_CLIENT } from './inference/inference-client';
@@ -109,6 +110,7 @@ import { SignIns } from './auth/sign-ins';
     grpcClient(NOTEBOOK_CLIENT, 'notebooks'),
     grpcClient(PROMPTS_CLIENT, 'prompts'),
     grpcClient(EVALUATION_CLIENT, 'evaluation', { deadline: 'long' }),
+    grpcClient(AGENTS_CLIENT, 'agents', { deadline: 'long' }),
     { provide: APP_GUARD, useClass: AuthGuard },
     // After the AuthGuard, which names the caller whose bucket a request is charged to.
     { provide: APP_GUARD, useClass: RateLimitGuard },

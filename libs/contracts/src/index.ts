@@ -10,6 +10,7 @@ export * as trainingV1 from './gen/training/v1/training';
 export * as deploymentV1 from './gen/deployment/v1/deployment';
 export * as notebooksV1 from './gen/notebooks/v1/notebooks';
 export * as promptsV1 from './gen/prompts/v1/prompts';
+export * as agentsV1 from './gen/agents/v1/agents';
 export * from './job-status';
 export { CONTRACTS_DESCRIPTOR_SET } from './gen/descriptor-set';
 
@@ -27,4 +28,5 @@ export const PROTO_FILES = {
   deployment: 'deployment/v1/deployment.proto',
   notebooks: 'notebooks/v1/notebooks.proto',
   prompts: 'prompts/v1/prompts.proto',
+  agents: 'agents/v1/agents.proto',
 } as const;

@@ -11,6 +11,7 @@ import { EVALUATION_CLIENT } from '../llama-stack/reward-scoring.controller';
 import { DEPLOYMENT_CLIENT } from '../deployments/deployment-client';
 import { PROMPTS_CLIENT } from '../prompts/prompts-client';
 import { NOTEBOOK_CLIENT } from '../notebooks/notebook-client';
+import { AGENTS_CLIENT } from '../llama-stack/agents-client';
 import { GatewayConfig } from '../gateway.config';
 
 async function serving(client: ClientGrpc): Promise<void> {
@@ -40,6 +41,7 @@ export class UpstreamReadiness implements OnModuleInit {
     @Inject(DEPLOYMENT_CLIENT) private readonly deployment: ClientGrpc,
     @Inject(PROMPTS_CLIENT) private readonly prompts: ClientGrpc,
     @Inject(NOTEBOOK_CLIENT) private readonly notebooks: ClientGrpc,
+    @Inject(AGENTS_CLIENT) private readonly agents: ClientGrpc,
     @Inject(GatewayConfig.token) private readonly config: Pick<GatewayConfig, 'engineHealthUrl'>,
   ) {}
 
@@ -52,6 +54,7 @@ export class UpstreamReadiness implements OnModuleInit {
     this.registry.add('deployment', () => serving(this.deployment));
     this.registry.add('prompts', () => serving(this.prompts));
     this.registry.add('notebooks', () => serving(this.notebooks));
+    this.registry.add('agents', () => serving(this.agents));
     const engine = this.config.engineHealthUrl;
     if (engine) this.registry.add('engine-server', () => answers(engine));
   }

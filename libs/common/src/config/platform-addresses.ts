@@ -22,6 +22,7 @@ export const PLATFORM_SERVICES = {
   deployment: { protos: ['deployment'], grpcPort: 50066, opsPort: 9466 },
   prompts: { protos: ['prompts'], grpcPort: 50067, opsPort: 9467 },
   notebooks: { protos: ['notebooks'], grpcPort: 50068, opsPort: 9468 },
+  agents: { protos: ['agents'], grpcPort: 50069, opsPort: 9469 },
 } as const satisfies Record<string, PlatformServiceRow>;
 
 export type PlatformServiceName = keyof typeof PLATFORM_SERVICES;
