@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PlatformError } from '@platform/common';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { hybridSearch } from './hybrid-search';
 import { KeywordIndex, type ChunkText } from './keyword-index';
 import { GENERATIONS_TABLE, qualifiedTable } from './retrieval-schema';
@@ -40,6 +40,12 @@ export interface RetrievalLogger {
   warn(obj: object, msg: string): void;
 }
 
+/**
+ * The caller's own writes in the transaction that switches a document's live generation (a memory bank's document
+ * row): they commit with the switch or not at all, and throwing rolls the switch back (the write then fails whole).
+ */
+export type InSwitch = (m: EntityManager, generation: string) => Promise<void>;
+
 export const MAX_TOP_K = 100;
 /** Longer queries are refused: the keyword query's cost grows with its terms. */
 export const MAX_QUERY_CHARS = 2000;
@@ -73,7 +79,11 @@ export class RetrievalIndex {
   }
 
   /** Replaces the document's chunks (or indexes it for the first time); returns the new generation. */
-  async replaceDocument(doc: DocumentRef, chunks: readonly IndexedChunk[]): Promise<{ generation: string; chunks: number }> {
+  async replaceDocument(
+    doc: DocumentRef,
+    chunks: readonly IndexedChunk[],
+    opts: { inSwitch?: InSwitch } = {},
+  ): Promise<{ generation: string; chunks: number }> {
     const { db, vectors } = this.opts;
     const generation = randomUUID();
     await db.query(
@@ -109,6 +119,7 @@ export class RetrievalIndex {
         if (switched !== 1)
           throw new Error(`generation ${generation} of document ${doc.documentId} was collected before it was switched live`);
         await this.keyword.insert(m, { ...doc, generation }, chunks);
+        await opts.inSwitch?.(m, generation);
         return old;
       });
     } catch (err) {
@@ -120,7 +131,7 @@ export class RetrievalIndex {
   }
 
   /** Removes the document from both indexes; false when it had no live version. */
-  async deleteDocument(doc: DocumentRef): Promise<boolean> {
+  async deleteDocument(doc: DocumentRef, opts: { inSwitch?: (m: EntityManager) => Promise<void> } = {}): Promise<boolean> {
     const stale = await this.opts.db.transaction(async (m) => {
       const [rows] = (await m.query(
         `UPDATE ${this.generations} SET state = 'stale', updated_at = now()
@@ -129,6 +140,7 @@ export class RetrievalIndex {
       )) as [{ generation: string }[], number];
       const old = rows.map((r) => r.generation);
       await this.deleteTexts(m, old);
+      await opts.inSwitch?.(m);
       return old;
     });
     await this.cleanUp(doc.projectId, stale);
