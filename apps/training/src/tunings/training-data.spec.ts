@@ -30,13 +30,15 @@ describe('training data files', () => {
   it('names the file and the record or line of a bad one', () => {
     expect(
       refusal(() => parseTrainingRecords('[{"input":"a","output":"b"},{"input":"a"}]', 'input_output', 'training_data_references[2]')),
-    ).toBe('training_data_references[2]: record 1 needs a string "output".');
+    ).toBe('training_data_references[2]: record 1 input and output must be strings.');
     expect(refusal(() => parseTrainingRecords('{"input":"a","output":"b"}\nnot json', 'input_output', 'x'))).toMatch(
       /line 2 is not valid JSON/,
     );
     expect(refusal(() => parseTrainingRecords('[{"input":', 'input_output', 'x'))).toMatch(/is not valid JSON/);
     expect(refusal(() => parseTrainingRecords('\n\n', 'input_output', 'x'))).toMatch(/holds no training records/);
-    expect(refusal(() => parseTrainingRecords('{"input":1,"output":"b"}', 'input_output', 'x'))).toMatch(/line 1 needs a string "input"/);
+    expect(refusal(() => parseTrainingRecords('{"input":1,"output":"b"}', 'input_output', 'x'))).toMatch(
+      /line 1 input and output must be strings/,
+    );
   });
 
   it('reads preference pairs for DPO', () => {
@@ -44,5 +46,10 @@ describe('training data files', () => {
       { prompt: 'p', chosen: 'c', rejected: 'r' },
     ]);
     expect(refusal(() => parseTrainingRecords('{"prompt":"p","chosen":"c"}', 'preference', 'x'))).toMatch(/rejected/);
+    // The trainer reads only these roles in a prompt: a job it would fail is refused at create.
+    const pretraining = '{"prompt":[{"role":"pretraining","content":"p"}],"chosen":"c","rejected":"r"}';
+    expect(refusal(() => parseTrainingRecords(pretraining, 'preference', 'x'))).toContain(
+      'line 1 prompt[0] needs role system|user|assistant',
+    );
   });
 });

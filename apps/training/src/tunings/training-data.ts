@@ -1,4 +1,5 @@
 import { PlatformError } from '@platform/common';
+import { training } from '@platform/engine';
 
 /** Every training data file of one tuning together (the plan's bound: data is read whole when a job is created). */
 export const MAX_TRAINING_DATA_BYTES = 64 << 20;
@@ -12,41 +13,25 @@ export type TrainingRecord =
 /** Which record shapes a tuning's data may hold. */
 export type RecordShapes = 'input_output' | 'input_output_or_messages' | 'preference';
 
-const ROLES = new Set(['system', 'user', 'assistant', 'pretraining']);
-
-function isMessages(v: unknown): v is { role: string; content: string }[] {
-  return (
-    Array.isArray(v) &&
-    v.length > 0 &&
-    v.every(
-      (m) =>
-        typeof m === 'object' &&
-        m !== null &&
-        typeof (m as { role?: unknown }).role === 'string' &&
-        ROLES.has((m as { role: string }).role) &&
-        typeof (m as { content?: unknown }).content === 'string',
-    )
-  );
-}
-
-/** Why one record is not a training record of `shapes`, or undefined when it is one (then it is returned normalised). */
+/**
+ * Why one record is not a training record of `shapes`, or the record normalised. The engine's own validators decide,
+ * so a job is refused at create for exactly what its trainer would refuse when it runs.
+ */
 function recordOf(v: unknown, shapes: RecordShapes): TrainingRecord | string {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'is not a JSON object';
-  const o = v as Record<string, unknown>;
-  if (shapes === 'preference') {
-    if (typeof o.prompt !== 'string' && !isMessages(o.prompt)) return 'needs a string (or messages) "prompt"';
-    if (typeof o.chosen !== 'string') return 'needs a string "chosen"';
-    if (typeof o.rejected !== 'string') return 'needs a string "rejected"';
-    return { prompt: o.prompt, chosen: o.chosen, rejected: o.rejected };
+  try {
+    if (shapes === 'preference') {
+      const r = training.validatePreferenceRecord(v, 'it');
+      return { prompt: r.prompt, chosen: r.chosen, rejected: r.rejected };
+    }
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'is not a JSON object';
+    if (shapes === 'input_output' && 'messages' in v) return 'needs a string "input" and "output"';
+    const r = training.validateTrainingRecord(v, 'it');
+    if (training.isInputOutputRecord(r)) return { input: r.input, output: r.output };
+    if (!r.messages.some((m) => m.role === 'assistant')) return 'has no assistant message to train on';
+    return { messages: r.messages.map((m) => ({ role: m.role, content: m.content })) };
+  } catch (err) {
+    return (err as Error).message.replace(/^it: /, '');
   }
-  if (shapes === 'input_output_or_messages' && 'messages' in o) {
-    if (!isMessages(o.messages)) return 'has "messages" that are not a non-empty array of {role, content} strings';
-    if (!o.messages.some((m) => m.role === 'assistant')) return 'has no assistant message to train on';
-    return { messages: o.messages.map((m) => ({ role: m.role, content: m.content })) };
-  }
-  if (typeof o.input !== 'string') return 'needs a string "input"';
-  if (typeof o.output !== 'string') return 'needs a string "output"';
-  return { input: o.input, output: o.output };
 }
 
 /**

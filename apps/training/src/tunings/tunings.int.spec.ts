@@ -196,7 +196,7 @@ describe('tunings on the training service', () => {
 
     const noOutput = client.createTuning(request({ trainingDataReferencesJson: two('bad/no-output.jsonl') }));
     await expect(noOutput).rejects.toMatchObject(invalid('training_data_references[1]'));
-    await expect(noOutput).rejects.toMatchObject({ details: expect.stringContaining('line 3 needs a string') });
+    await expect(noOutput).rejects.toMatchObject({ details: expect.stringContaining('line 3 input and output must be strings') });
     await expect(client.createTuning(request({ trainingDataReferencesJson: two('bad/not-json.json') }))).rejects.toMatchObject(
       invalid('training_data_references[1]'),
     );
