@@ -24,6 +24,9 @@ missing=()
 command -v nats-server >/dev/null || missing+=(nats-server)
 command -v git >/dev/null || missing+=(git) # the taxonomy service fetches knowledge documents with it
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
+# The agents service's code_interpreter runs Python 3 under bubblewrap (apps/agents/src/tools/sandbox).
+[ -x /usr/bin/bwrap ] || missing+=(bubblewrap)
+[ -x /usr/bin/python3 ] || missing+=(python3)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "[bootstrap] installing ${missing[*]} with apt…"
