@@ -9,6 +9,7 @@ import { AGENTS_SCHEMA, INFERENCE, INFERENCE_CLIENT } from './agents.tokens';
 import { MemoryBanksSchema1765000000900 } from './migrations/1765000000900-memory-banks-schema';
 import { MemoryBankDocumentEntity } from './memory-banks/memory-bank-document.entity';
 import { MemoryBankEntity } from './memory-banks/memory-bank.entity';
+import { MemoryBanksGrpcController, memoryBankProviders } from './memory-banks/memory-bank-providers';
 import { retrievalProviders } from './retrieval/retrieval-providers';
 
 /**
@@ -28,7 +29,7 @@ import { retrievalProviders } from './retrieval/retrieval-providers';
       objectStore: true,
     }),
   ],
-  controllers: [],
+  controllers: [MemoryBanksGrpcController],
   providers: [
     grpcClient(INFERENCE_CLIENT, 'inference', { deadline: 'long' }),
     {
@@ -37,6 +38,7 @@ import { retrievalProviders } from './retrieval/retrieval-providers';
       useFactory: (c: ClientGrpc) => c.getService<inferenceV1.InferenceServiceClient>(inferenceV1.INFERENCE_SERVICE_NAME),
     },
     ...retrievalProviders,
+    ...memoryBankProviders,
   ],
 })
 export class AgentsModule {}

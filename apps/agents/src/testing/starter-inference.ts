@@ -1,0 +1,86 @@
+import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { freePort } from '@platform/infra';
+import { startServiceProcess, type ServiceProcess } from '@platform/test-fixtures';
+
+const ROOT = resolve(__dirname, '../../../..');
+export const STARTER_MODEL = 'platform/starter-llama';
+
+export interface StarterInference {
+  /** The inference service's gRPC address. */
+  grpcUrl: string;
+  /** Stops the inference service (the engine server keeps running until `stop`). */
+  stopInference(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real inference path memory banks use: the engine server (apps/engine-server) serving the starter model
+ * (models/starter, 128-dimensional embeddings, 256-token context) behind the inference service (apps/inference),
+ * each its own process as the launcher runs them.
+ */
+export async function startStarterInference(): Promise<StarterInference> {
+  const enginePort = await freePort();
+  const engine = spawn(process.execPath, ['-r', '@swc-node/register', join(ROOT, 'apps/engine-server/src/main.ts')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
+      PLATFORM_ENGINE_PORT: String(enginePort),
+      PLATFORM_ENGINE_MODELS: `${join(ROOT, 'models/starter')}:${STARTER_MODEL}`,
+      PLATFORM_ENGINE_THREADS: '1',
+      PLATFORM_ENGINE_LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const engineExited = new Promise<void>((r) => engine.once('exit', () => r()));
+  const stopEngine = async () => {
+    if (engine.exitCode === null && engine.signalCode === null) engine.kill('SIGTERM');
+    await engineExited;
+  };
+  const engineUrl = `http://127.0.0.1:${enginePort}`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (engine.exitCode !== null) throw new Error(`the engine server exited with code ${engine.exitCode}`);
+    if (Date.now() > deadline) {
+      await stopEngine();
+      throw new Error('the engine server did not become healthy');
+    }
+    if (
+      await fetch(`${engineUrl}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const [grpcPort, opsPort] = [await freePort(), await freePort()];
+  const grpcUrl = `127.0.0.1:${grpcPort}`;
+  let inference: ServiceProcess;
+  try {
+    inference = await startServiceProcess(
+      'inference',
+      {
+        NATS_URL: '',
+        PLATFORM_INFERENCE_GRPC_URL: grpcUrl,
+        PLATFORM_INFERENCE_OPS_PORT: String(opsPort),
+        PLATFORM_INFERENCE_BACKENDS: JSON.stringify([{ url: engineUrl }]),
+        PLATFORM_INFERENCE_HEALTH_INTERVAL_MS: '200',
+      },
+      opsPort,
+      120_000,
+    );
+  } catch (err) {
+    await stopEngine();
+    throw err;
+  }
+  return {
+    grpcUrl,
+    stopInference: () => inference.stop(),
+    stop: async () => {
+      await inference.stop();
+      await stopEngine();
+    },
+  };
+}
