@@ -90,6 +90,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
         }
       : {}),
   };
+  // The agents service's LanceDB tables live with the rest of the platform's data (not in the OS temp directory).
+  env.PLATFORM_VECTOR_INDEX_URI ??= join(opts.dataDir, 'vector-index');
   // Without an engine server the inference service has nothing to discover unless pools or backends are given.
   if (!opts.engine && !env.PLATFORM_INFERENCE_POOLS && !env.PLATFORM_INFERENCE_BACKENDS) env.PLATFORM_INFERENCE_BACKENDS = '[]';
   const logDir = join(opts.dataDir, 'logs');
