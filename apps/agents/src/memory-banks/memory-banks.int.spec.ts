@@ -7,7 +7,7 @@ import { connectGrpcService, decodeErrorDetails, type GrpcServiceClient, type Ru
 import { agentsV1 } from '@platform/contracts';
 import { freePort } from '@platform/infra';
 import { S3ObjectStore, type ObjectStore } from '@platform/object-store';
-import { VectorIndex } from '@platform/retrieval';
+import { VectorIndex, loadVectorIndexSettings } from '@platform/retrieval';
 import { createTestDatabase, pdfDocument } from '@platform/test-fixtures';
 import { Client } from 'pg';
 import { firstValueFrom, type Observable } from 'rxjs';
@@ -100,7 +100,7 @@ async function keys(prefix = PREFIX): Promise<string[]> {
 
 /** Rows of the project's LanceDB table, read through a connection of the spec's own. */
 async function vectorRows(project = projectId): Promise<number> {
-  const vectors = await VectorIndex.connect({ uri: vectorDir, storageOptions: {} });
+  const vectors = await VectorIndex.connect(loadVectorIndexSettings({ PLATFORM_VECTOR_INDEX_URI: vectorDir }));
   try {
     return await vectors.countRows(project);
   } finally {
@@ -318,6 +318,38 @@ describe('memory banks on PostgreSQL, S3, LanceDB and the real inference service
     const again = await api.create('scratch', []);
     expect(again).toMatchObject({ documentCount: 0, chunkCount: 0 });
     await api.drop('scratch');
+  });
+
+  it('concurrent writes of one document leave exactly one version: its object, its row and its chunks', async () => {
+    const versions = ['Walruses haul out on ice floes.', 'Seals bask on warm rocks.', 'Otters float holding paws.'];
+    const results = await Promise.allSettled(versions.map((text) => api.insert('docs', [doc('race', text, 'text/plain')])));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+    const [bank] = await sql<{ id: string }>(`SELECT id FROM agents.memory_banks WHERE bank_uuid = 'docs' AND project_id = $1`, [
+      projectId,
+    ]);
+    expect(await keys(`${PREFIX}${projectId}/${bank.id}/race/`)).toHaveLength(1);
+    const stored = Buffer.from((await api.get('docs', ['race']))[0].content).toString();
+    const found = await api.query(['docs'], 'walruses seals otters', 'keyword', 10);
+    expect(found.filter((c) => c.documentUuid === 'race').map((c) => c.text)).toEqual([stored]);
+    expect(await sql(`SELECT state FROM agents.retrieval_generations WHERE collection = $1 AND document_id = 'race'`, [bank.id])).toEqual([
+      { state: 'live' },
+    ]);
+    await api.delete('docs', ['race']);
+  });
+
+  it('a drop racing an insert into the bank leaves nothing of the bank, whichever finishes first', async () => {
+    await api.create('racing', [doc('first', 'Beavers build dams of branches and mud.', 'text/plain')]);
+    const [{ id }] = await sql<{ id: string }>(`SELECT id FROM agents.memory_banks WHERE bank_uuid = 'racing'`);
+    const long = Array.from({ length: 40 }, (_, i) => `Sentence ${i} tells how beavers keep their lodge warm in winter.`).join(' ');
+    // Both orders end the same: an insert switched in before the drop is dropped with the bank; one switching after it
+    // finds no bank (NOT_FOUND) and removes its own object and vectors.
+    const [inserted, dropped] = await Promise.allSettled([api.insert('racing', [doc('second', long, 'text/plain')]), api.drop('racing')]);
+    expect(dropped.status).toBe('fulfilled');
+    if (inserted.status === 'rejected') expect((inserted.reason as { code: number }).code).toBe(GrpcStatus.NOT_FOUND);
+    expect(await sql(`SELECT 1 FROM agents.memory_bank_documents WHERE bank_id = $1`, [id])).toEqual([]);
+    expect(await sql(`SELECT 1 FROM agents.retrieval_chunks WHERE collection = $1`, [id])).toEqual([]);
+    expect(await sql(`SELECT state FROM agents.retrieval_generations WHERE collection = $1`, [id])).toEqual([]);
+    expect(await keys(`${PREFIX}${projectId}/${id}/`)).toEqual([]);
   });
 
   it('with the inference service gone, an insert fails as unavailable and the previous version stays', async () => {
