@@ -234,6 +234,23 @@ describe('RetrievalIndex on PostgreSQL and LanceDB (local directory)', () => {
     expect(await vectors.countRows(project)).toBe(1);
   });
 
+  it('sees at once what another process (a second connection) wrote to a table it had already opened', async () => {
+    const project = randomUUID();
+    const replica = await VectorIndex.connect(loadVectorIndexSettings({ PLATFORM_VECTOR_INDEX_URI: dir }));
+    try {
+      const other = new RetrievalIndex({ db, schema: SCHEMA, vectors: replica });
+      await index.replaceDocument({ projectId: project, collection: 'c', documentId: 'first' }, chunks('first text about owls'));
+      const query = 'owls and otters';
+      const ask = () =>
+        other.search({ projectId: project, collections: ['c'], query, vector: hashedEmbedding(query), topK: 5, mode: 'vector' });
+      expect((await ask()).map((h) => h.documentId)).toEqual(['first']); // the replica has the table open now
+      await index.replaceDocument({ projectId: project, collection: 'c', documentId: 'second' }, chunks('second text about otters'));
+      expect((await ask()).map((h) => h.documentId).sort()).toEqual(['first', 'second']);
+    } finally {
+      replica.close();
+    }
+  });
+
   it('refuses a bad search naming the field: top_k, an over-long or empty query, a missing vector', async () => {
     const base = { projectId: randomUUID(), collections: ['c'], query: 'q', vector: hashedEmbedding('q'), topK: 5 };
     const failure = (req: Partial<typeof base> & { mode?: 'hybrid' | 'vector' | 'keyword' }) =>

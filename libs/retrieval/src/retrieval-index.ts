@@ -60,13 +60,11 @@ const OPTIMIZE_EVERY = 64;
 /**
  * Documents' chunks in both indexes, replaced atomically. Each write of a document is a new generation: its row is
  * registered `pending`, its vectors are written to LanceDB, then one PostgreSQL transaction writes its chunk texts,
- * marks the previous generation `stale` (deleting its texts) and this one `live`. Readers only ever see live
- * generations, so a search sees the old version or the new one, never a mix, and a failed write leaves the old version
- * searchable and nothing of the new one. Stale and abandoned generations' vectors are deleted after the switch, and by
- * collectGarbage for a writer that died in between.
- *
- * Deleting a collection while documents are being written to it is the caller's to serialize (a write that switches
- * live after the collection's deletion would stay).
+ * marks the previous generation `stale` (deleting its texts) and this one `live`. The texts table thus only holds live
+ * generations, and every read goes through it, so a search sees the old version or the new one, never a mix, and a
+ * failed write leaves the old version searchable and nothing of the new one. Stale and abandoned generations' vectors
+ * are deleted after the switch, and by collectGarbage for a writer that died in between. A replace whose collection is
+ * deleted before its switch fails (its pending row was made stale) rather than reviving the collection.
  */
 export class RetrievalIndex {
   readonly keyword: KeywordIndex;

@@ -6,8 +6,11 @@ import { tableName } from './vector-index';
 
 describe('loadVectorIndexSettings', () => {
   it('defaults to <PLATFORM_DATA_DIR or tmp>/vector-index on local disk', () => {
-    expect(loadVectorIndexSettings({})).toEqual({ uri: join(tmpdir(), 'vector-index'), storageOptions: {} });
-    expect(loadVectorIndexSettings({ PLATFORM_DATA_DIR: '/srv/data' })).toEqual({ uri: '/srv/data/vector-index', storageOptions: {} });
+    expect(loadVectorIndexSettings({})).toEqual({ uri: join(tmpdir(), 'vector-index'), storageOptions: {}, readConsistencySeconds: 0 });
+    expect(loadVectorIndexSettings({ PLATFORM_DATA_DIR: '/srv/data' })).toMatchObject({
+      uri: '/srv/data/vector-index',
+      storageOptions: {},
+    });
     expect(loadVectorIndexSettings({ PLATFORM_VECTOR_INDEX_URI: '/var/lib/index' }).uri).toBe('/var/lib/index');
   });
 
@@ -20,6 +23,7 @@ describe('loadVectorIndexSettings', () => {
       PLATFORM_S3_REGION: 'eu-de',
     });
     expect(settings).toEqual({
+      readConsistencySeconds: 0,
       uri: 's3://vectors/agents',
       storageOptions: {
         endpoint: 'http://127.0.0.1:9100',
@@ -34,6 +38,12 @@ describe('loadVectorIndexSettings', () => {
       loadVectorIndexSettings({ PLATFORM_VECTOR_INDEX_URI: 's3://b/p', PLATFORM_S3_ENDPOINT: 'https://s3.eu.cloud' }).storageOptions
         .allow_http,
     ).toBe('false');
+  });
+
+  it('reads the read-consistency interval, and refuses a bad one', () => {
+    expect(loadVectorIndexSettings({ PLATFORM_VECTOR_INDEX_READ_CONSISTENCY_S: '2.5' }).readConsistencySeconds).toBe(2.5);
+    expect(() => loadVectorIndexSettings({ PLATFORM_VECTOR_INDEX_READ_CONSISTENCY_S: '-1' })).toThrow(/READ_CONSISTENCY_S/);
+    expect(() => loadVectorIndexSettings({ PLATFORM_VECTOR_INDEX_READ_CONSISTENCY_S: 'soon' })).toThrow(/READ_CONSISTENCY_S/);
   });
 
   it('refuses other schemes and an s3 URI without a bucket', () => {

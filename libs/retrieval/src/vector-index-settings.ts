@@ -8,6 +8,12 @@ export interface VectorIndexSettings {
   uri: string;
   /** LanceDB's object-store options (endpoint, keys, region); empty for a local directory. */
   storageOptions: Record<string, string>;
+  /**
+   * Seconds after which a read checks the store for other processes' writes (LanceDB's readConsistencyInterval;
+   * `PLATFORM_VECTOR_INDEX_READ_CONSISTENCY_S`, default 0: every read does), so a replica sees at once the vectors
+   * another replica wrote; a larger interval saves store reads (on S3) at the price of that delay.
+   */
+  readConsistencySeconds: number;
 }
 
 /**
@@ -17,6 +23,14 @@ export interface VectorIndexSettings {
  * process.env.
  */
 export function loadVectorIndexSettings(env: EnvSource = process.env): VectorIndexSettings {
+  const consistency = env.PLATFORM_VECTOR_INDEX_READ_CONSISTENCY_S?.trim() || '0';
+  const readConsistencySeconds = Number(consistency);
+  if (!/^\d+(\.\d+)?$/.test(consistency) || readConsistencySeconds > 3600)
+    throw new Error(`PLATFORM_VECTOR_INDEX_READ_CONSISTENCY_S must be a number of seconds from 0 to 3600, got ${consistency}`);
+  return { ...locate(env), readConsistencySeconds };
+}
+
+function locate(env: EnvSource): Omit<VectorIndexSettings, 'readConsistencySeconds'> {
   const configured = env.PLATFORM_VECTOR_INDEX_URI?.trim();
   if (!configured) return { uri: join(resolve(env.PLATFORM_DATA_DIR?.trim() || tmpdir()), 'vector-index'), storageOptions: {} };
   if (configured.startsWith('s3://')) {

@@ -33,11 +33,18 @@ const SAFE_TABLE_NAME = /^[A-Za-z0-9_-]{1,100}$/;
  */
 export class VectorIndex {
   private readonly tables = new Map<string, Promise<lancedb.Table>>();
+  /** A table's vector width never changes (tables are never altered), so it is read once. */
+  private readonly dimensions = new Map<string, number>();
 
   private constructor(private readonly db: lancedb.Connection) {}
 
   static async connect(settings: VectorIndexSettings): Promise<VectorIndex> {
-    return new VectorIndex(await lancedb.connect(settings.uri, { storageOptions: settings.storageOptions }));
+    return new VectorIndex(
+      await lancedb.connect(settings.uri, {
+        storageOptions: settings.storageOptions,
+        readConsistencyInterval: settings.readConsistencySeconds,
+      }),
+    );
   }
 
   close(): void {
@@ -53,7 +60,7 @@ export class VectorIndex {
     for (const row of rows)
       if (row.vector.length !== dimension) throw new Error(`vectors of one write differ in dimension (${dimension}, ${row.vector.length})`);
     const table = await this.writableTable(projectId, dimension);
-    const tableDimension = await vectorDimension(table);
+    const tableDimension = await this.dimension(table);
     if (tableDimension !== dimension)
       throw new Error(
         `the vector index of this project holds ${tableDimension}-dimensional vectors, not ${dimension}: was the embedding model changed?`,
@@ -75,7 +82,7 @@ export class VectorIndex {
   async search(projectId: string, collections: readonly string[], vector: ArrayLike<number>, limit: number): Promise<VectorHit[]> {
     const table = await this.existingTable(projectId);
     if (!table || collections.length === 0) return [];
-    const dimension = await vectorDimension(table);
+    const dimension = await this.dimension(table);
     if (vector.length !== dimension) throw new Error(`the query vector has ${vector.length} dimensions, the index ${dimension}`);
     const rows = (await table
       .vectorSearch(Array.from(vector))
@@ -119,6 +126,15 @@ export class VectorIndex {
   async optimize(projectId: string): Promise<void> {
     const table = await this.existingTable(projectId);
     if (table) await table.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
+  }
+
+  private async dimension(table: lancedb.Table): Promise<number> {
+    let dimension = this.dimensions.get(table.name);
+    if (dimension === undefined) {
+      dimension = await vectorDimension(table);
+      this.dimensions.set(table.name, dimension);
+    }
+    return dimension;
   }
 
   private writableTable(projectId: string, dimension: number): Promise<lancedb.Table> {
