@@ -108,6 +108,26 @@ describe('RetrievalIndex on PostgreSQL and LanceDB (local directory)', () => {
     }
     const fromA = await index.search({ projectId: a, collections: ['shared-name'], query, vector: hashedEmbedding(query), topK: 10 });
     expect(fromA.map((h) => h.text)).toEqual(['Alpha project secret: the vault code is 4711.']);
+    // Ids are data in LanceDB's filter, never SQL: a quote is matched literally, an injection attempt finds nothing.
+    await index.replaceDocument({ projectId: a, collection: "o'brien", documentId: "it's" }, chunks('Quoted collection about the vault.'));
+    const quoted = await index.search({
+      projectId: a,
+      collections: ["o'brien"],
+      query,
+      vector: hashedEmbedding(query),
+      topK: 10,
+      mode: 'vector',
+    });
+    expect(quoted.map((h) => [h.collection, h.documentId])).toEqual([["o'brien", "it's"]]);
+    const injected = await index.search({
+      projectId: a,
+      collections: ["x') OR (1=1"],
+      query,
+      vector: hashedEmbedding(query),
+      topK: 10,
+      mode: 'vector',
+    });
+    expect(injected).toEqual([]);
     // Collections of one project are kept apart too.
     expect(await index.search({ projectId: a, collections: ['other'], query, vector: hashedEmbedding(query), topK: 10 })).toEqual([]);
   });
