@@ -44,6 +44,22 @@ const settings = defineConfig(
       /** Where documents' bytes live in the platform bucket: `<prefix><project>/<bank>/<document>/<version>`. */
       documentsPrefix: stringSetting('PLATFORM_AGENTS_DOCUMENTS_PREFIX', { default: 'memory_banks/' }),
     },
+    turns: {
+      /** Model inference steps of one turn; a model still calling tools at the limit ends the turn with a step saying so. */
+      maxSteps: intSetting('PLATFORM_AGENTS_MAX_STEPS', { default: 8, min: 1, max: 64 }),
+      /** New tokens of one inference step (lowered to what the model's context leaves). */
+      maxTokens: intSetting('PLATFORM_AGENTS_MAX_TOKENS', { default: 512, min: 1, max: 32_768 }),
+    },
+    sandbox: {
+      /** bubblewrap and the Python 3 interpreter of code_interpreter (Debian's `bubblewrap` and `python3`). */
+      bwrap: stringSetting('PLATFORM_AGENTS_BWRAP', { default: '/usr/bin/bwrap' }),
+      python: stringSetting('PLATFORM_AGENTS_PYTHON', { default: '/usr/bin/python3' }),
+      cpuSeconds: intSetting('PLATFORM_AGENTS_SANDBOX_CPU_SECONDS', { default: 10, min: 1, max: 600 }),
+      memoryMb: intSetting('PLATFORM_AGENTS_SANDBOX_MEMORY_MB', { default: 512, min: 64, max: 65_536 }),
+      processes: intSetting('PLATFORM_AGENTS_SANDBOX_PROCESSES', { default: 32, min: 1, max: 4096 }),
+      wallMs: intSetting('PLATFORM_AGENTS_SANDBOX_WALL_MS', { default: 15_000, min: 100, max: 600_000 }),
+      outputBytes: intSetting('PLATFORM_AGENTS_SANDBOX_OUTPUT_BYTES', { default: 64 * 1024, min: 1024, max: 16 * 1024 * 1024 }),
+    },
   },
   (values) => {
     const banks = values.memoryBanks;

@@ -5,6 +5,7 @@ import { inferenceV1 } from '@platform/contracts';
 import { retrievalEntities, retrievalMigration } from '@platform/retrieval';
 import { PlatformServiceModule } from '@platform/service';
 import { AgentsConfig } from './agents.config';
+import { agentEntities, agentProviders, AgentsGrpcController, AgentsSessionsTurns1765000001000 } from './agents/agent-providers';
 import { AGENTS_SCHEMA, INFERENCE, INFERENCE_CLIENT } from './agents.tokens';
 import { MemoryBanksSchema1765000000900 } from './migrations/1765000000900-memory-banks-schema';
 import { MemoryBankDocumentEntity } from './memory-banks/memory-bank-document.entity';
@@ -23,13 +24,13 @@ import { retrievalProviders } from './retrieval/retrieval-providers';
       config: AgentsConfig,
       database: {
         schema: AGENTS_SCHEMA,
-        entities: [MemoryBankEntity, MemoryBankDocumentEntity, ...retrievalEntities(AGENTS_SCHEMA)],
-        migrations: [retrievalMigration(AGENTS_SCHEMA), MemoryBanksSchema1765000000900],
+        entities: [MemoryBankEntity, MemoryBankDocumentEntity, ...retrievalEntities(AGENTS_SCHEMA), ...agentEntities],
+        migrations: [retrievalMigration(AGENTS_SCHEMA), MemoryBanksSchema1765000000900, AgentsSessionsTurns1765000001000],
       },
       objectStore: true,
     }),
   ],
-  controllers: [MemoryBanksGrpcController],
+  controllers: [MemoryBanksGrpcController, AgentsGrpcController],
   providers: [
     grpcClient(INFERENCE_CLIENT, 'inference', { deadline: 'long' }),
     {
@@ -39,6 +40,7 @@ import { retrievalProviders } from './retrieval/retrieval-providers';
     },
     ...retrievalProviders,
     ...memoryBankProviders,
+    ...agentProviders,
   ],
 })
 export class AgentsModule {}

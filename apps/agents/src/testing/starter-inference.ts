@@ -17,9 +17,10 @@ export interface StarterInference {
 /**
  * The real inference path memory banks use: the engine server (apps/engine-server) serving the starter model
  * (models/starter, 128-dimensional embeddings, 256-token context) behind the inference service (apps/inference),
- * each its own process as the launcher runs them.
+ * each its own process as the launcher runs them. `model` serves another model directory instead (the turns spec
+ * needs a context longer than the starter's 256 tokens to hold a tool prompt).
  */
-export async function startStarterInference(): Promise<StarterInference> {
+export async function startStarterInference(model = { dir: join(ROOT, 'models/starter'), name: STARTER_MODEL }): Promise<StarterInference> {
   const enginePort = await freePort();
   const engine = spawn(process.execPath, ['-r', '@swc-node/register', join(ROOT, 'apps/engine-server/src/main.ts')], {
     cwd: ROOT,
@@ -27,7 +28,7 @@ export async function startStarterInference(): Promise<StarterInference> {
       ...process.env,
       SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
       PLATFORM_ENGINE_PORT: String(enginePort),
-      PLATFORM_ENGINE_MODELS: `${join(ROOT, 'models/starter')}:${STARTER_MODEL}`,
+      PLATFORM_ENGINE_MODELS: `${model.dir}:${model.name}`,
       PLATFORM_ENGINE_THREADS: '1',
       PLATFORM_ENGINE_LOG_LEVEL: 'warn',
     },
