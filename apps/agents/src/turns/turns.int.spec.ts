@@ -334,6 +334,27 @@ describe('agents and turns on PostgreSQL and the real inference service over the
     expect(other.turn.response_message.tool_calls).toHaveLength(1);
   });
 
+  it('continues a session longer than the model’s context: the oldest turns are dropped, the turns stored', async () => {
+    await createAgent('chatty');
+    // Each message is about half of the 1,024-token context: from the second turn on, the first no longer fits.
+    const long = (n: number) => `Turn ${n}: ${'pelicans nest on islands and migrate every spring. '.repeat(12)}`;
+    for (let n = 1; n <= 3; n++) {
+      const { turn } = await execute('chatty', [user(long(n))], 'long');
+      expect(stepTypes(turn)).toEqual(['model_inference']);
+    }
+    const stored = await sql<{ n: number }>(
+      `SELECT count(*)::int AS n FROM agents.agent_turns t JOIN agents.agent_sessions s ON s.id = t.session_id
+       JOIN agents.agents a ON a.id = s.agent_id WHERE a.project_id = $1 AND a.agent_uuid = 'chatty' AND s.name = 'long'`,
+      [projectId],
+    );
+    expect(stored[0].n).toBe(3);
+    // One message beyond the whole context is a 400 naming messages, before any model call.
+    expect(await failure(execute('chatty', [user(long(9).repeat(4))], 'long'))).toMatchObject({
+      code: GrpcStatus.INVALID_ARGUMENT,
+      field: 'messages',
+    });
+  });
+
   it('ends the turn at an input shield violation without calling the model; clean input passes the shield step', async () => {
     await createAgent('shielded', { input_shields: [PII_SHIELD], output_shields: [] });
     const blocked = await execute('shielded', [user('Mail me at jane.doe@example.com please')]);
