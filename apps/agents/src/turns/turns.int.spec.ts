@@ -370,6 +370,20 @@ describe('agents and turns on PostgreSQL and the real inference service over the
     expect(clean.turn.steps[0]).not.toHaveProperty('violation');
   });
 
+  it('runs a tool’s output shields on its response: personal data a tool printed ends the turn with the violation', async () => {
+    await createAgent('leaky', {
+      available_tools: [{ ...forcedTool('code_interpreter', 'code', 'print("mail jane.doe@example.com")'), output_shields: [PII_SHIELD] }],
+      executable_tools: ['code_interpreter'],
+    });
+    const { chunks, turn } = await execute('leaky', [user('Print the address.')]);
+    expect(stepTypes(turn)).toEqual(['model_inference', 'tool_execution', 'safety_filtering']);
+    expect(turn.steps[2]).toMatchObject({
+      violation: { violation_type: 'pii', details: expect.stringContaining("the tool's response") as string },
+    });
+    expect(outline(chunks).at(-1)).toBe('step_end:safety_filtering:violation');
+    expect(turn.response_message.content).toMatch(/personal data/);
+  });
+
   it('retrieves from the agent’s memory banks into a memory_retrieval step citing the documents', async () => {
     const doc = (uuid: string, text: string) => ({
       uuid,
