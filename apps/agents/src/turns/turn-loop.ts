@@ -1,9 +1,9 @@
 import { PlatformError } from '@platform/common';
 import type { inferenceV1 } from '@platform/contracts';
-import type { AgentDefinition, AgentTool } from '../agents/agent-definition';
+import type { AgentDefinition } from '../agents/agent-definition';
 import type { ShieldSpec } from '../agents/shield-config';
 import { citedContext, MEMORY_TOP_K, type MemoryHit, type MemorySearch } from '../tools/memory-tool';
-import type { ExecutableTool } from '../tools/tool-types';
+import { toolError, type ExecutableTool } from '../tools/tool-types';
 import { toChatMessage, toolArguments } from './chat-messages';
 import { assistantMessage, textOf } from './draft-messages';
 import { fitPrompt } from './context-fit';
@@ -230,7 +230,12 @@ export async function* runTurn(input: TurnInput, deps: TurnDeps, signal: AbortSi
       gatherer.add(choice.message?.toolCalls ?? []);
       if (choice.stop) stop = draftStopReason(choice.stop);
     }
-    const calls = gatherer.all().map((c, i): GatheredCall => ({ ...c, id: `call_${input.turnSeq}_${step}_${i}` }));
+    // Arguments cut short (the answer's token budget ran out) are kept as valid JSON, so the history stays sendable.
+    const calls = gatherer.all().map((c, i): GatheredCall => ({
+      ...c,
+      id: `call_${input.turnSeq}_${step}_${i}`,
+      arguments: JSON.stringify(toolArguments(c.arguments)),
+    }));
     for (const c of calls) yield chunk('step_progress', uuid, 'model_inference', { tool_call: draftCall(c) });
     steps.push({ step_type: 'model_inference', uuid, text });
     yield chunk('step_end', uuid, 'model_inference', { stop_reason: stop });
@@ -243,8 +248,9 @@ export async function* runTurn(input: TurnInput, deps: TurnDeps, signal: AbortSi
     conversation.push({ role: 'assistant', content: text, toolCalls: calls });
     added.push({ role: 'assistant', content: text, toolCalls: calls });
 
-    const serverCalls = calls.filter((c) => deps.tools.has(c.name) && agent.tools.find((t) => t.name === c.name)?.builtin);
-    const clientCalls = calls.filter((c) => !serverCalls.includes(c));
+    // A custom tool of the agent is the client's; anything else is answered here (a name the agent lacks, as an error).
+    const clientCalls = calls.filter((c) => agent.tools.some((t) => t.name === c.name && !t.builtin));
+    const serverCalls = calls.filter((c) => !clientCalls.includes(c));
     if (serverCalls.length) {
       const violation = yield* executeTools(serverCalls);
       if (violation) return blocked(violation);
@@ -264,8 +270,7 @@ export async function* runTurn(input: TurnInput, deps: TurnDeps, signal: AbortSi
   /** A tool_execution step: each call's input shields, the tool, its output shields; responses join the conversation. */
   async function* executeTools(calls: GatheredCall[]): AsyncGenerator<StreamChunk, Violation | undefined> {
     for (const c of calls) {
-      const tool = agent.tools.find((t) => t.name === c.name) as AgentTool;
-      const violation = yield* shieldStep(tool.inputShields, c.arguments, 'tool_input');
+      const violation = yield* shieldStep(agent.tools.find((t) => t.name === c.name)?.inputShields ?? [], c.arguments, 'tool_input');
       if (violation) return violation;
     }
     const uuid = deps.newId();
@@ -274,11 +279,10 @@ export async function* runTurn(input: TurnInput, deps: TurnDeps, signal: AbortSi
     const outputs: string[] = [];
     for (const c of calls) {
       yield chunk('step_progress', uuid, 'tool_execution', { tool_call: draftCall(c) });
-      const outcome = await (deps.tools.get(c.name) as ExecutableTool).run(toolArguments(c.arguments), {
-        projectId: input.projectId,
-        memoryBankUuids: agent.memoryBankUuids,
-        signal,
-      });
+      const tool = agent.tools.some((t) => t.name === c.name) ? deps.tools.get(c.name) : undefined;
+      const outcome = tool
+        ? await tool.run(toolArguments(c.arguments), { projectId: input.projectId, memoryBankUuids: agent.memoryBankUuids, signal })
+        : toolError(`the agent has no tool named ${JSON.stringify(c.name)}`);
       const response = { tool_name: c.name, content: outcome.content };
       responses.push(response);
       outputs.push(outcome.content);
@@ -290,8 +294,7 @@ export async function* runTurn(input: TurnInput, deps: TurnDeps, signal: AbortSi
     steps.push({ step_type: 'tool_execution', uuid, tool_calls: calls.map(draftCall), tool_responses: responses });
     yield chunk('step_end', uuid, 'tool_execution');
     for (const [i, c] of calls.entries()) {
-      const tool = agent.tools.find((t) => t.name === c.name) as AgentTool;
-      const violation = yield* shieldStep(tool.outputShields, outputs[i], 'tool_output');
+      const violation = yield* shieldStep(agent.tools.find((t) => t.name === c.name)?.outputShields ?? [], outputs[i], 'tool_output');
       if (violation) return violation;
     }
     return undefined;

@@ -420,14 +420,15 @@ describe('agents and turns on PostgreSQL and the real inference service over the
     expect(chunks.filter((c) => c.retrieved_document).map((c) => c.retrieved_document?.uuid)).toEqual(step.documents.map((d) => d.uuid));
   });
 
-  it('ends a turn whose model is still calling tools at the step limit with a step saying so (the loop over the real inference path)', async () => {
+  /** runTurn itself over the real inference service (limits the service's configuration does not have). */
+  async function runDirect(tools: object[], limits: { maxSteps: number; maxTokens: number }) {
     const inferenceClient = connectGrpcService<inferenceV1.InferenceServiceClient>('inference', inferenceV1.INFERENCE_SERVICE_NAME, {
       url: inference.grpcUrl,
       deadline: 'long',
     });
     try {
-      const agent = parseAgentDefinition(agentJson('loop', { available_tools: [forcedTool('math', 'expression', '1 + 1')] }), MODEL);
-      const tools = builtinTools({
+      const agent = parseAgentDefinition(agentJson('direct', { available_tools: tools }), MODEL);
+      const builtins = builtinTools({
         memory: { search: () => Promise.resolve([]) },
         sandbox: { limits: DEFAULT_SANDBOX_LIMITS, programs: DEFAULT_SANDBOX_PROGRAMS },
       });
@@ -436,9 +437,9 @@ describe('agents and turns on PostgreSQL and the real inference service over the
         { projectId, agent, history: [], pending: [], messages: [user('1 + 1?') as never], turnSeq: 1 },
         {
           model: grpcModelPort(inferenceClient.service),
-          tools,
+          tools: builtins,
           memory: { search: () => Promise.resolve([]) },
-          limits: { maxSteps: 1, maxTokens: 200 },
+          limits,
           newId: () => `s${++n}`,
         },
         new AbortController().signal,
@@ -449,16 +450,30 @@ describe('agents and turns on PostgreSQL and the real inference service over the
         chunks.push(next.value);
         next = await gen.next();
       }
-      expect(next.value.status).toBe('step_limit');
-      expect(stepTypes(next.value.turn)).toEqual(['model_inference', 'tool_execution', 'model_inference']);
-      expect(next.value.turn.response_message.content).toBe(STEP_LIMIT_TEXT(1));
-      expect(chunks.slice(-3).map((c) => [c.event_type, c.response_text_delta ?? c.stop_reason])).toEqual([
-        ['step_start', undefined],
-        ['step_progress', STEP_LIMIT_TEXT(1)],
-        ['step_end', 'not_stopped'],
-      ]);
+      return { chunks, result: next.value };
     } finally {
       inferenceClient.close();
     }
+  }
+
+  it('ends a turn whose model is still calling tools at the step limit with a step saying so (the loop over the real inference path)', async () => {
+    const { chunks, result } = await runDirect([forcedTool('math', 'expression', '1 + 1')], { maxSteps: 1, maxTokens: 200 });
+    expect(result.status).toBe('step_limit');
+    expect(stepTypes(result.turn)).toEqual(['model_inference', 'tool_execution', 'model_inference']);
+    expect(result.turn.response_message.content).toBe(STEP_LIMIT_TEXT(1));
+    expect(chunks.slice(-3).map((c) => [c.event_type, c.response_text_delta ?? c.stop_reason])).toEqual([
+      ['step_start', undefined],
+      ['step_progress', STEP_LIMIT_TEXT(1)],
+      ['step_end', 'not_stopped'],
+    ]);
+  });
+
+  it('answers a call cut short by the token budget with the tool’s error and continues (its arguments stay valid JSON)', async () => {
+    const { result } = await runDirect([forcedTool('math', 'expression', '2 + 3 * 4')], { maxSteps: 2, maxTokens: 40 });
+    expect(stepTypes(result.turn)).toEqual(['model_inference', 'tool_execution', 'model_inference']);
+    expect(result.turn.steps[1]).toMatchObject({
+      tool_responses: [{ tool_name: 'math', content: 'the expression argument must be a non-empty string' }],
+    });
+    expect(result.status).toBe('completed');
   });
 });
