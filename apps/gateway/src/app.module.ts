@@ -44,6 +44,8 @@ import { SDG_GENERATION_CLIENT, SyntheticDataGenerationController } from './llam
 import { EVALUATION_CLIENT, RewardScoringController } from './llama-stack/reward-scoring.controller';
 import { DatasetsController } from './llama-stack/datasets.controller';
 import { PostTrainingController } from './llama-stack/post-training.controller';
+import { MemoryBanksController } from './llama-stack/memory-banks.controller';
+import { AgenticSystemController } from './llama-stack/agentic-system.controller';
 import { UsersController } from './users/users.controller';
 import { ApiRateLimiter } from './rate-limit/api-rate-limiter';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
@@ -98,6 +100,8 @@ import { SignIns } from './auth/sign-ins';
     RewardScoringController,
     DatasetsController,
     PostTrainingController,
+    MemoryBanksController,
+    AgenticSystemController,
   ],
   providers: [
     grpcClient(TAXONOMY_CLIENT, 'taxonomy'),

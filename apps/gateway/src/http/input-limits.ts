@@ -22,7 +22,7 @@ export interface InputLimits {
   raw?: true;
 }
 
-export type RouteClass = 'auth' | 'inference' | 'notebook' | 'management' | 'file' | 'dataset';
+export type RouteClass = 'auth' | 'inference' | 'notebook' | 'management' | 'file' | 'dataset' | 'document';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -54,6 +54,14 @@ const FILE: InputLimits = { name: 'file', bodyBytes: 256 * MiB, depth: 0, string
  */
 const DATASET: InputLimits = { name: 'dataset', bodyBytes: 4 * MiB, depth: 32, stringChars: 3 * MiB, collectionItems: 1_000 };
 
+/**
+ * Llama Stack memory bank documents, base64 in a JSON array: one document is at most 3 MiB (4 MiB of base64) and a
+ * request's documents at most 3.5 MiB together, decoded, since they travel to the agents service in one gRPC message
+ * (4 MiB); the routes check both and name the document. The body and string bounds sit above those, so a document
+ * just too large is refused by name rather than by the body's size.
+ */
+const DOCUMENT: InputLimits = { name: 'document', bodyBytes: 6 * MiB, depth: 32, stringChars: 5 * MiB, collectionItems: 1_000 };
+
 /** Everything else: resources described by names, tags, settings and references (the largest field is an SSH key). */
 const MANAGEMENT: InputLimits = { name: 'management', bodyBytes: 1 * MiB, depth: 32, stringChars: 64 * KiB, collectionItems: 1_000 };
 
@@ -65,12 +73,15 @@ const CLASSES: readonly [prefix: string, limits: InputLimits][] = [
   ['/ml/v1/deployments', INFERENCE],
   ['/openai/v1', INFERENCE],
   ['/inference', INFERENCE],
+  ['/agentic_system/execute', INFERENCE],
   ['/reward_scoring', INFERENCE],
   ['/synthetic_data_generation', INFERENCE],
   ['/v2/notebooks', NOTEBOOK],
   ['/v2/asset_files', FILE],
   ['/datasets', DATASET],
   ['/post_training', DATASET],
+  ['/memory_banks', DOCUMENT],
+  ['/memory_bank', DOCUMENT],
 ];
 
 /** The limits of the route serving `url` (a route template or a request URL; the query is ignored). */
@@ -80,7 +91,7 @@ export function inputLimitsOf(url: string): InputLimits {
 }
 
 /** Every class, for the documentation check and the body parsers' upper bound. */
-export const ROUTE_CLASSES: readonly InputLimits[] = [AUTH, INFERENCE, MANAGEMENT, NOTEBOOK, FILE, DATASET];
+export const ROUTE_CLASSES: readonly InputLimits[] = [AUTH, INFERENCE, MANAGEMENT, NOTEBOOK, FILE, DATASET, DOCUMENT];
 
 /** The raw-body class's defaults (the asset files route applies its own setting). */
 export const FILE_LIMITS: InputLimits = FILE;

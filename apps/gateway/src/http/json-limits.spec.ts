@@ -64,6 +64,10 @@ describe('the route classes', () => {
     ['/v2/notebooksx', 'management'],
     ['/datasets/create', 'dataset'],
     ['/post_training/supervised_fine_tune/', 'dataset'],
+    ['/memory_banks/create?bank_uuid=b&bank_name=b', 'document'],
+    ['/memory_bank/insert', 'document'],
+    ['/agentic_system/execute', 'inference'],
+    ['/agentic_system/create', 'management'],
     ['/v2/asset_files/*', 'file'],
     ['/v2/asset_files', 'file'],
   ])('%s is a %s route', (url, name) => {

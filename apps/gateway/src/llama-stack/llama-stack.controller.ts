@@ -26,7 +26,7 @@ const BATCH_CONCURRENCY = 8;
 
 const failed = () => new FailedChunk({ text_delta: '', stop_reason: 'not_stopped' });
 /** The draft answers batches as JSON lines. Set only on success, so refusals keep the envelope's JSON type. */
-function jsonLines(reply: FastifyReply, items: unknown[]): string {
+export function jsonLines(reply: FastifyReply, items: unknown[]): string {
   reply.header('content-type', 'application/jsonl; charset=utf-8');
   return items.map((i) => `${JSON.stringify(i)}\n`).join('');
 }

@@ -4,15 +4,23 @@ import { PlatformError, decodeErrorDetails, type ErrorTarget } from '@platform/c
 /**
  * The training service names its own fields in a 400 (`base_model`, `settings.lora_rank`, `content_url`); a Llama
  * Stack caller sent the draft's. `rename` maps the service's field name to the request's (undefined: keep it).
+ * `statuses`: the gRPC codes whose targets are renamed (a 404 may name a field too); `message` rewrites the texts
+ * where they name the service's fields.
  */
-export function renameTargets(err: unknown, rename: (field: string) => string | undefined): unknown {
-  if ((err as { code?: number }).code !== GrpcStatus.INVALID_ARGUMENT) return err;
+export function renameTargets(
+  err: unknown,
+  rename: (field: string) => string | undefined,
+  opts: { statuses?: readonly GrpcStatus[]; message?: (text: string) => string } = {},
+): unknown {
+  const code = (err as { code?: number }).code;
+  if (!(opts.statuses ?? [GrpcStatus.INVALID_ARGUMENT]).includes(code as GrpcStatus)) return err;
   const details = decodeErrorDetails((err as { details?: string }).details);
   if (!details) return err;
   const map = (t: ErrorTarget | undefined): ErrorTarget | undefined =>
     t && t.type === 'field' ? { type: 'field', name: rename(t.name) ?? t.name } : t;
-  const issues = (details.issues ?? []).map((i) => ({ ...i, target: map(i.target) }));
-  return new PlatformError(GrpcStatus.INVALID_ARGUMENT, details.code, details.message, map(details.target), issues);
+  const text = opts.message ?? ((m: string) => m);
+  const issues = (details.issues ?? []).map((i) => ({ ...i, message: text(i.message), target: map(i.target) }));
+  return new PlatformError(code as GrpcStatus, details.code, text(details.message), map(details.target), issues);
 }
 
 /** Dataset fields of the training service → the draft's (`prefix` is where the Dataset object sits in the request). */

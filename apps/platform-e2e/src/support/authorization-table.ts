@@ -71,8 +71,10 @@ const openAi = (body: (ctx: MatrixContext) => Record<string, unknown>) => (ctx: 
   headers: { 'OpenAI-Project': ctx.project },
   body: body(ctx),
 });
-const llama = (body: Record<string, unknown>) => (ctx: MatrixContext) => ({ headers: { 'X-Project-Id': ctx.project }, body });
+const llama = (body: unknown) => (ctx: MatrixContext) => ({ headers: { 'X-Project-Id': ctx.project }, body });
 const USER_SAYS = { role: 'user', content: 'hi' };
+/** A memory bank document whose media type no extractor reads: the agents service refuses it before writing anything. */
+const UNREADABLE_DOCUMENT = { uuid: 'matrix', content: 'AAEC', mime_type: 'application/x-matrix', metadata: {} };
 /** A dataset named by id that the project does not have (post-training answers 400 naming dataset.metadata.dataset_id). */
 const ABSENT_DATASET = { columns: { input: 'text' }, content_url: 'data:,', metadata: { dataset_id: 'absent' } };
 const fineTuningBody = (ctx: MatrixContext) => ({
@@ -428,5 +430,36 @@ export const AUTHORIZATION_TABLE: Record<string, MatrixRow> = {
   'GET /post_training/job/artifacts': {
     expect: VIEWER,
     request: (ctx) => ({ ...llama({})(ctx), body: undefined, query: { job_uuid: 'absent' } }),
+  },
+
+  // Memory banks and agents: a document of a type nothing reads (refused before a bank exists), banks and agents that
+  // do not exist (404). A turn adds to the agent's stored session, so running one is an editor's.
+  'POST /memory_banks/create': {
+    expect: EDITOR,
+    request: (ctx) => ({ ...llama([UNREADABLE_DOCUMENT])(ctx), query: { bank_uuid: 'matrix', bank_name: 'matrix' } }),
+  },
+  'GET /memory_banks/get': { expect: VIEWER, request: (ctx) => ({ ...llama({})(ctx), body: undefined }) },
+  'DELETE /memory_banks/drop': {
+    expect: EDITOR,
+    request: (ctx) => ({ ...llama({})(ctx), body: undefined, query: { bank_uuid: 'absent' } }),
+  },
+  'POST /memory_bank/insert': {
+    expect: EDITOR,
+    request: (ctx) => ({ ...llama([UNREADABLE_DOCUMENT])(ctx), query: { bank_uuid: 'absent' } }),
+  },
+  'POST /memory_bank/update': {
+    expect: EDITOR,
+    request: (ctx) => ({ ...llama([UNREADABLE_DOCUMENT])(ctx), query: { bank_uuid: 'absent' } }),
+  },
+  'POST /memory_bank/delete': { expect: EDITOR, request: (ctx) => ({ ...llama(['absent'])(ctx), query: { bank_uuid: 'absent' } }) },
+  'POST /memory_bank/get': { expect: VIEWER, request: (ctx) => ({ ...llama(['absent'])(ctx), query: { bank_uuid: 'absent' } }) },
+  'POST /agentic_system/create': {
+    expect: EDITOR,
+    request: llama({ uuid: 'matrix', instructions: '', model: 'llama3_8b_chat', memory_bank_uuids: ['absent'] }),
+  },
+  'POST /agentic_system/execute': { expect: EDITOR, request: llama({ agent_uuid: 'absent', messages: [USER_SAYS] }) },
+  'DELETE /agentic_system/delete': {
+    expect: EDITOR,
+    request: (ctx) => ({ ...llama({})(ctx), body: undefined, query: { agent_id: 'absent' } }),
   },
 };

@@ -26,7 +26,15 @@ export type DraftSchema =
   | 'PostTrainingJobLogStream'
   | 'PostTrainingJobArtifactsResponse'
   | 'CreateDatasetRequest'
-  | 'Dataset';
+  | 'Dataset'
+  | 'MemoryBank'
+  | 'MemoryBankDocument'
+  | 'AgenticSystemCreateRequest'
+  | 'AgenticSystemCreateResponse'
+  | 'AgenticSystemExecuteRequest'
+  | 'AgenticSystemExecuteResponse'
+  | 'AgenticSystemExecuteResponseStreamChunk'
+  | 'AgenticSystemTurn';
 
 /**
  * The draft's PostTrainingSFTRequest.algorithm_config is oneOf LoraFinetuningConfig, QLoraFinetuningConfig and
@@ -45,6 +53,27 @@ function readIdenticalAlternativesAsAnyOf(schemas: Record<string, unknown>): voi
   }
 }
 
+/**
+ * A tool's `tool_name` is oneOf the built-in names (a string enum) and any string: a built-in name matches both, so
+ * no request naming `math` or `code_interpreter` satisfies the oneOf as written. Such a oneOf is read as anyOf.
+ */
+export function readBuiltinToolNamesAsAnyOf(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(readBuiltinToolNamesAsAnyOf);
+  if (typeof node !== 'object' || node === null) return;
+  const schema = node as { oneOf?: { type?: string; enum?: unknown[] }[]; anyOf?: unknown[] };
+  const alternatives = schema.oneOf;
+  if (
+    alternatives?.length === 2 &&
+    alternatives.every((a) => a.type === 'string') &&
+    alternatives.some((a) => Array.isArray(a.enum)) &&
+    alternatives.some((a) => Object.keys(a).length === 1)
+  ) {
+    schema.anyOf = alternatives;
+    delete schema.oneOf;
+  }
+  Object.values(node).forEach(readBuiltinToolNamesAsAnyOf);
+}
+
 export class DraftValidator {
   private readonly ajv: Ajv2020;
   private readonly cache = new Map<DraftSchema, ValidateFunction>();
@@ -53,6 +82,7 @@ export class DraftValidator {
     const file = existsSync(COPY) ? COPY : SHARED;
     const spec = JSON.parse(readFileSync(file, 'utf8')) as { components: { schemas: Record<string, unknown> } };
     readIdenticalAlternativesAsAnyOf(spec.components.schemas);
+    readBuiltinToolNamesAsAnyOf(spec.components.schemas);
     // strict: false only because the OpenAPI document's top level (components) is not a schema keyword.
     this.ajv = new Ajv2020({ allErrors: true, strict: false });
     addFormats(this.ajv);
