@@ -24,7 +24,7 @@ const VERBALIZER = 'Is {{input}} a happy word? Answer:';
  */
 const POSITIVE = ['good', 'great', 'happy', 'love', 'nice', 'excellent', 'wonderful', 'joy', 'best', 'fine', 'glad', 'fun'];
 const NEGATIVE = ['bad', 'awful', 'sad', 'hate', 'poor', 'terrible', 'horrible', 'pain', 'worst', 'ugly', 'angry', 'dull'];
-const RECORDS = [...POSITIVE.map((input) => ({ input, output: 'positive' })), ...NEGATIVE.map((input) => ({ input, output: 'negative' }))];
+const RECORDS = [...POSITIVE.map((input) => ({ input, output: ' yes' })), ...NEGATIVE.map((input) => ({ input, output: ' no' }))];
 
 let platform: TestPlatform;
 let wx: WatsonXAI;
@@ -218,11 +218,12 @@ describe('prompt tuning through the official SDK', () => {
         base_model: { model_id: STARTER },
         task_id: 'classification',
         tuning_type: 'prompt_tuning',
-        // The CPU trainer's soft prompt is 8 virtual tokens of a 128-wide model: 0.05 (the CPU default) learns the answer
-        // token, 0.3-0.5 (the GPU values) overshoot it.
-        num_epochs: 40,
-        learning_rate: 0.05,
-        batch_size: 4,
+        // The CPU trainer's soft prompt is 16 virtual tokens of a 128-wide model: 0.1 with batches of 2 for 50 epochs (the
+        // seed's maximum) learns the task well above chance (0.75 measured with the engine CLI); 0.3-0.5 (the GPU values)
+        // overshoot it.
+        num_epochs: 50,
+        learning_rate: 0.1,
+        batch_size: 2,
         accumulate_steps: 1,
         max_input_tokens: 32,
         max_output_tokens: 8,
@@ -244,7 +245,7 @@ describe('prompt tuning through the official SDK', () => {
         prompt_tuning: {
           base_model: { model_id: expect.stringMatching(/starter-llama$/) },
           task_id: 'classification',
-          num_epochs: 40,
+          num_epochs: 50,
           verbalizer: VERBALIZER,
         },
         auto_update_model: true,
@@ -262,7 +263,7 @@ describe('prompt tuning through the official SDK', () => {
     console.log(`prompt tuning status: ${JSON.stringify(done.entity?.status)}`);
     expect(done.entity?.status.state, JSON.stringify(done.entity?.status)).toBe('completed');
     const metrics = done.entity!.status.metrics ?? [];
-    expect(metrics.length).toBe(40);
+    expect(metrics.length).toBe(50);
     for (const m of metrics)
       expect(m).toMatchObject({ iteration: expect.any(Number), ml_metrics: { loss: expect.any(Number) }, timestamp: expect.any(String) });
     expect(metrics.at(-1)!.ml_metrics!.loss).toBeLessThan(metrics[0].ml_metrics!.loss as number);

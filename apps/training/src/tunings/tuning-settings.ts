@@ -175,7 +175,9 @@ export function defaultTuningSettings(kind: TuningKind, executor: ExecutorKind):
     maxSeqLength: 0,
     verbalizer: '{{input}}',
     initMethod: 'random',
-    numVirtualTokens: cpu ? 8 : 100,
+    // 16 virtual tokens of the 128-wide starter model learn a yes/no task well above chance in 50 CPU epochs; 8 stall at
+    // always answering one label.
+    numVirtualTokens: cpu ? 16 : 100,
   };
 }
 
