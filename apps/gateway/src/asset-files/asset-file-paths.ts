@@ -1,5 +1,5 @@
 import { PlatformError, containerStoragePrefix, storageKey, storagePathProblem, type StorageContainer } from '@platform/common';
-import type { ResourceContainer } from '../deployments/resource-container';
+import type { ResourceContainer } from '../access/resource-container';
 
 /** The container of a watsonx route as the storage helpers name it. */
 export function storageContainerOf(c: ResourceContainer): StorageContainer {

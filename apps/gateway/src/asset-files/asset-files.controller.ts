@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Inject, Param, Put, Query, Req, Res, StreamableFile, applyDecorators } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Param, Put, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AssetFileJson, AssetFileListJson } from '@platform/api-types';
@@ -7,7 +7,7 @@ import { type ObjectStore } from '@platform/object-store';
 import { OBJECT_STORE } from '@platform/service';
 import { ContainerAccessService } from '../access/container-access.service';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
-import { resourceContainer } from '../deployments/resource-container';
+import { IN_CONTAINER, resourceContainer } from '../access/resource-container';
 import { GatewayConfig } from '../gateway.config';
 import { BodyTooLargeError } from '../http/body-parsers';
 import { FILE_LIMITS } from '../http/input-limits';
@@ -15,8 +15,6 @@ import { PUBLIC_URL } from '../http/public-url';
 import { rawBodyOf, sentContentType } from '../http/raw-body';
 import { ByteLimitError, byteLimit } from './byte-limit';
 import { assetFileKey, assetListPrefix, pathToken, storageContainerOf, tokenPath } from './asset-file-paths';
-
-const IN_CONTAINER = applyDecorators(ApiQuery({ name: 'project_id', required: false }), ApiQuery({ name: 'space_id', required: false }));
 
 /**
  * Files in a project's or space's storage (`projects/<id>/assets/<path>` in the platform bucket, what `container`

@@ -11,7 +11,6 @@ import {
   Post,
   Query,
   Res,
-  applyDecorators,
   type OnModuleInit,
 } from '@nestjs/common';
 import type { ClientGrpc } from '@nestjs/microservices';
@@ -26,16 +25,9 @@ import { requireVersion } from '../inference/api-version';
 import { DEPLOYMENT_CLIENT } from './deployment-client';
 import { CreateDeploymentRequest, DeploymentPatchOperation } from './deployment.dto';
 import { deploymentView } from './deployment-view';
-import { resourceContainer } from './resource-container';
+import { IN_CONTAINER_VERSIONED, resourceContainer } from '../access/resource-container';
 
 const STATES = ['initializing', 'updating', 'ready', 'failed'];
-
-/** The query every route on one deployment reads: the API version and the project (or space) it lives in. */
-const IN_CONTAINER = applyDecorators(
-  ApiQuery({ name: 'version', required: true, example: '2024-05-31' }),
-  ApiQuery({ name: 'project_id', required: false }),
-  ApiQuery({ name: 'space_id', required: false }),
-);
 
 const json = (v: unknown): string => (v === undefined ? '' : JSON.stringify(v));
 
@@ -92,7 +84,7 @@ export class DeploymentsController implements OnModuleInit {
   }
 
   @Get()
-  @IN_CONTAINER
+  @IN_CONTAINER_VERSIONED
   @ApiQuery({ name: 'serving_name', required: false })
   @ApiQuery({ name: 'conflict', required: false, enum: ['true', 'false'], description: 'With serving_name: 204 if free, 409 if taken.' })
   @ApiQuery({ name: 'tag.value', required: false })
@@ -184,7 +176,7 @@ export class DeploymentsController implements OnModuleInit {
   }
 
   @Get(':deployment_id')
-  @IN_CONTAINER
+  @IN_CONTAINER_VERSIONED
   @ApiOperation({ summary: 'Get a deployment, its state and inference URLs' })
   async get(
     @Query('version') version: string | undefined,
@@ -201,7 +193,7 @@ export class DeploymentsController implements OnModuleInit {
 
   @Patch(':deployment_id')
   @HttpCode(202)
-  @IN_CONTAINER
+  @IN_CONTAINER_VERSIONED
   @ApiBody({ type: DeploymentPatchOperation, isArray: true })
   @ApiOperation({
     summary:
@@ -225,7 +217,7 @@ export class DeploymentsController implements OnModuleInit {
 
   @Delete(':deployment_id')
   @HttpCode(204)
-  @IN_CONTAINER
+  @IN_CONTAINER_VERSIONED
   @ApiOperation({ summary: 'Delete a deployment (editor role): its serving name is free at once, its replicas drain and stop' })
   async delete(
     @Query('version') version: string | undefined,

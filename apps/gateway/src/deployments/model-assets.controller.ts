@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, applyDecorators, type OnModuleInit } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, type OnModuleInit } from '@nestjs/common';
 import type { ClientGrpc } from '@nestjs/microservices';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { PlatformError, WATSONX_PAGE, pageLinks, pageRequest, unary } from '@platform/common';
@@ -10,13 +10,7 @@ import { requireVersion } from '../inference/api-version';
 import { DEPLOYMENT_CLIENT } from './deployment-client';
 import { CreateModelAssetRequest } from './model-asset.dto';
 import { modelAssetView } from './model-asset-view';
-import { resourceContainer } from './resource-container';
-
-const IN_CONTAINER = applyDecorators(
-  ApiQuery({ name: 'version', required: true, example: '2024-05-31' }),
-  ApiQuery({ name: 'project_id', required: false }),
-  ApiQuery({ name: 'space_id', required: false }),
-);
+import { IN_CONTAINER_VERSIONED, resourceContainer } from '../access/resource-container';
 
 /** `training.id`, or the deprecated `training_id`; both given must agree. */
 function trainingIdOf(body: CreateModelAssetRequest): string {
@@ -74,7 +68,7 @@ export class ModelAssetsController implements OnModuleInit {
   }
 
   @Get()
-  @IN_CONTAINER
+  @IN_CONTAINER_VERSIONED
   @ApiQuery({ name: 'tag.value', required: false })
   @ApiQuery({ name: 'search', required: false, description: 'Part of the name (case-insensitive).' })
   @ApiQuery({ name: 'start', required: false })
@@ -108,7 +102,7 @@ export class ModelAssetsController implements OnModuleInit {
   }
 
   @Get(':model_id')
-  @IN_CONTAINER
+  @IN_CONTAINER_VERSIONED
   @ApiQuery({ name: 'rev', required: false, description: 'Accepted for the SDK; assets have one revision.' })
   @ApiOperation({ summary: 'Get a model asset' })
   async get(
@@ -126,7 +120,7 @@ export class ModelAssetsController implements OnModuleInit {
 
   @Delete(':model_id')
   @HttpCode(204)
-  @IN_CONTAINER
+  @IN_CONTAINER_VERSIONED
   @ApiOperation({ summary: 'Delete a model asset (editor role); deployments of it must be deleted first' })
   async delete(
     @Query('version') version: string | undefined,

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, applyDecorators, type OnModuleInit } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, type OnModuleInit } from '@nestjs/common';
 import type { ClientGrpc } from '@nestjs/microservices';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import {
@@ -22,7 +22,7 @@ import { toHyperparameters } from '../models/hyperparameters.dto';
 import { CreateFineTuningRequest, type ObjectLocationDto } from './fine-tuning.dto';
 import { fineTuningView } from './fine-tuning-view';
 import { fineTuningSettings } from './fine-tuning-parameters.dto';
-import { resourceContainer } from '../deployments/resource-container';
+import { IN_CONTAINER_VERSIONED, resourceContainer } from '../access/resource-container';
 import { hardDeleteOf, stateFilterOf } from '../trainings/tuning-query';
 
 /** The kinds of job this surface shows: InstructLab jobs (type ilab) and fine tunings of records. */
@@ -44,13 +44,6 @@ export function dataIdOf(ref: ObjectLocationDto): string {
   }
   return id;
 }
-
-/** The query every fine-tuning route reads: the API version and the project (or space) it acts in. */
-const FINE_TUNING_QUERY = applyDecorators(
-  ApiQuery({ name: 'version', required: true, example: '2024-05-31' }),
-  ApiQuery({ name: 'project_id', required: false }),
-  ApiQuery({ name: 'space_id', required: false }),
-);
 
 /**
  * watsonx.ai fine tunings (what `createFineTuning`, `listFineTunings`, `getFineTuning` and `deleteFineTuning` of the
@@ -134,7 +127,7 @@ export class FineTuningsController implements OnModuleInit {
   }
 
   @Get()
-  @FINE_TUNING_QUERY
+  @IN_CONTAINER_VERSIONED
   @ApiQuery({ name: 'start', required: false })
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'total_count', required: false, enum: ['true', 'false'] })
@@ -173,7 +166,7 @@ export class FineTuningsController implements OnModuleInit {
   }
 
   @Get(':id')
-  @FINE_TUNING_QUERY
+  @IN_CONTAINER_VERSIONED
   @ApiOperation({ summary: 'Get a fine tuning' })
   async get(
     @Query('version') version: string | undefined,
@@ -190,7 +183,7 @@ export class FineTuningsController implements OnModuleInit {
 
   @Delete(':id')
   @HttpCode(204)
-  @FINE_TUNING_QUERY
+  @IN_CONTAINER_VERSIONED
   @ApiQuery({ name: 'hard_delete', required: false, enum: ['true', 'false'] })
   @ApiOperation({ summary: 'Cancel a fine tuning, or with hard_delete=true delete it and its objects' })
   async delete(
@@ -212,7 +205,7 @@ export class FineTuningsController implements OnModuleInit {
 
   @Post(':id/cancel')
   @HttpCode(200)
-  @FINE_TUNING_QUERY
+  @IN_CONTAINER_VERSIONED
   @ApiOperation({ summary: 'Cancel a queued or running fine tuning' })
   async cancel(
     @Query('version') version: string | undefined,

@@ -3,7 +3,7 @@ import { CONTAINER_ID, PlatformError, requireField, unary } from '@platform/comm
 import type { notebooksV1 } from '@platform/contracts';
 import type { ContainerAccessService } from '../access/container-access.service';
 import type { Principal } from '../auth/principal';
-import { resourceContainer, type ResourceContainer } from '../deployments/resource-container';
+import { resourceContainer, type ResourceContainer } from '../access/resource-container';
 import type { MemberRole } from '../identity/membership.entity';
 
 /** What a route on one notebook was given: the path id and, optionally, the container in the query. */

@@ -22,7 +22,7 @@ import { CONTAINER_ID, PlatformError, requireField, unary } from '@platform/comm
 import { notebooksV1 } from '@platform/contracts';
 import { ContainerAccessService } from '../access/container-access.service';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
-import { resourceContainer, type ResourceContainer } from '../deployments/resource-container';
+import { resourceContainer, type ResourceContainer } from '../access/resource-container';
 import { NOTEBOOK_CLIENT } from './notebook-client';
 import { notebookContainer, type NotebookRef } from './notebook-container';
 import {

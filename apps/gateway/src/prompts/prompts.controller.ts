@@ -1,25 +1,11 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Inject,
-  Param,
-  Patch,
-  Post,
-  Put,
-  Query,
-  applyDecorators,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, Query, type OnModuleInit } from '@nestjs/common';
 import type { ClientGrpc } from '@nestjs/microservices';
 import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { unary } from '@platform/common';
 import { promptsV1 } from '@platform/contracts';
 import { ContainerAccessService } from '../access/container-access.service';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
-import { resourceContainerAccess } from '../deployments/resource-container';
+import { IN_CONTAINER, resourceContainerAccess } from '../access/resource-container';
 import { PUBLIC_URL } from '../http/public-url';
 import type { MemberRole } from '../identity/membership.entity';
 import { ChatItemDto } from './prompt-fields.dto';
@@ -28,9 +14,6 @@ import { callerOf, chatItemsOf, flag, json, requirePathId } from './prompt-reque
 import { WX_PROMPT_QUERY, promptSearchFilter, promptSearchView } from './prompt-search';
 import { lockView, promptView } from './prompt-view';
 import { PROMPTS_CLIENT } from './prompts-client';
-
-/** The project or space every prompt route acts in (exactly one). */
-const IN_CONTAINER = applyDecorators(ApiQuery({ name: 'project_id', required: false }), ApiQuery({ name: 'space_id', required: false }));
 
 type Given = { project_id?: string; space_id?: string };
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, applyDecorators, type OnModuleInit } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, type OnModuleInit } from '@nestjs/common';
 import type { ClientGrpc } from '@nestjs/microservices';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { TrainingJson, TrainingListJson } from '@platform/api-types';
@@ -6,7 +6,7 @@ import { PlatformError, WATSONX_PAGE, pageLinks, pageRequest, unary } from '@pla
 import { trainingV1 } from '@platform/contracts';
 import { ContainerAccessService } from '../access/container-access.service';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
-import { resourceContainer } from '../deployments/resource-container';
+import { IN_CONTAINER_VERSIONED, resourceContainer } from '../access/resource-container';
 import { PUBLIC_URL } from '../http/public-url';
 import { requireVersion } from '../inference/api-version';
 import { TRAINING_CLIENT } from '../models/models.controller';
@@ -16,12 +16,6 @@ import { hardDeleteOf, stateFilterOf } from './tuning-query';
 
 /** The kinds of job this surface shows: a fine tuning or post-training job is not a training here. */
 const KINDS = ['prompt_tuning'];
-
-const IN_CONTAINER = applyDecorators(
-  ApiQuery({ name: 'version', required: true, example: '2024-05-31' }),
-  ApiQuery({ name: 'project_id', required: false }),
-  ApiQuery({ name: 'space_id', required: false }),
-);
 
 /**
  * watsonx.ai trainings (seed 001 `/ml/v4/trainings`; the SDK's createTraining, listTrainings, getTraining,
@@ -79,7 +73,7 @@ export class TrainingsController implements OnModuleInit {
   }
 
   @Get()
-  @IN_CONTAINER
+  @IN_CONTAINER_VERSIONED
   @ApiQuery({ name: 'start', required: false })
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'total_count', required: false, enum: ['true', 'false'] })
@@ -115,7 +109,7 @@ export class TrainingsController implements OnModuleInit {
   }
 
   @Get(':training_id')
-  @IN_CONTAINER
+  @IN_CONTAINER_VERSIONED
   @ApiOperation({ summary: 'Get a training: its status, per-epoch metrics and where its results are' })
   async get(
     @Query('version') version: string | undefined,
@@ -132,7 +126,7 @@ export class TrainingsController implements OnModuleInit {
 
   @Delete(':training_id')
   @HttpCode(204)
-  @IN_CONTAINER
+  @IN_CONTAINER_VERSIONED
   @ApiQuery({ name: 'hard_delete', required: false, enum: ['true', 'false'] })
   @ApiOperation({ summary: 'Cancel a training, or with hard_delete=true delete it (editor role); published results stay' })
   async delete(

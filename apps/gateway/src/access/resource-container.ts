@@ -1,7 +1,18 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiQuery } from '@nestjs/swagger';
 import { PlatformError } from '@platform/common';
-import type { ContainerAccessService } from '../access/container-access.service';
+import type { ContainerAccessService } from './container-access.service';
 import type { Principal } from '../auth/principal';
 import type { MemberRole } from '../identity/membership.entity';
+
+/** The OpenAPI query of a route acting in a project or a space (exactly one of them; see resourceContainer). */
+export const IN_CONTAINER = applyDecorators(
+  ApiQuery({ name: 'project_id', required: false }),
+  ApiQuery({ name: 'space_id', required: false }),
+);
+
+/** The same for the watsonx routes that also take the API version. */
+export const IN_CONTAINER_VERSIONED = applyDecorators(ApiQuery({ name: 'version', required: true, example: '2024-05-31' }), IN_CONTAINER);
 
 /** The project or space a watsonx resource route acts in, as the gRPC requests name it (the other one empty). */
 export interface ResourceContainer {
