@@ -34,14 +34,12 @@ export class SessionStore {
       [randomUUID(), agentId, name],
     );
     const session = await this.db.getRepository(AgentSessionEntity).findOneByOrFail({ agentId, name });
-    const turns = await this.db
-      .getRepository(AgentTurnEntity)
-      .find({
-        where: { sessionId: session.id },
-        order: { seq: 'DESC' },
-        take: MAX_HISTORY_TURNS,
-        select: { seq: true, status: true, messages: true },
-      });
+    const turns = await this.db.getRepository(AgentTurnEntity).find({
+      where: { sessionId: session.id },
+      order: { seq: 'DESC' },
+      take: MAX_HISTORY_TURNS,
+      select: { seq: true, status: true, messages: true },
+    });
     turns.reverse();
     const last = turns.at(-1);
     return {
