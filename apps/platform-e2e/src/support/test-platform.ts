@@ -100,7 +100,10 @@ export async function startTestPlatform(o: TestPlatformOptions = {}): Promise<Te
       ...o.env,
     },
   };
-  if (o.starterModel) options.engine = { port: await freePort(), models: `${join(WORKSPACE_ROOT, 'models/starter')}:${o.starterModel}` };
+  // Both given: one engine server serves the two models (e.g. the starter model's embeddings and the tiny model's
+  // longer context for tool prompts).
+  const engineModels: string[] = [];
+  if (o.starterModel) engineModels.push(`${join(WORKSPACE_ROOT, 'models/starter')}:${o.starterModel}`);
   if (o.engineModel) {
     const modelDir = join(dataDir, 'models', 'tiny');
     writeTinyModel(modelDir, E2E_TINY_MODEL);
@@ -108,16 +111,15 @@ export async function startTestPlatform(o: TestPlatformOptions = {}): Promise<Te
       const configPath = join(modelDir, 'config.json');
       writeFileSync(configPath, JSON.stringify({ ...JSON.parse(readFileSync(configPath, 'utf8')), ...o.engineModelConfig }));
     }
-    options.engine = { port: await freePort(), models: `${modelDir}:${o.engineModel}` };
-    if (o.extraBackends)
-      options.env = {
-        ...options.env,
-        PLATFORM_INFERENCE_BACKENDS: JSON.stringify(
-          [`http://127.0.0.1:${options.engine.port}`, ...o.extraBackends].map((url) => ({ url })),
-        ),
-        PLATFORM_INFERENCE_HEALTH_INTERVAL_MS: '200',
-      };
+    engineModels.push(`${modelDir}:${o.engineModel}`);
   }
+  if (engineModels.length) options.engine = { port: await freePort(), models: engineModels.join(',') };
+  if (o.engineModel && options.engine && o.extraBackends)
+    options.env = {
+      ...options.env,
+      PLATFORM_INFERENCE_BACKENDS: JSON.stringify([`http://127.0.0.1:${options.engine.port}`, ...o.extraBackends].map((url) => ({ url }))),
+      PLATFORM_INFERENCE_HEALTH_INTERVAL_MS: '200',
+    };
   let running: RunningPlatform = await startPlatform(options);
   const url = running.gatewayUrl;
   return {
