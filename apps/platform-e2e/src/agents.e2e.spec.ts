@@ -1,3 +1,4 @@
+import { readFileSync, readdirSync } from 'node:fs';
 import { loadRetrievalCorpus, recallAtK } from '@platform/retrieval/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envelopeOf, type ApiResponse } from './support/api';
@@ -34,6 +35,8 @@ beforeAll(async () => {
       // A forced tool call (its JSON) fits; the random model's answers stay short.
       PLATFORM_AGENTS_MAX_TOKENS: '160',
       PLATFORM_AGENTS_MAX_DOCUMENT_BYTES: String(SERVICE_MAX_DOCUMENT_BYTES),
+      // The cancel test's program sleeps longer than the default wall clock would let it.
+      PLATFORM_AGENTS_SANDBOX_WALL_MS: '120000',
     },
   });
   token = await platform.api.newUser('agent-builder');
@@ -153,6 +156,42 @@ const stepsOf = (turn: Turn, type: string) => turn.steps.filter((s) => s.step_ty
 const decoded = (d: MemoryBankDocument) => Buffer.from(d.content, 'base64').toString('utf8');
 
 const BANK = 'repository-docs';
+
+/** The sandbox's user (bubblewrap's --uid). */
+const SANDBOX_UID = '65534';
+
+/**
+ * Sandboxed processes (the sandbox's uid, inside a pid namespace of their own) whose ancestors include `rootPid`: this
+ * platform's agents service, not another test's sandboxes on the machine.
+ */
+function sandboxesUnder(rootPid: number): number[] {
+  const parent = new Map<number, number>();
+  const sandboxed: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let status: string;
+    try {
+      status = readFileSync(`/proc/${entry}/status`, 'utf8');
+    } catch {
+      continue;
+    }
+    parent.set(Number(entry), Number(/^PPid:\s+(\d+)/m.exec(status)?.[1] ?? 0));
+    const nspid = /^NSpid:\s+(.+)$/m.exec(status)?.[1].trim().split(/\s+/) ?? [];
+    if (/^Uid:\s+(\d+)/m.exec(status)?.[1] === SANDBOX_UID && nspid.length > 1) sandboxed.push(Number(entry));
+  }
+  return sandboxed.filter((pid) => {
+    for (let p = parent.get(pid); p; p = parent.get(p)) if (p === rootPid) return true;
+    return false;
+  });
+}
+
+async function until(what: string, condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 describe('memory banks', () => {
   it('creates a bank with the fixture corpus (create, then insert), lists it as JSON lines and reads documents back', async () => {
@@ -294,6 +333,41 @@ describe('agents', () => {
     expect(chunks.find((c) => c.tool_response_delta)?.tool_response_delta).toEqual({ tool_name: 'math', content: '14' });
     expect(chunks.filter((c) => c.event_type === 'step_end' && c.step_type === 'model_inference').every((c) => c.stop_reason)).toBe(true);
   }, 300_000);
+
+  it('cancels the turn when the client goes away, streamed or not: its sandboxed program is stopped', async () => {
+    const sleepSeconds = 90;
+    await createAgent('sleeper', {
+      available_tools: [forcedTool('code_interpreter', 'code', `import time; time.sleep(${sleepSeconds})`)],
+      executable_tools: ['code_interpreter'],
+    });
+    const agentsPid = platform.processes().find((p) => p.name === 'agents')?.child.pid as number;
+    for (const stream of [true, false]) {
+      const client = new AbortController();
+      const answered = fetch(`${platform.url}/agentic_system/execute`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'x-project-id': projectId, 'content-type': 'application/json' },
+        body: JSON.stringify({ agent_uuid: 'sleeper', messages: [user('Sleep.')], turn_history: [], stream }),
+        signal: client.signal,
+      })
+        .then((res) => res.text())
+        .catch((err: unknown) => err);
+      await until(
+        `the sandboxed program of a ${stream ? 'streamed' : 'non-streamed'} turn starts`,
+        () => sandboxesUnder(agentsPid).length > 0,
+        120_000,
+      );
+      const started = Date.now();
+      client.abort();
+      await until(
+        `the sandbox stops after the client of a ${stream ? 'streamed' : 'non-streamed'} turn went away`,
+        () => sandboxesUnder(agentsPid).length === 0,
+        60_000,
+      );
+      // Left alone it would have slept on; the bound is the program's own sleep, far above any teardown.
+      expect(Date.now() - started).toBeLessThan(sleepSeconds * 1000);
+      expect(await answered).toBeInstanceOf(Error);
+    }
+  }, 600_000);
 
   it('refuses unknown agents and banks with 404, and a definition the platform cannot run with 400 naming the field', async () => {
     const turn = { agent_uuid: 'absent', messages: [user('hi')], turn_history: [], stream: false };
