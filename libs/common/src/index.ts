@@ -25,3 +25,4 @@ export * from './config/settings';
 export * from './config/define-config';
 export * from './metrics/prometheus-gauges';
 export * from './storage/container-storage';
+export * from './llama-stack/tool-schema';

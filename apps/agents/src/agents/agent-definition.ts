@@ -1,7 +1,6 @@
-import { PlatformError } from '@platform/common';
+import { PlatformError, toolSchema } from '@platform/common';
 import { BUILTIN_TOOL_NAMES, isBuiltinTool } from '../tools/builtin-tools';
 import { parseShields, type ShieldSpec } from './shield-config';
-import { toolSchema } from './tool-schema';
 
 /** One of the agent's tools as the turn loop uses it. */
 export interface AgentTool {

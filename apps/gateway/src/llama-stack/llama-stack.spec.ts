@@ -5,7 +5,7 @@ import { ChatChunker, chatCompletionView, completionChunk, completionView, stopR
 import { LLAMA_STACK_STREAM, FailedChunk } from './llama-stack-stream';
 import type { DialogDto } from './llama-stack.dto';
 import { chatRequest, completionRequest } from './to-inference';
-import { toolSchema } from './tool-options';
+import { toolSchema } from '@platform/common';
 
 const target = { modelId: 'platform/tiny', projectId: 'p1' };
 const msg = (role: string, content: unknown, extra: object = {}) => ({ role, content, ...extra });

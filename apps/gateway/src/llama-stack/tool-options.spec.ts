@@ -3,7 +3,8 @@ import { ValidationPipe } from '@nestjs/common';
 import { PlatformError } from '@platform/common';
 import { describe, expect, it } from 'vitest';
 import { ChatCompletionRequestDto, type ToolDefinitionDto } from './llama-stack.dto';
-import { toolParameters, toolSchema } from './tool-options';
+import { toolSchema } from '@platform/common';
+import { toolParameters } from './tool-options';
 
 const weather: ToolDefinitionDto = {
   tool_name: 'get_weather',

@@ -1,4 +1,4 @@
-import { PlatformError } from '@platform/common';
+import { PlatformError } from '../errors/platform-error';
 
 /** Llama's parameter types (Python names in llama-models' examples, JSON Schema names elsewhere) as JSON Schema types. */
 const PARAM_TYPES: Readonly<Record<string, string>> = {
@@ -16,12 +16,21 @@ const PARAM_TYPES: Readonly<Record<string, string>> = {
   object: 'object',
 };
 
+interface ParamDefinition {
+  param_type?: unknown;
+  description?: unknown;
+  required?: unknown;
+  default?: unknown;
+}
+
 /**
- * A custom tool's draft parameters ({name: {param_type, description, required, default}}, `required` true unless
- * said otherwise, as llama-models' ToolParamDefinition) as the JSON Schema model servers take; a map that already
- * is a JSON Schema passes as is. The same reading as the gateway's Llama Stack chat route (tool-options.ts).
+ * The Llama Stack draft's tool parameters map a name to its definition ({param_type, description, required, default}, with
+ * `required` true unless said otherwise, as in llama-models' ToolParamDefinition); backends take a JSON schema, so
+ * they become one. A map that already is a JSON schema passes as is. Shared by the gateway's Llama Stack chat route and
+ * the agents service's tool definitions.
  */
-export function toolSchema(parameters: Record<string, unknown>, field: string): Record<string, unknown> {
+export function toolSchema(parameters: Record<string, unknown> | undefined, field = 'parameters'): Record<string, unknown> {
+  if (!parameters) return { type: 'object', properties: {} };
   if (parameters.type === 'object') return parameters;
   const properties: Record<string, unknown> = {};
   const required: string[] = [];
@@ -29,7 +38,7 @@ export function toolSchema(parameters: Record<string, unknown>, field: string): 
     const at = `${field}.${name}`;
     if (typeof def !== 'object' || def === null || Array.isArray(def))
       throw PlatformError.invalid(`${at} must be a parameter definition {param_type, description, required, default}.`, at);
-    const d = def as { param_type?: unknown; description?: unknown; required?: unknown; default?: unknown };
+    const d = def as ParamDefinition;
     const type = typeof d.param_type === 'string' ? PARAM_TYPES[d.param_type] : undefined;
     if (d.param_type !== undefined && !type)
       throw PlatformError.invalid(`${at}.param_type must be one of ${Object.keys(PARAM_TYPES).join(', ')}.`, `${at}.param_type`);
