@@ -22,8 +22,8 @@ export interface ObjectStore {
   getBuffer(key: string, maxBytes?: number): Promise<Buffer>;
   /** Size, etag and modification time, or null when there is no such object. */
   head(key: string): Promise<ObjectHead | null>;
-  /** Every key starting with `prefix`, page by page as the caller iterates. */
-  list(prefix: string): AsyncIterable<string>;
+  /** Every key starting with `prefix` (after `startAfter`, in the bucket's byte order), page by page as the caller iterates. */
+  list(prefix: string, startAfter?: string): AsyncIterable<string>;
   /** Removes the object; removing a missing object is not an error (S3 semantics). */
   delete(key: string): Promise<void>;
   /** Removes every object under `prefix` (which must not be empty) and says how many there were. */

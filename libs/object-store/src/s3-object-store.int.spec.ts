@@ -116,6 +116,8 @@ describe('S3ObjectStore against a real S3 server', () => {
     await Promise.all(names.map((n) => store.put(key(n), Buffer.from(n))));
     await store.put(key('other'), Buffer.from('x'));
     expect(await collect(store.list(key('l/')))).toEqual(names.map(key));
+    // A listing that starts after a key (a later page of a caller's own paging) skips it and everything before it.
+    expect(await collect(store.list(key('l/'), key('l/b')))).toEqual(['l/c', 'l/d/e', 'l/f'].map(key));
     expect(await store.deletePrefix(key('l/'))).toBe(5);
     expect(await collect(store.list(key('l/')))).toEqual([]);
     expect(await store.exists(key('other'))).toBe(true);

@@ -102,10 +102,10 @@ export class S3ObjectStore implements ObjectStore {
     return (await this.head(key)) !== null;
   }
 
-  async *list(prefix: string): AsyncIterable<string> {
+  async *list(prefix: string, startAfter?: string): AsyncIterable<string> {
     // ListObjects (v1) paged by Marker = last key seen, rather than v2 continuation tokens: every
     // S3-compatible server implements it the same way, and s3rver's v2 tokens need DES, which OpenSSL 3 lacks.
-    let marker: string | undefined;
+    let marker: string | undefined = startAfter;
     for (;;) {
       const page = await this.client.send(
         new ListObjectsCommand({ Bucket: this.bucket, Prefix: prefix, MaxKeys: this.pageSize, Marker: marker }),

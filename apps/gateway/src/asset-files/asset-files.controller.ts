@@ -57,8 +57,10 @@ export class AssetFilesController {
     const paths: string[] = [];
     let total = 0;
     let more = false;
-    // Keys come in the bucket's (byte) order; a page starts after the last path of the previous one.
-    for await (const key of this.store.list(assetListPrefix(c, prefix))) {
+    // Keys come in the bucket's (byte) order; a page starts after the last path of the previous one. Only a total count
+    // needs the keys before it: otherwise the bucket's listing starts there.
+    const startAfter = after && totalCount !== 'true' ? root + after.toString('utf8') : undefined;
+    for await (const key of this.store.list(assetListPrefix(c, prefix), startAfter)) {
       total++;
       const path = key.slice(root.length);
       if (after && Buffer.compare(Buffer.from(path, 'utf8'), after) <= 0) continue;
