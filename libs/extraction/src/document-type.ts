@@ -11,6 +11,9 @@ const MEDIA_TYPES: Readonly<Record<string, DocumentKind>> = {
   'application/xhtml+xml': 'html',
   'application/pdf': 'pdf',
   'application/json': 'json',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'docx',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'xlsx',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation': 'pptx',
 };
 
 const EXTENSIONS: Readonly<Record<string, string>> = {
@@ -23,6 +26,9 @@ const EXTENSIONS: Readonly<Record<string, string>> = {
   '.xhtml': 'application/xhtml+xml',
   '.pdf': 'application/pdf',
   '.json': 'application/json',
+  '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  '.pptx': 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
 };
 
 /** Media types that say nothing about the content: the file name or the bytes decide instead. */

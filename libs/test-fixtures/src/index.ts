@@ -1,6 +1,7 @@
 // Fixtures and helpers that specs of several projects share (never imported by production code).
 export { createGitFixture, type GitFixture } from './git-fixture';
 export { startGitHttpServer, type GitHttpServer, type GitHttpServerOptions } from './git-http-server';
+export { docxDocument, pptxDocument, zipArchive } from './office-documents';
 export { minimalPdf, pdfDocument, type PdfDocumentOptions } from './minimal-pdf';
 export { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './otlp-receiver';
 export { createTestCertificate, type TestCertificate } from './test-certificate';

@@ -1,7 +1,7 @@
 // Types of convert.mjs (plain JavaScript, see there why).
 
 /** The document kinds convert.mjs turns into text. */
-export type DocumentKind = 'text' | 'markdown' | 'html' | 'pdf' | 'json';
+export type DocumentKind = 'text' | 'markdown' | 'html' | 'pdf' | 'json' | 'docx' | 'xlsx' | 'pptx';
 
 export interface ConvertRequest {
   kind: DocumentKind;

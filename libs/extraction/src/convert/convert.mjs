@@ -24,6 +24,12 @@ export async function convert(request) {
         return limited({ text: await htmlToMarkdown(request.data, request.charset), format: 'markdown' }, request);
       case 'pdf':
         return await pdfText(request);
+      case 'docx':
+        return limited({ text: await docxToMarkdown(request.data), format: 'markdown' }, request);
+      case 'xlsx':
+        return limited({ text: await xlsxToMarkdown(request.data), format: 'markdown' }, request);
+      case 'pptx':
+        return limited({ text: await pptxText(request.data), format: 'text' }, request);
       default:
         throw new ConversionFailure('unsupported_type', `no conversion for documents of kind "${request.kind}"`);
     }
@@ -91,7 +97,10 @@ function declaredCharset(data) {
 let turndownService;
 
 async function htmlToMarkdown(data, charset) {
-  const html = decodeText(data, charset ?? declaredCharset(data));
+  return await markdownOf(decodeText(data, charset ?? declaredCharset(data)));
+}
+
+async function markdownOf(html) {
   turndownService ??= await createTurndown();
   return turndownService
     .turndown(html)
@@ -199,4 +208,66 @@ async function pdfCall(call) {
       throw new ConversionFailure('encrypted', 'the PDF is password-protected; remove the password and upload it again');
     throw new ConversionFailure('unreadable', `the PDF could not be read (${describe(err)})`);
   }
+}
+
+// --- Office ----------------------------------------------------------------------------------------------------------
+
+const asBuffer = (data) => Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+
+/** DOCX through mammoth's HTML (headings, lists, tables) and the HTML → Markdown path, so tables become GFM tables. */
+async function docxToMarkdown(data) {
+  const { default: mammoth } = await import('mammoth');
+  // Images would come back as base64 data URIs, not text: dropped.
+  const { value } = await mammoth.convertToHtml(
+    { buffer: asBuffer(data) },
+    { convertImage: mammoth.images.imgElement(() => ({ src: '' })) },
+  );
+  return await markdownOf(value);
+}
+
+/** Each worksheet as a heading and a GFM table whose heading row is the sheet's first row; cells as their shown text. */
+async function xlsxToMarkdown(data) {
+  const { default: ExcelJS } = await import('exceljs');
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(asBuffer(data));
+  const sections = [];
+  workbook.eachSheet((sheet) => {
+    const rows = [];
+    sheet.eachRow({ includeEmpty: true }, (row) => {
+      const cells = [];
+      for (let column = 1; column <= sheet.columnCount; column++) cells.push(cellText(row.getCell(column)));
+      rows.push(cells);
+    });
+    while (rows.length > 0 && rows[rows.length - 1].every((cell) => cell === '')) rows.pop();
+    if (rows.length === 0) return;
+    const line = (cells) => `| ${cells.join(' | ')} |`;
+    const table = [line(rows[0]), `|${' --- |'.repeat(rows[0].length)}`, ...rows.slice(1).map(line)];
+    sections.push(`## ${sheet.name}\n\n${table.join('\n')}`);
+  });
+  return sections.join('\n\n');
+}
+
+function cellText(cell) {
+  let text;
+  try {
+    text = cell.text ?? '';
+  } catch {
+    text = String(cell.value ?? '');
+  }
+  // A cell stays on its row's line, and a pipe inside it must not split it (as for HTML tables).
+  return String(text)
+    .replace(/\s*\n+\s*/g, ' ')
+    .replace(/\|/g, '\\|')
+    .trim();
+}
+
+/** PPTX (and ODF) text, slide by slide in order; officeparser's own OCR (tesseract.js, which downloads data) stays off. */
+async function pptxText(data) {
+  const { parseOffice } = await import('officeparser');
+  const ast = await parseOffice(asBuffer(data), { ocr: false, extractAttachments: false, outputErrorToConsole: false });
+  return ast
+    .toText()
+    .replace(/[ \t]+\n/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }
