@@ -14,6 +14,9 @@ const MEDIA_TYPES: Readonly<Record<string, DocumentKind>> = {
   'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'docx',
   'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'xlsx',
   'application/vnd.openxmlformats-officedocument.presentationml.presentation': 'pptx',
+  'image/png': 'image',
+  'image/jpeg': 'image',
+  'image/tiff': 'image',
 };
 
 const EXTENSIONS: Readonly<Record<string, string>> = {
@@ -29,6 +32,11 @@ const EXTENSIONS: Readonly<Record<string, string>> = {
   '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
   '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   '.pptx': 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.tif': 'image/tiff',
+  '.tiff': 'image/tiff',
 };
 
 /** Media types that say nothing about the content: the file name or the bytes decide instead. */
@@ -61,7 +69,7 @@ export function resolveDocumentType(input: { data: Uint8Array; mimeType?: string
     return { kind: MEDIA_TYPES[byName], mimeType: byName, charset };
   }
   const sniffed = sniffMediaType(input.data);
-  if (!sniffed) throw unsupported('the document is not recognisably PDF, HTML or UTF-8 text; give its media type');
+  if (!sniffed) throw unsupported('the document is not recognisably PDF, PNG, JPEG, TIFF, HTML or UTF-8 text; give its media type');
   return { kind: MEDIA_TYPES[sniffed], mimeType: sniffed, charset };
 }
 
@@ -75,10 +83,13 @@ const HTML_START = /^<(?:!doctype html|html|head|script|iframe|h1|div|font|table
 const BINARY_BYTES = /[\x00-\x08\x0E-\x1A\x1C-\x1F\x7F]/;
 const SNIFF_BYTES = 64 * 1024;
 
-/** PDF (a `%PDF-` header in the first KiB, where readers look for it), HTML, or UTF-8 text; otherwise undefined. */
+/** PDF (a `%PDF-` header in the first KiB, where readers look for it), PNG/JPEG/TIFF by their signatures, HTML, or UTF-8 text; otherwise undefined. */
 export function sniffMediaType(data: Uint8Array): string | undefined {
   const head = Buffer.from(data.buffer, data.byteOffset, Math.min(data.byteLength, 1024)).toString('latin1');
   if (head.includes('%PDF-')) return 'application/pdf';
+  if (head.startsWith('\x89PNG\r\n\x1a\n')) return 'image/png';
+  if (head.startsWith('\xff\xd8\xff')) return 'image/jpeg';
+  if (head.startsWith('II*\0') || head.startsWith('MM\0*')) return 'image/tiff';
   if (HTML_START.test(head.replace(/^\xEF\xBB\xBF/, '').trimStart())) return 'text/html';
   try {
     // A sample is enough to tell text from binary; `stream` lets it end inside a character.

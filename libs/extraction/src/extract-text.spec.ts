@@ -208,9 +208,9 @@ describe('extractText: refusals', () => {
     expect(byType.message).toMatch(/^documents of type "application\/zip" are not supported \(supported: text\/plain, .*application\/pdf/);
     const byName = await refusal(extractText({ data: utf8('x'), fileName: 'report.rtf' }));
     expect(byName.message).toMatch(/"report.rtf" has the extension .rtf/);
-    const binary = await refusal(extractText({ data: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00]) }));
+    const binary = await refusal(extractText({ data: Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x01, 0x02]) }));
     expect(binary.code).toBe('unsupported_type');
-    expect(binary.message).toMatch(/not recognisably PDF, HTML or UTF-8 text/);
+    expect(binary.message).toMatch(/not recognisably PDF, PNG, JPEG, TIFF, HTML or UTF-8 text/);
   });
 
   it('refuses a document over the byte limit before reading it', async () => {

@@ -1,9 +1,10 @@
 /**
  * Why a document gave no text. `unsupported_type`, `too_large`, `unreadable`, `encrypted` and `no_text` are the
  * document's fault (a service answers 400 naming it); `timeout` is too, as a document that takes longer than the
- * time limit to parse is refused rather than allowed to hold a thread.
+ * time limit to parse is refused rather than allowed to hold a thread. `ocr_unavailable` is the platform's: OCR was
+ * asked for but its program (tesseract, pdftoppm) or a language's data is not installed; the message names the package.
  */
-export type ExtractionErrorCode = 'unsupported_type' | 'too_large' | 'unreadable' | 'encrypted' | 'no_text' | 'timeout';
+export type ExtractionErrorCode = 'unsupported_type' | 'too_large' | 'unreadable' | 'encrypted' | 'no_text' | 'timeout' | 'ocr_unavailable';
 
 export class ExtractionError extends Error {
   constructor(

@@ -2,3 +2,4 @@ export { extractText, type ExtractedText, type ExtractionInput } from './extract
 export { ExtractionError, type ExtractionErrorCode } from './extraction-error';
 export { DEFAULT_EXTRACTION_LIMITS, type ExtractionLimits } from './limits';
 export { SUPPORTED_MEDIA_TYPES } from './document-type';
+export { type OcrMode, type OcrOptions } from './ocr';

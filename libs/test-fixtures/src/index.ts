@@ -2,6 +2,7 @@
 export { createGitFixture, type GitFixture } from './git-fixture';
 export { startGitHttpServer, type GitHttpServer, type GitHttpServerOptions } from './git-http-server';
 export { docxDocument, pptxDocument, zipArchive } from './office-documents';
+export { parsePgm, scannedPdf, type GrayImage } from './scanned-pdf';
 export { minimalPdf, pdfDocument, type PdfDocumentOptions } from './minimal-pdf';
 export { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './otlp-receiver';
 export { createTestCertificate, type TestCertificate } from './test-certificate';

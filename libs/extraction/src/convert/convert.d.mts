@@ -1,7 +1,7 @@
 // Types of convert.mjs (plain JavaScript, see there why).
 
 /** The document kinds convert.mjs turns into text. */
-export type DocumentKind = 'text' | 'markdown' | 'html' | 'pdf' | 'json' | 'docx' | 'xlsx' | 'pptx';
+export type DocumentKind = 'text' | 'markdown' | 'html' | 'pdf' | 'json' | 'docx' | 'xlsx' | 'pptx' | 'image';
 
 export interface ConvertRequest {
   kind: DocumentKind;
@@ -10,6 +10,8 @@ export interface ConvertRequest {
   charset?: string;
   maxPages: number;
   maxChars: number;
+  /** For a PDF: return each page's text (empty for a page without a text layer) instead of refusing a PDF without one. */
+  pageTexts?: boolean;
 }
 
 export interface ConvertResult {
@@ -17,6 +19,8 @@ export interface ConvertResult {
   format: 'markdown' | 'text';
   /** A PDF's page count. */
   pages?: number;
+  /** Each PDF page's text layer, when asked for. */
+  pageTexts?: string[];
 }
 
 export type ConversionCode = 'unsupported_type' | 'too_large' | 'unreadable' | 'encrypted' | 'no_text';

@@ -170,12 +170,13 @@ function isHeadingRow(row) {
 
 // --- PDF -------------------------------------------------------------------------------------------------------------
 
-async function pdfText({ data, maxPages, maxChars }) {
+async function pdfText({ data, maxPages, maxChars, pageTexts }) {
   const { PDFParse } = await import('pdf-parse');
   // No font loading or eval of font programs: text extraction needs neither, and they are the parser's attack surface.
   const parser = new PDFParse({ data, verbosity: 0, isEvalSupported: false, disableFontFace: true, useSystemFonts: false });
   try {
     const texts = [];
+    const perPage = [];
     let total = 1;
     let chars = 0;
     // Page by page, so the page and character limits stop a big document early.
@@ -187,7 +188,10 @@ async function pdfText({ data, maxPages, maxChars }) {
       chars += text.length;
       if (chars > maxChars) throw tooManyChars(chars, maxChars);
       if (text !== '') texts.push(text);
+      perPage.push(text);
     }
+    // The caller OCRs the pages without text (or all of them) itself.
+    if (pageTexts) return { text: texts.join('\n\n'), format: 'text', pages: total, pageTexts: perPage };
     if (texts.length === 0) {
       throw new ConversionFailure(
         'no_text',
