@@ -25,9 +25,11 @@ RUN rm -rf libs/contracts/src/gen && npx --no-install buf generate
 # --- runtime -----------------------------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
 # git (+ ssh for ssh:// remotes) is what the taxonomy service fetches knowledge documents with; bubblewrap and python3
-# are the agents service's code_interpreter sandbox.
+# are the agents service's code_interpreter sandbox; tesseract (English data) and poppler-utils (pdftoppm) are OCR of
+# images and scanned PDF pages (libs/extraction).
 RUN apt-get update \
   && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends git openssh-client ca-certificates tini bubblewrap python3 \
+     tesseract-ocr tesseract-ocr-eng poppler-utils \
   && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production \

@@ -27,6 +27,10 @@ ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
 # The agents service's code_interpreter runs Python 3 under bubblewrap (apps/agents/src/tools/sandbox).
 [ -x /usr/bin/bwrap ] || missing+=(bubblewrap)
 [ -x /usr/bin/python3 ] || missing+=(python3)
+# OCR of images and scanned PDF pages (libs/extraction): tesseract with English data, pages rendered by poppler's pdftoppm.
+command -v tesseract >/dev/null || missing+=(tesseract-ocr)
+ls /usr/share/tesseract-ocr/*/tessdata/eng.traineddata >/dev/null 2>&1 || missing+=(tesseract-ocr-eng)
+command -v pdftoppm >/dev/null || missing+=(poppler-utils)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "[bootstrap] installing ${missing[*]} with apt…"
