@@ -9,6 +9,7 @@ import { foldGeneration, generateStream } from './handlers/generation';
 import { scoreContinuations } from './handlers/score-continuations';
 import { HAP_SCORER } from './moderations/hap-scorer.token';
 import { moderatedGeneration, type ModerationDeps } from './moderations/moderated-generation';
+import { moderateTexts } from './moderations/moderate-texts';
 import type { HapScorer } from './moderations/types';
 import { EmbedCoalescer } from './pools/embed-coalescer';
 import { PoolRegistry } from './pools/pool-registry';
@@ -79,6 +80,11 @@ export class InferenceGrpcController implements inferenceV1.InferenceServiceCont
     return toObservable(call, async function* (signal: AbortSignal) {
       for await (const result of moderated(signal)) yield { modelId: req.modelId, createdAt: new Date().toISOString(), result };
     });
+  }
+
+  /** The input moderations alone: no model is involved, so `model_id` is not asked for. */
+  moderate(req: inferenceV1.ModerateRequest, _md?: Metadata, call?: unknown): Promise<inferenceV1.ModerateResponse> {
+    return moderateTexts(req, this.hap, callSignal(call));
   }
 
   chat(req: inferenceV1.ChatRequest, _md?: Metadata, call?: unknown): Promise<inferenceV1.ChatResponse> {

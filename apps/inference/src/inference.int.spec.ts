@@ -139,6 +139,28 @@ describe('inference service against real engine servers', () => {
     expect(items[items.length - 1].result).toMatchObject({ stop: S.STOP_REASON_MAX_TOKENS, generatedTokenCount: 12 });
   });
 
+  it('Moderate reports, per text and without a model, the input findings a moderated Generate reports', async () => {
+    const moderations: inferenceV1.Moderations = {
+      hap: { input: { enabled: true }, output: undefined, mask: undefined },
+      pii: { input: { enabled: true }, output: undefined, mask: undefined },
+      inputRanges: [],
+    };
+    const texts = ['write to foo.bar@ibm.com', 'You are a fucking idiot. Call (212) 555-0199.', 'hello there'];
+    const res = await firstValueFrom(client.service.moderate({ texts, moderations }, new Metadata()));
+    expect(res.results).toHaveLength(3);
+    for (const [i, input] of texts.entries()) {
+      const gen = await firstValueFrom(client.service.generate({ ...generateReq(), input, moderations }, new Metadata()));
+      expect(res.results[i]).toEqual(gen.result?.moderations ?? { hap: [], pii: [] });
+    }
+    expect(res.results[1].hap.length).toBeGreaterThan(0);
+    expect(res.results[2]).toEqual({ hap: [], pii: [] });
+    const tooMany = await firstValueFrom(client.service.moderate({ texts: Array(65).fill('hi'), moderations }, new Metadata())).then(
+      () => expect.unreachable('65 texts were accepted'),
+      (err: { code: number }) => err,
+    );
+    expect(tooMany.code).toBe(GrpcStatus.INVALID_ARGUMENT);
+  });
+
   it('ends a generation at time_limit with what it has', async () => {
     const res = await firstValueFrom(client.service.generate(generateReq({ maxNewTokens: 900, timeLimit: 150 }), new Metadata()));
     expect(res.result?.stop).toBe(S.STOP_REASON_TIME_LIMIT);
