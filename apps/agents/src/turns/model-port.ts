@@ -7,14 +7,8 @@ import { streamOf } from './stream-of';
 /** What a turn asks of the inference service. */
 export interface ModelPort {
   chatStream(req: inferenceV1.ChatStreamRequest, signal: AbortSignal): AsyncIterable<inferenceV1.ChatStreamResponse>;
-  /** The input moderations' findings for `text` (nothing generated when one fires). */
-  moderate(
-    modelId: string,
-    projectId: string,
-    text: string,
-    moderations: inferenceV1.Moderations,
-    signal: AbortSignal,
-  ): Promise<inferenceV1.ModerationResults>;
+  /** The inference service's input moderations' findings for `text` (no model involved, nothing generated). */
+  moderate(text: string, moderations: inferenceV1.Moderations, signal: AbortSignal): Promise<inferenceV1.ModerationResults>;
   /** The model's context length in tokens (0 when the catalog does not say). */
   contextLength(modelId: string, signal: AbortSignal): Promise<number>;
   countTokens(modelId: string, projectId: string, text: string, signal: AbortSignal): Promise<number>;
@@ -41,25 +35,10 @@ export function grpcModelPort(client: inferenceV1.InferenceServiceClient): Model
         throw inferenceError(err, `model inference with ${req.modelId}`);
       }
     },
-    moderate: (modelId, projectId, text, moderations, signal) =>
-      guarded(`the shields' moderations with ${modelId}`, signal, async () => {
-        // The moderations live in the inference service and run on a generation's input: when one fires, no token is
-        // generated; when none does, the one token asked for is the whole cost.
-        const res = await unary(
-          client.generate(
-            {
-              modelId,
-              projectId,
-              spaceId: '',
-              input: text,
-              parameters: { decodingMethod: 'greedy', maxNewTokens: 1, stopSequences: [], timeLimit: 0, returnOptions: undefined },
-              moderations,
-            },
-            new Metadata(),
-          ),
-          signal,
-        );
-        return res.result?.moderations ?? { hap: [], pii: [] };
+    moderate: (text, moderations, signal) =>
+      guarded("the shields' moderations", signal, async () => {
+        const res = await unary(client.moderate({ texts: [text], moderations }, new Metadata()), signal);
+        return res.results[0] ?? { hap: [], pii: [] };
       }),
     contextLength: (modelId, signal) =>
       guarded('listing the models', signal, async () => {

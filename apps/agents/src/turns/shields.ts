@@ -33,7 +33,6 @@ const WHERE: Record<string, string> = {
  */
 export async function checkShields(
   port: ModelPort,
-  target: { modelId: string; projectId: string },
   shields: readonly ShieldSpec[],
   text: string,
   side: keyof typeof WHERE,
@@ -41,7 +40,7 @@ export async function checkShields(
 ): Promise<Violation | undefined> {
   const moderations = moderationsOf(shields);
   if (!moderations || !text.trim()) return undefined;
-  const found = await port.moderate(target.modelId, target.projectId, text, moderations, signal);
+  const found = await port.moderate(text, moderations, signal);
   const hap = found.hap[0];
   const pii = found.pii[0];
   if (hap)

@@ -154,7 +154,7 @@ export async function* runTurn(input: TurnInput, deps: TurnDeps, signal: AbortSi
     if (shields.length === 0) return undefined;
     const uuid = deps.newId();
     yield chunk('step_start', uuid, 'safety_filtering');
-    const violation = await checkShields(deps.model, target, shields, text, side, signal);
+    const violation = await checkShields(deps.model, shields, text, side, signal);
     steps.push({ step_type: 'safety_filtering', uuid, ...(violation ? { violation } : {}) });
     yield chunk('step_end', uuid, 'safety_filtering', violation ? { violation } : {});
     return violation;

@@ -421,22 +421,37 @@ describe('agents and turns on PostgreSQL and the real inference service over the
   });
 
   /** runTurn itself over the real inference service (limits the service's configuration does not have). */
-  async function runDirect(tools: object[], limits: { maxSteps: number; maxTokens: number }) {
+  async function runDirect(
+    tools: object[],
+    limits: { maxSteps: number; maxTokens: number },
+    o: { agent?: Record<string, unknown>; text?: string; calls?: string[] } = {},
+  ) {
     const inferenceClient = connectGrpcService<inferenceV1.InferenceServiceClient>('inference', inferenceV1.INFERENCE_SERVICE_NAME, {
       url: inference.grpcUrl,
       deadline: 'long',
     });
+    // The real client, with the names of the RPCs the turn calls written down.
+    const service = new Proxy(inferenceClient.service, {
+      get(target, key, receiver) {
+        const value: unknown = Reflect.get(target, key, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          o.calls?.push(String(key));
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
     try {
-      const agent = parseAgentDefinition(agentJson('direct', { available_tools: tools }), MODEL);
+      const agent = parseAgentDefinition(agentJson('direct', { available_tools: tools, ...o.agent }), MODEL);
       const builtins = builtinTools({
         memory: { search: () => Promise.resolve([]) },
         sandbox: { limits: DEFAULT_SANDBOX_LIMITS, programs: DEFAULT_SANDBOX_PROGRAMS },
       });
       let n = 0;
       const gen = runTurn(
-        { projectId, agent, history: [], pending: [], messages: [user('1 + 1?') as never], turnSeq: 1 },
+        { projectId, agent, history: [], pending: [], messages: [user(o.text ?? '1 + 1?') as never], turnSeq: 1 },
         {
-          model: grpcModelPort(inferenceClient.service),
+          model: grpcModelPort(service),
           tools: builtins,
           memory: { search: () => Promise.resolve([]) },
           limits,
@@ -466,6 +481,32 @@ describe('agents and turns on PostgreSQL and the real inference service over the
       ['step_progress', STEP_LIMIT_TEXT(1)],
       ['step_end', 'not_stopped'],
     ]);
+  });
+
+  it('checks shields with the inference service’s Moderate: no generation is spent on a shield check', async () => {
+    const shielded = { input_shields: [PII_SHIELD], output_shields: [{ shield_type: 'llama_guard', params: {} }] };
+    const blockedCalls: string[] = [];
+    const blocked = await runDirect(
+      [],
+      { maxSteps: 1, maxTokens: 20 },
+      { agent: shielded, text: 'Mail jane.doe@example.com', calls: blockedCalls },
+    );
+    expect(blocked.result.status).toBe('violation');
+    expect(blocked.result.turn.steps).toEqual([
+      expect.objectContaining({ step_type: 'safety_filtering', violation: expect.objectContaining({ violation_type: 'pii' }) as object }),
+    ]);
+    expect(blockedCalls).toEqual(['moderate']);
+    const cleanCalls: string[] = [];
+    const clean = await runDirect(
+      [],
+      { maxSteps: 1, maxTokens: 20 },
+      { agent: shielded, text: 'Tell me about pelicans', calls: cleanCalls },
+    );
+    expect(stepTypes(clean.result.turn)).toEqual(['safety_filtering', 'model_inference', 'safety_filtering']);
+    // The output shield's Moderate is skipped when the tiny model's answer is blank; the input shield's always runs.
+    expect(cleanCalls[0]).toBe('moderate');
+    expect(cleanCalls).not.toContain('generate');
+    expect(cleanCalls).not.toContain('generateStream');
   });
 
   it('answers a call cut short by the token budget with the tool’s error and continues (its arguments stay valid JSON)', async () => {
