@@ -1,6 +1,6 @@
 import { pdfDocument, parsePgm, scannedPdf } from '@platform/test-fixtures';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -91,6 +91,16 @@ describe('extractText: OCR with Tesseract', () => {
     expect((await refusal(extractText({ data: png, fileName: 'page.png', ocr: { mode: 'enabled' } }, { timeoutMs: 5 }))).code).toBe(
       'timeout',
     );
+    // Stopped mid-document (the limit falls inside its 4 pages' OCR): no tesseract or pdftoppm left running, no pages left on disk.
+    const scan = parsePgm(renderSentence('gray'));
+    const long = scannedPdf([scan, scan, scan, scan]);
+    const started = Date.now();
+    const stopped = await refusal(extractText({ data: long, fileName: 'long.pdf', ocr: { mode: 'enabled' } }, { timeoutMs: 1500 }));
+    console.log(`4-page scan stopped after ${Date.now() - started} ms: ${stopped.message}`);
+    expect(stopped.code).toBe('timeout');
+    // ps exits 1 when this process has no children at all, which passes too.
+    expect(spawnSync('ps', ['-o', 'comm=', '--ppid', String(process.pid)], { encoding: 'utf8' }).stdout).not.toMatch(/tesseract|pdftoppm/);
+    expect(readdirSync(tmpdir()).filter((name) => name.startsWith('platform-ocr-'))).toEqual([]);
     await expect(extractText({ data: png, fileName: 'page.png', ocr: { mode: 'enabled', languages: ['-l eng'] } })).rejects.toThrow(
       RangeError,
     );
