@@ -46,7 +46,7 @@ export async function extractText(input: ExtractionInput, limits?: Partial<Extra
   }
   const type = resolveDocumentType(input);
   const ocr = resolveOcr(input.ocr);
-  if (type.kind === 'image') return { ...(await imageText(input.data, ocr, bounds)), mimeType: type.mimeType };
+  if (type.kind === 'image') return { ...(await imageText(input.data, type.mimeType, ocr, bounds)), mimeType: type.mimeType };
   const request = { kind: type.kind, data: input.data, charset: type.charset, maxPages: bounds.maxPages, maxChars: bounds.maxChars };
   if (type.kind === 'pdf' && ocr.mode !== 'disabled') {
     return {
@@ -68,8 +68,19 @@ async function convertHere(request: Parameters<typeof convert>[0]) {
   }
 }
 
-async function imageText(data: Uint8Array, ocr: ResolvedOcr, bounds: ExtractionLimits): Promise<Omit<ExtractedText, 'mimeType'>> {
-  if (ocr.mode === 'disabled') throw new ExtractionError('no_text', 'an image has no text layer; its text needs OCR (ocr mode enabled)');
+async function imageText(
+  data: Uint8Array,
+  mimeType: string,
+  ocr: ResolvedOcr,
+  bounds: ExtractionLimits,
+): Promise<Omit<ExtractedText, 'mimeType'>> {
+  if (ocr.mode === 'disabled') {
+    // Callers without OCR (memory banks, taxonomy) pass this on as it is, so it names the type as an unsupported one would.
+    throw new ExtractionError(
+      'no_text',
+      `a document of type "${mimeType}" is an image without a text layer: its text needs OCR, which is not enabled here`,
+    );
+  }
   const text = await ocrImage(data, ocr, new Deadline(bounds.timeoutMs));
   if (text === '') throw new ExtractionError('no_text', 'OCR found no text in the image');
   return { text: withinChars(text, bounds.maxChars), format: 'text', ocrPages: [1] };

@@ -61,6 +61,7 @@ describe('extractText: OCR with Tesseract', () => {
     expect(result.mimeType).toBe('image/png');
     const disabled = await refusal(extractText({ data: renderSentence('png'), fileName: 'page.png' }));
     expect(disabled.code).toBe('no_text');
+    expect(disabled.message).toMatch(/"image\/png" is an image without a text layer/);
   });
 
   it('keeps the text layer when enabled, and OCRs every page when forced', async () => {
