@@ -332,13 +332,16 @@ describe('UpdateDeployment', () => {
 
   it('swaps the asset as a new rev (state updating, new weights, the new base model) and re-queues a keeper that had stopped', async () => {
     const d = await deployAsset(projectId);
+    // The create's own keep must have arrived before counting: under load it can land after the count, and the wait
+    // below would then see two new keeps where it expects one.
+    await waitFor(() => eventsOf(d.id, 'deployment.keep').length === 1, 30_000);
     await ds.getRepository(DeploymentEntity).update({ id: d.id }, { state: 'ready', status: 'completed', attempts: 3 });
     const next = await insertAsset(ds, { projectId }, 'fine_tune_1.0');
     const keepsBefore = eventsOf(d.id, 'deployment.keep').length;
     const { deployment } = await unary(patch(projectId, d.id, [{ op: 'replace', path: '/asset', value: { id: next.id } }]));
     expect(deployment).toMatchObject({ assetId: next.id, rev: 2, deployedAssetType: 'fine_tune', status: { state: 'updating' } });
     expect(await row(d.id)).toMatchObject({ modelPrefix: next.contentPrefix, status: 'queued', attempts: 0 });
-    await waitFor(() => eventsOf(d.id, 'deployment.keep').length === keepsBefore + 1, 10_000);
+    await waitFor(() => eventsOf(d.id, 'deployment.keep').length === keepsBefore + 1, 30_000);
     const tune = await insertAsset(ds, { projectId }, 'prompt_tune_1.0');
     expect(await failure(patch(projectId, d.id, [{ op: 'replace', path: '/asset/id', value: tune.id }]))).toMatchObject({
       code: GrpcStatus.INVALID_ARGUMENT,
@@ -409,11 +412,12 @@ describe('DeleteDeployment', () => {
 
   it('hands a deployment whose keeper had failed back to a keeper, which removes its replicas', async () => {
     const d = await deployAsset(projectId);
+    await waitFor(() => eventsOf(d.id, 'deployment.keep').length === 1, 30_000);
     await ds.getRepository(DeploymentEntity).update({ id: d.id }, { state: 'failed', status: 'failed' });
     const keepsBefore = eventsOf(d.id, 'deployment.keep').length;
     await unary(api.deleteDeployment({ projectId, spaceId: '', id: d.id }));
     expect(await row(d.id)).toMatchObject({ status: 'queued' });
-    await waitFor(() => eventsOf(d.id, 'deployment.keep').length === keepsBefore + 1, 10_000);
+    await waitFor(() => eventsOf(d.id, 'deployment.keep').length === keepsBefore + 1, 30_000);
   });
 });
 
