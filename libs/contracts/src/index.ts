@@ -11,6 +11,7 @@ export * as deploymentV1 from './gen/deployment/v1/deployment';
 export * as notebooksV1 from './gen/notebooks/v1/notebooks';
 export * as promptsV1 from './gen/prompts/v1/prompts';
 export * as agentsV1 from './gen/agents/v1/agents';
+export * as documentsV1 from './gen/documents/v1/documents';
 export * from './job-status';
 export { CONTRACTS_DESCRIPTOR_SET } from './gen/descriptor-set';
 
@@ -29,4 +30,5 @@ export const PROTO_FILES = {
   notebooks: 'notebooks/v1/notebooks.proto',
   prompts: 'prompts/v1/prompts.proto',
   agents: 'agents/v1/agents.proto',
+  documents: 'documents/v1/documents.proto',
 } as const;

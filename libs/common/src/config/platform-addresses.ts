@@ -23,6 +23,7 @@ export const PLATFORM_SERVICES = {
   prompts: { protos: ['prompts'], grpcPort: 50067, opsPort: 9467 },
   notebooks: { protos: ['notebooks'], grpcPort: 50068, opsPort: 9468 },
   agents: { protos: ['agents'], grpcPort: 50069, opsPort: 9469 },
+  documents: { protos: ['documents'], grpcPort: 50070, opsPort: 9470 },
 } as const satisfies Record<string, PlatformServiceRow>;
 
 export type PlatformServiceName = keyof typeof PLATFORM_SERVICES;
