@@ -32,6 +32,7 @@ import { DeploymentsController } from './deployments/deployments.controller';
 import { ModelAssetsController } from './deployments/model-assets.controller';
 import { NOTEBOOK_CLIENT } from './notebooks/notebook-client';
 import { AGENTS_CLIENT } from './llama-stack/agents-client';
+import { DOCUMENTS_CLIENT } from './documents/documents-client';
 import { NotebooksController } from './notebooks/notebooks.controller';
 import { DeploymentTextController } from './inference/deployment-text.controller';
 import { INFERENCE_CLIENT } from './inference/inference-client';
@@ -115,6 +116,7 @@ import { SignIns } from './auth/sign-ins';
     grpcClient(PROMPTS_CLIENT, 'prompts'),
     grpcClient(EVALUATION_CLIENT, 'evaluation', { deadline: 'long' }),
     grpcClient(AGENTS_CLIENT, 'agents', { deadline: 'long' }),
+    grpcClient(DOCUMENTS_CLIENT, 'documents'),
     { provide: APP_GUARD, useClass: AuthGuard },
     // After the AuthGuard, which names the caller whose bucket a request is charged to.
     { provide: APP_GUARD, useClass: RateLimitGuard },
