@@ -47,6 +47,8 @@ const SCOPE_USES = {
   'scope:retrieval': [],
   // Memory banks read documents through extraction and index them through retrieval.
   'scope:agents': ['scope:service', 'scope:extraction', 'scope:retrieval'],
+  // Text extractions read documents through extraction; AutoAI RAG experiments also index them through retrieval.
+  'scope:documents': ['scope:service', 'scope:extraction', 'scope:retrieval'],
 };
 
 // Tests and their `testing/` helpers may also start local servers, load tiny engine models and read fixtures.

@@ -15,6 +15,7 @@ export const LAUNCHED_SERVICES: readonly PlatformServiceName[] = [
   'prompts',
   'notebooks',
   'agents',
+  'documents',
 ];
 
 export interface ServicePorts {

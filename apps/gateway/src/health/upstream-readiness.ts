@@ -12,6 +12,7 @@ import { DEPLOYMENT_CLIENT } from '../deployments/deployment-client';
 import { PROMPTS_CLIENT } from '../prompts/prompts-client';
 import { NOTEBOOK_CLIENT } from '../notebooks/notebook-client';
 import { AGENTS_CLIENT } from '../llama-stack/agents-client';
+import { DOCUMENTS_CLIENT } from '../documents/documents-client';
 import { GatewayConfig } from '../gateway.config';
 
 async function serving(client: ClientGrpc): Promise<void> {
@@ -42,6 +43,7 @@ export class UpstreamReadiness implements OnModuleInit {
     @Inject(PROMPTS_CLIENT) private readonly prompts: ClientGrpc,
     @Inject(NOTEBOOK_CLIENT) private readonly notebooks: ClientGrpc,
     @Inject(AGENTS_CLIENT) private readonly agents: ClientGrpc,
+    @Inject(DOCUMENTS_CLIENT) private readonly documents: ClientGrpc,
     @Inject(GatewayConfig.token) private readonly config: Pick<GatewayConfig, 'engineHealthUrl'>,
   ) {}
 
@@ -55,6 +57,7 @@ export class UpstreamReadiness implements OnModuleInit {
     this.registry.add('prompts', () => serving(this.prompts));
     this.registry.add('notebooks', () => serving(this.notebooks));
     this.registry.add('agents', () => serving(this.agents));
+    this.registry.add('documents', () => serving(this.documents));
     const engine = this.config.engineHealthUrl;
     if (engine) this.registry.add('engine-server', () => answers(engine));
   }

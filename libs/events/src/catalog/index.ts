@@ -7,3 +7,4 @@ export * from './taxonomy-events';
 export * from './sdg-events';
 export * from './training-events';
 export * from './evaluation-events';
+export * from './documents-events';
