@@ -33,6 +33,8 @@ import { ModelAssetsController } from './deployments/model-assets.controller';
 import { NOTEBOOK_CLIENT } from './notebooks/notebook-client';
 import { AGENTS_CLIENT } from './llama-stack/agents-client';
 import { DOCUMENTS_CLIENT } from './documents/documents-client';
+import { TextExtractionsController } from './text-extractions/text-extractions.controller';
+import { AutoAiRagsController } from './autoai-rags/autoai-rags.controller';
 import { NotebooksController } from './notebooks/notebooks.controller';
 import { DeploymentTextController } from './inference/deployment-text.controller';
 import { INFERENCE_CLIENT } from './inference/inference-client';
@@ -103,6 +105,8 @@ import { SignIns } from './auth/sign-ins';
     PostTrainingController,
     MemoryBanksController,
     AgenticSystemController,
+    TextExtractionsController,
+    AutoAiRagsController,
   ],
   providers: [
     grpcClient(TAXONOMY_CLIENT, 'taxonomy'),

@@ -6,3 +6,4 @@ export * from './deployments';
 export * from './notebooks';
 export * from './asset-files';
 export * from './tunings';
+export * from './documents';

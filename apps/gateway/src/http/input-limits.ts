@@ -69,6 +69,9 @@ const MANAGEMENT: InputLimits = { name: 'management', bodyBytes: 1 * MiB, depth:
 const CLASSES: readonly [prefix: string, limits: InputLimits][] = [
   ['/icp4d-api/v1/authorize', AUTH],
   ['/identity/token', AUTH],
+  // Jobs over documents already in the container's storage: references and settings, not model input.
+  ['/ml/v1/text/extractions', MANAGEMENT],
+  ['/ml/v1/autoai/rags', MANAGEMENT],
   ['/ml/v1/text', INFERENCE],
   ['/ml/v1/deployments', INFERENCE],
   ['/openai/v1', INFERENCE],

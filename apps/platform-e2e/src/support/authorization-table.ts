@@ -93,6 +93,20 @@ const trainingBody = (ctx: MatrixContext) => ({
   training_data_references: [{ type: 'container', location: { path: 'matrix/absent.json' } }],
   results_reference: { type: 'container', location: { path: 'matrix/results' } },
 });
+/** A text extraction of a file the project's storage does not hold: the documents service answers 400, nothing queued. */
+const textExtractionBody = (ctx: MatrixContext) => ({
+  project_id: ctx.project,
+  document_reference: { type: 'container', location: { path: `matrix/${ctx.absentId}.pdf` } },
+  results_reference: { type: 'container', location: { file_name: 'matrix/results.json' } },
+});
+/** An AutoAI RAG run whose test data the project's storage does not hold: the documents service answers 400. */
+const autoAiRagBody = (ctx: MatrixContext) => ({
+  name: 'matrixrag',
+  project_id: ctx.project,
+  input_data_references: [{ type: 'container', location: { path: 'matrix/corpus/' } }],
+  test_data_references: [{ type: 'container', location: { path: `matrix/${ctx.absentId}.json` } }],
+  results_reference: { type: 'container', location: { path: 'matrix/rag' } },
+});
 /** Deployments and model assets name an asset, model store entry or deployment that does not exist: no replica starts. */
 const deploymentBody = (ctx: MatrixContext) => ({
   name: 'matrixdeployment',
@@ -247,6 +261,16 @@ export const AUTHORIZATION_TABLE: Record<string, MatrixRow> = {
   'GET /ml/v4/trainings': { expect: VIEWER, request: fineTuning },
   'GET /ml/v4/trainings/{training_id}': { expect: VIEWER, request: fineTuning },
   'DELETE /ml/v4/trainings/{training_id}': { expect: EDITOR, request: fineTuning },
+
+  'POST /ml/v1/text/extractions': { expect: EDITOR, request: (ctx) => ({ query: VERSION, body: textExtractionBody(ctx) }) },
+  'GET /ml/v1/text/extractions': { expect: VIEWER, request: fineTuning },
+  'GET /ml/v1/text/extractions/{id}': { expect: VIEWER, request: fineTuning },
+  'DELETE /ml/v1/text/extractions/{id}': { expect: EDITOR, request: fineTuning },
+
+  'POST /ml/v1/autoai/rags': { expect: EDITOR, request: (ctx) => ({ query: VERSION, body: autoAiRagBody(ctx) }) },
+  'GET /ml/v1/autoai/rags': { expect: VIEWER, request: fineTuning },
+  'GET /ml/v1/autoai/rags/{id}': { expect: VIEWER, request: fineTuning },
+  'DELETE /ml/v1/autoai/rags/{id}': { expect: EDITOR, request: fineTuning },
 
   // {path} is the rest of the URL (a file in the container's storage): the allowed roles store, read (404) and delete it.
   'GET /v2/asset_files': { expect: VIEWER, request: inProject },
