@@ -23,7 +23,8 @@ const SCOPE_USES = {
   'scope:service': ['scope:service'],
   'scope:engine': ['scope:engine'],
   'scope:infra': [],
-  'scope:testing': ['scope:testing'],
+  // Fixtures that start services (the starter inference path) take free ports from infra.
+  'scope:testing': ['scope:testing', 'scope:infra'],
   // The public edge runs on the service module (config, database, shutdown) and calls the services over gRPC.
   'scope:gateway': ['scope:service'],
   // A client of the public REST API only.

@@ -13,3 +13,4 @@ export { createTestDatabase } from './test-database';
 export { ReplayServer, type RecordedExchange, type ReceivedRequest } from './kubernetes/replay-server';
 export { appsV1DeploymentSchema, batchV1JobSchema, coreV1ServiceSchema } from './kubernetes/manifest-schemas';
 export { startServiceProcess, type ServiceProcess } from './service-process';
+export { startStarterInference, STARTER_MODEL, type StarterInference } from './starter-inference';

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { freePort } from '@platform/infra';
-import { startServiceProcess, type ServiceProcess } from '@platform/test-fixtures';
+import { startServiceProcess, type ServiceProcess } from './service-process';
 
-const ROOT = resolve(__dirname, '../../../..');
+const ROOT = resolve(__dirname, '../../..');
 export const STARTER_MODEL = 'platform/starter-llama';
 
 export interface StarterInference {

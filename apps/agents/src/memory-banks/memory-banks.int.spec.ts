@@ -8,12 +8,11 @@ import { agentsV1 } from '@platform/contracts';
 import { freePort } from '@platform/infra';
 import { S3ObjectStore, type ObjectStore } from '@platform/object-store';
 import { VectorIndex, loadVectorIndexSettings } from '@platform/retrieval';
-import { createTestDatabase, pdfDocument } from '@platform/test-fixtures';
+import { createTestDatabase, pdfDocument, startStarterInference, type StarterInference } from '@platform/test-fixtures';
 import { Client } from 'pg';
 import { firstValueFrom, type Observable } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startAgentsService } from '../main';
-import { startStarterInference, type StarterInference } from '../testing/starter-inference';
 
 const tag = randomBytes(4).toString('hex');
 const PREFIX = `t${tag}/memory_banks/`;
