@@ -55,23 +55,29 @@ export function parseRagParameters(raw: unknown, catalog: RagModelCatalog): RagP
     if (!CONSTRAINT_KEYS.has(key))
       issues.push(invalid(`${C}.${key}`, `${C}.${key} is not a constraint (${[...CONSTRAINT_KEYS].join(', ')}).`));
 
-  const embedding_models =
-    modelList(constraints.embedding_models, `${C}.embedding_models`, catalog.embeddingModels, 'embeddings', issues) ??
-    [catalog.defaultEmbeddingModel];
-  const foundation_models =
-    modelList(constraints.foundation_models, `${C}.foundation_models`, catalog.generationModels, 'text generation', issues) ??
-    [catalog.defaultFoundationModel];
+  const embedding_models = modelList(
+    constraints.embedding_models,
+    `${C}.embedding_models`,
+    catalog.embeddingModels,
+    'embeddings',
+    issues,
+  ) ?? [catalog.defaultEmbeddingModel];
+  const foundation_models = modelList(
+    constraints.foundation_models,
+    `${C}.foundation_models`,
+    catalog.generationModels,
+    'text generation',
+    issues,
+  ) ?? [catalog.defaultFoundationModel];
   const inputLimit = Math.min(...embedding_models.map((m) => catalog.embeddingInputTokens?.(m) ?? Infinity));
   const chunking =
     list(constraints.chunking, `${C}.chunking`, MAX_LIST.chunking, issues, (v, at) => chunkingAt(v, at, inputLimit, issues)) ??
     defaultChunking(inputLimit);
-  const retrieval =
-    list(constraints.retrieval, `${C}.retrieval`, MAX_LIST.retrieval, issues, (v, at) => retrievalAt(v, at, issues)) ?? [
-      ...DEFAULT_RETRIEVAL,
-    ];
+  const retrieval = list(constraints.retrieval, `${C}.retrieval`, MAX_LIST.retrieval, issues, (v, at) => retrievalAt(v, at, issues)) ?? [
+    ...DEFAULT_RETRIEVAL,
+  ];
   const max_number_of_rag_patterns =
-    integerAt(constraints.max_number_of_rag_patterns, `${C}.max_number_of_rag_patterns`, PATTERN_LIMITS, issues) ??
-    DEFAULT_MAX_PATTERNS;
+    integerAt(constraints.max_number_of_rag_patterns, `${C}.max_number_of_rag_patterns`, PATTERN_LIMITS, issues) ?? DEFAULT_MAX_PATTERNS;
   const metric = metricOf(params.optimization, issues);
   let output_logs = false;
   if (params.output_logs !== undefined) {
@@ -94,12 +100,7 @@ function objectAt(value: unknown, field: string, issues: ErrorIssue[]): Record<s
   return undefined;
 }
 
-function integerAt(
-  value: unknown,
-  field: string,
-  limits: { min: number; max: number },
-  issues: ErrorIssue[],
-): number | undefined {
+function integerAt(value: unknown, field: string, limits: { min: number; max: number }, issues: ErrorIssue[]): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value === 'number' && Number.isInteger(value) && value >= limits.min && value <= limits.max) return value;
   issues.push(invalid(field, `${field} must be an integer from ${limits.min} to ${limits.max}.`));
@@ -135,13 +136,7 @@ function list<T>(
   return issues.length === before ? items : undefined;
 }
 
-function modelList(
-  value: unknown,
-  field: string,
-  served: readonly string[],
-  task: string,
-  issues: ErrorIssue[],
-): string[] | undefined {
+function modelList(value: unknown, field: string, served: readonly string[], task: string, issues: ErrorIssue[]): string[] | undefined {
   const known = new Set(served);
   return list(value, field, MAX_LIST[field.slice(C.length + 1) as keyof typeof MAX_LIST], issues, (v, at) => {
     if (typeof v !== 'string' || v.length === 0) issues.push(invalid(at, `${at} must be a model id.`));
@@ -194,8 +189,10 @@ function retrievalAt(value: unknown, at: string, issues: ErrorIssue[]): Retrieva
   const chunks = record.number_of_chunks ?? 5;
   integerAt(chunks, `${at}.number_of_chunks`, NUMBER_OF_CHUNKS_LIMITS, issues);
   let windowSize: number | undefined;
-  if (method === 'window') windowSize = integerAt(record.window_size ?? DEFAULT_WINDOW_SIZE, `${at}.window_size`, WINDOW_SIZE_LIMITS, issues);
-  else if (record.window_size !== undefined) issues.push(invalid(`${at}.window_size`, `${at}.window_size applies to the window method only.`));
+  if (method === 'window')
+    windowSize = integerAt(record.window_size ?? DEFAULT_WINDOW_SIZE, `${at}.window_size`, WINDOW_SIZE_LIMITS, issues);
+  else if (record.window_size !== undefined)
+    issues.push(invalid(`${at}.window_size`, `${at}.window_size applies to the window method only.`));
   if (issues.length > before) return undefined;
   return method === 'window'
     ? { method, number_of_chunks: chunks as number, window_size: windowSize }
