@@ -23,6 +23,30 @@ export interface DocumentsExtractionFailed extends DocumentsExtractionEvent {
   reason: string;
 }
 
+/**
+ * What it announces about its AutoAI RAG experiments (`platform.events.documents.rag.*`); `.canceled` and `.deleted`
+ * stop a running experiment's worker at once.
+ */
+export interface DocumentsRagEvent {
+  experimentId: string;
+  projectId?: string;
+  spaceId?: string;
+  /** The experiment's state: pending | running | completed | failed | canceled. */
+  state: string;
+}
+
+export interface DocumentsRagProgress extends DocumentsRagEvent {
+  /** The composition step in progress (chunking, embeddings, retrieval, generation …). */
+  step: string;
+  patternsCompleted: number;
+  patternsPlanned: number;
+}
+
+export interface DocumentsRagFailed extends DocumentsRagEvent {
+  code: string;
+  reason: string;
+}
+
 export type DocumentsEvents = {
   'documents.extraction.created': DocumentsExtractionEvent;
   'documents.extraction.progress': DocumentsExtractionProgress;
@@ -30,6 +54,12 @@ export type DocumentsEvents = {
   'documents.extraction.failed': DocumentsExtractionFailed;
   'documents.extraction.canceled': DocumentsExtractionEvent;
   'documents.extraction.deleted': DocumentsExtractionEvent;
+  'documents.rag.created': DocumentsRagEvent;
+  'documents.rag.progress': DocumentsRagProgress;
+  'documents.rag.completed': DocumentsRagEvent;
+  'documents.rag.failed': DocumentsRagFailed;
+  'documents.rag.canceled': DocumentsRagEvent;
+  'documents.rag.deleted': DocumentsRagEvent;
 };
 
 export const documentsEvents: EventCatalog<DocumentsEvents> = defineEvents<DocumentsEvents>();
