@@ -32,8 +32,8 @@ export interface ExtractedText {
  * (UTF-8 decoding, JSON.parse), far cheaper than starting a worker. HTML and PDF always go to a worker, whatever their
  * size: nested markup and compressed streams make a parser's work unbounded by the byte count.
  */
-const INLINE_MAX_BYTES = 1024 * 1024;
-const INLINE_KINDS: ReadonlySet<DocumentKind> = new Set(['text', 'markdown', 'json']);
+export const INLINE_MAX_BYTES = 1024 * 1024;
+export const INLINE_KINDS: ReadonlySet<DocumentKind> = new Set(['text', 'markdown', 'json']);
 
 /**
  * A document's text: plain text and Markdown as they are, HTML as Markdown, PDF as the text of its pages in reading
@@ -59,7 +59,7 @@ export async function extractText(input: ExtractionInput, limits?: Partial<Extra
   return { ...result, mimeType: type.mimeType };
 }
 
-async function convertHere(request: Parameters<typeof convert>[0]) {
+export async function convertHere(request: Parameters<typeof convert>[0]) {
   try {
     return await convert(request);
   } catch (err) {

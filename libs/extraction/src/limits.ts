@@ -8,10 +8,15 @@ export interface ExtractionLimits {
   maxPages: number;
   /** Characters of the extracted text. */
   maxChars: number;
-  /** Wall-clock time of a parse in a worker thread, which is terminated when it runs past it. */
+  /**
+   * Wall-clock time of a parse in a worker thread, which is terminated when it runs past it (`extractText`: and again
+   * of its OCR; `extractDocument`: of the whole extraction, every step sharing it).
+   */
   timeoutMs: number;
   /** Heap of that worker thread (its V8 old generation), so a decompression bomb ends the worker, not the process. */
   maxMemoryMb: number;
+  /** All page images of one document together (`extractDocument` with `pageImages`), PNG bytes. */
+  maxPageImageBytes: number;
 }
 
 export const DEFAULT_EXTRACTION_LIMITS: Readonly<ExtractionLimits> = Object.freeze({
@@ -21,6 +26,7 @@ export const DEFAULT_EXTRACTION_LIMITS: Readonly<ExtractionLimits> = Object.free
   maxChars: 32 * MiB,
   timeoutMs: 30_000,
   maxMemoryMb: 1024,
+  maxPageImageBytes: 512 * MiB,
 });
 
 export function resolveLimits(overrides: Partial<ExtractionLimits> = {}): ExtractionLimits {

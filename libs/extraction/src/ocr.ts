@@ -3,13 +3,17 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExtractionError } from './extraction-error';
+import { tesseractLanguage } from './languages';
 
 /** `disabled`: text layers only; `enabled`: OCR for images and PDF pages without text; `forced`: OCR every PDF page too. */
 export type OcrMode = 'disabled' | 'enabled' | 'forced';
 
 export interface OcrOptions {
   mode?: OcrMode;
-  /** Tesseract language codes (`eng`, `deu`, `chi_sim` …), each needing Debian's `tesseract-ocr-<code>`; default `['eng']`. */
+  /**
+   * ISO 639-1 codes (`en`, `fr`, `de` …, mapped by {@link tesseractLanguage}) or Tesseract codes (`eng`, `chi_sim` …),
+   * each needing Debian's `tesseract-ocr-<code>`; default `['eng']`.
+   */
   languages?: readonly string[];
   /** Resolution PDF pages are rendered at for OCR; default 300, 72–600. */
   dpi?: number;
@@ -21,7 +25,6 @@ export interface ResolvedOcr {
   dpi: number;
 }
 
-const LANGUAGE_CODE = /^[a-z]{3}(?:_[a-z]+)*$/i;
 // Tesseract's text output of one page, bounded so a runaway process cannot fill memory.
 const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 
@@ -29,26 +32,32 @@ export function resolveOcr(options: OcrOptions = {}): ResolvedOcr {
   const mode = options.mode ?? 'disabled';
   if (!['disabled', 'enabled', 'forced'].includes(mode))
     throw new RangeError(`ocr mode must be disabled, enabled or forced, got "${mode}"`);
-  const languages = options.languages && options.languages.length > 0 ? options.languages : ['eng'];
-  for (const code of languages) {
-    if (!LANGUAGE_CODE.test(code)) throw new RangeError(`OCR language "${code}" is not a Tesseract language code (such as eng or chi_sim)`);
-  }
+  const given = options.languages && options.languages.length > 0 ? options.languages : ['eng'];
+  const languages = [...new Set(given.map(tesseractLanguage))];
   const dpi = options.dpi ?? 300;
   if (!Number.isSafeInteger(dpi) || dpi < 72 || dpi > 600) throw new RangeError(`OCR dpi must be an integer from 72 to 600, got ${dpi}`);
   return { mode, languages: languages.join('+'), dpi };
 }
 
-/** A time budget shared by every process of one document's OCR. */
+/** A time budget shared by every process of one document's OCR, and the caller's signal to stop (a canceled job). */
 export class Deadline {
   private readonly end: number;
-  constructor(readonly timeoutMs: number) {
+  constructor(
+    readonly timeoutMs: number,
+    readonly signal?: AbortSignal,
+  ) {
     this.end = Date.now() + timeoutMs;
   }
   remaining(): number {
+    if (this.signal?.aborted) throw canceled();
     const left = this.end - Date.now();
     if (left <= 0) throw timedOut(this.timeoutMs);
     return left;
   }
+}
+
+export function canceled(): ExtractionError {
+  return new ExtractionError('canceled', 'the extraction was canceled');
 }
 
 function timedOut(timeoutMs: number): ExtractionError {
@@ -61,17 +70,25 @@ const INSTALL_HINT: Readonly<Record<string, string>> = {
 };
 
 /** Runs a program (no shell), killed when the deadline passes; a missing program is `ocr_unavailable` naming its package. */
-function run(program: string, args: readonly string[], deadline: Deadline): Promise<string> {
+export function run(program: string, args: readonly string[], deadline: Deadline): Promise<string> {
   const timeout = deadline.remaining();
   return new Promise((resolve, reject) => {
     execFile(
       program,
       args,
       // One thread per tesseract: pages run one after another and the machine's cores serve other requests.
-      { timeout, killSignal: 'SIGKILL', maxBuffer: MAX_OUTPUT_BYTES, encoding: 'utf8', env: { ...process.env, OMP_THREAD_LIMIT: '1' } },
+      {
+        timeout,
+        killSignal: 'SIGKILL',
+        maxBuffer: MAX_OUTPUT_BYTES,
+        encoding: 'utf8',
+        env: { ...process.env, OMP_THREAD_LIMIT: '1' },
+        signal: deadline.signal,
+      },
       (err, stdout, stderr) => {
         if (!err) return resolve(stdout);
         const failure = err as NodeJS.ErrnoException & { killed?: boolean; signal?: string };
+        if (deadline.signal?.aborted) return reject(canceled());
         if (failure.code === 'ENOENT') {
           return reject(
             new ExtractionError(
@@ -101,7 +118,7 @@ function run(program: string, args: readonly string[], deadline: Deadline): Prom
   });
 }
 
-async function inTempDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
+export async function inTempDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'platform-ocr-'));
   try {
     return await work(dir);
@@ -110,7 +127,7 @@ async function inTempDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
   }
 }
 
-const tidy = (text: string) =>
+export const tidy = (text: string) =>
   text
     .replace(/\f/g, '')
     .replace(/[ \t]+\n/g, '\n')

@@ -12,6 +12,20 @@ export interface ConvertRequest {
   maxChars: number;
   /** For a PDF: return each page's text (empty for a page without a text layer) instead of refusing a PDF without one. */
   pageTexts?: boolean;
+  /** For a PDF: return each page's size. */
+  pageInfo?: boolean;
+  /** For a PDF: return each page's size and its words with boxes. */
+  tokens?: boolean;
+  /** Called after each PDF page is read (the worker sets it to report progress; a function cannot cross to a worker). */
+  onPage?: (pagesDone: number, totalPages: number, hasText: boolean) => void;
+}
+
+/** A word and its box `[x0, y0, x1, y1]` from the page's top-left corner (PDF points for PDF pages, pixels for images). */
+export interface PageToken {
+  text: string;
+  bbox: [number, number, number, number];
+  /** Tesseract's confidence (0–100), for words read by OCR. */
+  confidence?: number;
 }
 
 export interface ConvertResult {
@@ -21,6 +35,10 @@ export interface ConvertResult {
   pages?: number;
   /** Each PDF page's text layer, when asked for. */
   pageTexts?: string[];
+  /** Each PDF page's size in points (its /Rotate applied), when asked. */
+  pageGeometry?: { width: number; height: number }[];
+  /** Each PDF page's words of its text layer, when asked. */
+  pageTokens?: PageToken[][];
 }
 
 export type ConversionCode = 'unsupported_type' | 'too_large' | 'unreadable' | 'encrypted' | 'no_text';

@@ -170,13 +170,15 @@ function isHeadingRow(row) {
 
 // --- PDF -------------------------------------------------------------------------------------------------------------
 
-async function pdfText({ data, maxPages, maxChars, pageTexts }) {
+async function pdfText({ data, maxPages, maxChars, pageTexts, pageInfo, tokens, onPage }) {
   const { PDFParse } = await import('pdf-parse');
   // No font loading or eval of font programs: text extraction needs neither, and they are the parser's attack surface.
   const parser = new PDFParse({ data, verbosity: 0, isEvalSupported: false, disableFontFace: true, useSystemFonts: false });
   try {
     const texts = [];
     const perPage = [];
+    const geometry = [];
+    const pageTokens = [];
     let total = 1;
     let chars = 0;
     // Page by page, so the page and character limits stop a big document early.
@@ -189,18 +191,72 @@ async function pdfText({ data, maxPages, maxChars, pageTexts }) {
       if (chars > maxChars) throw tooManyChars(chars, maxChars);
       if (text !== '') texts.push(text);
       perPage.push(text);
+      if (pageInfo || tokens) {
+        const details = await pageDetails(parser, page, tokens);
+        geometry.push(details.geometry);
+        if (tokens) pageTokens.push(details.tokens);
+      }
+      onPage?.(page, total, text !== '');
     }
+    const layers = {
+      ...(pageTexts ? { pageTexts: perPage } : {}),
+      ...(pageInfo || tokens ? { pageGeometry: geometry } : {}),
+      ...(tokens ? { pageTokens } : {}),
+    };
     // The caller OCRs the pages without text (or all of them) itself.
-    if (pageTexts) return { text: texts.join('\n\n'), format: 'text', pages: total, pageTexts: perPage };
+    if (pageTexts) return { text: texts.join('\n\n'), format: 'text', pages: total, ...layers };
     if (texts.length === 0) {
       throw new ConversionFailure(
         'no_text',
         `the PDF has no text layer (${total} page${total === 1 ? '' : 's'} of images or drawings only); scanned pages need OCR first`,
       );
     }
-    return { text: texts.join('\n\n'), format: 'text', pages: total };
+    return { text: texts.join('\n\n'), format: 'text', pages: total, ...layers };
   } finally {
     await parser.destroy();
+  }
+}
+
+const round2 = (value) => Math.round(value * 100) / 100;
+
+/**
+ * A page's size (PDF points, as shown: its /Rotate applied) and, when asked, its words with boxes in those points
+ * from the top-left corner. pdf.js gives text runs, not words: a run's box is split among its words in proportion to
+ * their characters (exact for monospaced text, close for proportional fonts).
+ */
+async function pageDetails(parser, pageNumber, withTokens) {
+  // pdf-parse's own pdf.js document (already open from getText), so the file is not parsed twice.
+  const doc = await pdfCall(() => parser.load());
+  const page = await pdfCall(() => doc.getPage(pageNumber));
+  try {
+    const viewport = page.getViewport({ scale: 1 });
+    const geometry = { width: round2(viewport.width), height: round2(viewport.height) };
+    if (!withTokens) return { geometry };
+    const content = await pdfCall(() => page.getTextContent());
+    const tokens = [];
+    for (const item of content.items) {
+      if (typeof item.str !== 'string' || item.str.trim() === '') continue;
+      const [a, b, c, d, e, f] = item.transform;
+      const along = Math.hypot(a, b) || 1;
+      const up = Math.hypot(c, d) || 1;
+      const height = item.height || up;
+      const corner = (t, h) =>
+        viewport.convertToViewportPoint(e + (a / along) * item.width * t + (c / up) * h, f + (b / along) * item.width * t + (d / up) * h);
+      for (const word of item.str.matchAll(/\S+/g)) {
+        const start = word.index / item.str.length;
+        const end = (word.index + word[0].length) / item.str.length;
+        const points = [corner(start, 0), corner(end, 0), corner(start, height), corner(end, height)];
+        const xs = points.map(([x]) => x);
+        const ys = points.map(([, y]) => y);
+        tokens.push({
+          text: word[0],
+          bbox: [round2(Math.min(...xs)), round2(Math.min(...ys)), round2(Math.max(...xs)), round2(Math.max(...ys))],
+        });
+      }
+    }
+    return { geometry, tokens };
+  } finally {
+    page.cleanup();
   }
 }
 

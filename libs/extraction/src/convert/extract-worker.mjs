@@ -1,10 +1,26 @@
-// One conversion in a worker thread (see run-in-worker.ts): the request comes as workerData, the outcome goes back as
-// one message, and the thread ends, or is terminated at the time limit by its parent.
+// One task in a worker thread (see run-in-worker.ts): the task comes as workerData, progress (a PDF's pages read) may
+// go back as messages, then the outcome as one message, and the thread ends, or is terminated at the time limit by
+// its parent. Tasks: `convert` (a document to text), `assemble` (a document's outputs), `image` (rotate or re-encode).
 import { parentPort, workerData } from 'node:worker_threads';
+import { assemble } from './assemble.mjs';
 import { ConversionFailure, convert } from './convert.mjs';
+import { transformImage } from './image.mjs';
+
+async function run({ task, progress, ...request }) {
+  switch (task) {
+    case 'assemble':
+      return assemble(request);
+    case 'image':
+      return await transformImage(request);
+    default: {
+      const onPage = progress ? (done, total, hasText) => parentPort.postMessage({ progress: [done, total, hasText] }) : undefined;
+      return await convert({ ...request, onPage });
+    }
+  }
+}
 
 try {
-  parentPort.postMessage({ ok: true, result: await convert(workerData) });
+  parentPort.postMessage({ ok: true, result: await run(workerData) });
 } catch (err) {
   const failure = err instanceof ConversionFailure ? err : new ConversionFailure('unreadable', String(err?.message ?? err).slice(0, 200));
   parentPort.postMessage({ ok: false, code: failure.code, message: failure.message });
