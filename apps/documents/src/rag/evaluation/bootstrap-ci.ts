@@ -18,8 +18,9 @@ export interface MeanWithInterval {
 /**
  * The mean of `values` and its percentile bootstrap confidence interval: `resamples` samples of n values drawn with
  * replacement, each sample's mean taken, and the (1 − confidence)/2 and (1 + confidence)/2 quantiles of those means
- * (linear interpolation between order statistics, numpy's default) as ci_low and ci_high. One value: a zero-width
- * interval.
+ * (linear interpolation between order statistics, numpy's default) as ci_low and ci_high, widened to hold the mean if
+ * a skewed sample puts both quantiles on one side of it (the seed's results read ci_low ≤ mean ≤ ci_high). One value:
+ * a zero-width interval.
  */
 export function bootstrapMeanCi(values: readonly number[], opts: BootstrapOptions): MeanWithInterval {
   const n = values.length;
@@ -28,7 +29,13 @@ export function bootstrapMeanCi(values: readonly number[], opts: BootstrapOption
   const confidence = opts.confidence ?? 0.95;
   if (!Number.isInteger(resamples) || resamples < 1) throw new RangeError(`resamples must be a positive integer, got ${resamples}`);
   if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must be in (0, 1), got ${confidence}`);
-  const mean = sum(values) / n;
+  let lowest = Infinity;
+  let highest = -Infinity;
+  for (const v of values) [lowest, highest] = [Math.min(lowest, v), Math.max(highest, v)];
+  // Float noise can put a mean or a quantile a hair outside the values' range (three 0.4s sum to 1.2000000000000002):
+  // clamp to it, so equal values give exactly their value.
+  const clamp = (x: number) => Math.min(Math.max(x, lowest), highest);
+  const mean = clamp(sum(values) / n);
   const random = seededRandom(opts.seed);
   const means = new Float64Array(resamples);
   for (let r = 0; r < resamples; r++) {
@@ -38,8 +45,6 @@ export function bootstrapMeanCi(values: readonly number[], opts: BootstrapOption
   }
   means.sort();
   const alpha = (1 - confidence) / 2;
-  // Float noise can put a quantile a hair outside the values' range or past the mean of equal values: clamp to them.
-  const clamp = (x: number) => Math.min(Math.max(x, Math.min(...values)), Math.max(...values));
   return {
     mean,
     ci_low: Math.min(clamp(quantile(means, alpha)), mean),
