@@ -23,7 +23,10 @@ export interface DocumentExtractionOptions {
   /** Tables as tables (GFM, `<table>`, cells in `tables`); false: their rows as lines of text. Default true. */
   tables?: boolean;
   limits?: Partial<ExtractionLimits>;
-  /** After each page whose text is final: pages done so far (never decreasing) of the document's pages. */
+  /**
+   * Pages whose text is final so far (never decreasing) of the document's pages: a PDF reports 0 as soon as its page
+   * count is known, then each page as its text layer or its OCR is read; other documents report once, 1 of 1.
+   */
   onProgress?: (pagesDone: number, totalPages: number) => void;
   /** Stops the extraction (its worker thread and OCR processes): it rejects with code `canceled`. */
   signal?: AbortSignal;

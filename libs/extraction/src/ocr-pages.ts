@@ -99,13 +99,13 @@ async function recognise(dir: string, file: string, dpi: number | undefined, opt
   await run('tesseract', [input, base, '-l', ocr.languages, ...(dpi ? ['--dpi', String(dpi)] : []), 'txt', 'tsv'], deadline);
   const [text, tsv] = await Promise.all([readFile(`${base}.txt`, 'utf8'), readFile(`${base}.tsv`, 'utf8')]);
   const { tokens, width, height } = parseTsv(tsv);
-  if (options.keepImage) png ??= new Uint8Array(await readFile(file));
+  const image = options.keepImage ? (png ?? new Uint8Array(await readFile(file))) : undefined;
   await Promise.all([
     rm(`${base}.txt`, { force: true }),
     rm(`${base}.tsv`, { force: true }),
     rm(join(dir, 'upright.png'), { force: true }),
   ]);
-  return { text: tidy(text), tokens, rotation, width, height, png };
+  return { text: tidy(text), tokens, rotation, width, height, ...(image ? { png: image } : {}) };
 }
 
 /** OCR of an image document (PNG, JPEG; TIFF as it is: every page of it, not turned, as canvas cannot decode TIFF). */
