@@ -17,7 +17,7 @@ import { DeploymentStore } from './deployments/deployment-store';
 import { DeploymentsService } from './deployments/deployments.service';
 import { GrpcPromptTemplates } from './deployments/prompt-templates';
 import { TemporaryDeploymentsService } from './deployments/temporary-deployments.service';
-import { DeploymentSchema1763900000600 } from './migrations/1763900000600-deployment-schema';
+import { DEPLOYMENT_MIGRATIONS } from './migrations/deployment-migrations';
 import { keeperJobSubjects, type KeeperQueueConfig } from './replicas/keeper-queue';
 import { keeperProviders } from './replicas/keeper/keeper-providers';
 import { ReplicaEntity } from './replicas/replica.entity';
@@ -34,7 +34,7 @@ import { ReplicaEntity } from './replicas/replica.entity';
       database: {
         schema: DEPLOYMENT_SCHEMA,
         entities: [DeploymentEntity, ReplicaEntity, ModelAssetEntity],
-        migrations: [DeploymentSchema1763900000600],
+        migrations: DEPLOYMENT_MIGRATIONS,
       },
       // One outbox carries the lifecycle events, the replica announcements and the keepers' queue messages.
       outbox: {

@@ -44,7 +44,7 @@ export interface DeploymentJson {
     hardware_request?: { size?: string; num_nodes?: number };
     base_model_id?: string;
     base_deployment_id?: string;
-    /** prompt_tune | foundation_model | custom_foundation_model | fine_tune */
+    /** prompt_tune | foundation_model | custom_foundation_model | fine_tune | autoai_rag_pattern */
     deployed_asset_type: string;
     status: DeploymentStatusJson;
   };
@@ -53,7 +53,7 @@ export interface DeploymentJson {
 export interface ModelAssetJson {
   metadata: ResourceMetadataJson;
   entity: {
-    /** custom_foundation_model_1.0 | fine_tune_1.0 | prompt_tune_1.0 */
+    /** custom_foundation_model_1.0 | fine_tune_1.0 | prompt_tune_1.0 | autoai_rag_pattern */
     type: string;
     software_spec?: { name: string };
     /** The model store's model (custom foundation models) or the base model the training started from. */

@@ -4,10 +4,11 @@ import { grpcClient } from '@platform/common';
 import { loadS3Config, type ObjectStore } from '@platform/object-store';
 import { OBJECT_STORE } from '@platform/service';
 import { DeploymentConfig } from '../deployment.config';
-import { MODEL_STORE, PLATFORM_BUCKET, TRAINING_CLIENT, TRAINING_RESULTS } from './asset.tokens';
+import { DOCUMENTS_CLIENT, MODEL_STORE, PLATFORM_BUCKET, RAG_PATTERNS, TRAINING_CLIENT, TRAINING_RESULTS } from './asset.tokens';
 import { asDirectory } from './bucket-path';
 import { ModelAssetsService } from './model-assets.service';
 import { ModelStore } from './model-store';
+import { GrpcRagPatterns } from './rag-patterns';
 import { GrpcTrainingResults } from './training-results';
 
 export { ModelAssetsGrpcController } from './model-assets.grpc-controller';
@@ -19,6 +20,8 @@ export { ModelAssetsGrpcController } from './model-assets.grpc-controller';
 export const assetProviders: Provider[] = [
   grpcClient(TRAINING_CLIENT, 'training'),
   { provide: TRAINING_RESULTS, inject: [TRAINING_CLIENT], useFactory: (client: ClientGrpc) => new GrpcTrainingResults(client) },
+  grpcClient(DOCUMENTS_CLIENT, 'documents'),
+  { provide: RAG_PATTERNS, inject: [DOCUMENTS_CLIENT], useFactory: (client: ClientGrpc) => new GrpcRagPatterns(client) },
   {
     provide: MODEL_STORE,
     inject: [OBJECT_STORE, DeploymentConfig.token],

@@ -102,6 +102,44 @@ describe('readCreateRequest', () => {
 
   it('says which sources a type allows', () => {
     expect(refusal({ type: 'fine_tune_1.0', foundationModelId: 'm' }).message).toMatch(/fine_tune_1.0 .*training_id/);
-    expect(refusal({ type: 'wrong' }).message).toBe('type must be one of custom_foundation_model_1.0, fine_tune_1.0, prompt_tune_1.0.');
+    expect(refusal({ type: 'wrong' }).message).toBe(
+      'type must be one of custom_foundation_model_1.0, fine_tune_1.0, prompt_tune_1.0, autoai_rag_pattern.',
+    );
+  });
+});
+
+describe('readCreateRequest of an AutoAI RAG pattern', () => {
+  const rag = (over: Partial<deploymentV1.CreateModelAssetRequest> = {}) => ({
+    type: 'autoai_rag_pattern',
+    trainingId: 'exp-1',
+    customJson: JSON.stringify({ pattern_name: 'Pattern2', owner: 'me' }),
+    ...over,
+  });
+
+  it('names the experiment by training_id and the pattern by custom.pattern_name, keeping custom as given', () => {
+    const input = readCreateRequest(request(rag()), BUCKET);
+    expect(input.source).toEqual({ kind: 'rag_pattern', experimentId: 'exp-1', patternName: 'Pattern2' });
+    expect(input.custom).toEqual({ pattern_name: 'Pattern2', owner: 'me' });
+    expect(input.softwareSpecName).toBe('');
+  });
+
+  it.each<[string, Partial<deploymentV1.CreateModelAssetRequest>, string]>([
+    ['no experiment', { trainingId: '' }, 'training_id'],
+    ['a model of the model store', { foundationModelId: 'm' }, 'foundation_model.model_id'],
+    ['a content location', { contentLocationJson: location({ path: 'p' }) }, 'content_location'],
+    ['no custom', { customJson: '' }, 'custom.pattern_name'],
+    ['no pattern name', { customJson: '{"other":1}' }, 'custom.pattern_name'],
+    ['a blank pattern name', { customJson: '{"pattern_name":"  "}' }, 'custom.pattern_name'],
+    ['a pattern name that is a number', { customJson: '{"pattern_name":1}' }, 'custom.pattern_name'],
+    ['a pattern name of 129 characters', { customJson: JSON.stringify({ pattern_name: 'p'.repeat(129) }) }, 'custom.pattern_name'],
+  ])('refuses %s naming the field', (_what, over, field) => {
+    expect(refusal(rag(over)).field).toBe(field);
+  });
+
+  it('says where the experiment and the pattern are named', () => {
+    expect(refusal(rag({ trainingId: '' })).message).toBe(
+      'training_id (training.id) is required for a autoai_rag_pattern model, which names its AutoAI RAG experiment by training_id.',
+    );
+    expect(refusal(rag({ customJson: '{}' })).message).toMatch(/^custom.pattern_name is required .*"Pattern1"/);
   });
 });

@@ -3,7 +3,12 @@ import type { deploymentV1 } from '@platform/contracts';
 import { readContentLocation, type ContentLocation } from './content-location';
 import type { ModelAssetType } from './model-asset.entity';
 
-export const MODEL_ASSET_TYPES: readonly ModelAssetType[] = ['custom_foundation_model_1.0', 'fine_tune_1.0', 'prompt_tune_1.0'];
+export const MODEL_ASSET_TYPES: readonly ModelAssetType[] = [
+  'custom_foundation_model_1.0',
+  'fine_tune_1.0',
+  'prompt_tune_1.0',
+  'autoai_rag_pattern',
+];
 /** The seed: "The software spec name must be watsonx-cfm-caikit-1.0" for a custom foundation model. */
 export const CUSTOM_FOUNDATION_MODEL_SOFTWARE_SPEC = 'watsonx-cfm-caikit-1.0';
 
@@ -11,12 +16,16 @@ const MAX_NAME_CHARS = 250;
 const MAX_DESCRIPTION_CHARS = 10_000;
 const MAX_TAGS = 64;
 const MAX_TAG_CHARS = 255;
+const MAX_PATTERN_NAME_CHARS = 128;
+/** Where an autoai_rag_pattern asset names its pattern (the SDK's createModel sends `custom` as it is). */
+export const PATTERN_NAME_FIELD = 'custom.pattern_name';
 
 /** Where a model asset's weights come from: exactly one per asset. */
 export type AssetSource =
   | { kind: 'model_store'; modelId: string }
   | { kind: 'content_location'; location: ContentLocation }
-  | { kind: 'training'; trainingId: string };
+  | { kind: 'training'; trainingId: string }
+  | { kind: 'rag_pattern'; experimentId: string; patternName: string };
 
 /** A create request whose fields are well formed; the source is still to be found (model store, bucket, training). */
 export interface NewModelAsset {
@@ -35,9 +44,10 @@ const invalid = (message: string, field: string) => PlatformError.invalid(messag
 const SOURCE_FIELDS = ['foundation_model.model_id', 'training_id', 'content_location'] as const;
 
 /**
- * The field rules of `POST /ml/v4/models` here: a name, one of the three types, and exactly one source the type
- * allows. A custom foundation model names a model of the model store, a bucket directory or a training's result;
- * fine tuned and prompt tuned models come from their training only.
+ * The field rules of `POST /ml/v4/models` here: a name, one of the types, and exactly one source the type allows. A
+ * custom foundation model names a model of the model store, a bucket directory or a training's result; fine tuned and
+ * prompt tuned models come from their training only; an AutoAI RAG pattern names its experiment (`training_id`) and
+ * the pattern (`custom.pattern_name`).
  */
 export function readCreateRequest(req: deploymentV1.CreateModelAssetRequest, platformBucket: string): NewModelAsset {
   if (req.name.trim().length === 0 || req.name.length > MAX_NAME_CHARS)
@@ -56,12 +66,17 @@ export function readCreateRequest(req: deploymentV1.CreateModelAssetRequest, pla
   };
   const present = SOURCE_FIELDS.filter((f) => given[f]);
   if (type !== 'custom_foundation_model_1.0') {
+    const from =
+      type === 'autoai_rag_pattern'
+        ? 'which names its AutoAI RAG experiment by training_id'
+        : 'whose weights come from its training (training_id)';
     const other = present.find((f) => f !== 'training_id');
-    if (other) throw invalid(`${other} is not allowed for a ${type} model, whose weights come from its training (training_id).`, other);
-    if (!given.training_id) throw invalid(`training_id (training.id) is required for a ${type} model.`, 'training_id');
+    if (other) throw invalid(`${other} is not allowed for a ${type} model, ${from}.`, other);
+    if (!given.training_id) throw invalid(`training_id (training.id) is required for a ${type} model, ${from}.`, 'training_id');
   }
   if (present.length === 0) throw invalid(`A ${type} model needs one of ${SOURCE_FIELDS.join(', ')}.`, 'foundation_model.model_id');
   if (present.length > 1) throw invalid(`Give exactly one of ${SOURCE_FIELDS.join(', ')}; ${present[1]} is one too many.`, present[1]);
+  const custom = readCustom(req.customJson);
 
   let softwareSpecName = req.softwareSpecName;
   if (type === 'custom_foundation_model_1.0') {
@@ -73,20 +88,26 @@ export function readCreateRequest(req: deploymentV1.CreateModelAssetRequest, pla
       );
   }
 
-  const source: AssetSource = given['foundation_model.model_id']
-    ? { kind: 'model_store', modelId: req.foundationModelId }
-    : given.training_id
-      ? { kind: 'training', trainingId: req.trainingId }
-      : { kind: 'content_location', location: readContentLocation(req.contentLocationJson, platformBucket) };
-  return {
-    name: req.name,
-    description: req.description,
-    tags: [...req.tags],
-    type,
-    softwareSpecName,
-    source,
-    custom: readCustom(req.customJson),
-  };
+  const source: AssetSource =
+    type === 'autoai_rag_pattern'
+      ? { kind: 'rag_pattern', experimentId: req.trainingId, patternName: patternNameOf(custom) }
+      : given['foundation_model.model_id']
+        ? { kind: 'model_store', modelId: req.foundationModelId }
+        : given.training_id
+          ? { kind: 'training', trainingId: req.trainingId }
+          : { kind: 'content_location', location: readContentLocation(req.contentLocationJson, platformBucket) };
+  return { name: req.name, description: req.description, tags: [...req.tags], type, softwareSpecName, source, custom };
+}
+
+/** The pattern an autoai_rag_pattern asset names: its `name` in the experiment's results (`Pattern1` …). */
+function patternNameOf(custom: Record<string, unknown> | null): string {
+  const name = custom?.pattern_name;
+  if (typeof name !== 'string' || name.trim() === '' || name.length > MAX_PATTERN_NAME_CHARS)
+    throw invalid(
+      `${PATTERN_NAME_FIELD} is required for an autoai_rag_pattern model: the name (1-${MAX_PATTERN_NAME_CHARS} characters) of a pattern in the experiment's results, e.g. "Pattern1".`,
+      PATTERN_NAME_FIELD,
+    );
+  return name;
 }
 
 function readCustom(raw: string): Record<string, unknown> | null {

@@ -20,5 +20,6 @@ export function toModelAssetMessage(a: ModelAssetEntity): deploymentV1.ModelAsse
     owner: a.createdBy,
     createdAt: a.createdAt,
     modifiedAt: a.modifiedAt,
+    ragPatternName: a.ragPatternName ?? '',
   };
 }

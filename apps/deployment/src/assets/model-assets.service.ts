@@ -4,13 +4,14 @@ import { NEWEST_FIRST, PlatformError, WATSONX_PAGE, arrayPage, keysetPage, pageR
 import type { deploymentV1 } from '@platform/contracts';
 import { IsNull, type DataSource, type EntityManager } from 'typeorm';
 import { DeploymentEntity } from '../deployments/deployment.entity';
-import { MODEL_STORE, PLATFORM_BUCKET, TRAINING_RESULTS } from './asset.tokens';
+import { MODEL_STORE, PLATFORM_BUCKET, RAG_PATTERNS, TRAINING_RESULTS } from './asset.tokens';
 import { requireModelId } from './bucket-path';
 import { checkContainer, containerWhere, type Container } from './container';
 import { assetNotFound, findAsset } from './find-asset';
 import { ModelAssetEntity, type ModelAssetType } from './model-asset.entity';
 import { readCreateRequest, type NewModelAsset } from './model-asset-request';
 import type { ModelStore, StoredModel } from './model-store';
+import type { RagPatterns } from './rag-patterns';
 import type { TrainingResults } from './training-results';
 
 /** Where an asset's weights are, once its source was found. */
@@ -20,6 +21,7 @@ interface ResolvedContent {
   foundationModelId: string | null;
   trainingId: string | null;
   contentLocation: Record<string, unknown> | null;
+  ragPatternName: string | null;
 }
 
 /** Model assets (`/ml/v4/models`) and the model store's listing (`/ml/v4/custom_foundation_models`). */
@@ -29,6 +31,7 @@ export class ModelAssetsService {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(MODEL_STORE) private readonly store: ModelStore,
     @Inject(TRAINING_RESULTS) private readonly trainings: TrainingResults,
+    @Inject(RAG_PATTERNS) private readonly ragPatterns: RagPatterns,
     @Inject(PLATFORM_BUCKET) private readonly bucket: string,
   ) {}
 
@@ -131,7 +134,7 @@ export class ModelAssetsService {
 
   private async resolve(container: Container, input: NewModelAsset): Promise<ResolvedContent> {
     const s = input.source;
-    const none = { foundationModelId: null, trainingId: null, contentLocation: null };
+    const none = { foundationModelId: null, trainingId: null, contentLocation: null, ragPatternName: null };
     if (s.kind === 'model_store') {
       requireModelId(s.modelId);
       const dir = await this.store.find(s.modelId);
@@ -160,6 +163,17 @@ export class ModelAssetsService {
           'content_location.location.path',
         );
       return { ...none, contentPrefix: dir.prefix, baseModelId: '', contentLocation: s.location.json };
+    }
+    if (s.kind === 'rag_pattern') {
+      // No weights of its own: the pattern's foundation model is the inference service's to serve.
+      const pattern = await this.ragPatterns.usable(container, s.experimentId, s.patternName);
+      return {
+        ...none,
+        contentPrefix: '',
+        baseModelId: pattern.modelId,
+        trainingId: pattern.experimentId,
+        ragPatternName: pattern.patternName,
+      };
     }
     const trained = await this.trainings.usable(container, s.trainingId, input.type);
     const dir = await this.store.directory(trained.prefix);

@@ -65,11 +65,31 @@ describe('checkCreate', () => {
   it('applies the asset type rules', () => {
     const hardware = checkCreate(request({ assetId: 'a', hardwareSpec: { id: 'WX-L', name: '', numNodes: 0 } })).hardware;
     expect(hardware).toMatchObject({ spec: { id: 'WX-L', num_nodes: 1 }, profile: { gpus: 4 } });
-    expect(assetUseCase('custom_foundation_model_1.0', { hardware })).toBe('custom_foundation_model');
-    expect(assetUseCase('fine_tune_1.0', { hardware })).toBe('fine_tune');
-    expect(field(() => assetUseCase('prompt_tune_1.0', { hardware }))).toBe('hardware_spec');
-    expect(field(() => assetUseCase('fine_tune_1.0', { hardware: null }))).toBe('hardware_spec');
-    expect(assetUseCase('prompt_tune_1.0', { hardware: null })).toBe('prompt_tune');
+    const shape = { kind: 'asset' as const, assetId: 'a', promptTemplateId: null };
+    expect(assetUseCase('custom_foundation_model_1.0', { hardware, shape })).toBe('custom_foundation_model');
+    expect(assetUseCase('fine_tune_1.0', { hardware, shape })).toBe('fine_tune');
+    expect(field(() => assetUseCase('prompt_tune_1.0', { hardware, shape }))).toBe('hardware_spec');
+    expect(field(() => assetUseCase('fine_tune_1.0', { hardware: null, shape }))).toBe('hardware_spec');
+    expect(assetUseCase('prompt_tune_1.0', { hardware: null, shape })).toBe('prompt_tune');
+  });
+
+  it('deploys an AutoAI RAG pattern without hardware or a prompt template of its own', () => {
+    const shape = { kind: 'asset' as const, assetId: 'a', promptTemplateId: null };
+    expect(assetUseCase('autoai_rag_pattern', { hardware: null, shape })).toBe('autoai_rag_pattern');
+    const hardware = checkCreate(request({ assetId: 'a', hardwareSpec: { id: 'WX-S', name: '', numNodes: 0 } })).hardware;
+    const refusal = (over: Partial<Parameters<typeof assetUseCase>[1]>) => {
+      try {
+        assetUseCase('autoai_rag_pattern', { hardware: null, shape, ...over });
+      } catch (err) {
+        return { field: (err as PlatformError).target?.name, message: (err as Error).message };
+      }
+      throw new Error('accepted');
+    };
+    expect(refusal({ hardware })).toEqual({
+      field: 'hardware_spec',
+      message: 'hardware_spec is not allowed in an AutoAI RAG pattern deployment.',
+    });
+    expect(refusal({ shape: { ...shape, promptTemplateId: 't' } }).field).toBe('prompt_template.id');
   });
 });
 
@@ -87,6 +107,7 @@ describe('the type filter', () => {
     ['prompt_template', { withTemplate: true }],
     ['custom_foundation_model and prompt_template', { type: 'custom_foundation_model', withTemplate: true }],
     ['prompt_template  and  fine_tune', { type: 'fine_tune', withTemplate: true }],
+    ['autoai_rag_pattern', { type: 'autoai_rag_pattern', withTemplate: false }],
   ])('reads %s', (value, expected) => {
     expect(parseTypeFilter(value)).toEqual(expected);
   });

@@ -112,14 +112,22 @@ const ASSET_TYPES: Record<ModelAssetType, { deployed: DeployedAssetType; useCase
   'prompt_tune_1.0': { deployed: 'prompt_tune', useCase: 'a prompt tune deployment' },
   'custom_foundation_model_1.0': { deployed: 'custom_foundation_model', useCase: 'a custom foundation model deployment' },
   'fine_tune_1.0': { deployed: 'fine_tune', useCase: 'a fine tuned model deployment' },
+  autoai_rag_pattern: { deployed: 'autoai_rag_pattern', useCase: 'an AutoAI RAG pattern deployment' },
 };
 
 /**
  * The rules that depend on the asset's type: a prompt tune takes no hardware; a custom foundation model or a fine
- * tuned model needs `hardware_spec`. Returns the deployment's `deployed_asset_type`.
+ * tuned model needs `hardware_spec`; an AutoAI RAG pattern runs no replicas of its own (its foundation model is the
+ * inference service's) and fills its own prompt, so it takes neither hardware nor a prompt template. Returns the
+ * deployment's `deployed_asset_type`.
  */
-export function assetUseCase(assetType: ModelAssetType, checked: Pick<CheckedCreate, 'hardware'>): DeployedAssetType {
+export function assetUseCase(assetType: ModelAssetType, checked: Pick<CheckedCreate, 'hardware' | 'shape'>): DeployedAssetType {
   const { deployed, useCase } = ASSET_TYPES[assetType];
+  if (deployed === 'autoai_rag_pattern') {
+    if (checked.hardware) throw forbidden('hardware_spec', useCase);
+    if (checked.shape.kind === 'asset' && checked.shape.promptTemplateId) throw forbidden('prompt_template.id', useCase);
+    return deployed;
+  }
   if (deployed === 'prompt_tune' && checked.hardware) throw forbidden('hardware_spec', useCase);
   if (deployed !== 'prompt_tune' && !checked.hardware) throw required('hardware_spec', useCase);
   return deployed;

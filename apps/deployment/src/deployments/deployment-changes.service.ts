@@ -90,6 +90,9 @@ export class DeploymentChangesService {
           'asset.id',
         );
       Object.assign(set, { assetId: asset.id, deployedAssetType: type, baseModelId: asset.baseModelId || null });
+      // Another pattern (of this experiment or another): its foundation model and the prompt it asks for follow at once.
+      if (type === 'autoai_rag_pattern')
+        Object.assign(set, { modelId: asset.baseModelId, ragExperimentId: asset.trainingId, ragPatternName: asset.ragPatternName });
       modelPrefix = asset.contentPrefix;
     }
     if (!hasOwnReplicas(before)) return set;

@@ -4,7 +4,13 @@ import type { DataSource } from 'typeorm';
 import { DeploymentEntity, type DeployedAssetType } from './deployment.entity';
 import { checkContainer } from './deployment-fields';
 
-const TYPES: readonly DeployedAssetType[] = ['prompt_tune', 'foundation_model', 'custom_foundation_model', 'fine_tune'];
+const TYPES: readonly DeployedAssetType[] = [
+  'prompt_tune',
+  'foundation_model',
+  'custom_foundation_model',
+  'fine_tune',
+  'autoai_rag_pattern',
+];
 const STATES = ['initializing', 'updating', 'ready', 'failed'];
 
 /**

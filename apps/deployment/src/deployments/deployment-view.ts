@@ -64,5 +64,7 @@ export function toDeploymentMessage(row: DeploymentEntity, live: LiveStatus): de
     replicas: row.replicas,
     readyReplicas: live.readyReplicas,
     temporary: row.temporary,
+    ragExperimentId: row.ragExperimentId ?? '',
+    ragPatternName: row.ragPatternName ?? '',
   };
 }

@@ -3,7 +3,7 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeor
 export type DeploymentState = 'initializing' | 'updating' | 'ready' | 'failed';
 /** The job-runner status of the deployment's keeper (see @platform/jobs): queued until a worker runs its replicas. */
 export type DeploymentJobStatus = 'queued' | 'running' | 'completed' | 'failed';
-export type DeployedAssetType = 'prompt_tune' | 'foundation_model' | 'custom_foundation_model' | 'fine_tune';
+export type DeployedAssetType = 'prompt_tune' | 'foundation_model' | 'custom_foundation_model' | 'fine_tune' | 'autoai_rag_pattern';
 
 export interface HardwareSpecRef {
   id?: string;
@@ -54,8 +54,11 @@ export class DeploymentEntity {
   @Column({ name: 'model_prefix', type: 'text', default: '' }) modelPrefix!: string;
   /** The resolved hardware spec id (WX-S … WX-XL, PLATFORM-CPU) the replicas run with. */
   @Column({ name: 'hardware_profile', type: 'text', default: 'PLATFORM-CPU' }) hardwareProfile!: string;
-  /** The model id the inference service routes to (`deployments/<id>`, or the base deployment's). */
+  /** The model id the inference service routes to (`deployments/<id>`, the base deployment's, or a foundation model). */
   @Column({ name: 'model_id', type: 'text' }) modelId!: string;
+  /** A deployed AutoAI RAG pattern's experiment and pattern name (from its asset), which its text routes ask for prompts. */
+  @Column({ name: 'rag_experiment_id', type: 'text', nullable: true }) ragExperimentId!: string | null;
+  @Column({ name: 'rag_pattern_name', type: 'text', nullable: true }) ragPatternName!: string | null;
 
   /** A temporary deployment (evaluation's checkpoint replicas): hidden from lists, deleted once `expires_at` passes. */
   @Column({ type: 'boolean', default: false }) temporary!: boolean;

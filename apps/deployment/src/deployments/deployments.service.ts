@@ -4,6 +4,7 @@ import { PlatformError, isIssuedId, isUniqueViolation, pageInfo } from '@platfor
 import type { deploymentV1 } from '@platform/contracts';
 import { deploymentModelId } from '@platform/events';
 import { IsNull } from 'typeorm';
+import type { ModelAssetEntity } from '../assets/model-asset.entity';
 import { PROMPT_TEMPLATES } from '../deployment.tokens';
 import { assetUseCase, checkCreate, type CheckedCreate } from './create-rules';
 import { DeploymentEntity, type DeployedAssetType, type DeploymentJobStatus, type DeploymentState } from './deployment.entity';
@@ -15,7 +16,7 @@ import { lifecycleEvent } from './lifecycle-event';
 import type { Container, PromptTemplates } from './prompt-templates';
 
 /** What a new deployment serves and how, once its references are found. */
-interface Resolved {
+export interface Resolved {
   deployedAssetType: DeployedAssetType;
   baseModelId: string | null;
   /** Own replicas of the asset's weights, or none (a template on a foundation model or on a base deployment). */
@@ -24,10 +25,29 @@ interface Resolved {
   replicas: number;
   state: DeploymentState;
   status: DeploymentJobStatus;
+  /** A deployed AutoAI RAG pattern's experiment and pattern, which its text routes ask the documents service about. */
+  rag: { experimentId: string; patternName: string } | null;
 }
 
 export function templateNotFound(id: string): PlatformError {
   return PlatformError.notFound(`prompt_template.id ${id} was not found.`, 'prompt_template_not_found');
+}
+
+/**
+ * An AutoAI RAG pattern's deployment: nothing to start, its text routes generate with the pattern's foundation model
+ * (the asset's base model), which the inference service's catalog serves, from the prompt the documents service builds.
+ */
+export function ragPatternDeployment(asset: ModelAssetEntity): Resolved {
+  return {
+    deployedAssetType: 'autoai_rag_pattern',
+    baseModelId: asset.baseModelId,
+    modelPrefix: '',
+    modelId: () => asset.baseModelId,
+    replicas: 0,
+    state: 'ready',
+    status: 'completed',
+    rag: { experimentId: asset.trainingId ?? '', patternName: asset.ragPatternName ?? '' },
+  };
 }
 
 /** `/ml/v4/deployments`: create (row, event and keeper message in one transaction), read, list, resolve. */
@@ -73,6 +93,8 @@ export class DeploymentsService {
             hardwareProfile: checked.hardware?.profile.id ?? DEFAULT_HARDWARE_SPEC,
             modelId: resolved.modelId(id),
             temporary: false,
+            ragExperimentId: resolved.rag?.experimentId ?? null,
+            ragPatternName: resolved.rag?.patternName ?? null,
             createdBy: req.createdBy,
             status: resolved.status,
             attempts: 0,
@@ -96,8 +118,10 @@ export class DeploymentsService {
     if (shape.kind === 'asset') {
       const asset = await this.store.findAsset(container, shape.assetId);
       const deployedAssetType = assetUseCase(asset.type, c);
+      if (deployedAssetType === 'autoai_rag_pattern') return ragPatternDeployment(asset);
       if (shape.promptTemplateId) await this.requireTemplate(shape.promptTemplateId, container);
       return {
+        rag: null,
         deployedAssetType,
         baseModelId: asset.baseModelId || null,
         modelPrefix: asset.contentPrefix,
@@ -112,6 +136,7 @@ export class DeploymentsService {
       // The template's foundation model is served by the inference service's catalog: nothing to start.
       const { baseModelId } = shape;
       return {
+        rag: null,
         deployedAssetType: 'foundation_model',
         baseModelId,
         modelPrefix: '',
@@ -135,6 +160,7 @@ export class DeploymentsService {
     await this.requireTemplate(shape.promptTemplateId, container);
     // Routed to the base deployment's pool; its status is the base's (see DeploymentStore.views).
     return {
+      rag: null,
       deployedAssetType: base.deployedAssetType,
       baseModelId: base.baseModelId,
       modelPrefix: '',

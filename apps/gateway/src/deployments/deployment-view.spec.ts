@@ -34,6 +34,8 @@ function deployment(over: Partial<deploymentV1.Deployment>): deploymentV1.Deploy
     replicas: 1,
     readyReplicas: 1,
     temporary: false,
+    ragExperimentId: '',
+    ragPatternName: '',
     ...over,
   };
 }
@@ -158,6 +160,7 @@ describe('model asset views', () => {
     owner: 'guy',
     createdAt: CREATED,
     modifiedAt: CREATED,
+    ragPatternName: '',
   };
 
   it("answers a model asset as the SDK's ModelResource, the training under both its names", () => {

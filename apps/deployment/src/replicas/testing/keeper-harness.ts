@@ -8,7 +8,7 @@ import { ModelAssetEntity } from '../../assets/model-asset.entity';
 import { DeploymentConfig } from '../../deployment.config';
 import { DEPLOYMENT_SCHEMA } from '../../deployment.tokens';
 import { DeploymentEntity } from '../../deployments/deployment.entity';
-import { DeploymentSchema1763900000600 } from '../../migrations/1763900000600-deployment-schema';
+import { DEPLOYMENT_MIGRATIONS } from '../../migrations/deployment-migrations';
 import { keeperJobSubjects } from '../keeper-queue';
 import type { DeploymentKeeper } from '../keeper/deployment-keeper';
 import { startDeploymentKeeper } from '../keeper/keeper-providers';
@@ -21,7 +21,7 @@ export async function openDeploymentDatabase(url: string): Promise<DataSource> {
       url,
       schema: DEPLOYMENT_SCHEMA,
       entities: [DeploymentEntity, ReplicaEntity, ModelAssetEntity],
-      migrations: [outboxMigration(DEPLOYMENT_SCHEMA), DeploymentSchema1763900000600],
+      migrations: [outboxMigration(DEPLOYMENT_SCHEMA), ...DEPLOYMENT_MIGRATIONS],
     }),
   );
   return db.initialize();
