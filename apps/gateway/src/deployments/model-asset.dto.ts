@@ -6,9 +6,10 @@ import { DEPLOYMENT_FREE_FORM, ResourceFieldsDto } from './deployment.dto';
 
 /**
  * POST /ml/v4/models as the official SDK's createModel sends it, for the model types a deployment serves. Whether the
- * named model store entry, training or bucket path exists and holds a model is the deployment service's to check.
+ * named model store entry, training or bucket path exists and holds a model is the deployment service's to check. An
+ * `autoai_rag_pattern` names an AutoAI RAG experiment by `training.id` and its pattern by `custom.pattern_name`.
  */
-export const MODEL_ASSET_TYPES = ['custom_foundation_model_1.0', 'fine_tune_1.0', 'prompt_tune_1.0'] as const;
+export const MODEL_ASSET_TYPES = ['custom_foundation_model_1.0', 'fine_tune_1.0', 'prompt_tune_1.0', 'autoai_rag_pattern'] as const;
 
 export class SoftwareSpecDto {
   @ApiPropertyOptional({ example: 'watsonx-cfm-caikit-1.0' }) @IsOptional() @IsString() @MaxLength(128) name?: string;
@@ -24,7 +25,10 @@ export class FoundationModelRefDto {
 }
 
 export class TrainingRefDto {
-  @ApiProperty({ description: 'A completed /v1/models job or /ml/v1/fine_tunings run.', maxLength: 128 })
+  @ApiProperty({
+    description: 'A completed /v1/models job, /ml/v1/fine_tunings or /ml/v4/trainings run, or /ml/v1/autoai/rags experiment.',
+    maxLength: 128,
+  })
   @IsString()
   @IsNotEmpty()
   @MaxLength(128)

@@ -22,7 +22,8 @@ function trainingIdOf(body: CreateModelAssetRequest): string {
 
 /**
  * watsonx.ai model assets (seed 001) of the types a deployment serves: a model of the model store (custom foundation
- * model), a completed InstructLab training, or a model directory in the bucket. POST, GET (list), GET and DELETE
+ * model), a completed InstructLab training, a model directory in the bucket, or a pattern of a completed AutoAI RAG
+ * experiment (`autoai_rag_pattern`: `training.id` and `custom.pattern_name`). POST, GET (list), GET and DELETE
  * /ml/v4/models/{model_id}; reads need the viewer role on the project or space, changes the editor role.
  */
 @ApiTags('Deployments')
@@ -43,7 +44,10 @@ export class ModelAssetsController implements OnModuleInit {
   @Post()
   @HttpCode(201)
   @ApiQuery({ name: 'version', required: true, example: '2024-05-31' })
-  @ApiOperation({ summary: 'Create a model asset from a custom foundation model, a completed training or a bucket path (editor role)' })
+  @ApiOperation({
+    summary:
+      'Create a model asset from a custom foundation model, a completed training, a bucket path or an AutoAI RAG pattern (editor role)',
+  })
   async create(@Query('version') version: string | undefined, @Body() body: CreateModelAssetRequest, @CurrentPrincipal() p: Principal) {
     requireVersion(version);
     const c = await resourceContainer(this.access, body, p, 'editor');

@@ -12,6 +12,7 @@ const target = (promptTemplateId = 'pt-1'): DeploymentTarget => ({
   spaceId: '',
   shownModelId: 'ibm/granite',
   promptTemplateId,
+  ragPattern: null,
 });
 
 /** The prompts service's answers for these cases: RenderPrompt and GetPrompt only, recording what they were asked. */

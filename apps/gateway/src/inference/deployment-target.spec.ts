@@ -84,6 +84,7 @@ describe('servingTarget', () => {
         projectId: PROJECT,
         spaceId: '',
         shownModelId: 'ibm/granite',
+        ragPattern: null,
       });
     expect(servingTarget(deployment('ready', { baseModelId: '' }), ID).shownModelId).toBe(`deployments/${ID}`);
   });

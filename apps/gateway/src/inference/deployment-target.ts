@@ -11,6 +11,8 @@ export interface DeploymentTarget {
   shownModelId: string;
   /** The deployment's prompt template, or empty: its text requests are filled from it (deployment-prompt-template.ts). */
   promptTemplateId: string;
+  /** A deployed AutoAI RAG pattern: its generation asks the documents service for the prompt (deployment-rag-pattern.ts). */
+  ragPattern: { experimentId: string; patternName: string } | null;
 }
 
 const codeOf = (err: unknown) => (err instanceof PlatformError ? err.grpcCode : (err as { code?: unknown } | null)?.code);
@@ -64,5 +66,6 @@ export function servingTarget(d: deploymentV1.Deployment, idOrName: string): Dep
     spaceId: d.spaceId,
     shownModelId: d.baseModelId || d.modelId,
     promptTemplateId: d.promptTemplateId,
+    ragPattern: d.deployedAssetType === 'autoai_rag_pattern' ? { experimentId: d.ragExperimentId, patternName: d.ragPatternName } : null,
   };
 }

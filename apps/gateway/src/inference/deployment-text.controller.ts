@@ -3,13 +3,15 @@ import type { ClientGrpc } from '@nestjs/microservices';
 import { ApiBody, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { unary } from '@platform/common';
-import { deploymentV1, promptsV1 } from '@platform/contracts';
+import { deploymentV1, documentsV1, promptsV1 } from '@platform/contracts';
 import { ContainerAccessService } from '../access/container-access.service';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { DEPLOYMENT_CLIENT } from '../deployments/deployment-client';
+import { DOCUMENTS_CLIENT } from '../documents/documents-client';
 import { PROMPTS_CLIENT } from '../prompts/prompts-client';
 import { requireVersion } from './api-version';
 import { DeploymentPromptTemplates } from './deployment-prompt-template';
+import { DeploymentRagPatterns, ragChatRefusal } from './deployment-rag-pattern';
 import { DeploymentTextChatRequest, DeploymentTextGenerationRequest } from './deployment-text.dto';
 import { servingTarget, visibleDeployment, type DeploymentTarget as Target } from './deployment-target';
 import { CheckedBody } from './fast-body/checked-body';
@@ -30,7 +32,8 @@ import { chatRequest, generateRequest } from './to-grpc';
  * `deployment_failed` with its failure message. While a deployment is `updating` (a swap) the replicas serving it
  * answer. While the deployment service cannot be reached (a restart), a deployment resolved before keeps answering.
  * A deployment with a prompt template generates from the template filled with `parameters.prompt_variables`
- * (deployment-prompt-template.ts).
+ * (deployment-prompt-template.ts). A deployed AutoAI RAG pattern answers the question in `input` with its retrieval,
+ * prompt and foundation model (deployment-rag-pattern.ts) on the generation routes; its chat routes answer 400.
  */
 @ApiTags('Deployments')
 @ApiQuery({ name: 'version', required: true, example: '2024-05-31' })
@@ -40,6 +43,7 @@ export class DeploymentTextController implements OnModuleInit {
   private serving!: TextServing;
   private deployments!: deploymentV1.DeploymentServiceClient;
   private templates!: DeploymentPromptTemplates;
+  private ragPatterns!: DeploymentRagPatterns;
   /** While the deployment service restarts, its deployments' replicas keep answering through these routes. */
   private readonly lastKnown = new LastKnownDeployments({ maxEntries: 10_000, maxAgeMs: 10 * 60_000 });
 
@@ -47,6 +51,7 @@ export class DeploymentTextController implements OnModuleInit {
     @Inject(INFERENCE_CLIENT) private readonly inferenceClient: ClientGrpc,
     @Inject(DEPLOYMENT_CLIENT) private readonly deploymentClient: ClientGrpc,
     @Inject(PROMPTS_CLIENT) private readonly promptsClient: ClientGrpc,
+    @Inject(DOCUMENTS_CLIENT) private readonly documentsClient: ClientGrpc,
     private readonly access: ContainerAccessService,
   ) {}
 
@@ -55,6 +60,9 @@ export class DeploymentTextController implements OnModuleInit {
     this.deployments = this.deploymentClient.getService<deploymentV1.DeploymentServiceClient>(deploymentV1.DEPLOYMENT_SERVICE_NAME);
     this.templates = new DeploymentPromptTemplates(
       this.promptsClient.getService<promptsV1.PromptServiceClient>(promptsV1.PROMPT_SERVICE_NAME),
+    );
+    this.ragPatterns = new DeploymentRagPatterns(
+      this.documentsClient.getService<documentsV1.DocumentServiceClient>(documentsV1.DOCUMENT_SERVICE_NAME),
     );
   }
 
@@ -70,10 +78,12 @@ export class DeploymentTextController implements OnModuleInit {
   }
 
   private async generationRequest(body: DeploymentTextGenerationRequest, t: Target) {
-    return generateRequest(await this.templates.generation(body, t));
+    const request = t.ragPattern ? this.ragPatterns.generation(body, t, t.ragPattern) : this.templates.generation(body, t);
+    return generateRequest(await request);
   }
 
   private async chatRequest(body: DeploymentTextChatRequest, t: Target) {
+    if (t.ragPattern) throw ragChatRefusal();
     return chatRequest(await this.templates.chat(body, t));
   }
 
