@@ -59,6 +59,9 @@ import { AuditLog } from './audit/audit-log';
 import { AssetFilesController } from './asset-files/asset-files.controller';
 import { TrainingsController } from './trainings/trainings.controller';
 import { SignIns } from './auth/sign-ins';
+import { AsyncApiController } from './events/asyncapi.controller';
+import { EventsController } from './events/events.controller';
+import { EventStreams } from './events/event-streams';
 
 @Module({
   imports: [
@@ -70,6 +73,8 @@ import { SignIns } from './auth/sign-ins';
       grpc: false,
       // /v2/asset_files streams files into project and space storage.
       objectStore: true,
+      // GET /v1/events reads the events stream (without NATS_URL it answers 503).
+      nats: 'optional',
     }),
   ],
   controllers: [
@@ -107,6 +112,8 @@ import { SignIns } from './auth/sign-ins';
     AgenticSystemController,
     TextExtractionsController,
     AutoAiRagsController,
+    EventsController,
+    AsyncApiController,
   ],
   providers: [
     grpcClient(TAXONOMY_CLIENT, 'taxonomy'),
@@ -142,6 +149,7 @@ import { SignIns } from './auth/sign-ins';
     ContainersService,
     ContainerAccessService,
     AdminBootstrap,
+    EventStreams,
   ],
 })
 export class AppModule {}

@@ -1,5 +1,6 @@
 import { customSetting, defineConfig, intSetting, optionalSetting, stringSetting, type ConfigOf } from '@platform/common';
 import { parseModelNames } from './llama-stack/model-names';
+import { EVENT_STREAM_SETTINGS } from './events/event-stream-settings';
 import { RATE_LIMIT_SETTINGS, SIGN_IN_SETTINGS } from './rate-limit/rate-limit-settings';
 import { parseTrustProxy } from './rate-limit/trust-proxy';
 
@@ -30,6 +31,8 @@ export const GatewayConfig = defineConfig(
     trustProxy: customSetting('PLATFORM_TRUST_PROXY', parseTrustProxy),
     /** The largest file PUT /v2/asset_files stores (streamed, never held whole): beyond it, 413. */
     assetFileMaxBytes: intSetting('PLATFORM_ASSET_FILE_MAX_BYTES', { default: 256 * 1024 * 1024, min: 1 }),
+    /** GET /v1/events: streams per caller and in all, keep-alive and longest stream. */
+    eventStreams: EVENT_STREAM_SETTINGS,
     /** The embedded default's engine server (set by the launcher): /health is not ready while it is down. */
     engineHealthUrl: optionalSetting('PLATFORM_ENGINE_HEALTH_URL'),
   },
