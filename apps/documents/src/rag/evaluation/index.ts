@@ -48,3 +48,7 @@ export {
   type ResultEntryInput,
 } from './result-entry';
 export { buildEvaluationResults, evaluationResultsBytes, type EvaluationResultRecord } from './evaluation-results';
+export { notebookBytes, type NotebookJson } from './notebook-document';
+export { NOTEBOOK_API_VERSION } from './notebook-client';
+export { buildIndexingNotebook, notebookBankUuid, type IndexingNotebookInput, type NotebookDocument } from './indexing-notebook';
+export { buildInferenceNotebook, type InferenceNotebookInput } from './inference-notebook';
