@@ -44,6 +44,8 @@ beforeAll(async () => {
       PLATFORM_RATE_LIMIT_AUTH_BURST: '1000000',
       PLATFORM_SIGNIN_MAX_FAILURES: '1000000',
       PLATFORM_SIGNIN_MAX_FAILURES_PER_ADDRESS: '1000000',
+      // A valid GET /v1/events is a stream that stays open: ended after 2 s, its answer is read whole within the timeout.
+      PLATFORM_EVENTS_MAX_STREAM_MS: '2000',
     },
   });
   adminToken = await platform.api.adminToken();

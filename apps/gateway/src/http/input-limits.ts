@@ -22,7 +22,7 @@ export interface InputLimits {
   raw?: true;
 }
 
-export type RouteClass = 'auth' | 'inference' | 'notebook' | 'management' | 'file' | 'dataset' | 'document';
+export type RouteClass = 'auth' | 'inference' | 'notebook' | 'management' | 'file' | 'dataset' | 'document' | 'events';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -62,6 +62,12 @@ const DATASET: InputLimits = { name: 'dataset', bodyBytes: 4 * MiB, depth: 32, s
  */
 const DOCUMENT: InputLimits = { name: 'document', bodyBytes: 6 * MiB, depth: 32, stringChars: 5 * MiB, collectionItems: 1_000 };
 
+/**
+ * The event stream (`GET /v1/events`): a long-lived answer to a request without a body; its filters are query
+ * parameters (at most 50 types or resource ids each, checked by the route). The smallest class: nothing to read.
+ */
+const EVENTS: InputLimits = { name: 'events', bodyBytes: 1 * KiB, depth: 1, stringChars: 256, collectionItems: 16 };
+
 /** Everything else: resources described by names, tags, settings and references (the largest field is an SSH key). */
 const MANAGEMENT: InputLimits = { name: 'management', bodyBytes: 1 * MiB, depth: 32, stringChars: 64 * KiB, collectionItems: 1_000 };
 
@@ -85,6 +91,7 @@ const CLASSES: readonly [prefix: string, limits: InputLimits][] = [
   ['/post_training', DATASET],
   ['/memory_banks', DOCUMENT],
   ['/memory_bank', DOCUMENT],
+  ['/v1/events', EVENTS],
 ];
 
 /** The limits of the route serving `url` (a route template or a request URL; the query is ignored). */
@@ -94,7 +101,7 @@ export function inputLimitsOf(url: string): InputLimits {
 }
 
 /** Every class, for the documentation check and the body parsers' upper bound. */
-export const ROUTE_CLASSES: readonly InputLimits[] = [AUTH, INFERENCE, MANAGEMENT, NOTEBOOK, FILE, DATASET, DOCUMENT];
+export const ROUTE_CLASSES: readonly InputLimits[] = [AUTH, INFERENCE, MANAGEMENT, NOTEBOOK, FILE, DATASET, DOCUMENT, EVENTS];
 
 /** The raw-body class's defaults (the asset files route applies its own setting). */
 export const FILE_LIMITS: InputLimits = FILE;

@@ -74,6 +74,8 @@ describe('the route classes', () => {
     ['/agentic_system/create', 'management'],
     ['/v2/asset_files/*', 'file'],
     ['/v2/asset_files', 'file'],
+    ['/v1/events?project_id=p', 'events'],
+    ['/v1/eventsx', 'management'],
   ])('%s is a %s route', (url, name) => {
     expect(inputLimitsOf(url).name).toBe(name);
   });

@@ -158,6 +158,11 @@ const promptRows = {
 
 export const AUTHORIZATION_TABLE: Record<string, MatrixRow> = {
   'GET /health': { expect: PUBLIC },
+  // The AsyncAPI document of the event stream, beside /openapi.json.
+  'GET /asyncapi.json': { expect: PUBLIC },
+  // Viewers subscribe to their project's events. The row's type is none, so an allowed caller gets the 400 (the
+  // membership is checked before the filters) instead of a stream that would not end.
+  'GET /v1/events': { expect: VIEWER, request: (ctx) => ({ query: { project_id: ctx.project, type: 'matrix.none' } }) },
   // Prometheus presents PLATFORM_METRICS_TOKEN (not set here); people need a platform admin's token.
   'GET /metrics': { expect: PLATFORM_ADMIN },
   'GET /v1/audit_events': { expect: PLATFORM_ADMIN },
