@@ -1,7 +1,12 @@
 import { Module } from '@nestjs/common';
-import { PlatformServiceModule } from '@platform/service';
+import type { ObjectStore } from '@platform/object-store';
+import { OBJECT_STORE, PlatformServiceModule } from '@platform/service';
 import { DocumentsConfig } from './documents.config';
-import { DOCUMENTS_SCHEMA } from './documents.tokens';
+import { documentsEventCatalog } from './documents-events';
+import { DOCUMENTS_CONFIG, DOCUMENTS_SCHEMA } from './documents.tokens';
+import { extractWithLibrary } from './extractions/document-extraction';
+import { ExtractionRunner } from './extractions/extraction-runner';
+import { ExtractionsRuntime } from './extractions/extractions-runtime';
 import { ExtractionEntity } from './extractions/extraction.entity';
 import { ExtractionsGrpcController } from './extractions/extractions.grpc-controller';
 import { ExtractionsService } from './extractions/extractions.service';
@@ -29,6 +34,15 @@ import { TextExtractions1765100000100 } from './migrations/1765100000100-text-ex
     }),
   ],
   controllers: [ExtractionsGrpcController],
-  providers: [ExtractionsService],
+  providers: [
+    ExtractionsService,
+    {
+      provide: ExtractionRunner,
+      inject: [OBJECT_STORE, DOCUMENTS_CONFIG],
+      useFactory: (store: ObjectStore, config: DocumentsConfig) =>
+        new ExtractionRunner(store, config, documentsEventCatalog(config.eventsPrefix), extractWithLibrary),
+    },
+    ExtractionsRuntime,
+  ],
 })
 export class DocumentsModule {}

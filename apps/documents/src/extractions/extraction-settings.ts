@@ -1,4 +1,5 @@
 import { PlatformError } from '@platform/common';
+import { tesseractLanguage } from '@platform/extraction';
 
 export const REQUESTED_OUTPUTS = ['assembly', 'html', 'md', 'plain_text', 'page_images'] as const;
 export type RequestedOutput = (typeof REQUESTED_OUTPUTS)[number];
@@ -9,8 +10,6 @@ export const MIN_DPI = 72;
 export const MAX_DPI = 600;
 export const DEFAULT_DPI = 150;
 const MAX_LANGUAGES = 16;
-/** ISO 639-1 (`en`), ISO 639-2/T as Tesseract names its data (`eng`), and Tesseract's script variants (`chi_sim`). */
-const LANGUAGE = /^[a-z]{2,3}(?:_[a-z]{2,8})?$/i;
 
 /** What an extraction does, from the request's `steps`, `assembly_*` and `parameters`, checked, with the defaults. */
 export interface ExtractionSettings {
@@ -55,9 +54,15 @@ function languagesAt(v: unknown, field: string): string[] {
   if (!Array.isArray(v)) throw PlatformError.invalid(`${field} must be an array of language codes.`, field);
   if (v.length > MAX_LANGUAGES) throw PlatformError.invalid(`${field} may hold at most ${MAX_LANGUAGES} languages.`, field);
   return v.map((code, i) => {
-    if (typeof code !== 'string' || !LANGUAGE.test(code))
+    if (typeof code !== 'string')
       throw PlatformError.invalid(`${field}[${i}] must be a language code such as "en" or "eng".`, `${field}[${i}]`);
-    return code.toLowerCase();
+    try {
+      // ISO 639-1 (`en`) or Tesseract's own codes (`eng`, `chi_sim`); whether its data is installed shows when the job runs.
+      tesseractLanguage(code);
+    } catch (err) {
+      throw PlatformError.invalid(`${field}[${i}]: ${err instanceof Error ? err.message : String(err)}.`, `${field}[${i}]`);
+    }
+    return code;
   });
 }
 
@@ -76,6 +81,18 @@ function outputsAt(entity: Json, parameters: Json | undefined): RequestedOutput[
     return o as RequestedOutput;
   });
   return REQUESTED_OUTPUTS.filter((o) => outputs.includes(o));
+}
+
+/**
+ * `create_embedded_images`: the readers give no embedded pictures (a PDF's or a DOCX's figures), so only `disabled`
+ * is honest; the other two are refused rather than silently ignored.
+ */
+function embeddedImages(parameters: Json | undefined): ExtractionSettings['createEmbeddedImages'] {
+  const field = 'parameters.create_embedded_images';
+  const value = oneOf(parameters, 'create_embedded_images', field, EMBEDDED_IMAGES, 'disabled');
+  if (value !== 'disabled')
+    throw PlatformError.invalid(`${field} ${value} is not available: this platform does not extract embedded images; use disabled.`, field);
+  return value;
 }
 
 /** The request's settings; anything out of range is a 400 naming its field. */
@@ -100,7 +117,7 @@ export function extractionSettings(entity: Json): ExtractionSettings {
     languages: [...new Set(languages)],
     tablesProcessing: booleanAt(tables, 'enabled', 'steps.tables_processing.enabled', true),
     autoRotationCorrection: booleanAt(parameters, 'auto_rotation_correction', 'parameters.auto_rotation_correction', false),
-    createEmbeddedImages: oneOf(parameters, 'create_embedded_images', 'parameters.create_embedded_images', EMBEDDED_IMAGES, 'disabled'),
+    createEmbeddedImages: embeddedImages(parameters),
     outputDpi: typeof dpi === 'number' ? dpi : DEFAULT_DPI,
     outputTokensAndBbox: booleanAt(parameters, 'output_tokens_and_bbox', 'parameters.output_tokens_and_bbox', false),
   };
