@@ -68,5 +68,12 @@ describe('scoreQuestion', () => {
       faithfulness: 3 / 4,
       context_correctness: 1 / 2,
     });
+    // Retrieval ranked paris.md first, but only the rome.md chunk fit in the prompt: faithfulness reads the prompt's
+    // chunks (stands, in, paris are not in it: 0 of 4), context_correctness the retrieval's ranking.
+    expect(scoreQuestion(question, 'It stands in Paris.', [contexts[0]], [contexts[1], contexts[0]])).toEqual({
+      answer_correctness: 1,
+      faithfulness: 0,
+      context_correctness: 1,
+    });
   });
 });

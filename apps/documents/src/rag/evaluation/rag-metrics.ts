@@ -32,8 +32,17 @@ export function contextCorrectness(retrievedDocumentIds: readonly string[], corr
   return rank < 0 ? 0 : 1 / (rank + 1);
 }
 
-/** The three scores of one question answered with `answer` over `contexts` (best first). */
-export function scoreQuestion(question: RagQuestion, answer: string, contexts: readonly RetrievedContext[]): QuestionScores {
+/**
+ * The three scores of one question answered with `answer`. faithfulness compares the answer with `contexts`, the chunks
+ * the prompt held (what the model saw); context_correctness ranks `retrieved`, the chunks retrieval returned, best
+ * first (default: `contexts`), so fitting the prompt to a small context window does not change the retrieval's score.
+ */
+export function scoreQuestion(
+  question: RagQuestion,
+  answer: string,
+  contexts: readonly RetrievedContext[],
+  retrieved: readonly RetrievedContext[] = contexts,
+): QuestionScores {
   return {
     answer_correctness: answerCorrectness(answer, question.correctAnswer),
     faithfulness: faithfulness(
@@ -41,7 +50,7 @@ export function scoreQuestion(question: RagQuestion, answer: string, contexts: r
       contexts.map((c) => c.text),
     ),
     context_correctness: contextCorrectness(
-      contexts.map((c) => c.document_id),
+      retrieved.map((c) => c.document_id),
       question.correctAnswerDocumentIds,
     ),
   };
