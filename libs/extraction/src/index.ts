@@ -14,6 +14,6 @@ export type {
 } from './document-assembly';
 export { ExtractionError, type ExtractionErrorCode } from './extraction-error';
 export { DEFAULT_EXTRACTION_LIMITS, type ExtractionLimits } from './limits';
-export { SUPPORTED_MEDIA_TYPES } from './document-type';
+export { SUPPORTED_MEDIA_TYPES, resolveDocumentType, type DocumentType } from './document-type';
 export { ISO_639_1_TO_TESSERACT, tesseractLanguage } from './languages';
 export { type OcrMode, type OcrOptions } from './ocr';
