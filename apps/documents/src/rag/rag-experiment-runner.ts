@@ -1,0 +1,451 @@
+import { containerStoragePrefix, type StorageContainer } from '@platform/common';
+import type { inferenceV1 } from '@platform/contracts';
+import type { EventEnvelope } from '@platform/events';
+import { ExtractionError, extractText } from '@platform/extraction';
+import { isDependencyUnavailable, stopReason, type JobContext } from '@platform/jobs';
+import { ObjectNotFoundError, ObjectTooLargeError, type ObjectStore } from '@platform/object-store';
+import type { EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { rowContainer } from '../container';
+import type { DocumentsConfig } from '../documents.config';
+import type { DocumentsEventCatalog } from '../documents-events';
+import {
+  DEFAULT_CHUNKING,
+  DEFAULT_PROMPT_TEMPLATE,
+  buildRagPrompt,
+  buildResultEntry,
+  contextCorrectness,
+  evaluationResultsBytes,
+  experimentLocation,
+  indexSettings,
+  maxCombinations,
+  planPatterns,
+  rankPatterns,
+  rankRetrievalCandidates,
+  retrievalCandidates,
+  sampleIndexSettings,
+  scoreQuestion,
+  seedOf,
+  summarizeScores,
+  type AnsweredQuestion,
+  type EvaluatedPattern,
+  type IndexSetting,
+  type RagPatternPlan,
+  type RagResultEntry,
+  type RetrievalCandidate,
+  type RetrievedContext,
+} from './evaluation';
+import { deleteKeys, experimentKeys, patternFileKeys, TrainingLog, writePatternFiles, type TrainingStatus } from './rag-artifacts';
+import { RagExperimentEntity, type RagIndexRecord, type RagState } from './rag-experiment.entity';
+import { ragIds } from './rag-events';
+import { indexCollection, type RagDocumentText, type RagIndex } from './rag-index';
+import type { RagInference } from './rag-inference';
+import type { PatternNotebooks } from './pattern-notebooks';
+
+/** Questions embedded in one Embed call. */
+const EMBED_BATCH = 16;
+
+/** A problem found while running that fails the experiment with a code and a message naming the document or item. */
+export class RagFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The generation parameters every pattern uses (the seed's `generation.parameters`): greedy, so scores repeat. */
+export function generationParameters(contextWindow: number): Record<string, unknown> {
+  return { decoding_method: 'greedy', min_new_tokens: 1, max_new_tokens: Math.max(16, Math.min(200, Math.floor(contextWindow / 4))) };
+}
+
+/** The seed's generation parameters as the inference service's. */
+export function textGenParameters(p: Record<string, unknown>): inferenceV1.TextGenParameters {
+  const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
+  return {
+    decodingMethod: typeof p.decoding_method === 'string' ? p.decoding_method : 'greedy',
+    minNewTokens: num(p.min_new_tokens),
+    maxNewTokens: num(p.max_new_tokens),
+    temperature: num(p.temperature),
+    topP: num(p.top_p),
+    topK: num(p.top_k),
+    randomSeed: num(p.random_seed),
+    repetitionPenalty: num(p.repetition_penalty),
+    stopSequences: Array.isArray(p.stop_sequences) ? p.stop_sequences.filter((s): s is string => typeof s === 'string') : [],
+    timeLimit: 0,
+    returnOptions: undefined,
+  };
+}
+
+type Patch = QueryDeepPartialEntity<RagExperimentEntity>;
+
+/**
+ * Runs one AutoAI RAG experiment: reads and extracts the input documents, indexes them once per chunking × embedding
+ * setting (a seeded sample of 8 when there are more), scores every retrieval setting on every index by
+ * context_correctness (stage 1, no generation), pairs the best with the foundation models up to
+ * max_number_of_rag_patterns (stage 2), and has each pattern answer every test question through the inference
+ * service; each pattern's files are written when its evaluation is done and `results` is re-ranked. Indexes and files
+ * are recorded on the row before they are written, so a failure, a cancel or a later attempt removes exactly them;
+ * training-status.json and training.log stay and say how it ended.
+ */
+export class RagExperimentRunner {
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly index: RagIndex,
+    private readonly inference: RagInference,
+    private readonly notebooks: PatternNotebooks,
+    private readonly config: DocumentsConfig,
+    private readonly events: DocumentsEventCatalog,
+  ) {}
+
+  failedEvent(job: RagExperimentEntity, reason: string): EventEnvelope {
+    return this.events.create('documents.rag.failed', { ...ragIds(job), state: 'failed', code: 'autoai_rag_failed', reason });
+  }
+
+  async run(job: RagExperimentEntity, ctx: JobContext): Promise<void> {
+    const c = rowContainer(job);
+    const keys = experimentKeys(job.resultsKey);
+    const log = new TrainingLog(this.store, keys);
+    const location = experimentLocation(resultsPathOf(job), job.id);
+    const constraints = job.parameters.constraints;
+    const metric = job.parameters.optimization.metrics[0];
+    let written = [...job.writtenKeys];
+    let indexes = [...job.indexes];
+    let planned = 0;
+    const status = (s: Partial<TrainingStatus> & { state: string }, done = 0) =>
+      log.status({
+        id: job.id,
+        patterns_completed: done,
+        patterns_planned: planned,
+        max_combinations: maxCombinations(constraints),
+        running_at: (job.runningAt ?? new Date()).toISOString(),
+        ...s,
+      });
+    const write = async (patch: Patch, events: EventEnvelope[] = []) => {
+      const ok = await ctx.write(async (m: EntityManager) => {
+        await m.update(RagExperimentEntity, job.id, patch);
+        return events;
+      });
+      if (!ok) ctx.signal.throwIfAborted();
+    };
+    const step = (name: string, text: string, done = 0) =>
+      write({ step: name, messageLevel: 'info', messageText: text }, [
+        this.events.create('documents.rag.progress', {
+          ...ragIds(job),
+          state: 'running',
+          step: name,
+          patternsCompleted: done,
+          patternsPlanned: planned,
+        }),
+      ]);
+    try {
+      if (written.length > 0 || indexes.length > 0) {
+        // An earlier attempt stopped half-way: what it wrote goes before this one starts over.
+        await this.cleanUp(written, indexes);
+        written = [];
+        indexes = [];
+        await write({ writtenKeys: [], indexes: [], results: [] });
+      }
+      await write({ state: 'running' });
+      log.line(`attempt ${ctx.attempt}: ${job.documents.length} documents, ${job.questions.length} test questions`);
+      await step('chunking', `Reading ${job.documents.length} documents.`);
+      await status({ state: 'running', step: 'chunking' });
+      const docs = await this.readDocuments(job, ctx.signal);
+      log.line(`read ${docs.length} documents (${docs.reduce((n, d) => n + d.text.length, 0)} characters)`);
+
+      // Stage 1: every sampled index, every retrieval setting on it, scored by context_correctness.
+      const all = indexSettings(constraints);
+      const always = DEFAULT_CHUNKING.map((chunking) => ({ chunking, embedding_model: constraints.embedding_models[0] }));
+      const indexed = sampleIndexSettings(all, { seed: seedOf(job.id), always });
+      if (indexed.length < all.length)
+        log.line(`indexing a seeded sample of ${indexed.length} of ${all.length} chunking × embedding settings`);
+      const records: RagIndexRecord[] = [];
+      for (const [k, setting] of indexed.entries()) {
+        await step('embeddings', `Indexing ${k + 1} of ${indexed.length}: ${describeIndex(setting)}.`);
+        const { record, chunks } = await this.index.build(
+          c,
+          indexCollection(job.id, k + 1),
+          setting,
+          docs,
+          async (rec) => {
+            indexes = [...indexes, rec];
+            await write({ indexes });
+          },
+          ctx.signal,
+        );
+        records.push(record);
+        log.line(`index ${record.collection}: ${describeIndex(setting)}, ${chunks} chunks`);
+      }
+      await step(
+        'retrieval',
+        `Scoring ${indexed.length * constraints.retrieval.length} retrieval settings on ${job.questions.length} questions.`,
+      );
+      const questionVectors = await this.embedQuestions(job, c, constraints.embedding_models, ctx.signal);
+      const candidates = retrievalCandidates(indexed, constraints.retrieval);
+      const contexts = new Map<RetrievalCandidate, RetrievedContext[][]>();
+      const scored = [];
+      for (const candidate of candidates) {
+        const record = records[indexed.indexOf(candidate.index)];
+        const vectors = questionVectors.get(candidate.index.embedding_model) ?? [];
+        const perQuestion: RetrievedContext[][] = [];
+        for (const [q, question] of job.questions.entries()) {
+          ctx.signal.throwIfAborted();
+          perQuestion.push(await this.index.retrieve(record, question.question, vectors[q], candidate.retrieval));
+        }
+        contexts.set(candidate, perQuestion);
+        const cc =
+          perQuestion.reduce(
+            (sum, ctxs, q) =>
+              sum +
+              contextCorrectness(
+                ctxs.map((x) => x.document_id),
+                job.questions[q].correctAnswerDocumentIds,
+              ),
+            0,
+          ) / job.questions.length;
+        scored.push({ candidate, contextCorrectness: cc });
+        log.line(`retrieval ${record.collection} ${JSON.stringify(candidate.retrieval)}: context_correctness ${cc.toFixed(4)}`);
+      }
+      const ranked = rankRetrievalCandidates(scored);
+
+      // Stage 2: the best retrieval settings with the foundation models, each pattern answering every question.
+      const plans = planPatterns(
+        ranked.map((s) => s.candidate),
+        constraints.foundation_models,
+        constraints.max_number_of_rag_patterns,
+      );
+      planned = plans.length;
+      log.line(`${plans.length} patterns planned of ${maxCombinations(constraints)} combinations`);
+      const models = await this.inference.models();
+      const evaluated: (EvaluatedPattern & { entry: RagResultEntry })[] = [];
+      for (const plan of plans) {
+        await step('generation', `Evaluating ${plan.name} (${plans.indexOf(plan) + 1} of ${plans.length}).`, evaluated.length);
+        const record = records[indexed.indexOf(plan.index)];
+        const contextWindow = models.find((m) => m.modelId === plan.foundation_model)?.maxSequenceLength || 4096;
+        const parameters = generationParameters(contextWindow);
+        const answered = await this.answer(job, c, plan, contexts.get(candidateOf(candidates, plan)) ?? [], {
+          contextWindow,
+          parameters,
+          signal: ctx.signal,
+        });
+        const metrics = summarizeScores(
+          answered.map((a) => a.scores),
+          { seed: seedOf(`${job.id}/${plan.name}`), optimizationMetric: metric },
+        );
+        const embeddingLimit = models.find((m) => m.modelId === plan.index.embedding_model)?.maxSequenceLength;
+        const entry = buildResultEntry({
+          plan,
+          metrics,
+          assetsPath: location.assets_path,
+          maxCombinations: maxCombinations(constraints),
+          indexName: record.collection,
+          embeddingInputTokens: embeddingLimit ? embeddingLimit - 2 : undefined,
+          generationParameters: parameters,
+          promptTemplateText: DEFAULT_PROMPT_TEMPLATE,
+        });
+        const fileKeys = patternFileKeys(keys, plan.name);
+        written = [...written, ...fileKeys];
+        await write({ writtenKeys: written });
+        await writePatternFiles(this.store, keys, plan.name, {
+          evaluationResults: evaluationResultsBytes(answered),
+          ...this.notebooks({
+            experimentId: job.id,
+            container: c,
+            entry,
+            documents: job.documents,
+            storagePrefix: containerStoragePrefix(c),
+            sampleQuestion: job.questions[0].question,
+          }),
+        });
+        evaluated.push({ plan, metrics, entry });
+        const results = rankPatterns(evaluated, metric).map((e) => e.entry);
+        const done = evaluated.length;
+        await write({ results, messageText: `Pattern ${done} of ${plans.length} is completed.` }, [
+          this.events.create('documents.rag.progress', {
+            ...ragIds(job),
+            state: 'running',
+            step: 'evaluation',
+            patternsCompleted: done,
+            patternsPlanned: plans.length,
+          }),
+        ]);
+        log.line(
+          `${plan.name}: ${metrics.map((m) => `${m.metric_name} ${m.mean.toFixed(4)} [${m.ci_low.toFixed(4)}, ${m.ci_high.toFixed(4)}]`).join(', ')}`,
+        );
+        await log.flush();
+        await status(
+          { state: 'running', step: 'generation', message: { level: 'info', text: `Pattern ${done} of ${plans.length} is completed.` } },
+          done,
+        );
+      }
+
+      // Indexes no pattern uses are not kept.
+      const used = new Set(plans.map((p) => records[indexed.indexOf(p.index)].collection));
+      const unused = indexes.filter((r) => !used.has(r.collection));
+      for (const r of unused) await this.index.drop(r);
+      indexes = indexes.filter((r) => used.has(r.collection));
+      const best = rankPatterns(evaluated, metric)[0];
+      const text = `AutoAI RAG experiment completed: ${plans.length} patterns evaluated; the best is ${best.plan.name} (${metric} ${best.metrics[0].mean.toFixed(4)}).`;
+      log.line(text);
+      await log.flush();
+      await status({ state: 'completed', message: { level: 'info', text }, completed_at: new Date().toISOString() }, evaluated.length);
+      const finished = await ctx.finish(async (m) => {
+        await m.update(RagExperimentEntity, job.id, {
+          status: 'completed',
+          state: 'completed',
+          step: '',
+          messageLevel: 'info',
+          messageText: text,
+          indexes,
+          completedAt: () => 'now()',
+        });
+        return [this.events.create('documents.rag.completed', { ...ragIds(job), state: 'completed' })];
+      });
+      if (!finished) ctx.signal.throwIfAborted();
+    } catch (err) {
+      const reason = stopReason(ctx.signal);
+      // Taken over by another worker, or this one shutting down: the next attempt removes what this one wrote.
+      if (reason === 'lease-lost' || reason === 'shutdown') throw err;
+      await this.cleanUp(written, indexes).catch((e: unknown) =>
+        ctx.log.warn({ err: e }, 'removing a stopped experiment’s files and indexes failed'),
+      );
+      if (reason === 'canceled') {
+        log.line('canceled');
+        await Promise.all([log.flush(), status({ state: 'canceled', completed_at: new Date().toISOString() })]).catch(() => undefined);
+        return;
+      }
+      if (!(err instanceof RagFailure) && isDependencyUnavailable(err)) throw err;
+      const failure =
+        err instanceof RagFailure ? err : new RagFailure('autoai_rag_failed', err instanceof Error ? err.message : String(err));
+      log.line(`failed: ${failure.message}`);
+      await Promise.all([
+        log.flush(),
+        status({ state: 'failed', failure: { code: failure.code, reason: failure.message }, completed_at: new Date().toISOString() }),
+      ]).catch((e: unknown) => ctx.log.warn({ err: e }, 'writing the failed experiment’s status failed'));
+      await this.fail(ctx, job, failure);
+    }
+  }
+
+  /** Removes pattern files and indexes a run wrote (both idempotent). */
+  async cleanUp(keys: readonly string[], indexes: readonly RagIndexRecord[]): Promise<void> {
+    await deleteKeys(this.store, keys);
+    for (const r of indexes) await this.index.drop(r);
+  }
+
+  private async fail(ctx: JobContext, job: RagExperimentEntity, failure: RagFailure): Promise<void> {
+    ctx.log.info({ code: failure.code, reason: failure.message }, 'AutoAI RAG experiment failed');
+    await ctx.finish(async (m) => {
+      await m.update(RagExperimentEntity, job.id, {
+        status: 'failed',
+        state: 'failed' satisfies RagState,
+        failureCode: failure.code,
+        failureReason: failure.message.slice(0, 2000),
+        messageLevel: 'error',
+        messageText: failure.message.slice(0, 2000),
+        results: [],
+        writtenKeys: [],
+        indexes: [],
+        completedAt: () => 'now()',
+      });
+      return [this.events.create('documents.rag.failed', { ...ragIds(job), state: 'failed', code: failure.code, reason: failure.message })];
+    });
+  }
+
+  /** Every input document's text; one that cannot be read fails the experiment naming it. */
+  private async readDocuments(job: RagExperimentEntity, signal: AbortSignal): Promise<RagDocumentText[]> {
+    const docs: RagDocumentText[] = [];
+    const maxBytes = this.config.extractions.maxDocumentBytes;
+    for (const d of job.documents) {
+      signal.throwIfAborted();
+      const name = JSON.stringify(d.documentId);
+      let data: Buffer;
+      let mimeType: string | undefined;
+      try {
+        mimeType = (await this.store.head(d.key))?.contentType;
+        data = await this.store.getBuffer(d.key, maxBytes);
+      } catch (err) {
+        if (err instanceof ObjectNotFoundError)
+          throw new RagFailure('document_not_found', `input document ${name}: no file there any more.`);
+        if (err instanceof ObjectTooLargeError) throw new RagFailure('too_large', `input document ${name}: larger than ${maxBytes} bytes.`);
+        throw err;
+      }
+      try {
+        const extracted = await extractText(
+          { data, fileName: d.documentId, mimeType, ocr: { mode: 'enabled' } },
+          { maxBytes, timeoutMs: this.config.extractions.timeoutMs, maxPages: this.config.extractions.maxPages },
+        );
+        if (extracted.text.trim() === '') throw new RagFailure('no_text', `input document ${name}: no text to index.`);
+        docs.push({ documentId: d.documentId, text: extracted.text });
+      } catch (err) {
+        if (err instanceof ExtractionError) throw new RagFailure(err.code, `input document ${name}: ${err.message}`);
+        throw err;
+      }
+    }
+    return docs;
+  }
+
+  /** Each question's embedding by each embedding model, in the questions' order. */
+  private async embedQuestions(
+    job: RagExperimentEntity,
+    c: StorageContainer,
+    models: readonly string[],
+    signal: AbortSignal,
+  ): Promise<Map<string, number[][]>> {
+    const out = new Map<string, number[][]>();
+    const texts = job.questions.map((q) => q.question);
+    for (const model of models) {
+      const vectors: number[][] = [];
+      for (let at = 0; at < texts.length; at += EMBED_BATCH)
+        vectors.push(...(await this.inference.embed(model, c, texts.slice(at, at + EMBED_BATCH), signal)));
+      out.set(model, vectors);
+    }
+    return out;
+  }
+
+  /** The pattern's answers: each question's prompt fitted to the model's window, generated, scored. */
+  private async answer(
+    job: RagExperimentEntity,
+    c: StorageContainer,
+    plan: RagPatternPlan,
+    retrieved: readonly RetrievedContext[][],
+    o: { contextWindow: number; parameters: Record<string, unknown>; signal: AbortSignal },
+  ): Promise<AnsweredQuestion[]> {
+    const maxNewTokens = Number(o.parameters.max_new_tokens);
+    const answered: AnsweredQuestion[] = [];
+    for (const [q, question] of job.questions.entries()) {
+      o.signal.throwIfAborted();
+      const prompt = await buildRagPrompt({
+        template: DEFAULT_PROMPT_TEMPLATE,
+        question: question.question,
+        contexts: retrieved[q] ?? [],
+        contextWindow: o.contextWindow,
+        maxNewTokens,
+        countTokens: (texts) => this.inference.countTokens(plan.foundation_model, c, texts, o.signal),
+      });
+      if (!prompt.fits)
+        throw new RagFailure(
+          'prompt_too_long',
+          `test question ${q} does not fit the context window of ${plan.foundation_model} (${o.contextWindow} tokens) with ${maxNewTokens} new tokens.`,
+        );
+      const answer = (
+        await this.inference.generate(plan.foundation_model, c, prompt.prompt, textGenParameters(o.parameters), o.signal)
+      ).trim();
+      answered.push({ question, answer, contexts: prompt.contexts, scores: scoreQuestion(question, answer, prompt.contexts) });
+    }
+    return answered;
+  }
+}
+
+const describeIndex = (s: IndexSetting) =>
+  `chunk size ${s.chunking.chunk_size}, overlap ${s.chunking.chunk_overlap}, embeddings ${s.embedding_model}`;
+
+/** The stage 1 candidate a plan was made from (plans carry the candidate's index and retrieval objects). */
+const candidateOf = (candidates: readonly RetrievalCandidate[], plan: RagPatternPlan) =>
+  candidates.find((x) => x.index === plan.index && x.retrieval === plan.retrieval) as RetrievalCandidate;
+
+/** results_reference.location.path as the caller wrote it (the row's request holds it). */
+export function resultsPathOf(job: Pick<RagExperimentEntity, 'request'>): string {
+  const ref = job.request.results_reference as { location?: { path?: unknown } } | undefined;
+  return typeof ref?.location?.path === 'string' ? ref.location.path : '';
+}
