@@ -151,6 +151,9 @@ beforeAll(async () => {
   // The deployment service itself, API only (no keepers): model assets need no replicas.
   Object.assign(process.env, env, {
     PLATFORM_TRAINING_GRPC_URL: training.grpcUrl,
+    // No documents service listens here: an AutoAI RAG pattern asset cannot be checked (the real look-up is the
+    // documents e2e's, after a real experiment).
+    PLATFORM_DOCUMENTS_GRPC_URL: `127.0.0.1:${await freePort()}`,
     PLATFORM_MODEL_STORE_PREFIX: STORE,
     PLATFORM_DEPLOYMENT_KEEPERS: '0',
     PLATFORM_EVENTS_PREFIX: `d${tag}.events`,
@@ -453,6 +456,30 @@ describe('POST /ml/v4/models (CreateModelAsset)', () => {
     afterAll(async () => {
       for (const p of prefixes) await store.deletePrefix(p);
     });
+  });
+});
+
+describe('POST /ml/v4/models of an AutoAI RAG pattern (CreateModelAsset)', () => {
+  const rag = { type: 'autoai_rag_pattern', trainingId: randomUUID(), customJson: JSON.stringify({ pattern_name: 'Pattern1' }) };
+
+  it('refuses a source other than the experiment, or no pattern name, naming the field', async () => {
+    expect(
+      await failure(api.create({ ...rag, contentLocationJson: JSON.stringify({ type: 'container', location: { path: 'm/' } }) })),
+    ).toMatchObject({
+      code: GrpcStatus.INVALID_ARGUMENT,
+      field: 'content_location',
+    });
+    expect(await failure(api.create({ ...rag, customJson: '' }))).toMatchObject({
+      code: GrpcStatus.INVALID_ARGUMENT,
+      field: 'custom.pattern_name',
+    });
+  });
+
+  it('answers UNAVAILABLE (documents_unavailable), not a 404, while the documents service cannot be reached, and writes nothing', async () => {
+    const err = await failure(api.create(rag));
+    expect(err).toMatchObject({ code: GrpcStatus.UNAVAILABLE });
+    expect(err.message).toBe(`training_id ${rag.trainingId} could not be looked up: the documents service cannot be reached. Try again.`);
+    expect((await api.list({})).models.filter((m) => m.type === 'autoai_rag_pattern')).toEqual([]);
   });
 });
 

@@ -48,6 +48,12 @@ describe('ragPatternOf', () => {
     expect(ragPatternOf(done, 'Pattern2')).toEqual({ experimentId: 'exp-1', patternName: 'Pattern2', modelId: 'starter' });
   });
 
+  it("matches names as BuildRagPrompt does, spaces aside, keeping the results' spelling", () => {
+    expect(ragPatternOf(done, 'Pattern 2').patternName).toBe('Pattern2');
+    const seedSpelling = experiment('completed', [result('Pattern 1', 'm')]);
+    expect(ragPatternOf(seedSpelling, 'Pattern1').patternName).toBe('Pattern 1');
+  });
+
   it.each(['pending', 'running', 'failed', 'canceled', ''])('refuses an experiment that is %s, naming training_id', (state) => {
     const r = refusal(() => ragPatternOf(experiment(state, [result('Pattern1', 'm')]), 'Pattern1'));
     expect(r).toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT, field: 'training_id' });
@@ -55,10 +61,10 @@ describe('ragPatternOf', () => {
   });
 
   it('refuses a pattern its results do not hold, naming custom.pattern_name and listing those they do', () => {
-    expect(refusal(() => ragPatternOf(done, 'Pattern 1'))).toEqual({
+    expect(refusal(() => ragPatternOf(done, 'Pattern9'))).toEqual({
       code: GrpcStatus.INVALID_ARGUMENT,
       field: 'custom.pattern_name',
-      message: 'custom.pattern_name "Pattern 1" is not a pattern of AutoAI RAG experiment exp-1 (its patterns: Pattern1, Pattern2).',
+      message: 'custom.pattern_name "Pattern9" is not a pattern of AutoAI RAG experiment exp-1 (its patterns: Pattern1, Pattern2).',
     });
     expect(refusal(() => ragPatternOf(experiment('completed'), 'Pattern1')).message).toMatch(/its results hold no pattern/);
   });

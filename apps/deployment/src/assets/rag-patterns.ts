@@ -49,9 +49,12 @@ function patternsOf(resultsJson: string): { name: string; modelId: string }[] {
   });
 }
 
+const sameName = (a: string, b: string) => a.replace(/\s+/g, '') === b.replace(/\s+/g, '');
+
 /**
  * The pattern an asset names, from the experiment as GetRagExperiment answers it: the experiment must be completed
- * (its patterns' indexes and scores are final then) and its results must hold the pattern by name.
+ * (its patterns' indexes and scores are final then) and its results must hold the pattern by name (spaces aside); the
+ * name is kept as the results spell it.
  */
 export function ragPatternOf(experiment: documentsV1.RagExperiment, patternName: string): RagPattern {
   const state = experiment.status?.state ?? '';
@@ -61,7 +64,8 @@ export function ragPatternOf(experiment: documentsV1.RagExperiment, patternName:
       'training_id',
     );
   const patterns = patternsOf(experiment.resultsJson);
-  const pattern = patterns.find((p) => p.name === patternName);
+  // As BuildRagPrompt matches them: `Pattern 1` (the seed's spelling) and `Pattern1` name the same pattern.
+  const pattern = patterns.find((p) => sameName(p.name, patternName));
   if (!pattern)
     throw PlatformError.invalid(
       `${PATTERN_NAME_FIELD} "${patternName}" is not a pattern of AutoAI RAG experiment ${experiment.id}` +
@@ -73,7 +77,7 @@ export function ragPatternOf(experiment: documentsV1.RagExperiment, patternName:
       `Pattern ${patternName} of AutoAI RAG experiment ${experiment.id} names no generation model (settings.generation.model_id).`,
       PATTERN_NAME_FIELD,
     );
-  return { experimentId: experiment.id, patternName, modelId: pattern.modelId };
+  return { experimentId: experiment.id, patternName: pattern.name, modelId: pattern.modelId };
 }
 
 /** Answers that mean "this container has no such experiment": unknown, or an id the documents service never issues. */

@@ -18,7 +18,7 @@ import { DeploymentEntity } from './deployment.entity';
 import { DeploymentStore } from './deployment-store';
 import { DeploymentsService } from './deployments.service';
 import type { PromptTemplates } from './prompt-templates';
-import { createRequest, failure, insertAsset } from './testing/deployment-fixture';
+import { createRequest, failure, insertAsset, insertRagPatternAsset } from './testing/deployment-fixture';
 
 const tag = randomBytes(4).toString('hex');
 const eventsPrefix = `test.dep${tag}.events`;
@@ -699,6 +699,86 @@ describe('deployments with a prompt template', () => {
       field: 'base_deployment_id',
     });
     await changes.delete({ projectId, spaceId: '', id: d.id });
+    expect(await row(d.id)).toBeNull();
+    await waitFor(() => eventsOf(d.id, 'deployment.deleted').length === 1, 10_000);
+  });
+});
+
+describe('deployments of an AutoAI RAG pattern', () => {
+  const projectId = randomUUID();
+  const experimentId = randomUUID();
+  const pattern = (patternName: string, modelId: string) =>
+    insertRagPatternAsset(ds, { projectId }, { experimentId, patternName, modelId });
+
+  it("serve the pattern's foundation model with no replicas: ready at once, no keeper, its experiment and pattern resolvable", async () => {
+    const asset = await pattern('Pattern1', 'ibm/granite-3-8b-instruct');
+    const { deployment } = await unary(
+      api.createDeployment(
+        createRequest({ projectId, assetId: asset.id, onlineParametersJson: JSON.stringify({ serving_name: `rag_${tag}` }) }),
+      ),
+    );
+    const d = deployment as deploymentV1.Deployment;
+    const expected = {
+      assetId: asset.id,
+      deployedAssetType: 'autoai_rag_pattern',
+      modelId: 'ibm/granite-3-8b-instruct',
+      baseModelId: 'ibm/granite-3-8b-instruct',
+      replicas: 0,
+      readyReplicas: 0,
+      status: { state: 'ready' },
+      ragExperimentId: experimentId,
+      ragPatternName: 'Pattern1',
+    };
+    expect(d).toMatchObject(expected);
+    expect(await row(d.id)).toMatchObject({ status: 'completed', modelPrefix: '' });
+    expect((await unary(api.resolveDeployment({ idOrName: `rag_${tag}` }))).deployment).toMatchObject({ id: d.id, ...expected });
+    const listed = await unary(api.listDeployments({ ...listAll(projectId), type: 'autoai_rag_pattern' }));
+    expect(listed.deployments.map((x) => x.id)).toEqual([d.id]);
+    await waitFor(() => eventsOf(d.id, 'deployment.created').length === 1, 10_000);
+    expect(eventsOf(d.id, 'deployment.keep')).toEqual([]);
+  });
+
+  it('refuse hardware_spec and a prompt template, naming the field, and write nothing', async () => {
+    const asset = await pattern('Pattern2', 'ibm/granite-3-8b-instruct');
+    const withHardware = createRequest({ projectId, assetId: asset.id, hardwareSpec: { id: 'WX-S', name: '', numNodes: 1 } });
+    expect(await failure(api.createDeployment(withHardware))).toMatchObject({
+      code: GrpcStatus.INVALID_ARGUMENT,
+      field: 'hardware_spec',
+      message: 'hardware_spec is not allowed in an AutoAI RAG pattern deployment.',
+    });
+    const withTemplate = createRequest({ projectId, assetId: asset.id, promptTemplateId: randomUUID() });
+    expect(await failure(api.createDeployment(withTemplate))).toMatchObject({
+      code: GrpcStatus.INVALID_ARGUMENT,
+      field: 'prompt_template.id',
+    });
+    expect(await ds.getRepository(DeploymentEntity).countBy({ assetId: asset.id })).toBe(0);
+  });
+
+  it('take another pattern through PATCH /asset (model and pattern follow, no new rev), refuse other asset types and hardware, and delete at once', async () => {
+    const first = await pattern('Pattern3', 'ibm/granite-3-8b-instruct');
+    const second = await pattern('Pattern4', 'starter');
+    const d = (await unary(api.createDeployment(createRequest({ projectId, assetId: first.id })))).deployment as deploymentV1.Deployment;
+    const { deployment: swapped } = await unary(patch(projectId, d.id, [{ op: 'replace', path: '/asset', value: { id: second.id } }]));
+    expect(swapped).toMatchObject({
+      assetId: second.id,
+      modelId: 'starter',
+      baseModelId: 'starter',
+      ragPatternName: 'Pattern4',
+      ragExperimentId: experimentId,
+      rev: 1,
+      replicas: 0,
+      status: { state: 'ready' },
+    });
+    const fineTune = await insertAsset(ds, { projectId }, 'fine_tune_1.0');
+    expect(await failure(patch(projectId, d.id, [{ op: 'replace', path: '/asset', value: { id: fineTune.id } }]))).toMatchObject({
+      code: GrpcStatus.INVALID_ARGUMENT,
+      field: 'asset.id',
+    });
+    expect(await failure(patch(projectId, d.id, [{ op: 'add', path: '/hardware_spec', value: { id: 'WX-S' } }]))).toMatchObject({
+      code: GrpcStatus.INVALID_ARGUMENT,
+      field: '/hardware_spec',
+    });
+    await unary(api.deleteDeployment({ projectId, spaceId: '', id: d.id }));
     expect(await row(d.id)).toBeNull();
     await waitFor(() => eventsOf(d.id, 'deployment.deleted').length === 1, 10_000);
   });

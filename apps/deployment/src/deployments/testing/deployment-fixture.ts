@@ -61,3 +61,30 @@ export async function failure(call: Observable<unknown> | Promise<unknown>): Pro
   }
   throw new Error('the call succeeded');
 }
+
+/**
+ * An autoai_rag_pattern asset row as the asset API writes it once the documents service has shown it the completed
+ * experiment and the pattern (that look-up is model-assets.int.spec's and the documents e2e's): no weights, the
+ * pattern's foundation model as its base model.
+ */
+export async function insertRagPatternAsset(
+  ds: DataSource,
+  container: { projectId?: string; spaceId?: string },
+  pattern: { experimentId: string; patternName: string; modelId: string },
+): Promise<ModelAssetEntity> {
+  const repo = ds.getRepository(ModelAssetEntity);
+  return repo.save(
+    repo.create({
+      projectId: container.projectId ?? null,
+      spaceId: container.spaceId ?? null,
+      name: `rag ${pattern.patternName}`,
+      type: 'autoai_rag_pattern',
+      contentPrefix: '',
+      baseModelId: pattern.modelId,
+      trainingId: pattern.experimentId,
+      ragPatternName: pattern.patternName,
+      custom: { pattern_name: pattern.patternName },
+      createdBy: 'test',
+    }),
+  );
+}
