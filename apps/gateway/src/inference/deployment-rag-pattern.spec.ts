@@ -81,11 +81,19 @@ describe('a deployed AutoAI RAG pattern generating', () => {
     expect((await refusal(documents().rag.generation(body, target, PATTERN))).field).toBe('parameters.prompt_variables');
   });
 
-  it('answers 404 autoai_rag_not_found naming the experiment once it is deleted', async () => {
+  it('answers 404 naming the experiment and the pattern once they are gone, keeping the documents service code', async () => {
     const gone = documents(() => throwError(() => Object.assign(new Error('x'), { code: GrpcStatus.NOT_FOUND })));
     const r = await refusal(gone.rag.generation({ input: 'q' }, target, PATTERN));
     expect(r).toMatchObject({ grpcCode: GrpcStatus.NOT_FOUND, code: 'autoai_rag_not_found' });
-    expect(r.message).toContain('exp-1');
+    expect(r.message).toMatch(/Pattern1 of experiment exp-1 is no longer there; deploy another pattern/);
+    const details = encodeErrorDetails(
+      PlatformError.notFound('The index of pattern "Pattern1" is no longer there.', 'rag_pattern_not_found'),
+    );
+    const noIndex = documents(() => throwError(() => Object.assign(new Error('x'), { code: GrpcStatus.NOT_FOUND, details })));
+    expect(await refusal(noIndex.rag.generation({ input: 'q' }, target, PATTERN))).toMatchObject({
+      grpcCode: GrpcStatus.NOT_FOUND,
+      code: 'rag_pattern_not_found',
+    });
   });
 
   it("names the documents service's refusal of the question as input", async () => {

@@ -24,24 +24,27 @@ export function ragChatRefusal(): PlatformError {
   );
 }
 
-/** The documents service's refusal as the deployment route names it: the question is the request's `input`. */
+/**
+ * The documents service's refusal as the deployment route names it: an experiment or pattern gone since it was deployed
+ * (hard deleted) is a 404 saying what to do; the question is the request's `input`.
+ */
 function buildFailure(err: unknown, p: Pattern): unknown {
   const code = (err as { code?: number }).code;
+  const details = decodeErrorDetails((err as { details?: string }).details);
   if (code === GrpcStatus.NOT_FOUND)
     return PlatformError.notFound(
-      `The deployment's AutoAI RAG experiment ${p.experimentId} (pattern ${p.patternName}) was not found; deploy another pattern (replace /asset) or delete the deployment.`,
-      'autoai_rag_not_found',
+      `The deployment's AutoAI RAG pattern ${p.patternName} of experiment ${p.experimentId} is no longer there` +
+        `${details ? ` (${details.message})` : ''}; deploy another pattern (replace /asset) or delete the deployment.`,
+      details?.code ?? 'autoai_rag_not_found',
     );
-  if (code !== GrpcStatus.INVALID_ARGUMENT) return err;
-  const details = decodeErrorDetails((err as { details?: string }).details);
-  if (!details) return err;
+  if (code !== GrpcStatus.INVALID_ARGUMENT || !details) return err;
   const under = (target: ErrorTarget | undefined): ErrorTarget | undefined =>
     target?.name === 'question' ? { type: 'field', name: 'input' } : target;
   const issues = (details.issues ?? []).map((i) => ({ ...i, target: under(i.target) }));
   return new PlatformError(
     GrpcStatus.INVALID_ARGUMENT,
     details.code,
-    details.message.replace(/\bquestion\b/, 'input'),
+    details.message.replace(/^question\b/, 'input'),
     under(details.target),
     issues,
   );
