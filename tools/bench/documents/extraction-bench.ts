@@ -23,7 +23,7 @@ function pageLines(page: number): string[] {
 
 /** Share of the page's words OCR gave back (bag of words, each recognised word counted once). */
 function wordAccuracy(expected: readonly string[], text: string): number {
-  const found = text.toLowerCase().match(/[a-z]+/g) ?? [];
+  const found: string[] = text.toLowerCase().match(/[a-z]+/g) ?? [];
   const hits = expected.filter((word) => {
     const at = found.indexOf(word);
     if (at >= 0) found.splice(at, 1);
