@@ -177,6 +177,7 @@ afterAll(async () => {
 describe('text extractions on PostgreSQL, NATS and S3', () => {
   it('refuses bad references and settings with INVALID_ARGUMENT naming the field, and queues nothing', async () => {
     await put('bad/doc.txt', 'Some text.');
+    await put('bad/notes.xyz', 'Plain words.');
     const good = { document_reference: ref('bad/doc.txt'), results_reference: ref('bad/out.json') };
     const cases: [object, string, RegExp][] = [
       [
@@ -192,6 +193,11 @@ describe('text extractions on PostgreSQL, NATS and S3', () => {
       [{ ...good, document_reference: ref('bad/../../x.txt') }, 'document_reference.location.path', /"\." or "\.\." segments/],
       [{ ...good, document_reference: ref('bad/missing.pdf') }, 'document_reference', /no file at "bad\/missing\.pdf"/],
       [{ ...good, document_reference: ref('bad/') }, 'document_reference.location.path', /must name a file/],
+      [
+        { ...good, document_reference: ref('bad/notes.xyz') },
+        'document_reference',
+        /"bad\/notes\.xyz": .*extension \.xyz, which is not a supported document type/,
+      ],
       [{ document_reference: ref('bad/doc.txt') }, 'results_reference', /required/],
       [{ ...good, results_reference: ref('bad/doc.txt'), assembly_md: {} }, 'results_reference', /must not name the document/],
       [{ ...good, results_reference: { type: 's3', location: { bucket: 'other', path: 'x' } } }, 'results_reference.type', /not supported/],
@@ -289,14 +295,15 @@ describe('text extractions on PostgreSQL, NATS and S3', () => {
 
   it('fails a document it cannot read with its code and a message naming it, writing nothing', async () => {
     await put('docs/locked.pdf', pdfDocument({ pages: [['Secret numbers.']], userPassword: 'pw' }));
-    await put('docs/notes.xyz', 'plain words');
+    // No extension and no media type: told by its bytes when the job runs, and these are no document's.
+    await put('docs/blob', Buffer.from([0, 1, 2, 3, 0xff, 0xfe, 0, 7, 8, 9]));
     const locked = await api.create({
       document_reference: ref('docs/locked.pdf'),
       results_reference: ref('results/locked.md'),
       assembly_md: {},
     });
     const odd = await api.create({
-      document_reference: ref('docs/notes.xyz'),
+      document_reference: ref('docs/blob'),
       results_reference: ref('results/notes.md'),
       assembly_md: {},
     });
@@ -306,7 +313,7 @@ describe('text extractions on PostgreSQL, NATS and S3', () => {
     });
     expect((await finished(odd.id)).results).toMatchObject({
       status: 'failed',
-      error: { code: 'unsupported_type', message: expect.stringContaining('"docs/notes.xyz"') },
+      error: { code: 'unsupported_type', message: expect.stringContaining('"docs/blob"') },
     });
     // French OCR data is not installed here (only eng and osd): the platform's problem, named with its Debian package.
     await put('docs/scan-fr.pdf', scannedSentences(SENTENCES.slice(0, 1)));

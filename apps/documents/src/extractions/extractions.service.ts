@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { NEWEST_FIRST, PlatformError, isIssuedId, keysetPage, type Page, type PageRequest, type StorageContainer } from '@platform/common';
 import type { documentsV1 } from '@platform/contracts';
 import { enqueueEvents, OutboxRelay } from '@platform/events';
+import { ExtractionError, resolveDocumentType } from '@platform/extraction';
 import type { ObjectStore } from '@platform/object-store';
 import { LOGGER, OBJECT_STORE } from '@platform/service';
 import type { Logger } from '@platform/common';
@@ -159,7 +160,10 @@ export class ExtractionsService {
     return expired.length;
   }
 
-  /** The document must exist, hold something, stay within the size limit. */
+  /**
+   * The document must exist, hold something, stay within the size limit, and be of a type the extraction reads by its
+   * stored media type or its extension (a file with neither is told by its bytes when the job runs).
+   */
   private async checkDocument(key: string, path: string): Promise<void> {
     const field = 'document_reference';
     const head = await this.store.head(key);
@@ -168,6 +172,13 @@ export class ExtractionsService {
     const max = this.config.extractions.maxDocumentBytes;
     if (head.size > max)
       throw PlatformError.invalid(`document_reference: ${JSON.stringify(path)} is ${head.size} bytes; at most ${max} are read.`, field);
+    try {
+      resolveDocumentType({ data: new Uint8Array(0), fileName: key.slice(key.lastIndexOf('/') + 1), mimeType: head.contentType });
+    } catch (err) {
+      if (err instanceof ExtractionError)
+        throw PlatformError.invalid(`document_reference: ${JSON.stringify(path)}: ${err.message}.`, field);
+      throw err;
+    }
   }
 
   private scoped(c: StorageContainer): SelectQueryBuilder<ExtractionEntity> {
