@@ -176,6 +176,31 @@ describe('extractDocument: DOCX, HTML and Markdown', () => {
   });
 });
 
+describe('extractDocument: threads', () => {
+  it('assembles a long document in a worker thread, leaving the event loop free', async () => {
+    const section = (i: number) =>
+      `## Part ${i}\n\nA paragraph about **stars** and [their cores](https://example.org/${i}).\n\n| a | b |\n| --- | --- |\n| ${i} | x |\n\n`;
+    const markdown = Array.from({ length: 2000 }, (_, i) => section(i)).join('');
+    let ticks = 0;
+    let busiest = 0;
+    const ticker = setInterval(() => {
+      ticks++;
+      busiest = Math.max(busiest, liveExtractionWorkers());
+    }, 2);
+    try {
+      const result = await extractDocument({ data: utf8(markdown), fileName: 'long.md' });
+      expect(result.assembly.tables).toHaveLength(2000);
+      expect(result.assembly.structures).toHaveLength(6000);
+    } finally {
+      clearInterval(ticker);
+    }
+    // The Markdown is small enough to be read on this thread; its assembly ran in a worker the ticker saw.
+    expect(ticks).toBeGreaterThan(0);
+    expect(busiest).toBe(1);
+    expect(liveExtractionWorkers()).toBe(0);
+  });
+});
+
 describe('extractDocument: limits, cancel and languages', () => {
   it('refuses as extractText does, stops on its signal, and maps ISO 639-1 codes to Tesseract languages', async () => {
     await expect(extractDocument({ data: utf8('x'.repeat(100)), fileName: 'a.txt' }, { limits: { maxBytes: 10 } })).rejects.toMatchObject({
