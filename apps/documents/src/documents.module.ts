@@ -11,6 +11,7 @@ import { ExtractionEntity } from './extractions/extraction.entity';
 import { ExtractionsGrpcController } from './extractions/extractions.grpc-controller';
 import { ExtractionsService } from './extractions/extractions.service';
 import { TextExtractions1765100000100 } from './migrations/1765100000100-text-extractions';
+import { ragControllers, ragEntities, ragMigrations, ragProviders } from './rag/rag-providers';
 
 /**
  * The documents service: text extraction jobs (documents in a container's storage turned into Markdown, HTML, plain
@@ -23,8 +24,8 @@ import { TextExtractions1765100000100 } from './migrations/1765100000100-text-ex
       config: DocumentsConfig,
       database: {
         schema: DOCUMENTS_SCHEMA,
-        entities: [ExtractionEntity],
-        migrations: [TextExtractions1765100000100],
+        entities: [ExtractionEntity, ...ragEntities],
+        migrations: [TextExtractions1765100000100, ...ragMigrations],
       },
       // One outbox feeds the events stream and the job queue.
       outbox: {
@@ -33,7 +34,7 @@ import { TextExtractions1765100000100 } from './migrations/1765100000100-text-ex
       objectStore: true,
     }),
   ],
-  controllers: [ExtractionsGrpcController],
+  controllers: [ExtractionsGrpcController, ...ragControllers],
   providers: [
     ExtractionsService,
     {
@@ -43,6 +44,7 @@ import { TextExtractions1765100000100 } from './migrations/1765100000100-text-ex
         new ExtractionRunner(store, config, documentsEventCatalog(config.eventsPrefix), extractWithLibrary),
     },
     ExtractionsRuntime,
+    ...ragProviders,
   ],
 })
 export class DocumentsModule {}
