@@ -127,6 +127,25 @@ describe('extractDocument: OCR, rotation correction and page images (Tesseract, 
     expect(fox?.bbox[1]).toBeLessThan(300);
   });
 
+  it('reads a JPEG, giving its page image as PNG; refuses page images of a TIFF, whose text it still reads', async () => {
+    const image = await loadImage(scan('png'));
+    const canvas = createCanvas(image.width, image.height);
+    canvas.getContext('2d').drawImage(image, 0, 0);
+    const jpeg = await canvas.encode('jpeg', 90);
+    const result = await extractDocument({ data: jpeg, fileName: 'page.jpg' }, { pageImages: true });
+    expect(result.mimeType).toBe('image/jpeg');
+    expect(wordAccuracy(result.plainText)).toBeGreaterThanOrEqual(0.8);
+    expect(pngSize(result.pageImages[0].png)).toEqual({ width: 1700, height: 2200 });
+
+    const tiff = join(work, 'page.tif');
+    execFileSync('pdftoppm', ['-r', '200', '-tiff', '-singlefile', join(work, 'source-png.pdf'), join(work, 'page')]);
+    const data = readFileSync(tiff);
+    await expect(extractDocument({ data, fileName: 'page.tif' }, { pageImages: true })).rejects.toMatchObject({ code: 'unsupported_type' });
+    expect(wordAccuracy((await extractDocument({ data, fileName: 'page.tif' }, { autoRotation: true })).plainText)).toBeGreaterThanOrEqual(
+      0.8,
+    );
+  });
+
   it('renders page images of a text-layer PDF at the output resolution, and OCRs every page when forced', async () => {
     const data = pdfDocument({ pages: [LINES.slice(0, 2), LINES.slice(2)] });
     const result = await extractDocument({ data, fileName: 'two.pdf' }, { pageImages: true, outputDpi: 72 });

@@ -1,4 +1,5 @@
 import { docxDocument, pdfDocument } from '@platform/test-fixtures';
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { extractDocument } from './extract-document';
 import { ExtractionError } from './extraction-error';
@@ -123,6 +124,29 @@ describe('extractDocument: DOCX, HTML and Markdown', () => {
       'Region Sales',
       'North 42',
       'South 17',
+    ]);
+  });
+
+  it('gives each XLSX sheet a section title and its table as cells', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sales = workbook.addWorksheet('Sales');
+    sales.addRow(['Region', 'Sales']);
+    sales.addRow(['North', 42]);
+    workbook.addWorksheet('Notes').addRow(['Checked by audit']);
+    const data = Buffer.from(await workbook.xlsx.writeBuffer());
+    const { assembly } = await extractDocument({ data, fileName: 'sales.xlsx' });
+    expect(assembly.structures.map((s) => [s.type, s.text])).toEqual([
+      ['section_title', 'Sales'],
+      ['table', 'Region\tSales\nNorth\t42'],
+      ['section_title', 'Notes'],
+      ['table', 'Checked by audit'],
+    ]);
+    expect(assembly.tables.map(grid)).toEqual([
+      [
+        ['Region', 'Sales'],
+        ['North', '42'],
+      ],
+      [['Checked by audit']],
     ]);
   });
 
