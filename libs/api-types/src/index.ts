@@ -7,3 +7,4 @@ export * from './notebooks';
 export * from './asset-files';
 export * from './tunings';
 export * from './documents';
+export * from './events';

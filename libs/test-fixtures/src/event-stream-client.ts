@@ -1,7 +1,7 @@
-import type { PublicEvent } from '../public-event';
+import type { PublicEvent } from '@platform/api-types';
 
 /**
- * A test client of `GET /v1/events` over fetch (Node has no EventSource): it parses the SSE frames as the HTML
+ * A test client of the gateway's `GET /v1/events` over fetch (Node has no EventSource): it parses the SSE frames as the HTML
  * standard says (fields per line, an event per blank line, `:` comments), keeps every event and counts comments.
  */
 export class EventStreamClient {
@@ -17,7 +17,7 @@ export class EventStreamClient {
   ) {}
 
   /** Opens the stream; a refusal resolves with the status and the envelope instead. */
-  static async open(url: string, headers: Record<string, string>): Promise<EventStreamClient | { status: number; body: ErrorBody }> {
+  static async open(url: string, headers: Record<string, string>): Promise<EventStreamClient | EventStreamRefusal> {
     const abort = new AbortController();
     const res = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: abort.signal });
     if (res.status !== 200) return { status: res.status, body: (await res.json()) as ErrorBody };
@@ -91,6 +91,11 @@ export class EventStreamClient {
   close(): void {
     this.abort.abort();
   }
+}
+
+export interface EventStreamRefusal {
+  status: number;
+  body: ErrorBody;
 }
 
 export interface ErrorBody {

@@ -14,3 +14,4 @@ export { ReplayServer, type RecordedExchange, type ReceivedRequest } from './kub
 export { appsV1DeploymentSchema, batchV1JobSchema, coreV1ServiceSchema } from './kubernetes/manifest-schemas';
 export { startServiceProcess, type ServiceProcess } from './service-process';
 export { startStarterInference, STARTER_MODEL, type StarterInference } from './starter-inference';
+export { EventStreamClient, type EventStreamRefusal } from './event-stream-client';

@@ -14,7 +14,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { startGatewayUnderTest, type GatewayUnderTest } from '../testing/gateway-under-test';
-import { EventStreamClient, type ErrorBody } from './testing/event-stream-client';
+import { EventStreamClient, type EventStreamRefusal } from '@platform/test-fixtures';
 
 /**
  * GET /v1/events on the real gateway over a real NATS JetStream stream of its own: events are published as the
@@ -89,7 +89,7 @@ async function refusal(token: string | undefined, query: string, headers: Record
     answer.close();
     throw new Error(`${query} was served`);
   }
-  return answer as { status: number; body: ErrorBody };
+  return answer as EventStreamRefusal;
 }
 
 async function consumersOnStream(): Promise<number> {

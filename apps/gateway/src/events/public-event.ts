@@ -1,24 +1,8 @@
+import type { PublicEvent } from '@platform/api-types';
 import type { EventEnvelope } from '@platform/events';
 import { publicEventType, type PublicEventType } from './public-event-types';
 
-/**
- * One event of `GET /v1/events`, version 1 of the envelope (docs/events.md). `id` is the JetStream stream sequence of
- * the event: stable, increasing, the `Last-Event-ID` a client resumes after. The internal envelope's uuid, NATS
- * subject and trace id, and the payload fields the type's row does not list, are not part of it.
- */
-export interface PublicEvent {
-  id: string;
-  type: string;
-  /** The version of this type's `data`. */
-  version: number;
-  occurred_at: string;
-  /** Exactly one of project_id and space_id: the container the caller subscribed to. */
-  project_id?: string;
-  space_id?: string;
-  resource_type: PublicEventType['resourceType'];
-  resource_id: string;
-  data: Record<string, unknown>;
-}
+export type { PublicEvent };
 
 /** What one stream delivers: the container checked at subscription, and the filters. */
 export interface EventSelection {
