@@ -111,7 +111,7 @@ describe('parseRagParameters', () => {
     ).toEqual([
       'parameters.constraints.top_k: parameters.constraints.top_k is not a constraint (chunking, embedding_models, retrieval, foundation_models, max_number_of_rag_patterns).',
       'parameters.constraints.embedding_models[0]: parameters.constraints.embedding_models[0] "nope" is not a model the platform serves for embeddings (starter, e5).',
-      'parameters.constraints.foundation_models: parameters.constraints.foundation_models must be an array of 1 to 10 entries.',
+      'parameters.constraints.foundation_models: parameters.constraints.foundation_models must be an array of 1 to 20 entries.',
       'parameters.constraints.chunking[0].method: parameters.constraints.chunking[0].method must be recursive.',
       'parameters.constraints.chunking[0].chunk_size: parameters.constraints.chunking[0].chunk_size must be an integer from 16 to 8192.',
       'parameters.constraints.chunking[1].chunk_overlap: parameters.constraints.chunking[1].chunk_overlap must be an integer from 0 to chunk_size - 1.',

@@ -34,7 +34,8 @@ export const PATTERN_LIMITS = { min: 4, max: 20 } as const;
 export const CHUNK_SIZE_LIMITS = { min: 16, max: 8192 } as const;
 export const NUMBER_OF_CHUNKS_LIMITS = { min: 1, max: 20 } as const;
 export const WINDOW_SIZE_LIMITS = { min: 1, max: 4 } as const;
-const MAX_LIST = { chunking: 20, embedding_models: 10, retrieval: 10, foundation_models: 10 } as const;
+/** As the gateway's DTO allows: the sample and stage 2's budget keep the work bounded whatever the lists' lengths. */
+const MAX_LIST = { chunking: 20, embedding_models: 20, retrieval: 20, foundation_models: 20 } as const;
 
 const P = 'parameters';
 const C = `${P}.constraints`;

@@ -1,3 +1,4 @@
+import type { RagPatternResultJson } from '@platform/api-types';
 import type { MetricSummary, RagPatternPlan } from './rag-types';
 import { patternLocation, type PatternLocation } from './result-locations';
 
@@ -17,8 +18,11 @@ export const VECTOR_STORE_SCHEMA = {
   ],
 } as const;
 
-/** A pattern's settings as the seed's `rag_pattern.settings` shows them. */
-export interface RagPatternSettings {
+/**
+ * A pattern's settings as the seed's `rag_pattern.settings` shows them. A type alias, not an interface: the public
+ * type's `settings` is a Record, which only an alias is assignable to.
+ */
+export type RagPatternSettings = {
   vector_store: {
     datasource_type: string;
     index_name: string;
@@ -30,11 +34,10 @@ export interface RagPatternSettings {
   embeddings: { model_id: string; truncate_strategy?: string; truncate_input_tokens?: number };
   retrieval: { method: string; number_of_chunks: number; window_size?: number };
   generation: { model_id: string; parameters: Record<string, unknown>; prompt_template_text: string };
-}
+};
 
-/** One entry of the seed's `entity.results[]`. */
-export interface RagResultEntry {
-  metrics: { test_data: { metric_name: string; mean: number; ci_high: number; ci_low: number }[] };
+/** One entry of the seed's `entity.results[]`: the public type, with the settings typed as this code builds them. */
+export interface RagResultEntry extends RagPatternResultJson {
   context: {
     rag_pattern: {
       composition_steps: string[];
