@@ -151,8 +151,8 @@ beforeAll(async () => {
   // The deployment service itself, API only (no keepers): model assets need no replicas.
   Object.assign(process.env, env, {
     PLATFORM_TRAINING_GRPC_URL: training.grpcUrl,
-    // No documents service listens here: an AutoAI RAG pattern asset cannot be checked (the real look-up is the
-    // documents e2e's, after a real experiment).
+    // No documents service listens here: an AutoAI RAG pattern asset cannot be checked (the real look-up is
+    // rag-pattern-assets.int.spec's).
     PLATFORM_DOCUMENTS_GRPC_URL: `127.0.0.1:${await freePort()}`,
     PLATFORM_MODEL_STORE_PREFIX: STORE,
     PLATFORM_DEPLOYMENT_KEEPERS: '0',

@@ -64,7 +64,7 @@ export async function failure(call: Observable<unknown> | Promise<unknown>): Pro
 
 /**
  * An autoai_rag_pattern asset row as the asset API writes it once the documents service has shown it the completed
- * experiment and the pattern (that look-up is model-assets.int.spec's and the documents e2e's): no weights, the
+ * experiment and the pattern (that look-up is rag-pattern-assets.int.spec's and the documents e2e's): no weights, the
  * pattern's foundation model as its base model.
  */
 export async function insertRagPatternAsset(
