@@ -401,13 +401,25 @@ describe('text extractions on PostgreSQL, NATS and S3', () => {
     expect(first.totalCount).toBe(all.totalCount);
 
     await put('docs/old.txt', 'An old document.');
-    const old = await api.create({ document_reference: ref('docs/old.txt'), results_reference: ref('results/old.md'), assembly_md: {} });
+    const old = await api.create({
+      document_reference: ref('docs/old.txt'),
+      results_reference: ref('results/old/'),
+      parameters: { requested_outputs: ['md', 'plain_text'] },
+    });
     expect((await finished(old.id)).results!.status).toBe('completed');
-    expect(await store.exists(file('results/old.md'))).toBe(true);
+    // A later extraction writes one of the same files: that file is the later one's now.
+    const later = await api.create({
+      document_reference: ref('docs/old.txt'),
+      results_reference: ref('results/old/assembly.md'),
+      assembly_md: {},
+    });
+    expect((await finished(later.id)).results!.status).toBe('completed');
+    expect(await keys(file('results/old/'))).toEqual([file('results/old/assembly.md'), file('results/old/plain.txt')]);
     await sql(`UPDATE documents.text_extractions SET created_at = now() - interval '49 hours' WHERE id = $1`, [old.id]);
     expect(await failure(api.get(old.id))).toMatchObject({ code: GrpcStatus.NOT_FOUND, errorCode: 'text_extraction_not_found' });
     expect((await api.list()).extractions.map((x) => x.id)).not.toContain(old.id);
     await waitFor(async () => (await sql('SELECT 1 FROM documents.text_extractions WHERE id = $1', [old.id])).length === 0, 15_000, 200);
-    await waitFor(async () => !(await store.exists(file('results/old.md'))), 15_000, 200);
+    await waitFor(async () => (await keys(file('results/old/'))).length === 1, 15_000, 200);
+    expect(await keys(file('results/old/'))).toEqual([file('results/old/assembly.md')]);
   });
 });

@@ -130,7 +130,7 @@ export class ExtractionsService {
       return row.writtenKeys;
     });
     this.relay.nudge();
-    await deleteKeys(this.store, keys);
+    await deleteKeys(this.store, await this.keysNotRewritten(found, keys));
   }
 
   /**
@@ -144,9 +144,9 @@ export class ExtractionsService {
           WHERE id IN (SELECT id FROM ${DOCUMENTS_SCHEMA}.text_extractions
                         WHERE created_at < now() - ($1 * interval '1 hour')
                         ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-          RETURNING id, project_id, space_id, state, written_keys`,
+          RETURNING id, project_id, space_id, state, written_keys, created_at`,
         [this.config.extractions.retentionHours, limit],
-      )) as [{ id: string; project_id: string | null; space_id: string | null; state: string; written_keys: string[] }[], number];
+      )) as [ExpiredRow[], number];
       const deleted = rows[0];
       await enqueueDeleted(m, this.events, deleted);
       return deleted;
@@ -154,8 +154,8 @@ export class ExtractionsService {
     if (expired.length === 0) return 0;
     this.relay.nudge();
     for (const row of expired)
-      await deleteKeys(this.store, row.written_keys).catch((err: unknown) =>
-        this.logger.warn({ err, extraction: row.id }, 'expired extraction: deleting its results failed'),
+      await deleteKeys(this.store, await this.keysNotRewritten({ id: row.id, createdAt: row.created_at }, row.written_keys)).catch(
+        (err: unknown) => this.logger.warn({ err, extraction: row.id }, 'expired extraction: deleting its results failed'),
       );
     return expired.length;
   }
@@ -181,6 +181,21 @@ export class ExtractionsService {
     }
   }
 
+  /**
+   * The keys of an extraction's results that no later extraction wrote as well: results references are the caller's
+   * paths, and a later job writing the same file owns it now, so deleting the older job leaves that file alone.
+   */
+  private async keysNotRewritten(row: Pick<ExtractionEntity, 'id' | 'createdAt'>, keys: readonly string[]): Promise<string[]> {
+    if (keys.length === 0) return [];
+    const rows = (await this.db.query(
+      `SELECT k FROM jsonb_array_elements_text($2::jsonb) AS k
+        WHERE NOT EXISTS (SELECT 1 FROM ${DOCUMENTS_SCHEMA}.text_extractions o
+                           WHERE o.id <> $1 AND o.created_at > $3 AND (o.written_keys ? k))`,
+      [row.id, JSON.stringify(keys), row.createdAt],
+    )) as { k: string }[];
+    return rows.map((r) => r.k);
+  }
+
   private scoped(c: StorageContainer): SelectQueryBuilder<ExtractionEntity> {
     const q = this.db
       .getRepository(ExtractionEntity)
@@ -190,6 +205,15 @@ export class ExtractionsService {
       ? q.andWhere('x.project_id = :projectId', { projectId: c.projectId })
       : q.andWhere('x.space_id = :spaceId', { spaceId: c.spaceId });
   }
+}
+
+interface ExpiredRow {
+  id: string;
+  project_id: string | null;
+  space_id: string | null;
+  state: string;
+  written_keys: string[];
+  created_at: Date;
 }
 
 async function enqueueDeleted(
