@@ -8,6 +8,7 @@
 import { cpus } from 'node:os';
 import type { BenchRow } from './bench-row';
 import { extractionBench } from './extraction-bench';
+import { ragBench } from './rag-bench';
 
 const quick = process.argv.includes('--quick');
 
@@ -17,6 +18,7 @@ const quick = process.argv.includes('--quick');
  */
 const SECTIONS: { name: string; run: () => Promise<BenchRow[]> }[] = [
   { name: 'text extraction', run: () => extractionBench(quick ? { textPages: 50, ocrPages: 2 } : { textPages: 300, ocrPages: 6 }) },
+  { name: 'AutoAI RAG', run: () => ragBench(quick ? { questions: 5, chunkings: 2 } : { questions: 20, chunkings: 4 }) },
 ];
 
 function line(cells: readonly (string | number)[]): string {
