@@ -125,7 +125,7 @@ describe('GET /v1/events on the platform', () => {
         s.seq >= firstSeq &&
         s.seq <= lastSeq &&
         s.data.projectId === projectA &&
-        /^(taxonomy|sdg|training|evaluation)\.|^deployment\.(created|ready|failed|updated|deleted)$/.test(s.type),
+        /^(taxonomy|sdg|training|evaluation|documents)\.|^deployment\.(created|ready|failed|updated|deleted)$/.test(s.type),
     );
     expect(received.map((e) => `${e.id} ${e.type}`)).toEqual(expected.map((s) => `${s.seq} ${s.type}`));
     expect(received[0]).toMatchObject({ type: 'taxonomy.created', resource_id: a.taxonomy, project_id: projectA });

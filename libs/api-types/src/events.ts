@@ -13,7 +13,7 @@ export interface PublicEvent {
   /** Exactly one of project_id and space_id: the container the stream was opened for. */
   project_id?: string;
   space_id?: string;
-  resource_type: 'taxonomy' | 'data' | 'model' | 'deployment';
+  resource_type: 'taxonomy' | 'data' | 'model' | 'deployment' | 'extraction' | 'rag_experiment';
   resource_id: string;
   data: Record<string, unknown>;
 }

@@ -1,4 +1,13 @@
-import type { DeploymentEvents, EvaluationEvents, ReplicaEvents, SdgEvents, TaxonomyEvents, TrainingEvents } from '@platform/events';
+import type {
+  DeploymentEvents,
+  DocumentsEvents,
+  EvaluationEvents,
+  ReplicaEvents,
+  SdgEvents,
+  TaxonomyEvents,
+  TrainingEvents,
+} from '@platform/events';
+import type { PublicEvent } from '@platform/api-types';
 import { count, obj, scores, str, type JsonSchema } from './json-schema';
 
 /**
@@ -10,7 +19,13 @@ import { count, obj, scores, str, type JsonSchema } from './json-schema';
  * Versioning: `version` is per event type. Adding an optional field keeps it; renaming, removing or retyping a public
  * field is a new version (and a row in docs/events.md's history).
  */
-export type CatalogEvents = TaxonomyEvents & SdgEvents & TrainingEvents & EvaluationEvents & DeploymentEvents & ReplicaEvents;
+export type CatalogEvents = TaxonomyEvents &
+  SdgEvents &
+  TrainingEvents &
+  EvaluationEvents &
+  DeploymentEvents &
+  ReplicaEvents &
+  DocumentsEvents;
 export type CatalogEventType = keyof CatalogEvents & string;
 
 export interface PublicField {
@@ -31,7 +46,7 @@ export interface PublicEventType {
   version: number;
   summary: string;
   /** The kind of resource `resource_id` names. */
-  resourceType: 'taxonomy' | 'data' | 'model' | 'deployment';
+  resourceType: PublicEvent['resource_type'];
   /** The internal payload's key holding the resource id. */
   resourceKey: string;
   container: ContainerKeys;
@@ -140,6 +155,28 @@ const deployment = (type: CatalogEventType, summary: string): PublicEventType =>
   },
 });
 
+const extraction = (type: CatalogEventType, summary: string, fields: Record<string, PublicField> = {}): PublicEventType => ({
+  type,
+  version: 1,
+  summary,
+  resourceType: 'extraction',
+  resourceKey: 'extractionId',
+  container: 'projectId|spaceId',
+  fields: { status: field('status', str('The status the job reached, as GET /ml/v1/text/extractions/{id} shows it.')), ...fields },
+});
+
+const rag = (type: CatalogEventType, summary: string, fields: Record<string, PublicField> = {}): PublicEventType => ({
+  type,
+  version: 1,
+  summary,
+  resourceType: 'rag_experiment',
+  resourceKey: 'experimentId',
+  container: 'projectId|spaceId',
+  fields: { state: field('state', { type: 'string', enum: ['pending', 'running', 'completed', 'failed', 'canceled'] }), ...fields },
+});
+
+const failure = { code: field('code', str('The error code.')), reason: REASON };
+
 const checkpointFields = {
   phase: field('phase', count('Training phase (1 knowledge, 2 skills).')),
   epoch: field('epoch', count('Epoch.')),
@@ -229,6 +266,25 @@ const TABLE: Record<CatalogEventType, PublicEventType | InternalEventType> = {
   'deployment.failed': deployment('deployment.failed', 'A deployment failed.'),
   'deployment.updated': deployment('deployment.updated', 'A deployment was updated.'),
   'deployment.deleted': deployment('deployment.deleted', 'A deployment was deleted.'),
+  'documents.extraction.created': extraction('documents.extraction.created', 'A text extraction job was submitted.'),
+  'documents.extraction.progress': extraction('documents.extraction.progress', 'A text extraction job progressed.', {
+    pagesProcessed: field('pages_processed', count('Pages done.')),
+    totalPages: field('total_pages', count('Pages in all.')),
+  }),
+  'documents.extraction.completed': extraction('documents.extraction.completed', 'A text extraction job completed.'),
+  'documents.extraction.failed': extraction('documents.extraction.failed', 'A text extraction job failed.', failure),
+  'documents.extraction.canceled': extraction('documents.extraction.canceled', 'A text extraction job was canceled.'),
+  'documents.extraction.deleted': extraction('documents.extraction.deleted', 'A text extraction job was deleted.'),
+  'documents.rag.created': rag('documents.rag.created', 'An AutoAI RAG experiment was submitted.'),
+  'documents.rag.progress': rag('documents.rag.progress', 'An AutoAI RAG experiment progressed.', {
+    step: field('step', str('The composition step in progress (chunking, embeddings, retrieval, generation …).')),
+    patternsCompleted: field('patterns_completed', count('Patterns evaluated.')),
+    patternsPlanned: field('patterns_planned', count('Patterns planned.')),
+  }),
+  'documents.rag.completed': rag('documents.rag.completed', 'An AutoAI RAG experiment completed.'),
+  'documents.rag.failed': rag('documents.rag.failed', 'An AutoAI RAG experiment failed.', failure),
+  'documents.rag.canceled': rag('documents.rag.canceled', 'An AutoAI RAG experiment was canceled.'),
+  'documents.rag.deleted': rag('documents.rag.deleted', 'An AutoAI RAG experiment was deleted.'),
   'deployment.replica.ready': {
     internal: 'A model-server replica for the inference router: infrastructure addresses, in no project.',
     payload: obj(
