@@ -18,9 +18,13 @@ export interface StarterInference {
  * The real inference path memory banks use: the engine server (apps/engine-server) serving the starter model
  * (models/starter, 128-dimensional embeddings, 256-token context) behind the inference service (apps/inference),
  * each its own process as the launcher runs them. `model` serves another model directory instead (the turns spec
- * needs a context longer than the starter's 256 tokens to hold a tool prompt).
+ * needs a context longer than the starter's 256 tokens to hold a tool prompt); `extraModels` are served beside it by
+ * the same engine server (the RAG spec embeds with two models of different widths).
  */
-export async function startStarterInference(model = { dir: join(ROOT, 'models/starter'), name: STARTER_MODEL }): Promise<StarterInference> {
+export async function startStarterInference(
+  model = { dir: join(ROOT, 'models/starter'), name: STARTER_MODEL },
+  extraModels: readonly { dir: string; name: string }[] = [],
+): Promise<StarterInference> {
   const enginePort = await freePort();
   const engine = spawn(process.execPath, ['-r', '@swc-node/register', join(ROOT, 'apps/engine-server/src/main.ts')], {
     cwd: ROOT,
@@ -28,7 +32,7 @@ export async function startStarterInference(model = { dir: join(ROOT, 'models/st
       ...process.env,
       SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
       PLATFORM_ENGINE_PORT: String(enginePort),
-      PLATFORM_ENGINE_MODELS: `${model.dir}:${model.name}`,
+      PLATFORM_ENGINE_MODELS: [model, ...extraModels].map((m) => `${m.dir}:${m.name}`).join(','),
       PLATFORM_ENGINE_THREADS: '1',
       PLATFORM_ENGINE_LOG_LEVEL: 'warn',
     },

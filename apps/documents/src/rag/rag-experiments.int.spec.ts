@@ -7,6 +7,8 @@ import { connectGrpcService, decodeErrorDetails, type GrpcServiceClient, type Ru
 import { documentsV1 } from '@platform/contracts';
 import { freePort } from '@platform/infra';
 import { S3ObjectStore, type ObjectStore } from '@platform/object-store';
+import { writeTinyModel } from '@platform/engine/internals';
+import { VectorIndex, loadVectorIndexSettings } from '@platform/retrieval';
 import { createTestDatabase, startStarterInference, waitFor, type StarterInference } from '@platform/test-fixtures';
 import { Client } from 'pg';
 import { firstValueFrom, type Observable } from 'rxjs';
@@ -16,6 +18,8 @@ import type { RagResultEntry } from './evaluation';
 
 const tag = randomBytes(4).toString('hex');
 const projectId = randomUUID();
+/** A second embedding model, 64 wide where the starter model is 128: the two cannot share a LanceDB table. */
+const NARROW_MODEL = 'spec/tiny-64';
 
 /** Four short documents, each holding the answer to one question. */
 const DOCUMENTS: Record<string, string> = {
@@ -149,7 +153,9 @@ beforeAll(async () => {
   });
   for (const [name, text] of Object.entries(DOCUMENTS)) await put(`docs/${name}`, text);
   await put('questions.json', JSON.stringify(QUESTIONS));
-  inference = await startStarterInference();
+  const tinyDir = join(vectorDir, 'tiny-model');
+  writeTinyModel(tinyDir, { hiddenSize: 64, maxPositionEmbeddings: 512 });
+  inference = await startStarterInference(undefined, [{ dir: tinyDir, name: NARROW_MODEL }]);
   Object.assign(process.env, {
     DATABASE_URL: databaseUrl,
     NATS_URL: inject('natsUrl'),
@@ -325,6 +331,37 @@ describe('AutoAI RAG experiments on PostgreSQL, NATS, S3, LanceDB and the real i
     expect(await keys(file(`results/${created.id}/`))).toEqual([]);
     expect(await liveGenerations(`autoai_rag_${created.id}_`)).toBe(0);
   }, 500_000);
+
+  it('indexes with two embedding models of different widths, each in its own vector table', async () => {
+    const created = await api.create(
+      experiment('two-models', {
+        parameters: {
+          constraints: {
+            chunking: [{ method: 'recursive', chunk_size: 48, chunk_overlap: 8 }],
+            embedding_models: ['platform/starter-llama', NARROW_MODEL],
+            foundation_models: ['platform/starter-llama'],
+            retrieval: [{ method: 'simple', number_of_chunks: 2 }],
+          },
+        },
+      }),
+    );
+    const done = await ended(created.id, 300_000);
+    expect(done.status, done.status?.messageText).toMatchObject({ state: 'completed' });
+    const results = JSON.parse(done.resultsJson) as RagResultEntry[];
+    expect(results.map((r) => r.context.rag_pattern.settings.embeddings.model_id).sort()).toEqual(['platform/starter-llama', NARROW_MODEL]);
+    // One table per container and width: @platform/retrieval fixes a table's dimension at its first write.
+    const vectors = await VectorIndex.connect(loadVectorIndexSettings({ PLATFORM_VECTOR_INDEX_URI: vectorDir }));
+    try {
+      expect(await vectors.countRows(`${projectId}_rag_d128`)).toBeGreaterThan(0);
+      expect(await vectors.countRows(`${projectId}_rag_d64`)).toBeGreaterThan(0);
+    } finally {
+      vectors.close();
+    }
+    for (const r of results) {
+      const prompt = await api.prompt(created.id, r.context.rag_pattern.name, QUESTIONS[2].question);
+      expect(prompt.chunks.length).toBeGreaterThan(0);
+    }
+  }, 400_000);
 
   it('cancels a running experiment: state canceled, its pattern files and indexes removed, its status file saying so', async () => {
     // Enough questions that the experiment is still running when it is canceled.
