@@ -319,3 +319,15 @@ describe('GET /v1/events', () => {
     expect(doc.body.channels['nats.sdg.job.progress'].address).toBe(`${PREFIX}.sdg.job.progress`);
   });
 });
+
+// Last: it stops the gateway.
+describe('shutdown', () => {
+  it('ends the open streams and deletes their consumers, so the HTTP server closes', async () => {
+    const client = await open(alice, `space_id=${space}`);
+    const stopping = gw.stop();
+    await client.until((c) => c.ended, 'the stream ended by the shutdown');
+    await stopping;
+    gw = undefined as unknown as GatewayUnderTest;
+    await eventually(async () => (await consumersOnStream()) === 0, 'its consumer deleted');
+  });
+});
