@@ -1,15 +1,15 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { PlatformError } from '@platform/common';
-import { NATS_CONNECTION } from '@platform/service';
+import { PlatformError, type Logger } from '@platform/common';
+import { LOGGER, NATS_CONNECTION } from '@platform/service';
 import type { FastifyReply } from 'fastify';
 import { GatewayConfig } from '../gateway.config';
 import type { EventFilters } from './event-filters';
 import { pipeEventStream } from './event-stream-response';
 import { EventStreamSlots } from './event-stream-slots';
 import type { EventSelection } from './public-event';
-import { readStoredEvents } from './stored-events';
+import { readStoredEvents, type StoredEventsReader } from './stored-events';
 
 /**
  * The gateway's open event streams: each a slot (bounded per caller and in all), an ordered consumer on the events
@@ -23,6 +23,7 @@ export class EventStreams implements BeforeApplicationShutdown {
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection | null,
     @Inject(GatewayConfig.token) private readonly config: Pick<GatewayConfig, 'eventStreams'>,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {
     this.slots = new EventStreamSlots({ perPrincipal: config.eventStreams.maxPerPrincipal, total: config.eventStreams.maxTotal });
   }
@@ -45,12 +46,13 @@ export class EventStreams implements BeforeApplicationShutdown {
         'The event stream is not available: this gateway has no NATS connection.',
       );
     const release = this.slots.take(principal);
-    let reader;
+    let reader: StoredEventsReader;
     try {
       reader = await readStoredEvents(this.nc, { types: filters.types && [...filters.types], after: filters.after });
     } catch (err) {
       release();
-      throw new PlatformError(GrpcStatus.UNAVAILABLE, 'events_unavailable', `The event stream is not available: ${(err as Error).message}`);
+      this.logger.warn({ err }, 'event stream: cannot read the events stream');
+      throw new PlatformError(GrpcStatus.UNAVAILABLE, 'events_unavailable', 'The event stream is not available now: retry later.');
     }
     const { keepAliveMs, maxStreamMs } = this.config.eventStreams;
     const stream = await pipeEventStream(reply, reader, selection, { keepAliveMs, maxStreamMs }, stillAllowed);
