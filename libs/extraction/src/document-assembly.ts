@@ -20,6 +20,12 @@ export interface DocumentExtractionOptions {
   pageImages?: boolean;
   /** Their resolution, 72–600 dpi; default 150. */
   outputDpi?: number;
+  /**
+   * Pictures embedded in a DOCX or in a PDF's text-layer pages (`create_embedded_images`): `disabled` (default)
+   * leaves them out; `enabled_placeholder` puts a `picture` structure (`picture n`) where each stands;
+   * `enabled_text` its OCR text instead.
+   */
+  embeddedImages?: 'disabled' | 'enabled_placeholder' | 'enabled_text';
   /** Tables as tables (GFM, `<table>`, cells in `tables`); false: their rows as lines of text. Default true. */
   tables?: boolean;
   limits?: Partial<ExtractionLimits>;

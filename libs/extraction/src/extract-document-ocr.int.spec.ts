@@ -1,10 +1,10 @@
 import { createCanvas, loadImage } from '@napi-rs/canvas';
-import { parsePgm, pdfDocument, scannedPdf, type GrayImage } from '@platform/test-fixtures';
+import { parsePgm, pdfDocument, scannedPdf, zipArchive, type GrayImage } from '@platform/test-fixtures';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractDocument } from './extract-document';
 
 // Enough lines of Latin text for Tesseract's orientation detection to be sure of a page's turn.
@@ -15,7 +15,18 @@ const LINES = [
   'Rotation correction turns a sideways scan upright before recognition',
 ];
 const work = mkdtempSync(join(tmpdir(), 'document-ocr-spec-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+// The library's temporary directories go under this file's own TMPDIR, so "none left behind" counts only its own
+// (other processes on the machine OCR documents too, and one killed mid-page leaves its directory).
+const ownTmp = mkdtempSync(join(work, 'tmp-'));
+const outerTmp = process.env.TMPDIR;
+beforeAll(() => {
+  process.env.TMPDIR = ownTmp;
+});
+afterAll(() => {
+  if (outerTmp === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = outerTmp;
+  rmSync(work, { recursive: true, force: true });
+});
 
 /** A text-layer PDF page with the lines, rendered by poppler at 200 dpi as a scanner would see it. */
 function scan(format: 'gray' | 'png'): Buffer {
@@ -61,6 +72,40 @@ function pngSize(png: Uint8Array): { width: number; height: number } {
   return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
 }
 
+/** A DOCX with a paragraph, then a picture (the PNG, inline in its own paragraph), then another paragraph. */
+function docxWithPicture(png: Uint8Array): Buffer {
+  const ns = {
+    w: 'http://schemas.openxmlformats.org/wordprocessingml/2006/main',
+    r: 'http://schemas.openxmlformats.org/officeDocument/2006/relationships',
+    wp: 'http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing',
+    a: 'http://schemas.openxmlformats.org/drawingml/2006/main',
+    pic: 'http://schemas.openxmlformats.org/drawingml/2006/picture',
+  };
+  const paragraph = (text: string) => `<w:p><w:r><w:t>${text}</w:t></w:r></w:p>`;
+  const drawing =
+    '<w:p><w:r><w:drawing><wp:inline><wp:extent cx="5486400" cy="7100000"/><wp:docPr id="1" name="Scan"/>' +
+    `<a:graphic><a:graphicData uri="${ns.pic}"><pic:pic><pic:nvPicPr><pic:cNvPr id="0" name="scan.png"/><pic:cNvPicPr/></pic:nvPicPr>` +
+    '<pic:blipFill><a:blip r:embed="rIdScan"/></pic:blipFill><pic:spPr/></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>';
+  const xmlns = Object.entries(ns)
+    .map(([prefix, uri]) => `xmlns:${prefix}="${uri}"`)
+    .join(' ');
+  return zipArchive({
+    '[Content_Types].xml':
+      '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
+      '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>' +
+      '<Default Extension="png" ContentType="image/png"/>' +
+      '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+    '_rels/.rels':
+      '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
+      `<Relationship Id="rId1" Type="${ns.r}/officeDocument" Target="word/document.xml"/></Relationships>`,
+    'word/_rels/document.xml.rels':
+      '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
+      `<Relationship Id="rIdScan" Type="${ns.r}/image" Target="media/scan.png"/></Relationships>`,
+    'word/media/scan.png': png,
+    'word/document.xml': `<?xml version="1.0" encoding="UTF-8"?><w:document ${xmlns}><w:body>${paragraph('Before the picture.')}${drawing}${paragraph('After the picture.')}</w:body></w:document>`,
+  });
+}
+
 describe('extractDocument: OCR, rotation correction and page images (Tesseract, pdftoppm)', () => {
   it('reads a scanned PDF by OCR: its text, words with boxes in points, and progress', async () => {
     const data = scannedPdf([parsePgm(scan('gray'))]);
@@ -93,7 +138,7 @@ describe('extractDocument: OCR, rotation correction and page images (Tesseract, 
     expect(fox?.confidence).toBeGreaterThan(50);
     expect(tokens.every((token) => token.bbox[0] < token.bbox[2] && token.bbox[1] < token.bbox[3] && token.bbox[2] <= 612)).toBe(true);
     expect(result.assembly.structures.every((structure) => structure.type === 'paragraph')).toBe(true);
-    expect(readdirSync(tmpdir()).filter((name) => name.startsWith('platform-ocr-'))).toEqual([]);
+    expect(readdirSync(ownTmp)).toEqual([]);
   });
 
   it('turns an upside-down scanned page upright before OCR (rotation 180), which reading it as it is cannot do', async () => {
@@ -144,6 +189,39 @@ describe('extractDocument: OCR, rotation correction and page images (Tesseract, 
     expect(wordAccuracy((await extractDocument({ data, fileName: 'page.tif' }, { autoRotation: true })).plainText)).toBeGreaterThanOrEqual(
       0.8,
     );
+  });
+
+  it('leaves a DOCX picture out, marks its place, or gives its OCR text there (create_embedded_images)', async () => {
+    const data = docxWithPicture(scan('png'));
+    const kinds = async (embeddedImages?: 'enabled_placeholder' | 'enabled_text') =>
+      (await extractDocument({ data, fileName: 'picture.docx' }, { embeddedImages })).assembly.structures;
+    expect((await kinds()).map((s) => s.text)).toEqual(['Before the picture.', 'After the picture.']);
+    expect(await kinds('enabled_placeholder')).toEqual([
+      { type: 'paragraph', page: 1, text: 'Before the picture.' },
+      { type: 'picture', page: 1, text: 'picture 1' },
+      { type: 'paragraph', page: 1, text: 'After the picture.' },
+    ]);
+    const withText = await extractDocument({ data, fileName: 'picture.docx' }, { embeddedImages: 'enabled_text' });
+    const picture = withText.assembly.structures[1];
+    expect(picture.type).toBe('picture');
+    const accuracy = wordAccuracy(picture.text);
+    console.log(`OCR word accuracy on a picture inside a DOCX: ${accuracy.toFixed(2)}`);
+    expect(accuracy).toBeGreaterThanOrEqual(0.8);
+    expect(withText.html).toMatch(/<span class="picture" data-picture="1">The quick brown fox/);
+  });
+
+  it("marks or reads the pictures of a PDF page that has a text layer too (Tesseract's own image + text PDF)", async () => {
+    const png = join(work, 'sandwich.png');
+    writeFileSync(png, scan('png'));
+    execFileSync('tesseract', [png, join(work, 'sandwich'), 'pdf'], { env: { ...process.env, OMP_THREAD_LIMIT: '1' } });
+    const data = readFileSync(join(work, 'sandwich.pdf'));
+    const placeholder = await extractDocument({ data, fileName: 'sandwich.pdf' }, { embeddedImages: 'enabled_placeholder' });
+    expect(placeholder.ocrPages).toEqual([]);
+    expect(placeholder.assembly.structures.at(-1)).toEqual({ type: 'picture', page: 1, text: 'picture 1' });
+    const withText = await extractDocument({ data, fileName: 'sandwich.pdf' }, { embeddedImages: 'enabled_text' });
+    const picture = withText.assembly.structures.at(-1);
+    expect(picture?.type).toBe('picture');
+    expect(wordAccuracy(picture?.text ?? '')).toBeGreaterThanOrEqual(0.8);
   });
 
   it('renders page images of a text-layer PDF at the output resolution, and OCRs every page when forced', async () => {

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assemble, type AssemblePage, type AssembleRequest, type AssembleResult } from './convert/assemble.mjs';
-import type { DocumentKind, PageToken } from './convert/convert.mjs';
+import type { DocumentKind, EmbeddedPicture, PageToken } from './convert/convert.mjs';
 import type {
   DocumentAssembly,
   AssemblyPage,
@@ -15,7 +15,7 @@ import { resolveDocumentType } from './document-type';
 import { convertHere, INLINE_KINDS, INLINE_MAX_BYTES, type ExtractionInput } from './extract-text';
 import { ExtractionError } from './extraction-error';
 import { resolveLimits, type ExtractionLimits } from './limits';
-import { Deadline, resolveOcr, type ResolvedOcr } from './ocr';
+import { Deadline, ocrImage, resolveOcr, type ResolvedOcr } from './ocr';
 import { ocrImageDocument, ocrPdfDocumentPages, renderPdfPage, uprightPng, type OcrPage } from './ocr-pages';
 import { runInWorker, runTask } from './run-in-worker';
 
@@ -147,14 +147,22 @@ const withinChars = (text: string, maxChars: number) => {
 
 /** Text, Markdown, JSON, HTML and Office documents: one page without a geometry, read by extractText's converters. */
 async function readFlat(job: Job, kind: DocumentKind, charset?: string): Promise<Read> {
-  const request = { kind, data: job.input.data, charset, maxPages: job.bounds.maxPages, maxChars: job.bounds.maxChars };
+  const request = {
+    kind,
+    data: job.input.data,
+    charset,
+    maxPages: job.bounds.maxPages,
+    maxChars: job.bounds.maxChars,
+    ...pictureRequest(job),
+  };
   const inline = INLINE_KINDS.has(kind) && job.input.data.byteLength <= INLINE_MAX_BYTES;
   const result = inline ? await convertHere(request) : await runInWorker(request, workerLimits(job));
+  const pictures = await pictureTexts(job, result.pictures ?? []);
   job.progress(1, 1);
   return {
     pages: [
       {
-        assemble: { page: 1, format: result.format, text: result.text },
+        assemble: { page: 1, format: result.format, text: result.text, pictures },
         page: { page_number: 1, width: null, height: null, rotation: 0 },
         tokens: [],
       },
@@ -188,6 +196,36 @@ async function readImage(job: Job): Promise<Read> {
   };
 }
 
+/** Embedded pictures are collected by DOCX and PDF readers only when asked for (create_embedded_images). */
+function pictureRequest(job: Job): { pictures?: boolean; maxPictureBytes?: number } {
+  const mode = job.options.embeddedImages ?? 'disabled';
+  return mode === 'disabled' ? {} : { pictures: true, maxPictureBytes: job.bounds.maxPageImageBytes };
+}
+
+/**
+ * Each embedded picture's text: `enabled_placeholder` its placeholder (`picture n`); `enabled_text` its OCR text
+ * (with the document's OCR languages), the placeholder when OCR finds none or cannot read the picture's format (a
+ * DOCX's EMF drawings). One picture after another, under the extraction's deadline.
+ */
+async function pictureTexts(job: Job, pictures: readonly EmbeddedPicture[]): Promise<{ id: number; page: number; text: string }[]> {
+  const texts: { id: number; page: number; text: string }[] = [];
+  for (const picture of pictures) {
+    const placeholder = `picture ${picture.id}`;
+    if (job.options.embeddedImages !== 'enabled_text') {
+      texts.push({ id: picture.id, page: picture.page, text: placeholder });
+      continue;
+    }
+    let text = '';
+    try {
+      text = await ocrImage(picture.data, job.ocr, job.deadline);
+    } catch (err) {
+      if (!(err instanceof ExtractionError && err.code === 'unreadable')) throw err;
+    }
+    texts.push({ id: picture.id, page: picture.page, text: text === '' ? placeholder : text });
+  }
+  return texts;
+}
+
 function pageOcrOptions(job: Job, keepImage: boolean) {
   return {
     ocr: job.ocr,
@@ -211,6 +249,7 @@ async function readPdf(job: Job): Promise<Read> {
       pageTexts: true,
       pageInfo: true,
       tokens: job.options.tokens === true,
+      ...pictureRequest(job),
     },
     workerLimits(job),
     (page, total, hasText) => {
@@ -228,6 +267,11 @@ async function readPdf(job: Job): Promise<Read> {
     targets.length > 0
       ? await ocrPdfDocumentPages(job.input.data, targets, pageOcrOptions(job, keepImages), () => job.progress(textDone + ++ocrDone, total))
       : new Map<number, OcrPage>();
+  // Pictures of pages OCR reads whole (forced) are in that page's OCR text already.
+  const pictures = await pictureTexts(
+    job,
+    (layer.pictures ?? []).filter((picture) => !recognised.has(picture.page)),
+  );
   // OCR reads pixels at its resolution; PDF pages are measured in points (1/72 inch), and so are their words.
   const scale = 72 / ocr.dpi;
   const pages: PageContent[] = texts.map((layerText, index) => {
@@ -236,7 +280,7 @@ async function readPdf(job: Job): Promise<Read> {
     if (!read) {
       const geometry = layer.pageGeometry?.[index];
       return {
-        assemble: { page: number, format: 'text', text: layerText },
+        assemble: { page: number, format: 'text', text: layerText, pictures: pictures.filter((picture) => picture.page === number) },
         page: { page_number: number, width: geometry?.width ?? null, height: geometry?.height ?? null, unit: 'pt', rotation: 0 },
         tokens: layer.pageTokens?.[index] ?? [],
       };

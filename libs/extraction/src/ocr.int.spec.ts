@@ -3,13 +3,24 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractText } from './extract-text';
 import { ExtractionError } from './extraction-error';
 
 const SENTENCE = 'The quick brown fox jumps over the lazy dog beside a quiet river bank';
 const work = mkdtempSync(join(tmpdir(), 'ocr-spec-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+// The library's temporary directories go under this file's own TMPDIR, so "none left behind" counts only its own
+// (other processes on the machine OCR documents too, and one killed mid-page leaves its directory).
+const ownTmp = mkdtempSync(join(work, 'tmp-'));
+const outerTmp = process.env.TMPDIR;
+beforeAll(() => {
+  process.env.TMPDIR = ownTmp;
+});
+afterAll(() => {
+  if (outerTmp === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = outerTmp;
+  rmSync(work, { recursive: true, force: true });
+});
 
 /** The page of a text-layer PDF with the sentence, rendered by poppler as a scanner would see it. */
 function renderSentence(format: 'gray' | 'png'): Buffer {
@@ -101,7 +112,7 @@ describe('extractText: OCR with Tesseract', () => {
     expect(stopped.code).toBe('timeout');
     // ps exits 1 when this process has no children at all, which passes too.
     expect(spawnSync('ps', ['-o', 'comm=', '--ppid', String(process.pid)], { encoding: 'utf8' }).stdout).not.toMatch(/tesseract|pdftoppm/);
-    expect(readdirSync(tmpdir()).filter((name) => name.startsWith('platform-ocr-'))).toEqual([]);
+    expect(readdirSync(ownTmp)).toEqual([]);
     await expect(extractText({ data: png, fileName: 'page.png', ocr: { mode: 'enabled', languages: ['-l eng'] } })).rejects.toThrow(
       RangeError,
     );

@@ -6,6 +6,11 @@ export interface AssemblePage {
   /** `markdown`: the page's text is Markdown (HTML, DOCX, XLSX, Markdown documents); `text`: plain text, escaped first. */
   format: 'markdown' | 'text';
   text: string;
+  /**
+   * The page's embedded pictures and their text (a placeholder or their OCR text): a Markdown page's
+   * `![picture n](#picture-n)` marks get it as their alt text; a text page gets them after its text.
+   */
+  pictures?: { id: number; text: string }[];
 }
 
 export interface AssembleRequest {
@@ -16,7 +21,8 @@ export interface AssembleRequest {
   title?: string;
 }
 
-export type StructureType = 'title' | 'section_title' | 'paragraph' | 'list_item' | 'table' | 'code';
+/** `picture`: an embedded picture (create_embedded_images), its text a placeholder or the picture's OCR text. */
+export type StructureType = 'title' | 'section_title' | 'paragraph' | 'list_item' | 'table' | 'code' | 'picture';
 
 export interface AssemblyStructure {
   type: StructureType;

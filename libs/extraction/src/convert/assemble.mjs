@@ -16,7 +16,11 @@ function markdownReader() {
         if (!SAFE_LINK.test(href)) return text;
         return `<a href="${escapeHtml(href)}"${title ? ` title="${escapeHtml(title)}"` : ''}>${text}</a>`;
       },
-      image: ({ href, text }) => (/^https?:/i.test(href) ? `<img src="${escapeHtml(href)}" alt="${escapeHtml(text)}">` : escapeHtml(text)),
+      image({ href, text, tokens }) {
+        const picture = PICTURE_HREF.exec(href)?.[1];
+        if (picture) return `<span class="picture" data-picture="${picture}">${escapeHtml(tokens ? inlineText(tokens) : text)}</span>`;
+        return /^https?:/i.test(href) ? `<img src="${escapeHtml(href)}" alt="${escapeHtml(text)}">` : escapeHtml(text);
+      },
     },
   });
   return marked;
@@ -24,6 +28,18 @@ function markdownReader() {
 
 // Web and mail links, fragments and relative paths; not `javascript:`, `data:` or other schemes.
 const SAFE_LINK = /^(?:https?:|mailto:|#|\/|\.|[^:]*$)/i;
+// An embedded picture's place (see convert.mjs: `![picture n](#picture-n)`), its alt text its placeholder or OCR text.
+const PICTURE_HREF = /^#picture-(\d+)$/;
+const PICTURE_MARK = /!\[picture (\d+)\]\(#picture-\1\)/g;
+
+/** A picture's Markdown: its text on one line, escaped, as the image's alt text. */
+function pictureMarkdown(id, text) {
+  const alt = text
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/[\\`*_[\]<>|~&]/g, '\\$&');
+  return `![${alt}](#picture-${id})`;
+}
 
 export function escapeHtml(text) {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
@@ -66,7 +82,7 @@ function inlineText(tokens = []) {
         case 'html':
           return '';
         case 'image':
-          return token.text;
+          return token.tokens ? inlineText(token.tokens) : token.text;
         default:
           return token.tokens ? inlineText(token.tokens) : decodeEntities(token.text ?? '');
       }
@@ -84,9 +100,15 @@ function walk(tokens, page, out, listLevel) {
         push(out, { type: token.depth === 1 ? 'title' : 'section_title', page, text: inlineText(token.tokens), level: token.depth });
         break;
       case 'paragraph':
-      case 'text':
-        push(out, { type: 'paragraph', page, text: inlineText(token.tokens ?? [token]) });
+      case 'text': {
+        const inline = token.tokens ?? [token];
+        const pictures = inline.filter((t) => t.type === 'image' && PICTURE_HREF.test(t.href));
+        // A paragraph of only pictures (as a DOCX holds them) is those pictures.
+        if (pictures.length > 0 && inline.every((t) => pictures.includes(t) || (t.type === 'text' && t.text.trim() === '')))
+          for (const picture of pictures) push(out, { type: 'picture', page, text: inlineText([picture]) });
+        else push(out, { type: 'paragraph', page, text: inlineText(inline) });
         break;
+      }
       case 'list':
         for (const item of token.items) {
           const own = item.tokens.filter((t) => t.type === 'text' || t.type === 'paragraph');
@@ -157,14 +179,14 @@ export function assemble({ pages, tables = true, title = '' }) {
   const markdowns = [];
   const bodies = [];
   const plains = [];
-  for (const { page, format, text } of pages) {
+  for (const { page, format, text, pictures = [] } of pages) {
+    const pictureTexts = new Map(pictures.map((picture) => [String(picture.id), picture.text]));
     let markdown =
       format === 'markdown'
-        ? text
-        : text
-            .split(/\n\s*\n/)
-            .map(escapeMarkdown)
-            .join('\n\n');
+        ? text.replace(PICTURE_MARK, (mark, id) => (pictureTexts.has(id) ? pictureMarkdown(id, pictureTexts.get(id)) : mark))
+        : [...text.split(/\n\s*\n/).map(escapeMarkdown), ...pictures.map((picture) => pictureMarkdown(picture.id, picture.text))].join(
+            '\n\n',
+          );
     let tokens = reader.lexer(markdown);
     if (!tables && tokens.some((t) => t.type === 'table')) {
       markdown = tokens
@@ -178,7 +200,9 @@ export function assemble({ pages, tables = true, title = '' }) {
     markdowns.push(markdown.trim());
     const body = reader.parser(tokens);
     bodies.push(pages.length > 1 ? `<section class="page" data-page="${page}">\n${body}</section>\n` : body);
-    plains.push(format === 'markdown' ? plainOf(out.structures.slice(first)) : text.trim());
+    plains.push(
+      format === 'markdown' ? plainOf(out.structures.slice(first)) : [text.trim(), ...pictures.map((p) => p.text.trim())].join('\n\n'),
+    );
   }
   const html = [
     '<!DOCTYPE html>',

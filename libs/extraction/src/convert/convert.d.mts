@@ -16,6 +16,12 @@ export interface ConvertRequest {
   pageInfo?: boolean;
   /** For a PDF: return each page's size and its words with boxes. */
   tokens?: boolean;
+  /**
+   * For a DOCX or a PDF: collect embedded pictures (a DOCX's where they stand, as `![picture n](#picture-n)` in its
+   * Markdown; a PDF's text-layer pages' images of at least 32 × 32 pixels), at most 500 and `maxPictureBytes` bytes.
+   */
+  pictures?: boolean;
+  maxPictureBytes?: number;
   /** Called after each PDF page is read (the worker sets it to report progress; a function cannot cross to a worker). */
   onPage?: (pagesDone: number, totalPages: number, hasText: boolean) => void;
 }
@@ -39,6 +45,15 @@ export interface ConvertResult {
   pageGeometry?: { width: number; height: number }[];
   /** Each PDF page's words of its text layer, when asked. */
   pageTokens?: PageToken[][];
+  /** Embedded pictures, when asked for; `id` from 1 in document order. */
+  pictures?: EmbeddedPicture[];
+}
+
+export interface EmbeddedPicture {
+  id: number;
+  page: number;
+  data: Uint8Array;
+  mimeType: string;
 }
 
 export type ConversionCode = 'unsupported_type' | 'too_large' | 'unreadable' | 'encrypted' | 'no_text';

@@ -24,8 +24,11 @@ export async function convert(request) {
         return limited({ text: await htmlToMarkdown(request.data, request.charset), format: 'markdown' }, request);
       case 'pdf':
         return await pdfText(request);
-      case 'docx':
-        return limited({ text: await docxToMarkdown(request.data), format: 'markdown' }, request);
+      case 'docx': {
+        const pictures = request.pictures ? new Pictures(request.maxPictureBytes) : undefined;
+        const result = limited({ text: await docxToMarkdown(request.data, pictures), format: 'markdown' }, request);
+        return pictures ? { ...result, pictures: pictures.list } : result;
+      }
       case 'xlsx':
         return limited({ text: await xlsxToMarkdown(request.data), format: 'markdown' }, request);
       case 'pptx':
@@ -170,7 +173,7 @@ function isHeadingRow(row) {
 
 // --- PDF -------------------------------------------------------------------------------------------------------------
 
-async function pdfText({ data, maxPages, maxChars, pageTexts, pageInfo, tokens, onPage }) {
+async function pdfText({ data, maxPages, maxChars, pageTexts, pageInfo, tokens, onPage, pictures: collect, maxPictureBytes }) {
   const { PDFParse } = await import('pdf-parse');
   // No font loading or eval of font programs: text extraction needs neither, and they are the parser's attack surface.
   const parser = new PDFParse({ data, verbosity: 0, isEvalSupported: false, disableFontFace: true, useSystemFonts: false });
@@ -179,6 +182,7 @@ async function pdfText({ data, maxPages, maxChars, pageTexts, pageInfo, tokens, 
     const perPage = [];
     const geometry = [];
     const pageTokens = [];
+    const pictures = collect ? new Pictures(maxPictureBytes) : undefined;
     let total = 1;
     let chars = 0;
     // Page by page, so the page and character limits stop a big document early.
@@ -196,12 +200,15 @@ async function pdfText({ data, maxPages, maxChars, pageTexts, pageInfo, tokens, 
         geometry.push(details.geometry);
         if (tokens) pageTokens.push(details.tokens);
       }
+      // A page without a text layer is a scan (OCR reads it whole), not a page with pictures on it.
+      if (pictures && text !== '') await collectPdfPictures(parser, page, pictures);
       onPage?.(page, total, text !== '');
     }
     const layers = {
       ...(pageTexts ? { pageTexts: perPage } : {}),
       ...(pageInfo || tokens ? { pageGeometry: geometry } : {}),
       ...(tokens ? { pageTokens } : {}),
+      ...(pictures ? { pictures: pictures.list } : {}),
     };
     // The caller OCRs the pages without text (or all of them) itself.
     if (pageTexts) return { text: texts.join('\n\n'), format: 'text', pages: total, ...layers };
@@ -218,6 +225,17 @@ async function pdfText({ data, maxPages, maxChars, pageTexts, pageInfo, tokens, 
 }
 
 const round2 = (value) => Math.round(value * 100) / 100;
+
+// Smaller images are rules, bullets and icons, not pictures with content.
+const MIN_PICTURE_PIXELS = 32;
+
+/** A text-layer page's images (pdf.js decodes them; pdf-parse encodes each as PNG), in drawing order. */
+async function collectPdfPictures(parser, page, pictures) {
+  const result = await pdfCall(() => parser.getImage({ partial: [page], imageBuffer: true, imageThreshold: MIN_PICTURE_PIXELS }));
+  for (const image of result.pages[0]?.images ?? []) {
+    if (image.data.byteLength > 0) pictures.add(page, image.data, 'image/png');
+  }
+}
 
 /**
  * A page's size (PDF points, as shown: its /Rotate applied) and, when asked, its words with boxes in those points
@@ -275,14 +293,44 @@ async function pdfCall(call) {
 const asBuffer = (data) => Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 
 /** DOCX through mammoth's HTML (headings, lists, tables) and the HTML → Markdown path, so tables become GFM tables. */
-async function docxToMarkdown(data) {
+async function docxToMarkdown(data, pictures) {
   const { default: mammoth } = await import('mammoth');
-  // Images would come back as base64 data URIs, not text: dropped.
+  // Images would come back as base64 data URIs, not text: dropped, unless the caller collects them (a picture's
+  // Markdown is then `![picture n](#picture-n)` where it stood, its bytes in `pictures`).
   const { value } = await mammoth.convertToHtml(
     { buffer: asBuffer(data) },
-    { convertImage: mammoth.images.imgElement(() => ({ src: '' })) },
+    {
+      convertImage: mammoth.images.imgElement(async (image) => {
+        if (!pictures) return { src: '' };
+        const id = pictures.add(1, new Uint8Array(await image.readAsBuffer()), image.contentType);
+        return { src: `#picture-${id}`, alt: `picture ${id}` };
+      }),
+    },
   );
   return await markdownOf(value);
+}
+
+/** Embedded pictures collected for the caller (create_embedded_images), bounded in number and bytes. */
+const MAX_PICTURES = 500;
+
+class Pictures {
+  constructor(maxBytes) {
+    this.maxBytes = maxBytes ?? 512 * 1024 * 1024;
+    this.bytes = 0;
+    this.list = [];
+  }
+  add(page, data, mimeType) {
+    this.bytes += data.byteLength;
+    if (this.list.length >= MAX_PICTURES || this.bytes > this.maxBytes) {
+      throw new ConversionFailure(
+        'too_large',
+        `the document embeds more than ${MAX_PICTURES} pictures or ${this.maxBytes} bytes of them; extract it without embedded images`,
+      );
+    }
+    const id = this.list.length + 1;
+    this.list.push({ id, page, data, mimeType });
+    return id;
+  }
 }
 
 /** Each worksheet as a heading and a GFM table whose heading row is the sheet's first row; cells as their shown text. */
