@@ -139,6 +139,10 @@ describe('extractDocument: OCR, rotation correction and page images (Tesseract, 
     expect(tokens.every((token) => token.bbox[0] < token.bbox[2] && token.bbox[1] < token.bbox[3] && token.bbox[2] <= 612)).toBe(true);
     expect(result.assembly.structures.every((structure) => structure.type === 'paragraph')).toBe(true);
     expect(readdirSync(ownTmp)).toEqual([]);
+    // OCR stays enabled when the caller names only its languages; a blank page is no text, OCR or not.
+    await expect(
+      extractDocument({ data: pdfDocument({ pages: [[]] }), fileName: 'blank.pdf' }, { ocr: { mode: undefined, languages: ['en'] } }),
+    ).rejects.toThrow(/neither a text layer nor OCR found text/);
   });
 
   it('turns an upside-down scanned page upright before OCR (rotation 180), which reading it as it is cannot do', async () => {

@@ -244,6 +244,9 @@ describe('extractDocument: limits, cancel and languages', () => {
     expect(err).toBeInstanceOf(ExtractionError);
     expect((err as ExtractionError).code).toBe('canceled');
     expect(liveExtractionWorkers()).toBe(0);
+    await expect(extractDocument({ data: utf8('short'), fileName: 'a.txt' }, { signal: AbortSignal.abort() })).rejects.toMatchObject({
+      code: 'canceled',
+    });
 
     expect(['en', 'fr', 'de', 'en-US', 'zh', 'zh-TW', 'eng', 'chi_sim'].map(tesseractLanguage)).toEqual([
       'eng',

@@ -64,7 +64,7 @@ export async function extractDocument(input: ExtractionInput, options: DocumentE
     throw new ExtractionError('too_large', `the document is ${input.data.byteLength} bytes, above the limit of ${bounds.maxBytes}`);
   }
   const type = resolveDocumentType(input);
-  const ocr = resolveOcr({ mode: 'enabled', ...options.ocr });
+  const ocr = resolveOcr({ ...options.ocr, mode: options.ocr?.mode ?? 'enabled' });
   const outputDpi = options.outputDpi ?? DEFAULT_OUTPUT_DPI;
   if (!Number.isSafeInteger(outputDpi) || outputDpi < 72 || outputDpi > 600) {
     throw new RangeError(`output dpi must be an integer from 72 to 600, got ${outputDpi}`);
@@ -89,9 +89,12 @@ export async function extractDocument(input: ExtractionInput, options: DocumentE
     deadline: new Deadline(bounds.timeoutMs, options.signal),
     progress,
   };
+  // A signal aborted (or a deadline spent) before a step stops it there, on the calling thread's steps too.
+  job.deadline.remaining();
   const read =
     type.kind === 'image' ? await readImage(job) : type.kind === 'pdf' ? await readPdf(job) : await readFlat(job, type.kind, type.charset);
   const pageImages = options.pageImages ? await renderPageImages(job, read) : [];
+  job.deadline.remaining();
   const outputs = await assembleOutputs(job, {
     pages: read.pages.map((page) => page.assemble),
     tables: options.tables ?? true,
