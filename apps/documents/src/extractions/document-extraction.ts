@@ -50,6 +50,7 @@ export const extractWithLibrary: ExtractDocument = (input, s, hooks) =>
       tokens: s.outputTokensAndBbox,
       pageImages: s.outputs.includes('page_images'),
       outputDpi: s.outputDpi,
+      embeddedImages: s.createEmbeddedImages,
       tables: s.tablesProcessing,
       limits: { maxBytes: hooks.maxBytes, maxPages: hooks.maxPages, timeoutMs: hooks.timeoutMs },
       onProgress: hooks.onProgress,

@@ -48,6 +48,7 @@ describe('extraction settings', () => {
       tablesProcessing: false,
     });
     expect(s).toMatchObject({ outputDpi: 300, autoRotationCorrection: true });
+    expect(extractionSettings({ parameters: { create_embedded_images: 'enabled_text' } }).createEmbeddedImages).toBe('enabled_text');
     expect(extractionSettings({ steps: { ocr: {} }, parameters: { languages: ['deu'] } }).languages).toEqual(['deu']);
   });
 
@@ -59,7 +60,7 @@ describe('extraction settings', () => {
     expect(fieldOf(() => extractionSettings({ parameters: { languages: ['en', 'xx'] } }))).toBe('parameters.languages[1]');
     expect(fieldOf(() => extractionSettings({ steps: { tables_processing: { enabled: 'yes' } } }))).toBe('steps.tables_processing.enabled');
     expect(fieldOf(() => extractionSettings({ steps: [] }))).toBe('steps');
-    expect(fieldOf(() => extractionSettings({ parameters: { create_embedded_images: 'enabled_placeholder' } }))).toBe(
+    expect(fieldOf(() => extractionSettings({ parameters: { create_embedded_images: 'enabled' } }))).toBe(
       'parameters.create_embedded_images',
     );
   });

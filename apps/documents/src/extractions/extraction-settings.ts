@@ -83,18 +83,6 @@ function outputsAt(entity: Json, parameters: Json | undefined): RequestedOutput[
   return REQUESTED_OUTPUTS.filter((o) => outputs.includes(o));
 }
 
-/**
- * `create_embedded_images`: the readers give no embedded pictures (a PDF's or a DOCX's figures), so only `disabled`
- * is honest; the other two are refused rather than silently ignored.
- */
-function embeddedImages(parameters: Json | undefined): ExtractionSettings['createEmbeddedImages'] {
-  const field = 'parameters.create_embedded_images';
-  const value = oneOf(parameters, 'create_embedded_images', field, EMBEDDED_IMAGES, 'disabled');
-  if (value !== 'disabled')
-    throw PlatformError.invalid(`${field} ${value} is not available: this platform does not extract embedded images; use disabled.`, field);
-  return value;
-}
-
 /** The request's settings; anything out of range is a 400 naming its field. */
 export function extractionSettings(entity: Json): ExtractionSettings {
   const steps = objectAt(entity, 'steps', 'steps');
@@ -117,7 +105,7 @@ export function extractionSettings(entity: Json): ExtractionSettings {
     languages: [...new Set(languages)],
     tablesProcessing: booleanAt(tables, 'enabled', 'steps.tables_processing.enabled', true),
     autoRotationCorrection: booleanAt(parameters, 'auto_rotation_correction', 'parameters.auto_rotation_correction', false),
-    createEmbeddedImages: embeddedImages(parameters),
+    createEmbeddedImages: oneOf(parameters, 'create_embedded_images', 'parameters.create_embedded_images', EMBEDDED_IMAGES, 'disabled'),
     outputDpi: typeof dpi === 'number' ? dpi : DEFAULT_DPI,
     outputTokensAndBbox: booleanAt(parameters, 'output_tokens_and_bbox', 'parameters.output_tokens_and_bbox', false),
   };

@@ -12,7 +12,7 @@ import { Client } from 'pg';
 import { firstValueFrom, type Observable } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startDocumentsService } from '../main';
-import { scannedSentences, wordAccuracy } from '../testing/scanned-pages';
+import { pictureWithTextPdf, scannedSentences, wordAccuracy } from '../testing/scanned-pages';
 
 const tag = randomBytes(4).toString('hex');
 const projectId = randomUUID();
@@ -206,7 +206,11 @@ describe('text extractions on PostgreSQL, NATS and S3', () => {
       [{ ...good, parameters: { ocr_mode: 'sometimes' } }, 'parameters.ocr_mode', /disabled, enabled, forced/],
       [{ ...good, parameters: { languages: ['english'] } }, 'parameters.languages[0]', /language/],
       [{ ...good, steps: { ocr: { languages_list: ['en'] } }, parameters: { ocr_mode: 'disabled' } }, 'parameters.ocr_mode', /steps\.ocr/],
-      [{ ...good, parameters: { create_embedded_images: 'enabled_text' } }, 'parameters.create_embedded_images', /embedded images/],
+      [
+        { ...good, parameters: { create_embedded_images: 'always' } },
+        'parameters.create_embedded_images',
+        /disabled, enabled_placeholder, enabled_text/,
+      ],
     ];
     for (const [entity, field, message] of cases) {
       const f = await failure(api.create(entity));
@@ -291,6 +295,25 @@ describe('text extractions on PostgreSQL, NATS and S3', () => {
     expect(assembly.metadata.ocr_pages).toEqual([1]);
     const png = await store.getBuffer(file('results/scan/page_images/page_1.png'));
     expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+  });
+
+  it('marks the picture of a PDF page that has a text layer too, or gives its OCR text (create_embedded_images)', async () => {
+    await put('docs/picture.pdf', pictureWithTextPdf(SENTENCES[1]));
+    const structures = async (mode: string) => {
+      const path = `results/picture-${mode}.json`;
+      const x = await api.create({
+        document_reference: ref('docs/picture.pdf'),
+        results_reference: ref(path),
+        parameters: { requested_outputs: ['assembly'], create_embedded_images: mode },
+      });
+      expect((await finished(x.id)).results!.status).toBe('completed');
+      const assembly = JSON.parse((await store.getBuffer(file(path))).toString()) as { structures: { type: string; text: string }[] };
+      return assembly.structures.filter((st) => st.type === 'picture').map((st) => st.text);
+    };
+    expect(await structures('disabled')).toEqual([]);
+    expect(await structures('enabled_placeholder')).toEqual(['picture 1']);
+    const [text] = await structures('enabled_text');
+    expect(wordAccuracy(SENTENCES[1], text)).toBeGreaterThanOrEqual(0.8);
   });
 
   it('fails a document it cannot read with its code and a message naming it, writing nothing', async () => {

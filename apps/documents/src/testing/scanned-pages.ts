@@ -20,6 +20,23 @@ export function scannedSentences(sentences: readonly string[]): Buffer {
   }
 }
 
+/**
+ * A PDF page holding the sentence twice over: its scanned picture and, under it, the text layer Tesseract writes
+ * (Tesseract's own image + text PDF), so the page has a text layer and an embedded picture.
+ */
+export function pictureWithTextPdf(sentence: string): Buffer {
+  const work = mkdtempSync(join(tmpdir(), 'documents-sandwich-'));
+  try {
+    const pdf = join(work, 'source.pdf');
+    writeFileSync(pdf, pdfDocument({ pages: [[sentence]] }));
+    execFileSync('pdftoppm', ['-r', '200', '-png', '-singlefile', pdf, join(work, 'scan')]);
+    execFileSync('tesseract', [join(work, 'scan.png'), join(work, 'sandwich'), 'pdf'], { env: { ...process.env, OMP_THREAD_LIMIT: '1' } });
+    return readFileSync(join(work, 'sandwich.pdf'));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 /** Share of the sentence's words found in the text, each found word counted once (bag of words). */
 export function wordAccuracy(expected: string, text: string): number {
   const words = (s: string): string[] => s.toLowerCase().match(/[a-z]+/g) ?? [];
