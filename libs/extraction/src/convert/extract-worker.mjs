@@ -2,16 +2,15 @@
 // go back as messages, then the outcome as one message, and the thread ends, or is terminated at the time limit by
 // its parent. Tasks: `convert` (a document to text), `assemble` (a document's outputs), `image` (rotate or re-encode).
 import { parentPort, workerData } from 'node:worker_threads';
-import { assemble } from './assemble.mjs';
 import { ConversionFailure, convert } from './convert.mjs';
-import { transformImage } from './image.mjs';
 
 async function run({ task, progress, ...request }) {
   switch (task) {
+    // Loaded by the tasks that need them, so a conversion's worker starts without marked or canvas.
     case 'assemble':
-      return assemble(request);
+      return (await import('./assemble.mjs')).assemble(request);
     case 'image':
-      return await transformImage(request);
+      return await (await import('./image.mjs')).transformImage(request);
     default: {
       const onPage = progress ? (done, total, hasText) => parentPort.postMessage({ progress: [done, total, hasText] }) : undefined;
       return await convert({ ...request, onPage });
