@@ -4,7 +4,9 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { PlatformError, type Logger } from '@platform/common';
 import { LOGGER, NATS_CONNECTION } from '@platform/service';
 import type { FastifyReply } from 'fastify';
+import { Gauge, type Registry } from 'prom-client';
 import { GatewayConfig } from '../gateway.config';
+import { METRICS_REGISTRY } from '../health/health.controller';
 import type { EventFilters } from './event-filters';
 import { pipeEventStream } from './event-stream-response';
 import { EventStreamSlots } from './event-stream-slots';
@@ -24,8 +26,19 @@ export class EventStreams implements BeforeApplicationShutdown {
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection | null,
     @Inject(GatewayConfig.token) private readonly config: Pick<GatewayConfig, 'eventStreams'>,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(METRICS_REGISTRY) registry?: Registry,
   ) {
-    this.slots = new EventStreamSlots({ perPrincipal: config.eventStreams.maxPerPrincipal, total: config.eventStreams.maxTotal });
+    const slots = new EventStreamSlots({ perPrincipal: config.eventStreams.maxPerPrincipal, total: config.eventStreams.maxTotal });
+    this.slots = slots;
+    if (registry)
+      new Gauge({
+        name: 'gateway_event_streams_open',
+        help: 'GET /v1/events streams this gateway holds open',
+        registers: [registry],
+        collect() {
+          this.set(slots.size);
+        },
+      });
   }
 
   /**

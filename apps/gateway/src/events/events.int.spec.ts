@@ -286,6 +286,8 @@ describe('GET /v1/events', () => {
     ];
     const full = await refusal(admin, `project_id=${projectB}`);
     expect([full.status, full.body.errors[0].code]).toEqual([503, 'event_streams_unavailable']);
+    const metrics = await fetch(`${gw.url}/metrics`, { headers: { authorization: `Bearer ${admin}` } });
+    expect(await metrics.text()).toMatch(/^gateway_event_streams_open({[^}]*})? 6$/m);
     mine[0].close();
     await eventually(
       async () =>
