@@ -289,9 +289,17 @@ async function readPdf(job: Job): Promise<Read> {
       };
     }
     const points = (value: number) => Math.round(value * scale * 100) / 100;
+    // The page's own size in points (exact, where rendering rounds to pixels), turned as OCR turned the page.
+    const shown = layer.pageGeometry?.[index];
+    const sideways = read.rotation % 180 !== 0;
+    const [width, height] = shown
+      ? sideways
+        ? [shown.height, shown.width]
+        : [shown.width, shown.height]
+      : [points(read.width), points(read.height)];
     return {
       assemble: { page: number, format: 'text', text: read.text },
-      page: { page_number: number, width: points(read.width), height: points(read.height), unit: 'pt', rotation: read.rotation },
+      page: { page_number: number, width, height, unit: 'pt', rotation: read.rotation },
       tokens: read.tokens.map((token) => ({ ...token, bbox: token.bbox.map(points) as PageToken['bbox'] })),
     };
   });
