@@ -431,7 +431,10 @@ export class RagExperimentRunner {
       const answer = (
         await this.inference.generate(plan.foundation_model, c, prompt.prompt, textGenParameters(o.parameters), o.signal)
       ).trim();
-      answered.push({ question, answer, contexts: prompt.contexts, scores: scoreQuestion(question, answer, prompt.contexts) });
+      // faithfulness reads what the model was shown (the chunks that fit the prompt); context_correctness ranks what the
+      // retrieval returned, as stage 1 scored it, so a small context window does not lower it.
+      const scores = scoreQuestion(question, answer, prompt.contexts, retrieved[q] ?? []);
+      answered.push({ question, answer, contexts: prompt.contexts, scores });
     }
     return answered;
   }

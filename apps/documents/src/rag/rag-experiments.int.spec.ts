@@ -311,6 +311,14 @@ describe('AutoAI RAG experiments on PostgreSQL, NATS, S3, LanceDB and the real i
         expect(nb.cells.length).toBeGreaterThan(0);
       }
     }
+    // A pattern's context_correctness is its retrieval's, as stage 1 scored it (training.log), however few of the
+    // chunks fit the starter model's 256-token prompt.
+    const log = (await store.getBuffer(`${root}training.log`)).toString();
+    for (const r of results) {
+      const s = r.context.rag_pattern.settings;
+      const line = log.split('\n').find((l) => l.includes(`retrieval ${s.vector_store.index_name} ${JSON.stringify(s.retrieval)}:`));
+      expect(Number(/context_correctness ([\d.]+)/.exec(line ?? '')?.[1]), line).toBeCloseTo(mean(r, 'context_correctness'), 4);
+    }
     const status = JSON.parse((await store.getBuffer(`${root}training-status.json`)).toString()) as {
       state: string;
       patterns_completed: number;
@@ -331,6 +339,49 @@ describe('AutoAI RAG experiments on PostgreSQL, NATS, S3, LanceDB and the real i
     expect(await keys(file(`results/${created.id}/`))).toEqual([]);
     expect(await liveGenerations(`autoai_rag_${created.id}_`)).toBe(0);
   }, 500_000);
+
+  it('scores context_correctness on every chunk the retrieval returned, not only those that fit the prompt', async () => {
+    // A question on two documents labelled with a third: retrieval ranks the third after them, and the starter model's
+    // 256-token window (less 64 new tokens) holds only the first one or two of the four chunks retrieved.
+    await put(
+      'wide-questions.json',
+      JSON.stringify([
+        ...QUESTIONS,
+        {
+          question: 'How often do morning trains leave, and which port does the gateway listen on?',
+          correct_answer: 'every twenty minutes',
+          correct_answer_document_ids: ['tea.txt'],
+        },
+      ]),
+    );
+    const created = await api.create(
+      experiment('wide-retrieval', {
+        test_data_references: [ref('wide-questions.json')],
+        parameters: {
+          constraints: {
+            chunking: [{ method: 'recursive', chunk_size: 200, chunk_overlap: 0 }],
+            retrieval: [{ method: 'simple', number_of_chunks: 4 }],
+          },
+          optimization: { metrics: ['context_correctness'] },
+        },
+      }),
+    );
+    const done = await ended(created.id, 300_000);
+    expect(done.status, done.status?.messageText).toMatchObject({ state: 'completed' });
+    const [pattern] = JSON.parse(done.resultsJson) as RagResultEntry[];
+    const evaluation = JSON.parse((await store.getBuffer(file(pattern.context.rag_pattern.location.evaluation_results))).toString()) as {
+      answer_contexts: { document_id: string }[];
+      scores: { context_correctness: number };
+    }[];
+    // The file shows the chunks the prompt held; the last question's labelled document is not among them, yet its
+    // context_correctness is its rank among the four retrieved.
+    expect(evaluation[4].answer_contexts.map((c) => c.document_id)).not.toContain('tea.txt');
+    expect(evaluation[4].scores.context_correctness).toBeGreaterThan(0);
+    const log = (await store.getBuffer(file(`wide-retrieval/${created.id}/rag/training.log`))).toString();
+    const stage1 = Number(/context_correctness ([\d.]+)/.exec(log.split('\n').find((l) => l.includes(' retrieval ')) ?? '')?.[1]);
+    const mean = pattern.metrics.test_data.find((m) => m.metric_name === 'context_correctness')!.mean;
+    expect(mean).toBeCloseTo(stage1, 4);
+  }, 400_000);
 
   it('indexes with two embedding models of different widths, each in its own vector table', async () => {
     const created = await api.create(
