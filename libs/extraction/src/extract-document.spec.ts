@@ -159,6 +159,7 @@ describe('extractDocument: DOCX, HTML and Markdown', () => {
 <ul><li>Dwarfs<ul><li>Red dwarfs</li></ul></li><li>Giants</li></ul>
 <table><thead><tr><th>Name</th><th>Type</th></tr></thead><tbody><tr><td>Sun</td><td>G2V | main sequence</td></tr></tbody></table>
 <pre><code>luminosity = 4 * pi * r^2</code></pre>
+<p><img src="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk" alt="A photo of the Sun"></p>
 </body></html>`;
     const result = await extractDocument({ data: utf8(page), fileName: 'stars.html' });
     expect(result.mimeType).toBe('text/html');
@@ -171,7 +172,10 @@ describe('extractDocument: DOCX, HTML and Markdown', () => {
       { type: 'list_item', page: 1, text: 'Giants', level: 1 },
       { type: 'table', page: 1, text: 'Name\tType\nSun\tG2V | main sequence', table_index: 0 },
       { type: 'code', page: 1, text: 'luminosity = 4 * pi * r^2' },
+      { type: 'paragraph', page: 1, text: 'A photo of the Sun' },
     ]);
+    // An inlined image's bytes are not text.
+    expect(result.markdown).not.toMatch(/base64|data:/);
     expect(grid(result.assembly.tables[0])).toEqual([
       ['Name', 'Type'],
       ['Sun', 'G2V | main sequence'],

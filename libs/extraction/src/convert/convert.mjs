@@ -132,6 +132,12 @@ async function createTurndown() {
     'svg',
     'canvas',
   ]);
+  // An image inlined as a data: URI is bytes, not text: its alt text stays (as for an image that cannot load), the
+  // base64 does not reach the Markdown (nor a memory bank's index).
+  service.addRule('inlineImageData', {
+    filter: (node) => node.nodeName === 'IMG' && /^\s*data:/i.test(node.getAttribute('src') ?? ''),
+    replacement: (content, node) => (node.getAttribute('alt') ?? '').replace(/\s+/g, ' ').trim(),
+  });
   // Rules added later are tried first. A cell must stay on its row's line, and a pipe inside it must not split it.
   service.addRule('tableCellOneLine', {
     filter: ['th', 'td'],
