@@ -1,4 +1,4 @@
-import { docxDocument, pdfDocument } from '@platform/test-fixtures';
+import { docxDocument, pdfDocument, pptxDocument } from '@platform/test-fixtures';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { extractDocument } from './extract-document';
@@ -125,6 +125,24 @@ describe('extractDocument: DOCX, HTML and Markdown', () => {
       'North 42',
       'South 17',
     ]);
+  });
+
+  it('gives a PPTX a page per slide', async () => {
+    const data = pptxDocument([['Solar energy', 'Panels convert light'], ['Wind energy'], ['Summary slide']]);
+    const progress: [number, number][] = [];
+    const result = await extractDocument({ data, fileName: 'deck.pptx' }, { onProgress: (done, total) => progress.push([done, total]) });
+    expect(result.totalPages).toBe(3);
+    expect(progress).toEqual([[3, 3]]);
+    expect(result.assembly.structures).toEqual([
+      { type: 'paragraph', page: 1, text: 'Solar energy\nPanels convert light' },
+      { type: 'paragraph', page: 2, text: 'Wind energy' },
+      { type: 'paragraph', page: 3, text: 'Summary slide' },
+    ]);
+    expect(result.assembly.pages.map((page) => page.page_number)).toEqual([1, 2, 3]);
+    expect(result.html).toContain('<section class="page" data-page="3">\n<p>Summary slide</p>');
+    await expect(extractDocument({ data, fileName: 'deck.pptx' }, { limits: { maxPages: 2 } })).rejects.toMatchObject({
+      code: 'too_large',
+    });
   });
 
   it('gives each XLSX sheet a section title and its table as cells', async () => {

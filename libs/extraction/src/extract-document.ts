@@ -148,10 +148,15 @@ const withinChars = (text: string, maxChars: number) => {
   return text;
 };
 
-/** Text, Markdown, JSON, HTML and Office documents: one page without a geometry, read by extractText's converters. */
+/**
+ * Text, Markdown, JSON, HTML and Office documents, read by extractText's converters: one page without a geometry,
+ * or a presentation's slides as pages.
+ */
 async function readFlat(job: Job, kind: DocumentKind, charset?: string): Promise<Read> {
   const request = {
     kind,
+    // A presentation's slides, as pages.
+    pageTexts: kind === 'pptx',
     data: job.input.data,
     charset,
     maxPages: job.bounds.maxPages,
@@ -161,15 +166,15 @@ async function readFlat(job: Job, kind: DocumentKind, charset?: string): Promise
   const inline = INLINE_KINDS.has(kind) && job.input.data.byteLength <= INLINE_MAX_BYTES;
   const result = inline ? await convertHere(request) : await runInWorker(request, workerLimits(job));
   const pictures = await pictureTexts(job, result.pictures ?? []);
-  job.progress(1, 1);
+  // A presentation's slides are its pages; other documents are one page.
+  const texts = result.pageTexts && result.pageTexts.length > 0 ? result.pageTexts : [result.text];
+  job.progress(texts.length, texts.length);
   return {
-    pages: [
-      {
-        assemble: { page: 1, format: result.format, text: result.text, pictures },
-        page: { page_number: 1, width: null, height: null, rotation: 0 },
-        tokens: [],
-      },
-    ],
+    pages: texts.map((text, index) => ({
+      assemble: { page: index + 1, format: result.format, text, pictures: pictures.filter((picture) => picture.page === index + 1) },
+      page: { page_number: index + 1, width: null, height: null, rotation: 0 },
+      tokens: [],
+    })),
     ocrPages: [],
     ocrImages: new Map(),
   };

@@ -10,7 +10,10 @@ export interface ConvertRequest {
   charset?: string;
   maxPages: number;
   maxChars: number;
-  /** For a PDF: return each page's text (empty for a page without a text layer) instead of refusing a PDF without one. */
+  /**
+   * For a PDF: return each page's text (empty for a page without a text layer) instead of refusing a PDF without one.
+   * For a PPTX: each slide's text (with its notes) as a page.
+   */
   pageTexts?: boolean;
   /** For a PDF: return each page's size. */
   pageInfo?: boolean;

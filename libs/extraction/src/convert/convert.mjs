@@ -31,8 +31,18 @@ export async function convert(request) {
       }
       case 'xlsx':
         return limited({ text: await xlsxToMarkdown(request.data), format: 'markdown' }, request);
-      case 'pptx':
-        return limited({ text: await pptxText(request.data), format: 'text' }, request);
+      case 'pptx': {
+        const { text, slides } = await pptxText(request.data);
+        const result = limited({ text, format: 'text' }, request);
+        // Slides are a presentation's pages, for a caller that reads page by page.
+        if (request.pageTexts && slides.length > request.maxPages) {
+          throw new ConversionFailure(
+            'too_large',
+            `the presentation has ${slides.length} slides, above the limit of ${request.maxPages} pages`,
+          );
+        }
+        return request.pageTexts ? { ...result, pages: slides.length, pageTexts: slides } : result;
+      }
       default:
         throw new ConversionFailure('unsupported_type', `no conversion for documents of kind "${request.kind}"`);
     }
@@ -379,9 +389,28 @@ function cellText(cell) {
 async function pptxText(data) {
   const { parseOffice } = await import('officeparser');
   const ast = await parseOffice(asBuffer(data), { ocr: false, extractAttachments: false, outputErrorToConsole: false });
-  return ast
-    .toText()
+  // Each slide's text as officeparser's toText writes the whole (its nodes' texts, lines joined); a slide's notes
+  // (the nodes after it that are not slides) go with it.
+  const slides = [];
+  for (const node of ast.content) {
+    const text = officeNodeText(node);
+    if (node.type === 'slide' || slides.length === 0) slides.push([]);
+    if (text !== '') slides[slides.length - 1].push(text);
+  }
+  return { text: tidyOfficeText(ast.toText()), slides: slides.map((lines) => tidyOfficeText(lines.join('\n'))) };
+}
+
+const tidyOfficeText = (text) =>
+  text
     .replace(/[ \t]+\n/g, '\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
+
+/** A node's text as officeparser's own toText recurses (children joined by lines, runs joined as they are). */
+function officeNodeText(node) {
+  if (!node.children) return node.text || '';
+  return node.children
+    .map(officeNodeText)
+    .filter((text) => text !== '')
+    .join(node.children[0]?.children ? '\n' : '');
 }
