@@ -237,6 +237,30 @@ describe('AutoAI RAG experiments on PostgreSQL, NATS, S3, LanceDB and the real i
     expect(await keys(file('out/'))).toEqual([]);
   });
 
+  it('fails an experiment whose input document cannot be read, naming it, with nothing left under assets', async () => {
+    await put('broken/notes.md', DOCUMENTS['tea.txt']);
+    await put('broken/scan.pdf', '%PDF-1.7\nthis is not a PDF body');
+    await put('broken-questions.json', JSON.stringify([{ ...QUESTIONS[2], correct_answer_document_ids: ['notes.md'] }]));
+    const created = await api.create(
+      experiment('broken-out', { input_data_references: [ref('broken/')], test_data_references: [ref('broken-questions.json')] }),
+    );
+    const done = await ended(created.id, 120_000);
+    expect(done.status).toMatchObject({
+      state: 'failed',
+      messageLevel: 'error',
+      messageText: expect.stringMatching(/input document "scan\.pdf"/),
+    });
+    expect(done.status!.failureCode).not.toBe('');
+    expect(JSON.parse(done.resultsJson)).toEqual([]);
+    const root = file(`broken-out/${created.id}/rag/`);
+    expect((await keys(root)).map((k) => k.slice(root.length))).toEqual(['training-status.json', 'training.log']);
+    const status = JSON.parse((await store.getBuffer(`${root}training-status.json`)).toString()) as {
+      state: string;
+      failure: { reason: string };
+    };
+    expect(status).toMatchObject({ state: 'failed', failure: { reason: expect.stringMatching(/scan\.pdf/) } });
+  }, 200_000);
+
   it('runs an experiment to completion: patterns ranked by the optimization metric, artifacts under results_reference, and a pattern’s prompt', async () => {
     const created = await api.create(
       experiment('results', {
