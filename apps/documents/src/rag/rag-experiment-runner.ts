@@ -97,6 +97,8 @@ export class RagExperimentRunner {
     private readonly notebooks: PatternNotebooks,
     private readonly config: DocumentsConfig,
     private readonly events: DocumentsEventCatalog,
+    /** Whether the experiment's row is still there (a hard delete removes it while the worker runs). */
+    private readonly exists: (id: string) => Promise<boolean>,
   ) {}
 
   failedEvent(job: RagExperimentEntity, reason: string): EventEnvelope {
@@ -311,6 +313,8 @@ export class RagExperimentRunner {
         ctx.log.warn({ err: e }, 'removing a stopped experiment’s files and indexes failed'),
       );
       if (reason === 'canceled') {
+        // Hard-deleted: its whole directory goes (the service deleted it, but this worker may have written since).
+        if (!(await this.exists(job.id))) return void (await this.store.deletePrefix(keys.root));
         log.line('canceled');
         await Promise.all([log.flush(), status({ state: 'canceled', completed_at: new Date().toISOString() })]).catch(() => undefined);
         return;

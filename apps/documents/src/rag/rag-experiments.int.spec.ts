@@ -475,4 +475,23 @@ describe('AutoAI RAG experiments on PostgreSQL, NATS, S3, LanceDB and the real i
     await waitFor(async () => (await liveGenerations(`autoai_rag_${created.id}_`)) === 0, 30_000, 200);
     expect((await api.get(created.id)).status).toMatchObject({ state: 'canceled' });
   }, 300_000);
+  it('hard-deletes a running experiment: its row, indexes and every file of its directory gone, none written after', async () => {
+    const created = await api.create(
+      experiment('hard-deleted', {
+        test_data_references: [ref('many-questions.json')],
+        parameters: { constraints: { chunking: [{ method: 'recursive', chunk_size: 24, chunk_overlap: 4 }] } },
+      }),
+    );
+    await waitFor(async () => (await api.get(created.id)).status!.state === 'running', 120_000, 100);
+    await api.delete(created.id, true);
+    expect(await failure(api.get(created.id))).toMatchObject({ code: GrpcStatus.NOT_FOUND });
+    // One experiment at a time per worker, in queue order: once the next one has completed, the deleted one's worker
+    // has stopped and cleaned up.
+    const next = await api.create(
+      experiment('after-hard-delete', { parameters: { constraints: { retrieval: [{ method: 'simple', number_of_chunks: 1 }] } } }),
+    );
+    expect((await ended(next.id, 300_000)).status).toMatchObject({ state: 'completed' });
+    expect(await keys(file(`hard-deleted/${created.id}/`))).toEqual([]);
+    expect(await liveGenerations(`autoai_rag_${created.id}_`)).toBe(0);
+  }, 400_000);
 });

@@ -60,9 +60,11 @@ export const ragProviders: Provider[] = [
   },
   {
     provide: RagExperimentRunner,
-    inject: [OBJECT_STORE, RagIndex, RagInference, DOCUMENTS_CONFIG],
-    useFactory: (store: ObjectStore, index: RagIndex, inference: RagInference, config: DocumentsConfig) =>
-      new RagExperimentRunner(store, index, inference, ragPatternNotebooks, config, documentsEventCatalog(config.eventsPrefix)),
+    inject: [OBJECT_STORE, RagIndex, RagInference, DOCUMENTS_CONFIG, getDataSourceToken()],
+    useFactory: (store: ObjectStore, index: RagIndex, inference: RagInference, config: DocumentsConfig, db: DataSource) =>
+      new RagExperimentRunner(store, index, inference, ragPatternNotebooks, config, documentsEventCatalog(config.eventsPrefix), (id) =>
+        db.getRepository(RagExperimentEntity).existsBy({ id }),
+      ),
   },
   RagExperimentsService,
   RagPromptsService,
