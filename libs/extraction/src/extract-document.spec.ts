@@ -2,11 +2,22 @@ import { docxDocument, pdfDocument, pptxDocument } from '@platform/test-fixtures
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { extractDocument } from './extract-document';
+import { extractText } from './extract-text';
+import { imageSize } from './page-pixels';
 import { ExtractionError } from './extraction-error';
 import { tesseractLanguage } from './languages';
 import { liveExtractionWorkers } from './run-in-worker';
 
 const utf8 = (s: string) => Buffer.from(s, 'utf8');
+
+async function refusal(promise: Promise<unknown>): Promise<ExtractionError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ExtractionError);
+  return err as ExtractionError;
+}
 
 /** The table's cells as rows of texts, the way a reader sees them. */
 function grid(table: { rows: number; columns: number; cells: { row: number; column: number; text: string }[] }): string[][] {
@@ -248,6 +259,33 @@ describe('extractDocument: threads', () => {
 });
 
 describe('extractDocument: limits, cancel and languages', () => {
+  it('refuses an image or a page whose raster would be huge before anything decodes or renders it', async () => {
+    // A PNG header declaring 20000 × 20000 pixels (a decompression bomb's first bytes): refused from its header.
+    const header = Buffer.alloc(33);
+    header.write('\x89PNG\r\n\x1a\n', 0, 'latin1');
+    header.writeUInt32BE(13, 8);
+    header.write('IHDR', 12, 'latin1');
+    header.writeUInt32BE(20_000, 16);
+    header.writeUInt32BE(20_000, 20);
+    const bomb = await refusal(extractDocument({ data: header, fileName: 'bomb.png' }));
+    expect(bomb.code).toBe('too_large');
+    expect(bomb.message).toMatch(/the image is 20000 × 20000 pixels, above the limit of 150000000/);
+    expect((await refusal(extractText({ data: header, fileName: 'bomb.png', ocr: { mode: 'enabled' } }))).code).toBe('too_large');
+    expect(imageSize(header)).toEqual({ width: 20_000, height: 20_000 });
+    // A PDF page of 4000 × 4000 points (55 inches square): its image at 600 dpi would be 33334 pixels square. (The
+    // longer MediaBox shifts the objects; pdf.js finds them again, as readers do.)
+    const poster = Buffer.from(
+      pdfDocument({ pages: [['A poster.']] })
+        .toString('latin1')
+        .replace('/MediaBox [0 0 612 792]', '/MediaBox [0 0 4000 4000]'),
+      'latin1',
+    );
+    const huge = await refusal(extractDocument({ data: poster, fileName: 'poster.pdf' }, { pageImages: true, outputDpi: 600 }));
+    expect(huge.message).toMatch(/page 1 at 600 dpi is 33334 × 33334 pixels/);
+    // Its text alone is fine.
+    expect((await extractDocument({ data: poster, fileName: 'poster.pdf' })).plainText).toBe('A poster.');
+  });
+
   it('refuses as extractText does, stops on its signal, and maps ISO 639-1 codes to Tesseract languages', async () => {
     await expect(extractDocument({ data: utf8('x'.repeat(100)), fileName: 'a.txt' }, { limits: { maxBytes: 10 } })).rejects.toMatchObject({
       code: 'too_large',

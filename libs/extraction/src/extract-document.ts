@@ -17,6 +17,7 @@ import { ExtractionError } from './extraction-error';
 import { resolveLimits, type ExtractionLimits } from './limits';
 import { Deadline, ocrImage, resolveOcr, type ResolvedOcr } from './ocr';
 import { ocrImageDocument, ocrPdfDocumentPages, renderPdfPage, uprightPng, type OcrPage } from './ocr-pages';
+import { checkPagePixels, imageSize, MAX_PAGE_PIXELS } from './page-pixels';
 import { runInWorker, runTask } from './run-in-worker';
 
 /** Page images' resolution by default, and the range allowed (the API's `output_dpi`). */
@@ -187,6 +188,8 @@ async function readImage(job: Job): Promise<Read> {
       `a document of type "${job.mimeType}" is an image without a text layer: its text needs OCR, which is not enabled here`,
     );
   }
+  const size = imageSize(job.input.data);
+  if (size) checkPagePixels('the image', size.width, size.height);
   const read = await ocrImageDocument(job.input.data, job.mimeType, pageOcrOptions(job, job.options.pageImages === true));
   if (read.text === '') throw new ExtractionError('no_text', 'OCR found no text in the image');
   job.progress(1, 1);
@@ -224,6 +227,12 @@ async function pictureTexts(job: Job, pictures: readonly EmbeddedPicture[]): Pro
       continue;
     }
     let text = '';
+    const size = imageSize(picture.data);
+    // A picture too big to read keeps its placeholder, as one OCR cannot read does.
+    if (size && size.width * size.height > MAX_PAGE_PIXELS) {
+      texts.push({ id: picture.id, page: picture.page, text: placeholder });
+      continue;
+    }
     try {
       text = await ocrImage(picture.data, job.ocr, job.deadline);
     } catch (err) {
@@ -269,6 +278,13 @@ async function readPdf(job: Job): Promise<Read> {
   const texts = layer.pageTexts ?? [];
   const total = texts.length;
   const targets = ocr.mode === 'disabled' ? [] : texts.flatMap((text, index) => (ocr.mode === 'forced' || text === '' ? [index + 1] : []));
+  // Before any page is rendered: a page whose raster at the OCR or output resolution would be huge is refused.
+  const rendered = new Set([...targets, ...(job.options.pageImages ? texts.map((_, index) => index + 1) : [])]);
+  for (const page of rendered) {
+    const size = layer.pageGeometry?.[page - 1];
+    const dpi = Math.max(targets.includes(page) ? ocr.dpi : 0, job.options.pageImages ? job.outputDpi : 0);
+    if (size) checkPagePixels(`page ${page} at ${dpi} dpi`, (size.width * dpi) / 72, (size.height * dpi) / 72);
+  }
   let ocrDone = 0;
   const keepImages = job.options.pageImages === true && job.outputDpi === ocr.dpi;
   const recognised =

@@ -3,6 +3,7 @@ import { resolveDocumentType } from './document-type';
 import { ExtractionError } from './extraction-error';
 import { resolveLimits, type ExtractionLimits } from './limits';
 import { Deadline, ocrImage, ocrPdfPages, resolveOcr, type OcrOptions, type ResolvedOcr } from './ocr';
+import { checkPagePixels, imageSize } from './page-pixels';
 import { runInWorker } from './run-in-worker';
 
 export interface ExtractionInput {
@@ -81,6 +82,8 @@ async function imageText(
       `a document of type "${mimeType}" is an image without a text layer: its text needs OCR, which is not enabled here`,
     );
   }
+  const size = imageSize(data);
+  if (size) checkPagePixels('the image', size.width, size.height);
   const text = await ocrImage(data, ocr, new Deadline(bounds.timeoutMs));
   if (text === '') throw new ExtractionError('no_text', 'OCR found no text in the image');
   return { text: withinChars(text, bounds.maxChars), format: 'text', ocrPages: [1] };
