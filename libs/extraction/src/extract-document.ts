@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assemble, type AssemblePage, type AssembleRequest, type AssembleResult } from './convert/assemble.mjs';
 import type { DocumentKind, EmbeddedPicture, PageToken } from './convert/convert.mjs';
@@ -15,8 +14,8 @@ import { resolveDocumentType } from './document-type';
 import { convertHere, INLINE_KINDS, INLINE_MAX_BYTES, type ExtractionInput } from './extract-text';
 import { ExtractionError } from './extraction-error';
 import { resolveLimits, type ExtractionLimits } from './limits';
-import { Deadline, ocrImage, resolveOcr, type ResolvedOcr } from './ocr';
-import { ocrImageDocument, ocrPdfDocumentPages, renderPdfPage, uprightPng, type OcrPage } from './ocr-pages';
+import { Deadline, inTempDir, ocrImage, renderPdfPage, resolveOcr, type ResolvedOcr } from './ocr';
+import { ocrImageDocument, ocrPdfDocumentPages, uprightPng, type OcrPage } from './ocr-pages';
 import { checkPagePixels, imageSize, MAX_PAGE_PIXELS } from './page-pixels';
 import { runInWorker, runTask } from './run-in-worker';
 
@@ -364,8 +363,7 @@ async function renderPageImages(job: Job, read: Read): Promise<PageImage[]> {
     return images;
   }
   if (job.mimeType !== 'application/pdf') return images;
-  const dir = await mkdtemp(join(tmpdir(), 'platform-ocr-'));
-  try {
+  return await inTempDir(async (dir) => {
     const pdf = join(dir, 'document.pdf');
     await writeFile(pdf, job.input.data);
     for (const { page } of read.pages) {
@@ -380,7 +378,5 @@ async function renderPageImages(job: Job, read: Read): Promise<PageImage[]> {
       keep(page.page_number, page.rotation === 0 ? png : (await uprightPng(png, page.rotation, job.deadline, job.bounds.maxMemoryMb)).png);
     }
     return images;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 }

@@ -1,9 +1,9 @@
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ImageResult } from './convert/image.mjs';
 import type { PageToken } from './convert/convert.mjs';
 import { ExtractionError } from './extraction-error';
-import { Deadline, inTempDir, run, tidy, type ResolvedOcr } from './ocr';
+import { Deadline, inTempDir, renderPdfPage, run, tidy, type ResolvedOcr } from './ocr';
 import { runTask } from './run-in-worker';
 
 /** One page read by OCR: its text, its words (boxes in the upright page's pixels) and how it was turned upright. */
@@ -137,13 +137,4 @@ export async function ocrPdfDocumentPages(
     }
     return read;
   });
-}
-
-/** Renders one PDF page with poppler's pdftoppm as PNG at `dpi` into `dir`; returns the file. */
-export async function renderPdfPage(dir: string, pdf: string, page: number, dpi: number, deadline: Deadline): Promise<string> {
-  const prefix = join(dir, `p${page}`);
-  await run('pdftoppm', ['-r', String(dpi), '-png', '-f', String(page), '-l', String(page), pdf, prefix], deadline);
-  const [image] = (await readdir(dir)).filter((name) => name.startsWith(`p${page}-`) && name.endsWith('.png'));
-  if (!image) throw new ExtractionError('unreadable', `page ${page} of the PDF could not be rendered`);
-  return join(dir, image);
 }

@@ -160,13 +160,19 @@ export async function ocrPdfPages(
     const texts = new Map<number, string>();
     // Page by page, so a long document's rendered images never sit on disk all at once.
     for (const page of pages) {
-      const prefix = join(dir, `p${page}`);
-      await run('pdftoppm', ['-r', String(ocr.dpi), '-png', '-f', String(page), '-l', String(page), pdf, prefix], deadline);
-      const [image] = (await readdir(dir)).filter((name) => name.startsWith(`p${page}-`) && name.endsWith('.png'));
-      if (!image) throw new ExtractionError('unreadable', `page ${page} of the PDF could not be rendered for OCR`);
-      texts.set(page, await tesseract(join(dir, image), ocr, deadline));
-      await rm(join(dir, image), { force: true });
+      const image = await renderPdfPage(dir, pdf, page, ocr.dpi, deadline);
+      texts.set(page, await tesseract(image, ocr, deadline));
+      await rm(image, { force: true });
     }
     return texts;
   });
+}
+
+/** Renders one PDF page with poppler's pdftoppm as PNG at `dpi` into `dir`; returns the file. */
+export async function renderPdfPage(dir: string, pdf: string, page: number, dpi: number, deadline: Deadline): Promise<string> {
+  const prefix = join(dir, `p${page}`);
+  await run('pdftoppm', ['-r', String(dpi), '-png', '-f', String(page), '-l', String(page), pdf, prefix], deadline);
+  const [image] = (await readdir(dir)).filter((name) => name.startsWith(`p${page}-`) && name.endsWith('.png'));
+  if (!image) throw new ExtractionError('unreadable', `page ${page} of the PDF could not be rendered`);
+  return join(dir, image);
 }
