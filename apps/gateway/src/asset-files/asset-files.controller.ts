@@ -15,6 +15,7 @@ import { PUBLIC_URL } from '../http/public-url';
 import { rawBodyOf, sentContentType } from '../http/raw-body';
 import { ByteLimitError, byteLimit } from './byte-limit';
 import { assetFileKey, assetListPrefix, pathToken, storageContainerOf, tokenPath } from './asset-file-paths';
+import { queryFlag } from '../http/query-flag';
 
 /**
  * Files in a project's or space's storage (`projects/<id>/assets/<path>` in the platform bucket, what `container`
@@ -48,8 +49,7 @@ export class AssetFilesController {
     @Query('total_count') totalCount: string | undefined,
     @CurrentPrincipal() p: Principal,
   ): Promise<AssetFileListJson> {
-    if (totalCount !== undefined && totalCount !== 'true' && totalCount !== 'false')
-      throw PlatformError.invalid('total_count must be true or false.', 'total_count');
+    const countAsked = queryFlag(totalCount, 'total_count');
     const page = pageRequest({ limit, start }, WATSONX_PAGE);
     const c = await resourceContainer(this.access, { project_id: projectId, space_id: spaceId }, p, 'viewer');
     const root = containerStoragePrefix(storageContainerOf(c));
@@ -59,7 +59,7 @@ export class AssetFilesController {
     let more = false;
     // Keys come in the bucket's (byte) order; a page starts after the last path of the previous one. Only a total count
     // needs the keys before it: otherwise the bucket's listing starts there.
-    const startAfter = after && totalCount !== 'true' ? root + after.toString('utf8') : undefined;
+    const startAfter = after && !countAsked ? root + after.toString('utf8') : undefined;
     for await (const key of this.store.list(assetListPrefix(c, prefix), startAfter)) {
       total++;
       const path = key.slice(root.length);
@@ -67,7 +67,7 @@ export class AssetFilesController {
       if (paths.length < page.limit) paths.push(path);
       else {
         more = true;
-        if (totalCount !== 'true') break;
+        if (!countAsked) break;
       }
     }
     const resources = await Promise.all(paths.map((path) => this.describe(root, path)));
@@ -76,7 +76,7 @@ export class AssetFilesController {
     return {
       limit: page.limit,
       ...pageLinks(`${this.publicUrl}/v2/asset_files`, query, { limit: page.limit, nextStart }),
-      ...(totalCount === 'true' ? { total_count: total } : {}),
+      ...(countAsked ? { total_count: total } : {}),
       resources: resources.filter((r): r is AssetFileJson => r !== undefined),
     };
   }

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, ty
 import type { ClientGrpc } from '@nestjs/microservices';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { AutoAiRagJson, AutoAiRagListJson } from '@platform/api-types';
-import { PlatformError, WATSONX_PAGE, pageLinks, pageRequest, unary } from '@platform/common';
+import { WATSONX_PAGE, pageLinks, pageRequest, unary } from '@platform/common';
 import { documentsV1 } from '@platform/contracts';
 import { ContainerAccessService } from '../access/container-access.service';
 import { IN_CONTAINER_VERSIONED, resourceContainer } from '../access/resource-container';
@@ -10,9 +10,9 @@ import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { DOCUMENTS_CLIENT } from '../documents/documents-client';
 import { PUBLIC_URL } from '../http/public-url';
 import { requireVersion } from '../inference/api-version';
-import { hardDeleteOf } from '../trainings/tuning-query';
 import { CreateAutoAiRagRequest, ragRequestJson } from './autoai-rag.dto';
 import { autoAiRagView } from './autoai-rag-view';
+import { queryFlag } from '../http/query-flag';
 
 /**
  * watsonx.ai AutoAI RAG (seed 001): a search for the best retrieval-augmented generation pattern over the documents
@@ -75,8 +75,7 @@ export class AutoAiRagsController implements OnModuleInit {
     @CurrentPrincipal() p: Principal,
   ): Promise<AutoAiRagListJson> {
     const v = requireVersion(version);
-    if (totalCount !== undefined && totalCount !== 'true' && totalCount !== 'false')
-      throw PlatformError.invalid('total_count must be true or false.', 'total_count');
+    const countAsked = queryFlag(totalCount, 'total_count');
     const page = pageRequest({ limit, start }, WATSONX_PAGE);
     const c = await resourceContainer(this.access, { project_id: projectId, space_id: spaceId }, p, 'viewer');
     const res = await unary(this.documents.listRagExperiments({ ...c, ...page }));
@@ -84,7 +83,7 @@ export class AutoAiRagsController implements OnModuleInit {
     return {
       limit: page.limit,
       ...pageLinks(`${this.publicUrl}/ml/v1/autoai/rags`, query, { limit: page.limit, nextStart: res.nextStart }),
-      ...(totalCount === 'true' ? { total_count: Number(res.totalCount) } : {}),
+      ...(countAsked ? { total_count: Number(res.totalCount) } : {}),
       resources: res.experiments.map(autoAiRagView),
     };
   }
@@ -119,7 +118,7 @@ export class AutoAiRagsController implements OnModuleInit {
     @CurrentPrincipal() p: Principal,
   ): Promise<void> {
     requireVersion(version);
-    const hard = hardDeleteOf(hardDelete);
+    const hard = queryFlag(hardDelete, 'hard_delete');
     const c = await resourceContainer(this.access, { project_id: projectId, space_id: spaceId }, p, 'editor');
     await unary(this.documents.deleteRagExperiment({ ...c, id, hardDelete: hard }));
   }

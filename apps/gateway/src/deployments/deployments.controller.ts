@@ -26,6 +26,7 @@ import { DEPLOYMENT_CLIENT } from './deployment-client';
 import { CreateDeploymentRequest, DeploymentPatchOperation } from './deployment.dto';
 import { deploymentView } from './deployment-view';
 import { IN_CONTAINER_VERSIONED, resourceContainer } from '../access/resource-container';
+import { queryFlag } from '../http/query-flag';
 
 const STATES = ['initializing', 'updating', 'ready', 'failed'];
 
@@ -118,13 +119,8 @@ export class DeploymentsController implements OnModuleInit {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const v = requireVersion(version);
-    for (const [field, value] of [
-      ['conflict', conflict],
-      ['total_count', totalCount],
-    ] as const)
-      if (value !== undefined && value !== 'true' && value !== 'false')
-        throw PlatformError.invalid(`${field} must be true or false.`, field);
-    if (conflict === 'true') {
+    const countAsked = queryFlag(totalCount, 'total_count');
+    if (queryFlag(conflict, 'conflict')) {
       const others = { tagValue, assetId, promptTemplateId, name, type, state, start, limit, totalCount };
       if (Object.values(others).some((x) => x !== undefined))
         throw PlatformError.invalid('conflict cannot be combined with any other parameter except serving_name.', 'conflict');
@@ -170,7 +166,7 @@ export class DeploymentsController implements OnModuleInit {
       limit: page.limit,
       ...pageLinks(`${this.publicUrl}/ml/v4/deployments`, query, { limit: page.limit, nextStart: res.nextStart }),
       // Counted only when asked, as the seed says.
-      ...(totalCount === 'true' ? { total_count: res.totalCount } : {}),
+      ...(countAsked ? { total_count: res.totalCount } : {}),
       resources: res.deployments.map((d) => deploymentView(d, this.publicUrl)),
     };
   }

@@ -11,6 +11,7 @@ import { DEPLOYMENT_CLIENT } from './deployment-client';
 import { CreateModelAssetRequest } from './model-asset.dto';
 import { modelAssetView } from './model-asset-view';
 import { IN_CONTAINER_VERSIONED, resourceContainer } from '../access/resource-container';
+import { queryFlag } from '../http/query-flag';
 
 /** `training.id`, or the deprecated `training_id`; both given must agree. */
 function trainingIdOf(body: CreateModelAssetRequest): string {
@@ -91,8 +92,7 @@ export class ModelAssetsController implements OnModuleInit {
     @CurrentPrincipal() p: Principal,
   ) {
     const v = requireVersion(version);
-    if (totalCount !== undefined && totalCount !== 'true' && totalCount !== 'false')
-      throw PlatformError.invalid('total_count must be true or false.', 'total_count');
+    const countAsked = queryFlag(totalCount, 'total_count');
     const page = pageRequest({ limit, start }, WATSONX_PAGE);
     const c = await resourceContainer(this.access, { project_id: projectId, space_id: spaceId }, p, 'viewer');
     const res = await unary(this.assets.listModelAssets({ ...c, tagValue: tagValue ?? '', search: search ?? '', ...page }));
@@ -100,7 +100,7 @@ export class ModelAssetsController implements OnModuleInit {
     return {
       limit: page.limit,
       ...pageLinks(`${this.publicUrl}/ml/v4/models`, query, { limit: page.limit, nextStart: res.nextStart }),
-      ...(totalCount === 'true' ? { total_count: res.totalCount } : {}),
+      ...(countAsked ? { total_count: res.totalCount } : {}),
       resources: res.models.map(modelAssetView),
     };
   }

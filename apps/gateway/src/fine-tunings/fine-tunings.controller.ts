@@ -23,7 +23,8 @@ import { CreateFineTuningRequest, type ObjectLocationDto } from './fine-tuning.d
 import { fineTuningView } from './fine-tuning-view';
 import { fineTuningSettings } from './fine-tuning-parameters.dto';
 import { IN_CONTAINER_VERSIONED, resourceContainer } from '../access/resource-container';
-import { hardDeleteOf, stateFilterOf } from '../trainings/tuning-query';
+import { stateFilterOf } from '../trainings/tuning-query';
+import { queryFlag } from '../http/query-flag';
 
 /** The kinds of job this surface shows: InstructLab jobs (type ilab) and fine tunings of records. */
 const KINDS = ['instructlab', 'fine_tuning'];
@@ -148,8 +149,7 @@ export class FineTuningsController implements OnModuleInit {
     @CurrentPrincipal() p: Principal,
   ) {
     const v = requireVersion(version);
-    if (totalCount !== undefined && totalCount !== 'true' && totalCount !== 'false')
-      throw PlatformError.invalid('total_count must be true or false.', 'total_count');
+    const countAsked = queryFlag(totalCount, 'total_count');
     const page = pageRequest({ limit, start }, WATSONX_PAGE);
     const c = await resourceContainer(this.access, { project_id: projectId, space_id: spaceId }, p, 'viewer');
     // type ilab: the InstructLab jobs; another type: the fine tunings of records (which carry no type); unset: both.
@@ -160,7 +160,7 @@ export class FineTuningsController implements OnModuleInit {
       limit: page.limit,
       ...pageLinks(`${this.publicUrl}/ml/v1/fine_tunings`, query, { limit: page.limit, nextStart: res.nextStart }),
       // The reference computes the count only when asked, to spare the query.
-      ...(totalCount === 'true' ? { total_count: Number(res.totalCount) } : {}),
+      ...(countAsked ? { total_count: Number(res.totalCount) } : {}),
       resources: res.modelJobs.map((j) => fineTuningView(j, this.publicUrl)),
     };
   }
@@ -195,7 +195,7 @@ export class FineTuningsController implements OnModuleInit {
     @CurrentPrincipal() p: Principal,
   ): Promise<void> {
     requireVersion(version);
-    const hard = hardDeleteOf(hardDelete);
+    const hard = queryFlag(hardDelete, 'hard_delete');
     const c = await resourceContainer(this.access, { project_id: projectId, space_id: spaceId }, p, 'editor');
     const found = (await unary(this.training.getTuning({ ...c, id, kinds: KINDS }))).modelJob as trainingV1.ModelJob;
     // InstructLab jobs keep their own delete (their objects and events are the /v1/models ones).

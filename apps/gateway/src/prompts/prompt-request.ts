@@ -18,13 +18,6 @@ export function requirePathId(value: string, param: string): string {
   return value;
 }
 
-/** A true/false query flag (`force`, `prefetch`, `restrict_model_parameters`): absent is `absent`, anything else a 400. */
-export function flag(value: string | undefined, param: string, absent: boolean): boolean {
-  if (value === undefined || value === '') return absent;
-  if (value === 'true' || value === 'false') return value === 'true';
-  throw PlatformError.invalid(`${param} must be true or false.`, param);
-}
-
 /** A JSON document the service keeps as text; absent: empty. */
 export const json = (v: unknown): string => (v === undefined ? '' : JSON.stringify(v));
 

@@ -23,7 +23,8 @@ import type { MemberRole } from '../identity/membership.entity';
 import { ChatItemDto } from './prompt-fields.dto';
 import { PromptLockRequest } from './prompt.dto';
 import { CreatePromptSessionRequest, PromptSessionEntryRequest, UpdatePromptSessionRequest } from './prompt-session.dto';
-import { callerOf, chatItemsOf, flag, json, requirePathId } from './prompt-request';
+import { callerOf, chatItemsOf, json, requirePathId } from './prompt-request';
+import { queryFlag } from '../http/query-flag';
 import { entryListView, entryView, lockView, sessionView } from './prompt-view';
 import { PROMPTS_CLIENT } from './prompts-client';
 
@@ -109,7 +110,7 @@ export class PromptSessionsController implements OnModuleInit {
     @CurrentPrincipal() p: Principal,
   ) {
     requirePathId(id, 'session_id');
-    const withLatest = flag(prefetch, 'prefetch', false);
+    const withLatest = queryFlag(prefetch, 'prefetch', false);
     const c = await this.project(projectId, p, 'viewer');
     const res = await unary(this.prompts.getPromptSession({ projectId: c.projectId, sessionId: id, prefetch: withLatest }));
     return sessionView(res.session as promptsV1.PromptSession);
@@ -255,7 +256,7 @@ export class PromptSessionsController implements OnModuleInit {
     @CurrentPrincipal() p: Principal,
   ) {
     requirePathId(id, 'session_id');
-    const forced = flag(force, 'force', false);
+    const forced = queryFlag(force, 'force', false);
     const c = await this.project(projectId, p, 'editor');
     const res = await unary(
       this.prompts.updatePromptSessionLock({ ...c, sessionId: id, locked: body.locked, lockType: body.lock_type ?? '', force: forced }),

@@ -10,7 +10,8 @@ import { PUBLIC_URL } from '../http/public-url';
 import type { MemberRole } from '../identity/membership.entity';
 import { ChatItemDto } from './prompt-fields.dto';
 import { CreatePromptRequest, PromptInputRequest, PromptLockRequest, PromptSearchRequest, UpdatePromptRequest } from './prompt.dto';
-import { callerOf, chatItemsOf, flag, json, requirePathId } from './prompt-request';
+import { callerOf, chatItemsOf, json, requirePathId } from './prompt-request';
+import { queryFlag } from '../http/query-flag';
 import { WX_PROMPT_QUERY, promptSearchFilter, promptSearchView } from './prompt-search';
 import { lockView, promptView } from './prompt-view';
 import { PROMPTS_CLIENT } from './prompts-client';
@@ -103,7 +104,7 @@ export class PromptsController implements OnModuleInit {
     @CurrentPrincipal() p: Principal,
   ) {
     requirePathId(id, 'prompt_id');
-    const restrictModelParameters = flag(restrict, 'restrict_model_parameters', true);
+    const restrictModelParameters = queryFlag(restrict, 'restrict_model_parameters', true);
     const { projectId: pid, spaceId: sid } = await this.container({ project_id: projectId, space_id: spaceId }, p, 'viewer');
     const res = await unary(this.prompts.getPrompt({ projectId: pid, spaceId: sid, promptId: id, restrictModelParameters }));
     return promptView(res.prompt as promptsV1.Prompt);
@@ -173,7 +174,7 @@ export class PromptsController implements OnModuleInit {
     @CurrentPrincipal() p: Principal,
   ) {
     requirePathId(id, 'prompt_id');
-    const forced = flag(force, 'force', false);
+    const forced = queryFlag(force, 'force', false);
     const c = await this.container({ project_id: projectId, space_id: spaceId }, p, 'editor');
     const res = await unary(
       this.prompts.updatePromptLock({ ...c, promptId: id, locked: body.locked, lockType: body.lock_type ?? '', force: forced }),

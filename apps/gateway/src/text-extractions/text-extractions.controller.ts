@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Re
 import type { ClientGrpc } from '@nestjs/microservices';
 import { ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { TextExtractionJson, TextExtractionListJson } from '@platform/api-types';
-import { PlatformError, WATSONX_PAGE, pageLinks, pageRequest, unary } from '@platform/common';
+import { WATSONX_PAGE, pageLinks, pageRequest, unary } from '@platform/common';
 import { documentsV1 } from '@platform/contracts';
 import type { FastifyReply } from 'fastify';
 import { ContainerAccessService } from '../access/container-access.service';
@@ -11,9 +11,9 @@ import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { DOCUMENTS_CLIENT } from '../documents/documents-client';
 import { PUBLIC_URL } from '../http/public-url';
 import { requireVersion } from '../inference/api-version';
-import { hardDeleteOf } from '../trainings/tuning-query';
 import { CreateTextExtractionRequest, extractionRequestJson } from './text-extraction.dto';
 import { textExtractionView } from './text-extraction-view';
+import { queryFlag } from '../http/query-flag';
 
 /**
  * watsonx.ai text extractions (seed 001; the official SDK's createTextExtraction, listTextExtractions,
@@ -75,8 +75,7 @@ export class TextExtractionsController implements OnModuleInit {
     @CurrentPrincipal() p: Principal,
   ): Promise<TextExtractionListJson> {
     const v = requireVersion(version);
-    if (totalCount !== undefined && totalCount !== 'true' && totalCount !== 'false')
-      throw PlatformError.invalid('total_count must be true or false.', 'total_count');
+    const countAsked = queryFlag(totalCount, 'total_count');
     const page = pageRequest({ limit, start }, WATSONX_PAGE);
     const c = await resourceContainer(this.access, { project_id: projectId, space_id: spaceId }, p, 'viewer');
     const res = await unary(this.documents.listExtractions({ ...c, ...page }));
@@ -84,7 +83,7 @@ export class TextExtractionsController implements OnModuleInit {
     return {
       limit: page.limit,
       ...pageLinks(`${this.publicUrl}/ml/v1/text/extractions`, query, { limit: page.limit, nextStart: res.nextStart }),
-      ...(totalCount === 'true' ? { total_count: Number(res.totalCount) } : {}),
+      ...(countAsked ? { total_count: Number(res.totalCount) } : {}),
       resources: res.extractions.map(textExtractionView),
     };
   }
@@ -119,7 +118,7 @@ export class TextExtractionsController implements OnModuleInit {
     @CurrentPrincipal() p: Principal,
   ): Promise<void> {
     requireVersion(version);
-    const hard = hardDeleteOf(hardDelete);
+    const hard = queryFlag(hardDelete, 'hard_delete');
     const c = await resourceContainer(this.access, { project_id: projectId, space_id: spaceId }, p, 'editor');
     await unary(this.documents.deleteExtraction({ ...c, id, hardDelete: hard }));
   }

@@ -4,7 +4,7 @@ import { fineTuningView } from '../fine-tunings/fine-tuning-view';
 import { fineTuningParametersView, fineTuningSettings } from '../fine-tunings/fine-tuning-parameters.dto';
 import { trainingView } from './training-view';
 import { tuningState } from './tuning-status';
-import { hardDeleteOf, stateFilterOf } from './tuning-query';
+import { stateFilterOf } from './tuning-query';
 
 const ID = '360c40f7-ac0c-43ca-a95f-1a5421f93b82';
 const PROJECT = '12ac4cf1-252f-424b-b52d-5cdd9814987f';
@@ -231,7 +231,5 @@ describe('tuning list queries', () => {
     expect(stateFilterOf('storing')).toBe('storing');
     expect(stateFilterOf(undefined)).toBe('');
     expect(() => stateFilterOf('done')).toThrow(expect.objectContaining({ target: { type: 'field', name: 'state' } }));
-    expect(hardDeleteOf('true')).toBe(true);
-    expect(() => hardDeleteOf('yes')).toThrow(expect.objectContaining({ target: { type: 'field', name: 'hard_delete' } }));
   });
 });

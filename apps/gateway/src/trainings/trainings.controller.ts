@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, ty
 import type { ClientGrpc } from '@nestjs/microservices';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { TrainingJson, TrainingListJson } from '@platform/api-types';
-import { PlatformError, WATSONX_PAGE, pageLinks, pageRequest, unary } from '@platform/common';
+import { WATSONX_PAGE, pageLinks, pageRequest, unary } from '@platform/common';
 import { trainingV1 } from '@platform/contracts';
 import { ContainerAccessService } from '../access/container-access.service';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
@@ -12,7 +12,8 @@ import { requireVersion } from '../inference/api-version';
 import { TRAINING_CLIENT } from '../models/models.controller';
 import { CreateTrainingRequest, promptTuningSettings } from './training.dto';
 import { trainingView } from './training-view';
-import { hardDeleteOf, stateFilterOf } from './tuning-query';
+import { stateFilterOf } from './tuning-query';
+import { queryFlag } from '../http/query-flag';
 
 /** The kinds of job this surface shows: a fine tuning or post-training job is not a training here. */
 const KINDS = ['prompt_tuning'];
@@ -92,8 +93,7 @@ export class TrainingsController implements OnModuleInit {
     @CurrentPrincipal() p: Principal,
   ): Promise<TrainingListJson> {
     const v = requireVersion(version);
-    if (totalCount !== undefined && totalCount !== 'true' && totalCount !== 'false')
-      throw PlatformError.invalid('total_count must be true or false.', 'total_count');
+    const countAsked = queryFlag(totalCount, 'total_count');
     const page = pageRequest({ limit, start }, WATSONX_PAGE);
     const c = await resourceContainer(this.access, { project_id: projectId, space_id: spaceId }, p, 'viewer');
     const res = await unary(
@@ -103,7 +103,7 @@ export class TrainingsController implements OnModuleInit {
     return {
       limit: page.limit,
       ...pageLinks(`${this.publicUrl}/ml/v4/trainings`, query, { limit: page.limit, nextStart: res.nextStart }),
-      ...(totalCount === 'true' ? { total_count: Number(res.totalCount) } : {}),
+      ...(countAsked ? { total_count: Number(res.totalCount) } : {}),
       resources: res.modelJobs.map(trainingView),
     };
   }
@@ -138,7 +138,7 @@ export class TrainingsController implements OnModuleInit {
     @CurrentPrincipal() p: Principal,
   ): Promise<void> {
     requireVersion(version);
-    const hard = hardDeleteOf(hardDelete);
+    const hard = queryFlag(hardDelete, 'hard_delete');
     const c = await resourceContainer(this.access, { project_id: projectId, space_id: spaceId }, p, 'editor');
     await unary(this.training.deleteTuning({ ...c, id, kinds: KINDS, hardDelete: hard }));
   }

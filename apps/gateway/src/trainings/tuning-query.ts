@@ -9,10 +9,3 @@ export function stateFilterOf(state: string | undefined): string {
     throw PlatformError.invalid(`state must be one of ${TUNING_STATES.join(', ')}.`, 'state');
   return state;
 }
-
-/** `hard_delete`: true deletes the job, false or unset cancels it and keeps it. */
-export function hardDeleteOf(value: string | undefined): boolean {
-  if (value !== undefined && value !== 'true' && value !== 'false')
-    throw PlatformError.invalid('hard_delete must be true or false.', 'hard_delete');
-  return value === 'true';
-}
