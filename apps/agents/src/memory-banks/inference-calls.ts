@@ -1,22 +1,11 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { Inject, Injectable } from '@nestjs/common';
-import { PlatformError, decodeErrorDetails, unary } from '@platform/common';
+import { PlatformError, unary, downstreamError } from '@platform/common';
 import type { inferenceV1 } from '@platform/contracts';
 import { INFERENCE } from '../agents.tokens';
 
-/** The inference service's answer for a caller's mistake keeps its status; anything else is the dependency's failure. */
-const PASSED_THROUGH = new Set<number>([GrpcStatus.INVALID_ARGUMENT, GrpcStatus.NOT_FOUND, GrpcStatus.FAILED_PRECONDITION]);
-
-/** A failed inference call as this service reports it: its own status when the request was at fault, else UNAVAILABLE. */
-export function inferenceError(err: unknown, what: string): PlatformError {
-  const code = (err as { code?: unknown } | null)?.code;
-  const details = (err as { details?: unknown } | null)?.details;
-  const decoded = typeof details === 'string' ? decodeErrorDetails(details) : undefined;
-  const message = decoded?.message ?? (typeof details === 'string' && details ? details : err instanceof Error ? err.message : String(err));
-  if (typeof code === 'number' && PASSED_THROUGH.has(code))
-    return new PlatformError(code, decoded?.code ?? 'inference_error', `${what}: ${message}`);
-  return new PlatformError(GrpcStatus.UNAVAILABLE, 'service_unavailable', `${what}: the inference service failed: ${message}`);
-}
+/** A failed inference call as this service reports it (the request's mistake keeps its status, else UNAVAILABLE). */
+export const inferenceError = (err: unknown, what: string): PlatformError => downstreamError('inference', err, what);
 
 /** The inference calls memory banks make on a project's behalf: the catalog, tokenization and embeddings. */
 @Injectable()

@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { NEWEST_FIRST, PlatformError, isIssuedId, keysetPage, type Page, type PageRequest, type StorageContainer } from '@platform/common';
+import {
+  NEWEST_FIRST,
+  PlatformError,
+  isIssuedId,
+  keysetPage,
+  type Page,
+  type PageRequest,
+  type StorageContainer,
+  requestContainer,
+} from '@platform/common';
 import type { documentsV1 } from '@platform/contracts';
 import { enqueueEvents, OutboxRelay } from '@platform/events';
 import { ExtractionError, resolveDocumentType } from '@platform/extraction';
@@ -9,7 +18,7 @@ import type { ObjectStore } from '@platform/object-store';
 import { LOGGER, OBJECT_STORE } from '@platform/service';
 import type { Logger } from '@platform/common';
 import type { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
-import { containerIds, containerOf, rowContainer } from '../container';
+import { containerIds, rowContainer } from '../container';
 import type { DocumentsConfig } from '../documents.config';
 import { documentsEventCatalog, documentsJobCatalog, type DocumentsEventCatalog, type DocumentsJobCatalog } from '../documents-events';
 import { DOCUMENTS_CONFIG, DOCUMENTS_SCHEMA } from '../documents.tokens';
@@ -42,7 +51,7 @@ export class ExtractionsService {
   }
 
   async create(req: documentsV1.CreateExtractionRequest): Promise<ExtractionEntity> {
-    const container = containerOf(req);
+    const container = requestContainer(req);
     if (req.name.length > MAX_NAME_CHARS) throw PlatformError.invalid(`name must be at most ${MAX_NAME_CHARS} characters.`, 'name');
     const entity = requestEntity(req.requestJson);
     const { documentKey, resultsKey } = referenceKeys(container, entity);
@@ -87,11 +96,11 @@ export class ExtractionsService {
 
   /** Newest first; extractions past the retention period are gone. */
   list(req: { projectId: string; spaceId: string }, page: PageRequest): Promise<Page<ExtractionEntity>> {
-    return keysetPage(this.scoped(containerOf(req)), NEWEST_FIRST('x'), page);
+    return keysetPage(this.scoped(requestContainer(req)), NEWEST_FIRST('x'), page);
   }
 
   async get(req: { projectId: string; spaceId: string; id: string }): Promise<ExtractionEntity> {
-    const container = containerOf(req);
+    const container = requestContainer(req);
     const row = isIssuedId(req.id) ? await this.scoped(container).andWhere('x.id = :id', { id: req.id }).getOne() : null;
     if (!row) throw PlatformError.notFound(`Text extraction ${req.id} was not found.`, 'text_extraction_not_found');
     return row;

@@ -10,13 +10,13 @@ import {
   type Page,
   type PageRequest,
   type StorageContainer,
+  requestContainer,
 } from '@platform/common';
 import type { documentsV1 } from '@platform/contracts';
 import { enqueueEvents, OutboxRelay } from '@platform/events';
 import type { ObjectStore } from '@platform/object-store';
 import { OBJECT_STORE } from '@platform/service';
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
-import { containerOf } from '../container';
 import type { DocumentsConfig } from '../documents.config';
 import { documentsEventCatalog, type DocumentsEventCatalog } from '../documents-events';
 import { DOCUMENTS_CONFIG, DOCUMENTS_SCHEMA } from '../documents.tokens';
@@ -75,7 +75,7 @@ export class RagExperimentsService {
   }
 
   async create(req: documentsV1.CreateRagExperimentRequest): Promise<RagExperimentEntity> {
-    const container = containerOf(req);
+    const container = requestContainer(req);
     checkDescriptive(req);
     const entity = requestEntity(req.requestJson);
     checkVectorStoreReferences(entity);
@@ -121,11 +121,11 @@ export class RagExperimentsService {
 
   /** Newest first. */
   list(req: { projectId: string; spaceId: string }, page: PageRequest): Promise<Page<RagExperimentEntity>> {
-    return keysetPage(this.scoped(containerOf(req)), NEWEST_FIRST('x'), page);
+    return keysetPage(this.scoped(requestContainer(req)), NEWEST_FIRST('x'), page);
   }
 
   async get(req: { projectId: string; spaceId: string; id: string }): Promise<RagExperimentEntity> {
-    const container = containerOf(req);
+    const container = requestContainer(req);
     const row = isIssuedId(req.id) ? await this.scoped(container).andWhere('x.id = :id', { id: req.id }).getOne() : null;
     if (!row) throw experimentNotFound(req.id);
     return row;

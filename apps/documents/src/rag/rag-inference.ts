@@ -1,26 +1,17 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { Inject, Injectable } from '@nestjs/common';
-import { PlatformError, decodeErrorDetails, servedDefaultModel, unary, type StorageContainer } from '@platform/common';
+import { PlatformError, servedDefaultModel, unary, type StorageContainer, downstreamError } from '@platform/common';
 import type { inferenceV1 } from '@platform/contracts';
 import type { RagModelCatalog } from './evaluation';
 import { RAG_INFERENCE_SERVICE } from './rag.tokens';
 
-/** A caller's mistake keeps the inference service's status; anything else is the dependency's failure (UNAVAILABLE). */
-const PASSED_THROUGH = new Set<number>([GrpcStatus.INVALID_ARGUMENT, GrpcStatus.NOT_FOUND, GrpcStatus.FAILED_PRECONDITION]);
 /** Tokens a tokenizer may add to an input (BOS, EOS) that a chunk must leave room for. */
 const SPECIAL_TOKENS = 2;
 /** Tokenize calls of one count in flight at once. */
 const TOKENIZE_CONCURRENCY = 8;
 
-export function inferenceError(err: unknown, what: string): PlatformError {
-  const code = (err as { code?: unknown } | null)?.code;
-  const details = (err as { details?: unknown } | null)?.details;
-  const decoded = typeof details === 'string' ? decodeErrorDetails(details) : undefined;
-  const message = decoded?.message ?? (typeof details === 'string' && details ? details : err instanceof Error ? err.message : String(err));
-  if (typeof code === 'number' && PASSED_THROUGH.has(code))
-    return new PlatformError(code, decoded?.code ?? 'inference_error', `${what}: ${message}`);
-  return new PlatformError(GrpcStatus.UNAVAILABLE, 'service_unavailable', `${what}: the inference service failed: ${message}`);
-}
+/** A failed inference call as this service reports it (the request's mistake keeps its status, else UNAVAILABLE). */
+export const inferenceError = (err: unknown, what: string): PlatformError => downstreamError('inference', err, what);
 
 const ids = (c: StorageContainer) => ({ projectId: c.projectId ?? '', spaceId: c.spaceId ?? '' });
 

@@ -13,6 +13,8 @@ import {
   type Page,
   type PageRequest,
   type StorageContainer,
+  requestContainer,
+  describeStorageContainer,
 } from '@platform/common';
 import type { trainingV1 } from '@platform/contracts';
 import { enqueueEvent, OutboxRelay } from '@platform/events';
@@ -28,7 +30,7 @@ import { jobQueueCatalog, trainingEventCatalog } from '../training-events';
 import { TRAINING_CONFIG } from '../training.tokens';
 import { dataReferenceOf, parseDataReferences, readTrainingData } from './data-references';
 import { TUNING_KINDS, type StoredTuning, type TuningKind, type TuningSettings } from './stored-tuning';
-import { containerId, containerOf, describeContainer } from './tuning-container';
+import { containerId } from './tuning-container';
 import { resolveTuningSettings } from './tuning-settings';
 import { recordShapes } from './training-data';
 
@@ -99,7 +101,7 @@ export class TuningsService {
     if (!(TUNING_KINDS as readonly string[]).includes(req.kind))
       throw PlatformError.invalid(`kind must be one of ${TUNING_KINDS.join(', ')}.`, 'kind');
     const kind = req.kind as TuningKind;
-    const container = containerOf(req);
+    const container = requestContainer(req);
     if (kind === 'post_training' && !container.projectId)
       throw PlatformError.invalid('Post-training jobs belong to a project.', 'project_id');
     const name = req.name.trim() === '' ? req.jobUuid || kind : req.name;
@@ -185,7 +187,7 @@ export class TuningsService {
 
   /** By job id, or for post-training by the caller's job_uuid; a job of a kind the surface does not show is NOT_FOUND. */
   async get(req: { projectId: string; spaceId: string; id: string; kinds: readonly string[] }): Promise<ModelJobEntity> {
-    const container = containerOf(req);
+    const container = requestContainer(req);
     const kinds = this.kinds(req.kinds);
     if (req.id === '' || req.id.length > 255) throw PlatformError.invalid('id is required (at most 255 characters).', 'id');
     const q = this.scoped(container, kinds);
@@ -197,7 +199,8 @@ export class TuningsService {
     else if (byJobUuid) q.andWhere("j.kind = 'post_training' AND j.tuning->>'jobUuid' = :id", { id: req.id });
     else q.andWhere('false');
     const row = await q.orderBy('j.created_at', 'DESC').getOne();
-    if (!row) throw PlatformError.notFound(`Training ${req.id} was not found in ${describeContainer(container)}.`, 'training_not_found');
+    if (!row)
+      throw PlatformError.notFound(`Training ${req.id} was not found in ${describeStorageContainer(container)}.`, 'training_not_found');
     return row;
   }
 
@@ -206,7 +209,7 @@ export class TuningsService {
     req: { projectId: string; spaceId: string; kinds: readonly string[]; state: string; tagValue: string },
     page: PageRequest,
   ): Promise<Page<ModelJobEntity>> {
-    const container = containerOf(req);
+    const container = requestContainer(req);
     const q = this.scoped(container, this.kinds(req.kinds));
     const state = req.state;
     if (state !== '') {
@@ -313,7 +316,7 @@ export class TuningsService {
   private async requireDataset(c: StorageContainer, id: string, field: string): Promise<void> {
     if (id === '') throw PlatformError.invalid(`${field} is required.`, field);
     if (!(await findDataset(this.db, c.projectId ?? '', id)))
-      throw PlatformError.invalid(`Dataset ${JSON.stringify(id)} was not found in ${describeContainer(c)}.`, field);
+      throw PlatformError.invalid(`Dataset ${JSON.stringify(id)} was not found in ${describeStorageContainer(c)}.`, field);
   }
 
   /**
@@ -328,10 +331,10 @@ export class TuningsService {
     if (published) {
       const q = this.scoped(c, [...MODEL_JOB_KINDS]).andWhere("j.id = :id AND j.status = 'completed'", { id: published[1] });
       if (!(await q.getOne()))
-        throw PlatformError.invalid(`${field}: no completed training of ${describeContainer(c)} published ${dir}.`, field);
+        throw PlatformError.invalid(`${field}: no completed training of ${describeStorageContainer(c)} published ${dir}.`, field);
     } else if (!dir.startsWith(containerStoragePrefix(c))) {
       throw PlatformError.invalid(
-        `${field} must be a completed training's model or a directory in the ${describeContainer(c)} storage.`,
+        `${field} must be a completed training's model or a directory in the ${describeStorageContainer(c)} storage.`,
         field,
       );
     }

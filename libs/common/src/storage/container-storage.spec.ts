@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PlatformError } from '../errors/platform-error';
-import { containerStoragePrefix, dataReferenceKey, storageKey } from './container-storage';
+import { containerStoragePrefix, dataReferenceKey, requestContainer, storageKey } from './container-storage';
 
 const project = { projectId: '12ac4cf1-252f-424b-b52d-5cdd9814987f' };
 const space = { spaceId: '3fc54cf1-252f-424b-b52d-5cdd9814987f' };
@@ -46,5 +46,15 @@ describe('container storage', () => {
   it('refuses control characters and over-long paths', () => {
     expect(refusal(() => storageKey(project, 'a\u0000b', 'path')).message).toMatch(/may hold only/);
     expect(refusal(() => storageKey(project, 'a'.repeat(1025), 'path')).message).toMatch(/at most 1024/);
+  });
+
+  it('reads the one container a request names, refusing none, both or a malformed id by name', () => {
+    expect(requestContainer({ projectId: project.projectId, spaceId: '' })).toEqual(project);
+    expect(requestContainer({ projectId: '', spaceId: space.spaceId })).toEqual(space);
+    expect(refusal(() => requestContainer({ projectId: '', spaceId: '' })).target).toMatchObject({ name: 'project_id' });
+    expect(refusal(() => requestContainer({ projectId: project.projectId, spaceId: space.spaceId })).target).toMatchObject({
+      name: 'space_id',
+    });
+    expect(refusal(() => requestContainer({ projectId: 'x', spaceId: '' })).target).toMatchObject({ name: 'project_id' });
   });
 });

@@ -1,4 +1,5 @@
 import { PlatformError } from '../errors/platform-error';
+import { requireContainerId } from '../validation/instructlab-fields';
 
 /** The project or space whose storage a data reference is read from or written to: exactly one id is set. */
 export type StorageContainer = { projectId: string; spaceId?: undefined } | { spaceId: string; projectId?: undefined };
@@ -25,6 +26,18 @@ const PATH_CHARS = /^[\p{L}\p{N} ._()@+=,~-]+$/u;
  */
 export function containerStoragePrefix(c: StorageContainer): string {
   return c.projectId ? `projects/${c.projectId}/assets/` : `spaces/${c.spaceId}/assets/`;
+}
+
+/** The container a request names: exactly one of project_id and space_id, each a lowercase UUID; else a 400 naming it. */
+export function requestContainer(r: { projectId: string; spaceId: string }): StorageContainer {
+  if ((r.projectId === '') === (r.spaceId === ''))
+    throw PlatformError.invalid('Exactly one of project_id and space_id is required.', r.projectId === '' ? 'project_id' : 'space_id');
+  if (r.projectId !== '') {
+    requireContainerId(r.projectId, 'project_id');
+    return { projectId: r.projectId };
+  }
+  requireContainerId(r.spaceId, 'space_id');
+  return { spaceId: r.spaceId };
 }
 
 export function describeStorageContainer(c: StorageContainer): string {
