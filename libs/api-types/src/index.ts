@@ -8,3 +8,5 @@ export * from './asset-files';
 export * from './tunings';
 export * from './documents';
 export * from './events';
+export * from './prompts';
+export * from './text';

@@ -1,23 +1,9 @@
+import type { FoundationModelSpecJson } from '@platform/api-types';
 import { PlatformError } from '@platform/common';
 import type { inferenceV1 } from '@platform/contracts';
 
 /** The seed's foundation model spec, built from what the inference service reports about its pools. */
-export interface ModelSpec {
-  model_id: string;
-  label: string;
-  provider: string;
-  source: string;
-  short_description: string;
-  functions: { id: string }[];
-  tasks: { id: string }[];
-  model_limits: { max_sequence_length: number; max_output_tokens?: number };
-  input_tier: string;
-  output_tier: string;
-  number_params: string;
-  min_shot_size: number;
-  lifecycle: { id: string; start_date: string }[];
-  supported_languages: string[];
-}
+export type ModelSpec = FoundationModelSpecJson;
 
 export interface TaskSpec {
   task_id: string;

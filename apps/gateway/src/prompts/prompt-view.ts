@@ -1,35 +1,13 @@
+import type { PromptJson, PromptLockJson } from '@platform/api-types';
 import type { promptsV1 } from '@platform/contracts';
+
+export type { PromptJson, PromptLockJson };
 
 /**
  * Prompts, sessions and entries as seed 001 and the official SDK read them (WxPromptResponse, PromptLock,
  * WxPromptSession, WxPromptSessionEntry, WxPromptSessionEntryList, ListPromptsResponse): times in epoch milliseconds,
  * the nested documents the service keeps as JSON text given back as JSON, optional fields only when set.
  */
-
-export interface PromptLockJson {
-  locked: boolean;
-  lock_type?: string;
-  locked_by?: string;
-}
-
-export interface PromptJson {
-  id: string;
-  name: string;
-  description?: string;
-  created_at: number;
-  created_by: string;
-  last_updated_at: number;
-  last_updated_by: string;
-  task_ids?: string[];
-  governance_tracked: boolean;
-  lock: PromptLockJson;
-  input_mode?: string;
-  model_version?: Record<string, unknown>;
-  prompt_variables?: Record<string, unknown>;
-  is_template: boolean;
-  resource_key?: string;
-  prompt: Record<string, unknown>;
-}
 
 export interface PromptSessionJson {
   id: string;
