@@ -32,8 +32,10 @@ const SCOPE_USES = {
   'scope:engine-server': ['scope:engine'],
   // Document → text (PDF, HTML, Markdown …): one library for every service that reads documents.
   'scope:extraction': [],
+  // The qna.yaml rules, browser-safe: the taxonomy service and the console check leaves with the same code.
+  'scope:taxonomy-rules': [],
   // Its token estimates merge byte pairs with the engine tokenizer's merge; knowledge documents are read by extraction.
-  'scope:taxonomy': ['scope:service', 'scope:engine', 'scope:extraction'],
+  'scope:taxonomy': ['scope:service', 'scope:engine', 'scope:extraction', 'scope:taxonomy-rules'],
   'scope:inference': ['scope:service'],
   // Both count tokens with the engine's tokenizer; training also runs the engine's trainer in-process.
   'scope:sdg': ['scope:service', 'scope:engine'],
@@ -101,5 +103,14 @@ export default tseslint.config(
   {
     files: TEST_FILES,
     rules: { '@nx/enforce-module-boundaries': moduleBoundaries(TEST_SCOPES) },
+  },
+  {
+    // The console runs these rules in the browser: no Node module or global may creep in.
+    files: ['libs/taxonomy-rules/src/**/*.ts'],
+    ignores: TEST_FILES,
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*'], message: 'taxonomy-rules runs in browsers too.' }] }],
+      'no-restricted-globals': ['error', 'Buffer', 'process', 'require'],
+    },
   },
 );

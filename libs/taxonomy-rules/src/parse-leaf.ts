@@ -1,5 +1,5 @@
 import { LineCounter, parseDocument, type Document } from 'yaml';
-import { MAX_YAML_ALIASES, scanAliases } from '../intake';
+import { MAX_YAML_ALIASES, scanAliases } from './yaml-aliases';
 import type { FileIssue } from './leaf-issue';
 import { MAX_MAPPING_KEYS, mappingKeyProblems } from './mapping-keys';
 

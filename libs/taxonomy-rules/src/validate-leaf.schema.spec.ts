@@ -10,7 +10,7 @@ import {
   lineOf,
   replaceLine,
 } from './testing/qna-fixtures';
-import { growthOf } from '../intake/testing/growth';
+import { growthOf } from '@platform/test-fixtures';
 import { validateLeaf } from './validate-leaf';
 
 const KNOWLEDGE_PATH = 'knowledge/science/astronomy/sun/qna.yaml';

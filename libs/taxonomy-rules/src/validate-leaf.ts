@@ -13,10 +13,13 @@ import { selectSchema, type LeafKind } from './schema/select-schema';
  * syntax errors is not schema-checked, since its tree is whatever the parser could salvage.
  * `path` is relative to the taxonomy root; its first folder decides knowledge or skill.
  */
-export function validateLeaf(path: string, data: Buffer): FileIssue[] {
+export function validateLeaf(path: string, data: Uint8Array): FileIssue[] {
   const decoded = decodeLeaf(data);
-  if ('issue' in decoded) return [decoded.issue];
-  const { text } = decoded;
+  return 'issue' in decoded ? [decoded.issue] : validateLeafText(path, decoded.text);
+}
+
+/** The same checks on text already decoded (a leaf being written in the console). */
+export function validateLeafText(path: string, text: string): FileIssue[] {
   const issues = lineRuleIssues(text);
   const parsed = parseLeaf(text);
   const root = parsed.doc.contents;

@@ -1,4 +1,4 @@
-import type { LeafIssue } from '../validation';
+import type { LeafIssue } from '@platform/taxonomy-rules';
 import { checkSourceAllowed, type ResolveHost } from './address-policy';
 import { withCommit, type CommitCheckout } from './commit-checkout';
 import { DocumentSourceError } from './document-error';

@@ -1,5 +1,5 @@
 import { parseDocument } from 'yaml';
-import { scanAliases } from './yaml-aliases';
+import { scanAliases } from '@platform/taxonomy-rules';
 
 /**
  * The strings of a qna.yaml that become training data: the document outline and, for each seed example,

@@ -3,7 +3,8 @@ import { extractEntries } from './extract-entries';
 import { resolveArchiveLimits, type ArchiveLimits } from './limits';
 import { openTarStream } from './open-tar-stream';
 import { UnsafeArchiveError, quoteEntry } from './errors';
-import { LEAF_ROOTS, findLeaves, findWrapperFolder, underLeafRoot } from './taxonomy-root';
+import { LEAF_ROOTS } from '@platform/taxonomy-rules';
+import { findLeaves, findWrapperFolder, underLeafRoot } from './taxonomy-root';
 
 export interface TaxonomyArchive {
   /** Regular files only, keyed by path relative to the taxonomy root (wrapper folder removed). */

@@ -1,5 +1,5 @@
-/** Top-level folders of an InstructLab taxonomy whose qna.yaml files are training leaves. */
-export const LEAF_ROOTS: readonly string[] = ['knowledge', 'compositional_skills'];
+import { LEAF_ROOTS } from '@platform/taxonomy-rules';
+
 const LEAF_FILE = 'qna.yaml';
 
 /** True for paths (relative to the taxonomy root) inside knowledge/ or compositional_skills/. */

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { getEncoding } from 'js-tiktoken';
 import { describe, expect, it } from 'vitest';
 import { bytePairMerge } from './byte-pair-merge';
-import { growthOf } from './testing/growth';
+import { growthOf } from '@platform/test-fixtures';
 import { cl100kRank, countTokens, encodeCl100k } from './tokenizer';
 
 /** A deterministic word of `n` lower-case letters. */

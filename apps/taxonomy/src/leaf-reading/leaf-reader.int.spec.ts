@@ -1,6 +1,6 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FREEFORM_SKILL, GROUNDED_SKILL, KNOWLEDGE } from '../validation/testing/qna-fixtures';
+import { FREEFORM_SKILL, GROUNDED_SKILL, KNOWLEDGE } from '@platform/taxonomy-rules/testing';
 import { LeafReadLimitError, LeafReader } from './leaf-reader';
 import { readLeaf } from './read-leaf';
 

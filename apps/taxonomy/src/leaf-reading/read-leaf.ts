@@ -3,8 +3,7 @@ import { knowledgeSourceOf, type KnowledgeSource } from '../documents/knowledge-
 import { countTokens } from '../intake/tokenizer';
 import { leafText } from '../intake/leaf-text';
 import type { StoredLeafKind } from '../leaf.entity';
-import type { FileIssue } from '../validation/leaf-issue';
-import { validateLeaf } from '../validation/validate-leaf';
+import { validateLeaf, type FileIssue } from '@platform/taxonomy-rules';
 
 /** Everything the service needs from one qna.yaml, read in one place so that only the leaf reader parses YAML. */
 export interface LeafReading {

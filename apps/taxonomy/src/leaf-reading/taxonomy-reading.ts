@@ -1,4 +1,5 @@
-import { byFileThenLine, misnamedLeafIssues, taxonomyRefusal, type LeafIssue } from '../validation';
+import { byFileThenLine, misnamedLeafIssues, type LeafIssue } from '@platform/taxonomy-rules';
+import { taxonomyRefusal } from '../validation';
 import { LeafReadLimitError } from './leaf-reader';
 import type { LeafReading } from './read-leaf';
 

@@ -1,4 +1,2 @@
-export { misnamedLeafIssues, validateTaxonomy } from './validate-taxonomy';
-export { validateLeaf } from './validate-leaf';
+export { validateTaxonomy } from './validate-taxonomy';
 export { taxonomyRefusal, INVALID_TAXONOMY } from './taxonomy-refusal';
-export { byFileThenLine, type LeafIssue, type FileIssue } from './leaf-issue';

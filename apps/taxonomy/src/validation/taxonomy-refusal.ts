@@ -1,5 +1,5 @@
 import { PlatformError } from '@platform/common';
-import { describeIssue, type LeafIssue } from './leaf-issue';
+import { describeIssue, type LeafIssue } from '@platform/taxonomy-rules';
 
 export const INVALID_TAXONOMY = 'invalid_taxonomy';
 

@@ -1,7 +1,7 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { decodeErrorDetails, encodeErrorDetails } from '@platform/common';
 import { describe, expect, it } from 'vitest';
-import { FREEFORM_SKILL, KNOWLEDGE, KNOWLEDGE_LINES, asFile, replaceLine } from './testing/qna-fixtures';
+import { FREEFORM_SKILL, KNOWLEDGE, KNOWLEDGE_LINES, asFile, replaceLine } from '@platform/taxonomy-rules/testing';
 import { taxonomyRefusal } from './taxonomy-refusal';
 import { validateTaxonomy } from './validate-taxonomy';
 

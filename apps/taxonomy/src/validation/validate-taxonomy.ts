@@ -1,7 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { LEAF_ROOTS } from '../intake';
-import { byFileThenLine, type LeafIssue } from './leaf-issue';
-import { validateLeaf } from './validate-leaf';
+import { byFileThenLine, misnamedLeafIssues, validateLeaf, type LeafIssue } from '@platform/taxonomy-rules';
 
 /**
  * Every problem of every leaf of a taxonomy (empty when it is valid), ordered by file and line.
@@ -25,18 +23,3 @@ export async function validateTaxonomy(files: ReadonlyMap<string, Buffer>, leave
 }
 
 const YIELD_AFTER_MS = 20;
-
-/** Files InstructLab would skip without a word because of their name (qna.yml, QNA.yaml): "my data is missing". */
-export function misnamedLeafIssues(paths: Iterable<string>): LeafIssue[] {
-  const issues: LeafIssue[] = [];
-  for (const file of paths) {
-    if (isMisnamedLeaf(file))
-      issues.push({ file, line: 1, rule: 'file-name', message: 'InstructLab only reads files named "qna.yaml"; rename this file' });
-  }
-  return issues;
-}
-
-function isMisnamedLeaf(path: string): boolean {
-  const name = path.slice(path.lastIndexOf('/') + 1);
-  return LEAF_ROOTS.some((root) => path.startsWith(`${root}/`)) && /^qna\.ya?ml$/i.test(name) && name !== 'qna.yaml';
-}
