@@ -22,7 +22,8 @@ import { enqueueEvent, OutboxRelay, taxonomyEvents } from '@platform/events';
 import type { ObjectStore } from '@platform/object-store';
 import type { DataSource } from 'typeorm';
 import { fetchLeafDocuments, type FetchedDocument } from './documents';
-import { readTaxonomyArchive } from './intake';
+import { archiveKeyProblem, readTaxonomyArchive } from './intake';
+
 import { archiveErrorToPlatform } from './intake-errors';
 import { TaxonomyLeafEntity, type StoredLeafDocument } from './leaf.entity';
 import { SecretsService } from './secrets/secrets.service';
@@ -73,6 +74,8 @@ export class TaxonomyService {
     requireContainerId(input.projectId);
     requireField(INSTRUCTLAB_NAME, input.name, 'name');
     if (input.taxonomyPathCos) requireField(COS_PATH, input.taxonomyPathCos, 'taxonomy_path_cos');
+    const foreign = input.taxonomyPathCos ? archiveKeyProblem(input.projectId, input.taxonomyPathCos) : undefined;
+    if (foreign) throw PlatformError.invalid(`${foreign}.`, 'taxonomy_path_cos');
     if (input.bucket && input.bucket !== this.location.bucket) {
       throw PlatformError.invalid(`Only the platform's bucket "${this.location.bucket}" can be read.`, 'cos_bucket_information.bucket');
     }

@@ -4,3 +4,4 @@ export { UnsafeArchiveError, InvalidArchiveError, type UnsafeArchiveCode } from 
 export { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from './limits';
 export { leafText, trainingTextOf, type LeafText } from './leaf-text';
 export { countTokens } from './tokenizer';
+export { archiveKeyProblem } from './archive-key';
