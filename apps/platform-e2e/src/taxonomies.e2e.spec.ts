@@ -221,6 +221,46 @@ describe('taxonomies', () => {
     expect(created.filter((e) => String(e.data.name).startsWith('bad-') && e.data.projectId === project)).toEqual([]);
   });
 
+  it("creates from a file of the project's storage (/v2/asset_files), lists its leaves, and refuses another project's file", async () => {
+    const path = `taxonomies/console-${run}.tar.gz`;
+    const put = await fetch(`${platform.url}/v2/asset_files/${path}?project_id=${project}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/gzip' },
+      body: await validTaxonomy(),
+    });
+    expect(put.status).toBe(201);
+    const key = `projects/${project}/assets/${path}`;
+    const created = await create({ name: `from-storage-${run}`, taxonomy_path_cos: key });
+    expect(created.status).toBe(201);
+    const leaves = await platform.api.request<{ leaves: Record<string, unknown>[] }>(
+      'GET',
+      `/v1/projects/${project}/taxonomies/${String(created.body.id)}/leaves`,
+      { token },
+    );
+    expect(leaves.status).toBe(200);
+    expect(leaves.body.leaves.map(({ path, kind }) => ({ path, kind }))).toEqual([
+      { path: 'compositional_skills/writing/poetry/qna.yaml', kind: 'freeform_skill' },
+      { path: 'knowledge/science/astronomy/sun/qna.yaml', kind: 'knowledge' },
+    ]);
+    expect(leaves.body.leaves[1].qna_yaml).toBe(KNOWLEDGE_QNA);
+    expect(Object.keys(leaves.body.leaves[1]).sort()).toEqual(['documents', 'kind', 'path', 'qna_yaml']);
+    const byDefault = await platform.api.request('GET', `/v1/taxonomies/${String(created.body.id)}/leaves?project_id=${project}`, {
+      token,
+    });
+    expect(byDefault.body).toEqual(leaves.body);
+
+    // A member of another project names this project's file: refused by name, before anything is read.
+    const other = await platform.api.newUser(`mallory${run}`);
+    const otherProject = await platform.api.newProject(other, 'elsewhere');
+    const foreign = await platform.api.request('POST', `/v1/projects/${otherProject}/taxonomies`, {
+      token: other,
+      body: { name: 'stolen', taxonomy_path_cos: key },
+    });
+    expect(foreign.status).toBe(400);
+    expect(envelopeOf(foreign)).toMatchObject({ target: { type: 'field', name: 'taxonomy_path_cos' } });
+    expect(envelopeOf(foreign).message).toMatch(/another project's or a space's storage/);
+  });
+
   it('publishes taxonomy.created and taxonomy.deleted exactly once each', async () => {
     const res = await create({ name: 'evented', taxonomy_path_cos: validPath });
     const id = res.body.id as string;

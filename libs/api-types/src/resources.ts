@@ -18,6 +18,20 @@ export interface TaxonomyJson {
   href: string;
 }
 
+/** One qna.yaml of a taxonomy, as validated at create (`GET …/taxonomies/{id}/leaves`). */
+export interface TaxonomyLeafJson {
+  /** Relative to the taxonomy root, e.g. knowledge/science/astronomy/sun/qna.yaml. */
+  path: string;
+  kind: 'knowledge' | 'freeform_skill' | 'grounded_skill';
+  qna_yaml: string;
+  /** Knowledge leaves: the files of document.repo read as the leaf's documents. */
+  documents: { source_path: string; size_bytes: number }[];
+}
+
+export interface TaxonomyLeavesJson {
+  leaves: TaxonomyLeafJson[];
+}
+
 /** A running data generation run: `sdg.job.progress` (stage, done of total, samples so far). */
 export interface DataProgressJson {
   stage: string;

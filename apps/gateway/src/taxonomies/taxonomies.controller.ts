@@ -1,15 +1,16 @@
-import { Controller, Inject, type OnModuleInit } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, type OnModuleInit } from '@nestjs/common';
 import type { ClientGrpc } from '@nestjs/microservices';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { TaxonomyLeavesJson } from '@platform/api-types';
 import { taxonomyV1 } from '@platform/contracts';
 import { pageFrom, type PageRequest, unary } from '@platform/common';
-import type { Principal } from '../auth/principal';
+import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { ContainerAccessService } from '../access/container-access.service';
 import { projectRoutes } from '../access/project-routes';
 import { UsersService } from '../identity/users.service';
 import { PUBLIC_URL } from '../http/public-url';
 import { CreateTaxonomyRequest } from './taxonomy.dto';
-import { taxonomyView } from './taxonomy-view';
+import { taxonomyLeafView, taxonomyView } from './taxonomy-view';
 
 export const TAXONOMY_CLIENT = 'TAXONOMY_CLIENT';
 
@@ -65,6 +66,29 @@ export class TaxonomiesController
       }),
     );
     return taxonomyView(res.taxonomy as taxonomyV1.Taxonomy, this.publicUrl);
+  }
+
+  @Get('projects/:project_id/taxonomies/:id/leaves')
+  @ApiOperation({ summary: 'List the leaves (qna.yaml files) of a taxonomy, with their kind and text' })
+  async leaves(
+    @Param('project_id') projectId: string,
+    @Param('id') id: string,
+    @CurrentPrincipal() p: Principal,
+  ): Promise<TaxonomyLeavesJson> {
+    await this.authorizeItem(projectId, id, p, 'viewer');
+    const res = await unary(this.taxonomies.getTaxonomyContent({ projectId, id }));
+    return { leaves: res.leaves.map(taxonomyLeafView) };
+  }
+
+  @Get('taxonomies/:id/leaves')
+  @ApiQuery({ name: 'project_id', required: false })
+  @ApiOperation({ summary: "List the leaves of a taxonomy (project: ?project_id= or the caller's default)" })
+  async leavesDefault(
+    @Query('project_id') projectId: string | undefined,
+    @Param('id') id: string,
+    @CurrentPrincipal() p: Principal,
+  ): Promise<TaxonomyLeavesJson> {
+    return this.leaves(await this.projectOf(projectId, p), id, p);
   }
 
   protected async listIn(projectId: string, page: PageRequest) {

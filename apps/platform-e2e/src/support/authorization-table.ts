@@ -211,6 +211,7 @@ export const AUTHORIZATION_TABLE: Record<string, MatrixRow> = {
   'GET /v1/projects/{project_id}/taxonomies': { expect: VIEWER },
   'GET /v1/projects/{project_id}/taxonomies/{id}': { expect: VIEWER },
   'DELETE /v1/projects/{project_id}/taxonomies/{id}': { expect: EDITOR },
+  'GET /v1/projects/{project_id}/taxonomies/{id}/leaves': { expect: VIEWER },
   'POST /v1/taxonomies': {
     expect: EDITOR,
     request: (ctx) => ({ ...inProject(ctx), body: { name: 'matrixtax', taxonomy_path_cos: 'taxonomies/matrix-missing.tar.gz' } }),
@@ -218,6 +219,7 @@ export const AUTHORIZATION_TABLE: Record<string, MatrixRow> = {
   'GET /v1/taxonomies': { expect: VIEWER, request: inProject },
   'GET /v1/taxonomies/{id}': { expect: VIEWER, request: inProject },
   'DELETE /v1/taxonomies/{id}': { expect: EDITOR, request: inProject },
+  'GET /v1/taxonomies/{id}/leaves': { expect: VIEWER, request: inProject },
 
   'POST /api/v2/secrets': {
     expect: EDITOR,
