@@ -52,6 +52,8 @@ const SCOPE_USES = {
   'scope:agents': ['scope:service', 'scope:extraction', 'scope:retrieval'],
   // Text extractions read documents through extraction; AutoAI RAG experiments also index them through retrieval.
   'scope:documents': ['scope:service', 'scope:extraction', 'scope:retrieval'],
+  // The web console: a client of the public API in the browser, sharing only its response types (scope:shared).
+  'scope:console': [],
 };
 
 // Tests and their `testing/` helpers may also start local servers, load tiny engine models and read fixtures.
@@ -83,8 +85,9 @@ export default tseslint.config(
   },
   ...tseslint.configs.recommended,
   {
-    // Type-aware rules need the TypeScript program; every linted file belongs to the root tsconfig.json.
-    files: ['apps/**/*.ts', 'libs/**/*.ts', 'tools/**/*.ts'],
+    // Type-aware rules need the TypeScript program; every linted file belongs to the root tsconfig.json (the console's
+    // to apps/console/tsconfig.json).
+    files: ['apps/**/*.ts', 'apps/**/*.tsx', 'libs/**/*.ts', 'tools/**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       // A promise nobody awaits loses its rejection (an unhandled rejection ends the process) and its ordering.
@@ -92,7 +95,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     plugins: { '@nx': nx },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',

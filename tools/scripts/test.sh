@@ -11,6 +11,8 @@ mkdir -p .tmp
 types_and_format() {
   echo "== type-check"
   npx --no-install tsc -p tsconfig.json --noEmit
+  # The console is browser code (DOM, JSX, bundler resolution): its own compiler options.
+  npx --no-install tsc -p apps/console/tsconfig.json --noEmit
   echo "== format (prettier)"
   npx --no-install prettier --check --log-level=warn . || { echo "run: npx prettier --write ." >&2; return 1; }
 }

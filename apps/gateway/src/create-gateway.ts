@@ -6,6 +6,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { PinoNestLogger, ReadinessRegistry, createLogger } from '@platform/common';
 import type { Registry } from 'prom-client';
 import { AppModule } from './app.module';
+import { DEFAULT_CONSOLE_DIR } from './console/console-dir';
+import { registerConsole } from './console/console-static';
 import { GatewayConfig } from './gateway.config';
 import { METRICS_REGISTRY } from './health/health.controller';
 import { registerBodyParsers } from './http/body-parsers';
@@ -23,13 +25,14 @@ import { withoutDraftSlash } from './llama-stack/post-training-paths';
 
 export async function createGateway(): Promise<NestFastifyApplication> {
   const logger = createLogger('gateway');
+  const config = GatewayConfig.load();
   // Refusals made before routing (long path parameters, oversized headers) answer in the envelope too.
   const frameworkErrors: FrameworkErrorContext = { logger };
   const adapter = new FastifyAdapter({
     bodyLimit: MAX_BODY_BYTES,
     logger: false,
     // trustProxy decides the client address (request.ip) that sign-in limits and the audit log see.
-    trustProxy: GatewayConfig.load().trustProxy,
+    trustProxy: config.trustProxy,
     ...frameworkErrorOptions(frameworkErrors),
     rewriteUrl: (req: { url?: string }) => withoutDraftSlash(req.url ?? '/'),
   });
@@ -45,6 +48,8 @@ export async function createGateway(): Promise<NestFastifyApplication> {
   registerBodyParsers(fastify);
   await registerSecurityHeaders(app);
   registerHttpMetrics(fastify, app.get<Registry>(METRICS_REGISTRY));
+  // After the security headers, so the console's answers carry them too.
+  await registerConsole(fastify, { dir: config.consoleDir ?? DEFAULT_CONSOLE_DIR, logger, publicUrl: app.get<string>(PUBLIC_URL) });
 
   app.useGlobalPipes(
     new SingleQueryValuesPipe(),

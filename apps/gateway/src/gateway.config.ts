@@ -33,6 +33,8 @@ export const GatewayConfig = defineConfig(
     assetFileMaxBytes: intSetting('PLATFORM_ASSET_FILE_MAX_BYTES', { default: 256 * 1024 * 1024, min: 1 }),
     /** GET /v1/events: streams per caller and in all, keep-alive and longest stream. */
     eventStreams: EVENT_STREAM_SETTINGS,
+    /** The built web console served at /ui/ (default dist/apps/console, what `nx build console` writes). */
+    consoleDir: optionalSetting('PLATFORM_CONSOLE_DIR'),
     /** The embedded default's engine server (set by the launcher): /health is not ready while it is down. */
     engineHealthUrl: optionalSetting('PLATFORM_ENGINE_HEALTH_URL'),
   },

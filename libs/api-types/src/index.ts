@@ -10,3 +10,4 @@ export * from './documents';
 export * from './events';
 export * from './prompts';
 export * from './text';
+export * from './access';

@@ -1,8 +1,9 @@
+import type { MemberJson, ProjectJson } from '@platform/api-types';
 import type { ContainerEntity } from '../identity/container.entity';
 import type { MemberView } from './containers.service';
 
 /** The watsonx.ai data-platform project shape, with the id at metadata.guid. */
-export function projectView(c: ContainerEntity) {
+export function projectView(c: ContainerEntity): ProjectJson {
   return {
     metadata: {
       guid: c.id,
@@ -49,6 +50,6 @@ export function spaceView(c: ContainerEntity, members?: MemberView[]) {
   };
 }
 
-export function memberView(m: MemberView) {
+export function memberView(m: MemberView): MemberJson {
   return { id: m.username, user_name: m.username, role: m.role, state: 'ACTIVE', type: 'user' };
 }

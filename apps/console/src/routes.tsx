@@ -1,0 +1,12 @@
+import type { RouteObject } from 'react-router';
+import { pageRoute } from './page-route';
+
+/**
+ * Every page area, one line each (its sub-pages are its own <Routes>); the side navigation lists them in nav.ts.
+ * Paths are under the console's base /ui/ (the gateway owns every other path).
+ */
+export const PAGE_ROUTES: RouteObject[] = [
+  pageRoute('projects', () => import('./pages/access/ProjectsPage')),
+  pageRoute('members', () => import('./pages/access/MembersPage'), { project: true }),
+  pageRoute('api-keys', () => import('./pages/access/ApiKeysPage')),
+];
