@@ -13,4 +13,5 @@ export const NAV: readonly NavEntry[] = [
   { path: '/projects', label: 'Projects' },
   { path: '/members', label: 'Members', project: true },
   { path: '/api-keys', label: 'API keys' },
+  { path: '/jobs', label: 'Jobs', project: true },
 ];

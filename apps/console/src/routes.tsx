@@ -9,4 +9,5 @@ export const PAGE_ROUTES: RouteObject[] = [
   pageRoute('projects', () => import('./pages/access/ProjectsPage')),
   pageRoute('members', () => import('./pages/access/MembersPage'), { project: true }),
   pageRoute('api-keys', () => import('./pages/access/ApiKeysPage')),
+  pageRoute('jobs', () => import('./pages/jobs/JobsArea'), { project: true }),
 ];
