@@ -5,3 +5,4 @@ export { LEAF_ROOTS, misnamedLeafIssues } from './leaf-names';
 export { byFileThenLine, describeIssue, type LeafIssue, type FileIssue } from './leaf-issue';
 export { MAX_YAML_ALIASES, scanAliases, type AliasScan } from './yaml-aliases';
 export type { LeafKind } from './schema/select-schema';
+export { packTar, type TarFile } from './pack-tar';
