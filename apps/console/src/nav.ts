@@ -14,4 +14,6 @@ export const NAV: readonly NavEntry[] = [
   { path: '/members', label: 'Members', project: true },
   { path: '/api-keys', label: 'API keys' },
   { path: '/jobs', label: 'Jobs', project: true },
+  { path: '/playground', label: 'Playground', project: true },
+  { path: '/deployments', label: 'Deployments', project: true },
 ];

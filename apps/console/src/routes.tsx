@@ -10,4 +10,6 @@ export const PAGE_ROUTES: RouteObject[] = [
   pageRoute('members', () => import('./pages/access/MembersPage'), { project: true }),
   pageRoute('api-keys', () => import('./pages/access/ApiKeysPage')),
   pageRoute('jobs', () => import('./pages/jobs/JobsArea'), { project: true }),
+  pageRoute('playground', () => import('./pages/playground/PlaygroundPage'), { project: true }),
+  pageRoute('deployments', () => import('./pages/deployments/DeploymentsPage'), { project: true }),
 ];
