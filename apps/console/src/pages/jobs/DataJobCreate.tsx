@@ -55,7 +55,7 @@ export default function DataJobCreate() {
     <div className="jobs-page">
       <PageHeader title="New data job">Generate synthetic training data from one of the project's taxonomies.</PageHeader>
       {!!taxonomies.error && <ErrorNotice error={taxonomies.error} title="The taxonomies could not be listed" />}
-      <Form onSubmit={submit} aria-label="New data job">
+      <Form onSubmit={submit} aria-label="New data job" className="jobs-form">
         <Stack gap={6}>
           <TextInput
             id="data-job-name"

@@ -4,6 +4,7 @@ import DataJobDetail from './DataJobDetail';
 import JobsPage from './JobsPage';
 import ModelJobCreate from './ModelJobCreate';
 import ModelJobDetail from './ModelJobDetail';
+import './jobs.scss';
 
 /** The jobs area under /ui/jobs (paths.ts names them for links): the lists, the create forms and one job each. */
 export default function JobsArea() {

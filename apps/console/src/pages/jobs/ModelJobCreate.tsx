@@ -62,7 +62,7 @@ export default function ModelJobCreate() {
     <div className="jobs-page">
       <PageHeader title="New model job">Train a model on a completed data job: knowledge first, then skills, then evaluation.</PageHeader>
       {!!data.error && <ErrorNotice error={data.error} title="The data jobs could not be listed" />}
-      <Form onSubmit={submit} aria-label="New model job">
+      <Form onSubmit={submit} aria-label="New model job" className="jobs-form">
         <Stack gap={6}>
           <TextInput
             id="model-job-name"
