@@ -52,8 +52,9 @@ const SCOPE_USES = {
   'scope:agents': ['scope:service', 'scope:extraction', 'scope:retrieval'],
   // Text extractions read documents through extraction; AutoAI RAG experiments also index them through retrieval.
   'scope:documents': ['scope:service', 'scope:extraction', 'scope:retrieval'],
-  // The web console: a client of the public API in the browser, sharing only its response types (scope:shared).
-  'scope:console': [],
+  // The web console: a client of the public API in the browser, sharing its response types (scope:shared) and the
+  // qna.yaml rules the taxonomy service applies.
+  'scope:console': ['scope:taxonomy-rules'],
 };
 
 // Tests and their `testing/` helpers may also start local servers, load tiny engine models and read fixtures.

@@ -12,7 +12,12 @@ export default defineConfig({
   root: import.meta.dirname,
   base: '/ui/',
   plugins: [react()],
-  resolve: { alias: { '@platform/api-types': resolve(root, 'libs/api-types/src/index.ts') } },
+  resolve: {
+    alias: {
+      '@platform/api-types': resolve(root, 'libs/api-types/src/index.ts'),
+      '@platform/taxonomy-rules': resolve(root, 'libs/taxonomy-rules/src/index.ts'),
+    },
+  },
   css: { preprocessorOptions: { scss: { quietDeps: true } } },
   build: {
     outDir: resolve(root, 'dist/apps/console'),

@@ -13,6 +13,7 @@ export const NAV: readonly NavEntry[] = [
   { path: '/projects', label: 'Projects' },
   { path: '/members', label: 'Members', project: true },
   { path: '/api-keys', label: 'API keys' },
+  { path: '/taxonomies', label: 'Taxonomies', project: true },
   { path: '/jobs', label: 'Jobs', project: true },
   { path: '/playground', label: 'Playground', project: true },
   { path: '/deployments', label: 'Deployments', project: true },

@@ -9,6 +9,7 @@ export const PAGE_ROUTES: RouteObject[] = [
   pageRoute('projects', () => import('./pages/access/ProjectsPage')),
   pageRoute('members', () => import('./pages/access/MembersPage'), { project: true }),
   pageRoute('api-keys', () => import('./pages/access/ApiKeysPage')),
+  pageRoute('taxonomies', () => import('./pages/taxonomies/TaxonomiesArea'), { project: true }),
   pageRoute('jobs', () => import('./pages/jobs/JobsArea'), { project: true }),
   pageRoute('playground', () => import('./pages/playground/PlaygroundPage'), { project: true }),
   pageRoute('deployments', () => import('./pages/deployments/DeploymentsPage'), { project: true }),

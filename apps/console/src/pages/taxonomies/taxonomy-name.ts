@@ -1,0 +1,25 @@
+/**
+ * The seed's taxonomy name rule (`POST /v1/projects/{project_id}/taxonomies`, `name`): 1-32 characters,
+ * ^[a-zA-Z0-9]([_-]?[a-zA-Z0-9]+)*$ (written here in its linear-time form: letters and digits with single - or _
+ * between them).
+ */
+const NAME = /^[a-zA-Z0-9]+(?:[_-][a-zA-Z0-9]+)*$/;
+export const MAX_TAXONOMY_NAME = 32;
+
+/** Why `name` would be refused, or null when the API takes it. */
+export function taxonomyNameProblem(name: string): string | null {
+  if (name === '') return 'A name is required.';
+  if (name.length > MAX_TAXONOMY_NAME) return `At most ${MAX_TAXONOMY_NAME} characters (${name.length} now).`;
+  if (!NAME.test(name)) return 'Letters and digits, with single - or _ between them.';
+  return null;
+}
+
+/**
+ * Where the console puts a taxonomy's archive in the project's storage (`/v2/asset_files/{path}`) and the bucket key
+ * the taxonomy is then created from: `taxonomy_path_cos` may be at most 100 characters, and
+ * `projects/<id>/assets/taxonomies/<32-character name>.tgz` is exactly that.
+ */
+export function archiveLocation(projectId: string, name: string): { path: string; key: string } {
+  const path = `taxonomies/${name}.tgz`;
+  return { path, key: `projects/${projectId}/assets/${path}` };
+}
