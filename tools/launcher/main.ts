@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startS3 } from '@platform/infra';
 import { envInt, PLATFORM_SERVICES, serviceEnvPrefix } from '@platform/common';
+import { ensureConsoleBuilt } from './console-build';
 import { natsProcess, postgresProcess } from './infra-processes';
 import { servicePorts, startPlatform } from './platform';
 import { loadSecrets } from './secrets';
@@ -64,6 +65,11 @@ async function main(): Promise<void> {
         record();
       },
     });
+    // The web console (served by the gateway at /ui/) builds beside the infrastructure's start when it is stale.
+    const consoleBuild = ensureConsoleBuilt(log).then(
+      () => undefined,
+      (err: Error) => err,
+    );
     let databaseUrl = process.env.DATABASE_URL;
     if (!databaseUrl) {
       log('starting PostgreSQL…');
@@ -92,6 +98,8 @@ async function main(): Promise<void> {
       s3Endpoint = s3.endpoint;
     }
 
+    const consoleFailed = await consoleBuild;
+    if (consoleFailed) log(`${consoleFailed.message}\n[platform] the API starts without the web console`);
     log('starting services…');
     const ports = {
       gateway: envInt('PLATFORM_PORT', 8080),
@@ -119,6 +127,7 @@ async function main(): Promise<void> {
       [
         '',
         `  Platform ready at ${url}`,
+        `    Web console   ${url}/ui/${consoleFailed ? '   (not built: see above)' : ''}`,
         `    API docs      ${url}/docs   (OpenAPI: ${url}/openapi.json)`,
         `    Health        ${url}/health    Metrics: ${url}/metrics`,
         `    Model server  http://127.0.0.1:${engine.port}/v1  (OpenAI-compatible, serving ${engine.models})`,

@@ -31,6 +31,8 @@ ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
 command -v tesseract >/dev/null || missing+=(tesseract-ocr)
 ls /usr/share/tesseract-ocr/*/tessdata/eng.traineddata >/dev/null 2>&1 || missing+=(tesseract-ocr-eng)
 command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+# The web console's browser tests drive Debian's Chromium with playwright-core (apps/platform-e2e/src/console).
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "[bootstrap] installing ${missing[*]} with apt…"

@@ -13,6 +13,8 @@ types_and_format() {
   npx --no-install tsc -p tsconfig.json --noEmit
   # The console is browser code (DOM, JSX, bundler resolution): its own compiler options.
   npx --no-install tsc -p apps/console/tsconfig.json --noEmit
+  # The console's browser specs: page.evaluate() callbacks name the DOM as well.
+  npx --no-install tsc -p apps/platform-e2e/src/console/tsconfig.json --noEmit
   echo "== format (prettier)"
   npx --no-install prettier --check --log-level=warn . || { echo "run: npx prettier --write ." >&2; return 1; }
 }
