@@ -32,7 +32,8 @@ export async function registerConsole(fastify: FastifyInstance, { dir, logger, p
     index: false,
     cacheControl: false,
     suppressWarning: true,
-    setHeaders: (reply) => void reply.header('cache-control', ASSET_CACHE),
+    // index.html goes through this plugin's sendFile too, and keeps its own no-cache.
+    setHeaders: (reply, path) => void reply.header('cache-control', path.endsWith('index.html') ? 'no-cache' : ASSET_CACHE),
   });
 
   fastify.get('/', (_request, reply) => reply.redirect(CONSOLE_BASE, 302));
@@ -46,6 +47,6 @@ export async function registerConsole(fastify: FastifyInstance, { dir, logger, p
       const message = `The web console is not built: run \`npx nx build console\` (npm start builds it), or set PLATFORM_CONSOLE_DIR to a built console.`;
       return sendError(PlatformError.notFound(message, 'console_not_built'), request, reply, logger, publicUrl);
     }
-    return reply.header('cache-control', 'no-cache').sendFile('index.html', dir);
+    return reply.sendFile('index.html', dir);
   });
 }
