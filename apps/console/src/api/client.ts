@@ -1,9 +1,9 @@
 import { apiErrorOf } from './api-error';
 import { sessionStore } from './session-store';
+import { urlOf, type QueryValue } from './url';
 
 export { ApiError } from './api-error';
-
-type QueryValue = string | number | boolean | undefined | null | readonly string[];
+export { urlOf } from './url';
 
 export interface ApiRequest {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -18,17 +18,6 @@ export interface ApiRequest {
 }
 
 const TRACE_HEADER = 'x-global-transaction-id';
-
-/** `path` with its query string: `/v2/projects?limit=10`. */
-export function urlOf(path: string, query?: Record<string, QueryValue>): string {
-  const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(query ?? {})) {
-    if (value === undefined || value === null) continue;
-    params.set(name, Array.isArray(value) ? value.join(',') : String(value));
-  }
-  const qs = params.toString();
-  return qs ? `${path}${path.includes('?') ? '&' : '?'}${qs}` : path;
-}
 
 const passThrough = (b: unknown): b is BodyInit =>
   b instanceof FormData || b instanceof Blob || b instanceof URLSearchParams || b instanceof ArrayBuffer || b instanceof ReadableStream;

@@ -1,6 +1,7 @@
 import type { PublicEvent } from '@platform/api-types';
 import { ApiError } from './api-error';
-import { apiFetch, urlOf } from './client';
+import { apiFetch } from './client';
+import { urlOf } from './url';
 import { readSse } from './sse';
 
 export interface EventsQuery {

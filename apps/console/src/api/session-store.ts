@@ -16,20 +16,23 @@ export interface SessionSnapshot {
 
 type Listener = () => void;
 const listeners = new Set<Listener>();
-let snapshot: SessionSnapshot = { token: read(sessionStorage, TOKEN_KEY), projectId: read(localStorage, PROJECT_KEY), expired: false };
+// Absent outside a browser (the unit specs import modules that import this one).
+const tabStorage = (): Storage | undefined => (typeof sessionStorage === 'undefined' ? undefined : sessionStorage);
+const siteStorage = (): Storage | undefined => (typeof localStorage === 'undefined' ? undefined : localStorage);
+let snapshot: SessionSnapshot = { token: read(tabStorage(), TOKEN_KEY), projectId: read(siteStorage(), PROJECT_KEY), expired: false };
 let waiting: { resolve: () => void; reject: (e: Error) => void }[] = [];
 
-function read(storage: Storage, key: string): string | null {
+function read(storage: Storage | undefined, key: string): string | null {
   try {
-    return storage.getItem(key);
+    return storage?.getItem(key) ?? null;
   } catch {
     return null;
   }
 }
-function write(storage: Storage, key: string, value: string | null): void {
+function write(storage: Storage | undefined, key: string, value: string | null): void {
   try {
-    if (value === null) storage.removeItem(key);
-    else storage.setItem(key, value);
+    if (value === null) storage?.removeItem(key);
+    else storage?.setItem(key, value);
   } catch {
     // Storage refused (private mode, quota): the session lives in memory only.
   }
@@ -49,14 +52,14 @@ export const sessionStore = {
   },
   /** A fresh token from a sign-in: calls parked on the expired one go ahead with it. */
   signedIn(token: string): void {
-    write(sessionStorage, TOKEN_KEY, token);
+    write(tabStorage(), TOKEN_KEY, token);
     update({ token, expired: false });
     const parked = waiting;
     waiting = [];
     for (const w of parked) w.resolve();
   },
   setProjectId(projectId: string | null): void {
-    write(localStorage, PROJECT_KEY, projectId);
+    write(siteStorage(), PROJECT_KEY, projectId);
     update({ projectId });
   },
   /** The gateway refused `token` (401): open the sign-in dialog once and wait for the next sign-in. */
@@ -70,7 +73,7 @@ export const sessionStore = {
     });
   },
   signOut(): void {
-    write(sessionStorage, TOKEN_KEY, null);
+    write(tabStorage(), TOKEN_KEY, null);
     update({ token: null, expired: false });
     const parked = waiting;
     waiting = [];
