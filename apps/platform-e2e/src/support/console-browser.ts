@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CONSOLE_DIST, WORKSPACE_ROOT, ensureConsoleBuilt } from '@platform/launcher';
@@ -69,13 +69,17 @@ export async function fillSignInForm(page: Page, credentials: ConsoleCredentials
 
 type Violation = Pick<Result, 'id' | 'impact' | 'help' | 'nodes'>;
 
+let axeSource: string | undefined;
+
 /**
  * axe-core on the page as it is now (WCAG 2.x A and AA rules and best practices): fails on any serious or critical
  * violation, listing each rule with the elements it found. axe.min.js is injected into the page (@axe-core/playwright
  * needs Node 22).
  */
 export async function checkAccessibility(page: Page, name: string): Promise<void> {
-  await page.addScriptTag({ path: join(WORKSPACE_ROOT, 'node_modules/axe-core/axe.min.js') });
+  // Evaluated through the DevTools protocol: a <script> tag would be refused by the console's CSP (script-src 'self').
+  if (!axeSource) axeSource = readFileSync(join(WORKSPACE_ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
+  await page.evaluate(axeSource);
   const results = await page.evaluate(() =>
     (globalThis as unknown as { axe: { run(): Promise<Pick<AxeResults, 'violations'>> } }).axe.run(),
   );
