@@ -44,7 +44,8 @@ export default function QnaAuthoringPage() {
     a.href = url;
     a.download = 'qna.yaml';
     a.click();
-    URL.revokeObjectURL(url);
+    // Revoked once the browser has started the download, not before.
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
   };
 
   return (
