@@ -97,6 +97,8 @@ export async function startTestPlatform(o: TestPlatformOptions = {}): Promise<Te
       PLATFORM_TRAINING_JOBS_PREFIX: `e2e.${database}.training-jobs`,
       PLATFORM_DEPLOYMENT_JOBS_STREAM: `E2E_JOBS_DEPLOYMENT_${database}`,
       PLATFORM_DEPLOYMENT_JOBS_SUBJECT_PREFIX: `e2e.${database}.deployment-jobs`,
+      PLATFORM_DOCUMENTS_JOBS_STREAM: `E2E_JOBS_DOCUMENTS_${database}`,
+      PLATFORM_DOCUMENTS_JOBS_PREFIX: `e2e.${database}.documents-jobs`,
       ...o.env,
     },
   };
