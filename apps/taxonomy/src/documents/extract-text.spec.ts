@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { extractText } from './extract-text';
-import { minimalPdf, pdfDocument } from '@platform/test-fixtures';
+import { docxDocument, minimalPdf, pdfDocument } from '@platform/test-fixtures';
 
 describe('extractText', () => {
   it('keeps Markdown as it is', async () => {
@@ -16,17 +16,27 @@ describe('extractText', () => {
     expect(text).toContain('Its core fuses hydrogen (mostly).');
   });
 
-  it('refuses other types, non-UTF-8 Markdown and broken PDFs', async () => {
-    await expect(extractText('notes.txt', Buffer.from('x'))).rejects.toThrow(/unsupported document type ".txt"/);
-    await expect(extractText('bad.md', Buffer.from([0xff, 0xfe, 0x00]))).rejects.toThrow(/UTF-8/);
-    await expect(extractText('bad.pdf', Buffer.from('%PDF-1.4 nothing else'))).rejects.toMatchObject({ rule: 'unsupported-document' });
+  it('reads office and web formats as the documents service does: a DOCX table comes out as a Markdown table', async () => {
+    const docx = docxDocument({
+      paragraphs: ['Planets of the inner solar system.'],
+      table: [
+        ['Planet', 'Moons'],
+        ['Earth', '1'],
+        ['Mars', '2'],
+      ],
+    });
+    const text = await extractText('docs/planets.docx', docx);
+    expect(text).toContain('Planets of the inner solar system.');
+    expect(text).toMatch(/\|\s*Mars\s*\|\s*2\s*\|/);
+    expect(await extractText('docs/sun.html', Buffer.from('<h1>The Sun</h1><p>A G-type star.</p>'))).toMatch(
+      /The Sun[\s\S]*A G-type star\./,
+    );
   });
 
-  it('refuses scanned and password-protected PDFs, naming the file', async () => {
-    await expect(extractText('docs/scan.pdf', pdfDocument({ pages: [[]] }))).rejects.toMatchObject({
-      rule: 'unsupported-document',
-      message: 'docs/scan.pdf: the PDF holds no extractable text (scanned pages need OCR first)',
-    });
+  it('refuses other types, non-UTF-8 Markdown and broken or password-protected PDFs, naming the file', async () => {
+    await expect(extractText('notes.exe', Buffer.from('x'))).rejects.toThrow(/notes.exe: unsupported document type ".exe"/);
+    await expect(extractText('bad.md', Buffer.from([0xff, 0xfe, 0x00]))).rejects.toThrow(/UTF-8/);
+    await expect(extractText('bad.pdf', Buffer.from('%PDF-1.4 nothing else'))).rejects.toMatchObject({ rule: 'unsupported-document' });
     await expect(extractText('docs/locked.pdf', pdfDocument({ pages: [['x']], userPassword: 'pw' }))).rejects.toMatchObject({
       rule: 'unsupported-document',
       message: expect.stringMatching(/^docs\/locked.pdf: the PDF is password-protected/),
