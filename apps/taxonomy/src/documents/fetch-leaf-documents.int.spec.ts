@@ -28,7 +28,7 @@ describe('fetchLeafDocuments against real git repositories', () => {
   beforeAll(async () => {
     repo = await createGitFixture();
     first = await repo.commit(
-      { 'sun.md': '# The Sun\n\nFirst version.\n', 'docs/sun.pdf': minimalPdf(['The Sun in PDF, first version.']), 'notes.txt': 'x' },
+      { 'sun.md': '# The Sun\n\nFirst version.\n', 'docs/sun.pdf': minimalPdf(['The Sun in PDF, first version.']), 'notes.rtf': 'x' },
       'first',
     );
     second = await repo.commit(
@@ -62,7 +62,7 @@ describe('fetchLeafDocuments against real git repositories', () => {
       [
         leaf(`file://${repo.dir}`, 'f'.repeat(40), ['*.md'], 'knowledge/a/qna.yaml'),
         leaf(`file://${repo.dir}`, first, ['*.rst'], 'knowledge/b/qna.yaml'),
-        leaf(`file://${repo.dir}`, first, ['*.txt'], 'knowledge/c/qna.yaml'),
+        leaf(`file://${repo.dir}`, first, ['*.rtf'], 'knowledge/c/qna.yaml'),
         leaf('file:///nonexistent/repo', first, ['*.md'], 'knowledge/d/qna.yaml'),
       ],
       ALLOW,
