@@ -104,15 +104,17 @@ export default function DataJobDetail() {
       {running && (
         <section aria-labelledby="data-progress-title">
           <h2 id="data-progress-title">Progress</h2>
-          <ProgressBar
-            label={progress ? `Stage: ${progress.stage || 'queued'}` : 'Queued'}
-            helperText={
-              progress ? `${progress.done} of ${progress.total} batches · ${progress.samples} samples so far` : 'Waiting for a worker'
-            }
-            value={pct}
-            max={100}
-            data-testid="data-progress"
-          />
+          {/* Carbon's ProgressBar takes no data attributes: the wrapper carries the test id. */}
+          <div data-testid="data-progress">
+            <ProgressBar
+              label={progress ? `Stage: ${progress.stage || 'queued'}` : 'Queued'}
+              helperText={
+                progress ? `${progress.done} of ${progress.total} batches · ${progress.samples} samples so far` : 'Waiting for a worker'
+              }
+              value={pct}
+              max={100}
+            />
+          </div>
         </section>
       )}
       {j.failure_reason && (
