@@ -12,5 +12,6 @@ export * from './reciprocal-rank-fusion';
 export * from './retrieval-index';
 export * from './retrieval-schema';
 export * from './search-hit';
+export * from './token-string-counter';
 export * from './vector-index';
 export * from './vector-index-settings';

@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PlatformError } from '@platform/common';
-import { chunkText, type IndexedChunk } from '@platform/retrieval';
+import { chunkText, type IndexedChunk, tokenStringCounter } from '@platform/retrieval';
 import { AgentsConfig } from '../agents.config';
 import type { ReadDocument } from './document-reader';
 import { EmbeddingModels } from './embedding-model';
 import { InferenceCalls } from './inference-calls';
-import { tokenStringCounter } from './token-counter';
 
 /** Embed calls of one request in flight at once; the inference service coalesces them into model batches. */
 const EMBED_CONCURRENCY = 4;

@@ -1,5 +1,5 @@
 import type { StorageContainer } from '@platform/common';
-import { chunkText, type RetrievalIndex, type SearchHit } from '@platform/retrieval';
+import { chunkText, type RetrievalIndex, type SearchHit, tokenStringCounter } from '@platform/retrieval';
 import type { IndexSetting, RetrievedContext, RetrievalSetting } from './evaluation';
 import type { RagIndexRecord } from './rag-experiment.entity';
 import type { RagInference } from './rag-inference';
@@ -55,7 +55,8 @@ export class RagIndex {
       const chunks = await chunkText(doc.text, {
         maxTokens: setting.chunking.chunk_size,
         overlapTokens: setting.chunking.chunk_overlap,
-        countTokens: (texts) => this.inference.countTokens(model, c, texts, signal),
+        // One Tokenize call per document (its sentences joined), not one per sentence.
+        countTokens: tokenStringCounter((text) => this.inference.tokens(model, c, text, signal)),
       });
       chunked.push({ doc, chunks });
     }

@@ -52,6 +52,15 @@ export class RagInference {
     return (await this.models()).find((m) => m.modelId === modelId)?.maxSequenceLength || undefined;
   }
 
+  /** The text's tokens as the model's tokenizer cuts them (decoded strings, special tokens included). */
+  async tokens(modelId: string, c: StorageContainer, input: string, signal?: AbortSignal): Promise<string[]> {
+    try {
+      return (await unary(this.inference.tokenize({ modelId, input, ...ids(c), returnTokens: true }), signal)).tokens;
+    } catch (err) {
+      throw inferenceError(err, `tokenizing with ${modelId}`);
+    }
+  }
+
   /** Token counts of several texts by the model's tokenizer, in order (one Tokenize call per distinct text). */
   async countTokens(modelId: string, c: StorageContainer, texts: readonly string[], signal?: AbortSignal): Promise<number[]> {
     const distinct = [...new Set(texts)];

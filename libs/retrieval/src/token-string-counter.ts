@@ -1,4 +1,4 @@
-import type { TokenCounter } from '@platform/retrieval';
+import type { TokenCounter } from './chunk-text';
 
 /**
  * Text of at most this many characters goes to one Tokenize call (the answer carries every token's string and must

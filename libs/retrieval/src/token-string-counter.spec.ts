@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TOKENIZE_SEGMENT_CHARS, alignTokens, tokenStringCounter } from './token-counter';
+import { TOKENIZE_SEGMENT_CHARS, alignTokens, tokenStringCounter } from './token-string-counter';
 
 describe('alignTokens', () => {
   it('places byte-level tokens, a BOS, split characters and a SentencePiece space prefix on the text', () => {
