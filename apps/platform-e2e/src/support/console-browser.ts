@@ -30,14 +30,17 @@ export interface PageProblems {
 
 /**
  * A new page that records its uncaught errors and console errors (a Content-Security-Policy refusal is one), for a
- * spec to assert none happened. `expected` skips console errors the spec provokes on purpose (a refused request).
+ * spec to assert none happened. `expected` skips console errors the spec provokes on purpose (a refused request: its
+ * status and URL).
  */
 export async function newConsolePage(browser: Browser, expected: RegExp[] = []): Promise<{ page: Page; problems: PageProblems }> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const problems: PageProblems = { errors: [] };
   page.on('pageerror', (e) => problems.errors.push(`uncaught: ${e.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error' && !expected.some((re) => re.test(m.text()))) problems.errors.push(`console: ${m.text()}`);
+    // A failed load names its status in the text and its URL in the location.
+    const text = `${m.text()} ${m.location().url ?? ''}`.trim();
+    if (m.type() === 'error' && !expected.some((re) => re.test(text))) problems.errors.push(`console: ${text}`);
   });
   return { page, problems };
 }

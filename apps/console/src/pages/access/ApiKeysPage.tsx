@@ -3,7 +3,6 @@ import {
   CodeSnippet,
   Form,
   InlineLoading,
-  InlineNotification,
   Stack,
   Table,
   TableBody,
@@ -13,6 +12,7 @@ import {
   TableHeader,
   TableRow,
   TextInput,
+  Tile,
 } from '@carbon/react';
 import type { ApiKeyCreatedJson, ApiKeyListJson } from '@platform/api-types';
 import { useState, type FormEvent } from 'react';
@@ -66,18 +66,25 @@ export default function ApiKeysPage() {
   return (
     <>
       <PageHeader title="API keys">
-        Keys sign in scripts and SDKs as you (`POST /identity/token`). A key is shown only once, when it is created.
+        Keys sign in scripts and SDKs as you (<code>POST /identity/token</code>). A key is shown only once, when it is created.
       </PageHeader>
       <Stack gap={8}>
         {list.error !== null && <ErrorNotice error={list.error} title="The API keys could not be loaded" />}
         {error && <ErrorNotice error={error.error} title={error.title} onClose={() => setError(null)} />}
         {created && (
-          <InlineNotification kind="success" lowContrast title={`API key "${created.name}" created`} onClose={() => void setCreated(null)}>
-            <p>Copy it now: it is not shown again.</p>
-            <CodeSnippet type="single" feedback="Copied" aria-label="The new API key" data-testid="new-api-key">
-              {created.api_key}
-            </CodeSnippet>
-          </InlineNotification>
+          // Not inside a notification: Carbon's notifications may hold no interactive element (the snippet's copy button).
+          <Tile className="new-api-key" role="status">
+            <Stack gap={4}>
+              <h2 className="cds--type-heading-03">API key &ldquo;{created.name}&rdquo; created</h2>
+              <p>Copy it now: it is not shown again.</p>
+              <CodeSnippet type="single" feedback="Copied" aria-label="The new API key" data-testid="new-api-key">
+                {created.api_key}
+              </CodeSnippet>
+              <Button kind="secondary" size="sm" onClick={() => setCreated(null)}>
+                Done
+              </Button>
+            </Stack>
+          </Tile>
         )}
         {list.loading && !list.data ? (
           <InlineLoading description="Loading API keys…" />
