@@ -76,7 +76,7 @@ let axeSource: string | undefined;
 
 /**
  * axe-core on the page as it is now (WCAG 2.x A and AA rules and best practices): fails on any serious or critical
- * violation, listing each rule with the elements it found. axe.min.js is injected into the page (@axe-core/playwright
+ * violation, listing each rule with the elements it found. axe.min.js is evaluated in the page (@axe-core/playwright
  * needs Node 22).
  */
 export async function checkAccessibility(page: Page, name: string): Promise<void> {
