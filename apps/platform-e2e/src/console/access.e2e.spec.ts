@@ -1,6 +1,11 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  CONSOLE_DIST,
+  SCREENSHOT_DIR,
   checkAccessibility,
   fillSignInForm,
   launchConsoleBrowser,
@@ -175,5 +180,55 @@ describe('console: sign-in, projects, members, API keys', () => {
 
   it('raised no uncaught error and no console error (a CSP refusal would be one) on the way', () => {
     expect(problems.errors).toEqual([]);
+  });
+});
+
+/** The gzip size of what a first visit loads before any page's own chunk: the entry, its preloads and the styles. */
+function initialBundle(): { files: { file: string; bytes: number; gzip: number }[]; js: number; css: number } {
+  const html = readFileSync(join(CONSOLE_DIST, 'index.html'), 'utf8');
+  const refs = [...html.matchAll(/(?:src|href)="\/ui\/(assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]);
+  const files = refs.map((file) => {
+    const bytes = readFileSync(join(CONSOLE_DIST, file));
+    return { file, bytes: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+  });
+  const sum = (ext: string) => files.filter((f) => f.file.endsWith(ext)).reduce((n, f) => n + f.gzip, 0);
+  return { files, js: sum('.js'), css: sum('.css') };
+}
+
+describe('console figures: initial bundle and first render of the jobs page', () => {
+  it('measures them (printed, and written to .tmp/console-figures.json)', async () => {
+    const projectId = await platform.api.newProject(token, 'Console figures');
+    const bundle = initialBundle();
+    expect(bundle.js).toBeGreaterThan(0);
+    // A new browser context: nothing cached (cold), then the same page loaded again (warm: assets cached a year).
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.addInitScript(
+      ([t, p]) => {
+        sessionStorage.setItem('platform.console.token', t);
+        localStorage.setItem('platform.console.project', p);
+      },
+      [token, projectId] as const,
+    );
+    const tab = await context.newPage();
+    const measure = async () => {
+      await tab.waitForFunction(() => performance.getEntriesByName('jobs-loaded', 'mark').length > 0, undefined, { timeout: 60_000 });
+      return tab.evaluate(() => ({
+        firstContentfulPaintMs: Math.round(performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN),
+        jobsRenderedMs: Math.round(performance.getEntriesByName('jobs-rendered', 'mark')[0].startTime),
+        jobsLoadedMs: Math.round(performance.getEntriesByName('jobs-loaded', 'mark')[0].startTime),
+      }));
+    };
+    await tab.goto(`${platform.url}/ui/jobs`);
+    const cold = await measure();
+    await tab.reload();
+    const warm = await measure();
+    await context.close();
+    const figures = { initialGzipBytes: { js: bundle.js, css: bundle.css, files: bundle.files }, jobsPageCold: cold, jobsPageWarm: warm };
+    writeFileSync(join(SCREENSHOT_DIR, '..', 'console-figures.json'), JSON.stringify(figures, null, 2));
+    console.log(
+      `console figures: initial JS ${(bundle.js / 1024).toFixed(1)} KiB gzip + CSS ${(bundle.css / 1024).toFixed(1)} KiB gzip; ` +
+        `jobs page cold: rendered ${cold.jobsRenderedMs} ms, lists ${cold.jobsLoadedMs} ms; warm: ${warm.jobsRenderedMs} / ${warm.jobsLoadedMs} ms`,
+    );
+    expect(cold.jobsRenderedMs).toBeGreaterThan(0);
   });
 });
