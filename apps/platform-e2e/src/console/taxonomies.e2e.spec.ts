@@ -112,6 +112,9 @@ describe('the taxonomies page', () => {
       return root;
     };
     await page.goto(`${platform.url}/ui/taxonomies`);
+    // A taken name is refused before anything is uploaded (the upload would replace that taxonomy's archive).
+    await page.locator('#taxonomy-name').fill(POEMS);
+    await page.getByText(`A taxonomy named ${POEMS} already exists in this project.`).waitFor({ timeout: 30_000 });
     await page.locator('#taxonomy-name').fill(`folder-${run}`);
     await page.locator('label[for="taxonomy-source-folder"]').click();
     await page.locator('#taxonomy-folder').setInputFiles(folder('bad', BAD_QNA));

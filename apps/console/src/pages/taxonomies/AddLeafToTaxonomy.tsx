@@ -19,14 +19,15 @@ const encoder = new TextEncoder();
 export function AddLeafToTaxonomy({ projectId, path, text, valid }: { projectId: string; path: string; text: string; valid: boolean }) {
   const navigate = useNavigate();
   const list = useRequest(
-    (signal) => api<{ taxonomies: TaxonomyJson[] }>(`/v1/projects/${projectId}/taxonomies`, { query: { limit: 100 }, signal }),
+    (signal) => api<{ taxonomies: TaxonomyJson[] }>(`/v1/projects/${projectId}/taxonomies`, { query: { limit: 500 }, signal }),
     [projectId],
   );
   const [baseId, setBaseId] = useState('');
   const [name, setName] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const nameProblem = taxonomyNameProblem(name);
+  const taxonomies = list.data?.taxonomies ?? [];
+  const nameProblem = taxonomyNameProblem(name, new Set(taxonomies.map((t) => t.name)));
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -53,7 +54,7 @@ export function AddLeafToTaxonomy({ projectId, path, text, valid }: { projectId:
         <h2 className="cds--type-heading-03">Add to a taxonomy</h2>
         <Select id="leaf-base-taxonomy" labelText="Start from the leaves of" value={baseId} onChange={(e) => setBaseId(e.target.value)}>
           <SelectItem value="" text="No taxonomy: this leaf alone" />
-          {(list.data?.taxonomies ?? []).map((t) => (
+          {taxonomies.map((t) => (
             <SelectItem key={t.id} value={t.id} text={t.name} />
           ))}
         </Select>

@@ -14,7 +14,7 @@ export default function TaxonomiesPage() {
   const projectId = useProjectId();
   const navigate = useNavigate();
   const list = useRequest(
-    (signal) => api<{ taxonomies: TaxonomyJson[] }>(`/v1/projects/${projectId}/taxonomies`, { query: { limit: 100 }, signal }),
+    (signal) => api<{ taxonomies: TaxonomyJson[] }>(`/v1/projects/${projectId}/taxonomies`, { query: { limit: 500 }, signal }),
     [projectId],
   );
   const taxonomies = list.data?.taxonomies ?? [];
@@ -61,7 +61,11 @@ export default function TaxonomiesPage() {
             </Table>
           </TableContainer>
         )}
-        <UploadTaxonomyForm projectId={projectId} onCreated={(t) => void navigate(taxonomyPath(t.id))} />
+        <UploadTaxonomyForm
+          projectId={projectId}
+          takenNames={new Set(taxonomies.map((t) => t.name))}
+          onCreated={(t) => void navigate(taxonomyPath(t.id))}
+        />
       </Stack>
     </>
   );

@@ -66,9 +66,11 @@ export default function TaxonomyDetail() {
           <InlineLoading description="Loading leaves…" />
         ) : (
           <div className="taxonomy-browser">
-            <TreeView label="Leaf tree" size="sm" selected={leaf ? [leaf.path] : []}>
-              {leafTree(all.map((l) => l.path)).map(renderNode)}
-            </TreeView>
+            <div>
+              <TreeView label="Leaf tree" size="sm" selected={leaf ? [leaf.path] : []}>
+                {leafTree(all.map((l) => l.path)).map(renderNode)}
+              </TreeView>
+            </div>
             {leaf && (
               <section aria-label={`Leaf ${leaf.path}`} className="taxonomy-leaf">
                 <h2 className="cds--type-heading-02">

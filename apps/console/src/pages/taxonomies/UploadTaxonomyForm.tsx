@@ -13,7 +13,16 @@ type Source = 'tarball' | 'folder';
  * Creates a taxonomy from a .tar.gz or from a folder (packed here, its leaves checked before anything is uploaded).
  * A refused archive shows every problem as `file:line: problem`.
  */
-export function UploadTaxonomyForm({ projectId, onCreated }: { projectId: string; onCreated(t: TaxonomyJson): void }) {
+export function UploadTaxonomyForm({
+  projectId,
+  takenNames,
+  onCreated,
+}: {
+  projectId: string;
+  /** The project's taxonomy names, refused before uploading anything. */
+  takenNames: ReadonlySet<string>;
+  onCreated(t: TaxonomyJson): void;
+}) {
   const [name, setName] = useState('');
   const [source, setSource] = useState<Source>('tarball');
   const [tarball, setTarball] = useState<File | null>(null);
@@ -21,7 +30,7 @@ export function UploadTaxonomyForm({ projectId, onCreated }: { projectId: string
   const [reading, setReading] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const nameProblem = taxonomyNameProblem(name);
+  const nameProblem = taxonomyNameProblem(name, takenNames);
   const archive = source === 'tarball' ? tarball : (folder?.archive ?? null);
   const folderIssues = source === 'folder' && folder ? folder.issues.map(describeIssue) : [];
   const ready = nameProblem === null && archive !== null && folderIssues.length === 0 && !reading;

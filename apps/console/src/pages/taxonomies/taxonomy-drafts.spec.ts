@@ -52,6 +52,7 @@ describe('the qna.yaml form', () => {
     expect(taxonomyNameProblem('my-taxonomy_1')).toBeNull();
     expect(taxonomyNameProblem('my--taxonomy')).not.toBeNull();
     expect(taxonomyNameProblem('x'.repeat(33))).toMatch(/At most 32/);
+    expect(taxonomyNameProblem('poems', new Set(['poems']))).toMatch(/already exists/);
     // The longest name still fits taxonomy_path_cos's 100 characters.
     expect(archiveLocation('3f1c2a4e-5b6d-4e7f-8a9b-0c1d2e3f4a5b', 'x'.repeat(32)).key).toHaveLength(100);
   });

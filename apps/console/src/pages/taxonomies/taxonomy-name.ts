@@ -6,9 +6,13 @@
 const NAME = /^[a-zA-Z0-9]+(?:[_-][a-zA-Z0-9]+)*$/;
 export const MAX_TAXONOMY_NAME = 32;
 
-/** Why `name` would be refused, or null when the API takes it. */
-export function taxonomyNameProblem(name: string): string | null {
+/**
+ * Why `name` would be refused, or null when the API takes it. `taken`: the project's taxonomy names (a second one is a
+ * 409, and its upload would have replaced the first one's archive in the project's storage first).
+ */
+export function taxonomyNameProblem(name: string, taken: ReadonlySet<string> = new Set()): string | null {
   if (name === '') return 'A name is required.';
+  if (taken.has(name)) return `A taxonomy named ${name} already exists in this project.`;
   if (name.length > MAX_TAXONOMY_NAME) return `At most ${MAX_TAXONOMY_NAME} characters (${name.length} now).`;
   if (!NAME.test(name)) return 'Letters and digits, with single - or _ between them.';
   return null;
