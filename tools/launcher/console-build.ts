@@ -54,7 +54,8 @@ export async function ensureConsoleBuilt(log: (msg: string) => void = () => unde
         '--logLevel',
         'warn',
       ],
-      { cwd: WORKSPACE_ROOT, maxBuffer: 16 * 1024 * 1024 },
+      // NODE_ENV as the caller has it would choose React's development build (vitest sets it to `test`).
+      { cwd: WORKSPACE_ROOT, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, NODE_ENV: 'production' } },
     );
   } catch (err) {
     rmSync(out, { recursive: true, force: true });

@@ -1,6 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { randomUUID } from 'node:crypto';
+import { jetstream } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { defineEvents, encodeEvent, type SdgEvents } from '@platform/events';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -39,7 +43,8 @@ const projectsNamed = async (name: string) =>
   ).body.resources.filter((p) => p.entity.name === name);
 
 beforeAll(async () => {
-  platform = await startTestPlatform();
+  // Event streams end after 1.5 s (the least allowed), so the jobs page has to reconnect by itself during the spec.
+  platform = await startTestPlatform({ env: { PLATFORM_EVENTS_MAX_STREAM_MS: '1500' } });
   token = await platform.api.newUser(USER);
   await platform.api.newUser(PEER);
   browser = await launchConsoleBrowser();
@@ -180,6 +185,58 @@ describe('console: sign-in, projects, members, API keys', () => {
 
   it('raised no uncaught error and no console error (a CSP refusal would be one) on the way', () => {
     expect(problems.errors).toEqual([]);
+  });
+});
+
+describe('console: the event stream', () => {
+  it('the jobs page reconnects by itself when the gateway ends its stream, sending Last-Event-ID, and keeps following events', async () => {
+    const projectId = await platform.api.newProject(token, 'Console events');
+    const streams: { lastEventId?: string }[] = [];
+    let listLoads = 0;
+    page.on('request', (r) => {
+      const url = new URL(r.url());
+      if (url.pathname === '/v1/events') streams.push({ lastEventId: r.headers()['last-event-id'] });
+      if (url.pathname === `/v1/projects/${projectId}/data` && r.method() === 'GET') listLoads++;
+    });
+    await page.evaluate((p) => localStorage.setItem('platform.console.project', p), projectId);
+    await page.goto(`${platform.url}/ui/jobs`);
+    await expect.poll(() => listLoads, { timeout: 30_000 }).toBeGreaterThan(0);
+
+    // Published as the SDG service's outbox relay publishes, on this platform's own stream.
+    const nc = await connect({ servers: platform.events.natsUrl });
+    const js = jetstream(nc);
+    const catalog = defineEvents<SdgEvents>({ subjectPrefix: platform.events.prefix });
+    const published: string[] = [];
+    const publish = async () => {
+      const e = catalog.create('sdg.job.completed', { dataId: randomUUID(), projectId, taxonomyId: randomUUID() });
+      published.push(String((await js.publish(e.subject, encodeEvent(e), { msgID: e.id })).seq));
+    };
+    try {
+      // Until the page has an event: one published while no stream is open (between two) is not in its "from now on".
+      const loadsBefore = listLoads;
+      await expect
+        .poll(
+          async () => {
+            if (listLoads === loadsBefore) await publish();
+            return listLoads;
+          },
+          { timeout: 30_000, interval: 700 },
+        )
+        .toBeGreaterThan(loadsBefore);
+      // The gateway ends the stream; the page opens the next one by itself, resuming after the last event it had.
+      await expect.poll(() => streams.some((s) => s.lastEventId && published.includes(s.lastEventId)), { timeout: 30_000 }).toBe(true);
+      const resumedAt = streams.length;
+      const loadsAfter = listLoads;
+      await publish();
+      await expect.poll(() => listLoads, { timeout: 30_000 }).toBeGreaterThan(loadsAfter);
+      expect(streams.length).toBeGreaterThanOrEqual(resumedAt);
+      // Every reconnection after the first event carried an id the stream had delivered.
+      const firstResumed = streams.findIndex((s) => s.lastEventId);
+      for (const s of streams.slice(firstResumed)) expect(published).toContain(s.lastEventId);
+      expect(await page.getByRole('alert').count()).toBe(0);
+    } finally {
+      await nc.close();
+    }
   });
 });
 
