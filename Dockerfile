@@ -17,10 +17,12 @@ COPY apps/cli/bin apps/cli/bin
 # `npm install` rather than `npm ci`: the lockfile lacks some other-platform optional binaries (tools/scripts/bootstrap.sh).
 RUN npm install --no-audit --no-fund --loglevel=error && npm cache clean --force
 
-# --- build: sources plus the generated gRPC contracts (git-ignored, so never in the build context) --------------------
+# --- build: sources plus the generated gRPC contracts and the built console (git-ignored, never in the build context) -
 FROM deps AS build
 COPY . .
 RUN rm -rf libs/contracts/src/gen && npx --no-install buf generate
+# The web console the gateway serves at /ui/ (dist/apps/console).
+RUN NODE_ENV=production npx --no-install vite build --config apps/console/vite.config.mts --logLevel warn
 
 # --- runtime -----------------------------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
