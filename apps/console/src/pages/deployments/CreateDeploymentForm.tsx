@@ -3,6 +3,7 @@ import type { DeploymentJson } from '@platform/api-types';
 import { useState } from 'react';
 import { ApiError, api } from '../../api/client';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { invalidProps } from '../playground/invalid-props';
 import { API_VERSION } from '../playground/targets';
 import { EMPTY_FORM, HARDWARE_SPECS, MAX_REPLICAS, createBody, formProblems, type DeploymentForm } from './deployment-form';
 import type { DeploymentSources } from './use-deployment-sources';
@@ -17,12 +18,12 @@ interface Props {
 export function CreateDeploymentForm({ projectId, sources, onCreated }: Props) {
   const [form, setForm] = useState<DeploymentForm>(EMPTY_FORM);
   const [touched, setTouched] = useState(false);
-  const [servingTaken, setServingTaken] = useState<string>();
+  const [servingTaken, setServingTaken] = useState<{ name: string; message: string }>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const problems: Record<string, string> = {
     ...formProblems(form),
-    ...(servingTaken ? { 'online.parameters.serving_name': servingTaken } : {}),
+    ...(servingTaken?.name === form.servingName ? { 'online.parameters.serving_name': servingTaken.message } : {}),
   };
   const shown = (field: string) => (touched ? problems[field] : field === 'online.parameters.serving_name' ? problems[field] : undefined);
   const set = (patch: Partial<DeploymentForm>) => setForm({ ...form, ...patch });
@@ -34,7 +35,7 @@ export function CreateDeploymentForm({ projectId, sources, onCreated }: Props) {
     try {
       await api('/ml/v4/deployments', { query: { version: API_VERSION, conflict: true, serving_name: name } });
     } catch (err) {
-      if (err instanceof ApiError && err.status === 409) setServingTaken(err.message);
+      if (err instanceof ApiError && err.status === 409) setServingTaken({ name, message: err.message });
       else setError(err);
     }
   };
@@ -82,8 +83,7 @@ export function CreateDeploymentForm({ projectId, sources, onCreated }: Props) {
           id="dep-name"
           labelText="Name"
           value={form.name}
-          invalid={!!shown('name')}
-          invalidText={shown('name')}
+          {...invalidProps('dep-name', shown('name'))}
           onChange={(e) => set({ name: e.target.value })}
         />
         <TextInput
@@ -91,8 +91,7 @@ export function CreateDeploymentForm({ projectId, sources, onCreated }: Props) {
           labelText="Serving name (optional)"
           helperText="a-z, 0-9 and _; the deployment answers under /ml/v1/deployments/<serving name>/text/…"
           value={form.servingName}
-          invalid={!!shown('online.parameters.serving_name')}
-          invalidText={shown('online.parameters.serving_name')}
+          {...invalidProps('dep-serving-name', shown('online.parameters.serving_name'))}
           onChange={(e) => {
             setServingTaken(undefined);
             set({ servingName: e.target.value });
@@ -161,8 +160,7 @@ export function CreateDeploymentForm({ projectId, sources, onCreated }: Props) {
               labelText={`Replicas (1 to ${MAX_REPLICAS})`}
               inputMode="numeric"
               value={form.replicas}
-              invalid={!!shown('hardware_spec.num_nodes')}
-              invalidText={shown('hardware_spec.num_nodes')}
+              {...invalidProps('dep-replicas', shown('hardware_spec.num_nodes'))}
               onChange={(e) => set({ replicas: e.target.value })}
             />
           </>

@@ -12,7 +12,7 @@ import {
   Tag,
 } from '@carbon/react';
 import type { DeploymentJson } from '@platform/api-types';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api } from '../../api/client';
 import { useProjectId } from '../../api/session';
 import { useEvents } from '../../api/use-events';
@@ -41,6 +41,7 @@ export default function DeploymentsPage() {
   const [deleteError, setDeleteError] = useState<unknown>();
   const { sources, error: sourcesError } = useDeploymentSources(projectId, reloads);
   const reload = useCallback(() => setReloads((n) => n + 1), []);
+  const names = useMemo(() => new Map([...(sources?.templates ?? []), ...(sources?.assets ?? [])].map((x) => [x.id, x.label])), [sources]);
 
   useEffect(() => {
     const abort = new AbortController();
@@ -115,7 +116,7 @@ export default function DeploymentsPage() {
                     {d.entity.status.failure && <div className="deployments-failure">{d.entity.status.failure.errors[0]?.message}</div>}
                   </TableCell>
                   <TableCell>{servingNameOf(d) ?? '–'}</TableCell>
-                  <TableCell>{servedBy(d)}</TableCell>
+                  <TableCell>{servedBy(d, names)}</TableCell>
                   <TableCell>
                     <ul className="deployments-urls">
                       {d.entity.status.inference.map((u) => (

@@ -68,12 +68,13 @@ export function createBody(f: DeploymentForm, projectId: string): Record<string,
     : { ...common, prompt_template: { id: f.promptTemplateId }, base_model_id: f.baseModelId };
 }
 
-/** What a deployment serves, in words. */
-export function servedBy(d: DeploymentJson): string {
+/** What a deployment serves, in words; `names` gives a template's or asset's name by id where known. */
+export function servedBy(d: DeploymentJson, names: ReadonlyMap<string, string> = new Map()): string {
   const e = d.entity;
-  if (e.prompt_template && e.base_model_id) return `template ${e.prompt_template.id} on ${e.base_model_id}`;
-  if (e.prompt_template && e.base_deployment_id) return `template ${e.prompt_template.id} on deployment ${e.base_deployment_id}`;
-  if (e.asset) return `asset ${e.asset.id}`;
+  const named = (id: string) => names.get(id) ?? id;
+  if (e.prompt_template && e.base_model_id) return `template ${named(e.prompt_template.id)} on ${e.base_model_id}`;
+  if (e.prompt_template && e.base_deployment_id) return `template ${named(e.prompt_template.id)} on deployment ${e.base_deployment_id}`;
+  if (e.asset) return `${e.deployed_asset_type} ${named(e.asset.id)}`;
   return e.deployed_asset_type;
 }
 

@@ -1,4 +1,5 @@
 import { Select, SelectItem, TextArea, TextInput } from '@carbon/react';
+import { invalidProps } from './invalid-props';
 import { parametersOf, MAX_STOP_SEQUENCES, type ParameterValues, type PlaygroundMode } from './parameters';
 
 interface Props {
@@ -33,8 +34,7 @@ export function ParametersPanel({ mode, values, errors, onChange }: Props) {
           inputMode={p.integer ? 'numeric' : 'decimal'}
           placeholder={p.max === undefined ? `≥ ${p.min}` : `${p.min} – ${p.max}`}
           value={values.numbers[p.key] ?? ''}
-          invalid={errors[p.key] !== undefined}
-          invalidText={errors[p.key]}
+          {...invalidProps(`pg-${p.key}`, errors[p.key])}
           onChange={(e) => onChange({ ...values, numbers: { ...values.numbers, [p.key]: e.target.value } })}
         />
       ))}

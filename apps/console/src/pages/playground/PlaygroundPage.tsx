@@ -146,7 +146,7 @@ export default function PlaygroundPage() {
                 value={input}
                 onChange={(e) => setInput(e.target.value)}
               />
-              <div className="playground-output" aria-live="polite" aria-label="Generated text" data-testid="generated-text">
+              <div className="playground-output" role="status" aria-label="Generated text" data-testid="generated-text">
                 {output.text}
               </div>
             </>
@@ -170,7 +170,7 @@ export default function PlaygroundPage() {
             </Button>
             {streaming && <InlineLoading description="Streaming…" />}
           </div>
-          <TokenCounts output={output} />
+          <TokenCounts output={output} streaming={streaming} />
           {invalid && <p className="cds--form-requirement playground-invalid">Fix the parameters marked above to send.</p>}
           {error !== undefined && <ErrorNotice error={error} title="The model did not answer" onClose={() => setError(undefined)} />}
           {saved && (

@@ -3,6 +3,7 @@ import type { PromptJson } from '@platform/api-types';
 import { useState } from 'react';
 import { api } from '../../api/client';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { invalidProps } from './invalid-props';
 import { promptTemplateBody, templateNameProblem, type PlaygroundState } from './prompt-template';
 
 interface Props {
@@ -60,8 +61,7 @@ export function SaveTemplateModal({ open, projectId, state, onClose, onSaved }: 
         labelText="Template name"
         value={name}
         maxLength={255}
-        invalid={touched && problem !== undefined}
-        invalidText={problem}
+        {...invalidProps('pg-template-name', touched ? problem : undefined)}
         onChange={(e) => setName(e.target.value)}
         data-modal-primary-focus
       />
