@@ -71,6 +71,11 @@ export async function fillSignInForm(page: Page, credentials: ConsoleCredentials
 }
 
 type Violation = Pick<Result, 'id' | 'impact' | 'help' | 'nodes'>;
+/** The part of the Web Animations API read here (the root tsconfig has no DOM types). */
+interface Animation {
+  playState: string;
+  effect: { getTiming(): { iterations?: number } } | null;
+}
 
 let axeSource: string | undefined;
 
@@ -82,6 +87,15 @@ let axeSource: string | undefined;
 export async function checkAccessibility(page: Page, name: string): Promise<void> {
   // Evaluated through the DevTools protocol: a <script> tag would be refused by the console's CSP (script-src 'self').
   if (!axeSource) axeSource = readFileSync(join(WORKSPACE_ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
+  // Colours caught mid-transition (a dialog fading in) fail the contrast rule: wait for finite animations to end.
+  await page.waitForFunction(
+    () =>
+      (globalThis as unknown as { document: { getAnimations(): Animation[] } }).document
+        .getAnimations()
+        .every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity),
+    undefined,
+    { timeout: 10_000 },
+  );
   await page.evaluate(axeSource);
   const results = await page.evaluate(() =>
     (globalThis as unknown as { axe: { run(): Promise<Pick<AxeResults, 'violations'>> } }).axe.run(),
