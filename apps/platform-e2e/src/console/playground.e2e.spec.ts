@@ -216,7 +216,7 @@ describe('the deployments page', () => {
     await expect.poll(() => page.getByText(`The serving name '${SERVING}' is already in use.`).count(), { timeout: 30_000 }).toBe(1);
   });
 
-  it('chats with the deployment from the playground', async () => {
+  it('chats with the deployment from the playground, whose template replaces the input', async () => {
     await page.goto(`${platform.url}/ui/playground`);
     const options = page.locator('#pg-target option');
     await expect.poll(async () => (await options.allTextContents()).some((t) => t.includes(SERVING)), { timeout: 60_000 }).toBe(true);
@@ -229,6 +229,13 @@ describe('the deployments page', () => {
     expect((await streamed).url()).toContain('/ml/v1/deployments/');
     const { output } = await tokenCounts(page);
     expect(output).toBeGreaterThan(0);
+    await checkAccessibility(page, 'playground-deployment');
+    await screenshot(page, 'playground-deployment');
+
+    // Generation from a template deployment takes the template's variables, read from the saved template, not an input.
+    await page.getByRole('tab', { name: 'Generate' }).click();
+    await expect.poll(() => page.getByText("The deployment's template has no variables.").count(), { timeout: 30_000 }).toBe(1);
+    expect(await page.locator('#pg-input').count()).toBe(0);
   });
 
   it('deletes the deployment', async () => {

@@ -10,6 +10,7 @@ import { ParametersPanel } from './ParametersPanel';
 import { SaveTemplateModal } from './SaveTemplateModal';
 import { EMPTY_OUTPUT, foldChat, foldGeneration, type StreamOutput } from './stream-reducer';
 import { API_VERSION, chatBody, generationBody, streamPath, targetByKey, targetKey, type ChatTurn } from './targets';
+import { givenVariables, TemplateVariables } from './TemplateVariables';
 import { TokenCounts } from './TokenCounts';
 import { useTargets } from './use-targets';
 import './playground.scss';
@@ -35,13 +36,15 @@ export default function PlaygroundPage() {
   const [error, setError] = useState<unknown>();
   const [saveOpen, setSaveOpen] = useState(false);
   const [saved, setSaved] = useState<PromptJson>();
+  const [variables, setVariables] = useState<Record<string, string>>({});
   const abort = useRef<AbortController | null>(null);
 
   const target = targets && (targetByKey(targets, targetChoice) ?? targets[0]);
   const checked = useMemo(() => checkParameters(mode, values[mode]), [mode, values]);
   const invalid = Object.keys(checked.errors).length > 0;
   const text = mode === 'chat' ? message : input;
-  const templated = target?.kind === 'deployment' && target.template;
+  const templateId = target?.kind === 'deployment' ? target.templateId : undefined;
+  const templated = templateId !== undefined;
   const canSend = target !== undefined && !streaming && !invalid && (text.trim() !== '' || (mode === 'generate' && templated));
 
   const send = async () => {
@@ -60,7 +63,7 @@ export default function PlaygroundPage() {
     const body =
       mode === 'chat'
         ? chatBody(target, projectId, system, history, checked.values)
-        : generationBody(target, projectId, input, checked.values);
+        : generationBody(target, projectId, input, checked.values, givenVariables(variables));
     try {
       await apiStream(
         streamPath(target, mode),
@@ -94,6 +97,7 @@ export default function PlaygroundPage() {
           value={targetKey(target)}
           onChange={(e) => {
             setTargetChoice(e.target.value);
+            setVariables({});
             setOutput(EMPTY_OUTPUT);
           }}
         >
@@ -139,13 +143,11 @@ export default function PlaygroundPage() {
             </>
           ) : (
             <>
-              <TextArea
-                id="pg-input"
-                labelText={templated ? 'Input (the deployment fills its own template)' : 'Input'}
-                rows={6}
-                value={input}
-                onChange={(e) => setInput(e.target.value)}
-              />
+              {templateId !== undefined ? (
+                <TemplateVariables projectId={projectId} templateId={templateId} values={variables} onChange={setVariables} />
+              ) : (
+                <TextArea id="pg-input" labelText="Input" rows={6} value={input} onChange={(e) => setInput(e.target.value)} />
+              )}
               <div className="playground-output" role="status" aria-label="Generated text" data-testid="generated-text">
                 {output.text}
               </div>

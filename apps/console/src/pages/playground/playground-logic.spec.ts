@@ -47,7 +47,7 @@ describe('playground parameters', () => {
 
 describe('playground targets and requests', () => {
   const model: Target = { kind: 'model', id: 'platform/starter-llama', label: '' };
-  const templated: Target = { kind: 'deployment', id: 'd1', label: '', template: true };
+  const templated: Target = { kind: 'deployment', id: 'd1', label: '', templateId: 't' };
 
   it('offers text models, then ready deployments only', () => {
     const targets = targetsOf(

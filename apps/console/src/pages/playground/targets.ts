@@ -2,7 +2,7 @@ import type { DeploymentJson, FoundationModelSpecJson } from '@platform/api-type
 import type { PlaygroundMode } from './parameters';
 
 /** What the playground talks to: a model of the catalog, or a deployment of the project (its own replicas or template). */
-export type Target = { kind: 'model'; id: string; label: string } | { kind: 'deployment'; id: string; label: string; template: boolean };
+export type Target = { kind: 'model'; id: string; label: string } | { kind: 'deployment'; id: string; label: string; templateId?: string };
 
 export const API_VERSION = '2024-05-31';
 
@@ -16,7 +16,8 @@ export function targetsOf(specs: readonly FoundationModelSpecJson[], deployments
     .map((d) => {
       const serving = d.entity.online.parameters?.serving_name;
       const name = typeof serving === 'string' ? `${d.metadata.name} · ${serving}` : d.metadata.name;
-      return { kind: 'deployment', id: d.metadata.id, label: `Deployment: ${name}`, template: d.entity.prompt_template !== undefined };
+      const templateId = d.entity.prompt_template?.id;
+      return { kind: 'deployment', id: d.metadata.id, label: `Deployment: ${name}`, ...(templateId ? { templateId } : {}) };
     });
   return [...models, ...deployed];
 }
@@ -56,7 +57,7 @@ export function generationBody(
   parameters: Record<string, unknown>,
   promptVariables?: Record<string, string>,
 ): Record<string, unknown> {
-  const templated = target.kind === 'deployment' && target.template;
+  const templated = target.kind === 'deployment' && target.templateId !== undefined;
   return {
     ...(target.kind === 'model' ? { model_id: target.id } : {}),
     project_id: projectId,
