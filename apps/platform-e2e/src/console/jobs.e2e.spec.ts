@@ -166,8 +166,9 @@ describe('the jobs pages', () => {
     await page.locator('#model-job-name').fill(`model-${run}`);
     await page.locator('#model-job-phase1').fill('99');
     await expect.poll(() => page.getByText('Between 1 and 50.').count()).toBe(1);
-    await page.locator('#model-job-phase1').fill('1');
-    await page.locator('#model-job-phase2').fill('2');
+    // Three epochs per phase: each phase lasts long enough on this machine for the page to see it training.
+    await page.locator('#model-job-phase1').fill('3');
+    await page.locator('#model-job-phase2').fill('3');
     await checkAccessibility(page, 'jobs-model-new');
     await screenshot(page, 'jobs-model-new');
     await page.getByRole('button', { name: 'Train model' }).click();
@@ -175,12 +176,10 @@ describe('the jobs pages', () => {
     await page.getByRole('heading', { name: `Model job model-${run}` }).waitFor();
     await watchTexts(page, 'modelStatus', '[data-testid="job-status"]');
 
-    // Training: the timeline's current phase, the loss chart gaining points, the checkpoints listed as saved.
+    // Training: the page follows the job from queued into its phases (its status tag and timeline change in place).
     await expect.poll(() => statusText(page), { timeout: 300_000 }).toMatch(/running · (knowledge|skills)/);
-    await expect.poll(() => lossPoints(page), { timeout: 600_000 }).toBeGreaterThan(1);
     await checkAccessibility(page, 'jobs-model-training');
     await screenshot(page, 'jobs-model-training');
-    await expect.poll(() => page.getByTestId('checkpoint-row').count(), { timeout: 900_000 }).toBe(3);
     await expect.poll(() => statusText(page), { timeout: 1_200_000 }).toMatch(/^(completed|failed|canceled)/);
     const api = await platform.api.request<{ status: string; failure_reason?: string }>(
       'GET',
@@ -190,12 +189,15 @@ describe('the jobs pages', () => {
     expect(await statusText(page), api.body.failure_reason).toBe('completed');
 
     const statuses = await seenTexts(page, 'modelStatus');
-    console.log(`console jobs e2e: the model job page showed ${JSON.stringify(statuses)} live`);
+    const points = await lossPoints(page);
+    console.log(`console jobs e2e: the model job page showed ${JSON.stringify(statuses)} live, ${points} training-loss points drawn`);
     expect(statuses).toEqual(expect.arrayContaining(['running · knowledge', 'running · skills', 'completed']));
+    // The loss as the page read it while the job trained (no event carries it; nothing draws it afterwards).
+    expect(points).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('checkpoint-row').count(), { timeout: 30_000 }).toBe(6);
     const timeline = (await page.getByTestId('model-timeline').textContent()) ?? '';
     expect(timeline).toContain('Phase 1: knowledge');
-    expect(timeline).toContain('1 epoch saved');
-    expect(timeline).toContain('2 epochs saved');
+    expect(timeline.match(/3 epochs saved/g)).toHaveLength(2);
     expect(await page.getByTestId('checkpoint-row').filter({ hasText: '(best)' }).count()).toBe(1);
     const charts = page.getByTestId('metrics-charts');
     await charts.waitFor({ timeout: 60_000 });

@@ -42,8 +42,11 @@ const MODEL_EVENTS = [
   'evaluation.model.failed',
 ];
 
-/** The loss is on the job's row only (steps are too frequent for events): read while it trains. */
-const LOSS_POLL_MS = 1500;
+/**
+ * Read again this often while the job is queued or running: the loss is on the job's row only (steps are too frequent
+ * for events), and no event announces that a queued job started.
+ */
+const POLL_MS = 1500;
 
 /**
  * One model job: the phase/epoch timeline (its events since the start, replayed), the training loss while it trains,
@@ -54,7 +57,7 @@ export default function ModelJobDetail() {
   const { modelId = '' } = useParams();
   const path = `/v1/projects/${projectId}/models/${modelId}`;
   const job = useRequest((signal) => api<ModelJson>(path, { signal }), [path]);
-  usePolling(job.reload, LOSS_POLL_MS, job.data?.status === 'running');
+  usePolling(job.reload, POLL_MS, job.data?.status === 'running' || job.data?.status === 'queued');
   const [events, setEvents] = useState<PublicEvent[]>([]);
   const [loss, setLoss] = useState<readonly LossPoint[]>([]);
   const [actionError, setActionError] = useState<unknown>();
