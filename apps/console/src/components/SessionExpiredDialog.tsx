@@ -15,7 +15,10 @@ export function SessionExpiredDialog() {
       modalHeading="Your session has expired"
       modalLabel="Sign in again to continue"
       preventCloseOnClickOutside
+      // Closing the dialog gives up the session: say so, and start in the password field rather than on that button.
+      closeButtonLabel="Sign out"
       onRequestClose={signOut}
+      selectorPrimaryFocus="#sign-in-password-input"
       size="sm"
     >
       {expired && <SignInForm initialUsername={user?.username ?? ''} />}

@@ -170,8 +170,10 @@ describe('console: sign-in, projects, members, API keys', () => {
     await tab.getByRole('button', { name: 'Create project' }).click();
     const dialog = tab.getByRole('dialog').filter({ hasText: 'Your session has expired' });
     await dialog.waitFor();
-    // The page underneath is still there with its text.
+    // The page underneath is still there with its text; typing starts in the password field (closing signs out).
     expect(await tab.locator('#project-name').inputValue()).toBe('Typed before expiry');
+    await expect.poll(() => tab.evaluate(() => document.activeElement?.id)).toBe('sign-in-password-input');
+    await dialog.getByRole('button', { name: 'Sign out' }).waitFor();
     await checkAccessibility(tab, 'session-expired');
     await screenshot(tab, 'session-expired');
 
