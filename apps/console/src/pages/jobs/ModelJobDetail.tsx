@@ -136,13 +136,7 @@ export default function ModelJobDetail() {
         <h2 id="model-timeline-title">Timeline</h2>
         <ProgressIndicator currentIndex={currentIndex} vertical spaceEqually={false} data-testid="model-timeline">
           {steps.map((s) => (
-            <ProgressStep
-              key={s.label}
-              label={s.label}
-              secondaryLabel={s.detail}
-              description={s.detail || s.label}
-              invalid={s.state === 'invalid'}
-            />
+            <ProgressStep key={s.label} label={s.label} secondaryLabel={s.detail} invalid={s.state === 'invalid'} />
           ))}
         </ProgressIndicator>
       </section>
