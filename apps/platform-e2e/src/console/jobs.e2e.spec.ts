@@ -214,5 +214,11 @@ describe('the jobs pages', () => {
     await expect.poll(() => page.getByTestId('model-job-row').filter({ hasText: 'completed' }).count()).toBe(1);
     await checkAccessibility(page, 'jobs-list');
     await screenshot(page, 'jobs-list');
+    // The same training job as watsonx.ai lists it (/ml/v1/fine_tunings, type ilab), beside any prompt tuning.
+    await page.getByRole('tab', { name: 'Tunings' }).click();
+    const tuning = page.getByTestId('tuning-row').filter({ hasText: `model-${run}` });
+    await expect.poll(() => tuning.textContent(), { timeout: 30_000 }).toMatch(/InstructLab fine tuning\s*completed/);
+    await checkAccessibility(page, 'jobs-tunings');
+    await screenshot(page, 'jobs-tunings');
   }, 1_500_000);
 });

@@ -21,6 +21,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { JobStatusTag } from './JobStatusTag';
 import { LiveIndicator } from './LiveIndicator';
 import { NEW_DATA_JOB_PATH, dataJobPath, modelJobPath, newModelJobPath } from './paths';
+import { TuningsPanel } from './TuningsPanel';
 import { api } from '../../api/client';
 import { useRequest } from '../../api/use-request';
 import { PageHeader } from '../../components/PageHeader';
@@ -52,7 +53,15 @@ export default function JobsPage() {
   const data = useRequest((signal) => api<{ data: DataJson[] }>(`/v1/projects/${projectId}/data`, { signal }), [projectId]);
   const models = useRequest((signal) => api<{ models: ModelJson[] }>(`/v1/projects/${projectId}/models`, { signal }), [projectId]);
   const [tab, setTab] = useState(0);
-  const live = useEvents({ projectId, types: LIST_EVENTS }, (e) => (e.resource_type === 'data' ? data.reload() : models.reload()));
+  // Tunings are training jobs too: the same events reload them.
+  const [tunings, setTunings] = useState(0);
+  const live = useEvents({ projectId, types: LIST_EVENTS }, (e) => {
+    if (e.resource_type === 'data') data.reload();
+    else {
+      models.reload();
+      setTunings((n) => n + 1);
+    }
+  });
 
   useEffect(() => markOnce('jobs-rendered'), []);
   const loaded = data.data !== undefined && models.data !== undefined;
@@ -62,7 +71,7 @@ export default function JobsPage() {
 
   return (
     <div className="jobs-page">
-      <PageHeader title="Jobs">Synthetic data generation and model training in this project, updated live.</PageHeader>
+      <PageHeader title="Jobs">Synthetic data generation, model training and tunings in this project, updated live.</PageHeader>
       <LiveIndicator state={live} />
       {!!data.error && <ErrorNotice error={data.error} title="The data jobs could not be listed" />}
       {!!models.error && <ErrorNotice error={models.error} title="The model jobs could not be listed" />}
@@ -70,6 +79,7 @@ export default function JobsPage() {
         <TabList aria-label="Job kinds">
           <Tab>Data jobs</Tab>
           <Tab>Model jobs</Tab>
+          <Tab>Tunings</Tab>
         </TabList>
         <TabPanels>
           <TabPanel>
@@ -138,6 +148,7 @@ export default function JobsPage() {
             </Table>
             {models.data?.models.length === 0 && <p>No model jobs yet: train one from a completed data job.</p>}
           </TabPanel>
+          <TabPanel>{tab === 2 && <TuningsPanel projectId={projectId} round={tunings} />}</TabPanel>
         </TabPanels>
       </Tabs>
     </div>
