@@ -22,6 +22,7 @@ import { TAXONOMY_CLIENT, TaxonomiesController } from './taxonomies/taxonomies.c
 import { SecretsController } from './secrets/secrets.controller';
 import { DataController, SDG_CLIENT } from './data/data.controller';
 import { ModelsController, TRAINING_CLIENT } from './models/models.controller';
+import { ModelArtifactsController } from './models/model-artifacts.controller';
 import { FineTuningsController } from './fine-tunings/fine-tunings.controller';
 import { CustomFoundationModelsController } from './deployments/custom-foundation-models.controller';
 import { DEPLOYMENT_CLIENT } from './deployments/deployment-client';
@@ -90,6 +91,7 @@ import { EventStreams } from './events/event-streams';
     SecretsController,
     DataController,
     ModelsController,
+    ModelArtifactsController,
     FineTuningsController,
     TrainingsController,
     AssetFilesController,

@@ -39,6 +39,58 @@ beforeAll(async () => {
 }, 300_000);
 afterAll(async () => platform?.stop());
 
+/**
+ * A trained job's own files through /artifacts: listed in pages, the run log downloaded with its headers and every step's
+ * loss in it; paths that climb out are 400s naming `path`, another project's job and absent files 404s.
+ */
+async function expectArtifacts(id: string): Promise<void> {
+  const base = `/v1/projects/${projectId}/models/${id}/artifacts`;
+  const paths: string[] = [];
+  let next: string | undefined = `${base}?limit=2`;
+  while (next) {
+    const page = await get(next);
+    expect(page.status).toBe(200);
+    expect(page.body.artifacts.length).toBeLessThanOrEqual(2);
+    paths.push(...page.body.artifacts.map((a: { path: string }) => a.path));
+    next = page.body.next ? `${base}?limit=2&start=${page.body.next.start}` : undefined;
+  }
+  expect(new Set(paths).size).toBe(paths.length);
+  for (const dir of ['artifacts/phase1/epoch-1/', 'artifacts/phase2/epoch-1/', 'artifacts/phase2/epoch-2/'])
+    expect(
+      paths.some((p) => p.startsWith(dir)),
+      dir,
+    ).toBe(true);
+  expect(paths).toContain('logs/train-attempt-1.log');
+  expect(paths).toContain('logs/system-attempt-1.json');
+
+  const log = await fetch(`${platform.url}${base}/logs/train-attempt-1.log`, { headers: { authorization: `Bearer ${token}` } });
+  expect(log.status).toBe(200);
+  expect(log.headers.get('content-type')).toMatch(/^text\/plain/);
+  expect(log.headers.get('content-disposition')).toBe(`attachment; filename="train-attempt-1.log"; filename*=UTF-8''train-attempt-1.log`);
+  const text = await log.text();
+  expect(Number(log.headers.get('content-length'))).toBe(Buffer.byteLength(text));
+  const steps = text.split('\n').filter((l) => l.includes('"loss"'));
+  expect(steps.length).toBeGreaterThan(0);
+
+  for (const bad of ['logs/%2E%2E/%2E%2E/other/model.safetensors', 'logs//train-attempt-1.log', 'logs/'])
+    expect(envelopeOf(await get(`${base}/${bad}`)), bad).toMatchObject({
+      code: 'invalid_request',
+      target: { type: 'field', name: 'path' },
+    });
+  const absent = await get(`${base}/logs/train-attempt-9.log`);
+  expect(absent.status).toBe(404);
+  expect(envelopeOf(absent).code).toBe('file_not_found');
+  const otherProject = await platform.api.newProject(token, 'other-artifacts');
+  for (const path of [
+    `/v1/projects/${otherProject}/models/${id}/artifacts`,
+    `/v1/projects/${otherProject}/models/${id}/artifacts/logs/train-attempt-1.log`,
+  ]) {
+    const foreign = await get(path);
+    expect(foreign.status, path).toBe(404);
+    expect(envelopeOf(foreign).code).toBe('model_not_found');
+  }
+}
+
 describe('InstructLab models (/v1/models)', () => {
   it('refuses data that is not a completed run of the project with the IBM envelope', async () => {
     const missing = await platform.api.request('POST', `/v1/projects/${projectId}/models`, {
@@ -112,6 +164,7 @@ describe('InstructLab models (/v1/models)', () => {
     expect(ended).toMatchObject({ status: 'failed', state: expect.stringMatching(/^[a-z]*$/), completed_at: expect.stringMatching(/Z$/) });
     expect(ended.model_metrics.tokens.training_phases.phase_2_skills).toBeGreaterThan(0);
     expect(ended.model_metrics).not.toHaveProperty('mmlu');
+    await expectArtifacts(id);
 
     const cancelDone = await platform.api.request('POST', `/v1/projects/${projectId}/models/${id}/cancel`, { token });
     expect(cancelDone.status).toBe(400);
