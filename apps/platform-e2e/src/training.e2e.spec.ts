@@ -71,6 +71,15 @@ async function expectArtifacts(id: string): Promise<void> {
   expect(Number(log.headers.get('content-length'))).toBe(Buffer.byteLength(text));
   const steps = text.split('\n').filter((l) => l.includes('"loss"'));
   expect(steps.length).toBeGreaterThan(0);
+  // The loss curve after the fact: every step of the log, both phases, in training order.
+  const loss = await get(`/v1/projects/${projectId}/models/${id}/loss`);
+  expect(loss.status).toBe(200);
+  expect(loss.body.total_steps).toBe(steps.length);
+  const points = loss.body.points as { phase: number; epoch: number; step: number; loss: number }[];
+  expect(points).toHaveLength(steps.length);
+  expect(new Set(points.map((p) => p.phase))).toEqual(new Set([1, 2]));
+  expect(points.every((p) => Number.isFinite(p.loss) && p.step > 0 && p.epoch > 0)).toBe(true);
+  expect(points.map((p) => p.phase * 1e6 + p.step)).toEqual(points.map((p) => p.phase * 1e6 + p.step).sort((a, b) => a - b));
 
   for (const bad of ['logs/%2E%2E/%2E%2E/other/model.safetensors', 'logs//train-attempt-1.log', 'logs/'])
     expect(envelopeOf(await get(`${base}/${bad}`)), bad).toMatchObject({
@@ -82,6 +91,7 @@ async function expectArtifacts(id: string): Promise<void> {
   expect(envelopeOf(absent).code).toBe('file_not_found');
   const otherProject = await platform.api.newProject(token, 'other-artifacts');
   for (const path of [
+    `/v1/projects/${otherProject}/models/${id}/loss`,
     `/v1/projects/${otherProject}/models/${id}/artifacts`,
     `/v1/projects/${otherProject}/models/${id}/artifacts/logs/train-attempt-1.log`,
   ]) {

@@ -24,6 +24,9 @@ import { checkBaseModel, type TrainingConfig } from './training-config';
 import { jobQueueCatalog, trainingEventCatalog } from './training-events';
 import { OBJECT_STORE } from '@platform/service';
 import { DATA_JOBS, TRAINING_CONFIG } from './training.tokens';
+import { lossSteps, thinSteps, type LossStep } from './worker/loss-history';
+
+const RUN_LOG = /\/train-attempt-(\d+)\.log$/;
 
 export const TRAINING_SCHEMA = 'training';
 
@@ -113,6 +116,17 @@ export class ModelJobsService {
     const row = isIssuedId(id) ? await this.repo.findOneBy({ projectId, id, kind: 'instructlab' }) : null;
     if (!row) throw PlatformError.notFound(`Model ${id} was not found in project ${projectId}.`, 'model_not_found');
     return row;
+  }
+
+  /** Every step's loss from the job's run logs (uploaded at each checkpoint and at the end), thinned for a chart. */
+  async loss(projectId: string, id: string): Promise<{ points: LossStep[]; totalSteps: number }> {
+    const row = await this.get(projectId, id);
+    const keys: string[] = [];
+    for await (const key of this.store.list(`${modelPrefix(row.id)}logs/`)) if (RUN_LOG.test(key)) keys.push(key);
+    keys.sort((a, b) => Number(RUN_LOG.exec(a)?.[1]) - Number(RUN_LOG.exec(b)?.[1]));
+    const texts = await Promise.all(keys.map(async (k) => (await this.store.getBuffer(k, 64 << 20)).toString('utf8')));
+    const steps = lossSteps(texts);
+    return { points: thinSteps(steps), totalSteps: steps.length };
   }
 
   /** Newest first, one page at a time, optionally only the jobs in one status or carrying one tag. */

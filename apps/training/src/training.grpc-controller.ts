@@ -55,6 +55,10 @@ export class TrainingGrpcController implements JobMethods {
     return {};
   }
 
+  async getModelJobLoss(req: trainingV1.GetModelJobLossRequest): Promise<trainingV1.GetModelJobLossResponse> {
+    return this.jobs.loss(req.projectId, req.id);
+  }
+
   async cancelModelJob(req: trainingV1.CancelModelJobRequest): Promise<trainingV1.CancelModelJobResponse> {
     return { modelJob: toModelJobMessage(await this.jobs.cancel(req.projectId, req.id)) };
   }

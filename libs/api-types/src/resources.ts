@@ -116,6 +116,13 @@ export interface FineTuningJson {
   };
   entity: {
     type?: 'ilab';
+/** `GET /v1/projects/{project_id}/models/{id}/loss`: the loss after every training step, from the job's run logs. */
+export interface ModelLossJson {
+  /** In training order (phase, then step); at most 2000, thinned evenly when the run had more steps. */
+  points: { phase: number; epoch: number; step: number; loss: number }[];
+  total_steps: number;
+}
+
     auto_update_model: boolean;
     parameters?: FineTuningParametersJson;
     training_data_references: DataReferenceJson[];

@@ -1,9 +1,10 @@
-import { Controller, Inject, type OnModuleInit } from '@nestjs/common';
+import { Controller, Get, Inject, Param, type OnModuleInit } from '@nestjs/common';
 import type { ClientGrpc } from '@nestjs/microservices';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { ModelLossJson } from '@platform/api-types';
 import { trainingV1 } from '@platform/contracts';
 import { pageFrom, type PageRequest, unary } from '@platform/common';
-import type { Principal } from '../auth/principal';
+import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { ContainerAccessService } from '../access/container-access.service';
 import { cancellableProjectRoutes } from '../access/project-routes';
 import { UsersService } from '../identity/users.service';
@@ -50,6 +51,15 @@ export class ModelsController
 
   onModuleInit(): void {
     this.training = this.client.getService<trainingV1.TrainingServiceClient>(trainingV1.TRAINING_SERVICE_NAME);
+  }
+
+  /** The loss chart after the fact: every step the run logs hold (thinned to 2000 points), in training order. */
+  @Get('projects/:project_id/models/:id/loss')
+  @ApiOperation({ summary: "A model training job's loss per training step, from its run logs (both phases, in order)" })
+  async loss(@Param('project_id') projectId: string, @Param('id') id: string, @CurrentPrincipal() p: Principal): Promise<ModelLossJson> {
+    await this.authorizeItem(projectId, id, p, 'viewer');
+    const res = await unary(this.training.getModelJobLoss({ projectId, id }));
+    return { points: res.points.map((s) => ({ phase: s.phase, epoch: s.epoch, step: s.step, loss: s.loss })), total_steps: res.totalSteps };
   }
 
   protected async createIn(projectId: string, body: CreateModelRequest, p: Principal) {
