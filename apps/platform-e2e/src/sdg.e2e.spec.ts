@@ -168,6 +168,7 @@ describe('/v1/data synthetic data generation', () => {
 
   it('runs the whole job on the built-in model: phase-1 and phase-2 data, metrics, events', async () => {
     const job = await settled(fullRun.id, 420_000);
+    fullRun = job;
     expect(job.failure_reason).toBeUndefined();
     expect(job.status).toBe('completed');
     expect(job.state).toMatch(/^[a-z]*$/);
@@ -207,6 +208,15 @@ describe('/v1/data synthetic data generation', () => {
     const progress = (await storedEvents(platform.events, 'sdg.job.progress')).filter((e) => e.data.dataId === job.id);
     expect(progress.length).toBeGreaterThan(0);
     expect(Object.keys(progress[0].data).sort()).toEqual(['dataId', 'done', 'projectId', 'samples', 'stage', 'total']);
+    // Once generating, each event also reports every leaf: its batches and the samples kept so far.
+    const last = progress[progress.length - 1].data as {
+      leaves?: { leaf: string; batchesDone: number; batchesTotal: number; samples: number }[];
+    };
+    expect(last.leaves?.map((l) => l.leaf).sort()).toEqual([SKILL_LEAF, KNOWLEDGE_LEAF].sort());
+    for (const l of last.leaves ?? []) {
+      expect(l.batchesDone, l.leaf).toBe(l.batchesTotal);
+      expect(l.samples, l.leaf).toBe(metrics?.samples[l.leaf]);
+    }
 
     // Finished work cannot be canceled.
     const again = await cancel(job.id);
@@ -243,6 +253,55 @@ describe('/v1/data synthetic data generation', () => {
     const otherProject = await platform.api.newProject(otherUser, 'other');
     const foreign = await platform.api.request<{ data: DataJob[] }>('GET', `/v1/projects/${otherProject}/data`, { token: otherUser });
     expect(foreign.body.data).toEqual([]);
+  });
+
+  it('pages through the generated samples per leaf under both paths; refuses bad parameters and other projects', async () => {
+    type Samples = {
+      samples: { leaf: string; index: number; question: string; response: string; truncated: boolean }[];
+      next?: { start: string };
+    };
+    const samplesPath = `/v1/projects/${project}/data/${fullRun.id}/samples`;
+    for (const leaf of [SKILL_LEAF, KNOWLEDGE_LEAF]) {
+      const seen: number[] = [];
+      let start: string | undefined;
+      do {
+        const q = new URLSearchParams({ leaf, limit: '2', ...(start ? { start } : {}) });
+        const page = await platform.api.request<Samples>('GET', `${samplesPath}?${q}`, { token });
+        expect(page.status).toBe(200);
+        expect(page.body.samples.length).toBeLessThanOrEqual(2);
+        for (const s of page.body.samples) {
+          expect(s.leaf).toBe(leaf);
+          expect(s.question.length + s.response.length).toBeGreaterThan(0);
+        }
+        seen.push(...page.body.samples.map((s) => s.index));
+        start = page.body.next?.start;
+      } while (start);
+      expect(seen).toEqual(Array.from({ length: fullRun.data_metrics?.samples[leaf] ?? -1 }, (_, i) => i));
+    }
+    const viaQuery = await platform.api.request<Samples>('GET', `/v1/data/${fullRun.id}/samples?project_id=${project}&limit=100`, {
+      token,
+    });
+    expect(viaQuery.status).toBe(200);
+    expect(new Set(viaQuery.body.samples.map((s) => s.leaf))).toEqual(new Set([SKILL_LEAF, KNOWLEDGE_LEAF]));
+
+    for (const [query, name] of [
+      ['limit=0', 'limit'],
+      ['limit=101', 'limit'],
+      ['limit=abc', 'limit'],
+      ['start=not*a*token', 'start'],
+      [`start=${Buffer.from('["x","y","z"]').toString('base64url')}`, 'start'],
+      ['leaf=', 'leaf'],
+    ]) {
+      const res = await platform.api.request('GET', `${samplesPath}?${query}`, { token });
+      expect(res.status, query).toBe(400);
+      expect(envelopeOf(res).target?.name, query).toBe(name);
+    }
+    const otherUser = await platform.api.newUser('oscar');
+    const otherProject = await platform.api.newProject(otherUser, 'other-samples');
+    const foreign = await platform.api.request('GET', `/v1/projects/${otherProject}/data/${fullRun.id}/samples`, { token: otherUser });
+    expect(foreign.status).toBe(404);
+    expect(envelopeOf(foreign).code).toBe('data_not_found');
+    expect((await platform.api.request('GET', `${samplesPath}`, { token: otherUser })).status).toBe(403);
   });
 
   it('cancel answers 204 and the job reaches canceled; a second cancel is 400', async () => {

@@ -82,6 +82,11 @@ export class SdgGrpcController implements sdgV1.SdgServiceController {
     return { dataJobs: page.items.map(toDataJobMessage), ...pageInfo(page) };
   }
 
+  async listDataSamples(req: sdgV1.ListDataSamplesRequest): Promise<sdgV1.ListDataSamplesResponse> {
+    const page = await this.jobs.samples(req.projectId, req.id, { leaf: req.leaf, start: req.start, limit: req.limit });
+    return { samples: page.samples, nextStart: page.nextStart, limit: page.limit };
+  }
+
   async deleteDataJob(req: sdgV1.DeleteDataJobRequest): Promise<sdgV1.DeleteDataJobResponse> {
     await this.jobs.delete(req.projectId, req.id);
     return {};

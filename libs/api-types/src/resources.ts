@@ -32,12 +32,41 @@ export interface TaxonomyLeavesJson {
   leaves: TaxonomyLeafJson[];
 }
 
-/** A running data generation run: `sdg.job.progress` (stage, done of total, samples so far). */
+/** One leaf of a running data generation run, as `sdg.job.progress` carries it in `leaves`. */
+export interface DataLeafProgressJson {
+  leaf: string;
+  batches_done: number;
+  batches_total: number;
+  samples: number;
+}
+
+/** A running data generation run: `sdg.job.progress` (stage, done of total, samples so far; the event also per leaf). */
 export interface DataProgressJson {
   stage: string;
   done: number;
   total: number;
   samples: number;
+  /** The event only (at most 100 leaves, unfinished first); GET /v1/data/{id} does not carry it. */
+  leaves?: DataLeafProgressJson[];
+}
+
+/** One generated sample of GET /v1/projects/{project_id}/data/{id}/samples; each text is cut at 4000 characters. */
+export interface DataSampleJson {
+  leaf: string;
+  /** Its position within the leaf (0-based). */
+  index: number;
+  question: string;
+  response: string;
+  /** Knowledge leaves: the document chunk it was generated from. */
+  context?: string;
+  truncated: boolean;
+}
+
+export interface DataSamplesJson {
+  samples: DataSampleJson[];
+  limit: number;
+  first: { href: string };
+  next?: { href: string; start: string };
 }
 
 export interface DataTokensJson {
@@ -87,6 +116,13 @@ export interface ModelProgressJson {
   tokens_per_second: number;
 }
 
+/** `GET /v1/projects/{project_id}/models/{id}/loss`: the loss after every training step, from the job's run logs. */
+export interface ModelLossJson {
+  /** In training order (phase, then step); at most 2000, thinned evenly when the run had more steps. */
+  points: { phase: number; epoch: number; step: number; loss: number }[];
+  total_steps: number;
+}
+
 export interface ModelJson extends JobResourceJson {
   data_id: string;
   base_model: string;
@@ -116,13 +152,6 @@ export interface FineTuningJson {
   };
   entity: {
     type?: 'ilab';
-/** `GET /v1/projects/{project_id}/models/{id}/loss`: the loss after every training step, from the job's run logs. */
-export interface ModelLossJson {
-  /** In training order (phase, then step); at most 2000, thinned evenly when the run had more steps. */
-  points: { phase: number; epoch: number; step: number; loss: number }[];
-  total_steps: number;
-}
-
     auto_update_model: boolean;
     parameters?: FineTuningParametersJson;
     training_data_references: DataReferenceJson[];

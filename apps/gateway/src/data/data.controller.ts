@@ -1,9 +1,9 @@
-import { Controller, Inject, type OnModuleInit } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, type OnModuleInit } from '@nestjs/common';
 import type { ClientGrpc } from '@nestjs/microservices';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { sdgV1 } from '@platform/contracts';
-import { pageFrom, type PageRequest, unary } from '@platform/common';
-import type { Principal } from '../auth/principal';
+import { PlatformError, pageFrom, pageLinks, pageRequest, type PageRequest, unary } from '@platform/common';
+import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { ContainerAccessService } from '../access/container-access.service';
 import { cancellableProjectRoutes } from '../access/project-routes';
 import { UsersService } from '../identity/users.service';
@@ -12,6 +12,8 @@ import { CreateDataRequest } from './data.dto';
 import { dataView } from './data-view';
 
 export const SDG_CLIENT = 'SDG_CLIENT';
+/** Samples per page of GET …/data/{id}/samples (the SDG service applies the same bounds). */
+const SAMPLES_PAGE = { defaultLimit: 20, maxLimit: 100 };
 
 /**
  * InstructLab synthetic data generation jobs, under /v1/projects/{project_id}/data and under /v1/data
@@ -49,6 +51,60 @@ export class DataController
 
   onModuleInit(): void {
     this.sdg = this.client.getService<sdgV1.SdgServiceClient>(sdgV1.SDG_SERVICE_NAME);
+  }
+
+  @Get('projects/:project_id/data/:id/samples')
+  @ApiQuery({ name: 'leaf', required: false, description: 'a leaf path (…/qna.yaml) of data_metrics.samples; absent: every leaf' })
+  @ApiQuery({ name: 'limit', required: false, description: `1-${SAMPLES_PAGE.maxLimit}, default ${SAMPLES_PAGE.defaultLimit}` })
+  @ApiQuery({ name: 'start', required: false, description: 'the token in next.start (or next.href) of the previous page' })
+  @ApiOperation({ summary: 'Page through the samples a data generation job generated so far (each text cut at 4000 characters)' })
+  async samples(
+    @Param('project_id') projectId: string,
+    @Param('id') id: string,
+    @Query('leaf') leaf: string | undefined,
+    @Query('limit') limit: string | undefined,
+    @Query('start') start: string | undefined,
+    @CurrentPrincipal() p: Principal,
+  ) {
+    await this.authorizeItem(projectId, id, p, 'viewer');
+    const page = pageRequest({ limit, start }, SAMPLES_PAGE);
+    if (leaf !== undefined && (typeof leaf !== 'string' || leaf === '' || leaf.length > 1024)) {
+      throw PlatformError.invalid('leaf must be a leaf path of the job (…/qna.yaml), as data_metrics.samples names it.', 'leaf');
+    }
+    const res = await unary(this.sdg.listDataSamples({ projectId, id, leaf: leaf ?? '', ...page }));
+    return {
+      samples: res.samples.map((s) => ({
+        leaf: s.leaf,
+        index: Number(s.index),
+        question: s.question,
+        response: s.response,
+        ...(s.context ? { context: s.context } : {}),
+        truncated: s.truncated,
+      })),
+      limit: res.limit,
+      ...pageLinks(
+        `${this.publicUrl}/v1/projects/${projectId}/data/${id}/samples`,
+        { leaf },
+        { limit: res.limit, nextStart: res.nextStart },
+      ),
+    };
+  }
+
+  @Get('data/:id/samples')
+  @ApiQuery({ name: 'project_id', required: false })
+  @ApiQuery({ name: 'leaf', required: false })
+  @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({ name: 'start', required: false })
+  @ApiOperation({ summary: 'Page through the samples of a data generation job (project from ?project_id= or the default project)' })
+  async samplesDefault(
+    @Query('project_id') projectId: string | undefined,
+    @Param('id') id: string,
+    @Query('leaf') leaf: string | undefined,
+    @Query('limit') limit: string | undefined,
+    @Query('start') start: string | undefined,
+    @CurrentPrincipal() p: Principal,
+  ) {
+    return this.samples(await this.projectOf(projectId, p), id, leaf, limit, start, p);
   }
 
   protected async createIn(projectId: string, body: CreateDataRequest, p: Principal) {

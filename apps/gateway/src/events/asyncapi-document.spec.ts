@@ -43,7 +43,9 @@ describe('the AsyncAPI document of the events', () => {
         data[key] = f.view
           ? key === 'candidates'
             ? [{ phase: 2, epoch: 1, objectPrefix: 'x/' }]
-            : { phase: 1, epoch: 1, objectPrefix: 'x/' }
+            : key === 'leaves'
+              ? [{ leaf: 'a/qna.yaml', batchesDone: 1, batchesTotal: 2, samples: 3 }]
+              : { phase: 1, epoch: 1, objectPrefix: 'x/' }
           : 1;
       for (const key of Object.keys(row.internalOnly ?? {})) data[key] = 'internal';
       const event = publicEventOf(
@@ -57,5 +59,29 @@ describe('the AsyncAPI document of the events', () => {
       const documented = Object.keys(messages[`public.${row.type}`].payload.properties.data.properties).sort();
       expect(Object.keys(event!.data).sort(), row.type).toEqual(documented);
     }
+  });
+
+  it('carries the per-leaf progress of sdg.job.progress in snake_case', () => {
+    const event = publicEventOf(
+      8,
+      {
+        id: 'u',
+        type: 'sdg.job.progress',
+        subject: 's',
+        occurredAt: '2026-01-01T00:00:00.000Z',
+        traceId: 't',
+        data: {
+          dataId: 'd-1',
+          projectId: 'p-1',
+          stage: 'generating',
+          done: 1,
+          total: 3,
+          samples: 2,
+          leaves: [{ leaf: 'a/qna.yaml', batchesDone: 1, batchesTotal: 3, samples: 2 }],
+        },
+      },
+      { kind: 'project', containerId: 'p-1' },
+    );
+    expect(event?.data.leaves).toEqual([{ leaf: 'a/qna.yaml', batches_done: 1, batches_total: 3, samples: 2 }]);
   });
 });

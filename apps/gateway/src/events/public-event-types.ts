@@ -4,6 +4,7 @@ import type {
   EvaluationEvents,
   ReplicaEvents,
   SdgEvents,
+  SdgLeafProgress,
   TaxonomyEvents,
   TrainingEvents,
 } from '@platform/events';
@@ -100,6 +101,21 @@ const METRICS = obj(
   },
   ['mmlu', 'mmlu_branch', 'mt_bench', 'mt_bench_branch'],
   'The evaluation metrics, as `model_metrics` of GET /v1/models/{id}.',
+);
+
+const LEAF_PATH = str('The leaf path (…/qna.yaml), as data_metrics.samples names it.');
+const LEAF_PUBLIC = obj(
+  {
+    leaf: LEAF_PATH,
+    batches_done: count('Batches done.'),
+    batches_total: count('Batches in all.'),
+    samples: count('Samples kept so far.'),
+  },
+  ['leaf', 'batches_done', 'batches_total', 'samples'],
+);
+const LEAF_INTERNAL = obj(
+  { leaf: LEAF_PATH, batchesDone: count('Batches done.'), batchesTotal: count('Batches in all.'), samples: count('Samples kept so far.') },
+  ['leaf', 'batchesDone', 'batchesTotal', 'samples'],
 );
 
 const field = (name: string, schema: JsonSchema, optional?: true): PublicField => ({ name, schema, ...(optional ? { optional } : {}) });
@@ -220,6 +236,24 @@ const TABLE: Record<CatalogEventType, PublicEventType | InternalEventType> = {
     done: field('done', count('Units of the stage done.')),
     total: field('total', count('Units of the stage in all.')),
     samples: field('samples', count('Samples generated so far.')),
+    leaves: {
+      name: 'leaves',
+      optional: true,
+      schema: {
+        type: 'array',
+        description:
+          'Per leaf: batches done of its batches (generation and, for knowledge, MMLU-branch questions) and samples kept. At most 100 leaves (a larger taxonomy lists its unfinished leaves first); absent while preparing.',
+        items: LEAF_PUBLIC,
+      },
+      internal: { type: 'array', items: LEAF_INTERNAL },
+      view: (v) =>
+        (v as SdgLeafProgress[]).map((l) => ({
+          leaf: l.leaf,
+          batches_done: l.batchesDone,
+          batches_total: l.batchesTotal,
+          samples: l.samples,
+        })),
+    },
   }),
   'sdg.job.completed': sdg('sdg.job.completed', 'A data generation job completed.', {
     taxonomyId: field('taxonomy_id', str('The taxonomy it generated from.')),

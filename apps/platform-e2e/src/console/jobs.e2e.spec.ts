@@ -123,6 +123,7 @@ describe('the jobs pages', () => {
     dataId = page.url().split('/').at(-1) as string;
     await page.getByRole('heading', { name: `Data job data-${run}` }).waitFor();
     await watchTexts(page, 'dataProgress', '[data-testid="data-progress"], [data-testid="job-status"]');
+    await watchTexts(page, 'leafBatches', '[data-testid="data-leaf-batches"]');
 
     // The page opened its event stream and shows the run's stage and batches as they move.
     await expect.poll(() => page.locator('[data-live]').getAttribute('data-live'), { timeout: 30_000 }).toBe('open');
@@ -142,6 +143,11 @@ describe('the jobs pages', () => {
       `console jobs e2e: the data job page showed ${seen.length} states live: ${JSON.stringify(seen.slice(0, 3))} … ${JSON.stringify(seen.at(-1))}`,
     );
 
+    // Each leaf's batches moved live too (from the events' per-leaf progress), both leaves reported.
+    const perLeaf = (await seenTexts(page, 'leafBatches')).filter((t) => /^\d+ of \d+ \| \d+ of \d+$/.test(t));
+    expect(perLeaf.length, JSON.stringify(await seenTexts(page, 'leafBatches'))).toBeGreaterThan(1);
+    console.log(`console jobs e2e: per-leaf batches seen live: ${JSON.stringify(perLeaf)}`);
+
     const leaves = page.getByTestId('data-leaf-row');
     await expect.poll(() => leaves.count()).toBe(2);
     const knowledge = (await leaves.filter({ hasText: 'knowledge/science/astronomy/sun/qna.yaml' }).textContent()) ?? '';
@@ -156,6 +162,24 @@ describe('the jobs pages', () => {
     expect(knowledge).toContain(String(api.body.data_metrics.samples['knowledge/science/astronomy/sun/qna.yaml']));
     await checkAccessibility(page, 'jobs-data-completed');
     await screenshot(page, 'jobs-data-completed');
+
+    // The samples browser: the knowledge leaf's samples, a page at a time, as many as the job reports for it.
+    const KNOWLEDGE = 'knowledge/science/astronomy/sun/qna.yaml';
+    const expected = api.body.data_metrics.samples[KNOWLEDGE];
+    await page.locator('#data-samples-leaf').selectOption(KNOWLEDGE);
+    const sampleRows = page.getByTestId('data-sample-row');
+    await expect.poll(() => sampleRows.count(), { timeout: 30_000 }).toBe(Math.min(10, expected));
+    expect(await page.getByTestId('data-samples-range').textContent()).toBe(`Samples 1–${Math.min(10, expected)} of this leaf`);
+    let shown = await sampleRows.count();
+    while (shown < expected) {
+      await page.getByRole('button', { name: 'Next page' }).click();
+      await expect.poll(() => page.getByTestId('data-samples-range').textContent()).toMatch(new RegExp(`^Samples ${shown + 1}–`));
+      shown += await sampleRows.count();
+    }
+    expect(shown).toBe(expected);
+    expect(await page.getByRole('button', { name: 'Next page' }).isDisabled()).toBe(true);
+    await checkAccessibility(page, 'jobs-data-samples');
+    await screenshot(page, 'jobs-data-samples');
   }, 900_000);
 
   it('trains a model on it from the data job page and watches the timeline, loss and checkpoints to completed metrics', async () => {

@@ -235,6 +235,9 @@ export const AUTHORIZATION_TABLE: Record<string, MatrixRow> = {
   // Data and model jobs name a taxonomy or data run that does not exist: authorization is checked, no job starts.
   'POST /v1/projects/{project_id}/data/{id}/cancel': { expect: EDITOR },
   'POST /v1/data/{id}/cancel': { expect: EDITOR, request: inProject },
+  // The job is absent: authorization is checked first, then the 404.
+  'GET /v1/projects/{project_id}/data/{id}/samples': { expect: VIEWER },
+  'GET /v1/data/{id}/samples': { expect: VIEWER, request: inProject },
   'POST /v1/projects/{project_id}/data': {
     expect: EDITOR,
     request: (ctx) => ({ body: { name: 'matrixdata', taxonomy_id: ctx.absentId } }),

@@ -28,6 +28,7 @@ import { canCancel } from './data-job-status';
 import { insertQueuedJob } from './insert-queued-job';
 import { cancelDataJobIn } from './data-job.store';
 import type { SdgQueueConfig } from './sdg-events';
+import { listDataSamples, type SamplesPage } from './data-samples';
 
 export interface NewDataJob {
   projectId: string;
@@ -111,6 +112,12 @@ export class DataJobsService {
   list(projectId: string, page: PageRequest): Promise<Page<DataJobEntity>> {
     requireContainerId(projectId);
     return keysetPage(this.repo.createQueryBuilder('j').where('j.project_id = :projectId', { projectId }), NEWEST_FIRST('j'), page);
+  }
+
+  /** The samples the job generated so far (a running job's finished batches too), one page at a time. */
+  async samples(projectId: string, id: string, q: { leaf: string; start: string; limit: number }): Promise<SamplesPage> {
+    const row = await this.get(projectId, id);
+    return listDataSamples(this.db, row.id, q);
   }
 
   /** queued | running → canceled; the worker sees the notice (or its next heartbeat) and stops calling the models. */

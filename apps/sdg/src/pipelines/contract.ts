@@ -1,5 +1,6 @@
 // The boundary between the SDG job runner (worker, checkpoints, progress) and the generation pipelines.
 import type { DataTokensJson } from '@platform/api-types';
+import type { SdgLeafProgress } from '@platform/events';
 import type { taxonomyV1 } from '@platform/contracts';
 
 export interface SdgProgress {
@@ -7,6 +8,8 @@ export interface SdgProgress {
   done: number;
   total: number;
   samples: number;
+  /** Per leaf, at most SDG_PROGRESS_MAX_LEAVES (see leaf-progress.ts). */
+  leaves?: SdgLeafProgress[];
 }
 
 export interface CheckpointStore {

@@ -174,6 +174,10 @@ describe('runSdg on the starter model', () => {
     expect(progress.at(-1)).toMatchObject({ stage: 'mixing' });
     const last = progress.filter((p) => p.stage !== 'mixing').at(-1)!;
     expect(last.done).toBe(last.total);
+    // Per leaf: every batch done, together the job's batches, and each leaf's samples as the result counts them.
+    expect(last.leaves?.map((l) => l.leaf).sort()).toEqual(Object.keys(result.samples).sort());
+    expect(last.leaves?.reduce((n, l) => n + l.batchesTotal, 0)).toBe(last.total);
+    for (const l of last.leaves ?? []) expect(l, l.leaf).toMatchObject({ batchesDone: l.batchesTotal, samples: result.samples[l.leaf] });
     // Each batch was saved exactly once.
     expect(new Set(checkpoints.saves.map((s) => `${s.leaf}#${s.batch}`)).size).toBe(checkpoints.saves.length);
   }, 600_000);

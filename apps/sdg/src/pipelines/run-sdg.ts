@@ -6,6 +6,7 @@ import { InferenceTeacher, type Teacher } from '../teacher/teacher-client';
 import type { RunSdg, SdgRunContext, SdgRunResult } from './contract';
 import type { Row } from './engine/row';
 import { planBatches } from './execution/batch-plan';
+import { LeafProgress } from './execution/leaf-progress';
 import { runBatches, type BatchJob } from './execution/run-batches';
 import { chunkDocument, chunkTokenBudget } from './inputs/chunking';
 import { leafNodeType, type LeafNodeType } from './inputs/leaf-naming';
@@ -82,7 +83,10 @@ export async function runSdgWith(ctx: SdgRunContext, teacher: Teacher, settings:
     let done = 0;
     let samples = 0;
     let stage = 'generating';
-    const report = () => ctx.progress({ stage, done, total, samples });
+    const perLeaf = new LeafProgress(
+      prepared.flatMap((p) => [p.main, ...(p.mcq ? [p.mcq] : [])].map((j) => ({ leaf: p.leaf.path, batches: j.batches.length }))),
+    );
+    const report = () => ctx.progress({ stage, done, total, samples, leaves: perLeaf.snapshot() });
     report();
     const seed = ctx.options.seed ?? DEFAULT_SEED;
     const blockCtx = {
@@ -92,11 +96,12 @@ export async function runSdgWith(ctx: SdgRunContext, teacher: Teacher, settings:
       numInstructions: ctx.options.numInstructions || settings.numInstructions,
       seed,
     };
-    const run = (job: BatchJob, countsSamples: boolean) =>
+    const run = (leaf: string, job: BatchJob, countsSamples: boolean) =>
       runBatches(job, ctx.checkpoints, blockCtx, {
         finished: (rows) => {
           done++;
           if (countsSamples) samples += rows;
+          perLeaf.finished(leaf, countsSamples ? rows : 0);
           report();
         },
         stage: (s) => {
@@ -110,7 +115,10 @@ export async function runSdgWith(ctx: SdgRunContext, teacher: Teacher, settings:
     try {
       outcomes = await Promise.all(
         prepared.map(async (p) => {
-          const [rows, mcqRows] = await Promise.all([run(p.main, true), p.mcq ? run(p.mcq, false) : Promise.resolve([])]);
+          const [rows, mcqRows] = await Promise.all([
+            run(p.leaf.path, p.main, true),
+            p.mcq ? run(p.leaf.path, p.mcq, false) : Promise.resolve([]),
+          ]);
           return { leaf: p.leaf, type: p.type, rows, chunks: p.chunks, mcqRows };
         }),
       );

@@ -17,7 +17,8 @@ import { api } from '../../api/client';
 import { useProjectId } from '../../api/session';
 import { useEvents } from '../../api/use-events';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { DATA_EVENTS, leafRows, percentDone, progressOf } from './data-progress';
+import { DATA_EVENTS, leafRows, mergeLeafProgress, percentDone, progressOf, type LiveLeaves } from './data-progress';
+import { DataSamples } from './DataSamples';
 import { isActive } from './job-status';
 import { JobStatusTag } from './JobStatusTag';
 import { LiveIndicator } from './LiveIndicator';
@@ -42,11 +43,14 @@ export default function DataJobDetail() {
     [projectId, taxonomyId],
   );
   const [live, setLive] = useState<DataProgressJson>();
+  const [liveLeaves, setLiveLeaves] = useState<LiveLeaves>({});
   const [actionError, setActionError] = useState<unknown>();
   const events = useEvents({ projectId, types: DATA_EVENTS, resourceId: dataId }, (e) => {
     const p = progressOf(e);
-    if (p) setLive(p);
-    else job.reload();
+    if (p) {
+      setLive(p);
+      setLiveLeaves((known) => mergeLeafProgress(known, p));
+    } else job.reload();
   });
 
   // Whatever ended between the first read and the stream opening is read again once it is open.
@@ -61,6 +65,7 @@ export default function DataJobDetail() {
   const running = isActive(j.status);
   const progress = running ? (live ?? j.progress) : undefined;
   const pct = percentDone(progress);
+  const rows = leafRows(j, leaves.data?.leaves, running ? liveLeaves : {});
 
   const cancel = async () => {
     setActionError(undefined);
@@ -138,17 +143,23 @@ export default function DataJobDetail() {
             <TableRow>
               <TableHeader>Leaf</TableHeader>
               <TableHeader>Kind</TableHeader>
+              {running && <TableHeader>Batches</TableHeader>}
               <TableHeader>Samples</TableHeader>
               <TableHeader>Tokens</TableHeader>
             </TableRow>
           </TableHead>
           <TableBody>
-            {leafRows(j, leaves.data?.leaves).map((r) => (
+            {rows.map((r) => (
               <TableRow key={r.leaf} data-testid="data-leaf-row">
                 <TableCell>
                   <code>{r.leaf}</code>
                 </TableCell>
                 <TableCell>{r.kind?.replace('_', ' ') ?? '–'}</TableCell>
+                {running && (
+                  <TableCell data-testid="data-leaf-batches">
+                    {r.batchesTotal !== undefined ? `${r.batchesDone ?? 0} of ${r.batchesTotal}` : '–'}
+                  </TableCell>
+                )}
                 <TableCell>{r.samples ?? (running ? 'generating…' : '–')}</TableCell>
                 <TableCell>{r.tokens ?? '–'}</TableCell>
               </TableRow>
@@ -163,6 +174,7 @@ export default function DataJobDetail() {
           </p>
         )}
       </section>
+      {(running || j.status === 'completed') && <DataSamples path={path} leaves={rows.map((r) => r.leaf)} />}
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { INSTRUCTLAB_NAME } from '@platform/common';
-import { leafRows, percentDone, progressOf } from './data-progress';
+import { leafRows, mergeLeafProgress, percentDone, progressOf } from './data-progress';
 import { intProblem, nameProblem } from './job-status';
 
 describe('job form checks', () => {
@@ -55,5 +55,29 @@ describe('data job progress', () => {
     expect(leafRows({}, [{ path: 'c/qna.yaml', kind: 'freeform_skill' }])).toEqual([
       { leaf: 'c/qna.yaml', kind: 'freeform_skill', samples: undefined, tokens: undefined },
     ]);
+  });
+
+  it('follows each leaf live: an event naming some leaves keeps the others at their last report', () => {
+    const event = (leaves: unknown) =>
+      progressOf({
+        id: '2',
+        type: 'sdg.job.progress',
+        version: 1,
+        occurred_at: '',
+        resource_type: 'data',
+        resource_id: 'd',
+        data: { stage: 'generating', done: 1, total: 4, samples: 2, leaves },
+      });
+    const a = { leaf: 'a/qna.yaml', batches_done: 1, batches_total: 2, samples: 2 };
+    const b = { leaf: 'b/qna.yaml', batches_done: 0, batches_total: 2, samples: 0 };
+    // Malformed entries are dropped, not shown.
+    expect(event([a, b, { leaf: 3 }, null])?.leaves).toEqual([a, b]);
+    let live = mergeLeafProgress({}, event([a, b]));
+    live = mergeLeafProgress(live, event([{ ...b, batches_done: 2, samples: 3 }]));
+    expect(leafRows({}, [{ path: 'a/qna.yaml', kind: 'knowledge' }], live)).toEqual([
+      { leaf: 'a/qna.yaml', kind: 'knowledge', samples: 2, tokens: undefined, batchesDone: 1, batchesTotal: 2 },
+      { leaf: 'b/qna.yaml', kind: undefined, samples: 3, tokens: undefined, batchesDone: 2, batchesTotal: 2 },
+    ]);
+    expect(mergeLeafProgress(live, event(undefined))).toBe(live);
   });
 });
