@@ -216,7 +216,7 @@ describe('the jobs pages', () => {
     const points = await lossPoints(page);
     console.log(`console jobs e2e: the model job page showed ${JSON.stringify(statuses)} live, ${points} training-loss points drawn`);
     expect(statuses).toEqual(expect.arrayContaining(['running · knowledge', 'running · skills', 'completed']));
-    // The loss as the page read it while the job trained (no event carries it; nothing draws it afterwards).
+    // The loss as the page read it while the job trained (no event carries it: the page polls the job).
     expect(points).toBeGreaterThan(0);
     await expect.poll(() => page.getByTestId('checkpoint-row').count(), { timeout: 30_000 }).toBe(6);
     const timeline = (await page.getByTestId('model-timeline').textContent()) ?? '';
@@ -229,6 +229,21 @@ describe('the jobs pages', () => {
     expect(await charts.textContent()).toContain('MMLU accuracy per subject');
     await checkAccessibility(page, 'jobs-model-completed');
     await screenshot(page, 'jobs-model-completed');
+    // Opened again after the end, the page draws the whole curve from the job's run log (every step, not only the polled
+    // ones) and lists its files, the published model among them.
+    await page.reload();
+    await page.getByRole('heading', { name: `Model job model-${run}` }).waitFor({ timeout: 60_000 });
+    await expect.poll(() => lossPoints(page), { timeout: 30_000 }).toBeGreaterThanOrEqual(points);
+    await expect
+      .poll(
+        () =>
+          page
+            .getByTestId('artifact-row')
+            .filter({ hasText: /^model\// })
+            .count(),
+        { timeout: 30_000 },
+      )
+      .toBeGreaterThan(0);
 
     // Back on the list, both jobs show completed.
     await page.goto(`${platform.url}/ui/jobs`);

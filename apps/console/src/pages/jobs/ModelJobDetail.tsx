@@ -13,15 +13,16 @@ import {
   TableHeader,
   TableRow,
 } from '@carbon/react';
-import type { ModelJson, PublicEvent } from '@platform/api-types';
+import type { ModelJson, ModelLossJson, PublicEvent } from '@platform/api-types';
 import { api } from '../../api/client';
 import { useProjectId } from '../../api/session';
 import { useEvents } from '../../api/use-events';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { addLossPoint, type LossPoint } from './chart-data';
+import { addLossPoint, mergeLossHistory, type LossPoint } from './chart-data';
 import { isActive } from './job-status';
 import { JobStatusTag } from './JobStatusTag';
 import { LiveIndicator } from './LiveIndicator';
+import { ModelArtifacts } from './ModelArtifacts';
 import { checkpointsOf, timelineOf } from './model-timeline';
 import { dataJobPath } from './paths';
 import { useRequest } from '../../api/use-request';
@@ -69,6 +70,14 @@ export default function ModelJobDetail() {
 
   const progress = job.data?.progress;
   useEffect(() => setLoss((points) => addLossPoint(points, progress)), [progress]);
+  // What the job has saved so far (its run log is uploaded at every checkpoint and at the end): the logged loss and
+  // the files are read again when it changes, so a finished job shows its whole curve and every file when opened.
+  const saved = `${job.data?.status ?? ''}/${events.length}`;
+  const history = useRequest((signal) => api<ModelLossJson>(`${path}/loss`, { signal }), [path, saved]);
+  useEffect(() => {
+    const logged = history.data?.points;
+    if (logged) setLoss((points) => mergeLossHistory(points, logged));
+  }, [history.data]);
 
   const j = job.data;
   if (job.error && !j) return <ErrorNotice error={job.error} title="The model job could not be read" />;
@@ -143,16 +152,15 @@ export default function ModelJobDetail() {
 
       <section aria-labelledby="model-loss-title">
         <h2 id="model-loss-title">Training loss</h2>
+        {history.error !== undefined && history.error !== null && (
+          <ErrorNotice error={history.error} title="The logged loss could not be read" />
+        )}
         {loss.length > 0 ? (
           <Suspense fallback={<InlineLoading description="Loading the chart…" />}>
             <LossChart points={loss} />
           </Suspense>
         ) : (
-          <p>
-            {j.status === 'running'
-              ? 'Waiting for the first training step…'
-              : 'The loss is drawn while the job trains with this page open.'}
-          </p>
+          <p>{active ? 'Waiting for the first training step…' : history.loading ? 'Reading the loss…' : 'No training step was logged.'}</p>
         )}
       </section>
 
@@ -188,6 +196,8 @@ export default function ModelJobDetail() {
             The trained model: <code>trained_models/{j.id}/model/</code>; evaluation results: <code>trained_models/{j.id}/eval/</code>
           </p>
         )}
+        <h3 id="model-files-title">Files</h3>
+        <ModelArtifacts jobPath={path} version={saved} />
       </section>
 
       <section aria-labelledby="model-metrics-title">

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelMetricsJson } from '@platform/api-types';
-import { addLossPoint, branchDeltas, lossData, mmluSubjects, mtBenchTurns } from './chart-data';
+import { addLossPoint, branchDeltas, lossData, mergeLossHistory, mmluSubjects, mtBenchTurns } from './chart-data';
+import { fileNameOf, formatBytes } from './download';
 
 const tokens = { training_estimated: 0, training_total: 0, training_phases: { phase_1_knowledge: 0, phase_2_skills: 0 } };
 
@@ -41,6 +42,32 @@ describe('chart data', () => {
     expect(lossData(points)).toEqual([
       { group: 'phase 1', key: 7, value: 0.9 },
       { group: 'phase 2', key: 3, value: 0.5 },
+    ]);
+  });
+});
+
+describe('mergeLossHistory', () => {
+  const pt = (phase: number, step: number, loss: number) => ({ phase, epoch: 1, step, loss });
+  it('draws a finished job from its log alone, in phase and step order', () => {
+    expect(mergeLossHistory([], [pt(2, 1, 0.4), pt(1, 2, 0.8), pt(1, 1, 0.9)])).toEqual([pt(1, 1, 0.9), pt(1, 2, 0.8), pt(2, 1, 0.4)]);
+  });
+  it('lets a logged step replace the polled one and keeps steps only seen live', () => {
+    const live = [pt(1, 2, 0.85), pt(1, 5, 0.5)];
+    expect(mergeLossHistory(live, [pt(1, 1, 0.9), pt(1, 2, 0.8)])).toEqual([pt(1, 1, 0.9), pt(1, 2, 0.8), pt(1, 5, 0.5)]);
+    expect(mergeLossHistory(live, [])).toBe(live);
+  });
+});
+
+describe('artifact files', () => {
+  it('saves under the last path segment and shows sizes in binary units', () => {
+    expect(fileNameOf('artifacts/phase1/epoch-1/model.safetensors')).toBe('model.safetensors');
+    expect(fileNameOf('run.log')).toBe('run.log');
+    expect([formatBytes(0), formatBytes(1023), formatBytes(1536), formatBytes(5 * 1024 * 1024), formatBytes(300 * 1024 ** 3)]).toEqual([
+      '0 B',
+      '1023 B',
+      '1.5 KiB',
+      '5.0 MiB',
+      '300 GiB',
     ]);
   });
 });

@@ -50,5 +50,16 @@ export function addLossPoint(points: readonly LossPoint[], p: ModelProgressJson 
   return next.sort((a, b) => a.phase - b.phase || a.step - b.step);
 }
 
+/**
+ * The loss series of the job's run logs (`GET …/models/{id}/loss`) merged into what the page has drawn: a logged step
+ * replaces the polled one (the log holds every step; polling skips some), steps only seen live stay.
+ */
+export function mergeLossHistory(points: readonly LossPoint[], history: readonly LossPoint[]): readonly LossPoint[] {
+  if (history.length === 0) return points;
+  const byStep = new Map(points.map((p) => [`${p.phase}/${p.step}`, p]));
+  for (const p of history) byStep.set(`${p.phase}/${p.step}`, { phase: p.phase, epoch: p.epoch, step: p.step, loss: p.loss });
+  return [...byStep.values()].sort((a, b) => a.phase - b.phase || a.step - b.step);
+}
+
 export const lossData = (points: readonly LossPoint[]): Datum[] =>
   points.map((p) => ({ group: `phase ${p.phase}`, key: p.step, value: p.loss }));
