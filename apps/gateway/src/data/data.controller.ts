@@ -68,7 +68,8 @@ export class DataController
   ) {
     await this.authorizeItem(projectId, id, p, 'viewer');
     const page = pageRequest({ limit, start }, SAMPLES_PAGE);
-    if (leaf !== undefined && (typeof leaf !== 'string' || leaf === '' || leaf.length > 1024)) {
+    // Empty would mean every leaf to the SDG service; the path's own rules are checked there.
+    if (leaf !== undefined && (typeof leaf !== 'string' || leaf === '')) {
       throw PlatformError.invalid('leaf must be a leaf path of the job (…/qna.yaml), as data_metrics.samples names it.', 'leaf');
     }
     const res = await unary(this.sdg.listDataSamples({ projectId, id, leaf: leaf ?? '', ...page }));

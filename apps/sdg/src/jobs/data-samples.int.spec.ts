@@ -93,5 +93,9 @@ describe('listDataSamples (checkpointed batches in PostgreSQL)', () => {
     await expect(listDataSamples(ds, jobId, { leaf: `${KNOWLEDGE}#mmlu`, start: '', limit: 5 })).rejects.toMatchObject({
       target: { name: 'leaf' },
     });
+    // PostgreSQL text holds no NUL: refused before it reaches SQL, in the leaf or in a forged token.
+    await expect(listDataSamples(ds, jobId, { leaf: 'a\u0000b', start: '', limit: 5 })).rejects.toMatchObject({ target: { name: 'leaf' } });
+    const nul = Buffer.from(JSON.stringify(['a\u0000', '0', '0'])).toString('base64url');
+    await expect(listDataSamples(ds, jobId, { leaf: '', start: nul, limit: 5 })).rejects.toMatchObject({ target: { name: 'start' } });
   });
 });

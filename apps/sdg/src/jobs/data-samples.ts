@@ -25,6 +25,8 @@ export interface SamplesPage {
 }
 
 const isCount = (k: string) => /^\d{1,9}$/.test(k);
+// PostgreSQL text holds no NUL; no leaf path holds a control character.
+const isLeafPath = (k: string) => k.length <= MAX_LEAF_CHARS && !/[\u0000-\u001f]/.test(k);
 
 /**
  * The samples a job generated, read from its checkpointed batches (saved as each batch finishes, kept until the job is
@@ -37,10 +39,10 @@ export async function listDataSamples(
   q: { leaf: string; start: string; limit: number },
 ): Promise<SamplesPage> {
   const { limit, start } = pageRequest(q, SAMPLES_PAGE);
-  if (q.leaf.length > MAX_LEAF_CHARS || q.leaf.endsWith(MMLU_SUFFIX)) {
+  if (!isLeafPath(q.leaf) || q.leaf.endsWith(MMLU_SUFFIX)) {
     throw PlatformError.invalid('leaf must be a leaf path of the job, as data_metrics.samples names it.', 'leaf');
   }
-  const after = start ? decodePageToken(start, [(k) => k.length <= MAX_LEAF_CHARS, isCount, isCount]) : null;
+  const after = start ? decodePageToken(start, [isLeafPath, isCount, isCount]) : null;
   const rows: { leaf_path: string; batch_index: number; row_index: string; q: string; r: string; c: string; cut: boolean }[] =
     await db.query(
       `SELECT c.leaf_path, c.batch_index, e.ord - 1 AS row_index,
