@@ -257,10 +257,10 @@ export const AUTHORIZATION_TABLE: Record<string, MatrixRow> = {
   'GET /v1/projects/{project_id}/models/{id}': { expect: VIEWER },
   // The job is absent: authorization is checked first, then the 404.
   'GET /v1/projects/{project_id}/models/{id}/artifacts': { expect: VIEWER },
+  'GET /v1/projects/{project_id}/models/{id}/loss': { expect: VIEWER },
   'GET /v1/projects/{project_id}/models/{id}/artifacts/{path}': { expect: VIEWER },
   'DELETE /v1/projects/{project_id}/models/{id}': { expect: EDITOR },
   'POST /v1/models': { expect: EDITOR, request: (ctx) => ({ ...inProject(ctx), body: { name: 'matrixmodel', data_id: ctx.absentId } }) },
-  'GET /v1/projects/{project_id}/models/{id}/loss': { expect: VIEWER },
   'GET /v1/models': { expect: VIEWER, request: inProject },
   'GET /v1/models/{id}': { expect: VIEWER, request: inProject },
   'DELETE /v1/models/{id}': { expect: EDITOR, request: inProject },
