@@ -174,7 +174,9 @@ export default function DataJobDetail() {
           </p>
         )}
       </section>
-      {(running || j.status === 'completed') && <DataSamples path={path} leaves={rows.map((r) => r.leaf)} />}
+      {(running || j.status === 'completed') && (
+        <DataSamples path={path} leaves={rows.map((r) => r.leaf)} generated={progress?.samples ?? -1} />
+      )}
     </div>
   );
 }

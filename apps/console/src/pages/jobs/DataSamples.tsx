@@ -9,9 +9,10 @@ const PAGE = 10;
 
 /**
  * A browser over the samples a data job generated (GET …/data/{id}/samples): one leaf at a time, a page at a time,
- * the starts of the pages seen kept so "Previous" goes back without the API paging backwards.
+ * the starts of the pages seen kept so "Previous" goes back without the API paging backwards. `generated` (the job's
+ * sample count, live while it runs) reads the page again when it changes, so a running job's new samples show up.
  */
-export function DataSamples({ path, leaves }: { path: string; leaves: readonly string[] }) {
+export function DataSamples({ path, leaves, generated }: { path: string; leaves: readonly string[]; generated: number }) {
   const [leaf, setLeaf] = useState('');
   const [starts, setStarts] = useState<string[]>(['']);
   const start = starts[starts.length - 1];
@@ -19,7 +20,7 @@ export function DataSamples({ path, leaves }: { path: string; leaves: readonly s
   const page = useRequest(
     (signal) =>
       api<DataSamplesJson>(`${path}/samples`, { signal, query: { leaf: chosen || undefined, limit: PAGE, start: start || undefined } }),
-    [path, chosen, start],
+    [path, chosen, start, generated],
   );
   const first = (starts.length - 1) * PAGE;
   const samples = page.data?.samples ?? [];
