@@ -30,11 +30,12 @@ interface TakeRow {
 export class PostgresTokenBuckets {
   constructor(private readonly pool: Pool) {}
 
-  async take(key: string, limits: BucketLimits): Promise<BucketDecision> {
+  /** Takes `tokens` at once (a lease, token-leases.ts), all or none. */
+  async take(key: string, limits: BucketLimits, tokens = 1): Promise<BucketDecision> {
     const { rows } = await this.pool.query<TakeRow>({
       name: 'rate-limit-take',
       text: TAKE,
-      values: [key, limits.intervalMs, limits.burst * limits.intervalMs],
+      values: [key, tokens * limits.intervalMs, limits.burst * limits.intervalMs],
     });
     const { now, granted, previous } = rows[0];
     if (granted !== null) return decisionAfter(Number(granted), Number(now), limits, true);
