@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { LlamaConfig } from '../contract';
+import { BatchedPass } from './batched-pass';
+import { BatchWorkspace, type BatchCapacity } from './batch-workspace';
 import { dpoForwardBackward, type DpoItem } from './dpo';
 import { forwardBackward, type ForwardBackwardOptions, type TrainSequence } from './forward-backward';
 import type { GradWorkerInit, GradWorkerJob, GradWorkerReply } from './grad-worker';
@@ -18,19 +20,31 @@ function sab(a: Float32Array, what: string): SharedArrayBuffer {
  * Data parallelism over threads: each micro-batch is split by token count between the calling thread and
  * `threads - 1` workers. Workers read the shared weights and write private gradient sinks, which `reduce()`
  * adds into the main sinks in a fixed order, so a run is deterministic for a given thread count.
+ *
+ * Given a `capacity`, sequences run batched (`batched-pass.ts`): each thread packs its share of a micro-batch into
+ * its own workspace, whose gradient accumulators `reduce()` adds into the main sinks (main thread first, then the
+ * workers in order). Preference pairs (DPO) always take the per-sequence path.
  */
 export class GradPool {
   private readonly workers: Worker[] = [];
   private readonly sinks: { grads: ParamMap; softPromptGrad?: Float32Array }[] = [];
   private readonly pending = new Map<number, { resolve: (r: GradWorkerReply) => void; reject: (e: Error) => void }>();
   private nextId = 0;
+  /** Batched path: one pass per thread (index 0 runs here; the others only flush the workers' workspaces). */
+  private readonly passes: BatchedPass[] = [];
+  /** Bumped by reduce(): the weights change after every optimizer step, and the workspaces copy them again. */
+  private weightsVersion = 0;
 
   constructor(
     readonly threads: number,
     private readonly config: LlamaConfig,
     private readonly params: ParamMap,
     private readonly options: ForwardBackwardOptions,
+    capacity?: BatchCapacity,
   ) {
+    const softPromptRows = options.softPrompt ? options.softPrompt.length / config.hidden_size : 0;
+    const workspaces = capacity ? Array.from({ length: threads }, () => BatchWorkspace.create(config, capacity, softPromptRows)) : [];
+    for (const ws of workspaces) this.passes.push(new BatchedPass(config, ws));
     for (let t = 1; t < threads; t++) {
       const grads: ParamMap = new Map();
       for (const [n, g] of options.grads ?? []) grads.set(n, { shape: g.shape, data: sharedFloat32(g.data.length) });
@@ -42,6 +56,7 @@ export class GradPool {
         grads: [...grads].map(([n, g]) => [n, g.shape, sab(g.data, n)]),
         softPrompt: options.softPrompt ? sab(options.softPrompt, 'soft prompt') : undefined,
         softPromptGrad: softPromptGrad ? sab(softPromptGrad, 'soft prompt grad') : undefined,
+        workspace: capacity ? { handle: workspaces[t].handle, capacity, softPromptRows } : undefined,
       };
       const worker = spawnWorker(init);
       worker.on('message', (r: GradWorkerReply) => {
@@ -60,6 +75,7 @@ export class GradPool {
 
   /** Forward/backward of one micro-batch; returns its summed loss. Gradients land in the sinks. */
   async run(batch: readonly TrainSequence[], gradScale: number): Promise<number> {
+    if (this.passes.length > 0) return this.runBatched(batch, gradScale);
     if (this.workers.length === 0) {
       // Single-threaded: keep the batch order, so gradient accumulation sums exactly as one big batch would.
       let sum = 0;
@@ -80,6 +96,35 @@ export class GradPool {
     });
     let lossSum = 0;
     for (const s of parts[0]) lossSum += forwardBackward(this.config, this.params, s, { ...this.options, gradScale }).lossSum;
+    for (const r of await Promise.all(replies)) lossSum += r;
+    return lossSum;
+  }
+
+  private async runBatched(batch: readonly TrainSequence[], gradScale: number): Promise<number> {
+    const pass = this.passes[0];
+    const version = this.weightsVersion;
+    const local = (seqs: readonly TrainSequence[]): number => {
+      if (seqs.length === 0) return 0;
+      pass.loadWeights(this.params, version);
+      return pass.run(this.params, seqs, gradScale, this.options);
+    };
+    if (this.workers.length === 0) {
+      const sum = local(batch);
+      await new Promise((r) => setImmediate(r)); // let an abort signal or metrics consumer run
+      return sum;
+    }
+    const parts = this.split(batch, (s) => s.ids.length);
+    const replies = this.workers.map((w, k) => {
+      const seqs = parts[k + 1];
+      if (seqs.length === 0) return Promise.resolve(0);
+      const id = this.nextId++;
+      const job: GradWorkerJob = { id, seqs: seqs.map((s) => ({ ids: s.ids, lossMask: s.lossMask })), gradScale, batched: version };
+      return new Promise<number>((resolve, reject) => {
+        this.pending.set(id, { resolve: (r) => resolve(r.lossSum), reject });
+        w.postMessage(job);
+      });
+    });
+    let lossSum = local(parts[0]);
     for (const r of await Promise.all(replies)) lossSum += r;
     return lossSum;
   }
@@ -146,6 +191,8 @@ export class GradPool {
 
   /** Adds every worker's gradients into the main sinks and clears them; call once per optimizer step. */
   reduce(): void {
+    for (const pass of this.passes) pass.flush(this.options);
+    this.weightsVersion++;
     for (const sink of this.sinks) {
       for (const [n, g] of sink.grads) {
         const dst = this.options.grads?.get(n)?.data;

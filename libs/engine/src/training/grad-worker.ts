@@ -1,5 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { LlamaConfig } from '../contract';
+import { BatchedPass } from './batched-pass';
+import { BatchWorkspace, workspaceLayout, type BatchCapacity, type WorkspaceHandle } from './batch-workspace';
 import { dpoForwardBackward, type ReferenceLogProbs } from './dpo';
 import { forwardBackward, type ForwardBackwardOptions } from './forward-backward';
 import type { ParamMap } from './tensor';
@@ -11,12 +13,16 @@ export interface GradWorkerInit {
   grads: [string, number[], SharedArrayBuffer][];
   softPrompt?: SharedArrayBuffer;
   softPromptGrad?: SharedArrayBuffer;
+  /** Batched path: this thread's workspace, created (and flushed) by the main thread. */
+  workspace?: { handle: WorkspaceHandle; capacity: BatchCapacity; softPromptRows: number };
 }
 
 export interface GradWorkerJob {
   id: number;
   seqs: { ids: number[]; lossMask: Uint8Array }[];
   gradScale: number;
+  /** Run `seqs` batched in the workspace, with the weights of this version (copied in when it changed). */
+  batched?: number;
   /** DPO: preference pairs with their reference log-probabilities, run instead of `seqs`. */
   pairs?: { chosen: WireSequence; rejected: WireSequence; ref: ReferenceLogProbs }[];
   beta?: number;
@@ -44,8 +50,19 @@ function serve(): void {
     softPrompt: init.softPrompt ? new Float32Array(init.softPrompt) : undefined,
     softPromptGrad: init.softPromptGrad ? new Float32Array(init.softPromptGrad) : undefined,
   };
+  const ws = init.workspace;
+  const pass =
+    ws && new BatchedPass(init.config, new BatchWorkspace(workspaceLayout(init.config, ws.capacity, ws.softPromptRows), ws.handle));
   port.on('message', (job: GradWorkerJob) => {
     try {
+      if (job.batched !== undefined) {
+        if (!pass) throw new Error('batched job without a workspace');
+        pass.loadWeights(params, job.batched);
+        const seqs = job.seqs.map((s) => ({ ids: s.ids, lossMask: s.lossMask }));
+        const lossSum = pass.run(params, seqs, job.gradScale, options);
+        port.postMessage({ id: job.id, lossSum } satisfies GradWorkerReply);
+        return;
+      }
       if (job.pairs) {
         let lossSum = 0;
         let marginSum = 0;

@@ -4,6 +4,7 @@ import { loadTrainingModel, saveCheckpoint, readTrainerState, writeTrainerState,
 import { buildDataset, epochBatches, readTrainingJsonl, type TrainingRecord } from './data';
 import { forwardBackward } from './forward-backward';
 import { type DpoItem, pairLogProbs } from './dpo';
+import { batchCapacity } from './batch-workspace';
 import { GradPool } from './grad-pool';
 import { checkParams, type ProjName } from './llama-params';
 import { createModeSetup, type ModeOptions, type TrainingMode } from './modes';
@@ -86,6 +87,11 @@ export interface TrainOptions {
    * given thread count but differ in the last bits between counts (gradient summation order).
    */
   threads?: number;
+  /**
+   * Run each thread's share of a micro-batch packed through the SIMD kernels (default true); false keeps the
+   * per-sequence reference path. DPO always runs per sequence.
+   */
+  batched?: boolean;
   signal?: AbortSignal;
   onMetrics?: (m: StepMetrics) => void;
 }
@@ -192,7 +198,16 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   };
 
   const pass = setup.passOptions();
-  const pool = new GradPool(Math.max(1, Math.floor(opts.threads ?? 1)), config, pass.params, pass.options);
+  const prefixRows = pass.options.softPrompt ? pass.options.softPrompt.length / config.hidden_size : 0;
+  const capacity =
+    objective === 'sft' && opts.batched !== false
+      ? batchCapacity(
+          ds.sequences.map((q) => prefixRows + q.ids.length),
+          batchSize,
+          config.num_attention_heads,
+        )
+      : undefined;
+  const pool = new GradPool(Math.max(1, Math.floor(opts.threads ?? 1)), config, pass.params, pass.options, capacity);
   try {
     await runEpochs();
   } finally {

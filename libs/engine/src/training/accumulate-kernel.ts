@@ -1,0 +1,175 @@
+/**
+ * The backward's matmuls as one WebAssembly SIMD kernel: C[m, j] += Σ_k A[m·am + k·ak] · B[k·bk + j].
+ * With A = dY it gives both gradients without transposing anything: the input gradient dX = dY·W (k runs over
+ * the output features, am = out, ak = 1) and the weight gradient dW += dYᵀ·X (k runs over the tokens, am = 1,
+ * ak = out). The forward uses the inference engine's kernel (`../wasm-kernel.ts`) on the same memory.
+ *
+ * Each output element is one f32 running sum started from C's value and taken over k in order, whatever the
+ * block it falls in. So gradients summed over two calls of two sequences each are bit-identical to one call over
+ * the four: gradient accumulation equals one large batch exactly, as it did with the per-sequence trainer.
+ */
+import type { WasmMemory, WasmModule } from '../wasm-kernel';
+import { wasmApi } from '../wasm-kernel';
+
+const I32 = 0x7f;
+const V128 = 0x7b;
+
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+}
+
+const get = (i: number): number[] => [0x20, ...uleb(i)];
+const set = (i: number): number[] => [0x21, ...uleb(i)];
+const i32add = [0x6a];
+const i32sub = [0x6b];
+const i32one = [0x41, 0x01];
+const f32load = [0x2a, 0x02, 0x00];
+const vload = (offset: number): number[] => [0xfd, 0x00, 0x04, ...uleb(offset)];
+const vstore = (offset: number): number[] => [0xfd, 0x0b, 0x04, ...uleb(offset)];
+const splat = [0xfd, 0x13];
+const fadd = [0xfd, ...uleb(0xe4)];
+const fmul = [0xfd, ...uleb(0xe6)];
+
+/** Params: pa, pb, pc (byte addresses), am, ak, bk, cs (byte strides), k (count ≥ 1). R rows of C × C·4 columns. */
+function accumulateBlock(rows: number, chunks: number): number[] {
+  const [pa, pb, pc, am, ak, bk, cs, k] = [0, 1, 2, 3, 4, 5, 6, 7];
+  let next = 8;
+  const a = Array.from({ length: rows }, (_, r) => (r === 0 ? pa : next++));
+  const cp = next++;
+  const nI32 = next - 8;
+  const acc = Array.from({ length: rows }, () => Array.from({ length: chunks }, () => next++));
+  const b = Array.from({ length: chunks }, () => next++);
+  const s = next++;
+  const nV128 = next - 8 - nI32;
+  const body: number[] = [];
+  for (let r = 1; r < rows; r++) body.push(...get(a[r - 1]), ...get(am), ...i32add, ...set(a[r]));
+  body.push(...get(pc), ...set(cp));
+  for (let r = 0; r < rows; r++) {
+    if (r > 0) body.push(...get(cp), ...get(cs), ...i32add, ...set(cp));
+    for (let c = 0; c < chunks; c++) body.push(...get(cp), ...vload(16 * c), ...set(acc[r][c]));
+  }
+  body.push(0x03, 0x40); // loop
+  for (let c = 0; c < chunks; c++) body.push(...get(pb), ...vload(16 * c), ...set(b[c]));
+  for (let r = 0; r < rows; r++) {
+    body.push(...get(a[r]), ...f32load, ...splat, ...set(s));
+    for (let c = 0; c < chunks; c++) body.push(...get(acc[r][c]), ...get(s), ...get(b[c]), ...fmul, ...fadd, ...set(acc[r][c]));
+  }
+  for (let r = 0; r < rows; r++) body.push(...get(a[r]), ...get(ak), ...i32add, ...set(a[r]));
+  body.push(...get(pb), ...get(bk), ...i32add, ...set(pb));
+  body.push(...get(k), ...i32one, ...i32sub, ...set(k), ...get(k), 0x0d, 0x00, 0x0b); // br_if 0; end loop
+  body.push(...get(pc), ...set(cp));
+  for (let r = 0; r < rows; r++) {
+    if (r > 0) body.push(...get(cp), ...get(cs), ...i32add, ...set(cp));
+    for (let c = 0; c < chunks; c++) body.push(...get(cp), ...get(acc[r][c]), ...vstore(16 * c));
+  }
+  const locals = [...uleb(2), ...uleb(nI32), I32, ...uleb(nV128), V128];
+  const code = [...locals, ...body, 0x0b];
+  return [...uleb(code.length), ...code];
+}
+
+const BLOCKS = [
+  { name: 'acc42', rows: 4, chunks: 2 },
+  { name: 'acc41', rows: 4, chunks: 1 },
+  { name: 'acc12', rows: 1, chunks: 2 },
+  { name: 'acc11', rows: 1, chunks: 1 },
+] as const;
+
+function section(id: number, payload: number[]): number[] {
+  return [id, ...uleb(payload.length), ...payload];
+}
+
+function name(s: string): number[] {
+  const bytes = Array.from(Buffer.from(s, 'utf8'));
+  return [...uleb(bytes.length), ...bytes];
+}
+
+/** A module importing env.mem (shared, `pages` fixed like the engine's arena) and exporting the blocks. */
+export function buildAccumulateModuleBytes(pages: number): Uint8Array {
+  const type = section(1, [1, 0x60, 8, ...new Array<number>(8).fill(I32), 0]);
+  const imports = section(2, [1, ...name('env'), ...name('mem'), 0x02, 0x03, ...uleb(pages), ...uleb(pages)]);
+  const funcs = section(3, [BLOCKS.length, ...BLOCKS.map(() => 0)]);
+  const exports = section(7, [BLOCKS.length, ...BLOCKS.flatMap((b, i) => [...name(b.name), 0x00, i])]);
+  const code = section(10, [BLOCKS.length, ...BLOCKS.flatMap((b) => accumulateBlock(b.rows, b.chunks))]);
+  return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...type, ...imports, ...funcs, ...exports, ...code]);
+}
+
+type Block = (pa: number, pb: number, pc: number, am: number, ak: number, bk: number, cs: number, k: number) => void;
+export interface AccumulateBlocks {
+  acc42: Block;
+  acc41: Block;
+  acc12: Block;
+  acc11: Block;
+}
+
+export function compileAccumulateModule(pages: number): WasmModule | undefined {
+  if (!wasmApi) return undefined;
+  try {
+    return new wasmApi.Module(buildAccumulateModuleBytes(pages));
+  } catch {
+    return undefined; // no SIMD here: the JS path below
+  }
+}
+
+export function instantiateAccumulate(module: WasmModule, memory: WasmMemory): AccumulateBlocks {
+  if (!wasmApi) throw new Error('WebAssembly is not available');
+  return new wasmApi.Instance(module, { env: { mem: memory } }).exports as AccumulateBlocks;
+}
+
+/**
+ * C[m, j] += Σ_k A[aOff + m·am + k·ak] · B[bOff + k·bk + j] over m < M, j < J, k < K, all offsets and strides in
+ * floats within `heap` (the wasm memory's view). Columns past the last multiple of 4, and everything when `ex` is
+ * absent, run in JS with the same f32 rounding of every product and sum.
+ */
+export function accumulate(
+  ex: AccumulateBlocks | undefined,
+  heap: Float32Array,
+  aOff: number,
+  am: number,
+  ak: number,
+  bOff: number,
+  bk: number,
+  cOff: number,
+  cs: number,
+  M: number,
+  J: number,
+  K: number,
+): void {
+  if (K <= 0 || M <= 0 || J <= 0) return;
+  let jDone = 0;
+  if (ex) {
+    const [amB, akB, bkB, csB] = [am * 4, ak * 4, bk * 4, cs * 4];
+    const j8 = J & ~7;
+    const j4 = J & ~3;
+    let m = 0;
+    for (; m + 3 < M; m += 4) {
+      const pa = (aOff + m * am) * 4;
+      const pc = (cOff + m * cs) * 4;
+      for (let j = 0; j < j8; j += 8) ex.acc42(pa, (bOff + j) * 4, pc + j * 4, amB, akB, bkB, csB, K);
+      if (j4 > j8) ex.acc41(pa, (bOff + j8) * 4, pc + j8 * 4, amB, akB, bkB, csB, K);
+    }
+    for (; m < M; m++) {
+      const pa = (aOff + m * am) * 4;
+      const pc = (cOff + m * cs) * 4;
+      for (let j = 0; j < j8; j += 8) ex.acc12(pa, (bOff + j) * 4, pc + j * 4, amB, akB, bkB, csB, K);
+      if (j4 > j8) ex.acc11(pa, (bOff + j8) * 4, pc + j8 * 4, amB, akB, bkB, csB, K);
+    }
+    jDone = j4;
+  }
+  if (jDone === J) return;
+  for (let m = 0; m < M; m++) {
+    const a0 = aOff + m * am;
+    const c0 = cOff + m * cs;
+    for (let j = jDone; j < J; j++) {
+      let acc = heap[c0 + j];
+      for (let k = 0; k < K; k++) acc = Math.fround(acc + Math.fround(heap[a0 + k * ak] * heap[bOff + k * bk + j]));
+      heap[c0 + j] = acc;
+    }
+  }
+}

@@ -1,0 +1,378 @@
+/**
+ * Forward and backward of a whole micro-batch at once: the sequences are packed row after row (no padding), so
+ * every projection is one [rows × in]·Wᵀ through the engine's SIMD kernel and every gradient one accumulate
+ * (`accumulate-kernel.ts`); only attention runs per sequence. The math is the reference path's
+ * (`forward-backward.ts`); the float rounding differs in the last bits (f32 SIMD sums instead of double ones).
+ *
+ * Gradients accumulate in the workspace across the micro-batches of an optimizer step and are added into the
+ * caller's sinks by `flush`, so micro-batch boundaries never change the result.
+ */
+import type { LlamaConfig } from '../contract';
+import { matmulKernel } from '../kernels';
+import { ropeInvFreq } from '../rope';
+import { wasmMatmul } from '../wasm-kernel';
+import { accumulate } from './accumulate-kernel';
+import { packedAttentionBackward, packedAttentionForward, ropeRows, type PackedAttention } from './batched-attention';
+import type { BatchWorkspace, LayerSlots } from './batch-workspace';
+import type { TrainSequence } from './forward-backward';
+import { rmsNormBackward, ropeTable, type RopeTable } from './layers';
+import { EMBED, FINAL_NORM, LM_HEAD, normName, projName, type LlamaDims, type ProjName } from './llama-params';
+import type { ParamMap } from './tensor';
+
+/** What the pass reads and where its gradients go; tensors absent from `grads` are frozen (no gradient computed). */
+export interface BatchedPassOptions {
+  softPrompt?: Float32Array;
+  grads?: ParamMap;
+  softPromptGrad?: Float32Array;
+}
+
+const PROJS: readonly ProjName[] = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'];
+
+export class BatchedPass {
+  private readonly d: LlamaDims;
+  private readonly heap: Float32Array;
+  private readonly rope: RopeTable;
+  private readonly att: PackedAttention;
+  private readonly qkvDim: number;
+  /** Per scored row: its packed row and target id; per row: log-sum-exp. Sized once for the capacity. */
+  private readonly scoredRow: Int32Array;
+  private readonly target: Int32Array;
+  private readonly lse: Float64Array;
+  private readonly dp: Float64Array;
+  private readonly seqStart: Int32Array;
+  private readonly seqRows: Int32Array;
+  private readonly seqProbs: Int32Array;
+
+  constructor(
+    config: LlamaConfig,
+    private readonly ws: BatchWorkspace,
+  ) {
+    const d = ws.layout.dims;
+    this.d = d;
+    this.heap = ws.heap;
+    this.qkvDim = d.qDim + 2 * d.kvDim;
+    this.rope = ropeTable(Math.max(config.max_position_embeddings, ws.layout.capacity.rows), ropeInvFreq(config, d.headDim));
+    this.att = { heads: d.heads, kvHeads: d.kvHeads, headDim: d.headDim, stride: this.qkvDim };
+    const n = ws.layout.capacity.rows;
+    this.scoredRow = new Int32Array(n);
+    this.target = new Int32Array(n);
+    this.lse = new Float64Array(n);
+    this.dp = new Float64Array(n);
+    this.seqStart = new Int32Array(n);
+    this.seqRows = new Int32Array(n);
+    this.seqProbs = new Int32Array(n);
+  }
+
+  /** Copies the matmul weights into the workspace when `version` differs from the copy it holds. */
+  loadWeights(params: ParamMap, version: number): void {
+    if (this.ws.weightsVersion === version) return;
+    const { heap, d } = this;
+    const H = d.hidden;
+    const put = (name: string, at: number): number => {
+      const w = weight(params, name);
+      heap.set(w, at);
+      return at + w.length;
+    };
+    this.ws.layout.layers.forEach((s, l) => {
+      put(projName(l, 'v_proj'), put(projName(l, 'k_proj'), put(projName(l, 'q_proj'), s.wqkv)));
+      put(projName(l, 'o_proj'), s.wo);
+      put(projName(l, 'up_proj'), put(projName(l, 'gate_proj'), s.wgu));
+      put(projName(l, 'down_proj'), s.wdown);
+    });
+    const head = weight(params, d.tied ? EMBED : LM_HEAD);
+    if (head.length !== d.vocab * H) throw new Error('BatchedPass: head shape');
+    heap.set(head, this.ws.layout.emb);
+    this.ws.weightsVersion = version;
+  }
+
+  /**
+   * Forward and (with sinks in `opts`) backward of `seqs`, the summed loss's gradient scaled by `gradScale`
+   * accumulated in the workspace. Returns the summed cross-entropy over the scored tokens.
+   */
+  run(params: ParamMap, seqs: readonly TrainSequence[], gradScale: number, opts: BatchedPassOptions): number {
+    const { heap, d } = this;
+    const L = this.ws.layout;
+    const H = d.hidden;
+    const V = d.vocab;
+    const prefix = opts.softPrompt ? opts.softPrompt.length / H : 0;
+    if (prefix !== L.softPromptRows) throw new Error('BatchedPass: soft prompt rows differ from the workspace');
+    let N = 0;
+    let probs = 0;
+    for (let s = 0; s < seqs.length; s++) {
+      const T = prefix + seqs[s].ids.length;
+      this.seqStart[s] = N;
+      this.seqRows[s] = T;
+      this.seqProbs[s] = probs;
+      N += T;
+      probs += d.heads * T * T;
+    }
+    if (N > L.capacity.rows || probs > L.capacity.probs) throw new Error(`BatchedPass: micro-batch of ${N} rows exceeds the workspace`);
+
+    // Embeddings (and soft prompt rows) into the first layer's input.
+    const emb = weight(params, EMBED);
+    const x0 = L.layers[0].xin;
+    let R = 0;
+    seqs.forEach((seq, s) => {
+      const r0 = this.seqStart[s];
+      if (opts.softPrompt) heap.set(opts.softPrompt, x0 + r0 * H);
+      for (let j = 0; j < seq.ids.length; j++) {
+        const id = seq.ids[j];
+        if (!(id >= 0 && id < V)) throw new Error(`token id ${id} out of range`);
+        heap.set(emb.subarray(id * H, (id + 1) * H), x0 + (r0 + prefix + j) * H);
+        if (seq.lossMask[j] && prefix + j - 1 >= 0) {
+          this.scoredRow[R] = r0 + prefix + j - 1;
+          this.target[R] = id;
+          R++;
+        }
+      }
+    });
+
+    for (let l = 0; l < d.layers; l++) this.layerForward(params, l, N, seqs.length, l + 1 < d.layers ? L.layers[l + 1].xin : L.xout);
+    this.rmsNorm(L.xout, weight(params, FINAL_NORM), L.fn, L.invF, N);
+    for (let i = 0; i < R; i++) heap.copyWithin(L.hRows + i * H, L.fn + this.scoredRow[i] * H, L.fn + (this.scoredRow[i] + 1) * H);
+    this.matmul(L.emb, L.hRows, L.logits, R, H, V);
+    let lossSum = 0;
+    for (let i = 0; i < R; i++) {
+      const o = L.logits + i * V;
+      let max = -Infinity;
+      for (let v = 0; v < V; v++) if (heap[o + v] > max) max = heap[o + v];
+      let sum = 0;
+      for (let v = 0; v < V; v++) sum += Math.exp(heap[o + v] - max);
+      this.lse[i] = max + Math.log(sum);
+      lossSum += this.lse[i] - heap[o + this.target[i]];
+    }
+    if (opts.grads || opts.softPromptGrad) this.backward(params, seqs, N, R, gradScale, opts);
+    return lossSum;
+  }
+
+  /** Adds the accumulated gradients into the sinks and clears them; call once per optimizer step. */
+  flush(opts: BatchedPassOptions): void {
+    const { heap, d } = this;
+    const L = this.ws.layout;
+    const H = d.hidden;
+    const add = (name: string, at: number, n: number): void => {
+      const dst = opts.grads?.get(name)?.data;
+      if (!dst) return;
+      for (let i = 0; i < n; i++) dst[i] += heap[at + i];
+    };
+    const sizes: Record<ProjName, number> = {
+      q_proj: d.qDim * H,
+      k_proj: d.kvDim * H,
+      v_proj: d.kvDim * H,
+      o_proj: H * d.qDim,
+      gate_proj: d.inter * H,
+      up_proj: d.inter * H,
+      down_proj: H * d.inter,
+    };
+    L.layers.forEach((s, l) => {
+      for (const p of PROJS) add(projName(l, p), gradSlot(s, p), sizes[p]);
+      add(normName(l, 'input_layernorm'), s.gnorm1, H);
+      add(normName(l, 'post_attention_layernorm'), s.gnorm2, H);
+    });
+    add(FINAL_NORM, L.gfinal, H);
+    add(d.tied ? EMBED : LM_HEAD, L.ghead, d.vocab * H);
+    add(EMBED, L.gembIn, d.vocab * H);
+    if (opts.softPromptGrad) for (let i = 0; i < opts.softPromptGrad.length; i++) opts.softPromptGrad[i] += heap[L.gsoft + i];
+    this.ws.zeroGrads();
+  }
+
+  private matmul(w: number, x: number, out: number, rows: number, inDim: number, outDim: number): void {
+    if (rows === 0) return;
+    const ex = this.ws.matmul;
+    if (ex && inDim % 4 === 0) wasmMatmul(ex, false, w * 4, x * 4, out * 4, rows, inDim, outDim, 0, outDim);
+    else matmulKernel(this.heap, w, this.heap, x, this.heap, out, rows, inDim, outDim, 0, outDim);
+  }
+
+  /** C[m, j] += Σ_k A[m·am + k·ak]·B[k·bk + j] (see accumulate-kernel.ts). */
+  private acc(a: number, am: number, ak: number, b: number, bk: number, c: number, cs: number, M: number, J: number, K: number): void {
+    accumulate(this.ws.acc, this.heap, a, am, ak, b, bk, c, cs, M, J, K);
+  }
+
+  private rmsNorm(x: number, w: Float32Array, y: number, inv: number, rows: number): void {
+    const heap = this.heap;
+    const dim = this.d.hidden;
+    for (let t = 0; t < rows; t++) {
+      const o = x + t * dim;
+      let ss = 0;
+      for (let i = 0; i < dim; i++) ss += heap[o + i] * heap[o + i];
+      const r = 1 / Math.sqrt(ss / dim + this.d.eps);
+      heap[inv + t] = r;
+      const yo = y + t * dim;
+      for (let i = 0; i < dim; i++) heap[yo + i] = heap[o + i] * r * w[i];
+    }
+  }
+
+  private layerForward(params: ParamMap, l: number, N: number, S: number, out: number): void {
+    const { heap, d } = this;
+    const s = this.ws.layout.layers[l];
+    const H = d.hidden;
+    const I = d.inter;
+    const QKV = this.qkvDim;
+    this.rmsNorm(s.xin, weight(params, normName(l, 'input_layernorm')), s.n1, s.inv1, N);
+    this.matmul(s.wqkv, s.n1, s.qkv, N, H, QKV);
+    for (let q = 0; q < S; q++) {
+      const r0 = this.seqStart[q];
+      const T = this.seqRows[q];
+      const base = s.qkv + r0 * QKV;
+      ropeRows(heap, base, QKV, 0, T, d.heads, d.headDim, this.rope, false);
+      ropeRows(heap, base, QKV, d.qDim, T, d.kvHeads, d.headDim, this.rope, false);
+      packedAttentionForward(heap, base, s.attn + r0 * d.qDim, s.probs + this.seqProbs[q], T, this.att);
+    }
+    this.matmul(s.wo, s.attn, s.xmid, N, d.qDim, H);
+    for (let i = 0; i < N * H; i++) heap[s.xmid + i] += heap[s.xin + i];
+    this.rmsNorm(s.xmid, weight(params, normName(l, 'post_attention_layernorm')), s.n2, s.inv2, N);
+    this.matmul(s.wgu, s.n2, s.gu, N, H, 2 * I);
+    for (let t = 0; t < N; t++) {
+      const g0 = s.gu + t * 2 * I;
+      const a0 = s.act + t * I;
+      for (let i = 0; i < I; i++) {
+        const g = heap[g0 + i];
+        heap[a0 + i] = (g / (1 + Math.exp(-g))) * heap[g0 + I + i];
+      }
+    }
+    this.matmul(s.wdown, s.act, out, N, I, H);
+    for (let i = 0; i < N * H; i++) heap[out + i] += heap[s.xmid + i];
+  }
+
+  private backward(params: ParamMap, seqs: readonly TrainSequence[], N: number, R: number, scale: number, opts: BatchedPassOptions): void {
+    const { heap, d } = this;
+    const L = this.ws.layout;
+    const H = d.hidden;
+    const V = d.vocab;
+    const has = (name: string): boolean => opts.grads?.has(name) ?? false;
+
+    // Softmax minus one-hot, in place: logits become dlogits.
+    for (let i = 0; i < R; i++) {
+      const o = L.logits + i * V;
+      for (let v = 0; v < V; v++) heap[o + v] = Math.exp(heap[o + v] - this.lse[i]) * scale;
+      heap[o + this.target[i]] -= scale;
+    }
+    heap.fill(0, L.dh, L.dh + R * H);
+    this.acc(L.logits, V, 1, L.emb, H, L.dh, H, R, H, V);
+    if (has(d.tied ? EMBED : LM_HEAD)) this.acc(L.logits, 1, V, L.hRows, H, L.ghead, H, V, H, R);
+    heap.fill(0, L.dn, L.dn + N * H);
+    for (let i = 0; i < R; i++) heap.copyWithin(L.dn + this.scoredRow[i] * H, L.dh + i * H, L.dh + (i + 1) * H);
+    heap.fill(0, L.dx, L.dx + N * H);
+    const view = (at: number, n: number): Float32Array => this.ws.view(at, n);
+    rmsNormBackward(
+      view(L.xout, N * H),
+      weight(params, FINAL_NORM),
+      view(L.invF, N),
+      view(L.dn, N * H),
+      N,
+      H,
+      view(L.dx, N * H),
+      has(FINAL_NORM) ? view(L.gfinal, H) : undefined,
+    );
+    for (let l = d.layers - 1; l >= 0; l--) this.layerBackward(params, l, N, seqs.length, has);
+
+    const prefix = L.softPromptRows;
+    seqs.forEach((seq, s) => {
+      const r0 = this.seqStart[s];
+      if (opts.softPromptGrad) for (let i = 0; i < prefix * H; i++) heap[L.gsoft + i] += heap[L.dx + r0 * H + i];
+      if (!has(EMBED)) return;
+      for (let j = 0; j < seq.ids.length; j++) {
+        const eo = L.gembIn + seq.ids[j] * H;
+        const xo = L.dx + (r0 + prefix + j) * H;
+        for (let i = 0; i < H; i++) heap[eo + i] += heap[xo + i];
+      }
+    });
+  }
+
+  private layerBackward(params: ParamMap, l: number, N: number, S: number, has: (name: string) => boolean): void {
+    const { heap, d } = this;
+    const L = this.ws.layout;
+    const s = L.layers[l];
+    const H = d.hidden;
+    const I = d.inter;
+    const QKV = this.qkvDim;
+    const view = (at: number, n: number): Float32Array => this.ws.view(at, n);
+
+    // MLP: out = xmid + down(silu(gate) · up)
+    heap.fill(0, L.dact, L.dact + N * I);
+    this.acc(L.dx, H, 1, s.wdown, I, L.dact, I, N, I, H);
+    if (has(projName(l, 'down_proj'))) this.acc(L.dx, 1, H, s.act, I, s.gdown, I, H, I, N);
+    for (let t = 0; t < N; t++) {
+      const g0 = s.gu + t * 2 * I;
+      const d0 = L.dgu + t * 2 * I;
+      const a0 = L.dact + t * I;
+      for (let i = 0; i < I; i++) {
+        const z = heap[g0 + i];
+        const sg = 1 / (1 + Math.exp(-z));
+        const da = heap[a0 + i];
+        heap[d0 + I + i] = da * z * sg;
+        heap[d0 + i] = da * heap[g0 + I + i] * (sg + z * sg * (1 - sg));
+      }
+    }
+    heap.fill(0, L.dn, L.dn + N * H);
+    this.acc(L.dgu, 2 * I, 1, s.wgu, H, L.dn, H, N, H, 2 * I);
+    if (has(projName(l, 'gate_proj'))) this.acc(L.dgu, 1, 2 * I, s.n2, H, s.ggate, H, I, H, N);
+    if (has(projName(l, 'up_proj'))) this.acc(L.dgu + I, 1, 2 * I, s.n2, H, s.gup, H, I, H, N);
+    const post = normName(l, 'post_attention_layernorm');
+    rmsNormBackward(
+      view(s.xmid, N * H),
+      weight(params, post),
+      view(s.inv2, N),
+      view(L.dn, N * H),
+      N,
+      H,
+      view(L.dx, N * H),
+      has(post) ? view(s.gnorm2, H) : undefined,
+    );
+
+    // Attention: xmid = xin + o_proj(attn(rope(q), rope(k), v))
+    heap.fill(0, L.dattn, L.dattn + N * d.qDim);
+    this.acc(L.dx, H, 1, s.wo, d.qDim, L.dattn, d.qDim, N, d.qDim, H);
+    if (has(projName(l, 'o_proj'))) this.acc(L.dx, 1, H, s.attn, d.qDim, s.go, d.qDim, H, d.qDim, N);
+    heap.fill(0, L.dqkv, L.dqkv + N * QKV);
+    for (let q = 0; q < S; q++) {
+      const r0 = this.seqStart[q];
+      const T = this.seqRows[q];
+      const dBase = L.dqkv + r0 * QKV;
+      packedAttentionBackward(heap, s.qkv + r0 * QKV, s.probs + this.seqProbs[q], L.dattn + r0 * d.qDim, dBase, T, this.att, this.dp);
+      ropeRows(heap, dBase, QKV, 0, T, d.heads, d.headDim, this.rope, true);
+      ropeRows(heap, dBase, QKV, d.qDim, T, d.kvHeads, d.headDim, this.rope, true);
+    }
+    heap.fill(0, L.dn, L.dn + N * H);
+    this.acc(L.dqkv, QKV, 1, s.wqkv, H, L.dn, H, N, H, QKV);
+    if (has(projName(l, 'q_proj'))) this.acc(L.dqkv, 1, QKV, s.n1, H, s.gq, H, d.qDim, H, N);
+    if (has(projName(l, 'k_proj'))) this.acc(L.dqkv + d.qDim, 1, QKV, s.n1, H, s.gk, H, d.kvDim, H, N);
+    if (has(projName(l, 'v_proj'))) this.acc(L.dqkv + d.qDim + d.kvDim, 1, QKV, s.n1, H, s.gv, H, d.kvDim, H, N);
+    const inName = normName(l, 'input_layernorm');
+    rmsNormBackward(
+      view(s.xin, N * H),
+      weight(params, inName),
+      view(s.inv1, N),
+      view(L.dn, N * H),
+      N,
+      H,
+      view(L.dx, N * H),
+      has(inName) ? view(s.gnorm1, H) : undefined,
+    );
+  }
+}
+
+function gradSlot(s: LayerSlots, p: ProjName): number {
+  switch (p) {
+    case 'q_proj':
+      return s.gq;
+    case 'k_proj':
+      return s.gk;
+    case 'v_proj':
+      return s.gv;
+    case 'o_proj':
+      return s.go;
+    case 'gate_proj':
+      return s.ggate;
+    case 'up_proj':
+      return s.gup;
+    case 'down_proj':
+      return s.gdown;
+  }
+}
+
+function weight(params: ParamMap, name: string): Float32Array {
+  const t = params.get(name);
+  if (!t) throw new Error(`missing weight ${name}`);
+  return t.data;
+}
