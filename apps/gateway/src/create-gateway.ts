@@ -46,7 +46,7 @@ export async function createGateway(): Promise<NestFastifyApplication> {
   const fastify = app.getHttpAdapter().getInstance();
   registerTraceHook(fastify);
   registerBodyParsers(fastify);
-  await registerSecurityHeaders(app);
+  registerSecurityHeaders(app);
   registerHttpMetrics(fastify, app.get<Registry>(METRICS_REGISTRY));
   // After the security headers, so the console's answers carry them too.
   await registerConsole(fastify, { dir: config.consoleDir ?? DEFAULT_CONSOLE_DIR, logger, publicUrl: app.get<string>(PUBLIC_URL) });
