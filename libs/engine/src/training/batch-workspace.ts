@@ -41,6 +41,8 @@ export interface LayerSlots {
   n2: number;
   inv2: number;
   gu: number;
+  /** σ(gate), kept from the forward so the backward needs no second exp. */
+  sig: number;
   act: number;
 }
 
@@ -70,6 +72,8 @@ export interface WorkspaceLayout {
   dgu: number;
   dact: number;
   dh: number;
+  /** Two rows of attention scratch (scores, score gradients) for the SIMD attention kernels. */
+  attnScratch: number;
   floats: number;
 }
 
@@ -123,6 +127,7 @@ export function workspaceLayout(config: LlamaConfig, capacity: BatchCapacity, so
       n2: take(N * H),
       inv2: take(N),
       gu: take(N * 2 * I),
+      sig: take(N * I),
       act: take(N * I),
     });
   }
@@ -150,6 +155,7 @@ export function workspaceLayout(config: LlamaConfig, capacity: BatchCapacity, so
     dgu: take(N * 2 * I),
     dact: take(N * I),
     dh: take(N * H),
+    attnScratch: take(2 * N),
     floats: used,
   };
 }

@@ -3,7 +3,17 @@
  * each row of the fused [rows × (q | k | v)] projection output, read in place through offsets and strides into the
  * workspace heap. Same arithmetic as `layers.ts` (which the per-sequence reference path uses).
  */
+import type { WasmBlocks } from '../wasm-kernel';
 import type { RopeTable } from './layers';
+
+/** The inference engine's q·k and weighted-sum kernels on the workspace memory, with two f32 scratch rows there. */
+export interface AttentionKernels {
+  ex?: WasmBlocks;
+  /** Float offset of 2·T scratch floats in the heap. */
+  scratch: number;
+  /** ≥ T doubles for the JS path. */
+  dp: Float64Array;
+}
 
 export interface PackedAttention {
   heads: number;
@@ -53,12 +63,14 @@ export function packedAttentionForward(
   pOff: number,
   T: number,
   a: PackedAttention,
+  k: AttentionKernels,
 ): void {
   const { heads, kvHeads, headDim: hd, stride } = a;
   const qDim = heads * hd;
   const kvDim = kvHeads * hd;
   const group = heads / kvHeads;
   const scale = 1 / Math.sqrt(hd);
+  const ex = k.ex;
   for (let h = 0; h < heads; h++) {
     const kCol = qDim + Math.floor(h / group) * hd;
     const vCol = kCol + kvDim;
@@ -66,13 +78,22 @@ export function packedAttentionForward(
       const qo = qkvOff + t * stride + h * hd;
       const po = pOff + (h * T + t) * T;
       let max = -Infinity;
-      for (let u = 0; u <= t; u++) {
-        const ko = qkvOff + u * stride + kCol;
-        let s = 0;
-        for (let i = 0; i < hd; i++) s += heap[qo + i] * heap[ko + i];
-        s *= scale;
-        heap[po + u] = s;
-        if (s > max) max = s;
+      if (ex) {
+        ex.scores(qo * 4, (qkvOff + kCol) * 4, stride * 4, t + 1, hd * 4, po * 4);
+        for (let u = 0; u <= t; u++) {
+          const s = heap[po + u] * scale;
+          heap[po + u] = s;
+          if (s > max) max = s;
+        }
+      } else {
+        for (let u = 0; u <= t; u++) {
+          const ko = qkvOff + u * stride + kCol;
+          let s = 0;
+          for (let i = 0; i < hd; i++) s += heap[qo + i] * heap[ko + i];
+          s *= scale;
+          heap[po + u] = s;
+          if (s > max) max = s;
+        }
       }
       let sum = 0;
       for (let u = 0; u <= t; u++) {
@@ -82,9 +103,13 @@ export function packedAttentionForward(
       }
       const oo = outOff + t * qDim + h * hd;
       for (let i = 0; i < hd; i++) heap[oo + i] = 0;
+      for (let u = 0; u <= t; u++) heap[po + u] /= sum;
+      if (ex) {
+        ex.axpy(po * 4, (qkvOff + vCol) * 4, stride * 4, t + 1, hd * 4, oo * 4);
+        continue;
+      }
       for (let u = 0; u <= t; u++) {
-        const p = heap[po + u] / sum;
-        heap[po + u] = p;
+        const p = heap[po + u];
         const vo = qkvOff + u * stride + vCol;
         for (let i = 0; i < hd; i++) heap[oo + i] += p * heap[vo + i];
       }
@@ -94,7 +119,7 @@ export function packedAttentionForward(
 
 /**
  * Adds dq, dk, dv (into the fused gradient buffer at `dOff`, same layout as qkv) from dOut (at `dOutOff`, row
- * stride heads·hd); the kv gradients sum over the query heads sharing each kv head. `dp` holds ≥ T doubles.
+ * stride heads·hd); the kv gradients sum over the query heads sharing each kv head.
  */
 export function packedAttentionBackward(
   heap: Float32Array,
@@ -104,34 +129,54 @@ export function packedAttentionBackward(
   dOff: number,
   T: number,
   a: PackedAttention,
-  dp: Float64Array,
+  k: AttentionKernels,
 ): void {
   const { heads, kvHeads, headDim: hd, stride } = a;
   const qDim = heads * hd;
   const kvDim = kvHeads * hd;
   const group = heads / kvHeads;
   const scale = 1 / Math.sqrt(hd);
+  const { ex, dp } = k;
+  const dpf = k.scratch; // f32 rows: dOut·v_u, then the score gradients
+  const dsf = k.scratch + T;
   for (let h = 0; h < heads; h++) {
     const kCol = qDim + Math.floor(h / group) * hd;
     const vCol = kCol + kvDim;
     for (let t = 0; t < T; t++) {
       const go = dOutOff + t * qDim + h * hd;
       const po = pOff + (h * T + t) * T;
+      if (ex) ex.scores(go * 4, (qkvOff + vCol) * 4, stride * 4, t + 1, hd * 4, dpf * 4);
       let pdp = 0;
       for (let u = 0; u <= t; u++) {
         const vo = qkvOff + u * stride + vCol;
         const dvo = dOff + u * stride + vCol;
         const p = heap[po + u];
         let s = 0;
-        for (let i = 0; i < hd; i++) {
-          s += heap[go + i] * heap[vo + i];
-          heap[dvo + i] += p * heap[go + i];
+        if (ex) {
+          s = heap[dpf + u];
+          for (let i = 0; i < hd; i++) heap[dvo + i] += p * heap[go + i];
+        } else {
+          for (let i = 0; i < hd; i++) {
+            s += heap[go + i] * heap[vo + i];
+            heap[dvo + i] += p * heap[go + i];
+          }
         }
         dp[u] = s;
         pdp += p * s;
       }
       const qo = qkvOff + t * stride + h * hd;
       const dqo = dOff + t * stride + h * hd;
+      if (ex) {
+        for (let u = 0; u <= t; u++) heap[dsf + u] = heap[po + u] * (dp[u] - pdp) * scale;
+        ex.axpy(dsf * 4, (qkvOff + kCol) * 4, stride * 4, t + 1, hd * 4, dqo * 4);
+        for (let u = 0; u <= t; u++) {
+          const ds = heap[dsf + u];
+          if (ds === 0) continue;
+          const dko = dOff + u * stride + kCol;
+          for (let i = 0; i < hd; i++) heap[dko + i] += ds * heap[qo + i];
+        }
+        continue;
+      }
       for (let u = 0; u <= t; u++) {
         const ds = heap[po + u] * (dp[u] - pdp) * scale;
         if (ds === 0) continue;

@@ -12,7 +12,13 @@ import { matmulKernel } from '../kernels';
 import { ropeInvFreq } from '../rope';
 import { wasmMatmul } from '../wasm-kernel';
 import { accumulate } from './accumulate-kernel';
-import { packedAttentionBackward, packedAttentionForward, ropeRows, type PackedAttention } from './batched-attention';
+import {
+  packedAttentionBackward,
+  packedAttentionForward,
+  ropeRows,
+  type AttentionKernels,
+  type PackedAttention,
+} from './batched-attention';
 import type { BatchWorkspace, LayerSlots } from './batch-workspace';
 import type { TrainSequence } from './forward-backward';
 import { rmsNormBackward, ropeTable, type RopeTable } from './layers';
@@ -38,7 +44,8 @@ export class BatchedPass {
   private readonly scoredRow: Int32Array;
   private readonly target: Int32Array;
   private readonly lse: Float64Array;
-  private readonly dp: Float64Array;
+  /** The engine's attention kernels and their scratch (JS loops when absent). */
+  private readonly simd: AttentionKernels;
   private readonly seqStart: Int32Array;
   private readonly seqRows: Int32Array;
   private readonly seqProbs: Int32Array;
@@ -57,7 +64,11 @@ export class BatchedPass {
     this.scoredRow = new Int32Array(n);
     this.target = new Int32Array(n);
     this.lse = new Float64Array(n);
-    this.dp = new Float64Array(n);
+    this.simd = {
+      ex: ws.matmul && d.headDim % 4 === 0 ? ws.matmul : undefined,
+      scratch: ws.layout.attnScratch,
+      dp: new Float64Array(n),
+    };
     this.seqStart = new Int32Array(n);
     this.seqRows = new Int32Array(n);
     this.seqProbs = new Int32Array(n);
@@ -216,7 +227,7 @@ export class BatchedPass {
       const base = s.qkv + r0 * QKV;
       ropeRows(heap, base, QKV, 0, T, d.heads, d.headDim, this.rope, false);
       ropeRows(heap, base, QKV, d.qDim, T, d.kvHeads, d.headDim, this.rope, false);
-      packedAttentionForward(heap, base, s.attn + r0 * d.qDim, s.probs + this.seqProbs[q], T, this.att);
+      packedAttentionForward(heap, base, s.attn + r0 * d.qDim, s.probs + this.seqProbs[q], T, this.att, this.simd);
     }
     this.matmul(s.wo, s.attn, s.xmid, N, d.qDim, H);
     for (let i = 0; i < N * H; i++) heap[s.xmid + i] += heap[s.xin + i];
@@ -227,7 +238,9 @@ export class BatchedPass {
       const a0 = s.act + t * I;
       for (let i = 0; i < I; i++) {
         const g = heap[g0 + i];
-        heap[a0 + i] = (g / (1 + Math.exp(-g))) * heap[g0 + I + i];
+        const sg = 1 / (1 + Math.exp(-g));
+        heap[s.sig + t * I + i] = sg;
+        heap[a0 + i] = g * sg * heap[g0 + I + i];
       }
     }
     this.matmul(s.wdown, s.act, out, N, I, H);
@@ -298,7 +311,7 @@ export class BatchedPass {
       const a0 = L.dact + t * I;
       for (let i = 0; i < I; i++) {
         const z = heap[g0 + i];
-        const sg = 1 / (1 + Math.exp(-z));
+        const sg = heap[s.sig + t * I + i];
         const da = heap[a0 + i];
         heap[d0 + I + i] = da * z * sg;
         heap[d0 + i] = da * heap[g0 + I + i] * (sg + z * sg * (1 - sg));
@@ -329,7 +342,7 @@ export class BatchedPass {
       const r0 = this.seqStart[q];
       const T = this.seqRows[q];
       const dBase = L.dqkv + r0 * QKV;
-      packedAttentionBackward(heap, s.qkv + r0 * QKV, s.probs + this.seqProbs[q], L.dattn + r0 * d.qDim, dBase, T, this.att, this.dp);
+      packedAttentionBackward(heap, s.qkv + r0 * QKV, s.probs + this.seqProbs[q], L.dattn + r0 * d.qDim, dBase, T, this.att, this.simd);
       ropeRows(heap, dBase, QKV, 0, T, d.heads, d.headDim, this.rope, true);
       ropeRows(heap, dBase, QKV, d.qDim, T, d.kvHeads, d.headDim, this.rope, true);
     }

@@ -55,11 +55,17 @@ export class AdamW {
         this.v.set(p.name, v);
       }
       const decay = p.decay ? 1 - lr * this.weightDecay : 1;
+      // Fields read once into locals: the loop runs over every parameter each step (same arithmetic as written).
+      const { beta1, beta2, eps } = this;
+      const c1 = 1 - beta1;
+      const c2 = 1 - beta2;
       for (let i = 0; i < w.length; i++) {
         const gi = g[i];
-        m[i] = this.beta1 * m[i] + (1 - this.beta1) * gi;
-        v[i] = this.beta2 * v[i] + (1 - this.beta2) * gi * gi;
-        w[i] = w[i] * decay - (lr * (m[i] / bc1)) / (Math.sqrt(v[i] / bc2) + this.eps);
+        const mi = beta1 * m[i] + c1 * gi;
+        const vi = beta2 * v[i] + c2 * gi * gi;
+        m[i] = mi;
+        v[i] = vi;
+        w[i] = w[i] * decay - (lr * (Math.fround(mi) / bc1)) / (Math.sqrt(Math.fround(vi) / bc2) + eps);
       }
     }
   }
@@ -68,7 +74,10 @@ export class AdamW {
 /** Global L2 norm clipping over all trainable gradients; returns the norm before clipping (for metrics). */
 export function clipGradNorm(params: readonly TrainableParam[], maxNorm: number): number {
   let ss = 0;
-  for (const p of params) for (const g of p.grad.data) ss += g * g;
+  for (const p of params) {
+    const g = p.grad.data;
+    for (let i = 0; i < g.length; i++) ss += g[i] * g[i];
+  }
   const norm = Math.sqrt(ss);
   if (maxNorm > 0 && norm > maxNorm) {
     const k = maxNorm / (norm + 1e-6);
