@@ -1,5 +1,5 @@
 import { isAbsolute, join, resolve } from 'node:path';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import {
   PlatformError,
   customSetting,
@@ -103,7 +103,8 @@ export const TrainingSettings = defineConfig(
     leaseMs: intSetting('PLATFORM_TRAINING_LEASE_MS', { default: 30_000 }),
     maxAttempts: intSetting('PLATFORM_TRAINING_MAX_ATTEMPTS', { default: 20 }),
     evaluationRetryMs: intSetting('PLATFORM_TRAINING_EVALUATION_RETRY_MS', { default: 15_000 }),
-    builtinThreads: intSetting('PLATFORM_TRAINING_THREADS', { default: 1 }),
+    // The built-in trainer uses every core unless told otherwise (data parallelism over worker threads).
+    builtinThreads: intSetting('PLATFORM_TRAINING_THREADS', { default: availableParallelism() }),
     processCommand: stringSetting('PLATFORM_TRAINING_PROCESS_COMMAND', { default: '' }),
     kubernetes: {
       namespace: stringSetting('PLATFORM_TRAINING_K8S_NAMESPACE', { default: 'default' }),

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { PhaseCallbacks, PhaseOutcome, PhaseSpec, TrainingExecutor, TrainMode, TuningRunSettings } from './executor';
 import { runJsonLinesCommand } from './json-lines-command';
@@ -62,7 +63,8 @@ export class BuiltinExecutor implements TrainingExecutor {
   readonly kind = 'builtin' as const;
   readonly local = true;
 
-  constructor(private readonly threads = 1) {}
+  /** `threads`: the trainer's data-parallel threads, every core by default. */
+  constructor(private readonly threads = availableParallelism()) {}
 
   describe(): Record<string, unknown> {
     return { executor: this.kind, trainer: 'libs/engine/src/training/cli.ts', threads: this.threads, node: process.version };

@@ -30,6 +30,7 @@ export {
   type TrainingRecord,
   tokenizeRecord,
   buildDataset,
+  epochBatches,
   renderFallback,
   type InstructLabRecord,
   type InstructLabRole,
@@ -51,3 +52,5 @@ export { forwardBackward, lastLogits, type TrainSequence, type LossResult, type 
 export { AdamW, clipGradNorm } from './optimizer';
 export { warmupCosineLr } from './schedule';
 export { createRng } from './tensor';
+export { trainingFlops } from './flops';
+export { measureKernelPeak, PEAK_SHAPE, type KernelPeak } from './kernel-peak';
