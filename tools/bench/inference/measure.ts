@@ -8,6 +8,7 @@ export function percentile(sorted: number[], p: number): number {
 
 export interface Latency {
   p50: number;
+  p95: number;
   p99: number;
 }
 
@@ -19,8 +20,49 @@ export async function latency(n: number, call: () => Promise<void>): Promise<Lat
     await call();
     samples.push(performance.now() - start);
   }
+  return summarize(samples);
+}
+
+function summarize(samples: number[]): Latency {
   samples.sort((a, b) => a - b);
-  return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
+  return { p50: percentile(samples, 50), p95: percentile(samples, 95), p99: percentile(samples, 99) };
+}
+
+/**
+ * `n` sequential samples of each call, taken in `rounds` alternating blocks (A, B, C, A, B, C, …) so that a change in
+ * the machine's load hits every target alike.
+ */
+export async function interleavedLatency<K extends string>(
+  n: number,
+  rounds: number,
+  calls: Record<K, () => Promise<void>>,
+): Promise<Record<K, Latency>> {
+  const keys = Object.keys(calls) as K[];
+  const samples = Object.fromEntries(keys.map((k) => [k, [] as number[]])) as Record<K, number[]>;
+  for (const k of keys) for (let i = 0; i < Math.min(20, n); i++) await calls[k](); // warm connections and JIT
+  for (let r = 0; r < rounds; r++)
+    for (const k of keys)
+      for (let i = 0; i < Math.ceil(n / rounds); i++) {
+        const start = performance.now();
+        await calls[k]();
+        samples[k].push(performance.now() - start);
+      }
+  return Object.fromEntries(keys.map((k) => [k, summarize(samples[k])])) as Record<K, Latency>;
+}
+
+/** Seconds that exactly `count` calls take with `concurrency` workers. */
+export async function timeCount(count: number, concurrency: number, call: () => Promise<void>): Promise<number> {
+  const start = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        next++;
+        await call();
+      }
+    }),
+  );
+  return (performance.now() - start) / 1000;
 }
 
 /** Milliseconds until the first body chunk of a streaming response. */
@@ -79,6 +121,19 @@ export function cpuMs(pid: number | undefined): number {
       }
     }
     return (total * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return NaN;
+  }
+}
+
+/** Resident memory of a process in KiB, from /proc (Linux only; NaN elsewhere or when it is gone). */
+export function rssKiB(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('VmRSS:'));
+    return line ? Number(line.replace(/\D+/g, '')) : NaN;
   } catch {
     return NaN;
   }
