@@ -9,3 +9,5 @@ export {
   EOS_ID as TINY_MODEL_EOS_ID,
   BOS_ID as TINY_MODEL_BOS_ID,
 } from './testing/tiny-model';
+export { StepProfile } from './step-profile';
+export { buildWasmModuleBytes, wasmMatmul } from './wasm-kernel';

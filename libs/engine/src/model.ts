@@ -6,6 +6,8 @@ import { Arena } from './arena';
 import { MatmulPool } from './parallel';
 import { ropeInvFreq } from './rope';
 import { type WasmBlocks, wasmApi } from './wasm-kernel';
+import type { StepProfile } from './step-profile';
+import { packPanel, packPanelBf16, panelFits, readPanelRow } from './panel-layout';
 
 /**
  * The Llama forward pass over a batch of sequences that each contribute some new tokens (a prompt chunk
@@ -79,6 +81,10 @@ export class LlamaModel {
   private readonly lmHead: Matrix;
   /** Element type the projection weights are held in. */
   readonly weightDtype: 'F32' | 'BF16';
+  /** Weights in the panel layout (panel-layout.ts) for the wasm panel blocks; row-major otherwise. */
+  readonly panel: boolean;
+  /** The interleaved copy of a matmul's x rows (panel layout only). */
+  private readonly xi?: Float32Array;
   private readonly invFreq: Float64Array;
   private readonly pool: MatmulPool;
   private readonly arena: Arena;
@@ -98,6 +104,9 @@ export class LlamaModel {
   private readonly accum: Float64Array;
   /** Attention weights for the wasm path (f32, in the arena). */
   private readonly wscores: Float32Array;
+  /** When set, forward() adds its phase times to it (see StepProfile). */
+  profile?: StepProfile;
+  private lapStart = 0;
 
   constructor(config: EngineLlamaConfig, weights: Map<string, LoadedTensor>, options: ModelOptions) {
     this.config = config;
@@ -150,6 +159,7 @@ export class LlamaModel {
           T * this.inter,
           LOGIT_CHUNK * H,
           LOGIT_CHUNK * this.vocab,
+          Math.max(T, LOGIT_CHUNK) * Math.max(H, this.qDim, this.inter),
           ...new Array<number>(2 * L).fill(kvPool),
           kvBlocks * blockSize,
         ]),
@@ -159,28 +169,53 @@ export class LlamaModel {
     if (bf16Ok && !arena.usesWasm) arena = arenaFor(1); // wasm turned out unavailable: f32 after all
     this.arena = arena;
     this.weightDtype = bf16Ok && arena.usesWasm ? 'BF16' : 'F32';
-    const pack = (parts: Float32Array[]): Matrix => (this.weightDtype === 'BF16' ? arena.concatBf16(parts) : arena.concat(parts));
-    this.embed = pack([get('model.embed_tokens.weight', [this.vocab, H])]);
+    const bf16 = this.weightDtype === 'BF16';
+    this.panel = arena.usesWasm && [H, this.qDim, this.inter].every((d) => panelFits(d, bf16));
+    const pack = (parts: Float32Array[], inDim: number): Matrix => {
+      if (!this.panel) return bf16 ? arena.concatBf16(parts) : arena.concat(parts);
+      let rowMajor = parts[0];
+      if (parts.length > 1) {
+        rowMajor = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+        let off = 0;
+        for (const p of parts) {
+          rowMajor.set(p, off);
+          off += p.length;
+        }
+      }
+      const rows = rowMajor.length / inDim;
+      if (!bf16) {
+        const out = arena.alloc(rowMajor.length);
+        packPanel(rowMajor, rows, inDim, out);
+        return out;
+      }
+      const out = arena.allocU16(rowMajor.length);
+      packPanelBf16(rowMajor, rows, inDim, out);
+      return out;
+    };
+    this.embed = pack([get('model.embed_tokens.weight', [this.vocab, H])], H);
     this.layers = [];
     for (let l = 0; l < L; l++) {
       const p = `model.layers.${l}.`;
       const bias = ['q', 'k', 'v'].map((n) => weights.get(`${p}self_attn.${n}_proj.bias`)?.data);
       this.layers.push({
         attnNorm: get(p + 'input_layernorm.weight', [H]),
-        wqkv: pack([
-          get(p + 'self_attn.q_proj.weight', [this.qDim, H]),
-          get(p + 'self_attn.k_proj.weight', [this.kvDim, H]),
-          get(p + 'self_attn.v_proj.weight', [this.kvDim, H]),
-        ]),
+        wqkv: pack(
+          [
+            get(p + 'self_attn.q_proj.weight', [this.qDim, H]),
+            get(p + 'self_attn.k_proj.weight', [this.kvDim, H]),
+            get(p + 'self_attn.v_proj.weight', [this.kvDim, H]),
+          ],
+          H,
+        ),
         bqkv: bias.every((b): b is Float32Array => b !== undefined) ? Float32Array.from([...bias[0], ...bias[1], ...bias[2]]) : undefined,
-        wo: pack([get(p + 'self_attn.o_proj.weight', [H, this.qDim])]),
+        wo: pack([get(p + 'self_attn.o_proj.weight', [H, this.qDim])], this.qDim),
         mlpNorm: get(p + 'post_attention_layernorm.weight', [H]),
-        wgu: pack([get(p + 'mlp.gate_proj.weight', [this.inter, H]), get(p + 'mlp.up_proj.weight', [this.inter, H])]),
-        wdown: pack([get(p + 'mlp.down_proj.weight', [H, this.inter])]),
+        wgu: pack([get(p + 'mlp.gate_proj.weight', [this.inter, H]), get(p + 'mlp.up_proj.weight', [this.inter, H])], H),
+        wdown: pack([get(p + 'mlp.down_proj.weight', [H, this.inter])], this.inter),
       });
     }
     this.finalNorm = get('model.norm.weight', [H]);
-    this.lmHead = config.tie_word_embeddings ? this.embed : pack([get('lm_head.weight', [this.vocab, H])]);
+    this.lmHead = config.tie_word_embeddings ? this.embed : pack([get('lm_head.weight', [this.vocab, H])], H);
     this.invFreq = ropeInvFreq(config, this.hd);
 
     this.h = new Float32Array(T * H); // residual stream: only touched by the calling thread
@@ -192,6 +227,7 @@ export class LlamaModel {
     this.act = arena.alloc(T * this.inter);
     this.lmIn = arena.alloc(LOGIT_CHUNK * H);
     this.logitsBuf = arena.alloc(LOGIT_CHUNK * this.vocab);
+    this.xi = this.panel ? arena.alloc(Math.max(T, LOGIT_CHUNK) * Math.max(H, this.qDim, this.inter)) : undefined;
     this.cos = new Float64Array(T * (this.hd >> 1));
     this.sin = new Float64Array(T * (this.hd >> 1));
     this.scores = new Float64Array(1024);
@@ -236,6 +272,7 @@ export class LlamaModel {
     const half = this.hd >> 1;
     const eps = this.config.rms_norm_eps;
     const qkvDim = this.qDim + 2 * this.kvDim;
+    if (this.profile) this.lapStart = this.profile.now();
 
     let r = 0;
     for (const s of seqs) {
@@ -255,7 +292,9 @@ export class LlamaModel {
     for (let l = 0; l < this.layers.length; l++) {
       const L = this.layers[l];
       rmsNormRows(this.h, this.xn, rows, H, L.attnNorm, eps);
-      this.pool.matmul(L.wqkv, this.xn, this.qkv, rows, H, qkvDim);
+      this.lap('elementwiseMs');
+      this.matmul(L.wqkv, this.xn, this.qkv, rows, H, qkvDim);
+      this.lap('matmulMs');
       if (L.bqkv) {
         for (let i = 0; i < rows; i++) for (let j = 0; j < qkvDim; j++) this.qkv[i * qkvDim + j] += L.bqkv[j];
       }
@@ -263,17 +302,39 @@ export class LlamaModel {
         ropeInPlace(this.qkv, i * qkvDim, this.heads, this.hd, this.cos, this.sin, i * half);
         ropeInPlace(this.qkv, i * qkvDim + this.qDim, this.kvHeads, this.hd, this.cos, this.sin, i * half);
       }
+      this.lap('elementwiseMs');
       this.attention(seqs, l);
-      this.pool.matmul(L.wo, this.att, this.tmp, rows, this.qDim, H);
+      this.lap('attentionMs');
+      this.matmul(L.wo, this.att, this.tmp, rows, this.qDim, H);
+      this.lap('matmulMs');
       for (let i = 0; i < rows * H; i++) this.h[i] += this.tmp[i];
       rmsNormRows(this.h, this.xn, rows, H, L.mlpNorm, eps);
-      this.pool.matmul(L.wgu, this.xn, this.gu, rows, H, 2 * this.inter);
+      this.lap('elementwiseMs');
+      this.matmul(L.wgu, this.xn, this.gu, rows, H, 2 * this.inter);
+      this.lap('matmulMs');
       swigluRows(this.gu, this.act, rows, this.inter);
-      this.pool.matmul(L.wdown, this.act, this.tmp, rows, this.inter, H);
+      this.lap('elementwiseMs');
+      this.matmul(L.wdown, this.act, this.tmp, rows, this.inter, H);
+      this.lap('matmulMs');
       for (let i = 0; i < rows * H; i++) this.h[i] += this.tmp[i];
     }
 
     this.emitOutputs(seqs, onLogits, onHidden);
+  }
+
+  /** [rows × inDim] · Wᵀ through the pool, with the panel blocks when the weights are packed for them. */
+  private matmul(w: Matrix, x: Float32Array, out: Float32Array, rows: number, inDim: number, outDim: number): void {
+    if (this.xi) this.pool.matmulPanel(w, x, this.xi, out, rows, inDim, outDim);
+    else this.pool.matmul(w, x, out, rows, inDim, outDim);
+  }
+
+  /** Adds the time since the last lap to one of the profile's phases. */
+  private lap(phase: 'matmulMs' | 'attentionMs' | 'elementwiseMs'): void {
+    const p = this.profile;
+    if (!p) return;
+    const now = p.now();
+    p[phase] += now - this.lapStart;
+    this.lapStart = now;
   }
 
   private embedRow(tok: number, row: number): void {
@@ -284,6 +345,10 @@ export class LlamaModel {
       return;
     }
     const e = this.embed;
+    if (this.panel) {
+      readPanelRow(e, tok, this.vocab, H, this.h.subarray(row * H, (row + 1) * H));
+      return;
+    }
     if (e instanceof Float32Array) {
       this.h.set(e.subarray(tok * H, tok * H + H), row * H);
       return;
@@ -417,9 +482,13 @@ export class LlamaModel {
     const pending: { seq: number; row: number }[] = [];
     const flush = (): void => {
       if (pending.length === 0) return;
-      this.pool.matmul(this.lmHead, this.lmIn, this.logitsBuf, pending.length, H, this.vocab);
+      this.lap('elementwiseMs');
+      this.matmul(this.lmHead, this.lmIn, this.logitsBuf, pending.length, H, this.vocab);
+      this.lap('matmulMs');
       pending.forEach((p, i) => onLogits(p.seq, p.row, this.logitsBuf.subarray(i * this.vocab, (i + 1) * this.vocab)));
       pending.length = 0;
+      // The callbacks' time is the caller's to attribute (sampling).
+      if (this.profile) this.lapStart = this.profile.now();
     };
     let r0 = 0;
     const normed = new Float32Array(H);
@@ -440,6 +509,7 @@ export class LlamaModel {
       r0 += n;
     }
     flush();
+    this.lap('elementwiseMs');
   }
 
   async close(): Promise<void> {

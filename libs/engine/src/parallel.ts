@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Arena } from './arena';
 import { matmulKernel } from './kernels';
-import { instantiateBlocks, type WasmBlocks, wasmMatmul } from './wasm-kernel';
+import { instantiateBlocks, type WasmBlocks, wasmMatmul, wasmMatmulPanel } from './wasm-kernel';
 
 /**
  * Splits the output rows of each matmul between the calling thread and `threads - 1` worker threads. All
@@ -23,6 +23,9 @@ const OUTDIM = 8;
 const ROW0 = 9;
 const ROW1 = 10;
 const BF16 = 11;
+/** 1: weights in the panel layout, x interleaved at XI (wasmMatmulPanel). */
+const PANEL = 12;
+const XI = 13;
 const DONE = 15;
 const CTRL_SLOTS = 16;
 
@@ -33,6 +36,7 @@ const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const matmulKernel = (${matmulKernel.toString()});
 const wasmMatmul = (${wasmMatmul.toString()});
+const wasmMatmulPanel = (${wasmMatmulPanel.toString()});
 const heap = new Float32Array(workerData.buffer);
 const ex = workerData.module ? new WebAssembly.Instance(workerData.module, { env: { mem: workerData.memory } }).exports : null;
 const c = new Int32Array(workerData.ctrl);
@@ -42,7 +46,8 @@ for (;;) {
   Atomics.wait(c, ${SEQ}, seen);
   seen = Atomics.load(c, ${SEQ});
   if (c[${STOP}] === 1) break;
-  if (c[${USE_WASM}] === 1) wasmMatmul(ex, c[${BF16}] === 1, u[${W}] * 4, u[${X}] * 4, u[${OUT}] * 4, u[${BATCH}], u[${IN}], u[${OUTDIM}], u[${ROW0}], u[${ROW1}]);
+  if (c[${PANEL}] === 1) wasmMatmulPanel(ex, c[${BF16}] === 1, u[${W}] * 4, u[${X}] * 4, u[${XI}] * 4, u[${OUT}] * 4, u[${BATCH}], u[${IN}], u[${OUTDIM}], u[${ROW0}], u[${ROW1}]);
+  else if (c[${USE_WASM}] === 1) wasmMatmul(ex, c[${BF16}] === 1, u[${W}] * 4, u[${X}] * 4, u[${OUT}] * 4, u[${BATCH}], u[${IN}], u[${OUTDIM}], u[${ROW0}], u[${ROW1}]);
   else matmulKernel(heap, u[${W}], heap, u[${X}], heap, u[${OUT}], u[${BATCH}], u[${IN}], u[${OUTDIM}], u[${ROW0}], u[${ROW1}]);
   Atomics.store(c, ${DONE}, seen);
   Atomics.notify(c, ${DONE});
@@ -97,6 +102,7 @@ export class MatmulPool {
   private run(
     useWasm: boolean,
     bf16: boolean,
+    xi: number,
     w: number,
     x: number,
     out: number,
@@ -107,7 +113,8 @@ export class MatmulPool {
     r1: number,
   ): void {
     if (r0 >= r1) return;
-    if (useWasm && this.wasm) wasmMatmul(this.wasm, bf16, w * 4, x * 4, out * 4, batch, inDim, outDim, r0, r1);
+    if (xi >= 0 && this.wasm) wasmMatmulPanel(this.wasm, bf16, w * 4, x * 4, xi * 4, out * 4, batch, inDim, outDim, r0, r1);
+    else if (useWasm && this.wasm) wasmMatmul(this.wasm, bf16, w * 4, x * 4, out * 4, batch, inDim, outDim, r0, r1);
     else matmulKernel(this.arena.heap, w, this.arena.heap, x, this.arena.heap, out, batch, inDim, outDim, r0, r1);
   }
 
@@ -116,23 +123,59 @@ export class MatmulPool {
    * A Uint16Array `w` holds bf16 weights (wasm kernel only).
    */
   matmul(w: Float32Array | Uint16Array, x: Float32Array, out: Float32Array, batch: number, inDim: number, outDim: number): void {
-    const wo = this.offsetOf(w);
-    const xo = this.offsetOf(x);
-    const oo = this.offsetOf(out);
     const bf16 = w instanceof Uint16Array;
     const useWasm = this.wasm !== undefined && inDim % 4 === 0;
     if (bf16 && !useWasm) throw new Error('bf16 weights need the wasm kernel and inDim % 4 === 0');
+    this.dispatch(useWasm, bf16, -1, this.offsetOf(w), this.offsetOf(x), this.offsetOf(out), batch, inDim, outDim);
+  }
+
+  /**
+   * The same product for weights in the panel layout (panel-layout.ts, wasm only): x's rows are first
+   * interleaved in fours into `xi` (an arena scratch of at least batch·inDim floats), then every thread runs the panel
+   * blocks on its rows. Results are bit for bit those of matmul() on the row-major weights.
+   */
+  matmulPanel(
+    w: Float32Array | Uint16Array,
+    x: Float32Array,
+    xi: Float32Array,
+    out: Float32Array,
+    batch: number,
+    inDim: number,
+    outDim: number,
+  ): void {
+    const wasm = this.wasm;
+    if (!wasm) throw new Error('panel weights need the wasm kernel');
+    const xo = this.offsetOf(x);
+    const xio = this.offsetOf(xi);
+    if (batch >= 4) wasm.interleave(xo * 4, xio * 4, inDim * 4, batch >> 2);
+    this.dispatch(true, w instanceof Uint16Array, xio, this.offsetOf(w), xo, this.offsetOf(out), batch, inDim, outDim);
+  }
+
+  /** Runs one product on the calling thread, or splits its output rows over the workers too. */
+  private dispatch(
+    useWasm: boolean,
+    bf16: boolean,
+    xi: number,
+    wo: number,
+    xo: number,
+    oo: number,
+    batch: number,
+    inDim: number,
+    outDim: number,
+  ): void {
     if (this.workers.length === 0 || batch * inDim * outDim < MIN_PARALLEL_MACS) {
-      this.run(useWasm, bf16, wo, xo, oo, batch, inDim, outDim, 0, outDim);
+      this.run(useWasm, bf16, xi, wo, xo, oo, batch, inDim, outDim, 0, outDim);
       return;
     }
-    // Slices rounded to multiples of 8 rows keep every thread on the blocked paths.
+    // Slices rounded to multiples of 8 rows keep every thread on the blocked paths (and on whole panels).
     const chunk = Math.ceil(outDim / this.threads / 8) * 8;
     for (let t = 0; t < this.workers.length; t++) {
       const p = this.params[t];
       const c = this.ctrls[t];
       c[USE_WASM] = useWasm ? 1 : 0;
       c[BF16] = bf16 ? 1 : 0;
+      c[PANEL] = xi >= 0 ? 1 : 0;
+      p[XI] = xi >= 0 ? xi : 0;
       p[W] = wo;
       p[X] = xo;
       p[OUT] = oo;
@@ -145,7 +188,7 @@ export class MatmulPool {
       Atomics.store(c, SEQ, this.seqs[t]);
       Atomics.notify(c, SEQ);
     }
-    this.run(useWasm, bf16, wo, xo, oo, batch, inDim, outDim, 0, Math.min(outDim, chunk));
+    this.run(useWasm, bf16, xi, wo, xo, oo, batch, inDim, outDim, 0, Math.min(outDim, chunk));
     for (let t = 0; t < this.workers.length; t++) {
       const c = this.ctrls[t];
       for (;;) {

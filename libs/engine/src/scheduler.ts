@@ -2,6 +2,7 @@ import type { EngineStats, FinishReason, GenerationEvent, TokenLogprob } from '.
 import type { ForwardSeq, LlamaModel } from './model';
 import { describeToken, logSoftmax, NOTHING_ALLOWED, type Pick, sampleNext } from './sampler';
 import type { EmbedSequence, GenerateSequence, Sequence } from './sequence';
+import type { StepProfile } from './step-profile';
 
 /**
  * Continuous batching: every step re-forms the batch. Running sequences each get their next token (or
@@ -27,6 +28,7 @@ export class Scheduler {
   steps = 0;
   private looping = false;
   private closed = false;
+  private stepProfile?: StepProfile;
 
   constructor(
     private readonly model: LlamaModel,
@@ -41,6 +43,15 @@ export class Scheduler {
       promptTokensTotal: this.promptTokensTotal,
       generationTokensTotal: this.generationTokensTotal,
     };
+  }
+
+  /** Time every step's phases into `p` (the model's too); undefined stops. */
+  set profile(p: StepProfile | undefined) {
+    this.stepProfile = p;
+  }
+
+  get profile(): StepProfile | undefined {
+    return this.stepProfile;
   }
 
   add(seq: Sequence): void {
@@ -71,10 +82,14 @@ export class Scheduler {
   }
 
   step(): void {
+    const t0 = this.stepProfile?.now() ?? 0;
     this.reap();
     const batch = this.schedule();
     if (batch.length === 0) return;
     this.steps++;
+    const profile = this.profiled(batch);
+    this.model.profile = profile;
+    const before = profile?.phasesMs ?? 0;
     const entries: ForwardSeq[] = batch.map(({ seq, n }) => {
       const reachesEnd = seq.computed + n === seq.tokens.length;
       const wantsPromptLogprobs = seq.kind === 'generate' && seq.promptLogprobs !== undefined && !seq.promptLogprobsDone;
@@ -90,15 +105,9 @@ export class Scheduler {
     this.model.forward(
       entries,
       (si, row, logits) => {
-        const { seq, n } = batch[si];
-        if (seq.kind !== 'generate') return;
-        const pos = seq.computed + row;
-        // Virtual tokens are not predicted: the caller's first token has none, as without a soft prompt.
-        if (seq.promptLogprobs && !seq.promptLogprobsDone && pos >= seq.prefixLen && pos + 1 < seq.promptLen) {
-          const lp = describeToken(logSoftmax(logits), seq.tokens[pos + 1], seq.params.promptLogprobs ?? 0);
-          seq.promptLogprobs.push(this.toTokenLogprob(lp));
-        }
-        if (row === n - 1 && seq.computed + n === seq.tokens.length) picks.set(seq, sampleNext(logits, seq.sampler));
+        const t0 = profile?.now() ?? 0;
+        this.onLogits(batch[si], row, logits, picks);
+        if (profile) profile.samplingMs += profile.now() - t0;
       },
       (si, row, hidden) => {
         const seq = batch[si].seq;
@@ -118,6 +127,30 @@ export class Scheduler {
       if (pick) this.accept(seq, pick);
     }
     this.evictDone();
+    if (profile) {
+      profile.steps++;
+      for (const { n } of batch) profile.rows += n;
+      profile.schedulingMs += profile.now() - t0 - (profile.phasesMs - before);
+    }
+  }
+
+  /** The profile this step's times go to: none, or a decode-only profile skipping steps that run prompt tokens. */
+  private profiled(batch: { seq: Sequence; n: number }[]): StepProfile | undefined {
+    const p = this.stepProfile;
+    if (!p || !p.decodeOnly) return p;
+    return batch.every(({ seq, n }) => n === 1 && seq.computed + 1 === seq.tokens.length && seq.computed >= seq.promptLen) ? p : undefined;
+  }
+
+  /** One row of logits: prompt logprobs owed for it, and the next token when it is the sequence's last. */
+  private onLogits({ seq, n }: { seq: Sequence; n: number }, row: number, logits: Float32Array, picks: Map<GenerateSequence, Pick>): void {
+    if (seq.kind !== 'generate') return;
+    const pos = seq.computed + row;
+    // Virtual tokens are not predicted: the caller's first token has none, as without a soft prompt.
+    if (seq.promptLogprobs && !seq.promptLogprobsDone && pos >= seq.prefixLen && pos + 1 < seq.promptLen) {
+      const lp = describeToken(logSoftmax(logits), seq.tokens[pos + 1], seq.params.promptLogprobs ?? 0);
+      seq.promptLogprobs.push(this.toTokenLogprob(lp));
+    }
+    if (row === n - 1 && seq.computed + n === seq.tokens.length) picks.set(seq, sampleNext(logits, seq.sampler));
   }
 
   /** Drops aborted sequences from both queues, telling their consumers. */

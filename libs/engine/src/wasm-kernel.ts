@@ -59,6 +59,13 @@ const op = {
   vadd: [0xfd, ...uleb(0xe4)],
   vmul: [0xfd, ...uleb(0xe6)],
   lane: (l: number) => [0xfd, ...uleb(0x1f), l],
+  tee: (i: number) => [0x22, ...uleb(i)],
+  /** v128.load / v128.store with a constant byte offset (alignment hint 16). */
+  vloadAt: (offset: number) => [0xfd, ...uleb(0x00), 0x04, ...uleb(offset)],
+  vstoreAt: (offset: number) => [0xfd, ...uleb(0x0b), 0x04, ...uleb(offset)],
+  vand: [0xfd, ...uleb(0x4e)],
+  /** v128.const with the 0xffff0000 pattern in every i32 lane (the high bf16 of a packed pair, in place). */
+  highHalves: [0xfd, ...uleb(0x0c), ...Array.from({ length: 16 }, (_, k) => (k % 4 >= 2 ? 0xff : 0))],
 };
 
 /** Pushes hsum(v) = (v0 + v1) + (v2 + v3) onto the stack. */
@@ -128,6 +135,126 @@ function block(rows: number, cols: number, bf16: boolean): { params: number; loc
     }
   }
   return { params: 5, locals: [i32Locals, v128Locals], body };
+}
+
+/**
+ * Panel layout (see panel-layout.ts): `panelRows` weight rows stored chunk-interleaved, chunk j of row r at
+ * pw + (j·panelRows + r)·16 (f32: 4 weights; bf16: 8 weights packed so that `shl 16` gives the first four and
+ * `and 0xffff0000` the last four). The block reads the first `rows` of them against `cols` x rows interleaved
+ * the same way (chunk j of x row c at px + (j·cols + c)·16), so every operand is one pointer plus
+ * constant offsets: the loop has no address arithmetic, which is what held the row-pointer blocks back.
+ * Each output is still summed lane k over i ≡ k mod 4 in order, then (l0 + l1) + (l2 + l3): bit for bit what
+ * the row-major blocks compute.
+ */
+function panelBlock(panelRows: number, rows: number, cols: number, bf16: boolean): { locals: number[]; body: number[] } {
+  const [pw, px, pout, inB, outS] = [0, 1, 2, 3, 4];
+  let next = 5;
+  const end = next++;
+  const i32Locals = next - 5;
+  const acc = Array.from({ length: rows }, () => Array.from({ length: cols }, () => next++));
+  const wlo = Array.from({ length: rows }, () => next++);
+  const whi = bf16 ? Array.from({ length: rows }, () => next++) : [];
+  const xv = next++;
+  const mask = next++;
+  const v128Locals = next - 5 - i32Locals;
+  const body: number[] = [...op.get(px)];
+  for (let c = 0; c < cols; c++) body.push(...op.get(inB), ...op.add);
+  body.push(...op.set(end));
+  if (bf16) body.push(...op.highHalves, ...op.set(mask));
+  body.push(...op.loop);
+  for (let r = 0; r < rows; r++) {
+    body.push(...op.get(pw), ...op.vloadAt(16 * r), ...op.set(wlo[r]));
+    if (bf16) {
+      body.push(...op.get(wlo[r]), ...op.get(mask), ...op.vand, ...op.set(whi[r]));
+      body.push(...op.get(wlo[r]), ...op.i32(16), ...op.i32x4shl, ...op.set(wlo[r]));
+    }
+  }
+  const halves = bf16 ? [wlo, whi] : [wlo];
+  halves.forEach((wv, h) => {
+    for (let c = 0; c < cols; c++) {
+      body.push(...op.get(px), ...op.vloadAt(16 * (h * cols + c)), ...op.set(xv));
+      for (let r = 0; r < rows; r++) body.push(...fma(acc[r][c], wv[r], xv));
+    }
+  });
+  body.push(...op.get(pw), ...op.i32(16 * panelRows), ...op.add, ...op.set(pw));
+  body.push(
+    ...op.get(px),
+    ...op.i32(16 * cols * halves.length),
+    ...op.add,
+    ...op.tee(px),
+    ...op.get(end),
+    ...op.ltU,
+    ...op.brIf(0),
+    ...op.end,
+  );
+  for (let c = 0; c < cols; c++) {
+    for (let r = 0; r < rows; r++) {
+      body.push(...op.get(pout));
+      for (let k = 0; k < c; k++) body.push(...op.get(outS), ...op.add);
+      body.push(...hsum(acc[r][c]), ...op.f32store(4 * r));
+    }
+  }
+  return { locals: [i32Locals, v128Locals], body };
+}
+
+/** A panel of `rows` weight rows against one row-major x row (single-stream decode, leftover batch rows). */
+function panelRowBlock(rows: number, bf16: boolean): { locals: number[]; body: number[] } {
+  const [pw, px, pout, inB] = [0, 1, 2, 3];
+  let next = 5;
+  const end = next++;
+  const i32Locals = next - 5;
+  const acc = Array.from({ length: rows }, () => next++);
+  const wlo = Array.from({ length: rows }, () => next++);
+  const whi = bf16 ? Array.from({ length: rows }, () => next++) : [];
+  const xv = next++;
+  const mask = next++;
+  const v128Locals = next - 5 - i32Locals;
+  const body: number[] = [...op.get(px), ...op.get(inB), ...op.add, ...op.set(end)];
+  if (bf16) body.push(...op.highHalves, ...op.set(mask));
+  body.push(...op.loop);
+  for (let r = 0; r < rows; r++) {
+    body.push(...op.get(pw), ...op.vloadAt(16 * r), ...op.set(wlo[r]));
+    if (bf16) {
+      body.push(...op.get(wlo[r]), ...op.get(mask), ...op.vand, ...op.set(whi[r]));
+      body.push(...op.get(wlo[r]), ...op.i32(16), ...op.i32x4shl, ...op.set(wlo[r]));
+    }
+  }
+  const halves = bf16 ? [wlo, whi] : [wlo];
+  halves.forEach((wv, h) => {
+    body.push(...op.get(px), ...op.vloadAt(16 * h), ...op.set(xv));
+    for (let r = 0; r < rows; r++) body.push(...fma(acc[r], wv[r], xv));
+  });
+  body.push(...op.get(pw), ...op.i32(16 * rows), ...op.add, ...op.set(pw));
+  body.push(...op.get(px), ...op.i32(16 * halves.length), ...op.add, ...op.tee(px), ...op.get(end), ...op.ltU, ...op.brIf(0), ...op.end);
+  for (let r = 0; r < rows; r++) body.push(...op.get(pout), ...hsum(acc[r]), ...op.f32store(4 * r));
+  return { locals: [i32Locals, v128Locals], body };
+}
+
+/**
+ * interleave(px, pdst, inBytes, groups): copies `groups` groups of `cols` row-major x rows (inBytes each) into
+ * the chunk-interleaved order the panel blocks read: chunk j of row c at pdst + (j·cols + c)·16.
+ */
+function interleaveBody(cols: number): { locals: number[]; body: number[] } {
+  const [px, pdst, inB, groups] = [0, 1, 2, 3];
+  let next = 4;
+  const src = Array.from({ length: cols }, () => next++);
+  const end = next++;
+  const body: number[] = [...op.loop];
+  for (let c = 0; c < cols; c++) {
+    body.push(...op.get(px));
+    for (let k = 0; k < c; k++) body.push(...op.get(inB), ...op.add);
+    body.push(...op.set(src[c]));
+  }
+  body.push(...op.get(px), ...op.get(inB), ...op.add, ...op.set(end), ...op.loop);
+  for (let c = 0; c < cols; c++) {
+    body.push(...op.get(pdst), ...op.get(src[c]), ...op.vload, ...op.vstoreAt(16 * c));
+    body.push(...op.get(src[c]), ...op.i32(16), ...op.add, ...op.set(src[c]));
+  }
+  body.push(...op.get(pdst), ...op.i32(16 * cols), ...op.add, ...op.set(pdst));
+  body.push(...op.get(src[0]), ...op.get(end), ...op.ltU, ...op.brIf(0), ...op.end);
+  body.push(...op.get(src[cols - 1]), ...op.set(px)); // the next group starts after the last row of this one
+  body.push(...op.get(groups), ...op.i32(1), ...op.sub, ...op.tee(groups), ...op.brIf(0), ...op.end);
+  return { locals: [next - 4, 0], body };
 }
 
 /**
@@ -268,15 +395,30 @@ export const WASM_BLOCKS = [
   { name: 'blk11b', rows: 1, cols: 1, bf16: true },
 ] as const;
 
+/** Panel geometry shared by the blocks, the driver (as literals: it is shipped as source) and panel-layout.ts. */
+export const PANEL_ROWS = 4;
+export const PANEL_COLS = 4;
+
+const PANEL_BLOCKS = [
+  // Half a panel (2 of its 4 rows) × 4 x rows: 8 accumulators, the shape that measured fastest (a whole panel × 2
+  // x rows ran 30 % slower batched, 4 × 4 spills).
+  { name: 'pnl24', f: () => panelBlock(PANEL_ROWS, 2, PANEL_COLS, false) },
+  { name: 'pnl24b', f: () => panelBlock(PANEL_ROWS, 2, PANEL_COLS, true) },
+  { name: 'pnl1', f: () => panelRowBlock(PANEL_ROWS, false) },
+  { name: 'pnl1b', f: () => panelRowBlock(PANEL_ROWS, true) },
+] as const;
+
 /** Module importing a shared memory env.mem (pages: its fixed size) and exporting the blocks. */
 export function buildWasmModuleBytes(pages: number): Uint8Array {
   const funcType = [0x60, ...uleb(5), I32, I32, I32, I32, I32, ...uleb(0)];
   const attnType = [0x60, ...uleb(6), I32, I32, I32, I32, I32, I32, ...uleb(0)];
-  const types = section(1, vec([funcType, attnType]));
+  const interleaveType = [0x60, ...uleb(4), I32, I32, I32, I32, ...uleb(0)];
+  const types = section(1, vec([funcType, attnType, interleaveType]));
   const memLimits = [0x03, ...uleb(pages), ...uleb(pages)]; // shared, min = max
   const imports = section(2, vec([[...str('env'), ...str('mem'), 0x02, ...memLimits]]));
-  const funcs = section(3, vec([...WASM_BLOCKS.map(() => [0x00]), [0x01], [0x01]]));
-  const names = [...WASM_BLOCKS.map((b) => b.name), 'scores', 'axpy'];
+  // Existing exports keep their function indices; the panel kernels come after them.
+  const funcs = section(3, vec([...WASM_BLOCKS.map(() => [0x00]), [0x01], [0x01], ...PANEL_BLOCKS.map(() => [0x00]), [0x02]]));
+  const names = [...WASM_BLOCKS.map((b) => b.name), 'scores', 'axpy', ...PANEL_BLOCKS.map((b) => b.name), 'interleave'];
   const exports = section(7, vec(names.map((n, i) => [...str(n), 0x00, ...uleb(i)])));
   const bodies = WASM_BLOCKS.map((b) => {
     const blk = block(b.rows, b.cols, b.bf16);
@@ -291,7 +433,7 @@ export function buildWasmModuleBytes(pages: number): Uint8Array {
     ];
     return [...uleb(code.length), ...code];
   });
-  for (const f of [scoresBody(), axpyBody()]) {
+  for (const f of [scoresBody(), axpyBody(), ...PANEL_BLOCKS.map((b) => b.f()), interleaveBody(PANEL_COLS)]) {
     const body = [
       ...vec([
         [...uleb(f.locals[0]), I32],
@@ -317,6 +459,14 @@ export interface WasmBlocks {
   scores(pq: number, pk: number, stride: number, count: number, hdBytes: number, pout: number): void;
   /** acc += Σ_j w[j] · v_j. */
   axpy(pw: number, pv: number, stride: number, count: number, hdBytes: number, pacc: number): void;
+  /** Rows 0-1 of a panel (pw + 32: rows 2-3) × PANEL_COLS interleaved x rows (f32, and bf16 packed weights). */
+  pnl24(pw: number, px: number, pout: number, inBytes: number, outStride: number): void;
+  pnl24b(pw: number, px: number, pout: number, inBytes: number, outStride: number): void;
+  /** PANEL_ROWS panel rows × one row-major x row. */
+  pnl1(pw: number, px: number, pout: number, inBytes: number, outStride: number): void;
+  pnl1b(pw: number, px: number, pout: number, inBytes: number, outStride: number): void;
+  /** Copies `groups` groups of PANEL_COLS x rows into the interleaved order the panel blocks read; groups ≥ 1. */
+  interleave(px: number, pdst: number, inBytes: number, groups: number): void;
 }
 
 /**
@@ -360,6 +510,55 @@ export function wasmMatmul(
       for (; o + 3 < rowEnd; o += 4) b41(wPtr + o * wB, xPtr + b * inB, outPtr + (b * outDim + o) * 4, inB, outS);
       for (; o < rowEnd; o++) b11(wPtr + o * wB, xPtr + b * inB, outPtr + (b * outDim + o) * 4, inB, outS);
     }
+  }
+}
+
+/**
+ * out[b, o] = x[b] · w[o] over rows [rowStart, rowEnd) for weights in the panel layout (panel-layout.ts; rowStart
+ * a multiple of 4), with the first ⌊batch/4⌋·4 x rows already interleaved at xiPtr (ex.interleave). The last
+ * batch % 4 x rows and the weight rows after the last whole panel (stored row-major) use the row-major x. Shipped to workers
+ * as source text like wasmMatmul, so the panel geometry (PANEL_ROWS 4, PANEL_COLS 4) is written as literals.
+ */
+export function wasmMatmulPanel(
+  ex: WasmBlocks,
+  bf16: boolean,
+  wPtr: number,
+  xPtr: number,
+  xiPtr: number,
+  outPtr: number,
+  batch: number,
+  inDim: number,
+  outDim: number,
+  rowStart: number,
+  rowEnd: number,
+): void {
+  const inB = inDim * 4;
+  const wB = bf16 ? inDim * 2 : inB;
+  const outS = outDim * 4;
+  const blk = bf16 ? ex.pnl24b : ex.pnl24;
+  const one = bf16 ? ex.pnl1b : ex.pnl1;
+  const b11 = bf16 ? ex.blk11b : ex.blk11;
+  const panelEnd = outDim - (outDim % 4);
+  const pEnd = rowEnd < panelEnd ? rowEnd : panelEnd;
+  const quadEnd = batch - (batch % 4);
+  const TILE = 32; // x rows whose interleaved copy stays in L1/L2 while each panel streams past it once
+  for (let b0 = 0; b0 < quadEnd; b0 += TILE) {
+    const b1 = b0 + TILE < quadEnd ? b0 + TILE : quadEnd;
+    for (let o = rowStart; o < pEnd; o += 4) {
+      const pw = wPtr + o * wB;
+      for (let b = b0; b < b1; b += 4) {
+        const px = xiPtr + b * inB;
+        const po = outPtr + (b * outDim + o) * 4;
+        blk(pw, px, po, inB, outS);
+        blk(pw + 32, px, po + 8, inB, outS);
+      }
+    }
+  }
+  for (let b = quadEnd; b < batch; b++) {
+    for (let o = rowStart; o < pEnd; o += 4) one(wPtr + o * wB, xPtr + b * inB, outPtr + (b * outDim + o) * 4, inB, outS);
+  }
+  for (let o = pEnd > rowStart ? pEnd : rowStart; o < rowEnd; o++) {
+    for (let b = 0; b < batch; b++) b11(wPtr + o * wB, xPtr + b * inB, outPtr + (b * outDim + o) * 4, inB, outS);
   }
 }
 

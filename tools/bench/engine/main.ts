@@ -3,16 +3,18 @@
  *
  *   node -r @swc-node/register tools/bench/engine/main.ts [--quick]
  *
- * Prints single-stream decode speed, 16-way batched vs sequential throughput, matmul GFLOP/s against a
- * measured scalar peak of this machine, and RSS with 16 active sequences, for 1 and 2 threads; and decode speed
- * with a JSON Schema mask against the same runs without one, measured alternately in one run.
+ * Prints single-stream decode speed, 16-way batched vs sequential throughput, where a decode step's time goes
+ * (matmul, attention, elementwise, sampling, scheduling) alone and at 16 concurrent, matmul GFLOP/s against
+ * measured peaks of this machine, and RSS with 16 active sequences, for 1 and 2 threads; and decode speed with a
+ * JSON Schema mask against the same runs without one, measured alternately in one run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { createServedModel, type GenerationEvent, type OutputConstraint, type ServedModel } from '@platform/engine';
-import { Arena, MatmulPool, writeRandomModel } from '@platform/engine/internals';
+import { Arena, MatmulPool, StepProfile, writeRandomModel } from '@platform/engine/internals';
+import { simdPeakGflops } from './simd-peak';
 
 const quick = process.argv.includes('--quick');
 const SPEC = { vocab: 8192, hidden: 512, intermediate: 1408, layers: 8, heads: 8, kvHeads: 4, maxPositions: 2048, seed: 7 };
@@ -114,6 +116,9 @@ interface Row {
   sequentialTps: number;
   rssMiB: number;
   ttftMs: number;
+  /** Decode steps (no prompt tokens) of the one-at-a-time run and of the concurrent run. */
+  alone: StepProfile;
+  together: StepProfile;
 }
 
 async function measure(dir: string, threads: number, label: string): Promise<Row> {
@@ -123,19 +128,25 @@ async function measure(dir: string, threads: number, label: string): Promise<Row
     // Single stream: decode speed excludes prefill (time to first token).
     const single = await generate(m, 0, GEN_TOKENS * 2);
     const singleTps = (single.tokens - 1) / ((single.endAt - single.firstAt) / 1000);
-    // Same 16 requests, one at a time, then all at once.
+    // Same 16 requests, one at a time, then all at once; the decode steps of each run are timed by phase
+    // (a few clock reads per layer, well under 0.1 % of a step).
+    const alone = new StepProfile(true);
+    m.scheduler.profile = alone;
     let t0 = performance.now();
     let seqTokens = 0;
     for (let i = 0; i < CONCURRENT; i++) seqTokens += (await generate(m, i, GEN_TOKENS)).tokens;
     const sequentialTps = seqTokens / ((performance.now() - t0) / 1000);
     let rss = 0;
     const timer = setInterval(() => (rss = Math.max(rss, process.memoryUsage().rss)), 5);
+    const together = new StepProfile(true);
+    m.scheduler.profile = together;
     t0 = performance.now();
     const all = await Promise.all(Array.from({ length: CONCURRENT }, (_, i) => generate(m, i, GEN_TOKENS)));
     const batchedTps = all.reduce((a, r) => a + r.tokens, 0) / ((performance.now() - t0) / 1000);
+    m.scheduler.profile = undefined;
     clearInterval(timer);
     rss = Math.max(rss, process.memoryUsage().rss);
-    return { label, threads, singleTps, batchedTps, sequentialTps, rssMiB: rss / 2 ** 20, ttftMs: single.firstAt };
+    return { label, threads, singleTps, batchedTps, sequentialTps, rssMiB: rss / 2 ** 20, ttftMs: single.firstAt, alone, together };
   } finally {
     await m.close();
   }
@@ -199,6 +210,17 @@ async function measureMask(dir: string): Promise<MaskRow> {
   }
 }
 
+/** "total ms | per token, then the phases": mean over the decode steps a profile saw. */
+function stepRow(p: StepProfile): string {
+  const per = (ms: number): string => (ms / p.steps).toFixed(2);
+  const total = p.phasesMs + p.schedulingMs;
+  const perToken = total / p.rows;
+  return (
+    `${per(total)} ms (${perToken.toFixed(2)} ms per token) | matmul ${per(p.matmulMs)}, attention ${per(p.attentionMs)}, ` +
+    `elementwise ${per(p.elementwiseMs)}, sampling ${per(p.samplingMs)}, scheduling ${per(p.schedulingMs)} ms; mean of ${p.steps} steps |`
+  );
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'engine-bench-'));
   try {
@@ -218,9 +240,9 @@ async function main(): Promise<void> {
     );
     const peak1 = await peakGflops(1);
     const peak2 = await peakGflops(2);
-    // The same SIMD kernel on operands that stay in L2: the compute ceiling reachable from wasm here.
-    const simdPeak1 = await matmulGflops(1, 16, true, 256, 256);
-    const simdPeak2 = await matmulGflops(2, 16, true, 256, 512);
+    // The same SIMD kernel on operands that stay in cache: the compute ceiling reachable from wasm here.
+    const simdPeak1 = await simdPeakGflops(1);
+    const simdPeak2 = await simdPeakGflops(2);
     const mm: string[] = [];
     for (const wasm of [false, true]) {
       for (const threads of [1, 2]) {
@@ -246,8 +268,10 @@ async function main(): Promise<void> {
     console.log('|---|---|---|');
     console.log(`| scalar f32 dot peak, 1 core | ${peak1.toFixed(2)} GFLOP/s | tight 8-accumulator loop |`);
     console.log(`| scalar f32 dot peak, 2 cores | ${peak2.toFixed(2)} GFLOP/s | same loop in 2 workers |`);
-    console.log(`| wasm SIMD in-cache peak, 1 core | ${simdPeak1.toFixed(2)} GFLOP/s | 2×4 f32x4 block, 256×256 weights (L2-resident) |`);
-    console.log(`| wasm SIMD in-cache peak, 2 cores | ${simdPeak2.toFixed(2)} GFLOP/s | same, 512×256 split over 2 threads |`);
+    console.log(
+      `| wasm SIMD in-cache peak, 1 core | ${simdPeak1.toFixed(2)} GFLOP/s | engine matmul kernel, batch 16, 256×256 weights (cache-resident) |`,
+    );
+    console.log(`| wasm SIMD in-cache peak, 2 cores | ${simdPeak2.toFixed(2)} GFLOP/s | same in 2 independent workers at once, summed |`);
     for (const line of mm) console.log(line);
     for (const r of rows) {
       const t = `${r.label}, ${r.threads} thread(s)`;
@@ -260,6 +284,8 @@ async function main(): Promise<void> {
       console.log(
         `| ${CONCURRENT} concurrent requests, ${t} | ${r.batchedTps.toFixed(1)} tok/s | ratio ${(r.batchedTps / r.sequentialTps).toFixed(2)}× vs one at a time |`,
       );
+      console.log(`| decode step, 1 sequence, ${t} | ${stepRow(r.alone)}`);
+      console.log(`| decode step, ${CONCURRENT} sequences, ${t} | ${stepRow(r.together)}`);
       console.log(`| RSS with ${CONCURRENT} active sequences, ${t} | ${r.rssMiB.toFixed(0)} MiB | peak during the concurrent run |`);
     }
     console.log(
