@@ -83,8 +83,9 @@ export class LlamaModel {
   readonly weightDtype: 'F32' | 'BF16';
   /** Weights in the panel layout (panel-layout.ts) for the wasm panel blocks; row-major otherwise. */
   readonly panel: boolean;
-  /** The interleaved copy of a matmul's x rows (panel layout only). */
+  /** The interleaved copy of a matmul's x rows and each thread's widened bf16 panel (panel layout only). */
   private readonly xi?: Float32Array;
+  private readonly panelScratch?: Float32Array;
   private readonly invFreq: Float64Array;
   private readonly pool: MatmulPool;
   private readonly arena: Arena;
@@ -160,6 +161,7 @@ export class LlamaModel {
           LOGIT_CHUNK * H,
           LOGIT_CHUNK * this.vocab,
           Math.max(T, LOGIT_CHUNK) * Math.max(H, this.qDim, this.inter),
+          Math.max(1, Math.floor(options.threads)) * 4 * Math.max(H, this.qDim, this.inter),
           ...new Array<number>(2 * L).fill(kvPool),
           kvBlocks * blockSize,
         ]),
@@ -227,7 +229,9 @@ export class LlamaModel {
     this.act = arena.alloc(T * this.inter);
     this.lmIn = arena.alloc(LOGIT_CHUNK * H);
     this.logitsBuf = arena.alloc(LOGIT_CHUNK * this.vocab);
-    this.xi = this.panel ? arena.alloc(Math.max(T, LOGIT_CHUNK) * Math.max(H, this.qDim, this.inter)) : undefined;
+    const maxIn = Math.max(H, this.qDim, this.inter);
+    this.xi = this.panel ? arena.alloc(Math.max(T, LOGIT_CHUNK) * maxIn) : undefined;
+    this.panelScratch = this.panel ? arena.alloc(Math.max(1, Math.floor(options.threads)) * 4 * maxIn) : undefined;
     this.cos = new Float64Array(T * (this.hd >> 1));
     this.sin = new Float64Array(T * (this.hd >> 1));
     this.scores = new Float64Array(1024);
@@ -324,7 +328,7 @@ export class LlamaModel {
 
   /** [rows × inDim] · Wᵀ through the pool, with the panel blocks when the weights are packed for them. */
   private matmul(w: Matrix, x: Float32Array, out: Float32Array, rows: number, inDim: number, outDim: number): void {
-    if (this.xi) this.pool.matmulPanel(w, x, this.xi, out, rows, inDim, outDim);
+    if (this.xi && this.panelScratch) this.pool.matmulPanel(w, x, this.xi, this.panelScratch, out, rows, inDim, outDim);
     else this.pool.matmul(w, x, out, rows, inDim, outDim);
   }
 

@@ -26,6 +26,8 @@ const BF16 = 11;
 /** 1: weights in the panel layout, x interleaved at XI (wasmMatmulPanel). */
 const PANEL = 12;
 const XI = 13;
+/** This worker's scratch (a widened bf16 panel). */
+const SCRATCH = 14;
 const DONE = 15;
 const CTRL_SLOTS = 16;
 
@@ -46,7 +48,7 @@ for (;;) {
   Atomics.wait(c, ${SEQ}, seen);
   seen = Atomics.load(c, ${SEQ});
   if (c[${STOP}] === 1) break;
-  if (c[${PANEL}] === 1) wasmMatmulPanel(ex, c[${BF16}] === 1, u[${W}] * 4, u[${X}] * 4, u[${XI}] * 4, u[${OUT}] * 4, u[${BATCH}], u[${IN}], u[${OUTDIM}], u[${ROW0}], u[${ROW1}]);
+  if (c[${PANEL}] === 1) wasmMatmulPanel(ex, c[${BF16}] === 1, u[${W}] * 4, u[${X}] * 4, u[${XI}] * 4, u[${SCRATCH}] * 4, u[${OUT}] * 4, u[${BATCH}], u[${IN}], u[${OUTDIM}], u[${ROW0}], u[${ROW1}]);
   else if (c[${USE_WASM}] === 1) wasmMatmul(ex, c[${BF16}] === 1, u[${W}] * 4, u[${X}] * 4, u[${OUT}] * 4, u[${BATCH}], u[${IN}], u[${OUTDIM}], u[${ROW0}], u[${ROW1}]);
   else matmulKernel(heap, u[${W}], heap, u[${X}], heap, u[${OUT}], u[${BATCH}], u[${IN}], u[${OUTDIM}], u[${ROW0}], u[${ROW1}]);
   Atomics.store(c, ${DONE}, seen);
@@ -103,6 +105,7 @@ export class MatmulPool {
     useWasm: boolean,
     bf16: boolean,
     xi: number,
+    scratch: number,
     w: number,
     x: number,
     out: number,
@@ -113,7 +116,7 @@ export class MatmulPool {
     r1: number,
   ): void {
     if (r0 >= r1) return;
-    if (xi >= 0 && this.wasm) wasmMatmulPanel(this.wasm, bf16, w * 4, x * 4, xi * 4, out * 4, batch, inDim, outDim, r0, r1);
+    if (xi >= 0 && this.wasm) wasmMatmulPanel(this.wasm, bf16, w * 4, x * 4, xi * 4, scratch * 4, out * 4, batch, inDim, outDim, r0, r1);
     else if (useWasm && this.wasm) wasmMatmul(this.wasm, bf16, w * 4, x * 4, out * 4, batch, inDim, outDim, r0, r1);
     else matmulKernel(this.arena.heap, w, this.arena.heap, x, this.arena.heap, out, batch, inDim, outDim, r0, r1);
   }
@@ -126,18 +129,20 @@ export class MatmulPool {
     const bf16 = w instanceof Uint16Array;
     const useWasm = this.wasm !== undefined && inDim % 4 === 0;
     if (bf16 && !useWasm) throw new Error('bf16 weights need the wasm kernel and inDim % 4 === 0');
-    this.dispatch(useWasm, bf16, -1, this.offsetOf(w), this.offsetOf(x), this.offsetOf(out), batch, inDim, outDim);
+    this.dispatch(useWasm, bf16, -1, 0, this.offsetOf(w), this.offsetOf(x), this.offsetOf(out), batch, inDim, outDim);
   }
 
   /**
    * The same product for weights in the panel layout (panel-layout.ts, wasm only): x's rows are first
-   * interleaved in fours into `xi` (an arena scratch of at least batch·inDim floats), then every thread runs the panel
+   * interleaved in fours into `xi` (an arena scratch of at least batch·inDim floats; `scratch` holds
+   * threads·4·inDim floats, each thread's widened bf16 panel), then every thread runs the panel
    * blocks on its rows. Results are bit for bit those of matmul() on the row-major weights.
    */
   matmulPanel(
     w: Float32Array | Uint16Array,
     x: Float32Array,
     xi: Float32Array,
+    scratch: Float32Array,
     out: Float32Array,
     batch: number,
     inDim: number,
@@ -147,8 +152,10 @@ export class MatmulPool {
     if (!wasm) throw new Error('panel weights need the wasm kernel');
     const xo = this.offsetOf(x);
     const xio = this.offsetOf(xi);
+    if (scratch.length < this.threads * 4 * inDim) throw new Error('MatmulPool: panel scratch below threads · 4 · inDim');
     if (batch >= 4) wasm.interleave(xo * 4, xio * 4, inDim * 4, batch >> 2);
-    this.dispatch(true, w instanceof Uint16Array, xio, this.offsetOf(w), xo, this.offsetOf(out), batch, inDim, outDim);
+    const bf16 = w instanceof Uint16Array;
+    this.dispatch(true, bf16, xio, this.offsetOf(scratch), this.offsetOf(w), xo, this.offsetOf(out), batch, inDim, outDim);
   }
 
   /** Runs one product on the calling thread, or splits its output rows over the workers too. */
@@ -156,6 +163,7 @@ export class MatmulPool {
     useWasm: boolean,
     bf16: boolean,
     xi: number,
+    scratch: number,
     wo: number,
     xo: number,
     oo: number,
@@ -164,7 +172,7 @@ export class MatmulPool {
     outDim: number,
   ): void {
     if (this.workers.length === 0 || batch * inDim * outDim < MIN_PARALLEL_MACS) {
-      this.run(useWasm, bf16, xi, wo, xo, oo, batch, inDim, outDim, 0, outDim);
+      this.run(useWasm, bf16, xi, scratch, wo, xo, oo, batch, inDim, outDim, 0, outDim);
       return;
     }
     // Slices rounded to multiples of 8 rows keep every thread on the blocked paths (and on whole panels).
@@ -176,6 +184,7 @@ export class MatmulPool {
       c[BF16] = bf16 ? 1 : 0;
       c[PANEL] = xi >= 0 ? 1 : 0;
       p[XI] = xi >= 0 ? xi : 0;
+      p[SCRATCH] = xi >= 0 ? scratch + (t + 1) * 4 * inDim : 0;
       p[W] = wo;
       p[X] = xo;
       p[OUT] = oo;
@@ -188,7 +197,7 @@ export class MatmulPool {
       Atomics.store(c, SEQ, this.seqs[t]);
       Atomics.notify(c, SEQ);
     }
-    this.run(useWasm, bf16, xi, wo, xo, oo, batch, inDim, outDim, 0, Math.min(outDim, chunk));
+    this.run(useWasm, bf16, xi, scratch, wo, xo, oo, batch, inDim, outDim, 0, Math.min(outDim, chunk));
     for (let t = 0; t < this.workers.length; t++) {
       const c = this.ctrls[t];
       for (;;) {

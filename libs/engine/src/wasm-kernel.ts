@@ -231,6 +231,29 @@ function panelRowBlock(rows: number, bf16: boolean): { locals: number[]; body: n
 }
 
 /**
+ * unpack(pw, pdst, inBytes): widens one bf16 panel (PANEL_ROWS rows) into the f32 panel layout at pdst, inBytes
+ * being an f32 row's bytes. Batched bf16 products widen each panel once and run the f32 blocks on it for every
+ * x quad, instead of widening it again in each quad's block.
+ */
+function unpackBody(panelRows: number): { locals: number[]; body: number[] } {
+  const [pw, pdst, inB] = [0, 1, 2];
+  const end = 3;
+  const v = 4;
+  const mask = 5;
+  const body: number[] = [...op.get(pdst)];
+  for (let r = 0; r < panelRows; r++) body.push(...op.get(inB), ...op.add);
+  body.push(...op.set(end), ...op.highHalves, ...op.set(mask), ...op.loop);
+  for (let r = 0; r < panelRows; r++) {
+    body.push(...op.get(pw), ...op.vloadAt(16 * r), ...op.set(v));
+    body.push(...op.get(pdst), ...op.get(v), ...op.i32(16), ...op.i32x4shl, ...op.vstoreAt(16 * r));
+    body.push(...op.get(pdst), ...op.get(v), ...op.get(mask), ...op.vand, ...op.vstoreAt(16 * (panelRows + r)));
+  }
+  body.push(...op.get(pw), ...op.i32(16 * panelRows), ...op.add, ...op.set(pw));
+  body.push(...op.get(pdst), ...op.i32(32 * panelRows), ...op.add, ...op.tee(pdst), ...op.get(end), ...op.ltU, ...op.brIf(0), ...op.end);
+  return { locals: [1, 2], body };
+}
+
+/**
  * interleave(px, pdst, inBytes, groups): copies `groups` groups of `cols` row-major x rows (inBytes each) into
  * the chunk-interleaved order the panel blocks read: chunk j of row c at pdst + (j·cols + c)·16.
  */
@@ -413,12 +436,13 @@ export function buildWasmModuleBytes(pages: number): Uint8Array {
   const funcType = [0x60, ...uleb(5), I32, I32, I32, I32, I32, ...uleb(0)];
   const attnType = [0x60, ...uleb(6), I32, I32, I32, I32, I32, I32, ...uleb(0)];
   const interleaveType = [0x60, ...uleb(4), I32, I32, I32, I32, ...uleb(0)];
-  const types = section(1, vec([funcType, attnType, interleaveType]));
+  const unpackType = [0x60, ...uleb(3), I32, I32, I32, ...uleb(0)];
+  const types = section(1, vec([funcType, attnType, interleaveType, unpackType]));
   const memLimits = [0x03, ...uleb(pages), ...uleb(pages)]; // shared, min = max
   const imports = section(2, vec([[...str('env'), ...str('mem'), 0x02, ...memLimits]]));
   // Existing exports keep their function indices; the panel kernels come after them.
-  const funcs = section(3, vec([...WASM_BLOCKS.map(() => [0x00]), [0x01], [0x01], ...PANEL_BLOCKS.map(() => [0x00]), [0x02]]));
-  const names = [...WASM_BLOCKS.map((b) => b.name), 'scores', 'axpy', ...PANEL_BLOCKS.map((b) => b.name), 'interleave'];
+  const funcs = section(3, vec([...WASM_BLOCKS.map(() => [0x00]), [0x01], [0x01], ...PANEL_BLOCKS.map(() => [0x00]), [0x02], [0x03]]));
+  const names = [...WASM_BLOCKS.map((b) => b.name), 'scores', 'axpy', ...PANEL_BLOCKS.map((b) => b.name), 'interleave', 'unpack'];
   const exports = section(7, vec(names.map((n, i) => [...str(n), 0x00, ...uleb(i)])));
   const bodies = WASM_BLOCKS.map((b) => {
     const blk = block(b.rows, b.cols, b.bf16);
@@ -433,7 +457,7 @@ export function buildWasmModuleBytes(pages: number): Uint8Array {
     ];
     return [...uleb(code.length), ...code];
   });
-  for (const f of [scoresBody(), axpyBody(), ...PANEL_BLOCKS.map((b) => b.f()), interleaveBody(PANEL_COLS)]) {
+  for (const f of [scoresBody(), axpyBody(), ...PANEL_BLOCKS.map((b) => b.f()), interleaveBody(PANEL_COLS), unpackBody(PANEL_ROWS)]) {
     const body = [
       ...vec([
         [...uleb(f.locals[0]), I32],
@@ -467,6 +491,8 @@ export interface WasmBlocks {
   pnl1b(pw: number, px: number, pout: number, inBytes: number, outStride: number): void;
   /** Copies `groups` groups of PANEL_COLS x rows into the interleaved order the panel blocks read; groups ≥ 1. */
   interleave(px: number, pdst: number, inBytes: number, groups: number): void;
+  /** Widens one bf16 panel into f32 panel layout (PANEL_ROWS · inBytes bytes at pdst). */
+  unpack(pw: number, pdst: number, inBytes: number): void;
 }
 
 /**
@@ -515,7 +541,8 @@ export function wasmMatmul(
 
 /**
  * out[b, o] = x[b] · w[o] over rows [rowStart, rowEnd) for weights in the panel layout (panel-layout.ts; rowStart
- * a multiple of 4), with the first ⌊batch/4⌋·4 x rows already interleaved at xiPtr (ex.interleave). The last
+ * a multiple of 4), with the first ⌊batch/4⌋·4 x rows already interleaved at xiPtr (ex.interleave) and, for bf16, 4·inDim
+ * floats of this thread's own scratch at scratchPtr. The last
  * batch % 4 x rows and the weight rows after the last whole panel (stored row-major) use the row-major x. Shipped to workers
  * as source text like wasmMatmul, so the panel geometry (PANEL_ROWS 4, PANEL_COLS 4) is written as literals.
  */
@@ -525,6 +552,7 @@ export function wasmMatmulPanel(
   wPtr: number,
   xPtr: number,
   xiPtr: number,
+  scratchPtr: number,
   outPtr: number,
   batch: number,
   inDim: number,
@@ -535,7 +563,9 @@ export function wasmMatmulPanel(
   const inB = inDim * 4;
   const wB = bf16 ? inDim * 2 : inB;
   const outS = outDim * 4;
-  const blk = bf16 ? ex.pnl24b : ex.pnl24;
+  // bf16 with two or more x quads: widen each panel once into this thread's scratch, then the f32 blocks.
+  const widen = bf16 && batch >= 8;
+  const blk = bf16 && !widen ? ex.pnl24b : ex.pnl24;
   const one = bf16 ? ex.pnl1b : ex.pnl1;
   const b11 = bf16 ? ex.blk11b : ex.blk11;
   const panelEnd = outDim - (outDim % 4);
@@ -545,7 +575,11 @@ export function wasmMatmulPanel(
   for (let b0 = 0; b0 < quadEnd; b0 += TILE) {
     const b1 = b0 + TILE < quadEnd ? b0 + TILE : quadEnd;
     for (let o = rowStart; o < pEnd; o += 4) {
-      const pw = wPtr + o * wB;
+      let pw = wPtr + o * wB;
+      if (widen) {
+        ex.unpack(pw, scratchPtr, inB);
+        pw = scratchPtr;
+      }
       for (let b = b0; b < b1; b += 4) {
         const px = xiPtr + b * inB;
         const po = outPtr + (b * outDim + o) * 4;
