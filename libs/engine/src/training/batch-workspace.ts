@@ -72,8 +72,9 @@ export interface WorkspaceLayout {
   dgu: number;
   dact: number;
   dh: number;
-  /** Two rows of attention scratch (scores, score gradients) for the SIMD attention kernels. */
+  /** A row of attention scratch, and one head's [T × T] score gradients, for the SIMD attention kernels. */
   attnScratch: number;
+  dScores: number;
   floats: number;
 }
 
@@ -155,7 +156,8 @@ export function workspaceLayout(config: LlamaConfig, capacity: BatchCapacity, so
     dgu: take(N * 2 * I),
     dact: take(N * I),
     dh: take(N * H),
-    attnScratch: take(2 * N),
+    attnScratch: take(N),
+    dScores: take(Math.ceil(capacity.probs / d.heads)), // ≥ T² for the longest sequence
     floats: used,
   };
 }

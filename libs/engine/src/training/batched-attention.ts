@@ -4,13 +4,18 @@
  * workspace heap. Same arithmetic as `layers.ts` (which the per-sequence reference path uses).
  */
 import type { WasmBlocks } from '../wasm-kernel';
+import { accumulate, type AccumulateBlocks } from './accumulate-kernel';
 import type { RopeTable } from './layers';
 
 /** The inference engine's q·k and weighted-sum kernels on the workspace memory, with two f32 scratch rows there. */
 export interface AttentionKernels {
   ex?: WasmBlocks;
-  /** Float offset of 2·T scratch floats in the heap. */
+  /** The accumulate kernel, present with `ex`. */
+  acc?: AccumulateBlocks;
+  /** Float offset of T scratch floats in the heap. */
   scratch: number;
+  /** Float offset of T·T floats in the heap: one head's score gradients. */
+  dScores: number;
   /** ≥ T doubles for the JS path. */
   dp: Float64Array;
 }
@@ -104,6 +109,7 @@ export function packedAttentionForward(
       const oo = outOff + t * qDim + h * hd;
       for (let i = 0; i < hd; i++) heap[oo + i] = 0;
       for (let u = 0; u <= t; u++) heap[po + u] /= sum;
+      heap.fill(0, po + t + 1, po + T); // the backward's SIMD path reads whole columns
       if (ex) {
         ex.axpy(po * 4, (qkvOff + vCol) * 4, stride * 4, t + 1, hd * 4, oo * 4);
         continue;
@@ -137,46 +143,31 @@ export function packedAttentionBackward(
   const group = heads / kvHeads;
   const scale = 1 / Math.sqrt(hd);
   const { ex, dp } = k;
-  const dpf = k.scratch; // f32 rows: dOut·v_u, then the score gradients
-  const dsf = k.scratch + T;
+  if (ex && k.acc) {
+    simdBackward(heap, qkvOff, pOff, dOutOff, dOff, T, a, ex, k.acc, k.scratch, k.dScores);
+    return;
+  }
   for (let h = 0; h < heads; h++) {
     const kCol = qDim + Math.floor(h / group) * hd;
     const vCol = kCol + kvDim;
     for (let t = 0; t < T; t++) {
       const go = dOutOff + t * qDim + h * hd;
       const po = pOff + (h * T + t) * T;
-      if (ex) ex.scores(go * 4, (qkvOff + vCol) * 4, stride * 4, t + 1, hd * 4, dpf * 4);
       let pdp = 0;
       for (let u = 0; u <= t; u++) {
         const vo = qkvOff + u * stride + vCol;
         const dvo = dOff + u * stride + vCol;
         const p = heap[po + u];
         let s = 0;
-        if (ex) {
-          s = heap[dpf + u];
-          for (let i = 0; i < hd; i++) heap[dvo + i] += p * heap[go + i];
-        } else {
-          for (let i = 0; i < hd; i++) {
-            s += heap[go + i] * heap[vo + i];
-            heap[dvo + i] += p * heap[go + i];
-          }
+        for (let i = 0; i < hd; i++) {
+          s += heap[go + i] * heap[vo + i];
+          heap[dvo + i] += p * heap[go + i];
         }
         dp[u] = s;
         pdp += p * s;
       }
       const qo = qkvOff + t * stride + h * hd;
       const dqo = dOff + t * stride + h * hd;
-      if (ex) {
-        for (let u = 0; u <= t; u++) heap[dsf + u] = heap[po + u] * (dp[u] - pdp) * scale;
-        ex.axpy(dsf * 4, (qkvOff + kCol) * 4, stride * 4, t + 1, hd * 4, dqo * 4);
-        for (let u = 0; u <= t; u++) {
-          const ds = heap[dsf + u];
-          if (ds === 0) continue;
-          const dko = dOff + u * stride + kCol;
-          for (let i = 0; i < hd; i++) heap[dko + i] += ds * heap[qo + i];
-        }
-        continue;
-      }
       for (let u = 0; u <= t; u++) {
         const ds = heap[po + u] * (dp[u] - pdp) * scale;
         if (ds === 0) continue;
@@ -187,6 +178,53 @@ export function packedAttentionBackward(
           heap[dko + i] += ds * heap[qo + i];
         }
       }
+    }
+  }
+}
+
+/**
+ * The backward with the SIMD kernels: per query row, dOut·v (scores) and the score gradients dS into a [T × T]
+ * matrix (upper triangle zero), dq by a weighted sum (axpy); then dK += dSᵀ·Q and dV += Pᵀ·dOut as accumulates over
+ * blocks of four key rows, each starting at its first non-zero query row.
+ */
+function simdBackward(
+  heap: Float32Array,
+  qkvOff: number,
+  pOff: number,
+  dOutOff: number,
+  dOff: number,
+  T: number,
+  a: PackedAttention,
+  ex: WasmBlocks,
+  acc: AccumulateBlocks,
+  dpf: number,
+  dS: number,
+): void {
+  const { heads, kvHeads, headDim: hd, stride } = a;
+  const qDim = heads * hd;
+  const kvDim = kvHeads * hd;
+  const group = heads / kvHeads;
+  const scale = 1 / Math.sqrt(hd);
+  for (let h = 0; h < heads; h++) {
+    const kCol = qDim + Math.floor(h / group) * hd;
+    const vCol = kCol + kvDim;
+    const ph = pOff + h * T * T;
+    for (let t = 0; t < T; t++) {
+      const go = dOutOff + t * qDim + h * hd;
+      const po = ph + t * T;
+      ex.scores(go * 4, (qkvOff + vCol) * 4, stride * 4, t + 1, hd * 4, dpf * 4);
+      let pdp = 0;
+      for (let u = 0; u <= t; u++) pdp += heap[po + u] * heap[dpf + u];
+      const row = dS + t * T;
+      for (let u = 0; u <= t; u++) heap[row + u] = heap[po + u] * (heap[dpf + u] - pdp) * scale;
+      heap.fill(0, row + t + 1, row + T);
+      ex.axpy(row * 4, (qkvOff + kCol) * 4, stride * 4, t + 1, hd * 4, (dOff + t * stride + h * hd) * 4);
+    }
+    for (let u0 = 0; u0 < T; u0 += 4) {
+      const m = Math.min(4, T - u0);
+      const K = T - u0;
+      accumulate(acc, heap, dS + u0 * T + u0, 1, T, qkvOff + u0 * stride + h * hd, stride, dOff + u0 * stride + kCol, stride, m, hd, K);
+      accumulate(acc, heap, ph + u0 * T + u0, 1, T, dOutOff + u0 * qDim + h * hd, qDim, dOff + u0 * stride + vCol, stride, m, hd, K);
     }
   }
 }

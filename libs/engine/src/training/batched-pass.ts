@@ -66,7 +66,9 @@ export class BatchedPass {
     this.lse = new Float64Array(n);
     this.simd = {
       ex: ws.matmul && d.headDim % 4 === 0 ? ws.matmul : undefined,
+      acc: ws.acc,
       scratch: ws.layout.attnScratch,
+      dScores: ws.layout.dScores,
       dp: new Float64Array(n),
     };
     this.seqStart = new Int32Array(n);

@@ -13,12 +13,12 @@
  * Under `--objective dpo` the data lines are `{prompt, chosen, rejected}` preference pairs (prompt a string or a messages
  * array) and each metrics line also has `reward_margin`.
  *
- * `--threads` defaults to every core (os.availableParallelism()).
+ * `--threads` defaults to 1: the training service passes every core (`BuiltinExecutor`); in-process callers (the
+ * specs run main() inside vitest's forks) cannot start the swc-registered gradient workers.
  *
  * stdout carries only JSON lines: one metrics object per optimizer step, then {"event":"done",...}. Errors go
  * to stderr with exit code 1; SIGINT/SIGTERM stop at the next micro-batch and exit 130 without a checkpoint.
  */
-import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ATTN_PROJS, type ProjName } from './llama-params';
 import type { TrainingMode } from './modes';
@@ -120,7 +120,7 @@ export async function main(argv: string[]): Promise<number> {
       weightDecay: num(values['weight-decay'], 'weight-decay'),
       unmask: values.unmask,
       resume: !values['no-resume'],
-      threads: num(values.threads, 'threads') ?? availableParallelism(), // every core unless told otherwise
+      threads: num(values.threads, 'threads'),
       objective,
       dpoBeta: num(values['dpo-beta'], 'dpo-beta'),
       verbalizer: values.verbalizer,
