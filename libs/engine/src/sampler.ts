@@ -102,9 +102,22 @@ export function applyTokenMask(logits: Float64Array, mask: Int32Array): void {
   for (let id = mask.length << 5; id < V; id++) logits[id] = -Infinity; // beyond the mask: not in the grammar's vocabulary
 }
 
+/**
+ * Working copies of a row of logits and its probabilities, reused from step to step (sampling is synchronous and
+ * nothing keeps them): a vocabulary-sized allocation per sequence per step was most of greedy sampling's cost.
+ */
+let logitsScratch = new Float64Array(0);
+let probsScratch = new Float64Array(0);
+
+function scratchRow(buf: Float64Array, n: number): Float64Array {
+  return buf.length >= n ? buf.subarray(0, n) : new Float64Array(n);
+}
+
 export function sampleNext(raw: Float32Array, state: SamplerState): Pick {
   const p = state.params;
-  const logits = Float64Array.from(raw);
+  const logits = scratchRow(logitsScratch, raw.length);
+  if (logits.buffer !== logitsScratch.buffer) logitsScratch = logits;
+  logits.set(raw);
   if (p.logitBias && p.logitBias.size > 0) applyLogitBias(logits, p.logitBias);
   const constraint = p.constraint;
   if (constraint) {
@@ -145,7 +158,8 @@ function drawFiltered(logits: Float64Array, temperature: number, topK: number, t
   const V = logits.length;
   let max = -Infinity;
   for (let i = 0; i < V; i++) if (logits[i] > max) max = logits[i];
-  const probs = new Float64Array(V);
+  const probs = scratchRow(probsScratch, V);
+  if (probs.buffer !== probsScratch.buffer) probsScratch = probs;
   for (let i = 0; i < V; i++) probs[i] = Math.exp((logits[i] - max) / temperature);
 
   // Both filters reduce to "keep probabilities ≥ some cutoff", found on a sorted copy. Only candidates
