@@ -42,6 +42,7 @@ export async function proxyRows(b: Bench, size: ProxySizes): Promise<{ rows: Row
     stream: streamed,
   });
   const nginxCell = (v: string) => (b.nginx ? v : 'not installed');
+  if (!b.nginx) details.push(['nginx', 'not installed (Debian: apt-get install nginx): its column is empty']);
 
   // Added latency of a 1-token generation, p50 / p95 / p99, with LiteLLM's published overhead beside it.
   const lat = (await interleavedLatency(

@@ -8,13 +8,14 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeRandomModel } from '@platform/engine/internals';
 import { freePort, startNats, startPostgres, startS3, waitForPort } from '@platform/infra';
-import { servicePorts, startPlatform, type RunningPlatform } from '@platform/launcher';
+import { servicePorts, startPlatform, type RunningPlatform, type Supervisor } from '@platform/launcher';
 import { postJson } from './measure';
 import { startNginx } from './nginx';
+import { OneAtATimeSupervisor } from './one-at-a-time';
 import { pin, pinnedCommand, placement, type Placement } from './pinning';
 
 export const ENGINE_MODEL = 'bench/random-llama';
@@ -51,15 +52,24 @@ export interface Bench {
   stop(): Promise<void>;
 }
 
-/** On a loaded 2-core machine a service can miss the launcher's start-up deadline: up to three tries. */
-async function launchRetrying(launch: () => Promise<RunningPlatform>): Promise<RunningPlatform> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await launch();
-    } catch (err) {
-      if (attempt === 3) throw err;
-      console.error(`platform start failed (try ${attempt} of 3): ${err instanceof Error ? err.message : String(err)}`);
-    }
+/**
+ * On a loaded 2-core machine the services can miss the launcher's start-up deadline together: then (or at once when the
+ * load average is far above the core count) they start one at a time (one-at-a-time.ts), each given up to 5 minutes.
+ */
+async function launchRetrying(
+  launch: (supervisor?: Supervisor) => Promise<RunningPlatform>,
+  healthUrl: (name: string) => string | undefined,
+) {
+  const load = loadavg()[0];
+  if (load > 4 * cpus().length) {
+    console.error(`load average ${load.toFixed(0)} on ${cpus().length} cores: starting the platform's processes one at a time`);
+    return launch(new OneAtATimeSupervisor(healthUrl, 300_000));
+  }
+  try {
+    return await launch();
+  } catch (err) {
+    console.error(`platform start failed (${err instanceof Error ? err.message : String(err)}); starting its processes one at a time`);
+    return launch(new OneAtATimeSupervisor(healthUrl, 300_000));
   }
 }
 
@@ -120,8 +130,9 @@ export async function startBench(profileDir: string | undefined): Promise<Bench>
       max_concurrency: FAKE_POOL_CONCURRENCY,
       max_queue: 1024,
     });
-    const launch = (env: NodeJS.ProcessEnv) =>
+    const launch = (env: NodeJS.ProcessEnv, supervisor?: Supervisor) =>
       startPlatform({
+        supervisor,
         dataDir: root,
         ports,
         databaseUrl: pg.url,
@@ -152,13 +163,21 @@ export async function startBench(profileDir: string | undefined): Promise<Bench>
           ...env,
         },
       });
+    const healthUrl = (name: string) =>
+      name === 'gateway'
+        ? `http://127.0.0.1:${ports.gateway}/health`
+        : name === 'engine-server'
+          ? `${engineUrl}/health`
+          : name in ports.services
+            ? `http://127.0.0.1:${ports.services[name as keyof typeof ports.services].ops}/health`
+            : undefined;
     const bench = {} as Bench;
     const pidOf = (name: string) => bench.platform.processes.find((p) => p.name === name)?.child.pid;
     // This process is the load generator and sits with the backends, but what it spawns inherits its mask: the
     // platform starts from it while it may use every core, and then each process is placed.
     const launchPlaced = async (env: NodeJS.ProcessEnv) => {
       pin(process.pid, where.all);
-      bench.platform = await launchRetrying(() => launch(env));
+      bench.platform = await launchRetrying((supervisor) => launch(env, supervisor), healthUrl);
       for (const name of ['gateway', 'inference']) pin(pidOf(name), where.proxy);
       pin(pidOf('engine-server'), where.backend);
       pin(process.pid, where.backend);
