@@ -193,6 +193,8 @@ export class GradPool {
   reduce(): void {
     for (const pass of this.passes) pass.flush(this.options);
     this.weightsVersion++;
+    // Batched workers leave their sinks untouched (their gradients are in the workspaces just flushed).
+    if (this.passes.length > 0) return;
     for (const sink of this.sinks) {
       for (const [n, g] of sink.grads) {
         const dst = this.options.grads?.get(n)?.data;
