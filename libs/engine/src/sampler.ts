@@ -106,8 +106,8 @@ export function applyTokenMask(logits: Float64Array, mask: Int32Array): void {
  * Working copies of a row of logits and its probabilities, reused from step to step (sampling is synchronous and
  * nothing keeps them): a vocabulary-sized allocation per sequence per step was most of greedy sampling's cost.
  */
-let logitsScratch = new Float64Array(0);
-let probsScratch = new Float64Array(0);
+let logitsScratch: Float64Array = new Float64Array(0);
+let probsScratch: Float64Array = new Float64Array(0);
 
 function scratchRow(buf: Float64Array, n: number): Float64Array {
   return buf.length >= n ? buf.subarray(0, n) : new Float64Array(n);
