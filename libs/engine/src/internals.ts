@@ -10,4 +10,5 @@ export {
   BOS_ID as TINY_MODEL_BOS_ID,
 } from './testing/tiny-model';
 export { StepProfile } from './step-profile';
-export { buildWasmModuleBytes, wasmMatmul } from './wasm-kernel';
+export { buildWasmModuleBytes, wasmMatmul, wasmMatmulPanel } from './wasm-kernel';
+export { packPanel } from './panel-layout';
