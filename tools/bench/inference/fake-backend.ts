@@ -28,7 +28,9 @@ interface Request {
   stream_options?: { include_usage?: unknown; continuous_usage_stats?: unknown } | null;
 }
 
-let open = 0;
+/** Streams open now, per model (what vLLM reports as running requests). */
+const open = new Map<string, number>();
+const count = (model: string, by: number) => open.set(model, (open.get(model) ?? 0) + by);
 
 const usage = (completion: number) => ({
   prompt_tokens: PROMPT_TOKENS,
@@ -62,7 +64,7 @@ function stream(res: ServerResponse, req: Request, chat: boolean, model: Model, 
   const includeUsage = req.stream_options?.include_usage === true;
   const continuous = req.stream_options?.continuous_usage_stats === true;
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-  open++;
+  count(model.id, 1);
   const start = performance.now();
   let i = 0;
   let done = false;
@@ -72,7 +74,7 @@ function stream(res: ServerResponse, req: Request, chat: boolean, model: Model, 
     if (done) return;
     done = true;
     clearTimeout(timer);
-    open--;
+    count(model.id, -1);
   };
   res.once('close', finish);
   const next = () => {
@@ -147,7 +149,8 @@ export function serveFakeBackend(port: number, models: Model[]): Promise<void> {
       if (path === '/v1/models') return send(res, 200, list);
       if (path === '/metrics') {
         const lines = models.map(
-          (m) => `vllm:num_requests_running{model_name="${m.id}"} ${open}\nvllm:num_requests_waiting{model_name="${m.id}"} 0`,
+          (m) =>
+            `vllm:num_requests_running{model_name="${m.id}"} ${open.get(m.id) ?? 0}\nvllm:num_requests_waiting{model_name="${m.id}"} 0`,
         );
         return send(res, 200, `${lines.join('\n')}\n`, 'text/plain; version=0.0.4');
       }
