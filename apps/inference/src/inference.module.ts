@@ -5,6 +5,7 @@ import { LOGGER, NATS_CONNECTION, PlatformServiceModule } from '@platform/servic
 import { closeBackendPools } from './backends/http';
 import { InferenceSettings } from './inference.config';
 import { InferenceGrpcController } from './inference.grpc-controller';
+import { InferenceRpcs } from './inference-rpcs';
 import { createHapScorer } from './moderations/hap/create-hap-scorer';
 import { HAP_SCORER } from './moderations/hap-scorer.token';
 import { EmbedCoalescer } from './pools/embed-coalescer';
@@ -72,6 +73,7 @@ class PoolLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown
       useFactory: (s: InferenceSettings) => new TokenizeCoalescer(s.coalesce),
     },
     { provide: HAP_SCORER, inject: [InferenceSettings.token], useFactory: (s: InferenceSettings) => createHapScorer(s.hap) },
+    InferenceRpcs,
     PoolLifecycle,
   ],
 })

@@ -1,52 +1,14 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
-import { Counter, Histogram, type Registry } from 'prom-client';
 import { Observable, tap } from 'rxjs';
+import type { GrpcServerMetrics } from './grpc-server-metrics';
 
-/** grpc_server_handled_total and latency per method, the names grpc-ecosystem's Prometheus middleware uses. */
+/** Records each Nest gRPC handler's call in the process's GrpcServerMetrics. */
 @Injectable()
 export class GrpcMetricsInterceptor implements NestInterceptor {
-  private readonly handled: Counter<'grpc_method' | 'grpc_code'>;
-  private readonly latency: Histogram<'grpc_method'>;
-  /** Each method's histogram child, looked up once instead of hashing the label set on every call. */
-  private readonly latencyOf = new Map<string, ReturnType<Histogram<'grpc_method'>['labels']>>();
-
-  constructor(registry: Registry) {
-    this.handled = new Counter({
-      name: 'grpc_server_handled_total',
-      help: 'gRPC calls completed',
-      labelNames: ['grpc_method', 'grpc_code'],
-      registers: [registry],
-    });
-    this.latency = new Histogram({
-      name: 'grpc_server_handling_seconds',
-      help: 'gRPC call latency',
-      labelNames: ['grpc_method'],
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      registers: [registry],
-    });
-  }
+  constructor(private readonly metrics: GrpcServerMetrics) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const method = context.getHandler().name;
-    let child = this.latencyOf.get(method);
-    if (!child) {
-      child = this.latency.labels({ grpc_method: method });
-      this.latencyOf.set(method, child);
-    }
-    const end = child.startTimer();
-    return next.handle().pipe(
-      tap({
-        complete: () => {
-          end();
-          this.handled.inc({ grpc_method: method, grpc_code: 'OK' });
-        },
-        error: (err: unknown) => {
-          end();
-          const code =
-            typeof err === 'object' && err !== null && 'grpcCode' in err ? String((err as { grpcCode: number }).grpcCode) : 'UNKNOWN';
-          this.handled.inc({ grpc_method: method, grpc_code: code });
-        },
-      }),
-    );
+    const end = this.metrics.start(context.getHandler().name);
+    return next.handle().pipe(tap({ complete: () => end(), error: (err: unknown) => end(err) }));
   }
 }

@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import type { INestApplicationContext, INestMicroservice, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
+import type { Server } from '@grpc/grpc-js';
+import type { PackageDefinition } from '@grpc/proto-loader';
 import { startTracing, type Tracing } from '@platform/telemetry';
 import { grpcBindUrl } from '../config/listen-address';
 import { createLogger } from '../logging/logger';
@@ -10,8 +12,10 @@ import { createMetricsRegistry, startOpsServer } from '../ops/ops-server';
 import { ReadinessRegistry } from '../ops/readiness';
 import { GrpcErrorFilter } from './grpc-error.filter';
 import { GrpcMetricsInterceptor } from './grpc-metrics.interceptor';
+import { GrpcServerMetrics } from './grpc-server-metrics';
 import { GrpcTraceInterceptor } from './grpc-trace.interceptor';
 import { grpcServerOptions } from './grpc-server-options';
+import { servePlainGrpcMethods, type PlainGrpcMethods } from './plain-grpc-methods';
 import type { ProtoName } from './grpc-transport';
 
 export interface GrpcServiceOptions {
@@ -21,6 +25,8 @@ export interface GrpcServiceOptions {
   protos: ProtoName[];
   grpcUrl: string;
   opsPort: number;
+  /** Hot methods served on plain grpc-js handlers rather than Nest's (plain-grpc-methods.ts), built from the started app. */
+  plainMethods?: (app: INestApplicationContext) => PlainGrpcMethods;
 }
 
 export interface RunningGrpcService {
@@ -63,17 +69,24 @@ export async function startGrpcService(o: GrpcServiceOptions): Promise<RunningGr
   const tracing = startTracing(o.name);
   const logger = createLogger(o.name);
   const bindUrl = grpcBindUrl(o.grpcUrl);
+  let loaded: { definition: PackageDefinition; server: Server } | undefined;
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(o.module, {
-    ...grpcServerOptions(bindUrl, o.protos),
+    ...grpcServerOptions(bindUrl, o.protos, (definition, server) => (loaded = { definition, server })),
     logger: new PinoNestLogger(logger),
     // A failed start (e.g. a bad setting) rejects to runMain, which exits 1 with the message, instead of abort().
     abortOnError: false,
   });
   const registry = createMetricsRegistry(o.name);
+  const metrics = new GrpcServerMetrics(registry);
   app.useGlobalFilters(new GrpcErrorFilter(logger));
-  app.useGlobalInterceptors(new GrpcTraceInterceptor(), new GrpcMetricsInterceptor(registry));
+  app.useGlobalInterceptors(new GrpcTraceInterceptor(), new GrpcMetricsInterceptor(metrics));
   app.enableShutdownHooks();
   await app.listen();
+  // Nest registered every method at listen; the hot ones are swapped for plain handlers before readiness says yes.
+  if (o.plainMethods) {
+    if (!loaded) throw new Error(`${o.name}: the gRPC server did not load its contracts`);
+    servePlainGrpcMethods(loaded.server, loaded.definition, o.plainMethods(app), { logger, metrics });
+  }
   const running = await serveOps(app, o.opsPort, registry, tracing);
   logger.info({ grpc: bindUrl, ops: o.opsPort }, `${o.name} service ready`);
   return running;

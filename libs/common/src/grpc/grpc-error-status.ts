@@ -1,0 +1,27 @@
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { platformErrorOfDatabase } from '../errors/database-error';
+import { PlatformError, encodeErrorDetails } from '../errors/platform-error';
+
+/** What grpc-js sends for a failed call: the status and the encoded PlatformError the clients decode. */
+export interface GrpcErrorPayload {
+  code: GrpcStatus;
+  details: string;
+  message: string;
+}
+
+/**
+ * Every error of a gRPC handler as the status it answers with; unexpected ones are logged and hidden behind INTERNAL. A
+ * PostgreSQL data exception is the request's fault and becomes INVALID_ARGUMENT (database-error.ts). Nest's handlers
+ * reach it through GrpcErrorFilter, the plain grpc-js ones (plain-grpc-methods.ts) directly.
+ */
+export function grpcErrorPayload(exception: unknown, logger: Logger): GrpcErrorPayload {
+  const known = exception instanceof PlatformError ? exception : platformErrorOfDatabase(exception);
+  if (known) {
+    const details = encodeErrorDetails(known);
+    return { code: known.grpcCode, details, message: details };
+  }
+  logger.error({ err: exception }, 'unhandled error in gRPC handler');
+  const details = encodeErrorDetails(new PlatformError(GrpcStatus.INTERNAL, 'internal_error', 'Internal server error.'));
+  return { code: GrpcStatus.INTERNAL, details, message: details };
+}
