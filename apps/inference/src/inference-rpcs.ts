@@ -5,7 +5,7 @@ import { embed, listModels, rerank, tokenize } from './handlers/embed-tokenize';
 import { foldGeneration, generateStream } from './handlers/generation';
 import { scoreContinuations } from './handlers/score-continuations';
 import { HAP_SCORER } from './moderations/hap-scorer.token';
-import { moderatedGeneration, type ModerationDeps } from './moderations/moderated-generation';
+import { withModerations, type ModerationDeps } from './moderations/moderated-generation';
 import { moderateTexts } from './moderations/moderate-texts';
 import type { HapScorer } from './moderations/types';
 import { EmbedCoalescer } from './pools/embed-coalescer';
@@ -39,7 +39,7 @@ export class InferenceRpcs {
           )
         ).tokenCount,
     };
-    return moderatedGeneration(req, deps, signal, () => generateStream(this.pools, req, signal));
+    return withModerations(req, deps, signal, () => generateStream(this.pools, req, signal));
   }
 
   async generate(req: inferenceV1.GenerateRequest, signal: AbortSignal): Promise<inferenceV1.GenerateResponse> {

@@ -122,10 +122,13 @@ export async function* generateStream(pools: PoolRegistry, req: inferenceV1.Gene
   try {
     let inputTokens: inferenceV1.GeneratedToken[] = [];
     // Read on the replica that generates, within the same admission slot, before its first delta.
-    const open = async function* (r: Replica): AsyncGenerator<CompletionDelta> {
-      if (ro?.inputTokens) inputTokens = await inputTokensOf(r, req.input, ro, limited.signal);
+    const withInputTokens = async function* (r: Replica, input: inferenceV1.ReturnOptions): AsyncGenerator<CompletionDelta> {
+      inputTokens = await inputTokensOf(r, req.input, input, limited.signal);
       yield* r.adapter.completionStream(r.backendModel, params, limited.signal);
     };
+    // Without input tokens the adapter's stream is used as is: one generator less for every delta to pass through.
+    const open = (r: Replica): AsyncIterable<CompletionDelta> =>
+      ro?.inputTokens ? withInputTokens(r, ro) : r.adapter.completionStream(r.backendModel, params, limited.signal);
     const deltas = streamPool(pool, limited.signal, open);
     for await (const d of deltas) {
       generated = d.completionTokens ?? generated + Math.max(1, d.tokens.length);

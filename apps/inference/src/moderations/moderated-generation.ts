@@ -13,6 +13,19 @@ export interface ModerationDeps {
 }
 
 /**
+ * `generate()` itself when the request switches no moderation on (most do), else `moderatedGeneration`: one async
+ * generator less for every item of an unmoderated generation to pass through.
+ */
+export function withModerations(
+  req: { input: string; moderations?: inferenceV1.Moderations | null },
+  deps: ModerationDeps,
+  signal: AbortSignal,
+  generate: () => AsyncGenerator<Result>,
+): AsyncGenerator<Result> {
+  return moderationPolicy(req.moderations) ? moderatedGeneration(req, deps, signal, generate) : generate();
+}
+
+/**
  * A generation with the request's moderations applied. Input moderation runs first: when it finds anything the
  * model is not called and the one result is watsonx's answer to unsuitable input: no text, no stop reason (empty),
  * the findings with `input: true`, and the UNSUITABLE_INPUT warning. Otherwise the output goes through

@@ -1,6 +1,7 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
 
-type Child = ReturnType<Histogram<'grpc_method'>['labels']>;
+type LatencyChild = ReturnType<Histogram<'grpc_method'>['labels']>;
+type CountChild = ReturnType<Counter<'grpc_method' | 'grpc_code'>['labels']>;
 
 /**
  * grpc_server_handled_total and latency per method, the names grpc-ecosystem's Prometheus middleware uses; shared by
@@ -9,8 +10,8 @@ type Child = ReturnType<Histogram<'grpc_method'>['labels']>;
 export class GrpcServerMetrics {
   private readonly handled: Counter<'grpc_method' | 'grpc_code'>;
   private readonly latency: Histogram<'grpc_method'>;
-  /** Each method's histogram child, looked up once instead of hashing the label set on every call. */
-  private readonly latencyOf = new Map<string, Child>();
+  /** Each method's histogram and OK-counter children, looked up once instead of hashing label sets on every call. */
+  private readonly methods = new Map<string, { latency: LatencyChild; ok: CountChild }>();
 
   constructor(registry: Registry) {
     this.handled = new Counter({
@@ -30,15 +31,17 @@ export class GrpcServerMetrics {
 
   /** Starts timing a call of `method` (the handler's name, e.g. `generate`); the returned function records its end. */
   start(method: string): (err?: unknown) => void {
-    let child = this.latencyOf.get(method);
-    if (!child) {
-      child = this.latency.labels({ grpc_method: method });
-      this.latencyOf.set(method, child);
+    let m = this.methods.get(method);
+    if (!m) {
+      m = { latency: this.latency.labels({ grpc_method: method }), ok: this.handled.labels({ grpc_method: method, grpc_code: 'OK' }) };
+      this.methods.set(method, m);
     }
-    const end = child.startTimer();
+    const { latency, ok } = m;
+    const end = latency.startTimer();
     return (err?: unknown) => {
       end();
-      this.handled.inc({ grpc_method: method, grpc_code: err === undefined ? 'OK' : codeLabel(err) });
+      if (err === undefined) ok.inc();
+      else this.handled.inc({ grpc_method: method, grpc_code: codeLabel(err) });
     };
   }
 }
