@@ -37,7 +37,7 @@ const get = (path: string, extra = '') => rawRequest(`GET ${path} HTTP/1.1\r\nHo
 function expectEnvelope(a: RawAnswer, status: number, code: string) {
   expect(a.body).toMatchObject({ status_code: status, errors: [{ code, message: expect.any(String), more_info: expect.any(String) }] });
   expect(a.body.trace).toBe(a.headers['x-global-transaction-id']);
-  // Written before helmet's hook could run, yet with the security headers of every other answer.
+  // Written before the security-headers hook could run, yet with the security headers of every other answer.
   expect(a.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'cache-control': 'no-store', 'x-frame-options': 'DENY' });
 }
 
