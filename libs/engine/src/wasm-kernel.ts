@@ -7,33 +7,7 @@
  * order, then (l0 + l1) + (l2 + l3)), so results do not depend on batch composition or thread split.
  * Requires inDim to be a multiple of 4; callers fall back to the JS kernel otherwise.
  */
-
-const I32 = 0x7f;
-const V128 = 0x7b;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const byte = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
-}
+import { I32, V128, section, sleb, str, uleb, vec } from './wasm-encoding';
 
 const op = {
   get: (i: number) => [0x20, ...uleb(i)],
@@ -393,19 +367,6 @@ function axpyBody(): { locals: [number, number]; body: number[] } {
     ...op.end,
   ];
   return { locals: [1, 1], body };
-}
-
-function section(id: number, payload: number[]): number[] {
-  return [id, ...uleb(payload.length), ...payload];
-}
-
-function vec(items: number[][]): number[] {
-  return [...uleb(items.length), ...items.flat()];
-}
-
-function str(s: string): number[] {
-  const b = Array.from(Buffer.from(s, 'utf8'));
-  return [...uleb(b.length), ...b];
 }
 
 export const WASM_BLOCKS = [

@@ -10,20 +10,7 @@
  */
 import type { WasmMemory, WasmModule } from '../wasm-kernel';
 import { wasmApi } from '../wasm-kernel';
-
-const I32 = 0x7f;
-const V128 = 0x7b;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
+import { I32, V128, section, str, uleb } from '../wasm-encoding';
 
 const get = (i: number): number[] => [0x20, ...uleb(i)];
 const set = (i: number): number[] => [0x21, ...uleb(i)];
@@ -81,21 +68,12 @@ const BLOCKS = [
   { name: 'acc11', rows: 1, chunks: 1 },
 ] as const;
 
-function section(id: number, payload: number[]): number[] {
-  return [id, ...uleb(payload.length), ...payload];
-}
-
-function name(s: string): number[] {
-  const bytes = Array.from(Buffer.from(s, 'utf8'));
-  return [...uleb(bytes.length), ...bytes];
-}
-
 /** A module importing env.mem (shared, `pages` fixed like the engine's arena) and exporting the blocks. */
 export function buildAccumulateModuleBytes(pages: number): Uint8Array {
   const type = section(1, [1, 0x60, 8, ...new Array<number>(8).fill(I32), 0]);
-  const imports = section(2, [1, ...name('env'), ...name('mem'), 0x02, 0x03, ...uleb(pages), ...uleb(pages)]);
+  const imports = section(2, [1, ...str('env'), ...str('mem'), 0x02, 0x03, ...uleb(pages), ...uleb(pages)]);
   const funcs = section(3, [BLOCKS.length, ...BLOCKS.map(() => 0)]);
-  const exports = section(7, [BLOCKS.length, ...BLOCKS.flatMap((b, i) => [...name(b.name), 0x00, i])]);
+  const exports = section(7, [BLOCKS.length, ...BLOCKS.flatMap((b, i) => [...str(b.name), 0x00, i])]);
   const code = section(10, [BLOCKS.length, ...BLOCKS.flatMap((b) => accumulateBlock(b.rows, b.chunks))]);
   return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...type, ...imports, ...funcs, ...exports, ...code]);
 }
