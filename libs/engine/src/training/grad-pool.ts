@@ -84,16 +84,7 @@ export class GradPool {
       return sum;
     }
     const parts = this.split(batch, (s) => s.ids.length);
-    const replies = this.workers.map((w, k) => {
-      const seqs = parts[k + 1];
-      if (seqs.length === 0) return Promise.resolve(0);
-      const id = this.nextId++;
-      const job: GradWorkerJob = { id, seqs: seqs.map((s) => ({ ids: s.ids, lossMask: s.lossMask })), gradScale };
-      return new Promise<number>((resolve, reject) => {
-        this.pending.set(id, { resolve: (r) => resolve(r.lossSum), reject });
-        w.postMessage(job);
-      });
-    });
+    const replies = this.sendParts(parts, gradScale, undefined);
     let lossSum = 0;
     for (const s of parts[0]) lossSum += forwardBackward(this.config, this.params, s, { ...this.options, gradScale }).lossSum;
     for (const r of await Promise.all(replies)) lossSum += r;
@@ -114,19 +105,24 @@ export class GradPool {
       return sum;
     }
     const parts = this.split(batch, (s) => s.ids.length);
-    const replies = this.workers.map((w, k) => {
+    const replies = this.sendParts(parts, gradScale, version);
+    let lossSum = local(parts[0]);
+    for (const r of await Promise.all(replies)) lossSum += r;
+    return lossSum;
+  }
+
+  /** Hands parts[k + 1] to worker k (parts[0] stays on this thread); each reply is that part's summed loss. */
+  private sendParts(parts: readonly (readonly TrainSequence[])[], gradScale: number, batched: number | undefined): Promise<number>[] {
+    return this.workers.map((w, k) => {
       const seqs = parts[k + 1];
       if (seqs.length === 0) return Promise.resolve(0);
       const id = this.nextId++;
-      const job: GradWorkerJob = { id, seqs: seqs.map((s) => ({ ids: s.ids, lossMask: s.lossMask })), gradScale, batched: version };
+      const job: GradWorkerJob = { id, seqs: seqs.map((s) => ({ ids: s.ids, lossMask: s.lossMask })), gradScale, batched };
       return new Promise<number>((resolve, reject) => {
         this.pending.set(id, { resolve: (r) => resolve(r.lossSum), reject });
         w.postMessage(job);
       });
     });
-    let lossSum = local(parts[0]);
-    for (const r of await Promise.all(replies)) lossSum += r;
-    return lossSum;
   }
 
   /**
