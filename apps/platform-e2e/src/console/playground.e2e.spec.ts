@@ -59,6 +59,23 @@ async function watchTexts(p: Page, selector: string): Promise<void> {
 }
 const seenTexts = (p: Page) => p.evaluate(() => (window as unknown as { __texts: { at: number; text: string }[] }).__texts);
 
+/**
+ * Caps the page's download rate (Chromium's own network throttling; undefined lifts it). On a loaded machine the
+ * platform can relay a short stream in one burst, which the page would then render in one step: read at a capped
+ * rate, the same bytes still reach the page over time, so the spec sees whether the page renders them as they come.
+ */
+async function capDownload(p: Page, bytesPerSecond: number | undefined): Promise<void> {
+  const cdp = await p.context().newCDPSession(p);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 0,
+    downloadThroughput: bytesPerSecond ?? -1,
+    uploadThroughput: -1,
+  });
+  await cdp.detach();
+}
+
 /** When (page time) the last response whose URL holds `part` ended: its last byte received. */
 const responseEnd = (p: Page, part: string) =>
   p.evaluate(
@@ -128,8 +145,11 @@ describe('the playground', () => {
     await page.locator('#pg-max_new_tokens').fill('200');
     await page.locator('#pg-min_new_tokens').fill('200');
     await watchTexts(page, '[data-testid="generated-text"]');
+    // ≈ 50 KB of events for 200 tokens: about two seconds at this rate.
+    await capDownload(page, 25_000);
     await page.getByRole('button', { name: 'Generate' }).click();
     const { input, output } = await tokenCounts(page);
+    await capDownload(page, undefined);
     expect(input).toBeGreaterThan(0);
     expect(output).toBe(200);
     const text = (await page.getByTestId('generated-text').textContent()) ?? '';
