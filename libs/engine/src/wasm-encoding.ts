@@ -1,6 +1,6 @@
 /**
  * The bits of the WebAssembly binary format the engine's hand-assembled SIMD modules share (wasm-kernel.ts for
- * inference, training/accumulate-kernel.ts for the backward pass): value types, LEB128 integers, sections, names.
+ * inference, training/accumulate-kernel.ts for the backward pass): value types, LEB128 integers, sections, names, and the instructions they use.
  */
 
 export const I32 = 0x7f;
@@ -43,3 +43,37 @@ export function str(s: string): number[] {
   const b = Array.from(Buffer.from(s, 'utf8'));
   return [...uleb(b.length), ...b];
 }
+
+/** The instructions the modules are written with (one-byte opcodes, 0xfd-prefixed SIMD ones), as byte sequences. */
+export const op = {
+  get: (i: number) => [0x20, ...uleb(i)],
+  set: (i: number) => [0x21, ...uleb(i)],
+  i32: (v: number) => [0x41, ...sleb(v)],
+  add: [0x6a],
+  ltU: [0x49],
+  loop: [0x03, 0x40],
+  brIf: (d: number) => [0x0d, ...uleb(d)],
+  end: [0x0b],
+  f32add: [0x92],
+  f32store: (offset: number) => [0x38, 0x02, ...uleb(offset)],
+  vload: [0xfd, ...uleb(0x00), 0x04, 0x00],
+  vstore: [0xfd, ...uleb(0x0b), 0x04, 0x00],
+  vzero: [0xfd, ...uleb(0x0c), ...new Array<number>(16).fill(0)],
+  splat: [0xfd, ...uleb(0x13)],
+  f32load: [0x2a, 0x02, 0x00],
+  sub: [0x6b],
+  shrU: [0x76],
+  /** v128.load16x4_u: four u16 → i32x4 (bf16 weights). */
+  vload16x4: [0xfd, ...uleb(0x04), 0x03, 0x00],
+  i32x4shl: [0xfd, ...uleb(0xab)],
+  vadd: [0xfd, ...uleb(0xe4)],
+  vmul: [0xfd, ...uleb(0xe6)],
+  lane: (l: number) => [0xfd, ...uleb(0x1f), l],
+  tee: (i: number) => [0x22, ...uleb(i)],
+  /** v128.load / v128.store with a constant byte offset (alignment hint 16). */
+  vloadAt: (offset: number) => [0xfd, ...uleb(0x00), 0x04, ...uleb(offset)],
+  vstoreAt: (offset: number) => [0xfd, ...uleb(0x0b), 0x04, ...uleb(offset)],
+  vand: [0xfd, ...uleb(0x4e)],
+  /** v128.const with the 0xffff0000 pattern in every i32 lane (the high bf16 of a packed pair, in place). */
+  highHalves: [0xfd, ...uleb(0x0c), ...Array.from({ length: 16 }, (_, k) => (k % 4 >= 2 ? 0xff : 0))],
+};

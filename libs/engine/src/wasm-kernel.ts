@@ -7,40 +7,7 @@
  * order, then (l0 + l1) + (l2 + l3)), so results do not depend on batch composition or thread split.
  * Requires inDim to be a multiple of 4; callers fall back to the JS kernel otherwise.
  */
-import { I32, V128, section, sleb, str, uleb, vec } from './wasm-encoding';
-
-const op = {
-  get: (i: number) => [0x20, ...uleb(i)],
-  set: (i: number) => [0x21, ...uleb(i)],
-  i32: (v: number) => [0x41, ...sleb(v)],
-  add: [0x6a],
-  ltU: [0x49],
-  loop: [0x03, 0x40],
-  brIf: (d: number) => [0x0d, ...uleb(d)],
-  end: [0x0b],
-  f32add: [0x92],
-  f32store: (offset: number) => [0x38, 0x02, ...uleb(offset)],
-  vload: [0xfd, ...uleb(0x00), 0x04, 0x00],
-  vstore: [0xfd, ...uleb(0x0b), 0x04, 0x00],
-  vzero: [0xfd, ...uleb(0x0c), ...new Array<number>(16).fill(0)],
-  splat: [0xfd, ...uleb(0x13)],
-  f32load: [0x2a, 0x02, 0x00],
-  sub: [0x6b],
-  shrU: [0x76],
-  /** v128.load16x4_u: four u16 → i32x4 (bf16 weights). */
-  vload16x4: [0xfd, ...uleb(0x04), 0x03, 0x00],
-  i32x4shl: [0xfd, ...uleb(0xab)],
-  vadd: [0xfd, ...uleb(0xe4)],
-  vmul: [0xfd, ...uleb(0xe6)],
-  lane: (l: number) => [0xfd, ...uleb(0x1f), l],
-  tee: (i: number) => [0x22, ...uleb(i)],
-  /** v128.load / v128.store with a constant byte offset (alignment hint 16). */
-  vloadAt: (offset: number) => [0xfd, ...uleb(0x00), 0x04, ...uleb(offset)],
-  vstoreAt: (offset: number) => [0xfd, ...uleb(0x0b), 0x04, ...uleb(offset)],
-  vand: [0xfd, ...uleb(0x4e)],
-  /** v128.const with the 0xffff0000 pattern in every i32 lane (the high bf16 of a packed pair, in place). */
-  highHalves: [0xfd, ...uleb(0x0c), ...Array.from({ length: 16 }, (_, k) => (k % 4 >= 2 ? 0xff : 0))],
-};
+import { I32, V128, op, section, str, uleb, vec } from './wasm-encoding';
 
 /** Pushes hsum(v) = (v0 + v1) + (v2 + v3) onto the stack. */
 function hsum(v: number): number[] {

@@ -10,19 +10,7 @@
  */
 import type { WasmMemory, WasmModule } from '../wasm-kernel';
 import { wasmApi } from '../wasm-kernel';
-import { I32, V128, section, str, uleb } from '../wasm-encoding';
-
-const get = (i: number): number[] => [0x20, ...uleb(i)];
-const set = (i: number): number[] => [0x21, ...uleb(i)];
-const i32add = [0x6a];
-const i32sub = [0x6b];
-const i32one = [0x41, 0x01];
-const f32load = [0x2a, 0x02, 0x00];
-const vload = (offset: number): number[] => [0xfd, 0x00, 0x04, ...uleb(offset)];
-const vstore = (offset: number): number[] => [0xfd, 0x0b, 0x04, ...uleb(offset)];
-const splat = [0xfd, 0x13];
-const fadd = [0xfd, ...uleb(0xe4)];
-const fmul = [0xfd, ...uleb(0xe6)];
+import { I32, V128, op, section, str, uleb } from '../wasm-encoding';
 
 /** Params: pa, pb, pc (byte addresses), am, ak, bk, cs (byte strides), k (count ≥ 1). R rows of C × C·4 columns. */
 function accumulateBlock(rows: number, chunks: number): number[] {
@@ -36,28 +24,29 @@ function accumulateBlock(rows: number, chunks: number): number[] {
   const s = next++;
   const nV128 = next - 8 - nI32;
   const body: number[] = [];
-  for (let r = 1; r < rows; r++) body.push(...get(a[r - 1]), ...get(am), ...i32add, ...set(a[r]));
-  body.push(...get(pc), ...set(cp));
+  for (let r = 1; r < rows; r++) body.push(...op.get(a[r - 1]), ...op.get(am), ...op.add, ...op.set(a[r]));
+  body.push(...op.get(pc), ...op.set(cp));
   for (let r = 0; r < rows; r++) {
-    if (r > 0) body.push(...get(cp), ...get(cs), ...i32add, ...set(cp));
-    for (let c = 0; c < chunks; c++) body.push(...get(cp), ...vload(16 * c), ...set(acc[r][c]));
+    if (r > 0) body.push(...op.get(cp), ...op.get(cs), ...op.add, ...op.set(cp));
+    for (let c = 0; c < chunks; c++) body.push(...op.get(cp), ...op.vloadAt(16 * c), ...op.set(acc[r][c]));
   }
-  body.push(0x03, 0x40); // loop
-  for (let c = 0; c < chunks; c++) body.push(...get(pb), ...vload(16 * c), ...set(b[c]));
+  body.push(...op.loop);
+  for (let c = 0; c < chunks; c++) body.push(...op.get(pb), ...op.vloadAt(16 * c), ...op.set(b[c]));
   for (let r = 0; r < rows; r++) {
-    body.push(...get(a[r]), ...f32load, ...splat, ...set(s));
-    for (let c = 0; c < chunks; c++) body.push(...get(acc[r][c]), ...get(s), ...get(b[c]), ...fmul, ...fadd, ...set(acc[r][c]));
+    body.push(...op.get(a[r]), ...op.f32load, ...op.splat, ...op.set(s));
+    for (let c = 0; c < chunks; c++)
+      body.push(...op.get(acc[r][c]), ...op.get(s), ...op.get(b[c]), ...op.vmul, ...op.vadd, ...op.set(acc[r][c]));
   }
-  for (let r = 0; r < rows; r++) body.push(...get(a[r]), ...get(ak), ...i32add, ...set(a[r]));
-  body.push(...get(pb), ...get(bk), ...i32add, ...set(pb));
-  body.push(...get(k), ...i32one, ...i32sub, ...set(k), ...get(k), 0x0d, 0x00, 0x0b); // br_if 0; end loop
-  body.push(...get(pc), ...set(cp));
+  for (let r = 0; r < rows; r++) body.push(...op.get(a[r]), ...op.get(ak), ...op.add, ...op.set(a[r]));
+  body.push(...op.get(pb), ...op.get(bk), ...op.add, ...op.set(pb));
+  body.push(...op.get(k), ...op.i32(1), ...op.sub, ...op.set(k), ...op.get(k), ...op.brIf(0), ...op.end);
+  body.push(...op.get(pc), ...op.set(cp));
   for (let r = 0; r < rows; r++) {
-    if (r > 0) body.push(...get(cp), ...get(cs), ...i32add, ...set(cp));
-    for (let c = 0; c < chunks; c++) body.push(...get(cp), ...get(acc[r][c]), ...vstore(16 * c));
+    if (r > 0) body.push(...op.get(cp), ...op.get(cs), ...op.add, ...op.set(cp));
+    for (let c = 0; c < chunks; c++) body.push(...op.get(cp), ...op.get(acc[r][c]), ...op.vstoreAt(16 * c));
   }
   const locals = [...uleb(2), ...uleb(nI32), I32, ...uleb(nV128), V128];
-  const code = [...locals, ...body, 0x0b];
+  const code = [...locals, ...body, ...op.end];
   return [...uleb(code.length), ...code];
 }
 
