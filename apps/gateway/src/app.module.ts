@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { createMetricsRegistry, grpcClient } from '@platform/common';
 import { PlatformServiceModule } from '@platform/service';
 import { ContainerAccessService } from './access/container-access.service';
+import { ContainerRoleQuery } from './access/container-role-query';
 import { ContainersService } from './access/containers.service';
 import { membersController } from './access/members.controller';
 import { AuthGuard } from './auth/auth.guard';
@@ -149,6 +150,7 @@ import { EventStreams } from './events/event-streams';
     CredentialLiveness,
     UsersService,
     ContainersService,
+    ContainerRoleQuery,
     ContainerAccessService,
     AdminBootstrap,
     EventStreams,

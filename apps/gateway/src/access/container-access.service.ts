@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { PlatformError, requireContainerId } from '@platform/common';
 import { GatewayConfig } from '../gateway.config';
-import type { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal';
-import { ContainerEntity, type ContainerKind } from '../identity/container.entity';
-import { MembershipEntity, type MemberRole } from '../identity/membership.entity';
+import type { ContainerEntity, ContainerKind } from '../identity/container.entity';
+import type { MemberRole } from '../identity/membership.entity';
 import { AccessDecisionCache } from './access-decision-cache';
+import { ContainerRoleQuery } from './container-role-query';
 
 const RANK: Record<MemberRole, number> = { viewer: 1, editor: 2, admin: 3 };
 
@@ -19,8 +18,8 @@ export interface ContainerAccess {
  * The one place that decides who may touch a project or space: unknown ids are 404, non-members 403,
  * and a member whose role is below what the operation needs (viewers writing) 403. Platform admins act as admins.
  *
- * `require` reads the container and the membership from the database every time (management routes, which need the
- * container itself). `check` answers the same question for the hot inference routes, which only need the decision:
+ * `require` reads the container and the membership from the database every time, in one query (ContainerRoleQuery),
+ * for the management routes, which need the container itself. `check` answers the same question for the hot inference routes, which only need the decision:
  * a positive decision (the caller's role on an existing container) is kept for PLATFORM_ACCESS_CACHE_MS (default
  * 5000, 0 disables). Denials are never cached. This gateway forgets a container's decisions as soon as it changes
  * that container's members or deletes it (ContainersService calls `forget`), so on one gateway a revoked member loses
@@ -33,7 +32,7 @@ export class ContainerAccessService {
   private readonly cache: AccessDecisionCache<MemberRole>;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly query: ContainerRoleQuery,
     @Inject(GatewayConfig.token) config: Pick<GatewayConfig, 'accessCacheMs'>,
   ) {
     this.cache = new AccessDecisionCache(config.accessCacheMs);
@@ -48,12 +47,10 @@ export class ContainerAccessService {
   ): Promise<ContainerAccess> {
     requireContainerId(id, param);
     const epoch = this.cache.epoch;
-    const container = await this.db.getRepository(ContainerEntity).findOneBy({ id, kind });
-    if (!container) throw PlatformError.notFound(`The ${kind} ${id} was not found.`, `${kind}_not_found`);
-    const role =
-      principal.role === 'admin'
-        ? 'admin'
-        : (await this.db.getRepository(MembershipEntity).findOneBy({ containerId: id, userId: principal.userId }))?.role;
+    const found = await this.query.read(kind, id, principal.userId);
+    if (!found) throw PlatformError.notFound(`The ${kind} ${id} was not found.`, `${kind}_not_found`);
+    const { container } = found;
+    const role = principal.role === 'admin' ? 'admin' : found.role;
     if (!role) throw PlatformError.forbidden(`You are not a member of ${kind} ${id}.`);
     this.cache.set(id, `${kind}:${principal.userId}`, role, epoch);
     if (RANK[role] < RANK[minRole])

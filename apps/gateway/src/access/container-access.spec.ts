@@ -1,39 +1,36 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal';
-import { ContainerEntity } from '../identity/container.entity';
+import type { ContainerEntity } from '../identity/container.entity';
 import type { MemberRole } from '../identity/membership.entity';
 import { GatewayConfig } from '../gateway.config';
 import { AccessDecisionCache } from './access-decision-cache';
 import { ContainerAccessService } from './container-access.service';
+import type { ContainerRoleQuery } from './container-role-query';
 
 const PROJECT = '11111111-1111-4111-8111-111111111111';
 const vic: Principal = { userId: 'u-vic', username: 'vic', role: 'user' };
 
-/** A database of one project whose membership table the test edits directly, counting the queries it answers. */
-function fakeDb() {
+/** The access query over a database of one project whose membership table the test edits directly, counting its reads. */
+function fakeQuery() {
   const members = new Map<string, MemberRole>();
   let queries = 0;
-  const db = {
-    getRepository: (entity: unknown) => ({
-      findOneBy: async (where: Record<string, string>) => {
-        queries++;
-        if (entity === ContainerEntity) return where.id === PROJECT && where.kind === 'project' ? { id: PROJECT, kind: 'project' } : null;
-        const role = where.containerId === PROJECT ? members.get(where.userId) : undefined;
-        return role ? { containerId: PROJECT, userId: where.userId, role } : null;
-      },
-    }),
-  } as unknown as DataSource;
-  return { db, members, queries: () => queries };
+  const query = {
+    read: async (kind: string, id: string, userId: string) => {
+      queries++;
+      if (id !== PROJECT || kind !== 'project') return undefined;
+      return { container: { id: PROJECT, kind: 'project' } as ContainerEntity, role: members.get(userId) };
+    },
+  } as ContainerRoleQuery;
+  return { query, members, queries: () => queries };
 }
 
 const REQUIRED = { DATABASE_URL: 'postgres://x', PLATFORM_JWT_SECRET: 's', PLATFORM_ADMIN_PASSWORD: 'p', PLATFORM_ADMIN_APIKEY: 'k' };
 
 /** The service as the gateway configures it from PLATFORM_ACCESS_CACHE_MS (unset: the default). */
 function service(ttlMs: string | undefined) {
-  const fake = fakeDb();
+  const fake = fakeQuery();
   const config = GatewayConfig.load({ ...REQUIRED, PLATFORM_ACCESS_CACHE_MS: ttlMs });
-  return { ...fake, access: new ContainerAccessService(fake.db, config) };
+  return { ...fake, access: new ContainerAccessService(fake.query, config) };
 }
 
 describe('ContainerAccessService decision cache', () => {
@@ -92,7 +89,7 @@ describe('ContainerAccessService decision cache', () => {
     await off.access.check('project', PROJECT, vic, 'viewer');
     const n = off.queries();
     await off.access.check('project', PROJECT, vic, 'viewer');
-    expect(off.queries()).toBe(n + 2);
+    expect(off.queries()).toBe(n + 1);
     off.members.delete(vic.userId);
     await expect(off.access.check('project', PROJECT, vic, 'viewer')).rejects.toMatchObject({ message: /not a member/ });
   });

@@ -1,11 +1,13 @@
 import type { DataSource } from 'typeorm';
 import { createTestDatabase } from '@platform/test-fixtures';
 import { identityTestDataSource } from '../testing/identity-test-database';
+import { ContainerEntity } from '../identity/container.entity';
 import { UserEntity } from '../identity/user.entity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '../audit/audit-log';
 import type { Principal } from '../auth/principal';
 import { ContainerAccessService } from './container-access.service';
+import { ContainerRoleQuery } from './container-role-query';
 import { ContainersService } from './containers.service';
 
 /** The gateway's identity schema on the real PostgreSQL server, in a database of its own. */
@@ -15,7 +17,7 @@ const users: Record<string, Principal> = {};
 
 beforeAll(async () => {
   db = await identityTestDataSource(await createTestDatabase('members'));
-  containers = new ContainersService(db, new ContainerAccessService(db, { accessCacheMs: 0 }), new AuditLog(db));
+  containers = new ContainersService(db, new ContainerAccessService(new ContainerRoleQuery(db), { accessCacheMs: 0 }), new AuditLog(db));
   for (const name of ['ada', 'bob', 'cyd']) {
     const row = await db.getRepository(UserEntity).save({ username: name, passwordHash: 'x', role: 'user', defaultProjectId: null });
     users[name] = { userId: row.id, username: name, role: 'user' };
@@ -102,5 +104,30 @@ describe('a project keeps at least one admin', () => {
       expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
       expect((await containers.members(pair)).filter((m) => m.role === 'admin')).toHaveLength(1);
     }
+  });
+});
+
+describe('access decisions (one query for the container and the caller’s role)', () => {
+  it('return the container as the repository reads it, with each caller’s role, and refuse with 404 and 403', async () => {
+    const access = new ContainerAccessService(new ContainerRoleQuery(db), { accessCacheMs: 0 });
+    const project = await twoAdmins();
+    await db.getRepository(ContainerEntity).update(project, { tags: ['t'], extra: { storage: { type: 'local' } }, description: 'd' });
+    const stored = await db.getRepository(ContainerEntity).findOneByOrFail({ id: project });
+
+    const seen = await access.require('project', project, users.cyd, 'viewer');
+    expect(seen.role).toBe('viewer');
+    expect(seen.container).toBeInstanceOf(ContainerEntity);
+    expect(seen.container).toEqual(stored);
+    expect((await access.require('project', project, users.bob, 'admin')).role).toBe('admin');
+    const platformAdmin: Principal = { userId: '00000000-0000-4000-8000-0000000000aa', username: 'root', role: 'admin' };
+    expect((await access.require('project', project, platformAdmin, 'admin')).role).toBe('admin');
+
+    await expect(access.require('project', project, users.cyd, 'editor')).rejects.toMatchObject({ message: /needs the editor role/ });
+    await containers.removeMembers(project, ['cyd']);
+    await expect(access.require('project', project, users.cyd, 'viewer')).rejects.toMatchObject({ message: /not a member/ });
+    await expect(access.require('space', project, users.ada, 'viewer')).rejects.toMatchObject({ code: 'space_not_found' });
+    await expect(access.require('project', '00000000-0000-4000-8000-000000000000', users.ada, 'viewer')).rejects.toMatchObject({
+      code: 'project_not_found',
+    });
   });
 });

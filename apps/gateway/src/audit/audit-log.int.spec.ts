@@ -6,6 +6,7 @@ import { UserEntity } from '../identity/user.entity';
 import { AuditEventEntity } from './audit-event.entity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContainerAccessService } from '../access/container-access.service';
+import { ContainerRoleQuery } from '../access/container-role-query';
 import { ContainersService } from '../access/containers.service';
 import type { Principal } from '../auth/principal';
 import { filterAuditEvents, type AuditQuery } from './audit-filters';
@@ -19,7 +20,7 @@ const users: Record<string, Principal & { clientAddress: string }> = {};
 beforeAll(async () => {
   db = await identityTestDataSource(await createTestDatabase('audit'));
   audit = new AuditLog(db);
-  containers = new ContainersService(db, new ContainerAccessService(db, { accessCacheMs: 0 }), audit);
+  containers = new ContainersService(db, new ContainerAccessService(new ContainerRoleQuery(db), { accessCacheMs: 0 }), audit);
   for (const name of ['ada', 'bob']) {
     const row = await db.getRepository(UserEntity).save({ username: name, passwordHash: 'x', role: 'user', defaultProjectId: null });
     users[name] = { userId: row.id, username: name, role: 'user', clientAddress: '192.0.2.7' };
