@@ -1,4 +1,5 @@
-import { buildWasmModuleBytes, type WasmMemory, type WasmModule, wasmApi } from './wasm-kernel';
+import { buildWasmModuleBytes } from './wasm-kernel';
+import { type WasmMemory, type WasmModule, wasmApi } from './wasm-runtime';
 
 /**
  * One shared memory holding every matmul operand (packed weights and activation scratch). A single buffer

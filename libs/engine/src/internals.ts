@@ -10,5 +10,6 @@ export {
   BOS_ID as TINY_MODEL_BOS_ID,
 } from './testing/tiny-model';
 export { StepProfile } from './step-profile';
-export { buildWasmModuleBytes, wasmMatmul, wasmMatmulPanel } from './wasm-kernel';
+export { buildWasmModuleBytes } from './wasm-kernel';
+export { wasmMatmul, wasmMatmulPanel } from './wasm-matmul';
 export { packPanel } from './panel-layout';

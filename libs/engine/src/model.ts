@@ -5,7 +5,7 @@ import { rmsNormRows, ropeInPlace, swigluRows } from './kernels';
 import { Arena } from './arena';
 import { MatmulPool } from './parallel';
 import { ropeInvFreq } from './rope';
-import { type WasmBlocks, wasmApi } from './wasm-kernel';
+import { type WasmBlocks, wasmApi } from './wasm-runtime';
 import type { StepProfile } from './step-profile';
 import { packPanel, packPanelBf16, panelFits, readPanelRow } from './panel-layout';
 

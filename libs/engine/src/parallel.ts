@@ -1,7 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import type { Arena } from './arena';
 import { matmulKernel } from './kernels';
-import { instantiateBlocks, type WasmBlocks, wasmMatmul, wasmMatmulPanel } from './wasm-kernel';
+import { wasmMatmul, wasmMatmulPanel } from './wasm-matmul';
+import { instantiateBlocks, type WasmBlocks } from './wasm-runtime';
 
 /**
  * Splits the output rows of each matmul between the calling thread and `threads - 1` worker threads. All

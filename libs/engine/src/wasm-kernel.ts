@@ -5,7 +5,7 @@
  *
  * Every output element is computed the same way in every block (lane k sums products i ≡ k mod 4 in
  * order, then (l0 + l1) + (l2 + l3)), so results do not depend on batch composition or thread split.
- * Requires inDim to be a multiple of 4; callers fall back to the JS kernel otherwise.
+ * Requires inDim to be a multiple of 4 (else the JS kernel). Driven by wasm-matmul.ts, instantiated by wasm-runtime.ts.
  */
 import { I32, V128, op, section, str, uleb, vec } from './wasm-encoding';
 
@@ -35,10 +35,7 @@ function loadAt(base: number, i: number, dst: number): number[] {
   return [...op.get(base), ...op.get(i), ...op.add, ...op.vload, ...op.set(dst)];
 }
 
-/**
- * Block of `rows` weight rows × `cols` batch rows. Params: pw, px, pout, inBytes, outStride.
- * Weight rows at pw + r·inBytes, x rows at px + c·inBytes, out[c][r] at pout + c·outStride + 4r.
- */
+/** `rows` weight rows (at pw + r·inBytes) × `cols` x rows (at px + c·inBytes) into out[c][r] at pout + c·outStride + 4r. */
 function block(rows: number, cols: number, bf16: boolean): { params: number; locals: number[]; body: number[] } {
   const [pw, px, pout, inB, outS] = [0, 1, 2, 3, 4];
   let next = 5;
@@ -398,150 +395,4 @@ export function buildWasmModuleBytes(pages: number): Uint8Array {
   }
   const code = section(10, vec(bodies));
   return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...funcs, ...exports, ...code]);
-}
-
-export interface WasmBlocks {
-  blk24(pw: number, px: number, pout: number, inBytes: number, outStride: number): void;
-  blk41(pw: number, px: number, pout: number, inBytes: number, outStride: number): void;
-  blk11(pw: number, px: number, pout: number, inBytes: number, outStride: number): void;
-  blk24b(pw: number, px: number, pout: number, inBytes: number, outStride: number): void;
-  blk41b(pw: number, px: number, pout: number, inBytes: number, outStride: number): void;
-  blk11b(pw: number, px: number, pout: number, inBytes: number, outStride: number): void;
-  /** out[j] = q · k_j, keys `stride` bytes apart; count ≥ 1, hdBytes a positive multiple of 16. */
-  scores(pq: number, pk: number, stride: number, count: number, hdBytes: number, pout: number): void;
-  /** acc += Σ_j w[j] · v_j. */
-  axpy(pw: number, pv: number, stride: number, count: number, hdBytes: number, pacc: number): void;
-  /** Rows 0-1 of a panel (pw + 32: rows 2-3) × PANEL_COLS interleaved x rows (f32, and bf16 packed weights). */
-  pnl24(pw: number, px: number, pout: number, inBytes: number, outStride: number): void;
-  pnl24b(pw: number, px: number, pout: number, inBytes: number, outStride: number): void;
-  /** PANEL_ROWS panel rows × one row-major x row. */
-  pnl1(pw: number, px: number, pout: number, inBytes: number, outStride: number): void;
-  pnl1b(pw: number, px: number, pout: number, inBytes: number, outStride: number): void;
-  /** Copies `groups` groups of PANEL_COLS x rows into the interleaved order the panel blocks read; groups ≥ 1. */
-  interleave(px: number, pdst: number, inBytes: number, groups: number): void;
-  /** Widens one bf16 panel into f32 panel layout (PANEL_ROWS · inBytes bytes at pdst). */
-  unpack(pw: number, pdst: number, inBytes: number): void;
-}
-
-/**
- * out[b, o] = x[b] · w[o] over rows [rowStart, rowEnd), addresses in bytes within the wasm memory. Like
- * matmulKernel it is shipped to workers as source text, so it stays self-contained.
- */
-export function wasmMatmul(
-  ex: WasmBlocks,
-  bf16: boolean,
-  wPtr: number,
-  xPtr: number,
-  outPtr: number,
-  batch: number,
-  inDim: number,
-  outDim: number,
-  rowStart: number,
-  rowEnd: number,
-): void {
-  const inB = inDim * 4;
-  const wB = bf16 ? inDim * 2 : inB;
-  const outS = outDim * 4;
-  const b24 = bf16 ? ex.blk24b : ex.blk24;
-  const b41 = bf16 ? ex.blk41b : ex.blk41;
-  const b11 = bf16 ? ex.blk11b : ex.blk11;
-  const TILE = 32; // x tile (≤ 32 rows) stays in L1/L2 while each weight-row pair streams past it once
-  for (let b0 = 0; b0 < batch; b0 += TILE) {
-    const b1 = b0 + TILE < batch ? b0 + TILE : batch;
-    const quadEnd = b0 + ((b1 - b0) & ~3);
-    if (quadEnd > b0) {
-      let o = rowStart;
-      for (; o + 1 < rowEnd; o += 2) {
-        const pw = wPtr + o * wB;
-        for (let b = b0; b < quadEnd; b += 4) b24(pw, xPtr + b * inB, outPtr + (b * outDim + o) * 4, inB, outS);
-      }
-      if (o < rowEnd) {
-        for (let b = b0; b < quadEnd; b++) b11(wPtr + o * wB, xPtr + b * inB, outPtr + (b * outDim + o) * 4, inB, outS);
-      }
-    }
-    for (let b = quadEnd; b < b1; b++) {
-      let o = rowStart;
-      for (; o + 3 < rowEnd; o += 4) b41(wPtr + o * wB, xPtr + b * inB, outPtr + (b * outDim + o) * 4, inB, outS);
-      for (; o < rowEnd; o++) b11(wPtr + o * wB, xPtr + b * inB, outPtr + (b * outDim + o) * 4, inB, outS);
-    }
-  }
-}
-
-/**
- * out[b, o] = x[b] · w[o] over rows [rowStart, rowEnd) for weights in the panel layout (panel-layout.ts; rowStart
- * a multiple of 4), with the first ⌊batch/4⌋·4 x rows already interleaved at xiPtr (ex.interleave) and, for bf16, 4·inDim
- * floats of this thread's own scratch at scratchPtr. The last
- * batch % 4 x rows and the weight rows after the last whole panel (stored row-major) use the row-major x. Shipped to workers
- * as source text like wasmMatmul, so the panel geometry (PANEL_ROWS 4, PANEL_COLS 4) is written as literals.
- */
-export function wasmMatmulPanel(
-  ex: WasmBlocks,
-  bf16: boolean,
-  wPtr: number,
-  xPtr: number,
-  xiPtr: number,
-  scratchPtr: number,
-  outPtr: number,
-  batch: number,
-  inDim: number,
-  outDim: number,
-  rowStart: number,
-  rowEnd: number,
-): void {
-  const inB = inDim * 4;
-  const wB = bf16 ? inDim * 2 : inB;
-  const outS = outDim * 4;
-  // bf16 with two or more x quads: widen each panel once into this thread's scratch, then the f32 blocks.
-  const widen = bf16 && batch >= 8;
-  const blk = bf16 && !widen ? ex.pnl24b : ex.pnl24;
-  const one = bf16 ? ex.pnl1b : ex.pnl1;
-  const b11 = bf16 ? ex.blk11b : ex.blk11;
-  const panelEnd = outDim - (outDim % 4);
-  const pEnd = rowEnd < panelEnd ? rowEnd : panelEnd;
-  const quadEnd = batch - (batch % 4);
-  const TILE = 32; // x rows whose interleaved copy stays in L1/L2 while each panel streams past it once
-  for (let b0 = 0; b0 < quadEnd; b0 += TILE) {
-    const b1 = b0 + TILE < quadEnd ? b0 + TILE : quadEnd;
-    for (let o = rowStart; o < pEnd; o += 4) {
-      let pw = wPtr + o * wB;
-      if (widen) {
-        ex.unpack(pw, scratchPtr, inB);
-        pw = scratchPtr;
-      }
-      for (let b = b0; b < b1; b += 4) {
-        const px = xiPtr + b * inB;
-        const po = outPtr + (b * outDim + o) * 4;
-        blk(pw, px, po, inB, outS);
-        blk(pw + 32, px, po + 8, inB, outS);
-      }
-    }
-  }
-  for (let b = quadEnd; b < batch; b++) {
-    for (let o = rowStart; o < pEnd; o += 4) one(wPtr + o * wB, xPtr + b * inB, outPtr + (b * outDim + o) * 4, inB, outS);
-  }
-  for (let o = pEnd > rowStart ? pEnd : rowStart; o < rowEnd; o++) {
-    for (let b = 0; b < batch; b++) b11(wPtr + o * wB, xPtr + b * inB, outPtr + (b * outDim + o) * 4, inB, outS);
-  }
-}
-
-/*
- * The workspace compiles with lib ES2023 and no DOM, which leaves WebAssembly untyped; these are the few
- * members used here, reached through globalThis so no global declaration can clash with other typings.
- */
-export interface WasmMemory {
-  readonly buffer: ArrayBuffer | SharedArrayBuffer;
-}
-export interface WasmModule {
-  readonly __wasmModule?: never;
-}
-interface WasmApi {
-  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
-  Module: new (bytes: Uint8Array) => WasmModule;
-  Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => { exports: unknown };
-}
-export const wasmApi: WasmApi | undefined = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
-
-export function instantiateBlocks(module: WasmModule, memory: WasmMemory): WasmBlocks {
-  if (!wasmApi) throw new Error('WebAssembly is not available');
-  return new wasmApi.Instance(module, { env: { mem: memory } }).exports as WasmBlocks;
 }

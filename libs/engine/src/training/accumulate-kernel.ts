@@ -8,8 +8,7 @@
  * block it falls in. So gradients summed over two calls of two sequences each are bit-identical to one call over
  * the four: gradient accumulation equals one large batch exactly, as it did with the per-sequence trainer.
  */
-import type { WasmMemory, WasmModule } from '../wasm-kernel';
-import { wasmApi } from '../wasm-kernel';
+import { wasmApi, type WasmMemory, type WasmModule } from '../wasm-runtime';
 import { I32, V128, op, section, str, uleb } from '../wasm-encoding';
 
 /** Params: pa, pb, pc (byte addresses), am, ak, bk, cs (byte strides), k (count ≥ 1). R rows of C × C·4 columns. */

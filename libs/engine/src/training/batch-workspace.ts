@@ -6,7 +6,7 @@
  */
 import type { LlamaConfig } from '../contract';
 import { Arena } from '../arena';
-import { instantiateBlocks, type WasmBlocks, type WasmMemory, type WasmModule } from '../wasm-kernel';
+import { instantiateBlocks, type WasmBlocks, type WasmMemory, type WasmModule } from '../wasm-runtime';
 import { compileAccumulateModule, instantiateAccumulate, type AccumulateBlocks } from './accumulate-kernel';
 import { llamaDims, type LlamaDims } from './llama-params';
 

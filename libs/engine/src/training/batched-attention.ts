@@ -3,7 +3,7 @@
  * each row of the fused [rows × (q | k | v)] projection output, read in place through offsets and strides into the
  * workspace heap. Same arithmetic as `layers.ts` (which the per-sequence reference path uses).
  */
-import type { WasmBlocks } from '../wasm-kernel';
+import type { WasmBlocks } from '../wasm-runtime';
 import { accumulate, type AccumulateBlocks } from './accumulate-kernel';
 import type { RopeTable } from './layers';
 

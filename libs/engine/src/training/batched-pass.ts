@@ -10,7 +10,7 @@
 import type { LlamaConfig } from '../contract';
 import { matmulKernel } from '../kernels';
 import { ropeInvFreq } from '../rope';
-import { wasmMatmul } from '../wasm-kernel';
+import { wasmMatmul } from '../wasm-matmul';
 import { accumulate } from './accumulate-kernel';
 import {
   packedAttentionBackward,

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Arena } from '../arena';
-import { instantiateBlocks, wasmMatmul } from '../wasm-kernel';
+import { wasmMatmul } from '../wasm-matmul';
+import { instantiateBlocks } from '../wasm-runtime';
 import { accumulate, compileAccumulateModule, instantiateAccumulate } from './accumulate-kernel';
 import { PEAK_SHAPE, type PeakWorkerData, type PeakWorkerReply } from './kernel-peak';
 

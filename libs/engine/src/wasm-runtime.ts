@@ -1,0 +1,45 @@
+/*
+ * The workspace compiles with lib ES2023 and no DOM, which leaves WebAssembly untyped; these are the few
+ * members used here, reached through globalThis so no global declaration can clash with other typings.
+ */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+}
+export interface WasmModule {
+  readonly __wasmModule?: never;
+}
+interface WasmApi {
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => { exports: unknown };
+}
+export const wasmApi: WasmApi | undefined = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+
+export function instantiateBlocks(module: WasmModule, memory: WasmMemory): WasmBlocks {
+  if (!wasmApi) throw new Error('WebAssembly is not available');
+  return new wasmApi.Instance(module, { env: { mem: memory } }).exports as WasmBlocks;
+}
+
+/** The exports of the module buildWasmModuleBytes writes (wasm-kernel.ts). */
+export interface WasmBlocks {
+  blk24(pw: number, px: number, pout: number, inBytes: number, outStride: number): void;
+  blk41(pw: number, px: number, pout: number, inBytes: number, outStride: number): void;
+  blk11(pw: number, px: number, pout: number, inBytes: number, outStride: number): void;
+  blk24b(pw: number, px: number, pout: number, inBytes: number, outStride: number): void;
+  blk41b(pw: number, px: number, pout: number, inBytes: number, outStride: number): void;
+  blk11b(pw: number, px: number, pout: number, inBytes: number, outStride: number): void;
+  /** out[j] = q · k_j, keys `stride` bytes apart; count ≥ 1, hdBytes a positive multiple of 16. */
+  scores(pq: number, pk: number, stride: number, count: number, hdBytes: number, pout: number): void;
+  /** acc += Σ_j w[j] · v_j. */
+  axpy(pw: number, pv: number, stride: number, count: number, hdBytes: number, pacc: number): void;
+  /** Rows 0-1 of a panel (pw + 32: rows 2-3) × PANEL_COLS interleaved x rows (f32, and bf16 packed weights). */
+  pnl24(pw: number, px: number, pout: number, inBytes: number, outStride: number): void;
+  pnl24b(pw: number, px: number, pout: number, inBytes: number, outStride: number): void;
+  /** PANEL_ROWS panel rows × one row-major x row. */
+  pnl1(pw: number, px: number, pout: number, inBytes: number, outStride: number): void;
+  pnl1b(pw: number, px: number, pout: number, inBytes: number, outStride: number): void;
+  /** Copies `groups` groups of PANEL_COLS x rows into the interleaved order the panel blocks read; groups ≥ 1. */
+  interleave(px: number, pdst: number, inBytes: number, groups: number): void;
+  /** Widens one bf16 panel into f32 panel layout (PANEL_ROWS · inBytes bytes at pdst). */
+  unpack(pw: number, pdst: number, inBytes: number): void;
+}
