@@ -12,8 +12,17 @@ export interface Latency {
   p99: number;
 }
 
+/**
+ * Calls made before the samples, as many as the samples: V8 optimizes a route's functions only after some hundreds of
+ * calls, and a server is measured in its steady state (a handful of warm-up calls left a Node target half interpreted
+ * while nginx and the fake backend need none, which inflated what the stack added).
+ */
+async function warmUp(n: number, call: () => Promise<void>): Promise<void> {
+  for (let i = 0; i < n; i++) await call();
+}
+
 export async function latency(n: number, call: () => Promise<void>): Promise<Latency> {
-  for (let i = 0; i < Math.min(10, n); i++) await call(); // warm connections and JIT
+  await warmUp(n, call);
   const samples: number[] = [];
   for (let i = 0; i < n; i++) {
     const start = performance.now();
@@ -39,7 +48,7 @@ export async function interleavedLatency<K extends string>(
 ): Promise<Record<K, Latency>> {
   const keys = Object.keys(calls) as K[];
   const samples = Object.fromEntries(keys.map((k) => [k, [] as number[]])) as Record<K, number[]>;
-  for (const k of keys) for (let i = 0; i < Math.min(20, n); i++) await calls[k](); // warm connections and JIT
+  for (const k of keys) await warmUp(n, calls[k]);
   for (let r = 0; r < rounds; r++)
     for (const k of keys)
       for (let i = 0; i < Math.ceil(n / rounds); i++) {
