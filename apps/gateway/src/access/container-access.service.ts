@@ -19,12 +19,13 @@ export interface ContainerAccess {
  * and a member whose role is below what the operation needs (viewers writing) 403. Platform admins act as admins.
  *
  * `require` reads the container and the membership from the database every time, in one query (ContainerRoleQuery),
- * for the management routes, which need the container itself. `check` answers the same question for the hot inference routes, which only need the decision:
- * a positive decision (the caller's role on an existing container) is kept for PLATFORM_ACCESS_CACHE_MS (default
- * 5000, 0 disables). Denials are never cached. This gateway forgets a container's decisions as soon as it changes
- * that container's members or deletes it (ContainersService calls `forget`), so on one gateway a revoked member loses
- * access at once; another gateway replica, which does not see the change, may keep admitting that member to
- * inference calls for at most PLATFORM_ACCESS_CACHE_MS after the change committed.
+ * for the management routes, which need the container itself. `check` answers the same question for the hot
+ * inference routes, which only need the decision: a positive decision (the caller's role on an existing container)
+ * is kept for PLATFORM_ACCESS_CACHE_MS (default 5000, 0 disables). Denials are never cached. This gateway forgets a
+ * container's decisions as soon as it changes that container's members or deletes it (ContainersService calls
+ * `forget`), so on one gateway a revoked member loses access at once; another gateway replica, which does not see the
+ * change, may keep admitting that member to inference calls for at most PLATFORM_ACCESS_CACHE_MS after the change
+ * committed.
  */
 @Injectable()
 export class ContainerAccessService {

@@ -21,8 +21,9 @@ interface Compiled {
  * The read behind every access decision on a project or space: the container and the caller's membership in one
  * round trip, as a named (server-side prepared) statement on TypeORM's own connection pool. It replaces two repository
  * `findOneBy` calls, which cost the gateway about 0.3 ms of CPU and a second round trip on every authorized request
- * (the access micro-benchmark: 0.38–0.53 ms wall for the pair, 0.08–0.10 ms for this). The SELECT list and the mapping
- * to the entity come from TypeORM's metadata, so a column added to ContainerEntity is read here too.
+ * (against PostgreSQL on the same 2-core machine: 0.38–0.53 ms wall for the pair, 0.08–0.10 ms for this). The SELECT
+ * list and the mapping to the entity come from TypeORM's metadata, so a column added to ContainerEntity is read here
+ * too.
  */
 @Injectable()
 export class ContainerRoleQuery {
