@@ -5,9 +5,10 @@ import { rmsNormRows, ropeInPlace, swigluRows } from './kernels';
 import { Arena } from './arena';
 import { MatmulPool } from './parallel';
 import { ropeInvFreq } from './rope';
-import { type WasmBlocks, wasmApi } from './wasm-runtime';
+import { PagedAttention } from './paged-attention';
+import { wasmApi } from './wasm-runtime';
 import type { StepProfile } from './step-profile';
-import { packPanel, packPanelBf16, panelFits, readPanelRow } from './panel-layout';
+import { packWeights, panelFits, readPanelRow } from './panel-layout';
 
 /**
  * The Llama forward pass over a batch of sequences that each contribute some new tokens (a prompt chunk
@@ -101,10 +102,7 @@ export class LlamaModel {
   private readonly logitsBuf: Float32Array;
   private readonly cos: Float64Array;
   private readonly sin: Float64Array;
-  private scores: Float64Array;
-  private readonly accum: Float64Array;
-  /** Attention weights for the wasm path (f32, in the arena). */
-  private readonly wscores: Float32Array;
+  private readonly attention: PagedAttention;
   /** When set, forward() adds its phase times to it (see StepProfile). */
   profile?: StepProfile;
   private lapStart = 0;
@@ -173,27 +171,7 @@ export class LlamaModel {
     this.weightDtype = bf16Ok && arena.usesWasm ? 'BF16' : 'F32';
     const bf16 = this.weightDtype === 'BF16';
     this.panel = arena.usesWasm && [H, this.qDim, this.inter].every((d) => panelFits(d, bf16));
-    const pack = (parts: Float32Array[], inDim: number): Matrix => {
-      if (!this.panel) return bf16 ? arena.concatBf16(parts) : arena.concat(parts);
-      let rowMajor = parts[0];
-      if (parts.length > 1) {
-        rowMajor = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-        let off = 0;
-        for (const p of parts) {
-          rowMajor.set(p, off);
-          off += p.length;
-        }
-      }
-      const rows = rowMajor.length / inDim;
-      if (!bf16) {
-        const out = arena.alloc(rowMajor.length);
-        packPanel(rowMajor, rows, inDim, out);
-        return out;
-      }
-      const out = arena.allocU16(rowMajor.length);
-      packPanelBf16(rowMajor, rows, inDim, out);
-      return out;
-    };
+    const pack = (parts: Float32Array[], inDim: number): Matrix => packWeights(arena, parts, inDim, this.panel, bf16);
     this.embed = pack([get('model.embed_tokens.weight', [this.vocab, H])], H);
     this.layers = [];
     for (let l = 0; l < L; l++) {
@@ -234,10 +212,12 @@ export class LlamaModel {
     this.panelScratch = this.panel ? arena.alloc(Math.max(1, Math.floor(options.threads)) * 4 * maxIn) : undefined;
     this.cos = new Float64Array(T * (this.hd >> 1));
     this.sin = new Float64Array(T * (this.hd >> 1));
-    this.scores = new Float64Array(1024);
-    this.accum = new Float64Array(this.hd);
     this.kv = new KvCache(L, this.kvDim, options.kvCacheBytes, blockSize, (n) => arena.alloc(n));
-    this.wscores = arena.alloc(this.kv.capacityTokens);
+    this.attention = new PagedAttention(
+      { heads: this.heads, kvHeads: this.kvHeads, hd: this.hd },
+      this.kv,
+      arena.alloc(this.kv.capacityTokens),
+    );
     this.pool = new MatmulPool(options.threads, arena);
   }
 
@@ -307,7 +287,7 @@ export class LlamaModel {
         ropeInPlace(this.qkv, i * qkvDim + this.qDim, this.kvHeads, this.hd, this.cos, this.sin, i * half);
       }
       this.lap('elementwiseMs');
-      this.attention(seqs, l);
+      this.attention.run(seqs, l, this.qkv, this.att, this.pool.wasmBlocks);
       this.lap('attentionMs');
       this.matmul(L.wo, this.att, this.tmp, rows, this.qDim, H);
       this.lap('matmulMs');
@@ -359,124 +339,6 @@ export class LlamaModel {
     }
     const bits = new Uint32Array(this.h.buffer, this.h.byteOffset + row * H * 4, H);
     for (let i = 0; i < H; i++) bits[i] = e[tok * H + i] << 16;
-  }
-
-  /** Writes this step's K/V into the cache, then causal attention of every new row over its sequence. */
-  private attention(seqs: ForwardSeq[], layer: number): void {
-    const { blockSize } = this.kv;
-    const kc = this.kv.k[layer];
-    const vc = this.kv.v[layer];
-    const hd = this.hd;
-    const qkvDim = this.qDim + 2 * this.kvDim;
-    const group = this.heads / this.kvHeads;
-    const scale = 1 / Math.sqrt(hd);
-    let r0 = 0;
-    for (const s of seqs) {
-      const n = s.tokens.length;
-      for (let i = 0; i < n; i++) {
-        const pos = s.startPos + i;
-        const slot = s.blocks[Math.floor(pos / blockSize)] * blockSize + (pos % blockSize);
-        const src = (r0 + i) * qkvDim + this.qDim;
-        kc.set(this.qkv.subarray(src, src + this.kvDim), slot * this.kvDim);
-        vc.set(this.qkv.subarray(src + this.kvDim, src + 2 * this.kvDim), slot * this.kvDim);
-      }
-      const ex = this.pool.wasmBlocks;
-      if (ex && hd % 4 === 0) {
-        this.attendWasm(ex, s, r0, layer);
-        r0 += n;
-        continue;
-      }
-      const ctx = s.startPos + n;
-      if (this.scores.length < ctx) this.scores = new Float64Array(Math.max(ctx, 2 * this.scores.length));
-      const scores = this.scores;
-      const acc = this.accum;
-      const q = this.qkv;
-      const att = this.att;
-      const kvDim = this.kvDim;
-      const blocks = s.blocks;
-      for (let i = 0; i < n; i++) {
-        const row = r0 + i;
-        const len = s.startPos + i + 1;
-        for (let h = 0; h < this.heads; h++) {
-          const gOff = Math.floor(h / group) * hd;
-          const qOff = row * qkvDim + h * hd;
-          // Walk the block table block by block so the inner loops are plain strided scans.
-          let max = -Infinity;
-          for (let j = 0, blk = 0; j < len; blk++) {
-            const end = Math.min(len, j + blockSize);
-            for (let kOff = blocks[blk] * blockSize * kvDim + gOff; j < end; j++, kOff += kvDim) {
-              let dot = 0;
-              for (let d = 0; d < hd; d++) dot += q[qOff + d] * kc[kOff + d];
-              dot *= scale;
-              scores[j] = dot;
-              if (dot > max) max = dot;
-            }
-          }
-          let sum = 0;
-          for (let j = 0; j < len; j++) {
-            const e = Math.exp(scores[j] - max);
-            scores[j] = e;
-            sum += e;
-          }
-          acc.fill(0);
-          for (let j = 0, blk = 0; j < len; blk++) {
-            const end = Math.min(len, j + blockSize);
-            for (let vOff = blocks[blk] * blockSize * kvDim + gOff; j < end; j++, vOff += kvDim) {
-              const wgt = scores[j];
-              for (let d = 0; d < hd; d++) acc[d] += wgt * vc[vOff + d];
-            }
-          }
-          const oOff = row * this.qDim + h * hd;
-          const inv = 1 / sum;
-          for (let d = 0; d < hd; d++) att[oOff + d] = acc[d] * inv;
-        }
-      }
-      r0 += n;
-    }
-  }
-
-  /** The same attention with the q·k dots and the weighted V sums done by the wasm SIMD kernels. */
-  private attendWasm(ex: WasmBlocks, s: ForwardSeq, r0: number, layer: number): void {
-    const { blockSize } = this.kv;
-    const hd = this.hd;
-    const kvDim = this.kvDim;
-    const qkvDim = this.qDim + 2 * kvDim;
-    const group = this.heads / this.kvHeads;
-    const scale = 1 / Math.sqrt(hd);
-    const kBase = this.kv.k[layer].byteOffset;
-    const vBase = this.kv.v[layer].byteOffset;
-    const w = this.wscores;
-    const wPtr = w.byteOffset;
-    const stride = kvDim * 4;
-    const blockBytes = blockSize * stride;
-    const blocks = s.blocks;
-    for (let i = 0; i < s.tokens.length; i++) {
-      const row = r0 + i;
-      const len = s.startPos + i + 1;
-      for (let h = 0; h < this.heads; h++) {
-        const gBytes = Math.floor(h / group) * hd * 4;
-        const qPtr = this.qkv.byteOffset + (row * qkvDim + h * hd) * 4;
-        for (let j = 0, blk = 0; j < len; blk++, j += blockSize) {
-          ex.scores(qPtr, kBase + blocks[blk] * blockBytes + gBytes, stride, Math.min(blockSize, len - j), hd * 4, wPtr + j * 4);
-        }
-        let max = -Infinity;
-        for (let j = 0; j < len; j++) if (w[j] > max) max = w[j];
-        let sum = 0;
-        for (let j = 0; j < len; j++) {
-          const e = Math.exp((w[j] - max) * scale);
-          w[j] = e;
-          sum += e;
-        }
-        const inv = 1 / sum;
-        for (let j = 0; j < len; j++) w[j] *= inv;
-        const oOff = row * this.qDim + h * hd;
-        this.att.fill(0, oOff, oOff + hd);
-        const oPtr = this.att.byteOffset + oOff * 4;
-        for (let j = 0, blk = 0; j < len; blk++, j += blockSize) {
-          ex.axpy(wPtr + j * 4, vBase + blocks[blk] * blockBytes + gBytes, stride, Math.min(blockSize, len - j), hd * 4, oPtr);
-        }
-      }
-    }
   }
 
   /** Final norm on the rows someone asked for, then lm_head in chunks (bounded scratch for big vocabularies). */

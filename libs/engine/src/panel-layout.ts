@@ -1,3 +1,4 @@
+import type { Arena } from './arena';
 import { PANEL_ROWS } from './wasm-kernel';
 
 /**
@@ -49,4 +50,30 @@ export function readPanelRow(w: Float32Array | Uint16Array, row: number, rows: n
   }
   const bits = new Uint32Array(out.buffer, out.byteOffset, inDim);
   for (let i = 0; i < inDim; i++) bits[i] = w[bf16Index(row, i, rows, inDim)] << 16;
+}
+
+/**
+ * `parts` (row-major, `inDim` wide) stacked into one weight matrix in the arena: in the panel layout when `panel`,
+ * as bf16 bit patterns when `bf16`.
+ */
+export function packWeights(arena: Arena, parts: Float32Array[], inDim: number, panel: boolean, bf16: boolean): Float32Array | Uint16Array {
+  if (!panel) return bf16 ? arena.concatBf16(parts) : arena.concat(parts);
+  let rowMajor = parts[0];
+  if (parts.length > 1) {
+    rowMajor = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+    let off = 0;
+    for (const p of parts) {
+      rowMajor.set(p, off);
+      off += p.length;
+    }
+  }
+  const rows = rowMajor.length / inDim;
+  if (!bf16) {
+    const out = arena.alloc(rowMajor.length);
+    packPanel(rowMajor, rows, inDim, out);
+    return out;
+  }
+  const out = arena.allocU16(rowMajor.length);
+  packPanelBf16(rowMajor, rows, inDim, out);
+  return out;
 }
