@@ -413,7 +413,8 @@ describe('text extractions on PostgreSQL, NATS and S3', () => {
     ]);
     const text = (await store.getBuffer(file('results/crash/plain.txt'))).toString();
     expect(wordAccuracy(SENTENCES.join(' '), text)).toBeGreaterThanOrEqual(0.8);
-  });
+    // Its own waits (the first page, then the whole job after the crash) are longer than the default test timeout.
+  }, 360_000);
 
   it('pages the list newest first; an extraction past the retention period is gone, and the sweep deletes its results', async () => {
     const all = await api.list();
