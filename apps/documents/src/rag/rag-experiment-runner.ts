@@ -1,9 +1,7 @@
 import { containerStoragePrefix, type StorageContainer } from '@platform/common';
-import type { inferenceV1 } from '@platform/contracts';
 import type { EventEnvelope } from '@platform/events';
-import { ExtractionError, extractText } from '@platform/extraction';
 import { isDependencyUnavailable, stopReason, type JobContext } from '@platform/jobs';
-import { ObjectNotFoundError, ObjectTooLargeError, type ObjectStore } from '@platform/object-store';
+import type { ObjectStore } from '@platform/object-store';
 import type { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { rowContainer } from '../container';
@@ -38,45 +36,15 @@ import {
 import { deleteKeys, experimentKeys, patternFileKeys, TrainingLog, writePatternFiles, type TrainingStatus } from './rag-artifacts';
 import { RagExperimentEntity, type RagIndexRecord, type RagState } from './rag-experiment.entity';
 import { ragIds } from './rag-events';
-import { indexCollection, type RagDocumentText, type RagIndex } from './rag-index';
+import { readRagDocuments } from './rag-documents';
+import { RagFailure } from './rag-failure';
+import { generationParameters, textGenParameters } from './rag-generation-parameters';
+import { indexCollection, type RagIndex } from './rag-index';
 import type { RagInference } from './rag-inference';
 import type { PatternNotebooks } from './pattern-notebooks';
 
 /** Questions embedded in one Embed call. */
 const EMBED_BATCH = 16;
-
-/** A problem found while running that fails the experiment with a code and a message naming the document or item. */
-export class RagFailure extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** The generation parameters every pattern uses (the seed's `generation.parameters`): greedy, so scores repeat. */
-export function generationParameters(contextWindow: number): Record<string, unknown> {
-  return { decoding_method: 'greedy', min_new_tokens: 1, max_new_tokens: Math.max(16, Math.min(200, Math.floor(contextWindow / 4))) };
-}
-
-/** The seed's generation parameters as the inference service's. */
-export function textGenParameters(p: Record<string, unknown>): inferenceV1.TextGenParameters {
-  const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
-  return {
-    decodingMethod: typeof p.decoding_method === 'string' ? p.decoding_method : 'greedy',
-    minNewTokens: num(p.min_new_tokens),
-    maxNewTokens: num(p.max_new_tokens),
-    temperature: num(p.temperature),
-    topP: num(p.top_p),
-    topK: num(p.top_k),
-    randomSeed: num(p.random_seed),
-    repetitionPenalty: num(p.repetition_penalty),
-    stopSequences: Array.isArray(p.stop_sequences) ? p.stop_sequences.filter((s): s is string => typeof s === 'string') : [],
-    timeLimit: 0,
-    returnOptions: undefined,
-  };
-}
 
 type Patch = QueryDeepPartialEntity<RagExperimentEntity>;
 
@@ -153,7 +121,7 @@ export class RagExperimentRunner {
       log.line(`attempt ${ctx.attempt}: ${job.documents.length} documents, ${job.questions.length} test questions`);
       await step('chunking', `Reading ${job.documents.length} documents.`);
       await status({ state: 'running', step: 'chunking' });
-      const docs = await this.readDocuments(job, ctx.signal);
+      const docs = await readRagDocuments(this.store, this.config.extractions, job.documents, ctx.signal);
       log.line(`read ${docs.length} documents (${docs.reduce((n, d) => n + d.text.length, 0)} characters)`);
 
       // Stage 1: every sampled index, every retrieval setting on it, scored by context_correctness.
@@ -354,39 +322,6 @@ export class RagExperimentRunner {
       });
       return [this.events.create('documents.rag.failed', { ...ragIds(job), state: 'failed', code: failure.code, reason: failure.message })];
     });
-  }
-
-  /** Every input document's text; one that cannot be read fails the experiment naming it. */
-  private async readDocuments(job: RagExperimentEntity, signal: AbortSignal): Promise<RagDocumentText[]> {
-    const docs: RagDocumentText[] = [];
-    const maxBytes = this.config.extractions.maxDocumentBytes;
-    for (const d of job.documents) {
-      signal.throwIfAborted();
-      const name = JSON.stringify(d.documentId);
-      let data: Buffer;
-      let mimeType: string | undefined;
-      try {
-        mimeType = (await this.store.head(d.key))?.contentType;
-        data = await this.store.getBuffer(d.key, maxBytes);
-      } catch (err) {
-        if (err instanceof ObjectNotFoundError)
-          throw new RagFailure('document_not_found', `input document ${name}: no file there any more.`);
-        if (err instanceof ObjectTooLargeError) throw new RagFailure('too_large', `input document ${name}: larger than ${maxBytes} bytes.`);
-        throw err;
-      }
-      try {
-        const extracted = await extractText(
-          { data, fileName: d.documentId, mimeType, ocr: { mode: 'enabled' } },
-          { maxBytes, timeoutMs: this.config.extractions.timeoutMs, maxPages: this.config.extractions.maxPages },
-        );
-        if (extracted.text.trim() === '') throw new RagFailure('no_text', `input document ${name}: no text to index.`);
-        docs.push({ documentId: d.documentId, text: extracted.text });
-      } catch (err) {
-        if (err instanceof ExtractionError) throw new RagFailure(err.code, `input document ${name}: ${err.message}`);
-        throw err;
-      }
-    }
-    return docs;
   }
 
   /** Each question's embedding by each embedding model, in the questions' order. */

@@ -3,7 +3,7 @@ import { PlatformError } from '@platform/common';
 import type { documentsV1 } from '@platform/contracts';
 import { rowContainer } from '../container';
 import { buildRagPrompt, type RagResultEntry } from './evaluation';
-import { textGenParameters } from './rag-experiment-runner';
+import { textGenParameters } from './rag-generation-parameters';
 import { RagExperimentsService } from './rag-experiments.service';
 import { RagIndex } from './rag-index';
 import { RagInference } from './rag-inference';
