@@ -8,7 +8,9 @@ node -e 'const [a,b]=process.versions.node.split(".").map(Number); if (a<20||(a=
 # npm ci is not used: this registry lacks some other-platform optional binaries, which npm ci treats as a lockfile mismatch.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "[bootstrap] installing dependencies…"
-  npm install --no-audit --no-fund --loglevel=error
+  # The Carbon and IBM Plex packages' postinstall runs IBM's telemetry collector, which in CI reads the git remote
+  # and sends usage data to www-api.ibm.com, and leaves a world-readable log of the whole environment in /tmp.
+  IBM_TELEMETRY_DISABLED=true npm install --no-audit --no-fund --loglevel=error
 fi
 
 gen=libs/contracts/src/gen
