@@ -296,7 +296,9 @@ export class LlamaModel {
       this.lap('elementwiseMs');
       this.matmul(L.wgu, this.xn, this.gu, rows, H, 2 * this.inter);
       this.lap('matmulMs');
-      swigluRows(this.gu, this.act, rows, this.inter);
+      const simd = this.pool.wasmBlocks;
+      if (simd && this.inter % 4 === 0) simd.swiglu(this.gu.byteOffset, this.act.byteOffset, rows, this.inter * 4);
+      else swigluRows(this.gu, this.act, rows, this.inter);
       this.lap('elementwiseMs');
       this.matmul(L.wdown, this.act, this.tmp, rows, this.inter, H);
       this.lap('matmulMs');

@@ -67,7 +67,20 @@ export const op = {
   vload16x4: [0xfd, ...uleb(0x04), 0x03, 0x00],
   i32x4shl: [0xfd, ...uleb(0xab)],
   vadd: [0xfd, ...uleb(0xe4)],
+  vsub: [0xfd, ...uleb(0xe5)],
   vmul: [0xfd, ...uleb(0xe6)],
+  vdiv: [0xfd, ...uleb(0xe7)],
+  vmin: [0xfd, ...uleb(0xe8)],
+  vmax: [0xfd, ...uleb(0xe9)],
+  vneg: [0xfd, ...uleb(0xe1)],
+  vnearest: [0xfd, ...uleb(0x6a)],
+  /** i32x4.trunc_sat_f32x4_s and i32x4.add: the integer side of building 2ⁿ in the exponent bits. */
+  i32x4truncSat: [0xfd, ...uleb(0xf8)],
+  i32x4add: [0xfd, ...uleb(0xae)],
+  /** v128.const with `v` in all four f32 lanes. */
+  f32x4: (v: number) => [0xfd, ...uleb(0x0c), ...Array.from(new Uint8Array(new Float32Array([v, v, v, v]).buffer))],
+  /** v128.const with `v` in all four i32 lanes. */
+  i32x4: (v: number) => [0xfd, ...uleb(0x0c), ...Array.from(new Uint8Array(new Int32Array([v, v, v, v]).buffer))],
   lane: (l: number) => [0xfd, ...uleb(0x1f), l],
   tee: (i: number) => [0x22, ...uleb(i)],
   /** v128.load / v128.store with a constant byte offset (alignment hint 16). */
@@ -77,3 +90,20 @@ export const op = {
   /** v128.const with the 0xffff0000 pattern in every i32 lane (the high bf16 of a packed pair, in place). */
   highHalves: [0xfd, ...uleb(0x0c), ...Array.from({ length: 16 }, (_, k) => (k % 4 >= 2 ? 0xff : 0))],
 };
+
+/** Pushes hsum(v) = (v0 + v1) + (v2 + v3) onto the stack. */
+export function hsum(v: number): number[] {
+  return [
+    ...op.get(v),
+    ...op.lane(0),
+    ...op.get(v),
+    ...op.lane(1),
+    ...op.f32add,
+    ...op.get(v),
+    ...op.lane(2),
+    ...op.get(v),
+    ...op.lane(3),
+    ...op.f32add,
+    ...op.f32add,
+  ];
+}

@@ -6,25 +6,11 @@
  * Every output element is computed the same way in every block (lane k sums products i ≡ k mod 4 in
  * order, then (l0 + l1) + (l2 + l3)), so results do not depend on batch composition or thread split.
  * Requires inDim to be a multiple of 4 (else the JS kernel). Driven by wasm-matmul.ts, instantiated by wasm-runtime.ts.
+ * The module also carries the attention kernels (wasm-attention.ts) and SwiGLU (wasm-swiglu.ts).
  */
-import { I32, V128, op, section, str, uleb, vec } from './wasm-encoding';
-
-/** Pushes hsum(v) = (v0 + v1) + (v2 + v3) onto the stack. */
-function hsum(v: number): number[] {
-  return [
-    ...op.get(v),
-    ...op.lane(0),
-    ...op.get(v),
-    ...op.lane(1),
-    ...op.f32add,
-    ...op.get(v),
-    ...op.lane(2),
-    ...op.get(v),
-    ...op.lane(3),
-    ...op.f32add,
-    ...op.f32add,
-  ];
-}
+import { axpyBody, scoresBody } from './wasm-attention';
+import { I32, V128, hsum, op, section, str, uleb, vec } from './wasm-encoding';
+import { swigluBody } from './wasm-swiglu';
 
 /** acc += load(base + i) * w (w a v128 local holding the weight vector). */
 function fma(acc: number, w: number, x: number): number[] {
@@ -218,121 +204,6 @@ function interleaveBody(cols: number): { locals: number[]; body: number[] } {
   return { locals: [next - 4, 0], body };
 }
 
-/**
- * scores(pq, pk, stride, count, hdBytes, pout): pout[j] = q · k_j for count keys spaced `stride` bytes apart
- * (one KV-cache block). Locals: d (i32), acc (v128).
- */
-function scoresBody(): { locals: [number, number]; body: number[] } {
-  const [pq, pk, stride, count, hdB, pout] = [0, 1, 2, 3, 4, 5];
-  const d = 6;
-  const acc = 7;
-  const body = [
-    ...op.loop,
-    ...op.vzero,
-    ...op.set(acc),
-    ...op.i32(0),
-    ...op.set(d),
-    ...op.loop,
-    ...op.get(acc),
-    ...op.get(pq),
-    ...op.get(d),
-    ...op.add,
-    ...op.vload,
-    ...op.get(pk),
-    ...op.get(d),
-    ...op.add,
-    ...op.vload,
-    ...op.vmul,
-    ...op.vadd,
-    ...op.set(acc),
-    ...op.get(d),
-    ...op.i32(16),
-    ...op.add,
-    ...op.set(d),
-    ...op.get(d),
-    ...op.get(hdB),
-    ...op.ltU,
-    ...op.brIf(0),
-    ...op.end,
-    ...op.get(pout),
-    ...hsum(acc),
-    ...op.f32store(0),
-    ...op.get(pk),
-    ...op.get(stride),
-    ...op.add,
-    ...op.set(pk),
-    ...op.get(pout),
-    ...op.i32(4),
-    ...op.add,
-    ...op.set(pout),
-    ...op.get(count),
-    ...op.i32(1),
-    ...op.sub,
-    ...op.set(count),
-    ...op.get(count),
-    ...op.brIf(0),
-    ...op.end,
-  ];
-  return { locals: [1, 1], body };
-}
-
-/** axpy(pw, pv, stride, count, hdBytes, pacc): acc += Σ_j w[j] · v_j over one KV-cache block. Locals: d, wv. */
-function axpyBody(): { locals: [number, number]; body: number[] } {
-  const [pw, pv, stride, count, hdB, pacc] = [0, 1, 2, 3, 4, 5];
-  const d = 6;
-  const wv = 7;
-  const body = [
-    ...op.loop,
-    ...op.get(pw),
-    ...op.f32load,
-    ...op.splat,
-    ...op.set(wv),
-    ...op.i32(0),
-    ...op.set(d),
-    ...op.loop,
-    ...op.get(pacc),
-    ...op.get(d),
-    ...op.add,
-    ...op.get(pacc),
-    ...op.get(d),
-    ...op.add,
-    ...op.vload,
-    ...op.get(wv),
-    ...op.get(pv),
-    ...op.get(d),
-    ...op.add,
-    ...op.vload,
-    ...op.vmul,
-    ...op.vadd,
-    ...op.vstore,
-    ...op.get(d),
-    ...op.i32(16),
-    ...op.add,
-    ...op.set(d),
-    ...op.get(d),
-    ...op.get(hdB),
-    ...op.ltU,
-    ...op.brIf(0),
-    ...op.end,
-    ...op.get(pv),
-    ...op.get(stride),
-    ...op.add,
-    ...op.set(pv),
-    ...op.get(pw),
-    ...op.i32(4),
-    ...op.add,
-    ...op.set(pw),
-    ...op.get(count),
-    ...op.i32(1),
-    ...op.sub,
-    ...op.set(count),
-    ...op.get(count),
-    ...op.brIf(0),
-    ...op.end,
-  ];
-  return { locals: [1, 1], body };
-}
-
 export const WASM_BLOCKS = [
   { name: 'blk24', rows: 2, cols: 4, bf16: false },
   { name: 'blk41', rows: 4, cols: 1, bf16: false },
@@ -366,8 +237,11 @@ export function buildWasmModuleBytes(pages: number): Uint8Array {
   const memLimits = [0x03, ...uleb(pages), ...uleb(pages)]; // shared, min = max
   const imports = section(2, vec([[...str('env'), ...str('mem'), 0x02, ...memLimits]]));
   // Existing exports keep their function indices; the panel kernels come after them.
-  const funcs = section(3, vec([...WASM_BLOCKS.map(() => [0x00]), [0x01], [0x01], ...PANEL_BLOCKS.map(() => [0x00]), [0x02], [0x03]]));
-  const names = [...WASM_BLOCKS.map((b) => b.name), 'scores', 'axpy', ...PANEL_BLOCKS.map((b) => b.name), 'interleave', 'unpack'];
+  const funcs = section(
+    3,
+    vec([...WASM_BLOCKS.map(() => [0x00]), [0x01], [0x01], ...PANEL_BLOCKS.map(() => [0x00]), [0x02], [0x03], [0x02]]),
+  );
+  const names = [...WASM_BLOCKS.map((b) => b.name), 'scores', 'axpy', ...PANEL_BLOCKS.map((b) => b.name), 'interleave', 'unpack', 'swiglu'];
   const exports = section(7, vec(names.map((n, i) => [...str(n), 0x00, ...uleb(i)])));
   const bodies = WASM_BLOCKS.map((b) => {
     const blk = block(b.rows, b.cols, b.bf16);
@@ -382,7 +256,14 @@ export function buildWasmModuleBytes(pages: number): Uint8Array {
     ];
     return [...uleb(code.length), ...code];
   });
-  for (const f of [scoresBody(), axpyBody(), ...PANEL_BLOCKS.map((b) => b.f()), interleaveBody(PANEL_COLS), unpackBody(PANEL_ROWS)]) {
+  for (const f of [
+    scoresBody(),
+    axpyBody(),
+    ...PANEL_BLOCKS.map((b) => b.f()),
+    interleaveBody(PANEL_COLS),
+    unpackBody(PANEL_ROWS),
+    swigluBody(),
+  ]) {
     const body = [
       ...vec([
         [...uleb(f.locals[0]), I32],

@@ -42,4 +42,6 @@ export interface WasmBlocks {
   interleave(px: number, pdst: number, inBytes: number, groups: number): void;
   /** Widens one bf16 panel into f32 panel layout (PANEL_ROWS · inBytes bytes at pdst). */
   unpack(pw: number, pdst: number, inBytes: number): void;
+  /** silu(gate) · up over `rows` ≥ 1 rows of [gate | up] into rows at pdst; interBytes a positive multiple of 16. */
+  swiglu(pgu: number, pdst: number, rows: number, interBytes: number): void;
 }
