@@ -18,7 +18,8 @@ export interface AttentionShape {
 /**
  * Causal grouped-query attention over the paged KV cache (kv-cache.ts), one sequence at a time: the projections are
  * batched over every row of the step, attention is not. Each head's scores are softmaxed in float64 on the JS path;
- * the wasm path takes each KV block as one strided run through the SIMD q·k and weighted-sum kernels.
+ * the wasm path takes each KV block as one strided run through the SIMD q·k and weighted-sum kernels, and softmaxes
+ * in f32 as PyTorch's f32 attention does.
  */
 export class PagedAttention {
   private readonly heads: number;
@@ -30,7 +31,10 @@ export class PagedAttention {
   private scores = new Float64Array(1024);
   private readonly accum: Float64Array;
 
-  /** `wscores`: the wasm path's scores, one float per cached token, inside the wasm memory. */
+  /**
+   * `wscores`: the wasm path's scores, one float per cached token, an arena allocation (so the softmax kernel may pad
+   * it to a multiple of four).
+   */
   constructor(
     shape: AttentionShape,
     private readonly kv: KvCache,
@@ -119,7 +123,7 @@ export class PagedAttention {
     }
   }
 
-  /** The same attention with the q·k dots and the weighted V sums done by the wasm SIMD kernels. */
+  /** The same attention with the q·k dots, the softmax and the weighted V sums done by the wasm SIMD kernels. */
   private attendWasm(ex: WasmBlocks, s: AttentionSeq, r0: number, layer: number, qkv: Float32Array, att: Float32Array): void {
     const { blockSize } = this.kv;
     const hd = this.hd;
@@ -129,8 +133,7 @@ export class PagedAttention {
     const scale = 1 / Math.sqrt(hd);
     const kBase = this.kv.k[layer].byteOffset;
     const vBase = this.kv.v[layer].byteOffset;
-    const w = this.wscores;
-    const wPtr = w.byteOffset;
+    const wPtr = this.wscores.byteOffset;
     const stride = kvDim * 4;
     const blockBytes = blockSize * stride;
     const blocks = s.blocks;
@@ -143,16 +146,7 @@ export class PagedAttention {
         for (let j = 0, blk = 0; j < len; blk++, j += blockSize) {
           ex.scores(qPtr, kBase + blocks[blk] * blockBytes + gBytes, stride, Math.min(blockSize, len - j), hd * 4, wPtr + j * 4);
         }
-        let max = -Infinity;
-        for (let j = 0; j < len; j++) if (w[j] > max) max = w[j];
-        let sum = 0;
-        for (let j = 0; j < len; j++) {
-          const e = Math.exp((w[j] - max) * scale);
-          w[j] = e;
-          sum += e;
-        }
-        const inv = 1 / sum;
-        for (let j = 0; j < len; j++) w[j] *= inv;
+        ex.softmax(wPtr, len, scale);
         const oOff = row * this.qDim + h * hd;
         att.fill(0, oOff, oOff + hd);
         const oPtr = att.byteOffset + oOff * 4;

@@ -5,6 +5,7 @@
 
 export const I32 = 0x7f;
 export const V128 = 0x7b;
+export const F32 = 0x7d;
 
 export function uleb(n: number): number[] {
   const out: number[] = [];
@@ -52,6 +53,14 @@ export const op = {
   add: [0x6a],
   ltU: [0x49],
   loop: [0x03, 0x40],
+  block: [0x02, 0x40],
+  br: (d: number) => [0x0c, ...uleb(d)],
+  geU: [0x4f],
+  and: [0x71],
+  shl: [0x74],
+  f32const: (v: number) => [0x43, ...Array.from(new Uint8Array(new Float32Array([v]).buffer))],
+  f32max: [0x97],
+  f32div: [0x95],
   brIf: (d: number) => [0x0d, ...uleb(d)],
   end: [0x0b],
   f32add: [0x92],
@@ -73,6 +82,8 @@ export const op = {
   vmin: [0xfd, ...uleb(0xe8)],
   vmax: [0xfd, ...uleb(0xe9)],
   vneg: [0xfd, ...uleb(0xe1)],
+  /** f32x4.ge: all ones in the lanes where a ≥ b. */
+  vge: [0xfd, ...uleb(0x46)],
   vnearest: [0xfd, ...uleb(0x6a)],
   /** i32x4.trunc_sat_f32x4_s and i32x4.add: the integer side of building 2ⁿ in the exponent bits. */
   i32x4truncSat: [0xfd, ...uleb(0xf8)],

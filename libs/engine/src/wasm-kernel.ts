@@ -6,10 +6,10 @@
  * Every output element is computed the same way in every block (lane k sums products i ≡ k mod 4 in
  * order, then (l0 + l1) + (l2 + l3)), so results do not depend on batch composition or thread split.
  * Requires inDim to be a multiple of 4 (else the JS kernel). Driven by wasm-matmul.ts, instantiated by wasm-runtime.ts.
- * The module also carries the attention kernels (wasm-attention.ts) and SwiGLU (wasm-swiglu.ts).
+ * The module also carries the attention kernels (wasm-attention.ts) and SwiGLU (wasm-swiglu.ts), both with exp from wasm-exp.ts.
  */
-import { axpyBody, scoresBody } from './wasm-attention';
-import { I32, V128, hsum, op, section, str, uleb, vec } from './wasm-encoding';
+import { axpyBody, scoresBody, softmaxBody } from './wasm-attention';
+import { F32, I32, V128, hsum, op, section, str, uleb, vec } from './wasm-encoding';
 import { swigluBody } from './wasm-swiglu';
 
 /** acc += load(base + i) * w (w a v128 local holding the weight vector). */
@@ -233,15 +233,22 @@ export function buildWasmModuleBytes(pages: number): Uint8Array {
   const attnType = [0x60, ...uleb(6), I32, I32, I32, I32, I32, I32, ...uleb(0)];
   const interleaveType = [0x60, ...uleb(4), I32, I32, I32, I32, ...uleb(0)];
   const unpackType = [0x60, ...uleb(3), I32, I32, I32, ...uleb(0)];
-  const types = section(1, vec([funcType, attnType, interleaveType, unpackType]));
+  const softmaxType = [0x60, ...uleb(3), I32, I32, F32, ...uleb(0)];
+  const types = section(1, vec([funcType, attnType, interleaveType, unpackType, softmaxType]));
   const memLimits = [0x03, ...uleb(pages), ...uleb(pages)]; // shared, min = max
   const imports = section(2, vec([[...str('env'), ...str('mem'), 0x02, ...memLimits]]));
-  // Existing exports keep their function indices; the panel kernels come after them.
-  const funcs = section(
-    3,
-    vec([...WASM_BLOCKS.map(() => [0x00]), [0x01], [0x01], ...PANEL_BLOCKS.map(() => [0x00]), [0x02], [0x03], [0x02]]),
-  );
-  const names = [...WASM_BLOCKS.map((b) => b.name), 'scores', 'axpy', ...PANEL_BLOCKS.map((b) => b.name), 'interleave', 'unpack', 'swiglu'];
+  // After the row-major blocks, in export order; `type` indexes `types`.
+  const kernels = [
+    { name: 'scores', type: 1, f: scoresBody() },
+    { name: 'axpy', type: 1, f: axpyBody() },
+    ...PANEL_BLOCKS.map((b) => ({ name: b.name, type: 0, f: b.f() })),
+    { name: 'interleave', type: 2, f: interleaveBody(PANEL_COLS) },
+    { name: 'unpack', type: 3, f: unpackBody(PANEL_ROWS) },
+    { name: 'swiglu', type: 2, f: swigluBody() },
+    { name: 'softmax', type: 4, f: softmaxBody() },
+  ];
+  const funcs = section(3, vec([...WASM_BLOCKS.map(() => [0x00]), ...kernels.map((k) => [k.type])]));
+  const names = [...WASM_BLOCKS.map((b) => b.name), ...kernels.map((k) => k.name)];
   const exports = section(7, vec(names.map((n, i) => [...str(n), 0x00, ...uleb(i)])));
   const bodies = WASM_BLOCKS.map((b) => {
     const blk = block(b.rows, b.cols, b.bf16);
@@ -256,14 +263,7 @@ export function buildWasmModuleBytes(pages: number): Uint8Array {
     ];
     return [...uleb(code.length), ...code];
   });
-  for (const f of [
-    scoresBody(),
-    axpyBody(),
-    ...PANEL_BLOCKS.map((b) => b.f()),
-    interleaveBody(PANEL_COLS),
-    unpackBody(PANEL_ROWS),
-    swigluBody(),
-  ]) {
+  for (const { f } of kernels) {
     const body = [
       ...vec([
         [...uleb(f.locals[0]), I32],

@@ -44,4 +44,6 @@ export interface WasmBlocks {
   unpack(pw: number, pdst: number, inBytes: number): void;
   /** silu(gate) · up over `rows` ≥ 1 rows of [gate | up] into rows at pdst; interBytes a positive multiple of 16. */
   swiglu(pgu: number, pdst: number, rows: number, interBytes: number): void;
+  /** w[j] = softmax((w − max)·scale) over len ≥ 1 scores; first writes −∞ pads up to the next multiple of 4. */
+  softmax(pw: number, len: number, scale: number): void;
 }
