@@ -2,7 +2,7 @@
  * The attention kernels of the wasm module (wasm-kernel.ts assembles it): q·k over one KV-cache block, the softmax
  * of a head's scores, and the softmax-weighted sum of a block's V rows. Driven by paged-attention.ts.
  */
-import { hsum, op } from './wasm-encoding';
+import { hsum, op, reduceLanes } from './wasm-encoding';
 import { expF32 } from './wasm-exp';
 
 /**
@@ -130,19 +130,6 @@ export function softmaxBody(): { locals: [number, number]; body: number[] } {
   const [pw, len, scale] = [0, 1, 2];
   const [p, endPad] = [3, 4];
   const [m, x, n, keep, sum, sc, mx] = [5, 6, 7, 8, 9, 10, 11];
-  const lanes = (v: number, f: number[]) => [
-    ...op.get(v),
-    ...op.lane(0),
-    ...op.get(v),
-    ...op.lane(1),
-    ...f,
-    ...op.get(v),
-    ...op.lane(2),
-    ...op.get(v),
-    ...op.lane(3),
-    ...f,
-    ...f,
-  ];
   /** Runs `step` for p = pw, pw + 16, … below endPad. */
   const eachVector = (step: number[]) => [
     ...op.get(pw),
@@ -198,7 +185,7 @@ export function softmaxBody(): { locals: [number, number]; body: number[] } {
       ...op.f32x4(-Infinity),
       ...op.set(m),
       ...eachVector([...op.get(m), ...op.get(p), ...op.vload, ...op.vmax, ...op.set(m)]),
-      ...lanes(m, op.f32max),
+      ...reduceLanes(m, op.f32max),
       ...op.splat,
       ...op.set(mx),
       // w = e^((w − mx)·scale), summed

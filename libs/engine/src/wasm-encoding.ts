@@ -102,19 +102,22 @@ export const op = {
   highHalves: [0xfd, ...uleb(0x0c), ...Array.from({ length: 16 }, (_, k) => (k % 4 >= 2 ? 0xff : 0))],
 };
 
-/** Pushes hsum(v) = (v0 + v1) + (v2 + v3) onto the stack. */
-export function hsum(v: number): number[] {
+/** Pushes (v0 ∘ v1) ∘ (v2 ∘ v3) for the v128 local v, ∘ a binary f32 instruction. */
+export function reduceLanes(v: number, f: number[]): number[] {
   return [
     ...op.get(v),
     ...op.lane(0),
     ...op.get(v),
     ...op.lane(1),
-    ...op.f32add,
+    ...f,
     ...op.get(v),
     ...op.lane(2),
     ...op.get(v),
     ...op.lane(3),
-    ...op.f32add,
-    ...op.f32add,
+    ...f,
+    ...f,
   ];
 }
+
+/** Pushes hsum(v) = (v0 + v1) + (v2 + v3). */
+export const hsum = (v: number): number[] => reduceLanes(v, op.f32add);
