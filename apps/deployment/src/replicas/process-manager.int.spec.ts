@@ -127,6 +127,23 @@ describe('process replicas: engine-server processes from weights in the bucket',
     expect(await second.adopt(spec('c'), r)).toBeUndefined();
   });
 
+  it('counts a replica that exited but is not reaped yet (a zombie) as gone, as stop does', async () => {
+    const m = manager();
+    const r = await m.start(spec('z', { rev: 5 }), new AbortController().signal);
+    started.push(r);
+    const pid = pidOf(r);
+    process.kill(pid, 'SIGKILL');
+    // The event loop is held until the kernel reports the child exited, so Node has not reaped it: a zombie.
+    const deadline = Date.now() + 10_000;
+    const state = () => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
+    while (state() !== 'Z' && Date.now() < deadline) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    expect(state()).toBe('Z');
+    expect(await m.probe(r, new AbortController().signal)).toBe('gone');
+    await m.stop(r);
+    await m.release(`dep-${tag}`, []);
+    expect(existsSync(join(workDir, `dep-${tag}`, 'r5'))).toBe(false);
+  });
+
   it('an aborted start leaves nothing running, and no files once released', async () => {
     const m = manager();
     const abort = new AbortController();

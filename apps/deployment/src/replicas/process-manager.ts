@@ -156,7 +156,9 @@ export class ProcessReplicaManager implements ReplicaManager {
 
   private running(handle: ProcessHandle): boolean {
     const child = this.children.get(handle.pid);
-    if (child) return child.exitCode === null && child.signalCode === null;
+    // An exited child stays a zombie until the event loop reaps it and sets exitCode; terminate() counts it gone
+    // from the zombie state on, so this must too, or a stop would be followed by a probe of a closed port.
+    if (child) return child.exitCode === null && child.signalCode === null && pidAlive(handle.pid);
     return pidAlive(handle.pid) && ownsProcess(handle.pid, handle.replicaId);
   }
 
