@@ -8,6 +8,7 @@ export NX_DAEMON=false NX_NO_CLOUD=true
 
 # The static checks are single-threaded: two groups side by side use both cores. Each prints when it is done.
 mkdir -p .tmp
+rm -rf .tmp/e2e-logs # a failed e2e spec keeps its platform logs there (apps/platform-e2e/src/support/kept-logs.ts)
 types_and_format() {
   echo "== type-check"
   npx --no-install tsc -p tsconfig.json --noEmit

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 
 /** A real git repository on this machine that knowledge fixtures point `document.repo` at. */
 export interface DocsRepo {
@@ -11,8 +12,9 @@ export interface DocsRepo {
 }
 
 /**
- * Made once per test process, synchronously so fixtures stay plain strings. The platform under test fetches it
- * over file://, which test platforms allow (PLATFORM_ALLOW_PRIVATE_GIT, as in the embedded default).
+ * Made once per spec file that imports it, synchronously so fixtures stay plain strings, and removed after the file's
+ * tests (a worker process is ended by a signal, so an 'exit' listener would leave it behind). The platform under test
+ * fetches it over file://, which test platforms allow (PLATFORM_ALLOW_PRIVATE_GIT, as in the embedded default).
  */
 function createDocsRepo(files: Record<string, string>): DocsRepo {
   const dir = mkdtempSync(join(tmpdir(), 'e2e-docs-'));
@@ -33,7 +35,7 @@ function createDocsRepo(files: Record<string, string>): DocsRepo {
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
   git('add', '--all');
   git('commit', '--quiet', '-m', 'documents');
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   return { dir, url: `file://${dir}`, commit: git('rev-parse', 'HEAD') };
 }
 

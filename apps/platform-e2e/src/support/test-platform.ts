@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { inject } from 'vitest';
+import { afterEach, inject } from 'vitest';
 import { freePort } from '@platform/infra';
 import {
   WORKSPACE_ROOT,
@@ -18,6 +18,7 @@ import { Api } from './api';
 import type { PlatformEvents } from './events';
 import { writeTinyModel } from '@platform/engine/internals';
 import { E2E_TINY_MODEL } from './tiny-model-size';
+import { keepLogs } from './kept-logs';
 
 export interface TestPlatform {
   url: string;
@@ -53,6 +54,13 @@ export interface TestPlatformOptions {
   /** Restarts crashed processes (default: the launcher's, logging to stdout). */
   supervisor?: Supervisor;
 }
+
+/** This spec file's platforms that are up: a failed test keeps their logs, which stop() removes with the data dir. */
+const up = new Map<string, string>();
+afterEach(({ task }) => {
+  if (task.result?.state !== 'fail') return;
+  for (const [dataDir, database] of up) keepLogs(join(dataDir, 'logs'), `${task.file.name.replace(/[^\w.-]+/g, '_')}-${database}`);
+});
 
 export async function startTestPlatform(o: TestPlatformOptions = {}): Promise<TestPlatform> {
   const baseUrl = o.servers?.databaseUrl ?? inject('databaseUrl');
@@ -122,6 +130,7 @@ export async function startTestPlatform(o: TestPlatformOptions = {}): Promise<Te
       PLATFORM_INFERENCE_BACKENDS: JSON.stringify([`http://127.0.0.1:${options.engine.port}`, ...o.extraBackends].map((url) => ({ url }))),
       PLATFORM_INFERENCE_HEALTH_INTERVAL_MS: '200',
     };
+  up.set(dataDir, database);
   let running: RunningPlatform = await startPlatform(options);
   const url = running.gatewayUrl;
   return {
@@ -137,6 +146,7 @@ export async function startTestPlatform(o: TestPlatformOptions = {}): Promise<Te
     },
     stop: async () => {
       await running.stop();
+      up.delete(dataDir);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
