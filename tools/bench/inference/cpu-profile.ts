@@ -12,6 +12,7 @@ import { join } from 'node:path';
 const entry = process.argv[1] ?? '';
 const service = /apps\/([^/]+)\/src\/main\.ts$/.exec(entry)?.[1];
 const dir = process.env.PLATFORM_BENCH_PROFILE_DIR;
+const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 if (dir && service && (process.env.PLATFORM_BENCH_PROFILE_SERVICES ?? 'gateway,inference').split(',').includes(service)) {
   const session = new Session();
@@ -30,8 +31,10 @@ if (dir && service && (process.env.PLATFORM_BENCH_PROFILE_SERVICES ?? 'gateway,i
     },
     Number(process.env.PLATFORM_BENCH_PROFILE_DELAY_MS ?? 0),
   ).unref();
-  // The in-process inspector answers synchronously, so the profile is on disk before Nest's own handler runs.
+  // The in-process inspector answers synchronously, so the profile is on disk before Nest's own handler runs. Then
+  // the listener goes: Nest re-raises the signal once it has shut down, and a listener still there would swallow it.
   const write = () => {
+    for (const signal of SIGNALS) process.off(signal, write);
     if (!started || written) return;
     written = true;
     session.post('Profiler.stop', (err, res) => {
@@ -40,6 +43,6 @@ if (dir && service && (process.env.PLATFORM_BENCH_PROFILE_SERVICES ?? 'gateway,i
       writeFileSync(join(dir, `${service}-${process.pid}.cpuprofile`), JSON.stringify(res.profile));
     });
   };
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.prependListener(signal, write);
+  for (const signal of SIGNALS) process.prependListener(signal, write);
   process.on('exit', write);
 }

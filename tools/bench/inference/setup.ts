@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { constants as osConstants, cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeRandomModel } from '@platform/engine/internals';
 import { freePort, startNats, startPostgres, startS3, waitForPort } from '@platform/infra';
@@ -28,6 +28,7 @@ export const IDLE_PACE_MS = 5000;
 const FAKE_POOL_CONCURRENCY = 8192;
 /** Rate limits far above what the benchmark sends: the limiter still runs on every request, but never refuses. */
 const UNLIMITED = { PER_MINUTE: '100000000', BURST: '10000000' };
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 export interface Bench {
   placement: Placement;
@@ -81,7 +82,15 @@ export async function startBench(profileDir: string | undefined): Promise<Bench>
   const stops: (() => unknown)[] = [() => rmSync(root, { recursive: true, force: true })];
   const stop = async () => {
     for (const s of stops.splice(0)) await s();
+    for (const signal of SIGNALS) process.off(signal, onSignal);
   };
+  // Stopped by Ctrl-C or kill, the bench still stops what it started: PostgreSQL, NATS and the platform's processes
+  // would otherwise run on, holding their ports and the temporary directory.
+  const onSignal = (signal: NodeJS.Signals) => {
+    console.error(`${signal}: stopping the benchmark's servers`);
+    void stop().finally(() => process.exit(128 + osConstants.signals[signal]));
+  };
+  for (const signal of SIGNALS) process.once(signal, onSignal);
   try {
     const modelDir = join(root, 'model');
     writeRandomModel(modelDir, { vocab: 512, hidden: 64, intermediate: 128, layers: 2, heads: 4, kvHeads: 2, maxPositions: 1024 });
@@ -182,12 +191,18 @@ export async function startBench(profileDir: string | undefined): Promise<Bench>
       pin(pidOf('engine-server'), where.backend);
       pin(process.pid, where.backend);
     };
-    await launchPlaced({});
-    stops.unshift(() => bench.platform.stop());
-    bench.relaunch = async (env) => {
-      await bench.platform.stop();
-      await launchPlaced(env);
-    };
+    // A launch's processes are known only once it returns: stopping waits for the one under way.
+    let launching = launchPlaced({});
+    stops.unshift(async () => {
+      await launching.catch(() => undefined);
+      await bench.platform?.stop();
+    });
+    await launching;
+    bench.relaunch = (env) =>
+      (launching = (async () => {
+        await bench.platform.stop();
+        await launchPlaced(env);
+      })());
 
     const nginx = await startNginx(join(root, 'nginx'), await freePort(), fakePort, where.proxy);
     if (nginx) stops.unshift(() => nginx.stop());
