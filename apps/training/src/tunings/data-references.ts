@@ -67,7 +67,7 @@ export async function readTrainingData(
   const records: TrainingRecord[] = [];
   for (const [i, key] of keys.entries()) {
     const text = (await store.getBuffer(key, MAX_TRAINING_DATA_BYTES)).toString('utf8');
-    for (const r of parseTrainingRecords(text, shapes, `${field}[${i}]`)) records.push(r);
+    for (const r of await parseTrainingRecords(text, shapes, `${field}[${i}]`)) records.push(r);
   }
   return records;
 }

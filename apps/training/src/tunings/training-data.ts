@@ -1,9 +1,14 @@
+import { open } from 'node:fs/promises';
+import { setImmediate } from 'node:timers/promises';
 import { PlatformError } from '@platform/common';
 import { training } from '@platform/engine';
+import { ArrayShapeError, recordTexts } from './record-texts';
 
 /** Every training data file of one tuning together (the plan's bound: data is read whole when a job is created). */
 export const MAX_TRAINING_DATA_BYTES = 64 << 20;
 export const MAX_TRAINING_RECORDS = 1_000_000;
+/** Records parsed between turns of the event loop: ≈ 2 ms of work. */
+const YIELD_EVERY = 1000;
 
 export type TrainingRecord =
   | { input: string; output: string }
@@ -36,37 +41,35 @@ function recordOf(v: unknown, shapes: RecordShapes): TrainingRecord | string {
 
 /**
  * A training data file: a JSON array of records, or JSON Lines (one record per non-empty line). A bad record is a 400
- * naming `field` and where it is (record index or line number); no records is one too.
+ * naming `field` and where it is (record index or line number); no records is one too. Records are parsed one at a
+ * time, with a turn of the event loop every YIELD_EVERY, so a large file never stalls the service's other requests.
  */
-export function parseTrainingRecords(text: string, shapes: RecordShapes, field: string): TrainingRecord[] {
+export async function parseTrainingRecords(text: string, shapes: RecordShapes, field: string): Promise<TrainingRecord[]> {
   const body = text.replace(/^\uFEFF/, '');
   const out: TrainingRecord[] = [];
-  const add = (v: unknown, where: string) => {
-    const r = recordOf(v, shapes);
-    if (typeof r === 'string') throw PlatformError.invalid(`${field}: ${where} ${r}.`, field);
-    if (out.length >= MAX_TRAINING_RECORDS) throw PlatformError.invalid(`${field}: more than ${MAX_TRAINING_RECORDS} records.`, field);
-    out.push(r);
-  };
-  if (body.trimStart().startsWith('[')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body);
-    } catch (err) {
-      throw PlatformError.invalid(`${field} is not valid JSON: ${(err as Error).message}.`, field);
-    }
-    (parsed as unknown[]).forEach((v, i) => add(v, `record ${i}`));
-  } else {
-    const lines = body.split(/\r?\n/);
-    lines.forEach((line, i) => {
-      if (line.trim() === '') return;
+  const lines = !body.trimStart().startsWith('[');
+  try {
+    for (const { where, json } of recordTexts(body)) {
       let v: unknown;
       try {
-        v = JSON.parse(line);
-      } catch {
-        throw PlatformError.invalid(`${field} is neither a JSON array nor JSON Lines: line ${i + 1} is not valid JSON.`, field);
+        v = JSON.parse(json);
+      } catch (err) {
+        throw PlatformError.invalid(
+          lines
+            ? `${field} is neither a JSON array nor JSON Lines: ${where} is not valid JSON.`
+            : `${field}: ${where} is not valid JSON (${(err as Error).message}).`,
+          field,
+        );
       }
-      add(v, `line ${i + 1}`);
-    });
+      const r = recordOf(v, shapes);
+      if (typeof r === 'string') throw PlatformError.invalid(`${field}: ${where} ${r}.`, field);
+      if (out.length >= MAX_TRAINING_RECORDS) throw PlatformError.invalid(`${field}: more than ${MAX_TRAINING_RECORDS} records.`, field);
+      out.push(r);
+      if (out.length % YIELD_EVERY === 0) await setImmediate();
+    }
+  } catch (err) {
+    if (err instanceof ArrayShapeError) throw PlatformError.invalid(`${field} is not valid JSON: ${err.message}.`, field);
+    throw err;
   }
   if (out.length === 0) throw PlatformError.invalid(`${field} holds no training records.`, field);
   return out;
@@ -78,4 +81,18 @@ export function recordShapes(kind: 'fine_tuning' | 'prompt_tuning' | 'post_train
   return kind === 'prompt_tuning' ? 'input_output' : 'input_output_or_messages';
 }
 
-export const toJsonl = (records: readonly TrainingRecord[]): string => records.map((r) => JSON.stringify(r)).join('\n') + '\n';
+/** Writes the records as JSON Lines, YIELD_EVERY at a time, so a large file does not hold the event loop either. */
+export async function writeJsonl(path: string, records: readonly TrainingRecord[]): Promise<void> {
+  const file = await open(path, 'w');
+  try {
+    for (let i = 0; i < records.length; i += YIELD_EVERY)
+      await file.write(
+        records
+          .slice(i, i + YIELD_EVERY)
+          .map((r) => `${JSON.stringify(r)}\n`)
+          .join(''),
+      );
+  } finally {
+    await file.close();
+  }
+}

@@ -21,7 +21,7 @@ import type { StoredTuning, StoredTuningMetric, TuningSettings } from './stored-
 import { rowContainer } from './tuning-container';
 import type { TuningJobWrites } from './tuning-job-writes';
 import { tuningHyperparameters } from './tunings.service';
-import { recordShapes, toJsonl } from './training-data';
+import { recordShapes, writeJsonl } from './training-data';
 
 /** A tuning's epoch checkpoints: one phase, as InstructLab's phase 1 (`trained_models/<id>/artifacts/phase1/epoch-N/`). */
 export const tuningCheckpointPrefix = (id: string, epoch: number) => `${modelPrefix(id)}artifacts/phase1/epoch-${epoch}/`;
@@ -299,7 +299,7 @@ export class TuningTrainer {
         t.trainingDataReferences,
         recordShapes(job.kind as 'fine_tuning', t.settings.objective),
       );
-      writeFileSync(dataPath, toJsonl(data));
+      await writeJsonl(dataPath, data);
       records = data.length;
     }
     if (!this.executor.local) await uploadDir(this.store, join(attemptDir, 'data'), `${modelPrefix(job.id)}data/`);
