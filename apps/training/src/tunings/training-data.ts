@@ -47,7 +47,6 @@ function recordOf(v: unknown, shapes: RecordShapes): TrainingRecord | string {
 export async function parseTrainingRecords(text: string, shapes: RecordShapes, field: string): Promise<TrainingRecord[]> {
   const body = text.replace(/^\uFEFF/, '');
   const out: TrainingRecord[] = [];
-  const lines = !body.trimStart().startsWith('[');
   try {
     for (const { where, json } of recordTexts(body)) {
       let v: unknown;
@@ -55,7 +54,7 @@ export async function parseTrainingRecords(text: string, shapes: RecordShapes, f
         v = JSON.parse(json);
       } catch (err) {
         throw PlatformError.invalid(
-          lines
+          where.startsWith('line')
             ? `${field} is neither a JSON array nor JSON Lines: ${where} is not valid JSON.`
             : `${field}: ${where} is not valid JSON (${(err as Error).message}).`,
           field,
