@@ -10,8 +10,8 @@ import {
 import { loadVectorIndexSettings, type VectorIndexSettings } from '@platform/retrieval';
 
 /**
- * gRPC's default receive limit is 4 MiB per message: documents travel inside InsertDocuments and come back inside
- * GetDocuments, so one document stays below it with room for the others' fields.
+ * Documents travel whole inside InsertDocuments and come back inside GetDocuments, and the service holds them while it
+ * chunks and embeds them: one document stays far below the gRPC message limit (GRPC_MAX_MESSAGE_BYTES).
  */
 export const MAX_DOCUMENT_BYTES_CEILING = 3 * 1024 * 1024;
 

@@ -1,8 +1,8 @@
 import { defineConfig, intSetting, stringSetting, type ConfigOf } from '@platform/common';
 
 /**
- * gRPC's default receive limit is 4 MiB per message: uploaded notebooks travel inside a request and come back inside
- * a response, so they stay below it with room for the other fields.
+ * Uploaded notebooks travel whole inside a request and come back inside a response, and the service holds them while
+ * it checks and converts them: they stay far below the gRPC message limit (GRPC_MAX_MESSAGE_BYTES).
  */
 export const MAX_NOTEBOOK_BYTES_CEILING = 3 * 1024 * 1024;
 

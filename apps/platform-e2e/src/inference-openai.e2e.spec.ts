@@ -93,6 +93,23 @@ describe("errors in OpenAI's shape, read by the openai client into its typed err
     expect(err.request_id).toMatch(/\S/);
   });
 
+  it('a request over 4 MiB (within the 10 MiB body limit) reaches the model and is refused for its length, not as an overload', async () => {
+    // grpc-js refuses messages over 4 MiB unless told otherwise: this one used to come back as a retryable 429.
+    const content = 'word '.repeat(500_000);
+    const err = await failure(
+      openai.chat.completions.create({
+        model: MODEL,
+        messages: [
+          { role: 'user', content },
+          { role: 'user', content },
+        ],
+        max_tokens: 1,
+      }),
+    );
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(err.message).toMatch(/maximum context length is \d+ tokens/);
+  });
+
   it('retrieving a model that is not served is a NotFoundError with code model_not_found', async () => {
     for (const id of ['nobody/model', 'nobody']) {
       const err = await failure(openai.models.retrieve(id));

@@ -1,8 +1,8 @@
 import type { TokenCounter } from './chunk-text';
 
 /**
- * Text of at most this many characters goes to one Tokenize call (the answer carries every token's string and must
- * stay well under gRPC's 4 MiB); a longer document's text takes one call per segment.
+ * Text of at most this many characters goes to one Tokenize call (the answer carries every token's string, and stays
+ * small); a longer document's text takes one call per segment.
  */
 export const TOKENIZE_SEGMENT_CHARS = 256 * 1024;
 /** How far ahead of the cursor a token's text is looked for when the tokenizer normalised what came before it. */

@@ -13,7 +13,7 @@ import { DocumentWriter, type WriteMode } from './document-writer';
 import { MemoryBankDocumentEntity } from './memory-bank-document.entity';
 import { MemoryBanksService } from './memory-banks.service';
 
-/** Most bytes one GetDocuments answers: the documents travel back in one gRPC message (4 MiB by default). */
+/** Most bytes one GetDocuments answers: the documents travel back whole, in one gRPC message. */
 export const MAX_GET_BYTES = 3.5 * 1024 * 1024;
 export const MAX_DOCUMENT_UUIDS = 1000;
 

@@ -34,6 +34,17 @@ describe('the IBM error envelope', () => {
     });
   });
 
+  it("answers grpc-js's refusal of a message over the platform's limit as 413, not as an overload", () => {
+    for (const details of [
+      'Received message larger than max (70000000 vs 67108864)',
+      'Sent message larger than max (70000000 vs. 67108864)',
+    ]) {
+      const env = toEnvelope(grpcError(GrpcStatus.RESOURCE_EXHAUSTED, details), 't', MORE);
+      expect(env).toMatchObject({ status_code: 413, errors: [{ code: 'payload_too_large' }] });
+      expect(env.errors[0].message).toContain('internal message limit of 64 MiB');
+    }
+  });
+
   it('lists every invalid field of a request', () => {
     const env = toEnvelope(
       new RequestValidationError([

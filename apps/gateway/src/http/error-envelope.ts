@@ -1,6 +1,14 @@
+import { status as GrpcStatus } from '@grpc/grpc-js';
 import { HttpException } from '@nestjs/common';
 import type { EnvelopeError, ErrorEnvelope } from '@platform/api-types';
-import { PlatformError, decodeErrorDetails, platformErrorOfDatabase, type ErrorIssue, type ErrorTarget } from '@platform/common';
+import {
+  GRPC_MAX_MESSAGE_BYTES,
+  PlatformError,
+  decodeErrorDetails,
+  platformErrorOfDatabase,
+  type ErrorIssue,
+  type ErrorTarget,
+} from '@platform/common';
 import { defaultErrorCode, grpcStatusToHttp } from './grpc-status-to-http';
 import { RequestValidationError } from './request-validation.error';
 
@@ -8,6 +16,14 @@ interface GrpcClientError {
   code: number;
   details?: string;
 }
+
+/**
+ * grpc-js's own refusal of a message over GRPC_MAX_MESSAGE_BYTES ("Received message larger than max (N vs. M)", or
+ * "Sent …"): the request, or the answer it asked for, was too large. Not an overload, so not the 429 that
+ * RESOURCE_EXHAUSTED otherwise means, which clients retry.
+ */
+const MESSAGE_TOO_LARGE = /^(?:Received|Sent) message (?:that decompresses to a size )?larger than/;
+const MESSAGE_TOO_LARGE_ANSWER = `The request, or the answer it asks for, is larger than the platform's internal message limit of ${GRPC_MAX_MESSAGE_BYTES / (1024 * 1024)} MiB: send fewer or shorter inputs.`;
 
 const isGrpcClientError = (e: unknown): e is GrpcClientError =>
   typeof e === 'object' && e !== null && typeof (e as GrpcClientError).code === 'number' && 'details' in e && 'metadata' in e;
@@ -47,6 +63,8 @@ export function toEnvelope(exception: unknown, trace: string, moreInfo: string):
     return make(grpcStatusToHttp(exception.grpcCode), entriesOf(exception));
   }
   if (isGrpcClientError(exception)) {
+    if (exception.code === GrpcStatus.RESOURCE_EXHAUSTED && MESSAGE_TOO_LARGE.test(exception.details ?? ''))
+      return make(413, [{ code: 'payload_too_large', message: MESSAGE_TOO_LARGE_ANSWER }]);
     const status = grpcStatusToHttp(exception.code);
     const details = decodeErrorDetails(exception.details);
     if (details) return make(status, entriesOf(details));

@@ -37,8 +37,8 @@ const AUTH: InputLimits = { name: 'auth', bodyBytes: 32 * KiB, depth: 4, stringC
 const INFERENCE: InputLimits = { name: 'inference', bodyBytes: 10 * MiB, depth: 64, stringChars: 4 * MiB, collectionItems: 10_000 };
 
 /**
- * Notebooks: a `.ipynb` may come with the request as one string (`content`, at most 3 MiB of UTF-8: its gRPC message
- * must stay under 4 MiB); its outputs (images) make it far larger than a resource description.
+ * Notebooks: a `.ipynb` may come with the request as one string (`content`, at most 3 MiB of UTF-8, held whole by the
+ * notebooks service); its outputs (images) make it far larger than a resource description.
  */
 const NOTEBOOK: InputLimits = { name: 'notebook', bodyBytes: 4 * MiB, depth: 32, stringChars: 3 * MiB, collectionItems: 1_000 };
 
@@ -49,15 +49,15 @@ const NOTEBOOK: InputLimits = { name: 'notebook', bodyBytes: 4 * MiB, depth: 32,
 const FILE: InputLimits = { name: 'file', bodyBytes: 256 * MiB, depth: 0, stringChars: 0, collectionItems: 0, raw: true };
 
 /**
- * Llama Stack datasets and post-training: a dataset's rows may come inline as a `data:` URL (at most 3 MiB: the
- * training service's gRPC message must stay under 4 MiB); larger sets go through project storage (/v2/asset_files).
+ * Llama Stack datasets and post-training: a dataset's rows may come inline as a `data:` URL (at most 3 MiB, in one
+ * gRPC message to the training service); larger sets go through project storage (/v2/asset_files).
  */
 const DATASET: InputLimits = { name: 'dataset', bodyBytes: 4 * MiB, depth: 32, stringChars: 3 * MiB, collectionItems: 1_000 };
 
 /**
  * Llama Stack memory bank documents, base64 in a JSON array: one document is at most 3 MiB (4 MiB of base64) and a
  * request's documents at most 3.5 MiB together, decoded, since they travel to the agents service in one gRPC message
- * (4 MiB); the routes check both and name the document. The body and string bounds sit above those, so a document
+ * (memory-banks-request.ts); the routes check both and name the document. The body and string bounds sit above those, so a document
  * just too large is refused by name rather than by the body's size.
  */
 const DOCUMENT: InputLimits = { name: 'document', bodyBytes: 6 * MiB, depth: 32, stringChars: 5 * MiB, collectionItems: 1_000 };

@@ -10,8 +10,8 @@ const MiB = 1024 * 1024;
 /** One document's bytes: the agents service's ceiling (PLATFORM_AGENTS_MAX_DOCUMENT_BYTES may set it lower). */
 export const MAX_DOCUMENT_BYTES = 3 * MiB;
 /**
- * A request's documents (bytes and metadata) travel to the agents service in one gRPC message, which may not exceed
- * 4 MiB; what is left is room for the uuids, media types and framing.
+ * A request's documents (bytes and metadata) travel to the agents service in one gRPC message, which it holds whole
+ * while it chunks and embeds them: a bound well under the message limit (GRPC_MAX_MESSAGE_BYTES).
  */
 export const MAX_REQUEST_DOCUMENT_BYTES = 3.5 * MiB;
 /** The agents service's bound on the uuids of one delete or get. */

@@ -24,8 +24,8 @@ import { LOWERCASE_UUID } from '@platform/common';
  */
 
 /**
- * The largest `.ipynb` accepted with a request, in UTF-8 bytes: its gRPC message to the notebooks service must stay
- * under gRPC's 4 MiB. Larger notebooks go through the container's storage (`file_reference`).
+ * The largest `.ipynb` accepted with a request, in UTF-8 bytes: the notebooks service's ceiling (notebooks.config.ts).
+ * Larger notebooks go through the container's storage (`file_reference`).
  */
 export const NOTEBOOK_CONTENT_MAX_BYTES = 3 * 1024 * 1024;
 

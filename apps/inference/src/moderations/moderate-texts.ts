@@ -6,7 +6,7 @@ import type { HapScorer } from './types';
 
 /** Texts per Moderate call: the shields send one; a bound keeps one call's detector work in check. */
 export const MODERATE_MAX_TEXTS = 64;
-/** All texts together, in characters: a generation's input bound (the gateway's 4 MiB string, the gRPC message). */
+/** All texts together, in characters: a generation's input bound (the gateway's 4 MiB string). */
 export const MODERATE_MAX_CHARS = 4 * 1024 * 1024;
 
 /**
