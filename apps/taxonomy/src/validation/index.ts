@@ -1,2 +1,1 @@
-export { validateTaxonomy } from './validate-taxonomy';
 export { taxonomyRefusal, INVALID_TAXONOMY } from './taxonomy-refusal';
