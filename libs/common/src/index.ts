@@ -18,6 +18,7 @@ export * from './config/platform-addresses';
 export * from './config/listen-address';
 export * from './db/postgres';
 export * from './validation/instructlab-fields';
+export * from './validation/json-depth';
 export * from './models/served-default-model';
 export * from './grpc/grpc-metrics.interceptor';
 export * from './grpc/grpc-server-metrics';

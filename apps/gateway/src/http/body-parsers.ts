@@ -1,9 +1,9 @@
 import { HttpException } from '@nestjs/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { PlatformError } from '@platform/common';
+import { PlatformError, jsonNestsDeeperThan } from '@platform/common';
 import { MAX_BODY_BYTES, MAX_PATH_PARAM_CHARS, MAX_QUERY_VALUE_CHARS, formatBytes, inputLimitsOf, type InputLimits } from './input-limits';
 import { registerRawBodies } from './raw-body';
-import { depthBreach, findLimitBreach, jsonNestsDeeperThan, scopeOf, stringBreach, type LimitBreach } from './json-limits';
+import { depthBreach, findLimitBreach, scopeOf, stringBreach, type LimitBreach } from './json-limits';
 
 /** A body over its route's size limit: 413 in the envelope, naming the limit. */
 export class BodyTooLargeError extends Error {

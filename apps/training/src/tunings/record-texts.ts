@@ -1,3 +1,5 @@
+import { jsonNestsDeeperThan } from '@platform/common';
+
 /** One record of a training data file, not parsed yet: its JSON text and where it is ("record 3", "line 4"). */
 export interface RecordText {
   where: string;
@@ -8,11 +10,27 @@ export interface RecordText {
 export class ArrayShapeError extends Error {}
 
 /**
+ * Most characters of one record. A record is parsed whole, so this bounds how long one parse holds the event loop
+ * (a megabyte of the costliest JSON, numbers in one array, parses in ≈ 60 ms); a training example of a quarter of a
+ * million tokens is beyond any context the trainers support.
+ */
+export const MAX_RECORD_CHARS = 1024 * 1024;
+/** Deepest nesting of a record: the record shapes nest four levels, and JSON.parse of a million takes ≈ 1 s. */
+export const MAX_RECORD_DEPTH = 64;
+
+/** One record is too long or nests too deep; the message names it. */
+export class RecordRefusal extends Error {}
+
+const tooLong = (where: string) => new RecordRefusal(`${where} is longer than ${MAX_RECORD_CHARS} characters`);
+const tooDeep = (where: string) => new RecordRefusal(`${where} nests deeper than ${MAX_RECORD_DEPTH} levels`);
+
+/**
  * The records of a training data file one at a time: the elements of a top-level JSON array, or the non-empty lines of
  * JSON Lines. They are found by scanning, so that a caller parses and checks each record and can give the event loop a
  * turn between them (a 64 MiB file parsed whole held the training service's event loop for ≈ 0.4 s). Each element is
  * JSON.parse'd by the caller, so the scan only has to find where elements end: strings are skipped whole, and commas
- * split only at the array's own depth. When every element parses, the whole text was valid JSON.
+ * split only at the array's own depth. When every element parses, the whole text was valid JSON. A record over
+ * MAX_RECORD_CHARS or MAX_RECORD_DEPTH is refused before it is parsed.
  */
 export function* recordTexts(body: string): Generator<RecordText> {
   const open = body.search(/\S/);
@@ -21,52 +39,64 @@ export function* recordTexts(body: string): Generator<RecordText> {
     for (const json of arrayElements(body, open)) yield { where: `record ${i++}`, json };
     return;
   }
-  let line = 0;
-  for (let start = 0; start < body.length;) {
-    const newline = body.indexOf('\n', start);
+  let line = 1;
+  for (let at = 0; ; line++, at++) {
+    // Blank lines between records are skipped a character at a time: a slice per empty line cost seconds for a file of
+    // nothing but newlines.
+    for (let c = body.charCodeAt(at); c === SPACE || c === TAB || c === CR || c === NEWLINE; c = body.charCodeAt(++at))
+      if (c === NEWLINE) line++;
+    if (at >= body.length) return;
+    const newline = body.indexOf('\n', at);
     const end = newline < 0 ? body.length : newline;
-    line++;
-    const json = body.slice(start, body[end - 1] === '\r' ? end - 1 : end);
-    if (json.trim() !== '') yield { where: `line ${line}`, json };
-    start = end + 1;
+    if (end - at > MAX_RECORD_CHARS) throw tooLong(`line ${line}`);
+    const json = body.slice(at, end);
+    at = end;
+    // Other Unicode spaces (which JSON does not allow) make a blank line too, as String.trim says.
+    if (json.trim() === '') continue;
+    if (jsonNestsDeeperThan(json, MAX_RECORD_DEPTH)) throw tooDeep(`line ${line}`);
+    yield { where: `line ${line}`, json };
   }
 }
 
+const [QUOTE, COMMA, OPEN_BRACKET, CLOSE_BRACKET, OPEN_BRACE, CLOSE_BRACE, BACKSLASH, SPACE, TAB, CR, NEWLINE] = [
+  '"',
+  ',',
+  '[',
+  ']',
+  '{',
+  '}',
+  '\\',
+  ' ',
+  '\t',
+  '\r',
+  '\n',
+].map((c) => c.charCodeAt(0));
+
 function* arrayElements(text: string, open: number): Generator<string> {
-  // Structural characters and string starts; a string is skipped to its closing quote in one step.
-  const structure = /["[\]{},]/g;
-  structure.lastIndex = open + 1;
   let depth = 1;
   let start = open + 1;
   let count = 0;
-  for (;;) {
-    const found = structure.exec(text);
-    if (!found) throw new ArrayShapeError('the array is not closed');
-    const at = found.index;
-    switch (found[0]) {
-      case '"':
-        structure.lastIndex = closingQuote(text, at + 1) + 1;
-        break;
-      case '[':
-      case '{':
-        depth++;
-        break;
-      case ',':
-        if (depth === 1) {
-          count++;
-          yield text.slice(start, at);
-          start = at + 1;
-        }
-        break;
-      default:
-        if (--depth > 0) break;
-        if (found[0] !== ']') throw new ArrayShapeError(`the array ends with "${found[0]}"`);
-        // "[]" holds no element; "[1,]" ends with an empty one, which the caller's parse refuses.
-        if (count > 0 || text.slice(start, at).trim() !== '') yield text.slice(start, at);
-        if (text.slice(at + 1).trim() !== '') throw new ArrayShapeError('there is more after the array');
-        return;
+  for (let at = open + 1; at < text.length; at++) {
+    // Checked as the scan goes, so an element never costs more than MAX_RECORD_CHARS of scanning.
+    if (at - start > MAX_RECORD_CHARS) throw tooLong(`record ${count}`);
+    const c = text.charCodeAt(at);
+    if (c === QUOTE) at = closingQuote(text, at + 1);
+    // The array itself is depth 1, so its elements may nest MAX_RECORD_DEPTH below it.
+    else if (c === OPEN_BRACKET || c === OPEN_BRACE) {
+      if (++depth > MAX_RECORD_DEPTH + 1) throw tooDeep(`record ${count}`);
+    } else if (c === COMMA && depth === 1) {
+      count++;
+      yield text.slice(start, at);
+      start = at + 1;
+    } else if ((c === CLOSE_BRACKET || c === CLOSE_BRACE) && --depth === 0) {
+      if (c !== CLOSE_BRACKET) throw new ArrayShapeError('the array ends with "}"');
+      // "[]" holds no element; "[1,]" ends with an empty one, which the caller's parse refuses.
+      if (count > 0 || text.slice(start, at).trim() !== '') yield text.slice(start, at);
+      if (text.slice(at + 1).trim() !== '') throw new ArrayShapeError('there is more after the array');
+      return;
     }
   }
+  throw new ArrayShapeError('the array is not closed');
 }
 
 /** The index of the quote that closes the string whose content starts at `from`: the first one not escaped. */
@@ -75,7 +105,7 @@ function closingQuote(text: string, from: number): number {
     q = text.indexOf('"', q);
     if (q < 0) throw new ArrayShapeError('a string is not closed');
     let backslashes = 0;
-    while (q - backslashes > from && text.charCodeAt(q - backslashes - 1) === 0x5c) backslashes++;
+    while (q - backslashes > from && text.charCodeAt(q - backslashes - 1) === BACKSLASH) backslashes++;
     if (backslashes % 2 === 0) return q;
   }
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PlatformError } from '@platform/common';
 import { describe, expect, it } from 'vitest';
+import { MAX_RECORD_CHARS, MAX_RECORD_DEPTH } from './record-texts';
 import { parseTrainingRecords, writeJsonl } from './training-data';
 
 const refusal = async (f: () => Promise<unknown>): Promise<string> => {
@@ -91,17 +92,41 @@ describe('training data files', () => {
     );
   });
 
+  it('refuses a record too long or too deep before parsing it, naming it', async () => {
+    const ok = '{"input":"a","output":"b"}';
+    const long = JSON.stringify({ input: 'x'.repeat(MAX_RECORD_CHARS), output: 'b' });
+    expect(await refusal(() => parseTrainingRecords(`[${ok}, ${long}]`, 'input_output', 'f'))).toBe(
+      `f: record 1 is longer than ${MAX_RECORD_CHARS} characters.`,
+    );
+    expect(await refusal(() => parseTrainingRecords(`${ok}\n\n${long}\n`, 'input_output', 'f'))).toBe(
+      `f: line 3 is longer than ${MAX_RECORD_CHARS} characters.`,
+    );
+    const nest = (levels: number) => `{"input":"a","output":"b","extra":${'['.repeat(levels - 1)}${']'.repeat(levels - 1)}}`;
+    expect(await parseTrainingRecords(`[${nest(MAX_RECORD_DEPTH)}]`, 'input_output', 'f')).toHaveLength(1);
+    expect(await parseTrainingRecords(nest(MAX_RECORD_DEPTH), 'input_output', 'f')).toHaveLength(1);
+    expect(await refusal(() => parseTrainingRecords(`[${ok},${nest(MAX_RECORD_DEPTH + 1)}]`, 'input_output', 'f'))).toBe(
+      `f: record 1 nests deeper than ${MAX_RECORD_DEPTH} levels.`,
+    );
+    expect(await refusal(() => parseTrainingRecords(`${ok}\n${nest(MAX_RECORD_DEPTH + 1)}`, 'input_output', 'f'))).toBe(
+      `f: line 2 nests deeper than ${MAX_RECORD_DEPTH} levels.`,
+    );
+    // A million levels is refused after MAX_RECORD_DEPTH of them, not parsed.
+    expect(await refusal(() => parseTrainingRecords(`[${'['.repeat(1_000_000)}`, 'input_output', 'f'))).toBe(
+      `f: record 0 nests deeper than ${MAX_RECORD_DEPTH} levels.`,
+    );
+  });
+
   it('counts JSON Lines by line, blank and CRLF lines included', async () => {
     const text = '{"input":"a","output":"b"}\r\n\r\n  \n{"input":"c"}\r\n';
     expect(await refusal(() => parseTrainingRecords(text, 'input_output', 'f'))).toBe('f: line 4 input and output must be strings.');
   });
 
   it('gives the event loop turns while it parses a large file', async () => {
-    const text = Array.from({ length: 5000 }, (_, i) => JSON.stringify({ input: `q${i}`, output: `a${i}` })).join('\n');
+    const text = Array.from({ length: 50_000 }, (_, i) => JSON.stringify({ input: `q${i}`, output: `a${i}` })).join('\n');
     let turns = 0;
     const timer = setInterval(() => turns++, 0);
     try {
-      expect(await parseTrainingRecords(text, 'input_output', 'f')).toHaveLength(5000);
+      expect(await parseTrainingRecords(text, 'input_output', 'f')).toHaveLength(50_000);
     } finally {
       clearInterval(timer);
     }

@@ -2,13 +2,15 @@ import { open } from 'node:fs/promises';
 import { setImmediate } from 'node:timers/promises';
 import { PlatformError } from '@platform/common';
 import { training } from '@platform/engine';
-import { ArrayShapeError, recordTexts } from './record-texts';
+import { ArrayShapeError, RecordRefusal, recordTexts } from './record-texts';
 
 /** Every training data file of one tuning together (the plan's bound: data is read whole when a job is created). */
 export const MAX_TRAINING_DATA_BYTES = 64 << 20;
 export const MAX_TRAINING_RECORDS = 1_000_000;
-/** Records parsed between turns of the event loop: ≈ 2 ms of work. */
-const YIELD_EVERY = 1000;
+/** The event loop gets a turn once this long has passed since the last; one record's parse is bounded apart. */
+const TURN_MS = 10;
+/** Records written per write call. */
+const WRITE_SLICE = 1000;
 
 export type TrainingRecord =
   | { input: string; output: string }
@@ -42,11 +44,12 @@ function recordOf(v: unknown, shapes: RecordShapes): TrainingRecord | string {
 /**
  * A training data file: a JSON array of records, or JSON Lines (one record per non-empty line). A bad record is a 400
  * naming `field` and where it is (record index or line number); no records is one too. Records are parsed one at a
- * time, with a turn of the event loop every YIELD_EVERY, so a large file never stalls the service's other requests.
+ * time, with a turn of the event loop every TURN_MS, so a large file never stalls the service's other requests.
  */
 export async function parseTrainingRecords(text: string, shapes: RecordShapes, field: string): Promise<TrainingRecord[]> {
   const body = text.replace(/^\uFEFF/, '');
   const out: TrainingRecord[] = [];
+  let turnAt = performance.now();
   try {
     for (const { where, json } of recordTexts(body)) {
       let v: unknown;
@@ -64,10 +67,14 @@ export async function parseTrainingRecords(text: string, shapes: RecordShapes, f
       if (typeof r === 'string') throw PlatformError.invalid(`${field}: ${where} ${r}.`, field);
       if (out.length >= MAX_TRAINING_RECORDS) throw PlatformError.invalid(`${field}: more than ${MAX_TRAINING_RECORDS} records.`, field);
       out.push(r);
-      if (out.length % YIELD_EVERY === 0) await setImmediate();
+      if (performance.now() - turnAt >= TURN_MS) {
+        await setImmediate();
+        turnAt = performance.now();
+      }
     }
   } catch (err) {
     if (err instanceof ArrayShapeError) throw PlatformError.invalid(`${field} is not valid JSON: ${err.message}.`, field);
+    if (err instanceof RecordRefusal) throw PlatformError.invalid(`${field}: ${err.message}.`, field);
     throw err;
   }
   if (out.length === 0) throw PlatformError.invalid(`${field} holds no training records.`, field);
@@ -80,14 +87,14 @@ export function recordShapes(kind: 'fine_tuning' | 'prompt_tuning' | 'post_train
   return kind === 'prompt_tuning' ? 'input_output' : 'input_output_or_messages';
 }
 
-/** Writes the records as JSON Lines, YIELD_EVERY at a time, so a large file does not hold the event loop either. */
+/** Writes the records as JSON Lines, WRITE_SLICE at a time, so a large file does not hold the event loop either. */
 export async function writeJsonl(path: string, records: readonly TrainingRecord[]): Promise<void> {
   const file = await open(path, 'w');
   try {
-    for (let i = 0; i < records.length; i += YIELD_EVERY)
+    for (let i = 0; i < records.length; i += WRITE_SLICE)
       await file.write(
         records
-          .slice(i, i + YIELD_EVERY)
+          .slice(i, i + WRITE_SLICE)
           .map((r) => `${JSON.stringify(r)}\n`)
           .join(''),
       );
