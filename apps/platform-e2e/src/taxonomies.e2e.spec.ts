@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { envelopeOf } from './support/api';
 import { eventually, storedEvents } from './support/events';
-import { gzipBomb, KNOWLEDGE_QNA, tarGz, validTaxonomy } from './support/tarballs';
+import { gzipBomb, KNOWLEDGE_QNA, SKILL_QNA, tarGz, validTaxonomy } from './support/tarballs';
 import { uploadToTestBucket } from './support/test-bucket';
 import { startTestPlatform, type TestPlatform } from './support/test-platform';
 
@@ -280,8 +280,47 @@ describe('taxonomies', () => {
       projectId: project,
       name: 'evented',
       leaves: ['compositional_skills/writing/poetry/qna.yaml', 'knowledge/science/astronomy/sun/qna.yaml'],
+      leafCount: 2,
     });
     expect(mine(deleted)).toHaveLength(1);
+  });
+
+  it('a taxonomy of 2,000 leaves on long paths: its event lists the first 100 and counts them all, and later events still flow', async () => {
+    // 2,000 paths of ≈ 530 bytes: listed whole, the event would be over NATS's 1 MiB and never published, holding
+    // every later event of the taxonomy service behind it.
+    const long = (c: string) => c.repeat(250);
+    const paths = Array.from(
+      { length: 2000 },
+      (_, i) => `compositional_skills/${long('s')}/${String(i).padStart(4, '0')}/${long('t')}/qna.yaml`,
+    );
+    const path = await upload(
+      `taxonomies/e2e-${run}/many-leaves.tar.gz`,
+      await tarGz(paths.map((p) => ({ name: `taxonomy/${p}`, content: SKILL_QNA }))),
+    );
+    const res = await create({ name: 'many-leaves', taxonomy_path_cos: path });
+    expect(res.status).toBe(201);
+    const id = res.body.id as string;
+    expect((await platform.api.request('DELETE', `/v1/projects/${project}/taxonomies/${id}`, { token })).status).toBe(204);
+    const mine = (events: { data: Record<string, unknown> }[]) => events.filter((e) => e.data.taxonomyId === id);
+    const [created] = mine(
+      await eventually(
+        () => storedEvents(platform.events, 'taxonomy.created'),
+        (e) => mine(e).length > 0,
+      ),
+    );
+    expect(created.data).toMatchObject({ leaves: paths.slice(0, 100), leafCount: 2000 });
+    await eventually(
+      () => storedEvents(platform.events, 'taxonomy.deleted'),
+      (e) => mine(e).length > 0,
+    );
+
+    const tooLong = await upload(
+      `taxonomies/e2e-${run}/long-segment.tar.gz`,
+      await tarGz([{ name: `taxonomy/compositional_skills/${'n'.repeat(256)}/qna.yaml`, content: SKILL_QNA }]),
+    );
+    const refused = await create({ name: 'long-segment', taxonomy_path_cos: tooLong });
+    expect(refused.status).toBe(400);
+    expect(envelopeOf(refused).message).toMatch(/has a path segment over 255 bytes/);
   });
 
   it('the taxonomy service exposes health and gRPC metrics on its ops port', async () => {

@@ -18,7 +18,7 @@ import {
   requireInstructlabId,
   type Logger,
 } from '@platform/common';
-import { enqueueEvent, OutboxRelay, taxonomyEvents } from '@platform/events';
+import { enqueueEvent, MAX_EVENT_LEAVES, OutboxRelay, taxonomyEvents } from '@platform/events';
 import type { ObjectStore } from '@platform/object-store';
 import type { DataSource } from 'typeorm';
 import { fetchLeafDocuments, type FetchedDocument } from './documents';
@@ -159,7 +159,8 @@ export class TaxonomyService {
               name: row.name,
               taxonomyPathCos: row.taxonomyPathCos,
               bucket: row.bucket,
-              leaves: archive.leaves,
+              leaves: archive.leaves.slice(0, MAX_EVENT_LEAVES),
+              leafCount: archive.leaves.length,
               dataTokensEstimated: row.dataTokensEstimated,
             },
             { traceId: currentTraceId() },

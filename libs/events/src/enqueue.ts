@@ -1,7 +1,15 @@
 import { currentTraceparent } from '@platform/telemetry';
 import type { EntityManager } from 'typeorm';
 import type { EventEnvelope } from './envelope';
+import { EventTooLargeError } from './errors';
 import { OUTBOX_TABLE, qualified } from './sql';
+
+/**
+ * The largest event, as the JSON the relay publishes, that can be enqueued. NATS refuses a message over its
+ * `max_payload` (1 MiB by default, headers included), and an event that can never be published would hold every
+ * later event of its outbox behind it: it is refused here instead, and its transaction rolls back.
+ */
+export const MAX_EVENT_BYTES = 512 * 1024;
 
 /**
  * Writes `event` to `<schema>.outbox` through `manager`, which must be the transactional manager of the state change
@@ -24,6 +32,8 @@ export async function enqueueEvents(manager: EntityManager, schema: string, even
   const traceParent = currentTraceparent() ?? null;
   const params: unknown[] = [];
   const rows = events.map((e) => {
+    const bytes = Buffer.byteLength(JSON.stringify(e));
+    if (bytes > MAX_EVENT_BYTES) throw new EventTooLargeError(e.type, bytes, MAX_EVENT_BYTES);
     const b = params.length;
     params.push(e.id, e.type, e.subject, JSON.stringify(e.data ?? null), e.traceId ?? null, traceParent, e.occurredAt);
     return `($${b + 1}::uuid, $${b + 2}, $${b + 3}, $${b + 4}::jsonb, $${b + 5}, $${b + 6}, $${b + 7}::timestamptz)`;

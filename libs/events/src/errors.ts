@@ -19,3 +19,11 @@ export class PermanentEventError extends Error {
 export class DeferredEventError extends Error {
   override readonly name: string = 'DeferredEventError';
 }
+
+/** An event bigger than NATS can carry: a fault in the code that built it, refused before its transaction commits. */
+export class EventTooLargeError extends Error {
+  override readonly name = 'EventTooLargeError';
+  constructor(type: string, bytes: number, limit: number) {
+    super(`event ${type} is ${bytes} bytes, above the ${limit}-byte limit for one event`);
+  }
+}

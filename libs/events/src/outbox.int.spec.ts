@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { jetstreamManager, type JetStreamManager, type PubAck } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
@@ -11,6 +11,8 @@ import {
   enqueueEvent,
   enqueueEvents,
   ensureStream,
+  EventTooLargeError,
+  MAX_EVENT_BYTES,
   outboxEntity,
   outboxMigration,
   OutboxRelay,
@@ -150,6 +152,27 @@ describe('outbox', () => {
       publishedAt: null,
     });
     expect(all[0]!.createdAt.toISOString()).toBe(committed.occurredAt);
+  });
+
+  it('refuses an event too large to publish, so its state change rolls back and the events after it still flow', async () => {
+    const tooLarge = events.create('thing.created', { thingId: 'x'.repeat(MAX_EVENT_BYTES), n: 1 });
+    await expect(
+      ds.transaction(async (m) => {
+        await m.query(`INSERT INTO "${schema}".outbox (id, type, subject, payload, created_at) VALUES ($1, 't', 's', '{}', now())`, [
+          randomUUID(),
+        ]);
+        await enqueueEvent(m, schema, tooLarge);
+      }),
+    ).rejects.toThrow(EventTooLargeError);
+    expect(await rows()).toHaveLength(0);
+
+    // The largest event that is accepted reaches the stream (NATS's default max_payload is 1 MiB, headers included).
+    const overhead = Buffer.byteLength(JSON.stringify(events.create('thing.created', { thingId: '', n: 2 })));
+    const largest = events.create('thing.created', { thingId: 'y'.repeat(MAX_EVENT_BYTES - overhead), n: 2 });
+    const after = events.create('thing.deleted', { thingId: 'z' });
+    await enqueue(largest, after);
+    expect(await new OutboxRelay(relayOpts()).drain()).toBe(2);
+    expect((await readStream()).map((g) => g.body.id)).toEqual([largest.id, after.id]);
   });
 
   it('refuses to enqueue outside a transaction', async () => {

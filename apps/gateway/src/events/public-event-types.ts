@@ -217,7 +217,12 @@ const TABLE: Record<CatalogEventType, PublicEventType | InternalEventType> = {
     fields: {
       name: field('name', str('The taxonomy name.')),
       taxonomyPathCos: field('taxonomy_path_cos', str('The tarball in the project storage.')),
-      leaves: field('leaves', { type: 'array', items: { type: 'string' }, description: 'Leaf node paths.' }),
+      leaves: field('leaves', {
+        type: 'array',
+        items: { type: 'string' },
+        description: 'Leaf node paths, in path order: at most 100 (GET /v1/taxonomies/{id}/leaves lists them all).',
+      }),
+      leafCount: field('leaf_count', count('How many leaves the taxonomy has (absent from events stored before it was added).'), true),
       dataTokensEstimated: field('data_tokens_estimated', count('Estimated tokens of the data generation.')),
     },
     internalOnly: { bucket: str('The bucket the tarball was read from (storage configuration, not public).') },

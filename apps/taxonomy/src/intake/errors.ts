@@ -3,6 +3,7 @@ export type UnsafeArchiveCode =
   | 'path-traversal'
   | 'absolute-path'
   | 'unsafe-path'
+  | 'path-too-long'
   | 'link-entry'
   | 'special-entry'
   | 'duplicate-entry'
@@ -10,9 +11,14 @@ export type UnsafeArchiveCode =
   | 'file-too-large'
   | 'archive-too-large';
 
-/** An entry name as it appears in messages: quoted, with control characters and backslashes escaped. */
+const MAX_QUOTED_CHARS = 200;
+
+/**
+ * An entry name as it appears in messages: quoted, with control characters and backslashes escaped, and cut after
+ * 200 characters (a pax header can carry a name of megabytes).
+ */
 export function quoteEntry(name: string): string {
-  return JSON.stringify(name);
+  return name.length > MAX_QUOTED_CHARS ? `${JSON.stringify(name.slice(0, MAX_QUOTED_CHARS))}…` : JSON.stringify(name);
 }
 
 /** The archive is well-formed but asks for something we will not do (escape the root, exhaust memory...). */
