@@ -49,6 +49,7 @@
  */
 export * from './dependency-unavailable';
 export * from './errors';
+export * from './failure-reason';
 export * from './job-table';
 export * from './job-run';
 export * from './progress-throttle';

@@ -10,6 +10,7 @@ import { serviceDataSourceOptions } from '@platform/common';
 import { createEvent, defineEvents, encodeEvent, outboxMigration, type EventEnvelope } from '@platform/events';
 import { waitFor } from '@platform/test-fixtures';
 import { RetryJobLater, stopReason, type JobStopReason } from './errors';
+import { MAX_FAILURE_REASON_CHARS } from './failure-reason';
 import type { JobContext } from './job-run';
 import { QueuedJobRunner, type JobQueue, type QueuedJobRunnerOptions } from './queued-job-runner';
 import { grpcCallToStoppedService } from './testing/unavailable-errors';
@@ -244,8 +245,10 @@ describe('QueuedJobRunner', () => {
   it("fails a job with its handler's error, and gives up after maxAttempts retries with the last one", async () => {
     const queue = queueFor('fail');
     const retrying = new Set<string>();
+    const huge = new Set<string>();
     await startRunner(queue, async (job) => {
       if (retrying.has(job.id)) throw new RetryJobLater('the model server is unavailable');
+      if (huge.has(job.id)) throw new Error(`a program wrote ${'x'.repeat(2_000_000)}`);
       throw new Error('the data is malformed');
     });
     const broken = await enqueue(queue);
@@ -261,6 +264,15 @@ describe('QueuedJobRunner', () => {
     const reason = 'gave up after 3 attempts: the model server is unavailable';
     expect(await row(unavailable.id)).toMatchObject({ failureReason: reason, attempts: 3, leaseOwner: null });
     expect((await outbox(unavailable.id)).map((e) => e.payload)).toEqual([{ jobId: unavailable.id, reason }]);
+
+    // An error of megabytes: the row and the event (which NATS must carry) hold its first 2,000 characters.
+    const loud = await db.getRepository(TestJob).save({ status: 'queued', attempts: 0 });
+    huge.add(loud.id);
+    await jetstream(nc).publish(queue.subject, encodeEvent(createEvent('test.run', { jobId: loud.id })));
+    await waitFor(async () => (await row(loud.id)).status === 'failed', 10_000);
+    const cut = `a program wrote ${'x'.repeat(MAX_FAILURE_REASON_CHARS - 16)}`;
+    expect((await row(loud.id)).failureReason).toBe(cut);
+    expect((await outbox(loud.id)).map((e) => e.payload)).toEqual([{ jobId: loud.id, reason: cut }]);
   });
 
   it('retries a job later instead of failing it when a service it calls is down (found by the chaos suite)', async () => {

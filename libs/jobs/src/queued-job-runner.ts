@@ -16,6 +16,7 @@ import { inSpan } from '@platform/telemetry';
 import type { DataSource } from 'typeorm';
 import { isDependencyUnavailable } from './dependency-unavailable';
 import { JobInterrupted, JobLeaseHeldError, RetryJobLater, stopReason } from './errors';
+import { failureReason } from './failure-reason';
 import { JobRun, type JobContext, type ProgressWrite } from './job-run';
 import { LeasedJobTable, type JobTable } from './job-table';
 
@@ -182,8 +183,9 @@ export class QueuedJobRunner<J extends { id: string }, P = never> {
     return inSpan(`${this.o.name} job`, { 'platform.job.id': job.id, 'platform.job.attempt': run.attempt }, () => this.o.run(job, run));
   }
 
-  private async fail(job: J, run: JobRun<J, P>, reason: string): Promise<void> {
-    run.log.warn({ reason }, `${this.o.name} job failed`);
+  private async fail(job: J, run: JobRun<J, P>, message: string): Promise<void> {
+    run.log.warn({ reason: message }, `${this.o.name} job failed`);
+    const reason = failureReason(message);
     await run.end(async (m) => {
       await this.table.markFailed(m, job.id, reason);
       return [this.o.failedEvent(job, reason)];

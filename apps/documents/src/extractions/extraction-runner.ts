@@ -1,7 +1,7 @@
 import { containerStoragePrefix } from '@platform/common';
 import { ExtractionError } from '@platform/extraction';
 import type { EventEnvelope } from '@platform/events';
-import { stopReason, type JobContext } from '@platform/jobs';
+import { failureReason, stopReason, type JobContext } from '@platform/jobs';
 import { ObjectNotFoundError, type ObjectStore } from '@platform/object-store';
 import type { EntityManager } from 'typeorm';
 import { containerIds, rowContainer } from '../container';
@@ -133,16 +133,17 @@ export class ExtractionRunner {
 
   private async fail(ctx: JobContext<PageProgress>, job: ExtractionEntity, code: string, message: string): Promise<void> {
     ctx.log.info({ code, reason: message }, 'text extraction failed');
+    const reason = failureReason(message);
     await ctx.finish(async (m) => {
       await m.update(ExtractionEntity, job.id, {
         status: 'failed',
         state: 'failed',
         errorCode: code,
-        failureReason: message.slice(0, 2000),
+        failureReason: reason,
         writtenKeys: [],
         completedAt: () => 'now()',
       });
-      return [this.events.create('documents.extraction.failed', { ...ids(job), status: 'failed', code, reason: message })];
+      return [this.events.create('documents.extraction.failed', { ...ids(job), status: 'failed', code, reason })];
     });
   }
 

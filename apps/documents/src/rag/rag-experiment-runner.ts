@@ -1,6 +1,6 @@
 import { containerStoragePrefix, type StorageContainer } from '@platform/common';
 import type { EventEnvelope } from '@platform/events';
-import { isDependencyUnavailable, stopReason, type JobContext } from '@platform/jobs';
+import { failureReason, isDependencyUnavailable, stopReason, type JobContext } from '@platform/jobs';
 import type { ObjectStore } from '@platform/object-store';
 import type { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
@@ -307,20 +307,21 @@ export class RagExperimentRunner {
 
   private async fail(ctx: JobContext, job: RagExperimentEntity, failure: RagFailure): Promise<void> {
     ctx.log.info({ code: failure.code, reason: failure.message }, 'AutoAI RAG experiment failed');
+    const reason = failureReason(failure.message);
     await ctx.finish(async (m) => {
       await m.update(RagExperimentEntity, job.id, {
         status: 'failed',
         state: 'failed' satisfies RagState,
         failureCode: failure.code,
-        failureReason: failure.message.slice(0, 2000),
+        failureReason: reason,
         messageLevel: 'error',
-        messageText: failure.message.slice(0, 2000),
+        messageText: reason,
         results: [],
         writtenKeys: [],
         indexes: [],
         completedAt: () => 'now()',
       });
-      return [this.events.create('documents.rag.failed', { ...ragIds(job), state: 'failed', code: failure.code, reason: failure.message })];
+      return [this.events.create('documents.rag.failed', { ...ragIds(job), state: 'failed', code: failure.code, reason })];
     });
   }
 

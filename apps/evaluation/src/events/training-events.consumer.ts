@@ -1,6 +1,7 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from '@platform/common';
+import { failureReason } from '@platform/jobs';
 import {
   errorFields,
   handleOnce,
@@ -79,7 +80,7 @@ export async function startTrainingConsumer(o: TrainingConsumerOptions): Promise
     modelLevel: boolean,
   ) {
     if (err instanceof EvaluationInterrupted || (isTransient(err) && ctx.deliveryCount < RETRY_DELIVERIES)) throw err;
-    const reason = `evaluation failed: ${reasonOf(err)}`;
+    const reason = failureReason(`evaluation failed: ${reasonOf(err)}`);
     o.logger.warn({ ...errorFields(err), modelId, eventId: event.id }, 'evaluation failed');
     await handleOnce(o.dataSource, EVALUATION_SCHEMA, event.id, (m) =>
       o.runs.settle(

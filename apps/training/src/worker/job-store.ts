@@ -1,4 +1,5 @@
 import { enqueueEvent, type EventEnvelope, type ModelMetrics, type OutboxRelay } from '@platform/events';
+import { failureReason } from '@platform/jobs';
 import type { DataSource } from 'typeorm';
 import { ModelJobEntity, type StoredCheckpoint } from '../model-job.entity';
 import { TRAINING_SCHEMA } from '../model-jobs.service';
@@ -26,7 +27,8 @@ export class JobStore {
     return this.events.create('training.job.failed', { modelId: job.id, projectId, status: 'failed', reason });
   }
 
-  async fail(job: Pick<ModelJobEntity, 'id' | 'projectId'> & Partial<Pick<ModelJobEntity, 'spaceId'>>, reason: string): Promise<boolean> {
+  async fail(job: Pick<ModelJobEntity, 'id' | 'projectId'> & Partial<Pick<ModelJobEntity, 'spaceId'>>, message: string): Promise<boolean> {
+    const reason = failureReason(message);
     const done = await this.db.transaction(async (m) => {
       const res = await m
         .createQueryBuilder()
@@ -34,7 +36,7 @@ export class JobStore {
         .set({
           status: 'failed',
           state: 'failed',
-          failureReason: reason.slice(0, 2000),
+          failureReason: reason,
           completedAt: () => 'now()',
           modifiedAt: () => 'now()',
         })
