@@ -95,7 +95,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
   env.PLATFORM_VECTOR_INDEX_URI ??= join(opts.dataDir, 'vector-index');
   // Without an engine server the inference service has nothing to discover unless pools or backends are given.
   if (!opts.engine && !env.PLATFORM_INFERENCE_POOLS && !env.PLATFORM_INFERENCE_BACKENDS) env.PLATFORM_INFERENCE_BACKENDS = '[]';
-  const logDir = join(opts.dataDir, 'logs');
+  const dirs = { logDir: join(opts.dataDir, 'logs'), tmpDir: join(opts.dataDir, 'tmp') };
   const processes: ServiceProcess[] = [];
   const stop = async () => {
     // Gateway first so no new work arrives, then the services it calls.
@@ -108,7 +108,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
       onGiveUp: () => void stop(),
     });
   const launch = async (name: string, entry: string) => {
-    const p = await supervisor.start(serviceSpec(name, entry, env, logDir));
+    const p = await supervisor.start(serviceSpec(name, entry, env, dirs));
     processes.push(p);
     return p;
   };
