@@ -24,31 +24,36 @@ export class RecordRefusal extends Error {}
 const tooLong = (where: string) => new RecordRefusal(`${where} is longer than ${MAX_RECORD_CHARS} characters`);
 const tooDeep = (where: string) => new RecordRefusal(`${where} nests deeper than ${MAX_RECORD_DEPTH} levels`);
 
+/** Characters of blank space skipped between two chances for the caller to take a turn (a `null` record). */
+const BLANK_RUN = 1 << 18;
+
 /**
  * The records of a training data file one at a time: the elements of a top-level JSON array, or the non-empty lines of
  * JSON Lines. They are found by scanning, so that a caller parses and checks each record and can give the event loop a
  * turn between them (a 64 MiB file parsed whole held the training service's event loop for ≈ 0.4 s). Each element is
  * JSON.parse'd by the caller, so the scan only has to find where elements end: strings are skipped whole, and commas
  * split only at the array's own depth. When every element parses, the whole text was valid JSON. A record over
- * MAX_RECORD_CHARS or MAX_RECORD_DEPTH is refused before it is parsed.
+ * MAX_RECORD_CHARS or MAX_RECORD_DEPTH is refused before it is parsed. Long runs of blank space (megabytes of
+ * newlines) yield `null` every BLANK_RUN characters, a chance for a turn with no record.
  */
-export function* recordTexts(body: string): Generator<RecordText> {
-  const open = body.search(/\S/);
-  if (open >= 0 && body[open] === '[') {
+export function* recordTexts(body: string): Generator<RecordText | null> {
+  const lead = yield* blankRun(body, 0);
+  if (body.charCodeAt(lead.end) === OPEN_BRACKET) {
     let i = 0;
-    for (const json of arrayElements(body, open)) yield { where: `record ${i++}`, json };
+    for (const json of arrayElements(body, lead.end)) yield json === null ? null : { where: `record ${i++}`, json };
     return;
   }
-  let line = 1;
-  for (let at = 0; ; line++, at++) {
-    // Blank lines between records are skipped a character at a time: a slice per empty line cost seconds for a file of
-    // nothing but newlines.
-    for (let c = body.charCodeAt(at); c === SPACE || c === TAB || c === CR || c === NEWLINE; c = body.charCodeAt(++at))
-      if (c === NEWLINE) line++;
+  let line = 1 + lead.newlines;
+  for (let at = lead.end; ; line++, at++) {
+    const blank = yield* blankRun(body, at);
+    at = blank.end;
+    line += blank.newlines;
     if (at >= body.length) return;
-    const newline = body.indexOf('\n', at);
-    const end = newline < 0 ? body.length : newline;
-    if (end - at > MAX_RECORD_CHARS) throw tooLong(`line ${line}`);
+    // Looked for within the longest line allowed, not to the end of a file that has no more newlines.
+    const window = body.slice(at, at + MAX_RECORD_CHARS + 1);
+    const newline = window.indexOf('\n');
+    if (newline < 0 && window.length > MAX_RECORD_CHARS) throw tooLong(`line ${line}`);
+    const end = newline < 0 ? body.length : at + newline;
     const json = body.slice(at, end);
     at = end;
     // Other Unicode spaces (which JSON does not allow) make a blank line too, as String.trim says.
@@ -58,7 +63,26 @@ export function* recordTexts(body: string): Generator<RecordText> {
   }
 }
 
-const [QUOTE, COMMA, OPEN_BRACKET, CLOSE_BRACKET, OPEN_BRACE, CLOSE_BRACE, BACKSLASH, SPACE, TAB, CR, NEWLINE] = [
+const NOT_BLANK = /[^ \t\r\n]/;
+
+/**
+ * Skips JSON's blank space from `at`, BLANK_RUN characters at a time with a `null` between them (a file of nothing but
+ * newlines is 64 MiB of them); returns where it ends and the newlines it held.
+ */
+function* blankRun(text: string, at: number): Generator<null, { end: number; newlines: number }> {
+  let newlines = 0;
+  for (;;) {
+    const run = text.slice(at, at + BLANK_RUN);
+    const found = run.search(NOT_BLANK);
+    const blank = found < 0 ? run.length : found;
+    for (let i = 0; i < blank; i++) if (run.charCodeAt(i) === NEWLINE) newlines++;
+    at += blank;
+    if (found >= 0 || at >= text.length) return { end: at, newlines };
+    yield null;
+  }
+}
+
+const [QUOTE, COMMA, OPEN_BRACKET, CLOSE_BRACKET, OPEN_BRACE, CLOSE_BRACE, BACKSLASH, NEWLINE] = [
   '"',
   ',',
   '[',
@@ -66,13 +90,10 @@ const [QUOTE, COMMA, OPEN_BRACKET, CLOSE_BRACKET, OPEN_BRACE, CLOSE_BRACE, BACKS
   '{',
   '}',
   '\\',
-  ' ',
-  '\t',
-  '\r',
   '\n',
 ].map((c) => c.charCodeAt(0));
 
-function* arrayElements(text: string, open: number): Generator<string> {
+function* arrayElements(text: string, open: number): Generator<string | null> {
   let depth = 1;
   let start = open + 1;
   let count = 0;
@@ -92,7 +113,7 @@ function* arrayElements(text: string, open: number): Generator<string> {
       if (c !== CLOSE_BRACKET) throw new ArrayShapeError('the array ends with "}"');
       // "[]" holds no element; "[1,]" ends with an empty one, which the caller's parse refuses.
       if (count > 0 || text.slice(start, at).trim() !== '') yield text.slice(start, at);
-      if (text.slice(at + 1).trim() !== '') throw new ArrayShapeError('there is more after the array');
+      if ((yield* blankRun(text, at + 1)).end < text.length) throw new ArrayShapeError('there is more after the array');
       return;
     }
   }

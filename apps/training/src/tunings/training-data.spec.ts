@@ -133,6 +133,29 @@ describe('training data files', () => {
     expect(turns).toBeGreaterThan(0);
   });
 
+  it('gives the event loop turns in megabytes of blank space too, counting its lines', async () => {
+    const record = '{"input":"a","output":"b"}';
+    const blank = '\n'.repeat(16 << 20);
+    for (const [text, lines] of [
+      [blank, 0],
+      [`${blank}${record}\n${' '.repeat(16 << 20)}`, 1],
+      [`${' '.repeat(16 << 20)}[${record}]${blank}`, 1],
+    ] as const) {
+      let turns = 0;
+      const timer = setInterval(() => turns++, 0);
+      try {
+        if (lines === 0) expect(await refusal(() => parseTrainingRecords(text, 'input_output', 'f'))).toBe('f holds no training records.');
+        else expect(await parseTrainingRecords(text, 'input_output', 'f')).toHaveLength(lines);
+      } finally {
+        clearInterval(timer);
+      }
+      expect(turns).toBeGreaterThan(0);
+    }
+    expect(await refusal(() => parseTrainingRecords(`${blank}{"input":"a"}`, 'input_output', 'f'))).toBe(
+      `f: line ${(16 << 20) + 1} input and output must be strings.`,
+    );
+  });
+
   it('writes records back as JSON Lines, across several writes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'training-data-'));
     try {

@@ -51,7 +51,13 @@ export async function parseTrainingRecords(text: string, shapes: RecordShapes, f
   const out: TrainingRecord[] = [];
   let turnAt = performance.now();
   try {
-    for (const { where, json } of recordTexts(body)) {
+    for (const record of recordTexts(body)) {
+      if (performance.now() - turnAt >= TURN_MS) {
+        await setImmediate();
+        turnAt = performance.now();
+      }
+      if (record === null) continue;
+      const { where, json } = record;
       let v: unknown;
       try {
         v = JSON.parse(json);
@@ -67,10 +73,6 @@ export async function parseTrainingRecords(text: string, shapes: RecordShapes, f
       if (typeof r === 'string') throw PlatformError.invalid(`${field}: ${where} ${r}.`, field);
       if (out.length >= MAX_TRAINING_RECORDS) throw PlatformError.invalid(`${field}: more than ${MAX_TRAINING_RECORDS} records.`, field);
       out.push(r);
-      if (performance.now() - turnAt >= TURN_MS) {
-        await setImmediate();
-        turnAt = performance.now();
-      }
     }
   } catch (err) {
     if (err instanceof ArrayShapeError) throw PlatformError.invalid(`${field} is not valid JSON: ${err.message}.`, field);
