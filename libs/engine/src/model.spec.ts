@@ -124,4 +124,35 @@ describe('LlamaModel forward vs float64 reference', () => {
     expect(Array.from(got[1])).toEqual(Array.from(sb));
     await model.close();
   });
+
+  it('splits attention between threads by heads, with the logits bit for bit those of one thread', async () => {
+    const dir = join(root, 'threads');
+    writeRandomModel(dir, { ...base, seed: 9 });
+    // Long enough that a step's attention is worth the worker handshake (MIN_PARALLEL_MACS in parallel.ts).
+    const prompts = [140, 90, 33].map((n, s) => Array.from({ length: n }, (_, i) => (i * 37 + s * 11 + 1) % 300));
+    const run = async (threads: number): Promise<number[][]> => {
+      const { config, weights } = loadModelDir(dir, { shared: threads > 1 });
+      const model = new LlamaModel(config, weights, { threads, maxBatchTokens: 512, kvCacheBytes: 1 << 22, blockSize: 16 });
+      const rows: number[][] = [];
+      try {
+        const seqs = prompts.map((tokens) => {
+          const blocks: number[] = [];
+          model.kv.ensure(blocks, tokens.length + 1);
+          return { tokens, startPos: 0, blocks, logits: 'all' as const };
+        });
+        model.forward(seqs, (_s, _r, l) => rows.push(Array.from(l)));
+        model.forward(
+          seqs.map((s) => ({ ...s, tokens: [7], startPos: s.tokens.length, logits: 'last' as const })),
+          (_s, _r, l) => rows.push(Array.from(l)),
+        );
+      } finally {
+        await model.close();
+      }
+      return rows;
+    };
+    const one = await run(1);
+    expect(one).toHaveLength(140 + 90 + 33 + 3);
+    expect(await run(2)).toEqual(one);
+    expect(await run(3)).toEqual(one);
+  });
 });

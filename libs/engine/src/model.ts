@@ -161,7 +161,7 @@ export class LlamaModel {
           Math.max(T, LOGIT_CHUNK) * Math.max(H, this.qDim, this.inter),
           Math.max(1, Math.floor(options.threads)) * 4 * Math.max(H, this.qDim, this.inter),
           ...new Array<number>(2 * L).fill(kvPool),
-          kvBlocks * blockSize,
+          ...PagedAttention.arenaCounts(kvBlocks * blockSize, kvBlocks, T, Math.max(1, Math.floor(options.threads))),
         ]),
         { wasm: options.wasm },
       );
@@ -213,12 +213,14 @@ export class LlamaModel {
     this.cos = new Float64Array(T * (this.hd >> 1));
     this.sin = new Float64Array(T * (this.hd >> 1));
     this.kv = new KvCache(L, this.kvDim, options.kvCacheBytes, blockSize, (n) => arena.alloc(n));
+    this.pool = new MatmulPool(options.threads, arena);
     this.attention = new PagedAttention(
       { heads: this.heads, kvHeads: this.kvHeads, hd: this.hd },
       this.kv,
-      arena.alloc(this.kv.capacityTokens),
+      (n) => arena.alloc(n),
+      T,
+      this.pool.threads,
     );
-    this.pool = new MatmulPool(options.threads, arena);
   }
 
   get usesWasm(): boolean {
@@ -287,7 +289,7 @@ export class LlamaModel {
         ropeInPlace(this.qkv, i * qkvDim + this.qDim, this.kvHeads, this.hd, this.cos, this.sin, i * half);
       }
       this.lap('elementwiseMs');
-      this.attention.run(seqs, l, this.qkv, this.att, this.pool.wasmBlocks);
+      this.attention.run(seqs, l, this.qkv, this.att, this.pool.usesWasm ? this.pool : undefined);
       this.lap('attentionMs');
       this.matmul(L.wo, this.att, this.tmp, rows, this.qDim, H);
       this.lap('matmulMs');

@@ -18,8 +18,8 @@ export interface AttentionShape {
 /**
  * Causal grouped-query attention over the paged KV cache (kv-cache.ts), one sequence at a time: the projections are
  * batched over every row of the step, attention is not. Each head's scores are softmaxed in float64 on the JS path;
- * the wasm path takes each KV block as one strided run through the SIMD q·k and weighted-sum kernels, and softmaxes
- * in f32 as PyTorch's f32 attention does.
+ * the wasm path takes each KV block as one strided run through the SIMD q·k and weighted-sum kernels, softmaxes in f32
+ * as PyTorch's f32 attention does, and splits the heads between the matmul pool's threads.
  */
 export class PagedAttention {
   private readonly heads: number;
@@ -30,15 +30,22 @@ export class PagedAttention {
   /** JS path: one head's scores over the context (grown on demand) and its weighted V sum. */
   private scores = new Float64Array(1024);
   private readonly accum: Float64Array;
+  /** Wasm path: `threads` runs of scores, `wstride` floats apart, and the job descriptor (see attendHeads). */
+  private readonly wscores: Float32Array;
+  private readonly wstride: number;
+  private readonly desc: Uint32Array;
 
   /**
-   * `wscores`: the wasm path's scores, one float per cached token, an arena allocation (so the softmax kernel may pad
-   * it to a multiple of four).
+   * `alloc`: arena memory (so the wasm kernels and the worker threads address it): the wasm path's scores, one float
+   * per cached token for each of `threads` threads (the softmax kernel pads them to a multiple of four), and the job
+   * descriptor the threads read (`attendHeads`) for a step of up to `maxRows` rows.
    */
   constructor(
     shape: AttentionShape,
     private readonly kv: KvCache,
-    private readonly wscores: Float32Array,
+    alloc: (floats: number) => Float32Array,
+    maxRows: number,
+    private readonly threads: number,
   ) {
     this.heads = shape.heads;
     this.kvHeads = shape.kvHeads;
@@ -46,13 +53,26 @@ export class PagedAttention {
     this.qDim = shape.heads * shape.hd;
     this.kvDim = shape.kvHeads * shape.hd;
     this.accum = new Float64Array(shape.hd);
+    const [scores, words] = PagedAttention.arenaCounts(kv.numBlocks * kv.blockSize, kv.numBlocks, maxRows, threads);
+    this.wstride = scores / threads;
+    this.wscores = alloc(scores);
+    const desc = alloc(words);
+    this.desc = new Uint32Array(desc.buffer, desc.byteOffset, desc.length);
+  }
+
+  /** The arena floats the constructor takes: the threads' scores, then the job descriptor. */
+  static arenaCounts(capacityTokens: number, numBlocks: number, maxRows: number, threads: number): [number, number] {
+    // Each thread's scores start on a 64-byte boundary, with room for the softmax's padding.
+    const stride = Math.ceil((capacityTokens + 4) / 16) * 16;
+    return [threads * stride, DESC_HEADER + maxRows * DESC_PER_SEQ + numBlocks];
   }
 
   /**
    * Writes this step's K/V rows (from the stacked q|k|v rows of `qkv`) into the cache, then causal attention of every
-   * new row over its sequence into `att`; `ex`: the wasm SIMD kernels when the engine runs them.
+   * new row over its sequence into `att`; `pool`: the threads that run the wasm SIMD kernels, when the engine does.
    */
-  run(seqs: readonly AttentionSeq[], layer: number, qkv: Float32Array, att: Float32Array, ex: WasmBlocks | undefined): void {
+  run(seqs: readonly AttentionSeq[], layer: number, qkv: Float32Array, att: Float32Array, pool: AttentionPool | undefined): void {
+    const simd = this.hd % 4 === 0 ? pool : undefined;
     const { blockSize } = this.kv;
     const kc = this.kv.k[layer];
     const vc = this.kv.v[layer];
@@ -70,8 +90,7 @@ export class PagedAttention {
         kc.set(qkv.subarray(src, src + this.kvDim), slot * this.kvDim);
         vc.set(qkv.subarray(src + this.kvDim, src + 2 * this.kvDim), slot * this.kvDim);
       }
-      if (ex && hd % 4 === 0) {
-        this.attendWasm(ex, s, r0, layer, qkv, att);
+      if (simd) {
         r0 += n;
         continue;
       }
@@ -121,37 +140,100 @@ export class PagedAttention {
       }
       r0 += n;
     }
+    if (simd) this.attendWasm(simd, seqs, layer, qkv, att);
   }
 
-  /** The same attention with the q·k dots, the softmax and the weighted V sums done by the wasm SIMD kernels. */
-  private attendWasm(ex: WasmBlocks, s: AttentionSeq, r0: number, layer: number, qkv: Float32Array, att: Float32Array): void {
-    const { blockSize } = this.kv;
-    const hd = this.hd;
-    const kvDim = this.kvDim;
-    const qkvDim = this.qDim + 2 * kvDim;
-    const group = this.heads / this.kvHeads;
-    const scale = 1 / Math.sqrt(hd);
-    const kBase = this.kv.k[layer].byteOffset;
-    const vBase = this.kv.v[layer].byteOffset;
-    const wPtr = this.wscores.byteOffset;
-    const stride = kvDim * 4;
-    const blockBytes = blockSize * stride;
-    const blocks = s.blocks;
-    for (let i = 0; i < s.tokens.length; i++) {
+  /**
+   * The same attention with the q·k dots, the softmax and the weighted V sums done by the wasm SIMD kernels, its heads
+   * split between the pool's threads: the job goes to them as a descriptor in the arena (attendHeads reads it).
+   */
+  private attendWasm(pool: AttentionPool, seqs: readonly AttentionSeq[], layer: number, qkv: Float32Array, att: Float32Array): void {
+    const d = this.desc;
+    d[0] = qkv.byteOffset;
+    d[1] = att.byteOffset;
+    d[2] = this.kv.k[layer].byteOffset;
+    d[3] = this.kv.v[layer].byteOffset;
+    d[4] = this.heads;
+    d[5] = this.kvHeads;
+    d[6] = this.hd;
+    d[7] = this.kv.blockSize;
+    d[8] = seqs.length;
+    let w = DESC_HEADER;
+    let r0 = 0;
+    let macs = 0;
+    for (const s of seqs) {
+      const n = s.tokens.length;
+      const used = Math.ceil((s.startPos + n) / this.kv.blockSize);
+      d[w++] = r0;
+      d[w++] = n;
+      d[w++] = s.startPos;
+      d[w++] = used;
+      for (let b = 0; b < used; b++) d[w++] = s.blocks[b];
+      macs += n * (s.startPos + (n + 1) / 2);
+      r0 += n;
+    }
+    pool.attend(d.byteOffset / 4, this.heads, this.wscores.byteOffset, this.wstride * 4, 2 * macs * this.heads * this.hd);
+  }
+}
+
+/** The thread pool that runs attendHeads (parallel.ts's MatmulPool). */
+export interface AttentionPool {
+  /**
+   * attendHeads over heads [0, heads) of the descriptor at word `descWord`, split between the threads; thread t's scores
+   * at `wPtr + t · wBytes`. `macs`: the job's size, below which it stays on the calling thread.
+   */
+  attend(descWord: number, heads: number, wPtr: number, wBytes: number, macs: number): void;
+}
+
+/** Words of the descriptor before its sequences, and per sequence before its block table. */
+const DESC_HEADER = 9;
+const DESC_PER_SEQ = 4;
+
+/**
+ * Causal attention of heads [h0, h1) for the rows of every sequence a descriptor lists, with the wasm kernels `ex`. It
+ * runs on the calling thread and in the worker threads (parallel.ts puts its source into theirs), so it uses nothing
+ * but its arguments. Descriptor words at `d` of `u` (a Uint32Array over the arena): byte offsets of qkv, att, the
+ * layer's K and V pools; heads, kvHeads, hd, blockSize, sequence count; then per sequence: its first row, rows, start
+ * position, block count and block ids. `heap`: a Float32Array over the arena; `wPtr`: this thread's scores.
+ */
+export function attendHeads(ex: WasmBlocks, u: Uint32Array, heap: Float32Array, d: number, h0: number, h1: number, wPtr: number): void {
+  const qkvPtr = u[d];
+  const attPtr = u[d + 1];
+  const kBase = u[d + 2];
+  const vBase = u[d + 3];
+  const heads = u[d + 4];
+  const kvHeads = u[d + 5];
+  const hd = u[d + 6];
+  const blockSize = u[d + 7];
+  const count = u[d + 8];
+  const qDim = heads * hd;
+  const kvDim = kvHeads * hd;
+  const qkvDim = qDim + 2 * kvDim;
+  const group = heads / kvHeads;
+  const scale = 1 / Math.sqrt(hd);
+  const stride = kvDim * 4;
+  const blockBytes = blockSize * stride;
+  let w = d + 9; // DESC_HEADER: this source runs in the workers too, without the module around it
+  for (let s = 0; s < count; s++) {
+    const r0 = u[w];
+    const rows = u[w + 1];
+    const startPos = u[w + 2];
+    const blocks = w + 4;
+    w = blocks + u[w + 3];
+    for (let i = 0; i < rows; i++) {
       const row = r0 + i;
-      const len = s.startPos + i + 1;
-      for (let h = 0; h < this.heads; h++) {
+      const len = startPos + i + 1;
+      for (let h = h0; h < h1; h++) {
         const gBytes = Math.floor(h / group) * hd * 4;
-        const qPtr = qkv.byteOffset + (row * qkvDim + h * hd) * 4;
-        for (let j = 0, blk = 0; j < len; blk++, j += blockSize) {
-          ex.scores(qPtr, kBase + blocks[blk] * blockBytes + gBytes, stride, Math.min(blockSize, len - j), hd * 4, wPtr + j * 4);
+        const qPtr = qkvPtr + (row * qkvDim + h * hd) * 4;
+        for (let j = 0, blk = blocks; j < len; blk++, j += blockSize) {
+          ex.scores(qPtr, kBase + u[blk] * blockBytes + gBytes, stride, Math.min(blockSize, len - j), hd * 4, wPtr + j * 4);
         }
         ex.softmax(wPtr, len, scale);
-        const oOff = row * this.qDim + h * hd;
-        att.fill(0, oOff, oOff + hd);
-        const oPtr = att.byteOffset + oOff * 4;
-        for (let j = 0, blk = 0; j < len; blk++, j += blockSize) {
-          ex.axpy(wPtr + j * 4, vBase + blocks[blk] * blockBytes + gBytes, stride, Math.min(blockSize, len - j), hd * 4, oPtr);
+        const oPtr = attPtr + (row * qDim + h * hd) * 4;
+        heap.fill(0, oPtr / 4, oPtr / 4 + hd);
+        for (let j = 0, blk = blocks; j < len; blk++, j += blockSize) {
+          ex.axpy(wPtr + j * 4, vBase + u[blk] * blockBytes + gBytes, stride, Math.min(blockSize, len - j), hd * 4, oPtr);
         }
       }
     }

@@ -1,14 +1,16 @@
 import { Worker } from 'node:worker_threads';
 import type { Arena } from './arena';
 import { matmulKernel } from './kernels';
+import { attendHeads, type AttentionPool } from './paged-attention';
 import { wasmMatmul, wasmMatmulPanel } from './wasm-matmul';
 import { instantiateBlocks, type WasmBlocks } from './wasm-runtime';
 
 /**
- * Splits the output rows of each matmul between the calling thread and `threads - 1` worker threads. All
- * operands live in one shared Arena, so a job is a handful of integers in a shared control block: the
- * caller posts them, wakes the workers with Atomics.notify, does its own slice, then waits on each
- * worker's done counter. No messages, no copies, one synchronisation per matmul.
+ * Splits the output rows of each matmul, and the heads of each layer's attention, between the calling thread and
+ * `threads - 1` worker threads. All operands live in one shared Arena, so a job is a handful of integers in a shared
+ * control block (an attention job: where its descriptor lies in the arena): the caller posts them, wakes the workers
+ * with Atomics.notify, does its own slice, then waits on each worker's done counter. No messages, no copies, one
+ * synchronisation per job.
  */
 
 // Control block: Int32 slots for the handshake, Uint32 slots (same memory) for offsets up to 4 G elements.
@@ -30,7 +32,13 @@ const XI = 13;
 /** This worker's scratch (a widened bf16 panel). */
 const SCRATCH = 14;
 const DONE = 15;
-const CTRL_SLOTS = 16;
+/** 1: an attention job (attendHeads) instead of a product: its descriptor's word, heads [H0, H1), scores at WPTR. */
+const ATTEND = 16;
+const DESC = 17;
+const H0 = 18;
+const H1 = 19;
+const WPTR = 20;
+const CTRL_SLOTS = 21;
 
 /** Below this many multiply-adds a wake-up round trip costs more than the work. */
 const MIN_PARALLEL_MACS = 1 << 16;
@@ -40,7 +48,9 @@ const { workerData } = require('node:worker_threads');
 const matmulKernel = (${matmulKernel.toString()});
 const wasmMatmul = (${wasmMatmul.toString()});
 const wasmMatmulPanel = (${wasmMatmulPanel.toString()});
+const attendHeads = (${attendHeads.toString()});
 const heap = new Float32Array(workerData.buffer);
+const words = new Uint32Array(workerData.buffer);
 const ex = workerData.module ? new WebAssembly.Instance(workerData.module, { env: { mem: workerData.memory } }).exports : null;
 const c = new Int32Array(workerData.ctrl);
 const u = new Uint32Array(workerData.ctrl);
@@ -49,7 +59,8 @@ for (;;) {
   Atomics.wait(c, ${SEQ}, seen);
   seen = Atomics.load(c, ${SEQ});
   if (c[${STOP}] === 1) break;
-  if (c[${PANEL}] === 1) wasmMatmulPanel(ex, c[${BF16}] === 1, u[${W}] * 4, u[${X}] * 4, u[${XI}] * 4, u[${SCRATCH}] * 4, u[${OUT}] * 4, u[${BATCH}], u[${IN}], u[${OUTDIM}], u[${ROW0}], u[${ROW1}]);
+  if (c[${ATTEND}] === 1) attendHeads(ex, words, heap, u[${DESC}], u[${H0}], u[${H1}], u[${WPTR}]);
+  else if (c[${PANEL}] === 1) wasmMatmulPanel(ex, c[${BF16}] === 1, u[${W}] * 4, u[${X}] * 4, u[${XI}] * 4, u[${SCRATCH}] * 4, u[${OUT}] * 4, u[${BATCH}], u[${IN}], u[${OUTDIM}], u[${ROW0}], u[${ROW1}]);
   else if (c[${USE_WASM}] === 1) wasmMatmul(ex, c[${BF16}] === 1, u[${W}] * 4, u[${X}] * 4, u[${OUT}] * 4, u[${BATCH}], u[${IN}], u[${OUTDIM}], u[${ROW0}], u[${ROW1}]);
   else matmulKernel(heap, u[${W}], heap, u[${X}], heap, u[${OUT}], u[${BATCH}], u[${IN}], u[${OUTDIM}], u[${ROW0}], u[${ROW1}]);
   Atomics.store(c, ${DONE}, seen);
@@ -57,13 +68,14 @@ for (;;) {
 }
 `;
 
-export class MatmulPool {
+export class MatmulPool implements AttentionPool {
   readonly threads: number;
   private readonly workers: Worker[] = [];
   private readonly ctrls: Int32Array[] = [];
   private readonly params: Uint32Array[] = [];
   private readonly seqs: number[] = [];
   private readonly wasm?: WasmBlocks;
+  private readonly words: Uint32Array;
   private closed = false;
 
   constructor(
@@ -71,6 +83,7 @@ export class MatmulPool {
     private readonly arena: Arena,
   ) {
     this.threads = Math.max(1, Math.floor(threads));
+    this.words = new Uint32Array(arena.buffer);
     if (arena.module && arena.memory) {
       this.wasm = instantiateBlocks(arena.module, arena.memory);
     }
@@ -92,7 +105,7 @@ export class MatmulPool {
     return this.wasm !== undefined;
   }
 
-  /** The calling thread's wasm instance (attention uses its kernels directly). */
+  /** The calling thread's wasm instance, for kernels the model calls directly (SwiGLU). */
   get wasmBlocks(): WasmBlocks | undefined {
     return this.wasm;
   }
@@ -159,6 +172,29 @@ export class MatmulPool {
     this.dispatch(true, bf16, xio, this.offsetOf(scratch), this.offsetOf(w), xo, this.offsetOf(out), batch, inDim, outDim);
   }
 
+  attend(descWord: number, heads: number, wPtr: number, wBytes: number, macs: number): void {
+    const wasm = this.wasm;
+    if (!wasm) throw new Error('attention on the pool needs the wasm kernels');
+    const { heap } = this.arena;
+    if (this.workers.length === 0 || macs < MIN_PARALLEL_MACS) {
+      attendHeads(wasm, this.words, heap, descWord, 0, heads, wPtr);
+      return;
+    }
+    const chunk = Math.ceil(heads / this.threads);
+    for (let t = 0; t < this.workers.length; t++) {
+      const p = this.params[t];
+      const c = this.ctrls[t];
+      c[ATTEND] = 1;
+      p[DESC] = descWord;
+      p[H0] = Math.min(heads, (t + 1) * chunk);
+      p[H1] = Math.min(heads, (t + 2) * chunk);
+      p[WPTR] = wPtr + (t + 1) * wBytes;
+      this.wake(t);
+    }
+    attendHeads(wasm, this.words, heap, descWord, 0, Math.min(heads, chunk), wPtr);
+    this.awaitWorkers();
+  }
+
   /** Runs one product on the calling thread, or splits its output rows over the workers too. */
   private dispatch(
     useWasm: boolean,
@@ -194,11 +230,21 @@ export class MatmulPool {
       p[OUTDIM] = outDim;
       p[ROW0] = Math.min(outDim, (t + 1) * chunk);
       p[ROW1] = Math.min(outDim, (t + 2) * chunk);
-      this.seqs[t]++;
-      Atomics.store(c, SEQ, this.seqs[t]);
-      Atomics.notify(c, SEQ);
+      c[ATTEND] = 0;
+      this.wake(t);
     }
     this.run(useWasm, bf16, xi, scratch, wo, xo, oo, batch, inDim, outDim, 0, Math.min(outDim, chunk));
+    this.awaitWorkers();
+  }
+
+  private wake(t: number): void {
+    const c = this.ctrls[t];
+    this.seqs[t]++;
+    Atomics.store(c, SEQ, this.seqs[t]);
+    Atomics.notify(c, SEQ);
+  }
+
+  private awaitWorkers(): void {
     for (let t = 0; t < this.workers.length; t++) {
       const c = this.ctrls[t];
       for (;;) {
