@@ -5,119 +5,147 @@
 import { hsum, op, reduceLanes } from './wasm-encoding';
 import { expF32 } from './wasm-exp';
 
+/** `whileAtLeast(count, n, body)`: runs body while the i32 local `count` ≥ n (body must not branch out of it). */
+function whileAtLeast(count: number, n: number, body: number[]): number[] {
+  return [...op.block, ...op.loop, ...op.get(count), ...op.i32(n), ...op.ltU, ...op.brIf(1), ...body, ...op.br(0), ...op.end, ...op.end];
+}
+
+/** `p = p + by` for the i32 local p. */
+const advance = (p: number, by: number[]): number[] => [...op.get(p), ...by, ...op.add, ...op.set(p)];
+
+/** The loop `d = 0 … hdBytes step 16` around `body` (d, hdB: i32 locals; at least one pass). */
+function overLanes(d: number, hdB: number, body: number[]): number[] {
+  return [
+    ...op.i32(0),
+    ...op.set(d),
+    ...op.loop,
+    ...body,
+    ...advance(d, op.i32(16)),
+    ...op.get(d),
+    ...op.get(hdB),
+    ...op.ltU,
+    ...op.brIf(0),
+    ...op.end,
+  ];
+}
+
+/** Pushes the v128 at local pointer p + local d. */
+const loadAt = (p: number, d: number): number[] => [...op.get(p), ...op.get(d), ...op.add, ...op.vload];
+
 /**
  * scores(pq, pk, stride, count, hdBytes, pout): pout[j] = q · k_j for count keys spaced `stride` bytes apart
- * (one KV-cache block). Locals: d (i32), acc (v128).
+ * (one KV-cache block). Four keys at a time, each with its own accumulator: one accumulator's chain of dependent
+ * adds held a key's dot product to one vector add per add latency. Each key's sum is taken in the same order either
+ * way, so the results are the same bits. Locals: d, k1-k3 (i32); acc0-acc3, q (v128).
  */
 export function scoresBody(): { locals: [number, number]; body: number[] } {
   const [pq, pk, stride, count, hdB, pout] = [0, 1, 2, 3, 4, 5];
-  const d = 6;
-  const acc = 7;
-  const body = [
-    ...op.loop,
-    ...op.vzero,
-    ...op.set(acc),
-    ...op.i32(0),
-    ...op.set(d),
-    ...op.loop,
-    ...op.get(acc),
-    ...op.get(pq),
-    ...op.get(d),
-    ...op.add,
-    ...op.vload,
+  const [d, k1, k2, k3] = [6, 7, 8, 9];
+  const acc = [10, 11, 12, 13];
+  const q = 14;
+  const keys = [pk, k1, k2, k3];
+  const four = [
     ...op.get(pk),
-    ...op.get(d),
+    ...op.get(stride),
     ...op.add,
-    ...op.vload,
-    ...op.vmul,
-    ...op.vadd,
-    ...op.set(acc),
-    ...op.get(d),
-    ...op.i32(16),
+    ...op.set(k1),
+    ...op.get(k1),
+    ...op.get(stride),
     ...op.add,
-    ...op.set(d),
-    ...op.get(d),
-    ...op.get(hdB),
-    ...op.ltU,
-    ...op.brIf(0),
-    ...op.end,
-    ...op.get(pout),
-    ...hsum(acc),
-    ...op.f32store(0),
-    ...op.get(pk),
+    ...op.set(k2),
+    ...op.get(k2),
+    ...op.get(stride),
+    ...op.add,
+    ...op.set(k3),
+    ...acc.flatMap((a) => [...op.vzero, ...op.set(a)]),
+    ...overLanes(d, hdB, [
+      ...loadAt(pq, d),
+      ...op.set(q),
+      ...keys.flatMap((k, i) => [...op.get(acc[i]), ...op.get(q), ...loadAt(k, d), ...op.vmul, ...op.vadd, ...op.set(acc[i])]),
+    ]),
+    ...acc.flatMap((a, i) => [...op.get(pout), ...hsum(a), ...op.f32store(4 * i)]),
+    ...op.get(k3),
     ...op.get(stride),
     ...op.add,
     ...op.set(pk),
-    ...op.get(pout),
-    ...op.i32(4),
-    ...op.add,
-    ...op.set(pout),
-    ...op.get(count),
-    ...op.i32(1),
-    ...op.sub,
-    ...op.set(count),
-    ...op.get(count),
-    ...op.brIf(0),
-    ...op.end,
+    ...advance(pout, op.i32(16)),
+    ...advance(count, op.i32(-4)),
   ];
-  return { locals: [1, 1], body };
+  const one = [
+    ...op.vzero,
+    ...op.set(acc[0]),
+    ...overLanes(d, hdB, [...op.get(acc[0]), ...loadAt(pq, d), ...loadAt(pk, d), ...op.vmul, ...op.vadd, ...op.set(acc[0])]),
+    ...op.get(pout),
+    ...hsum(acc[0]),
+    ...op.f32store(0),
+    ...advance(pk, op.get(stride)),
+    ...advance(pout, op.i32(4)),
+    ...advance(count, op.i32(-1)),
+  ];
+  return { locals: [4, 5], body: [...whileAtLeast(count, 4, four), ...whileAtLeast(count, 1, one)] };
 }
 
-/** axpy(pw, pv, stride, count, hdBytes, pacc): acc += Σ_j w[j] · v_j over one KV-cache block. Locals: d, wv. */
+/**
+ * axpy(pw, pv, stride, count, hdBytes, pacc): acc += Σ_j w[j] · v_j over one KV-cache block. Four rows at a time:
+ * acc is loaded once, the four products added in row order, and stored once (rather than a store and a reload per
+ * row, a chain through memory); the same adds in the same order, so the same bits. Locals: d, v1-v3 (i32); w0-w3
+ * (v128).
+ */
 export function axpyBody(): { locals: [number, number]; body: number[] } {
   const [pw, pv, stride, count, hdB, pacc] = [0, 1, 2, 3, 4, 5];
-  const d = 6;
-  const wv = 7;
-  const body = [
-    ...op.loop,
-    ...op.get(pw),
-    ...op.f32load,
-    ...op.splat,
-    ...op.set(wv),
-    ...op.i32(0),
-    ...op.set(d),
-    ...op.loop,
-    ...op.get(pacc),
-    ...op.get(d),
-    ...op.add,
-    ...op.get(pacc),
-    ...op.get(d),
-    ...op.add,
-    ...op.vload,
-    ...op.get(wv),
-    ...op.get(pv),
-    ...op.get(d),
-    ...op.add,
-    ...op.vload,
-    ...op.vmul,
-    ...op.vadd,
-    ...op.vstore,
-    ...op.get(d),
-    ...op.i32(16),
-    ...op.add,
-    ...op.set(d),
-    ...op.get(d),
-    ...op.get(hdB),
-    ...op.ltU,
-    ...op.brIf(0),
-    ...op.end,
+  const [d, v1, v2, v3] = [6, 7, 8, 9];
+  const w = [10, 11, 12, 13];
+  const rows = [pv, v1, v2, v3];
+  const four = [
     ...op.get(pv),
     ...op.get(stride),
     ...op.add,
-    ...op.set(pv),
-    ...op.get(pw),
-    ...op.i32(4),
+    ...op.set(v1),
+    ...op.get(v1),
+    ...op.get(stride),
     ...op.add,
-    ...op.set(pw),
-    ...op.get(count),
-    ...op.i32(1),
-    ...op.sub,
-    ...op.set(count),
-    ...op.get(count),
-    ...op.brIf(0),
-    ...op.end,
+    ...op.set(v2),
+    ...op.get(v2),
+    ...op.get(stride),
+    ...op.add,
+    ...op.set(v3),
+    ...w.flatMap((wk, i) => [...op.get(pw), ...op.f32loadAt(4 * i), ...op.splat, ...op.set(wk)]),
+    ...overLanes(d, hdB, [
+      ...op.get(pacc),
+      ...op.get(d),
+      ...op.add,
+      ...loadAt(pacc, d),
+      ...rows.flatMap((r, i) => [...op.get(w[i]), ...loadAt(r, d), ...op.vmul, ...op.vadd]),
+      ...op.vstore,
+    ]),
+    ...op.get(v3),
+    ...op.get(stride),
+    ...op.add,
+    ...op.set(pv),
+    ...advance(pw, op.i32(16)),
+    ...advance(count, op.i32(-4)),
   ];
-  return { locals: [1, 1], body };
+  const one = [
+    ...op.get(pw),
+    ...op.f32load,
+    ...op.splat,
+    ...op.set(w[0]),
+    ...overLanes(d, hdB, [
+      ...op.get(pacc),
+      ...op.get(d),
+      ...op.add,
+      ...loadAt(pacc, d),
+      ...op.get(w[0]),
+      ...loadAt(pv, d),
+      ...op.vmul,
+      ...op.vadd,
+      ...op.vstore,
+    ]),
+    ...advance(pv, op.get(stride)),
+    ...advance(pw, op.i32(4)),
+    ...advance(count, op.i32(-1)),
+  ];
+  return { locals: [4, 4], body: [...whileAtLeast(count, 4, four), ...whileAtLeast(count, 1, one)] };
 }
 
 /**

@@ -70,6 +70,7 @@ export const op = {
   vzero: [0xfd, ...uleb(0x0c), ...new Array<number>(16).fill(0)],
   splat: [0xfd, ...uleb(0x13)],
   f32load: [0x2a, 0x02, 0x00],
+  f32loadAt: (offset: number) => [0x2a, 0x02, ...uleb(offset)],
   sub: [0x6b],
   shrU: [0x76],
   /** v128.load16x4_u: four u16 → i32x4 (bf16 weights). */
