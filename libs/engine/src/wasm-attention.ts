@@ -29,6 +29,10 @@ function overLanes(d: number, hdB: number, body: number[]): number[] {
   ];
 }
 
+/** Sets each local of `next` to the one before it (`from` for the first) plus the i32 local `stride`. */
+const chain = (from: number, stride: number, next: number[]): number[] =>
+  next.flatMap((n, i) => [...op.get(i === 0 ? from : next[i - 1]), ...op.get(stride), ...op.add, ...op.set(n)]);
+
 /** Pushes the v128 at local pointer p + local d. */
 const loadAt = (p: number, d: number): number[] => [...op.get(p), ...op.get(d), ...op.add, ...op.vload];
 
@@ -45,18 +49,7 @@ export function scoresBody(): { locals: [number, number]; body: number[] } {
   const q = 14;
   const keys = [pk, k1, k2, k3];
   const four = [
-    ...op.get(pk),
-    ...op.get(stride),
-    ...op.add,
-    ...op.set(k1),
-    ...op.get(k1),
-    ...op.get(stride),
-    ...op.add,
-    ...op.set(k2),
-    ...op.get(k2),
-    ...op.get(stride),
-    ...op.add,
-    ...op.set(k3),
+    ...chain(pk, stride, [k1, k2, k3]),
     ...acc.flatMap((a) => [...op.vzero, ...op.set(a)]),
     ...overLanes(d, hdB, [
       ...loadAt(pq, d),
@@ -64,10 +57,7 @@ export function scoresBody(): { locals: [number, number]; body: number[] } {
       ...keys.flatMap((k, i) => [...op.get(acc[i]), ...op.get(q), ...loadAt(k, d), ...op.vmul, ...op.vadd, ...op.set(acc[i])]),
     ]),
     ...acc.flatMap((a, i) => [...op.get(pout), ...hsum(a), ...op.f32store(4 * i)]),
-    ...op.get(k3),
-    ...op.get(stride),
-    ...op.add,
-    ...op.set(pk),
+    ...chain(k3, stride, [pk]),
     ...advance(pout, op.i32(16)),
     ...advance(count, op.i32(-4)),
   ];
@@ -97,18 +87,7 @@ export function axpyBody(): { locals: [number, number]; body: number[] } {
   const w = [10, 11, 12, 13];
   const rows = [pv, v1, v2, v3];
   const four = [
-    ...op.get(pv),
-    ...op.get(stride),
-    ...op.add,
-    ...op.set(v1),
-    ...op.get(v1),
-    ...op.get(stride),
-    ...op.add,
-    ...op.set(v2),
-    ...op.get(v2),
-    ...op.get(stride),
-    ...op.add,
-    ...op.set(v3),
+    ...chain(pv, stride, [v1, v2, v3]),
     ...w.flatMap((wk, i) => [...op.get(pw), ...op.f32loadAt(4 * i), ...op.splat, ...op.set(wk)]),
     ...overLanes(d, hdB, [
       ...op.get(pacc),
@@ -118,10 +97,7 @@ export function axpyBody(): { locals: [number, number]; body: number[] } {
       ...rows.flatMap((r, i) => [...op.get(w[i]), ...loadAt(r, d), ...op.vmul, ...op.vadd]),
       ...op.vstore,
     ]),
-    ...op.get(v3),
-    ...op.get(stride),
-    ...op.add,
-    ...op.set(pv),
+    ...chain(v3, stride, [pv]),
     ...advance(pw, op.i32(16)),
     ...advance(count, op.i32(-4)),
   ];
