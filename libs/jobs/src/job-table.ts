@@ -115,7 +115,7 @@ export class LeasedJobTable<J extends { id: string }> {
     ]);
   }
 
-  /** running → failed with its reason, inside a transaction that holds the row's lock. */
+  /** running → failed with its reason (failureReason's, bounded by the runner), inside a transaction that holds the row's lock. */
   async markFailed(m: EntityManager, id: string, reason: string): Promise<void> {
     const sets = ["status = 'failed'", 'failure_reason = $2', 'completed_at = now()', ...(this.spec.onFail ?? [])];
     await m.query(`UPDATE ${this.qualified} SET ${sets.join(', ')} WHERE id = $1`, [id, reason]);
