@@ -290,12 +290,17 @@ describe('QueuedJobRunner', () => {
     expect((await outbox(id)).map((e) => e.type)).toEqual(['test.job.completed']);
   });
 
-  it('fails a job whose workers kept dying once it was claimed maxAttempts times, without running it again', async () => {
+  it('fails a job whose workers kept dying once it was claimed maxAttempts times, without running it again, after discarding what they wrote', async () => {
     const queue = queueFor('crashes');
     let ran = false;
-    await startRunner(queue, async () => {
-      ran = true;
-    });
+    const discarded: { id: string; status: string }[] = [];
+    await startRunner(
+      queue,
+      async () => {
+        ran = true;
+      },
+      { discard: async (job) => void discarded.push({ id: job.id, status: (await row(job.id)).status }) },
+    );
     const id = await enqueue(queue, 1, {
       status: 'running',
       attempts: 3,
@@ -306,6 +311,8 @@ describe('QueuedJobRunner', () => {
     await waitFor(async () => (await row(id)).status === 'failed', 10_000);
     expect(ran).toBe(false);
     expect((await row(id)).failureReason).toMatch(/^gave up after 3 attempts: /);
+    // Discarded once, while the job was still this worker's and not yet failed.
+    expect(discarded).toEqual([{ id, status: 'running' }]);
   });
 
   it('refuses writes once another worker took the job over, and aborts with lease-lost', async () => {

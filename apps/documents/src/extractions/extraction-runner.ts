@@ -58,6 +58,11 @@ export class ExtractionRunner {
     return this.events.create('documents.extraction.failed', { ...ids(job), status: 'failed', code: 'extraction_failed', reason });
   }
 
+  /** Deletes the result files earlier attempts wrote, when the runner gives up on the job without running it again. */
+  async discard(job: ExtractionEntity): Promise<void> {
+    await deleteKeys(this.store, job.writtenKeys);
+  }
+
   async run(job: ExtractionEntity, ctx: JobContext<PageProgress>): Promise<void> {
     const check = stopped(ctx);
     let recorded: string[] = [];

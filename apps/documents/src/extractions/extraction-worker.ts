@@ -48,6 +48,7 @@ export async function startExtractionWorker(o: {
     jobId: extractionId,
     cancelNotices: { subjects: o.events.subjects('documents.extraction.canceled', 'documents.extraction.deleted'), jobId: extractionId },
     failedEvent: (job, reason) => o.runner.failedEvent(job, reason),
+    discard: (job) => o.runner.discard(job),
     progress: { write: o.runner.progress, intervalMs: 500 },
     run: (job, ctx) => o.runner.run(job, ctx),
     concurrency: Math.max(1, config.jobs.extractionWorkers),
