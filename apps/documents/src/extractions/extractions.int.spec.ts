@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { connect } from '@nats-io/transport-node';
@@ -29,6 +32,7 @@ const SENTENCES = [
 
 let databaseUrl: string;
 let env: NodeJS.ProcessEnv;
+let workerTmp: string;
 let store: ObjectStore;
 let nc: NatsConnection;
 let events: Subscription;
@@ -113,6 +117,9 @@ async function startWorker(): Promise<ServiceProcess> {
     'documents',
     {
       ...env,
+      // A worker killed mid-OCR (below) leaves its page images behind, as the launcher's processes do in their own
+      // TMPDIR: here they go with the spec.
+      TMPDIR: workerTmp,
       PLATFORM_DOCUMENTS_EXTRACTION_WORKERS: '1',
       PLATFORM_DOCUMENTS_GRPC_URL: `127.0.0.1:${await freePort()}`,
       PLATFORM_DOCUMENTS_OPS_PORT: String(opsPort),
@@ -125,6 +132,7 @@ async function startWorker(): Promise<ServiceProcess> {
 }
 
 beforeAll(async () => {
+  workerTmp = mkdtempSync(join(tmpdir(), 'documents-workers-'));
   const s3 = inject('s3');
   databaseUrl = await createTestDatabase('documents');
   store = new S3ObjectStore({
@@ -172,6 +180,7 @@ afterAll(async () => {
   await Promise.allSettled(workers.map((w) => w.stop()));
   await service?.close();
   await store?.deletePrefix(`projects/${projectId}/`).catch(() => undefined);
+  if (workerTmp) rmSync(workerTmp, { recursive: true, force: true });
 });
 
 describe('text extractions on PostgreSQL, NATS and S3', () => {
