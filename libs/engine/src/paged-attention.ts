@@ -45,7 +45,7 @@ export class PagedAttention {
     private readonly kv: KvCache,
     alloc: (floats: number) => Float32Array,
     maxRows: number,
-    private readonly threads: number,
+    threads: number,
   ) {
     this.heads = shape.heads;
     this.kvHeads = shape.kvHeads;
