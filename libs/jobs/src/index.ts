@@ -19,7 +19,7 @@
  * - **Bounded redelivery.** A handler error fails the job (`status = 'failed'`, `failure_reason`, the `failedEvent`).
  *   `RetryJobLater`, or an error that says a dependency is down (`isDependencyUnavailable`: gRPC UNAVAILABLE, a lost
  *   database connection, anywhere in its cause chain), releases it for another attempt instead; after `maxAttempts` claims the job fails with
- *   "gave up after N attempts: <last error>", also when its workers kept dying without an error (then `discard(job)`
+ *   "gave up after N attempts: <last error>", also when its workers kept dying without an error (then `discard(job, reason)`
  *   first removes what their attempts wrote, since no handler runs again to do it). A reason is stored and announced
  *   cut to its first 2,000 characters (`failureReason`).
  * - **Writes under the lease, events through the outbox.** `ctx.write(fn)` runs `fn` in a transaction that holds the

@@ -293,13 +293,13 @@ describe('QueuedJobRunner', () => {
   it('fails a job whose workers kept dying once it was claimed maxAttempts times, without running it again, after discarding what they wrote', async () => {
     const queue = queueFor('crashes');
     let ran = false;
-    const discarded: { id: string; status: string }[] = [];
+    const discarded: { id: string; status: string; reason: string }[] = [];
     await startRunner(
       queue,
       async () => {
         ran = true;
       },
-      { discard: async (job) => void discarded.push({ id: job.id, status: (await row(job.id)).status }) },
+      { discard: async (job, reason) => void discarded.push({ id: job.id, status: (await row(job.id)).status, reason }) },
     );
     const id = await enqueue(queue, 1, {
       status: 'running',
@@ -312,7 +312,7 @@ describe('QueuedJobRunner', () => {
     expect(ran).toBe(false);
     expect((await row(id)).failureReason).toMatch(/^gave up after 3 attempts: /);
     // Discarded once, while the job was still this worker's and not yet failed.
-    expect(discarded).toEqual([{ id, status: 'running' }]);
+    expect(discarded).toEqual([{ id, status: 'running', reason: (await row(id)).failureReason }]);
   });
 
   it('refuses writes once another worker took the job over, and aborts with lease-lost', async () => {

@@ -50,9 +50,9 @@ export interface QueuedJobRunnerOptions<J extends { id: string }, P = never> {
   /**
    * Removes what earlier attempts wrote (objects, indexes) when the runner fails a job without running it again: it gave
    * up after maxAttempts claims whose workers died, so the handler's own clean-up, which each attempt runs first, never
-   * comes. A throw leaves the job for a later delivery.
+   * comes. `reason` is the one the job fails with. A throw leaves the job for a later delivery.
    */
-  discard?(job: J): Promise<void>;
+  discard?(job: J, reason: string): Promise<void>;
   /** Events that stop a running job at once (a plain subscription; the heartbeat notices a missed one). */
   cancelNotices?: { subjects: string[]; jobId(event: EventEnvelope): string | undefined };
   /** Where `ctx.progress(value)` goes, at most once per `intervalMs` (default 1 s). */
@@ -159,8 +159,9 @@ export class QueuedJobRunner<J extends { id: string }, P = never> {
   private async settle(job: J, run: JobRun<J, P>): Promise<void> {
     const { name } = this.o;
     if (run.attempt > this.maxAttempts) {
-      await this.o.discard?.(job);
-      return this.fail(job, run, `gave up after ${this.maxAttempts} attempts: the last one ended without a result (its worker stopped)`);
+      const reason = `gave up after ${this.maxAttempts} attempts: the last one ended without a result (its worker stopped)`;
+      await this.o.discard?.(job, reason);
+      return this.fail(job, run, reason);
     }
     run.log.info({ attempt: run.attempt }, `${name} job started`);
     try {

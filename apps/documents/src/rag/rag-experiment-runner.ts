@@ -47,6 +47,19 @@ import type { PatternNotebooks } from './pattern-notebooks';
 const EMBED_BATCH = 16;
 
 type Patch = QueryDeepPartialEntity<RagExperimentEntity>;
+type StatusUpdate = Partial<TrainingStatus> & { state: string };
+
+/** training-status.json of `job` as of now: `update` over its ids, counts and start time. */
+function experimentStatus(job: RagExperimentEntity, update: StatusUpdate, done = 0, planned = 0): TrainingStatus {
+  return {
+    id: job.id,
+    patterns_completed: done,
+    patterns_planned: planned,
+    max_combinations: maxCombinations(job.parameters.constraints),
+    running_at: (job.runningAt ?? new Date()).toISOString(),
+    ...update,
+  };
+}
 
 /**
  * Runs one AutoAI RAG experiment: reads and extracts the input documents, indexes them once per chunking × embedding
@@ -83,15 +96,7 @@ export class RagExperimentRunner {
     let written = [...job.writtenKeys];
     let indexes = [...job.indexes];
     let planned = 0;
-    const status = (s: Partial<TrainingStatus> & { state: string }, done = 0) =>
-      log.status({
-        id: job.id,
-        patterns_completed: done,
-        patterns_planned: planned,
-        max_combinations: maxCombinations(constraints),
-        running_at: (job.runningAt ?? new Date()).toISOString(),
-        ...s,
-      });
+    const status = (s: StatusUpdate, done = 0) => log.status(experimentStatus(job, s, done, planned));
     const write = async (patch: Patch, events: EventEnvelope[] = []) => {
       const ok = await ctx.write(async (m: EntityManager) => {
         await m.update(RagExperimentEntity, job.id, patch);
@@ -297,6 +302,17 @@ export class RagExperimentRunner {
       ]).catch((e: unknown) => ctx.log.warn({ err: e }, 'writing the failed experiment’s status failed'));
       await this.fail(ctx, job, failure);
     }
+  }
+
+  /**
+   * The runner gave up on the experiment (its workers kept dying, so no attempt reached its own clean-up): what they
+   * wrote goes, and training-status.json says it failed, as a failed run's does, instead of "running" for good.
+   */
+  async discard(job: RagExperimentEntity, reason: string): Promise<void> {
+    await this.cleanUp(job.writtenKeys, job.indexes);
+    const log = new TrainingLog(this.store, experimentKeys(job.resultsKey));
+    const failure = { code: 'autoai_rag_failed', reason: failureReason(reason) };
+    await log.status(experimentStatus(job, { state: 'failed', failure, completed_at: new Date().toISOString() }));
   }
 
   /** Removes pattern files and indexes a run wrote (both idempotent). */

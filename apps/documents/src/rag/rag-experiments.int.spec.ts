@@ -3,8 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { status as GrpcStatus } from '@grpc/grpc-js';
+import { jetstream } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { connectGrpcService, decodeErrorDetails, type GrpcServiceClient, type RunningGrpcService } from '@platform/common';
 import { documentsV1 } from '@platform/contracts';
+import { encodeEvent } from '@platform/events';
 import { freePort } from '@platform/infra';
 import { S3ObjectStore, type ObjectStore } from '@platform/object-store';
 import { writeTinyModel } from '@platform/engine/internals';
@@ -15,6 +18,7 @@ import { firstValueFrom, type Observable } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startDocumentsService } from '../main';
 import type { RagResultEntry } from './evaluation';
+import { ragJobCatalog } from './rag-events';
 
 const tag = randomBytes(4).toString('hex');
 const projectId = randomUUID();
@@ -259,6 +263,43 @@ describe('AutoAI RAG experiments on PostgreSQL, NATS, S3, LanceDB and the real i
       failure: { reason: string };
     };
     expect(status).toMatchObject({ state: 'failed', failure: { reason: expect.stringMatching(/scan\.pdf/) } });
+  }, 200_000);
+
+  it('fails an experiment its workers kept dying on without running it again: its files gone, its status file saying failed', async () => {
+    // An experiment that fails at once (an unreadable PDF) leaves a row and a results directory to start from.
+    await put('gave-up-in/scan.pdf', '%PDF-1.7\nthis is not a PDF body');
+    await put('gave-up-questions.json', JSON.stringify([{ ...QUESTIONS[2], correct_answer_document_ids: ['scan.pdf'] }]));
+    const created = await api.create(
+      experiment('gave-up', { input_data_references: [ref('gave-up-in/')], test_data_references: [ref('gave-up-questions.json')] }),
+    );
+    await ended(created.id, 120_000);
+    // As the fifth (PLATFORM_DOCUMENTS_MAX_ATTEMPTS) worker to claim it leaves it: a pattern file recorded and written,
+    // the status file saying running, the lease lapsed. The job's message comes once more, as after that worker died.
+    const root = file(`gave-up/${created.id}/rag/`);
+    const pattern = `${root}assets/Pattern1/evaluation_results.json`;
+    await store.put(pattern, Buffer.from('[]'));
+    await store.put(`${root}training-status.json`, Buffer.from(JSON.stringify({ id: created.id, state: 'running' })));
+    await sql(
+      `UPDATE documents.rag_experiments SET status = 'running', state = 'running', attempts = 5, lease_owner = 'dead-worker',
+         lease_expires_at = now() - interval '1 second', written_keys = $2, failure_code = '', failure_reason = '' WHERE id = $1`,
+      [created.id, JSON.stringify([pattern])],
+    );
+    const nc = await connect({ servers: inject('natsUrl') });
+    try {
+      const jobs = ragJobCatalog(`r${tag}.jobs`);
+      await jetstream(nc).publish(
+        jobs.subject('documents.rag.run'),
+        encodeEvent(jobs.create('documents.rag.run', { experimentId: created.id })),
+      );
+    } finally {
+      await nc.close();
+    }
+
+    const done = await ended(created.id, 60_000);
+    expect(done.status).toMatchObject({ state: 'failed', messageText: expect.stringMatching(/^gave up after 5 attempts: /) });
+    expect((await keys(root)).map((k) => k.slice(root.length))).toEqual(['training-status.json', 'training.log']);
+    const status = JSON.parse((await store.getBuffer(`${root}training-status.json`)).toString()) as object;
+    expect(status).toMatchObject({ state: 'failed', failure: { code: 'autoai_rag_failed', reason: done.status!.messageText } });
   }, 200_000);
 
   it('runs an experiment to completion: patterns ranked by the optimization metric, artifacts under results_reference, and a pattern’s prompt', async () => {

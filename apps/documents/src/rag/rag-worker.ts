@@ -64,7 +64,7 @@ export class RagWorker implements OnApplicationBootstrap, BeforeApplicationShutd
       jobId: experimentId,
       cancelNotices: { subjects: events.subjects('documents.rag.canceled', 'documents.rag.deleted'), jobId: experimentId },
       failedEvent: (job, reason) => this.runner.failedEvent(job, reason),
-      discard: (job) => this.runner.cleanUp(job.writtenKeys, job.indexes),
+      discard: (job, reason) => this.runner.discard(job, reason),
       run: (job, ctx) => this.runner.run(job, ctx),
       concurrency: workers,
       leaseMs: config.jobs.leaseMs,
