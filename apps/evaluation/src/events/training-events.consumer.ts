@@ -20,6 +20,7 @@ import { EVALUATION_SCHEMA } from '../evaluation.tokens';
 import { evaluateCheckpoint } from '../pipeline/evaluate-checkpoint';
 import { evaluateTrainedModel, type PipelineDeps } from '../pipeline/evaluate-trained-model';
 import type { RunStore } from '../runs/run-store';
+import { eventMetrics } from './event-metrics';
 
 export interface TrainingConsumerOptions {
   nc: NatsConnection;
@@ -123,7 +124,7 @@ export async function startTrainingConsumer(o: TrainingConsumerOptions): Promise
         [
           evaluationEvents.create(
             'evaluation.model.evaluated',
-            { modelId: ev.modelId, projectId: ev.projectId, bestCheckpoint, metrics },
+            { modelId: ev.modelId, projectId: ev.projectId, bestCheckpoint, metrics: eventMetrics(metrics) },
             { traceId: event.traceId },
           ),
         ],
