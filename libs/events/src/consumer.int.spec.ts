@@ -9,9 +9,11 @@ import {
   DeferredEventError,
   encodeEvent,
   ensureStream,
+  EventTooLargeError,
   handleOnce,
   idempotent,
   inboxMigration,
+  MAX_EVENT_BYTES,
   PermanentEventError,
   purgeProcessed,
   startConsumer,
@@ -153,7 +155,7 @@ describe('startConsumer', () => {
     expect(lines).toContainEqual({ level: 'debug', msg: 'event deferred' });
   });
 
-  it('terminates poison messages: permanent errors, undecodable bodies, and after maxDeliver', async () => {
+  it('terminates poison messages: permanent errors, events too large to enqueue, undecodable bodies, and after maxDeliver', async () => {
     const s = scope('poison');
     const poisoned: PoisonEvent[] = [];
     const calls = new Map<string, number>();
@@ -166,10 +168,12 @@ describe('startConsumer', () => {
       handler: async (ev) => {
         calls.set(ev.type, (calls.get(ev.type) ?? 0) + 1);
         if (ev.type === 'bad.permanent') throw new PermanentEventError('unknown taxonomy');
+        if (ev.type === 'bad.too-large') throw new EventTooLargeError('too.large', 600_000, MAX_EVENT_BYTES);
         if (ev.type === 'bad.transient') throw new Error('still failing');
       },
     });
     await s.publish({}, { type: 'bad.permanent' });
+    await s.publish({}, { type: 'bad.too-large' });
     await js.publish(`${prefix}.poison.garbage`, new TextEncoder().encode('{not json'));
     await s.publish({}, { type: 'bad.transient' });
     await s.publish({}, { type: 'good' });
@@ -177,11 +181,12 @@ describe('startConsumer', () => {
     // terminated message is settled, a merely unacked one would still count in num_ack_pending until redelivered.
     await waitFor(async () => {
       const info = await s.info();
-      return poisoned.length === 3 && calls.get('good') === 1 && info.num_ack_pending === 0 && info.num_pending === 0;
+      return poisoned.length === 4 && calls.get('good') === 1 && info.num_ack_pending === 0 && info.num_pending === 0;
     }, 15_000);
-    expect(Object.fromEntries(calls)).toEqual({ 'bad.permanent': 1, 'bad.transient': 3, good: 1 });
+    expect(Object.fromEntries(calls)).toEqual({ 'bad.permanent': 1, 'bad.too-large': 1, 'bad.transient': 3, good: 1 });
     expect(poisoned.map((p) => [p.reason, p.event?.type, p.deliveryCount])).toEqual([
       ['permanent', 'bad.permanent', 1],
+      ['permanent', 'bad.too-large', 1],
       ['invalid', undefined, 1],
       ['max-deliver', 'bad.transient', 3],
     ]);

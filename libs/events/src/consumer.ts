@@ -16,7 +16,7 @@ import { context } from '@opentelemetry/api';
 import { contextFromHeaders, endSpan, runWithTrace, startProcessSpan, tracingEnabled } from '@platform/telemetry';
 import { decodeEvent } from './codec';
 import type { EventEnvelope } from './envelope';
-import { DeferredEventError, InvalidEventError, PermanentEventError } from './errors';
+import { DeferredEventError, EventTooLargeError, InvalidEventError, PermanentEventError } from './errors';
 import { errorFields, silentLogger, type EventsLogger } from './logger';
 import { Waker } from './wake';
 
@@ -58,8 +58,8 @@ export interface StartConsumerOptions<E extends EventEnvelope = EventEnvelope> {
   /** Delay of the nak after a transient failure, in ms, or a function of the delivery count. Default 1000. */
   nakDelayMs?: number | ((deliveryCount: number) => number);
   /**
-   * Whether a handler error is worth retrying. Default: everything except `PermanentEventError` and
-   * `InvalidEventError`. Non-transient errors terminate the message at once.
+   * Whether a handler error is worth retrying. Default: everything except `PermanentEventError`,
+   * `InvalidEventError` and `EventTooLargeError`. Non-transient errors terminate the message at once.
    */
   isTransient?: (err: unknown) => boolean;
   /** Handlers running at once (and messages pulled ahead). Default 1, which keeps stream order. */
@@ -82,7 +82,9 @@ export interface EventConsumer {
   onModuleDestroy(): Promise<void>;
 }
 
-export const defaultIsTransient = (err: unknown): boolean => !(err instanceof PermanentEventError || err instanceof InvalidEventError);
+// An event too large to enqueue is built the same way on every delivery: retrying would only repeat the work before it.
+export const defaultIsTransient = (err: unknown): boolean =>
+  !(err instanceof PermanentEventError || err instanceof InvalidEventError || err instanceof EventTooLargeError);
 
 /**
  * Creates (or updates) a durable pull consumer with explicit acks and starts consuming it. Returns once the consumer
