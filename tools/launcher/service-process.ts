@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { waitForHealth } from '@platform/infra';
 import type { ProcessSpec, SupervisedProcess } from './supervisor';
 
 export const WORKSPACE_ROOT = resolve(__dirname, '../..');
@@ -54,18 +55,12 @@ export function serviceSpec(name: string, entry: string, env: NodeJS.ProcessEnv,
   };
 }
 
-/** Polls an HTTP health URL until it answers 200, failing early if the process dies. */
-export async function waitHealthy(url: string, proc: ServiceProcess, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (proc.crashes > 0) throw new Error(`${proc.name} exited while starting; see its log: ${proc.logFile}`);
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      if (res.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${proc.name} was not healthy at ${url} within ${timeoutMs} ms; see its log: ${proc.logFile}`);
+/** Waits for a supervised process's health URL to answer 200, failing early if the process dies. */
+export function waitHealthy(url: string, proc: ServiceProcess, timeoutMs = 90_000): Promise<void> {
+  return waitForHealth(url, {
+    name: proc.name,
+    timeoutMs,
+    gone: () => (proc.crashes > 0 ? 'exited while starting' : undefined),
+    detail: () => `see its log: ${proc.logFile}`,
+  });
 }

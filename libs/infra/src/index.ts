@@ -1,3 +1,4 @@
+export * from './health';
 export * from './ports';
 export * from './postgres-server';
 export * from './nats-server';

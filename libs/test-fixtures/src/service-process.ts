@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { childGone, waitForHealth } from '@platform/infra';
 
 const ROOT = resolve(__dirname, '../../..');
 
@@ -31,20 +32,11 @@ export async function startServiceProcess(
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited;
   };
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode}: ${tail}`);
-    if (Date.now() > deadline) {
+  await waitForHealth(`http://127.0.0.1:${opsPort}/health`, { name, timeoutMs, gone: () => childGone(child), detail: () => tail }).catch(
+    async (err: unknown) => {
       await stop();
-      throw new Error(`${name} did not become healthy`);
-    }
-    if (
-      await fetch(`http://127.0.0.1:${opsPort}/health`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return { child, stop };
-    await new Promise((r) => setTimeout(r, 200));
-  }
+      throw err;
+    },
+  );
+  return { child, stop };
 }

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { freePort } from '@platform/infra';
+import { childGone, freePort, waitForHealth } from '@platform/infra';
 import { startServiceProcess, type ServiceProcess } from './service-process';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -44,22 +44,12 @@ export async function startStarterInference(
     await engineExited;
   };
   const engineUrl = `http://127.0.0.1:${enginePort}`;
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (engine.exitCode !== null) throw new Error(`the engine server exited with code ${engine.exitCode}`);
-    if (Date.now() > deadline) {
+  await waitForHealth(`${engineUrl}/health`, { name: 'the engine server', timeoutMs: 120_000, gone: () => childGone(engine) }).catch(
+    async (err: unknown) => {
       await stopEngine();
-      throw new Error('the engine server did not become healthy');
-    }
-    if (
-      await fetch(`${engineUrl}/health`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+      throw err;
+    },
+  );
   const [grpcPort, opsPort] = [await freePort(), await freePort()];
   const grpcUrl = `127.0.0.1:${grpcPort}`;
   let inference: ServiceProcess;

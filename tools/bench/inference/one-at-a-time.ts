@@ -4,22 +4,8 @@
  * to be ready; on a 2-core machine loaded by other work that deadline can pass for all of them at once, while started
  * one by one each comes up in its own share of the machine. The benchmark falls back to it after a failed start.
  */
-import type { ChildProcess } from 'node:child_process';
+import { childGone, waitForHealth } from '@platform/infra';
 import { Supervisor, type ProcessSpec, type SupervisedProcess } from '@platform/launcher';
-
-async function untilHealthy(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) return; // the supervisor sees the exit and restarts it
-    try {
-      if ((await fetch(url, { signal: AbortSignal.timeout(2000) })).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`not healthy at ${url} within ${timeoutMs} ms`);
-}
 
 export class OneAtATimeSupervisor extends Supervisor {
   constructor(
@@ -36,7 +22,10 @@ export class OneAtATimeSupervisor extends Supervisor {
       ...spec,
       start: async () => {
         const child = await spec.start();
-        await untilHealthy(url, child, this.timeoutMs);
+        await waitForHealth(url, { name: spec.name, timeoutMs: this.timeoutMs, gone: () => childGone(child) }).catch((err: unknown) => {
+          // Exited while starting: the supervisor sees the exit and restarts it.
+          if (childGone(child) === undefined) throw err;
+        });
         return child;
       },
     });

@@ -13,7 +13,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sumGaugeSamples } from '@platform/common';
-import { freePort } from '@platform/infra';
+import { childGone, freePort, waitForHealth } from '@platform/infra';
 
 const ROOT = resolve(__dirname, '../../..');
 const MODEL = 'platform/starter-llama';
@@ -29,21 +29,8 @@ function spawnTs(entry: string, env: NodeJS.ProcessEnv, stdout: 'ignore' | 'pipe
   });
 }
 
-async function waitHealthy(url: string, child: ChildProcess, name: string): Promise<void> {
-  const deadline = Date.now() + 300_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
-    if (
-      await fetch(url, { signal: AbortSignal.timeout(2000) }).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${name} not healthy at ${url}`);
-}
+const waitHealthy = (url: string, child: ChildProcess, name: string) =>
+  waitForHealth(url, { name, timeoutMs: 300_000, gone: () => childGone(child) });
 
 function gauge(text: string, name: string): number {
   return sumGaugeSamples(text, [name], { label: 'model_name', value: MODEL }) ?? NaN;

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { listenHost } from '@platform/common';
-import { freePort } from '@platform/infra';
+import { childGone, freePort, waitForHealth } from '@platform/infra';
 
 const ROOT = resolve(__dirname, '../../../..');
 
@@ -56,21 +56,13 @@ export async function startEngineProcess(dir: string, name: string, o: EnginePro
   };
   const local = `http://127.0.0.1:${port}`;
   const url = `http://${o.advertiseHost ?? '127.0.0.1'}:${port}`;
-  const deadline = Date.now() + o.startTimeoutMs;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the engine server for ${name} exited with code ${child.exitCode}`);
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`the engine server for ${name} did not become healthy in ${o.startTimeoutMs} ms`);
-    }
-    if (
-      await fetch(`${local}/health`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitForHealth(`${local}/health`, {
+    name: `the engine server for ${name}`,
+    timeoutMs: o.startTimeoutMs,
+    gone: () => childGone(child),
+  }).catch(async (err: unknown) => {
+    await stop();
+    throw err;
+  });
   return { url, stop };
 }

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort } from '@platform/infra';
+import { childGone, freePort, waitForHealth } from '@platform/infra';
 import { writeTinyModel } from '@platform/engine/internals';
 
 const ROOT = resolve(__dirname, '../../../..');
@@ -47,17 +47,7 @@ export async function startEngineProcess(dir: string, name: string, extraEnv: No
   });
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`engine server exited with ${child.exitCode}`);
-    if (Date.now() > deadline) throw new Error('engine server did not become healthy');
-    const ok = await fetch(`${url}/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitForHealth(`${url}/health`, { name: 'engine server', timeoutMs: 60_000, gone: () => childGone(child), everyMs: 100 });
   const signal = async (sig: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(sig);
     await exited;

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort } from '@platform/infra';
+import { childGone, freePort, waitForHealth } from '@platform/infra';
 import { writeTinyModel } from '@platform/engine/internals';
 import { E2E_TINY_MODEL } from './tiny-model-size';
 
@@ -27,18 +27,7 @@ export async function startEngineServer(name: string): Promise<{ url: string; ki
   });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const url = `http://127.0.0.1:${port}`;
-  for (const deadline = Date.now() + 60_000; ;) {
-    if (child.exitCode !== null) throw new Error(`engine server exited with ${child.exitCode}`);
-    if (Date.now() > deadline) throw new Error('engine server did not become healthy');
-    if (
-      await fetch(`${url}/health`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitForHealth(`${url}/health`, { name: 'engine server', timeoutMs: 60_000, gone: () => childGone(child), everyMs: 100 });
   return {
     url,
     kill: () => child.kill('SIGKILL'),

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
-import { freePort } from '@platform/infra';
+import { childGone, freePort, waitForHealth } from '@platform/infra';
 import { createEvent, decodeEvent, type EventEnvelope } from '@platform/events';
 import { S3ObjectStore, type ObjectStore } from '@platform/object-store';
 import { connectGrpcService, unary } from '@platform/common';
@@ -103,18 +103,12 @@ export async function startServiceChild(name: 'training' | 'sdg' | 'deployment',
   let out = '';
   child.stdout?.on('data', (b: Buffer) => (out = (out + b.toString()).slice(-200_000)));
   child.stderr?.on('data', (b: Buffer) => (out = (out + b.toString()).slice(-200_000)));
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${out.slice(-4000)}`);
-    try {
-      const res = await fetch(`http://127.0.0.1:${opsPort}/health`, { signal: AbortSignal.timeout(1000) });
-      if (res.status === 200) break;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`${name} not healthy:\n${out.slice(-4000)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  await waitForHealth(`http://127.0.0.1:${opsPort}/health`, {
+    name,
+    timeoutMs: 90_000,
+    gone: () => childGone(child),
+    detail: () => out.slice(-4000),
+  });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   return {
     child,

@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { freePort } from '@platform/infra';
-import { waitFor } from '@platform/test-fixtures';
+import { childGone, freePort, waitForHealth } from '@platform/infra';
 import { Client } from 'pg';
 
 const WORKSPACE = resolve(__dirname, '../../../../..');
@@ -38,18 +37,15 @@ export async function startTrainingService(env: NodeJS.ProcessEnv): Promise<Trai
   child.stderr?.on('data', keep);
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   try {
-    await waitFor(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`training exited with ${child.exitCode}:\n${out.slice(-4000)}`);
-        const res = await fetch(`http://127.0.0.1:${opsPort}/health`, { signal: AbortSignal.timeout(1000) }).catch(() => undefined);
-        return res?.status === 200;
-      },
-      150_000,
-      250,
-    );
+    await waitForHealth(`http://127.0.0.1:${opsPort}/health`, {
+      name: 'training',
+      timeoutMs: 150_000,
+      gone: () => childGone(child),
+      detail: () => out.slice(-4000),
+    });
   } catch (err) {
     if (child.pid) process.kill(-child.pid, 'SIGKILL');
-    throw new Error(`${(err as Error).message}\n${out.slice(-4000)}`);
+    throw err;
   }
   return {
     grpcUrl: `127.0.0.1:${grpcPort}`,

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { freePort } from '@platform/infra';
+import { childGone, freePort, waitForHealth } from '@platform/infra';
 
 const ROOT = resolve(__dirname, '../../../../..');
 export const STARTER_MODEL = 'platform/starter-llama';
@@ -19,21 +19,8 @@ function spawnTs(entry: string, env: NodeJS.ProcessEnv): ChildProcess {
   });
 }
 
-async function waitHealthy(url: string, child: ChildProcess, name: string, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
-    if (Date.now() > deadline) throw new Error(`${name} did not become healthy at ${url}`);
-    if (
-      await fetch(url, { signal: AbortSignal.timeout(2000) }).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const waitHealthy = (url: string, child: ChildProcess, name: string, timeoutMs = 120_000) =>
+  waitForHealth(url, { name, timeoutMs, gone: () => childGone(child) });
 
 function stopper(child: ChildProcess): () => Promise<void> {
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
