@@ -19,9 +19,11 @@ import { pack } from 'tar-stream';
 import {
   judgeRating,
   mtBenchJudge,
+  startEngineServer,
   startOpenAiTestServer,
   startServiceProcess,
   waitFor,
+  type EngineServer,
   type OpenAiTestServer,
   type ServiceProcess,
 } from '@platform/test-fixtures';
@@ -31,7 +33,6 @@ import { CHOICE_CONTINUATIONS, mmluPrompt, pickChoice } from './benchmarks/mmlu/
 import { runMcq } from './benchmarks/mmlu/run-mcq';
 import { ModelClient } from './clients/model-client';
 import { startEvaluationService } from './main';
-import { startEngineProcess, type EngineProcess } from './testing/engine-process';
 
 const STARTER_DIR = resolve(__dirname, '../../../models/starter');
 const BASE = 'platform/starter-llama';
@@ -73,7 +74,7 @@ describe('evaluation service with real engine servers, inference, deployment, ta
   const prefix = `test.eval${tag}`;
   const stream = `TEST_EVAL_${tag}`;
   const projectId = randomUUID();
-  let engine: EngineProcess;
+  let engine: EngineServer;
   let judgeServer: OpenAiTestServer;
   let inference: ServiceProcess;
   let taxonomy: ServiceProcess;
@@ -136,7 +137,7 @@ describe('evaluation service with real engine servers, inference, deployment, ta
       PLATFORM_EVAL_JUDGE_MODEL: JUDGE,
       PLATFORM_ENGINE_LOG_LEVEL: 'warn',
     });
-    engine = await startEngineProcess(STARTER_DIR, BASE, { threads: 1, startTimeoutMs: 60_000 });
+    engine = await startEngineServer({ models: [{ dir: STARTER_DIR, name: BASE }] });
     judgeServer = await startOpenAiTestServer([mtBenchJudge(JUDGE)]);
     [inference, taxonomy, deployment] = await Promise.all([
       startServiceProcess(

@@ -4,7 +4,7 @@ import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
 import { inferenceV1 } from '@platform/contracts';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TINY_HIDDEN } from './testing/engine-process';
+import { TINY_HIDDEN } from './testing/tiny-model';
 import { type ServiceOverEngine, TGI_MODEL, startServiceOverEngine } from './testing/service-over-engine';
 
 const MODEL = 'tiny/llama';

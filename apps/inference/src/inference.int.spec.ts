@@ -3,11 +3,11 @@ import { freePort } from '@platform/infra';
 import { connectGrpcService, type GrpcServiceClient } from '@platform/common';
 import { inferenceV1 } from '@platform/contracts';
 import { firstValueFrom, lastValueFrom, tap, toArray } from 'rxjs';
-import { waitFor } from '@platform/test-fixtures';
+import { startEngineServer, waitFor, type EngineServer } from '@platform/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInferenceService } from './main';
 import { PoolRegistry } from './pools/pool-registry';
-import { type EngineProcess, TINY_HIDDEN, startEngineProcess, tinyModelDir } from './testing/engine-process';
+import { TINY_HIDDEN, tinyModelDir } from './testing/tiny-model';
 
 const S = inferenceV1.StopReason;
 
@@ -15,15 +15,18 @@ const MODEL = 'tiny/llama';
 
 describe('inference service against real engine servers', () => {
   let model: { dir: string; remove(): void };
-  let a: EngineProcess;
-  let b: EngineProcess;
+  let a: EngineServer;
+  let b: EngineServer;
   let service: Awaited<ReturnType<typeof startInferenceService>>;
   let client: GrpcServiceClient<inferenceV1.InferenceServiceClient>;
   let opsPort: number;
 
   beforeAll(async () => {
     model = tinyModelDir();
-    [a, b] = await Promise.all([startEngineProcess(model.dir, MODEL), startEngineProcess(model.dir, MODEL)]);
+    [a, b] = await Promise.all([
+      startEngineServer({ models: [{ dir: model.dir, name: MODEL }] }),
+      startEngineServer({ models: [{ dir: model.dir, name: MODEL }] }),
+    ]);
     process.env.PLATFORM_INFERENCE_BACKENDS = JSON.stringify([{ url: a.url }, { url: b.url, adapter: 'openai' }]);
     process.env.PLATFORM_INFERENCE_POOLS = JSON.stringify([
       { model_id: 'tiny-tgi', replicas: [{ url: a.url, adapter: 'tgi', backend_model: MODEL }] },
@@ -318,13 +321,13 @@ describe('inference service against real engine servers', () => {
     );
     // Whichever replica took the stream is the one with work in flight, once tokens flow.
     await firstToken;
-    const metric = async (e: EngineProcess, pattern: RegExp) =>
+    const metric = async (e: EngineServer, pattern: RegExp) =>
       Number(pattern.exec(await (await fetch(`${e.url}/metrics`)).text())?.[1] ?? 0);
-    const running = (e: EngineProcess) => metric(e, /vllm:num_requests_running\{[^}]*\} (\d+)/);
+    const running = (e: EngineServer) => metric(e, /vllm:num_requests_running\{[^}]*\} (\d+)/);
     const victim = (await waitFor(
       async () => ((await running(a)) > 0 ? a : (await running(b)) > 0 ? b : undefined),
       30_000,
-    )) as EngineProcess;
+    )) as EngineServer;
     const survivor = victim === a ? b : a;
     const finishedAtLength = () => metric(survivor, /vllm:request_success_total\{[^}]*finished_reason="length"[^}]*\} (\d+)/);
     await victim.kill();

@@ -1,17 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEngineServer } from './support/engine-server';
+import { startTinyEngineServer } from './support/tiny-engine-server';
 import { startTestPlatform, type TestPlatform } from './support/test-platform';
 
 const MODEL = 'platform/tiny-llama';
 const VERSION = '2024-05-31';
 
 let platform: TestPlatform;
-let second: Awaited<ReturnType<typeof startEngineServer>>;
+let second: Awaited<ReturnType<typeof startTinyEngineServer>>;
 let token: string;
 let projectId: string;
 
 beforeAll(async () => {
-  second = await startEngineServer(MODEL);
+  second = await startTinyEngineServer(MODEL);
   platform = await startTestPlatform({ engineModel: MODEL, extraBackends: [second.url] });
   token = await platform.api.newUser('fay');
   projectId = await platform.api.newProject(token, 'faults');
@@ -43,7 +43,7 @@ describe('two engine-server replicas behind the gateway', () => {
         .processes()
         .find((p) => p.name === 'engine-server')
         ?.child.kill('SIGKILL');
-    else second.kill();
+    else void second.kill();
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += decoder.decode(chunk.value);
 
     const events = text.split('\n\n').filter(Boolean);

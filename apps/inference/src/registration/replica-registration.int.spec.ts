@@ -7,11 +7,12 @@ import { connectGrpcService, type GrpcServiceClient } from '@platform/common';
 import { inferenceV1 } from '@platform/contracts';
 import { encodeEvent, replicaEventsWithPrefix, type ReplicaReady, type ReplicaRemoved } from '@platform/events';
 import { freePort } from '@platform/infra';
+import { startEngineServer, type EngineServer } from '@platform/test-fixtures';
 import { firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { REPLICA_REGISTRATION } from '../inference.module';
 import { startInferenceService } from '../main';
-import { type EngineProcess, startEngineProcess, tinyModelDir } from '../testing/engine-process';
+import { tinyModelDir } from '../testing/tiny-model';
 import type { ReplicaRegistration } from './replica-registration';
 
 const MODEL = 'tiny/llama';
@@ -50,7 +51,7 @@ async function startInstance(): Promise<Instance> {
 }
 
 /** Completed requests the engine server has counted, all reasons. */
-async function served(e: EngineProcess): Promise<number> {
+async function served(e: EngineServer): Promise<number> {
   const text = await (await fetch(`${e.url}/metrics`)).text();
   return [...text.matchAll(/^vllm:request_success_total\{[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
 }
@@ -60,8 +61,8 @@ describe('runtime replica registration over NATS', () => {
   const stream = `REPLICAS_TEST_${suffix}`;
   const events = replicaEventsWithPrefix(`replicas_test_${suffix}.events`);
   let model: { dir: string; remove(): void };
-  let a: EngineProcess;
-  let b: EngineProcess;
+  let a: EngineServer;
+  let b: EngineServer;
   let nc: NatsConnection;
   let js: JetStreamClient;
   let first: Instance | undefined;
@@ -94,7 +95,10 @@ describe('runtime replica registration over NATS', () => {
 
   beforeAll(async () => {
     model = tinyModelDir();
-    [a, b] = await Promise.all([startEngineProcess(model.dir, MODEL), startEngineProcess(model.dir, MODEL)]);
+    [a, b] = await Promise.all([
+      startEngineServer({ models: [{ dir: model.dir, name: MODEL }] }),
+      startEngineServer({ models: [{ dir: model.dir, name: MODEL }] }),
+    ]);
     // Configuration knows engine A only; B becomes known through announcements.
     process.env.PLATFORM_INFERENCE_POOLS = JSON.stringify([{ model_id: MODEL, replicas: [{ url: a.url }] }]);
     delete process.env.PLATFORM_INFERENCE_BACKENDS;

@@ -2,13 +2,14 @@ import { connectGrpcService, type GrpcServiceClient } from '@platform/common';
 import { inferenceV1 } from '@platform/contracts';
 import { freePort } from '@platform/infra';
 import { startInferenceService } from '../main';
-import { type EngineProcess, startEngineProcess, tinyModelDir } from './engine-process';
+import { startEngineServer, type EngineServer } from '@platform/test-fixtures';
+import { tinyModelDir } from './tiny-model';
 
 /** The pool name under which the same engine server is reached through the tgi adapter. */
 export const TGI_MODEL = 'tiny-tgi';
 
 export interface ServiceOverEngine {
-  engine: EngineProcess;
+  engine: EngineServer;
   client: GrpcServiceClient<inferenceV1.InferenceServiceClient>;
   close(): Promise<void>;
 }
@@ -21,7 +22,7 @@ export interface ServiceOverEngine {
 export async function startServiceOverEngine(model: string, prepare?: (dir: string) => void): Promise<ServiceOverEngine> {
   const dir = tinyModelDir();
   prepare?.(dir.dir);
-  const engine = await startEngineProcess(dir.dir, model);
+  const engine = await startEngineServer({ models: [{ dir: dir.dir, name: model }] });
   process.env.PLATFORM_INFERENCE_BACKENDS = JSON.stringify([{ url: engine.url }]);
   process.env.PLATFORM_INFERENCE_POOLS = JSON.stringify([
     { model_id: TGI_MODEL, replicas: [{ url: engine.url, adapter: 'tgi', backend_model: model }] },
