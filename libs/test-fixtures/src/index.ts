@@ -14,6 +14,6 @@ export { createTestDatabase } from './test-database';
 export { ReplayServer, type RecordedExchange, type ReceivedRequest } from './kubernetes/replay-server';
 export { appsV1DeploymentSchema, batchV1JobSchema, coreV1ServiceSchema } from './kubernetes/manifest-schemas';
 export { startEngineServer, type EngineServer, type EngineServerOptions } from './engine-server';
-export { startServiceProcess, type ServiceProcess } from './service-process';
+export { startServiceProcess, type ServiceProcess, type ServiceProcessOptions } from './service-process';
 export { startStarterInference, STARTER_MODEL, type StarterInference } from './starter-inference';
 export { EventStreamClient, type EventStreamRefusal } from './event-stream-client';

@@ -40,7 +40,7 @@ export async function startStarterInference(
         PLATFORM_INFERENCE_HEALTH_INTERVAL_MS: '200',
       },
       opsPort,
-      120_000,
+      { timeoutMs: 120_000 },
     );
   } catch (err) {
     await engine.stop();

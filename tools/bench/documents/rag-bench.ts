@@ -80,7 +80,7 @@ export async function ragBench(sizes: RagBenchSizes): Promise<BenchRow[]> {
         PLATFORM_DOCUMENTS_RAG_WORKERS: '1',
       },
       opsPort,
-      120_000,
+      { timeoutMs: 120_000 },
     );
     stops.push(() => documents.stop());
 

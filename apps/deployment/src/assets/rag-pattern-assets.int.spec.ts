@@ -114,7 +114,7 @@ beforeAll(async () => {
       PLATFORM_DOCUMENTS_DURABLE_PREFIX: `rag_assets_${tag}`,
     },
     documentsOps,
-    150_000,
+    { timeoutMs: 150_000 },
   );
   // The deployment service itself, API only.
   Object.assign(process.env, env, {

@@ -125,7 +125,7 @@ async function startWorker(): Promise<ServiceProcess> {
       PLATFORM_DOCUMENTS_OPS_PORT: String(opsPort),
     },
     opsPort,
-    120_000,
+    { timeoutMs: 120_000 },
   );
   workers.push(worker);
   return worker;

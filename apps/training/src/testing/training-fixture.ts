@@ -1,16 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { join, resolve } from 'node:path';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
-import { childGone, freePort, waitForHealth } from '@platform/infra';
+import { freePort } from '@platform/infra';
 import { createEvent, decodeEvent, type EventEnvelope } from '@platform/events';
 import { S3ObjectStore, type ObjectStore } from '@platform/object-store';
 import { connectGrpcService, unary } from '@platform/common';
 import { trainingV1 } from '@platform/contracts';
+import { startServiceProcess, type ServiceProcess } from '@platform/test-fixtures';
 import { Client } from 'pg';
 import { testRecords, toJsonl } from './records';
-
-export const WORKSPACE = resolve(__dirname, '../../../..');
 
 export interface Infra {
   databaseUrl: string;
@@ -73,59 +70,23 @@ export function specEnv(infra: Infra, tag: string, databaseUrl: string, baseMode
   };
 }
 
-export interface ServiceChild {
-  child: ChildProcess;
+export interface ServiceChild extends ServiceProcess {
   grpcUrl: string;
   opsPort: number;
-  output: () => string;
-  /** SIGKILL to the whole process group: the worker and the trainer it started, as when a node dies. */
-  crash(): void;
-  stop(): Promise<void>;
 }
 
-/** A platform service from its TypeScript entry, in a process group of its own. */
+/** A platform service from its TypeScript entry on free ports, in a process group of its own (`crash()` kills its trainers too). */
 export async function startServiceChild(name: 'training' | 'sdg' | 'deployment', env: NodeJS.ProcessEnv): Promise<ServiceChild> {
-  const grpcPort = await freePort();
+  const grpcUrl = `127.0.0.1:${await freePort()}`;
   const opsPort = await freePort();
   const prefix = `PLATFORM_${name.toUpperCase()}`;
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(WORKSPACE, `apps/${name}/src/main.ts`)], {
-    cwd: WORKSPACE,
-    env: {
-      ...process.env,
-      ...env,
-      [`${prefix}_GRPC_URL`]: `127.0.0.1:${grpcPort}`,
-      [`${prefix}_OPS_PORT`]: String(opsPort),
-      SWC_NODE_PROJECT: join(WORKSPACE, 'tsconfig.json'),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let out = '';
-  child.stdout?.on('data', (b: Buffer) => (out = (out + b.toString()).slice(-200_000)));
-  child.stderr?.on('data', (b: Buffer) => (out = (out + b.toString()).slice(-200_000)));
-  await waitForHealth(`http://127.0.0.1:${opsPort}/health`, {
+  const service = await startServiceProcess(
     name,
-    timeoutMs: 90_000,
-    gone: () => childGone(child),
-    detail: () => out.slice(-4000),
-  });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  return {
-    child,
-    grpcUrl: `127.0.0.1:${grpcPort}`,
+    { ...env, [`${prefix}_GRPC_URL`]: grpcUrl, [`${prefix}_OPS_PORT`]: String(opsPort) },
     opsPort,
-    output: () => out,
-    crash: () => {
-      if (child.pid) process.kill(-child.pid, 'SIGKILL');
-    },
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const t = setTimeout(() => child.pid && process.kill(-child.pid, 'SIGKILL'), 15_000);
-      child.kill('SIGTERM');
-      await exited;
-      clearTimeout(t);
-    },
-  };
+    { timeoutMs: 90_000, processGroup: true },
+  );
+  return { ...service, grpcUrl, opsPort };
 }
 
 /** A completed data generation run in the SDG service's own table, as its worker leaves it. */

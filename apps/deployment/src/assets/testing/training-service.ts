@@ -1,10 +1,7 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join, resolve } from 'node:path';
-import { childGone, freePort, waitForHealth } from '@platform/infra';
+import { freePort } from '@platform/infra';
+import { startServiceProcess } from '@platform/test-fixtures';
 import { Client } from 'pg';
-
-const WORKSPACE = resolve(__dirname, '../../../../..');
 
 export interface TrainingServiceChild {
   grpcUrl: string;
@@ -12,51 +9,19 @@ export interface TrainingServiceChild {
 }
 
 /**
- * The real training service (API only: no workers) from its TypeScript entry, on free ports, in a process group of
- * its own; `env` names its database, NATS, bucket and the spec's own event and job streams.
+ * The real training service (API only: no workers) from its TypeScript entry, on free ports; `env` names its
+ * database, NATS, bucket and the spec's own event and job streams.
  */
 export async function startTrainingService(env: NodeJS.ProcessEnv): Promise<TrainingServiceChild> {
-  const grpcPort = await freePort();
+  const grpcUrl = `127.0.0.1:${await freePort()}`;
   const opsPort = await freePort();
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(WORKSPACE, 'apps/training/src/main.ts')], {
-    cwd: WORKSPACE,
-    env: {
-      ...process.env,
-      ...env,
-      PLATFORM_TRAINING_WORKERS: '0',
-      PLATFORM_TRAINING_GRPC_URL: `127.0.0.1:${grpcPort}`,
-      PLATFORM_TRAINING_OPS_PORT: String(opsPort),
-      SWC_NODE_PROJECT: join(WORKSPACE, 'tsconfig.json'),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let out = '';
-  const keep = (b: Buffer) => (out = (out + b.toString()).slice(-20_000));
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  try {
-    await waitForHealth(`http://127.0.0.1:${opsPort}/health`, {
-      name: 'training',
-      timeoutMs: 150_000,
-      gone: () => childGone(child),
-      detail: () => out.slice(-4000),
-    });
-  } catch (err) {
-    if (child.pid) process.kill(-child.pid, 'SIGKILL');
-    throw err;
-  }
-  return {
-    grpcUrl: `127.0.0.1:${grpcPort}`,
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const kill = setTimeout(() => child.pid && process.kill(-child.pid, 'SIGKILL'), 15_000);
-      child.kill('SIGTERM');
-      await exited;
-      clearTimeout(kill);
-    },
-  };
+  const service = await startServiceProcess(
+    'training',
+    { ...env, PLATFORM_TRAINING_WORKERS: '0', PLATFORM_TRAINING_GRPC_URL: grpcUrl, PLATFORM_TRAINING_OPS_PORT: String(opsPort) },
+    opsPort,
+    { timeoutMs: 150_000 },
+  );
+  return { grpcUrl, stop: service.stop };
 }
 
 /** The resolved hyperparameters a job row holds (the training service's own shape). */

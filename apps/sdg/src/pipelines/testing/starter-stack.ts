@@ -33,7 +33,7 @@ export async function startInferenceProcess(backends: string[]): Promise<Running
     PLATFORM_INFERENCE_HEALTH_INTERVAL_MS: '200',
     NATS_URL: '', // configured backends only: no run-time registration
   };
-  return { url, ...(await startServiceProcess('inference', env, ops, 120_000)) };
+  return { url, ...(await startServiceProcess('inference', env, ops, { timeoutMs: 120_000 })) };
 }
 
 /** The real evaluation service (apps/evaluation): its ScoreRewards scores generations with a judge model. */
@@ -44,7 +44,7 @@ export async function startEvaluationProcess(env: NodeJS.ProcessEnv): Promise<Ru
     'evaluation',
     { PLATFORM_EVALUATION_GRPC_URL: url, PLATFORM_EVALUATION_OPS_PORT: String(ops), ...env },
     ops,
-    120_000,
+    { timeoutMs: 120_000 },
   );
   return { url, ...service };
 }
