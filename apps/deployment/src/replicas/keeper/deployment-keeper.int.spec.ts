@@ -7,7 +7,7 @@ import { inferenceV1 } from '@platform/contracts';
 import { writeTinyModel } from '@platform/engine/internals';
 import { freePort } from '@platform/infra';
 import { createObjectStoreFromEnv, type ObjectStore } from '@platform/object-store';
-import { createTestDatabase, waitFor } from '@platform/test-fixtures';
+import { createTestDatabase, startServiceProcess, waitFor, type ServiceProcess } from '@platform/test-fixtures';
 import { lastValueFrom, toArray } from 'rxjs';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -16,7 +16,7 @@ import { DeploymentEntity } from '../../deployments/deployment.entity';
 import { enqueueKeeper } from '../keeper-queue';
 import { pidAlive } from '../process/process-handle';
 import { ReplicaEntity } from '../replica.entity';
-import { startChild, untilAnswers, type ChildService } from '../testing/child-process';
+import { startChild, type ChildService } from '../testing/child-process';
 import { openDeploymentDatabase } from '../testing/keeper-harness';
 
 /** waitFor for a value: resolves with it once `check` returns one. */
@@ -38,7 +38,7 @@ describe('deployment keeper with real engine-server replicas, inference, Postgre
   };
   let db: DataSource;
   let store: ObjectStore;
-  let inferenceProcess: ChildService;
+  let inferenceProcess: ServiceProcess;
   let inference: GrpcServiceClient<inferenceV1.InferenceServiceClient>;
   const keepers: ChildService[] = [];
 
@@ -179,12 +179,12 @@ describe('deployment keeper with real engine-server replicas, inference, Postgre
       uploadModel(prefixes.c, 4),
     ]);
     db = await openDeploymentDatabase(process.env.DATABASE_URL ?? '');
-    inferenceProcess = startChild('apps/inference/src/main.ts', {
-      PLATFORM_INFERENCE_OPS_PORT: String(infOps),
-      PLATFORM_INFERENCE_BACKENDS: '[]',
-      PLATFORM_INFERENCE_HEALTH_INTERVAL_MS: '200',
-    });
-    await untilAnswers(inferenceProcess, `http://127.0.0.1:${infOps}/health`);
+    inferenceProcess = await startServiceProcess(
+      'inference',
+      { PLATFORM_INFERENCE_OPS_PORT: String(infOps), PLATFORM_INFERENCE_BACKENDS: '[]', PLATFORM_INFERENCE_HEALTH_INTERVAL_MS: '200' },
+      infOps,
+      { timeoutMs: 90_000 },
+    );
     inference = connectGrpcService('inference', inferenceV1.INFERENCE_SERVICE_NAME, { deadline: 'long' });
   }, 240_000);
 

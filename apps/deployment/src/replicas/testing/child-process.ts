@@ -15,8 +15,8 @@ export interface ChildService {
 }
 
 /**
- * A TypeScript entry point of this repository as its own process (`apps/inference/src/main.ts`, the keeper's test
- * main): apps never import each other, so tests start them as production does.
+ * A TypeScript entry point of this repository as its own process (the keeper's test main), its stdout kept as lines
+ * the spec reads. A whole service is started with startServiceProcess (@platform/test-fixtures).
  */
 export function startChild(entry: string, env: NodeJS.ProcessEnv): ChildService {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', join(ROOT, entry)], {
@@ -32,19 +32,4 @@ export function startChild(entry: string, env: NodeJS.ProcessEnv): ChildService 
     await exited;
   };
   return { child, lines, stop: () => signal('SIGTERM'), kill: () => signal('SIGKILL') };
-}
-
-/** Resolves once `url` answers 2xx; fails when the child exits first or after `timeoutMs`. */
-export async function untilAnswers(c: ChildService, url: string, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (c.child.exitCode !== null) throw new Error(`child exited with ${c.child.exitCode}: ${c.lines.slice(-20).join('\n')}`);
-    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
-    const ok = await fetch(url).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
