@@ -39,13 +39,13 @@ describe('waitForHealth', () => {
       detail: () => 'see its log: /tmp/x.log',
     });
     await expect(wait).rejects.toThrow('engine server exited with code 3\nsee its log: /tmp/x.log');
-    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('keeps its deadline against a server that accepts and never answers', async () => {
     const url = await listen(() => undefined);
     const started = Date.now();
     await expect(waitForHealth(url, { name: 'svc', timeoutMs: 300 })).rejects.toThrow(`svc was not healthy at ${url} within 300 ms`);
-    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 });

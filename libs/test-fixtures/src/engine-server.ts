@@ -7,9 +7,7 @@ const ROOT = resolve(__dirname, '../../..');
 export interface EngineServerOptions {
   /** What it serves: each model directory under the name it is served as. */
   models: readonly { dir: string; name: string }[];
-  /** Default 1. */
-  threads?: number;
-  /** More PLATFORM_ENGINE_* settings, over the defaults (warn logs, 500 ms drain). */
+  /** More PLATFORM_ENGINE_* settings, over the defaults (one thread, warn logs, 500 ms drain). */
   env?: NodeJS.ProcessEnv;
   /** Until /health answers. Default 120 s. */
   startTimeoutMs?: number;
@@ -20,7 +18,6 @@ export interface EngineServerOptions {
 export interface EngineServer {
   /** `http://127.0.0.1:<port>`. */
   url: string;
-  port: number;
   child: ChildProcess;
   /** SIGKILL: it dies without draining, as a crash would. */
   kill(): Promise<void>;
@@ -41,7 +38,7 @@ export async function startEngineServer(o: EngineServerOptions): Promise<EngineS
       SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
       PLATFORM_ENGINE_PORT: String(port),
       PLATFORM_ENGINE_MODELS: o.models.map((m) => `${m.dir}:${m.name}`).join(','),
-      PLATFORM_ENGINE_THREADS: String(o.threads ?? 1),
+      PLATFORM_ENGINE_THREADS: '1',
       PLATFORM_ENGINE_LOG_LEVEL: 'warn',
       PLATFORM_ENGINE_DRAIN_TIMEOUT_MS: '500',
       ...o.env,
@@ -65,7 +62,6 @@ export async function startEngineServer(o: EngineServerOptions): Promise<EngineS
   };
   const server: EngineServer = {
     url: `http://127.0.0.1:${port}`,
-    port,
     child,
     kill: () => signal('SIGKILL'),
     stop: () => signal('SIGTERM'),
