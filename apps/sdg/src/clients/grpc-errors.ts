@@ -1,5 +1,5 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { PlatformError, decodeErrorDetails } from '@platform/common';
+import { decodeErrorDetails } from '@platform/common';
 
 export function grpcCode(err: unknown): GrpcStatus | undefined {
   const code = (err as { code?: unknown } | null)?.code;
@@ -13,13 +13,4 @@ export function grpcMessage(err: unknown): string {
   if (decoded) return decoded.message;
   if (typeof details === 'string' && details) return details;
   return err instanceof Error ? err.message : String(err);
-}
-
-/** A downstream failure that is not the caller's fault: reported as unavailable, with its cause. */
-export function dependencyError(service: string, err: unknown): PlatformError {
-  return new PlatformError(
-    GrpcStatus.UNAVAILABLE,
-    'service_unavailable',
-    `The ${service} service could not be reached: ${grpcMessage(err)}`,
-  );
 }

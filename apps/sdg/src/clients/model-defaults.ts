@@ -1,6 +1,5 @@
-import { PlatformError, servedDefaultModel, unary } from '@platform/common';
+import { PlatformError, downstreamError, servedDefaultModel, unary } from '@platform/common';
 import type { inferenceV1 } from '@platform/contracts';
-import { dependencyError } from './grpc-errors';
 
 export interface ModelChoice {
   teacherModel: string;
@@ -43,7 +42,7 @@ export class ModelDefaults {
     try {
       return (await unary(this.inference.listModels({}))).models;
     } catch (err) {
-      throw dependencyError('inference', err);
+      throw downstreamError('inference', err, 'listing the served models');
     }
   }
 }

@@ -1,7 +1,7 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { PlatformError, unary } from '@platform/common';
+import { PlatformError, downstreamError, unary } from '@platform/common';
 import { taxonomyV1 } from '@platform/contracts';
-import { dependencyError, grpcCode, grpcMessage } from './grpc-errors';
+import { grpcCode, grpcMessage } from './grpc-errors';
 
 /** The taxonomy service as SDG needs it: does a taxonomy exist in a project, and what are its leaves. */
 export class TaxonomySource {
@@ -34,5 +34,5 @@ function toTaxonomyError(err: unknown, projectId: string, taxonomyId: string): u
   if (code === GrpcStatus.NOT_FOUND)
     return PlatformError.notFound(`Taxonomy ${taxonomyId} was not found in project ${projectId}.`, 'taxonomy_not_found');
   if (code === GrpcStatus.INVALID_ARGUMENT) return PlatformError.invalid(grpcMessage(err), 'taxonomy_id');
-  return dependencyError('taxonomy', err);
+  return downstreamError('taxonomy', err, 'reading the taxonomy');
 }

@@ -1,6 +1,5 @@
-import { PlatformError, unary } from '@platform/common';
+import { PlatformError, downstreamError, unary } from '@platform/common';
 import type { evaluationV1, sdgV1 } from '@platform/contracts';
-import { dependencyError } from '../clients/grpc-errors';
 import type { ModelDefaults } from '../clients/model-defaults';
 import { derivedSeed } from '../pipelines/engine/row';
 import type { Teacher } from '../teacher/teacher-client';
@@ -69,7 +68,7 @@ export class SyntheticDataService {
           );
         } catch (err) {
           if (err instanceof PlatformError) throw err;
-          throw dependencyError('inference', err);
+          throw downstreamError('inference', err, 'generating with the teacher model');
         }
       }),
     );
@@ -86,7 +85,7 @@ export class SyntheticDataService {
         }),
       );
     } catch (err) {
-      throw dependencyError('evaluation', err);
+      throw downstreamError('evaluation', err, 'scoring with the judge model');
     }
     const params = {
       topK: req.topK ?? DEFAULT_FILTER_PARAMS.topK,
@@ -97,9 +96,10 @@ export class SyntheticDataService {
     const syntheticData = req.prompts.map((prompt, i) => {
       const scores = scored.scored[i]?.scores ?? [];
       if (scores.length !== generations[i].length)
-        throw dependencyError(
+        throw downstreamError(
           'evaluation',
           new Error(`ScoreRewards returned ${scores.length} scores for ${generations[i].length} generations of prompt ${i}`),
+          'scoring with the judge model',
         );
       const filtered = applyFilter(
         fn,
