@@ -1,4 +1,6 @@
 import type { ObjectStore } from '@platform/object-store';
+import { maxCombinations } from './evaluation';
+import type { RagExperimentEntity } from './rag-experiment.entity';
 
 /** Bucket keys of one experiment's files, all under `<results path>/<experiment id>/`. */
 export interface ExperimentKeys {
@@ -52,6 +54,20 @@ export interface TrainingStatus {
   running_at?: string;
   completed_at?: string;
   failure?: { code: string; reason: string };
+}
+
+export type StatusUpdate = Partial<TrainingStatus> & { state: string };
+
+/** training-status.json of `job` as of now: `update` over its ids, counts and start time. */
+export function experimentStatus(job: RagExperimentEntity, update: StatusUpdate, done = 0, planned = 0): TrainingStatus {
+  return {
+    id: job.id,
+    patterns_completed: done,
+    patterns_planned: planned,
+    max_combinations: maxCombinations(job.parameters.constraints),
+    running_at: (job.runningAt ?? new Date()).toISOString(),
+    ...update,
+  };
 }
 
 /**

@@ -10,7 +10,6 @@ import type { DocumentsEventCatalog } from '../documents-events';
 import {
   DEFAULT_CHUNKING,
   DEFAULT_PROMPT_TEMPLATE,
-  buildRagPrompt,
   buildResultEntry,
   contextCorrectness,
   evaluationResultsBytes,
@@ -22,10 +21,8 @@ import {
   rankRetrievalCandidates,
   retrievalCandidates,
   sampleIndexSettings,
-  scoreQuestion,
   seedOf,
   summarizeScores,
-  type AnsweredQuestion,
   type EvaluatedPattern,
   type IndexSetting,
   type RagPatternPlan,
@@ -33,12 +30,21 @@ import {
   type RetrievalCandidate,
   type RetrievedContext,
 } from './evaluation';
-import { deleteKeys, experimentKeys, patternFileKeys, TrainingLog, writePatternFiles, type TrainingStatus } from './rag-artifacts';
+import {
+  deleteKeys,
+  experimentKeys,
+  experimentStatus,
+  patternFileKeys,
+  TrainingLog,
+  writePatternFiles,
+  type StatusUpdate,
+} from './rag-artifacts';
 import { RagExperimentEntity, type RagIndexRecord, type RagState } from './rag-experiment.entity';
 import { ragIds } from './rag-events';
 import { readRagDocuments } from './rag-documents';
 import { RagFailure } from './rag-failure';
-import { generationParameters, textGenParameters } from './rag-generation-parameters';
+import { answerQuestions } from './rag-answers';
+import { generationParameters } from './rag-generation-parameters';
 import { indexCollection, type RagIndex } from './rag-index';
 import type { RagInference } from './rag-inference';
 import type { PatternNotebooks } from './pattern-notebooks';
@@ -47,19 +53,6 @@ import type { PatternNotebooks } from './pattern-notebooks';
 const EMBED_BATCH = 16;
 
 type Patch = QueryDeepPartialEntity<RagExperimentEntity>;
-type StatusUpdate = Partial<TrainingStatus> & { state: string };
-
-/** training-status.json of `job` as of now: `update` over its ids, counts and start time. */
-function experimentStatus(job: RagExperimentEntity, update: StatusUpdate, done = 0, planned = 0): TrainingStatus {
-  return {
-    id: job.id,
-    patterns_completed: done,
-    patterns_planned: planned,
-    max_combinations: maxCombinations(job.parameters.constraints),
-    running_at: (job.runningAt ?? new Date()).toISOString(),
-    ...update,
-  };
-}
 
 /**
  * Runs one AutoAI RAG experiment: reads and extracts the input documents, indexes them once per chunking × embedding
@@ -199,7 +192,7 @@ export class RagExperimentRunner {
         const record = records[indexed.indexOf(plan.index)];
         const contextWindow = models.find((m) => m.modelId === plan.foundation_model)?.maxSequenceLength || 4096;
         const parameters = generationParameters(contextWindow);
-        const answered = await this.answer(job, c, plan, contexts.get(candidateOf(candidates, plan)) ?? [], {
+        const answered = await answerQuestions(this.inference, job, c, plan, contexts.get(candidateOf(candidates, plan)) ?? [], {
           contextWindow,
           parameters,
           signal: ctx.signal,
@@ -357,42 +350,6 @@ export class RagExperimentRunner {
       out.set(model, vectors);
     }
     return out;
-  }
-
-  /** The pattern's answers: each question's prompt fitted to the model's window, generated, scored. */
-  private async answer(
-    job: RagExperimentEntity,
-    c: StorageContainer,
-    plan: RagPatternPlan,
-    retrieved: readonly RetrievedContext[][],
-    o: { contextWindow: number; parameters: Record<string, unknown>; signal: AbortSignal },
-  ): Promise<AnsweredQuestion[]> {
-    const maxNewTokens = Number(o.parameters.max_new_tokens);
-    const answered: AnsweredQuestion[] = [];
-    for (const [q, question] of job.questions.entries()) {
-      o.signal.throwIfAborted();
-      const prompt = await buildRagPrompt({
-        template: DEFAULT_PROMPT_TEMPLATE,
-        question: question.question,
-        contexts: retrieved[q] ?? [],
-        contextWindow: o.contextWindow,
-        maxNewTokens,
-        countTokens: (texts) => this.inference.countTokens(plan.foundation_model, c, texts, o.signal),
-      });
-      if (!prompt.fits)
-        throw new RagFailure(
-          'prompt_too_long',
-          `test question ${q} does not fit the context window of ${plan.foundation_model} (${o.contextWindow} tokens) with ${maxNewTokens} new tokens.`,
-        );
-      const answer = (
-        await this.inference.generate(plan.foundation_model, c, prompt.prompt, textGenParameters(o.parameters), o.signal)
-      ).trim();
-      // faithfulness reads what the model was shown (the chunks that fit the prompt); context_correctness ranks what the
-      // retrieval returned, as stage 1 scored it, so a small context window does not lower it.
-      const scores = scoreQuestion(question, answer, prompt.contexts, retrieved[q] ?? []);
-      answered.push({ question, answer, contexts: prompt.contexts, scores });
-    }
-    return answered;
   }
 }
 
