@@ -9,6 +9,7 @@ import {
   isObject,
   JSON_TYPES,
   type JsonType,
+  LITERAL_CHECKS,
   TYPE_KEYWORDS,
   typeOf,
   UNSUPPORTED,
@@ -365,21 +366,6 @@ class Converter implements Ctx {
 }
 
 const clipped = (text: string): string => (text.length > 60 ? `${text.slice(0, 60)}…` : text);
-
-/** Keywords checked against enum/const values themselves; any other assertion next to them is refused. */
-const LITERAL_CHECKS = new Set([
-  'type',
-  'enum',
-  'const',
-  'minimum',
-  'maximum',
-  'exclusiveMinimum',
-  'exclusiveMaximum',
-  'minLength',
-  'maxLength',
-  'minItems',
-  'maxItems',
-]);
 
 /** The EBNF (root rule `root`) of the JSON texts valid under `schema` (parsed JSON: an object or a boolean). */
 export function jsonSchemaGrammar(schema: unknown, opts: JsonGrammarOptions = {}): string {

@@ -64,6 +64,21 @@ export const VALUE_KEYWORDS = new Set<string>([
   ...Object.keys(UNSUPPORTED),
 ]);
 
+/** Keywords checked against enum/const values themselves; any other assertion next to them is refused. */
+export const LITERAL_CHECKS = new Set([
+  'type',
+  'enum',
+  'const',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'minLength',
+  'maxLength',
+  'minItems',
+  'maxItems',
+]);
+
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
