@@ -12,7 +12,7 @@ import type { ModelJobEntity, StoredCheckpoint, StoredProgress } from '../model-
 import { modelPrefix } from '../model-jobs.service';
 import type { TrainingConfig } from '../training-config';
 import type { JobStore } from '../worker/job-store';
-import { RunLog, systemDetails } from '../worker/run-log';
+import { RunLog, settleStoppedRun, systemDetails } from '../worker/run-log';
 import { readTrainingData } from './data-references';
 import { datasetRecord } from './dataset-records';
 import type { ModelAssets } from './model-assets-client';
@@ -171,9 +171,7 @@ export class TuningTrainer {
       }
       if (err instanceof Stopped || signal.aborted) {
         log.json({ event: 'stopped', reason: stopReason(signal) });
-        const row = await this.jobs.find(job.id);
-        if (!row) await this.store.deletePrefix(modelPrefix(job.id));
-        else if (row.status === 'canceled') await log.upload(this.store).catch(() => undefined);
+        await settleStoppedRun(this.store, this.jobs, job.id, log);
         return;
       }
       log.json({ event: 'error', message: (err as Error).message });

@@ -10,7 +10,7 @@ import { phaseRunSettings } from '../hyperparameters';
 import { modelPrefix } from '../model-jobs.service';
 import type { TrainingConfig } from '../training-config';
 import type { JobStore } from './job-store';
-import { RunLog, systemDetails } from './run-log';
+import { RunLog, settleStoppedRun, systemDetails } from './run-log';
 import type { TrainingJobWrites } from './training-job-writes';
 
 const PHASES = [
@@ -130,7 +130,7 @@ export class ModelTrainer {
       }
       if (err instanceof Stopped || signal.aborted) {
         log.json({ event: 'stopped', reason: stopReason(signal) });
-        await this.afterStop(job, log);
+        await settleStoppedRun(this.store, this.jobs, job.id, log);
         return;
       }
       log.json({ event: 'error', message: (err as Error).message });
@@ -139,16 +139,6 @@ export class ModelTrainer {
     } finally {
       rmSync(attemptDir, { recursive: true, force: true });
     }
-  }
-
-  /**
-   * A canceled job keeps its logs; a deleted one leaves nothing behind, even what was uploaded during the delete; a
-   * finished one is not written to again.
-   */
-  private async afterStop(job: ModelJobEntity, log: RunLog): Promise<void> {
-    const row = await this.jobs.find(job.id);
-    if (!row) await this.store.deletePrefix(modelPrefix(job.id));
-    else if (row.status === 'canceled') await log.upload(this.store).catch(() => undefined);
   }
 
   /** Every step goes to the run's log; the row's progress is written by the runner, at most once a second. */
