@@ -29,7 +29,7 @@ export async function createDatabase(baseUrl: string, name: string): Promise<str
   return u.toString();
 }
 
-export function objectStoreOf(infra: Infra): ObjectStore {
+export function objectStoreOf(infra: Pick<Infra, 's3'>): ObjectStore {
   return new S3ObjectStore({
     endpoint: infra.s3.endpoint,
     bucket: infra.s3.bucket,

@@ -2,24 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { S3ObjectStore, type ObjectStore } from '@platform/object-store';
+import type { ObjectStore } from '@platform/object-store';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ModelJobEntity } from '../model-job.entity';
 import { modelPrefix } from '../model-jobs.service';
+import { objectStoreOf } from '../testing/training-fixture';
 import { RunLog, settleStoppedRun } from './run-log';
 
 let store: ObjectStore;
 let dir: string;
 
 beforeAll(() => {
-  const s3 = inject('s3');
-  store = new S3ObjectStore({
-    endpoint: s3.endpoint,
-    bucket: s3.bucket,
-    accessKey: s3.accessKey,
-    secretKey: s3.secretKey,
-    region: 'us-east-1',
-  });
+  store = objectStoreOf({ s3: inject('s3') });
   dir = mkdtempSync(join(tmpdir(), 'run-log-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
