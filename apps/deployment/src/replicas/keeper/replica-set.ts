@@ -117,9 +117,7 @@ export class ReplicaSet {
     }
     const why = health === 'gone' ? 'the replica exited' : `the replica failed its health checks for ${UNHEALTHY_LIMIT_MS} ms`;
     this.ctx.log.warn({ replicaId: t.id, rev: t.rev }, `${why}: replacing it`);
-    this.all.delete(t.id);
-    await this.ctx.write(markEnded(d, t.row, 'failed', t.announced, why));
-    await this.deps.manager.stop(t.replica);
+    await this.end(d, t, 'failed', why);
     return false;
   }
 
@@ -138,11 +136,20 @@ export class ReplicaSet {
   /** Stops the replica now and ends its row (announcing the removal if it was still in rotation). */
   async stop(d: DeploymentEntity, t: TrackedReplica): Promise<void> {
     await this.settleStart(t);
-    this.all.delete(t.id);
-    await this.ctx.write(markEnded(d, t.row, 'stopped', t.announced)).catch(() => false);
-    t.announced = false;
-    if (t.replica) await this.deps.manager.stop(t.replica);
+    await this.end(d, t, 'stopped');
     this.ctx.log.info({ replicaId: t.id, rev: t.rev }, 'replica stopped');
+  }
+
+  /**
+   * Out of rotation first, then the process stops, and only then does the row end: a keeper that dies midway leaves a
+   * live row the next keeper adopts or writes off, never a process that no row tracks.
+   */
+  private async end(d: DeploymentEntity, t: TrackedReplica, state: 'stopped' | 'failed', why?: string): Promise<void> {
+    this.all.delete(t.id);
+    if (t.announced && (await this.ctx.write(markDraining(d, t.row)).catch(() => false))) t.announced = false;
+    if (t.replica) await this.deps.manager.stop(t.replica);
+    await this.ctx.write(markEnded(d, t.row, state, t.announced, why)).catch(() => false);
+    t.announced = false;
   }
 
   /** Aborts a start under way and waits for it: a replica that made it anyway is kept as started (not announced). */
