@@ -16,6 +16,9 @@ const INTEGRATION = ['apps', 'libs', 'tools'].map((dir) => `${dir}/**/*.int.spec
 const E2E = ['apps/platform-e2e/**/*.e2e.spec.ts'];
 // Real PostgreSQL, NATS and S3; a tier that declares it starts them only when one of its files runs.
 const SERVERS = ['tools/testing/global-setup.ts'];
+// What a server or a browser page shows can take seconds on a loaded 2-core CI machine: expect.poll's 1 s default
+// made the specs that poll a page or a server with it flaky there.
+const SERVER_POLLS = { poll: { timeout: 15_000 } };
 
 /**
  * Three tiers, all run by `npm test`: unit (no server, seconds: `npm run test:unit`), integration (`*.int.spec.ts`:
@@ -37,8 +40,8 @@ export default defineConfig({
         // loaded modules across files instead of importing the tree again for every file: a third of the CPU time.
         test: { name: 'unit', include: SPECS, exclude: [...INTEGRATION, ...E2E, '**/node_modules/**'], isolate: false },
       },
-      { extends: true, test: { name: 'integration', include: INTEGRATION, globalSetup: SERVERS } },
-      { extends: true, test: { name: 'e2e', include: E2E, globalSetup: SERVERS } },
+      { extends: true, test: { name: 'integration', include: INTEGRATION, globalSetup: SERVERS, expect: SERVER_POLLS } },
+      { extends: true, test: { name: 'e2e', include: E2E, globalSetup: SERVERS, expect: SERVER_POLLS } },
     ],
   },
 });
