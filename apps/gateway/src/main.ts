@@ -1,3 +1,4 @@
+import { runMain } from '@platform/common';
 import { startTracing } from '@platform/telemetry';
 import { createGateway } from './create-gateway';
 import { GatewayConfig } from './gateway.config';
@@ -10,7 +11,4 @@ async function main(): Promise<void> {
   await app.listen(port, host);
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runMain(main);

@@ -6,6 +6,7 @@ import type { Server } from '@grpc/grpc-js';
 import type { PackageDefinition } from '@grpc/proto-loader';
 import { startTracing, type Tracing } from '@platform/telemetry';
 import { grpcBindUrl } from '../config/listen-address';
+import { useLeanAsyncResourceBind } from '../runtime/async-resource-bind';
 import { createLogger } from '../logging/logger';
 import { PinoNestLogger } from '../logging/nest-logger';
 import { createMetricsRegistry, startOpsServer } from '../ops/ops-server';
@@ -107,8 +108,12 @@ export async function startWorkerService(o: Omit<GrpcServiceOptions, 'protos' | 
   return running;
 }
 
-/** Runs a process entry point, exiting non-zero with the error when start-up fails. */
+/**
+ * Runs a process entry point, exiting non-zero with the error when start-up fails. Process-wide runtime settings are
+ * made here, before anything starts, and only for a process of its own (tests start services in a shared one).
+ */
 export function runMain(start: () => Promise<unknown>): void {
+  useLeanAsyncResourceBind();
   start().catch((err: unknown) => {
     console.error(err);
     process.exit(1);
