@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { FastifyBaseLogger, FastifyReply } from 'fastify';
 import { EngineOverloadedError, type SamplingParams, type ServedModel } from '@platform/engine';
 import { openAIOverloaded, tgiOverloaded } from './errors';
@@ -30,7 +31,10 @@ export class ServerContext {
     readonly metrics: EngineMetrics,
     readonly maxConcurrentRequests: number,
     readonly log: FastifyBaseLogger,
-  ) {}
+  ) {
+    // Each admitted request listens on it until it finishes: up to the admission limit, beyond which it would be a leak.
+    setMaxListeners(maxConcurrentRequests + 1, this.shutdown.signal);
+  }
 
   get activeRequests(): number {
     return this.inFlight;

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { FastifyReply } from 'fastify';
 
 /**
@@ -7,6 +8,8 @@ import type { FastifyReply } from 'fastify';
  */
 export function requestSignal(reply: FastifyReply, also?: AbortSignal): { signal: AbortSignal; done: () => void } {
   const controller = new AbortController();
+  // Each of the request's sequences (n choices per prompt) listens on it: more than Node's 10 is no leak here.
+  setMaxListeners(0, controller.signal);
   const res = reply.raw;
   const onClose = (): void => {
     if (!res.writableFinished) controller.abort(new Error('client disconnected'));
