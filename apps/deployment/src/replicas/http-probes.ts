@@ -4,51 +4,59 @@ import { sumGaugeSamples, VLLM_LOAD_GAUGES } from '@platform/common';
 
 const PROBE_TIMEOUT_MS = 5_000;
 
-function bounded(signal?: AbortSignal): AbortSignal {
-  const timeout = AbortSignal.timeout(PROBE_TIMEOUT_MS);
-  return signal ? AbortSignal.any([signal, timeout]) : timeout;
+/**
+ * `GET url`, and `read` of its response, bounded by the probe timeout and by `signal` (the keeper's, which lives as
+ * long as the keeper runs); undefined when either fails. Not AbortSignal.any: Node 20 keeps a reference in the
+ * long-lived signal for every signal combined with it, one more per probe for as long as the keeper runs.
+ */
+async function probe<T>(url: string, signal: AbortSignal | undefined, read: (res: Response) => Promise<T>): Promise<T | undefined> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException('the probe timed out', 'TimeoutError')), PROBE_TIMEOUT_MS);
+  const onAbort = () => controller.abort(signal?.reason);
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await read(await fetch(url, { signal: controller.signal }));
+  } catch {
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  }
 }
 
 /** Whether `GET <url><path>` answers 2xx. */
 export async function answersOk(url: string, path: string, signal?: AbortSignal): Promise<boolean> {
-  try {
-    const res = await fetch(`${url}${path}`, { signal: bounded(signal) });
+  const ok = await probe(`${url}${path}`, signal, async (res) => {
     await res.body?.cancel();
     return res.ok;
-  } catch {
-    return false;
-  }
+  });
+  return ok ?? false;
 }
 
 /** The model ids an OpenAI-compatible server lists (`GET /v1/models`); undefined when it does not answer. */
-export async function servedModelIds(url: string, signal?: AbortSignal): Promise<string[] | undefined> {
-  try {
-    const res = await fetch(`${url}/v1/models`, { signal: bounded(signal) });
+export function servedModelIds(url: string, signal?: AbortSignal): Promise<string[] | undefined> {
+  return probe(`${url}/v1/models`, signal, async (res) => {
     if (!res.ok) return undefined;
     const body = (await res.json()) as { data?: { id?: unknown }[] };
     return (body.data ?? []).map((m) => m.id).filter((id): id is string => typeof id === 'string');
-  } catch {
-    return undefined;
-  }
+  });
 }
 
 /**
  * Requests running or waiting on a model server: the sum of its `/metrics` `gauges` over its models (by default vLLM's,
  * which the engine server exports too); undefined when `/metrics` does not answer or has none of them.
  */
-export async function requestsInFlight(
+export function requestsInFlight(
   url: string,
   signal?: AbortSignal,
   gauges: readonly string[] = VLLM_LOAD_GAUGES,
 ): Promise<number | undefined> {
-  try {
-    const res = await fetch(`${url}/metrics`, { signal: bounded(signal) });
+  return probe(`${url}/metrics`, signal, async (res) => {
     if (!res.ok) {
       await res.body?.cancel();
       return undefined;
     }
     return sumGaugeSamples(await res.text(), gauges);
-  } catch {
-    return undefined;
-  }
+  });
 }
