@@ -4,9 +4,10 @@ import { AsyncResource } from 'node:async_hooks';
  * Replaces `AsyncResource#bind` with one that skips the deprecated `asyncResource` property (DEP0172) where the running
  * Node still adds it. Node 20 defines that property on every bound function as a getter and a setter, each made by
  * util.deprecate, which re-parents a fresh function object every time; http2's ClientHttp2Session#request (so every
- * grpc-js call) and fastify's body parsing bind once per request, and the gateway's CPU profile put ≈ 4 % of its time
- * there. What bind documents stays: `fn` runs in the resource's async scope, with the caller's `this` or `thisArg`, and
- * the bound function has `fn`'s length. A Node without the property keeps its own bind.
+ * grpc-js call) and fastify's body parsing bind once per request. Its profile share (≈ 4 % self time) understates it:
+ * without it the gateway spent about 30 % less CPU per request (tools/bench/inference/README.md). What bind documents
+ * stays: `fn` runs in the resource's async scope, with the caller's `this` or `thisArg`, and the bound function has
+ * `fn`'s length. A Node without the property keeps its own bind.
  */
 export function useLeanAsyncResourceBind(): void {
   const nodeBind = AsyncResource.prototype.bind as unknown as Bind;
