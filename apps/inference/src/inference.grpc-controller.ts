@@ -1,8 +1,8 @@
 import { Controller, Inject } from '@nestjs/common';
 import type { Metadata } from '@grpc/grpc-js';
 import { inferenceV1 } from '@platform/contracts';
+import { callSignal } from '@platform/common';
 import { Observable } from 'rxjs';
-import { callSignal } from './call-signal';
 import { InferenceRpcs } from './inference-rpcs';
 
 /**

@@ -8,6 +8,8 @@ export * from './grpc/grpc-loader-options';
 export * from './grpc/grpc-transport';
 export * from './grpc/grpc-client';
 export * from './grpc/grpc-calls';
+export * from './grpc/call-signal';
+export * from './runtime/abort-signals';
 export * from './grpc/grpc-error.filter';
 export * from './grpc/grpc-trace.interceptor';
 export * from './grpc/health.controller';

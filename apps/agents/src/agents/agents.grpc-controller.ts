@@ -2,10 +2,10 @@ import { Controller } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import type { Metadata } from '@grpc/grpc-js';
 import { agentsV1 } from '@platform/contracts';
+import { callSignal } from '@platform/common';
 import { Observable } from 'rxjs';
 import { TurnsService } from '../turns/turns.service';
 import { AgentsService } from './agents.service';
-import { callSignal } from './call-signal';
 
 const SERVICE = agentsV1.AGENT_SERVICE_NAME;
 

@@ -1,4 +1,4 @@
-import { sumGaugeSamples, VLLM_LOAD_GAUGES } from '@platform/common';
+import { childSignal, sumGaugeSamples, VLLM_LOAD_GAUGES } from '@platform/common';
 
 /** What the keeper asks a model server over HTTP, each call bounded in time. */
 
@@ -6,22 +6,16 @@ const PROBE_TIMEOUT_MS = 5_000;
 
 /**
  * `GET url`, and `read` of its response, bounded by the probe timeout and by `signal` (the keeper's, which lives as
- * long as the keeper runs); undefined when either fails. Not AbortSignal.any: Node 20 keeps a reference in the
- * long-lived signal for every signal combined with it, one more per probe for as long as the keeper runs.
+ * long as the keeper runs: see childSignal); undefined when either fails.
  */
 async function probe<T>(url: string, signal: AbortSignal | undefined, read: (res: Response) => Promise<T>): Promise<T | undefined> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DOMException('the probe timed out', 'TimeoutError')), PROBE_TIMEOUT_MS);
-  const onAbort = () => controller.abort(signal?.reason);
-  if (signal?.aborted) onAbort();
-  else signal?.addEventListener('abort', onAbort, { once: true });
+  const bounded = childSignal(signal, { timeoutMs: PROBE_TIMEOUT_MS });
   try {
-    return await read(await fetch(url, { signal: controller.signal }));
+    return await read(await fetch(url, { signal: bounded.signal }));
   } catch {
     return undefined;
   } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener('abort', onAbort);
+    bounded.dispose();
   }
 }
 

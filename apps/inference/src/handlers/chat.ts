@@ -83,7 +83,7 @@ export async function* chatStream(pools: PoolRegistry, req: inferenceV1.ChatRequ
     }
     if (!sawFinish || open.size) throw new BackendError('the model server ended the stream early', true);
   } catch (err) {
-    if (limited.expired()) {
+    if (limited.timedOut()) {
       yield ending(S.STOP_REASON_TIME_LIMIT);
       return;
     }

@@ -152,7 +152,7 @@ export async function* generateStream(pools: PoolRegistry, req: inferenceV1.Gene
     }
     if (!finished) throw new BackendError('the model server ended the stream early', true);
   } catch (err) {
-    if (limited.expired()) {
+    if (limited.timedOut()) {
       yield ending(S.STOP_REASON_TIME_LIMIT, generated, inputCount);
       return;
     }

@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { childSignal } from '@platform/common';
 import { taxonomyV1 } from '@platform/contracts';
 import { writeDataset, type LeafOutcome } from '../output/write-dataset';
 import type { GenerationSettings } from '../sdg.config';
@@ -68,12 +69,9 @@ async function prepare(ctx: SdgRunContext, teacher: Teacher, signal: AbortSignal
  */
 export async function runSdgWith(ctx: SdgRunContext, teacher: Teacher, settings: GenerationSettings): Promise<SdgRunResult> {
   // One failing batch stops the others at once instead of letting them spend the teacher's time.
-  const stop = new AbortController();
+  const stop = childSignal(ctx.signal);
   // Every call in flight listens to the job's signal; thousands of them are expected, not a leak.
   setMaxListeners(0, stop.signal);
-  const onAbort = () => stop.abort(ctx.signal.reason);
-  ctx.signal.addEventListener('abort', onAbort, { once: true });
-  if (ctx.signal.aborted) onAbort();
   const signal = stop.signal;
   try {
     ctx.progress({ stage: 'preparing', done: 0, total: 0, samples: 0 });
@@ -145,7 +143,7 @@ export async function runSdgWith(ctx: SdgRunContext, teacher: Teacher, settings:
       },
     };
   } finally {
-    ctx.signal.removeEventListener('abort', onAbort);
+    stop.dispose();
   }
 }
 

@@ -1,5 +1,5 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { abortError } from '@platform/common';
+import { abortError, sleep } from '@platform/common';
 
 /** Pools answer RESOURCE_EXHAUSTED (HTTP 429) when full and UNAVAILABLE while replicas come and go: both pass. */
 const RETRYABLE: ReadonlySet<number> = new Set([GrpcStatus.RESOURCE_EXHAUSTED, GrpcStatus.UNAVAILABLE]);
@@ -16,21 +16,6 @@ export interface RetryPolicy {
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 8, baseDelayMs: 250, maxDelayMs: 8_000 };
-
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(abortError(signal));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortError(signal));
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /** Exponential backoff with full jitter, so many waiting calls do not return to a full pool in lockstep. */
 export async function withRetry<T>(fn: () => Promise<T>, signal: AbortSignal, policy: RetryPolicy = DEFAULT_RETRY): Promise<T> {

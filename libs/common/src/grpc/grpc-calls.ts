@@ -7,15 +7,7 @@ import {
   type ServiceError,
 } from '@grpc/grpc-js';
 import type { Observable } from 'rxjs';
-
-/** The reason an aborted signal carries, as the Error to reject with. */
-export function abortError(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  if (reason instanceof Error) return reason;
-  const err = new Error(typeof reason === 'string' ? reason : 'aborted');
-  err.name = 'AbortError';
-  return err;
-}
+import { abortError } from '../runtime/abort-signals';
 
 /**
  * A unary call of a Nest client (an Observable of one response) as a promise. Aborting `signal` unsubscribes, which

@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { tracingEnabled } from '@platform/telemetry';
 import { runWithTrace } from '../trace/trace-context';
+import { CALL_CANCELLED } from './call-signal';
 import { grpcErrorPayload } from './grpc-error-status';
 import type { GrpcServerMetrics } from './grpc-server-metrics';
 import { callTransactionId, grpcCodeOf, startServerCallSpan, type ServerCallSpan } from './grpc-server-call-trace';
@@ -105,9 +106,6 @@ class CallFrame implements PlainCall {
     return runWithTrace(this.transactionId, () => grpcErrorPayload(err, this.deps.logger));
   }
 }
-
-/** One reason for every cancelled call: grpc-js also reports many answered calls as cancelled, so this is hot. */
-const CALL_CANCELLED = new Error('call cancelled');
 
 function unaryHandler(method: string, fn: (req: never, call: PlainCall) => Promise<unknown>, deps: Deps) {
   return (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {

@@ -1,10 +1,11 @@
+import { pause } from '@platform/common';
 import { isDependencyUnavailable, RetryJobLater, stopReason, type JobContext } from '@platform/jobs';
 import { DeploymentEntity } from '../../deployments/deployment.entity';
 import { ReplicaStartError } from '../replica-manager';
 import { restartDelay } from './backoff';
 import { deleteDeployment, markDeploymentFailed, markDeploymentReady, resetAttempts } from './deployment-writes';
 import { drainStep, type PoolSight } from './drain';
-import { errorText, pause, type KeeperDeps } from './keeper-settings';
+import { errorText, type KeeperDeps } from './keeper-settings';
 import { ReplicaSet } from './replica-set';
 import { ReplicaSpecs } from './replica-spec';
 

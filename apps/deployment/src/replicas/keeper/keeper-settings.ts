@@ -19,20 +19,6 @@ export interface KeeperDeps {
   settings: KeeperSettings;
 }
 
-/** Resolves after `ms`, or at once when `signal` aborts. */
-export function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
 export function errorText(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).trim() || 'unknown error';
 }

@@ -1,5 +1,5 @@
 import { ApiException, AppsV1Api, CoreV1Api, KubeConfig, type V1Deployment, type V1Pod } from '@kubernetes/client-node';
-import { createLogger, type Logger } from '@platform/common';
+import { createLogger, sleep, type Logger } from '@platform/common';
 import type { DeploymentConfig } from '../../deployment.config';
 import { requestsInFlight } from '../http-probes';
 import { ReplicaStartError, type ReplicaHealth, type ReplicaManager, type ReplicaSpec, type StartedReplica } from '../replica-manager';
@@ -214,22 +214,6 @@ export class KubernetesReplicaManager implements ReplicaManager {
     await this.core.deleteNamespacedService({ name, namespace }).catch(ignoreGone);
     this.logger.info({ replica: name, namespace }, 'deleted replica Deployment and Service');
   }
-}
-
-/** Aborts reject with the signal's reason, as `start`'s contract asks (not a ReplicaStartError: nothing failed). */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason as Error);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal.reason as Error);
-    };
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /**

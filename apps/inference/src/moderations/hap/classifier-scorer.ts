@@ -1,5 +1,5 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { PlatformError } from '@platform/common';
+import { childSignal, PlatformError } from '@platform/common';
 import type { HapScorer } from '../types';
 
 /** One label's score, as Hugging Face text-classification servers return them. */
@@ -39,14 +39,20 @@ export class ClassifierHapScorer implements HapScorer {
   }
 
   private async request(sentences: readonly string[], signal: AbortSignal): Promise<number[]> {
-    const res = await fetch(this.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ inputs: sentences }),
-      signal: AbortSignal.any([signal, AbortSignal.timeout(this.timeoutMs)]),
-    });
-    if (!res.ok) throw new Error(`HAP classifier answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
-    const body: unknown = await res.json();
+    const bounded = childSignal(signal, { timeoutMs: this.timeoutMs });
+    let body: unknown;
+    try {
+      const res = await fetch(this.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ inputs: sentences }),
+        signal: bounded.signal,
+      });
+      if (!res.ok) throw new Error(`HAP classifier answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+      body = await res.json();
+    } finally {
+      bounded.dispose();
+    }
     if (!Array.isArray(body) || body.length !== sentences.length) throw new Error('HAP classifier answered a list of the wrong length');
     return body.map((item: unknown) => this.harmScore(Array.isArray(item) ? item : [item]));
   }

@@ -1,3 +1,4 @@
+import { sleep } from '@platform/common';
 import type { RunSdg, SdgRunContext } from '../../pipelines/contract';
 
 export interface BatchWriterOptions {
@@ -9,21 +10,6 @@ export interface BatchWriterOptions {
   onBatch?(job: string, leaf: string, batch: number): void;
   /** Called when a run starts and ends, to see how many runs of one job overlap. */
   onRun?(job: string, delta: 1 | -1): void;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason as Error);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(new Error(`aborted: ${String(signal.reason)}`));
-    };
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /**

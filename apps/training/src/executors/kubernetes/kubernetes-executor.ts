@@ -1,4 +1,5 @@
 import { ApiException, BatchV1Api, KubeConfig, type V1Job } from '@kubernetes/client-node';
+import { pause } from '@platform/common';
 import type { ObjectStore } from '@platform/object-store';
 import { createObjectStoreFromEnv } from '@platform/object-store';
 import type { KubernetesSettings, TrainingConfig } from '../../training-config';
@@ -67,7 +68,7 @@ export class KubernetesExecutor implements TrainingExecutor {
         return { status: 'completed' };
       }
       if (phase.state === 'failed') throw new Error(`Kubernetes Job ${namespace}/${name} failed: ${phase.reason}`);
-      await sleep(this.settings.pollMs, cb.signal);
+      await pause(this.settings.pollMs, cb.signal);
     }
   }
 
@@ -118,16 +119,4 @@ export class KubernetesExecutor implements TrainingExecutor {
       total_steps: number;
     };
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
