@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { containerStoragePrefix } from '@platform/common';
-import { stopReason, type JobContext } from '@platform/jobs';
+import type { JobContext } from '@platform/jobs';
 import type { ObjectStore } from '@platform/object-store';
 import type { DataSource } from 'typeorm';
 import { copyPrefix, downloadPrefix, uploadDir } from '../artifacts/object-dirs';
@@ -12,7 +12,8 @@ import type { ModelJobEntity, StoredCheckpoint, StoredProgress } from '../model-
 import { modelPrefix } from '../model-jobs.service';
 import type { TrainingConfig } from '../training-config';
 import type { JobStore } from '../worker/job-store';
-import { RunLog, settleStoppedRun, systemDetails } from '../worker/run-log';
+import type { RunLog } from '../worker/run-log';
+import { runAttempt, Stopped } from '../worker/training-attempt';
 import { readTrainingData } from './data-references';
 import { datasetRecord } from './dataset-records';
 import type { ModelAssets } from './model-assets-client';
@@ -30,8 +31,6 @@ export const tuningResultPrefix = (id: string) => `${modelPrefix(id)}model/`;
 /** Post-training checkpoints are also copied into the project's storage, where the Llama Stack artifacts point. */
 export const postTrainingCheckpointDir = (projectId: string, jobUuid: string, epoch: number) =>
   `${containerStoragePrefix({ projectId })}post_training/${jobUuid}/epoch-${epoch}/`;
-
-class Stopped extends Error {}
 
 /** What one tuning's single phase trains with (the engine CLI's flags). */
 export function tuningRunSettings(s: TuningSettings): PhaseSettingsForRun {
@@ -112,27 +111,8 @@ export class TuningTrainer {
     const t = job.tuning;
     if (!t) throw new Error(`job ${job.id} of kind ${job.kind} has no tuning settings`);
     const { signal } = ctx;
-    const attemptDir = join(this.config.workDir, job.id, `attempt-${job.attempts}`);
-    rmSync(attemptDir, { recursive: true, force: true });
-    const log = new RunLog(join(attemptDir, 'run.log'), `${modelPrefix(job.id)}logs/train-attempt-${job.attempts}.log`);
-    try {
-      await this.store.put(
-        `${modelPrefix(job.id)}logs/system-attempt-${job.attempts}.json`,
-        Buffer.from(
-          JSON.stringify(
-            systemDetails({
-              executor: this.executor.describe(),
-              hyperparameters: job.hyperparameters,
-              baseModel: job.baseModel,
-              attempt: job.attempts,
-            }),
-            null,
-            2,
-          ),
-        ),
-        'application/json',
-      );
-      log.json({ event: 'start', kind: job.kind, attempt: job.attempts, checkpoints: job.checkpoints.length, settings: t.settings });
+    const deps = { store: this.store, jobs: this.jobs, executor: this.executor, workDir: this.config.workDir };
+    await runAttempt(job, signal, deps, { kind: job.kind, settings: t.settings }, async (attemptDir, log) => {
       let resultPrefix = t.resultPrefix;
       if (resultPrefix === '') {
         await this.train(job, t, ctx, attemptDir, log);
@@ -163,23 +143,7 @@ export class TuningTrainer {
       log.json({ event: 'completed' });
       await log.upload(this.store);
       if (!(await ctx.finish(this.writes.completed(job)))) throw new Stopped();
-    } catch (err) {
-      if (stopReason(signal) === 'shutdown') {
-        log.json({ event: 'shutdown' });
-        await log.upload(this.store).catch(() => undefined);
-        throw err;
-      }
-      if (err instanceof Stopped || signal.aborted) {
-        log.json({ event: 'stopped', reason: stopReason(signal) });
-        await settleStoppedRun(this.store, this.jobs, job.id, log);
-        return;
-      }
-      log.json({ event: 'error', message: (err as Error).message });
-      await log.upload(this.store).catch(() => undefined);
-      throw err;
-    } finally {
-      rmSync(attemptDir, { recursive: true, force: true });
-    }
+    });
   }
 
   /** Trains the one phase to its last epoch, resuming from the newest recorded checkpoint; job.checkpoints grows. */

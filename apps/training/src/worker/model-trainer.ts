@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tokenizer, training } from '@platform/engine';
-import { stopReason, type JobContext } from '@platform/jobs';
+import type { JobContext } from '@platform/jobs';
 import type { ObjectStore } from '@platform/object-store';
 import { copyPrefix, downloadFile, downloadPrefix, uploadDir } from '../artifacts/object-dirs';
 import type { EpochCheckpoint, PhaseSpec, StepReport, TrainingExecutor } from '../executors/executor';
@@ -10,7 +10,8 @@ import { phaseRunSettings } from '../hyperparameters';
 import { modelPrefix } from '../model-jobs.service';
 import type { TrainingConfig } from '../training-config';
 import type { JobStore } from './job-store';
-import { RunLog, settleStoppedRun, systemDetails } from './run-log';
+import type { RunLog } from './run-log';
+import { runAttempt, Stopped } from './training-attempt';
 import type { TrainingJobWrites } from './training-job-writes';
 
 const PHASES = [
@@ -19,9 +20,6 @@ const PHASES = [
 ];
 
 export const checkpointPrefix = (id: string, phase: number, epoch: number) => `${modelPrefix(id)}artifacts/phase${phase}/epoch-${epoch}/`;
-
-/** Why a run stopped before the end: the job was canceled or deleted under it, or this worker lost it. */
-class Stopped extends Error {}
 
 /** Tokens one epoch of `dataPath` feeds the trainer, counted with the model's own tokenizer and chat template. */
 function epochTokens(modelDir: string, dataPath: string, maxSeqLen: number): number {
@@ -49,27 +47,8 @@ export class ModelTrainer {
 
   async run(job: ModelJobEntity, ctx: JobContext<StoredProgress>): Promise<void> {
     const { signal } = ctx;
-    const attemptDir = join(this.config.workDir, job.id, `attempt-${job.attempts}`);
-    rmSync(attemptDir, { recursive: true, force: true });
-    const log = new RunLog(join(attemptDir, 'run.log'), `${modelPrefix(job.id)}logs/train-attempt-${job.attempts}.log`);
-    try {
-      await this.store.put(
-        `${modelPrefix(job.id)}logs/system-attempt-${job.attempts}.json`,
-        Buffer.from(
-          JSON.stringify(
-            systemDetails({
-              executor: this.executor.describe(),
-              hyperparameters: job.hyperparameters,
-              baseModel: job.baseModel,
-              attempt: job.attempts,
-            }),
-            null,
-            2,
-          ),
-        ),
-        'application/json',
-      );
-      log.json({ event: 'start', attempt: job.attempts, checkpoints: job.checkpoints.length });
+    const deps = { store: this.store, jobs: this.jobs, executor: this.executor, workDir: this.config.workDir };
+    await runAttempt(job, signal, deps, {}, async (attemptDir, log) => {
       const checkpoints = [...job.checkpoints];
       for (const p of PHASES) {
         const settings = p.phase === 1 ? job.hyperparameters.phase1 : job.hyperparameters.phase2;
@@ -121,24 +100,7 @@ export class ModelTrainer {
       await log.upload(this.store);
       const candidates = checkpoints.filter((c) => c.phase === 2).sort((a, b) => a.epoch - b.epoch);
       if (!(await ctx.finish(this.writes.trained(job, candidates)))) throw new Stopped();
-    } catch (err) {
-      if (stopReason(signal) === 'shutdown') {
-        // Back to the queue: another worker resumes from the last checkpoint.
-        log.json({ event: 'shutdown' });
-        await log.upload(this.store).catch(() => undefined);
-        throw err;
-      }
-      if (err instanceof Stopped || signal.aborted) {
-        log.json({ event: 'stopped', reason: stopReason(signal) });
-        await settleStoppedRun(this.store, this.jobs, job.id, log);
-        return;
-      }
-      log.json({ event: 'error', message: (err as Error).message });
-      await log.upload(this.store).catch(() => undefined);
-      throw err;
-    } finally {
-      rmSync(attemptDir, { recursive: true, force: true });
-    }
+    });
   }
 
   /** Every step goes to the run's log; the row's progress is written by the runner, at most once a second. */
