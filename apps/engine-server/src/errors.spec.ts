@@ -57,6 +57,29 @@ describe('error responses', () => {
     expect(messages.status).toBe(400);
   });
 
+  it('400 for more sequences in one request than the engine queues at once, before planning any of them', async () => {
+    // n alone sized the plan list: a billion choices ran the server out of memory before the queue limit answered.
+    const started = performance.now();
+    const huge = await postJson(`${t.url}/v1/completions`, { prompt: 'x', n: 1_000_000_000, max_tokens: 1 });
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(huge.status).toBe(400);
+    expect(huge.body).toEqual({
+      error: {
+        message: 'n=1000000000 for 1 prompt(s) asks for 1000000000 sequences; this server runs at most 256 per request.',
+        type: 'BadRequestError',
+        param: 'n',
+        code: 400,
+      },
+    });
+    const chat = await postJson(`${t.url}/v1/chat/completions`, { messages: [{ role: 'user', content: 'x' }], n: 257 });
+    expect((chat.body as { error: { param: string } }).error.param).toBe('n');
+    const prompts = await postJson(`${t.url}/v1/completions`, { prompt: ['a', 'b'], n: 129, max_tokens: 1 });
+    expect(prompts.status).toBe(400);
+    const fits = await postJson(`${t.url}/v1/completions`, { prompt: ['a', 'b'], n: 16, max_tokens: 1 });
+    expect(fits.status).toBe(200);
+    expect((fits.body as { choices: unknown[] }).choices).toHaveLength(32);
+  });
+
   it('404 NotFoundError for an unknown model', async () => {
     const res = await postJson(`${t.url}/v1/chat/completions`, { model: 'gpt-5', messages: [{ role: 'user', content: 'x' }] });
     expect(res.status).toBe(404);

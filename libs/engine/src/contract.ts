@@ -148,6 +148,8 @@ export interface ServedModel {
   /** Compiles `spec` for this model's vocabulary (compiled forms are cached) and starts one sequence's constraint. */
   createConstraint(spec: ConstraintSpec): Promise<OutputConstraint>;
   readonly eosTokenIds: number[];
+  /** Sequences that may wait to be scheduled at once; `generate` refuses more with EngineOverloadedError. */
+  readonly maxWaiting: number;
   /** Streams events until the sequence ends; throws `EngineOverloadedError` when the waiting queue is full. */
   generate(req: GenerateRequest): AsyncIterable<GenerationEvent>;
   /** Mean-pooled, L2-normalised final hidden states, batched across inputs. */

@@ -86,7 +86,7 @@ class LocalServedModel implements ServedModel {
     private readonly tokenizer: Tokenizer,
     eosTokenIds: number[],
     maxModelLen: number,
-    private readonly maxWaiting: number,
+    readonly maxWaiting: number,
     readonly scheduler: Scheduler,
     grammarCacheSize: number | undefined,
     verbalizer: Verbalizer | undefined,

@@ -68,7 +68,7 @@ function parse(ctx: ServerContext, rawBody: unknown): ChatRequest {
   const last = messages[messages.length - 1];
   const echoText = (optBool(body, 'echo') ?? false) && last.role === 'assistant' ? last.content : '';
   optString(body, 'user'); // accepted (type-checked) and ignored, as vLLM does
-  const plans = planChoices([promptIds], sampling.n, (_, i) => ({
+  const plans = planChoices([promptIds], sampling.n, model.maxWaiting, (_, i) => ({
     ...sampling.params,
     maxTokens,
     seed: choiceSeed(sampling.params.seed, i),

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { GenerationEvent, SamplingParams } from '@platform/engine';
+import { InvalidRequest } from '../errors';
 
 /** One choice of an OpenAI response: which prompt it continues and with which parameters. */
 export interface ChoicePlan {
@@ -45,12 +46,22 @@ export const responseId = (prefix: string): string => `${prefix}-${randomUUID().
 
 export const unixNow = (): number => Math.floor(Date.now() / 1000);
 
-/** Plans n choices for each prompt; choice index = prompt index * n + i, as vLLM numbers them. */
+/**
+ * Plans n choices for each prompt; choice index = prompt index * n + i, as vLLM numbers them. More sequences than the
+ * engine queues at once could never start together (and n alone would size this list): a 400, not a 429 to retry.
+ */
 export function planChoices(
   prompts: number[][],
   n: number,
+  maxSequences: number,
   paramsFor: (promptIndex: number, choice: number) => SamplingParams,
 ): ChoicePlan[] {
+  const sequences = prompts.length * n;
+  if (sequences > maxSequences)
+    throw new InvalidRequest(
+      `n=${n} for ${prompts.length} prompt(s) asks for ${sequences} sequences; this server runs at most ${maxSequences} per request.`,
+      'n',
+    );
   const plans: ChoicePlan[] = [];
   prompts.forEach((ids, promptIndex) => {
     for (let i = 0; i < n; i++)

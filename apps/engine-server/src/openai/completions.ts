@@ -40,6 +40,7 @@ function parse(ctx: ServerContext, rawBody: unknown): CompletionRequest {
   const plans = planChoices(
     prompts.map((p) => p.ids),
     sampling.n,
+    model.maxWaiting,
     (pi, i) => ({
       ...sampling.params,
       maxTokens: maxTokens[pi],
