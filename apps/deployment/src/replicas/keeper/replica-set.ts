@@ -1,4 +1,3 @@
-import { childSignal } from '@platform/common';
 import type { JobContext } from '@platform/jobs';
 import type { DeploymentEntity } from '../../deployments/deployment.entity';
 import { ReplicaEntity } from '../replica.entity';
@@ -84,15 +83,7 @@ export class ReplicaSet {
     this.all.set(row.id, t);
     const spec = await this.specs.of(d, row.id);
     this.ctx.log.info({ replicaId: row.id, rev: d.rev }, 'starting a replica');
-    t.begin(async (signal) => {
-      // Stopped with the replica's own start or with the keeper, and nothing left on the keeper's signal after.
-      const bounded = childSignal([signal, this.ctx.signal]);
-      try {
-        return await this.deps.manager.start(spec, bounded.signal);
-      } finally {
-        bounded.dispose();
-      }
-    });
+    t.begin(this.ctx.signal, (signal) => this.deps.manager.start(spec, signal));
     return true;
   }
 

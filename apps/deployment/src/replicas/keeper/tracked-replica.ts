@@ -1,3 +1,4 @@
+import { childSignal, type ChildSignal } from '@platform/common';
 import type { ReplicaEntity } from '../replica.entity';
 import type { StartedReplica } from '../replica-manager';
 
@@ -8,7 +9,7 @@ export class TrackedReplica {
   /** Set once it answers (started or adopted). */
   replica?: StartedReplica;
   /** A start under way; `result` is set when it settles (the tick applies it, so one loop does every write). */
-  start?: { abort: AbortController; done: Promise<void>; result?: StartResult };
+  start?: { abort: ChildSignal; done: Promise<void>; result?: StartResult };
   /** `deployment.replica.ready` announced and not withdrawn. */
   announced = false;
   /** The inference service routes to it (seen healthy in its pool). */
@@ -27,14 +28,19 @@ export class TrackedReplica {
     return this.row.rev;
   }
 
-  /** Runs `start` in the background; the tick picks up its result. */
-  begin(start: (signal: AbortSignal) => Promise<StartedReplica>): void {
-    const abort = new AbortController();
+  /**
+   * Runs `start` in the background, stopped by `start.abort` or with `keeper` (its signal, which outlives every start:
+   * see childSignal); the tick picks up its result.
+   */
+  begin(keeper: AbortSignal, start: (signal: AbortSignal) => Promise<StartedReplica>): void {
+    const abort = childSignal(keeper);
     const slot: NonNullable<TrackedReplica['start']> = { abort, done: Promise.resolve() };
-    slot.done = start(abort.signal).then(
-      (ok) => void (slot.result = { ok }),
-      (error: unknown) => void (slot.result = { error }),
-    );
+    slot.done = start(abort.signal)
+      .then(
+        (ok) => void (slot.result = { ok }),
+        (error: unknown) => void (slot.result = { error }),
+      )
+      .finally(() => abort.dispose());
     this.start = slot;
   }
 }
