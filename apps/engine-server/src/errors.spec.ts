@@ -75,6 +75,11 @@ describe('error responses', () => {
     expect((chat.body as { error: { param: string } }).error.param).toBe('n');
     const prompts = await postJson(`${t.url}/v1/completions`, { prompt: ['a', 'b'], n: 129, max_tokens: 1 });
     expect(prompts.status).toBe(400);
+    // Counted before any of them is tokenized.
+    const many = await postJson(`${t.url}/v1/completions`, { prompt: Array.from({ length: 300 }, () => 'a'), max_tokens: 1 });
+    expect((many.body as { error: { message: string } }).error.message).toBe(
+      'n=1 for 300 prompt(s) asks for 300 sequences; this server runs at most 256 per request.',
+    );
     const fits = await postJson(`${t.url}/v1/completions`, { prompt: ['a', 'b'], n: 16, max_tokens: 1 });
     expect(fits.status).toBe(200);
     expect((fits.body as { choices: unknown[] }).choices).toHaveLength(32);

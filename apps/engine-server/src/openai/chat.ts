@@ -5,7 +5,7 @@ import { InvalidRequest, OpenAIError } from '../errors';
 import { mergeSequences, type Sequence } from '../generation';
 import { type Json, asObject, optBool, optInt, optString } from '../http/body';
 import { SseWriter } from '../http/sse';
-import { type ChoicePlan, UsageCounter, planChoices, responseId, unixNow } from './choices';
+import { type ChoicePlan, UsageCounter, planChoices, refuseTooManySequences, responseId, unixNow } from './choices';
 import { type ChatLogprob, type PromptLogprobs, chatLogprobs, promptLogprobs } from './logprobs';
 import { type ChatMessage, readMessages, renderChat } from './messages';
 import { registerGenerationRoute } from './generation-route';
@@ -55,6 +55,7 @@ function parse(ctx: ServerContext, rawBody: unknown): ChatRequest {
   const tools = readTools(body);
   const constraint = outputConstraint(model, body, tools);
   const sampling = readSampling(body, model.config.vocab_size);
+  refuseTooManySequences(1, sampling.n, model.maxWaiting);
   const logprobs = optBool(body, 'logprobs') ?? false;
   const top = optInt(body, 'top_logprobs');
   if (top !== undefined && top > 0 && !logprobs)
@@ -68,7 +69,7 @@ function parse(ctx: ServerContext, rawBody: unknown): ChatRequest {
   const last = messages[messages.length - 1];
   const echoText = (optBool(body, 'echo') ?? false) && last.role === 'assistant' ? last.content : '';
   optString(body, 'user'); // accepted (type-checked) and ignored, as vLLM does
-  const plans = planChoices([promptIds], sampling.n, model.maxWaiting, (_, i) => ({
+  const plans = planChoices([promptIds], sampling.n, (_, i) => ({
     ...sampling.params,
     maxTokens,
     seed: choiceSeed(sampling.params.seed, i),

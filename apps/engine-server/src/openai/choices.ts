@@ -47,21 +47,24 @@ export const responseId = (prefix: string): string => `${prefix}-${randomUUID().
 export const unixNow = (): number => Math.floor(Date.now() / 1000);
 
 /**
- * Plans n choices for each prompt; choice index = prompt index * n + i, as vLLM numbers them. More sequences than the
- * engine queues at once could never start together (and n alone would size this list): a 400, not a 429 to retry.
+ * More sequences than the engine queues at once could never start together: a 400, not a 429 to retry. Checked
+ * before any prompt is tokenized or choice planned (n alone would size the plan list).
  */
+export function refuseTooManySequences(prompts: number, n: number, maxSequences: number): void {
+  const sequences = prompts * n;
+  if (sequences > maxSequences)
+    throw new InvalidRequest(
+      `n=${n} for ${prompts} prompt(s) asks for ${sequences} sequences; this server runs at most ${maxSequences} per request.`,
+      'n',
+    );
+}
+
+/** Plans n choices for each prompt; choice index = prompt index * n + i, as vLLM numbers them. */
 export function planChoices(
   prompts: number[][],
   n: number,
-  maxSequences: number,
   paramsFor: (promptIndex: number, choice: number) => SamplingParams,
 ): ChoicePlan[] {
-  const sequences = prompts.length * n;
-  if (sequences > maxSequences)
-    throw new InvalidRequest(
-      `n=${n} for ${prompts.length} prompt(s) asks for ${sequences} sequences; this server runs at most ${maxSequences} per request.`,
-      'n',
-    );
   const plans: ChoicePlan[] = [];
   prompts.forEach((ids, promptIndex) => {
     for (let i = 0; i < n; i++)

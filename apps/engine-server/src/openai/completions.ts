@@ -5,11 +5,11 @@ import { InvalidRequest, OpenAIError } from '../errors';
 import { mergeSequences, type Sequence } from '../generation';
 import { asObject, optBool, optInt } from '../http/body';
 import { SseWriter } from '../http/sse';
-import { type ChoicePlan, UsageCounter, planChoices, responseId, unixNow } from './choices';
+import { type ChoicePlan, UsageCounter, planChoices, refuseTooManySequences, responseId, unixNow } from './choices';
 import { CompletionLogprobsBuilder, type CompletionLogprobs, type PromptLogprobs, promptLogprobs } from './logprobs';
 import { registerGenerationRoute } from './generation-route';
 import { OutputText } from './output-text';
-import { type Prompt, readPrompts, resolveModel } from './prompt';
+import { type Prompt, promptCount, readPrompts, resolveModel } from './prompt';
 import { type RequestedConstraint, readStructuredOutput } from './structured-output';
 import { type OpenAISampling, checkLogprobs, choiceSeed, readSampling, resolveMaxTokens } from './sampling';
 
@@ -35,12 +35,12 @@ function parse(ctx: ServerContext, rawBody: unknown): CompletionRequest {
   const lp = optInt(body, 'logprobs');
   const logprobs = lp === undefined ? undefined : checkLogprobs(lp, 'logprobs');
   const truncate = optInt(body, 'truncate_prompt_tokens', { min: 1 });
+  refuseTooManySequences(promptCount(body.prompt), sampling.n, model.maxWaiting);
   const prompts = readPrompts(model, body.prompt, optBool(body, 'add_special_tokens') ?? true, truncate, 'prompt', true);
   const maxTokens = prompts.map((p) => resolveMaxTokens(sampling.maxTokens, p.ids.length, model.maxModelLen, 16, 'prompt'));
   const plans = planChoices(
     prompts.map((p) => p.ids),
     sampling.n,
-    model.maxWaiting,
     (pi, i) => ({
       ...sampling.params,
       maxTokens: maxTokens[pi],
