@@ -116,13 +116,7 @@ beforeAll(async () => {
   const s3 = inject('s3');
   databaseUrl = await createTestDatabase('agents');
   vectorDir = mkdtempSync(join(tmpdir(), 'agents-vectors-'));
-  store = new S3ObjectStore({
-    endpoint: s3.endpoint,
-    bucket: s3.bucket,
-    accessKey: s3.accessKey,
-    secretKey: s3.secretKey,
-    region: 'us-east-1',
-  });
+  store = new S3ObjectStore({ ...s3, region: 'us-east-1' });
   inference = await startStarterInference();
   Object.assign(process.env, {
     DATABASE_URL: databaseUrl,

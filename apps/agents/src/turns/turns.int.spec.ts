@@ -145,13 +145,7 @@ beforeAll(async () => {
   const s3 = inject('s3');
   databaseUrl = await createTestDatabase('agents');
   vectorDir = mkdtempSync(join(tmpdir(), 'agents-turns-vectors-'));
-  store = new S3ObjectStore({
-    endpoint: s3.endpoint,
-    bucket: s3.bucket,
-    accessKey: s3.accessKey,
-    secretKey: s3.secretKey,
-    region: 'us-east-1',
-  });
+  store = new S3ObjectStore({ ...s3, region: 'us-east-1' });
   modelRoot = mkdtempSync(join(tmpdir(), 'agents-turns-model-'));
   writeTinyModel(join(modelRoot, 'tiny'), { maxPositionEmbeddings: 1024, hiddenSize: 128, layers: 4 });
   inference = await startStarterInference({ dir: join(modelRoot, 'tiny'), name: MODEL });

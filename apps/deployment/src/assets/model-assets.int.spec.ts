@@ -112,7 +112,7 @@ beforeAll(async () => {
   const s3 = inject('s3');
   bucket = s3.bucket;
   databaseUrl = await createTestDatabase('deployment_assets');
-  store = new S3ObjectStore({ endpoint: s3.endpoint, bucket, accessKey: s3.accessKey, secretKey: s3.secretKey, region: 'us-east-1' });
+  store = new S3ObjectStore({ ...s3, bucket, region: 'us-east-1' });
   const env = {
     DATABASE_URL: databaseUrl,
     NATS_URL: inject('natsUrl'),

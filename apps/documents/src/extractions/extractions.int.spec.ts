@@ -135,13 +135,7 @@ beforeAll(async () => {
   workerTmp = mkdtempSync(join(tmpdir(), 'documents-workers-'));
   const s3 = inject('s3');
   databaseUrl = await createTestDatabase('documents');
-  store = new S3ObjectStore({
-    endpoint: s3.endpoint,
-    bucket: s3.bucket,
-    accessKey: s3.accessKey,
-    secretKey: s3.secretKey,
-    region: 'us-east-1',
-  });
+  store = new S3ObjectStore({ ...s3, region: 'us-east-1' });
   env = {
     DATABASE_URL: databaseUrl,
     NATS_URL: inject('natsUrl'),

@@ -148,13 +148,7 @@ beforeAll(async () => {
   const s3 = inject('s3');
   databaseUrl = await createTestDatabase('documents');
   vectorDir = mkdtempSync(join(tmpdir(), 'documents-vectors-'));
-  store = new S3ObjectStore({
-    endpoint: s3.endpoint,
-    bucket: s3.bucket,
-    accessKey: s3.accessKey,
-    secretKey: s3.secretKey,
-    region: 'us-east-1',
-  });
+  store = new S3ObjectStore({ ...s3, region: 'us-east-1' });
   for (const [name, text] of Object.entries(DOCUMENTS)) await put(`docs/${name}`, text);
   await put('questions.json', JSON.stringify(QUESTIONS));
   const tinyDir = join(vectorDir, 'tiny-model');

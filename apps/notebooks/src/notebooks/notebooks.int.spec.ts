@@ -132,13 +132,7 @@ const rowCount = async () => Number((await sql<{ n: string }>('SELECT count(*) A
 beforeAll(async () => {
   const s3 = inject('s3');
   databaseUrl = await createTestDatabase('notebooks');
-  store = new S3ObjectStore({
-    endpoint: s3.endpoint,
-    bucket: s3.bucket,
-    accessKey: s3.accessKey,
-    secretKey: s3.secretKey,
-    region: 'us-east-1',
-  });
+  store = new S3ObjectStore({ ...s3, region: 'us-east-1' });
   await store.put(`${FILES}notebook/my_notebook.ipynb`, ipynb('from storage'));
   await store.put(`${FILES}notebook/not-json.ipynb`, Buffer.from('{ "cells": [ '));
   Object.assign(process.env, {

@@ -31,13 +31,7 @@ describe('runSdg on the starter model', () => {
 
   beforeAll(async () => {
     const s3 = inject('s3');
-    store = new S3ObjectStore({
-      endpoint: s3.endpoint,
-      bucket: s3.bucket,
-      region: 'us-east-1',
-      accessKey: s3.accessKey,
-      secretKey: s3.secretKey,
-    });
+    store = new S3ObjectStore({ ...s3, region: 'us-east-1' });
     await store.put(docKey, Buffer.from(SUN_DOCUMENT));
     engine = await startStarterEngine();
     judge = await startOpenAiTestServer([verdictJudge(JUDGE)]);

@@ -10,13 +10,7 @@ describe('taxonomy archives through the real S3 server', () => {
 
   beforeAll(() => {
     const s3 = inject('s3');
-    store = new S3ObjectStore({
-      endpoint: s3.endpoint,
-      bucket: s3.bucket,
-      region: 'us-east-1',
-      accessKey: s3.accessKey,
-      secretKey: s3.secretKey,
-    });
+    store = new S3ObjectStore({ ...s3, region: 'us-east-1' });
   });
 
   afterAll(async () => {

@@ -15,13 +15,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 describe('phase runner (the Kubernetes Job pod)', () => {
   it('trains from a checkpoint in the bucket and uploads every epoch with its trainer state, resuming after a retry', async () => {
     const s3 = inject('s3');
-    const store = new S3ObjectStore({
-      endpoint: s3.endpoint,
-      bucket: s3.bucket,
-      accessKey: s3.accessKey,
-      secretKey: s3.secretKey,
-      region: 'us-east-1',
-    });
+    const store = new S3ObjectStore({ ...s3, region: 'us-east-1' });
     const id = `pr-${randomBytes(4).toString('hex')}`;
     writeTinyModel(join(root, 'start'));
     await uploadDir(store, join(root, 'start'), `trained_models/${id}/artifacts/phase1/epoch-1/`);

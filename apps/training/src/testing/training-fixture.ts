@@ -30,13 +30,7 @@ export async function createDatabase(baseUrl: string, name: string): Promise<str
 }
 
 export function objectStoreOf(infra: Pick<Infra, 's3'>): ObjectStore {
-  return new S3ObjectStore({
-    endpoint: infra.s3.endpoint,
-    bucket: infra.s3.bucket,
-    accessKey: infra.s3.accessKey,
-    secretKey: infra.s3.secretKey,
-    region: 'us-east-1',
-  });
+  return new S3ObjectStore({ ...infra.s3, region: 'us-east-1' });
 }
 
 /** `copies` rounds of the test conversations as JSONL. */

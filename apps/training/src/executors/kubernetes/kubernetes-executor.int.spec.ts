@@ -15,14 +15,7 @@ import { JOB, MODEL_ID, NAMESPACE, conflictThenCanceled, createdAndCompleted, fa
 
 const WORKSPACE = join(__dirname, '../../../../..');
 const s3 = () => inject('s3');
-const store = () =>
-  new S3ObjectStore({
-    endpoint: s3().endpoint,
-    bucket: s3().bucket,
-    accessKey: s3().accessKey,
-    secretKey: s3().secretKey,
-    region: 'us-east-1',
-  });
+const store = () => new S3ObjectStore({ ...s3(), region: 'us-east-1' });
 const validateJob = new Ajv({ allErrors: true, strict: false }).compile(batchV1JobSchema);
 
 const settings: KubernetesSettings = {
