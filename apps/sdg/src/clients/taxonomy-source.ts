@@ -1,7 +1,6 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { PlatformError, downstreamError, unary } from '@platform/common';
+import { PlatformError, downstreamError, downstreamMessage, unary } from '@platform/common';
 import { taxonomyV1 } from '@platform/contracts';
-import { grpcCode, grpcMessage } from './grpc-errors';
 
 /** The taxonomy service as SDG needs it: does a taxonomy exist in a project, and what are its leaves. */
 export class TaxonomySource {
@@ -30,9 +29,9 @@ export class TaxonomySource {
 
 function toTaxonomyError(err: unknown, projectId: string, taxonomyId: string): unknown {
   if (err instanceof PlatformError) return err;
-  const code = grpcCode(err);
+  const code = (err as { code?: unknown } | null)?.code;
   if (code === GrpcStatus.NOT_FOUND)
     return PlatformError.notFound(`Taxonomy ${taxonomyId} was not found in project ${projectId}.`, 'taxonomy_not_found');
-  if (code === GrpcStatus.INVALID_ARGUMENT) return PlatformError.invalid(grpcMessage(err), 'taxonomy_id');
+  if (code === GrpcStatus.INVALID_ARGUMENT) return PlatformError.invalid(downstreamMessage(err), 'taxonomy_id');
   return downstreamError('taxonomy', err, 'reading the taxonomy');
 }

@@ -1,6 +1,6 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
-import { downstreamError } from './downstream-error';
+import { downstreamError, downstreamMessage } from './downstream-error';
 import { PlatformError, encodeErrorDetails } from './platform-error';
 
 describe('downstreamError', () => {
@@ -25,5 +25,12 @@ describe('downstreamError', () => {
     expect(downstreamError('documents', new Error('socket hang up'), 'reading').message).toBe(
       'reading: the documents service failed: socket hang up',
     );
+  });
+
+  it('downstreamMessage reads the PlatformError message, else the details, else the error', () => {
+    const platform = { code: 3, details: encodeErrorDetails(new PlatformError(GrpcStatus.INVALID_ARGUMENT, 'bad_id', 'id is not a UUID')) };
+    expect(downstreamMessage(platform)).toBe('id is not a UUID');
+    expect(downstreamMessage({ code: 3, details: 'plain details' })).toBe('plain details');
+    expect(downstreamMessage(new Error('socket hang up'))).toBe('socket hang up');
   });
 });

@@ -11,10 +11,20 @@ const CALLERS_MISTAKES = new Set<number>([GrpcStatus.INVALID_ARGUMENT, GrpcStatu
  */
 export function downstreamError(service: string, err: unknown, what: string): PlatformError {
   const code = (err as { code?: unknown } | null)?.code;
-  const details = (err as { details?: unknown } | null)?.details;
-  const decoded = typeof details === 'string' ? decodeErrorDetails(details) : undefined;
-  const message = decoded?.message ?? (typeof details === 'string' && details ? details : err instanceof Error ? err.message : String(err));
+  const { message, decoded } = readDownstream(err);
   if (typeof code === 'number' && CALLERS_MISTAKES.has(code))
     return new PlatformError(code, decoded?.code ?? `${service}_error`, `${what}: ${message}`);
   return new PlatformError(GrpcStatus.UNAVAILABLE, 'service_unavailable', `${what}: the ${service} service failed: ${message}`);
+}
+
+/** The readable message of a failed call to another service: the PlatformError message it carries, else its details. */
+export function downstreamMessage(err: unknown): string {
+  return readDownstream(err).message;
+}
+
+function readDownstream(err: unknown) {
+  const details = (err as { details?: unknown } | null)?.details;
+  const decoded = typeof details === 'string' ? decodeErrorDetails(details) : undefined;
+  const message = decoded?.message ?? (typeof details === 'string' && details ? details : err instanceof Error ? err.message : String(err));
+  return { message, decoded };
 }
