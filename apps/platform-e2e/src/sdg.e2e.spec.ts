@@ -35,7 +35,13 @@ interface DataJob {
       training_phases: { phase_1_knowledge: number; phase_2_skills: number };
     };
   };
-  progress?: { stage: string; done: number; total: number; samples: number };
+  progress?: {
+    stage: string;
+    done: number;
+    total: number;
+    samples: number;
+    leaves?: { leaf: string; batches_done: number; batches_total: number; samples: number }[];
+  };
   failure_reason?: string;
   teacher_model?: string;
   judge_model?: string;
@@ -217,6 +223,10 @@ describe('/v1/data synthetic data generation', () => {
       expect(l.batchesDone, l.leaf).toBe(l.batchesTotal);
       expect(l.samples, l.leaf).toBe(metrics?.samples[l.leaf]);
     }
+    // The job as read carries the same last report, in the API's field names.
+    expect(job.progress?.leaves).toEqual(
+      last.leaves?.map((l) => ({ leaf: l.leaf, batches_done: l.batchesDone, batches_total: l.batchesTotal, samples: l.samples })),
+    );
 
     // Finished work cannot be canceled.
     const again = await cancel(job.id);

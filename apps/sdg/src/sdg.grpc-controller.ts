@@ -39,7 +39,7 @@ export function toDataJobMessage(j: DataJobEntity): sdgV1.DataJob {
         : undefined,
     },
     failureReason: j.failureReason ?? '',
-    progress: j.progress ?? undefined,
+    progress: j.progress ? { ...j.progress, leaves: j.progress.leaves ?? [] } : undefined,
     teacherModel: j.teacherModel,
     judgeModel: j.judgeModel,
     createdBy: j.createdBy,

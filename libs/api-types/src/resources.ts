@@ -40,13 +40,13 @@ export interface DataLeafProgressJson {
   samples: number;
 }
 
-/** A running data generation run: `sdg.job.progress` (stage, done of total, samples so far; the event also per leaf). */
+/** A running data generation run: `sdg.job.progress` (stage, done of total, samples so far, and per leaf). */
 export interface DataProgressJson {
   stage: string;
   done: number;
   total: number;
   samples: number;
-  /** The event only (at most 100 leaves, unfinished first); GET /v1/data/{id} does not carry it. */
+  /** At most 100 leaves, unfinished first; GET /v1/data/{id} carries the last event's (absent while preparing). */
   leaves?: DataLeafProgressJson[];
 }
 

@@ -1,4 +1,4 @@
-import type { DataJson } from '@platform/api-types';
+import type { DataJson, DataLeafProgressJson, DataProgressJson } from '@platform/api-types';
 import { dataJobStatusName, type sdgV1 } from '@platform/contracts';
 
 /**
@@ -37,12 +37,20 @@ export function dataView(j: sdgV1.DataJob, publicUrl: string, full = true): Data
           }
         : {}),
     },
-    ...(j.progress
-      ? { progress: { stage: j.progress.stage, done: j.progress.done, total: j.progress.total, samples: j.progress.samples } }
-      : {}),
+    ...(j.progress ? { progress: progressView(j.progress) } : {}),
     ...(j.failureReason ? { failure_reason: j.failureReason } : {}),
     teacher_model: j.teacherModel,
     judge_model: j.judgeModel,
     href,
   };
+}
+
+function progressView(p: sdgV1.DataJobProgress): DataProgressJson {
+  const leaves = p.leaves.map(leafProgressView);
+  return { stage: p.stage, done: p.done, total: p.total, samples: p.samples, ...(leaves.length ? { leaves } : {}) };
+}
+
+/** One leaf's progress as GET /v1/data/{id} and the public `sdg.job.progress` event both show it. */
+export function leafProgressView(l: sdgV1.DataLeafProgress): DataLeafProgressJson {
+  return { leaf: l.leaf, batches_done: l.batchesDone, batches_total: l.batchesTotal, samples: l.samples };
 }

@@ -10,6 +10,7 @@ import type {
 } from '@platform/events';
 import type { PublicEvent } from '@platform/api-types';
 import { count, obj, scores, str, type JsonSchema } from './json-schema';
+import { leafProgressView } from '../data/data-view';
 
 /**
  * Which domain events of the catalog (libs/events/src/catalog) the public stream `GET /v1/events` carries, and as
@@ -251,13 +252,7 @@ const TABLE: Record<CatalogEventType, PublicEventType | InternalEventType> = {
         items: LEAF_PUBLIC,
       },
       internal: { type: 'array', items: LEAF_INTERNAL },
-      view: (v) =>
-        (v as SdgLeafProgress[]).map((l) => ({
-          leaf: l.leaf,
-          batches_done: l.batchesDone,
-          batches_total: l.batchesTotal,
-          samples: l.samples,
-        })),
+      view: (v) => (v as SdgLeafProgress[]).map(leafProgressView),
     },
   }),
   'sdg.job.completed': sdg('sdg.job.completed', 'A data generation job completed.', {

@@ -65,7 +65,8 @@ export default function DataJobDetail() {
   const running = isActive(j.status);
   const progress = running ? (live ?? j.progress) : undefined;
   const pct = percentDone(progress);
-  const rows = leafRows(j, leaves.data?.leaves, running ? liveLeaves : {});
+  // The job as read lists each leaf as of its last progress write; events since then report newer counts.
+  const rows = leafRows(j, leaves.data?.leaves, running ? { ...mergeLeafProgress({}, j.progress), ...liveLeaves } : {});
 
   const cancel = async () => {
     setActionError(undefined);
