@@ -1,7 +1,7 @@
 import { Controller, Inject } from '@nestjs/common';
 import type { Metadata } from '@grpc/grpc-js';
 import { inferenceV1 } from '@platform/contracts';
-import { callSignal } from '@platform/common';
+import { callSignal, childSignal } from '@platform/common';
 import { Observable } from 'rxjs';
 import { InferenceRpcs } from './inference-rpcs';
 
@@ -11,9 +11,7 @@ import { InferenceRpcs } from './inference-rpcs';
  */
 function toObservable<T>(call: unknown, run: (signal: AbortSignal) => AsyncGenerator<T>): Observable<T> {
   return new Observable<T>((subscriber) => {
-    const controller = new AbortController();
-    const upstream = callSignal(call);
-    upstream.addEventListener('abort', () => controller.abort(upstream.reason), { once: true });
+    const controller = childSignal(callSignal(call));
     const gen = run(controller.signal);
     void (async () => {
       try {

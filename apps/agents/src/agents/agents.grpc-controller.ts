@@ -2,7 +2,7 @@ import { Controller } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import type { Metadata } from '@grpc/grpc-js';
 import { agentsV1 } from '@platform/contracts';
-import { callSignal } from '@platform/common';
+import { callSignal, childSignal } from '@platform/common';
 import { Observable } from 'rxjs';
 import { TurnsService } from '../turns/turns.service';
 import { AgentsService } from './agents.service';
@@ -35,9 +35,7 @@ export class AgentsGrpcController implements AgentMethods {
   @GrpcMethod(SERVICE, 'executeTurn')
   executeTurn(req: agentsV1.ExecuteTurnRequest, _md?: Metadata, call?: unknown): Observable<agentsV1.ExecuteTurnResponse> {
     return new Observable((subscriber) => {
-      const controller = new AbortController();
-      const upstream = callSignal(call);
-      upstream.addEventListener('abort', () => controller.abort(upstream.reason), { once: true });
+      const controller = childSignal(callSignal(call));
       void (async () => {
         try {
           for await (const item of this.turns.execute(req, controller.signal)) {
