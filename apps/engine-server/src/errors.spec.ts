@@ -85,6 +85,25 @@ describe('error responses', () => {
     expect((fits.body as { choices: unknown[] }).choices).toHaveLength(32);
   });
 
+  it('400 for more embedding inputs than one request may hold, before tokenizing any', async () => {
+    // One input per 4 bytes of the 64 MiB body: every one of them was a sequence with its own state.
+    const started = performance.now();
+    const res = await postJson(`${t.url}/v1/embeddings`, { input: Array.from({ length: 200_000 }, () => 'a') });
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({
+      error: {
+        message: 'input holds 200000 items; at most 2048 are embedded per request.',
+        type: 'BadRequestError',
+        param: 'input',
+        code: 400,
+      },
+    });
+    const fits = await postJson(`${t.url}/v1/embeddings`, { input: Array.from({ length: 2048 }, () => 'a') });
+    expect(fits.status).toBe(200);
+    expect((fits.body as { data: unknown[] }).data).toHaveLength(2048);
+  });
+
   it('404 NotFoundError for an unknown model', async () => {
     const res = await postJson(`${t.url}/v1/chat/completions`, { model: 'gpt-5', messages: [{ role: 'user', content: 'x' }] });
     expect(res.status).toBe(404);

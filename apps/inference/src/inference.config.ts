@@ -18,7 +18,8 @@ export const InferenceSettings = defineConfig(
     /** One coalescing window and batch bound for embeddings, rerank and tokenization. */
     coalesce: {
       windowMs: intSetting('PLATFORM_INFERENCE_COALESCE_MS', { default: 2 }),
-      maxInputs: intSetting('PLATFORM_INFERENCE_COALESCE_MAX_INPUTS', { default: 256, min: 1 }),
+      // At most OpenAI's 2,048 inputs per embeddings call, which the built-in engine server enforces too.
+      maxInputs: intSetting('PLATFORM_INFERENCE_COALESCE_MAX_INPUTS', { default: 256, min: 1, max: 2048 }),
       inFlightPerReplica: intSetting('PLATFORM_INFERENCE_COALESCE_IN_FLIGHT', { default: 8, min: 1 }),
     },
     /** The HAP classifier endpoint; unset, the lexicon baseline scores. */

@@ -5,7 +5,10 @@ import { InvalidRequest, openAIOverloaded } from '../errors';
 import { asObject, optBool, optInt, optString } from '../http/body';
 import { responseId, unixNow } from './choices';
 import { checkDimensions, shorten } from './embedding-dimensions';
-import { readPrompts, resolveModel } from './prompt';
+import { promptCount, readPrompts, resolveModel } from './prompt';
+
+/** OpenAI's documented limit on one request's input array (vLLM has none). */
+export const MAX_EMBEDDING_INPUTS = 2048;
 
 /**
  * POST /v1/embeddings: mean-pooled, normalised hidden states, as floats or base64 little-endian float32; `dimensions`
@@ -20,6 +23,10 @@ export function registerEmbeddings(app: FastifyInstance, ctx: ServerContext): vo
       throw new InvalidRequest(`encoding_format must be "float" or "base64", got ${JSON.stringify(format)}`, 'encoding_format');
     const dimensions = checkDimensions(model, optInt(body, 'dimensions'));
     const truncate = optInt(body, 'truncate_prompt_tokens', { min: 1 });
+    // Counted before any is tokenized: each input is a sequence with its own state until the batch ends.
+    const count = promptCount(body.input);
+    if (count > MAX_EMBEDDING_INPUTS)
+      throw new InvalidRequest(`input holds ${count} items; at most ${MAX_EMBEDDING_INPUTS} are embedded per request.`, 'input');
     const inputs = readPrompts(model, body.input, optBool(body, 'add_special_tokens') ?? true, truncate, 'input');
     for (const input of inputs)
       if (input.ids.length >= model.maxModelLen)
