@@ -8,7 +8,7 @@ import { checkDimensions, shorten } from './embedding-dimensions';
 import { promptCount, readPrompts, resolveModel } from './prompt';
 
 /** OpenAI's documented limit on one request's input array (vLLM has none). */
-export const MAX_EMBEDDING_INPUTS = 2048;
+const MAX_EMBEDDING_INPUTS = 2048;
 
 /**
  * POST /v1/embeddings: mean-pooled, normalised hidden states, as floats or base64 little-endian float32; `dimensions`

@@ -27,15 +27,15 @@ export function prepareIds(model: ServedModel, ids: number[], truncate: number |
   return truncate !== undefined && ids.length > truncate ? ids.slice(ids.length - truncate) : ids;
 }
 
-/**
- * OpenAI's prompt forms: a string, a list of strings, a list of token ids, or a list of token id lists. With
- * `verbalize` (text generation, not embeddings) a tuned model's text prompts go through its verbalizer.
- */
 /** How many prompts `value` holds as readPrompts reads it, without tokenizing any (1 for what it would refuse). */
 export function promptCount(value: unknown): number {
   return Array.isArray(value) && value.length > 0 && typeof value[0] !== 'number' ? value.length : 1;
 }
 
+/**
+ * OpenAI's prompt forms: a string, a list of strings, a list of token ids, or a list of token id lists. With
+ * `verbalize` (text generation, not embeddings) a tuned model's text prompts go through its verbalizer.
+ */
 export function readPrompts(
   model: ServedModel,
   value: unknown,
