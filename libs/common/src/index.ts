@@ -10,6 +10,7 @@ export * from './grpc/grpc-client';
 export * from './grpc/grpc-calls';
 export * from './grpc/call-signal';
 export * from './runtime/abort-signals';
+export * from './runtime/async-resource-bind';
 export * from './grpc/grpc-error.filter';
 export * from './grpc/grpc-trace.interceptor';
 export * from './grpc/health.controller';

@@ -9,6 +9,7 @@
  * Starts its own PostgreSQL, NATS and S3 server and the platform through the launcher (setup.ts); see README.md.
  */
 import { engineRows, type EngineRows } from './engine-rows';
+import { hopFloor } from './floors';
 import { proxyRows, type ProxySizes } from './proxy-rows';
 import { startBench } from './setup';
 import { fmt, renderTable, type Row } from './table';
@@ -23,6 +24,8 @@ const SIZES: ProxySizes = quick
   : { samples: 1000, requests: 5000, streams: 20, held: 5000, holdS: 60 };
 /** The engine rows: latency samples and seconds per throughput run. */
 const ENGINE = quick ? { n: 60, seconds: 4 } : { n: 300, seconds: 12 };
+/** The bare gRPC hop: calls per run, runs per transport. */
+const HOP = quick ? { calls: 5000, rounds: 2 } : { calls: 20000, rounds: 3 };
 
 function coalescingRow(engine: EngineRows | Error): Row {
   const figure = 'embedding coalescing gain vs the engine server’s own batch gain';
@@ -48,11 +51,13 @@ async function main(): Promise<void> {
     const engine = await engineRows(bench, ENGINE.n, ENGINE.seconds).catch((err: unknown) =>
       err instanceof Error ? err : new Error(String(err)),
     );
+    const floor = await hopFloor(HOP.calls, HOP.rounds, bench.placement.proxy);
     const rows = [...proxy.rows, coalescingRow(engine)];
     console.log(`\n${header}\n`);
     console.log(renderTable(rows));
     const details = [
       ...proxy.details,
+      ...floor,
       ...(engine instanceof Error ? [['engine rows failed', engine.message] as [string, string]] : engine.details),
     ];
     const width = Math.max(...details.map(([k]) => k.length));

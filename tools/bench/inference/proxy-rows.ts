@@ -3,6 +3,7 @@
  * through nginx and through gateway + inference service (`/openai/v1/completions`), with the proxy on its own core.
  */
 import { call, type Headers } from './client';
+import { startBareProxy } from './floors';
 import { cpuMs, interleavedLatency, rssKiB, timeCount, type Latency } from './measure';
 import { raiseFileLimit } from './pinning';
 import { FAKE_MODEL, FAKE_PACE_MS, IDLE_MODEL, IDLE_PACE_MS, type Bench } from './setup';
@@ -77,6 +78,18 @@ export async function proxyRows(b: Bench, size: ProxySizes): Promise<{ rows: Row
   const viaNginx = b.nginx ? await run(b.nginx.url, {}, [b.nginx.pid]) : undefined;
   const stack = await run(`${b.gatewayUrl}/openai`, stackHeaders, [b.pid.gateway(), b.pid.inference()]);
   const stackCpu = stack.cpuMs[0] + stack.cpuMs[1];
+  // The same two hops with none of the platform's work, warmed as the stack was by the latency rows.
+  const bare = await startBareProxy(b.fakeUrl, b.placement.proxy);
+  try {
+    await timeCount(2 * size.samples, CONCURRENCY, () => call(`${bare.url}/v1/completions`, completion(1)));
+    const floor = await run(bare.url, {}, bare.pids);
+    details.push([
+      'floor: the same two hops in bare Node (node:http → grpc-js → undici), CPU per request front + relay (ms) / req/s',
+      `${fmt(floor.cpuMs[0] + floor.cpuMs[1], 3)} (${fmt(floor.cpuMs[0], 3)} + ${fmt(floor.cpuMs[1], 3)}) / ${fmt(floor.rps, 0)}`,
+    ]);
+  } finally {
+    bare.stop();
+  }
   rows.push({
     figure: 'proxy-tier CPU per request (ms; direct: the backend, stack: gateway + inference)',
     direct: fmt(direct.cpuMs[0], 3),
@@ -107,6 +120,15 @@ export async function proxyRows(b: Bench, size: ProxySizes): Promise<{ rows: Row
     goal: '≤ 0.5',
     met: project.stack.p50 <= 0.5,
   });
+  // Its CPU, next to the completion's gateway share above: what every authenticated request costs before its own work.
+  const getProject = () => call(`${b.gatewayUrl}/v2/projects/${b.projectId}`, undefined, b.auth);
+  await timeCount(Math.min(200, size.requests), CONCURRENCY, getProject);
+  const gatewayBefore = cpuMs(b.pid.gateway());
+  await timeCount(size.requests, CONCURRENCY, getProject);
+  details.push([
+    `gateway CPU per request at concurrency ${CONCURRENCY}: GET /v2/projects/{id} / the completion (ms)`,
+    `${fmt((cpuMs(b.pid.gateway()) - gatewayBefore) / size.requests, 3)} / ${fmt(stack.cpuMs[0], 3)}`,
+  ]);
 
   // A stream of STREAM_TOKENS tokens at the backend's fixed pace: added time to first token and per token.
   const timing: Partial<Record<'direct' | 'nginx' | 'stack', Awaited<ReturnType<typeof streamTiming>>>> = {};
