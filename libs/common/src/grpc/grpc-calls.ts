@@ -49,14 +49,31 @@ export type PlainUnary<Req, Res> = (
 
 export type PlainServerStream<Req, Res> = (req: Req, md: Metadata, options?: CallOptions) => ClientReadableStream<Res>;
 
+/**
+ * Starts a grpc-js call without the caller's stack it captures (`new Error()`) on every call to append to a failed
+ * call's error: with the async frames of a request behind it, that capture was ≈ 4 % of the gateway's CPU per
+ * completion. The hot routes make one call per request, so the request's own log line already says which one failed.
+ */
+function withoutCallerStack<T>(start: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return start();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 /** `plainUnary(client, client.generate, req)`: the call as a promise, the client's deadline and trace applied. */
 export function plainUnary<C, Req, Res>(client: C, method: PlainUnary<Req, Res>, req: Req): Promise<Res> {
   return new Promise<Res>((resolve, reject) => {
-    method.call(client, req, new Metadata(), {}, (err, res) => {
-      if (err) reject(err);
-      else if (res === undefined) reject(Object.assign(new Error('empty response'), { code: GrpcStatus.INTERNAL }));
-      else resolve(res);
-    });
+    withoutCallerStack(() =>
+      method.call(client, req, new Metadata(), {}, (err, res) => {
+        if (err) reject(err);
+        else if (res === undefined) reject(Object.assign(new Error('empty response'), { code: GrpcStatus.INTERNAL }));
+        else resolve(res);
+      }),
+    );
   });
 }
 
@@ -78,7 +95,7 @@ export interface StreamSource<T> {
 export function plainServerStream<C, Req, Res>(client: C, method: PlainServerStream<Req, Res>, req: Req): StreamSource<Res> {
   return {
     subscribe(observer) {
-      const call = method.call(client, req, new Metadata());
+      const call = withoutCallerStack(() => method.call(client, req, new Metadata()));
       let settled = false;
       call.on('data', (item: Res) => {
         if (!settled) observer.next(item);

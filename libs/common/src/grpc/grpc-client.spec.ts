@@ -204,6 +204,22 @@ describe('the gRPC client kit: trace metadata', () => {
   });
 });
 
+describe('the gRPC client kit: caller stacks', () => {
+  it('the plain calls start without the caller stack grpc-js captures, and restore the limit even when the start throws', async () => {
+    const limits: number[] = [];
+    const failing = (() => {
+      limits.push(Error.stackTraceLimit);
+      throw new Error('channel closed');
+    }) as unknown as PlainUnary<object, object> & PlainServerStream<object, object>;
+    const before = Error.stackTraceLimit;
+    await expect(plainUnary({}, failing, {})).rejects.toThrow('channel closed');
+    expect(() => plainServerStream({}, failing, {}).subscribe({ next() {}, error() {}, complete() {} })).toThrow('channel closed');
+    expect(limits).toEqual([0, 0]);
+    expect(Error.stackTraceLimit).toBe(before);
+    expect(new Error('after').stack?.split('\n').length).toBeGreaterThan(1);
+  });
+});
+
 describe('the gRPC client kit: unary and providers', () => {
   it('unary rejects with the abort reason and cancels the call when its signal aborts', async () => {
     delayMs = 2000;
