@@ -51,8 +51,9 @@ export type PlainServerStream<Req, Res> = (req: Req, md: Metadata, options?: Cal
 
 /**
  * Starts a grpc-js call without the caller's stack it captures (`new Error()`) on every call to append to a failed
- * call's error: with the async frames of a request behind it, that capture was ≈ 4 % of the gateway's CPU per
- * completion. The hot routes make one call per request, so the request's own log line already says which one failed.
+ * call's error: with a request's async frames behind it, that capture cost the gateway ≈ 7 % of its CPU per completion
+ * (0.44 → 0.41 ms, medians of five alternated runs). The hot routes make one call per request, so the request's own
+ * log line already says which call failed.
  */
 function withoutCallerStack<T>(start: () => T): T {
   const limit = Error.stackTraceLimit;
