@@ -5,7 +5,8 @@
  *   backend), against Node's bare HTTP/2 exchanging the same bytes, the two alternated so that a change in the
  *   machine's load hits both;
  * - the bare proxy: the platform's two hops (HTTP in, gRPC between two processes, HTTP out to the backend through
- *   undici) with none of its work, measured by the caller side by side with the stack.
+ *   undici) with none of its work, started with the bench (setup.ts) and measured in the same latency blocks and
+ *   CPU runs as the stack (proxy-rows.ts).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';

@@ -3,7 +3,6 @@
  * through nginx and through gateway + inference service (`/openai/v1/completions`), with the proxy on its own core.
  */
 import { call, type Headers } from './client';
-import { startBareProxy } from './floors';
 import { cpuMs, interleavedLatency, rssKiB, timeCount, type Latency } from './measure';
 import { raiseFileLimit } from './pinning';
 import { FAKE_MODEL, FAKE_PACE_MS, IDLE_MODEL, IDLE_PACE_MS, type Bench } from './setup';
@@ -45,12 +44,16 @@ export async function proxyRows(b: Bench, size: ProxySizes): Promise<{ rows: Row
   const nginxCell = (v: string) => (b.nginx ? v : 'not installed');
   if (!b.nginx) details.push(['nginx', 'not installed (Debian: apt-get install nginx): its column is empty']);
 
-  // Added latency of a 1-token generation, p50 / p95 / p99, with LiteLLM's published overhead beside it.
-  const lat = (await interleavedLatency(
-    size.samples,
-    4,
-    Object.fromEntries(targets.map((t) => [t.key, () => call(`${t.url}/v1/completions`, completion(1), t.headers)])),
-  )) as Record<'direct' | 'stack', Latency> & { nginx?: Latency };
+  // Added latency of a 1-token generation, p50 / p95 / p99, with LiteLLM's published overhead beside it, and the
+  // bare proxy's (floors.ts) in the same blocks.
+  const lat = (await interleavedLatency(size.samples, 4, {
+    ...Object.fromEntries(targets.map((t) => [t.key, () => call(`${t.url}/v1/completions`, completion(1), t.headers)])),
+    bare: () => call(`${b.bare.url}/v1/completions`, completion(1)),
+  })) as Record<'direct' | 'stack' | 'bare', Latency> & { nginx?: Latency };
+  details.push([
+    'floor: the bare proxy (the same two hops in bare Node: node:http → grpc-js → undici), added latency p50 / p95 / p99 (ms)',
+    (['p50', 'p95', 'p99'] as const).map((p) => fmt(lat.bare[p] - lat.direct[p])).join(' / '),
+  ]);
   const goals = { p50: 1.0, p95: undefined, p99: 3.0 };
   for (const p of ['p50', 'p95', 'p99'] as const) {
     const added = lat.stack[p] - lat.direct[p];
@@ -78,18 +81,12 @@ export async function proxyRows(b: Bench, size: ProxySizes): Promise<{ rows: Row
   const viaNginx = b.nginx ? await run(b.nginx.url, {}, [b.nginx.pid]) : undefined;
   const stack = await run(`${b.gatewayUrl}/openai`, stackHeaders, [b.pid.gateway(), b.pid.inference()]);
   const stackCpu = stack.cpuMs[0] + stack.cpuMs[1];
-  // The same two hops with none of the platform's work, warmed as the stack was by the latency rows.
-  const bare = await startBareProxy(b.fakeUrl, b.placement.proxy);
-  try {
-    await timeCount(2 * size.samples, CONCURRENCY, () => call(`${bare.url}/v1/completions`, completion(1)));
-    const floor = await run(bare.url, {}, bare.pids);
-    details.push([
-      'floor: the same two hops in bare Node (node:http → grpc-js → undici), CPU per request front + relay (ms) / req/s',
-      `${fmt(floor.cpuMs[0] + floor.cpuMs[1], 3)} (${fmt(floor.cpuMs[0], 3)} + ${fmt(floor.cpuMs[1], 3)}) / ${fmt(floor.rps, 0)}`,
-    ]);
-  } finally {
-    bare.stop();
-  }
+  // The same two hops with none of the platform's work (warmed by the latency rows, as the stack was).
+  const floor = await run(b.bare.url, {}, b.bare.pids);
+  details.push([
+    'floor: the bare proxy, CPU per request front + relay (ms) / req/s at concurrency 64',
+    `${fmt(floor.cpuMs[0] + floor.cpuMs[1], 3)} (${fmt(floor.cpuMs[0], 3)} + ${fmt(floor.cpuMs[1], 3)}) / ${fmt(floor.rps, 0)}`,
+  ]);
   rows.push({
     figure: 'proxy-tier CPU per request (ms; direct: the backend, stack: gateway + inference)',
     direct: fmt(direct.cpuMs[0], 3),

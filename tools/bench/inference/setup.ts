@@ -14,6 +14,7 @@ import { writeRandomModel } from '@platform/engine/internals';
 import { freePort, startNats, startPostgres, startS3, waitForPort } from '@platform/infra';
 import { servicePorts, startPlatform, type RunningPlatform, type Supervisor } from '@platform/launcher';
 import { postJson } from './measure';
+import { startBareProxy, type BareProxy } from './floors';
 import { startNginx } from './nginx';
 import { OneAtATimeSupervisor } from './one-at-a-time';
 import { pin, pinnedCommand, placement, type Placement } from './pinning';
@@ -43,6 +44,8 @@ export interface Bench {
   fakeUrl: string;
   /** nginx in front of the fake backend; undefined when nginx is not installed. */
   nginx?: { url: string; pid: number | undefined };
+  /** The same two hops as the stack in bare Node, on the proxy's cores (floors.ts). */
+  bare: Pick<BareProxy, 'url' | 'pids'>;
   pid: {
     gateway(): number | undefined;
     inference(): number | undefined;
@@ -206,6 +209,8 @@ export async function startBench(profileDir: string | undefined): Promise<Bench>
 
     const nginx = await startNginx(join(root, 'nginx'), await freePort(), fakePort, where.proxy);
     if (nginx) stops.unshift(() => nginx.stop());
+    const bare = await startBareProxy(fakeUrl, where.proxy);
+    stops.unshift(() => bare.stop());
 
     const gatewayUrl = bench.platform.gatewayUrl;
     const login = (await postJson(`${gatewayUrl}/icp4d-api/v1/authorize`, { username: 'admin', password: secrets.adminPassword })) as {
@@ -229,6 +234,7 @@ export async function startBench(profileDir: string | undefined): Promise<Bench>
       engineUrl,
       fakeUrl,
       nginx: nginx && { url: nginx.url, pid: nginx.pid },
+      bare: { url: bare.url, pids: bare.pids },
       pid: {
         gateway: () => pidOf('gateway'),
         inference: () => pidOf('inference'),
