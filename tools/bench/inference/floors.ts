@@ -1,5 +1,5 @@
 /**
- * Floors under the proxy tier's CPU per request, run on the proxy's cores as the gateway and the inference service are
+ * Floors under the proxy tier's cost, run on the proxy's cores as the gateway and the inference service are
  * (the processes are in floor-peers.ts):
  * - the bare hop: one gRPC unary call between two processes with nothing else around it (no NestJS, no routes, no
  *   backend), against Node's bare HTTP/2 exchanging the same bytes, the two alternated so that a change in the
