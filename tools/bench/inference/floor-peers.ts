@@ -17,6 +17,7 @@ import { useLeanAsyncResourceBind } from '@platform/common';
 import { createServer } from 'node:http';
 import http2 from 'node:http2';
 import { Pool } from 'undici';
+import { timeCount } from './measure';
 
 const CONCURRENCY = 64;
 const BODY = 300;
@@ -94,22 +95,13 @@ function hopCaller(transport: 'grpc' | 'http2', port: number): () => Promise<voi
     });
 }
 
-async function loop(call: () => Promise<void>, calls: number): Promise<void> {
-  let left = calls;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (left-- > 0) await call();
-    }),
-  );
-}
-
 async function hopClient(transport: 'grpc' | 'http2', port: number, calls: number): Promise<void> {
   const call = hopCaller(transport, port);
   // As many warm-up calls as measured ones: V8 optimizes after some hundreds, and the measured run is the steady state.
-  await loop(call, calls);
+  await timeCount(calls, CONCURRENCY, call);
   send({ warm: true });
   await new Promise((resolve) => process.once('message', resolve));
-  await loop(call, calls);
+  await timeCount(calls, CONCURRENCY, call);
   send({ done: true });
 }
 

@@ -10,7 +10,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { cpuMs } from './measure';
+import { cpuMs, percentile } from './measure';
 import { pin } from './pinning';
 import { fmt } from './table';
 
@@ -58,7 +58,11 @@ async function hopOnce(transport: Transport, calls: number, cpuList: string | un
   }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (xs: number[]) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );
 
 /** CPU per call of the bare hop, grpc-js and node:http2, medians over `rounds` alternated runs of `calls` calls. */
 export async function hopFloor(calls: number, rounds: number, cpuList: string | undefined): Promise<[string, string][]> {
