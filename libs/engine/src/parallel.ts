@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Arena } from './arena';
 import { matmulKernel } from './kernels';
@@ -10,7 +11,8 @@ import { instantiateBlocks, type WasmBlocks } from './wasm-runtime';
  * `threads - 1` worker threads. All operands live in one shared Arena, so a job is a handful of integers in a shared
  * control block (an attention job: where its descriptor lies in the arena): the caller posts them, wakes the workers
  * with Atomics.notify, does its own slice, then waits on each worker's done counter. No messages, no copies, one
- * synchronisation per job.
+ * synchronisation per job. While every thread has a core of its own, each polls its word for a while before it
+ * sleeps (SPIN_LOADS).
  */
 
 // Control block: Int32 slots for the handshake, Uint32 slots (same memory) for offsets up to 4 G elements.
@@ -38,10 +40,22 @@ const DESC = 17;
 const H0 = 18;
 const H1 = 19;
 const WPTR = 20;
-const CTRL_SLOTS = 21;
+/** Loads the worker makes polling for its next job before it sleeps: SPIN_LOADS, or 0 while threads share cores. */
+const SPIN = 21;
+const CTRL_SLOTS = 22;
 
 /** Below this many multiply-adds a wake-up round trip costs more than the work. */
 const MIN_PARALLEL_MACS = 1 << 16;
+/**
+ * Loads of its word a thread makes (≈ 0.1 ms) before it sleeps in Atomics.wait: a worker that has just finished a job
+ * polls for the next, and the caller for its workers' results. A decode step posts some 60 jobs back to back, and
+ * waking a thread that sleeps (a futex; on a VM, an interrupt to a halted vCPU) takes longer than a one-sequence
+ * product (tools/bench/engine/README.md). With fewer cores than threads (taskset, or more threads asked for than
+ * cores) a poller only keeps the thread it waits for off the core, so then nobody polls; the cores are counted again
+ * every CORE_CHECK_JOBS jobs, since a running process can be moved.
+ */
+const SPIN_LOADS = 1 << 14;
+const CORE_CHECK_JOBS = 256;
 
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
@@ -56,7 +70,9 @@ const c = new Int32Array(workerData.ctrl);
 const u = new Uint32Array(workerData.ctrl);
 let seen = 0;
 for (;;) {
-  Atomics.wait(c, ${SEQ}, seen);
+  let next = Atomics.load(c, ${SEQ});
+  for (let i = 0, n = c[${SPIN}]; next === seen && i < n; i++) next = Atomics.load(c, ${SEQ});
+  if (next === seen) Atomics.wait(c, ${SEQ}, seen);
   seen = Atomics.load(c, ${SEQ});
   if (c[${STOP}] === 1) break;
   if (c[${ATTEND}] === 1) attendHeads(ex, words, heap, u[${DESC}], u[${H0}], u[${H1}], u[${WPTR}]);
@@ -76,6 +92,8 @@ export class MatmulPool implements AttentionPool {
   private readonly seqs: number[] = [];
   private readonly wasm?: WasmBlocks;
   private readonly words: Uint32Array;
+  private spinLoads = 0;
+  private jobsToCoreCheck = 0;
   private closed = false;
 
   constructor(
@@ -239,6 +257,11 @@ export class MatmulPool implements AttentionPool {
 
   private wake(t: number): void {
     const c = this.ctrls[t];
+    if (--this.jobsToCoreCheck <= 0) {
+      this.spinLoads = this.threads <= availableParallelism() ? SPIN_LOADS : 0;
+      this.jobsToCoreCheck = CORE_CHECK_JOBS;
+    }
+    c[SPIN] = this.spinLoads;
     this.seqs[t]++;
     Atomics.store(c, SEQ, this.seqs[t]);
     Atomics.notify(c, SEQ);
@@ -247,6 +270,7 @@ export class MatmulPool implements AttentionPool {
   private awaitWorkers(): void {
     for (let t = 0; t < this.workers.length; t++) {
       const c = this.ctrls[t];
+      for (let i = 0; i < this.spinLoads && Atomics.load(c, DONE) !== this.seqs[t]; i++);
       for (;;) {
         const done = Atomics.load(c, DONE);
         if (done === this.seqs[t]) break;

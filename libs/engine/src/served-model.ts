@@ -36,8 +36,8 @@ export interface ServedModelOptions {
   /** Waiting-queue length beyond which generate() throws EngineOverloadedError. */
   maxWaiting?: number;
   /**
-   * Threads for the matmuls (the caller plus threads-1 workers). Default 1: on the 2-core target machine,
-   * shared with other services, a second matmul thread measured no faster (see tools/bench/engine).
+   * Threads for the matmuls and attention (the caller plus threads-1 workers), at most the cores available. Default 1:
+   * several replicas may share a machine; the engine server asks for every core (tools/bench/engine measures both).
    */
   threads?: number;
   /** Token budget per step (prompt chunks + decode tokens). */
