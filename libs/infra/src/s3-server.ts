@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { AtomicFilesystemStore } from './s3rver-store';
 // s3rver ships no types; its account registry is how extra key pairs are accepted.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const S3rver = require('s3rver');
@@ -32,6 +33,7 @@ export async function startS3(opts: S3ServerOptions): Promise<S3Server> {
     silent: true,
     configureBuckets: opts.buckets.map((name) => ({ name })),
   });
+  server.store = server.context.store = new AtomicFilesystemStore(opts.directory, `${opts.directory}.incoming`);
   await server.run();
   const http: Server = server.httpServer;
   return {
