@@ -3,6 +3,7 @@ export * from './logging/logger';
 export * from './logging/nest-logger';
 export * from './errors/platform-error';
 export * from './errors/database-error';
+export * from './errors/object-store-error';
 export * from './errors/downstream-error';
 export * from './grpc/grpc-loader-options';
 export * from './grpc/grpc-transport';

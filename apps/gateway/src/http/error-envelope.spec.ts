@@ -1,6 +1,7 @@
 import { BadRequestException, NotFoundException, PayloadTooLargeException } from '@nestjs/common';
 import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
 import { PlatformError, encodeErrorDetails } from '@platform/common';
+import { S3ServiceException } from '@aws-sdk/client-s3';
 import { DatabaseError } from 'pg';
 import { describe, expect, it } from 'vitest';
 import { toEnvelope } from './error-envelope';
@@ -118,6 +119,13 @@ describe('the IBM error envelope', () => {
     });
     const missingTable = Object.assign(new DatabaseError('relation "x" does not exist', 0, 'error'), { code: '42P01', severity: 'ERROR' });
     expect(toEnvelope(missingTable, 't', MORE).status_code).toBe(500);
+  });
+
+  it("answers the object store failing the gateway's own calls with 503 object_store_unavailable", () => {
+    const s3Failure = new S3ServiceException({ name: 'InternalError', $fault: 'server', $metadata: { httpStatusCode: 500 } });
+    expect(toEnvelope(s3Failure, 't', MORE)).toMatchObject({ status_code: 503, errors: [{ code: 'object_store_unavailable' }] });
+    const refused = new S3ServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: { httpStatusCode: 403 } });
+    expect(toEnvelope(refused, 't', MORE).status_code).toBe(500);
   });
 
   it('hides unexpected errors behind a 500', () => {

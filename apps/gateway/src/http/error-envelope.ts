@@ -6,6 +6,7 @@ import {
   PlatformError,
   decodeErrorDetails,
   platformErrorOfDatabase,
+  platformErrorOfObjectStore,
   type ErrorIssue,
   type ErrorTarget,
 } from '@platform/common';
@@ -84,5 +85,8 @@ export function toEnvelope(exception: unknown, trace: string, moreInfo: string):
   // The gateway's own queries (identity, projects, spaces): a value PostgreSQL refuses is the request's fault.
   const dataError = platformErrorOfDatabase(exception);
   if (dataError) return make(400, entriesOf(dataError));
+  // The gateway's own object store calls (model artifacts, asset files): S3 failing is a 503, not the gateway's bug.
+  const storeError = platformErrorOfObjectStore(exception);
+  if (storeError) return make(grpcStatusToHttp(storeError.grpcCode), entriesOf(storeError));
   return make(500, [{ code: 'internal_error', message: 'Internal server error.' }]);
 }
