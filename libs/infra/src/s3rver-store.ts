@@ -34,8 +34,18 @@ const FilesystemStore: new (root: string) => FilesystemStore = require('s3rver/l
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const S3Object: S3rverObjectClass = require('s3rver/lib/models/object');
 
-const ATTEMPTS = 3;
 const isMissing = (err: unknown) => (err as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+
+/** Runs `step` again (3 tries in all) while it fails on a file or directory another request removed under it. */
+async function againWhileMissing<T>(step: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (err) {
+      if (!isMissing(err) || attempt === 3) throw err;
+    }
+  }
+}
 
 /**
  * s3rver's filesystem store with writes no reader sees half done. s3rver writes an object's file, its md5 and its
@@ -76,8 +86,9 @@ export class AtomicFilesystemStore extends FilesystemStore {
       await this.putMetadata(object.bucket, object.key, object.metadata, md5);
       await this.place(staged, this.getResourcePath(object.bucket, object.key, 'object'));
       return { size, md5 };
-    } finally {
+    } catch (err) {
       await rm(staged, { force: true });
+      throw err;
     }
   }
 
@@ -119,13 +130,7 @@ export class AtomicFilesystemStore extends FilesystemStore {
   }
 
   override async listObjects(bucket: string, options: object): Promise<unknown> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await super.listObjects(bucket, options);
-      } catch (err) {
-        if (!isMissing(err) || attempt === ATTEMPTS) throw err;
-      }
-    }
+    return againWhileMissing(() => super.listObjects(bucket, options));
   }
 
   override async deleteObject(bucket: string, key: string): Promise<void> {
@@ -148,21 +153,17 @@ export class AtomicFilesystemStore extends FilesystemStore {
     try {
       await writeFile(staged, data);
       await this.place(staged, target);
-    } finally {
+    } catch (err) {
       await rm(staged, { force: true });
+      throw err;
     }
   }
 
   /** Renames `staged` to `target`, creating its directory again when a concurrent delete pruned it meanwhile. */
-  private async place(staged: string, target: string): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
+  private place(staged: string, target: string): Promise<void> {
+    return againWhileMissing(async () => {
       await mkdir(dirname(target), { recursive: true });
-      try {
-        await rename(staged, target);
-        return;
-      } catch (err) {
-        if (!isMissing(err) || attempt === ATTEMPTS) throw err;
-      }
-    }
+      await rename(staged, target);
+    });
   }
 }

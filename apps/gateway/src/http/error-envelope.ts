@@ -82,11 +82,9 @@ export function toEnvelope(exception: unknown, trace: string, moreInfo: string):
   if (isFastifyError(exception) && exception.statusCode >= 400 && exception.statusCode < 500) {
     return make(exception.statusCode, [{ code: defaultErrorCode(exception.statusCode), message: exception.message }]);
   }
-  // The gateway's own queries (identity, projects, spaces): a value PostgreSQL refuses is the request's fault.
-  const dataError = platformErrorOfDatabase(exception);
-  if (dataError) return make(400, entriesOf(dataError));
-  // The gateway's own object store calls (model artifacts, asset files): S3 failing is a 503, not the gateway's bug.
-  const storeError = platformErrorOfObjectStore(exception);
-  if (storeError) return make(grpcStatusToHttp(storeError.grpcCode), entriesOf(storeError));
+  // The gateway's own queries and object store calls: a value PostgreSQL refuses is the request's fault (400), S3
+  // failing is a dependency's (503), neither the gateway's bug.
+  const known = platformErrorOfDatabase(exception) ?? platformErrorOfObjectStore(exception);
+  if (known) return make(grpcStatusToHttp(known.grpcCode), entriesOf(known));
   return make(500, [{ code: 'internal_error', message: 'Internal server error.' }]);
 }
