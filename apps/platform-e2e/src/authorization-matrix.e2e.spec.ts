@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUTHORIZATION_TABLE, ROLES, type MatrixContext, type MatrixRow, type Outcome, type Role } from './support/authorization-table';
+import { ROLES, type MatrixContext, type MatrixRow, type Outcome, type Role } from './support/authorization-policy';
+import { AUTHORIZATION_TABLE } from './support/authorization-table';
 import { errorShapeProblem } from './support/error-shapes';
 import { routeTable } from './support/route-table';
 import { startTestPlatform, type TestPlatform } from './support/test-platform';

@@ -1,160 +1,31 @@
 /**
  * Who may call each gateway route: one row per operation of the route table (Nest's mapped routes and /openapi.json),
  * keyed `METHOD /path/{param}`. The authorization matrix (authorization-matrix.e2e.spec.ts) sends every row's request
- * as each role and fails on a route without a row, a row without a route, and any outcome that differs.
- *
- * The policy (apps/gateway/src/auth, apps/gateway/src/access): no bearer token is 401 except on @Public() routes; a
- * project or space route answers a non-member 403, and a member whose role is below the operation's (viewers writing,
- * editors managing members or deleting the container) 403; platform admins act as admins everywhere. "allowed" means
- * authorization let the request through: any answer but 401 or 403 (a 404 for an id of nothing, a 400 from the
- * service, a success); the matrix also holds allowed answers to < 500.
+ * as each role and fails on a route without a row, a row without a route, and any outcome that differs. The roles,
+ * outcomes and policy are in authorization-policy.ts, the rows' requests in authorization-requests.ts.
  */
-export const ROLES = ['anonymous', 'nonMember', 'viewer', 'editor', 'admin', 'platformAdmin'] as const;
-export type Role = (typeof ROLES)[number];
-export type Outcome = 401 | 403 | 'allowed';
-export type Expectation = Record<Role, Outcome>;
-
-const A = 'allowed';
-/** Token issuing and health. */
-const PUBLIC: Expectation = { anonymous: A, nonMember: A, viewer: A, editor: A, admin: A, platformAdmin: A };
-/** Any signed-in user, on their own things (their keys, their projects list, the model catalog). */
-const SIGNED_IN: Expectation = { anonymous: 401, nonMember: A, viewer: A, editor: A, admin: A, platformAdmin: A };
-const PLATFORM_ADMIN: Expectation = { anonymous: 401, nonMember: 403, viewer: 403, editor: 403, admin: 403, platformAdmin: A };
-/** Reads in a project or space, and inference in one. */
-const VIEWER: Expectation = { anonymous: 401, nonMember: 403, viewer: A, editor: A, admin: A, platformAdmin: A };
-const EDITOR: Expectation = { anonymous: 401, nonMember: 403, viewer: 403, editor: A, admin: A, platformAdmin: A };
-const ADMIN: Expectation = { anonymous: 401, nonMember: 403, viewer: 403, editor: 403, admin: A, platformAdmin: A };
-
-/** What a row's request may use: the fixtures the matrix made through the API. */
-export interface MatrixContext {
-  /** The project and space every role is a member of (as its role); a fresh one for rows marked `fresh`. */
-  project: string;
-  space: string;
-  /** A well-formed id that names nothing (allowed roles get 404). */
-  absentId: string;
-  /** A member of the project and space that member-changing rows add, change and remove (never a role's user). */
-  bystander: string;
-  /** A user's credentials and API key, for the token routes. */
-  login: { username: string; password: string };
-  apiKey: string;
-  /** The served model (watsonx and OpenAI names) and the Llama Stack draft's names for it. */
-  model: string;
-  /** A new name each call (users, keys and secrets must not collide). */
-  unique(prefix: string): string;
-}
-
-export interface MatrixRequest {
-  /** Path parameters by name; unnamed ones default to the container of the path, or `absentId`. */
-  params?: Record<string, string>;
-  query?: Record<string, string>;
-  headers?: Record<string, string>;
-  body?: unknown;
-}
-
-export interface MatrixRow {
-  expect: Expectation;
-  /** A request that passes validation, so authorization decides (validation runs first on body routes). */
-  request?: (ctx: MatrixContext) => MatrixRequest;
-  /** The operation deletes its project or space: each role gets a fresh one, with the same members. */
-  fresh?: 'project' | 'space';
-}
-
-const VERSION = { version: '2024-05-31' };
-const inProject = (ctx: MatrixContext) => ({ query: { project_id: ctx.project } });
-const members = (ctx: MatrixContext) => ({ body: { members: [{ user_name: ctx.bystander, role: 'viewer' }] } });
-const removeMember = (ctx: MatrixContext) => ({ query: { user_names: ctx.bystander } });
-const text = (extra: Record<string, unknown>) => (ctx: MatrixContext) => ({
-  query: VERSION,
-  body: { model_id: ctx.model, project_id: ctx.project, ...extra },
-});
-const openAi = (body: (ctx: MatrixContext) => Record<string, unknown>) => (ctx: MatrixContext) => ({
-  headers: { 'OpenAI-Project': ctx.project },
-  body: body(ctx),
-});
-const llama = (body: unknown) => (ctx: MatrixContext) => ({ headers: { 'X-Project-Id': ctx.project }, body });
-const USER_SAYS = { role: 'user', content: 'hi' };
-/** A memory bank document whose media type no extractor reads: the agents service refuses it before writing anything. */
-const UNREADABLE_DOCUMENT = { uuid: 'matrix', content: 'AAEC', mime_type: 'application/x-matrix', metadata: {} };
-/** A dataset named by id that the project does not have (post-training answers 400 naming dataset.metadata.dataset_id). */
-const ABSENT_DATASET = { columns: { input: 'text' }, content_url: 'data:,', metadata: { dataset_id: 'absent' } };
-const fineTuningBody = (ctx: MatrixContext) => ({
-  name: 'matrixft',
-  type: 'ilab',
-  project_id: ctx.project,
-  training_data_references: [{ type: 'container', location: { path: `data/${ctx.absentId}` } }],
-  results_reference: { type: 'container', location: { path: 'models' } },
-});
-const fineTuning = (ctx: MatrixContext) => ({ query: { ...VERSION, project_id: ctx.project } });
-/** A prompt tuning of a file that is not in the project's storage: the training service answers 400, nothing queued. */
-const trainingBody = (ctx: MatrixContext) => ({
-  name: 'matrixtraining',
-  project_id: ctx.project,
-  prompt_tuning: { task_id: 'classification' },
-  training_data_references: [{ type: 'container', location: { path: 'matrix/absent.json' } }],
-  results_reference: { type: 'container', location: { path: 'matrix/results' } },
-});
-/** A text extraction of a file the project's storage does not hold: the documents service answers 400, nothing queued. */
-const textExtractionBody = (ctx: MatrixContext) => ({
-  project_id: ctx.project,
-  document_reference: { type: 'container', location: { path: `matrix/${ctx.absentId}.pdf` } },
-  results_reference: { type: 'container', location: { file_name: 'matrix/results.json' } },
-});
-/** An AutoAI RAG run whose test data the project's storage does not hold: the documents service answers 400. */
-const autoAiRagBody = (ctx: MatrixContext) => ({
-  name: 'matrixrag',
-  project_id: ctx.project,
-  input_data_references: [{ type: 'container', location: { path: 'matrix/corpus/' } }],
-  test_data_references: [{ type: 'container', location: { path: `matrix/${ctx.absentId}.json` } }],
-  results_reference: { type: 'container', location: { path: 'matrix/rag' } },
-});
-/** Deployments and model assets name an asset, model store entry or deployment that does not exist: no replica starts. */
-const deploymentBody = (ctx: MatrixContext) => ({
-  name: 'matrixdeployment',
-  project_id: ctx.project,
-  asset: { id: ctx.absentId },
-  online: { parameters: { serving_name: 'matrix_absent' } },
-  hardware_spec: { id: 'WX-S', num_nodes: 1 },
-});
-const modelAssetBody = (ctx: MatrixContext) => ({
-  name: 'matrixasset',
-  project_id: ctx.project,
-  type: 'custom_foundation_model_1.0',
-  foundation_model: { model_id: 'matrix-absent-model' },
-});
-
-/** A notebook from a file the project's storage does not hold: nothing is created. */
-const notebookBody = (ctx: MatrixContext) => ({
-  name: 'matrixnotebook',
-  project: ctx.project,
-  file_reference: `matrix/${ctx.absentId}.ipynb`,
-  runtime: { environment: 'matrix' },
-});
-
-/** A prompt that names the served model: prompts are documents, nothing is run. */
-const promptBody = (ctx: MatrixContext) => ({
-  ...inProject(ctx),
-  body: { name: 'matrixprompt', prompt: { model_id: ctx.model, data: {} } },
-});
-const promptRows = {
-  create: { expect: EDITOR, request: promptBody },
-  search: { expect: VIEWER, request: (ctx: MatrixContext) => ({ ...inProject(ctx), body: { query: 'asset.asset_type:wx_prompt' } }) },
-  get: { expect: VIEWER, request: inProject },
-  update: { expect: EDITOR, request: (ctx: MatrixContext) => ({ ...inProject(ctx), body: { name: 'matrix' } }) },
-  delete: { expect: EDITOR, request: inProject },
-  lock: { expect: EDITOR, request: (ctx: MatrixContext) => ({ ...inProject(ctx), body: { locked: true } }) },
-  getLock: { expect: VIEWER, request: inProject },
-  input: { expect: VIEWER, request: (ctx: MatrixContext) => ({ ...inProject(ctx), body: { input: 'hi' } }) },
-  chatItems: { expect: EDITOR, request: (ctx: MatrixContext) => ({ ...inProject(ctx), body: [{ type: 'question', content: 'hi' }] }) },
-  createSession: { expect: EDITOR, request: (ctx: MatrixContext) => ({ ...inProject(ctx), body: { name: 'matrix' } }) },
-  updateSession: { expect: EDITOR, request: (ctx: MatrixContext) => ({ ...inProject(ctx), body: { description: 'matrix' } }) },
-  createEntry: {
-    expect: EDITOR,
-    request: (ctx: MatrixContext) => ({
-      ...inProject(ctx),
-      body: { name: 'matrix', created_at: 1, prompt: { model_id: ctx.model, data: {} } },
-    }),
-  },
-} satisfies Record<string, MatrixRow>;
+import { ADMIN, EDITOR, PLATFORM_ADMIN, PUBLIC, SIGNED_IN, VIEWER, type MatrixRow } from './authorization-policy';
+import {
+  ABSENT_DATASET,
+  UNREADABLE_DOCUMENT,
+  USER_SAYS,
+  VERSION,
+  autoAiRagBody,
+  deploymentBody,
+  fineTuning,
+  fineTuningBody,
+  inProject,
+  llama,
+  members,
+  modelAssetBody,
+  notebookBody,
+  openAi,
+  promptRows,
+  removeMember,
+  text,
+  textExtractionBody,
+  trainingBody,
+} from './authorization-requests';
 
 export const AUTHORIZATION_TABLE: Record<string, MatrixRow> = {
   'GET /health': { expect: PUBLIC },
