@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { availableParallelism } from 'node:os';
+import { cpuBudget } from '@platform/engine';
 import { parseModelSpec, readConfig } from './config';
 
 describe('readConfig', () => {
@@ -30,7 +30,7 @@ describe('readConfig', () => {
     });
     expect(c.engine).toEqual({ maxNumSeqs: 8, maxModelLen: 1024, maxWaiting: 16, threads: 2 });
     expect(c.maxConcurrentRequests).toBe(256);
-    expect(readConfig(['--model', '/m'], {}).engine.threads).toBe(availableParallelism());
+    expect(readConfig(['--model', '/m'], {}).engine.threads).toBe(cpuBudget());
   });
 
   it('does not split a path on a colon followed by a slash', () => {

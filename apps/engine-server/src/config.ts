@@ -1,5 +1,4 @@
-import { availableParallelism } from 'node:os';
-import type { ServedModelOptions } from '@platform/engine';
+import { cpuBudget, type ServedModelOptions } from '@platform/engine';
 
 /**
  * Process configuration from flags and environment (a flag wins over its variable):
@@ -9,7 +8,7 @@ import type { ServedModelOptions } from '@platform/engine';
  *   --max-model-len N           PLATFORM_ENGINE_MAX_MODEL_LEN (default: what the model and KV budget allow)
  *   --max-num-seqs N            PLATFORM_ENGINE_MAX_NUM_SEQS (engine default 32)
  *   --max-waiting N             PLATFORM_ENGINE_MAX_WAITING: queue length past which the engine answers 429
- *   --threads N                 PLATFORM_ENGINE_THREADS (default: all cores)
+ *   --threads N                 PLATFORM_ENGINE_THREADS (default: the cores it may use, a CPU quota included)
  *   --kv-cache-bytes N          PLATFORM_ENGINE_KV_CACHE_BYTES
  *   --max-concurrent-requests N PLATFORM_ENGINE_MAX_CONCURRENT_REQUESTS, default 256 (TGI's admission limit)
  *   PLATFORM_ENGINE_DRAIN_TIMEOUT_MS (default 30000), PLATFORM_ENGINE_LOG_LEVEL (default info)
@@ -95,7 +94,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): EngineServer
   set('maxNumSeqs', num('--max-num-seqs'));
   set('maxWaiting', num('--max-waiting'));
   // Both cores pay off on a quiet machine (measured: single-stream 80 → 107 tok/s, 16 concurrent 274 → 446 tok/s).
-  set('threads', num('--threads') ?? availableParallelism());
+  set('threads', num('--threads') ?? cpuBudget());
   set('kvCacheBytes', num('--kv-cache-bytes'));
   return {
     models,

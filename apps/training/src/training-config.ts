@@ -1,5 +1,6 @@
 import { isAbsolute, join, resolve } from 'node:path';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
+import { cpuBudget } from '@platform/engine';
 import {
   PlatformError,
   customSetting,
@@ -104,7 +105,7 @@ export const TrainingSettings = defineConfig(
     maxAttempts: intSetting('PLATFORM_TRAINING_MAX_ATTEMPTS', { default: 20 }),
     evaluationRetryMs: intSetting('PLATFORM_TRAINING_EVALUATION_RETRY_MS', { default: 15_000 }),
     // The built-in trainer uses every core unless told otherwise (data parallelism over worker threads).
-    builtinThreads: intSetting('PLATFORM_TRAINING_THREADS', { default: availableParallelism() }),
+    builtinThreads: intSetting('PLATFORM_TRAINING_THREADS', { default: cpuBudget() }),
     processCommand: stringSetting('PLATFORM_TRAINING_PROCESS_COMMAND', { default: '' }),
     kubernetes: {
       namespace: stringSetting('PLATFORM_TRAINING_K8S_NAMESPACE', { default: 'default' }),

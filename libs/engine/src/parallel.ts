@@ -1,6 +1,6 @@
-import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Arena } from './arena';
+import { cgroupCpuQuota, cpuBudget } from './cpu-budget';
 import { matmulKernel } from './kernels';
 import { attendHeads, type AttentionPool } from './paged-attention';
 import { wasmMatmul, wasmMatmulPanel } from './wasm-matmul';
@@ -50,9 +50,9 @@ const MIN_PARALLEL_MACS = 1 << 16;
  * Loads of its word a thread makes (≈ 0.1 ms) before it sleeps in Atomics.wait: a worker that has just finished a job
  * polls for the next, and the caller for its workers' results. A decode step posts some 60 jobs back to back, and
  * waking a thread that sleeps (a futex; on a VM, an interrupt to a halted vCPU) takes longer than a one-sequence
- * product (tools/bench/engine/README.md). With fewer cores than threads (taskset, or more threads asked for than
- * cores) a poller only keeps the thread it waits for off the core, so then nobody polls; the cores are counted again
- * every CORE_CHECK_JOBS jobs, since a running process can be moved.
+ * product (tools/bench/engine/README.md). With fewer cores than threads (taskset, a cgroup CPU quota, or more threads
+ * asked for than cores: cpuBudget) a poller only keeps the thread it waits for off the core, so then nobody polls; the
+ * cores are counted again every CORE_CHECK_JOBS jobs, since a running process can be moved.
  */
 const SPIN_LOADS = 1 << 14;
 const CORE_CHECK_JOBS = 256;
@@ -92,6 +92,8 @@ export class MatmulPool implements AttentionPool {
   private readonly seqs: number[] = [];
   private readonly wasm?: WasmBlocks;
   private readonly words: Uint32Array;
+  /** Read once: the quota rarely changes, and reading it costs ≈ 0.1 ms; the affinity mask is counted every check. */
+  private readonly cpuQuota = cgroupCpuQuota();
   private spinLoads = 0;
   private jobsToCoreCheck = 0;
   private closed = false;
@@ -258,7 +260,7 @@ export class MatmulPool implements AttentionPool {
   private wake(t: number): void {
     const c = this.ctrls[t];
     if (--this.jobsToCoreCheck <= 0) {
-      this.spinLoads = this.threads <= availableParallelism() ? SPIN_LOADS : 0;
+      this.spinLoads = this.threads <= cpuBudget(this.cpuQuota) ? SPIN_LOADS : 0;
       this.jobsToCoreCheck = CORE_CHECK_JOBS;
     }
     c[SPIN] = this.spinLoads;

@@ -1,5 +1,4 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import {
   type ChatTemplateMessage,
@@ -13,6 +12,7 @@ import {
   type SamplingParams,
   type ServedModel,
 } from './contract';
+import { cpuBudget } from './cpu-budget';
 import { EventQueue } from './event-queue';
 import { KvCache } from './kv-cache';
 import { LlamaModel } from './model';
@@ -36,8 +36,9 @@ export interface ServedModelOptions {
   /** Waiting-queue length beyond which generate() throws EngineOverloadedError. */
   maxWaiting?: number;
   /**
-   * Threads for the matmuls and attention (the caller plus threads-1 workers), at most the cores available. Default 1:
-   * several replicas may share a machine; the engine server asks for every core (tools/bench/engine measures both).
+   * Threads for the matmuls and attention (the caller plus threads-1 workers), at most the cores this process may use
+   * (cpuBudget). Default 1: several replicas may share a machine; the engine server asks for every core it may use
+   * (tools/bench/engine measures both).
    */
   threads?: number;
   /** Token budget per step (prompt chunks + decode tokens). */
@@ -266,7 +267,7 @@ export async function createServedModel(
   dir: string,
   opts: ServedModelOptions = {},
 ): Promise<ServedModel & { readonly scheduler: Scheduler; readonly constraints: ConstraintCompiler }> {
-  const threads = Math.max(1, Math.min(opts.threads ?? 1, availableParallelism()));
+  const threads = Math.max(1, Math.min(opts.threads ?? 1, cpuBudget()));
   // The model copies every weight into its own arena, so the loaded tensors need not be shared.
   const { config, weights, tokenizer } = loadModelDir(dir);
   const softPrompt = readSoftPrompt(dir, config.hidden_size);

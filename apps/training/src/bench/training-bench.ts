@@ -12,9 +12,9 @@
  * training takes at the measured rate.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Tokenizer, training } from '@platform/engine';
+import { Tokenizer, cpuBudget, training } from '@platform/engine';
 import { BuiltinExecutor } from '../executors/builtin-executor';
 import type { PhaseSpec, StepReport } from '../executors/executor';
 import { defaultHyperparameters, phaseRunSettings, type ResolvedHyperparameters } from '../hyperparameters';
@@ -23,7 +23,7 @@ import { testRecords, toJsonl, type TestRecord } from '../testing/records';
 const quick = process.argv.includes('--quick');
 const STARTER = resolve(__dirname, '../../../../models/starter');
 const COPIES = quick ? 4 : 16;
-const THREADS = availableParallelism();
+const THREADS = cpuBudget();
 /** The InstructLab flow the README estimates: a three-leaf taxonomy's data job yields about this many samples. */
 const FLOW_SAMPLES = 1100;
 

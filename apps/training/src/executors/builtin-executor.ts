@@ -1,5 +1,5 @@
-import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
+import { cpuBudget } from '@platform/engine';
 import type { PhaseCallbacks, PhaseOutcome, PhaseSpec, TrainingExecutor, TrainMode, TuningRunSettings } from './executor';
 import { runJsonLinesCommand } from './json-lines-command';
 
@@ -64,7 +64,7 @@ export class BuiltinExecutor implements TrainingExecutor {
   readonly local = true;
 
   /** `threads`: the trainer's data-parallel threads, every core by default. */
-  constructor(private readonly threads = availableParallelism()) {}
+  constructor(private readonly threads = cpuBudget()) {}
 
   describe(): Record<string, unknown> {
     return { executor: this.kind, trainer: 'libs/engine/src/training/cli.ts', threads: this.threads, node: process.version };

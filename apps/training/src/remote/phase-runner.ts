@@ -5,8 +5,9 @@
  * from PLATFORM_PHASE_RESUME_EPOCH or the newest epoch already uploaded.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { cpuBudget } from '@platform/engine';
 import { createObjectStoreFromEnv, type ObjectStore } from '@platform/object-store';
 import { downloadFile, downloadPrefix, uploadDir } from '../artifacts/object-dirs';
 import { BuiltinExecutor } from '../executors/builtin-executor';
@@ -86,7 +87,7 @@ export async function runPhase(env: Env = process.env, store: ObjectStore = crea
     };
     const executor: TrainingExecutor = env.PLATFORM_TRAINING_PROCESS_COMMAND
       ? new ProcessExecutor(env.PLATFORM_TRAINING_PROCESS_COMMAND)
-      : new BuiltinExecutor(Number(env.PLATFORM_TRAINING_THREADS ?? availableParallelism()));
+      : new BuiltinExecutor(Number(env.PLATFORM_TRAINING_THREADS ?? cpuBudget()));
     const ac = new AbortController();
     process.once('SIGTERM', () => ac.abort());
     const outcome = await executor.runPhase(spec, {
