@@ -11,6 +11,9 @@
  * server whose one unary method POSTs the JSON it is given to the backend's `/v1/completions` through undici's Pool (as
  * the inference service does) and answers with the response body; `front <relay port>` is a node:http server (what
  * fastify runs on) that parses a POSTed JSON body and makes that gRPC call.
+ *
+ * The sleeping cores: `sse-server` is a node:http server answering `/?events=N&pace=MS` with N SSE events, the first at
+ * once and the next MS apart (floors.ts `wakeFloor`).
  */
 import * as grpc from '@grpc/grpc-js';
 import { useLeanAsyncResourceBind } from '@platform/common';
@@ -148,6 +151,29 @@ function front(relayPort: number): void {
   server.listen(0, '127.0.0.1', () => sendPort(server));
 }
 
+// ---- the sleeping cores
+
+function sseServer(): void {
+  const server = createServer((req, res) => {
+    const query = new URL(req.url ?? '/', 'http://peer').searchParams;
+    const events = Number(query.get('events') ?? 1);
+    const pace = Number(query.get('pace') ?? 0);
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      let i = 0;
+      const next = () => {
+        res.write(`data: {"i":${i}}\n\n`);
+        if (++i < events) setTimeout(next, pace);
+        else res.end('data: [DONE]\n\n');
+      };
+      next();
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  server.listen(0, '127.0.0.1', () => sendPort(server));
+}
+
 useLeanAsyncResourceBind();
 const [role, a, b, c] = process.argv.slice(2);
 if (role === 'hop-server') hopServer(a as 'grpc' | 'http2');
@@ -158,4 +184,5 @@ else if (role === 'hop-client')
   });
 else if (role === 'relay') relay(a);
 else if (role === 'front') front(Number(a));
+else if (role === 'sse-server') sseServer();
 else throw new Error(`floor-peers: unknown role ${role}`);

@@ -6,10 +6,13 @@
  *   machine's load hits both;
  * - the bare proxy: the platform's two hops (HTTP in, gRPC between two processes, HTTP out to the backend through
  *   undici) with none of its work, started with the bench (setup.ts) and measured in the same latency blocks and
- *   CPU runs as the stack (proxy-rows.ts).
+ *   CPU runs as the stack (proxy-rows.ts);
+ * - the sleeping cores: what a request pays when the processes on its path have been asleep (wakeFloor).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { stream } from './client';
 import { cpuMs, percentile } from './measure';
 import { pin } from './pinning';
 import { fmt } from './table';
@@ -74,6 +77,43 @@ export async function hopFloor(calls: number, rounds: number, cpuList: string | 
     return [`floor: ${what}, client + server CPU (ms)`, `${fmt(client + server, 3)} (${fmt(client, 3)} + ${fmt(server, 3)})`];
   };
   return [row('grpc', 'one bare grpc-js unary call'), row('http2', 'the same bytes over bare node:http2')];
+}
+
+/**
+ * A node:http server on the proxy's cores answering SSE, its first event's p50 as this process (on the backend's core)
+ * sees it: back to back; in 20-event streams 2 ms apart, each following the last, as the table's first-token row runs
+ * its 200-token streams; and after 40 ms of sleep. Between a paced stream's events both processes sleep, and on a
+ * virtual machine waking a sleeping core costs far more than the request (README: "Time to first token and sleeping
+ * cores"). The three alternate in rounds, `samples` of each in all.
+ */
+export async function wakeFloor(samples: number, cpuList: string | undefined): Promise<[string, string]> {
+  const server = peer(['sse-server'], cpuList);
+  try {
+    const { port } = await message<{ port: number }>(server, 'port');
+    const first = async (events: number, pace: number) =>
+      (await stream(`http://127.0.0.1:${port}/?events=${events}&pace=${pace}`, {}, {})).firstMs;
+    const modes = {
+      backToBack: () => first(1, 0),
+      paced: () => first(20, 2),
+      asleep: async () => {
+        await sleep(40);
+        return first(1, 0);
+      },
+    };
+    const times: Record<keyof typeof modes, number[]> = { backToBack: [], paced: [], asleep: [] };
+    const rounds = 4;
+    for (let r = 0; r < rounds; r++)
+      for (const key of Object.keys(modes) as (keyof typeof modes)[]) {
+        for (let i = 0; i < 5; i++) await modes[key]();
+        for (let i = 0; i < Math.ceil(samples / rounds); i++) times[key].push(await modes[key]());
+      }
+    return [
+      'floor: first SSE event over bare node:http, back to back / after a 2 ms-paced stream / after 40 ms asleep, p50 (ms)',
+      `${fmt(median(times.backToBack))} / ${fmt(median(times.paced))} / ${fmt(median(times.asleep))}`,
+    ];
+  } finally {
+    server.kill();
+  }
 }
 
 export interface BareProxy {

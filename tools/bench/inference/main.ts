@@ -9,7 +9,7 @@
  * Starts its own PostgreSQL, NATS and S3 server and the platform through the launcher (setup.ts); see README.md.
  */
 import { engineRows, type EngineRows } from './engine-rows';
-import { hopFloor } from './floors';
+import { hopFloor, wakeFloor } from './floors';
 import { proxyRows, type ProxySizes } from './proxy-rows';
 import { startBench } from './setup';
 import { fmt, renderTable, type Row } from './table';
@@ -51,7 +51,10 @@ async function main(): Promise<void> {
     const engine = await engineRows(bench, ENGINE.n, ENGINE.seconds).catch((err: unknown) =>
       err instanceof Error ? err : new Error(String(err)),
     );
-    const floor = await hopFloor(HOP.calls, HOP.rounds, bench.placement.proxy);
+    const floor = [
+      ...(await hopFloor(HOP.calls, HOP.rounds, bench.placement.proxy)),
+      await wakeFloor(SIZES.samples / 4, bench.placement.proxy),
+    ];
     const rows = [...proxy.rows, coalescingRow(engine)];
     console.log(`\n${header}\n`);
     console.log(renderTable(rows));

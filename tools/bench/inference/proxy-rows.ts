@@ -153,6 +153,17 @@ export async function proxyRows(b: Bench, size: ProxySizes): Promise<{ rows: Row
   });
   if (ss.events !== STREAM_TOKENS || sd.events !== STREAM_TOKENS)
     details.push(['token events per stream, direct / stack (expected ' + STREAM_TOKENS + ')', `${sd.events} / ${ss.events}`]);
+  // The same first token from a backend that answers at once, streams back to back as the 1-token rows run. Between a
+  // paced stream's tokens every process on its path sleeps, and on a VM the next request pays to wake each of them
+  // (README: "Time to first token and sleeping cores"): the gap between this row's added time and the table's is that.
+  const burst = async (url: string, headers: Headers) =>
+    (await streamTiming(`${url}/v1/completions`, completion(1, true), headers, Math.ceil(size.samples / 5))).firstMs;
+  const burstDirect = await burst(b.fakeUrl, {});
+  const burstStack = await burst(`${b.gatewayUrl}/openai`, stackHeaders);
+  details.push([
+    'first token of a 1-token stream, streams back to back: direct / stack p50 (ms)',
+    `${fmt(burstDirect)} / ${fmt(burstStack)}  (added ${fmt(burstStack - burstDirect)}; after a paced stream ${fmt(ttftAdded)})`,
+  ]);
 
   rows.push({
     figure: `throughput at concurrency ${CONCURRENCY}, proxy and backend on separate cores (req/s)`,
