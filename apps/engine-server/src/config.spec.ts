@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cpuBudget } from '@platform/engine';
+import { cpuBudget } from '@platform/common/cpu-budget';
 import { parseModelSpec, readConfig } from './config';
 
 describe('readConfig', () => {

@@ -1,4 +1,5 @@
-import { cpuBudget, type ServedModelOptions } from '@platform/engine';
+import { cpuBudget } from '@platform/common/cpu-budget';
+import type { ServedModelOptions } from '@platform/engine';
 
 /**
  * Process configuration from flags and environment (a flag wins over its variable):

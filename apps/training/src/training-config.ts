@@ -1,6 +1,6 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
-import { cpuBudget } from '@platform/engine';
+import { cpuBudget } from '@platform/common/cpu-budget';
 import {
   PlatformError,
   customSetting,

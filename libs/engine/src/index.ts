@@ -40,5 +40,4 @@ export {
   type TuningConfigJson,
 } from './tuned-model-files';
 export type { Scheduler } from './scheduler';
-export { cpuBudget, cgroupCpuQuota } from './cpu-budget';
 export * as training from './training';

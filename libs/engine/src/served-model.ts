@@ -12,7 +12,7 @@ import {
   type SamplingParams,
   type ServedModel,
 } from './contract';
-import { cpuBudget } from './cpu-budget';
+import { cpuBudget } from '@platform/common/cpu-budget';
 import { EventQueue } from './event-queue';
 import { KvCache } from './kv-cache';
 import { LlamaModel } from './model';

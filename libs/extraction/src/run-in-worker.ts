@@ -1,6 +1,6 @@
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { cpuBudget } from '@platform/common/cpu-budget';
 import type { ConversionCode, ConvertRequest, ConvertResult } from './convert/convert.mjs';
 import type { WorkerTask } from './convert/extract-worker.mjs';
 import { ExtractionError } from './extraction-error';
@@ -24,8 +24,9 @@ export type PageProgress = (pagesDone: number, totalPages: number, hasText: bool
 /** The worker's time and heap limits, and the caller's signal to stop it (a canceled job). */
 type WorkerLimits = { timeoutMs: number; maxMemoryMb: number; signal?: AbortSignal };
 
-// One worker per core at most: a burst of documents queues instead of starting a thread (and a heap) each.
-const MAX_WORKERS = Math.max(1, availableParallelism());
+// One worker per core this process may use at most (a CPU quota counts): a burst of documents queues instead of
+// starting a thread (and a heap) each.
+const MAX_WORKERS = cpuBudget();
 const live = new Set<Worker>();
 const queue: (() => void)[] = [];
 let running = 0;

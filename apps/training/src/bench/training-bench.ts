@@ -14,7 +14,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Tokenizer, cpuBudget, training } from '@platform/engine';
+import { cpuBudget } from '@platform/common/cpu-budget';
+import { Tokenizer, training } from '@platform/engine';
 import { BuiltinExecutor } from '../executors/builtin-executor';
 import type { PhaseSpec, StepReport } from '../executors/executor';
 import { defaultHyperparameters, phaseRunSettings, type ResolvedHyperparameters } from '../hyperparameters';

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { cpuBudget } from '@platform/engine';
+import { cpuBudget } from '@platform/common/cpu-budget';
 import type { PhaseCallbacks, PhaseOutcome, PhaseSpec, TrainingExecutor, TrainMode, TuningRunSettings } from './executor';
 import { runJsonLinesCommand } from './json-lines-command';
 

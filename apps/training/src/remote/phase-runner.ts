@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { cpuBudget } from '@platform/engine';
+import { cpuBudget } from '@platform/common/cpu-budget';
 import { createObjectStoreFromEnv, type ObjectStore } from '@platform/object-store';
 import { downloadFile, downloadPrefix, uploadDir } from '../artifacts/object-dirs';
 import { BuiltinExecutor } from '../executors/builtin-executor';

@@ -12,6 +12,9 @@ import { join } from 'node:path';
  *
  * Reading the quota costs some 0.1 ms (a few /proc and cgroup files): a caller that asks often reads it once and
  * passes it in.
+ *
+ * Imported as `@platform/common/cpu-budget`, not through the package's index: the engine, its server and the
+ * extraction workers size their threads with it and must not load the services' runtime (Nest, TypeORM) to do so.
  */
 export function cpuBudget(quota = cgroupCpuQuota(), available = availableParallelism()): number {
   return Math.max(1, Math.min(available, Math.floor(quota)));
