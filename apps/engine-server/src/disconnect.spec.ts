@@ -71,6 +71,25 @@ describe('client disconnect', () => {
     expect(after.generated - before.generated).toBeLessThan(MAX_TOKENS);
   });
 
+  it('drops the inputs of an embeddings request not yet embedded when the connection closes', async () => {
+    // 256 inputs of 400 token ids: many seconds of prefill for this model, so one not dropped would show.
+    const input = Array.from({ length: 256 }, (_, i) => Array.from({ length: 400 }, (_, j) => 3 + ((i + j) % 250)));
+    const before = t.model.stats().promptTokensTotal;
+    const abort = new AbortController();
+    const pending = fetch(`${t.url}/v1/embeddings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'tiny-llama', input }),
+      signal: abort.signal,
+    }).catch((e: unknown) => e);
+    await waitFor(() => t.model.stats().promptTokensTotal > before, 60_000, 2);
+    abort.abort();
+    await idle(t);
+    expect(await pending).toBeInstanceOf(Error);
+    expect(t.model.stats().promptTokensTotal - before).toBeLessThan((256 * 400) / 4);
+    expect(t.model.stats().kvCacheUsage).toBe(0);
+  });
+
   it('aborts a TGI /generate_stream when the reader goes away', async () => {
     const before = await counters(t);
     const abort = new AbortController();

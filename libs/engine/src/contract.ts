@@ -124,6 +124,7 @@ export interface EngineStats {
   running: number;
   waiting: number;
   kvCacheUsage: number; // 0..1
+  /** Prompt tokens run through the model (prefill and embedding inputs), counted as they are computed. */
   promptTokensTotal: number;
   generationTokensTotal: number;
 }
@@ -152,8 +153,11 @@ export interface ServedModel {
   readonly maxWaiting: number;
   /** Streams events until the sequence ends; throws `EngineOverloadedError` when the waiting queue is full. */
   generate(req: GenerateRequest): AsyncIterable<GenerationEvent>;
-  /** Mean-pooled, L2-normalised final hidden states, batched across inputs. */
-  embed(inputs: number[][]): Promise<number[][]>;
+  /**
+   * Mean-pooled, L2-normalised final hidden states, batched across inputs. `signal` aborts the inputs not yet
+   * embedded (the promise rejects); so does any input failing.
+   */
+  embed(inputs: number[][], signal?: AbortSignal): Promise<number[][]>;
   stats(): EngineStats;
   close(): Promise<void>;
 }

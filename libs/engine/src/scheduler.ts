@@ -118,6 +118,8 @@ export class Scheduler {
     for (const { seq, n } of batch) {
       const before = seq.computed;
       seq.computed += n;
+      // Prompt rows run this step, a soft prompt's virtual tokens left out (a preempted sequence's again when recomputed).
+      this.promptTokensTotal += Math.max(0, Math.min(seq.computed, seq.promptLen) - Math.max(before, seq.prefixLen));
       if (seq.kind === 'embed') {
         if (seq.computed === seq.tokens.length) this.finishEmbed(seq);
         continue;

@@ -312,4 +312,34 @@ describe('embeddings', () => {
     const [solo] = await model.embed([inputs[1]]);
     solo.forEach((x, i) => expect(x).toBeCloseTo(vecs[1][i], 6));
   });
+
+  it('count their inputs as prompt tokens, as generation counts its prompt', async () => {
+    const before = model.stats().promptTokensTotal;
+    const inputs = ['the cat', 'a dog in the house'].map((t) => model.encode(t));
+    await model.embed(inputs);
+    expect(model.stats().promptTokensTotal - before).toBe(inputs[0].length + inputs[1].length);
+    await run(model, 'the cat sat', greedy(3));
+    expect(model.stats().promptTokensTotal - before).toBe(inputs[0].length + inputs[1].length + model.encode('the cat sat').length);
+  });
+
+  it('stop at an abort: the inputs not yet embedded are dropped and the promise rejects', async () => {
+    // 256 inputs of 400 tokens: far more prefill than the few steps an abort may take to be seen.
+    const inputs = Array.from({ length: 256 }, (_, i) => Array.from({ length: 400 }, (_, j) => 3 + ((i + j) % 290)));
+    const total = 256 * 400;
+    const before = model.stats().promptTokensTotal;
+    const ac = new AbortController();
+    const pending = model.embed(inputs, ac.signal);
+    await waitFor(() => model.stats().promptTokensTotal > before, 30_000, 1);
+    ac.abort();
+    await expect(pending).rejects.toThrow(/aborted/);
+    await waitFor(() => model.stats().running + model.stats().waiting === 0, 30_000, 1);
+    expect(model.stats().promptTokensTotal - before).toBeLessThan(total / 4);
+    expect(model.stats().kvCacheUsage).toBe(0);
+
+    const already = new AbortController();
+    already.abort();
+    const from = model.stats().promptTokensTotal;
+    await expect(model.embed(inputs.slice(0, 4), already.signal)).rejects.toThrow(/aborted/);
+    expect(model.stats().promptTokensTotal).toBe(from);
+  });
 });

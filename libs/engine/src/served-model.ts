@@ -20,7 +20,7 @@ import { headDim, loadModelDir } from './model-dir';
 import { detokenizationPrefix, OutputText } from './output-text';
 import { Rng } from './rng';
 import { Scheduler } from './scheduler';
-import type { EmbedSequence, GenerateSequence } from './sequence';
+import type { EmbedSequence, GenerateSequence, Sequence } from './sequence';
 import { ConstraintCompiler, xgrammarVocabulary } from './structured';
 import type { Tokenizer } from './tokenizer';
 import { readSoftPrompt, readVerbalizer } from './tuned-model-files';
@@ -208,19 +208,20 @@ class LocalServedModel implements ServedModel {
     return new OutputText(decode, params.stop ?? [], params.includeStopStrInOutput ?? false, prefix);
   }
 
-  private abort(seq: GenerateSequence): void {
+  private abort(seq: Sequence): void {
     if (seq.done || seq.aborted) return;
     seq.aborted = true;
     this.scheduler.kick();
   }
 
-  embed(inputs: number[][]): Promise<number[][]> {
+  embed(inputs: number[][], signal?: AbortSignal): Promise<number[][]> {
     try {
       for (const ids of inputs) this.admissionCheck(ids.length);
     } catch (err) {
       return Promise.reject(err);
     }
-    return Promise.all(
+    const seqs: EmbedSequence[] = [];
+    const vectors = Promise.all(
       inputs.map(
         (ids) =>
           new Promise<number[]>((resolvePromise, reject) => {
@@ -232,16 +233,26 @@ class LocalServedModel implements ServedModel {
               prefixLen: this.prefix.length,
               computed: 0,
               blocks: [],
-              aborted: false,
+              aborted: signal?.aborted ?? false,
               done: false,
               sum: new Float64Array(this.config.hidden_size),
               resolve: resolvePromise,
               reject,
             };
+            seqs.push(seq);
             this.scheduler.add(seq);
           }),
       ),
     );
+    // Up to 2,048 inputs of one request: nobody waits for the rest once one has failed or the caller has gone.
+    const abortRest = (): void => seqs.forEach((seq) => this.abort(seq));
+    signal?.addEventListener('abort', abortRest, { once: true });
+    return vectors
+      .catch((err: unknown) => {
+        abortRest();
+        throw err;
+      })
+      .finally(() => signal?.removeEventListener('abort', abortRest));
   }
 
   stats(): EngineStats {

@@ -37,7 +37,10 @@ export function registerEmbeddings(app: FastifyInstance, ctx: ServerContext): vo
     const inference = ctx.begin('openai', reply, performance.now());
     let vectors: number[][];
     try {
-      vectors = await model.embed(inputs.map((i) => i.ids));
+      vectors = await model.embed(
+        inputs.map((i) => i.ids),
+        inference.signal,
+      );
       if (dimensions !== undefined) vectors = vectors.map((v) => shorten(v, dimensions));
     } catch (err) {
       if (err instanceof EngineOverloadedError) throw openAIOverloaded();
