@@ -319,4 +319,50 @@ describe('load shedding and disconnects through the gateway', () => {
     await expect.poll(engineAborts, { timeout: 5000 }).toBe(abortsBefore + 1);
     expect((await queued).status).toBe(200);
   });
+
+  const running = async () => {
+    const text = await (await fetch(`http://127.0.0.1:${platform.options.engine?.port}/metrics`)).text();
+    return Number(/vllm:num_requests_running\{[^}]*\} (\d+)/.exec(text)?.[1] ?? 0);
+  };
+  // 1,000 tokens each, the end of sequence (id 2) held off: seconds of work that a missed cancel would leave running.
+  const unaryRoutes: [string, string, () => Record<string, unknown>][] = [
+    [
+      'watsonx generation',
+      `/ml/v1/text/generation?version=${VERSION}`,
+      () => ({ model_id: MODEL, project_id: projectId, input: 'Hi', parameters: { max_new_tokens: 1000, min_new_tokens: 1000 } }),
+    ],
+    [
+      'watsonx chat',
+      `/ml/v1/text/chat?version=${VERSION}`,
+      () => ({
+        model_id: MODEL,
+        project_id: projectId,
+        messages: [{ role: 'user', content: 'Hi' }],
+        max_tokens: 1000,
+        logit_bias: { 2: -100 },
+      }),
+    ],
+    ['OpenAI completion', '/openai/v1/completions', () => ({ model: MODEL, prompt: 'Hi', max_tokens: 1000, logit_bias: { 2: -100 } })],
+  ];
+
+  it.each(unaryRoutes)('a unary %s stops upstream when its client goes away before the answer', async (_, path, body) => {
+    const abortsBefore = await engineAborts();
+    const client = new AbortController();
+    const pending = fetch(`${platform.url}${path}`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        'openai-project': projectId,
+        'x-project-id': projectId,
+      },
+      body: JSON.stringify(body()),
+      signal: client.signal,
+    }).catch((err: unknown) => err);
+    await expect.poll(running, { timeout: 10_000 }).toBe(1);
+    client.abort();
+    expect(await pending).toBeInstanceOf(Error);
+    await expect.poll(engineAborts, { timeout: 5000 }).toBe(abortsBefore + 1);
+    await expect.poll(running, { timeout: 5000 }).toBe(0);
+  });
 });

@@ -8,6 +8,7 @@ import { ContainerAccessService } from '../access/container-access.service';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { DEPLOYMENT_CLIENT } from '../deployments/deployment-client';
 import { DOCUMENTS_CLIENT } from '../documents/documents-client';
+import { ClientGone } from '../http/client-gone';
 import { PROMPTS_CLIENT } from '../prompts/prompts-client';
 import { requireVersion } from './api-version';
 import { DeploymentPromptTemplates } from './deployment-prompt-template';
@@ -96,9 +97,10 @@ export class DeploymentTextController implements OnModuleInit {
     @Param('id_or_name') idOrName: string,
     @CheckedBody(DeploymentTextGenerationRequest, deploymentTextGenerationShape) body: DeploymentTextGenerationRequest,
     @CurrentPrincipal() p: Principal,
+    @ClientGone() gone: AbortSignal,
   ) {
     const t = await this.target(version, idOrName, p);
-    return this.serving.generation(await this.generationRequest(body, t), t.shownModelId);
+    return this.serving.generation(gone, await this.generationRequest(body, t), t.shownModelId);
   }
 
   @Post('generation_stream')
@@ -125,9 +127,10 @@ export class DeploymentTextController implements OnModuleInit {
     @Param('id_or_name') idOrName: string,
     @CheckedBody(DeploymentTextChatRequest, deploymentTextChatShape) body: DeploymentTextChatRequest,
     @CurrentPrincipal() p: Principal,
+    @ClientGone() gone: AbortSignal,
   ) {
     const t = await this.target(version, idOrName, p);
-    return this.serving.chat(await this.chatRequest(body, t), t.shownModelId);
+    return this.serving.chat(gone, await this.chatRequest(body, t), t.shownModelId);
   }
 
   @Post('chat_stream')

@@ -25,7 +25,8 @@ export type PoolReach = 'catalog' | 'deployments';
  * The inference service for the hot text routes, called through the plain grpc-js client: promises and bare
  * streams instead of rxjs Observables, which cost a measurable share of the gateway's CPU per request. The client
  * comes from the registered ClientGrpc, so the channel, its deadline (the long one) and the trace metadata of every
- * call (the client kit's interceptor), and its shutdown stay in one place.
+ * call (the client kit's interceptor), and its shutdown stay in one place. A unary call's `signal` (the route's
+ * `@ClientGone()`) cancels it, as unsubscribing cancels a stream.
  */
 export class InferenceRpc {
   private readonly raw: RawInferenceClient;
@@ -47,24 +48,24 @@ export class InferenceRpc {
     return req;
   }
 
-  generate(req: inferenceV1.GenerateRequest): Promise<inferenceV1.GenerateResponse> {
-    return plainUnary(this.raw, this.raw.generate, this.admit(req));
+  generate(req: inferenceV1.GenerateRequest, signal?: AbortSignal): Promise<inferenceV1.GenerateResponse> {
+    return plainUnary(this.raw, this.raw.generate, this.admit(req), signal);
   }
 
-  chat(req: inferenceV1.ChatRequest): Promise<inferenceV1.ChatResponse> {
-    return plainUnary(this.raw, this.raw.chat, this.admit(req));
+  chat(req: inferenceV1.ChatRequest, signal?: AbortSignal): Promise<inferenceV1.ChatResponse> {
+    return plainUnary(this.raw, this.raw.chat, this.admit(req), signal);
   }
 
-  embed(req: inferenceV1.EmbedRequest): Promise<inferenceV1.EmbedResponse> {
-    return plainUnary(this.raw, this.raw.embed, this.admit(req));
+  embed(req: inferenceV1.EmbedRequest, signal?: AbortSignal): Promise<inferenceV1.EmbedResponse> {
+    return plainUnary(this.raw, this.raw.embed, this.admit(req), signal);
   }
 
-  rerank(req: inferenceV1.RerankRequest): Promise<inferenceV1.RerankResponse> {
-    return plainUnary(this.raw, this.raw.rerank, this.admit(req));
+  rerank(req: inferenceV1.RerankRequest, signal?: AbortSignal): Promise<inferenceV1.RerankResponse> {
+    return plainUnary(this.raw, this.raw.rerank, this.admit(req), signal);
   }
 
-  tokenize(req: inferenceV1.TokenizeRequest): Promise<inferenceV1.TokenizeResponse> {
-    return plainUnary(this.raw, this.raw.tokenize, this.admit(req));
+  tokenize(req: inferenceV1.TokenizeRequest, signal?: AbortSignal): Promise<inferenceV1.TokenizeResponse> {
+    return plainUnary(this.raw, this.raw.tokenize, this.admit(req), signal);
   }
 
   listModels(req: inferenceV1.ListModelsRequest): Promise<inferenceV1.ListModelsResponse> {

@@ -18,8 +18,8 @@ const named = <T extends { modelId: string }>(res: T, shownModelId: string | und
 export class TextServing {
   constructor(private readonly inference: InferenceRpc) {}
 
-  async generation(req: inferenceV1.GenerateRequest, shownModelId?: string) {
-    const res = await this.inference.generate(req);
+  async generation(gone: AbortSignal, req: inferenceV1.GenerateRequest, shownModelId?: string) {
+    const res = await this.inference.generate(req, gone);
     return generationView(named(res, shownModelId), req.parameters?.returnOptions);
   }
 
@@ -41,8 +41,8 @@ export class TextServing {
     );
   }
 
-  async chat(req: inferenceV1.ChatRequest, shownModelId?: string) {
-    return chatView(named(await this.inference.chat(req), shownModelId));
+  async chat(gone: AbortSignal, req: inferenceV1.ChatRequest, shownModelId?: string) {
+    return chatView(named(await this.inference.chat(req, gone), shownModelId));
   }
 
   chatStream(reply: FastifyReply, req: inferenceV1.ChatStreamRequest, shownModelId?: string): Promise<void> {

@@ -6,6 +6,7 @@ import { CheckedBody } from './fast-body/checked-body';
 import { embeddingsShape, rerankShape, textChatShape, textGenerationShape, tokenizationShape } from './fast-body/watsonx-shapes';
 import { ContainerAccessService } from '../access/container-access.service';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
+import { ClientGone } from '../http/client-gone';
 import { requireVersion } from './api-version';
 import { authorizeScope } from './container-scope';
 import { EmbeddingsRequest, RerankRequest, TextChatRequest, TextGenerationRequest, TokenizationRequest } from './inference.dto';
@@ -50,9 +51,10 @@ export class TextController implements OnModuleInit {
     @Query('version') version: string | undefined,
     @CheckedBody(TextGenerationRequest, textGenerationShape) body: TextGenerationRequest,
     @CurrentPrincipal() p: Principal,
+    @ClientGone() gone: AbortSignal,
   ) {
     await this.admit(version, body, p);
-    return this.serving.generation(generateRequest(body));
+    return this.serving.generation(gone, generateRequest(body));
   }
 
   @Post('generation_stream')
@@ -77,9 +79,10 @@ export class TextController implements OnModuleInit {
     @Query('version') version: string | undefined,
     @CheckedBody(TextChatRequest, textChatShape) body: TextChatRequest,
     @CurrentPrincipal() p: Principal,
+    @ClientGone() gone: AbortSignal,
   ) {
     await this.admit(version, body, p);
-    return this.serving.chat(chatRequest(body));
+    return this.serving.chat(gone, chatRequest(body));
   }
 
   @Post('chat_stream')
@@ -104,9 +107,10 @@ export class TextController implements OnModuleInit {
     @Query('version') version: string | undefined,
     @CheckedBody(EmbeddingsRequest, embeddingsShape) body: EmbeddingsRequest,
     @CurrentPrincipal() p: Principal,
+    @ClientGone() gone: AbortSignal,
   ) {
     await this.admit(version, body, p);
-    return embeddingsView(await this.inference.embed(embedRequest(body)));
+    return embeddingsView(await this.inference.embed(embedRequest(body), gone));
   }
 
   @Post('rerank')
@@ -117,9 +121,10 @@ export class TextController implements OnModuleInit {
     @Query('version') version: string | undefined,
     @CheckedBody(RerankRequest, rerankShape) body: RerankRequest,
     @CurrentPrincipal() p: Principal,
+    @ClientGone() gone: AbortSignal,
   ) {
     await this.admit(version, body, p);
-    return rerankView(await this.inference.rerank(rerankRequest(body)));
+    return rerankView(await this.inference.rerank(rerankRequest(body), gone));
   }
 
   @Post('tokenization')
@@ -130,8 +135,9 @@ export class TextController implements OnModuleInit {
     @Query('version') version: string | undefined,
     @CheckedBody(TokenizationRequest, tokenizationShape) body: TokenizationRequest,
     @CurrentPrincipal() p: Principal,
+    @ClientGone() gone: AbortSignal,
   ) {
     await this.admit(version, body, p);
-    return tokenizationView(await this.inference.tokenize(tokenizeRequest(body)), body.parameters?.return_tokens ?? false);
+    return tokenizationView(await this.inference.tokenize(tokenizeRequest(body), gone), body.parameters?.return_tokens ?? false);
   }
 }

@@ -4,6 +4,7 @@ import { ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ContainerAccessService } from '../access/container-access.service';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
+import { clientGone } from '../http/client-gone';
 import { UsersService } from '../identity/users.service';
 import { sendEventStream } from '../inference/event-stream';
 import { INFERENCE_CLIENT } from '../inference/inference-client';
@@ -69,7 +70,7 @@ export class LlamaStackController implements OnModuleInit {
     const req = completionRequest(body.content, 'content', body, await this.target(body.model, headers, p));
     if (!body.stream) {
       // @Res() hands the whole reply to this handler, for the stream's sake, so the unary answer is sent here too.
-      await reply.send(completionView(await this.inference.generate(req)));
+      await reply.send(completionView(await this.inference.generate(req, clientGone(reply.raw))));
       return;
     }
     await sendEventStream(
@@ -93,7 +94,7 @@ export class LlamaStackController implements OnModuleInit {
   ) {
     const req = chatRequest(body.dialog, 'dialog', body, await this.target(body.model, headers, p));
     if (!body.stream) {
-      await reply.send(chatCompletionView(await this.inference.chat(req)));
+      await reply.send(chatCompletionView(await this.inference.chat(req, clientGone(reply.raw))));
       return;
     }
     const chunker = new ChatChunker();
@@ -123,9 +124,10 @@ export class LlamaStackController implements OnModuleInit {
     const t = await this.target(body.model, headers, p);
     // Every item is mapped (and so checked) before any generation starts.
     const requests = body.content_batch.map((content, i) => completionRequest(content, `content_batch[${i}]`, body, t));
+    const gone = clientGone(reply.raw);
     return jsonLines(
       reply,
-      await boundedMap(requests, BATCH_CONCURRENCY, async (req) => completionView(await this.inference.generate(req))),
+      await boundedMap(requests, BATCH_CONCURRENCY, async (req) => completionView(await this.inference.generate(req, gone))),
     );
   }
 
@@ -141,9 +143,10 @@ export class LlamaStackController implements OnModuleInit {
   ): Promise<string> {
     const t = await this.target(body.model, headers, p);
     const requests = body.batch_dialogs.map((dialog, i) => chatRequest(dialog, `batch_dialogs[${i}]`, body, t));
+    const gone = clientGone(reply.raw);
     return jsonLines(
       reply,
-      await boundedMap(requests, BATCH_CONCURRENCY, async (req) => chatCompletionView(await this.inference.chat(req))),
+      await boundedMap(requests, BATCH_CONCURRENCY, async (req) => chatCompletionView(await this.inference.chat(req, gone))),
     );
   }
 }

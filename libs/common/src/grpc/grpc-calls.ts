@@ -65,16 +65,26 @@ function withoutCallerStack<T>(start: () => T): T {
   }
 }
 
-/** `plainUnary(client, client.generate, req)`: the call as a promise, the client's deadline and trace applied. */
-export function plainUnary<C, Req, Res>(client: C, method: PlainUnary<Req, Res>, req: Req): Promise<Res> {
+/**
+ * `plainUnary(client, client.generate, req, signal)`: the call as a promise, the client's deadline and trace applied.
+ * Aborting `signal` cancels the call, and the work behind it, and rejects with the signal's reason, as `unary` does.
+ */
+export function plainUnary<C, Req, Res>(client: C, method: PlainUnary<Req, Res>, req: Req, signal?: AbortSignal): Promise<Res> {
   return new Promise<Res>((resolve, reject) => {
-    withoutCallerStack(() =>
+    if (signal?.aborted) return reject(abortError(signal));
+    const onAbort = () => {
+      call.cancel();
+      reject(abortError(signal as AbortSignal));
+    };
+    const call = withoutCallerStack(() =>
       method.call(client, req, new Metadata(), {}, (err, res) => {
+        signal?.removeEventListener('abort', onAbort);
         if (err) reject(err);
         else if (res === undefined) reject(Object.assign(new Error('empty response'), { code: GrpcStatus.INTERNAL }));
         else resolve(res);
       }),
     );
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 

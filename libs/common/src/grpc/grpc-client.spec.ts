@@ -238,6 +238,27 @@ describe('the gRPC client kit: unary and providers', () => {
     }
   });
 
+  it('plainUnary does the same through the plain grpc-js client', async () => {
+    delayMs = 2000;
+    const proxy = new ClientGrpcProxy(grpcClientOptions('inference', { url }).options);
+    const raw = proxy.getClientByServiceName<{ listModels: PlainUnary<inferenceV1.ListModelsRequest, inferenceV1.ListModelsResponse> }>(
+      inferenceV1.INFERENCE_SERVICE_NAME,
+    );
+    const abort = new AbortController();
+    try {
+      const pending = plainUnary(raw, raw.listModels, {}, abort.signal);
+      await expect.poll(() => seen.length).toBe(1);
+      abort.abort(new Error('client went away'));
+      await expect(pending).rejects.toThrow('client went away');
+      await expect.poll(() => seen[0].cancelled).toBe(true);
+      expect(seen[0].answered).toBe(false);
+      await expect(plainUnary(raw, raw.listModels, {}, abort.signal)).rejects.toThrow('client went away');
+      expect(seen).toHaveLength(1);
+    } finally {
+      proxy.close();
+    }
+  });
+
   it('grpcClient() provides a module with a client of the service that closes when the application shuts down', async () => {
     const app = await Test.createTestingModule({ providers: [grpcClient('INFERENCE', 'inference', { url })] }).compile();
     await app.init();

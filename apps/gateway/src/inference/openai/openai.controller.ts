@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { ContainerAccessService } from '../../access/container-access.service';
 import { projectFromHeaders, type RequestHeaders } from '../../access/request-project';
 import { CurrentPrincipal, type Principal } from '../../auth/principal';
+import { ClientGone, clientGone } from '../../http/client-gone';
 import { UsersService } from '../../identity/users.service';
 import { sendEventStream, type StreamFormat } from '../event-stream';
 import { INFERENCE_CLIENT } from '../inference-client';
@@ -104,7 +105,8 @@ export class OpenAiController implements OnModuleInit {
       return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
     };
     if (!body.stream) {
-      const results = await Promise.all(reqs.map((r) => this.inference.generate(r)));
+      const gone = clientGone(reply.raw);
+      const results = await Promise.all(reqs.map((r) => this.inference.generate(r, gone)));
       const parts = results.map((res, i) => choices[i].push(res.result));
       // @Res() hands the whole reply to this handler, for the stream's sake, so the unary answer is sent here too.
       await reply.send({ ...base, choices: parts, usage: usage() });
@@ -141,7 +143,7 @@ export class OpenAiController implements OnModuleInit {
   ) {
     const req = chatCompletionToGrpc(body, await this.scope(headers, p));
     if (!body.stream) {
-      const view = openAiChat(chatView(await this.inference.chat(req), OPENAI_FINISH_REASON));
+      const view = openAiChat(chatView(await this.inference.chat(req, clientGone(reply.raw)), OPENAI_FINISH_REASON));
       await reply.send({ ...view, choices: view.choices.map((c) => ({ ...c, message: withoutEmptyContent(c.message, null) })) });
       return;
     }
@@ -176,8 +178,9 @@ export class OpenAiController implements OnModuleInit {
     @CheckedBody(OpenAiEmbeddingsRequest, openAiEmbeddingsShape) body: OpenAiEmbeddingsRequest,
     @Headers() headers: Record<string, string | undefined>,
     @CurrentPrincipal() p: Principal,
+    @ClientGone() gone: AbortSignal,
   ) {
-    const res = await this.inference.embed(embeddingsToGrpc(body, await this.scope(headers, p)));
+    const res = await this.inference.embed(embeddingsToGrpc(body, await this.scope(headers, p)), gone);
     return {
       object: 'list',
       data: res.results.map((r, index) => ({ object: 'embedding', index, embedding: encodeEmbedding(r.embedding, body.encoding_format) })),
