@@ -1,4 +1,6 @@
+import type { Metadata } from '@grpc/grpc-js';
 import { Controller, Inject } from '@nestjs/common';
+import { callSignal } from '@platform/common';
 import { evaluationV1, type inferenceV1 } from '@platform/contracts';
 import { ModelClient } from './clients/model-client';
 import type { EvalSettings } from './evaluation-settings';
@@ -33,8 +35,9 @@ export class EvaluationGrpcController implements evaluationV1.EvaluationServiceC
     private readonly runs: RunStore,
   ) {}
 
-  scoreRewards(req: evaluationV1.ScoreRewardsRequest): Promise<evaluationV1.ScoreRewardsResponse> {
-    return scoreRewards(new ModelClient(this.inference, req.projectId), req, this.settings.judgeMaxTokens);
+  scoreRewards(req: evaluationV1.ScoreRewardsRequest, _md?: Metadata, call?: unknown): Promise<evaluationV1.ScoreRewardsResponse> {
+    // Its judge calls stop when the caller goes away (the gateway or SDG cancelling for their own callers).
+    return scoreRewards(new ModelClient(this.inference, req.projectId, callSignal(call)), req, this.settings.judgeMaxTokens);
   }
 
   async getEvaluation(req: evaluationV1.GetEvaluationRequest): Promise<evaluationV1.GetEvaluationResponse> {

@@ -83,6 +83,33 @@ describe('/synthetic_data_generation/generate', () => {
     expect((res.body.synthetic_data as { k_scored_generations: unknown[] }[])[0].k_scored_generations).toHaveLength(2);
   }, 120_000);
 
+  it('stops the teacher and the judge when the client goes away', async () => {
+    const engine = async (metric: string) => {
+      const text = await (await fetch(`http://127.0.0.1:${platform.options.engine?.port}/metrics`)).text();
+      return [...text.matchAll(new RegExp(`^${metric}\\{[^}]*\\} (\\d+)`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
+    };
+    const aborts = () => engine('vllm:request_success_total(?=\\{[^}]*finished_reason="abort")');
+    const running = () => engine('vllm:num_requests_running');
+    const abortsBefore = await aborts();
+    const client = new AbortController();
+    // 8 prompts answered 8 times, then 64 judgments: long past the moment the client leaves.
+    const pending = fetch(`${platform.url}/synthetic_data_generation/generate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-project-id': projectId },
+      body: JSON.stringify({
+        prompts: Array.from({ length: 8 }, (_, i) => ({ ...prompts[i % 2], content: `${prompts[i % 2].content} (${i})` })),
+        filtering_function: 'none',
+        reward_scoring: { num_generations: 8, max_tokens: 512 },
+      }),
+      signal: client.signal,
+    }).catch((err: unknown) => err);
+    await expect.poll(running, { timeout: 30_000, interval: 20 }).toBeGreaterThan(0);
+    client.abort();
+    expect(await pending).toBeInstanceOf(Error);
+    await expect.poll(aborts, { timeout: 10_000 }).toBeGreaterThan(abortsBefore);
+    await expect.poll(running, { timeout: 10_000 }).toBe(0);
+  }, 120_000);
+
   it('refuses what the draft refuses, in the IBM envelope', async () => {
     const res = await generate({ prompts, filtering_function: 'best' });
     expect(res.status).toBe(400);

@@ -1,5 +1,6 @@
+import type { Metadata } from '@grpc/grpc-js';
 import { Controller } from '@nestjs/common';
-import { INSTRUCTLAB_PAGE, pageInfo, pageRequest } from '@platform/common';
+import { INSTRUCTLAB_PAGE, callSignal, pageInfo, pageRequest } from '@platform/common';
 import { sdgV1 } from '@platform/contracts';
 import type { DataJobEntity } from './jobs/data-job.entity';
 import type { DataJobStatus } from './jobs/data-job-status';
@@ -55,8 +56,13 @@ export class SdgGrpcController implements sdgV1.SdgServiceController {
     private readonly synthetic: SyntheticDataService,
   ) {}
 
-  generateSyntheticData(req: sdgV1.GenerateSyntheticDataRequest): Promise<sdgV1.GenerateSyntheticDataResponse> {
-    return this.synthetic.generate(req);
+  generateSyntheticData(
+    req: sdgV1.GenerateSyntheticDataRequest,
+    _md?: Metadata,
+    call?: unknown,
+  ): Promise<sdgV1.GenerateSyntheticDataResponse> {
+    // A caller that goes away (the gateway cancels when its client does) stops the teacher's and the judge's calls.
+    return this.synthetic.generate(req, callSignal(call));
   }
 
   async createDataJob(req: sdgV1.CreateDataJobRequest): Promise<sdgV1.CreateDataJobResponse> {

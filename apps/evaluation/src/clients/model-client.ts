@@ -11,13 +11,14 @@ export interface ChatOptions {
   temperature: number;
 }
 
-/** The calls the benchmarks make, on one project's behalf, through the inference service. */
+/** The calls the benchmarks make, on one project's behalf, through the inference service; `signal` cancels them. */
 export class ModelClient {
   private readonly maxLen = new Map<string, number | undefined>();
 
   constructor(
     private readonly inference: inferenceV1.InferenceServiceClient,
     private readonly projectId: string,
+    readonly signal?: AbortSignal,
   ) {}
 
   async chat(modelId: string, messages: ChatTurn[], o: ChatOptions): Promise<string> {
@@ -41,18 +42,25 @@ export class ModelClient {
           logitBiasJson: '',
         },
       }),
+      this.signal,
     );
     return res.choices[0]?.message?.content ?? '';
   }
 
   /** Log-likelihood of each continuation after `context`. */
   async loglikelihoods(modelId: string, context: string, continuations: string[]): Promise<number[]> {
-    const res = await unary(this.inference.scoreContinuations({ modelId, projectId: this.projectId, spaceId: '', context, continuations }));
+    const res = await unary(
+      this.inference.scoreContinuations({ modelId, projectId: this.projectId, spaceId: '', context, continuations }),
+      this.signal,
+    );
     return res.scores.map((s) => s.logprob);
   }
 
   async countTokens(modelId: string, input: string): Promise<number> {
-    const res = await unary(this.inference.tokenize({ modelId, input, projectId: this.projectId, spaceId: '', returnTokens: false }));
+    const res = await unary(
+      this.inference.tokenize({ modelId, input, projectId: this.projectId, spaceId: '', returnTokens: false }),
+      this.signal,
+    );
     return res.tokenCount;
   }
 
@@ -60,7 +68,7 @@ export class ModelClient {
   async maxSequenceLength(modelId: string): Promise<number | undefined> {
     if (!this.maxLen.has(modelId)) {
       // Checkpoints are served as (temporary) deployments, whose pools the catalog leaves out unless asked.
-      const res = await unary(this.inference.listModels({ includeDeployments: true }));
+      const res = await unary(this.inference.listModels({ includeDeployments: true }), this.signal);
       const len = res.models.find((m) => m.modelId === modelId)?.maxSequenceLength;
       this.maxLen.set(modelId, len && len > 0 ? len : undefined);
     }

@@ -44,7 +44,8 @@ export async function scoreRewards(
   // A few judgments at once fill the model server's batch; more would only queue there.
   let next = 0;
   const worker = async () => {
-    while (next < jobs.length) {
+    // Once the caller has gone, the judgments left would each fail at once: nobody reads them, so none is asked for.
+    while (next < jobs.length && !client.signal?.aborted) {
       const job = jobs[next++];
       const j = await judge(client, req.model, 'single-v1', { question: job.question, answer: job.answer }, maxTokens);
       // A judge the inference service does not know is the caller's mistake, not an unrated answer.

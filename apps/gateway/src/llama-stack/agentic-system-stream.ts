@@ -33,13 +33,10 @@ export class TurnChunks {
 }
 
 /**
- * The whole turn of a non-streamed execute: ExecuteTurn read to its last event. `cancel` (the client went away)
- * cancels the call and settles with undefined.
+ * The whole turn of a non-streamed execute: ExecuteTurn read to its last event. `gone` (the client went away) cancels
+ * the call and settles with undefined.
  */
-export function wholeTurn(
-  source: StreamSource<agentsV1.ExecuteTurnResponse>,
-  cancel: (onCancel: () => void) => void,
-): Promise<object | undefined> {
+export function wholeTurn(source: StreamSource<agentsV1.ExecuteTurnResponse>, gone: AbortSignal): Promise<object | undefined> {
   return new Promise((resolve, reject) => {
     let turnJson = '';
     const subscription = source.subscribe({
@@ -52,9 +49,13 @@ export function wholeTurn(
         else reject(new PlatformError(GrpcStatus.INTERNAL, 'internal_error', 'The agents service ended the turn without it.'));
       },
     });
-    cancel(() => {
-      subscription.unsubscribe();
-      resolve(undefined);
-    });
+    gone.addEventListener(
+      'abort',
+      () => {
+        subscription.unsubscribe();
+        resolve(undefined);
+      },
+      { once: true },
+    );
   });
 }

@@ -7,6 +7,7 @@ import type { FastifyReply } from 'fastify';
 import { ContainerAccessService } from '../access/container-access.service';
 import type { RequestHeaders } from '../access/request-project';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
+import { clientGone } from '../http/client-gone';
 import { UsersService } from '../identity/users.service';
 import { sendEventStream } from '../inference/event-stream';
 import { AGENTS_CLIENT } from './agents-client';
@@ -87,11 +88,7 @@ export class AgenticSystemController implements OnModuleInit {
     });
     if (!body.stream) {
       // A client that goes away cancels the turn (its model calls and tools) as a streaming one does.
-      const turn = await wholeTurn(source, (cancel) =>
-        reply.raw.once('close', () => {
-          if (!reply.raw.writableFinished) cancel();
-        }),
-      );
+      const turn = await wholeTurn(source, clientGone(reply.raw));
       if (turn) await reply.send({ turn });
       return;
     }

@@ -204,7 +204,7 @@ function scriptedStream() {
 describe('wholeTurn (execute without stream)', () => {
   it('answers the turn of the last event, valid as the draft AgenticSystemExecuteResponse', async () => {
     const s = scriptedStream();
-    const result = wholeTurn(s.source, () => undefined);
+    const result = wholeTurn(s.source, new AbortController().signal);
     CHUNKS.forEach((c) => s.observer().next(item(c)));
     s.observer().next(last);
     s.observer().complete();
@@ -216,12 +216,12 @@ describe('wholeTurn (execute without stream)', () => {
   it('passes the service’s error on, and refuses a stream that ended without its turn', async () => {
     const failing = scriptedStream();
     const err = new PlatformError(5, 'agent_not_found', 'Agent "x" does not exist in this project.');
-    const failed = wholeTurn(failing.source, () => undefined);
+    const failed = wholeTurn(failing.source, new AbortController().signal);
     failing.observer().error(err);
     await expect(failed).rejects.toBe(err);
 
     const cut = scriptedStream();
-    const ended = wholeTurn(cut.source, () => undefined);
+    const ended = wholeTurn(cut.source, new AbortController().signal);
     cut.observer().next(item(CHUNKS[0]));
     cut.observer().complete();
     await expect(ended).rejects.toMatchObject({ code: 'internal_error' });
@@ -229,10 +229,10 @@ describe('wholeTurn (execute without stream)', () => {
 
   it('cancels the call when the client goes away, and settles', async () => {
     const s = scriptedStream();
-    let goAway: () => void = () => undefined;
-    const result = wholeTurn(s.source, (cancel) => (goAway = cancel));
+    const gone = new AbortController();
+    const result = wholeTurn(s.source, gone.signal);
     s.observer().next(item(CHUNKS[0]));
-    goAway();
+    gone.abort();
     await expect(result).resolves.toBeUndefined();
     expect(s.unsubscribed()).toBe(1);
   });

@@ -8,6 +8,7 @@ import { evaluationV1 } from '@platform/contracts';
 import { ContainerAccessService } from '../access/container-access.service';
 import { projectFromHeaders, type RequestHeaders } from '../access/request-project';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
+import { ClientGone } from '../http/client-gone';
 import { UsersService } from '../identity/users.service';
 import { textOf } from './llama-stack-content';
 import { DialogDto, MessageDto } from './llama-stack.dto';
@@ -110,9 +111,14 @@ export class RewardScoringController implements OnModuleInit {
   @ApiOperation({
     summary: 'Score every generation of every prompt with the judge (reward) model: 1–10 from its [[rating]], 0 when it gave none',
   })
-  async score(@Body() body: RewardScoringRequestDto, @Headers() headers: RequestHeaders, @CurrentPrincipal() p: Principal) {
+  async score(
+    @Body() body: RewardScoringRequestDto,
+    @Headers() headers: RequestHeaders,
+    @CurrentPrincipal() p: Principal,
+    @ClientGone() gone: AbortSignal,
+  ) {
     const projectId = await projectFromHeaders(headers, ['X-Project-Id'], p, this.users, this.access);
     const req = rewardScoringRequest(body, projectId, await this.models.resolve(body.model));
-    return rewardScoringView(req, await unary(this.evaluation.scoreRewards(req)));
+    return rewardScoringView(req, await unary(this.evaluation.scoreRewards(req), gone));
   }
 }

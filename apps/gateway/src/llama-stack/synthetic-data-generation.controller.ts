@@ -21,6 +21,7 @@ import { sdgV1 } from '@platform/contracts';
 import { ContainerAccessService } from '../access/container-access.service';
 import { projectFromHeaders, type RequestHeaders } from '../access/request-project';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
+import { ClientGone } from '../http/client-gone';
 import { UsersService } from '../identity/users.service';
 import { textOf } from './llama-stack-content';
 import { MessageDto } from './llama-stack.dto';
@@ -111,7 +112,12 @@ export class SyntheticDataGenerationController implements OnModuleInit {
   @ApiOperation({
     summary: 'Answer each prompt k times with the teacher, score the answers with the judge, keep those the filtering function selects',
   })
-  async generate(@Body() body: SyntheticDataGenerationRequestDto, @Headers() headers: RequestHeaders, @CurrentPrincipal() p: Principal) {
+  async generate(
+    @Body() body: SyntheticDataGenerationRequestDto,
+    @Headers() headers: RequestHeaders,
+    @CurrentPrincipal() p: Principal,
+    @ClientGone() gone: AbortSignal,
+  ) {
     const projectId = await projectFromHeaders(headers, ['X-Project-Id'], p, this.users, this.access);
     const rs = body.reward_scoring ?? {};
     const req: sdgV1.GenerateSyntheticDataRequest = {
@@ -128,6 +134,6 @@ export class SyntheticDataGenerationController implements OnModuleInit {
       temperature: rs.temperature,
       maxTokens: rs.max_tokens,
     };
-    return syntheticDataView(await unary(this.sdg.generateSyntheticData(req)));
+    return syntheticDataView(await unary(this.sdg.generateSyntheticData(req), gone));
   }
 }

@@ -67,7 +67,7 @@ export class SyntheticDataService {
             signal,
           );
         } catch (err) {
-          if (err instanceof PlatformError) throw err;
+          if (err instanceof PlatformError || signal.aborted) throw err;
           throw downstreamError('inference', err, 'generating with the teacher model');
         }
       }),
@@ -83,8 +83,10 @@ export class SyntheticDataService {
             generations: generations[i].map((content) => ({ role: 'assistant', content })),
           })),
         }),
+        signal,
       );
     } catch (err) {
+      if (signal.aborted) throw err;
       throw downstreamError('evaluation', err, 'scoring with the judge model');
     }
     const params = {
