@@ -43,4 +43,5 @@ USER 1000:1000
 # tini forwards SIGTERM to node (each process reports not-ready, drains, then exits) and reaps the engine servers and
 # trainers the services spawn.
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "-r", "@swc-node/register", "apps/gateway/src/main.ts"]
+# --max-semi-space-size: a larger young generation costs the gateway less CPU (GATEWAY_NODE_FLAGS, tools/launcher).
+CMD ["node", "--max-semi-space-size=32", "-r", "@swc-node/register", "apps/gateway/src/main.ts"]

@@ -7,16 +7,20 @@ import type { ManifestDoc } from './manifest-files';
 export type Problems = string[];
 
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'Job']);
-const PLATFORM_RUNNER = ['node', '-r', '@swc-node/register'];
 
 const where = (d: ManifestDoc) => `${d.file}: ${d.doc.kind ?? '?'}/${d.doc.metadata?.name ?? '?'}`;
 const containersOf = (o: K8sObject): Container[] => o.spec?.template?.spec?.containers ?? [];
 const isSubset = (a: Record<string, string>, b: Record<string, string> | undefined) => Object.entries(a).every(([k, v]) => b?.[k] === v);
 
-/** A container running one of the platform's processes from the platform image. */
+/**
+ * A container running one of the platform's processes from the platform image: `node`, node's own flags if any
+ * (`--max-semi-space-size=32`), then `-r @swc-node/register` and the entry.
+ */
 export function platformEntry(c: Container): string | undefined {
   const cmd = c.command ?? [];
-  return cmd.length === 4 && PLATFORM_RUNNER.every((part, i) => cmd[i] === part) ? cmd[3] : undefined;
+  const r = cmd.indexOf('-r');
+  const flagsOnly = cmd.slice(1, r).every((f) => f.startsWith('--'));
+  return cmd[0] === 'node' && r > 0 && flagsOnly && cmd[r + 1] === '@swc-node/register' && cmd.length === r + 3 ? cmd[r + 2] : undefined;
 }
 
 /** The fields the API server requires, and selectors, ports and probes that agree with each other. */

@@ -29,9 +29,17 @@ export interface ServiceDirs {
  * One platform process from its TypeScript entry (compiled on load by @swc-node/register), with its JSON log lines
  * appended to `<logDir>/<name>.log`; each (re)start spawns it afresh. Its temporary files (an OCR's page images, a
  * documents checkout) go to `<tmpDir>/<name>`, emptied at each (re)start: what a killed process left behind is swept
- * by its next start instead of staying in the OS temp directory.
+ * by its next start instead of staying in the OS temp directory. `nodeFlags` go to node itself (V8's heap sizes, which
+ * a running process cannot change).
  */
-export function serviceSpec(name: string, entry: string, env: NodeJS.ProcessEnv, dirs: ServiceDirs, args: string[] = []): ProcessSpec {
+export function serviceSpec(
+  name: string,
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  dirs: ServiceDirs,
+  args: string[] = [],
+  nodeFlags: string[] = [],
+): ProcessSpec {
   const logFile = serviceLogFile(dirs.logDir, name);
   const tmp = join(dirs.tmpDir, name);
   return {
@@ -42,7 +50,7 @@ export function serviceSpec(name: string, entry: string, env: NodeJS.ProcessEnv,
       rmSync(tmp, { recursive: true, force: true });
       mkdirSync(tmp, { recursive: true });
       const log = createWriteStream(logFile, { flags: 'a' });
-      const child = spawn(process.execPath, ['-r', '@swc-node/register', join(WORKSPACE_ROOT, entry), ...args], {
+      const child = spawn(process.execPath, [...nodeFlags, '-r', '@swc-node/register', join(WORKSPACE_ROOT, entry), ...args], {
         cwd: WORKSPACE_ROOT,
         env: { ...env, TMPDIR: tmp, SWC_NODE_CACHE_DIR, SWC_NODE_PROJECT: join(WORKSPACE_ROOT, 'tsconfig.json') },
         stdio: ['ignore', 'pipe', 'pipe'],
