@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import type { Arena } from './arena';
 import { cgroupCpuQuota, cpuBudget } from '@platform/common/cpu-budget';
+import type { Arena } from './arena';
 import { matmulKernel } from './kernels';
 import { attendHeads, type AttentionPool } from './paged-attention';
 import { wasmMatmul, wasmMatmulPanel } from './wasm-matmul';

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { cpuBudget } from '@platform/common/cpu-budget';
 import {
   type ChatTemplateMessage,
   type ConstraintSpec,
@@ -12,7 +13,6 @@ import {
   type SamplingParams,
   type ServedModel,
 } from './contract';
-import { cpuBudget } from '@platform/common/cpu-budget';
 import { EventQueue } from './event-queue';
 import { KvCache } from './kv-cache';
 import { LlamaModel } from './model';
