@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PLATFORM_SERVICES, serviceEnvPrefix, serviceGrpcUrl, serviceOpsPort, type PlatformServiceName } from '@platform/common';
+import { GATEWAY_NODE_FLAGS } from '@platform/launcher';
 import { parseAllDocuments } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { envNamesInCode } from './env-reads';
@@ -111,6 +112,10 @@ describe('deploy/ manifests', () => {
       d.doc.kind === 'Deployment' ? (d.doc.spec?.template?.spec?.containers ?? []).map(platformEntry) : [],
     );
     for (const name of CALLERS) expect(apps).toContain(`apps/${name}/src/main.ts`);
+    // The gateway starts with the node flags the launcher gives it (a larger young generation: GATEWAY_NODE_FLAGS).
+    const gateway = docs.find((d) => d.doc.kind === 'Deployment' && d.doc.metadata?.name === 'gateway');
+    const command = gateway?.doc.spec?.template?.spec?.containers?.[0]?.command ?? [];
+    expect(command.slice(1, command.indexOf('-r'))).toEqual(GATEWAY_NODE_FLAGS);
   });
 
   it.each(BUILDS)(
@@ -232,6 +237,8 @@ describe('the checks themselves', () => {
     expect(dockerfile).toMatch(/^RUN .*npx --no-install buf generate/m);
     expect(dockerfile).toMatch(/^USER (?!0|root)\S+/m);
     const cmd = JSON.parse(dockerfile.match(/^CMD (\[.*\])$/m)![1]) as string[];
+    // The image's default process is the gateway, started as the launcher and the manifest start it.
+    expect(cmd.slice(1, cmd.indexOf('-r'))).toEqual(GATEWAY_NODE_FLAGS);
     expect(
       checkCommands(ROOT, [
         {

@@ -1,4 +1,12 @@
-export { LAUNCHED_SERVICES, servicePorts, startPlatform, type PlatformOptions, type PlatformPorts, type RunningPlatform } from './platform';
+export {
+  GATEWAY_NODE_FLAGS,
+  LAUNCHED_SERVICES,
+  servicePorts,
+  startPlatform,
+  type PlatformOptions,
+  type PlatformPorts,
+  type RunningPlatform,
+} from './platform';
 export { loadSecrets, type PlatformSecrets } from './secrets';
 export { WORKSPACE_ROOT, type ServiceProcess } from './service-process';
 export { natsProcess, postgresProcess } from './infra-processes';

@@ -22,7 +22,8 @@ export const LAUNCHED_SERVICES: readonly PlatformServiceName[] = [
  * The gateway allocates short-lived objects at a high rate; a young generation twice V8's default (16 → 32 MiB per
  * semi-space, so up to 32 MiB more memory under load) halves its scavenges: CPU per proxied completion 0.50 → 0.38 ms
  * (medians, alternated runs at concurrency 64; 64 MiB gained no more, and the inference service showed no steady gain;
- * tools/bench/inference/README.md). The Dockerfile and the gateway's Kubernetes manifest start it the same way.
+ * tools/bench/inference/README.md). The Dockerfile and the gateway's Kubernetes manifest start it the same way (the
+ * deploy-check spec holds them to these flags).
  */
 export const GATEWAY_NODE_FLAGS = ['--max-semi-space-size=32'];
 
