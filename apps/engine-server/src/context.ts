@@ -52,7 +52,7 @@ export class ServerContext {
   begin(dialect: Dialect, reply: FastifyReply, arrival: number): Inference {
     if (this.inFlight >= this.maxConcurrentRequests) throw ServerContext.overloaded(dialect);
     this.inFlight++;
-    const { signal, done } = requestSignal(reply, this.shutdown.signal);
+    const { signal, done } = requestSignal(reply.raw, this.shutdown.signal);
     let finished = false;
     return {
       signal,

@@ -1,20 +1,22 @@
 import { setMaxListeners } from 'node:events';
-import type { FastifyReply } from 'fastify';
+import type { ServerResponse } from 'node:http';
 
 /**
- * An AbortSignal that fires when the client connection goes away before the response is complete, or when
- * `also` fires (server shutdown past its drain deadline). Passed to the engine so an abandoned sequence is freed
- * within one decode step. `done()` aborts it too, releasing the engine once the handler has finished.
+ * An AbortSignal that fires when the client connection goes away before the response is complete (or has already
+ * gone when the handler starts), or when `also` fires (server shutdown past its drain deadline). Passed to the engine
+ * so an abandoned sequence is freed within one decode step. `done()` aborts it too, releasing the engine once the
+ * handler has finished.
  */
-export function requestSignal(reply: FastifyReply, also?: AbortSignal): { signal: AbortSignal; done: () => void } {
+export function requestSignal(res: ServerResponse, also?: AbortSignal): { signal: AbortSignal; done: () => void } {
   const controller = new AbortController();
   // Each of the request's sequences (n choices per prompt) listens on it: more than Node's 10 is no leak here.
   setMaxListeners(0, controller.signal);
-  const res = reply.raw;
   const onClose = (): void => {
     if (!res.writableFinished) controller.abort(new Error('client disconnected'));
   };
-  res.once('close', onClose);
+  // A client gone while its body was read has closed the response before the handler started: no 'close' will come.
+  if (res.destroyed) onClose();
+  else res.once('close', onClose);
   const onAlso = (): void => controller.abort(also?.reason);
   if (also?.aborted) controller.abort(also.reason);
   else also?.addEventListener('abort', onAlso, { once: true });
