@@ -324,6 +324,15 @@ describe('load shedding and disconnects through the gateway', () => {
     const text = await (await fetch(`http://127.0.0.1:${platform.options.engine?.port}/metrics`)).text();
     return Number(/vllm:num_requests_running\{[^}]*\} (\d+)/.exec(text)?.[1] ?? 0);
   };
+  /** The gateway's count of requests to `path`'s route whose client left before the answer. */
+  const clientClosed = async (path: string) => {
+    const metrics = await platform.api.request('GET', '/metrics', { token: await platform.api.adminToken() });
+    const route = path.split('?')[0];
+    const line = String(metrics.body)
+      .split('\n')
+      .find((l) => l.startsWith(`http_requests_total{method="POST",route="${route}",status="499"`));
+    return Number(line?.split(' ')[1] ?? 0);
+  };
   // 1,000 tokens each, the end of sequence (id 2) held off: seconds of work that a missed cancel would leave running.
   const unaryRoutes: [string, string, () => Record<string, unknown>][] = [
     [
@@ -347,6 +356,7 @@ describe('load shedding and disconnects through the gateway', () => {
 
   it.each(unaryRoutes)('a unary %s stops upstream when its client goes away before the answer', async (_, path, body) => {
     const abortsBefore = await engineAborts();
+    const closedBefore = await clientClosed(path);
     const client = new AbortController();
     const pending = fetch(`${platform.url}${path}`, {
       method: 'POST',
@@ -364,5 +374,7 @@ describe('load shedding and disconnects through the gateway', () => {
     expect(await pending).toBeInstanceOf(Error);
     await expect.poll(engineAborts, { timeout: 5000 }).toBe(abortsBefore + 1);
     await expect.poll(running, { timeout: 5000 }).toBe(0);
+    // In the gateway's metrics as nginx counts it: 499, client closed request.
+    await expect.poll(() => clientClosed(path), { timeout: 5000 }).toBe(closedBefore + 1);
   });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGatewayUnderTest, type GatewayUnderTest } from '../testing/gateway-under-test';
 
@@ -47,6 +48,21 @@ describe('/metrics on the public port', () => {
       expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
       expect(await res.text()).toContain('http_requests_total');
     }
+  });
+
+  it('counts answered requests by route template and status', async () => {
+    const count = async (route: string, status: number) => {
+      const text = await (await metrics(`Bearer ${METRICS_TOKEN}`)).text();
+      const line = text.split('\n').find((l) => l.startsWith(`http_requests_total{method="GET",route="${route}",status="${status}"`));
+      return Number(line?.split(' ')[1] ?? 0);
+    };
+    const [missing, anonymous] = [await count('/v2/projects/:id', 404), await count('/v2/projects', 401)];
+    const authorization = `Bearer ${await gw.adminToken()}`;
+    await fetch(`${gw.url}/v2/projects/${randomUUID()}`, { headers: { authorization } });
+    await fetch(`${gw.url}/v2/projects/${randomUUID()}`, { headers: { authorization } });
+    await fetch(`${gw.url}/v2/projects`);
+    await expect.poll(() => count('/v2/projects/:id', 404)).toBe(missing + 2);
+    await expect.poll(() => count('/v2/projects', 401)).toBe(anonymous + 1);
   });
 
   it('is left out of the OpenAPI document, like /health', async () => {
