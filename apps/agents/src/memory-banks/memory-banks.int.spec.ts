@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
-import { connectGrpcService, decodeErrorDetails, type GrpcServiceClient, type RunningGrpcService } from '@platform/common';
+import { connectGrpcService, type GrpcServiceClient, type RunningGrpcService } from '@platform/common';
+import { grpcRefusal } from '@platform/common/grpc-refusal';
 import { agentsV1 } from '@platform/contracts';
 import { freePort } from '@platform/infra';
 import { S3ObjectStore, type ObjectStore } from '@platform/object-store';
@@ -61,25 +62,6 @@ const api = {
   query: (bankUuids: string[], query: string, mode = '', topK = 0, project = projectId) =>
     call(client.service.queryMemoryBanks({ projectId: project, bankUuids, query, topK, mode }, md())).then((r) => r.chunks),
 };
-
-async function failure(
-  p: Promise<unknown>,
-): Promise<{ code: number; errorCode?: string; field?: string; message: string; fields: string[] }> {
-  const err = (await p.then(
-    () => {
-      throw new Error('the call succeeded');
-    },
-    (e: unknown) => e,
-  )) as { code: number; details: string };
-  const details = decodeErrorDetails(err.details);
-  return {
-    code: err.code,
-    errorCode: details?.code,
-    field: details?.target?.name,
-    message: details?.message ?? err.details,
-    fields: (details?.issues ?? []).map((i) => i.target?.name ?? ''),
-  };
-}
 
 async function sql<T extends Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
   const c = new Client({ connectionString: databaseUrl });
@@ -191,13 +173,13 @@ describe('memory banks on PostgreSQL, S3, LanceDB and the real inference service
   });
 
   it('keeps banks to their project: another project neither lists, reads, queries nor drops them', async () => {
-    expect(await failure(api.query(['docs'], 'pelicans', 'keyword', 5, otherProject))).toMatchObject({
+    expect(await grpcRefusal(api.query(['docs'], 'pelicans', 'keyword', 5, otherProject))).toMatchObject({
       code: GrpcStatus.NOT_FOUND,
       errorCode: 'memory_bank_not_found',
       field: 'bank_uuids[0]',
     });
-    expect((await failure(api.get('docs', ['pelicans'], otherProject))).code).toBe(GrpcStatus.NOT_FOUND);
-    expect((await failure(api.drop('docs', otherProject))).code).toBe(GrpcStatus.NOT_FOUND);
+    expect((await grpcRefusal(api.get('docs', ['pelicans'], otherProject))).code).toBe(GrpcStatus.NOT_FOUND);
+    expect((await grpcRefusal(api.drop('docs', otherProject))).code).toBe(GrpcStatus.NOT_FOUND);
     // The same bank_uuid in another project is another bank.
     const theirs = await api.create('docs', [doc('pelicans', 'Other pelicans live elsewhere.', 'text/plain')], otherProject);
     expect(theirs.documentCount).toBe(1);
@@ -209,9 +191,9 @@ describe('memory banks on PostgreSQL, S3, LanceDB and the real inference service
   });
 
   it('refuses bad requests with the field named and nothing written', async () => {
-    expect(await failure(api.create('docs', []))).toMatchObject({ code: GrpcStatus.ALREADY_EXISTS, field: 'bank_uuid' });
+    expect(await grpcRefusal(api.create('docs', []))).toMatchObject({ code: GrpcStatus.ALREADY_EXISTS, field: 'bank_uuid' });
     const before = { objects: await keys(), generations: await generations(), vectors: await vectorRows() };
-    const bad = await failure(
+    const bad = await grpcRefusal(
       api.create('bad', [
         doc('ok', 'A fine document.', 'text/plain'),
         doc('image', Buffer.from([0x89, 0x50, 0x4e, 0x47]), 'image/png'),
@@ -221,26 +203,29 @@ describe('memory banks on PostgreSQL, S3, LanceDB and the real inference service
     expect(bad).toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT, field: 'documents[1]', fields: ['documents[1]', 'documents[2]'] });
     expect(bad.message).toMatch(/image\/png/);
     expect(
-      await failure(api.insert('docs', [doc('big', Buffer.alloc(MAX_BYTES + 1, 'a'), 'text/plain'), doc('x', 'x', 'text/plain', [])])),
+      await grpcRefusal(api.insert('docs', [doc('big', Buffer.alloc(MAX_BYTES + 1, 'a'), 'text/plain'), doc('x', 'x', 'text/plain', [])])),
     ).toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT, fields: ['documents[0]', 'documents[1].metadata'] });
-    expect(await failure(api.insert('docs', [{ ...doc('m', 'text', 'text/plain'), metadataJson: '[1]' }]))).toMatchObject({
+    expect(await grpcRefusal(api.insert('docs', [{ ...doc('m', 'text', 'text/plain'), metadataJson: '[1]' }]))).toMatchObject({
       field: 'documents[0].metadata',
     });
-    expect(await failure(api.insert('docs', [doc('same', 'a', 'text/plain'), doc('same', 'b', 'text/plain')]))).toMatchObject({
+    expect(await grpcRefusal(api.insert('docs', [doc('same', 'a', 'text/plain'), doc('same', 'b', 'text/plain')]))).toMatchObject({
       field: 'documents[1].uuid',
     });
-    expect(await failure(api.insert('nope', [doc('a', 'a', 'text/plain')]))).toMatchObject({
+    expect(await grpcRefusal(api.insert('nope', [doc('a', 'a', 'text/plain')]))).toMatchObject({
       code: GrpcStatus.NOT_FOUND,
       field: 'bank_uuid',
     });
-    expect(await failure(api.update('docs', [doc('pelicans', 'new', 'text/plain'), doc('ghost', 'boo', 'text/plain')]))).toMatchObject({
+    expect(await grpcRefusal(api.update('docs', [doc('pelicans', 'new', 'text/plain'), doc('ghost', 'boo', 'text/plain')]))).toMatchObject({
       code: GrpcStatus.NOT_FOUND,
       errorCode: 'document_not_found',
       field: 'documents[1]',
     });
-    expect(await failure(api.query(['docs'], 'x', 'keyword', 101))).toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT, field: 'top_k' });
-    expect(await failure(api.query(['docs'], 'x', 'fuzzy'))).toMatchObject({ field: 'mode' });
-    expect(await failure(api.delete('docs', ['pelicans', 'ghost']))).toMatchObject({
+    expect(await grpcRefusal(api.query(['docs'], 'x', 'keyword', 101))).toMatchObject({
+      code: GrpcStatus.INVALID_ARGUMENT,
+      field: 'top_k',
+    });
+    expect(await grpcRefusal(api.query(['docs'], 'x', 'fuzzy'))).toMatchObject({ field: 'mode' });
+    expect(await grpcRefusal(api.delete('docs', ['pelicans', 'ghost']))).toMatchObject({
       code: GrpcStatus.NOT_FOUND,
       field: 'document_uuids[1]',
     });
@@ -268,7 +253,7 @@ describe('memory banks on PostgreSQL, S3, LanceDB and the real inference service
 
     await api.delete('docs', ['plain']);
     expect(await api.query(['docs'], 'coffee', 'keyword')).toEqual([]);
-    expect(await failure(api.get('docs', ['plain']))).toMatchObject({ code: GrpcStatus.NOT_FOUND, field: 'document_uuids[0]' });
+    expect(await grpcRefusal(api.get('docs', ['plain']))).toMatchObject({ code: GrpcStatus.NOT_FOUND, field: 'document_uuids[0]' });
     expect(await keys()).toHaveLength(3);
     expect(await vectorRows()).toBe(bank.chunkCount - 1);
     expect((await api.list())[0].documentCount).toBe(3);
@@ -284,7 +269,7 @@ describe('memory banks on PostgreSQL, S3, LanceDB and the real inference service
     try {
       const before = { objects: await keys(), vectors: await vectorRows() };
       const replaced = doc('pelicans', 'Flamingos stand on one leg in salty lagoons.', 'text/plain', { poison: true });
-      expect((await failure(api.insert('docs', [replaced]))).code).toBe(GrpcStatus.INTERNAL);
+      expect((await grpcRefusal(api.insert('docs', [replaced]))).code).toBe(GrpcStatus.INTERNAL);
       expect((await api.query(['docs'], 'pelicans nest islands', 'keyword'))[0].documentUuid).toBe('pelicans');
       expect(await api.query(['docs'], 'flamingos lagoons', 'keyword')).toEqual([]);
       expect(Buffer.from((await api.get('docs', ['pelicans']))[0].content).toString()).toBe(PELICANS);
@@ -306,7 +291,7 @@ describe('memory banks on PostgreSQL, S3, LanceDB and the real inference service
     expect(await sql(`SELECT 1 FROM agents.retrieval_generations WHERE collection = $1`, [id])).toEqual([]);
     expect(await keys(`${PREFIX}${projectId}/${id}/`)).toEqual([]);
     expect(await vectorRows()).toBe(vectorsBefore - 1);
-    expect(await failure(api.query(['scratch'], 'otters'))).toMatchObject({ code: GrpcStatus.NOT_FOUND, field: 'bank_uuids[0]' });
+    expect(await grpcRefusal(api.query(['scratch'], 'otters'))).toMatchObject({ code: GrpcStatus.NOT_FOUND, field: 'bank_uuids[0]' });
     // The bank_uuid is free again, for a bank that shares nothing with the dropped one.
     const again = await api.create('scratch', []);
     expect(again).toMatchObject({ documentCount: 0, chunkCount: 0 });
@@ -348,7 +333,7 @@ describe('memory banks on PostgreSQL, S3, LanceDB and the real inference service
   it('with the inference service gone, an insert fails as unavailable and the previous version stays', async () => {
     const before = { objects: await keys(), vectors: await vectorRows(), generations: await generations() };
     await inference.stopInference();
-    expect(await failure(api.insert('docs', [doc('pelicans', 'Herons fish in the river.', 'text/plain')]))).toMatchObject({
+    expect(await grpcRefusal(api.insert('docs', [doc('pelicans', 'Herons fish in the river.', 'text/plain')]))).toMatchObject({
       code: GrpcStatus.UNAVAILABLE,
       errorCode: 'service_unavailable',
     });

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
-import { connectGrpcService, decodeErrorDetails, type GrpcServiceClient, type RunningGrpcService } from '@platform/common';
+import { connectGrpcService, type GrpcServiceClient, type RunningGrpcService } from '@platform/common';
+import { grpcRefusal } from '@platform/common/grpc-refusal';
 import { agentsV1, inferenceV1 } from '@platform/contracts';
 import { freePort } from '@platform/infra';
 import { S3ObjectStore, type ObjectStore } from '@platform/object-store';
@@ -111,17 +112,6 @@ async function execute(
   return { chunks, turn };
 }
 
-async function failure(p: Promise<unknown>): Promise<{ code: number; field?: string; message: string }> {
-  const err = (await p.then(
-    () => {
-      throw new Error('the call succeeded');
-    },
-    (e: unknown) => e,
-  )) as { code: number; details: string };
-  const details = decodeErrorDetails(err.details);
-  return { code: err.code, field: details?.target?.name, message: details?.message ?? err.details };
-}
-
 async function sql<T extends Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
   const c = new Client({ connectionString: databaseUrl });
   await c.connect();
@@ -180,23 +170,23 @@ afterAll(async () => {
 describe('agents and turns on PostgreSQL and the real inference service over the starter model', () => {
   it('creates and deletes agents, refusing what the platform cannot run by the field', async () => {
     expect(await createAgent('plain')).toEqual({ agentUuid: 'plain' });
-    expect(await failure(createAgent('plain'))).toMatchObject({ code: GrpcStatus.ALREADY_EXISTS, field: 'uuid' });
+    expect(await grpcRefusal(createAgent('plain'))).toMatchObject({ code: GrpcStatus.ALREADY_EXISTS, field: 'uuid' });
     // The same uuid in another project is another agent.
     expect(await createAgent('plain', {}, otherProject)).toEqual({ agentUuid: 'plain' });
-    expect(await failure(createAgent('banked', { memory_bank_uuids: ['nope'] }))).toMatchObject({
+    expect(await grpcRefusal(createAgent('banked', { memory_bank_uuids: ['nope'] }))).toMatchObject({
       code: GrpcStatus.NOT_FOUND,
       field: 'memory_bank_uuids[0]',
     });
-    expect(await failure(createAgent('guarded', { input_shields: [{ shield_type: 'code_guard', params: {} }] }))).toMatchObject({
+    expect(await grpcRefusal(createAgent('guarded', { input_shields: [{ shield_type: 'code_guard', params: {} }] }))).toMatchObject({
       code: GrpcStatus.INVALID_ARGUMENT,
       field: 'input_shields[0].shield_type',
     });
-    expect(await failure(createAgent('custom', { available_tools: [{ tool_name: 'get_weather', ...noShields }] }))).toMatchObject({
+    expect(await grpcRefusal(createAgent('custom', { available_tools: [{ tool_name: 'get_weather', ...noShields }] }))).toMatchObject({
       code: GrpcStatus.INVALID_ARGUMENT,
       field: 'available_tools[0].parameters',
     });
     expect(
-      await failure(
+      await grpcRefusal(
         createAgent('exec', {
           available_tools: [{ tool_name: 'get_weather', parameters: { city: { param_type: 'str' } }, ...noShields }],
           executable_tools: ['get_weather'],
@@ -210,11 +200,11 @@ describe('agents and turns on PostgreSQL and the real inference service over the
     expect(rows.map((r) => [r.agent_uuid, r.definition.modelId])).toEqual([['plain', MODEL]]);
 
     await firstValueFrom(client.service.deleteAgent({ projectId, agentUuid: 'plain' }, md()));
-    expect(await failure(firstValueFrom(client.service.deleteAgent({ projectId, agentUuid: 'plain' }, md())))).toMatchObject({
+    expect(await grpcRefusal(firstValueFrom(client.service.deleteAgent({ projectId, agentUuid: 'plain' }, md())))).toMatchObject({
       code: GrpcStatus.NOT_FOUND,
       field: 'agent_uuid',
     });
-    expect(await failure(execute('plain', [user('hi')]))).toMatchObject({ code: GrpcStatus.NOT_FOUND });
+    expect(await grpcRefusal(execute('plain', [user('hi')]))).toMatchObject({ code: GrpcStatus.NOT_FOUND });
     // The other project's agent is untouched.
     expect((await execute('plain', [user('hi')], '', otherProject)).turn.response_message.role).toBe('assistant');
   });
@@ -287,7 +277,7 @@ describe('agents and turns on PostgreSQL and the real inference service over the
     expect(outline(first.chunks)).toContain('step_progress:model_inference:tool_call');
 
     // Not answering the waiting call is refused by the field; answering a tool nobody called too.
-    expect(await failure(execute('weather', [user('And tomorrow?')], 'trip'))).toMatchObject({
+    expect(await grpcRefusal(execute('weather', [user('And tomorrow?')], 'trip'))).toMatchObject({
       code: GrpcStatus.INVALID_ARGUMENT,
       field: 'messages',
     });
@@ -297,7 +287,7 @@ describe('agents and turns on PostgreSQL and the real inference service over the
       tool_calls: [],
       tool_responses: [{ tool_name: name, content: 'Sunny, 21 C' }],
     });
-    expect(await failure(execute('weather', [reply('get_time')], 'trip'))).toMatchObject({
+    expect(await grpcRefusal(execute('weather', [reply('get_time')], 'trip'))).toMatchObject({
       code: GrpcStatus.INVALID_ARGUMENT,
       field: 'messages[0].tool_responses[0].tool_name',
     });
@@ -342,7 +332,7 @@ describe('agents and turns on PostgreSQL and the real inference service over the
     );
     expect(stored[0].n).toBe(3);
     // One message beyond the whole context is a 400 naming messages, before any model call.
-    expect(await failure(execute('chatty', [user(long(9).repeat(4))], 'long'))).toMatchObject({
+    expect(await grpcRefusal(execute('chatty', [user(long(9).repeat(4))], 'long'))).toMatchObject({
       code: GrpcStatus.INVALID_ARGUMENT,
       field: 'messages',
     });

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
-import { connectGrpcService, decodeErrorDetails, type GrpcServiceClient, type RunningGrpcService } from '@platform/common';
+import { connectGrpcService, type GrpcServiceClient, type RunningGrpcService } from '@platform/common';
+import { grpcRefusal } from '@platform/common/grpc-refusal';
 import { deploymentV1 } from '@platform/contracts';
 import { readSafetensors } from '@platform/engine';
 import { writeTinyModel } from '@platform/engine/internals';
@@ -70,18 +71,6 @@ const api = {
   delete: (id: string) => call(client.service.deleteModelAsset({ projectId, spaceId: '', id }, new Metadata())),
   models: (start = '', limit = 0) => call(client.service.listCustomFoundationModels({ start, limit }, new Metadata())),
 };
-
-/** The gRPC status and the platform error details of a failed call. */
-async function failure(p: Promise<unknown>): Promise<{ code: number; field?: string; message: string }> {
-  const err = (await p.then(
-    () => {
-      throw new Error('the call succeeded');
-    },
-    (e: unknown) => e,
-  )) as { code: number; details: string };
-  const details = decodeErrorDetails(err.details);
-  return { code: err.code, field: details?.target?.name, message: details?.message ?? err.details };
-}
 
 /** Uploads a local directory's files under `prefix`. */
 async function upload(dir: string, prefix: string, skip: (name: string) => boolean = () => false): Promise<void> {
@@ -210,8 +199,8 @@ describe('GET /ml/v4/custom_foundation_models (ListCustomFoundationModels)', () 
     const second = await api.models(first.nextStart, 3);
     expect(second.models.map((m) => m.modelId)).toEqual(['tiny-b']);
     expect(second.nextStart).toBe('');
-    expect(await failure(api.models('', 201))).toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT, field: 'limit' });
-    expect(await failure(api.models('not-a-token!', 2))).toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT, field: 'start' });
+    expect(await grpcRefusal(api.models('', 201))).toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT, field: 'limit' });
+    expect(await grpcRefusal(api.models('not-a-token!', 2))).toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT, field: 'start' });
   });
 
   it('bounds a scan by the number of models, and reads each model’s headers once across listings', async () => {
@@ -270,17 +259,17 @@ describe('POST /ml/v4/models (CreateModelAsset)', () => {
   });
 
   it('refuses model store ids that are not there, hold no weights, or are not ids', async () => {
-    expect(await failure(api.create({ foundationModelId: 'ibm-granite/missing' }))).toMatchObject({
+    expect(await grpcRefusal(api.create({ foundationModelId: 'ibm-granite/missing' }))).toMatchObject({
       code: GrpcStatus.NOT_FOUND,
       message: expect.stringContaining(`no ${STORE}ibm-granite/missing/config.json`),
     });
-    expect(await failure(api.create({ foundationModelId: 'weights-only' }))).toMatchObject({ code: GrpcStatus.NOT_FOUND });
-    expect(await failure(api.create({ foundationModelId: 'no-weights' }))).toMatchObject({
+    expect(await grpcRefusal(api.create({ foundationModelId: 'weights-only' }))).toMatchObject({ code: GrpcStatus.NOT_FOUND });
+    expect(await grpcRefusal(api.create({ foundationModelId: 'no-weights' }))).toMatchObject({
       code: GrpcStatus.INVALID_ARGUMENT,
       field: 'foundation_model.model_id',
     });
     for (const id of ['../t', 'ibm-granite/../tiny-b', '/tiny-b', 'tiny b'])
-      expect(await failure(api.create({ foundationModelId: id }))).toMatchObject({
+      expect(await grpcRefusal(api.create({ foundationModelId: id }))).toMatchObject({
         code: GrpcStatus.INVALID_ARGUMENT,
         field: 'foundation_model.model_id',
       });
@@ -294,30 +283,34 @@ describe('POST /ml/v4/models (CreateModelAsset)', () => {
 
   it('refuses content locations without a model, without weights, or in another bucket', async () => {
     const at = (path: string, b?: string) => JSON.stringify({ type: 'connection_asset', location: { path, ...(b ? { bucket: b } : {}) } });
-    expect(await failure(api.create({ contentLocationJson: at(`${UPLOADS}empty`) }))).toMatchObject({
+    expect(await grpcRefusal(api.create({ contentLocationJson: at(`${UPLOADS}empty`) }))).toMatchObject({
       code: GrpcStatus.NOT_FOUND,
       message: expect.stringContaining('content_location.location.path'),
     });
-    expect(await failure(api.create({ contentLocationJson: at(`${UPLOADS}nothing-here/`) }))).toMatchObject({ code: GrpcStatus.NOT_FOUND });
-    expect(await failure(api.create({ contentLocationJson: at(`${UPLOADS}no-weights`) }))).toMatchObject({
+    expect(await grpcRefusal(api.create({ contentLocationJson: at(`${UPLOADS}nothing-here/`) }))).toMatchObject({
+      code: GrpcStatus.NOT_FOUND,
+    });
+    expect(await grpcRefusal(api.create({ contentLocationJson: at(`${UPLOADS}no-weights`) }))).toMatchObject({
       code: GrpcStatus.INVALID_ARGUMENT,
       field: 'content_location.location.path',
     });
-    expect(await failure(api.create({ contentLocationJson: at(`${UPLOADS}m1`, 'someone-elses-bucket') }))).toMatchObject({
+    expect(await grpcRefusal(api.create({ contentLocationJson: at(`${UPLOADS}m1`, 'someone-elses-bucket') }))).toMatchObject({
       code: GrpcStatus.INVALID_ARGUMENT,
       field: 'content_location.location.bucket',
     });
   });
 
   it('refuses a bad name, type or container naming the field', async () => {
-    expect(await failure(api.create({ name: '', foundationModelId: 'tiny-b' }))).toMatchObject({ field: 'name' });
-    expect(await failure(api.create({ type: 'do_3.0', foundationModelId: 'tiny-b' }))).toMatchObject({
+    expect(await grpcRefusal(api.create({ name: '', foundationModelId: 'tiny-b' }))).toMatchObject({ field: 'name' });
+    expect(await grpcRefusal(api.create({ type: 'do_3.0', foundationModelId: 'tiny-b' }))).toMatchObject({
       code: GrpcStatus.INVALID_ARGUMENT,
       field: 'type',
     });
-    expect(await failure(api.create({ foundationModelId: 'tiny-b', spaceId })).then((f) => f.field)).toBe('space_id');
-    expect(await failure(api.create({ projectId: '', foundationModelId: 'tiny-b' })).then((f) => f.field)).toBe('project_id');
-    expect(await failure(api.create({ foundationModelId: 'tiny-b', trainingId: randomUUID() }))).toMatchObject({ field: 'training_id' });
+    expect(await grpcRefusal(api.create({ foundationModelId: 'tiny-b', spaceId })).then((f) => f.field)).toBe('space_id');
+    expect(await grpcRefusal(api.create({ projectId: '', foundationModelId: 'tiny-b' })).then((f) => f.field)).toBe('project_id');
+    expect(await grpcRefusal(api.create({ foundationModelId: 'tiny-b', trainingId: randomUUID() }))).toMatchObject({
+      field: 'training_id',
+    });
   });
 
   describe('from an InstructLab job (the training service answers GetTuning)', () => {
@@ -347,22 +340,22 @@ describe('POST /ml/v4/models (CreateModelAsset)', () => {
 
     it('refuses a job that is not completed, one of another project, an unknown one, and one with no model', async () => {
       const running = await seedModelJob(databaseUrl, { projectId, status: 'running' });
-      expect(await failure(api.create({ type: 'fine_tune_1.0', trainingId: running }))).toMatchObject({
+      expect(await grpcRefusal(api.create({ type: 'fine_tune_1.0', trainingId: running }))).toMatchObject({
         code: GrpcStatus.INVALID_ARGUMENT,
         field: 'training_id',
         message: expect.stringContaining(`training ${running} is not completed (it is running)`),
       });
       const elsewhere = await seedModelJob(databaseUrl, { projectId: otherProject, status: 'completed' });
       for (const id of [elsewhere, randomUUID(), 'not-an-id'])
-        expect(await failure(api.create({ type: 'fine_tune_1.0', trainingId: id }))).toMatchObject({
+        expect(await grpcRefusal(api.create({ type: 'fine_tune_1.0', trainingId: id }))).toMatchObject({
           code: GrpcStatus.NOT_FOUND,
           message: `Training ${id} was not found in project ${projectId}.`,
         });
-      expect(await failure(api.create({ type: 'fine_tune_1.0', trainingId: completed, projectId: '', spaceId }))).toMatchObject({
+      expect(await grpcRefusal(api.create({ type: 'fine_tune_1.0', trainingId: completed, projectId: '', spaceId }))).toMatchObject({
         code: GrpcStatus.NOT_FOUND,
       });
       const unpublished = await seedModelJob(databaseUrl, { projectId, status: 'completed' });
-      expect(await failure(api.create({ type: 'fine_tune_1.0', trainingId: unpublished }))).toMatchObject({
+      expect(await grpcRefusal(api.create({ type: 'fine_tune_1.0', trainingId: unpublished }))).toMatchObject({
         code: GrpcStatus.INVALID_ARGUMENT,
         field: 'training_id',
         message: expect.stringContaining('published no model'),
@@ -370,11 +363,11 @@ describe('POST /ml/v4/models (CreateModelAsset)', () => {
     });
 
     it('takes an InstructLab job for fine-tune assets only (a prompt-tune asset needs a prompt tuning)', async () => {
-      expect(await failure(api.create({ type: 'prompt_tune_1.0', trainingId: completed }))).toMatchObject({
+      expect(await grpcRefusal(api.create({ type: 'prompt_tune_1.0', trainingId: completed }))).toMatchObject({
         code: GrpcStatus.NOT_FOUND,
         message: `Training ${completed} was not found in project ${projectId}.`,
       });
-      expect(await failure(api.create({ type: 'prompt_tune_1.0' }))).toMatchObject({ field: 'training_id' });
+      expect(await grpcRefusal(api.create({ type: 'prompt_tune_1.0' }))).toMatchObject({ field: 'training_id' });
     });
   });
 
@@ -398,9 +391,9 @@ describe('POST /ml/v4/models (CreateModelAsset)', () => {
         baseModelId: 'starter-llama',
       });
       // A prompt tuning is no fine-tuned model, and a fine tuning no prompt tune.
-      expect(await failure(api.create({ type: 'fine_tune_1.0', trainingId: t.id }))).toMatchObject({ code: GrpcStatus.NOT_FOUND });
+      expect(await grpcRefusal(api.create({ type: 'fine_tune_1.0', trainingId: t.id }))).toMatchObject({ code: GrpcStatus.NOT_FOUND });
       const ft = await published({ kind: 'fine_tuning', projectId, status: 'completed' });
-      expect(await failure(api.create({ type: 'prompt_tune_1.0', trainingId: ft.id }))).toMatchObject({ code: GrpcStatus.NOT_FOUND });
+      expect(await grpcRefusal(api.create({ type: 'prompt_tune_1.0', trainingId: ft.id }))).toMatchObject({ code: GrpcStatus.NOT_FOUND });
     });
 
     it("takes a tuning while it is storing with its model published (auto_update_model's moment), not before", async () => {
@@ -413,13 +406,13 @@ describe('POST /ml/v4/models (CreateModelAsset)', () => {
         state: 'storing',
         resultPrefix: '',
       });
-      expect(await failure(api.create({ type: 'prompt_tune_1.0', trainingId: unpublished }))).toMatchObject({
+      expect(await grpcRefusal(api.create({ type: 'prompt_tune_1.0', trainingId: unpublished }))).toMatchObject({
         code: GrpcStatus.INVALID_ARGUMENT,
         field: 'training_id',
         message: expect.stringContaining('(it is storing)'),
       });
       const running = await published({ kind: 'prompt_tuning', projectId, status: 'running', state: 'running' });
-      expect(await failure(api.create({ type: 'prompt_tune_1.0', trainingId: running.id }))).toMatchObject({
+      expect(await grpcRefusal(api.create({ type: 'prompt_tune_1.0', trainingId: running.id }))).toMatchObject({
         field: 'training_id',
         message: expect.stringContaining('(it is running)'),
       });
@@ -435,7 +428,9 @@ describe('POST /ml/v4/models (CreateModelAsset)', () => {
         spaceId: tuningSpace,
         contentPrefix: inSpace.resultPrefix,
       });
-      expect(await failure(api.create({ type: 'fine_tune_1.0', trainingId: inSpace.id }))).toMatchObject({ code: GrpcStatus.NOT_FOUND });
+      expect(await grpcRefusal(api.create({ type: 'fine_tune_1.0', trainingId: inSpace.id }))).toMatchObject({
+        code: GrpcStatus.NOT_FOUND,
+      });
     });
 
     it('with once_per_training returns the asset of the same type and training already there, also to concurrent calls', async () => {
@@ -464,19 +459,19 @@ describe('POST /ml/v4/models of an AutoAI RAG pattern (CreateModelAsset)', () =>
 
   it('refuses a source other than the experiment, or no pattern name, naming the field', async () => {
     expect(
-      await failure(api.create({ ...rag, contentLocationJson: JSON.stringify({ type: 'container', location: { path: 'm/' } }) })),
+      await grpcRefusal(api.create({ ...rag, contentLocationJson: JSON.stringify({ type: 'container', location: { path: 'm/' } }) })),
     ).toMatchObject({
       code: GrpcStatus.INVALID_ARGUMENT,
       field: 'content_location',
     });
-    expect(await failure(api.create({ ...rag, customJson: '' }))).toMatchObject({
+    expect(await grpcRefusal(api.create({ ...rag, customJson: '' }))).toMatchObject({
       code: GrpcStatus.INVALID_ARGUMENT,
       field: 'custom.pattern_name',
     });
   });
 
   it('answers UNAVAILABLE (documents_unavailable), not a 404, while the documents service cannot be reached, and writes nothing', async () => {
-    const err = await failure(api.create(rag));
+    const err = await grpcRefusal(api.create(rag));
     expect(err).toMatchObject({ code: GrpcStatus.UNAVAILABLE });
     expect(err.message).toBe(`training_id ${rag.trainingId} could not be looked up: the documents service cannot be reached. Try again.`);
     expect((await api.list({})).models.filter((m) => m.type === 'autoai_rag_pattern')).toEqual([]);
@@ -504,8 +499,8 @@ describe('GET /ml/v4/models (ListModelAssets, GetModelAsset)', () => {
       start = res.nextStart;
     }
     expect(seen).toEqual([...names].reverse());
-    expect(await failure(api.list({ projectId: listProject, start: 'bogus' }))).toMatchObject({ field: 'start' });
-    expect(await failure(api.list({ projectId: listProject, limit: 500 }))).toMatchObject({ field: 'limit' });
+    expect(await grpcRefusal(api.list({ projectId: listProject, start: 'bogus' }))).toMatchObject({ field: 'start' });
+    expect(await grpcRefusal(api.list({ projectId: listProject, limit: 500 }))).toMatchObject({ field: 'limit' });
   });
 
   it('filters by tag (any of several) and by a name substring, taking % and _ literally', async () => {
@@ -524,8 +519,8 @@ describe('GET /ml/v4/models (ListModelAssets, GetModelAsset)', () => {
     expect(inSpace.models.map((m) => m.name)).toEqual(['in a space']);
     const id = inSpace.models[0].id;
     expect(await api.get(id, { spaceId })).toMatchObject({ spaceId, projectId: '' });
-    expect(await failure(api.get(id, { projectId: listProject }))).toMatchObject({ code: GrpcStatus.NOT_FOUND });
-    expect(await failure(api.get('not-a-uuid'))).toMatchObject({ code: GrpcStatus.NOT_FOUND });
+    expect(await grpcRefusal(api.get(id, { projectId: listProject }))).toMatchObject({ code: GrpcStatus.NOT_FOUND });
+    expect(await grpcRefusal(api.get('not-a-uuid'))).toMatchObject({ code: GrpcStatus.NOT_FOUND });
     expect((await api.list({ projectId: otherProject })).models).toEqual([]);
   });
 });
@@ -539,7 +534,7 @@ describe('DELETE /ml/v4/models/{id} (DeleteModelAsset)', () => {
        VALUES ($1, $2, 'serving it', $3, 'custom_foundation_model', 'ready', $4, 'tester', 'running')`,
       [deploymentId, projectId, asset.id, `deployments/${deploymentId}`],
     );
-    expect(await failure(api.delete(asset.id))).toMatchObject({
+    expect(await grpcRefusal(api.delete(asset.id))).toMatchObject({
       code: GrpcStatus.ALREADY_EXISTS,
       message: `Model asset ${asset.id} (in use) is used by deployment ${deploymentId} (serving it); delete the deployment first.`,
     });
@@ -547,8 +542,8 @@ describe('DELETE /ml/v4/models/{id} (DeleteModelAsset)', () => {
 
     await sql('UPDATE deployment.deployments SET deleted_at = now() WHERE id = $1', [deploymentId]);
     await api.delete(asset.id);
-    expect(await failure(api.get(asset.id))).toMatchObject({ code: GrpcStatus.NOT_FOUND });
-    expect(await failure(api.delete(asset.id))).toMatchObject({ code: GrpcStatus.NOT_FOUND });
+    expect(await grpcRefusal(api.get(asset.id))).toMatchObject({ code: GrpcStatus.NOT_FOUND });
+    expect(await grpcRefusal(api.delete(asset.id))).toMatchObject({ code: GrpcStatus.NOT_FOUND });
     // The weights are the store's, not the asset's: deleting the asset leaves them.
     expect(await store.exists(`${STORE}tiny-b/config.json`)).toBe(true);
   });
@@ -581,7 +576,7 @@ describe('DELETE /ml/v4/models/{id} (DeleteModelAsset)', () => {
         await held;
       });
       await inserted;
-      const deleting = failure(api.delete(asset.id));
+      const deleting = grpcRefusal(api.delete(asset.id));
       // The delete is blocked on the asset row until the create commits (it would not see the uncommitted row). Its
       // query text (pg_stat_activity keeps the first 1024 bytes) starts with the entity alias.
       await waitFor(async () => {

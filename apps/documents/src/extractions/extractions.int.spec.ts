@@ -5,7 +5,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
-import { connectGrpcService, decodeErrorDetails, type GrpcServiceClient, type RunningGrpcService } from '@platform/common';
+import { connectGrpcService, type GrpcServiceClient, type RunningGrpcService } from '@platform/common';
+import { grpcRefusal } from '@platform/common/grpc-refusal';
 import { documentsV1 } from '@platform/contracts';
 import { decodeEvent, type EventEnvelope } from '@platform/events';
 import { freePort } from '@platform/infra';
@@ -62,17 +63,6 @@ const api = {
   list: (start = '', limit = 0) => call(client.service.listExtractions({ projectId, spaceId: '', start, limit })),
   delete: (id: string, hardDelete = false) => call(client.service.deleteExtraction({ projectId, spaceId: '', id, hardDelete })),
 };
-
-async function failure(p: Promise<unknown>): Promise<{ code: number; errorCode?: string; field?: string; message: string }> {
-  const err = (await p.then(
-    () => {
-      throw new Error('the call succeeded');
-    },
-    (e: unknown) => e,
-  )) as { code: number; details: string };
-  const details = decodeErrorDetails(err.details);
-  return { code: err.code, errorCode: details?.code, field: details?.target?.name, message: details?.message ?? err.details };
-}
 
 async function keys(prefix: string): Promise<string[]> {
   const out: string[] = [];
@@ -216,7 +206,7 @@ describe('text extractions on PostgreSQL, NATS and S3', () => {
       ],
     ];
     for (const [entity, field, message] of cases) {
-      const f = await failure(api.create(entity));
+      const f = await grpcRefusal(api.create(entity));
       expect({ entity, code: f.code, field: f.field }).toEqual({ entity, code: GrpcStatus.INVALID_ARGUMENT, field });
       expect(f.message).toMatch(message);
     }
@@ -385,8 +375,8 @@ describe('text extractions on PostgreSQL, NATS and S3', () => {
     expect(await store.exists(file('results/after.txt'))).toBe(false);
     expect((await api.get(after.id)).results).toMatchObject({ status: 'completed', locations: [] });
     await api.delete(after.id, true);
-    expect(await failure(api.get(after.id))).toMatchObject({ code: GrpcStatus.NOT_FOUND, errorCode: 'text_extraction_not_found' });
-    expect(await failure(api.get(after.id, otherProject))).toMatchObject({ code: GrpcStatus.NOT_FOUND });
+    expect(await grpcRefusal(api.get(after.id))).toMatchObject({ code: GrpcStatus.NOT_FOUND, errorCode: 'text_extraction_not_found' });
+    expect(await grpcRefusal(api.get(after.id, otherProject))).toMatchObject({ code: GrpcStatus.NOT_FOUND });
   });
 
   it('a worker killed mid-job: another resumes the job once the lease lapsed and completes it', async () => {
@@ -443,7 +433,7 @@ describe('text extractions on PostgreSQL, NATS and S3', () => {
     expect((await finished(later.id)).results!.status).toBe('completed');
     expect(await keys(file('results/old/'))).toEqual([file('results/old/assembly.md'), file('results/old/plain.txt')]);
     await sql(`UPDATE documents.text_extractions SET created_at = now() - interval '49 hours' WHERE id = $1`, [old.id]);
-    expect(await failure(api.get(old.id))).toMatchObject({ code: GrpcStatus.NOT_FOUND, errorCode: 'text_extraction_not_found' });
+    expect(await grpcRefusal(api.get(old.id))).toMatchObject({ code: GrpcStatus.NOT_FOUND, errorCode: 'text_extraction_not_found' });
     expect((await api.list()).extractions.map((x) => x.id)).not.toContain(old.id);
     await waitFor(async () => (await sql('SELECT 1 FROM documents.text_extractions WHERE id = $1', [old.id])).length === 0, 15_000, 200);
     await waitFor(async () => (await keys(file('results/old/'))).length === 1, 15_000, 200);

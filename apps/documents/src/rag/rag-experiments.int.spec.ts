@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { jetstream } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { connectGrpcService, decodeErrorDetails, type GrpcServiceClient, type RunningGrpcService } from '@platform/common';
+import { connectGrpcService, type GrpcServiceClient, type RunningGrpcService } from '@platform/common';
+import { grpcRefusal } from '@platform/common/grpc-refusal';
 import { documentsV1 } from '@platform/contracts';
 import { encodeEvent } from '@platform/events';
 import { freePort } from '@platform/infra';
@@ -86,22 +87,6 @@ const api = {
   prompt: (experimentId: string, patternName: string, question: string) =>
     call(client.service.buildRagPrompt({ projectId, spaceId: '', experimentId, patternName, question })),
 };
-
-async function failure(p: Promise<unknown>): Promise<{ code: number; field?: string; message: string; issues: string[] }> {
-  const err = (await p.then(
-    () => {
-      throw new Error('the call succeeded');
-    },
-    (e: unknown) => e,
-  )) as { code: number; details: string };
-  const details = decodeErrorDetails(err.details);
-  return {
-    code: err.code,
-    field: details?.target?.name,
-    message: details?.message ?? err.details,
-    issues: (details?.issues ?? []).map((i) => i.message),
-  };
-}
 
 async function keys(prefix: string): Promise<string[]> {
   const out: string[] = [];
@@ -196,11 +181,11 @@ describe('AutoAI RAG experiments on PostgreSQL, NATS, S3, LanceDB and the real i
       ]),
     );
     await put('not-json.json', '{"question": ');
-    const bad = await failure(api.create(experiment('out', { test_data_references: [ref('bad-questions.json')] })));
+    const bad = await grpcRefusal(api.create(experiment('out', { test_data_references: [ref('bad-questions.json')] })));
     expect(bad).toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT, field: 'test_data_references[0]' });
     expect(bad.issues.join('\n')).toMatch(/\[1\]\.correct_answer is missing/);
     expect(bad.issues.join('\n')).toMatch(/\[2\]\.correct_answer_document_ids\[0\] "nowhere\.md" is not one of the input documents/);
-    expect(await failure(api.create(experiment('out', { test_data_references: [ref('not-json.json')] })))).toMatchObject({
+    expect(await grpcRefusal(api.create(experiment('out', { test_data_references: [ref('not-json.json')] })))).toMatchObject({
       field: 'test_data_references[0]',
       message: expect.stringMatching(/not JSON/),
     });
@@ -226,7 +211,7 @@ describe('AutoAI RAG experiments on PostgreSQL, NATS, S3, LanceDB and the real i
       [{ results_reference: ref('../elsewhere') }, 'results_reference.location.path', /"\." or "\.\." segments/],
     ];
     for (const [extra, field, message] of cases)
-      expect(await failure(api.create(experiment('out', extra))), field).toMatchObject({
+      expect(await grpcRefusal(api.create(experiment('out', extra))), field).toMatchObject({
         code: GrpcStatus.INVALID_ARGUMENT,
         field,
         message: expect.stringMatching(message),
@@ -390,11 +375,11 @@ describe('AutoAI RAG experiments on PostgreSQL, NATS, S3, LanceDB and the real i
     expect(prompt.chunks.length).toBeGreaterThan(0);
     expect(prompt.prompt).toContain(prompt.chunks[0].text);
     expect(JSON.parse(prompt.parametersJson)).toEqual(best.context.rag_pattern.settings.generation.parameters);
-    expect(await failure(api.prompt(created.id, 'Pattern99', 'Why?'))).toMatchObject({ code: GrpcStatus.NOT_FOUND });
+    expect(await grpcRefusal(api.prompt(created.id, 'Pattern99', 'Why?'))).toMatchObject({ code: GrpcStatus.NOT_FOUND });
 
     // Hard delete: the row, its indexes and its files are gone.
     await api.delete(created.id, true);
-    expect(await failure(api.get(created.id))).toMatchObject({ code: GrpcStatus.NOT_FOUND });
+    expect(await grpcRefusal(api.get(created.id))).toMatchObject({ code: GrpcStatus.NOT_FOUND });
     expect(await keys(file(`results/${created.id}/`))).toEqual([]);
     expect(await liveGenerations(`autoai_rag_${created.id}_`)).toBe(0);
   }, 500_000);
@@ -519,7 +504,7 @@ describe('AutoAI RAG experiments on PostgreSQL, NATS, S3, LanceDB and the real i
     );
     await waitFor(async () => (await api.get(created.id)).status!.state === 'running', 120_000, 100);
     await api.delete(created.id, true);
-    expect(await failure(api.get(created.id))).toMatchObject({ code: GrpcStatus.NOT_FOUND });
+    expect(await grpcRefusal(api.get(created.id))).toMatchObject({ code: GrpcStatus.NOT_FOUND });
     // One experiment at a time per worker, in queue order: once the next one has completed, the deleted one's worker
     // has stopped and cleaned up.
     const next = await api.create(

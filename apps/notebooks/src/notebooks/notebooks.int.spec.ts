@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
-import { connectGrpcService, decodeErrorDetails, type GrpcServiceClient, type RunningGrpcService } from '@platform/common';
+import { connectGrpcService, type GrpcServiceClient, type RunningGrpcService } from '@platform/common';
+import { grpcRefusal } from '@platform/common/grpc-refusal';
 import { notebooksV1 } from '@platform/contracts';
 import { freePort } from '@platform/infra';
 import { S3ObjectStore, type ObjectStore } from '@platform/object-store';
@@ -99,18 +100,6 @@ const api = {
     call(client.service.deleteNotebookVersion({ ...inProject, notebookId, versionId }, md())),
 };
 
-/** The gRPC status and the platform error details of a failed call. */
-async function failure(p: Promise<unknown>): Promise<{ code: number; errorCode?: string; field?: string; message: string }> {
-  const err = (await p.then(
-    () => {
-      throw new Error('the call succeeded');
-    },
-    (e: unknown) => e,
-  )) as { code: number; details: string };
-  const details = decodeErrorDetails(err.details);
-  return { code: err.code, errorCode: details?.code, field: details?.target?.name, message: details?.message ?? err.details };
-}
-
 async function sql<T extends Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
   const c = new Client({ connectionString: databaseUrl });
   await c.connect();
@@ -178,7 +167,7 @@ describe('CreateNotebook (POST /v2/notebooks)', () => {
     expect(await api.get(n.id)).toEqual(n);
     // Without a container the gateway learns where a notebook lives; in another project it does not exist.
     expect((await api.get(n.id, {})).projectId).toBe(projectId);
-    expect(await failure(api.get(n.id, { projectId: otherProject }))).toMatchObject({
+    expect(await grpcRefusal(api.get(n.id, { projectId: otherProject }))).toMatchObject({
       code: GrpcStatus.NOT_FOUND,
       errorCode: 'notebook_not_found',
     });
@@ -201,14 +190,17 @@ describe('CreateNotebook (POST /v2/notebooks)', () => {
       `${FILES}missing.ipynb`,
       `${PREFIX}x.ipynb`,
     ])
-      expect(await failure(api.create({ fileReference }))).toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT, field: 'file_reference' });
-    expect((await failure(api.create({ fileReference: `${FILES}missing.ipynb` }))).message).toContain('names no file');
+      expect(await grpcRefusal(api.create({ fileReference }))).toMatchObject({
+        code: GrpcStatus.INVALID_ARGUMENT,
+        field: 'file_reference',
+      });
+    expect((await grpcRefusal(api.create({ fileReference: `${FILES}missing.ipynb` }))).message).toContain('names no file');
   });
 
   it('refuses content that is not JSON or not nbformat 4 (400 naming the problem and its path) and keeps neither row nor object', async () => {
     const rows = await rowCount();
     const objects = await keys(PREFIX);
-    expect(await failure(api.create({ fileReference: `${FILES}notebook/not-json.ipynb` }))).toMatchObject({
+    expect(await grpcRefusal(api.create({ fileReference: `${FILES}notebook/not-json.ipynb` }))).toMatchObject({
       code: GrpcStatus.INVALID_ARGUMENT,
       errorCode: 'invalid_notebook',
       field: 'file_reference',
@@ -216,15 +208,15 @@ describe('CreateNotebook (POST /v2/notebooks)', () => {
     });
     const noId = JSON.parse(ipynb('x').toString());
     delete noId.cells[0].id;
-    expect(await failure(api.create({ content: Buffer.from(JSON.stringify(noId)) }))).toMatchObject({
+    expect(await grpcRefusal(api.create({ content: Buffer.from(JSON.stringify(noId)) }))).toMatchObject({
       code: GrpcStatus.INVALID_ARGUMENT,
       field: 'content',
       message: 'The notebook is not valid nbformat 4.5: /cells/0 is missing the required property "id".',
     });
-    expect((await failure(api.create({ content: Buffer.from(JSON.stringify({ ...noId, nbformat: 3 })) }))).message).toBe(
+    expect((await grpcRefusal(api.create({ content: Buffer.from(JSON.stringify({ ...noId, nbformat: 3 })) }))).message).toBe(
       'The notebook is not nbformat 4: /nbformat is 3.',
     );
-    expect(await failure(api.create({ content: Buffer.alloc(64 * 1024 + 1, 0x20) }))).toMatchObject({
+    expect(await grpcRefusal(api.create({ content: Buffer.alloc(64 * 1024 + 1, 0x20) }))).toMatchObject({
       code: GrpcStatus.INVALID_ARGUMENT,
       field: 'content',
     });
@@ -237,7 +229,7 @@ describe('CreateNotebook (POST /v2/notebooks)', () => {
     const rows = await rowCount();
     await sql(`ALTER TABLE notebooks.notebooks ADD CONSTRAINT test_refuse_name CHECK (name <> 'refused by the database')`);
     try {
-      const err = await failure(api.create({ name: 'refused by the database', content: ipynb('never kept') }));
+      const err = await grpcRefusal(api.create({ name: 'refused by the database', content: ipynb('never kept') }));
       expect(err.code).not.toBe(GrpcStatus.OK);
     } finally {
       await sql('ALTER TABLE notebooks.notebooks DROP CONSTRAINT test_refuse_name');
@@ -264,7 +256,7 @@ describe('CreateNotebook (POST /v2/notebooks)', () => {
       [{ sourceNotebookId: 'not-a-uuid' }, 'source_notebook_id'],
     ];
     for (const [r, field] of cases)
-      expect({ r, ...(await failure(api.create(r))) }).toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT, field });
+      expect({ r, ...(await grpcRefusal(api.create(r))) }).toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT, field });
   });
 
   it('copies a notebook of the container (source_notebook_id) with its content, runtime and kernel', async () => {
@@ -275,7 +267,7 @@ describe('CreateNotebook (POST /v2/notebooks)', () => {
     expect(copy.runtimeJson).toBe(source.runtimeJson);
     expect(copy.kernelJson).toBe(source.kernelJson);
     expect(await api.content(copy.id)).toEqual(ipynb('original'));
-    expect(await failure(api.create({ projectId: otherProject, sourceNotebookId: source.id }))).toMatchObject({
+    expect(await grpcRefusal(api.create({ projectId: otherProject, sourceNotebookId: source.id }))).toMatchObject({
       code: GrpcStatus.NOT_FOUND,
     });
   });
@@ -289,7 +281,9 @@ describe('ListNotebooks (POST /v2/notebooks/list)', () => {
     const listed = await api.list([b.id, randomUUID(), a.id, 'junk', b.id, elsewhere.id]);
     expect(listed.map((n) => n.name)).toEqual(['b', 'a']);
     expect(await api.list([])).toEqual([]);
-    expect(await failure(api.list(Array.from({ length: 1001 }, () => randomUUID())))).toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT });
+    expect(await grpcRefusal(api.list(Array.from({ length: 1001 }, () => randomUUID())))).toMatchObject({
+      code: GrpcStatus.INVALID_ARGUMENT,
+    });
   });
 });
 
@@ -308,11 +302,11 @@ describe('UpdateNotebook (PATCH /v2/notebooks/{guid})', () => {
     expect(u).toMatchObject({ name: n.name, description: n.description, revision: 2, fileReference: n.fileReference });
     const renamed = await api.update({ id: n.id, name: 'renamed', description: '' });
     expect(renamed).toMatchObject({ name: 'renamed', description: '', revision: 3 });
-    expect(await failure(api.update({ id: randomUUID(), name: 'x' }))).toMatchObject({
+    expect(await grpcRefusal(api.update({ id: randomUUID(), name: 'x' }))).toMatchObject({
       code: GrpcStatus.NOT_FOUND,
       errorCode: 'notebook_not_found',
     });
-    expect(await failure(api.update({ id: n.id, name: '' }))).toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT, field: 'name' });
+    expect(await grpcRefusal(api.update({ id: n.id, name: '' }))).toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT, field: 'name' });
   });
 
   it('replaces the content whole: a new object, the old one deleted; invalid content changes nothing', async () => {
@@ -321,7 +315,7 @@ describe('UpdateNotebook (PATCH /v2/notebooks/{guid})', () => {
     expect(u.fileReference).not.toBe(n.fileReference);
     expect(await api.content(n.id)).toEqual(ipynb('after'));
     expect(await keys(`${PREFIX}${n.id}/`)).toEqual([u.fileReference]);
-    expect(await failure(api.update({ id: n.id, content: Buffer.from('nope') }))).toMatchObject({
+    expect(await grpcRefusal(api.update({ id: n.id, content: Buffer.from('nope') }))).toMatchObject({
       code: GrpcStatus.INVALID_ARGUMENT,
       field: 'content',
     });
@@ -359,12 +353,15 @@ describe('versions (POST|GET /v2/notebooks/{guid}/versions, GET|DELETE …/versi
     expect((await api.versions(n.id)).map((v) => v.id)).toEqual([v1.id]);
     expect((await api.get(n.id)).revertedToVersionId).toBe('');
     expect(await store.exists(v2.fileReference)).toBe(false);
-    expect(await failure(api.getVersion(n.id, v2.id))).toMatchObject({
+    expect(await grpcRefusal(api.getVersion(n.id, v2.id))).toMatchObject({
       code: GrpcStatus.NOT_FOUND,
       errorCode: 'notebook_version_not_found',
     });
-    expect(await failure(api.revert(n.id, v2.id))).toMatchObject({ code: GrpcStatus.NOT_FOUND, errorCode: 'notebook_version_not_found' });
-    expect(await failure(api.revert(n.id, 'bad'))).toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT, field: 'source' });
+    expect(await grpcRefusal(api.revert(n.id, v2.id))).toMatchObject({
+      code: GrpcStatus.NOT_FOUND,
+      errorCode: 'notebook_version_not_found',
+    });
+    expect(await grpcRefusal(api.revert(n.id, 'bad'))).toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT, field: 'source' });
     expect((await api.version(n.id)).revId).toBe(3);
   });
 
@@ -379,10 +376,10 @@ describe('versions (POST|GET /v2/notebooks/{guid}/versions, GET|DELETE …/versi
     const a = await api.create({ content: ipynb('a') });
     const b = await api.create({ content: ipynb('b') });
     const va = await api.version(a.id);
-    expect(await failure(api.getVersion(b.id, va.id))).toMatchObject({ code: GrpcStatus.NOT_FOUND });
-    expect(await failure(api.deleteVersion(b.id, va.id))).toMatchObject({ code: GrpcStatus.NOT_FOUND });
+    expect(await grpcRefusal(api.getVersion(b.id, va.id))).toMatchObject({ code: GrpcStatus.NOT_FOUND });
+    expect(await grpcRefusal(api.deleteVersion(b.id, va.id))).toMatchObject({ code: GrpcStatus.NOT_FOUND });
     expect(
-      await failure(call(client.service.listNotebookVersions({ projectId: otherProject, spaceId: '', notebookId: a.id }, md()))),
+      await grpcRefusal(call(client.service.listNotebookVersions({ projectId: otherProject, spaceId: '', notebookId: a.id }, md()))),
     ).toMatchObject({ code: GrpcStatus.NOT_FOUND, errorCode: 'notebook_not_found' });
   });
 });
@@ -413,8 +410,11 @@ describe('PromoteNotebook (POST /v2/notebooks/{guid}/promote)', () => {
     });
     expect(old).toMatchObject({ name: 'my notebook', description: 'this is my notebook in space', tags: ['test', 'promote'] });
     expect(await api.content(old.id, '', { spaceId })).toEqual(ipynb('p1'));
-    expect(await failure(api.promote({ id: n.id, spaceId: '' }))).toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT, field: 'space_id' });
-    expect(await failure(api.promote({ id: n.id, projectId: otherProject }))).toMatchObject({ code: GrpcStatus.NOT_FOUND });
+    expect(await grpcRefusal(api.promote({ id: n.id, spaceId: '' }))).toMatchObject({
+      code: GrpcStatus.INVALID_ARGUMENT,
+      field: 'space_id',
+    });
+    expect(await grpcRefusal(api.promote({ id: n.id, projectId: otherProject }))).toMatchObject({ code: GrpcStatus.NOT_FOUND });
   });
 });
 
@@ -425,9 +425,9 @@ describe('DeleteNotebook (DELETE /v2/notebooks/{guid})', () => {
     await api.version(n.id);
     expect((await keys(`${PREFIX}${n.id}/`)).length).toBe(3);
     await api.delete(n.id);
-    expect(await failure(api.get(n.id))).toMatchObject({ code: GrpcStatus.NOT_FOUND });
+    expect(await grpcRefusal(api.get(n.id))).toMatchObject({ code: GrpcStatus.NOT_FOUND });
     expect(await sql('SELECT 1 FROM notebooks.notebook_versions WHERE notebook_id = $1', [n.id])).toEqual([]);
     expect(await keys(`${PREFIX}${n.id}/`)).toEqual([]);
-    expect(await failure(api.delete(n.id))).toMatchObject({ code: GrpcStatus.NOT_FOUND, errorCode: 'notebook_not_found' });
+    expect(await grpcRefusal(api.delete(n.id))).toMatchObject({ code: GrpcStatus.NOT_FOUND, errorCode: 'notebook_not_found' });
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { connectGrpcService, decodeErrorDetails, encodePageToken, unary, type GrpcServiceClient } from '@platform/common';
+import { grpcRefusal } from '@platform/common/grpc-refusal';
 import { promptsV1 } from '@platform/contracts';
 import { freePort } from '@platform/infra';
 import { createTestDatabase } from '@platform/test-fixtures';
@@ -39,23 +40,8 @@ afterAll(async () => {
   await ds?.destroy();
 });
 
-interface CallError {
-  code: number;
-  errorCode?: string;
-  field?: string;
-  message: string;
-}
-
-async function failure(call: Observable<unknown>): Promise<CallError> {
-  try {
-    await unary(call);
-  } catch (err) {
-    const e = err as { code?: number; details?: string };
-    const details = decodeErrorDetails(e.details);
-    return { code: e.code ?? GrpcStatus.UNKNOWN, errorCode: details?.code, field: details?.target?.name, message: details?.message ?? '' };
-  }
-  throw new Error('the call succeeded');
-}
+/** The refusal of a call the test expects to fail. */
+const failure = (call: Observable<unknown>) => grpcRefusal(unary(call));
 
 const projectId = randomUUID();
 const ann = { userId: 'ann', admin: false };

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { connectGrpcService, decodeErrorDetails, unary } from '@platform/common';
+import { connectGrpcService, unary } from '@platform/common';
+import { grpcRefusal } from '@platform/common/grpc-refusal';
 import { trainingV1 } from '@platform/contracts';
 import { freePort } from '@platform/infra';
 import type { ObjectStore } from '@platform/object-store';
@@ -64,24 +65,13 @@ function datasetsClient(url: string) {
   };
 }
 
-/** The refusal of a call: the PlatformError details it carried and its gRPC status (`grpc`). */
-async function refusal(p: Promise<unknown>) {
-  const err = (await p.then(
-    () => {
-      throw new Error('expected a refusal');
-    },
-    (e: unknown) => e,
-  )) as { code: number; details: string };
-  return { ...decodeErrorDetails(err.details), grpc: err.code };
-}
-
 /** A refused create leaves no definition and no object behind. */
 async function refusedWithoutTrace(r: Partial<trainingV1.CreateDatasetRequest>, message: RegExp, target = 'dataset.content_url') {
   const id = randomUUID();
-  const err = await refusal(client.create({ ...r, id }));
-  expect(err).toMatchObject({ grpc: GrpcStatus.INVALID_ARGUMENT, target: { name: target } });
+  const err = await grpcRefusal(client.create({ ...r, id }));
+  expect(err).toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT, field: target });
   expect(err.message).toMatch(message);
-  expect((await refusal(client.get(id))).grpc).toBe(GrpcStatus.NOT_FOUND);
+  expect((await grpcRefusal(client.get(id))).code).toBe(GrpcStatus.NOT_FOUND);
   expect(await store.head(`datasets/${projectId}/${id}/rows.jsonl`)).toBeNull();
   return err;
 }
@@ -246,7 +236,7 @@ describe('datasets', () => {
       { contentUrl: `data:application/jsonl,${encodeURIComponent(jsonl)}`, columns: { messages: 'dialog', note: 'text', score: 'text' } },
       /^3 values do not match dataset.columns; the first: .*row 1, column "note" \(text\) is missing/,
     );
-    expect(mismatch.issues?.map((i) => i.message)).toEqual([
+    expect(mismatch.issues).toEqual([
       expect.stringMatching(/row 1, column "note" \(text\) is missing/),
       expect.stringMatching(/row 1, column "score" \(text\) must be text \(a string\), got a number/),
       expect.stringMatching(/row 2, column "score" \(text\) must be text/),
@@ -269,9 +259,9 @@ describe('datasets', () => {
     );
     await refusedWithoutTrace({ contentUrl: '' }, /is required/);
     const id = 'a/../b';
-    expect(await refusal(client.create({ id, contentUrl: `data:application/jsonl,${encodeURIComponent(jsonl)}` }))).toMatchObject({
-      grpc: GrpcStatus.INVALID_ARGUMENT,
-      target: { name: 'uuid' },
+    expect(await grpcRefusal(client.create({ id, contentUrl: `data:application/jsonl,${encodeURIComponent(jsonl)}` }))).toMatchObject({
+      code: GrpcStatus.INVALID_ARGUMENT,
+      field: 'uuid',
     });
     // Past the limit by one byte, from project storage (a data: URL that size does not fit in one gRPC message).
     const line = `${JSON.stringify({ t: 'x'.repeat(1000) })}\n`;
@@ -290,9 +280,9 @@ describe('datasets', () => {
     const first = `data:application/jsonl,${encodeURIComponent(jsonl)}`;
     await client.create({ id, contentUrl: first });
     const other = `data:application/json,${encodeURIComponent(JSON.stringify([rows[0]]))}`;
-    expect(await refusal(client.create({ id, contentUrl: other }))).toMatchObject({
-      grpc: GrpcStatus.ALREADY_EXISTS,
-      target: { name: 'uuid' },
+    expect(await grpcRefusal(client.create({ id, contentUrl: other }))).toMatchObject({
+      code: GrpcStatus.ALREADY_EXISTS,
+      field: 'uuid',
     });
     expect((await client.get(id)).dataset).toMatchObject({ contentUrl: first, rowCount: 2 });
     expect(await stored(`datasets/${projectId}/${id}/rows.jsonl`)).toBe(jsonl);
@@ -322,14 +312,14 @@ describe('datasets', () => {
   it('gets and deletes by project and id: 404 otherwise, and delete removes the rows object', async () => {
     const id = `gone-${randomBytes(3).toString('hex')}`;
     const { dataset } = await client.create({ id, contentUrl: `data:application/jsonl,${encodeURIComponent(jsonl)}` });
-    expect((await refusal(client.get(id, otherProject))).grpc).toBe(GrpcStatus.NOT_FOUND);
-    expect((await refusal(client.delete(id, otherProject))).grpc).toBe(GrpcStatus.NOT_FOUND);
-    expect((await refusal(client.get('no-such-set'))).grpc).toBe(GrpcStatus.NOT_FOUND);
-    expect((await refusal(client.get('bad/id'))).target?.name).toBe('dataset_id');
+    expect((await grpcRefusal(client.get(id, otherProject))).code).toBe(GrpcStatus.NOT_FOUND);
+    expect((await grpcRefusal(client.delete(id, otherProject))).code).toBe(GrpcStatus.NOT_FOUND);
+    expect((await grpcRefusal(client.get('no-such-set'))).code).toBe(GrpcStatus.NOT_FOUND);
+    expect((await grpcRefusal(client.get('bad/id'))).field).toBe('dataset_id');
     await client.delete(id);
     expect(await store.head(dataset!.objectKey)).toBeNull();
-    expect((await refusal(client.get(id))).grpc).toBe(GrpcStatus.NOT_FOUND);
-    expect((await refusal(client.delete(id))).grpc).toBe(GrpcStatus.NOT_FOUND);
+    expect((await grpcRefusal(client.get(id))).code).toBe(GrpcStatus.NOT_FOUND);
+    expect((await grpcRefusal(client.delete(id))).code).toBe(GrpcStatus.NOT_FOUND);
     // The id is free again.
     expect((await client.create({ id, contentUrl: `data:application/jsonl,${encodeURIComponent(jsonl)}` })).dataset!.rowCount).toBe(2);
   });
