@@ -25,9 +25,12 @@ export interface TrainingTokenizer {
 
 const ROLES: ReadonlySet<string> = new Set(['system', 'user', 'assistant', 'pretraining']);
 
-/** Validates as it parses so a bad line is reported with its line number, not as a crash mid-epoch. */
-export function parseInstructLabJsonl(text: string): InstructLabRecord[] {
-  const out: InstructLabRecord[] = [];
+/**
+ * The records of a JSON Lines text, each checked by `validate` as it is parsed, so that a bad line is reported with its
+ * line number, not as a crash mid-epoch. Blank lines are skipped.
+ */
+export function parseJsonl<T>(text: string, validate: (rec: unknown, where: string) => T): T[] {
+  const out: T[] = [];
   text.split('\n').forEach((line, i) => {
     if (line.trim() === '') return;
     let rec: unknown;
@@ -36,9 +39,13 @@ export function parseInstructLabJsonl(text: string): InstructLabRecord[] {
     } catch (e) {
       throw new Error(`line ${i + 1}: invalid JSON (${(e as Error).message})`);
     }
-    out.push(validateRecord(rec, `line ${i + 1}`));
+    out.push(validate(rec, `line ${i + 1}`));
   });
   return out;
+}
+
+export function parseInstructLabJsonl(text: string): InstructLabRecord[] {
+  return parseJsonl(text, validateRecord);
 }
 
 export function readInstructLabJsonl(path: string): InstructLabRecord[] {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { FALLBACK_EOS, renderFallback, type TrainingTokenizer } from './data';
+import { FALLBACK_EOS, parseJsonl, renderFallback, type TrainingTokenizer } from './data';
 import type { TrainSequence } from './forward-backward';
 
 export type PreferenceRole = 'system' | 'user' | 'assistant';
@@ -24,20 +24,8 @@ export interface PreferencePair {
 
 const ROLES: ReadonlySet<string> = new Set(['system', 'user', 'assistant']);
 
-/** Validates as it parses so a bad line is reported with its line number, not as a crash mid-epoch. */
 export function parsePreferenceJsonl(text: string): PreferenceRecord[] {
-  const out: PreferenceRecord[] = [];
-  text.split('\n').forEach((line, i) => {
-    if (line.trim() === '') return;
-    let rec: unknown;
-    try {
-      rec = JSON.parse(line);
-    } catch (e) {
-      throw new Error(`line ${i + 1}: invalid JSON (${(e as Error).message})`);
-    }
-    out.push(validatePreferenceRecord(rec, `line ${i + 1}`));
-  });
-  return out;
+  return parseJsonl(text, validatePreferenceRecord);
 }
 
 export function readPreferenceJsonl(path: string): PreferenceRecord[] {
