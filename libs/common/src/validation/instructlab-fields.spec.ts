@@ -5,6 +5,7 @@ import {
   COS_PATH,
   COS_PATH_SEED_PATTERN,
   INSTRUCTLAB_NAME,
+  INSTRUCTLAB_NAME_SEED_PATTERN,
   isCosPath,
   isInstructlabId,
   isIssuedId,
@@ -75,6 +76,25 @@ describe('InstructLab field rules', () => {
       const s = Array.from({ length: len }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('');
       expect(COS_PATH.pattern.test(s), s).toBe(COS_PATH_SEED_PATTERN.test(s));
     }
+  });
+
+  it('the linear name pattern accepts exactly what the seed pattern accepts', () => {
+    const alphabet = ['a', 'Z', '0', '-', '_', '.', ' '];
+    let seed = 11;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let i = 0; i < 20_000; i++) {
+      const len = 1 + Math.floor(rand() * 9);
+      const s = Array.from({ length: len }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('');
+      expect(INSTRUCTLAB_NAME.pattern.test(s), s).toBe(INSTRUCTLAB_NAME_SEED_PATTERN.test(s));
+    }
+  });
+
+  it('the linear name pattern stays fast on a near-miss that makes the seed regex backtrack', () => {
+    // The seed regex takes seconds for the longest name (31 letters and a '!': 22 s here); the linear one
+    // microseconds. A very generous bound, so a busy machine cannot fail it.
+    const t0 = performance.now();
+    expect(isInstructlabName(`${'a'.repeat(31)}!`)).toBe(false);
+    expect(performance.now() - t0).toBeLessThan(2_000);
   });
 
   it('the linear COS pattern stays fast on inputs that make the seed regex backtrack', () => {

@@ -5,7 +5,21 @@ import { intProblem, nameProblem } from './job-status';
 
 describe('job form checks', () => {
   it('accepts exactly the names the gateway accepts (its INSTRUCTLAB_NAME rule)', () => {
-    for (const name of ['a', 'my-data', 'my_data-2', 'x'.repeat(32), '', 'x'.repeat(33), '-a', 'a-', 'a--b', 'a b', 'é'])
+    // The last: the near-miss on which the seed's form of the rule backtracks for seconds (the linear form is used).
+    for (const name of [
+      'a',
+      'my-data',
+      'my_data-2',
+      'x'.repeat(32),
+      '',
+      'x'.repeat(33),
+      '-a',
+      'a-',
+      'a--b',
+      'a b',
+      'é',
+      `${'a'.repeat(31)}!`,
+    ])
       expect(nameProblem(name) === undefined, name).toBe(INSTRUCTLAB_NAME.test(name));
   });
 

@@ -1,4 +1,5 @@
 import { TERMINAL_STATUSES, type JobStatus } from '@platform/api-types';
+import { INSTRUCTLAB_NAME_PATTERN } from '../taxonomies/taxonomy-name';
 
 /** The Carbon tag colour of a job status: one look for data and model jobs. */
 export type StatusTagType = 'gray' | 'blue' | 'green' | 'red' | 'warm-gray';
@@ -16,17 +17,12 @@ export const statusTagType = (status: JobStatus): StatusTagType => TAG[status] ?
 /** Whether a job can still change (and so can be canceled, and is worth watching). */
 export const isActive = (status: JobStatus): boolean => !TERMINAL_STATUSES.includes(status);
 
-/**
- * The InstructLab name rule the gateway checks (`INSTRUCTLAB_NAME` in @platform/common, which the console may not
- * import): 1-32 characters, letters and digits joined by single `_` or `-`. Checked here so the form says why
- * before the API would refuse it.
- */
-const NAME = /^[a-zA-Z0-9]([_-]?[a-zA-Z0-9]+)*$/;
-
+/** The InstructLab name rule the gateway checks, so that the form says why before the API would refuse it. */
 export function nameProblem(name: string): string | undefined {
   if (name.length === 0) return 'A name is required.';
   if (name.length > 32) return 'At most 32 characters.';
-  if (!NAME.test(name)) return 'Letters and digits, joined by single "-" or "_" (no leading, trailing or doubled ones).';
+  if (!INSTRUCTLAB_NAME_PATTERN.test(name))
+    return 'Letters and digits, joined by single "-" or "_" (no leading, trailing or doubled ones).';
   return undefined;
 }
 

@@ -1,9 +1,9 @@
 /**
- * The seed's taxonomy name rule (`POST /v1/projects/{project_id}/taxonomies`, `name`): 1-32 characters,
- * ^[a-zA-Z0-9]([_-]?[a-zA-Z0-9]+)*$ (written here in its linear-time form: letters and digits with single - or _
- * between them).
+ * The seed's name rule for taxonomies, data and model jobs (`INSTRUCTLAB_NAME` in @platform/common, which the
+ * console may not import): 1-32 characters, ^[a-zA-Z0-9]([_-]?[a-zA-Z0-9]+)*$, written here in its linear-time form
+ * (letters and digits with single - or _ between them): the seed's backtracks for seconds on a near-miss.
  */
-const NAME = /^[a-zA-Z0-9]+(?:[_-][a-zA-Z0-9]+)*$/;
+export const INSTRUCTLAB_NAME_PATTERN = /^[a-zA-Z0-9]+(?:[_-][a-zA-Z0-9]+)*$/;
 export const MAX_TAXONOMY_NAME = 32;
 
 /**
@@ -14,7 +14,7 @@ export function taxonomyNameProblem(name: string, taken: ReadonlySet<string> = n
   if (name === '') return 'A name is required.';
   if (taken.has(name)) return `A taxonomy named ${name} already exists in this project.`;
   if (name.length > MAX_TAXONOMY_NAME) return `At most ${MAX_TAXONOMY_NAME} characters (${name.length} now).`;
-  if (!NAME.test(name)) return 'Letters and digits, with single - or _ between them.';
+  if (!INSTRUCTLAB_NAME_PATTERN.test(name)) return 'Letters and digits, with single - or _ between them.';
   return null;
 }
 
