@@ -19,8 +19,12 @@ export const MAX_DOCUMENT_UUIDS = 1000;
 const MAX_BANK_UUID_CHARS = 256;
 const MAX_BANK_NAME_CHARS = 1024;
 
-/** Standard base64 (RFC 4648 §4) with its padding, nothing else: no whitespace, no URL alphabet, no missing `=`. */
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/**
+ * A character outside standard base64's alphabet (RFC 4648 §4). One character class and no repetition, so a test
+ * is one pass: the anchored form ^(?:[A-Za-z0-9+/]{4})*…$ kept a backtrack entry per quantum and threw RangeError
+ * (a 500) for a document of about 4 MiB.
+ */
+const NOT_BASE64 = /[^A-Za-z0-9+/]/;
 
 const invalidRequest = (name: string, message: string): ErrorIssue => ({
   code: 'invalid_request',
@@ -34,7 +38,10 @@ const invalidRequest = (name: string, message: string): ErrorIssue => ({
  * a strict decoder refuses) are caught by encoding the last quantum back.
  */
 export function strictBase64(text: string): Buffer | undefined {
-  if (text.length % 4 !== 0 || !BASE64.test(text)) return undefined;
+  // Canonical: whole quanta, padded with at most two `=` at the very end, nothing else (no whitespace, no URL alphabet).
+  if (text.length % 4 !== 0) return undefined;
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  if (NOT_BASE64.test(text.slice(0, text.length - padding))) return undefined;
   // Only the last quantum can have unused bits.
   const tail = text.slice(-4);
   if (tail && Buffer.from(tail, 'base64').toString('base64') !== tail) return undefined;

@@ -94,6 +94,14 @@ describe('memory bank documents against the draft', () => {
     );
   });
 
+  it('refuses a document of many MiB by its size, as a 400 (the base64 check is one pass, whatever the length)', () => {
+    const err = refusal(() => documentsOf([doc('huge', Buffer.alloc(5 * MAX_DOCUMENT_BYTES, 'a'))], { allowEmpty: false }));
+    expect(err).toBeInstanceOf(PlatformError);
+    expect(err.grpcCode).toBe(GrpcStatus.INVALID_ARGUMENT);
+    expect(err.target?.name).toBe('[0].content');
+    expect(err.message).toContain('above the limit');
+  });
+
   it('lists every bad document by its position: uuid, mime_type, metadata, not an object', () => {
     const body = [
       doc('', 'x'),
