@@ -31,6 +31,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // The engine's fused matmul blocks, as the engine server runs them (its main.ts turns relaxed SIMD on); the specs
+    // of the blocks run the unfused ones too, which every other process runs.
+    execArgv: ['--experimental-wasm-relaxed-simd'],
     fileParallelism: true,
     maxWorkers: 2,
     projects: [

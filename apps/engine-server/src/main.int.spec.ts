@@ -59,6 +59,8 @@ describe('engine-server process', () => {
 
   it('logs JSON and serves every --model under its served name', async () => {
     expect(logs.filter((l) => l.msg === 'model loaded').map((l) => l.model)).toEqual(['alpha', 'beta']);
+    // The process turns relaxed SIMD on for itself (started here with no node flags): its matmuls fuse multiply-adds.
+    expect(logs.filter((l) => l.msg === 'model loaded').map((l) => l.kernel)).toEqual(['wasm-simd-fused', 'wasm-simd-fused']);
     expect(logs.every((l) => typeof l.level === 'number' && typeof l.time === 'number')).toBe(true);
     const models = (await (await fetch(`${url}/v1/models`)).json()) as { data: { id: string }[] };
     expect(models.data.map((m) => m.id)).toEqual(['alpha', 'beta']);

@@ -1,4 +1,4 @@
-import { buildWasmModuleBytes } from './wasm-kernel';
+import { buildWasmModuleBytes, relaxedSimd } from './wasm-kernel';
 import { type WasmMemory, type WasmModule, wasmApi } from './wasm-runtime';
 
 /**
@@ -16,17 +16,21 @@ export class Arena {
   readonly buffer: SharedArrayBuffer;
   readonly memory?: WasmMemory;
   readonly module?: WasmModule;
+  /** Whether the module's matmul blocks fuse multiply and add (relaxed SIMD). */
+  readonly fused: boolean;
   readonly heap: Float32Array;
   private used = 0;
 
-  constructor(bytes: number, options: { wasm?: boolean } = {}) {
+  /** `fused`: fused multiply-add in the matmul blocks wherever the runtime has relaxed SIMD (false: never). */
+  constructor(bytes: number, options: { wasm?: boolean; fused?: boolean } = {}) {
     const pages = Math.ceil(bytes / PAGE) || 1;
     let memory: WasmMemory | undefined;
     let module: WasmModule | undefined;
+    const fused = (options.fused ?? true) && relaxedSimd();
     if (wasmApi && (options.wasm ?? true) && pages <= MAX_WASM_PAGES) {
       try {
         memory = new wasmApi.Memory({ initial: pages, maximum: pages, shared: true });
-        module = new wasmApi.Module(buildWasmModuleBytes(pages));
+        module = new wasmApi.Module(buildWasmModuleBytes(pages, fused));
       } catch {
         memory = undefined; // no SIMD / shared wasm memory here: JS kernel
         module = undefined;
@@ -34,6 +38,7 @@ export class Arena {
     }
     this.memory = memory;
     this.module = module;
+    this.fused = module !== undefined && fused;
     this.buffer = memory ? (memory.buffer as SharedArrayBuffer) : new SharedArrayBuffer(pages * PAGE);
     this.heap = new Float32Array(this.buffer);
   }

@@ -129,10 +129,17 @@ export interface EngineStats {
   generationTokensTotal: number;
 }
 
+/**
+ * What runs the model's matmuls: WebAssembly SIMD blocks with fused multiply-adds (relaxed SIMD) or separate ones, or
+ * the plain JS kernel where WebAssembly is unavailable.
+ */
+export type MatmulKernel = 'wasm-simd-fused' | 'wasm-simd' | 'js';
+
 /** A loaded model with its scheduler: what the engine server serves. */
 export interface ServedModel {
   readonly id: string;
   readonly config: LlamaConfig;
+  readonly kernel: MatmulKernel;
   /** Prompt + output tokens a caller may use (a soft prompt's virtual tokens are not counted here or anywhere else). */
   readonly maxModelLen: number;
   /** Prompt tuning's soft prompt length: virtual tokens put before every sequence (0 for a plain model). */

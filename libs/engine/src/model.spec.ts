@@ -19,14 +19,22 @@ function maxRelError(actual: Float32Array, expected: number[]): number {
 }
 
 /** Prefill `prompt`, then feed `extra` one token at a time through the KV cache; compare every step. */
-async function compare(name: string, spec: RandomModelSpec, threads: number, dtype: StoredDtype = 'F32', wasm = true): Promise<number> {
+async function compare(
+  name: string,
+  spec: RandomModelSpec,
+  threads: number,
+  dtype: StoredDtype = 'F32',
+  wasm = true,
+  fused?: boolean,
+): Promise<number> {
   const dir = join(root, name);
   writeRandomModel(dir, { ...spec, dtype });
   const { config, weights } = loadModelDir(dir, { shared: threads > 1 });
   // The reference sees exactly what the file stores, upcast by our reader (its own upcast for f16/bf16).
   const stored = new Map([...weights].map(([k, v]) => [k, Float32Array.from(v.data)]));
-  const model = new LlamaModel(config, weights, { threads, maxBatchTokens: 64, kvCacheBytes: 1 << 20, blockSize: 4, wasm });
+  const model = new LlamaModel(config, weights, { threads, maxBatchTokens: 64, kvCacheBytes: 1 << 20, blockSize: 4, wasm, fused });
   expect(model.usesWasm).toBe(wasm);
+  if (fused !== undefined) expect(model.kernel).toBe(fused ? 'wasm-simd-fused' : 'wasm-simd');
   // BF16 checkpoints are computed from bf16 weights directly (wasm only); everything else in f32.
   expect(model.weightDtype).toBe(dtype === 'BF16' && wasm ? 'BF16' : 'F32');
   try {
@@ -73,6 +81,13 @@ describe('LlamaModel forward vs float64 reference', () => {
 
   it('matches with worker threads', async () => {
     expect(await compare('f32-2t', base, 2)).toBeLessThan(1e-4);
+  });
+
+  it('matches with fused and with separate multiply-adds in the matmul blocks, f32 and bf16', async () => {
+    for (const fused of [true, false]) {
+      expect(await compare(`f32-fused-${fused}`, base, 2, 'F32', true, fused)).toBeLessThan(1e-4);
+      expect(await compare(`bf16-fused-${fused}`, { ...base, seed: 6 }, 2, 'BF16', true, fused)).toBeLessThan(1e-4);
+    }
   });
 
   it('matches with the plain JS kernels (no WebAssembly), 1 and 2 threads', async () => {

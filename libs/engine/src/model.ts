@@ -1,3 +1,4 @@
+import type { MatmulKernel } from './contract';
 import type { LoadedTensor } from './safetensors';
 import { type EngineLlamaConfig, headDim as headDimOf } from './model-dir';
 import { KvCache } from './kv-cache';
@@ -52,6 +53,8 @@ export interface ModelOptions {
   blockSize?: number;
   /** Use the WebAssembly SIMD kernel when possible (default true). */
   wasm?: boolean;
+  /** Fuse the matmul blocks' multiply-adds wherever the runtime has relaxed SIMD (default true; false: never). */
+  fused?: boolean;
   /**
    * Prompt tuning's soft prompt [N × hidden]: token ids vocab..vocab+N-1 embed as its rows. They are input-only
    * (the lm_head still scores the real vocabulary), so a served prompt-tuned model prepends them to every sequence.
@@ -163,7 +166,7 @@ export class LlamaModel {
           ...new Array<number>(2 * L).fill(kvPool),
           ...PagedAttention.arenaCounts(kvBlocks * blockSize, kvBlocks, T, Math.max(1, Math.floor(options.threads))),
         ]),
-        { wasm: options.wasm },
+        { wasm: options.wasm, fused: options.fused },
       );
     let arena = arenaFor(bf16Ok ? 0.5 : 1);
     if (bf16Ok && !arena.usesWasm) arena = arenaFor(1); // wasm turned out unavailable: f32 after all
@@ -225,6 +228,11 @@ export class LlamaModel {
 
   get usesWasm(): boolean {
     return this.pool.usesWasm;
+  }
+
+  get kernel(): MatmulKernel {
+    if (!this.pool.usesWasm) return 'js';
+    return this.arena.fused ? 'wasm-simd-fused' : 'wasm-simd';
   }
 
   get threads(): number {

@@ -22,45 +22,47 @@ describe('panel layout matmul', () => {
     { inDim: 24, outDim: 8 },
     { inDim: 136, outDim: 70 },
   ];
-  for (const bf16 of [false, true]) {
-    for (const threads of [1, 2]) {
-      it(`gives bit for bit the row-major kernel's results (${bf16 ? 'bf16' : 'f32'}, ${threads} thread(s), batch 1-17)`, async () => {
-        for (const { inDim, outDim } of cases) {
-          const maxBatch = 17; // quads, leftovers, and bf16's widened panels (from batch 8)
-          const arena = new Arena(
-            Arena.sizeOf([outDim * inDim, outDim * inDim, 2 * maxBatch * inDim, 2 * maxBatch * outDim, threads * 4 * inDim]),
-          );
-          expect(arena.usesWasm).toBe(true);
-          const values = randomBf16Values(outDim * inDim, inDim + outDim);
-          const rowMajor = bf16 ? arena.concatBf16([values]) : arena.concat([values]);
-          const panel = bf16 ? arena.allocU16(values.length) : arena.alloc(values.length);
-          if (panel instanceof Uint16Array) packPanelBf16(values, outDim, inDim, panel);
-          else packPanel(values, outDim, inDim, panel);
-          const x = arena.alloc(maxBatch * inDim);
-          x.set(randomBf16Values(x.length, 7).map((v, i) => v * (1 + i / 3)));
-          const xi = arena.alloc(maxBatch * inDim);
-          const scratch = arena.alloc(threads * 4 * inDim);
-          const expected = arena.alloc(maxBatch * outDim);
-          const actual = arena.alloc(maxBatch * outDim);
-          // Big enough products go to the workers too (the pool splits above 2^16 multiply-adds).
-          const pool = new MatmulPool(threads, arena);
-          try {
-            for (let batch = 1; batch <= maxBatch; batch++) {
-              pool.matmul(rowMajor, x, expected, batch, inDim, outDim);
-              actual.fill(NaN);
-              pool.matmulPanel(panel, x, xi, scratch, actual, batch, inDim, outDim);
-              expect(Array.from(actual.subarray(0, batch * outDim))).toEqual(Array.from(expected.subarray(0, batch * outDim)));
-            }
-          } finally {
-            await pool.close();
+  const variants = [false, true].flatMap((bf16) => [1, 2].flatMap((threads) => [false, true].map((fused) => ({ bf16, threads, fused }))));
+  for (const { bf16, threads, fused } of variants) {
+    const kind = `${bf16 ? 'bf16' : 'f32'}, ${threads} thread(s), ${fused ? 'fused' : 'separate'} multiply-add`;
+    it(`gives bit for bit the row-major kernel's results (${kind}, batch 1-17)`, async () => {
+      for (const { inDim, outDim } of cases) {
+        const maxBatch = 17; // quads, leftovers, and bf16's widened panels (from batch 8)
+        const arena = new Arena(
+          Arena.sizeOf([outDim * inDim, outDim * inDim, 2 * maxBatch * inDim, 2 * maxBatch * outDim, threads * 4 * inDim]),
+          { fused },
+        );
+        expect(arena.usesWasm).toBe(true);
+        expect(arena.fused).toBe(fused);
+        const values = randomBf16Values(outDim * inDim, inDim + outDim);
+        const rowMajor = bf16 ? arena.concatBf16([values]) : arena.concat([values]);
+        const panel = bf16 ? arena.allocU16(values.length) : arena.alloc(values.length);
+        if (panel instanceof Uint16Array) packPanelBf16(values, outDim, inDim, panel);
+        else packPanel(values, outDim, inDim, panel);
+        const x = arena.alloc(maxBatch * inDim);
+        x.set(randomBf16Values(x.length, 7).map((v, i) => v * (1 + i / 3)));
+        const xi = arena.alloc(maxBatch * inDim);
+        const scratch = arena.alloc(threads * 4 * inDim);
+        const expected = arena.alloc(maxBatch * outDim);
+        const actual = arena.alloc(maxBatch * outDim);
+        // Big enough products go to the workers too (the pool splits above 2^16 multiply-adds).
+        const pool = new MatmulPool(threads, arena);
+        try {
+          for (let batch = 1; batch <= maxBatch; batch++) {
+            pool.matmul(rowMajor, x, expected, batch, inDim, outDim);
+            actual.fill(NaN);
+            pool.matmulPanel(panel, x, xi, scratch, actual, batch, inDim, outDim);
+            expect(Array.from(actual.subarray(0, batch * outDim))).toEqual(Array.from(expected.subarray(0, batch * outDim)));
           }
-          const row = new Float32Array(inDim);
-          for (const r of [0, 3, outDim - 1]) {
-            readPanelRow(panel, r, outDim, inDim, row);
-            expect(Array.from(row)).toEqual(Array.from(values.subarray(r * inDim, (r + 1) * inDim)));
-          }
+        } finally {
+          await pool.close();
         }
-      });
-    }
+        const row = new Float32Array(inDim);
+        for (const r of [0, 3, outDim - 1]) {
+          readPanelRow(panel, r, outDim, inDim, row);
+          expect(Array.from(row)).toEqual(Array.from(values.subarray(r * inDim, (r + 1) * inDim)));
+        }
+      }
+    });
   }
 });

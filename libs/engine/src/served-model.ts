@@ -9,6 +9,7 @@ import {
   type GenerateRequest,
   type GenerationEvent,
   type LlamaConfig,
+  type MatmulKernel,
   type OutputConstraint,
   type SamplingParams,
   type ServedModel,
@@ -41,6 +42,8 @@ export interface ServedModelOptions {
    * (tools/bench/engine measures both).
    */
   threads?: number;
+  /** Fused multiply-add in the matmuls wherever the runtime has relaxed SIMD (default true; the benchmark compares). */
+  fused?: boolean;
   /** Token budget per step (prompt chunks + decode tokens). */
   maxBatchTokens?: number;
   /** Cap on prompt + output length; also bounded by max_position_embeddings and the KV budget. */
@@ -68,6 +71,7 @@ function collectEosIds(dir: string, config: LlamaConfig, tokenizer: Tokenizer): 
 class LocalServedModel implements ServedModel {
   readonly id: string;
   readonly config: LlamaConfig;
+  readonly kernel: MatmulKernel;
   readonly maxModelLen: number;
   readonly eosTokenIds: number[];
   readonly verbalizer?: Verbalizer;
@@ -94,6 +98,7 @@ class LocalServedModel implements ServedModel {
   ) {
     this.id = id;
     this.config = model.config;
+    this.kernel = model.kernel;
     this.eosTokenIds = eosTokenIds;
     this.maxModelLen = maxModelLen;
     this.verbalizer = verbalizer;
@@ -294,6 +299,7 @@ export async function createServedModel(
     maxBatchTokens: opts.maxBatchTokens ?? 512,
     kvCacheBytes,
     virtualEmbeddings: softPrompt?.data,
+    fused: opts.fused,
   });
   weights.clear(); // the model holds packed copies; let the originals go
   // Positions a sequence may take, virtual tokens included; callers see what is left for their own tokens.

@@ -79,6 +79,8 @@ export const op = {
   vadd: [0xfd, ...uleb(0xe4)],
   vsub: [0xfd, ...uleb(0xe5)],
   vmul: [0xfd, ...uleb(0xe6)],
+  /** f32x4.relaxed_madd (a · b + c, one rounding where the CPU fuses it): relaxed SIMD, behind a flag in Node 20. */
+  vmadd: [0xfd, ...uleb(0x105)],
   vdiv: [0xfd, ...uleb(0xe7)],
   vmin: [0xfd, ...uleb(0xe8)],
   vmax: [0xfd, ...uleb(0xe9)],

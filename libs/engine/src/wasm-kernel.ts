@@ -10,10 +10,15 @@
  */
 import { axpyBody, scoresBody, softmaxBody } from './wasm-attention';
 import { F32, I32, V128, hsum, op, section, str, uleb, vec } from './wasm-encoding';
+import { wasmApi } from './wasm-runtime';
 import { swigluBody } from './wasm-swiglu';
 
-/** acc += load(base + i) * w (w a v128 local holding the weight vector). */
-function fma(acc: number, w: number, x: number): number[] {
+/**
+ * acc += w · x for v128 locals; `fused`: in one relaxed multiply-add (one instruction and one rounding on a CPU with
+ * FMA, where separate multiply and add cost two instructions and TurboFan's loop is bound by how many it issues).
+ */
+function fma(acc: number, w: number, x: number, fused: boolean): number[] {
+  if (fused) return [...op.get(w), ...op.get(x), ...op.get(acc), ...op.vmadd, ...op.set(acc)];
   return [...op.get(acc), ...op.get(w), ...op.get(x), ...op.vmul, ...op.vadd, ...op.set(acc)];
 }
 
@@ -22,7 +27,7 @@ function loadAt(base: number, i: number, dst: number): number[] {
 }
 
 /** `rows` weight rows (at pw + r·inBytes) × `cols` x rows (at px + c·inBytes) into out[c][r] at pout + c·outStride + 4r. */
-function block(rows: number, cols: number, bf16: boolean): { params: number; locals: number[]; body: number[] } {
+function block(rows: number, cols: number, bf16: boolean, fused: boolean): { params: number; locals: number[]; body: number[] } {
   const [pw, px, pout, inB, outS] = [0, 1, 2, 3, 4];
   let next = 5;
   const i = next++;
@@ -45,7 +50,7 @@ function block(rows: number, cols: number, bf16: boolean): { params: number; loc
   }
   for (let c = 0; c < cols; c++) {
     body.push(...loadAt(xPtr[c], i, xv));
-    for (let r = 0; r < rows; r++) body.push(...fma(acc[r][c], wv[r], xv));
+    for (let r = 0; r < rows; r++) body.push(...fma(acc[r][c], wv[r], xv, fused));
   }
   body.push(...op.get(i), ...op.i32(16), ...op.add, ...op.set(i));
   if (bf16) body.push(...op.get(iw), ...op.i32(8), ...op.add, ...op.set(iw));
@@ -70,7 +75,7 @@ function block(rows: number, cols: number, bf16: boolean): { params: number; loc
  * Each output is still summed lane k over i ≡ k mod 4 in order, then (l0 + l1) + (l2 + l3): bit for bit what
  * the row-major blocks compute.
  */
-function panelBlock(panelRows: number, rows: number, cols: number, bf16: boolean): { locals: number[]; body: number[] } {
+function panelBlock(panelRows: number, rows: number, cols: number, bf16: boolean, fused: boolean): { locals: number[]; body: number[] } {
   const [pw, px, pout, inB, outS] = [0, 1, 2, 3, 4];
   let next = 5;
   const end = next++;
@@ -97,7 +102,7 @@ function panelBlock(panelRows: number, rows: number, cols: number, bf16: boolean
   halves.forEach((wv, h) => {
     for (let c = 0; c < cols; c++) {
       body.push(...op.get(px), ...op.vloadAt(16 * (h * cols + c)), ...op.set(xv));
-      for (let r = 0; r < rows; r++) body.push(...fma(acc[r][c], wv[r], xv));
+      for (let r = 0; r < rows; r++) body.push(...fma(acc[r][c], wv[r], xv, fused));
     }
   });
   body.push(...op.get(pw), ...op.i32(16 * panelRows), ...op.add, ...op.set(pw));
@@ -122,7 +127,7 @@ function panelBlock(panelRows: number, rows: number, cols: number, bf16: boolean
 }
 
 /** A panel of `rows` weight rows against one row-major x row (single-stream decode, leftover batch rows). */
-function panelRowBlock(rows: number, bf16: boolean): { locals: number[]; body: number[] } {
+function panelRowBlock(rows: number, bf16: boolean, fused: boolean): { locals: number[]; body: number[] } {
   const [pw, px, pout, inB] = [0, 1, 2, 3];
   let next = 5;
   const end = next++;
@@ -146,7 +151,7 @@ function panelRowBlock(rows: number, bf16: boolean): { locals: number[]; body: n
   const halves = bf16 ? [wlo, whi] : [wlo];
   halves.forEach((wv, h) => {
     body.push(...op.get(px), ...op.vloadAt(16 * h), ...op.set(xv));
-    for (let r = 0; r < rows; r++) body.push(...fma(acc[r], wv[r], xv));
+    for (let r = 0; r < rows; r++) body.push(...fma(acc[r], wv[r], xv, fused));
   });
   body.push(...op.get(pw), ...op.i32(16 * rows), ...op.add, ...op.set(pw));
   body.push(...op.get(px), ...op.i32(16 * halves.length), ...op.add, ...op.tee(px), ...op.get(end), ...op.ltU, ...op.brIf(0), ...op.end);
@@ -221,14 +226,18 @@ export const PANEL_COLS = 4;
 const PANEL_BLOCKS = [
   // Half a panel (2 of its 4 rows) × 4 x rows: 8 accumulators, the shape that measured fastest (a whole panel × 2
   // x rows ran 30 % slower batched, 4 × 4 spills).
-  { name: 'pnl24', f: () => panelBlock(PANEL_ROWS, 2, PANEL_COLS, false) },
-  { name: 'pnl24b', f: () => panelBlock(PANEL_ROWS, 2, PANEL_COLS, true) },
-  { name: 'pnl1', f: () => panelRowBlock(PANEL_ROWS, false) },
-  { name: 'pnl1b', f: () => panelRowBlock(PANEL_ROWS, true) },
+  { name: 'pnl24', f: (fused: boolean) => panelBlock(PANEL_ROWS, 2, PANEL_COLS, false, fused) },
+  { name: 'pnl24b', f: (fused: boolean) => panelBlock(PANEL_ROWS, 2, PANEL_COLS, true, fused) },
+  { name: 'pnl1', f: (fused: boolean) => panelRowBlock(PANEL_ROWS, false, fused) },
+  { name: 'pnl1b', f: (fused: boolean) => panelRowBlock(PANEL_ROWS, true, fused) },
 ] as const;
 
-/** Module importing a shared memory env.mem (pages: its fixed size) and exporting the blocks. */
-export function buildWasmModuleBytes(pages: number): Uint8Array {
+/**
+ * Module importing a shared memory env.mem (pages: its fixed size) and exporting the blocks. `fused`: the matmul
+ * blocks multiply-add with relaxed SIMD (relaxedSimd below says whether this runtime has it); every block
+ * then fuses, so results still do not depend on which block or thread computed them.
+ */
+export function buildWasmModuleBytes(pages: number, fused = false): Uint8Array {
   const funcType = [0x60, ...uleb(5), I32, I32, I32, I32, I32, ...uleb(0)];
   const attnType = [0x60, ...uleb(6), I32, I32, I32, I32, I32, I32, ...uleb(0)];
   const interleaveType = [0x60, ...uleb(4), I32, I32, I32, I32, ...uleb(0)];
@@ -241,7 +250,7 @@ export function buildWasmModuleBytes(pages: number): Uint8Array {
   const kernels = [
     { name: 'scores', type: 1, f: scoresBody() },
     { name: 'axpy', type: 1, f: axpyBody() },
-    ...PANEL_BLOCKS.map((b) => ({ name: b.name, type: 0, f: b.f() })),
+    ...PANEL_BLOCKS.map((b) => ({ name: b.name, type: 0, f: b.f(fused) })),
     { name: 'interleave', type: 2, f: interleaveBody(PANEL_COLS) },
     { name: 'unpack', type: 3, f: unpackBody(PANEL_ROWS) },
     { name: 'swiglu', type: 2, f: swigluBody() },
@@ -251,7 +260,7 @@ export function buildWasmModuleBytes(pages: number): Uint8Array {
   const names = [...WASM_BLOCKS.map((b) => b.name), ...kernels.map((k) => k.name)];
   const exports = section(7, vec(names.map((n, i) => [...str(n), 0x00, ...uleb(i)])));
   const bodies = WASM_BLOCKS.map((b) => {
-    const blk = block(b.rows, b.cols, b.bf16);
+    const blk = block(b.rows, b.cols, b.bf16, fused);
     const [nI32, nV128] = blk.locals;
     const code = [
       ...vec([
@@ -276,4 +285,19 @@ export function buildWasmModuleBytes(pages: number): Uint8Array {
   }
   const code = section(10, vec(bodies));
   return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...funcs, ...exports, ...code]);
+}
+
+/**
+ * Whether this runtime runs WebAssembly relaxed SIMD, which the fused blocks need: V8 has it on by default from 11.4;
+ * Node 20's V8 needs `--experimental-wasm-relaxed-simd`, which the engine server turns on (its main.ts).
+ */
+export function relaxedSimd(): boolean {
+  const body = [...uleb(0), ...op.get(0), ...op.get(1), ...op.get(2), ...op.vmadd, ...op.end];
+  const probe = [
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, vec([[0x60, ...uleb(3), V128, V128, V128, ...uleb(1), V128]])),
+    ...section(3, vec([[0x00]])),
+    ...section(10, vec([[...uleb(body.length), ...body]])),
+  ];
+  return wasmApi?.validate(Uint8Array.from(probe)) ?? false;
 }

@@ -11,9 +11,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { createServedModel, type GenerationEvent, type OutputConstraint, type ServedModel } from '@platform/engine';
-import { Arena, MatmulPool, packPanel, StepProfile, writeRandomModel } from '@platform/engine/internals';
+import { Arena, MatmulPool, packPanel, relaxedSimd, StepProfile, writeRandomModel } from '@platform/engine/internals';
 import { simdPeakGflops } from './simd-peak';
 
 const quick = process.argv.includes('--quick');
@@ -132,8 +133,8 @@ interface Row {
   together: StepProfile;
 }
 
-async function measure(dir: string, threads: number, label: string): Promise<Row> {
-  const m = await createServedModel(dir, { threads, maxNumSeqs: CONCURRENT, kvCacheBytes: 256 * 1024 * 1024 });
+async function measure(dir: string, threads: number, label: string, fused?: boolean): Promise<Row> {
+  const m = await createServedModel(dir, { threads, maxNumSeqs: CONCURRENT, kvCacheBytes: 256 * 1024 * 1024, fused });
   try {
     await generate(m, 999, 4); // warm-up (JIT)
     // Single stream: decode speed excludes prefill (time to first token).
@@ -233,6 +234,9 @@ function stepRow(p: StepProfile): string {
 }
 
 async function main(): Promise<void> {
+  // As the engine server does (its main.ts): the matmul blocks fuse multiply-adds where relaxed SIMD is available.
+  setFlagsFromString('--experimental-wasm-relaxed-simd');
+  const fused = relaxedSimd();
   const dir = mkdtempSync(join(tmpdir(), 'engine-bench-'));
   try {
     const t0 = performance.now();
@@ -249,11 +253,15 @@ async function main(): Promise<void> {
     console.log(
       `       ${(params / 1e6).toFixed(1)} M params, ${((params * 4) / 2 ** 20).toFixed(0)} MiB f32 (written in ${((performance.now() - t0) / 1000).toFixed(1)} s); cores: ${availableParallelism()}`,
     );
+    console.log(
+      `       matmul blocks: ${fused ? 'fused multiply-add (relaxed SIMD)' : 'separate multiply and add (no relaxed SIMD here)'}`,
+    );
     const peak1 = await peakGflops(1);
     const peak2 = await peakGflops(2);
     // The same SIMD kernel on operands that stay in cache: the compute ceiling reachable from wasm here.
-    const simdPeak1 = await simdPeakGflops(1);
-    const simdPeak2 = await simdPeakGflops(2);
+    const simdPeak1 = await simdPeakGflops(1, fused);
+    const simdPeak2 = await simdPeakGflops(2, fused);
+    const separatePeak = fused ? [await simdPeakGflops(1, false), await simdPeakGflops(2, false)] : undefined;
     const mm: string[] = [];
     for (const wasm of [false, true]) {
       for (const threads of [1, 2]) {
@@ -269,6 +277,7 @@ async function main(): Promise<void> {
     }
     const rows: Row[] = [];
     for (const threads of [1, 2]) rows.push(await measure(dir, threads, 'f32'));
+    if (fused) rows.push(await measure(dir, 2, 'f32 with separate multiply-adds', false));
     // The same weights stored as BF16: the engine keeps them bf16 in memory (half the bytes per token).
     const bf16Dir = join(dir, 'bf16');
     writeRandomModel(bf16Dir, { ...SPEC, dtype: 'BF16' });
@@ -283,6 +292,11 @@ async function main(): Promise<void> {
       `| wasm SIMD in-cache peak, 1 core | ${simdPeak1.toFixed(2)} GFLOP/s | engine panel matmul blocks, batch 16, 256×256 weights (cache-resident) |`,
     );
     console.log(`| wasm SIMD in-cache peak, 2 cores | ${simdPeak2.toFixed(2)} GFLOP/s | same in 2 independent workers at once, summed |`);
+    if (separatePeak) {
+      console.log(
+        `| same, separate multiply and add (no relaxed SIMD), 1 / 2 cores | ${separatePeak.map((g) => g.toFixed(2)).join(' / ')} GFLOP/s | fused: ${(simdPeak1 / separatePeak[0]).toFixed(2)}× / ${(simdPeak2 / separatePeak[1]).toFixed(2)}× |`,
+      );
+    }
     for (const line of mm) console.log(line);
     for (const r of rows) {
       const t = `${r.label}, ${r.threads} thread(s)`;

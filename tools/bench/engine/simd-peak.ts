@@ -1,7 +1,8 @@
 /**
  * The WebAssembly SIMD compute ceiling of this machine: the engine's matmul kernel (the panel blocks the model
  * runs; random weights, the layout does not change the work) on operands that stay in cache (256×256 weights,
- * batch 16), run in `cores` independent workers at once, each on its own memory, GFLOP/s summed.
+ * batch 16), run in `cores` independent workers at once, each on its own memory, GFLOP/s summed; `fused`: the
+ * blocks with fused multiply-adds (relaxed SIMD, where the runtime has it).
  * Independent workers, like the scalar peak: splitting one small product over a thread pool measures the
  * handshake (a wake-up per 2 MFLOP product), not the cores, and read below the 1-core figure on a busy machine.
  */
@@ -35,10 +36,10 @@ for (let k = 0; k < 8; k++) {
 parentPort.postMessage(best);
 `;
 
-export async function simdPeakGflops(cores: number): Promise<number> {
+export async function simdPeakGflops(cores: number, fused: boolean): Promise<number> {
   const floats = IN * OUT + 2 * BATCH * IN + BATCH * OUT;
   const pages = Math.ceil((floats * 4) / 65536);
-  const bytes = buildWasmModuleBytes(pages);
+  const bytes = buildWasmModuleBytes(pages, fused);
   const results = await Promise.all(
     Array.from(
       { length: cores },
