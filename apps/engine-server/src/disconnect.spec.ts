@@ -1,7 +1,8 @@
 import OpenAI from 'openai';
 import { waitFor } from '@platform/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestServer, metricValue, scrape, startTestServer } from './testing/harness';
+import { metricValue } from '@platform/test-fixtures';
+import { type TestServer, scrape, startTestServer } from './testing/harness';
 
 const M = '{model_name="tiny-llama"}';
 const ABORTED = 'vllm:request_success_total{model_name="tiny-llama",finished_reason="abort"}';

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestServer, metricValue, postJson, scrape, startTestServer } from './testing/harness';
+import { metricValue } from '@platform/test-fixtures';
+import { type TestServer, postJson, scrape, startTestServer } from './testing/harness';
 
 const M = '{model_name="tiny-llama"}';
 

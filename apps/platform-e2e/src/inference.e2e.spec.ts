@@ -1,6 +1,7 @@
 import { WatsonXAI } from '@ibm-cloud/watsonx-ai';
 import { BearerTokenAuthenticator } from 'ibm-cloud-sdk-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { metricValue } from '@platform/test-fixtures';
 import { envelopeOf } from './support/api';
 import { startTestPlatform, type TestPlatform } from './support/test-platform';
 import { E2E_TINY_MODEL } from './support/tiny-model-size';
@@ -327,11 +328,8 @@ describe('load shedding and disconnects through the gateway', () => {
   /** The gateway's count of requests to `path`'s route whose client left before the answer. */
   const clientClosed = async (path: string) => {
     const metrics = await platform.api.request('GET', '/metrics', { token: await platform.api.adminToken() });
-    const route = path.split('?')[0];
-    const line = String(metrics.body)
-      .split('\n')
-      .find((l) => l.startsWith(`http_requests_total{method="POST",route="${route}",status="499"`));
-    return Number(line?.split(' ')[1] ?? 0);
+    const series = `http_requests_total{method="POST",route="${path.split('?')[0]}",status="499",service="gateway"}`;
+    return metricValue(String(metrics.body), series) ?? 0;
   };
   // 1,000 tokens each, the end of sequence (id 2) held off: seconds of work that a missed cancel would leave running.
   const unaryRoutes: [string, string, () => Record<string, unknown>][] = [

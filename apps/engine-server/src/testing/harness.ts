@@ -58,12 +58,6 @@ export function sseData(text: string): string[] {
     .map((e) => e.slice(5).replace(/^ /, ''));
 }
 
-/** The value of one series in a Prometheus text exposition. */
-export function metricValue(exposition: string, series: string): number | undefined {
-  const line = exposition.split('\n').find((l) => l.startsWith(series + ' '));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
-
 export async function scrape(url: string): Promise<string> {
   return (await fetch(`${url}/metrics`)).text();
 }

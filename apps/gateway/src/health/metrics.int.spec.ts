@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { metricValue } from '@platform/test-fixtures';
 import { startGatewayUnderTest, type GatewayUnderTest } from '../testing/gateway-under-test';
 
 const METRICS_TOKEN = 'prometheus-scrape-token-for-tests';
@@ -53,8 +54,7 @@ describe('/metrics on the public port', () => {
   it('counts answered requests by route template and status', async () => {
     const count = async (route: string, status: number) => {
       const text = await (await metrics(`Bearer ${METRICS_TOKEN}`)).text();
-      const line = text.split('\n').find((l) => l.startsWith(`http_requests_total{method="GET",route="${route}",status="${status}"`));
-      return Number(line?.split(' ')[1] ?? 0);
+      return metricValue(text, `http_requests_total{method="GET",route="${route}",status="${status}",service="gateway"}`) ?? 0;
     };
     const [missing, anonymous] = [await count('/v2/projects/:id', 404), await count('/v2/projects', 401)];
     const authorization = `Bearer ${await gw.adminToken()}`;
