@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { ServerResponse } from 'node:http';
+import { whenClientGone } from '@platform/common/client-gone';
 
 /**
  * An AbortSignal that fires when the client connection goes away before the response is complete (or has already
@@ -11,19 +12,14 @@ export function requestSignal(res: ServerResponse, also?: AbortSignal): { signal
   const controller = new AbortController();
   // Each of the request's sequences (n choices per prompt) listens on it: more than Node's 10 is no leak here.
   setMaxListeners(0, controller.signal);
-  const onClose = (): void => {
-    if (!res.writableFinished) controller.abort(new Error('client disconnected'));
-  };
-  // A client gone while its body was read has closed the response before the handler started: no 'close' will come.
-  if (res.destroyed) onClose();
-  else res.once('close', onClose);
+  const stopWatching = whenClientGone(res, () => controller.abort(new Error('client disconnected')));
   const onAlso = (): void => controller.abort(also?.reason);
   if (also?.aborted) controller.abort(also.reason);
   else also?.addEventListener('abort', onAlso, { once: true });
   return {
     signal: controller.signal,
     done: () => {
-      res.off('close', onClose);
+      stopWatching();
       also?.removeEventListener('abort', onAlso);
       if (!controller.signal.aborted) controller.abort(new Error('request finished'));
     },

@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { PlatformError } from '@platform/common';
+import { whenClientGone } from '@platform/common/client-gone';
 import type { FastifyReply } from 'fastify';
 
 /**
@@ -12,11 +13,7 @@ import type { FastifyReply } from 'fastify';
  */
 export function clientGone(res: ServerResponse): AbortSignal {
   const gone = new AbortController();
-  const onClose = () => {
-    if (!res.writableFinished) gone.abort(new PlatformError(GrpcStatus.CANCELLED, 'cancelled', 'The client closed the connection.'));
-  };
-  if (res.destroyed) onClose();
-  else res.once('close', onClose);
+  whenClientGone(res, () => gone.abort(new PlatformError(GrpcStatus.CANCELLED, 'cancelled', 'The client closed the connection.')));
   return gone.signal;
 }
 

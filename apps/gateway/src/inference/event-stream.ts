@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { StreamSource } from '@platform/common';
+import { whenClientGone } from '@platform/common/client-gone';
 
 /** One event as the watsonx SDKs parse it: LF only, a space after each colon, single-line JSON. */
 export function sseFrame(id: number, data: unknown): string {
@@ -10,7 +11,8 @@ export function sseFrame(id: number, data: unknown): string {
  * Streams a gRPC server stream as server-sent events. Nothing is written until the first item arrives, so an
  * error before it (bad model, overload, no replica) still reaches the client as a status with the IBM envelope
  * (the returned promise rejects and the exception filter answers). An error after it ends the stream with a
- * well-formed terminal event. A client that goes away unsubscribes, which cancels the gRPC call upstream.
+ * well-formed terminal event. A client that goes away (or had gone before the handler started) unsubscribes, which
+ * cancels the gRPC call upstream.
  */
 export interface StreamFormat {
   frame(id: number, data: unknown): string;
@@ -60,8 +62,8 @@ export function sendEventStream<T>(
         finish();
       },
     });
-    raw.once('close', () => {
-      if (!raw.writableFinished) subscription.unsubscribe();
+    whenClientGone(raw, () => {
+      subscription.unsubscribe();
       resolve();
     });
   });
