@@ -21,6 +21,7 @@ describe('panel layout matmul', () => {
     { inDim: 64, outDim: 37 },
     { inDim: 24, outDim: 8 },
     { inDim: 136, outDim: 70 },
+    { inDim: 1024, outDim: 70 }, // several groups of panels (about 128 KiB each) and a partial last one
   ];
   const variants = [false, true].flatMap((bf16) => [1, 2].flatMap((threads) => [false, true].map((fused) => ({ bf16, threads, fused }))));
   for (const { bf16, threads, fused } of variants) {
