@@ -42,7 +42,11 @@ const H1 = 19;
 const WPTR = 20;
 /** Loads the worker makes polling for its next job before it sleeps: SPIN_LOADS, or 0 while threads share cores. */
 const SPIN = 21;
-const CTRL_SLOTS = 22;
+/** 1: the worker's part of the last job threw (a wasm trap, a bug); its message is in the worker's error text. */
+const FAILED = 22;
+const CTRL_SLOTS = 23;
+/** Bytes of a worker's error text (UTF-8, zero-padded). */
+const ERROR_BYTES = 512;
 
 /** Below this many multiply-adds a wake-up round trip costs more than the work. */
 const MIN_PARALLEL_MACS = 1 << 16;
@@ -68,6 +72,7 @@ const words = new Uint32Array(workerData.buffer);
 const ex = workerData.module ? new WebAssembly.Instance(workerData.module, { env: { mem: workerData.memory } }).exports : null;
 const c = new Int32Array(workerData.ctrl);
 const u = new Uint32Array(workerData.ctrl);
+const errorText = new Uint8Array(workerData.errorText);
 let seen = 0;
 for (;;) {
   let next = Atomics.load(c, ${SEQ});
@@ -75,10 +80,16 @@ for (;;) {
   if (next === seen) Atomics.wait(c, ${SEQ}, seen);
   seen = Atomics.load(c, ${SEQ});
   if (c[${STOP}] === 1) break;
-  if (c[${ATTEND}] === 1) attendHeads(ex, words, heap, u[${DESC}], u[${H0}], u[${H1}], u[${WPTR}]);
-  else if (c[${PANEL}] === 1) wasmMatmulPanel(ex, c[${BF16}] === 1, u[${W}] * 4, u[${X}] * 4, u[${XI}] * 4, u[${SCRATCH}] * 4, u[${OUT}] * 4, u[${BATCH}], u[${IN}], u[${OUTDIM}], u[${ROW0}], u[${ROW1}]);
-  else if (c[${USE_WASM}] === 1) wasmMatmul(ex, c[${BF16}] === 1, u[${W}] * 4, u[${X}] * 4, u[${OUT}] * 4, u[${BATCH}], u[${IN}], u[${OUTDIM}], u[${ROW0}], u[${ROW1}]);
-  else matmulKernel(heap, u[${W}], heap, u[${X}], heap, u[${OUT}], u[${BATCH}], u[${IN}], u[${OUTDIM}], u[${ROW0}], u[${ROW1}]);
+  try {
+    if (c[${ATTEND}] === 1) attendHeads(ex, words, heap, u[${DESC}], u[${H0}], u[${H1}], u[${WPTR}]);
+    else if (c[${PANEL}] === 1) wasmMatmulPanel(ex, c[${BF16}] === 1, u[${W}] * 4, u[${X}] * 4, u[${XI}] * 4, u[${SCRATCH}] * 4, u[${OUT}] * 4, u[${BATCH}], u[${IN}], u[${OUTDIM}], u[${ROW0}], u[${ROW1}]);
+    else if (c[${USE_WASM}] === 1) wasmMatmul(ex, c[${BF16}] === 1, u[${W}] * 4, u[${X}] * 4, u[${OUT}] * 4, u[${BATCH}], u[${IN}], u[${OUTDIM}], u[${ROW0}], u[${ROW1}]);
+    else matmulKernel(heap, u[${W}], heap, u[${X}], heap, u[${OUT}], u[${BATCH}], u[${IN}], u[${OUTDIM}], u[${ROW0}], u[${ROW1}]);
+  } catch (err) {
+    errorText.fill(0);
+    new TextEncoder().encodeInto(String(err).slice(0, ${ERROR_BYTES / 4}), errorText);
+    c[${FAILED}] = 1;
+  }
   Atomics.store(c, ${DONE}, seen);
   Atomics.notify(c, ${DONE});
 }
@@ -89,6 +100,7 @@ export class MatmulPool implements AttentionPool {
   private readonly workers: Worker[] = [];
   private readonly ctrls: Int32Array[] = [];
   private readonly params: Uint32Array[] = [];
+  private readonly errorTexts: Uint8Array[] = [];
   private readonly seqs: number[] = [];
   private readonly wasm?: WasmBlocks;
   private readonly words: Uint32Array;
@@ -109,14 +121,16 @@ export class MatmulPool implements AttentionPool {
     }
     for (let t = 1; t < this.threads; t++) {
       const ctrl = new SharedArrayBuffer(CTRL_SLOTS * 4);
+      const errorText = new SharedArrayBuffer(ERROR_BYTES);
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
-        workerData: { buffer: arena.buffer, memory: arena.memory, module: arena.module, ctrl },
+        workerData: { buffer: arena.buffer, memory: arena.memory, module: arena.module, ctrl, errorText },
       });
       worker.unref(); // idle workers must never keep the process alive
       this.workers.push(worker);
       this.ctrls.push(new Int32Array(ctrl));
       this.params.push(new Uint32Array(ctrl));
+      this.errorTexts.push(new Uint8Array(errorText));
       this.seqs.push(0);
     }
   }
@@ -211,8 +225,11 @@ export class MatmulPool implements AttentionPool {
       p[WPTR] = wPtr + (t + 1) * wBytes;
       this.wake(t);
     }
-    attendHeads(wasm, this.words, heap, descWord, 0, Math.min(heads, chunk), wPtr);
-    this.awaitWorkers();
+    try {
+      attendHeads(wasm, this.words, heap, descWord, 0, Math.min(heads, chunk), wPtr);
+    } finally {
+      this.awaitWorkers();
+    }
   }
 
   /** Runs one product on the calling thread, or splits its output rows over the workers too. */
@@ -253,8 +270,11 @@ export class MatmulPool implements AttentionPool {
       c[ATTEND] = 0;
       this.wake(t);
     }
-    this.run(useWasm, bf16, xi, scratch, wo, xo, oo, batch, inDim, outDim, 0, Math.min(outDim, chunk));
-    this.awaitWorkers();
+    try {
+      this.run(useWasm, bf16, xi, scratch, wo, xo, oo, batch, inDim, outDim, 0, Math.min(outDim, chunk));
+    } finally {
+      this.awaitWorkers();
+    }
   }
 
   private wake(t: number): void {
@@ -264,12 +284,19 @@ export class MatmulPool implements AttentionPool {
       this.jobsToCoreCheck = CORE_CHECK_JOBS;
     }
     c[SPIN] = this.spinLoads;
+    c[FAILED] = 0;
     this.seqs[t]++;
     Atomics.store(c, SEQ, this.seqs[t]);
     Atomics.notify(c, SEQ);
   }
 
+  /**
+   * Waits for every worker's part of the job, then throws if one of them failed (its part of the output is missing).
+   * The workers catch their errors and live on: one that died of an error left this wait, and every later one, without
+   * end.
+   */
   private awaitWorkers(): void {
+    let failed: string | undefined;
     for (let t = 0; t < this.workers.length; t++) {
       const c = this.ctrls[t];
       for (let i = 0; i < this.spinLoads && Atomics.load(c, DONE) !== this.seqs[t]; i++);
@@ -278,7 +305,9 @@ export class MatmulPool implements AttentionPool {
         if (done === this.seqs[t]) break;
         Atomics.wait(c, DONE, done, 1000);
       }
+      if (c[FAILED] === 1) failed ??= new TextDecoder().decode(this.errorTexts[t].slice()).replace(/\0+$/, '');
     }
+    if (failed !== undefined) throw new Error(`MatmulPool: a worker thread failed its part of the job: ${failed}`);
   }
 
   async close(): Promise<void> {
