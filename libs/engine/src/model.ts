@@ -262,12 +262,15 @@ export class LlamaModel {
     const rows = seqs.reduce((n, s) => n + s.tokens.length, 0);
     if (rows > this.maxBatchTokens) throw new Error(`batch of ${rows} tokens exceeds maxBatchTokens ${this.maxBatchTokens}`);
     if (rows === 0) return;
-    const H = this.hidden;
-    const half = this.hd >> 1;
-    const eps = this.config.rms_norm_eps;
-    const qkvDim = this.qDim + 2 * this.kvDim;
     if (this.profile) this.lapStart = this.profile.now();
+    this.embedRows(seqs);
+    for (let l = 0; l < this.layers.length; l++) this.layer(l, seqs, rows);
+    this.emitOutputs(seqs, onLogits, onHidden);
+  }
 
+  /** Embeddings of the step's tokens into the residual stream, and each row's RoPE angles. */
+  private embedRows(seqs: ForwardSeq[]): void {
+    const half = this.hd >> 1;
     let r = 0;
     for (const s of seqs) {
       for (let i = 0; i < s.tokens.length; i++, r++) {
@@ -282,40 +285,47 @@ export class LlamaModel {
         }
       }
     }
+  }
 
-    for (let l = 0; l < this.layers.length; l++) {
-      const L = this.layers[l];
-      rmsNormRows(this.h, this.xn, rows, H, L.attnNorm, eps);
-      this.lap('elementwiseMs');
-      this.matmul(L.wqkv, this.xn, this.qkv, rows, H, qkvDim);
-      this.lap('matmulMs');
-      if (L.bqkv) {
-        for (let i = 0; i < rows; i++) for (let j = 0; j < qkvDim; j++) this.qkv[i * qkvDim + j] += L.bqkv[j];
-      }
-      for (let i = 0; i < rows; i++) {
-        ropeInPlace(this.qkv, i * qkvDim, this.heads, this.hd, this.cos, this.sin, i * half);
-        ropeInPlace(this.qkv, i * qkvDim + this.qDim, this.kvHeads, this.hd, this.cos, this.sin, i * half);
-      }
-      this.lap('elementwiseMs');
-      this.attention.run(seqs, l, this.qkv, this.att, this.pool.usesWasm ? this.pool : undefined);
-      this.lap('attentionMs');
-      this.matmul(L.wo, this.att, this.tmp, rows, this.qDim, H);
-      this.lap('matmulMs');
-      for (let i = 0; i < rows * H; i++) this.h[i] += this.tmp[i];
-      rmsNormRows(this.h, this.xn, rows, H, L.mlpNorm, eps);
-      this.lap('elementwiseMs');
-      this.matmul(L.wgu, this.xn, this.gu, rows, H, 2 * this.inter);
-      this.lap('matmulMs');
-      const simd = this.pool.wasmBlocks;
-      if (simd && this.inter % 4 === 0) simd.swiglu(this.gu.byteOffset, this.act.byteOffset, rows, this.inter * 4);
-      else swigluRows(this.gu, this.act, rows, this.inter);
-      this.lap('elementwiseMs');
-      this.matmul(L.wdown, this.act, this.tmp, rows, this.inter, H);
-      this.lap('matmulMs');
-      for (let i = 0; i < rows * H; i++) this.h[i] += this.tmp[i];
+  /**
+   * One decoder layer over the step's rows. Kept apart from forward, as embedRows is: a forward holding every loop was
+   * compiled on stack replacement before its later sites had run and deoptimized on reaching them, until V8 stopped
+   * optimizing it, and its loops (residual adds, RoPE) ran unoptimized at a fifth of their speed.
+   */
+  private layer(l: number, seqs: ForwardSeq[], rows: number): void {
+    const H = this.hidden;
+    const half = this.hd >> 1;
+    const eps = this.config.rms_norm_eps;
+    const qkvDim = this.qDim + 2 * this.kvDim;
+    const L = this.layers[l];
+    rmsNormRows(this.h, this.xn, rows, H, L.attnNorm, eps);
+    this.lap('elementwiseMs');
+    this.matmul(L.wqkv, this.xn, this.qkv, rows, H, qkvDim);
+    this.lap('matmulMs');
+    if (L.bqkv) {
+      for (let i = 0; i < rows; i++) for (let j = 0; j < qkvDim; j++) this.qkv[i * qkvDim + j] += L.bqkv[j];
     }
-
-    this.emitOutputs(seqs, onLogits, onHidden);
+    for (let i = 0; i < rows; i++) {
+      ropeInPlace(this.qkv, i * qkvDim, this.heads, this.hd, this.cos, this.sin, i * half);
+      ropeInPlace(this.qkv, i * qkvDim + this.qDim, this.kvHeads, this.hd, this.cos, this.sin, i * half);
+    }
+    this.lap('elementwiseMs');
+    this.attention.run(seqs, l, this.qkv, this.att, this.pool.usesWasm ? this.pool : undefined);
+    this.lap('attentionMs');
+    this.matmul(L.wo, this.att, this.tmp, rows, this.qDim, H);
+    this.lap('matmulMs');
+    addInto(this.h, this.tmp, rows * H);
+    rmsNormRows(this.h, this.xn, rows, H, L.mlpNorm, eps);
+    this.lap('elementwiseMs');
+    this.matmul(L.wgu, this.xn, this.gu, rows, H, 2 * this.inter);
+    this.lap('matmulMs');
+    const simd = this.pool.wasmBlocks;
+    if (simd && this.inter % 4 === 0) simd.swiglu(this.gu.byteOffset, this.act.byteOffset, rows, this.inter * 4);
+    else swigluRows(this.gu, this.act, rows, this.inter);
+    this.lap('elementwiseMs');
+    this.matmul(L.wdown, this.act, this.tmp, rows, this.inter, H);
+    this.lap('matmulMs');
+    addInto(this.h, this.tmp, rows * H);
   }
 
   /** [rows × inDim] · Wᵀ through the pool, with the panel blocks when the weights are packed for them. */
@@ -393,4 +403,8 @@ export class LlamaModel {
   async close(): Promise<void> {
     await this.pool.close();
   }
+}
+
+function addInto(dst: Float32Array, src: Float32Array, n: number): void {
+  for (let i = 0; i < n; i++) dst[i] += src[i];
 }
