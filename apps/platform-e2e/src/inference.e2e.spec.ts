@@ -291,7 +291,7 @@ describe('input far beyond the context length', () => {
 describe('load shedding and disconnects through the gateway', () => {
   const engineAborts = async () => {
     const text = await (await fetch(`http://127.0.0.1:${platform.options.engine?.port}/metrics`)).text();
-    return Number(/vllm:request_success_total\{[^}]*finished_reason="abort"\} (\d+)/.exec(text)?.[1] ?? 0);
+    return metricValue(text, `vllm:request_success_total{model_name="${MODEL}",finished_reason="abort"}`) ?? 0;
   };
 
   it('answers 429 with the envelope when the pool is full, and aborts upstream when a client goes away', async () => {
@@ -323,7 +323,7 @@ describe('load shedding and disconnects through the gateway', () => {
 
   const running = async () => {
     const text = await (await fetch(`http://127.0.0.1:${platform.options.engine?.port}/metrics`)).text();
-    return Number(/vllm:num_requests_running\{[^}]*\} (\d+)/.exec(text)?.[1] ?? 0);
+    return metricValue(text, `vllm:num_requests_running{model_name="${MODEL}"}`) ?? 0;
   };
   /** The gateway's count of requests to `path`'s route whose client left before the answer. */
   const clientClosed = async (path: string) => {
