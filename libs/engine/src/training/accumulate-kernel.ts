@@ -11,8 +11,11 @@
 import { wasmApi, type WasmMemory, type WasmModule } from '../wasm-runtime';
 import { I32, V128, op, section, str, uleb } from '../wasm-encoding';
 
-/** Params: pa, pb, pc (byte addresses), am, ak, bk, cs (byte strides), k (count ≥ 1). R rows of C × C·4 columns. */
-function accumulateBlock(rows: number, chunks: number): number[] {
+/**
+ * Params: pa, pb, pc (byte addresses), am, ak, bk, cs (byte strides), k (count ≥ 1). R rows of C × C·4 columns.
+ * `fused`: each multiply-add in one relaxed SIMD instruction, as the engine's matmul blocks do in the same arena.
+ */
+function accumulateBlock(rows: number, chunks: number, fused: boolean): number[] {
   const [pa, pb, pc, am, ak, bk, cs, k] = [0, 1, 2, 3, 4, 5, 6, 7];
   let next = 8;
   const a = Array.from({ length: rows }, (_, r) => (r === 0 ? pa : next++));
@@ -33,8 +36,10 @@ function accumulateBlock(rows: number, chunks: number): number[] {
   for (let c = 0; c < chunks; c++) body.push(...op.get(pb), ...op.vloadAt(16 * c), ...op.set(b[c]));
   for (let r = 0; r < rows; r++) {
     body.push(...op.get(a[r]), ...op.f32load, ...op.splat, ...op.set(s));
-    for (let c = 0; c < chunks; c++)
-      body.push(...op.get(acc[r][c]), ...op.get(s), ...op.get(b[c]), ...op.vmul, ...op.vadd, ...op.set(acc[r][c]));
+    for (let c = 0; c < chunks; c++) {
+      if (fused) body.push(...op.get(s), ...op.get(b[c]), ...op.get(acc[r][c]), ...op.vmadd, ...op.set(acc[r][c]));
+      else body.push(...op.get(acc[r][c]), ...op.get(s), ...op.get(b[c]), ...op.vmul, ...op.vadd, ...op.set(acc[r][c]));
+    }
   }
   for (let r = 0; r < rows; r++) body.push(...op.get(a[r]), ...op.get(ak), ...op.add, ...op.set(a[r]));
   body.push(...op.get(pb), ...op.get(bk), ...op.add, ...op.set(pb));
@@ -57,12 +62,12 @@ const BLOCKS = [
 ] as const;
 
 /** A module importing env.mem (shared, `pages` fixed like the engine's arena) and exporting the blocks. */
-export function buildAccumulateModuleBytes(pages: number): Uint8Array {
+export function buildAccumulateModuleBytes(pages: number, fused = false): Uint8Array {
   const type = section(1, [1, 0x60, 8, ...new Array<number>(8).fill(I32), 0]);
   const imports = section(2, [1, ...str('env'), ...str('mem'), 0x02, 0x03, ...uleb(pages), ...uleb(pages)]);
   const funcs = section(3, [BLOCKS.length, ...BLOCKS.map(() => 0)]);
   const exports = section(7, [BLOCKS.length, ...BLOCKS.flatMap((b, i) => [...str(b.name), 0x00, i])]);
-  const code = section(10, [BLOCKS.length, ...BLOCKS.flatMap((b) => accumulateBlock(b.rows, b.chunks))]);
+  const code = section(10, [BLOCKS.length, ...BLOCKS.flatMap((b) => accumulateBlock(b.rows, b.chunks, fused))]);
   return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...type, ...imports, ...funcs, ...exports, ...code]);
 }
 
@@ -74,10 +79,11 @@ export interface AccumulateBlocks {
   acc11: Block;
 }
 
-export function compileAccumulateModule(pages: number): WasmModule | undefined {
+/** `fused`: the arena's choice (Arena.fused), so the forward's and the backward's blocks round alike. */
+export function compileAccumulateModule(pages: number, fused: boolean): WasmModule | undefined {
   if (!wasmApi) return undefined;
   try {
-    return new wasmApi.Module(buildAccumulateModuleBytes(pages));
+    return new wasmApi.Module(buildAccumulateModuleBytes(pages, fused));
   } catch {
     return undefined; // no SIMD here: the JS path below
   }

@@ -193,7 +193,7 @@ export class BatchWorkspace {
     const layout = workspaceLayout(config, capacity, softPromptRows);
     const arena = new Arena(layout.floats * 4);
     const pages = arena.buffer.byteLength / 65536;
-    const accumulateModule = arena.memory ? compileAccumulateModule(pages) : undefined;
+    const accumulateModule = arena.memory ? compileAccumulateModule(pages, arena.fused) : undefined;
     return new BatchWorkspace(layout, { buffer: arena.buffer, memory: arena.memory, module: arena.module, accumulateModule });
   }
 

@@ -22,7 +22,7 @@ function main(): void {
   }
   const mm = instantiateBlocks(arena.module, arena.memory);
   const pages = arena.buffer.byteLength / 65536;
-  const accModule = compileAccumulateModule(pages);
+  const accModule = compileAccumulateModule(pages, arena.fused);
   if (!accModule) throw new Error('accumulate kernel did not compile');
   const acc = instantiateAccumulate(accModule, arena.memory);
   const heap = arena.heap;
