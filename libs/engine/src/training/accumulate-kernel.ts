@@ -97,7 +97,8 @@ export function instantiateAccumulate(module: WasmModule, memory: WasmMemory): A
 /**
  * C[m, j] += Σ_k A[aOff + m·am + k·ak] · B[bOff + k·bk + j] over m < M, j < J, k < K, all offsets and strides in
  * floats within `heap` (the wasm memory's view). Columns past the last multiple of 4, and everything when `ex` is
- * absent, run in JS with the same f32 rounding of every product and sum.
+ * absent, run in JS, rounding every product and every sum to f32 (the blocks do the same, or round each
+ * multiply-add once where they are fused); a given column always takes the same path, so results stay repeatable.
  */
 export function accumulate(
   ex: AccumulateBlocks | undefined,
