@@ -10,27 +10,13 @@ import { PagedAttention } from './paged-attention';
 import { wasmApi } from './wasm-runtime';
 import type { StepProfile } from './step-profile';
 import { packWeights, panelFits, readPanelRow } from './panel-layout';
+import { type Matrix, type PackedLayer, packLayer, tensorOf } from './packed-layer';
 
 /**
  * The Llama forward pass over a batch of sequences that each contribute some new tokens (a prompt chunk
  * during prefill, one token during decode). All new tokens of all sequences are stacked as rows, so every
  * projection is a single [rows × in] · Wᵀ pass over the weights; only attention is per sequence.
  */
-
-/** f32 weights, or bf16 bit patterns when the checkpoint is BF16 and the wasm kernel runs. */
-type Matrix = Float32Array | Uint16Array;
-
-interface PackedLayer {
-  attnNorm: Float32Array;
-  /** q, k and v projections stacked as one [(q + 2·kv) × hidden] matrix: one weight pass instead of three. */
-  wqkv: Matrix;
-  bqkv?: Float32Array;
-  wo: Matrix;
-  mlpNorm: Float32Array;
-  /** gate and up stacked as [2·inter × hidden]. */
-  wgu: Matrix;
-  wdown: Matrix;
-}
 
 export interface ForwardSeq {
   /** New tokens to run, at positions startPos, startPos+1, ... */
@@ -125,14 +111,7 @@ export class LlamaModel {
     if (ve && ve.length % config.hidden_size !== 0) throw new Error('virtual embeddings must be [N × hidden_size]');
     this.virtualEmbeddings = ve;
     this.virtualTokens = ve ? ve.length / config.hidden_size : 0;
-    const get = (name: string, shape: number[]): Float32Array => {
-      const t = weights.get(name);
-      if (!t) throw new Error(`missing tensor ${name}`);
-      if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
-        throw new Error(`tensor ${name} has shape ${JSON.stringify(t.shape)}, expected ${JSON.stringify(shape)}`);
-      }
-      return t.data;
-    };
+    const get = (name: string, shape: number[]): Float32Array => tensorOf(weights, name, shape);
     const H = this.hidden;
     const L = config.num_hidden_layers;
     const T = options.maxBatchTokens;
@@ -176,27 +155,8 @@ export class LlamaModel {
     this.panel = arena.usesWasm && [H, this.qDim, this.inter].every((d) => panelFits(d, bf16));
     const pack = (parts: Float32Array[], inDim: number): Matrix => packWeights(arena, parts, inDim, this.panel, bf16);
     this.embed = pack([get('model.embed_tokens.weight', [this.vocab, H])], H);
-    this.layers = [];
-    for (let l = 0; l < L; l++) {
-      const p = `model.layers.${l}.`;
-      const bias = ['q', 'k', 'v'].map((n) => weights.get(`${p}self_attn.${n}_proj.bias`)?.data);
-      this.layers.push({
-        attnNorm: get(p + 'input_layernorm.weight', [H]),
-        wqkv: pack(
-          [
-            get(p + 'self_attn.q_proj.weight', [this.qDim, H]),
-            get(p + 'self_attn.k_proj.weight', [this.kvDim, H]),
-            get(p + 'self_attn.v_proj.weight', [this.kvDim, H]),
-          ],
-          H,
-        ),
-        bqkv: bias.every((b): b is Float32Array => b !== undefined) ? Float32Array.from([...bias[0], ...bias[1], ...bias[2]]) : undefined,
-        wo: pack([get(p + 'self_attn.o_proj.weight', [H, this.qDim])], this.qDim),
-        mlpNorm: get(p + 'post_attention_layernorm.weight', [H]),
-        wgu: pack([get(p + 'mlp.gate_proj.weight', [this.inter, H]), get(p + 'mlp.up_proj.weight', [this.inter, H])], H),
-        wdown: pack([get(p + 'mlp.down_proj.weight', [H, this.inter])], this.inter),
-      });
-    }
+    const dims = { hidden: H, qDim: this.qDim, kvDim: this.kvDim, inter: this.inter };
+    this.layers = Array.from({ length: L }, (_, l) => packLayer(weights, l, dims, pack));
     this.finalNorm = get('model.norm.weight', [H]);
     this.lmHead = config.tie_word_embeddings ? this.embed : pack([get('lm_head.weight', [this.vocab, H])], H);
     this.invFreq = ropeInvFreq(config, this.hd);
