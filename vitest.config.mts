@@ -31,8 +31,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    // The engine's fused matmul blocks, as the engine server runs them (its main.ts turns relaxed SIMD on); the specs
-    // of the blocks run the unfused ones too, which every other process runs.
+    // The engine's and trainer's fused blocks, as the engine server and the training CLI run them (enableRelaxedSimd in
+    // their entry points); the specs of the blocks run the unfused ones too, which a runtime without it falls back to.
     execArgv: ['--experimental-wasm-relaxed-simd'],
     fileParallelism: true,
     maxWorkers: 2,

@@ -1,7 +1,6 @@
 import OpenAI from 'openai';
-import { waitFor } from '@platform/test-fixtures';
+import { metricValue, waitFor } from '@platform/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { metricValue } from '@platform/test-fixtures';
 import { type TestServer, scrape, startTestServer } from './testing/harness';
 
 const M = '{model_name="tiny-llama"}';

@@ -1,6 +1,5 @@
-import { setFlagsFromString } from 'node:v8';
 import pino from 'pino';
-import { type ServedModel, createServedModel } from '@platform/engine';
+import { type ServedModel, createServedModel, enableRelaxedSimd } from '@platform/engine';
 import { startTracing } from '@platform/telemetry';
 import { readConfig } from './config';
 import { buildEngineServer } from './server';
@@ -62,11 +61,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
 }
 
 if (typeof require !== 'undefined' && typeof module !== 'undefined' && require.main === module) {
-  // WebAssembly relaxed SIMD, for the fused multiply-add of the engine's matmul blocks (+12 % tokens/s at 16 concurrent:
-  // tools/bench/engine/README.md): complete in Node 20's V8 but behind this flag (on by default from V8 11.4). Set
-  // before any module is compiled; the engine checks that it took (relaxedSimd) and keeps separate multiply and add
-  // where it did not.
-  setFlagsFromString('--experimental-wasm-relaxed-simd');
+  // Fused multiply-adds in the matmul blocks: +12 % tokens/s at 16 concurrent (tools/bench/engine/README.md).
+  enableRelaxedSimd();
   main(process.argv.slice(2), process.env).catch((err: unknown) => {
     console.error(err instanceof Error ? err.message : err);
     process.exit(1);

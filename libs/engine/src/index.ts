@@ -30,6 +30,7 @@ export {
   type PairRank,
 } from './tokenizer';
 export { LlamaModel, type ForwardSeq, type ModelOptions } from './model';
+export { enableRelaxedSimd } from './wasm-kernel';
 export { verbalizePrompt, verbalizeRecord, checkVerbalizer, INPUT_SLOT, OUTPUT_SLOT, type Verbalizer } from './verbalizer';
 export {
   PROMPT_TUNING_FILE,

@@ -10,6 +10,6 @@ export {
   BOS_ID as TINY_MODEL_BOS_ID,
 } from './testing/tiny-model';
 export { StepProfile } from './step-profile';
-export { buildWasmModuleBytes, relaxedSimd } from './wasm-kernel';
+export { buildWasmModuleBytes, enableRelaxedSimd, relaxedSimd } from './wasm-kernel';
 export { wasmMatmul, wasmMatmulPanel } from './wasm-matmul';
 export { packPanel } from './panel-layout';

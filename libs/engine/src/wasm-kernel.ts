@@ -8,6 +8,7 @@
  * Requires inDim to be a multiple of 4 (else the JS kernel). Driven by wasm-matmul.ts, instantiated by wasm-runtime.ts.
  * The module also carries the attention kernels (wasm-attention.ts) and SwiGLU (wasm-swiglu.ts), both with exp from wasm-exp.ts.
  */
+import { setFlagsFromString } from 'node:v8';
 import { axpyBody, scoresBody, softmaxBody } from './wasm-attention';
 import { F32, I32, V128, hsum, op, section, str, uleb, vec } from './wasm-encoding';
 import { wasmApi } from './wasm-runtime';
@@ -288,9 +289,16 @@ export function buildWasmModuleBytes(pages: number, fused = false): Uint8Array {
 }
 
 /**
- * Whether this runtime runs WebAssembly relaxed SIMD, which the fused blocks need: V8 has it on by default from 11.4;
- * Node 20's V8 needs `--experimental-wasm-relaxed-simd`, which the engine server turns on (its main.ts).
+ * Turns WebAssembly relaxed SIMD on for this process, so the matmul blocks (and the trainer's gradient blocks) can
+ * fuse their multiply-adds: Node 20's V8 has it complete but behind `--experimental-wasm-relaxed-simd` (on by default
+ * from V8 11.4). The processes that run them (engine server, training CLI, benchmarks) call it in their entry point,
+ * before any module is compiled; the worker threads they start share it, and relaxedSimd() says whether it took.
  */
+export function enableRelaxedSimd(): void {
+  setFlagsFromString('--experimental-wasm-relaxed-simd');
+}
+
+/** Whether this runtime runs WebAssembly relaxed SIMD, which the fused blocks need (see enableRelaxedSimd). */
 export function relaxedSimd(): boolean {
   const body = [...uleb(0), ...op.get(0), ...op.get(1), ...op.get(2), ...op.vmadd, ...op.end];
   const probe = [

@@ -11,10 +11,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { createServedModel, type GenerationEvent, type OutputConstraint, type ServedModel } from '@platform/engine';
-import { Arena, MatmulPool, packPanel, relaxedSimd, StepProfile, writeRandomModel } from '@platform/engine/internals';
+import { Arena, enableRelaxedSimd, MatmulPool, packPanel, relaxedSimd, StepProfile, writeRandomModel } from '@platform/engine/internals';
 import { simdPeakGflops } from './simd-peak';
 
 const quick = process.argv.includes('--quick');
@@ -235,7 +234,7 @@ function stepRow(p: StepProfile): string {
 
 async function main(): Promise<void> {
   // As the engine server does (its main.ts): the matmul blocks fuse multiply-adds where relaxed SIMD is available.
-  setFlagsFromString('--experimental-wasm-relaxed-simd');
+  enableRelaxedSimd();
   const fused = relaxedSimd();
   const dir = mkdtempSync(join(tmpdir(), 'engine-bench-'));
   try {

@@ -14,16 +14,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import { cpuBudget } from '@platform/common/cpu-budget';
-import { Tokenizer, training } from '@platform/engine';
+import { enableRelaxedSimd, Tokenizer, training } from '@platform/engine';
 import { BuiltinExecutor } from '../executors/builtin-executor';
 import type { PhaseSpec, StepReport } from '../executors/executor';
 import { defaultHyperparameters, phaseRunSettings, type ResolvedHyperparameters } from '../hyperparameters';
 import { testRecords, toJsonl, type TestRecord } from '../testing/records';
 
 // The peak below is measured in this process with the kernels the trainer runs: fused, as its CLI turns relaxed SIMD on.
-setFlagsFromString('--experimental-wasm-relaxed-simd');
+enableRelaxedSimd();
 const quick = process.argv.includes('--quick');
 const STARTER = resolve(__dirname, '../../../../models/starter');
 const COPIES = quick ? 4 : 16;

@@ -20,7 +20,7 @@
  * to stderr with exit code 1; SIGINT/SIGTERM stop at the next micro-batch and exit 130 without a checkpoint.
  */
 import { parseArgs } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
+import { enableRelaxedSimd } from '../wasm-kernel';
 import { ATTN_PROJS, type ProjName } from './llama-params';
 import type { TrainingMode } from './modes';
 import { train, type TrainingObjective } from './trainer';
@@ -142,9 +142,8 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  // WebAssembly relaxed SIMD for the fused multiply-add of the matmul and gradient blocks, as the engine server turns
-  // it on (apps/engine-server/src/main.ts); set before any module is compiled, so the gradient workers have it too.
-  setFlagsFromString('--experimental-wasm-relaxed-simd');
+  // Fused multiply-adds in the matmul and gradient blocks, the gradient workers included (tools/bench/training).
+  enableRelaxedSimd();
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err: unknown) => {
