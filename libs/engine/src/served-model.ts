@@ -199,13 +199,13 @@ class LocalServedModel implements ServedModel {
     return seq.queue;
   }
 
-  /** The output decoded after the prompt's last tokens, as vLLM detokenizes (so a leading `▁` stays a space). */
   /** Plain text to decode an output after when the prompt has none (see detokenizationPrefix). */
   private get anchorIds(): number[] {
     this.anchor ??= this.tokenizer.encode('a', false);
     return this.anchor;
   }
 
+  /** The output decoded after the prompt's last tokens, as vLLM detokenizes (so a leading `▁` stays a space). */
   private outputText(promptTokenIds: readonly number[], params: SamplingParams): OutputText {
     const skip = params.skipSpecialTokens ?? true;
     const decode = (ids: number[]): string => this.tokenizer.decode(ids, skip);
