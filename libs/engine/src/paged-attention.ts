@@ -194,9 +194,9 @@ const DESC_PER_SEQ = 4;
  * runs on the calling thread and in the worker threads (parallel.ts puts its source into theirs), so it uses nothing
  * but its arguments. Descriptor words at `d` of `u` (a Uint32Array over the arena): byte offsets of qkv, att, the
  * layer's K and V pools; heads, kvHeads, hd, blockSize, sequence count; then per sequence: its first row, rows, start
- * position, block count and block ids. `heap`: a Float32Array over the arena; `wPtr`: this thread's scores.
+ * position, block count and block ids. `wPtr`: this thread's scores.
  */
-export function attendHeads(ex: WasmBlocks, u: Uint32Array, heap: Float32Array, d: number, h0: number, h1: number, wPtr: number): void {
+export function attendHeads(ex: WasmBlocks, u: Uint32Array, d: number, h0: number, h1: number, wPtr: number): void {
   const qkvPtr = u[d];
   const attPtr = u[d + 1];
   const kBase = u[d + 2];
@@ -226,15 +226,8 @@ export function attendHeads(ex: WasmBlocks, u: Uint32Array, heap: Float32Array, 
       for (let h = h0; h < h1; h++) {
         const gBytes = Math.floor(h / group) * hd * 4;
         const qPtr = qkvPtr + (row * qkvDim + h * hd) * 4;
-        for (let j = 0, blk = blocks; j < len; blk++, j += blockSize) {
-          ex.scores(qPtr, kBase + u[blk] * blockBytes + gBytes, stride, Math.min(blockSize, len - j), hd * 4, wPtr + j * 4);
-        }
-        ex.softmax(wPtr, len, scale);
         const oPtr = attPtr + (row * qDim + h * hd) * 4;
-        heap.fill(0, oPtr / 4, oPtr / 4 + hd);
-        for (let j = 0, blk = blocks; j < len; blk++, j += blockSize) {
-          ex.axpy(wPtr + j * 4, vBase + u[blk] * blockBytes + gBytes, stride, Math.min(blockSize, len - j), hd * 4, oPtr);
-        }
+        ex.attendRow(qPtr, kBase + gBytes, vBase + gBytes, blocks * 4, blockBytes, stride, blockSize, len, hd * 4, wPtr, scale, oPtr);
       }
     }
   }

@@ -81,7 +81,7 @@ for (;;) {
   seen = Atomics.load(c, ${SEQ});
   if (c[${STOP}] === 1) break;
   try {
-    if (c[${ATTEND}] === 1) attendHeads(ex, words, heap, u[${DESC}], u[${H0}], u[${H1}], u[${WPTR}]);
+    if (c[${ATTEND}] === 1) attendHeads(ex, words, u[${DESC}], u[${H0}], u[${H1}], u[${WPTR}]);
     else if (c[${PANEL}] === 1) wasmMatmulPanel(ex, c[${BF16}] === 1, u[${W}] * 4, u[${X}] * 4, u[${XI}] * 4, u[${SCRATCH}] * 4, u[${OUT}] * 4, u[${BATCH}], u[${IN}], u[${OUTDIM}], u[${ROW0}], u[${ROW1}]);
     else if (c[${USE_WASM}] === 1) wasmMatmul(ex, c[${BF16}] === 1, u[${W}] * 4, u[${X}] * 4, u[${OUT}] * 4, u[${BATCH}], u[${IN}], u[${OUTDIM}], u[${ROW0}], u[${ROW1}]);
     else matmulKernel(heap, u[${W}], heap, u[${X}], heap, u[${OUT}], u[${BATCH}], u[${IN}], u[${OUTDIM}], u[${ROW0}], u[${ROW1}]);
@@ -209,9 +209,8 @@ export class MatmulPool implements AttentionPool {
   attend(descWord: number, heads: number, wPtr: number, wBytes: number, macs: number): void {
     const wasm = this.wasm;
     if (!wasm) throw new Error('attention on the pool needs the wasm kernels');
-    const { heap } = this.arena;
     if (this.workers.length === 0 || macs < MIN_PARALLEL_MACS) {
-      attendHeads(wasm, this.words, heap, descWord, 0, heads, wPtr);
+      attendHeads(wasm, this.words, descWord, 0, heads, wPtr);
       return;
     }
     const chunk = Math.ceil(heads / this.threads);
@@ -226,7 +225,7 @@ export class MatmulPool implements AttentionPool {
       this.wake(t);
     }
     try {
-      attendHeads(wasm, this.words, heap, descWord, 0, Math.min(heads, chunk), wPtr);
+      attendHeads(wasm, this.words, descWord, 0, Math.min(heads, chunk), wPtr);
     } finally {
       this.awaitWorkers();
     }

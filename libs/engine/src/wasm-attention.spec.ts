@@ -47,3 +47,92 @@ describe('wasm SIMD softmax', () => {
       expect(got).toBeCloseTo(want, 6);
   });
 });
+
+describe('wasm attendRow', () => {
+  const arena = new Arena(1 << 22);
+  const ex = instantiateBlocks(arena.module!, arena.memory!);
+  const hd = 64;
+  const kvDim = 4 * hd; // four KV heads per cache row; the head read is the third
+  const blockSize = 16;
+  const blocks = 12;
+  const k = arena.alloc(blocks * blockSize * kvDim);
+  const v = arena.alloc(blocks * blockSize * kvDim);
+  const q = arena.alloc(hd);
+  const scores = arena.alloc(blocks * blockSize + 4);
+  const out = arena.alloc(hd);
+  const byBlocks = arena.alloc(hd);
+  const tableWords = arena.alloc(blocks);
+  const table = new Int32Array(tableWords.buffer, tableWords.byteOffset, blocks);
+  let s = 11;
+  const rand = (): number => {
+    s = (s * 1103515245 + 12345) >>> 0;
+    return s / 2 ** 32 - 0.5;
+  };
+  for (const a of [k, v, q]) for (let i = 0; i < a.length; i++) a[i] = rand() * 4;
+  table.set([7, 2, 11, 0, 5, 9, 1, 3, 10, 4, 8, 6]); // a paged sequence: its blocks anywhere in the pool
+  const head = 2 * hd * 4;
+  const stride = kvDim * 4;
+  const blockBytes = blockSize * stride;
+  const scale = 1 / Math.sqrt(hd);
+
+  it('is the per-block scores, softmax and weighted sums bit for bit, and a float64 attention to 1e-6', () => {
+    for (const len of [1, 3, 15, 16, 17, 48, 100, blocks * blockSize]) {
+      out.fill(Number.NaN); // attendRow zeroes its output first
+      ex.attendRow(
+        q.byteOffset,
+        k.byteOffset + head,
+        v.byteOffset + head,
+        table.byteOffset,
+        blockBytes,
+        stride,
+        blockSize,
+        len,
+        hd * 4,
+        scores.byteOffset,
+        scale,
+        out.byteOffset,
+      );
+      const attended = Array.from(out);
+      // The same kernels called block by block from JS, as attention did before attendRow.
+      for (let j = 0, b = 0; j < len; b++, j += blockSize) {
+        ex.scores(
+          q.byteOffset,
+          k.byteOffset + head + table[b] * blockBytes,
+          stride,
+          Math.min(blockSize, len - j),
+          hd * 4,
+          scores.byteOffset + j * 4,
+        );
+      }
+      ex.softmax(scores.byteOffset, len, scale);
+      byBlocks.fill(0);
+      for (let j = 0, b = 0; j < len; b++, j += blockSize) {
+        ex.axpy(
+          scores.byteOffset + j * 4,
+          v.byteOffset + head + table[b] * blockBytes,
+          stride,
+          Math.min(blockSize, len - j),
+          hd * 4,
+          byBlocks.byteOffset,
+        );
+      }
+      expect(attended).toEqual(Array.from(byBlocks));
+      // A float64 reference over the same positions.
+      const at = (pool: Float32Array, pos: number, d: number): number =>
+        pool[(table[Math.floor(pos / blockSize)] * blockSize + (pos % blockSize)) * kvDim + 2 * hd + d];
+      const logits = Array.from({ length: len }, (_, pos) => {
+        let dot = 0;
+        for (let d = 0; d < hd; d++) dot += q[d] * at(k, pos, d);
+        return dot * scale;
+      });
+      const max = Math.max(...logits);
+      const e = logits.map((x) => Math.exp(x - max));
+      const sum = e.reduce((a, b) => a + b, 0);
+      for (let d = 0; d < hd; d++) {
+        let want = 0;
+        for (let pos = 0; pos < len; pos++) want += (e[pos] / sum) * at(v, pos, d);
+        expect(Math.abs(attended[d] - want)).toBeLessThan(1e-6);
+      }
+    }
+  });
+});

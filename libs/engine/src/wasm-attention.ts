@@ -226,3 +226,97 @@ export function softmaxBody(): { locals: [number, number]; body: number[] } {
     ],
   };
 }
+
+/**
+ * attendRow(pq, pk, pv, ptable, blockBytes, stride, blockSize, len, hdBytes, pw, scale, pout): one head's attention for
+ * one row over `len` cached positions in KV-cache blocks: the scores of every block's keys into pw, their softmax, and
+ * the weighted sum of the V rows into pout (zeroed first). The block ids are the i32s at ptable; a block's first key of
+ * this head is at pk + id · blockBytes (its first V row likewise from pv), and keys are `stride` bytes apart. It calls
+ * the scores, softmax and axpy functions (indices in `fn`) per block, as the JS loop did, so the results are the same
+ * bits, with one call from JS per head and row instead of two per block and three more. Locals: j, t, n (i32).
+ */
+export function attendRowBody(fn: { scores: number; softmax: number; axpy: number }): { locals: [number, number]; body: number[] } {
+  const [pq, pk, pv, ptable, blockBytes, stride, blockSize, len, hdB, pw, scale, pout] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+  const [j, t, n] = [12, 13, 14];
+  /** For each block: n = min(blockSize, len − j) and the block's address from `base`, then `call`; j, t move on. */
+  const eachBlock = (callFor: (base: number[]) => number[]): number[] => [
+    ...op.i32(0),
+    ...op.set(j),
+    ...op.get(ptable),
+    ...op.set(t),
+    ...op.loop,
+    ...op.get(len),
+    ...op.get(j),
+    ...op.sub,
+    ...op.set(n),
+    ...op.get(blockSize),
+    ...op.get(n),
+    ...op.get(n),
+    ...op.get(blockSize),
+    ...op.gtU,
+    ...op.select,
+    ...op.set(n),
+    ...callFor([...op.get(t), ...op.i32load(0), ...op.get(blockBytes), ...op.mul]),
+    ...advance(t, op.i32(4)),
+    ...advance(j, op.get(blockSize)),
+    ...op.get(j),
+    ...op.get(len),
+    ...op.ltU,
+    ...op.brIf(0),
+    ...op.end,
+  ];
+  return {
+    locals: [3, 0],
+    body: [
+      ...eachBlock((base) => [
+        ...op.get(pq),
+        ...op.get(pk),
+        ...base,
+        ...op.add,
+        ...op.get(stride),
+        ...op.get(n),
+        ...op.get(hdB),
+        ...op.get(pw),
+        ...op.get(j),
+        ...op.i32(2),
+        ...op.shl,
+        ...op.add,
+        ...op.call(fn.scores),
+      ]),
+      ...op.get(pw),
+      ...op.get(len),
+      ...op.get(scale),
+      ...op.call(fn.softmax),
+      // pout = 0, then the weighted V rows block by block
+      ...op.i32(0),
+      ...op.set(j),
+      ...op.loop,
+      ...op.get(pout),
+      ...op.get(j),
+      ...op.add,
+      ...op.vzero,
+      ...op.vstore,
+      ...advance(j, op.i32(16)),
+      ...op.get(j),
+      ...op.get(hdB),
+      ...op.ltU,
+      ...op.brIf(0),
+      ...op.end,
+      ...eachBlock((base) => [
+        ...op.get(pw),
+        ...op.get(j),
+        ...op.i32(2),
+        ...op.shl,
+        ...op.add,
+        ...op.get(pv),
+        ...base,
+        ...op.add,
+        ...op.get(stride),
+        ...op.get(n),
+        ...op.get(hdB),
+        ...op.get(pout),
+        ...op.call(fn.axpy),
+      ]),
+    ],
+  };
+}

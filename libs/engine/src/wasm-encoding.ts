@@ -62,6 +62,13 @@ export const op = {
   f32max: [0x97],
   f32div: [0x95],
   brIf: (d: number) => [0x0d, ...uleb(d)],
+  call: (f: number) => [0x10, ...uleb(f)],
+  /** i32.load at the address on the stack plus `offset`. */
+  i32load: (offset: number) => [0x28, 0x02, ...uleb(offset)],
+  mul: [0x6c],
+  gtU: [0x4b],
+  /** c ? a : b for a, b, c on the stack. */
+  select: [0x1b],
   end: [0x0b],
   f32add: [0x92],
   f32store: (offset: number) => [0x38, 0x02, ...uleb(offset)],

@@ -47,4 +47,22 @@ export interface WasmBlocks {
   swiglu(pgu: number, pdst: number, rows: number, interBytes: number): void;
   /** w[j] = softmax((w − max)·scale) over len ≥ 1 scores; first writes −∞ pads up to the next multiple of 4. */
   softmax(pw: number, len: number, scale: number): void;
+  /**
+   * One head's attention for one row over len ≥ 1 positions in KV-cache blocks (ids: i32s at ptable): scores into pw,
+   * softmax, and the weighted V rows into pout (wasm-attention.ts).
+   */
+  attendRow(
+    pq: number,
+    pk: number,
+    pv: number,
+    ptable: number,
+    blockBytes: number,
+    stride: number,
+    blockSize: number,
+    len: number,
+    hdBytes: number,
+    pw: number,
+    scale: number,
+    pout: number,
+  ): void;
 }
