@@ -91,6 +91,9 @@ export const op = {
   vdiv: [0xfd, ...uleb(0xe7)],
   vmin: [0xfd, ...uleb(0xe8)],
   vmax: [0xfd, ...uleb(0xe9)],
+  /** f32x4.pmin / pmax: b < a ? b : a and a < b ? b : a, one x86 instruction each (min and max take six for NaN and ±0). */
+  vpmin: [0xfd, ...uleb(0xea)],
+  vpmax: [0xfd, ...uleb(0xeb)],
   vneg: [0xfd, ...uleb(0xe1)],
   /** f32x4.ge: all ones in the lanes where a ≥ b. */
   vge: [0xfd, ...uleb(0x46)],
