@@ -5,8 +5,9 @@
  *
  * Prints single-stream decode speed, 16-way batched vs sequential throughput, where a decode step's time goes
  * (matmul, attention, elementwise, sampling, scheduling) alone and at 16 concurrent, matmul GFLOP/s against
- * measured peaks of this machine, and RSS with 16 active sequences, for 1 and 2 threads; and decode speed with a
- * JSON Schema mask against the same runs without one, measured alternately in one run.
+ * measured peaks of this machine, and RSS with 16 active sequences, for 1 and 2 threads; 16 concurrent requests of
+ * 1,024 tokens (full run); and decode speed with a JSON Schema mask against the same runs without one, measured
+ * alternately in one run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -20,6 +21,8 @@ const quick = process.argv.includes('--quick');
 const SPEC = { vocab: 8192, hidden: 512, intermediate: 1408, layers: 8, heads: 8, kvHeads: 4, maxPositions: 2048, seed: 7 };
 const CONCURRENT = 16;
 const GEN_TOKENS = quick ? 24 : 64;
+/** Long outputs (full run only): where a step's time goes once the context is long. */
+const LONG_TOKENS = 1024;
 const PROMPT_TOKENS = 16;
 
 function prompt(i: number): number[] {
@@ -117,6 +120,22 @@ async function matmulGflops(threads: number, batch: number, wasm: boolean): Prom
   }
   await pool.close();
   return best;
+}
+
+/** 16 concurrent requests of LONG_TOKENS each: tokens/s and the decode steps' profile. */
+async function measureLong(dir: string, threads: number): Promise<{ tps: number; steps: StepProfile }> {
+  const m = await createServedModel(dir, { threads, maxNumSeqs: CONCURRENT, kvCacheBytes: 256 * 1024 * 1024 });
+  try {
+    await generate(m, 999, 4);
+    const steps = new StepProfile(true);
+    m.scheduler.profile = steps;
+    const t0 = performance.now();
+    const all = await Promise.all(Array.from({ length: CONCURRENT }, (_, i) => generate(m, i, LONG_TOKENS)));
+    const tps = all.reduce((a, r) => a + r.tokens, 0) / ((performance.now() - t0) / 1000);
+    return { tps, steps };
+  } finally {
+    await m.close();
+  }
 }
 
 interface Row {
@@ -281,6 +300,7 @@ async function main(): Promise<void> {
     const bf16Dir = join(dir, 'bf16');
     writeRandomModel(bf16Dir, { ...SPEC, dtype: 'BF16' });
     rows.push(await measure(bf16Dir, 1, 'bf16'));
+    const long = quick ? undefined : await measureLong(dir, 2);
     const mask = await measureMask(dir);
 
     console.log('\n| metric | value | note |');
@@ -311,6 +331,11 @@ async function main(): Promise<void> {
       console.log(`| decode step, 1 sequence, ${t} | ${stepRow(r.alone)}`);
       console.log(`| decode step, ${CONCURRENT} sequences, ${t} | ${stepRow(r.together)}`);
       console.log(`| RSS with ${CONCURRENT} active sequences, ${t} | ${r.rssMiB.toFixed(0)} MiB | peak during the concurrent run |`);
+    }
+    if (long) {
+      const t = `${CONCURRENT} concurrent requests of ${LONG_TOKENS} tokens, f32, 2 thread(s)`;
+      console.log(`| ${t} | ${long.tps.toFixed(1)} tok/s | contexts grow to ${PROMPT_TOKENS + LONG_TOKENS} positions |`);
+      console.log(`| decode step, ${t} | ${stepRow(long.steps)}`);
     }
     console.log(
       `| first structured-output constraint | ${mask.firstMs.toFixed(0)} ms | loads xgrammar, reads the ${SPEC.vocab}-token vocabulary, compiles |`,
