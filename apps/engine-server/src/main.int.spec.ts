@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@platform/infra';
-import { waitFor } from '@platform/test-fixtures';
+import { scrapeMetric, waitFor } from '@platform/test-fixtures';
 import { writeTinyModel } from '@platform/engine/internals';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -78,10 +78,7 @@ describe('engine-server process', () => {
       body: JSON.stringify({ model: 'alpha', prompt: 'drain me', max_tokens: 400, ignore_eos: true }),
     });
     // In flight means running at the engine: a signal sent before the request arrived would test nothing.
-    await waitFor(
-      async () => /vllm:num_requests_running\{model_name="alpha"\} [1-9]/.test(await (await fetch(`${url}/metrics`)).text()),
-      30_000,
-    );
+    await waitFor(async () => (await scrapeMetric(url, 'vllm:num_requests_running', { model_name: 'alpha' })) > 0, 30_000);
     proc.kill('SIGTERM');
     const res = await inFlight;
     expect(res.status).toBe(200);

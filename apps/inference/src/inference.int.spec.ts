@@ -3,7 +3,7 @@ import { freePort } from '@platform/infra';
 import { connectGrpcService, type GrpcServiceClient } from '@platform/common';
 import { inferenceV1 } from '@platform/contracts';
 import { firstValueFrom, lastValueFrom, tap, toArray } from 'rxjs';
-import { startEngineServer, waitFor, type EngineServer } from '@platform/test-fixtures';
+import { scrapeMetric, startEngineServer, waitFor, type EngineServer } from '@platform/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInferenceService } from './main';
 import { PoolRegistry } from './pools/pool-registry';
@@ -290,10 +290,7 @@ describe('inference service against real engine servers', () => {
   it('aborts the upstream request when the client cancels', async () => {
     const metrics = async () => {
       let total = 0;
-      for (const e of [a, b]) {
-        const text = await (await fetch(`${e.url}/metrics`)).text();
-        total += Number(/vllm:request_success_total\{[^}]*finished_reason="abort"\} (\d+)/.exec(text)?.[1] ?? 0);
-      }
+      for (const e of [a, b]) total += await scrapeMetric(e.url, 'vllm:request_success_total', { finished_reason: 'abort' });
       return total;
     };
     const before = await metrics();
@@ -321,15 +318,13 @@ describe('inference service against real engine servers', () => {
     );
     // Whichever replica took the stream is the one with work in flight, once tokens flow.
     await firstToken;
-    const metric = async (e: EngineServer, pattern: RegExp) =>
-      Number(pattern.exec(await (await fetch(`${e.url}/metrics`)).text())?.[1] ?? 0);
-    const running = (e: EngineServer) => metric(e, /vllm:num_requests_running\{[^}]*\} (\d+)/);
+    const running = (e: EngineServer) => scrapeMetric(e.url, 'vllm:num_requests_running');
     const victim = (await waitFor(
       async () => ((await running(a)) > 0 ? a : (await running(b)) > 0 ? b : undefined),
       30_000,
     )) as EngineServer;
     const survivor = victim === a ? b : a;
-    const finishedAtLength = () => metric(survivor, /vllm:request_success_total\{[^}]*finished_reason="length"[^}]*\} (\d+)/);
+    const finishedAtLength = () => scrapeMetric(survivor.url, 'vllm:request_success_total', { finished_reason: 'length' });
     await victim.kill();
     items.push(...(await done));
     expect(items[items.length - 1].result?.stop).toBe(S.STOP_REASON_ERROR);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scrapeMetric } from '@platform/test-fixtures';
 import { startTinyEngineServer } from './support/tiny-engine-server';
 import { startTestPlatform, type TestPlatform } from './support/test-platform';
 
@@ -21,8 +22,7 @@ afterAll(async () => {
   await second?.stop();
 });
 
-const running = async (url: string) =>
-  Number(/vllm:num_requests_running\{[^}]*\} (\d+)/.exec(await (await fetch(`${url}/metrics`)).text())?.[1] ?? 0);
+const running = (url: string) => scrapeMetric(url, 'vllm:num_requests_running');
 
 describe('two engine-server replicas behind the gateway', () => {
   it('a replica killed mid-stream ends the stream with an error event; the next requests succeed on the other within 1 s', async () => {

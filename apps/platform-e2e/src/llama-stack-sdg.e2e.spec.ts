@@ -3,6 +3,7 @@ import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scrapeMetric } from '@platform/test-fixtures';
 import { envelopeOf } from './support/api';
 import { startTestPlatform, type TestPlatform } from './support/test-platform';
 
@@ -84,12 +85,9 @@ describe('/synthetic_data_generation/generate', () => {
   }, 120_000);
 
   it('stops the teacher and the judge when the client goes away', async () => {
-    const engine = async (metric: string) => {
-      const text = await (await fetch(`http://127.0.0.1:${platform.options.engine?.port}/metrics`)).text();
-      return [...text.matchAll(new RegExp(`^${metric}\\{[^}]*\\} (\\d+)`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
-    };
-    const aborts = () => engine('vllm:request_success_total(?=\\{[^}]*finished_reason="abort")');
-    const running = () => engine('vllm:num_requests_running');
+    const engineUrl = `http://127.0.0.1:${platform.options.engine?.port}`;
+    const aborts = () => scrapeMetric(engineUrl, 'vllm:request_success_total', { finished_reason: 'abort' });
+    const running = () => scrapeMetric(engineUrl, 'vllm:num_requests_running');
     const abortsBefore = await aborts();
     const client = new AbortController();
     // 8 prompts answered 8 times, then 64 judgments: long past the moment the client leaves.

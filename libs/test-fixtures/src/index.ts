@@ -7,7 +7,7 @@ export { minimalPdf, pdfDocument, type PdfDocumentOptions } from './minimal-pdf'
 export { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './otlp-receiver';
 export { createTestCertificate, type TestCertificate } from './test-certificate';
 export { waitFor } from './wait-for';
-export { metricValue } from './metric-value';
+export { metricSum, metricValue, scrapeMetric } from './metric-value';
 export { growthOf } from './growth';
 export { judgeRating, judgedAnswer, mtBenchJudge, wordShare } from './mt-bench-judge';
 export { startOpenAiTestServer, type OpenAiTestServer, type ServedCall, type TestModel } from './openai-test-server';

@@ -7,7 +7,7 @@ import { connectGrpcService, type GrpcServiceClient } from '@platform/common';
 import { inferenceV1 } from '@platform/contracts';
 import { encodeEvent, replicaEventsWithPrefix, type ReplicaReady, type ReplicaRemoved } from '@platform/events';
 import { freePort } from '@platform/infra';
-import { startEngineServer, type EngineServer } from '@platform/test-fixtures';
+import { scrapeMetric, startEngineServer, type EngineServer } from '@platform/test-fixtures';
 import { firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { REPLICA_REGISTRATION } from '../inference.module';
@@ -51,9 +51,8 @@ async function startInstance(): Promise<Instance> {
 }
 
 /** Completed requests the engine server has counted, all reasons. */
-async function served(e: EngineServer): Promise<number> {
-  const text = await (await fetch(`${e.url}/metrics`)).text();
-  return [...text.matchAll(/^vllm:request_success_total\{[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+function served(e: EngineServer): Promise<number> {
+  return scrapeMetric(e.url, 'vllm:request_success_total');
 }
 
 describe('runtime replica registration over NATS', () => {

@@ -4,7 +4,7 @@ import { connectGrpcService } from '@platform/common';
 import { inferenceV1 } from '@platform/contracts';
 import { S3ObjectStore } from '@platform/object-store';
 import { training } from '@platform/engine';
-import { startOpenAiTestServer, waitFor, type OpenAiTestServer } from '@platform/test-fixtures';
+import { metricSum, scrapeMetric, startOpenAiTestServer, waitFor, type OpenAiTestServer } from '@platform/test-fixtures';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { InferenceTeacher } from '../teacher/teacher-client';
 import { Limiter } from '../teacher/limiter';
@@ -69,21 +69,14 @@ describe('runSdg on the starter model', () => {
   }
 
   /** Requests the engine ended because their caller went away. */
-  const abortedAtEngine = async () =>
-    Number(
-      /vllm:request_success_total\{[^}]*finished_reason="abort"[^}]*\} (\S+)/.exec(
-        await (await fetch(`${engine.url}/metrics`)).text(),
-      )?.[1] ?? NaN,
-    );
+  const abortedAtEngine = () => scrapeMetric(engine.url, 'vllm:request_success_total', { finished_reason: 'abort' });
 
   /** Requests the engine has taken so far: those it finished, for any reason, and those it holds now. */
   const startedAtEngine = async () => {
     const metrics = await (await fetch(`${engine.url}/metrics`)).text();
-    const sum = (pattern: RegExp) => [...metrics.matchAll(pattern)].reduce((n, m) => n + Number(m[1]), 0);
-    return (
-      sum(/^vllm:request_success_total\{[^}]*\} (\S+)$/gm) +
-      sum(/^vllm:num_requests_running\{[^}]*\} (\S+)$/gm) +
-      sum(/^vllm:num_requests_waiting\{[^}]*\} (\S+)$/gm)
+    return ['vllm:request_success_total', 'vllm:num_requests_running', 'vllm:num_requests_waiting'].reduce(
+      (n, name) => n + metricSum(metrics, name),
+      0,
     );
   };
 
