@@ -1,7 +1,7 @@
 import { WatsonXAI } from '@ibm-cloud/watsonx-ai';
 import { BearerTokenAuthenticator } from 'ibm-cloud-sdk-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { metricValue } from '@platform/test-fixtures';
+import { metricValue, scrapeMetric } from '@platform/test-fixtures';
 import { envelopeOf } from './support/api';
 import { startTestPlatform, type TestPlatform } from './support/test-platform';
 import { E2E_TINY_MODEL } from './support/tiny-model-size';
@@ -289,10 +289,8 @@ describe('input far beyond the context length', () => {
 });
 
 describe('load shedding and disconnects through the gateway', () => {
-  const engineAborts = async () => {
-    const text = await (await fetch(`http://127.0.0.1:${platform.options.engine?.port}/metrics`)).text();
-    return metricValue(text, `vllm:request_success_total{model_name="${MODEL}",finished_reason="abort"}`) ?? 0;
-  };
+  const engineUrl = (): string => `http://127.0.0.1:${platform.options.engine?.port}`;
+  const engineAborts = () => scrapeMetric(engineUrl(), 'vllm:request_success_total', { model_name: MODEL, finished_reason: 'abort' });
 
   it('answers 429 with the envelope when the pool is full, and aborts upstream when a client goes away', async () => {
     const abortsBefore = await engineAborts();
@@ -321,10 +319,7 @@ describe('load shedding and disconnects through the gateway', () => {
     expect((await queued).status).toBe(200);
   });
 
-  const running = async () => {
-    const text = await (await fetch(`http://127.0.0.1:${platform.options.engine?.port}/metrics`)).text();
-    return metricValue(text, `vllm:num_requests_running{model_name="${MODEL}"}`) ?? 0;
-  };
+  const running = () => scrapeMetric(engineUrl(), 'vllm:num_requests_running', { model_name: MODEL });
   /** The gateway's count of requests to `path`'s route whose client left before the answer. */
   const clientClosed = async (path: string) => {
     const metrics = await platform.api.request('GET', '/metrics', { token: await platform.api.adminToken() });
