@@ -5,7 +5,7 @@
  * (`forward-backward.ts`); the float rounding differs in the last bits (f32 SIMD sums instead of double ones).
  *
  * Gradients accumulate in the workspace across the micro-batches of an optimizer step and are added into the
- * caller's sinks by `flush`, so micro-batch boundaries never change the result.
+ * caller's sinks by `flushGradients` (`grad-flush.ts`), so micro-batch boundaries never change the result.
  */
 import type { LlamaConfig } from '../contract';
 import { matmulKernel } from '../kernels';
@@ -19,10 +19,10 @@ import {
   type AttentionKernels,
   type PackedAttention,
 } from './batched-attention';
-import type { BatchWorkspace, LayerSlots } from './batch-workspace';
+import type { BatchWorkspace } from './batch-workspace';
 import type { TrainSequence } from './forward-backward';
 import { rmsNormBackward, ropeTable, type RopeTable } from './layers';
-import { EMBED, FINAL_NORM, LM_HEAD, normName, projName, type LlamaDims, type ProjName } from './llama-params';
+import { EMBED, FINAL_NORM, LM_HEAD, normName, projName, type LlamaDims } from './llama-params';
 import type { ParamMap } from './tensor';
 
 /** What the pass reads and where its gradients go; tensors absent from `grads` are frozen (no gradient computed). */
@@ -31,8 +31,6 @@ export interface BatchedPassOptions {
   grads?: ParamMap;
   softPromptGrad?: Float32Array;
 }
-
-const PROJS: readonly ProjName[] = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'];
 
 export class BatchedPass {
   private readonly d: LlamaDims;
@@ -156,37 +154,6 @@ export class BatchedPass {
     }
     if (opts.grads || opts.softPromptGrad) this.backward(params, seqs, N, R, gradScale, opts);
     return lossSum;
-  }
-
-  /** Adds the accumulated gradients into the sinks and clears them; call once per optimizer step. */
-  flush(opts: BatchedPassOptions): void {
-    const { heap, d } = this;
-    const L = this.ws.layout;
-    const H = d.hidden;
-    const add = (name: string, at: number, n: number): void => {
-      const dst = opts.grads?.get(name)?.data;
-      if (!dst) return;
-      for (let i = 0; i < n; i++) dst[i] += heap[at + i];
-    };
-    const sizes: Record<ProjName, number> = {
-      q_proj: d.qDim * H,
-      k_proj: d.kvDim * H,
-      v_proj: d.kvDim * H,
-      o_proj: H * d.qDim,
-      gate_proj: d.inter * H,
-      up_proj: d.inter * H,
-      down_proj: H * d.inter,
-    };
-    L.layers.forEach((s, l) => {
-      for (const p of PROJS) add(projName(l, p), gradSlot(s, p), sizes[p]);
-      add(normName(l, 'input_layernorm'), s.gnorm1, H);
-      add(normName(l, 'post_attention_layernorm'), s.gnorm2, H);
-    });
-    add(FINAL_NORM, L.gfinal, H);
-    add(d.tied ? EMBED : LM_HEAD, L.ghead, d.vocab * H);
-    add(EMBED, L.gembIn, d.vocab * H);
-    if (opts.softPromptGrad) for (let i = 0; i < opts.softPromptGrad.length; i++) opts.softPromptGrad[i] += heap[L.gsoft + i];
-    this.ws.zeroGrads();
   }
 
   private matmul(w: number, x: number, out: number, rows: number, inDim: number, outDim: number): void {
@@ -364,25 +331,6 @@ export class BatchedPass {
       view(L.dx, N * H),
       has(inName) ? view(s.gnorm1, H) : undefined,
     );
-  }
-}
-
-function gradSlot(s: LayerSlots, p: ProjName): number {
-  switch (p) {
-    case 'q_proj':
-      return s.gq;
-    case 'k_proj':
-      return s.gk;
-    case 'v_proj':
-      return s.gv;
-    case 'o_proj':
-      return s.go;
-    case 'gate_proj':
-      return s.ggate;
-    case 'up_proj':
-      return s.gup;
-    case 'down_proj':
-      return s.gdown;
   }
 }
 

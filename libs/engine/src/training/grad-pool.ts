@@ -6,7 +6,9 @@ import { BatchedPass } from './batched-pass';
 import { BatchWorkspace, type BatchCapacity } from './batch-workspace';
 import { dpoForwardBackward, type DpoItem } from './dpo';
 import { forwardBackward, type ForwardBackwardOptions, type TrainSequence } from './forward-backward';
-import type { GradWorkerInit, GradWorkerJob, GradWorkerReply } from './grad-worker';
+import { flushGradients } from './grad-flush';
+import type { FlushJob, GradWorkerInit, GradWorkerJob, GradWorkerReply, UpdateJob } from './grad-worker';
+import { applyAdamW, type AdamW } from './optimizer';
 import { sharedFloat32, type ParamMap } from './tensor';
 
 function sab(a: Float32Array, what: string): SharedArrayBuffer {
@@ -30,8 +32,11 @@ export class GradPool {
   private readonly sinks: { grads: ParamMap; softPromptGrad?: Float32Array }[] = [];
   private readonly pending = new Map<number, { resolve: (r: GradWorkerReply) => void; reject: (e: Error) => void }>();
   private nextId = 0;
-  /** Batched path: one pass per thread (index 0 runs here; the others only flush the workers' workspaces). */
-  private readonly passes: BatchedPass[] = [];
+  /** Batched path: the pass that runs here, and every thread's workspace (this thread's first). */
+  private readonly pass?: BatchedPass;
+  private readonly workspaces: BatchWorkspace[] = [];
+  /** The optimizer whose tensors the workers were sent (with their first update). */
+  private optimizerSent?: AdamW;
   /** Bumped by reduce(): the weights change after every optimizer step, and the workspaces copy them again. */
   private weightsVersion = 0;
 
@@ -43,8 +48,10 @@ export class GradPool {
     capacity?: BatchCapacity,
   ) {
     const softPromptRows = options.softPrompt ? options.softPrompt.length / config.hidden_size : 0;
-    const workspaces = capacity ? Array.from({ length: threads }, () => BatchWorkspace.create(config, capacity, softPromptRows)) : [];
-    for (const ws of workspaces) this.passes.push(new BatchedPass(config, ws));
+    if (capacity) {
+      this.workspaces = Array.from({ length: threads }, () => BatchWorkspace.create(config, capacity, softPromptRows));
+      this.pass = new BatchedPass(config, this.workspaces[0]);
+    }
     for (let t = 1; t < threads; t++) {
       const grads: ParamMap = new Map();
       for (const [n, g] of options.grads ?? []) grads.set(n, { shape: g.shape, data: sharedFloat32(g.data.length) });
@@ -56,7 +63,16 @@ export class GradPool {
         grads: [...grads].map(([n, g]) => [n, g.shape, sab(g.data, n)]),
         softPrompt: options.softPrompt ? sab(options.softPrompt, 'soft prompt') : undefined,
         softPromptGrad: softPromptGrad ? sab(softPromptGrad, 'soft prompt grad') : undefined,
-        workspace: capacity ? { handle: workspaces[t].handle, capacity, softPromptRows } : undefined,
+        workspace: capacity
+          ? {
+              handles: this.workspaces.map((w) => w.handle),
+              index: t,
+              capacity,
+              softPromptRows,
+              sinks: [...(options.grads ?? [])].map(([n, g]) => [n, g.shape, sab(g.data, n)]),
+              softPromptSink: options.softPromptGrad ? sab(options.softPromptGrad, 'soft prompt grad') : undefined,
+            }
+          : undefined,
       };
       const worker = spawnWorker(init);
       worker.on('message', (r: GradWorkerReply) => {
@@ -75,7 +91,7 @@ export class GradPool {
 
   /** Forward/backward of one micro-batch; returns its summed loss. Gradients land in the sinks. */
   async run(batch: readonly TrainSequence[], gradScale: number): Promise<number> {
-    if (this.passes.length > 0) return this.runBatched(batch, gradScale);
+    if (this.pass) return this.runBatched(batch, gradScale);
     if (this.workers.length === 0) {
       // Single-threaded: keep the batch order, so gradient accumulation sums exactly as one big batch would.
       let sum = 0;
@@ -92,7 +108,7 @@ export class GradPool {
   }
 
   private async runBatched(batch: readonly TrainSequence[], gradScale: number): Promise<number> {
-    const pass = this.passes[0];
+    const pass = this.pass!;
     const version = this.weightsVersion;
     const local = (seqs: readonly TrainSequence[]): number => {
       if (seqs.length === 0) return 0;
@@ -185,12 +201,19 @@ export class GradPool {
     return parts;
   }
 
-  /** Adds every worker's gradients into the main sinks and clears them; call once per optimizer step. */
-  reduce(): void {
-    for (const pass of this.passes) pass.flush(this.options);
+  /**
+   * Adds every worker's gradients into the main sinks and clears them; call once per optimizer step. Batched, every
+   * thread flushes its part of every tensor (see grad-flush.ts).
+   */
+  async reduce(): Promise<void> {
     this.weightsVersion++;
-    // Batched workers leave their sinks untouched (their gradients are in the workspaces just flushed).
-    if (this.passes.length > 0) return;
+    if (this.pass) {
+      const heaps = this.workspaces.map((w) => w.heap);
+      const parts = this.workers.map((w, k) => this.call(w, { flush: { part: k + 1, parts: this.threads } }));
+      flushGradients(this.workspaces[0].layout, heaps, this.options, 0, this.threads);
+      await Promise.all(parts);
+      return;
+    }
     for (const sink of this.sinks) {
       for (const [n, g] of sink.grads) {
         const dst = this.options.grads?.get(n)?.data;
@@ -205,6 +228,33 @@ export class GradPool {
         sink.softPromptGrad.fill(0);
       }
     }
+  }
+
+  /**
+   * One optimizer step (see AdamW.next), every thread updating its part of every tensor: at this point of a step
+   * the work is bound by memory traffic, which two cores move faster than one. Tensors in memory a worker cannot
+   * share are updated here alone.
+   */
+  async update(optimizer: AdamW, lr: number, gradScale: number): Promise<void> {
+    const step = optimizer.next(lr, gradScale);
+    const shared = optimizer.tensors.every((t) => [t.w, t.g, t.m, t.v].every((a) => a.buffer instanceof SharedArrayBuffer));
+    if (this.workers.length === 0 || !shared) {
+      applyAdamW(optimizer.tensors, step, 0, 1);
+      return;
+    }
+    const tensors = this.optimizerSent === optimizer ? undefined : [...optimizer.tensors];
+    this.optimizerSent = optimizer;
+    const parts = this.workers.map((w, k) => this.call(w, { update: { step, part: k + 1, parts: this.threads }, optimizer: tensors }));
+    applyAdamW(optimizer.tensors, step, 0, this.threads);
+    await Promise.all(parts);
+  }
+
+  private call(w: Worker, job: Omit<FlushJob, 'id'> | Omit<UpdateJob, 'id'>): Promise<GradWorkerReply> {
+    const id = this.nextId++;
+    return new Promise<GradWorkerReply>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      w.postMessage({ id, ...job } satisfies GradWorkerJob);
+    });
   }
 
   async close(): Promise<void> {

@@ -4,6 +4,8 @@ import { BatchedPass } from './batched-pass';
 import { BatchWorkspace, workspaceLayout, type BatchCapacity, type WorkspaceHandle } from './batch-workspace';
 import { dpoForwardBackward, type ReferenceLogProbs } from './dpo';
 import { forwardBackward, type ForwardBackwardOptions } from './forward-backward';
+import { flushGradients } from './grad-flush';
+import { applyAdamW, type AdamWStep, type AdamWTensor } from './optimizer';
 import type { ParamMap } from './tensor';
 
 /** What a gradient worker is given once: views of the shared weights and its own gradient sinks. */
@@ -13,11 +15,22 @@ export interface GradWorkerInit {
   grads: [string, number[], SharedArrayBuffer][];
   softPrompt?: SharedArrayBuffer;
   softPromptGrad?: SharedArrayBuffer;
-  /** Batched path: this thread's workspace, created (and flushed) by the main thread. */
-  workspace?: { handle: WorkspaceHandle; capacity: BatchCapacity; softPromptRows: number };
+  /**
+   * Batched path: every thread's workspace (created by the main thread; this worker's is `handles[index]`) and the
+   * main thread's sinks, which the threads fill together by element range (see grad-flush.ts).
+   */
+  workspace?: {
+    handles: WorkspaceHandle[];
+    index: number;
+    capacity: BatchCapacity;
+    softPromptRows: number;
+    sinks: [string, number[], SharedArrayBuffer][];
+    softPromptSink?: SharedArrayBuffer;
+  };
 }
 
-export interface GradWorkerJob {
+/** Forward/backward of sequences (or DPO pairs) into this worker's sinks or workspace. */
+export interface SequenceJob {
   id: number;
   seqs: { ids: number[]; lossMask: Uint8Array }[];
   gradScale: number;
@@ -27,6 +40,21 @@ export interface GradWorkerJob {
   pairs?: { chosen: WireSequence; rejected: WireSequence; ref: ReferenceLogProbs }[];
   beta?: number;
 }
+
+/** This worker's part of the step's gradient flush (see grad-flush.ts). */
+export interface FlushJob {
+  id: number;
+  flush: { part: number; parts: number };
+}
+
+/** This worker's part of an optimizer update; the first one carries the tensors, kept for the later ones. */
+export interface UpdateJob {
+  id: number;
+  update: { step: AdamWStep; part: number; parts: number };
+  optimizer?: AdamWTensor[];
+}
+
+export type GradWorkerJob = SequenceJob | FlushJob | UpdateJob;
 
 type WireSequence = { ids: number[]; lossMask: Uint8Array };
 
@@ -38,7 +66,7 @@ export interface GradWorkerReply {
   error?: string;
 }
 
-/** Runs forward/backward for the sequences it is sent; the main thread sums the sinks after each step. */
+/** Runs forward/backward for the sequences it is sent, and its part of each step's gradient flush and optimizer update. */
 function serve(): void {
   const port = parentPort;
   if (!port) return;
@@ -51,10 +79,28 @@ function serve(): void {
     softPromptGrad: init.softPromptGrad ? new Float32Array(init.softPromptGrad) : undefined,
   };
   const ws = init.workspace;
-  const pass =
-    ws && new BatchedPass(init.config, new BatchWorkspace(workspaceLayout(init.config, ws.capacity, ws.softPromptRows), ws.handle));
+  const layout = ws && workspaceLayout(init.config, ws.capacity, ws.softPromptRows);
+  const pass = ws && layout && new BatchedPass(init.config, new BatchWorkspace(layout, ws.handles[ws.index]));
+  const heaps = ws?.handles.map((h) => new Float32Array(h.buffer)) ?? [];
+  const sinks = ws && {
+    grads: new Map(ws.sinks.map(([n, shape, b]) => [n, { shape, data: new Float32Array(b) }])),
+    softPromptGrad: ws.softPromptSink && new Float32Array(ws.softPromptSink),
+  };
+  let optimizer: AdamWTensor[] = [];
   port.on('message', (job: GradWorkerJob) => {
     try {
+      if ('flush' in job) {
+        if (!layout || !sinks) throw new Error('flush job without a workspace');
+        flushGradients(layout, heaps, sinks, job.flush.part, job.flush.parts);
+        port.postMessage({ id: job.id, lossSum: 0 } satisfies GradWorkerReply);
+        return;
+      }
+      if ('update' in job) {
+        if (job.optimizer) optimizer = job.optimizer;
+        applyAdamW(optimizer, job.update.step, job.update.part, job.update.parts);
+        port.postMessage({ id: job.id, lossSum: 0 } satisfies GradWorkerReply);
+        return;
+      }
       if (job.batched !== undefined) {
         if (!pass) throw new Error('batched job without a workspace');
         pass.loadWeights(params, job.batched);

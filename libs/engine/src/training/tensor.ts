@@ -53,3 +53,12 @@ export function randn(rng: () => number): number {
 export function fillNormal(data: Float32Array, std: number, rng: () => number): void {
   for (let i = 0; i < data.length; i++) data[i] = randn(rng) * std;
 }
+
+/**
+ * Elements [lo, hi) of an n-element tensor that thread `part` of `parts` takes when threads share an element-wise
+ * pass; the cuts fall on 64-byte boundaries, so no two threads write the same cache line.
+ */
+export function partRange(n: number, part: number, parts: number): [number, number] {
+  const chunk = Math.ceil(n / parts / 16) * 16;
+  return [Math.min(n, part * chunk), Math.min(n, (part + 1) * chunk)];
+}

@@ -8,7 +8,7 @@ import { batchCapacity } from './batch-workspace';
 import { GradPool } from './grad-pool';
 import { checkParams, type ProjName } from './llama-params';
 import { createModeSetup, type ModeOptions, type TrainingMode } from './modes';
-import { AdamW, clipGradNorm, zeroGrads } from './optimizer';
+import { AdamW, clipScale, gradNorm } from './optimizer';
 import { buildPreferenceDataset, readPreferenceJsonl, type PreferenceRecord } from './preference-data';
 import { warmupCosineLr } from './schedule';
 import { readVerbalizer } from '../tuned-model-files';
@@ -181,7 +181,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   };
   const setup = createModeSetup(mode, config, params, modeOptions);
   const dpoItems = prefs && referenceItems();
-  const optimizer = new AdamW({ weightDecay: opts.weightDecay ?? 0.01 });
+  const optimizer = new AdamW(setup.trainables, { weightDecay: opts.weightDecay ?? 0.01 });
   const batchesPerEpoch = Math.ceil(units / batchSize);
   const stepsPerEpoch = Math.ceil(batchesPerEpoch / accum);
   const totalSteps = stepsPerEpoch * epochs;
@@ -270,12 +270,11 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
             return;
           }
         }
-        pool.reduce();
+        await pool.reduce();
         setup.finishBackward();
-        const gradNorm = clipGradNorm(setup.trainables, opts.maxGradNorm ?? 1.0);
+        const norm = gradNorm(setup.trainables);
         const lr = warmupCosineLr(result.globalStep, totalSteps, peakLr, opts.warmupSteps ?? 0, opts.minLrRatio ?? 0);
-        optimizer.step(setup.trainables, lr);
-        zeroGrads(setup.trainables);
+        await pool.update(optimizer, lr, clipScale(norm, opts.maxGradNorm ?? 1.0)); // leaves the gradients zeroed
         setup.afterStep();
         result.globalStep++;
         epochLoss += lossSum;
@@ -287,7 +286,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
           loss: lossSum / count,
           lr,
           tokens_per_second: seconds > 0 ? tokens / seconds : 0,
-          grad_norm: gradNorm,
+          grad_norm: norm,
           ...(dpoItems ? { reward_margin: marginSum / count } : {}),
         };
         if (opts.metricsPath) appendFileSync(opts.metricsPath, JSON.stringify(m) + '\n');
