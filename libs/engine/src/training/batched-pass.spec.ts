@@ -6,22 +6,7 @@ import { forwardBackward, type TrainSequence } from './forward-backward';
 import { flushGradients } from './grad-flush';
 import { initLlamaParams } from './llama-params';
 import { createRng, fillNormal, zerosLike, type ParamMap } from './tensor';
-
-/** Dimensions that are multiples of 4 where the SIMD kernels need them, and some that are not (vocab). */
-function smallConfig(tied: boolean): LlamaConfig {
-  return {
-    vocab_size: 37,
-    hidden_size: 16,
-    intermediate_size: 24,
-    num_hidden_layers: 2,
-    num_attention_heads: 4,
-    num_key_value_heads: 2,
-    max_position_embeddings: 64,
-    rms_norm_eps: 1e-5,
-    rope_theta: 10000,
-    tie_word_embeddings: tied,
-  };
-}
+import { smallConfig } from './test-fixture';
 
 function randomSeqs(n: number, vocab: number, seed: number): TrainSequence[] {
   const rng = createRng(seed);

@@ -1,27 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { LlamaConfig } from '../contract';
 import { workspaceLayout } from './batch-workspace';
 import { flushGradients } from './grad-flush';
 import { EMBED, LM_HEAD, paramShapes } from './llama-params';
 import { createRng, numel, type ParamMap } from './tensor';
-
-const config = (tied: boolean): LlamaConfig => ({
-  vocab_size: 37,
-  hidden_size: 16,
-  intermediate_size: 24,
-  num_hidden_layers: 2,
-  num_attention_heads: 4,
-  num_key_value_heads: 2,
-  max_position_embeddings: 64,
-  rms_norm_eps: 1e-5,
-  rope_theta: 10000,
-  tie_word_embeddings: tied,
-});
+import { smallConfig } from './test-fixture';
 
 describe('flushGradients', () => {
   for (const tied of [true, false]) {
     it(`sums ${tied ? 'tied' : 'untied'} workspaces into the sinks in thread order, to the bit whatever the parts, and clears them`, () => {
-      const c = config(tied);
+      const c = smallConfig(tied);
       const layout = workspaceLayout(c, { rows: 8, probs: 256 }, 2);
       const rng = createRng(3);
       const heaps = [0, 1, 2].map(() => new Float32Array(layout.floats));
@@ -68,7 +55,7 @@ describe('flushGradients', () => {
   }
 
   it('clears the accumulators of frozen tensors, which have no sink', () => {
-    const layout = workspaceLayout(config(true), { rows: 8, probs: 256 }, 0);
+    const layout = workspaceLayout(smallConfig(true), { rows: 8, probs: 256 }, 0);
     const heap = new Float32Array(layout.floats).fill(1);
     flushGradients(layout, [heap], { grads: new Map() }, 0, 1);
     expect(heap.subarray(layout.gradStart, layout.gradEnd).every((v) => v === 0)).toBe(true);

@@ -1,3 +1,4 @@
+import type { LlamaConfig } from '../contract';
 import type { InstructLabRecord } from './data';
 import type { PreferenceRecord } from './preference-data';
 import { createModelDir } from './init-model';
@@ -32,6 +33,22 @@ export function shiftedRecords(): InstructLabRecord[] {
       ...r,
       messages: r.messages.map((m) => (m.role === 'assistant' ? { ...m, content: `Sure! ${m.content} Have a nice day.` } : m)),
     }));
+}
+
+/** Dimensions that are multiples of 4 where the SIMD kernels need them, and some that are not (vocab). */
+export function smallConfig(tied: boolean): LlamaConfig {
+  return {
+    vocab_size: 37,
+    hidden_size: 16,
+    intermediate_size: 24,
+    num_hidden_layers: 2,
+    num_attention_heads: 4,
+    num_key_value_heads: 2,
+    max_position_embeddings: 64,
+    rms_norm_eps: 1e-5,
+    rope_theta: 10000,
+    tie_word_embeddings: tied,
+  };
 }
 
 /** A randomly initialised tiny Llama (GQA, tied embeddings) with a tokenizer learned from the fixture text. */
