@@ -119,6 +119,8 @@ export class LlamaModel {
     const blockSize = options.blockSize ?? 16;
     const kvBlocks = KvCache.blocksInBudget(L, this.kvDim, options.kvCacheBytes, blockSize);
     const kvPool = kvBlocks * blockSize * this.kvDim;
+    // No sequence outgrows the model's positions (the scheduler's maxModelLen is at most these), nor the cache.
+    const maxContext = Math.min(kvBlocks * blockSize, config.max_position_embeddings);
     // BF16 checkpoints stay bf16 in memory when the wasm kernel can read them (every inDim % 4 === 0):
     // half the RAM and half the memory traffic of single-stream decode.
     const allBf16 = [...weights.values()].every((t) => t.shape.length === 1 || t.dtype === 'BF16');
@@ -143,7 +145,7 @@ export class LlamaModel {
           Math.max(T, LOGIT_CHUNK) * Math.max(H, this.qDim, this.inter),
           Math.max(1, Math.floor(options.threads)) * 4 * Math.max(H, this.qDim, this.inter),
           ...new Array<number>(2 * L).fill(kvPool),
-          ...PagedAttention.arenaCounts(kvBlocks * blockSize, kvBlocks, T, Math.max(1, Math.floor(options.threads))),
+          ...PagedAttention.arenaCounts(maxContext, kvBlocks, T, Math.max(1, Math.floor(options.threads))),
         ]),
         { wasm: options.wasm, fused: options.fused },
       );
@@ -183,6 +185,7 @@ export class LlamaModel {
       (n) => arena.alloc(n),
       T,
       this.pool.threads,
+      maxContext,
     );
   }
 

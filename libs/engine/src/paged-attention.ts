@@ -30,15 +30,18 @@ export class PagedAttention {
   /** JS path: one head's scores over the context (grown on demand) and its weighted V sum. */
   private scores = new Float64Array(1024);
   private readonly accum: Float64Array;
-  /** Wasm path: `threads` runs of scores, `wstride` floats apart, and the job descriptor (see attendHeads). */
+  /** Wasm path: each thread's TILE_ROWS runs of scores, `wstride` floats apart, and the job descriptor (see attendHeads). */
   private readonly wscores: Float32Array;
   private readonly wstride: number;
+  private readonly wrow: number;
+  private readonly maxContext: number;
   private readonly desc: Uint32Array;
 
   /**
    * `alloc`: arena memory (so the wasm kernels and the worker threads address it): the wasm path's scores, one float
-   * per cached token for each of `threads` threads (the softmax kernel pads them to a multiple of four), and the job
-   * descriptor the threads read (`attendHeads`) for a step of up to `maxRows` rows.
+   * per cached token for each of TILE_ROWS rows of each of `threads` threads (the softmax kernel pads them to a multiple
+   * of four), and the job descriptor the threads read (`attendHeads`) for a step of up to `maxRows` rows. `maxContext`:
+   * the most positions a sequence reaches (the model's), which bounds a row of scores.
    */
   constructor(
     shape: AttentionShape,
@@ -46,6 +49,7 @@ export class PagedAttention {
     alloc: (floats: number) => Float32Array,
     maxRows: number,
     threads: number,
+    maxContext = kv.numBlocks * kv.blockSize,
   ) {
     this.heads = shape.heads;
     this.kvHeads = shape.kvHeads;
@@ -53,18 +57,20 @@ export class PagedAttention {
     this.qDim = shape.heads * shape.hd;
     this.kvDim = shape.kvHeads * shape.hd;
     this.accum = new Float64Array(shape.hd);
-    const [scores, words] = PagedAttention.arenaCounts(kv.numBlocks * kv.blockSize, kv.numBlocks, maxRows, threads);
+    this.maxContext = Math.min(maxContext, kv.numBlocks * kv.blockSize);
+    const [scores, words] = PagedAttention.arenaCounts(this.maxContext, kv.numBlocks, maxRows, threads);
     this.wstride = scores / threads;
+    this.wrow = this.wstride / TILE_ROWS;
     this.wscores = alloc(scores);
     const desc = alloc(words);
     this.desc = new Uint32Array(desc.buffer, desc.byteOffset, desc.length);
   }
 
   /** The arena floats the constructor takes: the threads' scores, then the job descriptor. */
-  static arenaCounts(capacityTokens: number, numBlocks: number, maxRows: number, threads: number): [number, number] {
-    // Each thread's scores start on a 64-byte boundary, with room for the softmax's padding.
-    const stride = Math.ceil((capacityTokens + 4) / 16) * 16;
-    return [threads * stride, DESC_HEADER + maxRows * DESC_PER_SEQ + numBlocks];
+  static arenaCounts(maxContext: number, numBlocks: number, maxRows: number, threads: number): [number, number] {
+    // Each row of scores starts on a 64-byte boundary, with room for the softmax's padding.
+    const row = Math.ceil((maxContext + 4) / 16) * 16;
+    return [threads * TILE_ROWS * row, DESC_HEADER + maxRows * DESC_PER_SEQ + numBlocks];
   }
 
   /**
@@ -158,11 +164,15 @@ export class PagedAttention {
     d[6] = this.hd;
     d[7] = this.kv.blockSize;
     d[8] = seqs.length;
+    d[9] = this.wrow * 4;
+    d[10] = TILE_ROWS;
     let w = DESC_HEADER;
     let r0 = 0;
     let macs = 0;
     for (const s of seqs) {
       const n = s.tokens.length;
+      if (s.startPos + n > this.maxContext)
+        throw new RangeError(`attention over ${s.startPos + n} positions: sized for ${this.maxContext}`);
       const used = Math.ceil((s.startPos + n) / this.kv.blockSize);
       d[w++] = r0;
       d[w++] = n;
@@ -186,15 +196,22 @@ export interface AttentionPool {
 }
 
 /** Words of the descriptor before its sequences, and per sequence before its block table. */
-const DESC_HEADER = 9;
+const DESC_HEADER = 11;
 const DESC_PER_SEQ = 4;
+
+/**
+ * Rows of a prompt that attend together (attendRows): each KV block is read once for all of them while it is in L1,
+ * where a row at a time read a long prompt's keys and values from L3 once per row.
+ */
+const TILE_ROWS = 8;
 
 /**
  * Causal attention of heads [h0, h1) for the rows of every sequence a descriptor lists, with the wasm kernels `ex`. It
  * runs on the calling thread and in the worker threads (parallel.ts puts its source into theirs), so it uses nothing
  * but its arguments. Descriptor words at `d` of `u` (a Uint32Array over the arena): byte offsets of qkv, att, the
- * layer's K and V pools; heads, kvHeads, hd, blockSize, sequence count; then per sequence: its first row, rows, start
- * position, block count and block ids. `wPtr`: this thread's scores.
+ * layer's K and V pools; heads, kvHeads, hd, blockSize, sequence count, bytes between score rows, rows per tile; then
+ * per sequence: its first row, rows, start position, block count and block ids. `wPtr`: this thread's scores (a tile's
+ * rows).
  */
 export function attendHeads(ex: WasmBlocks, u: Uint32Array, d: number, h0: number, h1: number, wPtr: number): void {
   const qkvPtr = u[d];
@@ -206,6 +223,8 @@ export function attendHeads(ex: WasmBlocks, u: Uint32Array, d: number, h0: numbe
   const hd = u[d + 6];
   const blockSize = u[d + 7];
   const count = u[d + 8];
+  const wRow = u[d + 9];
+  const tile = u[d + 10];
   const qDim = heads * hd;
   const kvDim = kvHeads * hd;
   const qkvDim = qDim + 2 * kvDim;
@@ -213,21 +232,38 @@ export function attendHeads(ex: WasmBlocks, u: Uint32Array, d: number, h0: numbe
   const scale = 1 / Math.sqrt(hd);
   const stride = kvDim * 4;
   const blockBytes = blockSize * stride;
-  let w = d + 9; // DESC_HEADER: this source runs in the workers too, without the module around it
+  let w = d + 11; // DESC_HEADER: this source runs in the workers too, without the module around it
   for (let s = 0; s < count; s++) {
     const r0 = u[w];
     const rows = u[w + 1];
     const startPos = u[w + 2];
     const blocks = w + 4;
     w = blocks + u[w + 3];
-    for (let i = 0; i < rows; i++) {
-      const row = r0 + i;
-      const len = startPos + i + 1;
-      for (let h = h0; h < h1; h++) {
-        const gBytes = Math.floor(h / group) * hd * 4;
+    for (let h = h0; h < h1; h++) {
+      const gBytes = Math.floor(h / group) * hd * 4;
+      for (let i = 0; i < rows; i += tile) {
+        const row = r0 + i;
         const qPtr = qkvPtr + (row * qkvDim + h * hd) * 4;
         const oPtr = attPtr + (row * qDim + h * hd) * 4;
-        ex.attendRow(qPtr, kBase + gBytes, vBase + gBytes, blocks * 4, blockBytes, stride, blockSize, len, hd * 4, wPtr, scale, oPtr);
+        const n = Math.min(tile, rows - i);
+        ex.attendRows(
+          qPtr,
+          kBase + gBytes,
+          vBase + gBytes,
+          blocks * 4,
+          blockBytes,
+          stride,
+          blockSize,
+          startPos + i + 1,
+          hd * 4,
+          wPtr,
+          scale,
+          oPtr,
+          n,
+          qkvDim * 4,
+          qDim * 4,
+          wRow,
+        );
       }
     }
   }

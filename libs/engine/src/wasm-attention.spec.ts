@@ -48,18 +48,22 @@ describe('wasm SIMD softmax', () => {
   });
 });
 
-describe('wasm attendRow', () => {
+describe('wasm attendRows', () => {
   const arena = new Arena(1 << 22);
   const ex = instantiateBlocks(arena.module!, arena.memory!);
   const hd = 64;
   const kvDim = 4 * hd; // four KV heads per cache row; the head read is the third
+  const qkvDim = 3 * kvDim; // a query row's stride, as in the model's stacked q|k|v rows
   const blockSize = 16;
   const blocks = 12;
+  const maxRows = 5;
+  const rowFloats = blocks * blockSize + 16; // a row of scores, with the softmax's padding
   const k = arena.alloc(blocks * blockSize * kvDim);
   const v = arena.alloc(blocks * blockSize * kvDim);
-  const q = arena.alloc(hd);
-  const scores = arena.alloc(blocks * blockSize + 4);
-  const out = arena.alloc(hd);
+  const q = arena.alloc(maxRows * qkvDim);
+  const scores = arena.alloc(maxRows * rowFloats);
+  const out = arena.alloc(maxRows * hd);
+  const ref = arena.alloc(rowFloats);
   const byBlocks = arena.alloc(hd);
   const tableWords = arena.alloc(blocks);
   const table = new Int32Array(tableWords.buffer, tableWords.byteOffset, blocks);
@@ -75,10 +79,23 @@ describe('wasm attendRow', () => {
   const blockBytes = blockSize * stride;
   const scale = 1 / Math.sqrt(hd);
 
-  it('is the per-block scores, softmax and weighted sums bit for bit, and a float64 attention to 1e-6', () => {
-    for (const len of [1, 3, 15, 16, 17, 48, 100, blocks * blockSize]) {
-      out.fill(Number.NaN); // attendRow zeroes its output first
-      ex.attendRow(
+  it('gives each row what the per-block scores, softmax and weighted sums give it alone, bit for bit, and a float64 attention to 2e-6', () => {
+    const cases: [number, number][] = [
+      [1, 1],
+      [3, 1],
+      [16, 1],
+      [17, 1],
+      [1, 5], // rows 1-5 positions: all in the first block
+      [13, 5], // 13-17: the last row alone reaches the second block
+      [14, 5], // 14-18: crossing into the second block, whose keys the first rows do not reach
+      [16, 3],
+      [45, 4],
+      [100, 5],
+      [blocks * blockSize - 4, 5],
+    ];
+    for (const [len, rows] of cases) {
+      out.fill(Number.NaN); // attendRows zeroes its outputs first
+      ex.attendRows(
         q.byteOffset,
         k.byteOffset + head,
         v.byteOffset + head,
@@ -91,47 +108,55 @@ describe('wasm attendRow', () => {
         scores.byteOffset,
         scale,
         out.byteOffset,
+        rows,
+        qkvDim * 4,
+        hd * 4,
+        rowFloats * 4,
       );
-      const attended = Array.from(out);
-      // The same kernels called block by block from JS, as attention did before attendRow.
-      for (let j = 0, b = 0; j < len; b++, j += blockSize) {
-        ex.scores(
-          q.byteOffset,
-          k.byteOffset + head + table[b] * blockBytes,
-          stride,
-          Math.min(blockSize, len - j),
-          hd * 4,
-          scores.byteOffset + j * 4,
-        );
-      }
-      ex.softmax(scores.byteOffset, len, scale);
-      byBlocks.fill(0);
-      for (let j = 0, b = 0; j < len; b++, j += blockSize) {
-        ex.axpy(
-          scores.byteOffset + j * 4,
-          v.byteOffset + head + table[b] * blockBytes,
-          stride,
-          Math.min(blockSize, len - j),
-          hd * 4,
-          byBlocks.byteOffset,
-        );
-      }
-      expect(attended).toEqual(Array.from(byBlocks));
-      // A float64 reference over the same positions.
-      const at = (pool: Float32Array, pos: number, d: number): number =>
-        pool[(table[Math.floor(pos / blockSize)] * blockSize + (pos % blockSize)) * kvDim + 2 * hd + d];
-      const logits = Array.from({ length: len }, (_, pos) => {
-        let dot = 0;
-        for (let d = 0; d < hd; d++) dot += q[d] * at(k, pos, d);
-        return dot * scale;
-      });
-      const max = Math.max(...logits);
-      const e = logits.map((x) => Math.exp(x - max));
-      const sum = e.reduce((a, b) => a + b, 0);
-      for (let d = 0; d < hd; d++) {
-        let want = 0;
-        for (let pos = 0; pos < len; pos++) want += (e[pos] / sum) * at(v, pos, d);
-        expect(Math.abs(attended[d] - want)).toBeLessThan(1e-6);
+      for (let r = 0; r < rows; r++) {
+        const rowLen = len + r;
+        const qr = q.byteOffset + r * qkvDim * 4;
+        const attended = Array.from(out.subarray(r * hd, (r + 1) * hd));
+        // The same kernels called block by block from JS for this row alone, as attention once did.
+        for (let j = 0, b = 0; j < rowLen; b++, j += blockSize) {
+          ex.scores(
+            qr,
+            k.byteOffset + head + table[b] * blockBytes,
+            stride,
+            Math.min(blockSize, rowLen - j),
+            hd * 4,
+            ref.byteOffset + j * 4,
+          );
+        }
+        ex.softmax(ref.byteOffset, rowLen, scale);
+        byBlocks.fill(0);
+        for (let j = 0, b = 0; j < rowLen; b++, j += blockSize) {
+          ex.axpy(
+            ref.byteOffset + j * 4,
+            v.byteOffset + head + table[b] * blockBytes,
+            stride,
+            Math.min(blockSize, rowLen - j),
+            hd * 4,
+            byBlocks.byteOffset,
+          );
+        }
+        expect(attended, `len ${len}, row ${r} of ${rows}`).toEqual(Array.from(byBlocks));
+        // A float64 reference over the same positions.
+        const at = (pool: Float32Array, pos: number, d: number): number =>
+          pool[(table[Math.floor(pos / blockSize)] * blockSize + (pos % blockSize)) * kvDim + 2 * hd + d];
+        const logits = Array.from({ length: rowLen }, (_, pos) => {
+          let dot = 0;
+          for (let d = 0; d < hd; d++) dot += q[r * qkvDim + d] * at(k, pos, d);
+          return dot * scale;
+        });
+        const max = Math.max(...logits);
+        const e = logits.map((x) => Math.exp(x - max));
+        const sum = e.reduce((a, b) => a + b, 0);
+        for (let d = 0; d < hd; d++) {
+          let want = 0;
+          for (let pos = 0; pos < rowLen; pos++) want += (e[pos] / sum) * at(v, pos, d);
+          expect(Math.abs(attended[d] - want)).toBeLessThan(2e-6);
+        }
       }
     }
   });

@@ -228,27 +228,51 @@ export function softmaxBody(): { locals: [number, number]; body: number[] } {
 }
 
 /**
- * attendRow(pq, pk, pv, ptable, blockBytes, stride, blockSize, len, hdBytes, pw, scale, pout): one head's attention for
- * one row over `len` cached positions in KV-cache blocks: the scores of every block's keys into pw, their softmax, and
- * the weighted sum of the V rows into pout (zeroed first). The block ids are the i32s at ptable; a block's first key of
- * this head is at pk + id · blockBytes (its first V row likewise from pv), and keys are `stride` bytes apart. It calls
- * the scores, softmax and axpy functions (indices in `fn`) per block, as the JS loop did, so the results are the same
- * bits, with one call from JS per head and row instead of two per block and three more. Locals: j, t, n (i32).
+ * attendRows(pq, pk, pv, ptable, blockBytes, stride, blockSize, len, hdBytes, pw, scale, pout, rows, qStride, oStride,
+ * wStride): one head's attention for `rows` ≥ 1 consecutive rows of a sequence, row r over len + r cached positions in
+ * KV-cache blocks: its scores of every block's keys into pw + r · wStride, their softmax, and the weighted sum of the V
+ * rows into pout + r · oStride (zeroed first); its query at pq + r · qStride. The block ids are the i32s at ptable; a
+ * block's first key of this head is at pk + id · blockBytes (its first V row likewise from pv), and keys are `stride`
+ * bytes apart. Each block is taken for every row in turn, so a prompt's rows read its keys and values from L1 once
+ * per block rather than from the outer caches once per row. It calls the scores, softmax and axpy functions (indices
+ * in `fn`) per block and row, with the counts a row taken alone would give them, so the results are the same bits.
+ * Locals: j, t, n, r, base (i32).
  */
-export function attendRowBody(fn: { scores: number; softmax: number; axpy: number }): { locals: [number, number]; body: number[] } {
-  const [pq, pk, pv, ptable, blockBytes, stride, blockSize, len, hdB, pw, scale, pout] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
-  const [j, t, n] = [12, 13, 14];
-  /** For each block: n = min(blockSize, len − j) and the block's address from `base`, then `call`; j, t move on. */
-  const eachBlock = (callFor: (base: number[]) => number[]): number[] => [
+export function attendRowsBody(fn: { scores: number; softmax: number; axpy: number }): { locals: [number, number]; body: number[] } {
+  const [pq, pk, pv, ptable, blockBytes, stride, blockSize, len, hdB, pw, scale, pout, rows, qStride, oStride, wStride] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+  ];
+  const [j, t, n, r, base] = [16, 17, 18, 19, 20];
+  /** p + r · rowStride, for row r's pointer. */
+  const rowPtr = (p: number, rowStride: number): number[] => [...op.get(p), ...op.get(r), ...op.get(rowStride), ...op.mul, ...op.add];
+  /**
+   * For each block (base = its offset), for each row with keys in it: n = min(blockSize, len + r − j), then `call`;
+   * until j passes the last row's length.
+   */
+  const eachBlockAndRow = (call: number[]): number[] => [
     ...op.i32(0),
     ...op.set(j),
     ...op.get(ptable),
     ...op.set(t),
     ...op.loop,
+    ...op.get(t),
+    ...op.i32load(0),
+    ...op.get(blockBytes),
+    ...op.mul,
+    ...op.set(base),
+    ...op.i32(0),
+    ...op.set(r),
+    ...op.loop,
+    ...op.block,
     ...op.get(len),
+    ...op.get(r),
+    ...op.add,
     ...op.get(j),
     ...op.sub,
-    ...op.set(n),
+    ...op.tee(n),
+    ...op.i32(0),
+    ...op.leS,
+    ...op.brIf(0), // this row's context ends before the block
     ...op.get(blockSize),
     ...op.get(n),
     ...op.get(n),
@@ -256,52 +280,68 @@ export function attendRowBody(fn: { scores: number; softmax: number; axpy: numbe
     ...op.gtU,
     ...op.select,
     ...op.set(n),
-    ...callFor([...op.get(t), ...op.i32load(0), ...op.get(blockBytes), ...op.mul]),
+    ...call,
+    ...op.end,
+    ...advance(r, op.i32(1)),
+    ...op.get(r),
+    ...op.get(rows),
+    ...op.ltU,
+    ...op.brIf(0),
+    ...op.end,
     ...advance(t, op.i32(4)),
     ...advance(j, op.get(blockSize)),
     ...op.get(j),
     ...op.get(len),
+    ...op.get(rows),
+    ...op.add,
+    ...op.i32(1),
+    ...op.sub,
     ...op.ltU,
     ...op.brIf(0),
     ...op.end,
   ];
+  /** pw + r · wStride + 4j: row r's scores of the block. */
+  const blockScores = [...rowPtr(pw, wStride), ...op.get(j), ...op.i32(2), ...op.shl, ...op.add];
   return {
-    locals: [3, 0],
+    locals: [5, 0],
     body: [
-      ...eachBlock((base) => [
-        ...op.get(pq),
+      ...eachBlockAndRow([
+        ...rowPtr(pq, qStride),
         ...op.get(pk),
-        ...base,
+        ...op.get(base),
         ...op.add,
         ...op.get(stride),
         ...op.get(n),
         ...op.get(hdB),
-        ...op.get(pw),
-        ...op.get(j),
-        ...op.i32(2),
-        ...op.shl,
-        ...op.add,
+        ...blockScores,
         ...op.call(fn.scores),
       ]),
-      ...op.get(pw),
+      // each row's softmax, and its output zeroed
+      ...op.i32(0),
+      ...op.set(r),
+      ...op.loop,
+      ...rowPtr(pw, wStride),
       ...op.get(len),
+      ...op.get(r),
+      ...op.add,
       ...op.get(scale),
       ...op.call(fn.softmax),
-      // pout = 0, then the weighted V rows block by block
-      ...overLanes(j, hdB, [...op.get(pout), ...op.get(j), ...op.add, ...op.vzero, ...op.vstore]),
-      ...eachBlock((base) => [
-        ...op.get(pw),
-        ...op.get(j),
-        ...op.i32(2),
-        ...op.shl,
-        ...op.add,
+      ...overLanes(j, hdB, [...rowPtr(pout, oStride), ...op.get(j), ...op.add, ...op.vzero, ...op.vstore]),
+      ...advance(r, op.i32(1)),
+      ...op.get(r),
+      ...op.get(rows),
+      ...op.ltU,
+      ...op.brIf(0),
+      ...op.end,
+      ...eachBlockAndRow([
+        ...blockScores,
         ...op.get(pv),
-        ...base,
+        ...op.get(base),
         ...op.add,
         ...op.get(stride),
         ...op.get(n),
         ...op.get(hdB),
-        ...op.get(pout),
+        ...rowPtr(pout, oStride),
         ...op.call(fn.axpy),
       ]),
     ],

@@ -67,6 +67,7 @@ export const op = {
   i32load: (offset: number) => [0x28, 0x02, ...uleb(offset)],
   mul: [0x6c],
   gtU: [0x4b],
+  leS: [0x4c],
   /** c ? a : b for a, b, c on the stack. */
   select: [0x1b],
   end: [0x0b],

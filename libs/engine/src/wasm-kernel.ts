@@ -9,7 +9,7 @@
  * The module also carries the attention kernels (wasm-attention.ts) and SwiGLU (wasm-swiglu.ts), both with exp from wasm-exp.ts.
  */
 import { setFlagsFromString } from 'node:v8';
-import { attendRowBody, axpyBody, scoresBody, softmaxBody } from './wasm-attention';
+import { attendRowsBody, axpyBody, scoresBody, softmaxBody } from './wasm-attention';
 import { F32, I32, V128, hsum, op, section, str, uleb, vec } from './wasm-encoding';
 import { wasmApi } from './wasm-runtime';
 import { swigluBody } from './wasm-swiglu';
@@ -244,18 +244,18 @@ export function buildWasmModuleBytes(pages: number, fused = false): Uint8Array {
   const interleaveType = [0x60, ...uleb(4), I32, I32, I32, I32, ...uleb(0)];
   const unpackType = [0x60, ...uleb(3), I32, I32, I32, ...uleb(0)];
   const softmaxType = [0x60, ...uleb(3), I32, I32, F32, ...uleb(0)];
-  const attendRowType = [0x60, ...uleb(12), ...new Array<number>(10).fill(I32), F32, I32, ...uleb(0)];
-  const types = section(1, vec([funcType, attnType, interleaveType, unpackType, softmaxType, attendRowType]));
+  const attendRowsType = [0x60, ...uleb(16), ...new Array<number>(10).fill(I32), F32, ...new Array<number>(5).fill(I32), ...uleb(0)];
+  const types = section(1, vec([funcType, attnType, interleaveType, unpackType, softmaxType, attendRowsType]));
   const memLimits = [0x03, ...uleb(pages), ...uleb(pages)]; // shared, min = max
   const imports = section(2, vec([[...str('env'), ...str('mem'), 0x02, ...memLimits]]));
-  // After the row-major blocks, in export order; `type` indexes `types`. attendRow calls scores, softmax and axpy by
+  // After the row-major blocks, in export order; `type` indexes `types`. attendRows calls scores, softmax and axpy by
   // their function indices: the row-major blocks come first, then these in order.
   const first = WASM_BLOCKS.length;
   const kernels = [
     { name: 'scores', type: 1, f: scoresBody() },
     { name: 'axpy', type: 1, f: axpyBody() },
     { name: 'softmax', type: 4, f: softmaxBody() },
-    { name: 'attendRow', type: 5, f: attendRowBody({ scores: first, axpy: first + 1, softmax: first + 2 }) },
+    { name: 'attendRows', type: 5, f: attendRowsBody({ scores: first, axpy: first + 1, softmax: first + 2 }) },
     ...PANEL_BLOCKS.map((b) => ({ name: b.name, type: 0, f: b.f(fused) })),
     { name: 'interleave', type: 2, f: interleaveBody(PANEL_COLS) },
     { name: 'unpack', type: 3, f: unpackBody(PANEL_ROWS) },

@@ -48,10 +48,11 @@ export interface WasmBlocks {
   /** w[j] = softmax((w − max)·scale) over len ≥ 1 scores; first writes −∞ pads up to the next multiple of 4. */
   softmax(pw: number, len: number, scale: number): void;
   /**
-   * One head's attention for one row over len ≥ 1 positions in KV-cache blocks (ids: i32s at ptable): scores into pw,
-   * softmax, and the weighted V rows into pout (wasm-attention.ts).
+   * One head's attention for `rows` ≥ 1 consecutive rows, row r over len + r positions in KV-cache blocks (ids: i32s
+   * at ptable): scores into pw + r · wStride, softmax, and the weighted V rows into pout + r · oStride
+   * (wasm-attention.ts).
    */
-  attendRow(
+  attendRows(
     pq: number,
     pk: number,
     pv: number,
@@ -64,5 +65,9 @@ export interface WasmBlocks {
     pw: number,
     scale: number,
     pout: number,
+    rows: number,
+    qStride: number,
+    oStride: number,
+    wStride: number,
   ): void;
 }

@@ -1,0 +1,57 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { Arena } from './arena';
+import { KvCache } from './kv-cache';
+import { PagedAttention, type AttentionSeq } from './paged-attention';
+import { MatmulPool } from './parallel';
+
+describe('PagedAttention', () => {
+  const shape = { heads: 4, kvHeads: 2, hd: 16 };
+  const [qDim, kvDim] = [shape.heads * shape.hd, shape.kvHeads * shape.hd];
+  const qkvDim = qDim + 2 * kvDim;
+  const [layers, blockSize, maxRows, maxContext] = [2, 4, 32, 40];
+  const kvBytes = 64 * layers * 2 * blockSize * kvDim * 4;
+  const blocks = KvCache.blocksInBudget(layers, kvDim, kvBytes, blockSize);
+  const arena = new Arena(
+    Arena.sizeOf([
+      ...new Array<number>(2 * layers).fill(blocks * blockSize * kvDim),
+      maxRows * qkvDim,
+      2 * maxRows * qDim,
+      ...PagedAttention.arenaCounts(maxContext, blocks, maxRows, 1),
+    ]),
+  );
+  const kv = new KvCache(layers, kvDim, kvBytes, blockSize, (n) => arena.alloc(n));
+  const qkv = arena.alloc(maxRows * qkvDim);
+  const [simdOut, jsOut] = [arena.alloc(maxRows * qDim), arena.alloc(maxRows * qDim)];
+  const attention = new PagedAttention(shape, kv, (n) => arena.alloc(n), maxRows, 1, maxContext);
+  const pool = new MatmulPool(1, arena);
+  afterAll(() => pool.close());
+  let seed = 3;
+  const rand = (): number => {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    return seed / 2 ** 32 - 0.5;
+  };
+
+  it('gives a step of prompt chunks and decode rows, tiled, what the float64 path gives', () => {
+    // Three sequences: a prompt chunk after 9 cached positions (its rows tile in eights, the last tile short), a
+    // whole 3-row prompt, and one decode row; each step writes its rows' K/V before attending.
+    const seqs: AttentionSeq[] = [
+      { tokens: new Array<number>(19).fill(0), startPos: 9, blocks: [] },
+      { tokens: new Array<number>(3).fill(0), startPos: 0, blocks: [] },
+      { tokens: [0], startPos: 30, blocks: [] },
+    ];
+    for (const s of seqs) expect(kv.ensure(s.blocks as number[], s.startPos + s.tokens.length)).toBe(true);
+    for (const a of [...kv.k, ...kv.v]) for (let i = 0; i < a.length; i++) a[i] = rand();
+    for (let i = 0; i < qkv.length; i++) qkv[i] = rand();
+    for (let l = 0; l < layers; l++) {
+      attention.run(seqs, l, qkv, simdOut, pool);
+      attention.run(seqs, l, qkv, jsOut, undefined);
+      for (let i = 0; i < 23 * qDim; i++) expect(Math.abs(simdOut[i] - jsOut[i]), `layer ${l}, float ${i}`).toBeLessThan(1e-5);
+    }
+  });
+
+  it('refuses a sequence longer than the context its scores were sized for', () => {
+    const seq: AttentionSeq = { tokens: [0], startPos: maxContext, blocks: [] };
+    kv.ensure(seq.blocks as number[], maxContext + 1);
+    expect(() => attention.run([seq], 0, qkv, simdOut, pool)).toThrow(RangeError);
+  });
+});
