@@ -38,9 +38,15 @@ export class BatchedPass {
   private readonly rope: RopeTable;
   private readonly att: PackedAttention;
   private readonly qkvDim: number;
-  /** Per scored row: its packed row and target id. Sized once for the capacity. */
+  /** Per scored row: its packed row, target id and sequence. Sized once for the capacity. */
   private readonly scoredRow: Int32Array;
   private readonly target: Int32Array;
+  private readonly rowSeq: Int32Array;
+  /** Per sequence: its summed loss (forward) and its gradient's scale (backward). */
+  private readonly seqLoss: Float64Array;
+  private readonly seqScale: Float64Array;
+  /** What the last forward leaves for its backward. */
+  private last?: { seqs: readonly TrainSequence[]; N: number; R: number };
   /** The engine's attention kernels and their scratch (JS loops when absent). */
   private readonly simd: AttentionKernels;
   private readonly seqStart: Int32Array;
@@ -60,6 +66,9 @@ export class BatchedPass {
     const n = ws.layout.capacity.rows;
     this.scoredRow = new Int32Array(n);
     this.target = new Int32Array(n);
+    this.rowSeq = new Int32Array(n);
+    this.seqLoss = new Float64Array(n);
+    this.seqScale = new Float64Array(n);
     this.simd = {
       ex: ws.matmul && d.headDim % 4 === 0 ? ws.matmul : undefined,
       acc: ws.acc,
@@ -99,6 +108,19 @@ export class BatchedPass {
    * accumulated in the workspace. Returns the summed cross-entropy over the scored tokens.
    */
   run(params: ParamMap, seqs: readonly TrainSequence[], gradScale: number, opts: BatchedPassOptions): number {
+    const losses = this.forward(params, seqs, opts);
+    let lossSum = 0;
+    for (const l of losses) lossSum += l;
+    if (opts.grads || opts.softPromptGrad) this.backward(params, this.seqScale.fill(gradScale, 0, seqs.length), opts);
+    return lossSum;
+  }
+
+  /**
+   * The forward of `seqs`: each sequence's summed cross-entropy over its scored tokens (a view that the next forward
+   * overwrites). The activations stay in the workspace for `backward`, which DPO calls with scales that depend on
+   * these losses.
+   */
+  forward(params: ParamMap, seqs: readonly TrainSequence[], opts: BatchedPassOptions): Float64Array {
     const { heap, d } = this;
     const L = this.ws.layout;
     const H = d.hidden;
@@ -131,6 +153,7 @@ export class BatchedPass {
         if (seq.lossMask[j] && prefix + j - 1 >= 0) {
           this.scoredRow[R] = r0 + prefix + j - 1;
           this.target[R] = id;
+          this.rowSeq[R] = s;
           R++;
         }
       }
@@ -140,23 +163,34 @@ export class BatchedPass {
     this.rmsNorm(L.xout, weight(params, FINAL_NORM), L.fn, L.invF, N);
     for (let i = 0; i < R; i++) heap.copyWithin(L.hRows + i * H, L.fn + this.scoredRow[i] * H, L.fn + (this.scoredRow[i] + 1) * H);
     this.matmul(L.emb, L.hRows, L.logits, R, H, V);
-    const lossSum = this.softmaxLoss(R);
-    if (opts.grads || opts.softPromptGrad) this.backward(params, seqs, N, R, gradScale, opts);
-    return lossSum;
+    this.seqLoss.fill(0, 0, seqs.length);
+    this.softmaxLoss(R);
+    this.last = { seqs, N, R };
+    return this.seqLoss.subarray(0, seqs.length);
   }
 
   /**
-   * Σ over the R scored rows of lse − logit[target], leaving each row's softmax in place of its logits (the backward
+   * The backward of the last forward into the workspace's gradient accumulators, each sequence's loss gradient
+   * scaled by `scales[s]` (its sinks in `opts`).
+   */
+  backward(params: ParamMap, scales: ArrayLike<number>, opts: BatchedPassOptions): void {
+    const last = this.last;
+    if (!last) throw new Error('BatchedPass: backward without a forward');
+    this.last = undefined;
+    this.backprop(params, last.seqs, last.N, last.R, scales, opts);
+  }
+
+  /**
+   * Each sequence's Σ over its scored rows of lse − logit[target], leaving each row's softmax in place of its logits (the backward
    * turns it into the logits' gradient). Through the engine's SIMD softmax where a row's padding to four lanes stays in
    * the row (V % 4 = 0); its f32 exp is four lanes at a time, where Math.exp per logit took a twentieth of a step.
    * log Σ eˣ⁻ᵐᵃˣ is −log p at the row's maximum, which never underflows (p ≥ 1/V there).
    */
-  private softmaxLoss(R: number): number {
+  private softmaxLoss(R: number): void {
     const { heap } = this;
     const L = this.ws.layout;
     const V = this.d.vocab;
     const ex = V % 4 === 0 ? this.ws.matmul : undefined;
-    let lossSum = 0;
     for (let i = 0; i < R; i++) {
       const o = L.logits + i * V;
       let top = o;
@@ -165,15 +199,14 @@ export class BatchedPass {
       const dist = max - heap[o + this.target[i]];
       if (ex) {
         ex.softmax(o * 4, V, 1);
-        lossSum += dist - Math.log(heap[top]);
+        this.seqLoss[this.rowSeq[i]] += dist - Math.log(heap[top]);
         continue;
       }
       let sum = 0;
       for (let v = 0; v < V; v++) sum += Math.exp(heap[o + v] - max);
       for (let v = 0; v < V; v++) heap[o + v] = Math.exp(heap[o + v] - max) / sum;
-      lossSum += dist + Math.log(sum);
+      this.seqLoss[this.rowSeq[i]] += dist + Math.log(sum);
     }
-    return lossSum;
   }
 
   private matmul(w: number, x: number, out: number, rows: number, inDim: number, outDim: number): void {
@@ -239,7 +272,14 @@ export class BatchedPass {
     for (let i = 0; i < N * H; i++) heap[out + i] += heap[s.xmid + i];
   }
 
-  private backward(params: ParamMap, seqs: readonly TrainSequence[], N: number, R: number, scale: number, opts: BatchedPassOptions): void {
+  private backprop(
+    params: ParamMap,
+    seqs: readonly TrainSequence[],
+    N: number,
+    R: number,
+    scales: ArrayLike<number>,
+    opts: BatchedPassOptions,
+  ): void {
     const { heap, d } = this;
     const L = this.ws.layout;
     const H = d.hidden;
@@ -249,6 +289,7 @@ export class BatchedPass {
     // Softmax minus one-hot, scaled, in place: the rows' softmax (softmaxLoss) becomes dlogits.
     for (let i = 0; i < R; i++) {
       const o = L.logits + i * V;
+      const scale = scales[this.rowSeq[i]];
       for (let v = 0; v < V; v++) heap[o + v] *= scale;
       heap[o + this.target[i]] -= scale;
     }

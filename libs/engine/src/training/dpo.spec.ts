@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { LlamaConfig } from '../contract';
-import { dpoForwardBackward, dpoLoss, pairLogProbs, type DpoItem } from './dpo';
+import { BatchedPass } from './batched-pass';
+import { batchCapacity, BatchWorkspace } from './batch-workspace';
+import { dpoBatched, dpoForwardBackward, dpoLoss, pairLogProbs, type DpoItem } from './dpo';
 import type { TrainSequence } from './forward-backward';
+import { flushGradients } from './grad-flush';
 import { initLlamaParams } from './llama-params';
 import { createRng, fillNormal, zerosLike, type ParamMap } from './tensor';
 
@@ -114,5 +117,57 @@ describe('dpoForwardBackward gradients', () => {
     expect(r.policyChosen).toBe(lp.chosen);
     expect(r.policyRejected).toBe(lp.rejected);
     expect(r.margin).toBeCloseTo(lp.chosen + 6.1 - (lp.rejected + 7.9), 10);
+  });
+});
+
+describe('dpoBatched', () => {
+  it('gives a micro-batch of pairs the pair-at-a-time losses, margins and gradients (its f32 sums aside)', () => {
+    // A vocabulary and widths the SIMD kernels take (multiples of four), GQA, a soft prompt.
+    const cfg: LlamaConfig = { ...config, vocab_size: 16, hidden_size: 16, intermediate_size: 24 };
+    const params = initLlamaParams(cfg, 1);
+    const rng = createRng(5);
+    for (const t of params.values()) if (t.shape.length > 1) fillNormal(t.data, 0.4, rng);
+    const softPrompt = new Float32Array(2 * cfg.hidden_size);
+    fillNormal(softPrompt, 0.5, createRng(6));
+    const sinks = (): { grads: ParamMap; softPrompt: Float32Array; softPromptGrad: Float32Array } => ({
+      grads: new Map([...params].map(([n, t]) => [n, zerosLike(t)])),
+      softPrompt,
+      softPromptGrad: new Float32Array(softPrompt.length),
+    });
+    const [beta, scale] = [0.8, 0.5];
+    const ref = sinks();
+    let [refLoss, refMargin] = [0, 0];
+    for (const it of pairs) {
+      const r = dpoForwardBackward(cfg, params, it, beta, { ...ref, gradScale: scale });
+      refLoss += r.loss;
+      refMargin += r.margin;
+    }
+    const seqs = pairs.flatMap((it) => [it.pair.chosen, it.pair.rejected]);
+    const ws = BatchWorkspace.create(
+      cfg,
+      batchCapacity(
+        seqs.map((q) => q.ids.length + 2),
+        seqs.length,
+        cfg.num_attention_heads,
+      ),
+      2,
+    );
+    const pass = new BatchedPass(cfg, ws);
+    pass.loadWeights(params, 0);
+    const got = sinks();
+    const r = dpoBatched(pass, params, pairs, beta, scale, got);
+    flushGradients(ws.layout, [ws.heap], got, 0, 1);
+    expect(r.lossSum).toBeCloseTo(refLoss, 4);
+    expect(r.marginSum).toBeCloseTo(refMargin, 3);
+    let checked = 0;
+    for (const [name, t] of ref.grads) {
+      const g = got.grads.get(name)!.data;
+      let max = 0;
+      for (const v of t.data) max = Math.max(max, Math.abs(v));
+      expect(max, name).toBeGreaterThan(0);
+      for (let i = 0; i < g.length; i++, checked++) expect(Math.abs(g[i] - t.data[i]), `${name}[${i}]`).toBeLessThan(1e-4 * max + 1e-6);
+    }
+    for (let i = 0; i < softPrompt.length; i++) expect(Math.abs(got.softPromptGrad[i] - ref.softPromptGrad[i])).toBeLessThan(1e-4);
+    expect(checked).toBeGreaterThan(1000);
   });
 });

@@ -1,4 +1,5 @@
 import type { LlamaConfig } from '../contract';
+import type { BatchedPass, BatchedPassOptions } from './batched-pass';
 import { loadTrainingModel } from './checkpoint';
 import { forwardBackward, forwardPass, type ForwardBackwardOptions } from './forward-backward';
 import { buildPreferenceDataset, type PreferencePair, type PreferenceRecord } from './preference-data';
@@ -72,6 +73,39 @@ export function dpoForwardBackward(
   c.backward(l.coefficient * scale);
   r.backward(-l.coefficient * scale);
   return { ...l, policyChosen, policyRejected };
+}
+
+/**
+ * DPO over a micro-batch of pairs in one batched pass: both answers of every pair forward together, then one backward
+ * with each answer's loss gradient scaled as dpoForwardBackward scales it a pair at a time (the chosen answer's by
+ * +coefficient · gradScale, the rejected one's by −coefficient · gradScale). Returns the summed pair losses and margins.
+ */
+export function dpoBatched(
+  pass: BatchedPass,
+  params: ParamMap,
+  items: readonly DpoItem[],
+  beta: number,
+  gradScale: number,
+  opts: BatchedPassOptions,
+): { lossSum: number; marginSum: number } {
+  if (items.length === 0) return { lossSum: 0, marginSum: 0 };
+  const losses = pass.forward(
+    params,
+    items.flatMap((it) => [it.pair.chosen, it.pair.rejected]),
+    opts,
+  );
+  const scales = new Float64Array(2 * items.length);
+  let lossSum = 0;
+  let marginSum = 0;
+  items.forEach((it, k) => {
+    const l = dpoLoss(-losses[2 * k], -losses[2 * k + 1], it.ref, beta);
+    scales[2 * k] = l.coefficient * gradScale;
+    scales[2 * k + 1] = -l.coefficient * gradScale;
+    lossSum += l.loss;
+    marginSum += l.margin;
+  });
+  if (opts.grads || opts.softPromptGrad) pass.backward(params, scales, opts);
+  return { lossSum, marginSum };
 }
 
 export interface PreferenceEvaluation {

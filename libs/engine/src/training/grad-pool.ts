@@ -4,12 +4,16 @@ import { Worker } from 'node:worker_threads';
 import type { LlamaConfig } from '../contract';
 import { BatchedPass } from './batched-pass';
 import { BatchWorkspace, type BatchCapacity } from './batch-workspace';
-import { dpoForwardBackward, type DpoItem } from './dpo';
+import { dpoBatched, dpoForwardBackward, pairLogProbs, type DpoItem, type ReferenceLogProbs } from './dpo';
 import { forwardBackward, type ForwardBackwardOptions, type TrainSequence } from './forward-backward';
+import type { PreferencePair } from './preference-data';
 import { flushGradients } from './grad-flush';
 import type { FlushJob, GradWorkerInit, GradWorkerJob, GradWorkerReply, UpdateJob } from './grad-worker';
 import { applyAdamW, type AdamW } from './optimizer';
 import { sharedFloat32, type ParamMap } from './tensor';
+
+/** The weights version the reference pass loads under: never a training step's, so the first step copies its own. */
+const REFERENCE_WEIGHTS = -2;
 
 function sab(a: Float32Array, what: string): SharedArrayBuffer {
   if (!(a.buffer instanceof SharedArrayBuffer) || a.byteOffset !== 0 || a.byteLength !== a.buffer.byteLength) {
@@ -142,11 +146,17 @@ export class GradPool {
   }
 
   /**
-   * DPO forward/backward of a micro-batch of preference pairs (see dpoForwardBackward); returns the summed pair
-   * losses and reward margins. Gradients land in the sinks, as with run().
+   * DPO forward/backward of a micro-batch of preference pairs (batched, see dpoBatched; else a pair at a time, see
+   * dpoForwardBackward); returns the summed pair losses and reward margins. Gradients land in the sinks, as with run().
    */
   async runPairs(batch: readonly DpoItem[], beta: number, gradScale: number): Promise<{ lossSum: number; marginSum: number }> {
+    const version = this.weightsVersion;
+    const batched = this.pass;
     const local = (items: readonly DpoItem[]): { lossSum: number; marginSum: number } => {
+      if (batched) {
+        if (items.length > 0) batched.loadWeights(this.params, version);
+        return dpoBatched(batched, this.params, items, beta, gradScale, this.options);
+      }
       let lossSum = 0;
       let marginSum = 0;
       for (const it of items) {
@@ -173,6 +183,7 @@ export class GradPool {
         gradScale,
         beta,
         pairs: items.map((it) => ({ chosen: wire(it.pair.chosen), rejected: wire(it.pair.rejected), ref: it.ref })),
+        batched: batched ? version : undefined,
       };
       return new Promise<{ lossSum: number; marginSum: number }>((resolve, reject) => {
         this.pending.set(id, { resolve: (r) => resolve({ lossSum: r.lossSum, marginSum: r.marginSum ?? 0 }), reject });
@@ -185,6 +196,33 @@ export class GradPool {
       total.marginSum += r.marginSum;
     }
     return total;
+  }
+
+  /**
+   * Summed log-probabilities of both answers of each pair under `params` (and a soft prompt), no gradient: the DPO
+   * reference, computed once. Batched (here, `chunk` pairs at a time) when the pool is, so that a policy still equal to
+   * the reference scores exactly the same: a sequence's loss does not depend on what it is batched with.
+   */
+  referenceLogProbs(
+    pairs: readonly PreferencePair[],
+    params: ParamMap,
+    softPrompt: Float32Array | undefined,
+    chunk: number,
+  ): ReferenceLogProbs[] {
+    const pass = this.pass;
+    if (!pass) return pairs.map((pair) => pairLogProbs(this.config, params, pair, softPrompt));
+    const out: ReferenceLogProbs[] = [];
+    for (let i = 0; i < pairs.length; i += chunk) {
+      const part = pairs.slice(i, i + chunk);
+      pass.loadWeights(params, REFERENCE_WEIGHTS);
+      const losses = pass.forward(
+        params,
+        part.flatMap((p) => [p.chosen, p.rejected]),
+        { softPrompt },
+      );
+      part.forEach((_, k) => out.push({ chosen: -losses[2 * k], rejected: -losses[2 * k + 1] }));
+    }
+    return out;
   }
 
   /** Longest first onto the least-loaded part (cost grows a little faster than length, so this balances well). */

@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { LlamaConfig } from '../contract';
 import { BatchedPass } from './batched-pass';
 import { BatchWorkspace, workspaceLayout, type BatchCapacity, type WorkspaceHandle } from './batch-workspace';
-import { dpoForwardBackward, type ReferenceLogProbs } from './dpo';
+import { dpoBatched, dpoForwardBackward, type ReferenceLogProbs } from './dpo';
 import { forwardBackward, type ForwardBackwardOptions } from './forward-backward';
 import { flushGradients } from './grad-flush';
 import { applyAdamW, type AdamWStep, type AdamWTensor } from './optimizer';
@@ -34,7 +34,7 @@ export interface SequenceJob {
   id: number;
   seqs: { ids: number[]; lossMask: Uint8Array }[];
   gradScale: number;
-  /** Run `seqs` batched in the workspace, with the weights of this version (copied in when it changed). */
+  /** Run `seqs` (or `pairs`) batched in the workspace, with the weights of this version (copied in when it changed). */
   batched?: number;
   /** DPO: preference pairs with their reference log-probabilities, run instead of `seqs`. */
   pairs?: { chosen: WireSequence; rejected: WireSequence; ref: ReferenceLogProbs }[];
@@ -99,6 +99,14 @@ function serve(): void {
         if (job.optimizer) optimizer = job.optimizer;
         applyAdamW(optimizer, job.update.step, job.update.part, job.update.parts);
         port.postMessage({ id: job.id, lossSum: 0 } satisfies GradWorkerReply);
+        return;
+      }
+      if (job.pairs && job.batched !== undefined) {
+        if (!pass) throw new Error('batched job without a workspace');
+        pass.loadWeights(params, job.batched);
+        const items = job.pairs.map((p) => ({ pair: p, ref: p.ref }));
+        const r = dpoBatched(pass, params, items, job.beta ?? 0, job.gradScale, options);
+        port.postMessage({ id: job.id, ...r } satisfies GradWorkerReply);
         return;
       }
       if (job.batched !== undefined) {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { loadTrainingModel, saveCheckpoint, readTrainerState, writeTrainerState, type TrainingModel } from './checkpoint';
 import { buildDataset, epochBatches, readTrainingJsonl, type TrainingRecord } from './data';
 import { forwardBackward } from './forward-backward';
-import { type DpoItem, pairLogProbs } from './dpo';
+import type { DpoItem } from './dpo';
 import { batchCapacity } from './batch-workspace';
 import { GradPool } from './grad-pool';
 import { checkParams, type ProjName } from './llama-params';
@@ -180,7 +180,6 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     initTokenIds: opts.initText === undefined ? undefined : tokenizer.encode(opts.initText, false),
   };
   const setup = createModeSetup(mode, config, params, modeOptions);
-  const dpoItems = prefs && referenceItems();
   const optimizer = new AdamW(setup.trainables, { weightDecay: opts.weightDecay ?? 0.01 });
   const batchesPerEpoch = Math.ceil(units / batchSize);
   const stepsPerEpoch = Math.ceil(batchesPerEpoch / accum);
@@ -199,16 +198,25 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
 
   const pass = setup.passOptions();
   const prefixRows = pass.options.softPrompt ? pass.options.softPrompt.length / config.hidden_size : 0;
+  // A thread's share of a micro-batch is at most its longest sequences (both answers of each pair under DPO).
   const capacity =
-    objective === 'sft' && opts.batched !== false
-      ? batchCapacity(
-          ds.sequences.map((q) => prefixRows + q.ids.length),
-          batchSize,
-          config.num_attention_heads,
-        )
-      : undefined;
+    opts.batched === false
+      ? undefined
+      : prefs
+        ? batchCapacity(
+            prefs.pairs.flatMap((p) => [prefixRows + p.chosen.ids.length, prefixRows + p.rejected.ids.length]),
+            2 * batchSize,
+            config.num_attention_heads,
+          )
+        : batchCapacity(
+            ds.sequences.map((q) => prefixRows + q.ids.length),
+            batchSize,
+            config.num_attention_heads,
+          );
   const pool = new GradPool(Math.max(1, Math.floor(opts.threads ?? 1)), config, pass.params, pass.options, capacity);
+  let dpoItems: DpoItem[] | undefined;
   try {
+    dpoItems = prefs && referenceItems();
     await runEpochs();
   } finally {
     await pool.close();
@@ -229,7 +237,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     const refParams = resumable && mode !== 'prompt_tuning' ? loadTrainingModel(opts.modelDir).params : params;
     const ref = resumable ? createModeSetup(mode, config, refParams, { ...modeOptions, initialSoftPrompt: undefined }) : setup;
     const { params: weights, options } = ref.passOptions();
-    return prefs!.pairs.map((pair) => ({ pair, ref: pairLogProbs(config, weights, pair, options.softPrompt) }));
+    const refs = pool.referenceLogProbs(prefs!.pairs, weights, options.softPrompt, batchSize);
+    return prefs!.pairs.map((pair, i) => ({ pair, ref: refs[i] }));
   }
 
   async function runEpochs(): Promise<void> {
