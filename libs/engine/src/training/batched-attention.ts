@@ -57,6 +57,19 @@ export function ropeRows(
   }
 }
 
+/** heap[at … at + n) = softmax(scores · scale), in doubles. */
+function softmaxRow(heap: Float32Array, at: number, n: number, scale: number): void {
+  let max = -Infinity;
+  for (let u = at; u < at + n; u++) if (heap[u] > max) max = heap[u];
+  let sum = 0;
+  for (let u = at; u < at + n; u++) {
+    const e = Math.exp((heap[u] - max) * scale);
+    heap[u] = e;
+    sum += e;
+  }
+  for (let u = at; u < at + n; u++) heap[u] /= sum;
+}
+
 /**
  * out[t, h] = Σ_{u≤t} softmax(q_t·k_u/√hd) v_u for one sequence of T rows: qkv at `qkvOff` (row stride
  * a.stride), out at `outOff` (row stride heads·hd), probabilities [heads × T × T] at `pOff` (lower triangle).
@@ -82,33 +95,21 @@ export function packedAttentionForward(
     for (let t = 0; t < T; t++) {
       const qo = qkvOff + t * stride + h * hd;
       const po = pOff + (h * T + t) * T;
-      let max = -Infinity;
-      if (ex) {
-        ex.scores(qo * 4, (qkvOff + kCol) * 4, stride * 4, t + 1, hd * 4, po * 4);
-        for (let u = 0; u <= t; u++) {
-          const s = heap[po + u] * scale;
-          heap[po + u] = s;
-          if (s > max) max = s;
-        }
-      } else {
+      if (ex) ex.scores(qo * 4, (qkvOff + kCol) * 4, stride * 4, t + 1, hd * 4, po * 4);
+      else {
         for (let u = 0; u <= t; u++) {
           const ko = qkvOff + u * stride + kCol;
           let s = 0;
           for (let i = 0; i < hd; i++) s += heap[qo + i] * heap[ko + i];
-          s *= scale;
           heap[po + u] = s;
-          if (s > max) max = s;
         }
       }
-      let sum = 0;
-      for (let u = 0; u <= t; u++) {
-        const e = Math.exp(heap[po + u] - max);
-        heap[po + u] = e;
-        sum += e;
-      }
+      // The SIMD softmax (its f32 exp four lanes at a time; Math.exp per score took a tenth of a long sequence's
+      // step) where its padding to four lanes stays in this row, which is all rows but a head's last few.
+      if (ex && ((t + 4) & ~3) <= T) ex.softmax(po * 4, t + 1, scale);
+      else softmaxRow(heap, po, t + 1, scale);
       const oo = outOff + t * qDim + h * hd;
       for (let i = 0; i < hd; i++) heap[oo + i] = 0;
-      for (let u = 0; u <= t; u++) heap[po + u] /= sum;
       heap.fill(0, po + t + 1, po + T); // the backward's SIMD path reads whole columns
       if (ex) {
         ex.axpy(po * 4, (qkvOff + vCol) * 4, stride * 4, t + 1, hd * 4, oo * 4);

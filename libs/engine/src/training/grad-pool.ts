@@ -6,10 +6,10 @@ import { BatchedPass } from './batched-pass';
 import { BatchWorkspace, type BatchCapacity } from './batch-workspace';
 import { dpoBatched, dpoForwardBackward, pairLogProbs, type DpoItem, type ReferenceLogProbs } from './dpo';
 import { forwardBackward, type ForwardBackwardOptions, type TrainSequence } from './forward-backward';
-import type { PreferencePair } from './preference-data';
 import { flushGradients } from './grad-flush';
 import type { FlushJob, GradWorkerInit, GradWorkerJob, GradWorkerReply, UpdateJob } from './grad-worker';
 import { applyAdamW, type AdamW } from './optimizer';
+import type { PreferencePair } from './preference-data';
 import { sharedFloat32, type ParamMap } from './tensor';
 
 /** The weights version the reference pass loads under: never a training step's, so the first step copies its own. */
