@@ -10,7 +10,7 @@
  */
 import { wasmApi, type WasmMemory, type WasmModule } from '../wasm-runtime';
 import { I32, V128, op, section, str, uleb } from '../wasm-encoding';
-import { expF32 } from '../wasm-exp';
+import { swigluBody } from '../wasm-swiglu';
 
 /**
  * Params: pa, pb, pc (byte addresses), am, ak, bk, cs (byte strides), k (count ≥ 1). R rows of C × C·4 columns.
@@ -55,70 +55,10 @@ function accumulateBlock(rows: number, chunks: number, fused: boolean): number[]
   return [...uleb(code.length), ...code];
 }
 
-/**
- * swigluSig(pgu, pdst, psig, rows, interBytes): the forward's SwiGLU over `rows` rows of [gate | up] (interBytes each
- * half): σ(g) = 1 / (1 + e⁻ᵍ) into rows at psig, which the backward reads, and g·σ(g)·up into rows at pdst; four lanes
- * at a time with the engine's f32 exp (Math.exp per element took a tenth of a training step). interBytes must be a
- * positive multiple of 16.
- */
-function swigluSigBody(): number[] {
-  const [pg, pd, ps, rows, interB] = [0, 1, 2, 3, 4];
-  const end = 5;
-  const [g, x, n, keep] = [6, 7, 8, 9];
-  const advance = (p: number): number[] => [...op.get(p), ...op.i32(16), ...op.add, ...op.set(p)];
-  const body = [
-    ...op.loop,
-    ...op.get(pg),
-    ...op.get(interB),
-    ...op.add,
-    ...op.set(end),
-    ...op.loop,
-    // x = σ(g), stored; dst = g · σ · up
-    ...op.get(pg),
-    ...op.vload,
-    ...op.tee(g),
-    ...op.vneg,
-    ...op.set(x),
-    ...op.f32x4(1),
-    ...expF32(x, n, keep),
-    ...op.f32x4(1),
-    ...op.vadd,
-    ...op.vdiv,
-    ...op.set(x),
-    ...op.get(ps),
-    ...op.get(x),
-    ...op.vstore,
-    ...op.get(pd),
-    ...op.get(g),
-    ...op.get(x),
-    ...op.vmul,
-    ...op.get(pg),
-    ...op.get(interB),
-    ...op.add,
-    ...op.vload,
-    ...op.vmul,
-    ...op.vstore,
-    ...advance(pd),
-    ...advance(ps),
-    ...advance(pg),
-    ...op.get(pg),
-    ...op.get(end),
-    ...op.ltU,
-    ...op.brIf(0),
-    ...op.end,
-    // past the row's up half to the next row's gate
-    ...op.get(pg),
-    ...op.get(interB),
-    ...op.add,
-    ...op.set(pg),
-    ...op.get(rows),
-    ...op.i32(1),
-    ...op.sub,
-    ...op.tee(rows),
-    ...op.brIf(0),
-    ...op.end,
-  ];
-  const code = [...uleb(2), ...uleb(1), I32, ...uleb(4), V128, ...body, ...op.end];
+/** swigluSig (see ../wasm-swiglu.ts): the forward's SwiGLU keeping σ(gate) for the backward. */
+function swigluSigCode(): number[] {
+  const { locals, body } = swigluBody(true);
+  const code = [...uleb(2), ...uleb(locals[0]), I32, ...uleb(locals[1]), V128, ...body, ...op.end];
   return [...uleb(code.length), ...code];
 }
 
@@ -137,7 +77,7 @@ export function buildAccumulateModuleBytes(pages: number, fused = false): Uint8A
   const funcs = section(3, [n, ...BLOCKS.map(() => 0), 1]);
   const names = [...BLOCKS.map((b) => b.name), 'swigluSig'];
   const exports = section(7, [n, ...names.flatMap((name, i) => [...str(name), 0x00, i])]);
-  const code = section(10, [n, ...BLOCKS.flatMap((b) => accumulateBlock(b.rows, b.chunks, fused)), ...swigluSigBody()]);
+  const code = section(10, [n, ...BLOCKS.flatMap((b) => accumulateBlock(b.rows, b.chunks, fused)), ...swigluSigCode()]);
   return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...type, ...imports, ...funcs, ...exports, ...code]);
 }
 
