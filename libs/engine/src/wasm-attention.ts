@@ -13,21 +13,24 @@ function whileAtLeast(count: number, n: number, body: number[]): number[] {
 /** `p = p + by` for the i32 local p. */
 const advance = (p: number, by: number[]): number[] => [...op.get(p), ...by, ...op.add, ...op.set(p)];
 
-/** The loop `d = 0 … hdBytes step 16` around `body` (d, hdB: i32 locals; at least one pass). */
-function overLanes(d: number, hdB: number, body: number[]): number[] {
+/** The loop `i = 0 … limit step` around `body` (i, limit: i32 locals; at least one pass). */
+function countUp(i: number, step: number, limit: number, body: number[]): number[] {
   return [
     ...op.i32(0),
-    ...op.set(d),
+    ...op.set(i),
     ...op.loop,
     ...body,
-    ...advance(d, op.i32(16)),
-    ...op.get(d),
-    ...op.get(hdB),
+    ...advance(i, op.i32(step)),
+    ...op.get(i),
+    ...op.get(limit),
     ...op.ltU,
     ...op.brIf(0),
     ...op.end,
   ];
 }
+
+/** The loop `d = 0 … hdBytes step 16` around `body` (d, hdB: i32 locals). */
+const overLanes = (d: number, hdB: number, body: number[]): number[] => countUp(d, 16, hdB, body);
 
 /** Sets each local of `next` to the one before it (`from` for the first) plus the i32 local `stride`. */
 const chain = (from: number, stride: number, next: number[]): number[] =>
@@ -260,34 +263,27 @@ export function attendRowsBody(fn: { scores: number; softmax: number; axpy: numb
     ...op.get(blockBytes),
     ...op.mul,
     ...op.set(base),
-    ...op.i32(0),
-    ...op.set(r),
-    ...op.loop,
-    ...op.block,
-    ...op.get(len),
-    ...op.get(r),
-    ...op.add,
-    ...op.get(j),
-    ...op.sub,
-    ...op.tee(n),
-    ...op.i32(0),
-    ...op.leS,
-    ...op.brIf(0), // this row's context ends before the block
-    ...op.get(blockSize),
-    ...op.get(n),
-    ...op.get(n),
-    ...op.get(blockSize),
-    ...op.gtU,
-    ...op.select,
-    ...op.set(n),
-    ...call,
-    ...op.end,
-    ...advance(r, op.i32(1)),
-    ...op.get(r),
-    ...op.get(rows),
-    ...op.ltU,
-    ...op.brIf(0),
-    ...op.end,
+    ...countUp(r, 1, rows, [
+      ...op.block,
+      ...op.get(len),
+      ...op.get(r),
+      ...op.add,
+      ...op.get(j),
+      ...op.sub,
+      ...op.tee(n),
+      ...op.i32(0),
+      ...op.leS,
+      ...op.brIf(0), // this row's context ends before the block
+      ...op.get(blockSize),
+      ...op.get(n),
+      ...op.get(n),
+      ...op.get(blockSize),
+      ...op.gtU,
+      ...op.select,
+      ...op.set(n),
+      ...call,
+      ...op.end,
+    ]),
     ...advance(t, op.i32(4)),
     ...advance(j, op.get(blockSize)),
     ...op.get(j),
@@ -317,22 +313,15 @@ export function attendRowsBody(fn: { scores: number; softmax: number; axpy: numb
         ...op.call(fn.scores),
       ]),
       // each row's softmax, and its output zeroed
-      ...op.i32(0),
-      ...op.set(r),
-      ...op.loop,
-      ...rowPtr(pw, wStride),
-      ...op.get(len),
-      ...op.get(r),
-      ...op.add,
-      ...op.get(scale),
-      ...op.call(fn.softmax),
-      ...overLanes(j, hdB, [...rowPtr(pout, oStride), ...op.get(j), ...op.add, ...op.vzero, ...op.vstore]),
-      ...advance(r, op.i32(1)),
-      ...op.get(r),
-      ...op.get(rows),
-      ...op.ltU,
-      ...op.brIf(0),
-      ...op.end,
+      ...countUp(r, 1, rows, [
+        ...rowPtr(pw, wStride),
+        ...op.get(len),
+        ...op.get(r),
+        ...op.add,
+        ...op.get(scale),
+        ...op.call(fn.softmax),
+        ...overLanes(j, hdB, [...rowPtr(pout, oStride), ...op.get(j), ...op.add, ...op.vzero, ...op.vstore]),
+      ]),
       ...eachBlockAndRow([
         ...blockScores,
         ...op.get(pv),

@@ -7,6 +7,7 @@ import type { TrainSequence } from './forward-backward';
 import { flushGradients } from './grad-flush';
 import { initLlamaParams } from './llama-params';
 import { createRng, fillNormal, zerosLike, type ParamMap } from './tensor';
+import { smallConfig } from './test-fixture';
 
 const config: LlamaConfig = {
   vocab_size: 13,
@@ -123,7 +124,7 @@ describe('dpoForwardBackward gradients', () => {
 describe('dpoBatched', () => {
   it('gives a micro-batch of pairs the pair-at-a-time losses, margins and gradients (its f32 sums aside)', () => {
     // A vocabulary and widths the SIMD kernels take (multiples of four), GQA, a soft prompt.
-    const cfg: LlamaConfig = { ...config, vocab_size: 16, hidden_size: 16, intermediate_size: 24 };
+    const cfg: LlamaConfig = { ...smallConfig(false), vocab_size: 16 };
     const params = initLlamaParams(cfg, 1);
     const rng = createRng(5);
     for (const t of params.values()) if (t.shape.length > 1) fillNormal(t.data, 0.4, rng);
