@@ -162,6 +162,9 @@ export function workspaceLayout(config: LlamaConfig, capacity: BatchCapacity, so
   };
 }
 
+/** The weights version the DPO reference pass loads under: never a training step's, so the first step copies its own. */
+export const REFERENCE_WEIGHTS = -2;
+
 /** What a worker needs to open a workspace the main thread created. */
 export interface WorkspaceHandle {
   buffer: SharedArrayBuffer;
@@ -174,7 +177,7 @@ export class BatchWorkspace {
   readonly heap: Float32Array;
   readonly matmul?: WasmBlocks;
   readonly acc?: AccumulateBlocks;
-  /** The weights version last copied in (see BatchedPass.loadWeights). */
+  /** The weights version last copied in (see BatchedPass.loadWeights): none yet, a training step's, or REFERENCE_WEIGHTS. */
   weightsVersion = -1;
 
   constructor(

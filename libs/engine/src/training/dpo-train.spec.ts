@@ -167,7 +167,7 @@ describe('train with objective dpo', () => {
     ).rejects.toThrow(/line 1: prompt must be a string/);
   });
 
-  it('splits pairs across worker threads with the same result', () => {
+  it('splits pairs, and the reference pass, across worker threads with the same result', () => {
     // As in trainer.spec.ts: swc-registered worker threads cannot start inside vitest's forks, so a real process runs it.
     const out = execFileSync(
       process.execPath,
@@ -177,11 +177,16 @@ describe('train with objective dpo', () => {
         encoding: 'utf8',
       },
     );
-    const result = JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, { lossDiff: number; maxWeightDiff: number }>;
+    const result = JSON.parse(out.trim().split('\n').at(-1)!) as Record<
+      string,
+      { lossDiff: number; maxWeightDiff: number; firstMargin: number }
+    >;
     expect(Object.keys(result)).toEqual(['full', 'lora']);
     for (const [mode, r] of Object.entries(result)) {
       expect(r.lossDiff, mode).toBeLessThan(1e-4);
       expect(r.maxWeightDiff, mode).toBeLessThan(1e-3);
+      // The reference's chunks ran on both threads: the first step's policy still scores exactly the same.
+      expect(r.firstMargin, mode).toBe(0);
     }
   });
 });

@@ -3,23 +3,34 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { LlamaConfig } from '../contract';
 import { BatchedPass } from './batched-pass';
-import { BatchWorkspace, type BatchCapacity } from './batch-workspace';
+import { BatchWorkspace, REFERENCE_WEIGHTS, type BatchCapacity } from './batch-workspace';
 import { dpoBatched, dpoForwardBackward, pairLogProbs, type DpoItem, type ReferenceLogProbs } from './dpo';
 import { forwardBackward, type ForwardBackwardOptions, type TrainSequence } from './forward-backward';
 import { flushGradients } from './grad-flush';
-import type { FlushJob, GradWorkerInit, GradWorkerJob, GradWorkerReply, UpdateJob } from './grad-worker';
+import type { FlushJob, GradWorkerInit, GradWorkerJob, GradWorkerReply, ReferenceJob, UpdateJob } from './grad-worker';
 import { applyAdamW, type AdamW } from './optimizer';
 import type { PreferencePair } from './preference-data';
 import { sharedFloat32, type ParamMap } from './tensor';
 
-/** The weights version the reference pass loads under: never a training step's, so the first step copies its own. */
-const REFERENCE_WEIGHTS = -2;
+function ownsSharedBuffer(a: Float32Array): boolean {
+  return a.buffer instanceof SharedArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength;
+}
 
 function sab(a: Float32Array, what: string): SharedArrayBuffer {
-  if (!(a.buffer instanceof SharedArrayBuffer) || a.byteOffset !== 0 || a.byteLength !== a.buffer.byteLength) {
-    throw new Error(`GradPool: ${what} must own a whole SharedArrayBuffer`);
-  }
-  return a.buffer;
+  if (!ownsSharedBuffer(a)) throw new Error(`GradPool: ${what} must own a whole SharedArrayBuffer`);
+  return a.buffer as SharedArrayBuffer;
+}
+
+/** `a`'s memory as a worker can read it: its own SharedArrayBuffer, or a shared copy. */
+function sharedBuffer(a: Float32Array): SharedArrayBuffer {
+  if (ownsSharedBuffer(a)) return a.buffer as SharedArrayBuffer;
+  const copy = sharedFloat32(a.length);
+  copy.set(a);
+  return copy.buffer as SharedArrayBuffer;
+}
+
+function wire(s: TrainSequence): { ids: number[]; lossMask: Uint8Array } {
+  return { ids: s.ids, lossMask: s.lossMask };
 }
 
 /**
@@ -29,7 +40,7 @@ function sab(a: Float32Array, what: string): SharedArrayBuffer {
  *
  * Given a `capacity`, sequences run batched (`batched-pass.ts`): each thread packs its share of a micro-batch into
  * its own workspace, whose gradient accumulators `reduce()` adds into the main sinks (main thread first, then the
- * workers in order). Preference pairs (DPO) always take the per-sequence path.
+ * workers in order); preference pairs (DPO) too, both answers of a thread's pairs in one pass (dpoBatched).
  */
 export class GradPool {
   private readonly workers: Worker[] = [];
@@ -137,7 +148,7 @@ export class GradPool {
       const seqs = parts[k + 1];
       if (seqs.length === 0) return Promise.resolve(0);
       const id = this.nextId++;
-      const job: GradWorkerJob = { id, seqs: seqs.map((s) => ({ ids: s.ids, lossMask: s.lossMask })), gradScale, batched };
+      const job: GradWorkerJob = { id, seqs: seqs.map(wire), gradScale, batched };
       return new Promise<number>((resolve, reject) => {
         this.pending.set(id, { resolve: (r) => resolve(r.lossSum), reject });
         w.postMessage(job);
@@ -172,7 +183,6 @@ export class GradPool {
       return r;
     }
     const parts = this.split(batch, (it) => it.pair.chosen.ids.length + it.pair.rejected.ids.length);
-    const wire = (s: TrainSequence): { ids: number[]; lossMask: Uint8Array } => ({ ids: s.ids, lossMask: s.lossMask });
     const replies = this.workers.map((w, k) => {
       const items = parts[k + 1];
       if (items.length === 0) return Promise.resolve({ lossSum: 0, marginSum: 0 });
@@ -200,27 +210,37 @@ export class GradPool {
 
   /**
    * Summed log-probabilities of both answers of each pair under `params` (and a soft prompt), no gradient: the DPO
-   * reference, computed once. Batched (here, `chunk` pairs at a time) when the pool is, so that a policy still equal to
-   * the reference scores exactly the same: a sequence's loss does not depend on what it is batched with.
+   * reference, computed once. Batched when the pool is, `chunk` pairs at a time, each thread taking whole chunks in
+   * turn (a workspace holds a micro-batch), with a turn of the event loop after each round; a sequence's loss does not
+   * depend on what it is batched with, so a policy still equal to the reference scores exactly the same.
    */
-  referenceLogProbs(
+  async referenceLogProbs(
     pairs: readonly PreferencePair[],
     params: ParamMap,
     softPrompt: Float32Array | undefined,
     chunk: number,
-  ): ReferenceLogProbs[] {
+  ): Promise<ReferenceLogProbs[]> {
     const pass = this.pass;
     if (!pass) return pairs.map((pair) => pairLogProbs(this.config, params, pair, softPrompt));
     const out: ReferenceLogProbs[] = [];
-    for (let i = 0; i < pairs.length; i += chunk) {
-      const part = pairs.slice(i, i + chunk);
+    const put = (losses: ArrayLike<number>): void => {
+      for (let k = 0; k < losses.length; k += 2) out.push({ chosen: -losses[k], rejected: -losses[k + 1] });
+    };
+    const answers = (at: number): TrainSequence[] => pairs.slice(at, at + chunk).flatMap((p) => [p.chosen, p.rejected]);
+    const shared: Omit<ReferenceJob['reference'], 'seqs'> | undefined =
+      this.workers.length > 0
+        ? { params: [...params].map(([n, p]) => [n, p.shape, sharedBuffer(p.data)]), softPrompt: softPrompt && sharedBuffer(softPrompt) }
+        : undefined;
+    for (let at = 0; at < pairs.length; at += this.threads * chunk) {
+      const replies = this.workers.map((w, k) => {
+        const seqs = answers(at + (k + 1) * chunk);
+        if (seqs.length === 0 || !shared) return Promise.resolve<number[]>([]);
+        return this.call(w, { reference: { ...shared, seqs: seqs.map(wire) } }).then((r) => r.losses ?? []);
+      });
       pass.loadWeights(params, REFERENCE_WEIGHTS);
-      const losses = pass.forward(
-        params,
-        part.flatMap((p) => [p.chosen, p.rejected]),
-        { softPrompt },
-      );
-      part.forEach((_, k) => out.push({ chosen: -losses[2 * k], rejected: -losses[2 * k + 1] }));
+      put(pass.forward(params, answers(at), { softPrompt }));
+      for (const losses of await Promise.all(replies)) put(losses);
+      if (this.workers.length === 0) await new Promise((r) => setImmediate(r)); // let an abort signal or metrics consumer run
     }
     return out;
   }
@@ -287,7 +307,7 @@ export class GradPool {
     await Promise.all(parts);
   }
 
-  private call(w: Worker, job: Omit<FlushJob, 'id'> | Omit<UpdateJob, 'id'>): Promise<GradWorkerReply> {
+  private call(w: Worker, job: Omit<FlushJob, 'id'> | Omit<UpdateJob, 'id'> | Omit<ReferenceJob, 'id'>): Promise<GradWorkerReply> {
     const id = this.nextId++;
     return new Promise<GradWorkerReply>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });

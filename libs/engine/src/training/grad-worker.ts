@@ -1,18 +1,21 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { LlamaConfig } from '../contract';
 import { BatchedPass } from './batched-pass';
-import { BatchWorkspace, workspaceLayout, type BatchCapacity, type WorkspaceHandle } from './batch-workspace';
+import { BatchWorkspace, REFERENCE_WEIGHTS, workspaceLayout, type BatchCapacity, type WorkspaceHandle } from './batch-workspace';
 import { dpoBatched, dpoForwardBackward, type ReferenceLogProbs } from './dpo';
 import { forwardBackward, type ForwardBackwardOptions } from './forward-backward';
 import { flushGradients } from './grad-flush';
 import { applyAdamW, type AdamWStep, type AdamWTensor } from './optimizer';
 import type { ParamMap } from './tensor';
 
+/** Tensors by name, in memory the threads share. */
+export type SharedTensors = [string, number[], SharedArrayBuffer][];
+
 /** What a gradient worker is given once: views of the shared weights and its own gradient sinks. */
 export interface GradWorkerInit {
   config: LlamaConfig;
-  params: [string, number[], SharedArrayBuffer][];
-  grads: [string, number[], SharedArrayBuffer][];
+  params: SharedTensors;
+  grads: SharedTensors;
   softPrompt?: SharedArrayBuffer;
   softPromptGrad?: SharedArrayBuffer;
   /**
@@ -24,7 +27,7 @@ export interface GradWorkerInit {
     index: number;
     capacity: BatchCapacity;
     softPromptRows: number;
-    sinks: [string, number[], SharedArrayBuffer][];
+    sinks: SharedTensors;
     softPromptSink?: SharedArrayBuffer;
   };
 }
@@ -54,7 +57,16 @@ export interface UpdateJob {
   optimizer?: AdamWTensor[];
 }
 
-export type GradWorkerJob = SequenceJob | FlushJob | UpdateJob;
+/**
+ * The DPO reference's losses of `seqs` (both answers of each pair of a chunk), forward only, under the reference's
+ * weights (shared tensors: the training weights, or a copy when the reference differs) and soft prompt.
+ */
+export interface ReferenceJob {
+  id: number;
+  reference: { params: SharedTensors; softPrompt?: SharedArrayBuffer; seqs: WireSequence[] };
+}
+
+export type GradWorkerJob = SequenceJob | FlushJob | UpdateJob | ReferenceJob;
 
 type WireSequence = { ids: number[]; lossMask: Uint8Array };
 
@@ -63,6 +75,8 @@ export interface GradWorkerReply {
   lossSum: number;
   /** DPO: summed reward margins of the pairs. */
   marginSum?: number;
+  /** A reference job: each sequence's summed loss (−log p of its scored tokens). */
+  losses?: number[];
   error?: string;
 }
 
@@ -93,6 +107,16 @@ function serve(): void {
         if (!layout || !sinks) throw new Error('flush job without a workspace');
         flushGradients(layout, heaps, sinks, job.flush.part, job.flush.parts);
         port.postMessage({ id: job.id, lossSum: 0 } satisfies GradWorkerReply);
+        return;
+      }
+      if ('reference' in job) {
+        if (!pass) throw new Error('reference job without a workspace');
+        const { reference } = job;
+        const refParams: ParamMap = new Map(reference.params.map(([n, shape, b]) => [n, { shape, data: new Float32Array(b) }]));
+        pass.loadWeights(refParams, REFERENCE_WEIGHTS);
+        const softPrompt = reference.softPrompt && new Float32Array(reference.softPrompt);
+        const losses = Array.from(pass.forward(refParams, reference.seqs, { softPrompt }));
+        port.postMessage({ id: job.id, lossSum: 0, losses } satisfies GradWorkerReply);
         return;
       }
       if ('update' in job) {

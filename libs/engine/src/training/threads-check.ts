@@ -13,10 +13,14 @@ import { train } from './trainer';
 
 async function main(root: string, dpo: boolean): Promise<void> {
   createFixtureModel(join(root, 'base'));
-  const out: Record<string, { lossDiff: number; maxWeightDiff: number }> = {};
+  const out: Record<string, { lossDiff: number; maxWeightDiff: number; firstMargin?: number }> = {};
   for (const mode of dpo ? (['full', 'lora'] as const) : (['full', 'lora', 'prompt_tuning'] as const)) {
+    let firstMargin: number | undefined;
     const run = (threads: number) =>
       train({
+        onMetrics: (m) => {
+          if (threads === 2 && m.step === 1) firstMargin = m.reward_margin;
+        },
         modelDir: join(root, 'base'),
         ...(dpo ? { objective: 'dpo' as const, preferenceRecords: fixturePreferences() } : { records: fixtureRecords() }),
         outputDir: join(root, `${mode}-${threads}`),
@@ -36,7 +40,7 @@ async function main(root: string, dpo: boolean): Promise<void> {
       const u = w2.get(n)!.data;
       for (let i = 0; i < u.length; i++) maxWeightDiff = Math.max(maxWeightDiff, Math.abs(u[i] - t.data[i]));
     }
-    out[mode] = { lossDiff: Math.abs(one.finalLoss - two.finalLoss), maxWeightDiff };
+    out[mode] = { lossDiff: Math.abs(one.finalLoss - two.finalLoss), maxWeightDiff, firstMargin };
   }
   process.stdout.write(JSON.stringify(out) + '\n');
 }

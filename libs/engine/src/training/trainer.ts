@@ -216,7 +216,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const pool = new GradPool(Math.max(1, Math.floor(opts.threads ?? 1)), config, pass.params, pass.options, capacity);
   let dpoItems: DpoItem[] | undefined;
   try {
-    dpoItems = prefs && referenceItems();
+    dpoItems = prefs && (await referenceItems());
     await runEpochs();
   } finally {
     await pool.close();
@@ -233,11 +233,11 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
    * The frozen reference is the model training starts from: the base weights, and in prompt tuning the initial soft
    * prompt. Its log-probabilities are computed once per pair. A resumed run rebuilds it from modelDir (and the seed).
    */
-  function referenceItems(): DpoItem[] {
+  async function referenceItems(): Promise<DpoItem[]> {
     const refParams = resumable && mode !== 'prompt_tuning' ? loadTrainingModel(opts.modelDir).params : params;
     const ref = resumable ? createModeSetup(mode, config, refParams, { ...modeOptions, initialSoftPrompt: undefined }) : setup;
     const { params: weights, options } = ref.passOptions();
-    const refs = pool.referenceLogProbs(prefs!.pairs, weights, options.softPrompt, batchSize);
+    const refs = await pool.referenceLogProbs(prefs!.pairs, weights, options.softPrompt, batchSize);
     return prefs!.pairs.map((pair, i) => ({ pair, ref: refs[i] }));
   }
 
