@@ -1,3 +1,14 @@
+/** What the cache holds K and V in: f32, or bf16 for a model computed from bf16 weights (as vLLM's "auto" does). */
+export type KvDtype = 'F32' | 'BF16';
+
+/** Where the pools live: the matmul arena (so the wasm attention kernels can address them), or ordinary arrays. */
+export interface KvStorage {
+  f32(n: number): Float32Array;
+  bf16(n: number): Uint16Array;
+}
+
+const PLAIN_STORAGE: KvStorage = { f32: (n) => new Float32Array(n), bf16: (n) => new Uint16Array(n) };
+
 /**
  * Paged KV cache: one K and one V pool per layer, carved into fixed-size blocks of token slots. A sequence
  * owns a list of blocks (its block table), so memory is claimed as sequences grow instead of reserving
@@ -8,38 +19,57 @@ export class KvCache {
   readonly blockSize: number;
   readonly numBlocks: number;
   readonly kvDim: number;
-  readonly k: Float32Array[];
-  readonly v: Float32Array[];
+  /** f32 pools, or bf16 bit patterns (Uint16Array) when `dtype` is BF16. */
+  readonly k: (Float32Array | Uint16Array)[];
+  readonly v: (Float32Array | Uint16Array)[];
   private readonly free: number[];
 
-  /**
-   * `alloc` lets the pools live in the matmul arena (so the wasm attention kernel can address them); by
-   * default they are ordinary arrays. Zero-filled memory is lazily backed by the OS either way, so an
-   * unused budget costs no resident memory.
-   */
+  /** Zero-filled memory is lazily backed by the OS, so an unused budget costs no resident memory. */
   constructor(
     layers: number,
     kvDim: number,
     budgetBytes: number,
     blockSize = 16,
-    alloc: (n: number) => Float32Array = (n) => new Float32Array(n),
+    storage: KvStorage = PLAIN_STORAGE,
+    readonly dtype: KvDtype = 'F32',
   ) {
     this.blockSize = blockSize;
     this.kvDim = kvDim;
-    this.numBlocks = KvCache.blocksInBudget(layers, kvDim, budgetBytes, blockSize);
+    this.numBlocks = KvCache.blocksInBudget(layers, kvDim, budgetBytes, blockSize, dtype);
     if (this.numBlocks < 1)
-      throw new Error(`KV cache budget ${budgetBytes} B is below one block (${layers * 2 * blockSize * kvDim * 4} B)`);
-    this.k = Array.from({ length: layers }, () => alloc(this.numBlocks * blockSize * kvDim));
-    this.v = Array.from({ length: layers }, () => alloc(this.numBlocks * blockSize * kvDim));
+      throw new Error(`KV cache budget ${budgetBytes} B is below one block (${blockSize * KvCache.bytesPerToken(layers, kvDim, dtype)} B)`);
+    const pool = (): Float32Array | Uint16Array => (dtype === 'BF16' ? storage.bf16 : storage.f32)(this.numBlocks * blockSize * kvDim);
+    this.k = Array.from({ length: layers }, pool);
+    this.v = Array.from({ length: layers }, pool);
     this.free = Array.from({ length: this.numBlocks }, (_, i) => this.numBlocks - 1 - i);
   }
 
-  static blocksInBudget(layers: number, kvDim: number, budgetBytes: number, blockSize: number): number {
-    return Math.floor(budgetBytes / (layers * 2 * blockSize * kvDim * 4));
+  static blocksInBudget(layers: number, kvDim: number, budgetBytes: number, blockSize: number, dtype: KvDtype = 'F32'): number {
+    return Math.floor(budgetBytes / (blockSize * KvCache.bytesPerToken(layers, kvDim, dtype)));
   }
 
-  static bytesPerToken(layers: number, kvDim: number): number {
-    return layers * 2 * kvDim * 4;
+  static bytesPerToken(layers: number, kvDim: number, dtype: KvDtype = 'F32'): number {
+    return layers * 2 * kvDim * (dtype === 'BF16' ? 2 : 4);
+  }
+
+  /**
+   * Writes a position's K and V (kvDim floats each, at `kOff` and `vOff` of `src`) into `slot` of `layer`'s pools, a
+   * bf16 cache rounding each to the nearest bf16 (ties to even, NaN kept a NaN), as PyTorch casts.
+   */
+  put(layer: number, slot: number, src: Float32Array, kOff: number, vOff: number): void {
+    const kvDim = this.kvDim;
+    const k = this.k[layer];
+    const v = this.v[layer];
+    if (k instanceof Float32Array && v instanceof Float32Array) {
+      k.set(src.subarray(kOff, kOff + kvDim), slot * kvDim);
+      v.set(src.subarray(vOff, vOff + kvDim), slot * kvDim);
+      return;
+    }
+    const bits = new Uint32Array(src.buffer, src.byteOffset, src.length);
+    for (let i = 0, at = slot * kvDim; i < kvDim; i++, at++) {
+      k[at] = bf16Bits(bits[kOff + i]);
+      v[at] = bf16Bits(bits[vOff + i]);
+    }
   }
 
   get capacityTokens(): number {
@@ -71,4 +101,10 @@ export class KvCache {
     for (const b of table) this.free.push(b);
     table.length = 0;
   }
+}
+
+/** The bf16 nearest to the f32 with these bits (ties to even); a NaN stays a (quiet) NaN. */
+export function bf16Bits(f32: number): number {
+  if ((f32 & 0x7fffffff) > 0x7f800000) return ((f32 >>> 16) | 0x40) & 0xffff;
+  return ((f32 + 0x7fff + ((f32 >>> 16) & 1)) >>> 16) & 0xffff;
 }

@@ -35,8 +35,9 @@ async function compare(
   const model = new LlamaModel(config, weights, { threads, maxBatchTokens: 64, kvCacheBytes: 1 << 20, blockSize: 4, wasm, fused });
   expect(model.usesWasm).toBe(wasm);
   if (fused !== undefined) expect(model.kernel).toBe(fused ? 'wasm-simd-fused' : 'wasm-simd');
-  // BF16 checkpoints are computed from bf16 weights directly (wasm only); everything else in f32.
+  // BF16 checkpoints are computed from bf16 weights directly (wasm only), with a bf16 K/V cache; everything else in f32.
   expect(model.weightDtype).toBe(dtype === 'BF16' && wasm ? 'BF16' : 'F32');
+  expect(model.kv.dtype).toBe(model.weightDtype);
   try {
     const prompt = [1, 260, 270, 280, 290, 5, 100, 299, 42, 7];
     const extra = [17, 33, 250, 3, 298];
@@ -49,6 +50,7 @@ async function compare(
         return t;
       },
       all,
+      { kvBf16: model.kv.dtype === 'BF16' },
     );
     const blocks: number[] = [];
     model.kv.ensure(blocks, all.length);

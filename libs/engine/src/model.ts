@@ -1,7 +1,7 @@
 import type { MatmulKernel } from './contract';
 import type { LoadedTensor } from './safetensors';
 import { type EngineLlamaConfig, headDim as headDimOf } from './model-dir';
-import { KvCache } from './kv-cache';
+import { KvCache, type KvDtype } from './kv-cache';
 import { rmsNormRows, ropeInPlace, swigluRows } from './kernels';
 import { Arena } from './arena';
 import { MatmulPool } from './parallel';
@@ -117,17 +117,21 @@ export class LlamaModel {
     const T = options.maxBatchTokens;
     const qkvDim = this.qDim + 2 * this.kvDim;
     const blockSize = options.blockSize ?? 16;
-    const kvBlocks = KvCache.blocksInBudget(L, this.kvDim, options.kvCacheBytes, blockSize);
-    const kvPool = kvBlocks * blockSize * this.kvDim;
-    // No sequence outgrows the model's positions (the scheduler's maxModelLen is at most these), nor the cache.
-    const maxContext = Math.min(kvBlocks * blockSize, config.max_position_embeddings);
     // BF16 checkpoints stay bf16 in memory when the wasm kernel can read them (every inDim % 4 === 0):
     // half the RAM and half the memory traffic of single-stream decode.
     const allBf16 = [...weights.values()].every((t) => t.shape.length === 1 || t.dtype === 'BF16');
     const bf16Ok = (options.wasm ?? true) && wasmApi !== undefined && allBf16 && [H, this.qDim, this.inter].every((d) => d % 4 === 0);
+    // Their K/V cache too (the wasm attention kernels read it), as PyTorch and vLLM keep a bf16 model's: half the
+    // bytes a long context's attention reads, twice the positions per byte of budget.
+    const kvFor = (bf16: boolean): KvDtype => (bf16 && this.hd % 4 === 0 ? 'BF16' : 'F32');
+    const kvBlocksFor = (bf16: boolean): number => KvCache.blocksInBudget(L, this.kvDim, options.kvCacheBytes, blockSize, kvFor(bf16));
     // Everything a matmul or the attention kernel touches goes into one arena, sized up front.
-    const arenaFor = (weightScale: number): Arena =>
-      new Arena(
+    const arenaFor = (weightScale: number): Arena => {
+      const bf16 = weightScale < 1;
+      const kvBlocks = kvBlocksFor(bf16);
+      const kvPool = (kvBlocks * blockSize * this.kvDim) / (kvFor(bf16) === 'BF16' ? 2 : 1);
+      const maxContext = Math.min(kvBlocks * blockSize, config.max_position_embeddings);
+      return new Arena(
         Arena.sizeOf([
           ...[
             this.vocab * H,
@@ -149,11 +153,14 @@ export class LlamaModel {
         ]),
         { wasm: options.wasm, fused: options.fused },
       );
+    };
     let arena = arenaFor(bf16Ok ? 0.5 : 1);
     if (bf16Ok && !arena.usesWasm) arena = arenaFor(1); // wasm turned out unavailable: f32 after all
     this.arena = arena;
     this.weightDtype = bf16Ok && arena.usesWasm ? 'BF16' : 'F32';
     const bf16 = this.weightDtype === 'BF16';
+    // No sequence outgrows the model's positions (the scheduler's maxModelLen is at most these), nor the cache.
+    const maxContext = Math.min(kvBlocksFor(bf16) * blockSize, config.max_position_embeddings);
     this.panel = arena.usesWasm && [H, this.qDim, this.inter].every((d) => panelFits(d, bf16));
     const pack = (parts: Float32Array[], inDim: number): Matrix => packWeights(arena, parts, inDim, this.panel, bf16);
     this.embed = pack([get('model.embed_tokens.weight', [this.vocab, H])], H);
@@ -177,7 +184,8 @@ export class LlamaModel {
     this.panelScratch = this.panel ? arena.alloc(Math.max(1, Math.floor(options.threads)) * 4 * maxIn) : undefined;
     this.cos = new Float64Array(T * (this.hd >> 1));
     this.sin = new Float64Array(T * (this.hd >> 1));
-    this.kv = new KvCache(L, this.kvDim, options.kvCacheBytes, blockSize, (n) => arena.alloc(n));
+    const storage = { f32: (n: number) => arena.alloc(n), bf16: (n: number) => arena.allocU16(n) };
+    this.kv = new KvCache(L, this.kvDim, options.kvCacheBytes, blockSize, storage, kvFor(bf16));
     this.pool = new MatmulPool(options.threads, arena);
     this.attention = new PagedAttention(
       { heads: this.heads, kvHeads: this.kvHeads, hd: this.hd },

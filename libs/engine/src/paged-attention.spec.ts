@@ -19,7 +19,7 @@ describe('PagedAttention', () => {
       ...PagedAttention.arenaCounts(maxContext, blocks, maxRows, 1),
     ]),
   );
-  const kv = new KvCache(layers, kvDim, kvBytes, blockSize, (n) => arena.alloc(n));
+  const kv = new KvCache(layers, kvDim, kvBytes, blockSize, { f32: (n) => arena.alloc(n), bf16: (n) => arena.allocU16(n) });
   const qkv = arena.alloc(maxRows * qkvDim);
   const [simdOut, jsOut] = [arena.alloc(maxRows * qDim), arena.alloc(maxRows * qDim)];
   const attention = new PagedAttention(shape, kv, (n) => arena.alloc(n), maxRows, 1, maxContext);
@@ -47,6 +47,22 @@ describe('PagedAttention', () => {
       attention.run(seqs, l, qkv, jsOut, undefined);
       for (let i = 0; i < 23 * qDim; i++) expect(Math.abs(simdOut[i] - jsOut[i]), `layer ${l}, float ${i}`).toBeLessThan(1e-5);
     }
+  });
+
+  it('refuses to run a bf16 cache on the float64 path, which reads f32 pools', () => {
+    const bf16Kv = new KvCache(
+      layers,
+      kvDim,
+      kvBytes / 2,
+      blockSize,
+      { f32: (n) => new Float32Array(n), bf16: (n) => new Uint16Array(n) },
+      'BF16',
+    );
+    expect(bf16Kv.numBlocks).toBe(kv.numBlocks); // half the bytes per position
+    const seq: AttentionSeq = { tokens: [0], startPos: 0, blocks: [] };
+    bf16Kv.ensure(seq.blocks as number[], 1);
+    const js = new PagedAttention(shape, bf16Kv, (n) => new Float32Array(n), maxRows, 1, maxContext);
+    expect(() => js.run([seq], 0, qkv, jsOut, undefined)).toThrow(/bf16 KV cache needs the wasm kernels/);
   });
 
   it('refuses a sequence longer than the context its scores were sized for', () => {

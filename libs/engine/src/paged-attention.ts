@@ -82,6 +82,7 @@ export class PagedAttention {
     const { blockSize } = this.kv;
     const kc = this.kv.k[layer];
     const vc = this.kv.v[layer];
+    if (!simd && !(kc instanceof Float32Array && vc instanceof Float32Array)) throw new Error('a bf16 KV cache needs the wasm kernels');
     const hd = this.hd;
     const qkvDim = this.qDim + 2 * this.kvDim;
     const group = this.heads / this.kvHeads;
@@ -93,8 +94,7 @@ export class PagedAttention {
         const pos = s.startPos + i;
         const slot = s.blocks[Math.floor(pos / blockSize)] * blockSize + (pos % blockSize);
         const src = (r0 + i) * qkvDim + this.qDim;
-        kc.set(qkv.subarray(src, src + this.kvDim), slot * this.kvDim);
-        vc.set(qkv.subarray(src + this.kvDim, src + 2 * this.kvDim), slot * this.kvDim);
+        this.kv.put(layer, slot, qkv, src, src + this.kvDim);
       }
       if (simd) {
         r0 += n;
@@ -166,6 +166,7 @@ export class PagedAttention {
     d[8] = seqs.length;
     d[9] = this.wrow * 4;
     d[10] = TILE_ROWS;
+    d[11] = this.kv.dtype === 'BF16' ? 2 : 4;
     let w = DESC_HEADER;
     let r0 = 0;
     let macs = 0;
@@ -196,7 +197,7 @@ export interface AttentionPool {
 }
 
 /** Words of the descriptor before its sequences, and per sequence before its block table. */
-const DESC_HEADER = 11;
+const DESC_HEADER = 12;
 const DESC_PER_SEQ = 4;
 
 /**
@@ -209,9 +210,9 @@ const TILE_ROWS = 8;
  * Causal attention of heads [h0, h1) for the rows of every sequence a descriptor lists, with the wasm kernels `ex`. It
  * runs on the calling thread and in the worker threads (parallel.ts puts its source into theirs), so it uses nothing
  * but its arguments. Descriptor words at `d` of `u` (a Uint32Array over the arena): byte offsets of qkv, att, the
- * layer's K and V pools; heads, kvHeads, hd, blockSize, sequence count, bytes between score rows, rows per tile; then
- * per sequence: its first row, rows, start position, block count and block ids. `wPtr`: this thread's scores (a tile's
- * rows).
+ * layer's K and V pools; heads, kvHeads, hd, blockSize, sequence count, bytes between score rows, rows per tile, bytes
+ * per cached element (4, or 2 for a bf16 cache); then per sequence: its first row, rows, start position, block count
+ * and block ids. `wPtr`: this thread's scores (a tile's rows).
  */
 export function attendHeads(ex: WasmBlocks, u: Uint32Array, d: number, h0: number, h1: number, wPtr: number): void {
   const qkvPtr = u[d];
@@ -225,14 +226,16 @@ export function attendHeads(ex: WasmBlocks, u: Uint32Array, d: number, h0: numbe
   const count = u[d + 8];
   const wRow = u[d + 9];
   const tile = u[d + 10];
+  const eb = u[d + 11];
+  const attend = eb === 2 ? ex.attendRowsB : ex.attendRows;
   const qDim = heads * hd;
   const kvDim = kvHeads * hd;
   const qkvDim = qDim + 2 * kvDim;
   const group = heads / kvHeads;
   const scale = 1 / Math.sqrt(hd);
-  const stride = kvDim * 4;
+  const stride = kvDim * eb;
   const blockBytes = blockSize * stride;
-  let w = d + 11; // DESC_HEADER: this source runs in the workers too, without the module around it
+  let w = d + 12; // DESC_HEADER: this source runs in the workers too, without the module around it
   for (let s = 0; s < count; s++) {
     const r0 = u[w];
     const rows = u[w + 1];
@@ -240,13 +243,13 @@ export function attendHeads(ex: WasmBlocks, u: Uint32Array, d: number, h0: numbe
     const blocks = w + 4;
     w = blocks + u[w + 3];
     for (let h = h0; h < h1; h++) {
-      const gBytes = Math.floor(h / group) * hd * 4;
+      const gBytes = Math.floor(h / group) * hd * eb;
       for (let i = 0; i < rows; i += tile) {
         const row = r0 + i;
         const qPtr = qkvPtr + (row * qkvDim + h * hd) * 4;
         const oPtr = attPtr + (row * qDim + h * hd) * 4;
         const n = Math.min(tile, rows - i);
-        ex.attendRows(
+        attend(
           qPtr,
           kBase + gBytes,
           vBase + gBytes,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Arena } from './arena';
+import { bf16Bits } from './kv-cache';
 import { instantiateBlocks } from './wasm-runtime';
 
 describe('wasm SIMD softmax', () => {
@@ -159,5 +160,67 @@ describe('wasm attendRows', () => {
         }
       }
     }
+  });
+
+  it('reads a bf16 cache (attendRowsB) as attendRows reads the same values widened to f32, bit for bit', () => {
+    const n = blocks * blockSize * kvDim;
+    const [kb, vb] = [arena.allocU16(n), arena.allocU16(n)];
+    const [kw, vw] = [arena.alloc(n), arena.alloc(n)];
+    for (const [src, b16, wide] of [
+      [k, kb, kw],
+      [v, vb, vw],
+    ] as const) {
+      const bits = new Uint32Array(src.buffer, src.byteOffset, n);
+      const wideBits = new Uint32Array(wide.buffer, wide.byteOffset, n);
+      for (let i = 0; i < n; i++) {
+        b16[i] = bf16Bits(bits[i]);
+        wideBits[i] = b16[i] << 16;
+      }
+    }
+    const wideOut = arena.alloc(maxRows * hd);
+    for (const [len, rows] of [
+      [1, 1],
+      [17, 1],
+      [14, 5],
+      [100, 5],
+    ]) {
+      const run = (bf16: boolean, into: Float32Array): void =>
+        (bf16 ? ex.attendRowsB : ex.attendRows)(
+          q.byteOffset,
+          (bf16 ? kb : kw).byteOffset + (bf16 ? head / 2 : head),
+          (bf16 ? vb : vw).byteOffset + (bf16 ? head / 2 : head),
+          table.byteOffset,
+          bf16 ? blockBytes / 2 : blockBytes,
+          bf16 ? stride / 2 : stride,
+          blockSize,
+          len,
+          hd * 4,
+          scores.byteOffset,
+          scale,
+          into.byteOffset,
+          rows,
+          qkvDim * 4,
+          hd * 4,
+          rowFloats * 4,
+        );
+      run(true, out);
+      run(false, wideOut);
+      expect(Array.from(out.subarray(0, rows * hd)), `len ${len}, ${rows} rows`).toEqual(Array.from(wideOut.subarray(0, rows * hd)));
+    }
+  });
+});
+
+describe('bf16Bits', () => {
+  it('rounds to the nearest bf16, ties to even, and keeps infinities and NaN', () => {
+    const bitsOf = (x: number): number => new Uint32Array(Float32Array.of(x).buffer)[0];
+    expect(bf16Bits(bitsOf(1))).toBe(0x3f80);
+    expect(bf16Bits(0x3f808000)).toBe(0x3f80); // a tie, to the even 0x3f80
+    expect(bf16Bits(0x3f818000)).toBe(0x3f82); // a tie, to the even 0x3f82
+    expect(bf16Bits(0x3f808001)).toBe(0x3f81); // above the tie
+    expect(bf16Bits(bitsOf(-2.5))).toBe(0xc020);
+    expect(bf16Bits(0x7f7fffff)).toBe(0x7f80); // the largest f32 rounds up to +∞
+    expect(bf16Bits(bitsOf(-Infinity))).toBe(0xff80);
+    expect(bf16Bits(0x7f800001) & 0x7f80).toBe(0x7f80); // a NaN stays a NaN
+    expect(bf16Bits(0x7f800001) & 0x7f).not.toBe(0);
   });
 });

@@ -40,12 +40,29 @@ const chain = (from: number, stride: number, next: number[]): number[] =>
 const loadAt = (p: number, d: number): number[] => [...op.get(p), ...op.get(d), ...op.add, ...op.vload];
 
 /**
+ * Pushes the four f32 at local pointer p + local d (f32 bytes) of a row stored as bf16: the four bf16 at p + d/2,
+ * widened (a bf16 is the top half of an f32, so this is exact).
+ */
+const loadBf16At = (p: number, d: number): number[] => [
+  ...op.get(p),
+  ...op.get(d),
+  ...op.i32(1),
+  ...op.shrU,
+  ...op.add,
+  ...op.vload16x4,
+  ...op.i32(16),
+  ...op.i32x4shl,
+];
+
+/**
  * scores(pq, pk, stride, count, hdBytes, pout): pout[j] = q · k_j for count keys spaced `stride` bytes apart
  * (one KV-cache block). Four keys at a time, each with its own accumulator: one accumulator's chain of dependent
  * adds held a key's dot product to one vector add per add latency. Each key's sum is taken in the same order either
- * way, so the results are the same bits. Locals: d, k1-k3 (i32); acc0-acc3, q (v128).
+ * way, so the results are the same bits. `bf16`: the keys are stored as bf16 (a bf16 KV cache), widened as they are
+ * read, so the results are those of the f32 kernel on the widened keys. Locals: d, k1-k3 (i32); acc0-acc3, q (v128).
  */
-export function scoresBody(): { locals: [number, number]; body: number[] } {
+export function scoresBody(bf16 = false): { locals: [number, number]; body: number[] } {
+  const loadKey = bf16 ? loadBf16At : loadAt;
   const [pq, pk, stride, count, hdB, pout] = [0, 1, 2, 3, 4, 5];
   const [d, k1, k2, k3] = [6, 7, 8, 9];
   const acc = [10, 11, 12, 13];
@@ -57,7 +74,7 @@ export function scoresBody(): { locals: [number, number]; body: number[] } {
     ...overLanes(d, hdB, [
       ...loadAt(pq, d),
       ...op.set(q),
-      ...keys.flatMap((k, i) => [...op.get(acc[i]), ...op.get(q), ...loadAt(k, d), ...op.vmul, ...op.vadd, ...op.set(acc[i])]),
+      ...keys.flatMap((k, i) => [...op.get(acc[i]), ...op.get(q), ...loadKey(k, d), ...op.vmul, ...op.vadd, ...op.set(acc[i])]),
     ]),
     ...acc.flatMap((a, i) => [...op.get(pout), ...hsum(a), ...op.f32store(4 * i)]),
     ...chain(k3, stride, [pk]),
@@ -67,7 +84,7 @@ export function scoresBody(): { locals: [number, number]; body: number[] } {
   const one = [
     ...op.vzero,
     ...op.set(acc[0]),
-    ...overLanes(d, hdB, [...op.get(acc[0]), ...loadAt(pq, d), ...loadAt(pk, d), ...op.vmul, ...op.vadd, ...op.set(acc[0])]),
+    ...overLanes(d, hdB, [...op.get(acc[0]), ...loadAt(pq, d), ...loadKey(pk, d), ...op.vmul, ...op.vadd, ...op.set(acc[0])]),
     ...op.get(pout),
     ...hsum(acc[0]),
     ...op.f32store(0),
@@ -81,10 +98,11 @@ export function scoresBody(): { locals: [number, number]; body: number[] } {
 /**
  * axpy(pw, pv, stride, count, hdBytes, pacc): acc += Σ_j w[j] · v_j over one KV-cache block. Four rows at a time:
  * acc is loaded once, the four products added in row order, and stored once (rather than a store and a reload per
- * row, a chain through memory); the same adds in the same order, so the same bits. Locals: d, v1-v3 (i32); w0-w3
- * (v128).
+ * row, a chain through memory); the same adds in the same order, so the same bits. `bf16`: V rows stored as bf16,
+ * widened as they are read (see scoresBody). Locals: d, v1-v3 (i32); w0-w3 (v128).
  */
-export function axpyBody(): { locals: [number, number]; body: number[] } {
+export function axpyBody(bf16 = false): { locals: [number, number]; body: number[] } {
+  const loadRow = bf16 ? loadBf16At : loadAt;
   const [pw, pv, stride, count, hdB, pacc] = [0, 1, 2, 3, 4, 5];
   const [d, v1, v2, v3] = [6, 7, 8, 9];
   const w = [10, 11, 12, 13];
@@ -97,7 +115,7 @@ export function axpyBody(): { locals: [number, number]; body: number[] } {
       ...op.get(d),
       ...op.add,
       ...loadAt(pacc, d),
-      ...rows.flatMap((r, i) => [...op.get(w[i]), ...loadAt(r, d), ...op.vmul, ...op.vadd]),
+      ...rows.flatMap((r, i) => [...op.get(w[i]), ...loadRow(r, d), ...op.vmul, ...op.vadd]),
       ...op.vstore,
     ]),
     ...chain(v3, stride, [pv]),
@@ -115,7 +133,7 @@ export function axpyBody(): { locals: [number, number]; body: number[] } {
       ...op.add,
       ...loadAt(pacc, d),
       ...op.get(w[0]),
-      ...loadAt(pv, d),
+      ...loadRow(pv, d),
       ...op.vmul,
       ...op.vadd,
       ...op.vstore,

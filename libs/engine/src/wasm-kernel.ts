@@ -249,13 +249,16 @@ export function buildWasmModuleBytes(pages: number, fused = false): Uint8Array {
   const memLimits = [0x03, ...uleb(pages), ...uleb(pages)]; // shared, min = max
   const imports = section(2, vec([[...str('env'), ...str('mem'), 0x02, ...memLimits]]));
   // After the row-major blocks, in export order; `type` indexes `types`. attendRows calls scores, softmax and axpy by
-  // their function indices: the row-major blocks come first, then these in order.
+  // their function indices: the row-major blocks come first, then these in order. The B kernels read a bf16 KV cache.
   const first = WASM_BLOCKS.length;
   const kernels = [
     { name: 'scores', type: 1, f: scoresBody() },
     { name: 'axpy', type: 1, f: axpyBody() },
     { name: 'softmax', type: 4, f: softmaxBody() },
     { name: 'attendRows', type: 5, f: attendRowsBody({ scores: first, axpy: first + 1, softmax: first + 2 }) },
+    { name: 'scoresB', type: 1, f: scoresBody(true) },
+    { name: 'axpyB', type: 1, f: axpyBody(true) },
+    { name: 'attendRowsB', type: 5, f: attendRowsBody({ scores: first + 4, axpy: first + 5, softmax: first + 2 }) },
     ...PANEL_BLOCKS.map((b) => ({ name: b.name, type: 0, f: b.f(fused) })),
     { name: 'interleave', type: 2, f: interleaveBody(PANEL_COLS) },
     { name: 'unpack', type: 3, f: unpackBody(PANEL_ROWS) },

@@ -33,6 +33,10 @@ export interface WasmBlocks {
   scores(pq: number, pk: number, stride: number, count: number, hdBytes: number, pout: number): void;
   /** acc += Σ_j w[j] · v_j. */
   axpy(pw: number, pv: number, stride: number, count: number, hdBytes: number, pacc: number): void;
+  /** scores, axpy and attendRows over a bf16 KV cache: keys and V rows widened as they are read. */
+  scoresB(pq: number, pk: number, stride: number, count: number, hdBytes: number, pout: number): void;
+  axpyB(pw: number, pv: number, stride: number, count: number, hdBytes: number, pacc: number): void;
+  attendRowsB: WasmBlocks['attendRows'];
   /** Rows 0-1 of a panel (pw + 32: rows 2-3) × PANEL_COLS interleaved x rows (f32, and bf16 packed weights). */
   pnl24(pw: number, px: number, pout: number, inBytes: number, outStride: number): void;
   pnl24b(pw: number, px: number, pout: number, inBytes: number, outStride: number): void;

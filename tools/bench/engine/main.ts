@@ -300,7 +300,7 @@ async function main(): Promise<void> {
     const bf16Dir = join(dir, 'bf16');
     writeRandomModel(bf16Dir, { ...SPEC, dtype: 'BF16' });
     rows.push(await measure(bf16Dir, 1, 'bf16'));
-    const long = quick ? undefined : await measureLong(dir, 2);
+    const long = quick ? undefined : { f32: await measureLong(dir, 2), bf16: await measureLong(bf16Dir, 2) };
     const mask = await measureMask(dir);
 
     console.log('\n| metric | value | note |');
@@ -332,10 +332,11 @@ async function main(): Promise<void> {
       console.log(`| decode step, ${CONCURRENT} sequences, ${t} | ${stepRow(r.together)}`);
       console.log(`| RSS with ${CONCURRENT} active sequences, ${t} | ${r.rssMiB.toFixed(0)} MiB | peak during the concurrent run |`);
     }
-    if (long) {
-      const t = `${CONCURRENT} concurrent requests of ${LONG_TOKENS} tokens, f32, 2 thread(s)`;
-      console.log(`| ${t} | ${long.tps.toFixed(1)} tok/s | contexts grow to ${PROMPT_TOKENS + LONG_TOKENS} positions |`);
-      console.log(`| decode step, ${t} | ${stepRow(long.steps)}`);
+    for (const [dtype, r] of long ? Object.entries(long) : []) {
+      const t = `${CONCURRENT} concurrent requests of ${LONG_TOKENS} tokens, ${dtype}, 2 thread(s)`;
+      const cache = dtype === 'bf16' ? 'a bf16 K/V cache' : 'an f32 K/V cache';
+      console.log(`| ${t} | ${r.tps.toFixed(1)} tok/s | contexts grow to ${PROMPT_TOKENS + LONG_TOKENS} positions, ${cache} |`);
+      console.log(`| decode step, ${t} | ${stepRow(r.steps)}`);
     }
     console.log(
       `| first structured-output constraint | ${mask.firstMs.toFixed(0)} ms | loads xgrammar, reads the ${SPEC.vocab}-token vocabulary, compiles |`,

@@ -3,9 +3,14 @@ import type { LlamaConfig } from '../contract';
 /**
  * A deliberately naive float64 Llama forward (no cache, no batching, whole sequence recomputed) used as
  * the ground truth the engine is checked against. Written from the HF modeling_llama equations, sharing
- * no code with the engine.
+ * no code with the engine. `kvBf16`: keys (after RoPE) and values rounded to bf16, as a bf16 KV cache holds them.
  */
-export function referenceLogits(config: LlamaConfig, w: (name: string) => Float32Array, tokens: number[]): number[][] {
+export function referenceLogits(
+  config: LlamaConfig,
+  w: (name: string) => Float32Array,
+  tokens: number[],
+  { kvBf16 = false }: { kvBf16?: boolean } = {},
+): number[][] {
   const H = config.hidden_size;
   const nH = config.num_attention_heads;
   const nKV = config.num_key_value_heads;
@@ -37,6 +42,16 @@ export function referenceLogits(config: LlamaConfig, w: (name: string) => Float3
     }
     return out;
   };
+  // Round to f32, then to the nearest bf16 (ties to even): what the engine's cache stores from its f32 K/V.
+  const bits = new Uint32Array(1);
+  const f = new Float32Array(bits.buffer);
+  const cached = (x: number): number => {
+    if (!kvBf16) return x;
+    f[0] = x;
+    const b = bits[0];
+    bits[0] = ((b + 0x7fff + ((b >>> 16) & 1)) >>> 16) << 16;
+    return f[0];
+  };
   const E = w('model.embed_tokens.weight');
   let h = tokens.map((t) => Array.from(E.subarray(t * H, (t + 1) * H)));
   for (let l = 0; l < config.num_hidden_layers; l++) {
@@ -44,9 +59,9 @@ export function referenceLogits(config: LlamaConfig, w: (name: string) => Float3
     const x = h.map((r) => rms(r, w(p + 'input_layernorm.weight')));
     const q = x.map((r) => linear(r, w(p + 'self_attn.q_proj.weight'), nH * hd));
     const k = x.map((r) => linear(r, w(p + 'self_attn.k_proj.weight'), nKV * hd));
-    const v = x.map((r) => linear(r, w(p + 'self_attn.v_proj.weight'), nKV * hd));
+    const v = x.map((r) => linear(r, w(p + 'self_attn.v_proj.weight'), nKV * hd).map(cached));
     const qr = q.map((r, t) => Array.from({ length: nH }, (_, hh) => rope(r.slice(hh * hd, (hh + 1) * hd), t)));
-    const kr = k.map((r, t) => Array.from({ length: nKV }, (_, g) => rope(r.slice(g * hd, (g + 1) * hd), t)));
+    const kr = k.map((r, t) => Array.from({ length: nKV }, (_, g) => rope(r.slice(g * hd, (g + 1) * hd), t).map(cached)));
     const attn = tokens.map((_, t) => {
       const out: number[] = [];
       for (let hh = 0; hh < nH; hh++) {
