@@ -149,7 +149,7 @@ export class LlamaModel {
           Math.max(T, LOGIT_CHUNK) * Math.max(H, this.qDim, this.inter),
           Math.max(1, Math.floor(options.threads)) * 4 * Math.max(H, this.qDim, this.inter),
           ...new Array<number>(2 * L).fill(kvPool),
-          ...PagedAttention.arenaCounts(maxContext, kvBlocks, T, Math.max(1, Math.floor(options.threads))),
+          ...PagedAttention.arenaCounts(maxContext, kvBlocks, T, Math.max(1, Math.floor(options.threads)), this.heads),
         ]),
         { wasm: options.wasm, fused: options.fused },
       );

@@ -16,7 +16,7 @@ describe('PagedAttention', () => {
       ...new Array<number>(2 * layers).fill(blocks * blockSize * kvDim),
       maxRows * qkvDim,
       2 * maxRows * qDim,
-      ...PagedAttention.arenaCounts(maxContext, blocks, maxRows, 1),
+      ...PagedAttention.arenaCounts(maxContext, blocks, maxRows, 1, shape.heads),
     ]),
   );
   const kv = new KvCache(layers, kvDim, kvBytes, blockSize, { f32: (n) => arena.alloc(n), bf16: (n) => arena.allocU16(n) });

@@ -30,7 +30,7 @@ export class PagedAttention {
   /** JS path: one head's scores over the context (grown on demand) and its weighted V sum. */
   private scores = new Float64Array(1024);
   private readonly accum: Float64Array;
-  /** Wasm path: each thread's TILE_ROWS runs of scores, `wstride` floats apart, and the job descriptor (see attendHeads). */
+  /** Wasm path: each thread's rows of scores (scoreRows), `wstride` floats apart, and the job descriptor (see attendHeads). */
   private readonly wscores: Float32Array;
   private readonly wstride: number;
   private readonly wrow: number;
@@ -39,7 +39,7 @@ export class PagedAttention {
 
   /**
    * `alloc`: arena memory (so the wasm kernels and the worker threads address it): the wasm path's scores, one float
-   * per cached token for each of TILE_ROWS rows of each of `threads` threads (the softmax kernel pads them to a multiple
+   * per cached token for each of scoreRows rows of each of `threads` threads (the softmax kernel pads them to a multiple
    * of four), and the job descriptor the threads read (`attendHeads`) for a step of up to `maxRows` rows. `maxContext`:
    * the most positions a sequence reaches (the model's), which bounds a row of scores.
    */
@@ -58,19 +58,19 @@ export class PagedAttention {
     this.kvDim = shape.kvHeads * shape.hd;
     this.accum = new Float64Array(shape.hd);
     this.maxContext = Math.min(maxContext, kv.numBlocks * kv.blockSize);
-    const [scores, words] = PagedAttention.arenaCounts(this.maxContext, kv.numBlocks, maxRows, threads);
+    const [scores, words] = PagedAttention.arenaCounts(this.maxContext, kv.numBlocks, maxRows, threads, shape.heads);
     this.wstride = scores / threads;
-    this.wrow = this.wstride / TILE_ROWS;
+    this.wrow = this.wstride / scoreRows(shape.heads);
     this.wscores = alloc(scores);
     const desc = alloc(words);
     this.desc = new Uint32Array(desc.buffer, desc.byteOffset, desc.length);
   }
 
   /** The arena floats the constructor takes: the threads' scores, then the job descriptor. */
-  static arenaCounts(maxContext: number, numBlocks: number, maxRows: number, threads: number): [number, number] {
+  static arenaCounts(maxContext: number, numBlocks: number, maxRows: number, threads: number, heads: number): [number, number] {
     // Each row of scores starts on a 64-byte boundary, with room for the softmax's padding.
     const row = Math.ceil((maxContext + 4) / 16) * 16;
-    return [threads * TILE_ROWS * row, DESC_HEADER + maxRows * DESC_PER_SEQ + numBlocks];
+    return [threads * scoreRows(heads) * row, DESC_HEADER + maxRows * DESC_PER_SEQ + numBlocks];
   }
 
   /**
@@ -206,6 +206,11 @@ const DESC_PER_SEQ = 4;
  */
 const TILE_ROWS = 8;
 
+/** A thread's rows of scores: a tile of prompt rows, or every head of a decode row (all on one thread when unsplit). */
+function scoreRows(heads: number): number {
+  return Math.max(TILE_ROWS, heads);
+}
+
 /**
  * Causal attention of heads [h0, h1) for the rows of every sequence a descriptor lists, with the wasm kernels `ex`. It
  * runs on the calling thread and in the worker threads (parallel.ts puts its source into theirs), so it uses nothing
@@ -215,6 +220,7 @@ const TILE_ROWS = 8;
  * and block ids. `wPtr`: this thread's scores (a tile's rows).
  */
 export function attendHeads(ex: WasmBlocks, u: Uint32Array, d: number, h0: number, h1: number, wPtr: number): void {
+  if (h0 >= h1) return; // more threads than heads
   const qkvPtr = u[d];
   const attPtr = u[d + 1];
   const kBase = u[d + 2];
@@ -228,6 +234,7 @@ export function attendHeads(ex: WasmBlocks, u: Uint32Array, d: number, h0: numbe
   const tile = u[d + 10];
   const eb = u[d + 11];
   const attend = eb === 2 ? ex.attendRowsB : ex.attendRows;
+  const attendRow = eb === 2 ? ex.attendHeadsRowB : ex.attendHeadsRow;
   const qDim = heads * hd;
   const kvDim = kvHeads * hd;
   const qkvDim = qDim + 2 * kvDim;
@@ -242,6 +249,28 @@ export function attendHeads(ex: WasmBlocks, u: Uint32Array, d: number, h0: numbe
     const startPos = u[w + 2];
     const blocks = w + 4;
     w = blocks + u[w + 3];
+    if (rows === 1) {
+      // A decode row: every head per KV block, so each cache row is fetched once for all of this thread's heads.
+      attendRow(
+        qkvPtr + r0 * qkvDim * 4,
+        kBase,
+        vBase,
+        blocks * 4,
+        blockBytes,
+        stride,
+        blockSize,
+        startPos + 1,
+        hd * 4,
+        wPtr,
+        scale,
+        attPtr + r0 * qDim * 4,
+        h1 - h0,
+        group,
+        h0,
+        wRow,
+      );
+      continue;
+    }
     for (let h = h0; h < h1; h++) {
       const gBytes = Math.floor(h / group) * hd * eb;
       for (let i = 0; i < rows; i += tile) {

@@ -79,6 +79,19 @@ describe('wasm attendRows', () => {
   const stride = kvDim * 4;
   const blockBytes = blockSize * stride;
   const scale = 1 / Math.sqrt(hd);
+  /** The cache as a bf16 cache holds it (each value rounded), and those values widened back to f32. */
+  const bf16Of = (src: Float32Array): Uint16Array => {
+    const out = arena.allocU16(src.length);
+    const bits = new Uint32Array(src.buffer, src.byteOffset, src.length);
+    for (let i = 0; i < src.length; i++) out[i] = bf16Bits(bits[i]);
+    return out;
+  };
+  const widened = (b16: Uint16Array): Float32Array => {
+    const out = arena.alloc(b16.length);
+    new Uint32Array(out.buffer, out.byteOffset, out.length).set(Array.from(b16, (b) => b << 16));
+    return out;
+  };
+  const [kb, vb] = [bf16Of(k), bf16Of(v)];
 
   it('gives each row what the per-block scores, softmax and weighted sums give it alone, bit for bit, and a float64 attention to 2e-6', () => {
     const cases: [number, number][] = [
@@ -163,20 +176,7 @@ describe('wasm attendRows', () => {
   });
 
   it('reads a bf16 cache (attendRowsB) as attendRows reads the same values widened to f32, bit for bit', () => {
-    const n = blocks * blockSize * kvDim;
-    const [kb, vb] = [arena.allocU16(n), arena.allocU16(n)];
-    const [kw, vw] = [arena.alloc(n), arena.alloc(n)];
-    for (const [src, b16, wide] of [
-      [k, kb, kw],
-      [v, vb, vw],
-    ] as const) {
-      const bits = new Uint32Array(src.buffer, src.byteOffset, n);
-      const wideBits = new Uint32Array(wide.buffer, wide.byteOffset, n);
-      for (let i = 0; i < n; i++) {
-        b16[i] = bf16Bits(bits[i]);
-        wideBits[i] = b16[i] << 16;
-      }
-    }
+    const [kw, vw] = [widened(kb), widened(vb)];
     const wideOut = arena.alloc(maxRows * hd);
     for (const [len, rows] of [
       [1, 1],
@@ -206,6 +206,65 @@ describe('wasm attendRows', () => {
       run(true, out);
       run(false, wideOut);
       expect(Array.from(out.subarray(0, rows * hd)), `len ${len}, ${rows} rows`).toEqual(Array.from(wideOut.subarray(0, rows * hd)));
+    }
+  });
+
+  it('takes every head of a row per block (attendHeadsRow) with the bits attendRows gives each head alone, f32 and bf16', () => {
+    const alone = arena.alloc(8 * hd);
+    const together = arena.alloc(8 * hd);
+    const group = 2; // query heads 2g and 2g + 1 read KV head g
+    for (const bf16 of [false, true]) {
+      const [kc, vc, eb] = bf16 ? [kb, vb, 2] : [k, v, 4];
+      for (const [h0, heads] of [
+        [0, 1],
+        [2, 4],
+        [3, 5],
+      ]) {
+        for (const len of [1, 17, 100, blocks * blockSize - 4]) {
+          together.fill(Number.NaN);
+          (bf16 ? ex.attendHeadsRowB : ex.attendHeadsRow)(
+            q.byteOffset,
+            kc.byteOffset,
+            vc.byteOffset,
+            table.byteOffset,
+            blockSize * kvDim * eb,
+            kvDim * eb,
+            blockSize,
+            len,
+            hd * 4,
+            scores.byteOffset,
+            scale,
+            together.byteOffset,
+            heads,
+            group,
+            h0,
+            rowFloats * 4,
+          );
+          for (let h = h0; h < h0 + heads; h++) {
+            const g = Math.floor(h / group);
+            (bf16 ? ex.attendRowsB : ex.attendRows)(
+              q.byteOffset + h * hd * 4,
+              kc.byteOffset + g * hd * eb,
+              vc.byteOffset + g * hd * eb,
+              table.byteOffset,
+              blockSize * kvDim * eb,
+              kvDim * eb,
+              blockSize,
+              len,
+              hd * 4,
+              ref.byteOffset,
+              scale,
+              alone.byteOffset + h * hd * 4,
+              1,
+              qkvDim * 4,
+              hd * 4,
+              rowFloats * 4,
+            );
+            const at = `${bf16 ? 'bf16' : 'f32'}, head ${h} of ${h0}-${h0 + heads - 1}, len ${len}`;
+            expect(Array.from(together.subarray(h * hd, (h + 1) * hd)), at).toEqual(Array.from(alone.subarray(h * hd, (h + 1) * hd)));
+          }
+        }
+      }
     }
   });
 });

@@ -66,6 +66,7 @@ export const op = {
   /** i32.load at the address on the stack plus `offset`. */
   i32load: (offset: number) => [0x28, 0x02, ...uleb(offset)],
   mul: [0x6c],
+  divU: [0x6e],
   gtU: [0x4b],
   leS: [0x4c],
   /** c ? a : b for a, b, c on the stack. */

@@ -9,7 +9,7 @@
  * The module also carries the attention kernels (wasm-attention.ts) and SwiGLU (wasm-swiglu.ts), both with exp from wasm-exp.ts.
  */
 import { setFlagsFromString } from 'node:v8';
-import { attendRowsBody, axpyBody, scoresBody, softmaxBody } from './wasm-attention';
+import { attendHeadsRowBody, attendRowsBody, axpyBody, scoresBody, softmaxBody } from './wasm-attention';
 import { F32, I32, V128, hsum, op, section, str, uleb, vec } from './wasm-encoding';
 import { wasmApi } from './wasm-runtime';
 import { swigluBody } from './wasm-swiglu';
@@ -259,6 +259,8 @@ export function buildWasmModuleBytes(pages: number, fused = false): Uint8Array {
     { name: 'scoresB', type: 1, f: scoresBody(true) },
     { name: 'axpyB', type: 1, f: axpyBody(true) },
     { name: 'attendRowsB', type: 5, f: attendRowsBody({ scores: first + 4, axpy: first + 5, softmax: first + 2 }) },
+    { name: 'attendHeadsRow', type: 5, f: attendHeadsRowBody({ scores: first, axpy: first + 1, softmax: first + 2 }, false) },
+    { name: 'attendHeadsRowB', type: 5, f: attendHeadsRowBody({ scores: first + 4, axpy: first + 5, softmax: first + 2 }, true) },
     ...PANEL_BLOCKS.map((b) => ({ name: b.name, type: 0, f: b.f(fused) })),
     { name: 'interleave', type: 2, f: interleaveBody(PANEL_COLS) },
     { name: 'unpack', type: 3, f: unpackBody(PANEL_ROWS) },

@@ -37,6 +37,29 @@ export interface WasmBlocks {
   scoresB(pq: number, pk: number, stride: number, count: number, hdBytes: number, pout: number): void;
   axpyB(pw: number, pv: number, stride: number, count: number, hdBytes: number, pacc: number): void;
   attendRowsB: WasmBlocks['attendRows'];
+  /**
+   * Heads [h0, h0 + heads) of one row over len cached positions, every head per KV block: query and output of head h
+   * at h · hdBytes from pq and pout, its scores at pw + (h − h0) · wStride, its kv head ⌊h / group⌋ (wasm-attention.ts).
+   */
+  attendHeadsRow(
+    pq: number,
+    pk: number,
+    pv: number,
+    ptable: number,
+    blockBytes: number,
+    stride: number,
+    blockSize: number,
+    len: number,
+    hdBytes: number,
+    pw: number,
+    scale: number,
+    pout: number,
+    heads: number,
+    group: number,
+    h0: number,
+    wStride: number,
+  ): void;
+  attendHeadsRowB: WasmBlocks['attendHeadsRow'];
   /** Rows 0-1 of a panel (pw + 32: rows 2-3) × PANEL_COLS interleaved x rows (f32, and bf16 packed weights). */
   pnl24(pw: number, px: number, pout: number, inBytes: number, outStride: number): void;
   pnl24b(pw: number, px: number, pout: number, inBytes: number, outStride: number): void;
