@@ -217,7 +217,7 @@ function scoreRows(heads: number): number {
  * but its arguments. Descriptor words at `d` of `u` (a Uint32Array over the arena): byte offsets of qkv, att, the
  * layer's K and V pools; heads, kvHeads, hd, blockSize, sequence count, bytes between score rows, rows per tile, bytes
  * per cached element (4, or 2 for a bf16 cache); then per sequence: its first row, rows, start position, block count
- * and block ids. `wPtr`: this thread's scores (a tile's rows).
+ * and block ids. `wPtr`: this thread's scores (a tile's rows, or a decode row's heads).
  */
 export function attendHeads(ex: WasmBlocks, u: Uint32Array, d: number, h0: number, h1: number, wPtr: number): void {
   if (h0 >= h1) return; // more threads than heads
