@@ -13,10 +13,10 @@ function whileAtLeast(count: number, n: number, body: number[]): number[] {
 /** `p = p + by` for the i32 local p. */
 const advance = (p: number, by: number[]): number[] => [...op.get(p), ...by, ...op.add, ...op.set(p)];
 
-/** The loop `i = 0 … limit step` around `body` (i, limit: i32 locals; at least one pass). */
-function countUp(i: number, step: number, limit: number, body: number[]): number[] {
+/** The loop `i = start … limit step` around `body` (i, limit: i32 locals; at least one pass; start pushed, 0 by default). */
+function countUp(i: number, step: number, limit: number, body: number[], start: number[] = op.i32(0)): number[] {
   return [
-    ...op.i32(0),
+    ...start,
     ...op.set(i),
     ...op.loop,
     ...body,
@@ -392,18 +392,7 @@ export function attendHeadsRowBody(
   ];
   const [j, t, n, base, h, hEnd] = [16, 17, 18, 19, 20, 21];
   /** The loop h = h0 … hEnd around `body` (at least one head). */
-  const eachHead = (body: number[]): number[] => [
-    ...op.get(h0),
-    ...op.set(h),
-    ...op.loop,
-    ...body,
-    ...advance(h, op.i32(1)),
-    ...op.get(h),
-    ...op.get(hEnd),
-    ...op.ltU,
-    ...op.brIf(0),
-    ...op.end,
-  ];
+  const eachHead = (body: number[]): number[] => countUp(h, 1, hEnd, body, op.get(h0));
   /** For each block (base = its offset; n = its positions below len): `call` for every head. */
   const eachBlock = (call: number[]): number[] =>
     eachKvBlock({ j, t, base, ptable, blockBytes, blockSize }, op.get(len), [
