@@ -136,3 +136,27 @@ export function reduceLanes(v: number, f: number[]): number[] {
 
 /** Pushes hsum(v) = (v0 + v1) + (v2 + v3). */
 export const hsum = (v: number): number[] => reduceLanes(v, op.f32add);
+
+/** `whileAtLeast(count, n, body)`: runs body while the i32 local `count` ≥ n (body must not branch out of it). */
+export function whileAtLeast(count: number, n: number, body: number[]): number[] {
+  return [...op.block, ...op.loop, ...op.get(count), ...op.i32(n), ...op.ltU, ...op.brIf(1), ...body, ...op.br(0), ...op.end, ...op.end];
+}
+
+/** `p = p + by` for the i32 local p. */
+export const advance = (p: number, by: number[]): number[] => [...op.get(p), ...by, ...op.add, ...op.set(p)];
+
+/** The loop `i = start … limit step` around `body` (i, limit: i32 locals; at least one pass; start pushed, 0 by default). */
+export function countUp(i: number, step: number, limit: number, body: number[], start: number[] = op.i32(0)): number[] {
+  return [
+    ...start,
+    ...op.set(i),
+    ...op.loop,
+    ...body,
+    ...advance(i, op.i32(step)),
+    ...op.get(i),
+    ...op.get(limit),
+    ...op.ltU,
+    ...op.brIf(0),
+    ...op.end,
+  ];
+}

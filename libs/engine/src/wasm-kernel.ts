@@ -9,7 +9,8 @@
  * The module also carries the attention kernels (wasm-attention.ts) and SwiGLU (wasm-swiglu.ts), both with exp from wasm-exp.ts.
  */
 import { setFlagsFromString } from 'node:v8';
-import { attendHeadsRowBody, attendRowsBody, axpyBody, scoresBody, softmaxBody } from './wasm-attention';
+import { attendHeadsRowBody, attendRowsBody } from './wasm-attend-rows';
+import { axpyBody, scoresBody, softmaxBody } from './wasm-attention';
 import { F32, I32, V128, hsum, op, section, str, uleb, vec } from './wasm-encoding';
 import { wasmApi } from './wasm-runtime';
 import { swigluBody } from './wasm-swiglu';
