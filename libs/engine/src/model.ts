@@ -91,6 +91,8 @@ export class LlamaModel {
   private readonly logitsBuf: Float32Array;
   private readonly cos: Float64Array;
   private readonly sin: Float64Array;
+  /** One row's final-normed hidden state. */
+  private readonly normed: Float32Array;
   private readonly attention: PagedAttention;
   /** When set, forward() adds its phase times to it (see StepProfile). */
   profile?: StepProfile;
@@ -139,6 +141,7 @@ export class LlamaModel {
             ...Array.from({ length: L }, () => [qkvDim * H, H * this.qDim, 2 * this.inter * H, H * this.inter]).flat(),
           ].map((n) => n * weightScale),
           T * H,
+          T * H,
           T * qkvDim,
           T * this.qDim,
           T * H,
@@ -148,6 +151,9 @@ export class LlamaModel {
           LOGIT_CHUNK * this.vocab,
           Math.max(T, LOGIT_CHUNK) * Math.max(H, this.qDim, this.inter),
           Math.max(1, Math.floor(options.threads)) * 4 * Math.max(H, this.qDim, this.inter),
+          2 * T * (this.hd >> 1),
+          2 * T * (this.hd >> 1),
+          ...new Array<number>(2 * L + 2).fill(H),
           ...new Array<number>(2 * L).fill(kvPool),
           ...PagedAttention.arenaCounts(maxContext, kvBlocks, T, Math.max(1, Math.floor(options.threads)), this.heads),
         ]),
@@ -165,12 +171,16 @@ export class LlamaModel {
     const pack = (parts: Float32Array[], inDim: number): Matrix => packWeights(arena, parts, inDim, this.panel, bf16);
     this.embed = pack([get('model.embed_tokens.weight', [this.vocab, H])], H);
     const dims = { hidden: H, qDim: this.qDim, kvDim: this.kvDim, inter: this.inter };
-    this.layers = Array.from({ length: L }, (_, l) => packLayer(weights, l, dims, pack));
-    this.finalNorm = get('model.norm.weight', [H]);
+    // The norms' weights go into the arena too, for the row kernels.
+    this.layers = Array.from({ length: L }, (_, l) => {
+      const layer = packLayer(weights, l, dims, pack);
+      return { ...layer, attnNorm: arena.concat([layer.attnNorm]), mlpNorm: arena.concat([layer.mlpNorm]) };
+    });
+    this.finalNorm = arena.concat([get('model.norm.weight', [H])]);
     this.lmHead = config.tie_word_embeddings ? this.embed : pack([get('lm_head.weight', [this.vocab, H])], H);
     this.invFreq = ropeInvFreq(config, this.hd);
 
-    this.h = new Float32Array(T * H); // residual stream: only touched by the calling thread
+    this.h = arena.alloc(T * H); // residual stream: only touched by the calling thread
     this.xn = arena.alloc(T * H);
     this.qkv = arena.alloc(T * qkvDim);
     this.att = arena.alloc(T * this.qDim);
@@ -182,8 +192,13 @@ export class LlamaModel {
     const maxIn = Math.max(H, this.qDim, this.inter);
     this.xi = this.panel ? arena.alloc(Math.max(T, LOGIT_CHUNK) * maxIn) : undefined;
     this.panelScratch = this.panel ? arena.alloc(Math.max(1, Math.floor(options.threads)) * 4 * maxIn) : undefined;
-    this.cos = new Float64Array(T * (this.hd >> 1));
-    this.sin = new Float64Array(T * (this.hd >> 1));
+    const f64 = (n: number): Float64Array => {
+      const at = arena.alloc(2 * n);
+      return new Float64Array(at.buffer, at.byteOffset, n);
+    };
+    this.cos = f64(T * (this.hd >> 1));
+    this.sin = f64(T * (this.hd >> 1));
+    this.normed = arena.alloc(H);
     const storage = { f32: (n: number) => arena.alloc(n), bf16: (n: number) => arena.allocU16(n) };
     this.kv = new KvCache(L, this.kvDim, options.kvCacheBytes, blockSize, storage, kvFor(bf16));
     this.pool = new MatmulPool(options.threads, arena);
@@ -265,28 +280,24 @@ export class LlamaModel {
    */
   private layer(l: number, seqs: ForwardSeq[], rows: number): void {
     const H = this.hidden;
-    const half = this.hd >> 1;
-    const eps = this.config.rms_norm_eps;
     const qkvDim = this.qDim + 2 * this.kvDim;
     const L = this.layers[l];
-    rmsNormRows(this.h, this.xn, rows, H, L.attnNorm, eps);
+    this.norm(this.h, this.xn, rows, L.attnNorm);
     this.lap('elementwiseMs');
     this.matmul(L.wqkv, this.xn, this.qkv, rows, H, qkvDim);
     this.lap('matmulMs');
     if (L.bqkv) {
       for (let i = 0; i < rows; i++) for (let j = 0; j < qkvDim; j++) this.qkv[i * qkvDim + j] += L.bqkv[j];
     }
-    for (let i = 0; i < rows; i++) {
-      ropeInPlace(this.qkv, i * qkvDim, this.heads, this.hd, this.cos, this.sin, i * half);
-      ropeInPlace(this.qkv, i * qkvDim + this.qDim, this.kvHeads, this.hd, this.cos, this.sin, i * half);
-    }
+    this.rope(0, this.heads, rows);
+    this.rope(this.qDim, this.kvHeads, rows);
     this.lap('elementwiseMs');
     this.attention.run(seqs, l, this.qkv, this.att, this.pool.usesWasm ? this.pool : undefined);
     this.lap('attentionMs');
     this.matmul(L.wo, this.att, this.tmp, rows, this.qDim, H);
     this.lap('matmulMs');
-    addInto(this.h, this.tmp, rows * H);
-    rmsNormRows(this.h, this.xn, rows, H, L.mlpNorm, eps);
+    this.addResidual(rows);
+    this.norm(this.h, this.xn, rows, L.mlpNorm);
     this.lap('elementwiseMs');
     this.matmul(L.wgu, this.xn, this.gu, rows, H, 2 * this.inter);
     this.lap('matmulMs');
@@ -296,7 +307,35 @@ export class LlamaModel {
     this.lap('elementwiseMs');
     this.matmul(L.wdown, this.act, this.tmp, rows, this.inter, H);
     this.lap('matmulMs');
-    addInto(this.h, this.tmp, rows * H);
+    this.addResidual(rows);
+  }
+
+  /** dst = RMSNorm(src) · weight over `rows` rows: the wasm row kernel where the width allows, the JS one otherwise. */
+  private norm(src: Float32Array, dst: Float32Array, rows: number, weight: Float32Array): void {
+    const simd = this.pool.wasmBlocks;
+    const eps = this.config.rms_norm_eps;
+    if (simd && this.hidden % 4 === 0) simd.rmsNorm(src.byteOffset, dst.byteOffset, weight.byteOffset, rows, this.hidden * 4, eps);
+    else rmsNormRows(src, dst, rows, this.hidden, weight, eps);
+  }
+
+  /** RoPE on `heads` heads from column `col` of every qkv row, at each row's position (embedRows' cos and sin). */
+  private rope(col: number, heads: number, rows: number): void {
+    const qkvDim = this.qDim + 2 * this.kvDim;
+    const half = this.hd >> 1;
+    const simd = this.pool.wasmBlocks;
+    if (simd && this.hd % 8 === 0) {
+      simd.rope(this.qkv.byteOffset + col * 4, qkvDim * 4, this.cos.byteOffset, this.sin.byteOffset, rows, heads, this.hd * 4);
+      return;
+    }
+    for (let i = 0; i < rows; i++) ropeInPlace(this.qkv, i * qkvDim + col, heads, this.hd, this.cos, this.sin, i * half);
+  }
+
+  /** h += tmp over the step's rows (the residual connection). */
+  private addResidual(rows: number): void {
+    const n = rows * this.hidden;
+    const simd = this.pool.wasmBlocks;
+    if (simd && n % 4 === 0) simd.addRows(this.h.byteOffset, this.tmp.byteOffset, n * 4);
+    else for (let i = 0; i < n; i++) this.h[i] += this.tmp[i];
   }
 
   /** [rows × inDim] · Wᵀ through the pool, with the panel blocks when the weights are packed for them. */
@@ -337,7 +376,6 @@ export class LlamaModel {
   /** Final norm on the rows someone asked for, then lm_head in chunks (bounded scratch for big vocabularies). */
   private emitOutputs(seqs: ForwardSeq[], onLogits: RowCallback, onHidden?: RowCallback): void {
     const H = this.hidden;
-    const eps = this.config.rms_norm_eps;
     const pending: { seq: number; row: number }[] = [];
     const flush = (): void => {
       if (pending.length === 0) return;
@@ -350,14 +388,14 @@ export class LlamaModel {
       if (this.profile) this.lapStart = this.profile.now();
     };
     let r0 = 0;
-    const normed = new Float32Array(H);
+    const normed = this.normed;
     for (let si = 0; si < seqs.length; si++) {
       const s = seqs[si];
       const n = s.tokens.length;
       for (let i = 0; i < n; i++) {
         const wantLogits = s.logits === 'all' || (s.logits === 'last' && i === n - 1);
         if (!wantLogits && !s.hidden) continue;
-        rmsNormRows(this.h.subarray((r0 + i) * H, (r0 + i + 1) * H), normed, 1, H, this.finalNorm, eps);
+        this.norm(this.h.subarray((r0 + i) * H, (r0 + i + 1) * H), normed, 1, this.finalNorm);
         if (s.hidden && onHidden) onHidden(si, i, normed);
         if (wantLogits) {
           this.lmIn.set(normed, pending.length * H);
@@ -374,8 +412,4 @@ export class LlamaModel {
   async close(): Promise<void> {
     await this.pool.close();
   }
-}
-
-function addInto(dst: Float32Array, src: Float32Array, n: number): void {
-  for (let i = 0; i < n; i++) dst[i] += src[i];
 }

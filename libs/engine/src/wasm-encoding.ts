@@ -6,6 +6,7 @@
 export const I32 = 0x7f;
 export const V128 = 0x7b;
 export const F32 = 0x7d;
+export const F64 = 0x7c;
 
 export function uleb(n: number): number[] {
   const out: number[] = [];
@@ -113,6 +114,23 @@ export const op = {
   vloadAt: (offset: number) => [0xfd, ...uleb(0x00), 0x04, ...uleb(offset)],
   vstoreAt: (offset: number) => [0xfd, ...uleb(0x0b), 0x04, ...uleb(offset)],
   vand: [0xfd, ...uleb(0x4e)],
+  f64const: (v: number) => [0x44, ...Array.from(new Uint8Array(Float64Array.of(v).buffer))],
+  f64add: [0xa0],
+  f64mul: [0xa2],
+  f64div: [0xa3],
+  f64sqrt: [0x9f],
+  f64promoteF32: [0xbb],
+  f64fromU32: [0xb8],
+  f64x2splat: [0xfd, ...uleb(0x14)],
+  f64x2add: [0xfd, ...uleb(0xf0)],
+  f64x2sub: [0xfd, ...uleb(0xf1)],
+  f64x2mul: [0xfd, ...uleb(0xf2)],
+  /** f64x2.promote_low_f32x4: f32 lanes 0 and 1, widened. */
+  f64x2promoteLow: [0xfd, ...uleb(0x5f)],
+  /** f32x4.demote_f64x2_zero: both lanes rounded to f32 into lanes 0 and 1 (2 and 3 zero). */
+  f32x4demote: [0xfd, ...uleb(0x5e)],
+  /** i8x16.shuffle: byte lane k of the result is byte lanes[k] of (a, b), b's bytes numbered 16–31. */
+  shuffle: (lanes: number[]) => [0xfd, ...uleb(0x0d), ...lanes],
   /** v128.const with the 0xffff0000 pattern in every i32 lane (the high bf16 of a packed pair, in place). */
   highHalves: [0xfd, ...uleb(0x0c), ...Array.from({ length: 16 }, (_, k) => (k % 4 >= 2 ? 0xff : 0))],
 };

@@ -6,13 +6,15 @@
  * Every output element is computed the same way in every block (lane k sums products i ≡ k mod 4 in
  * order, then (l0 + l1) + (l2 + l3)), so results do not depend on batch composition or thread split.
  * Requires inDim to be a multiple of 4 (else the JS kernel). Driven by wasm-matmul.ts, instantiated by wasm-runtime.ts.
- * The module also carries the attention kernels (wasm-attention.ts) and SwiGLU (wasm-swiglu.ts), both with exp from wasm-exp.ts.
+ * The module also carries the attention kernels (wasm-attention.ts) and SwiGLU (wasm-swiglu.ts), both with exp from wasm-exp.ts,
+ * and the row-wise steps of the forward pass (wasm-rows.ts: residual add, RMSNorm, RoPE).
  */
 import { setFlagsFromString } from 'node:v8';
 import { attendHeadsRowBody, attendRowsBody } from './wasm-attend-rows';
 import { axpyBody, scoresBody, softmaxBody } from './wasm-attention';
-import { F32, I32, V128, hsum, op, section, str, uleb, vec } from './wasm-encoding';
+import { F32, F64, I32, V128, hsum, op, section, str, uleb, vec } from './wasm-encoding';
 import { wasmApi } from './wasm-runtime';
+import { addRowsBody, rmsNormBody, ropeBody } from './wasm-rows';
 import { swigluBody } from './wasm-swiglu';
 
 /**
@@ -246,7 +248,9 @@ export function buildWasmModuleBytes(pages: number, fused = false): Uint8Array {
   const unpackType = [0x60, ...uleb(3), I32, I32, I32, ...uleb(0)];
   const softmaxType = [0x60, ...uleb(3), I32, I32, F32, ...uleb(0)];
   const attendRowsType = [0x60, ...uleb(16), ...new Array<number>(10).fill(I32), F32, ...new Array<number>(5).fill(I32), ...uleb(0)];
-  const types = section(1, vec([funcType, attnType, interleaveType, unpackType, softmaxType, attendRowsType]));
+  const rmsNormType = [0x60, ...uleb(6), I32, I32, I32, I32, I32, F64, ...uleb(0)];
+  const ropeType = [0x60, ...uleb(7), ...new Array<number>(7).fill(I32), ...uleb(0)];
+  const types = section(1, vec([funcType, attnType, interleaveType, unpackType, softmaxType, attendRowsType, rmsNormType, ropeType]));
   const memLimits = [0x03, ...uleb(pages), ...uleb(pages)]; // shared, min = max
   const imports = section(2, vec([[...str('env'), ...str('mem'), 0x02, ...memLimits]]));
   // After the row-major blocks, in export order; `type` indexes `types`. attendRows calls scores, softmax and axpy by
@@ -266,6 +270,9 @@ export function buildWasmModuleBytes(pages: number, fused = false): Uint8Array {
     { name: 'interleave', type: 2, f: interleaveBody(PANEL_COLS) },
     { name: 'unpack', type: 3, f: unpackBody(PANEL_ROWS) },
     { name: 'swiglu', type: 2, f: swigluBody() },
+    { name: 'addRows', type: 3, f: addRowsBody() },
+    { name: 'rmsNorm', type: 6, f: rmsNormBody() },
+    { name: 'rope', type: 7, f: ropeBody() },
   ];
   const funcs = section(3, vec([...WASM_BLOCKS.map(() => [0x00]), ...kernels.map((k) => [k.type])]));
   const names = [...WASM_BLOCKS.map((b) => b.name), ...kernels.map((k) => k.name)];
@@ -284,14 +291,8 @@ export function buildWasmModuleBytes(pages: number, fused = false): Uint8Array {
     return [...uleb(code.length), ...code];
   });
   for (const { f } of kernels) {
-    const body = [
-      ...vec([
-        [...uleb(f.locals[0]), I32],
-        [...uleb(f.locals[1]), V128],
-      ]),
-      ...f.body,
-      ...op.end,
-    ];
+    const f64Locals: number[][] = f.locals.length > 2 ? [[...uleb(f.locals[2] ?? 0), F64]] : [];
+    const body = [...vec([[...uleb(f.locals[0]), I32], [...uleb(f.locals[1]), V128], ...f64Locals]), ...f.body, ...op.end];
     bodies.push([...uleb(body.length), ...body]);
   }
   const code = section(10, vec(bodies));

@@ -72,6 +72,12 @@ export interface WasmBlocks {
   unpack(pw: number, pdst: number, inBytes: number): void;
   /** silu(gate) · up over `rows` ≥ 1 rows of [gate | up] into rows at pdst; interBytes a positive multiple of 16. */
   swiglu(pgu: number, pdst: number, rows: number, interBytes: number): void;
+  /** dst += src over `bytes`, a positive multiple of 16 (wasm-rows.ts, as are the next two). */
+  addRows(pdst: number, psrc: number, bytes: number): void;
+  /** rmsNormRows over rows ≥ 1 rows of dimBytes (a positive multiple of 16), bit for bit. */
+  rmsNorm(psrc: number, pdst: number, pweight: number, rows: number, dimBytes: number, eps: number): void;
+  /** ropeInPlace on heads ≥ 1 heads of rows ≥ 1 rows, row r at pv + r · stride, its float64 cos / sin at + r · hdBytes. */
+  rope(pv: number, stride: number, pcos: number, psin: number, rows: number, heads: number, hdBytes: number): void;
   /** w[j] = softmax((w − max)·scale) over len ≥ 1 scores; first writes −∞ pads up to the next multiple of 4. */
   softmax(pw: number, len: number, scale: number): void;
   /**
