@@ -75,7 +75,13 @@ export function describeToken(logprobs: Float64Array, id: number, n: number): Pi
 
 function argmax(x: Float32Array | Float64Array): number {
   let best = 0;
-  for (let i = 1; i < x.length; i++) if (x[i] > x[best]) best = i;
+  let top = x[0];
+  for (let i = 1; i < x.length; i++) {
+    if (x[i] > top) {
+      best = i;
+      top = x[i];
+    }
+  }
   return best;
 }
 
@@ -115,6 +121,34 @@ function scratchRow(buf: Float64Array, n: number): Float64Array {
 
 export function sampleNext(raw: Float32Array, state: SamplerState): Pick {
   const p = state.params;
+  const greedy = (p.temperature ?? 1) <= 1e-5 || p.topK === 1;
+  // Greedy decoding over logits that nothing changes this step needs no working copy: the copy and the argmax over
+  // it were most of a greedy step's sampling.
+  const logits = greedy && untouched(state) ? raw : processed(raw, state);
+  const tokenId = greedy ? argmax(logits) : drawFiltered(logits, p.temperature ?? 1, p.topK ?? 0, p.topP ?? 1, state.rng);
+  if (logits[tokenId] === -Infinity) return { tokenId: NOTHING_ALLOWED, logprob: NaN, rank: 0, top: [] };
+
+  const n = p.logprobs;
+  if (n === undefined) return { tokenId, logprob: NaN, rank: 0, top: [] };
+  return describeToken(logSoftmax(raw), tokenId, n);
+}
+
+/** Whether processed() would return the raw logits unchanged: no bias, mask, penalty or min-tokens masking applies. */
+function untouched(state: SamplerState): boolean {
+  const p = state.params;
+  return (
+    !(p.logitBias && p.logitBias.size > 0) &&
+    !p.constraint &&
+    (p.repetitionPenalty ?? 1) === 1 &&
+    (p.frequencyPenalty ?? 0) === 0 &&
+    (p.presencePenalty ?? 0) === 0 &&
+    !(state.outputLength < (p.minTokens ?? 0) && state.stopIds.length > 0)
+  );
+}
+
+/** The logits after bias, the structured-output mask, penalties and min-tokens masking, in the scratch row. */
+function processed(raw: Float32Array, state: SamplerState): Float64Array {
+  const p = state.params;
   const logits = scratchRow(logitsScratch, raw.length);
   if (logits.buffer !== logitsScratch.buffer) logitsScratch = logits;
   logits.set(raw);
@@ -138,23 +172,11 @@ export function sampleNext(raw: Float32Array, state: SamplerState): Pick {
   if (state.outputLength < (p.minTokens ?? 0)) {
     for (const id of state.stopIds) logits[id] = -Infinity;
   }
-
-  const temperature = p.temperature ?? 1;
-  let tokenId: number;
-  if (temperature <= 1e-5 || p.topK === 1) {
-    tokenId = argmax(logits);
-  } else {
-    tokenId = drawFiltered(logits, temperature, p.topK ?? 0, p.topP ?? 1, state.rng);
-  }
-  if (logits[tokenId] === -Infinity) return { tokenId: NOTHING_ALLOWED, logprob: NaN, rank: 0, top: [] };
-
-  const n = p.logprobs;
-  if (n === undefined) return { tokenId, logprob: NaN, rank: 0, top: [] };
-  return describeToken(logSoftmax(raw), tokenId, n);
+  return logits;
 }
 
 /** Softmax at `temperature`, keep the top-k and the top-p nucleus, draw one token. */
-function drawFiltered(logits: Float64Array, temperature: number, topK: number, topP: number, rng: Rng): number {
+function drawFiltered(logits: Float32Array | Float64Array, temperature: number, topK: number, topP: number, rng: Rng): number {
   const V = logits.length;
   let max = -Infinity;
   for (let i = 0; i < V; i++) if (logits[i] > max) max = logits[i];
