@@ -71,3 +71,48 @@ describe('PagedAttention', () => {
     expect(() => attention.run([seq], 0, qkv, simdOut, pool)).toThrow(RangeError);
   });
 });
+
+describe('PagedAttention on several threads', () => {
+  const shape = { heads: 4, kvHeads: 2, hd: 16 };
+  const [qDim, kvDim] = [shape.heads * shape.hd, shape.kvHeads * shape.hd];
+  const qkvDim = qDim + 2 * kvDim;
+  const [blockSize, maxRows, maxContext, blocks] = [4, 40, 48, 200];
+  const kvBytes = blocks * 2 * blockSize * kvDim * 4;
+  const arena = new Arena(
+    Arena.sizeOf([
+      2 * blocks * blockSize * kvDim,
+      maxRows * qkvDim,
+      3 * maxRows * qDim,
+      ...[1, 2, 3].flatMap((t) => PagedAttention.arenaCounts(maxContext, blocks, maxRows, t, shape.heads)),
+    ]),
+  );
+  const kv = new KvCache(1, kvDim, kvBytes, blockSize, { f32: (n) => arena.alloc(n), bf16: (n) => arena.allocU16(n) });
+  const qkv = arena.alloc(maxRows * qkvDim);
+  const pools = [1, 2, 3].map((t) => new MatmulPool(t, arena));
+  afterAll(() => Promise.all(pools.map((p) => p.close())));
+
+  it('gives every row the same bits on 1, 2 and 3 threads, decode rows of unequal contexts split by sequence', () => {
+    // A prompt chunk (split by heads) among decode rows of 1 to 45 positions (split by sequence, by positions).
+    const seqs: AttentionSeq[] = [
+      { tokens: new Array<number>(20).fill(0), startPos: 20, blocks: [] },
+      ...[44, 0, 3, 30, 17, 39, 8, 25, 41, 12, 35, 1, 22, 44].map((startPos) => ({ tokens: [0], startPos, blocks: [] })),
+    ];
+    const rows = seqs.reduce((n, s) => n + s.tokens.length, 0);
+    for (const s of seqs) expect(kv.ensure(s.blocks as number[], s.startPos + s.tokens.length)).toBe(true);
+    let seed = 5;
+    const rand = (): number => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return seed / 2 ** 32 - 0.5;
+    };
+    for (const a of [...kv.k, ...kv.v]) for (let i = 0; i < a.length; i++) a[i] = rand();
+    for (let i = 0; i < qkv.length; i++) qkv[i] = rand();
+    const outs = pools.map((pool) => {
+      const out = arena.alloc(maxRows * qDim).fill(NaN);
+      new PagedAttention(shape, kv, (n) => arena.alloc(n), maxRows, pool.threads, maxContext).run(seqs, 0, qkv, out, pool);
+      return Array.from(out.subarray(0, rows * qDim));
+    });
+    expect(outs[0].every(Number.isFinite)).toBe(true);
+    expect(outs[1]).toEqual(outs[0]);
+    expect(outs[2]).toEqual(outs[0]);
+  });
+});

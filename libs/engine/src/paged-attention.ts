@@ -150,8 +150,8 @@ export class PagedAttention {
   }
 
   /**
-   * The same attention with the q·k dots, the softmax and the weighted V sums done by the wasm SIMD kernels, its heads
-   * split between the pool's threads: the job goes to them as a descriptor in the arena (attendHeads reads it).
+   * The same attention with the q·k dots, the softmax and the weighted V sums done by the wasm SIMD kernels, split
+   * between the pool's threads (attendHeads says how): the job goes to them as a descriptor in the arena.
    */
   private attendWasm(pool: AttentionPool, seqs: readonly AttentionSeq[], layer: number, qkv: Float32Array, att: Float32Array): void {
     const d = this.desc;
@@ -218,9 +218,22 @@ function scoreRows(heads: number): number {
  * layer's K and V pools; heads, kvHeads, hd, blockSize, sequence count, bytes between score rows, rows per tile, bytes
  * per cached element (4, or 2 for a bf16 cache); then per sequence: its first row, rows, start position, block count
  * and block ids. `wPtr`: this thread's scores (a tile's rows, or a decode row's heads).
+ *
+ * Prompt rows are split between the threads by heads, [h0, h1) here. Decode rows are split by sequence, every head of
+ * a row on one thread: this is part `part` of `parts`, the decode rows whose positions start in that share of all the
+ * decode rows' positions. A thread that took half the heads of every row still had the prefetchers bring it whole
+ * cache rows, so each row was fetched from memory once per thread.
  */
-export function attendHeads(ex: WasmBlocks, u: Uint32Array, d: number, h0: number, h1: number, wPtr: number): void {
-  if (h0 >= h1) return; // more threads than heads
+export function attendHeads(
+  ex: WasmBlocks,
+  u: Uint32Array,
+  d: number,
+  h0: number,
+  h1: number,
+  part: number,
+  parts: number,
+  wPtr: number,
+): void {
   const qkvPtr = u[d];
   const attPtr = u[d + 1];
   const kBase = u[d + 2];
@@ -242,7 +255,11 @@ export function attendHeads(ex: WasmBlocks, u: Uint32Array, d: number, h0: numbe
   const scale = 1 / Math.sqrt(hd);
   const stride = kvDim * eb;
   const blockBytes = blockSize * stride;
-  let w = d + 12; // DESC_HEADER: this source runs in the workers too, without the module around it
+  const first = d + 12; // DESC_HEADER: this source runs in the workers too, without the module around it
+  let decodePositions = 0;
+  for (let s = 0, w = first; s < count; s++, w += 4 + u[w + 3]) if (u[w + 1] === 1) decodePositions += u[w + 2] + 1;
+  let before = 0; // decode rows' positions before this one
+  let w = first;
   for (let s = 0; s < count; s++) {
     const r0 = u[w];
     const rows = u[w + 1];
@@ -250,7 +267,10 @@ export function attendHeads(ex: WasmBlocks, u: Uint32Array, d: number, h0: numbe
     const blocks = w + 4;
     w = blocks + u[w + 3];
     if (rows === 1) {
-      // A decode row: every head per KV block, so each cache row is fetched once for all of this thread's heads.
+      // A decode row: every head per KV block, so each cache row is fetched once for all of them.
+      const owner = Math.floor((before * parts) / decodePositions);
+      before += startPos + 1;
+      if (owner !== part) continue;
       attendRow(
         qkvPtr + r0 * qkvDim * 4,
         kBase,
@@ -264,9 +284,9 @@ export function attendHeads(ex: WasmBlocks, u: Uint32Array, d: number, h0: numbe
         wPtr,
         scale,
         attPtr + r0 * qDim * 4,
-        h1 - h0,
+        heads,
         group,
-        h0,
+        0,
         wRow,
       );
       continue;

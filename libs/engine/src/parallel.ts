@@ -7,9 +7,9 @@ import { wasmMatmul, wasmMatmulPanel } from './wasm-matmul';
 import { instantiateBlocks, type WasmBlocks } from './wasm-runtime';
 
 /**
- * Splits the output rows of each matmul, and the heads of each layer's attention, between the calling thread and
- * `threads - 1` worker threads. All operands live in one shared Arena, so a job is a handful of integers in a shared
- * control block (an attention job: where its descriptor lies in the arena): the caller posts them, wakes the workers
+ * Splits the output rows of each matmul, and each layer's attention (prompt rows by head, decode rows by sequence),
+ * between the calling thread and `threads - 1` worker threads. All operands live in one shared Arena, so a job is a
+ * handful of integers in a shared control block (an attention job: where its descriptor lies in the arena): the caller posts them, wakes the workers
  * with Atomics.notify, does its own slice, then waits on each worker's done counter. No messages, no copies, one
  * synchronisation per job. While every thread has a core of its own, each polls its word for a while before it
  * sleeps (SPIN_LOADS).
@@ -34,7 +34,10 @@ const XI = 13;
 /** This worker's scratch (a widened bf16 panel). */
 const SCRATCH = 14;
 const DONE = 15;
-/** 1: an attention job (attendHeads) instead of a product: its descriptor's word, heads [H0, H1), scores at WPTR. */
+/**
+ * 1: an attention job (attendHeads) instead of a product: its descriptor's word, the prompt rows' heads [H0, H1), the
+ * decode rows' share PART of PARTS, scores at WPTR.
+ */
 const ATTEND = 16;
 const DESC = 17;
 const H0 = 18;
@@ -44,7 +47,9 @@ const WPTR = 20;
 const SPIN = 21;
 /** 1: the worker's part of the last job threw (a wasm trap, a bug); its message is in the worker's error text. */
 const FAILED = 22;
-const CTRL_SLOTS = 23;
+const PART = 23;
+const PARTS = 24;
+const CTRL_SLOTS = 25;
 /** Bytes of a worker's error text (UTF-8, zero-padded). */
 const ERROR_BYTES = 512;
 
@@ -81,7 +86,7 @@ for (;;) {
   seen = Atomics.load(c, ${SEQ});
   if (c[${STOP}] === 1) break;
   try {
-    if (c[${ATTEND}] === 1) attendHeads(ex, words, u[${DESC}], u[${H0}], u[${H1}], u[${WPTR}]);
+    if (c[${ATTEND}] === 1) attendHeads(ex, words, u[${DESC}], u[${H0}], u[${H1}], u[${PART}], u[${PARTS}], u[${WPTR}]);
     else if (c[${PANEL}] === 1) wasmMatmulPanel(ex, c[${BF16}] === 1, u[${W}] * 4, u[${X}] * 4, u[${XI}] * 4, u[${SCRATCH}] * 4, u[${OUT}] * 4, u[${BATCH}], u[${IN}], u[${OUTDIM}], u[${ROW0}], u[${ROW1}]);
     else if (c[${USE_WASM}] === 1) wasmMatmul(ex, c[${BF16}] === 1, u[${W}] * 4, u[${X}] * 4, u[${OUT}] * 4, u[${BATCH}], u[${IN}], u[${OUTDIM}], u[${ROW0}], u[${ROW1}]);
     else matmulKernel(heap, u[${W}], heap, u[${X}], heap, u[${OUT}], u[${BATCH}], u[${IN}], u[${OUTDIM}], u[${ROW0}], u[${ROW1}]);
@@ -210,7 +215,7 @@ export class MatmulPool implements AttentionPool {
     const wasm = this.wasm;
     if (!wasm) throw new Error('attention on the pool needs the wasm kernels');
     if (this.workers.length === 0 || macs < MIN_PARALLEL_MACS) {
-      attendHeads(wasm, this.words, descWord, 0, heads, wPtr);
+      attendHeads(wasm, this.words, descWord, 0, heads, 0, 1, wPtr);
       return;
     }
     const chunk = Math.ceil(heads / this.threads);
@@ -221,11 +226,13 @@ export class MatmulPool implements AttentionPool {
       p[DESC] = descWord;
       p[H0] = Math.min(heads, (t + 1) * chunk);
       p[H1] = Math.min(heads, (t + 2) * chunk);
+      p[PART] = t + 1;
+      p[PARTS] = this.threads;
       p[WPTR] = wPtr + (t + 1) * wBytes;
       this.wake(t);
     }
     try {
-      attendHeads(wasm, this.words, descWord, 0, Math.min(heads, chunk), wPtr);
+      attendHeads(wasm, this.words, descWord, 0, Math.min(heads, chunk), 0, this.threads, wPtr);
     } finally {
       this.awaitWorkers();
     }
