@@ -9,10 +9,10 @@ import { instantiateBlocks, type WasmBlocks } from './wasm-runtime';
 /**
  * Splits the output rows of each matmul, and each layer's attention (prompt rows by head, decode rows by sequence),
  * between the calling thread and `threads - 1` worker threads. All operands live in one shared Arena, so a job is a
- * handful of integers in a shared control block (an attention job: where its descriptor lies in the arena): the caller posts them, wakes the workers
- * with Atomics.notify, does its own slice, then waits on each worker's done counter. No messages, no copies, one
- * synchronisation per job. While every thread has a core of its own, each polls its word for a while before it
- * sleeps (SPIN_LOADS).
+ * handful of integers in a shared control block (an attention job: where its descriptor lies in the arena): the
+ * caller posts them, wakes the workers with Atomics.notify, does its own slice, then waits on each worker's done
+ * counter. No messages, no copies, one synchronisation per job. While every thread has a core of its own, each polls
+ * its word for a while before it sleeps (SPIN_LOADS).
  */
 
 // Control block: Int32 slots for the handshake, Uint32 slots (same memory) for offsets up to 4 G elements.
