@@ -24,6 +24,12 @@ const GEN_TOKENS = quick ? 24 : 64;
 /** Long outputs (full run only): where a step's time goes once the context is long. */
 const LONG_TOKENS = 1024;
 const PROMPT_TOKENS = 16;
+/**
+ * One-at-a-time and concurrent runs alternate this many times: on a shared host the single stream's memory bandwidth
+ * moves between minutes (one-at-a-time runs 2.9–4.1 s apart in consecutive runs), so each ratio is taken from a
+ * pair run back to back, and the row reports the median pair.
+ */
+const ROUNDS = quick ? 1 : 3;
 
 function prompt(i: number): number[] {
   return Array.from({ length: PROMPT_TOKENS }, (_, j) => 3 + ((i * 31 + j * 7) % 8000));
@@ -144,6 +150,8 @@ interface Row {
   singleTps: number;
   batchedTps: number;
   sequentialTps: number;
+  /** batched / sequential of each alternated pair, in run order. */
+  ratios: number[];
   rssMiB: number;
   ttftMs: number;
   /** Decode steps (no prompt tokens) of the one-at-a-time run and of the concurrent run. */
@@ -158,28 +166,38 @@ async function measure(dir: string, threads: number, label: string, fused?: bool
     // Single stream: decode speed excludes prefill (time to first token).
     const single = await generate(m, 0, GEN_TOKENS * 2);
     const singleTps = (single.tokens - 1) / ((single.endAt - single.firstAt) / 1000);
-    // Same 16 requests, one at a time, then all at once; the decode steps of each run are timed by phase
+    // Same 16 requests, one at a time, then all at once, ROUNDS times; the decode steps of each run are timed by phase
     // (a few clock reads per layer, well under 0.1 % of a step).
     const alone = new StepProfile(true);
-    m.scheduler.profile = alone;
-    let t0 = performance.now();
-    let seqTokens = 0;
-    for (let i = 0; i < CONCURRENT; i++) seqTokens += (await generate(m, i, GEN_TOKENS)).tokens;
-    const sequentialTps = seqTokens / ((performance.now() - t0) / 1000);
-    let rss = 0;
-    const timer = setInterval(() => (rss = Math.max(rss, process.memoryUsage().rss)), 5);
     const together = new StepProfile(true);
-    m.scheduler.profile = together;
-    t0 = performance.now();
-    const all = await Promise.all(Array.from({ length: CONCURRENT }, (_, i) => generate(m, i, GEN_TOKENS)));
-    const batchedTps = all.reduce((a, r) => a + r.tokens, 0) / ((performance.now() - t0) / 1000);
-    m.scheduler.profile = undefined;
-    clearInterval(timer);
-    rss = Math.max(rss, process.memoryUsage().rss);
-    return { label, threads, singleTps, batchedTps, sequentialTps, rssMiB: rss / 2 ** 20, ttftMs: single.firstAt, alone, together };
+    const pairs: { sequential: number; batched: number }[] = [];
+    let rss = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      m.scheduler.profile = alone;
+      let t0 = performance.now();
+      let seqTokens = 0;
+      for (let i = 0; i < CONCURRENT; i++) seqTokens += (await generate(m, i, GEN_TOKENS)).tokens;
+      const sequential = seqTokens / ((performance.now() - t0) / 1000);
+      const timer = setInterval(() => (rss = Math.max(rss, process.memoryUsage().rss)), 5);
+      m.scheduler.profile = together;
+      t0 = performance.now();
+      const all = await Promise.all(Array.from({ length: CONCURRENT }, (_, i) => generate(m, i, GEN_TOKENS)));
+      pairs.push({ sequential, batched: all.reduce((a, r) => a + r.tokens, 0) / ((performance.now() - t0) / 1000) });
+      m.scheduler.profile = undefined;
+      clearInterval(timer);
+      rss = Math.max(rss, process.memoryUsage().rss);
+    }
+    const { sequential: sequentialTps, batched: batchedTps } = medianBy(pairs, (p) => p.batched / p.sequential);
+    const ratios = pairs.map((p) => p.batched / p.sequential);
+    return { label, threads, singleTps, batchedTps, sequentialTps, ratios, rssMiB: rss / 2 ** 20, ttftMs: single.firstAt, alone, together };
   } finally {
     await m.close();
   }
+}
+
+/** The median element of `xs` (an odd count) by `key`. */
+function medianBy<T>(xs: T[], key: (x: T) => number): T {
+  return [...xs].sort((a, b) => key(a) - key(b))[(xs.length - 1) >> 1];
 }
 
 /** A tool-call-like schema whose strings and arrays let greedy decoding run on, so runs reach their token count. */
@@ -322,11 +340,15 @@ async function main(): Promise<void> {
       console.log(
         `| single-stream decode, ${t} | ${r.singleTps.toFixed(1)} tok/s | TTFT (${PROMPT_TOKENS}-token prompt) ${r.ttftMs.toFixed(0)} ms |`,
       );
+      const pairs =
+        r.ratios.length > 1
+          ? ` (median of ${r.ratios.length} pairs run back to back: ${r.ratios.map((x) => x.toFixed(2)).join(', ')})`
+          : '';
       console.log(
         `| ${CONCURRENT} requests one at a time, ${t} | ${r.sequentialTps.toFixed(1)} tok/s | ${GEN_TOKENS} tokens each, incl. prefill |`,
       );
       console.log(
-        `| ${CONCURRENT} concurrent requests, ${t} | ${r.batchedTps.toFixed(1)} tok/s | ratio ${(r.batchedTps / r.sequentialTps).toFixed(2)}× vs one at a time |`,
+        `| ${CONCURRENT} concurrent requests, ${t} | ${r.batchedTps.toFixed(1)} tok/s | ratio ${(r.batchedTps / r.sequentialTps).toFixed(2)}× vs one at a time${pairs} |`,
       );
       console.log(`| decode step, 1 sequence, ${t} | ${stepRow(r.alone)}`);
       console.log(`| decode step, ${CONCURRENT} sequences, ${t} | ${stepRow(r.together)}`);
