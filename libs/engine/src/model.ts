@@ -2,11 +2,11 @@ import type { MatmulKernel } from './contract';
 import type { LoadedTensor } from './safetensors';
 import { type EngineLlamaConfig, headDim as headDimOf } from './model-dir';
 import { KvCache, type KvDtype } from './kv-cache';
-import { rmsNormRows, ropeInPlace, swigluRows } from './kernels';
 import { Arena } from './arena';
 import { MatmulPool } from './parallel';
 import { ropeInvFreq } from './rope';
 import { PagedAttention } from './paged-attention';
+import { RowSteps } from './row-steps';
 import { wasmApi } from './wasm-runtime';
 import type { StepProfile } from './step-profile';
 import { packWeights, panelFits, readPanelRow } from './panel-layout';
@@ -94,6 +94,7 @@ export class LlamaModel {
   /** One row's final-normed hidden state. */
   private readonly normed: Float32Array;
   private readonly attention: PagedAttention;
+  private readonly steps: RowSteps;
   /** When set, forward() adds its phase times to it (see StepProfile). */
   profile?: StepProfile;
   private lapStart = 0;
@@ -202,6 +203,8 @@ export class LlamaModel {
     const storage = { f32: (n: number) => arena.alloc(n), bf16: (n: number) => arena.allocU16(n) };
     this.kv = new KvCache(L, this.kvDim, options.kvCacheBytes, blockSize, storage, kvFor(bf16));
     this.pool = new MatmulPool(options.threads, arena);
+    const stepDims = { hidden: H, headDim: this.hd, inter: this.inter, eps: config.rms_norm_eps };
+    this.steps = new RowSteps(this.pool.wasmBlocks, stepDims);
     this.attention = new PagedAttention(
       { heads: this.heads, kvHeads: this.kvHeads, hd: this.hd },
       this.kv,
@@ -282,60 +285,30 @@ export class LlamaModel {
     const H = this.hidden;
     const qkvDim = this.qDim + 2 * this.kvDim;
     const L = this.layers[l];
-    this.norm(this.h, this.xn, rows, L.attnNorm);
+    this.steps.norm(this.h, this.xn, rows, L.attnNorm);
     this.lap('elementwiseMs');
     this.matmul(L.wqkv, this.xn, this.qkv, rows, H, qkvDim);
     this.lap('matmulMs');
     if (L.bqkv) {
       for (let i = 0; i < rows; i++) for (let j = 0; j < qkvDim; j++) this.qkv[i * qkvDim + j] += L.bqkv[j];
     }
-    this.rope(0, this.heads, rows);
-    this.rope(this.qDim, this.kvHeads, rows);
+    this.steps.rope(this.qkv, 0, qkvDim, this.heads, rows, this.cos, this.sin);
+    this.steps.rope(this.qkv, this.qDim, qkvDim, this.kvHeads, rows, this.cos, this.sin);
     this.lap('elementwiseMs');
     this.attention.run(seqs, l, this.qkv, this.att, this.pool.usesWasm ? this.pool : undefined);
     this.lap('attentionMs');
     this.matmul(L.wo, this.att, this.tmp, rows, this.qDim, H);
     this.lap('matmulMs');
-    this.addResidual(rows);
-    this.norm(this.h, this.xn, rows, L.mlpNorm);
+    this.steps.add(this.h, this.tmp, rows * H);
+    this.steps.norm(this.h, this.xn, rows, L.mlpNorm);
     this.lap('elementwiseMs');
     this.matmul(L.wgu, this.xn, this.gu, rows, H, 2 * this.inter);
     this.lap('matmulMs');
-    const simd = this.pool.wasmBlocks;
-    if (simd && this.inter % 4 === 0) simd.swiglu(this.gu.byteOffset, this.act.byteOffset, rows, this.inter * 4);
-    else swigluRows(this.gu, this.act, rows, this.inter);
+    this.steps.swiglu(this.gu, this.act, rows);
     this.lap('elementwiseMs');
     this.matmul(L.wdown, this.act, this.tmp, rows, this.inter, H);
     this.lap('matmulMs');
-    this.addResidual(rows);
-  }
-
-  /** dst = RMSNorm(src) · weight over `rows` rows: the wasm row kernel where the width allows, the JS one otherwise. */
-  private norm(src: Float32Array, dst: Float32Array, rows: number, weight: Float32Array): void {
-    const simd = this.pool.wasmBlocks;
-    const eps = this.config.rms_norm_eps;
-    if (simd && this.hidden % 4 === 0) simd.rmsNorm(src.byteOffset, dst.byteOffset, weight.byteOffset, rows, this.hidden * 4, eps);
-    else rmsNormRows(src, dst, rows, this.hidden, weight, eps);
-  }
-
-  /** RoPE on `heads` heads from column `col` of every qkv row, at each row's position (embedRows' cos and sin). */
-  private rope(col: number, heads: number, rows: number): void {
-    const qkvDim = this.qDim + 2 * this.kvDim;
-    const half = this.hd >> 1;
-    const simd = this.pool.wasmBlocks;
-    if (simd && this.hd % 8 === 0) {
-      simd.rope(this.qkv.byteOffset + col * 4, qkvDim * 4, this.cos.byteOffset, this.sin.byteOffset, rows, heads, this.hd * 4);
-      return;
-    }
-    for (let i = 0; i < rows; i++) ropeInPlace(this.qkv, i * qkvDim + col, heads, this.hd, this.cos, this.sin, i * half);
-  }
-
-  /** h += tmp over the step's rows (the residual connection). */
-  private addResidual(rows: number): void {
-    const n = rows * this.hidden;
-    const simd = this.pool.wasmBlocks;
-    if (simd && n % 4 === 0) simd.addRows(this.h.byteOffset, this.tmp.byteOffset, n * 4);
-    else for (let i = 0; i < n; i++) this.h[i] += this.tmp[i];
+    this.steps.add(this.h, this.tmp, rows * H);
   }
 
   /** [rows × inDim] · Wᵀ through the pool, with the panel blocks when the weights are packed for them. */
@@ -395,7 +368,7 @@ export class LlamaModel {
       for (let i = 0; i < n; i++) {
         const wantLogits = s.logits === 'all' || (s.logits === 'last' && i === n - 1);
         if (!wantLogits && !s.hidden) continue;
-        this.norm(this.h.subarray((r0 + i) * H, (r0 + i + 1) * H), normed, 1, this.finalNorm);
+        this.steps.norm(this.h.subarray((r0 + i) * H, (r0 + i + 1) * H), normed, 1, this.finalNorm);
         if (s.hidden && onHidden) onHidden(si, i, normed);
         if (wantLogits) {
           this.lmIn.set(normed, pending.length * H);

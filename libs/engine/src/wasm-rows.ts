@@ -1,5 +1,5 @@
 /**
- * The forward pass's row-wise steps as module kernels, bit for bit the JS ones (kernels.ts, the model's residual add):
+ * The forward pass's row-wise steps as module kernels, bit for bit the JS ones (kernels.ts, RowSteps' residual add):
  * a JS loop over f32 elements took about 1.5 ns an element on the machines measured, these a quarter of that or less.
  * They keep the JS arithmetic exactly: float64 where it computes in float64, in the same order, and every rounding to
  * f32 is the one a Float32Array store makes (to nearest, ties to even).
