@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   checkAccessibility,
@@ -63,17 +63,26 @@ const seenTexts = (p: Page) => p.evaluate(() => (window as unknown as { __texts:
  * Caps the page's download rate (Chromium's own network throttling; undefined lifts it). On a loaded machine the
  * platform can relay a short stream in one burst, which the page would then render in one step: read at a capped
  * rate, the same bytes still reach the page over time, so the spec sees whether the page renders them as they come.
+ * The cap lasts only while the DevTools session that set it is attached, so that session stays open until lifted.
  */
+const capSessions = new WeakMap<Page, CDPSession>();
 async function capDownload(p: Page, bytesPerSecond: number | undefined): Promise<void> {
-  const cdp = await p.context().newCDPSession(p);
-  await cdp.send('Network.enable');
+  let cdp = capSessions.get(p);
+  if (!cdp) {
+    cdp = await p.context().newCDPSession(p);
+    await cdp.send('Network.enable');
+    capSessions.set(p, cdp);
+  }
   await cdp.send('Network.emulateNetworkConditions', {
     offline: false,
     latency: 0,
     downloadThroughput: bytesPerSecond ?? -1,
     uploadThroughput: -1,
   });
-  await cdp.detach();
+  if (bytesPerSecond === undefined) {
+    capSessions.delete(p);
+    await cdp.detach();
+  }
 }
 
 /** When (page time) the last response whose URL holds `part` ended: its last byte received. */
