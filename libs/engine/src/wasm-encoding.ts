@@ -155,6 +155,14 @@ export function reduceLanes(v: number, f: number[]): number[] {
 /** Pushes hsum(v) = (v0 + v1) + (v2 + v3). */
 export const hsum = (v: number): number[] => reduceLanes(v, op.f32add);
 
+const byteLanes = (from: number): number[] => Array.from({ length: 8 }, (_, k) => from + k);
+/** i8x16.shuffle taking 8 bytes of the first operand from `a` and 8 of the second (16 + b) from `b`. */
+const shuffleHalves = (a: number, b: number): number[] => op.shuffle([...byteLanes(a), ...byteLanes(16 + b)]);
+/** f32 lanes 2 and 3 of the v128 local v, widened (lanes 0 and 1: `get(v), f64x2promoteLow`). */
+export const promoteHigh = (v: number): number[] => [...op.get(v), ...op.get(v), ...shuffleHalves(8, 8), ...op.f64x2promoteLow];
+/** The demoted pairs of two v128s on the stack (f32x4demote leaves each in the low half) as one f32x4. */
+export const joinPairs = shuffleHalves(0, 0);
+
 /** `whileAtLeast(count, n, body)`: runs body while the i32 local `count` ≥ n (body must not branch out of it). */
 export function whileAtLeast(count: number, n: number, body: number[]): number[] {
   return [...op.block, ...op.loop, ...op.get(count), ...op.i32(n), ...op.ltU, ...op.brIf(1), ...body, ...op.br(0), ...op.end, ...op.end];

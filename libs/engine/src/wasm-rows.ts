@@ -13,15 +13,7 @@
  *   pv + r · stride with its half-head of float64 cos and sin at pcos / psin + r · hdBytes. rows, heads ≥ 1; hdBytes
  *   a positive multiple of 32.
  */
-import { advance, countUp, op, whileAtLeast } from './wasm-encoding';
-
-const byteLanes = (from: number): number[] => Array.from({ length: 8 }, (_, k) => from + k);
-/** i8x16.shuffle taking 8 bytes of the first operand from `a` and 8 of the second (16 + b) from `b`. */
-const shuffle = (a: number, b: number): number[] => op.shuffle([...byteLanes(a), ...byteLanes(16 + b)]);
-/** f32 lanes 2 and 3 of the v128 local v, widened. */
-const promoteHigh = (v: number): number[] => [...op.get(v), ...op.get(v), ...shuffle(8, 8), ...op.f64x2promoteLow];
-/** The demoted pairs of two v128s on the stack as one f32x4. */
-const joinPairs = shuffle(0, 0);
+import { advance, countUp, joinPairs, op, promoteHigh, whileAtLeast } from './wasm-encoding';
 /** i32 locals p + i (+ r · stride) on the stack. */
 const at = (p: number, i: number, stride = -1, r = 0): number[] => [
   ...op.get(p),

@@ -7,7 +7,7 @@
  * With `keepSigmoid` (the trainer's forward, whose backward needs σ): swigluSig(pgu, pdst, psig, rows, interBytes)
  * also stores σ(g) = 1 / (1 + e⁻ᵍ) into rows at psig, and pdst gets g · σ(g) · up.
  */
-import { op } from './wasm-encoding';
+import { advance, countUp, joinPairs, op, promoteHigh, whileAtLeast } from './wasm-encoding';
 import { expF32 } from './wasm-exp';
 
 export function swigluBody(keepSigmoid = false): { locals: [number, number]; body: number[] } {
@@ -78,4 +78,61 @@ export function swigluBody(keepSigmoid = false): { locals: [number, number]; bod
       ...op.end,
     ],
   };
+}
+
+/**
+ * swigluBackward(pgu, psig, pda, pdgu, rows, interBytes): the trainer's SwiGLU backward, bit for bit its JS loop. For
+ * `rows` rows of [gate z | up u] at pgu, σ(z) at psig and the activation's gradient da at pda, writes rows of
+ * [dz | du] at pdgu: du = da · z · σ and dz = da · u · (σ + z · σ · (1 − σ)), each in float64 in that order (two lanes
+ * at a time) and rounded once to f32. interBytes must be a positive multiple of 16.
+ */
+export function swigluBackwardBody(): { locals: [number, number]; body: number[] } {
+  const [pgu, psig, pda, pdgu, rows, interB] = [0, 1, 2, 3, 4, 5];
+  const i = 6;
+  const v = 7;
+  const [zL, zH, uL, uH, sL, sH, dL, dH] = [8, 9, 10, 11, 12, 13, 14, 15];
+  const addr = (p: number, plusInter = false): number[] => [
+    ...op.get(p),
+    ...op.get(i),
+    ...op.add,
+    ...(plusInter ? [...op.get(interB), ...op.add] : []),
+  ];
+  /** The four f32 lanes at `at`, widened into the pair locals lo and hi. */
+  const widen = (at: number[], lo: number, hi: number): number[] => [
+    ...at,
+    ...op.vload,
+    ...op.tee(v),
+    ...op.f64x2promoteLow,
+    ...op.set(lo),
+    ...promoteHigh(v),
+    ...op.set(hi),
+  ];
+  const mul = (a: number[], b: number[]): number[] => [...a, ...b, ...op.f64x2mul];
+  const du = (d: number, z: number, s: number): number[] => [...mul(mul(op.get(d), op.get(z)), op.get(s)), ...op.f32x4demote];
+  const dz = (d: number, u: number, z: number, s: number): number[] => [
+    ...mul(op.get(d), op.get(u)),
+    ...op.get(s),
+    ...mul(mul(op.get(z), op.get(s)), [...op.f64const(1), ...op.f64x2splat, ...op.get(s), ...op.f64x2sub]),
+    ...op.f64x2add,
+    ...op.f64x2mul,
+    ...op.f32x4demote,
+  ];
+  const lanes = [
+    ...widen(addr(pgu), zL, zH),
+    ...widen(addr(pgu, true), uL, uH),
+    ...widen(addr(psig), sL, sH),
+    ...widen(addr(pda), dL, dH),
+    ...[...addr(pdgu, true), ...du(dL, zL, sL), ...du(dH, zH, sH), ...joinPairs, ...op.vstore],
+    ...[...addr(pdgu), ...dz(dL, uL, zL, sL), ...dz(dH, uH, zH, sH), ...joinPairs, ...op.vstore],
+  ];
+  const twice = [...op.get(interB), ...op.i32(1), ...op.shl];
+  const row = [
+    ...countUp(i, 16, interB, lanes),
+    ...advance(pgu, twice),
+    ...advance(pdgu, twice),
+    ...advance(psig, op.get(interB)),
+    ...advance(pda, op.get(interB)),
+    ...advance(rows, op.i32(-1)),
+  ];
+  return { locals: [1, 9], body: whileAtLeast(rows, 1, row) };
 }

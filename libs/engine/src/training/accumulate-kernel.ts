@@ -10,13 +10,19 @@
  */
 import { wasmApi, type WasmMemory, type WasmModule } from '../wasm-runtime';
 import { I32, V128, op, section, str, uleb } from '../wasm-encoding';
-import { swigluBody } from '../wasm-swiglu';
+import { swigluBackwardBody, swigluBody } from '../wasm-swiglu';
+
+interface FunctionBody {
+  /** Counts of i32 and v128 locals after the parameters. */
+  locals: [number, number];
+  body: number[];
+}
 
 /**
  * Params: pa, pb, pc (byte addresses), am, ak, bk, cs (byte strides), k (count ≥ 1). R rows of C × C·4 columns.
  * `fused`: each multiply-add in one relaxed SIMD instruction, as the engine's matmul blocks do in the same arena.
  */
-function accumulateBlock(rows: number, chunks: number, fused: boolean): number[] {
+function accumulateBlock(rows: number, chunks: number, fused: boolean): FunctionBody {
   const [pa, pb, pc, am, ak, bk, cs, k] = [0, 1, 2, 3, 4, 5, 6, 7];
   let next = 8;
   const a = Array.from({ length: rows }, (_, r) => (r === 0 ? pa : next++));
@@ -50,16 +56,13 @@ function accumulateBlock(rows: number, chunks: number, fused: boolean): number[]
     if (r > 0) body.push(...op.get(cp), ...op.get(cs), ...op.add, ...op.set(cp));
     for (let c = 0; c < chunks; c++) body.push(...op.get(cp), ...op.get(acc[r][c]), ...op.vstoreAt(16 * c));
   }
-  const locals = [...uleb(2), ...uleb(nI32), I32, ...uleb(nV128), V128];
-  const code = [...locals, ...body, ...op.end];
-  return [...uleb(code.length), ...code];
+  return { locals: [nI32, nV128], body };
 }
 
-/** swigluSig (see ../wasm-swiglu.ts): the forward's SwiGLU keeping σ(gate) for the backward. */
-function swigluSigCode(): number[] {
-  const { locals, body } = swigluBody(true);
-  const code = [...uleb(2), ...uleb(locals[0]), I32, ...uleb(locals[1]), V128, ...body, ...op.end];
-  return [...uleb(code.length), ...code];
+/** A function's code entry from its i32 and v128 local counts and body. */
+function code({ locals, body }: FunctionBody): number[] {
+  const bytes = [...uleb(2), ...uleb(locals[0]), I32, ...uleb(locals[1]), V128, ...body, ...op.end];
+  return [...uleb(bytes.length), ...bytes];
 }
 
 const BLOCKS = [
@@ -69,16 +72,25 @@ const BLOCKS = [
   { name: 'acc11', rows: 1, chunks: 1 },
 ] as const;
 
-/** A module importing env.mem (shared, `pages` fixed like the engine's arena) and exporting the blocks and swigluSig. */
+/**
+ * A module importing env.mem (shared, `pages` fixed like the engine's arena) and exporting the blocks and the
+ * SwiGLU kernels (../wasm-swiglu.ts): swigluSig, the forward keeping σ(gate) for the backward, and swigluBackward.
+ */
 export function buildAccumulateModuleBytes(pages: number, fused = false): Uint8Array {
-  const type = section(1, [2, 0x60, 8, ...new Array<number>(8).fill(I32), 0, 0x60, 5, ...new Array<number>(5).fill(I32), 0]);
+  const i32s = (n: number): number[] => [0x60, n, ...new Array<number>(n).fill(I32), 0];
+  const type = section(1, [3, ...i32s(8), ...i32s(5), ...i32s(6)]);
   const imports = section(2, [1, ...str('env'), ...str('mem'), 0x02, 0x03, ...uleb(pages), ...uleb(pages)]);
-  const n = BLOCKS.length + 1;
-  const funcs = section(3, [n, ...BLOCKS.map(() => 0), 1]);
-  const names = [...BLOCKS.map((b) => b.name), 'swigluSig'];
+  const n = BLOCKS.length + 2;
+  const funcs = section(3, [n, ...BLOCKS.map(() => 0), 1, 2]);
+  const names = [...BLOCKS.map((b) => b.name), 'swigluSig', 'swigluBackward'];
   const exports = section(7, [n, ...names.flatMap((name, i) => [...str(name), 0x00, i])]);
-  const code = section(10, [n, ...BLOCKS.flatMap((b) => accumulateBlock(b.rows, b.chunks, fused)), ...swigluSigCode()]);
-  return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...type, ...imports, ...funcs, ...exports, ...code]);
+  const bodies = [
+    ...BLOCKS.flatMap((b) => code(accumulateBlock(b.rows, b.chunks, fused))),
+    ...code(swigluBody(true)),
+    ...code(swigluBackwardBody()),
+  ];
+  const magic = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  return Uint8Array.from([...magic, ...type, ...imports, ...funcs, ...exports, ...section(10, [n, ...bodies])]);
 }
 
 type Block = (pa: number, pb: number, pc: number, am: number, ak: number, bk: number, cs: number, k: number) => void;
@@ -88,6 +100,7 @@ export interface AccumulateBlocks {
   acc12: Block;
   acc11: Block;
   swigluSig(pgu: number, pdst: number, psig: number, rows: number, interBytes: number): void;
+  swigluBackward(pgu: number, psig: number, pda: number, pdgu: number, rows: number, interBytes: number): void;
 }
 
 /** `fused`: the arena's choice (Arena.fused), so the forward's and the backward's blocks round alike. */

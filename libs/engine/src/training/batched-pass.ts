@@ -216,6 +216,13 @@ export class BatchedPass {
     else matmulKernel(this.heap, w, this.heap, x, this.heap, out, rows, inDim, outDim, 0, outDim);
   }
 
+  /** heap[dst … dst + n) += heap[src … src + n) in f32, the engine's kernel where n is a multiple of 4. */
+  private addRows(dst: number, src: number, n: number): void {
+    const ex = this.ws.matmul;
+    if (ex && n > 0 && n % 4 === 0) ex.addRows(dst * 4, src * 4, n * 4);
+    else for (let i = 0; i < n; i++) this.heap[dst + i] += this.heap[src + i];
+  }
+
   /** C[m, j] += Σ_k A[m·am + k·ak]·B[k·bk + j] (see accumulate-kernel.ts). */
   private acc(a: number, am: number, ak: number, b: number, bk: number, c: number, cs: number, M: number, J: number, K: number): void {
     accumulate(this.ws.acc, this.heap, a, am, ak, b, bk, c, cs, M, J, K);
@@ -252,7 +259,7 @@ export class BatchedPass {
       packedAttentionForward(heap, base, s.attn + r0 * d.qDim, s.probs + this.seqProbs[q], T, this.att, this.simd);
     }
     this.matmul(s.wo, s.attn, s.xmid, N, d.qDim, H);
-    for (let i = 0; i < N * H; i++) heap[s.xmid + i] += heap[s.xin + i];
+    this.addRows(s.xmid, s.xin, N * H);
     this.rmsNorm(s.xmid, weight(params, normName(l, 'post_attention_layernorm')), s.n2, s.inv2, N);
     this.matmul(s.wgu, s.n2, s.gu, N, H, 2 * I);
     if (this.ws.acc && I % 4 === 0 && N > 0) this.ws.acc.swigluSig(s.gu * 4, s.act * 4, s.sig * 4, N, I * 4);
@@ -269,7 +276,7 @@ export class BatchedPass {
       }
     }
     this.matmul(s.wdown, s.act, out, N, I, H);
-    for (let i = 0; i < N * H; i++) heap[out + i] += heap[s.xmid + i];
+    this.addRows(out, s.xmid, N * H);
   }
 
   private backprop(
@@ -315,13 +322,9 @@ export class BatchedPass {
     const prefix = L.softPromptRows;
     seqs.forEach((seq, s) => {
       const r0 = this.seqStart[s];
-      if (opts.softPromptGrad) for (let i = 0; i < prefix * H; i++) heap[L.gsoft + i] += heap[L.dx + r0 * H + i];
+      if (opts.softPromptGrad) this.addRows(L.gsoft, L.dx + r0 * H, prefix * H);
       if (!has(EMBED)) return;
-      for (let j = 0; j < seq.ids.length; j++) {
-        const eo = L.gembIn + seq.ids[j] * H;
-        const xo = L.dx + (r0 + prefix + j) * H;
-        for (let i = 0; i < H; i++) heap[eo + i] += heap[xo + i];
-      }
+      for (let j = 0; j < seq.ids.length; j++) this.addRows(L.gembIn + seq.ids[j] * H, L.dx + (r0 + prefix + j) * H, H);
     });
   }
 
@@ -338,16 +341,19 @@ export class BatchedPass {
     heap.fill(0, L.dact, L.dact + N * I);
     this.acc(L.dx, H, 1, s.wdown, I, L.dact, I, N, I, H);
     if (has(projName(l, 'down_proj'))) this.acc(L.dx, 1, H, s.act, I, s.gdown, I, H, I, N);
-    for (let t = 0; t < N; t++) {
-      const g0 = s.gu + t * 2 * I;
-      const d0 = L.dgu + t * 2 * I;
-      const a0 = L.dact + t * I;
-      for (let i = 0; i < I; i++) {
-        const z = heap[g0 + i];
-        const sg = heap[s.sig + t * I + i];
-        const da = heap[a0 + i];
-        heap[d0 + I + i] = da * z * sg;
-        heap[d0 + i] = da * heap[g0 + I + i] * (sg + z * sg * (1 - sg));
+    if (this.ws.acc && I % 4 === 0 && N > 0) this.ws.acc.swigluBackward(s.gu * 4, s.sig * 4, L.dact * 4, L.dgu * 4, N, I * 4);
+    else {
+      for (let t = 0; t < N; t++) {
+        const g0 = s.gu + t * 2 * I;
+        const d0 = L.dgu + t * 2 * I;
+        const a0 = L.dact + t * I;
+        for (let i = 0; i < I; i++) {
+          const z = heap[g0 + i];
+          const sg = heap[s.sig + t * I + i];
+          const da = heap[a0 + i];
+          heap[d0 + I + i] = da * z * sg;
+          heap[d0 + i] = da * heap[g0 + I + i] * (sg + z * sg * (1 - sg));
+        }
       }
     }
     heap.fill(0, L.dn, L.dn + N * H);
