@@ -18,7 +18,16 @@ interface GradGroup {
   slots: number[];
 }
 
+/** Per layout, built once: a flush runs once per thread per optimizer step. */
+const groupsOf = new WeakMap<WorkspaceLayout, GradGroup[]>();
+
 function gradGroups(layout: WorkspaceLayout): GradGroup[] {
+  let groups = groupsOf.get(layout);
+  if (!groups) groupsOf.set(layout, (groups = buildGradGroups(layout)));
+  return groups;
+}
+
+function buildGradGroups(layout: WorkspaceLayout): GradGroup[] {
   const d = layout.dims;
   const H = d.hidden;
   const groups: GradGroup[] = [];

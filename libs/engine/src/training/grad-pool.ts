@@ -295,8 +295,7 @@ export class GradPool {
    */
   async update(optimizer: AdamW, lr: number, gradScale: number): Promise<void> {
     const step = optimizer.next(lr, gradScale);
-    const shared = optimizer.tensors.every((t) => [t.w, t.g, t.m, t.v].every((a) => a.buffer instanceof SharedArrayBuffer));
-    if (this.workers.length === 0 || !shared) {
+    if (this.workers.length === 0 || !optimizer.shared) {
       applyAdamW(optimizer.tensors, step, 0, 1);
       return;
     }

@@ -45,6 +45,8 @@ export interface AdamWStep {
  */
 export class AdamW {
   readonly tensors: readonly AdamWTensor[];
+  /** Whether every tensor lives in shared memory, so worker threads can update parts of it (GradPool.update). */
+  readonly shared: boolean;
   private t = 0;
   private readonly beta1: number;
   private readonly beta2: number;
@@ -63,6 +65,7 @@ export class AdamW {
       v: sharedFloat32(p.value.data.length),
       decay: p.decay,
     }));
+    this.shared = this.tensors.every((t) => [t.w, t.g, t.m, t.v].every((a) => a.buffer instanceof SharedArrayBuffer));
   }
 
   get stepCount(): number {
