@@ -120,6 +120,7 @@ export const op = {
   f64div: [0xa3],
   f64sqrt: [0x9f],
   f64promoteF32: [0xbb],
+  f32demoteF64: [0xb6],
   f64fromU32: [0xb8],
   f64x2splat: [0xfd, ...uleb(0x14)],
   f64x2add: [0xfd, ...uleb(0xf0)],
@@ -154,6 +155,13 @@ export function reduceLanes(v: number, f: number[]): number[] {
 
 /** Pushes hsum(v) = (v0 + v1) + (v2 + v3). */
 export const hsum = (v: number): number[] => reduceLanes(v, op.f32add);
+
+/** A function's entry in the code section: its i32, v128 and (when given) f64 local counts, then its body. */
+export function functionCode(locals: readonly number[], body: number[]): number[] {
+  const f64 = locals.length > 2 ? [[...uleb(locals[2]), F64]] : [];
+  const bytes = [...vec([[...uleb(locals[0]), I32], [...uleb(locals[1]), V128], ...f64]), ...body, ...op.end];
+  return [...uleb(bytes.length), ...bytes];
+}
 
 const byteLanes = (from: number): number[] => Array.from({ length: 8 }, (_, k) => from + k);
 /** i8x16.shuffle taking 8 bytes of the first operand from `a` and 8 of the second (16 + b) from `b`. */

@@ -12,7 +12,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { attendHeadsRowBody, attendRowsBody } from './wasm-attend-rows';
 import { axpyBody, scoresBody, softmaxBody } from './wasm-attention';
-import { F32, F64, I32, V128, hsum, op, section, str, uleb, vec } from './wasm-encoding';
+import { F32, F64, I32, V128, functionCode, hsum, op, section, str, uleb, vec } from './wasm-encoding';
 import { wasmApi } from './wasm-runtime';
 import { addRowsBody, rmsNormBody, ropeBody } from './wasm-rows';
 import { swigluBody } from './wasm-swiglu';
@@ -279,22 +279,9 @@ export function buildWasmModuleBytes(pages: number, fused = false): Uint8Array {
   const exports = section(7, vec(names.map((n, i) => [...str(n), 0x00, ...uleb(i)])));
   const bodies = WASM_BLOCKS.map((b) => {
     const blk = block(b.rows, b.cols, b.bf16, fused);
-    const [nI32, nV128] = blk.locals;
-    const code = [
-      ...vec([
-        [...uleb(nI32), I32],
-        [...uleb(nV128), V128],
-      ]),
-      ...blk.body,
-      ...op.end,
-    ];
-    return [...uleb(code.length), ...code];
+    return functionCode(blk.locals, blk.body);
   });
-  for (const { f } of kernels) {
-    const f64Locals: number[][] = f.locals.length > 2 ? [[...uleb(f.locals[2] ?? 0), F64]] : [];
-    const body = [...vec([[...uleb(f.locals[0]), I32], [...uleb(f.locals[1]), V128], ...f64Locals]), ...f.body, ...op.end];
-    bodies.push([...uleb(body.length), ...body]);
-  }
+  for (const { f } of kernels) bodies.push(functionCode(f.locals, f.body));
   const code = section(10, vec(bodies));
   return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...funcs, ...exports, ...code]);
 }

@@ -29,12 +29,19 @@ export function addRowsBody(): { locals: [number, number]; body: number[] } {
   return { locals: [1, 0], body: countUp(i, 16, n, sum) };
 }
 
-export function rmsNormBody(): { locals: [number, number, number]; body: number[] } {
-  const [ps, pd, pw, rows, dimB, eps] = [0, 1, 2, 3, 4, 5];
-  const [i, q] = [6, 7];
-  const v = 8;
-  const ss = [9, 10, 11, 12];
-  const [scale, dim] = [13, 14];
+/**
+ * `trainer`: the trainer's RMSNorm instead (batched-pass.ts): rmsNorm(psrc, pdst, pweight, pinv, rows, dimBytes, eps)
+ * also stores each row's scale rounded to f32 at pinv (4 bytes a row), and dst = x · scale · weight in float64,
+ * rounded once.
+ */
+export function rmsNormBody(trainer = false): { locals: [number, number, number]; body: number[] } {
+  const [ps, pd, pw] = [0, 1, 2];
+  const pinv = trainer ? 3 : -1;
+  const [rows, dimB, eps] = trainer ? [4, 5, 6] : [3, 4, 5];
+  const [i, q] = [eps + 1, eps + 2];
+  const v = eps + 3;
+  const ss = [eps + 4, eps + 5, eps + 6, eps + 7];
+  const [scale, dim] = [eps + 8, eps + 9];
   /** ss[r] = Σ x² over row r of the group, r < k, one float64 chain each in element order: ss + x · x. */
   const sumSquares = (k: number): number[] => {
     const body: number[] = [];
@@ -47,25 +54,44 @@ export function rmsNormBody(): { locals: [number, number, number]; body: number[
     }
     return [...body, ...countUp(i, 4, dimB, pass)];
   };
-  /** Row r of the group: scale = 1 / √(ss[r] / dim + eps), then dst = f32(x · scale) · weight, four lanes a pass. */
+  /**
+   * Row r of the group: scale = 1 / √(ss[r] / dim + eps), then four lanes a pass: dst = f32(x · scale) · weight, or
+   * for the trainer f32(x · scale · weight).
+   */
   const scaleRow = (r: number): number[] => {
-    const times = (pair: number[]): number[] => [...pair, ...op.get(scale), ...op.f64x2splat, ...op.f64x2mul, ...op.f32x4demote];
-    const lane = [
-      ...at(pd, i, dimB, r),
-      ...at(ps, i, dimB, r),
-      ...op.vload,
-      ...op.set(v),
-      ...times([...op.get(v), ...op.f64x2promoteLow]),
-      ...times(promoteHigh(v)),
-      ...joinPairs,
-      ...at(pw, i),
-      ...op.vload,
-      ...op.vmul,
-      ...op.vstore,
+    const scaled = (pair: number[], weight: number[]): number[] => [
+      ...pair,
+      ...op.get(scale),
+      ...op.f64x2splat,
+      ...op.f64x2mul,
+      ...(trainer ? [...weight, ...op.f64x2mul] : []),
+      ...op.f32x4demote,
     ];
+    const lane = trainer
+      ? [
+          ...at(pd, i, dimB, r),
+          ...[...at(ps, i, dimB, r), ...op.vload, ...op.set(v)],
+          ...scaled([...op.get(v), ...op.f64x2promoteLow], [...at(pw, i), ...op.vload, ...op.f64x2promoteLow]),
+          ...scaled(promoteHigh(v), [...at(pw, i), ...op.vload, ...op.set(v), ...promoteHigh(v)]),
+          ...joinPairs,
+          ...op.vstore,
+        ]
+      : [
+          ...at(pd, i, dimB, r),
+          ...[...at(ps, i, dimB, r), ...op.vload, ...op.set(v)],
+          ...scaled([...op.get(v), ...op.f64x2promoteLow], []),
+          ...scaled(promoteHigh(v), []),
+          ...joinPairs,
+          ...at(pw, i),
+          ...op.vload,
+          ...op.vmul,
+          ...op.vstore,
+        ];
+    const keep = trainer ? [...op.get(pinv), ...op.get(scale), ...op.f32demoteF64, ...op.f32store(4 * r)] : [];
     return [
       ...[...op.f64const(1), ...op.get(ss[r]), ...op.get(dim), ...op.f64div, ...op.get(eps), ...op.f64add, ...op.f64sqrt, ...op.f64div],
       ...op.set(scale),
+      ...keep,
       ...countUp(i, 16, dimB, lane),
     ];
   };
@@ -73,7 +99,8 @@ export function rmsNormBody(): { locals: [number, number, number]; body: number[
     const body = sumSquares(k);
     for (let r = 0; r < k; r++) body.push(...scaleRow(r));
     const span = [...op.get(dimB), ...op.i32(k), ...op.mul];
-    return whileAtLeast(rows, k, [...body, ...advance(ps, span), ...advance(pd, span), ...advance(rows, op.i32(-k))]);
+    const next = [...advance(ps, span), ...advance(pd, span), ...(trainer ? advance(pinv, op.i32(4 * k)) : [])];
+    return whileAtLeast(rows, k, [...body, ...next, ...advance(rows, op.i32(-k))]);
   };
   return {
     locals: [2, 1, 6],

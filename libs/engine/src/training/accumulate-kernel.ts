@@ -9,12 +9,14 @@
  * the four: gradient accumulation equals one large batch exactly, as it did with the per-sequence trainer.
  */
 import { wasmApi, type WasmMemory, type WasmModule } from '../wasm-runtime';
-import { I32, V128, op, section, str, uleb } from '../wasm-encoding';
+import { F64, I32, functionCode, op, section, str, uleb } from '../wasm-encoding';
+import { rmsNormBody } from '../wasm-rows';
 import { swigluBackwardBody, swigluBody } from '../wasm-swiglu';
+import { rmsNormBackwardBody } from './rms-norm-backward-kernel';
 
 interface FunctionBody {
-  /** Counts of i32 and v128 locals after the parameters. */
-  locals: [number, number];
+  /** Counts of i32, v128 and (when given) f64 locals after the parameters. */
+  locals: readonly number[];
   body: number[];
 }
 
@@ -59,11 +61,7 @@ function accumulateBlock(rows: number, chunks: number, fused: boolean): Function
   return { locals: [nI32, nV128], body };
 }
 
-/** A function's code entry from its i32 and v128 local counts and body. */
-function code({ locals, body }: FunctionBody): number[] {
-  const bytes = [...uleb(2), ...uleb(locals[0]), I32, ...uleb(locals[1]), V128, ...body, ...op.end];
-  return [...uleb(bytes.length), ...bytes];
-}
+const code = ({ locals, body }: FunctionBody): number[] => functionCode(locals, body);
 
 const BLOCKS = [
   { name: 'acc42', rows: 4, chunks: 2 },
@@ -73,22 +71,25 @@ const BLOCKS = [
 ] as const;
 
 /**
- * A module importing env.mem (shared, `pages` fixed like the engine's arena) and exporting the blocks and the
- * SwiGLU kernels (../wasm-swiglu.ts): swigluSig, the forward keeping σ(gate) for the backward, and swigluBackward.
+ * A module importing env.mem (shared, `pages` fixed like the engine's arena) and exporting the blocks and the row
+ * kernels of the batched pass: swigluSig, SwiGLU's forward keeping σ(gate) for the backward, and swigluBackward
+ * (../wasm-swiglu.ts); rmsNorm, the trainer's RMSNorm (../wasm-rows.ts), and rmsNormBackward.
  */
 export function buildAccumulateModuleBytes(pages: number, fused = false): Uint8Array {
-  const i32s = (n: number): number[] => [0x60, n, ...new Array<number>(n).fill(I32), 0];
-  const type = section(1, [3, ...i32s(8), ...i32s(5), ...i32s(6)]);
+  const i32s = (n: number, last: number[] = []): number[] => [0x60, n + last.length, ...new Array<number>(n).fill(I32), ...last, 0];
+  const type = section(1, [5, ...i32s(8), ...i32s(5), ...i32s(6), ...i32s(6, [F64]), ...i32s(9)]);
   const imports = section(2, [1, ...str('env'), ...str('mem'), 0x02, 0x03, ...uleb(pages), ...uleb(pages)]);
-  const n = BLOCKS.length + 2;
-  const funcs = section(3, [n, ...BLOCKS.map(() => 0), 1, 2]);
-  const names = [...BLOCKS.map((b) => b.name), 'swigluSig', 'swigluBackward'];
-  const exports = section(7, [n, ...names.flatMap((name, i) => [...str(name), 0x00, i])]);
-  const bodies = [
-    ...BLOCKS.flatMap((b) => code(accumulateBlock(b.rows, b.chunks, fused))),
-    ...code(swigluBody(true)),
-    ...code(swigluBackwardBody()),
+  const kernels = [
+    { name: 'swigluSig', type: 1, f: swigluBody(true) },
+    { name: 'swigluBackward', type: 2, f: swigluBackwardBody() },
+    { name: 'rmsNorm', type: 3, f: rmsNormBody(true) },
+    { name: 'rmsNormBackward', type: 4, f: rmsNormBackwardBody() },
   ];
+  const n = BLOCKS.length + kernels.length;
+  const funcs = section(3, [n, ...BLOCKS.map(() => 0), ...kernels.map((k) => k.type)]);
+  const names = [...BLOCKS.map((b) => b.name), ...kernels.map((k) => k.name)];
+  const exports = section(7, [n, ...names.flatMap((name, i) => [...str(name), 0x00, i])]);
+  const bodies = [...BLOCKS.flatMap((b) => code(accumulateBlock(b.rows, b.chunks, fused))), ...kernels.flatMap((k) => code(k.f))];
   const magic = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   return Uint8Array.from([...magic, ...type, ...imports, ...funcs, ...exports, ...section(10, [n, ...bodies])]);
 }
@@ -101,6 +102,18 @@ export interface AccumulateBlocks {
   acc11: Block;
   swigluSig(pgu: number, pdst: number, psig: number, rows: number, interBytes: number): void;
   swigluBackward(pgu: number, psig: number, pda: number, pdgu: number, rows: number, interBytes: number): void;
+  rmsNorm(psrc: number, pdst: number, pweight: number, pinv: number, rows: number, dimBytes: number, eps: number): void;
+  rmsNormBackward(
+    px: number,
+    pw: number,
+    pinv: number,
+    pdy: number,
+    pdx: number,
+    pdw: number,
+    rows: number,
+    dimBytes: number,
+    withDw: number,
+  ): void;
 }
 
 /** `fused`: the arena's choice (Arena.fused), so the forward's and the backward's blocks round alike. */

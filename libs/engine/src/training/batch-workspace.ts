@@ -1,5 +1,5 @@
 /**
- * One thread's memory for batched training: a copy of the matmul weights, the gradient accumulators and every
+ * One thread's memory for batched training: a copy of the weights, the gradient accumulators and every
  * activation of a micro-batch, all in one shared WebAssembly memory so the SIMD kernels address them by offset.
  * The main thread creates one per thread (so it can add the workers' gradients itself); the layout is a pure
  * function of the model and the capacity, which both sides compute alike. Nothing is allocated per token.
@@ -22,6 +22,9 @@ export interface LayerSlots {
   wo: number;
   wgu: number;
   wdown: number;
+  /** The two RMSNorm weights (input, post-attention). */
+  wnorm1: number;
+  wnorm2: number;
   gq: number;
   gk: number;
   gv: number;
@@ -52,6 +55,8 @@ export interface WorkspaceLayout {
   softPromptRows: number;
   layers: LayerSlots[];
   emb: number;
+  /** The final RMSNorm's weight. */
+  wfinal: number;
   /** Gradient of the (tied or untied) output head, and of the input embedding (scatter) kept apart, see flush. */
   ghead: number;
   gembIn: number;
@@ -95,8 +100,11 @@ export function workspaceLayout(config: LlamaConfig, capacity: BatchCapacity, so
     wo: take(H * qDim),
     wgu: take(2 * I * H),
     wdown: take(H * I),
+    wnorm1: take(H),
+    wnorm2: take(H),
   }));
   const emb = take(V * H);
+  const wfinal = take(H);
   const gradStart = used;
   const grads = Array.from({ length: d.layers }, () => ({
     gq: take(qDim * H),
@@ -138,6 +146,7 @@ export function workspaceLayout(config: LlamaConfig, capacity: BatchCapacity, so
     softPromptRows,
     layers,
     emb,
+    wfinal,
     ghead,
     gembIn,
     gfinal,

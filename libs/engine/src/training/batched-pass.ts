@@ -81,7 +81,7 @@ export class BatchedPass {
     this.seqProbs = new Int32Array(n);
   }
 
-  /** Copies the matmul weights into the workspace when `version` differs from the copy it holds. */
+  /** Copies the weights into the workspace when `version` differs from the copy it holds. */
   loadWeights(params: ParamMap, version: number): void {
     if (this.ws.weightsVersion === version) return;
     const { heap, d } = this;
@@ -96,7 +96,10 @@ export class BatchedPass {
       put(projName(l, 'o_proj'), s.wo);
       put(projName(l, 'up_proj'), put(projName(l, 'gate_proj'), s.wgu));
       put(projName(l, 'down_proj'), s.wdown);
+      put(normName(l, 'input_layernorm'), s.wnorm1);
+      put(normName(l, 'post_attention_layernorm'), s.wnorm2);
     });
+    put(FINAL_NORM, this.ws.layout.wfinal);
     const head = weight(params, d.tied ? EMBED : LM_HEAD);
     if (head.length !== d.vocab * H) throw new Error('BatchedPass: head shape');
     heap.set(head, this.ws.layout.emb);
@@ -111,7 +114,7 @@ export class BatchedPass {
     const losses = this.forward(params, seqs, opts);
     let lossSum = 0;
     for (const l of losses) lossSum += l;
-    if (opts.grads || opts.softPromptGrad) this.backward(params, this.seqScale.fill(gradScale, 0, seqs.length), opts);
+    if (opts.grads || opts.softPromptGrad) this.backward(this.seqScale.fill(gradScale, 0, seqs.length), opts);
     return lossSum;
   }
 
@@ -159,8 +162,8 @@ export class BatchedPass {
       }
     });
 
-    for (let l = 0; l < d.layers; l++) this.layerForward(params, l, N, seqs.length, l + 1 < d.layers ? L.layers[l + 1].xin : L.xout);
-    this.rmsNorm(L.xout, weight(params, FINAL_NORM), L.fn, L.invF, N);
+    for (let l = 0; l < d.layers; l++) this.layerForward(l, N, seqs.length, l + 1 < d.layers ? L.layers[l + 1].xin : L.xout);
+    this.rmsNorm(L.xout, L.wfinal, L.fn, L.invF, N);
     for (let i = 0; i < R; i++) heap.copyWithin(L.hRows + i * H, L.fn + this.scoredRow[i] * H, L.fn + (this.scoredRow[i] + 1) * H);
     this.matmul(L.emb, L.hRows, L.logits, R, H, V);
     this.seqLoss.fill(0, 0, seqs.length);
@@ -173,11 +176,11 @@ export class BatchedPass {
    * The backward of the last forward into the workspace's gradient accumulators, each sequence's loss gradient
    * scaled by `scales[s]` (its sinks in `opts`).
    */
-  backward(params: ParamMap, scales: ArrayLike<number>, opts: BatchedPassOptions): void {
+  backward(scales: ArrayLike<number>, opts: BatchedPassOptions): void {
     const last = this.last;
     if (!last) throw new Error('BatchedPass: backward without a forward');
     this.last = undefined;
-    this.backprop(params, last.seqs, last.N, last.R, scales, opts);
+    this.backprop(last.seqs, last.N, last.R, scales, opts);
   }
 
   /**
@@ -228,9 +231,14 @@ export class BatchedPass {
     accumulate(this.ws.acc, this.heap, a, am, ak, b, bk, c, cs, M, J, K);
   }
 
-  private rmsNorm(x: number, w: Float32Array, y: number, inv: number, rows: number): void {
+  /** RMSNorm of `rows` rows at x with the weight at w into y, each row's 1/rms into inv (layers.ts rmsNormForward). */
+  private rmsNorm(x: number, w: number, y: number, inv: number, rows: number): void {
     const heap = this.heap;
     const dim = this.d.hidden;
+    if (this.ws.acc && dim % 4 === 0 && rows > 0) {
+      this.ws.acc.rmsNorm(x * 4, y * 4, w * 4, inv * 4, rows, dim * 4, this.d.eps);
+      return;
+    }
     for (let t = 0; t < rows; t++) {
       const o = x + t * dim;
       let ss = 0;
@@ -238,17 +246,30 @@ export class BatchedPass {
       const r = 1 / Math.sqrt(ss / dim + this.d.eps);
       heap[inv + t] = r;
       const yo = y + t * dim;
-      for (let i = 0; i < dim; i++) heap[yo + i] = heap[o + i] * r * w[i];
+      for (let i = 0; i < dim; i++) heap[yo + i] = heap[o + i] * r * heap[w + i];
     }
   }
 
-  private layerForward(params: ParamMap, l: number, N: number, S: number, out: number): void {
+  /** RMSNorm's backward for `rows` rows: dn (its output's gradient) into dx, and into dw unless it is undefined. */
+  private rmsNormBackward(x: number, w: number, inv: number, rows: number, dw: number | undefined): void {
+    const L = this.ws.layout;
+    const H = this.d.hidden;
+    if (this.ws.acc && H % 4 === 0 && rows > 0) {
+      this.ws.acc.rmsNormBackward(x * 4, w * 4, inv * 4, L.dn * 4, L.dx * 4, (dw ?? 0) * 4, rows, H * 4, dw === undefined ? 0 : 1);
+      return;
+    }
+    const view = (at: number, n: number): Float32Array => this.ws.view(at, n);
+    const dwView = dw === undefined ? undefined : view(dw, H);
+    rmsNormBackward(view(x, rows * H), view(w, H), view(inv, rows), view(L.dn, rows * H), rows, H, view(L.dx, rows * H), dwView);
+  }
+
+  private layerForward(l: number, N: number, S: number, out: number): void {
     const { heap, d } = this;
     const s = this.ws.layout.layers[l];
     const H = d.hidden;
     const I = d.inter;
     const QKV = this.qkvDim;
-    this.rmsNorm(s.xin, weight(params, normName(l, 'input_layernorm')), s.n1, s.inv1, N);
+    this.rmsNorm(s.xin, s.wnorm1, s.n1, s.inv1, N);
     this.matmul(s.wqkv, s.n1, s.qkv, N, H, QKV);
     for (let q = 0; q < S; q++) {
       const r0 = this.seqStart[q];
@@ -260,7 +281,7 @@ export class BatchedPass {
     }
     this.matmul(s.wo, s.attn, s.xmid, N, d.qDim, H);
     this.addRows(s.xmid, s.xin, N * H);
-    this.rmsNorm(s.xmid, weight(params, normName(l, 'post_attention_layernorm')), s.n2, s.inv2, N);
+    this.rmsNorm(s.xmid, s.wnorm2, s.n2, s.inv2, N);
     this.matmul(s.wgu, s.n2, s.gu, N, H, 2 * I);
     if (this.ws.acc && I % 4 === 0 && N > 0) this.ws.acc.swigluSig(s.gu * 4, s.act * 4, s.sig * 4, N, I * 4);
     else {
@@ -279,14 +300,7 @@ export class BatchedPass {
     this.addRows(out, s.xmid, N * H);
   }
 
-  private backprop(
-    params: ParamMap,
-    seqs: readonly TrainSequence[],
-    N: number,
-    R: number,
-    scales: ArrayLike<number>,
-    opts: BatchedPassOptions,
-  ): void {
+  private backprop(seqs: readonly TrainSequence[], N: number, R: number, scales: ArrayLike<number>, opts: BatchedPassOptions): void {
     const { heap, d } = this;
     const L = this.ws.layout;
     const H = d.hidden;
@@ -306,18 +320,8 @@ export class BatchedPass {
     heap.fill(0, L.dn, L.dn + N * H);
     for (let i = 0; i < R; i++) heap.copyWithin(L.dn + this.scoredRow[i] * H, L.dh + i * H, L.dh + (i + 1) * H);
     heap.fill(0, L.dx, L.dx + N * H);
-    const view = (at: number, n: number): Float32Array => this.ws.view(at, n);
-    rmsNormBackward(
-      view(L.xout, N * H),
-      weight(params, FINAL_NORM),
-      view(L.invF, N),
-      view(L.dn, N * H),
-      N,
-      H,
-      view(L.dx, N * H),
-      has(FINAL_NORM) ? view(L.gfinal, H) : undefined,
-    );
-    for (let l = d.layers - 1; l >= 0; l--) this.layerBackward(params, l, N, seqs.length, has);
+    this.rmsNormBackward(L.xout, L.wfinal, L.invF, N, has(FINAL_NORM) ? L.gfinal : undefined);
+    for (let l = d.layers - 1; l >= 0; l--) this.layerBackward(l, N, seqs.length, has);
 
     const prefix = L.softPromptRows;
     seqs.forEach((seq, s) => {
@@ -328,14 +332,13 @@ export class BatchedPass {
     });
   }
 
-  private layerBackward(params: ParamMap, l: number, N: number, S: number, has: (name: string) => boolean): void {
+  private layerBackward(l: number, N: number, S: number, has: (name: string) => boolean): void {
     const { heap, d } = this;
     const L = this.ws.layout;
     const s = L.layers[l];
     const H = d.hidden;
     const I = d.inter;
     const QKV = this.qkvDim;
-    const view = (at: number, n: number): Float32Array => this.ws.view(at, n);
 
     // MLP: out = xmid + down(silu(gate) · up)
     heap.fill(0, L.dact, L.dact + N * I);
@@ -360,17 +363,7 @@ export class BatchedPass {
     this.acc(L.dgu, 2 * I, 1, s.wgu, H, L.dn, H, N, H, 2 * I);
     if (has(projName(l, 'gate_proj'))) this.acc(L.dgu, 1, 2 * I, s.n2, H, s.ggate, H, I, H, N);
     if (has(projName(l, 'up_proj'))) this.acc(L.dgu + I, 1, 2 * I, s.n2, H, s.gup, H, I, H, N);
-    const post = normName(l, 'post_attention_layernorm');
-    rmsNormBackward(
-      view(s.xmid, N * H),
-      weight(params, post),
-      view(s.inv2, N),
-      view(L.dn, N * H),
-      N,
-      H,
-      view(L.dx, N * H),
-      has(post) ? view(s.gnorm2, H) : undefined,
-    );
+    this.rmsNormBackward(s.xmid, s.wnorm2, s.inv2, N, has(normName(l, 'post_attention_layernorm')) ? s.gnorm2 : undefined);
 
     // Attention: xmid = xin + o_proj(attn(rope(q), rope(k), v))
     heap.fill(0, L.dattn, L.dattn + N * d.qDim);
@@ -390,17 +383,7 @@ export class BatchedPass {
     if (has(projName(l, 'q_proj'))) this.acc(L.dqkv, 1, QKV, s.n1, H, s.gq, H, d.qDim, H, N);
     if (has(projName(l, 'k_proj'))) this.acc(L.dqkv + d.qDim, 1, QKV, s.n1, H, s.gk, H, d.kvDim, H, N);
     if (has(projName(l, 'v_proj'))) this.acc(L.dqkv + d.qDim + d.kvDim, 1, QKV, s.n1, H, s.gv, H, d.kvDim, H, N);
-    const inName = normName(l, 'input_layernorm');
-    rmsNormBackward(
-      view(s.xin, N * H),
-      weight(params, inName),
-      view(s.inv1, N),
-      view(L.dn, N * H),
-      N,
-      H,
-      view(L.dx, N * H),
-      has(inName) ? view(s.gnorm1, H) : undefined,
-    );
+    this.rmsNormBackward(s.xin, s.wnorm1, s.inv1, N, has(normName(l, 'input_layernorm')) ? s.gnorm1 : undefined);
   }
 }
 

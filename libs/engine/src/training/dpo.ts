@@ -104,7 +104,7 @@ export function dpoBatched(
     lossSum += l.loss;
     marginSum += l.margin;
   });
-  if (opts.grads || opts.softPromptGrad) pass.backward(params, scales, opts);
+  if (opts.grads || opts.softPromptGrad) pass.backward(scales, opts);
   return { lossSum, marginSum };
 }
 

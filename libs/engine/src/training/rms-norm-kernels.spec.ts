@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { Arena } from '../arena';
+import { compileAccumulateModule, instantiateAccumulate } from './accumulate-kernel';
+import { rmsNormBackward, rmsNormForward } from './layers';
+
+const ROWS = 7; // a group of four rows, then three alone
+const DIM = 68; // seventeen passes of four lanes
+
+function random(seed: number): () => number {
+  let s = seed;
+  return () => ((s = (s * 1103515245 + 12345) >>> 0), s / 2 ** 32 - 0.5);
+}
+
+/** An arena array of n values from `f` (Float32Array.map would make a copy outside the arena). */
+function filled(arena: Arena, n: number, f: () => number): Float32Array {
+  const a = arena.alloc(n);
+  for (let i = 0; i < n; i++) a[i] = f();
+  return a;
+}
+
+/** Bit patterns, so that a kernel's −0 or NaN payload differing from the JS loop's shows. */
+const bits = (a: Float32Array): number[] => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+
+describe("the trainer's RMSNorm kernels (its accumulate module)", () => {
+  const arena = new Arena(1 << 16);
+  const kernels = instantiateAccumulate(compileAccumulateModule(arena.buffer.byteLength / 65536, arena.fused)!, arena.memory!);
+  const next = random(9);
+  const x = filled(arena, ROWS * DIM, () => next() * 6);
+  const w = filled(arena, DIM, () => 1 + next());
+  x.set([0, -0, 3e38, 1e-40], DIM); // a zero, a huge and a subnormal element in the second row
+
+  it('forward: y and 1/rms are bit for bit the JS loop (float64 x · r · w, rounded once)', () => {
+    const y = arena.alloc(ROWS * DIM).fill(NaN);
+    const inv = arena.alloc(ROWS).fill(NaN);
+    kernels.rmsNorm(x.byteOffset, y.byteOffset, w.byteOffset, inv.byteOffset, ROWS, DIM * 4, 1e-5);
+    const want = rmsNormForward(x, w, ROWS, DIM, 1e-5);
+    expect(bits(y)).toEqual(bits(want.y));
+    expect(bits(inv)).toEqual(bits(want.inv));
+  });
+
+  for (const withDw of [true, false]) {
+    it(`backward${withDw ? ' with' : ' without'} the weight gradient: dx and dw bit for bit the JS loop`, () => {
+      const inv = rmsNormForward(x, w, ROWS, DIM, 1e-5).inv;
+      const invA = arena.alloc(ROWS);
+      invA.set(inv);
+      const dy = filled(arena, ROWS * DIM, () => next() * 1e-2);
+      // The kernels add into what is there; small starting values keep every row's rounding visible in the sums.
+      const dx = filled(arena, ROWS * DIM, () => next() * 1e-4);
+      const dw = filled(arena, DIM, () => next() * 1e-4);
+      const wantDx = dx.slice();
+      const wantDw = dw.slice();
+      rmsNormBackward(x, w, inv, dy, ROWS, DIM, wantDx, withDw ? wantDw : undefined);
+      kernels.rmsNormBackward(
+        x.byteOffset,
+        w.byteOffset,
+        invA.byteOffset,
+        dy.byteOffset,
+        dx.byteOffset,
+        dw.byteOffset,
+        ROWS,
+        DIM * 4,
+        withDw ? 1 : 0,
+      );
+      expect(bits(dx)).toEqual(bits(wantDx));
+      expect(bits(dw)).toEqual(bits(wantDw));
+    });
+  }
+});
