@@ -80,6 +80,10 @@ export interface WorkspaceLayout {
   /** A row of attention scratch, and one head's [T × T] score gradients, for the SIMD attention kernels. */
   attnScratch: number;
   dScores: number;
+  /** RoPE's cos, sin and −sin as float64 [rows × headDim/2] (two floats each), position = row, for the engine's rope. */
+  ropeCos: number;
+  ropeSin: number;
+  ropeNegSin: number;
   floats: number;
 }
 
@@ -167,6 +171,9 @@ export function workspaceLayout(config: LlamaConfig, capacity: BatchCapacity, so
     dh: take(N * H),
     attnScratch: take(N),
     dScores: take(Math.ceil(capacity.probs / d.heads)), // ≥ T² for the longest sequence
+    ropeCos: take(N * d.headDim),
+    ropeSin: take(N * d.headDim),
+    ropeNegSin: take(N * d.headDim),
     floats: used,
   };
 }

@@ -62,6 +62,13 @@ export class BatchedPass {
     this.heap = ws.heap;
     this.qkvDim = d.qDim + 2 * d.kvDim;
     this.rope = ropeTable(Math.max(config.max_position_embeddings, ws.layout.capacity.rows), ropeInvFreq(config, d.headDim));
+    if (ws.matmul && d.headDim % 8 === 0) {
+      const n = ws.layout.capacity.rows * (d.headDim / 2);
+      const f64 = (at: number): Float64Array => new Float64Array(ws.heap.buffer, ws.heap.byteOffset + at * 4, n);
+      f64(ws.layout.ropeCos).set(this.rope.cos.subarray(0, n));
+      f64(ws.layout.ropeSin).set(this.rope.sin.subarray(0, n));
+      f64(ws.layout.ropeNegSin).set(this.rope.sin.subarray(0, n).map((v) => -v));
+    }
     this.att = { heads: d.heads, kvHeads: d.kvHeads, headDim: d.headDim, stride: this.qkvDim };
     const n = ws.layout.capacity.rows;
     this.scoredRow = new Int32Array(n);
@@ -231,6 +238,20 @@ export class BatchedPass {
     accumulate(this.ws.acc, this.heap, a, am, ak, b, bk, c, cs, M, J, K);
   }
 
+  /**
+   * RoPE on `heads` heads from column `col` of the first T rows of the q|k|v rows at `off` (position = row), or its
+   * inverse: the engine's kernel on the workspace's float64 tables where the head width allows, else the JS loop;
+   * both compute a · c ∓ b · s in float64 from the same f32 table values.
+   */
+  private ropeRows(off: number, col: number, T: number, heads: number, inverse: boolean): void {
+    const { d } = this;
+    const ex = this.ws.matmul;
+    const L = this.ws.layout;
+    if (ex && d.headDim % 8 === 0 && T > 0)
+      ex.rope((off + col) * 4, this.qkvDim * 4, L.ropeCos * 4, (inverse ? L.ropeNegSin : L.ropeSin) * 4, T, heads, d.headDim * 4);
+    else ropeRows(this.heap, off, this.qkvDim, col, T, heads, d.headDim, this.rope, inverse);
+  }
+
   /** RMSNorm of `rows` rows at x with the weight at w into y, each row's 1/rms into inv (layers.ts rmsNormForward). */
   private rmsNorm(x: number, w: number, y: number, inv: number, rows: number): void {
     const heap = this.heap;
@@ -275,8 +296,8 @@ export class BatchedPass {
       const r0 = this.seqStart[q];
       const T = this.seqRows[q];
       const base = s.qkv + r0 * QKV;
-      ropeRows(heap, base, QKV, 0, T, d.heads, d.headDim, this.rope, false);
-      ropeRows(heap, base, QKV, d.qDim, T, d.kvHeads, d.headDim, this.rope, false);
+      this.ropeRows(base, 0, T, d.heads, false);
+      this.ropeRows(base, d.qDim, T, d.kvHeads, false);
       packedAttentionForward(heap, base, s.attn + r0 * d.qDim, s.probs + this.seqProbs[q], T, this.att, this.simd);
     }
     this.matmul(s.wo, s.attn, s.xmid, N, d.qDim, H);
@@ -375,8 +396,8 @@ export class BatchedPass {
       const T = this.seqRows[q];
       const dBase = L.dqkv + r0 * QKV;
       packedAttentionBackward(heap, s.qkv + r0 * QKV, s.probs + this.seqProbs[q], L.dattn + r0 * d.qDim, dBase, T, this.att, this.simd);
-      ropeRows(heap, dBase, QKV, 0, T, d.heads, d.headDim, this.rope, true);
-      ropeRows(heap, dBase, QKV, d.qDim, T, d.kvHeads, d.headDim, this.rope, true);
+      this.ropeRows(dBase, 0, T, d.heads, true);
+      this.ropeRows(dBase, d.qDim, T, d.kvHeads, true);
     }
     heap.fill(0, L.dn, L.dn + N * H);
     this.acc(L.dqkv, QKV, 1, s.wqkv, H, L.dn, H, N, H, QKV);

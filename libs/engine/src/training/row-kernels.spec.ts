@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Arena } from '../arena';
+import { instantiateBlocks } from '../wasm-runtime';
 import { compileAccumulateModule, instantiateAccumulate } from './accumulate-kernel';
-import { rmsNormBackward, rmsNormForward } from './layers';
+import { ropeRows } from './batched-attention';
+import { rmsNormBackward, rmsNormForward, ropeTable } from './layers';
 
 const ROWS = 7; // a group of four rows, then three alone
 const DIM = 68; // seventeen passes of four lanes
@@ -65,4 +67,31 @@ describe("the trainer's RMSNorm kernels (its accumulate module)", () => {
       expect(bits(dw)).toEqual(bits(wantDw));
     });
   }
+});
+
+describe("the engine's rope kernel on the trainer's tables", () => {
+  it('rotates q and k of packed rows, and back, bit for bit as ropeRows does', () => {
+    const arena = new Arena(1 << 16);
+    const blocks = instantiateBlocks(arena.module!, arena.memory!);
+    const [rows, heads, headDim, stride, col] = [5, 3, 16, 56, 4]; // three heads from column 4 of 56-wide rows
+    const half = headDim / 2;
+    const table = ropeTable(
+      rows,
+      Float64Array.from({ length: half }, (_, i) => 10000 ** (-i / half)),
+    );
+    const f64 = (values: Float32Array): number => {
+      const at = arena.alloc(2 * values.length);
+      new Float64Array(at.buffer, at.byteOffset, values.length).set(values);
+      return at.byteOffset;
+    };
+    const [cos, sin, negSin] = [f64(table.cos), f64(table.sin), f64(table.sin.map((v) => -v))];
+    const next = random(3);
+    const qkv = filled(arena, rows * stride, () => next() * 8);
+    for (const inverse of [false, true]) {
+      const want = qkv.slice();
+      ropeRows(want, 0, stride, col, rows, heads, headDim, table, inverse);
+      blocks.rope(qkv.byteOffset + col * 4, stride * 4, cos, inverse ? negSin : sin, rows, heads, headDim * 4);
+      expect(bits(qkv)).toEqual(bits(want));
+    }
+  });
 });
