@@ -116,6 +116,7 @@ export const op = {
   vand: [0xfd, ...uleb(0x4e)],
   f64const: (v: number) => [0x44, ...Array.from(new Uint8Array(Float64Array.of(v).buffer))],
   f64add: [0xa0],
+  f64sub: [0xa1],
   f64mul: [0xa2],
   f64div: [0xa3],
   f64sqrt: [0x9f],

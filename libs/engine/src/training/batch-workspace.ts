@@ -77,8 +77,7 @@ export interface WorkspaceLayout {
   dgu: number;
   dact: number;
   dh: number;
-  /** A row of attention scratch, and one head's [T × T] score gradients, for the SIMD attention kernels. */
-  attnScratch: number;
+  /** One head's [T × T] score gradients, for the SIMD attention backward. */
   dScores: number;
   /** RoPE's cos, sin and −sin as float64 [rows × headDim/2] (two floats each), position = row, for the engine's rope. */
   ropeCos: number;
@@ -169,7 +168,6 @@ export function workspaceLayout(config: LlamaConfig, capacity: BatchCapacity, so
     dgu: take(N * 2 * I),
     dact: take(N * I),
     dh: take(N * H),
-    attnScratch: take(N),
     dScores: take(Math.ceil(capacity.probs / d.heads)), // ≥ T² for the longest sequence
     ropeCos: take(N * d.headDim),
     ropeSin: take(N * d.headDim),

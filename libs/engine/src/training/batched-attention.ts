@@ -7,13 +7,11 @@ import type { WasmBlocks } from '../wasm-runtime';
 import { accumulate, type AccumulateBlocks } from './accumulate-kernel';
 import type { RopeTable } from './layers';
 
-/** The inference engine's q·k and weighted-sum kernels on the workspace memory, with two f32 scratch rows there. */
+/** The inference engine's q·k and weighted-sum kernels on the workspace memory, and the trainer's module. */
 export interface AttentionKernels {
   ex?: WasmBlocks;
   /** The accumulate kernel, present with `ex`. */
   acc?: AccumulateBlocks;
-  /** Float offset of T scratch floats in the heap. */
-  scratch: number;
   /** Float offset of T·T floats in the heap: one head's score gradients. */
   dScores: number;
   /** ≥ T doubles for the JS path. */
@@ -145,7 +143,7 @@ export function packedAttentionBackward(
   const scale = 1 / Math.sqrt(hd);
   const { ex, dp } = k;
   if (ex && k.acc) {
-    simdBackward(heap, qkvOff, pOff, dOutOff, dOff, T, a, ex, k.acc, k.scratch, k.dScores);
+    simdBackward(heap, qkvOff, pOff, dOutOff, dOff, T, a, ex, k.acc, k.dScores);
     return;
   }
   for (let h = 0; h < heads; h++) {
@@ -184,9 +182,10 @@ export function packedAttentionBackward(
 }
 
 /**
- * The backward with the SIMD kernels: per query row, dOut·v (scores) and the score gradients dS into a [T × T]
- * matrix (upper triangle zero), dq by a weighted sum (axpy); then dK += dSᵀ·Q and dV += Pᵀ·dOut as accumulates over
- * blocks of four key rows, each starting at its first non-zero query row.
+ * The backward with the SIMD kernels, per head: every query row's dOut·v (scores) into a [T × T] matrix, turned into
+ * the score gradients dS in place (scoreGrads; upper triangle zero), dq by a weighted sum (axpy) per row; then
+ * dK += dSᵀ·Q and dV += Pᵀ·dOut as accumulates over blocks of four key rows, each starting at its first non-zero query
+ * row.
  */
 function simdBackward(
   heap: Float32Array,
@@ -198,7 +197,6 @@ function simdBackward(
   a: PackedAttention,
   ex: WasmBlocks,
   acc: AccumulateBlocks,
-  dpf: number,
   dS: number,
 ): void {
   const { heads, kvHeads, headDim: hd, stride } = a;
@@ -210,14 +208,11 @@ function simdBackward(
     const kCol = qDim + Math.floor(h / group) * hd;
     const vCol = kCol + kvDim;
     const ph = pOff + h * T * T;
+    for (let t = 0; t < T; t++)
+      ex.scores((dOutOff + t * qDim + h * hd) * 4, (qkvOff + vCol) * 4, stride * 4, t + 1, hd * 4, (dS + t * T) * 4);
+    acc.scoreGrads(ph * 4, dS * 4, 1, T * 4, T, scale);
     for (let t = 0; t < T; t++) {
-      const go = dOutOff + t * qDim + h * hd;
-      const po = ph + t * T;
-      ex.scores(go * 4, (qkvOff + vCol) * 4, stride * 4, t + 1, hd * 4, dpf * 4);
-      let pdp = 0;
-      for (let u = 0; u <= t; u++) pdp += heap[po + u] * heap[dpf + u];
       const row = dS + t * T;
-      for (let u = 0; u <= t; u++) heap[row + u] = heap[po + u] * (heap[dpf + u] - pdp) * scale;
       heap.fill(0, row + t + 1, row + T);
       ex.axpy(row * 4, (qkvOff + kCol) * 4, stride * 4, t + 1, hd * 4, (dOff + t * stride + h * hd) * 4);
     }

@@ -79,7 +79,6 @@ export class BatchedPass {
     this.simd = {
       ex: ws.matmul && d.headDim % 4 === 0 ? ws.matmul : undefined,
       acc: ws.acc,
-      scratch: ws.layout.attnScratch,
       dScores: ws.layout.dScores,
       dp: new Float64Array(n),
     };

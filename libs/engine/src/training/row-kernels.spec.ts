@@ -95,3 +95,29 @@ describe("the engine's rope kernel on the trainer's tables", () => {
     }
   });
 });
+
+describe("the trainer's attention score gradients (scoreGrads)", () => {
+  for (const [first, rows] of [
+    [1, 11],
+    [3, 6],
+  ] as const) {
+    it(`are bit for bit the JS loop: rows of ${first} … ${first + rows - 1} scores, in place`, () => {
+      const arena = new Arena(1 << 16);
+      const kernels = instantiateAccumulate(compileAccumulateModule(arena.buffer.byteLength / 65536, arena.fused)!, arena.memory!);
+      const width = first + rows; // the [T × T] matrices' row length
+      const next = random(first);
+      const p = filled(arena, rows * width, () => Math.abs(next()));
+      const dS = filled(arena, rows * width, () => next() * 4); // dOut · v, as the scores kernel leaves it
+      const want = dS.slice();
+      const scale = 1 / Math.sqrt(32);
+      for (let t = 0; t < rows; t++) {
+        const [po, row] = [t * width, t * width];
+        let pdp = 0;
+        for (let u = 0; u < first + t; u++) pdp += p[po + u] * want[row + u];
+        for (let u = 0; u < first + t; u++) want[row + u] = p[po + u] * (want[row + u] - pdp) * scale;
+      }
+      kernels.scoreGrads(p.byteOffset, dS.byteOffset, first, width * 4, rows, scale);
+      expect(bits(dS)).toEqual(bits(want));
+    });
+  }
+});
