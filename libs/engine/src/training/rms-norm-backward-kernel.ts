@@ -18,8 +18,8 @@ export function rmsNormBackwardBody(): { locals: [number, number, number]; body:
   const f64At = (p: number): number[] => [...op.get(p), ...op.f32load, ...op.f64promoteF32];
   const plusI = (p: number): number[] => [...op.get(p), ...op.get(i), ...op.add];
 
-  /** One element i of the group's k rows: the dot chains, and dw[i] when `dw`. */
-  const element = (count: number, dw: boolean): number[] => {
+  /** The pass over the elements i of the group's `count` rows: the dot chains, and dw[i] when `dw`. */
+  const elements = (count: number, dw: boolean): number[] => {
     const body = [
       ...plusI(px),
       ...op.set(qx),
@@ -94,8 +94,8 @@ export function rmsNormBackwardBody(): { locals: [number, number, number]; body:
       body.push(...op.get(pinv), ...op.f32loadAt(4 * r), ...op.f64promoteF32, ...op.set(inv[r]));
     }
     // withDw ≠ 0 skips the first loop for the second.
-    body.push(...op.block, ...op.block, ...op.get(withDw), ...op.brIf(0), ...element(count, false), ...op.br(1), ...op.end);
-    body.push(...element(count, true), ...op.end);
+    body.push(...op.block, ...op.block, ...op.get(withDw), ...op.brIf(0), ...elements(count, false), ...op.br(1), ...op.end);
+    body.push(...elements(count, true), ...op.end);
     for (let r = 0; r < count; r++) body.push(...dxRow(r));
     const span = [...op.get(dimB), ...op.i32(count), ...op.mul];
     body.push(...advance(px, span), ...advance(pdy, span), ...advance(pdx, span), ...advance(pinv, op.i32(4 * count)));
