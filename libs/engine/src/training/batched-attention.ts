@@ -1,11 +1,10 @@
 /**
- * RoPE and causal GQA attention of one sequence inside a packed micro-batch: q, k and v are the three parts of
+ * Causal GQA attention of one sequence inside a packed micro-batch: q, k and v are the three parts of
  * each row of the fused [rows × (q | k | v)] projection output, read in place through offsets and strides into the
  * workspace heap. Same arithmetic as `layers.ts` (which the per-sequence reference path uses).
  */
 import type { WasmBlocks } from '../wasm-runtime';
 import { accumulate, type AccumulateBlocks } from './accumulate-kernel';
-import type { RopeTable } from './layers';
 
 /** The inference engine's q·k and weighted-sum kernels on the workspace memory, and the trainer's module. */
 export interface AttentionKernels {
@@ -24,35 +23,6 @@ export interface PackedAttention {
   headDim: number;
   /** Row width of the fused q|k|v buffer (qDim + 2·kvDim). */
   stride: number;
-}
-
-/** Rotates rows [0, rows) of `heads` heads starting at column `col` of each row (position = row index). */
-export function ropeRows(
-  heap: Float32Array,
-  off: number,
-  stride: number,
-  col: number,
-  rows: number,
-  heads: number,
-  headDim: number,
-  rope: RopeTable,
-  inverse: boolean,
-): void {
-  const { cos, sin, half } = rope;
-  const sign = inverse ? -1 : 1;
-  for (let t = 0; t < rows; t++) {
-    for (let h = 0; h < heads; h++) {
-      const o = off + t * stride + col + h * headDim;
-      for (let i = 0; i < half; i++) {
-        const c = cos[t * half + i];
-        const s = sign * sin[t * half + i];
-        const a = heap[o + i];
-        const b = heap[o + i + half];
-        heap[o + i] = a * c - b * s;
-        heap[o + i + half] = b * c + a * s;
-      }
-    }
-  }
 }
 
 /** heap[at … at + n) = softmax(scores · scale), in doubles. */

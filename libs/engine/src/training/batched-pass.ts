@@ -12,16 +12,11 @@ import { matmulKernel } from '../kernels';
 import { ropeInvFreq } from '../rope';
 import { wasmMatmul } from '../wasm-matmul';
 import { accumulate } from './accumulate-kernel';
-import {
-  packedAttentionBackward,
-  packedAttentionForward,
-  ropeRows,
-  type AttentionKernels,
-  type PackedAttention,
-} from './batched-attention';
+import { packedAttentionBackward, packedAttentionForward, type AttentionKernels, type PackedAttention } from './batched-attention';
 import type { BatchWorkspace } from './batch-workspace';
 import type { TrainSequence } from './forward-backward';
-import { rmsNormBackward, ropeTable, type RopeTable } from './layers';
+import { ropeTable } from './layers';
+import { PassRowSteps } from './pass-row-steps';
 import { EMBED, FINAL_NORM, LM_HEAD, normName, projName, type LlamaDims } from './llama-params';
 import type { ParamMap } from './tensor';
 
@@ -35,7 +30,8 @@ export interface BatchedPassOptions {
 export class BatchedPass {
   private readonly d: LlamaDims;
   private readonly heap: Float32Array;
-  private readonly rope: RopeTable;
+  /** RMSNorm, RoPE, SwiGLU and the adds: kernel or JS loop (pass-row-steps.ts). */
+  private readonly steps: PassRowSteps;
   private readonly att: PackedAttention;
   private readonly qkvDim: number;
   /** Per scored row: its packed row, target id and sequence. Sized once for the capacity. */
@@ -61,14 +57,8 @@ export class BatchedPass {
     this.d = d;
     this.heap = ws.heap;
     this.qkvDim = d.qDim + 2 * d.kvDim;
-    this.rope = ropeTable(Math.max(config.max_position_embeddings, ws.layout.capacity.rows), ropeInvFreq(config, d.headDim));
-    if (ws.matmul && d.headDim % 8 === 0) {
-      const n = ws.layout.capacity.rows * (d.headDim / 2);
-      const f64 = (at: number): Float64Array => new Float64Array(ws.heap.buffer, ws.heap.byteOffset + at * 4, n);
-      f64(ws.layout.ropeCos).set(this.rope.cos.subarray(0, n));
-      f64(ws.layout.ropeSin).set(this.rope.sin.subarray(0, n));
-      f64(ws.layout.ropeNegSin).set(this.rope.sin.subarray(0, n).map((v) => -v));
-    }
+    const rope = ropeTable(Math.max(config.max_position_embeddings, ws.layout.capacity.rows), ropeInvFreq(config, d.headDim));
+    this.steps = new PassRowSteps(ws, d, rope);
     this.att = { heads: d.heads, kvHeads: d.kvHeads, headDim: d.headDim, stride: this.qkvDim };
     const n = ws.layout.capacity.rows;
     this.scoredRow = new Int32Array(n);
@@ -169,7 +159,7 @@ export class BatchedPass {
     });
 
     for (let l = 0; l < d.layers; l++) this.layerForward(l, N, seqs.length, l + 1 < d.layers ? L.layers[l + 1].xin : L.xout);
-    this.rmsNorm(L.xout, L.wfinal, L.fn, L.invF, N);
+    this.steps.norm(L.xout, L.wfinal, L.fn, L.invF, N);
     for (let i = 0; i < R; i++) heap.copyWithin(L.hRows + i * H, L.fn + this.scoredRow[i] * H, L.fn + (this.scoredRow[i] + 1) * H);
     this.matmul(L.emb, L.hRows, L.logits, R, H, V);
     this.seqLoss.fill(0, 0, seqs.length);
@@ -225,62 +215,9 @@ export class BatchedPass {
     else matmulKernel(this.heap, w, this.heap, x, this.heap, out, rows, inDim, outDim, 0, outDim);
   }
 
-  /** heap[dst … dst + n) += heap[src … src + n) in f32, the engine's kernel where n is a multiple of 4. */
-  private addRows(dst: number, src: number, n: number): void {
-    const ex = this.ws.matmul;
-    if (ex && n > 0 && n % 4 === 0) ex.addRows(dst * 4, src * 4, n * 4);
-    else for (let i = 0; i < n; i++) this.heap[dst + i] += this.heap[src + i];
-  }
-
   /** C[m, j] += Σ_k A[m·am + k·ak]·B[k·bk + j] (see accumulate-kernel.ts). */
   private acc(a: number, am: number, ak: number, b: number, bk: number, c: number, cs: number, M: number, J: number, K: number): void {
     accumulate(this.ws.acc, this.heap, a, am, ak, b, bk, c, cs, M, J, K);
-  }
-
-  /**
-   * RoPE on `heads` heads from column `col` of the first T rows of the q|k|v rows at `off` (position = row), or its
-   * inverse: the engine's kernel on the workspace's float64 tables where the head width allows, else the JS loop;
-   * both compute a · c ∓ b · s in float64 from the same f32 table values.
-   */
-  private ropeRows(off: number, col: number, T: number, heads: number, inverse: boolean): void {
-    const { d } = this;
-    const ex = this.ws.matmul;
-    const L = this.ws.layout;
-    if (ex && d.headDim % 8 === 0 && T > 0)
-      ex.rope((off + col) * 4, this.qkvDim * 4, L.ropeCos * 4, (inverse ? L.ropeNegSin : L.ropeSin) * 4, T, heads, d.headDim * 4);
-    else ropeRows(this.heap, off, this.qkvDim, col, T, heads, d.headDim, this.rope, inverse);
-  }
-
-  /** RMSNorm of `rows` rows at x with the weight at w into y, each row's 1/rms into inv (layers.ts rmsNormForward). */
-  private rmsNorm(x: number, w: number, y: number, inv: number, rows: number): void {
-    const heap = this.heap;
-    const dim = this.d.hidden;
-    if (this.ws.acc && dim % 4 === 0 && rows > 0) {
-      this.ws.acc.rmsNorm(x * 4, y * 4, w * 4, inv * 4, rows, dim * 4, this.d.eps);
-      return;
-    }
-    for (let t = 0; t < rows; t++) {
-      const o = x + t * dim;
-      let ss = 0;
-      for (let i = 0; i < dim; i++) ss += heap[o + i] * heap[o + i];
-      const r = 1 / Math.sqrt(ss / dim + this.d.eps);
-      heap[inv + t] = r;
-      const yo = y + t * dim;
-      for (let i = 0; i < dim; i++) heap[yo + i] = heap[o + i] * r * heap[w + i];
-    }
-  }
-
-  /** RMSNorm's backward for `rows` rows: dn (its output's gradient) into dx, and into dw unless it is undefined. */
-  private rmsNormBackward(x: number, w: number, inv: number, rows: number, dw: number | undefined): void {
-    const L = this.ws.layout;
-    const H = this.d.hidden;
-    if (this.ws.acc && H % 4 === 0 && rows > 0) {
-      this.ws.acc.rmsNormBackward(x * 4, w * 4, inv * 4, L.dn * 4, L.dx * 4, (dw ?? 0) * 4, rows, H * 4, dw === undefined ? 0 : 1);
-      return;
-    }
-    const view = (at: number, n: number): Float32Array => this.ws.view(at, n);
-    const dwView = dw === undefined ? undefined : view(dw, H);
-    rmsNormBackward(view(x, rows * H), view(w, H), view(inv, rows), view(L.dn, rows * H), rows, H, view(L.dx, rows * H), dwView);
   }
 
   private layerForward(l: number, N: number, S: number, out: number): void {
@@ -289,35 +226,23 @@ export class BatchedPass {
     const H = d.hidden;
     const I = d.inter;
     const QKV = this.qkvDim;
-    this.rmsNorm(s.xin, s.wnorm1, s.n1, s.inv1, N);
+    this.steps.norm(s.xin, s.wnorm1, s.n1, s.inv1, N);
     this.matmul(s.wqkv, s.n1, s.qkv, N, H, QKV);
     for (let q = 0; q < S; q++) {
       const r0 = this.seqStart[q];
       const T = this.seqRows[q];
       const base = s.qkv + r0 * QKV;
-      this.ropeRows(base, 0, T, d.heads, false);
-      this.ropeRows(base, d.qDim, T, d.kvHeads, false);
+      this.steps.rope(base, QKV, 0, T, d.heads, false);
+      this.steps.rope(base, QKV, d.qDim, T, d.kvHeads, false);
       packedAttentionForward(heap, base, s.attn + r0 * d.qDim, s.probs + this.seqProbs[q], T, this.att, this.simd);
     }
     this.matmul(s.wo, s.attn, s.xmid, N, d.qDim, H);
-    this.addRows(s.xmid, s.xin, N * H);
-    this.rmsNorm(s.xmid, s.wnorm2, s.n2, s.inv2, N);
+    this.steps.add(s.xmid, s.xin, N * H);
+    this.steps.norm(s.xmid, s.wnorm2, s.n2, s.inv2, N);
     this.matmul(s.wgu, s.n2, s.gu, N, H, 2 * I);
-    if (this.ws.acc && I % 4 === 0 && N > 0) this.ws.acc.swigluSig(s.gu * 4, s.act * 4, s.sig * 4, N, I * 4);
-    else {
-      for (let t = 0; t < N; t++) {
-        const g0 = s.gu + t * 2 * I;
-        const a0 = s.act + t * I;
-        for (let i = 0; i < I; i++) {
-          const g = heap[g0 + i];
-          const sg = 1 / (1 + Math.exp(-g));
-          heap[s.sig + t * I + i] = sg;
-          heap[a0 + i] = g * sg * heap[g0 + I + i];
-        }
-      }
-    }
+    this.steps.swiglu(s.gu, s.act, s.sig, N);
     this.matmul(s.wdown, s.act, out, N, I, H);
-    this.addRows(out, s.xmid, N * H);
+    this.steps.add(out, s.xmid, N * H);
   }
 
   private backprop(seqs: readonly TrainSequence[], N: number, R: number, scales: ArrayLike<number>, opts: BatchedPassOptions): void {
@@ -340,15 +265,15 @@ export class BatchedPass {
     heap.fill(0, L.dn, L.dn + N * H);
     for (let i = 0; i < R; i++) heap.copyWithin(L.dn + this.scoredRow[i] * H, L.dh + i * H, L.dh + (i + 1) * H);
     heap.fill(0, L.dx, L.dx + N * H);
-    this.rmsNormBackward(L.xout, L.wfinal, L.invF, N, has(FINAL_NORM) ? L.gfinal : undefined);
+    this.steps.normBackward(L.xout, L.wfinal, L.invF, L.dn, L.dx, N, has(FINAL_NORM) ? L.gfinal : undefined);
     for (let l = d.layers - 1; l >= 0; l--) this.layerBackward(l, N, seqs.length, has);
 
     const prefix = L.softPromptRows;
     seqs.forEach((seq, s) => {
       const r0 = this.seqStart[s];
-      if (opts.softPromptGrad) this.addRows(L.gsoft, L.dx + r0 * H, prefix * H);
+      if (opts.softPromptGrad) this.steps.add(L.gsoft, L.dx + r0 * H, prefix * H);
       if (!has(EMBED)) return;
-      for (let j = 0; j < seq.ids.length; j++) this.addRows(L.gembIn + seq.ids[j] * H, L.dx + (r0 + prefix + j) * H, H);
+      for (let j = 0; j < seq.ids.length; j++) this.steps.add(L.gembIn + seq.ids[j] * H, L.dx + (r0 + prefix + j) * H, H);
     });
   }
 
@@ -364,26 +289,12 @@ export class BatchedPass {
     heap.fill(0, L.dact, L.dact + N * I);
     this.acc(L.dx, H, 1, s.wdown, I, L.dact, I, N, I, H);
     if (has(projName(l, 'down_proj'))) this.acc(L.dx, 1, H, s.act, I, s.gdown, I, H, I, N);
-    if (this.ws.acc && I % 4 === 0 && N > 0) this.ws.acc.swigluBackward(s.gu * 4, s.sig * 4, L.dact * 4, L.dgu * 4, N, I * 4);
-    else {
-      for (let t = 0; t < N; t++) {
-        const g0 = s.gu + t * 2 * I;
-        const d0 = L.dgu + t * 2 * I;
-        const a0 = L.dact + t * I;
-        for (let i = 0; i < I; i++) {
-          const z = heap[g0 + i];
-          const sg = heap[s.sig + t * I + i];
-          const da = heap[a0 + i];
-          heap[d0 + I + i] = da * z * sg;
-          heap[d0 + i] = da * heap[g0 + I + i] * (sg + z * sg * (1 - sg));
-        }
-      }
-    }
+    this.steps.swigluBackward(s.gu, s.sig, L.dact, L.dgu, N);
     heap.fill(0, L.dn, L.dn + N * H);
     this.acc(L.dgu, 2 * I, 1, s.wgu, H, L.dn, H, N, H, 2 * I);
     if (has(projName(l, 'gate_proj'))) this.acc(L.dgu, 1, 2 * I, s.n2, H, s.ggate, H, I, H, N);
     if (has(projName(l, 'up_proj'))) this.acc(L.dgu + I, 1, 2 * I, s.n2, H, s.gup, H, I, H, N);
-    this.rmsNormBackward(s.xmid, s.wnorm2, s.inv2, N, has(normName(l, 'post_attention_layernorm')) ? s.gnorm2 : undefined);
+    this.steps.normBackward(s.xmid, s.wnorm2, s.inv2, L.dn, L.dx, N, has(normName(l, 'post_attention_layernorm')) ? s.gnorm2 : undefined);
 
     // Attention: xmid = xin + o_proj(attn(rope(q), rope(k), v))
     heap.fill(0, L.dattn, L.dattn + N * d.qDim);
@@ -395,15 +306,15 @@ export class BatchedPass {
       const T = this.seqRows[q];
       const dBase = L.dqkv + r0 * QKV;
       packedAttentionBackward(heap, s.qkv + r0 * QKV, s.probs + this.seqProbs[q], L.dattn + r0 * d.qDim, dBase, T, this.att, this.simd);
-      this.ropeRows(dBase, 0, T, d.heads, true);
-      this.ropeRows(dBase, d.qDim, T, d.kvHeads, true);
+      this.steps.rope(dBase, QKV, 0, T, d.heads, true);
+      this.steps.rope(dBase, QKV, d.qDim, T, d.kvHeads, true);
     }
     heap.fill(0, L.dn, L.dn + N * H);
     this.acc(L.dqkv, QKV, 1, s.wqkv, H, L.dn, H, N, H, QKV);
     if (has(projName(l, 'q_proj'))) this.acc(L.dqkv, 1, QKV, s.n1, H, s.gq, H, d.qDim, H, N);
     if (has(projName(l, 'k_proj'))) this.acc(L.dqkv + d.qDim, 1, QKV, s.n1, H, s.gk, H, d.kvDim, H, N);
     if (has(projName(l, 'v_proj'))) this.acc(L.dqkv + d.qDim + d.kvDim, 1, QKV, s.n1, H, s.gv, H, d.kvDim, H, N);
-    this.rmsNormBackward(s.xin, s.wnorm1, s.inv1, N, has(normName(l, 'input_layernorm')) ? s.gnorm1 : undefined);
+    this.steps.normBackward(s.xin, s.wnorm1, s.inv1, L.dn, L.dx, N, has(normName(l, 'input_layernorm')) ? s.gnorm1 : undefined);
   }
 }
 

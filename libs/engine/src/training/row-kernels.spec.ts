@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Arena } from '../arena';
 import { instantiateBlocks } from '../wasm-runtime';
 import { compileAccumulateModule, instantiateAccumulate } from './accumulate-kernel';
-import { ropeRows } from './batched-attention';
-import { rmsNormBackward, rmsNormForward, ropeTable } from './layers';
+import { applyRope, rmsNormBackward, rmsNormForward, ropeTable } from './layers';
 
 const ROWS = 7; // a group of four rows, then three alone
 const DIM = 68; // seventeen passes of four lanes
@@ -70,15 +69,16 @@ describe("the trainer's RMSNorm kernels (its accumulate module)", () => {
 });
 
 describe("the engine's rope kernel on the trainer's tables", () => {
-  it('rotates q and k of packed rows, and back, bit for bit as ropeRows does', () => {
+  it("rotates rows of q heads, and back, bit for bit as the trainer's applyRope does", () => {
     const arena = new Arena(1 << 16);
     const blocks = instantiateBlocks(arena.module!, arena.memory!);
-    const [rows, heads, headDim, stride, col] = [5, 3, 16, 56, 4]; // three heads from column 4 of 56-wide rows
+    const [rows, heads, headDim] = [5, 3, 16];
     const half = headDim / 2;
     const table = ropeTable(
       rows,
       Float64Array.from({ length: half }, (_, i) => 10000 ** (-i / half)),
     );
+    // The float64 copies PassRowSteps keeps in the workspace.
     const f64 = (values: Float32Array): number => {
       const at = arena.alloc(2 * values.length);
       new Float64Array(at.buffer, at.byteOffset, values.length).set(values);
@@ -86,12 +86,12 @@ describe("the engine's rope kernel on the trainer's tables", () => {
     };
     const [cos, sin, negSin] = [f64(table.cos), f64(table.sin), f64(table.sin.map((v) => -v))];
     const next = random(3);
-    const qkv = filled(arena, rows * stride, () => next() * 8);
+    const q = filled(arena, rows * heads * headDim, () => next() * 8);
     for (const inverse of [false, true]) {
-      const want = qkv.slice();
-      ropeRows(want, 0, stride, col, rows, heads, headDim, table, inverse);
-      blocks.rope(qkv.byteOffset + col * 4, stride * 4, cos, inverse ? negSin : sin, rows, heads, headDim * 4);
-      expect(bits(qkv)).toEqual(bits(want));
+      const want = q.slice();
+      applyRope(want, rows, heads, headDim, table, inverse);
+      blocks.rope(q.byteOffset, heads * headDim * 4, cos, inverse ? negSin : sin, rows, heads, headDim * 4);
+      expect(bits(q)).toEqual(bits(want));
     }
   });
 });
