@@ -127,6 +127,8 @@ export const op = {
   f64x2add: [0xfd, ...uleb(0xf0)],
   f64x2sub: [0xfd, ...uleb(0xf1)],
   f64x2mul: [0xfd, ...uleb(0xf2)],
+  f64x2div: [0xfd, ...uleb(0xf3)],
+  f64x2sqrt: [0xfd, ...uleb(0xef)],
   /** f64x2.promote_low_f32x4: f32 lanes 0 and 1, widened. */
   f64x2promoteLow: [0xfd, ...uleb(0x5f)],
   /** f32x4.demote_f64x2_zero: both lanes rounded to f32 into lanes 0 and 1 (2 and 3 zero). */

@@ -7,26 +7,22 @@ import { BatchWorkspace, REFERENCE_WEIGHTS, type BatchCapacity } from './batch-w
 import { dpoBatched, dpoForwardBackward, pairLogProbs, type DpoItem, type ReferenceLogProbs } from './dpo';
 import { forwardBackward, type ForwardBackwardOptions, type TrainSequence } from './forward-backward';
 import { flushGradients } from './grad-flush';
-import type { FlushJob, GradWorkerInit, GradWorkerJob, GradWorkerReply, ReferenceJob, UpdateJob } from './grad-worker';
+import type { FlushJob, GradWorkerInit, GradWorkerJob, GradWorkerReply, ReferenceJob, SharedView, UpdateJob } from './grad-worker';
 import { applyAdamW, type AdamW } from './optimizer';
 import type { PreferencePair } from './preference-data';
 import { sharedFloat32, type ParamMap } from './tensor';
 
-function ownsSharedBuffer(a: Float32Array): boolean {
-  return a.buffer instanceof SharedArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength;
+function shared(a: Float32Array, what: string): SharedView {
+  if (!(a.buffer instanceof SharedArrayBuffer)) throw new Error(`GradPool: ${what} must live in shared memory`);
+  return a;
 }
 
-function sab(a: Float32Array, what: string): SharedArrayBuffer {
-  if (!ownsSharedBuffer(a)) throw new Error(`GradPool: ${what} must own a whole SharedArrayBuffer`);
-  return a.buffer as SharedArrayBuffer;
-}
-
-/** `a`'s memory as a worker can read it: its own SharedArrayBuffer, or a shared copy. */
-function sharedBuffer(a: Float32Array): SharedArrayBuffer {
-  if (ownsSharedBuffer(a)) return a.buffer as SharedArrayBuffer;
+/** `a` as a worker can read it: itself when shared, or a shared copy. */
+function sharedView(a: Float32Array): SharedView {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
   const copy = sharedFloat32(a.length);
   copy.set(a);
-  return copy.buffer as SharedArrayBuffer;
+  return copy;
 }
 
 function wire(s: TrainSequence): { ids: number[]; lossMask: Uint8Array } {
@@ -74,18 +70,18 @@ export class GradPool {
       this.sinks.push({ grads, softPromptGrad });
       const init: GradWorkerInit = {
         config,
-        params: [...params].map(([n, p]) => [n, p.shape, sab(p.data, n)]),
-        grads: [...grads].map(([n, g]) => [n, g.shape, sab(g.data, n)]),
-        softPrompt: options.softPrompt ? sab(options.softPrompt, 'soft prompt') : undefined,
-        softPromptGrad: softPromptGrad ? sab(softPromptGrad, 'soft prompt grad') : undefined,
+        params: [...params].map(([n, p]) => [n, p.shape, shared(p.data, n)]),
+        grads: [...grads].map(([n, g]) => [n, g.shape, shared(g.data, n)]),
+        softPrompt: options.softPrompt ? shared(options.softPrompt, 'soft prompt') : undefined,
+        softPromptGrad: softPromptGrad ? shared(softPromptGrad, 'soft prompt grad') : undefined,
         workspace: capacity
           ? {
               handles: this.workspaces.map((w) => w.handle),
               index: t,
               capacity,
               softPromptRows,
-              sinks: [...(options.grads ?? [])].map(([n, g]) => [n, g.shape, sab(g.data, n)]),
-              softPromptSink: options.softPromptGrad ? sab(options.softPromptGrad, 'soft prompt grad') : undefined,
+              sinks: [...(options.grads ?? [])].map(([n, g]) => [n, g.shape, shared(g.data, n)]),
+              softPromptSink: options.softPromptGrad ? shared(options.softPromptGrad, 'soft prompt grad') : undefined,
             }
           : undefined,
       };
@@ -229,7 +225,7 @@ export class GradPool {
     const answers = (at: number): TrainSequence[] => pairs.slice(at, at + chunk).flatMap((p) => [p.chosen, p.rejected]);
     const shared: Omit<ReferenceJob['reference'], 'seqs'> | undefined =
       this.workers.length > 0
-        ? { params: [...params].map(([n, p]) => [n, p.shape, sharedBuffer(p.data)]), softPrompt: softPrompt && sharedBuffer(softPrompt) }
+        ? { params: [...params].map(([n, p]) => [n, p.shape, sharedView(p.data)]), softPrompt: softPrompt && sharedView(softPrompt) }
         : undefined;
     for (let at = 0; at < pairs.length; at += this.threads * chunk) {
       const replies = this.workers.map((w, k) => {
@@ -296,13 +292,13 @@ export class GradPool {
   async update(optimizer: AdamW, lr: number, gradScale: number): Promise<void> {
     const step = optimizer.next(lr, gradScale);
     if (this.workers.length === 0 || !optimizer.shared) {
-      applyAdamW(optimizer.tensors, step, 0, 1);
+      applyAdamW(optimizer.tensors, step, 0, 1, optimizer.kernel);
       return;
     }
-    const tensors = this.optimizerSent === optimizer ? undefined : [...optimizer.tensors];
+    const sent = this.optimizerSent === optimizer ? undefined : { tensors: [...optimizer.tensors], memory: optimizer.memory };
     this.optimizerSent = optimizer;
-    const parts = this.workers.map((w, k) => this.call(w, { update: { step, part: k + 1, parts: this.threads }, optimizer: tensors }));
-    applyAdamW(optimizer.tensors, step, 0, this.threads);
+    const parts = this.workers.map((w, k) => this.call(w, { update: { step, part: k + 1, parts: this.threads }, optimizer: sent }));
+    applyAdamW(optimizer.tensors, step, 0, this.threads, optimizer.kernel);
     await Promise.all(parts);
   }
 

@@ -5,19 +5,27 @@ import { BatchWorkspace, REFERENCE_WEIGHTS, workspaceLayout, type BatchCapacity,
 import { dpoBatched, dpoForwardBackward, type ReferenceLogProbs } from './dpo';
 import { forwardBackward, type ForwardBackwardOptions } from './forward-backward';
 import { flushGradients } from './grad-flush';
+import type { WasmMemory } from '../wasm-runtime';
+import { adamWKernel, type AdamWKernel } from './adamw-kernel';
 import { applyAdamW, type AdamWStep, type AdamWTensor } from './optimizer';
 import type { ParamMap } from './tensor';
 
+/**
+ * A view of memory the threads share (a SharedArrayBuffer, or a shared wasm memory's): posting it shares the memory,
+ * so a worker uses the view it receives as it is.
+ */
+export type SharedView = Float32Array;
+
 /** Tensors by name, in memory the threads share. */
-export type SharedTensors = [string, number[], SharedArrayBuffer][];
+export type SharedTensors = [string, number[], SharedView][];
 
 /** What a gradient worker is given once: views of the shared weights and its own gradient sinks. */
 export interface GradWorkerInit {
   config: LlamaConfig;
   params: SharedTensors;
   grads: SharedTensors;
-  softPrompt?: SharedArrayBuffer;
-  softPromptGrad?: SharedArrayBuffer;
+  softPrompt?: SharedView;
+  softPromptGrad?: SharedView;
   /**
    * Batched path: every thread's workspace (created by the main thread; this worker's is `handles[index]`) and the
    * main thread's sinks, which the threads fill together by element range (see grad-flush.ts).
@@ -28,7 +36,7 @@ export interface GradWorkerInit {
     capacity: BatchCapacity;
     softPromptRows: number;
     sinks: SharedTensors;
-    softPromptSink?: SharedArrayBuffer;
+    softPromptSink?: SharedView;
   };
 }
 
@@ -50,11 +58,14 @@ export interface FlushJob {
   flush: { part: number; parts: number };
 }
 
-/** This worker's part of an optimizer update; the first one carries the tensors, kept for the later ones. */
+/**
+ * This worker's part of an optimizer update; the first one carries the tensors (and the wasm memory they live in when
+ * the update runs as a kernel), kept for the later ones.
+ */
 export interface UpdateJob {
   id: number;
   update: { step: AdamWStep; part: number; parts: number };
-  optimizer?: AdamWTensor[];
+  optimizer?: { tensors: AdamWTensor[]; memory?: WasmMemory };
 }
 
 /**
@@ -63,7 +74,7 @@ export interface UpdateJob {
  */
 export interface ReferenceJob {
   id: number;
-  reference: { params: SharedTensors; softPrompt?: SharedArrayBuffer; seqs: WireSequence[] };
+  reference: { params: SharedTensors; softPrompt?: SharedView; seqs: WireSequence[] };
 }
 
 export type GradWorkerJob = SequenceJob | FlushJob | UpdateJob | ReferenceJob;
@@ -85,22 +96,23 @@ function serve(): void {
   const port = parentPort;
   if (!port) return;
   const init = workerData as GradWorkerInit;
-  const params: ParamMap = new Map(init.params.map(([n, shape, b]) => [n, { shape, data: new Float32Array(b) }]));
-  const grads: ParamMap = new Map(init.grads.map(([n, shape, b]) => [n, { shape, data: new Float32Array(b) }]));
+  const params: ParamMap = new Map(init.params.map(([n, shape, data]) => [n, { shape, data }]));
+  const grads: ParamMap = new Map(init.grads.map(([n, shape, data]) => [n, { shape, data }]));
   const options: ForwardBackwardOptions = {
     grads: grads.size > 0 ? grads : undefined,
-    softPrompt: init.softPrompt ? new Float32Array(init.softPrompt) : undefined,
-    softPromptGrad: init.softPromptGrad ? new Float32Array(init.softPromptGrad) : undefined,
+    softPrompt: init.softPrompt,
+    softPromptGrad: init.softPromptGrad,
   };
   const ws = init.workspace;
   const layout = ws && workspaceLayout(init.config, ws.capacity, ws.softPromptRows);
   const pass = ws && layout && new BatchedPass(init.config, new BatchWorkspace(layout, ws.handles[ws.index]));
   const heaps = ws?.handles.map((h) => new Float32Array(h.buffer)) ?? [];
   const sinks = ws && {
-    grads: new Map(ws.sinks.map(([n, shape, b]) => [n, { shape, data: new Float32Array(b) }])),
-    softPromptGrad: ws.softPromptSink && new Float32Array(ws.softPromptSink),
+    grads: new Map(ws.sinks.map(([n, shape, data]) => [n, { shape, data }])),
+    softPromptGrad: ws.softPromptSink,
   };
   let optimizer: AdamWTensor[] = [];
+  let kernel: AdamWKernel | undefined;
   port.on('message', (job: GradWorkerJob) => {
     try {
       if ('flush' in job) {
@@ -112,16 +124,18 @@ function serve(): void {
       if ('reference' in job) {
         if (!pass) throw new Error('reference job without a workspace');
         const { reference } = job;
-        const refParams: ParamMap = new Map(reference.params.map(([n, shape, b]) => [n, { shape, data: new Float32Array(b) }]));
+        const refParams: ParamMap = new Map(reference.params.map(([n, shape, data]) => [n, { shape, data }]));
         pass.loadWeights(refParams, REFERENCE_WEIGHTS);
-        const softPrompt = reference.softPrompt && new Float32Array(reference.softPrompt);
-        const losses = Array.from(pass.forward(refParams, reference.seqs, { softPrompt }));
+        const losses = Array.from(pass.forward(refParams, reference.seqs, { softPrompt: reference.softPrompt }));
         port.postMessage({ id: job.id, lossSum: 0, losses } satisfies GradWorkerReply);
         return;
       }
       if ('update' in job) {
-        if (job.optimizer) optimizer = job.optimizer;
-        applyAdamW(optimizer, job.update.step, job.update.part, job.update.parts);
+        if (job.optimizer) {
+          optimizer = job.optimizer.tensors;
+          kernel = job.optimizer.memory && adamWKernel(job.optimizer.memory);
+        }
+        applyAdamW(optimizer, job.update.step, job.update.part, job.update.parts, kernel);
         port.postMessage({ id: job.id, lossSum: 0 } satisfies GradWorkerReply);
         return;
       }

@@ -49,7 +49,7 @@ export {
 export { createModelDir, SIMPLE_CHAT_TEMPLATE, EOS_TOKEN, type NewModelOptions } from './init-model';
 export { trainByteLevelBpe, type BpeTrainOptions } from './bpe-trainer';
 export { forwardBackward, lastLogits, type TrainSequence, type LossResult, type ForwardBackwardOptions } from './forward-backward';
-export { AdamW, clipScale, gradNorm } from './optimizer';
+export { AdamW, clipScale } from './optimizer';
 export { warmupCosineLr } from './schedule';
 export { createRng } from './tensor';
 export { trainingFlops } from './flops';

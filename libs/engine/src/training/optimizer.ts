@@ -1,3 +1,5 @@
+import type { WasmMemory } from '../wasm-runtime';
+import { ADAMW_ALIGN_FLOATS, adamWMemory, adamWRange, type AdamWKernel } from './adamw-kernel';
 import { partRange, sharedFloat32, type Tensor } from './tensor';
 
 export interface AdamWOptions {
@@ -39,14 +41,22 @@ export interface AdamWStep {
 
 /**
  * AdamW with decoupled weight decay (Loshchilov & Hutter) over a fixed set of trainables, bias-corrected moments
- * kept in shared Float32Arrays so gradient worker threads can update their part of every tensor (see
- * GradPool.update). Moments are not persisted across resumes (see trainer_state.json), so a resumed run re-warms
- * them.
+ * kept in shared memory so gradient worker threads can update their part of every tensor (see GradPool.update).
+ * Where the runtime has WebAssembly SIMD, that memory is one shared wasm memory holding every tensor's weights,
+ * gradient and moments, and the update runs as a kernel (adamw-kernel.ts): the trainables' weights and gradients
+ * move there (copied; each tensor's `data` then points into it), so build the optimizer before anything keeps a
+ * reference to those arrays. Moments are not persisted across resumes (see trainer_state.json), so a resumed run
+ * re-warms them.
  */
 export class AdamW {
   readonly tensors: readonly AdamWTensor[];
   /** Whether every tensor lives in shared memory, so worker threads can update parts of it (GradPool.update). */
   readonly shared: boolean;
+  /** The wasm memory the tensors live in, and the kernel over it, when the update runs as a kernel. */
+  readonly memory?: WasmMemory;
+  readonly kernel?: AdamWKernel;
+  /** The gradient norm's four running sums: the memory's first line when the kernel adds into them. */
+  private readonly sums: Float64Array;
   private t = 0;
   private readonly beta1: number;
   private readonly beta2: number;
@@ -58,13 +68,36 @@ export class AdamW {
     this.beta2 = opts.beta2 ?? 0.999;
     this.eps = opts.eps ?? 1e-8;
     this.weightDecay = opts.weightDecay ?? 0.01;
-    this.tensors = params.map((p) => ({
-      w: p.value.data,
-      g: p.grad.data,
-      m: sharedFloat32(p.value.data.length),
-      v: sharedFloat32(p.value.data.length),
-      decay: p.decay,
-    }));
+    const padded = (n: number): number => Math.ceil(n / ADAMW_ALIGN_FLOATS) * ADAMW_ALIGN_FLOATS;
+    const placed = adamWMemory(ADAMW_ALIGN_FLOATS + params.reduce((sum, p) => sum + 4 * padded(p.value.data.length), 0));
+    if (placed) {
+      const heap = new Float32Array(placed.memory.buffer);
+      this.sums = new Float64Array(placed.memory.buffer, 0, 4);
+      let at = ADAMW_ALIGN_FLOATS;
+      const take = (n: number, from?: Float32Array): Float32Array => {
+        const view = heap.subarray(at, at + n);
+        if (from) view.set(from);
+        at += padded(n);
+        return view;
+      };
+      this.tensors = params.map((p) => {
+        const n = p.value.data.length;
+        p.value.data = take(n, p.value.data);
+        p.grad.data = take(n, p.grad.data);
+        return { w: p.value.data, g: p.grad.data, m: take(n), v: take(n), decay: p.decay };
+      });
+      this.memory = placed.memory;
+      this.kernel = placed.kernel;
+    } else {
+      this.sums = new Float64Array(4);
+      this.tensors = params.map((p) => ({
+        w: p.value.data,
+        g: p.grad.data,
+        m: sharedFloat32(p.value.data.length),
+        v: sharedFloat32(p.value.data.length),
+        decay: p.decay,
+      }));
+    }
     this.shared = this.tensors.every((t) => [t.w, t.g, t.m, t.v].every((a) => a.buffer instanceof SharedArrayBuffer));
   }
 
@@ -86,9 +119,35 @@ export class AdamW {
     };
   }
 
+  /**
+   * Global L2 norm over the tensors' gradients (for clipping and metrics). Four running sums, element i of a tensor
+   * adding to sum i mod 4 and the last length mod 4 to the first: one would make the loop wait on each add's latency.
+   */
+  gradNorm(): number {
+    const sums = this.sums;
+    sums.fill(0);
+    for (const { g } of this.tensors) {
+      const n4 = g.length & ~3;
+      if (this.kernel) {
+        if (n4 > 0) this.kernel.sumSquares(g.byteOffset, n4, sums.byteOffset);
+      } else {
+        let [s0, s1, s2, s3] = sums;
+        for (let i = 0; i < n4; i += 4) {
+          s0 += g[i] * g[i];
+          s1 += g[i + 1] * g[i + 1];
+          s2 += g[i + 2] * g[i + 2];
+          s3 += g[i + 3] * g[i + 3];
+        }
+        sums.set([s0, s1, s2, s3]);
+      }
+      for (let i = n4; i < g.length; i++) sums[0] += g[i] * g[i];
+    }
+    return Math.sqrt(sums[0] + sums[1] + sums[2] + sums[3]);
+  }
+
   /** A whole step on this thread. */
   step(lr: number, gradScale = 1): void {
-    applyAdamW(this.tensors, this.next(lr, gradScale), 0, 1);
+    applyAdamW(this.tensors, this.next(lr, gradScale), 0, 1, this.kernel);
   }
 }
 
@@ -97,15 +156,20 @@ export class AdamW {
  * thread. Each gradient is read times `gradScale`, rounded to f32 as a separate scaling pass would leave it, and
  * zeroed, so the next step accumulates from zero. The update is PyTorch's, lr/(1-β1ᵗ) · m / (√v / √(1-β2ᵗ) + ε),
  * in doubles with one square root and one divide per parameter: the divider bounds this loop, and the earlier form's
- * three divides took 1.5× as long for the same floats (equal on every one of 4.6 M random updates).
+ * three divides took 1.5× as long for the same floats (equal on every one of 4.6 M random updates). `kernel`: the
+ * tensors are AdamW's, placed in the kernel's memory, and it does the same in SIMD.
  */
-export function applyAdamW(tensors: readonly AdamWTensor[], s: AdamWStep, part: number, parts: number): void {
+export function applyAdamW(tensors: readonly AdamWTensor[], s: AdamWStep, part: number, parts: number, kernel?: AdamWKernel): void {
   const { beta1, beta2, eps, stepSize, invRootBc2, gradScale } = s;
   const c1 = 1 - beta1;
   const c2 = 1 - beta2;
   for (const { w, g, m, v, decay: decays } of tensors) {
     const decay = decays ? s.decay : 1;
     const [lo, hi] = partRange(w.length, part, parts);
+    if (kernel) {
+      adamWRange(kernel, { w, g, m, v }, s, decay, lo, hi);
+      continue;
+    }
     for (let i = lo; i < hi; i++) {
       const gi = Math.fround(g[i] * gradScale);
       g[i] = 0;
@@ -116,30 +180,6 @@ export function applyAdamW(tensors: readonly AdamWTensor[], s: AdamWStep, part: 
       w[i] = w[i] * decay - (stepSize * Math.fround(mi)) / (Math.sqrt(Math.fround(vi)) * invRootBc2 + eps);
     }
   }
-}
-
-/**
- * Global L2 norm over all trainable gradients (for clipping and metrics). Four running sums: one would make the
- * loop wait on each add's latency.
- */
-export function gradNorm(params: readonly TrainableParam[]): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  for (const p of params) {
-    const g = p.grad.data;
-    const n4 = g.length & ~3;
-    let i = 0;
-    for (; i < n4; i += 4) {
-      s0 += g[i] * g[i];
-      s1 += g[i + 1] * g[i + 1];
-      s2 += g[i + 2] * g[i + 2];
-      s3 += g[i + 3] * g[i + 3];
-    }
-    for (; i < g.length; i++) s0 += g[i] * g[i];
-  }
-  return Math.sqrt(s0 + s1 + s2 + s3);
 }
 
 /** The factor that brings gradients of global norm `norm` down to `maxNorm` (1 when within it, or `maxNorm` ≤ 0). */

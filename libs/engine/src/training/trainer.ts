@@ -8,7 +8,7 @@ import { batchCapacity } from './batch-workspace';
 import { GradPool } from './grad-pool';
 import { checkParams, type ProjName } from './llama-params';
 import { createModeSetup, type ModeOptions, type TrainingMode } from './modes';
-import { AdamW, clipScale, gradNorm } from './optimizer';
+import { AdamW, clipScale } from './optimizer';
 import { buildPreferenceDataset, readPreferenceJsonl, type PreferenceRecord } from './preference-data';
 import { warmupCosineLr } from './schedule';
 import { readVerbalizer } from '../tuned-model-files';
@@ -281,7 +281,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         }
         await pool.reduce();
         setup.finishBackward();
-        const norm = gradNorm(setup.trainables);
+        const norm = optimizer.gradNorm();
         const lr = warmupCosineLr(result.globalStep, totalSteps, peakLr, opts.warmupSteps ?? 0, opts.minLrRatio ?? 0);
         await pool.update(optimizer, lr, clipScale(norm, opts.maxGradNorm ?? 1.0)); // leaves the gradients zeroed
         setup.afterStep();
