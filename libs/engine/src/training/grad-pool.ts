@@ -12,7 +12,8 @@ import { applyAdamW, type AdamW } from './optimizer';
 import type { PreferencePair } from './preference-data';
 import { sharedFloat32, type ParamMap } from './tensor';
 
-function shared(a: Float32Array, what: string): SharedView {
+/** `a` itself, which a worker then shares: it must already live in shared memory (a SharedArrayBuffer or wasm memory). */
+function mustBeShared(a: Float32Array, what: string): SharedView {
   if (!(a.buffer instanceof SharedArrayBuffer)) throw new Error(`GradPool: ${what} must live in shared memory`);
   return a;
 }
@@ -70,18 +71,18 @@ export class GradPool {
       this.sinks.push({ grads, softPromptGrad });
       const init: GradWorkerInit = {
         config,
-        params: [...params].map(([n, p]) => [n, p.shape, shared(p.data, n)]),
-        grads: [...grads].map(([n, g]) => [n, g.shape, shared(g.data, n)]),
-        softPrompt: options.softPrompt ? shared(options.softPrompt, 'soft prompt') : undefined,
-        softPromptGrad: softPromptGrad ? shared(softPromptGrad, 'soft prompt grad') : undefined,
+        params: [...params].map(([n, p]) => [n, p.shape, mustBeShared(p.data, n)]),
+        grads: [...grads].map(([n, g]) => [n, g.shape, mustBeShared(g.data, n)]),
+        softPrompt: options.softPrompt ? mustBeShared(options.softPrompt, 'soft prompt') : undefined,
+        softPromptGrad: softPromptGrad ? mustBeShared(softPromptGrad, 'soft prompt grad') : undefined,
         workspace: capacity
           ? {
               handles: this.workspaces.map((w) => w.handle),
               index: t,
               capacity,
               softPromptRows,
-              sinks: [...(options.grads ?? [])].map(([n, g]) => [n, g.shape, shared(g.data, n)]),
-              softPromptSink: options.softPromptGrad ? shared(options.softPromptGrad, 'soft prompt grad') : undefined,
+              sinks: [...(options.grads ?? [])].map(([n, g]) => [n, g.shape, mustBeShared(g.data, n)]),
+              softPromptSink: options.softPromptGrad ? mustBeShared(options.softPromptGrad, 'soft prompt grad') : undefined,
             }
           : undefined,
       };
