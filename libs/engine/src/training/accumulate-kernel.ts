@@ -13,6 +13,7 @@ import { F64, I32, functionCode, op, section, str, uleb } from '../wasm-encoding
 import { rmsNormBody } from '../wasm-rows';
 import { swigluBackwardBody, swigluBody } from '../wasm-swiglu';
 import { rmsNormBackwardBody } from './rms-norm-backward-kernel';
+import { flushOneBody, flushPairBody } from './flush-kernel';
 import { scoreGradsBody } from './score-grads-kernel';
 
 interface FunctionBody {
@@ -74,12 +75,22 @@ const BLOCKS = [
 /**
  * A module importing env.mem (shared, `pages` fixed like the engine's arena) and exporting the blocks and the row
  * kernels of the batched pass: swigluSig, SwiGLU's forward keeping σ(gate) for the backward, and swigluBackward
- * (../wasm-swiglu.ts); rmsNorm, the trainer's RMSNorm (../wasm-rows.ts), and rmsNormBackward; and attention's
- * score gradients (scoreGrads).
+ * (../wasm-swiglu.ts); rmsNorm, the trainer's RMSNorm (../wasm-rows.ts), and rmsNormBackward; attention's
+ * score gradients (scoreGrads); and the gradient flush's adds (flushPair, flushOne: flush-kernel.ts).
  */
 export function buildAccumulateModuleBytes(pages: number, fused = false): Uint8Array {
   const i32s = (n: number, last: number[] = []): number[] => [0x60, n + last.length, ...new Array<number>(n).fill(I32), ...last, 0];
-  const type = section(1, [6, ...i32s(8), ...i32s(5), ...i32s(6), ...i32s(6, [F64]), ...i32s(9), ...i32s(5, [F64])]);
+  const type = section(1, [
+    8,
+    ...i32s(8),
+    ...i32s(5),
+    ...i32s(6),
+    ...i32s(6, [F64]),
+    ...i32s(9),
+    ...i32s(5, [F64]),
+    ...i32s(4),
+    ...i32s(3),
+  ]);
   const imports = section(2, [1, ...str('env'), ...str('mem'), 0x02, 0x03, ...uleb(pages), ...uleb(pages)]);
   const kernels = [
     { name: 'swigluSig', type: 1, f: swigluBody(true) },
@@ -87,6 +98,8 @@ export function buildAccumulateModuleBytes(pages: number, fused = false): Uint8A
     { name: 'rmsNorm', type: 3, f: rmsNormBody(true) },
     { name: 'rmsNormBackward', type: 4, f: rmsNormBackwardBody() },
     { name: 'scoreGrads', type: 5, f: scoreGradsBody() },
+    { name: 'flushPair', type: 6, f: flushPairBody() },
+    { name: 'flushOne', type: 7, f: flushOneBody() },
   ];
   const n = BLOCKS.length + kernels.length;
   const funcs = section(3, [n, ...BLOCKS.map(() => 0), ...kernels.map((k) => k.type)]);
@@ -118,6 +131,8 @@ export interface AccumulateBlocks {
     withDw: number,
   ): void;
   scoreGrads(pp: number, pds: number, n: number, strideBytes: number, rows: number, scale: number): void;
+  flushPair(pdst: number, pa: number, pb: number, count: number): void;
+  flushOne(pdst: number, pa: number, count: number): void;
 }
 
 /** `fused`: the arena's choice (Arena.fused), so the forward's and the backward's blocks round alike. */

@@ -6,9 +6,12 @@
  */
 import type { LlamaConfig } from '../contract';
 import { Arena } from '../arena';
-import { instantiateBlocks, type WasmBlocks, type WasmMemory, type WasmModule } from '../wasm-runtime';
+import { instantiateBlocks, wasmApi, type WasmBlocks, type WasmMemory, type WasmModule } from '../wasm-runtime';
 import { compileAccumulateModule, instantiateAccumulate, type AccumulateBlocks } from './accumulate-kernel';
 import { llamaDims, type LlamaDims } from './llama-params';
+
+/** wasm32's 4 GiB, less a page: the most one memory shared by every thread's workspace may take. */
+const MAX_SHARED_BYTES = 2 ** 32 - 65536;
 
 /** The largest micro-batch a workspace holds: rows (tokens plus soft-prompt rows) and Σ heads·rows² of attention. */
 export interface BatchCapacity {
@@ -50,6 +53,11 @@ export interface LayerSlots {
 }
 
 export interface WorkspaceLayout {
+  /**
+   * First float of this workspace in its memory. Every offset here is absolute, so several workspaces (and AdamW's
+   * tensors) can share one memory and its kernels address any of them.
+   */
+  base: number;
   dims: LlamaDims;
   capacity: BatchCapacity;
   softPromptRows: number;
@@ -86,15 +94,17 @@ export interface WorkspaceLayout {
   floats: number;
 }
 
-export function workspaceLayout(config: LlamaConfig, capacity: BatchCapacity, softPromptRows: number): WorkspaceLayout {
+const alignFloats = (n: number): number => Math.ceil(n / 16) * 16;
+
+export function workspaceLayout(config: LlamaConfig, capacity: BatchCapacity, softPromptRows: number, base = 0): WorkspaceLayout {
   const d = llamaDims(config);
   const { hidden: H, inter: I, qDim, kvDim, vocab: V } = d;
   const N = capacity.rows;
   const QKV = qDim + 2 * kvDim;
-  let used = 0;
+  let used = alignFloats(base);
   const take = (n: number): number => {
     const at = used;
-    used += Math.ceil(n / 16) * 16; // 64-byte aligned, as the engine's arena
+    used += alignFloats(n); // 64-byte aligned, as the engine's arena
     return at;
   };
   const layers: LayerSlots[] = [];
@@ -144,6 +154,7 @@ export function workspaceLayout(config: LlamaConfig, capacity: BatchCapacity, so
     });
   }
   return {
+    base: alignFloats(base),
     dims: d,
     capacity,
     softPromptRows,
@@ -212,6 +223,36 @@ export class BatchWorkspace {
     const pages = arena.buffer.byteLength / 65536;
     const accumulateModule = arena.memory ? compileAccumulateModule(pages, arena.fused) : undefined;
     return new BatchWorkspace(layout, { buffer: arena.buffer, memory: arena.memory, module: arena.module, accumulateModule });
+  }
+
+  /**
+   * One workspace per thread, all in one memory after `headFloats` floats left to the caller (AdamW's tensors, so the
+   * gradient flush adds every thread's accumulators into their sinks with one kernel); each in its own memory where
+   * one would be too large for wasm32 or wasm is missing (`memory` then undefined).
+   */
+  static createAll(
+    config: LlamaConfig,
+    capacity: BatchCapacity,
+    softPromptRows: number,
+    threads: number,
+    headFloats: number,
+  ): { workspaces: BatchWorkspace[]; memory?: WasmMemory } {
+    const layouts: WorkspaceLayout[] = [];
+    for (let k = 0, base = headFloats; k < threads; k++) {
+      layouts.push(workspaceLayout(config, capacity, softPromptRows, base));
+      base = layouts[k].floats;
+    }
+    const floats = layouts[threads - 1].floats;
+    const arena = wasmApi && floats * 4 <= MAX_SHARED_BYTES ? new Arena(floats * 4) : undefined;
+    if (!arena?.memory) return { workspaces: layouts.map(() => BatchWorkspace.create(config, capacity, softPromptRows)) };
+    const pages = arena.buffer.byteLength / 65536;
+    const handle = {
+      buffer: arena.buffer,
+      memory: arena.memory,
+      module: arena.module,
+      accumulateModule: compileAccumulateModule(pages, arena.fused),
+    };
+    return { workspaces: layouts.map((layout) => new BatchWorkspace(layout, handle)), memory: arena.memory };
   }
 
   view(offset: number, length: number): Float32Array {

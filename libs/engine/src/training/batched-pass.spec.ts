@@ -64,7 +64,7 @@ describe('BatchedPass (packed micro-batches through the SIMD kernels)', () => {
       const sp = new Float32Array(softPrompt.length);
       const opts = { grads, softPrompt, softPromptGrad: sp };
       const loss = pass.run(p, seqs, 0.1, opts);
-      flushGradients(ws.layout, [ws.heap], opts, 0, 1);
+      flushGradients([ws.layout], [ws.heap], opts, 0, 1);
       expect(loss).toBeCloseTo(refLoss, 3);
       let checked = 0;
       for (const [name, t] of refGrads) {
@@ -96,16 +96,16 @@ describe('BatchedPass (packed micro-batches through the SIMD kernels)', () => {
     pass.loadWeights(p, 0);
     const once = zeroGrads(p);
     const l1 = pass.run(p, seqs, 1, { grads: once });
-    flushGradients(ws.layout, [ws.heap], { grads: once }, 0, 1);
+    flushGradients([ws.layout], [ws.heap], { grads: once }, 0, 1);
     const split = zeroGrads(p);
     const l2 = pass.run(p, seqs.slice(0, 2), 1, { grads: split }) + pass.run(p, seqs.slice(2), 1, { grads: split });
-    flushGradients(ws.layout, [ws.heap], { grads: split }, 0, 1);
+    flushGradients([ws.layout], [ws.heap], { grads: split }, 0, 1);
     expect(l2).toBeCloseTo(l1, 4);
     for (const [n, t] of once) expect(split.get(n)!.data, n).toEqual(t.data);
 
     const only = new Map([...zeroGrads(p)].filter(([n]) => n.includes('v_proj')));
     pass.run(p, seqs, 1, { grads: only });
-    flushGradients(ws.layout, [ws.heap], { grads: only }, 0, 1);
+    flushGradients([ws.layout], [ws.heap], { grads: only }, 0, 1);
     for (const [n, t] of only) expect(t.data, n).toEqual(once.get(n)!.data);
   });
 });

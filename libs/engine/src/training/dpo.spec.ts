@@ -157,7 +157,7 @@ describe('dpoBatched', () => {
     pass.loadWeights(params, 0);
     const got = sinks();
     const r = dpoBatched(pass, params, pairs, beta, scale, got);
-    flushGradients(ws.layout, [ws.heap], got, 0, 1);
+    flushGradients([ws.layout], [ws.heap], got, 0, 1);
     expect(r.lossSum).toBeCloseTo(refLoss, 4);
     expect(r.marginSum).toBeCloseTo(refMargin, 3);
     let checked = 0;

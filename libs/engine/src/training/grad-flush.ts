@@ -4,11 +4,13 @@
  * input embedding's), the order the per-workspace flush this replaces used, so a run is deterministic for a given
  * thread count and bit-identical to before. Elements are independent, so threads share the work by element
  * range; and each is summed over every workspace in one pass, where a pass per workspace read and wrote the sinks
- * again: at this point of a step the work is bound by memory traffic.
+ * again. Where the workspaces and the sinks share one memory (BatchWorkspace.createAll, AdamW's tensors first), the
+ * adds run as kernels four floats at a time (flush-kernel.ts): the JS loop, which rounds every add, bounded the flush.
  */
 import type { BatchedPassOptions } from './batched-pass';
 import type { WorkspaceLayout } from './batch-workspace';
 import { ATTN_PROJS, EMBED, FINAL_NORM, LM_HEAD, MLP_PROJS, normName, projName, projShape, type ProjName } from './llama-params';
+import type { AccumulateBlocks } from './accumulate-kernel';
 import { numel, partRange } from './tensor';
 
 /** A sink (a named gradient, or the soft prompt's when `name` is undefined) and where its sources sit in a workspace. */
@@ -53,29 +55,48 @@ function buildGradGroups(layout: WorkspaceLayout): GradGroup[] {
 }
 
 /**
- * Part `part` of `parts` of the flush: `heaps` are the workspaces (all of this layout) in thread order, `sinks`
- * the main thread's gradients. Accumulators without a sink (frozen tensors) are cleared all the same.
+ * Part `part` of `parts` of the flush: `heaps` are the workspaces' memories in thread order, `layouts` theirs (the
+ * same model and capacity, each at its own base), `sinks` the main thread's gradients. Accumulators without a sink
+ * (frozen tensors) are cleared all the same. `acc`: the kernels of a module over the one memory that holds every
+ * workspace, which adds each sink in that memory (AdamW's gradients) four floats at a time.
  */
 export function flushGradients(
-  layout: WorkspaceLayout,
+  layouts: readonly WorkspaceLayout[],
   heaps: readonly Float32Array[],
   sinks: BatchedPassOptions,
   part: number,
   parts: number,
+  acc?: AccumulateBlocks,
 ): void {
-  for (const { name, n, slots } of gradGroups(layout)) {
+  const groups = layouts.map(gradGroups);
+  const memory = acc && heaps.every((h) => h.buffer === heaps[0].buffer) ? heaps[0].buffer : undefined;
+  groups[0].forEach(({ name, n }, g) => {
     const [lo, hi] = partRange(n, part, parts);
     const dst = name === undefined ? sinks.softPromptGrad : sinks.grads?.get(name)?.data;
-    if (dst) {
-      const src = heaps.flatMap((heap) => slots.map((at) => heap.subarray(at, at + n)));
-      // Two sources per pass: each add still rounds to f32, so this is the same chain of sums as one per pass.
+    const slots = heaps.flatMap((heap, k) => groups[k][g].slots.map((at) => ({ heap, at })));
+    // The kernel's share (whole groups of four), already cleared when it returns; the JS loop takes the rest.
+    const fast = acc && dst && memory && dst.buffer === memory ? (hi - lo) & ~3 : 0;
+    if (fast > 0) {
+      const bytes = (at: number): number => (at + lo) * 4;
+      const to = dst!.byteOffset + lo * 4;
       let k = 0;
-      for (; k + 1 < src.length; k += 2) {
-        const [a, b] = [src[k], src[k + 1]];
-        for (let i = lo; i < hi; i++) dst[i] = Math.fround(Math.fround(dst[i] + a[i]) + b[i]);
-      }
-      if (k < src.length) for (let i = lo, a = src[k]; i < hi; i++) dst[i] += a[i];
+      for (; k + 1 < slots.length; k += 2) acc!.flushPair(to, bytes(slots[k].at), bytes(slots[k + 1].at), fast);
+      if (k < slots.length) acc!.flushOne(to, bytes(slots[k].at), fast);
     }
-    for (const heap of heaps) for (const at of slots) heap.fill(0, at + lo, at + hi);
+    if (dst) addSources(dst, slots, n, lo + fast, hi);
+    for (const { heap, at } of slots) heap.fill(0, at + lo + fast, at + hi);
+  });
+}
+
+/** dst[lo, hi) += each source in order, rounding every sum to f32. */
+function addSources(dst: Float32Array, slots: readonly { heap: Float32Array; at: number }[], n: number, lo: number, hi: number): void {
+  if (lo >= hi) return;
+  const src = slots.map(({ heap, at }) => heap.subarray(at, at + n));
+  // Two sources per pass: each add still rounds to f32, so this is the same chain of sums as one per pass.
+  let k = 0;
+  for (; k + 1 < src.length; k += 2) {
+    const [a, b] = [src[k], src[k + 1]];
+    for (let i = lo; i < hi; i++) dst[i] = Math.fround(Math.fround(dst[i] + a[i]) + b[i]);
   }
+  if (k < src.length) for (let i = lo, a = src[k]; i < hi; i++) dst[i] += a[i];
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { LlamaConfig } from '../contract';
 import { BatchedPass } from './batched-pass';
-import { BatchWorkspace, REFERENCE_WEIGHTS, type BatchCapacity } from './batch-workspace';
+import { REFERENCE_WEIGHTS, type BatchWorkspace } from './batch-workspace';
 import { dpoBatched, dpoForwardBackward, pairLogProbs, type DpoItem, type ReferenceLogProbs } from './dpo';
 import { forwardBackward, type ForwardBackwardOptions, type TrainSequence } from './forward-backward';
 import { flushGradients } from './grad-flush';
@@ -35,9 +35,10 @@ function wire(s: TrainSequence): { ids: number[]; lossMask: Uint8Array } {
  * `threads - 1` workers. Workers read the shared weights and write private gradient sinks, which `reduce()`
  * adds into the main sinks in a fixed order, so a run is deterministic for a given thread count.
  *
- * Given a `capacity`, sequences run batched (`batched-pass.ts`): each thread packs its share of a micro-batch into
- * its own workspace, whose gradient accumulators `reduce()` adds into the main sinks (main thread first, then the
- * workers in order); preference pairs (DPO) too, both answers of a thread's pairs in one pass (dpoBatched).
+ * Given workspaces (one per thread, `BatchWorkspace.createAll`), sequences run batched (`batched-pass.ts`): each
+ * thread packs its share of a micro-batch into its own workspace, whose gradient accumulators `reduce()` adds into
+ * the main sinks (main thread first, then the workers in order); preference pairs (DPO) too, both answers of a
+ * thread's pairs in one pass (dpoBatched).
  */
 export class GradPool {
   private readonly workers: Worker[] = [];
@@ -57,11 +58,11 @@ export class GradPool {
     private readonly config: LlamaConfig,
     private readonly params: ParamMap,
     private readonly options: ForwardBackwardOptions,
-    capacity?: BatchCapacity,
+    workspaces?: readonly BatchWorkspace[],
   ) {
-    const softPromptRows = options.softPrompt ? options.softPrompt.length / config.hidden_size : 0;
-    if (capacity) {
-      this.workspaces = Array.from({ length: threads }, () => BatchWorkspace.create(config, capacity, softPromptRows));
+    if (workspaces) {
+      if (workspaces.length !== threads) throw new Error(`GradPool: ${workspaces.length} workspaces for ${threads} threads`);
+      this.workspaces = [...workspaces];
       this.pass = new BatchedPass(config, this.workspaces[0]);
     }
     for (let t = 1; t < threads; t++) {
@@ -75,12 +76,13 @@ export class GradPool {
         grads: [...grads].map(([n, g]) => [n, g.shape, mustBeShared(g.data, n)]),
         softPrompt: options.softPrompt ? mustBeShared(options.softPrompt, 'soft prompt') : undefined,
         softPromptGrad: softPromptGrad ? mustBeShared(softPromptGrad, 'soft prompt grad') : undefined,
-        workspace: capacity
+        workspace: workspaces
           ? {
               handles: this.workspaces.map((w) => w.handle),
+              bases: this.workspaces.map((w) => w.layout.base),
               index: t,
-              capacity,
-              softPromptRows,
+              capacity: workspaces[0].layout.capacity,
+              softPromptRows: workspaces[0].layout.softPromptRows,
               sinks: [...(options.grads ?? [])].map(([n, g]) => [n, g.shape, mustBeShared(g.data, n)]),
               softPromptSink: options.softPromptGrad ? mustBeShared(options.softPromptGrad, 'soft prompt grad') : undefined,
             }
@@ -265,7 +267,8 @@ export class GradPool {
     if (this.pass) {
       const heaps = this.workspaces.map((w) => w.heap);
       const parts = this.workers.map((w, k) => this.call(w, { flush: { part: k + 1, parts: this.threads } }));
-      flushGradients(this.workspaces[0].layout, heaps, this.options, 0, this.threads);
+      const layouts = this.workspaces.map((w) => w.layout);
+      flushGradients(layouts, heaps, this.options, 0, this.threads, this.workspaces[0].acc);
       await Promise.all(parts);
       return;
     }

@@ -32,6 +32,8 @@ export interface GradWorkerInit {
    */
   workspace?: {
     handles: WorkspaceHandle[];
+    /** Each workspace's first float (its layout's base: one memory may hold them all). */
+    bases: number[];
     index: number;
     capacity: BatchCapacity;
     softPromptRows: number;
@@ -104,8 +106,9 @@ function serve(): void {
     softPromptGrad: init.softPromptGrad,
   };
   const ws = init.workspace;
-  const layout = ws && workspaceLayout(init.config, ws.capacity, ws.softPromptRows);
-  const pass = ws && layout && new BatchedPass(init.config, new BatchWorkspace(layout, ws.handles[ws.index]));
+  const layouts = ws?.bases.map((base) => workspaceLayout(init.config, ws.capacity, ws.softPromptRows, base));
+  const workspace = ws && layouts && new BatchWorkspace(layouts[ws.index], ws.handles[ws.index]);
+  const pass = workspace && new BatchedPass(init.config, workspace);
   const heaps = ws?.handles.map((h) => new Float32Array(h.buffer)) ?? [];
   const sinks = ws && {
     grads: new Map(ws.sinks.map(([n, shape, data]) => [n, { shape, data }])),
@@ -116,8 +119,8 @@ function serve(): void {
   port.on('message', (job: GradWorkerJob) => {
     try {
       if ('flush' in job) {
-        if (!layout || !sinks) throw new Error('flush job without a workspace');
-        flushGradients(layout, heaps, sinks, job.flush.part, job.flush.parts);
+        if (!layouts || !sinks) throw new Error('flush job without a workspace');
+        flushGradients(layouts, heaps, sinks, job.flush.part, job.flush.parts, workspace?.acc);
         port.postMessage({ id: job.id, lossSum: 0 } satisfies GradWorkerReply);
         return;
       }

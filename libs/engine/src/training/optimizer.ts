@@ -1,5 +1,5 @@
 import type { WasmMemory } from '../wasm-runtime';
-import { ADAMW_ALIGN_FLOATS, adamWMemory, adamWRange, type AdamWKernel } from './adamw-kernel';
+import { ADAMW_ALIGN_FLOATS, adamWKernel, adamWMemory, adamWRange, type AdamWKernel } from './adamw-kernel';
 import { partRange, sharedFloat32, type Tensor } from './tensor';
 
 export interface AdamWOptions {
@@ -39,11 +39,14 @@ export interface AdamWStep {
   gradScale: number;
 }
 
+const padded = (n: number): number => Math.ceil(n / ADAMW_ALIGN_FLOATS) * ADAMW_ALIGN_FLOATS;
+
 /**
  * AdamW with decoupled weight decay (Loshchilov & Hutter) over a fixed set of trainables, bias-corrected moments
  * kept in shared memory so gradient worker threads can update their part of every tensor (see GradPool.update).
  * Where the runtime has WebAssembly SIMD, that memory is one shared wasm memory holding every tensor's weights,
- * gradient and moments, and the update runs as a kernel (adamw-kernel.ts): the trainables' weights and gradients
+ * gradient and moments (its own, or the start of the one the trainer's workspaces share, so the gradient flush adds
+ * into it with a kernel too), and the update runs as a kernel (adamw-kernel.ts): the trainables' weights and gradients
  * move there (copied; each tensor's `data` then points into it), so build the optimizer before anything keeps a
  * reference to those arrays. Moments are not persisted across resumes (see trainer_state.json), so a resumed run
  * re-warms them.
@@ -63,13 +66,18 @@ export class AdamW {
   private readonly eps: number;
   private readonly weightDecay: number;
 
-  constructor(params: readonly TrainableParam[], opts: AdamWOptions = {}) {
+  /** The floats AdamW takes at the start of a memory it is given (see the constructor's `memory`). */
+  static floatsFor(params: readonly TrainableParam[]): number {
+    return ADAMW_ALIGN_FLOATS + params.reduce((sum, p) => sum + 4 * padded(p.value.data.length), 0);
+  }
+
+  /** `memory`: a shared wasm memory whose first `floatsFor(params)` floats are AdamW's (else it makes its own). */
+  constructor(params: readonly TrainableParam[], opts: AdamWOptions = {}, memory?: WasmMemory) {
     this.beta1 = opts.beta1 ?? 0.9;
     this.beta2 = opts.beta2 ?? 0.999;
     this.eps = opts.eps ?? 1e-8;
     this.weightDecay = opts.weightDecay ?? 0.01;
-    const padded = (n: number): number => Math.ceil(n / ADAMW_ALIGN_FLOATS) * ADAMW_ALIGN_FLOATS;
-    const placed = adamWMemory(ADAMW_ALIGN_FLOATS + params.reduce((sum, p) => sum + 4 * padded(p.value.data.length), 0));
+    const placed = memory ? { memory, kernel: adamWKernel(memory) } : adamWMemory(AdamW.floatsFor(params));
     if (placed) {
       const heap = new Float32Array(placed.memory.buffer);
       this.sums = new Float64Array(placed.memory.buffer, 0, 4);

@@ -4,7 +4,7 @@ import { loadTrainingModel, saveCheckpoint, readTrainerState, writeTrainerState,
 import { buildDataset, epochBatches, readTrainingJsonl, type TrainingRecord } from './data';
 import { forwardBackward } from './forward-backward';
 import type { DpoItem } from './dpo';
-import { batchCapacity } from './batch-workspace';
+import { BatchWorkspace, batchCapacity } from './batch-workspace';
 import { GradPool } from './grad-pool';
 import { checkParams, type ProjName } from './llama-params';
 import { createModeSetup, type ModeOptions, type TrainingMode } from './modes';
@@ -180,7 +180,6 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     initTokenIds: opts.initText === undefined ? undefined : tokenizer.encode(opts.initText, false),
   };
   const setup = createModeSetup(mode, config, params, modeOptions);
-  const optimizer = new AdamW(setup.trainables, { weightDecay: opts.weightDecay ?? 0.01 });
   const batchesPerEpoch = Math.ceil(units / batchSize);
   const stepsPerEpoch = Math.ceil(batchesPerEpoch / accum);
   const totalSteps = stepsPerEpoch * epochs;
@@ -196,8 +195,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     droppedRecords: prefs?.dropped ?? ds.dropped,
   };
 
-  const pass = setup.passOptions();
-  const prefixRows = pass.options.softPrompt ? pass.options.softPrompt.length / config.hidden_size : 0;
+  const prefixRows = setup.softPrompt()?.shape[0] ?? 0;
   // A thread's share of a micro-batch is at most its longest sequences (both answers of each pair under DPO).
   const capacity =
     opts.batched === false
@@ -213,7 +211,12 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
             batchSize,
             config.num_attention_heads,
           );
-  const pool = new GradPool(Math.max(1, Math.floor(opts.threads ?? 1)), config, pass.params, pass.options, capacity);
+  const threads = Math.max(1, Math.floor(opts.threads ?? 1));
+  // AdamW's tensors first in the workspaces' memory, so one kernel adds every thread's gradients into them.
+  const work = capacity && BatchWorkspace.createAll(config, capacity, prefixRows, threads, AdamW.floatsFor(setup.trainables));
+  const optimizer = new AdamW(setup.trainables, { weightDecay: opts.weightDecay ?? 0.01 }, work?.memory);
+  const pass = setup.passOptions(); // after AdamW: the trainables' arrays live in its memory now
+  const pool = new GradPool(threads, config, pass.params, pass.options, work?.workspaces);
   let dpoItems: DpoItem[] | undefined;
   try {
     dpoItems = prefs && (await referenceItems());
