@@ -1,5 +1,5 @@
 import { buildWasmModuleBytes, relaxedSimd } from './wasm-kernel';
-import { type WasmMemory, type WasmModule, wasmApi } from './wasm-runtime';
+import { MAX_WASM_PAGES, WASM_PAGE_BYTES, type WasmMemory, type WasmModule, wasmApi } from './wasm-runtime';
 
 /**
  * One shared memory holding every matmul operand (packed weights and activation scratch). A single buffer
@@ -8,8 +8,6 @@ import { type WasmMemory, type WasmModule, wasmApi } from './wasm-runtime';
  * WebAssembly.Memory; otherwise a plain SharedArrayBuffer and the JS kernel.
  */
 
-const PAGE = 65536;
-const MAX_WASM_PAGES = 65536;
 const ALIGN = 64; // cache-line aligned tensors; also keeps v128 loads aligned
 
 export class Arena {
@@ -23,7 +21,7 @@ export class Arena {
 
   /** `fused`: fused multiply-add in the matmul blocks wherever the runtime has relaxed SIMD (false: never). */
   constructor(bytes: number, options: { wasm?: boolean; fused?: boolean } = {}) {
-    const pages = Math.ceil(bytes / PAGE) || 1;
+    const pages = Math.ceil(bytes / WASM_PAGE_BYTES) || 1;
     let memory: WasmMemory | undefined;
     let module: WasmModule | undefined;
     const fused = (options.fused ?? true) && relaxedSimd();
@@ -39,7 +37,7 @@ export class Arena {
     this.memory = memory;
     this.module = module;
     this.fused = module !== undefined && fused;
-    this.buffer = memory ? (memory.buffer as SharedArrayBuffer) : new SharedArrayBuffer(pages * PAGE);
+    this.buffer = memory ? (memory.buffer as SharedArrayBuffer) : new SharedArrayBuffer(pages * WASM_PAGE_BYTES);
     this.heap = new Float32Array(this.buffer);
   }
 

@@ -14,6 +14,10 @@ interface WasmApi {
   Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => { exports: unknown };
   validate(bytes: Uint8Array): boolean;
 }
+/** A wasm page, and the most pages a wasm32 memory has (4 GiB). */
+export const WASM_PAGE_BYTES = 65536;
+export const MAX_WASM_PAGES = 65536;
+
 export const wasmApi: WasmApi | undefined = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
 export function instantiateBlocks(module: WasmModule, memory: WasmMemory): WasmBlocks {

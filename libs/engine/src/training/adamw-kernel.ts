@@ -5,13 +5,10 @@
  * weight and moment comes out bit-identical; the double-precision divide and square root that bound the scalar loop
  * run two at a time (460 k parameters: 2.45 → 1.18 ms on one core).
  */
-import { wasmApi, type WasmMemory, type WasmModule } from '../wasm-runtime';
+import { MAX_WASM_PAGES, WASM_PAGE_BYTES, wasmApi, type WasmMemory, type WasmModule } from '../wasm-runtime';
 import type { AdamWStep, AdamWTensor } from './optimizer';
 import { advance, F64, functionCode, I32, joinPairs, op, promoteHigh, section, str, uleb, whileAtLeast } from '../wasm-encoding';
 
-const PAGE = 65536;
-/** wasm32 addresses 4 GiB; larger trainable sets keep the JS loop. */
-const MAX_PAGES = 65536;
 /** Each array starts on a 64-byte line and is padded to it, so a part's last group of four stays inside its tensor. */
 export const ADAMW_ALIGN_FLOATS = 16;
 
@@ -138,7 +135,7 @@ const modules = new Map<number, WasmModule>();
 /** The kernel over `memory` (from `adamWMemory`, or a worker's copy of its handle). */
 export function adamWKernel(memory: WasmMemory): AdamWKernel {
   if (!wasmApi) throw new Error('WebAssembly is not available');
-  const pages = memory.buffer.byteLength / PAGE;
+  const pages = memory.buffer.byteLength / WASM_PAGE_BYTES;
   let module = modules.get(pages);
   if (!module) modules.set(pages, (module = new wasmApi.Module(buildAdamWModuleBytes(pages))));
   return new wasmApi.Instance(module, { env: { mem: memory } }).exports as AdamWKernel;
@@ -146,8 +143,8 @@ export function adamWKernel(memory: WasmMemory): AdamWKernel {
 
 /** A shared memory of at least `floats` floats with its kernel, or undefined where this runtime has no SIMD or shared wasm memory. */
 export function adamWMemory(floats: number): { memory: WasmMemory; kernel: AdamWKernel } | undefined {
-  const pages = Math.ceil((floats * 4) / PAGE) || 1;
-  if (!wasmApi || pages > MAX_PAGES) return undefined;
+  const pages = Math.ceil((floats * 4) / WASM_PAGE_BYTES) || 1;
+  if (!wasmApi || pages > MAX_WASM_PAGES) return undefined; // larger trainable sets keep the JS loop
   try {
     const memory = new wasmApi.Memory({ initial: pages, maximum: pages, shared: true });
     return { memory, kernel: adamWKernel(memory) };

@@ -6,12 +6,17 @@
  */
 import type { LlamaConfig } from '../contract';
 import { Arena } from '../arena';
-import { instantiateBlocks, wasmApi, type WasmBlocks, type WasmMemory, type WasmModule } from '../wasm-runtime';
+import {
+  instantiateBlocks,
+  MAX_WASM_PAGES,
+  WASM_PAGE_BYTES,
+  wasmApi,
+  type WasmBlocks,
+  type WasmMemory,
+  type WasmModule,
+} from '../wasm-runtime';
 import { compileAccumulateModule, instantiateAccumulate, type AccumulateBlocks } from './accumulate-kernel';
 import { llamaDims, type LlamaDims } from './llama-params';
-
-/** wasm32's 4 GiB, less a page: the most one memory shared by every thread's workspace may take. */
-const MAX_SHARED_BYTES = 2 ** 32 - 65536;
 
 /** The largest micro-batch a workspace holds: rows (tokens plus soft-prompt rows) and Σ heads·rows² of attention. */
 export interface BatchCapacity {
@@ -220,7 +225,7 @@ export class BatchWorkspace {
   static create(config: LlamaConfig, capacity: BatchCapacity, softPromptRows: number): BatchWorkspace {
     const layout = workspaceLayout(config, capacity, softPromptRows);
     const arena = new Arena(layout.floats * 4);
-    const pages = arena.buffer.byteLength / 65536;
+    const pages = arena.buffer.byteLength / WASM_PAGE_BYTES;
     const accumulateModule = arena.memory ? compileAccumulateModule(pages, arena.fused) : undefined;
     return new BatchWorkspace(layout, { buffer: arena.buffer, memory: arena.memory, module: arena.module, accumulateModule });
   }
@@ -243,9 +248,9 @@ export class BatchWorkspace {
       base = layouts[k].floats;
     }
     const floats = layouts[threads - 1].floats;
-    const arena = wasmApi && floats * 4 <= MAX_SHARED_BYTES ? new Arena(floats * 4) : undefined;
+    const arena = wasmApi && floats * 4 <= MAX_WASM_PAGES * WASM_PAGE_BYTES ? new Arena(floats * 4) : undefined;
     if (!arena?.memory) return { workspaces: layouts.map(() => BatchWorkspace.create(config, capacity, softPromptRows)) };
-    const pages = arena.buffer.byteLength / 65536;
+    const pages = arena.buffer.byteLength / WASM_PAGE_BYTES;
     const handle = {
       buffer: arena.buffer,
       memory: arena.memory,

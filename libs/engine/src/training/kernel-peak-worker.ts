@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Arena } from '../arena';
 import { wasmMatmul } from '../wasm-matmul';
-import { instantiateBlocks } from '../wasm-runtime';
+import { instantiateBlocks, WASM_PAGE_BYTES } from '../wasm-runtime';
 import { accumulate, compileAccumulateModule, instantiateAccumulate } from './accumulate-kernel';
 import { PEAK_SHAPE, type PeakWorkerData, type PeakWorkerReply } from './kernel-peak';
 
@@ -21,7 +21,7 @@ function main(): void {
     return;
   }
   const mm = instantiateBlocks(arena.module, arena.memory);
-  const pages = arena.buffer.byteLength / 65536;
+  const pages = arena.buffer.byteLength / WASM_PAGE_BYTES;
   const accModule = compileAccumulateModule(pages, arena.fused);
   if (!accModule) throw new Error('accumulate kernel did not compile');
   const acc = instantiateAccumulate(accModule, arena.memory);
