@@ -9,10 +9,11 @@
  * the four: gradient accumulation equals one large batch exactly, as it did with the per-sequence trainer.
  */
 import { wasmApi, type WasmMemory, type WasmModule } from '../wasm-runtime';
-import { F64, I32, functionCode, op, section, str, uleb } from '../wasm-encoding';
+import { F64, I32, functionCode, op, section, str, uleb, vec } from '../wasm-encoding';
 import { rmsNormBody } from '../wasm-rows';
 import { swigluBackwardBody, swigluBody } from '../wasm-swiglu';
 import { rmsNormBackwardBody } from './rms-norm-backward-kernel';
+import { adamwBody, sumSquaresBody, type AdamWKernel } from './adamw-kernel';
 import { flushOneBody, flushPairBody } from './flush-kernel';
 import { scoreGradsBody } from './score-grads-kernel';
 
@@ -76,21 +77,23 @@ const BLOCKS = [
  * A module importing env.mem (shared, `pages` fixed like the engine's arena) and exporting the blocks and the row
  * kernels of the batched pass: swigluSig, SwiGLU's forward keeping σ(gate) for the backward, and swigluBackward
  * (../wasm-swiglu.ts); rmsNorm, the trainer's RMSNorm (../wasm-rows.ts), and rmsNormBackward; attention's
- * score gradients (scoreGrads); and the gradient flush's adds (flushPair, flushOne: flush-kernel.ts).
+ * score gradients (scoreGrads); the gradient flush's adds (flushPair, flushOne: flush-kernel.ts); and AdamW's update
+ * and the gradient norm's sums (adamw, sumSquares: adamw-kernel.ts).
  */
 export function buildAccumulateModuleBytes(pages: number, fused = false): Uint8Array {
   const i32s = (n: number, last: number[] = []): number[] => [0x60, n + last.length, ...new Array<number>(n).fill(I32), ...last, 0];
-  const type = section(1, [
-    8,
-    ...i32s(8),
-    ...i32s(5),
-    ...i32s(6),
-    ...i32s(6, [F64]),
-    ...i32s(9),
-    ...i32s(5, [F64]),
-    ...i32s(4),
-    ...i32s(3),
-  ]);
+  const types = [
+    i32s(8),
+    i32s(5),
+    i32s(6),
+    i32s(6, [F64]),
+    i32s(9),
+    i32s(5, [F64]),
+    i32s(4),
+    i32s(3),
+    i32s(5, new Array<number>(9).fill(F64)),
+  ];
+  const type = section(1, vec(types));
   const imports = section(2, [1, ...str('env'), ...str('mem'), 0x02, 0x03, ...uleb(pages), ...uleb(pages)]);
   const kernels = [
     { name: 'swigluSig', type: 1, f: swigluBody(true) },
@@ -100,6 +103,8 @@ export function buildAccumulateModuleBytes(pages: number, fused = false): Uint8A
     { name: 'scoreGrads', type: 5, f: scoreGradsBody() },
     { name: 'flushPair', type: 6, f: flushPairBody() },
     { name: 'flushOne', type: 7, f: flushOneBody() },
+    { name: 'adamw', type: 8, f: adamwBody() },
+    { name: 'sumSquares', type: 7, f: sumSquaresBody() },
   ];
   const n = BLOCKS.length + kernels.length;
   const funcs = section(3, [n, ...BLOCKS.map(() => 0), ...kernels.map((k) => k.type)]);
@@ -111,7 +116,7 @@ export function buildAccumulateModuleBytes(pages: number, fused = false): Uint8A
 }
 
 type Block = (pa: number, pb: number, pc: number, am: number, ak: number, bk: number, cs: number, k: number) => void;
-export interface AccumulateBlocks {
+export interface AccumulateBlocks extends AdamWKernel {
   acc42: Block;
   acc41: Block;
   acc12: Block;

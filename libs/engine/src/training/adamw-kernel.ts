@@ -1,13 +1,12 @@
 /**
- * AdamW's update (optimizer.ts) as a WebAssembly SIMD kernel over one shared memory that holds every trainable's
- * weights, gradient and moments. It does the float64 operations of `applyAdamW`'s JS loop in the same order (the
- * scaled gradient and both moments rounded to f32 where the loop rounds them), two parameters per f64x2, so every
- * weight and moment comes out bit-identical; the double-precision divide and square root that bound the scalar loop
+ * AdamW's update (optimizer.ts) as a WebAssembly SIMD kernel of the trainer's module (accumulate-kernel.ts), over
+ * the shared memory that holds every trainable's weights, gradient and moments. It does the float64 operations of
+ * `applyAdamW`'s JS loop in the same order (the scaled gradient and both moments rounded to f32 where the loop rounds
+ * them), two parameters per f64x2, so every weight and moment comes out bit-identical; the double-precision divide and square root that bound the scalar loop
  * run two at a time (460 k parameters: 2.45 → 1.18 ms on one core).
  */
-import { MAX_WASM_PAGES, WASM_PAGE_BYTES, wasmApi, type WasmMemory, type WasmModule } from '../wasm-runtime';
 import type { AdamWStep, AdamWTensor } from './optimizer';
-import { advance, F64, functionCode, I32, joinPairs, op, promoteHigh, section, str, uleb, whileAtLeast } from '../wasm-encoding';
+import { advance, joinPairs, op, promoteHigh, whileAtLeast } from '../wasm-encoding';
 
 /** Each array starts on a 64-byte line and is padded to it, so a part's last group of four stays inside its tensor. */
 export const ADAMW_ALIGN_FLOATS = 16;
@@ -35,7 +34,7 @@ export interface AdamWKernel {
   sumSquares(p: number, count: number, pacc: number): void;
 }
 
-function adamwBody(): { locals: [number, number]; body: number[] } {
+export function adamwBody(): { locals: [number, number]; body: number[] } {
   const [pw, pg, pm, pv, count] = [0, 1, 2, 3, 4];
   const [scale, beta1, c1, beta2, c2, decay, stepSize, invRootBc2, eps] = [5, 6, 7, 8, 9, 10, 11, 12, 13];
   const [g, m, v, w, gi, mf, vf, wLow, mLow, vLow] = [14, 15, 16, 17, 18, 19, 20, 21, 22, 23];
@@ -73,7 +72,7 @@ function adamwBody(): { locals: [number, number]; body: number[] } {
   return { locals: [0, 10], body };
 }
 
-function sumSquaresBody(): { locals: [number, number]; body: number[] } {
+export function sumSquaresBody(): { locals: [number, number]; body: number[] } {
   const [p, count, pacc] = [0, 1, 2];
   const [x, low, high] = [3, 4, 5];
   /** acc += lanes² (each product of two f32 is exact in float64, as in the JS loop). */
@@ -99,23 +98,6 @@ function sumSquaresBody(): { locals: [number, number]; body: number[] } {
   return { locals: [0, 3], body };
 }
 
-/** A module importing env.mem (shared, `pages` fixed) and exporting `adamw` and `sumSquares`. */
-export function buildAdamWModuleBytes(pages: number): Uint8Array {
-  const i32s = (n: number, f64s = 0): number[] => [
-    0x60,
-    n + f64s,
-    ...new Array<number>(n).fill(I32),
-    ...new Array<number>(f64s).fill(F64),
-    0,
-  ];
-  const type = section(1, [2, ...i32s(5, 9), ...i32s(3)]);
-  const imports = section(2, [1, ...str('env'), ...str('mem'), 0x02, 0x03, ...uleb(pages), ...uleb(pages)]);
-  const bodies = [adamwBody(), sumSquaresBody()].flatMap(({ locals, body }) => functionCode(locals, body));
-  const magic = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-  const exports = section(7, [2, ...str('adamw'), 0x00, 0, ...str('sumSquares'), 0x00, 1]);
-  return Uint8Array.from([...magic, ...type, ...imports, ...section(3, [2, 0, 1]), ...exports, ...section(10, [2, ...bodies])]);
-}
-
 /**
  * Parameters [lo, hi) of a tensor AdamW placed in the kernel's memory (`decay`: the step's factor, or 1 for a tensor
  * that does not decay). A range's last group of four may reach into the tensor's padding, which stays zero.
@@ -127,28 +109,4 @@ export function adamWRange(kernel: AdamWKernel, t: Omit<AdamWTensor, 'decay'>, s
   const { w, g, m, v } = t;
   const step: StepArgs = [s.gradScale, s.beta1, 1 - s.beta1, s.beta2, 1 - s.beta2, decay, s.stepSize, s.invRootBc2, s.eps];
   kernel.adamw(w.byteOffset + at, g.byteOffset + at, m.byteOffset + at, v.byteOffset + at, count, ...step);
-}
-
-/** Per page count: each thread instantiates the module once for its memory. */
-const modules = new Map<number, WasmModule>();
-
-/** The kernel over `memory` (from `adamWMemory`, or a worker's copy of its handle). */
-export function adamWKernel(memory: WasmMemory): AdamWKernel {
-  if (!wasmApi) throw new Error('WebAssembly is not available');
-  const pages = memory.buffer.byteLength / WASM_PAGE_BYTES;
-  let module = modules.get(pages);
-  if (!module) modules.set(pages, (module = new wasmApi.Module(buildAdamWModuleBytes(pages))));
-  return new wasmApi.Instance(module, { env: { mem: memory } }).exports as AdamWKernel;
-}
-
-/** A shared memory of at least `floats` floats with its kernel, or undefined where this runtime has no SIMD or shared wasm memory. */
-export function adamWMemory(floats: number): { memory: WasmMemory; kernel: AdamWKernel } | undefined {
-  const pages = Math.ceil((floats * 4) / WASM_PAGE_BYTES) || 1;
-  if (!wasmApi || pages > MAX_WASM_PAGES) return undefined; // larger trainable sets keep the JS loop
-  try {
-    const memory = new wasmApi.Memory({ initial: pages, maximum: pages, shared: true });
-    return { memory, kernel: adamWKernel(memory) };
-  } catch {
-    return undefined; // the JS loop in applyAdamW
-  }
 }

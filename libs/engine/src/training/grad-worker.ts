@@ -6,8 +6,8 @@ import { dpoBatched, dpoForwardBackward, type ReferenceLogProbs } from './dpo';
 import { forwardBackward, type ForwardBackwardOptions } from './forward-backward';
 import { flushGradients } from './grad-flush';
 import type { WasmMemory } from '../wasm-runtime';
-import { adamWKernel, type AdamWKernel } from './adamw-kernel';
-import { applyAdamW, type AdamWStep, type AdamWTensor } from './optimizer';
+import type { AdamWKernel } from './adamw-kernel';
+import { adamWKernel, applyAdamW, type AdamWStep, type AdamWTensor } from './optimizer';
 import type { ParamMap } from './tensor';
 
 /**

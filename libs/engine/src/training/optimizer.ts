@@ -1,5 +1,6 @@
-import type { WasmMemory } from '../wasm-runtime';
-import { ADAMW_ALIGN_FLOATS, adamWKernel, adamWMemory, adamWRange, type AdamWKernel } from './adamw-kernel';
+import { MAX_WASM_PAGES, WASM_PAGE_BYTES, wasmApi, type WasmMemory } from '../wasm-runtime';
+import { compileAccumulateModule, instantiateAccumulate } from './accumulate-kernel';
+import { ADAMW_ALIGN_FLOATS, adamWRange, type AdamWKernel } from './adamw-kernel';
 import { partRange, sharedFloat32, type Tensor } from './tensor';
 
 export interface AdamWOptions {
@@ -40,6 +41,25 @@ export interface AdamWStep {
 }
 
 const padded = (n: number): number => Math.ceil(n / ADAMW_ALIGN_FLOATS) * ADAMW_ALIGN_FLOATS;
+
+/** The update's kernels over `memory` (AdamW's own, the workspaces' it starts, or a worker's handle on either). */
+export function adamWKernel(memory: WasmMemory): AdamWKernel {
+  const module = compileAccumulateModule(memory.buffer.byteLength / WASM_PAGE_BYTES, false);
+  if (!module) throw new Error('AdamW: no WebAssembly SIMD for its kernel');
+  return instantiateAccumulate(module, memory);
+}
+
+/** A shared memory of at least `floats` floats with the kernels over it, or undefined where this runtime has none. */
+function adamWMemory(floats: number): { memory: WasmMemory; kernel: AdamWKernel } | undefined {
+  const pages = Math.ceil((floats * 4) / WASM_PAGE_BYTES) || 1;
+  if (!wasmApi || pages > MAX_WASM_PAGES) return undefined; // larger trainable sets keep the JS loop
+  try {
+    const memory = new wasmApi.Memory({ initial: pages, maximum: pages, shared: true });
+    return { memory, kernel: adamWKernel(memory) };
+  } catch {
+    return undefined; // the JS loop in applyAdamW
+  }
+}
 
 /**
  * AdamW with decoupled weight decay (Loshchilov & Hutter) over a fixed set of trainables, bias-corrected moments
