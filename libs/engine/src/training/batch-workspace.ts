@@ -192,6 +192,13 @@ export function workspaceLayout(config: LlamaConfig, capacity: BatchCapacity, so
   };
 }
 
+/** What workspaces in `arena` share: its memory, the engine's module and the trainer's (compiled for its pages). */
+function arenaHandle(arena: Arena): WorkspaceHandle {
+  const pages = arena.buffer.byteLength / WASM_PAGE_BYTES;
+  const accumulateModule = arena.memory ? compileAccumulateModule(pages, arena.fused) : undefined;
+  return { buffer: arena.buffer, memory: arena.memory, module: arena.module, accumulateModule };
+}
+
 /** The weights version the DPO reference pass loads under: never a training step's, so the first step copies its own. */
 export const REFERENCE_WEIGHTS = -2;
 
@@ -224,10 +231,7 @@ export class BatchWorkspace {
   /** A new workspace in its own memory (wasm when available, else a plain SharedArrayBuffer and the JS kernels). */
   static create(config: LlamaConfig, capacity: BatchCapacity, softPromptRows: number): BatchWorkspace {
     const layout = workspaceLayout(config, capacity, softPromptRows);
-    const arena = new Arena(layout.floats * 4);
-    const pages = arena.buffer.byteLength / WASM_PAGE_BYTES;
-    const accumulateModule = arena.memory ? compileAccumulateModule(pages, arena.fused) : undefined;
-    return new BatchWorkspace(layout, { buffer: arena.buffer, memory: arena.memory, module: arena.module, accumulateModule });
+    return new BatchWorkspace(layout, arenaHandle(new Arena(layout.floats * 4)));
   }
 
   /**
@@ -250,13 +254,7 @@ export class BatchWorkspace {
     const floats = layouts[threads - 1].floats;
     const arena = wasmApi && floats * 4 <= MAX_WASM_PAGES * WASM_PAGE_BYTES ? new Arena(floats * 4) : undefined;
     if (!arena?.memory) return { workspaces: layouts.map(() => BatchWorkspace.create(config, capacity, softPromptRows)) };
-    const pages = arena.buffer.byteLength / WASM_PAGE_BYTES;
-    const handle = {
-      buffer: arena.buffer,
-      memory: arena.memory,
-      module: arena.module,
-      accumulateModule: compileAccumulateModule(pages, arena.fused),
-    };
+    const handle = arenaHandle(arena);
     return { workspaces: layouts.map((layout) => new BatchWorkspace(layout, handle)), memory: arena.memory };
   }
 
