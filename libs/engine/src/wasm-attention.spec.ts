@@ -213,6 +213,11 @@ describe('wasm attendRows', () => {
     const alone = arena.alloc(8 * hd);
     const together = arena.alloc(8 * hd);
     const group = 2; // query heads 2g and 2g + 1 read KV head g
+    // attendHeadsRow reads ahead into a row's next block: the word after its table is an id whose block lies past the
+    // arena's 4 MiB, so touching a block after the last traps.
+    const fencedWords = arena.alloc(blocks + 1);
+    const fenced = new Int32Array(fencedWords.buffer, fencedWords.byteOffset, blocks + 1);
+    fenced.set([...table, 1000]);
     for (const bf16 of [false, true]) {
       const [kc, vc, eb] = bf16 ? [kb, vb, 2] : [k, v, 4];
       for (const [h0, heads] of [
@@ -220,13 +225,13 @@ describe('wasm attendRows', () => {
         [2, 4],
         [3, 5],
       ]) {
-        for (const len of [1, 17, 100, blocks * blockSize - 4]) {
+        for (const len of [1, 16, 17, 100, blocks * blockSize - 4, blocks * blockSize]) {
           together.fill(Number.NaN);
           (bf16 ? ex.attendHeadsRowB : ex.attendHeadsRow)(
             q.byteOffset,
             kc.byteOffset,
             vc.byteOffset,
-            table.byteOffset,
+            fenced.byteOffset,
             blockSize * kvDim * eb,
             kvDim * eb,
             blockSize,

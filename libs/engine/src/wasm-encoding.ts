@@ -72,6 +72,7 @@ export const op = {
   leS: [0x4c],
   /** c ? a : b for a, b, c on the stack. */
   select: [0x1b],
+  drop: [0x1a],
   end: [0x0b],
   f32add: [0x92],
   f32store: (offset: number) => [0x38, 0x02, ...uleb(offset)],
