@@ -49,6 +49,54 @@ describe('wasm SIMD softmax', () => {
   });
 });
 
+describe('wasm scores and axpy', () => {
+  const arena = new Arena(1 << 20);
+  const ex = instantiateBlocks(arena.module!, arena.memory!);
+  const f = Math.fround;
+  let s = 3;
+  const rand = (): number => {
+    s = (s * 1103515245 + 12345) >>> 0;
+    return (s / 2 ** 32 - 0.5) * 4;
+  };
+  /** Arena floats (so the kernels address them) filled at random. */
+  const randomFloats = (n: number): Float32Array => {
+    const a = arena.alloc(n);
+    for (let i = 0; i < n; i++) a[i] = rand();
+    return a;
+  };
+
+  // Head widths a multiple of 16 floats take the unrolled loop, the others the plain one: the same lanes in the same order.
+  it('sum each key in four f32 lanes over the head in order, then (v0 + v1) + (v2 + v3), and add each V row in order, f32 and bf16', () => {
+    for (const hd of [4, 20, 64, 80, 128]) {
+      for (const bf16 of [false, true]) {
+        const count = 7; // four keys at a time, then three alone
+        const stride = hd + 8; // floats between keys (or V rows)
+        const q = randomFloats(hd);
+        const keys = randomFloats(count * stride);
+        const k16 = arena.allocU16(keys.length);
+        const keyBits = new Uint32Array(keys.buffer, keys.byteOffset, keys.length);
+        k16.set(Array.from(keyBits, (b) => bf16Bits(b)));
+        const key = (j: number, d: number): number =>
+          bf16 ? new Float32Array(new Uint32Array([k16[j * stride + d] << 16]).buffer)[0] : keys[j * stride + d];
+        const [pk, eb] = bf16 ? [k16.byteOffset, 2] : [keys.byteOffset, 4];
+        const out = arena.alloc(count);
+        (bf16 ? ex.scoresB : ex.scores)(q.byteOffset, pk, stride * eb, count, hd * 4, out.byteOffset);
+        for (let j = 0; j < count; j++) {
+          const lanes = [0, 0, 0, 0];
+          for (let d = 0; d < hd; d += 4) for (let l = 0; l < 4; l++) lanes[l] = f(lanes[l] + f(q[d + l] * key(j, d + l)));
+          expect(out[j], `scores, hd ${hd}, bf16 ${bf16}, key ${j}`).toBe(f(f(lanes[0] + lanes[1]) + f(lanes[2] + lanes[3])));
+        }
+        const w = randomFloats(count);
+        const acc = randomFloats(hd);
+        const want = Array.from(acc);
+        for (let j = 0; j < count; j++) for (let d = 0; d < hd; d++) want[d] = f(want[d] + f(w[j] * key(j, d)));
+        (bf16 ? ex.axpyB : ex.axpy)(w.byteOffset, pk, stride * eb, count, hd * 4, acc.byteOffset);
+        expect(Array.from(acc), `axpy, hd ${hd}, bf16 ${bf16}`).toEqual(want);
+      }
+    }
+  });
+});
+
 describe('wasm attendRows', () => {
   const arena = new Arena(1 << 22);
   const ex = instantiateBlocks(arena.module!, arena.memory!);

@@ -9,24 +9,43 @@ import { expF32 } from './wasm-exp';
 /** The loop `d = 0 … hdBytes step 16` around `body` (d, hdB: i32 locals). */
 export const overLanes = (d: number, hdB: number, body: number[]): number[] => countUp(d, 16, hdB, body);
 
+/**
+ * The same loop with `body(offset)` for the 16 bytes at d + offset: four bodies a pass (offsets 0, 16, 32, 48) when
+ * hdBytes is a multiple of 64, else one. The same lanes in the same order either way; unrolled, the loads take their
+ * offsets as constants, where each added its own pointer and d.
+ */
+const overLanesBy4 = (d: number, hdB: number, body: (offset: number) => number[]): number[] => [
+  ...op.block,
+  ...op.block,
+  ...op.get(hdB),
+  ...op.i32(63),
+  ...op.and,
+  ...op.brIf(0),
+  ...countUp(d, 64, hdB, [0, 16, 32, 48].flatMap(body)),
+  ...op.br(1),
+  ...op.end,
+  ...overLanes(d, hdB, body(0)),
+  ...op.end,
+];
+
 /** Sets each local of `next` to the one before it (`from` for the first) plus the i32 local `stride`. */
 const chain = (from: number, stride: number, next: number[]): number[] =>
   next.flatMap((n, i) => [...op.get(i === 0 ? from : next[i - 1]), ...op.get(stride), ...op.add, ...op.set(n)]);
 
-/** Pushes the v128 at local pointer p + local d. */
-const loadAt = (p: number, d: number): number[] => [...op.get(p), ...op.get(d), ...op.add, ...op.vload];
+/** Pushes the v128 at local pointer p + local d + offset. */
+const loadAt = (p: number, d: number, offset = 0): number[] => [...op.get(p), ...op.get(d), ...op.add, ...op.vloadAt(offset)];
 
 /**
  * Pushes the four f32 at local pointer p + local d (f32 bytes) of a row stored as bf16: the four bf16 at p + d/2,
  * widened (a bf16 is the top half of an f32, so this is exact).
  */
-const loadBf16At = (p: number, d: number): number[] => [
+const loadBf16At = (p: number, d: number, offset = 0): number[] => [
   ...op.get(p),
   ...op.get(d),
   ...op.i32(1),
   ...op.shrU,
   ...op.add,
-  ...op.vload16x4,
+  ...op.vload16x4At(offset / 2),
   ...op.i32(16),
   ...op.i32x4shl,
 ];
@@ -48,10 +67,10 @@ export function scoresBody(bf16 = false): { locals: [number, number]; body: numb
   const four = [
     ...chain(pk, stride, [k1, k2, k3]),
     ...acc.flatMap((a) => [...op.vzero, ...op.set(a)]),
-    ...overLanes(d, hdB, [
-      ...loadAt(pq, d),
+    ...overLanesBy4(d, hdB, (o) => [
+      ...loadAt(pq, d, o),
       ...op.set(q),
-      ...keys.flatMap((k, i) => [...op.get(acc[i]), ...op.get(q), ...loadKey(k, d), ...op.vmul, ...op.vadd, ...op.set(acc[i])]),
+      ...keys.flatMap((k, i) => [...op.get(acc[i]), ...op.get(q), ...loadKey(k, d, o), ...op.vmul, ...op.vadd, ...op.set(acc[i])]),
     ]),
     ...acc.flatMap((a, i) => [...op.get(pout), ...hsum(a), ...op.f32store(4 * i)]),
     ...chain(k3, stride, [pk]),
@@ -61,7 +80,14 @@ export function scoresBody(bf16 = false): { locals: [number, number]; body: numb
   const one = [
     ...op.vzero,
     ...op.set(acc[0]),
-    ...overLanes(d, hdB, [...op.get(acc[0]), ...loadAt(pq, d), ...loadKey(pk, d), ...op.vmul, ...op.vadd, ...op.set(acc[0])]),
+    ...overLanesBy4(d, hdB, (o) => [
+      ...op.get(acc[0]),
+      ...loadAt(pq, d, o),
+      ...loadKey(pk, d, o),
+      ...op.vmul,
+      ...op.vadd,
+      ...op.set(acc[0]),
+    ]),
     ...op.get(pout),
     ...hsum(acc[0]),
     ...op.f32store(0),
@@ -87,13 +113,13 @@ export function axpyBody(bf16 = false): { locals: [number, number]; body: number
   const four = [
     ...chain(pv, stride, [v1, v2, v3]),
     ...w.flatMap((wk, i) => [...op.get(pw), ...op.f32loadAt(4 * i), ...op.splat, ...op.set(wk)]),
-    ...overLanes(d, hdB, [
+    ...overLanesBy4(d, hdB, (o) => [
       ...op.get(pacc),
       ...op.get(d),
       ...op.add,
-      ...loadAt(pacc, d),
-      ...rows.flatMap((r, i) => [...op.get(w[i]), ...loadRow(r, d), ...op.vmul, ...op.vadd]),
-      ...op.vstore,
+      ...loadAt(pacc, d, o),
+      ...rows.flatMap((r, i) => [...op.get(w[i]), ...loadRow(r, d, o), ...op.vmul, ...op.vadd]),
+      ...op.vstoreAt(o),
     ]),
     ...chain(v3, stride, [pv]),
     ...advance(pw, op.i32(16)),
@@ -104,16 +130,16 @@ export function axpyBody(bf16 = false): { locals: [number, number]; body: number
     ...op.f32load,
     ...op.splat,
     ...op.set(w[0]),
-    ...overLanes(d, hdB, [
+    ...overLanesBy4(d, hdB, (o) => [
       ...op.get(pacc),
       ...op.get(d),
       ...op.add,
-      ...loadAt(pacc, d),
+      ...loadAt(pacc, d, o),
       ...op.get(w[0]),
-      ...loadRow(pv, d),
+      ...loadRow(pv, d, o),
       ...op.vmul,
       ...op.vadd,
-      ...op.vstore,
+      ...op.vstoreAt(o),
     ]),
     ...advance(pv, op.get(stride)),
     ...advance(pw, op.i32(4)),

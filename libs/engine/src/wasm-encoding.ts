@@ -86,6 +86,7 @@ export const op = {
   shrU: [0x76],
   /** v128.load16x4_u: four u16 → i32x4 (bf16 weights). */
   vload16x4: [0xfd, ...uleb(0x04), 0x03, 0x00],
+  vload16x4At: (offset: number) => [0xfd, ...uleb(0x04), 0x03, ...uleb(offset)],
   i32x4shl: [0xfd, ...uleb(0xab)],
   vadd: [0xfd, ...uleb(0xe4)],
   vsub: [0xfd, ...uleb(0xe5)],
