@@ -42,6 +42,20 @@ const projectsNamed = async (name: string) =>
     await platform.api.request<{ resources: { metadata: { guid: string }; entity: { name: string } }[] }>('GET', '/v2/projects', { token })
   ).body.resources.filter((p) => p.entity.name === name);
 
+/** Whether none of the page's requests has been in flight for 300 ms, counting from now on. */
+function quietFor300ms(tab: Page): () => boolean {
+  let pending = 0;
+  let since = Date.now();
+  const change = (by: number) => () => {
+    pending += by;
+    since = Date.now();
+  };
+  tab.on('request', change(1));
+  tab.on('requestfinished', change(-1));
+  tab.on('requestfailed', change(-1));
+  return () => pending === 0 && Date.now() - since >= 300;
+}
+
 beforeAll(async () => {
   // Event streams end after 1.5 s (the least allowed), so the jobs page has to reconnect by itself during the spec.
   platform = await startTestPlatform({ env: { PLATFORM_EVENTS_MAX_STREAM_MS: '1500' } });
@@ -162,9 +176,13 @@ describe('console: sign-in, projects, members, API keys', () => {
       body: { name: 'short-lived' },
     });
     const tab = await browser.newPage();
+    const quiet = quietFor300ms(tab);
     await signIn(tab, platform, { username: USER, apiKey: keyRes.body.api_key }, '/ui/projects');
     await tab.locator('#project-name').fill('Typed before expiry');
     await tab.locator('#project-description').fill('kept across the sign-in');
+    // The page's own loads are answered before the key goes: one sent after it would open the dialog before the click
+    // below (a loaded host showed that).
+    await expect.poll(quiet, { timeout: 30_000 }).toBe(true);
     expect((await platform.api.request('DELETE', `/v2/api_keys/${keyRes.body.id}`, { token })).status).toBe(204);
 
     await tab.getByRole('button', { name: 'Create project' }).click();
