@@ -2,8 +2,8 @@
  * AdamW's update (optimizer.ts) as a WebAssembly SIMD kernel of the trainer's module (accumulate-kernel.ts), over
  * the shared memory that holds every trainable's weights, gradient and moments. It does the float64 operations of
  * `applyAdamW`'s JS loop in the same order (the scaled gradient and both moments rounded to f32 where the loop rounds
- * them), two parameters per f64x2, so every weight and moment comes out bit-identical; the double-precision divide and square root that bound the scalar loop
- * run two at a time (460 k parameters: 2.45 → 1.18 ms on one core).
+ * them), two parameters per f64x2, so every weight and moment comes out bit-identical; the double-precision divide
+ * and square root that bound the scalar loop run two at a time (460 k parameters: 2.45 → 1.18 ms on one core).
  */
 import type { AdamWStep, AdamWTensor } from './optimizer';
 import { advance, joinPairs, op, promoteHigh, whileAtLeast } from '../wasm-encoding';

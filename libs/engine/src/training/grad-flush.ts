@@ -76,12 +76,12 @@ export function flushGradients(
     const slots = heaps.flatMap((heap, k) => groups[k][g].slots.map((at) => ({ heap, at })));
     // The kernel's share (whole groups of four), already cleared when it returns; the JS loop takes the rest.
     const fast = acc && dst && memory && dst.buffer === memory ? (hi - lo) & ~3 : 0;
-    if (fast > 0) {
+    if (fast > 0 && acc && dst) {
       const bytes = (at: number): number => (at + lo) * 4;
-      const to = dst!.byteOffset + lo * 4;
+      const to = dst.byteOffset + lo * 4;
       let k = 0;
-      for (; k + 1 < slots.length; k += 2) acc!.flushPair(to, bytes(slots[k].at), bytes(slots[k + 1].at), fast);
-      if (k < slots.length) acc!.flushOne(to, bytes(slots[k].at), fast);
+      for (; k + 1 < slots.length; k += 2) acc.flushPair(to, bytes(slots[k].at), bytes(slots[k + 1].at), fast);
+      if (k < slots.length) acc.flushOne(to, bytes(slots[k].at), fast);
     }
     if (dst) addSources(dst, slots, n, lo + fast, hi);
     for (const { heap, at } of slots) heap.fill(0, at + lo + fast, at + hi);
