@@ -47,6 +47,31 @@ describe('wasm SIMD softmax', () => {
     ])
       expect(got).toBeCloseTo(want, 6);
   });
+
+  it('takes the max wherever it lies in the row (each of the max pass accumulators and its tail)', () => {
+    const len = 75;
+    const w = arena.alloc(len);
+    for (let top = 0; top < len; top++) {
+      // The others' exp, e⁻¹⁰⁰, is below the kernel's cutoff and counts 0; with a max that missed `top`, they would
+      // get e⁰ and `top` an overflowing exp, so they would not be 0.
+      w.fill(0);
+      w[top] = 100;
+      blocks.softmax(w.byteOffset, len, 1);
+      expect(
+        Array.from(w)
+          .map((v, j) => (j === top ? v === 1 : v === 0))
+          .every(Boolean),
+      ).toBe(true);
+    }
+  });
+
+  it('gives a row with a NaN score NaN weights, as a float64 softmax does', () => {
+    const w = arena.alloc(70);
+    w.fill(1);
+    w[66] = NaN;
+    blocks.softmax(w.byteOffset, 70, 1);
+    expect(Array.from(w).every((v) => Number.isNaN(v))).toBe(true);
+  });
 });
 
 describe('wasm scores and axpy', () => {

@@ -3,25 +3,25 @@
  * of a head's scores, and the softmax-weighted sum of a block's V rows. wasm-attend-rows.ts walks a sequence's blocks
  * through them; paged-attention.ts drives both.
  */
-import { advance, countUp, hsum, op, reduceLanes, whileAtLeast } from './wasm-encoding';
+import { advance, countUp, hsum, hsum4, op, reduceLanes, whileAtLeast } from './wasm-encoding';
 import { expF32 } from './wasm-exp';
 
 /** The loop `d = 0 … hdBytes step 16` around `body` (d, hdB: i32 locals). */
 export const overLanes = (d: number, hdB: number, body: number[]): number[] => countUp(d, 16, hdB, body);
 
 /**
- * The same loop with `body(offset)` for the 16 bytes at d + offset: four bodies a pass (offsets 0, 16, 32, 48) when
- * hdBytes is a multiple of 64, else one. The same lanes in the same order either way; unrolled, the loads take their
- * offsets as constants, where each added its own pointer and d.
+ * The same loop with `body(offset)` for the 16 bytes at d + offset: `by` bodies a pass (offsets 0, 16, …) when
+ * hdBytes is a multiple of 16·by, else one. The same lanes in the same order either way; unrolled, the loads take
+ * their offsets as constants, where each added its own pointer and d.
  */
-const overLanesBy4 = (d: number, hdB: number, body: (offset: number) => number[]): number[] => [
+const overLanesBy = (by: number, d: number, hdB: number, body: (offset: number) => number[]): number[] => [
   ...op.block,
   ...op.block,
   ...op.get(hdB),
-  ...op.i32(63),
+  ...op.i32(16 * by - 1),
   ...op.and,
   ...op.brIf(0),
-  ...countUp(d, 64, hdB, [0, 16, 32, 48].flatMap(body)),
+  ...countUp(d, 16 * by, hdB, Array.from({ length: by }, (_, i) => body(16 * i)).flat()),
   ...op.br(1),
   ...op.end,
   ...overLanes(d, hdB, body(0)),
@@ -54,8 +54,10 @@ const loadBf16At = (p: number, d: number, offset = 0): number[] => [
  * scores(pq, pk, stride, count, hdBytes, pout): pout[j] = q · k_j for count keys spaced `stride` bytes apart
  * (one KV-cache block). Four keys at a time, each with its own accumulator: one accumulator's chain of dependent
  * adds held a key's dot product to one vector add per add latency. Each key's sum is taken in the same order either
- * way, so the results are the same bits. `bf16`: the keys are stored as bf16 (a bf16 KV cache), widened as they are
- * read, so the results are those of the f32 kernel on the widened keys. Locals: d, k1-k3 (i32); acc0-acc3, q (v128).
+ * way, so the results are the same bits. Two lane groups a pass: with four, TurboFan loaded all twenty vectors first
+ * and spilled accumulators to the stack (a prompt's scores ran 10 % slower); the four sums leave as one vector
+ * (hsum4). `bf16`: the keys are stored as bf16 (a bf16 KV cache), widened as they are read, so the results are those
+ * of the f32 kernel on the widened keys. Locals: d, k1-k3 (i32); acc0-acc3, q (v128).
  */
 export function scoresBody(bf16 = false): { locals: [number, number]; body: number[] } {
   const loadKey = bf16 ? loadBf16At : loadAt;
@@ -67,12 +69,14 @@ export function scoresBody(bf16 = false): { locals: [number, number]; body: numb
   const four = [
     ...chain(pk, stride, [k1, k2, k3]),
     ...acc.flatMap((a) => [...op.vzero, ...op.set(a)]),
-    ...overLanesBy4(d, hdB, (o) => [
+    ...overLanesBy(2, d, hdB, (o) => [
       ...loadAt(pq, d, o),
       ...op.set(q),
       ...keys.flatMap((k, i) => [...op.get(acc[i]), ...op.get(q), ...loadKey(k, d, o), ...op.vmul, ...op.vadd, ...op.set(acc[i])]),
     ]),
-    ...acc.flatMap((a, i) => [...op.get(pout), ...hsum(a), ...op.f32store(4 * i)]),
+    ...op.get(pout),
+    ...hsum4(acc[0], acc[1], acc[2], acc[3]),
+    ...op.vstore,
     ...chain(k3, stride, [pk]),
     ...advance(pout, op.i32(16)),
     ...advance(count, op.i32(-4)),
@@ -80,7 +84,7 @@ export function scoresBody(bf16 = false): { locals: [number, number]; body: numb
   const one = [
     ...op.vzero,
     ...op.set(acc[0]),
-    ...overLanesBy4(d, hdB, (o) => [
+    ...overLanesBy(2, d, hdB, (o) => [
       ...op.get(acc[0]),
       ...loadAt(pq, d, o),
       ...loadKey(pk, d, o),
@@ -113,7 +117,7 @@ export function axpyBody(bf16 = false): { locals: [number, number]; body: number
   const four = [
     ...chain(pv, stride, [v1, v2, v3]),
     ...w.flatMap((wk, i) => [...op.get(pw), ...op.f32loadAt(4 * i), ...op.splat, ...op.set(wk)]),
-    ...overLanesBy4(d, hdB, (o) => [
+    ...overLanesBy(4, d, hdB, (o) => [
       ...op.get(pacc),
       ...op.get(d),
       ...op.add,
@@ -130,7 +134,7 @@ export function axpyBody(bf16 = false): { locals: [number, number]; body: number
     ...op.f32load,
     ...op.splat,
     ...op.set(w[0]),
-    ...overLanesBy4(d, hdB, (o) => [
+    ...overLanesBy(4, d, hdB, (o) => [
       ...op.get(pacc),
       ...op.get(d),
       ...op.add,
@@ -152,29 +156,66 @@ export function axpyBody(bf16 = false): { locals: [number, number]; body: number
  * softmax(pw, len, scale): w[j] = e^((w[j] − max)·scale) / Σ, over len ≥ 1 scores, in f32 four at a time. The
  * scores are padded with −∞ (whose exp is 0) to a multiple of four, so the slots up to the next 16 bytes must be
  * the caller's (an arena allocation always is: it is rounded up to 64 bytes).
- * Locals: p, endPad (i32); m, x, n, keep, sum, sc, mx (v128).
+ * The max is taken in four accumulators, four vectors a pass: f32x4.max is eight x64 instructions (its NaN and ±0
+ * rules), and one accumulator chained them all, a quarter of a long row's time; a max is exact, so the grouping
+ * leaves it unchanged. The exp pass takes two vectors a pass: each exp is a chain of some twenty dependent steps,
+ * and two side by side keep the core busy where one left it waiting; the sum still adds them in order.
+ * Locals: p, endPad (i32); m, x, n, keep, sum, sc, mx, x2, n2, keep2 (v128; x2-keep2 also the max pass's other
+ * accumulators).
  */
 export function softmaxBody(): { locals: [number, number]; body: number[] } {
   const [pw, len, scale] = [0, 1, 2];
   const [p, endPad] = [3, 4];
-  const [m, x, n, keep, sum, sc, mx] = [5, 6, 7, 8, 9, 10, 11];
-  /** Runs `step` for p = pw, pw + 16, … below endPad. */
-  const eachVector = (step: number[]) => [
+  const [m, x, n, keep, sum, sc, mx, x2, n2, keep2] = [5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
+  /** From p = pw: while `span` bytes from p lie below endPad, `step(span)` and p += span; then `step(16)` for the rest. */
+  const fromStart = (span: number, step: (span: number) => number[]): number[] => [
     ...op.get(pw),
     ...op.set(p),
+    ...whileRoom(span, step(span)),
+    ...(span > 16 ? whileRoom(16, step(16)) : []),
+  ];
+  const whileRoom = (span: number, body: number[]): number[] => [
+    ...op.block,
     ...op.loop,
-    ...step,
-    ...op.get(p),
-    ...op.i32(16),
-    ...op.add,
-    ...op.tee(p),
     ...op.get(endPad),
+    ...op.get(p),
+    ...op.sub,
+    ...op.i32(span),
     ...op.ltU,
-    ...op.brIf(0),
+    ...op.brIf(1),
+    ...body,
+    ...advance(p, op.i32(span)),
+    ...op.br(0),
+    ...op.end,
     ...op.end,
   ];
+  const maxes = [m, x2, n2, keep2];
+  /** m_i = max(m_i, the vector at p + 16i) for each of the span / 16 vectors. */
+  const maxInto = (span: number): number[] =>
+    maxes.slice(0, span / 16).flatMap((a, i) => [...op.get(a), ...op.get(p), ...op.vloadAt(16 * i), ...op.vmax, ...op.set(a)]);
+  /** The vectors at p + 16i replaced by e^((w − mx)·scale) and added to sum in order, i < span / 16. */
+  const expInto = (span: number): number[] => {
+    const lanes = [
+      [x, n, keep],
+      [x2, n2, keep2],
+    ].slice(0, span / 16);
+    return [
+      ...lanes.flatMap(([v], i) => [
+        ...op.get(p),
+        ...op.vloadAt(16 * i),
+        ...op.get(mx),
+        ...op.vsub,
+        ...op.get(sc),
+        ...op.vmul,
+        ...op.set(v),
+      ]),
+      ...lanes.flatMap(([v, nv, kv]) => [...expF32(v, nv, kv), ...op.set(v)]),
+      ...lanes.flatMap(([v], i) => [...op.get(p), ...op.get(v), ...op.vstoreAt(16 * i)]),
+      ...lanes.flatMap(([v]) => [...op.get(sum), ...op.get(v), ...op.vadd, ...op.set(sum)]),
+    ];
+  };
   return {
-    locals: [2, 7],
+    locals: [2, 10],
     body: [
       // endPad = pw + 4·round4(len); −∞ into the slots from len to there
       ...op.get(len),
@@ -210,9 +251,16 @@ export function softmaxBody(): { locals: [number, number]; body: number[] } {
       ...op.end,
       ...op.end,
       // mx = max over the scores, in every lane
-      ...op.f32x4(-Infinity),
+      ...maxes.flatMap((a) => [...op.f32x4(-Infinity), ...op.set(a)]),
+      ...fromStart(64, maxInto),
+      ...op.get(m),
+      ...op.get(x2),
+      ...op.vmax,
+      ...op.get(n2),
+      ...op.get(keep2),
+      ...op.vmax,
+      ...op.vmax,
       ...op.set(m),
-      ...eachVector([...op.get(m), ...op.get(p), ...op.vload, ...op.vmax, ...op.set(m)]),
       ...reduceLanes(m, op.f32max),
       ...op.splat,
       ...op.set(mx),
@@ -222,31 +270,14 @@ export function softmaxBody(): { locals: [number, number]; body: number[] } {
       ...op.set(sc),
       ...op.vzero,
       ...op.set(sum),
-      ...eachVector([
-        ...op.get(p),
-        ...op.vload,
-        ...op.get(mx),
-        ...op.vsub,
-        ...op.get(sc),
-        ...op.vmul,
-        ...op.set(x),
-        ...expF32(x, n, keep),
-        ...op.set(x),
-        ...op.get(p),
-        ...op.get(x),
-        ...op.vstore,
-        ...op.get(sum),
-        ...op.get(x),
-        ...op.vadd,
-        ...op.set(sum),
-      ]),
+      ...fromStart(32, expInto),
       // w /= Σ, as w · (1 / Σ)
       ...op.f32const(1),
       ...hsum(sum),
       ...op.f32div,
       ...op.splat,
       ...op.set(sc),
-      ...eachVector([...op.get(p), ...op.get(p), ...op.vload, ...op.get(sc), ...op.vmul, ...op.vstore]),
+      ...fromStart(16, () => [...op.get(p), ...op.get(p), ...op.vload, ...op.get(sc), ...op.vmul, ...op.vstore]),
     ],
   };
 }

@@ -161,6 +161,32 @@ export function reduceLanes(v: number, f: number[]): number[] {
 /** Pushes hsum(v) = (v0 + v1) + (v2 + v3). */
 export const hsum = (v: number): number[] => reduceLanes(v, op.f32add);
 
+/** i8x16.shuffle picking f32 lanes: lane k of the result is f32 lane lanes[k] of (x, y), y's lanes numbered 4–7. */
+const f32Lanes = (lanes: number[]): number[] => op.shuffle(lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]));
+
+/** Pushes [x0 + x1, x2 + x3, y0 + y1, y2 + y3] for the v128 locals x and y. */
+const pairSums = (x: number, y: number): number[] => [
+  ...op.get(x),
+  ...op.get(y),
+  ...f32Lanes([0, 2, 4, 6]),
+  ...op.get(x),
+  ...op.get(y),
+  ...f32Lanes([1, 3, 5, 7]),
+  ...op.vadd,
+];
+
+/**
+ * Pushes [hsum(a), hsum(b), hsum(c), hsum(d)] as one v128, for the v128 locals a-d (a and c are overwritten): the
+ * same adds in the same order as four hsums, so the same bits, in six shuffles and three vector adds.
+ */
+export const hsum4 = (a: number, b: number, c: number, d: number): number[] => [
+  ...pairSums(a, b),
+  ...op.set(a),
+  ...pairSums(c, d),
+  ...op.set(c),
+  ...pairSums(a, c),
+];
+
 /** A function's entry in the code section: its i32, v128 and (when given) f64 local counts, then its body. */
 export function functionCode(locals: readonly number[], body: number[]): number[] {
   const f64 = locals.length > 2 ? [[...uleb(locals[2]), F64]] : [];
