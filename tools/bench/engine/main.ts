@@ -6,8 +6,8 @@
  * Prints single-stream decode speed, 16-way batched vs sequential throughput, where a decode step's time goes
  * (matmul, attention, elementwise, sampling, scheduling) alone and at 16 concurrent, matmul GFLOP/s against
  * measured peaks of this machine, and RSS with 16 active sequences, for 1 and 2 threads; 16 concurrent requests of
- * 1,024 tokens (full run); and decode speed with a JSON Schema mask against the same runs without one, measured
- * alternately in one run.
+ * 1,024 tokens and a 2,000-token prompt's first token (full run); and decode speed with a JSON Schema mask against
+ * the same runs without one, measured alternately in one run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -24,6 +24,8 @@ const GEN_TOKENS = quick ? 24 : 64;
 /** Long outputs (full run only): where a step's time goes once the context is long. */
 const LONG_TOKENS = 1024;
 const PROMPT_TOKENS = 16;
+/** The long prompt's length (full run): its first token, and where prefill's time goes. */
+const LONG_PROMPT_TOKENS = 2000;
 /**
  * One-at-a-time and concurrent runs alternate this many times: on a shared host the single stream's memory bandwidth
  * moves between minutes (one-at-a-time runs 2.9–4.1 s apart in consecutive runs), so each ratio is taken from a
@@ -126,6 +128,29 @@ async function matmulGflops(threads: number, batch: number, wasm: boolean): Prom
   }
   await pool.close();
   return best;
+}
+
+/**
+ * A long prompt's first token (full run): prefill, whose attention grows with the square of the prompt's length. The
+ * median of ROUNDS runs after one that warms up, each a different prompt, with its steps' profile.
+ */
+async function measureLongPrompt(dir: string, threads: number): Promise<{ ms: number; steps: StepProfile }> {
+  const m = await createServedModel(dir, { threads, maxNumSeqs: CONCURRENT, kvCacheBytes: 256 * 1024 * 1024 });
+  try {
+    const runs: { ms: number; steps: StepProfile }[] = [];
+    for (let round = 0; round <= ROUNDS; round++) {
+      const promptTokenIds = Array.from({ length: LONG_PROMPT_TOKENS }, (_, j) => 3 + ((round * 31 + j * 7) % 8000));
+      const steps = new StepProfile();
+      m.scheduler.profile = steps;
+      const t0 = performance.now();
+      for await (const e of m.generate({ promptTokenIds, params: { maxTokens: 1, temperature: 0, ignoreEos: true } })) void e;
+      if (round > 0) runs.push({ ms: performance.now() - t0, steps });
+    }
+    m.scheduler.profile = undefined;
+    return medianBy(runs, (r) => r.ms);
+  } finally {
+    await m.close();
+  }
 }
 
 /** 16 concurrent requests of LONG_TOKENS each: tokens/s and the decode steps' profile. */
@@ -319,6 +344,7 @@ async function main(): Promise<void> {
     writeRandomModel(bf16Dir, { ...SPEC, dtype: 'BF16' });
     rows.push(await measure(bf16Dir, 1, 'bf16'));
     const long = quick ? undefined : { f32: await measureLong(dir, 2), bf16: await measureLong(bf16Dir, 2) };
+    const longPrompt = quick ? undefined : await measureLongPrompt(dir, 2);
     const mask = await measureMask(dir);
 
     console.log('\n| metric | value | note |');
@@ -359,6 +385,12 @@ async function main(): Promise<void> {
       const cache = dtype === 'bf16' ? 'a bf16 K/V cache' : 'an f32 K/V cache';
       console.log(`| ${t} | ${r.tps.toFixed(1)} tok/s | contexts grow to ${PROMPT_TOKENS + LONG_TOKENS} positions, ${cache} |`);
       console.log(`| decode step, ${t} | ${stepRow(r.steps)}`);
+    }
+    if (longPrompt) {
+      const p = longPrompt.steps;
+      console.log(
+        `| first token of a ${LONG_PROMPT_TOKENS}-token prompt, f32, 2 thread(s) | ${longPrompt.ms.toFixed(0)} ms | median of ${ROUNDS}; prefill in ${p.steps} steps: matmul ${p.matmulMs.toFixed(0)}, attention ${p.attentionMs.toFixed(0)}, elementwise ${p.elementwiseMs.toFixed(0)}, sampling and scheduling ${(p.samplingMs + p.schedulingMs).toFixed(0)} ms |`,
+      );
     }
     console.log(
       `| first structured-output constraint | ${mask.firstMs.toFixed(0)} ms | loads xgrammar, reads the ${SPEC.vocab}-token vocabulary, compiles |`,
