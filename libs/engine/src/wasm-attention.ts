@@ -55,7 +55,7 @@ const loadBf16At = (p: number, d: number, offset = 0): number[] => [
  * (one KV-cache block). Four keys at a time, each with its own accumulator: one accumulator's chain of dependent
  * adds held a key's dot product to one vector add per add latency. Each key's sum is taken in the same order either
  * way, so the results are the same bits. Two lane groups a pass: with four, TurboFan loaded all twenty vectors first
- * and spilled accumulators to the stack (a prompt's scores ran 10 % slower); the four sums leave as one vector
+ * and spilled accumulators to the stack (a prompt's attention ran 10 % slower); the four sums leave as one vector
  * (hsum4). `bf16`: the keys are stored as bf16 (a bf16 KV cache), widened as they are read, so the results are those
  * of the f32 kernel on the widened keys. Locals: d, k1-k3 (i32); acc0-acc3, q (v128).
  */
@@ -167,13 +167,7 @@ export function softmaxBody(): { locals: [number, number]; body: number[] } {
   const [pw, len, scale] = [0, 1, 2];
   const [p, endPad] = [3, 4];
   const [m, x, n, keep, sum, sc, mx, x2, n2, keep2] = [5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
-  /** From p = pw: while `span` bytes from p lie below endPad, `step(span)` and p += span; then `step(16)` for the rest. */
-  const fromStart = (span: number, step: (span: number) => number[]): number[] => [
-    ...op.get(pw),
-    ...op.set(p),
-    ...whileRoom(span, step(span)),
-    ...(span > 16 ? whileRoom(16, step(16)) : []),
-  ];
+  /** While `span` bytes from p lie below endPad: `body`, then p += span. */
   const whileRoom = (span: number, body: number[]): number[] => [
     ...op.block,
     ...op.loop,
@@ -188,6 +182,13 @@ export function softmaxBody(): { locals: [number, number]; body: number[] } {
     ...op.br(0),
     ...op.end,
     ...op.end,
+  ];
+  /** From p = pw: `step(span)` while span bytes remain, then `step(16)` for each vector left. */
+  const fromStart = (span: number, step: (span: number) => number[]): number[] => [
+    ...op.get(pw),
+    ...op.set(p),
+    ...whileRoom(span, step(span)),
+    ...(span > 16 ? whileRoom(16, step(16)) : []),
   ];
   const maxes = [m, x2, n2, keep2];
   /** m_i = max(m_i, the vector at p + 16i) for each of the span / 16 vectors. */
