@@ -33,8 +33,8 @@ const LONG_PROMPT_TOKENS = 2000;
  */
 const ROUNDS = quick ? 1 : 3;
 
-function prompt(i: number): number[] {
-  return Array.from({ length: PROMPT_TOKENS }, (_, j) => 3 + ((i * 31 + j * 7) % 8000));
+function prompt(i: number, length = PROMPT_TOKENS): number[] {
+  return Array.from({ length }, (_, j) => 3 + ((i * 31 + j * 7) % 8000));
 }
 
 async function generate(
@@ -139,7 +139,7 @@ async function measureLongPrompt(dir: string, threads: number): Promise<{ ms: nu
   try {
     const runs: { ms: number; steps: StepProfile }[] = [];
     for (let round = 0; round <= ROUNDS; round++) {
-      const promptTokenIds = Array.from({ length: LONG_PROMPT_TOKENS }, (_, j) => 3 + ((round * 31 + j * 7) % 8000));
+      const promptTokenIds = prompt(round, LONG_PROMPT_TOKENS);
       const steps = new StepProfile();
       m.scheduler.profile = steps;
       const t0 = performance.now();
