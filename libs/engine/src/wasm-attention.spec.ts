@@ -120,6 +120,36 @@ describe('wasm scores and axpy', () => {
       }
     }
   });
+
+  it('give two queries (scores2) and two rows of weights (axpy2) the bits of one-row calls, f32 and bf16', () => {
+    for (const hd of [4, 20, 64]) {
+      for (const bf16 of [false, true]) {
+        const count = 11; // two fours, then three alone
+        const stride = hd + 4;
+        const values = randomFloats(count * stride);
+        const v16 = arena.allocU16(values.length);
+        v16.set(Array.from(new Uint32Array(values.buffer, values.byteOffset, values.length), (b) => bf16Bits(b)));
+        const [pk, eb] = bf16 ? [v16.byteOffset, 2] : [values.byteOffset, 4];
+        const [scores, scores2, axpy, axpy2] = bf16
+          ? [ex.scoresB, ex.scores2B, ex.axpyB, ex.axpy2B]
+          : [ex.scores, ex.scores2, ex.axpy, ex.axpy2];
+        const [q, q2] = [randomFloats(hd), randomFloats(hd)];
+        const [one, two] = [arena.alloc(2 * count), arena.alloc(2 * count)];
+        scores(q.byteOffset, pk, stride * eb, count, hd * 4, one.byteOffset);
+        scores(q2.byteOffset, pk, stride * eb, count, hd * 4, one.byteOffset + count * 4);
+        scores2(q.byteOffset, q2.byteOffset, pk, stride * eb, count, hd * 4, two.byteOffset, two.byteOffset + count * 4);
+        expect(Array.from(two), `scores2, hd ${hd}, bf16 ${bf16}`).toEqual(Array.from(one));
+        const [w, w2] = [randomFloats(count), randomFloats(count)];
+        const alone = randomFloats(2 * hd);
+        const together = arena.alloc(2 * hd);
+        together.set(alone);
+        axpy(w.byteOffset, pk, stride * eb, count, hd * 4, alone.byteOffset);
+        axpy(w2.byteOffset, pk, stride * eb, count, hd * 4, alone.byteOffset + hd * 4);
+        axpy2(w.byteOffset, w2.byteOffset, pk, stride * eb, count, hd * 4, together.byteOffset, together.byteOffset + hd * 4);
+        expect(Array.from(together), `axpy2, hd ${hd}, bf16 ${bf16}`).toEqual(Array.from(alone));
+      }
+    }
+  });
 });
 
 describe('wasm attendRows', () => {

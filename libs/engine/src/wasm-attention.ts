@@ -50,6 +50,9 @@ const loadBf16At = (p: number, d: number, offset = 0): number[] => [
   ...op.i32x4shl,
 ];
 
+/** `n` consecutive local indices from `first`. */
+const localsFrom = (first: number, n: number): number[] => Array.from({ length: n }, (_, i) => first + i);
+
 /**
  * scores(pq, pk, stride, count, hdBytes, pout): pout[j] = q · k_j for count keys spaced `stride` bytes apart
  * (one KV-cache block). Four keys at a time, each with its own accumulator: one accumulator's chain of dependent
@@ -57,99 +60,123 @@ const loadBf16At = (p: number, d: number, offset = 0): number[] => [
  * way, so the results are the same bits. Two lane groups a pass: with four, TurboFan loaded all twenty vectors first
  * and spilled accumulators to the stack (a prompt's attention ran 10 % slower); the four sums leave as one vector
  * (hsum4). `bf16`: the keys are stored as bf16 (a bf16 KV cache), widened as they are read, so the results are those
- * of the f32 kernel on the widened keys. Locals: d, k1-k3 (i32); acc0-acc3, q (v128).
+ * of the f32 kernel on the widened keys.
+ * `rows` 2 (scores2(pq, pq2, pk, stride, count, hdBytes, pout, pout2)): two queries against the same keys, each key
+ * loaded once for both, eight sums in flight, one lane group a pass (two measured 6 % slower than that); every score
+ * the bits of the one-query kernel's.
+ * Locals: d, k1-k3 (i32); four accumulators and a query per row (v128), and for two rows the key.
  */
-export function scoresBody(bf16 = false): { locals: [number, number]; body: number[] } {
+export function scoresBody(bf16 = false, rows: 1 | 2 = 1): { locals: [number, number]; body: number[] } {
   const loadKey = bf16 ? loadBf16At : loadAt;
-  const [pq, pk, stride, count, hdB, pout] = [0, 1, 2, 3, 4, 5];
-  const [d, k1, k2, k3] = [6, 7, 8, 9];
-  const acc = [10, 11, 12, 13];
-  const q = 14;
+  const pq = localsFrom(0, rows);
+  const [pk, stride, count, hdB] = localsFrom(rows, 4);
+  const pout = localsFrom(rows + 4, rows);
+  const [d, k1, k2, k3] = localsFrom(2 * rows + 4, 4);
+  const acc = pq.map((_, r) => localsFrom(2 * rows + 8 + 4 * r, 4));
+  const q = localsFrom(6 * rows + 8, rows);
+  const key = 7 * rows + 8;
   const keys = [pk, k1, k2, k3];
+  /** acc += q · the key on the stack, for each row (one row: the key loaded in place). */
+  const addProducts = (accs: number[], keyLoad: number[], qs: number[][]): number[] =>
+    rows === 1
+      ? [...op.get(accs[0]), ...qs[0], ...keyLoad, ...op.vmul, ...op.vadd, ...op.set(accs[0])]
+      : [
+          ...keyLoad,
+          ...op.set(key),
+          ...accs.flatMap((a, r) => [...op.get(a), ...qs[r], ...op.get(key), ...op.vmul, ...op.vadd, ...op.set(a)]),
+        ];
   const four = [
     ...chain(pk, stride, [k1, k2, k3]),
-    ...acc.flatMap((a) => [...op.vzero, ...op.set(a)]),
-    ...overLanesBy(2, d, hdB, (o) => [
-      ...loadAt(pq, d, o),
-      ...op.set(q),
-      ...keys.flatMap((k, i) => [...op.get(acc[i]), ...op.get(q), ...loadKey(k, d, o), ...op.vmul, ...op.vadd, ...op.set(acc[i])]),
+    ...acc.flat().flatMap((a) => [...op.vzero, ...op.set(a)]),
+    ...overLanesBy(3 - rows, d, hdB, (o) => [
+      ...pq.flatMap((p, r) => [...loadAt(p, d, o), ...op.set(q[r])]),
+      ...keys.flatMap((k, i) =>
+        addProducts(
+          acc.map((a) => a[i]),
+          loadKey(k, d, o),
+          q.map((v) => op.get(v)),
+        ),
+      ),
     ]),
-    ...op.get(pout),
-    ...hsum4(acc[0], acc[1], acc[2], acc[3]),
-    ...op.vstore,
+    ...pout.flatMap((p, r) => [...op.get(p), ...hsum4(acc[r][0], acc[r][1], acc[r][2], acc[r][3]), ...op.vstore]),
     ...chain(k3, stride, [pk]),
-    ...advance(pout, op.i32(16)),
+    ...pout.flatMap((p) => advance(p, op.i32(16))),
     ...advance(count, op.i32(-4)),
   ];
   const one = [
-    ...op.vzero,
-    ...op.set(acc[0]),
-    ...overLanesBy(2, d, hdB, (o) => [
-      ...op.get(acc[0]),
-      ...loadAt(pq, d, o),
-      ...loadKey(pk, d, o),
-      ...op.vmul,
-      ...op.vadd,
-      ...op.set(acc[0]),
-    ]),
-    ...op.get(pout),
-    ...hsum(acc[0]),
-    ...op.f32store(0),
+    ...acc.flatMap((a) => [...op.vzero, ...op.set(a[0])]),
+    ...overLanesBy(3 - rows, d, hdB, (o) =>
+      addProducts(
+        acc.map((a) => a[0]),
+        loadKey(pk, d, o),
+        pq.map((p) => loadAt(p, d, o)),
+      ),
+    ),
+    ...pout.flatMap((p, r) => [...op.get(p), ...hsum(acc[r][0]), ...op.f32store(0)]),
     ...advance(pk, op.get(stride)),
-    ...advance(pout, op.i32(4)),
+    ...pout.flatMap((p) => advance(p, op.i32(4))),
     ...advance(count, op.i32(-1)),
   ];
-  return { locals: [4, 5], body: [...whileAtLeast(count, 4, four), ...whileAtLeast(count, 1, one)] };
+  return { locals: [4, 5 * rows + (rows - 1)], body: [...whileAtLeast(count, 4, four), ...whileAtLeast(count, 1, one)] };
 }
 
 /**
  * axpy(pw, pv, stride, count, hdBytes, pacc): acc += Σ_j w[j] · v_j over one KV-cache block. Four rows at a time:
  * acc is loaded once, the four products added in row order, and stored once (rather than a store and a reload per
  * row, a chain through memory); the same adds in the same order, so the same bits. `bf16`: V rows stored as bf16,
- * widened as they are read (see scoresBody). Locals: d, v1-v3 (i32); w0-w3 (v128).
+ * widened as they are read (see scoresBody).
+ * `rows` 2 (axpy2(pw, pw2, pv, stride, count, hdBytes, pacc, pacc2)): two rows of weights into two accumulators,
+ * each V row loaded once for both; each accumulator gets the one-row kernel's adds in its order.
+ * Locals: d, v1-v3 (i32); four weights and (two rows) an accumulator per row, and the V row (v128).
  */
-export function axpyBody(bf16 = false): { locals: [number, number]; body: number[] } {
+export function axpyBody(bf16 = false, rows: 1 | 2 = 1): { locals: [number, number]; body: number[] } {
   const loadRow = bf16 ? loadBf16At : loadAt;
-  const [pw, pv, stride, count, hdB, pacc] = [0, 1, 2, 3, 4, 5];
-  const [d, v1, v2, v3] = [6, 7, 8, 9];
-  const w = [10, 11, 12, 13];
-  const rows = [pv, v1, v2, v3];
+  const pw = localsFrom(0, rows);
+  const [pv, stride, count, hdB] = localsFrom(rows, 4);
+  const pacc = localsFrom(rows + 4, rows);
+  const [d, v1, v2, v3] = localsFrom(2 * rows + 4, 4);
+  const w = pw.map((_, r) => localsFrom(2 * rows + 8 + 4 * r, 4));
+  const a = localsFrom(6 * rows + 8, rows);
+  const v = 7 * rows + 8;
+  const vRows = [pv, v1, v2, v3];
+  /** For each row: acc (at pacc + d + o) += Σ_i w_i · V row i, over the first `n` V rows, stored back. */
+  const addRows = (n: number, o: number): number[] =>
+    rows === 1
+      ? [
+          ...op.get(pacc[0]),
+          ...op.get(d),
+          ...op.add,
+          ...loadAt(pacc[0], d, o),
+          ...vRows.slice(0, n).flatMap((p, i) => [...op.get(w[0][i]), ...loadRow(p, d, o), ...op.vmul, ...op.vadd]),
+          ...op.vstoreAt(o),
+        ]
+      : [
+          ...pacc.flatMap((p, r) => [...loadAt(p, d, o), ...op.set(a[r])]),
+          ...vRows
+            .slice(0, n)
+            .flatMap((p, i) => [
+              ...loadRow(p, d, o),
+              ...op.set(v),
+              ...a.flatMap((ar, r) => [...op.get(ar), ...op.get(w[r][i]), ...op.get(v), ...op.vmul, ...op.vadd, ...op.set(ar)]),
+            ]),
+          ...pacc.flatMap((p, r) => [...op.get(p), ...op.get(d), ...op.add, ...op.get(a[r]), ...op.vstoreAt(o)]),
+        ];
   const four = [
     ...chain(pv, stride, [v1, v2, v3]),
-    ...w.flatMap((wk, i) => [...op.get(pw), ...op.f32loadAt(4 * i), ...op.splat, ...op.set(wk)]),
-    ...overLanesBy(4, d, hdB, (o) => [
-      ...op.get(pacc),
-      ...op.get(d),
-      ...op.add,
-      ...loadAt(pacc, d, o),
-      ...rows.flatMap((r, i) => [...op.get(w[i]), ...loadRow(r, d, o), ...op.vmul, ...op.vadd]),
-      ...op.vstoreAt(o),
-    ]),
+    ...w.flatMap((ws, r) => ws.flatMap((wk, i) => [...op.get(pw[r]), ...op.f32loadAt(4 * i), ...op.splat, ...op.set(wk)])),
+    ...overLanesBy(4, d, hdB, (o) => addRows(4, o)),
     ...chain(v3, stride, [pv]),
-    ...advance(pw, op.i32(16)),
+    ...pw.flatMap((p) => advance(p, op.i32(16))),
     ...advance(count, op.i32(-4)),
   ];
   const one = [
-    ...op.get(pw),
-    ...op.f32load,
-    ...op.splat,
-    ...op.set(w[0]),
-    ...overLanesBy(4, d, hdB, (o) => [
-      ...op.get(pacc),
-      ...op.get(d),
-      ...op.add,
-      ...loadAt(pacc, d, o),
-      ...op.get(w[0]),
-      ...loadRow(pv, d, o),
-      ...op.vmul,
-      ...op.vadd,
-      ...op.vstoreAt(o),
-    ]),
+    ...w.flatMap((ws, r) => [...op.get(pw[r]), ...op.f32load, ...op.splat, ...op.set(ws[0])]),
+    ...overLanesBy(4, d, hdB, (o) => addRows(1, o)),
     ...advance(pv, op.get(stride)),
-    ...advance(pw, op.i32(4)),
+    ...pw.flatMap((p) => advance(p, op.i32(4))),
     ...advance(count, op.i32(-1)),
   ];
-  return { locals: [4, 4], body: [...whileAtLeast(count, 4, four), ...whileAtLeast(count, 1, one)] };
+  return { locals: [4, 4 * rows + (rows === 2 ? 3 : 0)], body: [...whileAtLeast(count, 4, four), ...whileAtLeast(count, 1, one)] };
 }
 
 /**

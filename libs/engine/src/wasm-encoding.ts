@@ -68,8 +68,11 @@ export const op = {
   i32load: (offset: number) => [0x28, 0x02, ...uleb(offset)],
   mul: [0x6c],
   divU: [0x6e],
+  remU: [0x70],
   gtU: [0x4b],
   leS: [0x4c],
+  ltS: [0x48],
+  eqz: [0x45],
   /** c ? a : b for a, b, c on the stack. */
   select: [0x1b],
   drop: [0x1a],

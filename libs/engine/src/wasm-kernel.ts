@@ -10,7 +10,7 @@
  * and the row-wise steps of the forward pass (wasm-rows.ts: residual add, RMSNorm, RoPE).
  */
 import { setFlagsFromString } from 'node:v8';
-import { attendHeadsRowBody, attendRowsBody } from './wasm-attend-rows';
+import { type AttentionKernels, attendHeadsRowBody, attendRowsBody } from './wasm-attend-rows';
 import { axpyBody, scoresBody, softmaxBody } from './wasm-attention';
 import { F32, F64, I32, V128, functionCode, hsum, op, section, str, uleb, vec } from './wasm-encoding';
 import { wasmApi } from './wasm-runtime';
@@ -250,30 +250,43 @@ export function buildWasmModuleBytes(pages: number, fused = false): Uint8Array {
   const attendRowsType = [0x60, ...uleb(16), ...new Array<number>(10).fill(I32), F32, ...new Array<number>(5).fill(I32), ...uleb(0)];
   const rmsNormType = [0x60, ...uleb(6), I32, I32, I32, I32, I32, F64, ...uleb(0)];
   const ropeType = [0x60, ...uleb(7), ...new Array<number>(7).fill(I32), ...uleb(0)];
-  const types = section(1, vec([funcType, attnType, interleaveType, unpackType, softmaxType, attendRowsType, rmsNormType, ropeType]));
+  const pairType = [0x60, ...uleb(8), ...new Array<number>(8).fill(I32), ...uleb(0)];
+  const types = section(
+    1,
+    vec([funcType, attnType, interleaveType, unpackType, softmaxType, attendRowsType, rmsNormType, ropeType, pairType]),
+  );
   const memLimits = [0x03, ...uleb(pages), ...uleb(pages)]; // shared, min = max
   const imports = section(2, vec([[...str('env'), ...str('mem'), 0x02, ...memLimits]]));
-  // After the row-major blocks, in export order; `type` indexes `types`. attendRows calls scores, softmax and axpy by
-  // their function indices: the row-major blocks come first, then these in order. The B kernels read a bf16 KV cache.
-  const first = WASM_BLOCKS.length;
-  const kernels = [
-    { name: 'scores', type: 1, f: scoresBody() },
-    { name: 'axpy', type: 1, f: axpyBody() },
-    { name: 'softmax', type: 4, f: softmaxBody() },
-    { name: 'attendRows', type: 5, f: attendRowsBody({ scores: first, axpy: first + 1, softmax: first + 2 }) },
-    { name: 'scoresB', type: 1, f: scoresBody(true) },
-    { name: 'axpyB', type: 1, f: axpyBody(true) },
-    { name: 'attendRowsB', type: 5, f: attendRowsBody({ scores: first + 4, axpy: first + 5, softmax: first + 2 }) },
-    { name: 'attendHeadsRow', type: 5, f: attendHeadsRowBody({ scores: first, axpy: first + 1, softmax: first + 2 }, false) },
-    { name: 'attendHeadsRowB', type: 5, f: attendHeadsRowBody({ scores: first + 4, axpy: first + 5, softmax: first + 2 }, true) },
-    ...PANEL_BLOCKS.map((b) => ({ name: b.name, type: 0, f: b.f(fused) })),
-    { name: 'interleave', type: 2, f: interleaveBody(PANEL_COLS) },
-    { name: 'unpack', type: 3, f: unpackBody(PANEL_ROWS) },
-    { name: 'swiglu', type: 2, f: swigluBody() },
-    { name: 'addRows', type: 3, f: addRowsBody() },
-    { name: 'rmsNorm', type: 6, f: rmsNormBody() },
-    { name: 'rope', type: 7, f: ropeBody() },
+  // After the row-major blocks, in export order; `type` indexes `types`. The attention walkers call the per-block
+  // kernels by function index (`at`). The B kernels read a bf16 KV cache.
+  const kernels: { name: string; type: number; f: () => { locals: readonly number[]; body: number[] } }[] = [
+    { name: 'scores', type: 1, f: () => scoresBody() },
+    { name: 'axpy', type: 1, f: () => axpyBody() },
+    { name: 'softmax', type: 4, f: () => softmaxBody() },
+    { name: 'attendRows', type: 5, f: () => attendRowsBody(attention(false)) },
+    { name: 'scoresB', type: 1, f: () => scoresBody(true) },
+    { name: 'axpyB', type: 1, f: () => axpyBody(true) },
+    { name: 'attendRowsB', type: 5, f: () => attendRowsBody(attention(true)) },
+    { name: 'attendHeadsRow', type: 5, f: () => attendHeadsRowBody(attention(false), false) },
+    { name: 'attendHeadsRowB', type: 5, f: () => attendHeadsRowBody(attention(true), true) },
+    { name: 'scores2', type: 8, f: () => scoresBody(false, 2) },
+    { name: 'axpy2', type: 8, f: () => axpyBody(false, 2) },
+    { name: 'scores2B', type: 8, f: () => scoresBody(true, 2) },
+    { name: 'axpy2B', type: 8, f: () => axpyBody(true, 2) },
+    ...PANEL_BLOCKS.map((b) => ({ name: b.name, type: 0, f: () => b.f(fused) })),
+    { name: 'interleave', type: 2, f: () => interleaveBody(PANEL_COLS) },
+    { name: 'unpack', type: 3, f: () => unpackBody(PANEL_ROWS) },
+    { name: 'swiglu', type: 2, f: () => swigluBody() },
+    { name: 'addRows', type: 3, f: () => addRowsBody() },
+    { name: 'rmsNorm', type: 6, f: () => rmsNormBody() },
+    { name: 'rope', type: 7, f: () => ropeBody() },
   ];
+  const at = (name: string): number => WASM_BLOCKS.length + kernels.findIndex((k) => k.name === name);
+  /** The per-block kernels a walker over an f32 or a bf16 KV cache calls. */
+  const attention = (bf16: boolean): AttentionKernels => {
+    const b = bf16 ? 'B' : '';
+    return { scores: at(`scores${b}`), scores2: at(`scores2${b}`), axpy: at(`axpy${b}`), axpy2: at(`axpy2${b}`), softmax: at('softmax') };
+  };
   const funcs = section(3, vec([...WASM_BLOCKS.map(() => [0x00]), ...kernels.map((k) => [k.type])]));
   const names = [...WASM_BLOCKS.map((b) => b.name), ...kernels.map((k) => k.name)];
   const exports = section(7, vec(names.map((n, i) => [...str(n), 0x00, ...uleb(i)])));
@@ -281,7 +294,10 @@ export function buildWasmModuleBytes(pages: number, fused = false): Uint8Array {
     const blk = block(b.rows, b.cols, b.bf16, fused);
     return functionCode(blk.locals, blk.body);
   });
-  for (const { f } of kernels) bodies.push(functionCode(f.locals, f.body));
+  for (const { f } of kernels) {
+    const k = f();
+    bodies.push(functionCode(k.locals, k.body));
+  }
   const code = section(10, vec(bodies));
   return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...funcs, ...exports, ...code]);
 }

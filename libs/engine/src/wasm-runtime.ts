@@ -37,9 +37,15 @@ export interface WasmBlocks {
   scores(pq: number, pk: number, stride: number, count: number, hdBytes: number, pout: number): void;
   /** acc += Σ_j w[j] · v_j. */
   axpy(pw: number, pv: number, stride: number, count: number, hdBytes: number, pacc: number): void;
-  /** scores, axpy and attendRows over a bf16 KV cache: keys and V rows widened as they are read. */
+  /** scores for two queries against the same keys, into pout and pout2: each score the bits scores gives it. */
+  scores2(pq: number, pq2: number, pk: number, stride: number, count: number, hdBytes: number, pout: number, pout2: number): void;
+  /** axpy for two rows of weights into two accumulators: each the bits axpy gives it. */
+  axpy2(pw: number, pw2: number, pv: number, stride: number, count: number, hdBytes: number, pacc: number, pacc2: number): void;
+  /** scores, axpy (and their two-row forms) and attendRows over a bf16 KV cache: keys and V rows widened as they are read. */
   scoresB(pq: number, pk: number, stride: number, count: number, hdBytes: number, pout: number): void;
   axpyB(pw: number, pv: number, stride: number, count: number, hdBytes: number, pacc: number): void;
+  scores2B: WasmBlocks['scores2'];
+  axpy2B: WasmBlocks['axpy2'];
   attendRowsB: WasmBlocks['attendRows'];
   /**
    * Heads [h0, h0 + heads) of one row over len cached positions, every head per KV block: query and output of head h
