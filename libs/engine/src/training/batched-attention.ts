@@ -60,29 +60,34 @@ export function packedAttentionForward(
   for (let h = 0; h < heads; h++) {
     const kCol = qDim + Math.floor(h / group) * hd;
     const vCol = kCol + kvDim;
+    const ph = pOff + h * T * T;
+    if (ex) {
+      causalScores(ex, (qkvOff + h * hd) * 4, stride * 4, (qkvOff + kCol) * 4, stride * 4, hd * 4, ph * 4, T * 4, T);
+      for (let t = 0; t < T; t++) {
+        const po = ph + t * T;
+        // The SIMD softmax (its f32 exp four lanes at a time; Math.exp per score took a tenth of a long sequence's
+        // step) where its padding to four lanes stays in this row, which is all rows but a head's last few.
+        if (((t + 4) & ~3) <= T) ex.softmax(po * 4, t + 1, scale);
+        else softmaxRow(heap, po, t + 1, scale);
+        heap.fill(0, po + t + 1, po + T); // the backward's SIMD path reads whole columns
+        const oo = outOff + t * qDim + h * hd;
+        heap.fill(0, oo, oo + hd);
+      }
+      causalAxpy(ex, ph * 4, T * 4, (qkvOff + vCol) * 4, stride * 4, hd * 4, (outOff + h * hd) * 4, qDim * 4, T);
+      continue;
+    }
     for (let t = 0; t < T; t++) {
       const qo = qkvOff + t * stride + h * hd;
-      const po = pOff + (h * T + t) * T;
-      if (ex) ex.scores(qo * 4, (qkvOff + kCol) * 4, stride * 4, t + 1, hd * 4, po * 4);
-      else {
-        for (let u = 0; u <= t; u++) {
-          const ko = qkvOff + u * stride + kCol;
-          let s = 0;
-          for (let i = 0; i < hd; i++) s += heap[qo + i] * heap[ko + i];
-          heap[po + u] = s;
-        }
+      const po = ph + t * T;
+      for (let u = 0; u <= t; u++) {
+        const ko = qkvOff + u * stride + kCol;
+        let s = 0;
+        for (let i = 0; i < hd; i++) s += heap[qo + i] * heap[ko + i];
+        heap[po + u] = s;
       }
-      // The SIMD softmax (its f32 exp four lanes at a time; Math.exp per score took a tenth of a long sequence's
-      // step) where its padding to four lanes stays in this row, which is all rows but a head's last few.
-      if (ex && ((t + 4) & ~3) <= T) ex.softmax(po * 4, t + 1, scale);
-      else softmaxRow(heap, po, t + 1, scale);
+      softmaxRow(heap, po, t + 1, scale);
       const oo = outOff + t * qDim + h * hd;
       for (let i = 0; i < hd; i++) heap[oo + i] = 0;
-      heap.fill(0, po + t + 1, po + T); // the backward's SIMD path reads whole columns
-      if (ex) {
-        ex.axpy(po * 4, (qkvOff + vCol) * 4, stride * 4, t + 1, hd * 4, oo * 4);
-        continue;
-      }
       for (let u = 0; u <= t; u++) {
         const p = heap[po + u];
         const vo = qkvOff + u * stride + vCol;
@@ -90,6 +95,55 @@ export function packedAttentionForward(
       }
     }
   }
+}
+
+/**
+ * The scores of a causal head's T rows (byte pointers and strides): row t's query at q + t·qStride against keys 0 … t
+ * (at k, kStride apart) into out + t·outStride. Rows go in pairs through scores2, each key loaded once for both, the
+ * second row's last key alone; every score the bits of a row at a time.
+ */
+function causalScores(
+  ex: WasmBlocks,
+  q: number,
+  qStride: number,
+  k: number,
+  kStride: number,
+  hdB: number,
+  out: number,
+  outStride: number,
+  T: number,
+): void {
+  let t = 0;
+  for (; t + 1 < T; t += 2) {
+    const [q2, out2] = [q + (t + 1) * qStride, out + (t + 1) * outStride];
+    ex.scores2(q + t * qStride, q2, k, kStride, t + 1, hdB, out + t * outStride, out2);
+    ex.scores(q2, k + (t + 1) * kStride, kStride, 1, hdB, out2 + (t + 1) * 4);
+  }
+  if (t < T) ex.scores(q + t * qStride, k, kStride, t + 1, hdB, out + t * outStride);
+}
+
+/**
+ * acc + t·accStride += Σ_{u ≤ t} w_t[u] · v_u for a causal head's T rows (row t's weights at w + t·wStride, V rows at v,
+ * vStride apart), in pairs through axpy2 like causalScores: each accumulator gets its adds in a row's order.
+ */
+function causalAxpy(
+  ex: WasmBlocks,
+  w: number,
+  wStride: number,
+  v: number,
+  vStride: number,
+  hdB: number,
+  acc: number,
+  accStride: number,
+  T: number,
+): void {
+  let t = 0;
+  for (; t + 1 < T; t += 2) {
+    const [w2, acc2] = [w + (t + 1) * wStride, acc + (t + 1) * accStride];
+    ex.axpy2(w + t * wStride, w2, v, vStride, t + 1, hdB, acc + t * accStride, acc2);
+    ex.axpy(w2 + (t + 1) * 4, v + (t + 1) * vStride, vStride, 1, hdB, acc2);
+  }
+  if (t < T) ex.axpy(w + t * wStride, v, vStride, t + 1, hdB, acc + t * accStride);
 }
 
 /**
@@ -178,14 +232,10 @@ function simdBackward(
     const kCol = qDim + Math.floor(h / group) * hd;
     const vCol = kCol + kvDim;
     const ph = pOff + h * T * T;
-    for (let t = 0; t < T; t++)
-      ex.scores((dOutOff + t * qDim + h * hd) * 4, (qkvOff + vCol) * 4, stride * 4, t + 1, hd * 4, (dS + t * T) * 4);
+    causalScores(ex, (dOutOff + h * hd) * 4, qDim * 4, (qkvOff + vCol) * 4, stride * 4, hd * 4, dS * 4, T * 4, T);
     acc.scoreGrads(ph * 4, dS * 4, 1, T * 4, T, scale);
-    for (let t = 0; t < T; t++) {
-      const row = dS + t * T;
-      heap.fill(0, row + t + 1, row + T);
-      ex.axpy(row * 4, (qkvOff + kCol) * 4, stride * 4, t + 1, hd * 4, (dOff + t * stride + h * hd) * 4);
-    }
+    for (let t = 0; t < T; t++) heap.fill(0, dS + t * T + t + 1, dS + (t + 1) * T);
+    causalAxpy(ex, dS * 4, T * 4, (qkvOff + kCol) * 4, stride * 4, hd * 4, (dOff + h * hd) * 4, stride * 4, T);
     for (let u0 = 0; u0 < T; u0 += 4) {
       const m = Math.min(4, T - u0);
       const K = T - u0;
