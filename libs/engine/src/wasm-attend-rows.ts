@@ -78,6 +78,16 @@ function touchNextBlock(
   ];
 }
 
+/** p + (i + next) · stride (i32 locals p, i, stride). */
+const indexedPtr = (p: number, i: number, stride: number, next: number): number[] => [
+  ...op.get(p),
+  ...op.get(i),
+  ...(next ? [...op.i32(next), ...op.add] : []),
+  ...op.get(stride),
+  ...op.mul,
+  ...op.add,
+];
+
 /** n = min(blockSize, n): a block's positions (i32 locals). */
 const blockPositions = (n: number, blockSize: number): number[] => [
   ...op.get(blockSize),
@@ -109,14 +119,7 @@ export function attendRowsBody(fn: AttentionKernels): { locals: [number, number]
   ];
   const [j, t, n, r, base, m] = [16, 17, 18, 19, 20, 21];
   /** p + (r + next) · rowStride: row r's pointer, or (next 1) row r + 1's. */
-  const rowPtr = (p: number, rowStride: number, next = 0): number[] => [
-    ...op.get(p),
-    ...op.get(r),
-    ...(next ? [...op.i32(next), ...op.add] : []),
-    ...op.get(rowStride),
-    ...op.mul,
-    ...op.add,
-  ];
+  const rowPtr = (p: number, rowStride: number, next = 0): number[] => indexedPtr(p, r, rowStride, next);
   /** Row r's context minus j (or r + 1's, `next` 1): its positions from this block on. */
   const rowAhead = [...op.get(len), ...op.get(r), ...op.add, ...op.get(j), ...op.sub];
   /**
@@ -329,15 +332,8 @@ export function attendHeadsRowBody(fn: AttentionKernels, bf16: boolean): { local
       ...blockPositions(n, blockSize),
       ...eachHeadPaired(pair, one),
     ]);
-  /** p + h · hdBytes: head h's query or output. */
-  const headPtr = (p: number, next = 0): number[] => [
-    ...op.get(p),
-    ...op.get(h),
-    ...(next ? [...op.i32(next), ...op.add] : []),
-    ...op.get(hdB),
-    ...op.mul,
-    ...op.add,
-  ];
+  /** p + (h + next) · hdBytes: head h's query or output, or (next 1) head h + 1's. */
+  const headPtr = (p: number, next = 0): number[] => indexedPtr(p, h, hdB, next);
   /** p + base + ⌊h / group⌋ · bytes per cached head (hdBytes, halved for bf16): head h's keys or V rows in the block. */
   const cachePtr = (p: number): number[] => [
     ...op.get(p),

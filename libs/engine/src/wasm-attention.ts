@@ -54,6 +54,29 @@ const loadBf16At = (p: number, d: number, offset = 0): number[] => [
 const localsFrom = (first: number, n: number): number[] => Array.from({ length: n }, (_, i) => first + i);
 
 /**
+ * The local indices of scores and axpy for `rows` rows: their parameters (a row pointer per row, the block's first
+ * key or V row, stride, count, hdBytes, an output pointer per row), the i32 locals (d and the block's next three rows),
+ * then v128s: four per row, one per row, and one shared.
+ */
+function blockKernelLocals(rows: 1 | 2) {
+  const [block, stride, count, hdB] = localsFrom(rows, 4);
+  const [d, ...next] = localsFrom(2 * rows + 4, 4);
+  return {
+    perRow: localsFrom(0, rows),
+    block,
+    stride,
+    count,
+    hdB,
+    out: localsFrom(rows + 4, rows),
+    d,
+    next,
+    fours: localsFrom(0, rows).map((r) => localsFrom(2 * rows + 8 + 4 * r, 4)),
+    ones: localsFrom(6 * rows + 8, rows),
+    shared: 7 * rows + 8,
+  };
+}
+
+/**
  * scores(pq, pk, stride, count, hdBytes, pout): pout[j] = q · k_j for count keys spaced `stride` bytes apart
  * (one KV-cache block). Four keys at a time, each with its own accumulator: one accumulator's chain of dependent
  * adds held a key's dot product to one vector add per add latency. Each key's sum is taken in the same order either
@@ -68,13 +91,8 @@ const localsFrom = (first: number, n: number): number[] => Array.from({ length: 
  */
 export function scoresBody(bf16 = false, rows: 1 | 2 = 1): { locals: [number, number]; body: number[] } {
   const loadKey = bf16 ? loadBf16At : loadAt;
-  const pq = localsFrom(0, rows);
-  const [pk, stride, count, hdB] = localsFrom(rows, 4);
-  const pout = localsFrom(rows + 4, rows);
-  const [d, k1, k2, k3] = localsFrom(2 * rows + 4, 4);
-  const acc = pq.map((_, r) => localsFrom(2 * rows + 8 + 4 * r, 4));
-  const q = localsFrom(6 * rows + 8, rows);
-  const key = 7 * rows + 8;
+  const { perRow: pq, block: pk, stride, count, hdB, out: pout, d, next, fours: acc, ones: q, shared: key } = blockKernelLocals(rows);
+  const [k1, k2, k3] = next;
   const keys = [pk, k1, k2, k3];
   /** acc += q · the key on the stack, for each row (one row: the key loaded in place). */
   const addProducts = (accs: number[], keyLoad: number[], qs: number[][]): number[] =>
@@ -131,13 +149,8 @@ export function scoresBody(bf16 = false, rows: 1 | 2 = 1): { locals: [number, nu
  */
 export function axpyBody(bf16 = false, rows: 1 | 2 = 1): { locals: [number, number]; body: number[] } {
   const loadRow = bf16 ? loadBf16At : loadAt;
-  const pw = localsFrom(0, rows);
-  const [pv, stride, count, hdB] = localsFrom(rows, 4);
-  const pacc = localsFrom(rows + 4, rows);
-  const [d, v1, v2, v3] = localsFrom(2 * rows + 4, 4);
-  const w = pw.map((_, r) => localsFrom(2 * rows + 8 + 4 * r, 4));
-  const a = localsFrom(6 * rows + 8, rows);
-  const v = 7 * rows + 8;
+  const { perRow: pw, block: pv, stride, count, hdB, out: pacc, d, next, fours: w, ones: a, shared: v } = blockKernelLocals(rows);
+  const [v1, v2, v3] = next;
   const vRows = [pv, v1, v2, v3];
   /** For each row: acc (at pacc + d + o) += Σ_i w_i · V row i, over the first `n` V rows, stored back. */
   const addRows = (n: number, o: number): number[] =>
