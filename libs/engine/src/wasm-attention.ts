@@ -1,7 +1,7 @@
 /**
  * The attention kernels of the wasm module (wasm-kernel.ts assembles it): q·k over one KV-cache block, the softmax
- * of a head's scores, and the softmax-weighted sum of a block's V rows. wasm-attend-rows.ts walks a sequence's blocks
- * through them; paged-attention.ts drives both.
+ * of a head's scores, and the softmax-weighted sum of a block's V rows. wasm-attend-rows.ts (a prompt's rows) and
+ * wasm-attend-heads-row.ts (a decode row) walk a sequence's blocks through them; paged-attention.ts drives both.
  */
 import { advance, countUp, hsum, hsum4, op, reduceLanes, whileAtLeast } from './wasm-encoding';
 import { expF32 } from './wasm-exp';

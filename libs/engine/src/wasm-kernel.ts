@@ -10,7 +10,8 @@
  * and the row-wise steps of the forward pass (wasm-rows.ts: residual add, RMSNorm, RoPE).
  */
 import { setFlagsFromString } from 'node:v8';
-import { type AttentionKernels, attendHeadsRowBody, attendRowsBody } from './wasm-attend-rows';
+import { attendHeadsRowBody } from './wasm-attend-heads-row';
+import { type AttentionKernels, attendRowsBody } from './wasm-attend-rows';
 import { axpyBody, scoresBody, softmaxBody } from './wasm-attention';
 import { F32, F64, I32, V128, functionCode, hsum, op, section, str, uleb, vec } from './wasm-encoding';
 import { wasmApi } from './wasm-runtime';
