@@ -210,6 +210,14 @@ export function whileAtLeast(count: number, n: number, body: number[]): number[]
   return [...op.block, ...op.loop, ...op.get(count), ...op.i32(n), ...op.ltU, ...op.brIf(1), ...body, ...op.br(0), ...op.end, ...op.end];
 }
 
+/**
+ * acc += a · b for the v128 local acc and the pushes a and b; `fused`: one relaxed multiply-add (one instruction and
+ * one rounding on a CPU with FMA, where a separate multiply and add cost two instructions, and TurboFan's loops are
+ * bound by how many it issues).
+ */
+export const mulAdd = (acc: number, a: number[], b: number[], fused: boolean): number[] =>
+  fused ? [...a, ...b, ...op.get(acc), ...op.vmadd, ...op.set(acc)] : [...op.get(acc), ...a, ...b, ...op.vmul, ...op.vadd, ...op.set(acc)];
+
 /** `p = p + by` for the i32 local p. */
 export const advance = (p: number, by: number[]): number[] => [...op.get(p), ...by, ...op.add, ...op.set(p)];
 

@@ -13,19 +13,10 @@ import { setFlagsFromString } from 'node:v8';
 import { attendHeadsRowBody } from './wasm-attend-heads-row';
 import { type AttentionKernels, attendRowsBody } from './wasm-attend-rows';
 import { axpyBody, scoresBody, softmaxBody } from './wasm-attention';
-import { F32, F64, I32, V128, functionCode, hsum, op, section, str, uleb, vec } from './wasm-encoding';
+import { F32, F64, I32, V128, functionCode, hsum, mulAdd, op, section, str, uleb, vec } from './wasm-encoding';
 import { wasmApi } from './wasm-runtime';
 import { addRowsBody, rmsNormBody, ropeBody } from './wasm-rows';
 import { swigluBody } from './wasm-swiglu';
-
-/**
- * acc += w · x for v128 locals; `fused`: in one relaxed multiply-add (one instruction and one rounding on a CPU with
- * FMA, where separate multiply and add cost two instructions and TurboFan's loop is bound by how many it issues).
- */
-function fma(acc: number, w: number, x: number, fused: boolean): number[] {
-  if (fused) return [...op.get(w), ...op.get(x), ...op.get(acc), ...op.vmadd, ...op.set(acc)];
-  return [...op.get(acc), ...op.get(w), ...op.get(x), ...op.vmul, ...op.vadd, ...op.set(acc)];
-}
 
 function loadAt(base: number, i: number, dst: number): number[] {
   return [...op.get(base), ...op.get(i), ...op.add, ...op.vload, ...op.set(dst)];
@@ -55,7 +46,7 @@ function block(rows: number, cols: number, bf16: boolean, fused: boolean): { par
   }
   for (let c = 0; c < cols; c++) {
     body.push(...loadAt(xPtr[c], i, xv));
-    for (let r = 0; r < rows; r++) body.push(...fma(acc[r][c], wv[r], xv, fused));
+    for (let r = 0; r < rows; r++) body.push(...mulAdd(acc[r][c], op.get(wv[r]), op.get(xv), fused));
   }
   body.push(...op.get(i), ...op.i32(16), ...op.add, ...op.set(i));
   if (bf16) body.push(...op.get(iw), ...op.i32(8), ...op.add, ...op.set(iw));
@@ -107,7 +98,7 @@ function panelBlock(panelRows: number, rows: number, cols: number, bf16: boolean
   halves.forEach((wv, h) => {
     for (let c = 0; c < cols; c++) {
       body.push(...op.get(px), ...op.vloadAt(16 * (h * cols + c)), ...op.set(xv));
-      for (let r = 0; r < rows; r++) body.push(...fma(acc[r][c], wv[r], xv, fused));
+      for (let r = 0; r < rows; r++) body.push(...mulAdd(acc[r][c], op.get(wv[r]), op.get(xv), fused));
     }
   });
   body.push(...op.get(pw), ...op.i32(16 * panelRows), ...op.add, ...op.set(pw));
@@ -156,7 +147,7 @@ function panelRowBlock(rows: number, bf16: boolean, fused: boolean): { locals: n
   const halves = bf16 ? [wlo, whi] : [wlo];
   halves.forEach((wv, h) => {
     body.push(...op.get(px), ...op.vloadAt(16 * h), ...op.set(xv));
-    for (let r = 0; r < rows; r++) body.push(...fma(acc[r], wv[r], xv, fused));
+    for (let r = 0; r < rows; r++) body.push(...mulAdd(acc[r], op.get(wv[r]), op.get(xv), fused));
   });
   body.push(...op.get(pw), ...op.i32(16 * rows), ...op.add, ...op.set(pw));
   body.push(...op.get(px), ...op.i32(16 * halves.length), ...op.add, ...op.tee(px), ...op.get(end), ...op.ltU, ...op.brIf(0), ...op.end);

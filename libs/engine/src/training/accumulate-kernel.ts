@@ -9,7 +9,7 @@
  * the four: gradient accumulation equals one large batch exactly, as it did with the per-sequence trainer.
  */
 import { wasmApi, type WasmMemory, type WasmModule } from '../wasm-runtime';
-import { F64, I32, functionCode, op, section, str, uleb, vec } from '../wasm-encoding';
+import { F64, I32, functionCode, mulAdd, op, section, str, uleb, vec } from '../wasm-encoding';
 import { rmsNormBody } from '../wasm-rows';
 import { swigluBackwardBody, swigluBody } from '../wasm-swiglu';
 import { rmsNormBackwardBody } from './rms-norm-backward-kernel';
@@ -48,10 +48,7 @@ function accumulateBlock(rows: number, chunks: number, fused: boolean): Function
   for (let c = 0; c < chunks; c++) body.push(...op.get(pb), ...op.vloadAt(16 * c), ...op.set(b[c]));
   for (let r = 0; r < rows; r++) {
     body.push(...op.get(a[r]), ...op.f32load, ...op.splat, ...op.set(s));
-    for (let c = 0; c < chunks; c++) {
-      if (fused) body.push(...op.get(s), ...op.get(b[c]), ...op.get(acc[r][c]), ...op.vmadd, ...op.set(acc[r][c]));
-      else body.push(...op.get(acc[r][c]), ...op.get(s), ...op.get(b[c]), ...op.vmul, ...op.vadd, ...op.set(acc[r][c]));
-    }
+    for (let c = 0; c < chunks; c++) body.push(...mulAdd(acc[r][c], op.get(s), op.get(b[c]), fused));
   }
   for (let r = 0; r < rows; r++) body.push(...op.get(a[r]), ...op.get(ak), ...op.add, ...op.set(a[r]));
   body.push(...op.get(pb), ...op.get(bk), ...op.add, ...op.set(pb));
