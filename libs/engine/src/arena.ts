@@ -14,12 +14,12 @@ export class Arena {
   readonly buffer: SharedArrayBuffer;
   readonly memory?: WasmMemory;
   readonly module?: WasmModule;
-  /** Whether the module's matmul blocks fuse multiply and add (relaxed SIMD). */
+  /** Whether the module's matmul blocks and attention kernels fuse multiply and add (relaxed SIMD). */
   readonly fused: boolean;
   readonly heap: Float32Array;
   private used = 0;
 
-  /** `fused`: fused multiply-add in the matmul blocks wherever the runtime has relaxed SIMD (false: never). */
+  /** `fused`: fused multiply-add in the matmul blocks and attention kernels wherever the runtime has relaxed SIMD (false: never). */
   constructor(bytes: number, options: { wasm?: boolean; fused?: boolean } = {}) {
     const pages = Math.ceil(bytes / WASM_PAGE_BYTES) || 1;
     let memory: WasmMemory | undefined;

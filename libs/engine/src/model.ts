@@ -39,7 +39,7 @@ export interface ModelOptions {
   blockSize?: number;
   /** Use the WebAssembly SIMD kernel when possible (default true). */
   wasm?: boolean;
-  /** Fuse the matmul blocks' multiply-adds wherever the runtime has relaxed SIMD (default true; false: never). */
+  /** Fuse the multiply-adds of the matmul blocks and attention kernels wherever the runtime has relaxed SIMD (default true; false: never). */
   fused?: boolean;
   /**
    * Prompt tuning's soft prompt [N × hidden]: token ids vocab..vocab+N-1 embed as its rows. They are input-only

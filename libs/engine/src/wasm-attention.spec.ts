@@ -74,10 +74,13 @@ describe('wasm SIMD softmax', () => {
   });
 });
 
-describe('wasm scores and axpy', () => {
-  const arena = new Arena(1 << 20);
+// With fused multiply-adds (the engine's kernels wherever the runtime has relaxed SIMD) each product is added unrounded.
+describe.each([false, true])('wasm scores and axpy, fused %s', (fused) => {
+  const arena = new Arena(1 << 20, { fused });
   const ex = instantiateBlocks(arena.module!, arena.memory!);
   const f = Math.fround;
+  /** acc + a · b in f32: the product rounded first, or (fused) not: a product of two f32 is exact in float64. */
+  const mulAdd = (acc: number, a: number, b: number): number => f(acc + (fused ? a * b : f(a * b)));
   let s = 3;
   const rand = (): number => {
     s = (s * 1103515245 + 12345) >>> 0;
@@ -91,6 +94,8 @@ describe('wasm scores and axpy', () => {
   };
 
   // Head widths a multiple of 16 floats take the unrolled loop, the others the plain one: the same lanes in the same order.
+  it('build the kernels asked for', () => expect(arena.fused).toBe(fused));
+
   it('sum each key in four f32 lanes over the head in order, then (v0 + v1) + (v2 + v3), and add each V row in order, f32 and bf16', () => {
     for (const hd of [4, 20, 64, 80, 128]) {
       for (const bf16 of [false, true]) {
@@ -108,13 +113,13 @@ describe('wasm scores and axpy', () => {
         (bf16 ? ex.scoresB : ex.scores)(q.byteOffset, pk, stride * eb, count, hd * 4, out.byteOffset);
         for (let j = 0; j < count; j++) {
           const lanes = [0, 0, 0, 0];
-          for (let d = 0; d < hd; d += 4) for (let l = 0; l < 4; l++) lanes[l] = f(lanes[l] + f(q[d + l] * key(j, d + l)));
+          for (let d = 0; d < hd; d += 4) for (let l = 0; l < 4; l++) lanes[l] = mulAdd(lanes[l], q[d + l], key(j, d + l));
           expect(out[j], `scores, hd ${hd}, bf16 ${bf16}, key ${j}`).toBe(f(f(lanes[0] + lanes[1]) + f(lanes[2] + lanes[3])));
         }
         const w = randomFloats(count);
         const acc = randomFloats(hd);
         const want = Array.from(acc);
-        for (let j = 0; j < count; j++) for (let d = 0; d < hd; d++) want[d] = f(want[d] + f(w[j] * key(j, d)));
+        for (let j = 0; j < count; j++) for (let d = 0; d < hd; d++) want[d] = mulAdd(want[d], w[j], key(j, d));
         (bf16 ? ex.axpyB : ex.axpy)(w.byteOffset, pk, stride * eb, count, hd * 4, acc.byteOffset);
         expect(Array.from(acc), `axpy, hd ${hd}, bf16 ${bf16}`).toEqual(want);
       }

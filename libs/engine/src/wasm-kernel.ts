@@ -230,8 +230,9 @@ const PANEL_BLOCKS = [
 
 /**
  * Module importing a shared memory env.mem (pages: its fixed size) and exporting the blocks. `fused`: the matmul
- * blocks multiply-add with relaxed SIMD (relaxedSimd below says whether this runtime has it); every block
- * then fuses, so results still do not depend on which block or thread computed them.
+ * blocks and the attention kernels multiply-add with relaxed SIMD (relaxedSimd below says whether this runtime has
+ * it); every block and kernel then fuses, so results still do not depend on which block or thread computed them, nor
+ * on whether a row's attention went alone, in a pair, in a prompt or in a decode step.
  */
 export function buildWasmModuleBytes(pages: number, fused = false): Uint8Array {
   const funcType = [0x60, ...uleb(5), I32, I32, I32, I32, I32, ...uleb(0)];
@@ -252,19 +253,19 @@ export function buildWasmModuleBytes(pages: number, fused = false): Uint8Array {
   // After the row-major blocks, in export order; `type` indexes `types`. The attention walkers call the per-block
   // kernels by function index (`at`). The B kernels read a bf16 KV cache.
   const kernels: { name: string; type: number; f: () => { locals: readonly number[]; body: number[] } }[] = [
-    { name: 'scores', type: 1, f: () => scoresBody() },
-    { name: 'axpy', type: 1, f: () => axpyBody() },
+    { name: 'scores', type: 1, f: () => scoresBody(false, 1, fused) },
+    { name: 'axpy', type: 1, f: () => axpyBody(false, 1, fused) },
     { name: 'softmax', type: 4, f: () => softmaxBody() },
     { name: 'attendRows', type: 5, f: () => attendRowsBody(attention(false)) },
-    { name: 'scoresB', type: 1, f: () => scoresBody(true) },
-    { name: 'axpyB', type: 1, f: () => axpyBody(true) },
+    { name: 'scoresB', type: 1, f: () => scoresBody(true, 1, fused) },
+    { name: 'axpyB', type: 1, f: () => axpyBody(true, 1, fused) },
     { name: 'attendRowsB', type: 5, f: () => attendRowsBody(attention(true)) },
     { name: 'attendHeadsRow', type: 5, f: () => attendHeadsRowBody(attention(false), false) },
     { name: 'attendHeadsRowB', type: 5, f: () => attendHeadsRowBody(attention(true), true) },
-    { name: 'scores2', type: 8, f: () => scoresBody(false, 2) },
-    { name: 'axpy2', type: 8, f: () => axpyBody(false, 2) },
-    { name: 'scores2B', type: 8, f: () => scoresBody(true, 2) },
-    { name: 'axpy2B', type: 8, f: () => axpyBody(true, 2) },
+    { name: 'scores2', type: 8, f: () => scoresBody(false, 2, fused) },
+    { name: 'axpy2', type: 8, f: () => axpyBody(false, 2, fused) },
+    { name: 'scores2B', type: 8, f: () => scoresBody(true, 2, fused) },
+    { name: 'axpy2B', type: 8, f: () => axpyBody(true, 2, fused) },
     ...PANEL_BLOCKS.map((b) => ({ name: b.name, type: 0, f: () => b.f(fused) })),
     { name: 'interleave', type: 2, f: () => interleaveBody(PANEL_COLS) },
     { name: 'unpack', type: 3, f: () => unpackBody(PANEL_ROWS) },
