@@ -315,7 +315,7 @@ async function main(): Promise<void> {
       `       ${(params / 1e6).toFixed(1)} M params, ${((params * 4) / 2 ** 20).toFixed(0)} MiB f32 (written in ${((performance.now() - t0) / 1000).toFixed(1)} s); cores: ${availableParallelism()}`,
     );
     console.log(
-      `       matmul blocks: ${fused ? 'fused multiply-add (relaxed SIMD)' : 'separate multiply and add (no relaxed SIMD here)'}`,
+      `       matmul blocks and attention kernels: ${fused ? 'fused multiply-add (relaxed SIMD)' : 'separate multiply and add (no relaxed SIMD here)'}`,
     );
     const peak1 = await peakGflops(1);
     const peak2 = await peakGflops(2);
