@@ -93,9 +93,9 @@ describe.each([false, true])('wasm scores and axpy, fused %s', (fused) => {
     return a;
   };
 
-  // Head widths a multiple of 16 floats take the unrolled loop, the others the plain one: the same lanes in the same order.
   it('build the kernels asked for', () => expect(arena.fused).toBe(fused));
 
+  // Head widths a multiple of 16 floats take the unrolled loop, the others the plain one: the same lanes in the same order.
   it('sum each key in four f32 lanes over the head in order, then (v0 + v1) + (v2 + v3), and add each V row in order, f32 and bf16', () => {
     for (const hd of [4, 20, 64, 80, 128]) {
       for (const bf16 of [false, true]) {
