@@ -160,6 +160,8 @@ describe('console: sign-in, projects, members, API keys', () => {
     const other = await browser.newPage();
     await signIn(other, platform, { apiKey: key });
     await other.getByRole('heading', { name: 'Projects', level: 1 }).waitFor();
+    // The heading can render before the signed-in user's name does: wait for the name before counting it.
+    await other.getByText(USER, { exact: true }).first().waitFor({ state: 'attached' });
     expect(await other.getByText(USER, { exact: true }).count()).toBeGreaterThan(0);
     await other.close();
 
