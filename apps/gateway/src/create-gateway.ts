@@ -20,6 +20,7 @@ import { PUBLIC_URL } from './http/public-url';
 import { RequestValidationError } from './http/request-validation.error';
 import { SingleQueryValuesPipe } from './http/single-query-values.pipe';
 import { registerSecurityHeaders } from './http/security-headers';
+import { boundShutdownDrain } from './http/shutdown-drain';
 import { registerTraceHook } from './http/trace-hook';
 import { withoutDraftSlash } from './llama-stack/post-training-paths';
 
@@ -74,7 +75,8 @@ export async function createGateway(): Promise<NestFastifyApplication> {
   markBearerOperations(app, document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
 
-  // Shutdown: report not-ready first so balancers stop routing, then Nest drains in-flight requests.
+  // Shutdown: report not-ready first so balancers stop routing, then Nest drains in-flight requests for a bounded time.
+  boundShutdownDrain(fastify, config.drainTimeoutMs);
   const readiness = app.get(ReadinessRegistry);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => readiness.markDraining());
   return app;

@@ -35,6 +35,8 @@ export const GatewayConfig = defineConfig(
     eventStreams: EVENT_STREAM_SETTINGS,
     /** The built web console served at /ui/ (default dist/apps/console, what `nx build console` writes). */
     consoleDir: optionalSetting('PLATFORM_CONSOLE_DIR'),
+    /** On shutdown, how long responses still being written may take before their connections are closed. */
+    drainTimeoutMs: intSetting('PLATFORM_DRAIN_TIMEOUT_MS', { default: 30_000, max: 600_000 }),
     /** The embedded default's engine server (set by the launcher): /health is not ready while it is down. */
     engineHealthUrl: optionalSetting('PLATFORM_ENGINE_HEALTH_URL'),
   },
