@@ -46,6 +46,8 @@ describe('security headers', () => {
       const asset = await fetch(new URL(src, `${gw.url}/docs`));
       expect(asset.status, src).toBe(200);
       expect(asset.headers.get('content-type'), src).toMatch(/javascript/);
+      // Read to its end: an unread answer keeps its connection busy, and the gateway's close waits on it.
+      expect((await asset.text()).length, src).toBeGreaterThan(0);
     }
     // The page has a <style> block and inline style attributes; Swagger UI's icons are data: URIs.
     expect(html).toMatch(/<style>/);
