@@ -2,19 +2,28 @@ import { connect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { startGatewayUnderTest, type GatewayUnderTest } from '../testing/gateway-under-test';
 
-/** A request whose headers are sent and whose 2-byte body has only its first byte, so the server is still reading it. */
+const HEAD =
+  'POST /v2/projects HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n';
+const CONTINUE = 'HTTP/1.1 100 Continue\r\n\r\n';
+
+/**
+ * A request the server is reading: its headers ask for `100 Continue`, which the server sends once it has parsed them,
+ * and then only the first byte of its 2-byte body is sent. `received` is what came after the `100 Continue`.
+ */
 function halfSentRequest(gw: GatewayUnderTest): Promise<{ socket: Socket; received: () => string; closed: Promise<void> }> {
   const { hostname, port } = new URL(gw.url);
   return new Promise((resolve, reject) => {
     let text = '';
-    const socket = connect(Number(port), hostname);
+    let bodyStarted = false;
+    const socket = connect(Number(port), hostname, () => socket.write(HEAD));
     const closed = new Promise<void>((done) => socket.once('close', () => done()));
-    socket.on('data', (c: Buffer) => (text += c.toString('utf8')));
     socket.once('error', reject);
-    socket.once('connect', () => {
-      socket.write('POST /v2/projects HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{');
-      // Give the server time to route the request and start reading its body.
-      setTimeout(() => resolve({ socket, received: () => text, closed }), 200);
+    socket.on('data', (c: Buffer) => {
+      text += c.toString('utf8');
+      if (bodyStarted || !text.startsWith(CONTINUE)) return;
+      bodyStarted = true;
+      socket.write('{');
+      resolve({ socket, received: () => text.slice(CONTINUE.length), closed });
     });
   });
 }
