@@ -3,7 +3,7 @@ import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { PinoNestLogger, ReadinessRegistry, createLogger } from '@platform/common';
+import { PinoNestLogger, createLogger } from '@platform/common';
 import type { Registry } from 'prom-client';
 import { AppModule } from './app.module';
 import { DEFAULT_CONSOLE_DIR } from './console/console-dir';
@@ -61,7 +61,6 @@ export async function createGateway(): Promise<NestFastifyApplication> {
     }),
   );
   app.useGlobalFilters(new ErrorEnvelopeFilter(logger, app.get<string>(PUBLIC_URL)));
-  app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(
     app,
@@ -75,9 +74,7 @@ export async function createGateway(): Promise<NestFastifyApplication> {
   markBearerOperations(app, document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
 
-  // Shutdown: report not-ready first so balancers stop routing, then Nest drains in-flight requests for a bounded time.
+  // Closing drains the requests in flight for a bounded time (main.ts reports not ready first).
   boundShutdownDrain(fastify, config.drainTimeoutMs);
-  const readiness = app.get(ReadinessRegistry);
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => readiness.markDraining());
   return app;
 }

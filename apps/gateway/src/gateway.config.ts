@@ -1,4 +1,12 @@
-import { customSetting, defineConfig, intSetting, optionalSetting, stringSetting, type ConfigOf } from '@platform/common';
+import {
+  DRAIN_TIMEOUT_SETTING,
+  customSetting,
+  defineConfig,
+  intSetting,
+  optionalSetting,
+  stringSetting,
+  type ConfigOf,
+} from '@platform/common';
 import { parseModelNames } from './llama-stack/model-names';
 import { EVENT_STREAM_SETTINGS } from './events/event-stream-settings';
 import { RATE_LIMIT_SETTINGS, SIGN_IN_SETTINGS } from './rate-limit/rate-limit-settings';
@@ -36,7 +44,7 @@ export const GatewayConfig = defineConfig(
     /** The built web console served at /ui/ (default dist/apps/console, what `nx build console` writes). */
     consoleDir: optionalSetting('PLATFORM_CONSOLE_DIR'),
     /** On shutdown, how long responses still being written may take before their connections are closed. */
-    drainTimeoutMs: intSetting('PLATFORM_DRAIN_TIMEOUT_MS', { default: 30_000, max: 600_000 }),
+    drainTimeoutMs: DRAIN_TIMEOUT_SETTING,
     /** The embedded default's engine server (set by the launcher): /health is not ready while it is down. */
     engineHealthUrl: optionalSetting('PLATFORM_ENGINE_HEALTH_URL'),
   },

@@ -99,10 +99,11 @@ function readinessProvider(withDatabase: boolean, withNats: boolean, withStore: 
  * tokens in `./tokens` (or `@InjectDataSource()`, `OutboxRelay`, `ReadinessRegistry`); a service adds its own readiness
  * checks with `ReadinessRegistry.add`.
  *
- * Shutdown: Nest stops the gRPC server first (in-flight calls finish), then calls `beforeApplicationShutdown` on the
- * service's providers, where its workers and consumers stop, then on this module, which stops the relay and drains
- * NATS; the database closes last (TypeORM's `onApplicationShutdown`). A service therefore stops anything that uses NATS
- * or publishes in `beforeApplicationShutdown`, never later.
+ * Shutdown: the process's close (startGrpcService) drains the gRPC server first (in-flight calls finish, for up to
+ * PLATFORM_DRAIN_TIMEOUT_MS), then Nest calls `beforeApplicationShutdown` on the service's providers, where its workers
+ * and consumers stop, then on this module, which stops the relay and drains NATS; the database closes last (TypeORM's
+ * `onApplicationShutdown`). A service therefore stops anything that uses NATS or publishes in
+ * `beforeApplicationShutdown`, never later.
  */
 @Module({})
 export class PlatformServiceModule {

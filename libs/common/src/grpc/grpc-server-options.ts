@@ -5,7 +5,8 @@ import { addReflection } from './grpc-reflection';
 import { contractOptions, withHealth, type ProtoName } from './grpc-transport';
 
 /**
- * A NestJS gRPC server of the given contracts plus health and reflection, finishing in-flight calls on shutdown.
+ * A NestJS gRPC server of the given contracts plus health and reflection. Its close stops it at once: the process's
+ * close drains it first, for a bounded time (grpc-drain.ts).
  * `onLoad` sees the loaded contracts and the grpc-js server (the bootstrap swaps plain handlers in with them).
  */
 export function grpcServerOptions(
@@ -18,7 +19,6 @@ export function grpcServerOptions(
     ...base,
     options: {
       ...base.options,
-      gracefulShutdown: true,
       onLoadPackageDefinition: (definition: PackageDefinition, server: Server) => {
         addReflection(server, withHealth(protos));
         onLoad?.(definition, server);

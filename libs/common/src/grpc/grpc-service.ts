@@ -4,13 +4,16 @@ import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import type { Server } from '@grpc/grpc-js';
 import type { PackageDefinition } from '@grpc/proto-loader';
+import type { Logger } from 'pino';
 import { startTracing, type Tracing } from '@platform/telemetry';
 import { grpcBindUrl } from '../config/listen-address';
-import { useLeanAsyncResourceBind } from '../runtime/async-resource-bind';
+import { ShutdownConfig } from '../config/shutdown-config';
 import { createLogger } from '../logging/logger';
 import { PinoNestLogger } from '../logging/nest-logger';
 import { createMetricsRegistry, startOpsServer } from '../ops/ops-server';
 import { ReadinessRegistry } from '../ops/readiness';
+import type { RunningProcess } from '../runtime/run-main';
+import { drainGrpcServer } from './grpc-drain';
 import { GrpcErrorFilter } from './grpc-error.filter';
 import { GrpcMetricsInterceptor } from './grpc-metrics.interceptor';
 import { GrpcServerMetrics } from './grpc-server-metrics';
@@ -30,33 +33,35 @@ export interface GrpcServiceOptions {
   plainMethods?: (app: INestApplicationContext) => PlainGrpcMethods;
 }
 
-export interface RunningGrpcService {
+export interface RunningGrpcService extends RunningProcess {
   app: INestMicroservice;
-  close(): Promise<void>;
 }
 
-export interface RunningWorkerService {
+export interface RunningWorkerService extends RunningProcess {
   app: INestApplicationContext;
-  close(): Promise<void>;
 }
 
-/** /health and /metrics for a started application, and the close that reports not-ready before draining it. */
+/**
+ * /health and /metrics for a started application, and its close: report not ready, let `drain` finish the work in
+ * flight, then close the application, whose providers' shutdown hooks run in the order platform-service.module.ts gives.
+ */
 async function serveOps<A extends INestApplicationContext>(
   app: A,
-  opsPort: number,
-  registry: ReturnType<typeof createMetricsRegistry>,
-  tracing: Tracing,
+  o: { opsPort: number; registry: ReturnType<typeof createMetricsRegistry>; tracing: Tracing; logger: Logger; drain?: () => Promise<void> },
 ) {
   const readiness = app.get(ReadinessRegistry);
-  const ops = await startOpsServer({ port: opsPort, readiness, registry });
+  const ops = await startOpsServer({ port: o.opsPort, readiness, registry: o.registry });
   return {
     app,
     close: async () => {
+      o.logger.info('shutting down: draining in-flight work');
       readiness.markDraining();
       ops.close();
+      await o.drain?.();
       await app.close();
       // Flushed rather than shut down: other services may share this process (tests) and keep tracing.
-      await tracing.forceFlush();
+      await o.tracing.forceFlush();
+      o.logger.info('stopped');
     },
   };
 }
@@ -70,6 +75,7 @@ export async function startGrpcService(o: GrpcServiceOptions): Promise<RunningGr
   const tracing = startTracing(o.name);
   const logger = createLogger(o.name);
   const bindUrl = grpcBindUrl(o.grpcUrl);
+  const { drainTimeoutMs } = ShutdownConfig.load();
   let loaded: { definition: PackageDefinition; server: Server } | undefined;
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(o.module, {
     ...grpcServerOptions(bindUrl, o.protos, (definition, server) => (loaded = { definition, server })),
@@ -81,14 +87,13 @@ export async function startGrpcService(o: GrpcServiceOptions): Promise<RunningGr
   const metrics = new GrpcServerMetrics(registry);
   app.useGlobalFilters(new GrpcErrorFilter(logger));
   app.useGlobalInterceptors(new GrpcTraceInterceptor(), new GrpcMetricsInterceptor(metrics));
-  app.enableShutdownHooks();
   await app.listen();
+  if (!loaded) throw new Error(`${o.name}: the gRPC server did not load its contracts`);
+  const { server, definition } = loaded;
   // Nest registered every method at listen; the hot ones are swapped for plain handlers before readiness says yes.
-  if (o.plainMethods) {
-    if (!loaded) throw new Error(`${o.name}: the gRPC server did not load its contracts`);
-    servePlainGrpcMethods(loaded.server, loaded.definition, o.plainMethods(app), { logger, metrics });
-  }
-  const running = await serveOps(app, o.opsPort, registry, tracing);
+  if (o.plainMethods) servePlainGrpcMethods(server, definition, o.plainMethods(app), { logger, metrics });
+  const drain = () => drainGrpcServer(server, drainTimeoutMs);
+  const running = await serveOps(app, { opsPort: o.opsPort, registry, tracing, logger, drain });
   logger.info({ grpc: bindUrl, ops: o.opsPort }, `${o.name} service ready`);
   return running;
 }
@@ -101,21 +106,8 @@ export async function startWorkerService(o: Omit<GrpcServiceOptions, 'protos' | 
   const tracing = startTracing(o.name);
   const logger = createLogger(o.name);
   const app = await NestFactory.createApplicationContext(o.module, { logger: new PinoNestLogger(logger), abortOnError: false });
-  app.enableShutdownHooks();
   await app.init();
-  const running = await serveOps(app, o.opsPort, createMetricsRegistry(o.name), tracing);
+  const running = await serveOps(app, { opsPort: o.opsPort, registry: createMetricsRegistry(o.name), tracing, logger });
   logger.info({ ops: o.opsPort }, `${o.name} process ready (no gRPC API)`);
   return running;
-}
-
-/**
- * Runs a process entry point, exiting non-zero with the error when start-up fails. Process-wide runtime settings are
- * made here, before anything starts, and only for a process of its own (tests start services in a shared one).
- */
-export function runMain(start: () => Promise<unknown>): void {
-  useLeanAsyncResourceBind();
-  start().catch((err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  });
 }
