@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { PLATFORM_SERVICES, serviceEnvPrefix, type PlatformServiceName } from '@platform/common';
 import { serviceSpec, waitHealthy, type ServiceProcess } from './service-process';
 import type { PlatformSecrets } from './secrets';
-import { Supervisor } from './supervisor';
+import { STOP_TIMEOUT_MS, Supervisor } from './supervisor';
 
 /** The domain services the launcher runs (`apps/<name>/src/main.ts`); they start side by side, before the gateway. */
 export const LAUNCHED_SERVICES: readonly PlatformServiceName[] = [
@@ -100,6 +100,9 @@ export async function startPlatform(opts: PlatformOptions): Promise<RunningPlatf
         }
       : {}),
   };
+  // Work in flight gets half the time to the supervisor's SIGKILL, so the gateway and the services still run their
+  // shutdown hooks. The engine server keeps its own drain: the deployment's process replicas inherit this environment.
+  env.PLATFORM_DRAIN_TIMEOUT_MS ??= String(STOP_TIMEOUT_MS / 2);
   // The agents service's LanceDB tables live with the rest of the platform's data (not in the OS temp directory).
   env.PLATFORM_VECTOR_INDEX_URI ??= join(opts.dataDir, 'vector-index');
   // Without an engine server the inference service has nothing to discover unless pools or backends are given.

@@ -45,8 +45,11 @@ export interface SupervisedProcess {
 
 const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
 
+/** How long a process stopped on purpose has before its SIGKILL. */
+export const STOP_TIMEOUT_MS = 10_000;
+
 /** SIGTERM, then SIGKILL once `timeoutMs` has passed; resolves when the process has exited. */
-export function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 10_000): Promise<void> {
+export function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', timeoutMs = STOP_TIMEOUT_MS): Promise<void> {
   return new Promise<void>((done) => {
     if (exited(child)) return done();
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
