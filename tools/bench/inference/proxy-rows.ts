@@ -1,6 +1,7 @@
 /**
  * The proxy tier measured the way router benchmarks do: the same OpenAI request to the fake instant backend directly,
- * through nginx and through gateway + inference service (`/openai/v1/completions`), with the proxy on its own core.
+ * through nginx and through gateway + inference service (`/openai/v1/completions`), with the proxy on its own core;
+ * beside them the bare proxy (floors.ts), what the stack's shape costs on Node before any of the platform's work.
  */
 import { call, type Headers } from './client';
 import { cpuMs, interleavedLatency, rssKiB, timeCount, type Latency } from './measure';
@@ -50,10 +51,6 @@ export async function proxyRows(b: Bench, size: ProxySizes): Promise<{ rows: Row
     ...Object.fromEntries(targets.map((t) => [t.key, () => call(`${t.url}/v1/completions`, completion(1), t.headers)])),
     bare: () => call(`${b.bare.url}/v1/completions`, completion(1)),
   })) as Record<'direct' | 'stack' | 'bare', Latency> & { nginx?: Latency };
-  details.push([
-    'floor: the bare proxy (the same two hops in bare Node: node:http → grpc-js → undici), added latency p50 / p95 / p99 (ms)',
-    (['p50', 'p95', 'p99'] as const).map((p) => fmt(lat.bare[p] - lat.direct[p])).join(' / '),
-  ]);
   const goals = { p50: 1.0, p95: undefined, p99: 3.0 };
   for (const p of ['p50', 'p95', 'p99'] as const) {
     const added = lat.stack[p] - lat.direct[p];
@@ -62,6 +59,7 @@ export async function proxyRows(b: Bench, size: ProxySizes): Promise<{ rows: Row
       figure: `added latency, 1-token generation, ${p} (ms)`,
       direct: fmt(lat.direct[p]),
       nginx: nginxCell(lat.nginx ? `${fmt(lat.nginx[p])} (+${fmt(lat.nginx[p] - lat.direct[p])})` : ''),
+      floor: `${fmt(lat.bare[p])} (+${fmt(lat.bare[p] - lat.direct[p])})`,
       stack: fmt(lat.stack[p]),
       added: lat.nginx ? `${fmt(added)} (vs nginx ${fmt(lat.stack[p] - lat.nginx[p])})` : fmt(added),
       goal: goal === undefined ? undefined : `≤ ${fmt(goal, 1)}`,
@@ -85,16 +83,14 @@ export async function proxyRows(b: Bench, size: ProxySizes): Promise<{ rows: Row
   const stackCpu = stack.cpuMs[0] + stack.cpuMs[1];
   // The same two hops with none of the platform's work (warmed by the latency rows, as the stack was).
   const floor = await run(b.bare.url, {}, b.bare.pids);
-  details.push([
-    'floor: the bare proxy, CPU per request front + relay (ms) / req/s at concurrency 64',
-    `${fmt(floor.cpuMs[0] + floor.cpuMs[1], 3)} (${fmt(floor.cpuMs[0], 3)} + ${fmt(floor.cpuMs[1], 3)}) / ${fmt(floor.rps, 0)}`,
-  ]);
+  const floorCpu = floor.cpuMs[0] + floor.cpuMs[1];
   rows.push({
     figure: 'proxy-tier CPU per request (ms; direct: the backend, stack: gateway + inference)',
     direct: fmt(direct.cpuMs[0], 3),
     nginx: nginxCell(viaNginx ? fmt(viaNginx.cpuMs[0], 3) : ''),
+    floor: `${fmt(floorCpu, 3)} (${fmt(floor.cpuMs[0], 3)} + ${fmt(floor.cpuMs[1], 3)})`,
     stack: `${fmt(stackCpu, 3)} (${fmt(stack.cpuMs[0], 3)} + ${fmt(stack.cpuMs[1], 3)})`,
-    added: fmt(stackCpu, 3),
+    added: `${fmt(stackCpu, 3)} (${fmt(stackCpu / floorCpu)}x the floor)`,
     goal: '≤ 0.3',
     met: stackCpu <= 0.3,
   });
@@ -103,6 +99,7 @@ export async function proxyRows(b: Bench, size: ProxySizes): Promise<{ rows: Row
     figure: 'requests/s per core that CPU implies',
     direct: fmt(perCore(direct.cpuMs[0]), 0),
     nginx: nginxCell(viaNginx ? fmt(perCore(viaNginx.cpuMs[0]), 0) : ''),
+    floor: fmt(perCore(floorCpu), 0),
     stack: fmt(perCore(stackCpu), 0),
     goal: '≥ 3000',
     met: perCore(stackCpu) >= 3000,
@@ -169,6 +166,7 @@ export async function proxyRows(b: Bench, size: ProxySizes): Promise<{ rows: Row
     figure: `throughput at concurrency ${CONCURRENCY}, proxy and backend on separate cores (req/s)`,
     direct: fmt(direct.rps, 0),
     nginx: nginxCell(viaNginx ? `${fmt(viaNginx.rps, 0)} (${fmt(viaNginx.rps / direct.rps)}x)` : ''),
+    floor: `${fmt(floor.rps, 0)} (${fmt(floor.rps / direct.rps)}x)`,
     stack: fmt(stack.rps, 0),
     added: `${fmt(stack.rps / direct.rps)}x of direct`,
     goal: '≥ 0.9x',

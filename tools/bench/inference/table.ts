@@ -1,9 +1,14 @@
-/** The benchmark's one table: each goal figure measured direct, through nginx and through the stack, side by side. */
+/**
+ * The benchmark's one table: each goal figure measured direct, through nginx, through the bare proxy and through the
+ * stack, side by side.
+ */
 
 export interface Row {
   figure: string;
   direct?: string;
   nginx?: string;
+  /** The bare proxy (floors.ts): the same two hops in bare Node, none of the platform's work. */
+  floor?: string;
   stack?: string;
   added?: string;
   goal?: string;
@@ -17,6 +22,7 @@ const COLUMNS: [keyof Row, string][] = [
   ['figure', 'figure'],
   ['direct', 'direct'],
   ['nginx', 'nginx'],
+  ['floor', 'bare proxy (floor)'],
   ['stack', 'through the stack'],
   ['added', 'added'],
   ['goal', 'goal'],
