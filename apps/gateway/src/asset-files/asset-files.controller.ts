@@ -3,7 +3,7 @@ import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AssetFileJson, AssetFileListJson } from '@platform/api-types';
 import { PlatformError, WATSONX_PAGE, containerStoragePrefix, pageLinks, pageRequest } from '@platform/common';
-import { type ObjectStore } from '@platform/object-store';
+import { headMany, type ObjectHead, type ObjectStore } from '@platform/object-store';
 import { OBJECT_STORE } from '@platform/service';
 import { ContainerAccessService } from '../access/container-access.service';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
@@ -70,14 +70,21 @@ export class AssetFilesController {
         if (!countAsked) break;
       }
     }
-    const resources = await Promise.all(paths.map((path) => this.describe(root, path)));
+    const heads = await headMany(
+      this.store,
+      paths.map((path) => root + path),
+    );
     const nextStart = more ? pathToken(paths[paths.length - 1]) : '';
     const query = { project_id: projectId, space_id: spaceId, prefix, total_count: totalCount };
     return {
       limit: page.limit,
       ...pageLinks(`${this.publicUrl}/v2/asset_files`, query, { limit: page.limit, nextStart }),
       ...(countAsked ? { total_count: total } : {}),
-      resources: resources.filter((r): r is AssetFileJson => r !== undefined),
+      // A file removed since the listing is left out.
+      resources: paths.flatMap((path, i) => {
+        const head = heads[i];
+        return head ? [assetFileView(path, head)] : [];
+      }),
     };
   }
 
@@ -122,9 +129,9 @@ export class AssetFilesController {
       throw err;
     }
     const root = containerStoragePrefix(storageContainerOf(c));
-    const stored = await this.describe(root, key.slice(root.length));
-    if (!stored) throw notFound(path);
-    return stored;
+    const head = await this.store.head(key);
+    if (!head) throw notFound(path);
+    return assetFileView(key.slice(root.length), head);
   }
 
   @Get('*')
@@ -159,19 +166,17 @@ export class AssetFilesController {
     if (!(await this.store.exists(key))) throw notFound(path);
     await this.store.delete(key);
   }
+}
 
-  /** A stored file as the list and PUT answer it (undefined when it vanished meanwhile). */
-  private async describe(root: string, path: string): Promise<AssetFileJson | undefined> {
-    const head = await this.store.head(root + path);
-    if (!head) return undefined;
-    return {
-      path,
-      size: head.size,
-      ...(head.contentType ? { content_type: head.contentType } : {}),
-      etag: head.etag,
-      modified_at: head.lastModified.toISOString(),
-    };
-  }
+/** A stored file as the list and PUT answer it. */
+function assetFileView(path: string, head: ObjectHead): AssetFileJson {
+  return {
+    path,
+    size: head.size,
+    ...(head.contentType ? { content_type: head.contentType } : {}),
+    etag: head.etag,
+    modified_at: head.lastModified.toISOString(),
+  };
 }
 
 const notFound = (path: string) => PlatformError.notFound(`The file ${path} was not found.`, 'file_not_found');

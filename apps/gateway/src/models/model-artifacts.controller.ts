@@ -4,7 +4,7 @@ import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { ModelArtifactJson, ModelArtifactListJson } from '@platform/api-types';
 import { trainingV1 } from '@platform/contracts';
 import { INSTRUCTLAB_PAGE, PlatformError, pageLinks, pageRequest, requireInstructlabId, unary } from '@platform/common';
-import type { ObjectStore } from '@platform/object-store';
+import { headMany, type ObjectHead, type ObjectStore } from '@platform/object-store';
 import { OBJECT_STORE } from '@platform/service';
 import { ContainerAccessService } from '../access/container-access.service';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
@@ -63,11 +63,15 @@ export class ModelArtifactsController implements OnModuleInit {
       paths.push(path);
     }
     const base = `${this.publicUrl}/v1/projects/${projectId}/models/${id}/artifacts`;
-    const artifacts = await Promise.all(paths.map((path) => this.describe(prefix, path, base)));
+    const heads = await headMany(this.store, paths.map((path) => prefix + path));
     return {
       limit: page.limit,
       ...pageLinks(base, {}, { limit: page.limit, nextStart: more ? pathToken(paths[paths.length - 1]) : '' }),
-      artifacts: artifacts.filter((a): a is ModelArtifactJson => a !== undefined),
+      // A file removed since the listing is left out.
+      artifacts: paths.flatMap((path, i) => {
+        const head = heads[i];
+        return head ? [artifactView(path, head, base)] : [];
+      }),
     };
   }
 
@@ -100,18 +104,16 @@ export class ModelArtifactsController implements OnModuleInit {
     if (!/^trained_models\/[^/]+\/$/.test(prefix)) throw PlatformError.notFound(`Model ${id} was not found in project ${projectId}.`, 'model_not_found');
     return prefix;
   }
+}
 
-  private async describe(prefix: string, path: string, base: string): Promise<ModelArtifactJson | undefined> {
-    const head = await this.store.head(prefix + path);
-    if (!head) return undefined;
-    return {
-      path,
-      size: head.size,
-      ...(head.contentType ? { content_type: head.contentType } : {}),
-      modified_at: head.lastModified.toISOString(),
-      href: `${base}/${path.split('/').map(encodeURIComponent).join('/')}`,
-    };
-  }
+function artifactView(path: string, head: ObjectHead, base: string): ModelArtifactJson {
+  return {
+    path,
+    size: head.size,
+    ...(head.contentType ? { content_type: head.contentType } : {}),
+    modified_at: head.lastModified.toISOString(),
+    href: `${base}/${path.split('/').map(encodeURIComponent).join('/')}`,
+  };
 }
 
 const notFound = (path: string, id: string) => PlatformError.notFound(`The file ${path} was not found in model ${id}.`, 'file_not_found');
