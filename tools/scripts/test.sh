@@ -47,5 +47,9 @@ cat .tmp/check-lint.log
 echo "== tests (unit, integration, e2e)"
 status=0
 npx --no-install vitest run --reporter=default --reporter=json --outputFile.json=.tmp/vitest.json "$@" || status=$?
+# The error lines of the platforms that failed e2e specs kept, again after the report, where a log cut to its tail
+# still shows them.
+kept=$(cat .tmp/e2e-logs/*/errors.txt 2>/dev/null | tail -n 20 | cut -c1-400 || true)
+[ -z "$kept" ] || printf '== error lines of the platforms kept for failed e2e specs (.tmp/e2e-logs)\n%s\n' "$kept"
 node tools/scripts/test-summary.js .tmp/vitest.json
 exit $status
